@@ -1,1 +1,14 @@
+//! Juju-style application leadership for charm hooks.
+//!
+//! The layers follow DESIGN.md's picture, top to bottom:
+//! - [`tools`]: the hook tools jujuc runs (argument parsing, Juju's errors and help);
+//! - [`format`]: Juju's `smart`/`json`/`yaml` output formatters;
+//! - [`client`]: jujuc's side of the hook endpoint (environment checks, one HTTP call per tool);
+//! - [`wire`]: the hook endpoint's request and response types, shared by both ends;
+//! - [`agent`]: the unit agent; for now its hook endpoint (hook contexts and their sandbox).
+
+pub mod agent;
+pub mod client;
 pub mod format;
+pub mod tools;
+pub mod wire;

@@ -47,6 +47,9 @@ pub fn map(entries: &BTreeMap<String, String>) -> String {
 mod tests {
     #[test]
     fn go_escapes() {
-        assert_eq!(super::string("<a&b>\u{2028}\u{7f}\u{1}\u{8}é"), r#""\u003ca\u0026b\u003e\u2028\u007f\u0001\bé""#.replace("\\u007f", "\u{7f}"));
+        assert_eq!(
+            super::string("<a&b>\u{2028}\u{7f}\u{1}\u{8}é"),
+            r#""\u003ca\u0026b\u003e\u2028\u007f\u0001\bé""#.replace("\\u007f", "\u{7f}")
+        );
     }
 }

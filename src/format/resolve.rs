@@ -9,8 +9,8 @@ pub fn resolves_to_non_string(s: &str) -> bool {
 fn resolves_to_other_tag(s: &str) -> bool {
     const IN_MAP: &[&str] = &[
         "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "n", "N", "no",
-        "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF", "", "~", "null", "Null", "NULL",
-        ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf",
+        "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF", "", "~", "null", "Null",
+        "NULL", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf",
         "-.Inf", "-.INF", "<<",
     ];
     // resolveTable: only these first bytes are hints worth resolving.
@@ -33,7 +33,9 @@ fn resolves_to_other_tag(s: &str) -> bool {
             let plain = s.replace('_', "");
             go_parse_int(&plain)
                 || (is_yaml_style_float(&plain) && go_parse_float(&plain))
-                || plain.strip_prefix("0b").is_some_and(|bits| go_parse_int_radix(bits, 2))
+                || plain
+                    .strip_prefix("0b")
+                    .is_some_and(|bits| go_parse_int_radix(bits, 2))
         }
         _ => false,
     }
@@ -165,7 +167,7 @@ fn is_timestamp(s: &str) -> bool {
     }
     let mut i = 5;
     // Go's "1" and "2" layout elements take one or two digits.
-    let mut num = |i: &mut usize, max_digits: usize| -> Option<u32> {
+    let num = |i: &mut usize, max_digits: usize| -> Option<u32> {
         let start = *i;
         while *i < b.len() && *i - start < max_digits && b[*i].is_ascii_digit() {
             *i += 1;
@@ -173,12 +175,16 @@ fn is_timestamp(s: &str) -> bool {
         (*i > start).then(|| s[start..*i].parse().unwrap())
     };
     let year: u32 = s[..4].parse().unwrap();
-    let Some(month) = num(&mut i, 2) else { return false };
+    let Some(month) = num(&mut i, 2) else {
+        return false;
+    };
     if b.get(i) != Some(&b'-') {
         return false;
     }
     i += 1;
-    let Some(day) = num(&mut i, 2) else { return false };
+    let Some(day) = num(&mut i, 2) else {
+        return false;
+    };
     if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
         return false;
     }
@@ -191,17 +197,23 @@ fn is_timestamp(s: &str) -> bool {
         _ => return false,
     };
     i += 1;
-    let Some(hour) = num(&mut i, 2) else { return false };
+    let Some(hour) = num(&mut i, 2) else {
+        return false;
+    };
     if b.get(i) != Some(&b':') {
         return false;
     }
     i += 1;
-    let Some(minute) = num(&mut i, 2) else { return false };
+    let Some(minute) = num(&mut i, 2) else {
+        return false;
+    };
     if b.get(i) != Some(&b':') {
         return false;
     }
     i += 1;
-    let Some(second) = num(&mut i, 2) else { return false };
+    let Some(second) = num(&mut i, 2) else {
+        return false;
+    };
     if hour > 23 || minute > 59 || second > 59 {
         return false;
     }
@@ -240,17 +252,54 @@ mod tests {
 
     #[test]
     fn yaml_1_1_scalars_that_are_not_strings() {
-        for s in ["true", "Off", "y", "~", "", "1.5", "0x1F", "1e3", "1_000", "+1", "-7", "0o17",
-            "017", ".5", ".inf", "1:20", "190:20:30.15", "2006-01-02", "2001-12-14t21:59:43.10Z",
-            "2001-12-14 21:59:43", "99999999999999999999"] {
+        for s in [
+            "true",
+            "Off",
+            "y",
+            "~",
+            "",
+            "1.5",
+            "0x1F",
+            "1e3",
+            "1_000",
+            "+1",
+            "-7",
+            "0o17",
+            "017",
+            ".5",
+            ".inf",
+            "1:20",
+            "190:20:30.15",
+            "2006-01-02",
+            "2001-12-14t21:59:43.10Z",
+            "2001-12-14 21:59:43",
+            "99999999999999999999",
+        ] {
             assert!(quoted(s), "{s:?} should be quoted");
         }
     }
 
     #[test]
     fn ordinary_strings_stay_plain() {
-        for s in ["value", "yes please", "1.2.3", "0xZZ", "2006-13-01", "2006-02-30", "1e", ".",
-            "-", "+", "1:60", "12:3a", "1e999", "0xFFFFFFFFFFFFFFFFFF", "nan", "Yes!", "<<"] {
+        for s in [
+            "value",
+            "yes please",
+            "1.2.3",
+            "0xZZ",
+            "2006-13-01",
+            "2006-02-30",
+            "1e",
+            ".",
+            "-",
+            "+",
+            "1:60",
+            "12:3a",
+            "1e999",
+            "0xFFFFFFFFFFFFFFFFFF",
+            "nan",
+            "Yes!",
+            "<<",
+        ] {
             assert!(!quoted(s), "{s:?} should stay plain");
         }
     }

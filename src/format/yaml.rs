@@ -272,7 +272,13 @@ struct Emitter {
 
 impl Emitter {
     fn new() -> Emitter {
-        Emitter { out: String::new(), column: 0, indent: -1, whitespace: true, indention: true }
+        Emitter {
+            out: String::new(),
+            column: 0,
+            indent: -1,
+            whitespace: true,
+            indention: true,
+        }
     }
 
     /// Juju trims every trailing newline; the caller adds exactly one.
@@ -350,7 +356,11 @@ impl Emitter {
         }
 
         let saved_indent = self.indent;
-        self.indent = if self.indent < 0 { BEST_INDENT } else { self.indent + BEST_INDENT };
+        self.indent = if self.indent < 0 {
+            BEST_INDENT
+        } else {
+            self.indent + BEST_INDENT
+        };
         let allow_breaks = !simple_key;
         match style {
             Style::Plain => self.write_plain(value, allow_breaks),
@@ -481,7 +491,11 @@ impl Emitter {
                 }
                 spaces = false;
             } else if c == ' ' {
-                if allow_breaks && !spaces && self.column > BEST_WIDTH && i > 0 && i + 1 < chars.len()
+                if allow_breaks
+                    && !spaces
+                    && self.column > BEST_WIDTH
+                    && i > 0
+                    && i + 1 < chars.len()
                 {
                     self.write_indent();
                     if chars.get(i + 1) == Some(&' ') {
@@ -574,7 +588,10 @@ mod tests {
     fn literal_block_chomping_follows_trailing_newlines() {
         assert_eq!(string_document("a\nb"), "|-\n  a\n  b");
         assert_eq!(string_document("a\nb\n"), "|\n  a\n  b");
-        assert_eq!(map_document([("k", "a\n\n"), ("z", "y")]), "k: |+\n  a\n\nz: \"y\"");
+        assert_eq!(
+            map_document([("k", "a\n\n"), ("z", "y")]),
+            "k: |+\n  a\n\nz: \"y\""
+        );
         assert_eq!(string_document(" a\nb"), "|2-\n   a\n  b");
     }
 

@@ -1,0 +1,92 @@
+//! One hook's sandboxed view of leadership (Juju's `context/leader.go`, spec 3.2 and 3.4).
+//!
+//! - is-leader: a False answer is sticky for the rest of the hook; True is asked afresh.
+//! - leader-get: the bucket is read lazily at the first call, then served from that snapshot.
+//! - leader-set: only after a leadership check (a minion fails without any API call); the
+//!   snapshot is dropped before the write so the leader then sees its own merged write.
+
+use super::{Leadership, MergeError};
+use crate::format::Settings;
+
+/// The state of one running hook's context.
+#[derive(Debug)]
+pub struct HookContext {
+    /// The hook (or exec) this context belongs to, for logs.
+    pub name: String,
+    seen_minion: bool,
+    snapshot: Option<Settings>,
+}
+
+/// A refused leader-set, in the words the tool will annotate.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WriteError {
+    /// `cannot write settings: not the leader`: HTTP 409.
+    NotLeader,
+    /// `cannot write settings: <reason>`: HTTP 502.
+    Failed(String),
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WriteError::NotLeader => write!(f, "cannot write settings: not the leader"),
+            WriteError::Failed(reason) => write!(f, "cannot write settings: {reason}"),
+        }
+    }
+}
+
+impl HookContext {
+    pub fn new(name: impl Into<String>) -> HookContext {
+        HookContext {
+            name: name.into(),
+            seen_minion: false,
+            snapshot: None,
+        }
+    }
+
+    /// Juju's `ensureLeader`: false at once if this hook has already seen False.
+    pub async fn is_leader<L: Leadership>(&mut self, leadership: &L) -> bool {
+        if self.seen_minion {
+            return false;
+        }
+        let leader = leadership.is_leader().await;
+        self.seen_minion = !leader;
+        leader
+    }
+
+    /// The hook's snapshot of the bucket, read from the controller on first use.
+    pub async fn leader_settings<L: Leadership>(
+        &mut self,
+        leadership: &L,
+    ) -> Result<Settings, String> {
+        if let Some(snapshot) = &self.snapshot {
+            return Ok(snapshot.clone());
+        }
+        let settings = leadership
+            .read_settings()
+            .await
+            .map_err(|e| format!("cannot read settings: {e}"))?;
+        self.snapshot = Some(settings.clone());
+        Ok(settings)
+    }
+
+    /// A leader-set from this hook.
+    pub async fn write_leader_settings<L: Leadership>(
+        &mut self,
+        leadership: &L,
+        changes: Settings,
+    ) -> Result<(), WriteError> {
+        if !self.is_leader(leadership).await {
+            return Err(WriteError::NotLeader);
+        }
+        // Cleared before the write, and even if the write then fails (Juju does the same).
+        self.snapshot = None;
+        leadership
+            .merge_settings(changes)
+            .await
+            .map_err(|e| match e {
+                MergeError::NotLeader => WriteError::NotLeader,
+                MergeError::Failed(reason) => WriteError::Failed(reason),
+            })
+    }
+}

@@ -1,0 +1,272 @@
+//! The hook endpoint: an HTTP/1.1 server on the agent's unix socket that answers jujuc, one
+//! request per tool call (protocol: `docs/hook-endpoint.md`, types: `crate::wire`).
+//!
+//! It keeps the registry of live hook contexts. The agent opens a context when a hook starts
+//! and closes it when the hook ends; a context id is a random capability, so a process that
+//! does not know it cannot act as the hook. Each context serves one tool call at a time, as
+//! Juju's server does.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::future::Future;
+use std::io;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use tokio::net::UnixListener;
+
+use super::context::{HookContext, WriteError};
+use super::Leadership;
+use crate::format::go_quote;
+use crate::wire::{
+    self, ContextRequest, ErrorResponse, IsLeaderResponse, JujuLogRequest, LeaderGetResponse,
+    LeaderSetRequest, LogRecord,
+};
+
+/// Where juju-log records go: the unit, the hook they came from, and the record.
+pub type LogSink = Arc<dyn Fn(&str, &str, &LogRecord) + Send + Sync>;
+
+/// How many ended context ids are remembered, to tell "ended" from "never existed".
+const REMEMBERED_ENDED: usize = 4096;
+
+/// The hook endpoint of one unit.
+pub struct HookEndpoint<L> {
+    unit: String,
+    leadership: Arc<L>,
+    log: LogSink,
+    contexts: Mutex<HashMap<String, Arc<tokio::sync::Mutex<HookContext>>>>,
+    ended: Mutex<(HashSet<String>, VecDeque<String>)>,
+}
+
+impl<L: Leadership> HookEndpoint<L> {
+    /// An endpoint for `unit` whose juju-log lines go to `tracing` (target `juju_log`).
+    pub fn new(unit: impl Into<String>, leadership: Arc<L>) -> Arc<Self> {
+        Self::with_log(
+            unit,
+            leadership,
+            Arc::new(|unit: &str, hook: &str, record: &LogRecord| {
+                tracing::info!(target: "juju_log", unit, hook, level = record.level.as_str(), "{}", record.message);
+            }),
+        )
+    }
+
+    pub fn with_log(unit: impl Into<String>, leadership: Arc<L>, log: LogSink) -> Arc<Self> {
+        Arc::new(HookEndpoint {
+            unit: unit.into(),
+            leadership,
+            log,
+            contexts: Mutex::default(),
+            ended: Mutex::default(),
+        })
+    }
+
+    /// Opens a fresh context for a hook (or exec) named `name` and returns its id:
+    /// `<unit>-<name>-<32 hex digits from the OS's CSPRNG>`, as Juju's newer code does.
+    pub fn open_context(&self, name: &str) -> String {
+        let mut random = [0u8; 16];
+        getrandom::fill(&mut random).expect("the OS random number generator failed");
+        let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
+        let id = format!("{}-{}-{}", self.unit, name, hex);
+        let context = Arc::new(tokio::sync::Mutex::new(HookContext::new(name)));
+        self.contexts.lock().unwrap().insert(id.clone(), context);
+        id
+    }
+
+    /// Ends a context: from now on its id is refused with a clear error.
+    pub fn close_context(&self, id: &str) {
+        if self.contexts.lock().unwrap().remove(id).is_none() {
+            return;
+        }
+        let mut ended = self.ended.lock().unwrap();
+        let (set, order) = &mut *ended;
+        set.insert(id.to_string());
+        order.push_back(id.to_string());
+        if order.len() > REMEMBERED_ENDED {
+            if let Some(oldest) = order.pop_front() {
+                set.remove(&oldest);
+            }
+        }
+    }
+
+    /// The HTTP routes.
+    pub fn router(self: Arc<Self>) -> Router {
+        Router::new()
+            .route(wire::IS_LEADER_PATH, post(is_leader::<L>))
+            .route(wire::LEADER_GET_PATH, post(leader_get::<L>))
+            .route(wire::LEADER_SET_PATH, post(leader_set::<L>))
+            .route(wire::JUJU_LOG_PATH, post(juju_log::<L>))
+            .fallback(unknown_path)
+            .method_not_allowed_fallback(wrong_method)
+            .layer(DefaultBodyLimit::max(wire::MAX_BODY_BYTES))
+            .with_state(self)
+    }
+
+    /// Serves on `listener` until `shutdown` completes, then finishes in-flight calls.
+    pub async fn serve(
+        self: Arc<Self>,
+        listener: UnixListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> io::Result<()> {
+        axum::serve(listener, self.router())
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+
+    fn context(&self, id: &str) -> Result<Arc<tokio::sync::Mutex<HookContext>>, Response> {
+        if let Some(context) = self.contexts.lock().unwrap().get(id) {
+            return Ok(context.clone());
+        }
+        if self.ended.lock().unwrap().0.contains(id) {
+            return Err(error(
+                StatusCode::GONE,
+                format!(
+                    "bad request: hook context {} has ended: hook tools only work while their hook runs",
+                    go_quote(id)
+                ),
+            ));
+        }
+        // Juju 3.x's words for an id it does not know.
+        Err(error(
+            StatusCode::NOT_FOUND,
+            format!("bad request: wrong context ID; got {}", go_quote(id)),
+        ))
+    }
+}
+
+/// Binds the endpoint's socket at `path`, replacing a stale socket file left by an earlier
+/// run, readable and writable by the owner only (0600).
+pub fn bind_socket(path: &Path) -> io::Result<UnixListener> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if std::os::unix::fs::FileTypeExt::is_socket(&meta.file_type()) => {
+            std::fs::remove_file(path)?
+        }
+        _ => {}
+    }
+    let listener = UnixListener::bind(path)?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    Ok(listener)
+}
+
+fn error(status: StatusCode, message: String) -> Response {
+    (status, Json(ErrorResponse { error: message })).into_response()
+}
+
+/// Decodes a request body, answering a clear JSON error for anything malformed.
+fn decode<T: DeserializeOwned>(body: Result<Bytes, BytesRejection>) -> Result<T, Response> {
+    let bytes = body.map_err(|r| {
+        let reason = match r.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => {
+                format!(
+                    "request body is larger than the {} byte limit",
+                    wire::MAX_BODY_BYTES
+                )
+            }
+            _ => r.body_text(),
+        };
+        error(r.status(), format!("bad request: {reason}"))
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        error(
+            StatusCode::BAD_REQUEST,
+            format!("bad request: invalid request body: {e}"),
+        )
+    })
+}
+
+type Endpoint<L> = State<Arc<HookEndpoint<L>>>;
+
+async fn is_leader<L: Leadership>(
+    State(ep): Endpoint<L>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let result = async {
+        let req: ContextRequest = decode(body)?;
+        let context = ep.context(&req.context_id)?;
+        let leader = context.lock().await.is_leader(&*ep.leadership).await;
+        Ok::<_, Response>(Json(IsLeaderResponse { leader }).into_response())
+    };
+    result.await.unwrap_or_else(|r| r)
+}
+
+async fn leader_get<L: Leadership>(
+    State(ep): Endpoint<L>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let result = async {
+        let req: ContextRequest = decode(body)?;
+        let context = ep.context(&req.context_id)?;
+        let settings = context
+            .lock()
+            .await
+            .leader_settings(&*ep.leadership)
+            .await
+            .map_err(|e| error(StatusCode::BAD_GATEWAY, e))?;
+        Ok::<_, Response>(Json(LeaderGetResponse { settings }).into_response())
+    };
+    result.await.unwrap_or_else(|r| r)
+}
+
+async fn leader_set<L: Leadership>(
+    State(ep): Endpoint<L>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let result = async {
+        let req: LeaderSetRequest = decode(body)?;
+        let context = ep.context(&req.context_id)?;
+        let mut context = context.lock().await;
+        context
+            .write_leader_settings(&*ep.leadership, req.settings)
+            .await
+            .map_err(|e| {
+                let status = match e {
+                    WriteError::NotLeader => StatusCode::CONFLICT,
+                    WriteError::Failed(_) => StatusCode::BAD_GATEWAY,
+                };
+                error(status, e.to_string())
+            })?;
+        Ok::<_, Response>(Json(serde_json::json!({})).into_response())
+    };
+    result.await.unwrap_or_else(|r| r)
+}
+
+async fn juju_log<L: Leadership>(
+    State(ep): Endpoint<L>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let result = async {
+        let req: JujuLogRequest = decode(body)?;
+        let context = ep.context(&req.context_id)?;
+        let context = context.lock().await;
+        for record in req
+            .records
+            .iter()
+            .filter(|r| r.level != wire::LogLevel::Unspecified)
+        {
+            (ep.log)(&ep.unit, &context.name, record);
+        }
+        Ok::<_, Response>(Json(serde_json::json!({})).into_response())
+    };
+    result.await.unwrap_or_else(|r| r)
+}
+
+async fn unknown_path(uri: Uri) -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        format!("bad request: no hook endpoint at {}", uri.path()),
+    )
+}
+
+async fn wrong_method() -> Response {
+    error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "bad request: hook endpoints take POST".into(),
+    )
+}

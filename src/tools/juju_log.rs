@@ -1,0 +1,99 @@
+//! `juju-log`: write a message to the unit agent's log (spec 1.6). ops calls it for every log
+//! record (`juju-log --log-level L -- msg`), so it must never fail on a good call.
+
+use clap::{Arg, ArgAction, ArgMatches, Command};
+
+use super::cmd::{self, UsageError};
+use super::{HookContext, Outcome, RunError};
+use crate::format::go_quote;
+use crate::wire::{LogLevel, LogRecord};
+
+pub const NAME: &str = "juju-log";
+
+pub fn uu_app() -> Command {
+    cmd::tool_command(NAME, "<message>")
+        .about("write a message to the juju log")
+        .arg(
+            Arg::new("debug")
+                .long("debug")
+                .action(ArgAction::SetTrue)
+                .help("log at debug level"),
+        )
+        .arg(
+            Arg::new("log-level")
+                .short('l')
+                .long("log-level")
+                .value_name("LEVEL")
+                .default_value("INFO")
+                .allow_hyphen_values(true)
+                .help("Send log message at the given level"),
+        )
+        .arg(
+            Arg::new("format")
+                .long("format")
+                .value_name("FORMAT")
+                .default_value("")
+                .allow_hyphen_values(true)
+                .help("deprecated format flag"),
+        )
+}
+
+/// A validated `juju-log` call.
+pub struct JujuLog {
+    records: Vec<LogRecord>,
+    format_given: bool,
+}
+
+pub fn init(m: &ArgMatches) -> Result<JujuLog, UsageError> {
+    let args = cmd::positionals(m);
+    if args.is_empty() {
+        return Err(UsageError("no message specified".into()));
+    }
+    // A log line is never worth failing a hook over: bytes that are not UTF-8 are replaced.
+    let message = args
+        .iter()
+        .map(|a| a.to_string_lossy())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let level_arg = m
+        .get_one::<String>("log-level")
+        .map(String::as_str)
+        .unwrap_or("INFO");
+    let mut records = Vec::new();
+    let level = if m.get_flag("debug") {
+        LogLevel::Debug
+    } else if level_arg.is_empty() {
+        LogLevel::Info
+    } else {
+        LogLevel::parse(level_arg).unwrap_or_else(|| {
+            records.push(LogRecord {
+                level: LogLevel::Warning,
+                message: format!(
+                    "Specified log level of {} is not valid",
+                    go_quote(level_arg)
+                ),
+            });
+            LogLevel::Info
+        })
+    };
+    records.push(LogRecord { level, message });
+    let format_given = m.get_one::<String>("format").is_some_and(|f| !f.is_empty());
+    Ok(JujuLog {
+        records,
+        format_given,
+    })
+}
+
+impl JujuLog {
+    pub fn run(self, ctx: &mut dyn HookContext) -> Result<Outcome, RunError> {
+        ctx.log(self.records)
+            .map_err(|e| e.annotate("cannot log"))?;
+        let mut outcome = Outcome::default();
+        if self.format_given {
+            // Juju writes this without a trailing newline.
+            outcome.stderr =
+                format!("--format flag deprecated for command {}", go_quote(NAME)).into_bytes();
+        }
+        Ok(outcome)
+    }
+}

@@ -1,0 +1,254 @@
+//! The hook tools behind the `jujuc` multicall binary.
+//!
+//! Each tool is one module with its clap definition (`uu_app`), its argument validation
+//! (`init`, juju/cmd's Init: errors exit 2) and its action (`run`, juju/cmd's Run: errors exit
+//! 1). Tools reach the unit agent only through the [`HookContext`] trait, the shape of Juju's
+//! `jujuc.Context`; `crate::client` implements it over the agent's unix socket.
+
+pub mod cmd;
+pub mod is_leader;
+pub mod juju_log;
+pub mod leader_get;
+pub mod leader_set;
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{ArgMatches, Command};
+
+use crate::format::{render, Settings, Value};
+use crate::wire::LogRecord;
+use cmd::{OutputOptions, Parsed, UsageError};
+
+/// What the tools ask of the hook context (Juju's `jujuc.Context`, leadership part).
+pub trait HookContext {
+    fn is_leader(&mut self) -> Result<bool, ContextError>;
+    fn leader_settings(&mut self) -> Result<Settings, ContextError>;
+    fn write_leader_settings(&mut self, settings: Settings) -> Result<(), ContextError>;
+    fn log(&mut self, records: Vec<LogRecord>) -> Result<(), ContextError>;
+}
+
+/// A failure reaching or answering from the hook context.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ContextError {
+    /// The context's own answer (e.g. "cannot write settings: not the leader"); the tool
+    /// annotates it as Juju does.
+    Tool(String),
+    /// The request never reached a context (environment, socket, wrong context id): printed as
+    /// it is, like Juju's client-side and RPC errors.
+    Request(String),
+}
+
+impl ContextError {
+    fn annotate(self, prefix: &str) -> RunError {
+        match self {
+            ContextError::Tool(msg) => RunError(format!("{prefix}: {msg}")),
+            ContextError::Request(msg) => RunError(msg),
+        }
+    }
+}
+
+/// A Run error: `ERROR <msg>`, exit 1.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunError(pub String);
+
+/// What a successful Run produced: a value to format (to stdout or `-o FILE`) and any bytes
+/// the tool writes to stderr itself.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub print: Option<(Value, OutputOptions)>,
+    pub stderr: Vec<u8>,
+}
+
+impl Outcome {
+    fn print(value: Value, output: OutputOptions) -> Outcome {
+        Outcome {
+            print: Some((value, output)),
+            stderr: Vec::new(),
+        }
+    }
+}
+
+/// The tools, by the name they are called as.
+pub const TOOL_NAMES: [&str; 4] = [
+    is_leader::NAME,
+    leader_get::NAME,
+    leader_set::NAME,
+    juju_log::NAME,
+];
+
+/// A parsed and validated tool call, ready to run against a context.
+pub enum Invocation {
+    IsLeader(is_leader::IsLeader),
+    LeaderGet(leader_get::LeaderGet),
+    LeaderSet(leader_set::LeaderSet),
+    JujuLog(juju_log::JujuLog),
+}
+
+impl Invocation {
+    pub fn run(self, ctx: &mut dyn HookContext) -> Result<Outcome, RunError> {
+        match self {
+            Invocation::IsLeader(i) => i.run(ctx),
+            Invocation::LeaderGet(i) => i.run(ctx),
+            Invocation::LeaderSet(i) => i.run(ctx),
+            Invocation::JujuLog(i) => i.run(ctx),
+        }
+    }
+}
+
+/// The clap definition of a tool, by name.
+pub fn command(name: &str) -> Option<Command> {
+    Some(match name {
+        is_leader::NAME => is_leader::uu_app(),
+        leader_get::NAME => leader_get::uu_app(),
+        leader_set::NAME => leader_set::uu_app(),
+        juju_log::NAME => juju_log::uu_app(),
+        _ => return None,
+    })
+}
+
+fn init(name: &str, m: &ArgMatches) -> Result<Invocation, UsageError> {
+    Ok(match name {
+        is_leader::NAME => Invocation::IsLeader(is_leader::init(m)?),
+        leader_get::NAME => Invocation::LeaderGet(leader_get::init(m)?),
+        leader_set::NAME => Invocation::LeaderSet(leader_set::init(m)?),
+        _ => Invocation::JujuLog(juju_log::init(m)?),
+    })
+}
+
+/// How a command line ends before it needs the agent.
+pub enum Prepared {
+    Help(String),
+    Run(Invocation),
+}
+
+/// Parse and validate one tool's arguments (juju/cmd's flag parsing and Init).
+pub fn prepare(name: &str, args: &[OsString]) -> Result<Prepared, UsageError> {
+    let command =
+        command(name).ok_or_else(|| UsageError(format!("unknown hook command: {name}")))?;
+    match cmd::parse(command, args)? {
+        Parsed::Help(text) => Ok(Prepared::Help(text)),
+        Parsed::Matches(m) => Ok(Prepared::Run(init(name, &m)?)),
+    }
+}
+
+/// The bytes and exit code of one tool call, before they reach the real stdout and stderr.
+#[derive(Debug, Default, PartialEq)]
+pub struct Finished {
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    pub code: i32,
+}
+
+impl Finished {
+    fn error(msg: &str, code: i32) -> Finished {
+        Finished {
+            stdout: Vec::new(),
+            stderr: format!("ERROR {msg}\n").into_bytes(),
+            code,
+        }
+    }
+}
+
+/// Runs `jujuc` for `argv` (argv[0] included): dispatch on the basename of argv[0], or on the
+/// first argument when called as `jujuc`. `connect` opens the hook context only once the
+/// arguments are known to be good, so help and usage errors work outside a hook (README,
+/// "Deviations").
+pub fn main_with<F>(argv: &[OsString], in_hook: bool, connect: F) -> Finished
+where
+    F: FnOnce() -> Result<Box<dyn HookContext>, String>,
+{
+    let argv0 = argv
+        .first()
+        .map(Path::new)
+        .and_then(Path::file_name)
+        .map(|n| n.to_string_lossy().into_owned());
+    let argv0 = argv0.unwrap_or_else(|| "jujuc".into());
+    let (name, args) = if argv0 == "jujuc" && argv.len() > 1 {
+        (argv[1].to_string_lossy().into_owned(), &argv[2..])
+    } else {
+        (argv0, argv.get(1..).unwrap_or(&[]))
+    };
+    if command(&name).is_none() {
+        let mut finished =
+            Finished::error(&format!("bad request: unknown hook command: {name}"), 1);
+        if !in_hook {
+            // Outside a hook, say what would have worked (inside one, Juju's bytes exactly).
+            finished.stderr.extend(
+                format!(
+                    "jujuc runs the hook tools {}: call it through a symlink of that name, \
+                     or as \"jujuc <tool> [args...]\"\n",
+                    TOOL_NAMES.join(", ")
+                )
+                .into_bytes(),
+            );
+        }
+        return finished;
+    }
+    let invocation = match prepare(&name, args) {
+        Ok(Prepared::Help(text)) => {
+            return Finished {
+                stdout: text.into_bytes(),
+                ..Default::default()
+            }
+        }
+        Ok(Prepared::Run(invocation)) => invocation,
+        Err(UsageError(msg)) => return Finished::error(&msg, 2),
+    };
+    let mut ctx = match connect() {
+        Ok(ctx) => ctx,
+        Err(msg) => return Finished::error(&msg, 1),
+    };
+    let outcome = match invocation.run(ctx.as_mut()) {
+        Ok(outcome) => outcome,
+        Err(RunError(msg)) => return Finished::error(&msg, 1),
+    };
+    let mut finished = Finished {
+        stderr: outcome.stderr,
+        ..Default::default()
+    };
+    if let Some((value, output)) = outcome.print {
+        let bytes = render(output.format, &value).into_bytes();
+        match output.path {
+            None => finished.stdout = bytes,
+            Some(path) => {
+                if let Err(msg) = write_output_file(&path, &bytes) {
+                    return Finished::error(&msg, 1);
+                }
+            }
+        }
+    }
+    finished
+}
+
+/// `-o FILE`: created (or truncated) even when the output is empty, relative to the working
+/// directory, `~` expanded. Errors read like Go's `open /abs/path: permission denied`.
+fn write_output_file(path: &OsString, bytes: &[u8]) -> Result<(), String> {
+    let path = Path::new(path);
+    let path: PathBuf = match (path.strip_prefix("~"), std::env::var_os("HOME")) {
+        (Ok(rest), Some(home)) => Path::new(&home).join(rest),
+        _ => std::env::current_dir()
+            .map(|cwd| cwd.join(path))
+            .unwrap_or_else(|_| path.to_path_buf()),
+    };
+    let result = std::fs::File::create(&path).and_then(|mut f| f.write_all(bytes));
+    result.map_err(|e| format!("open {}: {}", path.display(), go_error_text(&e)))
+}
+
+/// The text Go prints for an OS error: strerror, lower-cased, without Rust's "(os error N)".
+pub fn go_error_text(e: &std::io::Error) -> String {
+    let text = match e.raw_os_error() {
+        Some(code) => std::io::Error::from_raw_os_error(code).to_string(),
+        None => e.to_string(),
+    };
+    let text = match text.find(" (os error") {
+        Some(i) => &text[..i],
+        None => &text,
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

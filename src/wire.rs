@@ -1,0 +1,119 @@
+//! The hook endpoint's wire types, shared by jujuc (client) and the unit agent (server).
+//!
+//! One HTTP/1.1 request per tool call over the agent's unix socket. Every request is a `POST`
+//! with a JSON body naming the hook context; jujuc has already parsed and validated the
+//! command line, so the agent only answers with data. The protocol is documented in
+//! `docs/hook-endpoint.md`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::format::Settings;
+
+/// `POST` paths, one per tool.
+pub const IS_LEADER_PATH: &str = "/v1/is-leader";
+pub const LEADER_GET_PATH: &str = "/v1/leader-get";
+pub const LEADER_SET_PATH: &str = "/v1/leader-set";
+pub const JUJU_LOG_PATH: &str = "/v1/juju-log";
+
+/// The largest request body the endpoint reads (8 MiB): room for a big leader-set, and a bound
+/// so a runaway caller cannot exhaust the agent's memory.
+pub const MAX_BODY_BYTES: usize = 8 << 20;
+
+/// Body of `is-leader` and `leader-get`: just the context.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContextRequest {
+    pub context_id: String,
+}
+
+/// Answer to `is-leader`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IsLeaderResponse {
+    pub leader: bool,
+}
+
+/// Answer to `leader-get`: the hook's snapshot of the whole bucket; jujuc picks the key.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LeaderGetResponse {
+    pub settings: Settings,
+}
+
+/// Body of `leader-set`: a merge; an empty value deletes its key.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeaderSetRequest {
+    pub context_id: String,
+    pub settings: Settings,
+}
+
+/// Body of `juju-log`: the records to log, in order (a bad `-l` level adds a warning first,
+/// as Juju does).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JujuLogRequest {
+    pub context_id: String,
+    pub records: Vec<LogRecord>,
+}
+
+/// One juju-log line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogRecord {
+    pub level: LogLevel,
+    pub message: String,
+}
+
+/// loggo's levels, as juju-log accepts them (spec 1.6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum LogLevel {
+    /// Below TRACE: loggo drops messages at this level.
+    Unspecified,
+    Trace,
+    Debug,
+    Info,
+    Warning,
+    Error,
+    Critical,
+}
+
+impl LogLevel {
+    /// loggo's `ParseLevel`: case-insensitive, `WARN` is `WARNING`.
+    pub fn parse(s: &str) -> Option<LogLevel> {
+        Some(match s.to_ascii_uppercase().as_str() {
+            "UNSPECIFIED" => LogLevel::Unspecified,
+            "TRACE" => LogLevel::Trace,
+            "DEBUG" => LogLevel::Debug,
+            "INFO" => LogLevel::Info,
+            "WARN" | "WARNING" => LogLevel::Warning,
+            "ERROR" => LogLevel::Error,
+            "CRITICAL" => LogLevel::Critical,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogLevel::Unspecified => "UNSPECIFIED",
+            LogLevel::Trace => "TRACE",
+            LogLevel::Debug => "DEBUG",
+            LogLevel::Info => "INFO",
+            LogLevel::Warning => "WARNING",
+            LogLevel::Error => "ERROR",
+            LogLevel::Critical => "CRITICAL",
+        }
+    }
+}
+
+/// Every non-200 answer carries this body. With status 409 or 502 the message is the tool's
+/// own error, which jujuc prefixes as Juju does ("cannot write leadership settings: ...");
+/// with any other status it is a request error that jujuc prints as it is.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ErrorResponse {
+    pub error: String,
+}
+
+/// The statuses whose error belongs to the tool (see [`ErrorResponse`]).
+pub fn is_tool_error_status(status: u16) -> bool {
+    matches!(status, 409 | 502)
+}
