@@ -53,10 +53,14 @@ impl AgentClient {
     pub fn new(context_id: String, socket: PathBuf) -> Result<AgentClient, String> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_io()
+            // hyper-util's pool reaches for tokio's timer on some responses.
+            .enable_time()
             .build()
             .map_err(|e| format!("cannot start jujuc's runtime: {e}"))?;
         let http = reqwest::Client::builder()
             .unix_socket(socket.clone())
+            // One request per process: no connection is ever reused.
+            .pool_max_idle_per_host(0)
             .build()
             .map_err(|e| format!("cannot build jujuc's HTTP client: {e}"))?;
         Ok(AgentClient {

@@ -326,3 +326,12 @@ pub fn require_utf8(arg: &OsStr) -> Result<&str, UsageError> {
         ))
     })
 }
+
+/// juju/cmd `CheckEmpty`'s error: `unrecognized args: ["a" "b"]` (Go's `%q` of a `[]string`).
+pub fn unrecognized(args: &[OsString]) -> UsageError {
+    let quoted: Vec<String> = args
+        .iter()
+        .map(|a| crate::format::go_quote_bytes(a.as_encoded_bytes()))
+        .collect();
+    UsageError(format!("unrecognized args: [{}]", quoted.join(" ")))
+}

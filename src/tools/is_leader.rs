@@ -5,7 +5,7 @@ use clap::{ArgMatches, Command};
 
 use super::cmd::{self, OutputOptions, UsageError};
 use super::{HookContext, Outcome, RunError};
-use crate::format::{go_quote_list, Value};
+use crate::format::Value;
 
 pub const NAME: &str = "is-leader";
 
@@ -32,14 +32,7 @@ pub struct IsLeader {
 pub fn init(m: &ArgMatches) -> Result<IsLeader, UsageError> {
     let args = cmd::positionals(m);
     if !args.is_empty() {
-        let args: Vec<String> = args
-            .iter()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect();
-        return Err(UsageError(format!(
-            "unrecognized args: {}",
-            go_quote_list(&args)
-        )));
+        return Err(cmd::unrecognized(&args));
     }
     Ok(IsLeader {
         output: OutputOptions::from_matches(m),

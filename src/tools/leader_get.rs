@@ -5,7 +5,7 @@ use clap::{ArgMatches, Command};
 
 use super::cmd::{self, OutputOptions, UsageError};
 use super::{HookContext, Outcome, RunError};
-use crate::format::{go_quote, go_quote_list, Value};
+use crate::format::{go_quote, Value};
 
 pub const NAME: &str = "leader-get";
 
@@ -37,14 +37,7 @@ pub fn init(m: &ArgMatches) -> Result<LeaderGet, UsageError> {
                 return Err(UsageError(format!("invalid key {}", go_quote(key))));
             }
             if args.len() > 1 {
-                let rest: Vec<String> = args[1..]
-                    .iter()
-                    .map(|a| a.to_string_lossy().into_owned())
-                    .collect();
-                return Err(UsageError(format!(
-                    "unrecognized args: {}",
-                    go_quote_list(&rest)
-                )));
+                return Err(cmd::unrecognized(&args[1..]));
             }
             (key != "-" && !key.is_empty()).then(|| key.to_string())
         }

@@ -1,0 +1,128 @@
+//! A live hook endpoint for tests: the real server on a real unix socket in a temp dir, backed
+//! by an in-memory leadership, and a way to run the real `jujuc` binary inside one of its hook
+//! contexts. Dropping an [`Agent`] stops its server, even when the test fails.
+
+#![allow(dead_code)]
+
+use std::ffi::OsStr;
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::sync::{Arc, Mutex};
+
+use leaderd::agent::hook_endpoint::{bind_socket, HookEndpoint};
+use leaderd::agent::memory::MemoryLeadership;
+use leaderd::format::Settings;
+use leaderd::wire::LogRecord;
+
+pub const JUJUC: &str = env!("CARGO_BIN_EXE_jujuc");
+
+pub struct Agent {
+    pub dir: tempfile::TempDir,
+    pub socket: PathBuf,
+    pub endpoint: Arc<HookEndpoint<MemoryLeadership>>,
+    pub leadership: Arc<MemoryLeadership>,
+    /// Every juju-log record the endpoint received: (unit, hook, record).
+    pub logs: Arc<Mutex<Vec<(String, String, LogRecord)>>>,
+    runtime: Option<tokio::runtime::Runtime>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+pub fn settings(pairs: &[(&str, &str)]) -> Settings {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+impl Agent {
+    pub fn start(leader: bool, pairs: &[(&str, &str)]) -> Agent {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let socket = dir.path().join("agent.socket");
+        let leadership = Arc::new(MemoryLeadership::new(leader, settings(pairs)));
+        let logs: Arc<Mutex<Vec<(String, String, LogRecord)>>> = Arc::default();
+        let sink = logs.clone();
+        let endpoint = HookEndpoint::with_log(
+            "app/0",
+            leadership.clone(),
+            Arc::new(move |unit: &str, hook: &str, record: &LogRecord| {
+                sink.lock()
+                    .unwrap()
+                    .push((unit.into(), hook.into(), record.clone()));
+            }),
+        );
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let listener = runtime
+            .block_on(async { bind_socket(&socket) })
+            .expect("bind socket");
+        runtime.spawn(endpoint.clone().serve(listener, async {
+            let _ = stopped.await;
+        }));
+        Agent {
+            dir,
+            socket,
+            endpoint,
+            leadership,
+            logs,
+            runtime: Some(runtime),
+            stop: Some(stop),
+        }
+    }
+
+    /// Opens a hook context, as the agent does when a hook starts.
+    pub fn open(&self, hook: &str) -> String {
+        self.endpoint.open_context(hook)
+    }
+
+    /// The hook environment (spec 2.2) for context `id`, on a clean environment.
+    pub fn command(&self, id: &str, tool: &str) -> Command {
+        let mut cmd = Command::new(JUJUC);
+        cmd.arg0(tool)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("JUJU_CONTEXT_ID", id)
+            .env("JUJU_AGENT_SOCKET_ADDRESS", &self.socket)
+            .env("JUJU_AGENT_SOCKET_NETWORK", "unix")
+            .current_dir(self.dir.path());
+        cmd
+    }
+
+    /// Runs `tool args...` in context `id`, as a hook would.
+    pub fn run<S: AsRef<OsStr>>(&self, id: &str, tool: &str, args: &[S]) -> Output {
+        self.command(id, tool)
+            .args(args)
+            .output()
+            .expect("run jujuc")
+    }
+}
+
+impl Drop for Agent {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_timeout(std::time::Duration::from_secs(5));
+        }
+    }
+}
+
+/// Asserts the exact bytes and exit code of a tool call, with a readable message.
+#[track_caller]
+pub fn assert_output(out: &Output, stdout: &str, stderr: &str, code: i32, what: &str) {
+    let got = (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code(),
+    );
+    assert_eq!(
+        got,
+        (stdout.to_string(), stderr.to_string(), Some(code)),
+        "{what}: (stdout, stderr, exit code) differ"
+    );
+}
