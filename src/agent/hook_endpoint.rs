@@ -120,12 +120,12 @@ impl<L: Leadership> HookEndpoint<L> {
             .await
     }
 
-    fn context(&self, id: &str) -> Result<Arc<tokio::sync::Mutex<HookContext>>, Response> {
+    fn context(&self, id: &str) -> Result<Arc<tokio::sync::Mutex<HookContext>>, EndpointError> {
         if let Some(context) = self.contexts.lock().unwrap().get(id) {
             return Ok(context.clone());
         }
         if self.ended.lock().unwrap().0.contains(id) {
-            return Err(error(
+            return Err(EndpointError::new(
                 StatusCode::GONE,
                 format!(
                     "bad request: hook context {} has ended: hook tools only work while their hook runs",
@@ -134,7 +134,7 @@ impl<L: Leadership> HookEndpoint<L> {
             ));
         }
         // Juju 3.x's words for an id it does not know.
-        Err(error(
+        Err(EndpointError::new(
             StatusCode::NOT_FOUND,
             format!("bad request: wrong context ID; got {}", go_quote(id)),
         ))
@@ -155,12 +155,38 @@ pub fn bind_socket(path: &Path) -> io::Result<UnixListener> {
     Ok(listener)
 }
 
-fn error(status: StatusCode, message: String) -> Response {
-    (status, Json(ErrorResponse { error: message })).into_response()
+/// A refused request: an HTTP status and the message jujuc will print (docs/hook-endpoint.md).
+#[derive(Debug)]
+pub struct EndpointError {
+    status: StatusCode,
+    message: String,
 }
 
-/// Decodes a request body, answering a clear JSON error for anything malformed.
-fn decode<T: DeserializeOwned>(body: Result<Bytes, BytesRejection>) -> Result<T, Response> {
+impl EndpointError {
+    fn new(status: StatusCode, message: impl Into<String>) -> EndpointError {
+        EndpointError {
+            status,
+            message: message.into(),
+        }
+    }
+}
+
+impl IntoResponse for EndpointError {
+    fn into_response(self) -> Response {
+        (
+            self.status,
+            Json(ErrorResponse {
+                error: self.message,
+            }),
+        )
+            .into_response()
+    }
+}
+
+type Answer<T> = Result<Json<T>, EndpointError>;
+
+/// Decodes a request body, with a clear error for anything malformed or too large.
+fn decode<T: DeserializeOwned>(body: Result<Bytes, BytesRejection>) -> Result<T, EndpointError> {
     let bytes = body.map_err(|r| {
         let reason = match r.status() {
             StatusCode::PAYLOAD_TOO_LARGE => {
@@ -171,10 +197,10 @@ fn decode<T: DeserializeOwned>(body: Result<Bytes, BytesRejection>) -> Result<T,
             }
             _ => r.body_text(),
         };
-        error(r.status(), format!("bad request: {reason}"))
+        EndpointError::new(r.status(), format!("bad request: {reason}"))
     })?;
     serde_json::from_slice(&bytes).map_err(|e| {
-        error(
+        EndpointError::new(
             StatusCode::BAD_REQUEST,
             format!("bad request: invalid request body: {e}"),
         )
@@ -182,91 +208,69 @@ fn decode<T: DeserializeOwned>(body: Result<Bytes, BytesRejection>) -> Result<T,
 }
 
 type Endpoint<L> = State<Arc<HookEndpoint<L>>>;
+type Body = Result<Bytes, BytesRejection>;
 
-async fn is_leader<L: Leadership>(
-    State(ep): Endpoint<L>,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    let result = async {
-        let req: ContextRequest = decode(body)?;
-        let context = ep.context(&req.context_id)?;
-        let leader = context.lock().await.is_leader(&*ep.leadership).await;
-        Ok::<_, Response>(Json(IsLeaderResponse { leader }).into_response())
-    };
-    result.await.unwrap_or_else(|r| r)
+async fn is_leader<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer<IsLeaderResponse> {
+    let req: ContextRequest = decode(body)?;
+    let context = ep.context(&req.context_id)?;
+    let leader = context.lock().await.is_leader(&*ep.leadership).await;
+    Ok(Json(IsLeaderResponse { leader }))
 }
 
 async fn leader_get<L: Leadership>(
     State(ep): Endpoint<L>,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    let result = async {
-        let req: ContextRequest = decode(body)?;
-        let context = ep.context(&req.context_id)?;
-        let settings = context
-            .lock()
-            .await
-            .leader_settings(&*ep.leadership)
-            .await
-            .map_err(|e| error(StatusCode::BAD_GATEWAY, e))?;
-        Ok::<_, Response>(Json(LeaderGetResponse { settings }).into_response())
-    };
-    result.await.unwrap_or_else(|r| r)
+    body: Body,
+) -> Answer<LeaderGetResponse> {
+    let req: ContextRequest = decode(body)?;
+    let context = ep.context(&req.context_id)?;
+    let settings = context.lock().await.leader_settings(&*ep.leadership).await;
+    let settings = settings.map_err(|e| EndpointError::new(StatusCode::BAD_GATEWAY, e))?;
+    Ok(Json(LeaderGetResponse { settings }))
 }
 
 async fn leader_set<L: Leadership>(
     State(ep): Endpoint<L>,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    let result = async {
-        let req: LeaderSetRequest = decode(body)?;
-        let context = ep.context(&req.context_id)?;
-        let mut context = context.lock().await;
-        context
-            .write_leader_settings(&*ep.leadership, req.settings)
-            .await
-            .map_err(|e| {
-                let status = match e {
-                    WriteError::NotLeader => StatusCode::CONFLICT,
-                    WriteError::Failed(_) => StatusCode::BAD_GATEWAY,
-                };
-                error(status, e.to_string())
-            })?;
-        Ok::<_, Response>(Json(serde_json::json!({})).into_response())
-    };
-    result.await.unwrap_or_else(|r| r)
+    body: Body,
+) -> Answer<serde_json::Value> {
+    let req: LeaderSetRequest = decode(body)?;
+    let context = ep.context(&req.context_id)?;
+    let written = context
+        .lock()
+        .await
+        .write_leader_settings(&*ep.leadership, req.settings)
+        .await;
+    written.map_err(|e| {
+        let status = match e {
+            WriteError::NotLeader => StatusCode::CONFLICT,
+            WriteError::Failed(_) => StatusCode::BAD_GATEWAY,
+        };
+        EndpointError::new(status, e.to_string())
+    })?;
+    Ok(Json(serde_json::json!({})))
 }
 
-async fn juju_log<L: Leadership>(
-    State(ep): Endpoint<L>,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    let result = async {
-        let req: JujuLogRequest = decode(body)?;
-        let context = ep.context(&req.context_id)?;
-        let context = context.lock().await;
-        for record in req
-            .records
-            .iter()
-            .filter(|r| r.level != wire::LogLevel::Unspecified)
-        {
-            (ep.log)(&ep.unit, &context.name, record);
-        }
-        Ok::<_, Response>(Json(serde_json::json!({})).into_response())
-    };
-    result.await.unwrap_or_else(|r| r)
+async fn juju_log<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer<serde_json::Value> {
+    let req: JujuLogRequest = decode(body)?;
+    let context = ep.context(&req.context_id)?;
+    let context = context.lock().await;
+    for record in req
+        .records
+        .iter()
+        .filter(|r| r.level != wire::LogLevel::Unspecified)
+    {
+        (ep.log)(&ep.unit, &context.name, record);
+    }
+    Ok(Json(serde_json::json!({})))
 }
 
-async fn unknown_path(uri: Uri) -> Response {
-    error(
-        StatusCode::NOT_FOUND,
-        format!("bad request: no hook endpoint at {}", uri.path()),
-    )
+async fn unknown_path(uri: Uri) -> EndpointError {
+    let message = format!("bad request: no hook endpoint at {}", uri.path());
+    EndpointError::new(StatusCode::NOT_FOUND, message)
 }
 
-async fn wrong_method() -> Response {
-    error(
+async fn wrong_method() -> EndpointError {
+    EndpointError::new(
         StatusCode::METHOD_NOT_ALLOWED,
-        "bad request: hook endpoints take POST".into(),
+        "bad request: hook endpoints take POST",
     )
 }
