@@ -363,25 +363,31 @@ impl Emitter {
         };
         let allow_breaks = !simple_key;
         match style {
-            Style::Plain => self.write_plain(value, allow_breaks),
-            Style::SingleQuoted => self.write_single_quoted(value, allow_breaks),
+            Style::Plain => self.write_plain_or_single_quoted(value, allow_breaks, false),
+            Style::SingleQuoted => self.write_plain_or_single_quoted(value, allow_breaks, true),
             Style::DoubleQuoted => self.write_double_quoted(value, allow_breaks),
             Style::Literal => self.write_literal(value),
         }
         self.indent = saved_indent;
     }
 
-    fn write_plain(&mut self, value: &str, allow_breaks: bool) {
-        if !self.whitespace {
+    /// `yaml_emitter_write_plain_scalar` and `..._single_quoted_scalar`, which differ only in
+    /// the quotes, the doubled `'`, and that a quoted scalar never folds at either end.
+    fn write_plain_or_single_quoted(&mut self, value: &str, allow_breaks: bool, quoted: bool) {
+        if quoted {
+            self.write_indicator("'", true, false, false);
+        } else if !self.whitespace {
             self.put(' ');
         }
         let chars: Vec<char> = value.chars().collect();
         let (mut spaces, mut breaks) = (false, false);
         for (i, &c) in chars.iter().enumerate() {
             if c == ' ' {
+                let inside = !quoted || (i > 0 && i + 1 < chars.len());
                 if allow_breaks
                     && !spaces
                     && self.column > BEST_WIDTH
+                    && inside
                     && chars.get(i + 1) != Some(&' ')
                 {
                     self.write_indent();
@@ -400,46 +406,7 @@ impl Emitter {
                 if breaks {
                     self.write_indent();
                 }
-                self.put(c);
-                self.indention = false;
-                spaces = false;
-                breaks = false;
-            }
-        }
-        self.whitespace = false;
-        self.indention = false;
-    }
-
-    fn write_single_quoted(&mut self, value: &str, allow_breaks: bool) {
-        self.write_indicator("'", true, false, false);
-        let chars: Vec<char> = value.chars().collect();
-        let (mut spaces, mut breaks) = (false, false);
-        for (i, &c) in chars.iter().enumerate() {
-            if c == ' ' {
-                if allow_breaks
-                    && !spaces
-                    && self.column > BEST_WIDTH
-                    && i > 0
-                    && i + 1 < chars.len()
-                    && chars.get(i + 1) != Some(&' ')
-                {
-                    self.write_indent();
-                } else {
-                    self.put(c);
-                }
-                spaces = true;
-            } else if is_break(c) {
-                if !breaks && c == '\n' {
-                    self.put_break();
-                }
-                self.write_break(c);
-                self.indention = true;
-                breaks = true;
-            } else {
-                if breaks {
-                    self.write_indent();
-                }
-                if c == '\'' {
+                if quoted && c == '\'' {
                     self.put('\'');
                 }
                 self.put(c);
@@ -448,7 +415,9 @@ impl Emitter {
                 breaks = false;
             }
         }
-        self.write_indicator("'", false, false, false);
+        if quoted {
+            self.write_indicator("'", false, false, false);
+        }
         self.whitespace = false;
         self.indention = false;
     }
