@@ -17,10 +17,11 @@ use serde::Serialize;
 
 use crate::format::Settings;
 use crate::tools::{go_error_text, ContextError, HookContext};
-use crate::wire::{
-    self, ContextRequest, ErrorResponse, IsLeaderResponse, JujuLogRequest, LeaderGetResponse,
-    LeaderSetRequest, LogRecord,
+use crate::wire::hook::{
+    self, ContextRequest, IsLeaderResponse, JujuLogRequest, LeaderGetResponse, LeaderSetRequest,
+    LogRecord,
 };
+use crate::wire::ErrorResponse;
 
 /// A hook context reached through the unit agent's socket.
 pub struct AgentClient {
@@ -81,7 +82,7 @@ impl AgentClient {
                     String::from_utf8_lossy(&answer)
                 )
             });
-        Err(if wire::is_tool_error_status(status) {
+        Err(if hook::is_tool_error_status(status) {
             ContextError::Tool(message)
         } else {
             ContextError::Request(message)
@@ -173,7 +174,7 @@ impl HookContext for AgentClient {
         let body = ContextRequest {
             context_id: self.context_id.clone(),
         };
-        let r: IsLeaderResponse = self.call(wire::IS_LEADER_PATH, &body)?;
+        let r: IsLeaderResponse = self.call(hook::IS_LEADER_PATH, &body)?;
         Ok(r.leader)
     }
 
@@ -181,7 +182,7 @@ impl HookContext for AgentClient {
         let body = ContextRequest {
             context_id: self.context_id.clone(),
         };
-        let r: LeaderGetResponse = self.call(wire::LEADER_GET_PATH, &body)?;
+        let r: LeaderGetResponse = self.call(hook::LEADER_GET_PATH, &body)?;
         Ok(r.settings)
     }
 
@@ -190,7 +191,7 @@ impl HookContext for AgentClient {
             context_id: self.context_id.clone(),
             settings,
         };
-        let _: serde_json::Value = self.call(wire::LEADER_SET_PATH, &body)?;
+        let _: serde_json::Value = self.call(hook::LEADER_SET_PATH, &body)?;
         Ok(())
     }
 
@@ -199,7 +200,7 @@ impl HookContext for AgentClient {
             context_id: self.context_id.clone(),
             records,
         };
-        let _: serde_json::Value = self.call(wire::JUJU_LOG_PATH, &body)?;
+        let _: serde_json::Value = self.call(hook::JUJU_LOG_PATH, &body)?;
         Ok(())
     }
 }

@@ -9,6 +9,11 @@
 
 pub mod agent;
 pub mod client;
+pub mod controller;
+pub mod duration;
 pub mod format;
+pub mod names;
+pub mod server;
+pub mod store;
 pub mod tools;
 pub mod wire;

@@ -13,11 +13,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
@@ -26,10 +23,11 @@ use tokio::net::UnixListener;
 use super::context::{HookContext, WriteError};
 use super::Leadership;
 use crate::format::go_quote;
-use crate::wire::{
-    self, ContextRequest, ErrorResponse, IsLeaderResponse, JujuLogRequest, LeaderGetResponse,
-    LeaderSetRequest, LogRecord,
+use crate::wire::hook::{
+    self, ContextRequest, IsLeaderResponse, JujuLogRequest, LeaderGetResponse, LeaderSetRequest,
+    LogRecord,
 };
+use crate::server::{self, Body, HttpError};
 
 /// Where juju-log records go: the unit, the hook they came from, and the record.
 pub type LogSink = Arc<dyn Fn(&str, &str, &LogRecord) + Send + Sync>;
@@ -99,13 +97,13 @@ impl<L: Leadership> HookEndpoint<L> {
     /// The HTTP routes.
     pub fn router(self: Arc<Self>) -> Router {
         Router::new()
-            .route(wire::IS_LEADER_PATH, post(is_leader::<L>))
-            .route(wire::LEADER_GET_PATH, post(leader_get::<L>))
-            .route(wire::LEADER_SET_PATH, post(leader_set::<L>))
-            .route(wire::JUJU_LOG_PATH, post(juju_log::<L>))
+            .route(hook::IS_LEADER_PATH, post(is_leader::<L>))
+            .route(hook::LEADER_GET_PATH, post(leader_get::<L>))
+            .route(hook::LEADER_SET_PATH, post(leader_set::<L>))
+            .route(hook::JUJU_LOG_PATH, post(juju_log::<L>))
             .fallback(unknown_path)
             .method_not_allowed_fallback(wrong_method)
-            .layer(DefaultBodyLimit::max(wire::MAX_BODY_BYTES))
+            .layer(DefaultBodyLimit::max(hook::MAX_BODY_BYTES))
             .with_state(self)
     }
 
@@ -120,12 +118,12 @@ impl<L: Leadership> HookEndpoint<L> {
             .await
     }
 
-    fn context(&self, id: &str) -> Result<Arc<tokio::sync::Mutex<HookContext>>, EndpointError> {
+    fn context(&self, id: &str) -> Result<Arc<tokio::sync::Mutex<HookContext>>, HttpError> {
         if let Some(context) = self.contexts.lock().unwrap().get(id) {
             return Ok(context.clone());
         }
         if self.ended.lock().unwrap().0.contains(id) {
-            return Err(EndpointError::new(
+            return Err(HttpError::new(
                 StatusCode::GONE,
                 format!(
                     "bad request: hook context {} has ended: hook tools only work while their hook runs",
@@ -134,7 +132,7 @@ impl<L: Leadership> HookEndpoint<L> {
             ));
         }
         // Juju 3.x's words for an id it does not know.
-        Err(EndpointError::new(
+        Err(HttpError::new(
             StatusCode::NOT_FOUND,
             format!("bad request: wrong context ID; got {}", go_quote(id)),
         ))
@@ -155,60 +153,13 @@ pub fn bind_socket(path: &Path) -> io::Result<UnixListener> {
     Ok(listener)
 }
 
-/// A refused request: an HTTP status and the message jujuc will print (docs/hook-endpoint.md).
-#[derive(Debug)]
-pub struct EndpointError {
-    status: StatusCode,
-    message: String,
-}
+type Answer<T> = Result<Json<T>, HttpError>;
 
-impl EndpointError {
-    fn new(status: StatusCode, message: impl Into<String>) -> EndpointError {
-        EndpointError {
-            status,
-            message: message.into(),
-        }
-    }
-}
-
-impl IntoResponse for EndpointError {
-    fn into_response(self) -> Response {
-        (
-            self.status,
-            Json(ErrorResponse {
-                error: self.message,
-            }),
-        )
-            .into_response()
-    }
-}
-
-type Answer<T> = Result<Json<T>, EndpointError>;
-
-/// Decodes a request body, with a clear error for anything malformed or too large.
-fn decode<T: DeserializeOwned>(body: Result<Bytes, BytesRejection>) -> Result<T, EndpointError> {
-    let bytes = body.map_err(|r| {
-        let reason = match r.status() {
-            StatusCode::PAYLOAD_TOO_LARGE => {
-                format!(
-                    "request body is larger than the {} byte limit",
-                    wire::MAX_BODY_BYTES
-                )
-            }
-            _ => r.body_text(),
-        };
-        EndpointError::new(r.status(), format!("bad request: {reason}"))
-    })?;
-    serde_json::from_slice(&bytes).map_err(|e| {
-        EndpointError::new(
-            StatusCode::BAD_REQUEST,
-            format!("bad request: invalid request body: {e}"),
-        )
-    })
+fn decode<T: DeserializeOwned>(body: Body) -> Result<T, HttpError> {
+    server::decode(body, hook::MAX_BODY_BYTES)
 }
 
 type Endpoint<L> = State<Arc<HookEndpoint<L>>>;
-type Body = Result<Bytes, BytesRejection>;
 
 async fn is_leader<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer<IsLeaderResponse> {
     let req: ContextRequest = decode(body)?;
@@ -224,7 +175,7 @@ async fn leader_get<L: Leadership>(
     let req: ContextRequest = decode(body)?;
     let context = ep.context(&req.context_id)?;
     let settings = context.lock().await.leader_settings(&*ep.leadership).await;
-    let settings = settings.map_err(|e| EndpointError::new(StatusCode::BAD_GATEWAY, e))?;
+    let settings = settings.map_err(|e| HttpError::new(StatusCode::BAD_GATEWAY, e))?;
     Ok(Json(LeaderGetResponse { settings }))
 }
 
@@ -244,7 +195,7 @@ async fn leader_set<L: Leadership>(
             WriteError::NotLeader => StatusCode::CONFLICT,
             WriteError::Failed(_) => StatusCode::BAD_GATEWAY,
         };
-        EndpointError::new(status, e.to_string())
+        HttpError::new(status, e.to_string())
     })?;
     Ok(Json(serde_json::json!({})))
 }
@@ -256,20 +207,20 @@ async fn juju_log<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer<s
     for record in req
         .records
         .iter()
-        .filter(|r| r.level != wire::LogLevel::Unspecified)
+        .filter(|r| r.level != hook::LogLevel::Unspecified)
     {
         (ep.log)(&ep.unit, &context.name, record);
     }
     Ok(Json(serde_json::json!({})))
 }
 
-async fn unknown_path(uri: Uri) -> EndpointError {
+async fn unknown_path(uri: Uri) -> HttpError {
     let message = format!("bad request: no hook endpoint at {}", uri.path());
-    EndpointError::new(StatusCode::NOT_FOUND, message)
+    HttpError::new(StatusCode::NOT_FOUND, message)
 }
 
-async fn wrong_method() -> EndpointError {
-    EndpointError::new(
+async fn wrong_method() -> HttpError {
+    HttpError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "bad request: hook endpoints take POST",
     )

@@ -6,7 +6,7 @@ use clap::{Arg, ArgAction, ArgMatches, Command};
 use super::cmd::{self, UsageError};
 use super::{HookContext, Outcome, RunError};
 use crate::format::go_quote;
-use crate::wire::{LogLevel, LogRecord};
+use crate::wire::hook::{LogLevel, LogRecord};
 
 pub const NAME: &str = "juju-log";
 

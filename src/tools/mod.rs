@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use clap::{ArgMatches, Command};
 
 use crate::format::{render, Settings, Value};
-use crate::wire::LogRecord;
+use crate::wire::hook::LogRecord;
 use cmd::{OutputOptions, Parsed, UsageError};
 
 /// What the tools ask of the hook context (Juju's `jujuc.Context`, leadership part).

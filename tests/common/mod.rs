@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use leaderd::agent::hook_endpoint::{bind_socket, HookEndpoint};
 use leaderd::agent::memory::MemoryLeadership;
 use leaderd::format::Settings;
-use leaderd::wire::LogRecord;
+use leaderd::wire::hook::LogRecord;
 
 pub const JUJUC: &str = env!("CARGO_BIN_EXE_jujuc");
 

@@ -105,15 +105,9 @@ impl LogLevel {
     }
 }
 
-/// Every non-200 answer carries this body. With status 409 or 502 the message is the tool's
-/// own error, which jujuc prefixes as Juju does ("cannot write leadership settings: ...");
-/// with any other status it is a request error that jujuc prints as it is.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ErrorResponse {
-    pub error: String,
-}
-
-/// The statuses whose error belongs to the tool (see [`ErrorResponse`]).
+/// The statuses whose error belongs to the tool: with 409 or 502 the [`super::ErrorResponse`]
+/// message is the hook context's own error, which jujuc prefixes as Juju does ("cannot write
+/// leadership settings: ..."); any other status is a request error that jujuc prints as it is.
 pub fn is_tool_error_status(status: u16) -> bool {
     matches!(status, 409 | 502)
 }

@@ -1,0 +1,207 @@
+//! The controller's HTTP/JSON API (README, "The controller API"): authentication, the checks
+//! every request gets (names, bodies, who may do what), then the [`Controller`] call.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use tokio::sync::watch;
+
+use super::auth::{Caller, Secret};
+use super::{ClaimOutcome, Controller, MergeError};
+use crate::names;
+use crate::server::{self, Body, HttpError};
+use crate::wire::controller::*;
+
+/// What every handler gets.
+pub struct Api {
+    pub controller: Arc<Controller>,
+    pub secret: Secret,
+    /// Flips to true on shutdown, so that long-polls answer at once instead of holding it up.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+type Answer<T> = Result<Json<T>, HttpError>;
+type Shared = State<Arc<Api>>;
+
+/// The routes.
+pub fn router(api: Arc<Api>) -> Router {
+    Router::new()
+        .route("/v1/health", get(|| async { Json(serde_json::json!({"ok": true})) }))
+        .route("/v1/status", get(status))
+        .route("/v1/applications/{app}/lease/claim", post(claim))
+        .route("/v1/applications/{app}/lease/wait-released", post(wait_released))
+        .route("/v1/applications/{app}/lease/revoke", post(revoke))
+        .route("/v1/applications/{app}/settings", get(read_settings))
+        .route("/v1/applications/{app}/settings/merge", post(merge))
+        .route("/v1/applications/{app}/settings/watch", post(watch_settings))
+        .fallback(|uri: Uri| async move {
+            HttpError::new(StatusCode::NOT_FOUND, format!("no such endpoint: {}", uri.path()))
+        })
+        .method_not_allowed_fallback(|| async { HttpError::new(StatusCode::METHOD_NOT_ALLOWED, "method not allowed") })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(api)
+}
+
+fn decode<T: DeserializeOwned>(body: Body) -> Result<T, HttpError> {
+    server::decode(body, MAX_BODY_BYTES)
+}
+
+impl Api {
+    fn caller(&self, headers: &HeaderMap) -> Result<Caller, HttpError> {
+        let header = headers
+            .get(axum::http::header::AUTHORIZATION)
+            .ok_or_else(|| HttpError::new(StatusCode::UNAUTHORIZED, "missing Authorization header"))?;
+        let header = header.to_str().map_err(|_| HttpError::new(StatusCode::UNAUTHORIZED, "malformed token"))?;
+        self.secret.verify(header).map_err(|e| HttpError::new(StatusCode::UNAUTHORIZED, e))
+    }
+
+    /// The calling unit, which must belong to `app` (a unit acts only for its application).
+    fn unit_of(&self, headers: &HeaderMap, app: &str) -> Result<String, HttpError> {
+        check_app(app)?;
+        match self.caller(headers)? {
+            Caller::Unit(unit) if names::unit_application(&unit) == Ok(app) => Ok(unit),
+            Caller::Unit(unit) => Err(forbidden(format!("unit {unit} may not act for application {app}"))),
+            Caller::Operator => Err(forbidden("the operator token is for status and revoke; units claim and write")),
+        }
+    }
+
+    /// A unit of `app`, or the operator.
+    fn reader_of(&self, headers: &HeaderMap, app: &str) -> Result<(), HttpError> {
+        check_app(app)?;
+        match self.caller(headers)? {
+            Caller::Operator => Ok(()),
+            Caller::Unit(unit) if names::unit_application(&unit) == Ok(app) => Ok(()),
+            Caller::Unit(unit) => Err(forbidden(format!("unit {unit} may not read application {app}"))),
+        }
+    }
+
+    fn operator(&self, headers: &HeaderMap) -> Result<(), HttpError> {
+        match self.caller(headers)? {
+            Caller::Operator => Ok(()),
+            Caller::Unit(unit) => Err(forbidden(format!("unit {unit} may not do this: it needs the operator token"))),
+        }
+    }
+
+    /// A long-poll's wait: what it asked for, at most `MAX_POLL_MS`.
+    fn poll_timeout(timeout_ms: u64) -> Duration {
+        Duration::from_millis(timeout_ms.min(MAX_POLL_MS))
+    }
+
+    async fn until_shutdown(&self) {
+        let mut shutdown = self.shutdown.clone();
+        let _ = shutdown.wait_for(|down| *down).await;
+    }
+}
+
+fn check_app(app: &str) -> Result<(), HttpError> {
+    names::check_application(app).map_err(|e| HttpError::new(StatusCode::BAD_REQUEST, e))
+}
+
+fn forbidden(message: impl Into<String>) -> HttpError {
+    HttpError::new(StatusCode::FORBIDDEN, format!("permission denied: {}", message.into()))
+}
+
+fn internal(e: anyhow::Error) -> HttpError {
+    HttpError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("{e:#}"))
+}
+
+/// Durations the way people write them back: `5s`, `1m30s`, `250ms`.
+fn show(d: Duration) -> String {
+    crate::duration::format(d)
+}
+
+async fn claim(State(api): Shared, Path(app): Path<String>, headers: HeaderMap, body: Body) -> Answer<ClaimResponse> {
+    let unit = api.unit_of(&headers, &app)?;
+    let req: ClaimRequest = decode(body)?;
+    let duration = Duration::from_millis(req.duration_ms);
+    let config = api.controller.config();
+    if duration < config.min_lease || duration > config.max_lease {
+        return Err(HttpError::new(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "invalid duration {}: must be between {} and {}",
+                show(duration),
+                show(config.min_lease),
+                show(config.max_lease)
+            ),
+        ));
+    }
+    Ok(Json(match api.controller.claim(&app, &unit, duration).await.map_err(internal)? {
+        ClaimOutcome::Granted { term, expires_in } => ClaimResponse {
+            granted: true,
+            term: Some(term),
+            expires_in_ms: Some(expires_in.as_millis() as u64),
+        },
+        ClaimOutcome::Denied => ClaimResponse { granted: false, term: None, expires_in_ms: None },
+    }))
+}
+
+async fn wait_released(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<WaitReleasedResponse> {
+    api.unit_of(&headers, &app)?;
+    let req: WaitReleasedRequest = decode(body)?;
+    let released = tokio::select! {
+        released = api.controller.wait_released(&app, Api::poll_timeout(req.timeout_ms)) => released,
+        _ = api.until_shutdown() => false,
+    };
+    Ok(Json(WaitReleasedResponse { released }))
+}
+
+async fn revoke(State(api): Shared, Path(app): Path<String>, headers: HeaderMap) -> Answer<RevokeResponse> {
+    api.operator(&headers)?;
+    check_app(&app)?;
+    let term = api.controller.revoke(&app).await.map_err(internal)?;
+    Ok(Json(RevokeResponse { revoked: term.is_some(), term }))
+}
+
+async fn read_settings(State(api): Shared, Path(app): Path<String>, headers: HeaderMap) -> Answer<SettingsResponse> {
+    api.reader_of(&headers, &app)?;
+    let bucket = api.controller.read(&app);
+    Ok(Json(SettingsResponse { settings: bucket.settings, version: bucket.version }))
+}
+
+async fn merge(State(api): Shared, Path(app): Path<String>, headers: HeaderMap, body: Body) -> Answer<MergeResponse> {
+    let unit = api.unit_of(&headers, &app)?;
+    let req: MergeRequest = decode(body)?;
+    let mut changes = req.set;
+    for key in req.unset {
+        changes.insert(key, String::new());
+    }
+    if let Some(key) = changes.keys().find(|k| k.is_empty() || k.trim() != k.as_str() || k.contains('=')) {
+        return Err(HttpError::new(StatusCode::BAD_REQUEST, format!("invalid key {key:?}")));
+    }
+    match api.controller.merge(&app, &unit, req.term, changes).await {
+        Ok(version) => Ok(Json(MergeResponse { version })),
+        Err(e @ MergeError::NotLeader) => Err(HttpError::new(StatusCode::CONFLICT, e.to_string())),
+        Err(MergeError::Failed(e)) => Err(HttpError::new(StatusCode::SERVICE_UNAVAILABLE, e)),
+    }
+}
+
+async fn watch_settings(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<WatchResponse> {
+    api.reader_of(&headers, &app)?;
+    let req: WatchRequest = decode(body)?;
+    let version = tokio::select! {
+        v = api.controller.watch(&app, req.after, Api::poll_timeout(req.timeout_ms)) => v,
+        _ = api.until_shutdown() => api.controller.read(&app).version,
+    };
+    Ok(Json(WatchResponse { version }))
+}
+
+async fn status(State(api): Shared, headers: HeaderMap) -> Answer<StatusResponse> {
+    api.operator(&headers)?;
+    Ok(Json(StatusResponse { store: api.controller.store_name().to_string(), applications: api.controller.status() }))
+}

@@ -1,0 +1,302 @@
+//! `leaderd controller`: decides who leads each application and keeps the leader settings.
+//!
+//! A request flows: `api` (HTTP, authentication, input checks) → [`Controller`] (the rules) →
+//! `lease` (the lease table, in memory) and `writer` (the one thread that makes changes durable
+//! through a `store::Store`). Reads are served from memory; every change is written through
+//! before it is acknowledged.
+
+pub mod api;
+pub mod auth;
+pub mod lease;
+mod writer;
+
+use std::collections::HashMap;
+use std::sync::{mpsc, Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use tokio::sync::{oneshot, watch, Notify};
+use tokio::time::Instant;
+
+use crate::format::Settings;
+use crate::store::{Bucket, Store, StoredLease};
+use crate::wire::controller::ApplicationStatus;
+use lease::{Claim, LeaseTable};
+use writer::Job;
+
+/// The controller's tunables.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Shortest lease a unit may claim (Juju: 5 s).
+    pub min_lease: Duration,
+    /// Longest lease a unit may claim (Juju: 5 min). After a restart, persisted holders are
+    /// honoured for this long.
+    pub max_lease: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config { min_lease: Duration::from_secs(5), max_lease: Duration::from_secs(300) }
+    }
+}
+
+/// Why a leader-settings merge was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum MergeError {
+    /// The unit does not hold the lease under that term right now.
+    #[error("not the leader")]
+    NotLeader,
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// The answer to a claim.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClaimOutcome {
+    Granted { term: u64, expires_in: Duration },
+    Denied,
+}
+
+/// State shared by the API and the writer thread.
+pub(crate) struct State {
+    leases: Mutex<LeaseTable>,
+    buckets: RwLock<HashMap<String, Bucket>>,
+    /// Per application: the settings version, for watchers.
+    versions: Mutex<HashMap<String, watch::Sender<u64>>>,
+    /// Per application: woken whenever the lease is granted anew or revoked.
+    lease_changed: Mutex<HashMap<String, Arc<Notify>>>,
+}
+
+impl State {
+    fn version_channel(&self, app: &str) -> watch::Sender<u64> {
+        let mut versions = self.versions.lock().unwrap();
+        versions
+            .entry(app.to_string())
+            .or_insert_with(|| {
+                let v = self.buckets.read().unwrap().get(app).map_or(0, |b| b.version);
+                watch::channel(v).0
+            })
+            .clone()
+    }
+
+    fn lease_notify(&self, app: &str) -> Arc<Notify> {
+        self.lease_changed.lock().unwrap().entry(app.to_string()).or_default().clone()
+    }
+}
+
+/// The controller: lease rules, fenced settings, watches.
+pub struct Controller {
+    config: Config,
+    state: Arc<State>,
+    jobs: Mutex<mpsc::Sender<Job>>,
+    store_name: String,
+}
+
+impl Controller {
+    /// Loads `store` and starts the writer (call it inside a tokio runtime). Every persisted holder is honoured for a full
+    /// `max_lease` from now (restart safety: renewals are not persisted, so this is the longest
+    /// the holder might still believe it leads).
+    pub fn start(mut store: Box<dyn Store>, config: Config) -> anyhow::Result<Arc<Controller>> {
+        let snapshot = store.load()?;
+        let store_name = store.describe();
+        let now = Instant::now();
+        let mut leases = LeaseTable::default();
+        for l in snapshot.leases {
+            leases.restore(&l.app, l.holder, l.term, now, config.max_lease);
+        }
+        let state = Arc::new(State {
+            leases: Mutex::new(leases),
+            buckets: RwLock::new(snapshot.buckets),
+            versions: Mutex::default(),
+            lease_changed: Mutex::default(),
+        });
+        let (tx, rx) = mpsc::channel();
+        let writer_state = state.clone();
+        // The writer reads the runtime's clock (lease expiry is on it), so it enters the runtime.
+        let runtime = tokio::runtime::Handle::current();
+        std::thread::Builder::new().name("store-writer".into()).spawn(move || {
+            let _clock = runtime.enter();
+            writer::run(store, writer_state, rx)
+        })?;
+        Ok(Arc::new(Controller { config, state, jobs: Mutex::new(tx), store_name }))
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn store_name(&self) -> &str {
+        &self.store_name
+    }
+
+    async fn submit<T>(&self, job: impl FnOnce(oneshot::Sender<T>) -> Job) -> Option<T> {
+        let (tx, rx) = oneshot::channel();
+        self.jobs.lock().unwrap().send(job(tx)).ok()?;
+        rx.await.ok()
+    }
+
+    /// `unit` claims `app`'s lease for `duration` (already range-checked by the caller). A new
+    /// term is durable before it is granted.
+    pub async fn claim(&self, app: &str, unit: &str, duration: Duration) -> anyhow::Result<ClaimOutcome> {
+        let now = Instant::now();
+        let claim = self.state.leases.lock().unwrap().claim(app, unit, duration, now);
+        match claim {
+            Claim::Denied => Ok(ClaimOutcome::Denied),
+            Claim::Granted { term, expiry, new_term } => {
+                if new_term {
+                    let lease = StoredLease { app: app.into(), holder: Some(unit.into()), term };
+                    let persisted = self.submit(|tx| Job::Lease(lease, tx)).await;
+                    match persisted {
+                        Some(Ok(())) => {}
+                        Some(Err(e)) => {
+                            self.state.leases.lock().unwrap().revoke(app, Instant::now());
+                            return Err(e);
+                        }
+                        None => anyhow::bail!("the controller is shutting down"),
+                    }
+                    tracing::info!(app, unit, term, "leader elected");
+                    self.state.lease_notify(app).notify_waiters();
+                }
+                Ok(ClaimOutcome::Granted { term, expires_in: expiry.saturating_duration_since(now) })
+            }
+        }
+    }
+
+    /// Waits until `app`'s lease is free (expired or revoked), or `timeout` passes. Returns at
+    /// the moment it frees, so failover takes the remaining lease time and no more.
+    pub async fn wait_released(&self, app: &str, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        let notify = self.state.lease_notify(app);
+        loop {
+            let notified = notify.notified();
+            let expiry = {
+                let leases = self.state.leases.lock().unwrap();
+                match leases.get(app) {
+                    Some(lease) if lease.live_holder(Instant::now()).is_some() => lease.expiry,
+                    _ => return true,
+                }
+            };
+            tokio::select! {
+                _ = notified => {}
+                _ = tokio::time::sleep_until(expiry.min(deadline)) => {
+                    if Instant::now() >= deadline && expiry > deadline {
+                        return false;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Frees `app`'s lease now (operator). Returns the revoked term, if anyone held it.
+    pub async fn revoke(&self, app: &str) -> anyhow::Result<Option<u64>> {
+        let Some(term) = self.state.leases.lock().unwrap().revoke(app, Instant::now()) else {
+            return Ok(None);
+        };
+        let lease = StoredLease { app: app.into(), holder: None, term };
+        match self.submit(|tx| Job::Lease(lease, tx)).await {
+            Some(Ok(())) => {}
+            Some(Err(e)) => return Err(e),
+            None => anyhow::bail!("the controller is shutting down"),
+        }
+        tracing::info!(app, term, "lease revoked");
+        self.state.lease_notify(app).notify_waiters();
+        Ok(Some(term))
+    }
+
+    /// `app`'s settings and version.
+    pub fn read(&self, app: &str) -> Bucket {
+        self.state.buckets.read().unwrap().get(app).cloned().unwrap_or_default()
+    }
+
+    /// Merges `changes` (empty values delete) into `app`'s bucket if `unit` holds the lease
+    /// under `term` at the moment of the write; durable before it returns the new version.
+    pub async fn merge(&self, app: &str, unit: &str, term: u64, changes: Settings) -> Result<u64, MergeError> {
+        let job = |reply| Job::Merge { app: app.into(), unit: unit.into(), term, changes, reply };
+        self.submit(job).await.unwrap_or_else(|| Err(MergeError::Failed("the controller is shutting down".into())))
+    }
+
+    /// Waits until `app`'s settings version is past `after`, or `timeout`; returns the version.
+    pub async fn watch(&self, app: &str, after: u64, timeout: Duration) -> u64 {
+        let mut rx = self.state.version_channel(app).subscribe();
+        let _ = tokio::time::timeout(timeout, rx.wait_for(|v| *v > after)).await;
+        let v = *rx.borrow();
+        v
+    }
+
+    /// Every application known to the controller, by name.
+    pub fn status(&self) -> Vec<ApplicationStatus> {
+        let now = Instant::now();
+        let leases = self.state.leases.lock().unwrap();
+        let buckets = self.state.buckets.read().unwrap();
+        let mut names: Vec<&String> = leases.iter().map(|(name, _)| name).chain(buckets.keys()).collect();
+        names.sort();
+        names.dedup();
+        names
+            .into_iter()
+            .map(|name| {
+                let lease = leases.get(name);
+                let leader = lease.and_then(|l| l.live_holder(now)).map(String::from);
+                ApplicationStatus {
+                    name: name.clone(),
+                    lease_remaining_ms: match (&leader, lease) {
+                        (Some(_), Some(l)) => l.expiry.saturating_duration_since(now).as_millis() as u64,
+                        _ => 0,
+                    },
+                    leader,
+                    term: lease.map_or(0, |l| l.term),
+                    settings_version: buckets.get(name).map_or(0, |b| b.version),
+                }
+            })
+            .collect()
+    }
+}
+
+/// How `leaderd controller` runs.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub listen: std::net::SocketAddr,
+    /// `sqlite:PATH` or `memory`.
+    pub store: String,
+    pub secret_file: std::path::PathBuf,
+    pub config: Config,
+}
+
+/// Runs a controller until SIGINT or SIGTERM, then finishes the requests in flight (long-polls
+/// answer at once) and returns. Prints `listening on http://ADDR` on stdout once it accepts.
+pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
+    use anyhow::Context;
+    use std::io::Write;
+    use tokio::signal::unix::{signal, SignalKind};
+
+    let secret = auth::Secret::load_or_create(&options.secret_file)?;
+    let store = crate::store::open(&options.store)?;
+    let controller = Controller::start(store, options.config.clone())?;
+    let listener = tokio::net::TcpListener::bind(options.listen)
+        .await
+        .with_context(|| format!("listening on {}", options.listen))?;
+    let address = listener.local_addr()?;
+    let (shutdown_tx, shutdown) = watch::channel(false);
+    let api = Arc::new(api::Api { controller: controller.clone(), secret, shutdown });
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    tracing::info!(
+        %address,
+        store = controller.store_name(),
+        min_lease = crate::duration::format(options.config.min_lease),
+        max_lease = crate::duration::format(options.config.max_lease),
+        "controller started"
+    );
+    println!("listening on http://{address}");
+    std::io::stdout().flush()?;
+    axum::serve(listener, api::router(api))
+        .with_graceful_shutdown(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+            tracing::info!("shutting down: finishing requests in flight");
+            let _ = shutdown_tx.send(true);
+        })
+        .await?;
+    tracing::info!("controller stopped");
+    Ok(())
+}

@@ -1,0 +1,114 @@
+//! The controller's single writer thread: every durable change goes through it, in order, and
+//! whatever has queued up while one commit was on disk goes into the next one (group commit).
+//! That is how 32 concurrent leader-sets share fsyncs instead of queueing for one each.
+//!
+//! Leader-settings merges are fenced here, inside the batch that writes them: the writer checks
+//! that the unit holds the lease under the given term at that moment, and a refused merge is
+//! simply left out of the batch, so it changes nothing.
+
+use std::sync::mpsc;
+use std::sync::Arc;
+
+use tokio::sync::oneshot;
+use tokio::time::Instant;
+
+use super::{MergeError, State};
+use crate::format::Settings;
+use crate::store::{apply_changes, Store, StoredLease, Write};
+
+/// Most jobs in one transaction: bounds the latency of the first job in a long queue.
+const MAX_BATCH: usize = 256;
+
+/// A change to make durable, with the channel its answer goes back on.
+pub enum Job {
+    /// A lease changed holder or term (a new grant or a revoke).
+    Lease(StoredLease, oneshot::Sender<anyhow::Result<()>>),
+    /// A fenced leader-settings merge; answers the new version.
+    Merge {
+        app: String,
+        unit: String,
+        term: u64,
+        changes: Settings,
+        reply: oneshot::Sender<Result<u64, MergeError>>,
+    },
+}
+
+enum Reply {
+    Lease(oneshot::Sender<anyhow::Result<()>>),
+    Merge(oneshot::Sender<Result<u64, MergeError>>, String, Settings, u64),
+}
+
+/// Runs until every sender of `jobs` is gone.
+pub fn run(mut store: Box<dyn Store>, state: Arc<State>, jobs: mpsc::Receiver<Job>) {
+    while let Ok(first) = jobs.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        commit_batch(store.as_mut(), &state, batch);
+    }
+}
+
+fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
+    let mut writes = Vec::with_capacity(batch.len());
+    let mut replies = Vec::with_capacity(batch.len());
+    // Versions as this batch leaves them, so two merges to one app in a batch both count.
+    let mut versions: std::collections::HashMap<String, u64> = Default::default();
+    for job in batch {
+        match job {
+            Job::Lease(lease, reply) => {
+                writes.push(Write::Lease(lease));
+                replies.push(Reply::Lease(reply));
+            }
+            Job::Merge { app, unit, term, changes, reply } => {
+                if !state.leases.lock().unwrap().holds(&app, &unit, term, Instant::now()) {
+                    let _ = reply.send(Err(MergeError::NotLeader));
+                    continue;
+                }
+                let current = match versions.get(&app) {
+                    Some(v) => *v,
+                    None => state.buckets.read().unwrap().get(&app).map_or(0, |b| b.version),
+                };
+                // A merge that changes no key (leader-set with no arguments) is accepted
+                // without a new version: nothing changed, so no minion is told.
+                let version = if changes.is_empty() { current } else { current + 1 };
+                versions.insert(app.clone(), version);
+                if !changes.is_empty() {
+                    writes.push(Write::Settings { app: app.clone(), changes: changes.clone(), version });
+                }
+                replies.push(Reply::Merge(reply, app, changes, version));
+            }
+        }
+    }
+    let committed = if writes.is_empty() { Ok(()) } else { store.commit(&writes) };
+    if let Err(e) = &committed {
+        tracing::error!(error = format!("{e:#}"), "store commit failed; {} writes refused", writes.len());
+    }
+    for reply in replies {
+        match (reply, &committed) {
+            (Reply::Lease(tx), Ok(())) => {
+                let _ = tx.send(Ok(()));
+            }
+            (Reply::Lease(tx), Err(e)) => {
+                let _ = tx.send(Err(anyhow::anyhow!("store commit failed: {e:#}")));
+            }
+            (Reply::Merge(tx, app, changes, version), Ok(())) => {
+                if !changes.is_empty() {
+                    let mut buckets = state.buckets.write().unwrap();
+                    let bucket = buckets.entry(app.clone()).or_default();
+                    apply_changes(&mut bucket.settings, &changes);
+                    bucket.version = version;
+                    drop(buckets);
+                    state.version_channel(&app).send_replace(version);
+                }
+                let _ = tx.send(Ok(version));
+            }
+            (Reply::Merge(tx, ..), Err(e)) => {
+                let _ = tx.send(Err(MergeError::Failed(format!("store commit failed: {e:#}"))));
+            }
+        }
+    }
+}

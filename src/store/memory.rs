@@ -1,0 +1,36 @@
+//! A store that keeps nothing across restarts: for tests, and for a throwaway controller.
+
+use super::{apply_changes, Snapshot, Store, StoredLease, Write};
+use std::collections::HashMap;
+
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    leases: HashMap<String, StoredLease>,
+    buckets: HashMap<String, super::Bucket>,
+}
+
+impl Store for MemoryStore {
+    fn load(&mut self) -> anyhow::Result<Snapshot> {
+        Ok(Snapshot { leases: self.leases.values().cloned().collect(), buckets: self.buckets.clone() })
+    }
+
+    fn commit(&mut self, batch: &[Write]) -> anyhow::Result<()> {
+        for write in batch {
+            match write {
+                Write::Lease(lease) => {
+                    self.leases.insert(lease.app.clone(), lease.clone());
+                }
+                Write::Settings { app, changes, version } => {
+                    let bucket = self.buckets.entry(app.clone()).or_default();
+                    apply_changes(&mut bucket.settings, changes);
+                    bucket.version = *version;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn describe(&self) -> String {
+        "memory".into()
+    }
+}

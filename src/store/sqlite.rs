@@ -1,0 +1,112 @@
+//! The embedded default store: SQLite in WAL mode with `synchronous=FULL`, so a commit has
+//! reached the disk (the WAL is fsync'd) before it returns. A batch is one transaction, which is
+//! how several writers' leader-sets share one fsync (group commit, see `controller::writer`).
+
+use std::path::Path;
+
+use anyhow::Context;
+use rusqlite::{params, Connection};
+
+use super::{Bucket, Snapshot, Store, StoredLease, Write};
+
+pub struct SqliteStore {
+    conn: Connection,
+    path: String,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS leases (
+    app    TEXT PRIMARY KEY,
+    holder TEXT,
+    term   INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS buckets (
+    app     TEXT PRIMARY KEY,
+    version INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS settings (
+    app   TEXT NOT NULL,
+    key   TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (app, key)
+);
+";
+
+impl SqliteStore {
+    pub fn open(path: &Path) -> anyhow::Result<SqliteStore> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        let conn = Connection::open(path).with_context(|| format!("opening {}", path.display()))?;
+        let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+        anyhow::ensure!(mode.eq_ignore_ascii_case("wal"), "{} cannot use WAL mode (got {mode})", path.display());
+        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")?;
+        conn.execute_batch(SCHEMA).context("creating the schema")?;
+        Ok(SqliteStore { conn, path: path.display().to_string() })
+    }
+}
+
+impl Store for SqliteStore {
+    fn load(&mut self) -> anyhow::Result<Snapshot> {
+        let mut snapshot = Snapshot::default();
+        let mut leases = self.conn.prepare("SELECT app, holder, term FROM leases")?;
+        for row in leases.query_map([], |r| {
+            Ok(StoredLease { app: r.get(0)?, holder: r.get(1)?, term: r.get::<_, i64>(2)? as u64 })
+        })? {
+            snapshot.leases.push(row?);
+        }
+        let mut buckets = self.conn.prepare("SELECT app, version FROM buckets")?;
+        for row in buckets.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+            let (app, version) = row?;
+            snapshot.buckets.insert(app, Bucket { settings: Default::default(), version: version as u64 });
+        }
+        let mut settings = self.conn.prepare("SELECT app, key, value FROM settings")?;
+        for row in settings.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?)))? {
+            let (app, key, value) = row?;
+            snapshot.buckets.entry(app).or_default().settings.insert(key, value);
+        }
+        Ok(snapshot)
+    }
+
+    fn commit(&mut self, batch: &[Write]) -> anyhow::Result<()> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        {
+            let mut put_lease = tx.prepare_cached(
+                "INSERT INTO leases (app, holder, term) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(app) DO UPDATE SET holder = excluded.holder, term = excluded.term",
+            )?;
+            let mut put = tx.prepare_cached(
+                "INSERT INTO settings (app, key, value) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(app, key) DO UPDATE SET value = excluded.value",
+            )?;
+            let mut delete = tx.prepare_cached("DELETE FROM settings WHERE app = ?1 AND key = ?2")?;
+            let mut version = tx.prepare_cached(
+                "INSERT INTO buckets (app, version) VALUES (?1, ?2)
+                 ON CONFLICT(app) DO UPDATE SET version = excluded.version",
+            )?;
+            for write in batch {
+                match write {
+                    Write::Lease(l) => {
+                        put_lease.execute(params![l.app, l.holder, l.term as i64])?;
+                    }
+                    Write::Settings { app, changes, version: v } => {
+                        for (key, value) in changes {
+                            if value.is_empty() {
+                                delete.execute(params![app, key])?;
+                            } else {
+                                put.execute(params![app, key, value])?;
+                            }
+                        }
+                        version.execute(params![app, *v as i64])?;
+                    }
+                }
+            }
+        }
+        tx.commit().context("committing")?;
+        Ok(())
+    }
+
+    fn describe(&self) -> String {
+        format!("sqlite:{}", self.path)
+    }
+}
