@@ -19,13 +19,22 @@ pub struct HttpError {
 
 impl HttpError {
     pub fn new(status: StatusCode, message: impl Into<String>) -> HttpError {
-        HttpError { status, message: message.into() }
+        HttpError {
+            status,
+            message: message.into(),
+        }
     }
 }
 
 impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
-        (self.status, Json(ErrorResponse { error: self.message })).into_response()
+        (
+            self.status,
+            Json(ErrorResponse {
+                error: self.message,
+            }),
+        )
+            .into_response()
     }
 }
 
@@ -36,11 +45,17 @@ pub type Body = Result<Bytes, BytesRejection>;
 pub fn decode<T: DeserializeOwned>(body: Body, limit: usize) -> Result<T, HttpError> {
     let bytes = body.map_err(|r| {
         let reason = match r.status() {
-            StatusCode::PAYLOAD_TOO_LARGE => format!("request body is larger than the {limit} byte limit"),
+            StatusCode::PAYLOAD_TOO_LARGE => {
+                format!("request body is larger than the {limit} byte limit")
+            }
             _ => r.body_text(),
         };
         HttpError::new(r.status(), format!("bad request: {reason}"))
     })?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| HttpError::new(StatusCode::BAD_REQUEST, format!("bad request: invalid request body: {e}")))
+    serde_json::from_slice(&bytes).map_err(|e| {
+        HttpError::new(
+            StatusCode::BAD_REQUEST,
+            format!("bad request: invalid request body: {e}"),
+        )
+    })
 }

@@ -23,11 +23,11 @@ use tokio::net::UnixListener;
 use super::context::{HookContext, WriteError};
 use super::Leadership;
 use crate::format::go_quote;
+use crate::server::{self, Body, HttpError};
 use crate::wire::hook::{
     self, ContextRequest, IsLeaderResponse, JujuLogRequest, LeaderGetResponse, LeaderSetRequest,
     LogRecord,
 };
-use crate::server::{self, Body, HttpError};
 
 /// Where juju-log records go: the unit, the hook they came from, and the record.
 pub type LogSink = Arc<dyn Fn(&str, &str, &LogRecord) + Send + Sync>;

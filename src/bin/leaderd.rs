@@ -10,7 +10,11 @@ use clap::{Parser, Subcommand};
 use leaderd::controller::{self, auth::Secret, Config, ServeOptions};
 
 #[derive(Parser)]
-#[command(name = "leaderd", version, about = "Juju-style application leadership for charm hooks")]
+#[command(
+    name = "leaderd",
+    version,
+    about = "Juju-style application leadership for charm hooks"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -75,12 +79,33 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Controller { listen, store, secret_file, min_lease, max_lease } => {
-            anyhow::ensure!(min_lease <= max_lease, "--min-lease must not be longer than --max-lease");
-            let options = ServeOptions { listen, store, secret_file, config: Config { min_lease, max_lease } };
+        Command::Controller {
+            listen,
+            store,
+            secret_file,
+            min_lease,
+            max_lease,
+        } => {
+            anyhow::ensure!(
+                min_lease <= max_lease,
+                "--min-lease must not be longer than --max-lease"
+            );
+            let options = ServeOptions {
+                listen,
+                store,
+                secret_file,
+                config: Config {
+                    min_lease,
+                    max_lease,
+                },
+            };
             tokio::runtime::Runtime::new()?.block_on(controller::serve(options))
         }
-        Command::Token { unit, operator, secret_file } => {
+        Command::Token {
+            unit,
+            operator,
+            secret_file,
+        } => {
             let secret = Secret::load(&secret_file)?;
             let principal = match unit {
                 Some(unit) if !operator => {

@@ -35,7 +35,10 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Config {
-        Config { min_lease: Duration::from_secs(5), max_lease: Duration::from_secs(300) }
+        Config {
+            min_lease: Duration::from_secs(5),
+            max_lease: Duration::from_secs(300),
+        }
     }
 }
 
@@ -72,14 +75,24 @@ impl State {
         versions
             .entry(app.to_string())
             .or_insert_with(|| {
-                let v = self.buckets.read().unwrap().get(app).map_or(0, |b| b.version);
+                let v = self
+                    .buckets
+                    .read()
+                    .unwrap()
+                    .get(app)
+                    .map_or(0, |b| b.version);
                 watch::channel(v).0
             })
             .clone()
     }
 
     fn lease_notify(&self, app: &str) -> Arc<Notify> {
-        self.lease_changed.lock().unwrap().entry(app.to_string()).or_default().clone()
+        self.lease_changed
+            .lock()
+            .unwrap()
+            .entry(app.to_string())
+            .or_default()
+            .clone()
     }
 }
 
@@ -113,11 +126,18 @@ impl Controller {
         let writer_state = state.clone();
         // The writer reads the runtime's clock (lease expiry is on it), so it enters the runtime.
         let runtime = tokio::runtime::Handle::current();
-        std::thread::Builder::new().name("store-writer".into()).spawn(move || {
-            let _clock = runtime.enter();
-            writer::run(store, writer_state, rx)
-        })?;
-        Ok(Arc::new(Controller { config, state, jobs: Mutex::new(tx), store_name }))
+        std::thread::Builder::new()
+            .name("store-writer".into())
+            .spawn(move || {
+                let _clock = runtime.enter();
+                writer::run(store, writer_state, rx)
+            })?;
+        Ok(Arc::new(Controller {
+            config,
+            state,
+            jobs: Mutex::new(tx),
+            store_name,
+        }))
     }
 
     pub fn config(&self) -> &Config {
@@ -136,19 +156,41 @@ impl Controller {
 
     /// `unit` claims `app`'s lease for `duration` (already range-checked by the caller). A new
     /// term is durable before it is granted.
-    pub async fn claim(&self, app: &str, unit: &str, duration: Duration) -> anyhow::Result<ClaimOutcome> {
+    pub async fn claim(
+        &self,
+        app: &str,
+        unit: &str,
+        duration: Duration,
+    ) -> anyhow::Result<ClaimOutcome> {
         let now = Instant::now();
-        let claim = self.state.leases.lock().unwrap().claim(app, unit, duration, now);
+        let claim = self
+            .state
+            .leases
+            .lock()
+            .unwrap()
+            .claim(app, unit, duration, now);
         match claim {
             Claim::Denied => Ok(ClaimOutcome::Denied),
-            Claim::Granted { term, expiry, new_term } => {
+            Claim::Granted {
+                term,
+                expiry,
+                new_term,
+            } => {
                 if new_term {
-                    let lease = StoredLease { app: app.into(), holder: Some(unit.into()), term };
+                    let lease = StoredLease {
+                        app: app.into(),
+                        holder: Some(unit.into()),
+                        term,
+                    };
                     let persisted = self.submit(|tx| Job::Lease(lease, tx)).await;
                     match persisted {
                         Some(Ok(())) => {}
                         Some(Err(e)) => {
-                            self.state.leases.lock().unwrap().revoke(app, Instant::now());
+                            self.state
+                                .leases
+                                .lock()
+                                .unwrap()
+                                .revoke(app, Instant::now());
                             return Err(e);
                         }
                         None => anyhow::bail!("the controller is shutting down"),
@@ -156,7 +198,10 @@ impl Controller {
                     tracing::info!(app, unit, term, "leader elected");
                     self.state.lease_notify(app).notify_waiters();
                 }
-                Ok(ClaimOutcome::Granted { term, expires_in: expiry.saturating_duration_since(now) })
+                Ok(ClaimOutcome::Granted {
+                    term,
+                    expires_in: expiry.saturating_duration_since(now),
+                })
             }
         }
     }
@@ -188,10 +233,20 @@ impl Controller {
 
     /// Frees `app`'s lease now (operator). Returns the revoked term, if anyone held it.
     pub async fn revoke(&self, app: &str) -> anyhow::Result<Option<u64>> {
-        let Some(term) = self.state.leases.lock().unwrap().revoke(app, Instant::now()) else {
+        let Some(term) = self
+            .state
+            .leases
+            .lock()
+            .unwrap()
+            .revoke(app, Instant::now())
+        else {
             return Ok(None);
         };
-        let lease = StoredLease { app: app.into(), holder: None, term };
+        let lease = StoredLease {
+            app: app.into(),
+            holder: None,
+            term,
+        };
         match self.submit(|tx| Job::Lease(lease, tx)).await {
             Some(Ok(())) => {}
             Some(Err(e)) => return Err(e),
@@ -204,14 +259,34 @@ impl Controller {
 
     /// `app`'s settings and version.
     pub fn read(&self, app: &str) -> Bucket {
-        self.state.buckets.read().unwrap().get(app).cloned().unwrap_or_default()
+        self.state
+            .buckets
+            .read()
+            .unwrap()
+            .get(app)
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// Merges `changes` (empty values delete) into `app`'s bucket if `unit` holds the lease
     /// under `term` at the moment of the write; durable before it returns the new version.
-    pub async fn merge(&self, app: &str, unit: &str, term: u64, changes: Settings) -> Result<u64, MergeError> {
-        let job = |reply| Job::Merge { app: app.into(), unit: unit.into(), term, changes, reply };
-        self.submit(job).await.unwrap_or_else(|| Err(MergeError::Failed("the controller is shutting down".into())))
+    pub async fn merge(
+        &self,
+        app: &str,
+        unit: &str,
+        term: u64,
+        changes: Settings,
+    ) -> Result<u64, MergeError> {
+        let job = |reply| Job::Merge {
+            app: app.into(),
+            unit: unit.into(),
+            term,
+            changes,
+            reply,
+        };
+        self.submit(job)
+            .await
+            .unwrap_or_else(|| Err(MergeError::Failed("the controller is shutting down".into())))
     }
 
     /// Waits until `app`'s settings version is past `after`, or `timeout`; returns the version.
@@ -227,7 +302,11 @@ impl Controller {
         let now = Instant::now();
         let leases = self.state.leases.lock().unwrap();
         let buckets = self.state.buckets.read().unwrap();
-        let mut names: Vec<&String> = leases.iter().map(|(name, _)| name).chain(buckets.keys()).collect();
+        let mut names: Vec<&String> = leases
+            .iter()
+            .map(|(name, _)| name)
+            .chain(buckets.keys())
+            .collect();
         names.sort();
         names.dedup();
         names
@@ -238,7 +317,9 @@ impl Controller {
                 ApplicationStatus {
                     name: name.clone(),
                     lease_remaining_ms: match (&leader, lease) {
-                        (Some(_), Some(l)) => l.expiry.saturating_duration_since(now).as_millis() as u64,
+                        (Some(_), Some(l)) => {
+                            l.expiry.saturating_duration_since(now).as_millis() as u64
+                        }
                         _ => 0,
                     },
                     leader,
@@ -275,7 +356,11 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
         .with_context(|| format!("listening on {}", options.listen))?;
     let address = listener.local_addr()?;
     let (shutdown_tx, shutdown) = watch::channel(false);
-    let api = Arc::new(api::Api { controller: controller.clone(), secret, shutdown });
+    let api = Arc::new(api::Api {
+        controller: controller.clone(),
+        secret,
+        shutdown,
+    });
     let mut interrupt = signal(SignalKind::interrupt())?;
     let mut terminate = signal(SignalKind::terminate())?;
     tracing::info!(

@@ -37,7 +37,11 @@ pub struct Snapshot {
 pub enum Write {
     Lease(StoredLease),
     /// Merge `changes` into `app`'s bucket (an empty value deletes its key) and set its version.
-    Settings { app: String, changes: Settings, version: u64 },
+    Settings {
+        app: String,
+        changes: Settings,
+        version: u64,
+    },
 }
 
 /// Where the controller's state survives restarts.
@@ -59,7 +63,9 @@ pub fn open(spec: &str) -> anyhow::Result<Box<dyn Store>> {
     }
     if let Some(path) = spec.strip_prefix("sqlite:") {
         anyhow::ensure!(!path.is_empty(), "--store sqlite:PATH needs a path");
-        return Ok(Box::new(sqlite::SqliteStore::open(std::path::Path::new(path))?));
+        return Ok(Box::new(sqlite::SqliteStore::open(std::path::Path::new(
+            path,
+        ))?));
     }
     anyhow::bail!("unknown store {spec:?}: use sqlite:PATH or memory")
 }
