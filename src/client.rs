@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::format::Settings;
-use crate::tools::{go_error_text, ContextError, HookContext};
+use crate::tools::{go_error_text, ClientError, ContextError, HookContext};
 use crate::wire::hook::{
     self, ContextRequest, IsLeaderResponse, JujuLogRequest, LeaderGetResponse, LeaderSetRequest,
     LogRecord,
@@ -35,20 +35,26 @@ pub fn in_hook_context() -> bool {
 }
 
 impl AgentClient {
-    /// Checks the hook environment in Juju's order; each message is Juju's, without "ERROR ".
-    pub fn from_env() -> Result<AgentClient, String> {
-        let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-        let context_id = var("JUJU_CONTEXT_ID").ok_or("JUJU_CONTEXT_ID not set")?;
-        std::env::current_dir().map_err(|e| go_error_text(&e))?;
-        let address =
-            var("JUJU_AGENT_SOCKET_ADDRESS").ok_or("JUJU_AGENT_SOCKET_ADDRESS not set")?;
-        let network =
-            var("JUJU_AGENT_SOCKET_NETWORK").ok_or("JUJU_AGENT_SOCKET_NETWORK not set")?;
+    /// Checks the hook environment in Juju 3.x's order; each message is Juju's, without
+    /// "ERROR ". The working directory comes first (juju/cmd's `DefaultContext`, exit 2), then
+    /// the variables (exit 1).
+    pub fn from_env() -> Result<AgentClient, ClientError> {
+        let fail = |message: String, code: i32| ClientError { message, code };
+        std::env::current_dir().map_err(|e| fail(format!("getwd: {}", go_error_text(&e)), 2))?;
+        let var = |name: &str| {
+            std::env::var_os(name)
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| fail(format!("{name} not set"), 1))
+        };
+        let context_id = var("JUJU_CONTEXT_ID")?;
+        let address = var("JUJU_AGENT_SOCKET_ADDRESS")?;
+        let network = var("JUJU_AGENT_SOCKET_NETWORK")?;
         if network != "unix" {
-            return Err(format!(
+            let message = format!(
                 "JUJU_AGENT_SOCKET_NETWORK is {:?}: this jujuc talks to its agent over \"unix\" sockets only",
                 network.to_string_lossy()
-            ));
+            );
+            return Err(fail(message, 1));
         }
         let context_id = context_id
             .into_string()
@@ -68,7 +74,7 @@ impl AgentClient {
         body: &B,
     ) -> Result<R, ContextError> {
         let body = serde_json::to_vec(body).map_err(|e| ContextError::Request(e.to_string()))?;
-        let (status, answer) = self.post(path, &body).map_err(ContextError::Request)?;
+        let (status, answer) = self.post(path, &body).map_err(ContextError::Unreachable)?;
         if status == 200 {
             return serde_json::from_slice(&answer).map_err(|e| {
                 ContextError::Request(format!("bad response from the unit agent: {e}"))

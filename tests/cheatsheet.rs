@@ -694,3 +694,172 @@ fn help_and_usage_errors_work_outside_a_hook_context() {
         );
     }
 }
+
+#[test]
+fn gnuflag_edge_cases() {
+    let agent = Agent::start(true, KV);
+    let id = agent.open("install");
+    let run = |tool: &str, args: &[&str]| agent.run(&id, tool, args);
+    // Options are taken in order: the first problem wins, -h included.
+    assert_output(
+        &run("is-leader", &["--format=bad", "--help"]),
+        "",
+        "ERROR invalid value \"bad\" for option --format: unknown format \"bad\"\n",
+        2,
+        "bad value before -h",
+    );
+    assert_eq!(
+        run("is-leader", &["--help", "--format=bad"]).status.code(),
+        Some(0),
+        "-h before the bad value"
+    );
+    assert_output(
+        &run("is-leader", &["--format", "bad", "--foo"]),
+        "",
+        "ERROR invalid value \"bad\" for option --format: unknown format \"bad\"\n",
+        2,
+        "bad value before unknown",
+    );
+    // One namespace for short and long names; one dash for a one-byte name.
+    assert_output(
+        &run("is-leader", &["--format", "json", "--o", "o.txt"]),
+        "",
+        "",
+        0,
+        "--o",
+    );
+    assert_eq!(
+        std::fs::read_to_string(agent.dir.path().join("o.txt")).unwrap(),
+        "true\n"
+    );
+    assert_eq!(
+        run("leader-get", &["--h"]).status.code(),
+        Some(0),
+        "--h is help"
+    );
+    assert_output(
+        &run("is-leader", &["--x"]),
+        "",
+        "ERROR option provided but not defined: -x\n",
+        2,
+        "--x",
+    );
+    assert_output(
+        &run("is-leader", &["--=x"]),
+        "",
+        "ERROR empty flag in argument \"--=x\"\n",
+        2,
+        "--=x",
+    );
+    // `=` splits a value from a long name only.
+    assert_output(
+        &run("leader-get", &["-o=eq.txt", "key"]),
+        "",
+        "",
+        0,
+        "-o=FILE",
+    );
+    assert_eq!(
+        std::fs::read_to_string(agent.dir.path().join("=eq.txt")).unwrap(),
+        "value\n"
+    );
+    // juju-log's --debug is a Go bool option.
+    assert_output(
+        &run("juju-log", &["--debug=false", "quiet"]),
+        "",
+        "",
+        0,
+        "--debug=false",
+    );
+    assert_output(
+        &run("juju-log", &["--debug=1", "loud"]),
+        "",
+        "",
+        0,
+        "--debug=1",
+    );
+    assert_output(&run("juju-log", &["--debug=yes", "x"]), "", "ERROR invalid value \"yes\" for option --debug: strconv.ParseBool: parsing \"yes\": invalid syntax\n", 2, "--debug=yes");
+    assert_output(
+        &run("juju-log", &["-l", "\u{131}nfo", "dotless"]),
+        "",
+        "",
+        0,
+        "Unicode upper-casing",
+    );
+    let levels: Vec<(String, String)> = agent
+        .logs
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, _, r)| (r.level.as_str().into(), r.message.clone()))
+        .collect();
+    assert_eq!(
+        levels,
+        [
+            ("INFO".into(), "quiet".into()),
+            ("DEBUG".into(), "loud".into()),
+            ("INFO".into(), "dotless".into())
+        ]
+    );
+    // juju/utils/v3 keyvalues.Parse skips empty arguments.
+    assert_output(&run("leader-set", &[""]), "", "", 0, "leader-set \"\"");
+    assert_output(
+        &run("leader-set", &["n=1", "", "m=2"]),
+        "",
+        "",
+        0,
+        "an empty argument among pairs",
+    );
+    assert_eq!(
+        agent.leadership.settings().get("m").map(String::as_str),
+        Some("2")
+    );
+    // -o paths are cleaned as Go's filepath.Join does.
+    assert_output(
+        &run("is-leader", &["-o", "nodir/../clean.txt"]),
+        "",
+        "",
+        0,
+        "cleaned -o",
+    );
+    assert!(agent.dir.path().join("clean.txt").exists());
+    // Go's %q escapes Unicode spaces.
+    assert_output(
+        &run("is-leader", &["a\u{a0}b"]),
+        "",
+        "ERROR unrecognized args: [\"a\\u00a0b\"]\n",
+        2,
+        "NBSP",
+    );
+}
+
+#[test]
+fn a_deleted_working_directory_fails_like_jujus_client() {
+    let agent = Agent::start(true, KV);
+    let id = agent.open("install");
+    let gone = agent.dir.path().join("gone");
+    std::fs::create_dir(&gone).unwrap();
+    let tool = agent.dir.path().join("is-leader");
+    std::os::unix::fs::symlink(common::JUJUC, &tool).unwrap();
+    let script = format!(
+        "cd '{}' && rmdir '{}' && exec '{}'",
+        gone.display(),
+        gone.display(),
+        tool.display()
+    );
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .env_clear()
+        .envs(agent.hook_env(&id))
+        .current_dir(agent.dir.path())
+        .output()
+        .unwrap();
+    assert_output(
+        &out,
+        "",
+        "ERROR getwd: no such file or directory\n",
+        2,
+        "deleted cwd",
+    );
+}

@@ -19,6 +19,11 @@ mod entry {
 
     #[no_mangle]
     pub extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
+        // Juju's client exits 3 when it panics (the release profile would otherwise abort).
+        std::panic::set_hook(Box::new(|info| {
+            let _ = writeln!(std::io::stderr(), "panic: {info}");
+            std::process::exit(3);
+        }));
         let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
         let finished = main_with(&argv, in_hook_context(), || {
             AgentClient::from_env().map(|c| Box::new(c) as Box<dyn HookContext>)
@@ -26,7 +31,20 @@ mod entry {
         // Juju's client writes stdout in full, then stderr, then exits with the code.
         let _ = std::io::stdout().write_all(&finished.stdout);
         let _ = std::io::stdout().flush();
-        let _ = std::io::stderr().write_all(&finished.stderr);
+        let mut stderr = finished.stderr;
+        if finished.client_side_error && colour_allowed() {
+            // juju/ansiterm colours only the word ERROR, and only on a terminal.
+            if let Some(rest) = stderr.strip_prefix(b"ERROR") {
+                stderr = [b"\x1b[91mERROR\x1b[0m".as_slice(), rest].concat();
+            }
+        }
+        let _ = std::io::stderr().write_all(&stderr);
         finished.code
+    }
+
+    fn colour_allowed() -> bool {
+        std::io::IsTerminal::is_terminal(&std::io::stderr())
+            && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+            && std::env::var_os("NO_COLOR").is_none()
     }
 }

@@ -126,7 +126,10 @@ pub fn go_quote_bytes(bytes: &[u8]) -> String {
 }
 
 fn is_go_printable(c: char) -> bool {
+    // Go's IsPrint: letters, marks, numbers, punctuation, symbols and ASCII space only, so
+    // NBSP, the U+2000 spaces and U+3000 are escaped too.
     !c.is_control()
+        && (c == ' ' || !c.is_whitespace())
         && !matches!(c,
             '\u{ad}' | '\u{600}'..='\u{605}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}'
             | '\u{2060}'..='\u{206f}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}'
@@ -146,6 +149,7 @@ mod tests {
         );
         assert_eq!(go_quote_list(&["a", "b"]), r#"["a" "b"]"#);
         assert_eq!(go_quote_bytes(b"k=\xff"), r#""k=\xff""#);
+        assert_eq!(go_quote("a\u{a0}b\u{3000}"), r#""a\u00a0b\u3000""#);
     }
 
     #[test]

@@ -63,9 +63,12 @@ fn go_parse_int(s: &str) -> bool {
     if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
         return false;
     }
+    let signed = s.starts_with(['+', '-']);
     match u64::from_str_radix(digits, radix) {
-        // ParseInt takes [-2^63, 2^63-1]; ParseUint takes unsigned values up to 2^64-1.
+        // ParseInt takes [-2^63, 2^63-1]; ParseUint takes unsigned values up to 2^64-1 but
+        // refuses a sign.
         Ok(v) if negative => v <= 1 << 63,
+        Ok(v) if signed => v < 1 << 63,
         Ok(_) => true,
         Err(_) => false,
     }
@@ -217,7 +220,8 @@ fn is_timestamp(s: &str) -> bool {
     if hour > 23 || minute > 59 || second > 59 {
         return false;
     }
-    if b.get(i) == Some(&b'.') {
+    // Go (1.17+) takes a comma as well as a dot before fractional seconds.
+    if matches!(b.get(i), Some(b'.' | b',')) {
         let start = i + 1;
         i = start;
         while i < b.len() && b[i].is_ascii_digit() {
@@ -232,7 +236,11 @@ fn is_timestamp(s: &str) -> bool {
     }
     match &b[i..] {
         [b'Z'] => true,
-        [b'+' | b'-', h1, h2, b':', m1, m2] => [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit()),
+        // Go refuses zone offsets past 24 hours.
+        [b'+' | b'-', h1, h2, b':', m1, m2] => {
+            [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit())
+                && (h1 - b'0') * 10 + (h2 - b'0') <= 24
+        }
         _ => false,
     }
 }

@@ -6,11 +6,10 @@
 //! A tool's clap `Command` carries juju/cmd's `Info`: `override_usage` is `Args`, `about` is
 //! `Purpose`, `long_about` is `Doc` and `after_long_help` is `Examples`.
 
-use std::error::Error as _;
 use std::ffi::{OsStr, OsString};
 use std::fmt::Write as _;
 
-use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::error::ContextKind;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
 use crate::format::{go_quote, Format};
@@ -115,127 +114,180 @@ pub fn positionals(m: &ArgMatches) -> Vec<OsString> {
 pub fn parse(cmd: Command, args: &[OsString]) -> Result<Parsed, UsageError> {
     let mut cmd = cmd;
     cmd.build();
-    // gnuflag stops at the first of: -h/--help, an unknown option, an option missing its
-    // value. clap reports whichever it prefers, so scan first to keep Juju's order.
-    match first_event(&cmd, args) {
-        Some(Event::Help) => return Ok(Parsed::Help(help(&cmd))),
-        Some(Event::Undefined(name)) => {
-            return Err(UsageError(format!(
-                "option provided but not defined: {name}"
-            )))
-        }
-        Some(Event::MissingValue(name)) => {
-            return Err(UsageError(format!("option needs an argument: {name}")))
-        }
-        None => {}
-    }
-    cmd.try_get_matches_from_mut(args)
+    let canonical = match gnuflag_scan(&cmd, args) {
+        Scan::Help => return Ok(Parsed::Help(help(&cmd))),
+        Scan::Error(message) => return Err(UsageError(message)),
+        Scan::Canonical(canonical) => canonical,
+    };
+    cmd.try_get_matches_from_mut(canonical)
         .map(Parsed::Matches)
-        .map_err(|e| UsageError(juju_words(&e, args)))
+        .map_err(|e| UsageError(juju_words(&e)))
 }
 
-enum Event {
+enum Scan {
     Help,
-    Undefined(String),
-    MissingValue(String),
+    Error(String),
+    /// The same arguments spelled so that clap reads them as gnuflag did.
+    Canonical(Vec<OsString>),
 }
 
-/// Walks the arguments in gnuflag's order and reports the first thing that stops parsing.
-fn first_event(cmd: &Command, args: &[OsString]) -> Option<Event> {
-    let takes_value = |a: &Arg| matches!(a.get_action(), ArgAction::Set | ArgAction::Append);
-    let flags: Vec<&Arg> = cmd.get_arguments().filter(|a| !a.is_positional()).collect();
+/// gnuflag's `flagWithMinus`: one *byte* gets one dash, anything longer two.
+fn flag_with_minus(name: &str) -> String {
+    if name.len() > 1 {
+        format!("--{name}")
+    } else {
+        format!("-{name}")
+    }
+}
+
+/// Walks the arguments exactly as juju/gnuflag's `parseOneGnu`/`parseGnuFlagArg` do, stopping
+/// at the first of `-h`/`--help`, an undefined option, a missing value or a value its option
+/// refuses. Short and long names share one namespace (`--o` is `-o`); `=` splits a value only
+/// from a long name (`-o=x` writes to a file named `=x`); a value-taking option takes the next
+/// argument whatever it looks like.
+fn gnuflag_scan(cmd: &Command, args: &[OsString]) -> Scan {
+    let find = |name: &str| {
+        cmd.get_arguments()
+            .filter(|a| !a.is_positional())
+            .find(|a| {
+                a.get_long() == Some(name)
+                    || (name.chars().count() == 1 && a.get_short() == name.chars().next())
+            })
+    };
+    let mut out = Vec::with_capacity(args.len());
     let mut i = 0;
     while i < args.len() {
-        let arg = args[i].as_encoded_bytes();
+        let bytes = args[i].as_encoded_bytes();
         i += 1;
-        if arg == b"--" {
-            return None;
+        if bytes == b"--" {
+            out.push(OsString::from("--"));
+            out.extend(args[i..].iter().cloned());
+            break;
         }
-        if let Some(long) = arg.strip_prefix(b"--") {
-            let (name, has_value) = match long.iter().position(|&b| b == b'=') {
-                Some(eq) => (&long[..eq], true),
-                None => (long, false),
-            };
-            let name = String::from_utf8_lossy(name);
-            let Some(flag) = flags.iter().find(|a| a.get_long() == Some(&*name)) else {
-                return Some(Event::Undefined(format!("--{name}")));
-            };
-            if flag.get_id() == "help" {
-                return Some(Event::Help);
-            }
-            if takes_value(flag) && !has_value {
-                if i == args.len() {
-                    return Some(Event::MissingValue(format!("--{name}")));
+        if bytes.len() < 2 || bytes[0] != b'-' {
+            out.push(args[i - 1].clone());
+            continue;
+        }
+        // Each option named by this word, with the value attached to it, if any.
+        let mut pending: Vec<(String, Option<String>)> = Vec::new();
+        let text = String::from_utf8_lossy(&bytes[1..]).into_owned();
+        if let Some(long) = text.strip_prefix('-') {
+            match long.split_once('=') {
+                Some(("", _)) => {
+                    return Scan::Error(format!(
+                        "empty flag in argument {}",
+                        go_quote(&args[i - 1].to_string_lossy())
+                    ))
                 }
-                i += 1;
+                Some((name, value)) => pending.push((name.to_string(), Some(value.to_string()))),
+                None => pending.push((long.to_string(), None)),
             }
-        } else if arg.len() > 1 && arg[0] == b'-' {
-            // A cluster of one-letter options; a value-taking one swallows the rest.
-            let cluster = String::from_utf8_lossy(&arg[1..]).into_owned();
-            for (pos, c) in cluster.char_indices() {
-                let Some(flag) = flags.iter().find(|a| a.get_short() == Some(c)) else {
-                    return Some(Event::Undefined(format!("-{c}")));
-                };
-                if flag.get_id() == "help" {
-                    return Some(Event::Help);
-                }
-                if takes_value(flag) {
-                    if pos + c.len_utf8() == cluster.len() {
-                        if i == args.len() {
-                            return Some(Event::MissingValue(format!("-{c}")));
-                        }
-                        i += 1;
-                    }
+        } else {
+            // A cluster of one-rune options; a value-taking one swallows the rest of the word.
+            for (pos, c) in text.char_indices() {
+                let name = c.to_string();
+                let takes_value =
+                    find(&name).is_some_and(|a| matches!(a.get_action(), ArgAction::Set));
+                let rest = &text[pos + c.len_utf8()..];
+                if takes_value && !rest.is_empty() {
+                    pending.push((name, Some(rest.to_string())));
                     break;
                 }
+                pending.push((name, None));
             }
         }
+        for (name, attached) in pending {
+            let Some(flag) = find(&name) else {
+                if name == "h" || name == "help" {
+                    return Scan::Help;
+                }
+                return Scan::Error(format!(
+                    "option provided but not defined: {}",
+                    flag_with_minus(&name)
+                ));
+            };
+            if flag.get_id() == "help" {
+                return Scan::Help;
+            }
+            let canonical_name = match flag.get_long() {
+                Some(long) => format!("--{long}"),
+                None => format!("-{}", flag.get_short().unwrap_or_default()),
+            };
+            if is_bool(flag) && attached.is_none() {
+                out.push(OsString::from(canonical_name));
+                continue;
+            }
+            let value = match attached {
+                Some(value) => OsString::from(value),
+                None if i < args.len() => {
+                    i += 1;
+                    args[i - 1].clone()
+                }
+                None => {
+                    return Scan::Error(format!(
+                        "option needs an argument: {}",
+                        flag_with_minus(&name)
+                    ))
+                }
+            };
+            let value_text = value.to_string_lossy().into_owned();
+            let refused = |reason: String| {
+                Scan::Error(format!(
+                    "invalid value {} for option {}: {reason}",
+                    go_quote(&value_text),
+                    flag_with_minus(&name)
+                ))
+            };
+            let value = if is_bool(flag) {
+                match go_parse_bool(&value_text) {
+                    Some(b) => OsString::from(b.to_string()),
+                    None => {
+                        return refused(format!(
+                            "strconv.ParseBool: parsing {}: invalid syntax",
+                            go_quote(&value_text)
+                        ))
+                    }
+                }
+            } else {
+                value
+            };
+            // An output `--format` (with its possible values; juju-log's is a free string).
+            if flag.get_id() == "format" && !flag.get_possible_values().is_empty() {
+                if let Err(reason) = Format::parse(&value_text) {
+                    return refused(reason);
+                }
+            }
+            // One token, `--name=value`: clap splits at the first `=` and keeps the rest.
+            let mut token = OsString::from(format!("{canonical_name}="));
+            token.push(value);
+            out.push(token);
+        }
     }
-    None
+    Scan::Canonical(out)
 }
 
-/// Juju's words for what clap found wrong (only value errors remain after the scan).
-fn juju_words(err: &clap::Error, args: &[OsString]) -> String {
-    let context = |kind| match err.get(kind) {
-        Some(ContextValue::String(s)) => s.clone(),
-        Some(ContextValue::Strings(v)) => v.join(" "),
-        _ => String::new(),
-    };
-    let option = context(ContextKind::InvalidArg);
-    let option = option
-        .split_whitespace()
-        .next()
-        .unwrap_or("")
-        .trim_end_matches('=');
-    // clap names an option by its long form; say it the way the caller spelled it.
-    let spelled = args
-        .iter()
-        .filter_map(|a| a.to_str())
-        .map(|a| a.split('=').next().unwrap_or(a))
-        .find(|a| *a == option)
-        .unwrap_or(option)
-        .to_string();
-    match err.kind() {
-        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
-            let value = context(ContextKind::InvalidValue);
-            let reason = match option {
-                "--format" => Format::parse(&value).err().unwrap_or_default(),
-                _ => match err.source() {
-                    Some(source) => source.to_string(),
-                    None => format!("invalid value {}", go_quote(&value)),
-                },
-            };
-            format!(
-                "invalid value {} for option {spelled}: {reason}",
-                go_quote(&value)
-            )
-        }
-        _ => err
-            .kind()
-            .as_str()
-            .unwrap_or("invalid arguments")
-            .to_string(),
+/// A boolean option: `--debug` alone, or `--debug=<Go bool>`. Marked by `require_equals`.
+fn is_bool(arg: &Arg) -> bool {
+    arg.is_require_equals_set()
+}
+
+/// Go's `strconv.ParseBool`.
+fn go_parse_bool(s: &str) -> Option<bool> {
+    match s {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
     }
+}
+
+/// After the gnuflag scan clap only sees canonical arguments, so it should not fail; if it
+/// does, say so plainly rather than in clap's voice.
+fn juju_words(err: &clap::Error) -> String {
+    let what = err
+        .get(ContextKind::InvalidArg)
+        .map(|v| v.to_string())
+        .unwrap_or_default();
+    format!("invalid arguments {what}").trim_end().to_string()
 }
 
 /// juju/cmd `Info.Help`: Usage, Summary, Options, Details, Examples (spec 1.5).
@@ -295,8 +347,9 @@ fn option_groups(cmd: &Command) -> Vec<String> {
                 .get_default_values()
                 .first()
                 .map(|d| d.to_string_lossy().into_owned());
-            let is_plain_string =
-                matches!(a.get_action(), ArgAction::Set) && a.get_possible_values().is_empty();
+            let is_plain_string = matches!(a.get_action(), ArgAction::Set)
+                && a.get_possible_values().is_empty()
+                && !is_bool(a);
             let head = if is_plain_string {
                 format!(
                     "{} (= {})",

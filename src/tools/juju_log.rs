@@ -1,7 +1,7 @@
 //! `juju-log`: write a message to the unit agent's log (spec 1.6). ops calls it for every log
 //! record (`juju-log --log-level L -- msg`), so it must never fail on a good call.
 
-use clap::{Arg, ArgAction, ArgMatches, Command};
+use clap::{Arg, ArgMatches, Command};
 
 use super::cmd::{self, UsageError};
 use super::{HookContext, Outcome, RunError};
@@ -14,9 +14,14 @@ pub fn uu_app() -> Command {
     cmd::tool_command(NAME, "<message>")
         .about("write a message to the juju log")
         .arg(
+            // A Go bool option: `--debug`, or `--debug=false` (see `cmd::is_bool`).
             Arg::new("debug")
                 .long("debug")
-                .action(ArgAction::SetTrue)
+                .num_args(0..=1)
+                .require_equals(true)
+                .default_value("false")
+                .default_missing_value("true")
+                .value_parser(clap::value_parser!(bool))
                 .help("log at debug level"),
         )
         .arg(
@@ -60,7 +65,7 @@ pub fn init(m: &ArgMatches) -> Result<JujuLog, UsageError> {
         .map(String::as_str)
         .unwrap_or("INFO");
     let mut records = Vec::new();
-    let level = if m.get_flag("debug") {
+    let level = if m.get_one::<bool>("debug").copied().unwrap_or(false) {
         LogLevel::Debug
     } else if level_arg.is_empty() {
         LogLevel::Info

@@ -38,12 +38,11 @@ pub struct LeaderSet {
     settings: Settings,
 }
 
-/// juju/utils `keyvalues.Parse(args, allowEmptyValues=true)`: split at the first `=`, trim
-/// both sides, refuse an empty key or a repeated key.
+/// juju/utils/v3 `keyvalues.Parse(args, allowEmptyValues=true)`: skip empty arguments, split
+/// at the first `=`, trim both sides, refuse an empty key or a repeated key.
 pub fn parse_key_values<S: AsRef<str>>(args: &[S]) -> Result<Settings, String> {
     let mut settings = Settings::new();
-    for arg in args {
-        let arg = arg.as_ref();
+    for arg in args.iter().map(AsRef::as_ref).filter(|a| !a.is_empty()) {
         let Some((key, value)) = arg.split_once('=') else {
             return Err(format!("expected \"key=value\", got {}", go_quote(arg)));
         };
@@ -120,7 +119,7 @@ mod tests {
         #[test]
         fn never_panics(args in proptest::collection::vec(".{0,12}", 0..6)) {
             if let Ok(parsed) = parse_key_values(&args) {
-                prop_assert!(args.iter().all(|a| a.contains('=')));
+                prop_assert!(args.iter().all(|a| a.is_empty() || a.contains('=')));
                 prop_assert!(parsed.keys().all(|k| !k.is_empty() && k.trim() == k));
             }
         }

@@ -35,23 +35,47 @@ pub enum ContextError {
     /// The context's own answer (e.g. "cannot write settings: not the leader"); the tool
     /// annotates it as Juju does.
     Tool(String),
-    /// The request never reached a context (environment, socket, wrong context id): printed as
-    /// it is, like Juju's client-side and RPC errors.
+    /// The agent refused the request (wrong or ended context id, bad request): printed as it
+    /// is, like Juju's RPC errors.
     Request(String),
+    /// The agent could not be reached (dial or transport failure): printed as it is, and
+    /// coloured on a terminal like every error Juju's client raises itself.
+    Unreachable(String),
 }
 
 impl ContextError {
     fn annotate(self, prefix: &str) -> RunError {
         match self {
-            ContextError::Tool(msg) => RunError(format!("{prefix}: {msg}")),
-            ContextError::Request(msg) => RunError(msg),
+            ContextError::Tool(msg) => RunError {
+                message: format!("{prefix}: {msg}"),
+                client_side: false,
+            },
+            ContextError::Request(msg) => RunError {
+                message: msg,
+                client_side: false,
+            },
+            ContextError::Unreachable(msg) => RunError {
+                message: msg,
+                client_side: true,
+            },
         }
     }
 }
 
 /// A Run error: `ERROR <msg>`, exit 1.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RunError(pub String);
+pub struct RunError {
+    pub message: String,
+    /// Raised by jujuc itself rather than answered by the agent.
+    pub client_side: bool,
+}
+
+/// jujuc could not set up the call (environment, working directory): `ERROR <msg>`, `code`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientError {
+    pub message: String,
+    pub code: i32,
+}
 
 /// What a successful Run produced: a value to format (to stdout or `-o FILE`) and any bytes
 /// the tool writes to stderr itself.
@@ -139,14 +163,24 @@ pub struct Finished {
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
     pub code: i32,
+    /// The error (if any) was raised by jujuc itself, not answered by the agent: Juju's client
+    /// colours the word ERROR of those on a terminal (spec 1.1).
+    pub client_side_error: bool,
 }
 
 impl Finished {
     fn error(msg: &str, code: i32) -> Finished {
         Finished {
-            stdout: Vec::new(),
             stderr: format!("ERROR {msg}\n").into_bytes(),
             code,
+            ..Default::default()
+        }
+    }
+
+    fn client_error(msg: &str, code: i32) -> Finished {
+        Finished {
+            client_side_error: true,
+            ..Finished::error(msg, code)
         }
     }
 }
@@ -157,7 +191,7 @@ impl Finished {
 /// "Deviations").
 pub fn main_with<F>(argv: &[OsString], in_hook: bool, connect: F) -> Finished
 where
-    F: FnOnce() -> Result<Box<dyn HookContext>, String>,
+    F: FnOnce() -> Result<Box<dyn HookContext>, ClientError>,
 {
     let argv0 = argv
         .first()
@@ -198,11 +232,15 @@ where
     };
     let mut ctx = match connect() {
         Ok(ctx) => ctx,
-        Err(msg) => return Finished::error(&msg, 1),
+        Err(e) => return Finished::client_error(&e.message, e.code),
     };
     let outcome = match invocation.run(ctx.as_mut()) {
         Ok(outcome) => outcome,
-        Err(RunError(msg)) => return Finished::error(&msg, 1),
+        Err(RunError {
+            message,
+            client_side: true,
+        }) => return Finished::client_error(&message, 1),
+        Err(RunError { message, .. }) => return Finished::error(&message, 1),
     };
     let mut finished = Finished {
         stderr: outcome.stderr,
@@ -222,18 +260,43 @@ where
     finished
 }
 
-/// `-o FILE`: created (or truncated) even when the output is empty, relative to the working
-/// directory, `~` expanded. Errors read like Go's `open /abs/path: permission denied`.
+/// `-o FILE`: created (or truncated) even when the output is empty. The path is resolved as
+/// juju/cmd's `ctx.AbsPath` does: `~` and `~/...` expanded, then cleaned and joined to the
+/// working directory like Go's `filepath.Join`. Errors read like Go's
+/// `open /abs/path: permission denied`.
 fn write_output_file(path: &OsString, bytes: &[u8]) -> Result<(), String> {
-    let path = Path::new(path);
-    let path: PathBuf = match (path.strip_prefix("~"), std::env::var_os("HOME")) {
-        (Ok(rest), Some(home)) => Path::new(&home).join(rest),
-        _ => std::env::current_dir()
-            .map(|cwd| cwd.join(path))
-            .unwrap_or_else(|_| path.to_path_buf()),
-    };
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let path = output_path(Path::new(path), &cwd, home.as_deref());
     let result = std::fs::File::create(&path).and_then(|mut f| f.write_all(bytes));
     result.map_err(|e| format!("open {}: {}", path.display(), go_error_text(&e)))
+}
+
+fn output_path(path: &Path, cwd: &Path, home: Option<&Path>) -> PathBuf {
+    let expanded = match (path.strip_prefix("~"), home) {
+        (Ok(rest), Some(home)) => home.join(rest),
+        _ => path.to_path_buf(),
+    };
+    go_clean(&cwd.join(expanded))
+}
+
+/// Go's `filepath.Clean` for absolute paths: no `.`, no `..` (resolved lexically), no
+/// repeated or trailing slashes.
+fn go_clean(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                parts.pop();
+            }
+            Component::Normal(part) => parts.push(part),
+            Component::RootDir | Component::CurDir | Component::Prefix(_) => {}
+        }
+    }
+    let mut clean = PathBuf::from("/");
+    clean.extend(parts);
+    clean
 }
 
 /// The text Go prints for an OS error: strerror, lower-cased, without Rust's "(os error N)".
@@ -250,5 +313,37 @@ pub fn go_error_text(e: &std::io::Error) -> String {
     match chars.next() {
         Some(first) => first.to_lowercase().chain(chars).collect(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::output_path;
+    use std::path::Path;
+
+    #[test]
+    fn output_paths_resolve_like_juju_abs_path() {
+        let (cwd, home) = (Path::new("/charm"), Some(Path::new("/home/u")));
+        assert_eq!(
+            output_path(Path::new("out.txt"), cwd, home),
+            Path::new("/charm/out.txt")
+        );
+        assert_eq!(
+            output_path(Path::new("nodir/../x.txt"), cwd, home),
+            Path::new("/charm/x.txt")
+        );
+        assert_eq!(
+            output_path(Path::new("/tmp//a/./b/"), cwd, home),
+            Path::new("/tmp/a/b")
+        );
+        assert_eq!(output_path(Path::new("~"), cwd, home), Path::new("/home/u"));
+        assert_eq!(
+            output_path(Path::new("~/r.json"), cwd, home),
+            Path::new("/home/u/r.json")
+        );
+        assert_eq!(
+            output_path(Path::new("../../.."), cwd, home),
+            Path::new("/")
+        );
     }
 }

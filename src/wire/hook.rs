@@ -78,9 +78,9 @@ pub enum LogLevel {
 }
 
 impl LogLevel {
-    /// loggo's `ParseLevel`: case-insensitive, `WARN` is `WARNING`.
+    /// loggo's `ParseLevel`: case-insensitive (Go's Unicode `ToUpper`), `WARN` is `WARNING`.
     pub fn parse(s: &str) -> Option<LogLevel> {
-        Some(match s.to_ascii_uppercase().as_str() {
+        Some(match s.to_uppercase().as_str() {
             "UNSPECIFIED" => LogLevel::Unspecified,
             "TRACE" => LogLevel::Trace,
             "DEBUG" => LogLevel::Debug,

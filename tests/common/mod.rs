@@ -79,15 +79,22 @@ impl Agent {
         self.endpoint.open_context(hook)
     }
 
-    /// The hook environment (spec 2.2) for context `id`, on a clean environment.
+    /// The hook environment (spec 2.2) for context `id`.
+    pub fn hook_env(&self, id: &str) -> Vec<(&'static str, std::ffi::OsString)> {
+        vec![
+            ("PATH", std::env::var_os("PATH").unwrap_or_default()),
+            ("JUJU_CONTEXT_ID", id.into()),
+            ("JUJU_AGENT_SOCKET_ADDRESS", self.socket.clone().into()),
+            ("JUJU_AGENT_SOCKET_NETWORK", "unix".into()),
+        ]
+    }
+
+    /// jujuc called as `tool` in context `id`, on a clean environment, in the agent's dir.
     pub fn command(&self, id: &str, tool: &str) -> Command {
         let mut cmd = Command::new(JUJUC);
         cmd.arg0(tool)
             .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("JUJU_CONTEXT_ID", id)
-            .env("JUJU_AGENT_SOCKET_ADDRESS", &self.socket)
-            .env("JUJU_AGENT_SOCKET_NETWORK", "unix")
+            .envs(self.hook_env(id))
             .current_dir(self.dir.path());
         cmd
     }
