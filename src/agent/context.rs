@@ -17,24 +17,6 @@ pub struct HookContext {
     snapshot: Option<Settings>,
 }
 
-/// A refused leader-set, in the words the tool will annotate.
-#[derive(Debug, Clone, PartialEq)]
-pub enum WriteError {
-    /// `cannot write settings: not the leader`: HTTP 409.
-    NotLeader,
-    /// `cannot write settings: <reason>`: HTTP 502.
-    Failed(String),
-}
-
-impl std::fmt::Display for WriteError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            WriteError::NotLeader => write!(f, "cannot write settings: not the leader"),
-            WriteError::Failed(reason) => write!(f, "cannot write settings: {reason}"),
-        }
-    }
-}
-
 impl HookContext {
     pub fn new(name: impl Into<String>) -> HookContext {
         HookContext {
@@ -70,23 +52,17 @@ impl HookContext {
         Ok(settings)
     }
 
-    /// A leader-set from this hook.
+    /// A leader-set from this hook. A minion fails at once, without asking the controller.
     pub async fn write_leader_settings<L: Leadership>(
         &mut self,
         leadership: &L,
         changes: Settings,
-    ) -> Result<(), WriteError> {
+    ) -> Result<(), MergeError> {
         if !self.is_leader(leadership).await {
-            return Err(WriteError::NotLeader);
+            return Err(MergeError::NotLeader);
         }
         // Cleared before the write, and even if the write then fails (Juju does the same).
         self.snapshot = None;
-        leadership
-            .merge_settings(changes)
-            .await
-            .map_err(|e| match e {
-                MergeError::NotLeader => WriteError::NotLeader,
-                MergeError::Failed(reason) => WriteError::Failed(reason),
-            })
+        leadership.merge_settings(changes).await
     }
 }

@@ -20,8 +20,8 @@ use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 use tokio::net::UnixListener;
 
-use super::context::{HookContext, WriteError};
-use super::Leadership;
+use super::context::HookContext;
+use super::{Leadership, MergeError};
 use crate::format::go_quote;
 use crate::server::{self, Body, HttpError};
 use crate::wire::hook::{
@@ -192,10 +192,11 @@ async fn leader_set<L: Leadership>(
         .await;
     written.map_err(|e| {
         let status = match e {
-            WriteError::NotLeader => StatusCode::CONFLICT,
-            WriteError::Failed(_) => StatusCode::BAD_GATEWAY,
+            MergeError::NotLeader => StatusCode::CONFLICT,
+            MergeError::Failed(_) => StatusCode::BAD_GATEWAY,
         };
-        HttpError::new(status, e.to_string())
+        // The hook context's words, which the tool prefixes (docs/hook-endpoint.md).
+        HttpError::new(status, format!("cannot write settings: {e}"))
     })?;
     Ok(Json(serde_json::json!({})))
 }

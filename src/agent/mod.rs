@@ -8,6 +8,7 @@ pub mod memory;
 
 use std::future::Future;
 
+pub use crate::controller::MergeError;
 use crate::format::Settings;
 
 /// What the hook endpoint needs from the agent's leadership machinery. The real agent backs it
@@ -27,15 +28,4 @@ pub trait Leadership: Send + Sync + 'static {
         &self,
         changes: Settings,
     ) -> impl Future<Output = Result<(), MergeError>> + Send;
-}
-
-/// Why a leader-settings merge was refused.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum MergeError {
-    /// The unit does not hold the lease (or holds it under a newer term than it wrote with).
-    #[error("not the leader")]
-    NotLeader,
-    /// The write could not be made (controller unreachable, store failure...).
-    #[error("{0}")]
-    Failed(String),
 }
