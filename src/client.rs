@@ -8,8 +8,6 @@
 //! DESIGN.md"). The server side is a real HTTP server (axum), so any HTTP client works
 //! against it; this one only needs what that server sends.
 
-use std::io::{Read, Write};
-use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
 
 use serde::de::DeserializeOwned;
@@ -95,83 +93,8 @@ impl AgentClient {
         })
     }
 
-    /// The HTTP exchange: `Connection: close`, so the answer is everything until EOF.
     fn post(&self, path: &str, body: &[u8]) -> Result<(u16, Vec<u8>), String> {
-        // Go's words for a failed dial, as Juju's client prints them.
-        let mut stream = UnixStream::connect(&self.socket).map_err(|e| {
-            format!(
-                "dial unix {}: connect: {}",
-                self.socket.display(),
-                go_error_text(&e)
-            )
-        })?;
-        let broken = |e: std::io::Error| {
-            format!(
-                "cannot talk to the unit agent at {}: {}",
-                self.socket.display(),
-                go_error_text(&e)
-            )
-        };
-        let mut request = format!(
-            "POST {path} HTTP/1.1\r\nHost: agent\r\nContent-Type: application/json\r\n\
-             Content-Length: {}\r\nConnection: close\r\n\r\n",
-            body.len()
-        )
-        .into_bytes();
-        request.extend_from_slice(body);
-        stream.write_all(&request).map_err(broken)?;
-        let mut response = Vec::new();
-        stream.read_to_end(&mut response).map_err(broken)?;
-        parse_response(&response).ok_or_else(|| {
-            format!(
-                "bad response from the unit agent: {:?}",
-                String::from_utf8_lossy(&response[..response.len().min(200)])
-            )
-        })
-    }
-}
-
-/// Splits an HTTP/1.1 response into status and body, honouring `Content-Length` or chunked
-/// transfer encoding.
-fn parse_response(response: &[u8]) -> Option<(u16, Vec<u8>)> {
-    let end = response.windows(4).position(|w| w == b"\r\n\r\n")?;
-    let head = std::str::from_utf8(&response[..end]).ok()?;
-    let body = &response[end + 4..];
-    let mut lines = head.split("\r\n");
-    let status: u16 = lines.next()?.split(' ').nth(1)?.parse().ok()?;
-    let mut length = None;
-    let mut chunked = false;
-    for line in lines {
-        let (name, value) = line.split_once(':')?;
-        let value = value.trim();
-        if name.eq_ignore_ascii_case("content-length") {
-            length = Some(value.parse::<usize>().ok()?);
-        } else if name.eq_ignore_ascii_case("transfer-encoding") {
-            chunked = value.eq_ignore_ascii_case("chunked");
-        }
-    }
-    if chunked {
-        return Some((status, dechunk(body)?));
-    }
-    match length {
-        Some(n) if n <= body.len() => Some((status, body[..n].to_vec())),
-        Some(_) => None,
-        None => Some((status, body.to_vec())),
-    }
-}
-
-fn dechunk(mut body: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    loop {
-        let line_end = body.windows(2).position(|w| w == b"\r\n")?;
-        let size_text = std::str::from_utf8(&body[..line_end]).ok()?;
-        let size = usize::from_str_radix(size_text.split(';').next()?.trim(), 16).ok()?;
-        body = &body[line_end + 2..];
-        if size == 0 {
-            return Some(out);
-        }
-        out.extend_from_slice(body.get(..size)?);
-        body = body.get(size + 2..)?;
+        crate::unix_http::request(&self.socket, "POST", path, Some(body))
     }
 }
 
@@ -208,25 +131,5 @@ impl HookContext for AgentClient {
         };
         let _: serde_json::Value = self.call(hook::JUJU_LOG_PATH, &body)?;
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_response;
-
-    #[test]
-    fn content_length_and_chunked_bodies() {
-        let plain =
-            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}";
-        assert_eq!(parse_response(plain), Some((200, b"{}".to_vec())));
-        let chunked = b"HTTP/1.1 409 Conflict\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n{\"a\r\n2;x=y\r\n\"}\r\n0\r\n\r\n";
-        assert_eq!(parse_response(chunked), Some((409, b"{\"a\"}".to_vec())));
-        assert_eq!(
-            parse_response(b"HTTP/1.1 200 OK\r\ncontent-length: 9\r\n\r\n{}"),
-            None,
-            "truncated"
-        );
-        assert_eq!(parse_response(b"garbage"), None);
     }
 }

@@ -29,3 +29,208 @@ pub trait Leadership: Send + Sync + 'static {
         changes: Settings,
     ) -> impl Future<Output = Result<(), MergeError>> + Send;
 }
+
+pub mod control;
+pub mod controller_client;
+pub mod runner;
+pub mod tracker;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use controller_client::ControllerClient;
+use tracker::Tracker;
+
+/// Prints one agent event on stdout: `<unit>: <text>`. `leaderd up` relays these lines.
+pub fn event(unit: &str, text: std::fmt::Arguments) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{unit}: {text}");
+    let _ = out.flush();
+}
+
+/// The real [`Leadership`]: the tracker for is-leader, the controller for the bucket, and the
+/// tracker's term to fence writes.
+pub struct AgentLeadership {
+    pub tracker: Arc<Tracker>,
+    pub client: ControllerClient,
+}
+
+impl Leadership for AgentLeadership {
+    async fn is_leader(&self) -> bool {
+        self.tracker.is_leader().await
+    }
+
+    async fn read_settings(&self) -> Result<Settings, String> {
+        self.client
+            .read()
+            .await
+            .map(|r| r.settings)
+            .map_err(|e| e.0)
+    }
+
+    async fn merge_settings(&self, changes: Settings) -> Result<(), MergeError> {
+        let term = self.tracker.term().await.ok_or(MergeError::NotLeader)?;
+        self.client.merge(term, changes).await.map(|_| ())
+    }
+}
+
+/// How `leaderd agent` runs.
+#[derive(Debug, Clone)]
+pub struct AgentOptions {
+    pub unit: String,
+    pub controller: String,
+    pub token: String,
+    pub charm_dir: PathBuf,
+    pub state_dir: PathBuf,
+    pub guarantee: Duration,
+    /// The jujuc binary the tools directory links to.
+    pub jujuc: PathBuf,
+}
+
+/// Runs one unit's agent until SIGINT or SIGTERM.
+pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
+    use std::os::unix::fs::{symlink, DirBuilderExt, PermissionsExt};
+    use tokio::signal::unix::{signal, SignalKind};
+
+    let app = crate::names::unit_application(&options.unit)
+        .map_err(anyhow::Error::msg)?
+        .to_string();
+    let state_dir = &options.state_dir;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(state_dir)
+        .with_context(|| format!("creating {}", state_dir.display()))?;
+    std::fs::set_permissions(state_dir, std::fs::Permissions::from_mode(0o700))?;
+    let charm_dir = options
+        .charm_dir
+        .canonicalize()
+        .with_context(|| format!("charm directory {}", options.charm_dir.display()))?;
+    anyhow::ensure!(
+        options.jujuc.exists(),
+        "no jujuc at {} (give --jujuc)",
+        options.jujuc.display()
+    );
+
+    // The tools directory: one symlink per hook tool, first on every hook's PATH.
+    let tools_dir = state_dir.join("tools");
+    std::fs::create_dir_all(&tools_dir)?;
+    for tool in crate::tools::TOOL_NAMES {
+        let link = tools_dir.join(tool);
+        let _ = std::fs::remove_file(&link);
+        symlink(&options.jujuc, &link).with_context(|| format!("linking {}", link.display()))?;
+    }
+
+    let client = ControllerClient::new(&options.controller, &app, &options.token);
+    let tracker = Tracker::new(&options.unit, client.clone(), options.guarantee);
+    let leadership = Arc::new(AgentLeadership {
+        tracker: tracker.clone(),
+        client: client.clone(),
+    });
+    let unit = options.unit.clone();
+    let endpoint = hook_endpoint::HookEndpoint::with_log(
+        &options.unit,
+        leadership,
+        Arc::new(
+            move |_unit: &str, _hook: &str, record: &crate::wire::hook::LogRecord| {
+                event(
+                    &unit,
+                    format_args!("juju-log {}: {}", record.level.as_str(), record.message),
+                );
+            },
+        ),
+    );
+    let socket = state_dir.join("agent.socket");
+    let run_socket = state_dir.join("run.socket");
+    let hook_listener = hook_endpoint::bind_socket(&socket)?;
+    let control_listener = hook_endpoint::bind_socket(&run_socket)?;
+    let env = Arc::new(runner::HookEnv {
+        unit: options.unit.clone(),
+        charm_dir,
+        socket: socket.clone(),
+        tools_dir,
+        model_uuid: model_uuid(state_dir),
+    });
+    let status = Arc::new(std::sync::Mutex::new(runner::RunnerStatus::default()));
+    let control = Arc::new(control::Control {
+        env: env.clone(),
+        endpoint: endpoint.clone(),
+        tracker: tracker.clone(),
+        status: status.clone(),
+    });
+
+    // The settings watcher: counts changes of the application's settings version.
+    let (remote_tx, remote_rx) = tokio::sync::watch::channel(0u64);
+    let watcher = {
+        let client = client.clone();
+        async move {
+            let mut known: Option<u64> = None;
+            loop {
+                match client
+                    .watch(known.unwrap_or(0), Duration::from_secs(30))
+                    .await
+                {
+                    Ok(version) if known != Some(version) => {
+                        known = Some(version);
+                        remote_tx.send_modify(|n| *n += 1);
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        tracing::warn!(error = %e, "watching the leader settings failed");
+                        tokio::time::sleep(Duration::from_millis(500)).await;
+                    }
+                }
+            }
+        }
+    };
+    let runner = runner::Runner {
+        env,
+        endpoint: endpoint.clone(),
+        tracker: tracker.clone(),
+        state_file: state_dir.join("uniter.json"),
+        status,
+        lock: Arc::default(),
+        retry_cap: (options.guarantee * 2).clamp(Duration::from_secs(2), Duration::from_secs(30)),
+    };
+
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    let result = tokio::select! {
+        r = endpoint.clone().serve(hook_listener, std::future::pending()) => r.context("hook endpoint"),
+        r = axum::serve(control_listener, control::router(control)) => r.context("control endpoint"),
+        _ = tracker.clone().run() => Ok(()),
+        _ = watcher => Ok(()),
+        _ = runner.run(remote_rx) => Ok(()),
+        _ = interrupt.recv() => Ok(()),
+        _ = terminate.recv() => Ok(()),
+    };
+    let _ = std::fs::remove_file(&socket);
+    let _ = std::fs::remove_file(&run_socket);
+    result
+}
+
+/// A model UUID for this state dir, kept across restarts.
+fn model_uuid(state_dir: &std::path::Path) -> String {
+    let path = state_dir.join("model-uuid");
+    if let Ok(uuid) = std::fs::read_to_string(&path) {
+        return uuid.trim().to_string();
+    }
+    let mut b = [0u8; 16];
+    let _ = getrandom::fill(&mut b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = hex::encode(b);
+    let uuid = format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    );
+    let _ = std::fs::write(&path, &uuid);
+    uuid
+}

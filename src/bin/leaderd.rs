@@ -1,5 +1,5 @@
-//! `leaderd`: the controller (and, next, the unit agent and the local cluster). Each
-//! subcommand is a thin layer over the library.
+//! `leaderd`: the local cluster (`up`, `exec`, `status`), the unit agent and the controller.
+//! Each subcommand is a thin layer over the library.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -7,7 +7,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
+use leaderd::agent::AgentOptions;
 use leaderd::controller::{self, auth::Secret, Config, ServeOptions};
+use leaderd::local::state_dir;
+use leaderd::local::up::{up, UpOptions};
 
 #[derive(Parser)]
 #[command(
@@ -22,6 +25,68 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run an application locally: a controller and N unit agents for one charm, until Ctrl-C.
+    Up {
+        /// The charm directory (default: the bundled example charm, shared-secret).
+        #[arg(long)]
+        charm: Option<PathBuf>,
+        /// The application name (default: the charm's metadata.yaml name).
+        #[arg(long)]
+        app: Option<String>,
+        /// How many units.
+        #[arg(long, default_value_t = 3)]
+        units: u32,
+        /// State directory (default: $LEADERD_STATE, else .leaderd here).
+        #[arg(long)]
+        state: Option<PathBuf>,
+        /// The leadership guarantee; leases are claimed for twice this.
+        #[arg(long, default_value = "30s", value_parser = parse_duration)]
+        lease_guarantee: Duration,
+    },
+    /// Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader).
+    Exec {
+        /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
+        #[arg(long)]
+        state: Option<PathBuf>,
+        /// The unit, like app/0, or app/leader.
+        #[arg(long)]
+        unit: String,
+        /// The command and its arguments, after --.
+        #[arg(last = true, required = true)]
+        command: Vec<std::ffi::OsString>,
+    },
+    /// Show the applications and units of a running `up`.
+    Status {
+        /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
+        #[arg(long)]
+        state: Option<PathBuf>,
+        #[arg(long, default_value = "table", value_parser = ["table", "json", "yaml"])]
+        format: String,
+    },
+    /// Run one unit's agent: leadership tracker, hook runner, hook and exec endpoints.
+    Agent {
+        /// The unit, like app/0.
+        #[arg(long)]
+        unit: String,
+        /// The controller's URL, like http://127.0.0.1:7480.
+        #[arg(long)]
+        controller: String,
+        /// The charm directory the hooks come from (the unit's own copy).
+        #[arg(long)]
+        charm: PathBuf,
+        /// The agent's state directory (created 0700): sockets, tools, uniter state.
+        #[arg(long)]
+        state: PathBuf,
+        /// The unit's token (see `leaderd token`).
+        #[arg(long, env = "LEADERD_TOKEN", hide_env_values = true)]
+        token: String,
+        /// The leadership guarantee; the lease is claimed for twice this.
+        #[arg(long, default_value = "30s", value_parser = parse_duration)]
+        lease_guarantee: Duration,
+        /// The jujuc binary the hook tools link to (default: next to leaderd).
+        #[arg(long)]
+        jujuc: Option<PathBuf>,
+    },
     /// Run a controller: leases with fencing terms, the leader-settings buckets, watches.
     Controller {
         /// Address to listen on (loopback only by default).
@@ -79,6 +144,63 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> anyhow::Result<()> {
     match command {
+        Command::Up {
+            charm,
+            app,
+            units,
+            state,
+            lease_guarantee,
+        } => {
+            let options = UpOptions {
+                charm,
+                app,
+                units,
+                state: state_dir(state),
+                guarantee: lease_guarantee,
+            };
+            tokio::runtime::Runtime::new()?.block_on(up(options))
+        }
+        Command::Exec {
+            state,
+            unit,
+            command,
+        } => {
+            let code = leaderd::local::exec::exec(&state_dir(state), &unit, &command)?;
+            std::process::exit(code)
+        }
+        Command::Status { state, format } => {
+            let report = leaderd::local::status::report(&state_dir(state))?;
+            match format.as_str() {
+                "json" => println!("{}", serde_json::to_string_pretty(&report)?),
+                "yaml" => print!("{}", serde_yaml_ng::to_string(&report)?),
+                _ => print!("{}", leaderd::local::status::table(&report)),
+            }
+            Ok(())
+        }
+        Command::Agent {
+            unit,
+            controller,
+            charm,
+            state,
+            token,
+            lease_guarantee,
+            jujuc,
+        } => {
+            let jujuc = match jujuc {
+                Some(path) => path,
+                None => std::env::current_exe()?.with_file_name("jujuc"),
+            };
+            let options = AgentOptions {
+                unit,
+                controller,
+                token,
+                charm_dir: charm,
+                state_dir: state,
+                guarantee: lease_guarantee,
+                jujuc,
+            };
+            tokio::runtime::Runtime::new()?.block_on(leaderd::agent::run(options))
+        }
         Command::Controller {
             listen,
             store,

@@ -1,0 +1,113 @@
+//! The local cluster: `leaderd up` runs a controller and N unit agents for one charm as child
+//! processes; `leaderd exec` and `leaderd status` find them through the state directory's
+//! `up.json`.
+
+pub mod exec;
+pub mod status;
+pub mod up;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+
+/// `<state>/up.json`: what a running `leaderd up` started.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UpState {
+    /// The `leaderd up` process.
+    pub pid: u32,
+    pub app: String,
+    pub charm: PathBuf,
+    pub controller: ControllerInfo,
+    pub units: Vec<UnitInfo>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ControllerInfo {
+    pub url: String,
+    pub pid: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UnitInfo {
+    pub name: String,
+    /// None once the agent has exited.
+    pub pid: Option<u32>,
+    pub state_dir: PathBuf,
+    /// How to start this agent again by hand (its token comes from `LEADERD_TOKEN`).
+    pub command: Vec<String>,
+}
+
+impl UpState {
+    pub fn path(state: &Path) -> PathBuf {
+        state.join("up.json")
+    }
+
+    /// The running `up` in `state`, or a clear error.
+    pub fn load(state: &Path) -> anyhow::Result<UpState> {
+        let path = UpState::path(state);
+        let bytes = std::fs::read(&path).with_context(|| {
+            format!(
+                "no leaderd up is running with state in {} (start one with `leaderd up`)",
+                state.display()
+            )
+        })?;
+        let up: UpState = serde_json::from_slice(&bytes)
+            .with_context(|| format!("reading {}", path.display()))?;
+        anyhow::ensure!(
+            process_alive(up.pid),
+            "the leaderd up recorded in {} (pid {}) is not running",
+            path.display(),
+            up.pid
+        );
+        Ok(up)
+    }
+
+    pub fn save(&self, state: &Path) -> anyhow::Result<()> {
+        let path = UpState::path(state);
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, serde_json::to_vec_pretty(self)?)?;
+        std::fs::rename(&tmp, &path).with_context(|| format!("writing {}", path.display()))
+    }
+
+    /// The unit named `spec`, or the current leader for `APP/leader`.
+    pub fn unit(&self, state: &Path, spec: &str) -> anyhow::Result<UnitInfo> {
+        let name = match spec.strip_suffix("/leader") {
+            Some(app) => {
+                anyhow::ensure!(
+                    app == self.app,
+                    "no application {app:?} here (this cluster runs {:?})",
+                    self.app
+                );
+                let report = status::controller_status(state, self)?;
+                let leader = report
+                    .applications
+                    .into_iter()
+                    .find(|a| a.name == self.app)
+                    .and_then(|a| a.leader);
+                leader
+                    .with_context(|| format!("application {} has no leader right now", self.app))?
+            }
+            None => spec.to_string(),
+        };
+        self.units
+            .iter()
+            .find(|u| u.name == name)
+            .cloned()
+            .with_context(|| {
+                let names: Vec<&str> = self.units.iter().map(|u| u.name.as_str()).collect();
+                format!("no unit {name:?} here (units: {})", names.join(", "))
+            })
+    }
+}
+
+/// The state directory: `--state`, else `$LEADERD_STATE`, else `.leaderd` here.
+pub fn state_dir(flag: Option<PathBuf>) -> PathBuf {
+    flag.or_else(|| std::env::var_os("LEADERD_STATE").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from(".leaderd"))
+}
+
+pub fn process_alive(pid: u32) -> bool {
+    Path::new(&format!("/proc/{pid}")).exists()
+        && std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z "))
+}

@@ -1,0 +1,418 @@
+//! `leaderd up`: a whole application on this machine, in one command: an embedded controller
+//! (SQLite in the state directory) and N unit agents, each a child process, wired up with
+//! tokens. It relays every agent event as one line, restarts the controller if it dies (on the
+//! same address, so the agents carry on), and stops everything on SIGINT or SIGTERM.
+//!
+//! Each `up` is a fresh deployment: the previous run's units and controller state are replaced
+//! (a charm author re-running `up` after editing the charm wants install to run again).
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+use super::{ControllerInfo, UnitInfo, UpState};
+use crate::controller::auth::Secret;
+
+pub struct UpOptions {
+    /// None: the bundled example charm.
+    pub charm: Option<PathBuf>,
+    pub app: Option<String>,
+    pub units: u32,
+    pub state: PathBuf,
+    pub guarantee: Duration,
+}
+
+/// The example charm in `examples/shared-secret`, built into the binary.
+const EXAMPLE: &[(&str, &str, bool)] = &[
+    (
+        "metadata.yaml",
+        include_str!("../../examples/shared-secret/metadata.yaml"),
+        false,
+    ),
+    (
+        "hooks/install",
+        include_str!("../../examples/shared-secret/hooks/install"),
+        true,
+    ),
+    (
+        "hooks/leader-elected",
+        include_str!("../../examples/shared-secret/hooks/leader-elected"),
+        true,
+    ),
+    (
+        "hooks/leader-settings-changed",
+        include_str!("../../examples/shared-secret/hooks/leader-settings-changed"),
+        true,
+    ),
+    (
+        "hooks/start",
+        include_str!("../../examples/shared-secret/hooks/start"),
+        true,
+    ),
+];
+
+/// Runs until SIGINT/SIGTERM (then exits cleanly) or until the controller cannot be kept up.
+pub async fn up(options: UpOptions) -> anyhow::Result<()> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let leaderd = std::env::current_exe().context("finding the leaderd binary")?;
+    let jujuc = leaderd.with_file_name("jujuc");
+    anyhow::ensure!(
+        jujuc.exists(),
+        "no jujuc next to {} (build both binaries: cargo build --release)",
+        leaderd.display()
+    );
+    let state = absolute(&options.state)?;
+    std::fs::create_dir_all(&state).with_context(|| format!("creating {}", state.display()))?;
+    if let Ok(other) = UpState::load(&state) {
+        anyhow::bail!(
+            "another leaderd up (pid {}) is running with state in {}",
+            other.pid,
+            state.display()
+        );
+    }
+    // A fresh deployment: forget the previous run.
+    let _ = std::fs::remove_dir_all(state.join("units"));
+    let _ = std::fs::remove_file(state.join("controller.db"));
+    let _ = std::fs::remove_file(state.join("controller.db-wal"));
+    let _ = std::fs::remove_file(state.join("controller.db-shm"));
+
+    let charm = match &options.charm {
+        Some(dir) => absolute(dir)?,
+        None => write_example(&state.join("example-charm"))?,
+    };
+    let app = match &options.app {
+        Some(app) => app.clone(),
+        None => charm_name(&charm)?,
+    };
+    crate::names::check_application(&app).map_err(anyhow::Error::msg)?;
+    anyhow::ensure!(options.units >= 1, "--units must be at least 1");
+
+    let secret_file = state.join("secret");
+    let secret = Secret::load_or_create(&secret_file)?;
+    let lease = options.guarantee * 2;
+    let controller_args = |listen: &str| -> Vec<String> {
+        vec![
+            "controller".into(),
+            "--listen".into(),
+            listen.into(),
+            "--store".into(),
+            format!("sqlite:{}", state.join("controller.db").display()),
+            "--secret-file".into(),
+            secret_file.display().to_string(),
+            "--min-lease".into(),
+            crate::duration::format(lease.min(Duration::from_secs(1))),
+            "--max-lease".into(),
+            crate::duration::format(lease.max(Duration::from_secs(300))),
+        ]
+    };
+    let (mut controller, url) =
+        start_controller(&leaderd, &controller_args("127.0.0.1:0"), &state).await?;
+    let listen = url.trim_start_matches("http://").to_string();
+    println!(
+        "leaderd up: application {app} with {} units, charm {}, controller {url}, state {}",
+        options.units,
+        charm.display(),
+        state.display()
+    );
+
+    let mut agents: Vec<(String, Option<Child>)> = Vec::new();
+    let mut units = Vec::new();
+    for i in 0..options.units {
+        let unit = format!("{app}/{i}");
+        let unit_dir = state.join("units").join(format!("{app}-{i}"));
+        // Each unit gets its own copy of the charm, as Juju gives it (hooks write files there).
+        let unit_charm = unit_dir.join("charm");
+        copy_dir(&charm, &unit_charm)?;
+        let command = vec![
+            leaderd.display().to_string(),
+            "agent".into(),
+            "--unit".into(),
+            unit.clone(),
+            "--controller".into(),
+            url.clone(),
+            "--charm".into(),
+            unit_charm.display().to_string(),
+            "--state".into(),
+            unit_dir.display().to_string(),
+            "--lease-guarantee".into(),
+            crate::duration::format(options.guarantee),
+            "--jujuc".into(),
+            jujuc.display().to_string(),
+        ];
+        let child = spawn(
+            &command,
+            Some(&secret.token(&unit)),
+            &unit_dir.join("agent.log"),
+        )?;
+        units.push(UnitInfo {
+            name: unit.clone(),
+            pid: child.id(),
+            state_dir: unit_dir,
+            command,
+        });
+        agents.push((unit, Some(child)));
+    }
+    let mut record = UpState {
+        pid: std::process::id(),
+        app,
+        charm,
+        controller: ControllerInfo {
+            url: url.clone(),
+            pid: controller.id().unwrap_or(0),
+        },
+        units,
+    };
+    record.save(&state)?;
+    for (_, child) in agents.iter_mut() {
+        relay(child.as_mut().unwrap());
+    }
+
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut failure = None;
+    loop {
+        let agent_exits = futures_any(&mut agents);
+        tokio::select! {
+            _ = interrupt.recv() => break,
+            _ = terminate.recv() => break,
+            exit = controller.wait() => {
+                let how = exit.map(|s| describe(&s)).unwrap_or_else(|e| e.to_string());
+                println!("controller exited ({how}); restarting it on {listen}");
+                match start_controller(&leaderd, &controller_args(&listen), &state).await {
+                    Ok((c, _)) => {
+                        controller = c;
+                        record.controller.pid = controller.id().unwrap_or(0);
+                        record.save(&state)?;
+                    }
+                    Err(e) => {
+                        failure = Some(e.context("restarting the controller"));
+                        break;
+                    }
+                }
+            }
+            (i, status) = agent_exits => {
+                let (unit, child) = &mut agents[i];
+                *child = None;
+                println!("{unit}: agent exited ({})", describe(&status));
+                record.units[i].pid = None;
+                record.save(&state)?;
+            }
+        }
+    }
+
+    println!("leaderd up: stopping");
+    for (_, child) in agents.iter_mut() {
+        if let Some(child) = child {
+            stop(child).await;
+        }
+    }
+    stop(&mut controller).await;
+    for unit in &record.units {
+        let _ = std::fs::remove_file(unit.state_dir.join("agent.socket"));
+        let _ = std::fs::remove_file(unit.state_dir.join("run.socket"));
+    }
+    let _ = std::fs::remove_file(UpState::path(&state));
+    println!("leaderd up: stopped");
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// Waits for the first agent to exit: its index and status. Pending forever if none runs.
+async fn futures_any(agents: &mut [(String, Option<Child>)]) -> (usize, std::process::ExitStatus) {
+    let waits: Vec<_> = agents
+        .iter_mut()
+        .enumerate()
+        .filter_map(|(i, (_, c))| {
+            c.as_mut()
+                .map(|c| Box::pin(async move { (i, c.wait().await) }))
+        })
+        .collect();
+    if waits.is_empty() {
+        return std::future::pending().await;
+    }
+    let ((i, status), _, _) = futures_select_all(waits).await;
+    (
+        i,
+        status.unwrap_or_else(|_| std::os::unix::process::ExitStatusExt::from_raw(0)),
+    )
+}
+
+/// A small `select_all` without the futures crate.
+async fn futures_select_all<F: std::future::Future + Unpin>(
+    mut futures: Vec<F>,
+) -> (F::Output, usize, Vec<F>) {
+    std::future::poll_fn(move |cx| {
+        for (i, f) in futures.iter_mut().enumerate() {
+            if let std::task::Poll::Ready(out) = std::pin::Pin::new(f).poll(cx) {
+                return std::task::Poll::Ready((out, i, Vec::new()));
+            }
+        }
+        std::task::Poll::Pending
+    })
+    .await
+}
+
+async fn start_controller(
+    leaderd: &Path,
+    args: &[String],
+    state: &Path,
+) -> anyhow::Result<(Child, String)> {
+    let mut command = vec![leaderd.display().to_string()];
+    command.extend(args.iter().cloned());
+    let mut child = spawn(&command, None, &state.join("controller.log"))?;
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = tokio::time::timeout(Duration::from_secs(10), lines.next_line()).await;
+    match line {
+        Ok(Ok(Some(line))) if line.starts_with("listening on ") => {
+            Ok((child, line.trim_start_matches("listening on ").to_string()))
+        }
+        _ => {
+            let _ = child.kill().await;
+            anyhow::bail!(
+                "the controller did not start; see {}",
+                state.join("controller.log").display()
+            )
+        }
+    }
+}
+
+/// Starts a child in its own process group (Ctrl-C reaches `up`, which stops it in order),
+/// told to exit if `up` dies, stdout piped, stderr to `log`.
+fn spawn(command: &[String], token: Option<&str>, log: &Path) -> anyhow::Result<Child> {
+    if let Some(dir) = log.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let log_file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)?;
+    let mut cmd = Command::new(&command[0]);
+    cmd.args(&command[1..])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(log_file)
+        .process_group(0);
+    if let Some(token) = token {
+        cmd.env("LEADERD_TOKEN", token);
+    }
+    // SAFETY: prctl is async-signal-safe; this runs in the child between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    cmd.spawn()
+        .with_context(|| format!("starting {}", command.join(" ")))
+}
+
+/// Prints each line the child writes on stdout, time-stamped.
+fn relay(child: &mut Child) {
+    let Some(stdout) = child.stdout.take() else {
+        return;
+    };
+    tokio::spawn(async move {
+        let mut lines = BufReader::new(stdout).lines();
+        while let Ok(Some(line)) = lines.next_line().await {
+            println!("{} {line}", clock());
+        }
+    });
+}
+
+/// SIGTERM, then SIGKILL after 5 s.
+async fn stop(child: &mut Child) {
+    if let Some(pid) = child.id() {
+        unsafe {
+            libc::kill(pid as i32, libc::SIGTERM);
+        }
+        if tokio::time::timeout(Duration::from_secs(5), child.wait())
+            .await
+            .is_err()
+        {
+            let _ = child.kill().await;
+        }
+    }
+}
+
+fn describe(status: &std::process::ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(code), _) => format!("exit {code}"),
+        (None, Some(signal)) => format!("signal {signal}"),
+        _ => "unknown".into(),
+    }
+}
+
+/// `HH:MM:SS.mmm`, UTC.
+fn clock() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let ms = now.as_millis() % 86_400_000;
+    format!(
+        "{:02}:{:02}:{:02}.{:03}",
+        ms / 3_600_000,
+        ms / 60_000 % 60,
+        ms / 1000 % 60,
+        ms % 1000
+    )
+}
+
+fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
+    Ok(if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(path)
+    })
+}
+
+/// The `name:` of the charm's metadata.yaml.
+fn charm_name(charm: &Path) -> anyhow::Result<String> {
+    let path = charm.join("metadata.yaml");
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("reading {} (or give --app)", path.display()))?;
+    let meta: serde_yaml_ng::Value =
+        serde_yaml_ng::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    meta["name"]
+        .as_str()
+        .map(String::from)
+        .with_context(|| format!("{} has no name (or give --app)", path.display()))
+}
+
+fn write_example(dir: &Path) -> anyhow::Result<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    for (name, text, executable) in EXAMPLE {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap())?;
+        std::fs::write(&path, text)?;
+        let mode = if *executable { 0o755 } else { 0o644 };
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode))?;
+    }
+    Ok(dir.to_path_buf())
+}
+
+/// Copies a directory tree, keeping permissions (hooks stay executable) and symlinks.
+fn copy_dir(from: &Path, to: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(to).with_context(|| format!("creating {}", to.display()))?;
+    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let entry = entry?;
+        let (src, dst) = (entry.path(), to.join(entry.file_name()));
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            copy_dir(&src, &dst)?;
+        } else if kind.is_symlink() {
+            std::os::unix::fs::symlink(std::fs::read_link(&src)?, &dst)?;
+        } else {
+            std::fs::copy(&src, &dst).with_context(|| format!("copying {}", src.display()))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,202 @@
+//! `leaderd up` for end-to-end tests: started on a charm in a temp state dir with short leases,
+//! its output lines collected with the instant each arrived, stopped (SIGTERM, then SIGKILL of
+//! its whole process group) when dropped, even when the test fails.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub const LEADERD: &str = env!("CARGO_BIN_EXE_leaderd");
+
+pub struct Up {
+    pub child: Child,
+    pub state: PathBuf,
+    pub dir: tempfile::TempDir,
+    pub lines: Arc<Mutex<Vec<(Instant, String)>>>,
+}
+
+pub fn recorder_charm() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/recorder-charm")
+}
+
+impl Up {
+    pub fn start(charm: Option<&Path>, units: u32, guarantee: &str) -> Up {
+        let dir = tempfile::tempdir().unwrap();
+        Up::start_in(dir, charm, units, guarantee)
+    }
+
+    pub fn start_in(
+        dir: tempfile::TempDir,
+        charm: Option<&Path>,
+        units: u32,
+        guarantee: &str,
+    ) -> Up {
+        let state = dir.path().join("state");
+        let mut cmd = Command::new(LEADERD);
+        cmd.arg("up")
+            .arg("--state")
+            .arg(&state)
+            .arg("--units")
+            .arg(units.to_string())
+            .arg("--lease-guarantee")
+            .arg(guarantee);
+        if let Some(charm) = charm {
+            cmd.arg("--charm").arg(charm);
+        }
+        let mut child = cmd
+            .current_dir(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let lines: Arc<Mutex<Vec<(Instant, String)>>> = Arc::default();
+        let sink = lines.clone();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                sink.lock().unwrap().push((Instant::now(), line));
+            }
+        });
+        Up {
+            child,
+            state,
+            dir,
+            lines,
+        }
+    }
+
+    /// The first line (after `from`) containing `text`, waiting up to `timeout`.
+    pub fn wait_for(&self, text: &str, from: usize, timeout: Duration) -> (usize, Instant, String) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            {
+                let lines = self.lines.lock().unwrap();
+                if let Some((i, (at, line))) = lines
+                    .iter()
+                    .enumerate()
+                    .skip(from)
+                    .find(|(_, (_, l))| l.contains(text))
+                {
+                    return (i, *at, line.clone());
+                }
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "no line with {text:?} within {timeout:?}; output so far:\n{}",
+                    self.output()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub fn count(&self, text: &str) -> usize {
+        self.lines
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(_, l)| l.contains(text))
+            .count()
+    }
+
+    pub fn len(&self) -> usize {
+        self.lines.lock().unwrap().len()
+    }
+
+    pub fn output(&self) -> String {
+        self.lines
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(_, l)| l.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// `leaderd <args>` against this cluster's state.
+    pub fn leaderd(&self, args: &[&str]) -> Output {
+        Command::new(LEADERD)
+            .args(args)
+            .env("LEADERD_STATE", &self.state)
+            .current_dir(self.dir.path())
+            .output()
+            .unwrap()
+    }
+
+    pub fn exec(&self, unit: &str, command: &[&str]) -> Output {
+        let mut args = vec!["exec", "--unit", unit, "--"];
+        args.extend(command);
+        self.leaderd(&args)
+    }
+
+    pub fn status(&self) -> serde_json::Value {
+        let out = self.leaderd(&["status", "--format", "json"]);
+        assert!(
+            out.status.success(),
+            "status: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    pub fn up_json(&self) -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(self.state.join("up.json")).unwrap()).unwrap()
+    }
+
+    /// The lines a unit's hooks wrote to `$CHARM_DIR/events.log`.
+    pub fn events(&self, unit: &str) -> Vec<String> {
+        let path = self
+            .state
+            .join("units")
+            .join(unit.replace('/', "-"))
+            .join("charm/events.log");
+        std::fs::read_to_string(path)
+            .unwrap_or_default()
+            .lines()
+            .map(String::from)
+            .collect()
+    }
+
+    /// Waits until `check` holds, polling, up to `timeout`.
+    pub fn until(&self, what: &str, timeout: Duration, mut check: impl FnMut() -> bool) {
+        let deadline = Instant::now() + timeout;
+        while !check() {
+            if Instant::now() > deadline {
+                panic!(
+                    "timed out waiting for {what}; output so far:\n{}",
+                    self.output()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    /// Sends `signal` to `up` and waits (with a deadline) for it to exit.
+    pub fn stop(&mut self, signal: i32) -> std::process::ExitStatus {
+        unsafe { libc::kill(self.child.id() as i32, signal) };
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "leaderd up did not stop");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Up {
+    fn drop(&mut self) {
+        if self.child.try_wait().ok().flatten().is_none() {
+            let _ = self.stop(libc::SIGTERM);
+        }
+    }
+}
+
+pub fn pid_alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z "))
+}

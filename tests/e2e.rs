@@ -1,0 +1,382 @@
+//! End to end: `leaderd up` with real controller and agent processes, the recorder charm and
+//! short leases (guarantee 1 s, lease 2 s). Every wait has a deadline; every process is stopped
+//! when its guard drops.
+
+#[path = "common/cluster.rs"]
+mod cluster;
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use cluster::{pid_alive, recorder_charm, Up};
+use serde_json::json;
+
+const APP: &str = "recorder";
+const T: Duration = Duration::from_secs(15);
+
+fn units() -> Vec<String> {
+    (0..3).map(|i| format!("{APP}/{i}")).collect()
+}
+
+/// Starts 3 units and waits until every one has run start; returns the leader.
+fn started() -> (Up, String) {
+    let up = Up::start(Some(&recorder_charm()), 3, "1s");
+    for unit in units() {
+        up.wait_for(&format!("{unit}: hook start finished"), 0, T);
+    }
+    let leader = up.status()["applications"][0]["leader"]
+        .as_str()
+        .expect("a leader")
+        .to_string();
+    (up, leader)
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn three_units_one_leader_and_settings_reach_every_minion() {
+    let (up, leader) = started();
+    assert_eq!(up.count("leader elected"), 1, "{}", up.output());
+    assert_eq!(
+        up.count("hook leader-elected started"),
+        1,
+        "{}",
+        up.output()
+    );
+    for unit in units() {
+        let events = up.events(&unit);
+        let start = events
+            .iter()
+            .find(|e| e.starts_with("start "))
+            .unwrap_or_else(|| panic!("{unit}: {events:?}"));
+        let want = if unit == leader {
+            "leader=True"
+        } else {
+            "leader=False"
+        };
+        assert!(start.contains(want), "{unit}: {start}");
+        assert_eq!(
+            events[0].split(' ').next(),
+            Some("install"),
+            "{unit}: {events:?}"
+        );
+        let second = if unit == leader {
+            "leader-elected"
+        } else {
+            "leader-settings-changed"
+        };
+        assert_eq!(
+            events[1].split(' ').next(),
+            Some(second),
+            "{unit}: lifecycle {events:?}"
+        );
+    }
+
+    // leader-set on the leader reaches every minion's leader-settings-changed and leader-get.
+    let from = up.len();
+    let out = up.exec(&format!("{APP}/leader"), &["leader-set", "colour=blue"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for unit in units().into_iter().filter(|u| *u != leader) {
+        up.wait_for(
+            &format!("{unit}: hook leader-settings-changed finished"),
+            from,
+            T,
+        );
+        up.until(&format!("{unit} sees colour"), T, || {
+            up.events(&unit)
+                .iter()
+                .any(|e| e.contains("\"colour\":\"blue\""))
+        });
+        assert_eq!(stdout(&up.exec(&unit, &["leader-get", "colour"])), "blue\n");
+    }
+
+    // A minion's leader-set fails with Juju's words and changes nothing.
+    let minion = units().into_iter().find(|u| *u != leader).unwrap();
+    let out = up.exec(&minion, &["leader-set", "colour=red"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "ERROR cannot write leadership settings: cannot write settings: not the leader\n"
+    );
+    assert_eq!(
+        stdout(&up.exec(&leader, &["leader-get", "colour"])),
+        "blue\n"
+    );
+
+    // exec on APP/leader and on a named unit; is-leader agrees with status.
+    assert_eq!(
+        stdout(&up.exec(
+            &format!("{APP}/leader"),
+            &["sh", "-c", "echo $JUJU_UNIT_NAME; is-leader"]
+        )),
+        format!("{leader}\nTrue\n")
+    );
+    assert_eq!(
+        stdout(&up.exec(&minion, &["is-leader", "--format=json"])),
+        "false\n"
+    );
+    assert_eq!(
+        up.exec(&minion, &["sh", "-c", "exit 7"]).status.code(),
+        Some(7),
+        "exit codes pass through"
+    );
+
+    // A tool run from a background process after its hook ended fails clearly.
+    up.until("the background tool call", T, || {
+        up.state
+            .join(format!("units/{}/charm/bg.rc", minion.replace('/', "-")))
+            .exists()
+    });
+    let dir = up
+        .state
+        .join(format!("units/{}/charm", minion.replace('/', "-")));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("bg.rc")).unwrap().trim(),
+        "1"
+    );
+    let err = std::fs::read_to_string(dir.join("bg.err")).unwrap();
+    assert!(
+        err.starts_with("ERROR bad request: hook context \"") && err.contains("has ended"),
+        "{err}"
+    );
+}
+
+#[test]
+fn sigkill_of_the_leader_fails_over_at_the_lease_expiry() {
+    let (up, leader) = started();
+    let status = up.status();
+    let asked = Instant::now();
+    let remaining = Duration::from_millis(
+        status["applications"][0]["lease_remaining_ms"]
+            .as_u64()
+            .unwrap(),
+    );
+    let term = status["applications"][0]["term"].as_u64().unwrap();
+    let pid = status["applications"][0]["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == json!(leader))
+        .unwrap()["pid"]
+        .as_u64()
+        .unwrap();
+    let from = up.len();
+    unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+    let expiry = asked + remaining;
+    let (_, elected_at, line) =
+        up.wait_for(&format!("leader elected (term {})", term + 1), from, T);
+    let new_leader = line
+        .split(": ")
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .to_string();
+    assert_ne!(new_leader, leader);
+    // Not before the old lease's expiry (less the status call's own latency), and within one
+    // guarantee after it.
+    assert!(
+        elected_at + Duration::from_millis(100) >= expiry,
+        "elected {:?} before the expiry",
+        expiry - elected_at
+    );
+    assert!(
+        elected_at <= expiry + Duration::from_secs(1),
+        "elected {:?} after the expiry",
+        elected_at - expiry
+    );
+    up.wait_for(
+        &format!("{new_leader}: hook leader-elected finished"),
+        from,
+        T,
+    );
+    let elected = up
+        .events(&new_leader)
+        .into_iter()
+        .find(|e| e.starts_with("leader-elected"))
+        .unwrap();
+    assert!(
+        elected.contains(&format!("\"elected-by\":\"{leader}\"")),
+        "the new leader sees the old settings: {elected}"
+    );
+}
+
+#[test]
+fn a_stopped_leader_loses_leadership_and_learns_it_when_it_resumes() {
+    let (up, leader) = started();
+    let pid = up.status()["applications"][0]["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == json!(leader))
+        .unwrap()["pid"]
+        .as_u64()
+        .unwrap() as i32;
+    let from = up.len();
+    unsafe { libc::kill(pid, libc::SIGSTOP) };
+    let (_, _, line) = up.wait_for("leader elected (term 2)", from, T);
+    assert!(!line.contains(&format!("{leader}:")), "{line}");
+    let resumed = up.len();
+    unsafe { libc::kill(pid, libc::SIGCONT) };
+    assert_eq!(stdout(&up.exec(&leader, &["is-leader"])), "False\n");
+    let out = up.exec(&leader, &["leader-set", "late=1"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "ERROR cannot write leadership settings: cannot write settings: not the leader\n"
+    );
+    up.wait_for(
+        &format!("{leader}: hook leader-settings-changed started"),
+        resumed,
+        T,
+    );
+    assert!(up.status()["applications"][0]["leader"] != json!(leader));
+}
+
+/// An agent started by hand (as up.json records it), killed when dropped.
+struct Agent(Child);
+
+impl Drop for Agent {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn a_restarted_leader_agent_does_not_run_leader_elected_again() {
+    let (up, leader) = started();
+    let record = up.up_json();
+    let unit = record["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == json!(leader))
+        .unwrap()
+        .clone();
+    let pid = unit["pid"].as_u64().unwrap() as i32;
+    let command: Vec<String> = serde_json::from_value(unit["command"].clone()).unwrap();
+    let token = up.leaderd(&[
+        "token",
+        "--secret-file",
+        up.state.join("secret").to_str().unwrap(),
+        &leader,
+    ]);
+    unsafe { libc::kill(pid, libc::SIGTERM) };
+    up.wait_for(&format!("{leader}: agent exited"), 0, T);
+    let mut agent = Agent(
+        Command::new(&command[0])
+            .args(&command[1..])
+            .env("LEADERD_TOKEN", stdout(&token).trim())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let out = agent.0.stdout.take().unwrap();
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let sink = lines.clone();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for l in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+            sink.lock().unwrap().push(l);
+        }
+    });
+    up.until("the restarted agent to lead again", T, || {
+        lines
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|l| l.contains("leader elected (term 1)"))
+    });
+    // Give it time to (wrongly) run hooks, then check it ran none.
+    std::thread::sleep(Duration::from_millis(1500));
+    let seen = lines.lock().unwrap().clone();
+    assert!(
+        !seen.iter().any(|l| l.contains("hook leader-elected")),
+        "{seen:?}"
+    );
+    assert!(!seen.iter().any(|l| l.contains("hook install")), "{seen:?}");
+    assert_eq!(
+        up.events(&leader)
+            .iter()
+            .filter(|e| e.starts_with("leader-elected"))
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn restarting_the_controller_under_up_keeps_the_leader_and_every_write() {
+    let (up, leader) = started();
+    for n in 0..5 {
+        let out = up.exec(&leader, &["leader-set", &format!("k{n}={n}")]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let controller = up.up_json()["controller"]["pid"].as_u64().unwrap() as i32;
+    let from = up.len();
+    unsafe { libc::kill(controller, libc::SIGKILL) };
+    up.wait_for("restarting it on", from, T);
+    up.until("the controller to answer again", T, || {
+        up.leaderd(&["status", "--format", "json"]).status.success()
+    });
+    // No second leader while the restarted controller honours the old one, and after.
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(up.count("leader elected"), 1, "{}", up.output());
+    let settings = stdout(&up.exec(&leader, &["leader-get", "--format=json"]));
+    for n in 0..5 {
+        assert!(
+            settings.contains(&format!("\"k{n}\":\"{n}\"")),
+            "{settings}"
+        );
+    }
+    assert!(up
+        .exec(&leader, &["leader-set", "after=restart"])
+        .status
+        .success());
+}
+
+#[test]
+fn up_stops_cleanly_and_starts_again_in_the_same_directory() {
+    let mut up = Up::start(None, 2, "1s");
+    up.wait_for("got the shared secret", 0, T);
+    let record = up.up_json();
+    let pids: Vec<u32> = record["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["pid"].as_u64().unwrap() as u32)
+        .chain([record["controller"]["pid"].as_u64().unwrap() as u32])
+        .collect();
+    let status = up.stop(libc::SIGINT);
+    assert!(status.success(), "{status:?}");
+    for pid in &pids {
+        assert!(!pid_alive(*pid), "process {pid} outlived leaderd up");
+    }
+    assert!(!up.state.join("up.json").exists());
+    for unit in ["shared-secret-0", "shared-secret-1"] {
+        assert!(
+            !up.state
+                .join("units")
+                .join(unit)
+                .join("agent.socket")
+                .exists(),
+            "socket left behind"
+        );
+    }
+    // Again, in the same directory.
+    let dir = std::mem::replace(&mut up.dir, tempfile::tempdir().unwrap());
+    let again = Up::start_in(dir, None, 2, "1s");
+    again.wait_for("got the shared secret", 0, T);
+    assert_eq!(again.count("leader elected"), 1);
+}
