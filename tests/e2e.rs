@@ -380,3 +380,49 @@ fn up_stops_cleanly_and_starts_again_in_the_same_directory() {
     again.wait_for("got the shared secret", 0, T);
     assert_eq!(again.count("leader elected"), 1);
 }
+
+#[test]
+fn a_failing_hook_is_reported_retried_and_shown_in_status() {
+    let charm = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/flaky-charm");
+    let up = Up::start(Some(&charm), 1, "1s");
+    up.wait_for("flaky/0: hook start failed (exit 3", 0, T);
+    up.wait_for("flaky/0:   | not ready yet", 0, T);
+    let (retry, _, _) = up.wait_for("flaky/0: hook start will be retried in 1s", 0, T);
+    up.wait_for("flaky/0: hook start will be retried in 2s", retry, T);
+    let unit = &up.status()["applications"][0]["units"][0];
+    assert_eq!(unit["failing_hook"]["hook"], json!("start"), "{unit}");
+    assert_eq!(unit["failing_hook"]["exit_code"], json!(3), "{unit}");
+    let table = stdout(&up.leaderd(&["status"]));
+    assert!(table.contains("start (exit 3, "), "{table}");
+    // The write made before the failure stays.
+    assert_eq!(
+        stdout(&up.exec("flaky/0", &["leader-get", "attempted"])),
+        "yes\n"
+    );
+    // Backoff is capped (at 2 × the guarantee, at least 2 s): it never waits 4 s.
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(up.count("retried in 4s"), 0, "{}", up.output());
+    std::fs::write(up.state.join("units/flaky-0/charm/ready"), "").unwrap();
+    up.wait_for("flaky/0: hook start finished (exit 0", 0, T);
+    up.until("status to clear the failure", T, || {
+        up.status()["applications"][0]["units"][0]["failing_hook"].is_null()
+    });
+}
+
+#[test]
+fn the_agent_state_dir_and_sockets_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let up = Up::start(None, 1, "1s");
+    up.wait_for("shared-secret/0: hook start finished", 0, T);
+    let dir = up.state.join("units/shared-secret-0");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir), 0o700);
+    assert_eq!(mode(&dir.join("agent.socket")), 0o600);
+    assert_eq!(mode(&dir.join("run.socket")), 0o600);
+    assert_eq!(mode(&up.state.join("secret")), 0o600);
+    // The tools directory links the four tools to jujuc.
+    for tool in ["is-leader", "leader-get", "leader-set", "juju-log"] {
+        let target = std::fs::read_link(dir.join("tools").join(tool)).unwrap();
+        assert_eq!(target.file_name().unwrap(), "jujuc");
+    }
+}
