@@ -169,10 +169,13 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         async move {
             let mut known: Option<u64> = None;
             loop {
-                match client
-                    .watch(known.unwrap_or(0), Duration::from_secs(30))
-                    .await
-                {
+                // The first call answers at once (Juju's watchers send an initial event).
+                let wait = if known.is_none() {
+                    Duration::ZERO
+                } else {
+                    Duration::from_secs(30)
+                };
+                match client.watch(known.unwrap_or(0), wait).await {
                     Ok(version) if known != Some(version) => {
                         known = Some(version);
                         remote_tx.send_modify(|n| *n += 1);

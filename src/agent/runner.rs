@@ -252,12 +252,13 @@ impl Runner {
                         unit,
                         format_args!("hook {hook} failed (exit {code}, {took})"),
                     );
-                    for line in String::from_utf8_lossy(&out.stdout)
-                        .lines()
-                        .chain(String::from_utf8_lossy(&out.stderr).lines())
-                    {
-                        event(unit, format_args!("  | {line}"));
-                    }
+                }
+                // The hook's own output, as Juju logs it: a tool's error is visible even when
+                // the hook carried on (charmhelpers ignores juju-log's exit code, for one).
+                let stdout = String::from_utf8_lossy(&out.stdout);
+                let stderr = String::from_utf8_lossy(&out.stderr);
+                for line in stdout.lines().chain(stderr.lines()) {
+                    event(unit, format_args!("  | {line}"));
                 }
                 Some(code)
             }

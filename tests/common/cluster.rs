@@ -35,8 +35,23 @@ impl Up {
         units: u32,
         guarantee: &str,
     ) -> Up {
+        Up::start_with(dir, charm, units, guarantee, None)
+    }
+
+    /// With `path_first` put first on `up`'s PATH (hooks inherit it: a venv's `bin`, say).
+    pub fn start_with(
+        dir: tempfile::TempDir,
+        charm: Option<&Path>,
+        units: u32,
+        guarantee: &str,
+        path_first: Option<&Path>,
+    ) -> Up {
         let state = dir.path().join("state");
         let mut cmd = Command::new(LEADERD);
+        if let Some(first) = path_first {
+            let path = std::env::var("PATH").unwrap_or_default();
+            cmd.env("PATH", format!("{}:{path}", first.display()));
+        }
         cmd.arg("up")
             .arg("--state")
             .arg(&state)
