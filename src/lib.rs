@@ -8,10 +8,12 @@
 //! - [`agent`]: the unit agent; for now its hook endpoint (hook contexts and their sandbox).
 
 pub mod agent;
+pub mod cli;
 pub mod client;
 pub mod controller;
 pub mod duration;
 pub mod format;
+pub mod generate;
 pub mod local;
 pub mod names;
 pub mod server;

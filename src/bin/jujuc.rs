@@ -15,7 +15,7 @@ mod entry {
     use std::io::Write;
 
     use leaderd::client::{in_hook_context, AgentClient};
-    use leaderd::tools::{main_with, HookContext};
+    use leaderd::tools::{complete_keys, main_with, HookContext};
 
     #[no_mangle]
     pub extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
@@ -25,9 +25,15 @@ mod entry {
             std::process::exit(3);
         }));
         let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
-        let finished = main_with(&argv, in_hook_context(), || {
-            AgentClient::from_env().map(|c| Box::new(c) as Box<dyn HookContext>)
-        });
+        let connect = || AgentClient::from_env().map(|c| Box::new(c) as Box<dyn HookContext>);
+        let finished = match std::env::var_os("JUJUC_COMPLETE") {
+            // Shell completion asking for keys (completions/ scripts set this).
+            Some(mode) if mode == "keys" => {
+                let name = argv.first().and_then(|a| std::path::Path::new(a).file_name()).unwrap_or_default();
+                complete_keys(&name.to_string_lossy(), in_hook_context(), connect)
+            }
+            _ => main_with(&argv, in_hook_context(), connect),
+        };
         // Juju's client writes stdout in full, then stderr, then exits with the code.
         let _ = std::io::stdout().write_all(&finished.stdout);
         let _ = std::io::stdout().flush();

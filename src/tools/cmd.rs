@@ -347,8 +347,10 @@ fn option_groups(cmd: &Command) -> Vec<String> {
                 .get_default_values()
                 .first()
                 .map(|d| d.to_string_lossy().into_owned());
+            // A plain Go string option (quoted default) unless it is a custom value type like
+            // --format; hidden possible values are only completion hints.
             let is_plain_string = matches!(a.get_action(), ArgAction::Set)
-                && a.get_possible_values().is_empty()
+                && (a.get_possible_values().is_empty() || a.is_hide_possible_values_set())
                 && !is_bool(a);
             let head = if is_plain_string {
                 format!(

@@ -31,6 +31,9 @@ pub fn uu_app() -> Command {
                 .value_name("LEVEL")
                 .default_value("INFO")
                 .allow_hyphen_values(true)
+                // Offered by shell completion; any string is accepted (Juju warns and uses INFO).
+                .value_parser(LevelHints)
+                .hide_possible_values(true)
                 .help("Send log message at the given level"),
         )
         .arg(
@@ -100,5 +103,23 @@ impl JujuLog {
                 format!("--format flag deprecated for command {}", go_quote(NAME)).into_bytes();
         }
         Ok(outcome)
+    }
+}
+
+/// juju-log's `-l`: any string (Juju warns about a bad level and uses INFO), with loggo's
+/// levels offered to shell completion.
+#[derive(Clone)]
+struct LevelHints;
+
+impl clap::builder::TypedValueParser for LevelHints {
+    type Value = String;
+
+    fn parse_ref(&self, _: &Command, _: Option<&Arg>, value: &std::ffi::OsStr) -> Result<String, clap::Error> {
+        Ok(value.to_string_lossy().into_owned())
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        let levels = ["TRACE", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"];
+        Some(Box::new(levels.into_iter().map(clap::builder::PossibleValue::new)))
     }
 }

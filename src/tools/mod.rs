@@ -260,6 +260,24 @@ where
     finished
 }
 
+/// Shell completion of keys (`JUJUC_COMPLETE=keys leader-get`): the keys of the hook's
+/// sandboxed leader settings, one per line (`key=` for leader-set), from one request to the
+/// agent. Outside a hook context, or if anything fails, it prints nothing: a completion must
+/// never write errors over the user's command line.
+pub fn complete_keys<F>(tool: &str, in_hook: bool, connect: F) -> Finished
+where
+    F: FnOnce() -> Result<Box<dyn HookContext>, ClientError>,
+{
+    let suffix = match tool {
+        leader_get::NAME => "",
+        leader_set::NAME => "=",
+        _ => return Finished::default(),
+    };
+    let keys = if in_hook { connect().ok().and_then(|mut ctx| ctx.leader_settings().ok()) } else { None };
+    let stdout = keys.unwrap_or_default().keys().map(|k| format!("{k}{suffix}\n")).collect::<String>();
+    Finished { stdout: stdout.into_bytes(), ..Default::default() }
+}
+
 /// `-o FILE`: created (or truncated) even when the output is empty. The path is resolved as
 /// juju/cmd's `ctx.AbsPath` does: `~` and `~/...` expanded, then cleaned and joined to the
 /// working directory like Go's `filepath.Join`. Errors read like Go's

@@ -1,0 +1,80 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_leaderd_global_optspecs
+    string join \n h/help V/version
+end
+
+function __fish_leaderd_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_leaderd_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_leaderd_using_subcommand
+    set -l cmd (__fish_leaderd_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c leaderd -n "__fish_leaderd_needs_command" -s h -l help -d 'Print help'
+complete -c leaderd -n "__fish_leaderd_needs_command" -s V -l version -d 'Print version'
+complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "up" -d 'Run an application locally: a controller and N unit agents for one charm, until Ctrl-C'
+complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "exec" -d 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)'
+complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "status" -d 'Show the applications and units of a running `up`'
+complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "generate" -d 'Write the shell completions (completions/) and man pages (man/) into DIR'
+complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "completions" -d 'Print the completion script of every hook tool and of leaderd for one shell'
+complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "agent" -d 'Run one unit\'s agent: leadership tracker, hook runner, hook and exec endpoints'
+complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "controller" -d 'Run a controller: leases with fencing terms, the leader-settings buckets, watches'
+complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "token" -d 'Print the token a unit (or, with --operator, the operator) presents to the controller'
+complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l charm -d 'The charm directory (default: the bundled example charm, shared-secret)' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l app -d 'The application name (default: the charm\'s metadata.yaml name)' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l units -d 'How many units' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l state -d 'State directory (default: $LEADERD_STATE, else .leaderd here)' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l lease-guarantee -d 'The leadership guarantee; leases are claimed for twice this' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand up" -s h -l help -d 'Print help'
+complete -c leaderd -n "__fish_leaderd_using_subcommand exec" -l state -d 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand exec" -l unit -d 'The unit, like app/0, or app/leader' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand exec" -s h -l help -d 'Print help'
+complete -c leaderd -n "__fish_leaderd_using_subcommand status" -l state -d 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand status" -l format -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c leaderd -n "__fish_leaderd_using_subcommand status" -s h -l help -d 'Print help'
+complete -c leaderd -n "__fish_leaderd_using_subcommand generate" -l out -d 'The repository root (or wherever completions/ and man/ should go)' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand generate" -s h -l help -d 'Print help'
+complete -c leaderd -n "__fish_leaderd_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l unit -d 'The unit, like app/0' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l controller -d 'The controller\'s URL, like http://127.0.0.1:7480' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l charm -d 'The charm directory the hooks come from (the unit\'s own copy)' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l state -d 'The agent\'s state directory (created 0700): sockets, tools, uniter state' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l token -d 'The unit\'s token (see `leaderd token`)' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l lease-guarantee -d 'The leadership guarantee; the lease is claimed for twice this' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l jujuc -d 'The jujuc binary the hook tools link to (default: next to leaderd)' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -s h -l help -d 'Print help'
+complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l listen -d 'Address to listen on (loopback only by default)' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l store -d 'Where state lives: sqlite:PATH (durable) or memory (lost on exit)' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l secret-file -d 'The secret that unit and operator tokens are derived from; created (0600) if missing' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l min-lease -d 'Shortest lease a unit may claim' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l max-lease -d 'Longest lease a unit may claim; after a restart, persisted leaders are honoured this long' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -s h -l help -d 'Print help'
+complete -c leaderd -n "__fish_leaderd_using_subcommand token" -l secret-file -d 'The controller\'s secret file' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand token" -l operator -d 'The operator\'s token (status, revoke)'
+complete -c leaderd -n "__fish_leaderd_using_subcommand token" -s h -l help -d 'Print help'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "up" -d 'Run an application locally: a controller and N unit agents for one charm, until Ctrl-C'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "exec" -d 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "status" -d 'Show the applications and units of a running `up`'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "generate" -d 'Write the shell completions (completions/) and man pages (man/) into DIR'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "completions" -d 'Print the completion script of every hook tool and of leaderd for one shell'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "agent" -d 'Run one unit\'s agent: leadership tracker, hook runner, hook and exec endpoints'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "controller" -d 'Run a controller: leases with fencing terms, the leader-settings buckets, watches'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "token" -d 'Print the token a unit (or, with --operator, the operator) presents to the controller'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -1,0 +1,146 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'leaderd'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'leaderd' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Run an application locally: a controller and N unit agents for one charm, until Ctrl-C')
+            [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the applications and units of a running `up`')
+            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write the shell completions (completions/) and man pages (man/) into DIR')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script of every hook tool and of leaderd for one shell')
+            [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Run one unit''s agent: leadership tracker, hook runner, hook and exec endpoints')
+            [CompletionResult]::new('controller', 'controller', [CompletionResultType]::ParameterValue, 'Run a controller: leases with fencing terms, the leader-settings buckets, watches')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print the token a unit (or, with --operator, the operator) presents to the controller')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'leaderd;up' {
+            [CompletionResult]::new('--charm', '--charm', [CompletionResultType]::ParameterName, 'The charm directory (default: the bundled example charm, shared-secret)')
+            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'The application name (default: the charm''s metadata.yaml name)')
+            [CompletionResult]::new('--units', '--units', [CompletionResultType]::ParameterName, 'How many units')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory (default: $LEADERD_STATE, else .leaderd here)')
+            [CompletionResult]::new('--lease-guarantee', '--lease-guarantee', [CompletionResultType]::ParameterName, 'The leadership guarantee; leases are claimed for twice this')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'leaderd;exec' {
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
+            [CompletionResult]::new('--unit', '--unit', [CompletionResultType]::ParameterName, 'The unit, like app/0, or app/leader')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'leaderd;status' {
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'leaderd;generate' {
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'The repository root (or wherever completions/ and man/ should go)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'leaderd;completions' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'leaderd;agent' {
+            [CompletionResult]::new('--unit', '--unit', [CompletionResultType]::ParameterName, 'The unit, like app/0')
+            [CompletionResult]::new('--controller', '--controller', [CompletionResultType]::ParameterName, 'The controller''s URL, like http://127.0.0.1:7480')
+            [CompletionResult]::new('--charm', '--charm', [CompletionResultType]::ParameterName, 'The charm directory the hooks come from (the unit''s own copy)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The agent''s state directory (created 0700): sockets, tools, uniter state')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The unit''s token (see `leaderd token`)')
+            [CompletionResult]::new('--lease-guarantee', '--lease-guarantee', [CompletionResultType]::ParameterName, 'The leadership guarantee; the lease is claimed for twice this')
+            [CompletionResult]::new('--jujuc', '--jujuc', [CompletionResultType]::ParameterName, 'The jujuc binary the hook tools link to (default: next to leaderd)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'leaderd;controller' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on (loopback only by default)')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where state lives: sqlite:PATH (durable) or memory (lost on exit)')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'The secret that unit and operator tokens are derived from; created (0600) if missing')
+            [CompletionResult]::new('--min-lease', '--min-lease', [CompletionResultType]::ParameterName, 'Shortest lease a unit may claim')
+            [CompletionResult]::new('--max-lease', '--max-lease', [CompletionResultType]::ParameterName, 'Longest lease a unit may claim; after a restart, persisted leaders are honoured this long')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'leaderd;token' {
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'The controller''s secret file')
+            [CompletionResult]::new('--operator', '--operator', [CompletionResultType]::ParameterName, 'The operator''s token (status, revoke)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'leaderd;help' {
+            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Run an application locally: a controller and N unit agents for one charm, until Ctrl-C')
+            [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the applications and units of a running `up`')
+            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write the shell completions (completions/) and man pages (man/) into DIR')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script of every hook tool and of leaderd for one shell')
+            [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Run one unit''s agent: leadership tracker, hook runner, hook and exec endpoints')
+            [CompletionResult]::new('controller', 'controller', [CompletionResultType]::ParameterValue, 'Run a controller: leases with fencing terms, the leader-settings buckets, watches')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print the token a unit (or, with --operator, the operator) presents to the controller')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'leaderd;help;up' {
+            break
+        }
+        'leaderd;help;exec' {
+            break
+        }
+        'leaderd;help;status' {
+            break
+        }
+        'leaderd;help;generate' {
+            break
+        }
+        'leaderd;help;completions' {
+            break
+        }
+        'leaderd;help;agent' {
+            break
+        }
+        'leaderd;help;controller' {
+            break
+        }
+        'leaderd;help;token' {
+            break
+        }
+        'leaderd;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}
