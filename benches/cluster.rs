@@ -17,10 +17,7 @@ use cluster::Up;
 const T: Duration = Duration::from_secs(30);
 
 fn main() {
-    let rounds: usize = std::env::var("ROUNDS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(20);
+    let rounds: usize = std::env::var("ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(20);
     println!("leaderd up clusters, example charm, release build; figures in ms");
     for units in [3u32, 10] {
         let (median, worst, samples) = settings_latency(units, rounds);
@@ -46,41 +43,26 @@ fn settings_latency(units: u32, rounds: usize) -> (f64, f64, usize) {
         // The moment leader-set returns, on the wall clock that `up` stamps its lines with.
         let script = format!("date +%s%3N; leader-set round={round} && date +%s%3N");
         let out = up.exec("shared-secret/leader", &["sh", "-c", &script]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let stamps: Vec<i64> = String::from_utf8_lossy(&out.stdout)
             .lines()
             .map(|l| l.trim().parse::<i64>().unwrap() % 86_400_000)
             .collect();
         let (invoked, returned) = (stamps[0], stamps[1]);
-        let leader = up.status()["applications"][0]["leader"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let leader = up.status()["applications"][0]["leader"].as_str().unwrap().to_string();
         for i in 0..units {
             let unit = format!("shared-secret/{i}");
             if unit == leader {
                 continue;
             }
-            let (_, _, line) = up.wait_for(
-                &format!("{unit}: hook leader-settings-changed started"),
-                from,
-                T,
-            );
+            let (_, _, line) = up.wait_for(&format!("{unit}: hook leader-settings-changed started"), from, T);
             samples.push(time_of_day_ms(&line) - returned);
             from_invoked.push(time_of_day_ms(&line) - invoked);
         }
         for i in 0..units {
             let unit = format!("shared-secret/{i}");
             if unit != leader {
-                up.wait_for(
-                    &format!("{unit}: hook leader-settings-changed finished"),
-                    from,
-                    T,
-                );
+                up.wait_for(&format!("{unit}: hook leader-settings-changed finished"), from, T);
             }
         }
     }
@@ -91,11 +73,7 @@ fn settings_latency(units: u32, rounds: usize) -> (f64, f64, usize) {
         from_invoked[from_invoked.len() / 2] as f64,
         *from_invoked.last().unwrap() as f64
     );
-    (
-        samples[samples.len() / 2] as f64,
-        *samples.last().unwrap() as f64,
-        samples.len(),
-    )
+    (samples[samples.len() / 2] as f64, *samples.last().unwrap() as f64, samples.len())
 }
 
 /// The `HH:MM:SS.mmm` stamp `up` puts on a line, in ms since midnight UTC.
@@ -119,20 +97,14 @@ fn failover() {
         let leader = app["leader"].as_str().unwrap().to_string();
         let term = app["term"].as_u64().unwrap();
         let remaining = Duration::from_millis(app["lease_remaining_ms"].as_u64().unwrap());
-        let pid = app["units"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|u| u["name"] == leader.as_str())
-            .unwrap()["pid"]
+        let pid = app["units"].as_array().unwrap().iter().find(|u| u["name"] == leader.as_str()).unwrap()["pid"]
             .as_u64()
             .unwrap();
         let from = up.len();
         unsafe { libc::kill(pid as i32, libc::SIGKILL) };
         let killed = Instant::now();
         let left_at_kill = remaining.saturating_sub(killed - asked);
-        let (_, elected, line) =
-            up.wait_for(&format!("leader elected (term {})", term + 1), from, T);
+        let (_, elected, line) = up.wait_for(&format!("leader elected (term {})", term + 1), from, T);
         let (_, hook, _) = up.wait_for("hook leader-elected started", from, T);
         println!(
             "    lease left at kill {:>6.0}  kill -> leader elected {:>6.0}  kill -> leader-elected hook {:>6.0}  beyond the lease {:>5.0}   ({})",
@@ -157,31 +129,16 @@ fn idle_memory() {
         .unwrap()
         .iter()
         .map(|u| {
-            let status =
-                std::fs::read_to_string(format!("/proc/{}/status", u["pid"].as_u64().unwrap()))
-                    .unwrap();
-            let line = status
-                .lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .unwrap()
-                .to_string();
+            let status = std::fs::read_to_string(format!("/proc/{}/status", u["pid"].as_u64().unwrap())).unwrap();
+            let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap().to_string();
             line.split_whitespace().nth(1).unwrap().parse().unwrap()
         })
         .collect();
     rss.sort();
-    let controller = std::fs::read_to_string(format!(
-        "/proc/{}/status",
-        record["controller"]["pid"].as_u64().unwrap()
-    ))
-    .unwrap();
-    let controller_rss = controller
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .unwrap()
-        .split_whitespace()
-        .nth(1)
-        .unwrap()
-        .to_string();
+    let controller =
+        std::fs::read_to_string(format!("/proc/{}/status", record["controller"]["pid"].as_u64().unwrap())).unwrap();
+    let controller_rss =
+        controller.lines().find(|l| l.starts_with("VmRSS:")).unwrap().split_whitespace().nth(1).unwrap().to_string();
     println!(
         "  idle resident memory: agents {:?} KiB (median {} KiB); controller {controller_rss} KiB",
         rss,

@@ -34,35 +34,16 @@ fn main() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let base = line
-        .trim()
-        .strip_prefix("listening on ")
-        .expect("controller started")
-        .to_string();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let base = line.trim().strip_prefix("listening on ").expect("controller started").to_string();
     let secret = Secret::load(&dir.path().join("secret")).unwrap();
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let (renewals, writes1, writes32) = runtime.block_on(async {
-        let http = reqwest::Client::builder()
-            .pool_max_idle_per_host(256)
-            .build()
-            .unwrap();
+        let http = reqwest::Client::builder().pool_max_idle_per_host(256).build().unwrap();
         // 1,000 applications, each claimed once by its unit.
         let units: Arc<Vec<(String, String)>> = Arc::new(
-            (0..1000)
-                .map(|i| {
-                    (
-                        format!("app{}", name(i)),
-                        secret.token(&format!("app{}/0", name(i))),
-                    )
-                })
-                .collect(),
+            (0..1000).map(|i| (format!("app{}", name(i)), secret.token(&format!("app{}/0", name(i))))).collect(),
         );
         for (app, token) in units.iter() {
             claim(&http, &base, app, token).await;
@@ -115,11 +96,7 @@ fn main() {
     let _ = child.wait();
 
     println!("controller throughput over HTTP, sqlite store (WAL, synchronous=FULL); median of {rounds} rounds of {seconds} s");
-    report(
-        "lease renewals/s, 1,000 applications, 64 clients",
-        renewals,
-        20_000.0,
-    );
+    report("lease renewals/s, 1,000 applications, 64 clients", renewals, 20_000.0);
     report("durable leader-set writes/s, 1 writer", writes1, 0.0);
     report("durable leader-set writes/s, 32 writers", writes32, 1_000.0);
 }
@@ -187,10 +164,7 @@ fn report(what: &str, mut samples: Vec<f64>, target: f64) {
             median / target
         )
     };
-    println!(
-        "  {what:<52} median {median:>9.0}   [{}]{verdict}",
-        all.join(", ")
-    );
+    println!("  {what:<52} median {median:>9.0}   [{}]{verdict}", all.join(", "));
 }
 
 /// Application names must be letters after a dash-free prefix: app + letters for the index.
@@ -206,8 +180,5 @@ fn name(mut i: usize) -> String {
 }
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }

@@ -17,25 +17,15 @@ use leaderd::agent::memory::MemoryLeadership;
 const CALLS: usize = 100;
 
 fn main() {
-    let rounds: usize = std::env::var("ROUNDS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(15);
+    let rounds: usize = std::env::var("ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(15);
     let dir = tempfile::tempdir().unwrap();
     let socket = dir.path().join("agent.socket");
     let tools = dir.path().join("tools");
     std::fs::create_dir(&tools).unwrap();
     symlink(env!("CARGO_BIN_EXE_jujuc"), tools.join("is-leader")).unwrap();
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let endpoint = HookEndpoint::new(
-        "bench/0",
-        Arc::new(MemoryLeadership::new(true, Default::default())),
-    );
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let endpoint = HookEndpoint::new("bench/0", Arc::new(MemoryLeadership::new(true, Default::default())));
     let context = endpoint.open_context("bench");
     let listener = runtime.block_on(async { bind_socket(&socket) }).unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -43,11 +33,7 @@ fn main() {
         let _ = stopped.await;
     }));
 
-    let path = format!(
-        "{}:{}",
-        tools.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    let path = format!("{}:{}", tools.display(), std::env::var("PATH").unwrap_or_default());
     let body = format!(r#"{{"context_id":"{context}"}}"#);
     let loops = [
         ("/bin/true", "/bin/true".to_string()),
@@ -68,10 +54,7 @@ fn main() {
         .envs(hook_env(&context, &socket))
         .output()
         .unwrap();
-    assert_eq!(
-        sanity.stdout, b"True\n",
-        "is-leader must work before it is timed: {sanity:?}"
-    );
+    assert_eq!(sanity.stdout, b"True\n", "is-leader must work before it is timed: {sanity:?}");
     let curl_ok = Command::new("sh")
         .arg("-c")
         .arg(loops[2].1.replace(">/dev/null", ""))
@@ -106,35 +89,20 @@ fn main() {
         v.get(v.len() / 2).copied()
     };
     let medians: Vec<Option<Duration>> = per_call.iter_mut().map(median).collect();
-    let ms = |d: Option<Duration>| {
-        d.map(|d| format!("{:.3} ms", d.as_secs_f64() * 1e3))
-            .unwrap_or_else(|| "n/a".into())
-    };
-    println!(
-        "tool latency: {CALLS} calls per loop, median of {rounds} interleaved rounds, per call"
-    );
-    println!(
-        "jujuc binary: {} bytes",
-        std::fs::metadata(env!("CARGO_BIN_EXE_jujuc"))
-            .unwrap()
-            .len()
-    );
+    let ms =
+        |d: Option<Duration>| d.map(|d| format!("{:.3} ms", d.as_secs_f64() * 1e3)).unwrap_or_else(|| "n/a".into());
+    println!("tool latency: {CALLS} calls per loop, median of {rounds} interleaved rounds, per call");
+    println!("jujuc binary: {} bytes", std::fs::metadata(env!("CARGO_BIN_EXE_jujuc")).unwrap().len());
     for ((name, _), m) in loops.iter().zip(&medians) {
         println!("  {name:<20} {:>10}", ms(*m));
     }
     let (t, leader, curl) = (medians[0].unwrap(), medians[1].unwrap(), medians[2]);
     let vs_true = leader.as_secs_f64() / t.as_secs_f64();
-    println!(
-        "is-leader / true  = {vs_true:.2}x   (target <= 1.90x: {})",
-        verdict(vs_true <= 1.9)
-    );
+    println!("is-leader / true  = {vs_true:.2}x   (target <= 1.90x: {})", verdict(vs_true <= 1.9));
     match curl {
         Some(curl) => {
             let speedup = curl.as_secs_f64() / leader.as_secs_f64();
-            println!(
-                "curl / is-leader  = {speedup:.2}x   (target >= 3.00x: {})",
-                verdict(speedup >= 3.0)
-            );
+            println!("curl / is-leader  = {speedup:.2}x   (target >= 3.00x: {})", verdict(speedup >= 3.0));
         }
         None => println!("curl / is-leader  = n/a (curl with --unix-socket not available)"),
     }
@@ -143,10 +111,7 @@ fn main() {
 fn hook_env(context: &str, socket: &std::path::Path) -> Vec<(String, String)> {
     vec![
         ("JUJU_CONTEXT_ID".into(), context.into()),
-        (
-            "JUJU_AGENT_SOCKET_ADDRESS".into(),
-            socket.display().to_string(),
-        ),
+        ("JUJU_AGENT_SOCKET_ADDRESS".into(), socket.display().to_string()),
         ("JUJU_AGENT_SOCKET_NETWORK".into(), "unix".into()),
     ]
 }

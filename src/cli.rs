@@ -8,18 +8,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{CommandFactory, Parser, Subcommand};
 use crate::agent::AgentOptions;
 use crate::controller::{self, auth::Secret, Config, ServeOptions};
 use crate::local::state_dir;
 use crate::local::up::{up, UpOptions};
+use clap::{CommandFactory, Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(
-    name = "leaderd",
-    version,
-    about = "Juju-style application leadership for charm hooks"
-)]
+#[command(name = "leaderd", version, about = "Juju-style application leadership for charm hooks")]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -158,27 +154,11 @@ pub fn main() -> ExitCode {
 
 fn run(command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Up {
-            charm,
-            app,
-            units,
-            state,
-            lease_guarantee,
-        } => {
-            let options = UpOptions {
-                charm,
-                app,
-                units,
-                state: state_dir(state),
-                guarantee: lease_guarantee,
-            };
+        Command::Up { charm, app, units, state, lease_guarantee } => {
+            let options = UpOptions { charm, app, units, state: state_dir(state), guarantee: lease_guarantee };
             tokio::runtime::Runtime::new()?.block_on(up(options))
         }
-        Command::Exec {
-            state,
-            unit,
-            command,
-        } => {
+        Command::Exec { state, unit, command } => {
             let code = crate::local::exec::exec(&state_dir(state), &unit, &command)?;
             std::process::exit(code)
         }
@@ -205,15 +185,7 @@ fn run(command: Command) -> anyhow::Result<()> {
             print!("{}", crate::generate::completions_for(shell, Cli::command()));
             Ok(())
         }
-        Command::Agent {
-            unit,
-            controller,
-            charm,
-            state,
-            token,
-            lease_guarantee,
-            jujuc,
-        } => {
+        Command::Agent { unit, controller, charm, state, token, lease_guarantee, jujuc } => {
             let jujuc = match jujuc {
                 Some(path) => path,
                 None => std::env::current_exe()?.with_file_name("jujuc"),
@@ -229,33 +201,12 @@ fn run(command: Command) -> anyhow::Result<()> {
             };
             tokio::runtime::Runtime::new()?.block_on(crate::agent::run(options))
         }
-        Command::Controller {
-            listen,
-            store,
-            secret_file,
-            min_lease,
-            max_lease,
-        } => {
-            anyhow::ensure!(
-                min_lease <= max_lease,
-                "--min-lease must not be longer than --max-lease"
-            );
-            let options = ServeOptions {
-                listen,
-                store,
-                secret_file,
-                config: Config {
-                    min_lease,
-                    max_lease,
-                },
-            };
+        Command::Controller { listen, store, secret_file, min_lease, max_lease } => {
+            anyhow::ensure!(min_lease <= max_lease, "--min-lease must not be longer than --max-lease");
+            let options = ServeOptions { listen, store, secret_file, config: Config { min_lease, max_lease } };
             tokio::runtime::Runtime::new()?.block_on(controller::serve(options))
         }
-        Command::Token {
-            unit,
-            operator,
-            secret_file,
-        } => {
+        Command::Token { unit, operator, secret_file } => {
             let secret = Secret::load(&secret_file)?;
             let principal = match unit {
                 Some(unit) if !operator => {

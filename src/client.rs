@@ -16,8 +16,7 @@ use serde::Serialize;
 use crate::format::Settings;
 use crate::tools::{go_error_text, ClientError, ContextError, HookContext};
 use crate::wire::hook::{
-    self, ContextRequest, IsLeaderResponse, JujuLogRequest, LeaderGetResponse, LeaderSetRequest,
-    LogRecord,
+    self, ContextRequest, IsLeaderResponse, JujuLogRequest, LeaderGetResponse, LeaderSetRequest, LogRecord,
 };
 use crate::wire::ErrorResponse;
 
@@ -40,9 +39,7 @@ impl AgentClient {
         let fail = |message: String, code: i32| ClientError { message, code };
         std::env::current_dir().map_err(|e| fail(format!("getwd: {}", go_error_text(&e)), 2))?;
         let var = |name: &str| {
-            std::env::var_os(name)
-                .filter(|v| !v.is_empty())
-                .ok_or_else(|| fail(format!("{name} not set"), 1))
+            std::env::var_os(name).filter(|v| !v.is_empty()).ok_or_else(|| fail(format!("{name} not set"), 1))
         };
         let context_id = var("JUJU_CONTEXT_ID")?;
         let address = var("JUJU_AGENT_SOCKET_ADDRESS")?;
@@ -54,9 +51,7 @@ impl AgentClient {
             );
             return Err(fail(message, 1));
         }
-        let context_id = context_id
-            .into_string()
-            .unwrap_or_else(|s| s.to_string_lossy().into_owned());
+        let context_id = context_id.into_string().unwrap_or_else(|s| s.to_string_lossy().into_owned());
         Ok(AgentClient::new(context_id, PathBuf::from(address)))
     }
 
@@ -66,26 +61,16 @@ impl AgentClient {
 
     /// One `POST` with a JSON body; a 200 answer is decoded as `R`, anything else becomes the
     /// endpoint's error message (see `wire::ErrorResponse`).
-    fn call<B: Serialize, R: DeserializeOwned>(
-        &self,
-        path: &str,
-        body: &B,
-    ) -> Result<R, ContextError> {
+    fn call<B: Serialize, R: DeserializeOwned>(&self, path: &str, body: &B) -> Result<R, ContextError> {
         let body = serde_json::to_vec(body).map_err(|e| ContextError::Request(e.to_string()))?;
         let (status, answer) = self.post(path, &body).map_err(ContextError::Unreachable)?;
         if status == 200 {
-            return serde_json::from_slice(&answer).map_err(|e| {
-                ContextError::Request(format!("bad response from the unit agent: {e}"))
-            });
+            return serde_json::from_slice(&answer)
+                .map_err(|e| ContextError::Request(format!("bad response from the unit agent: {e}")));
         }
         let message = serde_json::from_slice::<ErrorResponse>(&answer)
             .map(|e| e.error)
-            .unwrap_or_else(|_| {
-                format!(
-                    "unit agent answered {status}: {}",
-                    String::from_utf8_lossy(&answer)
-                )
-            });
+            .unwrap_or_else(|_| format!("unit agent answered {status}: {}", String::from_utf8_lossy(&answer)));
         Err(if hook::is_tool_error_status(status) {
             ContextError::Tool(message)
         } else {
@@ -100,35 +85,25 @@ impl AgentClient {
 
 impl HookContext for AgentClient {
     fn is_leader(&mut self) -> Result<bool, ContextError> {
-        let body = ContextRequest {
-            context_id: self.context_id.clone(),
-        };
+        let body = ContextRequest { context_id: self.context_id.clone() };
         let r: IsLeaderResponse = self.call(hook::IS_LEADER_PATH, &body)?;
         Ok(r.leader)
     }
 
     fn leader_settings(&mut self) -> Result<Settings, ContextError> {
-        let body = ContextRequest {
-            context_id: self.context_id.clone(),
-        };
+        let body = ContextRequest { context_id: self.context_id.clone() };
         let r: LeaderGetResponse = self.call(hook::LEADER_GET_PATH, &body)?;
         Ok(r.settings)
     }
 
     fn write_leader_settings(&mut self, settings: Settings) -> Result<(), ContextError> {
-        let body = LeaderSetRequest {
-            context_id: self.context_id.clone(),
-            settings,
-        };
+        let body = LeaderSetRequest { context_id: self.context_id.clone(), settings };
         let _: serde_json::Value = self.call(hook::LEADER_SET_PATH, &body)?;
         Ok(())
     }
 
     fn log(&mut self, records: Vec<LogRecord>) -> Result<(), ContextError> {
-        let body = JujuLogRequest {
-            context_id: self.context_id.clone(),
-            records,
-        };
+        let body = JujuLogRequest { context_id: self.context_id.clone(), records };
         let _: serde_json::Value = self.call(hook::JUJU_LOG_PATH, &body)?;
         Ok(())
     }

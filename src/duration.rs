@@ -5,23 +5,17 @@ use std::time::Duration;
 
 /// Parses `500ms`, `2s`, `1.5s`, `1m30s`, `2h`; a bare number is refused (say the unit).
 pub fn parse(text: &str) -> Result<Duration, String> {
-    let invalid = || {
-        format!("invalid duration {text:?}: use a number and a unit, like 500ms, 2s, 1m or 1m30s")
-    };
+    let invalid = || format!("invalid duration {text:?}: use a number and a unit, like 500ms, 2s, 1m or 1m30s");
     let mut rest = text.trim();
     if rest.is_empty() {
         return Err(invalid());
     }
     let mut total = Duration::ZERO;
     while !rest.is_empty() {
-        let number_len = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .ok_or_else(invalid)?;
+        let number_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).ok_or_else(invalid)?;
         let number: f64 = rest[..number_len].parse().map_err(|_| invalid())?;
         rest = &rest[number_len..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
+        let unit_len = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
         let seconds = match &rest[..unit_len] {
             "ms" => number / 1000.0,
             "s" => number,

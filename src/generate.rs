@@ -43,7 +43,9 @@ fn tool(name: &str) -> Command {
     let command = tools::command(name).expect("a known tool");
     let command = command.mut_arg("help", |a| a.hide(false));
     match positional(name) {
-        Some((value_name, help)) => command.mut_arg(tools::cmd::ARGS, |a| a.hide(false).value_name(value_name).help(help)),
+        Some((value_name, help)) => {
+            command.mut_arg(tools::cmd::ARGS, |a| a.hide(false).value_name(value_name).help(help))
+        }
         None => command,
     }
 }

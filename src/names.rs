@@ -7,16 +7,10 @@
 pub fn check_application(name: &str) -> Result<(), String> {
     let valid = !name.is_empty()
         && name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name.split('-').all(|part| {
-            !part.is_empty()
-                && part
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        })
         && name
             .split('-')
-            .skip(1)
-            .all(|part| part.chars().any(|c| c.is_ascii_lowercase()));
+            .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+        && name.split('-').skip(1).all(|part| part.chars().any(|c| c.is_ascii_lowercase()));
     if valid {
         Ok(())
     } else {
@@ -47,16 +41,12 @@ mod tests {
         for good in ["a", "mysql", "my-sql", "k8s-2ab", "app2", "a-b-c"] {
             assert!(check_application(good).is_ok(), "{good}");
         }
-        for bad in [
-            "", "App", "1app", "app-", "-app", "app-1", "a--b", "a_b", "a/b", "ü",
-        ] {
+        for bad in ["", "App", "1app", "app-", "-app", "app-1", "a--b", "a_b", "a/b", "ü"] {
             assert!(check_application(bad).is_err(), "{bad}");
         }
         assert_eq!(unit_application("my-app/0"), Ok("my-app"));
         assert_eq!(unit_application("app/12"), Ok("app"));
-        for bad in [
-            "app", "app/", "app/01", "app/-1", "app/x", "App/0", "app/0/1", "/0",
-        ] {
+        for bad in ["app", "app/", "app/01", "app/-1", "app/x", "App/0", "app/0/1", "/0"] {
             assert!(unit_application(bad).is_err(), "{bad}");
         }
     }

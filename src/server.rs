@@ -19,22 +19,13 @@ pub struct HttpError {
 
 impl HttpError {
     pub fn new(status: StatusCode, message: impl Into<String>) -> HttpError {
-        HttpError {
-            status,
-            message: message.into(),
-        }
+        HttpError { status, message: message.into() }
     }
 }
 
 impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
-        (
-            self.status,
-            Json(ErrorResponse {
-                error: self.message,
-            }),
-        )
-            .into_response()
+        (self.status, Json(ErrorResponse { error: self.message })).into_response()
     }
 }
 
@@ -52,10 +43,6 @@ pub fn decode<T: DeserializeOwned>(body: Body, limit: usize) -> Result<T, HttpEr
         };
         HttpError::new(r.status(), format!("bad request: {reason}"))
     })?;
-    serde_json::from_slice(&bytes).map_err(|e| {
-        HttpError::new(
-            StatusCode::BAD_REQUEST,
-            format!("bad request: invalid request body: {e}"),
-        )
-    })
+    serde_json::from_slice(&bytes)
+        .map_err(|e| HttpError::new(StatusCode::BAD_REQUEST, format!("bad request: invalid request body: {e}")))
 }

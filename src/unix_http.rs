@@ -11,26 +11,11 @@ use crate::tools::go_error_text;
 
 /// `method path` with an optional JSON body; answers the status and the body. Errors are
 /// worded as Go's net package words them (`dial unix <path>: connect: ...`).
-pub fn request(
-    socket: &Path,
-    method: &str,
-    path: &str,
-    body: Option<&[u8]>,
-) -> Result<(u16, Vec<u8>), String> {
-    let mut stream = UnixStream::connect(socket).map_err(|e| {
-        format!(
-            "dial unix {}: connect: {}",
-            socket.display(),
-            go_error_text(&e)
-        )
-    })?;
-    let broken = |e: std::io::Error| {
-        format!(
-            "cannot talk to the unit agent at {}: {}",
-            socket.display(),
-            go_error_text(&e)
-        )
-    };
+pub fn request(socket: &Path, method: &str, path: &str, body: Option<&[u8]>) -> Result<(u16, Vec<u8>), String> {
+    let mut stream = UnixStream::connect(socket)
+        .map_err(|e| format!("dial unix {}: connect: {}", socket.display(), go_error_text(&e)))?;
+    let broken =
+        |e: std::io::Error| format!("cannot talk to the unit agent at {}: {}", socket.display(), go_error_text(&e));
     let body = body.unwrap_or_default();
     let mut request = format!(
         "{method} {path} HTTP/1.1\r\nHost: agent\r\nContent-Type: application/json\r\n\
@@ -98,16 +83,12 @@ mod tests {
 
     #[test]
     fn content_length_and_chunked_bodies() {
-        let plain =
-            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}";
+        let plain = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}";
         assert_eq!(parse_response(plain), Some((200, b"{}".to_vec())));
-        let chunked = b"HTTP/1.1 409 Conflict\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n{\"a\r\n2;x=y\r\n\"}\r\n0\r\n\r\n";
+        let chunked =
+            b"HTTP/1.1 409 Conflict\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n{\"a\r\n2;x=y\r\n\"}\r\n0\r\n\r\n";
         assert_eq!(parse_response(chunked), Some((409, b"{\"a\"}".to_vec())));
-        assert_eq!(
-            parse_response(b"HTTP/1.1 200 OK\r\ncontent-length: 9\r\n\r\n{}"),
-            None,
-            "truncated"
-        );
+        assert_eq!(parse_response(b"HTTP/1.1 200 OK\r\ncontent-length: 9\r\n\r\n{}"), None, "truncated");
         assert_eq!(parse_response(b"garbage"), None);
     }
 }

@@ -19,50 +19,27 @@ fn python_bin() -> PathBuf {
     let bin = std::env::var_os("LEADERD_PYTHON_BIN").map(PathBuf::from).expect(
         "set LEADERD_PYTHON_BIN to a virtualenv's bin directory with ops and charmhelpers (README, \"Python charms\")",
     );
-    assert!(
-        bin.join("python3").exists(),
-        "no python3 in {}",
-        bin.display()
-    );
+    assert!(bin.join("python3").exists(), "no python3 in {}", bin.display());
     bin
 }
 
 fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(name)
 }
 
 fn observed(up: &Up, unit: &str) -> Vec<String> {
-    let path = up
-        .state
-        .join("units")
-        .join(unit.replace('/', "-"))
-        .join("charm/observed.log");
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .map(String::from)
-        .collect()
+    let path = up.state.join("units").join(unit.replace('/', "-")).join("charm/observed.log");
+    std::fs::read_to_string(path).unwrap_or_default().lines().map(String::from).collect()
 }
 
 fn leader_of(up: &Up) -> String {
-    up.status()["applications"][0]["leader"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    up.status()["applications"][0]["leader"].as_str().unwrap().to_string()
 }
 
 #[test]
 #[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (README, \"Python charms\")"]
 fn an_ops_charm_runs_unchanged() {
-    let up = Up::start_with(
-        tempfile::tempdir().unwrap(),
-        Some(&example("ops-charm")),
-        3,
-        "1s",
-        Some(&python_bin()),
-    );
+    let up = Up::start_with(tempfile::tempdir().unwrap(), Some(&example("ops-charm")), 3, "1s", Some(&python_bin()));
     let units: Vec<String> = (0..3).map(|i| format!("ops-demo/{i}")).collect();
     for unit in &units {
         up.wait_for(&format!("{unit}: hook start finished (exit 0"), 0, T);
@@ -73,21 +50,13 @@ fn an_ops_charm_runs_unchanged() {
         if *unit == leader {
             assert_eq!(
                 seen,
-                [
-                    "install is_leader=True",
-                    "leader_elected is_leader=True",
-                    "start is_leader=True"
-                ],
+                ["install is_leader=True", "leader_elected is_leader=True", "start is_leader=True"],
                 "{unit}"
             );
         } else {
             assert_eq!(
                 seen,
-                [
-                    "install is_leader=False",
-                    "leader_settings_changed is_leader=False",
-                    "start is_leader=False"
-                ],
+                ["install is_leader=False", "leader_settings_changed is_leader=False", "start is_leader=False"],
                 "{unit}"
             );
         }
@@ -101,11 +70,7 @@ fn an_ops_charm_runs_unchanged() {
             up.wait_for(&format!("{unit}: juju-log {level}: install: {text}"), 0, T);
         }
         // ops passes "--", so a message starting with a dash is logged.
-        up.wait_for(
-            &format!("{unit}: juju-log INFO: -a message that starts with a dash"),
-            0,
-            T,
-        );
+        up.wait_for(&format!("{unit}: juju-log INFO: -a message that starts with a dash"), 0, T);
     }
     assert_eq!(up.count("hook leader-elected started"), 1);
 
@@ -121,14 +86,7 @@ fn an_ops_charm_runs_unchanged() {
     let from = up.len();
     unsafe { libc::kill(pid as i32, libc::SIGKILL) };
     let (_, _, line) = up.wait_for("hook leader-elected finished (exit 0", from, T);
-    let new_leader = line
-        .split(": ")
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .to_string();
+    let new_leader = line.split(": ").next().unwrap().split(' ').nth(1).unwrap().to_string();
     assert_ne!(new_leader, leader);
     assert!(observed(&up, &new_leader).contains(&"leader_elected is_leader=True".to_string()));
 }
@@ -153,38 +111,24 @@ fn a_charmhelpers_charm_runs_unchanged() {
         let seen = observed(&up, unit);
         // charmhelpers' log() passes no "--": juju-log refuses the dash message as a usage error
         // (exit 2, Juju's words on the hook's stderr) and the hook carries on.
-        up.wait_for(
-            &format!("{unit}:   | ERROR option provided but not defined: -s"),
-            0,
-            T,
-        );
-        assert!(
-            seen[0].starts_with("install is_leader="),
-            "{unit}: the hook carried on: {seen:?}"
-        );
+        up.wait_for(&format!("{unit}:   | ERROR option provided but not defined: -s"), 0, T);
+        assert!(seen[0].starts_with("install is_leader="), "{unit}: the hook carried on: {seen:?}");
         if *unit == leader {
-            assert!(
-                seen.contains(&format!("leader-elected is_leader=True {published}")),
-                "{unit}: {seen:?}"
-            );
+            assert!(seen.contains(&format!("leader-elected is_leader=True {published}")), "{unit}: {seen:?}");
         } else {
             // The leader's settings reached the minion, whole and by key, the deleted key absent.
-            let changed =
-                format!("leader-settings-changed is_leader=False {published} db-password=s3cret");
+            let changed = format!("leader-settings-changed is_leader=False {published} db-password=s3cret");
             assert!(seen.contains(&changed), "{unit}: {seen:?}");
             // A minion's leader_set raises (leader-set exits 1 with Juju's error on stderr).
-            assert!(
-                seen.contains(&"minion leader_set raised exit=1".to_string()),
-                "{unit}: {seen:?}"
+            assert!(seen.contains(&"minion leader_set raised exit=1".to_string()), "{unit}: {seen:?}");
+            up.wait_for(
+                &format!("{unit}:   | ERROR cannot write leadership settings: cannot write settings: not the leader"),
+                0,
+                T,
             );
-            up.wait_for(&format!("{unit}:   | ERROR cannot write leadership settings: cannot write settings: not the leader"), 0, T);
         }
     }
-    assert_eq!(
-        up.count("juju-log INFO: -starts with a dash"),
-        0,
-        "refused, not logged"
-    );
+    assert_eq!(up.count("juju-log INFO: -starts with a dash"), 0, "refused, not logged");
 
     // Failover: the new leader runs leader-elected and reads the previous settings.
     let pid = up.status()["applications"][0]["units"]
@@ -198,14 +142,7 @@ fn a_charmhelpers_charm_runs_unchanged() {
     let from = up.len();
     unsafe { libc::kill(pid as i32, libc::SIGKILL) };
     let (_, _, line) = up.wait_for("hook leader-elected finished (exit 0", from, T);
-    let new_leader = line
-        .split(": ")
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .to_string();
+    let new_leader = line.split(": ").next().unwrap().split(' ').nth(1).unwrap().to_string();
     assert_ne!(new_leader, leader);
     assert!(
         observed(&up, &new_leader).contains(&format!("leader-elected is_leader=True {published}")),

@@ -17,34 +17,12 @@ fn arguments_that_are_not_utf8() {
     let id = agent.open("install");
     let bad = OsStr::from_bytes(b"k=\xff");
     let out = agent.run(&id, "leader-set", &[OsStr::new("ok=1"), bad]);
-    assert_output(
-        &out,
-        "",
-        "ERROR argument \"k=\\xff\" is not valid UTF-8\n",
-        2,
-        "leader-set",
-    );
-    assert_eq!(
-        agent.leadership.settings(),
-        settings(&[("a", "1")]),
-        "nothing written, not even ok=1"
-    );
+    assert_output(&out, "", "ERROR argument \"k=\\xff\" is not valid UTF-8\n", 2, "leader-set");
+    assert_eq!(agent.leadership.settings(), settings(&[("a", "1")]), "nothing written, not even ok=1");
     let out = agent.run(&id, "leader-get", &[OsStr::from_bytes(b"\xfe")]);
-    assert_output(
-        &out,
-        "",
-        "ERROR argument \"\\xfe\" is not valid UTF-8\n",
-        2,
-        "leader-get",
-    );
+    assert_output(&out, "", "ERROR argument \"\\xfe\" is not valid UTF-8\n", 2, "leader-get");
     let out = agent.run(&id, "is-leader", &[OsStr::from_bytes(b"x\xff")]);
-    assert_output(
-        &out,
-        "",
-        "ERROR unrecognized args: [\"x\\xff\"]\n",
-        2,
-        "is-leader",
-    );
+    assert_output(&out, "", "ERROR unrecognized args: [\"x\\xff\"]\n", 2, "is-leader");
     // A log line is never worth failing a hook over.
     let out = agent.run(&id, "juju-log", &[OsStr::from_bytes(b"caf\xe9")]);
     assert_output(&out, "", "", 0, "juju-log");
@@ -57,25 +35,9 @@ fn values_with_newlines_and_100_kib_values_round_trip() {
     let id = agent.open("leader-elected");
     let big = "x".repeat(100 * 1024);
     let multi = "line one\nline two: with colon\n";
-    assert_output(
-        &agent.run(
-            &id,
-            "leader-set",
-            &[format!("big={big}"), format!("multi={multi}")],
-        ),
-        "",
-        "",
-        0,
-        "set",
-    );
+    assert_output(&agent.run(&id, "leader-set", &[format!("big={big}"), format!("multi={multi}")]), "", "", 0, "set");
     // keyvalues.Parse trims values, so the trailing newline goes.
-    assert_output(
-        &agent.run(&id, "leader-get", &["multi"]),
-        "line one\nline two: with colon\n",
-        "",
-        0,
-        "smart",
-    );
+    assert_output(&agent.run(&id, "leader-get", &["multi"]), "line one\nline two: with colon\n", "", 0, "smart");
     assert_output(
         &agent.run(&id, "leader-get", &["--format=yaml", "multi"]),
         "|-\n  line one\n  line two: with colon\n",
@@ -90,22 +52,10 @@ fn values_with_newlines_and_100_kib_values_round_trip() {
         0,
         "json",
     );
-    assert_output(
-        &agent.run(&id, "leader-get", &["big"]),
-        &format!("{big}\n"),
-        "",
-        0,
-        "100 KiB",
-    );
+    assert_output(&agent.run(&id, "leader-get", &["big"]), &format!("{big}\n"), "", 0, "100 KiB");
     // ops logs messages of up to 131071 characters, with newlines.
     let long_log = format!("{}\nsecond line", "y".repeat(131_000));
-    assert_output(
-        &agent.run(&id, "juju-log", &["--log-level", "INFO", "--", &long_log]),
-        "",
-        "",
-        0,
-        "long log",
-    );
+    assert_output(&agent.run(&id, "juju-log", &["--log-level", "INFO", "--", &long_log]), "", "", 0, "long log");
     assert_eq!(agent.logs.lock().unwrap()[0].2.message, long_log);
 }
 
@@ -122,25 +72,14 @@ fn raw_request(socket: &Path, method: &str, path: &str, body: &[u8]) -> (u16, St
     let mut response = Vec::new();
     let _ = stream.read_to_end(&mut response);
     let text = String::from_utf8_lossy(&response).into_owned();
-    let status = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
+    let status = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
     (status, body)
 }
 
 fn error_of(body: &str) -> String {
-    let v: serde_json::Value =
-        serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body:?}"));
-    v["error"]
-        .as_str()
-        .unwrap_or_else(|| panic!("no error field: {body}"))
-        .to_string()
+    let v: serde_json::Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body:?}"));
+    v["error"].as_str().unwrap_or_else(|| panic!("no error field: {body}")).to_string()
 }
 
 #[test]
@@ -151,52 +90,21 @@ fn the_endpoint_answers_bad_requests_with_json_errors_and_keeps_serving() {
 
     let (status, body) = raw_request(socket, "POST", "/v1/is-leader", b"{not json");
     assert_eq!(status, 400);
-    assert!(
-        error_of(&body).starts_with("bad request: invalid request body:"),
-        "{body}"
-    );
+    assert!(error_of(&body).starts_with("bad request: invalid request body:"), "{body}");
 
-    let (status, body) = raw_request(
-        socket,
-        "POST",
-        "/v1/leader-set",
-        br#"{"context_id":"x","settings":{"a":1}}"#,
-    );
+    let (status, body) = raw_request(socket, "POST", "/v1/leader-set", br#"{"context_id":"x","settings":{"a":1}}"#);
     assert_eq!(status, 400, "wrong type: {body}");
-    let (status, body) = raw_request(
-        socket,
-        "POST",
-        "/v1/is-leader",
-        br#"{"context_id":"x","surprise":true}"#,
-    );
+    let (status, body) = raw_request(socket, "POST", "/v1/is-leader", br#"{"context_id":"x","surprise":true}"#);
     assert_eq!(status, 400, "unknown field: {body}");
 
-    let huge = format!(
-        r#"{{"context_id":"{id}","settings":{{"k":"{}"}}}}"#,
-        "v".repeat(9 << 20)
-    );
+    let huge = format!(r#"{{"context_id":"{id}","settings":{{"k":"{}"}}}}"#, "v".repeat(9 << 20));
     let (status, body) = raw_request(socket, "POST", "/v1/leader-set", huge.as_bytes());
     assert_eq!(status, 413);
     assert!(error_of(&body).contains("8388608 byte limit"), "{body}");
-    assert_eq!(
-        agent.leadership.settings(),
-        settings(&[("a", "1")]),
-        "nothing written"
-    );
+    assert_eq!(agent.leadership.settings(), settings(&[("a", "1")]), "nothing written");
 
-    let (status, body) = raw_request(
-        socket,
-        "POST",
-        "/v1/is-leader",
-        br#"{"context_id":"guess"}"#,
-    );
-    assert_eq!(
-        (status, error_of(&body)),
-        (
-            404,
-            "bad request: wrong context ID; got \"guess\"".to_string()
-        )
-    );
+    let (status, body) = raw_request(socket, "POST", "/v1/is-leader", br#"{"context_id":"guess"}"#);
+    assert_eq!((status, error_of(&body)), (404, "bad request: wrong context ID; got \"guess\"".to_string()));
 
     let (status, body) = raw_request(socket, "POST", "/v1/relation-get", b"{}");
     assert_eq!(status, 404);
@@ -206,19 +114,8 @@ fn the_endpoint_answers_bad_requests_with_json_errors_and_keeps_serving() {
     error_of(&body);
 
     // Still serving, and the good context still works.
-    assert_output(
-        &agent.run(&id, "leader-get", &["a"]),
-        "1\n",
-        "",
-        0,
-        "after the abuse",
-    );
-    let (status, body) = raw_request(
-        socket,
-        "POST",
-        "/v1/is-leader",
-        format!(r#"{{"context_id":"{id}"}}"#).as_bytes(),
-    );
+    assert_output(&agent.run(&id, "leader-get", &["a"]), "1\n", "", 0, "after the abuse");
+    let (status, body) = raw_request(socket, "POST", "/v1/is-leader", format!(r#"{{"context_id":"{id}"}}"#).as_bytes());
     assert_eq!((status, body.as_str()), (200, r#"{"leader":true}"#));
 }
 
@@ -226,19 +123,11 @@ fn the_endpoint_answers_bad_requests_with_json_errors_and_keeps_serving() {
 fn a_stale_socket_file_is_replaced_and_the_socket_is_private() {
     use std::os::unix::fs::PermissionsExt;
     let agent = Agent::start(true, &[]);
-    let mode = std::fs::metadata(&agent.socket)
-        .unwrap()
-        .permissions()
-        .mode()
-        & 0o777;
+    let mode = std::fs::metadata(&agent.socket).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("agent.socket");
     drop(std::os::unix::net::UnixListener::bind(&path).unwrap());
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async { leaderd::agent::hook_endpoint::bind_socket(&path) })
-        .expect("rebinding over a stale socket");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async { leaderd::agent::hook_endpoint::bind_socket(&path) }).expect("rebinding over a stale socket");
 }

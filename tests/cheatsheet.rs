@@ -30,15 +30,7 @@ const fn row(
     stderr: &'static str,
     code: i32,
 ) -> Row {
-    Row {
-        tool,
-        args,
-        leader: true,
-        settings: KV,
-        stdout,
-        stderr,
-        code,
-    }
+    Row { tool, args, leader: true, settings: KV, stdout, stderr, code }
 }
 
 const fn minion(r: Row) -> Row {
@@ -60,20 +52,8 @@ const ROWS: &[Row] = &[
     row("is-leader", &["--format", "json"], "true\n", "", 0),
     row("is-leader", &["--format=yaml"], "true\n", "", 0),
     minion(row("is-leader", &["--format=yaml"], "false\n", "", 0)),
-    row(
-        "is-leader",
-        &["blah"],
-        "",
-        "ERROR unrecognized args: [\"blah\"]\n",
-        2,
-    ),
-    row(
-        "is-leader",
-        &["a", "--format=json", "b"],
-        "",
-        "ERROR unrecognized args: [\"a\" \"b\"]\n",
-        2,
-    ),
+    row("is-leader", &["blah"], "", "ERROR unrecognized args: [\"blah\"]\n", 2),
+    row("is-leader", &["a", "--format=json", "b"], "", "ERROR unrecognized args: [\"a\" \"b\"]\n", 2),
     row(
         "is-leader",
         &["--format", "bad"],
@@ -81,118 +61,31 @@ const ROWS: &[Row] = &[
         "ERROR invalid value \"bad\" for option --format: unknown format \"bad\"\n",
         2,
     ),
-    row(
-        "is-leader",
-        &["--format"],
-        "",
-        "ERROR option needs an argument: --format\n",
-        2,
-    ),
-    row(
-        "is-leader",
-        &["--foo"],
-        "",
-        "ERROR option provided but not defined: --foo\n",
-        2,
-    ),
-    row(
-        "is-leader",
-        &["-x"],
-        "",
-        "ERROR option provided but not defined: -x\n",
-        2,
-    ),
-    row(
-        "is-leader",
-        &["-format"],
-        "",
-        "ERROR option provided but not defined: -f\n",
-        2,
-    ),
+    row("is-leader", &["--format"], "", "ERROR option needs an argument: --format\n", 2),
+    row("is-leader", &["--foo"], "", "ERROR option provided but not defined: --foo\n", 2),
+    row("is-leader", &["-x"], "", "ERROR option provided but not defined: -x\n", 2),
+    row("is-leader", &["-format"], "", "ERROR option provided but not defined: -f\n", 2),
     // leader-get
     row("leader-get", &["key"], "value\n", "", 0),
     row("leader-get", &["--format=yaml", "key"], "value\n", "", 0),
-    row(
-        "leader-get",
-        &["--format=json", "key"],
-        "\"value\"\n",
-        "",
-        0,
-    ),
-    row(
-        "leader-get",
-        &["key", "--format", "json"],
-        "\"value\"\n",
-        "",
-        0,
-    ),
+    row("leader-get", &["--format=json", "key"], "\"value\"\n", "", 0),
+    row("leader-get", &["key", "--format", "json"], "\"value\"\n", "", 0),
     row("leader-get", &["missing"], "", "", 0),
     row("leader-get", &["--format=yaml", "missing"], "", "", 0),
     row("leader-get", &["--format=json", "missing"], "null\n", "", 0),
     row("leader-get", &[], "key: value\nsample: settings\n", "", 0),
-    row(
-        "leader-get",
-        &["-"],
-        "key: value\nsample: settings\n",
-        "",
-        0,
-    ),
-    row(
-        "leader-get",
-        &["--format=yaml", "-"],
-        "key: value\nsample: settings\n",
-        "",
-        0,
-    ),
-    row(
-        "leader-get",
-        &["--format=json"],
-        "{\"key\":\"value\",\"sample\":\"settings\"}\n",
-        "",
-        0,
-    ),
-    row(
-        "leader-get",
-        &["--format=json", "-"],
-        "{\"key\":\"value\",\"sample\":\"settings\"}\n",
-        "",
-        0,
-    ),
-    minion(row(
-        "leader-get",
-        &["--format=json", "-"],
-        "{\"key\":\"value\",\"sample\":\"settings\"}\n",
-        "",
-        0,
-    )),
+    row("leader-get", &["-"], "key: value\nsample: settings\n", "", 0),
+    row("leader-get", &["--format=yaml", "-"], "key: value\nsample: settings\n", "", 0),
+    row("leader-get", &["--format=json"], "{\"key\":\"value\",\"sample\":\"settings\"}\n", "", 0),
+    row("leader-get", &["--format=json", "-"], "{\"key\":\"value\",\"sample\":\"settings\"}\n", "", 0),
+    minion(row("leader-get", &["--format=json", "-"], "{\"key\":\"value\",\"sample\":\"settings\"}\n", "", 0)),
     with(&[], row("leader-get", &[], "{}\n", "", 0)),
     with(&[], row("leader-get", &["--format=yaml"], "{}\n", "", 0)),
-    with(
-        &[],
-        row("leader-get", &["--format=json", "-"], "{}\n", "", 0),
-    ),
+    with(&[], row("leader-get", &["--format=json", "-"], "{}\n", "", 0)),
     row("leader-get", &["x=y"], "", "ERROR invalid key \"x=y\"\n", 2),
-    row(
-        "leader-get",
-        &["x=y", "b"],
-        "",
-        "ERROR invalid key \"x=y\"\n",
-        2,
-    ),
-    row(
-        "leader-get",
-        &["a", "b"],
-        "",
-        "ERROR unrecognized args: [\"b\"]\n",
-        2,
-    ),
-    row(
-        "leader-get",
-        &["-", "b"],
-        "",
-        "ERROR unrecognized args: [\"b\"]\n",
-        2,
-    ),
+    row("leader-get", &["x=y", "b"], "", "ERROR invalid key \"x=y\"\n", 2),
+    row("leader-get", &["a", "b"], "", "ERROR unrecognized args: [\"b\"]\n", 2),
+    row("leader-get", &["-", "b"], "", "ERROR unrecognized args: [\"b\"]\n", 2),
     row("leader-get", &["--", "--format"], "", "", 0),
     // leader-set
     row("leader-set", &["a=1", "b=2"], "", "", 0),
@@ -203,27 +96,9 @@ const ROWS: &[Row] = &[
         "ERROR cannot write leadership settings: cannot write settings: not the leader\n",
         1,
     )),
-    row(
-        "leader-set",
-        &["nonsense"],
-        "",
-        "ERROR expected \"key=value\", got \"nonsense\"\n",
-        2,
-    ),
-    row(
-        "leader-set",
-        &["=v"],
-        "",
-        "ERROR expected \"key=value\", got \"=v\"\n",
-        2,
-    ),
-    row(
-        "leader-set",
-        &["a=1", "a=2"],
-        "",
-        "ERROR key \"a\" specified more than once\n",
-        2,
-    ),
+    row("leader-set", &["nonsense"], "", "ERROR expected \"key=value\", got \"nonsense\"\n", 2),
+    row("leader-set", &["=v"], "", "ERROR expected \"key=value\", got \"=v\"\n", 2),
+    row("leader-set", &["a=1", "a=2"], "", "ERROR key \"a\" specified more than once\n", 2),
     row("leader-set", &[], "", "", 0),
     minion(row(
         "leader-set",
@@ -232,59 +107,17 @@ const ROWS: &[Row] = &[
         "ERROR cannot write leadership settings: cannot write settings: not the leader\n",
         1,
     )),
-    row(
-        "leader-set",
-        &["--foo=1"],
-        "",
-        "ERROR option provided but not defined: --foo\n",
-        2,
-    ),
-    row(
-        "leader-set",
-        &["-x"],
-        "",
-        "ERROR option provided but not defined: -x\n",
-        2,
-    ),
+    row("leader-set", &["--foo=1"], "", "ERROR option provided but not defined: --foo\n", 2),
+    row("leader-set", &["-x"], "", "ERROR option provided but not defined: -x\n", 2),
     // juju-log
     row("juju-log", &["hello", "world"], "", "", 0),
     row("juju-log", &[], "", "ERROR no message specified\n", 2),
     row("juju-log", &["--"], "", "ERROR no message specified\n", 2),
-    row(
-        "juju-log",
-        &["-l"],
-        "",
-        "ERROR option needs an argument: -l\n",
-        2,
-    ),
-    row(
-        "juju-log",
-        &["--log-level"],
-        "",
-        "ERROR option needs an argument: --log-level\n",
-        2,
-    ),
-    row(
-        "juju-log",
-        &["--format", "foo", "msg"],
-        "",
-        "--format flag deprecated for command \"juju-log\"",
-        0,
-    ),
-    row(
-        "juju-log",
-        &["-x", "msg"],
-        "",
-        "ERROR option provided but not defined: -x\n",
-        2,
-    ),
-    row(
-        "juju-log",
-        &["-starts-with-dash"],
-        "",
-        "ERROR option provided but not defined: -s\n",
-        2,
-    ),
+    row("juju-log", &["-l"], "", "ERROR option needs an argument: -l\n", 2),
+    row("juju-log", &["--log-level"], "", "ERROR option needs an argument: --log-level\n", 2),
+    row("juju-log", &["--format", "foo", "msg"], "", "--format flag deprecated for command \"juju-log\"", 0),
+    row("juju-log", &["-x", "msg"], "", "ERROR option provided but not defined: -x\n", 2),
+    row("juju-log", &["-starts-with-dash"], "", "ERROR option provided but not defined: -s\n", 2),
 ];
 
 #[test]
@@ -310,90 +143,44 @@ fn every_row_of_the_cheat_sheet() {
             ));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} rows differ:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} rows differ:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[test]
 fn leader_set_writes_merge_and_delete_and_a_minion_changes_nothing() {
     let agent = Agent::start(true, &[("keep", "1"), ("gone", "x")]);
     let id = agent.open("leader-elected");
-    assert_output(
-        &agent.run(&id, "leader-set", &["a=1", "b = two words ", "gone="]),
-        "",
-        "",
-        0,
-        "leader-set",
-    );
-    assert_eq!(
-        agent.leadership.settings(),
-        common::settings(&[("a", "1"), ("b", "two words"), ("keep", "1")])
-    );
+    assert_output(&agent.run(&id, "leader-set", &["a=1", "b = two words ", "gone="]), "", "", 0, "leader-set");
+    assert_eq!(agent.leadership.settings(), common::settings(&[("a", "1"), ("b", "two words"), ("keep", "1")]));
 
     agent.leadership.set_leader(false);
     let before = agent.leadership.settings();
     let id = agent.open("leader-settings-changed");
     let out = agent.run(&id, "leader-set", &["a=changed"]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(
-        agent.leadership.settings(),
-        before,
-        "a refused write changed the bucket"
-    );
+    assert_eq!(agent.leadership.settings(), before, "a refused write changed the bucket");
 }
 
 #[test]
 fn juju_log_reaches_the_agent_log_with_its_level() {
     let agent = Agent::start(true, &[]);
     let id = agent.open("install");
+    assert_output(&agent.run(&id, "juju-log", &["hello", "world"]), "", "", 0, "plain");
     assert_output(
-        &agent.run(&id, "juju-log", &["hello", "world"]),
-        "",
-        "",
-        0,
-        "plain",
-    );
-    assert_output(
-        &agent.run(
-            &id,
-            "juju-log",
-            &["--log-level", "warning", "--", "-dash", "line"],
-        ),
+        &agent.run(&id, "juju-log", &["--log-level", "warning", "--", "-dash", "line"]),
         "",
         "",
         0,
         "ops style",
     );
-    assert_output(
-        &agent.run(&id, "juju-log", &["--debug", "dbg"]),
-        "",
-        "",
-        0,
-        "--debug",
-    );
-    assert_output(
-        &agent.run(&id, "juju-log", &["-l", "bogus", "still logged"]),
-        "",
-        "",
-        0,
-        "bad level",
-    );
+    assert_output(&agent.run(&id, "juju-log", &["--debug", "dbg"]), "", "", 0, "--debug");
+    assert_output(&agent.run(&id, "juju-log", &["-l", "bogus", "still logged"]), "", "", 0, "bad level");
     let logs: Vec<(String, String, String)> = agent
         .logs
         .lock()
         .unwrap()
         .iter()
-        .map(|(unit, hook, r)| {
-            (
-                format!("{unit} {hook}"),
-                r.level.as_str().to_string(),
-                r.message.clone(),
-            )
-        })
+        .map(|(unit, hook, r)| (format!("{unit} {hook}"), r.level.as_str().to_string(), r.message.clone()))
         .collect();
     let want = [
         ("INFO", "hello world"),
@@ -402,10 +189,8 @@ fn juju_log_reaches_the_agent_log_with_its_level() {
         ("WARNING", "Specified log level of \"bogus\" is not valid"),
         ("INFO", "still logged"),
     ];
-    let want: Vec<(String, String, String)> = want
-        .iter()
-        .map(|(l, m)| ("app/0 install".to_string(), l.to_string(), m.to_string()))
-        .collect();
+    let want: Vec<(String, String, String)> =
+        want.iter().map(|(l, m)| ("app/0 install".to_string(), l.to_string(), m.to_string())).collect();
     assert_eq!(logs, want);
 }
 
@@ -417,29 +202,16 @@ fn help_goes_to_stdout_with_exit_0_for_every_tool_and_both_spellings() {
         for flag in ["-h", "--help"] {
             let out = agent.run(&id, tool, &[flag]);
             assert_eq!(out.status.code(), Some(0), "{tool} {flag}");
-            assert!(
-                out.stderr.is_empty(),
-                "{tool} {flag}: stderr {:?}",
-                out.stderr
-            );
+            assert!(out.stderr.is_empty(), "{tool} {flag}: stderr {:?}", out.stderr);
             let text = String::from_utf8(out.stdout).unwrap();
-            assert!(
-                text.starts_with(&format!("Usage: {tool}")),
-                "{tool} {flag}: {text}"
-            );
+            assert!(text.starts_with(&format!("Usage: {tool}")), "{tool} {flag}: {text}");
             assert!(text.contains("\nSummary:\n"), "{tool} {flag}: {text}");
         }
     }
     // Help is noticed while parsing, before Init: juju-log --help needs no message, and a
     // later bad option does not matter; an earlier one does.
-    assert_eq!(
-        agent.run(&id, "juju-log", &["--help"]).status.code(),
-        Some(0)
-    );
-    assert_eq!(
-        agent.run(&id, "is-leader", &["-h", "--foo"]).status.code(),
-        Some(0)
-    );
+    assert_eq!(agent.run(&id, "juju-log", &["--help"]).status.code(), Some(0));
+    assert_eq!(agent.run(&id, "is-leader", &["-h", "--foo"]).status.code(), Some(0));
     assert_output(
         &agent.run(&id, "is-leader", &["--foo", "-h"]),
         "",
@@ -466,24 +238,14 @@ fn is_leader_help_is_juju_3_byte_for_byte() {
 Details:\nis-leader prints a boolean indicating whether the local unit is guaranteed to\n\
 be application leader for at least 30 seconds. If it fails, you should assume that\n\
 there is no such guarantee.\n\nExamples:\n\n    LEADER=$(is-leader)\n    if [ \"${LEADER}\" == \"True\" ]; then\n      # Do something a leader would do\n    fi\n";
-    assert_output(
-        &agent.run(&id, "is-leader", &["--help"]),
-        want,
-        "",
-        0,
-        "is-leader --help",
-    );
+    assert_output(&agent.run(&id, "is-leader", &["--help"]), want, "", 0, "is-leader --help");
     let juju_log = "Usage: juju-log [options] <message>\n\nSummary:\nwrite a message to the juju log\n\nOptions:\n\
 --debug  (= false)\n    log at debug level\n--format (= \"\")\n    deprecated format flag\n-l, --log-level (= \"INFO\")\n    Send log message at the given level\n";
-    assert_output(
-        &agent.run(&id, "juju-log", &["-h"]),
-        juju_log,
-        "",
-        0,
-        "juju-log -h",
-    );
+    assert_output(&agent.run(&id, "juju-log", &["-h"]), juju_log, "", 0, "juju-log -h");
     let leader_set = agent.run(&id, "leader-set", &["--help"]);
-    assert!(String::from_utf8_lossy(&leader_set.stdout).starts_with("Usage: leader-set <key>=<value> [...]\n\nSummary:\nWrite application leadership settings.\n\nDetails:\n"));
+    assert!(String::from_utf8_lossy(&leader_set.stdout).starts_with(
+        "Usage: leader-set <key>=<value> [...]\n\nSummary:\nWrite application leadership settings.\n\nDetails:\n"
+    ));
 }
 
 #[test]
@@ -499,38 +261,17 @@ fn output_file_in_every_spelling_is_written_by_jujuc_relative_to_its_cwd() {
     ] {
         let mut full = vec!["--format=json", "key"];
         full.extend(args.iter());
-        assert_output(
-            &agent.run(&id, "leader-get", &full),
-            "",
-            "",
-            0,
-            &format!("{full:?}"),
-        );
+        assert_output(&agent.run(&id, "leader-get", &full), "", "", 0, &format!("{full:?}"));
         let written = std::fs::read_to_string(agent.dir.path().join(file)).unwrap();
         assert_eq!(written, "\"value\"\n", "{full:?}");
     }
-    assert!(
-        !agent.dir.path().join("ignored.txt").exists(),
-        "the last -o/--output wins"
-    );
+    assert!(!agent.dir.path().join("ignored.txt").exists(), "the last -o/--output wins");
     // Created even when there is nothing to print.
-    assert_output(
-        &agent.run(&id, "leader-get", &["missing", "-o", "empty.txt"]),
-        "",
-        "",
-        0,
-        "missing key",
-    );
-    assert_eq!(
-        std::fs::read(agent.dir.path().join("empty.txt")).unwrap(),
-        b""
-    );
+    assert_output(&agent.run(&id, "leader-get", &["missing", "-o", "empty.txt"]), "", "", 0, "missing key");
+    assert_eq!(std::fs::read(agent.dir.path().join("empty.txt")).unwrap(), b"");
     // Unwritable: a clear error, exit 1.
     let out = agent.run(&id, "is-leader", &["-o", "no/such/dir/x"]);
-    let want = format!(
-        "ERROR open {}/no/such/dir/x: no such file or directory\n",
-        agent.dir.path().display()
-    );
+    let want = format!("ERROR open {}/no/such/dir/x: no such file or directory\n", agent.dir.path().display());
     assert_output(&out, "", &want, 1, "unwritable -o");
 }
 
@@ -548,66 +289,20 @@ fn environment_contract_in_juju_order() {
         }
         cmd.output().unwrap()
     };
-    let all = [
-        "JUJU_CONTEXT_ID",
-        "JUJU_AGENT_SOCKET_ADDRESS",
-        "JUJU_AGENT_SOCKET_NETWORK",
-    ];
-    assert_output(
-        &run(&all, &[]),
-        "",
-        "ERROR JUJU_CONTEXT_ID not set\n",
-        1,
-        "nothing set",
-    );
-    assert_output(
-        &run(&[], &[("JUJU_CONTEXT_ID", "".as_ref())]),
-        "",
-        "ERROR JUJU_CONTEXT_ID not set\n",
-        1,
-        "empty id",
-    );
-    assert_output(
-        &run(&all[1..], &[]),
-        "",
-        "ERROR JUJU_AGENT_SOCKET_ADDRESS not set\n",
-        1,
-        "no address",
-    );
-    assert_output(
-        &run(&all[2..], &[]),
-        "",
-        "ERROR JUJU_AGENT_SOCKET_NETWORK not set\n",
-        1,
-        "no network",
-    );
+    let all = ["JUJU_CONTEXT_ID", "JUJU_AGENT_SOCKET_ADDRESS", "JUJU_AGENT_SOCKET_NETWORK"];
+    assert_output(&run(&all, &[]), "", "ERROR JUJU_CONTEXT_ID not set\n", 1, "nothing set");
+    assert_output(&run(&[], &[("JUJU_CONTEXT_ID", "".as_ref())]), "", "ERROR JUJU_CONTEXT_ID not set\n", 1, "empty id");
+    assert_output(&run(&all[1..], &[]), "", "ERROR JUJU_AGENT_SOCKET_ADDRESS not set\n", 1, "no address");
+    assert_output(&run(&all[2..], &[]), "", "ERROR JUJU_AGENT_SOCKET_NETWORK not set\n", 1, "no network");
 
     let gone = agent.dir.path().join("gone.socket");
-    let want = format!(
-        "ERROR dial unix {}: connect: no such file or directory\n",
-        gone.display()
-    );
-    assert_output(
-        &run(&[], &[("JUJU_AGENT_SOCKET_ADDRESS", gone.as_os_str())]),
-        "",
-        &want,
-        1,
-        "socket gone",
-    );
+    let want = format!("ERROR dial unix {}: connect: no such file or directory\n", gone.display());
+    assert_output(&run(&[], &[("JUJU_AGENT_SOCKET_ADDRESS", gone.as_os_str())]), "", &want, 1, "socket gone");
 
     let refused = agent.dir.path().join("refused.socket");
     drop(std::os::unix::net::UnixListener::bind(&refused).unwrap());
-    let want = format!(
-        "ERROR dial unix {}: connect: connection refused\n",
-        refused.display()
-    );
-    assert_output(
-        &run(&[], &[("JUJU_AGENT_SOCKET_ADDRESS", refused.as_os_str())]),
-        "",
-        &want,
-        1,
-        "not listening",
-    );
+    let want = format!("ERROR dial unix {}: connect: connection refused\n", refused.display());
+    assert_output(&run(&[], &[("JUJU_AGENT_SOCKET_ADDRESS", refused.as_os_str())]), "", &want, 1, "not listening");
 
     assert_output(
         &run(&[], &[("JUJU_CONTEXT_ID", "app/0-install-nope".as_ref())]),
@@ -624,23 +319,13 @@ fn dispatch_on_argv0_basename_and_as_jujuc_subcommand() {
     let id = agent.open("install");
     // ops <= 3.3 passes an absolute path as argv[0].
     assert_output(
-        &agent.run(
-            &id,
-            "/var/lib/juju/tools/unit-app-0/is-leader",
-            &[] as &[&str],
-        ),
+        &agent.run(&id, "/var/lib/juju/tools/unit-app-0/is-leader", &[] as &[&str]),
         "True\n",
         "",
         0,
         "absolute argv0",
     );
-    assert_output(
-        &agent.run(&id, "jujuc", &["leader-get", "key"]),
-        "value\n",
-        "",
-        0,
-        "jujuc <tool>",
-    );
+    assert_output(&agent.run(&id, "jujuc", &["leader-get", "key"]), "value\n", "", 0, "jujuc <tool>");
     assert_output(
         &agent.run(&id, "frobnicate", &["x"]),
         "",
@@ -656,17 +341,10 @@ fn dispatch_on_argv0_basename_and_as_jujuc_subcommand() {
         "jujuc alone",
     );
     // Outside a hook the error also names the tools that exist.
-    let out = agent
-        .command("", "jujuc")
-        .env_remove("JUJU_CONTEXT_ID")
-        .output()
-        .unwrap();
+    let out = agent.command("", "jujuc").env_remove("JUJU_CONTEXT_ID").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.starts_with("ERROR bad request: unknown hook command: jujuc\n"),
-        "{stderr}"
-    );
+    assert!(stderr.starts_with("ERROR bad request: unknown hook command: jujuc\n"), "{stderr}");
     for tool in leaderd::tools::TOOL_NAMES {
         assert!(stderr.contains(tool), "{stderr}");
     }
@@ -675,23 +353,11 @@ fn dispatch_on_argv0_basename_and_as_jujuc_subcommand() {
 #[test]
 fn help_and_usage_errors_work_outside_a_hook_context() {
     let agent = Agent::start(true, KV);
-    for (tool, args, code) in [
-        ("is-leader", &["--help"][..], 0),
-        ("leader-get", &["x=y"][..], 2),
-        ("juju-log", &[][..], 2),
-    ] {
-        let out = agent
-            .command("", tool)
-            .env_clear()
-            .args(args)
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(code),
-            "{tool} {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+    for (tool, args, code) in
+        [("is-leader", &["--help"][..], 0), ("leader-get", &["x=y"][..], 2), ("juju-log", &[][..], 2)]
+    {
+        let out = agent.command("", tool).env_clear().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(code), "{tool} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     }
 }
 
@@ -708,11 +374,7 @@ fn gnuflag_edge_cases() {
         2,
         "bad value before -h",
     );
-    assert_eq!(
-        run("is-leader", &["--help", "--format=bad"]).status.code(),
-        Some(0),
-        "-h before the bad value"
-    );
+    assert_eq!(run("is-leader", &["--help", "--format=bad"]).status.code(), Some(0), "-h before the bad value");
     assert_output(
         &run("is-leader", &["--format", "bad", "--foo"]),
         "",
@@ -721,116 +383,40 @@ fn gnuflag_edge_cases() {
         "bad value before unknown",
     );
     // One namespace for short and long names; one dash for a one-byte name.
-    assert_output(
-        &run("is-leader", &["--format", "json", "--o", "o.txt"]),
-        "",
-        "",
-        0,
-        "--o",
-    );
-    assert_eq!(
-        std::fs::read_to_string(agent.dir.path().join("o.txt")).unwrap(),
-        "true\n"
-    );
-    assert_eq!(
-        run("leader-get", &["--h"]).status.code(),
-        Some(0),
-        "--h is help"
-    );
-    assert_output(
-        &run("is-leader", &["--x"]),
-        "",
-        "ERROR option provided but not defined: -x\n",
-        2,
-        "--x",
-    );
-    assert_output(
-        &run("is-leader", &["--=x"]),
-        "",
-        "ERROR empty flag in argument \"--=x\"\n",
-        2,
-        "--=x",
-    );
+    assert_output(&run("is-leader", &["--format", "json", "--o", "o.txt"]), "", "", 0, "--o");
+    assert_eq!(std::fs::read_to_string(agent.dir.path().join("o.txt")).unwrap(), "true\n");
+    assert_eq!(run("leader-get", &["--h"]).status.code(), Some(0), "--h is help");
+    assert_output(&run("is-leader", &["--x"]), "", "ERROR option provided but not defined: -x\n", 2, "--x");
+    assert_output(&run("is-leader", &["--=x"]), "", "ERROR empty flag in argument \"--=x\"\n", 2, "--=x");
     // `=` splits a value from a long name only.
-    assert_output(
-        &run("leader-get", &["-o=eq.txt", "key"]),
-        "",
-        "",
-        0,
-        "-o=FILE",
-    );
-    assert_eq!(
-        std::fs::read_to_string(agent.dir.path().join("=eq.txt")).unwrap(),
-        "value\n"
-    );
+    assert_output(&run("leader-get", &["-o=eq.txt", "key"]), "", "", 0, "-o=FILE");
+    assert_eq!(std::fs::read_to_string(agent.dir.path().join("=eq.txt")).unwrap(), "value\n");
     // juju-log's --debug is a Go bool option.
+    assert_output(&run("juju-log", &["--debug=false", "quiet"]), "", "", 0, "--debug=false");
+    assert_output(&run("juju-log", &["--debug=1", "loud"]), "", "", 0, "--debug=1");
     assert_output(
-        &run("juju-log", &["--debug=false", "quiet"]),
+        &run("juju-log", &["--debug=yes", "x"]),
         "",
-        "",
-        0,
-        "--debug=false",
+        "ERROR invalid value \"yes\" for option --debug: strconv.ParseBool: parsing \"yes\": invalid syntax\n",
+        2,
+        "--debug=yes",
     );
-    assert_output(
-        &run("juju-log", &["--debug=1", "loud"]),
-        "",
-        "",
-        0,
-        "--debug=1",
-    );
-    assert_output(&run("juju-log", &["--debug=yes", "x"]), "", "ERROR invalid value \"yes\" for option --debug: strconv.ParseBool: parsing \"yes\": invalid syntax\n", 2, "--debug=yes");
-    assert_output(
-        &run("juju-log", &["-l", "\u{131}nfo", "dotless"]),
-        "",
-        "",
-        0,
-        "Unicode upper-casing",
-    );
-    let levels: Vec<(String, String)> = agent
-        .logs
-        .lock()
-        .unwrap()
-        .iter()
-        .map(|(_, _, r)| (r.level.as_str().into(), r.message.clone()))
-        .collect();
+    assert_output(&run("juju-log", &["-l", "\u{131}nfo", "dotless"]), "", "", 0, "Unicode upper-casing");
+    let levels: Vec<(String, String)> =
+        agent.logs.lock().unwrap().iter().map(|(_, _, r)| (r.level.as_str().into(), r.message.clone())).collect();
     assert_eq!(
         levels,
-        [
-            ("INFO".into(), "quiet".into()),
-            ("DEBUG".into(), "loud".into()),
-            ("INFO".into(), "dotless".into())
-        ]
+        [("INFO".into(), "quiet".into()), ("DEBUG".into(), "loud".into()), ("INFO".into(), "dotless".into())]
     );
     // juju/utils/v3 keyvalues.Parse skips empty arguments.
     assert_output(&run("leader-set", &[""]), "", "", 0, "leader-set \"\"");
-    assert_output(
-        &run("leader-set", &["n=1", "", "m=2"]),
-        "",
-        "",
-        0,
-        "an empty argument among pairs",
-    );
-    assert_eq!(
-        agent.leadership.settings().get("m").map(String::as_str),
-        Some("2")
-    );
+    assert_output(&run("leader-set", &["n=1", "", "m=2"]), "", "", 0, "an empty argument among pairs");
+    assert_eq!(agent.leadership.settings().get("m").map(String::as_str), Some("2"));
     // -o paths are cleaned as Go's filepath.Join does.
-    assert_output(
-        &run("is-leader", &["-o", "nodir/../clean.txt"]),
-        "",
-        "",
-        0,
-        "cleaned -o",
-    );
+    assert_output(&run("is-leader", &["-o", "nodir/../clean.txt"]), "", "", 0, "cleaned -o");
     assert!(agent.dir.path().join("clean.txt").exists());
     // Go's %q escapes Unicode spaces.
-    assert_output(
-        &run("is-leader", &["a\u{a0}b"]),
-        "",
-        "ERROR unrecognized args: [\"a\\u00a0b\"]\n",
-        2,
-        "NBSP",
-    );
+    assert_output(&run("is-leader", &["a\u{a0}b"]), "", "ERROR unrecognized args: [\"a\\u00a0b\"]\n", 2, "NBSP");
 }
 
 #[test]
@@ -841,12 +427,7 @@ fn a_deleted_working_directory_fails_like_jujus_client() {
     std::fs::create_dir(&gone).unwrap();
     let tool = agent.dir.path().join("is-leader");
     std::os::unix::fs::symlink(common::JUJUC, &tool).unwrap();
-    let script = format!(
-        "cd '{}' && rmdir '{}' && exec '{}'",
-        gone.display(),
-        gone.display(),
-        tool.display()
-    );
+    let script = format!("cd '{}' && rmdir '{}' && exec '{}'", gone.display(), gone.display(), tool.display());
     let out = std::process::Command::new("sh")
         .arg("-c")
         .arg(script)
@@ -855,11 +436,5 @@ fn a_deleted_working_directory_fails_like_jujus_client() {
         .current_dir(agent.dir.path())
         .output()
         .unwrap();
-    assert_output(
-        &out,
-        "",
-        "ERROR getwd: no such file or directory\n",
-        2,
-        "deleted cwd",
-    );
+    assert_output(&out, "", "ERROR getwd: no such file or directory\n", 2, "deleted cwd");
 }

@@ -117,7 +117,14 @@ fn man_pages_render_with_their_sections_and_the_help_text() {
         ("leaderd-controller", vec!["--max-lease"]),
     ] {
         let file = root().join("man").join(format!("{page}.1"));
-        let out = Command::new("man").arg("-l").arg(&file).env("MANWIDTH", "200").env("MAN_KEEP_FORMATTING", "0").env("PAGER", "cat").output().unwrap();
+        let out = Command::new("man")
+            .arg("-l")
+            .arg(&file)
+            .env("MANWIDTH", "200")
+            .env("MAN_KEEP_FORMATTING", "0")
+            .env("PAGER", "cat")
+            .output()
+            .unwrap();
         assert!(out.status.success(), "{page}: {}", String::from_utf8_lossy(&out.stderr));
         let text = String::from_utf8_lossy(&out.stdout).replace('\u{2010}', "-").replace('\u{2212}', "-");
         // man marks bold and underline with backspace overstrikes ("N\bN", "_\bx").
@@ -152,12 +159,20 @@ fn fish_completes_flags_and_live_keys() {
     let fish = |line: &str, in_hook: bool| {
         let script = root().join("completions/fish/leader-get.fish");
         let mut cmd = Command::new("fish");
-        cmd.arg("--no-config").arg("-c").arg(format!("source '{}'; complete -C '{line}'", script.display())).env_clear().env("PATH", &path).env("HOME", agent.dir.path());
+        cmd.arg("--no-config")
+            .arg("-c")
+            .arg(format!("source '{}'; complete -C '{line}'", script.display()))
+            .env_clear()
+            .env("PATH", &path)
+            .env("HOME", agent.dir.path());
         if in_hook {
             cmd.envs(agent.hook_env(&id).into_iter().filter(|(k, _)| *k != "PATH"));
         }
         let out = cmd.output().unwrap();
-        String::from_utf8_lossy(&out.stdout).lines().map(|l| l.split('\t').next().unwrap().to_string()).collect::<Vec<_>>()
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| l.split('\t').next().unwrap().to_string())
+            .collect::<Vec<_>>()
     };
     assert!(fish("leader-get --", false).contains(&"--format".to_string()));
     assert_eq!(fish("leader-get --format ", false), ["json", "smart", "yaml"]);
@@ -181,7 +196,20 @@ fn zsh_loads_the_completions_and_offers_live_keys() {
         dir = agent.dir.path().display(),
         comp = root().join("completions/zsh").display()
     );
-    let out = Command::new("zsh").arg("-f").arg("-c").arg(program).env_clear().envs(agent.hook_env(&id).into_iter().filter(|(k, _)| *k != "PATH")).env("PATH", &path).env("HOME", agent.dir.path()).output().unwrap();
+    let out = Command::new("zsh")
+        .arg("-f")
+        .arg("-c")
+        .arg(program)
+        .env_clear()
+        .envs(agent.hook_env(&id).into_iter().filter(|(k, _)| *k != "PATH"))
+        .env("PATH", &path)
+        .env("HOME", agent.dir.path())
+        .output()
+        .unwrap();
     let got = String::from_utf8_lossy(&out.stdout);
-    assert!(got.contains("cluster-address") && got.contains("db-password"), "stdout {got:?} stderr {:?}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        got.contains("cluster-address") && got.contains("db-password"),
+        "stdout {got:?} stderr {:?}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -22,17 +22,7 @@ struct ControllerProcess {
 impl ControllerProcess {
     fn start(dir: &Path, store: &str) -> ControllerProcess {
         let mut child = Command::new(LEADERD)
-            .args([
-                "controller",
-                "--listen",
-                "127.0.0.1:0",
-                "--store",
-                store,
-                "--min-lease",
-                "1s",
-                "--max-lease",
-                "2s",
-            ])
+            .args(["controller", "--listen", "127.0.0.1:0", "--store", store, "--min-lease", "1s", "--max-lease", "2s"])
             .arg("--secret-file")
             .arg(dir.join("secret"))
             .current_dir(dir)
@@ -41,20 +31,12 @@ impl ControllerProcess {
             .spawn()
             .expect("start leaderd controller");
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| {
-                let _ = child.kill();
-                panic!("controller did not start: {line:?}")
-            });
-        ControllerProcess {
-            url: url.to_string(),
-            child,
-        }
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let url = line.trim().strip_prefix("listening on ").unwrap_or_else(|| {
+            let _ = child.kill();
+            panic!("controller did not start: {line:?}")
+        });
+        ControllerProcess { url: url.to_string(), child }
     }
 
     fn kill9(mut self) {
@@ -72,20 +54,14 @@ impl Drop for ControllerProcess {
 
 fn token(dir: &Path, who: &str) -> String {
     let mut cmd = Command::new(LEADERD);
-    cmd.arg("token")
-        .arg("--secret-file")
-        .arg(dir.join("secret"));
+    cmd.arg("token").arg("--secret-file").arg(dir.join("secret"));
     if who == "operator" {
         cmd.arg("--operator")
     } else {
         cmd.arg(who)
     };
     let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
@@ -98,19 +74,10 @@ struct As {
 
 impl As {
     fn new(c: &ControllerProcess, dir: &Path, who: &str) -> As {
-        As {
-            http: reqwest::Client::new(),
-            base: c.url.clone(),
-            token: Some(token(dir, who)),
-        }
+        As { http: reqwest::Client::new(), base: c.url.clone(), token: Some(token(dir, who)) }
     }
 
-    async fn send(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
+    async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
         let mut req = self.http.request(method, format!("{}{path}", self.base));
         if let Some(t) = &self.token {
             req = req.bearer_auth(t);
@@ -121,10 +88,7 @@ impl As {
         let resp = req.send().await.expect("request");
         let status = resp.status();
         let text = resp.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text:?}")),
-        )
+        (status, serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text:?}")))
     }
 
     async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
@@ -136,45 +100,28 @@ impl As {
     }
 
     async fn claim(&self, app: &str, ms: u64) -> Value {
-        let (status, body) = self
-            .post(
-                &format!("/v1/applications/{app}/lease/claim"),
-                json!({"duration_ms": ms}),
-            )
-            .await;
+        let (status, body) =
+            self.post(&format!("/v1/applications/{app}/lease/claim"), json!({"duration_ms": ms})).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         body
     }
 
     async fn merge(&self, app: &str, term: u64, set: Value) -> (StatusCode, Value) {
-        self.post(
-            &format!("/v1/applications/{app}/settings/merge"),
-            json!({"term": term, "set": set}),
-        )
-        .await
+        self.post(&format!("/v1/applications/{app}/settings/merge"), json!({"term": term, "set": set})).await
     }
 }
 
 fn stores(dir: &Path) -> Vec<String> {
-    vec![
-        "memory".into(),
-        format!("sqlite:{}", dir.join("state.db").display()),
-    ]
+    vec!["memory".into(), format!("sqlite:{}", dir.join("state.db").display())]
 }
 
 #[tokio::test]
 async fn fenced_writes_with_both_stores() {
-    for (i, store) in stores(&tempfile::tempdir().unwrap().keep())
-        .into_iter()
-        .enumerate()
-    {
+    for (i, store) in stores(&tempfile::tempdir().unwrap().keep()).into_iter().enumerate() {
         let dir = tempfile::tempdir().unwrap();
         let c = ControllerProcess::start(dir.path(), &store);
-        let (u0, u1, op) = (
-            As::new(&c, dir.path(), "app/0"),
-            As::new(&c, dir.path(), "app/1"),
-            As::new(&c, dir.path(), "operator"),
-        );
+        let (u0, u1, op) =
+            (As::new(&c, dir.path(), "app/0"), As::new(&c, dir.path(), "app/1"), As::new(&c, dir.path(), "operator"));
 
         let granted = u0.claim("app", 2000).await;
         assert_eq!(
@@ -183,34 +130,20 @@ async fn fenced_writes_with_both_stores() {
             "store {i}: {granted}"
         );
         assert_eq!(u1.claim("app", 2000).await, json!({"granted": false}));
-        assert_eq!(
-            u0.merge("app", 1, json!({"a": "1", "b": "2"})).await,
-            (StatusCode::OK, json!({"version": 1}))
-        );
+        assert_eq!(u0.merge("app", 1, json!({"a": "1", "b": "2"})).await, (StatusCode::OK, json!({"version": 1})));
         let refused = u1.merge("app", 1, json!({"a": "minion"})).await;
-        assert_eq!(
-            refused,
-            (StatusCode::CONFLICT, json!({"error": "not the leader"}))
-        );
+        assert_eq!(refused, (StatusCode::CONFLICT, json!({"error": "not the leader"})));
 
-        // Revoke, then app/0 leads again under term 2: its term-1 writes stay fenced off.
-        assert_eq!(
-            op.post("/v1/applications/app/lease/revoke", json!({}))
-                .await
-                .1,
-            json!({"revoked": true, "term": 1})
-        );
+        // Revoke: app/0 may not renew, and the lease frees at its expiry. Then app/0 leads again
+        // under term 2, and its term-1 writes stay fenced off.
+        let (_, revoked) = op.post("/v1/applications/app/lease/revoke", json!({})).await;
+        assert_eq!(revoked, json!({"revoked": true, "term": 1}));
+        assert_eq!(u0.claim("app", 2000).await, json!({"granted": false}), "no renewal after a revoke");
+        let (_, released) = u1.post("/v1/applications/app/lease/wait-released", json!({"timeout_ms": 5000})).await;
+        assert_eq!(released, json!({"released": true}));
         assert_eq!(u0.claim("app", 2000).await["term"], json!(2));
-        assert_eq!(
-            u0.merge("app", 1, json!({"a": "stale"})).await.0,
-            StatusCode::CONFLICT
-        );
-        let (status, body) = u0
-            .post(
-                "/v1/applications/app/settings/merge",
-                json!({"term": 2, "unset": ["b"]}),
-            )
-            .await;
+        assert_eq!(u0.merge("app", 1, json!({"a": "stale"})).await.0, StatusCode::CONFLICT);
+        let (status, body) = u0.post("/v1/applications/app/settings/merge", json!({"term": 2, "unset": ["b"]})).await;
         assert_eq!((status, body), (StatusCode::OK, json!({"version": 2})));
         let (_, read) = u1.get("/v1/applications/app/settings").await;
         assert_eq!(
@@ -223,12 +156,7 @@ async fn fenced_writes_with_both_stores() {
         assert_eq!(status, StatusCode::OK);
         let app = &st["applications"][0];
         assert_eq!(
-            (
-                app["name"].clone(),
-                app["leader"].clone(),
-                app["term"].clone(),
-                app["settings_version"].clone()
-            ),
+            (app["name"].clone(), app["leader"].clone(), app["term"].clone(), app["settings_version"].clone()),
             (json!("app"), json!("app/0"), json!(2), json!(2))
         );
         assert!(app["lease_remaining_ms"].as_u64().unwrap() <= 2000);
@@ -240,9 +168,7 @@ async fn every_acknowledged_write_survives_kill_9() {
     let dir = tempfile::tempdir().unwrap();
     let store = format!("sqlite:{}", dir.path().join("state.db").display());
     let c = ControllerProcess::start(dir.path(), &store);
-    let apps: Vec<String> = (0..8)
-        .map(|i| format!("app{}", (b'a' + i) as char))
-        .collect();
+    let apps: Vec<String> = (0..8).map(|i| format!("app{}", (b'a' + i) as char)).collect();
     let mut acknowledged = std::collections::BTreeMap::new();
     let mut tasks = Vec::new();
     for app in &apps {
@@ -252,13 +178,7 @@ async fn every_acknowledged_write_survives_kill_9() {
             let term = unit.claim(&app, 2000).await["term"].as_u64().unwrap();
             let mut last = 0;
             for n in 0..25 {
-                let (status, body) = unit
-                    .merge(
-                        &app,
-                        term,
-                        json!({"n": n.to_string(), format!("k{n}"): "v"}),
-                    )
-                    .await;
+                let (status, body) = unit.merge(&app, term, json!({"n": n.to_string(), format!("k{n}"): "v"})).await;
                 assert_eq!(status, StatusCode::OK, "{body}");
                 last = body["version"].as_u64().unwrap();
             }
@@ -290,27 +210,18 @@ async fn a_restarted_controller_keeps_the_leader_for_the_max_lease() {
     c.kill9();
     let restarted = Instant::now();
     let c = ControllerProcess::start(dir.path(), &store);
-    let (u0, u1) = (
-        As::new(&c, dir.path(), "app/0"),
-        As::new(&c, dir.path(), "app/1"),
-    );
+    let (u0, u1) = (As::new(&c, dir.path(), "app/0"), As::new(&c, dir.path(), "app/1"));
     // app/0's 1 s lease is over by the time anyone asks, but the new controller honours it
     // for the max lease (2 s): no second leader.
     assert_eq!(u1.claim("app", 1000).await, json!({"granted": false}));
-    assert_eq!(
-        u0.merge("app", 1, json!({"still": "leader"})).await.0,
-        StatusCode::OK
-    );
+    assert_eq!(u0.merge("app", 1, json!({"still": "leader"})).await.0, StatusCode::OK);
     // Then, without renewals, it frees: app/1 leads with term 2 no earlier than the grace.
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let claim = u1.claim("app", 1000).await;
         if claim["granted"] == json!(true) {
             assert_eq!(claim["term"], json!(2));
-            assert!(
-                restarted.elapsed() >= Duration::from_secs(2),
-                "granted before the grace ran out"
-            );
+            assert!(restarted.elapsed() >= Duration::from_secs(2), "granted before the grace ran out");
             break;
         }
         assert!(Instant::now() < deadline, "app/1 never got the lease");
@@ -322,32 +233,16 @@ async fn a_restarted_controller_keeps_the_leader_for_the_max_lease() {
 async fn wait_released_returns_when_the_lease_expires() {
     let dir = tempfile::tempdir().unwrap();
     let c = ControllerProcess::start(dir.path(), "memory");
-    let (u0, u1) = (
-        As::new(&c, dir.path(), "app/0"),
-        As::new(&c, dir.path(), "app/1"),
-    );
+    let (u0, u1) = (As::new(&c, dir.path(), "app/0"), As::new(&c, dir.path(), "app/1"));
     let claimed = Instant::now();
     u0.claim("app", 1000).await;
-    let (status, body) = u1
-        .post(
-            "/v1/applications/app/lease/wait-released",
-            json!({"timeout_ms": 10000}),
-        )
-        .await;
+    let (status, body) = u1.post("/v1/applications/app/lease/wait-released", json!({"timeout_ms": 10000})).await;
     let waited = claimed.elapsed();
     assert_eq!((status, body), (StatusCode::OK, json!({"released": true})));
-    assert!(
-        waited >= Duration::from_millis(900) && waited < Duration::from_millis(1900),
-        "{waited:?}"
-    );
+    assert!(waited >= Duration::from_millis(900) && waited < Duration::from_millis(1900), "{waited:?}");
     assert_eq!(u1.claim("app", 1000).await["term"], json!(2));
     // A wait that times out says so.
-    let (_, body) = u0
-        .post(
-            "/v1/applications/app/lease/wait-released",
-            json!({"timeout_ms": 100}),
-        )
-        .await;
+    let (_, body) = u0.post("/v1/applications/app/lease/wait-released", json!({"timeout_ms": 100})).await;
     assert_eq!(body, json!({"released": false}));
 }
 
@@ -355,123 +250,56 @@ async fn wait_released_returns_when_the_lease_expires() {
 async fn watch_long_polls_until_the_version_moves() {
     let dir = tempfile::tempdir().unwrap();
     let c = ControllerProcess::start(dir.path(), "memory");
-    let (u0, u1) = (
-        As::new(&c, dir.path(), "app/0"),
-        As::new(&c, dir.path(), "app/1"),
-    );
+    let (u0, u1) = (As::new(&c, dir.path(), "app/0"), As::new(&c, dir.path(), "app/1"));
     let term = u0.claim("app", 2000).await["term"].as_u64().unwrap();
     let watcher = tokio::spawn(async move {
-        u1.post(
-            "/v1/applications/app/settings/watch",
-            json!({"after": 0, "timeout_ms": 10000}),
-        )
-        .await
+        u1.post("/v1/applications/app/settings/watch", json!({"after": 0, "timeout_ms": 10000})).await
     });
     tokio::time::sleep(Duration::from_millis(100)).await;
     u0.merge("app", term, json!({"k": "v"})).await;
-    assert_eq!(
-        watcher.await.unwrap(),
-        (StatusCode::OK, json!({"version": 1}))
-    );
+    assert_eq!(watcher.await.unwrap(), (StatusCode::OK, json!({"version": 1})));
 }
 
 #[tokio::test]
 async fn auth_rules() {
     let dir = tempfile::tempdir().unwrap();
     let c = ControllerProcess::start(dir.path(), "memory");
-    let (u0, other, op) = (
-        As::new(&c, dir.path(), "app/0"),
-        As::new(&c, dir.path(), "db/0"),
-        As::new(&c, dir.path(), "operator"),
-    );
-    let anonymous = As {
-        http: reqwest::Client::new(),
-        base: c.url.clone(),
-        token: None,
-    };
+    let (u0, other, op) =
+        (As::new(&c, dir.path(), "app/0"), As::new(&c, dir.path(), "db/0"), As::new(&c, dir.path(), "operator"));
+    let anonymous = As { http: reqwest::Client::new(), base: c.url.clone(), token: None };
     let forged = As {
         token: Some(u0.token.clone().unwrap().replace("app/0", "app/1")),
-        ..As {
-            http: reqwest::Client::new(),
-            base: c.url.clone(),
-            token: None,
-        }
+        ..As { http: reqwest::Client::new(), base: c.url.clone(), token: None }
     };
     let claim = json!({"duration_ms": 1000});
 
-    let (status, body) = anonymous
-        .post("/v1/applications/app/lease/claim", claim.clone())
-        .await;
-    assert_eq!(
-        (status, body),
-        (
-            StatusCode::UNAUTHORIZED,
-            json!({"error": "missing Authorization header"})
-        )
-    );
-    let (status, body) = forged
-        .post("/v1/applications/app/lease/claim", claim.clone())
-        .await;
-    assert_eq!(
-        (status, body),
-        (StatusCode::UNAUTHORIZED, json!({"error": "invalid token"}))
-    );
+    let (status, body) = anonymous.post("/v1/applications/app/lease/claim", claim.clone()).await;
+    assert_eq!((status, body), (StatusCode::UNAUTHORIZED, json!({"error": "missing Authorization header"})));
+    let (status, body) = forged.post("/v1/applications/app/lease/claim", claim.clone()).await;
+    assert_eq!((status, body), (StatusCode::UNAUTHORIZED, json!({"error": "invalid token"})));
     // A unit acts only for its own application.
-    let (status, body) = other
-        .post("/v1/applications/app/lease/claim", claim.clone())
-        .await;
+    let (status, body) = other.post("/v1/applications/app/lease/claim", claim.clone()).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-    assert_eq!(
-        other.get("/v1/applications/app/settings").await.0,
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(other.get("/v1/applications/app/settings").await.0, StatusCode::FORBIDDEN);
     let term = u0.claim("app", 1000).await["term"].as_u64().unwrap();
-    assert_eq!(
-        other.merge("app", term, json!({"a": "1"})).await.0,
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(other.merge("app", term, json!({"a": "1"})).await.0, StatusCode::FORBIDDEN);
     // Operator endpoints need the operator; the operator does not claim or write.
     assert_eq!(u0.get("/v1/status").await.0, StatusCode::FORBIDDEN);
-    assert_eq!(
-        u0.post("/v1/applications/app/lease/revoke", json!({}))
-            .await
-            .0,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        op.post("/v1/applications/app/lease/claim", claim.clone())
-            .await
-            .0,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        op.get("/v1/applications/app/settings").await.0,
-        StatusCode::OK
-    );
+    assert_eq!(u0.post("/v1/applications/app/lease/revoke", json!({})).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(op.post("/v1/applications/app/lease/claim", claim.clone()).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(op.get("/v1/applications/app/settings").await.0, StatusCode::OK);
     // A token from another controller's secret is refused.
     let elsewhere = tempfile::tempdir().unwrap();
     drop(ControllerProcess::start(elsewhere.path(), "memory"));
-    let stranger = As {
-        http: reqwest::Client::new(),
-        base: c.url.clone(),
-        token: Some(token(elsewhere.path(), "app/0")),
-    };
-    assert_eq!(
-        stranger
-            .post("/v1/applications/app/lease/claim", claim)
-            .await
-            .0,
-        StatusCode::UNAUTHORIZED
-    );
+    let stranger =
+        As { http: reqwest::Client::new(), base: c.url.clone(), token: Some(token(elsewhere.path(), "app/0")) };
+    assert_eq!(stranger.post("/v1/applications/app/lease/claim", claim).await.0, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
 async fn bad_input_gets_a_clear_4xx_and_the_controller_keeps_serving() {
     let dir = tempfile::tempdir().unwrap();
-    let c = ControllerProcess::start(
-        dir.path(),
-        &format!("sqlite:{}", dir.path().join("s.db").display()),
-    );
+    let c = ControllerProcess::start(dir.path(), &format!("sqlite:{}", dir.path().join("s.db").display()));
     let u0 = As::new(&c, dir.path(), "app/0");
     let term = u0.claim("app", 1000).await["term"].as_u64().unwrap();
     u0.merge("app", term, json!({"keep": "1"})).await;
@@ -484,28 +312,12 @@ async fn bad_input_gets_a_clear_4xx_and_the_controller_keeps_serving() {
             .body(body);
         async move {
             let resp = req.send().await.unwrap();
-            (
-                resp.status(),
-                resp.json::<Value>().await.unwrap()["error"]
-                    .as_str()
-                    .unwrap()
-                    .to_string(),
-            )
+            (resp.status(), resp.json::<Value>().await.unwrap()["error"].as_str().unwrap().to_string())
         }
     };
     let cases: [(&str, &'static str, StatusCode, &str); 7] = [
-        (
-            "/v1/applications/app/lease/claim",
-            "{nope",
-            StatusCode::BAD_REQUEST,
-            "invalid request body",
-        ),
-        (
-            "/v1/applications/app/lease/claim",
-            r#"{"duration_ms":"soon"}"#,
-            StatusCode::BAD_REQUEST,
-            "invalid type",
-        ),
+        ("/v1/applications/app/lease/claim", "{nope", StatusCode::BAD_REQUEST, "invalid request body"),
+        ("/v1/applications/app/lease/claim", r#"{"duration_ms":"soon"}"#, StatusCode::BAD_REQUEST, "invalid type"),
         (
             "/v1/applications/app/lease/claim",
             r#"{"duration_ms":1000,"extra":1}"#,
@@ -524,31 +336,15 @@ async fn bad_input_gets_a_clear_4xx_and_the_controller_keeps_serving() {
             StatusCode::BAD_REQUEST,
             "not a valid application name",
         ),
-        (
-            "/v1/applications/app/settings/merge",
-            r#"{"term":1,"set":{"":"x"}}"#,
-            StatusCode::BAD_REQUEST,
-            "invalid key",
-        ),
-        (
-            "/v1/nowhere",
-            "{}",
-            StatusCode::NOT_FOUND,
-            "no such endpoint",
-        ),
+        ("/v1/applications/app/settings/merge", r#"{"term":1,"set":{"":"x"}}"#, StatusCode::BAD_REQUEST, "invalid key"),
+        ("/v1/nowhere", "{}", StatusCode::NOT_FOUND, "no such endpoint"),
     ];
     for (path, body, status, words) in cases {
         let (got, error) = raw(path, body).await;
         assert_eq!(got, status, "{path} {body}: {error}");
-        assert!(
-            error.contains(words),
-            "{path} {body}: {error:?} lacks {words:?}"
-        );
+        assert!(error.contains(words), "{path} {body}: {error:?} lacks {words:?}");
     }
-    let huge = format!(
-        r#"{{"term":{term},"set":{{"k":"{}"}}}}"#,
-        "x".repeat(9 << 20)
-    );
+    let huge = format!(r#"{{"term":{term},"set":{{"k":"{}"}}}}"#, "x".repeat(9 << 20));
     let resp = u0
         .http
         .post(format!("{}/v1/applications/app/settings/merge", c.url))
@@ -564,10 +360,7 @@ async fn bad_input_gets_a_clear_4xx_and_the_controller_keeps_serving() {
     let u0 = As::new(&c, dir.path(), "app/0");
     let (_, read) = u0.get("/v1/applications/app/settings").await;
     assert_eq!(read, json!({"settings": {"keep": "1"}, "version": 1}));
-    assert_eq!(
-        u0.get("/v1/health").await,
-        (StatusCode::OK, json!({"ok": true}))
-    );
+    assert_eq!(u0.get("/v1/health").await, (StatusCode::OK, json!({"ok": true})));
 }
 
 #[test]
@@ -577,10 +370,7 @@ fn sigterm_finishes_in_flight_long_polls_and_exits_cleanly() {
     let url = c.url.clone();
     let token = token(dir.path(), "app/1");
     let poll = std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         rt.block_on(async {
             let resp = reqwest::Client::new()
                 .post(format!("{url}/v1/applications/app/settings/watch"))
@@ -596,20 +386,13 @@ fn sigterm_finishes_in_flight_long_polls_and_exits_cleanly() {
     let sent = Instant::now();
     send_signal(c.child.id(), "TERM");
     let (status, body) = poll.join().unwrap();
-    assert_eq!(
-        (status, body),
-        (StatusCode::OK, json!({"version": 0})),
-        "the long-poll was answered"
-    );
+    assert_eq!((status, body), (StatusCode::OK, json!({"version": 0})), "the long-poll was answered");
     let deadline = Instant::now() + Duration::from_secs(5);
     let exit = loop {
         if let Some(exit) = c.child.try_wait().unwrap() {
             break exit;
         }
-        assert!(
-            Instant::now() < deadline,
-            "controller did not exit after SIGTERM"
-        );
+        assert!(Instant::now() < deadline, "controller did not exit after SIGTERM");
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(exit.success(), "{exit:?}");
@@ -617,10 +400,6 @@ fn sigterm_finishes_in_flight_long_polls_and_exits_cleanly() {
 }
 
 fn send_signal(pid: u32, signal: &str) {
-    let status = Command::new("kill")
-        .arg(format!("-{signal}"))
-        .arg(pid.to_string())
-        .status()
-        .unwrap();
+    let status = Command::new("kill").arg(format!("-{signal}")).arg(pid.to_string()).status().unwrap();
     assert!(status.success());
 }

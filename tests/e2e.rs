@@ -24,10 +24,7 @@ fn started() -> (Up, String) {
     for unit in units() {
         up.wait_for(&format!("{unit}: hook start finished"), 0, T);
     }
-    let leader = up.status()["applications"][0]["leader"]
-        .as_str()
-        .expect("a leader")
-        .to_string();
+    let leader = up.status()["applications"][0]["leader"].as_str().expect("a leader").to_string();
     (up, leader)
 }
 
@@ -39,59 +36,25 @@ fn stdout(out: &std::process::Output) -> String {
 fn three_units_one_leader_and_settings_reach_every_minion() {
     let (up, leader) = started();
     assert_eq!(up.count("leader elected"), 1, "{}", up.output());
-    assert_eq!(
-        up.count("hook leader-elected started"),
-        1,
-        "{}",
-        up.output()
-    );
+    assert_eq!(up.count("hook leader-elected started"), 1, "{}", up.output());
     for unit in units() {
         let events = up.events(&unit);
-        let start = events
-            .iter()
-            .find(|e| e.starts_with("start "))
-            .unwrap_or_else(|| panic!("{unit}: {events:?}"));
-        let want = if unit == leader {
-            "leader=True"
-        } else {
-            "leader=False"
-        };
+        let start = events.iter().find(|e| e.starts_with("start ")).unwrap_or_else(|| panic!("{unit}: {events:?}"));
+        let want = if unit == leader { "leader=True" } else { "leader=False" };
         assert!(start.contains(want), "{unit}: {start}");
-        assert_eq!(
-            events[0].split(' ').next(),
-            Some("install"),
-            "{unit}: {events:?}"
-        );
-        let second = if unit == leader {
-            "leader-elected"
-        } else {
-            "leader-settings-changed"
-        };
-        assert_eq!(
-            events[1].split(' ').next(),
-            Some(second),
-            "{unit}: lifecycle {events:?}"
-        );
+        assert_eq!(events[0].split(' ').next(), Some("install"), "{unit}: {events:?}");
+        let second = if unit == leader { "leader-elected" } else { "leader-settings-changed" };
+        assert_eq!(events[1].split(' ').next(), Some(second), "{unit}: lifecycle {events:?}");
     }
 
     // leader-set on the leader reaches every minion's leader-settings-changed and leader-get.
     let from = up.len();
     let out = up.exec(&format!("{APP}/leader"), &["leader-set", "colour=blue"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     for unit in units().into_iter().filter(|u| *u != leader) {
-        up.wait_for(
-            &format!("{unit}: hook leader-settings-changed finished"),
-            from,
-            T,
-        );
+        up.wait_for(&format!("{unit}: hook leader-settings-changed finished"), from, T);
         up.until(&format!("{unit} sees colour"), T, || {
-            up.events(&unit)
-                .iter()
-                .any(|e| e.contains("\"colour\":\"blue\""))
+            up.events(&unit).iter().any(|e| e.contains("\"colour\":\"blue\""))
         });
         assert_eq!(stdout(&up.exec(&unit, &["leader-get", "colour"])), "blue\n");
     }
@@ -104,47 +67,24 @@ fn three_units_one_leader_and_settings_reach_every_minion() {
         String::from_utf8_lossy(&out.stderr),
         "ERROR cannot write leadership settings: cannot write settings: not the leader\n"
     );
-    assert_eq!(
-        stdout(&up.exec(&leader, &["leader-get", "colour"])),
-        "blue\n"
-    );
+    assert_eq!(stdout(&up.exec(&leader, &["leader-get", "colour"])), "blue\n");
 
     // exec on APP/leader and on a named unit; is-leader agrees with status.
     assert_eq!(
-        stdout(&up.exec(
-            &format!("{APP}/leader"),
-            &["sh", "-c", "echo $JUJU_UNIT_NAME; is-leader"]
-        )),
+        stdout(&up.exec(&format!("{APP}/leader"), &["sh", "-c", "echo $JUJU_UNIT_NAME; is-leader"])),
         format!("{leader}\nTrue\n")
     );
-    assert_eq!(
-        stdout(&up.exec(&minion, &["is-leader", "--format=json"])),
-        "false\n"
-    );
-    assert_eq!(
-        up.exec(&minion, &["sh", "-c", "exit 7"]).status.code(),
-        Some(7),
-        "exit codes pass through"
-    );
+    assert_eq!(stdout(&up.exec(&minion, &["is-leader", "--format=json"])), "false\n");
+    assert_eq!(up.exec(&minion, &["sh", "-c", "exit 7"]).status.code(), Some(7), "exit codes pass through");
 
     // A tool run from a background process after its hook ended fails clearly.
     up.until("the background tool call", T, || {
-        up.state
-            .join(format!("units/{}/charm/bg.rc", minion.replace('/', "-")))
-            .exists()
+        up.state.join(format!("units/{}/charm/bg.rc", minion.replace('/', "-"))).exists()
     });
-    let dir = up
-        .state
-        .join(format!("units/{}/charm", minion.replace('/', "-")));
-    assert_eq!(
-        std::fs::read_to_string(dir.join("bg.rc")).unwrap().trim(),
-        "1"
-    );
+    let dir = up.state.join(format!("units/{}/charm", minion.replace('/', "-")));
+    assert_eq!(std::fs::read_to_string(dir.join("bg.rc")).unwrap().trim(), "1");
     let err = std::fs::read_to_string(dir.join("bg.err")).unwrap();
-    assert!(
-        err.starts_with("ERROR bad request: hook context \"") && err.contains("has ended"),
-        "{err}"
-    );
+    assert!(err.starts_with("ERROR bad request: hook context \"") && err.contains("has ended"), "{err}");
 }
 
 #[test]
@@ -152,56 +92,25 @@ fn sigkill_of_the_leader_fails_over_at_the_lease_expiry() {
     let (up, leader) = started();
     let status = up.status();
     let asked = Instant::now();
-    let remaining = Duration::from_millis(
-        status["applications"][0]["lease_remaining_ms"]
-            .as_u64()
-            .unwrap(),
-    );
+    let remaining = Duration::from_millis(status["applications"][0]["lease_remaining_ms"].as_u64().unwrap());
     let term = status["applications"][0]["term"].as_u64().unwrap();
-    let pid = status["applications"][0]["units"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["name"] == json!(leader))
-        .unwrap()["pid"]
-        .as_u64()
-        .unwrap();
+    let pid =
+        status["applications"][0]["units"].as_array().unwrap().iter().find(|u| u["name"] == json!(leader)).unwrap()
+            ["pid"]
+            .as_u64()
+            .unwrap();
     let from = up.len();
     unsafe { libc::kill(pid as i32, libc::SIGKILL) };
     let expiry = asked + remaining;
-    let (_, elected_at, line) =
-        up.wait_for(&format!("leader elected (term {})", term + 1), from, T);
-    let new_leader = line
-        .split(": ")
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .to_string();
+    let (_, elected_at, line) = up.wait_for(&format!("leader elected (term {})", term + 1), from, T);
+    let new_leader = line.split(": ").next().unwrap().split(' ').nth(1).unwrap().to_string();
     assert_ne!(new_leader, leader);
     // Not before the old lease's expiry (less the status call's own latency), and within one
     // guarantee after it.
-    assert!(
-        elected_at + Duration::from_millis(100) >= expiry,
-        "elected {:?} before the expiry",
-        expiry - elected_at
-    );
-    assert!(
-        elected_at <= expiry + Duration::from_secs(1),
-        "elected {:?} after the expiry",
-        elected_at - expiry
-    );
-    up.wait_for(
-        &format!("{new_leader}: hook leader-elected finished"),
-        from,
-        T,
-    );
-    let elected = up
-        .events(&new_leader)
-        .into_iter()
-        .find(|e| e.starts_with("leader-elected"))
-        .unwrap();
+    assert!(elected_at + Duration::from_millis(100) >= expiry, "elected {:?} before the expiry", expiry - elected_at);
+    assert!(elected_at <= expiry + Duration::from_secs(1), "elected {:?} after the expiry", elected_at - expiry);
+    up.wait_for(&format!("{new_leader}: hook leader-elected finished"), from, T);
+    let elected = up.events(&new_leader).into_iter().find(|e| e.starts_with("leader-elected")).unwrap();
     assert!(
         elected.contains(&format!("\"elected-by\":\"{leader}\"")),
         "the new leader sees the old settings: {elected}"
@@ -231,11 +140,7 @@ fn a_stopped_leader_loses_leadership_and_learns_it_when_it_resumes() {
         String::from_utf8_lossy(&out.stderr),
         "ERROR cannot write leadership settings: cannot write settings: not the leader\n"
     );
-    up.wait_for(
-        &format!("{leader}: hook leader-settings-changed started"),
-        resumed,
-        T,
-    );
+    up.wait_for(&format!("{leader}: hook leader-settings-changed started"), resumed, T);
     assert!(up.status()["applications"][0]["leader"] != json!(leader));
 }
 
@@ -253,21 +158,10 @@ impl Drop for Agent {
 fn a_restarted_leader_agent_does_not_run_leader_elected_again() {
     let (up, leader) = started();
     let record = up.up_json();
-    let unit = record["units"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["name"] == json!(leader))
-        .unwrap()
-        .clone();
+    let unit = record["units"].as_array().unwrap().iter().find(|u| u["name"] == json!(leader)).unwrap().clone();
     let pid = unit["pid"].as_u64().unwrap() as i32;
     let command: Vec<String> = serde_json::from_value(unit["command"].clone()).unwrap();
-    let token = up.leaderd(&[
-        "token",
-        "--secret-file",
-        up.state.join("secret").to_str().unwrap(),
-        &leader,
-    ]);
+    let token = up.leaderd(&["token", "--secret-file", up.state.join("secret").to_str().unwrap(), &leader]);
     unsafe { libc::kill(pid, libc::SIGTERM) };
     up.wait_for(&format!("{leader}: agent exited"), 0, T);
     let mut agent = Agent(
@@ -289,27 +183,14 @@ fn a_restarted_leader_agent_does_not_run_leader_elected_again() {
         }
     });
     up.until("the restarted agent to lead again", T, || {
-        lines
-            .lock()
-            .unwrap()
-            .iter()
-            .any(|l| l.contains("leader elected (term 1)"))
+        lines.lock().unwrap().iter().any(|l| l.contains("leader elected (term 1)"))
     });
     // Give it time to (wrongly) run hooks, then check it ran none.
     std::thread::sleep(Duration::from_millis(1500));
     let seen = lines.lock().unwrap().clone();
-    assert!(
-        !seen.iter().any(|l| l.contains("hook leader-elected")),
-        "{seen:?}"
-    );
+    assert!(!seen.iter().any(|l| l.contains("hook leader-elected")), "{seen:?}");
     assert!(!seen.iter().any(|l| l.contains("hook install")), "{seen:?}");
-    assert_eq!(
-        up.events(&leader)
-            .iter()
-            .filter(|e| e.starts_with("leader-elected"))
-            .count(),
-        1
-    );
+    assert_eq!(up.events(&leader).iter().filter(|e| e.starts_with("leader-elected")).count(), 1);
 }
 
 #[test]
@@ -317,33 +198,21 @@ fn restarting_the_controller_under_up_keeps_the_leader_and_every_write() {
     let (up, leader) = started();
     for n in 0..5 {
         let out = up.exec(&leader, &["leader-set", &format!("k{n}={n}")]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
     let controller = up.up_json()["controller"]["pid"].as_u64().unwrap() as i32;
     let from = up.len();
     unsafe { libc::kill(controller, libc::SIGKILL) };
     up.wait_for("restarting it on", from, T);
-    up.until("the controller to answer again", T, || {
-        up.leaderd(&["status", "--format", "json"]).status.success()
-    });
+    up.until("the controller to answer again", T, || up.leaderd(&["status", "--format", "json"]).status.success());
     // No second leader while the restarted controller honours the old one, and after.
     std::thread::sleep(Duration::from_secs(3));
     assert_eq!(up.count("leader elected"), 1, "{}", up.output());
     let settings = stdout(&up.exec(&leader, &["leader-get", "--format=json"]));
     for n in 0..5 {
-        assert!(
-            settings.contains(&format!("\"k{n}\":\"{n}\"")),
-            "{settings}"
-        );
+        assert!(settings.contains(&format!("\"k{n}\":\"{n}\"")), "{settings}");
     }
-    assert!(up
-        .exec(&leader, &["leader-set", "after=restart"])
-        .status
-        .success());
+    assert!(up.exec(&leader, &["leader-set", "after=restart"]).status.success());
 }
 
 #[test]
@@ -365,14 +234,7 @@ fn up_stops_cleanly_and_starts_again_in_the_same_directory() {
     }
     assert!(!up.state.join("up.json").exists());
     for unit in ["shared-secret-0", "shared-secret-1"] {
-        assert!(
-            !up.state
-                .join("units")
-                .join(unit)
-                .join("agent.socket")
-                .exists(),
-            "socket left behind"
-        );
+        assert!(!up.state.join("units").join(unit).join("agent.socket").exists(), "socket left behind");
     }
     // Again, in the same directory.
     let dir = std::mem::replace(&mut up.dir, tempfile::tempdir().unwrap());
@@ -395,18 +257,13 @@ fn a_failing_hook_is_reported_retried_and_shown_in_status() {
     let table = stdout(&up.leaderd(&["status"]));
     assert!(table.contains("start (exit 3, "), "{table}");
     // The write made before the failure stays.
-    assert_eq!(
-        stdout(&up.exec("flaky/0", &["leader-get", "attempted"])),
-        "yes\n"
-    );
+    assert_eq!(stdout(&up.exec("flaky/0", &["leader-get", "attempted"])), "yes\n");
     // Backoff is capped (at 2 × the guarantee, at least 2 s): it never waits 4 s.
     std::thread::sleep(Duration::from_secs(3));
     assert_eq!(up.count("retried in 4s"), 0, "{}", up.output());
     std::fs::write(up.state.join("units/flaky-0/charm/ready"), "").unwrap();
     up.wait_for("flaky/0: hook start finished (exit 0", 0, T);
-    up.until("status to clear the failure", T, || {
-        up.status()["applications"][0]["units"][0]["failing_hook"].is_null()
-    });
+    up.until("status to clear the failure", T, || up.status()["applications"][0]["units"][0]["failing_hook"].is_null());
 }
 
 #[test]

@@ -30,9 +30,7 @@ fn value() -> impl Strategy<Value = String> {
 /// leader-set trims values (keyvalues.Parse) and an empty value deletes the key, so stored
 /// values never start or end with whitespace.
 fn stored_value() -> impl Strategy<Value = String> {
-    value()
-        .prop_map(|v| v.trim().to_string())
-        .prop_filter("empty", |v| !v.is_empty())
+    value().prop_map(|v| v.trim().to_string()).prop_filter("empty", |v| !v.is_empty())
 }
 
 fn settings() -> impl Strategy<Value = Settings> {

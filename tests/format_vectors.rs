@@ -12,11 +12,8 @@ struct Vector {
 }
 
 fn vectors() -> Vec<Vector> {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/format-vectors.json"
-    ))
-    .expect("read format vectors");
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/format-vectors.json"))
+        .expect("read format vectors");
     serde_json::from_str(&text).expect("parse format vectors")
 }
 
@@ -28,10 +25,7 @@ fn yaml_and_smart_match_yaml_v2_for_every_vector() {
         for format in [Format::Yaml, Format::Smart] {
             let got = render(format, &value);
             if got != v.yaml {
-                failures.push(format!(
-                    "{format} {:?}\n  want {:?}\n  got  {:?}",
-                    v.settings, v.yaml, got
-                ));
+                failures.push(format!("{format} {:?}\n  want {:?}\n  got  {:?}", v.settings, v.yaml, got));
             }
         }
     }
@@ -41,11 +35,6 @@ fn yaml_and_smart_match_yaml_v2_for_every_vector() {
 #[test]
 fn json_matches_go_encoding_json_for_every_vector() {
     for v in vectors() {
-        assert_eq!(
-            render(Format::Json, &Value::Map(v.settings.clone())),
-            v.json,
-            "{:?}",
-            v.settings
-        );
+        assert_eq!(render(Format::Json, &Value::Map(v.settings.clone())), v.json, "{:?}", v.settings);
     }
 }

@@ -19,11 +19,7 @@ pub struct HookContext {
 
 impl HookContext {
     pub fn new(name: impl Into<String>) -> HookContext {
-        HookContext {
-            name: name.into(),
-            seen_minion: false,
-            snapshot: None,
-        }
+        HookContext { name: name.into(), seen_minion: false, snapshot: None }
     }
 
     /// Juju's `ensureLeader`: false at once if this hook has already seen False.
@@ -37,17 +33,11 @@ impl HookContext {
     }
 
     /// The hook's snapshot of the bucket, read from the controller on first use.
-    pub async fn leader_settings<L: Leadership>(
-        &mut self,
-        leadership: &L,
-    ) -> Result<Settings, String> {
+    pub async fn leader_settings<L: Leadership>(&mut self, leadership: &L) -> Result<Settings, String> {
         if let Some(snapshot) = &self.snapshot {
             return Ok(snapshot.clone());
         }
-        let settings = leadership
-            .read_settings()
-            .await
-            .map_err(|e| format!("cannot read settings: {e}"))?;
+        let settings = leadership.read_settings().await.map_err(|e| format!("cannot read settings: {e}"))?;
         self.snapshot = Some(settings.clone());
         Ok(settings)
     }

@@ -65,35 +65,23 @@ pub fn router(control: Arc<Control>) -> Router {
 async fn open(State(c): State<Arc<Control>>) -> Json<ExecContext> {
     let context_id = c.endpoint.open_context("exec");
     let env = c.env.vars(&context_id, None);
-    Json(ExecContext {
-        context_id,
-        env,
-        cwd: c.env.charm_dir.display().to_string(),
-    })
+    Json(ExecContext { context_id, env, cwd: c.env.charm_dir.display().to_string() })
 }
 
-async fn close(
-    State(c): State<Arc<Control>>,
-    body: Body,
-) -> Result<Json<serde_json::Value>, HttpError> {
+async fn close(State(c): State<Arc<Control>>, body: Body) -> Result<Json<serde_json::Value>, HttpError> {
     let req: CloseRequest = server::decode(body, 1 << 16)?;
     c.endpoint.close_context(&req.context_id);
     Ok(Json(serde_json::json!({})))
 }
 
 async fn status(State(c): State<Arc<Control>>) -> Result<Json<AgentStatus>, HttpError> {
-    let runner = c
-        .status
-        .lock()
-        .map_err(|_| HttpError::new(StatusCode::INTERNAL_SERVER_ERROR, "poisoned"))?
-        .clone();
+    let runner = c.status.lock().map_err(|_| HttpError::new(StatusCode::INTERNAL_SERVER_ERROR, "poisoned"))?.clone();
     let state = match (&runner.running, &runner.failing) {
         (Some(hook), _) => format!("running {hook}"),
         (None, Some(f)) => format!("failing {}", f.hook),
         (None, None) => "idle".into(),
     };
-    let leader = matches!(c.tracker.status(), LeaderStatus::Leader { .. })
-        && c.tracker.term().await.is_some();
+    let leader = matches!(c.tracker.status(), LeaderStatus::Leader { .. }) && c.tracker.term().await.is_some();
     Ok(Json(AgentStatus {
         unit: c.env.unit.clone(),
         pid: std::process::id(),

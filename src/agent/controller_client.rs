@@ -30,12 +30,7 @@ impl ControllerClient {
             .connect_timeout(Duration::from_secs(2))
             .build()
             .expect("an HTTP client without TLS always builds");
-        ControllerClient {
-            http,
-            base: base.trim_end_matches('/').to_string(),
-            app: app.into(),
-            token: token.into(),
-        }
+        ControllerClient { http, base: base.trim_end_matches('/').to_string(), app: app.into(), token: token.into() }
     }
 
     async fn call<B: Serialize, R: DeserializeOwned>(
@@ -50,18 +45,10 @@ impl ControllerClient {
             None => self.http.get(url),
         };
         // Long-polls may take their whole timeout; everything else should be quick.
-        let request = request
-            .bearer_auth(&self.token)
-            .timeout(wait + Duration::from_secs(10));
-        let response = request
-            .send()
-            .await
-            .map_err(|e| (0, CallError(format!("controller unreachable: {e}"))))?;
+        let request = request.bearer_auth(&self.token).timeout(wait + Duration::from_secs(10));
+        let response = request.send().await.map_err(|e| (0, CallError(format!("controller unreachable: {e}"))))?;
         let status = response.status().as_u16();
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| (status, CallError(format!("controller: {e}"))))?;
+        let bytes = response.bytes().await.map_err(|e| (status, CallError(format!("controller: {e}"))))?;
         if status == 200 {
             return serde_json::from_slice(&bytes)
                 .map_err(|e| (status, CallError(format!("controller: bad answer: {e}"))));
@@ -73,41 +60,24 @@ impl ControllerClient {
     }
 
     pub async fn claim(&self, duration: Duration) -> Result<ClaimResponse, CallError> {
-        let body = ClaimRequest {
-            duration_ms: duration.as_millis() as u64,
-        };
-        self.call("lease/claim", Some(&body), Duration::ZERO)
-            .await
-            .map_err(|(_, e)| e)
+        let body = ClaimRequest { duration_ms: duration.as_millis() as u64 };
+        self.call("lease/claim", Some(&body), Duration::ZERO).await.map_err(|(_, e)| e)
     }
 
     pub async fn wait_released(&self, timeout: Duration) -> Result<bool, CallError> {
-        let body = WaitReleasedRequest {
-            timeout_ms: timeout.as_millis() as u64,
-        };
-        let r: WaitReleasedResponse = self
-            .call("lease/wait-released", Some(&body), timeout)
-            .await
-            .map_err(|(_, e)| e)?;
+        let body = WaitReleasedRequest { timeout_ms: timeout.as_millis() as u64 };
+        let r: WaitReleasedResponse =
+            self.call("lease/wait-released", Some(&body), timeout).await.map_err(|(_, e)| e)?;
         Ok(r.released)
     }
 
     pub async fn read(&self) -> Result<SettingsResponse, CallError> {
-        self.call::<(), _>("settings", None, Duration::ZERO)
-            .await
-            .map_err(|(_, e)| e)
+        self.call::<(), _>("settings", None, Duration::ZERO).await.map_err(|(_, e)| e)
     }
 
     pub async fn merge(&self, term: u64, changes: Settings) -> Result<u64, MergeError> {
-        let body = MergeRequest {
-            term,
-            set: changes,
-            unset: Vec::new(),
-        };
-        match self
-            .call::<_, MergeResponse>("settings/merge", Some(&body), Duration::ZERO)
-            .await
-        {
+        let body = MergeRequest { term, set: changes, unset: Vec::new() };
+        match self.call::<_, MergeResponse>("settings/merge", Some(&body), Duration::ZERO).await {
             Ok(r) => Ok(r.version),
             Err((409, _)) => Err(MergeError::NotLeader),
             Err((_, e)) => Err(MergeError::Failed(e.0)),
@@ -115,14 +85,8 @@ impl ControllerClient {
     }
 
     pub async fn watch(&self, after: u64, timeout: Duration) -> Result<u64, CallError> {
-        let body = WatchRequest {
-            after,
-            timeout_ms: timeout.as_millis() as u64,
-        };
-        let r: WatchResponse = self
-            .call("settings/watch", Some(&body), timeout)
-            .await
-            .map_err(|(_, e)| e)?;
+        let body = WatchRequest { after, timeout_ms: timeout.as_millis() as u64 };
+        let r: WatchResponse = self.call("settings/watch", Some(&body), timeout).await.map_err(|(_, e)| e)?;
         Ok(r.version)
     }
 }

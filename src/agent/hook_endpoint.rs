@@ -25,8 +25,7 @@ use super::{Leadership, MergeError};
 use crate::format::go_quote;
 use crate::server::{self, Body, HttpError};
 use crate::wire::hook::{
-    self, ContextRequest, IsLeaderResponse, JujuLogRequest, LeaderGetResponse, LeaderSetRequest,
-    LogRecord,
+    self, ContextRequest, IsLeaderResponse, JujuLogRequest, LeaderGetResponse, LeaderSetRequest, LogRecord,
 };
 
 /// Where juju-log records go: the unit, the hook they came from, and the record.
@@ -113,9 +112,7 @@ impl<L: Leadership> HookEndpoint<L> {
         listener: UnixListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
-        axum::serve(listener, self.router())
-            .with_graceful_shutdown(shutdown)
-            .await
+        axum::serve(listener, self.router()).with_graceful_shutdown(shutdown).await
     }
 
     fn context(&self, id: &str) -> Result<Arc<tokio::sync::Mutex<HookContext>>, HttpError> {
@@ -132,10 +129,7 @@ impl<L: Leadership> HookEndpoint<L> {
             ));
         }
         // Juju 3.x's words for an id it does not know.
-        Err(HttpError::new(
-            StatusCode::NOT_FOUND,
-            format!("bad request: wrong context ID; got {}", go_quote(id)),
-        ))
+        Err(HttpError::new(StatusCode::NOT_FOUND, format!("bad request: wrong context ID; got {}", go_quote(id))))
     }
 }
 
@@ -143,9 +137,7 @@ impl<L: Leadership> HookEndpoint<L> {
 /// run, readable and writable by the owner only (0600).
 pub fn bind_socket(path: &Path) -> io::Result<UnixListener> {
     match std::fs::symlink_metadata(path) {
-        Ok(meta) if std::os::unix::fs::FileTypeExt::is_socket(&meta.file_type()) => {
-            std::fs::remove_file(path)?
-        }
+        Ok(meta) if std::os::unix::fs::FileTypeExt::is_socket(&meta.file_type()) => std::fs::remove_file(path)?,
         _ => {}
     }
     let listener = UnixListener::bind(path)?;
@@ -168,10 +160,7 @@ async fn is_leader<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer<
     Ok(Json(IsLeaderResponse { leader }))
 }
 
-async fn leader_get<L: Leadership>(
-    State(ep): Endpoint<L>,
-    body: Body,
-) -> Answer<LeaderGetResponse> {
+async fn leader_get<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer<LeaderGetResponse> {
     let req: ContextRequest = decode(body)?;
     let context = ep.context(&req.context_id)?;
     let settings = context.lock().await.leader_settings(&*ep.leadership).await;
@@ -179,17 +168,10 @@ async fn leader_get<L: Leadership>(
     Ok(Json(LeaderGetResponse { settings }))
 }
 
-async fn leader_set<L: Leadership>(
-    State(ep): Endpoint<L>,
-    body: Body,
-) -> Answer<serde_json::Value> {
+async fn leader_set<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer<serde_json::Value> {
     let req: LeaderSetRequest = decode(body)?;
     let context = ep.context(&req.context_id)?;
-    let written = context
-        .lock()
-        .await
-        .write_leader_settings(&*ep.leadership, req.settings)
-        .await;
+    let written = context.lock().await.write_leader_settings(&*ep.leadership, req.settings).await;
     written.map_err(|e| {
         let status = match e {
             MergeError::NotLeader => StatusCode::CONFLICT,
@@ -205,11 +187,7 @@ async fn juju_log<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer<s
     let req: JujuLogRequest = decode(body)?;
     let context = ep.context(&req.context_id)?;
     let context = context.lock().await;
-    for record in req
-        .records
-        .iter()
-        .filter(|r| r.level != hook::LogLevel::Unspecified)
-    {
+    for record in req.records.iter().filter(|r| r.level != hook::LogLevel::Unspecified) {
         (ep.log)(&ep.unit, &context.name, record);
     }
     Ok(Json(serde_json::json!({})))
@@ -221,8 +199,5 @@ async fn unknown_path(uri: Uri) -> HttpError {
 }
 
 async fn wrong_method() -> HttpError {
-    HttpError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "bad request: hook endpoints take POST",
-    )
+    HttpError::new(StatusCode::METHOD_NOT_ALLOWED, "bad request: hook endpoints take POST")
 }

@@ -17,11 +17,7 @@ pub struct MemoryLeadership {
 
 impl MemoryLeadership {
     pub fn new(leader: bool, settings: Settings) -> MemoryLeadership {
-        MemoryLeadership {
-            leader: AtomicBool::new(leader),
-            settings: Mutex::new(settings),
-            ..Default::default()
-        }
+        MemoryLeadership { leader: AtomicBool::new(leader), settings: Mutex::new(settings), ..Default::default() }
     }
 
     pub fn set_leader(&self, leader: bool) {

@@ -24,10 +24,7 @@ pub trait Leadership: Send + Sync + 'static {
 
     /// Merges `changes` into the bucket as this unit, fenced by its lease term; an empty value
     /// deletes its key. Durable when it returns `Ok`.
-    fn merge_settings(
-        &self,
-        changes: Settings,
-    ) -> impl Future<Output = Result<(), MergeError>> + Send;
+    fn merge_settings(&self, changes: Settings) -> impl Future<Output = Result<(), MergeError>> + Send;
 }
 
 pub mod control;
@@ -64,11 +61,7 @@ impl Leadership for AgentLeadership {
     }
 
     async fn read_settings(&self) -> Result<Settings, String> {
-        self.client
-            .read()
-            .await
-            .map(|r| r.settings)
-            .map_err(|e| e.0)
+        self.client.read().await.map(|r| r.settings).map_err(|e| e.0)
     }
 
     async fn merge_settings(&self, changes: Settings) -> Result<(), MergeError> {
@@ -95,9 +88,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
     use std::os::unix::fs::{symlink, DirBuilderExt, PermissionsExt};
     use tokio::signal::unix::{signal, SignalKind};
 
-    let app = crate::names::unit_application(&options.unit)
-        .map_err(anyhow::Error::msg)?
-        .to_string();
+    let app = crate::names::unit_application(&options.unit).map_err(anyhow::Error::msg)?.to_string();
     let state_dir = &options.state_dir;
     std::fs::DirBuilder::new()
         .recursive(true)
@@ -105,15 +96,9 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         .create(state_dir)
         .with_context(|| format!("creating {}", state_dir.display()))?;
     std::fs::set_permissions(state_dir, std::fs::Permissions::from_mode(0o700))?;
-    let charm_dir = options
-        .charm_dir
-        .canonicalize()
-        .with_context(|| format!("charm directory {}", options.charm_dir.display()))?;
-    anyhow::ensure!(
-        options.jujuc.exists(),
-        "no jujuc at {} (give --jujuc)",
-        options.jujuc.display()
-    );
+    let charm_dir =
+        options.charm_dir.canonicalize().with_context(|| format!("charm directory {}", options.charm_dir.display()))?;
+    anyhow::ensure!(options.jujuc.exists(), "no jujuc at {} (give --jujuc)", options.jujuc.display());
 
     // The tools directory: one symlink per hook tool, first on every hook's PATH.
     let tools_dir = state_dir.join("tools");
@@ -126,22 +111,14 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
 
     let client = ControllerClient::new(&options.controller, &app, &options.token);
     let tracker = Tracker::new(&options.unit, client.clone(), options.guarantee);
-    let leadership = Arc::new(AgentLeadership {
-        tracker: tracker.clone(),
-        client: client.clone(),
-    });
+    let leadership = Arc::new(AgentLeadership { tracker: tracker.clone(), client: client.clone() });
     let unit = options.unit.clone();
     let endpoint = hook_endpoint::HookEndpoint::with_log(
         &options.unit,
         leadership,
-        Arc::new(
-            move |_unit: &str, _hook: &str, record: &crate::wire::hook::LogRecord| {
-                event(
-                    &unit,
-                    format_args!("juju-log {}: {}", record.level.as_str(), record.message),
-                );
-            },
-        ),
+        Arc::new(move |_unit: &str, _hook: &str, record: &crate::wire::hook::LogRecord| {
+            event(&unit, format_args!("juju-log {}: {}", record.level.as_str(), record.message));
+        }),
     );
     let socket = state_dir.join("agent.socket");
     let run_socket = state_dir.join("run.socket");
@@ -170,11 +147,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
             let mut known: Option<u64> = None;
             loop {
                 // The first call answers at once (Juju's watchers send an initial event).
-                let wait = if known.is_none() {
-                    Duration::ZERO
-                } else {
-                    Duration::from_secs(30)
-                };
+                let wait = if known.is_none() { Duration::ZERO } else { Duration::from_secs(30) };
                 match client.watch(known.unwrap_or(0), wait).await {
                     Ok(version) if known != Some(version) => {
                         known = Some(version);
@@ -226,14 +199,7 @@ fn model_uuid(state_dir: &std::path::Path) -> String {
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let h = hex::encode(b);
-    let uuid = format!(
-        "{}-{}-{}-{}-{}",
-        &h[..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..]
-    );
+    let uuid = format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..]);
     let _ = std::fs::write(&path, &uuid);
     uuid
 }

@@ -64,26 +64,15 @@ impl HookEnv {
     pub fn vars(&self, id: &str, hook: Option<&str>) -> HashMap<String, String> {
         let mut vars: HashMap<String, String> = std::env::vars()
             .filter(|(k, _)| {
-                !k.starts_with("JUJU_")
-                    && k != "OPERATOR_DISPATCH"
-                    && k != "CHARM_DIR"
-                    && k != "LEADERD_TOKEN"
+                !k.starts_with("JUJU_") && k != "OPERATOR_DISPATCH" && k != "CHARM_DIR" && k != "LEADERD_TOKEN"
             })
             .collect();
-        let path = vars
-            .remove("PATH")
-            .unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into());
+        let path = vars.remove("PATH").unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into());
         let charm = self.charm_dir.display().to_string();
         vars.extend([
-            (
-                "PATH".into(),
-                format!("{}:{path}", self.tools_dir.display()),
-            ),
+            ("PATH".into(), format!("{}:{path}", self.tools_dir.display())),
             ("JUJU_CONTEXT_ID".into(), id.into()),
-            (
-                "JUJU_AGENT_SOCKET_ADDRESS".into(),
-                self.socket.display().to_string(),
-            ),
+            ("JUJU_AGENT_SOCKET_ADDRESS".into(), self.socket.display().to_string()),
             ("JUJU_AGENT_SOCKET_NETWORK".into(), "unix".into()),
             ("JUJU_UNIT_NAME".into(), self.unit.clone()),
             ("JUJU_CHARM_DIR".into(), charm.clone()),
@@ -103,9 +92,8 @@ impl HookEnv {
     /// `hooks/<hook>` if present; nothing for a missing hook.
     fn program(&self, hook: &str) -> Option<PathBuf> {
         use std::os::unix::fs::PermissionsExt;
-        let executable = |p: &Path| {
-            std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-        };
+        let executable =
+            |p: &Path| std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0);
         let dispatch = self.charm_dir.join("dispatch");
         if executable(&dispatch) {
             return Some(dispatch);
@@ -188,9 +176,7 @@ impl Runner {
             if hook == "leader-elected" && !self.tracker.is_leader().await {
                 event(
                     &self.env.unit,
-                    format_args!(
-                        "unit is no longer the leader; skipping \"leader-elected\" execution"
-                    ),
+                    format_args!("unit is no longer the leader; skipping \"leader-elected\" execution"),
                 );
                 return;
             }
@@ -201,17 +187,11 @@ impl Runner {
                     return;
                 }
                 Some(code) => {
-                    self.status.lock().unwrap().failing = Some(FailingHook {
-                        hook: hook.into(),
-                        exit_code: code,
-                        attempts,
-                    });
+                    self.status.lock().unwrap().failing =
+                        Some(FailingHook { hook: hook.into(), exit_code: code, attempts });
                     event(
                         &self.env.unit,
-                        format_args!(
-                            "hook {hook} will be retried in {}",
-                            crate::duration::format(delay)
-                        ),
+                        format_args!("hook {hook} will be retried in {}", crate::duration::format(delay)),
                     );
                     tokio::time::sleep(delay).await;
                     delay = (delay * 2).min(self.retry_cap);
@@ -248,10 +228,7 @@ impl Runner {
                 if code == 0 {
                     event(unit, format_args!("hook {hook} finished (exit 0, {took})"));
                 } else {
-                    event(
-                        unit,
-                        format_args!("hook {hook} failed (exit {code}, {took})"),
-                    );
+                    event(unit, format_args!("hook {hook} failed (exit {code}, {took})"));
                 }
                 // The hook's own output, as Juju logs it: a tool's error is visible even when
                 // the hook carried on (charmhelpers ignores juju-log's exit code, for one).
@@ -273,23 +250,18 @@ impl Runner {
 /// A process's exit code, with 128 + N for death by signal N (as shells report it).
 pub fn exit_code(status: &std::process::ExitStatus) -> i32 {
     use std::os::unix::process::ExitStatusExt;
-    status
-        .code()
-        .unwrap_or_else(|| 128 + status.signal().unwrap_or(0))
+    status.code().unwrap_or_else(|| 128 + status.signal().unwrap_or(0))
 }
 
 fn load_state(path: &Path) -> UniterState {
-    std::fs::read(path)
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default()
+    std::fs::read(path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
 }
 
 /// Written to a temporary file and renamed over the old one, so a crash leaves either state.
 fn save_state(path: &Path, state: &UniterState) {
     let tmp = path.with_extension("json.tmp");
-    let write = std::fs::write(&tmp, serde_json::to_vec_pretty(state).unwrap())
-        .and_then(|_| std::fs::rename(&tmp, path));
+    let write =
+        std::fs::write(&tmp, serde_json::to_vec_pretty(state).unwrap()).and_then(|_| std::fs::rename(&tmp, path));
     if let Err(e) = write {
         tracing::error!(path = %path.display(), error = %e, "cannot save the uniter state");
     }

@@ -56,11 +56,7 @@ impl Tracker {
             unit: unit.into(),
             client,
             guarantee,
-            view: Mutex::new(View {
-                term: None,
-                renew_at: now,
-                ends_at: now,
-            }),
+            view: Mutex::new(View { term: None, renew_at: now, ends_at: now }),
             status: watch::channel(LeaderStatus::Unknown).0,
         })
     }
@@ -123,9 +119,7 @@ impl Tracker {
         let old = self.status.send_replace(new);
         match (old, new) {
             (LeaderStatus::Leader { term: a }, LeaderStatus::Leader { term: b }) if a == b => {}
-            (_, LeaderStatus::Leader { term }) => {
-                event(&self.unit, format_args!("leader elected (term {term})"))
-            }
+            (_, LeaderStatus::Leader { term }) => event(&self.unit, format_args!("leader elected (term {term})")),
             (LeaderStatus::Leader { .. }, _) => event(&self.unit, format_args!("leadership lost")),
             _ => {}
         }
@@ -136,20 +130,13 @@ impl Tracker {
         loop {
             let (leader, renew_at, known) = {
                 let view = self.view.lock().await;
-                (
-                    view.term.is_some(),
-                    view.renew_at,
-                    self.status() != LeaderStatus::Unknown,
-                )
+                (view.term.is_some(), view.renew_at, self.status() != LeaderStatus::Unknown)
             };
             if leader {
                 tokio::time::sleep_until(renew_at).await;
                 let mut view = self.view.lock().await;
                 // is-leader may have renewed meanwhile.
-                if view.term.is_some()
-                    && Instant::now() >= view.renew_at
-                    && self.claim(&mut view).await.is_err()
-                {
+                if view.term.is_some() && Instant::now() >= view.renew_at && self.claim(&mut view).await.is_err() {
                     drop(view);
                     tokio::time::sleep(RETRY).await;
                 }

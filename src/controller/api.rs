@@ -31,32 +31,18 @@ type Shared = State<Arc<Api>>;
 /// The routes.
 pub fn router(api: Arc<Api>) -> Router {
     Router::new()
-        .route(
-            "/v1/health",
-            get(|| async { Json(serde_json::json!({"ok": true})) }),
-        )
+        .route("/v1/health", get(|| async { Json(serde_json::json!({"ok": true})) }))
         .route("/v1/status", get(status))
         .route("/v1/applications/{app}/lease/claim", post(claim))
-        .route(
-            "/v1/applications/{app}/lease/wait-released",
-            post(wait_released),
-        )
+        .route("/v1/applications/{app}/lease/wait-released", post(wait_released))
         .route("/v1/applications/{app}/lease/revoke", post(revoke))
         .route("/v1/applications/{app}/settings", get(read_settings))
         .route("/v1/applications/{app}/settings/merge", post(merge))
-        .route(
-            "/v1/applications/{app}/settings/watch",
-            post(watch_settings),
-        )
+        .route("/v1/applications/{app}/settings/watch", post(watch_settings))
         .fallback(|uri: Uri| async move {
-            HttpError::new(
-                StatusCode::NOT_FOUND,
-                format!("no such endpoint: {}", uri.path()),
-            )
+            HttpError::new(StatusCode::NOT_FOUND, format!("no such endpoint: {}", uri.path()))
         })
-        .method_not_allowed_fallback(|| async {
-            HttpError::new(StatusCode::METHOD_NOT_ALLOWED, "method not allowed")
-        })
+        .method_not_allowed_fallback(|| async { HttpError::new(StatusCode::METHOD_NOT_ALLOWED, "method not allowed") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(api)
 }
@@ -69,15 +55,9 @@ impl Api {
     fn caller(&self, headers: &HeaderMap) -> Result<Caller, HttpError> {
         let header = headers
             .get(axum::http::header::AUTHORIZATION)
-            .ok_or_else(|| {
-                HttpError::new(StatusCode::UNAUTHORIZED, "missing Authorization header")
-            })?;
-        let header = header
-            .to_str()
-            .map_err(|_| HttpError::new(StatusCode::UNAUTHORIZED, "malformed token"))?;
-        self.secret
-            .verify(header)
-            .map_err(|e| HttpError::new(StatusCode::UNAUTHORIZED, e))
+            .ok_or_else(|| HttpError::new(StatusCode::UNAUTHORIZED, "missing Authorization header"))?;
+        let header = header.to_str().map_err(|_| HttpError::new(StatusCode::UNAUTHORIZED, "malformed token"))?;
+        self.secret.verify(header).map_err(|e| HttpError::new(StatusCode::UNAUTHORIZED, e))
     }
 
     /// The calling unit, which must belong to `app` (a unit acts only for its application).
@@ -85,12 +65,8 @@ impl Api {
         check_app(app)?;
         match self.caller(headers)? {
             Caller::Unit(unit) if names::unit_application(&unit) == Ok(app) => Ok(unit),
-            Caller::Unit(unit) => Err(forbidden(format!(
-                "unit {unit} may not act for application {app}"
-            ))),
-            Caller::Operator => Err(forbidden(
-                "the operator token is for status and revoke; units claim and write",
-            )),
+            Caller::Unit(unit) => Err(forbidden(format!("unit {unit} may not act for application {app}"))),
+            Caller::Operator => Err(forbidden("the operator token is for status and revoke; units claim and write")),
         }
     }
 
@@ -100,18 +76,14 @@ impl Api {
         match self.caller(headers)? {
             Caller::Operator => Ok(()),
             Caller::Unit(unit) if names::unit_application(&unit) == Ok(app) => Ok(()),
-            Caller::Unit(unit) => Err(forbidden(format!(
-                "unit {unit} may not read application {app}"
-            ))),
+            Caller::Unit(unit) => Err(forbidden(format!("unit {unit} may not read application {app}"))),
         }
     }
 
     fn operator(&self, headers: &HeaderMap) -> Result<(), HttpError> {
         match self.caller(headers)? {
             Caller::Operator => Ok(()),
-            Caller::Unit(unit) => Err(forbidden(format!(
-                "unit {unit} may not do this: it needs the operator token"
-            ))),
+            Caller::Unit(unit) => Err(forbidden(format!("unit {unit} may not do this: it needs the operator token"))),
         }
     }
 
@@ -131,10 +103,7 @@ fn check_app(app: &str) -> Result<(), HttpError> {
 }
 
 fn forbidden(message: impl Into<String>) -> HttpError {
-    HttpError::new(
-        StatusCode::FORBIDDEN,
-        format!("permission denied: {}", message.into()),
-    )
+    HttpError::new(StatusCode::FORBIDDEN, format!("permission denied: {}", message.into()))
 }
 
 fn internal(e: anyhow::Error) -> HttpError {
@@ -146,12 +115,7 @@ fn show(d: Duration) -> String {
     crate::duration::format(d)
 }
 
-async fn claim(
-    State(api): Shared,
-    Path(app): Path<String>,
-    headers: HeaderMap,
-    body: Body,
-) -> Answer<ClaimResponse> {
+async fn claim(State(api): Shared, Path(app): Path<String>, headers: HeaderMap, body: Body) -> Answer<ClaimResponse> {
     let unit = api.unit_of(&headers, &app)?;
     let req: ClaimRequest = decode(body)?;
     let duration = Duration::from_millis(req.duration_ms);
@@ -167,25 +131,12 @@ async fn claim(
             ),
         ));
     }
-    Ok(Json(
-        match api
-            .controller
-            .claim(&app, &unit, duration)
-            .await
-            .map_err(internal)?
-        {
-            ClaimOutcome::Granted { term, expires_in } => ClaimResponse {
-                granted: true,
-                term: Some(term),
-                expires_in_ms: Some(expires_in.as_millis() as u64),
-            },
-            ClaimOutcome::Denied => ClaimResponse {
-                granted: false,
-                term: None,
-                expires_in_ms: None,
-            },
-        },
-    ))
+    Ok(Json(match api.controller.claim(&app, &unit, duration).await.map_err(internal)? {
+        ClaimOutcome::Granted { term, expires_in } => {
+            ClaimResponse { granted: true, term: Some(term), expires_in_ms: Some(expires_in.as_millis() as u64) }
+        }
+        ClaimOutcome::Denied => ClaimResponse { granted: false, term: None, expires_in_ms: None },
+    }))
 }
 
 async fn wait_released(
@@ -203,53 +154,28 @@ async fn wait_released(
     Ok(Json(WaitReleasedResponse { released }))
 }
 
-async fn revoke(
-    State(api): Shared,
-    Path(app): Path<String>,
-    headers: HeaderMap,
-) -> Answer<RevokeResponse> {
+async fn revoke(State(api): Shared, Path(app): Path<String>, headers: HeaderMap) -> Answer<RevokeResponse> {
     api.operator(&headers)?;
     check_app(&app)?;
     let term = api.controller.revoke(&app).await.map_err(internal)?;
-    Ok(Json(RevokeResponse {
-        revoked: term.is_some(),
-        term,
-    }))
+    Ok(Json(RevokeResponse { revoked: term.is_some(), term }))
 }
 
-async fn read_settings(
-    State(api): Shared,
-    Path(app): Path<String>,
-    headers: HeaderMap,
-) -> Answer<SettingsResponse> {
+async fn read_settings(State(api): Shared, Path(app): Path<String>, headers: HeaderMap) -> Answer<SettingsResponse> {
     api.reader_of(&headers, &app)?;
     let bucket = api.controller.read(&app);
-    Ok(Json(SettingsResponse {
-        settings: bucket.settings,
-        version: bucket.version,
-    }))
+    Ok(Json(SettingsResponse { settings: bucket.settings, version: bucket.version }))
 }
 
-async fn merge(
-    State(api): Shared,
-    Path(app): Path<String>,
-    headers: HeaderMap,
-    body: Body,
-) -> Answer<MergeResponse> {
+async fn merge(State(api): Shared, Path(app): Path<String>, headers: HeaderMap, body: Body) -> Answer<MergeResponse> {
     let unit = api.unit_of(&headers, &app)?;
     let req: MergeRequest = decode(body)?;
     let mut changes = req.set;
     for key in req.unset {
         changes.insert(key, String::new());
     }
-    if let Some(key) = changes
-        .keys()
-        .find(|k| k.is_empty() || k.trim() != k.as_str() || k.contains('='))
-    {
-        return Err(HttpError::new(
-            StatusCode::BAD_REQUEST,
-            format!("invalid key {key:?}"),
-        ));
+    if let Some(key) = changes.keys().find(|k| k.is_empty() || k.trim() != k.as_str() || k.contains('=')) {
+        return Err(HttpError::new(StatusCode::BAD_REQUEST, format!("invalid key {key:?}")));
     }
     match api.controller.merge(&app, &unit, req.term, changes).await {
         Ok(version) => Ok(Json(MergeResponse { version })),
@@ -275,8 +201,5 @@ async fn watch_settings(
 
 async fn status(State(api): Shared, headers: HeaderMap) -> Answer<StatusResponse> {
     api.operator(&headers)?;
-    Ok(Json(StatusResponse {
-        store: api.controller.store_name().to_string(),
-        applications: api.controller.status(),
-    }))
+    Ok(Json(StatusResponse { store: api.controller.store_name().to_string(), applications: api.controller.status() }))
 }

@@ -78,22 +78,15 @@ impl Secret {
 
     /// The token for a principal (`app/0` or [`OPERATOR`]).
     pub fn token(&self, principal: &str) -> String {
-        format!(
-            "{principal}:{}",
-            hex::encode(self.mac(principal).finalize().into_bytes())
-        )
+        format!("{principal}:{}", hex::encode(self.mac(principal).finalize().into_bytes()))
     }
 
     /// Checks an `Authorization` header value; the comparison is constant-time.
     pub fn verify(&self, header: &str) -> Result<Caller, String> {
-        let token = header
-            .strip_prefix("Bearer ")
-            .ok_or("expected \"Authorization: Bearer <token>\"")?;
+        let token = header.strip_prefix("Bearer ").ok_or("expected \"Authorization: Bearer <token>\"")?;
         let (principal, tag) = token.rsplit_once(':').ok_or("malformed token")?;
         let tag = hex::decode(tag).map_err(|_| "malformed token")?;
-        self.mac(principal)
-            .verify_slice(&tag)
-            .map_err(|_| "invalid token")?;
+        self.mac(principal).verify_slice(&tag).map_err(|_| "invalid token")?;
         if principal == OPERATOR {
             return Ok(Caller::Operator);
         }
@@ -115,8 +108,7 @@ fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
         .mode(0o600)
         .open(path)
         .with_context(|| format!("creating {}", path.display()))?;
-    file.write_all(text.as_bytes())
-        .with_context(|| format!("writing {}", path.display()))
+    file.write_all(text.as_bytes()).with_context(|| format!("writing {}", path.display()))
 }
 
 #[cfg(test)]
@@ -128,30 +120,15 @@ mod tests {
         let secret = Secret::new(b"0123456789abcdef0123456789abcdef".to_vec());
         let other = Secret::new(b"fedcba9876543210fedcba9876543210".to_vec());
         let token = secret.token("app/0");
-        assert_eq!(
-            secret.verify(&format!("Bearer {token}")),
-            Ok(Caller::Unit("app/0".into()))
-        );
-        assert_eq!(
-            secret.verify(&format!("Bearer {}", secret.token(OPERATOR))),
-            Ok(Caller::Operator)
-        );
-        assert!(
-            other.verify(&format!("Bearer {token}")).is_err(),
-            "another controller's secret"
-        );
+        assert_eq!(secret.verify(&format!("Bearer {token}")), Ok(Caller::Unit("app/0".into())));
+        assert_eq!(secret.verify(&format!("Bearer {}", secret.token(OPERATOR))), Ok(Caller::Operator));
+        assert!(other.verify(&format!("Bearer {token}")).is_err(), "another controller's secret");
         let forged = token.replace("app/0", "app/1");
-        assert_eq!(
-            secret.verify(&format!("Bearer {forged}")),
-            Err("invalid token".into())
-        );
+        assert_eq!(secret.verify(&format!("Bearer {forged}")), Err("invalid token".into()));
         assert!(secret.verify(&token).is_err(), "no Bearer");
         assert!(secret.verify("Bearer nonsense").is_err());
         let bad_name = secret.token("App/0");
-        assert!(secret
-            .verify(&format!("Bearer {bad_name}"))
-            .unwrap_err()
-            .contains("not a valid unit name"));
+        assert!(secret.verify(&format!("Bearer {bad_name}")).unwrap_err().contains("not a valid unit name"));
     }
 
     #[test]
@@ -160,14 +137,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/secret");
         let created = Secret::load_or_create(&path).unwrap();
-        assert_eq!(
-            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
-            0o600
-        );
-        assert_eq!(
-            Secret::load(&path).unwrap().token("a/0"),
-            created.token("a/0")
-        );
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(Secret::load(&path).unwrap().token("a/0"), created.token("a/0"));
         assert!(Secret::load(&dir.path().join("missing")).is_err());
     }
 }

@@ -8,6 +8,9 @@
 //!   the fencing token that leader-settings writes must carry. Re-acquiring after an expiry or a
 //!   revoke is a new term too, so writes from before can never be mistaken for current ones.
 //! - Expiry runs from the receipt of the claim on this clock; renewals are not persisted.
+//! - A revoke (the operator forcing a leader change) refuses the holder's renewals, so the lease
+//!   frees at its current expiry: the holder was promised the lease until then, and may be
+//!   answering is-leader True until then, so freeing it sooner would make two leaders.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -17,8 +20,10 @@ use tokio::time::Instant;
 /// One application's lease.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lease {
-    /// The unit holding it, until `expiry`; `None` after a revoke.
+    /// The unit holding it, until `expiry`.
     pub holder: Option<String>,
+    /// Revoked by the operator: the holder may not renew; the lease frees at `expiry`.
+    pub revoked: bool,
     /// The fencing term of the current (or last) holder. 0: never granted.
     pub term: u64,
     pub expiry: Instant,
@@ -55,69 +60,47 @@ impl LeaseTable {
     pub fn claim(&mut self, app: &str, unit: &str, duration: Duration, now: Instant) -> Claim {
         let lease = self.leases.entry(app.to_string()).or_insert_with(|| Lease {
             holder: None,
+            revoked: false,
             term: 0,
             expiry: now,
         });
         match lease.live_holder(now) {
+            Some(holder) if holder == unit && lease.revoked => Claim::Denied,
             Some(holder) if holder == unit => {
                 // Extending never shortens a lease.
                 lease.expiry = lease.expiry.max(now + duration);
-                Claim::Granted {
-                    term: lease.term,
-                    expiry: lease.expiry,
-                    new_term: false,
-                }
+                Claim::Granted { term: lease.term, expiry: lease.expiry, new_term: false }
             }
             Some(_) => Claim::Denied,
             None => {
                 lease.holder = Some(unit.to_string());
+                lease.revoked = false;
                 lease.term += 1;
                 lease.expiry = now + duration;
-                Claim::Granted {
-                    term: lease.term,
-                    expiry: lease.expiry,
-                    new_term: true,
-                }
+                Claim::Granted { term: lease.term, expiry: lease.expiry, new_term: true }
             }
         }
     }
 
     /// Does `unit` hold `app`'s lease under `term` at `now`? This is the fence for writes.
     pub fn holds(&self, app: &str, unit: &str, term: u64, now: Instant) -> bool {
-        self.leases
-            .get(app)
-            .is_some_and(|l| l.term == term && l.live_holder(now) == Some(unit))
+        self.leases.get(app).is_some_and(|l| l.term == term && l.live_holder(now) == Some(unit))
     }
 
-    /// Frees `app`'s lease at once (the operator's forced leader change). Returns the term to
-    /// persist with no holder, or `None` if nobody held it.
-    pub fn revoke(&mut self, app: &str, now: Instant) -> Option<u64> {
+    /// Revokes `app`'s lease: no more renewals; it frees at its expiry. Returns the revoked
+    /// term and that expiry, or `None` if nobody holds it.
+    pub fn revoke(&mut self, app: &str, now: Instant) -> Option<(u64, Instant)> {
         let lease = self.leases.get_mut(app)?;
         lease.live_holder(now)?;
-        lease.holder = None;
-        lease.expiry = now;
-        Some(lease.term)
+        lease.revoked = true;
+        Some((lease.term, lease.expiry))
     }
 
     /// After a restart: honour a persisted holder for `grace` (the maximum lease duration),
     /// during which it may renew and nobody else may claim.
-    pub fn restore(
-        &mut self,
-        app: &str,
-        holder: Option<String>,
-        term: u64,
-        now: Instant,
-        grace: Duration,
-    ) {
+    pub fn restore(&mut self, app: &str, holder: Option<String>, term: u64, now: Instant, grace: Duration) {
         let expiry = if holder.is_some() { now + grace } else { now };
-        self.leases.insert(
-            app.to_string(),
-            Lease {
-                holder,
-                term,
-                expiry,
-            },
-        );
+        self.leases.insert(app.to_string(), Lease { holder, revoked: false, term, expiry });
     }
 
     pub fn get(&self, app: &str) -> Option<&Lease> {
@@ -142,42 +125,18 @@ mod tests {
     #[test]
     fn grant_extend_deny() {
         let (mut t, t0) = table_at();
-        assert_eq!(
-            t.claim("app", "app/0", MIN, t0),
-            Claim::Granted {
-                term: 1,
-                expiry: t0 + MIN,
-                new_term: true
-            }
-        );
-        assert_eq!(
-            t.claim("app", "app/1", MIN, t0 + Duration::from_secs(10)),
-            Claim::Denied
-        );
+        assert_eq!(t.claim("app", "app/0", MIN, t0), Claim::Granted { term: 1, expiry: t0 + MIN, new_term: true });
+        assert_eq!(t.claim("app", "app/1", MIN, t0 + Duration::from_secs(10)), Claim::Denied);
         // The holder extends: same term, later expiry, nothing to persist.
         let t1 = t0 + Duration::from_secs(30);
-        assert_eq!(
-            t.claim("app", "app/0", MIN, t1),
-            Claim::Granted {
-                term: 1,
-                expiry: t1 + MIN,
-                new_term: false
-            }
-        );
+        assert_eq!(t.claim("app", "app/0", MIN, t1), Claim::Granted { term: 1, expiry: t1 + MIN, new_term: false });
         // A shorter renewal does not shorten it.
         assert_eq!(
             t.claim("app", "app/0", Duration::from_secs(5), t1),
-            Claim::Granted {
-                term: 1,
-                expiry: t1 + MIN,
-                new_term: false
-            }
+            Claim::Granted { term: 1, expiry: t1 + MIN, new_term: false }
         );
         // Applications are independent.
-        assert!(matches!(
-            t.claim("other", "other/3", MIN, t1),
-            Claim::Granted { term: 1, .. }
-        ));
+        assert!(matches!(t.claim("other", "other/3", MIN, t1), Claim::Granted { term: 1, .. }));
     }
 
     #[test]
@@ -185,43 +144,34 @@ mod tests {
         let (mut t, t0) = table_at();
         t.claim("app", "app/0", MIN, t0);
         assert!(t.holds("app", "app/0", 1, t0 + MIN - Duration::from_millis(1)));
-        assert!(
-            !t.holds("app", "app/0", 1, t0 + MIN),
-            "expired exactly at expiry"
-        );
+        assert!(!t.holds("app", "app/0", 1, t0 + MIN), "expired exactly at expiry");
         assert_eq!(
             t.claim("app", "app/1", MIN, t0 + MIN),
-            Claim::Granted {
-                term: 2,
-                expiry: t0 + MIN * 2,
-                new_term: true
-            }
+            Claim::Granted { term: 2, expiry: t0 + MIN * 2, new_term: true }
         );
         // The old holder coming back later is a new term again: its old writes stay fenced.
         let t2 = t0 + MIN * 3;
-        assert_eq!(
-            t.claim("app", "app/0", MIN, t2),
-            Claim::Granted {
-                term: 3,
-                expiry: t2 + MIN,
-                new_term: true
-            }
-        );
+        assert_eq!(t.claim("app", "app/0", MIN, t2), Claim::Granted { term: 3, expiry: t2 + MIN, new_term: true });
         assert!(!t.holds("app", "app/0", 1, t2));
         assert!(t.holds("app", "app/0", 3, t2));
     }
 
     #[test]
-    fn revoke_frees_at_once() {
+    fn revoke_refuses_renewals_and_frees_at_the_expiry() {
         let (mut t, t0) = table_at();
         assert_eq!(t.revoke("app", t0), None, "nothing to revoke");
         t.claim("app", "app/0", MIN, t0);
-        assert_eq!(t.revoke("app", t0 + Duration::from_secs(1)), Some(1));
-        assert!(!t.holds("app", "app/0", 1, t0 + Duration::from_secs(1)));
-        assert!(matches!(
-            t.claim("app", "app/2", MIN, t0 + Duration::from_secs(1)),
-            Claim::Granted { term: 2, .. }
-        ));
+        let t1 = t0 + Duration::from_secs(1);
+        assert_eq!(t.revoke("app", t1), Some((1, t0 + MIN)));
+        // Still the holder until the expiry (it may be answering is-leader True), but no renewal.
+        assert!(t.holds("app", "app/0", 1, t1));
+        assert_eq!(t.claim("app", "app/0", MIN, t1), Claim::Denied);
+        assert_eq!(t.claim("app", "app/2", MIN, t1), Claim::Denied);
+        assert!(matches!(t.claim("app", "app/2", MIN, t0 + MIN), Claim::Granted { term: 2, .. }));
+        assert!(
+            matches!(t.claim("app", "app/2", MIN, t0 + MIN + Duration::from_secs(1)), Claim::Granted { term: 2, .. }),
+            "the new holder renews"
+        );
     }
 
     #[test]
@@ -229,29 +179,13 @@ mod tests {
         let (mut t, t0) = table_at();
         let grace = Duration::from_secs(300);
         t.restore("app", Some("app/0".into()), 7, t0, grace);
-        assert_eq!(
-            t.claim("app", "app/1", MIN, t0 + grace - Duration::from_millis(1)),
-            Claim::Denied
-        );
+        assert_eq!(t.claim("app", "app/1", MIN, t0 + grace - Duration::from_millis(1)), Claim::Denied);
         assert!(t.holds("app", "app/0", 7, t0 + Duration::from_secs(1)));
         let renewed = t.claim("app", "app/0", MIN, t0 + Duration::from_secs(10));
-        assert_eq!(
-            renewed,
-            Claim::Granted {
-                term: 7,
-                expiry: t0 + grace,
-                new_term: false
-            }
-        );
-        assert!(matches!(
-            t.claim("app", "app/1", MIN, t0 + grace),
-            Claim::Granted { term: 8, .. }
-        ));
+        assert_eq!(renewed, Claim::Granted { term: 7, expiry: t0 + grace, new_term: false });
+        assert!(matches!(t.claim("app", "app/1", MIN, t0 + grace), Claim::Granted { term: 8, .. }));
         // A restored lease without a holder is free at once.
         t.restore("free", None, 4, t0, grace);
-        assert!(matches!(
-            t.claim("free", "free/0", MIN, t0),
-            Claim::Granted { term: 5, .. }
-        ));
+        assert!(matches!(t.claim("free", "free/0", MIN, t0), Claim::Granted { term: 5, .. }));
     }
 }

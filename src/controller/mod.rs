@@ -35,10 +35,7 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Config {
-        Config {
-            min_lease: Duration::from_secs(5),
-            max_lease: Duration::from_secs(300),
-        }
+        Config { min_lease: Duration::from_secs(5), max_lease: Duration::from_secs(300) }
     }
 }
 
@@ -75,24 +72,14 @@ impl State {
         versions
             .entry(app.to_string())
             .or_insert_with(|| {
-                let v = self
-                    .buckets
-                    .read()
-                    .unwrap()
-                    .get(app)
-                    .map_or(0, |b| b.version);
+                let v = self.buckets.read().unwrap().get(app).map_or(0, |b| b.version);
                 watch::channel(v).0
             })
             .clone()
     }
 
     fn lease_notify(&self, app: &str) -> Arc<Notify> {
-        self.lease_changed
-            .lock()
-            .unwrap()
-            .entry(app.to_string())
-            .or_default()
-            .clone()
+        self.lease_changed.lock().unwrap().entry(app.to_string()).or_default().clone()
     }
 }
 
@@ -126,18 +113,11 @@ impl Controller {
         let writer_state = state.clone();
         // The writer reads the runtime's clock (lease expiry is on it), so it enters the runtime.
         let runtime = tokio::runtime::Handle::current();
-        std::thread::Builder::new()
-            .name("store-writer".into())
-            .spawn(move || {
-                let _clock = runtime.enter();
-                writer::run(store, writer_state, rx)
-            })?;
-        Ok(Arc::new(Controller {
-            config,
-            state,
-            jobs: Mutex::new(tx),
-            store_name,
-        }))
+        std::thread::Builder::new().name("store-writer".into()).spawn(move || {
+            let _clock = runtime.enter();
+            writer::run(store, writer_state, rx)
+        })?;
+        Ok(Arc::new(Controller { config, state, jobs: Mutex::new(tx), store_name }))
     }
 
     pub fn config(&self) -> &Config {
@@ -156,41 +136,19 @@ impl Controller {
 
     /// `unit` claims `app`'s lease for `duration` (already range-checked by the caller). A new
     /// term is durable before it is granted.
-    pub async fn claim(
-        &self,
-        app: &str,
-        unit: &str,
-        duration: Duration,
-    ) -> anyhow::Result<ClaimOutcome> {
+    pub async fn claim(&self, app: &str, unit: &str, duration: Duration) -> anyhow::Result<ClaimOutcome> {
         let now = Instant::now();
-        let claim = self
-            .state
-            .leases
-            .lock()
-            .unwrap()
-            .claim(app, unit, duration, now);
+        let claim = self.state.leases.lock().unwrap().claim(app, unit, duration, now);
         match claim {
             Claim::Denied => Ok(ClaimOutcome::Denied),
-            Claim::Granted {
-                term,
-                expiry,
-                new_term,
-            } => {
+            Claim::Granted { term, expiry, new_term } => {
                 if new_term {
-                    let lease = StoredLease {
-                        app: app.into(),
-                        holder: Some(unit.into()),
-                        term,
-                    };
+                    let lease = StoredLease { app: app.into(), holder: Some(unit.into()), term };
                     let persisted = self.submit(|tx| Job::Lease(lease, tx)).await;
                     match persisted {
                         Some(Ok(())) => {}
                         Some(Err(e)) => {
-                            self.state
-                                .leases
-                                .lock()
-                                .unwrap()
-                                .revoke(app, Instant::now());
+                            self.state.leases.lock().unwrap().revoke(app, Instant::now());
                             return Err(e);
                         }
                         None => anyhow::bail!("the controller is shutting down"),
@@ -198,10 +156,7 @@ impl Controller {
                     tracing::info!(app, unit, term, "leader elected");
                     self.state.lease_notify(app).notify_waiters();
                 }
-                Ok(ClaimOutcome::Granted {
-                    term,
-                    expires_in: expiry.saturating_duration_since(now),
-                })
+                Ok(ClaimOutcome::Granted { term, expires_in: expiry.saturating_duration_since(now) })
             }
         }
     }
@@ -231,62 +186,32 @@ impl Controller {
         }
     }
 
-    /// Frees `app`'s lease now (operator). Returns the revoked term, if anyone held it.
+    /// Revokes `app`'s lease (operator): the holder may not renew, so the lease frees at its
+    /// expiry and a waiting minion takes it then. Returns the revoked term, if anyone held it.
+    /// Nothing is persisted: after a restart the holder is honoured for the max lease anyway.
     pub async fn revoke(&self, app: &str) -> anyhow::Result<Option<u64>> {
-        let Some(term) = self
-            .state
-            .leases
-            .lock()
-            .unwrap()
-            .revoke(app, Instant::now())
-        else {
-            return Ok(None);
-        };
-        let lease = StoredLease {
-            app: app.into(),
-            holder: None,
-            term,
-        };
-        match self.submit(|tx| Job::Lease(lease, tx)).await {
-            Some(Ok(())) => {}
-            Some(Err(e)) => return Err(e),
-            None => anyhow::bail!("the controller is shutting down"),
+        let revoked = self.state.leases.lock().unwrap().revoke(app, Instant::now());
+        if let Some((term, expiry)) = revoked {
+            tracing::info!(
+                app,
+                term,
+                frees_in = crate::duration::format(expiry.saturating_duration_since(Instant::now())),
+                "lease revoked"
+            );
         }
-        tracing::info!(app, term, "lease revoked");
-        self.state.lease_notify(app).notify_waiters();
-        Ok(Some(term))
+        Ok(revoked.map(|(term, _)| term))
     }
 
     /// `app`'s settings and version.
     pub fn read(&self, app: &str) -> Bucket {
-        self.state
-            .buckets
-            .read()
-            .unwrap()
-            .get(app)
-            .cloned()
-            .unwrap_or_default()
+        self.state.buckets.read().unwrap().get(app).cloned().unwrap_or_default()
     }
 
     /// Merges `changes` (empty values delete) into `app`'s bucket if `unit` holds the lease
     /// under `term` at the moment of the write; durable before it returns the new version.
-    pub async fn merge(
-        &self,
-        app: &str,
-        unit: &str,
-        term: u64,
-        changes: Settings,
-    ) -> Result<u64, MergeError> {
-        let job = |reply| Job::Merge {
-            app: app.into(),
-            unit: unit.into(),
-            term,
-            changes,
-            reply,
-        };
-        self.submit(job)
-            .await
-            .unwrap_or_else(|| Err(MergeError::Failed("the controller is shutting down".into())))
+    pub async fn merge(&self, app: &str, unit: &str, term: u64, changes: Settings) -> Result<u64, MergeError> {
+        let job = |reply| Job::Merge { app: app.into(), unit: unit.into(), term, changes, reply };
+        self.submit(job).await.unwrap_or_else(|| Err(MergeError::Failed("the controller is shutting down".into())))
     }
 
     /// Waits until `app`'s settings version is past `after`, or `timeout`; returns the version.
@@ -302,11 +227,7 @@ impl Controller {
         let now = Instant::now();
         let leases = self.state.leases.lock().unwrap();
         let buckets = self.state.buckets.read().unwrap();
-        let mut names: Vec<&String> = leases
-            .iter()
-            .map(|(name, _)| name)
-            .chain(buckets.keys())
-            .collect();
+        let mut names: Vec<&String> = leases.iter().map(|(name, _)| name).chain(buckets.keys()).collect();
         names.sort();
         names.dedup();
         names
@@ -317,9 +238,7 @@ impl Controller {
                 ApplicationStatus {
                     name: name.clone(),
                     lease_remaining_ms: match (&leader, lease) {
-                        (Some(_), Some(l)) => {
-                            l.expiry.saturating_duration_since(now).as_millis() as u64
-                        }
+                        (Some(_), Some(l)) => l.expiry.saturating_duration_since(now).as_millis() as u64,
                         _ => 0,
                     },
                     leader,
@@ -356,11 +275,7 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
         .with_context(|| format!("listening on {}", options.listen))?;
     let address = listener.local_addr()?;
     let (shutdown_tx, shutdown) = watch::channel(false);
-    let api = Arc::new(api::Api {
-        controller: controller.clone(),
-        secret,
-        shutdown,
-    });
+    let api = Arc::new(api::Api { controller: controller.clone(), secret, shutdown });
     let mut interrupt = signal(SignalKind::interrupt())?;
     let mut terminate = signal(SignalKind::terminate())?;
     tracing::info!(

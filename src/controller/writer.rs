@@ -24,23 +24,12 @@ pub enum Job {
     /// A lease changed holder or term (a new grant or a revoke).
     Lease(StoredLease, oneshot::Sender<anyhow::Result<()>>),
     /// A fenced leader-settings merge; answers the new version.
-    Merge {
-        app: String,
-        unit: String,
-        term: u64,
-        changes: Settings,
-        reply: oneshot::Sender<Result<u64, MergeError>>,
-    },
+    Merge { app: String, unit: String, term: u64, changes: Settings, reply: oneshot::Sender<Result<u64, MergeError>> },
 }
 
 enum Reply {
     Lease(oneshot::Sender<anyhow::Result<()>>),
-    Merge(
-        oneshot::Sender<Result<u64, MergeError>>,
-        String,
-        Settings,
-        u64,
-    ),
+    Merge(oneshot::Sender<Result<u64, MergeError>>, String, Settings, u64),
 }
 
 /// Runs until every sender of `jobs` is gone.
@@ -68,61 +57,29 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                 writes.push(Write::Lease(lease));
                 replies.push(Reply::Lease(reply));
             }
-            Job::Merge {
-                app,
-                unit,
-                term,
-                changes,
-                reply,
-            } => {
-                if !state
-                    .leases
-                    .lock()
-                    .unwrap()
-                    .holds(&app, &unit, term, Instant::now())
-                {
+            Job::Merge { app, unit, term, changes, reply } => {
+                if !state.leases.lock().unwrap().holds(&app, &unit, term, Instant::now()) {
                     let _ = reply.send(Err(MergeError::NotLeader));
                     continue;
                 }
                 let current = match versions.get(&app) {
                     Some(v) => *v,
-                    None => state
-                        .buckets
-                        .read()
-                        .unwrap()
-                        .get(&app)
-                        .map_or(0, |b| b.version),
+                    None => state.buckets.read().unwrap().get(&app).map_or(0, |b| b.version),
                 };
                 // A merge that changes no key (leader-set with no arguments) is accepted
                 // without a new version: nothing changed, so no minion is told.
-                let version = if changes.is_empty() {
-                    current
-                } else {
-                    current + 1
-                };
+                let version = if changes.is_empty() { current } else { current + 1 };
                 versions.insert(app.clone(), version);
                 if !changes.is_empty() {
-                    writes.push(Write::Settings {
-                        app: app.clone(),
-                        changes: changes.clone(),
-                        version,
-                    });
+                    writes.push(Write::Settings { app: app.clone(), changes: changes.clone(), version });
                 }
                 replies.push(Reply::Merge(reply, app, changes, version));
             }
         }
     }
-    let committed = if writes.is_empty() {
-        Ok(())
-    } else {
-        store.commit(&writes)
-    };
+    let committed = if writes.is_empty() { Ok(()) } else { store.commit(&writes) };
     if let Err(e) = &committed {
-        tracing::error!(
-            error = format!("{e:#}"),
-            "store commit failed; {} writes refused",
-            writes.len()
-        );
+        tracing::error!(error = format!("{e:#}"), "store commit failed; {} writes refused", writes.len());
     }
     for reply in replies {
         match (reply, &committed) {
@@ -144,9 +101,7 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                 let _ = tx.send(Ok(version));
             }
             (Reply::Merge(tx, ..), Err(e)) => {
-                let _ = tx.send(Err(MergeError::Failed(format!(
-                    "store commit failed: {e:#}"
-                ))));
+                let _ = tx.send(Err(MergeError::Failed(format!("store commit failed: {e:#}"))));
             }
         }
     }

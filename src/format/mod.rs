@@ -70,9 +70,7 @@ pub fn render(format: Format, value: &Value) -> String {
         (Format::Smart, Value::Str(s)) => format!("{s}\n"),
         (_, Value::Bool(b)) => yaml::bool_document(*b) + "\n",
         (_, Value::Str(s)) => yaml::string_document(s) + "\n",
-        (_, Value::Map(m)) => {
-            yaml::map_document(m.iter().map(|(k, v)| (k.as_str(), v.as_str()))) + "\n"
-        }
+        (_, Value::Map(m)) => yaml::map_document(m.iter().map(|(k, v)| (k.as_str(), v.as_str()))) + "\n",
     }
 }
 
@@ -94,9 +92,7 @@ pub fn go_quote(s: &str) -> String {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             '\u{0b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
+            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
             c if is_go_printable(c) => out.push(c),
             c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
             c => out.push_str(&format!("\\U{:08x}", c as u32)),
@@ -143,10 +139,7 @@ mod tests {
     #[test]
     fn go_quote_matches_strconv_quote() {
         assert_eq!(go_quote("x=y"), r#""x=y""#);
-        assert_eq!(
-            go_quote("a\"b\\c\n\t\u{1}\u{7f}é\u{200b}😀"),
-            r#""a\"b\\c\n\t\x01\x7fé\u200b😀""#
-        );
+        assert_eq!(go_quote("a\"b\\c\n\t\u{1}\u{7f}é\u{200b}😀"), r#""a\"b\\c\n\t\x01\x7fé\u200b😀""#);
         assert_eq!(go_quote_list(&["a", "b"]), r#"["a" "b"]"#);
         assert_eq!(go_quote_bytes(b"k=\xff"), r#""k=\xff""#);
         assert_eq!(go_quote("a\u{a0}b\u{3000}"), r#""a\u00a0b\u3000""#);

@@ -8,10 +8,9 @@ pub fn resolves_to_non_string(s: &str) -> bool {
 
 fn resolves_to_other_tag(s: &str) -> bool {
     const IN_MAP: &[&str] = &[
-        "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "n", "N", "no",
-        "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF", "", "~", "null", "Null",
-        "NULL", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf",
-        "-.Inf", "-.INF", "<<",
+        "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "n", "N", "no", "No", "NO", "false",
+        "False", "FALSE", "off", "Off", "OFF", "", "~", "null", "Null", "NULL", ".nan", ".NaN", ".NAN", ".inf", ".Inf",
+        ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", "<<",
     ];
     // resolveTable: only these first bytes are hints worth resolving.
     let hint = match s.as_bytes().first() {
@@ -33,9 +32,7 @@ fn resolves_to_other_tag(s: &str) -> bool {
             let plain = s.replace('_', "");
             go_parse_int(&plain)
                 || (is_yaml_style_float(&plain) && go_parse_float(&plain))
-                || plain
-                    .strip_prefix("0b")
-                    .is_some_and(|bits| go_parse_int_radix(bits, 2))
+                || plain.strip_prefix("0b").is_some_and(|bits| go_parse_int_radix(bits, 2))
         }
         _ => false,
     }
@@ -238,8 +235,7 @@ fn is_timestamp(s: &str) -> bool {
         [b'Z'] => true,
         // Go refuses zone offsets past 24 hours.
         [b'+' | b'-', h1, h2, b':', m1, m2] => {
-            [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit())
-                && (h1 - b'0') * 10 + (h2 - b'0') <= 24
+            [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit()) && (h1 - b'0') * 10 + (h2 - b'0') <= 24
         }
         _ => false,
     }

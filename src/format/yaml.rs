@@ -155,8 +155,7 @@ struct Analysis {
 fn is_printable(c: char) -> bool {
     // yaml.v2's is_printable works on UTF-8 bytes; as code points it accepts exactly these.
     // Notably everything above U+FFFF (emoji) is "not printable" and gets escaped.
-    matches!(c, '\n' | '\u{20}'..='\u{7E}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
-        && c != '\u{FEFF}'
+    matches!(c, '\n' | '\u{20}'..='\u{7E}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}') && c != '\u{FEFF}'
 }
 
 fn is_break(c: char) -> bool {
@@ -193,8 +192,9 @@ impl Analysis {
             let last = i + 1 == chars.len();
             if i == 0 {
                 match c {
-                    '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\''
-                    | '"' | '%' | '@' | '`' => block_indicators = true,
+                    '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"' | '%' | '@' | '`' => {
+                        block_indicators = true
+                    }
                     '?' | ':' | '-' if followed_by_whitespace => block_indicators = true,
                     _ => {}
                 }
@@ -272,13 +272,7 @@ struct Emitter {
 
 impl Emitter {
     fn new() -> Emitter {
-        Emitter {
-            out: String::new(),
-            column: 0,
-            indent: -1,
-            whitespace: true,
-            indention: true,
-        }
+        Emitter { out: String::new(), column: 0, indent: -1, whitespace: true, indention: true }
     }
 
     /// Juju trims every trailing newline; the caller adds exactly one.
@@ -343,9 +337,7 @@ impl Emitter {
         if simple_key && analysis.multiline {
             style = Style::DoubleQuoted;
         }
-        if style == Style::Plain
-            && (!analysis.block_plain_allowed || (value.is_empty() && simple_key))
-        {
+        if style == Style::Plain && (!analysis.block_plain_allowed || (value.is_empty() && simple_key)) {
             style = Style::SingleQuoted;
         }
         if style == Style::SingleQuoted && !analysis.single_quoted_allowed {
@@ -356,11 +348,7 @@ impl Emitter {
         }
 
         let saved_indent = self.indent;
-        self.indent = if self.indent < 0 {
-            BEST_INDENT
-        } else {
-            self.indent + BEST_INDENT
-        };
+        self.indent = if self.indent < 0 { BEST_INDENT } else { self.indent + BEST_INDENT };
         let allow_breaks = !simple_key;
         match style {
             Style::Plain => self.write_plain_or_single_quoted(value, allow_breaks, false),
@@ -384,12 +372,7 @@ impl Emitter {
         for (i, &c) in chars.iter().enumerate() {
             if c == ' ' {
                 let inside = !quoted || (i > 0 && i + 1 < chars.len());
-                if allow_breaks
-                    && !spaces
-                    && self.column > BEST_WIDTH
-                    && inside
-                    && chars.get(i + 1) != Some(&' ')
-                {
+                if allow_breaks && !spaces && self.column > BEST_WIDTH && inside && chars.get(i + 1) != Some(&' ') {
                     self.write_indent();
                 } else {
                     self.put(c);
@@ -460,12 +443,7 @@ impl Emitter {
                 }
                 spaces = false;
             } else if c == ' ' {
-                if allow_breaks
-                    && !spaces
-                    && self.column > BEST_WIDTH
-                    && i > 0
-                    && i + 1 < chars.len()
-                {
+                if allow_breaks && !spaces && self.column > BEST_WIDTH && i > 0 && i + 1 < chars.len() {
                     self.write_indent();
                     if chars.get(i + 1) == Some(&' ') {
                         self.put('\\');
@@ -557,10 +535,7 @@ mod tests {
     fn literal_block_chomping_follows_trailing_newlines() {
         assert_eq!(string_document("a\nb"), "|-\n  a\n  b");
         assert_eq!(string_document("a\nb\n"), "|\n  a\n  b");
-        assert_eq!(
-            map_document([("k", "a\n\n"), ("z", "y")]),
-            "k: |+\n  a\n\nz: \"y\""
-        );
+        assert_eq!(map_document([("k", "a\n\n"), ("z", "y")]), "k: |+\n  a\n\nz: \"y\"");
         assert_eq!(string_document(" a\nb"), "|2-\n   a\n  b");
     }
 

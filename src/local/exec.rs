@@ -13,21 +13,13 @@ use crate::agent::control::{CloseRequest, ExecContext};
 use crate::unix_http;
 
 pub fn exec(state: &Path, unit: &str, argv: &[OsString]) -> anyhow::Result<i32> {
-    anyhow::ensure!(
-        !argv.is_empty(),
-        "nothing to run: give the command after --"
-    );
+    anyhow::ensure!(!argv.is_empty(), "nothing to run: give the command after --");
     let up = UpState::load(state)?;
     let unit = up.unit(state, unit)?;
     let socket = unit.state_dir.join("run.socket");
-    let (status, body) = unix_http::request(&socket, "POST", "/v1/exec/open", Some(b"{}"))
-        .map_err(anyhow::Error::msg)?;
-    anyhow::ensure!(
-        status == 200,
-        "the agent of {} refused: {}",
-        unit.name,
-        String::from_utf8_lossy(&body)
-    );
+    let (status, body) =
+        unix_http::request(&socket, "POST", "/v1/exec/open", Some(b"{}")).map_err(anyhow::Error::msg)?;
+    anyhow::ensure!(status == 200, "the agent of {} refused: {}", unit.name, String::from_utf8_lossy(&body));
     let context: ExecContext = serde_json::from_slice(&body).context("the agent's answer")?;
     let result = std::process::Command::new(&argv[0])
         .args(&argv[1..])
@@ -35,9 +27,7 @@ pub fn exec(state: &Path, unit: &str, argv: &[OsString]) -> anyhow::Result<i32> 
         .envs(&context.env)
         .current_dir(&context.cwd)
         .status();
-    let close = serde_json::to_vec(&CloseRequest {
-        context_id: context.context_id,
-    })?;
+    let close = serde_json::to_vec(&CloseRequest { context_id: context.context_id })?;
     let _ = unix_http::request(&socket, "POST", "/v1/exec/close", Some(&close));
     let status = result.with_context(|| format!("running {}", argv[0].to_string_lossy()))?;
     Ok(crate::agent::runner::exit_code(&status))

@@ -47,13 +47,9 @@ impl UpState {
     pub fn load(state: &Path) -> anyhow::Result<UpState> {
         let path = UpState::path(state);
         let bytes = std::fs::read(&path).with_context(|| {
-            format!(
-                "no leaderd up is running with state in {} (start one with `leaderd up`)",
-                state.display()
-            )
+            format!("no leaderd up is running with state in {} (start one with `leaderd up`)", state.display())
         })?;
-        let up: UpState = serde_json::from_slice(&bytes)
-            .with_context(|| format!("reading {}", path.display()))?;
+        let up: UpState = serde_json::from_slice(&bytes).with_context(|| format!("reading {}", path.display()))?;
         anyhow::ensure!(
             process_alive(up.pid),
             "the leaderd up recorded in {} (pid {}) is not running",
@@ -74,37 +70,23 @@ impl UpState {
     pub fn unit(&self, state: &Path, spec: &str) -> anyhow::Result<UnitInfo> {
         let name = match spec.strip_suffix("/leader") {
             Some(app) => {
-                anyhow::ensure!(
-                    app == self.app,
-                    "no application {app:?} here (this cluster runs {:?})",
-                    self.app
-                );
+                anyhow::ensure!(app == self.app, "no application {app:?} here (this cluster runs {:?})", self.app);
                 let report = status::controller_status(state, self)?;
-                let leader = report
-                    .applications
-                    .into_iter()
-                    .find(|a| a.name == self.app)
-                    .and_then(|a| a.leader);
-                leader
-                    .with_context(|| format!("application {} has no leader right now", self.app))?
+                let leader = report.applications.into_iter().find(|a| a.name == self.app).and_then(|a| a.leader);
+                leader.with_context(|| format!("application {} has no leader right now", self.app))?
             }
             None => spec.to_string(),
         };
-        self.units
-            .iter()
-            .find(|u| u.name == name)
-            .cloned()
-            .with_context(|| {
-                let names: Vec<&str> = self.units.iter().map(|u| u.name.as_str()).collect();
-                format!("no unit {name:?} here (units: {})", names.join(", "))
-            })
+        self.units.iter().find(|u| u.name == name).cloned().with_context(|| {
+            let names: Vec<&str> = self.units.iter().map(|u| u.name.as_str()).collect();
+            format!("no unit {name:?} here (units: {})", names.join(", "))
+        })
     }
 }
 
 /// The state directory: `--state`, else `$LEADERD_STATE`, else `.leaderd` here.
 pub fn state_dir(flag: Option<PathBuf>) -> PathBuf {
-    flag.or_else(|| std::env::var_os("LEADERD_STATE").map(PathBuf::from))
-        .unwrap_or_else(|| PathBuf::from(".leaderd"))
+    flag.or_else(|| std::env::var_os("LEADERD_STATE").map(PathBuf::from)).unwrap_or_else(|| PathBuf::from(".leaderd"))
 }
 
 pub fn process_alive(pid: u32) -> bool {

@@ -45,9 +45,7 @@ pub struct UnitReport {
 /// The controller's view, as the operator.
 pub fn controller_status(state: &Path, up: &UpState) -> anyhow::Result<StatusResponse> {
     let secret = Secret::load(&state.join("secret"))?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
         let response = reqwest::Client::new()
             .get(format!("{}/v1/status", up.controller.url))
@@ -56,11 +54,7 @@ pub fn controller_status(state: &Path, up: &UpState) -> anyhow::Result<StatusRes
             .send()
             .await
             .with_context(|| format!("asking the controller at {}", up.controller.url))?;
-        anyhow::ensure!(
-            response.status().is_success(),
-            "the controller answered {}",
-            response.status()
-        );
+        anyhow::ensure!(response.status().is_success(), "the controller answered {}", response.status());
         Ok(response.json::<StatusResponse>().await?)
     })
 }
@@ -73,15 +67,10 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
         .units
         .iter()
         .map(|u| {
-            let agent = crate::unix_http::request(
-                &u.state_dir.join("run.socket"),
-                "GET",
-                "/v1/status",
-                None,
-            )
-            .ok()
-            .filter(|(status, _)| *status == 200)
-            .and_then(|(_, body)| serde_json::from_slice::<AgentStatus>(&body).ok());
+            let agent = crate::unix_http::request(&u.state_dir.join("run.socket"), "GET", "/v1/status", None)
+                .ok()
+                .filter(|(status, _)| *status == 200)
+                .and_then(|(_, body)| serde_json::from_slice::<AgentStatus>(&body).ok());
             match agent {
                 Some(a) => UnitReport {
                     name: u.name.clone(),
@@ -125,10 +114,7 @@ pub fn table(report: &StatusReport) -> String {
             crate::duration::format(std::time::Duration::from_millis(app.lease_remaining_ms)),
             app.settings_version
         ));
-        out.push_str(&format!(
-            "{:<20} {:>8}  {:<32} {:<7} {}\n",
-            "UNIT", "PID", "STATE", "LEADER", "FAILING HOOK"
-        ));
+        out.push_str(&format!("{:<20} {:>8}  {:<32} {:<7} {}\n", "UNIT", "PID", "STATE", "LEADER", "FAILING HOOK"));
         for u in &app.units {
             let failing = u
                 .failing_hook
@@ -137,10 +123,7 @@ pub fn table(report: &StatusReport) -> String {
                 .unwrap_or_default();
             let pid = u.pid.map(|p| p.to_string()).unwrap_or_else(|| "-".into());
             let leader = if u.leader { "yes" } else { "no" };
-            let row = format!(
-                "{:<20} {:>8}  {:<32} {:<7} {}",
-                u.name, pid, u.state, leader, failing
-            );
+            let row = format!("{:<20} {:>8}  {:<32} {:<7} {}", u.name, pid, u.state, leader, failing);
             out.push_str(row.trim_end());
             out.push('\n');
         }

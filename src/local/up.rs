@@ -28,31 +28,11 @@ pub struct UpOptions {
 
 /// The example charm in `examples/shared-secret`, built into the binary.
 const EXAMPLE: &[(&str, &str, bool)] = &[
-    (
-        "metadata.yaml",
-        include_str!("../../examples/shared-secret/metadata.yaml"),
-        false,
-    ),
-    (
-        "hooks/install",
-        include_str!("../../examples/shared-secret/hooks/install"),
-        true,
-    ),
-    (
-        "hooks/leader-elected",
-        include_str!("../../examples/shared-secret/hooks/leader-elected"),
-        true,
-    ),
-    (
-        "hooks/leader-settings-changed",
-        include_str!("../../examples/shared-secret/hooks/leader-settings-changed"),
-        true,
-    ),
-    (
-        "hooks/start",
-        include_str!("../../examples/shared-secret/hooks/start"),
-        true,
-    ),
+    ("metadata.yaml", include_str!("../../examples/shared-secret/metadata.yaml"), false),
+    ("hooks/install", include_str!("../../examples/shared-secret/hooks/install"), true),
+    ("hooks/leader-elected", include_str!("../../examples/shared-secret/hooks/leader-elected"), true),
+    ("hooks/leader-settings-changed", include_str!("../../examples/shared-secret/hooks/leader-settings-changed"), true),
+    ("hooks/start", include_str!("../../examples/shared-secret/hooks/start"), true),
 ];
 
 /// Runs until SIGINT/SIGTERM (then exits cleanly) or until the controller cannot be kept up.
@@ -68,11 +48,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     let state = absolute(&options.state)?;
     std::fs::create_dir_all(&state).with_context(|| format!("creating {}", state.display()))?;
     if let Ok(other) = UpState::load(&state) {
-        anyhow::bail!(
-            "another leaderd up (pid {}) is running with state in {}",
-            other.pid,
-            state.display()
-        );
+        anyhow::bail!("another leaderd up (pid {}) is running with state in {}", other.pid, state.display());
     }
     // A fresh deployment: forget the previous run.
     let _ = std::fs::remove_dir_all(state.join("units"));
@@ -109,8 +85,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
             crate::duration::format(lease.max(Duration::from_secs(300))),
         ]
     };
-    let (mut controller, url) =
-        start_controller(&leaderd, &controller_args("127.0.0.1:0"), &state).await?;
+    let (mut controller, url) = start_controller(&leaderd, &controller_args("127.0.0.1:0"), &state).await?;
     let listen = url.trim_start_matches("http://").to_string();
     println!(
         "leaderd up: application {app} with {} units, charm {}, controller {url}, state {}",
@@ -143,27 +118,15 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
             "--jujuc".into(),
             jujuc.display().to_string(),
         ];
-        let child = spawn(
-            &command,
-            Some(&secret.token(&unit)),
-            &unit_dir.join("agent.log"),
-        )?;
-        units.push(UnitInfo {
-            name: unit.clone(),
-            pid: child.id(),
-            state_dir: unit_dir,
-            command,
-        });
+        let child = spawn(&command, Some(&secret.token(&unit)), &unit_dir.join("agent.log"))?;
+        units.push(UnitInfo { name: unit.clone(), pid: child.id(), state_dir: unit_dir, command });
         agents.push((unit, Some(child)));
     }
     let mut record = UpState {
         pid: std::process::id(),
         app,
         charm,
-        controller: ControllerInfo {
-            url: url.clone(),
-            pid: controller.id().unwrap_or(0),
-        },
+        controller: ControllerInfo { url: url.clone(), pid: controller.id().unwrap_or(0) },
         units,
     };
     record.save(&state)?;
@@ -228,25 +191,17 @@ async fn futures_any(agents: &mut [(String, Option<Child>)]) -> (usize, std::pro
     let waits: Vec<_> = agents
         .iter_mut()
         .enumerate()
-        .filter_map(|(i, (_, c))| {
-            c.as_mut()
-                .map(|c| Box::pin(async move { (i, c.wait().await) }))
-        })
+        .filter_map(|(i, (_, c))| c.as_mut().map(|c| Box::pin(async move { (i, c.wait().await) })))
         .collect();
     if waits.is_empty() {
         return std::future::pending().await;
     }
     let ((i, status), _, _) = futures_select_all(waits).await;
-    (
-        i,
-        status.unwrap_or_else(|_| std::os::unix::process::ExitStatusExt::from_raw(0)),
-    )
+    (i, status.unwrap_or_else(|_| std::os::unix::process::ExitStatusExt::from_raw(0)))
 }
 
 /// A small `select_all` without the futures crate.
-async fn futures_select_all<F: std::future::Future + Unpin>(
-    mut futures: Vec<F>,
-) -> (F::Output, usize, Vec<F>) {
+async fn futures_select_all<F: std::future::Future + Unpin>(mut futures: Vec<F>) -> (F::Output, usize, Vec<F>) {
     std::future::poll_fn(move |cx| {
         for (i, f) in futures.iter_mut().enumerate() {
             if let std::task::Poll::Ready(out) = std::pin::Pin::new(f).poll(cx) {
@@ -258,11 +213,7 @@ async fn futures_select_all<F: std::future::Future + Unpin>(
     .await
 }
 
-async fn start_controller(
-    leaderd: &Path,
-    args: &[String],
-    state: &Path,
-) -> anyhow::Result<(Child, String)> {
+async fn start_controller(leaderd: &Path, args: &[String], state: &Path) -> anyhow::Result<(Child, String)> {
     let mut command = vec![leaderd.display().to_string()];
     command.extend(args.iter().cloned());
     let mut child = spawn(&command, None, &state.join("controller.log"))?;
@@ -274,10 +225,7 @@ async fn start_controller(
         }
         _ => {
             let _ = child.kill().await;
-            anyhow::bail!(
-                "the controller did not start; see {}",
-                state.join("controller.log").display()
-            )
+            anyhow::bail!("the controller did not start; see {}", state.join("controller.log").display())
         }
     }
 }
@@ -288,16 +236,9 @@ fn spawn(command: &[String], token: Option<&str>, log: &Path) -> anyhow::Result<
     if let Some(dir) = log.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    let log_file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(log)?;
+    let log_file = std::fs::OpenOptions::new().create(true).append(true).open(log)?;
     let mut cmd = Command::new(&command[0]);
-    cmd.args(&command[1..])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(log_file)
-        .process_group(0);
+    cmd.args(&command[1..]).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(log_file).process_group(0);
     if let Some(token) = token {
         cmd.env("LEADERD_TOKEN", token);
     }
@@ -310,8 +251,7 @@ fn spawn(command: &[String], token: Option<&str>, log: &Path) -> anyhow::Result<
             Ok(())
         });
     }
-    cmd.spawn()
-        .with_context(|| format!("starting {}", command.join(" ")))
+    cmd.spawn().with_context(|| format!("starting {}", command.join(" ")))
 }
 
 /// Prints each line the child writes on stdout, time-stamped.
@@ -333,10 +273,7 @@ async fn stop(child: &mut Child) {
         unsafe {
             libc::kill(pid as i32, libc::SIGTERM);
         }
-        if tokio::time::timeout(Duration::from_secs(5), child.wait())
-            .await
-            .is_err()
-        {
+        if tokio::time::timeout(Duration::from_secs(5), child.wait()).await.is_err() {
             let _ = child.kill().await;
         }
     }
@@ -353,38 +290,22 @@ fn describe(status: &std::process::ExitStatus) -> String {
 
 /// `HH:MM:SS.mmm`, UTC.
 fn clock() -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     let ms = now.as_millis() % 86_400_000;
-    format!(
-        "{:02}:{:02}:{:02}.{:03}",
-        ms / 3_600_000,
-        ms / 60_000 % 60,
-        ms / 1000 % 60,
-        ms % 1000
-    )
+    format!("{:02}:{:02}:{:02}.{:03}", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000)
 }
 
 fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
-    Ok(if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir()?.join(path)
-    })
+    Ok(if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir()?.join(path) })
 }
 
 /// The `name:` of the charm's metadata.yaml.
 fn charm_name(charm: &Path) -> anyhow::Result<String> {
     let path = charm.join("metadata.yaml");
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("reading {} (or give --app)", path.display()))?;
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {} (or give --app)", path.display()))?;
     let meta: serde_yaml_ng::Value =
         serde_yaml_ng::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
-    meta["name"]
-        .as_str()
-        .map(String::from)
-        .with_context(|| format!("{} has no name (or give --app)", path.display()))
+    meta["name"].as_str().map(String::from).with_context(|| format!("{} has no name (or give --app)", path.display()))
 }
 
 fn write_example(dir: &Path) -> anyhow::Result<PathBuf> {

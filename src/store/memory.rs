@@ -11,10 +11,7 @@ pub struct MemoryStore {
 
 impl Store for MemoryStore {
     fn load(&mut self) -> anyhow::Result<Snapshot> {
-        Ok(Snapshot {
-            leases: self.leases.values().cloned().collect(),
-            buckets: self.buckets.clone(),
-        })
+        Ok(Snapshot { leases: self.leases.values().cloned().collect(), buckets: self.buckets.clone() })
     }
 
     fn commit(&mut self, batch: &[Write]) -> anyhow::Result<()> {
@@ -23,11 +20,7 @@ impl Store for MemoryStore {
                 Write::Lease(lease) => {
                     self.leases.insert(lease.app.clone(), lease.clone());
                 }
-                Write::Settings {
-                    app,
-                    changes,
-                    version,
-                } => {
+                Write::Settings { app, changes, version } => {
                     let bucket = self.buckets.entry(app.clone()).or_default();
                     apply_changes(&mut bucket.settings, changes);
                     bucket.version = *version;

@@ -63,9 +63,7 @@ pub fn open(spec: &str) -> anyhow::Result<Box<dyn Store>> {
     }
     if let Some(path) = spec.strip_prefix("sqlite:") {
         anyhow::ensure!(!path.is_empty(), "--store sqlite:PATH needs a path");
-        return Ok(Box::new(sqlite::SqliteStore::open(std::path::Path::new(
-            path,
-        ))?));
+        return Ok(Box::new(sqlite::SqliteStore::open(std::path::Path::new(path))?));
     }
     anyhow::bail!("unknown store {spec:?}: use sqlite:PATH or memory")
 }

@@ -39,17 +39,10 @@ impl SqliteStore {
         }
         let conn = Connection::open(path).with_context(|| format!("opening {}", path.display()))?;
         let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
-        anyhow::ensure!(
-            mode.eq_ignore_ascii_case("wal"),
-            "{} cannot use WAL mode (got {mode})",
-            path.display()
-        );
+        anyhow::ensure!(mode.eq_ignore_ascii_case("wal"), "{} cannot use WAL mode (got {mode})", path.display());
         conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")?;
         conn.execute_batch(SCHEMA).context("creating the schema")?;
-        Ok(SqliteStore {
-            conn,
-            path: path.display().to_string(),
-        })
+        Ok(SqliteStore { conn, path: path.display().to_string() })
     }
 }
 
@@ -58,42 +51,25 @@ impl Store for SqliteStore {
         let mut snapshot = Snapshot::default();
         let mut leases = self.conn.prepare("SELECT app, holder, term FROM leases")?;
         for row in leases.query_map([], |r| {
-            Ok(StoredLease {
-                app: r.get(0)?,
-                holder: r.get(1)?,
-                term: r.get::<_, i64>(2)? as u64,
-            })
+            Ok(StoredLease { app: r.get(0)?, holder: r.get(1)?, term: r.get::<_, i64>(2)? as u64 })
         })? {
             snapshot.leases.push(row?);
         }
         let mut buckets = self.conn.prepare("SELECT app, version FROM buckets")?;
         for row in buckets.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
             let (app, version) = row?;
-            snapshot.buckets.insert(
-                app,
-                Bucket {
-                    settings: Default::default(),
-                    version: version as u64,
-                },
-            );
+            snapshot.buckets.insert(app, Bucket { settings: Default::default(), version: version as u64 });
         }
         let mut settings = self.conn.prepare("SELECT app, key, value FROM settings")?;
         for row in settings.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?)))? {
             let (app, key, value) = row?;
-            snapshot
-                .buckets
-                .entry(app)
-                .or_default()
-                .settings
-                .insert(key, value);
+            snapshot.buckets.entry(app).or_default().settings.insert(key, value);
         }
         Ok(snapshot)
     }
 
     fn commit(&mut self, batch: &[Write]) -> anyhow::Result<()> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         {
             let mut put_lease = tx.prepare_cached(
                 "INSERT INTO leases (app, holder, term) VALUES (?1, ?2, ?3)
@@ -103,8 +79,7 @@ impl Store for SqliteStore {
                 "INSERT INTO settings (app, key, value) VALUES (?1, ?2, ?3)
                  ON CONFLICT(app, key) DO UPDATE SET value = excluded.value",
             )?;
-            let mut delete =
-                tx.prepare_cached("DELETE FROM settings WHERE app = ?1 AND key = ?2")?;
+            let mut delete = tx.prepare_cached("DELETE FROM settings WHERE app = ?1 AND key = ?2")?;
             let mut version = tx.prepare_cached(
                 "INSERT INTO buckets (app, version) VALUES (?1, ?2)
                  ON CONFLICT(app) DO UPDATE SET version = excluded.version",
@@ -114,11 +89,7 @@ impl Store for SqliteStore {
                     Write::Lease(l) => {
                         put_lease.execute(params![l.app, l.holder, l.term as i64])?;
                     }
-                    Write::Settings {
-                        app,
-                        changes,
-                        version: v,
-                    } => {
+                    Write::Settings { app, changes, version: v } => {
                         for (key, value) in changes {
                             if value.is_empty() {
                                 delete.execute(params![app, key])?;

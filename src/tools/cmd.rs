@@ -64,10 +64,7 @@ pub fn output_args(cmd: Command) -> Command {
             .default_value("smart")
             .value_parser(Format::NAMES)
             .allow_hyphen_values(true)
-            .help(format!(
-                "Specify output format ({})",
-                Format::NAMES.join("|")
-            )),
+            .help(format!("Specify output format ({})", Format::NAMES.join("|"))),
     )
     .arg(
         Arg::new("output")
@@ -91,23 +88,15 @@ pub struct OutputOptions {
 
 impl OutputOptions {
     pub fn from_matches(m: &ArgMatches) -> OutputOptions {
-        let format = m
-            .get_one::<String>("format")
-            .map(|s| Format::parse(s).unwrap())
-            .unwrap_or_default();
-        let path = m
-            .get_one::<OsString>("output")
-            .filter(|p| !p.is_empty())
-            .cloned();
+        let format = m.get_one::<String>("format").map(|s| Format::parse(s).unwrap()).unwrap_or_default();
+        let path = m.get_one::<OsString>("output").filter(|p| !p.is_empty()).cloned();
         OutputOptions { format, path }
     }
 }
 
 /// The positional arguments, in order.
 pub fn positionals(m: &ArgMatches) -> Vec<OsString> {
-    m.get_many::<OsString>(ARGS)
-        .map(|v| v.cloned().collect())
-        .unwrap_or_default()
+    m.get_many::<OsString>(ARGS).map(|v| v.cloned().collect()).unwrap_or_default()
 }
 
 /// Parses `args` the way gnuflag would, with clap doing the parsing proper.
@@ -119,9 +108,7 @@ pub fn parse(cmd: Command, args: &[OsString]) -> Result<Parsed, UsageError> {
         Scan::Error(message) => return Err(UsageError(message)),
         Scan::Canonical(canonical) => canonical,
     };
-    cmd.try_get_matches_from_mut(canonical)
-        .map(Parsed::Matches)
-        .map_err(|e| UsageError(juju_words(&e)))
+    cmd.try_get_matches_from_mut(canonical).map(Parsed::Matches).map_err(|e| UsageError(juju_words(&e)))
 }
 
 enum Scan {
@@ -149,10 +136,7 @@ fn gnuflag_scan(cmd: &Command, args: &[OsString]) -> Scan {
     let find = |name: &str| {
         cmd.get_arguments()
             .filter(|a| !a.is_positional())
-            .find(|a| {
-                a.get_long() == Some(name)
-                    || (name.chars().count() == 1 && a.get_short() == name.chars().next())
-            })
+            .find(|a| a.get_long() == Some(name) || (name.chars().count() == 1 && a.get_short() == name.chars().next()))
     };
     let mut out = Vec::with_capacity(args.len());
     let mut i = 0;
@@ -174,10 +158,7 @@ fn gnuflag_scan(cmd: &Command, args: &[OsString]) -> Scan {
         if let Some(long) = text.strip_prefix('-') {
             match long.split_once('=') {
                 Some(("", _)) => {
-                    return Scan::Error(format!(
-                        "empty flag in argument {}",
-                        go_quote(&args[i - 1].to_string_lossy())
-                    ))
+                    return Scan::Error(format!("empty flag in argument {}", go_quote(&args[i - 1].to_string_lossy())))
                 }
                 Some((name, value)) => pending.push((name.to_string(), Some(value.to_string()))),
                 None => pending.push((long.to_string(), None)),
@@ -186,8 +167,7 @@ fn gnuflag_scan(cmd: &Command, args: &[OsString]) -> Scan {
             // A cluster of one-rune options; a value-taking one swallows the rest of the word.
             for (pos, c) in text.char_indices() {
                 let name = c.to_string();
-                let takes_value =
-                    find(&name).is_some_and(|a| matches!(a.get_action(), ArgAction::Set));
+                let takes_value = find(&name).is_some_and(|a| matches!(a.get_action(), ArgAction::Set));
                 let rest = &text[pos + c.len_utf8()..];
                 if takes_value && !rest.is_empty() {
                     pending.push((name, Some(rest.to_string())));
@@ -201,10 +181,7 @@ fn gnuflag_scan(cmd: &Command, args: &[OsString]) -> Scan {
                 if name == "h" || name == "help" {
                     return Scan::Help;
                 }
-                return Scan::Error(format!(
-                    "option provided but not defined: {}",
-                    flag_with_minus(&name)
-                ));
+                return Scan::Error(format!("option provided but not defined: {}", flag_with_minus(&name)));
             };
             if flag.get_id() == "help" {
                 return Scan::Help;
@@ -223,12 +200,7 @@ fn gnuflag_scan(cmd: &Command, args: &[OsString]) -> Scan {
                     i += 1;
                     args[i - 1].clone()
                 }
-                None => {
-                    return Scan::Error(format!(
-                        "option needs an argument: {}",
-                        flag_with_minus(&name)
-                    ))
-                }
+                None => return Scan::Error(format!("option needs an argument: {}", flag_with_minus(&name))),
             };
             let value_text = value.to_string_lossy().into_owned();
             let refused = |reason: String| {
@@ -242,10 +214,7 @@ fn gnuflag_scan(cmd: &Command, args: &[OsString]) -> Scan {
                 match go_parse_bool(&value_text) {
                     Some(b) => OsString::from(b.to_string()),
                     None => {
-                        return refused(format!(
-                            "strconv.ParseBool: parsing {}: invalid syntax",
-                            go_quote(&value_text)
-                        ))
+                        return refused(format!("strconv.ParseBool: parsing {}: invalid syntax", go_quote(&value_text)))
                     }
                 }
             } else {
@@ -283,10 +252,7 @@ fn go_parse_bool(s: &str) -> Option<bool> {
 /// After the gnuflag scan clap only sees canonical arguments, so it should not fail; if it
 /// does, say so plainly rather than in clap's voice.
 fn juju_words(err: &clap::Error) -> String {
-    let what = err
-        .get(ContextKind::InvalidArg)
-        .map(|v| v.to_string())
-        .unwrap_or_default();
+    let what = err.get(ContextKind::InvalidArg).map(|v| v.to_string()).unwrap_or_default();
     format!("invalid arguments {what}").trim_end().to_string()
 }
 
@@ -338,26 +304,15 @@ fn option_groups(cmd: &Command) -> Vec<String> {
             if let Some(l) = a.get_long() {
                 names.push(format!("--{l}"));
             }
-            let sort_key = a
-                .get_short()
-                .map(String::from)
-                .or(a.get_long().map(String::from))
-                .unwrap_or_default();
-            let default = a
-                .get_default_values()
-                .first()
-                .map(|d| d.to_string_lossy().into_owned());
+            let sort_key = a.get_short().map(String::from).or(a.get_long().map(String::from)).unwrap_or_default();
+            let default = a.get_default_values().first().map(|d| d.to_string_lossy().into_owned());
             // A plain Go string option (quoted default) unless it is a custom value type like
             // --format; hidden possible values are only completion hints.
             let is_plain_string = matches!(a.get_action(), ArgAction::Set)
                 && (a.get_possible_values().is_empty() || a.is_hide_possible_values_set())
                 && !is_bool(a);
             let head = if is_plain_string {
-                format!(
-                    "{} (= {})",
-                    names.join(", "),
-                    go_quote(&default.unwrap_or_default())
-                )
+                format!("{} (= {})", names.join(", "), go_quote(&default.unwrap_or_default()))
             } else {
                 let default = default.unwrap_or_else(|| "false".into());
                 format!("{}  (= {default})", names.join(", "))
@@ -375,18 +330,12 @@ fn option_groups(cmd: &Command) -> Vec<String> {
 /// clearly instead of guessing).
 pub fn require_utf8(arg: &OsStr) -> Result<&str, UsageError> {
     arg.to_str().ok_or_else(|| {
-        UsageError(format!(
-            "argument {} is not valid UTF-8",
-            crate::format::go_quote_bytes(arg.as_encoded_bytes())
-        ))
+        UsageError(format!("argument {} is not valid UTF-8", crate::format::go_quote_bytes(arg.as_encoded_bytes())))
     })
 }
 
 /// juju/cmd `CheckEmpty`'s error: `unrecognized args: ["a" "b"]` (Go's `%q` of a `[]string`).
 pub fn unrecognized(args: &[OsString]) -> UsageError {
-    let quoted: Vec<String> = args
-        .iter()
-        .map(|a| crate::format::go_quote_bytes(a.as_encoded_bytes()))
-        .collect();
+    let quoted: Vec<String> = args.iter().map(|a| crate::format::go_quote_bytes(a.as_encoded_bytes())).collect();
     UsageError(format!("unrecognized args: [{}]", quoted.join(" ")))
 }

@@ -34,16 +34,12 @@ pub fn init(m: &ArgMatches) -> Result<IsLeader, UsageError> {
     if !args.is_empty() {
         return Err(cmd::unrecognized(&args));
     }
-    Ok(IsLeader {
-        output: OutputOptions::from_matches(m),
-    })
+    Ok(IsLeader { output: OutputOptions::from_matches(m) })
 }
 
 impl IsLeader {
     pub fn run(self, ctx: &mut dyn HookContext) -> Result<Outcome, RunError> {
-        let leader = ctx
-            .is_leader()
-            .map_err(|e| e.annotate("leadership status unknown"))?;
+        let leader = ctx.is_leader().map_err(|e| e.annotate("leadership status unknown"))?;
         Ok(Outcome::print(Value::Bool(leader), self.output))
     }
 }

@@ -58,15 +58,8 @@ pub fn init(m: &ArgMatches) -> Result<JujuLog, UsageError> {
         return Err(UsageError("no message specified".into()));
     }
     // A log line is never worth failing a hook over: bytes that are not UTF-8 are replaced.
-    let message = args
-        .iter()
-        .map(|a| a.to_string_lossy())
-        .collect::<Vec<_>>()
-        .join(" ");
-    let level_arg = m
-        .get_one::<String>("log-level")
-        .map(String::as_str)
-        .unwrap_or("INFO");
+    let message = args.iter().map(|a| a.to_string_lossy()).collect::<Vec<_>>().join(" ");
+    let level_arg = m.get_one::<String>("log-level").map(String::as_str).unwrap_or("INFO");
     let mut records = Vec::new();
     let level = if m.get_one::<bool>("debug").copied().unwrap_or(false) {
         LogLevel::Debug
@@ -76,31 +69,23 @@ pub fn init(m: &ArgMatches) -> Result<JujuLog, UsageError> {
         LogLevel::parse(level_arg).unwrap_or_else(|| {
             records.push(LogRecord {
                 level: LogLevel::Warning,
-                message: format!(
-                    "Specified log level of {} is not valid",
-                    go_quote(level_arg)
-                ),
+                message: format!("Specified log level of {} is not valid", go_quote(level_arg)),
             });
             LogLevel::Info
         })
     };
     records.push(LogRecord { level, message });
     let format_given = m.get_one::<String>("format").is_some_and(|f| !f.is_empty());
-    Ok(JujuLog {
-        records,
-        format_given,
-    })
+    Ok(JujuLog { records, format_given })
 }
 
 impl JujuLog {
     pub fn run(self, ctx: &mut dyn HookContext) -> Result<Outcome, RunError> {
-        ctx.log(self.records)
-            .map_err(|e| e.annotate("cannot log"))?;
+        ctx.log(self.records).map_err(|e| e.annotate("cannot log"))?;
         let mut outcome = Outcome::default();
         if self.format_given {
             // Juju writes this without a trailing newline.
-            outcome.stderr =
-                format!("--format flag deprecated for command {}", go_quote(NAME)).into_bytes();
+            outcome.stderr = format!("--format flag deprecated for command {}", go_quote(NAME)).into_bytes();
         }
         Ok(outcome)
     }

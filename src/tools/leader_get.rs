@@ -42,17 +42,12 @@ pub fn init(m: &ArgMatches) -> Result<LeaderGet, UsageError> {
             (key != "-" && !key.is_empty()).then(|| key.to_string())
         }
     };
-    Ok(LeaderGet {
-        key,
-        output: OutputOptions::from_matches(m),
-    })
+    Ok(LeaderGet { key, output: OutputOptions::from_matches(m) })
 }
 
 impl LeaderGet {
     pub fn run(self, ctx: &mut dyn HookContext) -> Result<Outcome, RunError> {
-        let mut settings = ctx
-            .leader_settings()
-            .map_err(|e| e.annotate("cannot read leadership settings"))?;
+        let mut settings = ctx.leader_settings().map_err(|e| e.annotate("cannot read leadership settings"))?;
         let value = match self.key {
             None => Value::Map(settings),
             Some(key) => settings.remove(&key).map(Value::Str).unwrap_or(Value::Nil),

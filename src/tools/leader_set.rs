@@ -50,10 +50,7 @@ pub fn parse_key_values<S: AsRef<str>>(args: &[S]) -> Result<Settings, String> {
         if key.is_empty() {
             return Err(format!("expected \"key=value\", got \"{key}={value}\""));
         }
-        if settings
-            .insert(key.to_string(), value.to_string())
-            .is_some()
-        {
+        if settings.insert(key.to_string(), value.to_string()).is_some() {
             return Err(format!("key {} specified more than once", go_quote(key)));
         }
     }
@@ -62,18 +59,14 @@ pub fn parse_key_values<S: AsRef<str>>(args: &[S]) -> Result<Settings, String> {
 
 pub fn init(m: &ArgMatches) -> Result<LeaderSet, UsageError> {
     let args = cmd::positionals(m);
-    let args = args
-        .iter()
-        .map(|a| cmd::require_utf8(a))
-        .collect::<Result<Vec<_>, _>>()?;
+    let args = args.iter().map(|a| cmd::require_utf8(a)).collect::<Result<Vec<_>, _>>()?;
     let settings = parse_key_values(&args).map_err(UsageError)?;
     Ok(LeaderSet { settings })
 }
 
 impl LeaderSet {
     pub fn run(self, ctx: &mut dyn HookContext) -> Result<Outcome, RunError> {
-        ctx.write_leader_settings(self.settings)
-            .map_err(|e| e.annotate("cannot write leadership settings"))?;
+        ctx.write_leader_settings(self.settings).map_err(|e| e.annotate("cannot write leadership settings"))?;
         Ok(Outcome::default())
     }
 }
@@ -85,22 +78,10 @@ mod tests {
 
     #[test]
     fn juju_key_value_errors() {
-        assert_eq!(
-            parse_key_values(&["nonsense"]).unwrap_err(),
-            r#"expected "key=value", got "nonsense""#
-        );
-        assert_eq!(
-            parse_key_values(&[" = v "]).unwrap_err(),
-            r#"expected "key=value", got "=v""#
-        );
-        assert_eq!(
-            parse_key_values(&["a=1", " a =2"]).unwrap_err(),
-            r#"key "a" specified more than once"#
-        );
-        assert_eq!(
-            parse_key_values(&["k= spaced value ", "e="]).unwrap()["k"],
-            "spaced value"
-        );
+        assert_eq!(parse_key_values(&["nonsense"]).unwrap_err(), r#"expected "key=value", got "nonsense""#);
+        assert_eq!(parse_key_values(&[" = v "]).unwrap_err(), r#"expected "key=value", got "=v""#);
+        assert_eq!(parse_key_values(&["a=1", " a =2"]).unwrap_err(), r#"key "a" specified more than once"#);
+        assert_eq!(parse_key_values(&["k= spaced value ", "e="]).unwrap()["k"], "spaced value");
     }
 
     proptest! {

@@ -46,18 +46,9 @@ pub enum ContextError {
 impl ContextError {
     fn annotate(self, prefix: &str) -> RunError {
         match self {
-            ContextError::Tool(msg) => RunError {
-                message: format!("{prefix}: {msg}"),
-                client_side: false,
-            },
-            ContextError::Request(msg) => RunError {
-                message: msg,
-                client_side: false,
-            },
-            ContextError::Unreachable(msg) => RunError {
-                message: msg,
-                client_side: true,
-            },
+            ContextError::Tool(msg) => RunError { message: format!("{prefix}: {msg}"), client_side: false },
+            ContextError::Request(msg) => RunError { message: msg, client_side: false },
+            ContextError::Unreachable(msg) => RunError { message: msg, client_side: true },
         }
     }
 }
@@ -87,20 +78,12 @@ pub struct Outcome {
 
 impl Outcome {
     fn print(value: Value, output: OutputOptions) -> Outcome {
-        Outcome {
-            print: Some((value, output)),
-            stderr: Vec::new(),
-        }
+        Outcome { print: Some((value, output)), stderr: Vec::new() }
     }
 }
 
 /// The tools, by the name they are called as.
-pub const TOOL_NAMES: [&str; 4] = [
-    is_leader::NAME,
-    leader_get::NAME,
-    leader_set::NAME,
-    juju_log::NAME,
-];
+pub const TOOL_NAMES: [&str; 4] = [is_leader::NAME, leader_get::NAME, leader_set::NAME, juju_log::NAME];
 
 /// A parsed and validated tool call, ready to run against a context.
 pub enum Invocation {
@@ -149,8 +132,7 @@ pub enum Prepared {
 
 /// Parse and validate one tool's arguments (juju/cmd's flag parsing and Init).
 pub fn prepare(name: &str, args: &[OsString]) -> Result<Prepared, UsageError> {
-    let command =
-        command(name).ok_or_else(|| UsageError(format!("unknown hook command: {name}")))?;
+    let command = command(name).ok_or_else(|| UsageError(format!("unknown hook command: {name}")))?;
     match cmd::parse(command, args)? {
         Parsed::Help(text) => Ok(Prepared::Help(text)),
         Parsed::Matches(m) => Ok(Prepared::Run(init(name, &m)?)),
@@ -170,18 +152,11 @@ pub struct Finished {
 
 impl Finished {
     fn error(msg: &str, code: i32) -> Finished {
-        Finished {
-            stderr: format!("ERROR {msg}\n").into_bytes(),
-            code,
-            ..Default::default()
-        }
+        Finished { stderr: format!("ERROR {msg}\n").into_bytes(), code, ..Default::default() }
     }
 
     fn client_error(msg: &str, code: i32) -> Finished {
-        Finished {
-            client_side_error: true,
-            ..Finished::error(msg, code)
-        }
+        Finished { client_side_error: true, ..Finished::error(msg, code) }
     }
 }
 
@@ -193,11 +168,7 @@ pub fn main_with<F>(argv: &[OsString], in_hook: bool, connect: F) -> Finished
 where
     F: FnOnce() -> Result<Box<dyn HookContext>, ClientError>,
 {
-    let argv0 = argv
-        .first()
-        .map(Path::new)
-        .and_then(Path::file_name)
-        .map(|n| n.to_string_lossy().into_owned());
+    let argv0 = argv.first().map(Path::new).and_then(Path::file_name).map(|n| n.to_string_lossy().into_owned());
     let argv0 = argv0.unwrap_or_else(|| "jujuc".into());
     let (name, args) = if argv0 == "jujuc" && argv.len() > 1 {
         (argv[1].to_string_lossy().into_owned(), &argv[2..])
@@ -205,8 +176,7 @@ where
         (argv0, argv.get(1..).unwrap_or(&[]))
     };
     if command(&name).is_none() {
-        let mut finished =
-            Finished::error(&format!("bad request: unknown hook command: {name}"), 1);
+        let mut finished = Finished::error(&format!("bad request: unknown hook command: {name}"), 1);
         if !in_hook {
             // Outside a hook, say what would have worked (inside one, Juju's bytes exactly).
             finished.stderr.extend(
@@ -221,12 +191,7 @@ where
         return finished;
     }
     let invocation = match prepare(&name, args) {
-        Ok(Prepared::Help(text)) => {
-            return Finished {
-                stdout: text.into_bytes(),
-                ..Default::default()
-            }
-        }
+        Ok(Prepared::Help(text)) => return Finished { stdout: text.into_bytes(), ..Default::default() },
         Ok(Prepared::Run(invocation)) => invocation,
         Err(UsageError(msg)) => return Finished::error(&msg, 2),
     };
@@ -236,16 +201,10 @@ where
     };
     let outcome = match invocation.run(ctx.as_mut()) {
         Ok(outcome) => outcome,
-        Err(RunError {
-            message,
-            client_side: true,
-        }) => return Finished::client_error(&message, 1),
+        Err(RunError { message, client_side: true }) => return Finished::client_error(&message, 1),
         Err(RunError { message, .. }) => return Finished::error(&message, 1),
     };
-    let mut finished = Finished {
-        stderr: outcome.stderr,
-        ..Default::default()
-    };
+    let mut finished = Finished { stderr: outcome.stderr, ..Default::default() };
     if let Some((value, output)) = outcome.print {
         let bytes = render(output.format, &value).into_bytes();
         match output.path {
@@ -342,26 +301,11 @@ mod tests {
     #[test]
     fn output_paths_resolve_like_juju_abs_path() {
         let (cwd, home) = (Path::new("/charm"), Some(Path::new("/home/u")));
-        assert_eq!(
-            output_path(Path::new("out.txt"), cwd, home),
-            Path::new("/charm/out.txt")
-        );
-        assert_eq!(
-            output_path(Path::new("nodir/../x.txt"), cwd, home),
-            Path::new("/charm/x.txt")
-        );
-        assert_eq!(
-            output_path(Path::new("/tmp//a/./b/"), cwd, home),
-            Path::new("/tmp/a/b")
-        );
+        assert_eq!(output_path(Path::new("out.txt"), cwd, home), Path::new("/charm/out.txt"));
+        assert_eq!(output_path(Path::new("nodir/../x.txt"), cwd, home), Path::new("/charm/x.txt"));
+        assert_eq!(output_path(Path::new("/tmp//a/./b/"), cwd, home), Path::new("/tmp/a/b"));
         assert_eq!(output_path(Path::new("~"), cwd, home), Path::new("/home/u"));
-        assert_eq!(
-            output_path(Path::new("~/r.json"), cwd, home),
-            Path::new("/home/u/r.json")
-        );
-        assert_eq!(
-            output_path(Path::new("../../.."), cwd, home),
-            Path::new("/")
-        );
+        assert_eq!(output_path(Path::new("~/r.json"), cwd, home), Path::new("/home/u/r.json"));
+        assert_eq!(output_path(Path::new("../../.."), cwd, home), Path::new("/"));
     }
 }

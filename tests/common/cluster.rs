@@ -29,12 +29,7 @@ impl Up {
         Up::start_in(dir, charm, units, guarantee)
     }
 
-    pub fn start_in(
-        dir: tempfile::TempDir,
-        charm: Option<&Path>,
-        units: u32,
-        guarantee: &str,
-    ) -> Up {
+    pub fn start_in(dir: tempfile::TempDir, charm: Option<&Path>, units: u32, guarantee: &str) -> Up {
         Up::start_with(dir, charm, units, guarantee, None)
     }
 
@@ -62,12 +57,7 @@ impl Up {
         if let Some(charm) = charm {
             cmd.arg("--charm").arg(charm);
         }
-        let mut child = cmd
-            .current_dir(dir.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
+        let mut child = cmd.current_dir(dir.path()).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().unwrap();
         let lines: Arc<Mutex<Vec<(Instant, String)>>> = Arc::default();
         let sink = lines.clone();
         let stdout = child.stdout.take().unwrap();
@@ -76,12 +66,7 @@ impl Up {
                 sink.lock().unwrap().push((Instant::now(), line));
             }
         });
-        Up {
-            child,
-            state,
-            dir,
-            lines,
-        }
+        Up { child, state, dir, lines }
     }
 
     /// The first line (after `from`) containing `text`, waiting up to `timeout`.
@@ -90,32 +75,20 @@ impl Up {
         loop {
             {
                 let lines = self.lines.lock().unwrap();
-                if let Some((i, (at, line))) = lines
-                    .iter()
-                    .enumerate()
-                    .skip(from)
-                    .find(|(_, (_, l))| l.contains(text))
+                if let Some((i, (at, line))) = lines.iter().enumerate().skip(from).find(|(_, (_, l))| l.contains(text))
                 {
                     return (i, *at, line.clone());
                 }
             }
             if Instant::now() > deadline {
-                panic!(
-                    "no line with {text:?} within {timeout:?}; output so far:\n{}",
-                    self.output()
-                );
+                panic!("no line with {text:?} within {timeout:?}; output so far:\n{}", self.output());
             }
             std::thread::sleep(Duration::from_millis(20));
         }
     }
 
     pub fn count(&self, text: &str) -> usize {
-        self.lines
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|(_, l)| l.contains(text))
-            .count()
+        self.lines.lock().unwrap().iter().filter(|(_, l)| l.contains(text)).count()
     }
 
     pub fn len(&self) -> usize {
@@ -123,13 +96,7 @@ impl Up {
     }
 
     pub fn output(&self) -> String {
-        self.lines
-            .lock()
-            .unwrap()
-            .iter()
-            .map(|(_, l)| l.as_str())
-            .collect::<Vec<_>>()
-            .join("\n")
+        self.lines.lock().unwrap().iter().map(|(_, l)| l.as_str()).collect::<Vec<_>>().join("\n")
     }
 
     /// `leaderd <args>` against this cluster's state.
@@ -150,11 +117,7 @@ impl Up {
 
     pub fn status(&self) -> serde_json::Value {
         let out = self.leaderd(&["status", "--format", "json"]);
-        assert!(
-            out.status.success(),
-            "status: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "status: {}", String::from_utf8_lossy(&out.stderr));
         serde_json::from_slice(&out.stdout).unwrap()
     }
 
@@ -164,16 +127,8 @@ impl Up {
 
     /// The lines a unit's hooks wrote to `$CHARM_DIR/events.log`.
     pub fn events(&self, unit: &str) -> Vec<String> {
-        let path = self
-            .state
-            .join("units")
-            .join(unit.replace('/', "-"))
-            .join("charm/events.log");
-        std::fs::read_to_string(path)
-            .unwrap_or_default()
-            .lines()
-            .map(String::from)
-            .collect()
+        let path = self.state.join("units").join(unit.replace('/', "-")).join("charm/events.log");
+        std::fs::read_to_string(path).unwrap_or_default().lines().map(String::from).collect()
     }
 
     /// Waits until `check` holds, polling, up to `timeout`.
@@ -181,10 +136,7 @@ impl Up {
         let deadline = Instant::now() + timeout;
         while !check() {
             if Instant::now() > deadline {
-                panic!(
-                    "timed out waiting for {what}; output so far:\n{}",
-                    self.output()
-                );
+                panic!("timed out waiting for {what}; output so far:\n{}", self.output());
             }
             std::thread::sleep(Duration::from_millis(25));
         }

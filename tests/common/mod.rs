@@ -29,10 +29,7 @@ pub struct Agent {
 }
 
 pub fn settings(pairs: &[(&str, &str)]) -> Settings {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
 impl Agent {
@@ -46,32 +43,17 @@ impl Agent {
             "app/0",
             leadership.clone(),
             Arc::new(move |unit: &str, hook: &str, record: &LogRecord| {
-                sink.lock()
-                    .unwrap()
-                    .push((unit.into(), hook.into(), record.clone()));
+                sink.lock().unwrap().push((unit.into(), hook.into(), record.clone()));
             }),
         );
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
+        let runtime =
+            tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let listener = runtime
-            .block_on(async { bind_socket(&socket) })
-            .expect("bind socket");
+        let listener = runtime.block_on(async { bind_socket(&socket) }).expect("bind socket");
         runtime.spawn(endpoint.clone().serve(listener, async {
             let _ = stopped.await;
         }));
-        Agent {
-            dir,
-            socket,
-            endpoint,
-            leadership,
-            logs,
-            runtime: Some(runtime),
-            stop: Some(stop),
-        }
+        Agent { dir, socket, endpoint, leadership, logs, runtime: Some(runtime), stop: Some(stop) }
     }
 
     /// Opens a hook context, as the agent does when a hook starts.
@@ -92,19 +74,13 @@ impl Agent {
     /// jujuc called as `tool` in context `id`, on a clean environment, in the agent's dir.
     pub fn command(&self, id: &str, tool: &str) -> Command {
         let mut cmd = Command::new(JUJUC);
-        cmd.arg0(tool)
-            .env_clear()
-            .envs(self.hook_env(id))
-            .current_dir(self.dir.path());
+        cmd.arg0(tool).env_clear().envs(self.hook_env(id)).current_dir(self.dir.path());
         cmd
     }
 
     /// Runs `tool args...` in context `id`, as a hook would.
     pub fn run<S: AsRef<OsStr>>(&self, id: &str, tool: &str, args: &[S]) -> Output {
-        self.command(id, tool)
-            .args(args)
-            .output()
-            .expect("run jujuc")
+        self.command(id, tool).args(args).output().expect("run jujuc")
     }
 }
 
@@ -127,9 +103,5 @@ pub fn assert_output(out: &Output, stdout: &str, stderr: &str, code: i32, what: 
         String::from_utf8_lossy(&out.stderr).into_owned(),
         out.status.code(),
     );
-    assert_eq!(
-        got,
-        (stdout.to_string(), stderr.to_string(), Some(code)),
-        "{what}: (stdout, stderr, exit code) differ"
-    );
+    assert_eq!(got, (stdout.to_string(), stderr.to_string(), Some(code)), "{what}: (stdout, stderr, exit code) differ");
 }
