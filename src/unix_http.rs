@@ -10,10 +10,26 @@ use std::path::Path;
 use crate::tools::go_error_text;
 
 /// `method path` with an optional JSON body; answers the status and the body. Errors are
-/// worded as Go's net package words them (`dial unix <path>: connect: ...`).
+/// worded as Go's net package words them (`dial unix <path>: connect: ...`). Hook tools wait
+/// as long as the agent takes (as Juju's do); status-like callers give a `timeout`.
 pub fn request(socket: &Path, method: &str, path: &str, body: Option<&[u8]>) -> Result<(u16, Vec<u8>), String> {
+    request_within(socket, method, path, body, None)
+}
+
+/// [`request`], giving up on a silent agent after `timeout`.
+pub fn request_within(
+    socket: &Path,
+    method: &str,
+    path: &str,
+    body: Option<&[u8]>,
+    timeout: Option<std::time::Duration>,
+) -> Result<(u16, Vec<u8>), String> {
     let mut stream = UnixStream::connect(socket)
         .map_err(|e| format!("dial unix {}: connect: {}", socket.display(), go_error_text(&e)))?;
+    if timeout.is_some() {
+        let _ = stream.set_read_timeout(timeout);
+        let _ = stream.set_write_timeout(timeout);
+    }
     let broken =
         |e: std::io::Error| format!("cannot talk to the unit agent at {}: {}", socket.display(), go_error_text(&e));
     let body = body.unwrap_or_default();

@@ -126,7 +126,7 @@ fn man_pages_render_with_their_sections_and_the_help_text() {
             .output()
             .unwrap();
         assert!(out.status.success(), "{page}: {}", String::from_utf8_lossy(&out.stderr));
-        let text = String::from_utf8_lossy(&out.stdout).replace('\u{2010}', "-").replace('\u{2212}', "-");
+        let text = String::from_utf8_lossy(&out.stdout).replace(['\u{2010}', '\u{2212}'], "-");
         // man marks bold and underline with backspace overstrikes ("N\bN", "_\bx").
         let chars: Vec<char> = text.chars().collect();
         let plain: String = chars

@@ -134,16 +134,22 @@ async fn fenced_writes_with_both_stores() {
         let refused = u1.merge("app", 1, json!({"a": "minion"})).await;
         assert_eq!(refused, (StatusCode::CONFLICT, json!({"error": "not the leader"})));
 
-        // Revoke: app/0 may not renew, and the lease frees at its expiry. Then app/0 leads again
-        // under term 2, and its term-1 writes stay fenced off.
+        // Revoke: app/0 may not renew; the lease frees at its expiry and app/0 may not take it
+        // straight back, so the waiting app/1 leads under term 2.
         let (_, revoked) = op.post("/v1/applications/app/lease/revoke", json!({})).await;
         assert_eq!(revoked, json!({"revoked": true, "term": 1}));
         assert_eq!(u0.claim("app", 2000).await, json!({"granted": false}), "no renewal after a revoke");
         let (_, released) = u1.post("/v1/applications/app/lease/wait-released", json!({"timeout_ms": 5000})).await;
         assert_eq!(released, json!({"released": true}));
-        assert_eq!(u0.claim("app", 2000).await["term"], json!(2));
+        assert_eq!(u0.claim("app", 2000).await, json!({"granted": false}), "not straight back to app/0");
+        assert_eq!(u1.claim("app", 2000).await["term"], json!(2));
+        // Later app/0 leads again, under term 3: its term-1 writes stay fenced off.
+        op.post("/v1/applications/app/lease/revoke", json!({})).await;
+        let (_, released) = u0.post("/v1/applications/app/lease/wait-released", json!({"timeout_ms": 5000})).await;
+        assert_eq!(released, json!({"released": true}));
+        assert_eq!(u0.claim("app", 2000).await["term"], json!(3));
         assert_eq!(u0.merge("app", 1, json!({"a": "stale"})).await.0, StatusCode::CONFLICT);
-        let (status, body) = u0.post("/v1/applications/app/settings/merge", json!({"term": 2, "unset": ["b"]})).await;
+        let (status, body) = u0.post("/v1/applications/app/settings/merge", json!({"term": 3, "unset": ["b"]})).await;
         assert_eq!((status, body), (StatusCode::OK, json!({"version": 2})));
         let (_, read) = u1.get("/v1/applications/app/settings").await;
         assert_eq!(
@@ -157,7 +163,7 @@ async fn fenced_writes_with_both_stores() {
         let app = &st["applications"][0];
         assert_eq!(
             (app["name"].clone(), app["leader"].clone(), app["term"].clone(), app["settings_version"].clone()),
-            (json!("app"), json!("app/0"), json!(2), json!(2))
+            (json!("app"), json!("app/0"), json!(3), json!(2))
         );
         assert!(app["lease_remaining_ms"].as_u64().unwrap() <= 2000);
     }

@@ -283,3 +283,234 @@ fn the_agent_state_dir_and_sockets_are_private() {
         assert_eq!(target.file_name().unwrap(), "jujuc");
     }
 }
+
+/// Every unit's answer to is-leader, from the units' own hook contexts.
+fn leaders_now(up: &Up) -> Vec<String> {
+    units().into_iter().filter(|u| stdout(&up.exec(u, &["is-leader"])) == "True\n").collect()
+}
+
+#[test]
+fn a_revoke_never_makes_two_leaders_and_hands_over_at_the_expiry() {
+    let (up, leader) = started();
+    let url = up.up_json()["controller"]["url"].as_str().unwrap().to_string();
+    let operator =
+        stdout(&up.leaderd(&["token", "--operator", "--secret-file", up.state.join("secret").to_str().unwrap()]));
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let revoked = runtime.block_on(async {
+        let response = reqwest::Client::new()
+            .post(format!("{url}/v1/applications/{APP}/lease/revoke"))
+            .bearer_auth(operator.trim())
+            .send()
+            .await
+            .unwrap();
+        response.text().await.unwrap()
+    });
+    assert!(revoked.contains("\"revoked\":true"), "{revoked}");
+    let from = up.len();
+    let deadline = Instant::now() + Duration::from_secs(4);
+    while Instant::now() < deadline {
+        let leading = leaders_now(&up);
+        assert!(leading.len() <= 1, "two leaders after a revoke: {leading:?}");
+    }
+    up.wait_for("leader elected (term 2)", from, T);
+    assert!(
+        !up.output().lines().skip(from).any(|l| l.contains(&format!("{leader}: leader elected"))),
+        "the revoked unit did not renew"
+    );
+}
+
+#[test]
+fn a_second_up_or_agent_on_the_same_state_is_refused() {
+    let (up, leader) = started();
+    let second =
+        up.leaderd(&["up", "--state", up.state.to_str().unwrap(), "--charm", recorder_charm().to_str().unwrap()]);
+    assert!(!second.status.success());
+    assert!(
+        String::from_utf8_lossy(&second.stderr).contains("another leaderd up is running"),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    let unit = up.up_json()["units"].as_array().unwrap().iter().find(|u| u["name"] == json!(leader)).unwrap().clone();
+    let command: Vec<String> = serde_json::from_value(unit["command"].clone()).unwrap();
+    let token = up.leaderd(&["token", "--secret-file", up.state.join("secret").to_str().unwrap(), &leader]);
+    let out =
+        Command::new(&command[0]).args(&command[1..]).env("LEADERD_TOKEN", stdout(&token).trim()).output().unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("another agent is running"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The running agent kept its sockets and still answers.
+    assert_eq!(stdout(&up.exec(&leader, &["is-leader"])), "True\n");
+}
+
+#[test]
+fn after_a_long_controller_outage_a_leader_is_back_within_a_lease() {
+    let (up, _) = started();
+    let controller = up.up_json()["controller"]["pid"].as_u64().unwrap() as i32;
+    // Frozen past every unit's lease (2 s), then killed: `up` restarts it.
+    unsafe { libc::kill(controller, libc::SIGSTOP) };
+    std::thread::sleep(Duration::from_secs(3));
+    let from = up.len();
+    unsafe { libc::kill(controller, libc::SIGKILL) };
+    up.wait_for("restarting it on", from, T);
+    let restarted = Instant::now();
+    up.until("a leader again", Duration::from_secs(8), || leaders_now(&up).len() == 1);
+    assert!(restarted.elapsed() < Duration::from_secs(8), "{:?}", restarted.elapsed());
+}
+
+#[test]
+fn hook_contexts_end_with_the_hook_process_even_when_a_child_holds_its_output() {
+    let (up, leader) = started();
+    let dir = up.state.join(format!("units/{}/charm", leader.replace('/', "-")));
+    // start's background child holds stdout for a second; the hook finished without it.
+    let line = up.output().lines().find(|l| l.contains(&format!("{leader}: hook start finished"))).unwrap().to_string();
+    assert!(line.contains("ms)"), "the hook waited for its background child: {line}");
+    up.until("the background child's tool call", T, || dir.join("bg2.rc").exists());
+    assert_eq!(std::fs::read_to_string(dir.join("bg2.rc")).unwrap().trim(), "1");
+    assert!(std::fs::read_to_string(dir.join("bg2.err")).unwrap().contains("has ended"));
+}
+
+#[test]
+fn a_killed_exec_leaves_no_usable_context_and_status_survives_a_stopped_agent() {
+    let (up, leader) = started();
+    let file = up.dir.path().join("context-id");
+    let mut exec = Command::new(cluster::LEADERD)
+        .args([
+            "exec",
+            "--unit",
+            &leader,
+            "--",
+            "sh",
+            "-c",
+            &format!("echo $JUJU_CONTEXT_ID > {}; exec sleep 30", file.display()),
+        ])
+        .env("LEADERD_STATE", &up.state)
+        .spawn()
+        .unwrap();
+    up.until("the exec command to start", T, || std::fs::read_to_string(&file).is_ok_and(|s| !s.trim().is_empty()));
+    let id = std::fs::read_to_string(&file).unwrap().trim().to_string();
+    let _ = exec.kill();
+    let _ = exec.wait();
+    let socket = up.state.join(format!("units/{}/agent.socket", leader.replace('/', "-")));
+    let tool = |id: &str| {
+        Command::new(cluster::LEADERD.replace("leaderd", "jujuc"))
+            .args(["is-leader"])
+            .env("JUJU_CONTEXT_ID", id)
+            .env("JUJU_AGENT_SOCKET_ADDRESS", &socket)
+            .env("JUJU_AGENT_SOCKET_NETWORK", "unix")
+            .output()
+            .unwrap()
+    };
+    up.until("the dead exec's context to end", T, || String::from_utf8_lossy(&tool(&id).stderr).contains("has ended"));
+
+    // A stopped agent: status still answers, showing it down.
+    let minion = units().into_iter().find(|u| *u != leader).unwrap();
+    let pid = up.status()["applications"][0]["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == json!(minion))
+        .unwrap()["pid"]
+        .as_u64()
+        .unwrap() as i32;
+    unsafe { libc::kill(pid, libc::SIGSTOP) };
+    let asked = Instant::now();
+    let status = up.status();
+    unsafe { libc::kill(pid, libc::SIGCONT) };
+    assert!(asked.elapsed() < Duration::from_secs(6), "{:?}", asked.elapsed());
+    let unit = status["applications"][0]["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == json!(minion))
+        .unwrap()
+        .clone();
+    assert_eq!(unit["state"], json!("down"), "{unit}");
+}
+
+#[test]
+fn nothing_a_hook_started_outlives_up() {
+    let mut up = Up::start(Some(&recorder_charm()), 2, "1s");
+    for i in 0..2 {
+        up.wait_for(&format!("{APP}/{i}: hook start finished"), 0, T);
+    }
+    // This cluster's `sleep 3127` processes (other tests run the same charm), from /proc.
+    let state = up.state.display().to_string();
+    let running = || {
+        std::fs::read_dir("/proc")
+            .unwrap()
+            .filter_map(|e| {
+                let dir = e.ok()?.path();
+                Some((std::fs::read(dir.join("cmdline")).ok()?, std::fs::read(dir.join("environ")).ok()?))
+            })
+            .filter(|(cmdline, environ)| {
+                cmdline.as_slice() == b"sleep\x003127\x00" && String::from_utf8_lossy(environ).contains(&state)
+            })
+            .count()
+    };
+    assert!(running() >= 2, "the hooks' long-running children are up");
+    assert!(up.stop(libc::SIGINT).success());
+    up.until("the hooks' children to stop", Duration::from_secs(5), || running() == 0);
+}
+
+#[test]
+fn a_leader_elected_that_never_succeeded_runs_again_after_an_agent_restart() {
+    let charm = tempfile::tempdir().unwrap();
+    std::fs::create_dir(charm.path().join("hooks")).unwrap();
+    std::fs::write(charm.path().join("metadata.yaml"), "name: stubborn\n").unwrap();
+    let hook = charm.path().join("hooks/leader-elected");
+    std::fs::write(&hook, "#!/bin/sh\n[ -f \"$CHARM_DIR/ready\" ] || exit 4\njuju-log elected at last\n").unwrap();
+    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let up = Up::start(Some(charm.path()), 1, "1s");
+    up.wait_for("stubborn/0: hook leader-elected failed (exit 4", 0, T);
+    let record = up.up_json();
+    let unit = record["units"][0].clone();
+    let command: Vec<String> = serde_json::from_value(unit["command"].clone()).unwrap();
+    unsafe { libc::kill(unit["pid"].as_u64().unwrap() as i32, libc::SIGTERM) };
+    up.wait_for("stubborn/0: agent exited", 0, T);
+    std::fs::write(up.state.join("units/stubborn-0/charm/ready"), "").unwrap();
+    let token = up.leaderd(&["token", "--secret-file", up.state.join("secret").to_str().unwrap(), "stubborn/0"]);
+    let mut agent = Agent(
+        Command::new(&command[0])
+            .args(&command[1..])
+            .env("LEADERD_TOKEN", stdout(&token).trim())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let out = agent.0.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for l in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+            let _ = tx.send(l);
+        }
+    });
+    let deadline = Instant::now() + T;
+    loop {
+        let line = rx
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .expect("the restarted agent ran leader-elected");
+        if line.contains("hook leader-elected finished (exit 0") {
+            break;
+        }
+    }
+}
+
+#[test]
+fn minions_start_promptly_when_no_settings_were_ever_written() {
+    let charm = tempfile::tempdir().unwrap();
+    std::fs::create_dir(charm.path().join("hooks")).unwrap();
+    std::fs::write(charm.path().join("metadata.yaml"), "name: quiet\n").unwrap();
+    let hook = charm.path().join("hooks/start");
+    std::fs::write(&hook, "#!/bin/sh\ntrue\n").unwrap();
+    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let started = Instant::now();
+    let up = Up::start(Some(charm.path()), 2, "1s");
+    up.wait_for("quiet/0: hook start finished", 0, T);
+    up.wait_for("quiet/1: hook start finished", 0, T);
+    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+}

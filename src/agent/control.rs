@@ -29,6 +29,13 @@ pub struct ExecContext {
     pub cwd: String,
 }
 
+/// `exec/open`: the process that will run the command. Its context ends when it does.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenRequest {
+    pub pid: u32,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CloseRequest {
@@ -52,6 +59,17 @@ pub struct Control {
     pub endpoint: Arc<HookEndpoint<AgentLeadership>>,
     pub tracker: Arc<Tracker>,
     pub status: Arc<Mutex<RunnerStatus>>,
+    /// The runner's lock: an exec command holds it from open to close, as a hook does.
+    pub lock: Arc<tokio::sync::Mutex<()>>,
+    /// The open exec contexts and the lock each holds.
+    pub open: Mutex<HashMap<String, tokio::sync::OwnedMutexGuard<()>>>,
+}
+
+impl Control {
+    fn close(&self, context_id: &str) {
+        self.endpoint.close_context(context_id);
+        self.open.lock().unwrap().remove(context_id);
+    }
 }
 
 pub fn router(control: Arc<Control>) -> Router {
@@ -62,15 +80,32 @@ pub fn router(control: Arc<Control>) -> Router {
         .with_state(control)
 }
 
-async fn open(State(c): State<Arc<Control>>) -> Json<ExecContext> {
+/// Waits for any running hook, then opens a context for the command of process `pid`. The
+/// context ends on `exec/close`, or when that process is gone (a killed `leaderd exec` cannot
+/// leave a usable context behind).
+async fn open(State(c): State<Arc<Control>>, body: Body) -> Result<Json<ExecContext>, HttpError> {
+    let req: OpenRequest = server::decode(body, 1 << 16)?;
+    let guard = c.lock.clone().lock_owned().await;
     let context_id = c.endpoint.open_context("exec");
+    c.open.lock().unwrap().insert(context_id.clone(), guard);
+    let watched = (c.clone(), context_id.clone());
+    tokio::spawn(async move {
+        let (c, id) = watched;
+        while c.open.lock().unwrap().contains_key(&id) {
+            if !crate::process::alive(req.pid) {
+                c.close(&id);
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+    });
     let env = c.env.vars(&context_id, None);
-    Json(ExecContext { context_id, env, cwd: c.env.charm_dir.display().to_string() })
+    Ok(Json(ExecContext { context_id, env, cwd: c.env.charm_dir.display().to_string() }))
 }
 
 async fn close(State(c): State<Arc<Control>>, body: Body) -> Result<Json<serde_json::Value>, HttpError> {
     let req: CloseRequest = server::decode(body, 1 << 16)?;
-    c.endpoint.close_context(&req.context_id);
+    c.close(&req.context_id);
     Ok(Json(serde_json::json!({})))
 }
 
@@ -81,7 +116,7 @@ async fn status(State(c): State<Arc<Control>>) -> Result<Json<AgentStatus>, Http
         (None, Some(f)) => format!("failing {}", f.hook),
         (None, None) => "idle".into(),
     };
-    let leader = matches!(c.tracker.status(), LeaderStatus::Leader { .. }) && c.tracker.term().await.is_some();
+    let leader = matches!(c.tracker.status(), LeaderStatus::Leader { .. }) && c.tracker.guaranteed_now();
     Ok(Json(AgentStatus {
         unit: c.env.unit.clone(),
         pid: std::process::id(),

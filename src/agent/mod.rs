@@ -96,6 +96,8 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         .create(state_dir)
         .with_context(|| format!("creating {}", state_dir.display()))?;
     std::fs::set_permissions(state_dir, std::fs::Permissions::from_mode(0o700))?;
+    // One agent per state directory: a second would take over the first's sockets.
+    let _lock = crate::lockfile::lock(&state_dir.join("agent.lock"), "agent")?;
     let charm_dir =
         options.charm_dir.canonicalize().with_context(|| format!("charm directory {}", options.charm_dir.display()))?;
     anyhow::ensure!(options.jujuc.exists(), "no jujuc at {} (give --jujuc)", options.jujuc.display());
@@ -132,11 +134,15 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         model_uuid: model_uuid(state_dir),
     });
     let status = Arc::new(std::sync::Mutex::new(runner::RunnerStatus::default()));
+    let hook_groups: Arc<std::sync::Mutex<Vec<i32>>> = Arc::default();
+    let hook_lock: Arc<tokio::sync::Mutex<()>> = Arc::default();
     let control = Arc::new(control::Control {
         env: env.clone(),
         endpoint: endpoint.clone(),
         tracker: tracker.clone(),
         status: status.clone(),
+        lock: hook_lock.clone(),
+        open: Default::default(),
     });
 
     // The settings watcher: counts changes of the application's settings version.
@@ -168,8 +174,9 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         tracker: tracker.clone(),
         state_file: state_dir.join("uniter.json"),
         status,
-        lock: Arc::default(),
+        lock: hook_lock.clone(),
         retry_cap: (options.guarantee * 2).clamp(Duration::from_secs(2), Duration::from_secs(30)),
+        hook_groups: hook_groups.clone(),
     };
 
     let mut interrupt = signal(SignalKind::interrupt())?;
@@ -183,6 +190,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         _ = interrupt.recv() => Ok(()),
         _ = terminate.recv() => Ok(()),
     };
+    runner::stop_hook_groups(&hook_groups);
     let _ = std::fs::remove_file(&socket);
     let _ = std::fs::remove_file(&run_socket);
     result

@@ -30,6 +30,9 @@ pub struct UniterState {
     pub installed: bool,
     /// The unit ran (or was about to run) leader-elected and has not lost leadership since.
     pub leader: bool,
+    /// leader-elected is due and has not succeeded yet (run it again after an agent restart).
+    #[serde(default)]
+    pub leader_elected_pending: bool,
     pub started: bool,
 }
 
@@ -113,6 +116,9 @@ pub struct Runner {
     pub lock: Arc<tokio::sync::Mutex<()>>,
     /// Longest pause between retries of a failing hook.
     pub retry_cap: Duration,
+    /// The process groups of the hooks run so far: hooks run in their own process group, and
+    /// everything they started is stopped with the agent.
+    pub hook_groups: Arc<Mutex<Vec<i32>>>,
 }
 
 impl Runner {
@@ -132,14 +138,18 @@ impl Runner {
             let remote_now = *remote.borrow_and_update();
             match status {
                 LeaderStatus::Unknown => {}
-                LeaderStatus::Leader { .. } if !state.leader => {
+                LeaderStatus::Leader { .. } if !state.leader || state.leader_elected_pending => {
                     state.leader = true;
+                    state.leader_elected_pending = true;
                     save_state(&self.state_file, &state);
                     self.run_until_ok("leader-elected").await;
+                    state.leader_elected_pending = false;
+                    save_state(&self.state_file, &state);
                     continue;
                 }
                 LeaderStatus::Minion if state.leader => {
                     state.leader = false;
+                    state.leader_elected_pending = false;
                     save_state(&self.state_file, &state);
                     // A deposed leader runs leader-settings-changed at least once.
                     local = 0;
@@ -201,6 +211,10 @@ impl Runner {
     }
 
     /// Runs one hook in a fresh context. `None`: the charm has no such hook.
+    ///
+    /// The context ends when the hook's own process exits: a process it left in the background
+    /// cannot act as the hook afterwards, even if it keeps the hook's output pipes open (the
+    /// output is collected for a moment longer, then drained unread).
     async fn run_hook(&self, hook: &str) -> Option<i32> {
         let program = self.env.program(hook)?;
         let _serialised = self.lock.lock().await;
@@ -208,49 +222,83 @@ impl Runner {
         self.status.lock().unwrap().running = Some(hook.into());
         event(&self.env.unit, format_args!("hook {hook} started"));
         let started = Instant::now();
-        let output = tokio::process::Command::new(&program)
+        let spawned = tokio::process::Command::new(&program)
             .env_clear()
             .envs(self.env.vars(&id, Some(hook)))
             .current_dir(&self.env.charm_dir)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
+            .process_group(0)
             .kill_on_drop(true)
-            .output()
-            .await;
+            .spawn();
+        let unit = &self.env.unit;
+        let mut child = match spawned {
+            Ok(child) => child,
+            Err(e) => {
+                self.endpoint.close_context(&id);
+                self.status.lock().unwrap().running = None;
+                event(unit, format_args!("hook {hook} could not start: {e}"));
+                return Some(127);
+            }
+        };
+        if let Some(pid) = child.id() {
+            self.hook_groups.lock().unwrap().push(pid as i32);
+        }
+        let stdout = collect(child.stdout.take());
+        let stderr = collect(child.stderr.take());
+        let status = child.wait().await;
         self.endpoint.close_context(&id);
         self.status.lock().unwrap().running = None;
         let took = crate::duration::format(started.elapsed());
-        let unit = &self.env.unit;
-        match output {
-            Ok(out) => {
-                let code = exit_code(&out.status);
-                if code == 0 {
-                    event(unit, format_args!("hook {hook} finished (exit 0, {took})"));
-                } else {
-                    event(unit, format_args!("hook {hook} failed (exit {code}, {took})"));
-                }
-                // The hook's own output, as Juju logs it: a tool's error is visible even when
-                // the hook carried on (charmhelpers ignores juju-log's exit code, for one).
-                let stdout = String::from_utf8_lossy(&out.stdout);
-                let stderr = String::from_utf8_lossy(&out.stderr);
-                for line in stdout.lines().chain(stderr.lines()) {
-                    event(unit, format_args!("  | {line}"));
-                }
-                Some(code)
-            }
-            Err(e) => {
-                event(unit, format_args!("hook {hook} could not start: {e}"));
-                Some(127)
-            }
+        let code = status.map(|s| crate::process::exit_code(&s)).unwrap_or(127);
+        if code == 0 {
+            event(unit, format_args!("hook {hook} finished (exit 0, {took})"));
+        } else {
+            event(unit, format_args!("hook {hook} failed (exit {code}, {took})"));
         }
+        // The hook's own output, as Juju logs it: a tool's error is visible even when the hook
+        // carried on (charmhelpers ignores juju-log's exit code, for one).
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let (stdout, stderr) = (stdout.lock().unwrap().clone(), stderr.lock().unwrap().clone());
+        for line in String::from_utf8_lossy(&stdout).lines().chain(String::from_utf8_lossy(&stderr).lines()) {
+            event(unit, format_args!("  | {line}"));
+        }
+        Some(code)
     }
 }
 
-/// A process's exit code, with 128 + N for death by signal N (as shells report it).
-pub fn exit_code(status: &std::process::ExitStatus) -> i32 {
-    use std::os::unix::process::ExitStatusExt;
-    status.code().unwrap_or_else(|| 128 + status.signal().unwrap_or(0))
+/// Reads a pipe to its end in the background; the bytes so far are always at hand.
+fn collect<R: tokio::io::AsyncRead + Unpin + Send + 'static>(pipe: Option<R>) -> Arc<Mutex<Vec<u8>>> {
+    let buffer: Arc<Mutex<Vec<u8>>> = Arc::default();
+    if let Some(mut pipe) = pipe {
+        let sink = buffer.clone();
+        tokio::spawn(async move {
+            use tokio::io::AsyncReadExt;
+            let mut chunk = [0u8; 8192];
+            while let Ok(n) = pipe.read(&mut chunk).await {
+                if n == 0 {
+                    break;
+                }
+                let mut sink = sink.lock().unwrap();
+                // Keep the first MiB; drain the rest unread so the writer never blocks.
+                if sink.len() < 1 << 20 {
+                    sink.extend_from_slice(&chunk[..n]);
+                }
+            }
+        });
+    }
+    buffer
+}
+
+/// Stops every process group a hook started (the agent is stopping).
+pub fn stop_hook_groups(groups: &Mutex<Vec<i32>>) {
+    for pgid in groups.lock().unwrap().drain(..) {
+        // SAFETY: kill(2) on a process group we created; a group that is gone gives ESRCH.
+        unsafe {
+            libc::kill(-pgid, libc::SIGTERM);
+        }
+    }
 }
 
 fn load_state(path: &Path) -> UniterState {

@@ -34,6 +34,9 @@ struct View {
     renew_at: Instant,
     /// The local lease end: claim sent + 2 × guarantee.
     ends_at: Instant,
+    /// The last claim got no answer (controller down or restarting). Keep claiming rather than
+    /// waiting for a release: the controller may still count this unit as the holder.
+    claim_failed: bool,
 }
 
 pub struct Tracker {
@@ -56,7 +59,7 @@ impl Tracker {
             unit: unit.into(),
             client,
             guarantee,
-            view: Mutex::new(View { term: None, renew_at: now, ends_at: now }),
+            view: Mutex::new(View { term: None, renew_at: now, ends_at: now, claim_failed: false }),
             status: watch::channel(LeaderStatus::Unknown).0,
         })
     }
@@ -75,6 +78,15 @@ impl Tracker {
         view.term.filter(|_| Instant::now() < view.renew_at)
     }
 
+    /// For status: does this unit hold the lease with the guarantee left? Never waits (a claim
+    /// in flight holds the view; then the last published status answers).
+    pub fn guaranteed_now(&self) -> bool {
+        match self.view.try_lock() {
+            Ok(view) => view.term.is_some() && Instant::now() < view.renew_at,
+            Err(_) => matches!(self.status(), LeaderStatus::Leader { .. }),
+        }
+    }
+
     /// A claim ticket for is-leader: a minion is answered at once, without a claim; a leader
     /// whose renewal is due renews before answering.
     pub async fn is_leader(&self) -> bool {
@@ -90,6 +102,7 @@ impl Tracker {
     async fn claim(&self, view: &mut View) -> Result<bool, ()> {
         let sent = Instant::now();
         let answer = self.client.claim(self.guarantee * 2).await;
+        view.claim_failed = answer.is_err();
         match answer {
             Ok(r) if r.granted => {
                 let term = r.term.unwrap_or_default();
@@ -128,9 +141,9 @@ impl Tracker {
     /// The tracker's loop: first claim, renewals while leader, release waits while minion.
     pub async fn run(self: Arc<Self>) {
         loop {
-            let (leader, renew_at, known) = {
+            let (leader, renew_at, claim_now) = {
                 let view = self.view.lock().await;
-                (view.term.is_some(), view.renew_at, self.status() != LeaderStatus::Unknown)
+                (view.term.is_some(), view.renew_at, self.status() == LeaderStatus::Unknown || view.claim_failed)
             };
             if leader {
                 tokio::time::sleep_until(renew_at).await;
@@ -140,7 +153,7 @@ impl Tracker {
                     drop(view);
                     tokio::time::sleep(RETRY).await;
                 }
-            } else if !known {
+            } else if claim_now {
                 let claimed = self.claim(&mut *self.view.lock().await).await;
                 if claimed.is_err() {
                     tokio::time::sleep(RETRY).await;

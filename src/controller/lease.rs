@@ -10,12 +10,17 @@
 //! - Expiry runs from the receipt of the claim on this clock; renewals are not persisted.
 //! - A revoke (the operator forcing a leader change) refuses the holder's renewals, so the lease
 //!   frees at its current expiry: the holder was promised the lease until then, and may be
-//!   answering is-leader True until then, so freeing it sooner would make two leaders.
+//!   answering is-leader True until then, so freeing it sooner would make two leaders. For one
+//!   second after that expiry the revoked unit may not take the lease back, so a minion (which
+//!   claims the moment the lease frees) leads next.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use tokio::time::Instant;
+
+/// How long past its expiry a revoked holder may not take the lease back.
+const REVOKED_BAR: Duration = Duration::from_secs(1);
 
 /// One application's lease.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +29,9 @@ pub struct Lease {
     pub holder: Option<String>,
     /// Revoked by the operator: the holder may not renew; the lease frees at `expiry`.
     pub revoked: bool,
+    /// After a revoke, the revoked unit may not take the lease again until this instant, so
+    /// that a waiting minion gets it: the operator asked for a different leader.
+    pub barred: Option<(String, Instant)>,
     /// The fencing term of the current (or last) holder. 0: never granted.
     pub term: u64,
     pub expiry: Instant,
@@ -61,6 +69,7 @@ impl LeaseTable {
         let lease = self.leases.entry(app.to_string()).or_insert_with(|| Lease {
             holder: None,
             revoked: false,
+            barred: None,
             term: 0,
             expiry: now,
         });
@@ -72,7 +81,11 @@ impl LeaseTable {
                 Claim::Granted { term: lease.term, expiry: lease.expiry, new_term: false }
             }
             Some(_) => Claim::Denied,
+            None if lease.barred.as_ref().is_some_and(|(barred, until)| barred == unit && now < *until) => {
+                Claim::Denied
+            }
             None => {
+                lease.barred = None;
                 lease.holder = Some(unit.to_string());
                 lease.revoked = false;
                 lease.term += 1;
@@ -91,8 +104,9 @@ impl LeaseTable {
     /// term and that expiry, or `None` if nobody holds it.
     pub fn revoke(&mut self, app: &str, now: Instant) -> Option<(u64, Instant)> {
         let lease = self.leases.get_mut(app)?;
-        lease.live_holder(now)?;
+        let holder = lease.live_holder(now)?.to_string();
         lease.revoked = true;
+        lease.barred = Some((holder, lease.expiry + REVOKED_BAR));
         Some((lease.term, lease.expiry))
     }
 
@@ -100,7 +114,7 @@ impl LeaseTable {
     /// during which it may renew and nobody else may claim.
     pub fn restore(&mut self, app: &str, holder: Option<String>, term: u64, now: Instant, grace: Duration) {
         let expiry = if holder.is_some() { now + grace } else { now };
-        self.leases.insert(app.to_string(), Lease { holder, revoked: false, term, expiry });
+        self.leases.insert(app.to_string(), Lease { holder, revoked: false, barred: None, term, expiry });
     }
 
     pub fn get(&self, app: &str) -> Option<&Lease> {
@@ -167,6 +181,8 @@ mod tests {
         assert!(t.holds("app", "app/0", 1, t1));
         assert_eq!(t.claim("app", "app/0", MIN, t1), Claim::Denied);
         assert_eq!(t.claim("app", "app/2", MIN, t1), Claim::Denied);
+        // The revoked unit may not take it straight back; another may.
+        assert_eq!(t.claim("app", "app/0", MIN, t0 + MIN), Claim::Denied);
         assert!(matches!(t.claim("app", "app/2", MIN, t0 + MIN), Claim::Granted { term: 2, .. }));
         assert!(
             matches!(t.claim("app", "app/2", MIN, t0 + MIN + Duration::from_secs(1)), Claim::Granted { term: 2, .. }),

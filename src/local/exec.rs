@@ -9,7 +9,7 @@ use std::path::Path;
 use anyhow::Context;
 
 use super::UpState;
-use crate::agent::control::{CloseRequest, ExecContext};
+use crate::agent::control::{CloseRequest, ExecContext, OpenRequest};
 use crate::unix_http;
 
 pub fn exec(state: &Path, unit: &str, argv: &[OsString]) -> anyhow::Result<i32> {
@@ -17,8 +17,10 @@ pub fn exec(state: &Path, unit: &str, argv: &[OsString]) -> anyhow::Result<i32> 
     let up = UpState::load(state)?;
     let unit = up.unit(state, unit)?;
     let socket = unit.state_dir.join("run.socket");
+    // The agent waits for any running hook first, so this may take a moment.
+    let open = serde_json::to_vec(&OpenRequest { pid: std::process::id() })?;
     let (status, body) =
-        unix_http::request(&socket, "POST", "/v1/exec/open", Some(b"{}")).map_err(anyhow::Error::msg)?;
+        unix_http::request(&socket, "POST", "/v1/exec/open", Some(&open)).map_err(anyhow::Error::msg)?;
     anyhow::ensure!(status == 200, "the agent of {} refused: {}", unit.name, String::from_utf8_lossy(&body));
     let context: ExecContext = serde_json::from_slice(&body).context("the agent's answer")?;
     let result = std::process::Command::new(&argv[0])
@@ -30,5 +32,5 @@ pub fn exec(state: &Path, unit: &str, argv: &[OsString]) -> anyhow::Result<i32> 
     let close = serde_json::to_vec(&CloseRequest { context_id: context.context_id })?;
     let _ = unix_http::request(&socket, "POST", "/v1/exec/close", Some(&close));
     let status = result.with_context(|| format!("running {}", argv[0].to_string_lossy()))?;
-    Ok(crate::agent::runner::exit_code(&status))
+    Ok(crate::process::exit_code(&status))
 }

@@ -51,7 +51,7 @@ impl UpState {
         })?;
         let up: UpState = serde_json::from_slice(&bytes).with_context(|| format!("reading {}", path.display()))?;
         anyhow::ensure!(
-            process_alive(up.pid),
+            crate::process::alive(up.pid),
             "the leaderd up recorded in {} (pid {}) is not running",
             path.display(),
             up.pid
@@ -87,9 +87,4 @@ impl UpState {
 /// The state directory: `--state`, else `$LEADERD_STATE`, else `.leaderd` here.
 pub fn state_dir(flag: Option<PathBuf>) -> PathBuf {
     flag.or_else(|| std::env::var_os("LEADERD_STATE").map(PathBuf::from)).unwrap_or_else(|| PathBuf::from(".leaderd"))
-}
-
-pub fn process_alive(pid: u32) -> bool {
-    Path::new(&format!("/proc/{pid}")).exists()
-        && std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z "))
 }

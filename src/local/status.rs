@@ -67,10 +67,16 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
         .units
         .iter()
         .map(|u| {
-            let agent = crate::unix_http::request(&u.state_dir.join("run.socket"), "GET", "/v1/status", None)
-                .ok()
-                .filter(|(status, _)| *status == 200)
-                .and_then(|(_, body)| serde_json::from_slice::<AgentStatus>(&body).ok());
+            let agent = crate::unix_http::request_within(
+                &u.state_dir.join("run.socket"),
+                "GET",
+                "/v1/status",
+                None,
+                Some(std::time::Duration::from_secs(2)),
+            )
+            .ok()
+            .filter(|(status, _)| *status == 200)
+            .and_then(|(_, body)| serde_json::from_slice::<AgentStatus>(&body).ok());
             match agent {
                 Some(a) => UnitReport {
                     name: u.name.clone(),

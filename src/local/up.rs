@@ -47,9 +47,8 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     );
     let state = absolute(&options.state)?;
     std::fs::create_dir_all(&state).with_context(|| format!("creating {}", state.display()))?;
-    if let Ok(other) = UpState::load(&state) {
-        anyhow::bail!("another leaderd up (pid {}) is running with state in {}", other.pid, state.display());
-    }
+    // One `up` per state directory, held for the whole run.
+    let _lock = crate::lockfile::lock(&state.join("up.lock"), "leaderd up")?;
     // A fresh deployment: forget the previous run.
     let _ = std::fs::remove_dir_all(state.join("units"));
     let _ = std::fs::remove_file(state.join("controller.db"));
@@ -82,7 +81,9 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
             "--min-lease".into(),
             crate::duration::format(lease.min(Duration::from_secs(1))),
             "--max-lease".into(),
-            crate::duration::format(lease.max(Duration::from_secs(300))),
+            // Every agent claims exactly this, so a restarted controller need honour the old
+            // holder for one lease and no longer.
+            crate::duration::format(lease),
         ]
     };
     let (mut controller, url) = start_controller(&leaderd, &controller_args("127.0.0.1:0"), &state).await?;
@@ -137,6 +138,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     let mut interrupt = signal(SignalKind::interrupt())?;
     let mut terminate = signal(SignalKind::terminate())?;
     let mut failure = None;
+    let mut restarts: Vec<std::time::Instant> = Vec::new();
     loop {
         let agent_exits = futures_any(&mut agents);
         tokio::select! {
@@ -144,7 +146,15 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
             _ = terminate.recv() => break,
             exit = controller.wait() => {
                 let how = exit.map(|s| describe(&s)).unwrap_or_else(|e| e.to_string());
+                // A controller that keeps dying is not restarted for ever.
+                restarts.retain(|t: &std::time::Instant| t.elapsed() < Duration::from_secs(60));
+                if restarts.len() >= 5 {
+                    failure = Some(anyhow::anyhow!("the controller exited ({how}) 5 times in a minute; see {}", state.join("controller.log").display()));
+                    break;
+                }
+                restarts.push(std::time::Instant::now());
                 println!("controller exited ({how}); restarting it on {listen}");
+                tokio::time::sleep(Duration::from_millis(200) * restarts.len() as u32).await;
                 match start_controller(&leaderd, &controller_args(&listen), &state).await {
                     Ok((c, _)) => {
                         controller = c;
@@ -242,11 +252,16 @@ fn spawn(command: &[String], token: Option<&str>, log: &Path) -> anyhow::Result<
     if let Some(token) = token {
         cmd.env("LEADERD_TOKEN", token);
     }
-    // SAFETY: prctl is async-signal-safe; this runs in the child between fork and exec.
+    // SAFETY: prctl and getppid are async-signal-safe; this runs in the child between fork and
+    // exec. If `up` died before prctl took effect, the child would never be told: check.
+    let parent = std::process::id() as libc::pid_t;
     unsafe {
-        cmd.pre_exec(|| {
+        cmd.pre_exec(move || {
             if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) != 0 {
                 return Err(std::io::Error::last_os_error());
+            }
+            if libc::getppid() != parent {
+                return Err(std::io::Error::other("leaderd up exited while starting this process"));
             }
             Ok(())
         });

@@ -1,0 +1,50 @@
+//! An exclusive lock held for a process's lifetime: one `leaderd up` per state directory, one
+//! agent per agent state directory. `flock` is released by the kernel when the process dies,
+//! however it dies, so a crash never leaves a stale lock behind.
+
+use std::fs::File;
+use std::os::fd::AsRawFd;
+use std::path::Path;
+
+use anyhow::Context;
+
+/// Holds the lock until dropped.
+#[derive(Debug)]
+pub struct Lock(#[allow(dead_code)] File);
+
+/// Takes `path`'s lock, or says which process-kind (`what`) already holds it.
+pub fn lock(path: &Path, what: &str) -> anyhow::Result<Lock> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    // SAFETY: flock on a file descriptor we own.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+        let error = std::io::Error::last_os_error();
+        if error.raw_os_error() == Some(libc::EWOULDBLOCK) {
+            anyhow::bail!(
+                "another {what} is running with {} (it holds {})",
+                path.parent().unwrap_or(path).display(),
+                path.display()
+            );
+        }
+        return Err(error).with_context(|| format!("locking {}", path.display()));
+    }
+    Ok(Lock(file))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_second_holder_is_refused_until_the_first_lets_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.lock");
+        let first = super::lock(&path, "test").unwrap();
+        let second = super::lock(&path, "test").unwrap_err().to_string();
+        assert!(second.starts_with("another test is running"), "{second}");
+        drop(first);
+        super::lock(&path, "test").unwrap();
+    }
+}
