@@ -245,8 +245,8 @@ impl Runner {
         if let Some(pid) = child.id() {
             self.hook_groups.lock().unwrap().push(pid as i32);
         }
-        let stdout = collect(child.stdout.take());
-        let stderr = collect(child.stderr.take());
+        let (stdout, stdout_done) = collect(child.stdout.take());
+        let (stderr, stderr_done) = collect(child.stderr.take());
         let status = child.wait().await;
         self.endpoint.close_context(&id);
         self.status.lock().unwrap().running = None;
@@ -259,7 +259,12 @@ impl Runner {
         }
         // The hook's own output, as Juju logs it: a tool's error is visible even when the hook
         // carried on (charmhelpers ignores juju-log's exit code, for one).
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        // Output normally ends with the hook; a background child holding the pipes gets 50 ms.
+        let _ = tokio::time::timeout(Duration::from_millis(50), async {
+            let _ = stdout_done.await;
+            let _ = stderr_done.await;
+        })
+        .await;
         let (stdout, stderr) = (stdout.lock().unwrap().clone(), stderr.lock().unwrap().clone());
         for line in String::from_utf8_lossy(&stdout).lines().chain(String::from_utf8_lossy(&stderr).lines()) {
             event(unit, format_args!("  | {line}"));
@@ -268,12 +273,16 @@ impl Runner {
     }
 }
 
-/// Reads a pipe to its end in the background; the bytes so far are always at hand.
-fn collect<R: tokio::io::AsyncRead + Unpin + Send + 'static>(pipe: Option<R>) -> Arc<Mutex<Vec<u8>>> {
+/// Reads a pipe to its end in the background; the bytes so far are always at hand, and the
+/// handle finishes at the end of the pipe.
+fn collect<R>(pipe: Option<R>) -> (Arc<Mutex<Vec<u8>>>, tokio::task::JoinHandle<()>)
+where
+    R: tokio::io::AsyncRead + Unpin + Send + 'static,
+{
     let buffer: Arc<Mutex<Vec<u8>>> = Arc::default();
-    if let Some(mut pipe) = pipe {
-        let sink = buffer.clone();
-        tokio::spawn(async move {
+    let sink = buffer.clone();
+    let done = tokio::spawn(async move {
+        if let Some(mut pipe) = pipe {
             use tokio::io::AsyncReadExt;
             let mut chunk = [0u8; 8192];
             while let Ok(n) = pipe.read(&mut chunk).await {
@@ -286,9 +295,9 @@ fn collect<R: tokio::io::AsyncRead + Unpin + Send + 'static>(pipe: Option<R>) ->
                     sink.extend_from_slice(&chunk[..n]);
                 }
             }
-        });
-    }
-    buffer
+        }
+    });
+    (buffer, done)
 }
 
 /// Stops every process group a hook started (the agent is stopping).
