@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use cluster::Up;
-use serde_json::json;
 
 const T: Duration = Duration::from_secs(30);
 
@@ -75,16 +74,8 @@ fn an_ops_charm_runs_unchanged() {
     assert_eq!(up.count("hook leader-elected started"), 1);
 
     // Failover: the new leader's charm sees leader_elected.
-    let pid = up.status()["applications"][0]["units"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["name"] == json!(leader))
-        .unwrap()["pid"]
-        .as_u64()
-        .unwrap();
     let from = up.len();
-    unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+    unsafe { libc::kill(up.agent_pid(&leader), libc::SIGKILL) };
     let (_, _, line) = up.wait_for("hook leader-elected finished (exit 0", from, T);
     let new_leader = line.split(": ").next().unwrap().split(' ').nth(1).unwrap().to_string();
     assert_ne!(new_leader, leader);
@@ -131,16 +122,8 @@ fn a_charmhelpers_charm_runs_unchanged() {
     assert_eq!(up.count("juju-log INFO: -starts with a dash"), 0, "refused, not logged");
 
     // Failover: the new leader runs leader-elected and reads the previous settings.
-    let pid = up.status()["applications"][0]["units"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["name"] == json!(leader))
-        .unwrap()["pid"]
-        .as_u64()
-        .unwrap();
     let from = up.len();
-    unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+    unsafe { libc::kill(up.agent_pid(&leader), libc::SIGKILL) };
     let (_, _, line) = up.wait_for("hook leader-elected finished (exit 0", from, T);
     let new_leader = line.split(": ").next().unwrap().split(' ').nth(1).unwrap().to_string();
     assert_ne!(new_leader, leader);

@@ -5,7 +5,7 @@
 #[path = "common/cluster.rs"]
 mod cluster;
 
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use cluster::{pid_alive, recorder_charm, Up};
@@ -120,14 +120,7 @@ fn sigkill_of_the_leader_fails_over_at_the_lease_expiry() {
 #[test]
 fn a_stopped_leader_loses_leadership_and_learns_it_when_it_resumes() {
     let (up, leader) = started();
-    let pid = up.status()["applications"][0]["units"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["name"] == json!(leader))
-        .unwrap()["pid"]
-        .as_u64()
-        .unwrap() as i32;
+    let pid = up.agent_pid(&leader);
     let from = up.len();
     unsafe { libc::kill(pid, libc::SIGSTOP) };
     let (_, _, line) = up.wait_for("leader elected (term 2)", from, T);
@@ -144,50 +137,14 @@ fn a_stopped_leader_loses_leadership_and_learns_it_when_it_resumes() {
     assert!(up.status()["applications"][0]["leader"] != json!(leader));
 }
 
-/// An agent started by hand (as up.json records it), killed when dropped.
-struct Agent(Child);
-
-impl Drop for Agent {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[test]
 fn a_restarted_leader_agent_does_not_run_leader_elected_again() {
     let (up, leader) = started();
-    let record = up.up_json();
-    let unit = record["units"].as_array().unwrap().iter().find(|u| u["name"] == json!(leader)).unwrap().clone();
-    let pid = unit["pid"].as_u64().unwrap() as i32;
-    let command: Vec<String> = serde_json::from_value(unit["command"].clone()).unwrap();
-    let token = up.leaderd(&["token", "--secret-file", up.state.join("secret").to_str().unwrap(), &leader]);
-    unsafe { libc::kill(pid, libc::SIGTERM) };
-    up.wait_for(&format!("{leader}: agent exited"), 0, T);
-    let mut agent = Agent(
-        Command::new(&command[0])
-            .args(&command[1..])
-            .env("LEADERD_TOKEN", stdout(&token).trim())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let out = agent.0.stdout.take().unwrap();
-    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
-    let sink = lines.clone();
-    std::thread::spawn(move || {
-        use std::io::BufRead;
-        for l in std::io::BufReader::new(out).lines().map_while(Result::ok) {
-            sink.lock().unwrap().push(l);
-        }
-    });
-    up.until("the restarted agent to lead again", T, || {
-        lines.lock().unwrap().iter().any(|l| l.contains("leader elected (term 1)"))
-    });
+    let agent = up.restart_agent(&leader, || {});
+    let mut seen = agent.wait_for("leader elected (term 1)", T);
     // Give it time to (wrongly) run hooks, then check it ran none.
     std::thread::sleep(Duration::from_millis(1500));
-    let seen = lines.lock().unwrap().clone();
+    seen.extend(agent.lines.try_iter());
     assert!(!seen.iter().any(|l| l.contains("hook leader-elected")), "{seen:?}");
     assert!(!seen.iter().any(|l| l.contains("hook install")), "{seen:?}");
     assert_eq!(up.events(&leader).iter().filter(|e| e.starts_with("leader-elected")).count(), 1);
@@ -407,14 +364,7 @@ fn a_killed_exec_leaves_no_usable_context_and_status_survives_a_stopped_agent() 
 
     // A stopped agent: status still answers, showing it down.
     let minion = units().into_iter().find(|u| *u != leader).unwrap();
-    let pid = up.status()["applications"][0]["units"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["name"] == json!(minion))
-        .unwrap()["pid"]
-        .as_u64()
-        .unwrap() as i32;
+    let pid = up.agent_pid(&minion);
     unsafe { libc::kill(pid, libc::SIGSTOP) };
     let asked = Instant::now();
     let status = up.status();
@@ -465,39 +415,9 @@ fn a_leader_elected_that_never_succeeded_runs_again_after_an_agent_restart() {
     std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let up = Up::start(Some(charm.path()), 1, "1s");
     up.wait_for("stubborn/0: hook leader-elected failed (exit 4", 0, T);
-    let record = up.up_json();
-    let unit = record["units"][0].clone();
-    let command: Vec<String> = serde_json::from_value(unit["command"].clone()).unwrap();
-    unsafe { libc::kill(unit["pid"].as_u64().unwrap() as i32, libc::SIGTERM) };
-    up.wait_for("stubborn/0: agent exited", 0, T);
-    std::fs::write(up.state.join("units/stubborn-0/charm/ready"), "").unwrap();
-    let token = up.leaderd(&["token", "--secret-file", up.state.join("secret").to_str().unwrap(), "stubborn/0"]);
-    let mut agent = Agent(
-        Command::new(&command[0])
-            .args(&command[1..])
-            .env("LEADERD_TOKEN", stdout(&token).trim())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let out = agent.0.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        use std::io::BufRead;
-        for l in std::io::BufReader::new(out).lines().map_while(Result::ok) {
-            let _ = tx.send(l);
-        }
-    });
-    let deadline = Instant::now() + T;
-    loop {
-        let line = rx
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-            .expect("the restarted agent ran leader-elected");
-        if line.contains("hook leader-elected finished (exit 0") {
-            break;
-        }
-    }
+    let ready = up.state.join("units/stubborn-0/charm/ready");
+    let agent = up.restart_agent("stubborn/0", || std::fs::write(&ready, "").unwrap());
+    agent.wait_for("hook leader-elected finished (exit 0", T);
 }
 
 #[test]

@@ -167,3 +167,74 @@ impl Drop for Up {
 pub fn pid_alive(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z "))
 }
+
+/// An agent started by hand (as `up.json` records its command), killed when dropped; its
+/// output lines arrive on `lines`.
+pub struct HandAgent {
+    child: Child,
+    pub lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl HandAgent {
+    /// Waits (up to `timeout`) for a line containing `text`; the lines before it are returned too.
+    pub fn wait_for(&self, text: &str, timeout: Duration) -> Vec<String> {
+        let deadline = Instant::now() + timeout;
+        let mut seen = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    let found = line.contains(text);
+                    seen.push(line);
+                    if found {
+                        return seen;
+                    }
+                }
+                Err(_) => panic!("the agent printed no {text:?} within {timeout:?}; it printed {seen:?}"),
+            }
+        }
+    }
+}
+
+impl Drop for HandAgent {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Up {
+    /// The agent pid of `unit`, from `leaderd status`.
+    pub fn agent_pid(&self, unit: &str) -> i32 {
+        let status = self.status();
+        let units = status["applications"][0]["units"].as_array().unwrap();
+        units.iter().find(|u| u["name"] == unit).unwrap()["pid"].as_u64().unwrap() as i32
+    }
+
+    /// Stops `unit`'s agent (SIGTERM), runs `before_restart`, then starts it again by hand.
+    pub fn restart_agent(&self, unit: &str, before_restart: impl FnOnce()) -> HandAgent {
+        let record = self.up_json();
+        let info = record["units"].as_array().unwrap().iter().find(|u| u["name"] == unit).unwrap().clone();
+        let command: Vec<String> = serde_json::from_value(info["command"].clone()).unwrap();
+        let token = self.leaderd(&["token", "--secret-file", self.state.join("secret").to_str().unwrap(), unit]);
+        let token = String::from_utf8(token.stdout).unwrap();
+        unsafe { libc::kill(info["pid"].as_u64().unwrap() as i32, libc::SIGTERM) };
+        self.wait_for(&format!("{unit}: agent exited"), 0, Duration::from_secs(15));
+        before_restart();
+        let mut child = Command::new(&command[0])
+            .args(&command[1..])
+            .env("LEADERD_TOKEN", token.trim())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let out = child.stdout.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        HandAgent { child, lines }
+    }
+}
