@@ -401,6 +401,10 @@ fn nothing_a_hook_started_outlives_up() {
             .count()
     };
     assert!(running() >= 2, "the hooks' long-running children are up");
+    // One agent dies without a chance to clean up; `up` does it for it.
+    unsafe { libc::kill(up.agent_pid(&format!("{APP}/0")), libc::SIGKILL) };
+    up.wait_for(&format!("{APP}/0: agent exited"), 0, T);
+    up.until("the killed agent's hook children to stop", Duration::from_secs(5), || running() == 1);
     assert!(up.stop(libc::SIGINT).success());
     up.until("the hooks' children to stop", Duration::from_secs(5), || running() == 0);
 }

@@ -146,14 +146,18 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
             _ = terminate.recv() => break,
             exit = controller.wait() => {
                 let how = exit.map(|s| describe(&s)).unwrap_or_else(|e| e.to_string());
-                // A controller that keeps dying is not restarted for ever.
+                // A controller that keeps dying is not restarted for ever: 5 exits in a minute.
                 restarts.retain(|t: &std::time::Instant| t.elapsed() < Duration::from_secs(60));
+                restarts.push(std::time::Instant::now());
                 if restarts.len() >= 5 {
-                    failure = Some(anyhow::anyhow!("the controller exited ({how}) 5 times in a minute; see {}", state.join("controller.log").display()));
+                    failure = Some(anyhow::anyhow!(
+                        "the controller exited ({how}) {} times in a minute; see {}",
+                        restarts.len(),
+                        state.join("controller.log").display()
+                    ));
                     break;
                 }
-                restarts.push(std::time::Instant::now());
-                println!("controller exited ({how}); restarting it on {listen}");
+                println!("{} controller exited ({how}); restarting it on {listen}", clock());
                 tokio::time::sleep(Duration::from_millis(200) * restarts.len() as u32).await;
                 match start_controller(&leaderd, &controller_args(&listen), &state).await {
                     Ok((c, _)) => {
@@ -170,7 +174,9 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
             (i, status) = agent_exits => {
                 let (unit, child) = &mut agents[i];
                 *child = None;
-                println!("{unit}: agent exited ({})", describe(&status));
+                println!("{} {unit}: agent exited ({})", clock(), describe(&status));
+                // A killed agent could not stop what its hooks started: do it for it.
+                stop_hook_leftovers(&record.units[i].state_dir.join("agent.socket"));
                 record.units[i].pid = None;
                 record.save(&state)?;
             }
@@ -185,6 +191,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     }
     stop(&mut controller).await;
     for unit in &record.units {
+        stop_hook_leftovers(&unit.state_dir.join("agent.socket"));
         let _ = std::fs::remove_file(unit.state_dir.join("agent.socket"));
         let _ = std::fs::remove_file(unit.state_dir.join("run.socket"));
     }
@@ -280,6 +287,24 @@ fn relay(child: &mut Child) {
             println!("{} {line}", clock());
         }
     });
+}
+
+/// Stops every process still running with the hook environment of the agent whose hook socket
+/// is `socket` (a path unique to this `up`): what its hooks left behind, when the agent could not
+/// stop it itself (it was killed).
+fn stop_hook_leftovers(socket: &Path) {
+    let needle = format!("JUJU_AGENT_SOCKET_ADDRESS={}\0", socket.display()).into_bytes();
+    let Ok(entries) = std::fs::read_dir("/proc") else { return };
+    for entry in entries.flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<i32>().ok()) else { continue };
+        let Ok(environ) = std::fs::read(entry.path().join("environ")) else { continue };
+        if environ.windows(needle.len()).any(|w| w == needle.as_slice()) {
+            // SAFETY: kill(2) on a process that carries this unit's hook environment.
+            unsafe {
+                libc::kill(pid, libc::SIGTERM);
+            }
+        }
+    }
 }
 
 /// SIGTERM, then SIGKILL after 5 s.
