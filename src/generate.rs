@@ -147,10 +147,9 @@ fi
             )
         }
         Shell::Fish => {
-            let nospace = "";
             format!(
                 "{script}# Live keys: the hook's sandboxed leader settings, from the unit agent (one request).
-complete -c {name} -f{nospace} -n 'not string match -q -- \"-*\" (commandline -ct)' -a '(JUJUC_COMPLETE=keys {name} 2>/dev/null)'
+complete -c {name} -f -n 'not string match -q -- \"-*\" (commandline -ct)' -a '(JUJUC_COMPLETE=keys {name} 2>/dev/null)'
 "
             )
         }

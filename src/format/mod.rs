@@ -102,12 +102,6 @@ pub fn go_quote(s: &str) -> String {
     out
 }
 
-/// Go's `%q` of a `[]string`: `["a" "b"]`.
-pub fn go_quote_list<S: AsRef<str>>(items: &[S]) -> String {
-    let quoted: Vec<String> = items.iter().map(|s| go_quote(s.as_ref())).collect();
-    format!("[{}]", quoted.join(" "))
-}
-
 /// Go's `%q` of bytes that may not be UTF-8: invalid bytes become `\xNN`.
 pub fn go_quote_bytes(bytes: &[u8]) -> String {
     let mut out = String::new();
@@ -140,7 +134,6 @@ mod tests {
     fn go_quote_matches_strconv_quote() {
         assert_eq!(go_quote("x=y"), r#""x=y""#);
         assert_eq!(go_quote("a\"b\\c\n\t\u{1}\u{7f}é\u{200b}😀"), r#""a\"b\\c\n\t\x01\x7fé\u200b😀""#);
-        assert_eq!(go_quote_list(&["a", "b"]), r#"["a" "b"]"#);
         assert_eq!(go_quote_bytes(b"k=\xff"), r#""k=\xff""#);
         assert_eq!(go_quote("a\u{a0}b\u{3000}"), r#""a\u00a0b\u3000""#);
     }
