@@ -4,6 +4,7 @@
 
 pub mod context;
 pub mod hook_endpoint;
+pub mod lease_view;
 pub mod memory;
 
 use std::future::Future;
@@ -65,7 +66,7 @@ impl Leadership for AgentLeadership {
     }
 
     async fn merge_settings(&self, changes: Settings) -> Result<(), MergeError> {
-        let term = self.tracker.term().await.ok_or(MergeError::NotLeader)?;
+        let term = self.tracker.term().ok_or(MergeError::NotLeader)?;
         self.client.merge(term, changes).await.map(|_| ())
     }
 }

@@ -1,50 +1,45 @@
-//! The leadership tracker (spec 3.1, 3.2; Juju's `worker/leadership/tracker.go`).
+//! The leadership tracker (Juju's `worker/leadership/tracker.go`): it talks to the controller
+//! and keeps the unit's [`LeaseView`], whose rules decide everything.
 //!
-//! It claims the lease for twice the guarantee and renews every guarantee, measuring from when
-//! it *sent* each claim, so its view of the lease always ends before the controller's. A unit
-//! is leader while that view has at least the guarantee left. A minion long-polls the
+//! It claims the lease for twice the guarantee and renews when less than the guarantee is left,
+//! recording each answer against the instant the claim was *sent*. A minion long-polls the
 //! controller for the lease's release and claims the moment it frees. Claims, renewals and
-//! is-leader questions are serialised, like the tickets of Juju's single event loop.
+//! is-leader questions are serialised, like the tickets of Juju's single event loop; a claim
+//! waits at most the guarantee for its answer (a later answer could not make a leader anyway).
 
-use std::sync::Arc;
+use std::future::Future;
+use std::sync::{Arc, Mutex as SyncMutex};
 use std::time::Duration;
 
-use tokio::sync::{watch, Mutex};
+use tokio::sync::{watch, Mutex, MutexGuard};
 use tokio::time::Instant;
 
-use super::controller_client::ControllerClient;
+use super::controller_client::{CallError, ControllerClient};
 use super::event;
+pub use super::lease_view::LeaderStatus;
+use super::lease_view::{ClaimAnswer, LeaseView, Next};
 
-/// What the tracker knows, published to the hook runner and the status endpoint.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum LeaderStatus {
-    /// No answer from the controller yet.
-    Unknown,
-    Leader {
-        term: u64,
-    },
-    Minion,
+/// What the tracker needs from the controller: the lease calls, nothing else.
+pub trait LeaseApi: Send + Sync + 'static {
+    /// Claims (or renews) the application's lease for this unit, for `duration`.
+    fn claim(&self, duration: Duration) -> impl Future<Output = Result<ClaimAnswer, CallError>> + Send;
+    /// Waits up to `timeout` for the lease to be free; true if it is.
+    fn wait_released(&self, timeout: Duration) -> impl Future<Output = Result<bool, CallError>> + Send;
 }
 
-/// The tracker's view of the lease.
-struct View {
-    /// Some while this unit holds the lease.
-    term: Option<u64>,
-    /// When a renewal is due: claim sent + guarantee. Leader only before this instant.
-    renew_at: Instant,
-    /// The local lease end: claim sent + 2 × guarantee.
-    ends_at: Instant,
-    /// The last claim got no answer (controller down or restarting). Keep claiming rather than
-    /// waiting for a release: the controller may still count this unit as the holder.
-    claim_failed: bool,
-}
+impl LeaseApi for ControllerClient {
+    async fn claim(&self, duration: Duration) -> Result<ClaimAnswer, CallError> {
+        let r = ControllerClient::claim(self, duration).await?;
+        Ok(match (r.granted, r.term) {
+            (true, Some(term)) => ClaimAnswer::Granted { term, expires_in: r.expires_in_ms.map(Duration::from_millis) },
+            (true, None) => return Err(CallError("controller: a granted claim without a term".into())),
+            (false, _) => ClaimAnswer::Denied,
+        })
+    }
 
-pub struct Tracker {
-    unit: String,
-    client: ControllerClient,
-    guarantee: Duration,
-    view: Mutex<View>,
-    status: watch::Sender<LeaderStatus>,
+    async fn wait_released(&self, timeout: Duration) -> Result<bool, CallError> {
+        ControllerClient::wait_released(self, timeout).await
+    }
 }
 
 /// How long a minion's release long-poll waits before asking again.
@@ -52,14 +47,25 @@ const RELEASE_POLL: Duration = Duration::from_secs(30);
 /// Pause after a failed call to the controller.
 const RETRY: Duration = Duration::from_millis(250);
 
-impl Tracker {
-    pub fn new(unit: &str, client: ControllerClient, guarantee: Duration) -> Arc<Tracker> {
-        let now = Instant::now();
+pub struct Tracker<C: LeaseApi = ControllerClient> {
+    unit: String,
+    api: C,
+    guarantee: Duration,
+    view: Mutex<LeaseView>,
+    /// The view's guarantee (term and until when), readable without waiting for a claim in
+    /// flight: for write fencing and status.
+    guaranteed: SyncMutex<Option<(u64, Instant)>>,
+    status: watch::Sender<LeaderStatus>,
+}
+
+impl<C: LeaseApi> Tracker<C> {
+    pub fn new(unit: &str, api: C, guarantee: Duration) -> Arc<Tracker<C>> {
         Arc::new(Tracker {
             unit: unit.into(),
-            client,
+            api,
             guarantee,
-            view: Mutex::new(View { term: None, renew_at: now, ends_at: now, claim_failed: false }),
+            view: Mutex::new(LeaseView::new(guarantee, Instant::now())),
+            guaranteed: SyncMutex::new(None),
             status: watch::channel(LeaderStatus::Unknown).0,
         })
     }
@@ -72,63 +78,77 @@ impl Tracker {
         *self.status.borrow()
     }
 
-    /// The term to write with, while leader.
-    pub async fn term(&self) -> Option<u64> {
-        let view = self.view.lock().await;
-        view.term.filter(|_| Instant::now() < view.renew_at)
+    /// The term to write with, while leader with the guarantee left. Never waits.
+    pub fn term(&self) -> Option<u64> {
+        let guaranteed = *self.guaranteed.lock().unwrap();
+        guaranteed.filter(|(_, until)| Instant::now() < *until).map(|(term, _)| term)
     }
 
-    /// For status: does this unit hold the lease with the guarantee left? Never waits (a claim
-    /// in flight holds the view; then the last published status answers).
+    /// For status: does this unit hold the lease with the guarantee left? Never waits.
     pub fn guaranteed_now(&self) -> bool {
-        match self.view.try_lock() {
-            Ok(view) => view.term.is_some() && Instant::now() < view.renew_at,
-            Err(_) => matches!(self.status(), LeaderStatus::Leader { .. }),
-        }
+        self.term().is_some()
     }
 
     /// A claim ticket for is-leader: a minion is answered at once, without a claim; a leader
-    /// whose renewal is due renews before answering.
+    /// whose renewal is due renews first, and the answer is True only if that renewal's grant
+    /// arrived with the guarantee still left.
     pub async fn is_leader(&self) -> bool {
         let mut view = self.view.lock().await;
-        match view.term {
-            None => false,
-            Some(_) if Instant::now() < view.renew_at => true,
-            Some(_) => self.claim(&mut view).await.unwrap_or(false),
+        let now = Instant::now();
+        self.settle(&mut view, now);
+        if view.renewal_due(now) {
+            self.claim(&mut view).await;
         }
+        view.guaranteed(Instant::now()).is_some()
     }
 
-    /// One claim for twice the guarantee; updates the view and publishes any change.
-    async fn claim(&self, view: &mut View) -> Result<bool, ()> {
+    /// One claim; records the answer against the instant it was sent and publishes any change.
+    /// Returns what the controller said.
+    async fn claim(&self, view: &mut LeaseView) -> ClaimAnswer {
         let sent = Instant::now();
-        let answer = self.client.claim(self.guarantee * 2).await;
-        view.claim_failed = answer.is_err();
-        match answer {
-            Ok(r) if r.granted => {
-                let term = r.term.unwrap_or_default();
-                view.term = Some(term);
-                view.renew_at = sent + self.guarantee;
-                view.ends_at = sent + self.guarantee * 2;
-                self.publish(LeaderStatus::Leader { term });
-                Ok(true)
-            }
-            Ok(_) => {
-                view.term = None;
-                self.publish(LeaderStatus::Minion);
-                Ok(false)
-            }
-            Err(e) => {
+        let answer = match tokio::time::timeout(self.guarantee, self.api.claim(view.claim_duration())).await {
+            Ok(Ok(answer)) => answer,
+            Ok(Err(e)) => {
                 tracing::warn!(unit = self.unit, error = %e, "lease claim failed");
-                if view.term.is_some() && Instant::now() >= view.ends_at {
-                    view.term = None;
-                    self.publish(LeaderStatus::Minion);
-                }
-                Err(())
+                ClaimAnswer::NoAnswer
             }
+            Err(_) => {
+                tracing::warn!(unit = self.unit, "lease claim unanswered within the guarantee");
+                ClaimAnswer::NoAnswer
+            }
+        };
+        let now = Instant::now();
+        view.record(sent, answer, now);
+        if matches!(answer, ClaimAnswer::Granted { .. }) && view.guaranteed(now).is_none() {
+            let late_ms = (now - sent).as_millis() as u64;
+            tracing::warn!(unit = self.unit, late_ms, "lease granted too late to count; claiming again");
+        }
+        self.publish(view, now);
+        answer
+    }
+
+    /// A claim from the loop. After one that settled nothing (no answer, or a grant too late
+    /// to count) and failed fast, pauses before the next, so a refused connection is not
+    /// hammered; a claim that timed out is retried at once.
+    async fn claim_or_pause(&self, mut view: MutexGuard<'_, LeaseView>) {
+        let started = Instant::now();
+        let answer = self.claim(&mut view).await;
+        let settled = answer == ClaimAnswer::Denied || view.guaranteed(Instant::now()).is_some();
+        drop(view);
+        if !settled && started.elapsed() < RETRY {
+            tokio::time::sleep(RETRY).await;
         }
     }
 
-    fn publish(&self, new: LeaderStatus) {
+    /// Lets the view forget a lease that ran out, and publishes the result.
+    fn settle(&self, view: &mut LeaseView, now: Instant) {
+        view.expire(now);
+        self.publish(view, now);
+    }
+
+    fn publish(&self, view: &LeaseView, now: Instant) {
+        *self.guaranteed.lock().unwrap() = view.guaranteed_until(now);
+        let new = view.status();
         let old = self.status.send_replace(new);
         match (old, new) {
             (LeaderStatus::Leader { term: a }, LeaderStatus::Leader { term: b }) if a == b => {}
@@ -141,35 +161,159 @@ impl Tracker {
     /// The tracker's loop: first claim, renewals while leader, release waits while minion.
     pub async fn run(self: Arc<Self>) {
         loop {
-            let (leader, renew_at, claim_now) = {
-                let view = self.view.lock().await;
-                (view.term.is_some(), view.renew_at, self.status() == LeaderStatus::Unknown || view.claim_failed)
-            };
-            if leader {
-                tokio::time::sleep_until(renew_at).await;
+            let next = {
                 let mut view = self.view.lock().await;
-                // is-leader may have renewed meanwhile.
-                if view.term.is_some() && Instant::now() >= view.renew_at && self.claim(&mut view).await.is_err() {
-                    drop(view);
-                    tokio::time::sleep(RETRY).await;
+                self.settle(&mut view, Instant::now());
+                view.next()
+            };
+            match next {
+                Next::Renew { at } => {
+                    tokio::time::sleep_until(at).await;
+                    let view = self.view.lock().await;
+                    // is-leader may have renewed meanwhile.
+                    if view.renewal_due(Instant::now()) {
+                        self.claim_or_pause(view).await;
+                    }
                 }
-            } else if claim_now {
-                let claimed = self.claim(&mut *self.view.lock().await).await;
-                if claimed.is_err() {
-                    tokio::time::sleep(RETRY).await;
-                }
-            } else {
-                match self.client.wait_released(RELEASE_POLL).await {
+                Next::Claim => self.claim_or_pause(self.view.lock().await).await,
+                Next::WaitRelease => match self.api.wait_released(RELEASE_POLL).await {
                     Ok(true) => {
-                        let _ = self.claim(&mut *self.view.lock().await).await;
+                        self.claim(&mut *self.view.lock().await).await;
                     }
                     Ok(false) => {}
                     Err(e) => {
                         tracing::warn!(unit = self.unit, error = %e, "waiting for the lease failed");
                         tokio::time::sleep(RETRY).await;
                     }
-                }
+                },
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::VecDeque;
+    use std::sync::Mutex as StdMutex;
+
+    use super::*;
+
+    const G: Duration = Duration::from_secs(1);
+
+    /// A scripted controller: each claim takes the next (delay, answer); when the script runs
+    /// out, claims are denied. The lease is never released.
+    #[derive(Default)]
+    struct Scripted {
+        claims: StdMutex<VecDeque<(Duration, Result<ClaimAnswer, CallError>)>>,
+        sent: StdMutex<Vec<Instant>>,
+    }
+
+    impl Scripted {
+        fn new(script: Vec<(u64, Result<ClaimAnswer, CallError>)>) -> Scripted {
+            let claims = script.into_iter().map(|(ms, a)| (Duration::from_millis(ms), a)).collect();
+            Scripted { claims: StdMutex::new(claims), sent: StdMutex::default() }
+        }
+    }
+
+    impl LeaseApi for Arc<Scripted> {
+        async fn claim(&self, _duration: Duration) -> Result<ClaimAnswer, CallError> {
+            self.sent.lock().unwrap().push(Instant::now());
+            let next = self.claims.lock().unwrap().pop_front();
+            let (delay, answer) = next.unwrap_or((Duration::ZERO, Ok(ClaimAnswer::Denied)));
+            tokio::time::sleep(delay).await;
+            answer
+        }
+
+        async fn wait_released(&self, timeout: Duration) -> Result<bool, CallError> {
+            tokio::time::sleep(timeout).await;
+            Ok(false)
+        }
+    }
+
+    fn granted(term: u64) -> Result<ClaimAnswer, CallError> {
+        Ok(ClaimAnswer::Granted { term, expires_in: Some(G * 2) })
+    }
+
+    async fn at(t0: Instant, ms: u64) {
+        tokio::time::sleep_until(t0 + Duration::from_millis(ms)).await;
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_renewal_answered_late_never_answers_true() {
+        // The slow-claim reproduction: the first claim is granted at once; the renewal sent at
+        // 1 s is granted too, but its answer is held for 2.5 s, past the controller's lease
+        // (which ends at 3 s, when another unit takes it). is-leader asked during the hold must
+        // answer False, and so must every later question.
+        let t0 = Instant::now();
+        let api = Arc::new(Scripted::new(vec![(0, granted(1)), (2500, granted(1))]));
+        let tracker = Tracker::new("app/0", api.clone(), G);
+        let run = tokio::spawn(tracker.clone().run());
+        at(t0, 500).await;
+        assert!(tracker.is_leader().await, "fresh grant: leader");
+        assert_eq!(tracker.term(), Some(1));
+        at(t0, 1500).await;
+        assert!(!tracker.is_leader().await, "asked during the held renewal");
+        assert!(Instant::now() < t0 + Duration::from_millis(2100), "answered by the guarantee's end, not the hold's");
+        assert_eq!(tracker.term(), None, "no writes without the guarantee");
+        at(t0, 3600).await;
+        assert!(!tracker.is_leader().await);
+        assert_eq!(tracker.status(), LeaderStatus::Minion);
+        run.abort();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_grant_that_leaves_less_than_the_guarantee_is_not_leadership() {
+        // The controller grants, but says less than twice the guarantee is left (say, after a
+        // restart): the answer arrives with less than the guarantee to go, so it is no proof.
+        let t0 = Instant::now();
+        let short = Ok(ClaimAnswer::Granted { term: 4, expires_in: Some(Duration::from_millis(1200)) });
+        let api = Arc::new(Scripted::new(vec![(300, short.clone()), (300, short), (0, granted(4))]));
+        let tracker = Tracker::new("app/0", api.clone(), G);
+        assert!(!tracker.is_leader().await, "nothing known yet");
+        let run = tokio::spawn(tracker.clone().run());
+        at(t0, 1000).await;
+        assert!(tracker.is_leader().await, "the third, fresh grant");
+        assert_eq!(api.sent.lock().unwrap().len(), 3, "stale grants were renewed at once");
+        run.abort();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn is_leader_does_not_claim_while_the_guarantee_holds() {
+        let t0 = Instant::now();
+        let api = Arc::new(Scripted::new(vec![(10, granted(1)), (10, granted(1)), (10, granted(1))]));
+        let tracker = Tracker::new("app/0", api.clone(), G);
+        let run = tokio::spawn(tracker.clone().run());
+        at(t0, 100).await;
+        for _ in 0..100 {
+            assert!(tracker.is_leader().await);
+        }
+        assert_eq!(api.sent.lock().unwrap().len(), 1);
+        // The loop renews at 1 s after the send, and the unit stays leader throughout.
+        at(t0, 2500).await;
+        assert!(tracker.is_leader().await);
+        let sent = api.sent.lock().unwrap().clone();
+        assert_eq!(sent.len(), 3, "renewed at ~1 s and ~2 s: {sent:?}");
+        assert!(sent[1] >= t0 + G && sent[1] < t0 + Duration::from_millis(1100));
+        run.abort();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_unreachable_controller_is_retried_with_a_pause_and_the_lease_runs_out() {
+        let t0 = Instant::now();
+        let down = || Err(CallError("controller unreachable: connection refused".into()));
+        let mut script = vec![(0, granted(1))];
+        script.extend((0..100).map(|_| (0, down())));
+        let api = Arc::new(Scripted::new(script));
+        let tracker = Tracker::new("app/0", api.clone(), G);
+        let run = tokio::spawn(tracker.clone().run());
+        at(t0, 900).await;
+        assert_eq!(tracker.status(), LeaderStatus::Leader { term: 1 });
+        at(t0, 1500).await;
+        assert!(!tracker.is_leader().await, "renewal failed: no guarantee");
+        at(t0, 2100).await;
+        assert_eq!(tracker.status(), LeaderStatus::Minion, "the lease ran out at 2 s");
+        let claims = api.sent.lock().unwrap().len();
+        assert!((4..=8).contains(&claims), "about one claim per 250 ms after 1 s, not a busy loop: {claims}");
+        run.abort();
     }
 }
