@@ -262,6 +262,22 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn an_is_leader_whose_own_claim_is_answered_late_answers_false() {
+        // The loop's renewal at 1 s fails fast; is-leader, asked at 1.1 s with the renewal due,
+        // claims itself, and that claim is granted but answered only at 3.6 s. It must not
+        // answer True then (the lease, counted from 1.1 s, ended at 3.1 s).
+        let t0 = Instant::now();
+        let refused = Err(CallError("controller unreachable: connection refused".into()));
+        let api = Arc::new(Scripted::new(vec![(0, granted(1)), (0, refused), (2500, granted(1))]));
+        let tracker = Tracker::new("app/0", api.clone(), G);
+        let run = tokio::spawn(tracker.clone().run());
+        at(t0, 1100).await;
+        assert!(!tracker.is_leader().await);
+        assert_eq!(api.sent.lock().unwrap().len(), 3, "the third claim was is-leader's own");
+        run.abort();
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn a_grant_that_leaves_less_than_the_guarantee_is_not_leadership() {
         // The controller grants, but says less than twice the guarantee is left (say, after a
         // restart): the answer arrives with less than the guarantee to go, so it is no proof.
