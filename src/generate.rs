@@ -17,7 +17,7 @@ use crate::tools;
 /// Every generated file: its path relative to the repository root, and its bytes.
 pub fn files(leaderd: Command) -> Vec<(PathBuf, Vec<u8>)> {
     let mut out = Vec::new();
-    let mut commands: Vec<Command> = tools::TOOL_NAMES.iter().map(|name| tool(name)).collect();
+    let mut commands: Vec<Command> = tools::TOOLS.iter().map(tool).collect();
     commands.push(leaderd);
     for command in &commands {
         for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::Elvish, Shell::PowerShell] {
@@ -39,24 +39,13 @@ pub fn files(leaderd: Command) -> Vec<(PathBuf, Vec<u8>)> {
 }
 
 /// A tool's command as its users see it: named after the tool, help flags shown.
-fn tool(name: &str) -> Command {
-    let command = tools::command(name).expect("a known tool");
-    let command = command.mut_arg("help", |a| a.hide(false));
-    match positional(name) {
+fn tool(tool: &tools::Tool) -> Command {
+    let command = (tool.command)().mut_arg("help", |a| a.hide(false));
+    match tool.positional {
         Some((value_name, help)) => {
             command.mut_arg(tools::cmd::ARGS, |a| a.hide(false).value_name(value_name).help(help))
         }
         None => command,
-    }
-}
-
-/// The positional arguments a tool takes, for its man page and completion (is-leader: none).
-fn positional(tool: &str) -> Option<(&'static str, &'static str)> {
-    match tool {
-        tools::leader_get::NAME => Some(("KEY", "The key to print (all keys with none or \"-\")")),
-        tools::leader_set::NAME => Some(("KEY=VALUE", "Settings to write; an empty value deletes the key")),
-        tools::juju_log::NAME => Some(("MESSAGE", "The message (after \"--\" if it starts with \"-\")")),
-        _ => None,
     }
 }
 
@@ -76,11 +65,7 @@ fn jujuc() -> Command {
 }
 
 fn live_keys_suffix(name: &str) -> Option<&'static str> {
-    match name {
-        tools::leader_get::NAME => Some(""),
-        tools::leader_set::NAME => Some("="),
-        _ => None,
-    }
+    tools::tool(name).and_then(|t| t.live_keys)
 }
 
 fn completion_path(shell: Shell, name: &str) -> PathBuf {

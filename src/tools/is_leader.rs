@@ -4,10 +4,14 @@
 use clap::{ArgMatches, Command};
 
 use super::cmd::{self, OutputOptions, UsageError};
-use super::{HookContext, Outcome, RunError};
+use super::{HookContext, Outcome, Run, RunError, Tool};
 use crate::format::Value;
 
 pub const NAME: &str = "is-leader";
+
+/// The registry entry (`super::TOOLS`).
+pub const TOOL: Tool =
+    Tool { name: NAME, command: uu_app, init: |m| Ok(Box::new(init(m)?)), positional: None, live_keys: None };
 
 /// The clap definition, with Juju 3.x's help text.
 pub fn uu_app() -> Command {
@@ -37,8 +41,8 @@ pub fn init(m: &ArgMatches) -> Result<IsLeader, UsageError> {
     Ok(IsLeader { output: OutputOptions::from_matches(m) })
 }
 
-impl IsLeader {
-    pub fn run(self, ctx: &mut dyn HookContext) -> Result<Outcome, RunError> {
+impl Run for IsLeader {
+    fn run(self: Box<Self>, ctx: &mut dyn HookContext) -> Result<Outcome, RunError> {
         let leader = ctx.is_leader().map_err(|e| e.annotate("leadership status unknown"))?;
         Ok(Outcome::print(Value::Bool(leader), self.output))
     }

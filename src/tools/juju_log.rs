@@ -4,11 +4,20 @@
 use clap::{Arg, ArgMatches, Command};
 
 use super::cmd::{self, UsageError};
-use super::{HookContext, Outcome, RunError};
+use super::{HookContext, Outcome, Run, RunError, Tool};
 use crate::format::go_quote;
 use crate::wire::hook::{LogLevel, LogRecord};
 
 pub const NAME: &str = "juju-log";
+
+/// The registry entry (`super::TOOLS`).
+pub const TOOL: Tool = Tool {
+    name: NAME,
+    command: uu_app,
+    init: |m| Ok(Box::new(init(m)?)),
+    positional: Some(("MESSAGE", "The message (after \"--\" if it starts with \"-\")")),
+    live_keys: None,
+};
 
 pub fn uu_app() -> Command {
     cmd::tool_command(NAME, "<message>")
@@ -79,8 +88,8 @@ pub fn init(m: &ArgMatches) -> Result<JujuLog, UsageError> {
     Ok(JujuLog { records, format_given })
 }
 
-impl JujuLog {
-    pub fn run(self, ctx: &mut dyn HookContext) -> Result<Outcome, RunError> {
+impl Run for JujuLog {
+    fn run(self: Box<Self>, ctx: &mut dyn HookContext) -> Result<Outcome, RunError> {
         ctx.log(self.records).map_err(|e| e.annotate("cannot log"))?;
         let mut outcome = Outcome::default();
         if self.format_given {

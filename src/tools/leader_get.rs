@@ -4,10 +4,19 @@
 use clap::{ArgMatches, Command};
 
 use super::cmd::{self, OutputOptions, UsageError};
-use super::{HookContext, Outcome, RunError};
+use super::{HookContext, Outcome, Run, RunError, Tool};
 use crate::format::{go_quote, Value};
 
 pub const NAME: &str = "leader-get";
+
+/// The registry entry (`super::TOOLS`).
+pub const TOOL: Tool = Tool {
+    name: NAME,
+    command: uu_app,
+    init: |m| Ok(Box::new(init(m)?)),
+    positional: Some(("KEY", "The key to print (all keys with none or \"-\")")),
+    live_keys: Some(""),
+};
 
 pub fn uu_app() -> Command {
     cmd::output_args(cmd::tool_command(NAME, "[<key>]"))
@@ -45,8 +54,8 @@ pub fn init(m: &ArgMatches) -> Result<LeaderGet, UsageError> {
     Ok(LeaderGet { key, output: OutputOptions::from_matches(m) })
 }
 
-impl LeaderGet {
-    pub fn run(self, ctx: &mut dyn HookContext) -> Result<Outcome, RunError> {
+impl Run for LeaderGet {
+    fn run(self: Box<Self>, ctx: &mut dyn HookContext) -> Result<Outcome, RunError> {
         let mut settings = ctx.leader_settings().map_err(|e| e.annotate("cannot read leadership settings"))?;
         let value = match self.key {
             None => Value::Map(settings),

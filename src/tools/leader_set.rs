@@ -4,10 +4,19 @@
 use clap::{ArgMatches, Command};
 
 use super::cmd::{self, UsageError};
-use super::{HookContext, Outcome, RunError};
+use super::{HookContext, Outcome, Run, RunError, Tool};
 use crate::format::{go_quote, Settings};
 
 pub const NAME: &str = "leader-set";
+
+/// The registry entry (`super::TOOLS`).
+pub const TOOL: Tool = Tool {
+    name: NAME,
+    command: uu_app,
+    init: |m| Ok(Box::new(init(m)?)),
+    positional: Some(("KEY=VALUE", "Settings to write; an empty value deletes the key")),
+    live_keys: Some("="),
+};
 
 pub fn uu_app() -> Command {
     cmd::tool_command(NAME, "<key>=<value> [...]")
@@ -64,8 +73,8 @@ pub fn init(m: &ArgMatches) -> Result<LeaderSet, UsageError> {
     Ok(LeaderSet { settings })
 }
 
-impl LeaderSet {
-    pub fn run(self, ctx: &mut dyn HookContext) -> Result<Outcome, RunError> {
+impl Run for LeaderSet {
+    fn run(self: Box<Self>, ctx: &mut dyn HookContext) -> Result<Outcome, RunError> {
         ctx.write_leader_settings(self.settings).map_err(|e| e.annotate("cannot write leadership settings"))?;
         Ok(Outcome::default())
     }

@@ -1,8 +1,9 @@
 //! The hook tools behind the `jujuc` multicall binary.
 //!
 //! Each tool is one module with its clap definition (`uu_app`), its argument validation
-//! (`init`, juju/cmd's Init: errors exit 2) and its action (`run`, juju/cmd's Run: errors exit
-//! 1). Tools reach the unit agent only through the [`HookContext`] trait, the shape of Juju's
+//! (`init`, juju/cmd's Init: errors exit 2), its action (`Run::run`, juju/cmd's Run: errors exit
+//! 1) and its registry entry (`TOOL`); [`TOOLS`] lists them once for dispatch, help, the
+//! generated completions and man pages, and the agent's tool symlinks. Tools reach the unit agent only through the [`HookContext`] trait, the shape of Juju's
 //! `jujuc.Context`; `crate::client` implements it over the agent's unix socket.
 
 pub mod cmd;
@@ -82,60 +83,62 @@ impl Outcome {
     }
 }
 
-/// The tools, by the name they are called as.
-pub const TOOL_NAMES: [&str; 4] = [is_leader::NAME, leader_get::NAME, leader_set::NAME, juju_log::NAME];
-
-/// A parsed and validated tool call, ready to run against a context.
-pub enum Invocation {
-    IsLeader(is_leader::IsLeader),
-    LeaderGet(leader_get::LeaderGet),
-    LeaderSet(leader_set::LeaderSet),
-    JujuLog(juju_log::JujuLog),
+/// A validated tool call, ready to run against a hook context (juju/cmd's Run: errors exit 1).
+pub trait Run {
+    fn run(self: Box<Self>, ctx: &mut dyn HookContext) -> Result<Outcome, RunError>;
 }
 
-impl Invocation {
-    pub fn run(self, ctx: &mut dyn HookContext) -> Result<Outcome, RunError> {
-        match self {
-            Invocation::IsLeader(i) => i.run(ctx),
-            Invocation::LeaderGet(i) => i.run(ctx),
-            Invocation::LeaderSet(i) => i.run(ctx),
-            Invocation::JujuLog(i) => i.run(ctx),
-        }
+/// One hook tool: everything dispatch, help, `generate` and the completions need of it.
+pub struct Tool {
+    /// The name it is called as (argv[0]'s basename).
+    pub name: &'static str,
+    /// The clap definition, with Juju's help text.
+    pub command: fn() -> Command,
+    /// juju/cmd's Init: validates the parsed arguments (errors exit 2).
+    pub init: fn(&ArgMatches) -> Result<Box<dyn Run>, UsageError>,
+    /// The positional arguments' value name and help, for man pages and completions.
+    pub positional: Option<(&'static str, &'static str)>,
+    /// Completes the hook's leader-settings keys live, each followed by this suffix.
+    pub live_keys: Option<&'static str>,
+}
+
+/// The registry: every hook tool, in the order help and man pages list them. Adding a tool is
+/// one module with its `TOOL` entry and one line here.
+pub const TOOLS: &[Tool] = &[is_leader::TOOL, leader_get::TOOL, leader_set::TOOL, juju_log::TOOL];
+
+/// The tools' names, in registry order.
+pub const TOOL_NAMES: [&str; TOOLS.len()] = {
+    let mut names = [""; TOOLS.len()];
+    let mut i = 0;
+    while i < TOOLS.len() {
+        names[i] = TOOLS[i].name;
+        i += 1;
     }
+    names
+};
+
+/// The tool called `name`, if there is one.
+pub fn tool(name: &str) -> Option<&'static Tool> {
+    TOOLS.iter().find(|t| t.name == name)
 }
 
 /// The clap definition of a tool, by name.
 pub fn command(name: &str) -> Option<Command> {
-    Some(match name {
-        is_leader::NAME => is_leader::uu_app(),
-        leader_get::NAME => leader_get::uu_app(),
-        leader_set::NAME => leader_set::uu_app(),
-        juju_log::NAME => juju_log::uu_app(),
-        _ => return None,
-    })
-}
-
-fn init(name: &str, m: &ArgMatches) -> Result<Invocation, UsageError> {
-    Ok(match name {
-        is_leader::NAME => Invocation::IsLeader(is_leader::init(m)?),
-        leader_get::NAME => Invocation::LeaderGet(leader_get::init(m)?),
-        leader_set::NAME => Invocation::LeaderSet(leader_set::init(m)?),
-        _ => Invocation::JujuLog(juju_log::init(m)?),
-    })
+    tool(name).map(|t| (t.command)())
 }
 
 /// How a command line ends before it needs the agent.
 pub enum Prepared {
     Help(String),
-    Run(Invocation),
+    Run(Box<dyn Run>),
 }
 
 /// Parse and validate one tool's arguments (juju/cmd's flag parsing and Init).
 pub fn prepare(name: &str, args: &[OsString]) -> Result<Prepared, UsageError> {
-    let command = command(name).ok_or_else(|| UsageError(format!("unknown hook command: {name}")))?;
-    match cmd::parse(command, args)? {
+    let tool = tool(name).ok_or_else(|| UsageError(format!("unknown hook command: {name}")))?;
+    match cmd::parse((tool.command)(), args)? {
         Parsed::Help(text) => Ok(Prepared::Help(text)),
-        Parsed::Matches(m) => Ok(Prepared::Run(init(name, &m)?)),
+        Parsed::Matches(m) => Ok(Prepared::Run((tool.init)(&m)?)),
     }
 }
 
@@ -175,7 +178,7 @@ where
     } else {
         (argv0, argv.get(1..).unwrap_or(&[]))
     };
-    if command(&name).is_none() {
+    if tool(&name).is_none() {
         let mut finished = Finished::error(&format!("bad request: unknown hook command: {name}"), 1);
         if !in_hook {
             // Outside a hook, say what would have worked (inside one, Juju's bytes exactly).
@@ -227,10 +230,8 @@ pub fn complete_keys<F>(tool: &str, in_hook: bool, connect: F) -> Finished
 where
     F: FnOnce() -> Result<Box<dyn HookContext>, ClientError>,
 {
-    let suffix = match tool {
-        leader_get::NAME => "",
-        leader_set::NAME => "=",
-        _ => return Finished::default(),
+    let Some(suffix) = self::tool(tool).and_then(|t| t.live_keys) else {
+        return Finished::default();
     };
     let keys = if in_hook { connect().ok().and_then(|mut ctx| ctx.leader_settings().ok()) } else { None };
     let stdout = keys.unwrap_or_default().keys().map(|k| format!("{k}{suffix}\n")).collect::<String>();
@@ -307,5 +308,27 @@ mod tests {
         assert_eq!(output_path(Path::new("~"), cwd, home), Path::new("/home/u"));
         assert_eq!(output_path(Path::new("~/r.json"), cwd, home), Path::new("/home/u/r.json"));
         assert_eq!(output_path(Path::new("../../.."), cwd, home), Path::new("/"));
+    }
+}
+
+#[cfg(test)]
+mod registry_tests {
+    use super::*;
+
+    #[test]
+    fn every_registered_tool_is_named_as_it_is_called_and_only_known_names_dispatch() {
+        let mut names: Vec<&str> = TOOL_NAMES.to_vec();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), TOOLS.len(), "duplicate tool names: {TOOL_NAMES:?}");
+        for tool in TOOLS {
+            assert_eq!((tool.command)().get_name(), tool.name);
+            assert!(matches!(prepare(tool.name, &["--help".into()]), Ok(Prepared::Help(_))));
+        }
+        assert!(tool("juju-log").is_some());
+        // An unknown name is an error, never some other tool.
+        assert!(tool("status-set").is_none());
+        let err = prepare("status-set", &[]).err().map(|UsageError(m)| m);
+        assert_eq!(err.as_deref(), Some("unknown hook command: status-set"));
     }
 }
