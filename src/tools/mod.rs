@@ -1,9 +1,10 @@
 //! The hook tools behind the `jujuc` multicall binary.
 //!
 //! Each tool is one module with its clap definition (`uu_app`), its argument validation
-//! (`init`, juju/cmd's Init: errors exit 2), its action (`Run::run`, juju/cmd's Run: errors exit
-//! 1) and its registry entry (`TOOL`); [`TOOLS`] lists them once for dispatch, help, the
-//! generated completions and man pages, and the agent's tool symlinks. Tools reach the unit agent only through the [`HookContext`] trait, the shape of Juju's
+//! (`init`, juju/cmd's Init, whose errors exit 2), its action (`Run::run`, juju/cmd's Run,
+//! whose errors exit 1) and its registry entry (`TOOL`); [`TOOLS`] lists them once for
+//! dispatch, help, the generated completions and man pages, and the agent's tool symlinks.
+//! Tools reach the unit agent only through the [`HookContext`] trait, the shape of Juju's
 //! `jujuc.Context`; `crate::client` implements it over the agent's unix socket.
 
 pub mod cmd;
