@@ -5,6 +5,7 @@
 pub mod context;
 pub mod hook_endpoint;
 pub mod lease_view;
+pub mod lifecycle;
 pub mod memory;
 
 use std::future::Future;
@@ -169,6 +170,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
             }
         }
     };
+    let uniter_state = runner::load_state(&state_dir.join("uniter.json"))?;
     let runner = runner::Runner {
         env,
         endpoint: endpoint.clone(),
@@ -187,7 +189,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         r = axum::serve(control_listener, control::router(control)) => r.context("control endpoint"),
         _ = tracker.clone().run() => Ok(()),
         _ = watcher => Ok(()),
-        _ = runner.run(remote_rx) => Ok(()),
+        r = runner.run(uniter_state, remote_rx) => r.context("hook runner"),
         _ = interrupt.recv() => Ok(()),
         _ = terminate.recv() => Ok(()),
     };

@@ -1,14 +1,6 @@
-//! The hook runner: runs the charm's hooks one at a time (spec 3.3; Juju's uniter resolver).
-//!
-//! - Lifecycle: `install`, then `leader-elected` (leader) or `leader-settings-changed`
-//!   (minion), then `start`; afterwards events as they come.
-//! - `leader-elected` runs when the unit becomes leader and its persisted state says it was not
-//!   (so an agent restart does not run it again); it is skipped if leadership is lost before it
-//!   starts.
-//! - `leader-settings-changed` runs on minions when the application's settings change (several
-//!   changes coalesce into one run), once after every agent start (the local counter lives in
-//!   memory only, as Juju's does), and at least once on a unit that loses leadership.
-//! - A failing hook is reported with its exit code and output and retried with backoff.
+//! The hook runner: runs the charm's hooks one at a time, in the order `lifecycle.rs` decides
+//! (Juju's uniter). A failing hook is reported with its exit code and output and retried with
+//! backoff.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -21,20 +13,10 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 
 use super::hook_endpoint::HookEndpoint;
-use super::tracker::{LeaderStatus, Tracker};
+pub use super::lifecycle::UniterState;
+use super::lifecycle::{Hook, Lifecycle, Step};
+use super::tracker::Tracker;
 use super::{event, AgentLeadership};
-
-/// What survives an agent restart (`<state>/uniter.json`).
-#[derive(Debug, Default, Clone, Serialize, Deserialize)]
-pub struct UniterState {
-    pub installed: bool,
-    /// The unit ran (or was about to run) leader-elected and has not lost leadership since.
-    pub leader: bool,
-    /// leader-elected is due and has not succeeded yet (run it again after an agent restart).
-    #[serde(default)]
-    pub leader_elected_pending: bool,
-    pub started: bool,
-}
 
 /// What the runner is doing, for `leaderd status`.
 #[derive(Debug, Default, Clone, Serialize, Deserialize, PartialEq)]
@@ -122,64 +104,43 @@ pub struct Runner {
 }
 
 impl Runner {
-    /// Runs hooks until the agent stops. `remote` counts settings changes seen by the watcher
-    /// (starting at 1 for its first answer, as Juju's watcher counts its initial event).
-    pub async fn run(self, mut remote: watch::Receiver<u64>) {
+    /// Runs hooks until the agent stops, from the persisted `state`. `remote` counts settings
+    /// changes seen by the watcher (starting at 1 for its first answer, as Juju's watcher counts
+    /// its initial event). Fails only if the uniter state cannot be saved.
+    pub async fn run(self, state: UniterState, mut remote: watch::Receiver<u64>) -> Result<(), StateError> {
         let mut leader = self.tracker.subscribe();
-        let mut state = load_state(&self.state_file);
-        if !state.installed {
-            self.run_until_ok("install").await;
-            state.installed = true;
-            save_state(&self.state_file, &state);
-        }
-        let mut local: u64 = 0;
+        let mut lifecycle = Lifecycle::new(state);
         loop {
             let status = *leader.borrow_and_update();
-            let remote_now = *remote.borrow_and_update();
-            match status {
-                LeaderStatus::Unknown => {}
-                LeaderStatus::Leader { .. } if !state.leader || state.leader_elected_pending => {
-                    state.leader = true;
-                    state.leader_elected_pending = true;
-                    save_state(&self.state_file, &state);
-                    self.run_until_ok("leader-elected").await;
-                    state.leader_elected_pending = false;
-                    save_state(&self.state_file, &state);
-                    continue;
+            let changes = *remote.borrow_and_update();
+            match lifecycle.next(status, changes) {
+                Step::Run(hook) => {
+                    if lifecycle.begin(Step::Run(hook)) {
+                        save_state(&self.state_file, &lifecycle.state)?;
+                    }
+                    self.run_until_ok(hook).await;
+                    if lifecycle.finished(hook, changes) {
+                        save_state(&self.state_file, &lifecycle.state)?;
+                    }
                 }
-                LeaderStatus::Minion if state.leader => {
-                    state.leader = false;
-                    state.leader_elected_pending = false;
-                    save_state(&self.state_file, &state);
-                    // A deposed leader runs leader-settings-changed at least once.
-                    local = 0;
-                    continue;
+                Step::Deposed => {
+                    if lifecycle.begin(Step::Deposed) {
+                        save_state(&self.state_file, &lifecycle.state)?;
+                    }
                 }
-                LeaderStatus::Minion if remote_now != 0 && local != remote_now => {
-                    self.run_until_ok("leader-settings-changed").await;
-                    local = remote_now;
-                    continue;
+                Step::Wait => {
+                    tokio::select! {
+                        changed = leader.changed() => if changed.is_err() { return Ok(()) },
+                        changed = remote.changed() => if changed.is_err() { return Ok(()) },
+                    }
                 }
-                // A minion starts after its first leader-settings-changed.
-                LeaderStatus::Leader { .. } | LeaderStatus::Minion
-                    if !state.started && (status != LeaderStatus::Minion || local != 0) =>
-                {
-                    self.run_until_ok("start").await;
-                    state.started = true;
-                    save_state(&self.state_file, &state);
-                    continue;
-                }
-                _ => {}
-            }
-            tokio::select! {
-                changed = leader.changed() => if changed.is_err() { return },
-                changed = remote.changed() => if changed.is_err() { return },
             }
         }
     }
 
     /// Runs `hook` until it succeeds (or is skipped), retrying with backoff.
-    async fn run_until_ok(&self, hook: &str) {
+    async fn run_until_ok(&self, hook: Hook) {
+        let hook = hook.name();
         let mut delay = Duration::from_secs(1);
         let mut attempts = 0;
         loop {
@@ -310,16 +271,55 @@ pub fn stop_hook_groups(groups: &Mutex<Vec<i32>>) {
     }
 }
 
-fn load_state(path: &Path) -> UniterState {
-    std::fs::read(path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
+/// The persisted uniter state could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error("reading the uniter state {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error(
+        "the uniter state {path} is corrupt ({source}); move it away to start the unit afresh (install runs again)"
+    )]
+    Corrupt { path: PathBuf, source: serde_json::Error },
+    #[error("saving the uniter state {path}: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
+}
+
+/// The persisted state; a missing file is a fresh unit, a corrupt one an error (never a
+/// silent reset, which would run install and leader-elected again).
+pub fn load_state(path: &Path) -> Result<UniterState, StateError> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(UniterState::default()),
+        Err(source) => return Err(StateError::Read { path: path.into(), source }),
+    };
+    serde_json::from_slice(&bytes).map_err(|source| StateError::Corrupt { path: path.into(), source })
 }
 
 /// Written to a temporary file and renamed over the old one, so a crash leaves either state.
-fn save_state(path: &Path, state: &UniterState) {
+fn save_state(path: &Path, state: &UniterState) -> Result<(), StateError> {
     let tmp = path.with_extension("json.tmp");
-    let write =
-        std::fs::write(&tmp, serde_json::to_vec_pretty(state).unwrap()).and_then(|_| std::fs::rename(&tmp, path));
-    if let Err(e) = write {
-        tracing::error!(path = %path.display(), error = %e, "cannot save the uniter state");
+    let bytes = serde_json::to_vec_pretty(state).expect("the uniter state serialises");
+    std::fs::write(&tmp, bytes)
+        .and_then(|_| std::fs::rename(&tmp, path))
+        .map_err(|source| StateError::Write { path: path.into(), source })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_state_is_a_fresh_unit_and_a_corrupt_one_an_error_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("uniter.json");
+        assert_eq!(load_state(&path).unwrap(), UniterState::default());
+        let state = UniterState { installed: true, leader: true, leader_elected_pending: false, started: true };
+        save_state(&path, &state).unwrap();
+        assert_eq!(load_state(&path).unwrap(), state);
+        std::fs::write(&path, b"{\"installed\": tru").unwrap();
+        let err = load_state(&path).unwrap_err().to_string();
+        assert!(err.starts_with(&format!("the uniter state {} is corrupt", path.display())), "{err}");
+        let err = save_state(&dir.path().join("missing/uniter.json"), &state).unwrap_err().to_string();
+        assert!(err.starts_with("saving the uniter state"), "{err}");
     }
 }

@@ -1,0 +1,226 @@
+//! Which hook runs next (Juju's uniter resolver, `worker/uniter/resolver.go` and the leadership
+//! resolver in `worker/uniter/leadership/resolver.go`), as a pure function of a typed state: the
+//! persisted uniter state, the tracker's leadership status and the settings changes seen. The
+//! runner (`runner.rs`) runs what it says; the rules are tested here, table-style, without
+//! processes or clocks.
+//!
+//! - Lifecycle: `install`, then `leader-elected` (leader) or `leader-settings-changed` (minion),
+//!   then `start`; afterwards events as they come.
+//! - `leader-elected` runs when the unit becomes leader and its persisted state says it was not
+//!   (so an agent restart does not run it again once it succeeded, and does if it had not).
+//! - `leader-settings-changed` runs on minions when the application's settings change (several
+//!   changes coalesce into one run), once after every agent start (the count of changes handled
+//!   lives in memory only, as Juju's does), and at least once on a unit that loses leadership.
+//! - A minion starts after its first `leader-settings-changed`.
+
+use serde::{Deserialize, Serialize};
+
+use super::lease_view::LeaderStatus;
+
+/// The hooks the agent runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hook {
+    Install,
+    LeaderElected,
+    LeaderSettingsChanged,
+    Start,
+}
+
+impl Hook {
+    /// The hook's name, as charms and Juju spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Hook::Install => "install",
+            Hook::LeaderElected => "leader-elected",
+            Hook::LeaderSettingsChanged => "leader-settings-changed",
+            Hook::Start => "start",
+        }
+    }
+}
+
+impl std::fmt::Display for Hook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What survives an agent restart (`<state>/uniter.json`).
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UniterState {
+    pub installed: bool,
+    /// The unit ran (or was about to run) leader-elected and has not lost leadership since.
+    pub leader: bool,
+    /// leader-elected is due and has not succeeded yet (run it again after an agent restart).
+    #[serde(default)]
+    pub leader_elected_pending: bool,
+    pub started: bool,
+}
+
+/// What to do next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Run this hook (until it succeeds), then call [`Lifecycle::finished`].
+    Run(Hook),
+    /// The unit lost leadership: record it (no hook; `leader-settings-changed` follows).
+    Deposed,
+    /// Nothing to do until the leadership status or the settings change.
+    Wait,
+}
+
+/// The runner's state: the persisted part and the settings changes handled since the agent
+/// started.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Lifecycle {
+    pub state: UniterState,
+    /// The count of settings changes handled (0: none since the agent started).
+    handled: u64,
+}
+
+impl Lifecycle {
+    pub fn new(state: UniterState) -> Lifecycle {
+        Lifecycle { state, handled: 0 }
+    }
+
+    /// The next step, given the tracker's status and the count of settings changes the watcher
+    /// has seen (its first answer counts as 1, as Juju's watchers send an initial event).
+    pub fn next(&self, leader: LeaderStatus, changes: u64) -> Step {
+        let s = &self.state;
+        match leader {
+            _ if !s.installed => Step::Run(Hook::Install),
+            LeaderStatus::Unknown => Step::Wait,
+            LeaderStatus::Leader { .. } if !s.leader || s.leader_elected_pending => Step::Run(Hook::LeaderElected),
+            LeaderStatus::Minion if s.leader => Step::Deposed,
+            LeaderStatus::Minion if changes != 0 && self.handled != changes => Step::Run(Hook::LeaderSettingsChanged),
+            LeaderStatus::Leader { .. } if !s.started => Step::Run(Hook::Start),
+            LeaderStatus::Minion if !s.started && self.handled != 0 => Step::Run(Hook::Start),
+            _ => Step::Wait,
+        }
+    }
+
+    /// Before running `step`'s hook (or in place of it, for [`Step::Deposed`]): the state to
+    /// persist first, if it changed. leader-elected is recorded as due before it runs, so an
+    /// agent that dies during it runs it again.
+    pub fn begin(&mut self, step: Step) -> bool {
+        let before = self.state.clone();
+        match step {
+            Step::Run(Hook::LeaderElected) => {
+                self.state.leader = true;
+                self.state.leader_elected_pending = true;
+            }
+            Step::Deposed => {
+                self.state.leader = false;
+                self.state.leader_elected_pending = false;
+                // A deposed leader runs leader-settings-changed at least once.
+                self.handled = 0;
+            }
+            _ => {}
+        }
+        self.state != before
+    }
+
+    /// After `hook` succeeded (or was skipped), with `changes` as it was when the hook started:
+    /// whether the persisted state changed.
+    pub fn finished(&mut self, hook: Hook, changes: u64) -> bool {
+        let before = self.state.clone();
+        match hook {
+            Hook::Install => self.state.installed = true,
+            Hook::LeaderElected => self.state.leader_elected_pending = false,
+            Hook::LeaderSettingsChanged => self.handled = changes,
+            Hook::Start => self.state.started = true,
+        }
+        self.state != before
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LEADER: LeaderStatus = LeaderStatus::Leader { term: 1 };
+    const MINION: LeaderStatus = LeaderStatus::Minion;
+    const UNKNOWN: LeaderStatus = LeaderStatus::Unknown;
+
+    /// Drives a lifecycle through `events` (status, changes seen), running every step to
+    /// completion until it waits; returns the hooks run and the deposals, in order.
+    fn run(lifecycle: &mut Lifecycle, events: &[(LeaderStatus, u64)]) -> Vec<String> {
+        let mut ran = Vec::new();
+        for &(status, changes) in events {
+            for _ in 0..20 {
+                match lifecycle.next(status, changes) {
+                    Step::Wait => break,
+                    Step::Deposed => {
+                        lifecycle.begin(Step::Deposed);
+                        ran.push("(deposed)".to_string());
+                    }
+                    Step::Run(hook) => {
+                        lifecycle.begin(Step::Run(hook));
+                        lifecycle.finished(hook, changes);
+                        ran.push(hook.to_string());
+                    }
+                }
+            }
+        }
+        ran
+    }
+
+    /// What a row says, the state it starts from, the events (status, changes seen), the hooks.
+    type Row = (&'static str, UniterState, Vec<(LeaderStatus, u64)>, Vec<&'static str>);
+
+    #[test]
+    fn the_lifecycle_table() {
+        let fresh = UniterState::default();
+        let started_leader =
+            UniterState { installed: true, leader: true, leader_elected_pending: false, started: true };
+        let started_minion =
+            UniterState { installed: true, leader: false, leader_elected_pending: false, started: true };
+        let died_in_leader_elected =
+            UniterState { installed: true, leader: true, leader_elected_pending: true, started: false };
+        #[rustfmt::skip]
+        let table: Vec<Row> = vec![
+            ("install first, even before leadership is known",
+             fresh.clone(), vec![(UNKNOWN, 0)], vec!["install"]),
+            ("a first leader: install, leader-elected, start",
+             fresh.clone(), vec![(LEADER, 0)], vec!["install", "leader-elected", "start"]),
+            ("a leader does not run leader-settings-changed for its own writes",
+             fresh.clone(), vec![(LEADER, 1), (LEADER, 2)], vec!["install", "leader-elected", "start"]),
+            ("a minion waits for the watcher's first answer, then lsc, then start",
+             fresh.clone(), vec![(MINION, 0), (MINION, 1)],
+             vec!["install", "leader-settings-changed", "start"]),
+            ("changes coalesce: one run for whatever was seen when it starts",
+             fresh.clone(), vec![(MINION, 1), (MINION, 5)],
+             vec!["install", "leader-settings-changed", "start", "leader-settings-changed"]),
+            ("a restarted leader does not run leader-elected again",
+             started_leader.clone(), vec![(LEADER, 1)], vec![]),
+            ("a restarted minion runs lsc once after the watcher's first answer",
+             started_minion.clone(), vec![(MINION, 0), (MINION, 1), (MINION, 1)], vec!["leader-settings-changed"]),
+            ("an agent that died during leader-elected runs it again",
+             died_in_leader_elected.clone(), vec![(LEADER, 1)], vec!["leader-elected", "start"]),
+            ("... unless it came back a minion: deposed, lsc, start",
+             died_in_leader_elected, vec![(MINION, 1)], vec!["(deposed)", "leader-settings-changed", "start"]),
+            ("a deposed leader runs lsc at least once, even with no new change",
+             started_leader.clone(), vec![(LEADER, 3), (MINION, 3)], vec!["(deposed)", "leader-settings-changed"]),
+            ("leadership regained: leader-elected again",
+             started_minion.clone(), vec![(MINION, 1), (LEADER, 1)],
+             vec!["leader-settings-changed", "leader-elected"]),
+            ("a status not known yet after a restart: nothing",
+             started_leader, vec![(UNKNOWN, 4)], vec![]),
+        ];
+        for (what, state, events, expected) in table {
+            let mut lifecycle = Lifecycle::new(state);
+            assert_eq!(run(&mut lifecycle, &events), expected, "{what}");
+        }
+    }
+
+    #[test]
+    fn leader_elected_is_persisted_as_due_before_it_runs_and_done_after() {
+        let mut l = Lifecycle::new(UniterState { installed: true, ..Default::default() });
+        assert_eq!(l.next(LEADER, 0), Step::Run(Hook::LeaderElected));
+        assert!(l.begin(Step::Run(Hook::LeaderElected)), "persist before running");
+        assert!(l.state.leader && l.state.leader_elected_pending);
+        assert!(l.finished(Hook::LeaderElected, 0));
+        assert!(!l.state.leader_elected_pending);
+        assert!(!l.begin(Step::Run(Hook::Start)), "start changes nothing before it runs");
+        assert!(l.finished(Hook::Start, 0));
+        assert!(!l.finished(Hook::LeaderSettingsChanged, 4), "lsc changes nothing persisted");
+    }
+}
