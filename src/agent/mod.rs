@@ -133,7 +133,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         charm_dir,
         socket: socket.clone(),
         tools_dir,
-        model_uuid: model_uuid(state_dir),
+        model_uuid: model_uuid(state_dir)?,
     });
     let status = Arc::new(std::sync::Mutex::new(runner::RunnerStatus::default()));
     let hook_groups: Arc<std::sync::Mutex<Vec<i32>>> = Arc::default();
@@ -199,18 +199,21 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
     result
 }
 
-/// A model UUID for this state dir, kept across restarts.
-fn model_uuid(state_dir: &std::path::Path) -> String {
+/// A model UUID for this state dir, kept across restarts. Failing to make or keep one is an
+/// error: a UUID that changed on every start would tell charms they moved to another model.
+fn model_uuid(state_dir: &std::path::Path) -> anyhow::Result<String> {
     let path = state_dir.join("model-uuid");
-    if let Ok(uuid) = std::fs::read_to_string(&path) {
-        return uuid.trim().to_string();
+    match std::fs::read_to_string(&path) {
+        Ok(uuid) => return Ok(uuid.trim().to_string()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
     }
     let mut b = [0u8; 16];
-    let _ = getrandom::fill(&mut b);
+    getrandom::fill(&mut b).map_err(|e| anyhow::anyhow!("reading the OS random number generator: {e}"))?;
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let h = hex::encode(b);
     let uuid = format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..]);
-    let _ = std::fs::write(&path, &uuid);
-    uuid
+    std::fs::write(&path, &uuid).with_context(|| format!("writing {}", path.display()))?;
+    Ok(uuid)
 }
