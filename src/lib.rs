@@ -16,6 +16,7 @@ pub mod format;
 pub mod generate;
 pub mod local;
 pub mod lockfile;
+pub mod model;
 pub mod names;
 pub mod process;
 pub mod server;

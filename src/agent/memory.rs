@@ -62,14 +62,7 @@ impl Leadership for MemoryLeadership {
         if !self.leader.load(Ordering::SeqCst) {
             return Err(MergeError::NotLeader);
         }
-        let mut settings = self.settings.lock().unwrap();
-        for (key, value) in changes {
-            if value.is_empty() {
-                settings.remove(&key);
-            } else {
-                settings.insert(key, value);
-            }
-        }
+        crate::model::apply_changes(&mut self.settings.lock().unwrap(), &changes);
         Ok(())
     }
 }

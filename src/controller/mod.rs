@@ -39,15 +39,7 @@ impl Default for Config {
     }
 }
 
-/// Why a leader-settings merge was refused.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum MergeError {
-    /// The unit does not hold the lease under that term right now.
-    #[error("not the leader")]
-    NotLeader,
-    #[error("{0}")]
-    Failed(String),
-}
+pub use crate::model::MergeError;
 
 /// The answer to a claim.
 #[derive(Debug, Clone, PartialEq)]

@@ -14,7 +14,8 @@ use tokio::time::Instant;
 
 use super::{MergeError, State};
 use crate::format::Settings;
-use crate::store::{apply_changes, Store, StoredLease, Write};
+use crate::model::apply_changes;
+use crate::store::{Store, StoredLease, Write};
 
 /// Most jobs in one transaction: bounds the latency of the first job in a long queue.
 const MAX_BATCH: usize = 256;

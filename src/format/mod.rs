@@ -5,12 +5,9 @@ mod json;
 mod resolve;
 pub mod yaml;
 
-use std::collections::BTreeMap;
 use std::fmt;
 
-/// Leader settings: one application's string→string bucket. Kept in byte order, which is what
-/// JSON wants; YAML re-sorts in its own order.
-pub type Settings = BTreeMap<String, String>;
+pub use crate::model::Settings;
 
 /// What a tool hands to its formatter (the Go `interface{}` values the four tools print).
 #[derive(Debug, Clone, PartialEq)]

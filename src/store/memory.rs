@@ -1,6 +1,7 @@
 //! A store that keeps nothing across restarts: for tests, and for a throwaway controller.
 
-use super::{apply_changes, Snapshot, Store, StoredLease, Write};
+use super::{Snapshot, Store, StoredLease, Write};
+use crate::model::apply_changes;
 use std::collections::HashMap;
 
 #[derive(Debug, Default)]

@@ -67,14 +67,3 @@ pub fn open(spec: &str) -> anyhow::Result<Box<dyn Store>> {
     }
     anyhow::bail!("unknown store {spec:?}: use sqlite:PATH or memory")
 }
-
-/// Applies a merge to a settings map: empty values delete their keys.
-pub fn apply_changes(settings: &mut Settings, changes: &Settings) {
-    for (key, value) in changes {
-        if value.is_empty() {
-            settings.remove(key);
-        } else {
-            settings.insert(key.clone(), value.clone());
-        }
-    }
-}

@@ -8,6 +8,7 @@ use anyhow::Context;
 use rusqlite::{params, Connection};
 
 use super::{Bucket, Snapshot, Store, StoredLease, Write};
+use crate::model::Change;
 
 pub struct SqliteStore {
     conn: Connection,
@@ -91,11 +92,10 @@ impl Store for SqliteStore {
                     }
                     Write::Settings { app, changes, version: v } => {
                         for (key, value) in changes {
-                            if value.is_empty() {
-                                delete.execute(params![app, key])?;
-                            } else {
-                                put.execute(params![app, key, value])?;
-                            }
+                            match Change::of(value) {
+                                Change::Delete => delete.execute(params![app, key])?,
+                                Change::Set(value) => put.execute(params![app, key, value])?,
+                            };
                         }
                         version.execute(params![app, *v as i64])?;
                     }
