@@ -33,6 +33,7 @@ pub mod control;
 pub mod controller_client;
 pub mod runner;
 pub mod tracker;
+pub mod watcher;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -147,29 +148,8 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         open: Default::default(),
     });
 
-    // The settings watcher: counts changes of the application's settings version.
     let (remote_tx, remote_rx) = tokio::sync::watch::channel(0u64);
-    let watcher = {
-        let client = client.clone();
-        async move {
-            let mut known: Option<u64> = None;
-            loop {
-                // The first call answers at once (Juju's watchers send an initial event).
-                let wait = if known.is_none() { Duration::ZERO } else { Duration::from_secs(30) };
-                match client.watch(known.unwrap_or(0), wait).await {
-                    Ok(version) if known != Some(version) => {
-                        known = Some(version);
-                        remote_tx.send_modify(|n| *n += 1);
-                    }
-                    Ok(_) => {}
-                    Err(e) => {
-                        tracing::warn!(error = %e, "watching the leader settings failed");
-                        tokio::time::sleep(Duration::from_millis(500)).await;
-                    }
-                }
-            }
-        }
-    };
+    let watcher = watcher::run(client.clone(), remote_tx);
     let uniter_state = runner::load_state(&state_dir.join("uniter.json"))?;
     let runner = runner::Runner {
         env,

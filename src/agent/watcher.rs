@@ -1,0 +1,83 @@
+//! The settings watcher: long-polls the controller for the application's leader-settings
+//! version and counts the changes it sees, for the hook runner (a minion runs
+//! leader-settings-changed when the count moves). Like Juju's watchers, its first answer is an
+//! event of its own: the count starts at 1 once the controller has answered at all.
+
+use std::future::Future;
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use super::controller_client::{CallError, ControllerClient};
+
+/// What the watcher needs from the controller.
+pub trait SettingsVersions: Send + Sync + 'static {
+    /// Waits up to `timeout` for the version to pass `after`; answers the version.
+    fn watch(&self, after: u64, timeout: Duration) -> impl Future<Output = Result<u64, CallError>> + Send;
+}
+
+impl SettingsVersions for ControllerClient {
+    async fn watch(&self, after: u64, timeout: Duration) -> Result<u64, CallError> {
+        ControllerClient::watch(self, after, timeout).await
+    }
+}
+
+/// How long one long-poll waits.
+const POLL: Duration = Duration::from_secs(30);
+/// Pause after a failed poll.
+const RETRY: Duration = Duration::from_millis(500);
+
+/// Counts settings changes into `changes` until the receiver is gone.
+pub async fn run(api: impl SettingsVersions, changes: watch::Sender<u64>) {
+    let mut known: Option<u64> = None;
+    while !changes.is_closed() {
+        // The first call answers at once.
+        let wait = if known.is_none() { Duration::ZERO } else { POLL };
+        match api.watch(known.unwrap_or(0), wait).await {
+            Ok(version) if known != Some(version) => {
+                known = Some(version);
+                changes.send_modify(|n| *n += 1);
+            }
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "watching the leader settings failed");
+                tokio::time::sleep(RETRY).await;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::VecDeque;
+    use std::sync::Mutex;
+
+    use super::*;
+
+    struct Scripted(Mutex<VecDeque<Result<u64, CallError>>>);
+
+    impl SettingsVersions for Scripted {
+        async fn watch(&self, _after: u64, timeout: Duration) -> Result<u64, CallError> {
+            let next = self.0.lock().unwrap().pop_front();
+            match next {
+                Some(answer) => answer,
+                None => {
+                    tokio::time::sleep(timeout.max(Duration::from_secs(1))).await;
+                    Err(CallError("no more".into()))
+                }
+            }
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn counts_the_first_answer_and_each_new_version_but_not_repeats_or_errors() {
+        let script = vec![Ok(0), Ok(0), Err(CallError("controller unreachable".into())), Ok(3), Ok(3), Ok(4)];
+        let api = Scripted(Mutex::new(script.into()));
+        let (tx, rx) = watch::channel(0);
+        let task = tokio::spawn(run(api, tx));
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        // Version 0 (the first answer: 1), a repeat, an error, 3 (2), a repeat, 4 (3).
+        assert_eq!(*rx.borrow(), 3);
+        task.abort();
+    }
+}
