@@ -14,6 +14,7 @@ pub mod controller;
 pub mod duration;
 pub mod format;
 pub mod generate;
+pub mod gocompat;
 pub mod local;
 pub mod lockfile;
 pub mod model;

@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
 use std::path::Path;
 
-use crate::tools::go_error_text;
+use crate::gocompat::go_error_text;
 
 /// `method path` with an optional JSON body; answers the status and the body. Errors are
 /// worded as Go's net package words them (`dial unix <path>: connect: ...`). Hook tools wait

@@ -7,6 +7,7 @@ pub mod yaml;
 
 use std::fmt;
 
+pub use crate::gocompat::{go_quote, go_quote_bytes};
 pub use crate::model::Settings;
 
 /// What a tool hands to its formatter (the Go `interface{}` values the four tools print).
@@ -71,69 +72,9 @@ pub fn render(format: Format, value: &Value) -> String {
     }
 }
 
-/// Go's `strconv.Quote` (`%q`), which Juju uses in its error messages: printable characters
-/// stay as they are, the rest become `\n`, `\x01`, `\u200b`... Unicode's "printable" is
-/// approximated with Rust's control-character test plus the common invisible format
-/// characters.
-pub fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{07}' => out.push_str("\\a"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{0b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if is_go_printable(c) => out.push(c),
-            c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push_str(&format!("\\U{:08x}", c as u32)),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// Go's `%q` of bytes that may not be UTF-8: invalid bytes become `\xNN`.
-pub fn go_quote_bytes(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    for chunk in bytes.utf8_chunks() {
-        let quoted = go_quote(chunk.valid());
-        out.push_str(&quoted[1..quoted.len() - 1]);
-        for b in chunk.invalid() {
-            out.push_str(&format!("\\x{b:02x}"));
-        }
-    }
-    format!("\"{out}\"")
-}
-
-fn is_go_printable(c: char) -> bool {
-    // Go's IsPrint: letters, marks, numbers, punctuation, symbols and ASCII space only, so
-    // NBSP, the U+2000 spaces and U+3000 are escaped too.
-    !c.is_control()
-        && (c == ' ' || !c.is_whitespace())
-        && !matches!(c,
-            '\u{ad}' | '\u{600}'..='\u{605}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}'
-            | '\u{2060}'..='\u{206f}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}'
-            | '\u{e000}'..='\u{f8ff}' | '\u{f0000}'..)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn go_quote_matches_strconv_quote() {
-        assert_eq!(go_quote("x=y"), r#""x=y""#);
-        assert_eq!(go_quote("a\"b\\c\n\t\u{1}\u{7f}é\u{200b}😀"), r#""a\"b\\c\n\t\x01\x7fé\u200b😀""#);
-        assert_eq!(go_quote_bytes(b"k=\xff"), r#""k=\xff""#);
-        assert_eq!(go_quote("a\u{a0}b\u{3000}"), r#""a\u00a0b\u3000""#);
-    }
 
     #[test]
     fn smart_prints_raw_strings_and_nothing_for_nil() {

@@ -12,7 +12,8 @@ use std::fmt::Write as _;
 use clap::error::ContextKind;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
-use crate::format::{go_quote, Format};
+use crate::format::Format;
+use crate::gocompat::{go_parse_bool, go_quote};
 
 /// An error Juju reports before Run (flag parsing or Init): `ERROR <msg>`, exit 2.
 #[derive(Debug, Clone, PartialEq)]
@@ -238,15 +239,6 @@ fn gnuflag_scan(cmd: &Command, args: &[OsString]) -> Scan {
 /// A boolean option: `--debug` alone, or `--debug=<Go bool>`. Marked by `require_equals`.
 fn is_bool(arg: &Arg) -> bool {
     arg.is_require_equals_set()
-}
-
-/// Go's `strconv.ParseBool`.
-fn go_parse_bool(s: &str) -> Option<bool> {
-    match s {
-        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
-        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
-        _ => None,
-    }
 }
 
 /// After the gnuflag scan clap only sees canonical arguments, so it should not fail; if it

@@ -20,6 +20,8 @@ use std::path::{Path, PathBuf};
 use clap::{ArgMatches, Command};
 
 use crate::format::{render, Settings, Value};
+use crate::gocompat::go_clean;
+pub use crate::gocompat::go_error_text;
 use crate::wire::hook::LogRecord;
 use cmd::{OutputOptions, Parsed, UsageError};
 
@@ -257,42 +259,6 @@ fn output_path(path: &Path, cwd: &Path, home: Option<&Path>) -> PathBuf {
         _ => path.to_path_buf(),
     };
     go_clean(&cwd.join(expanded))
-}
-
-/// Go's `filepath.Clean` for absolute paths: no `.`, no `..` (resolved lexically), no
-/// repeated or trailing slashes.
-fn go_clean(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
-    for component in path.components() {
-        match component {
-            Component::ParentDir => {
-                parts.pop();
-            }
-            Component::Normal(part) => parts.push(part),
-            Component::RootDir | Component::CurDir | Component::Prefix(_) => {}
-        }
-    }
-    let mut clean = PathBuf::from("/");
-    clean.extend(parts);
-    clean
-}
-
-/// The text Go prints for an OS error: strerror, lower-cased, without Rust's "(os error N)".
-pub fn go_error_text(e: &std::io::Error) -> String {
-    let text = match e.raw_os_error() {
-        Some(code) => std::io::Error::from_raw_os_error(code).to_string(),
-        None => e.to_string(),
-    };
-    let text = match text.find(" (os error") {
-        Some(i) => &text[..i],
-        None => &text,
-    };
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 #[cfg(test)]
