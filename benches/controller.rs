@@ -7,7 +7,7 @@
 //!   queued up during one commit into the next.
 //!
 //! Run: `cargo bench --bench controller` (ROUNDS=n, SECONDS=n per round to change).
-//! Targets (issue 3): ≥ 20,000 renewals/s; ≥ 1,000 durable writes/s with 32 writers.
+//! Targets (README, "Benchmark: controller throughput"): ≥ 20,000 renewals/s; ≥ 1,000 durable writes/s with 32 writers.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

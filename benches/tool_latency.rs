@@ -4,7 +4,7 @@
 //! are medians over rounds of the per-call time.
 //!
 //! Run: `cargo bench --bench tool_latency` (ROUNDS=n to change the number of rounds).
-//! Targets (issue 2): is-leader ≤ 1.9× /bin/true, and at least 3× faster than curl.
+//! Targets (README, "Benchmark: hook tool latency"): is-leader ≤ 1.9× /bin/true, and at least 3× faster than curl.
 
 use std::os::unix::fs::symlink;
 use std::process::Command;

@@ -1,11 +1,11 @@
-//! jujuc's side of the hook endpoint: reads the hook environment in Juju's order (spec 2.2)
+//! jujuc's side of the hook endpoint: reads the hook environment in Juju's order
 //! and makes one HTTP/1.1 request per tool call over the agent's unix socket.
 //!
 //! A deliberately small blocking client on `std::os::unix::net::UnixStream` rather than
 //! reqwest: every hook tool call pays jujuc's start-up, and building a tokio runtime and a
 //! reqwest client, then driving hyper's connection task, cost ~0.4 ms per call here, which
-//! put is-leader at 2.37x `/bin/true` against a 1.9x target (README, "Deviations from
-//! DESIGN.md"). The server side is a real HTTP server (axum), so any HTTP client works
+//! put is-leader at 2.37x `/bin/true` against a 1.9x target (README, "Why jujuc's
+//! client is hand-written"). The server side is a real HTTP server (axum), so any HTTP client works
 //! against it; this one only needs what that server sends.
 
 use std::path::PathBuf;

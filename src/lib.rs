@@ -1,11 +1,13 @@
 //! Juju-style application leadership for charm hooks.
 //!
-//! The layers follow DESIGN.md's picture, top to bottom:
-//! - [`tools`]: the hook tools jujuc runs (argument parsing, Juju's errors and help);
-//! - [`format`]: Juju's `smart`/`json`/`yaml` output formatters;
-//! - [`client`]: jujuc's side of the hook endpoint (environment checks, one HTTP call per tool);
-//! - [`wire`]: the hook endpoint's request and response types, shared by both ends;
-//! - [`agent`]: the unit agent; for now its hook endpoint (hook contexts and their sandbox).
+//! The layers, top to bottom (README, "Layout"):
+//! - [`tools`]: the hook tools jujuc runs (argument parsing, Juju's errors and help), one
+//!   registry; [`client`]: jujuc's side of the hook endpoint; [`format`]: Juju's output
+//!   formatters; [`gocompat`]: Go's quoting and parsing where charm code sees it;
+//! - [`wire`]: every type that crosses a socket; [`model`]: the domain types both ends share;
+//! - [`agent`]: the unit agent (hook endpoint, tracker, lifecycle, runner, control socket);
+//! - [`controller`]: leases, fencing terms, durable settings, watches, over a [`store`];
+//! - [`local`]: `leaderd up`, `exec` and `status`; [`cli`]: the `leaderd` command line.
 
 pub mod agent;
 pub mod cli;

@@ -1,4 +1,4 @@
-//! The hook's sandboxed view of leadership (spec 3.2, 3.4), through the real jujuc and the
+//! The hook's sandboxed view of leadership, through the real jujuc and the
 //! real endpoint: lazy snapshot, the leader seeing its own writes, sticky False, ended contexts.
 
 mod common;

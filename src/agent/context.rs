@@ -1,4 +1,4 @@
-//! One hook's sandboxed view of leadership (Juju's `context/leader.go`, spec 3.2 and 3.4).
+//! One hook's sandboxed view of leadership (Juju's `worker/uniter/runner/context/leader.go`).
 //!
 //! - is-leader: a False answer is sticky for the rest of the hook; True is asked afresh.
 //! - leader-get: the bucket is read lazily at the first call, then served from that snapshot.

@@ -1,6 +1,6 @@
-//! The unit agent. So far: the hook endpoint that jujuc talks to, with the per-hook sandbox
-//! (spec 3.2, 3.4), and the narrow [`Leadership`] interface it needs from the rest of the
-//! agent (the leadership tracker and the controller client).
+//! The unit agent: the hook endpoint jujuc talks to, with each hook's sandboxed context; the
+//! leadership tracker over its pure lease view; the hook runner over its pure lifecycle; the
+//! settings watcher; the control socket. `run` only wires them together.
 
 pub mod context;
 pub mod hook_endpoint;
@@ -16,7 +16,7 @@ use crate::format::Settings;
 /// What the hook endpoint needs from the agent's leadership machinery. The real agent backs it
 /// with its lease tracker and the controller; tests and benchmarks use [`memory::MemoryLeadership`].
 pub trait Leadership: Send + Sync + 'static {
-    /// A tracker "claim ticket" (spec 3.2): true while this unit holds the lease with at least
+    /// A tracker "claim ticket" (Juju's `worker/leadership/tracker.go`): true while this unit holds the lease with at least
     /// the guarantee left. A minion is answered from cached state, without a claim.
     fn is_leader(&self) -> impl Future<Output = bool> + Send;
 

@@ -1,4 +1,4 @@
-//! The lease rules, per application (spec 3.1; Juju's `worker/lease/manager.go`), as a pure
+//! The lease rules, per application (Juju's `worker/lease/manager.go`), as a pure
 //! table: every method takes `now` from the controller's monotonic clock, so tests drive time
 //! by hand.
 //!

@@ -1,4 +1,4 @@
-//! Go's `encoding/json.Marshal` for the values hook tools print (spec 1.1): compact, map keys
+//! Go's `encoding/json.Marshal` for the values hook tools print: compact, map keys
 //! in byte order, and Go's HTML-safe string escaping.
 
 use std::collections::BTreeMap;

@@ -1,5 +1,5 @@
-//! Juju's output formatters for hook tools: `smart`, `json` and `yaml` (juju/cmd `output.go`,
-//! spec 1.1). A tool produces a [`Value`]; the `--format` it was given turns it into bytes.
+//! Juju's output formatters for hook tools: `smart`, `json` and `yaml` (juju/cmd `output.go`).
+//! A tool produces a [`Value`]; the `--format` it was given turns it into bytes.
 
 mod json;
 mod resolve;

@@ -1,5 +1,5 @@
 //! yaml.v2's `resolve()` for untagged plain scalars, plus `isBase60Float`: a string that
-//! would read back as a bool, null, number or timestamp must be double-quoted (spec 1.1).
+//! would read back as a bool, null, number or timestamp must be double-quoted.
 
 /// True when yaml.v2 would quote `s` because, unquoted, it would not read back as a string.
 pub fn resolves_to_non_string(s: &str) -> bool {

@@ -1,5 +1,5 @@
 //! A small YAML emitter that reproduces `gopkg.in/yaml.v2` for the values hook tools print:
-//! a bool, a string, or a flat string→string map (spec 1.1, "YAML details").
+//! a bool, a string, or a flat string→string map.
 //!
 //! It is a transcription of the parts of yaml.v2's `encode.go` (`stringv`), `resolve.go`,
 //! `sorter.go` and the libyaml-derived `emitterc.go` that these values reach: scalar analysis,

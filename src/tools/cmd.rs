@@ -1,4 +1,4 @@
-//! The juju/cmd + gnuflag behaviour every hook tool shares (spec 1.1, 1.5): clap holds each
+//! The juju/cmd + gnuflag behaviour every hook tool shares: clap holds each
 //! tool's definition and parses it; this module makes the result look like Juju: the order in
 //! which gnuflag notices `-h` and option errors, Juju's wording for those errors, the help
 //! layout, and the `--format` / `-o` output options.
@@ -248,7 +248,7 @@ fn juju_words(err: &clap::Error) -> String {
     format!("invalid arguments {what}").trim_end().to_string()
 }
 
-/// juju/cmd `Info.Help`: Usage, Summary, Options, Details, Examples (spec 1.5).
+/// juju/cmd `Info.Help`: Usage, Summary, Options, Details, Examples.
 pub fn help(cmd: &Command) -> String {
     let mut out = String::new();
     let options = option_groups(cmd);

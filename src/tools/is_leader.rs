@@ -1,5 +1,5 @@
 //! `is-leader`: is this unit guaranteed to be leader for at least the lease guarantee?
-//! (spec 1.2, 3.2). A minion is not an error: it prints False and exits 0.
+//! A minion is not an error: it prints False and exits 0.
 
 use clap::{ArgMatches, Command};
 

@@ -1,4 +1,4 @@
-//! `juju-log`: write a message to the unit agent's log (spec 1.6). ops calls it for every log
+//! `juju-log`: write a message to the unit agent's log. ops calls it for every log
 //! record (`juju-log --log-level L -- msg`), so it must never fail on a good call.
 
 use clap::{Arg, ArgMatches, Command};

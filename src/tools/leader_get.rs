@@ -1,5 +1,5 @@
-//! `leader-get`: print one key of the application's leader settings, or all of them
-//! (spec 1.3). The hook sees a snapshot taken at its first leader-get (spec 3.4).
+//! `leader-get`: print one key of the application's leader settings, or all of them.
+//! The hook sees a snapshot taken at its first leader-get.
 
 use clap::{ArgMatches, Command};
 

@@ -1,5 +1,5 @@
 //! `leader-set`: merge key=value pairs into the application's leader settings, straight to the
-//! controller (spec 1.4, 3.5). Only the leader may write; an empty value deletes its key.
+//! controller. Only the leader may write; an empty value deletes its key.
 
 use clap::{ArgMatches, Command};
 

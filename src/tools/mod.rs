@@ -152,7 +152,7 @@ pub struct Finished {
     pub stderr: Vec<u8>,
     pub code: i32,
     /// The error (if any) was raised by jujuc itself, not answered by the agent: Juju's client
-    /// colours the word ERROR of those on a terminal (spec 1.1).
+    /// colours the word ERROR of those on a terminal.
     pub client_side_error: bool,
 }
 

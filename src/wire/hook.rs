@@ -63,7 +63,7 @@ pub struct LogRecord {
     pub message: String,
 }
 
-/// loggo's levels, as juju-log accepts them (spec 1.6).
+/// loggo's levels, as juju-log accepts them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum LogLevel {

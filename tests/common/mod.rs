@@ -61,7 +61,7 @@ impl Agent {
         self.endpoint.open_context(hook)
     }
 
-    /// The hook environment (spec 2.2) for context `id`.
+    /// The hook environment for context `id`.
     pub fn hook_env(&self, id: &str) -> Vec<(&'static str, std::ffi::OsString)> {
         vec![
             ("PATH", std::env::var_os("PATH").unwrap_or_default()),
