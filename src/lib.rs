@@ -17,6 +17,7 @@ pub mod generate;
 pub mod local;
 pub mod lockfile;
 pub mod names;
+pub mod private;
 pub mod process;
 pub mod server;
 pub mod store;

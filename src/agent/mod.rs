@@ -85,17 +85,12 @@ pub struct AgentOptions {
 
 /// Runs one unit's agent until SIGINT or SIGTERM.
 pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
-    use std::os::unix::fs::{symlink, DirBuilderExt, PermissionsExt};
+    use std::os::unix::fs::symlink;
     use tokio::signal::unix::{signal, SignalKind};
 
     let app = crate::names::unit_application(&options.unit).map_err(anyhow::Error::msg)?.to_string();
     let state_dir = &options.state_dir;
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(state_dir)
-        .with_context(|| format!("creating {}", state_dir.display()))?;
-    std::fs::set_permissions(state_dir, std::fs::Permissions::from_mode(0o700))?;
+    crate::private::create_state_dir(state_dir)?;
     // One agent per state directory: a second would take over the first's sockets.
     let _lock = crate::lockfile::lock(&state_dir.join("agent.lock"), "agent")?;
     let charm_dir =
@@ -104,7 +99,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
 
     // The tools directory: one symlink per hook tool, first on every hook's PATH.
     let tools_dir = state_dir.join("tools");
-    std::fs::create_dir_all(&tools_dir)?;
+    crate::private::create_state_dir(&tools_dir)?;
     for tool in crate::tools::TOOL_NAMES {
         let link = tools_dir.join(tool);
         let _ = std::fs::remove_file(&link);
@@ -208,6 +203,6 @@ fn model_uuid(state_dir: &std::path::Path) -> String {
     b[8] = (b[8] & 0x3f) | 0x80;
     let h = hex::encode(b);
     let uuid = format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..]);
-    let _ = std::fs::write(&path, &uuid);
+    let _ = crate::private::write_atomic(&path, uuid.as_bytes());
     uuid
 }

@@ -67,7 +67,11 @@ impl HookEnv {
     pub fn vars(&self, id: &str, hook: Option<&str>) -> HashMap<String, String> {
         let mut vars: HashMap<String, String> = std::env::vars()
             .filter(|(k, _)| {
-                !k.starts_with("JUJU_") && k != "OPERATOR_DISPATCH" && k != "CHARM_DIR" && k != "LEADERD_TOKEN"
+                !k.starts_with("JUJU_")
+                    && k != "OPERATOR_DISPATCH"
+                    && k != "CHARM_DIR"
+                    && k != "LEADERD_TOKEN"
+                    && k != crate::private::USER_UMASK_VAR
             })
             .collect();
         let path = vars.remove("PATH").unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into());
@@ -222,7 +226,9 @@ impl Runner {
         self.status.lock().unwrap().running = Some(hook.into());
         event(&self.env.unit, format_args!("hook {hook} started"));
         let started = Instant::now();
-        let spawned = tokio::process::Command::new(&program)
+        let mut command = tokio::process::Command::new(&program);
+        restore_user_umask(command.as_std_mut());
+        let spawned = command
             .env_clear()
             .envs(self.env.vars(&id, Some(hook)))
             .current_dir(&self.env.charm_dir)
@@ -273,6 +279,23 @@ impl Runner {
     }
 }
 
+/// Hooks are the charm's programs, not leaderd's: they run with the umask the user started
+/// leaderd with, not the 077 that keeps leaderd's own state private. A file a hook writes is
+/// as private as the charm makes it (the charm copies `leaderd up` makes sit in 0700
+/// directories all the same).
+pub fn restore_user_umask(command: &mut std::process::Command) {
+    use std::os::unix::process::CommandExt;
+    if let Some(mask) = crate::private::user_umask() {
+        // SAFETY: umask(2) is async-signal-safe and cannot fail; this runs between fork and exec.
+        unsafe {
+            command.pre_exec(move || {
+                libc::umask(mask);
+                Ok(())
+            });
+        }
+    }
+}
+
 /// Reads a pipe to its end in the background; the bytes so far are always at hand, and the
 /// handle finishes at the end of the pipe.
 fn collect<R>(pipe: Option<R>) -> (Arc<Mutex<Vec<u8>>>, tokio::task::JoinHandle<()>)
@@ -316,10 +339,7 @@ fn load_state(path: &Path) -> UniterState {
 
 /// Written to a temporary file and renamed over the old one, so a crash leaves either state.
 fn save_state(path: &Path, state: &UniterState) {
-    let tmp = path.with_extension("json.tmp");
-    let write =
-        std::fs::write(&tmp, serde_json::to_vec_pretty(state).unwrap()).and_then(|_| std::fs::rename(&tmp, path));
-    if let Err(e) = write {
-        tracing::error!(path = %path.display(), error = %e, "cannot save the uniter state");
+    if let Err(e) = crate::private::write_atomic(path, &serde_json::to_vec_pretty(state).unwrap()) {
+        tracing::error!(path = %path.display(), error = %format!("{e:#}"), "cannot save the uniter state");
     }
 }
