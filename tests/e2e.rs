@@ -438,3 +438,32 @@ fn minions_start_promptly_when_no_settings_were_ever_written() {
     up.wait_for("quiet/1: hook start finished", 0, T);
     assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
 }
+
+#[test]
+fn a_hook_without_its_execute_bit_is_reported_as_not_executable_and_retried() {
+    use std::os::unix::fs::PermissionsExt;
+    let charm = tempfile::tempdir().unwrap();
+    std::fs::create_dir(charm.path().join("hooks")).unwrap();
+    std::fs::write(charm.path().join("metadata.yaml"), "name: noexec\n").unwrap();
+    let hook = charm.path().join("hooks/install");
+    std::fs::write(&hook, "#!/bin/sh\ntrue\n").unwrap();
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let up = Up::start(Some(charm.path()), 1, "1s");
+    let copy = up.state.join("units/noexec-0/charm/hooks/install");
+    let want = format!("noexec/0: hook install could not start: not executable: chmod +x {}", copy.display());
+    let (at, _, line) = up.wait_for("noexec/0: hook install could not start", 0, T);
+    assert!(line.ends_with(&want), "{line}");
+    let (retry, _, _) = up.wait_for("noexec/0: hook install will be retried in 1s", at, T);
+    up.wait_for("noexec/0: hook install will be retried in 2s", retry, T);
+    assert_eq!(up.count("exit 127"), 0, "{}", up.output());
+    assert_eq!(up.count("hook install started"), 0, "{}", up.output());
+    let unit = &up.status()["applications"][0]["units"][0];
+    assert_eq!(unit["failing_hook"]["hook"], json!("install"), "{unit}");
+    assert_eq!(unit["failing_hook"]["exit_code"], json!(null), "{unit}");
+    assert_eq!(unit["failing_hook"]["error"], json!(format!("not executable: chmod +x {}", copy.display())));
+    let table = stdout(&up.leaderd(&["status"]));
+    assert!(table.contains("install (not executable, "), "{table}");
+    // Doing what it says fixes it at the next retry.
+    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o700)).unwrap();
+    up.wait_for("noexec/0: hook install finished (exit 0", 0, T);
+}

@@ -48,8 +48,22 @@ pub struct RunnerStatus {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct FailingHook {
     pub hook: String,
-    pub exit_code: i32,
+    /// The hook's exit code; null when it could not be started at all (see `error`).
+    pub exit_code: Option<i32>,
     pub attempts: u32,
+    /// Why the hook could not be started (`not executable: chmod +x <path>`), if it could not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// How one attempt at a hook ended.
+#[derive(Debug, Clone, PartialEq)]
+enum Attempt {
+    /// The charm has no such hook.
+    Missing,
+    Exited(i32),
+    /// The hook could not be started; retried like a failing hook.
+    NotStarted(String),
 }
 
 /// Everything a hook needs to run, shared with the exec endpoint.
@@ -98,9 +112,6 @@ impl HookEnv {
     /// What runs for `hook`: the charm's executable `dispatch` if it has one, else
     /// `hooks/<hook>` if present; nothing for a missing hook.
     fn program(&self, hook: &str) -> Option<PathBuf> {
-        use std::os::unix::fs::PermissionsExt;
-        let executable =
-            |p: &Path| std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0);
         let dispatch = self.charm_dir.join("dispatch");
         if executable(&dispatch) {
             return Some(dispatch);
@@ -195,14 +206,19 @@ impl Runner {
                 return;
             }
             attempts += 1;
-            match self.run_hook(hook).await {
-                None | Some(0) => {
+            let failing = match self.run_hook(hook).await {
+                Attempt::Missing | Attempt::Exited(0) => None,
+                Attempt::Exited(code) => Some((Some(code), None)),
+                Attempt::NotStarted(why) => Some((None, Some(why))),
+            };
+            match failing {
+                None => {
                     self.status.lock().unwrap().failing = None;
                     return;
                 }
-                Some(code) => {
+                Some((exit_code, error)) => {
                     self.status.lock().unwrap().failing =
-                        Some(FailingHook { hook: hook.into(), exit_code: code, attempts });
+                        Some(FailingHook { hook: hook.into(), exit_code, attempts, error });
                     event(
                         &self.env.unit,
                         format_args!("hook {hook} will be retried in {}", crate::duration::format(delay)),
@@ -214,13 +230,23 @@ impl Runner {
         }
     }
 
-    /// Runs one hook in a fresh context. `None`: the charm has no such hook.
+    /// Runs one hook in a fresh context.
     ///
     /// The context ends when the hook's own process exits: a process it left in the background
     /// cannot act as the hook afterwards, even if it keeps the hook's output pipes open (the
     /// output is collected for a moment longer, then drained unread).
-    async fn run_hook(&self, hook: &str) -> Option<i32> {
-        let program = self.env.program(hook)?;
+    async fn run_hook(&self, hook: &str) -> Attempt {
+        let Some(program) = self.env.program(hook) else {
+            return Attempt::Missing;
+        };
+        let unit = &self.env.unit;
+        // A hook without its execute bit would fail to exec with EACCES: say what to do about it
+        // rather than report an exit code the hook never produced.
+        if !executable(&program) {
+            let why = format!("not executable: chmod +x {}", program.display());
+            event(unit, format_args!("hook {hook} could not start: {why}"));
+            return Attempt::NotStarted(why);
+        }
         let _serialised = self.lock.lock().await;
         let id = self.endpoint.open_context(hook);
         self.status.lock().unwrap().running = Some(hook.into());
@@ -238,14 +264,14 @@ impl Runner {
             .process_group(0)
             .kill_on_drop(true)
             .spawn();
-        let unit = &self.env.unit;
         let mut child = match spawned {
             Ok(child) => child,
             Err(e) => {
                 self.endpoint.close_context(&id);
                 self.status.lock().unwrap().running = None;
-                event(unit, format_args!("hook {hook} could not start: {e}"));
-                return Some(127);
+                let why = format!("{} ({})", crate::tools::go_error_text(&e), program.display());
+                event(unit, format_args!("hook {hook} could not start: {why}"));
+                return Attempt::NotStarted(why);
             }
         };
         if let Some(pid) = child.id() {
@@ -275,7 +301,7 @@ impl Runner {
         for line in String::from_utf8_lossy(&stdout).lines().chain(String::from_utf8_lossy(&stderr).lines()) {
             event(unit, format_args!("  | {line}"));
         }
-        Some(code)
+        Attempt::Exited(code)
     }
 }
 
@@ -321,6 +347,12 @@ where
         }
     });
     (buffer, done)
+}
+
+/// A regular file with an execute bit set.
+fn executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
 /// Stops every process group a hook started (the agent is stopping).
