@@ -178,7 +178,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
     let mut terminate = signal(SignalKind::terminate())?;
     let result = tokio::select! {
         r = endpoint.clone().serve(hook_listener, std::future::pending()) => r.context("hook endpoint"),
-        r = axum::serve(control_listener, control::router(control)) => r.context("control endpoint"),
+        r = axum::serve(control_listener, control::service(control)) => r.context("control endpoint"),
         _ = tracker.clone().run() => Ok(()),
         _ = watcher => Ok(()),
         _ = runner.run(remote_rx) => Ok(()),

@@ -18,7 +18,7 @@ pub fn exec(state: &Path, unit: &str, argv: &[OsString]) -> anyhow::Result<i32> 
     let unit = up.unit(state, unit)?;
     let socket = unit.state_dir.join("run.socket");
     // The agent waits for any running hook first, so this may take a moment.
-    let open = serde_json::to_vec(&OpenRequest { pid: std::process::id() })?;
+    let open = serde_json::to_vec(&OpenRequest { pid: Some(std::process::id()) })?;
     let (status, body) =
         unix_http::request(&socket, "POST", "/v1/exec/open", Some(&open)).map_err(anyhow::Error::msg)?;
     anyhow::ensure!(status == 200, "the agent of {} refused: {}", unit.name, String::from_utf8_lossy(&body));
