@@ -21,6 +21,7 @@ pub mod local;
 pub mod lockfile;
 pub mod model;
 pub mod names;
+pub mod private;
 pub mod process;
 pub mod server;
 pub mod store;

@@ -438,3 +438,84 @@ fn minions_start_promptly_when_no_settings_were_ever_written() {
     up.wait_for("quiet/1: hook start finished", 0, T);
     assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
 }
+
+#[test]
+fn a_hook_without_its_execute_bit_is_reported_as_not_executable_and_retried() {
+    use std::os::unix::fs::PermissionsExt;
+    let charm = tempfile::tempdir().unwrap();
+    std::fs::create_dir(charm.path().join("hooks")).unwrap();
+    std::fs::write(charm.path().join("metadata.yaml"), "name: noexec\n").unwrap();
+    let hook = charm.path().join("hooks/install");
+    std::fs::write(&hook, "#!/bin/sh\ntrue\n").unwrap();
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let up = Up::start(Some(charm.path()), 1, "1s");
+    let copy = up.state.join("units/noexec-0/charm/hooks/install");
+    let want = format!("noexec/0: hook install could not start: not executable: chmod +x {}", copy.display());
+    let (at, _, line) = up.wait_for("noexec/0: hook install could not start", 0, T);
+    assert!(line.ends_with(&want), "{line}");
+    let (retry, _, _) = up.wait_for("noexec/0: hook install will be retried in 1s", at, T);
+    up.wait_for("noexec/0: hook install will be retried in 2s", retry, T);
+    assert_eq!(up.count("exit 127"), 0, "{}", up.output());
+    assert_eq!(up.count("hook install started"), 0, "{}", up.output());
+    let unit = &up.status()["applications"][0]["units"][0];
+    assert_eq!(unit["failing_hook"]["hook"], json!("install"), "{unit}");
+    assert_eq!(unit["failing_hook"]["exit_code"], json!(null), "{unit}");
+    assert_eq!(unit["failing_hook"]["error"], json!(format!("not executable: chmod +x {}", copy.display())));
+    let table = stdout(&up.leaderd(&["status"]));
+    assert!(table.contains("install (not executable, "), "{table}");
+    // Doing what it says fixes it at the next retry.
+    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o700)).unwrap();
+    up.wait_for("noexec/0: hook install finished (exit 0", 0, T);
+}
+
+#[test]
+fn an_exec_context_belongs_to_the_process_that_opens_it() {
+    let (up, leader) = started();
+    let socket = up.state.join(format!("units/{}/run.socket", leader.replace('/', "-")));
+    // Naming another process (one that never exits) is refused, and holds nothing.
+    let (status, body) = leaderd::unix_http::request(&socket, "POST", "/v1/exec/open", Some(br#"{"pid": 1}"#)).unwrap();
+    let body = String::from_utf8_lossy(&body).into_owned();
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("pid 1 is not the calling process"), "{body}");
+    // Hooks and exec are not held back: an exec runs at once.
+    let mut exec = Command::new(cluster::LEADERD)
+        .args(["exec", "--unit", &leader, "--", "true"])
+        .env("LEADERD_STATE", &up.state)
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + T;
+    let status = loop {
+        if let Some(status) = exec.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = exec.kill();
+            let _ = exec.wait();
+            panic!("leaderd exec was held back by the refused context");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success());
+    // A context opened without a pid belongs to its caller: here a short-lived python3, whose
+    // context ends with it.
+    let helper = "import socket,sys\ns=socket.socket(socket.AF_UNIX)\ns.connect(sys.argv[1])\n\
+         s.sendall(b'POST /v1/exec/open HTTP/1.1\\r\\nHost: x\\r\\nContent-Type: application/json\\r\\n\
+         Content-Length: 2\\r\\nConnection: close\\r\\n\\r\\n{}')\nprint(s.recv(65536).decode())";
+    let out = Command::new("python3").arg("-c").arg(helper).arg(&socket).output().unwrap();
+    let answer = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}{}", String::from_utf8_lossy(&out.stderr));
+    let id = answer.split("\"context_id\":\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let hook_socket = up.state.join(format!("units/{}/agent.socket", leader.replace('/', "-")));
+    let tool = || {
+        Command::new(cluster::LEADERD.replace("leaderd", "jujuc"))
+            .arg("is-leader")
+            .env("JUJU_CONTEXT_ID", &id)
+            .env("JUJU_AGENT_SOCKET_ADDRESS", &hook_socket)
+            .env("JUJU_AGENT_SOCKET_NETWORK", "unix")
+            .output()
+            .unwrap()
+    };
+    up.until("the exited caller's context to end", T, || String::from_utf8_lossy(&tool().stderr).contains("has ended"));
+    let out = up.exec(&leader, &["true"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}

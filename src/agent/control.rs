@@ -2,16 +2,21 @@
 //!
 //! - `POST /v1/exec/open` opens a fresh hook context and answers the environment and working
 //!   directory a command needs to run in it; `leaderd exec` then runs the command itself, with
-//!   its own stdin, stdout and stderr (so an interactive shell works), and
+//!   its own stdin, stdout and stderr (so an interactive shell works). The context belongs to
+//!   the process that opened it, as the kernel names it (`SO_PEERCRED`), and ends when that
+//!   process does: a client cannot hand it to a process that never exits (pid 1, say) and hold
+//!   the unit's hooks back for ever;
 //! - `POST /v1/exec/close` ends that context.
 //! - `GET /v1/status` reports the unit's agent.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::connect_info::{Connected, IntoMakeServiceWithConnectInfo};
+use axum::extract::{ConnectInfo, State};
+use axum::http::{Extensions, StatusCode};
 use axum::routing::{get, post};
+use axum::serve::IncomingStream;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
@@ -29,11 +34,27 @@ pub struct ExecContext {
     pub cwd: String,
 }
 
-/// `exec/open`: the process that will run the command. Its context ends when it does.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// `exec/open`. The context belongs to the calling process and ends when it does; `pid`, if
+/// given, must be that process's (a check that the caller knows who it is).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OpenRequest {
-    pub pid: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pid: Option<u32>,
+}
+
+/// The process at the other end of a connection to the control socket, from the kernel
+/// (`SO_PEERCRED`), not from anything the client says.
+#[derive(Debug, Clone, Copy)]
+pub struct Peer {
+    pub pid: Option<u32>,
+}
+
+impl Connected<IncomingStream<'_, tokio::net::UnixListener>> for Peer {
+    fn connect_info(stream: IncomingStream<'_, tokio::net::UnixListener>) -> Peer {
+        let pid = stream.io().peer_cred().ok().and_then(|c| c.pid()).and_then(|p| u32::try_from(p).ok());
+        Peer { pid }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -72,6 +93,12 @@ impl Control {
     }
 }
 
+/// The control socket's service: [`router`] with each connection's [`Peer`].
+pub fn service(control: Arc<Control>) -> IntoMakeServiceWithConnectInfo<Router, Peer> {
+    router(control).into_make_service_with_connect_info::<Peer>()
+}
+
+/// The routes. Served without [`service`]'s peer credentials, `exec/open` refuses every call.
 pub fn router(control: Arc<Control>) -> Router {
     Router::new()
         .route("/v1/exec/open", post(open))
@@ -80,11 +107,34 @@ pub fn router(control: Arc<Control>) -> Router {
         .with_state(control)
 }
 
-/// Waits for any running hook, then opens a context for the command of process `pid`. The
-/// context ends on `exec/close`, or when that process is gone (a killed `leaderd exec` cannot
-/// leave a usable context behind).
-async fn open(State(c): State<Arc<Control>>, body: Body) -> Result<Json<ExecContext>, HttpError> {
+/// Waits for any running hook, then opens a context for the calling process. The context ends
+/// on `exec/close`, or when that process is gone (a killed `leaderd exec` cannot leave a usable
+/// context behind, nor a pid reused since: the process's start time must match too).
+async fn open(
+    State(c): State<Arc<Control>>,
+    extensions: Extensions,
+    body: Body,
+) -> Result<Json<ExecContext>, HttpError> {
     let req: OpenRequest = server::decode(body, 1 << 16)?;
+    let peer = extensions.get::<ConnectInfo<Peer>>().and_then(|info| info.0.pid);
+    let Some(pid) = peer else {
+        return Err(HttpError::new(
+            StatusCode::FORBIDDEN,
+            "cannot tell which process is calling (no peer credentials)",
+        ));
+    };
+    if let Some(claimed) = req.pid.filter(|claimed| *claimed != pid) {
+        return Err(HttpError::new(
+            StatusCode::FORBIDDEN,
+            format!(
+                "pid {claimed} is not the calling process ({pid}): an exec context belongs to the process \
+                 that opens it and ends when it exits"
+            ),
+        ));
+    }
+    let Some(started) = crate::process::start_time(pid) else {
+        return Err(HttpError::new(StatusCode::FORBIDDEN, format!("the calling process ({pid}) has exited")));
+    };
     let guard = c.lock.clone().lock_owned().await;
     let context_id = c.endpoint.open_context("exec");
     c.open.lock().unwrap().insert(context_id.clone(), guard);
@@ -92,7 +142,7 @@ async fn open(State(c): State<Arc<Control>>, body: Body) -> Result<Json<ExecCont
     tokio::spawn(async move {
         let (c, id) = watched;
         while c.open.lock().unwrap().contains_key(&id) {
-            if !crate::process::alive(req.pid) {
+            if !crate::process::alive(pid) || crate::process::start_time(pid) != Some(started) {
                 c.close(&id);
                 break;
             }

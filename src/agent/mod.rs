@@ -88,17 +88,12 @@ pub struct AgentOptions {
 
 /// Runs one unit's agent until SIGINT or SIGTERM.
 pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
-    use std::os::unix::fs::{symlink, DirBuilderExt, PermissionsExt};
+    use std::os::unix::fs::symlink;
     use tokio::signal::unix::{signal, SignalKind};
 
     let app = crate::names::unit_application(&options.unit).map_err(anyhow::Error::msg)?.to_string();
     let state_dir = &options.state_dir;
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(state_dir)
-        .with_context(|| format!("creating {}", state_dir.display()))?;
-    std::fs::set_permissions(state_dir, std::fs::Permissions::from_mode(0o700))?;
+    crate::private::create_state_dir(state_dir)?;
     // One agent per state directory: a second would take over the first's sockets.
     let _lock = crate::lockfile::lock(&state_dir.join("agent.lock"), "agent")?;
     let charm_dir =
@@ -107,7 +102,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
 
     // The tools directory: one symlink per hook tool, first on every hook's PATH.
     let tools_dir = state_dir.join("tools");
-    std::fs::create_dir_all(&tools_dir)?;
+    crate::private::create_state_dir(&tools_dir)?;
     for tool in crate::tools::TOOL_NAMES {
         let link = tools_dir.join(tool);
         let _ = std::fs::remove_file(&link);
@@ -166,7 +161,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
     let mut terminate = signal(SignalKind::terminate())?;
     let result = tokio::select! {
         r = endpoint.clone().serve(hook_listener, std::future::pending()) => r.context("hook endpoint"),
-        r = axum::serve(control_listener, control::router(control)) => r.context("control endpoint"),
+        r = axum::serve(control_listener, control::service(control)) => r.context("control endpoint"),
         _ = tracker.clone().run() => Ok(()),
         _ = watcher => Ok(()),
         r = runner.run(uniter_state, remote_rx) => r.context("hook runner"),
@@ -194,6 +189,6 @@ fn model_uuid(state_dir: &std::path::Path) -> anyhow::Result<String> {
     b[8] = (b[8] & 0x3f) | 0x80;
     let h = hex::encode(b);
     let uuid = format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..]);
-    std::fs::write(&path, &uuid).with_context(|| format!("writing {}", path.display()))?;
+    crate::private::write_atomic(&path, uuid.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
     Ok(uuid)
 }

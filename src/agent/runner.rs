@@ -30,8 +30,22 @@ pub struct RunnerStatus {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct FailingHook {
     pub hook: String,
-    pub exit_code: i32,
+    /// The hook's exit code; null when it could not be started at all (see `error`).
+    pub exit_code: Option<i32>,
     pub attempts: u32,
+    /// Why the hook could not be started (`not executable: chmod +x <path>`), if it could not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// How one attempt at a hook ended.
+#[derive(Debug, Clone, PartialEq)]
+enum Attempt {
+    /// The charm has no such hook.
+    Missing,
+    Exited(i32),
+    /// The hook could not be started; retried like a failing hook.
+    NotStarted(String),
 }
 
 /// Everything a hook needs to run, shared with the exec endpoint.
@@ -49,7 +63,11 @@ impl HookEnv {
     pub fn vars(&self, id: &str, hook: Option<&str>) -> HashMap<String, String> {
         let mut vars: HashMap<String, String> = std::env::vars()
             .filter(|(k, _)| {
-                !k.starts_with("JUJU_") && k != "OPERATOR_DISPATCH" && k != "CHARM_DIR" && k != "LEADERD_TOKEN"
+                !k.starts_with("JUJU_")
+                    && k != "OPERATOR_DISPATCH"
+                    && k != "CHARM_DIR"
+                    && k != "LEADERD_TOKEN"
+                    && k != crate::private::USER_UMASK_VAR
             })
             .collect();
         let path = vars.remove("PATH").unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into());
@@ -76,9 +94,6 @@ impl HookEnv {
     /// What runs for `hook`: the charm's executable `dispatch` if it has one, else
     /// `hooks/<hook>` if present; nothing for a missing hook.
     fn program(&self, hook: &str) -> Option<PathBuf> {
-        use std::os::unix::fs::PermissionsExt;
-        let executable =
-            |p: &Path| std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0);
         let dispatch = self.charm_dir.join("dispatch");
         if executable(&dispatch) {
             return Some(dispatch);
@@ -152,14 +167,19 @@ impl Runner {
                 return;
             }
             attempts += 1;
-            match self.run_hook(hook).await {
-                None | Some(0) => {
+            let failing = match self.run_hook(hook).await {
+                Attempt::Missing | Attempt::Exited(0) => None,
+                Attempt::Exited(code) => Some((Some(code), None)),
+                Attempt::NotStarted(why) => Some((None, Some(why))),
+            };
+            match failing {
+                None => {
                     self.status.lock().unwrap().failing = None;
                     return;
                 }
-                Some(code) => {
+                Some((exit_code, error)) => {
                     self.status.lock().unwrap().failing =
-                        Some(FailingHook { hook: hook.into(), exit_code: code, attempts });
+                        Some(FailingHook { hook: hook.into(), exit_code, attempts, error });
                     event(
                         &self.env.unit,
                         format_args!("hook {hook} will be retried in {}", crate::duration::format(delay)),
@@ -171,19 +191,31 @@ impl Runner {
         }
     }
 
-    /// Runs one hook in a fresh context. `None`: the charm has no such hook.
+    /// Runs one hook in a fresh context.
     ///
     /// The context ends when the hook's own process exits: a process it left in the background
     /// cannot act as the hook afterwards, even if it keeps the hook's output pipes open (the
     /// output is collected for a moment longer, then drained unread).
-    async fn run_hook(&self, hook: &str) -> Option<i32> {
-        let program = self.env.program(hook)?;
+    async fn run_hook(&self, hook: &str) -> Attempt {
+        let Some(program) = self.env.program(hook) else {
+            return Attempt::Missing;
+        };
+        let unit = &self.env.unit;
+        // A hook without its execute bit would fail to exec with EACCES: say what to do about it
+        // rather than report an exit code the hook never produced.
+        if !executable(&program) {
+            let why = format!("not executable: chmod +x {}", program.display());
+            event(unit, format_args!("hook {hook} could not start: {why}"));
+            return Attempt::NotStarted(why);
+        }
         let _serialised = self.lock.lock().await;
         let id = self.endpoint.open_context(hook);
         self.status.lock().unwrap().running = Some(hook.into());
         event(&self.env.unit, format_args!("hook {hook} started"));
         let started = Instant::now();
-        let spawned = tokio::process::Command::new(&program)
+        let mut command = tokio::process::Command::new(&program);
+        restore_user_umask(command.as_std_mut());
+        let spawned = command
             .env_clear()
             .envs(self.env.vars(&id, Some(hook)))
             .current_dir(&self.env.charm_dir)
@@ -193,14 +225,14 @@ impl Runner {
             .process_group(0)
             .kill_on_drop(true)
             .spawn();
-        let unit = &self.env.unit;
         let mut child = match spawned {
             Ok(child) => child,
             Err(e) => {
                 self.endpoint.close_context(&id);
                 self.status.lock().unwrap().running = None;
-                event(unit, format_args!("hook {hook} could not start: {e}"));
-                return Some(127);
+                let why = format!("{} ({})", crate::tools::go_error_text(&e), program.display());
+                event(unit, format_args!("hook {hook} could not start: {why}"));
+                return Attempt::NotStarted(why);
             }
         };
         if let Some(pid) = child.id() {
@@ -230,7 +262,24 @@ impl Runner {
         for line in String::from_utf8_lossy(&stdout).lines().chain(String::from_utf8_lossy(&stderr).lines()) {
             event(unit, format_args!("  | {line}"));
         }
-        Some(code)
+        Attempt::Exited(code)
+    }
+}
+
+/// Hooks are the charm's programs, not leaderd's: they run with the umask the user started
+/// leaderd with, not the 077 that keeps leaderd's own state private. A file a hook writes is
+/// as private as the charm makes it (the charm copies `leaderd up` makes sit in 0700
+/// directories all the same).
+pub fn restore_user_umask(command: &mut std::process::Command) {
+    use std::os::unix::process::CommandExt;
+    if let Some(mask) = crate::private::user_umask() {
+        // SAFETY: umask(2) is async-signal-safe and cannot fail; this runs between fork and exec.
+        unsafe {
+            command.pre_exec(move || {
+                libc::umask(mask);
+                Ok(())
+            });
+        }
     }
 }
 
@@ -261,6 +310,12 @@ where
     (buffer, done)
 }
 
+/// A regular file with an execute bit set.
+fn executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
 /// Stops every process group a hook started (the agent is stopping).
 pub fn stop_hook_groups(groups: &Mutex<Vec<i32>>) {
     for pgid in groups.lock().unwrap().drain(..) {
@@ -280,8 +335,8 @@ pub enum StateError {
         "the uniter state {path} is corrupt ({source}); move it away to start the unit afresh (install runs again)"
     )]
     Corrupt { path: PathBuf, source: serde_json::Error },
-    #[error("saving the uniter state {path}: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
+    #[error("saving the uniter state {path}: {reason}")]
+    Write { path: PathBuf, reason: String },
 }
 
 /// The persisted state; a missing file is a fresh unit, a corrupt one an error (never a
@@ -297,11 +352,9 @@ pub fn load_state(path: &Path) -> Result<UniterState, StateError> {
 
 /// Written to a temporary file and renamed over the old one, so a crash leaves either state.
 fn save_state(path: &Path, state: &UniterState) -> Result<(), StateError> {
-    let tmp = path.with_extension("json.tmp");
     let bytes = serde_json::to_vec_pretty(state).expect("the uniter state serialises");
-    std::fs::write(&tmp, bytes)
-        .and_then(|_| std::fs::rename(&tmp, path))
-        .map_err(|source| StateError::Write { path: path.into(), source })
+    crate::private::write_atomic(path, &bytes)
+        .map_err(|e| StateError::Write { path: path.into(), reason: format!("{e:#}") })
 }
 
 #[cfg(test)]

@@ -18,17 +18,16 @@ pub fn exec(state: &Path, unit: &str, argv: &[OsString]) -> anyhow::Result<i32> 
     let unit = up.unit(state, unit)?;
     let socket = unit.state_dir.join("run.socket");
     // The agent waits for any running hook first, so this may take a moment.
-    let open = serde_json::to_vec(&OpenRequest { pid: std::process::id() })?;
+    let open = serde_json::to_vec(&OpenRequest { pid: Some(std::process::id()) })?;
     let (status, body) =
         unix_http::request(&socket, "POST", "/v1/exec/open", Some(&open)).map_err(anyhow::Error::msg)?;
     anyhow::ensure!(status == 200, "the agent of {} refused: {}", unit.name, String::from_utf8_lossy(&body));
     let context: ExecContext = serde_json::from_slice(&body).context("the agent's answer")?;
-    let result = std::process::Command::new(&argv[0])
-        .args(&argv[1..])
-        .env_clear()
-        .envs(&context.env)
-        .current_dir(&context.cwd)
-        .status();
+    // The command is the user's, with the umask the user ran `leaderd exec` with (leaderd's
+    // own is 077).
+    let mut command = std::process::Command::new(&argv[0]);
+    crate::agent::runner::restore_user_umask(&mut command);
+    let result = command.args(&argv[1..]).env_clear().envs(&context.env).current_dir(&context.cwd).status();
     let close = serde_json::to_vec(&CloseRequest { context_id: context.context_id })?;
     let _ = unix_http::request(&socket, "POST", "/v1/exec/close", Some(&close));
     let status = result.with_context(|| format!("running {}", argv[0].to_string_lossy()))?;

@@ -125,7 +125,14 @@ pub fn table(report: &StatusReport) -> String {
             let failing = u
                 .failing_hook
                 .as_ref()
-                .map(|f| format!("{} (exit {}, {} attempts)", f.hook, f.exit_code, f.attempts))
+                .map(|f| match (f.exit_code, &f.error) {
+                    (Some(code), _) => format!("{} (exit {code}, {} attempts)", f.hook, f.attempts),
+                    (None, error) => {
+                        let why = error.as_deref().unwrap_or("could not start");
+                        let why = why.split(':').next().unwrap_or(why);
+                        format!("{} ({why}, {} attempts)", f.hook, f.attempts)
+                    }
+                })
                 .unwrap_or_default();
             let pid = u.pid.map(|p| p.to_string()).unwrap_or_else(|| "-".into());
             let leader = if u.leader { "yes" } else { "no" };

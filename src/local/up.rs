@@ -46,7 +46,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         leaderd.display()
     );
     let state = absolute(&options.state)?;
-    std::fs::create_dir_all(&state).with_context(|| format!("creating {}", state.display()))?;
+    crate::private::create_state_dir(&state)?;
     // One `up` per state directory, held for the whole run.
     let _lock = crate::lockfile::lock(&state.join("up.lock"), "leaderd up")?;
     // A fresh deployment: forget the previous run.
@@ -251,9 +251,9 @@ async fn start_controller(leaderd: &Path, args: &[String], state: &Path) -> anyh
 /// told to exit if `up` dies, stdout piped, stderr to `log`.
 fn spawn(command: &[String], token: Option<&str>, log: &Path) -> anyhow::Result<Child> {
     if let Some(dir) = log.parent() {
-        std::fs::create_dir_all(dir)?;
+        crate::private::create_state_dir(dir)?;
     }
-    let log_file = std::fs::OpenOptions::new().create(true).append(true).open(log)?;
+    let log_file = crate::private::append(log)?;
     let mut cmd = Command::new(&command[0]);
     cmd.args(&command[1..]).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(log_file).process_group(0);
     if let Some(token) = token {
@@ -352,17 +352,19 @@ fn write_example(dir: &Path) -> anyhow::Result<PathBuf> {
     use std::os::unix::fs::PermissionsExt;
     for (name, text, executable) in EXAMPLE {
         let path = dir.join(name);
-        std::fs::create_dir_all(path.parent().unwrap())?;
+        crate::private::create_dir(path.parent().unwrap())?;
         std::fs::write(&path, text)?;
-        let mode = if *executable { 0o755 } else { 0o644 };
+        let mode = if *executable { 0o700 } else { 0o600 };
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode))?;
     }
     Ok(dir.to_path_buf())
 }
 
-/// Copies a directory tree, keeping permissions (hooks stay executable) and symlinks.
+/// Copies a directory tree, keeping symlinks and the owner's permission bits only (hooks stay
+/// executable for the owner; the copy lives in the private state directory).
 fn copy_dir(from: &Path, to: &Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(to).with_context(|| format!("creating {}", to.display()))?;
+    use std::os::unix::fs::PermissionsExt;
+    crate::private::create_state_dir(to)?;
     for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
         let entry = entry?;
         let (src, dst) = (entry.path(), to.join(entry.file_name()));
@@ -373,6 +375,8 @@ fn copy_dir(from: &Path, to: &Path) -> anyhow::Result<()> {
             std::os::unix::fs::symlink(std::fs::read_link(&src)?, &dst)?;
         } else {
             std::fs::copy(&src, &dst).with_context(|| format!("copying {}", src.display()))?;
+            let mode = std::fs::metadata(&dst)?.permissions().mode() & 0o700;
+            std::fs::set_permissions(&dst, std::fs::Permissions::from_mode(mode))?;
         }
     }
     Ok(())

@@ -36,11 +36,33 @@ CREATE TABLE IF NOT EXISTS settings (
 impl SqliteStore {
     pub fn open(path: &Path) -> anyhow::Result<SqliteStore> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            crate::private::create_dir(dir)?;
         }
+        // The settings are the charms' secrets: the database is the owner's only. SQLite creates
+        // its WAL and SHM files with the database file's mode, so they follow; a database (or
+        // WAL, SHM) left wider by an earlier version is narrowed.
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .mode(0o600)
+                .open(path)
+                .with_context(|| format!("creating {}", path.display()))?;
+        }
+        crate::private::restrict(path, 0o600)?;
         let conn = Connection::open(path).with_context(|| format!("opening {}", path.display()))?;
         let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
         anyhow::ensure!(mode.eq_ignore_ascii_case("wal"), "{} cannot use WAL mode (got {mode})", path.display());
+        for suffix in ["-wal", "-shm"] {
+            let mut side = path.as_os_str().to_owned();
+            side.push(suffix);
+            let side = std::path::PathBuf::from(side);
+            if side.exists() {
+                crate::private::restrict(&side, 0o600)?;
+            }
+        }
         conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")?;
         conn.execute_batch(SCHEMA).context("creating the schema")?;
         Ok(SqliteStore { conn, path: path.display().to_string() })

@@ -41,8 +41,33 @@ impl Up {
         guarantee: &str,
         path_first: Option<&Path>,
     ) -> Up {
+        Up::spawn(dir, charm, units, guarantee, path_first, None)
+    }
+
+    /// Started with its umask set to `umask` (as if the user had run `umask N` first).
+    pub fn start_with_umask(
+        dir: tempfile::TempDir,
+        charm: Option<&Path>,
+        units: u32,
+        guarantee: &str,
+        umask: u32,
+    ) -> Up {
+        Up::spawn(dir, charm, units, guarantee, None, Some(umask))
+    }
+
+    fn spawn(
+        dir: tempfile::TempDir,
+        charm: Option<&Path>,
+        units: u32,
+        guarantee: &str,
+        path_first: Option<&Path>,
+        umask: Option<u32>,
+    ) -> Up {
         let state = dir.path().join("state");
         let mut cmd = Command::new(LEADERD);
+        if let Some(mask) = umask {
+            with_umask(&mut cmd, mask);
+        }
         if let Some(first) = path_first {
             let path = std::env::var("PATH").unwrap_or_default();
             cmd.env("PATH", format!("{}:{path}", first.display()));
@@ -161,6 +186,18 @@ impl Drop for Up {
         if self.child.try_wait().ok().flatten().is_none() {
             let _ = self.stop(libc::SIGTERM);
         }
+    }
+}
+
+/// Runs `cmd` with its umask set to `mask`, in the child only (the test process keeps its own).
+pub fn with_umask(cmd: &mut Command, mask: u32) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: umask(2) is async-signal-safe; this runs in the child between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            libc::umask(mask as libc::mode_t);
+            Ok(())
+        });
     }
 }
 

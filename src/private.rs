@@ -1,0 +1,147 @@
+//! Private state: everything `leaderd` writes under a state directory is readable by its owner
+//! only (directories 0700, files 0600), whatever the umask. The leader settings hold what charms
+//! share (passwords, keys), and the controller's database, its logs and `up.json` are no one
+//! else's business.
+//!
+//! Two layers: `leaderd` sets its umask to 077 at start-up ([`set_private_umask`]), so nothing it
+//! or a library it uses creates (SQLite's database, WAL and SHM files, sockets) can be wider; and
+//! the files and directories it makes on purpose are created with explicit modes here, and
+//! existing ones it reuses are narrowed. Hooks and `leaderd exec` commands are the user's own
+//! programs: they run with the umask the user had ([`user_umask`]), not 077.
+
+use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::Path;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use anyhow::Context;
+
+/// Carries the user's umask from `leaderd up` to the agents it starts (which inherit 077).
+pub const USER_UMASK_VAR: &str = "LEADERD_USER_UMASK";
+
+const UNSET: u32 = u32::MAX;
+static USER_UMASK: AtomicU32 = AtomicU32::new(UNSET);
+
+/// Sets this process's umask to 077 and remembers the user's: the one this process started
+/// with, or the one `$LEADERD_USER_UMASK` names (an agent started by `leaderd up`). Exports it
+/// in `$LEADERD_USER_UMASK` for the processes this one starts. Call it first thing in `main`,
+/// before any thread exists (it changes the environment).
+pub fn set_private_umask() {
+    // SAFETY: umask(2) cannot fail.
+    let found = unsafe { libc::umask(0o077) } as u32;
+    let user = std::env::var(USER_UMASK_VAR)
+        .ok()
+        .and_then(|text| u32::from_str_radix(text.trim(), 8).ok())
+        .filter(|mask| *mask <= 0o777)
+        .unwrap_or(found);
+    USER_UMASK.store(user, Ordering::Relaxed);
+    std::env::set_var(USER_UMASK_VAR, format!("{user:04o}"));
+}
+
+/// The umask the user had when they started `leaderd`, if [`set_private_umask`] ran (it does in
+/// the `leaderd` binary; a library user keeps its own umask and gets `None`).
+pub fn user_umask() -> Option<libc::mode_t> {
+    match USER_UMASK.load(Ordering::Relaxed) {
+        UNSET => None,
+        mask => Some(mask as libc::mode_t),
+    }
+}
+
+/// Creates `dir` and its missing parents 0700. Directories that exist are left as they are
+/// (the parent of a database file may be anyone's, `/tmp` say).
+pub fn create_dir(dir: &Path) -> anyhow::Result<()> {
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .with_context(|| format!("creating {}", dir.display()))
+}
+
+/// A state directory: created like [`create_dir`], and narrowed to 0700 if it existed wider.
+/// A shared directory (sticky bit, like `/tmp`) or one owned by someone else is not changed.
+pub fn create_state_dir(dir: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    create_dir(dir)?;
+    let meta = std::fs::metadata(dir).with_context(|| format!("reading {}", dir.display()))?;
+    // SAFETY: geteuid(2) cannot fail.
+    let ours = meta.uid() == unsafe { libc::geteuid() };
+    if ours && meta.mode() & 0o1000 == 0 {
+        restrict(dir, 0o700)?;
+    } else if meta.mode() & 0o077 != 0 {
+        tracing::warn!(dir = %dir.display(), "the state directory is shared with others; its files stay private");
+    }
+    Ok(())
+}
+
+/// Sets `path`'s permission bits to `mode` if they differ.
+pub fn restrict(path: &Path, mode: u32) -> anyhow::Result<()> {
+    let meta = std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
+    if meta.permissions().mode() & 0o7777 != mode {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+            .with_context(|| format!("making {} private", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Opens `path` for appending, created 0600 (an existing file is narrowed to 0600).
+pub fn append(path: &Path) -> anyhow::Result<std::fs::File> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    restrict(path, 0o600)?;
+    Ok(file)
+}
+
+/// Replaces `path` with `bytes`, 0600: written to `<path>.tmp` and renamed over it, so a crash
+/// leaves the old contents or the new, never half of them.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = std::path::PathBuf::from(tmp);
+    let _ = std::fs::remove_file(&tmp);
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&tmp)
+        .with_context(|| format!("creating {}", tmp.display()))?;
+    file.write_all(bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mode(path: &Path) -> u32 {
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
+    }
+
+    #[test]
+    fn state_dirs_and_files_are_owner_only_even_when_they_existed_wider() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("a/b");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        create_dir(&dir).unwrap();
+        assert_eq!(mode(&dir), 0o755, "an existing directory is not a state directory");
+        create_state_dir(&dir).unwrap();
+        assert_eq!(mode(&dir), 0o700);
+        create_dir(&root.path().join("c/d")).unwrap();
+        assert_eq!((mode(&root.path().join("c")), mode(&root.path().join("c/d"))), (0o700, 0o700));
+
+        let log = dir.join("x.log");
+        std::fs::write(&log, "old\n").unwrap();
+        std::fs::set_permissions(&log, std::fs::Permissions::from_mode(0o644)).unwrap();
+        writeln!(append(&log).unwrap(), "new").unwrap();
+        assert_eq!((mode(&log), std::fs::read_to_string(&log).unwrap()), (0o600, "old\nnew\n".to_string()));
+
+        let json = dir.join("x.json");
+        write_atomic(&json, b"{}").unwrap();
+        write_atomic(&json, b"{\"a\":1}").unwrap();
+        assert_eq!((mode(&json), std::fs::read(&json).unwrap()), (0o600, b"{\"a\":1}".to_vec()));
+    }
+}
