@@ -113,8 +113,9 @@ pub struct Runner {
     pub lock: Arc<tokio::sync::Mutex<()>>,
     /// Longest pause between retries of a failing hook.
     pub retry_cap: Duration,
-    /// The process groups of the hooks run so far: hooks run in their own process group, and
-    /// everything they started is stopped with the agent.
+    /// The process groups of hooks that still have processes: hooks run in their own process
+    /// group, and what they left running is stopped with the agent. Groups whose processes
+    /// have all exited are forgotten after every hook, so a recycled id is not signalled.
     pub hook_groups: Arc<Mutex<Vec<i32>>>,
 }
 
@@ -241,6 +242,7 @@ impl Runner {
         let (stdout, stdout_done) = collect(child.stdout.take());
         let (stderr, stderr_done) = collect(child.stderr.take());
         let status = child.wait().await;
+        forget_empty_groups(&self.hook_groups);
         self.endpoint.close_context(&id);
         self.status.lock().unwrap().running = None;
         let took = crate::duration::format(started.elapsed());
@@ -316,8 +318,15 @@ fn executable(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
-/// Stops every process group a hook started (the agent is stopping).
+/// Drops the groups that have no process left.
+fn forget_empty_groups(groups: &Mutex<Vec<i32>>) {
+    // SAFETY: kill(2) with signal 0 only checks that the group exists.
+    groups.lock().unwrap().retain(|&pgid| unsafe { libc::kill(-pgid, 0) } == 0);
+}
+
+/// Stops every process group a hook started that still has processes (the agent is stopping).
 pub fn stop_hook_groups(groups: &Mutex<Vec<i32>>) {
+    forget_empty_groups(groups);
     for pgid in groups.lock().unwrap().drain(..) {
         // SAFETY: kill(2) on a process group we created; a group that is gone gives ESRCH.
         unsafe {
@@ -360,6 +369,22 @@ fn save_state(path: &Path, state: &UniterState) -> Result<(), StateError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn groups_are_forgotten_once_their_processes_are_gone() {
+        use std::os::unix::process::CommandExt;
+        let mut done = std::process::Command::new("true").process_group(0).spawn().unwrap();
+        let mut live = std::process::Command::new("sleep").arg("30").process_group(0).spawn().unwrap();
+        done.wait().unwrap();
+        let groups = Mutex::new(vec![done.id() as i32, live.id() as i32]);
+        forget_empty_groups(&groups);
+        assert_eq!(*groups.lock().unwrap(), vec![live.id() as i32]);
+        stop_hook_groups(&groups);
+        let status = live.wait().unwrap();
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(status.signal(), Some(libc::SIGTERM));
+        assert!(groups.lock().unwrap().is_empty());
+    }
 
     #[test]
     fn a_missing_state_is_a_fresh_unit_and_a_corrupt_one_an_error_naming_the_file() {
