@@ -45,6 +45,9 @@ pub enum MergeError {
     /// The unit does not hold the lease under that term right now.
     #[error("not the leader")]
     NotLeader,
+    /// The request itself is wrong (a key leader-set could never send); nothing was written.
+    #[error("{0}")]
+    Invalid(String),
     #[error("{0}")]
     Failed(String),
 }

@@ -18,6 +18,19 @@ pub fn check_application(name: &str) -> Result<(), String> {
     }
 }
 
+/// A leader-settings key as leader-set can produce it (juju/utils `keyvalues.Parse`): not
+/// empty, no `=`, no leading or trailing white space. The controller and the agent both refuse
+/// any other key with this message.
+pub fn check_setting_key(key: &str) -> Result<(), String> {
+    if key.is_empty() || key.trim() != key || key.contains('=') {
+        return Err(format!(
+            "invalid key {}: a key is not empty and has no \"=\" and no leading or trailing space",
+            crate::format::go_quote(key)
+        ));
+    }
+    Ok(())
+}
+
 /// The application of a valid unit name (`app/0` → `app`), or why the name is not valid.
 pub fn unit_application(unit: &str) -> Result<&str, String> {
     let invalid = || format!("{unit:?} is not a valid unit name");

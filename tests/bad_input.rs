@@ -131,3 +131,50 @@ fn a_stale_socket_file_is_replaced_and_the_socket_is_private() {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async { leaderd::agent::hook_endpoint::bind_socket(&path) }).expect("rebinding over a stale socket");
 }
+
+#[test]
+fn a_key_leader_set_could_never_send_is_a_400_and_writes_nothing() {
+    let agent = Agent::start(true, &[("a", "1")]);
+    let id = agent.open("install");
+    for key in ["", " padded", "x=y", "tab\t"] {
+        let body = serde_json::json!({"context_id": id, "settings": {"ok": "1", key: "v"}}).to_string();
+        let (status, answer) = raw_request(&agent.socket, "POST", "/v1/leader-set", body.as_bytes());
+        assert_eq!(status, 400, "key {key:?}: {answer}");
+        let error: serde_json::Value = serde_json::from_str(&answer).unwrap();
+        let want = format!("bad request: invalid key {}", leaderd::format::go_quote(key));
+        assert!(error["error"].as_str().unwrap().starts_with(&want), "{answer}");
+        assert_eq!(agent.leadership.settings(), settings(&[("a", "1")]), "nothing written, not even ok=1");
+    }
+    // The endpoint keeps serving, and good keys still write.
+    assert_output(&agent.run(&id, "leader-set", &["ok=1"]), "", "", 0, "leader-set");
+    assert_eq!(agent.leadership.settings(), settings(&[("a", "1"), ("ok", "1")]));
+}
+
+/// The agent's controller client reports a key the controller refuses as the caller's mistake
+/// (400 at the hook endpoint), not as an unreachable controller (502).
+#[test]
+fn the_controllers_refusal_of_a_key_is_not_reported_as_unreachable() {
+    use leaderd::agent::controller_client::ControllerClient;
+    use leaderd::agent::MergeError;
+    use leaderd::controller::{api, auth::Secret, Config, Controller};
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    runtime.block_on(async {
+        let store = leaderd::store::open("memory").unwrap();
+        let controller = Controller::start(store, Config::default()).unwrap();
+        let secret = Secret::new(b"0123456789abcdef0123456789abcdef".to_vec());
+        let (_shutdown_tx, shutdown) = tokio::sync::watch::channel(false);
+        let api = std::sync::Arc::new(api::Api { controller, secret: secret.clone(), shutdown });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let server = tokio::spawn(async move { axum::serve(listener, api::router(api)).await });
+        let client = ControllerClient::new(&url, "app", &secret.token("app/0"));
+        let term = client.claim(std::time::Duration::from_secs(60)).await.unwrap().term.unwrap();
+        let refused = client.merge(term, settings(&[("x=y", "v")])).await;
+        match refused {
+            Err(MergeError::Invalid(message)) => assert!(message.contains("invalid key \"x=y\""), "{message}"),
+            other => panic!("expected an invalid-key refusal, got {other:?}"),
+        }
+        assert_eq!(client.merge(term, settings(&[("x", "v")])).await, Ok(1));
+        server.abort();
+    });
+}

@@ -80,6 +80,9 @@ impl ControllerClient {
         match self.call::<_, MergeResponse>("settings/merge", Some(&body), Duration::ZERO).await {
             Ok(r) => Ok(r.version),
             Err((409, _)) => Err(MergeError::NotLeader),
+            // The controller refused the request itself (a key it does not take): the caller's
+            // mistake, not an unreachable controller.
+            Err((400, e)) => Err(MergeError::Invalid(e.0)),
             Err((_, e)) => Err(MergeError::Failed(e.0)),
         }
     }

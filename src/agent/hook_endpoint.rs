@@ -171,10 +171,17 @@ async fn leader_get<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer
 async fn leader_set<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer<serde_json::Value> {
     let req: LeaderSetRequest = decode(body)?;
     let context = ep.context(&req.context_id)?;
+    // Checked here, before any leadership check or controller call, with the controller's rule:
+    // a bad key is the caller's mistake (400), not a controller failure (502).
+    for key in req.settings.keys() {
+        crate::names::check_setting_key(key)
+            .map_err(|e| HttpError::new(StatusCode::BAD_REQUEST, format!("bad request: {e}")))?;
+    }
     let written = context.lock().await.write_leader_settings(&*ep.leadership, req.settings).await;
     written.map_err(|e| {
         let status = match e {
             MergeError::NotLeader => StatusCode::CONFLICT,
+            MergeError::Invalid(_) => StatusCode::BAD_REQUEST,
             MergeError::Failed(_) => StatusCode::BAD_GATEWAY,
         };
         // The hook context's words, which the tool prefixes (docs/hook-endpoint.md).

@@ -174,12 +174,13 @@ async fn merge(State(api): Shared, Path(app): Path<String>, headers: HeaderMap, 
     for key in req.unset {
         changes.insert(key, String::new());
     }
-    if let Some(key) = changes.keys().find(|k| k.is_empty() || k.trim() != k.as_str() || k.contains('=')) {
-        return Err(HttpError::new(StatusCode::BAD_REQUEST, format!("invalid key {key:?}")));
+    for key in changes.keys() {
+        names::check_setting_key(key).map_err(|e| HttpError::new(StatusCode::BAD_REQUEST, e))?;
     }
     match api.controller.merge(&app, &unit, req.term, changes).await {
         Ok(version) => Ok(Json(MergeResponse { version })),
         Err(e @ MergeError::NotLeader) => Err(HttpError::new(StatusCode::CONFLICT, e.to_string())),
+        Err(MergeError::Invalid(e)) => Err(HttpError::new(StatusCode::BAD_REQUEST, e)),
         Err(MergeError::Failed(e)) => Err(HttpError::new(StatusCode::SERVICE_UNAVAILABLE, e)),
     }
 }
