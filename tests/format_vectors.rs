@@ -1,6 +1,7 @@
-//! The golden outputs in `tests/data/format-vectors.json` (a copy of
-//! `shared/spec/format-vectors.json`) were produced by the real gopkg.in/yaml.v2 and Go
-//! encoding/json with Juju's trailing-newline rule. Our formatters must produce every byte.
+//! The golden outputs in `tests/data/format-vectors.json` were produced by Go: yaml.Marshal
+//! from Juju's yaml.v2 fork (juju/yaml v2, which Juju 3.6 builds in place of gopkg.in/yaml.v2)
+//! and encoding/json, with Juju's trailing-newline rule. Our formatters must produce every
+//! byte.
 
 use leaderd::format::{render, Format, Settings, Value};
 

@@ -2,7 +2,7 @@
 //! A tool produces a [`Value`]; the `--format` it was given turns it into bytes.
 
 mod json;
-mod resolve;
+pub mod resolve;
 pub mod yaml;
 
 use std::fmt;

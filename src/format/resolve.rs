@@ -1,38 +1,57 @@
-//! yaml.v2's `resolve()` for untagged plain scalars, plus `isBase60Float`: a string that
-//! would read back as a bool, null, number or timestamp must be double-quoted.
+//! The plain-scalar resolution of Juju's yaml.v2 fork (juju/yaml, branch `v2`, `resolve.go`'s
+//! `resolve()` and `encode.go`'s `isBase60Float`): a string that would read back as a bool,
+//! null, number or timestamp must be double-quoted.
+//!
+//! Juju 3.6 builds with `replace gopkg.in/yaml.v2 => github.com/juju/yaml/v2 v2.0.0`, so this
+//! is the fork's rule, not upstream go-yaml v2.4.0's. The fork is upstream v2.2.1 with one
+//! change, the float pattern `yamlStyleFloat`:
+//!
+//! | | pattern | `1e3` | `1.5e3` | `01182252` | `00.5` | `1.` |
+//! |---|---|---|---|---|---|---|
+//! | juju/yaml v2 | `^[-+]?(0\|[1-9][0-9]*)?(\.[0-9]+)?([eE][-+][0-9]+)?$` | plain | plain | plain | plain | plain |
+//! | go-yaml v2.4.0 | `^[-+]?(\.[0-9]+\|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$` | quoted | quoted | quoted | quoted | quoted |
+//!
+//! Everything else (the bool/null/inf/nan table, Go's `ParseInt`/`ParseUint` with base 0 after
+//! removing underscores, timestamps through `time.Parse`, base-60 floats) is the same in both.
 
-/// True when yaml.v2 would quote `s` because, unquoted, it would not read back as a string.
+/// True when the fork would double-quote `s` because, unquoted, it would not read back as a
+/// string (`stringv`: `rtag != yaml_STR_TAG || isBase60Float(s)`).
 pub fn resolves_to_non_string(s: &str) -> bool {
     resolves_to_other_tag(s) || is_base60_float(s)
 }
 
 fn resolves_to_other_tag(s: &str) -> bool {
+    // resolveMap: bools, nulls, the special floats and the merge key.
     const IN_MAP: &[&str] = &[
         "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "n", "N", "no", "No", "NO", "false",
         "False", "FALSE", "off", "Off", "OFF", "", "~", "null", "Null", "NULL", ".nan", ".NaN", ".NAN", ".inf", ".Inf",
         ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", "<<",
     ];
-    // resolveTable: only these first bytes are hints worth resolving.
+    // resolveTable: a string is only looked up at all when its first byte is a hint.
     let hint = match s.as_bytes().first() {
         None => return true, // "" is null
-        Some(b'+' | b'-') | Some(b'0'..=b'9') => 'D',
+        Some(b'+' | b'-') => 'S',
+        Some(b'0'..=b'9') => 'D',
         Some(b'y' | b'Y' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'o' | b'O' | b'~') => 'M',
         Some(b'.') => '.',
-        Some(_) => return false,
+        Some(_) => return false, // "<<" included: '<' is no hint
     };
     if IN_MAP.contains(&s) {
         return true;
     }
     match hint {
+        // Not in the map, so maybe a float: strconv.ParseFloat on the string as it is (so
+        // ".5e3" and ".5_5" are floats: no yamlStyleFloat filter on this path).
         '.' => go_parse_float(s),
-        'D' => {
+        // Int, float or timestamp.
+        'D' | 'S' => {
             if is_timestamp(s) {
                 return true;
             }
             let plain = s.replace('_', "");
-            go_parse_int(&plain)
-                || (is_yaml_style_float(&plain) && go_parse_float(&plain))
-                || plain.strip_prefix("0b").is_some_and(|bits| go_parse_int_radix(bits, 2))
+            // The "0b" and "-0b" retries after the float test find nothing ParseInt's base 0
+            // has not already taken.
+            go_parse_int(&plain) || (is_yaml_style_float(&plain) && go_parse_float(&plain))
         }
         _ => false,
     }
@@ -46,16 +65,15 @@ fn go_parse_int(s: &str) -> bool {
         _ => (false, s),
     };
     let lower = body.to_ascii_lowercase();
-    let (radix, digits) = if let Some(d) = lower.strip_prefix("0x") {
-        (16, d)
-    } else if let Some(d) = lower.strip_prefix("0o") {
-        (8, d)
-    } else if let Some(d) = lower.strip_prefix("0b") {
-        (2, d)
-    } else if lower.len() > 1 && lower.starts_with('0') {
-        (8, &lower[1..])
-    } else {
-        (10, lower.as_str())
+    // Base 0: "0b", "0o" and "0x" need at least one byte after them; any other leading '0'
+    // means octal for the rest ("0" alone is zero).
+    let (radix, digits) = match lower.as_bytes() {
+        [b'0', b'x', _, ..] => (16, &lower[2..]),
+        [b'0', b'o', _, ..] => (8, &lower[2..]),
+        [b'0', b'b', _, ..] => (2, &lower[2..]),
+        [b'0'] => (10, "0"),
+        [b'0', ..] => (8, &lower[1..]),
+        _ => (10, lower.as_str()),
     };
     if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
         return false;
@@ -71,17 +89,12 @@ fn go_parse_int(s: &str) -> bool {
     }
 }
 
-fn go_parse_int_radix(s: &str, radix: u32) -> bool {
-    !s.is_empty() && i64::from_str_radix(s, radix).is_ok()
-}
-
-/// yaml.v2's `yamlStyleFloat`: `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`.
+/// The fork's `yamlStyleFloat`: `^[-+]?(0|[1-9][0-9]*)?(\.[0-9]+)?([eE][-+][0-9]+)?$`. Every
+/// part is optional (so `+`, `-` and `-e+1` match: ParseFloat then refuses them); a leading
+/// zero is only ever the whole integer part, and the exponent must have its sign.
 fn is_yaml_style_float(s: &str) -> bool {
     let b = s.as_bytes();
     let mut i = 0;
-    if matches!(b.first(), Some(b'+' | b'-')) {
-        i += 1;
-    }
     let digits = |i: &mut usize| {
         let start = *i;
         while *i < b.len() && b[*i].is_ascii_digit() {
@@ -89,25 +102,31 @@ fn is_yaml_style_float(s: &str) -> bool {
         }
         *i - start
     };
+    if matches!(b.first(), Some(b'+' | b'-')) {
+        i += 1;
+    }
+    // (0|[1-9][0-9]*)?
+    match b.get(i) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => {
+            digits(&mut i);
+        }
+        _ => {}
+    }
+    // (\.[0-9]+)?
     if b.get(i) == Some(&b'.') {
         i += 1;
         if digits(&mut i) == 0 {
             return false;
         }
-    } else {
-        if digits(&mut i) == 0 {
-            return false;
-        }
-        if b.get(i) == Some(&b'.') {
-            i += 1;
-            digits(&mut i);
-        }
     }
+    // ([eE][-+][0-9]+)?
     if matches!(b.get(i), Some(b'e' | b'E')) {
         i += 1;
-        if matches!(b.get(i), Some(b'+' | b'-')) {
-            i += 1;
+        if !matches!(b.get(i), Some(b'+' | b'-')) {
+            return false;
         }
+        i += 1;
         if digits(&mut i) == 0 {
             return false;
         }
@@ -115,14 +134,54 @@ fn is_yaml_style_float(s: &str) -> bool {
     i == b.len()
 }
 
-/// `strconv.ParseFloat(s, 64)` succeeds for the decimal forms reachable here (the callers only
-/// pass strings starting with '.', or that already match `yamlStyleFloat`). Go rejects values
-/// that overflow to infinity.
+/// `strconv.ParseFloat(s, 64)` succeeds, for the decimal forms (the callers never pass a hex
+/// float, `inf` or `nan`): `[+-]?(d+.?d*|.d+)([eE][+-]?d+)?` where an underscore may stand
+/// between two digits, and the value must not overflow to infinity (ErrRange; underflow to
+/// zero is no error).
 fn go_parse_float(s: &str) -> bool {
-    is_yaml_style_float(s) && s.parse::<f64>().is_ok_and(|f| f.is_finite())
+    let b = s.as_bytes();
+    // underscoreOK (no base prefix here): each '_' between two digits.
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'_' && !(i > 0 && b[i - 1].is_ascii_digit() && b.get(i + 1).is_some_and(u8::is_ascii_digit)) {
+            return false;
+        }
+    }
+    let plain = s.replace('_', "");
+    let b = plain.as_bytes();
+    let mut i = 0;
+    if matches!(b.first(), Some(b'+' | b'-')) {
+        i += 1;
+    }
+    let mut mantissa_digits = 0;
+    let mut seen_dot = false;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'0'..=b'9' => mantissa_digits += 1,
+            b'.' if !seen_dot => seen_dot = true,
+            _ => break,
+        }
+        i += 1;
+    }
+    if mantissa_digits == 0 {
+        return false;
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == start {
+            return false;
+        }
+    }
+    i == b.len() && plain.parse::<f64>().is_ok_and(f64::is_finite)
 }
 
-/// yaml.v2 `isBase60Float`: `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`.
+/// `isBase60Float`: `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`.
 fn is_base60_float(s: &str) -> bool {
     let b = s.as_bytes();
     let mut i = 0;
@@ -158,8 +217,11 @@ fn is_base60_float(s: &str) -> bool {
     i == b.len()
 }
 
-/// yaml.v2 `parseTimestamp`: `YYYY-M-D`, optionally followed by `[Tt ]h:m:s[.frac]` and, with
-/// `T`/`t`, a `Z` or `±hh:mm` zone (the layouts it hands to Go's `time.Parse`).
+/// `parseTimestamp`: four digits and '-' (its quick check), then one of the layouts it hands
+/// to Go's `time.Parse`: `2006-1-2T15:4:5.999999999Z07:00`, the same with `t`,
+/// `2006-1-2 15:4:5.999999999` and `2006-1-2`. Month, day, hour, minute and second take one or
+/// two digits; the space of the third layout matches one or more spaces; the fraction (after
+/// `.` or `,`) takes any number of digits; a zone is `Z` or `±hh:mm` with hh <= 24, mm <= 60.
 fn is_timestamp(s: &str) -> bool {
     let b = s.as_bytes();
     if b.len() < 5 || !b[..4].iter().all(u8::is_ascii_digit) || b[4] != b'-' {
@@ -197,6 +259,12 @@ fn is_timestamp(s: &str) -> bool {
         _ => return false,
     };
     i += 1;
+    if !zoned {
+        // time.Parse's skip(): a space in the layout takes every space in the value.
+        while b.get(i) == Some(&b' ') {
+            i += 1;
+        }
+    }
     let Some(hour) = num(&mut i, 2) else {
         return false;
     };
@@ -233,9 +301,11 @@ fn is_timestamp(s: &str) -> bool {
     }
     match &b[i..] {
         [b'Z'] => true,
-        // Go refuses zone offsets past 24 hours.
+        // Go refuses zone offsets past 24 hours or 60 minutes.
         [b'+' | b'-', h1, h2, b':', m1, m2] => {
-            [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit()) && (h1 - b'0') * 10 + (h2 - b'0') <= 24
+            [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit())
+                && (h1 - b'0') * 10 + (h2 - b'0') <= 24
+                && (m1 - b'0') * 10 + (m2 - b'0') <= 60
         }
         _ => false,
     }
@@ -264,20 +334,46 @@ mod tests {
             "",
             "1.5",
             "0x1F",
-            "1e3",
+            "1e+3",
+            "1E-3",
+            "-1.5e+3",
+            "0.0",
+            "0e+0",
+            "+.5",
             "1_000",
+            "1_000.5",
             "+1",
             "-7",
             "0o17",
             "017",
+            "007",
+            "0b101",
+            "-0b101",
+            "18446744073709551615",
+            "-9223372036854775808",
             ".5",
+            ".5e3",
+            ".5E+3",
+            ".5_5",
+            ".1e308",
+            ".1e-999",
             ".inf",
+            "-.Inf",
             "1:20",
             "190:20:30.15",
+            "-1:2:3.",
             "2006-01-02",
+            "2006-1-2",
             "2001-12-14t21:59:43.10Z",
+            "2001-12-14T21:59:43,5+05:30",
+            "2001-12-14T21:59:43-24:60",
             "2001-12-14 21:59:43",
+            "2001-12-14   21:59:43.1",
+            "2000-2-29",
             "99999999999999999999",
+            // Past ParseInt's range, but a float.
+            "-9223372036854775809",
+            "+18446744073709551615",
         ] {
             assert!(quoted(s), "{s:?} should be quoted");
         }
@@ -290,19 +386,46 @@ mod tests {
             "yes please",
             "1.2.3",
             "0xZZ",
+            "0x",
+            "0b",
             "2006-13-01",
             "2006-02-30",
+            "2001-02-29",
+            "2001-12-14T21:59:43",
+            "2001-12-14T21:59:43+00:61",
+            "2001-12-14T21:59:43+25:00",
+            "2001-12-14 21:59:43.",
+            "2001-12-14  ",
             "1e",
             ".",
             "-",
             "+",
+            "-e+1",
             "1:60",
             "12:3a",
-            "1e999",
+            "1e+999",
+            "-1e+999",
+            ".5e999",
+            "._5",
+            ".5_",
+            ".5__5",
             "0xFFFFFFFFFFFFFFFFFF",
             "nan",
             "Yes!",
             "<<",
+        ] {
+            assert!(!quoted(s), "{s:?} should stay plain");
+        }
+    }
+
+    /// Where Juju's fork and upstream go-yaml v2.4.0 part: the fork's float pattern wants a
+    /// signed exponent and reads a leading zero as the whole integer part, so these are
+    /// strings to it (upstream quotes every one).
+    #[test]
+    fn the_forks_float_rule_leaves_these_plain() {
+        for s in [
+            "1e3", "1E3", "-1e3", "+1e3", "1.5e3", "0e3", "1.", "-1.", "01182252", "09", "08.5", "00.5", "01.5",
+            "1_0.e+3", "0_9",
         ] {
             assert!(!quoted(s), "{s:?} should stay plain");
         }

@@ -1,5 +1,7 @@
-//! A small YAML emitter that reproduces `gopkg.in/yaml.v2` for the values hook tools print:
-//! a bool, a string, or a flat string→string map.
+//! A small YAML emitter that reproduces `gopkg.in/yaml.v2` as Juju 3.6 builds it, that is
+//! Juju's fork (juju/yaml, branch `v2`), for the values hook tools print: a bool, a string,
+//! or a flat string→string map. The fork differs from upstream v2.4.0 only in which plain
+//! strings read back as floats (see `resolve.rs`); the emitter itself is the same.
 //!
 //! It is a transcription of the parts of yaml.v2's `encode.go` (`stringv`), `resolve.go`,
 //! `sorter.go` and the libyaml-derived `emitterc.go` that these values reach: scalar analysis,

@@ -136,9 +136,17 @@ pub enum Prepared {
     Run(Box<dyn Run>),
 }
 
+/// Juju 3.6's words for a tool name it does not have: `jujuc.NewCommand`
+/// (internal/worker/uniter/runner/jujuc/server.go), which `Jujuc.Main` wraps as
+/// `bad request: ...` and returns as the RPC's error. ("unknown hook command" is only
+/// `NewHookCommandForHelp`'s wording, for `juju help-hook-commands`, which no hook reaches.)
+fn unknown_command(name: &str) -> String {
+    format!("unknown command: {name}")
+}
+
 /// Parse and validate one tool's arguments (juju/cmd's flag parsing and Init).
 pub fn prepare(name: &str, args: &[OsString]) -> Result<Prepared, UsageError> {
-    let tool = tool(name).ok_or_else(|| UsageError(format!("unknown hook command: {name}")))?;
+    let tool = tool(name).ok_or_else(|| UsageError(unknown_command(name)))?;
     match cmd::parse((tool.command)(), args)? {
         Parsed::Help(text) => Ok(Prepared::Help(text)),
         Parsed::Matches(m) => Ok(Prepared::Run((tool.init)(&m)?)),
@@ -182,7 +190,9 @@ where
         (argv0, argv.get(1..).unwrap_or(&[]))
     };
     if tool(&name).is_none() {
-        let mut finished = Finished::error(&format!("bad request: unknown hook command: {name}"), 1);
+        // Juju's agent refuses the request; jujuc (cmd/jujuc/main.go, `Main`) prints the RPC
+        // error through cmd.WriteError and exits with hookToolMain's preset code, 1.
+        let mut finished = Finished::error(&format!("bad request: {}", unknown_command(&name)), 1);
         if !in_hook {
             // Outside a hook, say what would have worked (inside one, Juju's bytes exactly).
             finished.stderr.extend(
@@ -296,6 +306,6 @@ mod registry_tests {
         // An unknown name is an error, never some other tool.
         assert!(tool("status-set").is_none());
         let err = prepare("status-set", &[]).err().map(|UsageError(m)| m);
-        assert_eq!(err.as_deref(), Some("unknown hook command: status-set"));
+        assert_eq!(err.as_deref(), Some("unknown command: status-set"));
     }
 }
