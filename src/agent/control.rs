@@ -72,11 +72,21 @@ impl Control {
     }
 }
 
+/// The largest request body the control socket takes.
+pub const MAX_BODY_BYTES: usize = 1 << 16;
+
+/// The control socket's default limits: 64 connections (operators' `exec` and `status`),
+/// bodies up to [`MAX_BODY_BYTES`].
+pub fn default_limits() -> crate::server::Limits {
+    crate::server::Limits::new(64, MAX_BODY_BYTES)
+}
+
 pub fn router(control: Arc<Control>) -> Router {
     Router::new()
         .route("/v1/exec/open", post(open))
         .route("/v1/exec/close", post(close))
         .route("/v1/status", get(status))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(control)
 }
 
@@ -84,7 +94,7 @@ pub fn router(control: Arc<Control>) -> Router {
 /// context ends on `exec/close`, or when that process is gone (a killed `leaderd exec` cannot
 /// leave a usable context behind).
 async fn open(State(c): State<Arc<Control>>, body: Body) -> Result<Json<ExecContext>, HttpError> {
-    let req: OpenRequest = server::decode(body, 1 << 16)?;
+    let req: OpenRequest = server::decode(body, MAX_BODY_BYTES)?;
     let guard = c.lock.clone().lock_owned().await;
     let context_id = c.endpoint.open_context("exec");
     c.open.lock().unwrap().insert(context_id.clone(), guard);
@@ -104,7 +114,7 @@ async fn open(State(c): State<Arc<Control>>, body: Body) -> Result<Json<ExecCont
 }
 
 async fn close(State(c): State<Arc<Control>>, body: Body) -> Result<Json<serde_json::Value>, HttpError> {
-    let req: CloseRequest = server::decode(body, 1 << 16)?;
+    let req: CloseRequest = server::decode(body, MAX_BODY_BYTES)?;
     c.close(&req.context_id);
     Ok(Json(serde_json::json!({})))
 }

@@ -61,9 +61,8 @@ impl UpState {
 
     pub fn save(&self, state: &Path) -> anyhow::Result<()> {
         let path = UpState::path(state);
-        let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, serde_json::to_vec_pretty(self)?)?;
-        std::fs::rename(&tmp, &path).with_context(|| format!("writing {}", path.display()))
+        crate::private::write_file(&path, &serde_json::to_vec_pretty(self)?)
+            .with_context(|| format!("writing {}", path.display()))
     }
 
     /// The unit named `spec`, or the current leader for `APP/leader`.
