@@ -224,6 +224,12 @@ pub fn is_tls_failure(error: &(dyn std::error::Error + 'static)) -> bool {
         if e.downcast_ref::<rustls::Error>().is_some() {
             return true;
         }
+        // An io::Error hides the error it wraps from `source()`.
+        if let Some(inner) = e.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+            if is_tls_failure(inner) {
+                return true;
+            }
+        }
         next = e.source();
     }
     false
