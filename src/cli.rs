@@ -133,7 +133,7 @@ enum Command {
         #[arg(long, default_value = "24h", value_parser = parse_duration)]
         token_ttl: Duration,
         /// Connections open at once (lowered to fit the open-file limit).
-        #[arg(long, default_value_t = 4096)]
+        #[arg(long, default_value_t = 4096, env = "LEADERD_MAX_CONNECTIONS")]
         max_connections: usize,
         #[command(flatten)]
         timeouts: Timeouts,
