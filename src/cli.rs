@@ -284,6 +284,9 @@ fn run(command: Command) -> anyhow::Result<()> {
             timeouts,
         } => {
             anyhow::ensure!(min_lease <= max_lease, "--min-lease must not be longer than --max-lease");
+            // Everything the controller writes (its database, secret, keys) is its owner's alone.
+            // SAFETY: umask cannot fail.
+            unsafe { libc::umask(0o077) };
             let transport = match (insecure_http, tls_cert, tls_key) {
                 (true, _, _) => Transport::InsecureHttp,
                 (false, Some(cert), Some(key)) => Transport::Tls { cert, key },

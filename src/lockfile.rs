@@ -14,10 +14,12 @@ pub struct Lock(#[allow(dead_code)] File);
 
 /// Takes `path`'s lock, or says which process-kind (`what`) already holds it.
 pub fn lock(path: &Path, what: &str) -> anyhow::Result<Lock> {
+    use std::os::unix::fs::OpenOptionsExt;
     let file = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
+        .mode(0o600)
         .open(path)
         .with_context(|| format!("opening {}", path.display()))?;
     // SAFETY: flock on a file descriptor we own.

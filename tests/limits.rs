@@ -152,11 +152,24 @@ fn slow_and_idle_connections_are_closed_by_every_server() {
             assert!(took <= Duration::from_secs(1) + slack, "no handshake: {took:?}");
         }
     }
-    // A request in progress is not idle: a 3 s long-poll outlives the 2 s idle timeout.
-    let out = up.exec("recorder/0", &["sh", "-c", "sleep 3; is-leader"]);
+    // Body limits: run.socket takes 65,536 bytes, the hook endpoint 8 MiB; more is a clear 413.
+    let unit_dir = up.state.join("units/recorder-0");
+    for (socket, path, limit) in
+        [("run.socket", "/v1/exec/open", 65_536usize), ("agent.socket", "/v1/is-leader", 8 << 20)]
+    {
+        let body = format!("{{\"pid\": 1, \"pad\": \"{}\"}}", "x".repeat(limit));
+        let (status, answer) =
+            leaderd::unix_http::request(&unit_dir.join(socket), "POST", path, Some(body.as_bytes())).unwrap();
+        let answer = String::from_utf8_lossy(&answer);
+        assert_eq!(status, 413, "{socket}: {answer}");
+        assert!(answer.contains(&format!("larger than the {limit} byte limit")), "{socket}: {answer}");
+    }
+    // A request in progress is not idle: the agent's 30 s settings watch (a long-poll on the
+    // controller, in flight through all of the above) was never cut off by the 2 s idle timeout.
+    let log = std::fs::read_to_string(unit_dir.join("agent.log")).unwrap();
+    assert!(!log.contains("watching the leader settings failed"), "{log}");
+    let out = up.exec("recorder/0", &["is-leader"]);
     assert_eq!(String::from_utf8_lossy(&out.stdout), "True\n", "{}", String::from_utf8_lossy(&out.stderr));
-    let status = up.status();
-    assert_eq!(status["applications"][0]["leader"], serde_json::json!("recorder/0"));
 }
 
 /// Raises this test process's open-file limit to its hard limit; answers the new limit.

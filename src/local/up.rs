@@ -117,6 +117,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         let unit_dir = state.join("units").join(format!("{app}-{i}"));
         // Each unit gets its own copy of the charm, as Juju gives it (hooks write files there).
         let unit_charm = unit_dir.join("charm");
+        crate::private::create_dir(&unit_dir).with_context(|| format!("creating {}", unit_dir.display()))?;
         copy_dir(&charm, &unit_charm)?;
         let command = vec![
             leaderd.display().to_string(),
