@@ -293,10 +293,20 @@ pub async fn serve<L: Listener>(
         let permit = match permits.clone().try_acquire_owned() {
             Ok(permit) => permit,
             Err(_) => {
-                registry.evict_one();
-                tokio::select! {
-                    permit = permits.clone().acquire_owned() => permit.expect("the semaphore is never closed"),
-                    _ = &mut shutdown => break,
+                // Every 100 ms while full, evict again: a connection that was busy a moment ago
+                // may be idle now.
+                let mut permit = None;
+                while permit.is_none() {
+                    registry.evict_one();
+                    tokio::select! {
+                        p = permits.clone().acquire_owned() => permit = Some(p.expect("the semaphore is never closed")),
+                        _ = tokio::time::sleep(Duration::from_millis(100)) => {}
+                        _ = &mut shutdown => break,
+                    }
+                }
+                match permit {
+                    Some(permit) => permit,
+                    None => break,
                 }
             }
         };
@@ -440,6 +450,13 @@ async fn answer(
         Phase::Reading(since) => since,
         _ => Instant::now(),
     };
+    // From here this function bounds the request itself (the body's deadline below), so the
+    // connection counts as busy: the watchdog leaves it alone.
+    conn.set(|p| match p {
+        Phase::Busy(n) => Phase::Busy(n + 1),
+        _ => Phase::Busy(1),
+    });
+    let _busy = BusyGuard(conn);
     let (parts, body) = request.into_parts();
     let limited = http_body_util::Limited::new(body, limits.max_body_bytes);
     let bytes = match tokio::time::timeout_at(since + limits.header_timeout, limited.collect()).await {
@@ -459,11 +476,6 @@ async fn answer(
             return close(HttpError::new(StatusCode::REQUEST_TIMEOUT, message).into_response());
         }
     };
-    conn.set(|p| match p {
-        Phase::Busy(n) => Phase::Busy(n + 1),
-        _ => Phase::Busy(1),
-    });
-    let _busy = BusyGuard(conn);
     let request = axum::http::Request::from_parts(parts, axum::body::Body::from(bytes));
     match tower_service::Service::call(&mut router, request).await {
         Ok(response) => response,

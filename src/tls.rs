@@ -217,22 +217,28 @@ pub fn http_client(url: &str, trust: &Trust, pool_idle: std::time::Duration) -> 
     builder.build().map_err(|e| ClientError::Build(crate::error_chain(&e)))
 }
 
-/// True when `error` (or what caused it) is a TLS failure: the peer could not be verified.
-pub fn is_tls_failure(error: &(dyn std::error::Error + 'static)) -> bool {
+/// The TLS error under `error`, if a TLS failure is what caused it.
+pub fn tls_failure<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
     let mut next = Some(error);
     while let Some(e) = next {
-        if e.downcast_ref::<rustls::Error>().is_some() {
-            return true;
+        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+            return Some(tls);
         }
         // An io::Error hides the error it wraps from `source()`.
         if let Some(inner) = e.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
-            if is_tls_failure(inner) {
-                return true;
+            if let Some(tls) = tls_failure(inner) {
+                return Some(tls);
             }
         }
         next = e.source();
     }
-    false
+    None
+}
+
+/// True when `error` comes from a peer whose certificate did not verify (so the handshake
+/// failed, and no request was sent on that connection).
+pub fn is_unverified_peer(error: &(dyn std::error::Error + 'static)) -> bool {
+    matches!(tls_failure(error), Some(rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented))
 }
 
 #[cfg(test)]

@@ -33,8 +33,9 @@ impl Conn {
         }
     }
 
-    /// True once the server has closed the connection (waits up to 100 ms to see).
-    fn closed(&mut self) -> bool {
+    /// True once the server has closed the connection (waits up to 100 ms to see); what it
+    /// sent before goes to `got`.
+    fn closed(&mut self, got: &mut Vec<u8>) -> bool {
         let timeout = Some(Duration::from_millis(100));
         let mut buf = [0u8; 4096];
         let read = match self {
@@ -54,7 +55,10 @@ impl Conn {
         match read {
             Ok(0) => true,
             // An answer (a 408, say) before the close: not closed yet.
-            Ok(_) => false,
+            Ok(n) => {
+                got.extend_from_slice(&buf[..n]);
+                false
+            }
             Err(e) => !matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut),
         }
     }
@@ -100,14 +104,27 @@ impl Target {
 
 /// How long until the server closes `conn`, feeding it `trickle` every 200 ms (nothing if
 /// empty); panics after 10 s.
-fn time_to_close(mut conn: Conn, trickle: &[u8], what: &str) -> Duration {
+fn time_to_close(conn: Conn, trickle: &[u8], what: &str) -> Duration {
+    answer_and_close(conn, trickle, what).0
+}
+
+/// [`time_to_close`], and what the server sent before it closed.
+fn answer_and_close(mut conn: Conn, trickle: &[u8], what: &str) -> (Duration, String) {
     let start = Instant::now();
+    let mut got = Vec::new();
+    let done = |got: &Vec<u8>| (start.elapsed(), String::from_utf8_lossy(got).into_owned());
     for _ in 0..100 {
         if !trickle.is_empty() && conn.write(trickle).is_err() {
-            return start.elapsed();
+            // Closed for writing: read what it answered before it closed.
+            for _ in 0..10 {
+                if conn.closed(&mut got) {
+                    break;
+                }
+            }
+            return done(&got);
         }
-        if conn.closed() {
-            return start.elapsed();
+        if conn.closed(&mut got) {
+            return done(&got);
         }
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -143,6 +160,13 @@ fn slow_and_idle_connections_are_closed_by_every_server() {
         slow.write(b"POST /v1/status HTTP/1.1\r\nHost: x\r\n").unwrap();
         let took = time_to_close(slow, b"X-Slow: 1\r\n", &format!("{name}: slowloris"));
         assert!(took >= Duration::from_millis(700) && took <= Duration::from_secs(1) + slack, "{name}: {took:?}");
+        // Headers complete, the body trickled and never finished: a 408 at the request timeout.
+        let mut slow_body = target.connect(true);
+        slow_body.write(b"POST /v1/status HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{").unwrap();
+        let (took, answer) = answer_and_close(slow_body, b" ", &format!("{name}: slow body"));
+        assert!(took >= Duration::from_millis(700) && took <= Duration::from_secs(1) + slack, "{name}: {took:?}");
+        assert!(answer.starts_with("HTTP/1.1 408"), "{name}: {answer:?}");
+        assert!(answer.contains("the request did not arrive within 1s"), "{name}: {answer:?}");
         // A connection that never sends a byte: cut off at the idle timeout.
         let took = time_to_close(target.connect(true), b"", &format!("{name}: idle"));
         assert!(took >= Duration::from_millis(1700) && took <= Duration::from_secs(2) + slack, "{name}: {took:?}");

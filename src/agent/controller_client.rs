@@ -82,12 +82,14 @@ impl ControllerClient {
 
     fn transport_error(&self, e: &reqwest::Error) -> String {
         let chain = crate::error_chain(e);
-        if crate::tls::is_tls_failure(e) {
+        if crate::tls::is_unverified_peer(e) {
             format!(
                 "refusing the controller at {}: it failed TLS verification against the controller CA \
                  (no token was sent): {chain}",
                 self.base
             )
+        } else if crate::tls::tls_failure(e).is_some() {
+            format!("TLS failure talking to the controller at {}: {chain}", self.base)
         } else {
             format!("controller unreachable: {chain}")
         }
