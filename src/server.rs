@@ -412,7 +412,8 @@ async fn connection<S>(
     loop {
         let changed = conn.changed.notified();
         let deadline = conn.deadline(&limits);
-        if conn.evicted.load(Ordering::Relaxed) {
+        // Evicted while waiting for a request; one that has just begun is answered first.
+        if conn.evicted.load(Ordering::Relaxed) && !matches!(conn.phase(), Phase::Busy(_)) {
             return;
         }
         tokio::select! {
@@ -487,4 +488,38 @@ async fn answer(
 fn close(mut response: Response) -> Response {
     response.headers_mut().insert(axum::http::header::CONNECTION, axum::http::HeaderValue::from_static("close"));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conn(phase: Phase) -> Arc<Conn> {
+        Arc::new(Conn { phase: Mutex::new(phase), changed: Notify::new(), evicted: Default::default() })
+    }
+
+    #[tokio::test]
+    async fn at_the_cap_the_longest_waiting_connection_goes_and_a_busy_one_never_does() {
+        let registry = Registry::default();
+        let t0 = Instant::now();
+        let (busy, old_idle, new_reading) =
+            (conn(Phase::Busy(1)), conn(Phase::Idle(t0)), conn(Phase::Reading(t0 + Duration::from_millis(5))));
+        for (i, c) in [&busy, &old_idle, &new_reading].into_iter().enumerate() {
+            registry.open.lock().unwrap().insert(i as u64, c.clone());
+        }
+        assert!(registry.evict_one());
+        assert!(old_idle.evicted.load(Ordering::Relaxed), "the oldest waiting one");
+        assert!(registry.evict_one());
+        assert!(new_reading.evicted.load(Ordering::Relaxed));
+        assert!(!registry.evict_one(), "only busy connections are left");
+        assert!(!busy.evicted.load(Ordering::Relaxed));
+    }
+
+    #[test]
+    fn a_cap_is_lowered_to_fit_the_open_file_limit() {
+        let limits = Limits::new(4096, 1);
+        assert_eq!(limits.clone().fit(1 << 20, 1).max_connections, 4096);
+        assert_eq!(limits.clone().fit(1024, 1).max_connections, 1024 - 128);
+        assert_eq!(limits.fit(1024, 2).max_connections, (1024 - 128) / 2);
+    }
 }
