@@ -1,4 +1,4 @@
-//! Controller throughput, over HTTP against the real `leaderd controller` process with the
+//! Controller throughput, over HTTPS (TLS, verified against its CA) against the real `leaderd controller` process with the
 //! SQLite store (WAL, synchronous=FULL):
 //! - lease renewals per second with 1,000 applications (each held by one unit, renewed over
 //!   and over by 64 concurrent clients);
@@ -29,6 +29,8 @@ fn main() {
         .arg(format!("sqlite:{}", db.display()))
         .arg("--secret-file")
         .arg(dir.path().join("secret"))
+        .arg("--tls-dir")
+        .arg(dir.path().join("tls"))
         .env("LEADERD_LOG", "warn")
         .stdout(Stdio::piped())
         .spawn()
@@ -40,10 +42,16 @@ fn main() {
 
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let (renewals, writes1, writes32) = runtime.block_on(async {
-        let http = reqwest::Client::builder().pool_max_idle_per_host(256).build().unwrap();
+        let tls = leaderd::tls::client_config(&dir.path().join("tls/ca.pem")).unwrap();
+        let http =
+            reqwest::Client::builder().tls_backend_preconfigured(tls).pool_max_idle_per_host(256).build().unwrap();
         // 1,000 applications, each claimed once by its unit.
         let units: Arc<Vec<(String, String)>> = Arc::new(
-            (0..1000).map(|i| (format!("app{}", name(i)), secret.token(&format!("app{}/0", name(i))))).collect(),
+            (0..1000)
+                .map(|i| {
+                    (format!("app{}", name(i)), secret.token(&format!("app{}/0", name(i)), Duration::from_secs(3600)))
+                })
+                .collect(),
         );
         for (app, token) in units.iter() {
             claim(&http, &base, app, token).await;
@@ -95,7 +103,7 @@ fn main() {
     let _ = child.kill();
     let _ = child.wait();
 
-    println!("controller throughput over HTTP, sqlite store (WAL, synchronous=FULL); median of {rounds} rounds of {seconds} s");
+    println!("controller throughput over HTTPS, sqlite store (WAL, synchronous=FULL); median of {rounds} rounds of {seconds} s");
     report("lease renewals/s, 1,000 applications, 64 clients", renewals, 20_000.0);
     report("durable leader-set writes/s, 1 writer", writes1, 0.0);
     report("durable leader-set writes/s, 32 writers", writes32, 1_000.0);

@@ -29,7 +29,7 @@ fn main() {
     let context = endpoint.open_context("bench");
     let listener = runtime.block_on(async { bind_socket(&socket) }).unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    runtime.spawn(endpoint.clone().serve(listener, async {
+    runtime.spawn(endpoint.clone().serve(listener, leaderd::agent::hook_endpoint::default_limits(), async {
         let _ = stopped.await;
     }));
 

@@ -9,9 +9,11 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use crate::agent::AgentOptions;
-use crate::controller::{self, auth::Secret, Config, ServeOptions};
+use crate::controller::{self, auth::Secret, Config, Listen, ServeOptions, Transport};
 use crate::local::state_dir;
 use crate::local::up::{up, UpOptions};
+use crate::server::Limits;
+use crate::tls::{TlsDir, Trust};
 use clap::{CommandFactory, Parser, Subcommand};
 
 #[derive(Parser)]
@@ -77,9 +79,16 @@ enum Command {
         /// The unit, like app/0.
         #[arg(long)]
         unit: String,
-        /// The controller's URL, like http://127.0.0.1:7480.
+        /// The controller's URL, like https://127.0.0.1:7480.
         #[arg(long)]
         controller: String,
+        /// The CA certificate (PEM) the controller's certificate must chain to; the system's
+        /// roots are not trusted (the controller's TLS directory has it as ca.pem).
+        #[arg(long, required_unless_present = "insecure_http", conflicts_with = "insecure_http")]
+        controller_ca: Option<PathBuf>,
+        /// Talk to an http:// controller without TLS: the token crosses the network unencrypted.
+        #[arg(long)]
+        insecure_http: bool,
         /// The charm directory the hooks come from (the unit's own copy).
         #[arg(long)]
         charm: PathBuf,
@@ -95,12 +104,39 @@ enum Command {
         /// The jujuc binary the hook tools link to (default: next to leaderd).
         #[arg(long)]
         jujuc: Option<PathBuf>,
+        #[command(flatten)]
+        timeouts: Timeouts,
     },
     /// Run a controller: leases with fencing terms, the leader-settings buckets, watches.
     Controller {
         /// Address to listen on (loopback only by default).
         #[arg(long, default_value = "127.0.0.1:7480")]
         listen: SocketAddr,
+        /// Serve on this inherited, already listening TCP socket instead of binding --listen.
+        #[arg(long, value_name = "FD", conflicts_with = "listen")]
+        listen_fd: Option<i32>,
+        /// TLS directory: ca.pem, ca.key, controller.pem, controller.key; a CA and a
+        /// certificate for 127.0.0.1 and localhost (and the --listen address) are created in it
+        /// (0700, files 0600) if it has none. Agents take its ca.pem as --controller-ca.
+        #[arg(long, default_value = "leaderd-tls")]
+        tls_dir: PathBuf,
+        /// Serve this certificate chain (PEM) instead of the TLS directory's.
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The private key (PEM) of --tls-cert.
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+        /// Serve plain HTTP, no TLS: tokens cross the network unencrypted.
+        #[arg(long, conflicts_with_all = ["tls_cert", "tls_key"])]
+        insecure_http: bool,
+        /// How long a token the controller renews (POST /v1/token/renew) lives.
+        #[arg(long, default_value = "24h", value_parser = parse_duration)]
+        token_ttl: Duration,
+        /// Connections open at once (lowered to fit the open-file limit).
+        #[arg(long, default_value_t = 4096, env = "LEADERD_MAX_CONNECTIONS")]
+        max_connections: usize,
+        #[command(flatten)]
+        timeouts: Timeouts,
         /// Where state lives: sqlite:PATH (durable) or memory (lost on exit).
         #[arg(long, default_value = "sqlite:leaderd.db")]
         store: String,
@@ -125,7 +161,21 @@ enum Command {
         /// The controller's secret file.
         #[arg(long, default_value = "leaderd.secret")]
         secret_file: PathBuf,
+        /// How long the token lives (a running agent renews its own well before that).
+        #[arg(long, default_value = "24h", value_parser = parse_duration)]
+        ttl: Duration,
     },
+}
+
+/// A server's connection timeouts.
+#[derive(clap::Args, Clone, Copy)]
+struct Timeouts {
+    /// How long a request (headers and body, from its first byte) or a TLS handshake may take.
+    #[arg(long, default_value = "5s", value_parser = parse_duration, env = "LEADERD_HEADER_TIMEOUT")]
+    header_timeout: Duration,
+    /// How long a connection with no request in progress stays open.
+    #[arg(long, default_value = "30s", value_parser = parse_duration, env = "LEADERD_IDLE_TIMEOUT")]
+    idle_timeout: Duration,
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {
@@ -185,7 +235,18 @@ fn run(command: Command) -> anyhow::Result<()> {
             print!("{}", crate::generate::completions_for(shell, Cli::command()));
             Ok(())
         }
-        Command::Agent { unit, controller, charm, state, token, lease_guarantee, jujuc } => {
+        Command::Agent {
+            unit,
+            controller,
+            controller_ca,
+            insecure_http,
+            charm,
+            state,
+            token,
+            lease_guarantee,
+            jujuc,
+            timeouts,
+        } => {
             let jujuc = match jujuc {
                 Some(path) => path,
                 None => std::env::current_exe()?.with_file_name("jujuc"),
@@ -198,15 +259,76 @@ fn run(command: Command) -> anyhow::Result<()> {
                 state_dir: state,
                 guarantee: lease_guarantee,
                 jujuc,
+                trust: match controller_ca {
+                    Some(ca) if !insecure_http => Trust::Ca(ca),
+                    _ => Trust::InsecureHttp,
+                },
+                header_timeout: timeouts.header_timeout,
+                idle_timeout: timeouts.idle_timeout,
             };
             tokio::runtime::Runtime::new()?.block_on(crate::agent::run(options))
         }
-        Command::Controller { listen, store, secret_file, min_lease, max_lease } => {
+        Command::Controller {
+            listen,
+            listen_fd,
+            store,
+            secret_file,
+            min_lease,
+            max_lease,
+            tls_dir,
+            tls_cert,
+            tls_key,
+            insecure_http,
+            token_ttl,
+            max_connections,
+            timeouts,
+        } => {
             anyhow::ensure!(min_lease <= max_lease, "--min-lease must not be longer than --max-lease");
-            let options = ServeOptions { listen, store, secret_file, config: Config { min_lease, max_lease } };
+            // Everything the controller writes (its database, secret, keys) is its owner's alone.
+            // SAFETY: umask cannot fail.
+            unsafe { libc::umask(0o077) };
+            let transport = match (insecure_http, tls_cert, tls_key) {
+                (true, _, _) => Transport::InsecureHttp,
+                (false, Some(cert), Some(key)) => Transport::Tls { cert, key },
+                _ => {
+                    let dir = TlsDir::new(tls_dir);
+                    let ip = listen.ip();
+                    let extra = match (listen_fd, ip.is_unspecified() || ip.is_loopback()) {
+                        (None, false) => vec![ip.to_string()],
+                        _ => Vec::new(),
+                    };
+                    if dir.ensure(&extra)? {
+                        eprintln!(
+                            "leaderd: created a CA and the controller's certificate in {}; agents verify the \
+                             controller with --controller-ca {}",
+                            dir.dir.display(),
+                            dir.ca_cert().display()
+                        );
+                    }
+                    Transport::Tls { cert: dir.cert(), key: dir.key() }
+                }
+            };
+            let fds = crate::server::raise_fd_limit();
+            let limits = Limits {
+                header_timeout: timeouts.header_timeout,
+                idle_timeout: timeouts.idle_timeout,
+                ..Limits::new(max_connections, crate::wire::controller::MAX_BODY_BYTES).fit(fds, 1)
+            };
+            let options = ServeOptions {
+                listen: match listen_fd {
+                    Some(fd) => Listen::Fd(fd),
+                    None => Listen::Address(listen),
+                },
+                store,
+                secret_file,
+                config: Config { min_lease, max_lease },
+                transport,
+                limits,
+                token_ttl,
+            };
             tokio::runtime::Runtime::new()?.block_on(controller::serve(options))
         }
-        Command::Token { unit, operator, secret_file } => {
+        Command::Token { unit, operator, secret_file, ttl } => {
             let secret = Secret::load(&secret_file)?;
             let principal = match unit {
                 Some(unit) if !operator => {
@@ -215,7 +337,7 @@ fn run(command: Command) -> anyhow::Result<()> {
                 }
                 _ => controller::auth::OPERATOR.to_string(),
             };
-            println!("{}", secret.token(&principal));
+            println!("{}", secret.token(&principal, ttl));
             Ok(())
         }
     }

@@ -25,6 +25,23 @@ pub mod private;
 pub mod process;
 pub mod server;
 pub mod store;
+pub mod tls;
 pub mod tools;
 pub mod unix_http;
 pub mod wire;
+
+/// An error and every error under it, joined with ": " (what a log line or a user needs to
+/// see; `Display` of many library errors shows only the outermost).
+pub fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut next = error.source();
+    while let Some(e) = next {
+        let part = e.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        next = e.source();
+    }
+    text
+}

@@ -4,7 +4,6 @@
 
 use std::fs::File;
 use std::os::fd::AsRawFd;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 use anyhow::Context;
@@ -15,6 +14,7 @@ pub struct Lock(#[allow(dead_code)] File);
 
 /// Takes `path`'s lock, or says which process-kind (`what`) already holds it.
 pub fn lock(path: &Path, what: &str) -> anyhow::Result<Lock> {
+    use std::os::unix::fs::OpenOptionsExt;
     let file = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)

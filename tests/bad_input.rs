@@ -163,11 +163,18 @@ fn the_controllers_refusal_of_a_key_is_not_reported_as_unreachable() {
         let controller = Controller::start(store, Config::default()).unwrap();
         let secret = Secret::new(b"0123456789abcdef0123456789abcdef".to_vec());
         let (_shutdown_tx, shutdown) = tokio::sync::watch::channel(false);
-        let api = std::sync::Arc::new(api::Api { controller, secret: secret.clone(), shutdown });
+        let api = std::sync::Arc::new(api::Api {
+            controller,
+            secret: secret.clone(),
+            shutdown,
+            token_ttl: std::time::Duration::from_secs(3600),
+        });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let server = tokio::spawn(async move { axum::serve(listener, api::router(api)).await });
-        let client = ControllerClient::new(&url, "app", &secret.token("app/0"));
+        // Plain HTTP on purpose: this test is about error mapping, not transport.
+        let token = secret.token("app/0", std::time::Duration::from_secs(3600));
+        let client = ControllerClient::new(&url, "app", &token, &leaderd::tls::Trust::InsecureHttp).unwrap();
         let term = client.claim(std::time::Duration::from_secs(60)).await.unwrap().term.unwrap();
         let refused = client.merge(term, settings(&[("x=y", "v")])).await;
         match refused {

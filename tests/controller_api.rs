@@ -17,6 +17,14 @@ const LEADERD: &str = env!("CARGO_BIN_EXE_leaderd");
 struct ControllerProcess {
     child: Child,
     url: String,
+    /// The CA its certificate chains to (in `<dir>/tls`).
+    ca: std::path::PathBuf,
+}
+
+/// A client that trusts `ca` only.
+fn client(ca: &Path) -> reqwest::Client {
+    let tls = leaderd::tls::client_config(ca).expect("CA");
+    reqwest::Client::builder().tls_backend_preconfigured(tls).build().unwrap()
 }
 
 impl ControllerProcess {
@@ -25,6 +33,8 @@ impl ControllerProcess {
             .args(["controller", "--listen", "127.0.0.1:0", "--store", store, "--min-lease", "1s", "--max-lease", "2s"])
             .arg("--secret-file")
             .arg(dir.join("secret"))
+            .arg("--tls-dir")
+            .arg(dir.join("tls"))
             .current_dir(dir)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -36,7 +46,8 @@ impl ControllerProcess {
             let _ = child.kill();
             panic!("controller did not start: {line:?}")
         });
-        ControllerProcess { url: url.to_string(), child }
+        assert!(url.starts_with("https://127.0.0.1:"), "{url}");
+        ControllerProcess { url: url.to_string(), child, ca: dir.join("tls/ca.pem") }
     }
 
     fn kill9(mut self) {
@@ -74,7 +85,7 @@ struct As {
 
 impl As {
     fn new(c: &ControllerProcess, dir: &Path, who: &str) -> As {
-        As { http: reqwest::Client::new(), base: c.url.clone(), token: Some(token(dir, who)) }
+        As { http: client(&c.ca), base: c.url.clone(), token: Some(token(dir, who)) }
     }
 
     async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
@@ -272,10 +283,10 @@ async fn auth_rules() {
     let c = ControllerProcess::start(dir.path(), "memory");
     let (u0, other, op) =
         (As::new(&c, dir.path(), "app/0"), As::new(&c, dir.path(), "db/0"), As::new(&c, dir.path(), "operator"));
-    let anonymous = As { http: reqwest::Client::new(), base: c.url.clone(), token: None };
+    let anonymous = As { http: client(&c.ca), base: c.url.clone(), token: None };
     let forged = As {
         token: Some(u0.token.clone().unwrap().replace("app/0", "app/1")),
-        ..As { http: reqwest::Client::new(), base: c.url.clone(), token: None }
+        ..As { http: client(&c.ca), base: c.url.clone(), token: None }
     };
     let claim = json!({"duration_ms": 1000});
 
@@ -297,8 +308,7 @@ async fn auth_rules() {
     // A token from another controller's secret is refused.
     let elsewhere = tempfile::tempdir().unwrap();
     drop(ControllerProcess::start(elsewhere.path(), "memory"));
-    let stranger =
-        As { http: reqwest::Client::new(), base: c.url.clone(), token: Some(token(elsewhere.path(), "app/0")) };
+    let stranger = As { http: client(&c.ca), base: c.url.clone(), token: Some(token(elsewhere.path(), "app/0")) };
     assert_eq!(stranger.post("/v1/applications/app/lease/claim", claim).await.0, StatusCode::UNAUTHORIZED);
 }
 
@@ -374,11 +384,12 @@ fn sigterm_finishes_in_flight_long_polls_and_exits_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let mut c = ControllerProcess::start(dir.path(), "memory");
     let url = c.url.clone();
+    let ca = c.ca.clone();
     let token = token(dir.path(), "app/1");
     let poll = std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         rt.block_on(async {
-            let resp = reqwest::Client::new()
+            let resp = client(&ca)
                 .post(format!("{url}/v1/applications/app/settings/watch"))
                 .bearer_auth(token)
                 .json(&json!({"after": 0, "timeout_ms": 30000}))

@@ -254,7 +254,11 @@ fn a_revoke_never_makes_two_leaders_and_hands_over_at_the_expiry() {
         stdout(&up.leaderd(&["token", "--operator", "--secret-file", up.state.join("secret").to_str().unwrap()]));
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let revoked = runtime.block_on(async {
-        let response = reqwest::Client::new()
+        let tls = leaderd::tls::client_config(&up.state.join("tls/ca.pem")).unwrap();
+        let response = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
+            .build()
+            .unwrap()
             .post(format!("{url}/v1/applications/{APP}/lease/revoke"))
             .bearer_auth(operator.trim())
             .send()

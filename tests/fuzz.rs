@@ -291,13 +291,18 @@ fn fuzz_controller_requests() {
     let router = runtime.block_on(async {
         let controller =
             Controller::start(leaderd::store::open("memory").unwrap(), leaderd::controller::Config::default()).unwrap();
-        api::router(Arc::new(api::Api { controller, secret: secret.clone(), shutdown }))
+        api::router(Arc::new(api::Api {
+            controller,
+            secret: secret.clone(),
+            shutdown,
+            token_ttl: std::time::Duration::from_secs(3600),
+        }))
     });
     let tokens: Vec<Option<String>> = vec![
-        Some(format!("Bearer {}", secret.token("app/0"))),
-        Some(format!("Bearer {}", secret.token("app/1"))),
-        Some(format!("Bearer {}", secret.token("other/0"))),
-        Some(format!("Bearer {}", secret.token("operator"))),
+        Some(format!("Bearer {}", secret.token("app/0", std::time::Duration::from_secs(3600)))),
+        Some(format!("Bearer {}", secret.token("app/1", std::time::Duration::from_secs(3600)))),
+        Some(format!("Bearer {}", secret.token("other/0", std::time::Duration::from_secs(3600)))),
+        Some(format!("Bearer {}", secret.token("operator", std::time::Duration::from_secs(3600)))),
         Some("Bearer app/0:00".into()),
         Some("nonsense".into()),
         None,

@@ -113,6 +113,8 @@ fn a_standalone_controller_keeps_its_database_private_under_umask_000() {
         .arg(format!("sqlite:{}", state.join("db/leaderd.db").display()))
         .arg("--secret-file")
         .arg(&secret)
+        .arg("--tls-dir")
+        .arg(state.join("tls"))
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
     let child = cmd.spawn().unwrap();
@@ -123,7 +125,8 @@ fn a_standalone_controller_keeps_its_database_private_under_umask_000() {
     let token = String::from_utf8(token.stdout).unwrap().trim().to_string();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
-        let http = reqwest::Client::new();
+        let trust = leaderd::tls::Trust::Ca(state.join("tls/ca.pem"));
+        let http = leaderd::tls::http_client(&url, &trust, std::time::Duration::from_secs(10)).unwrap();
         let post = |path: &str, body: serde_json::Value| {
             http.post(format!("{url}/v1/applications/app/{path}")).bearer_auth(&token).json(&body).send()
         };
@@ -133,7 +136,8 @@ fn a_standalone_controller_keeps_its_database_private_under_umask_000() {
         let merge = post("settings/merge", serde_json::json!({"term": term, "set": {"password": "hunter2"}}));
         assert_eq!(merge.await.unwrap().status(), 200);
     });
-    assert_private(&state, &["", "secret", "db", "db/leaderd.db", "db/leaderd.db-wal", "db/leaderd.db-shm"]);
+    let files = ["", "secret", "db", "db/leaderd.db", "db/leaderd.db-wal", "db/leaderd.db-shm", "tls", "tls/ca.key"];
+    assert_private(&state, &files);
 }
 
 /// Kills the process when dropped, even when the test fails.

@@ -53,20 +53,34 @@ complete -c leaderd -n "__fish_leaderd_using_subcommand generate" -l out -d 'The
 complete -c leaderd -n "__fish_leaderd_using_subcommand generate" -s h -l help -d 'Print help'
 complete -c leaderd -n "__fish_leaderd_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l unit -d 'The unit, like app/0' -r
-complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l controller -d 'The controller\'s URL, like http://127.0.0.1:7480' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l controller -d 'The controller\'s URL, like https://127.0.0.1:7480' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l controller-ca -d 'The CA certificate (PEM) the controller\'s certificate must chain to; the system\'s roots are not trusted (the controller\'s TLS directory has it as ca.pem)' -r -F
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l charm -d 'The charm directory the hooks come from (the unit\'s own copy)' -r -F
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l state -d 'The agent\'s state directory (created 0700): sockets, tools, uniter state' -r -F
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l token -d 'The unit\'s token (see `leaderd token`)' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l lease-guarantee -d 'The leadership guarantee; the lease is claimed for twice this' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l jujuc -d 'The jujuc binary the hook tools link to (default: next to leaderd)' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l header-timeout -d 'How long a request (headers and body, from its first byte) or a TLS handshake may take' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l idle-timeout -d 'How long a connection with no request in progress stays open' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l insecure-http -d 'Talk to an http:// controller without TLS: the token crosses the network unencrypted'
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -s h -l help -d 'Print help'
 complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l listen -d 'Address to listen on (loopback only by default)' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l listen-fd -d 'Serve on this inherited, already listening TCP socket instead of binding --listen' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l tls-dir -d 'TLS directory: ca.pem, ca.key, controller.pem, controller.key; a CA and a certificate for 127.0.0.1 and localhost (and the --listen address) are created in it (0700, files 0600) if it has none. Agents take its ca.pem as --controller-ca' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l tls-cert -d 'Serve this certificate chain (PEM) instead of the TLS directory\'s' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l tls-key -d 'The private key (PEM) of --tls-cert' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l token-ttl -d 'How long a token the controller renews (POST /v1/token/renew) lives' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l max-connections -d 'Connections open at once (lowered to fit the open-file limit)' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l header-timeout -d 'How long a request (headers and body, from its first byte) or a TLS handshake may take' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l idle-timeout -d 'How long a connection with no request in progress stays open' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l store -d 'Where state lives: sqlite:PATH (durable) or memory (lost on exit)' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l secret-file -d 'The secret that unit and operator tokens are derived from; created (0600) if missing' -r -F
 complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l min-lease -d 'Shortest lease a unit may claim' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l max-lease -d 'Longest lease a unit may claim; after a restart, persisted leaders are honoured this long' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l insecure-http -d 'Serve plain HTTP, no TLS: tokens cross the network unencrypted'
 complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -s h -l help -d 'Print help'
 complete -c leaderd -n "__fish_leaderd_using_subcommand token" -l secret-file -d 'The controller\'s secret file' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand token" -l ttl -d 'How long the token lives (a running agent renews its own well before that)' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand token" -l operator -d 'The operator\'s token (status, revoke)'
 complete -c leaderd -n "__fish_leaderd_using_subcommand token" -s h -l help -d 'Print help'
 complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "up" -d 'Run an application locally: a controller and N unit agents for one charm, until Ctrl-C'

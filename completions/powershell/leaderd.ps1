@@ -73,28 +73,42 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
         }
         'leaderd;agent' {
             [CompletionResult]::new('--unit', '--unit', [CompletionResultType]::ParameterName, 'The unit, like app/0')
-            [CompletionResult]::new('--controller', '--controller', [CompletionResultType]::ParameterName, 'The controller''s URL, like http://127.0.0.1:7480')
+            [CompletionResult]::new('--controller', '--controller', [CompletionResultType]::ParameterName, 'The controller''s URL, like https://127.0.0.1:7480')
+            [CompletionResult]::new('--controller-ca', '--controller-ca', [CompletionResultType]::ParameterName, 'The CA certificate (PEM) the controller''s certificate must chain to; the system''s roots are not trusted (the controller''s TLS directory has it as ca.pem)')
             [CompletionResult]::new('--charm', '--charm', [CompletionResultType]::ParameterName, 'The charm directory the hooks come from (the unit''s own copy)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The agent''s state directory (created 0700): sockets, tools, uniter state')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The unit''s token (see `leaderd token`)')
             [CompletionResult]::new('--lease-guarantee', '--lease-guarantee', [CompletionResultType]::ParameterName, 'The leadership guarantee; the lease is claimed for twice this')
             [CompletionResult]::new('--jujuc', '--jujuc', [CompletionResultType]::ParameterName, 'The jujuc binary the hook tools link to (default: next to leaderd)')
+            [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'How long a request (headers and body, from its first byte) or a TLS handshake may take')
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'How long a connection with no request in progress stays open')
+            [CompletionResult]::new('--insecure-http', '--insecure-http', [CompletionResultType]::ParameterName, 'Talk to an http:// controller without TLS: the token crosses the network unencrypted')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'leaderd;controller' {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on (loopback only by default)')
+            [CompletionResult]::new('--listen-fd', '--listen-fd', [CompletionResultType]::ParameterName, 'Serve on this inherited, already listening TCP socket instead of binding --listen')
+            [CompletionResult]::new('--tls-dir', '--tls-dir', [CompletionResultType]::ParameterName, 'TLS directory: ca.pem, ca.key, controller.pem, controller.key; a CA and a certificate for 127.0.0.1 and localhost (and the --listen address) are created in it (0700, files 0600) if it has none. Agents take its ca.pem as --controller-ca')
+            [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'Serve this certificate chain (PEM) instead of the TLS directory''s')
+            [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'The private key (PEM) of --tls-cert')
+            [CompletionResult]::new('--token-ttl', '--token-ttl', [CompletionResultType]::ParameterName, 'How long a token the controller renews (POST /v1/token/renew) lives')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Connections open at once (lowered to fit the open-file limit)')
+            [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'How long a request (headers and body, from its first byte) or a TLS handshake may take')
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'How long a connection with no request in progress stays open')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where state lives: sqlite:PATH (durable) or memory (lost on exit)')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'The secret that unit and operator tokens are derived from; created (0600) if missing')
             [CompletionResult]::new('--min-lease', '--min-lease', [CompletionResultType]::ParameterName, 'Shortest lease a unit may claim')
             [CompletionResult]::new('--max-lease', '--max-lease', [CompletionResultType]::ParameterName, 'Longest lease a unit may claim; after a restart, persisted leaders are honoured this long')
+            [CompletionResult]::new('--insecure-http', '--insecure-http', [CompletionResultType]::ParameterName, 'Serve plain HTTP, no TLS: tokens cross the network unencrypted')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'leaderd;token' {
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'The controller''s secret file')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'How long the token lives (a running agent renews its own well before that)')
             [CompletionResult]::new('--operator', '--operator', [CompletionResultType]::ParameterName, 'The operator''s token (status, revoke)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')

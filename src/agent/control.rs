@@ -12,11 +12,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use axum::extract::connect_info::{Connected, IntoMakeServiceWithConnectInfo};
 use axum::extract::{ConnectInfo, State};
 use axum::http::{Extensions, StatusCode};
 use axum::routing::{get, post};
-use axum::serve::IncomingStream;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
@@ -24,7 +22,7 @@ use super::hook_endpoint::HookEndpoint;
 use super::runner::{HookEnv, RunnerStatus};
 use super::tracker::{LeaderStatus, Tracker};
 use super::AgentLeadership;
-use crate::server::{self, Body, HttpError};
+use crate::server::{self, Body, HttpError, Peer};
 
 /// The answer to `exec/open`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -41,20 +39,6 @@ pub struct ExecContext {
 pub struct OpenRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pid: Option<u32>,
-}
-
-/// The process at the other end of a connection to the control socket, from the kernel
-/// (`SO_PEERCRED`), not from anything the client says.
-#[derive(Debug, Clone, Copy)]
-pub struct Peer {
-    pub pid: Option<u32>,
-}
-
-impl Connected<IncomingStream<'_, tokio::net::UnixListener>> for Peer {
-    fn connect_info(stream: IncomingStream<'_, tokio::net::UnixListener>) -> Peer {
-        let pid = stream.io().peer_cred().ok().and_then(|c| c.pid()).and_then(|p| u32::try_from(p).ok());
-        Peer { pid }
-    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -93,17 +77,23 @@ impl Control {
     }
 }
 
-/// The control socket's service: [`router`] with each connection's [`Peer`].
-pub fn service(control: Arc<Control>) -> IntoMakeServiceWithConnectInfo<Router, Peer> {
-    router(control).into_make_service_with_connect_info::<Peer>()
+/// The largest request body the control socket takes.
+pub const MAX_BODY_BYTES: usize = 1 << 16;
+
+/// The control socket's default limits: 64 connections (operators' `exec` and `status`),
+/// bodies up to [`MAX_BODY_BYTES`].
+pub fn default_limits() -> crate::server::Limits {
+    crate::server::Limits::new(64, MAX_BODY_BYTES)
 }
 
-/// The routes. Served without [`service`]'s peer credentials, `exec/open` refuses every call.
+/// The routes. `exec/open` needs each request's peer credentials (`crate::server::serve` gives
+/// them on a unix socket) and refuses calls without.
 pub fn router(control: Arc<Control>) -> Router {
     Router::new()
         .route("/v1/exec/open", post(open))
         .route("/v1/exec/close", post(close))
         .route("/v1/status", get(status))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(control)
 }
 
@@ -115,7 +105,7 @@ async fn open(
     extensions: Extensions,
     body: Body,
 ) -> Result<Json<ExecContext>, HttpError> {
-    let req: OpenRequest = server::decode(body, 1 << 16)?;
+    let req: OpenRequest = server::decode(body, MAX_BODY_BYTES)?;
     let peer = extensions.get::<ConnectInfo<Peer>>().and_then(|info| info.0.pid);
     let Some(pid) = peer else {
         return Err(HttpError::new(
@@ -154,7 +144,7 @@ async fn open(
 }
 
 async fn close(State(c): State<Arc<Control>>, body: Body) -> Result<Json<serde_json::Value>, HttpError> {
-    let req: CloseRequest = server::decode(body, 1 << 16)?;
+    let req: CloseRequest = server::decode(body, MAX_BODY_BYTES)?;
     c.close(&req.context_id);
     Ok(Json(serde_json::json!({})))
 }

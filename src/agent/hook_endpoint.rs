@@ -23,7 +23,7 @@ use tokio::net::UnixListener;
 use super::context::HookContext;
 use super::{Leadership, MergeError};
 use crate::format::go_quote;
-use crate::server::{self, Body, HttpError};
+use crate::server::{self, Body, HttpError, Limits};
 use crate::wire::hook::{
     self, ContextRequest, IsLeaderResponse, JujuLogRequest, LeaderGetResponse, LeaderSetRequest, LogRecord,
 };
@@ -106,13 +106,15 @@ impl<L: Leadership> HookEndpoint<L> {
             .with_state(self)
     }
 
-    /// Serves on `listener` until `shutdown` completes, then finishes in-flight calls.
+    /// Serves on `listener` within `limits` until `shutdown` completes, then finishes
+    /// in-flight calls.
     pub async fn serve(
         self: Arc<Self>,
         listener: UnixListener,
+        limits: Limits,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
-        axum::serve(listener, self.router()).with_graceful_shutdown(shutdown).await
+        server::serve(listener, None, self.router(), limits, shutdown).await
     }
 
     fn context(&self, id: &str) -> Result<Arc<tokio::sync::Mutex<HookContext>>, HttpError> {
@@ -131,6 +133,12 @@ impl<L: Leadership> HookEndpoint<L> {
         // Juju 3.x's words for an id it does not know.
         Err(HttpError::new(StatusCode::NOT_FOUND, format!("bad request: wrong context ID; got {}", go_quote(id))))
     }
+}
+
+/// The hook endpoint's default limits: 512 connections (hooks run one at a time; each tool
+/// call is one short connection), bodies up to [`hook::MAX_BODY_BYTES`].
+pub fn default_limits() -> Limits {
+    Limits::new(512, hook::MAX_BODY_BYTES)
 }
 
 /// Binds the endpoint's socket at `path`, replacing a stale socket file left by an earlier

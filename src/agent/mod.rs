@@ -84,6 +84,11 @@ pub struct AgentOptions {
     pub guarantee: Duration,
     /// The jujuc binary the tools directory links to.
     pub jujuc: PathBuf,
+    /// How the controller is verified (its CA), or plain HTTP.
+    pub trust: crate::tls::Trust,
+    /// The hook and control sockets' request and idle timeouts.
+    pub header_timeout: Duration,
+    pub idle_timeout: Duration,
 }
 
 /// Runs one unit's agent until SIGINT or SIGTERM.
@@ -109,7 +114,21 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         symlink(&options.jujuc, &link).with_context(|| format!("linking {}", link.display()))?;
     }
 
-    let client = ControllerClient::new(&options.controller, &app, &options.token);
+    use crate::controller::auth::{token_expiry, unix_now};
+    let expiry = token_expiry(&options.token)
+        .context("the token is malformed (expected <unit>:<expiry>:<mac>, as `leaderd token` prints)")?;
+    anyhow::ensure!(
+        expiry > unix_now(),
+        "the token expired {}s ago: get a fresh one with `leaderd token`",
+        unix_now() - expiry
+    );
+    let client = ControllerClient::new(&options.controller, &app, &options.token, &options.trust)?;
+    if matches!(options.trust, crate::tls::Trust::InsecureHttp) {
+        tracing::warn!(
+            controller = options.controller,
+            "--insecure-http: the token goes to the controller unencrypted"
+        );
+    }
     let tracker = Tracker::new(&options.unit, client.clone(), options.guarantee);
     let leadership = Arc::new(AgentLeadership { tracker: tracker.clone(), client: client.clone() });
     let unit = options.unit.clone();
@@ -157,11 +176,23 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         hook_groups: hook_groups.clone(),
     };
 
+    // The socket servers' limits, fitted to this process's file descriptors.
+    let fds = crate::server::raise_fd_limit();
+    let with_timeouts = |limits: crate::server::Limits| crate::server::Limits {
+        header_timeout: options.header_timeout,
+        idle_timeout: options.idle_timeout,
+        ..limits.fit(fds, 2)
+    };
+    let hook_limits = with_timeouts(hook_endpoint::default_limits());
+    let control_limits = with_timeouts(control::default_limits());
+
     let mut interrupt = signal(SignalKind::interrupt())?;
     let mut terminate = signal(SignalKind::terminate())?;
     let result = tokio::select! {
-        r = endpoint.clone().serve(hook_listener, std::future::pending()) => r.context("hook endpoint"),
-        r = axum::serve(control_listener, control::service(control)) => r.context("control endpoint"),
+        r = endpoint.clone().serve(hook_listener, hook_limits, std::future::pending()) => r.context("hook endpoint"),
+        r = crate::server::serve(control_listener, None, control::router(control), control_limits, std::future::pending()) =>
+            r.context("control endpoint"),
+        _ = renew_tokens(options.unit.clone(), client.clone()) => Ok(()),
         _ = tracker.clone().run() => Ok(()),
         _ = watcher => Ok(()),
         r = runner.run(uniter_state, remote_rx) => r.context("hook runner"),
@@ -172,6 +203,29 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
     let _ = std::fs::remove_file(&socket);
     let _ = std::fs::remove_file(&run_socket);
     result
+}
+
+/// Keeps the client's token fresh: renews it from the controller when half of its remaining
+/// life has passed (so a day-long token is renewed after 12 h, then every 12 h), retrying
+/// more often as the expiry nears if the controller is away.
+async fn renew_tokens(unit: String, client: ControllerClient) {
+    use crate::controller::auth::{token_expiry, unix_now};
+    loop {
+        let left = token_expiry(&client.token()).unwrap_or(0).saturating_sub(unix_now());
+        if left == 0 {
+            tracing::error!(
+                unit,
+                "the token has expired and the controller refuses it: restart the agent with a fresh token"
+            );
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            continue;
+        }
+        tokio::time::sleep(Duration::from_secs(left / 2).max(Duration::from_secs(1))).await;
+        match client.renew_token().await {
+            Ok(expires_at) => tracing::info!(unit, expires_at, "token renewed"),
+            Err(e) => tracing::warn!(unit, error = %e, "renewing the token failed; will retry"),
+        }
+    }
 }
 
 /// A model UUID for this state dir, kept across restarts. Failing to make or keep one is an

@@ -21,6 +21,8 @@ use crate::wire::controller::*;
 pub struct Api {
     pub controller: Arc<Controller>,
     pub secret: Secret,
+    /// How long a renewed token lives.
+    pub token_ttl: Duration,
     /// Flips to true on shutdown, so that long-polls answer at once instead of holding it up.
     pub shutdown: watch::Receiver<bool>,
 }
@@ -33,6 +35,7 @@ pub fn router(api: Arc<Api>) -> Router {
     Router::new()
         .route("/v1/health", get(|| async { Json(serde_json::json!({"ok": true})) }))
         .route("/v1/status", get(status))
+        .route("/v1/token/renew", post(renew_token))
         .route("/v1/applications/{app}/lease/claim", post(claim))
         .route("/v1/applications/{app}/lease/wait-released", post(wait_released))
         .route("/v1/applications/{app}/lease/revoke", post(revoke))
@@ -57,7 +60,10 @@ impl Api {
             .get(axum::http::header::AUTHORIZATION)
             .ok_or_else(|| HttpError::new(StatusCode::UNAUTHORIZED, "missing Authorization header"))?;
         let header = header.to_str().map_err(|_| HttpError::new(StatusCode::UNAUTHORIZED, "malformed token"))?;
-        self.secret.verify(header).map_err(|e| HttpError::new(StatusCode::UNAUTHORIZED, e))
+        self.secret
+            .verify(header)
+            .map(|v| v.caller)
+            .map_err(|e| HttpError::new(StatusCode::UNAUTHORIZED, e.to_string()))
     }
 
     /// The calling unit, which must belong to `app` (a unit acts only for its application).
@@ -203,4 +209,15 @@ async fn watch_settings(
 async fn status(State(api): Shared, headers: HeaderMap) -> Answer<StatusResponse> {
     api.operator(&headers)?;
     Ok(Json(StatusResponse { store: api.controller.store_name().to_string(), applications: api.controller.status() }))
+}
+
+/// A fresh token for the caller, living the controller's token lifetime from now.
+async fn renew_token(State(api): Shared, headers: HeaderMap) -> Answer<RenewResponse> {
+    let principal = match api.caller(&headers)? {
+        Caller::Unit(unit) => unit,
+        Caller::Operator => super::auth::OPERATOR.to_string(),
+    };
+    let expiry = super::auth::unix_now().saturating_add(api.token_ttl.as_secs().max(1));
+    tracing::debug!(principal, expiry, "token renewed");
+    Ok(Json(RenewResponse { token: api.secret.token_until(&principal, expiry), expires_at: expiry }))
 }

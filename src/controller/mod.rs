@@ -242,53 +242,107 @@ impl Controller {
     }
 }
 
+/// Where `leaderd controller` listens.
+#[derive(Debug, Clone)]
+pub enum Listen {
+    /// Bind this address.
+    Address(std::net::SocketAddr),
+    /// A listening TCP socket inherited as this file descriptor (`leaderd up` keeps the port
+    /// bound across controller restarts this way).
+    Fd(i32),
+}
+
+/// How clients reach the controller.
+#[derive(Debug, Clone)]
+pub enum Transport {
+    /// TLS with this certificate chain and key (PEM).
+    Tls { cert: std::path::PathBuf, key: std::path::PathBuf },
+    /// Plain HTTP: tokens cross the network readable by anyone on the path.
+    InsecureHttp,
+}
+
 /// How `leaderd controller` runs.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
-    pub listen: std::net::SocketAddr,
+    pub listen: Listen,
     /// `sqlite:PATH` or `memory`.
     pub store: String,
     pub secret_file: std::path::PathBuf,
     pub config: Config,
+    pub transport: Transport,
+    pub limits: crate::server::Limits,
+    /// How long a token from `POST /v1/token/renew` lives.
+    pub token_ttl: Duration,
+}
+
+fn listener(listen: &Listen) -> anyhow::Result<std::net::TcpListener> {
+    use anyhow::Context;
+    match *listen {
+        Listen::Address(address) => {
+            std::net::TcpListener::bind(address).with_context(|| format!("listening on {address}"))
+        }
+        Listen::Fd(fd) => {
+            use std::os::fd::FromRawFd;
+            // SAFETY: fcntl on a descriptor number; F_GETFD fails cleanly if it is not open.
+            anyhow::ensure!(unsafe { libc::fcntl(fd, libc::F_GETFD) } >= 0, "--listen-fd {fd}: no such open file");
+            // SAFETY: the descriptor is open, and this process owns it from here on.
+            let listener = unsafe { std::net::TcpListener::from_raw_fd(fd) };
+            listener.local_addr().with_context(|| format!("--listen-fd {fd} is not a listening TCP socket"))?;
+            // SAFETY: as above; keep it from leaking into anything this process might start.
+            unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
+            Ok(listener)
+        }
+    }
 }
 
 /// Runs a controller until SIGINT or SIGTERM, then finishes the requests in flight (long-polls
-/// answer at once) and returns. Prints `listening on http://ADDR` on stdout once it accepts.
+/// answer at once) and returns. Prints `listening on https://ADDR` (or `http://` when insecure)
+/// on stdout once it accepts.
 pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
-    use anyhow::Context;
     use std::io::Write;
     use tokio::signal::unix::{signal, SignalKind};
 
     let secret = auth::Secret::load_or_create(&options.secret_file)?;
+    let tls = match &options.transport {
+        Transport::Tls { cert, key } => Some(crate::tls::server_config(cert, key)?),
+        Transport::InsecureHttp => None,
+    };
     let store = crate::store::open(&options.store)?;
     let controller = Controller::start(store, options.config.clone())?;
-    let listener = tokio::net::TcpListener::bind(options.listen)
-        .await
-        .with_context(|| format!("listening on {}", options.listen))?;
+    let listener = listener(&options.listen)?;
+    listener.set_nonblocking(true)?;
+    let listener = tokio::net::TcpListener::from_std(listener)?;
     let address = listener.local_addr()?;
     let (shutdown_tx, shutdown) = watch::channel(false);
-    let api = Arc::new(api::Api { controller: controller.clone(), secret, shutdown });
+    let api = Arc::new(api::Api { controller: controller.clone(), secret, token_ttl: options.token_ttl, shutdown });
     let mut interrupt = signal(SignalKind::interrupt())?;
     let mut terminate = signal(SignalKind::terminate())?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let limits = &options.limits;
     tracing::info!(
         %address,
         store = controller.store_name(),
         min_lease = crate::duration::format(options.config.min_lease),
         max_lease = crate::duration::format(options.config.max_lease),
+        max_connections = limits.max_connections,
+        header_timeout = crate::duration::format(limits.header_timeout),
+        idle_timeout = crate::duration::format(limits.idle_timeout),
         "controller started"
     );
-    println!("listening on http://{address}");
+    if tls.is_none() {
+        tracing::warn!("serving plain HTTP (--insecure-http): tokens cross the network unencrypted");
+    }
+    println!("listening on {scheme}://{address}");
     std::io::stdout().flush()?;
-    axum::serve(listener, api::router(api))
-        .with_graceful_shutdown(async move {
-            tokio::select! {
-                _ = interrupt.recv() => {}
-                _ = terminate.recv() => {}
-            }
-            tracing::info!("shutting down: finishing requests in flight");
-            let _ = shutdown_tx.send(true);
-        })
-        .await?;
+    let shutdown = async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+        tracing::info!("shutting down: finishing requests in flight");
+        let _ = shutdown_tx.send(true);
+    };
+    crate::server::serve(listener, tls, api::router(api), options.limits.clone(), shutdown).await?;
     tracing::info!("controller stopped");
     Ok(())
 }

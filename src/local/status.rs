@@ -11,6 +11,7 @@ use super::UpState;
 use crate::agent::control::AgentStatus;
 use crate::agent::runner::FailingHook;
 use crate::controller::auth::{Secret, OPERATOR};
+use crate::tls::{TlsDir, Trust};
 use crate::wire::controller::StatusResponse;
 
 /// The stable JSON (and YAML) form of `leaderd status`.
@@ -42,17 +43,22 @@ pub struct UnitReport {
     pub failing_hook: Option<FailingHook>,
 }
 
-/// The controller's view, as the operator.
+/// The controller's view, as the operator (a short-lived operator token), over TLS verified
+/// against the `up`'s CA.
 pub fn controller_status(state: &Path, up: &UpState) -> anyhow::Result<StatusResponse> {
     let secret = Secret::load(&state.join("secret"))?;
+    let trust = Trust::Ca(TlsDir::new(state.join("tls")).ca_cert());
+    let http = crate::tls::http_client(&up.controller.url, &trust, std::time::Duration::from_secs(1))?;
+    let token = secret.token(OPERATOR, std::time::Duration::from_secs(300));
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
-        let response = reqwest::Client::new()
+        let response = http
             .get(format!("{}/v1/status", up.controller.url))
-            .bearer_auth(secret.token(OPERATOR))
+            .bearer_auth(token)
             .timeout(std::time::Duration::from_secs(5))
             .send()
             .await
+            .map_err(|e| anyhow::anyhow!(crate::error_chain(&e)))
             .with_context(|| format!("asking the controller at {}", up.controller.url))?;
         anyhow::ensure!(response.status().is_success(), "the controller answered {}", response.status());
         Ok(response.json::<StatusResponse>().await?)

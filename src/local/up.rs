@@ -1,7 +1,12 @@
 //! `leaderd up`: a whole application on this machine, in one command: an embedded controller
-//! (SQLite in the state directory) and N unit agents, each a child process, wired up with
-//! tokens. It relays every agent event as one line, restarts the controller if it dies (on the
-//! same address, so the agents carry on), and stops everything on SIGINT or SIGTERM.
+//! (SQLite in the state directory) and N unit agents, each a child process, wired up with a CA,
+//! the controller's certificate and tokens. It relays every agent event as one line, restarts
+//! the controller if it dies, and stops everything on SIGINT or SIGTERM.
+//!
+//! `up` binds the controller's port itself and hands the listening socket to each controller
+//! it starts, keeping its own copy open for the whole run: between a controller's death and its
+//! restart no other process can bind that port, and agents' connections wait in the socket's
+//! queue for the next controller.
 //!
 //! Each `up` is a fresh deployment: the previous run's units and controller state are replaced
 //! (a charm author re-running `up` after editing the charm wants install to run again).
@@ -14,8 +19,11 @@ use anyhow::Context;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
+use std::os::fd::{AsRawFd, RawFd};
+
 use super::{ControllerInfo, UnitInfo, UpState};
-use crate::controller::auth::Secret;
+use crate::controller::auth::{Secret, DEFAULT_TOKEN_TTL};
+use crate::tls::TlsDir;
 
 pub struct UpOptions {
     /// None: the bundled example charm.
@@ -68,12 +76,19 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
 
     let secret_file = state.join("secret");
     let secret = Secret::load_or_create(&secret_file)?;
+    let tls = TlsDir::new(state.join("tls"));
+    tls.ensure(&[])?;
+    // The controller's port, held here for the whole run (see the module's comment).
+    let socket = std::net::TcpListener::bind("127.0.0.1:0").context("binding the controller's port")?;
+    let listen_fd = socket.as_raw_fd();
     let lease = options.guarantee * 2;
-    let controller_args = |listen: &str| -> Vec<String> {
+    let controller_args = || -> Vec<String> {
         vec![
             "controller".into(),
-            "--listen".into(),
-            listen.into(),
+            "--listen-fd".into(),
+            listen_fd.to_string(),
+            "--tls-dir".into(),
+            tls.dir.display().to_string(),
             "--store".into(),
             format!("sqlite:{}", state.join("controller.db").display()),
             "--secret-file".into(),
@@ -86,8 +101,8 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
             crate::duration::format(lease),
         ]
     };
-    let (mut controller, url) = start_controller(&leaderd, &controller_args("127.0.0.1:0"), &state).await?;
-    let listen = url.trim_start_matches("http://").to_string();
+    let (mut controller, url) = start_controller(&leaderd, &controller_args(), &state, listen_fd).await?;
+    let listen = url.trim_start_matches("https://").to_string();
     println!(
         "leaderd up: application {app} with {} units, charm {}, controller {url}, state {}",
         options.units,
@@ -102,6 +117,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         let unit_dir = state.join("units").join(format!("{app}-{i}"));
         // Each unit gets its own copy of the charm, as Juju gives it (hooks write files there).
         let unit_charm = unit_dir.join("charm");
+        crate::private::create_dir(&unit_dir).with_context(|| format!("creating {}", unit_dir.display()))?;
         copy_dir(&charm, &unit_charm)?;
         let command = vec![
             leaderd.display().to_string(),
@@ -110,6 +126,8 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
             unit.clone(),
             "--controller".into(),
             url.clone(),
+            "--controller-ca".into(),
+            tls.ca_cert().display().to_string(),
             "--charm".into(),
             unit_charm.display().to_string(),
             "--state".into(),
@@ -119,7 +137,8 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
             "--jujuc".into(),
             jujuc.display().to_string(),
         ];
-        let child = spawn(&command, Some(&secret.token(&unit)), &unit_dir.join("agent.log"))?;
+        let token = secret.token(&unit, DEFAULT_TOKEN_TTL);
+        let child = spawn(&command, Some(&token), None, &unit_dir.join("agent.log"))?;
         units.push(UnitInfo { name: unit.clone(), pid: child.id(), state_dir: unit_dir, command });
         agents.push((unit, Some(child)));
     }
@@ -159,7 +178,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
                 }
                 println!("{} controller exited ({how}); restarting it on {listen}", clock());
                 tokio::time::sleep(Duration::from_millis(200) * restarts.len() as u32).await;
-                match start_controller(&leaderd, &controller_args(&listen), &state).await {
+                match start_controller(&leaderd, &controller_args(), &state, listen_fd).await {
                     Ok((c, _)) => {
                         controller = c;
                         record.controller.pid = controller.id().unwrap_or(0);
@@ -190,6 +209,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         }
     }
     stop(&mut controller).await;
+    drop(socket);
     for unit in &record.units {
         stop_hook_leftovers(&unit.state_dir.join("agent.socket"));
         let _ = std::fs::remove_file(unit.state_dir.join("agent.socket"));
@@ -230,10 +250,15 @@ async fn futures_select_all<F: std::future::Future + Unpin>(mut futures: Vec<F>)
     .await
 }
 
-async fn start_controller(leaderd: &Path, args: &[String], state: &Path) -> anyhow::Result<(Child, String)> {
+async fn start_controller(
+    leaderd: &Path,
+    args: &[String],
+    state: &Path,
+    listen_fd: RawFd,
+) -> anyhow::Result<(Child, String)> {
     let mut command = vec![leaderd.display().to_string()];
     command.extend(args.iter().cloned());
-    let mut child = spawn(&command, None, &state.join("controller.log"))?;
+    let mut child = spawn(&command, None, Some(listen_fd), &state.join("controller.log"))?;
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let line = tokio::time::timeout(Duration::from_secs(10), lines.next_line()).await;
     match line {
@@ -248,8 +273,9 @@ async fn start_controller(leaderd: &Path, args: &[String], state: &Path) -> anyh
 }
 
 /// Starts a child in its own process group (Ctrl-C reaches `up`, which stops it in order),
-/// told to exit if `up` dies, stdout piped, stderr to `log`.
-fn spawn(command: &[String], token: Option<&str>, log: &Path) -> anyhow::Result<Child> {
+/// told to exit if `up` dies, stdout piped, stderr to `log` (0600). `inherit` is a descriptor
+/// the child keeps open across exec (only that child: it is close-on-exec everywhere else).
+fn spawn(command: &[String], token: Option<&str>, inherit: Option<RawFd>, log: &Path) -> anyhow::Result<Child> {
     if let Some(dir) = log.parent() {
         crate::private::create_state_dir(dir)?;
     }
@@ -259,7 +285,7 @@ fn spawn(command: &[String], token: Option<&str>, log: &Path) -> anyhow::Result<
     if let Some(token) = token {
         cmd.env("LEADERD_TOKEN", token);
     }
-    // SAFETY: prctl and getppid are async-signal-safe; this runs in the child between fork and
+    // SAFETY: prctl, getppid and fcntl are async-signal-safe; this runs in the child between fork and
     // exec. If `up` died before prctl took effect, the child would never be told: check.
     let parent = std::process::id() as libc::pid_t;
     unsafe {
@@ -269,6 +295,11 @@ fn spawn(command: &[String], token: Option<&str>, log: &Path) -> anyhow::Result<
             }
             if libc::getppid() != parent {
                 return Err(std::io::Error::other("leaderd up exited while starting this process"));
+            }
+            if let Some(fd) = inherit {
+                if libc::fcntl(fd, libc::F_SETFD, 0) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
             }
             Ok(())
         });

@@ -104,3 +104,11 @@ pub struct ApplicationStatus {
     pub lease_remaining_ms: u64,
     pub settings_version: u64,
 }
+
+/// `POST /v1/token/renew`: a fresh token for the caller (whoever the presented token names).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RenewResponse {
+    pub token: String,
+    /// Unix time (seconds) after which the new token is refused.
+    pub expires_at: u64,
+}

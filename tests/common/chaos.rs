@@ -119,6 +119,12 @@ impl Cluster {
         self.dir.path().join("secret")
     }
 
+    /// The controller's CA and certificate (made on its first start); agents verify against
+    /// `ca.pem` through their proxies, which pass the TLS bytes through untouched.
+    fn tls_dir(&self) -> PathBuf {
+        self.dir.path().join("tls")
+    }
+
     /// Starts (or restarts, on the same address) the controller.
     pub fn start_controller(&mut self) {
         let lease = self.guarantee * 2;
@@ -127,6 +133,7 @@ impl Cluster {
         let mut child = Command::new(LEADERD)
             .args(["controller", "--listen", &listen, "--store", &store])
             .args(["--secret-file", self.secret().to_str().unwrap()])
+            .args(["--tls-dir", self.tls_dir().to_str().unwrap()])
             .args(["--min-lease", &format!("{}ms", lease.as_millis().min(1000))])
             .args(["--max-lease", &format!("{}ms", lease.as_millis())])
             .env("RUST_LOG", "warn")
@@ -151,9 +158,10 @@ impl Cluster {
     pub fn start_agent(&mut self, i: usize) {
         let token = leaderd(&["token", "--secret-file", self.secret().to_str().unwrap(), &self.units[i].name]);
         let unit = &mut self.units[i];
-        let url = format!("http://{}", unit.proxy.addr);
+        let url = format!("https://{}", unit.proxy.addr);
+        let ca = self.dir.path().join("tls").join("ca.pem");
         let mut child = Command::new(LEADERD)
-            .args(["agent", "--unit", &unit.name, "--controller", &url])
+            .args(["agent", "--unit", &unit.name, "--controller", &url, "--controller-ca", ca.to_str().unwrap()])
             .args(["--charm", self.charm.to_str().unwrap(), "--state", unit.dir.to_str().unwrap()])
             .args(["--lease-guarantee", &format!("{}ms", self.guarantee.as_millis()), "--jujuc", JUJUC])
             .env("LEADERD_TOKEN", token.trim())

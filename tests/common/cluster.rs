@@ -41,7 +41,7 @@ impl Up {
         guarantee: &str,
         path_first: Option<&Path>,
     ) -> Up {
-        Up::spawn(dir, charm, units, guarantee, path_first, None)
+        Up::spawn(dir, charm, units, guarantee, path_first, &[], None, None)
     }
 
     /// Started with its umask set to `umask` (as if the user had run `umask N` first).
@@ -52,21 +52,52 @@ impl Up {
         guarantee: &str,
         umask: u32,
     ) -> Up {
-        Up::spawn(dir, charm, units, guarantee, None, Some(umask))
+        Up::spawn(dir, charm, units, guarantee, None, &[], None, Some(umask))
     }
 
+    /// With `env` set for `up` and, through it, for the controller and every agent; and, with
+    /// `open_files`, that open-file limit (soft and hard) for all of them.
+    pub fn start_with_env(
+        dir: tempfile::TempDir,
+        charm: Option<&Path>,
+        units: u32,
+        guarantee: &str,
+        path_first: Option<&Path>,
+        env: &[(&str, &str)],
+        open_files: Option<u64>,
+    ) -> Up {
+        Up::spawn(dir, charm, units, guarantee, path_first, env, open_files, None)
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn spawn(
         dir: tempfile::TempDir,
         charm: Option<&Path>,
         units: u32,
         guarantee: &str,
         path_first: Option<&Path>,
+        env: &[(&str, &str)],
+        open_files: Option<u64>,
         umask: Option<u32>,
     ) -> Up {
+        use std::os::unix::process::CommandExt;
         let state = dir.path().join("state");
         let mut cmd = Command::new(LEADERD);
+        cmd.envs(env.iter().copied());
         if let Some(mask) = umask {
             with_umask(&mut cmd, mask);
+        }
+        if let Some(n) = open_files {
+            // SAFETY: setrlimit is async-signal-safe; this runs between fork and exec.
+            unsafe {
+                cmd.pre_exec(move || {
+                    let limit = libc::rlimit { rlim_cur: n as libc::rlim_t, rlim_max: n as libc::rlim_t };
+                    if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) != 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                    Ok(())
+                });
+            }
         }
         if let Some(first) = path_first {
             let path = std::env::var("PATH").unwrap_or_default();

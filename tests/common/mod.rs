@@ -50,7 +50,7 @@ impl Agent {
             tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let listener = runtime.block_on(async { bind_socket(&socket) }).expect("bind socket");
-        runtime.spawn(endpoint.clone().serve(listener, async {
+        runtime.spawn(endpoint.clone().serve(listener, leaderd::agent::hook_endpoint::default_limits(), async {
             let _ = stopped.await;
         }));
         Agent { dir, socket, endpoint, leadership, logs, runtime: Some(runtime), stop: Some(stop) }
