@@ -24,6 +24,7 @@ pub mod names;
 pub mod private;
 pub mod process;
 pub mod server;
+pub mod shutdown;
 pub mod store;
 pub mod tls;
 pub mod tools;

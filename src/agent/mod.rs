@@ -94,7 +94,6 @@ pub struct AgentOptions {
 /// Runs one unit's agent until SIGINT or SIGTERM.
 pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
     use std::os::unix::fs::symlink;
-    use tokio::signal::unix::{signal, SignalKind};
 
     let app = crate::names::unit_application(&options.unit).map_err(anyhow::Error::msg)?.to_string();
     let state_dir = &options.state_dir;
@@ -186,8 +185,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
     let hook_limits = with_timeouts(hook_endpoint::default_limits());
     let control_limits = with_timeouts(control::default_limits());
 
-    let mut interrupt = signal(SignalKind::interrupt())?;
-    let mut terminate = signal(SignalKind::terminate())?;
+    let mut stop = crate::shutdown::Shutdown::catch()?;
     let result = tokio::select! {
         r = endpoint.clone().serve(hook_listener, hook_limits, std::future::pending()) => r.context("hook endpoint"),
         r = crate::server::serve(control_listener, None, control::router(control), control_limits, std::future::pending()) =>
@@ -196,8 +194,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         _ = tracker.clone().run() => Ok(()),
         _ = watcher => Ok(()),
         r = runner.run(uniter_state, remote_rx) => r.context("hook runner"),
-        _ = interrupt.recv() => Ok(()),
-        _ = terminate.recv() => Ok(()),
+        _ = stop.requested() => Ok(()),
     };
     runner::stop_hook_groups(&hook_groups);
     let _ = std::fs::remove_file(&socket);

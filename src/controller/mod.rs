@@ -300,7 +300,6 @@ fn listener(listen: &Listen) -> anyhow::Result<std::net::TcpListener> {
 /// on stdout once it accepts.
 pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
     use std::io::Write;
-    use tokio::signal::unix::{signal, SignalKind};
 
     let secret = auth::Secret::load_or_create(&options.secret_file)?;
     let tls = match &options.transport {
@@ -315,8 +314,7 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
     let (shutdown_tx, shutdown) = watch::channel(false);
     let api = Arc::new(api::Api { controller: controller.clone(), secret, token_ttl: options.token_ttl, shutdown });
-    let mut interrupt = signal(SignalKind::interrupt())?;
-    let mut terminate = signal(SignalKind::terminate())?;
+    let mut stop = crate::shutdown::Shutdown::catch()?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     let limits = &options.limits;
     tracing::info!(
@@ -335,10 +333,7 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
     println!("listening on {scheme}://{address}");
     std::io::stdout().flush()?;
     let shutdown = async move {
-        tokio::select! {
-            _ = interrupt.recv() => {}
-            _ = terminate.recv() => {}
-        }
+        stop.requested().await;
         tracing::info!("shutting down: finishing requests in flight");
         let _ = shutdown_tx.send(true);
     };

@@ -45,7 +45,8 @@ const EXAMPLE: &[(&str, &str, bool)] = &[
 
 /// Runs until SIGINT/SIGTERM (then exits cleanly) or until the controller cannot be kept up.
 pub async fn up(options: UpOptions) -> anyhow::Result<()> {
-    use tokio::signal::unix::{signal, SignalKind};
+    // Caught from the start: Ctrl-C during start-up stops what has started, in order.
+    let mut signals = crate::shutdown::Shutdown::catch()?;
     let leaderd = std::env::current_exe().context("finding the leaderd binary")?;
     let jujuc = leaderd.with_file_name("jujuc");
     anyhow::ensure!(
@@ -154,15 +155,12 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         relay(child.as_mut().unwrap());
     }
 
-    let mut interrupt = signal(SignalKind::interrupt())?;
-    let mut terminate = signal(SignalKind::terminate())?;
     let mut failure = None;
     let mut restarts: Vec<std::time::Instant> = Vec::new();
     loop {
         let agent_exits = futures_any(&mut agents);
         tokio::select! {
-            _ = interrupt.recv() => break,
-            _ = terminate.recv() => break,
+            _ = signals.requested() => break,
             exit = controller.wait() => {
                 let how = exit.map(|s| describe(&s)).unwrap_or_else(|e| e.to_string());
                 // A controller that keeps dying is not restarted for ever: 5 exits in a minute.
