@@ -6,6 +6,8 @@
 //! - [`client`]: jujuc's side of the hook endpoint (environment checks, one HTTP call per tool);
 //! - [`wire`]: the hook endpoint's request and response types, shared by both ends;
 //! - [`agent`]: the unit agent; for now its hook endpoint (hook contexts and their sandbox).
+//! - [`server`] and [`tls`]: the one serving loop of every server (timeouts, connection cap,
+//!   body limit) and the certificates and TLS configurations between agents and the controller.
 
 pub mod agent;
 pub mod cli;
