@@ -262,6 +262,6 @@ fn model_uuid(state_dir: &std::path::Path) -> String {
     b[8] = (b[8] & 0x3f) | 0x80;
     let h = hex::encode(b);
     let uuid = format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..]);
-    let _ = std::fs::write(&path, &uuid);
+    let _ = crate::private::write_file(&path, uuid.as_bytes());
     uuid
 }

@@ -314,12 +314,9 @@ fn load_state(path: &Path) -> UniterState {
     std::fs::read(path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
 }
 
-/// Written to a temporary file and renamed over the old one, so a crash leaves either state.
+/// Written (0600) to a temporary file and renamed over the old one, so a crash leaves either state.
 fn save_state(path: &Path, state: &UniterState) {
-    let tmp = path.with_extension("json.tmp");
-    let write =
-        std::fs::write(&tmp, serde_json::to_vec_pretty(state).unwrap()).and_then(|_| std::fs::rename(&tmp, path));
-    if let Err(e) = write {
+    if let Err(e) = crate::private::write_file(path, &serde_json::to_vec_pretty(state).unwrap()) {
         tracing::error!(path = %path.display(), error = %e, "cannot save the uniter state");
     }
 }
