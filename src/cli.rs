@@ -120,6 +120,10 @@ enum Command {
         /// (0700, files 0600) if it has none. Agents take its ca.pem as --controller-ca.
         #[arg(long, default_value = "leaderd-tls")]
         tls_dir: PathBuf,
+        /// Another name (DNS name or IP address) for the certificate made in --tls-dir, besides
+        /// 127.0.0.1 and localhost; repeatable. Only used when the certificate is made.
+        #[arg(long = "tls-name", value_name = "NAME")]
+        tls_names: Vec<String>,
         /// Serve this certificate chain (PEM) instead of the TLS directory's.
         #[arg(long, requires = "tls_key")]
         tls_cert: Option<PathBuf>,
@@ -276,6 +280,7 @@ fn run(command: Command) -> anyhow::Result<()> {
             min_lease,
             max_lease,
             tls_dir,
+            tls_names,
             tls_cert,
             tls_key,
             insecure_http,
@@ -293,10 +298,10 @@ fn run(command: Command) -> anyhow::Result<()> {
                 _ => {
                     let dir = TlsDir::new(tls_dir);
                     let ip = listen.ip();
-                    let extra = match (listen_fd, ip.is_unspecified() || ip.is_loopback()) {
-                        (None, false) => vec![ip.to_string()],
-                        _ => Vec::new(),
-                    };
+                    let mut extra = tls_names;
+                    if listen_fd.is_none() && !ip.is_unspecified() && !ip.is_loopback() {
+                        extra.push(ip.to_string());
+                    }
                     if dir.ensure(&extra)? {
                         eprintln!(
                             "leaderd: created a CA and the controller's certificate in {}; agents verify the \

@@ -253,14 +253,14 @@ mod tests {
     fn a_created_directory_is_private_and_its_certificate_verifies_against_its_ca() {
         let dir = tempfile::tempdir().unwrap();
         let tls = TlsDir::new(dir.path().join("tls"));
-        assert!(tls.ensure(&[]).unwrap(), "made on first use");
+        assert!(tls.ensure(&["ctl.example.com".into()]).unwrap(), "made on first use");
         assert!(!tls.ensure(&[]).unwrap(), "kept after");
         assert_eq!(std::fs::metadata(&tls.dir).unwrap().permissions().mode() & 0o777, 0o700);
         for file in [tls.ca_cert(), tls.ca_key(), tls.cert(), tls.key()] {
             assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600, "{file:?}");
         }
         server_config(&tls.cert(), &tls.key()).unwrap();
-        // The leaf verifies against the CA for both names, and not for another name.
+        // The leaf verifies against the CA for its names, and not for another name.
         let roots = {
             let mut r = rustls::RootCertStore::empty();
             r.add(load_certs(&tls.ca_cert()).unwrap().remove(0)).unwrap();
@@ -269,7 +269,7 @@ mod tests {
         let verifier = rustls::client::WebPkiServerVerifier::builder_with_provider(roots, provider()).build().unwrap();
         let chain = load_certs(&tls.cert()).unwrap();
         let now = rustls::pki_types::UnixTime::now();
-        for name in ["127.0.0.1", "localhost"] {
+        for name in ["127.0.0.1", "localhost", "ctl.example.com"] {
             let name = rustls::pki_types::ServerName::try_from(name).unwrap();
             rustls::client::danger::ServerCertVerifier::verify_server_cert(
                 &*verifier,

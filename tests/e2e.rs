@@ -234,6 +234,15 @@ fn the_agent_state_dir_and_sockets_are_private() {
     assert_eq!(mode(&dir.join("agent.socket")), 0o600);
     assert_eq!(mode(&dir.join("run.socket")), 0o600);
     assert_eq!(mode(&up.state.join("secret")), 0o600);
+    // Everything else up and the agent keep about the deployment is private too.
+    assert_eq!(mode(&up.state), 0o700);
+    assert_eq!(mode(&up.state.join("tls")), 0o700);
+    for file in ["up.json", "up.lock", "controller.db", "controller.log", "tls/ca.key", "tls/controller.key"] {
+        assert_eq!(mode(&up.state.join(file)), 0o600, "{file}");
+    }
+    for file in ["uniter.json", "model-uuid", "agent.log", "agent.lock"] {
+        assert_eq!(mode(&dir.join(file)), 0o600, "{file}");
+    }
     // The tools directory links the four tools to jujuc.
     for tool in ["is-leader", "leader-get", "leader-set", "juju-log"] {
         let target = std::fs::read_link(dir.join("tools").join(tool)).unwrap();

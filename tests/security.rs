@@ -163,12 +163,29 @@ fn up_keeps_the_controllers_port_bound_while_the_controller_restarts() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), "True\n");
     let out = up.exec(&leader, &["leader-set", "after=restart"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // `leaderd status` verifies the controller too: against another CA, it refuses.
+    let other = leaderd::tls::TlsDir::new(up.dir.path().join("other-tls"));
+    other.ensure(&[]).unwrap();
+    std::fs::copy(other.ca_cert(), up.state.join("tls/ca.pem")).unwrap();
+    let out = up.leaderd(&["status"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && stderr.contains("invalid peer certificate"), "{stderr}");
 }
 
 #[tokio::test]
 async fn tokens_expire_and_the_renewal_gives_a_fresh_one() {
+    use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
-    let controller = Controller::start(dir.path(), &["--token-ttl", "30s"]);
+    let store = format!("sqlite:{}", dir.path().join("state.db").display());
+    let controller = Controller::start(dir.path(), &["--token-ttl", "30s", "--store", &store]);
+    // What the controller wrote for itself is its owner's alone: the CA and certificate it
+    // made on first start, its secret and its database.
+    let mode = |p: &str| std::fs::metadata(dir.path().join(p)).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode("tls"), 0o700);
+    for file in ["tls/ca.pem", "tls/ca.key", "tls/controller.pem", "tls/controller.key", "secret", "state.db"] {
+        assert_eq!(mode(file), 0o600, "{file}");
+    }
     let http = controller.client();
     let status = |token: String| {
         let request = http.get(format!("{}/v1/status", controller.url)).bearer_auth(token);

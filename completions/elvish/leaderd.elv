@@ -81,6 +81,7 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand --listen 'Address to listen on (loopback only by default)'
             cand --listen-fd 'Serve on this inherited, already listening TCP socket instead of binding --listen'
             cand --tls-dir 'TLS directory: ca.pem, ca.key, controller.pem, controller.key; a CA and a certificate for 127.0.0.1 and localhost (and the --listen address) are created in it (0700, files 0600) if it has none. Agents take its ca.pem as --controller-ca'
+            cand --tls-name 'Another name (DNS name or IP address) for the certificate made in --tls-dir, besides 127.0.0.1 and localhost; repeatable. Only used when the certificate is made'
             cand --tls-cert 'Serve this certificate chain (PEM) instead of the TLS directory''s'
             cand --tls-key 'The private key (PEM) of --tls-cert'
             cand --token-ttl 'How long a token the controller renews (POST /v1/token/renew) lives'

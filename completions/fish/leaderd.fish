@@ -67,6 +67,7 @@ complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -s h -l help -d '
 complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l listen -d 'Address to listen on (loopback only by default)' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l listen-fd -d 'Serve on this inherited, already listening TCP socket instead of binding --listen' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l tls-dir -d 'TLS directory: ca.pem, ca.key, controller.pem, controller.key; a CA and a certificate for 127.0.0.1 and localhost (and the --listen address) are created in it (0700, files 0600) if it has none. Agents take its ca.pem as --controller-ca' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l tls-name -d 'Another name (DNS name or IP address) for the certificate made in --tls-dir, besides 127.0.0.1 and localhost; repeatable. Only used when the certificate is made' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l tls-cert -d 'Serve this certificate chain (PEM) instead of the TLS directory\'s' -r -F
 complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l tls-key -d 'The private key (PEM) of --tls-cert' -r -F
 complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l token-ttl -d 'How long a token the controller renews (POST /v1/token/renew) lives' -r

@@ -75,7 +75,7 @@ impl Drop for Proc {
 }
 
 /// `leaderd controller` on a free loopback port with its TLS directory, secret and log in
-/// `dir`; short leases (1–2 s). `extra` are more flags.
+/// `dir`; short leases (1–2 s); the memory store unless `extra` (more flags) names one.
 pub struct Controller {
     pub proc: Proc,
     pub url: String,
@@ -85,9 +85,11 @@ pub struct Controller {
 impl Controller {
     pub fn start(dir: &Path, extra: &[&str]) -> Controller {
         let mut cmd = Command::new(LEADERD);
-        cmd.args(["controller", "--listen", "127.0.0.1:0", "--store", "memory", "--min-lease", "1s"])
-            .args(["--max-lease", "2s"])
-            .arg("--secret-file")
+        cmd.args(["controller", "--listen", "127.0.0.1:0", "--min-lease", "1s", "--max-lease", "2s"]);
+        if !extra.contains(&"--store") {
+            cmd.args(["--store", "memory"]);
+        }
+        cmd.arg("--secret-file")
             .arg(dir.join("secret"))
             .arg("--tls-dir")
             .arg(dir.join("tls"))
