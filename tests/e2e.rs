@@ -201,6 +201,28 @@ fn up_stops_cleanly_and_starts_again_in_the_same_directory() {
 }
 
 #[test]
+fn an_up_with_bad_arguments_leaves_the_previous_deployment_as_it_was() {
+    let mut up = Up::start(None, 1, "1s");
+    up.wait_for("shared-secret/0: hook start finished", 0, T);
+    assert!(up.stop(libc::SIGINT).success());
+    let kept = ["controller.db", "secret", "units/shared-secret-0/uniter.json", "units/shared-secret-0/charm"];
+    for bad in [&["--units", "0"][..], &["--charm", "./nope"], &["--app", "Bad_Name"]] {
+        let out = Command::new(cluster::LEADERD)
+            .args(["up", "--state", up.state.to_str().unwrap()])
+            .args(bad)
+            .current_dir(up.dir.path())
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{bad:?} was accepted");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.starts_with("leaderd: "), "{bad:?}: {stderr}");
+        for file in kept {
+            assert!(up.state.join(file).exists(), "{bad:?} removed {file}; stderr: {stderr}");
+        }
+    }
+}
+
+#[test]
 fn a_failing_hook_is_reported_retried_and_shown_in_status() {
     let charm = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/flaky-charm");
     let up = Up::start(Some(&charm), 1, "1s");

@@ -54,64 +54,44 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         "no jujuc next to {} (build both binaries: cargo build --release)",
         leaderd.display()
     );
+    // Every argument is checked before anything of the previous deployment is touched.
+    anyhow::ensure!(options.units >= 1, "--units must be at least 1");
     let state = absolute(&options.state)?;
+    let given_charm = options.charm.as_deref().map(absolute).transpose()?;
+    let app = match (&options.app, &given_charm) {
+        (Some(app), _) => app.clone(),
+        (None, Some(charm)) => charm_name(charm)?,
+        (None, None) => EXAMPLE_APP.to_string(),
+    };
+    crate::names::check_application(&app).map_err(anyhow::Error::msg)?;
+
     crate::private::create_state_dir(&state)?;
     // One `up` per state directory, held for the whole run.
     let _lock = crate::lockfile::lock(&state.join("up.lock"), "leaderd up")?;
     // A fresh deployment: forget the previous run.
     let _ = std::fs::remove_dir_all(state.join("units"));
-    let _ = std::fs::remove_file(state.join("controller.db"));
-    let _ = std::fs::remove_file(state.join("controller.db-wal"));
-    let _ = std::fs::remove_file(state.join("controller.db-shm"));
-
-    let charm = match &options.charm {
-        Some(dir) => absolute(dir)?,
+    for file in ["controller.db", "controller.db-wal", "controller.db-shm"] {
+        let _ = std::fs::remove_file(state.join(file));
+    }
+    let charm = match given_charm {
+        Some(charm) => charm,
         None => write_example(&state.join("example-charm"))?,
     };
-    let app = match &options.app {
-        Some(app) => app.clone(),
-        None => charm_name(&charm)?,
-    };
-    crate::names::check_application(&app).map_err(anyhow::Error::msg)?;
-    anyhow::ensure!(options.units >= 1, "--units must be at least 1");
 
-    let secret_file = state.join("secret");
-    let secret = Secret::load_or_create(&secret_file)?;
+    let secret = Secret::load_or_create(&state.join("secret"))?;
     let tls = TlsDir::new(state.join("tls"));
     tls.ensure(&[])?;
-    // The controller's port, held here for the whole run (see the module's comment).
-    let socket = std::net::TcpListener::bind("127.0.0.1:0").context("binding the controller's port")?;
-    let listen_fd = socket.as_raw_fd();
-    let lease = options.guarantee * 2;
-    let controller_args = || -> Vec<String> {
-        vec![
-            "controller".into(),
-            "--listen-fd".into(),
-            listen_fd.to_string(),
-            "--tls-dir".into(),
-            tls.dir.display().to_string(),
-            "--store".into(),
-            format!("sqlite:{}", state.join("controller.db").display()),
-            "--secret-file".into(),
-            secret_file.display().to_string(),
-            "--min-lease".into(),
-            crate::duration::format(lease.min(Duration::from_secs(1))),
-            "--max-lease".into(),
-            // Every agent claims exactly this, so a restarted controller need honour the old
-            // holder for one lease and no longer.
-            crate::duration::format(lease),
-        ]
-    };
-    let (mut controller, url) = start_controller(&leaderd, &controller_args(), &state, listen_fd).await?;
-    let listen = url.trim_start_matches("https://").to_string();
+    let mut controller = ControllerProcess::start(&leaderd, &state, &tls, options.guarantee * 2).await?;
+    let url = controller.url.clone();
+    let count = options.units;
     println!(
-        "leaderd up: application {app} with {} units, charm {}, controller {url}, state {}",
-        options.units,
+        "leaderd up: application {app} with {count} unit{}, charm {}, controller {url}, state {}",
+        if count == 1 { "" } else { "s" },
         charm.display(),
         state.display()
     );
 
-    let mut agents: Vec<(String, Option<Child>)> = Vec::new();
+    let mut agents = AgentWaits::new();
     let mut units = Vec::new();
     for i in 0..options.units {
         let unit = format!("{app}/{i}");
@@ -139,75 +119,48 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
             jujuc.display().to_string(),
         ];
         let token = secret.token(&unit, DEFAULT_TOKEN_TTL);
-        let child = spawn(&command, Some(&token), None, &unit_dir.join("agent.log"))?;
-        units.push(UnitInfo { name: unit.clone(), pid: child.id(), state_dir: unit_dir, command });
-        agents.push((unit, Some(child)));
+        let mut child = spawn(&command, Some(&token), None, &unit_dir.join("agent.log"))?;
+        relay(&mut child);
+        units.push(UnitInfo { name: unit, pid: child.id(), state_dir: unit_dir, command });
+        agents.spawn(async move { (i as usize, child.wait().await) });
     }
     let mut record = UpState {
         pid: std::process::id(),
         app,
         charm,
-        controller: ControllerInfo { url: url.clone(), pid: controller.id().unwrap_or(0) },
+        controller: ControllerInfo { url, pid: controller.child.id().unwrap_or(0) },
         units,
     };
     record.save(&state)?;
-    for (_, child) in agents.iter_mut() {
-        relay(child.as_mut().unwrap());
-    }
 
-    let mut failure = None;
-    let mut restarts: Vec<std::time::Instant> = Vec::new();
-    loop {
-        let agent_exits = futures_any(&mut agents);
+    let failure = loop {
         tokio::select! {
-            _ = signals.requested() => break,
-            exit = controller.wait() => {
+            _ = signals.requested() => break None,
+            exit = controller.child.wait() => {
                 let how = exit.map(|s| describe(&s)).unwrap_or_else(|e| e.to_string());
-                // A controller that keeps dying is not restarted for ever: 5 exits in a minute.
-                restarts.retain(|t: &std::time::Instant| t.elapsed() < Duration::from_secs(60));
-                restarts.push(std::time::Instant::now());
-                if restarts.len() >= 5 {
-                    failure = Some(anyhow::anyhow!(
-                        "the controller exited ({how}) {} times in a minute; see {}",
-                        restarts.len(),
-                        state.join("controller.log").display()
-                    ));
-                    break;
+                if let Err(e) = controller.restart(&how).await {
+                    break Some(e);
                 }
-                println!("{} controller exited ({how}); restarting it on {listen}", clock());
-                tokio::time::sleep(Duration::from_millis(200) * restarts.len() as u32).await;
-                match start_controller(&leaderd, &controller_args(), &state, listen_fd).await {
-                    Ok((c, _)) => {
-                        controller = c;
-                        record.controller.pid = controller.id().unwrap_or(0);
-                        record.save(&state)?;
-                    }
-                    Err(e) => {
-                        failure = Some(e.context("restarting the controller"));
-                        break;
-                    }
-                }
+                record.controller.pid = controller.child.id().unwrap_or(0);
+                record.save(&state)?;
             }
-            (i, status) = agent_exits => {
-                let (unit, child) = &mut agents[i];
-                *child = None;
-                println!("{} {unit}: agent exited ({})", clock(), describe(&status));
+            Some(exited) = agents.join_next() => {
+                let (i, status) = exited.context("waiting for an agent")?;
+                let unit = &mut record.units[i];
+                let how = status.map(|s| describe(&s)).unwrap_or_else(|e| e.to_string());
+                println!("{} {}: agent exited ({how})", clock(), unit.name);
                 // A killed agent could not stop what its hooks started: do it for it.
-                stop_hook_leftovers(&record.units[i].state_dir.join("agent.socket"));
-                record.units[i].pid = None;
+                stop_hook_leftovers(&unit.state_dir.join("agent.socket"));
+                unit.pid = None;
                 record.save(&state)?;
             }
         }
-    }
+    };
 
     println!("leaderd up: stopping");
-    for (_, child) in agents.iter_mut() {
-        if let Some(child) = child {
-            stop(child).await;
-        }
-    }
-    stop(&mut controller).await;
-    drop(socket);
+    stop_agents(&record.units, agents).await;
+    stop(&mut controller.child).await;
+    drop(controller);
     for unit in &record.units {
         stop_hook_leftovers(&unit.state_dir.join("agent.socket"));
         let _ = std::fs::remove_file(unit.state_dir.join("agent.socket"));
@@ -221,31 +174,99 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     }
 }
 
-/// Waits for the first agent to exit: its index and status. Pending forever if none runs.
-async fn futures_any(agents: &mut [(String, Option<Child>)]) -> (usize, std::process::ExitStatus) {
-    let waits: Vec<_> = agents
-        .iter_mut()
-        .enumerate()
-        .filter_map(|(i, (_, c))| c.as_mut().map(|c| Box::pin(async move { (i, c.wait().await) })))
-        .collect();
-    if waits.is_empty() {
-        return std::future::pending().await;
-    }
-    let ((i, status), _, _) = futures_select_all(waits).await;
-    (i, status.unwrap_or_else(|_| std::os::unix::process::ExitStatusExt::from_raw(0)))
+/// The name of the bundled example charm's application.
+const EXAMPLE_APP: &str = "shared-secret";
+
+/// `up`'s controller: the child running now, how to start another on the same held socket,
+/// and the record of recent exits (one that keeps dying is not restarted for ever).
+struct ControllerProcess {
+    child: Child,
+    url: String,
+    leaderd: PathBuf,
+    args: Vec<String>,
+    state: PathBuf,
+    /// The controller's port, held here for the whole run (see the module's comment).
+    socket: std::net::TcpListener,
+    exits: Vec<std::time::Instant>,
 }
 
-/// A small `select_all` without the futures crate.
-async fn futures_select_all<F: std::future::Future + Unpin>(mut futures: Vec<F>) -> (F::Output, usize, Vec<F>) {
-    std::future::poll_fn(move |cx| {
-        for (i, f) in futures.iter_mut().enumerate() {
-            if let std::task::Poll::Ready(out) = std::pin::Pin::new(f).poll(cx) {
-                return std::task::Poll::Ready((out, i, Vec::new()));
-            }
+impl ControllerProcess {
+    async fn start(leaderd: &Path, state: &Path, tls: &TlsDir, lease: Duration) -> anyhow::Result<ControllerProcess> {
+        let socket = std::net::TcpListener::bind("127.0.0.1:0").context("binding the controller's port")?;
+        let args = vec![
+            "controller".into(),
+            "--listen-fd".into(),
+            socket.as_raw_fd().to_string(),
+            "--tls-dir".into(),
+            tls.dir.display().to_string(),
+            "--store".into(),
+            format!("sqlite:{}", state.join("controller.db").display()),
+            "--secret-file".into(),
+            state.join("secret").display().to_string(),
+            "--min-lease".into(),
+            crate::duration::format(lease.min(Duration::from_secs(1))),
+            "--max-lease".into(),
+            // Every agent claims exactly this, so a restarted controller need honour the old
+            // holder for one lease and no longer.
+            crate::duration::format(lease),
+        ];
+        let (child, url) = start_controller(leaderd, &args, state, socket.as_raw_fd()).await?;
+        Ok(ControllerProcess {
+            child,
+            url,
+            leaderd: leaderd.into(),
+            args,
+            state: state.into(),
+            socket,
+            exits: Vec::new(),
+        })
+    }
+
+    /// After the controller exited (`how`): starts another on the same socket, after a pause
+    /// that grows with recent exits; gives up after 5 exits in a minute.
+    async fn restart(&mut self, how: &str) -> anyhow::Result<()> {
+        self.exits.retain(|t| t.elapsed() < Duration::from_secs(60));
+        self.exits.push(std::time::Instant::now());
+        let log = self.state.join("controller.log");
+        anyhow::ensure!(
+            self.exits.len() < 5,
+            "the controller exited ({how}) {} times in a minute; see {}",
+            self.exits.len(),
+            log.display()
+        );
+        let listen = self.url.trim_start_matches("https://");
+        println!("{} controller exited ({how}); restarting it on {listen}", clock());
+        tokio::time::sleep(Duration::from_millis(200) * self.exits.len() as u32).await;
+        let (child, _) = start_controller(&self.leaderd, &self.args, &self.state, self.socket.as_raw_fd())
+            .await
+            .context("restarting the controller")?;
+        self.child = child;
+        Ok(())
+    }
+}
+
+/// The agents' exit waits: each task owns its child and answers its index and exit status.
+type AgentWaits = tokio::task::JoinSet<(usize, std::io::Result<std::process::ExitStatus>)>;
+
+/// SIGTERM to every agent still running, then waits up to 5 s for them all; SIGKILL to the rest.
+async fn stop_agents(units: &[UnitInfo], mut agents: AgentWaits) {
+    let mut running: std::collections::BTreeMap<usize, u32> =
+        units.iter().enumerate().filter_map(|(i, u)| u.pid.map(|pid| (i, pid))).collect();
+    for pid in running.values() {
+        // SAFETY: kill(2) on an agent this `up` started and whose exit it has not reaped.
+        unsafe { libc::kill(*pid as i32, libc::SIGTERM) };
+    }
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while let Ok(Some(exited)) = tokio::time::timeout_at(deadline, agents.join_next()).await {
+        if let Ok((i, _)) = exited {
+            running.remove(&i);
         }
-        std::task::Poll::Pending
-    })
-    .await
+    }
+    for pid in running.values() {
+        // SAFETY: as above: these have not been reaped, so their pids are still theirs.
+        unsafe { libc::kill(*pid as i32, libc::SIGKILL) };
+    }
+    while agents.join_next().await.is_some() {}
 }
 
 async fn start_controller(
