@@ -84,7 +84,7 @@ enum Command {
         controller: String,
         /// The CA certificate (PEM) the controller's certificate must chain to; the system's
         /// roots are not trusted (the controller's TLS directory has it as ca.pem).
-        #[arg(long, required_unless_present = "insecure_http", conflicts_with = "insecure_http")]
+        #[arg(long, conflicts_with = "insecure_http")]
         controller_ca: Option<PathBuf>,
         /// Talk to an http:// controller without TLS: the token crosses the network unencrypted.
         #[arg(long)]
@@ -165,8 +165,9 @@ enum Command {
         /// The controller's secret file.
         #[arg(long, default_value = "leaderd.secret")]
         secret_file: PathBuf,
-        /// How long the token lives (a running agent renews its own well before that).
-        #[arg(long, default_value = "24h", value_parser = parse_duration)]
+        /// How long the token lives, at most 366 days (a running agent renews its own well
+        /// before that).
+        #[arg(long, default_value = "24h", value_parser = parse_token_ttl)]
         ttl: Duration,
     },
 }
@@ -180,6 +181,16 @@ struct Timeouts {
     /// How long a connection with no request in progress stays open.
     #[arg(long, default_value = "30s", value_parser = parse_duration, env = "LEADERD_IDLE_TIMEOUT")]
     idle_timeout: Duration,
+}
+
+/// A token's lifetime: a duration of at least a second and at most 366 days (a stolen token
+/// should not outlive the year it was issued in).
+fn parse_token_ttl(text: &str) -> Result<Duration, String> {
+    let ttl = parse_duration(text)?;
+    if ttl < Duration::from_secs(1) || ttl > Duration::from_secs(366 * 86_400) {
+        return Err(format!("{text} is out of range: a token lives from 1s to 366 days (8784h)"));
+    }
+    Ok(ttl)
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {
@@ -255,6 +266,17 @@ fn run(command: Command) -> anyhow::Result<()> {
                 Some(path) => path,
                 None => std::env::current_exe()?.with_file_name("jujuc"),
             };
+            let trust = match (controller_ca, insecure_http) {
+                (Some(ca), _) => Trust::Ca(ca),
+                (None, true) => Trust::InsecureHttp,
+                (None, false) if controller.starts_with("http://") => {
+                    return Err(crate::tls::ClientError::PlainHttpRefused(controller).into());
+                }
+                (None, false) => anyhow::bail!(
+                    "give --controller-ca FILE: the CA certificate the controller's certificate chains to \
+                     (ca.pem in the controller's TLS directory)"
+                ),
+            };
             let options = AgentOptions {
                 unit,
                 controller,
@@ -263,10 +285,7 @@ fn run(command: Command) -> anyhow::Result<()> {
                 state_dir: state,
                 guarantee: lease_guarantee,
                 jujuc,
-                trust: match controller_ca {
-                    Some(ca) if !insecure_http => Trust::Ca(ca),
-                    _ => Trust::InsecureHttp,
-                },
+                trust,
                 header_timeout: timeouts.header_timeout,
                 idle_timeout: timeouts.idle_timeout,
             };

@@ -78,7 +78,31 @@ pub struct Limits {
     pub max_connections: usize,
     /// Largest request body; a bigger one is answered 413.
     pub max_body_bytes: usize,
+    /// Request bodies buffered at once, all connections together: a body's size (its
+    /// Content-Length, else `max_body_bytes`) is reserved before it is read, and a request that
+    /// cannot reserve it within its request timeout is answered 503. So clients cannot make
+    /// the server hold `max_connections` bodies of `max_body_bytes` at once.
+    pub max_buffered_bytes: usize,
+    /// A check every request with a body must pass before its body is read (the controller's:
+    /// a valid token), so a client without credentials cannot make the server buffer anything.
+    pub admit: Option<Admit>,
 }
+
+/// The check of an [`Admit`]: the request's head, before its body is read.
+pub type AdmitFn = dyn Fn(&axum::http::request::Parts) -> Result<(), HttpError> + Send + Sync;
+
+/// A check on a request's head, before its body is read.
+#[derive(Clone)]
+pub struct Admit(pub Arc<AdmitFn>);
+
+impl std::fmt::Debug for Admit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Admit(..)")
+    }
+}
+
+/// The default budget for buffered request bodies.
+pub const DEFAULT_MAX_BUFFERED_BYTES: usize = 64 << 20;
 
 /// The defaults: 5 s for a request to arrive, 30 s idle.
 pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(5);
@@ -95,6 +119,8 @@ impl Limits {
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             max_connections,
             max_body_bytes,
+            max_buffered_bytes: DEFAULT_MAX_BUFFERED_BYTES.max(max_body_bytes),
+            admit: None,
         }
     }
 
@@ -294,6 +320,7 @@ pub async fn serve<L: Listener>(
 ) -> io::Result<()> {
     let limits = Arc::new(limits);
     let permits = Arc::new(Semaphore::new(limits.max_connections));
+    let budget = Arc::new(Semaphore::new(limits.max_buffered_bytes.div_ceil(1024)));
     let registry = Arc::new(Registry::default());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
@@ -342,6 +369,7 @@ pub async fn serve<L: Listener>(
         registry.open.lock().unwrap().insert(id, conn.clone());
         let (router, limits, registry, acceptor, stop) =
             (router.clone(), limits.clone(), registry.clone(), acceptor.clone(), stop_rx.clone());
+        let budget = budget.clone();
         tokio::spawn(async move {
             let _permit = permit;
             match acceptor {
@@ -351,7 +379,7 @@ pub async fn serve<L: Listener>(
                         done = handshake => match done {
                             Ok(Ok(stream)) => {
                                 conn.set(|_| Phase::Idle(Instant::now()));
-                                connection(stream, peer, conn, router, limits, stop).await
+                                connection(stream, peer, conn, router, limits, budget, stop).await
                             }
                             Ok(Err(e)) => tracing::debug!(error = %e, "TLS handshake failed"),
                             Err(_) => tracing::debug!("TLS handshake timed out"),
@@ -361,7 +389,7 @@ pub async fn serve<L: Listener>(
                 }
                 None => {
                     conn.set(|_| Phase::Idle(Instant::now()));
-                    connection(io, peer, conn, router, limits, stop).await
+                    connection(io, peer, conn, router, limits, budget, stop).await
                 }
             }
             registry.open.lock().unwrap().remove(&id);
@@ -395,17 +423,18 @@ async fn connection<S>(
     conn: Arc<Conn>,
     router: axum::Router,
     limits: Arc<Limits>,
+    budget: Arc<Semaphore>,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let watched = Watched { inner: stream, conn: conn.clone() };
     let service = {
-        let (conn, limits) = (conn.clone(), limits.clone());
+        let (conn, limits, budget) = (conn.clone(), limits.clone(), budget.clone());
         hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
             request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
-            let (conn, limits, router) = (conn.clone(), limits.clone(), router.clone());
-            async move { Ok::<_, std::convert::Infallible>(answer(request, conn, limits, router).await) }
+            let (conn, limits, budget, router) = (conn.clone(), limits.clone(), budget.clone(), router.clone());
+            async move { Ok::<_, std::convert::Infallible>(answer(request, conn, limits, budget, router).await) }
         })
     };
     let mut builder = hyper::server::conn::http1::Builder::new();
@@ -450,12 +479,15 @@ async fn connection<S>(
     }
 }
 
-/// Reads the request body (bounded in size, and in time from the request's first byte), then
-/// answers with `router`; the connection is busy, so never idle, while the router works.
+/// Reads the request body (bounded in size, in time from the request's first byte, and by the
+/// server's budget for buffered bodies), then answers with `router`. Until the body is in, the
+/// connection is still receiving its request, so it can be evicted at the cap like one still
+/// sending headers; from then on it is busy, never idle, while the router works.
 async fn answer(
     request: hyper::Request<hyper::body::Incoming>,
     conn: Arc<Conn>,
     limits: Arc<Limits>,
+    budget: Arc<Semaphore>,
     mut router: axum::Router,
 ) -> Response {
     use http_body_util::BodyExt;
@@ -463,16 +495,43 @@ async fn answer(
         Phase::Reading(since) => since,
         _ => Instant::now(),
     };
-    // From here this function bounds the request itself (the body's deadline below), so the
-    // connection counts as busy: the watchdog leaves it alone.
     conn.set(|p| match p {
-        Phase::Busy(n) => Phase::Busy(n + 1),
-        _ => Phase::Busy(1),
+        Phase::Busy(n) => Phase::Busy(n),
+        _ => Phase::Reading(since),
     });
-    let _busy = BusyGuard(conn);
+    let deadline = since + limits.header_timeout;
+    let timed_out = || {
+        let message = format!(
+            "bad request: the request did not arrive within {}",
+            crate::duration::format(limits.header_timeout)
+        );
+        close(HttpError::new(StatusCode::REQUEST_TIMEOUT, message).into_response())
+    };
     let (parts, body) = request.into_parts();
+    let length = parts
+        .headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let has_body =
+        length != Some(0) && (length.is_some() || parts.headers.contains_key(axum::http::header::TRANSFER_ENCODING));
+    if let (true, Some(admit)) = (has_body, &limits.admit) {
+        if let Err(refused) = (admit.0)(&parts) {
+            return close(refused.into_response());
+        }
+    }
+    // Reserve the body's size (in KiB) in the server's budget before buffering any of it.
+    let reserve = length.map_or(limits.max_body_bytes, |n| (n as usize).min(limits.max_body_bytes));
+    let kib = if has_body { (reserve.div_ceil(1024) as u32).max(1) } else { 0 };
+    let _reserved = match tokio::time::timeout_at(deadline, budget.acquire_many_owned(kib)).await {
+        Ok(permit) => permit.expect("the budget is never closed"),
+        Err(_) => {
+            let message = "the server is busy: too many request bodies in flight; try again";
+            return close(HttpError::new(StatusCode::SERVICE_UNAVAILABLE, message).into_response());
+        }
+    };
     let limited = http_body_util::Limited::new(body, limits.max_body_bytes);
-    let bytes = match tokio::time::timeout_at(since + limits.header_timeout, limited.collect()).await {
+    let bytes = match tokio::time::timeout_at(deadline, limited.collect()).await {
         Ok(Ok(collected)) => collected.to_bytes(),
         Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
             let message = format!("bad request: request body is larger than the {} byte limit", limits.max_body_bytes);
@@ -481,14 +540,15 @@ async fn answer(
         Ok(Err(e)) => {
             return close(HttpError::new(StatusCode::BAD_REQUEST, format!("bad request: {e}")).into_response());
         }
-        Err(_) => {
-            let message = format!(
-                "bad request: the request did not arrive within {}",
-                crate::duration::format(limits.header_timeout)
-            );
-            return close(HttpError::new(StatusCode::REQUEST_TIMEOUT, message).into_response());
-        }
+        Err(_) => return timed_out(),
     };
+    // The request is in: from here the router bounds it (long-polls have their own limits), so
+    // the connection counts as busy and the watchdog leaves it alone.
+    conn.set(|p| match p {
+        Phase::Busy(n) => Phase::Busy(n + 1),
+        _ => Phase::Busy(1),
+    });
+    let _busy = BusyGuard(conn);
     let request = axum::http::Request::from_parts(parts, axum::body::Body::from(bytes));
     match tower_service::Service::call(&mut router, request).await {
         Ok(response) => response,

@@ -153,6 +153,9 @@ fn slow_and_idle_connections_are_closed_by_every_server() {
     // Request timeout 1 s, idle timeout 2 s, for the controller and the agent alike.
     let up = started(&[("LEADERD_HEADER_TIMEOUT", "1s"), ("LEADERD_IDLE_TIMEOUT", "2s")], None);
     let slack = Duration::from_millis(1500);
+    let secret = up.state.join("secret");
+    let token = up.leaderd(&["token", "--operator", "--secret-file", secret.to_str().unwrap()]);
+    let token = String::from_utf8(token.stdout).unwrap().trim().to_string();
     for target in targets(&up) {
         let name = target.name();
         // Headers trickled a line at a time, never finished: cut off at the request timeout.
@@ -162,8 +165,14 @@ fn slow_and_idle_connections_are_closed_by_every_server() {
         eprintln!("{name}: slowloris closed after {took:?}");
         assert!(took >= Duration::from_millis(700) && took <= Duration::from_secs(1) + slack, "{name}: {took:?}");
         // Headers complete, the body trickled and never finished: a 408 at the request timeout.
+        // (The controller reads no body without a valid token: this client has one.)
         let mut slow_body = target.connect(true);
-        slow_body.write(b"POST /v1/status HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{").unwrap();
+        let auth = match target {
+            Target::Controller { .. } => format!("Authorization: Bearer {token}\r\n"),
+            Target::Socket(_) => String::new(),
+        };
+        let head = format!("POST /v1/status HTTP/1.1\r\nHost: x\r\n{auth}Content-Length: 1000\r\n\r\n{{");
+        slow_body.write(head.as_bytes()).unwrap();
         let (took, answer) = answer_and_close(slow_body, b" ", &format!("{name}: slow body"));
         eprintln!("{name}: slow body answered 408 and closed after {took:?}");
         assert!(took >= Duration::from_millis(700) && took <= Duration::from_secs(1) + slack, "{name}: {took:?}");
@@ -258,4 +267,88 @@ fn every_server_answers_with_2000_hostile_connections_open() {
         assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
         drop(hostile);
     }
+}
+
+#[test]
+fn a_stalled_body_is_evictable_and_a_body_without_a_token_is_never_read() {
+    // The controller capped at 64 connections; 150 clients with a valid token each send a
+    // request's headers and one byte of its body, then stall. Stalled requests are evicted
+    // like slowloris headers (the oldest first), so the cluster and operators get through.
+    let up = started(&[("LEADERD_MAX_CONNECTIONS", "64")], None);
+    let target = targets(&up).remove(0);
+    let secret = up.state.join("secret");
+    let token = up.leaderd(&["token", "--operator", "--secret-file", secret.to_str().unwrap()]);
+    let token = String::from_utf8(token.stdout).unwrap().trim().to_string();
+    let head = format!(
+        "POST /v1/applications/recorder/settings/merge HTTP/1.1\r\nHost: c\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{"
+    );
+    let (tx, rx) = std::sync::mpsc::channel();
+    let opener = target.clone();
+    std::thread::spawn(move || {
+        let conns: Vec<Conn> = (0..150)
+            .map(|_| {
+                let mut conn = opener.connect(true);
+                let _ = conn.write(head.as_bytes());
+                conn
+            })
+            .collect();
+        let _ = tx.send(conns);
+    });
+    let stalled = rx.recv_timeout(Duration::from_secs(30)).expect("150 stalled requests opened (none was evicted?)");
+    let status = within(Duration::from_secs(3), "leaderd status", || up.status());
+    assert_eq!(status["applications"][0]["leader"], serde_json::json!("recorder/0"), "{status}");
+    let out = within(Duration::from_secs(3), "leader-set", || up.exec("recorder/0", &["leader-set", "stalled=1"]));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    drop(stalled);
+
+    // Without a token, a request that announces an 8 MB body is refused before any of it is
+    // read: 401 at once, and the connection closed.
+    let mut conn = target.connect(true);
+    let request =
+        "POST /v1/applications/recorder/settings/merge HTTP/1.1\r\nHost: c\r\nContent-Length: 8000000\r\n\r\n";
+    conn.write(request.as_bytes()).unwrap();
+    let (took, answer) = answer_and_close(conn, b"", "a body without a token");
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    assert!(answer.contains("missing Authorization header"), "{answer}");
+    assert!(took < Duration::from_secs(2), "{took:?}");
+}
+
+#[test]
+fn exec_opens_waiting_for_the_hook_lock_are_bounded_and_status_stays_reachable() {
+    let up = started(&[], None);
+    let socket = up.state.join("units/recorder-0/run.socket");
+    let open = |socket: &std::path::Path| -> UnixStream {
+        let mut conn = UnixStream::connect(socket).unwrap();
+        conn.write_all(b"POST /v1/exec/open HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n{}").unwrap();
+        conn
+    };
+    // This test process holds the unit's hook lock through one exec context.
+    let mut holder = open(&socket);
+    holder.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut buf = [0u8; 8192];
+    let n = holder.read(&mut buf).unwrap();
+    let held = String::from_utf8_lossy(&buf[..n]).into_owned();
+    assert!(held.starts_with("HTTP/1.1 200"), "{held}");
+    // 20 more: 8 wait for the lock, the others are refused at once with 503.
+    let mut refused = 0;
+    let mut waiting = Vec::new();
+    for _ in 0..20 {
+        let mut conn = open(&socket);
+        conn.set_read_timeout(Some(Duration::from_millis(300))).unwrap();
+        match conn.read(&mut buf) {
+            Ok(n) if n > 0 => {
+                let answer = String::from_utf8_lossy(&buf[..n]).into_owned();
+                assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+                assert!(answer.contains("already waiting for this unit's hook lock"), "{answer}");
+                refused += 1;
+            }
+            _ => waiting.push(conn),
+        }
+    }
+    assert_eq!((waiting.len(), refused), (8, 12));
+    let status = within(Duration::from_secs(3), "leaderd status", || up.status());
+    assert_eq!(status["applications"][0]["units"][0]["name"], serde_json::json!("recorder/0"), "{status}");
+    drop(waiting);
+    drop(holder);
 }

@@ -281,6 +281,20 @@ fn plain_http_only_with_the_insecure_flag_on_both_ends() {
     };
     assert!(!exit.success());
     assert!(refused.log_text().contains("is plain http"), "{}", refused.log_text());
+    // Without a CA at all: the same words (not a usage error about the missing flag).
+    let out = std::process::Command::new(cluster_leaderd())
+        .args(["agent", "--unit", "recorder/9", "--controller", "http://127.0.0.1:9", "--charm", "."])
+        .args(["--state", dir.path().join("nope").to_str().unwrap()])
+        .env("LEADERD_TOKEN", &token)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr
+            .contains("the controller URL http://127.0.0.1:9 is plain http: give an https:// URL and --controller-ca"),
+        "{stderr}"
+    );
     // Both ends insecure, on purpose: it works, and says so.
     let controller = Controller::start(dir.path(), &["--insecure-http"]);
     assert!(controller.url.starts_with("http://"), "{}", controller.url);
@@ -289,4 +303,8 @@ fn plain_http_only_with_the_insecure_flag_on_both_ends() {
     unit.wait_for("recorder/0: leader elected (term 1)", T);
     assert!(unit.log_text().contains("unencrypted"), "{}", unit.log_text());
     assert!(controller.proc.log_text().contains("unencrypted"), "{}", controller.proc.log_text());
+}
+
+fn cluster_leaderd() -> &'static str {
+    env!("CARGO_BIN_EXE_leaderd")
 }

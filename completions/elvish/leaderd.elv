@@ -98,7 +98,7 @@ set edit:completion:arg-completer[leaderd] = {|@words|
         }
         &'leaderd;token'= {
             cand --secret-file 'The controller''s secret file'
-            cand --ttl 'How long the token lives (a running agent renews its own well before that)'
+            cand --ttl 'How long the token lives, at most 366 days (a running agent renews its own well before that)'
             cand --operator 'The operator''s token (status, revoke)'
             cand -h 'Print help'
             cand --help 'Print help'

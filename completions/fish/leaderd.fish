@@ -81,7 +81,7 @@ complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l max-lease
 complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l insecure-http -d 'Serve plain HTTP, no TLS: tokens cross the network unencrypted'
 complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -s h -l help -d 'Print help'
 complete -c leaderd -n "__fish_leaderd_using_subcommand token" -l secret-file -d 'The controller\'s secret file' -r -F
-complete -c leaderd -n "__fish_leaderd_using_subcommand token" -l ttl -d 'How long the token lives (a running agent renews its own well before that)' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand token" -l ttl -d 'How long the token lives, at most 366 days (a running agent renews its own well before that)' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand token" -l operator -d 'The operator\'s token (status, revoke)'
 complete -c leaderd -n "__fish_leaderd_using_subcommand token" -s h -l help -d 'Print help'
 complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "up" -d 'Run an application locally: a controller and N unit agents for one charm, until Ctrl-C'

@@ -68,7 +68,14 @@ pub struct Control {
     pub lock: Arc<tokio::sync::Mutex<()>>,
     /// The open exec contexts and the lock each holds.
     pub open: Mutex<HashMap<String, tokio::sync::OwnedMutexGuard<()>>>,
+    /// Room for `exec/open` calls waiting for the lock: beyond [`MAX_WAITING_EXECS`] they are
+    /// refused at once, so waiting calls can never fill the socket's connections (status and
+    /// exec/close must stay reachable).
+    pub waiting: tokio::sync::Semaphore,
 }
+
+/// How many `exec/open` calls may wait for the hook lock at once.
+pub const MAX_WAITING_EXECS: usize = 8;
 
 impl Control {
     fn close(&self, context_id: &str) {
@@ -125,7 +132,17 @@ async fn open(
     let Some(started) = crate::process::start_time(pid) else {
         return Err(HttpError::new(StatusCode::FORBIDDEN, format!("the calling process ({pid}) has exited")));
     };
+    let Ok(waiter) = c.waiting.try_acquire() else {
+        return Err(HttpError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "{MAX_WAITING_EXECS} exec commands are already waiting for this unit's hook lock (a hook or another \
+                 exec holds it); try again later"
+            ),
+        ));
+    };
     let guard = c.lock.clone().lock_owned().await;
+    drop(waiter);
     let context_id = c.endpoint.open_context("exec");
     c.open.lock().unwrap().insert(context_id.clone(), guard);
     let watched = (c.clone(), context_id.clone());
@@ -145,6 +162,10 @@ async fn open(
 
 async fn close(State(c): State<Arc<Control>>, body: Body) -> Result<Json<serde_json::Value>, HttpError> {
     let req: CloseRequest = server::decode(body, MAX_BODY_BYTES)?;
+    if !c.open.lock().unwrap().contains_key(&req.context_id) {
+        let message = format!("no exec context {:?} is open (it was closed, or its process exited)", req.context_id);
+        return Err(HttpError::new(StatusCode::NOT_FOUND, message));
+    }
     c.close(&req.context_id);
     Ok(Json(serde_json::json!({})))
 }

@@ -159,6 +159,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         status: status.clone(),
         lock: hook_lock.clone(),
         open: Default::default(),
+        waiting: tokio::sync::Semaphore::new(control::MAX_WAITING_EXECS),
     });
 
     let (remote_tx, remote_rx) = tokio::sync::watch::channel(0u64);

@@ -55,7 +55,7 @@ fn decode<T: DeserializeOwned>(body: Body) -> Result<T, HttpError> {
 }
 
 impl Api {
-    fn caller(&self, headers: &HeaderMap) -> Result<Caller, HttpError> {
+    pub(crate) fn caller(&self, headers: &HeaderMap) -> Result<Caller, HttpError> {
         let header = headers
             .get(axum::http::header::AUTHORIZATION)
             .ok_or_else(|| HttpError::new(StatusCode::UNAUTHORIZED, "missing Authorization header"))?;

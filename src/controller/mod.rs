@@ -337,7 +337,12 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
         tracing::info!("shutting down: finishing requests in flight");
         let _ = shutdown_tx.send(true);
     };
-    crate::server::serve(listener, tls, api::router(api), options.limits.clone(), shutdown).await?;
+    // A request with a body must carry a valid token before its body is read: a client without
+    // one cannot make the controller buffer anything.
+    let mut limits = options.limits.clone();
+    let gate = api.clone();
+    limits.admit = Some(crate::server::Admit(Arc::new(move |parts| gate.caller(&parts.headers).map(|_| ()))));
+    crate::server::serve(listener, tls, api::router(api), limits, shutdown).await?;
     tracing::info!("controller stopped");
     Ok(())
 }
