@@ -8,24 +8,30 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::de::DeserializeOwned;
 
-use crate::wire::ErrorResponse;
+use crate::wire::{ErrorCode, ErrorResponse};
 
-/// A refused request: a status and a message, answered as `{"error": "<message>"}`.
+/// A refused request: what kind of error and a message, answered with the code's status as
+/// `{"error": "<message>", "code": "<code>"}`.
 #[derive(Debug)]
 pub struct HttpError {
-    pub status: StatusCode,
+    pub code: ErrorCode,
     pub message: String,
 }
 
 impl HttpError {
-    pub fn new(status: StatusCode, message: impl Into<String>) -> HttpError {
-        HttpError { status, message: message.into() }
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> HttpError {
+        HttpError { code, message: message.into() }
+    }
+
+    /// The HTTP status the answer carries, from the code.
+    pub fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.code.status()).expect("every code's status is a valid HTTP status")
     }
 }
 
 impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
-        (self.status, Json(ErrorResponse { error: self.message })).into_response()
+        (self.status(), Json(ErrorResponse::new(self.code, self.message))).into_response()
     }
 }
 
@@ -41,10 +47,10 @@ pub fn decode<T: DeserializeOwned>(body: Body, limit: usize) -> Result<T, HttpEr
             }
             _ => r.body_text(),
         };
-        HttpError::new(r.status(), format!("bad request: {reason}"))
+        HttpError::new(ErrorCode::from_status(r.status().as_u16()), format!("bad request: {reason}"))
     })?;
     serde_json::from_slice(&bytes)
-        .map_err(|e| HttpError::new(StatusCode::BAD_REQUEST, format!("bad request: invalid request body: {e}")))
+        .map_err(|e| HttpError::new(ErrorCode::BadRequest, format!("bad request: invalid request body: {e}")))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -476,17 +482,17 @@ async fn answer(
         Ok(Ok(collected)) => collected.to_bytes(),
         Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
             let message = format!("bad request: request body is larger than the {} byte limit", limits.max_body_bytes);
-            return close(HttpError::new(StatusCode::PAYLOAD_TOO_LARGE, message).into_response());
+            return close(HttpError::new(ErrorCode::TooLarge, message).into_response());
         }
         Ok(Err(e)) => {
-            return close(HttpError::new(StatusCode::BAD_REQUEST, format!("bad request: {e}")).into_response());
+            return close(HttpError::new(ErrorCode::BadRequest, format!("bad request: {e}")).into_response());
         }
         Err(_) => {
             let message = format!(
                 "bad request: the request did not arrive within {}",
                 crate::duration::format(limits.header_timeout)
             );
-            return close(HttpError::new(StatusCode::REQUEST_TIMEOUT, message).into_response());
+            return close(HttpError::new(ErrorCode::Timeout, message).into_response());
         }
     };
     let request = axum::http::Request::from_parts(parts, axum::body::Body::from(bytes));

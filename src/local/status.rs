@@ -8,10 +8,9 @@ use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
 use super::UpState;
-use crate::agent::control::AgentStatus;
-use crate::agent::runner::FailingHook;
 use crate::controller::auth::{Secret, OPERATOR};
 use crate::tls::{TlsDir, Trust};
+use crate::wire::control::{AgentStatus, FailingHook};
 use crate::wire::controller::StatusResponse;
 
 /// The stable JSON (and YAML) form of `leaderd status`.
