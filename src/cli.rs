@@ -182,7 +182,7 @@ struct Timeouts {
     idle_timeout: Duration,
 }
 
-fn parse_duration(text: &str) -> Result<Duration, String> {
+fn parse_duration(text: &str) -> Result<Duration, crate::duration::DurationError> {
     crate::duration::parse(text)
 }
 
@@ -337,7 +337,7 @@ fn run(command: Command) -> anyhow::Result<()> {
             let secret = Secret::load(&secret_file)?;
             let principal = match unit {
                 Some(unit) if !operator => {
-                    crate::names::unit_application(&unit).map_err(anyhow::Error::msg)?;
+                    crate::names::unit_application(&unit)?;
                     unit
                 }
                 _ => controller::auth::OPERATOR.to_string(),

@@ -96,7 +96,7 @@ pub struct AgentOptions {
 pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
     use std::os::unix::fs::symlink;
 
-    let app = crate::names::unit_application(&options.unit).map_err(anyhow::Error::msg)?.to_string();
+    let app = crate::names::unit_application(&options.unit)?.to_string();
     let state_dir = &options.state_dir;
     crate::private::create_state_dir(state_dir)?;
     // One agent per state directory: a second would take over the first's sockets.

@@ -72,7 +72,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         Some(app) => app.clone(),
         None => charm_name(&charm)?,
     };
-    crate::names::check_application(&app).map_err(anyhow::Error::msg)?;
+    crate::names::check_application(&app)?;
     anyhow::ensure!(options.units >= 1, "--units must be at least 1");
 
     let secret_file = state.join("secret");

@@ -237,8 +237,8 @@ where
         match output.path {
             None => finished.stdout = bytes,
             Some(path) => {
-                if let Err(msg) = write_output_file(&path, &bytes) {
-                    return Finished::error(&msg, 1);
+                if let Err(e) = write_output_file(&path, &bytes) {
+                    return Finished::error(&e.to_string(), 1);
                 }
             }
         }
@@ -266,12 +266,20 @@ where
 /// juju/cmd's `ctx.AbsPath` does: `~` and `~/...` expanded, then cleaned and joined to the
 /// working directory like Go's `filepath.Join`. Errors read like Go's
 /// `open /abs/path: permission denied`.
-fn write_output_file(path: &OsString, bytes: &[u8]) -> Result<(), String> {
+fn write_output_file(path: &OsString, bytes: &[u8]) -> Result<(), OutputFileError> {
     let cwd = std::env::current_dir().unwrap_or_default();
     let home = std::env::var_os("HOME").map(PathBuf::from);
     let path = output_path(Path::new(path), &cwd, home.as_deref());
     let result = std::fs::File::create(&path).and_then(|mut f| f.write_all(bytes));
-    result.map_err(|e| format!("open {}: {}", path.display(), go_error_text(&e)))
+    result.map_err(|e| OutputFileError { path, reason: go_error_text(&e) })
+}
+
+/// `-o FILE` could not be written: Go's `open <path>: <reason>`.
+#[derive(Debug, thiserror::Error)]
+#[error("open {}: {reason}", path.display())]
+struct OutputFileError {
+    path: PathBuf,
+    reason: String,
 }
 
 fn output_path(path: &Path, cwd: &Path, home: Option<&Path>) -> PathBuf {
