@@ -185,15 +185,24 @@ struct Timeouts {
 
 /// A token's lifetime: a duration of at least a second and at most 366 days (a stolen token
 /// should not outlive the year it was issued in).
-fn parse_token_ttl(text: &str) -> Result<Duration, String> {
+fn parse_token_ttl(text: &str) -> Result<Duration, TokenTtlError> {
     let ttl = parse_duration(text)?;
     if ttl < Duration::from_secs(1) || ttl > Duration::from_secs(366 * 86_400) {
-        return Err(format!("{text} is out of range: a token lives from 1s to 366 days (8784h)"));
+        return Err(TokenTtlError::OutOfRange(text.to_string()));
     }
     Ok(ttl)
 }
 
-fn parse_duration(text: &str) -> Result<Duration, String> {
+/// Why a token lifetime was refused.
+#[derive(Debug, thiserror::Error)]
+enum TokenTtlError {
+    #[error(transparent)]
+    Duration(#[from] crate::duration::DurationError),
+    #[error("{0} is out of range: a token lives from 1s to 366 days (8784h)")]
+    OutOfRange(String),
+}
+
+fn parse_duration(text: &str) -> Result<Duration, crate::duration::DurationError> {
     crate::duration::parse(text)
 }
 
@@ -356,7 +365,7 @@ fn run(command: Command) -> anyhow::Result<()> {
             let secret = Secret::load(&secret_file)?;
             let principal = match unit {
                 Some(unit) if !operator => {
-                    crate::names::unit_application(&unit).map_err(anyhow::Error::msg)?;
+                    crate::names::unit_application(&unit)?;
                     unit
                 }
                 _ => controller::auth::OPERATOR.to_string(),

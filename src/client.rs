@@ -15,10 +15,11 @@ use serde::Serialize;
 
 use crate::format::Settings;
 use crate::tools::{go_error_text, ClientError, ContextError, HookContext};
+use crate::unix_http::TransportError;
 use crate::wire::hook::{
     self, ContextRequest, IsLeaderResponse, JujuLogRequest, LeaderGetResponse, LeaderSetRequest, LogRecord,
 };
-use crate::wire::ErrorResponse;
+use crate::wire::{ErrorCode, ErrorResponse};
 
 /// A hook context reached through the unit agent's socket.
 pub struct AgentClient {
@@ -60,25 +61,22 @@ impl AgentClient {
     }
 
     /// One `POST` with a JSON body; a 200 answer is decoded as `R`, anything else becomes the
-    /// endpoint's error message (see `wire::ErrorResponse`).
+    /// endpoint's error, by its code (see `wire::ErrorResponse`).
     fn call<B: Serialize, R: DeserializeOwned>(&self, path: &str, body: &B) -> Result<R, ContextError> {
-        let body = serde_json::to_vec(body).map_err(|e| ContextError::Request(e.to_string()))?;
+        let body = serde_json::to_vec(body).map_err(|e| ContextError::BadAnswer(e.to_string()))?;
         let (status, answer) = self.post(path, &body).map_err(ContextError::Unreachable)?;
         if status == 200 {
             return serde_json::from_slice(&answer)
-                .map_err(|e| ContextError::Request(format!("bad response from the unit agent: {e}")));
+                .map_err(|e| ContextError::BadAnswer(format!("bad response from the unit agent: {e}")));
         }
-        let message = serde_json::from_slice::<ErrorResponse>(&answer)
-            .map(|e| e.error)
-            .unwrap_or_else(|_| format!("unit agent answered {status}: {}", String::from_utf8_lossy(&answer)));
-        Err(if hook::is_tool_error_status(status) {
-            ContextError::Tool(message)
-        } else {
-            ContextError::Request(message)
-        })
+        let (code, message) = ErrorResponse::decode(status, &answer).unwrap_or_else(|| {
+            let message = format!("unit agent answered {status}: {}", String::from_utf8_lossy(&answer));
+            (ErrorCode::from_status(status), message)
+        });
+        Err(ContextError::Refused { code, message })
     }
 
-    fn post(&self, path: &str, body: &[u8]) -> Result<(u16, Vec<u8>), String> {
+    fn post(&self, path: &str, body: &[u8]) -> Result<(u16, Vec<u8>), TransportError> {
         crate::unix_http::request(&self.socket, "POST", path, Some(body))
     }
 }

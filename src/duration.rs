@@ -3,9 +3,14 @@
 
 use std::time::Duration;
 
+/// A duration that does not parse: the text as given.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid duration {0:?}: use a number and a unit, like 500ms, 2s, 1m or 1m30s")]
+pub struct DurationError(pub String);
+
 /// Parses `500ms`, `2s`, `1.5s`, `1m30s`, `2h`; a bare number is refused (say the unit).
-pub fn parse(text: &str) -> Result<Duration, String> {
-    let invalid = || format!("invalid duration {text:?}: use a number and a unit, like 500ms, 2s, 1m or 1m30s");
+pub fn parse(text: &str) -> Result<Duration, DurationError> {
+    let invalid = || DurationError(text.to_string());
     let mut rest = text.trim();
     if rest.is_empty() {
         return Err(invalid());
@@ -68,6 +73,10 @@ mod tests {
         for bad in ["", "5", "s", "5x", "-1s", "1s2"] {
             assert!(parse(bad).is_err(), "{bad}");
         }
+        assert_eq!(
+            parse("5").unwrap_err().to_string(),
+            r#"invalid duration "5": use a number and a unit, like 500ms, 2s, 1m or 1m30s"#
+        );
         assert_eq!(format(Duration::from_secs(5)), "5s");
         assert_eq!(format(Duration::from_secs(300)), "5m");
         assert_eq!(format(Duration::from_secs(90)), "1m30s");

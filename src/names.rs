@@ -3,8 +3,22 @@
 //! letter, and every dash-separated part after the first contains a letter (`app-1` is not a
 //! name: it would read as a unit number); a unit is `<application>/<number>`.
 
+/// Why a name or key is refused; each message names what was refused and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NameError {
+    #[error("{0:?} is not a valid application name")]
+    Application(String),
+    #[error("{0:?} is not a valid unit name")]
+    Unit(String),
+    #[error(
+        "invalid key {}: a key is not empty and has no \"=\" and no leading or trailing space",
+        crate::format::go_quote(.0)
+    )]
+    SettingKey(String),
+}
+
 /// A valid application name, or why not.
-pub fn check_application(name: &str) -> Result<(), String> {
+pub fn check_application(name: &str) -> Result<(), NameError> {
     let valid = !name.is_empty()
         && name.starts_with(|c: char| c.is_ascii_lowercase())
         && name
@@ -14,26 +28,23 @@ pub fn check_application(name: &str) -> Result<(), String> {
     if valid {
         Ok(())
     } else {
-        Err(format!("{name:?} is not a valid application name"))
+        Err(NameError::Application(name.to_string()))
     }
 }
 
 /// A leader-settings key as leader-set can produce it (juju/utils `keyvalues.Parse`): not
 /// empty, no `=`, no leading or trailing white space. The controller and the agent both refuse
 /// any other key with this message.
-pub fn check_setting_key(key: &str) -> Result<(), String> {
+pub fn check_setting_key(key: &str) -> Result<(), NameError> {
     if key.is_empty() || key.trim() != key || key.contains('=') {
-        return Err(format!(
-            "invalid key {}: a key is not empty and has no \"=\" and no leading or trailing space",
-            crate::format::go_quote(key)
-        ));
+        return Err(NameError::SettingKey(key.to_string()));
     }
     Ok(())
 }
 
 /// The application of a valid unit name (`app/0` → `app`), or why the name is not valid.
-pub fn unit_application(unit: &str) -> Result<&str, String> {
-    let invalid = || format!("{unit:?} is not a valid unit name");
+pub fn unit_application(unit: &str) -> Result<&str, NameError> {
+    let invalid = || NameError::Unit(unit.to_string());
     let (app, number) = unit.split_once('/').ok_or_else(invalid)?;
     let number_ok = !number.is_empty()
         && number.chars().all(|c| c.is_ascii_digit())
@@ -62,5 +73,12 @@ mod tests {
         for bad in ["app", "app/", "app/01", "app/-1", "app/x", "App/0", "app/0/1", "/0"] {
             assert!(unit_application(bad).is_err(), "{bad}");
         }
+        // The messages, as the API and the CLI print them.
+        assert_eq!(check_application("App").unwrap_err().to_string(), r#""App" is not a valid application name"#);
+        assert_eq!(unit_application("app/x").unwrap_err().to_string(), r#""app/x" is not a valid unit name"#);
+        assert_eq!(
+            check_setting_key("x=y").unwrap_err().to_string(),
+            r#"invalid key "x=y": a key is not empty and has no "=" and no leading or trailing space"#
+        );
     }
 }

@@ -112,6 +112,23 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))
 }
 
+/// Hooks are the charm's programs, not leaderd's: they run with the umask the user started
+/// leaderd with, not the 077 that keeps leaderd's own state private. A file a hook writes is
+/// as private as the charm makes it (the charm copies `leaderd up` makes sit in 0700
+/// directories all the same).
+pub fn restore_user_umask(command: &mut std::process::Command) {
+    use std::os::unix::process::CommandExt;
+    if let Some(mask) = user_umask() {
+        // SAFETY: umask(2) is async-signal-safe and cannot fail; this runs between fork and exec.
+        unsafe {
+            command.pre_exec(move || {
+                libc::umask(mask);
+                Ok(())
+            });
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

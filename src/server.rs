@@ -8,24 +8,30 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::de::DeserializeOwned;
 
-use crate::wire::ErrorResponse;
+use crate::wire::{ErrorCode, ErrorResponse};
 
-/// A refused request: a status and a message, answered as `{"error": "<message>"}`.
+/// A refused request: what kind of error and a message, answered with the code's status as
+/// `{"error": "<message>", "code": "<code>"}`.
 #[derive(Debug)]
 pub struct HttpError {
-    pub status: StatusCode,
+    pub code: ErrorCode,
     pub message: String,
 }
 
 impl HttpError {
-    pub fn new(status: StatusCode, message: impl Into<String>) -> HttpError {
-        HttpError { status, message: message.into() }
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> HttpError {
+        HttpError { code, message: message.into() }
+    }
+
+    /// The HTTP status the answer carries, from the code.
+    pub fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.code.status()).expect("every code's status is a valid HTTP status")
     }
 }
 
 impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
-        (self.status, Json(ErrorResponse { error: self.message })).into_response()
+        (self.status(), Json(ErrorResponse::new(self.code, self.message))).into_response()
     }
 }
 
@@ -41,10 +47,10 @@ pub fn decode<T: DeserializeOwned>(body: Body, limit: usize) -> Result<T, HttpEr
             }
             _ => r.body_text(),
         };
-        HttpError::new(r.status(), format!("bad request: {reason}"))
+        HttpError::new(ErrorCode::from_status(r.status().as_u16()), format!("bad request: {reason}"))
     })?;
     serde_json::from_slice(&bytes)
-        .map_err(|e| HttpError::new(StatusCode::BAD_REQUEST, format!("bad request: invalid request body: {e}")))
+        .map_err(|e| HttpError::new(ErrorCode::BadRequest, format!("bad request: invalid request body: {e}")))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -107,6 +113,8 @@ pub const DEFAULT_MAX_BUFFERED_BYTES: usize = 64 << 20;
 /// The defaults: 5 s for a request to arrive, 30 s idle.
 pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(5);
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long past a request's deadline its connection is kept, so the 408 can be written.
+const BODY_GRACE: Duration = Duration::from_secs(1);
 /// How long a shutting-down server waits for requests in flight.
 const DRAIN: Duration = Duration::from_secs(30);
 /// File descriptors kept free of connections (stores, logs, sockets, child pipes).
@@ -189,8 +197,11 @@ use std::io;
 /// Where a connection is, for its timeouts.
 #[derive(Debug, Clone, Copy)]
 enum Phase {
-    /// TLS handshake, or bytes of a request arriving, since then.
+    /// TLS handshake, or bytes of a request's headers arriving, since then.
     Reading(Instant),
+    /// A request whose headers are in and whose body is being read (it began then): still
+    /// evictable, and timed by the request itself, which answers 408 at its deadline.
+    Body(Instant),
     /// No request in progress since then.
     Idle(Instant),
     /// This many requests in progress.
@@ -218,6 +229,8 @@ impl Conn {
     fn deadline(&self, limits: &Limits) -> Option<Instant> {
         match self.phase() {
             Phase::Reading(since) => Some(since + limits.header_timeout),
+            // The request answers 408 at `since + header_timeout`; this is the backstop.
+            Phase::Body(since) => Some(since + limits.header_timeout + BODY_GRACE),
             Phase::Idle(since) => Some(since + limits.idle_timeout),
             Phase::Busy(_) => None,
         }
@@ -239,7 +252,7 @@ impl Registry {
             .values()
             .filter(|c| !c.evicted.load(Ordering::Relaxed))
             .filter_map(|c| match c.phase() {
-                Phase::Reading(t) | Phase::Idle(t) => Some((t, c.clone())),
+                Phase::Reading(t) | Phase::Body(t) | Phase::Idle(t) => Some((t, c.clone())),
                 Phase::Busy(_) => None,
             })
             .min_by_key(|(t, _)| *t);
@@ -497,7 +510,7 @@ async fn answer(
     };
     conn.set(|p| match p {
         Phase::Busy(n) => Phase::Busy(n),
-        _ => Phase::Reading(since),
+        _ => Phase::Body(since),
     });
     let deadline = since + limits.header_timeout;
     let timed_out = || {
@@ -505,7 +518,7 @@ async fn answer(
             "bad request: the request did not arrive within {}",
             crate::duration::format(limits.header_timeout)
         );
-        close(HttpError::new(StatusCode::REQUEST_TIMEOUT, message).into_response())
+        close(HttpError::new(ErrorCode::Timeout, message).into_response())
     };
     let (parts, body) = request.into_parts();
     let length = parts
@@ -527,7 +540,7 @@ async fn answer(
         Ok(permit) => permit.expect("the budget is never closed"),
         Err(_) => {
             let message = "the server is busy: too many request bodies in flight; try again";
-            return close(HttpError::new(StatusCode::SERVICE_UNAVAILABLE, message).into_response());
+            return close(HttpError::new(ErrorCode::Unavailable, message).into_response());
         }
     };
     let limited = http_body_util::Limited::new(body, limits.max_body_bytes);
@@ -535,10 +548,10 @@ async fn answer(
         Ok(Ok(collected)) => collected.to_bytes(),
         Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
             let message = format!("bad request: request body is larger than the {} byte limit", limits.max_body_bytes);
-            return close(HttpError::new(StatusCode::PAYLOAD_TOO_LARGE, message).into_response());
+            return close(HttpError::new(ErrorCode::TooLarge, message).into_response());
         }
         Ok(Err(e)) => {
-            return close(HttpError::new(StatusCode::BAD_REQUEST, format!("bad request: {e}")).into_response());
+            return close(HttpError::new(ErrorCode::BadRequest, format!("bad request: {e}")).into_response());
         }
         Err(_) => return timed_out(),
     };

@@ -9,10 +9,24 @@ use std::path::Path;
 
 use crate::gocompat::go_error_text;
 
+/// Why a request got no HTTP answer, worded as Go's net package words it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TransportError {
+    /// Nothing listens at the socket (or it cannot be reached).
+    #[error("dial unix {socket}: connect: {reason}")]
+    Dial { socket: String, reason: String },
+    /// The connection failed while the request or the answer was in flight (or timed out).
+    #[error("cannot talk to the unit agent at {socket}: {reason}")]
+    Broken { socket: String, reason: String },
+    /// The answer is not HTTP/1.1 (its first bytes, for the message).
+    #[error("bad response from the unit agent: {start:?}")]
+    BadResponse { start: String },
+}
+
 /// `method path` with an optional JSON body; answers the status and the body. Errors are
 /// worded as Go's net package words them (`dial unix <path>: connect: ...`). Hook tools wait
 /// as long as the agent takes (as Juju's do); status-like callers give a `timeout`.
-pub fn request(socket: &Path, method: &str, path: &str, body: Option<&[u8]>) -> Result<(u16, Vec<u8>), String> {
+pub fn request(socket: &Path, method: &str, path: &str, body: Option<&[u8]>) -> Result<(u16, Vec<u8>), TransportError> {
     request_within(socket, method, path, body, None)
 }
 
@@ -23,15 +37,15 @@ pub fn request_within(
     path: &str,
     body: Option<&[u8]>,
     timeout: Option<std::time::Duration>,
-) -> Result<(u16, Vec<u8>), String> {
+) -> Result<(u16, Vec<u8>), TransportError> {
     let mut stream = UnixStream::connect(socket)
-        .map_err(|e| format!("dial unix {}: connect: {}", socket.display(), go_error_text(&e)))?;
+        .map_err(|e| TransportError::Dial { socket: socket.display().to_string(), reason: go_error_text(&e) })?;
     if timeout.is_some() {
         let _ = stream.set_read_timeout(timeout);
         let _ = stream.set_write_timeout(timeout);
     }
     let broken =
-        |e: std::io::Error| format!("cannot talk to the unit agent at {}: {}", socket.display(), go_error_text(&e));
+        |e: std::io::Error| TransportError::Broken { socket: socket.display().to_string(), reason: go_error_text(&e) };
     let body = body.unwrap_or_default();
     let mut request = format!(
         "{method} {path} HTTP/1.1\r\nHost: agent\r\nContent-Type: application/json\r\n\
@@ -45,7 +59,7 @@ pub fn request_within(
     stream.read_to_end(&mut response).map_err(broken)?;
     parse_response(&response).ok_or_else(|| {
         let start = String::from_utf8_lossy(&response[..response.len().min(200)]).into_owned();
-        format!("bad response from the unit agent: {start:?}")
+        TransportError::BadResponse { start }
     })
 }
 

@@ -143,7 +143,7 @@ async fn fenced_writes_with_both_stores() {
         assert_eq!(u1.claim("app", 2000).await, json!({"granted": false}));
         assert_eq!(u0.merge("app", 1, json!({"a": "1", "b": "2"})).await, (StatusCode::OK, json!({"version": 1})));
         let refused = u1.merge("app", 1, json!({"a": "minion"})).await;
-        assert_eq!(refused, (StatusCode::CONFLICT, json!({"error": "not the leader"})));
+        assert_eq!(refused, (StatusCode::CONFLICT, json!({"error": "not the leader", "code": "not_leader"})));
 
         // Revoke: app/0 may not renew; the lease frees at its expiry and app/0 may not take it
         // straight back, so the waiting app/1 leads under term 2.
@@ -291,9 +291,12 @@ async fn auth_rules() {
     let claim = json!({"duration_ms": 1000});
 
     let (status, body) = anonymous.post("/v1/applications/app/lease/claim", claim.clone()).await;
-    assert_eq!((status, body), (StatusCode::UNAUTHORIZED, json!({"error": "missing Authorization header"})));
+    assert_eq!(
+        (status, body),
+        (StatusCode::UNAUTHORIZED, json!({"error": "missing Authorization header", "code": "unauthorized"}))
+    );
     let (status, body) = forged.post("/v1/applications/app/lease/claim", claim.clone()).await;
-    assert_eq!((status, body), (StatusCode::UNAUTHORIZED, json!({"error": "invalid token"})));
+    assert_eq!((status, body), (StatusCode::UNAUTHORIZED, json!({"error": "invalid token", "code": "unauthorized"})));
     // A unit acts only for its own application.
     let (status, body) = other.post("/v1/applications/app/lease/claim", claim.clone()).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");

@@ -17,6 +17,7 @@ use axum::Router;
 use leaderd::format::{render, Format, Settings, Value};
 use leaderd::tools::{self, ContextError, HookContext, Prepared};
 use leaderd::wire::hook::LogRecord;
+use leaderd::wire::ErrorCode;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use tower::ServiceExt;
@@ -137,7 +138,10 @@ impl HookContext for Fake {
     }
     fn write_leader_settings(&mut self, settings: Settings) -> Result<(), ContextError> {
         if !self.leader {
-            return Err(ContextError::Tool("cannot write settings: not the leader".into()));
+            return Err(ContextError::Refused {
+                code: ErrorCode::NotLeader,
+                message: "cannot write settings: not the leader".into(),
+            });
         }
         leaderd::model::apply_changes(&mut self.settings, &settings);
         Ok(())

@@ -5,8 +5,14 @@
 //! - leader-set: only after a leadership check (a minion fails without any API call); the
 //!   snapshot is dropped before the write so the leader then sees its own merged write.
 
+use super::controller_client::CallError;
 use super::{Leadership, MergeError};
 use crate::format::Settings;
+
+/// The hook's snapshot of the bucket could not be read.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("cannot read settings: {0}")]
+pub struct ReadSettingsError(pub CallError);
 
 /// The state of one running hook's context.
 #[derive(Debug)]
@@ -33,11 +39,11 @@ impl HookContext {
     }
 
     /// The hook's snapshot of the bucket, read from the controller on first use.
-    pub async fn leader_settings<L: Leadership>(&mut self, leadership: &L) -> Result<Settings, String> {
+    pub async fn leader_settings<L: Leadership>(&mut self, leadership: &L) -> Result<Settings, ReadSettingsError> {
         if let Some(snapshot) = &self.snapshot {
             return Ok(snapshot.clone());
         }
-        let settings = leadership.read_settings().await.map_err(|e| format!("cannot read settings: {e}"))?;
+        let settings = leadership.read_settings().await.map_err(ReadSettingsError)?;
         self.snapshot = Some(settings.clone());
         Ok(settings)
     }

@@ -13,51 +13,17 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use axum::extract::{ConnectInfo, State};
-use axum::http::{Extensions, StatusCode};
+use axum::http::Extensions;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
 
 use super::hook_endpoint::HookEndpoint;
 use super::runner::{HookEnv, RunnerStatus};
 use super::tracker::{LeaderStatus, Tracker};
 use super::AgentLeadership;
 use crate::server::{self, Body, HttpError, Peer};
-
-/// The answer to `exec/open`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ExecContext {
-    pub context_id: String,
-    pub env: HashMap<String, String>,
-    pub cwd: String,
-}
-
-/// `exec/open`. The context belongs to the calling process and ends when it does; `pid`, if
-/// given, must be that process's (a check that the caller knows who it is).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OpenRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pid: Option<u32>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CloseRequest {
-    pub context_id: String,
-}
-
-/// `GET /v1/status`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct AgentStatus {
-    pub unit: String,
-    pub pid: u32,
-    /// `idle`, `running <hook>`, or `failing <hook>`.
-    pub state: String,
-    /// This agent's own view: true while it holds the lease with the guarantee left.
-    pub leader: bool,
-    pub failing_hook: Option<super::runner::FailingHook>,
-}
+use crate::wire::control::{self as wire, AgentStatus, CloseRequest, ExecContext, OpenRequest, MAX_BODY_BYTES};
+use crate::wire::ErrorCode;
 
 pub struct Control {
     pub env: Arc<HookEnv>,
@@ -84,9 +50,6 @@ impl Control {
     }
 }
 
-/// The largest request body the control socket takes.
-pub const MAX_BODY_BYTES: usize = 1 << 16;
-
 /// The control socket's default limits: 64 connections (operators' `exec` and `status`),
 /// bodies up to [`MAX_BODY_BYTES`].
 pub fn default_limits() -> crate::server::Limits {
@@ -97,9 +60,9 @@ pub fn default_limits() -> crate::server::Limits {
 /// them on a unix socket) and refuses calls without.
 pub fn router(control: Arc<Control>) -> Router {
     Router::new()
-        .route("/v1/exec/open", post(open))
-        .route("/v1/exec/close", post(close))
-        .route("/v1/status", get(status))
+        .route(wire::EXEC_OPEN_PATH, post(open))
+        .route(wire::EXEC_CLOSE_PATH, post(close))
+        .route(wire::STATUS_PATH, get(status))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(control)
 }
@@ -115,14 +78,11 @@ async fn open(
     let req: OpenRequest = server::decode(body, MAX_BODY_BYTES)?;
     let peer = extensions.get::<ConnectInfo<Peer>>().and_then(|info| info.0.pid);
     let Some(pid) = peer else {
-        return Err(HttpError::new(
-            StatusCode::FORBIDDEN,
-            "cannot tell which process is calling (no peer credentials)",
-        ));
+        return Err(HttpError::new(ErrorCode::Forbidden, "cannot tell which process is calling (no peer credentials)"));
     };
     if let Some(claimed) = req.pid.filter(|claimed| *claimed != pid) {
         return Err(HttpError::new(
-            StatusCode::FORBIDDEN,
+            ErrorCode::Forbidden,
             format!(
                 "pid {claimed} is not the calling process ({pid}): an exec context belongs to the process \
                  that opens it and ends when it exits"
@@ -130,11 +90,11 @@ async fn open(
         ));
     }
     let Some(started) = crate::process::start_time(pid) else {
-        return Err(HttpError::new(StatusCode::FORBIDDEN, format!("the calling process ({pid}) has exited")));
+        return Err(HttpError::new(ErrorCode::Forbidden, format!("the calling process ({pid}) has exited")));
     };
     let Ok(waiter) = c.waiting.try_acquire() else {
         return Err(HttpError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Unavailable,
             format!(
                 "{MAX_WAITING_EXECS} exec commands are already waiting for this unit's hook lock (a hook or another \
                  exec holds it); try again later"
@@ -164,14 +124,14 @@ async fn close(State(c): State<Arc<Control>>, body: Body) -> Result<Json<serde_j
     let req: CloseRequest = server::decode(body, MAX_BODY_BYTES)?;
     if !c.open.lock().unwrap().contains_key(&req.context_id) {
         let message = format!("no exec context {:?} is open (it was closed, or its process exited)", req.context_id);
-        return Err(HttpError::new(StatusCode::NOT_FOUND, message));
+        return Err(HttpError::new(ErrorCode::UnknownContext, message));
     }
     c.close(&req.context_id);
     Ok(Json(serde_json::json!({})))
 }
 
 async fn status(State(c): State<Arc<Control>>) -> Result<Json<AgentStatus>, HttpError> {
-    let runner = c.status.lock().map_err(|_| HttpError::new(StatusCode::INTERNAL_SERVER_ERROR, "poisoned"))?.clone();
+    let runner = c.status.lock().map_err(|_| HttpError::new(ErrorCode::Internal, "poisoned"))?.clone();
     let state = match (&runner.running, &runner.failing) {
         (Some(hook), _) => format!("running {hook}"),
         (None, Some(f)) => format!("failing {}", f.hook),

@@ -1,5 +1,5 @@
 //! The unit agent's client for the controller API (`wire::controller`), authenticated as the
-//! unit. Every call returns the controller's own error text on failure. The connection is TLS,
+//! unit. A refused call carries the controller's error code and its own words. The connection is TLS,
 //! verified against the controller's CA only; the token goes out only once the handshake has
 //! verified the controller (an unverified controller never sees a request).
 
@@ -12,12 +12,22 @@ use serde::Serialize;
 use crate::controller::MergeError;
 use crate::format::Settings;
 use crate::wire::controller::*;
-use crate::wire::ErrorResponse;
+use crate::wire::{ErrorCode, ErrorResponse};
 
-/// A failed call: the controller's answer or a transport error, in words.
+/// A failed call.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{0}")]
-pub struct CallError(pub String);
+pub enum CallError {
+    /// No answer: the controller could not be reached, failed TLS verification, or the
+    /// connection broke.
+    #[error("{0}")]
+    Unreachable(String),
+    /// The controller refused the call: what kind of error, and its words.
+    #[error("{message}")]
+    Refused { code: ErrorCode, message: String },
+    /// The controller answered 200 with something that is not the answer.
+    #[error("{0}")]
+    BadAnswer(String),
+}
 
 #[derive(Clone)]
 pub struct ControllerClient {
@@ -55,7 +65,7 @@ impl ControllerClient {
     /// Gets a fresh token from the controller and presents it from now on; answers its expiry.
     pub async fn renew_token(&self) -> Result<u64, CallError> {
         let url = format!("{}/v1/token/renew", self.base);
-        let r: RenewResponse = self.send(self.http.post(url), Duration::ZERO).await.map_err(|(_, e)| e)?;
+        let r: RenewResponse = self.send(self.http.post(url), Duration::ZERO).await?;
         *self.token.write().unwrap() = r.token;
         Ok(r.expires_at)
     }
@@ -64,20 +74,19 @@ impl ControllerClient {
         &self,
         request: reqwest::RequestBuilder,
         wait: Duration,
-    ) -> Result<R, (u16, CallError)> {
+    ) -> Result<R, CallError> {
         // Long-polls may take their whole timeout; everything else should be quick.
         let request = request.bearer_auth(self.token()).timeout(wait + Duration::from_secs(10));
-        let response = request.send().await.map_err(|e| (0, CallError(self.transport_error(&e))))?;
+        let response = request.send().await.map_err(|e| CallError::Unreachable(self.transport_error(&e)))?;
         let status = response.status().as_u16();
-        let bytes = response.bytes().await.map_err(|e| (status, CallError(format!("controller: {e}"))))?;
+        let bytes = response.bytes().await.map_err(|e| CallError::Unreachable(format!("controller: {e}")))?;
         if status == 200 {
             return serde_json::from_slice(&bytes)
-                .map_err(|e| (status, CallError(format!("controller: bad answer: {e}"))));
+                .map_err(|e| CallError::BadAnswer(format!("controller: bad answer: {e}")));
         }
-        let message = serde_json::from_slice::<ErrorResponse>(&bytes)
-            .map(|e| e.error)
-            .unwrap_or_else(|_| String::from_utf8_lossy(&bytes).into_owned());
-        Err((status, CallError(message)))
+        let (code, message) = ErrorResponse::decode(status, &bytes)
+            .unwrap_or_else(|| (ErrorCode::from_status(status), String::from_utf8_lossy(&bytes).into_owned()));
+        Err(CallError::Refused { code, message })
     }
 
     fn transport_error(&self, e: &reqwest::Error) -> String {
@@ -100,7 +109,7 @@ impl ControllerClient {
         path: &str,
         body: Option<&B>,
         wait: Duration,
-    ) -> Result<R, (u16, CallError)> {
+    ) -> Result<R, CallError> {
         let url = format!("{}/v1/applications/{}/{path}", self.base, self.app);
         let request = match body {
             Some(body) => self.http.post(url).json(body),
@@ -111,35 +120,36 @@ impl ControllerClient {
 
     pub async fn claim(&self, duration: Duration) -> Result<ClaimResponse, CallError> {
         let body = ClaimRequest { duration_ms: duration.as_millis() as u64 };
-        self.call("lease/claim", Some(&body), Duration::ZERO).await.map_err(|(_, e)| e)
+        self.call("lease/claim", Some(&body), Duration::ZERO).await
     }
 
     pub async fn wait_released(&self, timeout: Duration) -> Result<bool, CallError> {
         let body = WaitReleasedRequest { timeout_ms: timeout.as_millis() as u64 };
-        let r: WaitReleasedResponse =
-            self.call("lease/wait-released", Some(&body), timeout).await.map_err(|(_, e)| e)?;
+        let r: WaitReleasedResponse = self.call("lease/wait-released", Some(&body), timeout).await?;
         Ok(r.released)
     }
 
     pub async fn read(&self) -> Result<SettingsResponse, CallError> {
-        self.call::<(), _>("settings", None, Duration::ZERO).await.map_err(|(_, e)| e)
+        self.call::<(), _>("settings", None, Duration::ZERO).await
     }
 
     pub async fn merge(&self, term: u64, changes: Settings) -> Result<u64, MergeError> {
         let body = MergeRequest { term, set: changes, unset: Vec::new() };
         match self.call::<_, MergeResponse>("settings/merge", Some(&body), Duration::ZERO).await {
             Ok(r) => Ok(r.version),
-            Err((409, _)) => Err(MergeError::NotLeader),
+            Err(CallError::Refused { code: ErrorCode::NotLeader, .. }) => Err(MergeError::NotLeader),
             // The controller refused the request itself (a key it does not take): the caller's
             // mistake, not an unreachable controller.
-            Err((400, e)) => Err(MergeError::Invalid(e.0)),
-            Err((_, e)) => Err(MergeError::Failed(e.0)),
+            Err(CallError::Refused { code: ErrorCode::InvalidKey | ErrorCode::BadRequest, message }) => {
+                Err(MergeError::Invalid(message))
+            }
+            Err(e) => Err(MergeError::Failed(e.to_string())),
         }
     }
 
     pub async fn watch(&self, after: u64, timeout: Duration) -> Result<u64, CallError> {
         let body = WatchRequest { after, timeout_ms: timeout.as_millis() as u64 };
-        let r: WatchResponse = self.call("settings/watch", Some(&body), timeout).await.map_err(|(_, e)| e)?;
+        let r: WatchResponse = self.call("settings/watch", Some(&body), timeout).await?;
         Ok(r.version)
     }
 }

@@ -14,7 +14,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{StatusCode, Uri};
+use axum::http::Uri;
 use axum::routing::post;
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
@@ -27,6 +27,7 @@ use crate::server::{self, Body, HttpError, Limits};
 use crate::wire::hook::{
     self, ContextRequest, IsLeaderResponse, JujuLogRequest, LeaderGetResponse, LeaderSetRequest, LogRecord,
 };
+use crate::wire::ErrorCode;
 
 /// Where juju-log records go: the unit, the hook they came from, and the record.
 pub type LogSink = Arc<dyn Fn(&str, &str, &LogRecord) + Send + Sync>;
@@ -123,7 +124,7 @@ impl<L: Leadership> HookEndpoint<L> {
         }
         if self.ended.lock().unwrap().0.contains(id) {
             return Err(HttpError::new(
-                StatusCode::GONE,
+                ErrorCode::ContextEnded,
                 format!(
                     "bad request: hook context {} has ended: hook tools only work while their hook runs",
                     go_quote(id)
@@ -131,7 +132,7 @@ impl<L: Leadership> HookEndpoint<L> {
             ));
         }
         // Juju 3.x's words for an id it does not know.
-        Err(HttpError::new(StatusCode::NOT_FOUND, format!("bad request: wrong context ID; got {}", go_quote(id))))
+        Err(HttpError::new(ErrorCode::UnknownContext, format!("bad request: wrong context ID; got {}", go_quote(id))))
     }
 }
 
@@ -172,7 +173,7 @@ async fn leader_get<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer
     let req: ContextRequest = decode(body)?;
     let context = ep.context(&req.context_id)?;
     let settings = context.lock().await.leader_settings(&*ep.leadership).await;
-    let settings = settings.map_err(|e| HttpError::new(StatusCode::BAD_GATEWAY, e))?;
+    let settings = settings.map_err(|e| HttpError::new(ErrorCode::Unreachable, e.to_string()))?;
     Ok(Json(LeaderGetResponse { settings }))
 }
 
@@ -180,20 +181,20 @@ async fn leader_set<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer
     let req: LeaderSetRequest = decode(body)?;
     let context = ep.context(&req.context_id)?;
     // Checked here, before any leadership check or controller call, with the controller's rule:
-    // a bad key is the caller's mistake (400), not a controller failure (502).
+    // a bad key is the caller's mistake, not a controller failure.
     for key in req.settings.keys() {
         crate::names::check_setting_key(key)
-            .map_err(|e| HttpError::new(StatusCode::BAD_REQUEST, format!("bad request: {e}")))?;
+            .map_err(|e| HttpError::new(ErrorCode::InvalidKey, format!("bad request: {e}")))?;
     }
     let written = context.lock().await.write_leader_settings(&*ep.leadership, req.settings).await;
     written.map_err(|e| {
-        let status = match e {
-            MergeError::NotLeader => StatusCode::CONFLICT,
-            MergeError::Invalid(_) => StatusCode::BAD_REQUEST,
-            MergeError::Failed(_) => StatusCode::BAD_GATEWAY,
+        let code = match e {
+            MergeError::NotLeader => ErrorCode::NotLeader,
+            MergeError::Invalid(_) => ErrorCode::InvalidKey,
+            MergeError::Failed(_) => ErrorCode::Unreachable,
         };
         // The hook context's words, which the tool prefixes (docs/hook-endpoint.md).
-        HttpError::new(status, format!("cannot write settings: {e}"))
+        HttpError::new(code, format!("cannot write settings: {e}"))
     })?;
     Ok(Json(serde_json::json!({})))
 }
@@ -210,9 +211,9 @@ async fn juju_log<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer<s
 
 async fn unknown_path(uri: Uri) -> HttpError {
     let message = format!("bad request: no hook endpoint at {}", uri.path());
-    HttpError::new(StatusCode::NOT_FOUND, message)
+    HttpError::new(ErrorCode::NotFound, message)
 }
 
 async fn wrong_method() -> HttpError {
-    HttpError::new(StatusCode::METHOD_NOT_ALLOWED, "bad request: hook endpoints take POST")
+    HttpError::new(ErrorCode::MethodNotAllowed, "bad request: hook endpoints take POST")
 }

@@ -4,6 +4,7 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
+use super::controller_client::CallError;
 use super::{Leadership, MergeError};
 use crate::format::Settings;
 
@@ -34,7 +35,8 @@ impl MemoryLeadership {
         *self.settings.lock().unwrap() = settings;
     }
 
-    /// Makes every read fail with `reason` (or succeed again with `None`).
+    /// Makes every read fail with `reason`, as if the controller were unreachable (or succeed
+    /// again with `None`).
     pub fn fail_reads(&self, reason: Option<&str>) {
         *self.read_failure.lock().unwrap() = reason.map(String::from);
     }
@@ -50,10 +52,10 @@ impl Leadership for MemoryLeadership {
         self.leader.load(Ordering::SeqCst)
     }
 
-    async fn read_settings(&self) -> Result<Settings, String> {
+    async fn read_settings(&self) -> Result<Settings, CallError> {
         self.reads.fetch_add(1, Ordering::SeqCst);
         if let Some(reason) = self.read_failure.lock().unwrap().clone() {
-            return Err(reason);
+            return Err(CallError::Unreachable(reason));
         }
         Ok(self.settings())
     }

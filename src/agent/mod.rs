@@ -12,6 +12,7 @@ use std::future::Future;
 
 pub use crate::controller::MergeError;
 use crate::format::Settings;
+use controller_client::CallError;
 
 /// What the hook endpoint needs from the agent's leadership machinery. The real agent backs it
 /// with its lease tracker and the controller; tests and benchmarks use [`memory::MemoryLeadership`].
@@ -21,8 +22,8 @@ pub trait Leadership: Send + Sync + 'static {
     fn is_leader(&self) -> impl Future<Output = bool> + Send;
 
     /// Reads the application's whole leader-settings bucket from the controller. The error is
-    /// the API's reason; the context annotates it.
-    fn read_settings(&self) -> impl Future<Output = Result<Settings, String>> + Send;
+    /// the controller call's; the context annotates it.
+    fn read_settings(&self) -> impl Future<Output = Result<Settings, CallError>> + Send;
 
     /// Merges `changes` into the bucket as this unit, fenced by its lease term; an empty value
     /// deletes its key. Durable when it returns `Ok`.
@@ -63,8 +64,8 @@ impl Leadership for AgentLeadership {
         self.tracker.is_leader().await
     }
 
-    async fn read_settings(&self) -> Result<Settings, String> {
-        self.client.read().await.map(|r| r.settings).map_err(|e| e.0)
+    async fn read_settings(&self) -> Result<Settings, CallError> {
+        self.client.read().await.map(|r| r.settings)
     }
 
     async fn merge_settings(&self, changes: Settings) -> Result<(), MergeError> {
@@ -95,7 +96,7 @@ pub struct AgentOptions {
 pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
     use std::os::unix::fs::symlink;
 
-    let app = crate::names::unit_application(&options.unit).map_err(anyhow::Error::msg)?.to_string();
+    let app = crate::names::unit_application(&options.unit)?.to_string();
     let state_dir = &options.state_dir;
     crate::private::create_state_dir(state_dir)?;
     // One agent per state directory: a second would take over the first's sockets.

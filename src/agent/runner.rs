@@ -17,6 +17,7 @@ pub use super::lifecycle::UniterState;
 use super::lifecycle::{Hook, Lifecycle, Step};
 use super::tracker::Tracker;
 use super::{event, AgentLeadership};
+use crate::wire::control::FailingHook;
 
 /// What the runner is doing, for `leaderd status`.
 #[derive(Debug, Default, Clone, Serialize, Deserialize, PartialEq)]
@@ -25,17 +26,6 @@ pub struct RunnerStatus {
     pub running: Option<String>,
     /// The hook that last failed and is waiting to be retried.
     pub failing: Option<FailingHook>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct FailingHook {
-    pub hook: String,
-    /// The hook's exit code; null when it could not be started at all (see `error`).
-    pub exit_code: Option<i32>,
-    pub attempts: u32,
-    /// Why the hook could not be started (`not executable: chmod +x <path>`), if it could not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
 }
 
 /// How one attempt at a hook ended.
@@ -215,7 +205,7 @@ impl Runner {
         event(&self.env.unit, format_args!("hook {hook} started"));
         let started = Instant::now();
         let mut command = tokio::process::Command::new(&program);
-        restore_user_umask(command.as_std_mut());
+        crate::private::restore_user_umask(command.as_std_mut());
         let spawned = command
             .env_clear()
             .envs(self.env.vars(&id, Some(hook)))
@@ -265,23 +255,6 @@ impl Runner {
             event(unit, format_args!("  | {line}"));
         }
         Attempt::Exited(code)
-    }
-}
-
-/// Hooks are the charm's programs, not leaderd's: they run with the umask the user started
-/// leaderd with, not the 077 that keeps leaderd's own state private. A file a hook writes is
-/// as private as the charm makes it (the charm copies `leaderd up` makes sit in 0700
-/// directories all the same).
-pub fn restore_user_umask(command: &mut std::process::Command) {
-    use std::os::unix::process::CommandExt;
-    if let Some(mask) = crate::private::user_umask() {
-        // SAFETY: umask(2) is async-signal-safe and cannot fail; this runs between fork and exec.
-        unsafe {
-            command.pre_exec(move || {
-                libc::umask(mask);
-                Ok(())
-            });
-        }
     }
 }
 

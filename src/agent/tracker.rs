@@ -32,7 +32,7 @@ impl LeaseApi for ControllerClient {
         let r = ControllerClient::claim(self, duration).await?;
         Ok(match (r.granted, r.term) {
             (true, Some(term)) => ClaimAnswer::Granted { term, expires_in: r.expires_in_ms.map(Duration::from_millis) },
-            (true, None) => return Err(CallError("controller: a granted claim without a term".into())),
+            (true, None) => return Err(CallError::BadAnswer("controller: a granted claim without a term".into())),
             (false, _) => ClaimAnswer::Denied,
         })
     }
@@ -267,7 +267,7 @@ mod tests {
         // claims itself, and that claim is granted but answered only at 3.6 s. It must not
         // answer True then (the lease, counted from 1.1 s, ended at 3.1 s).
         let t0 = Instant::now();
-        let refused = Err(CallError("controller unreachable: connection refused".into()));
+        let refused = Err(CallError::Unreachable("controller unreachable: connection refused".into()));
         let api = Arc::new(Scripted::new(vec![(0, granted(1)), (0, refused), (2500, granted(1))]));
         let tracker = Tracker::new("app/0", api.clone(), G);
         let run = tokio::spawn(tracker.clone().run());
@@ -316,7 +316,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn an_unreachable_controller_is_retried_with_a_pause_and_the_lease_runs_out() {
         let t0 = Instant::now();
-        let down = || Err(CallError("controller unreachable: connection refused".into()));
+        let down = || Err(CallError::Unreachable("controller unreachable: connection refused".into()));
         let mut script = vec![(0, granted(1))];
         script.extend((0..100).map(|_| (0, down())));
         let api = Arc::new(Scripted::new(script));

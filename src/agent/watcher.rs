@@ -63,7 +63,7 @@ mod tests {
                 Some(answer) => answer,
                 None => {
                     tokio::time::sleep(timeout.max(Duration::from_secs(1))).await;
-                    Err(CallError("no more".into()))
+                    Err(CallError::Unreachable("no more".into()))
                 }
             }
         }
@@ -71,7 +71,8 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn counts_the_first_answer_and_each_new_version_but_not_repeats_or_errors() {
-        let script = vec![Ok(0), Ok(0), Err(CallError("controller unreachable".into())), Ok(3), Ok(3), Ok(4)];
+        let script =
+            vec![Ok(0), Ok(0), Err(CallError::Unreachable("controller unreachable".into())), Ok(3), Ok(3), Ok(4)];
         let api = Scripted(Mutex::new(script.into()));
         let (tx, rx) = watch::channel(0);
         let task = tokio::spawn(run(api, tx));

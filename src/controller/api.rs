@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{HeaderMap, Uri};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
@@ -16,6 +16,7 @@ use super::{ClaimOutcome, Controller, MergeError};
 use crate::names;
 use crate::server::{self, Body, HttpError};
 use crate::wire::controller::*;
+use crate::wire::ErrorCode;
 
 /// What every handler gets.
 pub struct Api {
@@ -42,10 +43,10 @@ pub fn router(api: Arc<Api>) -> Router {
         .route("/v1/applications/{app}/settings", get(read_settings))
         .route("/v1/applications/{app}/settings/merge", post(merge))
         .route("/v1/applications/{app}/settings/watch", post(watch_settings))
-        .fallback(|uri: Uri| async move {
-            HttpError::new(StatusCode::NOT_FOUND, format!("no such endpoint: {}", uri.path()))
-        })
-        .method_not_allowed_fallback(|| async { HttpError::new(StatusCode::METHOD_NOT_ALLOWED, "method not allowed") })
+        .fallback(
+            |uri: Uri| async move { HttpError::new(ErrorCode::NotFound, format!("no such endpoint: {}", uri.path())) },
+        )
+        .method_not_allowed_fallback(|| async { HttpError::new(ErrorCode::MethodNotAllowed, "method not allowed") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(api)
 }
@@ -58,12 +59,9 @@ impl Api {
     pub(crate) fn caller(&self, headers: &HeaderMap) -> Result<Caller, HttpError> {
         let header = headers
             .get(axum::http::header::AUTHORIZATION)
-            .ok_or_else(|| HttpError::new(StatusCode::UNAUTHORIZED, "missing Authorization header"))?;
-        let header = header.to_str().map_err(|_| HttpError::new(StatusCode::UNAUTHORIZED, "malformed token"))?;
-        self.secret
-            .verify(header)
-            .map(|v| v.caller)
-            .map_err(|e| HttpError::new(StatusCode::UNAUTHORIZED, e.to_string()))
+            .ok_or_else(|| HttpError::new(ErrorCode::Unauthorized, "missing Authorization header"))?;
+        let header = header.to_str().map_err(|_| HttpError::new(ErrorCode::Unauthorized, "malformed token"))?;
+        self.secret.verify(header).map(|v| v.caller).map_err(|e| HttpError::new(ErrorCode::Unauthorized, e.to_string()))
     }
 
     /// The calling unit, which must belong to `app` (a unit acts only for its application).
@@ -105,15 +103,15 @@ impl Api {
 }
 
 fn check_app(app: &str) -> Result<(), HttpError> {
-    names::check_application(app).map_err(|e| HttpError::new(StatusCode::BAD_REQUEST, e))
+    names::check_application(app).map_err(|e| HttpError::new(ErrorCode::BadRequest, e.to_string()))
 }
 
 fn forbidden(message: impl Into<String>) -> HttpError {
-    HttpError::new(StatusCode::FORBIDDEN, format!("permission denied: {}", message.into()))
+    HttpError::new(ErrorCode::Forbidden, format!("permission denied: {}", message.into()))
 }
 
 fn internal(e: anyhow::Error) -> HttpError {
-    HttpError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("{e:#}"))
+    HttpError::new(ErrorCode::Internal, format!("{e:#}"))
 }
 
 /// Durations the way people write them back: `5s`, `1m30s`, `250ms`.
@@ -128,7 +126,7 @@ async fn claim(State(api): Shared, Path(app): Path<String>, headers: HeaderMap, 
     let config = api.controller.config();
     if duration < config.min_lease || duration > config.max_lease {
         return Err(HttpError::new(
-            StatusCode::BAD_REQUEST,
+            ErrorCode::BadRequest,
             format!(
                 "invalid duration {}: must be between {} and {}",
                 show(duration),
@@ -181,13 +179,13 @@ async fn merge(State(api): Shared, Path(app): Path<String>, headers: HeaderMap, 
         changes.insert(key, String::new());
     }
     for key in changes.keys() {
-        names::check_setting_key(key).map_err(|e| HttpError::new(StatusCode::BAD_REQUEST, e))?;
+        names::check_setting_key(key).map_err(|e| HttpError::new(ErrorCode::InvalidKey, e.to_string()))?;
     }
     match api.controller.merge(&app, &unit, req.term, changes).await {
         Ok(version) => Ok(Json(MergeResponse { version })),
-        Err(e @ MergeError::NotLeader) => Err(HttpError::new(StatusCode::CONFLICT, e.to_string())),
-        Err(MergeError::Invalid(e)) => Err(HttpError::new(StatusCode::BAD_REQUEST, e)),
-        Err(MergeError::Failed(e)) => Err(HttpError::new(StatusCode::SERVICE_UNAVAILABLE, e)),
+        Err(e @ MergeError::NotLeader) => Err(HttpError::new(ErrorCode::NotLeader, e.to_string())),
+        Err(MergeError::Invalid(e)) => Err(HttpError::new(ErrorCode::InvalidKey, e)),
+        Err(MergeError::Failed(e)) => Err(HttpError::new(ErrorCode::Unavailable, e)),
     }
 }
 

@@ -133,7 +133,7 @@ pub enum AuthError {
     #[error("token expired {ago}s ago (at Unix time {expiry}): get a fresh one with `leaderd token`")]
     Expired { expiry: u64, ago: u64 },
     #[error("{0}")]
-    Principal(String),
+    Principal(crate::names::NameError),
 }
 
 /// `<principal>:<expiry>:<tag>`, split; the principal is everything before the last two colons.

@@ -34,15 +34,20 @@ impl Format {
     pub const NAMES: [&'static str; 3] = ["json", "smart", "yaml"];
 
     /// Parses a `--format` value; the error text is Juju's.
-    pub fn parse(name: &str) -> Result<Format, String> {
+    pub fn parse(name: &str) -> Result<Format, UnknownFormat> {
         match name {
             "smart" => Ok(Format::Smart),
             "json" => Ok(Format::Json),
             "yaml" => Ok(Format::Yaml),
-            other => Err(format!("unknown format {}", go_quote(other))),
+            other => Err(UnknownFormat(other.to_string())),
         }
     }
 }
+
+/// A `--format` value that is not a format (the value as given).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown format {}", go_quote(.0))]
+pub struct UnknownFormat(pub String);
 
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -9,8 +9,9 @@ use std::path::Path;
 use anyhow::Context;
 
 use super::UpState;
-use crate::agent::control::{CloseRequest, ExecContext, OpenRequest};
 use crate::unix_http;
+use crate::wire::control::{CloseRequest, ExecContext, OpenRequest, EXEC_CLOSE_PATH, EXEC_OPEN_PATH};
+use crate::wire::ErrorResponse;
 
 pub fn exec(state: &Path, unit: &str, argv: &[OsString]) -> anyhow::Result<i32> {
     anyhow::ensure!(!argv.is_empty(), "nothing to run: give the command after --");
@@ -19,17 +20,22 @@ pub fn exec(state: &Path, unit: &str, argv: &[OsString]) -> anyhow::Result<i32> 
     let socket = unit.state_dir.join("run.socket");
     // The agent waits for any running hook first, so this may take a moment.
     let open = serde_json::to_vec(&OpenRequest { pid: Some(std::process::id()) })?;
-    let (status, body) =
-        unix_http::request(&socket, "POST", "/v1/exec/open", Some(&open)).map_err(anyhow::Error::msg)?;
-    anyhow::ensure!(status == 200, "the agent of {} refused: {}", unit.name, String::from_utf8_lossy(&body));
+    let (status, body) = unix_http::request(&socket, "POST", EXEC_OPEN_PATH, Some(&open))?;
+    if status != 200 {
+        let why = match ErrorResponse::decode(status, &body) {
+            Some((code, message)) => format!("{message} ({code})"),
+            None => String::from_utf8_lossy(&body).into_owned(),
+        };
+        anyhow::bail!("the agent of {} refused: {why}", unit.name);
+    }
     let context: ExecContext = serde_json::from_slice(&body).context("the agent's answer")?;
     // The command is the user's, with the umask the user ran `leaderd exec` with (leaderd's
     // own is 077).
     let mut command = std::process::Command::new(&argv[0]);
-    crate::agent::runner::restore_user_umask(&mut command);
+    crate::private::restore_user_umask(&mut command);
     let result = command.args(&argv[1..]).env_clear().envs(&context.env).current_dir(&context.cwd).status();
     let close = serde_json::to_vec(&CloseRequest { context_id: context.context_id })?;
-    let _ = unix_http::request(&socket, "POST", "/v1/exec/close", Some(&close));
+    let _ = unix_http::request(&socket, "POST", EXEC_CLOSE_PATH, Some(&close));
     let status = result.with_context(|| format!("running {}", argv[0].to_string_lossy()))?;
     Ok(crate::process::exit_code(&status))
 }

@@ -8,11 +8,11 @@ use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
 use super::UpState;
-use crate::agent::control::AgentStatus;
-use crate::agent::runner::FailingHook;
 use crate::controller::auth::{Secret, OPERATOR};
 use crate::tls::{TlsDir, Trust};
+use crate::wire::control::{AgentStatus, FailingHook, STATUS_PATH};
 use crate::wire::controller::StatusResponse;
+use crate::wire::ErrorResponse;
 
 /// The stable JSON (and YAML) form of `leaderd status`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -60,7 +60,14 @@ pub fn controller_status(state: &Path, up: &UpState) -> anyhow::Result<StatusRes
             .await
             .map_err(|e| anyhow::anyhow!(crate::error_chain(&e)))
             .with_context(|| format!("asking the controller at {}", up.controller.url))?;
-        anyhow::ensure!(response.status().is_success(), "the controller answered {}", response.status());
+        let status = response.status();
+        if !status.is_success() {
+            let body = response.bytes().await.unwrap_or_default();
+            match ErrorResponse::decode(status.as_u16(), &body) {
+                Some((code, message)) => anyhow::bail!("the controller answered {status}: {message} ({code})"),
+                None => anyhow::bail!("the controller answered {status}"),
+            }
+        }
         Ok(response.json::<StatusResponse>().await?)
     })
 }
@@ -76,7 +83,7 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
             let agent = crate::unix_http::request_within(
                 &u.state_dir.join("run.socket"),
                 "GET",
-                "/v1/status",
+                STATUS_PATH,
                 None,
                 Some(std::time::Duration::from_secs(2)),
             )

@@ -63,7 +63,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         (None, Some(charm)) => charm_name(charm)?,
         (None, None) => EXAMPLE_APP.to_string(),
     };
-    crate::names::check_application(&app).map_err(anyhow::Error::msg)?;
+    crate::names::check_application(&app)?;
 
     crate::private::create_state_dir(&state)?;
     // One `up` per state directory, held for the whole run.

@@ -224,7 +224,7 @@ fn gnuflag_scan(cmd: &Command, args: &[OsString]) -> Scan {
             // An output `--format` (with its possible values; juju-log's is a free string).
             if flag.get_id() == "format" && !flag.get_possible_values().is_empty() {
                 if let Err(reason) = Format::parse(&value_text) {
-                    return refused(reason);
+                    return refused(reason.to_string());
                 }
             }
             // One token, `--name=value`: clap splits at the first `=` and keeps the rest.

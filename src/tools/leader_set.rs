@@ -47,20 +47,33 @@ pub struct LeaderSet {
     settings: Settings,
 }
 
+/// Why `key=value` arguments are refused, in juju/utils' words.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyValueError {
+    /// An argument without `=`.
+    #[error("expected \"key=value\", got {}", go_quote(.0))]
+    NoEquals(String),
+    /// An empty key (after trimming); the value as trimmed.
+    #[error("expected \"key=value\", got \"={0}\"")]
+    EmptyKey(String),
+    #[error("key {} specified more than once", go_quote(.0))]
+    Repeated(String),
+}
+
 /// juju/utils/v3 `keyvalues.Parse(args, allowEmptyValues=true)`: skip empty arguments, split
 /// at the first `=`, trim both sides, refuse an empty key or a repeated key.
-pub fn parse_key_values<S: AsRef<str>>(args: &[S]) -> Result<Settings, String> {
+pub fn parse_key_values<S: AsRef<str>>(args: &[S]) -> Result<Settings, KeyValueError> {
     let mut settings = Settings::new();
     for arg in args.iter().map(AsRef::as_ref).filter(|a| !a.is_empty()) {
         let Some((key, value)) = arg.split_once('=') else {
-            return Err(format!("expected \"key=value\", got {}", go_quote(arg)));
+            return Err(KeyValueError::NoEquals(arg.to_string()));
         };
         let (key, value) = (key.trim(), value.trim());
         if key.is_empty() {
-            return Err(format!("expected \"key=value\", got \"{key}={value}\""));
+            return Err(KeyValueError::EmptyKey(value.to_string()));
         }
         if settings.insert(key.to_string(), value.to_string()).is_some() {
-            return Err(format!("key {} specified more than once", go_quote(key)));
+            return Err(KeyValueError::Repeated(key.to_string()));
         }
     }
     Ok(settings)
@@ -69,7 +82,7 @@ pub fn parse_key_values<S: AsRef<str>>(args: &[S]) -> Result<Settings, String> {
 pub fn init(m: &ArgMatches) -> Result<LeaderSet, UsageError> {
     let args = cmd::positionals(m);
     let args = args.iter().map(|a| cmd::require_utf8(a)).collect::<Result<Vec<_>, _>>()?;
-    let settings = parse_key_values(&args).map_err(UsageError)?;
+    let settings = parse_key_values(&args).map_err(|e| UsageError(e.to_string()))?;
     Ok(LeaderSet { settings })
 }
 
@@ -87,9 +100,10 @@ mod tests {
 
     #[test]
     fn juju_key_value_errors() {
-        assert_eq!(parse_key_values(&["nonsense"]).unwrap_err(), r#"expected "key=value", got "nonsense""#);
-        assert_eq!(parse_key_values(&[" = v "]).unwrap_err(), r#"expected "key=value", got "=v""#);
-        assert_eq!(parse_key_values(&["a=1", " a =2"]).unwrap_err(), r#"key "a" specified more than once"#);
+        let refused = |args: &[&str]| parse_key_values(args).unwrap_err().to_string();
+        assert_eq!(refused(&["nonsense"]), r#"expected "key=value", got "nonsense""#);
+        assert_eq!(refused(&[" = v "]), r#"expected "key=value", got "=v""#);
+        assert_eq!(refused(&["a=1", " a =2"]), r#"key "a" specified more than once"#);
         assert_eq!(parse_key_values(&["k= spaced value ", "e="]).unwrap()["k"], "spaced value");
     }
 

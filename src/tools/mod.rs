@@ -22,7 +22,9 @@ use clap::{ArgMatches, Command};
 use crate::format::{render, Settings, Value};
 use crate::gocompat::go_clean;
 pub use crate::gocompat::go_error_text;
-use crate::wire::hook::LogRecord;
+use crate::unix_http::TransportError;
+use crate::wire::hook::{is_tool_error, LogRecord};
+use crate::wire::ErrorCode;
 use cmd::{OutputOptions, Parsed, UsageError};
 
 /// What the tools ask of the hook context (Juju's `jujuc.Context`, leadership part).
@@ -34,25 +36,34 @@ pub trait HookContext {
 }
 
 /// A failure reaching or answering from the hook context.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ContextError {
-    /// The context's own answer (e.g. "cannot write settings: not the leader"); the tool
-    /// annotates it as Juju does.
-    Tool(String),
-    /// The agent refused the request (wrong or ended context id, bad request): printed as it
-    /// is, like Juju's RPC errors.
-    Request(String),
+    /// The agent answered with an error: what kind, and its message. The context's own
+    /// failures (e.g. "cannot write settings: not the leader") the tool annotates as Juju
+    /// does; request errors (wrong or ended context id, bad request) are printed as they are,
+    /// like Juju's RPC errors. Which is which: [`crate::wire::hook::is_tool_error`].
+    #[error("{message}")]
+    Refused { code: ErrorCode, message: String },
+    /// The agent's answer is not the protocol's (or the request could not be encoded):
+    /// printed as it is.
+    #[error("{0}")]
+    BadAnswer(String),
     /// The agent could not be reached (dial or transport failure): printed as it is, and
     /// coloured on a terminal like every error Juju's client raises itself.
-    Unreachable(String),
+    #[error("{0}")]
+    Unreachable(TransportError),
 }
 
 impl ContextError {
     fn annotate(self, prefix: &str) -> RunError {
         match self {
-            ContextError::Tool(msg) => RunError { message: format!("{prefix}: {msg}"), client_side: false },
-            ContextError::Request(msg) => RunError { message: msg, client_side: false },
-            ContextError::Unreachable(msg) => RunError { message: msg, client_side: true },
+            ContextError::Refused { code, message } if is_tool_error(code) => {
+                RunError { message: format!("{prefix}: {message}"), client_side: false }
+            }
+            ContextError::Refused { message, .. } | ContextError::BadAnswer(message) => {
+                RunError { message, client_side: false }
+            }
+            ContextError::Unreachable(e) => RunError { message: e.to_string(), client_side: true },
         }
     }
 }
@@ -226,8 +237,8 @@ where
         match output.path {
             None => finished.stdout = bytes,
             Some(path) => {
-                if let Err(msg) = write_output_file(&path, &bytes) {
-                    return Finished::error(&msg, 1);
+                if let Err(e) = write_output_file(&path, &bytes) {
+                    return Finished::error(&e.to_string(), 1);
                 }
             }
         }
@@ -255,12 +266,20 @@ where
 /// juju/cmd's `ctx.AbsPath` does: `~` and `~/...` expanded, then cleaned and joined to the
 /// working directory like Go's `filepath.Join`. Errors read like Go's
 /// `open /abs/path: permission denied`.
-fn write_output_file(path: &OsString, bytes: &[u8]) -> Result<(), String> {
+fn write_output_file(path: &OsString, bytes: &[u8]) -> Result<(), OutputFileError> {
     let cwd = std::env::current_dir().unwrap_or_default();
     let home = std::env::var_os("HOME").map(PathBuf::from);
     let path = output_path(Path::new(path), &cwd, home.as_deref());
     let result = std::fs::File::create(&path).and_then(|mut f| f.write_all(bytes));
-    result.map_err(|e| format!("open {}: {}", path.display(), go_error_text(&e)))
+    result.map_err(|e| OutputFileError { path, reason: go_error_text(&e) })
+}
+
+/// `-o FILE` could not be written: Go's `open <path>: <reason>`.
+#[derive(Debug, thiserror::Error)]
+#[error("open {}: {reason}", path.display())]
+struct OutputFileError {
+    path: PathBuf,
+    reason: String,
 }
 
 fn output_path(path: &Path, cwd: &Path, home: Option<&Path>) -> PathBuf {

@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ErrorCode;
 use crate::format::Settings;
 
 /// `POST` paths, one per tool.
@@ -105,9 +106,9 @@ impl LogLevel {
     }
 }
 
-/// The statuses whose error belongs to the tool: with 409 or 502 the [`super::ErrorResponse`]
-/// message is the hook context's own error, which jujuc prefixes as Juju does ("cannot write
-/// leadership settings: ..."); any other status is a request error that jujuc prints as it is.
-pub fn is_tool_error_status(status: u16) -> bool {
-    matches!(status, 409 | 502)
+/// The codes whose error belongs to the tool: with these the [`super::ErrorResponse`] message
+/// is the hook context's own error, which jujuc prefixes as Juju does ("cannot write leadership
+/// settings: ..."); any other code is a request error that jujuc prints as it is.
+pub fn is_tool_error(code: ErrorCode) -> bool {
+    matches!(code, ErrorCode::NotLeader | ErrorCode::Unreachable)
 }

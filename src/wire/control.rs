@@ -1,0 +1,61 @@
+//! The control socket's wire types (`run.socket`, beside the hook socket), shared by the unit
+//! agent (server) and `leaderd exec` / `leaderd status` (clients).
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+/// `POST` paths and the status path.
+pub const EXEC_OPEN_PATH: &str = "/v1/exec/open";
+pub const EXEC_CLOSE_PATH: &str = "/v1/exec/close";
+pub const STATUS_PATH: &str = "/v1/status";
+
+/// The largest request body the control socket takes.
+pub const MAX_BODY_BYTES: usize = 1 << 16;
+
+/// The answer to `exec/open`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ExecContext {
+    pub context_id: String,
+    pub env: HashMap<String, String>,
+    pub cwd: String,
+}
+
+/// `exec/open`. The context belongs to the calling process and ends when it does; `pid`, if
+/// given, must be that process's (a check that the caller knows who it is).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pid: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CloseRequest {
+    pub context_id: String,
+}
+
+/// `GET /v1/status`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AgentStatus {
+    pub unit: String,
+    pub pid: u32,
+    /// `idle`, `running <hook>`, or `failing <hook>`.
+    pub state: String,
+    /// This agent's own view: true while it holds the lease with the guarantee left.
+    pub leader: bool,
+    pub failing_hook: Option<FailingHook>,
+}
+
+/// The hook that last failed and is waiting to be retried.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FailingHook {
+    pub hook: String,
+    /// The hook's exit code; null when it could not be started at all (see `error`).
+    pub exit_code: Option<i32>,
+    pub attempts: u32,
+    /// Why the hook could not be started (`not executable: chmod +x <path>`), if it could not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
