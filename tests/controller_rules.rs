@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use leaderd::controller::{ClaimOutcome, Config, Controller, MergeError};
 use leaderd::format::Settings;
+use leaderd::model::{Application, Term, Unit};
 use leaderd::store::{memory::MemoryStore, sqlite::SqliteStore};
 use tokio::time::{advance, Instant};
 
@@ -14,11 +15,19 @@ fn config() -> Config {
     Config { min_lease: Duration::from_secs(5), max_lease: Duration::from_secs(300) }
 }
 
+fn app(name: &str) -> Application {
+    Application::new(name).unwrap()
+}
+
+fn unit(name: &str) -> Unit {
+    Unit::new(name).unwrap()
+}
+
 fn kv(pairs: &[(&str, &str)]) -> Settings {
     pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
-fn term(outcome: ClaimOutcome) -> u64 {
+fn term(outcome: ClaimOutcome) -> Term {
     match outcome {
         ClaimOutcome::Granted { term, .. } => term,
         ClaimOutcome::Denied => panic!("claim denied"),
@@ -28,48 +37,48 @@ fn term(outcome: ClaimOutcome) -> u64 {
 #[tokio::test(start_paused = true)]
 async fn claims_terms_and_fenced_writes() {
     let c = Controller::start(Box::new(MemoryStore::default()), config()).unwrap();
-    let t1 = term(c.claim("app", "app/0", LEASE).await.unwrap());
+    let t1 = term(c.claim(&unit("app/0"), LEASE).await.unwrap());
     assert_eq!(t1, 1);
-    assert_eq!(c.claim("app", "app/1", LEASE).await.unwrap(), ClaimOutcome::Denied);
-    assert_eq!(c.merge("app", "app/0", t1, kv(&[("a", "1"), ("b", "2")])).await, Ok(1));
-    assert_eq!(c.merge("app", "app/1", t1, kv(&[("a", "x")])).await, Err(MergeError::NotLeader));
-    assert_eq!(c.merge("app", "app/0", t1 + 1, kv(&[("a", "x")])).await, Err(MergeError::NotLeader));
+    assert_eq!(c.claim(&unit("app/1"), LEASE).await.unwrap(), ClaimOutcome::Denied);
+    assert_eq!(c.merge(&unit("app/0"), t1, kv(&[("a", "1"), ("b", "2")])).await, Ok(1));
+    assert_eq!(c.merge(&unit("app/1"), t1, kv(&[("a", "x")])).await, Err(MergeError::NotLeader));
+    assert_eq!(c.merge(&unit("app/0"), t1 + 1, kv(&[("a", "x")])).await, Err(MergeError::NotLeader));
     // Empty values delete; the version moves once per accepted write.
-    assert_eq!(c.merge("app", "app/0", t1, kv(&[("b", ""), ("c", "3")])).await, Ok(2));
+    assert_eq!(c.merge(&unit("app/0"), t1, kv(&[("b", ""), ("c", "3")])).await, Ok(2));
     // A merge that changes no key is accepted without a new version.
-    assert_eq!(c.merge("app", "app/0", t1, Settings::new()).await, Ok(2));
-    let bucket = c.read("app");
+    assert_eq!(c.merge(&unit("app/0"), t1, Settings::new()).await, Ok(2));
+    let bucket = c.read(&app("app"));
     assert_eq!((bucket.settings, bucket.version), (kv(&[("a", "1"), ("c", "3")]), 2));
 
     // The lease expires; app/1 takes it with a new term; app/0's term is fenced off for good,
     // even once app/0 leads again.
     advance(LEASE).await;
-    assert_eq!(c.merge("app", "app/0", t1, kv(&[("a", "late")])).await, Err(MergeError::NotLeader));
-    let t2 = term(c.claim("app", "app/1", LEASE).await.unwrap());
+    assert_eq!(c.merge(&unit("app/0"), t1, kv(&[("a", "late")])).await, Err(MergeError::NotLeader));
+    let t2 = term(c.claim(&unit("app/1"), LEASE).await.unwrap());
     assert_eq!(t2, 2);
-    assert_eq!(c.revoke("app").await.unwrap(), Some(2));
+    assert_eq!(c.revoke(&app("app")).await.unwrap(), Some(Term(2)));
     advance(LEASE).await;
-    let t3 = term(c.claim("app", "app/0", LEASE).await.unwrap());
+    let t3 = term(c.claim(&unit("app/0"), LEASE).await.unwrap());
     assert_eq!(t3, 3);
-    assert_eq!(c.merge("app", "app/0", t1, kv(&[("a", "stale")])).await, Err(MergeError::NotLeader));
-    assert_eq!(c.read("app").settings["a"], "1", "rejected merges changed nothing");
-    assert_eq!(c.merge("app", "app/0", t3, kv(&[("a", "fresh")])).await, Ok(3));
+    assert_eq!(c.merge(&unit("app/0"), t1, kv(&[("a", "stale")])).await, Err(MergeError::NotLeader));
+    assert_eq!(c.read(&app("app")).settings["a"], "1", "rejected merges changed nothing");
+    assert_eq!(c.merge(&unit("app/0"), t3, kv(&[("a", "fresh")])).await, Ok(3));
 }
 
 #[tokio::test(start_paused = true)]
 async fn release_wait_returns_the_moment_the_lease_expires_and_not_before() {
     let c = Controller::start(Box::new(MemoryStore::default()), config()).unwrap();
-    term(c.claim("app", "app/0", LEASE).await.unwrap());
+    term(c.claim(&unit("app/0"), LEASE).await.unwrap());
     let start = Instant::now();
     advance(Duration::from_secs(20)).await;
     // The holder renews at 20 s: the lease now ends at 80 s.
-    term(c.claim("app", "app/0", LEASE).await.unwrap());
-    assert!(c.wait_released("app", Duration::from_secs(300)).await);
+    term(c.claim(&unit("app/0"), LEASE).await.unwrap());
+    assert!(c.wait_released(&app("app"), Duration::from_secs(300)).await);
     assert_eq!(Instant::now() - start, Duration::from_secs(80));
     // A wait that times out first says so, at its timeout.
-    term(c.claim("app", "app/1", LEASE).await.unwrap());
+    term(c.claim(&unit("app/1"), LEASE).await.unwrap());
     let before = Instant::now();
-    assert!(!c.wait_released("app", Duration::from_secs(10)).await);
+    assert!(!c.wait_released(&app("app"), Duration::from_secs(10)).await);
     assert_eq!(Instant::now() - before, Duration::from_secs(10));
 }
 
@@ -77,17 +86,17 @@ async fn release_wait_returns_the_moment_the_lease_expires_and_not_before() {
 async fn a_revoked_lease_refuses_renewal_and_frees_at_its_expiry_not_before() {
     let c = Controller::start(Box::new(MemoryStore::default()), config()).unwrap();
     let start = Instant::now();
-    term(c.claim("app", "app/0", LEASE).await.unwrap());
+    term(c.claim(&unit("app/0"), LEASE).await.unwrap());
     advance(Duration::from_secs(10)).await;
-    assert_eq!(c.revoke("app").await.unwrap(), Some(1));
+    assert_eq!(c.revoke(&app("app")).await.unwrap(), Some(Term(1)));
     // The holder was promised the lease until its expiry, and may be answering is-leader True
     // until then: nobody else gets it sooner, and it cannot renew.
-    assert_eq!(c.claim("app", "app/0", LEASE).await.unwrap(), ClaimOutcome::Denied);
-    assert_eq!(c.claim("app", "app/1", LEASE).await.unwrap(), ClaimOutcome::Denied);
-    assert!(c.wait_released("app", Duration::from_secs(300)).await);
+    assert_eq!(c.claim(&unit("app/0"), LEASE).await.unwrap(), ClaimOutcome::Denied);
+    assert_eq!(c.claim(&unit("app/1"), LEASE).await.unwrap(), ClaimOutcome::Denied);
+    assert!(c.wait_released(&app("app"), Duration::from_secs(300)).await);
     assert_eq!(Instant::now() - start, LEASE, "released at the original expiry");
-    assert_eq!(term(c.claim("app", "app/1", LEASE).await.unwrap()), 2);
-    assert_eq!(c.revoke("other").await.unwrap(), None, "nothing to revoke");
+    assert_eq!(term(c.claim(&unit("app/1"), LEASE).await.unwrap()), 2);
+    assert_eq!(c.revoke(&app("other")).await.unwrap(), None, "nothing to revoke");
 }
 
 // Real clock: with a paused clock the runtime would skip ahead to a pending timer while a merge
@@ -95,16 +104,16 @@ async fn a_revoked_lease_refuses_renewal_and_frees_at_its_expiry_not_before() {
 #[tokio::test]
 async fn watch_returns_when_the_version_moves_past_after() {
     let c = std::sync::Arc::new(Controller::start(Box::new(MemoryStore::default()), config()).unwrap());
-    let t = term(c.claim("app", "app/0", LEASE).await.unwrap());
-    assert_eq!(c.watch("app", 0, Duration::from_millis(50)).await, 0, "timeout: the current version");
+    let t = term(c.claim(&unit("app/0"), LEASE).await.unwrap());
+    assert_eq!(c.watch(&app("app"), 0, Duration::from_millis(50)).await, 0, "timeout: the current version");
     let watcher = {
         let c = c.clone();
-        tokio::spawn(async move { c.watch("app", 0, Duration::from_secs(30)).await })
+        tokio::spawn(async move { c.watch(&app("app"), 0, Duration::from_secs(30)).await })
     };
     tokio::task::yield_now().await;
-    c.merge("app", "app/0", t, kv(&[("k", "v")])).await.unwrap();
+    c.merge(&unit("app/0"), t, kv(&[("k", "v")])).await.unwrap();
     assert_eq!(watcher.await.unwrap(), 1);
-    assert_eq!(c.watch("app", 0, Duration::from_secs(30)).await, 1, "already past: at once");
+    assert_eq!(c.watch(&app("app"), 0, Duration::from_secs(30)).await, 1, "already past: at once");
 }
 
 #[tokio::test(start_paused = true)]
@@ -112,19 +121,19 @@ async fn a_restarted_controller_honours_persisted_holders_for_the_max_lease() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("state.db");
     let first = Controller::start(Box::new(SqliteStore::open(&db).unwrap()), config()).unwrap();
-    let t = term(first.claim("app", "app/0", Duration::from_secs(5)).await.unwrap());
-    first.merge("app", "app/0", t, kv(&[("k", "v")])).await.unwrap();
+    let t = term(first.claim(&unit("app/0"), Duration::from_secs(5)).await.unwrap());
+    first.merge(&unit("app/0"), t, kv(&[("k", "v")])).await.unwrap();
     drop(first);
 
     let second = Controller::start(Box::new(SqliteStore::open(&db).unwrap()), config()).unwrap();
-    assert_eq!(second.read("app").settings, kv(&[("k", "v")]));
+    assert_eq!(second.read(&app("app")).settings, kv(&[("k", "v")]));
     // The 5 s lease would have ended long ago, but the new controller cannot know the holder
     // did not renew: it honours it for a full max lease (300 s).
     advance(Duration::from_secs(299)).await;
-    assert_eq!(second.claim("app", "app/1", LEASE).await.unwrap(), ClaimOutcome::Denied);
+    assert_eq!(second.claim(&unit("app/1"), LEASE).await.unwrap(), ClaimOutcome::Denied);
     // The holder may renew, keeping its term, and write.
-    assert_eq!(term(second.claim("app", "app/0", Duration::from_secs(5)).await.unwrap()), t);
-    assert_eq!(second.merge("app", "app/0", t, kv(&[("k", "v2")])).await, Ok(2));
+    assert_eq!(term(second.claim(&unit("app/0"), Duration::from_secs(5)).await.unwrap()), t);
+    assert_eq!(second.merge(&unit("app/0"), t, kv(&[("k", "v2")])).await, Ok(2));
     advance(Duration::from_secs(5)).await;
-    assert_eq!(term(second.claim("app", "app/1", LEASE).await.unwrap()), t + 1);
+    assert_eq!(term(second.claim(&unit("app/1"), LEASE).await.unwrap()), t + 1);
 }

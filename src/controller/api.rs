@@ -13,6 +13,7 @@ use tokio::sync::watch;
 
 use super::auth::{Caller, Secret};
 use super::{ClaimOutcome, Controller, MergeError};
+use crate::model::{Application, Term, Unit};
 use crate::names;
 use crate::server::{self, Body, HttpError};
 use crate::wire::controller::*;
@@ -65,21 +66,23 @@ impl Api {
     }
 
     /// The calling unit, which must belong to `app` (a unit acts only for its application).
-    fn unit_of(&self, headers: &HeaderMap, app: &str) -> Result<String, HttpError> {
-        check_app(app)?;
+    fn unit_of(&self, headers: &HeaderMap, app: &str) -> Result<Unit, HttpError> {
+        let app = check_app(app)?;
         match self.caller(headers)? {
-            Caller::Unit(unit) if names::unit_application(&unit) == Ok(app) => Ok(unit),
+            Caller::Unit(unit) if names::unit_application(&unit) == Ok(app.as_str()) => {
+                Unit::new(&unit).map_err(|e| HttpError::new(ErrorCode::BadRequest, e.to_string()))
+            }
             Caller::Unit(unit) => Err(forbidden(format!("unit {unit} may not act for application {app}"))),
             Caller::Operator => Err(forbidden("the operator token is for status and revoke; units claim and write")),
         }
     }
 
-    /// A unit of `app`, or the operator.
-    fn reader_of(&self, headers: &HeaderMap, app: &str) -> Result<(), HttpError> {
-        check_app(app)?;
+    /// A unit of `app`, or the operator: the application, checked.
+    fn reader_of(&self, headers: &HeaderMap, app: &str) -> Result<Application, HttpError> {
+        let app = check_app(app)?;
         match self.caller(headers)? {
-            Caller::Operator => Ok(()),
-            Caller::Unit(unit) if names::unit_application(&unit) == Ok(app) => Ok(()),
+            Caller::Operator => Ok(app),
+            Caller::Unit(unit) if names::unit_application(&unit) == Ok(app.as_str()) => Ok(app),
             Caller::Unit(unit) => Err(forbidden(format!("unit {unit} may not read application {app}"))),
         }
     }
@@ -102,8 +105,8 @@ impl Api {
     }
 }
 
-fn check_app(app: &str) -> Result<(), HttpError> {
-    names::check_application(app).map_err(|e| HttpError::new(ErrorCode::BadRequest, e.to_string()))
+fn check_app(app: &str) -> Result<Application, HttpError> {
+    Application::new(app).map_err(|e| HttpError::new(ErrorCode::BadRequest, e.to_string()))
 }
 
 fn forbidden(message: impl Into<String>) -> HttpError {
@@ -135,9 +138,9 @@ async fn claim(State(api): Shared, Path(app): Path<String>, headers: HeaderMap, 
             ),
         ));
     }
-    Ok(Json(match api.controller.claim(&app, &unit, duration).await.map_err(internal)? {
+    Ok(Json(match api.controller.claim(&unit, duration).await.map_err(internal)? {
         ClaimOutcome::Granted { term, expires_in } => {
-            ClaimResponse { granted: true, term: Some(term), expires_in_ms: Some(expires_in.as_millis() as u64) }
+            ClaimResponse { granted: true, term: Some(term.0), expires_in_ms: Some(expires_in.as_millis() as u64) }
         }
         ClaimOutcome::Denied => ClaimResponse { granted: false, term: None, expires_in_ms: None },
     }))
@@ -149,7 +152,7 @@ async fn wait_released(
     headers: HeaderMap,
     body: Body,
 ) -> Answer<WaitReleasedResponse> {
-    api.unit_of(&headers, &app)?;
+    let app = api.unit_of(&headers, &app)?.application();
     let req: WaitReleasedRequest = decode(body)?;
     let released = tokio::select! {
         released = api.controller.wait_released(&app, Api::poll_timeout(req.timeout_ms)) => released,
@@ -160,13 +163,13 @@ async fn wait_released(
 
 async fn revoke(State(api): Shared, Path(app): Path<String>, headers: HeaderMap) -> Answer<RevokeResponse> {
     api.operator(&headers)?;
-    check_app(&app)?;
+    let app = check_app(&app)?;
     let term = api.controller.revoke(&app).await.map_err(internal)?;
-    Ok(Json(RevokeResponse { revoked: term.is_some(), term }))
+    Ok(Json(RevokeResponse { revoked: term.is_some(), term: term.map(|t| t.0) }))
 }
 
 async fn read_settings(State(api): Shared, Path(app): Path<String>, headers: HeaderMap) -> Answer<SettingsResponse> {
-    api.reader_of(&headers, &app)?;
+    let app = api.reader_of(&headers, &app)?;
     let bucket = api.controller.read(&app);
     Ok(Json(SettingsResponse { settings: bucket.settings, version: bucket.version }))
 }
@@ -181,7 +184,7 @@ async fn merge(State(api): Shared, Path(app): Path<String>, headers: HeaderMap, 
     for key in changes.keys() {
         names::check_setting_key(key).map_err(|e| HttpError::new(ErrorCode::InvalidKey, e.to_string()))?;
     }
-    match api.controller.merge(&app, &unit, req.term, changes).await {
+    match api.controller.merge(&unit, Term(req.term), changes).await {
         Ok(version) => Ok(Json(MergeResponse { version })),
         Err(e @ MergeError::NotLeader) => Err(HttpError::new(ErrorCode::NotLeader, e.to_string())),
         Err(MergeError::Invalid(e)) => Err(HttpError::new(ErrorCode::InvalidKey, e)),
@@ -195,7 +198,7 @@ async fn watch_settings(
     headers: HeaderMap,
     body: Body,
 ) -> Answer<WatchResponse> {
-    api.reader_of(&headers, &app)?;
+    let app = api.reader_of(&headers, &app)?;
     let req: WatchRequest = decode(body)?;
     let version = tokio::select! {
         v = api.controller.watch(&app, req.after, Api::poll_timeout(req.timeout_ms)) => v,

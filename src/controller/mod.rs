@@ -18,6 +18,7 @@ use tokio::sync::{oneshot, watch, Notify};
 use tokio::time::Instant;
 
 use crate::format::Settings;
+use crate::model::{Application, Term, Unit};
 use crate::store::{Bucket, Store, StoredLease};
 use crate::wire::controller::ApplicationStatus;
 use lease::{Claim, LeaseTable};
@@ -44,7 +45,7 @@ pub use crate::model::MergeError;
 /// The answer to a claim.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClaimOutcome {
-    Granted { term: u64, expires_in: Duration },
+    Granted { term: Term, expires_in: Duration },
     Denied,
 }
 
@@ -126,9 +127,11 @@ impl Controller {
         rx.await.ok()
     }
 
-    /// `unit` claims `app`'s lease for `duration` (already range-checked by the caller). A new
-    /// term is durable before it is granted.
-    pub async fn claim(&self, app: &str, unit: &str, duration: Duration) -> anyhow::Result<ClaimOutcome> {
+    /// `unit` claims its application's lease for `duration` (already range-checked by the
+    /// caller). A new term is durable before it is granted.
+    pub async fn claim(&self, unit: &Unit, duration: Duration) -> anyhow::Result<ClaimOutcome> {
+        let app = unit.application();
+        let (app, unit) = (app.as_str(), unit.as_str());
         let now = Instant::now();
         let claim = self.state.leases.lock().unwrap().claim(app, unit, duration, now);
         match claim {
@@ -148,14 +151,15 @@ impl Controller {
                     tracing::info!(app, unit, term, "leader elected");
                     self.state.lease_notify(app).notify_waiters();
                 }
-                Ok(ClaimOutcome::Granted { term, expires_in: expiry.saturating_duration_since(now) })
+                Ok(ClaimOutcome::Granted { term: Term(term), expires_in: expiry.saturating_duration_since(now) })
             }
         }
     }
 
     /// Waits until `app`'s lease is free (expired or revoked), or `timeout` passes. Returns at
     /// the moment it frees, so failover takes the remaining lease time and no more.
-    pub async fn wait_released(&self, app: &str, timeout: Duration) -> bool {
+    pub async fn wait_released(&self, app: &Application, timeout: Duration) -> bool {
+        let app = app.as_str();
         let deadline = Instant::now() + timeout;
         let notify = self.state.lease_notify(app);
         loop {
@@ -181,7 +185,8 @@ impl Controller {
     /// Revokes `app`'s lease (operator): the holder may not renew, so the lease frees at its
     /// expiry and a waiting minion takes it then. Returns the revoked term, if anyone held it.
     /// Nothing is persisted: after a restart the holder is honoured for the max lease anyway.
-    pub async fn revoke(&self, app: &str) -> anyhow::Result<Option<u64>> {
+    pub async fn revoke(&self, app: &Application) -> anyhow::Result<Option<Term>> {
+        let app = app.as_str();
         let revoked = self.state.leases.lock().unwrap().revoke(app, Instant::now());
         if let Some((term, expiry)) = revoked {
             tracing::info!(
@@ -191,23 +196,26 @@ impl Controller {
                 "lease revoked"
             );
         }
-        Ok(revoked.map(|(term, _)| term))
+        Ok(revoked.map(|(term, _)| Term(term)))
     }
 
     /// `app`'s settings and version.
-    pub fn read(&self, app: &str) -> Bucket {
-        self.state.buckets.read().unwrap().get(app).cloned().unwrap_or_default()
+    pub fn read(&self, app: &Application) -> Bucket {
+        self.state.buckets.read().unwrap().get(app.as_str()).cloned().unwrap_or_default()
     }
 
-    /// Merges `changes` (empty values delete) into `app`'s bucket if `unit` holds the lease
-    /// under `term` at the moment of the write; durable before it returns the new version.
-    pub async fn merge(&self, app: &str, unit: &str, term: u64, changes: Settings) -> Result<u64, MergeError> {
-        let job = |reply| Job::Merge { app: app.into(), unit: unit.into(), term, changes, reply };
+    /// Merges `changes` (empty values delete) into the bucket of `unit`'s application if `unit`
+    /// holds the lease under `term` at the moment of the write; durable before it returns the
+    /// new version.
+    pub async fn merge(&self, unit: &Unit, term: Term, changes: Settings) -> Result<u64, MergeError> {
+        let app = unit.application().as_str().to_string();
+        let job = |reply| Job::Merge { app, unit: unit.as_str().into(), term: term.0, changes, reply };
         self.submit(job).await.unwrap_or_else(|| Err(MergeError::Failed("the controller is shutting down".into())))
     }
 
     /// Waits until `app`'s settings version is past `after`, or `timeout`; returns the version.
-    pub async fn watch(&self, app: &str, after: u64, timeout: Duration) -> u64 {
+    pub async fn watch(&self, app: &Application, after: u64, timeout: Duration) -> u64 {
+        let app = app.as_str();
         let mut rx = self.state.version_channel(app).subscribe();
         let _ = tokio::time::timeout(timeout, rx.wait_for(|v| *v > after)).await;
         let v = *rx.borrow();
