@@ -154,8 +154,8 @@ fn a_key_leader_set_could_never_send_is_a_400_and_writes_nothing() {
 /// (400 at the hook endpoint), not as an unreachable controller (502).
 #[test]
 fn the_controllers_refusal_of_a_key_is_not_reported_as_unreachable() {
-    use leaderd::agent::controller_client::ControllerClient;
     use leaderd::agent::MergeError;
+    use leaderd::controller::client::ControllerClient;
     use leaderd::controller::{api, auth::Secret, Config, Controller};
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
     runtime.block_on(async {

@@ -5,8 +5,8 @@
 //! - leader-set: only after a leadership check (a minion fails without any API call); the
 //!   snapshot is dropped before the write so the leader then sees its own merged write.
 
-use super::controller_client::CallError;
 use super::{Leadership, MergeError};
+use crate::controller::client::CallError;
 use crate::format::Settings;
 
 /// The hook's snapshot of the bucket could not be read.

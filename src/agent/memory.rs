@@ -4,8 +4,8 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use super::controller_client::CallError;
 use super::{Leadership, MergeError};
+use crate::controller::client::CallError;
 use crate::format::Settings;
 
 #[derive(Debug, Default)]

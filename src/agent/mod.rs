@@ -10,9 +10,9 @@ pub mod memory;
 
 use std::future::Future;
 
+use crate::controller::client::CallError;
 pub use crate::controller::MergeError;
 use crate::format::Settings;
-use controller_client::CallError;
 
 /// What the hook endpoint needs from the agent's leadership machinery. The real agent backs it
 /// with its lease tracker and the controller; tests and benchmarks use [`memory::MemoryLeadership`].
@@ -31,7 +31,6 @@ pub trait Leadership: Send + Sync + 'static {
 }
 
 pub mod control;
-pub mod controller_client;
 pub mod runner;
 pub mod tracker;
 pub mod watcher;
@@ -41,8 +40,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::controller::client::ControllerClient;
 use anyhow::Context;
-use controller_client::ControllerClient;
 use tracker::Tracker;
 
 /// Prints one agent event on stdout: `<unit>: <text>`. `leaderd up` relays these lines.

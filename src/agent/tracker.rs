@@ -14,10 +14,10 @@ use std::time::Duration;
 use tokio::sync::{watch, Mutex, MutexGuard};
 use tokio::time::Instant;
 
-use super::controller_client::{CallError, ControllerClient};
 use super::event;
 pub use super::lease_view::LeaderStatus;
 use super::lease_view::{ClaimAnswer, LeaseView, Next};
+use crate::controller::client::{CallError, ControllerClient};
 
 /// What the tracker needs from the controller: the lease calls, nothing else.
 pub trait LeaseApi: Send + Sync + 'static {

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-use super::controller_client::{CallError, ControllerClient};
+use crate::controller::client::{CallError, ControllerClient};
 
 /// What the watcher needs from the controller.
 pub trait SettingsVersions: Send + Sync + 'static {

@@ -9,10 +9,10 @@ use serde::{Deserialize, Serialize};
 
 use super::UpState;
 use crate::controller::auth::{Secret, OPERATOR};
+use crate::controller::client::{CallError, ControllerClient};
 use crate::tls::{TlsDir, Trust};
 use crate::wire::control::{AgentStatus, FailingHook, STATUS_PATH};
 use crate::wire::controller::StatusResponse;
-use crate::wire::ErrorResponse;
 
 /// The stable JSON (and YAML) form of `leaderd status`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -48,28 +48,20 @@ pub struct UnitReport {
 pub fn controller_status(state: &Path, up: &UpState) -> anyhow::Result<StatusResponse> {
     let secret = Secret::load(&state.join("secret"))?;
     let trust = Trust::Ca(TlsDir::new(state.join("tls")).ca_cert());
-    let http = crate::tls::http_client(&up.controller.url, &trust, std::time::Duration::from_secs(1))?;
     let token = secret.token(OPERATOR, std::time::Duration::from_secs(300));
+    let client = ControllerClient::new(&up.controller.url, &up.app, &token, &trust)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    runtime.block_on(async {
-        let response = http
-            .get(format!("{}/v1/status", up.controller.url))
-            .bearer_auth(token)
-            .timeout(std::time::Duration::from_secs(5))
-            .send()
-            .await
-            .map_err(|e| anyhow::anyhow!(crate::error_chain(&e)))
-            .with_context(|| format!("asking the controller at {}", up.controller.url))?;
-        let status = response.status();
-        if !status.is_success() {
-            let body = response.bytes().await.unwrap_or_default();
-            match ErrorResponse::decode(status.as_u16(), &body) {
-                Some((code, message)) => anyhow::bail!("the controller answered {status}: {message} ({code})"),
-                None => anyhow::bail!("the controller answered {status}"),
-            }
+    let asked =
+        runtime.block_on(async { tokio::time::timeout(std::time::Duration::from_secs(5), client.status()).await });
+    let url = &up.controller.url;
+    match asked {
+        Ok(Ok(status)) => Ok(status),
+        Ok(Err(CallError::Refused { code, message })) => {
+            anyhow::bail!("the controller at {url} answered: {message} ({code})")
         }
-        Ok(response.json::<StatusResponse>().await?)
-    })
+        Ok(Err(e)) => Err(anyhow::anyhow!("{e}")).with_context(|| format!("asking the controller at {url}")),
+        Err(_) => anyhow::bail!("asking the controller at {url}: no answer within 5s"),
+    }
 }
 
 pub fn report(state: &Path) -> anyhow::Result<StatusReport> {

@@ -1,5 +1,5 @@
-//! The unit agent's client for the controller API (`wire::controller`), authenticated as the
-//! unit. A refused call carries the controller's error code and its own words. The connection is TLS,
+//! The one client for the controller API (`wire::controller`): the unit agent's, authenticated
+//! as its unit, and the operator's (`leaderd status`). A refused call carries the controller's error code and its own words. The connection is TLS,
 //! verified against the controller's CA only; the token goes out only once the handshake has
 //! verified the controller (an unverified controller never sees a request).
 
@@ -116,6 +116,12 @@ impl ControllerClient {
             None => self.http.get(url),
         };
         self.send(request, wait).await
+    }
+
+    /// Every application's lease and settings version (the operator's token).
+    pub async fn status(&self) -> Result<StatusResponse, CallError> {
+        let url = format!("{}/v1/status", self.base);
+        self.send(self.http.get(url), Duration::ZERO).await
     }
 
     pub async fn claim(&self, duration: Duration) -> Result<ClaimResponse, CallError> {
