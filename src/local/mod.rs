@@ -47,7 +47,11 @@ impl UpState {
     pub fn load(state: &Path) -> anyhow::Result<UpState> {
         let path = UpState::path(state);
         let bytes = std::fs::read(&path).with_context(|| {
-            format!("no leaderd up is running with state in {} (start one with `leaderd up`)", state.display())
+            format!(
+                "no leaderd up is running with state in {} (start one with `leaderd up`, or point at its \
+                 state directory with --state DIR or LEADERD_STATE=DIR)",
+                state.display()
+            )
         })?;
         let up: UpState = serde_json::from_slice(&bytes).with_context(|| format!("reading {}", path.display()))?;
         anyhow::ensure!(

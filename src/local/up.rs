@@ -385,8 +385,11 @@ fn clock() -> String {
     format!("{:02}:{:02}:{:02}.{:03}", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000)
 }
 
+/// `path` made absolute against the working directory and cleaned (no `.`, no `..`), so the
+/// paths `up` prints and records read as the user would write them.
 fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
-    Ok(if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir()?.join(path) })
+    let joined = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir()?.join(path) };
+    Ok(crate::gocompat::go_clean(&joined))
 }
 
 /// The `name:` of the charm's metadata.yaml.
