@@ -554,3 +554,33 @@ fn an_exec_context_belongs_to_the_process_that_opens_it() {
     let out = up.exec(&leader, &["true"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn status_without_an_up_says_how_to_point_at_one_and_up_prints_clean_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(cluster::LEADERD).arg("status").current_dir(dir.path()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("no leaderd up is running with state in .leaderd"), "{stderr}");
+    assert!(stderr.contains("--state DIR or LEADERD_STATE=DIR"), "{stderr}");
+    // A relative charm path is printed made absolute and clean, without "./".
+    let charm = dir.path().join("mycharm");
+    std::fs::create_dir_all(&charm).unwrap();
+    std::fs::write(charm.join("metadata.yaml"), "name: tidy\n").unwrap();
+    let mut up = Command::new(cluster::LEADERD)
+        .args(["up", "--charm", "./mycharm", "--units", "1", "--lease-guarantee", "1s"])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    let mut stdout = std::io::BufReader::new(up.stdout.take().unwrap());
+    std::io::BufRead::read_line(&mut stdout, &mut first).unwrap();
+    unsafe { libc::kill(up.id() as i32, libc::SIGTERM) };
+    // Read to the end (so `up` never writes to a closed pipe), then reap it.
+    let _ = std::io::Read::read_to_end(&mut stdout, &mut Vec::new());
+    let _ = up.wait();
+    let expected = format!("charm {}, ", charm.display());
+    assert!(first.contains(&expected) && !first.contains("/./"), "{first}");
+    assert!(first.starts_with("leaderd up: application tidy with 1 unit, "), "{first}");
+}
