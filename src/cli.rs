@@ -28,28 +28,28 @@ enum Command {
     /// Run an application locally: a controller and N unit agents for one charm, until Ctrl-C.
     Up {
         /// The charm directory (default: the bundled example charm, shared-secret).
-        #[arg(long)]
+        #[arg(long, value_name = "DIR")]
         charm: Option<PathBuf>,
         /// The application name (default: the charm's metadata.yaml name).
-        #[arg(long)]
+        #[arg(long, value_name = "NAME")]
         app: Option<String>,
         /// How many units.
-        #[arg(long, default_value_t = 3)]
+        #[arg(long, default_value_t = 3, value_name = "N")]
         units: u32,
         /// State directory (default: $LEADERD_STATE, else .leaderd here).
-        #[arg(long)]
+        #[arg(long, value_name = "DIR")]
         state: Option<PathBuf>,
         /// The leadership guarantee; leases are claimed for twice this.
-        #[arg(long, default_value = "30s", value_parser = parse_duration)]
+        #[arg(long, default_value = "30s", value_parser = parse_duration, value_name = "DURATION")]
         lease_guarantee: Duration,
     },
     /// Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader).
     Exec {
         /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
-        #[arg(long)]
+        #[arg(long, value_name = "DIR")]
         state: Option<PathBuf>,
         /// The unit, like app/0, or app/leader.
-        #[arg(long)]
+        #[arg(long, value_name = "UNIT")]
         unit: String,
         /// The command and its arguments, after --.
         #[arg(last = true, required = true)]
@@ -58,15 +58,15 @@ enum Command {
     /// Show the applications and units of a running `up`.
     Status {
         /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
-        #[arg(long)]
+        #[arg(long, value_name = "DIR")]
         state: Option<PathBuf>,
-        #[arg(long, default_value = "table", value_parser = ["table", "json", "yaml"])]
+        #[arg(long, default_value = "table", value_parser = ["table", "json", "yaml"], value_name = "FORMAT")]
         format: String,
     },
     /// Write the shell completions (completions/) and man pages (man/) into DIR.
     Generate {
         /// The repository root (or wherever completions/ and man/ should go).
-        #[arg(long, default_value = ".")]
+        #[arg(long, default_value = ".", value_name = "DIR")]
         out: PathBuf,
     },
     /// Print the completion script of every hook tool and of leaderd for one shell.
@@ -77,32 +77,32 @@ enum Command {
     /// Run one unit's agent: leadership tracker, hook runner, hook and exec endpoints.
     Agent {
         /// The unit, like app/0.
-        #[arg(long)]
+        #[arg(long, value_name = "UNIT")]
         unit: String,
         /// The controller's URL, like https://127.0.0.1:7480.
-        #[arg(long)]
+        #[arg(long, value_name = "URL")]
         controller: String,
         /// The CA certificate (PEM) the controller's certificate must chain to; the system's
         /// roots are not trusted (the controller's TLS directory has it as ca.pem).
-        #[arg(long, conflicts_with = "insecure_http")]
+        #[arg(long, conflicts_with = "insecure_http", value_name = "FILE")]
         controller_ca: Option<PathBuf>,
         /// Talk to an http:// controller without TLS: the token crosses the network unencrypted.
         #[arg(long)]
         insecure_http: bool,
         /// The charm directory the hooks come from (the unit's own copy).
-        #[arg(long)]
+        #[arg(long, value_name = "DIR")]
         charm: PathBuf,
         /// The agent's state directory (created 0700): sockets, tools, uniter state.
-        #[arg(long)]
+        #[arg(long, value_name = "DIR")]
         state: PathBuf,
         /// The unit's token (see `leaderd token`).
-        #[arg(long, env = "LEADERD_TOKEN", hide_env_values = true)]
+        #[arg(long, env = "LEADERD_TOKEN", hide_env_values = true, value_name = "TOKEN")]
         token: String,
         /// The leadership guarantee; the lease is claimed for twice this.
-        #[arg(long, default_value = "30s", value_parser = parse_duration)]
+        #[arg(long, default_value = "30s", value_parser = parse_duration, value_name = "DURATION")]
         lease_guarantee: Duration,
         /// The jujuc binary the hook tools link to (default: next to leaderd).
-        #[arg(long)]
+        #[arg(long, value_name = "PATH")]
         jujuc: Option<PathBuf>,
         #[command(flatten)]
         timeouts: Timeouts,
@@ -110,7 +110,7 @@ enum Command {
     /// Run a controller: leases with fencing terms, the leader-settings buckets, watches.
     Controller {
         /// Address to listen on (loopback only by default).
-        #[arg(long, default_value = "127.0.0.1:7480")]
+        #[arg(long, default_value = "127.0.0.1:7480", value_name = "ADDR")]
         listen: SocketAddr,
         /// Serve on this inherited, already listening TCP socket instead of binding --listen.
         #[arg(long, value_name = "FD", conflicts_with = "listen")]
@@ -118,56 +118,56 @@ enum Command {
         /// TLS directory: ca.pem, ca.key, controller.pem, controller.key; a CA and a
         /// certificate for 127.0.0.1 and localhost (and the --listen address) are created in it
         /// (0700, files 0600) if it has none. Agents take its ca.pem as --controller-ca.
-        #[arg(long, default_value = "leaderd-tls")]
+        #[arg(long, default_value = "leaderd-tls", value_name = "DIR")]
         tls_dir: PathBuf,
         /// Another name (DNS name or IP address) for the certificate made in --tls-dir, besides
         /// 127.0.0.1 and localhost; repeatable. Only used when the certificate is made.
         #[arg(long = "tls-name", value_name = "NAME")]
         tls_names: Vec<String>,
         /// Serve this certificate chain (PEM) instead of the TLS directory's.
-        #[arg(long, requires = "tls_key")]
+        #[arg(long, requires = "tls_key", value_name = "FILE")]
         tls_cert: Option<PathBuf>,
         /// The private key (PEM) of --tls-cert.
-        #[arg(long, requires = "tls_cert")]
+        #[arg(long, requires = "tls_cert", value_name = "FILE")]
         tls_key: Option<PathBuf>,
         /// Serve plain HTTP, no TLS: tokens cross the network unencrypted.
         #[arg(long, conflicts_with_all = ["tls_cert", "tls_key"])]
         insecure_http: bool,
         /// How long a token the controller renews (POST /v1/token/renew) lives.
-        #[arg(long, default_value = "24h", value_parser = parse_duration)]
+        #[arg(long, default_value = "24h", value_parser = parse_duration, value_name = "DURATION")]
         token_ttl: Duration,
         /// Connections open at once (lowered to fit the open-file limit).
-        #[arg(long, default_value_t = 4096, env = "LEADERD_MAX_CONNECTIONS")]
+        #[arg(long, default_value_t = 4096, env = "LEADERD_MAX_CONNECTIONS", value_name = "N")]
         max_connections: usize,
         #[command(flatten)]
         timeouts: Timeouts,
         /// Where state lives: sqlite:PATH (durable) or memory (lost on exit).
-        #[arg(long, default_value = "sqlite:leaderd.db")]
+        #[arg(long, default_value = "sqlite:leaderd.db", value_name = "STORE")]
         store: String,
         /// The secret that unit and operator tokens are derived from; created (0600) if missing.
-        #[arg(long, default_value = "leaderd.secret")]
+        #[arg(long, default_value = "leaderd.secret", value_name = "FILE")]
         secret_file: PathBuf,
         /// Shortest lease a unit may claim.
-        #[arg(long, default_value = "5s", value_parser = parse_duration)]
+        #[arg(long, default_value = "5s", value_parser = parse_duration, value_name = "DURATION")]
         min_lease: Duration,
         /// Longest lease a unit may claim; after a restart, persisted leaders are honoured this long.
-        #[arg(long, default_value = "5m", value_parser = parse_duration)]
+        #[arg(long, default_value = "5m", value_parser = parse_duration, value_name = "DURATION")]
         max_lease: Duration,
     },
     /// Print the token a unit (or, with --operator, the operator) presents to the controller.
     Token {
         /// The unit, like app/0.
-        #[arg(required_unless_present = "operator", conflicts_with = "operator")]
+        #[arg(required_unless_present = "operator", conflicts_with = "operator", value_name = "UNIT")]
         unit: Option<String>,
         /// The operator's token (status, revoke).
         #[arg(long)]
         operator: bool,
         /// The controller's secret file.
-        #[arg(long, default_value = "leaderd.secret")]
+        #[arg(long, default_value = "leaderd.secret", value_name = "FILE")]
         secret_file: PathBuf,
         /// How long the token lives, at most 366 days (a running agent renews its own well
         /// before that).
-        #[arg(long, default_value = "24h", value_parser = parse_token_ttl)]
+        #[arg(long, default_value = "24h", value_parser = parse_token_ttl, value_name = "DURATION")]
         ttl: Duration,
     },
 }
@@ -176,10 +176,10 @@ enum Command {
 #[derive(clap::Args, Clone, Copy)]
 struct Timeouts {
     /// How long a request (headers and body, from its first byte) or a TLS handshake may take.
-    #[arg(long, default_value = "5s", value_parser = parse_duration, env = "LEADERD_HEADER_TIMEOUT")]
+    #[arg(long, default_value = "5s", value_parser = parse_duration, env = "LEADERD_HEADER_TIMEOUT", value_name = "DURATION")]
     header_timeout: Duration,
     /// How long a connection with no request in progress stays open.
-    #[arg(long, default_value = "30s", value_parser = parse_duration, env = "LEADERD_IDLE_TIMEOUT")]
+    #[arg(long, default_value = "30s", value_parser = parse_duration, env = "LEADERD_IDLE_TIMEOUT", value_name = "DURATION")]
     idle_timeout: Duration,
 }
 

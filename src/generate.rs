@@ -145,16 +145,38 @@ complete -c {name} -f -n 'not string match -q -- \"-*\" (commandline -ct)' -a '(
 /// One page per command and per subcommand (`leaderd-up(1)`...).
 fn man_pages(command: Command, out: &mut Vec<(PathBuf, Vec<u8>)>) {
     let command = command.disable_help_subcommand(true);
-    let mut page = Vec::new();
-    clap_mangen::Man::new(command.clone()).render(&mut page).expect("rendering to memory");
-    out.push((PathBuf::from("man").join(format!("{}.1", command.get_name())), page));
+    out.push((PathBuf::from("man").join(format!("{}.1", command.get_name())), man_page(&command)));
     for sub in command.get_subcommands() {
         let name = format!("{}-{}", command.get_name(), sub.get_name());
         let sub = sub.clone().name(name.clone());
-        let mut page = Vec::new();
-        clap_mangen::Man::new(sub).render(&mut page).expect("rendering to memory");
-        out.push((PathBuf::from("man").join(format!("{name}.1")), page));
+        out.push((PathBuf::from("man").join(format!("{name}.1")), man_page(&sub)));
     }
+}
+
+/// One man page, its SYNOPSIS naming each option's value (`[--charm DIR]`), which
+/// clap_mangen leaves out.
+fn man_page(command: &Command) -> Vec<u8> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(command.clone()).render(&mut page).expect("rendering to memory");
+    let page = String::from_utf8(page).expect("man pages are UTF-8");
+    let mut lines: Vec<String> = page.lines().map(String::from).collect();
+    if let Some(i) = lines.iter().position(|l| l == ".SH SYNOPSIS") {
+        if let Some(synopsis) = lines.get_mut(i + 1) {
+            for arg in command.get_arguments().filter(|a| !a.is_hide_set() && a.get_action().takes_values()) {
+                let (Some(long), Some(value)) = (arg.get_long(), arg.get_value_names().and_then(|v| v.first())) else {
+                    continue;
+                };
+                let flag = format!("\\fB\\-\\-{}\\fR", long.replace('-', "\\-"));
+                let with_value = format!("{flag} \\fI{}\\fR", value.as_str().replace('-', "\\-"));
+                for close in ["]", ">"] {
+                    *synopsis = synopsis.replacen(&format!("{flag}{close}"), &format!("{with_value}{close}"), 1);
+                }
+            }
+        }
+    }
+    let mut text = lines.join("\n");
+    text.push('\n');
+    text.into_bytes()
 }
 
 /// The completion script for one shell: every tool's and `leaderd`'s, in one file, for
