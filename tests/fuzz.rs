@@ -16,7 +16,7 @@ use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
 use leaderd::format::{render, Format, Settings, Value};
 use leaderd::tools::{self, ContextError, HookContext, Prepared};
-use leaderd::wire::hook::LogRecord;
+use leaderd::wire::hook::{LogRecord, StatusGetResponse, WorkloadStatus};
 use leaderd::wire::ErrorCode;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -147,6 +147,16 @@ impl HookContext for Fake {
         Ok(())
     }
     fn log(&mut self, _records: Vec<LogRecord>) -> Result<(), ContextError> {
+        Ok(())
+    }
+    fn set_status(&mut self, _application: bool, _status: WorkloadStatus) -> Result<(), ContextError> {
+        Ok(())
+    }
+    fn status(&mut self, application: bool) -> Result<StatusGetResponse, ContextError> {
+        let units = application.then(|| [("app/0".to_string(), WorkloadStatus::unknown())].into());
+        Ok(StatusGetResponse { status: WorkloadStatus::unknown(), units })
+    }
+    fn set_workload_version(&mut self, _version: String) -> Result<(), ContextError> {
         Ok(())
     }
 }

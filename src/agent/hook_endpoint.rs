@@ -25,7 +25,8 @@ use super::{Leadership, MergeError};
 use crate::format::go_quote;
 use crate::server::{self, Body, HttpError, Limits};
 use crate::wire::hook::{
-    self, ContextRequest, IsLeaderResponse, JujuLogRequest, LeaderGetResponse, LeaderSetRequest, LogRecord,
+    self, ApplicationVersionSetRequest, ContextRequest, IsLeaderResponse, JujuLogRequest, LeaderGetResponse,
+    LeaderSetRequest, LogRecord, StatusGetRequest, StatusGetResponse, StatusSetRequest, WorkloadStatus,
 };
 use crate::wire::ErrorCode;
 
@@ -42,7 +43,32 @@ pub struct HookEndpoint<L> {
     log: LogSink,
     contexts: Mutex<HashMap<String, Arc<tokio::sync::Mutex<HookContext>>>>,
     ended: Mutex<(HashSet<String>, VecDeque<String>)>,
+    statuses: Mutex<Statuses>,
 }
+
+/// What the charm has told the agent about its workload, in memory for the agent's lifetime.
+/// Set at once by the tools (not at hook end), as Juju does.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statuses {
+    pub unit: WorkloadStatus,
+    /// Set and read only by the leader.
+    pub application: WorkloadStatus,
+    /// The workload version (application-version-set); empty until set.
+    pub workload_version: String,
+}
+
+impl Default for Statuses {
+    fn default() -> Statuses {
+        Statuses {
+            unit: WorkloadStatus::unknown(),
+            application: WorkloadStatus::unknown(),
+            workload_version: String::new(),
+        }
+    }
+}
+
+/// Juju's `ErrIsNotLeader`, for `--application` from a minion.
+const NOT_THE_LEADER: &str = "this unit is not the leader";
 
 impl<L: Leadership> HookEndpoint<L> {
     /// An endpoint for `unit` whose juju-log lines go to `tracing` (target `juju_log`).
@@ -63,6 +89,7 @@ impl<L: Leadership> HookEndpoint<L> {
             log,
             contexts: Mutex::default(),
             ended: Mutex::default(),
+            statuses: Mutex::default(),
         })
     }
 
@@ -94,6 +121,11 @@ impl<L: Leadership> HookEndpoint<L> {
         }
     }
 
+    /// The statuses and workload version the charm has set.
+    pub fn statuses(&self) -> Statuses {
+        self.statuses.lock().unwrap().clone()
+    }
+
     /// The HTTP routes.
     pub fn router(self: Arc<Self>) -> Router {
         Router::new()
@@ -101,6 +133,9 @@ impl<L: Leadership> HookEndpoint<L> {
             .route(hook::LEADER_GET_PATH, post(leader_get::<L>))
             .route(hook::LEADER_SET_PATH, post(leader_set::<L>))
             .route(hook::JUJU_LOG_PATH, post(juju_log::<L>))
+            .route(hook::STATUS_SET_PATH, post(status_set::<L>))
+            .route(hook::STATUS_GET_PATH, post(status_get::<L>))
+            .route(hook::APPLICATION_VERSION_SET_PATH, post(application_version_set::<L>))
             .fallback(unknown_path)
             .method_not_allowed_fallback(wrong_method)
             .layer(DefaultBodyLimit::max(hook::MAX_BODY_BYTES))
@@ -206,6 +241,52 @@ async fn juju_log<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer<s
     for record in req.records.iter().filter(|r| r.level != hook::LogLevel::Unspecified) {
         (ep.log)(&ep.unit, &context.name, record);
     }
+    Ok(Json(serde_json::json!({})))
+}
+
+/// The four statuses a charm may set.
+const SETTABLE: [&str; 4] = ["maintenance", "blocked", "waiting", "active"];
+
+async fn status_set<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer<serde_json::Value> {
+    let req: StatusSetRequest = decode(body)?;
+    let context = ep.context(&req.context_id)?;
+    if !SETTABLE.contains(&req.status.as_str()) {
+        let message = format!("bad request: invalid status {}", go_quote(&req.status));
+        return Err(HttpError::new(ErrorCode::BadRequest, message));
+    }
+    let status = WorkloadStatus { status: req.status, message: req.message, data: Default::default() };
+    if req.application {
+        if !context.lock().await.is_leader(&*ep.leadership).await {
+            return Err(HttpError::new(ErrorCode::NotLeader, NOT_THE_LEADER));
+        }
+        ep.statuses.lock().unwrap().application = status;
+    } else {
+        let _context = context.lock().await;
+        ep.statuses.lock().unwrap().unit = status;
+    }
+    Ok(Json(serde_json::json!({})))
+}
+
+async fn status_get<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer<StatusGetResponse> {
+    let req: StatusGetRequest = decode(body)?;
+    let context = ep.context(&req.context_id)?;
+    let mut context = context.lock().await;
+    if !req.application {
+        let status = context.unit_status(|| ep.statuses.lock().unwrap().unit.clone());
+        return Ok(Json(StatusGetResponse { status, units: None }));
+    }
+    if !context.is_leader(&*ep.leadership).await {
+        return Err(HttpError::new(ErrorCode::NotLeader, NOT_THE_LEADER));
+    }
+    let statuses = ep.statuses.lock().unwrap().clone();
+    let units = [(ep.unit.clone(), statuses.unit)].into();
+    Ok(Json(StatusGetResponse { status: statuses.application, units: Some(units) }))
+}
+
+async fn application_version_set<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer<serde_json::Value> {
+    let req: ApplicationVersionSetRequest = decode(body)?;
+    let _context = ep.context(&req.context_id)?.lock_owned().await;
+    ep.statuses.lock().unwrap().workload_version = req.version;
     Ok(Json(serde_json::json!({})))
 }
 
