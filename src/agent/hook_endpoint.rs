@@ -53,6 +53,8 @@ pub struct Statuses {
     pub unit: WorkloadStatus,
     /// Set and read only by the leader.
     pub application: WorkloadStatus,
+    /// Whether this unit has set the application status.
+    pub application_set: bool,
     /// The workload version (application-version-set); empty until set.
     pub workload_version: String,
 }
@@ -62,6 +64,7 @@ impl Default for Statuses {
         Statuses {
             unit: WorkloadStatus::unknown(),
             application: WorkloadStatus::unknown(),
+            application_set: false,
             workload_version: String::new(),
         }
     }
@@ -259,7 +262,9 @@ async fn status_set<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer
         if !context.lock().await.is_leader(&*ep.leadership).await {
             return Err(HttpError::new(ErrorCode::NotLeader, NOT_THE_LEADER));
         }
-        ep.statuses.lock().unwrap().application = status;
+        let mut statuses = ep.statuses.lock().unwrap();
+        statuses.application = status;
+        statuses.application_set = true;
     } else {
         let _context = context.lock().await;
         ep.statuses.lock().unwrap().unit = status;
