@@ -17,8 +17,9 @@ use crate::format::Settings;
 use crate::tools::{go_error_text, ClientError, ContextError, HookContext};
 use crate::unix_http::TransportError;
 use crate::wire::hook::{
-    self, ApplicationVersionSetRequest, ContextRequest, IsLeaderResponse, JujuLogRequest, LeaderGetResponse,
-    LeaderSetRequest, LogRecord, StatusGetRequest, StatusGetResponse, StatusSetRequest, WorkloadStatus,
+    self, ApplicationVersionSetRequest, ConfigGetResponse, ContextRequest, IsLeaderResponse, JujuLogRequest,
+    LeaderGetResponse, LeaderSetRequest, LogRecord, StatusGetRequest, StatusGetResponse, StatusSetRequest,
+    WorkloadStatus,
 };
 use crate::wire::{ErrorCode, ErrorResponse};
 
@@ -121,6 +122,12 @@ impl HookContext for AgentClient {
     fn status(&mut self, application: bool) -> Result<StatusGetResponse, ContextError> {
         let body = StatusGetRequest { context_id: self.context_id.clone(), application };
         self.call(hook::STATUS_GET_PATH, &body)
+    }
+
+    fn config(&mut self) -> Result<std::collections::BTreeMap<String, serde_json::Value>, ContextError> {
+        let body = ContextRequest { context_id: self.context_id.clone() };
+        let r: ConfigGetResponse = self.call(hook::CONFIG_GET_PATH, &body)?;
+        Ok(r.settings)
     }
 
     fn set_workload_version(&mut self, version: String) -> Result<(), ContextError> {

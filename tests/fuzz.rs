@@ -159,6 +159,9 @@ impl HookContext for Fake {
     fn set_workload_version(&mut self, _version: String) -> Result<(), ContextError> {
         Ok(())
     }
+    fn config(&mut self) -> Result<std::collections::BTreeMap<String, serde_json::Value>, ContextError> {
+        Ok([("n".to_string(), serde_json::json!(1e6)), ("s".to_string(), serde_json::Value::Null)].into())
+    }
 }
 
 #[test]

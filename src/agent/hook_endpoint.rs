@@ -25,8 +25,9 @@ use super::{Leadership, MergeError};
 use crate::format::go_quote;
 use crate::server::{self, Body, HttpError, Limits};
 use crate::wire::hook::{
-    self, ApplicationVersionSetRequest, ContextRequest, IsLeaderResponse, JujuLogRequest, LeaderGetResponse,
-    LeaderSetRequest, LogRecord, StatusGetRequest, StatusGetResponse, StatusSetRequest, WorkloadStatus,
+    self, ApplicationVersionSetRequest, ConfigGetResponse, ContextRequest, IsLeaderResponse, JujuLogRequest,
+    LeaderGetResponse, LeaderSetRequest, LogRecord, StatusGetRequest, StatusGetResponse, StatusSetRequest,
+    WorkloadStatus,
 };
 use crate::wire::ErrorCode;
 
@@ -44,6 +45,8 @@ pub struct HookEndpoint<L> {
     contexts: Mutex<HashMap<String, Arc<tokio::sync::Mutex<HookContext>>>>,
     ended: Mutex<(HashSet<String>, VecDeque<String>)>,
     statuses: Mutex<Statuses>,
+    /// The unit's charm directory, whose `config.yaml` config-get reads.
+    charm_dir: Mutex<Option<std::path::PathBuf>>,
 }
 
 /// What the charm has told the agent about its workload, in memory for the agent's lifetime.
@@ -93,6 +96,7 @@ impl<L: Leadership> HookEndpoint<L> {
             contexts: Mutex::default(),
             ended: Mutex::default(),
             statuses: Mutex::default(),
+            charm_dir: Mutex::default(),
         })
     }
 
@@ -124,6 +128,11 @@ impl<L: Leadership> HookEndpoint<L> {
         }
     }
 
+    /// Where the unit's charm is: config-get reads its `config.yaml`.
+    pub fn set_charm_dir(&self, dir: impl Into<std::path::PathBuf>) {
+        *self.charm_dir.lock().unwrap() = Some(dir.into());
+    }
+
     /// The statuses and workload version the charm has set.
     pub fn statuses(&self) -> Statuses {
         self.statuses.lock().unwrap().clone()
@@ -139,6 +148,7 @@ impl<L: Leadership> HookEndpoint<L> {
             .route(hook::STATUS_SET_PATH, post(status_set::<L>))
             .route(hook::STATUS_GET_PATH, post(status_get::<L>))
             .route(hook::APPLICATION_VERSION_SET_PATH, post(application_version_set::<L>))
+            .route(hook::CONFIG_GET_PATH, post(config_get::<L>))
             .fallback(unknown_path)
             .method_not_allowed_fallback(wrong_method)
             .layer(DefaultBodyLimit::max(hook::MAX_BODY_BYTES))
@@ -293,6 +303,18 @@ async fn application_version_set<L: Leadership>(State(ep): Endpoint<L>, body: Bo
     let _context = ep.context(&req.context_id)?.lock_owned().await;
     ep.statuses.lock().unwrap().workload_version = req.version;
     Ok(Json(serde_json::json!({})))
+}
+
+async fn config_get<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer<ConfigGetResponse> {
+    let req: ContextRequest = decode(body)?;
+    let _context = ep.context(&req.context_id)?.lock_owned().await;
+    let dir = ep.charm_dir.lock().unwrap().clone();
+    let settings = match dir {
+        Some(dir) => crate::charm_config::defaults(&dir.join("config.yaml"))
+            .map_err(|e| HttpError::new(ErrorCode::Internal, e.to_string()))?,
+        None => Default::default(),
+    };
+    Ok(Json(ConfigGetResponse { settings }))
 }
 
 async fn unknown_path(uri: Uri) -> HttpError {

@@ -1,6 +1,7 @@
 //! Juju's output formatters for hook tools: `smart`, `json` and `yaml` (juju/cmd `output.go`).
 //! A tool produces a [`Value`]; the `--format` it was given turns it into bytes.
 
+pub mod gofloat;
 mod json;
 pub mod resolve;
 pub mod yaml;
@@ -19,8 +20,10 @@ pub enum Value {
     Bool(bool),
     Str(String),
     Map(Settings),
-    /// Nested maps with string leaves (status-get's details).
+    /// Nested maps (status-get's details, config-get's settings).
     Tree(Tree),
+    /// A number, which Go holds as a float64 (a config-get value).
+    Float(f64),
 }
 
 /// The `--format` choices. `smart` is the default for every hook tool.
@@ -70,6 +73,8 @@ pub fn render(format: Format, value: &Value) -> String {
         (Format::Json, Value::Str(s)) => json::string(s) + "\n",
         (Format::Json, Value::Map(m)) => json::map(m) + "\n",
         (Format::Json, Value::Tree(t)) => json::tree(t) + "\n",
+        (Format::Json, Value::Float(f)) => gofloat::json(*f) + "\n",
+        (_, Value::Float(f)) => gofloat::yaml(*f) + "\n",
         (_, Value::Nil) => String::new(),
         (Format::Smart, Value::Bool(true)) => "True\n".into(),
         (Format::Smart, Value::Bool(false)) => "False\n".into(),
@@ -123,5 +128,23 @@ mod tests {
              \"status-data\":{}}}}}\n"
         );
         assert_eq!(render(Format::Yaml, &Value::Tree(Tree::new())), "{}\n");
+        let config: Tree = [
+            ("big".into(), Node::Float(1e6)),
+            ("empty".into(), Node::Null),
+            ("flag".into(), Node::Bool(false)),
+            ("ratio".into(), Node::Float(0.5)),
+            ("title".into(), Node::Str("true".into())),
+        ]
+        .into();
+        assert_eq!(
+            render(Format::Smart, &Value::Tree(config.clone())),
+            "big: 1e+06\nempty: null\nflag: false\nratio: 0.5\ntitle: \"true\"\n"
+        );
+        assert_eq!(
+            render(Format::Json, &Value::Tree(config)),
+            "{\"big\":1000000,\"empty\":null,\"flag\":false,\"ratio\":0.5,\"title\":\"true\"}\n"
+        );
+        assert_eq!(render(Format::Smart, &Value::Float(1e6)), "1e+06\n");
+        assert_eq!(render(Format::Json, &Value::Float(1e6)), "1000000\n");
     }
 }

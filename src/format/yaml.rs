@@ -77,11 +77,15 @@ pub fn tree_document(tree: &Tree) -> String {
 /// A nested map for [`tree_document`].
 pub type Tree = std::collections::BTreeMap<String, Node>;
 
-/// A value in a [`Tree`]: a string or a nested map.
+/// A value in a [`Tree`]: a string, a nested map, or (for config-get) a bool, a float64 or
+/// null.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Node {
     Str(String),
     Map(Tree),
+    Bool(bool),
+    Float(f64),
+    Null,
 }
 
 /// yaml.v2's `keyList.Less` for string keys: runs of digits compare by value, letters sort
@@ -366,6 +370,9 @@ impl Emitter {
             }
             match value {
                 Node::Str(s) => self.scalar(s, Context::Mapping),
+                Node::Bool(b) => self.plain(&bool_document(*b)),
+                Node::Float(f) => self.plain(&super::gofloat::yaml(*f)),
+                Node::Null => self.plain("null"),
                 Node::Map(m) if m.is_empty() => {
                     self.write_indicator("{", true, true, false);
                     self.write_indicator("}", false, false, false);
@@ -374,6 +381,14 @@ impl Emitter {
             }
         }
         self.indent = indent;
+    }
+
+    /// A non-string scalar (bool, number, null): always plain.
+    fn plain(&mut self, value: &str) {
+        let saved_indent = self.indent;
+        self.indent = if self.indent < 0 { BEST_INDENT } else { self.indent + BEST_INDENT };
+        self.write_plain_or_single_quoted(value, true, false);
+        self.indent = saved_indent;
     }
 
     /// `stringv` + `yaml_emitter_emit_scalar`: pick a style, then write at indent + 2.

@@ -9,6 +9,7 @@
 
 pub mod application_version_set;
 pub mod cmd;
+pub mod config_get;
 pub mod is_leader;
 pub mod juju_log;
 pub mod leader_get;
@@ -42,6 +43,8 @@ pub trait HookContext {
     fn status(&mut self, application: bool) -> Result<StatusGetResponse, ContextError>;
     /// Sets the workload version shown for the application, at once.
     fn set_workload_version(&mut self, version: String) -> Result<(), ContextError>;
+    /// The application's config: every option, `null` for one without a value.
+    fn config(&mut self) -> Result<std::collections::BTreeMap<String, serde_json::Value>, ContextError>;
 }
 
 /// A failure reaching or answering from the hook context.
@@ -148,6 +151,7 @@ pub const TOOLS: &[Tool] = &[
     status_set::TOOL,
     status_get::TOOL,
     application_version_set::TOOL,
+    config_get::TOOL,
 ];
 
 /// The tools' names, in registry order.
@@ -354,6 +358,7 @@ mod registry_tests {
         assert!(tool("juju-log").is_some());
         // An unknown name is an error, never some other tool.
         assert!(tool("relation-get").is_none());
+        assert!(tool("config-get").is_some());
         let err = prepare("relation-get", &[]).err().map(|UsageError(m)| m);
         assert_eq!(err.as_deref(), Some("unknown command: relation-get"));
     }

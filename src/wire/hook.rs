@@ -18,6 +18,7 @@ pub const JUJU_LOG_PATH: &str = "/v1/juju-log";
 pub const STATUS_SET_PATH: &str = "/v1/status-set";
 pub const STATUS_GET_PATH: &str = "/v1/status-get";
 pub const APPLICATION_VERSION_SET_PATH: &str = "/v1/application-version-set";
+pub const CONFIG_GET_PATH: &str = "/v1/config-get";
 
 /// The largest request body the endpoint reads (8 MiB): room for a big leader-set, and a bound
 /// so a runaway caller cannot exhaust the agent's memory.
@@ -104,6 +105,14 @@ pub struct StatusGetResponse {
     pub status: WorkloadStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub units: Option<std::collections::BTreeMap<String, WorkloadStatus>>,
+}
+
+/// Answer to `config-get` (the body is a [`ContextRequest`]): every option of the charm's
+/// `config.yaml` with its value, `null` for an option without one. Numbers are JSON numbers,
+/// read as float64 as Juju's API delivers them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ConfigGetResponse {
+    pub settings: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Body of `application-version-set`.
