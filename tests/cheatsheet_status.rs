@@ -256,3 +256,68 @@ belongs if the unit is the leader\n\nDetails:\nSets the workload status of the c
         "    $ status-set --application maintenance \"I'm not the leader.\"\n    error: this unit is not the leader\n"
     ));
 }
+
+/// The command lines ops (3.4+ and 3.3) and charmhelpers send, with the answers they parse.
+#[test]
+fn what_ops_and_charmhelpers_send() {
+    let agent = Agent::start(true, &[]);
+    std::fs::write(
+        agent.dir.path().join("config.yaml"),
+        "options:\n  n: {type: int, default: 3}\n  e: {type: string}\n",
+    )
+    .unwrap();
+    let id = agent.open("config-changed");
+    for (tool, args, stdout) in [
+        ("status-set", &["--application=True", "active", "--", ""][..], ""),
+        ("status-set", &["--application=False", "maintenance", "--", "-starts with a dash"][..], ""),
+        ("status-set", &["--application=False", "waiting", "db"][..], ""),
+        ("status-set", &["blocked", "needs a db"][..], ""),
+        (
+            "status-get",
+            &["--include-data", "--format=json", "--application=false"][..],
+            "{\"message\":\"needs a db\",\"status\":\"blocked\",\"status-data\":{}}\n",
+        ),
+        (
+            "status-get",
+            &["--include-data", "--application=True", "--format=json"][..],
+            "{\"application-status\":{\"message\":\"\",\"status\":\"active\",\"status-data\":{},\"units\":{\"app/0\":\
+             {\"message\":\"needs a db\",\"status\":\"blocked\",\"status-data\":{}}}}}\n",
+        ),
+        (
+            "status-get",
+            &["--format=json", "--include-data"][..],
+            "{\"message\":\"needs a db\",\"status\":\"blocked\",\"status-data\":{}}\n",
+        ),
+        ("config-get", &["--format=json"][..], "{\"n\":3}\n"),
+        ("config-get", &["--all", "--format=json"][..], "{\"e\":null,\"n\":3}\n"),
+        ("config-get", &["n", "--format=json"][..], "3\n"),
+        ("application-version-set", &["--", "1.0"][..], ""),
+        ("application-version-set", &["1.0"][..], ""),
+    ] {
+        assert_output(&agent.run(&id, tool, args), stdout, "", 0, &format!("{tool} {args:?}"));
+    }
+}
+
+/// Juju ignores a failure to write `-o FILE` when status-get prints a map, but not when it
+/// prints the plain status name.
+#[test]
+fn status_get_to_an_unwritable_file_fails_only_for_the_plain_status() {
+    let agent = Agent::start(true, &[]);
+    let id = agent.open("install");
+    let path = agent.dir.path().join("no/such/dir/out");
+    let path = path.to_str().unwrap();
+    for args in [
+        &["--include-data", "-o", path][..],
+        &["--format=yaml", "-o", path][..],
+        &["--format=json", "-o", path][..],
+        &["--application", "--format=json", "-o", path][..],
+    ] {
+        assert_output(&agent.run(&id, "status-get", args), "", "", 0, &format!("{args:?}"));
+    }
+    let want = format!("ERROR open {path}: no such file or directory\n");
+    assert_output(&agent.run(&id, "status-get", &["-o", path]), "", &want, 1, "plain status");
+    let written = agent.dir.path().join("out.yaml");
+    let out = agent.run(&id, "status-get", &["--include-data", "-o", written.to_str().unwrap()]);
+    assert_output(&out, "", "", 0, "a writable file");
+    assert_eq!(std::fs::read_to_string(written).unwrap(), "message: \"\"\nstatus: unknown\nstatus-data: {}\n");
+}

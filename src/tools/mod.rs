@@ -114,11 +114,13 @@ pub struct ClientError {
 pub struct Outcome {
     pub print: Option<(Value, OutputOptions)>,
     pub stderr: Vec<u8>,
+    /// A failure to write `-o FILE` is ignored (status-get does so when it prints a map).
+    pub ignore_write_error: bool,
 }
 
 impl Outcome {
     fn print(value: Value, output: OutputOptions) -> Outcome {
-        Outcome { print: Some((value, output)), stderr: Vec::new() }
+        Outcome { print: Some((value, output)), ..Default::default() }
     }
 }
 
@@ -270,11 +272,11 @@ where
         let bytes = render(output.format, &value).into_bytes();
         match output.path {
             None => finished.stdout = bytes,
-            Some(path) => {
-                if let Err(e) = write_output_file(&path, &bytes) {
-                    return Finished::error(&e.to_string(), 1);
-                }
-            }
+            Some(path) => match write_output_file(&path, &bytes) {
+                Err(_) if outcome.ignore_write_error => {}
+                Err(e) => return Finished::error(&e.to_string(), 1),
+                Ok(()) => {}
+            },
         }
     }
     finished

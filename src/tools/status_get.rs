@@ -98,13 +98,17 @@ impl Run for StatusGet {
         if !self.include_data && self.output.format == Format::Smart {
             return Ok(Outcome::print(Value::Str(answer.status.status), self.output));
         }
+        // Juju ignores the error of writing a map (`_ = c.out.Write(...)`), so `-o` to an
+        // unwritable path fails only for the plain status name.
+        let map =
+            |value: Value, output: OutputOptions| Outcome { ignore_write_error: true, ..Outcome::print(value, output) };
         let mut tree = details(&answer.status, self.include_data);
         if !self.application {
-            return Ok(Outcome::print(Value::Tree(tree), self.output));
+            return Ok(map(Value::Tree(tree), self.output));
         }
         let units = answer.units.unwrap_or_default();
         let units = units.iter().map(|(name, s)| (name.clone(), Node::Map(details(s, self.include_data)))).collect();
         tree.insert("units".into(), Node::Map(units));
-        Ok(Outcome::print(Value::Tree(Tree::from([("application-status".to_string(), Node::Map(tree))])), self.output))
+        Ok(map(Value::Tree(Tree::from([("application-status".to_string(), Node::Map(tree))])), self.output))
     }
 }
