@@ -63,6 +63,8 @@ const ROWS: &[Row] = &[
     ),
     row("status-set", &["--application", "True", "active"], "", "ERROR invalid status \"True\", expected one of [maintenance blocked waiting active]\n", 2),
     row("status-set", &["-x"], "", "ERROR option provided but not defined: -x\n", 2),
+    // Arguments that are not UTF-8: the status is echoed as Go's %q does; a message is refused.
+    row("status-set", &["active", "\u{fffd}"], "", "", 0),
     // status-set: in a hook
     row("status-set", &["maintenance", "doing some work"], "", "", 0),
     row("status-set", &["active", ""], "", "", 0),
@@ -320,4 +322,21 @@ fn status_get_to_an_unwritable_file_fails_only_for_the_plain_status() {
     let out = agent.run(&id, "status-get", &["--include-data", "-o", written.to_str().unwrap()]);
     assert_output(&out, "", "", 0, "a writable file");
     assert_eq!(std::fs::read_to_string(written).unwrap(), "message: \"\"\nstatus: unknown\nstatus-data: {}\n");
+}
+
+#[test]
+fn arguments_that_are_not_utf8() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let agent = Agent::start(true, &[]);
+    let id = agent.open("install");
+    let bad = OsStr::from_bytes(b"\xff");
+    let out = agent.run(&id, "status-set", &[bad]);
+    let want = "ERROR invalid status \"\\xff\", expected one of [maintenance blocked waiting active]\n";
+    assert_output(&out, "", want, 2, "a bad status");
+    let out = agent.run(&id, "status-set", &[OsStr::new("active"), bad]);
+    assert_output(&out, "", "ERROR argument \"\\xff\" is not valid UTF-8\n", 2, "a bad message");
+    assert_eq!(agent.endpoint.statuses().unit.status, "unknown", "nothing was set");
+    let out = agent.run(&id, "application-version-set", &[bad]);
+    assert_output(&out, "", "ERROR argument \"\\xff\" is not valid UTF-8\n", 2, "a bad version");
 }
