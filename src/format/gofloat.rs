@@ -12,8 +12,9 @@ fn shortest(f: f64) -> (String, i32) {
     (digits, exp.parse().unwrap_or(0))
 }
 
+/// Go keeps the sign of negative zero (`-0`).
 fn sign(f: f64) -> &'static str {
-    if f.is_sign_negative() && f != 0.0 {
+    if f.is_sign_negative() {
         "-"
     } else {
         ""
@@ -102,6 +103,7 @@ mod tests {
             (0.00001, "1e-05"),
             (-1.5, "-1.5"),
             (0.0, "0"),
+            (-0.0, "-0"),
             (1e21, "1e+21"),
             (1.0e100, "1e+100"),
         ] {
