@@ -17,7 +17,9 @@ use crate::format::Settings;
 use crate::tools::{go_error_text, ClientError, ContextError, HookContext};
 use crate::unix_http::TransportError;
 use crate::wire::hook::{
-    self, ContextRequest, IsLeaderResponse, JujuLogRequest, LeaderGetResponse, LeaderSetRequest, LogRecord,
+    self, ApplicationVersionSetRequest, ConfigGetResponse, ContextRequest, IsLeaderResponse, JujuLogRequest,
+    LeaderGetResponse, LeaderSetRequest, LogRecord, StatusGetRequest, StatusGetResponse, StatusSetRequest,
+    WorkloadStatus,
 };
 use crate::wire::{ErrorCode, ErrorResponse};
 
@@ -103,6 +105,34 @@ impl HookContext for AgentClient {
     fn log(&mut self, records: Vec<LogRecord>) -> Result<(), ContextError> {
         let body = JujuLogRequest { context_id: self.context_id.clone(), records };
         let _: serde_json::Value = self.call(hook::JUJU_LOG_PATH, &body)?;
+        Ok(())
+    }
+
+    fn set_status(&mut self, application: bool, status: WorkloadStatus) -> Result<(), ContextError> {
+        let body = StatusSetRequest {
+            context_id: self.context_id.clone(),
+            application,
+            status: status.status,
+            message: status.message,
+        };
+        let _: serde_json::Value = self.call(hook::STATUS_SET_PATH, &body)?;
+        Ok(())
+    }
+
+    fn status(&mut self, application: bool) -> Result<StatusGetResponse, ContextError> {
+        let body = StatusGetRequest { context_id: self.context_id.clone(), application };
+        self.call(hook::STATUS_GET_PATH, &body)
+    }
+
+    fn config(&mut self) -> Result<std::collections::BTreeMap<String, serde_json::Value>, ContextError> {
+        let body = ContextRequest { context_id: self.context_id.clone() };
+        let r: ConfigGetResponse = self.call(hook::CONFIG_GET_PATH, &body)?;
+        Ok(r.settings)
+    }
+
+    fn set_workload_version(&mut self, version: String) -> Result<(), ContextError> {
+        let body = ApplicationVersionSetRequest { context_id: self.context_id.clone(), version };
+        let _: serde_json::Value = self.call(hook::APPLICATION_VERSION_SET_PATH, &body)?;
         Ok(())
     }
 }

@@ -10,6 +10,7 @@
 //! - [`local`]: `leaderd up`, `exec` and `status`; [`cli`]: the `leaderd` command line.
 
 pub mod agent;
+pub mod charm_config;
 pub mod cli;
 pub mod client;
 pub mod controller;

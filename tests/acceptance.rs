@@ -73,6 +73,26 @@ fn an_ops_charm_runs_unchanged() {
     }
     assert_eq!(up.count("hook leader-elected started"), 1);
 
+    // Config, statuses and the workload version, through ops' own calls.
+    let status = up.status();
+    let app = &status["applications"][0];
+    assert_eq!(app["status"], serde_json::json!({"status": "active", "message": "all units started", "data": {}}));
+    assert_eq!(app["version"], serde_json::json!("1.2.3"));
+    for unit in &units {
+        let dir = up.state.join(format!("units/{}/charm", unit.replace('/', "-")));
+        let seen = std::fs::read_to_string(dir.join("status.log")).unwrap();
+        let mut want = String::from("unit_status_before=unknown\n");
+        if *unit == leader {
+            want.push_str("app_status_before=unknown\n");
+        }
+        want.push_str("config greeting=hello workers=4\n");
+        assert_eq!(seen, want, "{unit}");
+        let entry = app["units"].as_array().unwrap().iter().find(|u| u["name"] == serde_json::json!(unit)).unwrap();
+        assert_eq!(entry["workload"]["status"], serde_json::json!("active"), "{entry}");
+        assert_eq!(entry["workload"]["message"], serde_json::json!("greeting hello"), "{entry}");
+        assert_eq!(entry["workload_version"], serde_json::json!("1.2.3"), "{entry}");
+    }
+
     // Failover: the new leader's charm sees leader_elected.
     let from = up.len();
     unsafe { libc::kill(up.agent_pid(&leader), libc::SIGKILL) };
@@ -98,8 +118,14 @@ fn a_charmhelpers_charm_runs_unchanged() {
     }
     let leader = leader_of(&up);
     let published = r#"settings={"db-password": "s3cret"}"#;
+    let status = up.status();
+    assert_eq!(status["applications"][0]["version"], serde_json::json!("0.9"));
     for unit in &units {
         let seen = observed(&up, unit);
+        // config() with its --all (a null for the option without a default), status_set, and
+        // status_get reading it back.
+        let start = r#"start config={"name": null, "port": 8080} status=active message=listening on 8080"#;
+        assert!(seen.contains(&start.to_string()), "{unit}: {seen:?}");
         // charmhelpers' log() passes no "--": juju-log refuses the dash message as a usage error
         // (exit 2, Juju's words on the hook's stderr) and the hook carries on.
         up.wait_for(&format!("{unit}:   | ERROR option provided but not defined: -s"), 0, T);

@@ -367,8 +367,8 @@ fn an_unknown_tool_name_is_jujus_unknown_command() {
         assert_eq!(first, format!("ERROR bad request: unknown command: {name}"));
         assert_eq!(
             hint,
-            "jujuc runs the hook tools is-leader, leader-get, leader-set, juju-log: call it through a \
-             symlink of that name, or as \"jujuc <tool> [args...]\"\n"
+            "jujuc runs the hook tools is-leader, leader-get, leader-set, juju-log, status-set, status-get, \
+             application-version-set, config-get: call it through a symlink of that name, or as \"jujuc <tool> [args...]\"\n"
         );
         assert!(!stderr.contains("unknown hook command"), "{stderr}");
     }

@@ -584,3 +584,42 @@ fn status_without_an_up_says_how_to_point_at_one_and_up_prints_clean_paths() {
     assert!(first.contains(&expected) && !first.contains("/./"), "{first}");
     assert!(first.starts_with("leaderd up: application tidy with 1 unit, "), "{first}");
 }
+
+#[test]
+fn statuses_and_the_workload_version_set_by_the_charm_show_in_leaderd_status() {
+    let (up, leader) = started();
+    let minion = units().into_iter().find(|u| *u != leader).unwrap();
+    let app = &up.status()["applications"][0];
+    assert_eq!(app["status"], json!(null), "{app}");
+    assert_eq!(app["version"], json!(""), "{app}");
+    assert_eq!(app["units"][0]["workload"]["status"], json!("unknown"), "{app}");
+
+    for (unit, command) in [
+        (leader.as_str(), &["status-set", "--application", "active", "all three serving"][..]),
+        (leader.as_str(), &["status-set", "active", "serving"][..]),
+        (leader.as_str(), &["application-version-set", "2.4.1"][..]),
+        (minion.as_str(), &["status-set", "blocked", "needs a\ndatabase"][..]),
+    ] {
+        let out = up.exec(unit, command);
+        assert!(out.status.success(), "{command:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let out = up.exec(&minion, &["status-set", "--application", "waiting"]);
+    assert_eq!(
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned()),
+        (Some(1), "ERROR this unit is not the leader\n".into())
+    );
+    assert_eq!(stdout(&up.exec(&leader, &["status-get", "--application"])), "active\n");
+
+    let app = &up.status()["applications"][0];
+    assert_eq!(app["status"], json!({"status": "active", "message": "all three serving", "data": {}}), "{app}");
+    assert_eq!(app["version"], json!("2.4.1"), "{app}");
+    let unit = |name: &str| app["units"].as_array().unwrap().iter().find(|u| u["name"] == json!(name)).unwrap().clone();
+    assert_eq!(unit(&leader)["workload"], json!({"status": "active", "message": "serving", "data": {}}));
+    assert_eq!(unit(&leader)["workload_version"], json!("2.4.1"));
+    assert_eq!(unit(&minion)["workload"]["status"], json!("blocked"));
+
+    let table = stdout(&up.leaderd(&["status"]));
+    assert!(table.contains("\nstatus active: all three serving\nversion 2.4.1\n"), "{table}");
+    let minion_row = table.lines().find(|l| l.starts_with(&minion)).unwrap();
+    assert!(minion_row.ends_with(" blocked       needs a database"), "{table}");
+}

@@ -498,3 +498,22 @@ fn the_oracle_itself_reads_the_rule_as_documented() {
     }
     assert!(fork::float_pattern("-") && fork::float_pattern("") && !fork::float_pattern("01"));
 }
+
+proptest! {
+    /// Go's float64 text (config-get numbers) reads back to the same float in every format, uses
+    /// exponent form exactly where Go's rules say, and a number in a map is never quoted.
+    #[test]
+    fn config_numbers_read_back_exactly(f in any::<f64>().prop_filter("finite", |f| f.is_finite())) {
+        use leaderd::format::gofloat;
+        let g = gofloat::format_g(f);
+        prop_assert_eq!(g.parse::<f64>().unwrap(), f, "{}", g);
+        let json = gofloat::json(f);
+        prop_assert_eq!(json.parse::<f64>().unwrap(), f, "{}", json);
+        let exp = if f == 0.0 { 0 } else { format!("{:e}", f.abs()).split_once('e').unwrap().1.parse::<i32>().unwrap() };
+        prop_assert_eq!(g.contains('e'), f != 0.0 && !(-4..6).contains(&exp), "{}", g);
+        prop_assert_eq!(json.contains('e'), f != 0.0 && !(1e-6..1e21).contains(&f.abs()), "{}", json);
+        let tree = Value::Tree([("workers".to_string(), leaderd::format::Node::Float(f))].into());
+        prop_assert_eq!(render(Format::Yaml, &tree), format!("workers: {g}\n"));
+        prop_assert_eq!(render(Format::Json, &tree), format!("{{\"workers\":{json}}}\n"));
+    }
+}

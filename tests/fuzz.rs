@@ -16,7 +16,7 @@ use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
 use leaderd::format::{render, Format, Settings, Value};
 use leaderd::tools::{self, ContextError, HookContext, Prepared};
-use leaderd::wire::hook::LogRecord;
+use leaderd::wire::hook::{LogRecord, StatusGetResponse, WorkloadStatus};
 use leaderd::wire::ErrorCode;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -149,6 +149,19 @@ impl HookContext for Fake {
     fn log(&mut self, _records: Vec<LogRecord>) -> Result<(), ContextError> {
         Ok(())
     }
+    fn set_status(&mut self, _application: bool, _status: WorkloadStatus) -> Result<(), ContextError> {
+        Ok(())
+    }
+    fn status(&mut self, application: bool) -> Result<StatusGetResponse, ContextError> {
+        let units = application.then(|| [("app/0".to_string(), WorkloadStatus::unknown())].into());
+        Ok(StatusGetResponse { status: WorkloadStatus::unknown(), units })
+    }
+    fn set_workload_version(&mut self, _version: String) -> Result<(), ContextError> {
+        Ok(())
+    }
+    fn config(&mut self) -> Result<std::collections::BTreeMap<String, serde_json::Value>, ContextError> {
+        Ok([("n".to_string(), serde_json::json!(1e6)), ("s".to_string(), serde_json::Value::Null)].into())
+    }
 }
 
 #[test]
@@ -246,7 +259,18 @@ fn fuzz_hook_endpoint_requests() {
     endpoint.close_context(&ended);
     let router = endpoint.router();
 
-    let paths = [hook::IS_LEADER_PATH, hook::LEADER_GET_PATH, hook::LEADER_SET_PATH, hook::JUJU_LOG_PATH, "/", "/v1/x"];
+    let paths = [
+        hook::IS_LEADER_PATH,
+        hook::LEADER_GET_PATH,
+        hook::LEADER_SET_PATH,
+        hook::JUJU_LOG_PATH,
+        hook::STATUS_SET_PATH,
+        hook::STATUS_GET_PATH,
+        hook::APPLICATION_VERSION_SET_PATH,
+        hook::CONFIG_GET_PATH,
+        "/",
+        "/v1/x",
+    ];
     let id = prop_oneof![Just(live.clone()), Just(ended.clone()), ".{0,40}".prop_map(String::from)];
     let record =
         (".{0,8}", ".{0,20}").prop_map(|(level, message)| serde_json::json!({"level": level, "message": message}));
@@ -254,10 +278,18 @@ fn fuzz_hook_endpoint_requests() {
         proptest::sample::select(&["TRACE", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL", "UNSPECIFIED"][..]);
     let good_record =
         (level, ".{0,20}").prop_map(|(level, message)| serde_json::json!({"level": level, "message": message}));
-    let structured = (id, settings_map(), proptest::collection::vec(prop_oneof![record, good_record], 0..3), json())
-        .prop_flat_map(|(id, settings, records, extra)| {
+    let status = prop_oneof![
+        proptest::sample::select(&["maintenance", "blocked", "waiting", "active"][..]).prop_map(String::from),
+        ".{0,12}".prop_map(String::from),
+    ];
+    let words = (any::<bool>(), status, ".{0,20}");
+    let structured = (id, settings_map(), proptest::collection::vec(prop_oneof![record, good_record], 0..3), json(), words)
+        .prop_flat_map(|(id, settings, records, extra, (application, status, message))| {
             prop_oneof![
                 Just(serde_json::json!({"context_id": id})),
+                Just(serde_json::json!({"context_id": id, "application": application})),
+                Just(serde_json::json!({"context_id": id, "application": application, "status": status, "message": message})),
+                Just(serde_json::json!({"context_id": id, "version": message})),
                 Just(serde_json::json!({"context_id": id, "settings": settings})),
                 Just(serde_json::json!({"context_id": id, "records": records})),
                 Just(serde_json::json!({"context_id": id, "extra": extra})),

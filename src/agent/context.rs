@@ -8,6 +8,7 @@
 use super::{Leadership, MergeError};
 use crate::controller::client::CallError;
 use crate::format::Settings;
+use crate::wire::hook::WorkloadStatus;
 
 /// The hook's snapshot of the bucket could not be read.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -21,11 +22,14 @@ pub struct HookContext {
     pub name: String,
     seen_minion: bool,
     snapshot: Option<Settings>,
+    /// The unit status as this hook first read it (Juju's context caches it, and its own
+    /// status-set does not refresh the cache).
+    unit_status: Option<WorkloadStatus>,
 }
 
 impl HookContext {
     pub fn new(name: impl Into<String>) -> HookContext {
-        HookContext { name: name.into(), seen_minion: false, snapshot: None }
+        HookContext { name: name.into(), seen_minion: false, snapshot: None, unit_status: None }
     }
 
     /// Juju's `ensureLeader`: false at once if this hook has already seen False.
@@ -60,5 +64,10 @@ impl HookContext {
         // Cleared before the write, and even if the write then fails (Juju does the same).
         self.snapshot = None;
         leadership.merge_settings(changes).await
+    }
+
+    /// The unit status as this hook sees it: `current` is read once, at the first call.
+    pub fn unit_status(&mut self, current: impl FnOnce() -> WorkloadStatus) -> WorkloadStatus {
+        self.unit_status.get_or_insert_with(current).clone()
     }
 }

@@ -138,7 +138,11 @@ async fn status(State(c): State<Arc<Control>>) -> Result<Json<AgentStatus>, Http
         (None, None) => "idle".into(),
     };
     let leader = matches!(c.tracker.status(), LeaderStatus::Leader { .. }) && c.tracker.guaranteed_now();
+    let statuses = c.endpoint.statuses();
     Ok(Json(AgentStatus {
+        workload: statuses.unit,
+        application_status: statuses.application_set.then_some(statuses.application),
+        workload_version: statuses.workload_version,
         unit: c.env.unit.clone(),
         pid: std::process::id(),
         state,

@@ -25,7 +25,9 @@ use super::{Leadership, MergeError};
 use crate::format::go_quote;
 use crate::server::{self, Body, HttpError, Limits};
 use crate::wire::hook::{
-    self, ContextRequest, IsLeaderResponse, JujuLogRequest, LeaderGetResponse, LeaderSetRequest, LogRecord,
+    self, ApplicationVersionSetRequest, ConfigGetResponse, ContextRequest, IsLeaderResponse, JujuLogRequest,
+    LeaderGetResponse, LeaderSetRequest, LogRecord, StatusGetRequest, StatusGetResponse, StatusSetRequest,
+    WorkloadStatus,
 };
 use crate::wire::ErrorCode;
 
@@ -42,7 +44,37 @@ pub struct HookEndpoint<L> {
     log: LogSink,
     contexts: Mutex<HashMap<String, Arc<tokio::sync::Mutex<HookContext>>>>,
     ended: Mutex<(HashSet<String>, VecDeque<String>)>,
+    statuses: Mutex<Statuses>,
+    /// The unit's charm directory, whose `config.yaml` config-get reads.
+    charm_dir: Mutex<Option<std::path::PathBuf>>,
 }
+
+/// What the charm has told the agent about its workload, in memory for the agent's lifetime.
+/// Set at once by the tools (not at hook end), as Juju does.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statuses {
+    pub unit: WorkloadStatus,
+    /// Set and read only by the leader.
+    pub application: WorkloadStatus,
+    /// Whether this unit has set the application status.
+    pub application_set: bool,
+    /// The workload version (application-version-set); empty until set.
+    pub workload_version: String,
+}
+
+impl Default for Statuses {
+    fn default() -> Statuses {
+        Statuses {
+            unit: WorkloadStatus::unknown(),
+            application: WorkloadStatus::unknown(),
+            application_set: false,
+            workload_version: String::new(),
+        }
+    }
+}
+
+/// Juju's `ErrIsNotLeader`, for `--application` from a minion.
+const NOT_THE_LEADER: &str = "this unit is not the leader";
 
 impl<L: Leadership> HookEndpoint<L> {
     /// An endpoint for `unit` whose juju-log lines go to `tracing` (target `juju_log`).
@@ -63,6 +95,8 @@ impl<L: Leadership> HookEndpoint<L> {
             log,
             contexts: Mutex::default(),
             ended: Mutex::default(),
+            statuses: Mutex::default(),
+            charm_dir: Mutex::default(),
         })
     }
 
@@ -94,6 +128,16 @@ impl<L: Leadership> HookEndpoint<L> {
         }
     }
 
+    /// Where the unit's charm is: config-get reads its `config.yaml`.
+    pub fn set_charm_dir(&self, dir: impl Into<std::path::PathBuf>) {
+        *self.charm_dir.lock().unwrap() = Some(dir.into());
+    }
+
+    /// The statuses and workload version the charm has set.
+    pub fn statuses(&self) -> Statuses {
+        self.statuses.lock().unwrap().clone()
+    }
+
     /// The HTTP routes.
     pub fn router(self: Arc<Self>) -> Router {
         Router::new()
@@ -101,6 +145,10 @@ impl<L: Leadership> HookEndpoint<L> {
             .route(hook::LEADER_GET_PATH, post(leader_get::<L>))
             .route(hook::LEADER_SET_PATH, post(leader_set::<L>))
             .route(hook::JUJU_LOG_PATH, post(juju_log::<L>))
+            .route(hook::STATUS_SET_PATH, post(status_set::<L>))
+            .route(hook::STATUS_GET_PATH, post(status_get::<L>))
+            .route(hook::APPLICATION_VERSION_SET_PATH, post(application_version_set::<L>))
+            .route(hook::CONFIG_GET_PATH, post(config_get::<L>))
             .fallback(unknown_path)
             .method_not_allowed_fallback(wrong_method)
             .layer(DefaultBodyLimit::max(hook::MAX_BODY_BYTES))
@@ -207,6 +255,66 @@ async fn juju_log<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer<s
         (ep.log)(&ep.unit, &context.name, record);
     }
     Ok(Json(serde_json::json!({})))
+}
+
+/// The four statuses a charm may set.
+const SETTABLE: [&str; 4] = ["maintenance", "blocked", "waiting", "active"];
+
+async fn status_set<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer<serde_json::Value> {
+    let req: StatusSetRequest = decode(body)?;
+    let context = ep.context(&req.context_id)?;
+    if !SETTABLE.contains(&req.status.as_str()) {
+        let message = format!("bad request: invalid status {}", go_quote(&req.status));
+        return Err(HttpError::new(ErrorCode::BadRequest, message));
+    }
+    let status = WorkloadStatus { status: req.status, message: req.message, data: Default::default() };
+    if req.application {
+        if !context.lock().await.is_leader(&*ep.leadership).await {
+            return Err(HttpError::new(ErrorCode::NotLeader, NOT_THE_LEADER));
+        }
+        let mut statuses = ep.statuses.lock().unwrap();
+        statuses.application = status;
+        statuses.application_set = true;
+    } else {
+        let _context = context.lock().await;
+        ep.statuses.lock().unwrap().unit = status;
+    }
+    Ok(Json(serde_json::json!({})))
+}
+
+async fn status_get<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer<StatusGetResponse> {
+    let req: StatusGetRequest = decode(body)?;
+    let context = ep.context(&req.context_id)?;
+    let mut context = context.lock().await;
+    if !req.application {
+        let status = context.unit_status(|| ep.statuses.lock().unwrap().unit.clone());
+        return Ok(Json(StatusGetResponse { status, units: None }));
+    }
+    if !context.is_leader(&*ep.leadership).await {
+        return Err(HttpError::new(ErrorCode::NotLeader, NOT_THE_LEADER));
+    }
+    let statuses = ep.statuses.lock().unwrap().clone();
+    let units = [(ep.unit.clone(), statuses.unit)].into();
+    Ok(Json(StatusGetResponse { status: statuses.application, units: Some(units) }))
+}
+
+async fn application_version_set<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer<serde_json::Value> {
+    let req: ApplicationVersionSetRequest = decode(body)?;
+    let _context = ep.context(&req.context_id)?.lock_owned().await;
+    ep.statuses.lock().unwrap().workload_version = req.version;
+    Ok(Json(serde_json::json!({})))
+}
+
+async fn config_get<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer<ConfigGetResponse> {
+    let req: ContextRequest = decode(body)?;
+    let _context = ep.context(&req.context_id)?.lock_owned().await;
+    let dir = ep.charm_dir.lock().unwrap().clone();
+    let settings = match dir {
+        Some(dir) => crate::charm_config::defaults(&dir.join("config.yaml"))
+            .map_err(|e| HttpError::new(ErrorCode::Internal, e.to_string()))?,
+        None => Default::default(),
+    };
+    Ok(Json(ConfigGetResponse { settings }))
 }
 
 async fn unknown_path(uri: Uri) -> HttpError {

@@ -138,6 +138,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
             event(&unit, format_args!("juju-log {}: {}", record.level.as_str(), record.message));
         }),
     );
+    endpoint.set_charm_dir(&charm_dir);
     let socket = state_dir.join("agent.socket");
     let run_socket = state_dir.join("run.socket");
     let hook_listener = hook_endpoint::bind_socket(&socket)?;

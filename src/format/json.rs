@@ -43,6 +43,27 @@ pub fn map(entries: &BTreeMap<String, String>) -> String {
     out
 }
 
+/// A nested map (`map[string]interface{}` of strings, bools, float64s, nulls and maps), compact, keys in byte order.
+pub fn tree(entries: &super::yaml::Tree) -> String {
+    let mut out = String::from("{");
+    for (i, (k, v)) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&string(k));
+        out.push(':');
+        match v {
+            super::yaml::Node::Str(s) => out.push_str(&string(s)),
+            super::yaml::Node::Map(m) => out.push_str(&tree(m)),
+            super::yaml::Node::Bool(b) => out.push_str(&b.to_string()),
+            super::yaml::Node::Float(f) => out.push_str(&super::gofloat::json(*f)),
+            super::yaml::Node::Null => out.push_str("null"),
+        }
+    }
+    out.push('}');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

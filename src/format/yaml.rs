@@ -62,6 +62,32 @@ where
     e.finish()
 }
 
+/// `yaml.Marshal` of nested string-keyed maps whose leaves are strings (a
+/// `map[string]interface{}` as status-get prints it): block mappings indented by two, keys in
+/// natural order at every level, an empty map as `{}`. Trailing newlines trimmed.
+pub fn tree_document(tree: &Tree) -> String {
+    if tree.is_empty() {
+        return "{}".to_string();
+    }
+    let mut e = Emitter::new();
+    e.block_mapping(tree, 0);
+    e.finish()
+}
+
+/// A nested map for [`tree_document`].
+pub type Tree = std::collections::BTreeMap<String, Node>;
+
+/// A value in a [`Tree`]: a string, a nested map, or (for config-get) a bool, a float64 or
+/// null.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    Str(String),
+    Map(Tree),
+    Bool(bool),
+    Float(f64),
+    Null,
+}
+
 /// yaml.v2's `keyList.Less` for string keys: runs of digits compare by value, letters sort
 /// before non-letters at the first difference, otherwise code points compare.
 pub fn natural_cmp(a: &str, b: &str) -> Ordering {
@@ -322,6 +348,47 @@ impl Emitter {
         }
         self.whitespace = is_ws;
         self.indention = self.indention && is_indention;
+    }
+
+    /// A block mapping at `indent` (`yaml_emitter_emit_block_mapping_key` and `_value`, simple
+    /// or explicit keys); a nested empty map is the flow `{}` after one space.
+    fn block_mapping(&mut self, tree: &Tree, indent: i64) {
+        let mut entries: Vec<(&String, &Node)> = tree.iter().collect();
+        entries.sort_by(|a, b| natural_cmp(a.0, b.0));
+        for (key, value) in entries {
+            self.indent = indent;
+            self.write_indent();
+            let analysis = Analysis::of(key);
+            if analysis.fits_simple_key(key) {
+                self.scalar(key, Context::SimpleKey);
+                self.write_indicator(":", false, false, false);
+            } else {
+                self.write_indicator("?", true, false, true);
+                self.scalar(key, Context::Mapping);
+                self.write_indent();
+                self.write_indicator(":", true, false, true);
+            }
+            match value {
+                Node::Str(s) => self.scalar(s, Context::Mapping),
+                Node::Bool(b) => self.plain(&bool_document(*b)),
+                Node::Float(f) => self.plain(&super::gofloat::yaml(*f)),
+                Node::Null => self.plain("null"),
+                Node::Map(m) if m.is_empty() => {
+                    self.write_indicator("{", true, true, false);
+                    self.write_indicator("}", false, false, false);
+                }
+                Node::Map(m) => self.block_mapping(m, indent + BEST_INDENT),
+            }
+        }
+        self.indent = indent;
+    }
+
+    /// A non-string scalar (bool, number, null): always plain.
+    fn plain(&mut self, value: &str) {
+        let saved_indent = self.indent;
+        self.indent = if self.indent < 0 { BEST_INDENT } else { self.indent + BEST_INDENT };
+        self.write_plain_or_single_quoted(value, true, false);
+        self.indent = saved_indent;
     }
 
     /// `stringv` + `yaml_emitter_emit_scalar`: pick a style, then write at indent + 2.

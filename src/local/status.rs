@@ -13,6 +13,7 @@ use crate::controller::client::{CallError, ControllerClient};
 use crate::tls::{TlsDir, Trust};
 use crate::wire::control::{AgentStatus, FailingHook, STATUS_PATH};
 use crate::wire::controller::StatusResponse;
+use crate::wire::hook::WorkloadStatus;
 
 /// The stable JSON (and YAML) form of `leaderd status`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -28,6 +29,10 @@ pub struct ApplicationReport {
     pub term: u64,
     pub lease_remaining_ms: u64,
     pub settings_version: u64,
+    /// The application status, as its leader last set it; null if the leader has not.
+    pub status: Option<WorkloadStatus>,
+    /// The leader's workload version, else the first unit's that has one; empty if none has.
+    pub version: String,
     pub units: Vec<UnitReport>,
 }
 
@@ -41,6 +46,10 @@ pub struct UnitReport {
     /// The unit's own view of its leadership.
     pub leader: bool,
     pub failing_hook: Option<FailingHook>,
+    /// The workload status the unit's charm set (`unknown` until it does, or when down).
+    pub workload: WorkloadStatus,
+    /// The workload version the unit's charm set; empty until it does.
+    pub workload_version: String,
 }
 
 /// The controller's view, as the operator (a short-lived operator token), over TLS verified
@@ -68,7 +77,9 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
     let up = UpState::load(state)?;
     let controller = controller_status(state, &up)?;
     let app = controller.applications.iter().find(|a| a.name == up.app);
-    let units = up
+    let leader = app.and_then(|a| a.leader.clone());
+    let mut application_status = None;
+    let units: Vec<UnitReport> = up
         .units
         .iter()
         .map(|u| {
@@ -83,31 +94,48 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
             .filter(|(status, _)| *status == 200)
             .and_then(|(_, body)| serde_json::from_slice::<AgentStatus>(&body).ok());
             match agent {
-                Some(a) => UnitReport {
-                    name: u.name.clone(),
-                    pid: Some(a.pid),
-                    state: a.state,
-                    leader: a.leader,
-                    failing_hook: a.failing_hook,
-                },
+                Some(a) => {
+                    if leader.as_deref() == Some(u.name.as_str()) {
+                        application_status = a.application_status;
+                    }
+                    UnitReport {
+                        name: u.name.clone(),
+                        pid: Some(a.pid),
+                        state: a.state,
+                        leader: a.leader,
+                        failing_hook: a.failing_hook,
+                        workload: a.workload,
+                        workload_version: a.workload_version,
+                    }
+                }
                 None => UnitReport {
                     name: u.name.clone(),
                     pid: u.pid,
                     state: "down".into(),
                     leader: false,
                     failing_hook: None,
+                    workload: WorkloadStatus::unknown(),
+                    workload_version: String::new(),
                 },
             }
         })
         .collect();
+    let version = units
+        .iter()
+        .find(|u| leader.as_deref() == Some(u.name.as_str()) && !u.workload_version.is_empty())
+        .or_else(|| units.iter().find(|u| !u.workload_version.is_empty()))
+        .map(|u| u.workload_version.clone())
+        .unwrap_or_default();
     Ok(StatusReport {
         controller: up.controller.url.clone(),
         applications: vec![ApplicationReport {
             name: up.app.clone(),
-            leader: app.and_then(|a| a.leader.clone()),
+            leader,
             term: app.map_or(0, |a| a.term),
             lease_remaining_ms: app.map_or(0, |a| a.lease_remaining_ms),
             settings_version: app.map_or(0, |a| a.settings_version),
+            status: application_status,
+            version,
             units,
         }],
     })
@@ -125,7 +153,23 @@ pub fn table(report: &StatusReport) -> String {
             crate::duration::format(std::time::Duration::from_millis(app.lease_remaining_ms)),
             app.settings_version
         ));
-        out.push_str(&format!("{:<20} {:>8}  {:<32} {:<7} {}\n", "UNIT", "PID", "STATE", "LEADER", "FAILING HOOK"));
+        if let Some(status) = &app.status {
+            out.push_str(&format!("status {}", status.status));
+            if !status.message.is_empty() {
+                out.push_str(&format!(": {}", one_line(&status.message)));
+            }
+            out.push('\n');
+        }
+        if !app.version.is_empty() {
+            out.push_str(&format!("version {}\n", one_line(&app.version)));
+        }
+        if app.status.is_some() || !app.version.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&format!(
+            "{:<20} {:>8}  {:<32} {:<7} {:<13} {}\n",
+            "UNIT", "PID", "STATE", "LEADER", "WORKLOAD", "FAILING HOOK / MESSAGE"
+        ));
         for u in &app.units {
             let failing = u
                 .failing_hook
@@ -141,10 +185,18 @@ pub fn table(report: &StatusReport) -> String {
                 .unwrap_or_default();
             let pid = u.pid.map(|p| p.to_string()).unwrap_or_else(|| "-".into());
             let leader = if u.leader { "yes" } else { "no" };
-            let row = format!("{:<20} {:>8}  {:<32} {:<7} {}", u.name, pid, u.state, leader, failing);
+            // A failing hook matters more than the charm's message.
+            let note = if failing.is_empty() { one_line(&u.workload.message) } else { failing };
+            let row =
+                format!("{:<20} {:>8}  {:<32} {:<7} {:<13} {}", u.name, pid, u.state, leader, u.workload.status, note);
             out.push_str(row.trim_end());
             out.push('\n');
         }
     }
     out
+}
+
+/// A charm-set string on one table line: line breaks and other control characters as spaces.
+fn one_line(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }

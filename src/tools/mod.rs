@@ -7,11 +7,15 @@
 //! Tools reach the unit agent only through the [`HookContext`] trait, the shape of Juju's
 //! `jujuc.Context`; `crate::client` implements it over the agent's unix socket.
 
+pub mod application_version_set;
 pub mod cmd;
+pub mod config_get;
 pub mod is_leader;
 pub mod juju_log;
 pub mod leader_get;
 pub mod leader_set;
+pub mod status_get;
+pub mod status_set;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -23,7 +27,7 @@ use crate::format::{render, Settings, Value};
 use crate::gocompat::go_clean;
 pub use crate::gocompat::go_error_text;
 use crate::unix_http::TransportError;
-use crate::wire::hook::{is_tool_error, LogRecord};
+use crate::wire::hook::{is_tool_error, LogRecord, StatusGetResponse, WorkloadStatus};
 use crate::wire::ErrorCode;
 use cmd::{OutputOptions, Parsed, UsageError};
 
@@ -33,6 +37,14 @@ pub trait HookContext {
     fn leader_settings(&mut self) -> Result<Settings, ContextError>;
     fn write_leader_settings(&mut self, settings: Settings) -> Result<(), ContextError>;
     fn log(&mut self, records: Vec<LogRecord>) -> Result<(), ContextError>;
+    /// Sets the unit's workload status, or the application's (leader only), at once.
+    fn set_status(&mut self, application: bool, status: WorkloadStatus) -> Result<(), ContextError>;
+    /// The unit's workload status, or the application's with its units' (leader only).
+    fn status(&mut self, application: bool) -> Result<StatusGetResponse, ContextError>;
+    /// Sets the workload version shown for the application, at once.
+    fn set_workload_version(&mut self, version: String) -> Result<(), ContextError>;
+    /// The application's config: every option, `null` for one without a value.
+    fn config(&mut self) -> Result<std::collections::BTreeMap<String, serde_json::Value>, ContextError>;
 }
 
 /// A failure reaching or answering from the hook context.
@@ -68,6 +80,19 @@ impl ContextError {
     }
 }
 
+impl ContextError {
+    /// The context's own error printed without a prefix, as Juju prints `ErrIsNotLeader` from
+    /// `status-set --application`.
+    fn unannotated(self) -> RunError {
+        match self {
+            ContextError::Unreachable(e) => RunError { message: e.to_string(), client_side: true },
+            ContextError::Refused { message, .. } | ContextError::BadAnswer(message) => {
+                RunError { message, client_side: false }
+            }
+        }
+    }
+}
+
 /// A Run error: `ERROR <msg>`, exit 1.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunError {
@@ -89,11 +114,13 @@ pub struct ClientError {
 pub struct Outcome {
     pub print: Option<(Value, OutputOptions)>,
     pub stderr: Vec<u8>,
+    /// A failure to write `-o FILE` is ignored (status-get does so when it prints a map).
+    pub ignore_write_error: bool,
 }
 
 impl Outcome {
     fn print(value: Value, output: OutputOptions) -> Outcome {
-        Outcome { print: Some((value, output)), stderr: Vec::new() }
+        Outcome { print: Some((value, output)), ..Default::default() }
     }
 }
 
@@ -118,7 +145,16 @@ pub struct Tool {
 
 /// The registry: every hook tool, in the order help and man pages list them. Adding a tool is
 /// one module with its `TOOL` entry and one line here.
-pub const TOOLS: &[Tool] = &[is_leader::TOOL, leader_get::TOOL, leader_set::TOOL, juju_log::TOOL];
+pub const TOOLS: &[Tool] = &[
+    is_leader::TOOL,
+    leader_get::TOOL,
+    leader_set::TOOL,
+    juju_log::TOOL,
+    status_set::TOOL,
+    status_get::TOOL,
+    application_version_set::TOOL,
+    config_get::TOOL,
+];
 
 /// The tools' names, in registry order.
 pub const TOOL_NAMES: [&str; TOOLS.len()] = {
@@ -236,11 +272,11 @@ where
         let bytes = render(output.format, &value).into_bytes();
         match output.path {
             None => finished.stdout = bytes,
-            Some(path) => {
-                if let Err(e) = write_output_file(&path, &bytes) {
-                    return Finished::error(&e.to_string(), 1);
-                }
-            }
+            Some(path) => match write_output_file(&path, &bytes) {
+                Err(_) if outcome.ignore_write_error => {}
+                Err(e) => return Finished::error(&e.to_string(), 1),
+                Ok(()) => {}
+            },
         }
     }
     finished
@@ -323,8 +359,9 @@ mod registry_tests {
         }
         assert!(tool("juju-log").is_some());
         // An unknown name is an error, never some other tool.
-        assert!(tool("status-set").is_none());
-        let err = prepare("status-set", &[]).err().map(|UsageError(m)| m);
-        assert_eq!(err.as_deref(), Some("unknown command: status-set"));
+        assert!(tool("relation-get").is_none());
+        assert!(tool("config-get").is_some());
+        let err = prepare("relation-get", &[]).err().map(|UsageError(m)| m);
+        assert_eq!(err.as_deref(), Some("unknown command: relation-get"));
     }
 }

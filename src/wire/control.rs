@@ -5,6 +5,8 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::hook::WorkloadStatus;
+
 /// `POST` paths and the status path.
 pub const EXEC_OPEN_PATH: &str = "/v1/exec/open";
 pub const EXEC_CLOSE_PATH: &str = "/v1/exec/close";
@@ -46,6 +48,15 @@ pub struct AgentStatus {
     /// This agent's own view: true while it holds the lease with the guarantee left.
     pub leader: bool,
     pub failing_hook: Option<FailingHook>,
+    /// The unit's workload status, as its charm last set it (`unknown` until it does).
+    #[serde(default = "WorkloadStatus::unknown")]
+    pub workload: WorkloadStatus,
+    /// The application status this unit set while leader, if it has set one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_status: Option<WorkloadStatus>,
+    /// The workload version (application-version-set); empty until set.
+    #[serde(default)]
+    pub workload_version: String,
 }
 
 /// The hook that last failed and is waiting to be retried.

@@ -15,6 +15,10 @@ pub const IS_LEADER_PATH: &str = "/v1/is-leader";
 pub const LEADER_GET_PATH: &str = "/v1/leader-get";
 pub const LEADER_SET_PATH: &str = "/v1/leader-set";
 pub const JUJU_LOG_PATH: &str = "/v1/juju-log";
+pub const STATUS_SET_PATH: &str = "/v1/status-set";
+pub const STATUS_GET_PATH: &str = "/v1/status-get";
+pub const APPLICATION_VERSION_SET_PATH: &str = "/v1/application-version-set";
+pub const CONFIG_GET_PATH: &str = "/v1/config-get";
 
 /// The largest request body the endpoint reads (8 MiB): room for a big leader-set, and a bound
 /// so a runaway caller cannot exhaust the agent's memory.
@@ -54,6 +58,69 @@ pub struct LeaderSetRequest {
 pub struct JujuLogRequest {
     pub context_id: String,
     pub records: Vec<LogRecord>,
+}
+
+/// A workload status as a charm sets and reads it: the status name, its message, and its data
+/// (which the tools can read but never set).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkloadStatus {
+    pub status: String,
+    pub message: String,
+    #[serde(default)]
+    pub data: Settings,
+}
+
+impl WorkloadStatus {
+    /// The status of a unit or application whose charm has not set one.
+    pub fn unknown() -> WorkloadStatus {
+        WorkloadStatus { status: "unknown".into(), message: String::new(), data: Settings::new() }
+    }
+}
+
+/// Body of `status-set`: the unit's status, or with `application` the application's (leader
+/// only). jujuc has already checked the status name.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusSetRequest {
+    pub context_id: String,
+    pub application: bool,
+    pub status: String,
+    pub message: String,
+}
+
+/// Body of `status-get`: the unit's status, or with `application` the application's and its
+/// units' (leader only).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusGetRequest {
+    pub context_id: String,
+    pub application: bool,
+}
+
+/// Answer to `status-get`: the status asked for, and for the application its units' statuses
+/// by unit name.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StatusGetResponse {
+    pub status: WorkloadStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub units: Option<std::collections::BTreeMap<String, WorkloadStatus>>,
+}
+
+/// Answer to `config-get` (the body is a [`ContextRequest`]): every option of the charm's
+/// `config.yaml` with its value, `null` for an option without one. Numbers are JSON numbers,
+/// read as float64 as Juju's API delivers them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ConfigGetResponse {
+    pub settings: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+/// Body of `application-version-set`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationVersionSetRequest {
+    pub context_id: String,
+    pub version: String,
 }
 
 /// One juju-log line.

@@ -46,6 +46,8 @@ impl Agent {
                 sink.lock().unwrap().push((unit.into(), hook.into(), record.clone()));
             }),
         );
+        // The hook's charm directory is its working directory, as in a real hook.
+        endpoint.set_charm_dir(dir.path());
         let runtime =
             tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """charmhelpers hooks: the leader publishes settings (deleting one key with an empty value);
-minions read them back whole and by key. `python3` is whichever is first on PATH: run
+minions read them back whole and by key; at start each unit reads its config and sets its status
+and workload version. `python3` is whichever is first on PATH: run
 `leaderd up` with a virtual environment that has charmhelpers active."""
 
 import json
@@ -52,6 +53,11 @@ def leader_settings_changed():
 @hooks.hook("start")
 def start():
     record("start is_leader={}".format(hookenv.is_leader()))
+    config = hookenv.config()  # config-get --all --format=json
+    hookenv.application_version_set("0.9")
+    hookenv.status_set("active", "listening on {}".format(config["port"]))
+    state, message = hookenv.status_get()  # status-get --format=json --include-data
+    record("start config={} status={} message={}".format(json.dumps(dict(config), sort_keys=True), state, message))
 
 
 if __name__ == "__main__":

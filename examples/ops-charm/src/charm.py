@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """A small ops charm: it records what each leadership event saw, and logs at every level
-(each record goes through `juju-log --log-level LEVEL -- message`)."""
+(each record goes through `juju-log --log-level LEVEL -- message`). At start it reads its
+config, sets its workload version and status, and the leader sets the application's status."""
 
 import logging
 import os
@@ -40,6 +41,16 @@ class DemoCharm(ops.CharmBase):
 
     def _on_start(self, event):
         self._record("start")
+        # Read before they are set (status-get), then set (status-set, application-version-set).
+        lines = [f"unit_status_before={self.unit.status.name}"]
+        if self.unit.is_leader():
+            lines.append(f"app_status_before={self.app.status.name}")
+            self.app.status = ops.ActiveStatus("all units started")
+        lines.append(f"config greeting={self.config['greeting']} workers={self.config['workers']!r}")
+        self.unit.set_workload_version("1.2.3")
+        self.unit.status = ops.ActiveStatus(f"greeting {self.config['greeting']}")
+        with open(os.path.join(self.charm_dir, "status.log"), "a") as f:
+            f.write("".join(line + "\n" for line in lines))
 
 
 if __name__ == "__main__":
