@@ -25,6 +25,17 @@ use super::{ControllerInfo, UnitInfo, UpState};
 use crate::controller::auth::{Secret, DEFAULT_TOKEN_TTL};
 use crate::tls::TlsDir;
 
+/// Prints one line on stdout, ignoring a closed stdout (`leaderd up | head -1`): `up` keeps
+/// running its application, and still stops it in order on SIGINT or SIGTERM.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, $($arg)*);
+        let _ = out.flush();
+    }};
+}
+
 pub struct UpOptions {
     /// None: the bundled example charm.
     pub charm: Option<PathBuf>,
@@ -84,7 +95,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     let mut controller = ControllerProcess::start(&leaderd, &state, &tls, options.guarantee * 2).await?;
     let url = controller.url.clone();
     let count = options.units;
-    println!(
+    say!(
         "leaderd up: application {app} with {count} unit{}, charm {}, controller {url}, state {}",
         if count == 1 { "" } else { "s" },
         charm.display(),
@@ -148,7 +159,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
                 let (i, status) = exited.context("waiting for an agent")?;
                 let unit = &mut record.units[i];
                 let how = status.map(|s| describe(&s)).unwrap_or_else(|e| e.to_string());
-                println!("{} {}: agent exited ({how})", clock(), unit.name);
+                say!("{} {}: agent exited ({how})", clock(), unit.name);
                 // A killed agent could not stop what its hooks started: do it for it.
                 stop_hook_leftovers(&unit.state_dir.join("agent.socket"));
                 unit.pid = None;
@@ -157,7 +168,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         }
     };
 
-    println!("leaderd up: stopping");
+    say!("leaderd up: stopping");
     stop_agents(&record.units, agents).await;
     stop(&mut controller.child).await;
     drop(controller);
@@ -167,7 +178,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         let _ = std::fs::remove_file(unit.state_dir.join("run.socket"));
     }
     let _ = std::fs::remove_file(UpState::path(&state));
-    println!("leaderd up: stopped");
+    say!("leaderd up: stopped");
     match failure {
         Some(e) => Err(e),
         None => Ok(()),
@@ -235,7 +246,7 @@ impl ControllerProcess {
             log.display()
         );
         let listen = self.url.trim_start_matches("https://");
-        println!("{} controller exited ({how}); restarting it on {listen}", clock());
+        say!("{} controller exited ({how}); restarting it on {listen}", clock());
         tokio::time::sleep(Duration::from_millis(200) * self.exits.len() as u32).await;
         let (child, _) = start_controller(&self.leaderd, &self.args, &self.state, self.socket.as_raw_fd())
             .await
@@ -334,7 +345,7 @@ fn relay(child: &mut Child) {
     tokio::spawn(async move {
         let mut lines = BufReader::new(stdout).lines();
         while let Ok(Some(line)) = lines.next_line().await {
-            println!("{} {line}", clock());
+            say!("{} {line}", clock());
         }
     });
 }
