@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{assert_output, Agent};
+use common::{assert_output, row_mismatch, Agent};
 
 const KV: &[(&str, &str)] = &[("key", "value"), ("sample", "settings")];
 
@@ -127,21 +127,8 @@ fn every_row_of_the_cheat_sheet() {
         let agent = Agent::start(r.leader, r.settings);
         let id = agent.open("config-changed");
         let out = agent.run(&id, r.tool, r.args);
-        let got = (
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-            out.status.code(),
-        );
-        if got != (r.stdout.into(), r.stderr.into(), Some(r.code)) {
-            failures.push(format!(
-                "{} {:?} (leader={}):\n  want {:?}\n  got  {:?}",
-                r.tool,
-                r.args,
-                r.leader,
-                (r.stdout, r.stderr, r.code),
-                got
-            ));
-        }
+        let what = format!("{} {:?} (leader={})", r.tool, r.args, r.leader);
+        failures.extend(row_mismatch(&out, r.stdout, r.stderr, r.code, &what));
     }
     assert!(failures.is_empty(), "{} rows differ:\n{}", failures.len(), failures.join("\n"));
 }

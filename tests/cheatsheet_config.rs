@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{assert_output, Agent};
+use common::{assert_output, row_mismatch, Agent};
 
 const CONFIG: &str = "options:
   monsters: {type: boolean, default: false, description: Are there monsters?}
@@ -92,14 +92,7 @@ fn every_row_of_the_config_cheat_sheet() {
     let mut failures = Vec::new();
     for (args, stdout, stderr, code) in ROWS {
         let out = agent.run(&id, "config-get", args);
-        let got = (
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-            out.status.code(),
-        );
-        if got != (stdout.to_string(), stderr.to_string(), Some(*code)) {
-            failures.push(format!("config-get {args:?}:\n  want {:?}\n  got  {got:?}", (stdout, stderr, code)));
-        }
+        failures.extend(row_mismatch(&out, stdout, stderr, *code, &format!("config-get {args:?}")));
     }
     assert!(failures.is_empty(), "{} rows differ:\n{}", failures.len(), failures.join("\n"));
 }

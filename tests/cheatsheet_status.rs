@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{assert_output, Agent};
+use common::{assert_output, row_mismatch, Agent};
 use leaderd::wire::hook::WorkloadStatus;
 
 /// One row: `setup` status-set calls run first (as leader, in a hook of their own), then
@@ -151,22 +151,8 @@ fn every_row_of_the_status_cheat_sheet() {
         agent.leadership.set_leader(r.leader);
         let id = agent.open("config-changed");
         let out = agent.run(&id, r.tool, r.args);
-        let got = (
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-            out.status.code(),
-        );
-        if got != (r.stdout.into(), r.stderr.into(), Some(r.code)) {
-            failures.push(format!(
-                "{} {:?} (leader={}, after {:?}):\n  want {:?}\n  got  {:?}",
-                r.tool,
-                r.args,
-                r.leader,
-                r.setup,
-                (r.stdout, r.stderr, r.code),
-                got
-            ));
-        }
+        let what = format!("{} {:?} (leader={}, after {:?})", r.tool, r.args, r.leader, r.setup);
+        failures.extend(row_mismatch(&out, r.stdout, r.stderr, r.code, &what));
     }
     assert!(failures.is_empty(), "{} rows differ:\n{}", failures.len(), failures.join("\n"));
 }

@@ -97,13 +97,30 @@ impl Drop for Agent {
     }
 }
 
-/// Asserts the exact bytes and exit code of a tool call, with a readable message.
-#[track_caller]
-pub fn assert_output(out: &Output, stdout: &str, stderr: &str, code: i32, what: &str) {
-    let got = (
+/// A tool call's (stdout, stderr, exit code), as text.
+pub fn got(out: &Output) -> (String, String, Option<i32>) {
+    (
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
         out.status.code(),
+    )
+}
+
+/// Asserts the exact bytes and exit code of a tool call, with a readable message.
+#[track_caller]
+pub fn assert_output(out: &Output, stdout: &str, stderr: &str, code: i32, what: &str) {
+    assert_eq!(
+        got(out),
+        (stdout.to_string(), stderr.to_string(), Some(code)),
+        "{what}: (stdout, stderr, exit code) differ"
     );
-    assert_eq!(got, (stdout.to_string(), stderr.to_string(), Some(code)), "{what}: (stdout, stderr, exit code) differ");
+}
+
+/// For cheat sheets checked row by row: `None` when the call printed exactly `stdout` and
+/// `stderr` and exited `code`, else the line reporting the difference for the row `what`.
+pub fn row_mismatch(out: &Output, stdout: &str, stderr: &str, code: i32, what: &str) -> Option<String> {
+    let got = got(out);
+    let want = (stdout, stderr, code);
+    (got != (stdout.to_string(), stderr.to_string(), Some(code)))
+        .then(|| format!("{what}:\n  want {want:?}\n  got  {got:?}"))
 }
