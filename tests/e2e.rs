@@ -207,7 +207,9 @@ fn an_up_with_bad_arguments_leaves_the_previous_deployment_as_it_was() {
     assert!(up.stop(libc::SIGINT).success());
     let kept = ["controller.db", "secret", "units/shared-secret-0/uniter.json", "units/shared-secret-0/charm"];
     for bad in [&["--units", "0"][..], &["--charm", "./nope"], &["--app", "Bad_Name"]] {
-        let out = Command::new(cluster::LEADERD)
+        // Under `timeout`: an `up` that wrongly accepted the arguments would run for ever.
+        let out = Command::new("timeout")
+            .args(["20", cluster::LEADERD])
             .args(["up", "--state", up.state.to_str().unwrap()])
             .args(bad)
             .current_dir(up.dir.path())
@@ -575,13 +577,14 @@ fn status_without_an_up_says_how_to_point_at_one_and_up_prints_clean_paths() {
         .unwrap();
     let mut first = String::new();
     let mut stdout = std::io::BufReader::new(up.stdout.take().unwrap());
-    std::io::BufRead::read_line(&mut stdout, &mut first).unwrap();
+    let read = std::io::BufRead::read_line(&mut stdout, &mut first);
     // Nobody reads `up`'s output any more (as with `leaderd up | head -1`): it carries on, and
     // still stops cleanly.
     drop(stdout);
     std::thread::sleep(Duration::from_millis(300));
     unsafe { libc::kill(up.id() as i32, libc::SIGTERM) };
     let status = up.wait().unwrap();
+    read.unwrap();
     assert!(status.success(), "up with its stdout closed: {status:?}");
     let expected = format!("charm {}, ", charm.display());
     assert!(first.contains(&expected) && !first.contains("/./"), "{first}");

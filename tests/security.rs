@@ -282,7 +282,9 @@ fn plain_http_only_with_the_insecure_flag_on_both_ends() {
     assert!(!exit.success());
     assert!(refused.log_text().contains("is plain http"), "{}", refused.log_text());
     // Without a CA at all: the same words (not a usage error about the missing flag).
-    let out = std::process::Command::new(cluster_leaderd())
+    // Under `timeout`: an agent that wrongly started would otherwise run for ever.
+    let out = std::process::Command::new("timeout")
+        .args(["10", cluster_leaderd()])
         .args(["agent", "--unit", "recorder/9", "--controller", "http://127.0.0.1:9", "--charm", "."])
         .args(["--state", dir.path().join("nope").to_str().unwrap()])
         .env("LEADERD_TOKEN", &token)
