@@ -513,13 +513,6 @@ async fn answer(
         _ => Phase::Body(since),
     });
     let deadline = since + limits.header_timeout;
-    let timed_out = || {
-        let message = format!(
-            "bad request: the request did not arrive within {}",
-            crate::duration::format(limits.header_timeout)
-        );
-        close(HttpError::new(ErrorCode::Timeout, message).into_response())
-    };
     let (parts, body) = request.into_parts();
     let length = parts
         .headers
@@ -553,7 +546,13 @@ async fn answer(
         Ok(Err(e)) => {
             return close(HttpError::new(ErrorCode::BadRequest, format!("bad request: {e}")).into_response());
         }
-        Err(_) => return timed_out(),
+        Err(_) => {
+            let message = format!(
+                "bad request: the request did not arrive within {}",
+                crate::duration::format(limits.header_timeout)
+            );
+            return close(HttpError::new(ErrorCode::Timeout, message).into_response());
+        }
     };
     // The request is in: from here the router bounds it (long-polls have their own limits), so
     // the connection counts as busy and the watchdog leaves it alone.

@@ -61,8 +61,6 @@ pub enum Next {
 #[derive(Debug, Clone)]
 pub struct LeaseView {
     guarantee: Duration,
-    /// The duration every claim asks for (twice the guarantee).
-    claim_for: Duration,
     /// Some while this unit may hold the lease (until `ends_at`).
     term: Option<u64>,
     /// The end of the lease as this unit may count it: claim sent + lease granted.
@@ -74,19 +72,12 @@ pub struct LeaseView {
 
 impl LeaseView {
     pub fn new(guarantee: Duration, now: Instant) -> LeaseView {
-        LeaseView {
-            guarantee,
-            claim_for: guarantee * 2,
-            term: None,
-            ends_at: now,
-            claim_again: false,
-            status: LeaderStatus::Unknown,
-        }
+        LeaseView { guarantee, term: None, ends_at: now, claim_again: false, status: LeaderStatus::Unknown }
     }
 
-    /// How long each claim asks for.
+    /// How long each claim asks for: twice the guarantee.
     pub fn claim_duration(&self) -> Duration {
-        self.claim_for
+        self.guarantee * 2
     }
 
     /// The instant from which a held lease has less than the guarantee left: the renewal is
@@ -129,7 +120,7 @@ impl LeaseView {
         match answer {
             ClaimAnswer::Granted { term, expires_in } => {
                 self.term = Some(term);
-                self.ends_at = sent + expires_in.unwrap_or(self.claim_for);
+                self.ends_at = sent + expires_in.unwrap_or(self.claim_duration());
                 let fresh = now < self.renew_at();
                 self.claim_again = !fresh;
                 if fresh {

@@ -145,12 +145,12 @@ impl Runner {
     }
 
     /// Runs `hook` until it succeeds (or is skipped), retrying with backoff.
-    async fn run_until_ok(&self, hook: Hook) {
-        let hook = hook.name();
+    async fn run_until_ok(&self, which: Hook) {
+        let hook = which.name();
         let mut delay = Duration::from_secs(1);
         let mut attempts = 0;
         loop {
-            if hook == "leader-elected" && !self.tracker.is_leader().await {
+            if which == Hook::LeaderElected && !self.tracker.is_leader().await {
                 event(
                     &self.env.unit,
                     format_args!("unit is no longer the leader; skipping \"leader-elected\" execution"),
