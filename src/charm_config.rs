@@ -1,12 +1,131 @@
-//! A charm's `config.yaml`: its options and their defaults, as config-get sees them while no
-//! operator has set a value. Values are JSON: numbers (of `int` and `float` options) become
-//! float64, as Juju's API delivers them to the hook; an option without a default is `null`.
+//! A charm's `config.yaml` and the application config built on it: the options with their
+//! types and defaults, the values an operator set, and Juju's rules for setting them
+//! (`ParseSettingsStrings` / `ParseSettingsYAML` in Juju's `charm/config.go`): an unknown key is
+//! `unknown option "KEY"`, a value of the wrong type `option "KEY" expected TYPE, got VALUE`.
+//!
+//! Values are JSON, typed by the option: `int` an integer, `float` a number, `boolean` a bool,
+//! `string` a string. Hooks see numbers as float64, as Juju's API delivers them
+//! ([`for_hook`]); an option without a default and without a value is `null`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+use crate::gocompat::go_quote;
+
+/// One option of a charm's config.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConfigOption {
+    /// `string`, `int`, `float`, `boolean` (or `secret`, taken as a string).
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// The default, typed; `null` without one.
+    #[serde(default)]
+    pub default: Value,
+}
+
+/// A charm's options, by name.
+pub type Options = BTreeMap<String, ConfigOption>;
+/// Option values, by name.
+pub type Values = BTreeMap<String, Value>;
+
+/// A config change refused, in Juju's words.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum InvalidConfig {
+    #[error("unknown option {}", go_quote(.0))]
+    Unknown(String),
+    #[error("option {} expected {kind}, got {got}", go_quote(.name))]
+    WrongType { name: String, kind: String, got: String },
+    /// A `--config-file` without the application's key.
+    #[error("no settings found for {}", go_quote(.0))]
+    NoSettings(String),
+    #[error("cannot parse settings data: {0}")]
+    Unparsable(String),
+}
+
+/// How Go's `%#v` shows a value in Juju's type error: strings quoted, the rest as written.
+fn go_value(value: &Value) -> String {
+    match value {
+        Value::String(s) => go_quote(s),
+        other => other.to_string(),
+    }
+}
+
+/// Go's `strconv.ParseBool`.
+fn parse_bool(text: &str) -> Option<bool> {
+    match text {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// The typed value of option `name` for `value`: a string is parsed by the option's type (as
+/// `juju config KEY=VALUE` and a config file's strings are), anything else must be of the type
+/// already (an integer also serves a `float`). Null stays null (back to the default).
+pub fn check_value(options: &Options, name: &str, value: &Value) -> Result<Value, InvalidConfig> {
+    let option = options.get(name).ok_or_else(|| InvalidConfig::Unknown(name.to_string()))?;
+    let wrong = || InvalidConfig::WrongType { name: name.into(), kind: option.kind.clone(), got: go_value(value) };
+    let float = |f: f64| serde_json::Number::from_f64(f).map(Value::Number);
+    let typed = match (option.kind.as_str(), value) {
+        (_, Value::Null) => Some(Value::Null),
+        ("string" | "secret", Value::String(_)) => Some(value.clone()),
+        ("int", Value::String(s)) => s.parse::<i64>().ok().map(Value::from),
+        ("int", Value::Number(n)) => n.as_i64().map(Value::from),
+        ("float", Value::String(s)) => s.parse::<f64>().ok().filter(|f| f.is_finite()).and_then(float),
+        ("float", Value::Number(n)) => n.as_f64().and_then(float),
+        ("boolean", Value::String(s)) => parse_bool(s).map(Value::Bool),
+        ("boolean", Value::Bool(_)) => Some(value.clone()),
+        _ => None,
+    };
+    typed.ok_or_else(wrong)
+}
+
+/// Every option with its value: the default, overlaid by the value set, if any.
+pub fn effective(options: &Options, values: &Values) -> Values {
+    options
+        .iter()
+        .map(|(name, option)| (name.clone(), values.get(name).cloned().unwrap_or_else(|| option.default.clone())))
+        .collect()
+}
+
+/// Values as a hook reads them: every number as float64.
+pub fn for_hook(values: Values) -> Values {
+    values
+        .into_iter()
+        .map(|(name, value)| {
+            let value = match value {
+                Value::Number(n) => {
+                    n.as_f64().and_then(serde_json::Number::from_f64).map(Value::Number).unwrap_or(Value::Null)
+                }
+                other => other,
+            };
+            (name, value)
+        })
+        .collect()
+}
+
+/// A `--config-file` in Juju's format: a YAML mapping of application names to option values;
+/// `app`'s values, untyped (checked later with [`check_value`]).
+pub fn file_values(text: &str, app: &str) -> Result<Values, InvalidConfig> {
+    let all: BTreeMap<String, Option<BTreeMap<String, serde_yaml_ng::Value>>> =
+        serde_yaml_ng::from_str(text).map_err(|e| InvalidConfig::Unparsable(e.to_string()))?;
+    let values = all.get(app).ok_or_else(|| InvalidConfig::NoSettings(app.to_string()))?;
+    values
+        .iter()
+        .flatten()
+        .map(|(name, value)| {
+            let json = serde_json::to_value(value).map_err(|e| InvalidConfig::Unparsable(e.to_string()))?;
+            // Juju reads an empty string in a file as no value.
+            let json = if json == Value::String(String::new()) { Value::Null } else { json };
+            Ok((name.clone(), json))
+        })
+        .collect()
+}
 
 #[derive(Debug, Deserialize)]
 struct ConfigYaml {
@@ -20,6 +139,8 @@ struct OptionSpec {
     kind: String,
     #[serde(default)]
     default: Option<serde_yaml_ng::Value>,
+    #[serde(default)]
+    description: Option<String>,
 }
 
 fn string_type() -> String {
@@ -46,30 +167,48 @@ pub fn defaults(path: &Path) -> Result<BTreeMap<String, Value>, ConfigError> {
     parse(&text).map_err(fail)
 }
 
-/// The options of a `config.yaml` text, with their defaults.
+/// The options of a `config.yaml` text, with their defaults as hooks read them (numbers as
+/// float64).
 pub fn parse(text: &str) -> Result<BTreeMap<String, Value>, String> {
+    let options = options(text)?;
+    Ok(for_hook(options.into_iter().map(|(name, o)| (name, o.default)).collect()))
+}
+
+/// The options of a `config.yaml` text, typed.
+pub fn options(text: &str) -> Result<Options, String> {
     let config: Option<ConfigYaml> = serde_yaml_ng::from_str(text).map_err(|e| e.to_string())?;
     let options = config.and_then(|c| c.options).unwrap_or_default();
     options
         .into_iter()
         .map(|(name, spec)| {
-            let value = match spec.default {
+            let default = match spec.default {
                 None | Some(serde_yaml_ng::Value::Null) => Value::Null,
                 Some(default) => typed(&spec.kind, default).map_err(|e| format!("option {name:?}: {e}"))?,
             };
-            Ok((name, value))
+            let option = ConfigOption { kind: spec.kind, description: spec.description.unwrap_or_default(), default };
+            Ok((name, option))
         })
         .collect()
 }
 
+/// The options of the charm config at `path` (none without the file).
+pub fn read_options(path: &Path) -> Result<Options, ConfigError> {
+    let fail = |reason: String| ConfigError { path: path.display().to_string(), reason };
+    match std::fs::read_to_string(path) {
+        Ok(text) => options(&text).map_err(fail),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Options::new()),
+        Err(e) => Err(fail(crate::gocompat::go_error_text(&e))),
+    }
+}
+
 /// A default of the option's type: `string` (and `secret`) a string, `int` an integer, `float`
-/// a number, `boolean` a bool; numbers as float64.
+/// a number, `boolean` a bool.
 fn typed(kind: &str, default: serde_yaml_ng::Value) -> Result<Value, String> {
     use serde_yaml_ng::Value as Y;
     let number = |f: f64| serde_json::Number::from_f64(f).map(Value::Number);
     let value = match (kind, &default) {
         ("string" | "secret", Y::String(s)) => Some(Value::String(s.clone())),
-        ("int", Y::Number(n)) if n.is_i64() || n.is_u64() => n.as_f64().and_then(number),
+        ("int", Y::Number(n)) => n.as_i64().map(Value::from),
         ("float", Y::Number(n)) => n.as_f64().and_then(number),
         ("boolean", Y::Bool(b)) => Some(Value::Bool(*b)),
         ("string" | "secret" | "int" | "float" | "boolean", _) => None,

@@ -42,6 +42,46 @@ enum Command {
         /// The leadership guarantee; leases are claimed for twice this.
         #[arg(long, default_value = "30s", value_parser = parse_duration, value_name = "DURATION")]
         lease_guarantee: Duration,
+        /// Set a config option at deploy (KEY=VALUE; repeatable; after --config-file).
+        #[arg(long = "config", value_name = "KEY=VALUE")]
+        config: Vec<String>,
+        /// Config values at deploy from a YAML file in Juju's format: the application name
+        /// mapped to its options' values.
+        #[arg(long, value_name = "FILE")]
+        config_file: Option<PathBuf>,
+        #[command(flatten)]
+        hooks: HookFlags,
+    },
+    /// Show or change an application's config (as `juju config`): APP shows every option,
+    /// APP KEY one value, APP KEY=VALUE ... sets (KEY= resets).
+    Config {
+        /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
+        #[arg(long, value_name = "DIR")]
+        state: Option<PathBuf>,
+        #[arg(long, default_value = "yaml", value_parser = ["yaml", "json"], value_name = "FORMAT")]
+        format: String,
+        /// Reset options to their defaults (comma-separated; repeatable).
+        #[arg(long, value_name = "KEY[,KEY]")]
+        reset: Vec<String>,
+        /// The application.
+        #[arg(value_name = "APP")]
+        app: String,
+        /// KEY to show one value, or KEY=VALUE pairs to set.
+        #[arg(value_name = "KEY[=VALUE]")]
+        settings: Vec<String>,
+    },
+    /// Resolve a unit's failed hook (as `juju resolved`): run it again now, or with --no-retry
+    /// take it as done and carry on.
+    Resolve {
+        /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
+        #[arg(long, value_name = "DIR")]
+        state: Option<PathBuf>,
+        /// Do not run the failed hook again.
+        #[arg(long)]
+        no_retry: bool,
+        /// The unit, like app/0, or app/leader.
+        #[arg(value_name = "UNIT")]
+        unit: String,
     },
     /// Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader).
     Exec {
@@ -106,6 +146,8 @@ enum Command {
         jujuc: Option<PathBuf>,
         #[command(flatten)]
         timeouts: Timeouts,
+        #[command(flatten)]
+        hooks: HookFlags,
     },
     /// Run a controller: leases with fencing terms, the leader-settings buckets, watches.
     Controller {
@@ -172,6 +214,57 @@ enum Command {
     },
 }
 
+/// How a unit agent runs update-status and retries failed hooks.
+#[derive(clap::Args, Clone)]
+struct HookFlags {
+    /// How often update-status runs once the unit has started (Juju's default: 5m).
+    #[arg(long, default_value = "5m", value_parser = parse_positive_duration, value_name = "DURATION")]
+    update_status_interval: Duration,
+    /// Retry failed hooks by themselves (on), or leave the unit in error state until
+    /// `leaderd resolve` (off).
+    #[arg(long, default_value = "on", value_parser = ["on", "off"], value_name = "on|off")]
+    hook_retry: String,
+    /// The first pause before a failed hook is retried; each next one doubles (Juju: 5s).
+    #[arg(long, default_value = "5s", value_parser = parse_positive_duration, value_name = "DURATION")]
+    hook_retry_delay: Duration,
+    /// The longest pause between retries (Juju: 5m).
+    #[arg(long, default_value = "5m", value_parser = parse_positive_duration, value_name = "DURATION")]
+    hook_retry_max: Duration,
+}
+
+impl HookFlags {
+    fn retry(&self) -> crate::agent::runner::RetryPolicy {
+        crate::agent::runner::RetryPolicy {
+            enabled: self.hook_retry == "on",
+            first: self.hook_retry_delay,
+            max: self.hook_retry_max.max(self.hook_retry_delay),
+        }
+    }
+
+    /// The same flags, for `up` to hand to each agent.
+    fn args(&self) -> Vec<String> {
+        vec![
+            "--update-status-interval".into(),
+            crate::duration::format(self.update_status_interval),
+            "--hook-retry".into(),
+            self.hook_retry.clone(),
+            "--hook-retry-delay".into(),
+            crate::duration::format(self.hook_retry_delay),
+            "--hook-retry-max".into(),
+            crate::duration::format(self.hook_retry_max),
+        ]
+    }
+}
+
+/// A duration above zero (a zero interval would spin).
+fn parse_positive_duration(text: &str) -> Result<Duration, String> {
+    match parse_duration(text) {
+        Ok(d) if d.is_zero() => Err(format!("{text} is not above zero")),
+        Ok(d) => Ok(d),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 /// A server's connection timeouts.
 #[derive(clap::Args, Clone, Copy)]
 struct Timeouts {
@@ -228,10 +321,25 @@ pub fn main() -> ExitCode {
 
 fn run(command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Up { charm, app, units, state, lease_guarantee } => {
-            let options = UpOptions { charm, app, units, state: state_dir(state), guarantee: lease_guarantee };
+        Command::Up { charm, app, units, state, lease_guarantee, config, config_file, hooks } => {
+            let options = UpOptions {
+                charm,
+                app,
+                units,
+                state: state_dir(state),
+                guarantee: lease_guarantee,
+                config,
+                config_file,
+                agent_args: hooks.args(),
+            };
             tokio::runtime::Runtime::new()?.block_on(up(options))
         }
+        Command::Config { state, format, reset, app, settings } => {
+            let request = crate::local::config::request(&settings, &reset)?;
+            print!("{}", crate::local::config::run(&state_dir(state), &app, request, &format)?);
+            Ok(())
+        }
+        Command::Resolve { state, no_retry, unit } => crate::local::config::resolve(&state_dir(state), &unit, no_retry),
         Command::Exec { state, unit, command } => {
             let code = crate::local::exec::exec(&state_dir(state), &unit, &command)?;
             std::process::exit(code)
@@ -270,6 +378,7 @@ fn run(command: Command) -> anyhow::Result<()> {
             lease_guarantee,
             jujuc,
             timeouts,
+            hooks,
         } => {
             let jujuc = match jujuc {
                 Some(path) => path,
@@ -297,6 +406,8 @@ fn run(command: Command) -> anyhow::Result<()> {
                 trust,
                 header_timeout: timeouts.header_timeout,
                 idle_timeout: timeouts.idle_timeout,
+                update_status_interval: hooks.update_status_interval,
+                hook_retry: hooks.retry(),
             };
             tokio::runtime::Runtime::new()?.block_on(crate::agent::run(options))
         }

@@ -106,6 +106,10 @@ fn a_charm_without_config_has_no_options_and_a_bad_config_is_an_error() {
     }
     assert_output(&agent.run(&id, "config-get", &["x"]), "", "", 0, "no such option");
     std::fs::write(agent.dir.path().join("config.yaml"), "options:\n  n: {type: int, default: lots}\n").unwrap();
+    // The hook reads its config once (Juju snapshots it per hook context): the change shows in
+    // the next hook.
+    assert_output(&agent.run(&id, "config-get", &["--format", "json"]), "{}\n", "", 0, "snapshot");
+    let id = agent.open("config-changed");
     let out = agent.run(&id, "config-get", &[] as &[&str]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -227,7 +227,7 @@ fn an_up_with_bad_arguments_leaves_the_previous_deployment_as_it_was() {
 #[test]
 fn a_failing_hook_is_reported_retried_and_shown_in_status() {
     let charm = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/flaky-charm");
-    let up = Up::start(Some(&charm), 1, "1s");
+    let up = Up::start_with_args(Some(&charm), 1, "1s", &["--hook-retry-delay", "1s", "--hook-retry-max", "2s"]);
     up.wait_for("flaky/0: hook start failed (exit 3", 0, T);
     up.wait_for("flaky/0:   | not ready yet", 0, T);
     let (retry, _, _) = up.wait_for("flaky/0: hook start will be retried in 1s", 0, T);
@@ -239,7 +239,7 @@ fn a_failing_hook_is_reported_retried_and_shown_in_status() {
     assert!(table.contains("start (exit 3, "), "{table}");
     // The write made before the failure stays.
     assert_eq!(stdout(&up.exec("flaky/0", &["leader-get", "attempted"])), "yes\n");
-    // Backoff is capped (at 2 × the guarantee, at least 2 s): it never waits 4 s.
+    // Backoff is capped (at --hook-retry-max): it never waits 4 s.
     std::thread::sleep(Duration::from_secs(3));
     assert_eq!(up.count("retried in 4s"), 0, "{}", up.output());
     std::fs::write(up.state.join("units/flaky-0/charm/ready"), "").unwrap();
@@ -485,7 +485,7 @@ fn a_hook_without_its_execute_bit_is_reported_as_not_executable_and_retried() {
     let hook = charm.path().join("hooks/install");
     std::fs::write(&hook, "#!/bin/sh\ntrue\n").unwrap();
     std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let up = Up::start(Some(charm.path()), 1, "1s");
+    let up = Up::start_with_args(Some(charm.path()), 1, "1s", &["--hook-retry-delay", "1s"]);
     let copy = up.state.join("units/noexec-0/charm/hooks/install");
     let want = format!("noexec/0: hook install could not start: not executable: chmod +x {}", copy.display());
     let (at, _, line) = up.wait_for("noexec/0: hook install could not start", 0, T);

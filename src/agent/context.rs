@@ -25,11 +25,13 @@ pub struct HookContext {
     /// The unit status as this hook first read it (Juju's context caches it, and its own
     /// status-set does not refresh the cache).
     unit_status: Option<WorkloadStatus>,
+    /// The application's config as this hook first read it (Juju snapshots it per context).
+    config: Option<crate::charm_config::Values>,
 }
 
 impl HookContext {
     pub fn new(name: impl Into<String>) -> HookContext {
-        HookContext { name: name.into(), seen_minion: false, snapshot: None, unit_status: None }
+        HookContext { name: name.into(), seen_minion: false, snapshot: None, unit_status: None, config: None }
     }
 
     /// Juju's `ensureLeader`: false at once if this hook has already seen False.
@@ -64,6 +66,25 @@ impl HookContext {
         // Cleared before the write, and even if the write then fails (Juju does the same).
         self.snapshot = None;
         leadership.merge_settings(changes).await
+    }
+
+    /// The config as this hook sees it: read at the first call (from the controller, or with
+    /// `fallback`'s charm defaults where no controller keeps a config), then the same for the
+    /// rest of the hook.
+    pub async fn config<L: Leadership>(
+        &mut self,
+        leadership: &L,
+        fallback: impl FnOnce() -> Result<crate::charm_config::Values, String>,
+    ) -> Result<crate::charm_config::Values, String> {
+        if let Some(config) = &self.config {
+            return Ok(config.clone());
+        }
+        let config = match leadership.read_config().await.map_err(|e| format!("cannot read config: {e}"))? {
+            Some(config) => crate::charm_config::for_hook(config),
+            None => fallback()?,
+        };
+        self.config = Some(config.clone());
+        Ok(config)
     }
 
     /// The unit status as this hook sees it: `current` is read once, at the first call.

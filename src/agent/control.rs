@@ -8,6 +8,8 @@
 //!   the unit's hooks back for ever;
 //! - `POST /v1/exec/close` ends that context.
 //! - `GET /v1/status` reports the unit's agent.
+//! - `POST /v1/resolve` resolves a failed hook (`leaderd resolve`): retry it now, or take it as
+//!   done without running it again.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -38,6 +40,8 @@ pub struct Control {
     /// refused at once, so waiting calls can never fill the socket's connections (status and
     /// exec/close must stay reachable).
     pub waiting: tokio::sync::Semaphore,
+    /// Resolves for the hook runner.
+    pub resolves: tokio::sync::mpsc::Sender<super::runner::Resolve>,
 }
 
 /// How many `exec/open` calls may wait for the hook lock at once.
@@ -63,6 +67,7 @@ pub fn router(control: Arc<Control>) -> Router {
         .route(wire::EXEC_OPEN_PATH, post(open))
         .route(wire::EXEC_CLOSE_PATH, post(close))
         .route(wire::STATUS_PATH, get(status))
+        .route(wire::RESOLVE_PATH, post(resolve))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(control)
 }
@@ -139,8 +144,18 @@ async fn status(State(c): State<Arc<Control>>) -> Result<Json<AgentStatus>, Http
     };
     let leader = matches!(c.tracker.status(), LeaderStatus::Leader { .. }) && c.tracker.guaranteed_now();
     let statuses = c.endpoint.statuses();
+    // While a hook has failed the unit is in error state, whatever its charm last set (Juju's
+    // `juju status` shows the same; the charm's status returns once the hook succeeds).
+    let workload = match &runner.failing {
+        Some(failed) => crate::wire::hook::WorkloadStatus {
+            status: "error".into(),
+            message: format!("hook failed: {}", crate::gocompat::go_quote(&failed.hook)),
+            data: Default::default(),
+        },
+        None => statuses.unit,
+    };
     Ok(Json(AgentStatus {
-        workload: statuses.unit,
+        workload,
         application_status: statuses.application_set.then_some(statuses.application),
         workload_version: statuses.workload_version,
         unit: c.env.unit.clone(),
@@ -149,4 +164,19 @@ async fn status(State(c): State<Arc<Control>>) -> Result<Json<AgentStatus>, Http
         leader,
         failing_hook: runner.failing,
     }))
+}
+
+/// A resolve from the operator: only a unit in error state (a failed hook) can be resolved, as
+/// Juju's `juju resolved` says otherwise.
+async fn resolve(State(c): State<Arc<Control>>, body: Body) -> Result<Json<serde_json::Value>, HttpError> {
+    let req: wire::ResolveRequest = server::decode(body, MAX_BODY_BYTES)?;
+    if c.status.lock().map_err(|_| HttpError::new(ErrorCode::Internal, "poisoned"))?.failing.is_none() {
+        let message = format!("unit {} is not in an error state", crate::gocompat::go_quote(&c.env.unit));
+        return Err(HttpError::new(ErrorCode::BadRequest, message));
+    }
+    let mode = if req.no_retry { super::runner::Resolve::NoRetry } else { super::runner::Resolve::Retry };
+    c.resolves.try_send(mode).map_err(|_| {
+        HttpError::new(ErrorCode::Unavailable, "resolves are already waiting for this unit's hook runner")
+    })?;
+    Ok(Json(serde_json::json!({})))
 }

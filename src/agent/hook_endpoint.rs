@@ -307,13 +307,14 @@ async fn application_version_set<L: Leadership>(State(ep): Endpoint<L>, body: Bo
 
 async fn config_get<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer<ConfigGetResponse> {
     let req: ContextRequest = decode(body)?;
-    let _context = ep.context(&req.context_id)?.lock_owned().await;
+    let context = ep.context(&req.context_id)?;
     let dir = ep.charm_dir.lock().unwrap().clone();
-    let settings = match dir {
-        Some(dir) => crate::charm_config::defaults(&dir.join("config.yaml"))
-            .map_err(|e| HttpError::new(ErrorCode::Internal, e.to_string()))?,
-        None => Default::default(),
+    let defaults = || match dir {
+        Some(dir) => crate::charm_config::defaults(&dir.join("config.yaml")).map_err(|e| e.to_string()),
+        None => Ok(Default::default()),
     };
+    let settings = context.lock().await.config(&*ep.leadership, defaults).await;
+    let settings = settings.map_err(|e| HttpError::new(ErrorCode::Internal, e))?;
     Ok(Json(ConfigGetResponse { settings }))
 }
 

@@ -11,7 +11,14 @@
 //! - `leader-settings-changed` runs on minions when the application's settings change (several
 //!   changes coalesce into one run), once after every agent start (the count of changes handled
 //!   lives in memory only, as Juju's does), and at least once on a unit that loses leadership.
-//! - A minion starts after its first `leader-settings-changed`.
+//! - `config-changed` runs after that and before `start`, then whenever the application's
+//!   config version moves (several changes coalesce into one run). The version it last ran for
+//!   is persisted, so an agent restart does not run it again for a config it has seen (Juju
+//!   keeps a hash of the config in the uniter's state for the same reason).
+//! - A unit starts after its first `config-changed`; a minion also after its first
+//!   `leader-settings-changed`.
+//! - `update-status` runs on the update-status timer's ticks, only once the unit has started
+//!   (ticks missed while other hooks ran coalesce into one run).
 
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +31,8 @@ pub enum Hook {
     LeaderElected,
     LeaderSettingsChanged,
     Start,
+    ConfigChanged,
+    UpdateStatus,
 }
 
 impl Hook {
@@ -34,6 +43,8 @@ impl Hook {
             Hook::LeaderElected => "leader-elected",
             Hook::LeaderSettingsChanged => "leader-settings-changed",
             Hook::Start => "start",
+            Hook::ConfigChanged => "config-changed",
+            Hook::UpdateStatus => "update-status",
         }
     }
 }
@@ -54,6 +65,9 @@ pub struct UniterState {
     #[serde(default)]
     pub leader_elected_pending: bool,
     pub started: bool,
+    /// The config version config-changed last succeeded for (none: it has not run yet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_version: Option<u64>,
 }
 
 /// What to do next.
@@ -74,11 +88,39 @@ pub struct Lifecycle {
     pub state: UniterState,
     /// The count of settings changes handled (0: none since the agent started).
     handled: u64,
+    /// The application's config version as the config watcher last saw it (none: no answer
+    /// yet), and the one the running config-changed is for.
+    config: Option<u64>,
+    config_running: Option<u64>,
+    /// update-status timer ticks seen, handled, and as the running update-status saw them.
+    ticks: u64,
+    ticks_handled: u64,
+    ticks_running: u64,
 }
 
 impl Lifecycle {
     pub fn new(state: UniterState) -> Lifecycle {
-        Lifecycle { state, handled: 0 }
+        Lifecycle { state, ..Default::default() }
+    }
+
+    /// The config watcher's latest answer: the application's config version.
+    pub fn observe_config(&mut self, version: Option<u64>) {
+        self.config = version;
+    }
+
+    /// The update-status timer's tick count.
+    pub fn observe_ticks(&mut self, ticks: u64) {
+        self.ticks = ticks;
+    }
+
+    /// A config version config-changed has not run for yet.
+    fn config_due(&self) -> bool {
+        self.config.is_some() && self.config != self.state.config_version
+    }
+
+    /// config-changed has run at least once (so the unit may start).
+    fn configured(&self) -> bool {
+        self.state.config_version.is_some()
     }
 
     /// The next step, given the tracker's status and the count of settings changes the watcher
@@ -91,8 +133,11 @@ impl Lifecycle {
             LeaderStatus::Leader { .. } if !s.leader || s.leader_elected_pending => Step::Run(Hook::LeaderElected),
             LeaderStatus::Minion if s.leader => Step::Deposed,
             LeaderStatus::Minion if changes != 0 && self.handled != changes => Step::Run(Hook::LeaderSettingsChanged),
-            LeaderStatus::Leader { .. } if !s.started => Step::Run(Hook::Start),
-            LeaderStatus::Minion if !s.started && self.handled != 0 => Step::Run(Hook::Start),
+            LeaderStatus::Leader { .. } if self.config_due() => Step::Run(Hook::ConfigChanged),
+            LeaderStatus::Minion if self.handled != 0 && self.config_due() => Step::Run(Hook::ConfigChanged),
+            LeaderStatus::Leader { .. } if !s.started && self.configured() => Step::Run(Hook::Start),
+            LeaderStatus::Minion if !s.started && self.handled != 0 && self.configured() => Step::Run(Hook::Start),
+            _ if s.started && self.ticks != self.ticks_handled => Step::Run(Hook::UpdateStatus),
             _ => Step::Wait,
         }
     }
@@ -113,6 +158,8 @@ impl Lifecycle {
                 // A deposed leader runs leader-settings-changed at least once.
                 self.handled = 0;
             }
+            Step::Run(Hook::ConfigChanged) => self.config_running = self.config,
+            Step::Run(Hook::UpdateStatus) => self.ticks_running = self.ticks,
             _ => {}
         }
         self.state != before
@@ -127,6 +174,8 @@ impl Lifecycle {
             Hook::LeaderElected => self.state.leader_elected_pending = false,
             Hook::LeaderSettingsChanged => self.handled = changes,
             Hook::Start => self.state.started = true,
+            Hook::ConfigChanged => self.state.config_version = self.config_running,
+            Hook::UpdateStatus => self.ticks_handled = self.ticks_running,
         }
         self.state != before
     }
@@ -140,11 +189,17 @@ mod tests {
     const MINION: LeaderStatus = LeaderStatus::Minion;
     const UNKNOWN: LeaderStatus = LeaderStatus::Unknown;
 
-    /// Drives a lifecycle through `events` (status, changes seen), running every step to
-    /// completion until it waits; returns the hooks run and the deposals, in order.
-    fn run(lifecycle: &mut Lifecycle, events: &[(LeaderStatus, u64)]) -> Vec<String> {
+    /// One event: the tracker's status, the settings changes seen, the config version seen, the
+    /// update-status ticks seen.
+    type Event = (LeaderStatus, u64, Option<u64>, u64);
+
+    /// Drives a lifecycle through `events`, running every step to completion until it waits;
+    /// returns the hooks run and the deposals, in order.
+    fn run(lifecycle: &mut Lifecycle, events: &[Event]) -> Vec<String> {
         let mut ran = Vec::new();
-        for &(status, changes) in events {
+        for &(status, changes, config, ticks) in events {
+            lifecycle.observe_config(config);
+            lifecycle.observe_ticks(ticks);
             for _ in 0..20 {
                 match lifecycle.next(status, changes) {
                     Step::Wait => break,
@@ -163,47 +218,86 @@ mod tests {
         ran
     }
 
-    /// What a row says, the state it starts from, the events (status, changes seen), the hooks.
-    type Row = (&'static str, UniterState, Vec<(LeaderStatus, u64)>, Vec<&'static str>);
+    /// What a row says, the state it starts from, the events, the hooks.
+    type Row = (&'static str, UniterState, Vec<Event>, Vec<&'static str>);
+
+    const C1: Option<u64> = Some(1);
 
     #[test]
     fn the_lifecycle_table() {
         let fresh = UniterState::default();
-        let started_leader =
-            UniterState { installed: true, leader: true, leader_elected_pending: false, started: true };
-        let started_minion =
-            UniterState { installed: true, leader: false, leader_elected_pending: false, started: true };
-        let died_in_leader_elected =
-            UniterState { installed: true, leader: true, leader_elected_pending: true, started: false };
+        let started_leader = UniterState {
+            installed: true,
+            leader: true,
+            leader_elected_pending: false,
+            started: true,
+            config_version: C1,
+        };
+        let started_minion = UniterState { leader: false, ..started_leader.clone() };
+        let died_in_leader_elected = UniterState {
+            leader_elected_pending: true,
+            started: false,
+            config_version: None,
+            ..started_leader.clone()
+        };
+        let died_in_config_changed = UniterState {
+            leader_elected_pending: false,
+            started: false,
+            config_version: None,
+            ..started_leader.clone()
+        };
         #[rustfmt::skip]
         let table: Vec<Row> = vec![
-            ("install first, even before leadership is known",
-             fresh.clone(), vec![(UNKNOWN, 0)], vec!["install"]),
-            ("a first leader: install, leader-elected, start",
-             fresh.clone(), vec![(LEADER, 0)], vec!["install", "leader-elected", "start"]),
+            ("install first, even before leadership or config is known",
+             fresh.clone(), vec![(UNKNOWN, 0, None, 0)], vec!["install"]),
+            ("a first leader: install, leader-elected, config-changed, start",
+             fresh.clone(), vec![(LEADER, 0, C1, 0)], vec!["install", "leader-elected", "config-changed", "start"]),
+            ("a leader waits for the config watcher's first answer before config-changed and start",
+             fresh.clone(), vec![(LEADER, 0, None, 0), (LEADER, 0, Some(0), 0)],
+             vec!["install", "leader-elected", "config-changed", "start"]),
             ("a leader does not run leader-settings-changed for its own writes",
-             fresh.clone(), vec![(LEADER, 1), (LEADER, 2)], vec!["install", "leader-elected", "start"]),
-            ("a minion waits for the watcher's first answer, then lsc, then start",
-             fresh.clone(), vec![(MINION, 0), (MINION, 1)],
-             vec!["install", "leader-settings-changed", "start"]),
+             fresh.clone(), vec![(LEADER, 1, C1, 0), (LEADER, 2, C1, 0)],
+             vec!["install", "leader-elected", "config-changed", "start"]),
+            ("a minion waits for the settings watcher's first answer, then lsc, config-changed, start",
+             fresh.clone(), vec![(MINION, 0, C1, 0), (MINION, 1, C1, 0)],
+             vec!["install", "leader-settings-changed", "config-changed", "start"]),
             ("changes coalesce: one run for whatever was seen when it starts",
-             fresh.clone(), vec![(MINION, 1), (MINION, 5)],
-             vec!["install", "leader-settings-changed", "start", "leader-settings-changed"]),
-            ("a restarted leader does not run leader-elected again",
-             started_leader.clone(), vec![(LEADER, 1)], vec![]),
+             fresh.clone(), vec![(MINION, 1, C1, 0), (MINION, 5, C1, 0)],
+             vec!["install", "leader-settings-changed", "config-changed", "start", "leader-settings-changed"]),
+            ("a config change runs config-changed on a started unit; versions coalesce",
+             started_leader.clone(), vec![(LEADER, 1, C1, 0), (LEADER, 1, Some(4), 0), (LEADER, 1, Some(4), 0)],
+             vec!["config-changed"]),
+            ("a minion runs lsc before config-changed when both changed",
+             started_minion.clone(), vec![(MINION, 1, Some(2), 0)], vec!["leader-settings-changed", "config-changed"]),
+            ("a restarted leader runs neither leader-elected nor config-changed for a config it has seen",
+             started_leader.clone(), vec![(LEADER, 1, C1, 0)], vec![]),
+            ("... but config-changed for a config that changed while it was away",
+             started_leader.clone(), vec![(LEADER, 1, Some(2), 0)], vec!["config-changed"]),
             ("a restarted minion runs lsc once after the watcher's first answer",
-             started_minion.clone(), vec![(MINION, 0), (MINION, 1), (MINION, 1)], vec!["leader-settings-changed"]),
+             started_minion.clone(), vec![(MINION, 0, C1, 0), (MINION, 1, C1, 0), (MINION, 1, C1, 0)],
+             vec!["leader-settings-changed"]),
             ("an agent that died during leader-elected runs it again",
-             died_in_leader_elected.clone(), vec![(LEADER, 1)], vec!["leader-elected", "start"]),
-            ("... unless it came back a minion: deposed, lsc, start",
-             died_in_leader_elected, vec![(MINION, 1)], vec!["(deposed)", "leader-settings-changed", "start"]),
+             died_in_leader_elected.clone(), vec![(LEADER, 1, C1, 0)], vec!["leader-elected", "config-changed", "start"]),
+            ("... unless it came back a minion: deposed, lsc, config-changed, start",
+             died_in_leader_elected, vec![(MINION, 1, C1, 0)],
+             vec!["(deposed)", "leader-settings-changed", "config-changed", "start"]),
+            ("an agent that died during the first config-changed runs it again, then starts",
+             died_in_config_changed, vec![(LEADER, 1, C1, 0)], vec!["config-changed", "start"]),
             ("a deposed leader runs lsc at least once, even with no new change",
-             started_leader.clone(), vec![(LEADER, 3), (MINION, 3)], vec!["(deposed)", "leader-settings-changed"]),
+             started_leader.clone(), vec![(LEADER, 3, C1, 0), (MINION, 3, C1, 0)],
+             vec!["(deposed)", "leader-settings-changed"]),
             ("leadership regained: leader-elected again",
-             started_minion.clone(), vec![(MINION, 1), (LEADER, 1)],
+             started_minion.clone(), vec![(MINION, 1, C1, 0), (LEADER, 1, C1, 0)],
              vec!["leader-settings-changed", "leader-elected"]),
             ("a status not known yet after a restart: nothing",
-             started_leader, vec![(UNKNOWN, 4)], vec![]),
+             started_leader.clone(), vec![(UNKNOWN, 4, Some(9), 3)], vec![]),
+            ("update-status only once started: ticks before start wait, then coalesce into one run",
+             fresh.clone(), vec![(LEADER, 0, None, 3), (LEADER, 0, C1, 3)],
+             vec!["install", "leader-elected", "config-changed", "start", "update-status"]),
+            ("update-status on every tick after start, after the other hooks due",
+             started_minion.clone(), vec![(MINION, 1, C1, 1), (MINION, 1, C1, 2), (MINION, 2, Some(2), 3)],
+             vec!["leader-settings-changed", "update-status", "update-status", "leader-settings-changed",
+                  "config-changed", "update-status"]),
         ];
         for (what, state, events, expected) in table {
             let mut lifecycle = Lifecycle::new(state);
@@ -214,13 +308,20 @@ mod tests {
     #[test]
     fn leader_elected_is_persisted_as_due_before_it_runs_and_done_after() {
         let mut l = Lifecycle::new(UniterState { installed: true, ..Default::default() });
+        l.observe_config(Some(3));
         assert_eq!(l.next(LEADER, 0), Step::Run(Hook::LeaderElected));
         assert!(l.begin(Step::Run(Hook::LeaderElected)), "persist before running");
         assert!(l.state.leader && l.state.leader_elected_pending);
         assert!(l.finished(Hook::LeaderElected, 0));
         assert!(!l.state.leader_elected_pending);
+        assert_eq!(l.next(LEADER, 0), Step::Run(Hook::ConfigChanged));
+        assert!(!l.begin(Step::Run(Hook::ConfigChanged)), "config-changed persists nothing before it runs");
+        l.observe_config(Some(4));
+        assert!(l.finished(Hook::ConfigChanged, 0), "the version it ran for is persisted");
+        assert_eq!(l.state.config_version, Some(3), "the version seen when it started, not since");
         assert!(!l.begin(Step::Run(Hook::Start)), "start changes nothing before it runs");
         assert!(l.finished(Hook::Start, 0));
         assert!(!l.finished(Hook::LeaderSettingsChanged, 4), "lsc changes nothing persisted");
+        assert_eq!(l.next(LEADER, 0), Step::Run(Hook::ConfigChanged), "version 4 arrived while it ran");
     }
 }

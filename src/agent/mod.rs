@@ -28,6 +28,13 @@ pub trait Leadership: Send + Sync + 'static {
     /// Merges `changes` into the bucket as this unit, fenced by its lease term; an empty value
     /// deletes its key. Durable when it returns `Ok`.
     fn merge_settings(&self, changes: Settings) -> impl Future<Output = Result<(), MergeError>> + Send;
+
+    /// The application's config as the controller holds it (every option with its value,
+    /// typed), or `None` where no controller keeps one (the charm's `config.yaml` defaults
+    /// apply then).
+    fn read_config(&self) -> impl Future<Output = Result<Option<crate::charm_config::Values>, CallError>> + Send {
+        async { Ok(None) }
+    }
 }
 
 pub mod control;
@@ -71,6 +78,15 @@ impl Leadership for AgentLeadership {
         let term = self.tracker.term().ok_or(MergeError::NotLeader)?;
         self.client.merge(term, changes).await.map(|_| ())
     }
+
+    async fn read_config(&self) -> Result<Option<crate::charm_config::Values>, CallError> {
+        match self.client.config().await {
+            Ok(config) => Ok(Some(crate::charm_config::effective(&config.options, &config.values))),
+            // No charm config registered for the application (an agent run without `up`).
+            Err(CallError::Refused { code: crate::wire::ErrorCode::NotFound, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
 }
 
 /// How `leaderd agent` runs.
@@ -89,6 +105,10 @@ pub struct AgentOptions {
     /// The hook and control sockets' request and idle timeouts.
     pub header_timeout: Duration,
     pub idle_timeout: Duration,
+    /// How often update-status runs once the unit has started (Juju's default: 5 min).
+    pub update_status_interval: Duration,
+    /// How failed hooks are retried.
+    pub hook_retry: runner::RetryPolicy,
 }
 
 /// Runs one unit's agent until SIGINT or SIGTERM.
@@ -151,6 +171,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         model_uuid: model_uuid(state_dir)?,
     });
     let status = Arc::new(std::sync::Mutex::new(runner::RunnerStatus::default()));
+    let (resolve_tx, resolve_rx) = tokio::sync::mpsc::channel(4);
     let hook_groups: Arc<std::sync::Mutex<Vec<i32>>> = Arc::default();
     let hook_lock: Arc<tokio::sync::Mutex<()>> = Arc::default();
     let control = Arc::new(control::Control {
@@ -161,10 +182,15 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         lock: hook_lock.clone(),
         open: Default::default(),
         waiting: tokio::sync::Semaphore::new(control::MAX_WAITING_EXECS),
+        resolves: resolve_tx,
     });
 
     let (remote_tx, remote_rx) = tokio::sync::watch::channel(0u64);
     let watcher = watcher::run(client.clone(), remote_tx);
+    let (config_tx, config_rx) = tokio::sync::watch::channel(None);
+    let config_watcher = watcher::run_versions(watcher::ConfigVersions(client.clone()), config_tx);
+    let (ticks_tx, ticks_rx) = tokio::sync::watch::channel(0u64);
+    let ticker = watcher::tick(options.update_status_interval, ticks_tx);
     let uniter_state = runner::load_state(&state_dir.join("uniter.json"))?;
     let runner = runner::Runner {
         env,
@@ -173,7 +199,8 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         state_file: state_dir.join("uniter.json"),
         status,
         lock: hook_lock.clone(),
-        retry_cap: (options.guarantee * 2).clamp(Duration::from_secs(2), Duration::from_secs(30)),
+        retry: options.hook_retry,
+        resolves: tokio::sync::Mutex::new(resolve_rx),
         hook_groups: hook_groups.clone(),
     };
 
@@ -195,7 +222,9 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         _ = renew_tokens(options.unit.clone(), client.clone()) => Ok(()),
         _ = tracker.clone().run() => Ok(()),
         _ = watcher => Ok(()),
-        r = runner.run(uniter_state, remote_rx) => r.context("hook runner"),
+        _ = config_watcher => Ok(()),
+        _ = ticker => Ok(()),
+        r = runner.run(uniter_state, remote_rx, config_rx, ticks_rx) => r.context("hook runner"),
         _ = stop.requested() => Ok(()),
     };
     runner::stop_hook_groups(&hook_groups);

@@ -1,6 +1,9 @@
 //! The hook runner: runs the charm's hooks one at a time, in the order `lifecycle.rs` decides
-//! (Juju's uniter). A failing hook is reported with its exit code and output and retried with
-//! backoff.
+//! (Juju's uniter). A failing hook is reported with its exit code and output, puts the unit in
+//! error state (`hook failed: "<hook>"`), and is retried as Juju retries it (5 s, doubling, up
+//! to 5 min: `apiserver/facades/agent/retrystrategy/retrystrategy.go`), or, with retries off,
+//! waits for `leaderd resolve`. A resolve retries the hook at once, or with `--no-retry` marks it
+//! done without running it again.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -36,6 +39,34 @@ enum Attempt {
     Exited(i32),
     /// The hook could not be started; retried like a failing hook.
     NotStarted(String),
+}
+
+/// How a failed hook is retried.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RetryPolicy {
+    /// Retry by itself (Juju's model setting `automatically-retry-hooks`); off: wait for a
+    /// resolve.
+    pub enabled: bool,
+    /// The first pause; each next one doubles.
+    pub first: Duration,
+    /// The longest pause.
+    pub max: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// Juju's: 5 s, doubling, at most 5 minutes.
+    fn default() -> RetryPolicy {
+        RetryPolicy { enabled: true, first: Duration::from_secs(5), max: Duration::from_secs(300) }
+    }
+}
+
+/// What `leaderd resolve` asks of a unit in error state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Resolve {
+    /// Run the failed hook again now.
+    Retry,
+    /// Take the failed hook as done without running it again, and carry on.
+    NoRetry,
 }
 
 /// Everything a hook needs to run, shared with the exec endpoint.
@@ -101,8 +132,10 @@ pub struct Runner {
     pub status: Arc<Mutex<RunnerStatus>>,
     /// Serialises hooks with exec commands.
     pub lock: Arc<tokio::sync::Mutex<()>>,
-    /// Longest pause between retries of a failing hook.
-    pub retry_cap: Duration,
+    /// How failed hooks are retried.
+    pub retry: RetryPolicy,
+    /// Resolves from the control socket (sent only while a hook has failed).
+    pub resolves: tokio::sync::Mutex<tokio::sync::mpsc::Receiver<Resolve>>,
     /// The process groups of hooks that still have processes: hooks run in their own process
     /// group, and what they left running is stopped with the agent. Groups whose processes
     /// have all exited are forgotten after every hook, so a recycled id is not signalled.
@@ -112,13 +145,23 @@ pub struct Runner {
 impl Runner {
     /// Runs hooks until the agent stops, from the persisted `state`. `remote` counts settings
     /// changes seen by the watcher (starting at 1 for its first answer, as Juju's watcher counts
-    /// its initial event). Fails only if the uniter state cannot be saved.
-    pub async fn run(self, state: UniterState, mut remote: watch::Receiver<u64>) -> Result<(), StateError> {
+    /// its initial event); `config` is the application's config version (none until the
+    /// controller has answered); `ticks` counts the update-status timer's ticks. Fails only if
+    /// the uniter state cannot be saved.
+    pub async fn run(
+        self,
+        state: UniterState,
+        mut remote: watch::Receiver<u64>,
+        mut config: watch::Receiver<Option<u64>>,
+        mut ticks: watch::Receiver<u64>,
+    ) -> Result<(), StateError> {
         let mut leader = self.tracker.subscribe();
         let mut lifecycle = Lifecycle::new(state);
         loop {
             let status = *leader.borrow_and_update();
             let changes = *remote.borrow_and_update();
+            lifecycle.observe_config(*config.borrow_and_update());
+            lifecycle.observe_ticks(*ticks.borrow_and_update());
             match lifecycle.next(status, changes) {
                 Step::Run(hook) => {
                     if lifecycle.begin(Step::Run(hook)) {
@@ -138,16 +181,19 @@ impl Runner {
                     tokio::select! {
                         changed = leader.changed() => if changed.is_err() { return Ok(()) },
                         changed = remote.changed() => if changed.is_err() { return Ok(()) },
+                        changed = config.changed() => if changed.is_err() { return Ok(()) },
+                        changed = ticks.changed() => if changed.is_err() { return Ok(()) },
                     }
                 }
             }
         }
     }
 
-    /// Runs `hook` until it succeeds (or is skipped), retrying with backoff.
+    /// Runs `hook` until it succeeds (or is skipped, or resolved without a retry), retrying as
+    /// the retry policy says.
     async fn run_until_ok(&self, which: Hook) {
         let hook = which.name();
-        let mut delay = Duration::from_secs(1);
+        let mut delay = self.retry.first;
         let mut attempts = 0;
         loop {
             if which == Hook::LeaderElected && !self.tracker.is_leader().await {
@@ -163,21 +209,48 @@ impl Runner {
                 Attempt::Exited(code) => Some((Some(code), None)),
                 Attempt::NotStarted(why) => Some((None, Some(why))),
             };
-            match failing {
-                None => {
-                    self.status.lock().unwrap().failing = None;
-                    return;
+            let Some((exit_code, error)) = failing else {
+                self.status.lock().unwrap().failing = None;
+                // A resolve that raced with this successful attempt has nothing left to do.
+                while self.resolves.lock().await.try_recv().is_ok() {}
+                return;
+            };
+            self.status.lock().unwrap().failing = Some(FailingHook { hook: hook.into(), exit_code, attempts, error });
+            let retry_in = self.retry.enabled.then_some(delay);
+            match retry_in {
+                Some(delay) => event(
+                    &self.env.unit,
+                    format_args!("hook {hook} will be retried in {}", crate::duration::format(delay)),
+                ),
+                None => event(
+                    &self.env.unit,
+                    format_args!(
+                        "hook {hook} failed: the unit is in error state until resolved (leaderd resolve {})",
+                        self.env.unit
+                    ),
+                ),
+            }
+            let timer = async {
+                match retry_in {
+                    Some(delay) => tokio::time::sleep(delay).await,
+                    None => std::future::pending().await,
                 }
-                Some((exit_code, error)) => {
-                    self.status.lock().unwrap().failing =
-                        Some(FailingHook { hook: hook.into(), exit_code, attempts, error });
-                    event(
-                        &self.env.unit,
-                        format_args!("hook {hook} will be retried in {}", crate::duration::format(delay)),
-                    );
-                    tokio::time::sleep(delay).await;
-                    delay = (delay * 2).min(self.retry_cap);
-                }
+            };
+            let mut resolves = self.resolves.lock().await;
+            tokio::select! {
+                _ = timer => delay = (delay * 2).min(self.retry.max),
+                resolve = resolves.recv() => match resolve {
+                    Some(Resolve::NoRetry) => {
+                        event(&self.env.unit, format_args!("hook {hook} resolved without running it again"));
+                        self.status.lock().unwrap().failing = None;
+                        return;
+                    }
+                    Some(Resolve::Retry) => {
+                        event(&self.env.unit, format_args!("hook {hook} resolved: retrying it now"));
+                    }
+                    // The control socket is gone: the agent is stopping.
+                    None => std::future::pending::<()>().await,
+                },
             }
         }
     }
@@ -364,7 +437,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("uniter.json");
         assert_eq!(load_state(&path).unwrap(), UniterState::default());
-        let state = UniterState { installed: true, leader: true, leader_elected_pending: false, started: true };
+        let state = UniterState {
+            installed: true,
+            leader: true,
+            leader_elected_pending: false,
+            started: true,
+            config_version: Some(2),
+        };
         save_state(&path, &state).unwrap();
         assert_eq!(load_state(&path).unwrap(), state);
         std::fs::write(&path, b"{\"installed\": tru").unwrap();

@@ -22,6 +22,44 @@ impl SettingsVersions for ControllerClient {
     }
 }
 
+/// The application's config versions, for the config watcher.
+pub struct ConfigVersions(pub ControllerClient);
+
+impl SettingsVersions for ConfigVersions {
+    async fn watch(&self, after: u64, timeout: Duration) -> Result<u64, CallError> {
+        self.0.watch_config(after, timeout).await
+    }
+}
+
+/// Publishes each new version `api` answers (the config watcher: the hook runner runs
+/// config-changed for a version it has not run it for) until the receiver is gone.
+pub async fn run_versions(api: impl SettingsVersions, versions: watch::Sender<Option<u64>>) {
+    while !versions.is_closed() {
+        let known = *versions.borrow();
+        let wait = if known.is_none() { Duration::ZERO } else { POLL };
+        match api.watch(known.unwrap_or(0), wait).await {
+            Ok(version) if known != Some(version) => {
+                versions.send_replace(Some(version));
+            }
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "watching the config failed");
+                tokio::time::sleep(RETRY).await;
+            }
+        }
+    }
+}
+
+/// Counts update-status timer ticks into `ticks`, one every `interval` from now.
+pub async fn tick(interval: Duration, ticks: watch::Sender<u64>) {
+    let mut timer = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
+    timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    while !ticks.is_closed() {
+        timer.tick().await;
+        ticks.send_modify(|n| *n += 1);
+    }
+}
+
 /// How long one long-poll waits.
 const POLL: Duration = Duration::from_secs(30);
 /// Pause after a failed poll.
@@ -79,6 +117,19 @@ mod tests {
         tokio::time::sleep(Duration::from_secs(5)).await;
         // Version 0 (the first answer: 1), a repeat, an error, 3 (2), a repeat, 4 (3).
         assert_eq!(*rx.borrow(), 3);
+        task.abort();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_config_watcher_publishes_versions_not_counts() {
+        let script = vec![Ok(0), Ok(0), Err(CallError::Unreachable("controller unreachable".into())), Ok(3)];
+        let api = Scripted(Mutex::new(script.into()));
+        let (tx, mut rx) = watch::channel(None);
+        let task = tokio::spawn(run_versions(api, tx));
+        rx.changed().await.unwrap();
+        assert_eq!(*rx.borrow_and_update(), Some(0), "the first answer, even version 0");
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        assert_eq!(*rx.borrow(), Some(3));
         task.abort();
     }
 }

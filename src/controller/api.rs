@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use tokio::sync::watch;
 
 use super::auth::{Caller, Secret};
-use super::{ClaimOutcome, Controller, MergeError};
+use super::{ClaimOutcome, ConfigChange, ConfigChangeError, Controller, MergeError};
 use crate::model::{Application, Term, Unit};
 use crate::names;
 use crate::server::{self, Body, HttpError};
@@ -44,6 +44,11 @@ pub fn router(api: Arc<Api>) -> Router {
         .route("/v1/applications/{app}/settings", get(read_settings))
         .route("/v1/applications/{app}/settings/merge", post(merge))
         .route("/v1/applications/{app}/settings/watch", post(watch_settings))
+        .route("/v1/applications/{app}/config", get(read_config).post(change_config))
+        .route("/v1/applications/{app}/config/watch", post(watch_config))
+        .route("/v1/applications/{app}/status", get(read_statuses))
+        .route("/v1/applications/{app}/status/unit", post(set_unit_status))
+        .route("/v1/applications/{app}/status/application", post(set_app_status))
         .fallback(
             |uri: Uri| async move { HttpError::new(ErrorCode::NotFound, format!("no such endpoint: {}", uri.path())) },
         )
@@ -73,7 +78,9 @@ impl Api {
                 Unit::new(&unit).map_err(|e| HttpError::new(ErrorCode::BadRequest, e.to_string()))
             }
             Caller::Unit(unit) => Err(forbidden(format!("unit {unit} may not act for application {app}"))),
-            Caller::Operator => Err(forbidden("the operator token is for status and revoke; units claim and write")),
+            Caller::Operator => {
+                Err(forbidden("the operator token is for status, config and revoke; units claim and write"))
+            }
         }
     }
 
@@ -221,4 +228,104 @@ async fn renew_token(State(api): Shared, headers: HeaderMap) -> Answer<RenewResp
     let expiry = super::auth::unix_now().saturating_add(api.token_ttl.as_secs().max(1));
     tracing::debug!(principal, expiry, "token renewed");
     Ok(Json(RenewResponse { token: api.secret.token_until(&principal, expiry), expires_at: expiry }))
+}
+
+fn not_found(app: &Application) -> HttpError {
+    HttpError::new(ErrorCode::NotFound, ConfigChangeError::NotFound(app.as_str().into()).to_string())
+}
+
+/// The application's config; an application without a registered charm config is not found.
+async fn read_config(State(api): Shared, Path(app): Path<String>, headers: HeaderMap) -> Answer<AppConfig> {
+    let app = api.reader_of(&headers, &app)?;
+    api.controller.app_config(&app).map(Json).ok_or_else(|| not_found(&app))
+}
+
+/// An operator's config change (or deploy, with the charm's options): all or nothing.
+async fn change_config(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<AppConfig> {
+    api.operator(&headers)?;
+    let app = check_app(&app)?;
+    let req: ConfigChangeRequest = decode(body)?;
+    let change = ConfigChange { options: req.options, set: req.set, reset: req.reset };
+    match api.controller.change_config(&app, change).await {
+        Ok(config) => Ok(Json(config)),
+        Err(e @ ConfigChangeError::NotFound(_)) => Err(HttpError::new(ErrorCode::NotFound, e.to_string())),
+        Err(e @ ConfigChangeError::Invalid(_)) => Err(HttpError::new(ErrorCode::BadRequest, e.to_string())),
+        Err(ConfigChangeError::Failed(e)) => Err(HttpError::new(ErrorCode::Unavailable, e)),
+    }
+}
+
+async fn watch_config(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<WatchResponse> {
+    let app = api.reader_of(&headers, &app)?;
+    let req: WatchRequest = decode(body)?;
+    let version = tokio::select! {
+        v = api.controller.watch_config(&app, req.after, Api::poll_timeout(req.timeout_ms)) => v,
+        _ = api.until_shutdown() => api.controller.app_config(&app).map_or(0, |c| c.version),
+    };
+    Ok(Json(WatchResponse { version }))
+}
+
+async fn read_statuses(State(api): Shared, Path(app): Path<String>, headers: HeaderMap) -> Answer<StatusesResponse> {
+    let app = api.reader_of(&headers, &app)?;
+    let (application, units) = api.controller.statuses(&app);
+    Ok(Json(StatusesResponse { application, units }))
+}
+
+fn status_refused(e: MergeError) -> HttpError {
+    match e {
+        MergeError::NotLeader => HttpError::new(ErrorCode::NotLeader, e.to_string()),
+        MergeError::Invalid(e) => HttpError::new(ErrorCode::BadRequest, e),
+        MergeError::Failed(e) => HttpError::new(ErrorCode::Unavailable, e),
+    }
+}
+
+/// The limits on a status the controller keeps: a message up to 64 KiB, as the hook endpoint's
+/// bodies allow far more than `juju status` should show.
+const MAX_STATUS_TEXT: usize = 64 << 10;
+
+fn check_status(status: &crate::wire::hook::WorkloadStatus) -> Result<(), HttpError> {
+    if status.message.len() > MAX_STATUS_TEXT || status.status.len() > 64 {
+        return Err(HttpError::new(ErrorCode::BadRequest, "status message too long (at most 64 KiB)"));
+    }
+    Ok(())
+}
+
+/// The calling unit's own workload status and version.
+async fn set_unit_status(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<serde_json::Value> {
+    let unit = api.unit_of(&headers, &app)?;
+    let status: UnitStatus = decode(body)?;
+    check_status(&status.workload)?;
+    if status.version.len() > MAX_STATUS_TEXT {
+        return Err(HttpError::new(ErrorCode::BadRequest, "workload version too long (at most 64 KiB)"));
+    }
+    api.controller.set_unit_status(&unit, status).await.map_err(status_refused)?;
+    Ok(Json(serde_json::json!({})))
+}
+
+/// The application status, from its leader only (fenced by the term).
+async fn set_app_status(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<serde_json::Value> {
+    let unit = api.unit_of(&headers, &app)?;
+    let req: AppStatusRequest = decode(body)?;
+    check_status(&req.status)?;
+    api.controller.set_app_status(&unit, Term(req.term), req.status).await.map_err(status_refused)?;
+    Ok(Json(serde_json::json!({})))
 }

@@ -158,4 +158,36 @@ impl ControllerClient {
         let r: WatchResponse = self.call("settings/watch", Some(&body), timeout).await?;
         Ok(r.version)
     }
+
+    /// The application's config (a unit's or the operator's token).
+    pub async fn config(&self) -> Result<AppConfig, CallError> {
+        self.call::<(), _>("config", None, Duration::ZERO).await
+    }
+
+    /// Changes the application's config (the operator's token).
+    pub async fn change_config(&self, change: &ConfigChangeRequest) -> Result<AppConfig, CallError> {
+        self.call("config", Some(change), Duration::ZERO).await
+    }
+
+    pub async fn watch_config(&self, after: u64, timeout: Duration) -> Result<u64, CallError> {
+        let body = WatchRequest { after, timeout_ms: timeout.as_millis() as u64 };
+        let r: WatchResponse = self.call("config/watch", Some(&body), timeout).await?;
+        Ok(r.version)
+    }
+
+    /// The application status and every unit's.
+    pub async fn statuses(&self) -> Result<StatusesResponse, CallError> {
+        self.call::<(), _>("status", None, Duration::ZERO).await
+    }
+
+    /// This unit's workload status and version.
+    pub async fn set_unit_status(&self, status: &UnitStatus) -> Result<(), CallError> {
+        self.call::<_, serde_json::Value>("status/unit", Some(status), Duration::ZERO).await.map(|_| ())
+    }
+
+    /// The application status, fenced by `term`.
+    pub async fn set_app_status(&self, term: u64, status: crate::wire::hook::WorkloadStatus) -> Result<(), CallError> {
+        let body = AppStatusRequest { term, status };
+        self.call::<_, serde_json::Value>("status/application", Some(&body), Duration::ZERO).await.map(|_| ())
+    }
 }

@@ -18,10 +18,12 @@ use std::time::Duration;
 use tokio::sync::{oneshot, watch, Notify};
 use tokio::time::Instant;
 
+use crate::charm_config::{InvalidConfig, Options, Values};
 use crate::format::Settings;
 use crate::model::{Application, Term, Unit};
-use crate::store::{Bucket, Store, StoredLease};
+use crate::store::{AppConfig, Bucket, Store, StoredLease, UnitStatus, Write};
 use crate::wire::controller::ApplicationStatus;
+use crate::wire::hook::WorkloadStatus;
 use lease::{Claim, LeaseTable};
 use writer::Job;
 
@@ -58,6 +60,14 @@ pub(crate) struct State {
     versions: Mutex<HashMap<String, watch::Sender<u64>>>,
     /// Per application: woken whenever the lease is granted anew or revoked.
     lease_changed: Mutex<HashMap<String, Arc<Notify>>>,
+    /// Per application: its config (options, values set, version).
+    configs: RwLock<HashMap<String, AppConfig>>,
+    /// Per application: the config version, for watchers.
+    config_versions: Mutex<HashMap<String, watch::Sender<u64>>>,
+    /// Per unit: its workload status and version.
+    unit_statuses: RwLock<HashMap<String, UnitStatus>>,
+    /// Per application: the status its leader set.
+    app_statuses: RwLock<HashMap<String, WorkloadStatus>>,
 }
 
 impl State {
@@ -72,6 +82,36 @@ impl State {
             .clone()
     }
 
+    fn config_channel(&self, app: &str) -> watch::Sender<u64> {
+        let mut versions = self.config_versions.lock().unwrap();
+        versions
+            .entry(app.to_string())
+            .or_insert_with(|| {
+                let v = self.configs.read().unwrap().get(app).map_or(0, |c| c.version);
+                watch::channel(v).0
+            })
+            .clone()
+    }
+
+    /// A committed `Write::Config`, `UnitStatus` or `AppStatus`, applied to the live state (the
+    /// writer calls it once the store has it).
+    pub(crate) fn apply(&self, write: Write) {
+        match write {
+            Write::Config { app, config } => {
+                let version = config.version;
+                self.configs.write().unwrap().insert(app.clone(), config);
+                self.config_channel(&app).send_replace(version);
+            }
+            Write::UnitStatus { unit, status } => {
+                self.unit_statuses.write().unwrap().insert(unit, status);
+            }
+            Write::AppStatus { app, status } => {
+                self.app_statuses.write().unwrap().insert(app, status);
+            }
+            Write::Lease(_) | Write::Settings { .. } => {}
+        }
+    }
+
     fn lease_notify(&self, app: &str) -> Arc<Notify> {
         self.lease_changed.lock().unwrap().entry(app.to_string()).or_default().clone()
     }
@@ -83,6 +123,34 @@ pub struct Controller {
     state: Arc<State>,
     jobs: Mutex<mpsc::Sender<Job>>,
     store_name: String,
+    /// Config changes one at a time: each is computed from the config the one before left.
+    config_lock: tokio::sync::Mutex<()>,
+}
+
+/// A config change refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ConfigChangeError {
+    /// No charm config was ever registered for the application (Juju's words for an
+    /// application it does not know).
+    #[error("application {} not found", crate::gocompat::go_quote(.0))]
+    NotFound(String),
+    #[error(transparent)]
+    Invalid(#[from] InvalidConfig),
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// What `Controller::change_config` is asked to do.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ConfigChange {
+    /// The charm's options (at deploy): replaces the ones known; values of options the charm no
+    /// longer has are dropped.
+    pub options: Option<Options>,
+    /// Values to set, checked against the options (a string is parsed by the option's type);
+    /// null resets the option to its default.
+    pub set: Values,
+    /// Options back to their defaults.
+    pub reset: Vec<String>,
 }
 
 impl Controller {
@@ -102,6 +170,10 @@ impl Controller {
             buckets: RwLock::new(snapshot.buckets),
             versions: Mutex::default(),
             lease_changed: Mutex::default(),
+            configs: RwLock::new(snapshot.configs),
+            config_versions: Mutex::default(),
+            unit_statuses: RwLock::new(snapshot.unit_statuses),
+            app_statuses: RwLock::new(snapshot.app_statuses),
         });
         let (tx, rx) = mpsc::channel();
         let writer_state = state.clone();
@@ -111,7 +183,7 @@ impl Controller {
             let _clock = runtime.enter();
             writer::run(store, writer_state, rx)
         })?;
-        Ok(Arc::new(Controller { config, state, jobs: Mutex::new(tx), store_name }))
+        Ok(Arc::new(Controller { config, state, jobs: Mutex::new(tx), store_name, config_lock: Default::default() }))
     }
 
     pub fn config(&self) -> &Config {
@@ -223,12 +295,105 @@ impl Controller {
         v
     }
 
+    /// `app`'s config, if a charm config was ever registered for it.
+    pub fn app_config(&self, app: &Application) -> Option<AppConfig> {
+        self.state.configs.read().unwrap().get(app.as_str()).cloned()
+    }
+
+    /// Checks every key and value of `change` first (nothing changes if one is refused), then
+    /// makes the new config durable. The version moves only when an option or a value changed,
+    /// so a change to the same values wakes no watcher.
+    pub async fn change_config(&self, app: &Application, change: ConfigChange) -> Result<AppConfig, ConfigChangeError> {
+        let _one_at_a_time = self.config_lock.lock().await;
+        let current = self.app_config(app);
+        let mut next = match (&current, change.options) {
+            (_, Some(options)) => {
+                let mut next = current.clone().unwrap_or_default();
+                next.values.retain(|name, _| options.contains_key(name));
+                next.options = options;
+                next
+            }
+            (Some(current), None) => current.clone(),
+            (None, None) => return Err(ConfigChangeError::NotFound(app.as_str().into())),
+        };
+        for name in &change.reset {
+            if !next.options.contains_key(name) {
+                return Err(InvalidConfig::Unknown(name.clone()).into());
+            }
+            next.values.remove(name);
+        }
+        for (name, value) in &change.set {
+            match crate::charm_config::check_value(&next.options, name, value)? {
+                serde_json::Value::Null => next.values.remove(name),
+                typed => next.values.insert(name.clone(), typed),
+            };
+        }
+        let before = current.clone().unwrap_or_default();
+        let changed = current.is_none()
+            || before.options != next.options
+            || crate::charm_config::effective(&before.options, &before.values)
+                != crate::charm_config::effective(&next.options, &next.values);
+        if !changed {
+            return Ok(before);
+        }
+        next.version = before.version + 1;
+        let write = Write::Config { app: app.as_str().into(), config: next.clone() };
+        self.put(None, write).await.map_err(|e| ConfigChangeError::Failed(e.to_string()))?;
+        tracing::info!(app = app.as_str(), version = next.version, "config changed");
+        Ok(next)
+    }
+
+    /// Waits until `app`'s config version is past `after`, or `timeout`; returns the version.
+    pub async fn watch_config(&self, app: &Application, after: u64, timeout: Duration) -> u64 {
+        let mut rx = self.state.config_channel(app.as_str()).subscribe();
+        let _ = tokio::time::timeout(timeout, rx.wait_for(|v| *v > after)).await;
+        let v = *rx.borrow();
+        v
+    }
+
+    async fn put(&self, fence: Option<(String, u64)>, write: Write) -> Result<(), MergeError> {
+        let job = |reply| Job::Put { fence, write, reply };
+        self.submit(job).await.unwrap_or_else(|| Err(MergeError::Failed("the controller is shutting down".into())))
+    }
+
+    /// Records `unit`'s workload status and version; durable before it returns.
+    pub async fn set_unit_status(&self, unit: &Unit, status: UnitStatus) -> Result<(), MergeError> {
+        self.put(None, Write::UnitStatus { unit: unit.as_str().into(), status }).await
+    }
+
+    /// Records the application status `unit` set, if it holds the lease under `term` at the
+    /// moment of the write (as leader-set merges are fenced).
+    pub async fn set_app_status(&self, unit: &Unit, term: Term, status: WorkloadStatus) -> Result<(), MergeError> {
+        let app = unit.application().as_str().to_string();
+        self.put(Some((unit.as_str().into(), term.0)), Write::AppStatus { app, status }).await
+    }
+
+    /// `app`'s application status (if its leader set one) and its units' statuses, by unit.
+    pub fn statuses(
+        &self,
+        app: &Application,
+    ) -> (Option<WorkloadStatus>, std::collections::BTreeMap<String, UnitStatus>) {
+        let app_status = self.state.app_statuses.read().unwrap().get(app.as_str()).cloned();
+        let units = self
+            .state
+            .unit_statuses
+            .read()
+            .unwrap()
+            .iter()
+            .filter(|(unit, _)| crate::names::unit_application(unit) == Ok(app.as_str()))
+            .map(|(unit, status)| (unit.clone(), status.clone()))
+            .collect();
+        (app_status, units)
+    }
+
     /// Every application known to the controller, by name.
     pub fn status(&self) -> Vec<ApplicationStatus> {
         let now = Instant::now();
         let leases = self.state.leases.lock().unwrap();
         let buckets = self.state.buckets.read().unwrap();
-        let mut names: Vec<&String> = leases.iter().map(|(name, _)| name).chain(buckets.keys()).collect();
+        let configs = self.state.configs.read().unwrap();
+        let mut names: Vec<&String> =
+            leases.iter().map(|(name, _)| name).chain(buckets.keys()).chain(configs.keys()).collect();
         names.sort();
         names.dedup();
         names
@@ -245,6 +410,7 @@ impl Controller {
                     leader,
                     term: lease.map_or(0, |l| l.term),
                     settings_version: buckets.get(name).map_or(0, |b| b.version),
+                    config_version: configs.get(name).map_or(0, |c| c.version),
                 }
             })
             .collect()

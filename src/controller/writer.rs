@@ -26,11 +26,15 @@ pub enum Job {
     Lease(StoredLease, oneshot::Sender<anyhow::Result<()>>),
     /// A fenced leader-settings merge; answers the new version.
     Merge { app: String, unit: String, term: u64, changes: Settings, reply: oneshot::Sender<Result<u64, MergeError>> },
+    /// A write made durable, then applied to the live state (`State::apply`); with `fence`, only
+    /// if that unit holds its application's lease under that term at that moment.
+    Put { fence: Option<(String, u64)>, write: Write, reply: oneshot::Sender<Result<(), MergeError>> },
 }
 
 enum Reply {
     Lease(oneshot::Sender<anyhow::Result<()>>),
     Merge(oneshot::Sender<Result<u64, MergeError>>, String, Settings, u64),
+    Put(oneshot::Sender<Result<(), MergeError>>, Write),
 }
 
 /// Runs until every sender of `jobs` is gone.
@@ -76,6 +80,17 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                 }
                 replies.push(Reply::Merge(reply, app, changes, version));
             }
+            Job::Put { fence, write, reply } => {
+                if let Some((unit, term)) = &fence {
+                    let app = crate::names::unit_application(unit).unwrap_or_default();
+                    if !state.leases.lock().unwrap().holds(app, unit, *term, Instant::now()) {
+                        let _ = reply.send(Err(MergeError::NotLeader));
+                        continue;
+                    }
+                }
+                writes.push(write.clone());
+                replies.push(Reply::Put(reply, write));
+            }
         }
     }
     let committed = if writes.is_empty() { Ok(()) } else { store.commit(&writes) };
@@ -100,6 +115,13 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                     state.version_channel(&app).send_replace(version);
                 }
                 let _ = tx.send(Ok(version));
+            }
+            (Reply::Put(tx, write), Ok(())) => {
+                state.apply(write);
+                let _ = tx.send(Ok(()));
+            }
+            (Reply::Put(tx, _), Err(e)) => {
+                let _ = tx.send(Err(MergeError::Failed(format!("store commit failed: {e:#}"))));
             }
             (Reply::Merge(tx, ..), Err(e)) => {
                 let _ = tx.send(Err(MergeError::Failed(format!("store commit failed: {e:#}"))));

@@ -52,13 +52,18 @@ pub struct UnitReport {
     pub workload_version: String,
 }
 
-/// The controller's view, as the operator (a short-lived operator token), over TLS verified
-/// against the `up`'s CA.
-pub fn controller_status(state: &Path, up: &UpState) -> anyhow::Result<StatusResponse> {
+/// A client for `app` at the `up`'s controller, as the operator (a short-lived operator token
+/// made from the state directory's secret), over TLS verified against the `up`'s CA.
+pub fn operator_client(state: &Path, up: &UpState, app: &str) -> anyhow::Result<ControllerClient> {
     let secret = Secret::load(&state.join("secret"))?;
     let trust = Trust::Ca(TlsDir::new(state.join("tls")).ca_cert());
     let token = secret.token(OPERATOR, std::time::Duration::from_secs(300));
-    let client = ControllerClient::new(&up.controller.url, &up.app, &token, &trust)?;
+    Ok(ControllerClient::new(&up.controller.url, app, &token, &trust)?)
+}
+
+/// The controller's view, as the operator.
+pub fn controller_status(state: &Path, up: &UpState) -> anyhow::Result<StatusResponse> {
+    let client = operator_client(state, up, &up.app)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let asked =
         runtime.block_on(async { tokio::time::timeout(std::time::Duration::from_secs(5), client.status()).await });

@@ -43,6 +43,12 @@ pub struct UpOptions {
     pub units: u32,
     pub state: PathBuf,
     pub guarantee: Duration,
+    /// `KEY=VALUE` config values set at deploy (`KEY=`: the default).
+    pub config: Vec<String>,
+    /// A config file in Juju's format (a YAML mapping of the application name to its values).
+    pub config_file: Option<PathBuf>,
+    /// More flags for every agent (update-status interval, hook retries).
+    pub agent_args: Vec<String>,
 }
 
 /// The example charm in `examples/shared-secret`, built into the binary.
@@ -75,6 +81,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         (None, None) => EXAMPLE_APP.to_string(),
     };
     crate::names::check_application(&app)?;
+    let deploy_config = deploy_config(given_charm.as_deref(), &app, &options.config, options.config_file.as_deref())?;
 
     crate::private::create_state_dir(&state)?;
     // One `up` per state directory, held for the whole run.
@@ -94,6 +101,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     tls.ensure(&[])?;
     let mut controller = ControllerProcess::start(&leaderd, &state, &tls, options.guarantee * 2).await?;
     let url = controller.url.clone();
+    register_config(&secret, &tls, &url, &app, &deploy_config).await?;
     let count = options.units;
     say!(
         "leaderd up: application {app} with {count} unit{}, charm {}, controller {url}, state {}",
@@ -128,7 +136,10 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
             crate::duration::format(options.guarantee),
             "--jujuc".into(),
             jujuc.display().to_string(),
-        ];
+        ]
+        .into_iter()
+        .chain(options.agent_args.iter().cloned())
+        .collect::<Vec<String>>();
         let token = secret.token(&unit, DEFAULT_TOKEN_TTL);
         let mut child = spawn(&command, Some(&token), None, &unit_dir.join("agent.log"))?;
         relay(&mut child);
@@ -403,8 +414,52 @@ fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
     Ok(crate::gocompat::go_clean(&joined))
 }
 
+/// The application's config at deploy: the charm's options, then `--config-file`'s values,
+/// then `--config`'s, each checked now (a refused one stops `up` before anything starts).
+fn deploy_config(
+    charm: Option<&Path>,
+    app: &str,
+    pairs: &[String],
+    file: Option<&Path>,
+) -> anyhow::Result<crate::wire::controller::ConfigChangeRequest> {
+    let options = match charm {
+        Some(charm) => crate::charm_config::read_options(&charm.join("config.yaml"))?,
+        None => Default::default(),
+    };
+    let mut set = crate::charm_config::Values::new();
+    if let Some(file) = file {
+        let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        set.extend(crate::charm_config::file_values(&text, app)?);
+    }
+    let args: Vec<String> = pairs.to_vec();
+    match super::config::request(&args, &[])? {
+        super::config::Request::Change { set: pairs, .. } => set.extend(super::config::change(&pairs, &[]).set),
+        super::config::Request::Show => {}
+        super::config::Request::Get(key) => anyhow::bail!("--config {key:?}: expected KEY=VALUE"),
+    }
+    for (name, value) in &set {
+        crate::charm_config::check_value(&options, name, value)?;
+    }
+    Ok(crate::wire::controller::ConfigChangeRequest { options: Some(options), set, reset: Vec::new() })
+}
+
+/// Registers the application's config with the controller, as the operator.
+async fn register_config(
+    secret: &Secret,
+    tls: &TlsDir,
+    url: &str,
+    app: &str,
+    config: &crate::wire::controller::ConfigChangeRequest,
+) -> anyhow::Result<()> {
+    let token = secret.token(crate::controller::auth::OPERATOR, Duration::from_secs(300));
+    let trust = crate::tls::Trust::Ca(tls.ca_cert());
+    let client = crate::controller::client::ControllerClient::new(url, app, &token, &trust)?;
+    client.change_config(config).await.map_err(|e| anyhow::anyhow!("registering the config: {e}"))?;
+    Ok(())
+}
+
 /// The `name:` of the charm's metadata.yaml.
-fn charm_name(charm: &Path) -> anyhow::Result<String> {
+pub(crate) fn charm_name(charm: &Path) -> anyhow::Result<String> {
     let path = charm.join("metadata.yaml");
     let text = std::fs::read_to_string(&path).with_context(|| format!("reading {} (or give --app)", path.display()))?;
     let meta: serde_yaml_ng::Value =

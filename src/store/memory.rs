@@ -8,11 +8,20 @@ use std::collections::HashMap;
 pub struct MemoryStore {
     leases: HashMap<String, StoredLease>,
     buckets: HashMap<String, super::Bucket>,
+    configs: HashMap<String, super::AppConfig>,
+    unit_statuses: HashMap<String, super::UnitStatus>,
+    app_statuses: HashMap<String, crate::wire::hook::WorkloadStatus>,
 }
 
 impl Store for MemoryStore {
     fn load(&mut self) -> anyhow::Result<Snapshot> {
-        Ok(Snapshot { leases: self.leases.values().cloned().collect(), buckets: self.buckets.clone() })
+        Ok(Snapshot {
+            leases: self.leases.values().cloned().collect(),
+            buckets: self.buckets.clone(),
+            configs: self.configs.clone(),
+            unit_statuses: self.unit_statuses.clone(),
+            app_statuses: self.app_statuses.clone(),
+        })
     }
 
     fn commit(&mut self, batch: &[Write]) -> anyhow::Result<()> {
@@ -25,6 +34,15 @@ impl Store for MemoryStore {
                     let bucket = self.buckets.entry(app.clone()).or_default();
                     apply_changes(&mut bucket.settings, changes);
                     bucket.version = *version;
+                }
+                Write::Config { app, config } => {
+                    self.configs.insert(app.clone(), config.clone());
+                }
+                Write::UnitStatus { unit, status } => {
+                    self.unit_statuses.insert(unit.clone(), status.clone());
+                }
+                Write::AppStatus { app, status } => {
+                    self.app_statuses.insert(app.clone(), status.clone());
                 }
             }
         }

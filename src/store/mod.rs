@@ -9,6 +9,7 @@ pub mod sqlite;
 use std::collections::HashMap;
 
 use crate::format::Settings;
+use crate::wire::hook::WorkloadStatus;
 
 /// A lease as persisted: who holds it (`None` after a revoke) under which term.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,11 +26,19 @@ pub struct Bucket {
     pub version: u64,
 }
 
+pub use crate::wire::controller::{AppConfig, UnitStatus};
+
 /// Everything a controller needs at start-up.
 #[derive(Debug, Default)]
 pub struct Snapshot {
     pub leases: Vec<StoredLease>,
     pub buckets: HashMap<String, Bucket>,
+    /// By application.
+    pub configs: HashMap<String, AppConfig>,
+    /// By unit name.
+    pub unit_statuses: HashMap<String, UnitStatus>,
+    /// By application: the status its leader set.
+    pub app_statuses: HashMap<String, WorkloadStatus>,
 }
 
 /// One durable change.
@@ -41,6 +50,21 @@ pub enum Write {
         app: String,
         changes: Settings,
         version: u64,
+    },
+    /// Replace `app`'s config (options, values and version) with `config`.
+    Config {
+        app: String,
+        config: AppConfig,
+    },
+    /// Replace `unit`'s workload status and version.
+    UnitStatus {
+        unit: String,
+        status: UnitStatus,
+    },
+    /// Replace `app`'s application status (its leader's, fenced before it gets here).
+    AppStatus {
+        app: String,
+        status: WorkloadStatus,
     },
 }
 

@@ -31,7 +31,34 @@ CREATE TABLE IF NOT EXISTS settings (
     value TEXT NOT NULL,
     PRIMARY KEY (app, key)
 );
+CREATE TABLE IF NOT EXISTS app_config (
+    app     TEXT PRIMARY KEY,
+    config  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS unit_status (
+    unit    TEXT PRIMARY KEY,
+    status  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS app_status (
+    app     TEXT PRIMARY KEY,
+    status  TEXT NOT NULL
+);
 ";
+
+/// Rows of `(name, JSON text)` from `table`, decoded.
+fn json_rows<T: serde::de::DeserializeOwned>(
+    conn: &Connection,
+    table: &str,
+) -> anyhow::Result<std::collections::HashMap<String, T>> {
+    let mut rows = conn.prepare(&format!("SELECT * FROM {table}"))?;
+    let mut out = std::collections::HashMap::new();
+    for row in rows.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        let (name, text) = row?;
+        let value = serde_json::from_str(&text).with_context(|| format!("{table} row {name:?} is corrupt"))?;
+        out.insert(name, value);
+    }
+    Ok(out)
+}
 
 impl SqliteStore {
     pub fn open(path: &Path) -> anyhow::Result<SqliteStore> {
@@ -88,6 +115,9 @@ impl Store for SqliteStore {
             let (app, key, value) = row?;
             snapshot.buckets.entry(app).or_default().settings.insert(key, value);
         }
+        snapshot.configs = json_rows(&self.conn, "app_config")?;
+        snapshot.unit_statuses = json_rows(&self.conn, "unit_status")?;
+        snapshot.app_statuses = json_rows(&self.conn, "app_status")?;
         Ok(snapshot)
     }
 
@@ -107,8 +137,29 @@ impl Store for SqliteStore {
                 "INSERT INTO buckets (app, version) VALUES (?1, ?2)
                  ON CONFLICT(app) DO UPDATE SET version = excluded.version",
             )?;
+            let mut put_config = tx.prepare_cached(
+                "INSERT INTO app_config (app, config) VALUES (?1, ?2)
+                 ON CONFLICT(app) DO UPDATE SET config = excluded.config",
+            )?;
+            let mut put_unit_status = tx.prepare_cached(
+                "INSERT INTO unit_status (unit, status) VALUES (?1, ?2)
+                 ON CONFLICT(unit) DO UPDATE SET status = excluded.status",
+            )?;
+            let mut put_app_status = tx.prepare_cached(
+                "INSERT INTO app_status (app, status) VALUES (?1, ?2)
+                 ON CONFLICT(app) DO UPDATE SET status = excluded.status",
+            )?;
             for write in batch {
                 match write {
+                    Write::Config { app, config } => {
+                        put_config.execute(params![app, serde_json::to_string(config)?])?;
+                    }
+                    Write::UnitStatus { unit, status } => {
+                        put_unit_status.execute(params![unit, serde_json::to_string(status)?])?;
+                    }
+                    Write::AppStatus { app, status } => {
+                        put_app_status.execute(params![app, serde_json::to_string(status)?])?;
+                    }
                     Write::Lease(l) => {
                         put_lease.execute(params![l.app, l.holder, l.term as i64])?;
                     }

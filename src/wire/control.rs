@@ -11,6 +11,7 @@ use super::hook::WorkloadStatus;
 pub const EXEC_OPEN_PATH: &str = "/v1/exec/open";
 pub const EXEC_CLOSE_PATH: &str = "/v1/exec/close";
 pub const STATUS_PATH: &str = "/v1/status";
+pub const RESOLVE_PATH: &str = "/v1/resolve";
 
 /// The largest request body the control socket takes.
 pub const MAX_BODY_BYTES: usize = 1 << 16;
@@ -69,4 +70,13 @@ pub struct FailingHook {
     /// Why the hook could not be started (`not executable: chmod +x <path>`), if it could not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+/// `POST /v1/resolve`: resolve the unit's failed hook: run it again now, or with `no_retry`
+/// take it as done without running it again.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveRequest {
+    #[serde(default)]
+    pub no_retry: bool,
 }

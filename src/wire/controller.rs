@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::format::Settings;
+use crate::wire::hook::WorkloadStatus;
 
 /// Requests carry at most this many bytes (8 MiB).
 pub const MAX_BODY_BYTES: usize = 8 << 20;
@@ -103,6 +104,9 @@ pub struct ApplicationStatus {
     /// Lease time left, in milliseconds (0 without a leader).
     pub lease_remaining_ms: u64,
     pub settings_version: u64,
+    /// The application config's version (0: no charm config registered).
+    #[serde(default)]
+    pub config_version: u64,
 }
 
 /// `POST /v1/token/renew`: a fresh token for the caller (whoever the presented token names).
@@ -111,4 +115,59 @@ pub struct RenewResponse {
     pub token: String,
     /// Unix time (seconds) after which the new token is refused.
     pub expires_at: u64,
+}
+
+/// One application's config: its charm's options, the values an operator set (the rest take
+/// their defaults), and how many accepted changes produced them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AppConfig {
+    pub options: crate::charm_config::Options,
+    pub values: crate::charm_config::Values,
+    pub version: u64,
+}
+
+/// What one unit's charm last said about its workload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitStatus {
+    pub workload: WorkloadStatus,
+    /// application-version-set's; empty until set.
+    #[serde(default)]
+    pub version: String,
+}
+
+impl Default for UnitStatus {
+    fn default() -> UnitStatus {
+        UnitStatus { workload: WorkloadStatus::unknown(), version: String::new() }
+    }
+}
+
+/// `POST /v1/applications/{app}/config` (operator): change the config, all or nothing. With
+/// `options`, the charm's options are (re)registered first (deploy). Values in `set` are
+/// checked against the options (a string is parsed by the option's type); null resets.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigChangeRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<crate::charm_config::Options>,
+    #[serde(default)]
+    pub set: crate::charm_config::Values,
+    #[serde(default)]
+    pub reset: Vec<String>,
+}
+
+/// `GET /v1/applications/{app}/status`: the application status its leader set (null until
+/// then) and every unit's that has reported one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusesResponse {
+    pub application: Option<WorkloadStatus>,
+    pub units: std::collections::BTreeMap<String, UnitStatus>,
+}
+
+/// `POST /v1/applications/{app}/status/application`: the leader's application status, fenced
+/// by its term.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppStatusRequest {
+    pub term: u64,
+    pub status: WorkloadStatus,
 }

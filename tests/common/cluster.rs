@@ -44,6 +44,12 @@ impl Up {
         Up::spawn(dir, charm, units, guarantee, path_first, &[], None, None)
     }
 
+    /// With more `up` flags (`--config`, `--hook-retry`, `--update-status-interval`, ...).
+    pub fn start_with_args(charm: Option<&Path>, units: u32, guarantee: &str, args: &[&str]) -> Up {
+        let dir = tempfile::tempdir().unwrap();
+        Up::spawn_with_args(dir, charm, units, guarantee, None, &[], None, None, args)
+    }
+
     /// Started with its umask set to `umask` (as if the user had run `umask N` first).
     pub fn start_with_umask(
         dir: tempfile::TempDir,
@@ -80,6 +86,21 @@ impl Up {
         open_files: Option<u64>,
         umask: Option<u32>,
     ) -> Up {
+        Up::spawn_with_args(dir, charm, units, guarantee, path_first, env, open_files, umask, &[])
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn spawn_with_args(
+        dir: tempfile::TempDir,
+        charm: Option<&Path>,
+        units: u32,
+        guarantee: &str,
+        path_first: Option<&Path>,
+        env: &[(&str, &str)],
+        open_files: Option<u64>,
+        umask: Option<u32>,
+        extra: &[&str],
+    ) -> Up {
         use std::os::unix::process::CommandExt;
         let state = dir.path().join("state");
         let mut cmd = Command::new(LEADERD);
@@ -113,6 +134,7 @@ impl Up {
         if let Some(charm) = charm {
             cmd.arg("--charm").arg(charm);
         }
+        cmd.args(extra);
         let mut child = cmd.current_dir(dir.path()).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().unwrap();
         let lines: Arc<Mutex<Vec<(Instant, String)>>> = Arc::default();
         let sink = lines.clone();

@@ -1,0 +1,236 @@
+//! `leaderd config` and `leaderd resolve` for a running `up`, as `juju config` and
+//! `juju resolved` do them.
+//!
+//! `leaderd config APP` shows the application's config (the shape of `juju config APP`'s YAML:
+//! each option's `default`, `description`, `source` (`default`, `user` or `unset`), `type` and
+//! `value`); `leaderd config APP KEY` prints one value; `leaderd config APP KEY=VALUE ...`
+//! (`KEY=` or `--reset KEY` back to the default) changes it, all or nothing, with the
+//! controller's checks in Juju's words. Changes need the operator token, which only the state
+//! directory's owner can make.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::Context;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::UpState;
+use crate::controller::client::CallError;
+use crate::wire::control::{ResolveRequest, RESOLVE_PATH};
+use crate::wire::controller::{AppConfig, ConfigChangeRequest};
+
+/// What `leaderd config` was asked.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    /// Every option.
+    Show,
+    /// One option's value.
+    Get(String),
+    /// Set these (an empty value resets) and reset those.
+    Change { set: BTreeMap<String, String>, reset: Vec<String> },
+}
+
+/// Reads `KEY`, `KEY=VALUE ...` and `--reset` into a request, refusing mixtures as Juju does.
+pub fn request(args: &[String], reset: &[String]) -> anyhow::Result<Request> {
+    let reset: Vec<String> =
+        reset.iter().flat_map(|r| r.split(',')).filter(|k| !k.is_empty()).map(String::from).collect();
+    let (pairs, keys): (Vec<&String>, Vec<&String>) = args.iter().partition(|a| a.contains('='));
+    match (keys.len(), pairs.is_empty() && reset.is_empty()) {
+        (0, true) => Ok(Request::Show),
+        (1, true) => Ok(Request::Get(keys[0].clone())),
+        (0, false) => {
+            let mut set = BTreeMap::new();
+            for pair in pairs {
+                let (key, value) = pair.split_once('=').expect("partitioned on '='");
+                anyhow::ensure!(!key.is_empty(), "expected \"key=value\", got {pair:?}");
+                anyhow::ensure!(set.insert(key.to_string(), value.to_string()).is_none(), "key {key:?} given twice");
+            }
+            Ok(Request::Change { set, reset })
+        }
+        _ => anyhow::bail!("can only retrieve a single value, or all values"),
+    }
+}
+
+/// The change request a [`Request::Change`] makes: `KEY=` resets, as `--reset KEY` does.
+pub fn change(set: &BTreeMap<String, String>, reset: &[String]) -> ConfigChangeRequest {
+    let set = set
+        .iter()
+        .map(|(k, v)| (k.clone(), if v.is_empty() { Value::Null } else { Value::String(v.clone()) }))
+        .collect();
+    ConfigChangeRequest { options: None, set, reset: reset.to_vec() }
+}
+
+/// One option as `leaderd config APP` shows it.
+#[derive(Debug, Clone, Serialize)]
+struct Setting {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    default: Option<Value>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    description: String,
+    source: &'static str,
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<Value>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct Shown<'a> {
+    application: &'a str,
+    charm: &'a str,
+    settings: BTreeMap<String, Setting>,
+}
+
+/// `leaderd config APP` in `format` (`yaml` or `json`).
+pub fn show(app: &str, charm: &str, config: &AppConfig, format: &str) -> anyhow::Result<String> {
+    let settings = config
+        .options
+        .iter()
+        .map(|(name, option)| {
+            let default = Some(option.default.clone()).filter(|d| !d.is_null());
+            let set = config.values.get(name).cloned();
+            let source = match (&set, &default) {
+                (Some(_), _) => "user",
+                (None, Some(_)) => "default",
+                (None, None) => "unset",
+            };
+            let value = set.or_else(|| default.clone());
+            let setting =
+                Setting { default, description: option.description.clone(), source, kind: option.kind.clone(), value };
+            (name.clone(), setting)
+        })
+        .collect();
+    let shown = Shown { application: app, charm, settings };
+    Ok(match format {
+        "json" => serde_json::to_string_pretty(&shown)? + "\n",
+        _ => serde_yaml_ng::to_string(&shown)?,
+    })
+}
+
+/// One value as `leaderd config APP KEY` prints it: a string as it is, anything else as JSON
+/// text, nothing for an unset option.
+pub fn value_line(value: &Value) -> String {
+    match value {
+        Value::Null => "\n".into(),
+        Value::String(s) => format!("{s}\n"),
+        other => format!("{other}\n"),
+    }
+}
+
+/// Runs `leaderd config` against the `up` in `state`; returns what to print.
+pub fn run(state: &Path, app: &str, request: Request, format: &str) -> anyhow::Result<String> {
+    let up = UpState::load(state)?;
+    crate::names::check_application(app)?;
+    let client = super::status::operator_client(state, &up, app)?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let wait = std::time::Duration::from_secs(10);
+    let answer = runtime.block_on(async {
+        match &request {
+            Request::Change { set, reset } => {
+                tokio::time::timeout(wait, client.change_config(&change(set, reset))).await
+            }
+            _ => tokio::time::timeout(wait, client.config()).await,
+        }
+    });
+    let config = match answer {
+        Ok(Ok(config)) => config,
+        // The controller's own words: Juju's, for a key or value it refuses.
+        Ok(Err(CallError::Refused { message, .. })) => anyhow::bail!("{message}"),
+        Ok(Err(e)) => return Err(anyhow::anyhow!("{e}")).context("asking the controller"),
+        Err(_) => anyhow::bail!("asking the controller at {}: no answer within 10s", up.controller.url),
+    };
+    let charm = crate::local::up::charm_name(&up.charm).unwrap_or_else(|_| app.to_string());
+    match request {
+        Request::Show => show(app, &charm, &config, format),
+        Request::Get(key) => {
+            let effective = crate::charm_config::effective(&config.options, &config.values);
+            let value = effective
+                .get(&key)
+                .ok_or_else(|| anyhow::anyhow!("{}", crate::charm_config::InvalidConfig::Unknown(key.clone())))?;
+            Ok(match format {
+                "json" => serde_json::to_string(value)? + "\n",
+                _ => value_line(value),
+            })
+        }
+        Request::Change { .. } => Ok(String::new()),
+    }
+}
+
+/// `leaderd resolve UNIT [--no-retry]`: through the unit agent's control socket.
+pub fn resolve(state: &Path, unit: &str, no_retry: bool) -> anyhow::Result<()> {
+    let up = UpState::load(state)?;
+    let unit = up.unit(state, unit)?;
+    let body = serde_json::to_vec(&ResolveRequest { no_retry })?;
+    let socket = unit.state_dir.join("run.socket");
+    let (status, answer) = crate::unix_http::request_within(
+        &socket,
+        "POST",
+        RESOLVE_PATH,
+        Some(&body),
+        Some(std::time::Duration::from_secs(10)),
+    )
+    .with_context(|| format!("asking the agent of {}", unit.name))?;
+    if status != 200 {
+        let message = crate::wire::ErrorResponse::decode(status, &answer)
+            .map(|(_, m)| m)
+            .unwrap_or_else(|| String::from_utf8_lossy(&answer).into_owned());
+        anyhow::bail!("{message}");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn requests_as_juju_config_reads_them() {
+        assert_eq!(request(&[], &[]).unwrap(), Request::Show);
+        assert_eq!(request(&args(&["port"]), &[]).unwrap(), Request::Get("port".into()));
+        let change = request(&args(&["port=80", "title="]), &args(&["a,b"])).unwrap();
+        assert_eq!(
+            change,
+            Request::Change {
+                set: [("port".to_string(), "80".to_string()), ("title".to_string(), String::new())].into(),
+                reset: args(&["a", "b"])
+            }
+        );
+        for bad in [&["port", "title"][..], &["port", "x=1"]] {
+            let err = request(&args(bad), &[]).unwrap_err().to_string();
+            assert_eq!(err, "can only retrieve a single value, or all values");
+        }
+        assert!(request(&args(&["=1"]), &[]).is_err());
+        assert!(request(&args(&["a=1", "a=2"]), &[]).is_err());
+    }
+
+    #[test]
+    fn an_empty_value_resets() {
+        let c = change(&[("a".to_string(), String::new()), ("b".to_string(), "x".to_string())].into(), &[]);
+        assert_eq!(c.set["a"], Value::Null);
+        assert_eq!(c.set["b"], Value::String("x".into()));
+    }
+
+    #[test]
+    fn the_shown_config_names_each_options_source() {
+        let options = crate::charm_config::options(
+            "options:\n  port: {type: int, default: 8080, description: The port.}\n  name: {type: string}\n  \
+             on: {type: boolean, default: false}\n",
+        )
+        .unwrap();
+        let config = AppConfig { options, values: [("on".to_string(), Value::Bool(true))].into(), version: 2 };
+        let yaml = show("web", "web", &config, "yaml").unwrap();
+        assert_eq!(
+            yaml,
+            "application: web\ncharm: web\nsettings:\n  name:\n    source: unset\n    type: string\n  on:\n    \
+             default: false\n    source: user\n    type: boolean\n    value: true\n  port:\n    default: 8080\n    \
+             description: The port.\n    source: default\n    type: int\n    value: 8080\n"
+        );
+        let json: Value = serde_json::from_str(&show("web", "web", &config, "json").unwrap()).unwrap();
+        assert_eq!(json["settings"]["port"]["value"], 8080);
+    }
+}
