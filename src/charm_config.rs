@@ -243,4 +243,51 @@ mod tests {
         assert!(parse("options:\n  n: {type: int, default: x}\n").unwrap_err().contains("\"n\""));
         assert!(parse("options:\n  n: {type: list}\n").is_ok(), "no default, no check");
     }
+
+    #[test]
+    fn values_are_checked_with_jujus_rules_and_words() {
+        let options = options(
+            "options:\n  s: {type: string}\n  i: {type: int, default: 1}\n  f: {type: float}\n  \
+             b: {type: boolean}\n",
+        )
+        .unwrap();
+        let ok = |name: &str, value: Value| check_value(&options, name, &value).unwrap();
+        let err = |name: &str, value: Value| check_value(&options, name, &value).unwrap_err().to_string();
+        #[rustfmt::skip]
+        let accepted = [
+            ("s", json!("text"), json!("text")), ("i", json!("-42"), json!(-42)), ("i", json!("+7"), json!(7)),
+            ("i", json!(5), json!(5)), ("f", json!("1e3"), json!(1000.0)), ("f", json!(2), json!(2.0)),
+            ("b", json!("t"), json!(true)), ("b", json!("False"), json!(false)), ("b", json!(true), json!(true)),
+            ("i", Value::Null, Value::Null),
+        ];
+        for (name, given, want) in accepted {
+            assert_eq!(ok(name, given.clone()), want, "{name} = {given}");
+        }
+        assert_eq!(err("x", json!("1")), "unknown option \"x\"");
+        assert_eq!(err("i", json!("1.5")), "option \"i\" expected int, got \"1.5\"");
+        assert_eq!(err("i", json!(1.5)), "option \"i\" expected int, got 1.5");
+        assert_eq!(err("b", json!("yes")), "option \"b\" expected boolean, got \"yes\"");
+        assert_eq!(err("s", json!(3)), "option \"s\" expected string, got 3");
+        assert_eq!(err("f", json!("inf")), "option \"f\" expected float, got \"inf\"");
+        let effective = effective(&options, &[("s".to_string(), json!("set"))].into());
+        assert_eq!(effective["s"], json!("set"));
+        assert_eq!(effective["i"], json!(1));
+        assert_eq!(for_hook(effective)["i"], json!(1.0));
+    }
+
+    #[test]
+    fn a_config_file_in_jujus_format() {
+        let text = "web:\n  title: x\n  port: 80\n  empty: \"\"\nother: {a: 1}\n";
+        let values = file_values(text, "web").unwrap();
+        assert_eq!(
+            values,
+            BTreeMap::from([
+                ("empty".to_string(), Value::Null),
+                ("port".to_string(), json!(80)),
+                ("title".to_string(), json!("x")),
+            ])
+        );
+        assert_eq!(file_values(text, "db").unwrap_err().to_string(), "no settings found for \"db\"");
+        assert!(file_values("- a\n", "web").unwrap_err().to_string().starts_with("cannot parse settings data: "));
+    }
 }

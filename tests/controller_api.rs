@@ -423,3 +423,74 @@ fn send_signal(pid: u32, signal: &str) {
     let status = Command::new("kill").arg(format!("-{signal}")).arg(pid.to_string()).status().unwrap();
     assert!(status.success());
 }
+
+#[tokio::test]
+async fn config_and_statuses_operator_writes_fenced_application_status_and_kill_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite:{}", dir.path().join("state.db").display());
+    let c = ControllerProcess::start(dir.path(), &store);
+    let (u0, u1, op) =
+        (As::new(&c, dir.path(), "app/0"), As::new(&c, dir.path(), "app/1"), As::new(&c, dir.path(), "operator"));
+    let options = json!({
+        "port": {"type": "int", "default": 8080},
+        "title": {"type": "string", "default": "Hello", "description": "What it serves."}
+    });
+    // No config until the operator registers the charm's options (as `up` does at deploy).
+    let (status, body) = u0.get("/v1/applications/app/config").await;
+    assert_eq!((status, body["error"].clone()), (StatusCode::NOT_FOUND, json!("application \"app\" not found")));
+    let (status, body) = u0.post("/v1/applications/app/config", json!({"options": options, "set": {}})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a unit may not change config: {body}");
+    let (status, body) =
+        op.post("/v1/applications/app/config", json!({"options": options, "set": {"port": "81"}})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!((body["values"].clone(), body["version"].clone()), (json!({"port": 81}), json!(1)));
+
+    // Refused changes, in Juju's words, change nothing.
+    for (set, error) in [
+        (json!({"title": "x", "nope": "1"}), "unknown option \"nope\""),
+        (json!({"title": "x", "port": "eighty"}), "option \"port\" expected int, got \"eighty\""),
+        (json!({"port": 1.5}), "option \"port\" expected int, got 1.5"),
+    ] {
+        let (status, body) = op.post("/v1/applications/app/config", json!({"set": set})).await;
+        assert_eq!((status, body["error"].clone()), (StatusCode::BAD_REQUEST, json!(error)));
+    }
+    let (_, read) = u1.get("/v1/applications/app/config").await;
+    assert_eq!((read["values"].clone(), read["version"].clone()), (json!({"port": 81}), json!(1)));
+
+    // A watcher wakes for a change that changes a value, not for one that does not.
+    let watch = {
+        let u1 = As::new(&c, dir.path(), "app/1");
+        tokio::spawn(async move {
+            u1.post("/v1/applications/app/config/watch", json!({"after": 1, "timeout_ms": 10000})).await
+        })
+    };
+    let (_, same) = op.post("/v1/applications/app/config", json!({"set": {"port": 81}})).await;
+    assert_eq!(same["version"], json!(1), "the same value: no new version");
+    let (_, changed) =
+        op.post("/v1/applications/app/config", json!({"set": {"title": "World"}, "reset": ["port"]})).await;
+    assert_eq!((changed["values"].clone(), changed["version"].clone()), (json!({"title": "World"}), json!(2)));
+    assert_eq!(watch.await.unwrap().1, json!({"version": 2}));
+
+    // Unit statuses from each unit; the application status from the leader only.
+    let active = json!({"status": "active", "message": "up", "data": {}});
+    let (status, _) = u1.post("/v1/applications/app/status/unit", json!({"workload": active, "version": "1.0"})).await;
+    assert_eq!(status, StatusCode::OK);
+    let term = u0.claim("app", 2000).await["term"].as_u64().unwrap();
+    let refused = u1.post("/v1/applications/app/status/application", json!({"term": term, "status": active})).await;
+    assert_eq!(refused.0, StatusCode::CONFLICT, "a minion's application status is fenced off");
+    let (status, _) = u0.post("/v1/applications/app/status/application", json!({"term": term, "status": active})).await;
+    assert_eq!(status, StatusCode::OK);
+    let expected = json!({"application": active, "units": {"app/1": {"workload": active, "version": "1.0"}}});
+    assert_eq!(op.get("/v1/applications/app/status").await.1, expected);
+
+    // Everything acknowledged survives kill -9.
+    c.kill9();
+    let c = ControllerProcess::start(dir.path(), &store);
+    let op = As::new(&c, dir.path(), "operator");
+    assert_eq!(op.get("/v1/applications/app/status").await.1, expected);
+    let (_, read) = op.get("/v1/applications/app/config").await;
+    assert_eq!((read["values"].clone(), read["version"].clone()), (json!({"title": "World"}), json!(2)));
+    assert_eq!(read["options"]["title"]["description"], json!("What it serves."));
+    let (_, st) = op.get("/v1/status").await;
+    assert_eq!(st["applications"][0]["config_version"], json!(2));
+}

@@ -137,3 +137,39 @@ async fn a_restarted_controller_honours_persisted_holders_for_the_max_lease() {
     advance(Duration::from_secs(5)).await;
     assert_eq!(term(second.claim(&unit("app/1"), LEASE).await.unwrap()), t + 1);
 }
+
+#[test]
+fn both_stores_keep_config_and_statuses() {
+    use leaderd::store::{AppConfig, Store, UnitStatus, Write};
+    use leaderd::wire::hook::WorkloadStatus;
+    let dir = tempfile::tempdir().unwrap();
+    let options = leaderd::charm_config::options("options:\n  port: {type: int, default: 8080}\n").unwrap();
+    let config = AppConfig { options, values: [("port".to_string(), serde_json::json!(81))].into(), version: 3 };
+    let active = WorkloadStatus { status: "active".into(), message: "up".into(), data: Settings::new() };
+    let writes = vec![
+        Write::Config { app: "app".into(), config: config.clone() },
+        Write::UnitStatus {
+            unit: "app/0".into(),
+            status: UnitStatus { workload: active.clone(), version: "1".into() },
+        },
+        Write::UnitStatus {
+            unit: "app/0".into(),
+            status: UnitStatus { workload: active.clone(), version: "2".into() },
+        },
+        Write::AppStatus { app: "app".into(), status: active.clone() },
+    ];
+    let path = dir.path().join("state.db");
+    let stores: Vec<Box<dyn Fn() -> Box<dyn Store>>> = vec![
+        Box::new(|| Box::new(MemoryStore::default())),
+        Box::new(move || Box::new(SqliteStore::open(&path).unwrap())),
+    ];
+    for (i, open) in stores.iter().enumerate() {
+        let mut store = open();
+        store.commit(&writes).unwrap();
+        // The memory store keeps nothing across opens; SQLite is read back from disk.
+        let snapshot = if i == 0 { store.load().unwrap() } else { open().load().unwrap() };
+        assert_eq!(snapshot.configs["app"], config, "store {i}");
+        assert_eq!(snapshot.unit_statuses["app/0"].version, "2", "store {i}: the last write wins");
+        assert_eq!(snapshot.app_statuses["app"], active, "store {i}");
+    }
+}

@@ -23,6 +23,8 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand up 'Run an application locally: a controller and N unit agents for one charm, until Ctrl-C'
+            cand config 'Show or change an application''s config (as `juju config`): APP shows every option, APP KEY one value, APP KEY=VALUE ... sets (KEY= resets)'
+            cand resolve 'Resolve a unit''s failed hook (as `juju resolved`): run it again now, or with --no-retry take it as done and carry on'
             cand exec 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)'
             cand status 'Show the applications and units of a running `up`'
             cand generate 'Write the shell completions (completions/) and man pages (man/) into DIR'
@@ -38,6 +40,25 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand --units 'How many units'
             cand --state 'State directory (default: $LEADERD_STATE, else .leaderd here)'
             cand --lease-guarantee 'The leadership guarantee; leases are claimed for twice this'
+            cand --config 'Set a config option at deploy (KEY=VALUE; repeatable; after --config-file)'
+            cand --config-file 'Config values at deploy from a YAML file in Juju''s format: the application name mapped to its options'' values'
+            cand --update-status-interval 'How often update-status runs once the unit has started (Juju''s default: 5m)'
+            cand --hook-retry 'Retry failed hooks by themselves (on), or leave the unit in error state until `leaderd resolve` (off)'
+            cand --hook-retry-delay 'The first pause before a failed hook is retried; each next one doubles (Juju: 5s)'
+            cand --hook-retry-max 'The longest pause between retries (Juju: 5m)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'leaderd;config'= {
+            cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
+            cand --format 'format'
+            cand --reset 'Reset options to their defaults (comma-separated; repeatable)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'leaderd;resolve'= {
+            cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
+            cand --no-retry 'Do not run the failed hook again'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -73,6 +94,10 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand --jujuc 'The jujuc binary the hook tools link to (default: next to leaderd)'
             cand --header-timeout 'How long a request (headers and body, from its first byte) or a TLS handshake may take'
             cand --idle-timeout 'How long a connection with no request in progress stays open'
+            cand --update-status-interval 'How often update-status runs once the unit has started (Juju''s default: 5m)'
+            cand --hook-retry 'Retry failed hooks by themselves (on), or leave the unit in error state until `leaderd resolve` (off)'
+            cand --hook-retry-delay 'The first pause before a failed hook is retried; each next one doubles (Juju: 5s)'
+            cand --hook-retry-max 'The longest pause between retries (Juju: 5m)'
             cand --insecure-http 'Talk to an http:// controller without TLS: the token crosses the network unencrypted'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -105,6 +130,8 @@ set edit:completion:arg-completer[leaderd] = {|@words|
         }
         &'leaderd;help'= {
             cand up 'Run an application locally: a controller and N unit agents for one charm, until Ctrl-C'
+            cand config 'Show or change an application''s config (as `juju config`): APP shows every option, APP KEY one value, APP KEY=VALUE ... sets (KEY= resets)'
+            cand resolve 'Resolve a unit''s failed hook (as `juju resolved`): run it again now, or with --no-retry take it as done and carry on'
             cand exec 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)'
             cand status 'Show the applications and units of a running `up`'
             cand generate 'Write the shell completions (completions/) and man pages (man/) into DIR'
@@ -115,6 +142,10 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'leaderd;help;up'= {
+        }
+        &'leaderd;help;config'= {
+        }
+        &'leaderd;help;resolve'= {
         }
         &'leaderd;help;exec'= {
         }

@@ -27,6 +27,8 @@ end
 complete -c leaderd -n "__fish_leaderd_needs_command" -s h -l help -d 'Print help'
 complete -c leaderd -n "__fish_leaderd_needs_command" -s V -l version -d 'Print version'
 complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "up" -d 'Run an application locally: a controller and N unit agents for one charm, until Ctrl-C'
+complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "config" -d 'Show or change an application\'s config (as `juju config`): APP shows every option, APP KEY one value, APP KEY=VALUE ... sets (KEY= resets)'
+complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "resolve" -d 'Resolve a unit\'s failed hook (as `juju resolved`): run it again now, or with --no-retry take it as done and carry on'
 complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "exec" -d 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)'
 complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "status" -d 'Show the applications and units of a running `up`'
 complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "generate" -d 'Write the shell completions (completions/) and man pages (man/) into DIR'
@@ -40,7 +42,22 @@ complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l app -d 'The appli
 complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l units -d 'How many units' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l state -d 'State directory (default: $LEADERD_STATE, else .leaderd here)' -r -F
 complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l lease-guarantee -d 'The leadership guarantee; leases are claimed for twice this' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l config -d 'Set a config option at deploy (KEY=VALUE; repeatable; after --config-file)' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l config-file -d 'Config values at deploy from a YAML file in Juju\'s format: the application name mapped to its options\' values' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l update-status-interval -d 'How often update-status runs once the unit has started (Juju\'s default: 5m)' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l hook-retry -d 'Retry failed hooks by themselves (on), or leave the unit in error state until `leaderd resolve` (off)' -r -f -a "on\t''
+off\t''"
+complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l hook-retry-delay -d 'The first pause before a failed hook is retried; each next one doubles (Juju: 5s)' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l hook-retry-max -d 'The longest pause between retries (Juju: 5m)' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand up" -s h -l help -d 'Print help'
+complete -c leaderd -n "__fish_leaderd_using_subcommand config" -l state -d 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand config" -l format -r -f -a "yaml\t''
+json\t''"
+complete -c leaderd -n "__fish_leaderd_using_subcommand config" -l reset -d 'Reset options to their defaults (comma-separated; repeatable)' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand config" -s h -l help -d 'Print help'
+complete -c leaderd -n "__fish_leaderd_using_subcommand resolve" -l state -d 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand resolve" -l no-retry -d 'Do not run the failed hook again'
+complete -c leaderd -n "__fish_leaderd_using_subcommand resolve" -s h -l help -d 'Print help'
 complete -c leaderd -n "__fish_leaderd_using_subcommand exec" -l state -d 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)' -r -F
 complete -c leaderd -n "__fish_leaderd_using_subcommand exec" -l unit -d 'The unit, like app/0, or app/leader' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand exec" -s h -l help -d 'Print help'
@@ -62,6 +79,11 @@ complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l lease-guarante
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l jujuc -d 'The jujuc binary the hook tools link to (default: next to leaderd)' -r -F
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l header-timeout -d 'How long a request (headers and body, from its first byte) or a TLS handshake may take' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l idle-timeout -d 'How long a connection with no request in progress stays open' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l update-status-interval -d 'How often update-status runs once the unit has started (Juju\'s default: 5m)' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l hook-retry -d 'Retry failed hooks by themselves (on), or leave the unit in error state until `leaderd resolve` (off)' -r -f -a "on\t''
+off\t''"
+complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l hook-retry-delay -d 'The first pause before a failed hook is retried; each next one doubles (Juju: 5s)' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l hook-retry-max -d 'The longest pause between retries (Juju: 5m)' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l insecure-http -d 'Talk to an http:// controller without TLS: the token crosses the network unencrypted'
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -s h -l help -d 'Print help'
 complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l listen -d 'Address to listen on (loopback only by default)' -r
@@ -84,12 +106,14 @@ complete -c leaderd -n "__fish_leaderd_using_subcommand token" -l secret-file -d
 complete -c leaderd -n "__fish_leaderd_using_subcommand token" -l ttl -d 'How long the token lives, at most 366 days (a running agent renews its own well before that)' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand token" -l operator -d 'The operator\'s token (status, revoke)'
 complete -c leaderd -n "__fish_leaderd_using_subcommand token" -s h -l help -d 'Print help'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "up" -d 'Run an application locally: a controller and N unit agents for one charm, until Ctrl-C'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "exec" -d 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "status" -d 'Show the applications and units of a running `up`'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "generate" -d 'Write the shell completions (completions/) and man pages (man/) into DIR'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "completions" -d 'Print the completion script of every hook tool and of leaderd for one shell'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "agent" -d 'Run one unit\'s agent: leadership tracker, hook runner, hook and exec endpoints'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "controller" -d 'Run a controller: leases with fencing terms, the leader-settings buckets, watches'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "token" -d 'Print the token a unit (or, with --operator, the operator) presents to the controller'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up config resolve exec status generate completions agent controller token help" -f -a "up" -d 'Run an application locally: a controller and N unit agents for one charm, until Ctrl-C'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up config resolve exec status generate completions agent controller token help" -f -a "config" -d 'Show or change an application\'s config (as `juju config`): APP shows every option, APP KEY one value, APP KEY=VALUE ... sets (KEY= resets)'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up config resolve exec status generate completions agent controller token help" -f -a "resolve" -d 'Resolve a unit\'s failed hook (as `juju resolved`): run it again now, or with --no-retry take it as done and carry on'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up config resolve exec status generate completions agent controller token help" -f -a "exec" -d 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up config resolve exec status generate completions agent controller token help" -f -a "status" -d 'Show the applications and units of a running `up`'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up config resolve exec status generate completions agent controller token help" -f -a "generate" -d 'Write the shell completions (completions/) and man pages (man/) into DIR'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up config resolve exec status generate completions agent controller token help" -f -a "completions" -d 'Print the completion script of every hook tool and of leaderd for one shell'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up config resolve exec status generate completions agent controller token help" -f -a "agent" -d 'Run one unit\'s agent: leadership tracker, hook runner, hook and exec endpoints'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up config resolve exec status generate completions agent controller token help" -f -a "controller" -d 'Run a controller: leases with fencing terms, the leader-settings buckets, watches'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up config resolve exec status generate completions agent controller token help" -f -a "token" -d 'Print the token a unit (or, with --operator, the operator) presents to the controller'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up config resolve exec status generate completions agent controller token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -26,6 +26,8 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Run an application locally: a controller and N unit agents for one charm, until Ctrl-C')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show or change an application''s config (as `juju config`): APP shows every option, APP KEY one value, APP KEY=VALUE ... sets (KEY= resets)')
+            [CompletionResult]::new('resolve', 'resolve', [CompletionResultType]::ParameterValue, 'Resolve a unit''s failed hook (as `juju resolved`): run it again now, or with --no-retry take it as done and carry on')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the applications and units of a running `up`')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write the shell completions (completions/) and man pages (man/) into DIR')
@@ -42,6 +44,27 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('--units', '--units', [CompletionResultType]::ParameterName, 'How many units')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory (default: $LEADERD_STATE, else .leaderd here)')
             [CompletionResult]::new('--lease-guarantee', '--lease-guarantee', [CompletionResultType]::ParameterName, 'The leadership guarantee; leases are claimed for twice this')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Set a config option at deploy (KEY=VALUE; repeatable; after --config-file)')
+            [CompletionResult]::new('--config-file', '--config-file', [CompletionResultType]::ParameterName, 'Config values at deploy from a YAML file in Juju''s format: the application name mapped to its options'' values')
+            [CompletionResult]::new('--update-status-interval', '--update-status-interval', [CompletionResultType]::ParameterName, 'How often update-status runs once the unit has started (Juju''s default: 5m)')
+            [CompletionResult]::new('--hook-retry', '--hook-retry', [CompletionResultType]::ParameterName, 'Retry failed hooks by themselves (on), or leave the unit in error state until `leaderd resolve` (off)')
+            [CompletionResult]::new('--hook-retry-delay', '--hook-retry-delay', [CompletionResultType]::ParameterName, 'The first pause before a failed hook is retried; each next one doubles (Juju: 5s)')
+            [CompletionResult]::new('--hook-retry-max', '--hook-retry-max', [CompletionResultType]::ParameterName, 'The longest pause between retries (Juju: 5m)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'leaderd;config' {
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
+            [CompletionResult]::new('--reset', '--reset', [CompletionResultType]::ParameterName, 'Reset options to their defaults (comma-separated; repeatable)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'leaderd;resolve' {
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
+            [CompletionResult]::new('--no-retry', '--no-retry', [CompletionResultType]::ParameterName, 'Do not run the failed hook again')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -82,6 +105,10 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('--jujuc', '--jujuc', [CompletionResultType]::ParameterName, 'The jujuc binary the hook tools link to (default: next to leaderd)')
             [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'How long a request (headers and body, from its first byte) or a TLS handshake may take')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'How long a connection with no request in progress stays open')
+            [CompletionResult]::new('--update-status-interval', '--update-status-interval', [CompletionResultType]::ParameterName, 'How often update-status runs once the unit has started (Juju''s default: 5m)')
+            [CompletionResult]::new('--hook-retry', '--hook-retry', [CompletionResultType]::ParameterName, 'Retry failed hooks by themselves (on), or leave the unit in error state until `leaderd resolve` (off)')
+            [CompletionResult]::new('--hook-retry-delay', '--hook-retry-delay', [CompletionResultType]::ParameterName, 'The first pause before a failed hook is retried; each next one doubles (Juju: 5s)')
+            [CompletionResult]::new('--hook-retry-max', '--hook-retry-max', [CompletionResultType]::ParameterName, 'The longest pause between retries (Juju: 5m)')
             [CompletionResult]::new('--insecure-http', '--insecure-http', [CompletionResultType]::ParameterName, 'Talk to an http:// controller without TLS: the token crosses the network unencrypted')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -117,6 +144,8 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
         }
         'leaderd;help' {
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Run an application locally: a controller and N unit agents for one charm, until Ctrl-C')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show or change an application''s config (as `juju config`): APP shows every option, APP KEY one value, APP KEY=VALUE ... sets (KEY= resets)')
+            [CompletionResult]::new('resolve', 'resolve', [CompletionResultType]::ParameterValue, 'Resolve a unit''s failed hook (as `juju resolved`): run it again now, or with --no-retry take it as done and carry on')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the applications and units of a running `up`')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write the shell completions (completions/) and man pages (man/) into DIR')
@@ -128,6 +157,12 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             break
         }
         'leaderd;help;up' {
+            break
+        }
+        'leaderd;help;config' {
+            break
+        }
+        'leaderd;help;resolve' {
             break
         }
         'leaderd;help;exec' {

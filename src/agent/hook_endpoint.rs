@@ -138,6 +138,28 @@ impl<L: Leadership> HookEndpoint<L> {
         self.statuses.lock().unwrap().clone()
     }
 
+    /// Takes back what the controller kept for this unit (after an agent restart): its status
+    /// and version, and the application status if it has one.
+    pub fn restore_statuses(&self, kept: &crate::wire::controller::StatusesResponse) {
+        let mut statuses = self.statuses.lock().unwrap();
+        if let Some(mine) = kept.units.get(&self.unit) {
+            statuses.unit = mine.workload.clone();
+            statuses.workload_version = mine.version.clone();
+        }
+        if let Some(app) = &kept.application {
+            statuses.application = app.clone();
+            statuses.application_set = true;
+        }
+    }
+
+    /// This unit's record as the controller keeps it.
+    fn unit_record(statuses: &Statuses) -> crate::wire::controller::UnitStatus {
+        crate::wire::controller::UnitStatus {
+            workload: statuses.unit.clone(),
+            version: statuses.workload_version.clone(),
+        }
+    }
+
     /// The HTTP routes.
     pub fn router(self: Arc<Self>) -> Router {
         Router::new()
@@ -268,17 +290,29 @@ async fn status_set<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer
         return Err(HttpError::new(ErrorCode::BadRequest, message));
     }
     let status = WorkloadStatus { status: req.status, message: req.message, data: Default::default() };
+    let mut context = context.lock().await;
     if req.application {
-        if !context.lock().await.is_leader(&*ep.leadership).await {
+        if !context.is_leader(&*ep.leadership).await {
             return Err(HttpError::new(ErrorCode::NotLeader, NOT_THE_LEADER));
         }
+        // Forwarded at once and fenced by the lease term, as leader-set is.
+        ep.leadership.publish_app_status(status.clone()).await.map_err(|e| match e {
+            MergeError::NotLeader => HttpError::new(ErrorCode::NotLeader, NOT_THE_LEADER),
+            e => HttpError::new(ErrorCode::Unreachable, format!("cannot set status: {e}")),
+        })?;
         let mut statuses = ep.statuses.lock().unwrap();
         statuses.application = status;
         statuses.application_set = true;
     } else {
-        let _context = context.lock().await;
+        let mut record = HookEndpoint::<L>::unit_record(&ep.statuses.lock().unwrap());
+        record.workload = status.clone();
+        ep.leadership
+            .publish_unit_status(record)
+            .await
+            .map_err(|e| HttpError::new(ErrorCode::Unreachable, format!("cannot set status: {e}")))?;
         ep.statuses.lock().unwrap().unit = status;
     }
+    drop(context);
     Ok(Json(serde_json::json!({})))
 }
 
@@ -294,13 +328,23 @@ async fn status_get<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer
         return Err(HttpError::new(ErrorCode::NotLeader, NOT_THE_LEADER));
     }
     let statuses = ep.statuses.lock().unwrap().clone();
-    let units = [(ep.unit.clone(), statuses.unit)].into();
+    // Every unit's status where the controller keeps them; this unit's own as it set it.
+    let kept = ep.leadership.read_statuses().await.ok().flatten();
+    let mut units: std::collections::BTreeMap<String, WorkloadStatus> =
+        kept.map(|k| k.units.into_iter().map(|(unit, s)| (unit, s.workload)).collect()).unwrap_or_default();
+    units.insert(ep.unit.clone(), statuses.unit);
     Ok(Json(StatusGetResponse { status: statuses.application, units: Some(units) }))
 }
 
 async fn application_version_set<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer<serde_json::Value> {
     let req: ApplicationVersionSetRequest = decode(body)?;
     let _context = ep.context(&req.context_id)?.lock_owned().await;
+    let mut record = HookEndpoint::<L>::unit_record(&ep.statuses.lock().unwrap());
+    record.version = req.version.clone();
+    ep.leadership
+        .publish_unit_status(record)
+        .await
+        .map_err(|e| HttpError::new(ErrorCode::Unreachable, format!("cannot set application version: {e}")))?;
     ep.statuses.lock().unwrap().workload_version = req.version;
     Ok(Json(serde_json::json!({})))
 }

@@ -13,6 +13,8 @@ use std::future::Future;
 use crate::controller::client::CallError;
 pub use crate::controller::MergeError;
 use crate::format::Settings;
+use crate::wire::controller::{StatusesResponse, UnitStatus};
+use crate::wire::hook::WorkloadStatus;
 
 /// What the hook endpoint needs from the agent's leadership machinery. The real agent backs it
 /// with its lease tracker and the controller; tests and benchmarks use [`memory::MemoryLeadership`].
@@ -33,6 +35,23 @@ pub trait Leadership: Send + Sync + 'static {
     /// typed), or `None` where no controller keeps one (the charm's `config.yaml` defaults
     /// apply then).
     fn read_config(&self) -> impl Future<Output = Result<Option<crate::charm_config::Values>, CallError>> + Send {
+        async { Ok(None) }
+    }
+
+    /// Forwards this unit's workload status and version to where they are kept (the
+    /// controller), at once, as Juju's status-set and application-version-set call the API.
+    fn publish_unit_status(&self, _status: UnitStatus) -> impl Future<Output = Result<(), CallError>> + Send {
+        async { Ok(()) }
+    }
+
+    /// Forwards the application status, fenced by this unit's lease term.
+    fn publish_app_status(&self, _status: WorkloadStatus) -> impl Future<Output = Result<(), MergeError>> + Send {
+        async { Ok(()) }
+    }
+
+    /// Every unit's status as the controller keeps them (for status-get --application), or
+    /// `None` where no controller keeps them.
+    fn read_statuses(&self) -> impl Future<Output = Result<Option<StatusesResponse>, CallError>> + Send {
         async { Ok(None) }
     }
 }
@@ -86,6 +105,23 @@ impl Leadership for AgentLeadership {
             Err(CallError::Refused { code: crate::wire::ErrorCode::NotFound, .. }) => Ok(None),
             Err(e) => Err(e),
         }
+    }
+
+    async fn publish_unit_status(&self, status: UnitStatus) -> Result<(), CallError> {
+        self.client.set_unit_status(&status).await
+    }
+
+    async fn publish_app_status(&self, status: WorkloadStatus) -> Result<(), MergeError> {
+        let term = self.tracker.term().ok_or(MergeError::NotLeader)?;
+        match self.client.set_app_status(term, status).await {
+            Ok(()) => Ok(()),
+            Err(CallError::Refused { code: crate::wire::ErrorCode::NotLeader, .. }) => Err(MergeError::NotLeader),
+            Err(e) => Err(MergeError::Failed(e.to_string())),
+        }
+    }
+
+    async fn read_statuses(&self) -> Result<Option<StatusesResponse>, CallError> {
+        self.client.statuses().await.map(Some)
     }
 }
 
@@ -159,6 +195,12 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         }),
     );
     endpoint.set_charm_dir(&charm_dir);
+    // The statuses the controller kept for this unit, from before an agent restart.
+    match tokio::time::timeout(Duration::from_secs(5), client.statuses()).await {
+        Ok(Ok(kept)) => endpoint.restore_statuses(&kept),
+        Ok(Err(e)) => tracing::warn!(error = %e, "reading this unit's statuses from the controller failed"),
+        Err(_) => tracing::warn!("reading this unit's statuses from the controller: no answer within 5s"),
+    }
     let socket = state_dir.join("agent.socket");
     let run_socket = state_dir.join("run.socket");
     let hook_listener = hook_endpoint::bind_socket(&socket)?;

@@ -1,6 +1,8 @@
-//! `leaderd status`: each application of a running `up` with its leader, term, remaining lease
-//! and settings version (from the controller), and its units with agent pid and state (from
-//! each agent). The JSON form is documented in the README.
+//! `leaderd status`: each application of a running `up` with its leader, term, remaining lease,
+//! settings and config versions, application status and workload statuses (from the controller,
+//! where they outlive agent and controller restarts), and its units with agent pid and state
+//! (from each agent; a unit whose hook failed shows `error`, as `juju status` does). The JSON
+//! form is documented in the README.
 
 use std::path::Path;
 
@@ -12,7 +14,7 @@ use crate::controller::auth::{Secret, OPERATOR};
 use crate::controller::client::{CallError, ControllerClient};
 use crate::tls::{TlsDir, Trust};
 use crate::wire::control::{AgentStatus, FailingHook, STATUS_PATH};
-use crate::wire::controller::StatusResponse;
+use crate::wire::controller::{StatusResponse, StatusesResponse};
 use crate::wire::hook::WorkloadStatus;
 
 /// The stable JSON (and YAML) form of `leaderd status`.
@@ -29,6 +31,9 @@ pub struct ApplicationReport {
     pub term: u64,
     pub lease_remaining_ms: u64,
     pub settings_version: u64,
+    /// The config version (each accepted `leaderd config` change that changed a value).
+    #[serde(default)]
+    pub config_version: u64,
     /// The application status, as its leader last set it; null if the leader has not.
     pub status: Option<WorkloadStatus>,
     /// The leader's workload version, else the first unit's that has one; empty if none has.
@@ -63,10 +68,25 @@ pub fn operator_client(state: &Path, up: &UpState, app: &str) -> anyhow::Result<
 
 /// The controller's view, as the operator.
 pub fn controller_status(state: &Path, up: &UpState) -> anyhow::Result<StatusResponse> {
+    Ok(controller_view(state, up, false)?.0)
+}
+
+/// The controller's view and, with `statuses`, the application's statuses it keeps.
+fn controller_view(
+    state: &Path,
+    up: &UpState,
+    statuses: bool,
+) -> anyhow::Result<(StatusResponse, Option<StatusesResponse>)> {
     let client = operator_client(state, up, &up.app)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let asked =
-        runtime.block_on(async { tokio::time::timeout(std::time::Duration::from_secs(5), client.status()).await });
+    let asked = runtime.block_on(async {
+        tokio::time::timeout(std::time::Duration::from_secs(5), async {
+            let status = client.status().await?;
+            let kept = if statuses { Some(client.statuses().await?) } else { None };
+            Ok::<_, CallError>((status, kept))
+        })
+        .await
+    });
     let url = &up.controller.url;
     match asked {
         Ok(Ok(status)) => Ok(status),
@@ -80,10 +100,11 @@ pub fn controller_status(state: &Path, up: &UpState) -> anyhow::Result<StatusRes
 
 pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
     let up = UpState::load(state)?;
-    let controller = controller_status(state, &up)?;
+    let (controller, kept) = controller_view(state, &up, true)?;
+    let kept = kept.unwrap_or(StatusesResponse { application: None, units: Default::default() });
     let app = controller.applications.iter().find(|a| a.name == up.app);
     let leader = app.and_then(|a| a.leader.clone());
-    let mut application_status = None;
+    let application_status = kept.application.clone();
     let units: Vec<UnitReport> = up
         .units
         .iter()
@@ -98,29 +119,27 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
             .ok()
             .filter(|(status, _)| *status == 200)
             .and_then(|(_, body)| serde_json::from_slice::<AgentStatus>(&body).ok());
+            // What the controller keeps: the charm's last word, even with the agent down.
+            let mine = kept.units.get(&u.name).cloned().unwrap_or_default();
             match agent {
-                Some(a) => {
-                    if leader.as_deref() == Some(u.name.as_str()) {
-                        application_status = a.application_status;
-                    }
-                    UnitReport {
-                        name: u.name.clone(),
-                        pid: Some(a.pid),
-                        state: a.state,
-                        leader: a.leader,
-                        failing_hook: a.failing_hook,
-                        workload: a.workload,
-                        workload_version: a.workload_version,
-                    }
-                }
+                Some(a) => UnitReport {
+                    name: u.name.clone(),
+                    pid: Some(a.pid),
+                    state: a.state,
+                    leader: a.leader,
+                    // A failed hook's error state is the agent's to tell.
+                    workload: if a.failing_hook.is_some() { a.workload } else { mine.workload },
+                    failing_hook: a.failing_hook,
+                    workload_version: mine.version,
+                },
                 None => UnitReport {
                     name: u.name.clone(),
                     pid: u.pid,
                     state: "down".into(),
                     leader: false,
                     failing_hook: None,
-                    workload: WorkloadStatus::unknown(),
-                    workload_version: String::new(),
+                    workload: mine.workload,
+                    workload_version: mine.version,
                 },
             }
         })
@@ -139,6 +158,7 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
             term: app.map_or(0, |a| a.term),
             lease_remaining_ms: app.map_or(0, |a| a.lease_remaining_ms),
             settings_version: app.map_or(0, |a| a.settings_version),
+            config_version: app.map_or(0, |a| a.config_version),
             status: application_status,
             version,
             units,
@@ -151,12 +171,13 @@ pub fn table(report: &StatusReport) -> String {
     let mut out = format!("controller {}\n", report.controller);
     for app in &report.applications {
         out.push_str(&format!(
-            "\nAPP {}  leader {}  term {}  lease {} left  settings version {}\n\n",
+            "\nAPP {}  leader {}  term {}  lease {} left  settings version {}  config version {}\n\n",
             app.name,
             app.leader.as_deref().unwrap_or("(none)"),
             app.term,
             crate::duration::format(std::time::Duration::from_millis(app.lease_remaining_ms)),
-            app.settings_version
+            app.settings_version,
+            app.config_version
         ));
         if let Some(status) = &app.status {
             out.push_str(&format!("status {}", status.status));
