@@ -159,3 +159,97 @@ fn a_charmhelpers_charm_runs_unchanged() {
         observed(&up, &new_leader)
     );
 }
+
+fn workload(status: &serde_json::Value, unit: &str) -> serde_json::Value {
+    let units = status["applications"][0]["units"].as_array().unwrap();
+    units.iter().find(|u| u["name"] == serde_json::json!(unit)).unwrap()["workload"].clone()
+}
+
+fn leaderd_ok(up: &Up, args: &[&str]) {
+    let out = up.leaderd(args);
+    assert!(out.status.success(), "leaderd {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+#[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (README, \"Python charms\")"]
+fn a_realistic_ops_charm_follows_its_config_reports_status_and_is_resolved() {
+    use serde_json::json;
+    let args = ["--update-status-interval", "1s", "--hook-retry", "off"];
+    let up = Up::start_with_path_and_args(Some(&example("webapp-ops")), 3, "1s", Some(&python_bin()), &args);
+    let units: Vec<String> = (0..3).map(|i| format!("webapp/{i}")).collect();
+    for unit in &units {
+        up.wait_for(&format!("{unit}: hook update-status finished (exit 0"), 0, T);
+    }
+    let leader = leader_of(&up);
+    // Juju's order, each event handled by ops with the config it read.
+    for unit in &units {
+        let seen = observed(&up, unit);
+        let second = if *unit == leader { "leader_elected" } else { "leader_settings_changed" };
+        let want: Vec<String> = ["install", second, "config_changed", "start", "update_status"]
+            .iter()
+            .map(|e| format!("{e} port=8080 title=Welcome"))
+            .collect();
+        assert_eq!(seen[..5], want[..], "{unit}: {seen:?}");
+    }
+    let status = up.status();
+    assert_eq!(status["applications"][0]["status"], json!({"status": "active", "message": "webapp ready", "data": {}}));
+    assert_eq!(status["applications"][0]["version"], json!("2.4.1"));
+    for unit in &units {
+        assert_eq!(
+            workload(&status, unit),
+            json!({"status": "active", "message": "serving 'Welcome' on :8080", "data": {}})
+        );
+    }
+
+    // A bad port: every unit runs config_changed and is blocked, and so is the application.
+    let from = up.len();
+    leaderd_ok(&up, &["config", "webapp", "port=0"]);
+    for unit in &units {
+        up.wait_for(&format!("{unit}: hook config-changed finished (exit 0"), from, T);
+    }
+    let blocked = "port must be between 1 and 65535, not 0";
+    up.until("every unit blocked", T, || {
+        let status = up.status();
+        units.iter().all(|u| workload(&status, u) == json!({"status": "blocked", "message": blocked, "data": {}}))
+            && status["applications"][0]["status"]["status"] == json!("blocked")
+    });
+
+    // Fixed: active again on the new port.
+    let from = up.len();
+    leaderd_ok(&up, &["config", "webapp", "port=9090", "title=Hello"]);
+    for unit in &units {
+        up.wait_for(&format!("{unit}: hook config-changed finished (exit 0"), from, T);
+    }
+    up.until("every unit active on 9090", T, || {
+        let status = up.status();
+        units.iter().all(|u| workload(&status, u)["message"] == json!("serving 'Hello' on :9090"))
+    });
+    for unit in &units {
+        assert!(observed(&up, unit).contains(&"config_changed port=9090 title=Hello".to_string()), "{unit}");
+    }
+
+    // A docroot it cannot write: config_changed raises, every unit is in error (retries are
+    // off); fixing the config and resolving runs the hook again, and it succeeds.
+    let from = up.len();
+    leaderd_ok(&up, &["config", "webapp", "docroot=/proc/webapp"]);
+    for unit in &units {
+        up.wait_for(&format!("{unit}: hook config-changed failed (exit 1"), from, T);
+    }
+    let status = up.status();
+    for unit in &units {
+        assert_eq!(
+            workload(&status, unit),
+            json!({"status": "error", "message": "hook failed: \"config-changed\"", "data": {}})
+        );
+    }
+    leaderd_ok(&up, &["config", "webapp", "--reset", "docroot"]);
+    let from = up.len();
+    for unit in &units {
+        leaderd_ok(&up, &["resolve", unit]);
+        up.wait_for(&format!("{unit}: hook config-changed finished (exit 0"), from, T);
+    }
+    up.until("every unit active after resolve", T, || {
+        let status = up.status();
+        units.iter().all(|u| workload(&status, u)["status"] == json!("active"))
+    });
+}

@@ -46,8 +46,19 @@ impl Up {
 
     /// With more `up` flags (`--config`, `--hook-retry`, `--update-status-interval`, ...).
     pub fn start_with_args(charm: Option<&Path>, units: u32, guarantee: &str, args: &[&str]) -> Up {
+        Up::start_with_path_and_args(charm, units, guarantee, None, args)
+    }
+
+    /// [`Up::start_with_args`] with `path_first` first on `up`'s PATH.
+    pub fn start_with_path_and_args(
+        charm: Option<&Path>,
+        units: u32,
+        guarantee: &str,
+        path_first: Option<&Path>,
+        args: &[&str],
+    ) -> Up {
         let dir = tempfile::tempdir().unwrap();
-        Up::spawn_with_args(dir, charm, units, guarantee, None, &[], None, None, args)
+        Up::spawn_with_args(dir, charm, units, guarantee, path_first, &[], None, None, args)
     }
 
     /// Started with its umask set to `umask` (as if the user had run `umask N` first).
