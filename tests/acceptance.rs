@@ -147,6 +147,36 @@ fn a_charmhelpers_charm_runs_unchanged() {
     }
     assert_eq!(up.count("juju-log INFO: -starts with a dash"), 0, "refused, not logged");
 
+    // config-changed ran before start (charmhelpers' changed(): nothing saved yet); a bad port
+    // blocks every unit and, through the leader, the application; a good one clears it.
+    for unit in &units {
+        let seen = observed(&up, unit);
+        let first = seen.iter().position(|l| l == "config-changed port=8080 changed=True");
+        let start = seen.iter().position(|l| l.starts_with("start "));
+        assert!(first.is_some() && first < start, "{unit}: {seen:?}");
+    }
+    for (port, workload, app_status) in [
+        ("0", ("blocked", "port must be between 1 and 65535"), "blocked"),
+        ("9000", ("active", "listening on 9000"), "active"),
+    ] {
+        let from = up.len();
+        let out = up.leaderd(&["config", "helpers-demo", &format!("port={port}")]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        for unit in &units {
+            up.wait_for(&format!("{unit}: hook config-changed finished (exit 0"), from, T);
+            assert!(observed(&up, unit).contains(&format!("config-changed port={port} changed=True")), "{unit}");
+        }
+        up.until("the statuses config-changed set", T, || {
+            let status = up.status();
+            let app = &status["applications"][0];
+            app["status"]["status"] == serde_json::json!(app_status)
+                && app["units"].as_array().unwrap().iter().all(|u| {
+                    u["workload"]["status"] == serde_json::json!(workload.0)
+                        && u["workload"]["message"] == serde_json::json!(workload.1)
+                })
+        });
+    }
+
     // Failover: the new leader runs leader-elected and reads the previous settings.
     let from = up.len();
     unsafe { libc::kill(up.agent_pid(&leader), libc::SIGKILL) };

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """charmhelpers hooks: the leader publishes settings (deleting one key with an empty value);
 minions read them back whole and by key; at start each unit reads its config and sets its status
-and workload version. `python3` is whichever is first on PATH: run
+and workload version; config-changed checks the port (blocked on a bad one, with the leader
+reporting the application blocked too) and records whether it changed since the last hook;
+update-status re-reads the status and keeps it. `python3` is whichever is first on PATH: run
 `leaderd up` with a virtual environment that has charmhelpers active."""
 
 import json
@@ -58,6 +60,29 @@ def start():
     hookenv.status_set("active", "listening on {}".format(config["port"]))
     state, message = hookenv.status_get()  # status-get --format=json --include-data
     record("start config={} status={} message={}".format(json.dumps(dict(config), sort_keys=True), state, message))
+
+
+@hooks.hook("config-changed")
+def config_changed():
+    config = hookenv.config()  # config-get --all --format=json
+    port = config["port"]
+    # changed() compares with the values charmhelpers saved at the end of the previous hook.
+    record("config-changed port={} changed={}".format(port, config.changed("port")))
+    problem = None if 1 <= port <= 65535 else "port must be between 1 and 65535"
+    if problem:
+        hookenv.status_set("blocked", problem)
+    else:
+        hookenv.status_set("active", "listening on {}".format(port))
+    if hookenv.is_leader():
+        hookenv.status_set("blocked" if problem else "active", problem or "serving", application=True)
+
+
+@hooks.hook("update-status")
+def update_status():
+    state, message = hookenv.status_get()
+    if state in ("active", "blocked", "maintenance", "waiting"):
+        hookenv.status_set(state, message)
+    record("update-status status={}".format(state))
 
 
 if __name__ == "__main__":
