@@ -8,6 +8,7 @@
 //!   the unit's hooks back for ever;
 //! - `POST /v1/exec/close` ends that context.
 //! - `GET /v1/status` reports the unit's agent.
+//! - `POST /v1/remove` starts the unit's removal (`leaderd remove-unit`, through `up`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -38,6 +39,9 @@ pub struct Control {
     /// refused at once, so waiting calls can never fill the socket's connections (status and
     /// exec/close must stay reachable).
     pub waiting: tokio::sync::Semaphore,
+    /// Set by `POST /v1/remove`: the runner runs the unit's stop and remove hooks, resigns and
+    /// exits.
+    pub dying: tokio::sync::watch::Sender<bool>,
 }
 
 /// How many `exec/open` calls may wait for the hook lock at once.
@@ -63,6 +67,7 @@ pub fn router(control: Arc<Control>) -> Router {
         .route(wire::EXEC_OPEN_PATH, post(open))
         .route(wire::EXEC_CLOSE_PATH, post(close))
         .route(wire::STATUS_PATH, get(status))
+        .route(wire::REMOVE_PATH, post(remove))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(control)
 }
@@ -128,6 +133,13 @@ async fn close(State(c): State<Arc<Control>>, body: Body) -> Result<Json<serde_j
     }
     c.close(&req.context_id);
     Ok(Json(serde_json::json!({})))
+}
+
+async fn remove(State(c): State<Arc<Control>>) -> Json<serde_json::Value> {
+    if !c.dying.send_replace(true) {
+        super::event(&c.env.unit, format_args!("unit is dying: stop and remove hooks next"));
+    }
+    Json(serde_json::json!({}))
 }
 
 async fn status(State(c): State<Arc<Control>>) -> Result<Json<AgentStatus>, HttpError> {

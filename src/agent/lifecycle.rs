@@ -12,6 +12,10 @@
 //!   changes coalesce into one run), once after every agent start (the count of changes handled
 //!   lives in memory only, as Juju's does), and at least once on a unit that loses leadership.
 //! - A minion starts after its first `leader-settings-changed`.
+//! - A dying unit (`leaderd remove-unit`) runs `stop` (if it started) and then `remove` (if it
+//!   was installed), and nothing else: no leader-elected (Juju's leadership resolver,
+//!   `worker/uniter/leadership/resolver.go`, never accepts leadership for a dying unit), no
+//!   more leader-settings-changed. Then it is [`Step::Removed`]: the agent resigns and exits.
 
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +28,8 @@ pub enum Hook {
     LeaderElected,
     LeaderSettingsChanged,
     Start,
+    Stop,
+    Remove,
 }
 
 impl Hook {
@@ -34,6 +40,8 @@ impl Hook {
             Hook::LeaderElected => "leader-elected",
             Hook::LeaderSettingsChanged => "leader-settings-changed",
             Hook::Start => "start",
+            Hook::Stop => "stop",
+            Hook::Remove => "remove",
         }
     }
 }
@@ -65,6 +73,8 @@ pub enum Step {
     Deposed,
     /// Nothing to do until the leadership status or the settings change.
     Wait,
+    /// A dying unit has run its last hook: resign and exit.
+    Removed,
 }
 
 /// The runner's state: the persisted part and the settings changes handled since the agent
@@ -74,17 +84,29 @@ pub struct Lifecycle {
     pub state: UniterState,
     /// The count of settings changes handled (0: none since the agent started).
     handled: u64,
+    /// The unit is being removed; `stopped` and `removed` say which of its last hooks ran.
+    /// In memory only: a removal is not resumed by a restarted agent (`up` drops the unit).
+    pub dying: bool,
+    stopped: bool,
+    removed: bool,
 }
 
 impl Lifecycle {
     pub fn new(state: UniterState) -> Lifecycle {
-        Lifecycle { state, handled: 0 }
+        Lifecycle { state, handled: 0, dying: false, stopped: false, removed: false }
     }
 
     /// The next step, given the tracker's status and the count of settings changes the watcher
     /// has seen (its first answer counts as 1, as Juju's watchers send an initial event).
     pub fn next(&self, leader: LeaderStatus, changes: u64) -> Step {
         let s = &self.state;
+        if self.dying {
+            return match () {
+                _ if s.started && !self.stopped => Step::Run(Hook::Stop),
+                _ if s.installed && !self.removed => Step::Run(Hook::Remove),
+                _ => Step::Removed,
+            };
+        }
         match leader {
             _ if !s.installed => Step::Run(Hook::Install),
             LeaderStatus::Unknown => Step::Wait,
@@ -127,6 +149,8 @@ impl Lifecycle {
             Hook::LeaderElected => self.state.leader_elected_pending = false,
             Hook::LeaderSettingsChanged => self.handled = changes,
             Hook::Start => self.state.started = true,
+            Hook::Stop => self.stopped = true,
+            Hook::Remove => self.removed = true,
         }
         self.state != before
     }
@@ -148,6 +172,10 @@ mod tests {
             for _ in 0..20 {
                 match lifecycle.next(status, changes) {
                     Step::Wait => break,
+                    Step::Removed => {
+                        ran.push("(removed)".to_string());
+                        break;
+                    }
                     Step::Deposed => {
                         lifecycle.begin(Step::Deposed);
                         ran.push("(deposed)".to_string());
@@ -222,5 +250,30 @@ mod tests {
         assert!(!l.begin(Step::Run(Hook::Start)), "start changes nothing before it runs");
         assert!(l.finished(Hook::Start, 0));
         assert!(!l.finished(Hook::LeaderSettingsChanged, 4), "lsc changes nothing persisted");
+    }
+
+    #[test]
+    fn a_dying_unit_runs_stop_then_remove_and_nothing_else() {
+        let started_leader =
+            UniterState { installed: true, leader: true, leader_elected_pending: false, started: true };
+        let installed_only = UniterState { installed: true, ..Default::default() };
+        #[rustfmt::skip]
+        let table: Vec<Row> = vec![
+            ("a started leader: stop, remove, removed (no lsc when deposed, no leader-elected)",
+             started_leader.clone(), vec![(LEADER, 1), (MINION, 2), (LEADER, 3)], vec!["stop", "remove", "(removed)"]),
+            ("a started minion with settings pending: stop, remove",
+             UniterState { leader: false, ..started_leader.clone() }, vec![(MINION, 4)],
+             vec!["stop", "remove", "(removed)"]),
+            ("installed, never started: no stop, remove",
+             installed_only, vec![(MINION, 1)], vec!["remove", "(removed)"]),
+            ("never installed: nothing runs",
+             UniterState::default(), vec![(UNKNOWN, 0)], vec!["(removed)"]),
+        ];
+        for (what, state, events, expected) in table {
+            let mut lifecycle = Lifecycle::new(state);
+            lifecycle.dying = true;
+            assert_eq!(run(&mut lifecycle, &events[..1]), expected, "{what}");
+            assert_eq!(lifecycle.next(events.last().unwrap().0, 9), Step::Removed, "{what}: stays removed");
+        }
     }
 }

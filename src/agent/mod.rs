@@ -153,6 +153,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
     let status = Arc::new(std::sync::Mutex::new(runner::RunnerStatus::default()));
     let hook_groups: Arc<std::sync::Mutex<Vec<i32>>> = Arc::default();
     let hook_lock: Arc<tokio::sync::Mutex<()>> = Arc::default();
+    let (dying_tx, dying) = tokio::sync::watch::channel(false);
     let control = Arc::new(control::Control {
         env: env.clone(),
         endpoint: endpoint.clone(),
@@ -161,6 +162,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         lock: hook_lock.clone(),
         open: Default::default(),
         waiting: tokio::sync::Semaphore::new(control::MAX_WAITING_EXECS),
+        dying: dying_tx,
     });
 
     let (remote_tx, remote_rx) = tokio::sync::watch::channel(0u64);
@@ -175,6 +177,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         lock: hook_lock.clone(),
         retry_cap: (options.guarantee * 2).clamp(Duration::from_secs(2), Duration::from_secs(30)),
         hook_groups: hook_groups.clone(),
+        dying,
     };
 
     // The socket servers' limits, fitted to this process's file descriptors.

@@ -107,18 +107,21 @@ pub struct Runner {
     /// group, and what they left running is stopped with the agent. Groups whose processes
     /// have all exited are forgotten after every hook, so a recycled id is not signalled.
     pub hook_groups: Arc<Mutex<Vec<i32>>>,
+    /// Turns true when the unit is being removed (`leaderd remove-unit`).
+    pub dying: watch::Receiver<bool>,
 }
 
 impl Runner {
     /// Runs hooks until the agent stops, from the persisted `state`. `remote` counts settings
     /// changes seen by the watcher (starting at 1 for its first answer, as Juju's watcher counts
     /// its initial event). Fails only if the uniter state cannot be saved.
-    pub async fn run(self, state: UniterState, mut remote: watch::Receiver<u64>) -> Result<(), StateError> {
+    pub async fn run(mut self, state: UniterState, mut remote: watch::Receiver<u64>) -> Result<(), StateError> {
         let mut leader = self.tracker.subscribe();
         let mut lifecycle = Lifecycle::new(state);
         loop {
             let status = *leader.borrow_and_update();
             let changes = *remote.borrow_and_update();
+            lifecycle.dying = *self.dying.borrow_and_update();
             match lifecycle.next(status, changes) {
                 Step::Run(hook) => {
                     if lifecycle.begin(Step::Run(hook)) {
@@ -134,10 +137,19 @@ impl Runner {
                         save_state(&self.state_file, &lifecycle.state)?;
                     }
                 }
+                Step::Removed => {
+                    // Its last hook is over: hold the hook lock (no exec command may act as the
+                    // unit any more), stop answering True, give the lease up, and exit.
+                    let _hooks = self.lock.lock().await;
+                    self.tracker.resign().await;
+                    event(&self.env.unit, format_args!("unit removed"));
+                    return Ok(());
+                }
                 Step::Wait => {
                     tokio::select! {
                         changed = leader.changed() => if changed.is_err() { return Ok(()) },
                         changed = remote.changed() => if changed.is_err() { return Ok(()) },
+                        changed = self.dying.changed() => if changed.is_err() { return Ok(()) },
                     }
                 }
             }

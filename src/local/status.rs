@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
-use super::UpState;
+use super::{RunState, UpState};
 use crate::controller::auth::{Secret, OPERATOR};
 use crate::controller::client::{CallError, ControllerClient};
 use crate::tls::{TlsDir, Trust};
@@ -19,6 +19,10 @@ use crate::wire::hook::WorkloadStatus;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StatusReport {
     pub controller: String,
+    /// `running`, or `paused` / `killed` by a lever (then the application's leader, term and
+    /// lease are not known: null, 0, 0).
+    #[serde(default = "running")]
+    pub controller_state: String,
     pub applications: Vec<ApplicationReport>,
 }
 
@@ -41,7 +45,8 @@ pub struct UnitReport {
     pub name: String,
     /// The agent's pid, or null once it has exited.
     pub pid: Option<u32>,
-    /// `idle`, `running <hook>`, `failing <hook>`, or `down` (agent not answering).
+    /// `idle`, `running <hook>`, `failing <hook>`, `down` (agent not answering), `paused` or
+    /// `killed` (by a lever), or `removing (<state>)` (`leaderd remove-unit`).
     pub state: String,
     /// The unit's own view of its leadership.
     pub leader: bool,
@@ -50,6 +55,10 @@ pub struct UnitReport {
     pub workload: WorkloadStatus,
     /// The workload version the unit's charm set; empty until it does.
     pub workload_version: String,
+}
+
+fn running() -> String {
+    "running".into()
 }
 
 /// The controller's view, as the operator (a short-lived operator token), over TLS verified
@@ -75,7 +84,11 @@ pub fn controller_status(state: &Path, up: &UpState) -> anyhow::Result<StatusRes
 
 pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
     let up = UpState::load(state)?;
-    let controller = controller_status(state, &up)?;
+    // A paused controller would not answer; a killed one cannot.
+    let controller = match up.controller.run {
+        RunState::Running => controller_status(state, &up)?,
+        _ => StatusResponse { store: String::new(), applications: Vec::new() },
+    };
     let app = controller.applications.iter().find(|a| a.name == up.app);
     let leader = app.and_then(|a| a.leader.clone());
     let mut application_status = None;
@@ -83,6 +96,20 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
         .units
         .iter()
         .map(|u| {
+            let held = |state: RunState| UnitReport {
+                name: u.name.clone(),
+                pid: u.pid,
+                state: state.name().into(),
+                leader: false,
+                failing_hook: None,
+                workload: WorkloadStatus::unknown(),
+                workload_version: String::new(),
+            };
+            match u.run {
+                // A stopped agent would keep the question waiting; a killed one has no socket.
+                RunState::Paused | RunState::Killed => return held(u.run),
+                _ => {}
+            }
             let agent = crate::unix_http::request_within(
                 &u.state_dir.join("run.socket"),
                 "GET",
@@ -101,7 +128,10 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
                     UnitReport {
                         name: u.name.clone(),
                         pid: Some(a.pid),
-                        state: a.state,
+                        state: match u.run {
+                            RunState::Removing => format!("removing ({})", a.state),
+                            _ => a.state,
+                        },
                         leader: a.leader,
                         failing_hook: a.failing_hook,
                         workload: a.workload,
@@ -128,6 +158,7 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
         .unwrap_or_default();
     Ok(StatusReport {
         controller: up.controller.url.clone(),
+        controller_state: up.controller.run.name().into(),
         applications: vec![ApplicationReport {
             name: up.app.clone(),
             leader,
@@ -143,7 +174,11 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
 
 /// The table form.
 pub fn table(report: &StatusReport) -> String {
-    let mut out = format!("controller {}\n", report.controller);
+    let mut out = format!("controller {}", report.controller);
+    if report.controller_state != "running" {
+        out.push_str(&format!(" ({})", report.controller_state));
+    }
+    out.push('\n');
     for app in &report.applications {
         out.push_str(&format!(
             "\nAPP {}  leader {}  term {}  lease {} left  settings version {}\n\n",
