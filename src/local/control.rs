@@ -135,6 +135,7 @@ impl Running {
             }
             (Lever::Pause, RunState::Running) => {
                 let stopped = signal_unit(&unit, libc::SIGSTOP);
+                wait_stopped(pid).await;
                 self.record.units[i].run = RunState::Paused;
                 done(format!("paused {name} (agent pid {pid} and {} hook process(es), SIGSTOP)", stopped - 1), units)
             }
@@ -212,6 +213,7 @@ impl Running {
             (Lever::Pause, RunState::Running) => {
                 // SAFETY: kill(2) on the controller this `up` started and has not reaped.
                 unsafe { libc::kill(pid as i32, libc::SIGSTOP) };
+                wait_stopped(pid).await;
                 self.record.controller.run = RunState::Paused;
                 done(format!("paused the controller (pid {pid}, SIGSTOP)"), vec![])
             }
@@ -303,6 +305,20 @@ impl Running {
                 }
             }
         }
+    }
+}
+
+/// Waits (up to 1 s) until `pid` is stopped, so "paused" is true when it is said: a signal is
+/// delivered asynchronously.
+async fn wait_stopped(pid: u32) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
+    while tokio::time::Instant::now() < deadline {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let state = stat.rfind(')').and_then(|i| stat[i + 1..].trim_start().chars().next());
+        if matches!(state, Some('T') | None) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }
 
