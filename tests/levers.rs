@@ -110,6 +110,8 @@ fn kill_pause_resume_and_restart_a_unit_and_status_shows_each() {
     assert!(table.lines().any(|l| l.starts_with(&unit) && l.contains(" paused ")), "{table}");
     assert_eq!(up.up_json()["units"].as_array().unwrap().iter().find(|u| u["name"] == unit).unwrap()["run"], "paused");
     assert!(refused(&up.leaderd(&["pause", &unit])).contains("is paused (not running)"));
+    let why = refused(&up.exec(&unit, &["true"]));
+    assert!(why.contains(&format!("{unit} is paused: `leaderd resume {unit}` first")), "{why}");
 
     let out = ok(&up.leaderd(&["resume", &unit]));
     assert!(out.starts_with(&format!("resumed {unit} (agent pid {agent}")), "{out}");
@@ -165,7 +167,9 @@ fn a_killed_controller_stays_down_until_restarted_and_a_paused_one_resumes() {
     let status = up.status();
     assert_eq!(status["controller_state"], "killed");
     assert!(ok(&up.leaderd(&["status"])).starts_with("controller https://127.0.0.1:"));
-    assert!(ok(&up.leaderd(&["status"])).lines().next().unwrap().ends_with(" (killed)"));
+    let table = ok(&up.leaderd(&["status"]));
+    assert!(table.lines().next().unwrap().ends_with(" (killed)"), "{table}");
+    assert!(table.contains(&format!("APP {APP}  leader unknown (the controller is killed)")), "{table}");
     assert_eq!(unit_status(&up, &leader)["leader"], false, "no guarantee without a controller");
     assert!(refused(&up.leaderd(&["pause", "--controller"])).contains("the controller is killed"));
 

@@ -29,6 +29,14 @@ complete -c leaderd -n "__fish_leaderd_needs_command" -s V -l version -d 'Print 
 complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "up" -d 'Run an application locally: a controller and N unit agents for one charm, until Ctrl-C'
 complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "exec" -d 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)'
 complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "status" -d 'Show the applications and units of a running `up`'
+complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "kill" -d 'Kill a unit\'s agent (SIGKILL) or, with --controller, the controller, of a running `up`'
+complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "pause" -d 'Pause a unit\'s agent and its hooks (SIGSTOP), or the controller'
+complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "resume" -d 'Resume a paused unit (SIGCONT), or the controller'
+complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "restart" -d 'Start a unit\'s agent (or the controller) again, as before: same command line and token'
+complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "revoke" -d 'Revoke an application\'s lease: the leader may not renew, so another unit leads at its expiry'
+complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "elect" -d 'Make a unit the next leader, as fast as safety allows (the leader keeps its lease to its expiry)'
+complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "add-unit" -d 'Add units to the application of a running `up` (new numbers: unit numbers are never reused)'
+complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "remove-unit" -d 'Remove a unit: its stop and remove hooks run, then it leaves (a leader hands over at once)'
 complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "generate" -d 'Write the shell completions (completions/) and man pages (man/) into DIR'
 complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "completions" -d 'Print the completion script of every hook tool and of leaderd for one shell'
 complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "agent" -d 'Run one unit\'s agent: leadership tracker, hook runner, hook and exec endpoints'
@@ -49,6 +57,29 @@ complete -c leaderd -n "__fish_leaderd_using_subcommand status" -l format -r -f 
 json\t''
 yaml\t''"
 complete -c leaderd -n "__fish_leaderd_using_subcommand status" -s h -l help -d 'Print help'
+complete -c leaderd -n "__fish_leaderd_using_subcommand kill" -l state -d 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand kill" -l controller -d 'The controller instead of a unit'
+complete -c leaderd -n "__fish_leaderd_using_subcommand kill" -s h -l help -d 'Print help'
+complete -c leaderd -n "__fish_leaderd_using_subcommand pause" -l state -d 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand pause" -l controller -d 'The controller instead of a unit'
+complete -c leaderd -n "__fish_leaderd_using_subcommand pause" -s h -l help -d 'Print help'
+complete -c leaderd -n "__fish_leaderd_using_subcommand resume" -l state -d 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand resume" -l controller -d 'The controller instead of a unit'
+complete -c leaderd -n "__fish_leaderd_using_subcommand resume" -s h -l help -d 'Print help'
+complete -c leaderd -n "__fish_leaderd_using_subcommand restart" -l state -d 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand restart" -l controller -d 'The controller instead of a unit'
+complete -c leaderd -n "__fish_leaderd_using_subcommand restart" -s h -l help -d 'Print help'
+complete -c leaderd -n "__fish_leaderd_using_subcommand revoke" -l state -d 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand revoke" -s h -l help -d 'Print help'
+complete -c leaderd -n "__fish_leaderd_using_subcommand elect" -l state -d 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand elect" -l no-wait -d 'Return at once instead of waiting for the unit to lead'
+complete -c leaderd -n "__fish_leaderd_using_subcommand elect" -s h -l help -d 'Print help'
+complete -c leaderd -n "__fish_leaderd_using_subcommand add-unit" -s n -l num-units -d 'How many units' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand add-unit" -l state -d 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand add-unit" -s h -l help -d 'Print help'
+complete -c leaderd -n "__fish_leaderd_using_subcommand remove-unit" -l wait -d 'How long to wait for its hooks to finish' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand remove-unit" -l state -d 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand remove-unit" -s h -l help -d 'Print help'
 complete -c leaderd -n "__fish_leaderd_using_subcommand generate" -l out -d 'The repository root (or wherever completions/ and man/ should go)' -r -F
 complete -c leaderd -n "__fish_leaderd_using_subcommand generate" -s h -l help -d 'Print help'
 complete -c leaderd -n "__fish_leaderd_using_subcommand completions" -s h -l help -d 'Print help'
@@ -84,12 +115,20 @@ complete -c leaderd -n "__fish_leaderd_using_subcommand token" -l secret-file -d
 complete -c leaderd -n "__fish_leaderd_using_subcommand token" -l ttl -d 'How long the token lives, at most 366 days (a running agent renews its own well before that)' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand token" -l operator -d 'The operator\'s token (status, revoke)'
 complete -c leaderd -n "__fish_leaderd_using_subcommand token" -s h -l help -d 'Print help'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "up" -d 'Run an application locally: a controller and N unit agents for one charm, until Ctrl-C'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "exec" -d 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "status" -d 'Show the applications and units of a running `up`'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "generate" -d 'Write the shell completions (completions/) and man pages (man/) into DIR'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "completions" -d 'Print the completion script of every hook tool and of leaderd for one shell'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "agent" -d 'Run one unit\'s agent: leadership tracker, hook runner, hook and exec endpoints'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "controller" -d 'Run a controller: leases with fencing terms, the leader-settings buckets, watches'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "token" -d 'Print the token a unit (or, with --operator, the operator) presents to the controller'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status kill pause resume restart revoke elect add-unit remove-unit generate completions agent controller token help" -f -a "up" -d 'Run an application locally: a controller and N unit agents for one charm, until Ctrl-C'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status kill pause resume restart revoke elect add-unit remove-unit generate completions agent controller token help" -f -a "exec" -d 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status kill pause resume restart revoke elect add-unit remove-unit generate completions agent controller token help" -f -a "status" -d 'Show the applications and units of a running `up`'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status kill pause resume restart revoke elect add-unit remove-unit generate completions agent controller token help" -f -a "kill" -d 'Kill a unit\'s agent (SIGKILL) or, with --controller, the controller, of a running `up`'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status kill pause resume restart revoke elect add-unit remove-unit generate completions agent controller token help" -f -a "pause" -d 'Pause a unit\'s agent and its hooks (SIGSTOP), or the controller'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status kill pause resume restart revoke elect add-unit remove-unit generate completions agent controller token help" -f -a "resume" -d 'Resume a paused unit (SIGCONT), or the controller'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status kill pause resume restart revoke elect add-unit remove-unit generate completions agent controller token help" -f -a "restart" -d 'Start a unit\'s agent (or the controller) again, as before: same command line and token'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status kill pause resume restart revoke elect add-unit remove-unit generate completions agent controller token help" -f -a "revoke" -d 'Revoke an application\'s lease: the leader may not renew, so another unit leads at its expiry'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status kill pause resume restart revoke elect add-unit remove-unit generate completions agent controller token help" -f -a "elect" -d 'Make a unit the next leader, as fast as safety allows (the leader keeps its lease to its expiry)'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status kill pause resume restart revoke elect add-unit remove-unit generate completions agent controller token help" -f -a "add-unit" -d 'Add units to the application of a running `up` (new numbers: unit numbers are never reused)'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status kill pause resume restart revoke elect add-unit remove-unit generate completions agent controller token help" -f -a "remove-unit" -d 'Remove a unit: its stop and remove hooks run, then it leaves (a leader hands over at once)'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status kill pause resume restart revoke elect add-unit remove-unit generate completions agent controller token help" -f -a "generate" -d 'Write the shell completions (completions/) and man pages (man/) into DIR'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status kill pause resume restart revoke elect add-unit remove-unit generate completions agent controller token help" -f -a "completions" -d 'Print the completion script of every hook tool and of leaderd for one shell'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status kill pause resume restart revoke elect add-unit remove-unit generate completions agent controller token help" -f -a "agent" -d 'Run one unit\'s agent: leadership tracker, hook runner, hook and exec endpoints'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status kill pause resume restart revoke elect add-unit remove-unit generate completions agent controller token help" -f -a "controller" -d 'Run a controller: leases with fencing terms, the leader-settings buckets, watches'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status kill pause resume restart revoke elect add-unit remove-unit generate completions agent controller token help" -f -a "token" -d 'Print the token a unit (or, with --operator, the operator) presents to the controller'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status kill pause resume restart revoke elect add-unit remove-unit generate completions agent controller token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -180,14 +180,22 @@ pub fn table(report: &StatusReport) -> String {
     }
     out.push('\n');
     for app in &report.applications {
-        out.push_str(&format!(
-            "\nAPP {}  leader {}  term {}  lease {} left  settings version {}\n\n",
-            app.name,
-            app.leader.as_deref().unwrap_or("(none)"),
-            app.term,
-            crate::duration::format(std::time::Duration::from_millis(app.lease_remaining_ms)),
-            app.settings_version
-        ));
+        if report.controller_state == "running" {
+            out.push_str(&format!(
+                "\nAPP {}  leader {}  term {}  lease {} left  settings version {}\n\n",
+                app.name,
+                app.leader.as_deref().unwrap_or("(none)"),
+                app.term,
+                crate::duration::format(std::time::Duration::from_millis(app.lease_remaining_ms)),
+                app.settings_version
+            ));
+        } else {
+            // Without its controller, nobody can say who leads.
+            out.push_str(&format!(
+                "\nAPP {}  leader unknown (the controller is {})\n\n",
+                app.name, report.controller_state
+            ));
+        }
         if let Some(status) = &app.status {
             out.push_str(&format!("status {}", status.status));
             if !status.message.is_empty() {
