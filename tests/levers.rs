@@ -442,3 +442,47 @@ fn removing_the_leader_hands_over_at_once_and_never_makes_two_leaders() {
         elected - asked
     );
 }
+
+#[test]
+fn up_socket_is_private_refuses_bad_requests_and_up_stops_cleanly_with_paused_processes() {
+    use std::os::unix::fs::PermissionsExt;
+    let (mut up, leader) = started(2);
+    let socket = up.state.join("up.socket");
+    assert_eq!(std::fs::metadata(&socket).unwrap().permissions().mode() & 0o777, 0o600);
+    let ask = |path: &str, body: &[u8]| request_within(&socket, "POST", path, Some(body), Some(T)).unwrap();
+    let (status, body) = ask("/v1/lever", br#"{"lever": "explode", "target": "controller"}"#);
+    assert_eq!(status, 400, "{}", String::from_utf8_lossy(&body));
+    assert!(String::from_utf8_lossy(&body).contains("\"code\":\"bad_request\""));
+    let (status, _) = ask("/v1/lever", &vec![b' '; 1 << 13]);
+    assert_eq!(status, 413);
+    let (status, _) = ask("/v1/nothing", b"{}");
+    assert_eq!(status, 404);
+    // Still serving.
+    let (status, body) = ask("/v1/add-unit", br#"{"count": 1}"#);
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    up.wait_for(&format!("{APP}/2: hook start finished"), 0, T);
+
+    // A unit being removed takes no lever; a paused one cannot be removed.
+    let minion = format!("{APP}/2");
+    ok(&up.leaderd(&["pause", &minion]));
+    let why = refused(&up.leaderd(&["remove-unit", &minion]));
+    assert!(why.contains(&format!("{minion} is paused: `leaderd resume {minion}` first")), "{why}");
+
+    // `up` stops everything, paused or not, and leaves nothing running.
+    ok(&up.leaderd(&["pause", &leader]));
+    ok(&up.leaderd(&["pause", "--controller"]));
+    let record = up.up_json();
+    let mut pids: Vec<u32> =
+        record["units"].as_array().unwrap().iter().map(|u| u["pid"].as_u64().unwrap() as u32).collect();
+    pids.push(record["controller"]["pid"].as_u64().unwrap() as u32);
+    let leftovers = hook_processes(&up, &leader);
+    assert!(!leftovers.is_empty(), "the start hook's sleep");
+    pids.extend(leftovers);
+    let status = up.stop(libc::SIGTERM);
+    assert!(status.success(), "{status:?}: {}", up.output());
+    for pid in pids {
+        up.until("every process gone", Duration::from_secs(5), || !pid_alive(pid));
+    }
+    assert!(!socket.exists(), "up.socket removed");
+    assert!(refused(&up.leaderd(&["kill", &leader])).contains("no leaderd up is running"));
+}
