@@ -154,10 +154,10 @@ async fn wait_released(
     headers: HeaderMap,
     body: Body,
 ) -> Answer<WaitReleasedResponse> {
-    let app = api.unit_of(&headers, &app)?.application();
+    let unit = api.unit_of(&headers, &app)?;
     let req: WaitReleasedRequest = decode(body)?;
     let released = tokio::select! {
-        released = api.controller.wait_released(&app, Api::poll_timeout(req.timeout_ms)) => released,
+        released = api.controller.wait_claimable(&unit, Api::poll_timeout(req.timeout_ms)) => released,
         _ = api.until_shutdown() => false,
     };
     Ok(Json(WaitReleasedResponse { released }))

@@ -137,6 +137,26 @@ impl LeaseTable {
         Some((lease.term, lease.expiry))
     }
 
+    /// May `unit` claim `app`'s lease at `now` and get it? `Err(at)`: not before `at` (the
+    /// holder's expiry, the end of another unit's designation, or the end of this unit's bar),
+    /// when it is worth asking again. What a minion's release wait waits for, so a minion that
+    /// would be denied (an elect chose another unit) does not claim in a loop.
+    pub fn claimable(&self, app: &str, unit: &str, now: Instant) -> Result<(), Instant> {
+        let Some(lease) = self.leases.get(app) else { return Ok(()) };
+        if lease.live_holder(now).is_some() {
+            return Err(lease.expiry);
+        }
+        match &lease.designated {
+            Some((chosen, until)) if now < *until && chosen != unit => return Err(*until),
+            Some((_, until)) if now < *until => return Ok(()),
+            _ => {}
+        }
+        match &lease.barred {
+            Some((barred, until)) if barred == unit && now < *until => Err(*until),
+            _ => Ok(()),
+        }
+    }
+
     /// The operator elects `unit` (of `app`) as the next leader: the holder, if another, is
     /// revoked (its lease runs to its expiry, never shorter), and only `unit` may claim the
     /// lease once it frees, until `bound` after that.
@@ -350,5 +370,31 @@ mod tests {
         assert!(!t.holds("app", "app/0", 1, t1), "free at once");
         assert!(!t.release("app", "app/0", 1, t1), "once");
         assert_eq!(t.claim("app", "app/1", MIN, t1), Claim::Granted { term: 2, expiry: t1 + MIN, new_term: true });
+    }
+
+    #[test]
+    fn claimable_says_when_a_claim_would_be_granted() {
+        let (mut t, t0) = table_at();
+        let bound = Duration::from_secs(30);
+        assert_eq!(t.claimable("app", "app/1", t0), Ok(()), "never held");
+        t.claim("app", "app/0", MIN, t0);
+        assert_eq!(t.claimable("app", "app/1", t0), Err(t0 + MIN), "held: at its expiry");
+        t.elect("app", "app/2", t0, bound);
+        assert_eq!(t.claimable("app", "app/2", t0 + MIN), Ok(()));
+        assert_eq!(t.claimable("app", "app/1", t0 + MIN), Err(t0 + MIN + bound), "designated to another");
+        assert_eq!(t.claimable("app", "app/0", t0 + MIN), Err(t0 + MIN + bound));
+        assert_eq!(t.claimable("app", "app/1", t0 + MIN + bound), Ok(()), "the designation lapsed");
+        // Every answer agrees with what a claim would get.
+        for (unit, at) in [("app/1", t0 + MIN), ("app/2", t0 + MIN)] {
+            let mut copy = LeaseTable { leases: t.leases.clone() };
+            let granted = matches!(copy.claim("app", unit, MIN, at), Claim::Granted { .. });
+            assert_eq!(t.claimable("app", unit, at).is_ok(), granted, "{unit}");
+        }
+        // A revoked holder is barred for a moment after its expiry.
+        let (mut t, t0) = table_at();
+        t.claim("app", "app/0", MIN, t0);
+        t.revoke("app", t0);
+        assert_eq!(t.claimable("app", "app/0", t0 + MIN), Err(t0 + MIN + REVOKED_BAR));
+        assert_eq!(t.claimable("app", "app/1", t0 + MIN), Ok(()));
     }
 }

@@ -183,6 +183,32 @@ impl Controller {
         }
     }
 
+    /// Waits until `unit` may claim its application's lease (free, and not designated to
+    /// another unit by an elect), or `timeout` passes. Returns the moment it may, so failover
+    /// takes the remaining lease time and no more, and a minion an elect passed over is not
+    /// woken to claim in vain.
+    pub async fn wait_claimable(&self, unit: &Unit, timeout: Duration) -> bool {
+        let app = unit.application();
+        let (app, unit) = (app.as_str(), unit.as_str());
+        let deadline = Instant::now() + timeout;
+        let notify = self.state.lease_notify(app);
+        loop {
+            let notified = notify.notified();
+            let wake = match self.state.leases.lock().unwrap().claimable(app, unit, Instant::now()) {
+                Ok(()) => return true,
+                Err(at) => at,
+            };
+            tokio::select! {
+                _ = notified => {}
+                _ = tokio::time::sleep_until(wake.min(deadline)) => {
+                    if Instant::now() >= deadline && wake > deadline {
+                        return false;
+                    }
+                }
+            }
+        }
+    }
+
     /// Revokes `app`'s lease (operator): the holder may not renew, so the lease frees at its
     /// expiry and a waiting minion takes it then. Returns the revoked term, if anyone held it.
     /// Nothing is persisted: after a restart the holder is honoured for the max lease anyway.

@@ -85,14 +85,14 @@ fn failed(e: anyhow::Error) -> HttpError {
     HttpError::new(ErrorCode::Internal, format!("{e:#}"))
 }
 
-/// Says what a lever did on `up`'s output (and so in its log), and answers it.
+/// What a lever did (`apply` says it on `up`'s output once the record is saved).
 fn done(message: String, units: Vec<String>) -> Result<Done, HttpError> {
-    say!("{} {message}", clock());
     Ok(Done { message, units })
 }
 
 impl Running {
-    /// Applies one request; the record is saved before the answer goes out.
+    /// Applies one request; the record is saved before the answer goes out and before `up`
+    /// says what was done on its output (and so in its log).
     pub(super) async fn apply(&mut self, request: Request) -> Result<Done, HttpError> {
         let answer = match request {
             Request::Lever(LeverRequest { lever, target: Target::Controller }) => self.controller_lever(lever).await,
@@ -101,6 +101,9 @@ impl Running {
             Request::RemoveUnit(RemoveUnitRequest { unit }) => self.remove_unit(&unit).await,
         };
         self.record.save(&self.state).map_err(failed)?;
+        if let Ok(done) = &answer {
+            say!("{} {}", clock(), done.message);
+        }
         answer
     }
 

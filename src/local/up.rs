@@ -267,19 +267,28 @@ impl Running {
         let Some(i) = self.record.units.iter().position(|u| u.name == name) else { return Ok(()) };
         let unit = &mut self.record.units[i];
         let how = status.map(|s| describe(&s)).unwrap_or_else(|e| e.to_string());
-        say!("{} {}: agent exited ({how})", clock(), unit.name);
         // A killed agent could not stop what its hooks started: do it for it.
         stop_hook_leftovers(&unit.state_dir.join("agent.socket"));
         unit.pid = None;
-        match unit.run {
+        let name = unit.name.clone();
+        let removed = match unit.run {
             RunState::Removing => {
-                say!("{} {}: removed", clock(), unit.name);
                 self.record.units.remove(i);
+                true
             }
-            RunState::Killed => {}
-            _ => unit.run = RunState::Exited,
+            RunState::Killed => false,
+            _ => {
+                unit.run = RunState::Exited;
+                false
+            }
+        };
+        // Recorded before it is said, so whoever reads the line finds the record up to date.
+        self.record.save(&self.state)?;
+        say!("{} {name}: agent exited ({how})", clock());
+        if removed {
+            say!("{} {name}: removed", clock());
         }
-        self.record.save(&self.state)
+        Ok(())
     }
 }
 
