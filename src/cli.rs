@@ -103,6 +103,59 @@ enum Command {
         #[arg(long, default_value = "table", value_parser = ["table", "json", "yaml"], value_name = "FORMAT")]
         format: String,
     },
+    /// Kill a unit's agent (SIGKILL) or, with --controller, the controller, of a running `up`.
+    Kill(LeverArgs),
+    /// Pause a unit's agent and its hooks (SIGSTOP), or the controller.
+    Pause(LeverArgs),
+    /// Resume a paused unit (SIGCONT), or the controller.
+    Resume(LeverArgs),
+    /// Start a unit's agent (or the controller) again, as before: same command line and token.
+    Restart(LeverArgs),
+    /// Revoke an application's lease: the leader may not renew, so another unit leads at its expiry.
+    Revoke {
+        /// The application.
+        #[arg(value_name = "APP")]
+        app: String,
+        /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
+        #[arg(long, value_name = "DIR")]
+        state: Option<PathBuf>,
+    },
+    /// Make a unit the next leader, as fast as safety allows (the leader keeps its lease to its expiry).
+    Elect {
+        /// The unit, like app/1.
+        #[arg(value_name = "UNIT")]
+        unit: String,
+        /// Return at once instead of waiting for the unit to lead.
+        #[arg(long)]
+        no_wait: bool,
+        /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
+        #[arg(long, value_name = "DIR")]
+        state: Option<PathBuf>,
+    },
+    /// Add units to the application of a running `up` (new numbers: unit numbers are never reused).
+    AddUnit {
+        /// The application.
+        #[arg(value_name = "APP")]
+        app: String,
+        /// How many units.
+        #[arg(short = 'n', long = "num-units", default_value_t = 1, value_name = "N")]
+        count: u32,
+        /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
+        #[arg(long, value_name = "DIR")]
+        state: Option<PathBuf>,
+    },
+    /// Remove a unit: its stop and remove hooks run, then it leaves (a leader hands over at once).
+    RemoveUnit {
+        /// The unit, like app/1.
+        #[arg(value_name = "UNIT")]
+        unit: String,
+        /// How long to wait for its hooks to finish.
+        #[arg(long, default_value = "5m", value_parser = parse_duration, value_name = "DURATION")]
+        wait: Duration,
+        /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
+        #[arg(long, value_name = "DIR")]
+        state: Option<PathBuf>,
+    },
     /// Write the shell completions (completions/) and man pages (man/) into DIR.
     Generate {
         /// The repository root (or wherever completions/ and man/ should go).
@@ -265,6 +318,20 @@ fn parse_positive_duration(text: &str) -> Result<Duration, String> {
     }
 }
 
+/// What a lever acts on: one unit, or the controller.
+#[derive(clap::Args)]
+struct LeverArgs {
+    /// The unit, like app/1.
+    #[arg(required_unless_present = "controller", conflicts_with = "controller", value_name = "UNIT")]
+    unit: Option<String>,
+    /// The controller instead of a unit.
+    #[arg(long)]
+    controller: bool,
+    /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
+    #[arg(long, value_name = "DIR")]
+    state: Option<PathBuf>,
+}
+
 /// A server's connection timeouts.
 #[derive(clap::Args, Clone, Copy)]
 struct Timeouts {
@@ -353,6 +420,14 @@ fn run(command: Command) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Kill(args) => lever(crate::wire::up::Lever::Kill, args),
+        Command::Pause(args) => lever(crate::wire::up::Lever::Pause, args),
+        Command::Resume(args) => lever(crate::wire::up::Lever::Resume, args),
+        Command::Restart(args) => lever(crate::wire::up::Lever::Restart, args),
+        Command::Revoke { app, state } => crate::local::levers::revoke(&state_dir(state), &app),
+        Command::Elect { unit, no_wait, state } => crate::local::levers::elect(&state_dir(state), &unit, no_wait),
+        Command::AddUnit { app, count, state } => crate::local::levers::add_unit(&state_dir(state), &app, count),
+        Command::RemoveUnit { unit, wait, state } => crate::local::levers::remove_unit(&state_dir(state), &unit, wait),
         Command::Generate { out } => {
             for (path, bytes) in crate::generate::files(Cli::command()) {
                 let path = out.join(path);
@@ -485,6 +560,10 @@ fn run(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+fn lever(lever: crate::wire::up::Lever, args: LeverArgs) -> anyhow::Result<()> {
+    crate::local::levers::lever(&state_dir(args.state), lever, args.unit)
 }
 
 /// The clap definition of `leaderd`, for completions and man pages.

@@ -494,3 +494,64 @@ async fn config_and_statuses_operator_writes_fenced_application_status_and_kill_
     let (_, st) = op.get("/v1/status").await;
     assert_eq!(st["applications"][0]["config_version"], json!(2));
 }
+
+#[tokio::test]
+async fn elect_and_release_over_http_with_their_auth_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = ControllerProcess::start(dir.path(), "memory");
+    let (u0, u1, u2) =
+        (As::new(&c, dir.path(), "app/0"), As::new(&c, dir.path(), "app/1"), As::new(&c, dir.path(), "app/2"));
+    let operator = As::new(&c, dir.path(), "operator");
+    let term = u0.claim("app", 1000).await["term"].as_u64().unwrap();
+    // Who may do what.
+    let (status, body) = u1.post("/v1/applications/app/lease/elect", json!({"unit": "app/1"})).await;
+    assert_eq!((status, body["code"].clone()), (StatusCode::FORBIDDEN, json!("forbidden")));
+    let (status, body) = operator.post("/v1/applications/app/lease/release", json!({"term": term})).await;
+    assert_eq!((status, body["code"].clone()), (StatusCode::FORBIDDEN, json!("forbidden")));
+    let (status, body) = operator.post("/v1/applications/app/lease/elect", json!({"unit": "other/1"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"], json!("unit other/1 is not a unit of application app"));
+    let (status, _) = operator.post("/v1/applications/app/lease/elect", json!({"unit": "app/1", "x": 1})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "unknown fields");
+
+    // Electing the holder changes nothing.
+    let (status, body) = operator.post("/v1/applications/app/lease/elect", json!({"unit": "app/0"})).await;
+    assert_eq!((status, body), (StatusCode::OK, json!({"already_leader": true, "term": term, "frees_in_ms": 0})));
+    // Elect app/2: app/1's release wait does not answer when the lease frees (it may not claim).
+    let elected = Instant::now();
+    let (status, body) = operator.post("/v1/applications/app/lease/elect", json!({"unit": "app/2"})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!((body["already_leader"].clone(), body["revoked_term"].clone()), (json!(false), json!(term)));
+    assert!(body["frees_in_ms"].as_u64().unwrap() <= 1000);
+    let passed_over = tokio::spawn(async move {
+        let answer = u1.post("/v1/applications/app/lease/wait-released", json!({"timeout_ms": 1500})).await;
+        (answer, u1)
+    });
+    let (status, body) = u2.post("/v1/applications/app/lease/wait-released", json!({"timeout_ms": 5000})).await;
+    assert_eq!((status, body), (StatusCode::OK, json!({"released": true})));
+    assert!(elected.elapsed() < Duration::from_millis(1200), "{:?}", elected.elapsed());
+    assert_eq!(u0.claim("app", 1000).await["granted"], json!(false), "the old holder may not");
+    let claim = u2.claim("app", 1000).await;
+    assert_eq!((claim["granted"].clone(), claim["term"].clone()), (json!(true), json!(term + 1)));
+    let ((status, body), u1) = passed_over.await.unwrap();
+    assert_eq!((status, body), (StatusCode::OK, json!({"released": false})), "app/1 was never told to claim");
+
+    // Release: only the holder, only under its term; then the lease is free at once.
+    let released = |body: Value| body["released"].clone();
+    assert_eq!(
+        released(u1.post("/v1/applications/app/lease/release", json!({"term": term + 1})).await.1),
+        json!(false)
+    );
+    assert_eq!(released(u2.post("/v1/applications/app/lease/release", json!({"term": term})).await.1), json!(false));
+    let waiting = tokio::spawn(async move {
+        let started = Instant::now();
+        let answer = u1.post("/v1/applications/app/lease/wait-released", json!({"timeout_ms": 5000})).await;
+        (answer, started.elapsed(), u1)
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(released(u2.post("/v1/applications/app/lease/release", json!({"term": term + 1})).await.1), json!(true));
+    let ((status, body), waited, u1) = waiting.await.unwrap();
+    assert_eq!((status, body), (StatusCode::OK, json!({"released": true})));
+    assert!(waited < Duration::from_millis(600), "woken by the release, not the expiry: {waited:?}");
+    assert_eq!(u1.claim("app", 1000).await["term"], json!(term + 2));
+}

@@ -27,6 +27,14 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand resolve 'Resolve a unit''s failed hook (as `juju resolved`): run it again now, or with --no-retry take it as done and carry on'
             cand exec 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)'
             cand status 'Show the applications and units of a running `up`'
+            cand kill 'Kill a unit''s agent (SIGKILL) or, with --controller, the controller, of a running `up`'
+            cand pause 'Pause a unit''s agent and its hooks (SIGSTOP), or the controller'
+            cand resume 'Resume a paused unit (SIGCONT), or the controller'
+            cand restart 'Start a unit''s agent (or the controller) again, as before: same command line and token'
+            cand revoke 'Revoke an application''s lease: the leader may not renew, so another unit leads at its expiry'
+            cand elect 'Make a unit the next leader, as fast as safety allows (the leader keeps its lease to its expiry)'
+            cand add-unit 'Add units to the application of a running `up` (new numbers: unit numbers are never reused)'
+            cand remove-unit 'Remove a unit: its stop and remove hooks run, then it leaves (a leader hands over at once)'
             cand generate 'Write the shell completions (completions/) and man pages (man/) into DIR'
             cand completions 'Print the completion script of every hook tool and of leaderd for one shell'
             cand agent 'Run one unit''s agent: leadership tracker, hook runner, hook and exec endpoints'
@@ -71,6 +79,54 @@ set edit:completion:arg-completer[leaderd] = {|@words|
         &'leaderd;status'= {
             cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
             cand --format 'format'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'leaderd;kill'= {
+            cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
+            cand --controller 'The controller instead of a unit'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'leaderd;pause'= {
+            cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
+            cand --controller 'The controller instead of a unit'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'leaderd;resume'= {
+            cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
+            cand --controller 'The controller instead of a unit'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'leaderd;restart'= {
+            cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
+            cand --controller 'The controller instead of a unit'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'leaderd;revoke'= {
+            cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'leaderd;elect'= {
+            cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
+            cand --no-wait 'Return at once instead of waiting for the unit to lead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'leaderd;add-unit'= {
+            cand -n 'How many units'
+            cand --num-units 'How many units'
+            cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'leaderd;remove-unit'= {
+            cand --wait 'How long to wait for its hooks to finish'
+            cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -134,6 +190,14 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand resolve 'Resolve a unit''s failed hook (as `juju resolved`): run it again now, or with --no-retry take it as done and carry on'
             cand exec 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)'
             cand status 'Show the applications and units of a running `up`'
+            cand kill 'Kill a unit''s agent (SIGKILL) or, with --controller, the controller, of a running `up`'
+            cand pause 'Pause a unit''s agent and its hooks (SIGSTOP), or the controller'
+            cand resume 'Resume a paused unit (SIGCONT), or the controller'
+            cand restart 'Start a unit''s agent (or the controller) again, as before: same command line and token'
+            cand revoke 'Revoke an application''s lease: the leader may not renew, so another unit leads at its expiry'
+            cand elect 'Make a unit the next leader, as fast as safety allows (the leader keeps its lease to its expiry)'
+            cand add-unit 'Add units to the application of a running `up` (new numbers: unit numbers are never reused)'
+            cand remove-unit 'Remove a unit: its stop and remove hooks run, then it leaves (a leader hands over at once)'
             cand generate 'Write the shell completions (completions/) and man pages (man/) into DIR'
             cand completions 'Print the completion script of every hook tool and of leaderd for one shell'
             cand agent 'Run one unit''s agent: leadership tracker, hook runner, hook and exec endpoints'
@@ -150,6 +214,22 @@ set edit:completion:arg-completer[leaderd] = {|@words|
         &'leaderd;help;exec'= {
         }
         &'leaderd;help;status'= {
+        }
+        &'leaderd;help;kill'= {
+        }
+        &'leaderd;help;pause'= {
+        }
+        &'leaderd;help;resume'= {
+        }
+        &'leaderd;help;restart'= {
+        }
+        &'leaderd;help;revoke'= {
+        }
+        &'leaderd;help;elect'= {
+        }
+        &'leaderd;help;add-unit'= {
+        }
+        &'leaderd;help;remove-unit'= {
         }
         &'leaderd;help;generate'= {
         }

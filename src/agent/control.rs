@@ -10,6 +10,7 @@
 //! - `GET /v1/status` reports the unit's agent.
 //! - `POST /v1/resolve` resolves a failed hook (`leaderd resolve`): retry it now, or take it as
 //!   done without running it again.
+//! - `POST /v1/remove` starts the unit's removal (`leaderd remove-unit`, through `up`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -42,6 +43,9 @@ pub struct Control {
     pub waiting: tokio::sync::Semaphore,
     /// Resolves for the hook runner.
     pub resolves: tokio::sync::mpsc::Sender<super::runner::Resolve>,
+    /// Set by `POST /v1/remove`: the runner runs the unit's stop and remove hooks, resigns and
+    /// exits.
+    pub dying: tokio::sync::watch::Sender<bool>,
 }
 
 /// How many `exec/open` calls may wait for the hook lock at once.
@@ -68,6 +72,7 @@ pub fn router(control: Arc<Control>) -> Router {
         .route(wire::EXEC_CLOSE_PATH, post(close))
         .route(wire::STATUS_PATH, get(status))
         .route(wire::RESOLVE_PATH, post(resolve))
+        .route(wire::REMOVE_PATH, post(remove))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(control)
 }
@@ -133,6 +138,13 @@ async fn close(State(c): State<Arc<Control>>, body: Body) -> Result<Json<serde_j
     }
     c.close(&req.context_id);
     Ok(Json(serde_json::json!({})))
+}
+
+async fn remove(State(c): State<Arc<Control>>) -> Json<serde_json::Value> {
+    if !c.dying.send_replace(true) {
+        super::event(&c.env.unit, format_args!("unit is dying: stop and remove hooks next"));
+    }
+    Json(serde_json::json!({}))
 }
 
 async fn status(State(c): State<Arc<Control>>) -> Result<Json<AgentStatus>, HttpError> {

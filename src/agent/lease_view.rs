@@ -150,6 +150,20 @@ impl LeaseView {
         }
         self.status
     }
+
+    /// The term of a lease this unit may still hold (guaranteed or not) at `now`: what a
+    /// leaving unit releases.
+    pub fn held_term(&self, now: Instant) -> Option<u64> {
+        self.term.filter(|_| now < self.ends_at)
+    }
+
+    /// The unit is leaving (`leaderd remove-unit`, after its last hook): it gives up whatever
+    /// it held and is a minion from now on, so nothing it is asked afterwards is True.
+    pub fn resign(&mut self) {
+        self.term = None;
+        self.claim_again = false;
+        self.status = LeaderStatus::Minion;
+    }
 }
 
 #[cfg(test)]
@@ -269,5 +283,21 @@ mod tests {
         let mut view = LeaseView::new(G, t0);
         assert_eq!(view.record(t0, ClaimAnswer::NoAnswer, t0 + ms(100)), LeaderStatus::Unknown);
         assert_eq!(view.next(), Next::Claim);
+    }
+
+    #[test]
+    fn a_resigned_leader_is_a_minion_with_nothing_guaranteed_and_knows_its_term_until_then() {
+        let t0 = Instant::now();
+        let mut v = LeaseView::new(G, t0);
+        v.record(t0, granted(3), t0 + ms(10));
+        assert_eq!(v.held_term(t0 + ms(20)), Some(3));
+        assert_eq!(v.guaranteed(t0 + ms(20)), Some(3));
+        assert_eq!(v.held_term(t0 + G * 2), None, "the lease has run out");
+        v.resign();
+        assert_eq!(v.status(), LeaderStatus::Minion);
+        assert_eq!(v.guaranteed(t0 + ms(20)), None);
+        assert_eq!(v.held_term(t0 + ms(20)), None);
+        assert!(!v.renewal_due(t0 + ms(20)));
+        assert_eq!(v.next(), Next::WaitRelease);
     }
 }

@@ -19,6 +19,10 @@
 //!   `leader-settings-changed`.
 //! - `update-status` runs on the update-status timer's ticks, only once the unit has started
 //!   (ticks missed while other hooks ran coalesce into one run).
+//! - A dying unit (`leaderd remove-unit`) runs `stop` (if it started) and then `remove` (if it
+//!   was installed), and nothing else: no leader-elected (Juju's leadership resolver,
+//!   `worker/uniter/leadership/resolver.go`, never accepts leadership for a dying unit), no
+//!   more leader-settings-changed. Then it is [`Step::Removed`]: the agent resigns and exits.
 
 use serde::{Deserialize, Serialize};
 
@@ -33,6 +37,8 @@ pub enum Hook {
     Start,
     ConfigChanged,
     UpdateStatus,
+    Stop,
+    Remove,
 }
 
 impl Hook {
@@ -45,6 +51,8 @@ impl Hook {
             Hook::Start => "start",
             Hook::ConfigChanged => "config-changed",
             Hook::UpdateStatus => "update-status",
+            Hook::Stop => "stop",
+            Hook::Remove => "remove",
         }
     }
 }
@@ -79,6 +87,8 @@ pub enum Step {
     Deposed,
     /// Nothing to do until the leadership status or the settings change.
     Wait,
+    /// A dying unit has run its last hook: resign and exit.
+    Removed,
 }
 
 /// The runner's state: the persisted part and the settings changes handled since the agent
@@ -96,6 +106,11 @@ pub struct Lifecycle {
     ticks: u64,
     ticks_handled: u64,
     ticks_running: u64,
+    /// The unit is being removed; `stopped` and `removed` say which of its last hooks ran.
+    /// In memory only: a removal is not resumed by a restarted agent (`up` drops the unit).
+    pub dying: bool,
+    stopped: bool,
+    removed: bool,
 }
 
 impl Lifecycle {
@@ -127,6 +142,13 @@ impl Lifecycle {
     /// has seen (its first answer counts as 1, as Juju's watchers send an initial event).
     pub fn next(&self, leader: LeaderStatus, changes: u64) -> Step {
         let s = &self.state;
+        if self.dying {
+            return match () {
+                _ if s.started && !self.stopped => Step::Run(Hook::Stop),
+                _ if s.installed && !self.removed => Step::Run(Hook::Remove),
+                _ => Step::Removed,
+            };
+        }
         match leader {
             _ if !s.installed => Step::Run(Hook::Install),
             LeaderStatus::Unknown => Step::Wait,
@@ -176,6 +198,8 @@ impl Lifecycle {
             Hook::Start => self.state.started = true,
             Hook::ConfigChanged => self.state.config_version = self.config_running,
             Hook::UpdateStatus => self.ticks_handled = self.ticks_running,
+            Hook::Stop => self.stopped = true,
+            Hook::Remove => self.removed = true,
         }
         self.state != before
     }
@@ -203,6 +227,10 @@ mod tests {
             for _ in 0..20 {
                 match lifecycle.next(status, changes) {
                     Step::Wait => break,
+                    Step::Removed => {
+                        ran.push("(removed)".to_string());
+                        break;
+                    }
                     Step::Deposed => {
                         lifecycle.begin(Step::Deposed);
                         ran.push("(deposed)".to_string());
@@ -323,5 +351,30 @@ mod tests {
         assert!(l.finished(Hook::Start, 0));
         assert!(!l.finished(Hook::LeaderSettingsChanged, 4), "lsc changes nothing persisted");
         assert_eq!(l.next(LEADER, 0), Step::Run(Hook::ConfigChanged), "version 4 arrived while it ran");
+    }
+
+    #[test]
+    fn a_dying_unit_runs_stop_then_remove_and_nothing_else() {
+        let started_leader =
+            UniterState { installed: true, leader: true, started: true, config_version: Some(1), ..Default::default() };
+        let installed_only = UniterState { installed: true, ..Default::default() };
+        #[rustfmt::skip]
+        let table: Vec<Row> = vec![
+            ("a started leader: stop, remove, removed (no lsc when deposed, no leader-elected)",
+             started_leader.clone(), vec![(LEADER, 1, Some(2), 1), (MINION, 2, Some(2), 2), (LEADER, 3, Some(3), 3)], vec!["stop", "remove", "(removed)"]),
+            ("a started minion with settings pending: stop, remove",
+             UniterState { leader: false, ..started_leader.clone() }, vec![(MINION, 4, Some(2), 1)],
+             vec!["stop", "remove", "(removed)"]),
+            ("installed, never started: no stop, remove",
+             installed_only, vec![(MINION, 1, Some(1), 0)], vec!["remove", "(removed)"]),
+            ("never installed: nothing runs",
+             UniterState::default(), vec![(UNKNOWN, 0, None, 0)], vec!["(removed)"]),
+        ];
+        for (what, state, events, expected) in table {
+            let mut lifecycle = Lifecycle::new(state);
+            lifecycle.dying = true;
+            assert_eq!(run(&mut lifecycle, &events[..1]), expected, "{what}");
+            assert_eq!(lifecycle.next(events.last().unwrap().0, 9), Step::Removed, "{what}: stays removed");
+        }
     }
 }

@@ -216,6 +216,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
     let (resolve_tx, resolve_rx) = tokio::sync::mpsc::channel(4);
     let hook_groups: Arc<std::sync::Mutex<Vec<i32>>> = Arc::default();
     let hook_lock: Arc<tokio::sync::Mutex<()>> = Arc::default();
+    let (dying_tx, dying) = tokio::sync::watch::channel(false);
     let control = Arc::new(control::Control {
         env: env.clone(),
         endpoint: endpoint.clone(),
@@ -225,6 +226,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         open: Default::default(),
         waiting: tokio::sync::Semaphore::new(control::MAX_WAITING_EXECS),
         resolves: resolve_tx,
+        dying: dying_tx,
     });
 
     let (remote_tx, remote_rx) = tokio::sync::watch::channel(0u64);
@@ -244,6 +246,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         retry: options.hook_retry,
         resolves: tokio::sync::Mutex::new(resolve_rx),
         hook_groups: hook_groups.clone(),
+        dying,
     };
 
     // The socket servers' limits, fitted to this process's file descriptors.

@@ -140,6 +140,8 @@ pub struct Runner {
     /// group, and what they left running is stopped with the agent. Groups whose processes
     /// have all exited are forgotten after every hook, so a recycled id is not signalled.
     pub hook_groups: Arc<Mutex<Vec<i32>>>,
+    /// Turns true when the unit is being removed (`leaderd remove-unit`).
+    pub dying: watch::Receiver<bool>,
 }
 
 impl Runner {
@@ -149,7 +151,7 @@ impl Runner {
     /// controller has answered); `ticks` counts the update-status timer's ticks. Fails only if
     /// the uniter state cannot be saved.
     pub async fn run(
-        self,
+        mut self,
         state: UniterState,
         mut remote: watch::Receiver<u64>,
         mut config: watch::Receiver<Option<u64>>,
@@ -162,6 +164,7 @@ impl Runner {
             let changes = *remote.borrow_and_update();
             lifecycle.observe_config(*config.borrow_and_update());
             lifecycle.observe_ticks(*ticks.borrow_and_update());
+            lifecycle.dying = *self.dying.borrow_and_update();
             match lifecycle.next(status, changes) {
                 Step::Run(hook) => {
                     if lifecycle.begin(Step::Run(hook)) {
@@ -177,12 +180,21 @@ impl Runner {
                         save_state(&self.state_file, &lifecycle.state)?;
                     }
                 }
+                Step::Removed => {
+                    // Its last hook is over: hold the hook lock (no exec command may act as the
+                    // unit any more), stop answering True, give the lease up, and exit.
+                    let _hooks = self.lock.lock().await;
+                    self.tracker.resign().await;
+                    event(&self.env.unit, format_args!("unit removed"));
+                    return Ok(());
+                }
                 Step::Wait => {
                     tokio::select! {
                         changed = leader.changed() => if changed.is_err() { return Ok(()) },
                         changed = remote.changed() => if changed.is_err() { return Ok(()) },
                         changed = config.changed() => if changed.is_err() { return Ok(()) },
                         changed = ticks.changed() => if changed.is_err() { return Ok(()) },
+                        changed = self.dying.changed() => if changed.is_err() { return Ok(()) },
                     }
                 }
             }

@@ -25,6 +25,8 @@ pub trait LeaseApi: Send + Sync + 'static {
     fn claim(&self, duration: Duration) -> impl Future<Output = Result<ClaimAnswer, CallError>> + Send;
     /// Waits up to `timeout` for the lease to be free; true if it is.
     fn wait_released(&self, timeout: Duration) -> impl Future<Output = Result<bool, CallError>> + Send;
+    /// Gives up the lease held under `term`, at once; true if the controller freed it.
+    fn release(&self, term: u64) -> impl Future<Output = Result<bool, CallError>> + Send;
 }
 
 impl LeaseApi for ControllerClient {
@@ -39,6 +41,10 @@ impl LeaseApi for ControllerClient {
 
     async fn wait_released(&self, timeout: Duration) -> Result<bool, CallError> {
         ControllerClient::wait_released(self, timeout).await
+    }
+
+    async fn release(&self, term: u64) -> Result<bool, CallError> {
+        ControllerClient::release(self, term).await
     }
 }
 
@@ -56,6 +62,8 @@ pub struct Tracker<C: LeaseApi = ControllerClient> {
     /// flight: for write fencing and status.
     guaranteed: SyncMutex<Option<(u64, Instant)>>,
     status: watch::Sender<LeaderStatus>,
+    /// The unit is leaving: no more claims, every is-leader False.
+    resigned: std::sync::atomic::AtomicBool,
 }
 
 impl<C: LeaseApi> Tracker<C> {
@@ -67,6 +75,7 @@ impl<C: LeaseApi> Tracker<C> {
             view: Mutex::new(LeaseView::new(guarantee, Instant::now())),
             guaranteed: SyncMutex::new(None),
             status: watch::channel(LeaderStatus::Unknown).0,
+            resigned: Default::default(),
         })
     }
 
@@ -102,9 +111,43 @@ impl<C: LeaseApi> Tracker<C> {
         view.guaranteed(Instant::now()).is_some()
     }
 
+    fn is_resigned(&self) -> bool {
+        self.resigned.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// The unit is leaving (its stop and remove hooks have run): from now on it claims nothing
+    /// and every is-leader is False; then, if it may still hold the lease, it releases it, so
+    /// another unit leads at once instead of at the lease's expiry. The release comes after
+    /// the last True this unit could give (an is-leader in progress holds the view), so no
+    /// other unit can be told True while this one still could be.
+    pub async fn resign(&self) {
+        self.resigned.store(true, std::sync::atomic::Ordering::SeqCst);
+        let term = {
+            let mut view = self.view.lock().await;
+            let now = Instant::now();
+            let term = view.held_term(now);
+            view.resign();
+            self.publish(&view, now);
+            term
+        };
+        let Some(term) = term else { return };
+        match self.api.release(term).await {
+            Ok(true) => event(&self.unit, format_args!("leadership released (term {term})")),
+            Ok(false) => {}
+            Err(e) => tracing::warn!(
+                unit = self.unit,
+                error = %e,
+                "releasing the lease failed; it frees at its expiry"
+            ),
+        }
+    }
+
     /// One claim; records the answer against the instant it was sent and publishes any change.
-    /// Returns what the controller said.
+    /// Returns what the controller said. A resigned unit claims nothing.
     async fn claim(&self, view: &mut LeaseView) -> ClaimAnswer {
+        if self.is_resigned() {
+            return ClaimAnswer::Denied;
+        }
         let sent = Instant::now();
         let answer = match tokio::time::timeout(self.guarantee, self.api.claim(view.claim_duration())).await {
             Ok(Ok(answer)) => answer,
@@ -161,6 +204,9 @@ impl<C: LeaseApi> Tracker<C> {
     /// The tracker's loop: first claim, renewals while leader, release waits while minion.
     pub async fn run(self: Arc<Self>) {
         loop {
+            if self.is_resigned() {
+                return std::future::pending().await;
+            }
             let next = {
                 let mut view = self.view.lock().await;
                 self.settle(&mut view, Instant::now());
@@ -206,12 +252,13 @@ mod tests {
     struct Scripted {
         claims: StdMutex<VecDeque<(Duration, Result<ClaimAnswer, CallError>)>>,
         sent: StdMutex<Vec<Instant>>,
+        released: StdMutex<Vec<u64>>,
     }
 
     impl Scripted {
         fn new(script: Vec<(u64, Result<ClaimAnswer, CallError>)>) -> Scripted {
             let claims = script.into_iter().map(|(ms, a)| (Duration::from_millis(ms), a)).collect();
-            Scripted { claims: StdMutex::new(claims), sent: StdMutex::default() }
+            Scripted { claims: StdMutex::new(claims), sent: StdMutex::default(), released: StdMutex::default() }
         }
     }
 
@@ -227,6 +274,11 @@ mod tests {
         async fn wait_released(&self, timeout: Duration) -> Result<bool, CallError> {
             tokio::time::sleep(timeout).await;
             Ok(false)
+        }
+
+        async fn release(&self, term: u64) -> Result<bool, CallError> {
+            self.released.lock().unwrap().push(term);
+            Ok(true)
         }
     }
 
@@ -330,6 +382,25 @@ mod tests {
         assert_eq!(tracker.status(), LeaderStatus::Minion, "the lease ran out at 2 s");
         let claims = api.sent.lock().unwrap().len();
         assert!((4..=8).contains(&claims), "about one claim per 250 ms after 1 s, not a busy loop: {claims}");
+        run.abort();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_resigned_leader_answers_false_releases_its_term_and_claims_no_more() {
+        let t0 = Instant::now();
+        let api = Arc::new(Scripted::new(vec![(0, granted(5)), (0, granted(5)), (0, granted(5))]));
+        let tracker = Tracker::new("app/0", api.clone(), G);
+        let run = tokio::spawn(tracker.clone().run());
+        at(t0, 100).await;
+        assert!(tracker.is_leader().await);
+        tracker.resign().await;
+        assert_eq!(*api.released.lock().unwrap(), vec![5], "released under its term, once");
+        assert!(!tracker.is_leader().await);
+        assert_eq!(tracker.term(), None, "no writes");
+        assert_eq!(tracker.status(), LeaderStatus::Minion);
+        at(t0, 5000).await;
+        assert_eq!(api.sent.lock().unwrap().len(), 1, "no renewal, no claim after resigning");
+        assert!(!tracker.is_leader().await);
         run.abort();
     }
 }

@@ -41,6 +41,8 @@ pub fn router(api: Arc<Api>) -> Router {
         .route("/v1/applications/{app}/lease/claim", post(claim))
         .route("/v1/applications/{app}/lease/wait-released", post(wait_released))
         .route("/v1/applications/{app}/lease/revoke", post(revoke))
+        .route("/v1/applications/{app}/lease/elect", post(elect))
+        .route("/v1/applications/{app}/lease/release", post(release))
         .route("/v1/applications/{app}/settings", get(read_settings))
         .route("/v1/applications/{app}/settings/merge", post(merge))
         .route("/v1/applications/{app}/settings/watch", post(watch_settings))
@@ -159,10 +161,10 @@ async fn wait_released(
     headers: HeaderMap,
     body: Body,
 ) -> Answer<WaitReleasedResponse> {
-    let app = api.unit_of(&headers, &app)?.application();
+    let unit = api.unit_of(&headers, &app)?;
     let req: WaitReleasedRequest = decode(body)?;
     let released = tokio::select! {
-        released = api.controller.wait_released(&app, Api::poll_timeout(req.timeout_ms)) => released,
+        released = api.controller.wait_claimable(&unit, Api::poll_timeout(req.timeout_ms)) => released,
         _ = api.until_shutdown() => false,
     };
     Ok(Json(WaitReleasedResponse { released }))
@@ -173,6 +175,42 @@ async fn revoke(State(api): Shared, Path(app): Path<String>, headers: HeaderMap)
     let app = check_app(&app)?;
     let term = api.controller.revoke(&app).await.map_err(internal)?;
     Ok(Json(RevokeResponse { revoked: term.is_some(), term: term.map(|t| t.0) }))
+}
+
+async fn elect(State(api): Shared, Path(app): Path<String>, headers: HeaderMap, body: Body) -> Answer<ElectResponse> {
+    api.operator(&headers)?;
+    let app = check_app(&app)?;
+    let req: ElectRequest = decode(body)?;
+    let unit = Unit::new(&req.unit).map_err(|e| HttpError::new(ErrorCode::BadRequest, e.to_string()))?;
+    if unit.application() != app {
+        return Err(HttpError::new(
+            ErrorCode::BadRequest,
+            format!("unit {} is not a unit of application {app}", unit.as_str()),
+        ));
+    }
+    let now = tokio::time::Instant::now();
+    Ok(Json(match api.controller.elect(&unit) {
+        super::lease::Elect::AlreadyLeader { term } => {
+            ElectResponse { already_leader: true, term, revoked_term: None, frees_in_ms: 0 }
+        }
+        super::lease::Elect::Designated { revoked_term, frees_at } => ElectResponse {
+            already_leader: false,
+            term: revoked_term.unwrap_or(0),
+            revoked_term,
+            frees_in_ms: frees_at.saturating_duration_since(now).as_millis() as u64,
+        },
+    }))
+}
+
+async fn release(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<ReleaseResponse> {
+    let unit = api.unit_of(&headers, &app)?;
+    let req: ReleaseRequest = decode(body)?;
+    Ok(Json(ReleaseResponse { released: api.controller.release(&unit, Term(req.term)) }))
 }
 
 async fn read_settings(State(api): Shared, Path(app): Path<String>, headers: HeaderMap) -> Answer<SettingsResponse> {

@@ -135,6 +135,22 @@ impl ControllerClient {
         Ok(r.released)
     }
 
+    /// Revokes the application's lease (the operator's token).
+    pub async fn revoke(&self) -> Result<RevokeResponse, CallError> {
+        self.call::<(), _>("lease/revoke", Some(&()), Duration::ZERO).await
+    }
+
+    /// Elects `unit` as the application's next leader (the operator's token).
+    pub async fn elect(&self, unit: &str) -> Result<ElectResponse, CallError> {
+        self.call("lease/elect", Some(&ElectRequest { unit: unit.into() }), Duration::ZERO).await
+    }
+
+    /// Gives up the lease this unit holds under `term`, at once.
+    pub async fn release(&self, term: u64) -> Result<bool, CallError> {
+        let r: ReleaseResponse = self.call("lease/release", Some(&ReleaseRequest { term }), Duration::ZERO).await?;
+        Ok(r.released)
+    }
+
     pub async fn read(&self) -> Result<SettingsResponse, CallError> {
         self.call::<(), _>("settings", None, Duration::ZERO).await
     }

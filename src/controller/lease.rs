@@ -13,6 +13,13 @@
 //!   answering is-leader True until then, so freeing it sooner would make two leaders. For one
 //!   second after that expiry the revoked unit may not take the lease back, so a minion (which
 //!   claims the moment the lease frees) leads next.
+//! - An elect (the operator naming the next leader, `leaderd elect APP/N`) revokes the holder
+//!   the same way and **designates** the chosen unit: once the lease frees, only that unit may
+//!   claim it. The designation lapses a bound (the maximum lease) after the lease frees, so an
+//!   application whose chosen unit never claims is not left leaderless for long.
+//! - A release (a leaving unit, `leaderd remove-unit`, after its last hook) frees the lease at
+//!   once, if the caller holds it under the term it gives: it promises it no longer acts as
+//!   leader, so nobody need wait out its lease.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -32,6 +39,9 @@ pub struct Lease {
     /// After a revoke, the revoked unit may not take the lease again until this instant, so
     /// that a waiting minion gets it: the operator asked for a different leader.
     pub barred: Option<(String, Instant)>,
+    /// The unit the operator elected: while the lease is free and before the instant, only it
+    /// may claim.
+    pub designated: Option<(String, Instant)>,
     /// The fencing term of the current (or last) holder. 0: never granted.
     pub term: u64,
     pub expiry: Instant,
@@ -57,6 +67,16 @@ pub enum Claim {
     Denied,
 }
 
+/// The answer to an elect.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Elect {
+    /// The unit holds the lease already (under `term`): nothing to do.
+    AlreadyLeader { term: u64 },
+    /// The unit is designated; the lease frees at `frees_at` (now, if nobody held it), and
+    /// `revoked_term` is the holder's term, if anyone held it.
+    Designated { revoked_term: Option<u64>, frees_at: Instant },
+}
+
 /// Every application's lease.
 #[derive(Debug, Default)]
 pub struct LeaseTable {
@@ -70,9 +90,12 @@ impl LeaseTable {
             holder: None,
             revoked: false,
             barred: None,
+            designated: None,
             term: 0,
             expiry: now,
         });
+        let designated_other = lease.designated.as_ref().is_some_and(|(chosen, until)| chosen != unit && now < *until);
+        let designated_me = lease.designated.as_ref().is_some_and(|(chosen, until)| chosen == unit && now < *until);
         match lease.live_holder(now) {
             Some(holder) if holder == unit && lease.revoked => Claim::Denied,
             Some(holder) if holder == unit => {
@@ -81,11 +104,15 @@ impl LeaseTable {
                 Claim::Granted { term: lease.term, expiry: lease.expiry, new_term: false }
             }
             Some(_) => Claim::Denied,
-            None if lease.barred.as_ref().is_some_and(|(barred, until)| barred == unit && now < *until) => {
+            None if designated_other => Claim::Denied,
+            None if !designated_me
+                && lease.barred.as_ref().is_some_and(|(barred, until)| barred == unit && now < *until) =>
+            {
                 Claim::Denied
             }
             None => {
                 lease.barred = None;
+                lease.designated = None;
                 lease.holder = Some(unit.to_string());
                 lease.revoked = false;
                 lease.term += 1;
@@ -110,11 +137,79 @@ impl LeaseTable {
         Some((lease.term, lease.expiry))
     }
 
+    /// May `unit` claim `app`'s lease at `now` and get it? `Err(at)`: not before `at` (the
+    /// holder's expiry, the end of another unit's designation, or the end of this unit's bar),
+    /// when it is worth asking again. What a minion's release wait waits for, so a minion that
+    /// would be denied (an elect chose another unit) does not claim in a loop.
+    pub fn claimable(&self, app: &str, unit: &str, now: Instant) -> Result<(), Instant> {
+        let Some(lease) = self.leases.get(app) else { return Ok(()) };
+        if lease.live_holder(now).is_some() {
+            return Err(lease.expiry);
+        }
+        match &lease.designated {
+            Some((chosen, until)) if now < *until && chosen != unit => return Err(*until),
+            Some((_, until)) if now < *until => return Ok(()),
+            _ => {}
+        }
+        match &lease.barred {
+            Some((barred, until)) if barred == unit && now < *until => Err(*until),
+            _ => Ok(()),
+        }
+    }
+
+    /// The operator elects `unit` (of `app`) as the next leader: the holder, if another, is
+    /// revoked (its lease runs to its expiry, never shorter), and only `unit` may claim the
+    /// lease once it frees, until `bound` after that.
+    pub fn elect(&mut self, app: &str, unit: &str, now: Instant, bound: Duration) -> Elect {
+        let lease = self.leases.entry(app.to_string()).or_insert_with(|| Lease {
+            holder: None,
+            revoked: false,
+            barred: None,
+            designated: None,
+            term: 0,
+            expiry: now,
+        });
+        match lease.live_holder(now).map(String::from) {
+            Some(holder) if holder == unit => {
+                // The operator wants the holder: a revoke pending on it is withdrawn (it holds
+                // the lease throughout, so nobody else could have been told anything).
+                lease.revoked = false;
+                lease.barred = None;
+                lease.designated = None;
+                Elect::AlreadyLeader { term: lease.term }
+            }
+            Some(holder) => {
+                lease.revoked = true;
+                lease.barred = Some((holder, lease.expiry + REVOKED_BAR));
+                lease.designated = Some((unit.to_string(), lease.expiry + bound));
+                Elect::Designated { revoked_term: Some(lease.term), frees_at: lease.expiry }
+            }
+            None => {
+                lease.designated = Some((unit.to_string(), now + bound));
+                Elect::Designated { revoked_term: None, frees_at: now }
+            }
+        }
+    }
+
+    /// `unit` gives up `app`'s lease, held under `term`: it frees at once. False (nothing
+    /// changes) if `unit` does not hold it under `term` at `now`.
+    pub fn release(&mut self, app: &str, unit: &str, term: u64, now: Instant) -> bool {
+        if !self.holds(app, unit, term, now) {
+            return false;
+        }
+        let lease = self.leases.get_mut(app).expect("held");
+        lease.expiry = now;
+        lease.revoked = false;
+        lease.barred = None;
+        true
+    }
+
     /// After a restart: honour a persisted holder for `grace` (the maximum lease duration),
     /// during which it may renew and nobody else may claim.
     pub fn restore(&mut self, app: &str, holder: Option<String>, term: u64, now: Instant, grace: Duration) {
         let expiry = if holder.is_some() { now + grace } else { now };
-        self.leases.insert(app.to_string(), Lease { holder, revoked: false, barred: None, term, expiry });
+        let lease = Lease { holder, revoked: false, barred: None, designated: None, term, expiry };
+        self.leases.insert(app.to_string(), lease);
     }
 
     pub fn get(&self, app: &str) -> Option<&Lease> {
@@ -203,5 +298,103 @@ mod tests {
         // A restored lease without a holder is free at once.
         t.restore("free", None, 4, t0, grace);
         assert!(matches!(t.claim("free", "free/0", MIN, t0), Claim::Granted { term: 5, .. }));
+    }
+
+    #[test]
+    fn elect_revokes_the_holder_and_only_the_chosen_unit_claims_when_it_frees() {
+        let (mut t, t0) = table_at();
+        let bound = Duration::from_secs(300);
+        t.claim("app", "app/0", MIN, t0);
+        let t1 = t0 + Duration::from_secs(10);
+        assert_eq!(t.elect("app", "app/2", t1, bound), Elect::Designated { revoked_term: Some(1), frees_at: t0 + MIN });
+        // The holder keeps its lease to the expiry, never shorter, and may not renew.
+        assert!(t.holds("app", "app/0", 1, t0 + MIN - Duration::from_millis(1)));
+        assert_eq!(t.claim("app", "app/0", MIN, t1), Claim::Denied);
+        assert_eq!(t.claim("app", "app/2", MIN, t1), Claim::Denied, "not before it frees");
+        // Once free: another unit is refused, the chosen one is granted a new term.
+        assert_eq!(t.claim("app", "app/1", MIN, t0 + MIN), Claim::Denied);
+        assert_eq!(t.claim("app", "app/0", MIN, t0 + MIN), Claim::Denied);
+        let t2 = t0 + MIN + Duration::from_millis(5);
+        assert_eq!(t.claim("app", "app/2", MIN, t2), Claim::Granted { term: 2, expiry: t2 + MIN, new_term: true });
+        assert_eq!(t.get("app").unwrap().designated, None, "a designation is used once");
+    }
+
+    #[test]
+    fn a_designation_lapses_after_the_bound_so_the_application_is_not_left_leaderless() {
+        let (mut t, t0) = table_at();
+        let bound = Duration::from_secs(30);
+        t.claim("app", "app/0", MIN, t0);
+        t.elect("app", "app/9", t0, bound);
+        assert_eq!(t.claim("app", "app/1", MIN, t0 + MIN + bound - Duration::from_millis(1)), Claim::Denied);
+        assert!(matches!(t.claim("app", "app/1", MIN, t0 + MIN + bound), Claim::Granted { term: 2, .. }));
+        // With nobody holding the lease, the bound runs from the elect.
+        let (mut t, t0) = table_at();
+        assert_eq!(t.elect("free", "free/3", t0, bound), Elect::Designated { revoked_term: None, frees_at: t0 });
+        assert_eq!(t.claim("free", "free/0", MIN, t0), Claim::Denied);
+        assert!(matches!(t.claim("free", "free/3", MIN, t0), Claim::Granted { term: 1, .. }));
+    }
+
+    #[test]
+    fn electing_the_holder_changes_nothing_and_withdraws_a_pending_revoke() {
+        let (mut t, t0) = table_at();
+        let bound = Duration::from_secs(300);
+        t.claim("app", "app/0", MIN, t0);
+        assert_eq!(t.elect("app", "app/0", t0, bound), Elect::AlreadyLeader { term: 1 });
+        t.revoke("app", t0);
+        assert_eq!(t.elect("app", "app/0", t0, bound), Elect::AlreadyLeader { term: 1 });
+        let t1 = t0 + Duration::from_secs(30);
+        assert_eq!(t.claim("app", "app/0", MIN, t1), Claim::Granted { term: 1, expiry: t1 + MIN, new_term: false });
+    }
+
+    #[test]
+    fn a_designated_unit_that_was_revoked_before_may_claim() {
+        // revoke app/0, then elect app/0 again once someone else leads: the bar does not apply.
+        let (mut t, t0) = table_at();
+        t.claim("app", "app/0", MIN, t0);
+        t.revoke("app", t0);
+        assert!(matches!(t.claim("app", "app/1", MIN, t0 + MIN), Claim::Granted { term: 2, .. }));
+        t.elect("app", "app/0", t0 + MIN, Duration::from_secs(300));
+        assert!(matches!(t.claim("app", "app/0", MIN, t0 + MIN * 2), Claim::Granted { term: 3, .. }));
+    }
+
+    #[test]
+    fn release_frees_the_lease_at_once_only_for_the_holder_under_its_term() {
+        let (mut t, t0) = table_at();
+        t.claim("app", "app/0", MIN, t0);
+        let t1 = t0 + Duration::from_secs(1);
+        assert!(!t.release("app", "app/1", 1, t1), "not the holder");
+        assert!(!t.release("app", "app/0", 7, t1), "not its term");
+        assert!(!t.release("other", "other/0", 1, t1), "no such lease");
+        assert!(t.holds("app", "app/0", 1, t1));
+        assert!(t.release("app", "app/0", 1, t1));
+        assert!(!t.holds("app", "app/0", 1, t1), "free at once");
+        assert!(!t.release("app", "app/0", 1, t1), "once");
+        assert_eq!(t.claim("app", "app/1", MIN, t1), Claim::Granted { term: 2, expiry: t1 + MIN, new_term: true });
+    }
+
+    #[test]
+    fn claimable_says_when_a_claim_would_be_granted() {
+        let (mut t, t0) = table_at();
+        let bound = Duration::from_secs(30);
+        assert_eq!(t.claimable("app", "app/1", t0), Ok(()), "never held");
+        t.claim("app", "app/0", MIN, t0);
+        assert_eq!(t.claimable("app", "app/1", t0), Err(t0 + MIN), "held: at its expiry");
+        t.elect("app", "app/2", t0, bound);
+        assert_eq!(t.claimable("app", "app/2", t0 + MIN), Ok(()));
+        assert_eq!(t.claimable("app", "app/1", t0 + MIN), Err(t0 + MIN + bound), "designated to another");
+        assert_eq!(t.claimable("app", "app/0", t0 + MIN), Err(t0 + MIN + bound));
+        assert_eq!(t.claimable("app", "app/1", t0 + MIN + bound), Ok(()), "the designation lapsed");
+        // Every answer agrees with what a claim would get.
+        for (unit, at) in [("app/1", t0 + MIN), ("app/2", t0 + MIN)] {
+            let mut copy = LeaseTable { leases: t.leases.clone() };
+            let granted = matches!(copy.claim("app", unit, MIN, at), Claim::Granted { .. });
+            assert_eq!(t.claimable("app", unit, at).is_ok(), granted, "{unit}");
+        }
+        // A revoked holder is barred for a moment after its expiry.
+        let (mut t, t0) = table_at();
+        t.claim("app", "app/0", MIN, t0);
+        t.revoke("app", t0);
+        assert_eq!(t.claimable("app", "app/0", t0 + MIN), Err(t0 + MIN + REVOKED_BAR));
+        assert_eq!(t.claimable("app", "app/1", t0 + MIN), Ok(()));
     }
 }

@@ -255,6 +255,32 @@ impl Controller {
         }
     }
 
+    /// Waits until `unit` may claim its application's lease (free, and not designated to
+    /// another unit by an elect), or `timeout` passes. Returns the moment it may, so failover
+    /// takes the remaining lease time and no more, and a minion an elect passed over is not
+    /// woken to claim in vain.
+    pub async fn wait_claimable(&self, unit: &Unit, timeout: Duration) -> bool {
+        let app = unit.application();
+        let (app, unit) = (app.as_str(), unit.as_str());
+        let deadline = Instant::now() + timeout;
+        let notify = self.state.lease_notify(app);
+        loop {
+            let notified = notify.notified();
+            let wake = match self.state.leases.lock().unwrap().claimable(app, unit, Instant::now()) {
+                Ok(()) => return true,
+                Err(at) => at,
+            };
+            tokio::select! {
+                _ = notified => {}
+                _ = tokio::time::sleep_until(wake.min(deadline)) => {
+                    if Instant::now() >= deadline && wake > deadline {
+                        return false;
+                    }
+                }
+            }
+        }
+    }
+
     /// Revokes `app`'s lease (operator): the holder may not renew, so the lease frees at its
     /// expiry and a waiting minion takes it then. Returns the revoked term, if anyone held it.
     /// Nothing is persisted: after a restart the holder is honoured for the max lease anyway.
@@ -270,6 +296,41 @@ impl Controller {
             );
         }
         Ok(revoked.map(|(term, _)| Term(term)))
+    }
+
+    /// Elects `unit` as its application's next leader (operator): see `lease::LeaseTable::elect`.
+    /// The designation lapses one max lease after the lease frees. Nothing is persisted, as
+    /// for a revoke.
+    pub fn elect(&self, unit: &Unit) -> lease::Elect {
+        let app = unit.application();
+        let now = Instant::now();
+        let elect = self.state.leases.lock().unwrap().elect(app.as_str(), unit.as_str(), now, self.config.max_lease);
+        if let lease::Elect::Designated { revoked_term, frees_at } = &elect {
+            tracing::info!(
+                app = app.as_str(),
+                unit = unit.as_str(),
+                revoked_term,
+                frees_in = crate::duration::format(frees_at.saturating_duration_since(now)),
+                "unit elected: it alone may claim the lease when it frees"
+            );
+        }
+        // Waiting minions re-check: a free lease is theirs to try for only if designated.
+        self.state.lease_notify(app.as_str()).notify_waiters();
+        elect
+    }
+
+    /// `unit` gives up its lease, held under `term` (a leaving unit, after its last hook): it
+    /// frees at once and waiting minions are woken. Not persisted: after a controller restart
+    /// the leaving unit is honoured for a max lease, as any persisted holder is (persisting
+    /// "nobody" could race a new holder's term to the store).
+    pub fn release(&self, unit: &Unit, term: Term) -> bool {
+        let app = unit.application();
+        let released = self.state.leases.lock().unwrap().release(app.as_str(), unit.as_str(), term.0, Instant::now());
+        if released {
+            tracing::info!(app = app.as_str(), unit = unit.as_str(), term = term.0, "lease released by its holder");
+            self.state.lease_notify(app.as_str()).notify_waiters();
+        }
+        released
     }
 
     /// `app`'s settings and version.

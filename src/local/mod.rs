@@ -3,7 +3,9 @@
 //! `up.json`.
 
 pub mod config;
+pub mod control;
 pub mod exec;
+pub mod levers;
 pub mod status;
 pub mod up;
 
@@ -27,6 +29,35 @@ pub struct UpState {
 pub struct ControllerInfo {
     pub url: String,
     pub pid: u32,
+    /// Running, or paused/killed by a lever (`leaderd pause|kill --controller`).
+    #[serde(default)]
+    pub run: RunState,
+}
+
+/// What a unit's agent (or the controller) is doing, as `up` knows it: the levers set
+/// `paused` and `killed`; `exited` is an agent that died by itself.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunState {
+    #[default]
+    Running,
+    Paused,
+    Killed,
+    Exited,
+    /// `leaderd remove-unit`: its stop and remove hooks are running; it leaves when they end.
+    Removing,
+}
+
+impl RunState {
+    pub fn name(self) -> &'static str {
+        match self {
+            RunState::Running => "running",
+            RunState::Paused => "paused",
+            RunState::Killed => "killed",
+            RunState::Exited => "exited",
+            RunState::Removing => "removing",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -37,6 +68,8 @@ pub struct UnitInfo {
     pub state_dir: PathBuf,
     /// How to start this agent again by hand (its token comes from `LEADERD_TOKEN`).
     pub command: Vec<String>,
+    #[serde(default)]
+    pub run: RunState,
 }
 
 impl UpState {

@@ -9,7 +9,7 @@ use std::path::Path;
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
-use super::UpState;
+use super::{RunState, UpState};
 use crate::controller::auth::{Secret, OPERATOR};
 use crate::controller::client::{CallError, ControllerClient};
 use crate::tls::{TlsDir, Trust};
@@ -21,6 +21,10 @@ use crate::wire::hook::WorkloadStatus;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StatusReport {
     pub controller: String,
+    /// `running`, or `paused` / `killed` by a lever (then the application's leader, term and
+    /// lease are not known: null, 0, 0).
+    #[serde(default = "running")]
+    pub controller_state: String,
     pub applications: Vec<ApplicationReport>,
 }
 
@@ -46,7 +50,8 @@ pub struct UnitReport {
     pub name: String,
     /// The agent's pid, or null once it has exited.
     pub pid: Option<u32>,
-    /// `idle`, `running <hook>`, `failing <hook>`, or `down` (agent not answering).
+    /// `idle`, `running <hook>`, `failing <hook>`, `down` (agent not answering), `paused` or
+    /// `killed` (by a lever), or `removing (<state>)` (`leaderd remove-unit`).
     pub state: String,
     /// The unit's own view of its leadership.
     pub leader: bool,
@@ -55,6 +60,10 @@ pub struct UnitReport {
     pub workload: WorkloadStatus,
     /// The workload version the unit's charm set; empty until it does.
     pub workload_version: String,
+}
+
+fn running() -> String {
+    "running".into()
 }
 
 /// A client for `app` at the `up`'s controller, as the operator (a short-lived operator token
@@ -100,7 +109,11 @@ fn controller_view(
 
 pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
     let up = UpState::load(state)?;
-    let (controller, kept) = controller_view(state, &up, true)?;
+    // A paused controller would not answer; a killed one cannot.
+    let (controller, kept) = match up.controller.run {
+        RunState::Running => controller_view(state, &up, true)?,
+        _ => (StatusResponse { store: String::new(), applications: Vec::new() }, None),
+    };
     let kept = kept.unwrap_or(StatusesResponse { application: None, units: Default::default() });
     let app = controller.applications.iter().find(|a| a.name == up.app);
     let leader = app.and_then(|a| a.leader.clone());
@@ -109,6 +122,22 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
         .units
         .iter()
         .map(|u| {
+            // What the controller keeps: the charm's last word, even with the agent down.
+            let mine = kept.units.get(&u.name).cloned().unwrap_or_default();
+            let without_agent = |state: &str| UnitReport {
+                name: u.name.clone(),
+                pid: u.pid,
+                state: state.into(),
+                leader: false,
+                failing_hook: None,
+                workload: mine.workload.clone(),
+                workload_version: mine.version.clone(),
+            };
+            match u.run {
+                // A stopped agent would keep the question waiting; a killed one has no socket.
+                RunState::Paused | RunState::Killed => return without_agent(u.run.name()),
+                _ => {}
+            }
             let agent = crate::unix_http::request_within(
                 &u.state_dir.join("run.socket"),
                 "GET",
@@ -119,28 +148,21 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
             .ok()
             .filter(|(status, _)| *status == 200)
             .and_then(|(_, body)| serde_json::from_slice::<AgentStatus>(&body).ok());
-            // What the controller keeps: the charm's last word, even with the agent down.
-            let mine = kept.units.get(&u.name).cloned().unwrap_or_default();
             match agent {
                 Some(a) => UnitReport {
                     name: u.name.clone(),
                     pid: Some(a.pid),
-                    state: a.state,
+                    state: match u.run {
+                        RunState::Removing => format!("removing ({})", a.state),
+                        _ => a.state,
+                    },
                     leader: a.leader,
                     // A failed hook's error state is the agent's to tell.
                     workload: if a.failing_hook.is_some() { a.workload } else { mine.workload },
                     failing_hook: a.failing_hook,
                     workload_version: mine.version,
                 },
-                None => UnitReport {
-                    name: u.name.clone(),
-                    pid: u.pid,
-                    state: "down".into(),
-                    leader: false,
-                    failing_hook: None,
-                    workload: mine.workload,
-                    workload_version: mine.version,
-                },
+                None => without_agent("down"),
             }
         })
         .collect();
@@ -152,6 +174,7 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
         .unwrap_or_default();
     Ok(StatusReport {
         controller: up.controller.url.clone(),
+        controller_state: up.controller.run.name().into(),
         applications: vec![ApplicationReport {
             name: up.app.clone(),
             leader,
@@ -168,17 +191,29 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
 
 /// The table form.
 pub fn table(report: &StatusReport) -> String {
-    let mut out = format!("controller {}\n", report.controller);
+    let mut out = format!("controller {}", report.controller);
+    if report.controller_state != "running" {
+        out.push_str(&format!(" ({})", report.controller_state));
+    }
+    out.push('\n');
     for app in &report.applications {
-        out.push_str(&format!(
-            "\nAPP {}  leader {}  term {}  lease {} left  settings version {}  config version {}\n\n",
-            app.name,
-            app.leader.as_deref().unwrap_or("(none)"),
-            app.term,
-            crate::duration::format(std::time::Duration::from_millis(app.lease_remaining_ms)),
-            app.settings_version,
-            app.config_version
-        ));
+        if report.controller_state == "running" {
+            out.push_str(&format!(
+                "\nAPP {}  leader {}  term {}  lease {} left  settings version {}  config version {}\n\n",
+                app.name,
+                app.leader.as_deref().unwrap_or("(none)"),
+                app.term,
+                crate::duration::format(std::time::Duration::from_millis(app.lease_remaining_ms)),
+                app.settings_version,
+                app.config_version
+            ));
+        } else {
+            // Without its controller, nobody can say who leads.
+            out.push_str(&format!(
+                "\nAPP {}  leader unknown (the controller is {})\n\n",
+                app.name, report.controller_state
+            ));
+        }
         if let Some(status) = &app.status {
             out.push_str(&format!("status {}", status.status));
             if !status.message.is_empty() {

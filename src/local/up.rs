@@ -21,7 +21,7 @@ use tokio::process::{Child, Command};
 
 use std::os::fd::{AsRawFd, RawFd};
 
-use super::{ControllerInfo, UnitInfo, UpState};
+use super::{ControllerInfo, RunState, UnitInfo, UpState};
 use crate::controller::auth::{Secret, DEFAULT_TOKEN_TTL};
 use crate::tls::TlsDir;
 
@@ -35,6 +35,7 @@ macro_rules! say {
         let _ = out.flush();
     }};
 }
+pub(super) use say;
 
 pub struct UpOptions {
     /// None: the bundled example charm.
@@ -99,7 +100,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     let secret = Secret::load_or_create(&state.join("secret"))?;
     let tls = TlsDir::new(state.join("tls"));
     tls.ensure(&[])?;
-    let mut controller = ControllerProcess::start(&leaderd, &state, &tls, options.guarantee * 2).await?;
+    let controller = ControllerProcess::start(&leaderd, &state, &tls, options.guarantee * 2).await?;
     let url = controller.url.clone();
     register_config(&secret, &tls, &url, &app, &deploy_config).await?;
     let count = options.units;
@@ -110,78 +111,75 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         state.display()
     );
 
-    let mut agents = AgentWaits::new();
-    let mut units = Vec::new();
-    for i in 0..options.units {
-        let unit = format!("{app}/{i}");
-        let unit_dir = state.join("units").join(format!("{app}-{i}"));
-        // Each unit gets its own copy of the charm, as Juju gives it (hooks write files there).
-        let unit_charm = unit_dir.join("charm");
-        crate::private::create_dir(&unit_dir).with_context(|| format!("creating {}", unit_dir.display()))?;
-        copy_dir(&charm, &unit_charm)?;
-        let command = vec![
-            leaderd.display().to_string(),
-            "agent".into(),
-            "--unit".into(),
-            unit.clone(),
-            "--controller".into(),
-            url.clone(),
-            "--controller-ca".into(),
-            tls.ca_cert().display().to_string(),
-            "--charm".into(),
-            unit_charm.display().to_string(),
-            "--state".into(),
-            unit_dir.display().to_string(),
-            "--lease-guarantee".into(),
-            crate::duration::format(options.guarantee),
-            "--jujuc".into(),
-            jujuc.display().to_string(),
-        ]
-        .into_iter()
-        .chain(options.agent_args.iter().cloned())
-        .collect::<Vec<String>>();
-        let token = secret.token(&unit, DEFAULT_TOKEN_TTL);
-        let mut child = spawn(&command, Some(&token), None, &unit_dir.join("agent.log"))?;
-        relay(&mut child);
-        units.push(UnitInfo { name: unit, pid: child.id(), state_dir: unit_dir, command });
-        agents.spawn(async move { (i as usize, child.wait().await) });
-    }
-    let mut record = UpState {
-        pid: std::process::id(),
-        app,
-        charm,
-        controller: ControllerInfo { url, pid: controller.child.id().unwrap_or(0) },
-        units,
+    let mut run = Running {
+        record: UpState {
+            pid: std::process::id(),
+            app: app.clone(),
+            charm,
+            controller: ControllerInfo {
+                url: url.clone(),
+                pid: controller.child.id().unwrap_or(0),
+                run: RunState::Running,
+            },
+            units: Vec::new(),
+        },
+        state: state.clone(),
+        controller,
+        agents: AgentWaits::new(),
+        secret,
+        leaderd: leaderd.clone(),
+        jujuc,
+        ca: tls.ca_cert(),
+        guarantee: options.guarantee,
+        agent_args: options.agent_args.clone(),
+        next_unit: 0,
+        tokens: Default::default(),
     };
-    record.save(&state)?;
+    for _ in 0..options.units {
+        run.add_unit()?;
+    }
+    run.record.save(&state)?;
+    // The levers' socket: `leaderd kill|pause|resume|restart|add-unit|remove-unit` reach this
+    // process, which owns the children, through it.
+    let (requests_tx, mut requests) = tokio::sync::mpsc::channel(16);
+    let control_socket = state.join("up.socket");
+    let control = super::control::serve(&control_socket, requests_tx)?;
 
     let failure = loop {
         tokio::select! {
             _ = signals.requested() => break None,
-            exit = controller.child.wait() => {
+            exit = run.controller.child.wait(), if run.record.controller.run != RunState::Killed => {
                 let how = exit.map(|s| describe(&s)).unwrap_or_else(|e| e.to_string());
-                if let Err(e) = controller.restart(&how).await {
+                if let Err(e) = run.controller.restart(&how).await {
                     break Some(e);
                 }
-                record.controller.pid = controller.child.id().unwrap_or(0);
-                record.save(&state)?;
+                run.record.controller.pid = run.controller.child.id().unwrap_or(0);
+                run.record.controller.run = RunState::Running;
+                run.record.save(&state)?;
             }
-            Some(exited) = agents.join_next() => {
-                let (i, status) = exited.context("waiting for an agent")?;
-                let unit = &mut record.units[i];
-                let how = status.map(|s| describe(&s)).unwrap_or_else(|e| e.to_string());
-                say!("{} {}: agent exited ({how})", clock(), unit.name);
-                // A killed agent could not stop what its hooks started: do it for it.
-                stop_hook_leftovers(&unit.state_dir.join("agent.socket"));
-                unit.pid = None;
-                record.save(&state)?;
+            Some(exited) = run.agents.join_next() => {
+                let (name, status) = exited.context("waiting for an agent")?;
+                run.agent_exited(&name, status)?;
+            }
+            Some((request, reply)) = requests.recv() => {
+                let answer = run.apply(request).await;
+                let _ = reply.send(answer);
             }
         }
     };
 
+    control.abort();
+    let _ = std::fs::remove_file(&control_socket);
     say!("leaderd up: stopping");
+    let Running { record, mut controller, agents, .. } = run;
     stop_agents(&record.units, agents).await;
-    stop(&mut controller.child).await;
+    if record.controller.run == RunState::Paused {
+        // SAFETY: kill(2) on the controller this `up` started and has not reaped.
+        unsafe { libc::kill(record.controller.pid as i32, libc::SIGCONT) };
+    }
+    if record.controller.run != RunState::Killed {
+        stop(&mut controller.child).await;
+    }
     drop(controller);
     for unit in &record.units {
         stop_hook_leftovers(&unit.state_dir.join("agent.socket"));
@@ -196,13 +194,125 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     }
 }
 
+/// A running `up`: its record (`up.json`), its controller and agents, and what it needs to
+/// start more agents. The levers (`local::control`) act on it.
+pub(super) struct Running {
+    pub(super) record: UpState,
+    pub(super) state: PathBuf,
+    pub(super) controller: ControllerProcess,
+    pub(super) agents: AgentWaits,
+    pub(super) secret: Secret,
+    pub(super) leaderd: PathBuf,
+    pub(super) jujuc: PathBuf,
+    pub(super) ca: PathBuf,
+    pub(super) guarantee: Duration,
+    /// Flags every agent gets besides its own (update-status and hook retries).
+    pub(super) agent_args: Vec<String>,
+    /// The next unit number: Juju never reuses one, nor does `up` (add-unit after remove-unit).
+    pub(super) next_unit: u32,
+    /// Each unit's token, as its agent was first started with (a restart presents the same).
+    pub(super) tokens: std::collections::HashMap<String, String>,
+}
+
+impl Running {
+    /// Starts the next unit (a fresh state directory, its own copy of the charm) and records it
+    /// (the caller saves the record).
+    pub(super) fn add_unit(&mut self) -> anyhow::Result<String> {
+        let app = self.record.app.clone();
+        let n = self.next_unit;
+        self.next_unit += 1;
+        let unit = format!("{app}/{n}");
+        let unit_dir = self.state.join("units").join(format!("{app}-{n}"));
+        // Each unit gets its own copy of the charm, as Juju gives it (hooks write files there).
+        let unit_charm = unit_dir.join("charm");
+        crate::private::create_dir(&unit_dir).with_context(|| format!("creating {}", unit_dir.display()))?;
+        copy_dir(&self.record.charm, &unit_charm)?;
+        let command = vec![
+            self.leaderd.display().to_string(),
+            "agent".into(),
+            "--unit".into(),
+            unit.clone(),
+            "--controller".into(),
+            self.record.controller.url.clone(),
+            "--controller-ca".into(),
+            self.ca.display().to_string(),
+            "--charm".into(),
+            unit_charm.display().to_string(),
+            "--state".into(),
+            unit_dir.display().to_string(),
+            "--lease-guarantee".into(),
+            crate::duration::format(self.guarantee),
+            "--jujuc".into(),
+            self.jujuc.display().to_string(),
+        ]
+        .into_iter()
+        .chain(self.agent_args.iter().cloned())
+        .collect();
+        let token = self.secret.token(&unit, DEFAULT_TOKEN_TTL);
+        self.tokens.insert(unit.clone(), token);
+        let mut info = UnitInfo { name: unit.clone(), pid: None, state_dir: unit_dir, command, run: RunState::Running };
+        self.start_agent(&mut info)?;
+        self.record.units.push(info);
+        Ok(unit)
+    }
+
+    /// Starts `unit`'s agent with its recorded command line and token.
+    pub(super) fn start_agent(&mut self, unit: &mut UnitInfo) -> anyhow::Result<()> {
+        let token = match self.tokens.get(&unit.name) {
+            Some(token) => token.clone(),
+            None => self.secret.token(&unit.name, DEFAULT_TOKEN_TTL),
+        };
+        let mut child = spawn(&unit.command, Some(&token), None, &unit.state_dir.join("agent.log"))?;
+        relay(&mut child);
+        unit.pid = child.id();
+        unit.run = RunState::Running;
+        let name = unit.name.clone();
+        self.agents.spawn(async move { (name, child.wait().await) });
+        Ok(())
+    }
+
+    /// An agent exited: record it, and stop what its hooks left behind. A unit being removed
+    /// leaves the record.
+    pub(super) fn agent_exited(
+        &mut self,
+        name: &str,
+        status: std::io::Result<std::process::ExitStatus>,
+    ) -> anyhow::Result<()> {
+        let Some(i) = self.record.units.iter().position(|u| u.name == name) else { return Ok(()) };
+        let unit = &mut self.record.units[i];
+        let how = status.map(|s| describe(&s)).unwrap_or_else(|e| e.to_string());
+        // A killed agent could not stop what its hooks started: do it for it.
+        stop_hook_leftovers(&unit.state_dir.join("agent.socket"));
+        unit.pid = None;
+        let name = unit.name.clone();
+        let removed = match unit.run {
+            RunState::Removing => {
+                self.record.units.remove(i);
+                true
+            }
+            RunState::Killed => false,
+            _ => {
+                unit.run = RunState::Exited;
+                false
+            }
+        };
+        // Recorded before it is said, so whoever reads the line finds the record up to date.
+        self.record.save(&self.state)?;
+        say!("{} {name}: agent exited ({how})", clock());
+        if removed {
+            say!("{} {name}: removed", clock());
+        }
+        Ok(())
+    }
+}
+
 /// The name of the bundled example charm's application.
 const EXAMPLE_APP: &str = "shared-secret";
 
 /// `up`'s controller: the child running now, how to start another on the same held socket,
 /// and the record of recent exits (one that keeps dying is not restarted for ever).
-struct ControllerProcess {
-    child: Child,
+pub(super) struct ControllerProcess {
+    pub(super) child: Child,
     url: String,
     leaderd: PathBuf,
     args: Vec<String>,
@@ -259,6 +369,11 @@ impl ControllerProcess {
         let listen = self.url.trim_start_matches("https://");
         say!("{} controller exited ({how}); restarting it on {listen}", clock());
         tokio::time::sleep(Duration::from_millis(200) * self.exits.len() as u32).await;
+        self.respawn().await
+    }
+
+    /// Starts a controller on the held socket (the previous one has exited and been reaped).
+    pub(super) async fn respawn(&mut self) -> anyhow::Result<()> {
         let (child, _) = start_controller(&self.leaderd, &self.args, &self.state, self.socket.as_raw_fd())
             .await
             .context("restarting the controller")?;
@@ -267,21 +382,26 @@ impl ControllerProcess {
     }
 }
 
-/// The agents' exit waits: each task owns its child and answers its index and exit status.
-type AgentWaits = tokio::task::JoinSet<(usize, std::io::Result<std::process::ExitStatus>)>;
+/// The agents' exit waits: each task owns its child and answers its unit and exit status.
+pub(super) type AgentWaits = tokio::task::JoinSet<(String, std::io::Result<std::process::ExitStatus>)>;
 
 /// SIGTERM to every agent still running, then waits up to 5 s for them all; SIGKILL to the rest.
 async fn stop_agents(units: &[UnitInfo], mut agents: AgentWaits) {
-    let mut running: std::collections::BTreeMap<usize, u32> =
-        units.iter().enumerate().filter_map(|(i, u)| u.pid.map(|pid| (i, pid))).collect();
-    for pid in running.values() {
+    let mut running: std::collections::BTreeMap<String, u32> =
+        units.iter().filter_map(|u| u.pid.map(|pid| (u.name.clone(), pid))).collect();
+    for unit in units {
+        let Some(pid) = unit.pid else { continue };
         // SAFETY: kill(2) on an agent this `up` started and whose exit it has not reaped.
-        unsafe { libc::kill(*pid as i32, libc::SIGTERM) };
+        unsafe { libc::kill(pid as i32, libc::SIGTERM) };
+        if unit.run == RunState::Paused {
+            // A stopped process acts on SIGTERM only once continued.
+            super::control::signal_unit(unit, libc::SIGCONT);
+        }
     }
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     while let Ok(Some(exited)) = tokio::time::timeout_at(deadline, agents.join_next()).await {
-        if let Ok((i, _)) = exited {
-            running.remove(&i);
+        if let Ok((name, _)) = exited {
+            running.remove(&name);
         }
     }
     for pid in running.values() {
@@ -291,7 +411,7 @@ async fn stop_agents(units: &[UnitInfo], mut agents: AgentWaits) {
     while agents.join_next().await.is_some() {}
 }
 
-async fn start_controller(
+pub(super) async fn start_controller(
     leaderd: &Path,
     args: &[String],
     state: &Path,
@@ -316,7 +436,12 @@ async fn start_controller(
 /// Starts a child in its own process group (Ctrl-C reaches `up`, which stops it in order),
 /// told to exit if `up` dies, stdout piped, stderr to `log` (0600). `inherit` is a descriptor
 /// the child keeps open across exec (only that child: it is close-on-exec everywhere else).
-fn spawn(command: &[String], token: Option<&str>, inherit: Option<RawFd>, log: &Path) -> anyhow::Result<Child> {
+pub(super) fn spawn(
+    command: &[String],
+    token: Option<&str>,
+    inherit: Option<RawFd>,
+    log: &Path,
+) -> anyhow::Result<Child> {
     if let Some(dir) = log.parent() {
         crate::private::create_state_dir(dir)?;
     }
@@ -349,7 +474,7 @@ fn spawn(command: &[String], token: Option<&str>, inherit: Option<RawFd>, log: &
 }
 
 /// Prints each line the child writes on stdout, time-stamped.
-fn relay(child: &mut Child) {
+pub(super) fn relay(child: &mut Child) {
     let Some(stdout) = child.stdout.take() else {
         return;
     };
@@ -364,7 +489,7 @@ fn relay(child: &mut Child) {
 /// Stops every process still running with the hook environment of the agent whose hook socket
 /// is `socket` (a path unique to this `up`): what its hooks left behind, when the agent could not
 /// stop it itself (it was killed).
-fn stop_hook_leftovers(socket: &Path) {
+pub(super) fn stop_hook_leftovers(socket: &Path) {
     let needle = format!("JUJU_AGENT_SOCKET_ADDRESS={}\0", socket.display()).into_bytes();
     let Ok(entries) = std::fs::read_dir("/proc") else { return };
     for entry in entries.flatten() {
@@ -380,7 +505,7 @@ fn stop_hook_leftovers(socket: &Path) {
 }
 
 /// SIGTERM, then SIGKILL after 5 s.
-async fn stop(child: &mut Child) {
+pub(super) async fn stop(child: &mut Child) {
     if let Some(pid) = child.id() {
         unsafe {
             libc::kill(pid as i32, libc::SIGTERM);
@@ -391,7 +516,7 @@ async fn stop(child: &mut Child) {
     }
 }
 
-fn describe(status: &std::process::ExitStatus) -> String {
+pub(super) fn describe(status: &std::process::ExitStatus) -> String {
     use std::os::unix::process::ExitStatusExt;
     match (status.code(), status.signal()) {
         (Some(code), _) => format!("exit {code}"),
@@ -401,7 +526,7 @@ fn describe(status: &std::process::ExitStatus) -> String {
 }
 
 /// `HH:MM:SS.mmm`, UTC.
-fn clock() -> String {
+pub(super) fn clock() -> String {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     let ms = now.as_millis() % 86_400_000;
     format!("{:02}:{:02}:{:02}.{:03}", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000)

@@ -12,6 +12,9 @@ pub const EXEC_OPEN_PATH: &str = "/v1/exec/open";
 pub const EXEC_CLOSE_PATH: &str = "/v1/exec/close";
 pub const STATUS_PATH: &str = "/v1/status";
 pub const RESOLVE_PATH: &str = "/v1/resolve";
+/// `POST`: the unit is being removed (`leaderd remove-unit`): run its stop and remove hooks,
+/// resign its leadership, and exit. Answers at once; the agent exits when it is done.
+pub const REMOVE_PATH: &str = "/v1/remove";
 
 /// The largest request body the control socket takes.
 pub const MAX_BODY_BYTES: usize = 1 << 16;

@@ -50,6 +50,39 @@ pub struct RevokeResponse {
     pub term: Option<u64>,
 }
 
+/// `POST /v1/applications/{app}/lease/elect` (operator): make `unit` the next leader.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ElectRequest {
+    pub unit: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ElectResponse {
+    /// The unit leads already: nothing changed.
+    pub already_leader: bool,
+    /// The term the lease is under now (the leader's, or the last one's).
+    pub term: u64,
+    /// The holder's term that was revoked, if another unit held the lease.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_term: Option<u64>,
+    /// When the lease frees (the revoked holder's remaining lease), from now.
+    pub frees_in_ms: u64,
+}
+
+/// `POST /v1/applications/{app}/lease/release` (the holding unit): give the lease up now.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseRequest {
+    pub term: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReleaseResponse {
+    /// False: the caller did not hold the lease under that term (nothing changed).
+    pub released: bool,
+}
+
 /// `GET /v1/applications/{app}/settings`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SettingsResponse {

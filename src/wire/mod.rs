@@ -5,6 +5,7 @@
 pub mod control;
 pub mod controller;
 pub mod hook;
+pub mod up;
 
 use serde::{Deserialize, Deserializer, Serialize};
 

@@ -1,0 +1,200 @@
+//! The operator's levers on a running `up`, client side: `leaderd kill|pause|resume|restart
+//! [UNIT | --controller]`, `add-unit`, `remove-unit` (through `up`'s control socket, since `up`
+//! owns the processes), and `revoke` and `elect` (straight to the controller, with the
+//! operator's token, as `leaderd status` asks it). Each prints what was done.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use serde::Serialize;
+
+use super::{RunState, UpState};
+use crate::controller::auth::{Secret, OPERATOR};
+use crate::controller::client::{CallError, ControllerClient};
+use crate::tls::{TlsDir, Trust};
+use crate::wire::controller::ElectResponse;
+use crate::wire::up::*;
+use crate::wire::ErrorResponse;
+
+/// One call to `up`'s control socket; `up`'s refusal becomes the error, in its words.
+fn call<B: Serialize>(state: &Path, path: &str, body: &B) -> anyhow::Result<Done> {
+    UpState::load(state)?;
+    let socket = state.join("up.socket");
+    let body = serde_json::to_vec(body)?;
+    // A restart waits for the old process to exit and the new one to start.
+    let (status, answer) =
+        crate::unix_http::request_within(&socket, "POST", path, Some(&body), Some(Duration::from_secs(60)))
+            .with_context(|| format!("asking leaderd up at {}", socket.display()))?;
+    if status != 200 {
+        let why = ErrorResponse::decode(status, &answer)
+            .map(|(_, message)| message)
+            .unwrap_or_else(|| String::from_utf8_lossy(&answer).into_owned());
+        anyhow::bail!("{why}");
+    }
+    serde_json::from_slice(&answer).context("leaderd up's answer")
+}
+
+/// `leaderd kill|pause|resume|restart UNIT` or `... --controller`.
+pub fn lever(state: &Path, lever: Lever, unit: Option<String>) -> anyhow::Result<()> {
+    let target = match unit {
+        Some(unit) => {
+            crate::names::unit_application(&unit)?;
+            Target::Unit(unit)
+        }
+        None => Target::Controller,
+    };
+    let done = call(state, LEVER_PATH, &LeverRequest { lever, target })?;
+    println!("{}", done.message);
+    Ok(())
+}
+
+/// `leaderd add-unit APP [-n N]`.
+pub fn add_unit(state: &Path, app: &str, count: u32) -> anyhow::Result<()> {
+    let up = UpState::load(state)?;
+    anyhow::ensure!(app == up.app, "no application {app:?} here (this cluster runs {:?})", up.app);
+    let done = call(state, ADD_UNIT_PATH, &AddUnitRequest { count })?;
+    println!("{}", done.message);
+    Ok(())
+}
+
+/// `leaderd remove-unit APP/N`: asks `up`, then waits (up to `wait`) for the unit to leave
+/// `up.json` (its stop and remove hooks have run and its agent has exited).
+pub fn remove_unit(state: &Path, unit: &str, wait: Duration) -> anyhow::Result<()> {
+    crate::names::unit_application(unit)?;
+    let done = call(state, REMOVE_UNIT_PATH, &RemoveUnitRequest { unit: unit.into() })?;
+    println!("{}", done.message);
+    if !done.message.starts_with("removing ") {
+        return Ok(());
+    }
+    let deadline = Instant::now() + wait;
+    loop {
+        let up = UpState::load(state)?;
+        match up.units.iter().find(|u| u.name == unit) {
+            None => {
+                println!("removed {unit}");
+                return Ok(());
+            }
+            Some(u) if u.run != RunState::Removing => {
+                anyhow::bail!("{unit} did not leave: its agent is {} (see its agent.log)", u.run.name())
+            }
+            Some(_) if Instant::now() > deadline => anyhow::bail!(
+                "{unit} has not left after {}: its stop or remove hook is still running or failing \
+                 (see `leaderd status`)",
+                crate::duration::format(wait)
+            ),
+            Some(_) => std::thread::sleep(Duration::from_millis(50)),
+        }
+    }
+}
+
+/// The operator's client for `up`'s controller, on a runtime of its own.
+fn operator_client(state: &Path, up: &UpState) -> anyhow::Result<(ControllerClient, tokio::runtime::Runtime)> {
+    let secret = Secret::load(&state.join("secret"))?;
+    let trust = Trust::Ca(TlsDir::new(state.join("tls")).ca_cert());
+    let token = secret.token(OPERATOR, Duration::from_secs(300));
+    let client = ControllerClient::new(&up.controller.url, &up.app, &token, &trust)?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    Ok((client, runtime))
+}
+
+fn controller_error(url: &str, e: CallError) -> anyhow::Error {
+    match e {
+        CallError::Refused { code, message } => anyhow::anyhow!("the controller at {url} answered: {message} ({code})"),
+        e => anyhow::anyhow!("asking the controller at {url}: {e}"),
+    }
+}
+
+fn check_app(up: &UpState, app: &str) -> anyhow::Result<()> {
+    crate::names::check_application(app)?;
+    anyhow::ensure!(app == up.app, "no application {app:?} here (this cluster runs {:?})", up.app);
+    Ok(())
+}
+
+/// `leaderd revoke APP`: the leader may not renew; its lease frees at its expiry.
+pub fn revoke(state: &Path, app: &str) -> anyhow::Result<()> {
+    let up = UpState::load(state)?;
+    check_app(&up, app)?;
+    let leader = super::status::controller_status(state, &up)?
+        .applications
+        .into_iter()
+        .find(|a| a.name == app)
+        .and_then(|a| a.leader.map(|l| (l, a.lease_remaining_ms)));
+    let (client, runtime) = operator_client(state, &up)?;
+    let url = &up.controller.url;
+    let answer = runtime.block_on(client.revoke()).map_err(|e| controller_error(url, e))?;
+    match (answer.term, leader) {
+        (Some(term), Some((leader, left))) => println!(
+            "revoked the lease of {leader} (term {term}); it frees in at most {} (its remaining lease), \
+             then another unit leads",
+            crate::duration::format(Duration::from_millis(left))
+        ),
+        (Some(term), None) => println!("revoked term {term}"),
+        (None, _) => println!("{app} has no leader: nothing to revoke"),
+    }
+    Ok(())
+}
+
+/// `leaderd elect APP/N [--no-wait]`.
+pub fn elect(state: &Path, unit: &str, no_wait: bool) -> anyhow::Result<()> {
+    let app = crate::names::unit_application(unit)?.to_string();
+    let up = UpState::load(state)?;
+    check_app(&up, &app)?;
+    let info = up.units.iter().find(|u| u.name == unit).with_context(|| {
+        let names: Vec<&str> = up.units.iter().map(|u| u.name.as_str()).collect();
+        format!("cannot elect {unit}: no such unit here (units: {})", names.join(", "))
+    })?;
+    anyhow::ensure!(
+        info.run == RunState::Running,
+        "cannot elect {unit}: its agent is {} (it could not claim the lease); `leaderd restart {unit}` first",
+        info.run.name()
+    );
+    anyhow::ensure!(
+        up.controller.run == RunState::Running,
+        "cannot elect {unit}: the controller is {}",
+        up.controller.run.name()
+    );
+    let (client, runtime) = operator_client(state, &up)?;
+    let url = up.controller.url.clone();
+    let started = Instant::now();
+    let answer: ElectResponse = runtime.block_on(client.elect(unit)).map_err(|e| controller_error(&url, e))?;
+    if answer.already_leader {
+        println!("{unit} is the leader already (term {}): nothing to do", answer.term);
+        return Ok(());
+    }
+    let frees_in = crate::duration::format(Duration::from_millis(answer.frees_in_ms));
+    if no_wait {
+        match answer.revoked_term {
+            Some(term) => println!(
+                "electing {unit}: the leader's lease (term {term}) is revoked and frees in {frees_in}; then only \
+                 {unit} may claim it"
+            ),
+            None => println!("electing {unit}: the lease is free; only {unit} may claim it"),
+        }
+        return Ok(());
+    }
+    // The designation lapses one max lease after the lease frees; wait that long at most.
+    let deadline = started + Duration::from_millis(answer.frees_in_ms) + Duration::from_secs(60);
+    loop {
+        let status = runtime
+            .block_on(async { tokio::time::timeout(Duration::from_secs(5), client.status()).await })
+            .map_err(|_| anyhow::anyhow!("asking the controller at {url}: no answer within 5s"))?
+            .map_err(|e| controller_error(&url, e))?;
+        let now = status.applications.into_iter().find(|a| a.name == app);
+        if let Some(a) = now.filter(|a| a.leader.as_deref() == Some(unit) && a.term > answer.term) {
+            let took = started.elapsed();
+            println!(
+                "{unit} is the leader (term {}), after {} (the old lease had {frees_in} left)",
+                a.term,
+                crate::duration::format(Duration::from_millis(took.as_millis() as u64))
+            );
+            return Ok(());
+        }
+        anyhow::ensure!(
+            Instant::now() < deadline,
+            "{unit} did not take the lease within {} of its release (is its agent running?)",
+            crate::duration::format(Duration::from_secs(60))
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
