@@ -12,10 +12,11 @@
 //!   changes coalesce into one run), once after every agent start (the count of changes handled
 //!   lives in memory only, as Juju's does), and at least once on a unit that loses leadership.
 //! - A minion starts after its first `leader-settings-changed`.
-//! - A dying unit (`leaderd remove-unit`) runs `stop` (if it started) and then `remove` (if it
-//!   was installed), and nothing else: no leader-elected (Juju's leadership resolver,
-//!   `worker/uniter/leadership/resolver.go`, never accepts leadership for a dying unit), no
-//!   more leader-settings-changed. Then it is [`Step::Removed`]: the agent resigns and exits.
+//! - A dying unit (`leaderd remove-unit`) runs `stop` if it started, then `remove` if it was
+//!   installed (Juju's `nextOp` for a dying unit, `worker/uniter/resolver.go`), and nothing else:
+//!   no leader-elected (Juju's leadership resolver, `worker/uniter/leadership/resolver.go`, never
+//!   accepts leadership for a dying unit), no more leader-settings-changed. Then it is
+//!   [`Step::Removed`]: the agent resigns and exits.
 
 use serde::{Deserialize, Serialize};
 
