@@ -27,7 +27,11 @@ const G: Duration = Duration::from_secs(1);
 
 /// Starts `n` units and waits until every one has run start; returns the leader.
 fn started(n: u32) -> (Up, String) {
-    let up = Up::start(Some(&recorder_charm()), n, "1s");
+    started_with(n, "1s")
+}
+
+fn started_with(n: u32, guarantee: &str) -> (Up, String) {
+    let up = Up::start(Some(&recorder_charm()), n, guarantee);
     for i in 0..n {
         up.wait_for(&format!("{APP}/{i}: hook start finished"), 0, T);
     }
@@ -406,7 +410,9 @@ fn remove_unit_of_a_minion_runs_stop_then_remove_and_it_leaves() {
 
 #[test]
 fn removing_the_leader_hands_over_at_once_and_never_makes_two_leaders() {
-    let (up, leader) = started(3);
+    // A 3 s guarantee (6 s leases): the leader's lease has at least 3 s left at any moment, so
+    // a hand-over well inside that is the release's doing, not the lease's expiry.
+    let (up, leader) = started_with(3, "3s");
     let units: Vec<String> = (0..3).map(|i| format!("{APP}/{i}")).collect();
     let probes = Probes::start(&up, &units);
     std::thread::sleep(Duration::from_millis(300));
@@ -418,8 +424,8 @@ fn removing_the_leader_hands_over_at_once_and_never_makes_two_leaders() {
     let (_, elected, line) = up.wait_for(&format!("leader elected (term {})", before + 1), from, T);
     assert!(!line.contains(&leader), "{line}");
     let handover = elected.saturating_duration_since(released);
-    // At once, not at the lease's expiry (up to 2 s): the release frees the lease.
-    assert!(handover < Duration::from_millis(900), "new leader {handover:?} after the release");
+    // At once, not at the lease's expiry (3 s or more away): the release frees the lease.
+    assert!(handover < Duration::from_secs(2), "new leader {handover:?} after the release");
     std::thread::sleep(Duration::from_millis(500));
     // The leaving leader hands over at once, not a guarantee later, so the history checker's
     // gap does not apply; what must hold is that it was never told True after another unit
