@@ -19,10 +19,11 @@
 //!   `leader-settings-changed`.
 //! - `update-status` runs on the update-status timer's ticks, only once the unit has started
 //!   (ticks missed while other hooks ran coalesce into one run).
-//! - A dying unit (`leaderd remove-unit`) runs `stop` (if it started) and then `remove` (if it
-//!   was installed), and nothing else: no leader-elected (Juju's leadership resolver,
-//!   `worker/uniter/leadership/resolver.go`, never accepts leadership for a dying unit), no
-//!   more leader-settings-changed. Then it is [`Step::Removed`]: the agent resigns and exits.
+//! - A dying unit (`leaderd remove-unit`) runs `stop` if it started, then `remove` if it was
+//!   installed (Juju's `nextOp` for a dying unit, `worker/uniter/resolver.go`), and nothing else:
+//!   no leader-elected (Juju's leadership resolver, `worker/uniter/leadership/resolver.go`, never
+//!   accepts leadership for a dying unit), no more leader-settings-changed. Then it is
+//!   [`Step::Removed`]: the agent resigns and exits.
 
 use serde::{Deserialize, Serialize};
 
