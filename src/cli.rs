@@ -63,6 +63,8 @@ enum Command {
         #[arg(long, default_value = "table", value_parser = ["table", "json", "yaml"], value_name = "FORMAT")]
         format: String,
     },
+    /// Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones.
+    DebugLog(crate::local::debug_log::DebugLogArgs),
     /// Write the shell completions (completions/) and man pages (man/) into DIR.
     Generate {
         /// The repository root (or wherever completions/ and man/ should go).
@@ -104,6 +106,10 @@ enum Command {
         /// The jujuc binary the hook tools link to (default: next to leaderd).
         #[arg(long, value_name = "PATH")]
         jujuc: Option<PathBuf>,
+        /// Append this unit's events (leadership, hooks, their output, juju-log) to this JSON-lines
+        /// file, as `leaderd up` does in <state>/events.jsonl.
+        #[arg(long, value_name = "FILE")]
+        event_log: Option<PathBuf>,
         #[command(flatten)]
         timeouts: Timeouts,
     },
@@ -245,6 +251,7 @@ fn run(command: Command) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::DebugLog(args) => crate::local::debug_log::run(args),
         Command::Generate { out } => {
             for (path, bytes) in crate::generate::files(Cli::command()) {
                 let path = out.join(path);
@@ -269,8 +276,12 @@ fn run(command: Command) -> anyhow::Result<()> {
             token,
             lease_guarantee,
             jujuc,
+            event_log,
             timeouts,
         } => {
+            if let Some(path) = &event_log {
+                crate::events::init(path)?;
+            }
             let jujuc = match jujuc {
                 Some(path) => path,
                 None => std::env::current_exe()?.with_file_name("jujuc"),

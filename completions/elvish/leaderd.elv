@@ -25,6 +25,7 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand up 'Run an application locally: a controller and N unit agents for one charm, until Ctrl-C'
             cand exec 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)'
             cand status 'Show the applications and units of a running `up`'
+            cand debug-log 'Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones'
             cand generate 'Write the shell completions (completions/) and man pages (man/) into DIR'
             cand completions 'Print the completion script of every hook tool and of leaderd for one shell'
             cand agent 'Run one unit''s agent: leadership tracker, hook runner, hook and exec endpoints'
@@ -53,6 +54,28 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'leaderd;debug-log'= {
+            cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
+            cand -i 'Only show log messages for these entities: a unit (app/0 or unit-app-0), an application (all its units) or leaderd-up (up''s own); repeatable'
+            cand --include 'Only show log messages for these entities: a unit (app/0 or unit-app-0), an application (all its units) or leaderd-up (up''s own); repeatable'
+            cand --unit 'Only show log messages for these entities: a unit (app/0 or unit-app-0), an application (all its units) or leaderd-up (up''s own); repeatable'
+            cand -x 'Do not show log messages for these entities; repeatable'
+            cand --exclude 'Do not show log messages for these entities; repeatable'
+            cand -l 'Log level to show, one of [TRACE, DEBUG, INFO, WARNING, ERROR] (default: all but TRACE)'
+            cand --level 'Log level to show, one of [TRACE, DEBUG, INFO, WARNING, ERROR] (default: all but TRACE)'
+            cand -n 'Show this many of the most recent (possibly filtered) lines, and continue to append'
+            cand --lines 'Show this many of the most recent (possibly filtered) lines, and continue to append'
+            cand --limit 'Exit once this many of the most recent (possibly filtered) lines are shown'
+            cand --format 'text: Juju''s lines; json: the log''s own records, one per line'
+            cand --replay 'Show the entire (possibly filtered) log and continue to append'
+            cand --no-tail 'Stop after returning existing log messages'
+            cand --tail 'Wait for new logs (the default when stdout is a terminal)'
+            cand --follow 'Wait for new logs (the default when stdout is a terminal)'
+            cand --date 'Show dates as well as times'
+            cand --ms 'Show times to millisecond precision'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'leaderd;generate'= {
             cand --out 'The repository root (or wherever completions/ and man/ should go)'
             cand -h 'Print help'
@@ -71,6 +94,7 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand --token 'The unit''s token (see `leaderd token`)'
             cand --lease-guarantee 'The leadership guarantee; the lease is claimed for twice this'
             cand --jujuc 'The jujuc binary the hook tools link to (default: next to leaderd)'
+            cand --event-log 'Append this unit''s events (leadership, hooks, their output, juju-log) to this JSON-lines file, as `leaderd up` does in <state>/events.jsonl'
             cand --header-timeout 'How long a request (headers and body, from its first byte) or a TLS handshake may take'
             cand --idle-timeout 'How long a connection with no request in progress stays open'
             cand --insecure-http 'Talk to an http:// controller without TLS: the token crosses the network unencrypted'
@@ -107,6 +131,7 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand up 'Run an application locally: a controller and N unit agents for one charm, until Ctrl-C'
             cand exec 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)'
             cand status 'Show the applications and units of a running `up`'
+            cand debug-log 'Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones'
             cand generate 'Write the shell completions (completions/) and man pages (man/) into DIR'
             cand completions 'Print the completion script of every hook tool and of leaderd for one shell'
             cand agent 'Run one unit''s agent: leadership tracker, hook runner, hook and exec endpoints'
@@ -119,6 +144,8 @@ set edit:completion:arg-completer[leaderd] = {|@words|
         &'leaderd;help;exec'= {
         }
         &'leaderd;help;status'= {
+        }
+        &'leaderd;help;debug-log'= {
         }
         &'leaderd;help;generate'= {
         }

@@ -29,6 +29,7 @@ complete -c leaderd -n "__fish_leaderd_needs_command" -s V -l version -d 'Print 
 complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "up" -d 'Run an application locally: a controller and N unit agents for one charm, until Ctrl-C'
 complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "exec" -d 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)'
 complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "status" -d 'Show the applications and units of a running `up`'
+complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "debug-log" -d 'Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones'
 complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "generate" -d 'Write the shell completions (completions/) and man pages (man/) into DIR'
 complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "completions" -d 'Print the completion script of every hook tool and of leaderd for one shell'
 complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "agent" -d 'Run one unit\'s agent: leadership tracker, hook runner, hook and exec endpoints'
@@ -49,6 +50,20 @@ complete -c leaderd -n "__fish_leaderd_using_subcommand status" -l format -r -f 
 json\t''
 yaml\t''"
 complete -c leaderd -n "__fish_leaderd_using_subcommand status" -s h -l help -d 'Print help'
+complete -c leaderd -n "__fish_leaderd_using_subcommand debug-log" -l state -d 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand debug-log" -s i -l include -l unit -d 'Only show log messages for these entities: a unit (app/0 or unit-app-0), an application (all its units) or leaderd-up (up\'s own); repeatable' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand debug-log" -s x -l exclude -d 'Do not show log messages for these entities; repeatable' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand debug-log" -s l -l level -d 'Log level to show, one of [TRACE, DEBUG, INFO, WARNING, ERROR] (default: all but TRACE)' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand debug-log" -s n -l lines -d 'Show this many of the most recent (possibly filtered) lines, and continue to append' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand debug-log" -l limit -d 'Exit once this many of the most recent (possibly filtered) lines are shown' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand debug-log" -l format -d 'text: Juju\'s lines; json: the log\'s own records, one per line' -r -f -a "text\t''
+json\t''"
+complete -c leaderd -n "__fish_leaderd_using_subcommand debug-log" -l replay -d 'Show the entire (possibly filtered) log and continue to append'
+complete -c leaderd -n "__fish_leaderd_using_subcommand debug-log" -l no-tail -d 'Stop after returning existing log messages'
+complete -c leaderd -n "__fish_leaderd_using_subcommand debug-log" -l tail -l follow -d 'Wait for new logs (the default when stdout is a terminal)'
+complete -c leaderd -n "__fish_leaderd_using_subcommand debug-log" -l date -d 'Show dates as well as times'
+complete -c leaderd -n "__fish_leaderd_using_subcommand debug-log" -l ms -d 'Show times to millisecond precision'
+complete -c leaderd -n "__fish_leaderd_using_subcommand debug-log" -s h -l help -d 'Print help'
 complete -c leaderd -n "__fish_leaderd_using_subcommand generate" -l out -d 'The repository root (or wherever completions/ and man/ should go)' -r -F
 complete -c leaderd -n "__fish_leaderd_using_subcommand generate" -s h -l help -d 'Print help'
 complete -c leaderd -n "__fish_leaderd_using_subcommand completions" -s h -l help -d 'Print help'
@@ -60,6 +75,7 @@ complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l state -d 'The 
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l token -d 'The unit\'s token (see `leaderd token`)' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l lease-guarantee -d 'The leadership guarantee; the lease is claimed for twice this' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l jujuc -d 'The jujuc binary the hook tools link to (default: next to leaderd)' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l event-log -d 'Append this unit\'s events (leadership, hooks, their output, juju-log) to this JSON-lines file, as `leaderd up` does in <state>/events.jsonl' -r -F
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l header-timeout -d 'How long a request (headers and body, from its first byte) or a TLS handshake may take' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l idle-timeout -d 'How long a connection with no request in progress stays open' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l insecure-http -d 'Talk to an http:// controller without TLS: the token crosses the network unencrypted'
@@ -84,12 +100,13 @@ complete -c leaderd -n "__fish_leaderd_using_subcommand token" -l secret-file -d
 complete -c leaderd -n "__fish_leaderd_using_subcommand token" -l ttl -d 'How long the token lives, at most 366 days (a running agent renews its own well before that)' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand token" -l operator -d 'The operator\'s token (status, revoke)'
 complete -c leaderd -n "__fish_leaderd_using_subcommand token" -s h -l help -d 'Print help'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "up" -d 'Run an application locally: a controller and N unit agents for one charm, until Ctrl-C'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "exec" -d 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "status" -d 'Show the applications and units of a running `up`'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "generate" -d 'Write the shell completions (completions/) and man pages (man/) into DIR'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "completions" -d 'Print the completion script of every hook tool and of leaderd for one shell'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "agent" -d 'Run one unit\'s agent: leadership tracker, hook runner, hook and exec endpoints'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "controller" -d 'Run a controller: leases with fencing terms, the leader-settings buckets, watches'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "token" -d 'Print the token a unit (or, with --operator, the operator) presents to the controller'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status debug-log generate completions agent controller token help" -f -a "up" -d 'Run an application locally: a controller and N unit agents for one charm, until Ctrl-C'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status debug-log generate completions agent controller token help" -f -a "exec" -d 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status debug-log generate completions agent controller token help" -f -a "status" -d 'Show the applications and units of a running `up`'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status debug-log generate completions agent controller token help" -f -a "debug-log" -d 'Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status debug-log generate completions agent controller token help" -f -a "generate" -d 'Write the shell completions (completions/) and man pages (man/) into DIR'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status debug-log generate completions agent controller token help" -f -a "completions" -d 'Print the completion script of every hook tool and of leaderd for one shell'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status debug-log generate completions agent controller token help" -f -a "agent" -d 'Run one unit\'s agent: leadership tracker, hook runner, hook and exec endpoints'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status debug-log generate completions agent controller token help" -f -a "controller" -d 'Run a controller: leases with fencing terms, the leader-settings buckets, watches'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status debug-log generate completions agent controller token help" -f -a "token" -d 'Print the token a unit (or, with --operator, the operator) presents to the controller'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status debug-log generate completions agent controller token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

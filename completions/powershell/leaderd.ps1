@@ -28,6 +28,7 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Run an application locally: a controller and N unit agents for one charm, until Ctrl-C')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the applications and units of a running `up`')
+            [CompletionResult]::new('debug-log', 'debug-log', [CompletionResultType]::ParameterValue, 'Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write the shell completions (completions/) and man pages (man/) into DIR')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script of every hook tool and of leaderd for one shell')
             [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Run one unit''s agent: leadership tracker, hook runner, hook and exec endpoints')
@@ -60,6 +61,29 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'leaderd;debug-log' {
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Only show log messages for these entities: a unit (app/0 or unit-app-0), an application (all its units) or leaderd-up (up''s own); repeatable')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Only show log messages for these entities: a unit (app/0 or unit-app-0), an application (all its units) or leaderd-up (up''s own); repeatable')
+            [CompletionResult]::new('--unit', '--unit', [CompletionResultType]::ParameterName, 'Only show log messages for these entities: a unit (app/0 or unit-app-0), an application (all its units) or leaderd-up (up''s own); repeatable')
+            [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'Do not show log messages for these entities; repeatable')
+            [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Do not show log messages for these entities; repeatable')
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Log level to show, one of [TRACE, DEBUG, INFO, WARNING, ERROR] (default: all but TRACE)')
+            [CompletionResult]::new('--level', '--level', [CompletionResultType]::ParameterName, 'Log level to show, one of [TRACE, DEBUG, INFO, WARNING, ERROR] (default: all but TRACE)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Show this many of the most recent (possibly filtered) lines, and continue to append')
+            [CompletionResult]::new('--lines', '--lines', [CompletionResultType]::ParameterName, 'Show this many of the most recent (possibly filtered) lines, and continue to append')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Exit once this many of the most recent (possibly filtered) lines are shown')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'text: Juju''s lines; json: the log''s own records, one per line')
+            [CompletionResult]::new('--replay', '--replay', [CompletionResultType]::ParameterName, 'Show the entire (possibly filtered) log and continue to append')
+            [CompletionResult]::new('--no-tail', '--no-tail', [CompletionResultType]::ParameterName, 'Stop after returning existing log messages')
+            [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Wait for new logs (the default when stdout is a terminal)')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Wait for new logs (the default when stdout is a terminal)')
+            [CompletionResult]::new('--date', '--date', [CompletionResultType]::ParameterName, 'Show dates as well as times')
+            [CompletionResult]::new('--ms', '--ms', [CompletionResultType]::ParameterName, 'Show times to millisecond precision')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'leaderd;generate' {
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'The repository root (or wherever completions/ and man/ should go)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -80,6 +104,7 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The unit''s token (see `leaderd token`)')
             [CompletionResult]::new('--lease-guarantee', '--lease-guarantee', [CompletionResultType]::ParameterName, 'The leadership guarantee; the lease is claimed for twice this')
             [CompletionResult]::new('--jujuc', '--jujuc', [CompletionResultType]::ParameterName, 'The jujuc binary the hook tools link to (default: next to leaderd)')
+            [CompletionResult]::new('--event-log', '--event-log', [CompletionResultType]::ParameterName, 'Append this unit''s events (leadership, hooks, their output, juju-log) to this JSON-lines file, as `leaderd up` does in <state>/events.jsonl')
             [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'How long a request (headers and body, from its first byte) or a TLS handshake may take')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'How long a connection with no request in progress stays open')
             [CompletionResult]::new('--insecure-http', '--insecure-http', [CompletionResultType]::ParameterName, 'Talk to an http:// controller without TLS: the token crosses the network unencrypted')
@@ -119,6 +144,7 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Run an application locally: a controller and N unit agents for one charm, until Ctrl-C')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the applications and units of a running `up`')
+            [CompletionResult]::new('debug-log', 'debug-log', [CompletionResultType]::ParameterValue, 'Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write the shell completions (completions/) and man pages (man/) into DIR')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script of every hook tool and of leaderd for one shell')
             [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Run one unit''s agent: leadership tracker, hook runner, hook and exec endpoints')
@@ -134,6 +160,9 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             break
         }
         'leaderd;help;status' {
+            break
+        }
+        'leaderd;help;debug-log' {
             break
         }
         'leaderd;help;generate' {

@@ -2,6 +2,7 @@
 //! processes; `leaderd exec` and `leaderd status` find them through the state directory's
 //! `up.json`.
 
+pub mod debug_log;
 pub mod exec;
 pub mod status;
 pub mod up;

@@ -23,6 +23,7 @@ use std::os::fd::{AsRawFd, RawFd};
 
 use super::{ControllerInfo, UnitInfo, UpState};
 use crate::controller::auth::{Secret, DEFAULT_TOKEN_TTL};
+use crate::events::Event;
 use crate::tls::TlsDir;
 
 /// Prints one line on stdout, ignoring a closed stdout (`leaderd up | head -1`): `up` keeps
@@ -33,6 +34,15 @@ macro_rules! say {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, $($arg)*);
         let _ = out.flush();
+    }};
+}
+
+/// Records one of `up`'s own events in the event log and prints it, time-stamped: `say!` for
+/// what the log should keep too. `tell!(None, Event::...)` or `tell!(Some(unit), ...)`.
+macro_rules! tell {
+    ($unit:expr, $event:expr) => {{
+        let record = crate::events::record($unit, $event);
+        say!("{} {}", clock(), record.line());
     }};
 }
 
@@ -89,18 +99,23 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         None => write_example(&state.join("example-charm"))?,
     };
 
+    // The event log outlives the run (and `kill -9` of `up`): agents append to it themselves.
+    let event_log = state.join(crate::events::FILE_NAME);
+    crate::events::init(&event_log)?;
     let secret = Secret::load_or_create(&state.join("secret"))?;
     let tls = TlsDir::new(state.join("tls"));
     tls.ensure(&[])?;
     let mut controller = ControllerProcess::start(&leaderd, &state, &tls, options.guarantee * 2).await?;
     let url = controller.url.clone();
     let count = options.units;
-    say!(
-        "leaderd up: application {app} with {count} unit{}, charm {}, controller {url}, state {}",
-        if count == 1 { "" } else { "s" },
-        charm.display(),
-        state.display()
-    );
+    let started = Event::UpStarted {
+        app: app.clone(),
+        units: count,
+        charm: charm.display().to_string(),
+        controller: url.clone(),
+        state: state.display().to_string(),
+    };
+    say!("{}", crate::events::record(None, started).line());
 
     let mut agents = AgentWaits::new();
     let mut units = Vec::new();
@@ -128,6 +143,8 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
             crate::duration::format(options.guarantee),
             "--jujuc".into(),
             jujuc.display().to_string(),
+            "--event-log".into(),
+            event_log.display().to_string(),
         ];
         let token = secret.token(&unit, DEFAULT_TOKEN_TTL);
         let mut child = spawn(&command, Some(&token), None, &unit_dir.join("agent.log"))?;
@@ -159,7 +176,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
                 let (i, status) = exited.context("waiting for an agent")?;
                 let unit = &mut record.units[i];
                 let how = status.map(|s| describe(&s)).unwrap_or_else(|e| e.to_string());
-                say!("{} {}: agent exited ({how})", clock(), unit.name);
+                tell!(Some(&unit.name), Event::AgentExited { how });
                 // A killed agent could not stop what its hooks started: do it for it.
                 stop_hook_leftovers(&unit.state_dir.join("agent.socket"));
                 unit.pid = None;
@@ -168,7 +185,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         }
     };
 
-    say!("leaderd up: stopping");
+    say!("{}", crate::events::record(None, Event::UpStopping).line());
     stop_agents(&record.units, agents).await;
     stop(&mut controller.child).await;
     drop(controller);
@@ -178,7 +195,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         let _ = std::fs::remove_file(unit.state_dir.join("run.socket"));
     }
     let _ = std::fs::remove_file(UpState::path(&state));
-    say!("leaderd up: stopped");
+    say!("{}", crate::events::record(None, Event::UpStopped).line());
     match failure {
         Some(e) => Err(e),
         None => Ok(()),
@@ -245,8 +262,8 @@ impl ControllerProcess {
             self.exits.len(),
             log.display()
         );
-        let listen = self.url.trim_start_matches("https://");
-        say!("{} controller exited ({how}); restarting it on {listen}", clock());
+        let restart_on = self.url.trim_start_matches("https://").to_string();
+        tell!(None, Event::ControllerExited { how: how.into(), restart_on });
         tokio::time::sleep(Duration::from_millis(200) * self.exits.len() as u32).await;
         let (child, _) = start_controller(&self.leaderd, &self.args, &self.state, self.socket.as_raw_fd())
             .await
