@@ -65,6 +65,8 @@ enum Command {
     },
     /// Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones.
     DebugLog(crate::local::debug_log::DebugLogArgs),
+    /// Draw leadership over time from the event log of an `up`: terms, hooks, gaps, markers.
+    Timeline(crate::local::timeline::TimelineArgs),
     /// Write the shell completions (completions/) and man pages (man/) into DIR.
     Generate {
         /// The repository root (or wherever completions/ and man/ should go).
@@ -252,6 +254,7 @@ fn run(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::DebugLog(args) => crate::local::debug_log::run(args),
+        Command::Timeline(args) => crate::local::timeline::run(args),
         Command::Generate { out } => {
             for (path, bytes) in crate::generate::files(Cli::command()) {
                 let path = out.join(path);

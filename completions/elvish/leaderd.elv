@@ -26,6 +26,7 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand exec 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)'
             cand status 'Show the applications and units of a running `up`'
             cand debug-log 'Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones'
+            cand timeline 'Draw leadership over time from the event log of an `up`: terms, hooks, gaps, markers'
             cand generate 'Write the shell completions (completions/) and man pages (man/) into DIR'
             cand completions 'Print the completion script of every hook tool and of leaderd for one shell'
             cand agent 'Run one unit''s agent: leadership tracker, hook runner, hook and exec endpoints'
@@ -73,6 +74,15 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand --follow 'Wait for new logs (the default when stdout is a terminal)'
             cand --date 'Show dates as well as times'
             cand --ms 'Show times to millisecond precision'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'leaderd;timeline'= {
+            cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
+            cand --format 'text: a compact picture for a terminal; svg: a static picture (for bug reports); html: one self-contained page with hover details and zoom'
+            cand -o 'Write to FILE instead of stdout (0600; replaced whole)'
+            cand --output 'Write to FILE instead of stdout (0600; replaced whole)'
+            cand --width 'Columns for the text picture''s time axis'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -132,6 +142,7 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand exec 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)'
             cand status 'Show the applications and units of a running `up`'
             cand debug-log 'Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones'
+            cand timeline 'Draw leadership over time from the event log of an `up`: terms, hooks, gaps, markers'
             cand generate 'Write the shell completions (completions/) and man pages (man/) into DIR'
             cand completions 'Print the completion script of every hook tool and of leaderd for one shell'
             cand agent 'Run one unit''s agent: leadership tracker, hook runner, hook and exec endpoints'
@@ -146,6 +157,8 @@ set edit:completion:arg-completer[leaderd] = {|@words|
         &'leaderd;help;status'= {
         }
         &'leaderd;help;debug-log'= {
+        }
+        &'leaderd;help;timeline'= {
         }
         &'leaderd;help;generate'= {
         }

@@ -5,6 +5,7 @@
 pub mod debug_log;
 pub mod exec;
 pub mod status;
+pub mod timeline;
 pub mod up;
 
 use std::path::{Path, PathBuf};
