@@ -153,7 +153,8 @@ pub fn render(t: &Timeline) -> String {
             for (class, at, colour, dash) in
                 [("guarantee", term.guarantee_until, "#e6a700", "4 2"), ("lease", term.lease_until, "#c00", "2 2")]
             {
-                if let Some(at) = at {
+                // A grant that outlived the log (up stopped) ends off the picture.
+                if let Some(at) = at.filter(|at| *at <= t.end) {
                     let what = if class == "lease" { "lease end" } else { "guarantee end" };
                     let detail =
                         format!("term {} {what} (last grant): {}", term.term, super::clock_at(&t.start_time, at));
