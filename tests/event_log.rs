@@ -61,12 +61,30 @@ fn the_log_survives_ctrl_c_and_debug_log_replays_and_filters_it() {
             let _ = tx.send(line);
         }
     });
-    std::thread::sleep(Duration::from_millis(300));
+    // Once it has the log open, what comes next is new to it.
+    let fds = format!("/proc/{}/fd", follow.id());
+    let log = up.state.join("events.jsonl");
+    up.until("debug-log to open the log", T, || {
+        std::fs::read_dir(&fds).is_ok_and(|d| d.flatten().any(|e| std::fs::read_link(e.path()).is_ok_and(|p| p == log)))
+    });
     assert!(up.stop(libc::SIGINT).success());
-    let followed = rx.recv_timeout(T);
+    // "stopping" then, after the agents have stopped, "stopped" (the first could, in theory, land
+    // between its open and its first read, and count as backlog).
+    let mut followed = Vec::new();
+    while let Ok(line) = rx.recv_timeout(T) {
+        followed.push(line);
+        if followed.last().unwrap().ends_with("leaderd up: stopped") {
+            break;
+        }
+    }
     let _ = follow.kill();
     let _ = follow.wait();
-    assert!(followed.unwrap().ends_with("INFO leaderd.up leaderd up: stopping"), "followed the new line");
+    assert!(
+        followed
+            .last()
+            .is_some_and(|l| l.starts_with("leaderd-up: ") && l.ends_with(" INFO leaderd.up leaderd up: stopped")),
+        "followed the new lines: {followed:?}"
+    );
 
     let path = up.state.join("events.jsonl");
     assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
