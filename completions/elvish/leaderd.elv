@@ -82,7 +82,7 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand --format 'text: a compact picture for a terminal; svg: a static picture (for bug reports); html: one self-contained page with hover details and zoom'
             cand -o 'Write to FILE instead of stdout (0600; replaced whole)'
             cand --output 'Write to FILE instead of stdout (0600; replaced whole)'
-            cand --width 'Columns for the text picture''s time axis'
+            cand --width 'Columns for the text picture''s time axis. (In a terminal, terms are coloured unless NO_COLOR is set.)'
             cand -h 'Print help'
             cand --help 'Print help'
         }

@@ -70,7 +70,7 @@ complete -c leaderd -n "__fish_leaderd_using_subcommand timeline" -l format -d '
 svg\t''
 html\t''"
 complete -c leaderd -n "__fish_leaderd_using_subcommand timeline" -s o -l output -d 'Write to FILE instead of stdout (0600; replaced whole)' -r -F
-complete -c leaderd -n "__fish_leaderd_using_subcommand timeline" -l width -d 'Columns for the text picture\'s time axis' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand timeline" -l width -d 'Columns for the text picture\'s time axis. (In a terminal, terms are coloured unless NO_COLOR is set.)' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand timeline" -s h -l help -d 'Print help'
 complete -c leaderd -n "__fish_leaderd_using_subcommand generate" -l out -d 'The repository root (or wherever completions/ and man/ should go)' -r -F
 complete -c leaderd -n "__fish_leaderd_using_subcommand generate" -s h -l help -d 'Print help'

@@ -90,7 +90,7 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'text: a compact picture for a terminal; svg: a static picture (for bug reports); html: one self-contained page with hover details and zoom')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout (0600; replaced whole)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout (0600; replaced whole)')
-            [CompletionResult]::new('--width', '--width', [CompletionResultType]::ParameterName, 'Columns for the text picture''s time axis')
+            [CompletionResult]::new('--width', '--width', [CompletionResultType]::ParameterName, 'Columns for the text picture''s time axis. (In a terminal, terms are coloured unless NO_COLOR is set.)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

@@ -26,7 +26,8 @@ pub struct TimelineArgs {
     /// Write to FILE instead of stdout (0600; replaced whole).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Columns for the text picture's time axis.
+    /// Columns for the text picture's time axis. (In a terminal, terms are coloured unless
+    /// NO_COLOR is set.)
     #[arg(long, default_value_t = 72, value_name = "N")]
     pub width: usize,
 }
@@ -43,7 +44,12 @@ pub fn run(args: TimelineArgs) -> anyhow::Result<()> {
     let rendered = match args.format.as_str() {
         "svg" => svg::render(&timeline),
         "html" => html::render(&timeline),
-        _ => text::render(&timeline, args.width.clamp(20, 1000)),
+        _ => {
+            use std::io::IsTerminal;
+            let colour =
+                args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            text::render_with(&timeline, args.width.clamp(20, 1000), colour)
+        }
     };
     match &args.output {
         Some(file) => crate::private::write_atomic(file, rendered.as_bytes())

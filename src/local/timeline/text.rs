@@ -12,7 +12,29 @@ pub const LEGEND: &str =
     "█ leader  ▒ dead leader's lease  · alive  h hook  F failed hook  s leader-set  ! lever  x agent exited  \
                           C controller restart  ░ no leader  ▓ no unit could claim";
 
+/// ANSI 256-colour codes near the SVG's term colours, by term number.
+const TERM_COLOURS: [u8; 8] = [67, 208, 71, 139, 109, 221, 217, 137];
+const RED: u8 = 196;
+
+/// One row of cells, each with the colour it is painted in (with `colour`).
+fn paint(cells: &[char], colours: &[Option<u8>], colour: bool) -> String {
+    let mut out = String::new();
+    let last = cells.iter().rposition(|c| *c != ' ').map_or(0, |i| i + 1);
+    for (c, code) in cells[..last].iter().zip(colours) {
+        match code.filter(|_| colour) {
+            Some(code) => out.push_str(&format!("\x1b[38;5;{code}m{c}\x1b[0m")),
+            None => out.push(*c),
+        }
+    }
+    out
+}
+
 pub fn render(t: &Timeline, width: usize) -> String {
+    render_with(t, width, false)
+}
+
+/// With `colour`, each term's cells in its colour and failed hooks in red (ANSI escapes).
+pub fn render_with(t: &Timeline, width: usize, colour: bool) -> String {
     if t.lanes.is_empty() {
         return "no events yet\n".into();
     }
@@ -41,6 +63,8 @@ pub fn render(t: &Timeline, width: usize) -> String {
 
     for lane in &t.lanes {
         let mut row = vec!['·'; width];
+        let mut colours: Vec<Option<u8>> = vec![None; width];
+        let term_colour = |term: u64| Some(TERM_COLOURS[(term as usize).wrapping_sub(1) % TERM_COLOURS.len()]);
         // The agent's life: nothing after it exited (until a restart's next event).
         for m in lane.markers.iter().filter(|m| m.kind == MarkerKind::AgentExited) {
             let next = lane
@@ -57,16 +81,20 @@ pub fn render(t: &Timeline, width: usize) -> String {
         }
         for term in &lane.terms {
             if let Some(until) = term.lease_until.filter(|u| *u > term.to && term.end == TermEnd::AgentExited) {
-                for c in row.iter_mut().take(col(until.min(end)) + 1).skip(col(term.to)) {
-                    *c = '▒';
+                for i in col(term.to)..=col(until.min(end)) {
+                    (row[i], colours[i]) = ('▒', term_colour(term.term));
                 }
             }
-            for c in row.iter_mut().take(col(term.to) + 1).skip(col(term.from)) {
-                *c = '█';
+            for i in col(term.from)..=col(term.to) {
+                (row[i], colours[i]) = ('█', term_colour(term.term));
             }
         }
         for hook in &lane.hooks {
-            row[col(hook.from)] = if hook.failed() && hook.exit.is_some() { 'F' } else { 'h' };
+            if hook.failed() && hook.exit.is_some() {
+                (row[col(hook.from)], colours[col(hook.from)]) = ('F', Some(RED));
+            } else {
+                row[col(hook.from)] = 'h';
+            }
         }
         for m in &lane.markers {
             row[col(m.at)] = match m.kind {
@@ -77,7 +105,7 @@ pub fn render(t: &Timeline, width: usize) -> String {
                 MarkerKind::ControllerRestart => 'C',
             };
         }
-        out.push_str(&format!("{:name_width$}  {}\n", lane.unit, row.iter().collect::<String>().trim_end()));
+        out.push_str(&format!("{:name_width$}  {}\n", lane.unit, paint(&row, &colours, colour)));
     }
     let mut row = vec![' '; width];
     for gap in &t.gaps {
@@ -172,5 +200,11 @@ mod tests {
         assert!(text.contains("term 1 db/0: 03:00:00.000 → 03:00:00.350 (350ms), agent exited"));
         assert!(text.contains("no unit could claim until 03:00:00.550"));
         assert!(text.contains("db/1 hook start at 03:00:00.100 (10ms, failed, exit 2)"));
+        let coloured = render_with(&t, 10, true);
+        let row = coloured.lines().nth(3).unwrap();
+        assert_eq!(
+            row,
+            "db/1    ·\x1b[38;5;196mF\x1b[0m·····\x1b[38;5;208m█\x1b[0m\x1b[38;5;208m█\x1b[0m\x1b[38;5;208m█\x1b[0m"
+        );
     }
 }
