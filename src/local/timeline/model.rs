@@ -140,7 +140,12 @@ pub fn build(records: &[Record]) -> Timeline {
     }
     fn close_term(lane: &mut Lane, open: &mut Option<Term>, to: f64, end: TermEnd) {
         if let Some(mut term) = open.take() {
-            term.to = to;
+            // A unit that could not see its lease end when it did (stopped with SIGSTOP, say)
+            // reports the loss late: it led only until its last lease ran out.
+            term.to = match term.lease_until {
+                Some(until) if end == TermEnd::Lost && until < to => until.max(term.from),
+                _ => to,
+            };
             term.end = end;
             lane.terms.push(term);
         }
@@ -410,6 +415,21 @@ mod tests {
         assert_eq!(ends, [(1, TermEnd::Lost, 500.0), (2, TermEnd::Open, 800.0)]);
         assert_eq!(t.lanes[0].hooks[0].exit, None, "still running at the end of the log");
         assert_eq!(build(&[]).lanes, vec![]);
+    }
+
+    #[test]
+    fn a_paused_leader_led_only_until_its_lease_ran_out() {
+        let (a, b) = (Some("db/0"), Some("db/1"));
+        let records = vec![
+            at(0, a, Event::LeaderElected { term: 1 }),
+            at(0, a, Event::Lease { term: 1, lease_ms: 2000, guarantee_ms: 1000 }),
+            at(2100, b, Event::LeaderElected { term: 2 }),
+            // Resumed long after: it sees the loss only now.
+            at(5000, a, Event::LeadershipLost { term: Some(1) }),
+        ];
+        let t = build(&records);
+        assert_eq!((t.lanes[0].terms[0].to, t.lanes[0].terms[0].end), (2000.0, TermEnd::Lost));
+        assert_eq!(t.gaps, [Gap { from: 2000.0, to: 2100.0, blocked_until: None }]);
     }
 
     #[test]
