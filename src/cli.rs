@@ -156,6 +156,10 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         state: Option<PathBuf>,
     },
+    /// Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones.
+    DebugLog(crate::local::debug_log::DebugLogArgs),
+    /// Draw leadership over time from the event log of an `up`: terms, hooks, gaps, markers.
+    Timeline(crate::local::timeline::TimelineArgs),
     /// Write the shell completions (completions/) and man pages (man/) into DIR.
     Generate {
         /// The repository root (or wherever completions/ and man/ should go).
@@ -197,6 +201,10 @@ enum Command {
         /// The jujuc binary the hook tools link to (default: next to leaderd).
         #[arg(long, value_name = "PATH")]
         jujuc: Option<PathBuf>,
+        /// Append this unit's events (leadership, hooks, their output, juju-log) to this JSON-lines
+        /// file, as `leaderd up` does in <state>/events.jsonl.
+        #[arg(long, value_name = "FILE")]
+        event_log: Option<PathBuf>,
         #[command(flatten)]
         timeouts: Timeouts,
         #[command(flatten)]
@@ -428,6 +436,8 @@ fn run(command: Command) -> anyhow::Result<()> {
         Command::Elect { unit, no_wait, state } => crate::local::levers::elect(&state_dir(state), &unit, no_wait),
         Command::AddUnit { app, count, state } => crate::local::levers::add_unit(&state_dir(state), &app, count),
         Command::RemoveUnit { unit, wait, state } => crate::local::levers::remove_unit(&state_dir(state), &unit, wait),
+        Command::DebugLog(args) => crate::local::debug_log::run(args),
+        Command::Timeline(args) => crate::local::timeline::run(args),
         Command::Generate { out } => {
             for (path, bytes) in crate::generate::files(Cli::command()) {
                 let path = out.join(path);
@@ -452,9 +462,13 @@ fn run(command: Command) -> anyhow::Result<()> {
             token,
             lease_guarantee,
             jujuc,
+            event_log,
             timeouts,
             hooks,
         } => {
+            if let Some(path) = &event_log {
+                crate::events::init(path)?;
+            }
             let jujuc = match jujuc {
                 Some(path) => path,
                 None => std::env::current_exe()?.with_file_name("jujuc"),

@@ -15,6 +15,7 @@ pub mod cli;
 pub mod client;
 pub mod controller;
 pub mod duration;
+pub mod events;
 pub mod format;
 pub mod generate;
 pub mod gocompat;

@@ -1,5 +1,5 @@
 //! The committed completions and man pages are what the code generates, and they work in real
-//! shells: bash here; fish and zsh when installed (`.ci/run` installs them and runs the ignored
+//! shells: bash here; bash-completion's on-demand loading, fish and zsh when installed (`.ci/run` installs them and runs the ignored
 //! tests). Live key completion runs against a real hook endpoint.
 
 mod common;
@@ -215,4 +215,50 @@ fn zsh_loads_the_completions_and_offers_live_keys() {
         "stdout {got:?} stderr {:?}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[test]
+#[ignore = "needs bash-completion: .ci/run installs it (apt-get install bash-completion)"]
+fn bash_completions_install_as_the_readme_says_and_load_on_demand() {
+    let loader = Path::new("/usr/share/bash-completion/bash_completion");
+    assert!(loader.exists(), "bash-completion is not installed (apt-get install -y bash-completion)");
+    // The README's bash install line, run as written in a clean shell with an empty HOME.
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let install = readme
+        .lines()
+        .find(|l| l.starts_with("install ") && l.contains("bash-completion/completions"))
+        .expect("the README's bash install line");
+    let home = tempfile::tempdir().unwrap();
+    let clean = |program: &str| {
+        Command::new("bash")
+            .args(["--norc", "--noprofile", "-c", program])
+            .current_dir(root())
+            .env_clear()
+            .env("HOME", home.path())
+            .env("PATH", std::env::var_os("PATH").unwrap())
+            .output()
+            .unwrap()
+    };
+    let out = clean(install);
+    assert!(out.status.success(), "{install}: {}", String::from_utf8_lossy(&out.stderr));
+    // What an interactive Debian bash does (/etc/bash.bashrc), then a Tab on each command:
+    // bash-completion finds the script in ~/.local/share/bash-completion/completions.
+    let complete = |command: &str, typed: &[&str]| {
+        let program = format!(
+            "source {}; _completion_loader {command}; f=$(complete -p {command} | sed -E 's/.*-F ([^ ]+) .*/\\1/'); \
+             COMP_WORDS=({words}); COMP_CWORD={cword}; COMP_LINE='{line}'; COMP_POINT=${{#COMP_LINE}}; \
+             \"$f\" {command} '{current}' '{previous}'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            loader.display(),
+            words = typed.iter().map(|w| format!("'{w}'")).collect::<Vec<_>>().join(" "),
+            cword = typed.len() - 1,
+            line = typed.join(" "),
+            current = typed.last().unwrap(),
+            previous = typed[typed.len() - 2],
+        );
+        words(&clean(&program))
+    };
+    assert!(complete("leaderd", &["leaderd", "debug-"]).contains(&"debug-log".to_string()));
+    assert!(complete("leaderd", &["leaderd", "time"]).contains(&"timeline".to_string()));
+    assert_eq!(complete("leader-get", &["leader-get", "--format", ""]), ["json", "smart", "yaml"]);
+    assert!(complete("is-leader", &["is-leader", "--f"]).contains(&"--format".to_string()));
 }

@@ -35,6 +35,8 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand elect 'Make a unit the next leader, as fast as safety allows (the leader keeps its lease to its expiry)'
             cand add-unit 'Add units to the application of a running `up` (new numbers: unit numbers are never reused)'
             cand remove-unit 'Remove a unit: its stop and remove hooks run, then it leaves (a leader hands over at once)'
+            cand debug-log 'Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones'
+            cand timeline 'Draw leadership over time from the event log of an `up`: terms, hooks, gaps, markers'
             cand generate 'Write the shell completions (completions/) and man pages (man/) into DIR'
             cand completions 'Print the completion script of every hook tool and of leaderd for one shell'
             cand agent 'Run one unit''s agent: leadership tracker, hook runner, hook and exec endpoints'
@@ -130,6 +132,37 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'leaderd;debug-log'= {
+            cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
+            cand -i 'Only show log messages for these entities: a unit (app/0 or unit-app-0), an application (all its units) or leaderd-up (up''s own); repeatable'
+            cand --include 'Only show log messages for these entities: a unit (app/0 or unit-app-0), an application (all its units) or leaderd-up (up''s own); repeatable'
+            cand --unit 'Only show log messages for these entities: a unit (app/0 or unit-app-0), an application (all its units) or leaderd-up (up''s own); repeatable'
+            cand -x 'Do not show log messages for these entities; repeatable'
+            cand --exclude 'Do not show log messages for these entities; repeatable'
+            cand -l 'Log level to show, one of [TRACE, DEBUG, INFO, WARNING, ERROR] (default: all but TRACE)'
+            cand --level 'Log level to show, one of [TRACE, DEBUG, INFO, WARNING, ERROR] (default: all but TRACE)'
+            cand -n 'Show this many of the most recent (possibly filtered) lines, and continue to append'
+            cand --lines 'Show this many of the most recent (possibly filtered) lines, and continue to append'
+            cand --limit 'Exit once this many of the most recent (possibly filtered) lines are shown'
+            cand --format 'text: Juju''s lines; json: the log''s own records, one per line'
+            cand --replay 'Show the entire (possibly filtered) log and continue to append'
+            cand --no-tail 'Stop after returning existing log messages'
+            cand --tail 'Wait for new logs (the default when stdout is a terminal)'
+            cand --follow 'Wait for new logs (the default when stdout is a terminal)'
+            cand --date 'Show dates as well as times'
+            cand --ms 'Show times to millisecond precision'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'leaderd;timeline'= {
+            cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
+            cand --format 'text: a compact picture for a terminal; svg: a static picture (for bug reports); html: one self-contained page with hover details and zoom'
+            cand -o 'Write to FILE instead of stdout (0600; replaced whole)'
+            cand --output 'Write to FILE instead of stdout (0600; replaced whole)'
+            cand --width 'Columns for the text picture''s time axis. (In a terminal, terms are coloured unless NO_COLOR is set.)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'leaderd;generate'= {
             cand --out 'The repository root (or wherever completions/ and man/ should go)'
             cand -h 'Print help'
@@ -148,6 +181,7 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand --token 'The unit''s token (see `leaderd token`)'
             cand --lease-guarantee 'The leadership guarantee; the lease is claimed for twice this'
             cand --jujuc 'The jujuc binary the hook tools link to (default: next to leaderd)'
+            cand --event-log 'Append this unit''s events (leadership, hooks, their output, juju-log) to this JSON-lines file, as `leaderd up` does in <state>/events.jsonl'
             cand --header-timeout 'How long a request (headers and body, from its first byte) or a TLS handshake may take'
             cand --idle-timeout 'How long a connection with no request in progress stays open'
             cand --update-status-interval 'How often update-status runs once the unit has started (Juju''s default: 5m)'
@@ -198,6 +232,8 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand elect 'Make a unit the next leader, as fast as safety allows (the leader keeps its lease to its expiry)'
             cand add-unit 'Add units to the application of a running `up` (new numbers: unit numbers are never reused)'
             cand remove-unit 'Remove a unit: its stop and remove hooks run, then it leaves (a leader hands over at once)'
+            cand debug-log 'Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones'
+            cand timeline 'Draw leadership over time from the event log of an `up`: terms, hooks, gaps, markers'
             cand generate 'Write the shell completions (completions/) and man pages (man/) into DIR'
             cand completions 'Print the completion script of every hook tool and of leaderd for one shell'
             cand agent 'Run one unit''s agent: leadership tracker, hook runner, hook and exec endpoints'
@@ -230,6 +266,10 @@ set edit:completion:arg-completer[leaderd] = {|@words|
         &'leaderd;help;add-unit'= {
         }
         &'leaderd;help;remove-unit'= {
+        }
+        &'leaderd;help;debug-log'= {
+        }
+        &'leaderd;help;timeline'= {
         }
         &'leaderd;help;generate'= {
         }

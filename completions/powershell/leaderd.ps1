@@ -38,6 +38,8 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('elect', 'elect', [CompletionResultType]::ParameterValue, 'Make a unit the next leader, as fast as safety allows (the leader keeps its lease to its expiry)')
             [CompletionResult]::new('add-unit', 'add-unit', [CompletionResultType]::ParameterValue, 'Add units to the application of a running `up` (new numbers: unit numbers are never reused)')
             [CompletionResult]::new('remove-unit', 'remove-unit', [CompletionResultType]::ParameterValue, 'Remove a unit: its stop and remove hooks run, then it leaves (a leader hands over at once)')
+            [CompletionResult]::new('debug-log', 'debug-log', [CompletionResultType]::ParameterValue, 'Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones')
+            [CompletionResult]::new('timeline', 'timeline', [CompletionResultType]::ParameterValue, 'Draw leadership over time from the event log of an `up`: terms, hooks, gaps, markers')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write the shell completions (completions/) and man pages (man/) into DIR')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script of every hook tool and of leaderd for one shell')
             [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Run one unit''s agent: leadership tracker, hook runner, hook and exec endpoints')
@@ -147,6 +149,39 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'leaderd;debug-log' {
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Only show log messages for these entities: a unit (app/0 or unit-app-0), an application (all its units) or leaderd-up (up''s own); repeatable')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Only show log messages for these entities: a unit (app/0 or unit-app-0), an application (all its units) or leaderd-up (up''s own); repeatable')
+            [CompletionResult]::new('--unit', '--unit', [CompletionResultType]::ParameterName, 'Only show log messages for these entities: a unit (app/0 or unit-app-0), an application (all its units) or leaderd-up (up''s own); repeatable')
+            [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'Do not show log messages for these entities; repeatable')
+            [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Do not show log messages for these entities; repeatable')
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Log level to show, one of [TRACE, DEBUG, INFO, WARNING, ERROR] (default: all but TRACE)')
+            [CompletionResult]::new('--level', '--level', [CompletionResultType]::ParameterName, 'Log level to show, one of [TRACE, DEBUG, INFO, WARNING, ERROR] (default: all but TRACE)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Show this many of the most recent (possibly filtered) lines, and continue to append')
+            [CompletionResult]::new('--lines', '--lines', [CompletionResultType]::ParameterName, 'Show this many of the most recent (possibly filtered) lines, and continue to append')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Exit once this many of the most recent (possibly filtered) lines are shown')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'text: Juju''s lines; json: the log''s own records, one per line')
+            [CompletionResult]::new('--replay', '--replay', [CompletionResultType]::ParameterName, 'Show the entire (possibly filtered) log and continue to append')
+            [CompletionResult]::new('--no-tail', '--no-tail', [CompletionResultType]::ParameterName, 'Stop after returning existing log messages')
+            [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Wait for new logs (the default when stdout is a terminal)')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Wait for new logs (the default when stdout is a terminal)')
+            [CompletionResult]::new('--date', '--date', [CompletionResultType]::ParameterName, 'Show dates as well as times')
+            [CompletionResult]::new('--ms', '--ms', [CompletionResultType]::ParameterName, 'Show times to millisecond precision')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'leaderd;timeline' {
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'text: a compact picture for a terminal; svg: a static picture (for bug reports); html: one self-contained page with hover details and zoom')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout (0600; replaced whole)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout (0600; replaced whole)')
+            [CompletionResult]::new('--width', '--width', [CompletionResultType]::ParameterName, 'Columns for the text picture''s time axis. (In a terminal, terms are coloured unless NO_COLOR is set.)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'leaderd;generate' {
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'The repository root (or wherever completions/ and man/ should go)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -167,6 +202,7 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The unit''s token (see `leaderd token`)')
             [CompletionResult]::new('--lease-guarantee', '--lease-guarantee', [CompletionResultType]::ParameterName, 'The leadership guarantee; the lease is claimed for twice this')
             [CompletionResult]::new('--jujuc', '--jujuc', [CompletionResultType]::ParameterName, 'The jujuc binary the hook tools link to (default: next to leaderd)')
+            [CompletionResult]::new('--event-log', '--event-log', [CompletionResultType]::ParameterName, 'Append this unit''s events (leadership, hooks, their output, juju-log) to this JSON-lines file, as `leaderd up` does in <state>/events.jsonl')
             [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'How long a request (headers and body, from its first byte) or a TLS handshake may take')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'How long a connection with no request in progress stays open')
             [CompletionResult]::new('--update-status-interval', '--update-status-interval', [CompletionResultType]::ParameterName, 'How often update-status runs once the unit has started (Juju''s default: 5m)')
@@ -220,6 +256,8 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('elect', 'elect', [CompletionResultType]::ParameterValue, 'Make a unit the next leader, as fast as safety allows (the leader keeps its lease to its expiry)')
             [CompletionResult]::new('add-unit', 'add-unit', [CompletionResultType]::ParameterValue, 'Add units to the application of a running `up` (new numbers: unit numbers are never reused)')
             [CompletionResult]::new('remove-unit', 'remove-unit', [CompletionResultType]::ParameterValue, 'Remove a unit: its stop and remove hooks run, then it leaves (a leader hands over at once)')
+            [CompletionResult]::new('debug-log', 'debug-log', [CompletionResultType]::ParameterValue, 'Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones')
+            [CompletionResult]::new('timeline', 'timeline', [CompletionResultType]::ParameterValue, 'Draw leadership over time from the event log of an `up`: terms, hooks, gaps, markers')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write the shell completions (completions/) and man pages (man/) into DIR')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script of every hook tool and of leaderd for one shell')
             [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Run one unit''s agent: leadership tracker, hook runner, hook and exec endpoints')
@@ -265,6 +303,12 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             break
         }
         'leaderd;help;remove-unit' {
+            break
+        }
+        'leaderd;help;debug-log' {
+            break
+        }
+        'leaderd;help;timeline' {
             break
         }
         'leaderd;help;generate' {

@@ -70,10 +70,17 @@ use crate::controller::client::ControllerClient;
 use anyhow::Context;
 use tracker::Tracker;
 
-/// Prints one agent event on stdout: `<unit>: <text>`. `leaderd up` relays these lines.
+/// Records one agent event as a text message (see [`emit`]).
 pub fn event(unit: &str, text: std::fmt::Arguments) {
+    emit(unit, crate::events::Event::Message { text: text.to_string() });
+}
+
+/// Records one typed agent event in the event log (`--event-log`) and prints it on stdout as
+/// `<unit>: <text>`; `leaderd up` relays these lines.
+pub fn emit(unit: &str, event: crate::events::Event) {
+    let record = crate::events::record(Some(unit), event);
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{unit}: {text}");
+    let _ = writeln!(out, "{}", record.line());
     let _ = out.flush();
 }
 
@@ -95,7 +102,10 @@ impl Leadership for AgentLeadership {
 
     async fn merge_settings(&self, changes: Settings) -> Result<(), MergeError> {
         let term = self.tracker.term().ok_or(MergeError::NotLeader)?;
-        self.client.merge(term, changes).await.map(|_| ())
+        let keys = changes.keys().cloned().collect();
+        self.client.merge(term, changes).await?;
+        crate::events::record(Some(self.tracker.unit()), crate::events::Event::LeaderSet { term, keys });
+        Ok(())
     }
 
     async fn read_config(&self) -> Result<Option<crate::charm_config::Values>, CallError> {
@@ -190,8 +200,9 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
     let endpoint = hook_endpoint::HookEndpoint::with_log(
         &options.unit,
         leadership,
-        Arc::new(move |_unit: &str, _hook: &str, record: &crate::wire::hook::LogRecord| {
-            event(&unit, format_args!("juju-log {}: {}", record.level.as_str(), record.message));
+        Arc::new(move |_unit: &str, hook: &str, record: &crate::wire::hook::LogRecord| {
+            let (hook, level, message) = (hook.to_string(), record.level, record.message.clone());
+            emit(&unit, crate::events::Event::JujuLog { hook, level, message });
         }),
     );
     endpoint.set_charm_dir(&charm_dir);
@@ -230,7 +241,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
     });
 
     let (remote_tx, remote_rx) = tokio::sync::watch::channel(0u64);
-    let watcher = watcher::run(client.clone(), remote_tx);
+    let watcher = watcher::run(client.clone(), remote_tx, options.unit.clone());
     let (config_tx, config_rx) = tokio::sync::watch::channel(None);
     let config_watcher = watcher::run_versions(watcher::ConfigVersions(client.clone()), config_tx);
     let (ticks_tx, ticks_rx) = tokio::sync::watch::channel(0u64);

@@ -19,7 +19,8 @@ use super::hook_endpoint::HookEndpoint;
 pub use super::lifecycle::UniterState;
 use super::lifecycle::{Hook, Lifecycle, Step};
 use super::tracker::Tracker;
-use super::{event, AgentLeadership};
+use super::{emit, event, AgentLeadership};
+use crate::events::Event;
 use crate::wire::control::FailingHook;
 
 /// What the runner is doing, for `leaderd status`.
@@ -230,10 +231,9 @@ impl Runner {
             self.status.lock().unwrap().failing = Some(FailingHook { hook: hook.into(), exit_code, attempts, error });
             let retry_in = self.retry.enabled.then_some(delay);
             match retry_in {
-                Some(delay) => event(
-                    &self.env.unit,
-                    format_args!("hook {hook} will be retried in {}", crate::duration::format(delay)),
-                ),
+                Some(delay) => {
+                    emit(&self.env.unit, Event::HookRetry { hook: hook.into(), delay_ms: delay.as_millis() as u64 })
+                }
                 None => event(
                     &self.env.unit,
                     format_args!(
@@ -281,13 +281,13 @@ impl Runner {
         // rather than report an exit code the hook never produced.
         if !executable(&program) {
             let why = format!("not executable: chmod +x {}", program.display());
-            event(unit, format_args!("hook {hook} could not start: {why}"));
+            emit(unit, Event::HookNotStarted { hook: hook.into(), why: why.clone() });
             return Attempt::NotStarted(why);
         }
         let _serialised = self.lock.lock().await;
         let id = self.endpoint.open_context(hook);
         self.status.lock().unwrap().running = Some(hook.into());
-        event(&self.env.unit, format_args!("hook {hook} started"));
+        emit(unit, Event::HookStarted { hook: hook.into() });
         let started = Instant::now();
         let mut command = tokio::process::Command::new(&program);
         crate::private::restore_user_umask(command.as_std_mut());
@@ -307,7 +307,7 @@ impl Runner {
                 self.endpoint.close_context(&id);
                 self.status.lock().unwrap().running = None;
                 let why = format!("{} ({})", crate::tools::go_error_text(&e), program.display());
-                event(unit, format_args!("hook {hook} could not start: {why}"));
+                emit(unit, Event::HookNotStarted { hook: hook.into(), why: why.clone() });
                 return Attempt::NotStarted(why);
             }
         };
@@ -320,13 +320,9 @@ impl Runner {
         forget_empty_groups(&self.hook_groups);
         self.endpoint.close_context(&id);
         self.status.lock().unwrap().running = None;
-        let took = crate::duration::format(started.elapsed());
+        let duration_ms = started.elapsed().as_millis() as u64;
         let code = status.map(|s| crate::process::exit_code(&s)).unwrap_or(127);
-        if code == 0 {
-            event(unit, format_args!("hook {hook} finished (exit 0, {took})"));
-        } else {
-            event(unit, format_args!("hook {hook} failed (exit {code}, {took})"));
-        }
+        emit(unit, Event::HookFinished { hook: hook.into(), exit: code, duration_ms });
         // The hook's own output, as Juju logs it: a tool's error is visible even when the hook
         // carried on (charmhelpers ignores juju-log's exit code, for one).
         // Output normally ends with the hook; a background child holding the pipes gets 50 ms.
@@ -337,7 +333,7 @@ impl Runner {
         .await;
         let (stdout, stderr) = (stdout.lock().unwrap().clone(), stderr.lock().unwrap().clone());
         for line in String::from_utf8_lossy(&stdout).lines().chain(String::from_utf8_lossy(&stderr).lines()) {
-            event(unit, format_args!("  | {line}"));
+            emit(unit, Event::HookOutput { hook: hook.into(), line: line.into() });
         }
         Attempt::Exited(code)
     }

@@ -14,10 +14,11 @@ use std::time::Duration;
 use tokio::sync::{watch, Mutex, MutexGuard};
 use tokio::time::Instant;
 
-use super::event;
 pub use super::lease_view::LeaderStatus;
 use super::lease_view::{ClaimAnswer, LeaseView, Next};
+use super::{emit, event};
 use crate::controller::client::{CallError, ControllerClient};
+use crate::events::Event;
 
 /// What the tracker needs from the controller: the lease calls, nothing else.
 pub trait LeaseApi: Send + Sync + 'static {
@@ -77,6 +78,10 @@ impl<C: LeaseApi> Tracker<C> {
             status: watch::channel(LeaderStatus::Unknown).0,
             resigned: Default::default(),
         })
+    }
+
+    pub fn unit(&self) -> &str {
+        &self.unit
     }
 
     pub fn subscribe(&self) -> watch::Receiver<LeaderStatus> {
@@ -167,6 +172,11 @@ impl<C: LeaseApi> Tracker<C> {
             tracing::warn!(unit = self.unit, late_ms, "lease granted too late to count; claiming again");
         }
         self.publish(view, now);
+        if let (ClaimAnswer::Granted { .. }, Some((term, until))) = (answer, view.guaranteed_until(now)) {
+            let guarantee_ms = (until - now).as_millis() as u64;
+            let lease_ms = guarantee_ms + self.guarantee.as_millis() as u64;
+            crate::events::record(Some(&self.unit), Event::Lease { term, lease_ms, guarantee_ms });
+        }
         answer
     }
 
@@ -195,8 +205,8 @@ impl<C: LeaseApi> Tracker<C> {
         let old = self.status.send_replace(new);
         match (old, new) {
             (LeaderStatus::Leader { term: a }, LeaderStatus::Leader { term: b }) if a == b => {}
-            (_, LeaderStatus::Leader { term }) => event(&self.unit, format_args!("leader elected (term {term})")),
-            (LeaderStatus::Leader { .. }, _) => event(&self.unit, format_args!("leadership lost")),
+            (_, LeaderStatus::Leader { term }) => emit(&self.unit, Event::LeaderElected { term }),
+            (LeaderStatus::Leader { term }, _) => emit(&self.unit, Event::LeadershipLost { term: Some(term) }),
             _ => {}
         }
     }

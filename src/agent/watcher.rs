@@ -65,8 +65,9 @@ const POLL: Duration = Duration::from_secs(30);
 /// Pause after a failed poll.
 const RETRY: Duration = Duration::from_millis(500);
 
-/// Counts settings changes into `changes` until the receiver is gone.
-pub async fn run(api: impl SettingsVersions, changes: watch::Sender<u64>) {
+/// Counts settings changes into `changes` until the receiver is gone; records each version seen
+/// in the event log as `unit`'s.
+pub async fn run(api: impl SettingsVersions, changes: watch::Sender<u64>, unit: String) {
     let mut known: Option<u64> = None;
     while !changes.is_closed() {
         // The first call answers at once.
@@ -74,6 +75,7 @@ pub async fn run(api: impl SettingsVersions, changes: watch::Sender<u64>) {
         match api.watch(known.unwrap_or(0), wait).await {
             Ok(version) if known != Some(version) => {
                 known = Some(version);
+                crate::events::record(Some(&unit), crate::events::Event::SettingsVersion { version });
                 changes.send_modify(|n| *n += 1);
             }
             Ok(_) => {}
@@ -113,7 +115,7 @@ mod tests {
             vec![Ok(0), Ok(0), Err(CallError::Unreachable("controller unreachable".into())), Ok(3), Ok(3), Ok(4)];
         let api = Scripted(Mutex::new(script.into()));
         let (tx, rx) = watch::channel(0);
-        let task = tokio::spawn(run(api, tx));
+        let task = tokio::spawn(run(api, tx, "app/0".into()));
         tokio::time::sleep(Duration::from_secs(5)).await;
         // Version 0 (the first answer: 1), a repeat, an error, 3 (2), a repeat, 4 (3).
         assert_eq!(*rx.borrow(), 3);

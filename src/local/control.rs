@@ -27,6 +27,17 @@ pub enum Request {
     RemoveUnit(RemoveUnitRequest),
 }
 
+impl Request {
+    /// The lever's name, as the event log records it.
+    fn action(&self) -> String {
+        match self {
+            Request::Lever(LeverRequest { lever, .. }) => lever.name().into(),
+            Request::AddUnit(_) => "add-unit".into(),
+            Request::RemoveUnit(_) => "remove-unit".into(),
+        }
+    }
+}
+
 /// Where the answer goes.
 pub type Reply = oneshot::Sender<Result<Done, HttpError>>;
 
@@ -94,6 +105,7 @@ impl Running {
     /// Applies one request; the record is saved before the answer goes out and before `up`
     /// says what was done on its output (and so in its log).
     pub(super) async fn apply(&mut self, request: Request) -> Result<Done, HttpError> {
+        let action = request.action();
         let answer = match request {
             Request::Lever(LeverRequest { lever, target: Target::Controller }) => self.controller_lever(lever).await,
             Request::Lever(LeverRequest { lever, target: Target::Unit(unit) }) => self.unit_lever(lever, &unit).await,
@@ -102,7 +114,8 @@ impl Running {
         };
         self.record.save(&self.state).map_err(failed)?;
         if let Ok(done) = &answer {
-            say!("{} {}", clock(), done.message);
+            let event = crate::events::Event::Lever { action, detail: done.message.clone() };
+            say!("{} {}", clock(), crate::events::record(None, event).line());
         }
         answer
     }

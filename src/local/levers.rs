@@ -111,6 +111,15 @@ fn check_app(up: &UpState, app: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Prints what a lever did and records it in the `up`'s event log (revoke and elect go to the
+/// controller, not through `up`, so `up` does not see them).
+fn said(state: &Path, action: &str, message: String) {
+    println!("{message}");
+    if crate::events::init(&state.join(crate::events::FILE_NAME)).is_ok() {
+        crate::events::record(None, crate::events::Event::Lever { action: action.into(), detail: message });
+    }
+}
+
 /// `leaderd revoke APP`: the leader may not renew; its lease frees at its expiry.
 pub fn revoke(state: &Path, app: &str) -> anyhow::Result<()> {
     let up = UpState::load(state)?;
@@ -124,13 +133,17 @@ pub fn revoke(state: &Path, app: &str) -> anyhow::Result<()> {
     let url = &up.controller.url;
     let answer = runtime.block_on(client.revoke()).map_err(|e| controller_error(url, e))?;
     match (answer.term, leader) {
-        (Some(term), Some((leader, left))) => println!(
-            "revoked the lease of {leader} (term {term}); it frees in at most {} (its remaining lease), \
+        (Some(term), Some((leader, left))) => said(
+            state,
+            "revoke",
+            format!(
+                "revoked the lease of {leader} (term {term}); it frees in at most {} (its remaining lease), \
              then another unit leads",
-            crate::duration::format(Duration::from_millis(left))
+                crate::duration::format(Duration::from_millis(left))
+            ),
         ),
-        (Some(term), None) => println!("revoked term {term}"),
-        (None, _) => println!("{app} has no leader: nothing to revoke"),
+        (Some(term), None) => said(state, "revoke", format!("revoked term {term}")),
+        (None, _) => said(state, "revoke", format!("{app} has no leader: nothing to revoke")),
     }
     Ok(())
 }
@@ -159,17 +172,21 @@ pub fn elect(state: &Path, unit: &str, no_wait: bool) -> anyhow::Result<()> {
     let started = Instant::now();
     let answer: ElectResponse = runtime.block_on(client.elect(unit)).map_err(|e| controller_error(&url, e))?;
     if answer.already_leader {
-        println!("{unit} is the leader already (term {}): nothing to do", answer.term);
+        said(state, "elect", format!("{unit} is the leader already (term {}): nothing to do", answer.term));
         return Ok(());
     }
     let frees_in = crate::duration::format(Duration::from_millis(answer.frees_in_ms));
     if no_wait {
         match answer.revoked_term {
-            Some(term) => println!(
-                "electing {unit}: the leader's lease (term {term}) is revoked and frees in {frees_in}; then only \
+            Some(term) => said(
+                state,
+                "elect",
+                format!(
+                    "electing {unit}: the leader's lease (term {term}) is revoked and frees in {frees_in}; then only \
                  {unit} may claim it"
+                ),
             ),
-            None => println!("electing {unit}: the lease is free; only {unit} may claim it"),
+            None => said(state, "elect", format!("electing {unit}: the lease is free; only {unit} may claim it")),
         }
         return Ok(());
     }
@@ -183,10 +200,14 @@ pub fn elect(state: &Path, unit: &str, no_wait: bool) -> anyhow::Result<()> {
         let now = status.applications.into_iter().find(|a| a.name == app);
         if let Some(a) = now.filter(|a| a.leader.as_deref() == Some(unit) && a.term > answer.term) {
             let took = started.elapsed();
-            println!(
-                "{unit} is the leader (term {}), after {} (the old lease had {frees_in} left)",
-                a.term,
-                crate::duration::format(Duration::from_millis(took.as_millis() as u64))
+            said(
+                state,
+                "elect",
+                format!(
+                    "{unit} is the leader (term {}), after {} (the old lease had {frees_in} left)",
+                    a.term,
+                    crate::duration::format(Duration::from_millis(took.as_millis() as u64))
+                ),
             );
             return Ok(());
         }

@@ -4,9 +4,11 @@
 
 pub mod config;
 pub mod control;
+pub mod debug_log;
 pub mod exec;
 pub mod levers;
 pub mod status;
+pub mod timeline;
 pub mod up;
 
 use std::path::{Path, PathBuf};

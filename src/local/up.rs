@@ -23,6 +23,7 @@ use std::os::fd::{AsRawFd, RawFd};
 
 use super::{ControllerInfo, RunState, UnitInfo, UpState};
 use crate::controller::auth::{Secret, DEFAULT_TOKEN_TTL};
+use crate::events::Event;
 use crate::tls::TlsDir;
 
 /// Prints one line on stdout, ignoring a closed stdout (`leaderd up | head -1`): `up` keeps
@@ -36,6 +37,15 @@ macro_rules! say {
     }};
 }
 pub(super) use say;
+
+/// Records one of `up`'s own events in the event log and prints it, time-stamped: `say!` for
+/// what the log should keep too. `tell!(None, Event::...)` or `tell!(Some(unit), ...)`.
+macro_rules! tell {
+    ($unit:expr, $event:expr) => {{
+        let record = crate::events::record($unit, $event);
+        say!("{} {}", clock(), record.line());
+    }};
+}
 
 pub struct UpOptions {
     /// None: the bundled example charm.
@@ -97,6 +107,9 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         None => write_example(&state.join("example-charm"))?,
     };
 
+    // The event log outlives the run (and `kill -9` of `up`): agents append to it themselves.
+    let event_log = state.join(crate::events::FILE_NAME);
+    crate::events::init(&event_log)?;
     let secret = Secret::load_or_create(&state.join("secret"))?;
     let tls = TlsDir::new(state.join("tls"));
     tls.ensure(&[])?;
@@ -104,12 +117,14 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     let url = controller.url.clone();
     register_config(&secret, &tls, &url, &app, &deploy_config).await?;
     let count = options.units;
-    say!(
-        "leaderd up: application {app} with {count} unit{}, charm {}, controller {url}, state {}",
-        if count == 1 { "" } else { "s" },
-        charm.display(),
-        state.display()
-    );
+    let started = Event::UpStarted {
+        app: app.clone(),
+        units: count,
+        charm: charm.display().to_string(),
+        controller: url.clone(),
+        state: state.display().to_string(),
+    };
+    say!("{}", crate::events::record(None, started).line());
 
     let mut run = Running {
         record: UpState {
@@ -170,7 +185,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
 
     control.abort();
     let _ = std::fs::remove_file(&control_socket);
-    say!("leaderd up: stopping");
+    say!("{}", crate::events::record(None, Event::UpStopping).line());
     let Running { record, mut controller, agents, .. } = run;
     stop_agents(&record.units, agents).await;
     if record.controller.run == RunState::Paused {
@@ -187,7 +202,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         let _ = std::fs::remove_file(unit.state_dir.join("run.socket"));
     }
     let _ = std::fs::remove_file(UpState::path(&state));
-    say!("leaderd up: stopped");
+    say!("{}", crate::events::record(None, Event::UpStopped).line());
     match failure {
         Some(e) => Err(e),
         None => Ok(()),
@@ -244,6 +259,8 @@ impl Running {
             crate::duration::format(self.guarantee),
             "--jujuc".into(),
             self.jujuc.display().to_string(),
+            "--event-log".into(),
+            self.state.join(crate::events::FILE_NAME).display().to_string(),
         ]
         .into_iter()
         .chain(self.agent_args.iter().cloned())
@@ -298,9 +315,9 @@ impl Running {
         };
         // Recorded before it is said, so whoever reads the line finds the record up to date.
         self.record.save(&self.state)?;
-        say!("{} {name}: agent exited ({how})", clock());
+        tell!(Some(&name), Event::AgentExited { how });
         if removed {
-            say!("{} {name}: removed", clock());
+            tell!(Some(&name), Event::Lever { action: "removed".into(), detail: String::new() });
         }
         Ok(())
     }
@@ -366,8 +383,8 @@ impl ControllerProcess {
             self.exits.len(),
             log.display()
         );
-        let listen = self.url.trim_start_matches("https://");
-        say!("{} controller exited ({how}); restarting it on {listen}", clock());
+        let restart_on = self.url.trim_start_matches("https://").to_string();
+        tell!(None, Event::ControllerExited { how: how.into(), restart_on });
         tokio::time::sleep(Duration::from_millis(200) * self.exits.len() as u32).await;
         self.respawn().await
     }
