@@ -7,7 +7,8 @@
 //! - [`wire`]: every type that crosses a socket; [`model`]: the domain types both ends share;
 //! - [`agent`]: the unit agent (hook endpoint, tracker, lifecycle, runner, control socket);
 //! - [`controller`]: leases, fencing terms, durable settings, watches, over a [`store`];
-//! - [`local`]: `leaderd up`, `exec` and `status`; [`cli`]: the `leaderd` command line.
+//! - [`local`]: `leaderd up`, `exec`, `status`, `debug-log` and `timeline`; [`events`]: the event
+//!   log they share; [`cli`]: the `leaderd` command line.
 
 pub mod agent;
 pub mod charm_config;
