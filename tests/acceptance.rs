@@ -202,7 +202,7 @@ fn leaderd_ok(up: &Up, args: &[&str]) {
 
 #[test]
 #[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (README, \"Python charms\")"]
-fn a_realistic_ops_charm_follows_its_config_reports_status_and_is_resolved() {
+fn a_realistic_ops_charm_follows_its_config_reports_status_is_resolved_and_survives_its_leader_leaving() {
     use serde_json::json;
     let args = ["--update-status-interval", "1s", "--hook-retry", "off"];
     let up = Up::start_with_path_and_args(Some(&example("webapp-ops")), 3, "1s", Some(&python_bin()), &args);
@@ -281,5 +281,40 @@ fn a_realistic_ops_charm_follows_its_config_reports_status_and_is_resolved() {
     up.until("every unit active after resolve", T, || {
         let status = up.status();
         units.iter().all(|u| workload(&status, u)["status"] == json!("active"))
+    });
+
+    // A unit added now runs the whole start-up against the current leadership and config.
+    let from = up.len();
+    leaderd_ok(&up, &["add-unit", "webapp"]);
+    up.wait_for("webapp/3: hook start finished (exit 0", from, T);
+    let want: Vec<String> = ["install", "leader_settings_changed", "config_changed", "start"]
+        .iter()
+        .map(|e| format!("{e} port=9090 title=Hello"))
+        .collect();
+    assert_eq!(observed(&up, "webapp/3")[..4], want[..], "the added unit");
+
+    // Removing the leader: it runs stop then remove and leaves; another unit is elected at
+    // once (not a lease later), runs leader-elected and speaks for the application.
+    let old = leader_of(&up);
+    let from = up.len();
+    let asked = std::time::Instant::now();
+    leaderd_ok(&up, &["remove-unit", &old]);
+    up.wait_for(&format!("{old}: hook stop finished (exit 0"), from, T);
+    up.wait_for(&format!("{old}: hook remove finished (exit 0"), from, T);
+    let (_, _, line) = up.wait_for("leader elected (term", from, T);
+    let new = line.split(": leader elected").next().unwrap().rsplit(' ').next().unwrap().to_string();
+    assert_ne!(new, old, "{line}");
+    assert!(asked.elapsed() < Duration::from_secs(10), "handed over in {:?}", asked.elapsed());
+    up.wait_for(&format!("{new}: hook leader-elected finished (exit 0"), from, T);
+    assert!(observed(&up, &new).contains(&"leader_elected port=9090 title=Hello".to_string()), "{new}");
+    let seen = observed(&up, &old);
+    assert_eq!(seen[seen.len() - 2..], ["stop port=9090 title=Hello", "remove port=9090 title=Hello"], "{old}");
+    up.until("the old leader gone from status, the new one leading", T, || {
+        let status = up.status();
+        let names: Vec<&str> =
+            status["applications"][0]["units"].as_array().unwrap().iter().filter_map(|u| u["name"].as_str()).collect();
+        !names.contains(&old.as_str())
+            && status["applications"][0]["leader"] == json!(new)
+            && status["applications"][0]["status"] == json!({"status": "active", "message": "webapp ready", "data": {}})
     });
 }

@@ -5,7 +5,7 @@
 - config-changed reads the config, refuses a bad port with a blocked status (the operator
   must act: `leaderd config webapp port=...`), and writes the site.
 - The leader reports the application's status and every unit its workload version.
-- update-status re-checks the site and says so.
+- update-status re-checks the site and says so; stop and remove (the unit is leaving) say so.
 - A docroot that cannot be written makes config-changed fail (an uncaught exception, as a
   real charm would): the unit is in error until the config is fixed and the hook resolved.
 
@@ -31,6 +31,8 @@ class WebappCharm(ops.CharmBase):
             self.on.config_changed,
             self.on.start,
             self.on.update_status,
+            self.on.stop,
+            self.on.remove,
         ):
             framework.observe(event, self._on_event)
 
@@ -62,6 +64,10 @@ class WebappCharm(ops.CharmBase):
         if name == "install":
             self.unit.status = ops.MaintenanceStatus("installing")
             self.unit.set_workload_version(VERSION)
+            return
+        if name in ("stop", "remove"):
+            # The unit is going away (`leaderd remove-unit`): say so, and touch nothing else.
+            self.unit.status = ops.MaintenanceStatus("stopping" if name == "stop" else "removing")
             return
         problem = self._problem()
         if problem:
