@@ -13,6 +13,7 @@ use std::future::Future;
 use crate::controller::client::CallError;
 pub use crate::controller::MergeError;
 use crate::format::Settings;
+use crate::wire::controller::{RelationChanges, RelationsResponse};
 
 /// What the hook endpoint needs from the agent's leadership machinery. The real agent backs it
 /// with its lease tracker and the controller; tests and benchmarks use [`memory::MemoryLeadership`].
@@ -28,6 +29,32 @@ pub trait Leadership: Send + Sync + 'static {
     /// Merges `changes` into the bucket as this unit, fenced by its lease term; an empty value
     /// deletes its key. Durable when it returns `Ok`.
     fn merge_settings(&self, changes: Settings) -> impl Future<Output = Result<(), MergeError>> + Send;
+
+    /// Reads every relation's data (members and bags) from the controller.
+    fn read_relations(&self) -> impl Future<Output = Result<RelationsResponse, CallError>> + Send;
+
+    /// Commits one successful hook's relation changes as this unit, all or nothing; changes to
+    /// an application bag are fenced by the unit's lease term at the moment of the commit.
+    fn commit_relations(
+        &self,
+        changes: Vec<RelationChanges>,
+    ) -> impl Future<Output = Result<(), RelationCommitError>> + Send;
+}
+
+/// Why a hook's relation changes were not committed (nothing was).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RelationCommitError {
+    /// The unit no longer leads: Juju's leadership-token words, `"app/0" is not leader of "app"`.
+    #[error("{0}")]
+    NotLeader(String),
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// Juju's words when a leadership token no longer holds (`core/leadership`, `notLeaderError`).
+pub fn not_leader_of(unit: &str) -> String {
+    let app = crate::names::unit_application(unit).unwrap_or(unit);
+    format!("{} is not leader of {}", crate::format::go_quote(unit), crate::format::go_quote(app))
 }
 
 pub mod control;
@@ -56,6 +83,8 @@ pub fn event(unit: &str, text: std::fmt::Arguments) {
 pub struct AgentLeadership {
     pub tracker: Arc<Tracker>,
     pub client: ControllerClient,
+    /// The unit, for Juju's words when it no longer leads.
+    pub unit: String,
 }
 
 impl Leadership for AgentLeadership {
@@ -70,6 +99,28 @@ impl Leadership for AgentLeadership {
     async fn merge_settings(&self, changes: Settings) -> Result<(), MergeError> {
         let term = self.tracker.term().ok_or(MergeError::NotLeader)?;
         self.client.merge(term, changes).await.map(|_| ())
+    }
+
+    async fn read_relations(&self) -> Result<RelationsResponse, CallError> {
+        self.client.relations().await
+    }
+
+    async fn commit_relations(&self, changes: Vec<RelationChanges>) -> Result<(), RelationCommitError> {
+        let not_leader = || RelationCommitError::NotLeader(not_leader_of(&self.unit));
+        let term = if changes.iter().any(|c| c.app.is_some()) {
+            // Checked again now, at commit: a unit that lost leadership mid-hook commits nothing.
+            if !self.tracker.is_leader().await {
+                return Err(not_leader());
+            }
+            Some(self.tracker.term().ok_or_else(not_leader)?)
+        } else {
+            None
+        };
+        match self.client.commit_relations(term, changes).await {
+            Ok(_) => Ok(()),
+            Err(CallError::Refused { code: crate::wire::ErrorCode::NotLeader, .. }) => Err(not_leader()),
+            Err(e) => Err(RelationCommitError::Failed(e.to_string())),
+        }
     }
 }
 
@@ -129,7 +180,8 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         );
     }
     let tracker = Tracker::new(&options.unit, client.clone(), options.guarantee);
-    let leadership = Arc::new(AgentLeadership { tracker: tracker.clone(), client: client.clone() });
+    let leadership =
+        Arc::new(AgentLeadership { tracker: tracker.clone(), client: client.clone(), unit: options.unit.clone() });
     let unit = options.unit.clone();
     let endpoint = hook_endpoint::HookEndpoint::with_log(
         &options.unit,

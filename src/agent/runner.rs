@@ -36,6 +36,9 @@ enum Attempt {
     Exited(i32),
     /// The hook could not be started; retried like a failing hook.
     NotStarted(String),
+    /// The hook exited 0 but its relation changes could not be committed (Juju's uniter fails
+    /// the hook then); retried like a failing hook.
+    CommitFailed(String),
 }
 
 /// Everything a hook needs to run, shared with the exec endpoint.
@@ -161,7 +164,7 @@ impl Runner {
             let failing = match self.run_hook(hook).await {
                 Attempt::Missing | Attempt::Exited(0) => None,
                 Attempt::Exited(code) => Some((Some(code), None)),
-                Attempt::NotStarted(why) => Some((None, Some(why))),
+                Attempt::NotStarted(why) | Attempt::CommitFailed(why) => Some((None, Some(why))),
             };
             match failing {
                 None => {
@@ -233,10 +236,21 @@ impl Runner {
         let (stderr, stderr_done) = collect(child.stderr.take());
         let status = child.wait().await;
         forget_empty_groups(&self.hook_groups);
+        let mut code = status.as_ref().map(crate::process::exit_code).unwrap_or(127);
+        // A hook that succeeded commits its relation-set changes; one that failed drops them.
+        let mut commit_error = None;
+        if code == 0 {
+            if let Err(e) = self.endpoint.commit_context(&id).await {
+                commit_error = Some(e.to_string());
+            }
+        }
         self.endpoint.close_context(&id);
         self.status.lock().unwrap().running = None;
         let took = crate::duration::format(started.elapsed());
-        let code = status.map(|s| crate::process::exit_code(&s)).unwrap_or(127);
+        if let Some(why) = &commit_error {
+            event(unit, format_args!("hook {hook} failed to commit its relation changes: {why}"));
+            code = 1;
+        }
         if code == 0 {
             event(unit, format_args!("hook {hook} finished (exit 0, {took})"));
         } else {
@@ -254,7 +268,10 @@ impl Runner {
         for line in String::from_utf8_lossy(&stdout).lines().chain(String::from_utf8_lossy(&stderr).lines()) {
             event(unit, format_args!("  | {line}"));
         }
-        Attempt::Exited(code)
+        match commit_error {
+            Some(why) => Attempt::CommitFailed(format!("committing relation changes: {why}")),
+            None => Attempt::Exited(code),
+        }
     }
 }
 
