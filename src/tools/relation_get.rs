@@ -33,13 +33,12 @@ pub fn uu_app() -> Command {
         ),
         _ => ("<key> <unit id>", RELATION_GET_DETAILS.to_string()),
     };
-    let command = cmd::output_args(cmd::tool_command(NAME, usage))
+    cmd::output_args(cmd::tool_command(NAME, usage))
         .about("Get relation settings.")
         .long_about(details)
         .after_long_help(RELATION_GET_EXAMPLES)
         .arg(relation::bool_flag("app", "Get the relation data for the overall application, not just a unit"))
-        .arg(relation::relation_arg(&hook, "Specify a relation by id"));
-    command
+        .arg(relation::relation_arg(&hook, "Specify a relation by id"))
 }
 
 /// What Init settled: the key (`None` for all) and whose bag.

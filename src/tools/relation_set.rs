@@ -29,7 +29,7 @@ pub const TOOL: Tool = Tool {
 /// Juju 3.6.0's definition.
 pub fn uu_app() -> Command {
     let hook = HookRelation::from_env();
-    let command = cmd::tool_command(NAME, "key=value [key=value ...]")
+    cmd::tool_command(NAME, "key=value [key=value ...]")
         .about("Set relation settings.")
         .long_about(RELATION_SET_DETAILS)
         .after_long_help(RELATION_SET_EXAMPLES)
@@ -52,8 +52,7 @@ pub fn uu_app() -> Command {
                 .allow_hyphen_values(true)
                 .help("deprecated format flag"),
         )
-        .arg(relation::relation_arg(&hook, "specify a relation by id"));
-    command
+        .arg(relation::relation_arg(&hook, "specify a relation by id"))
 }
 
 /// A validated `relation-set` call.
