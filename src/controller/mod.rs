@@ -9,6 +9,7 @@ pub mod api;
 pub mod auth;
 pub mod client;
 pub mod lease;
+pub mod relations;
 mod writer;
 
 use std::collections::HashMap;
@@ -58,6 +59,8 @@ pub(crate) struct State {
     versions: Mutex<HashMap<String, watch::Sender<u64>>>,
     /// Per application: woken whenever the lease is granted anew or revoked.
     lease_changed: Mutex<HashMap<String, Arc<Notify>>>,
+    /// Each application's relations, and a version for their watchers (`relations.rs`).
+    relations: relations::Relations,
 }
 
 impl State {
@@ -102,6 +105,7 @@ impl Controller {
             buckets: RwLock::new(snapshot.buckets),
             versions: Mutex::default(),
             lease_changed: Mutex::default(),
+            relations: relations::Relations::new(snapshot.relations),
         });
         let (tx, rx) = mpsc::channel();
         let writer_state = state.clone();

@@ -26,11 +26,21 @@ pub enum Job {
     Lease(StoredLease, oneshot::Sender<anyhow::Result<()>>),
     /// A fenced leader-settings merge; answers the new version.
     Merge { app: String, unit: String, term: u64, changes: Settings, reply: oneshot::Sender<Result<u64, MergeError>> },
+    /// Relation writes for one application, all or nothing; with `fence` (unit, term) only if
+    /// that unit holds the lease under that term at the moment of the write. Answers the
+    /// relations' new version.
+    Relations {
+        app: String,
+        fence: Option<(String, u64)>,
+        writes: Vec<Write>,
+        reply: oneshot::Sender<Result<u64, MergeError>>,
+    },
 }
 
 enum Reply {
     Lease(oneshot::Sender<anyhow::Result<()>>),
     Merge(oneshot::Sender<Result<u64, MergeError>>, String, Settings, u64),
+    Relations(oneshot::Sender<Result<u64, MergeError>>, String, Vec<Write>),
 }
 
 /// Runs until every sender of `jobs` is gone.
@@ -76,6 +86,16 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                 }
                 replies.push(Reply::Merge(reply, app, changes, version));
             }
+            Job::Relations { app, fence, writes: changes, reply } => {
+                if let Some((unit, term)) = &fence {
+                    if !state.leases.lock().unwrap().holds(&app, unit, *term, Instant::now()) {
+                        let _ = reply.send(Err(MergeError::NotLeader));
+                        continue;
+                    }
+                }
+                writes.extend(changes.iter().cloned());
+                replies.push(Reply::Relations(reply, app, changes));
+            }
         }
     }
     let committed = if writes.is_empty() { Ok(()) } else { store.commit(&writes) };
@@ -101,8 +121,11 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                 }
                 let _ = tx.send(Ok(version));
             }
-            (Reply::Merge(tx, ..), Err(e)) => {
+            (Reply::Merge(tx, ..), Err(e)) | (Reply::Relations(tx, ..), Err(e)) => {
                 let _ = tx.send(Err(MergeError::Failed(format!("store commit failed: {e:#}"))));
+            }
+            (Reply::Relations(tx, app, changes), Ok(())) => {
+                let _ = tx.send(Ok(state.relations.apply(&app, &changes)));
             }
         }
     }

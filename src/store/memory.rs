@@ -8,11 +8,16 @@ use std::collections::HashMap;
 pub struct MemoryStore {
     leases: HashMap<String, StoredLease>,
     buckets: HashMap<String, super::Bucket>,
+    relations: HashMap<String, super::AppRelations>,
 }
 
 impl Store for MemoryStore {
     fn load(&mut self) -> anyhow::Result<Snapshot> {
-        Ok(Snapshot { leases: self.leases.values().cloned().collect(), buckets: self.buckets.clone() })
+        Ok(Snapshot {
+            leases: self.leases.values().cloned().collect(),
+            buckets: self.buckets.clone(),
+            relations: self.relations.clone(),
+        })
     }
 
     fn commit(&mut self, batch: &[Write]) -> anyhow::Result<()> {
@@ -25,6 +30,9 @@ impl Store for MemoryStore {
                     let bucket = self.buckets.entry(app.clone()).or_default();
                     apply_changes(&mut bucket.settings, changes);
                     bucket.version = *version;
+                }
+                Write::RelationSettings { .. } | Write::RelationScope { .. } => {
+                    super::apply_relation_write(&mut self.relations, write);
                 }
             }
         }
