@@ -7,6 +7,8 @@ pub mod hook_endpoint;
 pub mod lease_view;
 pub mod lifecycle;
 pub mod memory;
+pub mod relation_hooks;
+pub mod relation_watch;
 
 use std::future::Future;
 
@@ -217,6 +219,9 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
 
     let (remote_tx, remote_rx) = tokio::sync::watch::channel(0u64);
     let watcher = watcher::run(client.clone(), remote_tx);
+    let peers = crate::relations::peers(&env.charm_dir)?;
+    let (relations_tx, relations_rx) = tokio::sync::watch::channel(None);
+    let relation_watcher = relation_watch::run(client.clone(), peers.iter().map(|p| p.id).collect(), relations_tx);
     let uniter_state = runner::load_state(&state_dir.join("uniter.json"))?;
     let runner = runner::Runner {
         env,
@@ -227,6 +232,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         lock: hook_lock.clone(),
         retry_cap: (options.guarantee * 2).clamp(Duration::from_secs(2), Duration::from_secs(30)),
         hook_groups: hook_groups.clone(),
+        relations: runner::RelationInputs { peers, data: relations_rx, seen_file: state_dir.join("relations.json") },
     };
 
     // The socket servers' limits, fitted to this process's file descriptors.
@@ -247,6 +253,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         _ = renew_tokens(options.unit.clone(), client.clone()) => Ok(()),
         _ = tracker.clone().run() => Ok(()),
         _ = watcher => Ok(()),
+        _ = relation_watcher => Ok(()),
         r = runner.run(uniter_state, remote_rx) => r.context("hook runner"),
         _ = stop.requested() => Ok(()),
     };

@@ -15,6 +15,7 @@ use tokio::time::Instant;
 use super::hook_endpoint::HookEndpoint;
 pub use super::lifecycle::UniterState;
 use super::lifecycle::{Hook, Lifecycle, Step};
+use super::relation_hooks::{self, RelationHook, Seen};
 use super::tracker::Tracker;
 use super::{event, AgentLeadership};
 use crate::wire::control::FailingHook;
@@ -110,6 +111,17 @@ pub struct Runner {
     /// group, and what they left running is stopped with the agent. Groups whose processes
     /// have all exited are forgotten after every hook, so a recycled id is not signalled.
     pub hook_groups: Arc<Mutex<Vec<i32>>>,
+    /// The charm's peer relations and the relation data the relation watcher keeps fresh.
+    pub relations: RelationInputs,
+}
+
+/// What the runner needs to run relation hooks.
+pub struct RelationInputs {
+    pub peers: Vec<crate::relations::PeerRelation>,
+    /// The latest relation data (`None` until the controller first answered).
+    pub data: watch::Receiver<Option<crate::wire::controller::RelationsResponse>>,
+    /// What the hooks have been told, persisted here (`<state>/relations.json`).
+    pub seen_file: PathBuf,
 }
 
 impl Runner {
@@ -119,10 +131,34 @@ impl Runner {
     pub async fn run(self, state: UniterState, mut remote: watch::Receiver<u64>) -> Result<(), StateError> {
         let mut leader = self.tracker.subscribe();
         let mut lifecycle = Lifecycle::new(state);
+        let mut relation_data = self.relations.data.clone();
+        let mut seen = load_seen(&self.relations.seen_file)?.restarted();
+        self.endpoint.set_joined(seen.joined());
+        let app = crate::names::unit_application(&self.env.unit).unwrap_or_default().to_string();
         loop {
             let status = *leader.borrow_and_update();
             let changes = *remote.borrow_and_update();
-            match lifecycle.next(status, changes) {
+            let data = relation_data.borrow_and_update().clone();
+            // Relation hooks (created after install and before the leadership hook; the others
+            // once the unit has started and no lifecycle hook is due), once the data is known.
+            let known = data.clone().unwrap_or_default();
+            let relation_hook = if lifecycle.state.installed {
+                let started = lifecycle.state.started && data.is_some();
+                relation_hooks::next(&self.relations.peers, &self.env.unit, &app, &known, &seen, started)
+            } else {
+                None
+            };
+            let step = lifecycle.next(status, changes);
+            if let Some(hook) = relation_hook {
+                if hook.kind == relation_hooks::Kind::Created || step == Step::Wait {
+                    self.run_relation_until_ok(&hook).await;
+                    seen.ran(&hook, &known);
+                    save_seen(&self.relations.seen_file, &seen)?;
+                    self.endpoint.set_joined(seen.joined());
+                    continue;
+                }
+            }
+            match step {
                 Step::Run(hook) => {
                     if lifecycle.begin(Step::Run(hook)) {
                         save_state(&self.state_file, &lifecycle.state)?;
@@ -141,6 +177,7 @@ impl Runner {
                     tokio::select! {
                         changed = leader.changed() => if changed.is_err() { return Ok(()) },
                         changed = remote.changed() => if changed.is_err() { return Ok(()) },
+                        changed = relation_data.changed() => if changed.is_err() { return Ok(()) },
                     }
                 }
             }
@@ -161,7 +198,7 @@ impl Runner {
                 return;
             }
             attempts += 1;
-            let failing = match self.run_hook(hook).await {
+            let failing = match self.run_hook(hook, &[]).await {
                 Attempt::Missing | Attempt::Exited(0) => None,
                 Attempt::Exited(code) => Some((Some(code), None)),
                 Attempt::NotStarted(why) | Attempt::CommitFailed(why) => Some((None, Some(why))),
@@ -185,12 +222,36 @@ impl Runner {
         }
     }
 
+    /// Runs a relation hook until it succeeds, retrying with backoff.
+    async fn run_relation_until_ok(&self, which: &RelationHook) {
+        let hook = which.name();
+        let env = which.env();
+        let mut delay = Duration::from_secs(1);
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let failing = match self.run_hook(&hook, &env).await {
+                Attempt::Missing | Attempt::Exited(0) => None,
+                Attempt::Exited(code) => Some((Some(code), None)),
+                Attempt::NotStarted(why) | Attempt::CommitFailed(why) => Some((None, Some(why))),
+            };
+            let Some((exit_code, error)) = failing else {
+                self.status.lock().unwrap().failing = None;
+                return;
+            };
+            self.status.lock().unwrap().failing = Some(FailingHook { hook: hook.clone(), exit_code, attempts, error });
+            event(&self.env.unit, format_args!("hook {hook} will be retried in {}", crate::duration::format(delay)));
+            tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(self.retry_cap);
+        }
+    }
+
     /// Runs one hook in a fresh context.
     ///
     /// The context ends when the hook's own process exits: a process it left in the background
     /// cannot act as the hook afterwards, even if it keeps the hook's output pipes open (the
     /// output is collected for a moment longer, then drained unread).
-    async fn run_hook(&self, hook: &str) -> Attempt {
+    async fn run_hook(&self, hook: &str, relation_env: &[(String, String)]) -> Attempt {
         let Some(program) = self.env.program(hook) else {
             return Attempt::Missing;
         };
@@ -212,6 +273,7 @@ impl Runner {
         let spawned = command
             .env_clear()
             .envs(self.env.vars(&id, Some(hook)))
+            .envs(relation_env.iter().cloned())
             .current_dir(&self.env.charm_dir)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -336,6 +398,24 @@ pub enum StateError {
     Corrupt { path: PathBuf, source: serde_json::Error },
     #[error("saving the uniter state {path}: {reason}")]
     Write { path: PathBuf, reason: String },
+}
+
+/// What the relation hooks have been told, as persisted; a missing file is a unit whose
+/// relation hooks have not run yet, a corrupt one an error (never a silent reset, which would
+/// run -relation-created and -joined again).
+pub fn load_seen(path: &Path) -> Result<Seen, StateError> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Seen::default()),
+        Err(source) => return Err(StateError::Read { path: path.into(), source }),
+    };
+    serde_json::from_slice(&bytes).map_err(|source| StateError::Corrupt { path: path.into(), source })
+}
+
+fn save_seen(path: &Path, seen: &Seen) -> Result<(), StateError> {
+    let bytes = serde_json::to_vec_pretty(seen).expect("the relation state serialises");
+    crate::private::write_atomic(path, &bytes)
+        .map_err(|e| StateError::Write { path: path.into(), reason: format!("{e:#}") })
 }
 
 /// The persisted state; a missing file is a fresh unit, a corrupt one an error (never a
