@@ -215,6 +215,10 @@ mod tests {
         RelationsResponse { relations: [(0, relation)].into(), version: 1 }
     }
 
+    /// What a row says, the data it sees step by step (with whether the unit has started),
+    /// and the hooks that run.
+    type Row<'a> = (&'a str, Vec<(&'a RelationsResponse, bool)>, Vec<&'a str>);
+
     /// Runs every hook until none is due; returns them as `name remote-unit`.
     fn drain(seen: &mut Seen, data: &RelationsResponse, started: bool) -> Vec<String> {
         let mut ran = Vec::new();
@@ -235,7 +239,7 @@ mod tests {
         let secret = data(&["app/0", "app/1"], &[("app/1", &[("addr", "x")])], &[("secret", "s")]);
         let one_left = data(&["app/0"], &[("app/1", &[("addr", "x")])], &[("secret", "s")]);
         #[rustfmt::skip]
-        let table: Vec<(&str, Vec<(&RelationsResponse, bool)>, Vec<&str>)> = vec![
+        let table: Vec<Row> = vec![
             ("created before start, nothing else", vec![(&two, false)], vec!["cluster-relation-created (app)"]),
             ("the unit's own bag runs nothing", vec![(&alone, true)], vec!["cluster-relation-created (app)"]),
             ("joined then changed for a unit in scope",
