@@ -63,6 +63,18 @@ enum Command {
         #[arg(long, default_value = "table", value_parser = ["table", "json", "yaml"], value_name = "FORMAT")]
         format: String,
     },
+    /// Show one unit of a running `up` with its relations and every bag it can see (the shape
+    /// of `juju show-unit`).
+    ShowUnit {
+        /// The unit, like app/0.
+        #[arg(value_name = "UNIT")]
+        unit: String,
+        /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
+        #[arg(long, value_name = "DIR")]
+        state: Option<PathBuf>,
+        #[arg(long, default_value = "yaml", value_parser = ["yaml", "json"], value_name = "FORMAT")]
+        format: String,
+    },
     /// Write the shell completions (completions/) and man pages (man/) into DIR.
     Generate {
         /// The repository root (or wherever completions/ and man/ should go).
@@ -243,6 +255,10 @@ fn run(command: Command) -> anyhow::Result<()> {
                 "yaml" => print!("{}", serde_yaml_ng::to_string(&report)?),
                 _ => print!("{}", crate::local::status::table(&report)),
             }
+            Ok(())
+        }
+        Command::ShowUnit { unit, state, format } => {
+            print!("{}", crate::local::show_unit::show_unit(&state_dir(state), &unit, &format)?);
             Ok(())
         }
         Command::Generate { out } => {

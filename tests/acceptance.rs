@@ -206,6 +206,18 @@ fn an_ops_charm_shares_what_the_leader_decides_through_the_peer_relation() {
         assert!(seen[0].starts_with("created cluster"), "{unit}: {seen:?}");
     }
 
+    // show-unit: the unit's relations and every bag it can see, in juju show-unit's shape.
+    let minion = units.iter().find(|u| **u != leader).unwrap();
+    let out = up.leaderd(&["show-unit", minion, "--format", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let info = &shown[minion.as_str()]["relation-info"][0];
+    assert_eq!(info["endpoint"], "cluster");
+    assert_eq!(info["application-data"]["secret"], secret.as_str());
+    assert_eq!(info["local-unit"]["in-scope"], true);
+    assert_eq!(info["related-units"][leader.as_str()]["data"]["address"], format!("10.0.0.{}", &leader[11..]));
+    assert_eq!(up.status()["applications"][0]["relations"][0]["units"].as_array().unwrap().len(), 3);
+
     // kill -9 of the leader's agent: the new leader reads the old secret from the bag, rotates
     // it, and every remaining unit sees the rotation.
     let from = up.len();

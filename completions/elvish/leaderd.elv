@@ -25,6 +25,7 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand up 'Run an application locally: a controller and N unit agents for one charm, until Ctrl-C'
             cand exec 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)'
             cand status 'Show the applications and units of a running `up`'
+            cand show-unit 'Show one unit of a running `up` with its relations and every bag it can see (the shape of `juju show-unit`)'
             cand generate 'Write the shell completions (completions/) and man pages (man/) into DIR'
             cand completions 'Print the completion script of every hook tool and of leaderd for one shell'
             cand agent 'Run one unit''s agent: leadership tracker, hook runner, hook and exec endpoints'
@@ -48,6 +49,12 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand --help 'Print help'
         }
         &'leaderd;status'= {
+            cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
+            cand --format 'format'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'leaderd;show-unit'= {
             cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
             cand --format 'format'
             cand -h 'Print help'
@@ -107,6 +114,7 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand up 'Run an application locally: a controller and N unit agents for one charm, until Ctrl-C'
             cand exec 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)'
             cand status 'Show the applications and units of a running `up`'
+            cand show-unit 'Show one unit of a running `up` with its relations and every bag it can see (the shape of `juju show-unit`)'
             cand generate 'Write the shell completions (completions/) and man pages (man/) into DIR'
             cand completions 'Print the completion script of every hook tool and of leaderd for one shell'
             cand agent 'Run one unit''s agent: leadership tracker, hook runner, hook and exec endpoints'
@@ -119,6 +127,8 @@ set edit:completion:arg-completer[leaderd] = {|@words|
         &'leaderd;help;exec'= {
         }
         &'leaderd;help;status'= {
+        }
+        &'leaderd;help;show-unit'= {
         }
         &'leaderd;help;generate'= {
         }

@@ -29,6 +29,7 @@ complete -c leaderd -n "__fish_leaderd_needs_command" -s V -l version -d 'Print 
 complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "up" -d 'Run an application locally: a controller and N unit agents for one charm, until Ctrl-C'
 complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "exec" -d 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)'
 complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "status" -d 'Show the applications and units of a running `up`'
+complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "show-unit" -d 'Show one unit of a running `up` with its relations and every bag it can see (the shape of `juju show-unit`)'
 complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "generate" -d 'Write the shell completions (completions/) and man pages (man/) into DIR'
 complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "completions" -d 'Print the completion script of every hook tool and of leaderd for one shell'
 complete -c leaderd -n "__fish_leaderd_needs_command" -f -a "agent" -d 'Run one unit\'s agent: leadership tracker, hook runner, hook and exec endpoints'
@@ -49,6 +50,10 @@ complete -c leaderd -n "__fish_leaderd_using_subcommand status" -l format -r -f 
 json\t''
 yaml\t''"
 complete -c leaderd -n "__fish_leaderd_using_subcommand status" -s h -l help -d 'Print help'
+complete -c leaderd -n "__fish_leaderd_using_subcommand show-unit" -l state -d 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand show-unit" -l format -r -f -a "yaml\t''
+json\t''"
+complete -c leaderd -n "__fish_leaderd_using_subcommand show-unit" -s h -l help -d 'Print help'
 complete -c leaderd -n "__fish_leaderd_using_subcommand generate" -l out -d 'The repository root (or wherever completions/ and man/ should go)' -r -F
 complete -c leaderd -n "__fish_leaderd_using_subcommand generate" -s h -l help -d 'Print help'
 complete -c leaderd -n "__fish_leaderd_using_subcommand completions" -s h -l help -d 'Print help'
@@ -84,12 +89,13 @@ complete -c leaderd -n "__fish_leaderd_using_subcommand token" -l secret-file -d
 complete -c leaderd -n "__fish_leaderd_using_subcommand token" -l ttl -d 'How long the token lives, at most 366 days (a running agent renews its own well before that)' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand token" -l operator -d 'The operator\'s token (status, revoke)'
 complete -c leaderd -n "__fish_leaderd_using_subcommand token" -s h -l help -d 'Print help'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "up" -d 'Run an application locally: a controller and N unit agents for one charm, until Ctrl-C'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "exec" -d 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "status" -d 'Show the applications and units of a running `up`'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "generate" -d 'Write the shell completions (completions/) and man pages (man/) into DIR'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "completions" -d 'Print the completion script of every hook tool and of leaderd for one shell'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "agent" -d 'Run one unit\'s agent: leadership tracker, hook runner, hook and exec endpoints'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "controller" -d 'Run a controller: leases with fencing terms, the leader-settings buckets, watches'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "token" -d 'Print the token a unit (or, with --operator, the operator) presents to the controller'
-complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status generate completions agent controller token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status show-unit generate completions agent controller token help" -f -a "up" -d 'Run an application locally: a controller and N unit agents for one charm, until Ctrl-C'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status show-unit generate completions agent controller token help" -f -a "exec" -d 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status show-unit generate completions agent controller token help" -f -a "status" -d 'Show the applications and units of a running `up`'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status show-unit generate completions agent controller token help" -f -a "show-unit" -d 'Show one unit of a running `up` with its relations and every bag it can see (the shape of `juju show-unit`)'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status show-unit generate completions agent controller token help" -f -a "generate" -d 'Write the shell completions (completions/) and man pages (man/) into DIR'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status show-unit generate completions agent controller token help" -f -a "completions" -d 'Print the completion script of every hook tool and of leaderd for one shell'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status show-unit generate completions agent controller token help" -f -a "agent" -d 'Run one unit\'s agent: leadership tracker, hook runner, hook and exec endpoints'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status show-unit generate completions agent controller token help" -f -a "controller" -d 'Run a controller: leases with fencing terms, the leader-settings buckets, watches'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status show-unit generate completions agent controller token help" -f -a "token" -d 'Print the token a unit (or, with --operator, the operator) presents to the controller'
+complete -c leaderd -n "__fish_leaderd_using_subcommand help; and not __fish_seen_subcommand_from up exec status show-unit generate completions agent controller token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -28,6 +28,7 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Run an application locally: a controller and N unit agents for one charm, until Ctrl-C')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the applications and units of a running `up`')
+            [CompletionResult]::new('show-unit', 'show-unit', [CompletionResultType]::ParameterValue, 'Show one unit of a running `up` with its relations and every bag it can see (the shape of `juju show-unit`)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write the shell completions (completions/) and man pages (man/) into DIR')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script of every hook tool and of leaderd for one shell')
             [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Run one unit''s agent: leadership tracker, hook runner, hook and exec endpoints')
@@ -54,6 +55,13 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             break
         }
         'leaderd;status' {
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'leaderd;show-unit' {
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -119,6 +127,7 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Run an application locally: a controller and N unit agents for one charm, until Ctrl-C')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the applications and units of a running `up`')
+            [CompletionResult]::new('show-unit', 'show-unit', [CompletionResultType]::ParameterValue, 'Show one unit of a running `up` with its relations and every bag it can see (the shape of `juju show-unit`)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write the shell completions (completions/) and man pages (man/) into DIR')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script of every hook tool and of leaderd for one shell')
             [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Run one unit''s agent: leadership tracker, hook runner, hook and exec endpoints')
@@ -134,6 +143,9 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             break
         }
         'leaderd;help;status' {
+            break
+        }
+        'leaderd;help;show-unit' {
             break
         }
         'leaderd;help;generate' {

@@ -3,6 +3,7 @@
 //! `up.json`.
 
 pub mod exec;
+pub mod show_unit;
 pub mod status;
 pub mod up;
 
