@@ -500,3 +500,14 @@ fn help_is_juju_3_6_byte_for_byte_in_and_out_of_a_relation_hook() {
         "\nExamples:\n\n    relation-set port=80 tuning=default\n\n    relation-set -r server:3 username=jim password=12345\n"
     ));
 }
+
+/// In a relation hook juju-log prefixes the message with the relation, as Juju's does.
+#[test]
+fn juju_log_names_the_relation_in_a_relation_hook() {
+    let agent = start(true);
+    let id = agent.open("cluster-relation-changed");
+    assert_output(&run_in(&agent, &id, Hook::Changed, "juju-log", &["-l", "WARN", "hello"], None), "", "", 0, "log");
+    assert_output(&run_in(&agent, &id, Hook::Plain, "juju-log", &["plain"], None), "", "", 0, "log");
+    let logged: Vec<String> = agent.logs.lock().unwrap().iter().map(|(_, _, r)| r.message.clone()).collect();
+    assert_eq!(logged, ["cluster:0: hello", "plain"]);
+}
