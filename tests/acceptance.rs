@@ -1,6 +1,5 @@
-//! Real charm libraries, unchanged, on `leaderd up`: two ops charms (one sharing what the leader
-//! decides through its peer relation) and a charmhelpers charm
-//! (`examples/`), with 3 units and 1 s guarantees. They need ops and charmhelpers importable:
+//! Real charm libraries, unchanged, on `leaderd up`: two ops charms and two charmhelpers charms
+//! (one of each sharing what the leader decides through the peer relation) (`examples/`), with 3 units and 1 s guarantees. They need ops and charmhelpers importable:
 //! set `LEADERD_PYTHON_BIN` to the `bin` directory of a virtual environment that has them
 //! (`.ci/run` makes one; README, "Python charms"), then
 //! `cargo test --test acceptance -- --include-ignored`.
@@ -232,4 +231,48 @@ fn an_ops_charm_shares_what_the_leader_decides_through_the_peer_relation() {
         let read = format!("changed (app) secret={rotated}");
         up.until(&format!("{unit} saw the rotated secret"), T, || observed(&up, unit).contains(&read));
     }
+}
+
+#[test]
+#[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (README, \"Python charms\")"]
+fn a_charmhelpers_charm_shares_its_leaders_secret_through_the_peer_relation() {
+    let up = Up::start_with(
+        tempfile::tempdir().unwrap(),
+        Some(&example("peers-charmhelpers")),
+        3,
+        "1s",
+        Some(&python_bin()),
+    );
+    let units: Vec<String> = (0..3).map(|i| format!("peers-helpers/{i}")).collect();
+    for unit in &units {
+        up.wait_for(&format!("{unit}: hook start finished (exit 0"), 0, T);
+    }
+    let leader = leader_of(&up);
+    let number = |unit: &str| unit.rsplit('/').next().unwrap().to_string();
+    assert!(observed(&up, &leader).contains(&"leader-elected rid=cluster:0 old=None".to_string()));
+    let secret = format!("s-{}", number(&leader));
+    for unit in &units {
+        // related_units and relation_get: every other unit's address, and the leader's secret.
+        let others: serde_json::Map<String, serde_json::Value> = units
+            .iter()
+            .filter(|u| *u != unit)
+            .map(|u| (u.clone(), serde_json::json!(format!("10.0.0.{}", number(u)))))
+            .collect();
+        let addresses = serde_json::to_string(&others).unwrap().replace("\":", "\": ").replace(",\"", ", \"");
+        let want = format!("secret={secret} addresses={addresses}");
+        up.until(&format!("{unit} read the secret and every address"), T, || {
+            observed(&up, unit).iter().any(|l| l.starts_with("changed ") && l.ends_with(&want))
+        });
+        if *unit != leader {
+            let refused = "minion relation_set app raised exit=1".to_string();
+            up.until(&format!("{unit} refused the app bag"), T, || observed(&up, unit).contains(&refused));
+        }
+    }
+    // Failover: the new leader reads the old secret through relation_get(app=...).
+    let from = up.len();
+    unsafe { libc::kill(up.agent_pid(&leader), libc::SIGKILL) };
+    let (_, _, line) = up.wait_for("hook leader-elected finished (exit 0", from, T);
+    let new_leader = line.split(": ").next().unwrap().split(' ').nth(1).unwrap().to_string();
+    let want = format!("leader-elected rid=cluster:0 old={secret}");
+    assert!(observed(&up, &new_leader).contains(&want), "{:?}", observed(&up, &new_leader));
 }
