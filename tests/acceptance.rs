@@ -1,5 +1,6 @@
 //! Real charm libraries, unchanged, on `leaderd up`: two ops charms and two charmhelpers charms
-//! (one of each sharing what the leader decides through the peer relation) (`examples/`), with 3 units and 1 s guarantees. They need ops and charmhelpers importable:
+//! (one of each sharing what the leader decides through the peer relation) (`examples/`), with
+//! 3 units and 1 s guarantees. They need ops and charmhelpers importable:
 //! set `LEADERD_PYTHON_BIN` to the `bin` directory of a virtual environment that has them
 //! (`.ci/run` makes one; README, "Python charms"), then
 //! `cargo test --test acceptance -- --include-ignored`.

@@ -84,6 +84,21 @@ fn peer_relation_data_flows_between_units_and_only_successful_hooks_commit() {
     }
     assert_eq!(info["application-data"]["secret"], format!("s-{leader}"));
 
+    // `leaderd exec`: a command that succeeds commits its relation-set, one that fails does not.
+    let minion = units.iter().find(|u| **u != leader).unwrap().clone();
+    let out = up.exec(&minion, &["relation-set", "-r", "cluster:0", "via=exec"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = up.exec(&minion, &["sh", "-c", "relation-set -r 0 lost=yes; exit 3"]);
+    assert_eq!(out.status.code(), Some(3));
+    let out = up.exec(&leader, &["relation-set", "-r", "0", "--app", "from-exec=1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let shown = up.leaderd(&["show-unit", &minion, "--format", "json"]);
+    let shown: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    let info = &shown[minion.as_str()]["relation-info"][0];
+    assert_eq!(info["local-unit"]["data"]["via"], "exec", "{info}");
+    assert!(info["local-unit"]["data"].get("lost").is_none(), "{info}");
+    assert_eq!(info["application-data"]["from-exec"], "1", "{info}");
+
     // A minion leaves the scope (the operator's controller call): the others run departed.
     let gone = units.iter().find(|u| **u != leader).unwrap().clone();
     leave(&up, &gone);
