@@ -141,6 +141,13 @@ const ROWS: &[Row] = &[
     row("relation-list", &["-r", "unknown:123", "extra"], "", NOT_FOUND_123, 2),
     row("relation-get", &["-r", "unknown:123", "-", "app"], "", NOT_FOUND_123, 2),
     row("relation-set", &["-r", "unknown:123", "haha"], "", NOT_FOUND_123, 2),
+    // Options are read in order: an option error after a missing relation is the relation's,
+    // one before it is its own, and one after a good relation is its own.
+    row("relation-list", &["-r", "unknown:123", "--format=xml"], "", NOT_FOUND_123, 2),
+    row("relation-get", &["-r", "unknown:123", "--nope"], "", NOT_FOUND_123, 2),
+    row("relation-list", &["--format=xml", "-r", "unknown:123"], "", "ERROR invalid value \"xml\" for option --format: unknown format \"xml\"\n", 2),
+    row("relation-list", &["-r", "0", "--format=xml"], "", "ERROR invalid value \"xml\" for option --format: unknown format \"xml\"\n", 2),
+    row("relation-set", &["-r", "0", "-r"], "", "ERROR option needs an argument: -r\n", 2),
     row("relation-get", &["-r", "0"], "", "ERROR no unit or application specified\n", 2),
     row("relation-get", &["-r", "0", "-", "app"], "", "ERROR expected unit name, got application name \"app\"\n", 2),
     row("relation-get", &["-r", "0", "-", "unit//0"], "", "ERROR invalid unit name \"unit//0\"\n", 2),

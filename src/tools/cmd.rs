@@ -24,6 +24,13 @@ pub enum Parsed {
     /// `-h`/`--help` was seen before any error: print the help, exit 0.
     Help(String),
     Matches(ArgMatches),
+    /// An option error that came after a well-formed `-r`: Juju checks that relation while it
+    /// parses, so if it is not the unit's, that is the error; else this one.
+    AfterRelation {
+        spelling: String,
+        value: String,
+        error: String,
+    },
 }
 
 /// The hidden positional that collects every non-option argument, as gnuflag's `f.Args()`.
@@ -104,9 +111,13 @@ pub fn positionals(m: &ArgMatches) -> Vec<OsString> {
 pub fn parse(cmd: Command, args: &[OsString]) -> Result<Parsed, UsageError> {
     let mut cmd = relation_spelling(cmd);
     cmd.build();
-    let canonical = match gnuflag_scan(&cmd, args) {
+    let mut relation = None;
+    let canonical = match gnuflag_scan(&cmd, args, &mut relation) {
         Scan::Help => return Ok(Parsed::Help(help(&cmd))),
-        Scan::Error(message) => return Err(UsageError(message)),
+        Scan::Error(error) => match relation {
+            Some((spelling, value)) => return Ok(Parsed::AfterRelation { spelling, value, error }),
+            None => return Err(UsageError(error)),
+        },
         Scan::Canonical(canonical) => canonical,
     };
     cmd.try_get_matches_from_mut(canonical).map(Parsed::Matches).map_err(|e| UsageError(juju_words(&e)))
@@ -133,7 +144,8 @@ fn flag_with_minus(name: &str) -> String {
 /// refuses. Short and long names share one namespace (`--o` is `-o`); `=` splits a value only
 /// from a long name (`-o=x` writes to a file named `=x`); a value-taking option takes the next
 /// argument whatever it looks like.
-fn gnuflag_scan(cmd: &Command, args: &[OsString]) -> Scan {
+/// `relation` is set to the spelling and value of a well-formed `-r` once one has been read.
+fn gnuflag_scan(cmd: &Command, args: &[OsString], relation: &mut Option<(String, String)>) -> Scan {
     let find = |name: &str| {
         cmd.get_arguments()
             .filter(|a| !a.is_positional() && a.get_id() != super::relation::RELATION_SPELLING)
@@ -238,6 +250,7 @@ fn gnuflag_scan(cmd: &Command, args: &[OsString]) -> Scan {
                     super::relation::RELATION_SPELLING,
                     flag_with_minus(&name)
                 )));
+                *relation = Some((flag_with_minus(&name), value_text.clone()));
             }
             // One token, `--name=value`: clap splits at the first `=` and keeps the rest.
             let mut token = OsString::from(format!("{canonical_name}="));

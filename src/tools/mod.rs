@@ -239,6 +239,9 @@ pub fn prepare(name: &str, args: &[OsString]) -> Result<Prepared, UsageError> {
     match cmd::parse((tool.command)(), args)? {
         Parsed::Help(text) => Ok(Prepared::Help(text)),
         Parsed::Matches(m) => Ok(Prepared::Run((tool.init)(&m)?)),
+        Parsed::AfterRelation { spelling, value, error } => {
+            Ok(Prepared::Run(Box::new(relation::OptionErrorAfterRelation::new(spelling, value, error))))
+        }
     }
 }
 

@@ -144,3 +144,30 @@ pub fn data_error(e: ContextError, what: &str) -> RunError {
         e => e.unannotated(),
     }
 }
+
+/// An option error that followed a well-formed `-r` (Juju reads options in order and checks the
+/// relation as it reads it): "relation not found" if the relation is not the unit's, else the
+/// option error; outside a hook, the option error.
+pub struct OptionErrorAfterRelation {
+    checked: Option<Checked<()>>,
+}
+
+impl OptionErrorAfterRelation {
+    pub fn new(spelling: String, value: String, error: String) -> OptionErrorAfterRelation {
+        let id = parse_relation_id(&value).unwrap_or(-1);
+        let relation = Chosen { id, given: Some((spelling, value)) };
+        OptionErrorAfterRelation { checked: Some(Checked { relation, init: Err(UsageError(error)) }) }
+    }
+}
+
+impl super::Run for OptionErrorAfterRelation {
+    fn run(mut self: Box<Self>, ctx: &mut dyn HookContext) -> Result<Outcome, RunError> {
+        let checked = self.checked.take().expect("checked once");
+        let error = checked.init.clone().err().map(|e| e.0).unwrap_or_default();
+        Ok(resolve(ctx, checked)?.err().unwrap_or_else(|| Outcome::usage(&error)))
+    }
+
+    fn usage_error(&self) -> Option<String> {
+        self.checked.as_ref().and_then(|c| c.init.as_ref().err()).map(|e| e.0.clone())
+    }
+}
