@@ -24,7 +24,7 @@ fn write_charm(dir: &Path) {
         ("leader-settings-changed", "true"),
         ("start", "relation-set -r cluster:0 addr=ip-$JUJU_UNIT_NAME"),
         ("cluster-relation-created", "echo \"created $JUJU_RELATION $JUJU_RELATION_ID $JUJU_REMOTE_APP unit=${JUJU_REMOTE_UNIT:-}\" >> observed"),
-        ("cluster-relation-joined", "echo \"joined $JUJU_REMOTE_UNIT\" >> observed"),
+        ("cluster-relation-joined", "echo \"joined $JUJU_REMOTE_UNIT members=$(relation-list | tr '\\n' ' ')\" >> observed"),
         (
             "cluster-relation-changed",
             // The first attempt writes and fails: its write must never be committed.
@@ -35,7 +35,10 @@ fn write_charm(dir: &Path) {
                echo \"changed-app secret=$(relation-get --app secret)\" >> observed\n\
              fi",
         ),
-        ("cluster-relation-departed", "echo \"departed $JUJU_REMOTE_UNIT $JUJU_DEPARTING_UNIT\" >> observed"),
+        (
+            "cluster-relation-departed",
+            "echo \"departed $JUJU_REMOTE_UNIT $JUJU_DEPARTING_UNIT members=$(relation-list | tr '\\n' ' ')\" >> observed",
+        ),
     ];
     for (name, body) in hooks {
         let path = dir.join("hooks").join(name);
@@ -69,6 +72,11 @@ fn peer_relation_data_flows_between_units_and_only_successful_hooks_commit() {
         }
         let seen = observed(&up, unit);
         assert_eq!(seen[0], "created cluster cluster:0 rel unit=", "{unit}: {seen:?}");
+        // During -joined, relation-list already has the joining unit.
+        for line in seen.iter().filter(|l| l.starts_with("joined ")) {
+            let joining = line.split(' ').nth(1).unwrap();
+            assert!(line.split("members=").nth(1).unwrap().split(' ').any(|m| m == joining), "{line}");
+        }
         if *unit != leader {
             let want = format!("changed-app secret=s-{leader}");
             up.until(&format!("{unit} read the secret"), T, || observed(&up, unit).contains(&want));
@@ -103,8 +111,11 @@ fn peer_relation_data_flows_between_units_and_only_successful_hooks_commit() {
     let gone = units.iter().find(|u| **u != leader).unwrap().clone();
     leave(&up, &gone);
     for unit in units.iter().filter(|u| **u != gone) {
-        let want = format!("departed {gone} {gone}");
-        up.until(&format!("{unit} saw {gone} depart"), T, || observed(&up, unit).contains(&want));
+        let want = format!("departed {gone} {gone} members=");
+        up.until(&format!("{unit} saw {gone} depart"), T, || observed(&up, unit).iter().any(|l| l.starts_with(&want)));
+        // relation-list no longer has the departing unit during -departed.
+        let line = observed(&up, unit).into_iter().find(|l| l.starts_with(&want)).unwrap();
+        assert!(!line[want.len()..].contains(gone.as_str()), "{line}");
     }
     let status = up.status();
     let scope = status["applications"][0]["relations"][0]["units"].as_array().unwrap().len();

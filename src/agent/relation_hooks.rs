@@ -115,6 +115,22 @@ impl Seen {
         self.relations.iter().map(|(id, r)| (*id, r.members.keys().cloned().collect())).collect()
     }
 
+    /// The remote units relation-list reports while `hook` runs: the joining (or changing) unit
+    /// already included, the departing unit already gone (Juju's relationer `PrepareHook` and
+    /// context factory, which drops the departing unit from the hook's members).
+    pub fn members_during(&self, hook: &RelationHook) -> BTreeMap<u64, Vec<String>> {
+        let mut joined = self.joined();
+        if let Some(unit) = &hook.remote_unit {
+            let members = joined.entry(hook.relation.id).or_default();
+            members.retain(|m| m != unit);
+            if hook.kind != Kind::Departed {
+                members.push(unit.clone());
+                members.sort();
+            }
+        }
+        joined
+    }
+
     /// Records that `hook` succeeded, having seen `data`.
     pub fn ran(&mut self, hook: &RelationHook, data: &RelationsResponse) {
         let id = hook.relation.id;
@@ -277,6 +293,23 @@ mod tests {
         restarted = restarted.restarted();
         assert_eq!(drain(&mut restarted, &two, true), vec!["cluster-relation-changed app/1"]);
         assert_eq!(restarted.joined(), [(0, vec!["app/1".to_string()])].into());
+    }
+
+    #[test]
+    fn relation_list_during_a_hook_has_the_joining_unit_and_not_the_departing_one() {
+        let mut seen = Seen::default();
+        seen.relations.entry(0).or_default().members.insert("app/1".into(), None);
+        let relation = PeerRelation { id: 0, endpoint: "cluster".into() };
+        let hook = |kind, unit: &str| RelationHook {
+            kind,
+            relation: relation.clone(),
+            remote_unit: Some(unit.into()),
+            remote_app: "app".into(),
+        };
+        let members = |h: RelationHook| seen.members_during(&h)[&0].clone();
+        assert_eq!(members(hook(Kind::Joined, "app/2")), ["app/1", "app/2"]);
+        assert_eq!(members(hook(Kind::Changed, "app/1")), ["app/1"]);
+        assert_eq!(members(hook(Kind::Departed, "app/1")), Vec::<String>::new());
     }
 
     #[test]

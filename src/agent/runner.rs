@@ -151,6 +151,7 @@ impl Runner {
             let step = lifecycle.next(status, changes);
             if let Some(hook) = relation_hook {
                 if hook.kind == relation_hooks::Kind::Created || step == Step::Wait {
+                    self.endpoint.set_joined(seen.members_during(&hook));
                     self.run_relation_until_ok(&hook).await;
                     seen.ran(&hook, &known);
                     save_seen(&self.relations.seen_file, &seen)?;
