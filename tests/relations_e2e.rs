@@ -1,7 +1,8 @@
 //! Peer relations end to end on `leaderd up` with a shell charm (no Python needed): the hooks'
 //! order and environment, relation data flowing between units through the controller, a
 //! failing hook's relation-set dropped, and a unit leaving the scope (the controller operation
-//! `leaderd remove-unit` builds on) running -relation-departed on the others.
+//! `leaderd remove-unit` builds on) running -relation-departed on the others and -departed then
+//! -broken on itself.
 
 #[path = "common/cluster.rs"]
 mod cluster;
@@ -39,6 +40,7 @@ fn write_charm(dir: &Path) {
             "cluster-relation-departed",
             "echo \"departed $JUJU_REMOTE_UNIT $JUJU_DEPARTING_UNIT members=$(relation-list | tr '\\n' ' ')\" >> observed",
         ),
+        ("cluster-relation-broken", "echo \"broken $JUJU_RELATION_ID unit=${JUJU_REMOTE_UNIT:-} members=$(relation-list)\" >> observed"),
     ];
     for (name, body) in hooks {
         let path = dir.join("hooks").join(name);
@@ -117,6 +119,16 @@ fn peer_relation_data_flows_between_units_and_only_successful_hooks_commit() {
         let line = observed(&up, unit).into_iter().find(|l| l.starts_with(&want)).unwrap();
         assert!(!line[want.len()..].contains(gone.as_str()), "{line}");
     }
+    // The unit that left runs departed for each unit it knew, itself departing, then broken.
+    for other in units.iter().filter(|u| **u != gone) {
+        let want = format!("departed {other} {gone} members=");
+        up.until(&format!("{gone} departed from {other}"), T, || {
+            observed(&up, &gone).iter().any(|l| l.starts_with(&want))
+        });
+    }
+    let broken = "broken cluster:0 unit= members=".to_string();
+    up.until(&format!("{gone} ran broken"), T, || observed(&up, &gone).contains(&broken));
+    assert_eq!(observed(&up, &gone).last(), Some(&broken), "nothing after broken");
     let status = up.status();
     let scope = status["applications"][0]["relations"][0]["units"].as_array().unwrap().len();
     assert_eq!(scope, 2, "{status}");

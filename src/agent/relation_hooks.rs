@@ -12,6 +12,9 @@
 //!   `-relation-changed` (several changes coalesce into one run); a changed application bag
 //!   gets one `-relation-changed` with only the remote application set.
 //! - The unit's own bag never runs a hook on itself.
+//! - A unit that left a relation's scope (it is being removed) runs `-relation-departed` for
+//!   each remote unit it knew, with itself as the departing unit, then `-relation-broken`, and
+//!   no more hooks for that relation (Juju's dying-relation path).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -28,6 +31,7 @@ pub enum Kind {
     Joined,
     Changed,
     Departed,
+    Broken,
 }
 
 impl Kind {
@@ -37,6 +41,7 @@ impl Kind {
             Kind::Joined => "relation-joined",
             Kind::Changed => "relation-changed",
             Kind::Departed => "relation-departed",
+            Kind::Broken => "relation-broken",
         }
     }
 }
@@ -51,6 +56,9 @@ pub struct RelationHook {
     pub remote_unit: Option<String>,
     /// `JUJU_REMOTE_APP`: for a peer relation, the unit's own application.
     pub remote_app: String,
+    /// `JUJU_DEPARTING_UNIT` of a -departed: the remote unit that left, or this unit when it is
+    /// the one leaving.
+    pub departing_unit: Option<String>,
 }
 
 impl RelationHook {
@@ -68,9 +76,9 @@ impl RelationHook {
         ];
         if let Some(unit) = &self.remote_unit {
             vars.push(("JUJU_REMOTE_UNIT".to_string(), unit.clone()));
-            if self.kind == Kind::Departed {
-                vars.push(("JUJU_DEPARTING_UNIT".to_string(), unit.clone()));
-            }
+        }
+        if let Some(unit) = &self.departing_unit {
+            vars.push(("JUJU_DEPARTING_UNIT".to_string(), unit.clone()));
         }
         vars
     }
@@ -97,6 +105,9 @@ pub struct Seen {
     pub created: BTreeSet<u64>,
     #[serde(default)]
     pub relations: BTreeMap<u64, SeenRelation>,
+    /// The relations whose -relation-broken has run: no more hooks for them.
+    #[serde(default)]
+    pub broken: BTreeSet<u64>,
 }
 
 impl Seen {
@@ -151,6 +162,10 @@ impl Seen {
             (Kind::Departed, Some(unit)) => {
                 seen.members.remove(unit);
             }
+            (Kind::Broken, _) => {
+                self.broken.insert(id);
+                self.relations.remove(&id);
+            }
             (Kind::Joined | Kind::Departed, None) => {}
         }
     }
@@ -171,6 +186,7 @@ pub fn next(
         relation: relation.clone(),
         remote_unit: remote_unit.cloned(),
         remote_app: app.to_string(),
+        departing_unit: remote_unit.filter(|_| kind == Kind::Departed).cloned(),
     };
     if let Some(relation) = peers.iter().find(|p| !seen.created.contains(&p.id)) {
         return Some(hook(Kind::Created, relation, None));
@@ -179,9 +195,19 @@ pub fn next(
         return None;
     }
     let empty = SeenRelation::default();
-    for relation in peers {
+    for relation in peers.iter().filter(|p| !seen.broken.contains(&p.id)) {
         let current = data.relations.get(&relation.id).cloned().unwrap_or_default();
         let seen = seen.relations.get(&relation.id).unwrap_or(&empty);
+        // This unit left the scope (it has a bag, so it was in it): departed for everyone it
+        // knew, with itself departing, then broken.
+        if !current.members.iter().any(|m| m == unit) && current.units.contains_key(unit) {
+            if let Some(remote) = seen.members.keys().next() {
+                let mut departed = hook(Kind::Departed, relation, Some(remote));
+                departed.departing_unit = Some(unit.to_string());
+                return Some(departed);
+            }
+            return Some(hook(Kind::Broken, relation, None));
+        }
         let in_scope: BTreeSet<&String> = current.members.iter().filter(|m| *m != unit).collect();
         if let Some(gone) = seen.members.keys().find(|m| !in_scope.contains(m)) {
             return Some(hook(Kind::Departed, relation, Some(gone)));
@@ -254,6 +280,9 @@ mod tests {
         let three = data(&["app/0", "app/1", "app/2"], &[("app/1", &[("addr", "x")])], &[]);
         let secret = data(&["app/0", "app/1"], &[("app/1", &[("addr", "x")])], &[("secret", "s")]);
         let one_left = data(&["app/0"], &[("app/1", &[("addr", "x")])], &[("secret", "s")]);
+        let three_changed = data(&["app/0", "app/1", "app/2"], &[("app/0", &[]), ("app/1", &[("addr", "x")])], &[]);
+        let me_gone = data(&["app/1", "app/2"], &[("app/0", &[]), ("app/1", &[("addr", "x")])], &[]);
+        let me_gone_changed = data(&["app/1"], &[("app/0", &[]), ("app/1", &[("addr", "y")])], &[("k", "v")]);
         #[rustfmt::skip]
         let table: Vec<Row> = vec![
             ("created before start, nothing else", vec![(&two, false)], vec!["cluster-relation-created (app)"]),
@@ -273,6 +302,11 @@ mod tests {
             ("a unit that leaves departs", vec![(&secret, true), (&one_left, true)],
              vec!["cluster-relation-created (app)", "cluster-relation-joined app/1", "cluster-relation-changed app/1",
                   "cluster-relation-changed (app)", "cluster-relation-departed app/1"]),
+            ("the unit itself leaves: departed for each, then broken, then nothing",
+             vec![(&three_changed, true), (&me_gone, true), (&me_gone_changed, true)],
+             vec!["cluster-relation-created (app)", "cluster-relation-joined app/1", "cluster-relation-changed app/1",
+                  "cluster-relation-joined app/2", "cluster-relation-changed app/2",
+                  "cluster-relation-departed app/1", "cluster-relation-departed app/2", "cluster-relation-broken (app)"]),
         ];
         for (what, steps, want) in table {
             let mut seen = Seen::default();
@@ -305,6 +339,7 @@ mod tests {
             relation: relation.clone(),
             remote_unit: Some(unit.into()),
             remote_app: "app".into(),
+            departing_unit: None,
         };
         let members = |h: RelationHook| seen.members_during(&h)[&0].clone();
         assert_eq!(members(hook(Kind::Joined, "app/2")), ["app/1", "app/2"]);
@@ -320,6 +355,7 @@ mod tests {
             relation: relation.clone(),
             remote_unit: unit.map(String::from),
             remote_app: "app".into(),
+            departing_unit: unit.filter(|_| kind == Kind::Departed).map(String::from),
         };
         let env = |h: RelationHook| h.env().into_iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>();
         assert_eq!(
@@ -337,5 +373,6 @@ mod tests {
             ]
         );
         assert_eq!(hook(Kind::Joined, Some("app/1")).name(), "cluster-relation-joined");
+        assert_eq!(hook(Kind::Broken, None).name(), "cluster-relation-broken");
     }
 }
