@@ -160,6 +160,18 @@ enum Command {
     DebugLog(crate::local::debug_log::DebugLogArgs),
     /// Draw leadership over time from the event log of an `up`: terms, hooks, gaps, markers.
     Timeline(crate::local::timeline::TimelineArgs),
+    /// Show one unit of a running `up` with its relations and every bag it can see (the shape
+    /// of `juju show-unit`).
+    ShowUnit {
+        /// The unit, like app/0.
+        #[arg(value_name = "UNIT")]
+        unit: String,
+        /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
+        #[arg(long, value_name = "DIR")]
+        state: Option<PathBuf>,
+        #[arg(long, default_value = "yaml", value_parser = ["yaml", "json"], value_name = "FORMAT")]
+        format: String,
+    },
     /// Write the shell completions (completions/) and man pages (man/) into DIR.
     Generate {
         /// The repository root (or wherever completions/ and man/ should go).
@@ -438,6 +450,10 @@ fn run(command: Command) -> anyhow::Result<()> {
         Command::RemoveUnit { unit, wait, state } => crate::local::levers::remove_unit(&state_dir(state), &unit, wait),
         Command::DebugLog(args) => crate::local::debug_log::run(args),
         Command::Timeline(args) => crate::local::timeline::run(args),
+        Command::ShowUnit { unit, state, format } => {
+            print!("{}", crate::local::show_unit::show_unit(&state_dir(state), &unit, &format)?);
+            Ok(())
+        }
         Command::Generate { out } => {
             for (path, bytes) in crate::generate::files(Cli::command()) {
                 let path = out.join(path);

@@ -18,8 +18,8 @@ use crate::tools::{go_error_text, ClientError, ContextError, HookContext};
 use crate::unix_http::TransportError;
 use crate::wire::hook::{
     self, ApplicationVersionSetRequest, ConfigGetResponse, ContextRequest, IsLeaderResponse, JujuLogRequest,
-    LeaderGetResponse, LeaderSetRequest, LogRecord, StatusGetRequest, StatusGetResponse, StatusSetRequest,
-    WorkloadStatus,
+    LeaderGetResponse, LeaderSetRequest, LogRecord, RelationGetRequest, RelationGetResponse, RelationInfo,
+    RelationSetRequest, RelationsResponse, StatusGetRequest, StatusGetResponse, StatusSetRequest, WorkloadStatus,
 };
 use crate::wire::{ErrorCode, ErrorResponse};
 
@@ -133,6 +133,24 @@ impl HookContext for AgentClient {
     fn set_workload_version(&mut self, version: String) -> Result<(), ContextError> {
         let body = ApplicationVersionSetRequest { context_id: self.context_id.clone(), version };
         let _: serde_json::Value = self.call(hook::APPLICATION_VERSION_SET_PATH, &body)?;
+        Ok(())
+    }
+
+    fn relations(&mut self) -> Result<Vec<RelationInfo>, ContextError> {
+        let body = ContextRequest { context_id: self.context_id.clone() };
+        let r: RelationsResponse = self.call(hook::RELATIONS_PATH, &body)?;
+        Ok(r.relations)
+    }
+
+    fn relation_settings(&mut self, relation_id: u64, target: &str, app: bool) -> Result<Settings, ContextError> {
+        let body = RelationGetRequest { context_id: self.context_id.clone(), relation_id, target: target.into(), app };
+        let r: RelationGetResponse = self.call(hook::RELATION_GET_PATH, &body)?;
+        Ok(r.settings)
+    }
+
+    fn set_relation_settings(&mut self, relation_id: u64, app: bool, settings: Settings) -> Result<(), ContextError> {
+        let body = RelationSetRequest { context_id: self.context_id.clone(), relation_id, app, settings };
+        let _: serde_json::Value = self.call(hook::RELATION_SET_PATH, &body)?;
         Ok(())
     }
 }

@@ -26,6 +26,7 @@ pub mod model;
 pub mod names;
 pub mod private;
 pub mod process;
+pub mod relations;
 pub mod server;
 pub mod shutdown;
 pub mod store;

@@ -1,5 +1,6 @@
-//! Real charm libraries, unchanged, on `leaderd up`: an ops charm and a charmhelpers charm
-//! (`examples/`), with 3 units and 1 s guarantees. They need ops and charmhelpers importable:
+//! Real charm libraries, unchanged, on `leaderd up`: two ops charms and two charmhelpers charms
+//! (one of each sharing what the leader decides through the peer relation) (`examples/`), with
+//! 3 units and 1 s guarantees. They need ops and charmhelpers importable:
 //! set `LEADERD_PYTHON_BIN` to the `bin` directory of a virtual environment that has them
 //! (`.ci/run` makes one; README, "Python charms"), then
 //! `cargo test --test acceptance -- --include-ignored`.
@@ -200,6 +201,15 @@ fn leaderd_ok(up: &Up, args: &[&str]) {
     assert!(out.status.success(), "leaderd {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
+/// The leader's secret in its `leader_elected old=... new=SECRET` line (the last one).
+fn elected_secret(up: &Up, unit: &str) -> Option<(String, String)> {
+    observed(up, unit).iter().rev().find_map(|line| {
+        let rest = line.strip_prefix("leader_elected old=")?;
+        let (old, new) = rest.split_once(" new=")?;
+        Some((old.to_string(), new.to_string()))
+    })
+}
+
 #[test]
 #[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (README, \"Python charms\")"]
 fn a_realistic_ops_charm_follows_its_config_reports_status_is_resolved_and_survives_its_leader_leaving() {
@@ -317,4 +327,112 @@ fn a_realistic_ops_charm_follows_its_config_reports_status_is_resolved_and_survi
             && status["applications"][0]["leader"] == json!(new)
             && status["applications"][0]["status"] == json!({"status": "active", "message": "webapp ready", "data": {}})
     });
+}
+
+#[test]
+#[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (README, \"Python charms\")"]
+fn an_ops_charm_shares_what_the_leader_decides_through_the_peer_relation() {
+    let up = Up::start_with(tempfile::tempdir().unwrap(), Some(&example("peers-ops")), 3, "1s", Some(&python_bin()));
+    let units: Vec<String> = (0..3).map(|i| format!("peers-demo/{i}")).collect();
+    for unit in &units {
+        up.wait_for(&format!("{unit}: hook start finished (exit 0"), 0, T);
+    }
+    let leader = leader_of(&up);
+    let (old, secret) = elected_secret(&up, &leader).expect("the leader generated a secret");
+    assert_eq!(old, "None", "nothing in the application bag before the first leader");
+    // Juju's order: relation-created after install and before the leadership hook.
+    for unit in &units {
+        let prefix = format!("{unit}: hook ");
+        let events: Vec<String> = up.output().lines().filter(|l| l.contains(&prefix)).map(String::from).collect();
+        let position = |hook: &str| events.iter().position(|e| e.contains(&format!("hook {hook} started")));
+        let created = position("cluster-relation-created").expect("created ran");
+        assert!(position("install").unwrap() < created, "{unit}: {events:?}");
+        let leadership = if *unit == leader { "leader-elected" } else { "leader-settings-changed" };
+        assert!(created < position(leadership).unwrap(), "{unit}: {events:?}");
+    }
+    // The leader collects every unit's published address into the application bag.
+    let all = r#"collected {"peers-demo/0": "10.0.0.0", "peers-demo/1": "10.0.0.1", "peers-demo/2": "10.0.0.2"}"#;
+    up.until("the leader collected every address", T, || observed(&up, &leader).iter().any(|l| l == all));
+    // Every minion read the secret in cluster-relation-changed, and was refused the
+    // application bag, by ops and by relation-set itself in Juju's words.
+    for unit in units.iter().filter(|u| **u != leader) {
+        let read = format!("changed (app) secret={secret}");
+        up.until(&format!("{unit} read the secret"), T, || observed(&up, unit).contains(&read));
+        let seen = observed(&up, unit);
+        assert!(seen.contains(&"minion app write refused by ops".to_string()), "{unit}: {seen:?}");
+        let refused = "minion relation-set --app: ERROR cannot write relation settings".to_string();
+        assert!(seen.contains(&refused), "{unit}: {seen:?}");
+        assert!(seen[0].starts_with("created cluster"), "{unit}: {seen:?}");
+    }
+
+    // show-unit: the unit's relations and every bag it can see, in juju show-unit's shape.
+    let minion = units.iter().find(|u| **u != leader).unwrap();
+    let out = up.leaderd(&["show-unit", minion, "--format", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let info = &shown[minion.as_str()]["relation-info"][0];
+    assert_eq!(info["endpoint"], "cluster");
+    assert_eq!(info["application-data"]["secret"], secret.as_str());
+    assert_eq!(info["local-unit"]["in-scope"], true);
+    assert_eq!(info["related-units"][leader.as_str()]["data"]["address"], format!("10.0.0.{}", &leader[11..]));
+    assert_eq!(up.status()["applications"][0]["relations"][0]["units"].as_array().unwrap().len(), 3);
+
+    // kill -9 of the leader's agent: the new leader reads the old secret from the bag, rotates
+    // it, and every remaining unit sees the rotation.
+    let from = up.len();
+    unsafe { libc::kill(up.agent_pid(&leader), libc::SIGKILL) };
+    let (_, _, line) = up.wait_for("hook leader-elected finished (exit 0", from, T);
+    let new_leader = line.split(": ").next().unwrap().split(' ').nth(1).unwrap().to_string();
+    assert_ne!(new_leader, leader);
+    let (old, rotated) = elected_secret(&up, &new_leader).unwrap();
+    assert_eq!(old, secret, "the new leader read the previous leader's secret");
+    assert_ne!(rotated, secret);
+    for unit in units.iter().filter(|u| **u != leader && **u != new_leader) {
+        let read = format!("changed (app) secret={rotated}");
+        up.until(&format!("{unit} saw the rotated secret"), T, || observed(&up, unit).contains(&read));
+    }
+}
+
+#[test]
+#[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (README, \"Python charms\")"]
+fn a_charmhelpers_charm_shares_its_leaders_secret_through_the_peer_relation() {
+    let up = Up::start_with(
+        tempfile::tempdir().unwrap(),
+        Some(&example("peers-charmhelpers")),
+        3,
+        "1s",
+        Some(&python_bin()),
+    );
+    let units: Vec<String> = (0..3).map(|i| format!("peers-helpers/{i}")).collect();
+    for unit in &units {
+        up.wait_for(&format!("{unit}: hook start finished (exit 0"), 0, T);
+    }
+    let leader = leader_of(&up);
+    let number = |unit: &str| unit.rsplit('/').next().unwrap().to_string();
+    assert!(observed(&up, &leader).contains(&"leader-elected rid=cluster:0 old=None".to_string()));
+    let secret = format!("s-{}", number(&leader));
+    for unit in &units {
+        // related_units and relation_get: every other unit's address, and the leader's secret.
+        let others: serde_json::Map<String, serde_json::Value> = units
+            .iter()
+            .filter(|u| *u != unit)
+            .map(|u| (u.clone(), serde_json::json!(format!("10.0.0.{}", number(u)))))
+            .collect();
+        let addresses = serde_json::to_string(&others).unwrap().replace("\":", "\": ").replace(",\"", ", \"");
+        let want = format!("secret={secret} addresses={addresses}");
+        up.until(&format!("{unit} read the secret and every address"), T, || {
+            observed(&up, unit).iter().any(|l| l.starts_with("changed ") && l.ends_with(&want))
+        });
+        if *unit != leader {
+            let refused = "minion relation_set app raised exit=1".to_string();
+            up.until(&format!("{unit} refused the app bag"), T, || observed(&up, unit).contains(&refused));
+        }
+    }
+    // Failover: the new leader reads the old secret through relation_get(app=...).
+    let from = up.len();
+    unsafe { libc::kill(up.agent_pid(&leader), libc::SIGKILL) };
+    let (_, _, line) = up.wait_for("hook leader-elected finished (exit 0", from, T);
+    let new_leader = line.split(": ").next().unwrap().split(' ').nth(1).unwrap().to_string();
+    let want = format!("leader-elected rid=cluster:0 old={secret}");
+    assert!(observed(&up, &new_leader).contains(&want), "{:?}", observed(&up, &new_leader));
 }

@@ -106,9 +106,9 @@ fn the_endpoint_answers_bad_requests_with_json_errors_and_keeps_serving() {
     let (status, body) = raw_request(socket, "POST", "/v1/is-leader", br#"{"context_id":"guess"}"#);
     assert_eq!((status, error_of(&body)), (404, "bad request: wrong context ID; got \"guess\"".to_string()));
 
-    let (status, body) = raw_request(socket, "POST", "/v1/relation-get", b"{}");
+    let (status, body) = raw_request(socket, "POST", "/v1/no-such-tool", b"{}");
     assert_eq!(status, 404);
-    assert!(error_of(&body).contains("/v1/relation-get"), "{body}");
+    assert!(error_of(&body).contains("/v1/no-such-tool"), "{body}");
     let (status, body) = raw_request(socket, "GET", "/v1/is-leader", b"");
     assert_eq!(status, 405);
     error_of(&body);

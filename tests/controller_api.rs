@@ -555,3 +555,72 @@ async fn elect_and_release_over_http_with_their_auth_rules() {
     assert!(waited < Duration::from_millis(600), "woken by the release, not the expiry: {waited:?}");
     assert_eq!(u1.claim("app", 1000).await["term"], json!(term + 2));
 }
+
+/// The relations endpoints over HTTPS: who may read, commit, join and leave; a commit's
+/// application-bag change fenced by the term, all or nothing; acknowledged data surviving
+/// `kill -9` of the controller with SQLite.
+#[tokio::test]
+async fn relations_endpoints_auth_fencing_and_durability() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite:{}", dir.path().join("state.db").display());
+    let c = ControllerProcess::start(dir.path(), &store);
+    let (u0, u1, other, op) = (
+        As::new(&c, dir.path(), "app/0"),
+        As::new(&c, dir.path(), "app/1"),
+        As::new(&c, dir.path(), "db/0"),
+        As::new(&c, dir.path(), "operator"),
+    );
+    let path = |tail: &str| format!("/v1/applications/app/relations{tail}");
+    for u in [&u0, &u1] {
+        let (status, body) = u.post(&path("/join"), json!({"relation_ids": [0]})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let term = u0.claim("app", 2000).await["term"].as_u64().unwrap();
+    // A minion's application-bag change is refused, and its unit-bag change with it.
+    let commit = |unit: Value, app: Value, term: u64| json!({"term": term, "changes": [{"relation_id": 0, "unit": unit, "app": app}]});
+    let (status, body) = u1.post(&path("/commit"), commit(json!({"x": "1"}), json!({"s": "m"}), term)).await;
+    assert_eq!((status, body["code"].clone()), (StatusCode::CONFLICT, json!("not_leader")), "{body}");
+    let (status, body) = u0.post(&path("/commit"), commit(json!({"addr": "a0"}), json!({"s": "l"}), term)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) =
+        u1.post(&path("/commit"), json!({"changes": [{"relation_id": 0, "unit": {"addr": "a1"}}]})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Reads: a unit of the application and the operator; not another application's unit.
+    let (status, body) = op.get(&path("")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let relation = &body["relations"]["0"];
+    assert_eq!(relation["members"], json!(["app/0", "app/1"]));
+    assert_eq!(relation["app"], json!({"s": "l"}));
+    assert_eq!(relation["units"]["app/1"]["addr"], json!("a1"));
+    assert!(relation["units"]["app/1"].get("x").is_none(), "the refused commit wrote nothing");
+    let (status, _) = other.get(&path("")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = other.post(&path("/join"), json!({"relation_ids": [0]})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // Leave: the unit itself or the operator, never another unit.
+    let (status, body) = u1.post(&path("/leave"), json!({"unit": "app/0"})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, body) = op.post(&path("/leave"), json!({"unit": "db/0"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let version = op.get(&path("")).await.1["version"].as_u64().unwrap();
+    let watch = {
+        let op = As::new(&c, dir.path(), "operator");
+        tokio::spawn(async move {
+            op.post("/v1/applications/app/relations/watch", json!({"after": version, "timeout_ms": 10000})).await
+        })
+    };
+    let (status, body) = op.post(&path("/leave"), json!({"unit": "app/1"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, woke) = watch.await.unwrap();
+    assert_eq!(status, StatusCode::OK);
+    assert_ne!(woke["version"], json!(version), "the watch woke on the leave");
+
+    // kill -9, restart: scopes and bags are still there.
+    c.kill9();
+    let c = ControllerProcess::start(dir.path(), &store);
+    let op = As::new(&c, dir.path(), "operator");
+    let (_, body) = op.get(&path("")).await;
+    assert_eq!(body["relations"]["0"]["members"], json!(["app/0"]));
+    assert_eq!(body["relations"]["0"]["app"], json!({"s": "l"}));
+    assert_eq!(body["relations"]["0"]["units"]["app/1"]["addr"], json!("a1"));
+}

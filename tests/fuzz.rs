@@ -254,6 +254,10 @@ fn fuzz_hook_endpoint_requests() {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let leadership = Arc::new(MemoryLeadership::new(true, Settings::new()));
     let endpoint = HookEndpoint::new("app/0", leadership.clone());
+    // A charm with a peer relation, so relation calls reach the relation data.
+    let charm = tempfile::tempdir().unwrap();
+    std::fs::write(charm.path().join("metadata.yaml"), "name: app\npeers:\n  cluster: {interface: c}\n").unwrap();
+    endpoint.set_charm_dir(charm.path());
     let live = endpoint.open_context("install");
     let ended = endpoint.open_context("start");
     endpoint.close_context(&ended);
@@ -268,6 +272,9 @@ fn fuzz_hook_endpoint_requests() {
         hook::STATUS_GET_PATH,
         hook::APPLICATION_VERSION_SET_PATH,
         hook::CONFIG_GET_PATH,
+        hook::RELATIONS_PATH,
+        hook::RELATION_GET_PATH,
+        hook::RELATION_SET_PATH,
         "/",
         "/v1/x",
     ];
@@ -293,6 +300,8 @@ fn fuzz_hook_endpoint_requests() {
                 Just(serde_json::json!({"context_id": id, "settings": settings})),
                 Just(serde_json::json!({"context_id": id, "records": records})),
                 Just(serde_json::json!({"context_id": id, "extra": extra})),
+                Just(serde_json::json!({"context_id": id, "relation_id": 0, "target": message, "app": application})),
+                Just(serde_json::json!({"context_id": id, "relation_id": 0, "app": application, "settings": settings})),
             ]
         });
     let payload = prop_oneof![
@@ -350,6 +359,11 @@ fn fuzz_controller_requests() {
         "settings",
         "settings/merge",
         "settings/watch",
+        "relations",
+        "relations/commit",
+        "relations/join",
+        "relations/leave",
+        "relations/watch",
         "nothing",
     ];
     let app = prop_oneof![4 => Just("app".to_string()), 1 => "[A-Za-z0-9_.~-]{0,10}"];
@@ -369,6 +383,10 @@ fn fuzz_controller_requests() {
                 Just(serde_json::json!({"after": term, "timeout_ms": ms})),
                 Just(serde_json::json!({"term": term, "set": set, "unset": unset})),
                 Just(serde_json::json!({"term": term, "set": set, "extra": extra})),
+                Just(serde_json::json!({"term": term, "changes": [{"relation_id": term, "unit": set.clone(), "app": set}]})),
+                Just(serde_json::json!({"relation_ids": [term, ms]})),
+                Just(serde_json::json!({"unit": unset.first().cloned().unwrap_or_default()})),
+                Just(serde_json::json!({"unit": "app/1"})),
             ]
         });
     let payload = prop_oneof![

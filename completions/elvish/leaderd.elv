@@ -37,6 +37,7 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand remove-unit 'Remove a unit: its stop and remove hooks run, then it leaves (a leader hands over at once)'
             cand debug-log 'Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones'
             cand timeline 'Draw leadership over time from the event log of an `up`: terms, hooks, gaps, markers'
+            cand show-unit 'Show one unit of a running `up` with its relations and every bag it can see (the shape of `juju show-unit`)'
             cand generate 'Write the shell completions (completions/) and man pages (man/) into DIR'
             cand completions 'Print the completion script of every hook tool and of leaderd for one shell'
             cand agent 'Run one unit''s agent: leadership tracker, hook runner, hook and exec endpoints'
@@ -163,6 +164,12 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'leaderd;show-unit'= {
+            cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
+            cand --format 'format'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'leaderd;generate'= {
             cand --out 'The repository root (or wherever completions/ and man/ should go)'
             cand -h 'Print help'
@@ -234,6 +241,7 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand remove-unit 'Remove a unit: its stop and remove hooks run, then it leaves (a leader hands over at once)'
             cand debug-log 'Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones'
             cand timeline 'Draw leadership over time from the event log of an `up`: terms, hooks, gaps, markers'
+            cand show-unit 'Show one unit of a running `up` with its relations and every bag it can see (the shape of `juju show-unit`)'
             cand generate 'Write the shell completions (completions/) and man pages (man/) into DIR'
             cand completions 'Print the completion script of every hook tool and of leaderd for one shell'
             cand agent 'Run one unit''s agent: leadership tracker, hook runner, hook and exec endpoints'
@@ -270,6 +278,8 @@ set edit:completion:arg-completer[leaderd] = {|@words|
         &'leaderd;help;debug-log'= {
         }
         &'leaderd;help;timeline'= {
+        }
+        &'leaderd;help;show-unit'= {
         }
         &'leaderd;help;generate'= {
         }

@@ -40,6 +40,7 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('remove-unit', 'remove-unit', [CompletionResultType]::ParameterValue, 'Remove a unit: its stop and remove hooks run, then it leaves (a leader hands over at once)')
             [CompletionResult]::new('debug-log', 'debug-log', [CompletionResultType]::ParameterValue, 'Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones')
             [CompletionResult]::new('timeline', 'timeline', [CompletionResultType]::ParameterValue, 'Draw leadership over time from the event log of an `up`: terms, hooks, gaps, markers')
+            [CompletionResult]::new('show-unit', 'show-unit', [CompletionResultType]::ParameterValue, 'Show one unit of a running `up` with its relations and every bag it can see (the shape of `juju show-unit`)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write the shell completions (completions/) and man pages (man/) into DIR')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script of every hook tool and of leaderd for one shell')
             [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Run one unit''s agent: leadership tracker, hook runner, hook and exec endpoints')
@@ -182,6 +183,13 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'leaderd;show-unit' {
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'leaderd;generate' {
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'The repository root (or wherever completions/ and man/ should go)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -258,6 +266,7 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('remove-unit', 'remove-unit', [CompletionResultType]::ParameterValue, 'Remove a unit: its stop and remove hooks run, then it leaves (a leader hands over at once)')
             [CompletionResult]::new('debug-log', 'debug-log', [CompletionResultType]::ParameterValue, 'Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones')
             [CompletionResult]::new('timeline', 'timeline', [CompletionResultType]::ParameterValue, 'Draw leadership over time from the event log of an `up`: terms, hooks, gaps, markers')
+            [CompletionResult]::new('show-unit', 'show-unit', [CompletionResultType]::ParameterValue, 'Show one unit of a running `up` with its relations and every bag it can see (the shape of `juju show-unit`)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write the shell completions (completions/) and man pages (man/) into DIR')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script of every hook tool and of leaderd for one shell')
             [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Run one unit''s agent: leadership tracker, hook runner, hook and exec endpoints')
@@ -309,6 +318,9 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             break
         }
         'leaderd;help;timeline' {
+            break
+        }
+        'leaderd;help;show-unit' {
             break
         }
         'leaderd;help;generate' {

@@ -4,10 +4,17 @@
 //! - leader-get: the bucket is read lazily at the first call, then served from that snapshot.
 //! - leader-set: only after a leadership check (a minion fails without any API call); the
 //!   snapshot is dropped before the write so the leader then sees its own merged write.
+//! - relation data (Juju's `context/relation.go` and `Flush`): every relation's data is read
+//!   once, at the hook's first relation tool call, and served from that snapshot for the rest
+//!   of the hook; relation-set changes are the hook's own, visible to it at once, and are
+//!   committed only when the hook succeeds (`take_relation_changes`).
+
+use std::collections::BTreeMap;
 
 use super::{Leadership, MergeError};
 use crate::controller::client::CallError;
 use crate::format::Settings;
+use crate::wire::controller::{RelationChanges, RelationsResponse};
 use crate::wire::hook::WorkloadStatus;
 
 /// The hook's snapshot of the bucket could not be read.
@@ -27,11 +34,24 @@ pub struct HookContext {
     unit_status: Option<WorkloadStatus>,
     /// The application's config as this hook first read it (Juju snapshots it per context).
     config: Option<crate::charm_config::Values>,
+    /// Every relation's data as this hook first read it.
+    relations: Option<RelationsResponse>,
+    /// This hook's relation-set changes, by relation id: to the unit's bag, and (leader) to
+    /// the application bag.
+    pending: BTreeMap<u64, (Settings, Option<Settings>)>,
 }
 
 impl HookContext {
     pub fn new(name: impl Into<String>) -> HookContext {
-        HookContext { name: name.into(), seen_minion: false, snapshot: None, unit_status: None, config: None }
+        HookContext {
+            name: name.into(),
+            seen_minion: false,
+            snapshot: None,
+            unit_status: None,
+            config: None,
+            relations: None,
+            pending: BTreeMap::new(),
+        }
     }
 
     /// Juju's `ensureLeader`: false at once if this hook has already seen False.
@@ -90,5 +110,38 @@ impl HookContext {
     /// The unit status as this hook sees it: `current` is read once, at the first call.
     pub fn unit_status(&mut self, current: impl FnOnce() -> WorkloadStatus) -> WorkloadStatus {
         self.unit_status.get_or_insert_with(current).clone()
+    }
+
+    /// Every relation's data as this hook sees it: read from the controller on first use.
+    pub async fn relations<L: Leadership>(&mut self, leadership: &L) -> Result<&RelationsResponse, ReadSettingsError> {
+        if self.relations.is_none() {
+            self.relations = Some(leadership.read_relations().await.map_err(ReadSettingsError)?);
+        }
+        Ok(self.relations.as_ref().expect("just read"))
+    }
+
+    /// A relation-set from this hook: merged into the hook's pending changes.
+    pub fn set_relation(&mut self, relation_id: u64, app: bool, changes: Settings) {
+        let (unit, app_changes) = self.pending.entry(relation_id).or_default();
+        let target = if app { app_changes.get_or_insert_with(Settings::new) } else { unit };
+        target.extend(changes);
+    }
+
+    /// This hook's pending changes to the unit's bag (`app` false) or the application bag.
+    pub fn pending(&self, relation_id: u64, app: bool) -> Option<&Settings> {
+        let (unit, app_changes) = self.pending.get(&relation_id)?;
+        if app {
+            app_changes.as_ref()
+        } else {
+            Some(unit)
+        }
+    }
+
+    /// The changes to commit now that the hook has succeeded (and forgets them).
+    pub fn take_relation_changes(&mut self) -> Vec<RelationChanges> {
+        std::mem::take(&mut self.pending)
+            .into_iter()
+            .map(|(relation_id, (unit, app))| RelationChanges { relation_id, unit, app })
+            .collect()
     }
 }

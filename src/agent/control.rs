@@ -136,7 +136,19 @@ async fn close(State(c): State<Arc<Control>>, body: Body) -> Result<Json<serde_j
         let message = format!("no exec context {:?} is open (it was closed, or its process exited)", req.context_id);
         return Err(HttpError::new(ErrorCode::UnknownContext, message));
     }
+    // A command that succeeded commits its relation changes, as a hook does.
+    let committed = match req.exit_code {
+        Some(0) => c.endpoint.commit_context(&req.context_id).await.map(|_| ()),
+        _ => Ok(()),
+    };
     c.close(&req.context_id);
+    committed.map_err(|e| {
+        let code = match e {
+            super::RelationCommitError::NotLeader(_) => ErrorCode::NotLeader,
+            super::RelationCommitError::Failed(_) => ErrorCode::Unavailable,
+        };
+        HttpError::new(code, format!("committing relation changes: {e}"))
+    })?;
     Ok(Json(serde_json::json!({})))
 }
 

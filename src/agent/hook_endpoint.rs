@@ -26,8 +26,8 @@ use crate::format::go_quote;
 use crate::server::{self, Body, HttpError, Limits};
 use crate::wire::hook::{
     self, ApplicationVersionSetRequest, ConfigGetResponse, ContextRequest, IsLeaderResponse, JujuLogRequest,
-    LeaderGetResponse, LeaderSetRequest, LogRecord, StatusGetRequest, StatusGetResponse, StatusSetRequest,
-    WorkloadStatus,
+    LeaderGetResponse, LeaderSetRequest, LogRecord, RelationGetRequest, RelationGetResponse, RelationInfo,
+    RelationSetRequest, RelationsResponse, StatusGetRequest, StatusGetResponse, StatusSetRequest, WorkloadStatus,
 };
 use crate::wire::ErrorCode;
 
@@ -47,6 +47,9 @@ pub struct HookEndpoint<L> {
     statuses: Mutex<Statuses>,
     /// The unit's charm directory, whose `config.yaml` config-get reads.
     charm_dir: Mutex<Option<std::path::PathBuf>>,
+    /// The remote units each relation's hooks have been told about (joined and not departed),
+    /// which relation-list reports, as Juju's uniter does. `None`: every unit in scope.
+    joined: Mutex<Option<std::collections::BTreeMap<u64, Vec<String>>>>,
 }
 
 /// What the charm has told the agent about its workload, in memory for the agent's lifetime.
@@ -97,6 +100,7 @@ impl<L: Leadership> HookEndpoint<L> {
             ended: Mutex::default(),
             statuses: Mutex::default(),
             charm_dir: Mutex::default(),
+            joined: Mutex::default(),
         })
     }
 
@@ -131,6 +135,38 @@ impl<L: Leadership> HookEndpoint<L> {
     /// Where the unit's charm is: config-get reads its `config.yaml`.
     pub fn set_charm_dir(&self, dir: impl Into<std::path::PathBuf>) {
         *self.charm_dir.lock().unwrap() = Some(dir.into());
+    }
+
+    /// The remote units the hooks of each relation know of (the runner sets it as joined and
+    /// departed hooks run); relation-list reports these.
+    pub fn set_joined(&self, joined: std::collections::BTreeMap<u64, Vec<String>>) {
+        *self.joined.lock().unwrap() = Some(joined);
+    }
+
+    /// The charm's peer relations (from its `metadata.yaml`).
+    pub fn peer_relations(&self) -> Result<Vec<crate::relations::PeerRelation>, HttpError> {
+        let dir = self.charm_dir.lock().unwrap().clone();
+        match dir {
+            Some(dir) => crate::relations::peers(&dir).map_err(|e| HttpError::new(ErrorCode::Internal, e.to_string())),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    fn application(&self) -> &str {
+        crate::names::unit_application(&self.unit).unwrap_or(&self.unit)
+    }
+
+    /// Commits what the hook in context `id` wrote with relation-set, now that it has
+    /// succeeded; true if there was anything. Nothing is committed if this fails.
+    pub async fn commit_context(&self, id: &str) -> Result<bool, super::RelationCommitError> {
+        let Some(context) = self.contexts.lock().unwrap().get(id).cloned() else {
+            return Ok(false);
+        };
+        let changes = context.lock().await.take_relation_changes();
+        if changes.is_empty() {
+            return Ok(false);
+        }
+        self.leadership.commit_relations(changes).await.map(|()| true)
     }
 
     /// The statuses and workload version the charm has set.
@@ -171,6 +207,9 @@ impl<L: Leadership> HookEndpoint<L> {
             .route(hook::STATUS_GET_PATH, post(status_get::<L>))
             .route(hook::APPLICATION_VERSION_SET_PATH, post(application_version_set::<L>))
             .route(hook::CONFIG_GET_PATH, post(config_get::<L>))
+            .route(hook::RELATIONS_PATH, post(relations::<L>))
+            .route(hook::RELATION_GET_PATH, post(relation_get::<L>))
+            .route(hook::RELATION_SET_PATH, post(relation_set::<L>))
             .fallback(unknown_path)
             .method_not_allowed_fallback(wrong_method)
             .layer(DefaultBodyLimit::max(hook::MAX_BODY_BYTES))
@@ -360,6 +399,104 @@ async fn config_get<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer
     let settings = context.lock().await.config(&*ep.leadership, defaults).await;
     let settings = settings.map_err(|e| HttpError::new(ErrorCode::Internal, e))?;
     Ok(Json(ConfigGetResponse { settings }))
+}
+
+/// Juju's `errors.NotFoundf("relation")`.
+fn relation_not_found() -> HttpError {
+    HttpError::new(ErrorCode::NotFound, "relation not found")
+}
+
+/// The API's `ErrPerm`.
+fn permission_denied() -> HttpError {
+    HttpError::new(ErrorCode::Forbidden, "permission denied")
+}
+
+fn unreachable(e: super::context::ReadSettingsError) -> HttpError {
+    HttpError::new(ErrorCode::Unreachable, e.to_string())
+}
+
+async fn relations<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer<RelationsResponse> {
+    let req: ContextRequest = decode(body)?;
+    let context = ep.context(&req.context_id)?;
+    let peers = ep.peer_relations()?;
+    let mut context = context.lock().await;
+    let data = context.relations(&*ep.leadership).await.map_err(unreachable)?;
+    let joined = ep.joined.lock().unwrap().clone();
+    let relations = peers
+        .into_iter()
+        .map(|peer| {
+            let mut members: Vec<String> = match &joined {
+                Some(joined) => joined.get(&peer.id).cloned().unwrap_or_default(),
+                None => data.relations.get(&peer.id).map(|r| r.members.clone()).unwrap_or_default(),
+            };
+            members.retain(|m| *m != ep.unit);
+            members.sort();
+            RelationInfo { id: peer.id, endpoint: peer.endpoint, remote_app: ep.application().to_string(), members }
+        })
+        .collect();
+    Ok(Json(RelationsResponse { relations }))
+}
+
+async fn relation_get<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer<RelationGetResponse> {
+    let req: RelationGetRequest = decode(body)?;
+    let context = ep.context(&req.context_id)?;
+    let peer = ep.peer_relations()?.into_iter().find(|p| p.id == req.relation_id).ok_or_else(relation_not_found)?;
+    let app = ep.application().to_string();
+    let mut context = context.lock().await;
+    // Reading the own application's bag as leader is a local read, with this hook's changes.
+    let leader_read = req.app && req.target == app && context.is_leader(&*ep.leadership).await;
+    let data = context.relations(&*ep.leadership).await.map_err(unreachable)?;
+    let relation = data.relations.get(&req.relation_id).cloned().unwrap_or_default();
+    let settings = if req.app {
+        // Peer relations relate the application to itself; any other application is not in
+        // this relation.
+        if req.target != app {
+            return Err(permission_denied());
+        }
+        let mut settings = relation.app.clone();
+        if leader_read {
+            if let Some(pending) = context.pending(req.relation_id, true) {
+                crate::model::apply_changes(&mut settings, pending);
+            }
+        }
+        settings
+    } else if req.target == ep.unit {
+        let mut settings = relation.units.get(&ep.unit).cloned().unwrap_or_default();
+        if let Some(pending) = context.pending(req.relation_id, false) {
+            crate::model::apply_changes(&mut settings, pending);
+        }
+        settings
+    } else {
+        if crate::names::unit_application(&req.target) != Ok(app.as_str()) {
+            return Err(permission_denied());
+        }
+        relation.units.get(&req.target).cloned().ok_or_else(|| {
+            // state.RelationUnit.ReadSettings: a unit that never entered the relation's scope.
+            let message = format!(
+                "cannot read settings for unit {} in relation {}: unit {}: settings not found",
+                go_quote(&req.target),
+                go_quote(&peer.key(&app)),
+                go_quote(&req.target)
+            );
+            HttpError::new(ErrorCode::NotFound, message)
+        })?
+    };
+    Ok(Json(RelationGetResponse { settings }))
+}
+
+async fn relation_set<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer<serde_json::Value> {
+    let req: RelationSetRequest = decode(body)?;
+    let context = ep.context(&req.context_id)?;
+    if !ep.peer_relations()?.iter().any(|p| p.id == req.relation_id) {
+        return Err(relation_not_found());
+    }
+    let mut context = context.lock().await;
+    // Juju checks leadership when relation-set --app is called (and again at commit).
+    if req.app && !context.is_leader(&*ep.leadership).await {
+        return Err(HttpError::new(ErrorCode::NotLeader, "cannot write relation settings"));
+    }
+    context.set_relation(req.relation_id, req.app, req.settings);
+    Ok(Json(serde_json::json!({})))
 }
 
 async fn unknown_path(uri: Uri) -> HttpError {

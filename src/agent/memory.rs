@@ -4,9 +4,10 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use super::{Leadership, MergeError};
+use super::{Leadership, MergeError, RelationCommitError};
 use crate::controller::client::CallError;
 use crate::format::Settings;
+use crate::wire::controller::{RelationChanges, RelationsResponse};
 
 #[derive(Debug, Default)]
 pub struct MemoryLeadership {
@@ -14,6 +15,9 @@ pub struct MemoryLeadership {
     settings: Mutex<Settings>,
     read_failure: Mutex<Option<String>>,
     reads: AtomicUsize,
+    relations: Mutex<RelationsResponse>,
+    /// The unit whose commits this is (for the not-leader words).
+    unit: Mutex<String>,
 }
 
 impl MemoryLeadership {
@@ -41,6 +45,23 @@ impl MemoryLeadership {
         *self.read_failure.lock().unwrap() = reason.map(String::from);
     }
 
+    /// Every relation's data as the "controller" holds it now.
+    pub fn relations(&self) -> RelationsResponse {
+        self.relations.lock().unwrap().clone()
+    }
+
+    /// Changes the relation data, as another unit's commit or join would.
+    pub fn update_relations(&self, change: impl FnOnce(&mut RelationsResponse)) {
+        let mut relations = self.relations.lock().unwrap();
+        change(&mut relations);
+        relations.version += 1;
+    }
+
+    /// Names the unit that commits through this leadership (default `app/0`).
+    pub fn set_unit(&self, unit: &str) {
+        *self.unit.lock().unwrap() = unit.to_string();
+    }
+
     /// How many times the bucket has been read: shows the per-hook snapshot at work.
     pub fn reads(&self) -> usize {
         self.reads.load(Ordering::SeqCst)
@@ -65,6 +86,31 @@ impl Leadership for MemoryLeadership {
             return Err(MergeError::NotLeader);
         }
         crate::model::apply_changes(&mut self.settings.lock().unwrap(), &changes);
+        Ok(())
+    }
+
+    async fn read_relations(&self) -> Result<RelationsResponse, CallError> {
+        if let Some(reason) = self.read_failure.lock().unwrap().clone() {
+            return Err(CallError::Unreachable(reason));
+        }
+        Ok(self.relations())
+    }
+
+    async fn commit_relations(&self, changes: Vec<RelationChanges>) -> Result<(), RelationCommitError> {
+        let unit = self.unit.lock().unwrap().clone();
+        let unit = if unit.is_empty() { "app/0".to_string() } else { unit };
+        if changes.iter().any(|c| c.app.is_some()) && !self.leader.load(Ordering::SeqCst) {
+            return Err(RelationCommitError::NotLeader(super::not_leader_of(&unit)));
+        }
+        self.update_relations(|r| {
+            for change in &changes {
+                let relation = r.relations.entry(change.relation_id).or_default();
+                crate::model::apply_changes(relation.units.entry(unit.clone()).or_default(), &change.unit);
+                if let Some(app) = &change.app {
+                    crate::model::apply_changes(&mut relation.app, app);
+                }
+            }
+        });
         Ok(())
     }
 }

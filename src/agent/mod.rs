@@ -7,12 +7,15 @@ pub mod hook_endpoint;
 pub mod lease_view;
 pub mod lifecycle;
 pub mod memory;
+pub mod relation_hooks;
+pub mod relation_watch;
 
 use std::future::Future;
 
 use crate::controller::client::CallError;
 pub use crate::controller::MergeError;
 use crate::format::Settings;
+use crate::wire::controller::{RelationChanges, RelationsResponse};
 use crate::wire::controller::{StatusesResponse, UnitStatus};
 use crate::wire::hook::WorkloadStatus;
 
@@ -54,6 +57,31 @@ pub trait Leadership: Send + Sync + 'static {
     fn read_statuses(&self) -> impl Future<Output = Result<Option<StatusesResponse>, CallError>> + Send {
         async { Ok(None) }
     }
+    /// Reads every relation's data (members and bags) from the controller.
+    fn read_relations(&self) -> impl Future<Output = Result<RelationsResponse, CallError>> + Send;
+
+    /// Commits one successful hook's relation changes as this unit, all or nothing; changes to
+    /// an application bag are fenced by the unit's lease term at the moment of the commit.
+    fn commit_relations(
+        &self,
+        changes: Vec<RelationChanges>,
+    ) -> impl Future<Output = Result<(), RelationCommitError>> + Send;
+}
+
+/// Why a hook's relation changes were not committed (nothing was).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RelationCommitError {
+    /// The unit no longer leads: Juju's leadership-token words, `"app/0" is not leader of "app"`.
+    #[error("{0}")]
+    NotLeader(String),
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// Juju's words when a leadership token no longer holds (`core/leadership`, `notLeaderError`).
+pub fn not_leader_of(unit: &str) -> String {
+    let app = crate::names::unit_application(unit).unwrap_or(unit);
+    format!("{} is not leader of {}", crate::format::go_quote(unit), crate::format::go_quote(app))
 }
 
 pub mod control;
@@ -89,6 +117,8 @@ pub fn emit(unit: &str, event: crate::events::Event) {
 pub struct AgentLeadership {
     pub tracker: Arc<Tracker>,
     pub client: ControllerClient,
+    /// The unit, for Juju's words when it no longer leads.
+    pub unit: String,
 }
 
 impl Leadership for AgentLeadership {
@@ -132,6 +162,28 @@ impl Leadership for AgentLeadership {
 
     async fn read_statuses(&self) -> Result<Option<StatusesResponse>, CallError> {
         self.client.statuses().await.map(Some)
+    }
+
+    async fn read_relations(&self) -> Result<RelationsResponse, CallError> {
+        self.client.relations().await
+    }
+
+    async fn commit_relations(&self, changes: Vec<RelationChanges>) -> Result<(), RelationCommitError> {
+        let not_leader = || RelationCommitError::NotLeader(not_leader_of(&self.unit));
+        let term = if changes.iter().any(|c| c.app.is_some()) {
+            // Checked again now, at commit: a unit that lost leadership mid-hook commits nothing.
+            if !self.tracker.is_leader().await {
+                return Err(not_leader());
+            }
+            Some(self.tracker.term().ok_or_else(not_leader)?)
+        } else {
+            None
+        };
+        match self.client.commit_relations(term, changes).await {
+            Ok(_) => Ok(()),
+            Err(CallError::Refused { code: crate::wire::ErrorCode::NotLeader, .. }) => Err(not_leader()),
+            Err(e) => Err(RelationCommitError::Failed(e.to_string())),
+        }
     }
 }
 
@@ -195,7 +247,8 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         );
     }
     let tracker = Tracker::new(&options.unit, client.clone(), options.guarantee);
-    let leadership = Arc::new(AgentLeadership { tracker: tracker.clone(), client: client.clone() });
+    let leadership =
+        Arc::new(AgentLeadership { tracker: tracker.clone(), client: client.clone(), unit: options.unit.clone() });
     let unit = options.unit.clone();
     let endpoint = hook_endpoint::HookEndpoint::with_log(
         &options.unit,
@@ -246,6 +299,9 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
     let config_watcher = watcher::run_versions(watcher::ConfigVersions(client.clone()), config_tx);
     let (ticks_tx, ticks_rx) = tokio::sync::watch::channel(0u64);
     let ticker = watcher::tick(options.update_status_interval, ticks_tx);
+    let peers = crate::relations::peers(&env.charm_dir)?;
+    let (relations_tx, relations_rx) = tokio::sync::watch::channel(None);
+    let relation_watcher = relation_watch::run(client.clone(), peers.iter().map(|p| p.id).collect(), relations_tx);
     let uniter_state = runner::load_state(&state_dir.join("uniter.json"))?;
     let runner = runner::Runner {
         env,
@@ -258,6 +314,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         resolves: tokio::sync::Mutex::new(resolve_rx),
         hook_groups: hook_groups.clone(),
         dying,
+        relations: runner::RelationInputs { peers, data: relations_rx, seen_file: state_dir.join("relations.json") },
     };
 
     // The socket servers' limits, fitted to this process's file descriptors.
@@ -280,6 +337,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         _ = watcher => Ok(()),
         _ = config_watcher => Ok(()),
         _ = ticker => Ok(()),
+        _ = relation_watcher => Ok(()),
         r = runner.run(uniter_state, remote_rx, config_rx, ticks_rx) => r.context("hook runner"),
         _ = stop.requested() => Ok(()),
     };

@@ -18,6 +18,7 @@ use tokio::time::Instant;
 use super::hook_endpoint::HookEndpoint;
 pub use super::lifecycle::UniterState;
 use super::lifecycle::{Hook, Lifecycle, Step};
+use super::relation_hooks::{self, RelationHook, Seen};
 use super::tracker::Tracker;
 use super::{emit, event, AgentLeadership};
 use crate::events::Event;
@@ -40,6 +41,9 @@ enum Attempt {
     Exited(i32),
     /// The hook could not be started; retried like a failing hook.
     NotStarted(String),
+    /// The hook exited 0 but its relation changes could not be committed (Juju's uniter fails
+    /// the hook then); retried like a failing hook.
+    CommitFailed(String),
 }
 
 /// How a failed hook is retried.
@@ -143,6 +147,17 @@ pub struct Runner {
     pub hook_groups: Arc<Mutex<Vec<i32>>>,
     /// Turns true when the unit is being removed (`leaderd remove-unit`).
     pub dying: watch::Receiver<bool>,
+    /// The charm's peer relations and the relation data the relation watcher keeps fresh.
+    pub relations: RelationInputs,
+}
+
+/// What the runner needs to run relation hooks.
+pub struct RelationInputs {
+    pub peers: Vec<crate::relations::PeerRelation>,
+    /// The latest relation data (`None` until the controller first answered).
+    pub data: watch::Receiver<Option<crate::wire::controller::RelationsResponse>>,
+    /// What the hooks have been told, persisted here (`<state>/relations.json`).
+    pub seen_file: PathBuf,
 }
 
 impl Runner {
@@ -160,13 +175,38 @@ impl Runner {
     ) -> Result<(), StateError> {
         let mut leader = self.tracker.subscribe();
         let mut lifecycle = Lifecycle::new(state);
+        let mut relation_data = self.relations.data.clone();
+        let mut seen = load_seen(&self.relations.seen_file)?.restarted();
+        self.endpoint.set_joined(seen.joined());
+        let app = crate::names::unit_application(&self.env.unit).unwrap_or_default().to_string();
         loop {
             let status = *leader.borrow_and_update();
             let changes = *remote.borrow_and_update();
             lifecycle.observe_config(*config.borrow_and_update());
             lifecycle.observe_ticks(*ticks.borrow_and_update());
             lifecycle.dying = *self.dying.borrow_and_update();
-            match lifecycle.next(status, changes) {
+            let data = relation_data.borrow_and_update().clone();
+            // Relation hooks (created after install and before the leadership hook; the others
+            // once the unit has started and no lifecycle hook is due), once the data is known.
+            let known = data.clone().unwrap_or_default();
+            let relation_hook = if lifecycle.state.installed {
+                let started = lifecycle.state.started && data.is_some();
+                relation_hooks::next(&self.relations.peers, &self.env.unit, &app, &known, &seen, started)
+            } else {
+                None
+            };
+            let step = lifecycle.next(status, changes);
+            if let Some(hook) = relation_hook {
+                if hook.kind == relation_hooks::Kind::Created || step == Step::Wait {
+                    self.endpoint.set_joined(seen.members_during(&hook));
+                    self.run_relation_until_ok(&hook).await;
+                    seen.ran(&hook, &known);
+                    save_seen(&self.relations.seen_file, &seen)?;
+                    self.endpoint.set_joined(seen.joined());
+                    continue;
+                }
+            }
+            match step {
                 Step::Run(hook) => {
                     if lifecycle.begin(Step::Run(hook)) {
                         save_state(&self.state_file, &lifecycle.state)?;
@@ -196,6 +236,7 @@ impl Runner {
                         changed = config.changed() => if changed.is_err() { return Ok(()) },
                         changed = ticks.changed() => if changed.is_err() { return Ok(()) },
                         changed = self.dying.changed() => if changed.is_err() { return Ok(()) },
+                        changed = relation_data.changed() => if changed.is_err() { return Ok(()) },
                     }
                 }
             }
@@ -205,11 +246,21 @@ impl Runner {
     /// Runs `hook` until it succeeds (or is skipped, or resolved without a retry), retrying as
     /// the retry policy says.
     async fn run_until_ok(&self, which: Hook) {
-        let hook = which.name();
+        self.retry_until_ok(which.name(), &[], which == Hook::LeaderElected).await
+    }
+
+    /// Runs a relation hook the same way.
+    async fn run_relation_until_ok(&self, which: &RelationHook) {
+        self.retry_until_ok(&which.name(), &which.env(), false).await
+    }
+
+    /// Runs the hook `hook` (with `relation_env` added to its environment) until it succeeds,
+    /// is resolved, or (`leader_only`) the unit no longer leads.
+    async fn retry_until_ok(&self, hook: &str, relation_env: &[(String, String)], leader_only: bool) {
         let mut delay = self.retry.first;
         let mut attempts = 0;
         loop {
-            if which == Hook::LeaderElected && !self.tracker.is_leader().await {
+            if leader_only && !self.tracker.is_leader().await {
                 event(
                     &self.env.unit,
                     format_args!("unit is no longer the leader; skipping \"leader-elected\" execution"),
@@ -217,10 +268,10 @@ impl Runner {
                 return;
             }
             attempts += 1;
-            let failing = match self.run_hook(hook).await {
+            let failing = match self.run_hook(hook, relation_env).await {
                 Attempt::Missing | Attempt::Exited(0) => None,
                 Attempt::Exited(code) => Some((Some(code), None)),
-                Attempt::NotStarted(why) => Some((None, Some(why))),
+                Attempt::NotStarted(why) | Attempt::CommitFailed(why) => Some((None, Some(why))),
             };
             let Some((exit_code, error)) = failing else {
                 self.status.lock().unwrap().failing = None;
@@ -272,7 +323,7 @@ impl Runner {
     /// The context ends when the hook's own process exits: a process it left in the background
     /// cannot act as the hook afterwards, even if it keeps the hook's output pipes open (the
     /// output is collected for a moment longer, then drained unread).
-    async fn run_hook(&self, hook: &str) -> Attempt {
+    async fn run_hook(&self, hook: &str, relation_env: &[(String, String)]) -> Attempt {
         let Some(program) = self.env.program(hook) else {
             return Attempt::Missing;
         };
@@ -294,6 +345,7 @@ impl Runner {
         let spawned = command
             .env_clear()
             .envs(self.env.vars(&id, Some(hook)))
+            .envs(relation_env.iter().cloned())
             .current_dir(&self.env.charm_dir)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -318,10 +370,21 @@ impl Runner {
         let (stderr, stderr_done) = collect(child.stderr.take());
         let status = child.wait().await;
         forget_empty_groups(&self.hook_groups);
+        let mut code = status.as_ref().map(crate::process::exit_code).unwrap_or(127);
+        // A hook that succeeded commits its relation-set changes; one that failed drops them.
+        let mut commit_error = None;
+        if code == 0 {
+            if let Err(e) = self.endpoint.commit_context(&id).await {
+                commit_error = Some(e.to_string());
+            }
+        }
         self.endpoint.close_context(&id);
         self.status.lock().unwrap().running = None;
         let duration_ms = started.elapsed().as_millis() as u64;
-        let code = status.map(|s| crate::process::exit_code(&s)).unwrap_or(127);
+        if let Some(why) = &commit_error {
+            event(unit, format_args!("hook {hook} failed to commit its relation changes: {why}"));
+            code = 1;
+        }
         emit(unit, Event::HookFinished { hook: hook.into(), exit: code, duration_ms });
         // The hook's own output, as Juju logs it: a tool's error is visible even when the hook
         // carried on (charmhelpers ignores juju-log's exit code, for one).
@@ -335,7 +398,10 @@ impl Runner {
         for line in String::from_utf8_lossy(&stdout).lines().chain(String::from_utf8_lossy(&stderr).lines()) {
             emit(unit, Event::HookOutput { hook: hook.into(), line: line.into() });
         }
-        Attempt::Exited(code)
+        match commit_error {
+            Some(why) => Attempt::CommitFailed(format!("committing relation changes: {why}")),
+            None => Attempt::Exited(code),
+        }
     }
 }
 
@@ -400,6 +466,24 @@ pub enum StateError {
     Corrupt { path: PathBuf, source: serde_json::Error },
     #[error("saving the uniter state {path}: {reason}")]
     Write { path: PathBuf, reason: String },
+}
+
+/// What the relation hooks have been told, as persisted; a missing file is a unit whose
+/// relation hooks have not run yet, a corrupt one an error (never a silent reset, which would
+/// run -relation-created and -joined again).
+pub fn load_seen(path: &Path) -> Result<Seen, StateError> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Seen::default()),
+        Err(source) => return Err(StateError::Read { path: path.into(), source }),
+    };
+    serde_json::from_slice(&bytes).map_err(|source| StateError::Corrupt { path: path.into(), source })
+}
+
+fn save_seen(path: &Path, seen: &Seen) -> Result<(), StateError> {
+    let bytes = serde_json::to_vec_pretty(seen).expect("the relation state serialises");
+    crate::private::write_atomic(path, &bytes)
+        .map_err(|e| StateError::Write { path: path.into(), reason: format!("{e:#}") })
 }
 
 /// The persisted state; a missing file is a fresh unit, a corrupt one an error (never a

@@ -51,6 +51,11 @@ pub fn router(api: Arc<Api>) -> Router {
         .route("/v1/applications/{app}/status", get(read_statuses))
         .route("/v1/applications/{app}/status/unit", post(set_unit_status))
         .route("/v1/applications/{app}/status/application", post(set_app_status))
+        .route("/v1/applications/{app}/relations", get(read_relations))
+        .route("/v1/applications/{app}/relations/commit", post(commit_relations))
+        .route("/v1/applications/{app}/relations/join", post(join_relations))
+        .route("/v1/applications/{app}/relations/leave", post(leave_relations))
+        .route("/v1/applications/{app}/relations/watch", post(watch_relations))
         .fallback(
             |uri: Uri| async move { HttpError::new(ErrorCode::NotFound, format!("no such endpoint: {}", uri.path())) },
         )
@@ -366,4 +371,79 @@ async fn set_app_status(
     check_status(&req.status)?;
     api.controller.set_app_status(&unit, Term(req.term), req.status).await.map_err(status_refused)?;
     Ok(Json(serde_json::json!({})))
+}
+
+/// A relation write's answer: the new version, or why it was refused.
+fn relations_written(written: Result<u64, MergeError>) -> Answer<RelationsVersion> {
+    match written {
+        Ok(version) => Ok(Json(RelationsVersion { version })),
+        Err(e @ MergeError::NotLeader) => Err(HttpError::new(ErrorCode::NotLeader, e.to_string())),
+        Err(MergeError::Invalid(e)) => Err(HttpError::new(ErrorCode::BadRequest, e)),
+        Err(MergeError::Failed(e)) => Err(HttpError::new(ErrorCode::Unavailable, e)),
+    }
+}
+
+async fn read_relations(State(api): Shared, Path(app): Path<String>, headers: HeaderMap) -> Answer<RelationsResponse> {
+    let app = api.reader_of(&headers, &app)?;
+    Ok(Json(api.controller.relations(&app)))
+}
+
+/// A unit commits what a hook wrote: its own bag only (the caller is the owner), and the
+/// application bag only under its current lease term.
+async fn commit_relations(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<RelationsVersion> {
+    let unit = api.unit_of(&headers, &app)?;
+    let req: RelationCommitRequest = decode(body)?;
+    relations_written(api.controller.commit_relations(&unit, req.term.map(Term), req.changes).await)
+}
+
+async fn join_relations(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<RelationsVersion> {
+    let unit = api.unit_of(&headers, &app)?;
+    let req: RelationJoinRequest = decode(body)?;
+    relations_written(api.controller.join_relations(&unit, &req.relation_ids).await)
+}
+
+/// A unit leaves the relations' scope: the unit itself, or the operator removing it.
+async fn leave_relations(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<RelationsVersion> {
+    let app = check_app(&app)?;
+    let req: RelationLeaveRequest = decode(body)?;
+    let unit = Unit::new(&req.unit).map_err(|e| HttpError::new(ErrorCode::BadRequest, e.to_string()))?;
+    if unit.application() != app {
+        return Err(HttpError::new(ErrorCode::BadRequest, format!("unit {unit} is not a unit of {app}")));
+    }
+    match api.caller(&headers)? {
+        Caller::Operator => {}
+        Caller::Unit(caller) if caller == unit.as_str() => {}
+        Caller::Unit(caller) => return Err(forbidden(format!("unit {caller} may not remove unit {unit}"))),
+    }
+    relations_written(api.controller.leave_relations(&unit).await)
+}
+
+async fn watch_relations(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<RelationsVersion> {
+    let app = api.reader_of(&headers, &app)?;
+    let req: WatchRequest = decode(body)?;
+    let version = tokio::select! {
+        v = api.controller.watch_relations(&app, req.after, Api::poll_timeout(req.timeout_ms)) => v,
+        _ = api.until_shutdown() => api.controller.relations(&app).version,
+    };
+    Ok(Json(RelationsVersion { version }))
 }

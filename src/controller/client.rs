@@ -206,4 +206,38 @@ impl ControllerClient {
         let body = AppStatusRequest { term, status };
         self.call::<_, serde_json::Value>("status/application", Some(&body), Duration::ZERO).await.map(|_| ())
     }
+
+    /// Every relation's data (members and bags) and its version.
+    pub async fn relations(&self) -> Result<RelationsResponse, CallError> {
+        self.call::<(), _>("relations", None, Duration::ZERO).await
+    }
+
+    /// Commits one hook's relation changes, all or nothing; `term` fences application-bag
+    /// changes.
+    pub async fn commit_relations(&self, term: Option<u64>, changes: Vec<RelationChanges>) -> Result<u64, CallError> {
+        let body = RelationCommitRequest { term, changes };
+        let r: RelationsVersion = self.call("relations/commit", Some(&body), Duration::ZERO).await?;
+        Ok(r.version)
+    }
+
+    /// This unit enters the scope of its peer relations `ids`.
+    pub async fn join_relations(&self, relation_ids: Vec<u64>) -> Result<u64, CallError> {
+        let body = RelationJoinRequest { relation_ids };
+        let r: RelationsVersion = self.call("relations/join", Some(&body), Duration::ZERO).await?;
+        Ok(r.version)
+    }
+
+    /// `unit` leaves the scope of every relation of the application.
+    pub async fn leave_relations(&self, unit: &str) -> Result<u64, CallError> {
+        let body = RelationLeaveRequest { unit: unit.into() };
+        let r: RelationsVersion = self.call("relations/leave", Some(&body), Duration::ZERO).await?;
+        Ok(r.version)
+    }
+
+    /// Waits (up to `timeout`) for the relations' version to differ from `after`.
+    pub async fn watch_relations(&self, after: u64, timeout: Duration) -> Result<u64, CallError> {
+        let body = WatchRequest { after, timeout_ms: timeout.as_millis() as u64 };
+        let r: RelationsVersion = self.call("relations/watch", Some(&body), timeout).await?;
+        Ok(r.version)
+    }
 }

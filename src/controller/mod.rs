@@ -9,6 +9,7 @@ pub mod api;
 pub mod auth;
 pub mod client;
 pub mod lease;
+pub mod relations;
 mod writer;
 
 use std::collections::HashMap;
@@ -68,6 +69,8 @@ pub(crate) struct State {
     unit_statuses: RwLock<HashMap<String, UnitStatus>>,
     /// Per application: the status its leader set.
     app_statuses: RwLock<HashMap<String, WorkloadStatus>>,
+    /// Each application's relations, and a version for their watchers (`relations.rs`).
+    relations: relations::Relations,
 }
 
 impl State {
@@ -108,7 +111,8 @@ impl State {
             Write::AppStatus { app, status } => {
                 self.app_statuses.write().unwrap().insert(app, status);
             }
-            Write::Lease(_) | Write::Settings { .. } => {}
+            Write::Lease(_) | Write::Settings { .. } | Write::RelationSettings { .. } | Write::RelationScope { .. } => {
+            }
         }
     }
 
@@ -174,6 +178,7 @@ impl Controller {
             config_versions: Mutex::default(),
             unit_statuses: RwLock::new(snapshot.unit_statuses),
             app_statuses: RwLock::new(snapshot.app_statuses),
+            relations: relations::Relations::new(snapshot.relations),
         });
         let (tx, rx) = mpsc::channel();
         let writer_state = state.clone();

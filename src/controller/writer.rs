@@ -29,12 +29,22 @@ pub enum Job {
     /// A write made durable, then applied to the live state (`State::apply`); with `fence`, only
     /// if that unit holds its application's lease under that term at that moment.
     Put { fence: Option<(String, u64)>, write: Write, reply: oneshot::Sender<Result<(), MergeError>> },
+    /// Relation writes for one application, all or nothing; with `fence` (unit, term) only if
+    /// that unit holds the lease under that term at the moment of the write. Answers the
+    /// relations' new version.
+    Relations {
+        app: String,
+        fence: Option<(String, u64)>,
+        writes: Vec<Write>,
+        reply: oneshot::Sender<Result<u64, MergeError>>,
+    },
 }
 
 enum Reply {
     Lease(oneshot::Sender<anyhow::Result<()>>),
     Merge(oneshot::Sender<Result<u64, MergeError>>, String, Settings, u64),
     Put(oneshot::Sender<Result<(), MergeError>>, Write),
+    Relations(oneshot::Sender<Result<u64, MergeError>>, String, Vec<Write>),
 }
 
 /// Runs until every sender of `jobs` is gone.
@@ -91,6 +101,16 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                 writes.push(write.clone());
                 replies.push(Reply::Put(reply, write));
             }
+            Job::Relations { app, fence, writes: changes, reply } => {
+                if let Some((unit, term)) = &fence {
+                    if !state.leases.lock().unwrap().holds(&app, unit, *term, Instant::now()) {
+                        let _ = reply.send(Err(MergeError::NotLeader));
+                        continue;
+                    }
+                }
+                writes.extend(changes.iter().cloned());
+                replies.push(Reply::Relations(reply, app, changes));
+            }
         }
     }
     let committed = if writes.is_empty() { Ok(()) } else { store.commit(&writes) };
@@ -123,8 +143,11 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
             (Reply::Put(tx, _), Err(e)) => {
                 let _ = tx.send(Err(MergeError::Failed(format!("store commit failed: {e:#}"))));
             }
-            (Reply::Merge(tx, ..), Err(e)) => {
+            (Reply::Merge(tx, ..), Err(e)) | (Reply::Relations(tx, ..), Err(e)) => {
                 let _ = tx.send(Err(MergeError::Failed(format!("store commit failed: {e:#}"))));
+            }
+            (Reply::Relations(tx, app, changes), Ok(())) => {
+                let _ = tx.send(Ok(state.relations.apply(&app, &changes)));
             }
         }
     }

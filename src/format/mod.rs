@@ -24,6 +24,9 @@ pub enum Value {
     Tree(Tree),
     /// A number, which Go holds as a float64 (a config-get value).
     Float(f64),
+    /// A list of strings (relation-ids, relation-list): smart prints one per line and
+    /// nothing for an empty list; yaml and json print `[]` for it.
+    List(Vec<String>),
 }
 
 /// The `--format` choices. `smart` is the default for every hook tool.
@@ -74,6 +77,13 @@ pub fn render(format: Format, value: &Value) -> String {
         (Format::Json, Value::Map(m)) => json::map(m) + "\n",
         (Format::Json, Value::Tree(t)) => json::tree(t) + "\n",
         (Format::Json, Value::Float(f)) => gofloat::json(*f) + "\n",
+        (Format::Json, Value::List(l)) => {
+            format!("[{}]\n", l.iter().map(|s| json::string(s)).collect::<Vec<_>>().join(","))
+        }
+        (_, Value::List(l)) if l.is_empty() && format == Format::Smart => String::new(),
+        (_, Value::List(l)) if l.is_empty() => "[]\n".into(),
+        (Format::Smart, Value::List(l)) => l.iter().map(|s| format!("{s}\n")).collect(),
+        (_, Value::List(l)) => l.iter().map(|s| format!("- {}\n", yaml::string_document(s))).collect(),
         (_, Value::Float(f)) => gofloat::yaml(*f) + "\n",
         (_, Value::Nil) => String::new(),
         (Format::Smart, Value::Bool(true)) => "True\n".into(),

@@ -280,6 +280,7 @@ impl Running {
             RunState::Killed | RunState::Exited => {
                 self.record.units.remove(i);
                 stop_hook_leftovers(&unit.state_dir.join("agent.socket"));
+                self.leave_relations(name);
                 done(
                     format!(
                         "removed {name} (its agent was {}: no stop or remove hook ran, as with `juju remove-unit --force`)",

@@ -41,8 +41,21 @@ pub fn exec(state: &Path, unit: &str, argv: &[OsString]) -> anyhow::Result<i32> 
     let mut command = std::process::Command::new(&argv[0]);
     crate::private::restore_user_umask(&mut command);
     let result = command.args(&argv[1..]).env_clear().envs(&context.env).current_dir(&context.cwd).status();
-    let close = serde_json::to_vec(&CloseRequest { context_id: context.context_id })?;
-    let _ = unix_http::request(&socket, "POST", EXEC_CLOSE_PATH, Some(&close));
+    let exit_code = result.as_ref().ok().map(crate::process::exit_code);
+    let close = serde_json::to_vec(&CloseRequest { context_id: context.context_id, exit_code })?;
+    let closed = unix_http::request(&socket, "POST", EXEC_CLOSE_PATH, Some(&close));
     let status = result.with_context(|| format!("running {}", argv[0].to_string_lossy()))?;
+    // The command succeeded but its relation changes could not be committed: say so and fail,
+    // as a hook whose changes cannot be committed fails.
+    if let Ok((code, body)) = closed {
+        if code != 200 && exit_code == Some(0) {
+            if let Some((crate::wire::ErrorCode::NotLeader | crate::wire::ErrorCode::Unavailable, message)) =
+                ErrorResponse::decode(code, &body)
+            {
+                eprintln!("ERROR {message}");
+                return Ok(1);
+            }
+        }
+    }
     Ok(crate::process::exit_code(&status))
 }

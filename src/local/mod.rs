@@ -7,6 +7,7 @@ pub mod control;
 pub mod debug_log;
 pub mod exec;
 pub mod levers;
+pub mod show_unit;
 pub mod status;
 pub mod timeline;
 pub mod up;

@@ -14,6 +14,7 @@ use crate::controller::auth::{Secret, OPERATOR};
 use crate::controller::client::{CallError, ControllerClient};
 use crate::tls::{TlsDir, Trust};
 use crate::wire::control::{AgentStatus, FailingHook, STATUS_PATH};
+use crate::wire::controller::RelationsResponse;
 use crate::wire::controller::{StatusResponse, StatusesResponse};
 use crate::wire::hook::WorkloadStatus;
 
@@ -43,6 +44,18 @@ pub struct ApplicationReport {
     /// The leader's workload version, else the first unit's that has one; empty if none has.
     pub version: String,
     pub units: Vec<UnitReport>,
+    /// The application's peer relations, with the units in each one's scope.
+    #[serde(default)]
+    pub relations: Vec<RelationReport>,
+}
+
+/// One relation in `leaderd status`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RelationReport {
+    /// `<endpoint>:<id>`, as relation-ids prints it.
+    pub relation: String,
+    /// The units in its scope, in name order.
+    pub units: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -102,6 +115,22 @@ fn controller_view(
         Ok(Err(CallError::Refused { code, message })) => {
             anyhow::bail!("the controller at {url} answered: {message} ({code})")
         }
+        Ok(Err(e)) => Err(anyhow::anyhow!("{e}")).with_context(|| format!("asking the controller at {url}")),
+        Err(_) => anyhow::bail!("asking the controller at {url}: no answer within 5s"),
+    }
+}
+
+/// The application's relations (scopes and bags), as the operator.
+pub fn controller_relations(state: &Path, up: &UpState) -> anyhow::Result<RelationsResponse> {
+    let secret = Secret::load(&state.join("secret"))?;
+    let trust = Trust::Ca(TlsDir::new(state.join("tls")).ca_cert());
+    let token = secret.token(OPERATOR, std::time::Duration::from_secs(300));
+    let client = ControllerClient::new(&up.controller.url, &up.app, &token, &trust)?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let url = &up.controller.url;
+    match runtime.block_on(async { tokio::time::timeout(std::time::Duration::from_secs(5), client.relations()).await })
+    {
+        Ok(Ok(relations)) => Ok(relations),
         Ok(Err(e)) => Err(anyhow::anyhow!("{e}")).with_context(|| format!("asking the controller at {url}")),
         Err(_) => anyhow::bail!("asking the controller at {url}: no answer within 5s"),
     }
@@ -185,8 +214,25 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
             status: application_status,
             version,
             units,
+            relations: relation_reports(state, &up),
         }],
     })
+}
+
+/// The peer relations and their scopes; empty if the controller cannot say.
+fn relation_reports(state: &Path, up: &UpState) -> Vec<RelationReport> {
+    let peers = crate::relations::peers(&up.charm).unwrap_or_default();
+    if peers.is_empty() {
+        return Vec::new();
+    }
+    let data = controller_relations(state, up).unwrap_or_default();
+    peers
+        .iter()
+        .map(|p| RelationReport {
+            relation: p.fake_id(),
+            units: data.relations.get(&p.id).map(|r| r.members.clone()).unwrap_or_default(),
+        })
+        .collect()
 }
 
 /// The table form.
@@ -225,6 +271,12 @@ pub fn table(report: &StatusReport) -> String {
             out.push_str(&format!("version {}\n", one_line(&app.version)));
         }
         if app.status.is_some() || !app.version.is_empty() {
+            out.push('\n');
+        }
+        for r in &app.relations {
+            out.push_str(&format!("relation {}  units {}\n", r.relation, r.units.join(" ")));
+        }
+        if !app.relations.is_empty() {
             out.push('\n');
         }
         out.push_str(&format!(

@@ -273,6 +273,34 @@ impl Running {
         Ok(unit)
     }
 
+    /// A removed unit leaves its relations' scope, so the units that remain run
+    /// `-relation-departed` for it. In the background, retried for a while: `up` answers the
+    /// levers meanwhile, and a controller that is down now may be back in a moment.
+    pub(super) fn leave_relations(&self, unit: &str) {
+        let token = self.secret.token(crate::controller::auth::OPERATOR, Duration::from_secs(300));
+        let trust = crate::tls::Trust::Ca(self.ca.clone());
+        let client = match crate::controller::client::ControllerClient::new(
+            &self.record.controller.url,
+            &self.record.app,
+            &token,
+            &trust,
+        ) {
+            Ok(client) => client,
+            Err(e) => return tracing::warn!(unit, error = %e, "cannot take the unit out of its relations"),
+        };
+        let unit = unit.to_string();
+        tokio::spawn(async move {
+            for _ in 0..60 {
+                match client.leave_relations(&unit).await {
+                    Ok(_) => return,
+                    Err(e) => tracing::debug!(unit, error = %e, "leaving the relations; retrying"),
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            tracing::warn!(unit, "could not take the unit out of its relations within a minute");
+        });
+    }
+
     /// Starts `unit`'s agent with its recorded command line and token.
     pub(super) fn start_agent(&mut self, unit: &mut UnitInfo) -> anyhow::Result<()> {
         let token = match self.tokens.get(&unit.name) {
@@ -317,6 +345,7 @@ impl Running {
         self.record.save(&self.state)?;
         tell!(Some(&name), Event::AgentExited { how });
         if removed {
+            self.leave_relations(&name);
             tell!(Some(&name), Event::Lever { action: "removed".into(), detail: String::new() });
         }
         Ok(())

@@ -11,6 +11,7 @@ pub struct MemoryStore {
     configs: HashMap<String, super::AppConfig>,
     unit_statuses: HashMap<String, super::UnitStatus>,
     app_statuses: HashMap<String, crate::wire::hook::WorkloadStatus>,
+    relations: HashMap<String, super::AppRelations>,
 }
 
 impl Store for MemoryStore {
@@ -21,6 +22,7 @@ impl Store for MemoryStore {
             configs: self.configs.clone(),
             unit_statuses: self.unit_statuses.clone(),
             app_statuses: self.app_statuses.clone(),
+            relations: self.relations.clone(),
         })
     }
 
@@ -43,6 +45,9 @@ impl Store for MemoryStore {
                 }
                 Write::AppStatus { app, status } => {
                     self.app_statuses.insert(app.clone(), status.clone());
+                }
+                Write::RelationSettings { .. } | Write::RelationScope { .. } => {
+                    super::apply_relation_write(&mut self.relations, write);
                 }
             }
         }

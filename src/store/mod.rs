@@ -6,10 +6,14 @@
 pub mod memory;
 pub mod sqlite;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::format::Settings;
+use crate::wire::controller::RelationData;
 use crate::wire::hook::WorkloadStatus;
+
+/// One application's relations, by relation id.
+pub type AppRelations = BTreeMap<u64, RelationData>;
 
 /// A lease as persisted: who holds it (`None` after a revoke) under which term.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +43,8 @@ pub struct Snapshot {
     pub unit_statuses: HashMap<String, UnitStatus>,
     /// By application: the status its leader set.
     pub app_statuses: HashMap<String, WorkloadStatus>,
+    /// Each application's relations: scopes and bags.
+    pub relations: HashMap<String, AppRelations>,
 }
 
 /// One durable change.
@@ -66,6 +72,45 @@ pub enum Write {
         app: String,
         status: WorkloadStatus,
     },
+    /// Merge `changes` into one bag of `app`'s relation `relation_id`: the unit `owner`'s, or
+    /// with `owner` `None` the application bag (an empty value deletes its key).
+    RelationSettings {
+        app: String,
+        relation_id: u64,
+        owner: Option<String>,
+        changes: Settings,
+    },
+    /// `unit` enters (`member`) or leaves the scope of `app`'s relation `relation_id`.
+    RelationScope {
+        app: String,
+        relation_id: u64,
+        unit: String,
+        member: bool,
+    },
+}
+
+/// Applies a relation write to relations held in memory (the memory store's and the
+/// controller's live copy); other writes are ignored.
+pub fn apply_relation_write(relations: &mut HashMap<String, AppRelations>, write: &Write) {
+    match write {
+        Write::RelationSettings { app, relation_id, owner, changes } => {
+            let relation = relations.entry(app.clone()).or_default().entry(*relation_id).or_default();
+            let bag = match owner {
+                Some(unit) => relation.units.entry(unit.clone()).or_default(),
+                None => &mut relation.app,
+            };
+            crate::model::apply_changes(bag, changes);
+        }
+        Write::RelationScope { app, relation_id, unit, member } => {
+            let relation = relations.entry(app.clone()).or_default().entry(*relation_id).or_default();
+            relation.members.retain(|m| m != unit);
+            if *member {
+                relation.members.push(unit.clone());
+                relation.members.sort();
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Where the controller's state survives restarts.

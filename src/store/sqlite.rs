@@ -43,6 +43,23 @@ CREATE TABLE IF NOT EXISTS app_status (
     app     TEXT PRIMARY KEY,
     status  TEXT NOT NULL
 );
+-- One row per key of a relation bag: a unit's (owner = the unit) or the application's
+-- (owner = '').
+CREATE TABLE IF NOT EXISTS relation_settings (
+    app         TEXT NOT NULL,
+    relation_id INTEGER NOT NULL,
+    owner       TEXT NOT NULL,
+    key         TEXT NOT NULL,
+    value       TEXT NOT NULL,
+    PRIMARY KEY (app, relation_id, owner, key)
+);
+-- The units in each relation's scope.
+CREATE TABLE IF NOT EXISTS relation_scope (
+    app         TEXT NOT NULL,
+    relation_id INTEGER NOT NULL,
+    unit        TEXT NOT NULL,
+    PRIMARY KEY (app, relation_id, unit)
+);
 ";
 
 /// Rows of `(name, JSON text)` from `table`, decoded.
@@ -118,6 +135,20 @@ impl Store for SqliteStore {
         snapshot.configs = json_rows(&self.conn, "app_config")?;
         snapshot.unit_statuses = json_rows(&self.conn, "unit_status")?;
         snapshot.app_statuses = json_rows(&self.conn, "app_status")?;
+        let mut bags = self.conn.prepare("SELECT app, relation_id, owner, key, value FROM relation_settings")?;
+        for row in bags.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
+        })? {
+            let (app, id, owner, key, value): (String, i64, String, String, String) = row?;
+            let relation = snapshot.relations.entry(app).or_default().entry(id as u64).or_default();
+            let bag = if owner.is_empty() { &mut relation.app } else { relation.units.entry(owner).or_default() };
+            bag.insert(key, value);
+        }
+        let mut scope = self.conn.prepare("SELECT app, relation_id, unit FROM relation_scope ORDER BY unit")?;
+        for row in scope.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?)))? {
+            let (app, id, unit) = row?;
+            snapshot.relations.entry(app).or_default().entry(id as u64).or_default().members.push(unit);
+        }
         Ok(snapshot)
     }
 
@@ -149,6 +180,18 @@ impl Store for SqliteStore {
                 "INSERT INTO app_status (app, status) VALUES (?1, ?2)
                  ON CONFLICT(app) DO UPDATE SET status = excluded.status",
             )?;
+            let mut put_bag = tx.prepare_cached(
+                "INSERT INTO relation_settings (app, relation_id, owner, key, value) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(app, relation_id, owner, key) DO UPDATE SET value = excluded.value",
+            )?;
+            let mut delete_bag = tx.prepare_cached(
+                "DELETE FROM relation_settings WHERE app = ?1 AND relation_id = ?2 AND owner = ?3 AND key = ?4",
+            )?;
+            let mut enter = tx.prepare_cached(
+                "INSERT INTO relation_scope (app, relation_id, unit) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+            )?;
+            let mut leave =
+                tx.prepare_cached("DELETE FROM relation_scope WHERE app = ?1 AND relation_id = ?2 AND unit = ?3")?;
             for write in batch {
                 match write {
                     Write::Config { app, config } => {
@@ -171,6 +214,24 @@ impl Store for SqliteStore {
                             };
                         }
                         version.execute(params![app, *v as i64])?;
+                    }
+                    Write::RelationSettings { app, relation_id, owner, changes } => {
+                        let owner = owner.as_deref().unwrap_or("");
+                        for (key, value) in changes {
+                            match Change::of(value) {
+                                Change::Delete => delete_bag.execute(params![app, *relation_id as i64, owner, key])?,
+                                Change::Set(value) => {
+                                    put_bag.execute(params![app, *relation_id as i64, owner, key, value])?
+                                }
+                            };
+                        }
+                    }
+                    Write::RelationScope { app, relation_id, unit, member } => {
+                        if *member {
+                            enter.execute(params![app, *relation_id as i64, unit])?;
+                        } else {
+                            leave.execute(params![app, *relation_id as i64, unit])?;
+                        }
                     }
                 }
             }

@@ -24,6 +24,13 @@ pub enum Parsed {
     /// `-h`/`--help` was seen before any error: print the help, exit 0.
     Help(String),
     Matches(ArgMatches),
+    /// An option error that came after a well-formed `-r`: Juju checks that relation while it
+    /// parses, so if it is not the unit's, that is the error; else this one.
+    AfterRelation {
+        spelling: String,
+        value: String,
+        error: String,
+    },
 }
 
 /// The hidden positional that collects every non-option argument, as gnuflag's `f.Args()`.
@@ -102,11 +109,15 @@ pub fn positionals(m: &ArgMatches) -> Vec<OsString> {
 
 /// Parses `args` the way gnuflag would, with clap doing the parsing proper.
 pub fn parse(cmd: Command, args: &[OsString]) -> Result<Parsed, UsageError> {
-    let mut cmd = cmd;
+    let mut cmd = relation_spelling(cmd);
     cmd.build();
-    let canonical = match gnuflag_scan(&cmd, args) {
+    let mut relation = None;
+    let canonical = match gnuflag_scan(&cmd, args, &mut relation) {
         Scan::Help => return Ok(Parsed::Help(help(&cmd))),
-        Scan::Error(message) => return Err(UsageError(message)),
+        Scan::Error(error) => match relation {
+            Some((spelling, value)) => return Ok(Parsed::AfterRelation { spelling, value, error }),
+            None => return Err(UsageError(error)),
+        },
         Scan::Canonical(canonical) => canonical,
     };
     cmd.try_get_matches_from_mut(canonical).map(Parsed::Matches).map_err(|e| UsageError(juju_words(&e)))
@@ -133,10 +144,11 @@ fn flag_with_minus(name: &str) -> String {
 /// refuses. Short and long names share one namespace (`--o` is `-o`); `=` splits a value only
 /// from a long name (`-o=x` writes to a file named `=x`); a value-taking option takes the next
 /// argument whatever it looks like.
-fn gnuflag_scan(cmd: &Command, args: &[OsString]) -> Scan {
+/// `relation` is set to the spelling and value of a well-formed `-r` once one has been read.
+fn gnuflag_scan(cmd: &Command, args: &[OsString], relation: &mut Option<(String, String)>) -> Scan {
     let find = |name: &str| {
         cmd.get_arguments()
-            .filter(|a| !a.is_positional())
+            .filter(|a| !a.is_positional() && a.get_id() != super::relation::RELATION_SPELLING)
             .find(|a| a.get_long() == Some(name) || (name.chars().count() == 1 && a.get_short() == name.chars().next()))
     };
     let mut out = Vec::with_capacity(args.len());
@@ -227,6 +239,19 @@ fn gnuflag_scan(cmd: &Command, args: &[OsString]) -> Scan {
                     return refused(reason.to_string());
                 }
             }
+            // `-r/--relation`: juju's relationIdValue refuses a malformed id while parsing (the
+            // relation's existence is checked once the hook context can be asked).
+            if flag.get_id() == super::relation::RELATION {
+                if let Err(e) = crate::relations::parse_relation_id(&value_text) {
+                    return Scan::Error(super::relation::not_valid(&flag_with_minus(&name), &value_text, e).0);
+                }
+                out.push(OsString::from(format!(
+                    "--{}={}",
+                    super::relation::RELATION_SPELLING,
+                    flag_with_minus(&name)
+                )));
+                *relation = Some((flag_with_minus(&name), value_text.clone()));
+            }
             // One token, `--name=value`: clap splits at the first `=` and keeps the rest.
             let mut token = OsString::from(format!("{canonical_name}="));
             token.push(value);
@@ -281,6 +306,19 @@ pub fn help(cmd: &Command) -> String {
     out
 }
 
+/// Options whose Go type is a custom `gnuflag.Value` (a relation id, juju/cmd's `FileVar`),
+/// whose default `PrintDefaults` shows unquoted, like a bool's.
+const VALUE_TYPE_OPTIONS: &[&str] = &[super::relation::RELATION, "file"];
+
+/// Adds the hidden option through which the gnuflag scan tells Init how `-r` was spelled (only
+/// while parsing, so help, man pages and completions never see it).
+fn relation_spelling(cmd: Command) -> Command {
+    if !cmd.get_arguments().any(|a| a.get_id() == super::relation::RELATION) {
+        return cmd;
+    }
+    cmd.arg(Arg::new(super::relation::RELATION_SPELLING).long(super::relation::RELATION_SPELLING).hide(true))
+}
+
 /// gnuflag `PrintDefaults`: names shortest first, groups sorted by their first name; plain
 /// string options show a Go-quoted default after one space, other types an unquoted default
 /// after two.
@@ -302,7 +340,8 @@ fn option_groups(cmd: &Command) -> Vec<String> {
             // --format; hidden possible values are only completion hints.
             let is_plain_string = matches!(a.get_action(), ArgAction::Set)
                 && (a.get_possible_values().is_empty() || a.is_hide_possible_values_set())
-                && !is_bool(a);
+                && !is_bool(a)
+                && !VALUE_TYPE_OPTIONS.contains(&a.get_id().as_str());
             let head = if is_plain_string {
                 format!("{} (= {})", names.join(", "), go_quote(&default.unwrap_or_default()))
             } else {

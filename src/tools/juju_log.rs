@@ -83,7 +83,10 @@ pub fn init(m: &ArgMatches) -> Result<JujuLog, UsageError> {
             LogLevel::Info
         })
     };
-    records.push(LogRecord { level, message });
+    // In a relation hook Juju prefixes the message with the relation (`juju-log.go`:
+    // `r.FakeId() + ": "`).
+    let prefix = super::relation::HookRelation::from_env().fake_id.map(|id| id + ": ").unwrap_or_default();
+    records.push(LogRecord { level, message: prefix + &message });
     let format_given = m.get_one::<String>("format").is_some_and(|f| !f.is_empty());
     Ok(JujuLog { records, format_given })
 }

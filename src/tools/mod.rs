@@ -14,6 +14,12 @@ pub mod is_leader;
 pub mod juju_log;
 pub mod leader_get;
 pub mod leader_set;
+pub mod relation;
+pub mod relation_get;
+mod relation_help;
+pub mod relation_ids;
+pub mod relation_list;
+pub mod relation_set;
 pub mod status_get;
 pub mod status_set;
 
@@ -27,7 +33,7 @@ use crate::format::{render, Settings, Value};
 use crate::gocompat::go_clean;
 pub use crate::gocompat::go_error_text;
 use crate::unix_http::TransportError;
-use crate::wire::hook::{is_tool_error, LogRecord, StatusGetResponse, WorkloadStatus};
+use crate::wire::hook::{is_tool_error, LogRecord, RelationInfo, StatusGetResponse, WorkloadStatus};
 use crate::wire::ErrorCode;
 use cmd::{OutputOptions, Parsed, UsageError};
 
@@ -45,6 +51,23 @@ pub trait HookContext {
     fn set_workload_version(&mut self, version: String) -> Result<(), ContextError>;
     /// The application's config: every option, `null` for one without a value.
     fn config(&mut self) -> Result<std::collections::BTreeMap<String, serde_json::Value>, ContextError>;
+    /// The unit's relations as this hook sees them. A context that knows of no relations has
+    /// none.
+    fn relations(&mut self) -> Result<Vec<RelationInfo>, ContextError> {
+        Ok(Vec::new())
+    }
+    /// The bag of `target` (a unit, or with `app` an application) in relation `relation_id`,
+    /// as this hook sees it.
+    fn relation_settings(&mut self, relation_id: u64, target: &str, app: bool) -> Result<Settings, ContextError> {
+        let _ = (relation_id, target, app);
+        Err(ContextError::Refused { code: ErrorCode::NotFound, message: "relation not found".into() })
+    }
+    /// Changes to the unit's bag (or with `app` the application bag) in `relation_id`, held by
+    /// the hook until it succeeds.
+    fn set_relation_settings(&mut self, relation_id: u64, app: bool, settings: Settings) -> Result<(), ContextError> {
+        let _ = (relation_id, app, settings);
+        Err(ContextError::Refused { code: ErrorCode::NotFound, message: "relation not found".into() })
+    }
 }
 
 /// A failure reaching or answering from the hook context.
@@ -116,17 +139,32 @@ pub struct Outcome {
     pub stderr: Vec<u8>,
     /// A failure to write `-o FILE` is ignored (status-get does so when it prints a map).
     pub ignore_write_error: bool,
+    /// The exit code (0, unless the tool wrote its own error to `stderr`).
+    pub code: i32,
 }
 
 impl Outcome {
     fn print(value: Value, output: OutputOptions) -> Outcome {
         Outcome { print: Some((value, output)), ..Default::default() }
     }
+
+    /// A usage error found only once the hook context was asked (a `-r` naming no relation of
+    /// this unit): `ERROR <msg>`, exit 2.
+    fn usage(message: &str) -> Outcome {
+        Outcome { stderr: format!("ERROR {message}\n").into_bytes(), code: 2, ..Default::default() }
+    }
 }
 
 /// A validated tool call, ready to run against a hook context (juju/cmd's Run: errors exit 1).
 pub trait Run {
     fn run(self: Box<Self>, ctx: &mut dyn HookContext) -> Result<Outcome, RunError>;
+
+    /// A usage error that Run reports only after checking something with the hook context
+    /// (Juju checks `-r` while parsing flags, before Init): outside a hook it is printed as it
+    /// is, since nothing can be checked there.
+    fn usage_error(&self) -> Option<String> {
+        None
+    }
 }
 
 /// One hook tool: everything dispatch, help, `generate` and the completions need of it.
@@ -154,6 +192,10 @@ pub const TOOLS: &[Tool] = &[
     status_get::TOOL,
     application_version_set::TOOL,
     config_get::TOOL,
+    relation_ids::TOOL,
+    relation_list::TOOL,
+    relation_get::TOOL,
+    relation_set::TOOL,
 ];
 
 /// The tools' names, in registry order.
@@ -197,6 +239,9 @@ pub fn prepare(name: &str, args: &[OsString]) -> Result<Prepared, UsageError> {
     match cmd::parse((tool.command)(), args)? {
         Parsed::Help(text) => Ok(Prepared::Help(text)),
         Parsed::Matches(m) => Ok(Prepared::Run((tool.init)(&m)?)),
+        Parsed::AfterRelation { spelling, value, error } => {
+            Ok(Prepared::Run(Box::new(relation::OptionErrorAfterRelation::new(spelling, value, error))))
+        }
     }
 }
 
@@ -260,14 +305,17 @@ where
     };
     let mut ctx = match connect() {
         Ok(ctx) => ctx,
-        Err(e) => return Finished::client_error(&e.message, e.code),
+        Err(e) => match invocation.usage_error() {
+            Some(usage) => return Finished::error(&usage, 2),
+            None => return Finished::client_error(&e.message, e.code),
+        },
     };
     let outcome = match invocation.run(ctx.as_mut()) {
         Ok(outcome) => outcome,
         Err(RunError { message, client_side: true }) => return Finished::client_error(&message, 1),
         Err(RunError { message, .. }) => return Finished::error(&message, 1),
     };
-    let mut finished = Finished { stderr: outcome.stderr, ..Default::default() };
+    let mut finished = Finished { stderr: outcome.stderr, code: outcome.code, ..Default::default() };
     if let Some((value, output)) = outcome.print {
         let bytes = render(output.format, &value).into_bytes();
         match output.path {
@@ -359,9 +407,9 @@ mod registry_tests {
         }
         assert!(tool("juju-log").is_some());
         // An unknown name is an error, never some other tool.
-        assert!(tool("relation-get").is_none());
-        assert!(tool("config-get").is_some());
-        let err = prepare("relation-get", &[]).err().map(|UsageError(m)| m);
-        assert_eq!(err.as_deref(), Some("unknown command: relation-get"));
+        assert!(tool("no-such-tool").is_none());
+        assert!(tool("relation-get").is_some());
+        let err = prepare("no-such-tool", &[]).err().map(|UsageError(m)| m);
+        assert_eq!(err.as_deref(), Some("unknown command: no-such-tool"));
     }
 }

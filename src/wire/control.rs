@@ -40,6 +40,10 @@ pub struct OpenRequest {
 #[serde(deny_unknown_fields)]
 pub struct CloseRequest {
     pub context_id: String,
+    /// How the command ended: with 0, the relation-set changes it made are committed (as a
+    /// hook's are when it succeeds); otherwise, or without it, they are dropped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<i32>,
 }
 
 /// `GET /v1/status`.

@@ -204,3 +204,72 @@ pub struct AppStatusRequest {
     pub term: u64,
     pub status: WorkloadStatus,
 }
+
+/// One relation's data as the controller holds it: which units are in its scope and every bag.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RelationData {
+    /// The units in the relation's scope, in name order.
+    #[serde(default)]
+    pub members: Vec<String>,
+    /// Each unit's bag, by unit name; a unit that has left keeps its bag (Juju keeps departed
+    /// units' settings readable for the life of the relation).
+    #[serde(default)]
+    pub units: std::collections::BTreeMap<String, Settings>,
+    /// The application bag, written only by the leader.
+    #[serde(default)]
+    pub app: Settings,
+}
+
+/// `GET /v1/applications/{app}/relations`: every relation's data, by relation id, and the
+/// version of the whole (it changes with every accepted commit, join and leave).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RelationsResponse {
+    pub relations: std::collections::BTreeMap<u64, RelationData>,
+    pub version: u64,
+}
+
+/// One relation's changes from one hook: to the unit's own bag, and (leader only) to the
+/// application bag. An empty value deletes its key.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelationChanges {
+    pub relation_id: u64,
+    #[serde(default)]
+    pub unit: Settings,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app: Option<Settings>,
+}
+
+/// `POST /v1/applications/{app}/relations/commit`: what a hook that succeeded wrote, all or
+/// nothing. With any application-bag change, `term` must be the caller's current lease term.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelationCommitRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term: Option<u64>,
+    pub changes: Vec<RelationChanges>,
+}
+
+/// `POST /v1/applications/{app}/relations/join`: the calling unit enters the scope of these
+/// relations (its peer relations, by id), creating them if need be.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelationJoinRequest {
+    pub relation_ids: Vec<u64>,
+}
+
+/// `POST /v1/applications/{app}/relations/leave`: `unit` leaves the scope of every relation
+/// (the unit itself, or the operator removing it).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelationLeaveRequest {
+    pub unit: String,
+}
+
+/// The answer to the relation writes and to `POST /v1/applications/{app}/relations/watch`
+/// (whose body is a [`WatchRequest`]; it answers once the version differs from `after`, which
+/// also covers a controller that restarted and counts afresh).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RelationsVersion {
+    pub version: u64,
+}

@@ -179,3 +179,52 @@ impl LogLevel {
 pub fn is_tool_error(code: ErrorCode) -> bool {
     matches!(code, ErrorCode::NotLeader | ErrorCode::Unreachable)
 }
+
+/// `POST` paths of the relation tools.
+pub const RELATIONS_PATH: &str = "/v1/relations";
+pub const RELATION_GET_PATH: &str = "/v1/relation-get";
+pub const RELATION_SET_PATH: &str = "/v1/relation-set";
+
+/// One relation as the hook sees it (answer to [`RELATIONS_PATH`], whose body is a
+/// [`ContextRequest`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RelationInfo {
+    pub id: u64,
+    pub endpoint: String,
+    /// The application at the other end (for a peer relation, the unit's own).
+    pub remote_app: String,
+    /// The remote units in the relation as this hook sees them, in Go's string order.
+    pub members: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RelationsResponse {
+    pub relations: Vec<RelationInfo>,
+}
+
+/// Body of `relation-get`: the bag of `target` (a unit, or with `app` an application) in a
+/// relation. The answer is a [`LeaderGetResponse`]-shaped map: [`RelationGetResponse`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelationGetRequest {
+    pub context_id: String,
+    pub relation_id: u64,
+    pub target: String,
+    pub app: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RelationGetResponse {
+    pub settings: Settings,
+}
+
+/// Body of `relation-set`: changes to the unit's bag, or with `app` to the application bag
+/// (leader only), held by the hook and committed when it succeeds. An empty value deletes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelationSetRequest {
+    pub context_id: String,
+    pub relation_id: u64,
+    pub app: bool,
+    pub settings: Settings,
+}

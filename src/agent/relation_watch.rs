@@ -1,0 +1,42 @@
+//! The relation watcher: enters this unit into its peer relations' scope, then keeps the hook
+//! runner's copy of the application's relation data fresh by long-polling the controller's
+//! relations version (the runner decides from it which relation hooks are due).
+
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use crate::controller::client::ControllerClient;
+use crate::wire::controller::RelationsResponse;
+
+/// How long one long-poll waits.
+const POLL: Duration = Duration::from_secs(30);
+/// Pause after a failed call.
+const RETRY: Duration = Duration::from_millis(500);
+
+/// Joins `relation_ids`, then publishes every new version of the relation data into `data`
+/// (starting with the first read) until the receiver is gone.
+pub async fn run(client: ControllerClient, relation_ids: Vec<u64>, data: watch::Sender<Option<RelationsResponse>>) {
+    if !relation_ids.is_empty() {
+        while let Err(e) = client.join_relations(relation_ids.clone()).await {
+            tracing::warn!(error = %e, "entering the peer relations failed; will retry");
+            tokio::time::sleep(RETRY).await;
+        }
+    }
+    while !data.is_closed() {
+        let relations = match client.relations().await {
+            Ok(relations) => relations,
+            Err(e) => {
+                tracing::warn!(error = %e, "reading the relations failed; will retry");
+                tokio::time::sleep(RETRY).await;
+                continue;
+            }
+        };
+        let version = relations.version;
+        data.send_replace(Some(relations));
+        if let Err(e) = client.watch_relations(version, POLL).await {
+            tracing::warn!(error = %e, "watching the relations failed; will retry");
+            tokio::time::sleep(RETRY).await;
+        }
+    }
+}

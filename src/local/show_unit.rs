@@ -1,0 +1,145 @@
+//! `leaderd show-unit APP/N`: one unit of a running `up` with its relations and every bag it
+//! can see, in the shape of `juju show-unit` (`cmd/juju/application/showunit.go`: `UnitInfo`
+//! and its `relation-info` list). YAML by default, as Juju's; `--format json` too.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::Context;
+use serde::Serialize;
+
+use super::UpState;
+use crate::format::Settings;
+use crate::wire::controller::RelationsResponse;
+
+/// Juju's `UnitInfo`, the fields that mean something here, in Juju's order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnitInfo {
+    #[serde(rename = "workload-version", skip_serializing_if = "String::is_empty")]
+    pub workload_version: String,
+    #[serde(rename = "opened-ports")]
+    pub opened_ports: Vec<String>,
+    pub charm: String,
+    pub leader: bool,
+    pub life: String,
+    #[serde(rename = "relation-info", skip_serializing_if = "Vec::is_empty")]
+    pub relation_info: Vec<RelationInfo>,
+}
+
+/// Juju's `RelationData`: one relation as the unit sees it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RelationInfo {
+    #[serde(rename = "relation-id")]
+    pub relation_id: u64,
+    pub endpoint: String,
+    #[serde(rename = "related-endpoint")]
+    pub related_endpoint: String,
+    #[serde(rename = "application-data")]
+    pub application_data: Settings,
+    #[serde(rename = "local-unit")]
+    pub local_unit: UnitData,
+    #[serde(rename = "related-units", skip_serializing_if = "BTreeMap::is_empty")]
+    pub related_units: BTreeMap<String, UnitData>,
+}
+
+/// Juju's `UnitRelationData`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnitData {
+    #[serde(rename = "in-scope")]
+    pub in_scope: bool,
+    pub data: Settings,
+}
+
+/// The unit's entry: its relations (the charm's peer relations, numbered as the agents number
+/// them) with the application bag, its own bag, and every other unit that has a bag.
+pub fn unit_info(
+    unit: &str,
+    charm: &str,
+    peers: &[crate::relations::PeerRelation],
+    relations: &RelationsResponse,
+    leader: bool,
+    workload_version: String,
+) -> UnitInfo {
+    let relation_info = peers
+        .iter()
+        .map(|peer| {
+            let data = relations.relations.get(&peer.id).cloned().unwrap_or_default();
+            let in_scope = |u: &str| data.members.iter().any(|m| m == u);
+            let related_units = data
+                .units
+                .iter()
+                .filter(|(u, _)| u.as_str() != unit)
+                .map(|(u, bag)| (u.clone(), UnitData { in_scope: in_scope(u), data: bag.clone() }))
+                .collect();
+            RelationInfo {
+                relation_id: peer.id,
+                endpoint: peer.endpoint.clone(),
+                related_endpoint: peer.endpoint.clone(),
+                application_data: data.app.clone(),
+                local_unit: UnitData {
+                    in_scope: in_scope(unit),
+                    data: data.units.get(unit).cloned().unwrap_or_default(),
+                },
+                related_units,
+            }
+        })
+        .collect();
+    UnitInfo {
+        workload_version,
+        opened_ports: Vec::new(),
+        charm: format!("local:{charm}-0"),
+        leader,
+        life: "alive".into(),
+        relation_info,
+    }
+}
+
+/// `leaderd show-unit`: the unit's entry keyed by its name, as text in `format`.
+pub fn show_unit(state: &Path, unit: &str, format: &str) -> anyhow::Result<String> {
+    let up = UpState::load(state)?;
+    anyhow::ensure!(
+        up.units.iter().any(|u| u.name == unit),
+        "unit {unit:?} not found (the units of this up: {})",
+        up.units.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(", ")
+    );
+    let report = super::status::report(state)?;
+    let app = report.applications.first().context("the up has no application")?;
+    let relations = super::status::controller_relations(state, &up)?;
+    let peers = crate::relations::peers(&up.charm)?;
+    let version = app.units.iter().find(|u| u.name == unit).map(|u| u.workload_version.clone()).unwrap_or_default();
+    let charm = crate::names::unit_application(unit).unwrap_or(&up.app).to_string();
+    let info = unit_info(unit, &charm, &peers, &relations, app.leader.as_deref() == Some(unit), version);
+    let entry = BTreeMap::from([(unit.to_string(), info)]);
+    Ok(match format {
+        "json" => serde_json::to_string(&entry)? + "\n",
+        _ => serde_yaml_ng::to_string(&entry)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::relations::PeerRelation;
+    use crate::wire::controller::RelationData;
+
+    #[test]
+    fn the_shape_of_juju_show_unit() {
+        let kv = |k: &str, v: &str| Settings::from([(k.to_string(), v.to_string())]);
+        let relation = RelationData {
+            members: vec!["app/0".into(), "app/1".into()],
+            units: [("app/0".into(), kv("address", "10.0.0.0")), ("app/2".into(), kv("address", "10.0.0.2"))].into(),
+            app: kv("secret", "s3"),
+        };
+        let relations = RelationsResponse { relations: [(0, relation)].into(), version: 1 };
+        let peers = [PeerRelation { id: 0, endpoint: "cluster".into() }];
+        let info = unit_info("app/0", "app", &peers, &relations, true, String::new());
+        let yaml = serde_yaml_ng::to_string(&BTreeMap::from([("app/0", info)])).unwrap();
+        assert_eq!(
+            yaml,
+            "app/0:\n  opened-ports: []\n  charm: local:app-0\n  leader: true\n  life: alive\n  relation-info:\n  \
+             - relation-id: 0\n    endpoint: cluster\n    related-endpoint: cluster\n    application-data:\n      \
+             secret: s3\n    local-unit:\n      in-scope: true\n      data:\n        address: 10.0.0.0\n    \
+             related-units:\n      app/2:\n        in-scope: false\n        data:\n          address: 10.0.0.2\n"
+        );
+    }
+}
