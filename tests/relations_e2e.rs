@@ -41,6 +41,8 @@ fn write_charm(dir: &Path) {
             "echo \"departed $JUJU_REMOTE_UNIT $JUJU_DEPARTING_UNIT members=$(relation-list | tr '\\n' ' ')\" >> observed",
         ),
         ("cluster-relation-broken", "echo \"broken $JUJU_RELATION_ID unit=${JUJU_REMOTE_UNIT:-} members=$(relation-list)\" >> observed"),
+        ("stop", "echo stop >> observed"),
+        ("remove", "echo remove >> observed"),
     ];
     for (name, body) in hooks {
         let path = dir.join("hooks").join(name);
@@ -147,4 +149,60 @@ fn leave(up: &Up, unit: &str) {
     let client = ControllerClient::new(&url, "rel", &token, &trust).unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(client.leave_relations(unit)).unwrap();
+}
+
+/// Units that come and go with `leaderd add-unit` and `remove-unit`, in Juju's order: a new
+/// unit is joined (then changed) on every unit; a removed unit runs -relation-departed for each
+/// unit it knew and -relation-broken, then stop and remove, and the others run
+/// -relation-departed for it.
+#[test]
+fn add_unit_joins_and_remove_unit_departs_in_jujus_order() {
+    let charm = tempfile::tempdir().unwrap();
+    write_charm(charm.path());
+    let up = Up::start(Some(charm.path()), 2, "1s");
+    for unit in ["rel/0", "rel/1"] {
+        up.wait_for(&format!("{unit}: hook start finished (exit 0"), 0, T);
+    }
+    let from = up.len();
+    let out = up.leaderd(&["add-unit", "rel"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    up.wait_for("rel/2: hook start finished (exit 0", from, T);
+    for unit in ["rel/0", "rel/1"] {
+        up.until(&format!("{unit} joined rel/2 and read its address"), T, || {
+            let seen = observed(&up, unit);
+            let joined = seen.iter().position(|l| l.starts_with("joined rel/2 "));
+            let changed = seen.iter().position(|l| l.starts_with("changed rel/2 addr=ip-rel/2"));
+            matches!((joined, changed), (Some(j), Some(c)) if j < c)
+        });
+    }
+    up.until("rel/2 joined both others", T, || {
+        let seen = observed(&up, "rel/2");
+        ["rel/0", "rel/1"].iter().all(|o| seen.iter().any(|l| l.starts_with(&format!("joined {o} "))))
+    });
+
+    let from = up.len();
+    let out = up.leaderd(&["remove-unit", "rel/1"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    up.wait_for("rel/1: hook remove finished (exit 0", from, T);
+    let seen = observed(&up, "rel/1");
+    let tail: Vec<&str> = seen.iter().rev().take(5).rev().map(|l| l.split(" members=").next().unwrap()).collect();
+    let departed_then: Vec<&str> = tail[..2].to_vec();
+    assert!(
+        departed_then.contains(&"departed rel/0 rel/1") && departed_then.contains(&"departed rel/2 rel/1"),
+        "{seen:?}"
+    );
+    assert_eq!(tail[2..], ["broken cluster:0 unit=", "stop", "remove"], "{seen:?}");
+    for unit in ["rel/0", "rel/2"] {
+        up.until(&format!("{unit} saw rel/1 depart"), T, || {
+            observed(&up, unit).iter().any(|l| l.starts_with("departed rel/1 rel/1 members="))
+        });
+    }
+    up.until("rel/1 gone from the relation and from status", T, || {
+        let status = up.status();
+        let app = &status["applications"][0];
+        let members: Vec<&str> =
+            app["relations"][0]["units"].as_array().unwrap().iter().filter_map(|u| u.as_str()).collect();
+        let units: Vec<&str> = app["units"].as_array().unwrap().iter().filter_map(|u| u["name"].as_str()).collect();
+        members == ["rel/0", "rel/2"] && units == ["rel/0", "rel/2"]
+    });
 }

@@ -46,6 +46,8 @@ pub struct Control {
     /// Set by `POST /v1/remove`: the runner runs the unit's stop and remove hooks, resigns and
     /// exits.
     pub dying: tokio::sync::watch::Sender<bool>,
+    /// The controller, to take a dying unit out of its relations' scope.
+    pub client: crate::controller::client::ControllerClient,
 }
 
 /// How many `exec/open` calls may wait for the hook lock at once.
@@ -152,11 +154,21 @@ async fn close(State(c): State<Arc<Control>>, body: Body) -> Result<Json<serde_j
     Ok(Json(serde_json::json!({})))
 }
 
-async fn remove(State(c): State<Arc<Control>>) -> Json<serde_json::Value> {
-    if !c.dying.send_replace(true) {
-        super::event(&c.env.unit, format_args!("unit is dying: stop and remove hooks next"));
+async fn remove(State(c): State<Arc<Control>>) -> Result<Json<serde_json::Value>, HttpError> {
+    if *c.dying.borrow() {
+        return Ok(Json(serde_json::json!({})));
     }
-    Json(serde_json::json!({}))
+    // Out of the relations' scope first (the others run -relation-departed for it, and its own
+    // -relation-departed and -relation-broken run before stop); if the controller cannot be
+    // told, nothing changes and the removal is refused.
+    c.client
+        .leave_relations(&c.env.unit)
+        .await
+        .map_err(|e| HttpError::new(ErrorCode::Unavailable, format!("cannot leave the unit's relations: {e}")))?;
+    if !c.dying.send_replace(true) {
+        super::event(&c.env.unit, format_args!("unit is dying: relation departures, stop and remove hooks next"));
+    }
+    Ok(Json(serde_json::json!({})))
 }
 
 async fn status(State(c): State<Arc<Control>>) -> Result<Json<AgentStatus>, HttpError> {

@@ -291,6 +291,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         waiting: tokio::sync::Semaphore::new(control::MAX_WAITING_EXECS),
         resolves: resolve_tx,
         dying: dying_tx,
+        client: client.clone(),
     });
 
     let (remote_tx, remote_rx) = tokio::sync::watch::channel(0u64);

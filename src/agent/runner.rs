@@ -196,8 +196,13 @@ impl Runner {
                 None
             };
             let step = lifecycle.next(status, changes);
+            // A dying unit first leaves its relations, as Juju's does: -relation-departed for each
+            // unit it knew, then -relation-broken, before stop (the control socket took it out
+            // of the scope before it set `dying`).
+            let leaving =
+                |kind| lifecycle.dying && matches!(kind, relation_hooks::Kind::Departed | relation_hooks::Kind::Broken);
             if let Some(hook) = relation_hook {
-                if hook.kind == relation_hooks::Kind::Created || step == Step::Wait {
+                if hook.kind == relation_hooks::Kind::Created || step == Step::Wait || leaving(hook.kind) {
                     self.endpoint.set_joined(seen.members_during(&hook));
                     self.run_relation_until_ok(&hook).await;
                     seen.ran(&hook, &known);
@@ -205,6 +210,16 @@ impl Runner {
                     self.endpoint.set_joined(seen.joined());
                     continue;
                 }
+            }
+            let in_scope = self.relations.peers.iter().any(|p| {
+                data.as_ref().is_none_or(|d| d.relations.get(&p.id).is_some_and(|r| r.members.contains(&self.env.unit)))
+            });
+            if lifecycle.dying && lifecycle.state.installed && in_scope {
+                // Until the relation data shows the unit out of its relations' scope.
+                if relation_data.changed().await.is_err() {
+                    return Ok(());
+                }
+                continue;
             }
             match step {
                 Step::Run(hook) => {
