@@ -141,9 +141,13 @@ enum Command {
         max_connections: usize,
         #[command(flatten)]
         timeouts: Timeouts,
-        /// Where state lives: sqlite:PATH (durable) or memory (lost on exit).
+        /// Where state lives: sqlite:PATH (durable), memory (lost on exit), or
+        /// etcd:http://H1:2379,http://H2:2379[/PREFIX] (several controllers, one active; needs a
+        /// leaderd built with --features etcd).
         #[arg(long, default_value = "sqlite:leaderd.db", value_name = "STORE")]
         store: String,
+        #[command(flatten)]
+        etcd: EtcdArgs,
         /// The secret that unit and operator tokens are derived from; created (0600) if missing.
         #[arg(long, default_value = "leaderd.secret", value_name = "FILE")]
         secret_file: PathBuf,
@@ -315,6 +319,7 @@ fn run(command: Command) -> anyhow::Result<()> {
             token_ttl,
             max_connections,
             timeouts,
+            etcd,
         } => {
             anyhow::ensure!(min_lease <= max_lease, "--min-lease must not be longer than --max-lease");
             // Everything the controller writes (its database, secret, keys) is its owner's alone.
@@ -358,6 +363,7 @@ fn run(command: Command) -> anyhow::Result<()> {
                 transport,
                 limits,
                 token_ttl,
+                etcd: etcd.options(),
             };
             tokio::runtime::Runtime::new()?.block_on(controller::serve(options))
         }
@@ -379,4 +385,40 @@ fn run(command: Command) -> anyhow::Result<()> {
 /// The clap definition of `leaderd`, for completions and man pages.
 pub fn command() -> clap::Command {
     Cli::command()
+}
+
+/// `leaderd controller` on an etcd store (README, "Several controllers on etcd").
+#[derive(clap::Args, Debug, Clone)]
+pub struct EtcdArgs {
+    /// The CA certificate (PEM) etcd's certificate must chain to.
+    #[arg(long, value_name = "FILE")]
+    etcd_cacert: Option<PathBuf>,
+    /// This controller's client certificate (PEM), for an etcd that requires one.
+    #[arg(long, requires = "etcd_key", value_name = "FILE")]
+    etcd_cert: Option<PathBuf>,
+    /// The private key (PEM) of --etcd-cert.
+    #[arg(long, requires = "etcd_cert", value_name = "FILE")]
+    etcd_key: Option<PathBuf>,
+    /// The etcd session TTL: how long after the active controller's last keepalive a standby
+    /// takes over (whole seconds).
+    #[arg(long, default_value = "10s", value_parser = parse_duration, value_name = "DURATION")]
+    etcd_session_ttl: Duration,
+    /// The URL agents reach this controller at, which standbys name when it is active
+    /// (default: https://LISTEN-ADDRESS).
+    #[arg(long, value_name = "URL")]
+    advertise_url: Option<String>,
+}
+
+impl EtcdArgs {
+    fn options(self) -> controller::EtcdOptions {
+        controller::EtcdOptions {
+            tls: crate::store::etcd_keys::EtcdTls {
+                cacert: self.etcd_cacert,
+                cert: self.etcd_cert,
+                key: self.etcd_key,
+            },
+            session_ttl: self.etcd_session_ttl.max(Duration::from_secs(1)),
+            advertise: self.advertise_url,
+        }
+    }
 }

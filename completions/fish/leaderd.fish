@@ -74,7 +74,12 @@ complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l token-ttl
 complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l max-connections -d 'Connections open at once (lowered to fit the open-file limit)' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l header-timeout -d 'How long a request (headers and body, from its first byte) or a TLS handshake may take' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l idle-timeout -d 'How long a connection with no request in progress stays open' -r
-complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l store -d 'Where state lives: sqlite:PATH (durable) or memory (lost on exit)' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l store -d 'Where state lives: sqlite:PATH (durable), memory (lost on exit), or etcd:http://H1:2379,http://H2:2379[/PREFIX] (several controllers, one active; needs a leaderd built with --features etcd)' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l etcd-cacert -d 'The CA certificate (PEM) etcd\'s certificate must chain to' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l etcd-cert -d 'This controller\'s client certificate (PEM), for an etcd that requires one' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l etcd-key -d 'The private key (PEM) of --etcd-cert' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l etcd-session-ttl -d 'The etcd session TTL: how long after the active controller\'s last keepalive a standby takes over (whole seconds)' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l advertise-url -d 'The URL agents reach this controller at, which standbys name when it is active (default: https://LISTEN-ADDRESS)' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l secret-file -d 'The secret that unit and operator tokens are derived from; created (0600) if missing' -r -F
 complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l min-lease -d 'Shortest lease a unit may claim' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l max-lease -d 'Longest lease a unit may claim; after a restart, persisted leaders are honoured this long' -r

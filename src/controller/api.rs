@@ -99,6 +99,24 @@ impl Api {
         Duration::from_millis(timeout_ms.min(MAX_POLL_MS))
     }
 
+    /// Refuses a unit request unless this controller is (safely) the active one: a standby
+    /// names the active controller (`not_active`, 421); an active controller that cannot
+    /// confirm its etcd session answers `unavailable` (503).
+    fn active(&self) -> Result<(), HttpError> {
+        self.controller.check_active(tokio::time::Instant::now()).map_err(refused)
+    }
+
+    /// Resolves when this controller stops being active, with the answer a long-poll gives then.
+    async fn until_stepped_down(&self) -> HttpError {
+        self.controller.stepped_down().await;
+        refused(
+            self.controller
+                .check_active(tokio::time::Instant::now())
+                .err()
+                .unwrap_or(super::active::Refusal::Standby { active: None }),
+        )
+    }
+
     async fn until_shutdown(&self) {
         let mut shutdown = self.shutdown.clone();
         let _ = shutdown.wait_for(|down| *down).await;
@@ -114,7 +132,21 @@ fn forbidden(message: impl Into<String>) -> HttpError {
 }
 
 fn internal(e: anyhow::Error) -> HttpError {
-    HttpError::new(ErrorCode::Internal, format!("{e:#}"))
+    match e.downcast::<super::active::Refusal>() {
+        Ok(refusal) => refused(refusal),
+        Err(e) => HttpError::new(ErrorCode::Internal, format!("{e:#}")),
+    }
+}
+
+fn refused(refusal: super::active::Refusal) -> HttpError {
+    use super::active::Refusal;
+    match refusal {
+        Refusal::Standby { active } => HttpError {
+            active: active.clone(),
+            ..HttpError::new(ErrorCode::NotActive, Refusal::Standby { active }.to_string())
+        },
+        r @ Refusal::SessionUnconfirmed => HttpError::new(ErrorCode::Unavailable, r.to_string()),
+    }
 }
 
 /// Durations the way people write them back: `5s`, `1m30s`, `250ms`.
@@ -154,8 +186,10 @@ async fn wait_released(
 ) -> Answer<WaitReleasedResponse> {
     let app = api.unit_of(&headers, &app)?.application();
     let req: WaitReleasedRequest = decode(body)?;
+    api.active()?;
     let released = tokio::select! {
         released = api.controller.wait_released(&app, Api::poll_timeout(req.timeout_ms)) => released,
+        e = api.until_stepped_down() => return Err(e),
         _ = api.until_shutdown() => false,
     };
     Ok(Json(WaitReleasedResponse { released }))
@@ -164,12 +198,14 @@ async fn wait_released(
 async fn revoke(State(api): Shared, Path(app): Path<String>, headers: HeaderMap) -> Answer<RevokeResponse> {
     api.operator(&headers)?;
     let app = check_app(&app)?;
+    api.active()?;
     let term = api.controller.revoke(&app).await.map_err(internal)?;
     Ok(Json(RevokeResponse { revoked: term.is_some(), term: term.map(|t| t.0) }))
 }
 
 async fn read_settings(State(api): Shared, Path(app): Path<String>, headers: HeaderMap) -> Answer<SettingsResponse> {
     let app = api.reader_of(&headers, &app)?;
+    api.active()?;
     let bucket = api.controller.read(&app);
     Ok(Json(SettingsResponse { settings: bucket.settings, version: bucket.version }))
 }
@@ -184,6 +220,7 @@ async fn merge(State(api): Shared, Path(app): Path<String>, headers: HeaderMap, 
     for key in changes.keys() {
         names::check_setting_key(key).map_err(|e| HttpError::new(ErrorCode::InvalidKey, e.to_string()))?;
     }
+    api.active()?;
     match api.controller.merge(&unit, Term(req.term), changes).await {
         Ok(version) => Ok(Json(MergeResponse { version })),
         Err(e @ MergeError::NotLeader) => Err(HttpError::new(ErrorCode::NotLeader, e.to_string())),
@@ -200,8 +237,10 @@ async fn watch_settings(
 ) -> Answer<WatchResponse> {
     let app = api.reader_of(&headers, &app)?;
     let req: WatchRequest = decode(body)?;
+    api.active()?;
     let version = tokio::select! {
         v = api.controller.watch(&app, req.after, Api::poll_timeout(req.timeout_ms)) => v,
+        e = api.until_stepped_down() => return Err(e),
         _ = api.until_shutdown() => api.controller.read(&app).version,
     };
     Ok(Json(WatchResponse { version }))
@@ -209,7 +248,17 @@ async fn watch_settings(
 
 async fn status(State(api): Shared, headers: HeaderMap) -> Answer<StatusResponse> {
     api.operator(&headers)?;
-    Ok(Json(StatusResponse { store: api.controller.store_name().to_string(), applications: api.controller.status() }))
+    let (role, active) = match api.controller.role() {
+        super::active::Role::Sole => (None, None),
+        super::active::Role::Active { .. } => (Some("active".to_string()), None),
+        super::active::Role::Standby { active } => (Some("standby".to_string()), active),
+    };
+    Ok(Json(StatusResponse {
+        store: api.controller.store_name().to_string(),
+        applications: api.controller.status(),
+        role,
+        active,
+    }))
 }
 
 /// A fresh token for the caller, living the controller's token lifetime from now.

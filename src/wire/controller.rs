@@ -91,6 +91,12 @@ pub struct WatchResponse {
 pub struct StatusResponse {
     pub store: String,
     pub applications: Vec<ApplicationStatus>,
+    /// With several controllers on etcd: `active` or `standby` (absent for a lone controller).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// A standby's view of the active controller's URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active: Option<String>,
 }
 
 /// One application in the controller's status.
