@@ -79,9 +79,10 @@ enum Command {
         /// The unit, like app/0.
         #[arg(long, value_name = "UNIT")]
         unit: String,
-        /// The controller's URL, like https://127.0.0.1:7480.
-        #[arg(long, value_name = "URL")]
-        controller: String,
+        /// The controller's URL, like https://127.0.0.1:7480; repeat it for several controllers
+        /// on etcd (the agent follows the active one).
+        #[arg(long, required = true, value_name = "URL")]
+        controller: Vec<String>,
         /// The CA certificate (PEM) the controller's certificate must chain to; the system's
         /// roots are not trusted (the controller's TLS directory has it as ca.pem).
         #[arg(long, conflicts_with = "insecure_http", value_name = "FILE")]
@@ -282,8 +283,8 @@ fn run(command: Command) -> anyhow::Result<()> {
             let trust = match (controller_ca, insecure_http) {
                 (Some(ca), _) => Trust::Ca(ca),
                 (None, true) => Trust::InsecureHttp,
-                (None, false) if controller.starts_with("http://") => {
-                    return Err(crate::tls::ClientError::PlainHttpRefused(controller).into());
+                (None, false) if controller.iter().any(|c| c.starts_with("http://")) => {
+                    return Err(crate::tls::ClientError::PlainHttpRefused(controller.join(",")).into());
                 }
                 (None, false) => anyhow::bail!(
                     "give --controller-ca FILE: the CA certificate the controller's certificate chains to \
@@ -292,7 +293,7 @@ fn run(command: Command) -> anyhow::Result<()> {
             };
             let options = AgentOptions {
                 unit,
-                controller,
+                controller: controller.join(","),
                 token,
                 charm_dir: charm,
                 state_dir: state,

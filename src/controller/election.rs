@@ -13,14 +13,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use etcd_client::{Client, Compare, CompareOp, PutOptions, Txn, TxnOp, TxnOpResponse};
+use etcd_client::{Compare, CompareOp, PutOptions, Txn, TxnOp, TxnOpResponse};
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
 use super::active::{self, Role};
 use super::Controller;
-use crate::store::etcd::{Fence, SharedFence, CALL_TIMEOUT};
+use crate::store::etcd::{Endpoints, Fence, SharedFence};
 use crate::store::etcd_keys::Layout;
 
 /// What the election key holds.
@@ -44,7 +44,7 @@ pub struct ElectionOptions {
 /// Runs the election until `stop` turns true, then revokes the session (a clean stop hands over
 /// at once rather than after the TTL).
 pub async fn run(
-    client: Client,
+    client: Endpoints,
     layout: Layout,
     options: ElectionOptions,
     controller: Arc<Controller>,
@@ -74,7 +74,7 @@ pub async fn run(
 }
 
 struct Election {
-    client: Client,
+    client: Endpoints,
     layout: Layout,
     options: ElectionOptions,
     controller: Arc<Controller>,
@@ -103,24 +103,27 @@ impl Election {
 
     async fn revoke_session(&mut self) {
         if let Some(id) = self.session.take() {
-            let mut client = self.client.clone();
-            let _ = tokio::time::timeout(Duration::from_secs(2), client.lease_revoke(id)).await;
+            let _ = tokio::time::timeout(
+                Duration::from_secs(2),
+                self.client.call(|mut c| async move { c.lease_revoke(id).await }),
+            )
+            .await;
         }
     }
 
     /// One session: campaign, lead while the session is confirmed, return when it is not.
     async fn term(&mut self) -> anyhow::Result<()> {
         self.revoke_session().await;
-        let mut client = self.client.clone();
+        let client = self.client.clone();
         let ttl_secs = self.ttl().as_secs().max(1) as i64;
         let sent = Instant::now();
-        let lease = within(client.lease_grant(ttl_secs, None)).await?;
+        let lease = client.call(|mut c| async move { c.lease_grant(ttl_secs, None).await }).await?;
         let id = lease.id();
         self.session = Some(id);
         let mut confirmed = sent;
         let key = self.layout.election_key();
         let value = serde_json::to_vec(&self.me)?;
-        let (mut keeper, mut stream) = within(client.lease_keep_alive(id)).await?;
+        let (mut keeper, mut stream) = client.call(|mut c| async move { c.lease_keep_alive(id).await }).await?;
         // Campaign until this controller wins, keeping the session alive meanwhile.
         let create_revision = loop {
             if Instant::now() >= active::deadline(self.ttl(), confirmed) {
@@ -130,7 +133,12 @@ impl Election {
                 .when([Compare::create_revision(key.as_str(), CompareOp::Equal, 0)])
                 .and_then([TxnOp::put(key.as_str(), value.clone(), Some(PutOptions::new().with_lease(id)))])
                 .or_else([TxnOp::get(key.as_str(), None)]);
-            let answer = within(client.txn(txn)).await?;
+            let answer = client
+                .call(|mut c| {
+                    let txn = txn.clone();
+                    async move { c.txn(txn).await }
+                })
+                .await?;
             if answer.succeeded() {
                 break answer.header().map(|h| h.revision()).unwrap_or_default();
             }
@@ -142,7 +150,7 @@ impl Election {
                 Some((v, their_session)) => match serde_json::from_slice::<Candidate>(&v) {
                     // A key of this process's own from an older session: let it go now.
                     Ok(c) if c.instance == self.me.instance && their_session != id => {
-                        let _ = within(client.lease_revoke(their_session)).await;
+                        let _ = client.call(|mut c| async move { c.lease_revoke(their_session).await }).await;
                         continue;
                     }
                     Ok(c) => self.controller.set_role(Role::Standby { active: Some(c.url) }),
@@ -151,7 +159,7 @@ impl Election {
                 None => continue,
             }
             tokio::time::sleep(self.poll()).await;
-            confirmed = keep_alive(&mut client, id, &mut keeper, &mut stream, self.poll()).await?.unwrap_or(confirmed);
+            confirmed = keep_alive(&client, id, &mut keeper, &mut stream, self.poll()).await?.unwrap_or(confirmed);
         };
         // Won. Fence first, so the reload sees every write the previous active controller made
         // and nothing it might still try; then load and serve.
@@ -161,7 +169,7 @@ impl Election {
         tracing::info!(url = self.me.url, "this controller is now the active one");
         loop {
             tokio::time::sleep(self.poll()).await;
-            match keep_alive(&mut client, id, &mut keeper, &mut stream, self.poll()).await {
+            match keep_alive(&client, id, &mut keeper, &mut stream, self.poll()).await {
                 Ok(Some(sent)) => self.controller.confirm_session(sent),
                 Ok(None) => {}
                 Err(e) => tracing::warn!(error = format!("{e:#}"), "etcd keepalive failed"),
@@ -184,7 +192,7 @@ impl Election {
 /// `None` when no answer came in time (the caller's deadline decides), an error when etcd said
 /// the session is gone (the keepalive stream is reopened when it broke).
 async fn keep_alive(
-    client: &mut Client,
+    client: &Endpoints,
     id: i64,
     keeper: &mut etcd_client::LeaseKeeper,
     stream: &mut etcd_client::LeaseKeepAliveStream,
@@ -199,20 +207,23 @@ async fn keep_alive(
         Ok(Ok(Some(r))) if r.ttl() > 0 => Ok(Some(sent)),
         Ok(Ok(Some(_))) => anyhow::bail!("etcd says the session has expired"),
         Ok(Ok(None)) | Ok(Err(_)) => {
-            // The stream broke (etcd restarted, or the member went away): reopen it.
-            if let Ok(Ok((k, s))) = tokio::time::timeout(wait, client.lease_keep_alive(id)).await {
+            // The stream broke (etcd restarted, or the member went away): reopen it, at the
+            // next member.
+            client.rotate();
+            if let Ok(Ok((k, s))) = tokio::time::timeout(wait, client.client().lease_keep_alive(id)).await {
                 *keeper = k;
                 *stream = s;
             }
             Ok(None)
         }
-        Err(_) => Ok(None),
-    }
-}
-
-async fn within<T>(call: impl std::future::Future<Output = Result<T, etcd_client::Error>>) -> anyhow::Result<T> {
-    match tokio::time::timeout(CALL_TIMEOUT, call).await {
-        Ok(answer) => Ok(answer?),
-        Err(_) => anyhow::bail!("etcd did not answer within {}", crate::duration::format(CALL_TIMEOUT)),
+        Err(_) => {
+            // No answer in time: the member may be cut off; try the next one next time.
+            client.rotate();
+            if let Ok(Ok((k, s))) = tokio::time::timeout(wait, client.client().lease_keep_alive(id)).await {
+                *keeper = k;
+                *stream = s;
+            }
+            Ok(None)
+        }
     }
 }

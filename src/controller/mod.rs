@@ -404,7 +404,7 @@ async fn start_controller(
         let layout = store.layout().clone();
         let controller =
             Controller::start_as(Box::new(store), options.config.clone(), active::Role::Standby { active: None })?;
-        let client = crate::store::etcd::connect(&spec2, &options.etcd.tls).await?;
+        let client = crate::store::etcd::Endpoints::connect(&spec2, &options.etcd.tls).await?;
         let election_options = election::ElectionOptions {
             session_ttl: options.etcd.session_ttl,
             url: options.etcd.advertise.clone().unwrap_or(url),

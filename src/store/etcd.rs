@@ -32,6 +32,78 @@ pub enum Fence {
 /// The fence, shared between the election (which sets it) and the store (which applies it).
 pub type SharedFence = Arc<Mutex<Fence>>;
 
+/// How long one try at one etcd member may take before the next member is tried.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// One client per etcd member, and the one in use: a call that fails for want of an answer
+/// (member down, connection refused, no answer in time) moves on to the next member, so a
+/// dead member costs one failed try rather than every call that the client's balancer would
+/// still send it.
+#[derive(Clone)]
+pub struct Endpoints {
+    clients: Arc<Vec<(String, Client)>>,
+    current: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Endpoints {
+    /// Connects (lazily) to every member `spec` names.
+    pub async fn connect(spec: &EtcdSpec, tls: &EtcdTls) -> anyhow::Result<Endpoints> {
+        let mut clients = Vec::new();
+        for endpoint in &spec.endpoints {
+            let one = EtcdSpec { endpoints: vec![endpoint.clone()], prefix: spec.prefix.clone() };
+            clients.push((endpoint.clone(), connect(&one, tls).await?));
+        }
+        Ok(Endpoints { clients: Arc::new(clients), current: Arc::default() })
+    }
+
+    /// The member in use now.
+    pub fn client(&self) -> Client {
+        let i = self.current.load(std::sync::atomic::Ordering::Relaxed) % self.clients.len();
+        self.clients[i].1.clone()
+    }
+
+    /// Moves on to the next member (after a failure at this one).
+    pub fn rotate(&self) {
+        self.current.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Calls `f` at the member in use, moving on to the next after a transport failure, each
+    /// member at most once. Safe for the store's transactions: a retried transaction writes the
+    /// same values under the same comparison.
+    pub async fn call<T, F, Fut>(&self, f: F) -> anyhow::Result<T>
+    where
+        F: Fn(Client) -> Fut,
+        Fut: std::future::Future<Output = Result<T, etcd_client::Error>>,
+    {
+        let mut last = None;
+        for _ in 0..self.clients.len() {
+            match tokio::time::timeout(ATTEMPT_TIMEOUT, f(self.client())).await {
+                Ok(Ok(answer)) => return Ok(answer),
+                Ok(Err(e)) if !is_transport(&e) => return Err(e.into()),
+                Ok(Err(e)) => last = Some(anyhow::Error::from(e)),
+                Err(_) => {
+                    last =
+                        Some(anyhow::anyhow!("etcd did not answer within {}", crate::duration::format(ATTEMPT_TIMEOUT)))
+                }
+            }
+            self.rotate();
+        }
+        Err(last.unwrap_or_else(|| anyhow::anyhow!("no etcd endpoint")))
+    }
+}
+
+/// Did `e` come from not reaching etcd (rather than etcd refusing the request)?
+fn is_transport(e: &etcd_client::Error) -> bool {
+    match e {
+        etcd_client::Error::GRpcStatus(status) => matches!(
+            status.code(),
+            tonic::Code::Unavailable | tonic::Code::Unknown | tonic::Code::DeadlineExceeded | tonic::Code::Cancelled
+        ),
+        etcd_client::Error::TransportError(_) | etcd_client::Error::IoError(_) => true,
+        _ => false,
+    }
+}
+
 /// Connects to the cluster `spec` names, with client certificates when `tls` has them.
 pub async fn connect(spec: &EtcdSpec, tls: &EtcdTls) -> anyhow::Result<Client> {
     let mut options = ConnectOptions::new()
@@ -65,7 +137,7 @@ pub async fn connect(spec: &EtcdSpec, tls: &EtcdTls) -> anyhow::Result<Client> {
 /// [`Store`] calls work from the writer thread and from inside the controller's runtime alike.
 pub struct EtcdStore {
     runtime: Option<tokio::runtime::Runtime>,
-    client: Client,
+    endpoints_in_use: Endpoints,
     layout: Layout,
     endpoints: String,
     /// Every bucket as committed: a merge writes its whole bucket.
@@ -82,10 +154,10 @@ impl EtcdStore {
             .enable_all()
             .build()?;
         let (owned_spec, owned_tls) = (spec.clone(), tls.clone());
-        let client = run(&runtime, async move { connect(&owned_spec, &owned_tls).await })?;
+        let endpoints_in_use = run(&runtime, async move { Endpoints::connect(&owned_spec, &owned_tls).await })?;
         Ok(EtcdStore {
             runtime: Some(runtime),
-            client,
+            endpoints_in_use,
             layout: Layout::new(&spec.prefix),
             endpoints: spec.endpoints.join(","),
             buckets: HashMap::new(),
@@ -137,12 +209,19 @@ pub struct NotActive;
 
 impl Store for EtcdStore {
     fn load(&mut self) -> anyhow::Result<Snapshot> {
-        let mut client = self.client.clone();
+        let endpoints = self.endpoints_in_use.clone();
         let root = self.layout.root();
-        let kvs = self.run(async move {
-            let answer = client.get(root, Some(GetOptions::new().with_prefix())).await?;
-            Ok(answer.kvs().iter().map(|kv| (kv.key().to_vec(), kv.value().to_vec())).collect::<Vec<_>>())
-        })?;
+        let kvs = self
+            .run(async move {
+                let answer = endpoints
+                    .call(|mut c| {
+                        let root = root.clone();
+                        async move { c.get(root, Some(GetOptions::new().with_prefix())).await }
+                    })
+                    .await?;
+                Ok(answer.kvs().iter().map(|kv| (kv.key().to_vec(), kv.value().to_vec())).collect::<Vec<_>>())
+            })
+            .with_context(|| format!("reading the state from etcd at {}", self.endpoints))?;
         let mut snapshot = Snapshot::default();
         for (key, value) in kvs {
             let key = String::from_utf8(key).context("an etcd key under the prefix is not UTF-8")?;
@@ -171,8 +250,17 @@ impl Store for EtcdStore {
                     KeyOp::Delete(k) => TxnOp::delete(k, None),
                 })
                 .collect();
-            let mut client = self.client.clone();
-            let succeeded = self.run(async move { Ok(client.txn(txn.and_then(ops)).await?.succeeded()) })?;
+            let endpoints = self.endpoints_in_use.clone();
+            let txn = txn.and_then(ops);
+            let succeeded = self.run(async move {
+                let answer = endpoints
+                    .call(|mut c| {
+                        let txn = txn.clone();
+                        async move { c.txn(txn).await }
+                    })
+                    .await?;
+                Ok(answer.succeeded())
+            })?;
             if !succeeded {
                 *self.fence.lock().unwrap() = Fence::Standby;
                 return Err(NotActive.into());
