@@ -42,6 +42,13 @@ enum Command {
         /// The leadership guarantee; leases are claimed for twice this.
         #[arg(long, default_value = "30s", value_parser = parse_duration, value_name = "DURATION")]
         lease_guarantee: Duration,
+        /// How many controllers: one active, the others standing by (more than one needs --etcd).
+        #[arg(long, default_value_t = 1, value_name = "N")]
+        controllers: u32,
+        /// The controllers' store: etcd at ENDPOINTS (http://H1:2379,...[/PREFIX]), or `local`
+        /// (`local:M`: M members) to start etcd from PATH in the state directory. Default: SQLite.
+        #[arg(long, value_name = "ENDPOINTS|local[:M]")]
+        etcd: Option<String>,
     },
     /// Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader).
     Exec {
@@ -233,8 +240,9 @@ pub fn main() -> ExitCode {
 
 fn run(command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Up { charm, app, units, state, lease_guarantee } => {
-            let options = UpOptions { charm, app, units, state: state_dir(state), guarantee: lease_guarantee };
+        Command::Up { charm, app, units, state, lease_guarantee, controllers, etcd } => {
+            let options =
+                UpOptions { charm, app, units, state: state_dir(state), guarantee: lease_guarantee, controllers, etcd };
             tokio::runtime::Runtime::new()?.block_on(up(options))
         }
         Command::Exec { state, unit, command } => {

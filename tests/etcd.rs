@@ -334,8 +334,8 @@ async fn a_paused_active_controller_resumes_deposed() {
     }
     let (_, read) = call(&s.ctls[b].url, "/v1/applications/app/settings", &s.unit1, None).await;
     assert_eq!(read["settings"], json!({}), "nothing from the deposed controller reached etcd");
-    let (_, status) = call(&s.ctls[a].url, "/v1/status", &s.operator, None).await;
-    assert_eq!(status["role"], "standby");
+    let (code, status) = call(&s.ctls[a].url, "/v1/status", &s.operator, None).await;
+    assert_eq!((code, &status["code"]), (421, &json!("not_active")), "{status}");
     assert_eq!(status["active"], json!(s.ctls[b].url));
 }
 
@@ -542,4 +542,90 @@ async fn agents_follow_the_active_controller() {
         (tool(&states[minion], "leader-get", &["k"]).1 == "v2").then_some(())
     })
     .await;
+}
+
+fn up_status(state: &Path) -> Option<Value> {
+    let out = Command::new(LEADERD).args(["status", "--format", "json", "--state"]).arg(state).output().ok()?;
+    out.status.success().then(|| serde_json::from_slice(&out.stdout).ok()).flatten()
+}
+
+/// `leaderd up --controllers 3 --etcd local`: status shows every controller and which is
+/// active; kill -9 of the active one hands over (up restarts the killed one as a standby),
+/// never two units leading at once; stopping up stops its etcd too.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs etcd (Debian: etcd-server); run by .ci/run with --features etcd"]
+async fn up_with_three_controllers_on_a_local_etcd() {
+    let dir = tempfile::tempdir().unwrap();
+    let _logs = Logs(dir.path().to_path_buf());
+    let state = dir.path().join("state");
+    let mut cmd = Command::new(LEADERD);
+    cmd.args(["up", "--controllers", "3", "--etcd", "local", "--units", "2", "--lease-guarantee", "1s", "--state"])
+        .arg(&state);
+    let mut up = Proc::spawn(cmd, &dir.path().join("up.log"));
+    up.wait_for("leader elected", Duration::from_secs(30));
+    let active = |s: &Value| -> Vec<String> {
+        let list = s["controllers"].as_array().cloned().unwrap_or_default();
+        list.iter().filter(|c| c["role"] == "active").map(|c| c["name"].as_str().unwrap().to_string()).collect()
+    };
+    let status = until("status names one active controller", Duration::from_secs(10), async || {
+        up_status(&state).filter(|s| active(s).len() == 1)
+    })
+    .await;
+    let controllers = status["controllers"].as_array().unwrap();
+    assert_eq!(controllers.len(), 3, "{status}");
+    let first = active(&status)[0].clone();
+    let pid = controllers.iter().find(|c| c["name"] == first.as_str()).unwrap()["pid"].as_i64().unwrap();
+    unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+    let started = Instant::now();
+    let after = until("another controller active and a leader", Duration::from_secs(20), async || {
+        let s = up_status(&state)?;
+        let units = s["applications"][0]["units"].as_array().cloned().unwrap_or_default();
+        let leading = units.iter().filter(|u| u["leader"] == true).count();
+        assert!(leading <= 1, "two units lead: {s}");
+        (active(&s).len() == 1 && active(&s)[0] != first && leading == 1).then_some(s)
+    })
+    .await;
+    eprintln!("up: a standby active and a unit leading {:?} after kill -9", started.elapsed());
+    let killed = after["controllers"].as_array().unwrap().iter().find(|c| c["name"] == first.as_str()).unwrap().clone();
+    assert_ne!(killed["pid"].as_i64().unwrap(), pid, "up restarted the killed controller: {after}");
+    // SIGTERM: up stops its agents, controllers and etcd, and exits 0.
+    unsafe { libc::kill(up.child.id() as i32, libc::SIGTERM) };
+    let exit = up.child.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
+    let etcd_dir = state.join("etcd").display().to_string();
+    let leftovers: Vec<String> = std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| std::fs::read(e.path().join("cmdline")).ok())
+        .map(|c| String::from_utf8_lossy(&c).replace('\0', " "))
+        .filter(|c| c.contains(&etcd_dir))
+        .collect();
+    assert!(leftovers.is_empty(), "etcd still running after up stopped: {leftovers:?}");
+}
+
+/// `--etcd local` without etcd installed: a clear error naming the Debian package, nothing
+/// started.
+#[test]
+fn up_with_a_local_etcd_needs_etcd_installed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new("/usr/bin/timeout")
+        .args(["30", LEADERD, "up", "--controllers", "2", "--etcd", "local", "--state"])
+        .arg(dir.path().join("state"))
+        .env("PATH", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("needs the etcd server on PATH") && stderr.contains("apt-get install etcd-server"),
+        "{stderr}"
+    );
+    let out = Command::new("timeout")
+        .args(["30", LEADERD, "up", "--controllers", "2", "--state"])
+        .arg(dir.path().join("state2"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--controllers 2 needs --etcd"), "{stderr}");
 }

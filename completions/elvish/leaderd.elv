@@ -38,6 +38,8 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand --units 'How many units'
             cand --state 'State directory (default: $LEADERD_STATE, else .leaderd here)'
             cand --lease-guarantee 'The leadership guarantee; leases are claimed for twice this'
+            cand --controllers 'How many controllers: one active, the others standing by (more than one needs --etcd)'
+            cand --etcd 'The controllers'' store: etcd at ENDPOINTS (http://H1:2379,...[/PREFIX]), or `local` (`local:M`: M members) to start etcd from PATH in the state directory. Default: SQLite'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -64,7 +66,7 @@ set edit:completion:arg-completer[leaderd] = {|@words|
         }
         &'leaderd;agent'= {
             cand --unit 'The unit, like app/0'
-            cand --controller 'The controller''s URL, like https://127.0.0.1:7480'
+            cand --controller 'The controller''s URL, like https://127.0.0.1:7480; repeat it for several controllers on etcd (the agent follows the active one)'
             cand --controller-ca 'The CA certificate (PEM) the controller''s certificate must chain to; the system''s roots are not trusted (the controller''s TLS directory has it as ca.pem)'
             cand --charm 'The charm directory the hooks come from (the unit''s own copy)'
             cand --state 'The agent''s state directory (created 0700): sockets, tools, uniter state'

@@ -40,6 +40,8 @@ complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l app -d 'The appli
 complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l units -d 'How many units' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l state -d 'State directory (default: $LEADERD_STATE, else .leaderd here)' -r -F
 complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l lease-guarantee -d 'The leadership guarantee; leases are claimed for twice this' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l controllers -d 'How many controllers: one active, the others standing by (more than one needs --etcd)' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l etcd -d 'The controllers\' store: etcd at ENDPOINTS (http://H1:2379,...[/PREFIX]), or `local` (`local:M`: M members) to start etcd from PATH in the state directory. Default: SQLite' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand up" -s h -l help -d 'Print help'
 complete -c leaderd -n "__fish_leaderd_using_subcommand exec" -l state -d 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)' -r -F
 complete -c leaderd -n "__fish_leaderd_using_subcommand exec" -l unit -d 'The unit, like app/0, or app/leader' -r
@@ -53,7 +55,7 @@ complete -c leaderd -n "__fish_leaderd_using_subcommand generate" -l out -d 'The
 complete -c leaderd -n "__fish_leaderd_using_subcommand generate" -s h -l help -d 'Print help'
 complete -c leaderd -n "__fish_leaderd_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l unit -d 'The unit, like app/0' -r
-complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l controller -d 'The controller\'s URL, like https://127.0.0.1:7480' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l controller -d 'The controller\'s URL, like https://127.0.0.1:7480; repeat it for several controllers on etcd (the agent follows the active one)' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l controller-ca -d 'The CA certificate (PEM) the controller\'s certificate must chain to; the system\'s roots are not trusted (the controller\'s TLS directory has it as ca.pem)' -r -F
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l charm -d 'The charm directory the hooks come from (the unit\'s own copy)' -r -F
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l state -d 'The agent\'s state directory (created 0700): sockets, tools, uniter state' -r -F

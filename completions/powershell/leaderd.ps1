@@ -42,6 +42,8 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('--units', '--units', [CompletionResultType]::ParameterName, 'How many units')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory (default: $LEADERD_STATE, else .leaderd here)')
             [CompletionResult]::new('--lease-guarantee', '--lease-guarantee', [CompletionResultType]::ParameterName, 'The leadership guarantee; leases are claimed for twice this')
+            [CompletionResult]::new('--controllers', '--controllers', [CompletionResultType]::ParameterName, 'How many controllers: one active, the others standing by (more than one needs --etcd)')
+            [CompletionResult]::new('--etcd', '--etcd', [CompletionResultType]::ParameterName, 'The controllers'' store: etcd at ENDPOINTS (http://H1:2379,...[/PREFIX]), or `local` (`local:M`: M members) to start etcd from PATH in the state directory. Default: SQLite')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -73,7 +75,7 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
         }
         'leaderd;agent' {
             [CompletionResult]::new('--unit', '--unit', [CompletionResultType]::ParameterName, 'The unit, like app/0')
-            [CompletionResult]::new('--controller', '--controller', [CompletionResultType]::ParameterName, 'The controller''s URL, like https://127.0.0.1:7480')
+            [CompletionResult]::new('--controller', '--controller', [CompletionResultType]::ParameterName, 'The controller''s URL, like https://127.0.0.1:7480; repeat it for several controllers on etcd (the agent follows the active one)')
             [CompletionResult]::new('--controller-ca', '--controller-ca', [CompletionResultType]::ParameterName, 'The CA certificate (PEM) the controller''s certificate must chain to; the system''s roots are not trusted (the controller''s TLS directory has it as ca.pem)')
             [CompletionResult]::new('--charm', '--charm', [CompletionResultType]::ParameterName, 'The charm directory the hooks come from (the unit''s own copy)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The agent''s state directory (created 0700): sockets, tools, uniter state')

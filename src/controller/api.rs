@@ -248,16 +248,16 @@ async fn watch_settings(
 
 async fn status(State(api): Shared, headers: HeaderMap) -> Answer<StatusResponse> {
     api.operator(&headers)?;
-    let (role, active) = match api.controller.role() {
-        super::active::Role::Sole => (None, None),
-        super::active::Role::Active { .. } => (Some("active".to_string()), None),
-        super::active::Role::Standby { active } => (Some("standby".to_string()), active),
+    // A standby's lease table is stale: it names the active controller instead.
+    let role = match api.controller.role() {
+        super::active::Role::Sole => None,
+        super::active::Role::Active { .. } => Some("active".to_string()),
+        super::active::Role::Standby { active } => return Err(refused(super::active::Refusal::Standby { active })),
     };
     Ok(Json(StatusResponse {
         store: api.controller.store_name().to_string(),
         applications: api.controller.status(),
         role,
-        active,
     }))
 }
 

@@ -2,6 +2,7 @@
 //! processes; `leaderd exec` and `leaderd status` find them through the state directory's
 //! `up.json`.
 
+pub mod etcd;
 pub mod exec;
 pub mod status;
 pub mod up;
@@ -19,6 +20,10 @@ pub struct UpState {
     pub app: String,
     pub charm: PathBuf,
     pub controller: ControllerInfo,
+    /// Every controller, when `up` runs several on etcd (`controller` is the first);
+    /// `controller/N` is the N-th.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub controllers: Vec<ControllerInfo>,
     pub units: Vec<UnitInfo>,
 }
 
@@ -61,6 +66,14 @@ impl UpState {
             up.pid
         );
         Ok(up)
+    }
+
+    /// Every controller's URL, comma-separated (what a controller client takes).
+    pub fn controller_urls(&self) -> String {
+        if self.controllers.is_empty() {
+            return self.controller.url.clone();
+        }
+        self.controllers.iter().map(|c| c.url.as_str()).collect::<Vec<_>>().join(",")
     }
 
     pub fn save(&self, state: &Path) -> anyhow::Result<()> {

@@ -18,8 +18,23 @@ use crate::wire::hook::WorkloadStatus;
 /// The stable JSON (and YAML) form of `leaderd status`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StatusReport {
+    /// The controller that answered (the active one, with several).
     pub controller: String,
+    /// With several controllers (on etcd): each one, `controller/N`, and its role.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub controllers: Vec<ControllerReport>,
     pub applications: Vec<ApplicationReport>,
+}
+
+/// One of several controllers.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ControllerReport {
+    /// `controller/N`.
+    pub name: String,
+    pub url: String,
+    pub pid: u32,
+    /// `active`, `standby`, or `down` (not answering).
+    pub role: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -58,11 +73,12 @@ pub fn controller_status(state: &Path, up: &UpState) -> anyhow::Result<StatusRes
     let secret = Secret::load(&state.join("secret"))?;
     let trust = Trust::Ca(TlsDir::new(state.join("tls")).ca_cert());
     let token = secret.token(OPERATOR, std::time::Duration::from_secs(300));
-    let client = ControllerClient::new(&up.controller.url, &up.app, &token, &trust)?;
+    let urls = up.controller_urls();
+    let client = ControllerClient::new(&urls, &up.app, &token, &trust)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let asked =
         runtime.block_on(async { tokio::time::timeout(std::time::Duration::from_secs(5), client.status()).await });
-    let url = &up.controller.url;
+    let url = &urls;
     match asked {
         Ok(Ok(status)) => Ok(status),
         Ok(Err(CallError::Refused { code, message })) => {
@@ -73,9 +89,32 @@ pub fn controller_status(state: &Path, up: &UpState) -> anyhow::Result<StatusRes
     }
 }
 
+/// Each of several controllers' role, asked of each one (`down` if it does not answer in 2 s).
+fn controller_roles(state: &Path, up: &UpState) -> anyhow::Result<Vec<ControllerReport>> {
+    let secret = Secret::load(&state.join("secret"))?;
+    let trust = Trust::Ca(TlsDir::new(state.join("tls")).ca_cert());
+    let token = secret.token(OPERATOR, std::time::Duration::from_secs(300));
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let mut out = Vec::new();
+    for (i, c) in up.controllers.iter().enumerate() {
+        let client = ControllerClient::new(&c.url, &up.app, &token, &trust)?;
+        let asked =
+            runtime.block_on(async { tokio::time::timeout(std::time::Duration::from_secs(2), client.status()).await });
+        let role = match asked {
+            Ok(Ok(status)) => status.role.unwrap_or_else(|| "active".into()),
+            Ok(Err(CallError::Refused { code: crate::wire::ErrorCode::NotActive, .. })) => "standby".into(),
+            _ => "down".into(),
+        };
+        out.push(ControllerReport { name: format!("controller/{i}"), url: c.url.clone(), pid: c.pid, role });
+    }
+    Ok(out)
+}
+
 pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
     let up = UpState::load(state)?;
     let controller = controller_status(state, &up)?;
+    let controllers = controller_roles(state, &up)?;
+    let answered = controllers.iter().find(|c| c.role == "active").map_or(up.controller.url.clone(), |c| c.url.clone());
     let app = controller.applications.iter().find(|a| a.name == up.app);
     let leader = app.and_then(|a| a.leader.clone());
     let mut application_status = None;
@@ -127,7 +166,8 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
         .map(|u| u.workload_version.clone())
         .unwrap_or_default();
     Ok(StatusReport {
-        controller: up.controller.url.clone(),
+        controller: answered,
+        controllers,
         applications: vec![ApplicationReport {
             name: up.app.clone(),
             leader,
@@ -143,7 +183,13 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
 
 /// The table form.
 pub fn table(report: &StatusReport) -> String {
-    let mut out = format!("controller {}\n", report.controller);
+    let mut out = String::new();
+    if report.controllers.is_empty() {
+        out.push_str(&format!("controller {}\n", report.controller));
+    }
+    for c in &report.controllers {
+        out.push_str(&format!("{} {}  pid {}  {}\n", c.name, c.url, c.pid, c.role));
+    }
     for app in &report.applications {
         out.push_str(&format!(
             "\nAPP {}  leader {}  term {}  lease {} left  settings version {}\n\n",

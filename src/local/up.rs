@@ -43,6 +43,10 @@ pub struct UpOptions {
     pub units: u32,
     pub state: PathBuf,
     pub guarantee: Duration,
+    /// How many controllers (more than one needs `etcd`).
+    pub controllers: u32,
+    /// `local`, `local:M`, or etcd endpoints: the controllers' store (default: SQLite).
+    pub etcd: Option<String>,
 }
 
 /// The example charm in `examples/shared-secret`, built into the binary.
@@ -92,8 +96,14 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     let secret = Secret::load_or_create(&state.join("secret"))?;
     let tls = TlsDir::new(state.join("tls"));
     tls.ensure(&[])?;
-    let mut controller = ControllerProcess::start(&leaderd, &state, &tls, options.guarantee * 2).await?;
-    let url = controller.url.clone();
+    anyhow::ensure!(options.controllers >= 1, "--controllers must be at least 1");
+    let (store, mut local_etcd) =
+        crate::local::etcd::store_for(&state, options.controllers, options.etcd.as_deref()).await?;
+    let mut controllers = Vec::new();
+    for i in 0..options.controllers {
+        controllers.push(ControllerProcess::start(&leaderd, &state, &tls, options.guarantee * 2, &store, i).await?);
+    }
+    let url = controllers.iter().map(|c| c.url.as_str()).collect::<Vec<_>>().join(",");
     let count = options.units;
     say!(
         "leaderd up: application {app} with {count} unit{}, charm {}, controller {url}, state {}",
@@ -135,11 +145,14 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         units.push(UnitInfo { name: unit, pid: child.id(), state_dir: unit_dir, command });
         agents.spawn(async move { (i as usize, child.wait().await) });
     }
+    let infos: Vec<ControllerInfo> =
+        controllers.iter().map(|c| ControllerInfo { url: c.url.clone(), pid: c.child.id().unwrap_or(0) }).collect();
     let mut record = UpState {
         pid: std::process::id(),
         app,
         charm,
-        controller: ControllerInfo { url, pid: controller.child.id().unwrap_or(0) },
+        controller: infos[0].clone(),
+        controllers: if infos.len() > 1 { infos } else { Vec::new() },
         units,
     };
     record.save(&state)?;
@@ -147,12 +160,18 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     let failure = loop {
         tokio::select! {
             _ = signals.requested() => break None,
-            exit = controller.child.wait() => {
+            (i, exit) = any_exit(&mut controllers) => {
                 let how = exit.map(|s| describe(&s)).unwrap_or_else(|e| e.to_string());
-                if let Err(e) = controller.restart(&how).await {
+                if let Err(e) = controllers[i].restart(&how).await {
                     break Some(e);
                 }
-                record.controller.pid = controller.child.id().unwrap_or(0);
+                let pid = controllers[i].child.id().unwrap_or(0);
+                if i == 0 {
+                    record.controller.pid = pid;
+                }
+                if let Some(info) = record.controllers.get_mut(i) {
+                    info.pid = pid;
+                }
                 record.save(&state)?;
             }
             Some(exited) = agents.join_next() => {
@@ -170,8 +189,13 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
 
     say!("leaderd up: stopping");
     stop_agents(&record.units, agents).await;
-    stop(&mut controller.child).await;
-    drop(controller);
+    for controller in &mut controllers {
+        stop(&mut controller.child).await;
+    }
+    drop(controllers);
+    if let Some(etcd) = &mut local_etcd {
+        etcd.stop().await;
+    }
     for unit in &record.units {
         stop_hook_leftovers(&unit.state_dir.join("agent.socket"));
         let _ = std::fs::remove_file(unit.state_dir.join("agent.socket"));
@@ -195,23 +219,46 @@ struct ControllerProcess {
     url: String,
     leaderd: PathBuf,
     args: Vec<String>,
-    state: PathBuf,
     /// The controller's port, held here for the whole run (see the module's comment).
     socket: std::net::TcpListener,
     exits: Vec<std::time::Instant>,
+    /// Its log: controller.log, controller-1.log, ...
+    log: PathBuf,
+}
+
+/// Resolves when any of `controllers` exits: which, and how.
+async fn any_exit(controllers: &mut [ControllerProcess]) -> (usize, std::io::Result<std::process::ExitStatus>) {
+    let mut waits: Vec<_> = controllers.iter_mut().map(|c| Box::pin(c.child.wait())).collect();
+    std::future::poll_fn(|cx| {
+        for (i, wait) in waits.iter_mut().enumerate() {
+            if let std::task::Poll::Ready(exit) = std::future::Future::poll(wait.as_mut(), cx) {
+                return std::task::Poll::Ready((i, exit));
+            }
+        }
+        std::task::Poll::Pending
+    })
+    .await
 }
 
 impl ControllerProcess {
-    async fn start(leaderd: &Path, state: &Path, tls: &TlsDir, lease: Duration) -> anyhow::Result<ControllerProcess> {
+    /// Controller `index` (0 for the only one) on `store`.
+    async fn start(
+        leaderd: &Path,
+        state: &Path,
+        tls: &TlsDir,
+        lease: Duration,
+        store: &str,
+        index: u32,
+    ) -> anyhow::Result<ControllerProcess> {
         let socket = std::net::TcpListener::bind("127.0.0.1:0").context("binding the controller's port")?;
-        let args = vec![
+        let mut args = vec![
             "controller".into(),
             "--listen-fd".into(),
             socket.as_raw_fd().to_string(),
             "--tls-dir".into(),
             tls.dir.display().to_string(),
             "--store".into(),
-            format!("sqlite:{}", state.join("controller.db").display()),
+            store.to_string(),
             "--secret-file".into(),
             state.join("secret").display().to_string(),
             "--min-lease".into(),
@@ -221,16 +268,17 @@ impl ControllerProcess {
             // holder for one lease and no longer.
             crate::duration::format(lease),
         ];
-        let (child, url) = start_controller(leaderd, &args, state, socket.as_raw_fd()).await?;
-        Ok(ControllerProcess {
-            child,
-            url,
-            leaderd: leaderd.into(),
-            args,
-            state: state.into(),
-            socket,
-            exits: Vec::new(),
-        })
+        if store.starts_with("etcd:") {
+            // A failed active controller is replaced this long after its last keepalive.
+            let ttl = lease.clamp(Duration::from_secs(2), Duration::from_secs(10));
+            args.extend(["--etcd-session-ttl".to_string(), crate::duration::format(ttl)]);
+        }
+        let log = match index {
+            0 => state.join("controller.log"),
+            n => state.join(format!("controller-{n}.log")),
+        };
+        let (child, url) = start_controller(leaderd, &args, &log, socket.as_raw_fd()).await?;
+        Ok(ControllerProcess { child, url, leaderd: leaderd.into(), args, socket, exits: Vec::new(), log })
     }
 
     /// After the controller exited (`how`): starts another on the same socket, after a pause
@@ -238,7 +286,7 @@ impl ControllerProcess {
     async fn restart(&mut self, how: &str) -> anyhow::Result<()> {
         self.exits.retain(|t| t.elapsed() < Duration::from_secs(60));
         self.exits.push(std::time::Instant::now());
-        let log = self.state.join("controller.log");
+        let log = self.log.clone();
         anyhow::ensure!(
             self.exits.len() < 5,
             "the controller exited ({how}) {} times in a minute; see {}",
@@ -248,7 +296,7 @@ impl ControllerProcess {
         let listen = self.url.trim_start_matches("https://");
         say!("{} controller exited ({how}); restarting it on {listen}", clock());
         tokio::time::sleep(Duration::from_millis(200) * self.exits.len() as u32).await;
-        let (child, _) = start_controller(&self.leaderd, &self.args, &self.state, self.socket.as_raw_fd())
+        let (child, _) = start_controller(&self.leaderd, &self.args, &self.log, self.socket.as_raw_fd())
             .await
             .context("restarting the controller")?;
         self.child = child;
@@ -283,12 +331,12 @@ async fn stop_agents(units: &[UnitInfo], mut agents: AgentWaits) {
 async fn start_controller(
     leaderd: &Path,
     args: &[String],
-    state: &Path,
+    log: &Path,
     listen_fd: RawFd,
 ) -> anyhow::Result<(Child, String)> {
     let mut command = vec![leaderd.display().to_string()];
     command.extend(args.iter().cloned());
-    let mut child = spawn(&command, None, Some(listen_fd), &state.join("controller.log"))?;
+    let mut child = spawn(&command, None, Some(listen_fd), log)?;
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let line = tokio::time::timeout(Duration::from_secs(10), lines.next_line()).await;
     match line {
@@ -297,7 +345,7 @@ async fn start_controller(
         }
         _ => {
             let _ = child.kill().await;
-            anyhow::bail!("the controller did not start; see {}", state.join("controller.log").display())
+            anyhow::bail!("the controller did not start; see {}", log.display())
         }
     }
 }

@@ -91,12 +91,10 @@ pub struct WatchResponse {
 pub struct StatusResponse {
     pub store: String,
     pub applications: Vec<ApplicationStatus>,
-    /// With several controllers on etcd: `active` or `standby` (absent for a lone controller).
+    /// `active` for the active one of several controllers on etcd (absent for a lone
+    /// controller); a standby answers `not_active` naming the active one instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
-    /// A standby's view of the active controller's URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
 }
 
 /// One application in the controller's status.
