@@ -582,7 +582,10 @@ async fn up_with_three_controllers_on_a_local_etcd() {
         let units = s["applications"][0]["units"].as_array().cloned().unwrap_or_default();
         let leading = units.iter().filter(|u| u["leader"] == true).count();
         assert!(leading <= 1, "two units lead: {s}");
-        (active(&s).len() == 1 && active(&s)[0] != first && leading == 1).then_some(s)
+        // The new active one may be a standby or the killed one restarted by up (a new pid).
+        let list = s["controllers"].as_array().cloned().unwrap_or_default();
+        let new_active = list.iter().filter(|c| c["role"] == "active").all(|c| c["pid"].as_i64() != Some(pid));
+        (active(&s).len() == 1 && new_active && leading == 1).then_some(s)
     })
     .await;
     eprintln!("up: a standby active and a unit leading {:?} after kill -9", started.elapsed());

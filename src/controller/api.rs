@@ -170,7 +170,14 @@ async fn claim(State(api): Shared, Path(app): Path<String>, headers: HeaderMap, 
             ),
         ));
     }
-    Ok(Json(match api.controller.claim(&unit, duration).await.map_err(internal)? {
+    // A claim fails only when this controller may not grant (a refusal) or could not make a new
+    // term durable (the store failed, or on etcd it was deposed): both are "not now".
+    let outcome =
+        api.controller.claim(&unit, duration).await.map_err(|e| match e.downcast::<super::active::Refusal>() {
+            Ok(refusal) => refused(refusal),
+            Err(e) => HttpError::new(ErrorCode::Unavailable, format!("{e:#}")),
+        })?;
+    Ok(Json(match outcome {
         ClaimOutcome::Granted { term, expires_in } => {
             ClaimResponse { granted: true, term: Some(term.0), expires_in_ms: Some(expires_in.as_millis() as u64) }
         }
