@@ -84,8 +84,10 @@ struct Election {
 }
 
 impl Election {
+    /// The session TTL in whole seconds, as etcd takes it (etcd grants at least that, never
+    /// less, so the rule in `active` counts with the smaller figure).
     fn ttl(&self) -> Duration {
-        self.options.session_ttl
+        Duration::from_secs(self.options.session_ttl.as_secs().max(1))
     }
 
     /// How often a standby looks at the key, and an active controller sends a keepalive.
@@ -115,7 +117,7 @@ impl Election {
     async fn term(&mut self) -> anyhow::Result<()> {
         self.revoke_session().await;
         let client = self.client.clone();
-        let ttl_secs = self.ttl().as_secs().max(1) as i64;
+        let ttl_secs = self.ttl().as_secs() as i64;
         let sent = Instant::now();
         let lease = client.call(|mut c| async move { c.lease_grant(ttl_secs, None).await }).await?;
         let id = lease.id();
