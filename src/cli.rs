@@ -49,6 +49,13 @@ enum Command {
         /// mapped to its options' values.
         #[arg(long, value_name = "FILE")]
         config_file: Option<PathBuf>,
+        /// How many controllers: one active, the others standing by (more than one needs --etcd).
+        #[arg(long, default_value_t = 1, value_name = "N")]
+        controllers: u32,
+        /// The controllers' store: etcd at ENDPOINTS (http://H1:2379,...[/PREFIX]), or `local`
+        /// (`local:M`: M members) to start etcd from PATH in the state directory. Default: SQLite.
+        #[arg(long, value_name = "ENDPOINTS|local[:M]")]
+        etcd: Option<String>,
         #[command(flatten)]
         hooks: HookFlags,
     },
@@ -188,9 +195,10 @@ enum Command {
         /// The unit, like app/0.
         #[arg(long, value_name = "UNIT")]
         unit: String,
-        /// The controller's URL, like https://127.0.0.1:7480.
-        #[arg(long, value_name = "URL")]
-        controller: String,
+        /// The controller's URL, like https://127.0.0.1:7480; repeat it for several controllers
+        /// on etcd (the agent follows the active one).
+        #[arg(long, required = true, value_name = "URL")]
+        controller: Vec<String>,
         /// The CA certificate (PEM) the controller's certificate must chain to; the system's
         /// roots are not trusted (the controller's TLS directory has it as ca.pem).
         #[arg(long, conflicts_with = "insecure_http", value_name = "FILE")]
@@ -256,9 +264,13 @@ enum Command {
         max_connections: usize,
         #[command(flatten)]
         timeouts: Timeouts,
-        /// Where state lives: sqlite:PATH (durable) or memory (lost on exit).
+        /// Where state lives: sqlite:PATH (durable), memory (lost on exit), or
+        /// etcd:http://H1:2379,http://H2:2379[/PREFIX] (several controllers, one active; needs a
+        /// leaderd built with --features etcd).
         #[arg(long, default_value = "sqlite:leaderd.db", value_name = "STORE")]
         store: String,
+        #[command(flatten)]
+        etcd: EtcdArgs,
         /// The secret that unit and operator tokens are derived from; created (0600) if missing.
         #[arg(long, default_value = "leaderd.secret", value_name = "FILE")]
         secret_file: PathBuf,
@@ -408,7 +420,7 @@ pub fn main() -> ExitCode {
 
 fn run(command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Up { charm, app, units, state, lease_guarantee, config, config_file, hooks } => {
+        Command::Up { charm, app, units, state, lease_guarantee, config, config_file, hooks, controllers, etcd } => {
             let options = UpOptions {
                 charm,
                 app,
@@ -418,6 +430,8 @@ fn run(command: Command) -> anyhow::Result<()> {
                 config,
                 config_file,
                 agent_args: hooks.args(),
+                controllers,
+                etcd,
             };
             tokio::runtime::Runtime::new()?.block_on(up(options))
         }
@@ -492,8 +506,8 @@ fn run(command: Command) -> anyhow::Result<()> {
             let trust = match (controller_ca, insecure_http) {
                 (Some(ca), _) => Trust::Ca(ca),
                 (None, true) => Trust::InsecureHttp,
-                (None, false) if controller.starts_with("http://") => {
-                    return Err(crate::tls::ClientError::PlainHttpRefused(controller).into());
+                (None, false) if controller.iter().any(|c| c.starts_with("http://")) => {
+                    return Err(crate::tls::ClientError::PlainHttpRefused(controller.join(",")).into());
                 }
                 (None, false) => anyhow::bail!(
                     "give --controller-ca FILE: the CA certificate the controller's certificate chains to \
@@ -502,7 +516,7 @@ fn run(command: Command) -> anyhow::Result<()> {
             };
             let options = AgentOptions {
                 unit,
-                controller,
+                controller: controller.join(","),
                 token,
                 charm_dir: charm,
                 state_dir: state,
@@ -531,6 +545,7 @@ fn run(command: Command) -> anyhow::Result<()> {
             token_ttl,
             max_connections,
             timeouts,
+            etcd,
         } => {
             anyhow::ensure!(min_lease <= max_lease, "--min-lease must not be longer than --max-lease");
             // Everything the controller writes (its database, secret, keys) is its owner's alone.
@@ -574,6 +589,7 @@ fn run(command: Command) -> anyhow::Result<()> {
                 transport,
                 limits,
                 token_ttl,
+                etcd: etcd.options(),
             };
             tokio::runtime::Runtime::new()?.block_on(controller::serve(options))
         }
@@ -599,4 +615,40 @@ fn lever(lever: crate::wire::up::Lever, args: LeverArgs) -> anyhow::Result<()> {
 /// The clap definition of `leaderd`, for completions and man pages.
 pub fn command() -> clap::Command {
     Cli::command()
+}
+
+/// `leaderd controller` on an etcd store (README, "Several controllers on etcd").
+#[derive(clap::Args, Debug, Clone)]
+pub struct EtcdArgs {
+    /// The CA certificate (PEM) etcd's certificate must chain to.
+    #[arg(long, value_name = "FILE")]
+    etcd_cacert: Option<PathBuf>,
+    /// This controller's client certificate (PEM), for an etcd that requires one.
+    #[arg(long, requires = "etcd_key", value_name = "FILE")]
+    etcd_cert: Option<PathBuf>,
+    /// The private key (PEM) of --etcd-cert.
+    #[arg(long, requires = "etcd_cert", value_name = "FILE")]
+    etcd_key: Option<PathBuf>,
+    /// The etcd session TTL: how long after the active controller's last keepalive a standby
+    /// takes over (whole seconds).
+    #[arg(long, default_value = "10s", value_parser = parse_duration, value_name = "DURATION")]
+    etcd_session_ttl: Duration,
+    /// The URL agents reach this controller at, which standbys name when it is active
+    /// (default: https://LISTEN-ADDRESS).
+    #[arg(long, value_name = "URL")]
+    advertise_url: Option<String>,
+}
+
+impl EtcdArgs {
+    fn options(self) -> controller::EtcdOptions {
+        controller::EtcdOptions {
+            tls: crate::store::etcd_keys::EtcdTls {
+                cacert: self.etcd_cacert,
+                cert: self.etcd_cert,
+                key: self.etcd_key,
+            },
+            session_ttl: self.etcd_session_ttl.max(Duration::from_secs(1)),
+            advertise: self.advertise_url,
+        }
+    }
 }

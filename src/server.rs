@@ -16,11 +16,13 @@ use crate::wire::{ErrorCode, ErrorResponse};
 pub struct HttpError {
     pub code: ErrorCode,
     pub message: String,
+    /// With [`ErrorCode::NotActive`]: the active controller's URL.
+    pub active: Option<String>,
 }
 
 impl HttpError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> HttpError {
-        HttpError { code, message: message.into() }
+        HttpError { code, message: message.into(), active: None }
     }
 
     /// The HTTP status the answer carries, from the code.
@@ -31,7 +33,8 @@ impl HttpError {
 
 impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
-        (self.status(), Json(ErrorResponse::new(self.code, self.message))).into_response()
+        (self.status(), Json(ErrorResponse { active: self.active, ..ErrorResponse::new(self.code, self.message) }))
+            .into_response()
     }
 }
 

@@ -55,6 +55,8 @@ complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l state -d 'State d
 complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l lease-guarantee -d 'The leadership guarantee; leases are claimed for twice this' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l config -d 'Set a config option at deploy (KEY=VALUE; repeatable; after --config-file)' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l config-file -d 'Config values at deploy from a YAML file in Juju\'s format: the application name mapped to its options\' values' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l controllers -d 'How many controllers: one active, the others standing by (more than one needs --etcd)' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l etcd -d 'The controllers\' store: etcd at ENDPOINTS (http://H1:2379,...[/PREFIX]), or `local` (`local:M`: M members) to start etcd from PATH in the state directory. Default: SQLite' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l update-status-interval -d 'How often update-status runs once the unit has started (Juju\'s default: 5m)' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l hook-retry -d 'Retry failed hooks by themselves (on), or leave the unit in error state until `leaderd resolve` (off)' -r -f -a "on\t''
 off\t''"
@@ -129,7 +131,7 @@ complete -c leaderd -n "__fish_leaderd_using_subcommand generate" -l out -d 'The
 complete -c leaderd -n "__fish_leaderd_using_subcommand generate" -s h -l help -d 'Print help'
 complete -c leaderd -n "__fish_leaderd_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l unit -d 'The unit, like app/0' -r
-complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l controller -d 'The controller\'s URL, like https://127.0.0.1:7480' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l controller -d 'The controller\'s URL, like https://127.0.0.1:7480; repeat it for several controllers on etcd (the agent follows the active one)' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l controller-ca -d 'The CA certificate (PEM) the controller\'s certificate must chain to; the system\'s roots are not trusted (the controller\'s TLS directory has it as ca.pem)' -r -F
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l charm -d 'The charm directory the hooks come from (the unit\'s own copy)' -r -F
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l state -d 'The agent\'s state directory (created 0700): sockets, tools, uniter state' -r -F
@@ -156,7 +158,12 @@ complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l token-ttl
 complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l max-connections -d 'Connections open at once (lowered to fit the open-file limit)' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l header-timeout -d 'How long a request (headers and body, from its first byte) or a TLS handshake may take' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l idle-timeout -d 'How long a connection with no request in progress stays open' -r
-complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l store -d 'Where state lives: sqlite:PATH (durable) or memory (lost on exit)' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l store -d 'Where state lives: sqlite:PATH (durable), memory (lost on exit), or etcd:http://H1:2379,http://H2:2379[/PREFIX] (several controllers, one active; needs a leaderd built with --features etcd)' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l etcd-cacert -d 'The CA certificate (PEM) etcd\'s certificate must chain to' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l etcd-cert -d 'This controller\'s client certificate (PEM), for an etcd that requires one' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l etcd-key -d 'The private key (PEM) of --etcd-cert' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l etcd-session-ttl -d 'The etcd session TTL: how long after the active controller\'s last keepalive a standby takes over (whole seconds)' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l advertise-url -d 'The URL agents reach this controller at, which standbys name when it is active (default: https://LISTEN-ADDRESS)' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l secret-file -d 'The secret that unit and operator tokens are derived from; created (0600) if missing' -r -F
 complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l min-lease -d 'Shortest lease a unit may claim' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l max-lease -d 'Longest lease a unit may claim; after a restart, persisted leaders are honoured this long' -r

@@ -113,6 +113,24 @@ impl Api {
         Duration::from_millis(timeout_ms.min(MAX_POLL_MS))
     }
 
+    /// Refuses a unit request unless this controller is (safely) the active one: a standby
+    /// names the active controller (`not_active`, 421); an active controller that cannot
+    /// confirm its etcd session answers `unavailable` (503).
+    fn active(&self) -> Result<(), HttpError> {
+        self.controller.check_active(tokio::time::Instant::now()).map_err(refused)
+    }
+
+    /// Resolves when this controller stops being active, with the answer a long-poll gives then.
+    async fn until_stepped_down(&self) -> HttpError {
+        self.controller.stepped_down().await;
+        refused(
+            self.controller
+                .check_active(tokio::time::Instant::now())
+                .err()
+                .unwrap_or(super::active::Refusal::Standby { active: None }),
+        )
+    }
+
     async fn until_shutdown(&self) {
         let mut shutdown = self.shutdown.clone();
         let _ = shutdown.wait_for(|down| *down).await;
@@ -128,7 +146,21 @@ fn forbidden(message: impl Into<String>) -> HttpError {
 }
 
 fn internal(e: anyhow::Error) -> HttpError {
-    HttpError::new(ErrorCode::Internal, format!("{e:#}"))
+    match e.downcast::<super::active::Refusal>() {
+        Ok(refusal) => refused(refusal),
+        Err(e) => HttpError::new(ErrorCode::Internal, format!("{e:#}")),
+    }
+}
+
+fn refused(refusal: super::active::Refusal) -> HttpError {
+    use super::active::Refusal;
+    match refusal {
+        Refusal::Standby { active } => HttpError {
+            active: active.clone(),
+            ..HttpError::new(ErrorCode::NotActive, Refusal::Standby { active }.to_string())
+        },
+        r @ Refusal::SessionUnconfirmed => HttpError::new(ErrorCode::Unavailable, r.to_string()),
+    }
 }
 
 /// Durations the way people write them back: `5s`, `1m30s`, `250ms`.
@@ -152,7 +184,14 @@ async fn claim(State(api): Shared, Path(app): Path<String>, headers: HeaderMap, 
             ),
         ));
     }
-    Ok(Json(match api.controller.claim(&unit, duration).await.map_err(internal)? {
+    // A claim fails only when this controller may not grant (a refusal) or could not make a new
+    // term durable (the store failed, or on etcd it was deposed): both are "not now".
+    let outcome =
+        api.controller.claim(&unit, duration).await.map_err(|e| match e.downcast::<super::active::Refusal>() {
+            Ok(refusal) => refused(refusal),
+            Err(e) => HttpError::new(ErrorCode::Unavailable, format!("{e:#}")),
+        })?;
+    Ok(Json(match outcome {
         ClaimOutcome::Granted { term, expires_in } => {
             ClaimResponse { granted: true, term: Some(term.0), expires_in_ms: Some(expires_in.as_millis() as u64) }
         }
@@ -168,8 +207,10 @@ async fn wait_released(
 ) -> Answer<WaitReleasedResponse> {
     let unit = api.unit_of(&headers, &app)?;
     let req: WaitReleasedRequest = decode(body)?;
+    api.active()?;
     let released = tokio::select! {
         released = api.controller.wait_claimable(&unit, Api::poll_timeout(req.timeout_ms)) => released,
+        e = api.until_stepped_down() => return Err(e),
         _ = api.until_shutdown() => false,
     };
     Ok(Json(WaitReleasedResponse { released }))
@@ -178,6 +219,7 @@ async fn wait_released(
 async fn revoke(State(api): Shared, Path(app): Path<String>, headers: HeaderMap) -> Answer<RevokeResponse> {
     api.operator(&headers)?;
     let app = check_app(&app)?;
+    api.active()?;
     let term = api.controller.revoke(&app).await.map_err(internal)?;
     Ok(Json(RevokeResponse { revoked: term.is_some(), term: term.map(|t| t.0) }))
 }
@@ -186,6 +228,7 @@ async fn elect(State(api): Shared, Path(app): Path<String>, headers: HeaderMap, 
     api.operator(&headers)?;
     let app = check_app(&app)?;
     let req: ElectRequest = decode(body)?;
+    api.active()?;
     let unit = Unit::new(&req.unit).map_err(|e| HttpError::new(ErrorCode::BadRequest, e.to_string()))?;
     if unit.application() != app {
         return Err(HttpError::new(
@@ -215,11 +258,13 @@ async fn release(
 ) -> Answer<ReleaseResponse> {
     let unit = api.unit_of(&headers, &app)?;
     let req: ReleaseRequest = decode(body)?;
+    api.active()?;
     Ok(Json(ReleaseResponse { released: api.controller.release(&unit, Term(req.term)) }))
 }
 
 async fn read_settings(State(api): Shared, Path(app): Path<String>, headers: HeaderMap) -> Answer<SettingsResponse> {
     let app = api.reader_of(&headers, &app)?;
+    api.active()?;
     let bucket = api.controller.read(&app);
     Ok(Json(SettingsResponse { settings: bucket.settings, version: bucket.version }))
 }
@@ -234,6 +279,7 @@ async fn merge(State(api): Shared, Path(app): Path<String>, headers: HeaderMap, 
     for key in changes.keys() {
         names::check_setting_key(key).map_err(|e| HttpError::new(ErrorCode::InvalidKey, e.to_string()))?;
     }
+    api.active()?;
     match api.controller.merge(&unit, Term(req.term), changes).await {
         Ok(version) => Ok(Json(MergeResponse { version })),
         Err(e @ MergeError::NotLeader) => Err(HttpError::new(ErrorCode::NotLeader, e.to_string())),
@@ -250,8 +296,10 @@ async fn watch_settings(
 ) -> Answer<WatchResponse> {
     let app = api.reader_of(&headers, &app)?;
     let req: WatchRequest = decode(body)?;
+    api.active()?;
     let version = tokio::select! {
         v = api.controller.watch(&app, req.after, Api::poll_timeout(req.timeout_ms)) => v,
+        e = api.until_stepped_down() => return Err(e),
         _ = api.until_shutdown() => api.controller.read(&app).version,
     };
     Ok(Json(WatchResponse { version }))
@@ -259,7 +307,17 @@ async fn watch_settings(
 
 async fn status(State(api): Shared, headers: HeaderMap) -> Answer<StatusResponse> {
     api.operator(&headers)?;
-    Ok(Json(StatusResponse { store: api.controller.store_name().to_string(), applications: api.controller.status() }))
+    // A standby's lease table is stale: it names the active controller instead.
+    let role = match api.controller.role() {
+        super::active::Role::Sole => None,
+        super::active::Role::Active { .. } => Some("active".to_string()),
+        super::active::Role::Standby { active } => return Err(refused(super::active::Refusal::Standby { active })),
+    };
+    Ok(Json(StatusResponse {
+        store: api.controller.store_name().to_string(),
+        applications: api.controller.status(),
+        role,
+    }))
 }
 
 /// A fresh token for the caller, living the controller's token lifetime from now.
@@ -280,6 +338,7 @@ fn not_found(app: &Application) -> HttpError {
 /// The application's config; an application without a registered charm config is not found.
 async fn read_config(State(api): Shared, Path(app): Path<String>, headers: HeaderMap) -> Answer<AppConfig> {
     let app = api.reader_of(&headers, &app)?;
+    api.active()?;
     api.controller.app_config(&app).map(Json).ok_or_else(|| not_found(&app))
 }
 
@@ -293,6 +352,7 @@ async fn change_config(
     api.operator(&headers)?;
     let app = check_app(&app)?;
     let req: ConfigChangeRequest = decode(body)?;
+    api.active()?;
     let change = ConfigChange { options: req.options, set: req.set, reset: req.reset };
     match api.controller.change_config(&app, change).await {
         Ok(config) => Ok(Json(config)),
@@ -310,8 +370,10 @@ async fn watch_config(
 ) -> Answer<WatchResponse> {
     let app = api.reader_of(&headers, &app)?;
     let req: WatchRequest = decode(body)?;
+    api.active()?;
     let version = tokio::select! {
         v = api.controller.watch_config(&app, req.after, Api::poll_timeout(req.timeout_ms)) => v,
+        e = api.until_stepped_down() => return Err(e),
         _ = api.until_shutdown() => api.controller.app_config(&app).map_or(0, |c| c.version),
     };
     Ok(Json(WatchResponse { version }))
@@ -319,6 +381,7 @@ async fn watch_config(
 
 async fn read_statuses(State(api): Shared, Path(app): Path<String>, headers: HeaderMap) -> Answer<StatusesResponse> {
     let app = api.reader_of(&headers, &app)?;
+    api.active()?;
     let (application, units) = api.controller.statuses(&app);
     Ok(Json(StatusesResponse { application, units }))
 }
@@ -351,6 +414,7 @@ async fn set_unit_status(
 ) -> Answer<serde_json::Value> {
     let unit = api.unit_of(&headers, &app)?;
     let status: UnitStatus = decode(body)?;
+    api.active()?;
     check_status(&status.workload)?;
     if status.version.len() > MAX_STATUS_TEXT {
         return Err(HttpError::new(ErrorCode::BadRequest, "workload version too long (at most 64 KiB)"));
@@ -368,6 +432,7 @@ async fn set_app_status(
 ) -> Answer<serde_json::Value> {
     let unit = api.unit_of(&headers, &app)?;
     let req: AppStatusRequest = decode(body)?;
+    api.active()?;
     check_status(&req.status)?;
     api.controller.set_app_status(&unit, Term(req.term), req.status).await.map_err(status_refused)?;
     Ok(Json(serde_json::json!({})))
@@ -385,6 +450,7 @@ fn relations_written(written: Result<u64, MergeError>) -> Answer<RelationsVersio
 
 async fn read_relations(State(api): Shared, Path(app): Path<String>, headers: HeaderMap) -> Answer<RelationsResponse> {
     let app = api.reader_of(&headers, &app)?;
+    api.active()?;
     Ok(Json(api.controller.relations(&app)))
 }
 
@@ -398,6 +464,7 @@ async fn commit_relations(
 ) -> Answer<RelationsVersion> {
     let unit = api.unit_of(&headers, &app)?;
     let req: RelationCommitRequest = decode(body)?;
+    api.active()?;
     relations_written(api.controller.commit_relations(&unit, req.term.map(Term), req.changes).await)
 }
 
@@ -409,6 +476,7 @@ async fn join_relations(
 ) -> Answer<RelationsVersion> {
     let unit = api.unit_of(&headers, &app)?;
     let req: RelationJoinRequest = decode(body)?;
+    api.active()?;
     relations_written(api.controller.join_relations(&unit, &req.relation_ids).await)
 }
 
@@ -421,6 +489,7 @@ async fn leave_relations(
 ) -> Answer<RelationsVersion> {
     let app = check_app(&app)?;
     let req: RelationLeaveRequest = decode(body)?;
+    api.active()?;
     let unit = Unit::new(&req.unit).map_err(|e| HttpError::new(ErrorCode::BadRequest, e.to_string()))?;
     if unit.application() != app {
         return Err(HttpError::new(ErrorCode::BadRequest, format!("unit {unit} is not a unit of {app}")));
@@ -441,8 +510,10 @@ async fn watch_relations(
 ) -> Answer<RelationsVersion> {
     let app = api.reader_of(&headers, &app)?;
     let req: WatchRequest = decode(body)?;
+    api.active()?;
     let version = tokio::select! {
         v = api.controller.watch_relations(&app, req.after, Api::poll_timeout(req.timeout_ms)) => v,
+        e = api.until_stepped_down() => return Err(e),
         _ = api.until_shutdown() => api.controller.relations(&app).version,
     };
     Ok(Json(RelationsVersion { version }))

@@ -32,7 +32,10 @@ pub enum CallError {
 #[derive(Clone)]
 pub struct ControllerClient {
     http: reqwest::Client,
-    base: String,
+    /// Every controller this client knows (several on etcd: one active, the others standbys).
+    bases: Arc<Vec<String>>,
+    /// Which of `bases` it talks to now: the active controller, as far as it knows.
+    current: Arc<std::sync::atomic::AtomicUsize>,
     app: String,
     token: Arc<RwLock<String>>,
 }
@@ -42,19 +45,40 @@ pub struct ControllerClient {
 pub const POOL_IDLE: Duration = Duration::from_secs(10);
 
 impl ControllerClient {
+    /// `base` is one controller's URL, or several separated by commas (controllers on etcd):
+    /// the client follows the active one. A standby answers `not_active` naming it, and the
+    /// call goes there at once (the standby did nothing); an unreachable controller sends the
+    /// next call to the next URL. A retried call counts, for the caller, from when it first
+    /// sent it, so a lease answer is never counted from later than it was asked.
     pub fn new(
         base: &str,
         app: &str,
         token: &str,
         trust: &crate::tls::Trust,
     ) -> Result<ControllerClient, crate::tls::ClientError> {
-        let http = crate::tls::http_client(base, trust, POOL_IDLE)?;
+        let bases: Vec<String> =
+            base.split(',').map(|b| b.trim().trim_end_matches('/').to_string()).filter(|b| !b.is_empty()).collect();
+        let first = bases.first().cloned().unwrap_or_default();
+        for other in bases.iter().skip(1) {
+            crate::tls::http_client(other, trust, POOL_IDLE)?;
+        }
+        let http = crate::tls::http_client(&first, trust, POOL_IDLE)?;
         Ok(ControllerClient {
             http,
-            base: base.trim_end_matches('/').to_string(),
+            bases: Arc::new(if bases.is_empty() { vec![first] } else { bases }),
+            current: Arc::default(),
             app: app.into(),
             token: Arc::new(RwLock::new(token.into())),
         })
+    }
+
+    /// The controller this client talks to now.
+    pub fn base(&self) -> &str {
+        &self.bases[self.current.load(std::sync::atomic::Ordering::Relaxed) % self.bases.len()]
+    }
+
+    fn switch_to(&self, index: usize) {
+        self.current.store(index % self.bases.len(), std::sync::atomic::Ordering::Relaxed);
     }
 
     /// The token this client presents now.
@@ -64,64 +88,113 @@ impl ControllerClient {
 
     /// Gets a fresh token from the controller and presents it from now on; answers its expiry.
     pub async fn renew_token(&self) -> Result<u64, CallError> {
-        let url = format!("{}/v1/token/renew", self.base);
-        let r: RenewResponse = self.send(self.http.post(url), Duration::ZERO).await?;
+        let r: RenewResponse =
+            self.send(|base| self.http.post(format!("{base}/v1/token/renew")), Duration::ZERO).await?;
         *self.token.write().unwrap() = r.token;
         Ok(r.expires_at)
     }
 
+    /// Sends the request `make` builds for a controller's base URL, following a standby's
+    /// pointer to the active controller (each controller at most once per call).
     async fn send<R: DeserializeOwned>(
+        &self,
+        make: impl Fn(&str) -> reqwest::RequestBuilder,
+        wait: Duration,
+    ) -> Result<R, CallError> {
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let base = self.base().to_string();
+            match self.send_once(make(&base), wait, &base).await {
+                Err(Answer::NotActive { active, message }) => {
+                    let next = active
+                        .and_then(|url| self.bases.iter().position(|b| *b == url.trim_end_matches('/')))
+                        .unwrap_or_else(|| self.current.load(std::sync::atomic::Ordering::Relaxed) + 1);
+                    self.switch_to(next);
+                    if tries >= self.bases.len() {
+                        return Err(CallError::Refused { code: ErrorCode::NotActive, message });
+                    }
+                }
+                Err(Answer::Failed(e @ CallError::Unreachable(_))) => {
+                    // The next call tries the next controller: this one may be down.
+                    if self.bases.len() > 1 {
+                        self.switch_to(self.current.load(std::sync::atomic::Ordering::Relaxed) + 1);
+                    }
+                    return Err(e);
+                }
+                Err(Answer::Failed(e)) => return Err(e),
+                Ok(r) => return Ok(r),
+            }
+        }
+    }
+
+    async fn send_once<R: DeserializeOwned>(
         &self,
         request: reqwest::RequestBuilder,
         wait: Duration,
-    ) -> Result<R, CallError> {
+        base: &str,
+    ) -> Result<R, Answer> {
         // Long-polls may take their whole timeout; everything else should be quick.
         let request = request.bearer_auth(self.token()).timeout(wait + Duration::from_secs(10));
-        let response = request.send().await.map_err(|e| CallError::Unreachable(self.transport_error(&e)))?;
+        let response =
+            request.send().await.map_err(|e| Answer::Failed(CallError::Unreachable(transport_error(base, &e))))?;
         let status = response.status().as_u16();
-        let bytes = response.bytes().await.map_err(|e| CallError::Unreachable(format!("controller: {e}")))?;
+        let bytes =
+            response.bytes().await.map_err(|e| Answer::Failed(CallError::Unreachable(format!("controller: {e}"))))?;
         if status == 200 {
             return serde_json::from_slice(&bytes)
-                .map_err(|e| CallError::BadAnswer(format!("controller: bad answer: {e}")));
+                .map_err(|e| Answer::Failed(CallError::BadAnswer(format!("controller: bad answer: {e}"))));
         }
         let (code, message) = ErrorResponse::decode(status, &bytes)
             .unwrap_or_else(|| (ErrorCode::from_status(status), String::from_utf8_lossy(&bytes).into_owned()));
-        Err(CallError::Refused { code, message })
-    }
-
-    fn transport_error(&self, e: &reqwest::Error) -> String {
-        let chain = crate::error_chain(e);
-        if crate::tls::is_unverified_peer(e) {
-            format!(
-                "refusing the controller at {}: it failed TLS verification against the controller CA \
-                 (no token was sent): {chain}",
-                self.base
-            )
-        } else if crate::tls::tls_failure(e).is_some() {
-            format!("TLS failure talking to the controller at {}: {chain}", self.base)
-        } else {
-            format!("controller unreachable: {chain}")
+        if code == ErrorCode::NotActive {
+            let active = serde_json::from_slice::<ErrorResponse>(&bytes).ok().and_then(|r| r.active);
+            return Err(Answer::NotActive { active, message });
         }
+        Err(Answer::Failed(CallError::Refused { code, message }))
     }
+}
 
+/// One controller's answer that was not the result.
+enum Answer {
+    NotActive { active: Option<String>, message: String },
+    Failed(CallError),
+}
+
+fn transport_error(base: &str, e: &reqwest::Error) -> String {
+    let chain = crate::error_chain(e);
+    if crate::tls::is_unverified_peer(e) {
+        format!(
+            "refusing the controller at {base}: it failed TLS verification against the controller CA \
+             (no token was sent): {chain}"
+        )
+    } else if crate::tls::tls_failure(e).is_some() {
+        format!("TLS failure talking to the controller at {base}: {chain}")
+    } else {
+        format!("controller unreachable: {chain}")
+    }
+}
+
+impl ControllerClient {
     async fn call<B: Serialize, R: DeserializeOwned>(
         &self,
         path: &str,
         body: Option<&B>,
         wait: Duration,
     ) -> Result<R, CallError> {
-        let url = format!("{}/v1/applications/{}/{path}", self.base, self.app);
-        let request = match body {
-            Some(body) => self.http.post(url).json(body),
-            None => self.http.get(url),
+        let make = |base: &str| {
+            let url = format!("{base}/v1/applications/{}/{path}", self.app);
+            match body {
+                Some(body) => self.http.post(url).json(body),
+                None => self.http.get(url),
+            }
         };
-        self.send(request, wait).await
+        self.send(make, wait).await
     }
 
     /// Every application's lease and settings version (the operator's token).
     pub async fn status(&self) -> Result<StatusResponse, CallError> {
-        let url = format!("{}/v1/status", self.base);
-        self.send(self.http.get(url), Duration::ZERO).await
+        self.send(|base| self.http.get(format!("{base}/v1/status")), Duration::ZERO).await
     }
 
     pub async fn claim(&self, duration: Duration) -> Result<ClaimResponse, CallError> {

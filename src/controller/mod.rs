@@ -5,9 +5,12 @@
 //! through a `store::Store`). Reads are served from memory; every change is written through
 //! before it is acknowledged.
 
+pub mod active;
 pub mod api;
 pub mod auth;
 pub mod client;
+#[cfg(feature = "etcd")]
+pub mod election;
 pub mod lease;
 pub mod relations;
 mod writer;
@@ -71,6 +74,8 @@ pub(crate) struct State {
     app_statuses: RwLock<HashMap<String, WorkloadStatus>>,
     /// Each application's relations, and a version for their watchers (`relations.rs`).
     relations: relations::Relations,
+    /// How long a restored holder is honoured (the maximum lease).
+    grace: Duration,
 }
 
 impl State {
@@ -116,6 +121,32 @@ impl State {
         }
     }
 
+    /// Replaces the live state with `snapshot`, honouring every persisted holder for the grace
+    /// from `now` (after a restart, or on winning the election).
+    fn replace(&self, snapshot: crate::store::Snapshot, now: Instant) {
+        let mut leases = LeaseTable::default();
+        for l in snapshot.leases {
+            leases.restore(&l.app, l.holder, l.term, now, self.grace);
+        }
+        *self.leases.lock().unwrap() = leases;
+        let versions: Vec<(String, u64)> = snapshot.buckets.iter().map(|(app, b)| (app.clone(), b.version)).collect();
+        *self.buckets.write().unwrap() = snapshot.buckets;
+        for (app, version) in versions {
+            self.version_channel(&app).send_replace(version);
+        }
+        let configs: Vec<(String, u64)> = snapshot.configs.iter().map(|(app, c)| (app.clone(), c.version)).collect();
+        *self.configs.write().unwrap() = snapshot.configs;
+        for (app, version) in configs {
+            self.config_channel(&app).send_replace(version);
+        }
+        *self.unit_statuses.write().unwrap() = snapshot.unit_statuses;
+        *self.app_statuses.write().unwrap() = snapshot.app_statuses;
+        self.relations.replace(snapshot.relations);
+        for notify in self.lease_changed.lock().unwrap().values() {
+            notify.notify_waiters();
+        }
+    }
+
     fn lease_notify(&self, app: &str) -> Arc<Notify> {
         self.lease_changed.lock().unwrap().entry(app.to_string()).or_default().clone()
     }
@@ -127,6 +158,8 @@ pub struct Controller {
     state: Arc<State>,
     jobs: Mutex<mpsc::Sender<Job>>,
     store_name: String,
+    /// Active or standby (`active`); `Sole` unless an election runs.
+    role: watch::Sender<active::Role>,
     /// Config changes one at a time: each is computed from the config the one before left.
     config_lock: tokio::sync::Mutex<()>,
 }
@@ -161,25 +194,28 @@ impl Controller {
     /// Loads `store` and starts the writer (call it inside a tokio runtime). Every persisted holder is honoured for a full
     /// `max_lease` from now (restart safety: renewals are not persisted, so this is the longest
     /// the holder might still believe it leads).
-    pub fn start(mut store: Box<dyn Store>, config: Config) -> anyhow::Result<Arc<Controller>> {
+    pub fn start(store: Box<dyn Store>, config: Config) -> anyhow::Result<Arc<Controller>> {
+        Controller::start_as(store, config, active::Role::Sole)
+    }
+
+    /// [`Controller::start`] in `role`: a controller that runs an election starts as a standby
+    /// and loads again when it wins.
+    pub fn start_as(mut store: Box<dyn Store>, config: Config, role: active::Role) -> anyhow::Result<Arc<Controller>> {
         let snapshot = store.load()?;
         let store_name = store.describe();
-        let now = Instant::now();
-        let mut leases = LeaseTable::default();
-        for l in snapshot.leases {
-            leases.restore(&l.app, l.holder, l.term, now, config.max_lease);
-        }
         let state = Arc::new(State {
-            leases: Mutex::new(leases),
-            buckets: RwLock::new(snapshot.buckets),
+            leases: Mutex::default(),
+            buckets: RwLock::default(),
             versions: Mutex::default(),
             lease_changed: Mutex::default(),
-            configs: RwLock::new(snapshot.configs),
+            configs: RwLock::default(),
             config_versions: Mutex::default(),
-            unit_statuses: RwLock::new(snapshot.unit_statuses),
-            app_statuses: RwLock::new(snapshot.app_statuses),
-            relations: relations::Relations::new(snapshot.relations),
+            unit_statuses: RwLock::default(),
+            app_statuses: RwLock::default(),
+            relations: relations::Relations::new(Default::default()),
+            grace: config.max_lease,
         });
+        state.replace(snapshot, Instant::now());
         let (tx, rx) = mpsc::channel();
         let writer_state = state.clone();
         // The writer reads the runtime's clock (lease expiry is on it), so it enters the runtime.
@@ -188,7 +224,47 @@ impl Controller {
             let _clock = runtime.enter();
             writer::run(store, writer_state, rx)
         })?;
-        Ok(Arc::new(Controller { config, state, jobs: Mutex::new(tx), store_name, config_lock: Default::default() }))
+        Ok(Arc::new(Controller {
+            config,
+            state,
+            jobs: Mutex::new(tx),
+            store_name,
+            config_lock: Default::default(),
+            role: watch::channel(role).0,
+        }))
+    }
+
+    /// This controller's role now.
+    pub fn role(&self) -> active::Role {
+        self.role.borrow().clone()
+    }
+
+    /// Sets the role (the election does).
+    pub fn set_role(&self, role: active::Role) {
+        self.role.send_replace(role);
+    }
+
+    /// Records a keepalive etcd confirmed, sent at `sent` (see [`active::Role::confirm`]).
+    pub fn confirm_session(&self, sent: Instant) {
+        self.role.send_modify(|role| role.confirm(sent));
+    }
+
+    /// May this controller serve units at `now` ([`active::check`])?
+    pub fn check_active(&self, now: Instant) -> Result<(), active::Refusal> {
+        active::check(&self.role.borrow(), now)
+    }
+
+    /// Resolves once this controller is no longer active (a long-poll then answers "not
+    /// active", so the agent moves to the new active controller at once).
+    pub async fn stepped_down(&self) {
+        let mut role = self.role.subscribe();
+        let _ = role.wait_for(|r| !r.is_active()).await;
+    }
+
+    /// Loads everything from the store again and honours every persisted holder for the
+    /// maximum lease from now (on winning the election), after the writes queued before it.
+    pub async fn reload(&self) -> anyhow::Result<()> {
+        self.submit(Job::Reload).await.unwrap_or_else(|| Err(anyhow::anyhow!("the controller is shutting down")))
     }
 
     pub fn config(&self) -> &Config {
@@ -211,6 +287,8 @@ impl Controller {
         let app = unit.application();
         let (app, unit) = (app.as_str(), unit.as_str());
         let now = Instant::now();
+        // The same `now` for the check and the grant: the margin in `active` covers the rest.
+        self.check_active(now)?;
         let claim = self.state.leases.lock().unwrap().claim(app, unit, duration, now);
         match claim {
             Claim::Denied => Ok(ClaimOutcome::Denied),
@@ -514,6 +592,25 @@ pub struct ServeOptions {
     pub limits: crate::server::Limits,
     /// How long a token from `POST /v1/token/renew` lives.
     pub token_ttl: Duration,
+    /// With an `etcd:` store: client certificates, the session TTL, the advertised URL.
+    pub etcd: EtcdOptions,
+}
+
+/// A controller on etcd: every one runs the election, and one at a time is active.
+#[derive(Debug, Clone)]
+pub struct EtcdOptions {
+    pub tls: crate::store::etcd_keys::EtcdTls,
+    /// How long after its last keepalive a failed active controller is replaced.
+    pub session_ttl: Duration,
+    /// The URL standbys name for this controller when it is active (default: the scheme and
+    /// the listening address).
+    pub advertise: Option<String>,
+}
+
+impl Default for EtcdOptions {
+    fn default() -> EtcdOptions {
+        EtcdOptions { tls: Default::default(), session_ttl: Duration::from_secs(10), advertise: None }
+    }
 }
 
 fn listener(listen: &Listen) -> anyhow::Result<std::net::TcpListener> {
@@ -536,6 +633,37 @@ fn listener(listen: &Listen) -> anyhow::Result<std::net::TcpListener> {
     }
 }
 
+/// Opens the store and starts the controller; on an `etcd:` store, also the election (which
+/// stops when `stop` turns true).
+async fn start_controller(
+    options: &ServeOptions,
+    url: String,
+    stop: watch::Receiver<bool>,
+) -> anyhow::Result<(Arc<Controller>, Option<tokio::task::JoinHandle<()>>)> {
+    #[cfg(feature = "etcd")]
+    if let Some(spec) = options.store.strip_prefix("etcd:") {
+        use crate::store::etcd::{EtcdStore, Fence};
+        let spec = crate::store::etcd_keys::EtcdSpec::parse(spec)?;
+        let fence = Arc::new(Mutex::new(Fence::Standby));
+        let tls = options.etcd.tls.clone();
+        let (store, spec2, fence2) = (spec.clone(), spec.clone(), fence.clone());
+        let store = tokio::task::spawn_blocking(move || EtcdStore::open(&store, &tls, fence2)).await??;
+        let layout = store.layout().clone();
+        let controller =
+            Controller::start_as(Box::new(store), options.config.clone(), active::Role::Standby { active: None })?;
+        let client = crate::store::etcd::Endpoints::connect(&spec2, &options.etcd.tls).await?;
+        let election_options = election::ElectionOptions {
+            session_ttl: options.etcd.session_ttl,
+            url: options.etcd.advertise.clone().unwrap_or(url),
+        };
+        let task = tokio::spawn(election::run(client, layout, election_options, controller.clone(), fence, stop));
+        return Ok((controller, Some(task)));
+    }
+    let _ = (url, stop);
+    let store = crate::store::open_with(&options.store, &options.etcd.tls)?;
+    Ok((Controller::start(store, options.config.clone())?, None))
+}
+
 /// Runs a controller until SIGINT or SIGTERM, then finishes the requests in flight (long-polls
 /// answer at once) and returns. Prints `listening on https://ADDR` (or `http://` when insecure)
 /// on stdout once it accepts.
@@ -547,16 +675,15 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
         Transport::Tls { cert, key } => Some(crate::tls::server_config(cert, key)?),
         Transport::InsecureHttp => None,
     };
-    let store = crate::store::open(&options.store)?;
-    let controller = Controller::start(store, options.config.clone())?;
     let listener = listener(&options.listen)?;
     listener.set_nonblocking(true)?;
     let listener = tokio::net::TcpListener::from_std(listener)?;
     let address = listener.local_addr()?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let (shutdown_tx, shutdown) = watch::channel(false);
+    let (controller, election) = start_controller(&options, format!("{scheme}://{address}"), shutdown.clone()).await?;
     let api = Arc::new(api::Api { controller: controller.clone(), secret, token_ttl: options.token_ttl, shutdown });
     let mut stop = crate::shutdown::Shutdown::catch()?;
-    let scheme = if tls.is_some() { "https" } else { "http" };
     let limits = &options.limits;
     tracing::info!(
         %address,
@@ -584,6 +711,10 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
     let gate = api.clone();
     limits.admit = Some(crate::server::Admit(Arc::new(move |parts| gate.caller(&parts.headers).map(|_| ()))));
     crate::server::serve(listener, tls, api::router(api), limits, shutdown).await?;
+    if let Some(election) = election {
+        // It revokes its session on the way out, so a standby takes over at once.
+        let _ = tokio::time::timeout(Duration::from_secs(3), election).await;
+    }
     tracing::info!("controller stopped");
     Ok(())
 }

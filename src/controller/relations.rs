@@ -49,6 +49,17 @@ impl Relations {
         v
     }
 
+    /// Replaces every application's relations with `loaded` (a controller that has just won the
+    /// election) and moves every version on, so watchers read again.
+    pub(crate) fn replace(&self, loaded: HashMap<String, AppRelations>) {
+        let apps: Vec<String> = loaded.keys().cloned().collect();
+        *self.data.lock().unwrap() = loaded;
+        let known: Vec<String> = self.versions.lock().unwrap().keys().cloned().collect();
+        for app in apps.into_iter().chain(known) {
+            self.version(&app).send_modify(|v| *v += 1);
+        }
+    }
+
     fn read(&self, app: &str) -> RelationsResponse {
         let relations = self.data.lock().unwrap().get(app).cloned().unwrap_or_default();
         RelationsResponse { relations, version: *self.version(app).borrow() }

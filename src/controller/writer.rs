@@ -38,6 +38,9 @@ pub enum Job {
         writes: Vec<Write>,
         reply: oneshot::Sender<Result<u64, MergeError>>,
     },
+    /// Load everything from the store again and replace the live state with it (a controller
+    /// that has just won the election: another one may have changed everything meanwhile).
+    Reload(oneshot::Sender<anyhow::Result<()>>),
 }
 
 enum Reply {
@@ -50,9 +53,18 @@ enum Reply {
 /// Runs until every sender of `jobs` is gone.
 pub fn run(mut store: Box<dyn Store>, state: Arc<State>, jobs: mpsc::Receiver<Job>) {
     while let Ok(first) = jobs.recv() {
+        if let Job::Reload(reply) = first {
+            let _ = reply.send(store.load().map(|snapshot| state.replace(snapshot, Instant::now())));
+            continue;
+        }
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match jobs.try_recv() {
+                Ok(Job::Reload(reply)) => {
+                    // Commit what came before, then reload: jobs stay in order.
+                    commit_batch(store.as_mut(), &state, std::mem::take(&mut batch));
+                    let _ = reply.send(store.load().map(|snapshot| state.replace(snapshot, Instant::now())));
+                }
                 Ok(job) => batch.push(job),
                 Err(_) => break,
             }
@@ -62,6 +74,9 @@ pub fn run(mut store: Box<dyn Store>, state: Arc<State>, jobs: mpsc::Receiver<Jo
 }
 
 fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
+    if batch.is_empty() {
+        return;
+    }
     let mut writes = Vec::with_capacity(batch.len());
     let mut replies = Vec::with_capacity(batch.len());
     // Versions as this batch leaves them, so two merges to one app in a batch both count.
@@ -111,6 +126,7 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                 writes.extend(changes.iter().cloned());
                 replies.push(Reply::Relations(reply, app, changes));
             }
+            Job::Reload(_) => unreachable!("run() handles reloads between batches"),
         }
     }
     let committed = if writes.is_empty() { Ok(()) } else { store.commit(&writes) };

@@ -5,6 +5,7 @@
 pub mod config;
 pub mod control;
 pub mod debug_log;
+pub mod etcd;
 pub mod exec;
 pub mod levers;
 pub mod show_unit;
@@ -25,6 +26,10 @@ pub struct UpState {
     pub app: String,
     pub charm: PathBuf,
     pub controller: ControllerInfo,
+    /// Every controller, when `up` runs several on etcd (`controller` is the first);
+    /// `controller/N` is the N-th.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub controllers: Vec<ControllerInfo>,
     pub units: Vec<UnitInfo>,
 }
 
@@ -98,6 +103,14 @@ impl UpState {
             up.pid
         );
         Ok(up)
+    }
+
+    /// Every controller's URL, comma-separated (what a controller client takes).
+    pub fn controller_urls(&self) -> String {
+        if self.controllers.is_empty() {
+            return self.controller.url.clone();
+        }
+        self.controllers.iter().map(|c| c.url.as_str()).collect::<Vec<_>>().join(",")
     }
 
     pub fn save(&self, state: &Path) -> anyhow::Result<()> {

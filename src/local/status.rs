@@ -21,12 +21,27 @@ use crate::wire::hook::WorkloadStatus;
 /// The stable JSON (and YAML) form of `leaderd status`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StatusReport {
+    /// The controller that answered (the active one, with several).
     pub controller: String,
     /// `running`, or `paused` / `killed` by a lever (then the application's leader, term and
     /// lease are not known: null, 0, 0).
     #[serde(default = "running")]
     pub controller_state: String,
+    /// With several controllers (on etcd): each one, `controller/N`, and its role.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub controllers: Vec<ControllerReport>,
     pub applications: Vec<ApplicationReport>,
+}
+
+/// One of several controllers.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ControllerReport {
+    /// `controller/N`.
+    pub name: String,
+    pub url: String,
+    pub pid: u32,
+    /// `active`, `standby`, or `down` (not answering).
+    pub role: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -85,7 +100,7 @@ pub fn operator_client(state: &Path, up: &UpState, app: &str) -> anyhow::Result<
     let secret = Secret::load(&state.join("secret"))?;
     let trust = Trust::Ca(TlsDir::new(state.join("tls")).ca_cert());
     let token = secret.token(OPERATOR, std::time::Duration::from_secs(300));
-    Ok(ControllerClient::new(&up.controller.url, app, &token, &trust)?)
+    Ok(ControllerClient::new(&up.controller_urls(), app, &token, &trust)?)
 }
 
 /// The controller's view, as the operator.
@@ -109,7 +124,7 @@ fn controller_view(
         })
         .await
     });
-    let url = &up.controller.url;
+    let url = &up.controller_urls();
     match asked {
         Ok(Ok(status)) => Ok(status),
         Ok(Err(CallError::Refused { code, message })) => {
@@ -125,9 +140,9 @@ pub fn controller_relations(state: &Path, up: &UpState) -> anyhow::Result<Relati
     let secret = Secret::load(&state.join("secret"))?;
     let trust = Trust::Ca(TlsDir::new(state.join("tls")).ca_cert());
     let token = secret.token(OPERATOR, std::time::Duration::from_secs(300));
-    let client = ControllerClient::new(&up.controller.url, &up.app, &token, &trust)?;
+    let client = ControllerClient::new(&up.controller_urls(), &up.app, &token, &trust)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let url = &up.controller.url;
+    let url = &up.controller_urls();
     match runtime.block_on(async { tokio::time::timeout(std::time::Duration::from_secs(5), client.relations()).await })
     {
         Ok(Ok(relations)) => Ok(relations),
@@ -136,14 +151,37 @@ pub fn controller_relations(state: &Path, up: &UpState) -> anyhow::Result<Relati
     }
 }
 
+/// Each of several controllers' role, asked of each one (`down` if it does not answer in 2 s).
+fn controller_roles(state: &Path, up: &UpState) -> anyhow::Result<Vec<ControllerReport>> {
+    let secret = Secret::load(&state.join("secret"))?;
+    let trust = Trust::Ca(TlsDir::new(state.join("tls")).ca_cert());
+    let token = secret.token(OPERATOR, std::time::Duration::from_secs(300));
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let mut out = Vec::new();
+    for (i, c) in up.controllers.iter().enumerate() {
+        let client = ControllerClient::new(&c.url, &up.app, &token, &trust)?;
+        let asked =
+            runtime.block_on(async { tokio::time::timeout(std::time::Duration::from_secs(2), client.status()).await });
+        let role = match asked {
+            Ok(Ok(status)) => status.role.unwrap_or_else(|| "active".into()),
+            Ok(Err(CallError::Refused { code: crate::wire::ErrorCode::NotActive, .. })) => "standby".into(),
+            _ => "down".into(),
+        };
+        out.push(ControllerReport { name: format!("controller/{i}"), url: c.url.clone(), pid: c.pid, role });
+    }
+    Ok(out)
+}
+
 pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
     let up = UpState::load(state)?;
     // A paused controller would not answer; a killed one cannot.
     let (controller, kept) = match up.controller.run {
         RunState::Running => controller_view(state, &up, true)?,
-        _ => (StatusResponse { store: String::new(), applications: Vec::new() }, None),
+        _ => (StatusResponse { store: String::new(), applications: Vec::new(), role: None }, None),
     };
     let kept = kept.unwrap_or(StatusesResponse { application: None, units: Default::default() });
+    let controllers = if up.controllers.is_empty() { Vec::new() } else { controller_roles(state, &up)? };
+    let answered = controllers.iter().find(|c| c.role == "active").map_or(up.controller.url.clone(), |c| c.url.clone());
     let app = controller.applications.iter().find(|a| a.name == up.app);
     let leader = app.and_then(|a| a.leader.clone());
     let application_status = kept.application.clone();
@@ -202,8 +240,9 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
         .map(|u| u.workload_version.clone())
         .unwrap_or_default();
     Ok(StatusReport {
-        controller: up.controller.url.clone(),
+        controller: answered,
         controller_state: up.controller.run.name().into(),
+        controllers,
         applications: vec![ApplicationReport {
             name: up.app.clone(),
             leader,
@@ -237,11 +276,17 @@ fn relation_reports(state: &Path, up: &UpState) -> Vec<RelationReport> {
 
 /// The table form.
 pub fn table(report: &StatusReport) -> String {
-    let mut out = format!("controller {}", report.controller);
-    if report.controller_state != "running" {
-        out.push_str(&format!(" ({})", report.controller_state));
+    let mut out = String::new();
+    if report.controllers.is_empty() {
+        out.push_str(&format!("controller {}", report.controller));
+        if report.controller_state != "running" {
+            out.push_str(&format!(" ({})", report.controller_state));
+        }
+        out.push('\n');
     }
-    out.push('\n');
+    for c in &report.controllers {
+        out.push_str(&format!("{} {}  pid {}  {}\n", c.name, c.url, c.pid, c.role));
+    }
     for app in &report.applications {
         if report.controller_state == "running" {
             out.push_str(&format!(

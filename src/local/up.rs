@@ -60,6 +60,10 @@ pub struct UpOptions {
     pub config_file: Option<PathBuf>,
     /// More flags for every agent (update-status interval, hook retries).
     pub agent_args: Vec<String>,
+    /// How many controllers (more than one needs `etcd`).
+    pub controllers: u32,
+    /// `local`, `local:M`, or etcd endpoints: the controllers' store (default: SQLite).
+    pub etcd: Option<String>,
 }
 
 /// The example charm in `examples/shared-secret`, built into the binary.
@@ -84,6 +88,12 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     );
     // Every argument is checked before anything of the previous deployment is touched.
     anyhow::ensure!(options.units >= 1, "--units must be at least 1");
+    anyhow::ensure!(options.controllers >= 1, "--controllers must be at least 1");
+    anyhow::ensure!(
+        options.controllers == 1 || options.etcd.is_some(),
+        "--controllers {} needs --etcd (several controllers share their state through etcd)",
+        options.controllers
+    );
     let state = absolute(&options.state)?;
     let given_charm = options.charm.as_deref().map(absolute).transpose()?;
     let app = match (&options.app, &given_charm) {
@@ -113,8 +123,16 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     let secret = Secret::load_or_create(&state.join("secret"))?;
     let tls = TlsDir::new(state.join("tls"));
     tls.ensure(&[])?;
-    let controller = ControllerProcess::start(&leaderd, &state, &tls, options.guarantee * 2).await?;
-    let url = controller.url.clone();
+    let (store, mut local_etcd) =
+        crate::local::etcd::store_for(&state, options.controllers, options.etcd.as_deref()).await?;
+    // controller/0 is the one the levers act on; any others stand by (on etcd) and are
+    // restarted by `up` whenever they exit.
+    let controller = ControllerProcess::start(&leaderd, &state, &tls, options.guarantee * 2, &store, 0).await?;
+    let mut standbys = Vec::new();
+    for i in 1..options.controllers {
+        standbys.push(ControllerProcess::start(&leaderd, &state, &tls, options.guarantee * 2, &store, i).await?);
+    }
+    let url = std::iter::once(&controller).chain(&standbys).map(|c| c.url.as_str()).collect::<Vec<_>>().join(",");
     register_config(&secret, &tls, &url, &app, &deploy_config).await?;
     let count = options.units;
     let started = Event::UpStarted {
@@ -132,9 +150,21 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
             app: app.clone(),
             charm,
             controller: ControllerInfo {
-                url: url.clone(),
+                url: controller.url.clone(),
                 pid: controller.child.id().unwrap_or(0),
                 run: RunState::Running,
+            },
+            controllers: if standbys.is_empty() {
+                Vec::new()
+            } else {
+                std::iter::once(&controller)
+                    .chain(&standbys)
+                    .map(|c| ControllerInfo {
+                        url: c.url.clone(),
+                        pid: c.child.id().unwrap_or(0),
+                        run: RunState::Running,
+                    })
+                    .collect()
             },
             units: Vec::new(),
         },
@@ -170,6 +200,19 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
                 }
                 run.record.controller.pid = run.controller.child.id().unwrap_or(0);
                 run.record.controller.run = RunState::Running;
+                if let Some(info) = run.record.controllers.get_mut(0) {
+                    info.pid = run.record.controller.pid;
+                }
+                run.record.save(&state)?;
+            }
+            (i, exit) = any_exit(&mut standbys), if !standbys.is_empty() => {
+                let how = exit.map(|s| describe(&s)).unwrap_or_else(|e| e.to_string());
+                if let Err(e) = standbys[i].restart(&how).await {
+                    break Some(e);
+                }
+                if let Some(info) = run.record.controllers.get_mut(i + 1) {
+                    info.pid = standbys[i].child.id().unwrap_or(0);
+                }
                 run.record.save(&state)?;
             }
             Some(exited) = run.agents.join_next() => {
@@ -196,6 +239,13 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         stop(&mut controller.child).await;
     }
     drop(controller);
+    for standby in &mut standbys {
+        stop(&mut standby.child).await;
+    }
+    drop(standbys);
+    if let Some(etcd) = &mut local_etcd {
+        etcd.stop().await;
+    }
     for unit in &record.units {
         stop_hook_leftovers(&unit.state_dir.join("agent.socket"));
         let _ = std::fs::remove_file(unit.state_dir.join("agent.socket"));
@@ -248,7 +298,7 @@ impl Running {
             "--unit".into(),
             unit.clone(),
             "--controller".into(),
-            self.record.controller.url.clone(),
+            self.record.controller_urls(),
             "--controller-ca".into(),
             self.ca.display().to_string(),
             "--charm".into(),
@@ -280,7 +330,7 @@ impl Running {
         let token = self.secret.token(crate::controller::auth::OPERATOR, Duration::from_secs(300));
         let trust = crate::tls::Trust::Ca(self.ca.clone());
         let client = match crate::controller::client::ControllerClient::new(
-            &self.record.controller.url,
+            &self.record.controller_urls(),
             &self.record.app,
             &token,
             &trust,
@@ -362,23 +412,46 @@ pub(super) struct ControllerProcess {
     url: String,
     leaderd: PathBuf,
     args: Vec<String>,
-    state: PathBuf,
     /// The controller's port, held here for the whole run (see the module's comment).
     socket: std::net::TcpListener,
     exits: Vec<std::time::Instant>,
+    /// Its log: controller.log, controller-1.log, ...
+    log: PathBuf,
+}
+
+/// Resolves when any of `controllers` exits: which, and how.
+async fn any_exit(controllers: &mut [ControllerProcess]) -> (usize, std::io::Result<std::process::ExitStatus>) {
+    let mut waits: Vec<_> = controllers.iter_mut().map(|c| Box::pin(c.child.wait())).collect();
+    std::future::poll_fn(|cx| {
+        for (i, wait) in waits.iter_mut().enumerate() {
+            if let std::task::Poll::Ready(exit) = std::future::Future::poll(wait.as_mut(), cx) {
+                return std::task::Poll::Ready((i, exit));
+            }
+        }
+        std::task::Poll::Pending
+    })
+    .await
 }
 
 impl ControllerProcess {
-    async fn start(leaderd: &Path, state: &Path, tls: &TlsDir, lease: Duration) -> anyhow::Result<ControllerProcess> {
+    /// Controller `index` (0 for the only one) on `store`.
+    async fn start(
+        leaderd: &Path,
+        state: &Path,
+        tls: &TlsDir,
+        lease: Duration,
+        store: &str,
+        index: u32,
+    ) -> anyhow::Result<ControllerProcess> {
         let socket = std::net::TcpListener::bind("127.0.0.1:0").context("binding the controller's port")?;
-        let args = vec![
+        let mut args = vec![
             "controller".into(),
             "--listen-fd".into(),
             socket.as_raw_fd().to_string(),
             "--tls-dir".into(),
             tls.dir.display().to_string(),
             "--store".into(),
-            format!("sqlite:{}", state.join("controller.db").display()),
+            store.to_string(),
             "--secret-file".into(),
             state.join("secret").display().to_string(),
             "--min-lease".into(),
@@ -388,16 +461,17 @@ impl ControllerProcess {
             // holder for one lease and no longer.
             crate::duration::format(lease),
         ];
-        let (child, url) = start_controller(leaderd, &args, state, socket.as_raw_fd()).await?;
-        Ok(ControllerProcess {
-            child,
-            url,
-            leaderd: leaderd.into(),
-            args,
-            state: state.into(),
-            socket,
-            exits: Vec::new(),
-        })
+        if store.starts_with("etcd:") {
+            // A failed active controller is replaced this long after its last keepalive.
+            let ttl = lease.clamp(Duration::from_secs(2), Duration::from_secs(10));
+            args.extend(["--etcd-session-ttl".to_string(), crate::duration::format(ttl)]);
+        }
+        let log = match index {
+            0 => state.join("controller.log"),
+            n => state.join(format!("controller-{n}.log")),
+        };
+        let (child, url) = start_controller(leaderd, &args, &log, socket.as_raw_fd()).await?;
+        Ok(ControllerProcess { child, url, leaderd: leaderd.into(), args, socket, exits: Vec::new(), log })
     }
 
     /// After the controller exited (`how`): starts another on the same socket, after a pause
@@ -405,7 +479,7 @@ impl ControllerProcess {
     async fn restart(&mut self, how: &str) -> anyhow::Result<()> {
         self.exits.retain(|t| t.elapsed() < Duration::from_secs(60));
         self.exits.push(std::time::Instant::now());
-        let log = self.state.join("controller.log");
+        let log = self.log.clone();
         anyhow::ensure!(
             self.exits.len() < 5,
             "the controller exited ({how}) {} times in a minute; see {}",
@@ -420,7 +494,7 @@ impl ControllerProcess {
 
     /// Starts a controller on the held socket (the previous one has exited and been reaped).
     pub(super) async fn respawn(&mut self) -> anyhow::Result<()> {
-        let (child, _) = start_controller(&self.leaderd, &self.args, &self.state, self.socket.as_raw_fd())
+        let (child, _) = start_controller(&self.leaderd, &self.args, &self.log, self.socket.as_raw_fd())
             .await
             .context("restarting the controller")?;
         self.child = child;
@@ -460,12 +534,12 @@ async fn stop_agents(units: &[UnitInfo], mut agents: AgentWaits) {
 pub(super) async fn start_controller(
     leaderd: &Path,
     args: &[String],
-    state: &Path,
+    log: &Path,
     listen_fd: RawFd,
 ) -> anyhow::Result<(Child, String)> {
     let mut command = vec![leaderd.display().to_string()];
     command.extend(args.iter().cloned());
-    let mut child = spawn(&command, None, Some(listen_fd), &state.join("controller.log"))?;
+    let mut child = spawn(&command, None, Some(listen_fd), log)?;
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let line = tokio::time::timeout(Duration::from_secs(10), lines.next_line()).await;
     match line {
@@ -474,7 +548,7 @@ pub(super) async fn start_controller(
         }
         _ => {
             let _ = child.kill().await;
-            anyhow::bail!("the controller did not start; see {}", state.join("controller.log").display())
+            anyhow::bail!("the controller did not start; see {}", log.display())
         }
     }
 }
@@ -625,8 +699,24 @@ async fn register_config(
     let token = secret.token(crate::controller::auth::OPERATOR, Duration::from_secs(300));
     let trust = crate::tls::Trust::Ca(tls.ca_cert());
     let client = crate::controller::client::ControllerClient::new(url, app, &token, &trust)?;
-    client.change_config(config).await.map_err(|e| anyhow::anyhow!("registering the config: {e}"))?;
-    Ok(())
+    // Several controllers on etcd elect their active one first: wait for it, a while.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        use crate::controller::client::CallError;
+        match client.change_config(config).await {
+            Ok(_) => return Ok(()),
+            Err(CallError::Refused {
+                code: crate::wire::ErrorCode::NotActive | crate::wire::ErrorCode::Unavailable,
+                ..
+            })
+            | Err(CallError::Unreachable(_))
+                if tokio::time::Instant::now() < deadline =>
+            {
+                tokio::time::sleep(Duration::from_millis(200)).await
+            }
+            Err(e) => anyhow::bail!("registering the config: {e}"),
+        }
+    }
 }
 
 /// The `name:` of the charm's metadata.yaml.

@@ -3,6 +3,9 @@
 //! in memory and writes through a [`Store`]; a store only has to load everything at start-up
 //! and make a batch of writes durable together.
 
+#[cfg(feature = "etcd")]
+pub mod etcd;
+pub mod etcd_keys;
 pub mod memory;
 pub mod sqlite;
 
@@ -125,8 +128,28 @@ pub trait Store: Send + 'static {
     fn describe(&self) -> String;
 }
 
-/// Opens the store named on the command line: `sqlite:PATH` or `memory`.
+/// Opens the store named on the command line: `sqlite:PATH`, `memory` or
+/// `etcd:ENDPOINTS[/PREFIX]` (one controller alone on the prefix; several controllers elect
+/// one through `controller::election`).
 pub fn open(spec: &str) -> anyhow::Result<Box<dyn Store>> {
+    open_with(spec, &etcd_keys::EtcdTls::default())
+}
+
+/// [`open`], with client certificates for an etcd store.
+pub fn open_with(spec: &str, etcd_tls: &etcd_keys::EtcdTls) -> anyhow::Result<Box<dyn Store>> {
+    if let Some(rest) = spec.strip_prefix("etcd:") {
+        let spec = etcd_keys::EtcdSpec::parse(rest)?;
+        #[cfg(feature = "etcd")]
+        {
+            let fence = std::sync::Arc::new(std::sync::Mutex::new(etcd::Fence::Unfenced));
+            return Ok(Box::new(etcd::EtcdStore::open(&spec, etcd_tls, fence)?));
+        }
+        #[cfg(not(feature = "etcd"))]
+        {
+            let _ = (spec, etcd_tls);
+            anyhow::bail!("this leaderd was built without etcd support: build it with `cargo build --features etcd`");
+        }
+    }
     if spec == "memory" {
         return Ok(Box::new(memory::MemoryStore::default()));
     }
@@ -134,5 +157,5 @@ pub fn open(spec: &str) -> anyhow::Result<Box<dyn Store>> {
         anyhow::ensure!(!path.is_empty(), "--store sqlite:PATH needs a path");
         return Ok(Box::new(sqlite::SqliteStore::open(std::path::Path::new(path))?));
     }
-    anyhow::bail!("unknown store {spec:?}: use sqlite:PATH or memory")
+    anyhow::bail!("unknown store {spec:?}: use sqlite:PATH, etcd:ENDPOINTS or memory")
 }

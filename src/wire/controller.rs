@@ -125,6 +125,10 @@ pub struct WatchResponse {
 pub struct StatusResponse {
     pub store: String,
     pub applications: Vec<ApplicationStatus>,
+    /// `active` for the active one of several controllers on etcd (absent for a lone
+    /// controller); a standby answers `not_active` naming the active one instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
 }
 
 /// One application in the controller's status.

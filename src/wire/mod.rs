@@ -40,13 +40,17 @@ pub enum ErrorCode {
     Unreachable,
     /// The controller cannot serve the request now (its store failed, or it is shutting down).
     Unavailable,
+    /// This controller is a standby (or was deposed): the answer names the active one in
+    /// `active` when it knows it. HTTP 421 Misdirected Request: the request was fine, the
+    /// server is the wrong one.
+    NotActive,
     /// Anything else that went wrong on the server.
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, for tests and documentation.
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 15] = [
         ErrorCode::BadRequest,
         ErrorCode::Unauthorized,
         ErrorCode::Forbidden,
@@ -61,6 +65,7 @@ impl ErrorCode {
         ErrorCode::Unreachable,
         ErrorCode::Unavailable,
         ErrorCode::Internal,
+        ErrorCode::NotActive,
     ];
 
     /// The HTTP status an answer with this code carries: the one table.
@@ -75,6 +80,7 @@ impl ErrorCode {
             ErrorCode::NotLeader => 409,
             ErrorCode::ContextEnded => 410,
             ErrorCode::TooLarge => 413,
+            ErrorCode::NotActive => 421,
             ErrorCode::Internal => 500,
             ErrorCode::Unreachable => 502,
             ErrorCode::Unavailable => 503,
@@ -93,6 +99,7 @@ impl ErrorCode {
             409 => ErrorCode::NotLeader,
             410 => ErrorCode::ContextEnded,
             413 => ErrorCode::TooLarge,
+            421 => ErrorCode::NotActive,
             502 => ErrorCode::Unreachable,
             503 => ErrorCode::Unavailable,
             400..=499 => ErrorCode::BadRequest,
@@ -117,6 +124,7 @@ impl ErrorCode {
             ErrorCode::Unreachable => "unreachable",
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::Internal => "internal",
+            ErrorCode::NotActive => "not_active",
         }
     }
 
@@ -141,11 +149,14 @@ pub struct ErrorResponse {
     /// then [`ErrorResponse::code_for`] goes by the status.
     #[serde(default, deserialize_with = "known_code", skip_serializing_if = "Option::is_none")]
     pub code: Option<ErrorCode>,
+    /// With `not_active`: the active controller's URL, when the standby knows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active: Option<String>,
 }
 
 impl ErrorResponse {
     pub fn new(code: ErrorCode, error: impl Into<String>) -> ErrorResponse {
-        ErrorResponse { error: error.into(), code: Some(code) }
+        ErrorResponse { error: error.into(), code: Some(code), active: None }
     }
 
     /// The answer's code, or the one its `status` implies when it has none.
@@ -191,6 +202,7 @@ mod tests {
                 ("unreachable", 502),
                 ("unavailable", 503),
                 ("internal", 500),
+                ("not_active", 421),
             ]
         );
         for code in ErrorCode::ALL {

@@ -1,0 +1,231 @@
+//! Electing one active controller through etcd (cargo feature `etcd`).
+//!
+//! Each controller opens an etcd session (a lease with `--etcd-session-ttl`), keeps it alive,
+//! and tries to create the election key on it: whoever creates the key is active until its
+//! session ends; the others poll and take over once the key is gone (the session expired or was
+//! revoked). The winner first fences the store on the key's create revision (every write
+//! compares it), then loads the whole state and honours every persisted holder for the maximum
+//! lease, and only then serves units. `active::check` keeps an active controller granting only
+//! while its session is confirmed; when it cannot confirm it (etcd unreachable, quorum lost, the
+//! process paused), it steps down, revokes the session if it can, and campaigns again, loading
+//! everything anew if it wins.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use etcd_client::{Compare, CompareOp, PutOptions, Txn, TxnOp, TxnOpResponse};
+use serde::{Deserialize, Serialize};
+use tokio::sync::watch;
+use tokio::time::Instant;
+
+use super::active::{self, Role};
+use super::Controller;
+use crate::store::etcd::{Endpoints, Fence, SharedFence};
+use crate::store::etcd_keys::Layout;
+
+/// What the election key holds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Candidate {
+    /// The URL agents should use for the active controller.
+    url: String,
+    /// This process, so that a key it left on an older session of its own is recognised.
+    instance: String,
+}
+
+/// The election's settings.
+#[derive(Debug, Clone)]
+pub struct ElectionOptions {
+    /// The etcd session TTL: how long after a controller's last keepalive another may take over.
+    pub session_ttl: Duration,
+    /// The URL this controller is reached at, which standbys name.
+    pub url: String,
+}
+
+/// Runs the election until `stop` turns true, then revokes the session (a clean stop hands over
+/// at once rather than after the TTL).
+pub async fn run(
+    client: Endpoints,
+    layout: Layout,
+    options: ElectionOptions,
+    controller: Arc<Controller>,
+    fence: SharedFence,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut bytes = [0u8; 8];
+    let _ = getrandom::fill(&mut bytes);
+    let me = Candidate { url: options.url.clone(), instance: hex::encode(bytes) };
+    let mut election = Election { client, layout, options, controller, fence, me, session: None };
+    loop {
+        let outcome = tokio::select! {
+            outcome = election.term() => outcome,
+            _ = stop.wait_for(|s| *s) => break,
+        };
+        election.step_down();
+        if let Err(e) = outcome {
+            tracing::warn!(error = format!("{e:#}"), "controller election: {}", "starting over");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(election.poll()) => {}
+            _ = stop.wait_for(|s| *s) => break,
+        }
+    }
+    election.step_down();
+    election.revoke_session().await;
+}
+
+struct Election {
+    client: Endpoints,
+    layout: Layout,
+    options: ElectionOptions,
+    controller: Arc<Controller>,
+    fence: SharedFence,
+    me: Candidate,
+    session: Option<i64>,
+}
+
+impl Election {
+    /// The session TTL in whole seconds, as etcd takes it (etcd grants at least that, never
+    /// less, so the rule in `active` counts with the smaller figure).
+    fn ttl(&self) -> Duration {
+        Duration::from_secs(self.options.session_ttl.as_secs().max(1))
+    }
+
+    /// How often a standby looks at the key, and an active controller sends a keepalive.
+    fn poll(&self) -> Duration {
+        (self.ttl() / 4).clamp(Duration::from_millis(100), Duration::from_secs(1))
+    }
+
+    fn step_down(&mut self) {
+        *self.fence.lock().unwrap() = Fence::Standby;
+        if self.controller.role().is_active() {
+            tracing::warn!(url = self.me.url, "stepping down: no longer the active controller");
+        }
+        self.controller.set_role(Role::Standby { active: None });
+    }
+
+    async fn revoke_session(&mut self) {
+        if let Some(id) = self.session.take() {
+            let _ = tokio::time::timeout(
+                Duration::from_secs(2),
+                self.client.call(|mut c| async move { c.lease_revoke(id).await }),
+            )
+            .await;
+        }
+    }
+
+    /// One session: campaign, lead while the session is confirmed, return when it is not.
+    async fn term(&mut self) -> anyhow::Result<()> {
+        self.revoke_session().await;
+        let client = self.client.clone();
+        let ttl_secs = self.ttl().as_secs() as i64;
+        let sent = Instant::now();
+        let lease = client.call(|mut c| async move { c.lease_grant(ttl_secs, None).await }).await?;
+        let id = lease.id();
+        self.session = Some(id);
+        let mut confirmed = sent;
+        let key = self.layout.election_key();
+        let value = serde_json::to_vec(&self.me)?;
+        let (mut keeper, mut stream) = client.call(|mut c| async move { c.lease_keep_alive(id).await }).await?;
+        // Campaign until this controller wins, keeping the session alive meanwhile.
+        let create_revision = loop {
+            if Instant::now() >= active::deadline(self.ttl(), confirmed) {
+                anyhow::bail!("the etcd session could not be confirmed in time");
+            }
+            let txn = Txn::new()
+                .when([Compare::create_revision(key.as_str(), CompareOp::Equal, 0)])
+                .and_then([TxnOp::put(key.as_str(), value.clone(), Some(PutOptions::new().with_lease(id)))])
+                .or_else([TxnOp::get(key.as_str(), None)]);
+            let answer = client
+                .call(|mut c| {
+                    let txn = txn.clone();
+                    async move { c.txn(txn).await }
+                })
+                .await?;
+            if answer.succeeded() {
+                break answer.header().map(|h| h.revision()).unwrap_or_default();
+            }
+            let holder = answer.op_responses().into_iter().find_map(|r| match r {
+                TxnOpResponse::Get(get) => get.kvs().first().map(|kv| (kv.value().to_vec(), kv.lease())),
+                _ => None,
+            });
+            match holder {
+                Some((v, their_session)) => match serde_json::from_slice::<Candidate>(&v) {
+                    // A key of this process's own from an older session: let it go now.
+                    Ok(c) if c.instance == self.me.instance && their_session != id => {
+                        let _ = client.call(|mut c| async move { c.lease_revoke(their_session).await }).await;
+                        continue;
+                    }
+                    Ok(c) => self.controller.set_role(Role::Standby { active: Some(c.url) }),
+                    Err(_) => self.controller.set_role(Role::Standby { active: None }),
+                },
+                None => continue,
+            }
+            tokio::time::sleep(self.poll()).await;
+            confirmed = keep_alive(&client, id, &mut keeper, &mut stream, self.poll()).await?.unwrap_or(confirmed);
+        };
+        // Won. Fence first, so the reload sees every write the previous active controller made
+        // and nothing it might still try; then load and serve.
+        *self.fence.lock().unwrap() = Fence::Active { key: key.clone(), create_revision };
+        self.controller.reload().await?;
+        self.controller.set_role(Role::Active { ttl: self.ttl(), confirmed_sent: confirmed });
+        tracing::info!(url = self.me.url, "this controller is now the active one");
+        loop {
+            tokio::time::sleep(self.poll()).await;
+            match keep_alive(&client, id, &mut keeper, &mut stream, self.poll()).await {
+                Ok(Some(sent)) => self.controller.confirm_session(sent),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = format!("{e:#}"), "etcd keepalive failed"),
+            }
+            if let Err(refusal) = self.controller.check_active(Instant::now()) {
+                anyhow::bail!("{refusal}");
+            }
+            if !self.fence_holds() {
+                anyhow::bail!("the election key was taken: this controller was deposed");
+            }
+        }
+    }
+
+    fn fence_holds(&self) -> bool {
+        matches!(*self.fence.lock().unwrap(), Fence::Active { .. })
+    }
+}
+
+/// Sends one keepalive and waits for its answer: `Some(sent)` when etcd confirmed the session,
+/// `None` when no answer came in time (the caller's deadline decides), an error when etcd said
+/// the session is gone (the keepalive stream is reopened when it broke).
+async fn keep_alive(
+    client: &Endpoints,
+    id: i64,
+    keeper: &mut etcd_client::LeaseKeeper,
+    stream: &mut etcd_client::LeaseKeepAliveStream,
+    wait: Duration,
+) -> anyhow::Result<Option<Instant>> {
+    let sent = Instant::now();
+    let answer = async {
+        keeper.keep_alive().await?;
+        stream.message().await
+    };
+    match tokio::time::timeout(wait, answer).await {
+        Ok(Ok(Some(r))) if r.ttl() > 0 => Ok(Some(sent)),
+        Ok(Ok(Some(_))) => anyhow::bail!("etcd says the session has expired"),
+        Ok(Ok(None)) | Ok(Err(_)) => {
+            // The stream broke (etcd restarted, or the member went away): reopen it, at the
+            // next member.
+            client.rotate();
+            if let Ok(Ok((k, s))) = tokio::time::timeout(wait, client.client().lease_keep_alive(id)).await {
+                *keeper = k;
+                *stream = s;
+            }
+            Ok(None)
+        }
+        Err(_) => {
+            // No answer in time: the member may be cut off; try the next one next time.
+            client.rotate();
+            if let Ok(Ok((k, s))) = tokio::time::timeout(wait, client.client().lease_keep_alive(id)).await {
+                *keeper = k;
+                *stream = s;
+            }
+            Ok(None)
+        }
+    }
+}
