@@ -31,25 +31,46 @@ pub enum Request {
     Change { set: BTreeMap<String, String>, reset: Vec<String> },
 }
 
-/// Reads `KEY`, `KEY=VALUE ...` and `--reset` into a request, refusing mixtures as Juju does.
+/// Reads `KEY`, `KEY=VALUE ...` and `--reset` into a request, refusing mixtures as Juju 3 does
+/// and in its words (`cmd/juju/config/config.go`: `Init`, `validateActions`).
 pub fn request(args: &[String], reset: &[String]) -> anyhow::Result<Request> {
     let reset: Vec<String> =
         reset.iter().flat_map(|r| r.split(',')).filter(|k| !k.is_empty()).map(String::from).collect();
-    let (pairs, keys): (Vec<&String>, Vec<&String>) = args.iter().partition(|a| a.contains('='));
-    match (keys.len(), pairs.is_empty() && reset.is_empty()) {
-        (0, true) => Ok(Request::Show),
-        (1, true) => Ok(Request::Get(keys[0].clone())),
-        (0, false) => {
-            let mut set = BTreeMap::new();
-            for pair in pairs {
-                let (key, value) = pair.split_once('=').expect("partitioned on '='");
-                anyhow::ensure!(!key.is_empty(), "expected \"key=value\", got {pair:?}");
-                anyhow::ensure!(set.insert(key.to_string(), value.to_string()).is_none(), "key {key:?} given twice");
-            }
-            Ok(Request::Change { set, reset })
+    let mut set = BTreeMap::new();
+    let mut keys = Vec::new();
+    for arg in args {
+        match arg.split_once('=') {
+            Some(("", _)) => anyhow::bail!("expected \"key=value\", got {}", crate::gocompat::go_quote(arg)),
+            Some((key, value)) => anyhow::ensure!(
+                set.insert(key.to_string(), value.to_string()).is_none(),
+                "key {} specified more than once",
+                crate::gocompat::go_quote(key)
+            ),
+            None => keys.push(arg.clone()),
         }
-        _ => anyhow::bail!("can only retrieve a single value, or all values"),
     }
+    // Juju's actions, in the order its Init finds them.
+    let actions: Vec<&str> = [
+        (!reset.is_empty(), "use --reset flag"),
+        (!keys.is_empty(), "get value"),
+        (!set.is_empty(), "set key=value pairs"),
+    ]
+    .into_iter()
+    .filter_map(|(given, action)| given.then_some(action))
+    .collect();
+    if actions.len() > 1 && !keys.is_empty() {
+        let (last, first) = actions.split_last().expect("more than one");
+        anyhow::bail!("cannot {} and {last} simultaneously", first.join(", "));
+    }
+    anyhow::ensure!(keys.len() <= 1, "cannot specify multiple keys to get");
+    if let Some(key) = reset.iter().find(|k| set.contains_key(*k)) {
+        anyhow::bail!("cannot set and reset key {} simultaneously", crate::gocompat::go_quote(key));
+    }
+    Ok(match keys.pop() {
+        Some(key) => Request::Get(key),
+        None if set.is_empty() && reset.is_empty() => Request::Show,
+        None => Request::Change { set, reset },
+    })
 }
 
 /// The change request a [`Request::Change`] makes: `KEY=` resets, as `--reset KEY` does.
@@ -200,12 +221,29 @@ mod tests {
                 reset: args(&["a", "b"])
             }
         );
-        for bad in [&["port", "title"][..], &["port", "x=1"]] {
-            let err = request(&args(bad), &[]).unwrap_err().to_string();
-            assert_eq!(err, "can only retrieve a single value, or all values");
-        }
         assert!(request(&args(&["=1"]), &[]).is_err());
-        assert!(request(&args(&["a=1", "a=2"]), &[]).is_err());
+    }
+
+    #[test]
+    fn mixtures_are_refused_in_juju_3s_words() {
+        // Juju 3's `cmd/juju/config/config.go` (Init, validateActions) and its tests
+        // (`cmd/juju/application/config_test.go`, setCommandInitErrorTests).
+        #[rustfmt::skip]
+        let cases: [(&[&str], &[&str], &str); 7] = [
+            (&["port", "title"], &[], "cannot specify multiple keys to get"),
+            (&["port", "x=1"], &[], "cannot get value and set key=value pairs simultaneously"),
+            (&["port"], &["title"], "cannot use --reset flag and get value simultaneously"),
+            (&["port", "x=1"], &["title"], "cannot use --reset flag, get value and set key=value pairs simultaneously"),
+            (&["port=80"], &["port"], "cannot set and reset key \"port\" simultaneously"),
+            (&["a=1", "a=2"], &[], "key \"a\" specified more than once"),
+            (&["=1"], &[], "expected \"key=value\", got \"=1\""),
+        ];
+        for (given, reset, want) in cases {
+            let err = request(&args(given), &args(reset)).expect_err(want).to_string();
+            assert_eq!(err, want, "{given:?} --reset {reset:?}");
+        }
+        // A key set and another reset is fine (Juju's TestSetReset).
+        assert!(request(&args(&["port=80"]), &args(&["title"])).is_ok());
     }
 
     #[test]

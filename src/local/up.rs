@@ -556,6 +556,9 @@ fn deploy_config(
         let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
         set.extend(crate::charm_config::file_values(&text, app)?);
     }
+    if let Some(key) = pairs.iter().find(|p| !p.contains('=')) {
+        anyhow::bail!("--config {key:?}: expected KEY=VALUE");
+    }
     let args: Vec<String> = pairs.to_vec();
     match super::config::request(&args, &[])? {
         super::config::Request::Change { set: pairs, .. } => set.extend(super::config::change(&pairs, &[]).set),
