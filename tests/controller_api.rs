@@ -493,6 +493,19 @@ async fn config_and_statuses_operator_writes_fenced_application_status_and_kill_
     assert_eq!(read["options"]["title"]["description"], json!("What it serves."));
     let (_, st) = op.get("/v1/status").await;
     assert_eq!(st["applications"][0]["config_version"], json!(2));
+
+    // A removed unit's status is forgotten by the operator only, and stays forgotten.
+    let u1 = As::new(&c, dir.path(), "app/1");
+    let (status, body) = u1.post("/v1/applications/app/status/unit/forget", json!({"unit": "app/1"})).await;
+    assert_eq!((status, body["code"].clone()), (StatusCode::FORBIDDEN, json!("forbidden")));
+    let (status, _) = op.post("/v1/applications/app/status/unit/forget", json!({"unit": "other/1"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = op.post("/v1/applications/app/status/unit/forget", json!({"unit": "app/1"})).await;
+    assert_eq!(status, StatusCode::OK);
+    c.kill9();
+    let c = ControllerProcess::start(dir.path(), &store);
+    let op = As::new(&c, dir.path(), "operator");
+    assert_eq!(op.get("/v1/applications/app/status").await.1, json!({"application": active, "units": {}}));
 }
 
 #[tokio::test]

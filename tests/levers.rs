@@ -408,6 +408,29 @@ fn remove_unit_of_a_minion_runs_stop_then_remove_and_it_leaves() {
     assert!(why.contains(&format!("no unit \"{unit}\" here")), "{why}");
 }
 
+/// The units the leader's `status-get --application` lists.
+fn units_in_application_status(up: &Up, leader: &str) -> Vec<String> {
+    let out = ok(&up.leaderd(&["exec", "--unit", leader, "--", "status-get", "--application", "--format", "json"]));
+    let shown: serde_json::Value = serde_json::from_str(&out).unwrap();
+    shown["application-status"]["units"].as_object().unwrap().keys().cloned().collect()
+}
+
+#[test]
+fn a_removed_unit_leaves_the_application_status_the_leader_reads() {
+    // Juju drops a unit's status with the unit: the leader's `status-get --application` lists
+    // the application's units, not the ones removed (gracefully or by force).
+    let (up, leader) = started(3);
+    let minions: Vec<String> = (0..3).map(|i| format!("{APP}/{i}")).filter(|u| *u != leader).collect();
+    for unit in (0..3).map(|i| format!("{APP}/{i}")) {
+        ok(&up.leaderd(&["exec", "--unit", &unit, "--", "status-set", "active", "here"]));
+    }
+    assert_eq!(units_in_application_status(&up, &leader).len(), 3);
+    ok(&up.leaderd(&["remove-unit", &minions[0]]));
+    ok(&up.leaderd(&["kill", &minions[1]]));
+    ok(&up.leaderd(&["remove-unit", &minions[1]]));
+    assert_eq!(units_in_application_status(&up, &leader), vec![leader.clone()]);
+}
+
 #[test]
 fn removing_the_leader_hands_over_at_once_and_never_makes_two_leaders() {
     // A 3 s guarantee (6 s leases): the leader's lease has at least 3 s left at any moment, so

@@ -51,6 +51,7 @@ pub fn router(api: Arc<Api>) -> Router {
         .route("/v1/applications/{app}/status", get(read_statuses))
         .route("/v1/applications/{app}/status/unit", post(set_unit_status))
         .route("/v1/applications/{app}/status/application", post(set_app_status))
+        .route("/v1/applications/{app}/status/unit/forget", post(forget_unit))
         .fallback(
             |uri: Uri| async move { HttpError::new(ErrorCode::NotFound, format!("no such endpoint: {}", uri.path())) },
         )
@@ -365,5 +366,26 @@ async fn set_app_status(
     let req: AppStatusRequest = decode(body)?;
     check_status(&req.status)?;
     api.controller.set_app_status(&unit, Term(req.term), req.status).await.map_err(status_refused)?;
+    Ok(Json(serde_json::json!({})))
+}
+
+/// A removed unit's status goes with it (operator: `leaderd up` after `remove-unit`).
+async fn forget_unit(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<serde_json::Value> {
+    api.operator(&headers)?;
+    let app = check_app(&app)?;
+    let req: ForgetUnitRequest = decode(body)?;
+    let unit = Unit::new(&req.unit).map_err(|e| HttpError::new(ErrorCode::BadRequest, e.to_string()))?;
+    if unit.application() != app {
+        return Err(HttpError::new(
+            ErrorCode::BadRequest,
+            format!("unit {} is not a unit of application {app}", unit.as_str()),
+        ));
+    }
+    api.controller.forget_unit(&unit).await.map_err(status_refused)?;
     Ok(Json(serde_json::json!({})))
 }

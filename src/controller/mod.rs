@@ -105,6 +105,9 @@ impl State {
             Write::UnitStatus { unit, status } => {
                 self.unit_statuses.write().unwrap().insert(unit, status);
             }
+            Write::ForgetUnit { unit } => {
+                self.unit_statuses.write().unwrap().remove(&unit);
+            }
             Write::AppStatus { app, status } => {
                 self.app_statuses.write().unwrap().insert(app, status);
             }
@@ -420,6 +423,12 @@ impl Controller {
     /// Records `unit`'s workload status and version; durable before it returns.
     pub async fn set_unit_status(&self, unit: &Unit, status: UnitStatus) -> Result<(), MergeError> {
         self.put(None, Write::UnitStatus { unit: unit.as_str().into(), status }).await
+    }
+
+    /// Forgets `unit`'s workload status and version (the operator removed the unit); durable
+    /// before it returns.
+    pub async fn forget_unit(&self, unit: &Unit) -> Result<(), MergeError> {
+        self.put(None, Write::ForgetUnit { unit: unit.as_str().into() }).await
     }
 
     /// Records the application status `unit` set, if it holds the lease under `term` at the

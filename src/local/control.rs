@@ -181,7 +181,7 @@ impl Running {
         loop {
             match tokio::time::timeout_at(deadline, self.agents.join_next()).await {
                 Ok(Some(Ok((exited, status)))) => {
-                    self.agent_exited(&exited, status).map_err(failed)?;
+                    self.agent_exited(&exited, status).await.map_err(failed)?;
                     if exited == name {
                         return Ok(());
                     }
@@ -265,6 +265,7 @@ impl Running {
                 "{name} is paused: `leaderd resume {name}` first, so its stop and remove hooks can run"
             ))),
             RunState::Killed | RunState::Exited => {
+                self.forget_unit(name).await;
                 self.record.units.remove(i);
                 stop_hook_leftovers(&unit.state_dir.join("agent.socket"));
                 done(
