@@ -139,6 +139,23 @@ pub fn value_line(value: &Value) -> String {
     }
 }
 
+/// `leaderd config APP KEY`: one value as [`value_line`] prints it (JSON with `--format json`);
+/// an unknown key in Juju 3's words (`cmd/juju/application/config.go`, `getConfig`).
+fn get(app: &str, config: &AppConfig, key: &str, format: &str) -> anyhow::Result<String> {
+    let effective = crate::charm_config::effective(&config.options, &config.values);
+    let value = effective.get(key).ok_or_else(|| {
+        anyhow::anyhow!(
+            "key {} not found in {} application config or charm settings.",
+            crate::gocompat::go_quote(key),
+            crate::gocompat::go_quote(app)
+        )
+    })?;
+    Ok(match format {
+        "json" => serde_json::to_string(value)? + "\n",
+        _ => value_line(value),
+    })
+}
+
 /// Runs `leaderd config` against the `up` in `state`; returns what to print.
 pub fn run(state: &Path, app: &str, request: Request, format: &str) -> anyhow::Result<String> {
     let up = UpState::load(state)?;
@@ -164,16 +181,7 @@ pub fn run(state: &Path, app: &str, request: Request, format: &str) -> anyhow::R
     let charm = crate::local::up::charm_name(&up.charm).unwrap_or_else(|_| app.to_string());
     match request {
         Request::Show => show(app, &charm, &config, format),
-        Request::Get(key) => {
-            let effective = crate::charm_config::effective(&config.options, &config.values);
-            let value = effective
-                .get(&key)
-                .ok_or_else(|| anyhow::anyhow!("{}", crate::charm_config::InvalidConfig::Unknown(key.clone())))?;
-            Ok(match format {
-                "json" => serde_json::to_string(value)? + "\n",
-                _ => value_line(value),
-            })
-        }
+        Request::Get(key) => get(app, &config, &key, format),
         Request::Change { .. } => Ok(String::new()),
     }
 }
@@ -270,5 +278,11 @@ mod tests {
         );
         let json: Value = serde_json::from_str(&show("web", "web", &config, "json").unwrap()).unwrap();
         assert_eq!(json["settings"]["port"]["value"], 8080);
+        assert_eq!(get("web", &config, "port", "yaml").unwrap(), "8080\n");
+        assert_eq!(get("web", &config, "name", "yaml").unwrap(), "\n", "unset: an empty line");
+        assert_eq!(
+            get("web", &config, "nope", "yaml").unwrap_err().to_string(),
+            "key \"nope\" not found in \"web\" application config or charm settings."
+        );
     }
 }
