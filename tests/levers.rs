@@ -119,6 +119,11 @@ fn kill_pause_resume_and_restart_a_unit_and_status_shows_each() {
     assert!(refused(&up.leaderd(&["pause", &unit])).contains("is paused (not running)"));
     let why = refused(&up.exec(&unit, &["true"]));
     assert!(why.contains(&format!("{unit} is paused: `leaderd resume {unit}` first")), "{why}");
+    // resolve too, at once, rather than waiting on the stopped agent and failing obscurely.
+    let asked = Instant::now();
+    let why = refused(&up.leaderd(&["resolve", &unit]));
+    assert_eq!(why, format!("leaderd: {unit} is paused: `leaderd resume {unit}` first\n"));
+    assert!(asked.elapsed() < Duration::from_secs(5), "answered at once: {:?}", asked.elapsed());
 
     let out = ok(&up.leaderd(&["resume", &unit]));
     assert!(out.starts_with(&format!("resumed {unit} (agent pid {agent}")), "{out}");
@@ -139,6 +144,11 @@ fn kill_pause_resume_and_restart_a_unit_and_status_shows_each() {
         let shown = ok(&up.leaderd(&["status", "--format", format]));
         assert!(shown.contains("killed"), "{format}: {shown}");
     }
+    let why = refused(&up.leaderd(&["resolve", &unit]));
+    assert_eq!(
+        why,
+        format!("leaderd: {unit}'s agent is killed (not running): `leaderd restart {unit}` starts it again\n")
+    );
 
     let out = ok(&up.leaderd(&["restart", &unit]));
     assert!(out.starts_with(&format!("restarted {unit} (agent pid ")), "{out}");

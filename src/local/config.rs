@@ -190,6 +190,15 @@ pub fn run(state: &Path, app: &str, request: Request, format: &str) -> anyhow::R
 pub fn resolve(state: &Path, unit: &str, no_retry: bool) -> anyhow::Result<()> {
     let up = UpState::load(state)?;
     let unit = up.unit(state, unit)?;
+    // A stopped agent would keep the request waiting, and a killed one is not there: say so.
+    let name = &unit.name;
+    match unit.run {
+        super::RunState::Running | super::RunState::Removing => {}
+        super::RunState::Paused => anyhow::bail!("{name} is paused: `leaderd resume {name}` first"),
+        other => {
+            anyhow::bail!("{name}'s agent is {} (not running): `leaderd restart {name}` starts it again", other.name())
+        }
+    }
     let body = serde_json::to_vec(&ResolveRequest { no_retry })?;
     let socket = unit.state_dir.join("run.socket");
     let (status, answer) = crate::unix_http::request_within(
