@@ -576,3 +576,38 @@ fn status_shows_units_appearing_and_leaving() {
     );
     assert_eq!(unit_names(&up), ["slow/0", "slow/2"]);
 }
+
+#[test]
+fn a_unit_stuck_in_its_stop_hook_can_be_killed_out_of_its_removal() {
+    use std::os::unix::fs::PermissionsExt;
+    // A stop hook that never ends (Juju has no hook timeout either): `remove-unit` gives up
+    // waiting, and `kill` is the way out (as `juju remove-unit --force`), not a refusal.
+    let charm = tempfile::tempdir().unwrap();
+    std::fs::write(charm.path().join("metadata.yaml"), "name: stuck\n").unwrap();
+    std::fs::create_dir(charm.path().join("hooks")).unwrap();
+    let stop = charm.path().join("hooks/stop");
+    std::fs::write(&stop, "#!/bin/sh\nexec sleep 600\n").unwrap();
+    std::fs::set_permissions(&stop, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let start = charm.path().join("hooks/start");
+    std::fs::write(&start, "#!/bin/sh\n").unwrap();
+    std::fs::set_permissions(&start, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let up = Up::start(Some(charm.path()), 2, "1s");
+    up.until("a leader", T, || up.state.join("up.json").exists() && leader_of(&up).is_some());
+    for i in 0..2 {
+        up.wait_for(&format!("stuck/{i}: hook start finished"), 0, T);
+    }
+    let why = refused(&up.leaderd(&["remove-unit", "stuck/1", "--wait", "1s"]));
+    assert!(why.contains("has not left after 1s"), "{why}");
+    let agent = unit_status(&up, "stuck/1")["pid"].as_u64().unwrap() as u32;
+    let out = ok(&up.leaderd(&["kill", "stuck/1"]));
+    assert_eq!(
+        out,
+        format!(
+            "killed stuck/1 (agent pid {agent}, SIGKILL) while it was being removed: it leaves without its remaining \
+             hooks\n"
+        )
+    );
+    up.until("stuck/1 gone", T, || unit_names(&up) == ["stuck/0"]);
+    up.until("its stop hook gone too", T, || hook_processes(&up, "stuck/1").is_empty());
+    assert!(!pid_alive(agent));
+}
