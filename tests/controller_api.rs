@@ -567,4 +567,14 @@ async fn elect_and_release_over_http_with_their_auth_rules() {
     assert_eq!((status, body), (StatusCode::OK, json!({"released": true})));
     assert!(waited < Duration::from_millis(600), "woken by the release, not the expiry: {waited:?}");
     assert_eq!(u1.claim("app", 1000).await["term"], json!(term + 2));
+
+    // Elect app/2, which is then removed before it claims: its designation goes with it, so
+    // app/0 is woken when app/1's lease frees, not a max lease later.
+    let (status, _) = operator.post("/v1/applications/app/lease/elect", json!({"unit": "app/2"})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = operator.post("/v1/applications/app/status/unit/forget", json!({"unit": "app/2"})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = u0.post("/v1/applications/app/lease/wait-released", json!({"timeout_ms": 1500})).await;
+    assert_eq!((status, body), (StatusCode::OK, json!({"released": true})));
+    assert_eq!(u0.claim("app", 1000).await["term"], json!(term + 3));
 }

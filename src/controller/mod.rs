@@ -425,9 +425,12 @@ impl Controller {
         self.put(None, Write::UnitStatus { unit: unit.as_str().into(), status }).await
     }
 
-    /// Forgets `unit`'s workload status and version (the operator removed the unit); durable
-    /// before it returns.
+    /// Forgets `unit` (the operator removed it): its workload status and version, durably
+    /// before it returns, and an elect's designation of it (waiting minions are woken).
     pub async fn forget_unit(&self, unit: &Unit) -> Result<(), MergeError> {
+        let app = unit.application();
+        self.state.leases.lock().unwrap().forget(app.as_str(), unit.as_str());
+        self.state.lease_notify(app.as_str()).notify_waiters();
         self.put(None, Write::ForgetUnit { unit: unit.as_str().into() }).await
     }
 
