@@ -493,6 +493,19 @@ async fn config_and_statuses_operator_writes_fenced_application_status_and_kill_
     assert_eq!(read["options"]["title"]["description"], json!("What it serves."));
     let (_, st) = op.get("/v1/status").await;
     assert_eq!(st["applications"][0]["config_version"], json!(2));
+
+    // A removed unit's status is forgotten by the operator only, and stays forgotten.
+    let u1 = As::new(&c, dir.path(), "app/1");
+    let (status, body) = u1.post("/v1/applications/app/status/unit/forget", json!({"unit": "app/1"})).await;
+    assert_eq!((status, body["code"].clone()), (StatusCode::FORBIDDEN, json!("forbidden")));
+    let (status, _) = op.post("/v1/applications/app/status/unit/forget", json!({"unit": "other/1"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = op.post("/v1/applications/app/status/unit/forget", json!({"unit": "app/1"})).await;
+    assert_eq!(status, StatusCode::OK);
+    c.kill9();
+    let c = ControllerProcess::start(dir.path(), &store);
+    let op = As::new(&c, dir.path(), "operator");
+    assert_eq!(op.get("/v1/applications/app/status").await.1, json!({"application": active, "units": {}}));
 }
 
 #[tokio::test]
@@ -554,6 +567,16 @@ async fn elect_and_release_over_http_with_their_auth_rules() {
     assert_eq!((status, body), (StatusCode::OK, json!({"released": true})));
     assert!(waited < Duration::from_millis(600), "woken by the release, not the expiry: {waited:?}");
     assert_eq!(u1.claim("app", 1000).await["term"], json!(term + 2));
+
+    // Elect app/2, which is then removed before it claims: its designation goes with it, so
+    // app/0 is woken when app/1's lease frees, not a max lease later.
+    let (status, _) = operator.post("/v1/applications/app/lease/elect", json!({"unit": "app/2"})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = operator.post("/v1/applications/app/status/unit/forget", json!({"unit": "app/2"})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = u0.post("/v1/applications/app/lease/wait-released", json!({"timeout_ms": 1500})).await;
+    assert_eq!((status, body), (StatusCode::OK, json!({"released": true})));
+    assert_eq!(u0.claim("app", 1000).await["term"], json!(term + 3));
 }
 
 /// The relations endpoints over HTTPS: who may read, commit, join and leave; a commit's

@@ -171,5 +171,12 @@ fn both_stores_keep_config_and_statuses() {
         assert_eq!(snapshot.configs["app"], config, "store {i}");
         assert_eq!(snapshot.unit_statuses["app/0"].version, "2", "store {i}: the last write wins");
         assert_eq!(snapshot.app_statuses["app"], active, "store {i}");
+        // A removed unit's status is forgotten, durably.
+        let other = UnitStatus { workload: active.clone(), version: String::new() };
+        store.commit(&[Write::UnitStatus { unit: "app/1".into(), status: other }]).unwrap();
+        store.commit(&[Write::ForgetUnit { unit: "app/0".into() }]).unwrap();
+        let snapshot = if i == 0 { store.load().unwrap() } else { open().load().unwrap() };
+        let units: Vec<&String> = snapshot.unit_statuses.keys().collect();
+        assert_eq!(units, ["app/1"], "store {i}");
     }
 }

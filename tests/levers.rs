@@ -119,6 +119,11 @@ fn kill_pause_resume_and_restart_a_unit_and_status_shows_each() {
     assert!(refused(&up.leaderd(&["pause", &unit])).contains("is paused (not running)"));
     let why = refused(&up.exec(&unit, &["true"]));
     assert!(why.contains(&format!("{unit} is paused: `leaderd resume {unit}` first")), "{why}");
+    // resolve too, at once, rather than waiting on the stopped agent and failing obscurely.
+    let asked = Instant::now();
+    let why = refused(&up.leaderd(&["resolve", &unit]));
+    assert_eq!(why, format!("leaderd: {unit} is paused: `leaderd resume {unit}` first\n"));
+    assert!(asked.elapsed() < Duration::from_secs(5), "answered at once: {:?}", asked.elapsed());
 
     let out = ok(&up.leaderd(&["resume", &unit]));
     assert!(out.starts_with(&format!("resumed {unit} (agent pid {agent}")), "{out}");
@@ -139,6 +144,11 @@ fn kill_pause_resume_and_restart_a_unit_and_status_shows_each() {
         let shown = ok(&up.leaderd(&["status", "--format", format]));
         assert!(shown.contains("killed"), "{format}: {shown}");
     }
+    let why = refused(&up.leaderd(&["resolve", &unit]));
+    assert_eq!(
+        why,
+        format!("leaderd: {unit}'s agent is killed (not running): `leaderd restart {unit}` starts it again\n")
+    );
 
     let out = ok(&up.leaderd(&["restart", &unit]));
     assert!(out.starts_with(&format!("restarted {unit} (agent pid ")), "{out}");
@@ -408,6 +418,29 @@ fn remove_unit_of_a_minion_runs_stop_then_remove_and_it_leaves() {
     assert!(why.contains(&format!("no unit \"{unit}\" here")), "{why}");
 }
 
+/// The units the leader's `status-get --application` lists.
+fn units_in_application_status(up: &Up, leader: &str) -> Vec<String> {
+    let out = ok(&up.leaderd(&["exec", "--unit", leader, "--", "status-get", "--application", "--format", "json"]));
+    let shown: serde_json::Value = serde_json::from_str(&out).unwrap();
+    shown["application-status"]["units"].as_object().unwrap().keys().cloned().collect()
+}
+
+#[test]
+fn a_removed_unit_leaves_the_application_status_the_leader_reads() {
+    // Juju drops a unit's status with the unit: the leader's `status-get --application` lists
+    // the application's units, not the ones removed (gracefully or by force).
+    let (up, leader) = started(3);
+    let minions: Vec<String> = (0..3).map(|i| format!("{APP}/{i}")).filter(|u| *u != leader).collect();
+    for unit in (0..3).map(|i| format!("{APP}/{i}")) {
+        ok(&up.leaderd(&["exec", "--unit", &unit, "--", "status-set", "active", "here"]));
+    }
+    assert_eq!(units_in_application_status(&up, &leader).len(), 3);
+    ok(&up.leaderd(&["remove-unit", &minions[0]]));
+    ok(&up.leaderd(&["kill", &minions[1]]));
+    ok(&up.leaderd(&["remove-unit", &minions[1]]));
+    assert_eq!(units_in_application_status(&up, &leader), vec![leader.clone()]);
+}
+
 #[test]
 fn removing_the_leader_hands_over_at_once_and_never_makes_two_leaders() {
     // A 3 s guarantee (6 s leases): the leader's lease has at least 3 s left at any moment, so
@@ -542,4 +575,39 @@ fn status_shows_units_appearing_and_leaving() {
         "removing slow/1: its stop and remove hooks run, then its agent stops and it leaves\nremoved slow/1\n"
     );
     assert_eq!(unit_names(&up), ["slow/0", "slow/2"]);
+}
+
+#[test]
+fn a_unit_stuck_in_its_stop_hook_can_be_killed_out_of_its_removal() {
+    use std::os::unix::fs::PermissionsExt;
+    // A stop hook that never ends (Juju has no hook timeout either): `remove-unit` gives up
+    // waiting, and `kill` is the way out (as `juju remove-unit --force`), not a refusal.
+    let charm = tempfile::tempdir().unwrap();
+    std::fs::write(charm.path().join("metadata.yaml"), "name: stuck\n").unwrap();
+    std::fs::create_dir(charm.path().join("hooks")).unwrap();
+    let stop = charm.path().join("hooks/stop");
+    std::fs::write(&stop, "#!/bin/sh\nexec sleep 600\n").unwrap();
+    std::fs::set_permissions(&stop, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let start = charm.path().join("hooks/start");
+    std::fs::write(&start, "#!/bin/sh\n").unwrap();
+    std::fs::set_permissions(&start, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let up = Up::start(Some(charm.path()), 2, "1s");
+    up.until("a leader", T, || up.state.join("up.json").exists() && leader_of(&up).is_some());
+    for i in 0..2 {
+        up.wait_for(&format!("stuck/{i}: hook start finished"), 0, T);
+    }
+    let why = refused(&up.leaderd(&["remove-unit", "stuck/1", "--wait", "1s"]));
+    assert!(why.contains("has not left after 1s"), "{why}");
+    let agent = unit_status(&up, "stuck/1")["pid"].as_u64().unwrap() as u32;
+    let out = ok(&up.leaderd(&["kill", "stuck/1"]));
+    assert_eq!(
+        out,
+        format!(
+            "killed stuck/1 (agent pid {agent}, SIGKILL) while it was being removed: it leaves without its remaining \
+             hooks\n"
+        )
+    );
+    up.until("stuck/1 gone", T, || unit_names(&up) == ["stuck/0"]);
+    up.until("its stop hook gone too", T, || hook_processes(&up, "stuck/1").is_empty());
+    assert!(!pid_alive(agent));
 }

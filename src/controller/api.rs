@@ -56,6 +56,7 @@ pub fn router(api: Arc<Api>) -> Router {
         .route("/v1/applications/{app}/relations/join", post(join_relations))
         .route("/v1/applications/{app}/relations/leave", post(leave_relations))
         .route("/v1/applications/{app}/relations/watch", post(watch_relations))
+        .route("/v1/applications/{app}/status/unit/forget", post(forget_unit))
         .fallback(
             |uri: Uri| async move { HttpError::new(ErrorCode::NotFound, format!("no such endpoint: {}", uri.path())) },
         )
@@ -517,4 +518,26 @@ async fn watch_relations(
         _ = api.until_shutdown() => api.controller.relations(&app).version,
     };
     Ok(Json(RelationsVersion { version }))
+}
+
+/// A removed unit's status goes with it (operator: `leaderd up` after `remove-unit`).
+async fn forget_unit(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<serde_json::Value> {
+    api.operator(&headers)?;
+    let app = check_app(&app)?;
+    let req: ForgetUnitRequest = decode(body)?;
+    api.active()?;
+    let unit = Unit::new(&req.unit).map_err(|e| HttpError::new(ErrorCode::BadRequest, e.to_string()))?;
+    if unit.application() != app {
+        return Err(HttpError::new(
+            ErrorCode::BadRequest,
+            format!("unit {} is not a unit of application {app}", unit.as_str()),
+        ));
+    }
+    api.controller.forget_unit(&unit).await.map_err(status_refused)?;
+    Ok(Json(serde_json::json!({})))
 }

@@ -274,6 +274,12 @@ impl ControllerClient {
         self.call::<_, serde_json::Value>("status/unit", Some(status), Duration::ZERO).await.map(|_| ())
     }
 
+    /// Forgets a removed unit's status (operator).
+    pub async fn forget_unit(&self, unit: &str) -> Result<(), CallError> {
+        let body = ForgetUnitRequest { unit: unit.into() };
+        self.call::<_, serde_json::Value>("status/unit/forget", Some(&body), Duration::ZERO).await.map(|_| ())
+    }
+
     /// The application status, fenced by `term`.
     pub async fn set_app_status(&self, term: u64, status: crate::wire::hook::WorkloadStatus) -> Result<(), CallError> {
         let body = AppStatusRequest { term, status };

@@ -204,6 +204,18 @@ impl LeaseTable {
         true
     }
 
+    /// `unit` was removed: an elect's designation of it is withdrawn (it will never claim), so
+    /// the lease goes to whoever claims once it frees rather than to nobody until the
+    /// designation's bound. A revoke stands; a lease `unit` holds is left to expire or be
+    /// released (it may have answered is-leader True until then).
+    pub fn forget(&mut self, app: &str, unit: &str) {
+        if let Some(lease) = self.leases.get_mut(app) {
+            if lease.designated.as_ref().is_some_and(|(chosen, _)| chosen == unit) {
+                lease.designated = None;
+            }
+        }
+    }
+
     /// After a restart: honour a persisted holder for `grace` (the maximum lease duration),
     /// during which it may renew and nobody else may claim.
     pub fn restore(&mut self, app: &str, holder: Option<String>, term: u64, now: Instant, grace: Duration) {
@@ -370,6 +382,21 @@ mod tests {
         assert!(!t.holds("app", "app/0", 1, t1), "free at once");
         assert!(!t.release("app", "app/0", 1, t1), "once");
         assert_eq!(t.claim("app", "app/1", MIN, t1), Claim::Granted { term: 2, expiry: t1 + MIN, new_term: true });
+    }
+
+    #[test]
+    fn a_removed_unit_loses_its_designation_so_another_may_claim_when_the_lease_frees() {
+        // elect app/2, then app/2 is removed before it claims: nobody should wait out the
+        // designation's bound for a unit that will never claim.
+        let (mut t, t0) = table_at();
+        let bound = Duration::from_secs(300);
+        t.claim("app", "app/0", MIN, t0);
+        t.elect("app", "app/2", t0, bound);
+        t.forget("app", "app/1");
+        assert_eq!(t.claim("app", "app/1", MIN, t0 + MIN), Claim::Denied, "another unit's removal changes nothing");
+        t.forget("app", "app/2");
+        assert_eq!(t.claimable("app", "app/1", t0 + MIN), Ok(()));
+        assert!(matches!(t.claim("app", "app/1", MIN, t0 + MIN), Claim::Granted { term: 2, .. }));
     }
 
     #[test]

@@ -113,6 +113,9 @@ impl State {
             Write::UnitStatus { unit, status } => {
                 self.unit_statuses.write().unwrap().insert(unit, status);
             }
+            Write::ForgetUnit { unit } => {
+                self.unit_statuses.write().unwrap().remove(&unit);
+            }
             Write::AppStatus { app, status } => {
                 self.app_statuses.write().unwrap().insert(app, status);
             }
@@ -503,6 +506,15 @@ impl Controller {
     /// Records `unit`'s workload status and version; durable before it returns.
     pub async fn set_unit_status(&self, unit: &Unit, status: UnitStatus) -> Result<(), MergeError> {
         self.put(None, Write::UnitStatus { unit: unit.as_str().into(), status }).await
+    }
+
+    /// Forgets `unit` (the operator removed it): its workload status and version, durably
+    /// before it returns, and an elect's designation of it (waiting minions are woken).
+    pub async fn forget_unit(&self, unit: &Unit) -> Result<(), MergeError> {
+        let app = unit.application();
+        self.state.leases.lock().unwrap().forget(app.as_str(), unit.as_str());
+        self.state.lease_notify(app.as_str()).notify_waiters();
+        self.put(None, Write::ForgetUnit { unit: unit.as_str().into() }).await
     }
 
     /// Records the application status `unit` set, if it holds the lease under `term` at the

@@ -31,25 +31,46 @@ pub enum Request {
     Change { set: BTreeMap<String, String>, reset: Vec<String> },
 }
 
-/// Reads `KEY`, `KEY=VALUE ...` and `--reset` into a request, refusing mixtures as Juju does.
+/// Reads `KEY`, `KEY=VALUE ...` and `--reset` into a request, refusing mixtures as Juju 3 does
+/// and in its words (`cmd/juju/config/config.go`: `Init`, `validateActions`).
 pub fn request(args: &[String], reset: &[String]) -> anyhow::Result<Request> {
     let reset: Vec<String> =
         reset.iter().flat_map(|r| r.split(',')).filter(|k| !k.is_empty()).map(String::from).collect();
-    let (pairs, keys): (Vec<&String>, Vec<&String>) = args.iter().partition(|a| a.contains('='));
-    match (keys.len(), pairs.is_empty() && reset.is_empty()) {
-        (0, true) => Ok(Request::Show),
-        (1, true) => Ok(Request::Get(keys[0].clone())),
-        (0, false) => {
-            let mut set = BTreeMap::new();
-            for pair in pairs {
-                let (key, value) = pair.split_once('=').expect("partitioned on '='");
-                anyhow::ensure!(!key.is_empty(), "expected \"key=value\", got {pair:?}");
-                anyhow::ensure!(set.insert(key.to_string(), value.to_string()).is_none(), "key {key:?} given twice");
-            }
-            Ok(Request::Change { set, reset })
+    let mut set = BTreeMap::new();
+    let mut keys = Vec::new();
+    for arg in args {
+        match arg.split_once('=') {
+            Some(("", _)) => anyhow::bail!("expected \"key=value\", got {}", crate::gocompat::go_quote(arg)),
+            Some((key, value)) => anyhow::ensure!(
+                set.insert(key.to_string(), value.to_string()).is_none(),
+                "key {} specified more than once",
+                crate::gocompat::go_quote(key)
+            ),
+            None => keys.push(arg.clone()),
         }
-        _ => anyhow::bail!("can only retrieve a single value, or all values"),
     }
+    // Juju's actions, in the order its Init finds them.
+    let actions: Vec<&str> = [
+        (!reset.is_empty(), "use --reset flag"),
+        (!keys.is_empty(), "get value"),
+        (!set.is_empty(), "set key=value pairs"),
+    ]
+    .into_iter()
+    .filter_map(|(given, action)| given.then_some(action))
+    .collect();
+    if actions.len() > 1 && !keys.is_empty() {
+        let (last, first) = actions.split_last().expect("more than one");
+        anyhow::bail!("cannot {} and {last} simultaneously", first.join(", "));
+    }
+    anyhow::ensure!(keys.len() <= 1, "cannot specify multiple keys to get");
+    if let Some(key) = reset.iter().find(|k| set.contains_key(*k)) {
+        anyhow::bail!("cannot set and reset key {} simultaneously", crate::gocompat::go_quote(key));
+    }
+    Ok(match keys.pop() {
+        Some(key) => Request::Get(key),
+        None if set.is_empty() && reset.is_empty() => Request::Show,
+        None => Request::Change { set, reset },
+    })
 }
 
 /// The change request a [`Request::Change`] makes: `KEY=` resets, as `--reset KEY` does.
@@ -118,6 +139,23 @@ pub fn value_line(value: &Value) -> String {
     }
 }
 
+/// `leaderd config APP KEY`: one value as [`value_line`] prints it (JSON with `--format json`);
+/// an unknown key in Juju 3's words (`cmd/juju/application/config.go`, `getConfig`).
+fn get(app: &str, config: &AppConfig, key: &str, format: &str) -> anyhow::Result<String> {
+    let effective = crate::charm_config::effective(&config.options, &config.values);
+    let value = effective.get(key).ok_or_else(|| {
+        anyhow::anyhow!(
+            "key {} not found in {} application config or charm settings.",
+            crate::gocompat::go_quote(key),
+            crate::gocompat::go_quote(app)
+        )
+    })?;
+    Ok(match format {
+        "json" => serde_json::to_string(value)? + "\n",
+        _ => value_line(value),
+    })
+}
+
 /// Runs `leaderd config` against the `up` in `state`; returns what to print.
 pub fn run(state: &Path, app: &str, request: Request, format: &str) -> anyhow::Result<String> {
     let up = UpState::load(state)?;
@@ -143,16 +181,7 @@ pub fn run(state: &Path, app: &str, request: Request, format: &str) -> anyhow::R
     let charm = crate::local::up::charm_name(&up.charm).unwrap_or_else(|_| app.to_string());
     match request {
         Request::Show => show(app, &charm, &config, format),
-        Request::Get(key) => {
-            let effective = crate::charm_config::effective(&config.options, &config.values);
-            let value = effective
-                .get(&key)
-                .ok_or_else(|| anyhow::anyhow!("{}", crate::charm_config::InvalidConfig::Unknown(key.clone())))?;
-            Ok(match format {
-                "json" => serde_json::to_string(value)? + "\n",
-                _ => value_line(value),
-            })
-        }
+        Request::Get(key) => get(app, &config, &key, format),
         Request::Change { .. } => Ok(String::new()),
     }
 }
@@ -161,6 +190,15 @@ pub fn run(state: &Path, app: &str, request: Request, format: &str) -> anyhow::R
 pub fn resolve(state: &Path, unit: &str, no_retry: bool) -> anyhow::Result<()> {
     let up = UpState::load(state)?;
     let unit = up.unit(state, unit)?;
+    // A stopped agent would keep the request waiting, and a killed one is not there: say so.
+    let name = &unit.name;
+    match unit.run {
+        super::RunState::Running | super::RunState::Removing => {}
+        super::RunState::Paused => anyhow::bail!("{name} is paused: `leaderd resume {name}` first"),
+        other => {
+            anyhow::bail!("{name}'s agent is {} (not running): `leaderd restart {name}` starts it again", other.name())
+        }
+    }
     let body = serde_json::to_vec(&ResolveRequest { no_retry })?;
     let socket = unit.state_dir.join("run.socket");
     let (status, answer) = crate::unix_http::request_within(
@@ -200,12 +238,29 @@ mod tests {
                 reset: args(&["a", "b"])
             }
         );
-        for bad in [&["port", "title"][..], &["port", "x=1"]] {
-            let err = request(&args(bad), &[]).unwrap_err().to_string();
-            assert_eq!(err, "can only retrieve a single value, or all values");
-        }
         assert!(request(&args(&["=1"]), &[]).is_err());
-        assert!(request(&args(&["a=1", "a=2"]), &[]).is_err());
+    }
+
+    #[test]
+    fn mixtures_are_refused_in_juju_3s_words() {
+        // Juju 3's `cmd/juju/config/config.go` (Init, validateActions) and its tests
+        // (`cmd/juju/application/config_test.go`, setCommandInitErrorTests).
+        #[rustfmt::skip]
+        let cases: [(&[&str], &[&str], &str); 7] = [
+            (&["port", "title"], &[], "cannot specify multiple keys to get"),
+            (&["port", "x=1"], &[], "cannot get value and set key=value pairs simultaneously"),
+            (&["port"], &["title"], "cannot use --reset flag and get value simultaneously"),
+            (&["port", "x=1"], &["title"], "cannot use --reset flag, get value and set key=value pairs simultaneously"),
+            (&["port=80"], &["port"], "cannot set and reset key \"port\" simultaneously"),
+            (&["a=1", "a=2"], &[], "key \"a\" specified more than once"),
+            (&["=1"], &[], "expected \"key=value\", got \"=1\""),
+        ];
+        for (given, reset, want) in cases {
+            let err = request(&args(given), &args(reset)).expect_err(want).to_string();
+            assert_eq!(err, want, "{given:?} --reset {reset:?}");
+        }
+        // A key set and another reset is fine (Juju's TestSetReset).
+        assert!(request(&args(&["port=80"]), &args(&["title"])).is_ok());
     }
 
     #[test]
@@ -232,5 +287,11 @@ mod tests {
         );
         let json: Value = serde_json::from_str(&show("web", "web", &config, "json").unwrap()).unwrap();
         assert_eq!(json["settings"]["port"]["value"], 8080);
+        assert_eq!(get("web", &config, "port", "yaml").unwrap(), "8080\n");
+        assert_eq!(get("web", &config, "name", "yaml").unwrap(), "\n", "unset: an empty line");
+        assert_eq!(
+            get("web", &config, "nope", "yaml").unwrap_err().to_string(),
+            "key \"nope\" not found in \"web\" application config or charm settings."
+        );
     }
 }

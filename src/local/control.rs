@@ -133,7 +133,23 @@ impl Running {
         let units = vec![unit.name.clone()];
         let pid = unit.pid.unwrap_or(0);
         match (lever, unit.run) {
-            (_, RunState::Removing) => Err(refused(format!("{name} is being removed"))),
+            (Lever::Kill, RunState::Removing) => {
+                // The way out of a removal stuck in a hook that never ends (Juju has no hook
+                // timeout; its way out is `remove-unit --force`): the agent's exit drops the unit
+                // (`agent_exited`), and what its hooks left running is stopped.
+                // SAFETY: as for kill, below.
+                unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+                done(
+                    format!(
+                        "killed {name} (agent pid {pid}, SIGKILL) while it was being removed: it leaves without its \
+                         remaining hooks"
+                    ),
+                    units,
+                )
+            }
+            (_, RunState::Removing) => Err(refused(format!(
+                "{name} is being removed (`leaderd kill {name}` ends its removal without its remaining hooks)"
+            ))),
             (Lever::Kill, RunState::Running | RunState::Paused) => {
                 self.record.units[i].run = RunState::Killed;
                 // SAFETY: kill(2) on an agent this `up` started and has not reaped (its exit
@@ -194,7 +210,7 @@ impl Running {
         loop {
             match tokio::time::timeout_at(deadline, self.agents.join_next()).await {
                 Ok(Some(Ok((exited, status)))) => {
-                    self.agent_exited(&exited, status).map_err(failed)?;
+                    self.agent_exited(&exited, status).await.map_err(failed)?;
                     if exited == name {
                         return Ok(());
                     }
@@ -278,6 +294,7 @@ impl Running {
                 "{name} is paused: `leaderd resume {name}` first, so its stop and remove hooks can run"
             ))),
             RunState::Killed | RunState::Exited => {
+                self.forget_unit(name).await;
                 self.record.units.remove(i);
                 stop_hook_leftovers(&unit.state_dir.join("agent.socket"));
                 self.leave_relations(name);

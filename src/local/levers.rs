@@ -80,7 +80,7 @@ pub fn remove_unit(state: &Path, unit: &str, wait: Duration) -> anyhow::Result<(
             }
             Some(_) if Instant::now() > deadline => anyhow::bail!(
                 "{unit} has not left after {}: its stop or remove hook is still running or failing \
-                 (see `leaderd status`)",
+                 (see `leaderd status`; `leaderd kill {unit}` makes it leave without them)",
                 crate::duration::format(wait)
             ),
             Some(_) => std::thread::sleep(Duration::from_millis(50)),

@@ -217,7 +217,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
             }
             Some(exited) = run.agents.join_next() => {
                 let (name, status) = exited.context("waiting for an agent")?;
-                run.agent_exited(&name, status)?;
+                run.agent_exited(&name, status).await?;
             }
             Some((request, reply)) = requests.recv() => {
                 let answer = run.apply(request).await;
@@ -366,9 +366,38 @@ impl Running {
         Ok(())
     }
 
+    /// A removed unit's status goes with it, as in Juju: the controller forgets it, so the
+    /// leader's `status-get --application` no longer lists it. Before the record drops the unit
+    /// (`remove-unit` returns then); a controller that is down or does not answer within 2 s is
+    /// only warned about.
+    pub(super) async fn forget_unit(&self, name: &str) {
+        let forgot = async {
+            anyhow::ensure!(
+                self.record.controller.run == RunState::Running,
+                "the controller is {}",
+                self.record.controller.run.name()
+            );
+            let token = self.secret.token(crate::controller::auth::OPERATOR, Duration::from_secs(300));
+            let trust = crate::tls::Trust::Ca(self.ca.clone());
+            let client = crate::controller::client::ControllerClient::new(
+                &self.record.controller_urls(),
+                &self.record.app,
+                &token,
+                &trust,
+            )?;
+            tokio::time::timeout(Duration::from_secs(2), client.forget_unit(name))
+                .await
+                .map_err(|_| anyhow::anyhow!("no answer within 2s"))??;
+            Ok(())
+        };
+        if let Err(e) = forgot.await {
+            say!("{} {name}: the controller still keeps its status ({e:#})", clock());
+        }
+    }
+
     /// An agent exited: record it, and stop what its hooks left behind. A unit being removed
     /// leaves the record.
-    pub(super) fn agent_exited(
+    pub(super) async fn agent_exited(
         &mut self,
         name: &str,
         status: std::io::Result<std::process::ExitStatus>,
@@ -391,6 +420,9 @@ impl Running {
                 false
             }
         };
+        if removed {
+            self.forget_unit(&name).await;
+        }
         // Recorded before it is said, so whoever reads the line finds the record up to date.
         self.record.save(&self.state)?;
         tell!(Some(&name), Event::AgentExited { how });
@@ -675,6 +707,9 @@ fn deploy_config(
     if let Some(file) = file {
         let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
         set.extend(crate::charm_config::file_values(&text, app)?);
+    }
+    if let Some(key) = pairs.iter().find(|p| !p.contains('=')) {
+        anyhow::bail!("--config {key:?}: expected KEY=VALUE");
     }
     let args: Vec<String> = pairs.to_vec();
     match super::config::request(&args, &[])? {

@@ -170,6 +170,7 @@ impl Layout {
             Write::UnitStatus { unit, status } => {
                 vec![KeyOp::Put(format!("{}/unit-status/{unit}", self.prefix), json(status))]
             }
+            Write::ForgetUnit { unit } => vec![KeyOp::Delete(format!("{}/unit-status/{unit}", self.prefix))],
             Write::AppStatus { app, status } => {
                 vec![KeyOp::Put(format!("{}/app-status/{app}", self.prefix), json(status))]
             }

@@ -43,6 +43,9 @@ impl Store for MemoryStore {
                 Write::UnitStatus { unit, status } => {
                     self.unit_statuses.insert(unit.clone(), status.clone());
                 }
+                Write::ForgetUnit { unit } => {
+                    self.unit_statuses.remove(unit);
+                }
                 Write::AppStatus { app, status } => {
                     self.app_statuses.insert(app.clone(), status.clone());
                 }

@@ -70,6 +70,11 @@ pub enum Write {
         unit: String,
         status: UnitStatus,
     },
+    /// Forget `unit`'s workload status and version: the unit was removed (Juju drops a unit's
+    /// status with the unit).
+    ForgetUnit {
+        unit: String,
+    },
     /// Replace `app`'s application status (its leader's, fenced before it gets here).
     AppStatus {
         app: String,

@@ -176,6 +176,7 @@ impl Store for SqliteStore {
                 "INSERT INTO unit_status (unit, status) VALUES (?1, ?2)
                  ON CONFLICT(unit) DO UPDATE SET status = excluded.status",
             )?;
+            let mut forget_unit = tx.prepare_cached("DELETE FROM unit_status WHERE unit = ?1")?;
             let mut put_app_status = tx.prepare_cached(
                 "INSERT INTO app_status (app, status) VALUES (?1, ?2)
                  ON CONFLICT(app) DO UPDATE SET status = excluded.status",
@@ -199,6 +200,9 @@ impl Store for SqliteStore {
                     }
                     Write::UnitStatus { unit, status } => {
                         put_unit_status.execute(params![unit, serde_json::to_string(status)?])?;
+                    }
+                    Write::ForgetUnit { unit } => {
+                        forget_unit.execute(params![unit])?;
                     }
                     Write::AppStatus { app, status } => {
                         put_app_status.execute(params![app, serde_json::to_string(status)?])?;

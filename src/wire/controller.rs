@@ -50,6 +50,14 @@ pub struct RevokeResponse {
     pub term: Option<u64>,
 }
 
+/// `POST /v1/applications/{app}/status/unit/forget` (operator): `unit` was removed; its status
+/// goes with it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForgetUnitRequest {
+    pub unit: String,
+}
+
 /// `POST /v1/applications/{app}/lease/elect` (operator): make `unit` the next leader.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
