@@ -29,6 +29,10 @@ pub struct AgentClient {
     socket: PathBuf,
 }
 
+/// What follows Juju's `JUJU_CONTEXT_ID not set` when a person typed the tool in a terminal.
+pub const OUTSIDE_A_HOOK_HINT: &str =
+    "\nhook tools run inside a hook; to try one by hand: leaderd exec --unit APP/N -- is-leader";
+
 /// Is this process inside a hook context? (`JUJU_CONTEXT_ID` set and non-empty.)
 pub fn in_hook_context() -> bool {
     std::env::var_os("JUJU_CONTEXT_ID").is_some_and(|v| !v.is_empty())
@@ -44,7 +48,15 @@ impl AgentClient {
         let var = |name: &str| {
             std::env::var_os(name).filter(|v| !v.is_empty()).ok_or_else(|| fail(format!("{name} not set"), 1))
         };
-        let context_id = var("JUJU_CONTEXT_ID")?;
+        let context_id = var("JUJU_CONTEXT_ID").map_err(|mut e| {
+            // Typed in a terminal: Juju's line, then where tools do run. Charm code and tests
+            // (stderr not a terminal) get Juju's bytes alone.
+            // SAFETY: isatty(3) only inspects the descriptor.
+            if unsafe { libc::isatty(2) } == 1 {
+                e.message.push_str(OUTSIDE_A_HOOK_HINT);
+            }
+            e
+        })?;
         let address = var("JUJU_AGENT_SOCKET_ADDRESS")?;
         let network = var("JUJU_AGENT_SOCKET_NETWORK")?;
         if network != "unix" {

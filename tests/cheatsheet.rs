@@ -262,6 +262,38 @@ fn output_file_in_every_spelling_is_written_by_jujuc_relative_to_its_cwd() {
     assert_output(&out, "", &want, 1, "unwritable -o");
 }
 
+/// Typed in a terminal (stderr a tty, here through `script`'s pseudo-terminal), a tool outside a
+/// hook prints Juju's line first and then where tools run; through a pipe (above), Juju's line
+/// alone.
+#[test]
+fn outside_a_hook_in_a_terminal_juju_line_then_a_hint() {
+    if std::process::Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: no `script` (util-linux) to give the tool a terminal");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let tool = dir.path().join("is-leader");
+    std::os::unix::fs::symlink(common::JUJUC, &tool).unwrap();
+    let out = std::process::Command::new("script")
+        .args(["-qec", &tool.display().to_string(), "/dev/null"])
+        .env_remove("JUJU_CONTEXT_ID")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
+    // On a terminal "ERROR" is coloured, as juju/cmd colours it.
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        ["ERROR JUJU_CONTEXT_ID not set", "\u{1b}[91mERROR\u{1b}[0m JUJU_CONTEXT_ID not set"].contains(&lines[0]),
+        "{text:?}"
+    );
+    assert_eq!(
+        lines[1..],
+        ["hook tools run inside a hook; to try one by hand: leaderd exec --unit APP/N -- is-leader"],
+        "{text:?}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
 #[test]
 fn environment_contract_in_juju_order() {
     let agent = Agent::start(true, KV);
