@@ -192,7 +192,15 @@ impl Runner {
             let known = data.clone().unwrap_or_default();
             let relation_hook = if lifecycle.state.installed {
                 let started = lifecycle.state.started && data.is_some();
-                relation_hooks::next(&self.relations.peers, &self.env.unit, &app, &known, &seen, started)
+                relation_hooks::next(
+                    &self.relations.peers,
+                    &self.env.unit,
+                    &app,
+                    &known,
+                    &seen,
+                    started,
+                    lifecycle.dying,
+                )
             } else {
                 None
             };
