@@ -518,3 +518,20 @@ fn juju_log_names_the_relation_in_a_relation_hook() {
     let logged: Vec<String> = agent.logs.lock().unwrap().iter().map(|(_, _, r)| r.message.clone()).collect();
     assert_eq!(logged, ["cluster:0: hello", "plain"]);
 }
+
+/// After its -relation-broken the unit is no longer in that relation (Juju's relation state
+/// tracker drops its relationer once the broken hook is committed): the stop and remove hooks
+/// of a dying unit neither list it nor read or write it; the other relation stays.
+#[test]
+fn a_broken_relation_is_gone_from_the_later_hooks() {
+    let agent = start(true);
+    agent.endpoint.set_broken([0].into());
+    let stop = agent.open("stop");
+    assert_output(&rel(&agent, &stop, "relation-ids", &["cluster"]), "", "", 0, "relation-ids");
+    assert_output(&rel(&agent, &stop, "relation-ids", &["replicas"]), "replicas:1\n", "", 0, "the other relation");
+    let not_found = "ERROR invalid value \"0\" for option -r: relation not found\n";
+    assert_output(&rel(&agent, &stop, "relation-list", &["-r", "0"]), "", not_found, 2, "relation-list");
+    assert_output(&rel(&agent, &stop, "relation-get", &["-r", "0", "-", "app/1"]), "", not_found, 2, "relation-get");
+    assert_output(&rel(&agent, &stop, "relation-set", &["-r", "0", "a=b"]), "", not_found, 2, "relation-set");
+    assert!(!block_on(agent.endpoint.commit_context(&stop)).unwrap(), "nothing to commit");
+}

@@ -50,6 +50,8 @@ pub struct HookEndpoint<L> {
     /// The remote units each relation's hooks have been told about (joined and not departed),
     /// which relation-list reports, as Juju's uniter does. `None`: every unit in scope.
     joined: Mutex<Option<std::collections::BTreeMap<u64, Vec<String>>>>,
+    /// The relations whose -relation-broken has run: gone for the unit's later hooks.
+    broken: Mutex<std::collections::BTreeSet<u64>>,
 }
 
 /// What the charm has told the agent about its workload, in memory for the agent's lifetime.
@@ -101,6 +103,7 @@ impl<L: Leadership> HookEndpoint<L> {
             statuses: Mutex::default(),
             charm_dir: Mutex::default(),
             joined: Mutex::default(),
+            broken: Mutex::default(),
         })
     }
 
@@ -143,13 +146,25 @@ impl<L: Leadership> HookEndpoint<L> {
         *self.joined.lock().unwrap() = Some(joined);
     }
 
-    /// The charm's peer relations (from its `metadata.yaml`).
+    /// The relations whose -relation-broken has run (the runner sets it as they run): after
+    /// it, the relation is gone for the unit's hooks, as Juju's relation state tracker drops a
+    /// relation once its broken hook is committed.
+    pub fn set_broken(&self, broken: std::collections::BTreeSet<u64>) {
+        *self.broken.lock().unwrap() = broken;
+    }
+
+    /// The charm's peer relations (from its `metadata.yaml`), but those already broken.
     pub fn peer_relations(&self) -> Result<Vec<crate::relations::PeerRelation>, HttpError> {
         let dir = self.charm_dir.lock().unwrap().clone();
-        match dir {
-            Some(dir) => crate::relations::peers(&dir).map_err(|e| HttpError::new(ErrorCode::Internal, e.to_string())),
-            None => Ok(Vec::new()),
-        }
+        let mut peers = match dir {
+            Some(dir) => {
+                crate::relations::peers(&dir).map_err(|e| HttpError::new(ErrorCode::Internal, e.to_string()))?
+            }
+            None => Vec::new(),
+        };
+        let broken = self.broken.lock().unwrap();
+        peers.retain(|p| !broken.contains(&p.id));
+        Ok(peers)
     }
 
     fn application(&self) -> &str {

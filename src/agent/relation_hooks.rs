@@ -172,7 +172,8 @@ impl Seen {
 }
 
 /// The next relation hook, if any. `started`: the unit has run its start hook (only
-/// `-relation-created` runs before).
+/// `-relation-created` runs before). `dying`: the unit is being removed (it left every scope
+/// before it was told so).
 pub fn next(
     peers: &[PeerRelation],
     unit: &str,
@@ -180,6 +181,7 @@ pub fn next(
     data: &RelationsResponse,
     seen: &Seen,
     started: bool,
+    dying: bool,
 ) -> Option<RelationHook> {
     let hook = |kind, relation: &PeerRelation, remote_unit: Option<&String>| RelationHook {
         kind,
@@ -198,9 +200,10 @@ pub fn next(
     for relation in peers.iter().filter(|p| !seen.broken.contains(&p.id)) {
         let current = data.relations.get(&relation.id).cloned().unwrap_or_default();
         let seen = seen.relations.get(&relation.id).unwrap_or(&empty);
-        // This unit left the scope (it has a bag, so it was in it): departed for everyone it
+        // This unit left the scope (it has a bag, so it was in it; or it is dying, and a bag its
+        // hooks emptied is not kept across a controller restart): departed for everyone it
         // knew, with itself departing, then broken.
-        if !current.members.iter().any(|m| m == unit) && current.units.contains_key(unit) {
+        if !current.members.iter().any(|m| m == unit) && (current.units.contains_key(unit) || dying) {
             if let Some(remote) = seen.members.keys().next() {
                 let mut departed = hook(Kind::Departed, relation, Some(remote));
                 departed.departing_unit = Some(unit.to_string());
@@ -264,12 +267,30 @@ mod tests {
     /// Runs every hook until none is due; returns them as `name remote-unit`.
     fn drain(seen: &mut Seen, data: &RelationsResponse, started: bool) -> Vec<String> {
         let mut ran = Vec::new();
-        while let Some(hook) = next(&peers(), "app/0", "app", data, seen, started) {
+        while let Some(hook) = next(&peers(), "app/0", "app", data, seen, started, false) {
             seen.ran(&hook, data);
             ran.push(format!("{} {}", hook.name(), hook.remote_unit.clone().unwrap_or_else(|| "(app)".into())));
             assert!(ran.len() < 50, "runaway: {ran:?}");
         }
         ran
+    }
+
+    /// A dying unit whose own bag is empty (its hooks deleted every key; the store keeps no
+    /// empty bag across a controller restart) still leaves as Juju's does: departed for each
+    /// unit it knew, then broken.
+    #[test]
+    fn a_dying_unit_with_no_bag_left_still_departs_and_breaks() {
+        let two = data(&["app/0", "app/1"], &[("app/1", &[("addr", "x")])], &[]);
+        let mut seen = Seen::default();
+        drain(&mut seen, &two, true);
+        let gone = data(&["app/1"], &[("app/1", &[("addr", "x")])], &[]);
+        let mut ran = Vec::new();
+        while let Some(hook) = next(&peers(), "app/0", "app", &gone, &seen, true, true) {
+            seen.ran(&hook, &gone);
+            ran.push(format!("{} {:?}", hook.name(), hook.departing_unit));
+            assert!(ran.len() < 10, "runaway: {ran:?}");
+        }
+        assert_eq!(ran, ["cluster-relation-departed Some(\"app/0\")", "cluster-relation-broken None"]);
     }
 
     #[test]

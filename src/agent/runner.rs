@@ -178,6 +178,7 @@ impl Runner {
         let mut relation_data = self.relations.data.clone();
         let mut seen = load_seen(&self.relations.seen_file)?.restarted();
         self.endpoint.set_joined(seen.joined());
+        self.endpoint.set_broken(seen.broken.clone());
         let app = crate::names::unit_application(&self.env.unit).unwrap_or_default().to_string();
         loop {
             let status = *leader.borrow_and_update();
@@ -191,7 +192,15 @@ impl Runner {
             let known = data.clone().unwrap_or_default();
             let relation_hook = if lifecycle.state.installed {
                 let started = lifecycle.state.started && data.is_some();
-                relation_hooks::next(&self.relations.peers, &self.env.unit, &app, &known, &seen, started)
+                relation_hooks::next(
+                    &self.relations.peers,
+                    &self.env.unit,
+                    &app,
+                    &known,
+                    &seen,
+                    started,
+                    lifecycle.dying,
+                )
             } else {
                 None
             };
@@ -208,6 +217,7 @@ impl Runner {
                     seen.ran(&hook, &known);
                     save_seen(&self.relations.seen_file, &seen)?;
                     self.endpoint.set_joined(seen.joined());
+                    self.endpoint.set_broken(seen.broken.clone());
                     continue;
                 }
             }

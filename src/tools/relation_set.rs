@@ -161,19 +161,13 @@ pub fn parse_settings_yaml(text: &str) -> Result<Settings, String> {
             return Err(unmarshal(1, format!("{tag} `{shown}` into map[string]string")));
         }
     };
-    let mut settings = Settings::new();
     let mut errors = Vec::new();
     for (key, value) in map {
         let key = scalar_text(&key).map(|(_, t)| t).unwrap_or_default();
         match value {
-            Value::Null => {
-                settings.insert(key, String::new());
-            }
             Value::Sequence(_) => errors.push((line_of(text, &key), "!!seq into string")),
             Value::Mapping(_) | Value::Tagged(_) => errors.push((line_of(text, &key), "!!map into string")),
-            scalar => {
-                settings.insert(key, scalar_text(&scalar).map(|(_, t)| t).unwrap_or_default());
-            }
+            _ => {}
         }
     }
     if !errors.is_empty() {
@@ -181,7 +175,36 @@ pub fn parse_settings_yaml(text: &str) -> Result<Settings, String> {
             errors.iter().map(|(line, what)| format!("  line {line}: cannot unmarshal {what}")).collect();
         return Err(format!("yaml: unmarshal errors:\n{}", lines.join("\n")));
     }
-    Ok(settings)
+    // Every key and value is a scalar: read them again as their written text, as yaml.v2 does
+    // for a string target (`decode.go`, `scalar`: `out.SetString(n.value)`), so `0x10`, `True`,
+    // `+1` and `1e3` stay as written; a null (`~`, `null`, nothing) is the empty string.
+    let first = serde_yaml_ng::Deserializer::from_str(text).next().expect("a first document, read above");
+    let raw: Vec<(Option<String>, Option<String>)> =
+        RawMap::deserialize(first).map_err(|e| format!("yaml: {}", yaml_reason(&e)))?.0;
+    Ok(raw.into_iter().map(|(k, v)| (k.unwrap_or_default(), v.unwrap_or_default())).collect())
+}
+
+/// A mapping's scalar keys and values as written, in order.
+struct RawMap(Vec<(Option<String>, Option<String>)>);
+
+impl<'de> serde::Deserialize<'de> for RawMap {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<RawMap, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = RawMap;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map of scalars")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawMap, A::Error> {
+                let mut out = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    out.push(entry);
+                }
+                Ok(RawMap(out))
+            }
+        }
+        d.deserialize_map(Visit)
+    }
 }
 
 /// A scalar's tag and text.
@@ -226,6 +249,12 @@ mod tests {
         assert_eq!(s["null-too"], "");
         assert_eq!(ok("{\"a\": \"b\", \"c\": \"\"}")["a"], "b");
         assert_eq!(ok("{a: b}\n---\n{c: d}\n").len(), 1, "the first document only");
+        let raw = ok("a: 0x10\nb: True\nc: +1\nd: 1e3\ne: 1.50\nf: yes\n0x1F: k\nNull: x\ng: NULL\n");
+        let want: Vec<(&str, &str)> =
+            vec![("", "x"), ("0x1F", "k"), ("a", "0x10"), ("b", "True"), ("c", "+1"), ("d", "1e3"), ("e", "1.50")];
+        let mut want: Vec<(String, String)> = want.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+        want.extend([("f".into(), "yes".into()), ("g".into(), String::new())]);
+        assert_eq!(raw.into_iter().collect::<Vec<_>>(), want, "scalars as written, as yaml.v2 reads them into strings");
         let err = |text: &str| parse_settings_yaml(text).unwrap_err();
         assert_eq!(
             err("haha"),
