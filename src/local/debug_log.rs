@@ -125,7 +125,7 @@ pub fn text_line(record: &Record, date: bool, ms: bool) -> String {
         entity(record),
         record.level.as_str(),
         record.event.module(record.unit.as_deref()),
-        message(&record.event)
+        crate::events::printable(&message(&record.event))
     )
 }
 
@@ -246,6 +246,29 @@ mod tests {
         assert_eq!(text_line(&r, false, true), "unit-app-1: 03:55:29.840 DEBUG unit.app/1.start out");
         let r = record(None, Event::AgentExited { how: "signal 9".into() });
         assert_eq!(text_line(&r, false, false), "leaderd-up: 03:55:29 WARNING leaderd.up agent exited (signal 9)");
+    }
+
+    #[test]
+    fn hook_text_cannot_drive_the_terminal() {
+        // A hook's output or juju-log message is shown, not obeyed: escapes and carriage
+        // returns (which could clear the screen, retitle it, or overwrite a line) are spelled out.
+        let r = record(
+            Some("app/0"),
+            Event::HookOutput { hook: "start".into(), line: "a\x1b[2J\x1b]0;owned\x07b\rc\u{9b}d\te".into() },
+        );
+        assert_eq!(
+            text_line(&r, false, false),
+            "unit-app-0: 03:55:29 DEBUG unit.app/0.start a\\u{1b}[2J\\u{1b}]0;owned\\u{7}b\\rc\\u{9b}d\te"
+        );
+        let r = record(
+            Some("app/0"),
+            Event::JujuLog { hook: "start".into(), level: Level::Info, message: "line one\nline two\x1b[1m".into() },
+        );
+        assert_eq!(
+            text_line(&r, false, false),
+            "unit-app-0: 03:55:29 INFO unit.app/0.juju-log line one\nline two\\u{1b}[1m",
+            "a multi-line message keeps its lines, as Juju prints it"
+        );
     }
 
     #[test]
