@@ -195,9 +195,18 @@ impl Tail {
 
     /// The records appended since the last call.
     fn read_new(&mut self) -> std::io::Result<Vec<Record>> {
-        let mut records = self.drain()?;
+        self.read_new_racing(|| {})
+    }
+
+    /// [`Tail::read_new`], with `meanwhile` run between looking for a rotation and reading the
+    /// file: a writer may append and rotate at any moment (the tests rotate there). Looking
+    /// first means a rotation seen is one that happened before the old file is read to its end,
+    /// so no line written to the old file just before its rename is skipped.
+    fn read_new_racing(&mut self, meanwhile: impl FnOnce()) -> std::io::Result<Vec<Record>> {
         let ours = self.file.metadata()?;
         let rotated = std::fs::metadata(&self.path).is_ok_and(|m| m.ino() != ours.ino() || m.dev() != ours.dev());
+        meanwhile();
+        let mut records = self.drain()?;
         if rotated {
             // What was written to the old file before the rename is read first, then the new.
             self.file = std::fs::File::open(&self.path)?;
@@ -297,6 +306,34 @@ mod tests {
             parse_level("loud"),
             Err("level value \"loud\" is not one of \"TRACE\", \"DEBUG\", \"INFO\", \"WARNING\", \"ERROR\"".into())
         );
+    }
+
+    #[test]
+    fn a_line_written_just_before_a_rotation_is_not_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("events.jsonl");
+        let line = |v: u64| {
+            let mut s = serde_json::to_string(&Record::now(None, Event::SettingsVersion { version: v })).unwrap();
+            s.push('\n');
+            s
+        };
+        let version = |r: &Record| match r.event {
+            Event::SettingsVersion { version } => version,
+            _ => 0,
+        };
+        std::fs::write(&path, line(1)).unwrap();
+        let mut tail = Tail::open(&path).unwrap();
+        let mut seen: Vec<u64> = tail.read_new().unwrap().iter().map(version).collect();
+        // A writer appends line 2 and rotates while the tail is between its two looks.
+        let rotate = || {
+            let mut f = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
+            f.write_all(line(2).as_bytes()).unwrap();
+            std::fs::rename(&path, crate::events::rotated(&path)).unwrap();
+            std::fs::write(&path, line(3)).unwrap();
+        };
+        seen.extend(tail.read_new_racing(rotate).unwrap().iter().map(version));
+        seen.extend(tail.read_new().unwrap().iter().map(version));
+        assert_eq!(seen, [1, 2, 3]);
     }
 
     #[test]
