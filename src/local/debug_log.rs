@@ -129,6 +129,12 @@ pub fn text_line(record: &Record, date: bool, ms: bool) -> String {
     )
 }
 
+/// Whether `--limit` lets another line be shown after `shown`. As in Juju (`--limit (= 0)`),
+/// 0 is no limit.
+fn wants_more(limit: Option<usize>, shown: usize) -> bool {
+    limit.is_none_or(|limit| limit == 0 || shown < limit)
+}
+
 pub fn run(args: DebugLogArgs) -> anyhow::Result<()> {
     use std::io::IsTerminal;
     let path = super::state_dir(args.state.clone()).join(crate::events::FILE_NAME);
@@ -149,7 +155,7 @@ pub fn run(args: DebugLogArgs) -> anyhow::Result<()> {
             return false;
         }
         shown += 1;
-        args.limit.is_none_or(|limit| shown < limit)
+        wants_more(args.limit, shown)
     };
 
     let mut tail = Tail::open(&path).with_context(|| {
@@ -278,6 +284,15 @@ mod tests {
             "unit-app-0: 03:55:29 INFO unit.app/0.juju-log line one\nline two\\u{1b}[1m",
             "a multi-line message keeps its lines, as Juju prints it"
         );
+    }
+
+    #[test]
+    fn limit_zero_is_no_limit_as_in_juju() {
+        assert!(wants_more(None, 100));
+        assert!(wants_more(Some(0), 1), "--limit 0 (Juju's default) stopped after one line");
+        assert!(wants_more(Some(0), 100));
+        assert!(wants_more(Some(3), 2));
+        assert!(!wants_more(Some(3), 3));
     }
 
     #[test]
