@@ -292,7 +292,9 @@ fn gaps(lanes: &[Lane], end: f64) -> Vec<Gap> {
             last = Some(term);
         }
     }
-    if covered_to < end && last.is_some_and(|t| t.end != TermEnd::Stopped) {
+    // After a term that `up` stopped, nobody is expected to lead; a run with no term at all
+    // had no leader from its start to its end.
+    if covered_to < end && last.is_none_or(|t| t.end != TermEnd::Stopped) {
         gaps.push(gap(covered_to, end, last));
     }
     gaps
@@ -361,6 +363,19 @@ mod tests {
         let t1 = &t.lanes[1].terms;
         assert_eq!((t1[0].term, t1[0].from, t1[0].to, t1[0].end), (2, 3000.0, 5000.0, TermEnd::Stopped));
         assert_eq!(t.gaps[1..], [Gap { from: 2100.0, to: 3000.0, blocked_until: None }]);
+    }
+
+    #[test]
+    fn a_run_that_never_had_a_leader_is_one_gap() {
+        let records = vec![
+            started(0),
+            hook(100, "db/0", "install", None),
+            hook(200, "db/0", "install", Some(1)),
+            at(1000, None, Event::UpStopping),
+        ];
+        let t = build(&records);
+        assert!(t.lanes[0].terms.is_empty());
+        assert_eq!(t.gaps, vec![Gap { from: 0.0, to: 1000.0, blocked_until: None }]);
     }
 
     #[test]
