@@ -259,6 +259,25 @@ fn clip(mut event: Event) -> Event {
     event
 }
 
+/// `text` safe to print on a terminal: control characters other than tab and newline (an escape
+/// sequence that clears the screen or retitles it, a carriage return that overwrites a line) are
+/// spelled out (`\u{1b}`, `\r`). Hook output and juju-log messages come from the charm.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && c != '\t' && c != '\n';
+    if !text.chars().any(unsafe_char) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
 /// `CLOCK_MONOTONIC` now, in nanoseconds.
 pub fn mono_ns() -> u64 {
     let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };

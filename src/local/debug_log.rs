@@ -125,8 +125,14 @@ pub fn text_line(record: &Record, date: bool, ms: bool) -> String {
         entity(record),
         record.level.as_str(),
         record.event.module(record.unit.as_deref()),
-        message(&record.event)
+        crate::events::printable(&message(&record.event))
     )
+}
+
+/// Whether `--limit` lets another line be shown after `shown`. As in Juju (`--limit (= 0)`),
+/// 0 is no limit.
+fn wants_more(limit: Option<usize>, shown: usize) -> bool {
+    limit.is_none_or(|limit| limit == 0 || shown < limit)
 }
 
 pub fn run(args: DebugLogArgs) -> anyhow::Result<()> {
@@ -149,7 +155,7 @@ pub fn run(args: DebugLogArgs) -> anyhow::Result<()> {
             return false;
         }
         shown += 1;
-        args.limit.is_none_or(|limit| shown < limit)
+        wants_more(args.limit, shown)
     };
 
     let mut tail = Tail::open(&path).with_context(|| {
@@ -195,9 +201,18 @@ impl Tail {
 
     /// The records appended since the last call.
     fn read_new(&mut self) -> std::io::Result<Vec<Record>> {
-        let mut records = self.drain()?;
+        self.read_new_racing(|| {})
+    }
+
+    /// [`Tail::read_new`], with `meanwhile` run between looking for a rotation and reading the
+    /// file: a writer may append and rotate at any moment (the tests rotate there). Looking
+    /// first means a rotation seen is one that happened before the old file is read to its end,
+    /// so no line written to the old file just before its rename is skipped.
+    fn read_new_racing(&mut self, meanwhile: impl FnOnce()) -> std::io::Result<Vec<Record>> {
         let ours = self.file.metadata()?;
         let rotated = std::fs::metadata(&self.path).is_ok_and(|m| m.ino() != ours.ino() || m.dev() != ours.dev());
+        meanwhile();
+        let mut records = self.drain()?;
         if rotated {
             // What was written to the old file before the rename is read first, then the new.
             self.file = std::fs::File::open(&self.path)?;
@@ -249,6 +264,38 @@ mod tests {
     }
 
     #[test]
+    fn hook_text_cannot_drive_the_terminal() {
+        // A hook's output or juju-log message is shown, not obeyed: escapes and carriage
+        // returns (which could clear the screen, retitle it, or overwrite a line) are spelled out.
+        let r = record(
+            Some("app/0"),
+            Event::HookOutput { hook: "start".into(), line: "a\x1b[2J\x1b]0;owned\x07b\rc\u{9b}d\te".into() },
+        );
+        assert_eq!(
+            text_line(&r, false, false),
+            "unit-app-0: 03:55:29 DEBUG unit.app/0.start a\\u{1b}[2J\\u{1b}]0;owned\\u{7}b\\rc\\u{9b}d\te"
+        );
+        let r = record(
+            Some("app/0"),
+            Event::JujuLog { hook: "start".into(), level: Level::Info, message: "line one\nline two\x1b[1m".into() },
+        );
+        assert_eq!(
+            text_line(&r, false, false),
+            "unit-app-0: 03:55:29 INFO unit.app/0.juju-log line one\nline two\\u{1b}[1m",
+            "a multi-line message keeps its lines, as Juju prints it"
+        );
+    }
+
+    #[test]
+    fn limit_zero_is_no_limit_as_in_juju() {
+        assert!(wants_more(None, 100));
+        assert!(wants_more(Some(0), 1), "--limit 0 (Juju's default) stopped after one line");
+        assert!(wants_more(Some(0), 100));
+        assert!(wants_more(Some(3), 2));
+        assert!(!wants_more(Some(3), 3));
+    }
+
+    #[test]
     fn filters_by_entity_and_level() {
         let hook = record(Some("app/0"), Event::HookStarted { hook: "install".into() });
         let other = record(Some("db/1"), Event::HookStarted { hook: "install".into() });
@@ -274,6 +321,34 @@ mod tests {
             parse_level("loud"),
             Err("level value \"loud\" is not one of \"TRACE\", \"DEBUG\", \"INFO\", \"WARNING\", \"ERROR\"".into())
         );
+    }
+
+    #[test]
+    fn a_line_written_just_before_a_rotation_is_not_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("events.jsonl");
+        let line = |v: u64| {
+            let mut s = serde_json::to_string(&Record::now(None, Event::SettingsVersion { version: v })).unwrap();
+            s.push('\n');
+            s
+        };
+        let version = |r: &Record| match r.event {
+            Event::SettingsVersion { version } => version,
+            _ => 0,
+        };
+        std::fs::write(&path, line(1)).unwrap();
+        let mut tail = Tail::open(&path).unwrap();
+        let mut seen: Vec<u64> = tail.read_new().unwrap().iter().map(version).collect();
+        // A writer appends line 2 and rotates while the tail is between its two looks.
+        let rotate = || {
+            let mut f = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
+            f.write_all(line(2).as_bytes()).unwrap();
+            std::fs::rename(&path, crate::events::rotated(&path)).unwrap();
+            std::fs::write(&path, line(3)).unwrap();
+        };
+        seen.extend(tail.read_new_racing(rotate).unwrap().iter().map(version));
+        seen.extend(tail.read_new().unwrap().iter().map(version));
+        assert_eq!(seen, [1, 2, 3]);
     }
 
     #[test]

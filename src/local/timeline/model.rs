@@ -185,6 +185,19 @@ pub fn build(records: &[Record]) -> Timeline {
         if app.is_empty() {
             app = unit.split('/').next().unwrap_or_default().into();
         }
+        if let Event::LeaderElected { term } = &r.event {
+            // A leader that never recorded its loss (paused, cut off, its agent's log lost) led
+            // only until its last lease ran out: a later term elsewhere ends it there. A lease
+            // still running now stays drawn, overlapping: that would be two leaders.
+            for (j, other) in lanes.iter_mut().enumerate() {
+                let superseded = open_term[j]
+                    .as_ref()
+                    .is_some_and(|o| j != i && o.term < *term && o.lease_until.is_none_or(|until| until <= t));
+                if superseded {
+                    close_term(other, &mut open_term[j], t, TermEnd::Lost);
+                }
+            }
+        }
         let lane = &mut lanes[i];
         match &r.event {
             Event::LeaderElected { term } => {
@@ -279,7 +292,9 @@ fn gaps(lanes: &[Lane], end: f64) -> Vec<Gap> {
             last = Some(term);
         }
     }
-    if covered_to < end && last.is_some_and(|t| t.end != TermEnd::Stopped) {
+    // After a term that `up` stopped, nobody is expected to lead; a run with no term at all
+    // had no leader from its start to its end.
+    if covered_to < end && last.is_none_or(|t| t.end != TermEnd::Stopped) {
         gaps.push(gap(covered_to, end, last));
     }
     gaps
@@ -325,6 +340,42 @@ mod tests {
                 state: "s".into(),
             },
         )
+    }
+
+    #[test]
+    fn a_leader_that_never_reports_its_loss_is_not_drawn_beside_its_successor() {
+        // db/0 is paused (SIGSTOP) while leader and never resumed: it never records the loss.
+        // Once db/1 is elected under a later term, db/0 led only until its last lease ran out.
+        let a = Some("db/0");
+        let b = Some("db/1");
+        let records = vec![
+            started(0),
+            at(100, a, Event::LeaderElected { term: 1 }),
+            at(100, a, Event::Lease { term: 1, lease_ms: 2000, guarantee_ms: 1000 }),
+            at(500, None, Event::Lever { action: "pause db/0".into(), detail: String::new() }),
+            at(3000, b, Event::LeaderElected { term: 2 }),
+            at(5000, None, Event::UpStopping),
+        ];
+        let t = build(&records);
+        let t0 = &t.lanes[0].terms;
+        assert_eq!(t0.len(), 1);
+        assert_eq!((t0[0].term, t0[0].from, t0[0].to, t0[0].end), (1, 100.0, 2100.0, TermEnd::Lost));
+        let t1 = &t.lanes[1].terms;
+        assert_eq!((t1[0].term, t1[0].from, t1[0].to, t1[0].end), (2, 3000.0, 5000.0, TermEnd::Stopped));
+        assert_eq!(t.gaps[1..], [Gap { from: 2100.0, to: 3000.0, blocked_until: None }]);
+    }
+
+    #[test]
+    fn a_run_that_never_had_a_leader_is_one_gap() {
+        let records = vec![
+            started(0),
+            hook(100, "db/0", "install", None),
+            hook(200, "db/0", "install", Some(1)),
+            at(1000, None, Event::UpStopping),
+        ];
+        let t = build(&records);
+        assert!(t.lanes[0].terms.is_empty());
+        assert_eq!(t.gaps, vec![Gap { from: 0.0, to: 1000.0, blocked_until: None }]);
     }
 
     #[test]

@@ -30,7 +30,8 @@ pub fn esc(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\n' => out.push_str("&#10;"),
-            c if (c as u32) < 0x20 && c != '\t' => out.push('\u{fffd}'),
+            // Not XML characters (XML 1.0 `Char`): one would make the whole document unreadable.
+            c if ((c as u32) < 0x20 && c != '\t') || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }
@@ -256,6 +257,13 @@ pub fn tick_step(end: f64) -> f64 {
 mod tests {
     use super::super::model::*;
     use super::*;
+
+    #[test]
+    fn no_hook_text_makes_the_picture_ill_formed() {
+        // U+FFFE and U+FFFF are valid UTF-8 a hook may print, but not XML characters: one of them
+        // in a detail would make the whole SVG unreadable.
+        assert_eq!(esc("a\u{fffe}b\u{ffff}c\u{1b}d\u{fffd}\te"), "a\u{fffd}b\u{fffd}c\u{fffd}d\u{fffd}\te");
+    }
 
     #[test]
     fn draws_lanes_terms_hooks_and_escapes_details() {
