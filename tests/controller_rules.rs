@@ -180,3 +180,53 @@ fn both_stores_keep_config_and_statuses() {
         assert_eq!(units, ["app/1"], "store {i}");
     }
 }
+
+/// A store that refuses any write whose settings change the key `too-big` (a request too big for
+/// one transaction, as etcd refuses one over its `--max-txn-ops`), failing its whole batch.
+struct Picky(MemoryStore);
+
+impl leaderd::store::Store for Picky {
+    fn load(&mut self) -> anyhow::Result<leaderd::store::Snapshot> {
+        self.0.load()
+    }
+    fn commit(&mut self, batch: &[leaderd::store::Write]) -> anyhow::Result<()> {
+        let too_big = |w: &leaderd::store::Write| matches!(w, leaderd::store::Write::Settings { changes, .. } if changes.contains_key("too-big"));
+        anyhow::ensure!(!batch.iter().any(too_big), "too many operations in this transaction");
+        self.0.commit(batch)
+    }
+    fn describe(&self) -> String {
+        "picky".into()
+    }
+}
+
+/// A batch the store refuses as a whole is committed again request by request: only the request
+/// that is refused on its own fails, the others in its batch are durable and acknowledged.
+#[tokio::test]
+async fn a_refused_batch_is_retried_request_by_request() {
+    let c = Controller::start(Box::new(Picky(MemoryStore::default())), config()).unwrap();
+    let mut terms = Vec::new();
+    for i in 0..8 {
+        terms.push(term(c.claim(&unit(&format!("a{i}/0")), LEASE).await.unwrap()));
+    }
+    // Sent together, so the writer batches them; a3's is the one the store refuses.
+    let merges: Vec<_> = (0..8)
+        .map(|i| {
+            let (c, t) = (c.clone(), terms[i]);
+            let key = if i == 3 { "too-big" } else { "k" };
+            tokio::spawn(async move { c.merge(&unit(&format!("a{i}/0")), t, kv(&[(key, "v")])).await })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for merge in merges {
+        results.push(merge.await.unwrap());
+    }
+    for (i, result) in results.iter().enumerate() {
+        if i == 3 {
+            assert!(matches!(result, Err(MergeError::Failed(e)) if e.contains("too many operations")), "{result:?}");
+            assert!(c.read(&app("a3")).settings.is_empty());
+        } else {
+            assert_eq!(result.as_ref().ok(), Some(&1), "a{i}: {result:?}");
+            assert_eq!(c.read(&app(&format!("a{i}"))).settings, kv(&[("k", "v")]));
+        }
+    }
+}

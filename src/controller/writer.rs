@@ -79,11 +79,15 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
     }
     let mut writes = Vec::with_capacity(batch.len());
     let mut replies = Vec::with_capacity(batch.len());
+    // Where each reply's writes start in `writes` (they are consecutive): a batch that fails is
+    // tried again job by job, each all or nothing.
+    let mut starts = Vec::with_capacity(batch.len());
     // Versions as this batch leaves them, so two merges to one app in a batch both count.
     let mut versions: std::collections::HashMap<String, u64> = Default::default();
     for job in batch {
         match job {
             Job::Lease(lease, reply) => {
+                starts.push(writes.len());
                 writes.push(Write::Lease(lease));
                 replies.push(Reply::Lease(reply));
             }
@@ -100,6 +104,7 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                 // without a new version: nothing changed, so no minion is told.
                 let version = if changes.is_empty() { current } else { current + 1 };
                 versions.insert(app.clone(), version);
+                starts.push(writes.len());
                 if !changes.is_empty() {
                     writes.push(Write::Settings { app: app.clone(), changes: changes.clone(), version });
                 }
@@ -113,6 +118,7 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                         continue;
                     }
                 }
+                starts.push(writes.len());
                 writes.push(write.clone());
                 replies.push(Reply::Put(reply, write));
             }
@@ -123,6 +129,7 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                         continue;
                     }
                 }
+                starts.push(writes.len());
                 writes.extend(changes.iter().cloned());
                 replies.push(Reply::Relations(reply, app, changes));
             }
@@ -130,41 +137,72 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
         }
     }
     let committed = if writes.is_empty() { Ok(()) } else { store.commit(&writes) };
-    if let Err(e) = &committed {
-        tracing::error!(error = format!("{e:#}"), "store commit failed; {} writes refused", writes.len());
+    let results: Vec<Result<(), String>> = match committed {
+        Ok(()) => replies.iter().map(|_| Ok(())).collect(),
+        Err(e) if replies.len() == 1 => {
+            tracing::error!(error = format!("{e:#}"), "store commit failed; {} writes refused", writes.len());
+            vec![Err(format!("{e:#}"))]
+        }
+        Err(e) => {
+            // One job's writes may be what the store refused (too big for one transaction, say):
+            // the others should not fail with it. Each job alone, all or nothing.
+            tracing::warn!(
+                error = format!("{e:#}"),
+                "a batch of {} jobs failed; committing them one by one",
+                replies.len()
+            );
+            let ends = starts.iter().skip(1).copied().chain(std::iter::once(writes.len()));
+            starts
+                .iter()
+                .zip(ends)
+                .map(|(&from, to)| {
+                    let job = &writes[from..to];
+                    let done = if job.is_empty() { Ok(()) } else { store.commit(job) };
+                    done.map_err(|e| {
+                        tracing::error!(error = format!("{e:#}"), "store commit failed; {} writes refused", job.len());
+                        format!("{e:#}")
+                    })
+                })
+                .collect()
+        }
+    };
+    for (reply, committed) in replies.into_iter().zip(results) {
+        answer(state, reply, committed);
     }
-    for reply in replies {
-        match (reply, &committed) {
-            (Reply::Lease(tx), Ok(())) => {
-                let _ = tx.send(Ok(()));
+}
+
+/// Tells one job how its commit went, and applies what it wrote to the live state.
+fn answer(state: &State, reply: Reply, committed: Result<(), String>) {
+    match (reply, committed) {
+        (Reply::Lease(tx), Ok(())) => {
+            let _ = tx.send(Ok(()));
+        }
+        (Reply::Lease(tx), Err(e)) => {
+            let _ = tx.send(Err(anyhow::anyhow!("store commit failed: {e}")));
+        }
+        (Reply::Merge(tx, app, changes, version), Ok(())) => {
+            if !changes.is_empty() {
+                let mut buckets = state.buckets.write().unwrap();
+                let bucket = buckets.entry(app.clone()).or_default();
+                apply_changes(&mut bucket.settings, &changes);
+                bucket.version = bucket.version.max(version);
+                drop(buckets);
+                state.version_channel(&app).send_replace(version);
             }
-            (Reply::Lease(tx), Err(e)) => {
-                let _ = tx.send(Err(anyhow::anyhow!("store commit failed: {e:#}")));
-            }
-            (Reply::Merge(tx, app, changes, version), Ok(())) => {
-                if !changes.is_empty() {
-                    let mut buckets = state.buckets.write().unwrap();
-                    let bucket = buckets.entry(app.clone()).or_default();
-                    apply_changes(&mut bucket.settings, &changes);
-                    bucket.version = version;
-                    drop(buckets);
-                    state.version_channel(&app).send_replace(version);
-                }
-                let _ = tx.send(Ok(version));
-            }
-            (Reply::Put(tx, write), Ok(())) => {
-                state.apply(write);
-                let _ = tx.send(Ok(()));
-            }
-            (Reply::Put(tx, _), Err(e)) => {
-                let _ = tx.send(Err(MergeError::Failed(format!("store commit failed: {e:#}"))));
-            }
-            (Reply::Merge(tx, ..), Err(e)) | (Reply::Relations(tx, ..), Err(e)) => {
-                let _ = tx.send(Err(MergeError::Failed(format!("store commit failed: {e:#}"))));
-            }
-            (Reply::Relations(tx, app, changes), Ok(())) => {
-                let _ = tx.send(Ok(state.relations.apply(&app, &changes)));
-            }
+            let _ = tx.send(Ok(version));
+        }
+        (Reply::Put(tx, write), Ok(())) => {
+            state.apply(write);
+            let _ = tx.send(Ok(()));
+        }
+        (Reply::Put(tx, _), Err(e)) => {
+            let _ = tx.send(Err(MergeError::Failed(format!("store commit failed: {e}"))));
+        }
+        (Reply::Merge(tx, ..), Err(e)) | (Reply::Relations(tx, ..), Err(e)) => {
+            let _ = tx.send(Err(MergeError::Failed(format!("store commit failed: {e}"))));
+        }
+        (Reply::Relations(tx, app, changes), Ok(())) => {
+            let _ = tx.send(Ok(state.relations.apply(&app, &changes)));
         }
     }
 }

@@ -119,6 +119,8 @@ impl LocalEtcd {
                 .arg(format!("--initial-cluster={}", initial.join(",")))
                 .args(["--initial-cluster-state=new", "--initial-cluster-token=leaderd-up"])
                 .args(["--heartbeat-interval=100", "--election-timeout=1000"])
+                // A batch of the controller's writer is one transaction: room for big ones.
+                .arg("--max-txn-ops=4096")
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(log)

@@ -10,7 +10,7 @@ use std::time::Duration;
 use anyhow::Context;
 use etcd_client::{Client, Compare, CompareOp, ConnectOptions, GetOptions, Txn, TxnOp};
 
-use super::etcd_keys::{EtcdSpec, EtcdTls, KeyOp, Layout, MAX_TXN_OPS};
+use super::etcd_keys::{EtcdSpec, EtcdTls, KeyOp, Layout};
 use super::{Bucket, Snapshot, Store, Write};
 
 /// How long one etcd call may take before the store gives up on it (a commit then fails, and
@@ -238,33 +238,33 @@ impl Store for EtcdStore {
             Fence::Standby => return Err(NotActive.into()),
         };
         let mut buckets = self.buckets.clone();
-        for ops in self.layout.batch(&mut buckets, batch, MAX_TXN_OPS) {
-            let mut txn = Txn::new();
-            if let Some((key, revision)) = &compare {
-                txn = txn.when([Compare::create_revision(key.as_str(), CompareOp::Equal, *revision)]);
-            }
-            let ops: Vec<TxnOp> = ops
-                .into_iter()
-                .map(|op| match op {
-                    KeyOp::Put(k, v) => TxnOp::put(k, v, None),
-                    KeyOp::Delete(k) => TxnOp::delete(k, None),
+        // One transaction, all or nothing (see `etcd_keys::MAX_TXN_OPS`).
+        let ops = self.layout.batch(&mut buckets, batch);
+        let mut txn = Txn::new();
+        if let Some((key, revision)) = &compare {
+            txn = txn.when([Compare::create_revision(key.as_str(), CompareOp::Equal, *revision)]);
+        }
+        let ops: Vec<TxnOp> = ops
+            .into_iter()
+            .map(|op| match op {
+                KeyOp::Put(k, v) => TxnOp::put(k, v, None),
+                KeyOp::Delete(k) => TxnOp::delete(k, None),
+            })
+            .collect();
+        let endpoints = self.endpoints_in_use.clone();
+        let txn = txn.and_then(ops);
+        let succeeded = self.run(async move {
+            let answer = endpoints
+                .call(|mut c| {
+                    let txn = txn.clone();
+                    async move { c.txn(txn).await }
                 })
-                .collect();
-            let endpoints = self.endpoints_in_use.clone();
-            let txn = txn.and_then(ops);
-            let succeeded = self.run(async move {
-                let answer = endpoints
-                    .call(|mut c| {
-                        let txn = txn.clone();
-                        async move { c.txn(txn).await }
-                    })
-                    .await?;
-                Ok(answer.succeeded())
-            })?;
-            if !succeeded {
-                *self.fence.lock().unwrap() = Fence::Standby;
-                return Err(NotActive.into());
-            }
+                .await?;
+            Ok(answer.succeeded())
+        })?;
+        if !succeeded {
+            *self.fence.lock().unwrap() = Fence::Standby;
+            return Err(NotActive.into());
         }
         self.buckets = buckets;
         Ok(())

@@ -27,8 +27,9 @@ use crate::model::{apply_changes, Settings};
 /// The prefix when the spec names none.
 pub const DEFAULT_PREFIX: &str = "/leaderd";
 
-/// etcd's default `--max-txn-ops`: a batch with more key changes than this is committed in
-/// several transactions (each still fenced by the election key).
+/// etcd's default `--max-txn-ops`. A batch is always one transaction (all or nothing): one with
+/// more key changes than the cluster allows fails, and the controller's writer then commits its
+/// requests one by one, so only a single request that is too big on its own is refused.
 pub const MAX_TXN_OPS: usize = 128;
 
 /// Client certificates for an etcd cluster that requires them (`--etcd-cacert`, `--etcd-cert`,
@@ -239,9 +240,9 @@ impl Layout {
         Ok(())
     }
 
-    /// A batch's key changes, a later change to a key replacing an earlier one, in the order
-    /// keys were first changed; split into transactions of at most `max_ops`.
-    pub fn batch(&self, buckets: &mut HashMap<String, Bucket>, writes: &[Write], max_ops: usize) -> Vec<Vec<KeyOp>> {
+    /// A batch's key changes, a later change to a key replacing an earlier one (etcd refuses a
+    /// key twice in one transaction), in the order keys were first changed: one transaction.
+    pub fn batch(&self, buckets: &mut HashMap<String, Bucket>, writes: &[Write]) -> Vec<KeyOp> {
         let mut ops: Vec<KeyOp> = Vec::new();
         let mut at: HashMap<String, usize> = HashMap::new();
         for write in writes {
@@ -255,7 +256,7 @@ impl Layout {
                 }
             }
         }
-        ops.chunks(max_ops.max(1)).map(<[KeyOp]>::to_vec).collect()
+        ops
     }
 }
 
@@ -306,8 +307,7 @@ mod tests {
             Write::Lease(StoredLease { app: "a".into(), holder: None, term: 1 }),
             Write::Lease(StoredLease { app: "b".into(), holder: Some("b/1".into()), term: 7 }),
         ];
-        let txns = layout.batch(&mut mirror, &writes, MAX_TXN_OPS);
-        assert_eq!(txns.len(), 1);
+        let txns = [layout.batch(&mut mirror, &writes)];
         let keys: Vec<&str> = txns[0].iter().map(KeyOp::key).collect();
         // One change per key, in first-touched order: the later lease write replaced the first.
         assert_eq!(keys, ["/x/leases/a", "/x/buckets/a", "/x/leases/b"]);
@@ -371,7 +371,7 @@ mod tests {
                 changes: settings(&[("secret", "s")]),
             },
         ];
-        let txns = layout.batch(&mut HashMap::new(), &writes, MAX_TXN_OPS);
+        let txns = [layout.batch(&mut HashMap::new(), &writes)];
         let mut snapshot = Snapshot::default();
         let mut puts: Vec<(String, Vec<u8>)> = txns
             .concat()
@@ -395,11 +395,11 @@ mod tests {
     }
 
     #[test]
-    fn big_batches_split_at_the_transaction_limit() {
+    fn a_big_batch_is_one_transaction_never_split() {
         let layout = Layout::new(DEFAULT_PREFIX);
-        let writes: Vec<Write> =
-            (0..5).map(|i| Write::Lease(StoredLease { app: format!("a{i}"), holder: None, term: i })).collect();
-        let sizes: Vec<usize> = layout.batch(&mut HashMap::new(), &writes, 2).iter().map(Vec::len).collect();
-        assert_eq!(sizes, [2, 2, 1]);
+        let writes: Vec<Write> = (0..(MAX_TXN_OPS as u64 + 5))
+            .map(|i| Write::Lease(StoredLease { app: format!("a{i}"), holder: None, term: i }))
+            .collect();
+        assert_eq!(layout.batch(&mut HashMap::new(), &writes).len(), MAX_TXN_OPS + 5);
     }
 }
