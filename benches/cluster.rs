@@ -3,7 +3,9 @@
 //!   starting on every minion, with 3 and with 10 units (median and worst over all minions);
 //! - failover: from SIGKILL of the leader's agent to leader-elected starting elsewhere, beside
 //!   the lease time that was left at the kill;
-//! - the agent's resident memory when idle.
+//! - the agent's resident memory when idle;
+//! - `leaderd config` → config-changed: from the command's start to the hook starting on every
+//!   unit (the lifecycle test charm), with 3 and with 10 units.
 //!
 //! Run: `cargo bench --bench cluster` (ROUNDS=n leader-sets per cluster size).
 
@@ -25,6 +27,51 @@ fn main() {
     }
     failover();
     idle_memory();
+    for units in [3u32, 10] {
+        config_latency(units, rounds);
+    }
+}
+
+/// From `leaderd config` starting (a new process: it reads the state directory, makes an
+/// operator token, connects over TLS) to config-changed starting on every unit.
+fn config_latency(units: u32, rounds: usize) {
+    let charm = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/lifecycle-charm");
+    let up = Up::start(Some(&charm), units, "30s");
+    for i in 0..units {
+        up.wait_for(&format!("lifecycle/{i}: hook start finished"), 0, T);
+    }
+    let mut samples: Vec<i64> = Vec::new();
+    let mut returned: Vec<f64> = Vec::new();
+    for round in 0..rounds {
+        let from = up.len();
+        let invoked = wall_ms();
+        let started = Instant::now();
+        let out = up.leaderd(&["config", "lifecycle", &format!("title=round{round}")]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        returned.push(ms(started.elapsed()));
+        for i in 0..units {
+            let (_, _, line) = up.wait_for(&format!("lifecycle/{i}: hook config-changed started"), from, T);
+            samples.push(time_of_day_ms(&line) - invoked);
+        }
+        for i in 0..units {
+            up.wait_for(&format!("lifecycle/{i}: hook config-changed finished"), from, T);
+        }
+    }
+    samples.sort();
+    returned.sort_by(f64::total_cmp);
+    println!(
+        "  leaderd config invoked -> config-changed started, {units:>2} units: median {:>6.1}  worst {:>6.1}  ({} unit hooks; the command itself: median {:.1})",
+        samples[samples.len() / 2] as f64,
+        *samples.last().unwrap() as f64,
+        samples.len(),
+        returned[returned.len() / 2]
+    );
+}
+
+/// Now, in ms since midnight UTC (the clock `up` stamps its lines with).
+fn wall_ms() -> i64 {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap();
+    (now.as_millis() % 86_400_000) as i64
 }
 
 fn ms(d: Duration) -> f64 {

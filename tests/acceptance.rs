@@ -279,7 +279,7 @@ fn a_realistic_ops_charm_follows_its_config_reports_status_is_resolved_and_survi
     for unit in &units {
         assert_eq!(
             workload(&status, unit),
-            json!({"status": "error", "message": "hook failed: \"config-changed\"", "data": {}})
+            json!({"status": "error", "message": "hook failed: \"config-changed\"", "data": {"hook": "config-changed"}})
         );
     }
     leaderd_ok(&up, &["config", "webapp", "--reset", "docroot"]);

@@ -175,6 +175,7 @@ fn without_retries_a_failed_hook_leaves_the_unit_in_error_until_resolved() {
     let shown = unit_status(&status, &unit);
     assert_eq!(shown["workload"]["status"], json!("error"), "{shown}");
     assert_eq!(shown["workload"]["message"], json!("hook failed: \"config-changed\""), "{shown}");
+    assert_eq!(shown["workload"]["data"], json!({"hook": "config-changed"}), "{shown}");
     assert_eq!(shown["state"], json!("failing config-changed"));
     let table = stdout(&up.leaderd(&["status"]));
     assert!(table.contains(" error "), "{table}");

@@ -180,13 +180,14 @@ async fn status(State(c): State<Arc<Control>>) -> Result<Json<AgentStatus>, Http
     };
     let leader = matches!(c.tracker.status(), LeaderStatus::Leader { .. }) && c.tracker.guaranteed_now();
     let statuses = c.endpoint.statuses();
-    // While a hook has failed the unit is in error state, whatever its charm last set (Juju's
-    // `juju status` shows the same; the charm's status returns once the hook succeeds).
+    // While a hook has failed the unit is in error state, whatever its charm last set, with
+    // Juju's message and data (`worker/uniter/operation/runhook.go`: `hook failed: %q`, and the
+    // hook's name under "hook"); the charm's status returns once the hook succeeds.
     let workload = match &runner.failing {
         Some(failed) => crate::wire::hook::WorkloadStatus {
             status: "error".into(),
             message: format!("hook failed: {}", crate::gocompat::go_quote(&failed.hook)),
-            data: Default::default(),
+            data: [("hook".to_string(), failed.hook.clone())].into(),
         },
         None => statuses.unit,
     };
