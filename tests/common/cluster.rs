@@ -41,7 +41,7 @@ impl Up {
         guarantee: &str,
         path_first: Option<&Path>,
     ) -> Up {
-        Up::spawn(dir, charm, units, guarantee, path_first, &[], None, None)
+        Up::spawn(dir, charm, units, guarantee, path_first, &[], None, None, &[])
     }
 
     /// With more `up` flags (`--config`, `--hook-retry`, `--update-status-interval`, ...).
@@ -58,7 +58,7 @@ impl Up {
         args: &[&str],
     ) -> Up {
         let dir = tempfile::tempdir().unwrap();
-        Up::spawn_with_args(dir, charm, units, guarantee, path_first, &[], None, None, args)
+        Up::spawn(dir, charm, units, guarantee, path_first, &[], None, None, args)
     }
 
     /// Started with its umask set to `umask` (as if the user had run `umask N` first).
@@ -69,7 +69,7 @@ impl Up {
         guarantee: &str,
         umask: u32,
     ) -> Up {
-        Up::spawn(dir, charm, units, guarantee, None, &[], None, Some(umask))
+        Up::spawn(dir, charm, units, guarantee, None, &[], None, Some(umask), &[])
     }
 
     /// With `env` set for `up` and, through it, for the controller and every agent; and, with
@@ -83,25 +83,11 @@ impl Up {
         env: &[(&str, &str)],
         open_files: Option<u64>,
     ) -> Up {
-        Up::spawn(dir, charm, units, guarantee, path_first, env, open_files, None)
+        Up::spawn(dir, charm, units, guarantee, path_first, env, open_files, None, &[])
     }
 
     #[allow(clippy::too_many_arguments)]
     fn spawn(
-        dir: tempfile::TempDir,
-        charm: Option<&Path>,
-        units: u32,
-        guarantee: &str,
-        path_first: Option<&Path>,
-        env: &[(&str, &str)],
-        open_files: Option<u64>,
-        umask: Option<u32>,
-    ) -> Up {
-        Up::spawn_with_args(dir, charm, units, guarantee, path_first, env, open_files, umask, &[])
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn spawn_with_args(
         dir: tempfile::TempDir,
         charm: Option<&Path>,
         units: u32,
