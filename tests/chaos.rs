@@ -1,19 +1,24 @@
-//! The chaos suite: real clusters (a standalone controller and agents, each agent behind its
-//! own fault proxy) under a seeded schedule of faults (SIGKILL and SIGSTOP of agents and of
-//! the controller; delayed requests, held answers, cut connections and partitions between one
-//! agent and the controller), while probes ask every unit is-leader and write leader settings.
-//! The history checker (`common/history.rs`) then asserts that no two units answered True
-//! within a guarantee of each other, that every acknowledged write reads back, that no write
-//! was acknowledged beside a guaranteed leader, and that terms never go back.
+//! The chaos suite: real clusters (controllers and agents, each agent behind its own fault
+//! proxies) under a seeded schedule of faults (SIGKILL and SIGSTOP of agents and of the
+//! controller; delayed requests, held answers, cut connections and partitions between one
+//! agent and the controllers; and with several controllers on etcd, SIGKILL and SIGSTOP of the
+//! active controller and of etcd members), while probes ask every unit is-leader and write
+//! leader settings. The history checker (`common/history.rs`) then asserts that no two units
+//! answered True within a guarantee of each other, that every acknowledged write reads back,
+//! that no write was acknowledged beside a guaranteed leader, and that terms never go back.
 //!
 //! Short mode (the default, in CI): a few schedules of a few seconds. Long mode:
 //! `LEADERD_CHAOS_SCHEDULES=200 cargo test --release --test chaos -- --nocapture`; also
 //! `LEADERD_CHAOS_SEED` (replay: every failure prints the seed of its schedule),
 //! `LEADERD_CHAOS_SECONDS` (faults per schedule, default 6) and `LEADERD_CHAOS_PARALLEL`
-//! (schedules at once, default 1).
+//! (schedules at once, default 1). The etcd schedules need `--features etcd` and the `etcd`
+//! binary (Debian: etcd-server), so they are `#[ignore]`d in plain `cargo test`:
+//! `cargo test --features etcd --test chaos -- --ignored` (`.ci/run` runs them).
 
 #[path = "common/chaos.rs"]
 mod chaos;
+#[path = "common/etcd.rs"]
+mod etcd;
 #[path = "common/history.rs"]
 mod history;
 #[path = "common/proxy.rs"]
@@ -137,7 +142,7 @@ fn the_checker_catches_terms_that_go_back_or_have_two_holders() {
 /// Runs the probes, then heals, waits for a leader, reads the settings back and checks.
 fn finish(cluster: &mut Cluster, what: &str) -> history::Verdict {
     cluster.heal();
-    let leader = cluster.wait_leader(Duration::from_secs(20));
+    let leader = cluster.wait_leader(Duration::from_secs(30));
     cluster.stop_probes();
     let settings = leader.and_then(|i| {
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -209,14 +214,19 @@ fn slow_claim_a_held_renewal_never_makes_a_second_leader() {
 enum Fault {
     KillAgent,
     StopAgent,
+    /// The active controller (with one, the controller).
     KillController,
     StopController,
     DelayRequests,
     HoldAnswers,
     CutConnections,
     Partition,
+    /// An etcd member (with several controllers on etcd).
+    KillEtcd,
+    StopEtcd,
 }
 
+/// The faults of a cluster with one controller on SQLite.
 const FAULTS: [Fault; 8] = [
     Fault::KillAgent,
     Fault::StopAgent,
@@ -228,38 +238,100 @@ const FAULTS: [Fault; 8] = [
     Fault::Partition,
 ];
 
+/// The faults of several controllers on etcd: the same, and etcd members killed or paused.
+const ETCD_FAULTS: [Fault; 10] = [
+    Fault::KillAgent,
+    Fault::StopAgent,
+    Fault::KillController,
+    Fault::StopController,
+    Fault::DelayRequests,
+    Fault::HoldAnswers,
+    Fault::CutConnections,
+    Fault::Partition,
+    Fault::KillEtcd,
+    Fault::StopEtcd,
+];
+
+/// A fault on an agent or its network (`usize`: the unit), on a controller, or on an etcd
+/// member (`usize`: which one; for the controller faults, chosen when injected: the active
+/// one).
 #[derive(Debug, Clone, Copy)]
 enum Action {
     Inject(Fault, usize, Duration),
     Heal(Fault, usize),
 }
 
-/// The schedule of a seed: faults every 0.3–1.2 s for `seconds`, each healed 0.2–2.8 s later.
-fn schedule(rng: &mut Rng, units: usize, seconds: u64) -> Vec<(Duration, Action)> {
+/// The schedule of a seed: faults every 0.3–1.2 s for `seconds`, each healed 0.2–2.8 s later:
+/// first those of `first` (so a short schedule surely has them), then drawn from `faults`;
+/// `targets` is how many units (or etcd members) a fault picks from.
+fn schedule(rng: &mut Rng, first: &[Fault], faults: &[Fault], targets: usize, seconds: u64) -> Vec<(Duration, Action)> {
     let mut actions = Vec::new();
     let mut t = rng.ms(200, 800);
+    let mut first = first.iter();
     while t < Duration::from_secs(seconds) {
-        let fault = FAULTS[rng.range(0, FAULTS.len() as u64 - 1) as usize];
-        let unit = rng.range(0, units as u64 - 1) as usize;
+        let drawn = faults[rng.range(0, faults.len() as u64 - 1) as usize];
+        let fault = first.next().copied().unwrap_or(drawn);
+        let target = rng.range(0, targets as u64 - 1) as usize;
         let size = rng.ms(50, 2500);
-        actions.push((t, Action::Inject(fault, unit, size)));
-        actions.push((t + rng.ms(200, 2800), Action::Heal(fault, unit)));
+        actions.push((t, Action::Inject(fault, target, size)));
+        actions.push((t + rng.ms(200, 2800), Action::Heal(fault, target)));
         t += rng.ms(300, 1200);
     }
     actions.sort_by_key(|(at, _)| *at);
     actions
 }
 
-fn apply(cluster: &mut Cluster, action: Action) {
+/// Which controllers the controller faults hit, so each heal reaches the one its fault hit.
+#[derive(Default)]
+struct Strikes {
+    /// (0 kill, 1 stop; the fault's target) → the controller hit.
+    hit: BTreeMap<(u8, usize), usize>,
+    /// How many controller faults hit the controller that was active then, of how many.
+    on_active: usize,
+    total: usize,
+}
+
+/// Carries out one action. A controller fault hits the active controller, waiting up to 3 s for
+/// one (a failover takes the 2 s session TTL and a little); another one if none is active by
+/// then (etcd without quorum, say).
+fn apply(cluster: &mut Cluster, action: Action, strikes: &mut Strikes) {
+    let mut strike = |cluster: &Cluster, kind: u8, i: usize| -> usize {
+        let deadline = Instant::now() + Duration::from_secs(3);
+        let active = loop {
+            match cluster.active_controller() {
+                None if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(100)),
+                active => break active,
+            }
+        };
+        let k = active.unwrap_or(i % cluster.controller_count());
+        strikes.hit.insert((kind, i), k);
+        strikes.total += 1;
+        strikes.on_active += usize::from(active.is_some());
+        k
+    };
     match action {
         Action::Inject(Fault::KillAgent, i, _) => cluster.kill_agent(i),
         Action::Heal(Fault::KillAgent, i) if !cluster.agent_running(i) => cluster.start_agent(i),
         Action::Inject(Fault::StopAgent, i, _) => cluster.stop_agent(i, true),
         Action::Heal(Fault::StopAgent, i) => cluster.stop_agent(i, false),
-        Action::Inject(Fault::KillController, _, _) => cluster.kill_controller(),
-        Action::Heal(Fault::KillController, _) if !cluster.controller_running() => cluster.start_controller(),
-        Action::Inject(Fault::StopController, _, _) => cluster.stop_controller(true),
-        Action::Heal(Fault::StopController, _) => cluster.stop_controller(false),
+        Action::Inject(Fault::KillController, i, _) => {
+            let k = strike(cluster, 0, i);
+            cluster.kill_controller(k)
+        }
+        Action::Heal(Fault::KillController, i) => {
+            if let Some(k) = strikes.hit.remove(&(0, i)).filter(|&k| !cluster.controller_running(k)) {
+                cluster.start_controller(k)
+            }
+        }
+        Action::Inject(Fault::StopController, i, _) => {
+            let k = strike(cluster, 1, i);
+            cluster.stop_controller(k, true)
+        }
+        Action::Heal(Fault::StopController, i) => {
+            if let Some(k) = strikes.hit.remove(&(1, i)) {
+                cluster.stop_controller(k, false)
+            }
+        }
         Action::Inject(Fault::DelayRequests, i, d) => cluster.proxy(i).delay_up(d),
         Action::Heal(Fault::DelayRequests, i) => cluster.proxy(i).delay_up(Duration::ZERO),
         Action::Inject(Fault::HoldAnswers, i, d) => cluster.proxy(i).delay_down(d),
@@ -267,58 +339,106 @@ fn apply(cluster: &mut Cluster, action: Action) {
         Action::Inject(Fault::CutConnections, i, _) => cluster.proxy(i).drop_connections(),
         Action::Inject(Fault::Partition, i, _) => cluster.proxy(i).partition(true),
         Action::Heal(Fault::Partition, i) => cluster.proxy(i).partition(false),
+        Action::Inject(Fault::KillEtcd, i, _) => cluster.etcd.as_mut().unwrap().members[i].kill(),
+        Action::Heal(Fault::KillEtcd, i) => cluster.etcd.as_mut().unwrap().members[i].start(),
+        Action::Inject(Fault::StopEtcd, i, _) => cluster.etcd.as_mut().unwrap().members[i].pause(true),
+        Action::Heal(Fault::StopEtcd, i) => cluster.etcd.as_mut().unwrap().members[i].pause(false),
         Action::Heal(..) => {}
     }
 }
 
-/// One schedule on a fresh 3-unit cluster; returns the verdict and the faults injected.
-fn run_schedule(seed: u64, seconds: u64) -> (history::Verdict, BTreeMap<Fault, usize>) {
+/// Where a schedule runs: one controller on SQLite, or several on etcd.
+#[derive(Debug, Clone, Copy)]
+enum Topology {
+    Sqlite,
+    Etcd { controllers: usize, members: usize },
+}
+
+/// What one schedule did: its verdict, the faults injected, and how many of the controller
+/// faults hit the active controller.
+struct Outcome {
+    verdict: history::Verdict,
+    faults: BTreeMap<Fault, usize>,
+    on_active: usize,
+    controller_faults: usize,
+}
+
+/// One schedule on a fresh 3-unit cluster. On etcd, each schedule opens with a kill -9 of the
+/// active controller, a SIGSTOP of the active controller and a kill -9 of an etcd member.
+fn run_schedule(seed: u64, seconds: u64, topology: Topology) -> Outcome {
     let mut rng = Rng::new(seed);
-    let mut cluster = Cluster::start(3, G);
-    assert!(cluster.wait_leader(Duration::from_secs(15)).is_some(), "seed {seed}: no first leader");
-    let actions = schedule(&mut rng, cluster.unit_count(), seconds);
+    let (mut cluster, first, faults) = match topology {
+        Topology::Sqlite => (Cluster::start(3, G), &[][..], &FAULTS[..]),
+        Topology::Etcd { controllers, members } => (
+            Cluster::start_on_etcd(3, G, controllers, members),
+            &[Fault::KillController, Fault::StopController, Fault::KillEtcd][..],
+            &ETCD_FAULTS[..],
+        ),
+    };
+    let wait = Duration::from_secs(if matches!(topology, Topology::Sqlite) { 15 } else { 30 });
+    assert!(cluster.wait_leader(wait).is_some(), "seed {seed}: no first leader");
+    let targets = cluster.unit_count().min(cluster.etcd.as_ref().map_or(usize::MAX, |e| e.members.len()));
+    let actions = schedule(&mut rng, first, faults, targets, seconds);
     cluster.start_probes(Duration::from_millis(20));
     let t0 = Instant::now();
-    let mut faults = BTreeMap::new();
+    let mut injected = BTreeMap::new();
+    let mut strikes = Strikes::default();
     for (at, action) in actions {
         std::thread::sleep((t0 + at).saturating_duration_since(Instant::now()));
         if let Action::Inject(fault, ..) = action {
-            *faults.entry(fault).or_insert(0) += 1;
+            *injected.entry(fault).or_insert(0) += 1;
         }
-        apply(&mut cluster, action);
+        apply(&mut cluster, action, &mut strikes);
     }
     let verdict = finish(&mut cluster, &format!("seed {seed} (replay: LEADERD_CHAOS_SEED={seed})"));
-    (verdict, faults)
+    Outcome { verdict, faults: injected, on_active: strikes.on_active, controller_faults: strikes.total }
 }
 
 #[test]
 fn seeded_fault_schedules_never_make_two_leaders_or_lose_a_write() {
+    run_schedules(Topology::Sqlite, "chaos");
+}
+
+/// Three controllers on a three-member etcd: the same probes and checker, and the faults also
+/// kill or pause the active controller and etcd members (two down at once loses quorum).
+#[cfg(feature = "etcd")]
+#[test]
+#[ignore = "needs etcd (Debian: etcd-server); run by .ci/run with --features etcd"]
+fn seeded_fault_schedules_on_etcd_never_make_two_leaders_or_lose_a_write() {
+    run_schedules(Topology::Etcd { controllers: 3, members: 3 }, "chaos on etcd");
+}
+
+fn run_schedules(topology: Topology, what: &str) {
     let schedules = env_u64("LEADERD_CHAOS_SCHEDULES").unwrap_or(2);
     let seconds = env_u64("LEADERD_CHAOS_SECONDS").unwrap_or(6);
     let parallel = env_u64("LEADERD_CHAOS_PARALLEL").unwrap_or(1).max(1);
     let base = env_u64("LEADERD_CHAOS_SEED").unwrap_or_else(|| {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
     });
-    println!("chaos: {schedules} schedules of {seconds} s, first seed {base} (LEADERD_CHAOS_SEED={base})");
+    println!("{what}: {schedules} schedules of {seconds} s, first seed {base} (LEADERD_CHAOS_SEED={base})");
     let started = Instant::now();
     let seeds: Vec<u64> = (0..schedules).map(|i| base.wrapping_add(i)).collect();
     let mut totals = history::Verdict::default();
     let mut faults: BTreeMap<Fault, usize> = BTreeMap::new();
+    let (mut on_active, mut controller_faults) = (0, 0);
     for batch in seeds.chunks(parallel as usize) {
         let results: Vec<_> = std::thread::scope(|s| {
             let handles: Vec<_> =
-                batch.iter().map(|&seed| s.spawn(move || (seed, run_schedule(seed, seconds)))).collect();
+                batch.iter().map(|&seed| s.spawn(move || (seed, run_schedule(seed, seconds, topology)))).collect();
             handles.into_iter().map(|h| h.join()).collect()
         });
         for result in results {
-            let (seed, (verdict, counts)) = match result {
+            let (seed, Outcome { verdict, faults: counts, on_active: active, controller_faults: of }) = match result {
                 Ok(r) => r,
                 Err(panic) => std::panic::resume_unwind(panic),
             };
             println!(
-                "chaos: seed {seed}: {} answers ({} True), {} acknowledged writes, faults {counts:?}",
+                "{what}: seed {seed}: {} answers ({} True), {} acknowledged writes, faults {counts:?} \
+                 ({active} of {of} controller faults on the active controller)",
                 verdict.answers, verdict.true_answers, verdict.acked_writes
             );
+            on_active += active;
+            controller_faults += of;
             totals.answers += verdict.answers;
             totals.true_answers += verdict.true_answers;
             totals.acked_writes += verdict.acked_writes;
@@ -329,7 +449,8 @@ fn seeded_fault_schedules_never_make_two_leaders_or_lose_a_write() {
         }
     }
     println!(
-        "chaos: {schedules} schedules in {:.0} s: {} answers ({} True), {} acknowledged writes, lost {}, violations 0; faults {faults:?}",
+        "{what}: {schedules} schedules in {:.0} s: {} answers ({} True), {} acknowledged writes, lost {}, violations 0; \
+         faults {faults:?} ({on_active} of {controller_faults} controller faults on the active controller)",
         started.elapsed().as_secs_f64(),
         totals.answers,
         totals.true_answers,

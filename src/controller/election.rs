@@ -13,6 +13,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use anyhow::Context;
 use etcd_client::{Compare, CompareOp, PutOptions, Txn, TxnOp, TxnOpResponse};
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
@@ -119,7 +120,10 @@ impl Election {
         let client = self.client.clone();
         let ttl_secs = self.ttl().as_secs() as i64;
         let sent = Instant::now();
-        let lease = client.call(|mut c| async move { c.lease_grant(ttl_secs, None).await }).await?;
+        let lease = client
+            .call(|mut c| async move { c.lease_grant(ttl_secs, None).await })
+            .await
+            .with_context(|| format!("opening a session at etcd {}", client.describe()))?;
         let id = lease.id();
         self.session = Some(id);
         let mut confirmed = sent;

@@ -201,10 +201,15 @@ impl Controller {
         Controller::start_as(store, config, active::Role::Sole)
     }
 
-    /// [`Controller::start`] in `role`: a controller that runs an election starts as a standby
-    /// and loads again when it wins.
+    /// [`Controller::start`] in `role`. A controller that runs an election starts as a standby
+    /// and loads when it wins; until then it serves nothing from its state (units are told to
+    /// go to the active controller), so it does not read the store now: a controller starts,
+    /// and stands by, while etcd is down or has no quorum, and campaigns once it is back.
     pub fn start_as(mut store: Box<dyn Store>, config: Config, role: active::Role) -> anyhow::Result<Arc<Controller>> {
-        let snapshot = store.load()?;
+        let snapshot = match role {
+            active::Role::Standby { .. } => crate::store::Snapshot::default(),
+            _ => store.load()?,
+        };
         let store_name = store.describe();
         let state = Arc::new(State {
             leases: Mutex::default(),

@@ -56,6 +56,11 @@ impl Endpoints {
         Ok(Endpoints { clients: Arc::new(clients), current: Arc::default() })
     }
 
+    /// Every member's URL, comma-separated (for messages).
+    pub fn describe(&self) -> String {
+        self.clients.iter().map(|(url, _)| url.as_str()).collect::<Vec<_>>().join(",")
+    }
+
     /// The member in use now.
     pub fn client(&self) -> Client {
         let i = self.current.load(std::sync::atomic::Ordering::Relaxed) % self.clients.len();
@@ -202,6 +207,20 @@ impl Drop for EtcdStore {
     }
 }
 
+/// etcd's refusal of a transaction with more operations than its `--max-txn-ops`, in words
+/// that say what to do; any other error as it is.
+fn too_many_changes(e: anyhow::Error, changes: usize) -> anyhow::Error {
+    if format!("{e:#}").contains("too many operations in txn request") {
+        anyhow::anyhow!(
+            "this change is {changes} key changes in one etcd transaction, more than the etcd cluster \
+             allows (its --max-txn-ops, {} by default): nothing was written",
+            crate::store::etcd_keys::MAX_TXN_OPS
+        )
+    } else {
+        e
+    }
+}
+
 /// A write refused because this controller is not the active one.
 #[derive(Debug, thiserror::Error)]
 #[error("this controller is not the active one (deposed or standing by): nothing was written")]
@@ -252,16 +271,19 @@ impl Store for EtcdStore {
             })
             .collect();
         let endpoints = self.endpoints_in_use.clone();
+        let changes = ops.len();
         let txn = txn.and_then(ops);
-        let succeeded = self.run(async move {
-            let answer = endpoints
-                .call(|mut c| {
-                    let txn = txn.clone();
-                    async move { c.txn(txn).await }
-                })
-                .await?;
-            Ok(answer.succeeded())
-        })?;
+        let succeeded = self
+            .run(async move {
+                let answer = endpoints
+                    .call(|mut c| {
+                        let txn = txn.clone();
+                        async move { c.txn(txn).await }
+                    })
+                    .await?;
+                Ok(answer.succeeded())
+            })
+            .map_err(|e| too_many_changes(e, changes))?;
         if !succeeded {
             *self.fence.lock().unwrap() = Fence::Standby;
             return Err(NotActive.into());

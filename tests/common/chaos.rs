@@ -1,8 +1,11 @@
-//! A cluster for chaos runs: a standalone controller and N agents, each agent reaching the
-//! controller through its own fault proxy; probes that ask is-leader and write leader settings
-//! through each agent's sockets and record every answer with its send and receive times; a
-//! seeded schedule of faults. Every process is killed when the cluster drops, even when a
-//! test fails (stopped ones are continued first).
+//! A cluster for chaos runs: controllers and N agents, each agent reaching every controller
+//! through its own fault proxies; probes that ask is-leader and write leader settings through
+//! each agent's sockets and record every answer with its send and receive times; a seeded
+//! schedule of faults. Either one controller on SQLite, or several on real etcd members (one
+//! active, the others standing by), where the faults also reach the active controller and the
+//! etcd members. Every process is killed when the cluster drops, even when a test fails
+//! (stopped ones are continued first), and a failing test prints the tails of the controllers'
+//! and etcd members' logs.
 
 #![allow(dead_code)]
 
@@ -18,6 +21,7 @@ use std::time::{Duration, Instant};
 use leaderd::unix_http::request_within;
 use leaderd::wire::hook;
 
+use super::etcd::EtcdCluster;
 use super::history::{Call, Election, History, Op, Stopped};
 use super::proxy::Proxy;
 
@@ -54,7 +58,16 @@ impl Rng {
 struct Unit {
     name: String,
     dir: PathBuf,
+    /// Its way to controller 0; `more` to the others, under the same faults.
     proxy: Proxy,
+    more: Vec<Proxy>,
+    child: Option<Child>,
+    stopped: bool,
+}
+
+/// One controller: its address (kept across restarts) and its process while it runs.
+struct Ctl {
+    addr: SocketAddr,
     child: Option<Child>,
     stopped: bool,
 }
@@ -63,9 +76,9 @@ pub struct Cluster {
     pub dir: tempfile::TempDir,
     pub guarantee: Duration,
     pub start: Instant,
-    controller: Option<Child>,
-    controller_stopped: bool,
-    pub controller_addr: SocketAddr,
+    controllers: Vec<Ctl>,
+    /// The etcd members the controllers share (none: one controller on SQLite).
+    pub etcd: Option<EtcdCluster>,
     units: Vec<Unit>,
     pub elections: Arc<Mutex<Vec<Election>>>,
     pub calls: Arc<Mutex<Vec<Call>>>,
@@ -76,25 +89,56 @@ pub struct Cluster {
     charm: PathBuf,
 }
 
+/// An etcd session TTL that fails over within a couple of the 1 s guarantees the suite uses.
+const SESSION_TTL: &str = "2s";
+
 fn leaderd(args: &[&str]) -> String {
     let out = Command::new(LEADERD).args(args).output().unwrap();
     assert!(out.status.success(), "leaderd {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// A day-long token for `who` (a unit, or `--operator`).
+fn token(secret: &Path, who: &str) -> String {
+    leaderd(&["token", "--secret-file", secret.to_str().unwrap(), who]).trim().to_string()
+}
+
 impl Cluster {
-    /// A controller and `units` agents of application `chaos`, with guarantee `guarantee`.
+    /// A controller (SQLite) and `units` agents of application `chaos`, with guarantee
+    /// `guarantee`.
     pub fn start(units: usize, guarantee: Duration) -> Cluster {
+        Cluster::launch(units, guarantee, 1, None)
+    }
+
+    /// `controllers` controllers on an etcd of `members` members, and `units` agents that are
+    /// each given every controller.
+    pub fn start_on_etcd(units: usize, guarantee: Duration, controllers: usize, members: usize) -> Cluster {
         let dir = tempfile::tempdir().unwrap();
+        let etcd = EtcdCluster::start(dir.path(), members);
+        assert!(etcd.wait_healthy(Duration::from_secs(30)), "etcd did not become healthy");
+        Cluster::launch_in(dir, units, guarantee, controllers, Some(etcd))
+    }
+
+    fn launch(units: usize, guarantee: Duration, controllers: usize, etcd: Option<EtcdCluster>) -> Cluster {
+        Cluster::launch_in(tempfile::tempdir().unwrap(), units, guarantee, controllers, etcd)
+    }
+
+    fn launch_in(
+        dir: tempfile::TempDir,
+        units: usize,
+        guarantee: Duration,
+        controllers: usize,
+        etcd: Option<EtcdCluster>,
+    ) -> Cluster {
         let charm = dir.path().join("charm");
         std::fs::create_dir_all(&charm).unwrap();
         std::fs::write(charm.join("metadata.yaml"), format!("name: {APP}\n")).unwrap();
+        let any: SocketAddr = "127.0.0.1:0".parse().unwrap();
         let mut cluster = Cluster {
             guarantee,
             start: Instant::now(),
-            controller: None,
-            controller_stopped: false,
-            controller_addr: "127.0.0.1:0".parse().unwrap(),
+            controllers: (0..controllers).map(|_| Ctl { addr: any, child: None, stopped: false }).collect(),
+            etcd,
             units: Vec::new(),
             elections: Arc::default(),
             calls: Arc::default(),
@@ -104,12 +148,16 @@ impl Cluster {
             charm,
             dir,
         };
-        cluster.start_controller();
+        // One at a time: the first makes the CA and certificate the others then share.
+        for k in 0..controllers {
+            cluster.start_controller(k);
+        }
         for i in 0..units {
             let name = format!("{APP}/{i}");
             let unit_dir = cluster.dir.path().join(format!("unit-{i}"));
-            let proxy = Proxy::start(cluster.controller_addr);
-            cluster.units.push(Unit { name, dir: unit_dir, proxy, child: None, stopped: false });
+            let proxy = Proxy::start(cluster.controllers[0].addr);
+            let more = cluster.controllers[1..].iter().map(|c| proxy.sibling(c.addr)).collect();
+            cluster.units.push(Unit { name, dir: unit_dir, proxy, more, child: None, stopped: false });
             cluster.start_agent(i);
         }
         cluster
@@ -119,52 +167,71 @@ impl Cluster {
         self.dir.path().join("secret")
     }
 
-    /// The controller's CA and certificate (made on its first start); agents verify against
-    /// `ca.pem` through their proxies, which pass the TLS bytes through untouched.
+    /// The controllers' CA and certificate (made on the first one's first start); agents verify
+    /// against `ca.pem` through their proxies, which pass the TLS bytes through untouched.
     fn tls_dir(&self) -> PathBuf {
         self.dir.path().join("tls")
     }
 
-    /// Starts (or restarts, on the same address) the controller.
-    pub fn start_controller(&mut self) {
+    pub fn controller_count(&self) -> usize {
+        self.controllers.len()
+    }
+
+    /// Starts (or restarts, on the same address) controller `k`.
+    pub fn start_controller(&mut self, k: usize) {
         let lease = self.guarantee * 2;
-        let store = format!("sqlite:{}", self.dir.path().join("controller.db").display());
-        let listen = self.controller_addr.to_string();
-        let mut child = Command::new(LEADERD)
+        let store = match &self.etcd {
+            None => format!("sqlite:{}", self.dir.path().join("controller.db").display()),
+            Some(etcd) => format!("etcd:{}/chaos", etcd.endpoints()),
+        };
+        let listen = self.controllers[k].addr.to_string();
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.dir.path().join(format!("controller-{k}.log")))
+            .unwrap();
+        let mut command = Command::new(LEADERD);
+        command
             .args(["controller", "--listen", &listen, "--store", &store])
             .args(["--secret-file", self.secret().to_str().unwrap()])
             .args(["--tls-dir", self.tls_dir().to_str().unwrap()])
             .args(["--min-lease", &format!("{}ms", lease.as_millis().min(1000))])
             .args(["--max-lease", &format!("{}ms", lease.as_millis())])
-            .env("RUST_LOG", "warn")
+            .env("LEADERD_LOG", "info")
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+            .stderr(log);
+        if self.etcd.is_some() {
+            command.args(["--etcd-session-ttl", SESSION_TTL]);
+        }
+        let mut child = command.spawn().unwrap();
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         let first = lines.next().and_then(Result::ok).unwrap_or_default();
         let Some(url) = first.strip_prefix("listening on ") else {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("the controller did not start: {first:?}");
+            panic!("controller {k} did not start: {first:?}");
         };
-        self.controller_addr = url.split("://").nth(1).unwrap().parse().unwrap();
+        self.controllers[k].addr = url.split("://").nth(1).unwrap().parse().unwrap();
         std::thread::spawn(move || for _ in lines.map_while(Result::ok) {});
-        self.controller = Some(child);
-        self.controller_stopped = false;
+        self.controllers[k].child = Some(child);
+        self.controllers[k].stopped = false;
     }
 
     /// Starts (or restarts) unit `i`'s agent, reaching the controller through its proxy.
     pub fn start_agent(&mut self, i: usize) {
-        let token = leaderd(&["token", "--secret-file", self.secret().to_str().unwrap(), &self.units[i].name]);
+        let token = token(&self.secret(), &self.units[i].name);
         let unit = &mut self.units[i];
-        let url = format!("https://{}", unit.proxy.addr);
+        let url = std::iter::once(&unit.proxy)
+            .chain(&unit.more)
+            .map(|p| format!("https://{}", p.addr))
+            .collect::<Vec<_>>()
+            .join(",");
         let ca = self.dir.path().join("tls").join("ca.pem");
         let mut child = Command::new(LEADERD)
             .args(["agent", "--unit", &unit.name, "--controller", &url, "--controller-ca", ca.to_str().unwrap()])
             .args(["--charm", self.charm.to_str().unwrap(), "--state", unit.dir.to_str().unwrap()])
             .args(["--lease-guarantee", &format!("{}ms", self.guarantee.as_millis()), "--jujuc", JUJUC])
-            .env("LEADERD_TOKEN", token.trim())
+            .env("LEADERD_TOKEN", token)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -234,29 +301,73 @@ impl Cluster {
         self.units[i].child.is_some()
     }
 
-    pub fn kill_controller(&mut self) {
-        if let Some(mut child) = self.controller.take() {
+    /// SIGKILL of controller `k`.
+    pub fn kill_controller(&mut self, k: usize) {
+        let ctl = &mut self.controllers[k];
+        if let Some(mut child) = ctl.child.take() {
             let _ = child.kill();
             let _ = child.wait();
         }
+        ctl.stopped = false;
     }
 
-    pub fn stop_controller(&mut self, stop: bool) {
-        Cluster::signal(&self.controller, if stop { libc::SIGSTOP } else { libc::SIGCONT });
-        self.controller_stopped = stop;
+    /// SIGSTOP (`true`) or SIGCONT (`false`) of controller `k`.
+    pub fn stop_controller(&mut self, k: usize, stop: bool) {
+        let ctl = &mut self.controllers[k];
+        if ctl.child.is_some() {
+            Cluster::signal(&ctl.child, if stop { libc::SIGSTOP } else { libc::SIGCONT });
+            ctl.stopped = stop;
+        }
     }
 
-    pub fn controller_running(&self) -> bool {
-        self.controller.is_some()
+    pub fn controller_running(&self, k: usize) -> bool {
+        self.controllers[k].child.is_some()
+    }
+
+    /// Which controller says it is active now (asked of each running one, as the operator);
+    /// with one controller, that one.
+    pub fn active_controller(&self) -> Option<usize> {
+        if self.controllers.len() == 1 {
+            return Some(0);
+        }
+        let token = token(&self.secret(), "--operator");
+        let trust = leaderd::tls::Trust::Ca(self.tls_dir().join("ca.pem"));
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            for (k, ctl) in self.controllers.iter().enumerate() {
+                if ctl.child.is_none() || ctl.stopped {
+                    continue;
+                }
+                let url = format!("https://{}", ctl.addr);
+                let Ok(http) = leaderd::tls::http_client(&url, &trust, Duration::from_secs(1)) else { continue };
+                let answer = http
+                    .get(format!("{url}/v1/status"))
+                    .bearer_auth(&token)
+                    .timeout(Duration::from_millis(700))
+                    .send()
+                    .await;
+                let Ok(answer) = answer else { continue };
+                let Ok(status) = answer.json::<serde_json::Value>().await else { continue };
+                if status["role"] == "active" {
+                    return Some(k);
+                }
+            }
+            None
+        })
     }
 
     /// Ends every fault: continues what is stopped, restarts what was killed, heals proxies.
     pub fn heal(&mut self) {
-        if self.controller_stopped {
-            self.stop_controller(false);
+        if let Some(etcd) = &mut self.etcd {
+            etcd.heal();
         }
-        if self.controller.is_none() {
-            self.start_controller();
+        for k in 0..self.controllers.len() {
+            if self.controllers[k].stopped {
+                self.stop_controller(k, false);
+            }
+            if self.controllers[k].child.is_none() {
+                self.start_controller(k);
+            }
         }
         for i in 0..self.units.len() {
             self.units[i].proxy.heal();
@@ -350,21 +461,36 @@ impl Cluster {
 impl Drop for Cluster {
     fn drop(&mut self) {
         self.probes_stop.store(true, Ordering::SeqCst);
-        for unit in &mut self.units {
-            if let Some(mut child) = unit.child.take() {
-                // SAFETY: kill(2) on our own child.
+        let children =
+            self.units.iter_mut().map(|u| &mut u.child).chain(self.controllers.iter_mut().map(|c| &mut c.child));
+        for child in children {
+            if let Some(mut child) = child.take() {
+                // SAFETY: kill(2) on our own child, which has not been reaped.
                 unsafe { libc::kill(child.id() as i32, libc::SIGCONT) };
                 let _ = child.kill();
                 let _ = child.wait();
             }
         }
-        if let Some(mut child) = self.controller.take() {
-            unsafe { libc::kill(child.id() as i32, libc::SIGCONT) };
-            let _ = child.kill();
-            let _ = child.wait();
-        }
         for p in self.probes.drain(..) {
             let _ = p.join();
+        }
+        if std::thread::panicking() {
+            self.print_logs();
+        }
+    }
+}
+
+impl Cluster {
+    /// The tails of the controllers' and etcd members' logs (for a failing test).
+    fn print_logs(&self) {
+        let Ok(entries) = std::fs::read_dir(self.dir.path()) else { return };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "log") {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                let tail: Vec<&str> = text.lines().rev().take(30).collect();
+                eprintln!("--- {}:\n{}", path.display(), tail.into_iter().rev().collect::<Vec<_>>().join("\n"));
+            }
         }
     }
 }

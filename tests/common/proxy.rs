@@ -39,12 +39,22 @@ const TICK: Duration = Duration::from_millis(20);
 impl Proxy {
     /// Listens on a fresh loopback port and forwards to `upstream`.
     pub fn start(upstream: SocketAddr) -> Proxy {
+        Proxy::with_faults(upstream, Arc::default())
+    }
+
+    /// Another proxy, to `upstream`, under the same faults as this one: one agent's way to each
+    /// of several controllers, so a partition or a delay cuts it off from all of them at once.
+    pub fn sibling(&self, upstream: SocketAddr) -> Proxy {
+        Proxy::with_faults(upstream, self.faults.clone())
+    }
+
+    fn with_faults(upstream: SocketAddr, faults: Arc<Mutex<Faults>>) -> Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         listener.set_nonblocking(true).unwrap();
         let proxy = Proxy {
             addr: listener.local_addr().unwrap(),
             upstream: Arc::new(Mutex::new(upstream)),
-            faults: Arc::default(),
+            faults,
             stop: Arc::default(),
         };
         let (upstream, faults, stop) = (proxy.upstream.clone(), proxy.faults.clone(), proxy.stop.clone());
