@@ -125,6 +125,10 @@ pub enum MergeError {
     /// The request itself is wrong (a key leader-set could never send); nothing was written.
     #[error("{0}")]
     Invalid(String),
+    /// The change is more than the store takes in one transaction; nothing was written, and
+    /// sending it again will not help.
+    #[error("{0}")]
+    TooLarge(String),
     #[error("{0}")]
     Failed(String),
 }

@@ -191,7 +191,9 @@ impl leaderd::store::Store for Picky {
     }
     fn commit(&mut self, batch: &[leaderd::store::Write]) -> anyhow::Result<()> {
         let too_big = |w: &leaderd::store::Write| matches!(w, leaderd::store::Write::Settings { changes, .. } if changes.contains_key("too-big"));
-        anyhow::ensure!(!batch.iter().any(too_big), "too many operations in this transaction");
+        if batch.iter().any(too_big) {
+            return Err(leaderd::store::TooBig { changes: batch.len() }.into());
+        }
         self.0.commit(batch)
     }
     fn describe(&self) -> String {
@@ -222,7 +224,11 @@ async fn a_refused_batch_is_retried_request_by_request() {
     }
     for (i, result) in results.iter().enumerate() {
         if i == 3 {
-            assert!(matches!(result, Err(MergeError::Failed(e)) if e.contains("too many operations")), "{result:?}");
+            // Too large, not a failure to retry: the same request would be refused again.
+            assert!(
+                matches!(result, Err(MergeError::TooLarge(e)) if e.contains("more than the etcd cluster allows")),
+                "{result:?}"
+            );
             assert!(c.read(&app("a3")).settings.is_empty());
         } else {
             assert_eq!(result.as_ref().ok(), Some(&1), "a{i}: {result:?}");

@@ -49,6 +49,11 @@ struct Etcd {
 
 impl Etcd {
     fn start(dir: &Path, n: usize, tls: Option<&Path>) -> Etcd {
+        Etcd::start_with(dir, n, tls, &[])
+    }
+
+    /// [`Etcd::start`] with more etcd flags for every member.
+    fn start_with(dir: &Path, n: usize, tls: Option<&Path>, extra: &[&str]) -> Etcd {
         let scheme = if tls.is_some() { "https" } else { "http" };
         let ports: Vec<(u16, u16)> = (0..n).map(|_| (free_port(), free_port())).collect();
         let initial: Vec<String> =
@@ -69,6 +74,7 @@ impl Etcd {
                 "--heartbeat-interval=50".into(),
                 "--election-timeout=500".into(),
             ];
+            command.extend(extra.iter().map(|f| f.to_string()));
             if let Some(tls) = tls {
                 command.push(format!("--cert-file={}", tls.join("controller.pem").display()));
                 command.push(format!("--key-file={}", tls.join("controller.key").display()));
@@ -452,6 +458,46 @@ async fn etcd_with_client_certificates() {
     let (status, body) = claim(&without.url, &unit0).await;
     assert_eq!(status, 421, "{body}");
     assert_eq!(body["code"], "not_active", "{body}");
+}
+
+/// A hook's relation changes that are more key changes than etcd takes in one transaction
+/// (`--max-txn-ops`): refused as too large (413, not "unavailable": sending it again will not
+/// help), nothing written, and the controller goes on committing changes that fit.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs etcd (Debian: etcd-server); run by .ci/run with --features etcd"]
+async fn a_change_bigger_than_an_etcd_transaction_is_refused_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let _logs = Logs(dir.path().to_path_buf());
+    let etcd = Etcd::start_with(dir.path(), 1, None, &["--max-txn-ops=16"]);
+    etcd.healthy().await;
+    let c = controller(dir.path(), 0, &format!("etcd:{}/big", etcd.endpoints()), &[]);
+    let unit0 = token(&dir.path().join("secret"), "app/0", "1h");
+    let joined = until("the controller is active", Duration::from_secs(15), async || {
+        let (status, _) =
+            call(&c.url, "/v1/applications/app/relations/join", &unit0, Some(json!({"relation_ids": [1]}))).await;
+        (status == 200).then_some(())
+    });
+    joined.await;
+    let bag = |n: usize, prefix: &str| -> Value {
+        let keys: serde_json::Map<String, Value> = (0..n).map(|i| (format!("{prefix}{i}"), json!("v"))).collect();
+        json!({"changes": [{"relation_id": 1, "unit": keys}]})
+    };
+    let (status, refused) = call(&c.url, "/v1/applications/app/relations/commit", &unit0, Some(bag(40, "big-"))).await;
+    assert_eq!((status, &refused["code"]), (413, &json!("too_large")), "{refused}");
+    let message = refused["error"].as_str().or(refused["message"].as_str()).unwrap_or_default().to_string();
+    assert!(
+        message.contains("key changes in one etcd transaction, more than the etcd cluster allows (its --max-txn-ops"),
+        "{refused}"
+    );
+    let (status, ok) = call(&c.url, "/v1/applications/app/relations/commit", &unit0, Some(bag(5, "small-"))).await;
+    assert_eq!(status, 200, "{ok}");
+    let (status, read) = call(&c.url, "/v1/applications/app/relations", &unit0, None).await;
+    assert_eq!(status, 200, "{read}");
+    let mine = read["relations"]["1"]["units"]["app/0"].as_object().cloned().unwrap_or_default();
+    // Beside the addresses Juju puts in every unit's bag: the small change, none of the big one.
+    let keys: Vec<&str> =
+        mine.keys().map(String::as_str).filter(|k| k.contains("small-") || k.contains("big-")).collect();
+    assert_eq!(keys, ["small-0", "small-1", "small-2", "small-3", "small-4"], "{read}");
 }
 
 /// A CA and one certificate for 127.0.0.1 good for both ends (etcd serves it and checks the

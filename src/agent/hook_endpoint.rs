@@ -315,6 +315,7 @@ async fn leader_set<L: Leadership>(State(ep): Endpoint<L>, body: Body) -> Answer
         let code = match e {
             MergeError::NotLeader => ErrorCode::NotLeader,
             MergeError::Invalid(_) => ErrorCode::InvalidKey,
+            MergeError::TooLarge(_) => ErrorCode::TooLarge,
             MergeError::Failed(_) => ErrorCode::Unreachable,
         };
         // The hook context's words, which the tool prefixes (docs/hook-endpoint.md).

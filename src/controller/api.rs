@@ -285,6 +285,7 @@ async fn merge(State(api): Shared, Path(app): Path<String>, headers: HeaderMap, 
         Ok(version) => Ok(Json(MergeResponse { version })),
         Err(e @ MergeError::NotLeader) => Err(HttpError::new(ErrorCode::NotLeader, e.to_string())),
         Err(MergeError::Invalid(e)) => Err(HttpError::new(ErrorCode::InvalidKey, e)),
+        Err(MergeError::TooLarge(e)) => Err(HttpError::new(ErrorCode::TooLarge, e)),
         Err(MergeError::Failed(e)) => Err(HttpError::new(ErrorCode::Unavailable, e)),
     }
 }
@@ -391,6 +392,7 @@ fn status_refused(e: MergeError) -> HttpError {
     match e {
         MergeError::NotLeader => HttpError::new(ErrorCode::NotLeader, e.to_string()),
         MergeError::Invalid(e) => HttpError::new(ErrorCode::BadRequest, e),
+        MergeError::TooLarge(e) => HttpError::new(ErrorCode::TooLarge, e),
         MergeError::Failed(e) => HttpError::new(ErrorCode::Unavailable, e),
     }
 }
@@ -445,6 +447,7 @@ fn relations_written(written: Result<u64, MergeError>) -> Answer<RelationsVersio
         Ok(version) => Ok(Json(RelationsVersion { version })),
         Err(e @ MergeError::NotLeader) => Err(HttpError::new(ErrorCode::NotLeader, e.to_string())),
         Err(MergeError::Invalid(e)) => Err(HttpError::new(ErrorCode::BadRequest, e)),
+        Err(MergeError::TooLarge(e)) => Err(HttpError::new(ErrorCode::TooLarge, e)),
         Err(MergeError::Failed(e)) => Err(HttpError::new(ErrorCode::Unavailable, e)),
     }
 }

@@ -137,11 +137,11 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
         }
     }
     let committed = if writes.is_empty() { Ok(()) } else { store.commit(&writes) };
-    let results: Vec<Result<(), String>> = match committed {
+    let results: Vec<Result<(), Refused>> = match committed {
         Ok(()) => replies.iter().map(|_| Ok(())).collect(),
         Err(e) if replies.len() == 1 => {
             tracing::error!(error = format!("{e:#}"), "store commit failed; {} writes refused", writes.len());
-            vec![Err(format!("{e:#}"))]
+            vec![Err(Refused::from(e))]
         }
         Err(e) => {
             // One job's writes may be what the store refused (too big for one transaction, say):
@@ -160,7 +160,7 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                     let done = if job.is_empty() { Ok(()) } else { store.commit(job) };
                     done.map_err(|e| {
                         tracing::error!(error = format!("{e:#}"), "store commit failed; {} writes refused", job.len());
-                        format!("{e:#}")
+                        Refused::from(e)
                     })
                 })
                 .collect()
@@ -171,13 +171,38 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
     }
 }
 
+/// Why the store refused a commit, as the writer answers it.
+enum Refused {
+    /// Too big for one transaction: the same request will be refused again.
+    TooBig(String),
+    Failed(String),
+}
+
+impl From<anyhow::Error> for Refused {
+    fn from(e: anyhow::Error) -> Refused {
+        match e.downcast_ref::<crate::store::TooBig>() {
+            Some(too_big) => Refused::TooBig(too_big.to_string()),
+            None => Refused::Failed(format!("{e:#}")),
+        }
+    }
+}
+
+impl Refused {
+    fn merge_error(self) -> MergeError {
+        match self {
+            Refused::TooBig(e) => MergeError::TooLarge(e),
+            Refused::Failed(e) => MergeError::Failed(format!("store commit failed: {e}")),
+        }
+    }
+}
+
 /// Tells one job how its commit went, and applies what it wrote to the live state.
-fn answer(state: &State, reply: Reply, committed: Result<(), String>) {
+fn answer(state: &State, reply: Reply, committed: Result<(), Refused>) {
     match (reply, committed) {
         (Reply::Lease(tx), Ok(())) => {
             let _ = tx.send(Ok(()));
         }
-        (Reply::Lease(tx), Err(e)) => {
+        (Reply::Lease(tx), Err(Refused::TooBig(e) | Refused::Failed(e))) => {
             let _ = tx.send(Err(anyhow::anyhow!("store commit failed: {e}")));
         }
         (Reply::Merge(tx, app, changes, version), Ok(())) => {
@@ -196,10 +221,10 @@ fn answer(state: &State, reply: Reply, committed: Result<(), String>) {
             let _ = tx.send(Ok(()));
         }
         (Reply::Put(tx, _), Err(e)) => {
-            let _ = tx.send(Err(MergeError::Failed(format!("store commit failed: {e}"))));
+            let _ = tx.send(Err(e.merge_error()));
         }
         (Reply::Merge(tx, ..), Err(e)) | (Reply::Relations(tx, ..), Err(e)) => {
-            let _ = tx.send(Err(MergeError::Failed(format!("store commit failed: {e}"))));
+            let _ = tx.send(Err(e.merge_error()));
         }
         (Reply::Relations(tx, app, changes), Ok(())) => {
             let _ = tx.send(Ok(state.relations.apply(&app, &changes)));

@@ -11,7 +11,7 @@ use anyhow::Context;
 use etcd_client::{Client, Compare, CompareOp, ConnectOptions, GetOptions, Txn, TxnOp};
 
 use super::etcd_keys::{EtcdSpec, EtcdTls, KeyOp, Layout};
-use super::{Bucket, Snapshot, Store, Write};
+use super::{Bucket, Snapshot, Store, TooBig, Write};
 
 /// How long one etcd call may take before the store gives up on it (a commit then fails, and
 /// the writes it carried are refused).
@@ -207,15 +207,11 @@ impl Drop for EtcdStore {
     }
 }
 
-/// etcd's refusal of a transaction with more operations than its `--max-txn-ops`, in words
-/// that say what to do; any other error as it is.
+/// etcd's refusal of a transaction with more operations than its `--max-txn-ops`, as
+/// [`TooBig`] (the writer answers it as such); any other error as it is.
 fn too_many_changes(e: anyhow::Error, changes: usize) -> anyhow::Error {
     if format!("{e:#}").contains("too many operations in txn request") {
-        anyhow::anyhow!(
-            "this change is {changes} key changes in one etcd transaction, more than the etcd cluster \
-             allows (its --max-txn-ops, {} by default): nothing was written",
-            crate::store::etcd_keys::MAX_TXN_OPS
-        )
+        TooBig { changes }.into()
     } else {
         e
     }

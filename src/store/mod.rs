@@ -50,6 +50,18 @@ pub struct Snapshot {
     pub relations: HashMap<String, AppRelations>,
 }
 
+/// A commit the store refused because it is too big for one transaction (etcd's
+/// `--max-txn-ops`): nothing was written, and the same commit will be refused again.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error(
+    "this change is {changes} key changes in one etcd transaction, more than the etcd cluster allows \
+     (its --max-txn-ops, {default} by default): nothing was written",
+    default = etcd_keys::MAX_TXN_OPS
+)]
+pub struct TooBig {
+    pub changes: usize,
+}
+
 /// One durable change.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Write {
