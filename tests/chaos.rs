@@ -238,19 +238,8 @@ const FAULTS: [Fault; 8] = [
     Fault::Partition,
 ];
 
-/// The faults of several controllers on etcd: the same, and etcd members killed or paused.
-const ETCD_FAULTS: [Fault; 10] = [
-    Fault::KillAgent,
-    Fault::StopAgent,
-    Fault::KillController,
-    Fault::StopController,
-    Fault::DelayRequests,
-    Fault::HoldAnswers,
-    Fault::CutConnections,
-    Fault::Partition,
-    Fault::KillEtcd,
-    Fault::StopEtcd,
-];
+/// The faults several controllers on etcd add to those: etcd members killed or paused.
+const ETCD_FAULTS: [Fault; 2] = [Fault::KillEtcd, Fault::StopEtcd];
 
 /// A fault on an agent or its network (`usize`: the unit), on a controller, or on an etcd
 /// member (`usize`: which one; for the controller faults, chosen when injected: the active
@@ -367,18 +356,18 @@ struct Outcome {
 /// active controller, a SIGSTOP of the active controller and a kill -9 of an etcd member.
 fn run_schedule(seed: u64, seconds: u64, topology: Topology) -> Outcome {
     let mut rng = Rng::new(seed);
-    let (mut cluster, first, faults) = match topology {
-        Topology::Sqlite => (Cluster::start(3, G), &[][..], &FAULTS[..]),
+    let (mut cluster, first, faults): (_, &[Fault], Vec<Fault>) = match topology {
+        Topology::Sqlite => (Cluster::start(3, G), &[], FAULTS.to_vec()),
         Topology::Etcd { controllers, members } => (
             Cluster::start_on_etcd(3, G, controllers, members),
-            &[Fault::KillController, Fault::StopController, Fault::KillEtcd][..],
-            &ETCD_FAULTS[..],
+            &[Fault::KillController, Fault::StopController, Fault::KillEtcd],
+            FAULTS.iter().chain(&ETCD_FAULTS).copied().collect(),
         ),
     };
     let wait = Duration::from_secs(if matches!(topology, Topology::Sqlite) { 15 } else { 30 });
     assert!(cluster.wait_leader(wait).is_some(), "seed {seed}: no first leader");
     let targets = cluster.unit_count().min(cluster.etcd.as_ref().map_or(usize::MAX, |e| e.members.len()));
-    let actions = schedule(&mut rng, first, faults, targets, seconds);
+    let actions = schedule(&mut rng, first, &faults, targets, seconds);
     cluster.start_probes(Duration::from_millis(20));
     let t0 = Instant::now();
     let mut injected = BTreeMap::new();
