@@ -6,6 +6,8 @@
 //! `cargo test --features etcd --test etcd -- --include-ignored`.
 #![cfg(feature = "etcd")]
 
+#[path = "common/etcd.rs"]
+mod etcd_cluster;
 #[path = "common/procs.rs"]
 mod procs;
 
@@ -13,119 +15,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use etcd_cluster::EtcdCluster;
 use procs::{token, Proc, LEADERD};
 use serde_json::{json, Value};
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// One etcd member, killed when dropped.
-struct Member {
-    proc: Option<Proc>,
-    command: Vec<String>,
-    log: PathBuf,
-    client_url: String,
-}
-
-impl Member {
-    fn start(&mut self) {
-        let mut cmd = Command::new("etcd");
-        cmd.args(&self.command);
-        self.proc = Some(Proc::spawn(cmd, &self.log));
-    }
-
-    fn kill9(&mut self) {
-        if let Some(mut p) = self.proc.take() {
-            p.kill9();
-        }
-    }
-}
-
-/// An etcd cluster of `n` members on loopback, fast elections (50 ms heartbeats).
-struct Etcd {
-    members: Vec<Member>,
-}
-
-impl Etcd {
-    fn start(dir: &Path, n: usize, tls: Option<&Path>) -> Etcd {
-        Etcd::start_with(dir, n, tls, &[])
-    }
-
-    /// [`Etcd::start`] with more etcd flags for every member.
-    fn start_with(dir: &Path, n: usize, tls: Option<&Path>, extra: &[&str]) -> Etcd {
-        let scheme = if tls.is_some() { "https" } else { "http" };
-        let ports: Vec<(u16, u16)> = (0..n).map(|_| (free_port(), free_port())).collect();
-        let initial: Vec<String> =
-            ports.iter().enumerate().map(|(i, (_, peer))| format!("m{i}=http://127.0.0.1:{peer}")).collect();
-        let mut members = Vec::new();
-        for (i, (client, peer)) in ports.iter().enumerate() {
-            let client_url = format!("{scheme}://127.0.0.1:{client}");
-            let mut command: Vec<String> = vec![
-                format!("--name=m{i}"),
-                format!("--data-dir={}", dir.join(format!("etcd{i}")).display()),
-                format!("--listen-client-urls={client_url}"),
-                format!("--advertise-client-urls={client_url}"),
-                format!("--listen-peer-urls=http://127.0.0.1:{peer}"),
-                format!("--initial-advertise-peer-urls=http://127.0.0.1:{peer}"),
-                format!("--initial-cluster={}", initial.join(",")),
-                "--initial-cluster-state=new".into(),
-                "--initial-cluster-token=leaderd-test".into(),
-                "--heartbeat-interval=50".into(),
-                "--election-timeout=500".into(),
-            ];
-            command.extend(extra.iter().map(|f| f.to_string()));
-            if let Some(tls) = tls {
-                command.push(format!("--cert-file={}", tls.join("controller.pem").display()));
-                command.push(format!("--key-file={}", tls.join("controller.key").display()));
-                command.push(format!("--trusted-ca-file={}", tls.join("ca.pem").display()));
-                command.push("--client-cert-auth".into());
-            }
-            let mut member =
-                Member { proc: None, command, log: dir.join(format!("etcd{i}.log")), client_url: client_url.clone() };
-            member.start();
-            members.push(member);
-        }
-        Etcd { members }
-    }
-
-    /// Waits until the cluster answers (a leader elected, quorum there).
-    async fn healthy(&self) {
-        until("etcd healthy", Duration::from_secs(20), async || {
-            for m in &self.members {
-                let Ok(r) = http().get(format!("{}/health", m.client_url)).send().await else { continue };
-                if r.text().await.is_ok_and(|t| t.contains("\"true\"")) {
-                    return Some(());
-                }
-            }
-            None
-        })
-        .await
-    }
-
-    /// The index of a running member that is not the raft leader.
-    async fn follower(&self) -> usize {
-        until("an etcd follower", Duration::from_secs(10), async || {
-            for (i, m) in self.members.iter().enumerate() {
-                let url = format!("{}/v3/maintenance/status", m.client_url);
-                let Ok(r) = http().post(url).body("{}").send().await else { continue };
-                let Ok(v) = r.json::<Value>().await else { continue };
-                if v["leader"].is_string()
-                    && v["header"]["member_id"].is_string()
-                    && v["leader"] != v["header"]["member_id"]
-                {
-                    return Some(i);
-                }
-            }
-            None
-        })
-        .await
-    }
-
-    fn endpoints(&self) -> String {
-        self.members.iter().map(|m| m.client_url.as_str()).collect::<Vec<_>>().join(",")
-    }
-}
 
 /// A controller on the etcd store, plain HTTP (the agents' TLS is not what these tests are
 /// about), 2 s session TTL, 1–3 s leases; the secret shared by all controllers in `dir`.
@@ -197,11 +89,17 @@ async fn active_of(ctls: &[&Ctl], operator: &str) -> Option<usize> {
     None
 }
 
+/// Waits until the cluster answers (a leader elected, quorum there).
+fn healthy(etcd: &EtcdCluster) {
+    let ok = tokio::task::block_in_place(|| etcd.wait_healthy(Duration::from_secs(20)));
+    assert!(ok, "etcd did not become healthy within 20 s");
+}
+
 struct Setup {
     // Dropped first: the logs are printed before the directory goes.
     _logs: Logs,
     dir: tempfile::TempDir,
-    etcd: Etcd,
+    etcd: EtcdCluster,
     ctls: Vec<Ctl>,
     operator: String,
     unit0: String,
@@ -210,8 +108,8 @@ struct Setup {
 
 async fn setup(members: usize, controllers: usize) -> Setup {
     let dir = tempfile::tempdir().unwrap();
-    let etcd = Etcd::start(dir.path(), members, None);
-    etcd.healthy().await;
+    let etcd = EtcdCluster::start(dir.path(), members);
+    healthy(&etcd);
     let store = format!("etcd:{}/t", etcd.endpoints());
     let ctls: Vec<Ctl> = (0..controllers).map(|i| controller(dir.path(), i, &store, &[])).collect();
     let secret = dir.path().join("secret");
@@ -355,8 +253,10 @@ async fn etcd_losing_quorum_stops_grants_and_leadership_resumes_after() {
     let a = s.active().await;
     let (_, granted) = claim(&s.ctls[a].url, &s.unit0).await;
     let term = granted["term"].as_u64().unwrap();
-    let follower = s.etcd.follower().await;
-    s.etcd.members[follower].kill9();
+    let follower =
+        until("an etcd follower", Duration::from_secs(10), async || s.etcd.members.iter().position(|m| m.follower()))
+            .await;
+    s.etcd.members[follower].kill();
     let second = (follower + 1) % 3;
     // Nothing changes: renewals and writes go on at the same controller for a few TTLs.
     let started = Instant::now();
@@ -370,7 +270,7 @@ async fn etcd_losing_quorum_stops_grants_and_leadership_resumes_after() {
         assert_eq!((status, &m["version"]), (200, &json!(version)), "{m}");
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
-    s.etcd.members[second].kill9();
+    s.etcd.members[second].kill();
     // Within the session TTL (2 s), grants and writes stop, with a 503 that says why.
     let refused = until("grants refused without quorum", Duration::from_secs(10), async || {
         let (status, g) = claim(&s.ctls[a].url, &s.unit0).await;
@@ -424,11 +324,10 @@ async fn etcd_with_client_certificates() {
     let dir = tempfile::tempdir().unwrap();
     let tls = dir.path().join("etcd-tls");
     make_certs(&tls);
-    let etcd = Etcd::start(dir.path(), 1, Some(&tls));
+    let etcd = EtcdCluster::start_with(dir.path(), 1, Some(&tls), &[]);
     // Health over TLS needs a client certificate: wait for etcd's own word instead.
     until("etcd ready", Duration::from_secs(20), async || {
-        let log = std::fs::read_to_string(dir.path().join("etcd0.log")).unwrap_or_default();
-        log.contains("ready to serve client requests").then_some(())
+        etcd.members[0].log_text().contains("ready to serve client requests").then_some(())
     })
     .await;
     let store = format!("etcd:{}/tls", etcd.endpoints());
@@ -468,8 +367,8 @@ async fn etcd_with_client_certificates() {
 async fn a_change_bigger_than_an_etcd_transaction_is_refused_whole() {
     let dir = tempfile::tempdir().unwrap();
     let _logs = Logs(dir.path().to_path_buf());
-    let etcd = Etcd::start_with(dir.path(), 1, None, &["--max-txn-ops=16"]);
-    etcd.healthy().await;
+    let etcd = EtcdCluster::start_with(dir.path(), 1, None, &["--max-txn-ops=16"]);
+    healthy(&etcd);
     let c = controller(dir.path(), 0, &format!("etcd:{}/big", etcd.endpoints()), &[]);
     let unit0 = token(&dir.path().join("secret"), "app/0", "1h");
     let joined = until("the controller is active", Duration::from_secs(15), async || {

@@ -20,6 +20,8 @@ fn free_port() -> u16 {
 pub struct Member {
     pub name: String,
     pub client_port: u16,
+    /// `http`, or `https` when the cluster requires client certificates.
+    scheme: &'static str,
     args: Vec<String>,
     log: PathBuf,
     child: Option<Child>,
@@ -28,7 +30,7 @@ pub struct Member {
 
 impl Member {
     pub fn client_url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.client_port)
+        format!("{}://127.0.0.1:{}", self.scheme, self.client_port)
     }
 
     /// Starts the member (again, after a kill: etcd finds its data directory and rejoins).
@@ -76,11 +78,27 @@ impl Member {
     }
 
     /// Whether the member answers `/health` with `"health":"true"` (it has a raft leader).
+    /// Plain HTTP only: with client certificates, wait for its log instead.
     pub fn healthy(&self) -> bool {
         if self.child.is_none() || self.stopped {
             return false;
         }
-        http_get(self.client_port, "/health").is_some_and(|body| body.contains("\"true\""))
+        http(self.client_port, "GET", "/health").is_some_and(|body| body.contains("\"true\""))
+    }
+
+    /// Whether the member says it is a follower (it knows a raft leader, and it is another).
+    pub fn follower(&self) -> bool {
+        if self.child.is_none() || self.stopped {
+            return false;
+        }
+        let Some(body) = http(self.client_port, "POST", "/v3/maintenance/status") else { return false };
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&body) else { return false };
+        v["leader"].is_string() && v["header"]["member_id"].is_string() && v["leader"] != v["header"]["member_id"]
+    }
+
+    /// The member's log so far.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 }
 
@@ -91,13 +109,21 @@ pub struct EtcdCluster {
 
 impl EtcdCluster {
     pub fn start(dir: &Path, members: usize) -> EtcdCluster {
+        EtcdCluster::start_with(dir, members, None, &[])
+    }
+
+    /// [`EtcdCluster::start`], requiring client certificates when `tls` names a directory with
+    /// `ca.pem`, `controller.pem` and `controller.key` (served by every member, and trusted for
+    /// clients), and with `extra` flags for every member.
+    pub fn start_with(dir: &Path, members: usize, tls: Option<&Path>, extra: &[&str]) -> EtcdCluster {
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let ports: Vec<(u16, u16)> = (0..members).map(|_| (free_port(), free_port())).collect();
         let initial: Vec<String> =
             ports.iter().enumerate().map(|(i, (_, peer))| format!("m{i}=http://127.0.0.1:{peer}")).collect();
         let mut cluster = EtcdCluster { members: Vec::new() };
         for (i, (client, peer)) in ports.iter().enumerate() {
-            let client_url = format!("http://127.0.0.1:{client}");
-            let args = vec![
+            let client_url = format!("{scheme}://127.0.0.1:{client}");
+            let mut args = vec![
                 format!("--name=m{i}"),
                 format!("--data-dir={}", dir.join(format!("etcd{i}")).display()),
                 format!("--listen-client-urls={client_url}"),
@@ -110,9 +136,17 @@ impl EtcdCluster {
                 "--heartbeat-interval=50".into(),
                 "--election-timeout=500".into(),
             ];
+            if let Some(tls) = tls {
+                args.push(format!("--cert-file={}", tls.join("controller.pem").display()));
+                args.push(format!("--key-file={}", tls.join("controller.key").display()));
+                args.push(format!("--trusted-ca-file={}", tls.join("ca.pem").display()));
+                args.push("--client-cert-auth".into());
+            }
+            args.extend(extra.iter().map(|f| f.to_string()));
             let mut member = Member {
                 name: format!("m{i}"),
                 client_port: *client,
+                scheme,
                 args,
                 log: dir.join(format!("etcd{i}.log")),
                 child: None,
@@ -160,13 +194,20 @@ impl Drop for EtcdCluster {
     }
 }
 
-/// A plain HTTP/1.1 GET on loopback with short timeouts; the body, or None.
-fn http_get(port: u16, path: &str) -> Option<String> {
+/// A plain HTTP/1.0 request without a body (a POST sends `{}`) on loopback with short
+/// timeouts; the body, or None.
+fn http(port: u16, method: &str, path: &str) -> Option<String> {
     let timeout = Duration::from_millis(500);
     let mut stream = TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), timeout).ok()?;
     stream.set_read_timeout(Some(timeout)).ok()?;
     stream.set_write_timeout(Some(timeout)).ok()?;
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").ok()?;
+    let body = if method == "POST" { "{}" } else { "" };
+    write!(
+        stream,
+        "{method} {path} HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .ok()?;
     let mut answer = String::new();
     stream.read_to_string(&mut answer).ok()?;
     answer.split_once("\r\n\r\n").map(|(_, body)| body.to_string())
