@@ -25,9 +25,10 @@ pub struct UpState {
     pub pid: u32,
     pub app: String,
     pub charm: PathBuf,
+    /// controller/0 (in memory, a copy of `controllers[0]`: `controllers` is what changes).
     pub controller: ControllerInfo,
-    /// Every controller, when `up` runs several on etcd (`controller` is the first);
-    /// `controller/N` is the N-th.
+    /// Every controller: `controller/N` is the N-th. In `up.json` only when `up` runs several
+    /// on etcd; once loaded (or built by `up`), always every one, the only one included.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub controllers: Vec<ControllerInfo>,
     pub units: Vec<UnitInfo>,
@@ -37,7 +38,8 @@ pub struct UpState {
 pub struct ControllerInfo {
     pub url: String,
     pub pid: u32,
-    /// Running, or paused/killed by a lever (`leaderd pause|kill --controller`).
+    /// Running, paused or killed by a lever (`leaderd pause|kill controller/N`), or exited by
+    /// itself (until `up` has started it again).
     #[serde(default)]
     pub run: RunState,
 }
@@ -95,7 +97,10 @@ impl UpState {
                 state.display()
             )
         })?;
-        let up: UpState = serde_json::from_slice(&bytes).with_context(|| format!("reading {}", path.display()))?;
+        let mut up: UpState = serde_json::from_slice(&bytes).with_context(|| format!("reading {}", path.display()))?;
+        if up.controllers.is_empty() {
+            up.controllers.push(up.controller.clone());
+        }
         anyhow::ensure!(
             crate::process::alive(up.pid),
             "the leaderd up recorded in {} (pid {}) is not running",
@@ -113,8 +118,46 @@ impl UpState {
         self.controllers.iter().map(|c| c.url.as_str()).collect::<Vec<_>>().join(",")
     }
 
+    /// The running controllers' URLs, comma-separated (every one's if none runs): what a
+    /// client of the operator asks, so it does not wait on one a lever paused.
+    pub fn live_controller_urls(&self) -> String {
+        let running: Vec<&str> =
+            self.controller_list().iter().filter(|c| c.run == RunState::Running).map(|c| c.url.as_str()).collect();
+        if running.is_empty() {
+            return self.controller_urls();
+        }
+        running.join(",")
+    }
+
+    /// Whether `up` runs several controllers (on etcd), named `controller/N`.
+    pub fn several_controllers(&self) -> bool {
+        self.controllers.len() > 1
+    }
+
+    /// Whether some controller is running (not paused, killed or exited): one that may answer.
+    pub fn a_controller_runs(&self) -> bool {
+        self.controller_list().iter().any(|c| c.run == RunState::Running)
+    }
+
+    /// Every controller, controller/0 first.
+    pub fn controller_list(&self) -> &[ControllerInfo] {
+        if self.controllers.is_empty() {
+            std::slice::from_ref(&self.controller)
+        } else {
+            &self.controllers
+        }
+    }
+
+    /// Writes `up.json`: `controller` is controller/0; `controllers` only with several.
     pub fn save(&self, state: &Path) -> anyhow::Result<()> {
-        crate::private::write_atomic(&UpState::path(state), &serde_json::to_vec_pretty(self)?)
+        let mut record = self.clone();
+        if let Some(first) = record.controllers.first() {
+            record.controller = first.clone();
+        }
+        if record.controllers.len() <= 1 {
+            record.controllers.clear();
+        }
+        crate::private::write_atomic(&UpState::path(state), &serde_json::to_vec_pretty(&record)?)
     }
 
     /// The unit named `spec`, or the current leader for `APP/leader`.
