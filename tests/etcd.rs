@@ -818,11 +818,15 @@ async fn levers_on_several_controllers() {
     let table = up.ok(&["status"]);
     assert!(table.contains("leader unknown (the controller is killed)"), "{table}");
 
-    // SIGTERM: up stops what runs and exits 0.
+    // SIGTERM with a paused controller: up continues it, stops it, and exits 0.
+    up.ok(&["restart", "controller/2"]);
+    up.ok(&["pause", "controller/2"]);
+    let paused = up.up_json()["controllers"][2]["pid"].as_i64().unwrap();
     unsafe { libc::kill(up.proc.child.id() as i32, libc::SIGTERM) };
     let mut up = up;
     let exit = up.proc.child.wait().unwrap();
     assert!(exit.success(), "{exit:?}");
+    assert!(!pid_alive(paused), "the paused controller/2 (pid {paused}) outlived up");
 }
 
 /// `--etcd local` without etcd installed: a clear error naming the Debian package, nothing
