@@ -812,6 +812,13 @@ async fn levers_on_several_controllers() {
         ),
         "{err}"
     );
+    let err = up.refused(&["elect", minion]);
+    assert!(
+        err.contains(&format!(
+            "cannot elect {minion}: no controller is running (controller/0 killed, controller/1 killed, controller/2 killed)"
+        )),
+        "{err}"
+    );
     let s = up_status(&state).unwrap();
     assert_eq!(s["controller_state"], "killed", "{s}");
     assert_eq!(roles(&s), ["killed", "killed", "killed"], "{s}");

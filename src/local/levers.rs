@@ -166,11 +166,8 @@ pub fn elect(state: &Path, unit: &str, no_wait: bool) -> anyhow::Result<()> {
         "cannot elect {unit}: its agent is {} (it could not claim the lease); `leaderd restart {unit}` first",
         info.run.name()
     );
-    if !up.a_controller_runs() {
-        match up.controller_list() {
-            [only] => anyhow::bail!("cannot elect {unit}: the controller is {}", only.run.name()),
-            _ => anyhow::bail!("cannot elect {unit}: no controller is running"),
-        }
+    if let Some(why) = up.no_controller_runs() {
+        anyhow::bail!("cannot elect {unit}: {why}");
     }
     let (client, runtime) = operator_client(state, &up)?;
     let url = up.live_controller_urls();

@@ -139,6 +139,22 @@ impl UpState {
         self.controller_list().iter().any(|c| c.run == RunState::Running)
     }
 
+    /// Why no controller can answer, if none runs: `the controller is killed`, or with several
+    /// `no controller is running (controller/0 killed, controller/1 paused, ...)`.
+    pub fn no_controller_runs(&self) -> Option<String> {
+        if self.a_controller_runs() {
+            return None;
+        }
+        Some(match self.controller_list() {
+            [only] => format!("the controller is {}", only.run.name()),
+            all => {
+                let each: Vec<String> =
+                    all.iter().enumerate().map(|(i, c)| format!("controller/{i} {}", c.run.name())).collect();
+                format!("no controller is running ({})", each.join(", "))
+            }
+        })
+    }
+
     /// Every controller, controller/0 first.
     pub fn controller_list(&self) -> &[ControllerInfo] {
         if self.controllers.is_empty() {
@@ -181,4 +197,71 @@ impl UpState {
 /// The state directory: `--state`, else `$LEADERD_STATE`, else `.leaderd` here.
 pub fn state_dir(flag: Option<PathBuf>) -> PathBuf {
     flag.or_else(|| std::env::var_os("LEADERD_STATE").map(PathBuf::from)).unwrap_or_else(|| PathBuf::from(".leaderd"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(runs: &[RunState]) -> UpState {
+        let controllers: Vec<ControllerInfo> = runs
+            .iter()
+            .enumerate()
+            .map(|(i, run)| ControllerInfo {
+                url: format!("https://127.0.0.1:{}", 7000 + i),
+                pid: 100 + i as u32,
+                run: *run,
+            })
+            .collect();
+        UpState {
+            pid: std::process::id(),
+            app: "app".into(),
+            charm: "/charm".into(),
+            controller: controllers[0].clone(),
+            controllers,
+            units: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn up_json_lists_the_controllers_only_when_there_are_several() {
+        use RunState::*;
+        let dir = tempfile::tempdir().unwrap();
+        for runs in [&[Killed][..], &[Running, Paused, Killed]] {
+            let mut up = record(runs);
+            up.controller = record(&[Running]).controller; // stale: controllers[0] is what counts
+            up.save(dir.path()).unwrap();
+            let json: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(UpState::path(dir.path())).unwrap()).unwrap();
+            assert_eq!(json["controller"]["run"], runs[0].name());
+            assert_eq!(json.get("controllers").is_some(), runs.len() > 1, "{json}");
+            let loaded = UpState::load(dir.path()).unwrap();
+            let loaded: Vec<RunState> = loaded.controllers.iter().map(|c| c.run).collect();
+            assert_eq!(loaded, runs);
+        }
+    }
+
+    #[test]
+    fn which_controllers_can_answer() {
+        use RunState::*;
+        let cases: &[(&[RunState], Option<&str>, &str)] = &[
+            (&[Running], None, "https://127.0.0.1:7000"),
+            (&[Killed], Some("the controller is killed"), "https://127.0.0.1:7000"),
+            (&[Paused], Some("the controller is paused"), "https://127.0.0.1:7000"),
+            (&[Killed, Running, Paused], None, "https://127.0.0.1:7001"),
+            (&[Running, Paused, Running], None, "https://127.0.0.1:7000,https://127.0.0.1:7002"),
+            (
+                &[Killed, Paused, Killed],
+                Some("no controller is running (controller/0 killed, controller/1 paused, controller/2 killed)"),
+                "https://127.0.0.1:7000,https://127.0.0.1:7001,https://127.0.0.1:7002",
+            ),
+        ];
+        for (runs, why, live) in cases {
+            let up = record(runs);
+            assert_eq!(up.no_controller_runs().as_deref(), *why, "{runs:?}");
+            assert_eq!(up.a_controller_runs(), why.is_none(), "{runs:?}");
+            assert_eq!(up.live_controller_urls(), *live, "{runs:?}");
+            assert_eq!(up.several_controllers(), runs.len() > 1);
+        }
+    }
 }

@@ -353,7 +353,9 @@ impl Running {
     /// only warned about.
     pub(super) async fn forget_unit(&self, name: &str) {
         let forgot = async {
-            anyhow::ensure!(self.record.a_controller_runs(), "no controller is running");
+            if let Some(why) = self.record.no_controller_runs() {
+                anyhow::bail!("{why}");
+            }
             let token = self.secret.token(crate::controller::auth::OPERATOR, Duration::from_secs(300));
             let trust = crate::tls::Trust::Ca(self.ca.clone());
             let client = crate::controller::client::ControllerClient::new(
