@@ -110,13 +110,13 @@ enum Command {
         #[arg(long, default_value = "table", value_parser = ["table", "json", "yaml"], value_name = "FORMAT")]
         format: String,
     },
-    /// Kill a unit's agent (SIGKILL) or, with --controller, the controller, of a running `up`.
+    /// Kill a unit's agent (SIGKILL) or a controller (controller/N, or --controller), of a running `up`.
     Kill(LeverArgs),
-    /// Pause a unit's agent and its hooks (SIGSTOP), or the controller.
+    /// Pause a unit's agent and its hooks (SIGSTOP), or a controller.
     Pause(LeverArgs),
-    /// Resume a paused unit (SIGCONT), or the controller.
+    /// Resume a paused unit (SIGCONT), or a controller.
     Resume(LeverArgs),
-    /// Start a unit's agent (or the controller) again, as before: same command line and token.
+    /// Start a unit's agent (or a controller) again, as before: same command line and token.
     Restart(LeverArgs),
     /// Revoke an application's lease: the leader may not renew, so another unit leads at its expiry.
     Revoke {
@@ -350,13 +350,13 @@ fn parse_positive_duration(text: &str) -> Result<Duration, String> {
     }
 }
 
-/// What a lever acts on: one unit, or the controller.
+/// What a lever acts on: one unit, or a controller.
 #[derive(clap::Args)]
 struct LeverArgs {
-    /// The unit, like app/1.
+    /// The unit, like app/1, or a controller, like controller/1 (`leaderd status` lists them).
     #[arg(required_unless_present = "controller", conflicts_with = "controller", value_name = "UNIT")]
     unit: Option<String>,
-    /// The controller instead of a unit.
+    /// The controller: the only one, or the one active now when `up` runs several.
     #[arg(long)]
     controller: bool,
     /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).

@@ -555,6 +555,236 @@ async fn up_with_three_controllers_on_a_local_etcd() {
     assert!(leftovers.is_empty(), "etcd still running after up stopped: {leftovers:?}");
 }
 
+/// `leaderd up` (with several controllers) as a test's child: on drop, whatever the test left
+/// paused is continued first, so that up's death (SIGKILL; its children get SIGTERM) stops it.
+struct UpProc {
+    proc: Proc,
+    state: PathBuf,
+}
+
+impl UpProc {
+    fn up_json(&self) -> Value {
+        serde_json::from_slice(&std::fs::read(self.state.join("up.json")).unwrap()).unwrap()
+    }
+
+    /// `leaderd ARGS --state STATE`: exit code, stdout, stderr.
+    fn leaderd(&self, args: &[&str]) -> (i32, String, String) {
+        let out = Command::new(LEADERD).args(args).arg("--state").arg(&self.state).output().unwrap();
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
+    }
+
+    /// `leaderd ARGS`, which must succeed: its stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        let (code, out, err) = self.leaderd(args);
+        assert_eq!(code, 0, "leaderd {args:?}: {out}{err}");
+        out
+    }
+
+    /// `leaderd ARGS`, which must be refused with exit code 1 and change nothing: its stderr.
+    fn refused(&self, args: &[&str]) -> String {
+        let before = self.up_json()["controllers"].clone();
+        let (code, out, err) = self.leaderd(args);
+        assert_eq!((code, out.as_str()), (1, ""), "leaderd {args:?}: {err}");
+        assert_eq!(self.up_json()["controllers"], before, "leaderd {args:?} changed the controllers");
+        err
+    }
+}
+
+impl Drop for UpProc {
+    fn drop(&mut self) {
+        let Ok(bytes) = std::fs::read(self.state.join("up.json")) else { return };
+        let record: Value = serde_json::from_slice(&bytes).unwrap_or_default();
+        let controllers = record["controllers"].as_array().cloned().unwrap_or_default();
+        let units = record["units"].as_array().cloned().unwrap_or_default();
+        for pid in controllers.iter().chain(&units).filter_map(|p| p["pid"].as_i64()) {
+            unsafe { libc::kill(pid as i32, libc::SIGCONT) };
+        }
+        self.proc.kill9();
+    }
+}
+
+/// Each controller's role in `leaderd status`, by index (`controller/N`).
+fn roles(status: &Value) -> Vec<String> {
+    let list = status["controllers"].as_array().cloned().unwrap_or_default();
+    list.iter().map(|c| c["role"].as_str().unwrap_or("").to_string()).collect()
+}
+
+/// The units whose agents say they lead, in `leaderd status`.
+fn leading(status: &Value) -> Vec<String> {
+    let units = status["applications"][0]["units"].as_array().cloned().unwrap_or_default();
+    units.iter().filter(|u| u["leader"] == true).map(|u| u["name"].as_str().unwrap().to_string()).collect()
+}
+
+fn pid_alive(pid: i64) -> bool {
+    std::path::Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// The levers on several controllers: `kill --controller` kills the active one (named in the
+/// answer), which stays down (status: killed) while another takes over and one unit leads
+/// throughout; `restart controller/N` brings it back as a standby; `pause`/`resume
+/// controller/N` of a standby; `elect` with controller/0 down; bad targets refused, nothing
+/// changed; `--controller` with none active refused.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs etcd (Debian: etcd-server); run by .ci/run with --features etcd"]
+async fn levers_on_several_controllers() {
+    let dir = tempfile::tempdir().unwrap();
+    let _logs = Logs(dir.path().to_path_buf());
+    let state = dir.path().join("state");
+    let mut cmd = Command::new(LEADERD);
+    cmd.args(["up", "--controllers", "3", "--etcd", "local", "--units", "2", "--lease-guarantee", "1s", "--state"])
+        .arg(&state);
+    let up = UpProc { proc: Proc::spawn(cmd, &dir.path().join("up.log")), state: state.clone() };
+    up.proc.wait_for("leader elected", Duration::from_secs(30));
+    let status = until("one active controller and one leader", Duration::from_secs(15), async || {
+        up_status(&state).filter(|s| roles(s).iter().filter(|r| *r == "active").count() == 1 && leading(s).len() == 1)
+    })
+    .await;
+    let a = roles(&status).iter().position(|r| r == "active").unwrap();
+    let pid = status["controllers"][a]["pid"].as_i64().unwrap();
+    let (leader, term) = (leading(&status)[0].clone(), status["applications"][0]["term"].as_u64().unwrap());
+
+    // Bad targets: refused in plain words, exit 1, nothing changed.
+    let err = up.refused(&["kill", "controller/9"]);
+    assert!(err.contains("no controller/9 here (this up runs 3 controllers: controller/0 to controller/2)"), "{err}");
+    let err = up.refused(&["pause", "controller/x"]);
+    assert!(err.contains("\"controller/x\" is not a controller: controllers are named controller/N"), "{err}");
+    let err = up.refused(&["resume", &format!("controller/{a}")]);
+    assert!(err.contains(&format!("controller/{a} is not paused (it is running)")), "{err}");
+
+    // --controller: the active one, named in the answer.
+    let out = up.ok(&["kill", "--controller"]);
+    assert!(
+        out.starts_with(&format!(
+            "killed controller/{a} (active, pid {pid}, SIGKILL); it stays down until `leaderd restart controller/{a}`"
+        )),
+        "{out}"
+    );
+    assert!(!pid_alive(pid), "controller/{a} (pid {pid}) still runs");
+    let started = Instant::now();
+    let after = until("another controller active and one unit leading", Duration::from_secs(20), async || {
+        let s = up_status(&state)?;
+        assert!(leading(&s).len() <= 1, "two units lead: {s}");
+        let r = roles(&s);
+        (r[a] == "killed" && r.iter().filter(|r| *r == "active").count() == 1 && leading(&s).len() == 1).then_some(s)
+    })
+    .await;
+    let new_term = after["applications"][0]["term"].as_u64().unwrap();
+    eprintln!(
+        "another controller active and {} leading (term {new_term}, was {leader} term {term}) {:?} after the kill",
+        leading(&after)[0],
+        started.elapsed()
+    );
+    // It stays down: up does not restart a controller a lever killed.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let record = up.up_json();
+    assert_eq!(record["controllers"][a]["run"], "killed", "{record}");
+    assert_eq!(record["controllers"][a]["pid"].as_i64(), Some(pid), "{record}");
+    assert_eq!(roles(&up_status(&state).unwrap())[a], "killed");
+    let table = up.ok(&["status"]);
+    let url = record["controllers"][a]["url"].as_str().unwrap();
+    assert!(table.contains(&format!("controller/{a} {url}  pid {pid}  killed\n")), "{table}");
+    let err = up.refused(&["pause", &format!("controller/{a}")]);
+    assert!(
+        err.contains(&format!("controller/{a} is killed (not running): `leaderd restart controller/{a}`")),
+        "{err}"
+    );
+    // The lever is in the event log, naming the controller.
+    let events = std::fs::read_to_string(state.join("events.jsonl")).unwrap();
+    let lever: Vec<Value> = events
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|e| e["event"] == "lever" && e["action"] == "kill")
+        .collect();
+    assert_eq!(lever.len(), 1, "{events}");
+    assert!(lever[0]["detail"].as_str().unwrap().starts_with(&format!("killed controller/{a} (active")), "{events}");
+
+    // restart controller/N: back, as a standby (another is active now).
+    let out = up.ok(&["restart", &format!("controller/{a}")]);
+    assert!(out.starts_with(&format!("restarted controller/{a} (pid ")) && out.contains("was killed"), "{out}");
+    let s = until("the restarted controller stands by", Duration::from_secs(15), async || {
+        up_status(&state).filter(|s| roles(s)[a] == "standby")
+    })
+    .await;
+    let new_pid = s["controllers"][a]["pid"].as_i64().unwrap();
+    assert_ne!(new_pid, pid);
+    assert_eq!(up.up_json()["controllers"][a]["run"], "running");
+
+    // pause / resume controller/N of a standby.
+    let b = roles(&s).iter().position(|r| r == "standby").unwrap();
+    let b_pid = s["controllers"][b]["pid"].as_i64().unwrap();
+    assert_eq!(
+        up.ok(&["pause", &format!("controller/{b}")]),
+        format!("paused controller/{b} (pid {b_pid}, SIGSTOP)\n")
+    );
+    let stat = std::fs::read_to_string(format!("/proc/{b_pid}/stat")).unwrap();
+    assert!(stat[stat.rfind(')').unwrap()..].starts_with(") T"), "{stat}");
+    let s = up_status(&state).unwrap();
+    assert_eq!(roles(&s)[b], "paused", "{s}");
+    assert_eq!(s["controller_state"], "running", "{s}");
+    assert_eq!(leading(&s).len(), 1, "{s}");
+    assert_eq!(up.up_json()["controllers"][b]["run"], "paused");
+    let yaml = up.ok(&["status", "--format", "yaml"]);
+    assert!(yaml.contains("role: paused"), "{yaml}");
+    assert_eq!(
+        up.ok(&["resume", &format!("controller/{b}")]),
+        format!("resumed controller/{b} (pid {b_pid}, SIGCONT)\n")
+    );
+    until("the resumed controller stands by", Duration::from_secs(10), async || {
+        up_status(&state).filter(|s| roles(s)[b] == "standby")
+    })
+    .await;
+
+    // elect with controller/0 down: another controller answers.
+    let r = roles(&up_status(&state).unwrap());
+    if r[0] != "killed" {
+        up.ok(&["kill", "controller/0"]);
+    }
+    let s = until("an active controller and a leader without controller/0", Duration::from_secs(20), async || {
+        up_status(&state).filter(|s| roles(s).iter().any(|r| r == "active") && leading(s).len() == 1)
+    })
+    .await;
+    let minion = if leading(&s)[0] == "shared-secret/0" { "shared-secret/1" } else { "shared-secret/0" };
+    let out = up.ok(&["elect", minion]);
+    assert!(out.starts_with(&format!("{minion} is the leader (term ")), "{out}");
+
+    // --controller with none active: refused, naming each one's state.
+    for i in 0..3 {
+        if up.up_json()["controllers"][i]["run"] != "killed" {
+            up.ok(&["kill", &format!("controller/{i}")]);
+        }
+    }
+    let err = up.refused(&["pause", "--controller"]);
+    assert!(
+        err.contains(
+            "no controller is active right now (controller/0 killed, controller/1 killed, controller/2 killed)"
+        ),
+        "{err}"
+    );
+    let err = up.refused(&["elect", minion]);
+    assert!(
+        err.contains(&format!(
+            "cannot elect {minion}: no controller is running (controller/0 killed, controller/1 killed, controller/2 killed)"
+        )),
+        "{err}"
+    );
+    let s = up_status(&state).unwrap();
+    assert_eq!(s["controller_state"], "killed", "{s}");
+    assert_eq!(roles(&s), ["killed", "killed", "killed"], "{s}");
+    let table = up.ok(&["status"]);
+    assert!(table.contains("leader unknown (the controller is killed)"), "{table}");
+
+    // SIGTERM with a paused controller: up continues it, stops it, and exits 0.
+    up.ok(&["restart", "controller/2"]);
+    up.ok(&["pause", "controller/2"]);
+    let paused = up.up_json()["controllers"][2]["pid"].as_i64().unwrap();
+    unsafe { libc::kill(up.proc.child.id() as i32, libc::SIGTERM) };
+    let mut up = up;
+    let exit = up.proc.child.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
+    assert!(!pid_alive(paused), "the paused controller/2 (pid {paused}) outlived up");
+}
+
 /// `--etcd local` without etcd installed: a clear error naming the Debian package, nothing
 /// started.
 #[test]

@@ -189,6 +189,11 @@ fn a_killed_controller_stays_down_until_restarted_and_a_paused_one_resumes() {
     assert!(table.contains(&format!("APP {APP}  leader unknown (the controller is killed)")), "{table}");
     assert_eq!(unit_status(&up, &leader)["leader"], false, "no guarantee without a controller");
     assert!(refused(&up.leaderd(&["pause", "--controller"])).contains("the controller is killed"));
+    let err = refused(&up.leaderd(&["restart", "controller/1"]));
+    assert!(
+        err.contains("no controller/1 here (this up runs one controller: controller/0 (or --controller))"),
+        "{err}"
+    );
 
     let out = ok(&up.leaderd(&["restart", "--controller"]));
     assert!(out.starts_with("restarted the controller (pid "), "{out}");
@@ -199,7 +204,8 @@ fn a_killed_controller_stays_down_until_restarted_and_a_paused_one_resumes() {
     assert_eq!(ok(&up.leaderd(&["pause", "--controller"])), format!("paused the controller (pid {pid}, SIGSTOP)\n"));
     assert_eq!(proc_state(pid), Some('T'));
     assert_eq!(up.status()["controller_state"], "paused");
-    assert_eq!(ok(&up.leaderd(&["resume", "--controller"])), format!("resumed the controller (pid {pid}, SIGCONT)\n"));
+    // controller/0 is the only one: the same lever, the same words.
+    assert_eq!(ok(&up.leaderd(&["resume", "controller/0"])), format!("resumed the controller (pid {pid}, SIGCONT)\n"));
     up.until("a leader again", T, || leader_answers(&up).len() == 1);
 }
 

@@ -27,10 +27,10 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand resolve 'Resolve a unit''s failed hook (as `juju resolved`): run it again now, or with --no-retry take it as done and carry on'
             cand exec 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)'
             cand status 'Show the applications and units of a running `up`'
-            cand kill 'Kill a unit''s agent (SIGKILL) or, with --controller, the controller, of a running `up`'
-            cand pause 'Pause a unit''s agent and its hooks (SIGSTOP), or the controller'
-            cand resume 'Resume a paused unit (SIGCONT), or the controller'
-            cand restart 'Start a unit''s agent (or the controller) again, as before: same command line and token'
+            cand kill 'Kill a unit''s agent (SIGKILL) or a controller (controller/N, or --controller), of a running `up`'
+            cand pause 'Pause a unit''s agent and its hooks (SIGSTOP), or a controller'
+            cand resume 'Resume a paused unit (SIGCONT), or a controller'
+            cand restart 'Start a unit''s agent (or a controller) again, as before: same command line and token'
             cand revoke 'Revoke an application''s lease: the leader may not renew, so another unit leads at its expiry'
             cand elect 'Make a unit the next leader, as fast as safety allows (the leader keeps its lease to its expiry)'
             cand add-unit 'Add units to the application of a running `up` (new numbers: unit numbers are never reused)'
@@ -89,25 +89,25 @@ set edit:completion:arg-completer[leaderd] = {|@words|
         }
         &'leaderd;kill'= {
             cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
-            cand --controller 'The controller instead of a unit'
+            cand --controller 'The controller: the only one, or the one active now when `up` runs several'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'leaderd;pause'= {
             cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
-            cand --controller 'The controller instead of a unit'
+            cand --controller 'The controller: the only one, or the one active now when `up` runs several'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'leaderd;resume'= {
             cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
-            cand --controller 'The controller instead of a unit'
+            cand --controller 'The controller: the only one, or the one active now when `up` runs several'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'leaderd;restart'= {
             cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
-            cand --controller 'The controller instead of a unit'
+            cand --controller 'The controller: the only one, or the one active now when `up` runs several'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -238,10 +238,10 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand resolve 'Resolve a unit''s failed hook (as `juju resolved`): run it again now, or with --no-retry take it as done and carry on'
             cand exec 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)'
             cand status 'Show the applications and units of a running `up`'
-            cand kill 'Kill a unit''s agent (SIGKILL) or, with --controller, the controller, of a running `up`'
-            cand pause 'Pause a unit''s agent and its hooks (SIGSTOP), or the controller'
-            cand resume 'Resume a paused unit (SIGCONT), or the controller'
-            cand restart 'Start a unit''s agent (or the controller) again, as before: same command line and token'
+            cand kill 'Kill a unit''s agent (SIGKILL) or a controller (controller/N, or --controller), of a running `up`'
+            cand pause 'Pause a unit''s agent and its hooks (SIGSTOP), or a controller'
+            cand resume 'Resume a paused unit (SIGCONT), or a controller'
+            cand restart 'Start a unit''s agent (or a controller) again, as before: same command line and token'
             cand revoke 'Revoke an application''s lease: the leader may not renew, so another unit leads at its expiry'
             cand elect 'Make a unit the next leader, as fast as safety allows (the leader keeps its lease to its expiry)'
             cand add-unit 'Add units to the application of a running `up` (new numbers: unit numbers are never reused)'

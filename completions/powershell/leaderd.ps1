@@ -30,10 +30,10 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('resolve', 'resolve', [CompletionResultType]::ParameterValue, 'Resolve a unit''s failed hook (as `juju resolved`): run it again now, or with --no-retry take it as done and carry on')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the applications and units of a running `up`')
-            [CompletionResult]::new('kill', 'kill', [CompletionResultType]::ParameterValue, 'Kill a unit''s agent (SIGKILL) or, with --controller, the controller, of a running `up`')
-            [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Pause a unit''s agent and its hooks (SIGSTOP), or the controller')
-            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a paused unit (SIGCONT), or the controller')
-            [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Start a unit''s agent (or the controller) again, as before: same command line and token')
+            [CompletionResult]::new('kill', 'kill', [CompletionResultType]::ParameterValue, 'Kill a unit''s agent (SIGKILL) or a controller (controller/N, or --controller), of a running `up`')
+            [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Pause a unit''s agent and its hooks (SIGSTOP), or a controller')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a paused unit (SIGCONT), or a controller')
+            [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Start a unit''s agent (or a controller) again, as before: same command line and token')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke an application''s lease: the leader may not renew, so another unit leads at its expiry')
             [CompletionResult]::new('elect', 'elect', [CompletionResultType]::ParameterValue, 'Make a unit the next leader, as fast as safety allows (the leader keeps its lease to its expiry)')
             [CompletionResult]::new('add-unit', 'add-unit', [CompletionResultType]::ParameterValue, 'Add units to the application of a running `up` (new numbers: unit numbers are never reused)')
@@ -98,28 +98,28 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
         }
         'leaderd;kill' {
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
-            [CompletionResult]::new('--controller', '--controller', [CompletionResultType]::ParameterName, 'The controller instead of a unit')
+            [CompletionResult]::new('--controller', '--controller', [CompletionResultType]::ParameterName, 'The controller: the only one, or the one active now when `up` runs several')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'leaderd;pause' {
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
-            [CompletionResult]::new('--controller', '--controller', [CompletionResultType]::ParameterName, 'The controller instead of a unit')
+            [CompletionResult]::new('--controller', '--controller', [CompletionResultType]::ParameterName, 'The controller: the only one, or the one active now when `up` runs several')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'leaderd;resume' {
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
-            [CompletionResult]::new('--controller', '--controller', [CompletionResultType]::ParameterName, 'The controller instead of a unit')
+            [CompletionResult]::new('--controller', '--controller', [CompletionResultType]::ParameterName, 'The controller: the only one, or the one active now when `up` runs several')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'leaderd;restart' {
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
-            [CompletionResult]::new('--controller', '--controller', [CompletionResultType]::ParameterName, 'The controller instead of a unit')
+            [CompletionResult]::new('--controller', '--controller', [CompletionResultType]::ParameterName, 'The controller: the only one, or the one active now when `up` runs several')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -263,10 +263,10 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('resolve', 'resolve', [CompletionResultType]::ParameterValue, 'Resolve a unit''s failed hook (as `juju resolved`): run it again now, or with --no-retry take it as done and carry on')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the applications and units of a running `up`')
-            [CompletionResult]::new('kill', 'kill', [CompletionResultType]::ParameterValue, 'Kill a unit''s agent (SIGKILL) or, with --controller, the controller, of a running `up`')
-            [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Pause a unit''s agent and its hooks (SIGSTOP), or the controller')
-            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a paused unit (SIGCONT), or the controller')
-            [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Start a unit''s agent (or the controller) again, as before: same command line and token')
+            [CompletionResult]::new('kill', 'kill', [CompletionResultType]::ParameterValue, 'Kill a unit''s agent (SIGKILL) or a controller (controller/N, or --controller), of a running `up`')
+            [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Pause a unit''s agent and its hooks (SIGSTOP), or a controller')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Resume a paused unit (SIGCONT), or a controller')
+            [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Start a unit''s agent (or a controller) again, as before: same command line and token')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke an application''s lease: the leader may not renew, so another unit leads at its expiry')
             [CompletionResult]::new('elect', 'elect', [CompletionResultType]::ParameterValue, 'Make a unit the next leader, as fast as safety allows (the leader keeps its lease to its expiry)')
             [CompletionResult]::new('add-unit', 'add-unit', [CompletionResultType]::ParameterValue, 'Add units to the application of a running `up` (new numbers: unit numbers are never reused)')

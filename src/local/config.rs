@@ -176,7 +176,7 @@ pub fn run(state: &Path, app: &str, request: Request, format: &str) -> anyhow::R
         // The controller's own words: Juju's, for a key or value it refuses.
         Ok(Err(CallError::Refused { message, .. })) => anyhow::bail!("{message}"),
         Ok(Err(e)) => return Err(anyhow::anyhow!("{e}")).context("asking the controller"),
-        Err(_) => anyhow::bail!("asking the controller at {}: no answer within 10s", up.controller.url),
+        Err(_) => anyhow::bail!("asking the controller at {}: no answer within 10s", client.base()),
     };
     let charm = crate::local::up::charm_name(&up.charm).unwrap_or_else(|_| app.to_string());
     match request {

@@ -1,6 +1,6 @@
 //! `up`'s control socket, `<state>/up.socket` (HTTP over a unix socket, 0600 in the private
 //! state directory, served within `crate::server`'s limits and timeouts): how the levers
-//! (`leaderd kill|pause|resume|restart [UNIT|--controller]`, `add-unit`, `remove-unit`) reach
+//! (`leaderd kill|pause|resume|restart [UNIT|controller/N|--controller]`, `add-unit`, `remove-unit`) reach
 //! the running `up`, which owns the child processes. Each request is handed to `up`'s main
 //! loop, which applies it between the events it already handles (an agent's exit, the
 //! controller's), so the record (`up.json`) has one writer. Wire types: `wire::up`.
@@ -107,7 +107,9 @@ impl Running {
     pub(super) async fn apply(&mut self, request: Request) -> Result<Done, HttpError> {
         let action = request.action();
         let answer = match request {
-            Request::Lever(LeverRequest { lever, target: Target::Controller }) => self.controller_lever(lever).await,
+            Request::Lever(LeverRequest { lever, target: Target::Controller(which) }) => {
+                self.controller_lever(lever, which).await
+            }
             Request::Lever(LeverRequest { lever, target: Target::Unit(unit) }) => self.unit_lever(lever, &unit).await,
             Request::AddUnit(AddUnitRequest { count }) => self.add_units(count),
             Request::RemoveUnit(RemoveUnitRequest { unit }) => self.remove_unit(&unit).await,
@@ -222,56 +224,100 @@ impl Running {
         }
     }
 
-    /// The controller's levers. A controller killed with `kill --controller` stays down until
-    /// `restart --controller` (one that dies by itself is restarted at once, as before): the
-    /// point of the lever is to watch the units without a controller for as long as the user
-    /// chooses.
-    async fn controller_lever(&mut self, lever: Lever) -> Result<Done, HttpError> {
-        let pid = self.record.controller.pid;
-        let was = self.record.controller.run;
-        let listen = self.record.controller.url.trim_start_matches("https://").to_string();
+    /// The controllers' levers. A controller killed with `kill` stays down until `restart`
+    /// (one that dies by itself is restarted at once): the point of the lever is to watch the
+    /// units without it for as long as the user chooses. `which` is `controller/N`, or None
+    /// for `--controller`: the only one, or the one active now when there are several.
+    async fn controller_lever(&mut self, lever: Lever, which: Option<u32>) -> Result<Done, HttpError> {
+        let several = self.controllers.len() > 1;
+        let (i, active) = match which {
+            Some(n) if n as usize >= self.controllers.len() => {
+                let there = match self.controllers.len() {
+                    1 => "this up runs one controller: controller/0 (or --controller)".to_string(),
+                    count => format!("this up runs {count} controllers: controller/0 to controller/{}", count - 1),
+                };
+                return Err(refused(format!("no controller/{n} here ({there})")));
+            }
+            Some(n) => (n as usize, false),
+            None if !several => (0, false),
+            None => (self.active_controller().await?, true),
+        };
+        // One controller keeps the words it always had; several are named.
+        let (label, again) = match several {
+            false => ("the controller".to_string(), "--controller".to_string()),
+            true => (format!("controller/{i}"), format!("controller/{i}")),
+        };
+        let role = if active { "active, " } else { "" };
+        let pid = self.record.controllers[i].pid;
+        let was = self.record.controllers[i].run;
+        let listen = self.record.controllers[i].url.trim_start_matches("https://").to_string();
         match (lever, was) {
             (Lever::Kill, RunState::Running | RunState::Paused) => {
-                let _ = self.controller.child.kill().await;
-                self.record.controller.run = RunState::Killed;
+                let _ = self.controllers[i].child.kill().await;
+                self.record.controllers[i].run = RunState::Killed;
+                let agents = match several {
+                    false => format!("agents keep retrying {listen}"),
+                    true => "agents turn to whichever controller is active".to_string(),
+                };
                 done(
                     format!(
-                        "killed the controller (pid {pid}, SIGKILL); it stays down until `leaderd restart --controller` \
-                         (agents keep retrying {listen})"
+                        "killed {label} ({role}pid {pid}, SIGKILL); it stays down until `leaderd restart {again}` \
+                         ({agents})"
                     ),
                     vec![],
                 )
             }
             (Lever::Pause, RunState::Running) => {
-                // SAFETY: kill(2) on the controller this `up` started and has not reaped.
+                // SAFETY: kill(2) on a controller this `up` started and has not reaped.
                 unsafe { libc::kill(pid as i32, libc::SIGSTOP) };
                 wait_stopped(pid).await;
-                self.record.controller.run = RunState::Paused;
-                done(format!("paused the controller (pid {pid}, SIGSTOP)"), vec![])
+                self.record.controllers[i].run = RunState::Paused;
+                done(format!("paused {label} ({role}pid {pid}, SIGSTOP)"), vec![])
             }
             (Lever::Resume, RunState::Paused) => {
                 // SAFETY: as above.
                 unsafe { libc::kill(pid as i32, libc::SIGCONT) };
-                self.record.controller.run = RunState::Running;
-                done(format!("resumed the controller (pid {pid}, SIGCONT)"), vec![])
+                self.record.controllers[i].run = RunState::Running;
+                done(format!("resumed {label} (pid {pid}, SIGCONT)"), vec![])
             }
             (Lever::Restart, _) => {
                 if was != RunState::Killed {
-                    let _ = self.controller.child.kill().await;
+                    let _ = self.controllers[i].child.kill().await;
                 }
-                self.record.controller.run = RunState::Killed;
-                self.controller.respawn().await.map_err(failed)?;
-                let new_pid = self.controller.child.id().unwrap_or(0);
-                self.record.controller.pid = new_pid;
-                self.record.controller.run = RunState::Running;
-                done(format!("restarted the controller (pid {new_pid}, was {}) on {listen}", was.name()), vec![])
+                self.record.controllers[i].run = RunState::Killed;
+                self.controllers[i].respawn().await.map_err(failed)?;
+                let new_pid = self.controllers[i].child.id().unwrap_or(0);
+                self.record.controllers[i].pid = new_pid;
+                self.record.controllers[i].run = RunState::Running;
+                let was_active = if active { ", active" } else { "" };
+                done(format!("restarted {label} (pid {new_pid}, was {}{was_active}) on {listen}", was.name()), vec![])
             }
-            (Lever::Resume, _) => Err(refused(format!("the controller is not paused (it is {})", was.name()))),
+            (Lever::Resume, _) => Err(refused(format!("{label} is not paused (it is {})", was.name()))),
             (_, _) => Err(refused(format!(
-                "the controller is {} (not running): `leaderd restart --controller` starts it again",
+                "{label} is {} (not running): `leaderd restart {again}` starts it again",
                 was.name()
             ))),
         }
+    }
+
+    /// The controller active now, of several (asked of each running one, as `leaderd status`
+    /// asks); a clear refusal if none is.
+    async fn active_controller(&self) -> Result<usize, HttpError> {
+        let token = self.secret.token(crate::controller::auth::OPERATOR, Duration::from_secs(300));
+        let trust = crate::tls::Trust::Ca(self.ca.clone());
+        let mut roles = Vec::new();
+        for (i, c) in self.record.controllers.iter().enumerate() {
+            let role = match c.run {
+                RunState::Running => super::status::ask_role(&c.url, &self.record.app, &token, &trust).await,
+                RunState::Paused | RunState::Killed => c.run.name().to_string(),
+                _ => "down".into(),
+            };
+            if role == "active" {
+                return Ok(i);
+            }
+            roles.push(format!("controller/{i} {role}"));
+        }
+        Err(refused(format!("no controller is active right now ({}): name one, like `controller/0`", roles.join(", "))))
     }
 
     fn add_units(&mut self, count: u32) -> Result<Done, HttpError> {

@@ -1,5 +1,5 @@
 //! The operator's levers on a running `up`, client side: `leaderd kill|pause|resume|restart
-//! [UNIT | --controller]`, `add-unit`, `remove-unit` (through `up`'s control socket, since `up`
+//! [UNIT | controller/N | --controller]`, `add-unit`, `remove-unit` (through `up`'s control socket, since `up`
 //! owns the processes), and `revoke` and `elect` (straight to the controller, with the
 //! operator's token, as `leaderd status` asks it). Each prints what was done.
 
@@ -35,14 +35,18 @@ fn call<B: Serialize>(state: &Path, path: &str, body: &B) -> anyhow::Result<Done
     serde_json::from_slice(&answer).context("leaderd up's answer")
 }
 
-/// `leaderd kill|pause|resume|restart UNIT` or `... --controller`.
+/// `leaderd kill|pause|resume|restart UNIT`, `... controller/N`, or `... --controller` (the
+/// only controller, or the active one of several: `up` finds which).
 pub fn lever(state: &Path, lever: Lever, unit: Option<String>) -> anyhow::Result<()> {
     let target = match unit {
-        Some(unit) => {
-            crate::names::unit_application(&unit)?;
-            Target::Unit(unit)
-        }
-        None => Target::Controller,
+        Some(name) => match Target::parse(&name).map_err(anyhow::Error::msg)? {
+            Target::Unit(unit) => {
+                crate::names::unit_application(&unit)?;
+                Target::Unit(unit)
+            }
+            controller => controller,
+        },
+        None => Target::Controller(None),
     };
     let done = call(state, LEVER_PATH, &LeverRequest { lever, target })?;
     println!("{}", done.message);
@@ -93,7 +97,7 @@ fn operator_client(state: &Path, up: &UpState) -> anyhow::Result<(ControllerClie
     let secret = Secret::load(&state.join("secret"))?;
     let trust = Trust::Ca(TlsDir::new(state.join("tls")).ca_cert());
     let token = secret.token(OPERATOR, Duration::from_secs(300));
-    let client = ControllerClient::new(&up.controller_urls(), &up.app, &token, &trust)?;
+    let client = ControllerClient::new(&up.live_controller_urls(), &up.app, &token, &trust)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     Ok((client, runtime))
 }
@@ -130,7 +134,7 @@ pub fn revoke(state: &Path, app: &str) -> anyhow::Result<()> {
         .find(|a| a.name == app)
         .and_then(|a| a.leader.map(|l| (l, a.lease_remaining_ms)));
     let (client, runtime) = operator_client(state, &up)?;
-    let url = &up.controller.url;
+    let url = &up.live_controller_urls();
     let answer = runtime.block_on(client.revoke()).map_err(|e| controller_error(url, e))?;
     match (answer.term, leader) {
         (Some(term), Some((leader, left))) => said(
@@ -162,13 +166,11 @@ pub fn elect(state: &Path, unit: &str, no_wait: bool) -> anyhow::Result<()> {
         "cannot elect {unit}: its agent is {} (it could not claim the lease); `leaderd restart {unit}` first",
         info.run.name()
     );
-    anyhow::ensure!(
-        up.controller.run == RunState::Running,
-        "cannot elect {unit}: the controller is {}",
-        up.controller.run.name()
-    );
+    if let Some(why) = up.no_controller_runs() {
+        anyhow::bail!("cannot elect {unit}: {why}");
+    }
     let (client, runtime) = operator_client(state, &up)?;
-    let url = up.controller.url.clone();
+    let url = up.live_controller_urls();
     let started = Instant::now();
     let answer: ElectResponse = runtime.block_on(client.elect(unit)).map_err(|e| controller_error(&url, e))?;
     if answer.already_leader {

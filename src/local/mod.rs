@@ -25,9 +25,10 @@ pub struct UpState {
     pub pid: u32,
     pub app: String,
     pub charm: PathBuf,
+    /// controller/0 (in memory, a copy of `controllers[0]`: `controllers` is what changes).
     pub controller: ControllerInfo,
-    /// Every controller, when `up` runs several on etcd (`controller` is the first);
-    /// `controller/N` is the N-th.
+    /// Every controller: `controller/N` is the N-th. In `up.json` only when `up` runs several
+    /// on etcd; once loaded (or built by `up`), always every one, the only one included.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub controllers: Vec<ControllerInfo>,
     pub units: Vec<UnitInfo>,
@@ -37,7 +38,8 @@ pub struct UpState {
 pub struct ControllerInfo {
     pub url: String,
     pub pid: u32,
-    /// Running, or paused/killed by a lever (`leaderd pause|kill --controller`).
+    /// Running, paused or killed by a lever (`leaderd pause|kill controller/N`), or exited by
+    /// itself (until `up` has started it again).
     #[serde(default)]
     pub run: RunState,
 }
@@ -95,7 +97,10 @@ impl UpState {
                 state.display()
             )
         })?;
-        let up: UpState = serde_json::from_slice(&bytes).with_context(|| format!("reading {}", path.display()))?;
+        let mut up: UpState = serde_json::from_slice(&bytes).with_context(|| format!("reading {}", path.display()))?;
+        if up.controllers.is_empty() {
+            up.controllers.push(up.controller.clone());
+        }
         anyhow::ensure!(
             crate::process::alive(up.pid),
             "the leaderd up recorded in {} (pid {}) is not running",
@@ -113,8 +118,62 @@ impl UpState {
         self.controllers.iter().map(|c| c.url.as_str()).collect::<Vec<_>>().join(",")
     }
 
+    /// The running controllers' URLs, comma-separated (every one's if none runs): what a
+    /// client of the operator asks, so it does not wait on one a lever paused.
+    pub fn live_controller_urls(&self) -> String {
+        let running: Vec<&str> =
+            self.controller_list().iter().filter(|c| c.run == RunState::Running).map(|c| c.url.as_str()).collect();
+        if running.is_empty() {
+            return self.controller_urls();
+        }
+        running.join(",")
+    }
+
+    /// Whether `up` runs several controllers (on etcd), named `controller/N`.
+    pub fn several_controllers(&self) -> bool {
+        self.controllers.len() > 1
+    }
+
+    /// Whether some controller is running (not paused, killed or exited): one that may answer.
+    pub fn a_controller_runs(&self) -> bool {
+        self.controller_list().iter().any(|c| c.run == RunState::Running)
+    }
+
+    /// Why no controller can answer, if none runs: `the controller is killed`, or with several
+    /// `no controller is running (controller/0 killed, controller/1 paused, ...)`.
+    pub fn no_controller_runs(&self) -> Option<String> {
+        if self.a_controller_runs() {
+            return None;
+        }
+        Some(match self.controller_list() {
+            [only] => format!("the controller is {}", only.run.name()),
+            all => {
+                let each: Vec<String> =
+                    all.iter().enumerate().map(|(i, c)| format!("controller/{i} {}", c.run.name())).collect();
+                format!("no controller is running ({})", each.join(", "))
+            }
+        })
+    }
+
+    /// Every controller, controller/0 first.
+    pub fn controller_list(&self) -> &[ControllerInfo] {
+        if self.controllers.is_empty() {
+            std::slice::from_ref(&self.controller)
+        } else {
+            &self.controllers
+        }
+    }
+
+    /// Writes `up.json`: `controller` is controller/0; `controllers` only with several.
     pub fn save(&self, state: &Path) -> anyhow::Result<()> {
-        crate::private::write_atomic(&UpState::path(state), &serde_json::to_vec_pretty(self)?)
+        let mut record = self.clone();
+        if let Some(first) = record.controllers.first() {
+            record.controller = first.clone();
+        }
+        if record.controllers.len() <= 1 {
+            record.controllers.clear();
+        }
+        crate::private::write_atomic(&UpState::path(state), &serde_json::to_vec_pretty(&record)?)
     }
 
     /// The unit named `spec`, or the current leader for `APP/leader`.
@@ -138,4 +197,71 @@ impl UpState {
 /// The state directory: `--state`, else `$LEADERD_STATE`, else `.leaderd` here.
 pub fn state_dir(flag: Option<PathBuf>) -> PathBuf {
     flag.or_else(|| std::env::var_os("LEADERD_STATE").map(PathBuf::from)).unwrap_or_else(|| PathBuf::from(".leaderd"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(runs: &[RunState]) -> UpState {
+        let controllers: Vec<ControllerInfo> = runs
+            .iter()
+            .enumerate()
+            .map(|(i, run)| ControllerInfo {
+                url: format!("https://127.0.0.1:{}", 7000 + i),
+                pid: 100 + i as u32,
+                run: *run,
+            })
+            .collect();
+        UpState {
+            pid: std::process::id(),
+            app: "app".into(),
+            charm: "/charm".into(),
+            controller: controllers[0].clone(),
+            controllers,
+            units: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn up_json_lists_the_controllers_only_when_there_are_several() {
+        use RunState::*;
+        let dir = tempfile::tempdir().unwrap();
+        for runs in [&[Killed][..], &[Running, Paused, Killed]] {
+            let mut up = record(runs);
+            up.controller = record(&[Running]).controller; // stale: controllers[0] is what counts
+            up.save(dir.path()).unwrap();
+            let json: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(UpState::path(dir.path())).unwrap()).unwrap();
+            assert_eq!(json["controller"]["run"], runs[0].name());
+            assert_eq!(json.get("controllers").is_some(), runs.len() > 1, "{json}");
+            let loaded = UpState::load(dir.path()).unwrap();
+            let loaded: Vec<RunState> = loaded.controllers.iter().map(|c| c.run).collect();
+            assert_eq!(loaded, runs);
+        }
+    }
+
+    #[test]
+    fn which_controllers_can_answer() {
+        use RunState::*;
+        let cases: &[(&[RunState], Option<&str>, &str)] = &[
+            (&[Running], None, "https://127.0.0.1:7000"),
+            (&[Killed], Some("the controller is killed"), "https://127.0.0.1:7000"),
+            (&[Paused], Some("the controller is paused"), "https://127.0.0.1:7000"),
+            (&[Killed, Running, Paused], None, "https://127.0.0.1:7001"),
+            (&[Running, Paused, Running], None, "https://127.0.0.1:7000,https://127.0.0.1:7002"),
+            (
+                &[Killed, Paused, Killed],
+                Some("no controller is running (controller/0 killed, controller/1 paused, controller/2 killed)"),
+                "https://127.0.0.1:7000,https://127.0.0.1:7001,https://127.0.0.1:7002",
+            ),
+        ];
+        for (runs, why, live) in cases {
+            let up = record(runs);
+            assert_eq!(up.no_controller_runs().as_deref(), *why, "{runs:?}");
+            assert_eq!(up.a_controller_runs(), why.is_none(), "{runs:?}");
+            assert_eq!(up.live_controller_urls(), *live, "{runs:?}");
+            assert_eq!(up.several_controllers(), runs.len() > 1);
+        }
+    }
 }

@@ -24,7 +24,8 @@ pub struct StatusReport {
     /// The controller that answered (the active one, with several).
     pub controller: String,
     /// `running`, or `paused` / `killed` by a lever (then the application's leader, term and
-    /// lease are not known: null, 0, 0).
+    /// lease are not known: null, 0, 0). With several controllers, `running` while any one
+    /// runs.
     #[serde(default = "running")]
     pub controller_state: String,
     /// With several controllers (on etcd): each one, `controller/N`, and its role.
@@ -40,7 +41,8 @@ pub struct ControllerReport {
     pub name: String,
     pub url: String,
     pub pid: u32,
-    /// `active`, `standby`, or `down` (not answering).
+    /// `active`, `standby`, `down` (not answering, or exited and being restarted by `up`), or
+    /// `paused` / `killed` by a lever (`leaderd pause|kill controller/N`).
     pub role: String,
 }
 
@@ -100,7 +102,7 @@ pub fn operator_client(state: &Path, up: &UpState, app: &str) -> anyhow::Result<
     let secret = Secret::load(&state.join("secret"))?;
     let trust = Trust::Ca(TlsDir::new(state.join("tls")).ca_cert());
     let token = secret.token(OPERATOR, std::time::Duration::from_secs(300));
-    Ok(ControllerClient::new(&up.controller_urls(), app, &token, &trust)?)
+    Ok(ControllerClient::new(&up.live_controller_urls(), app, &token, &trust)?)
 }
 
 /// The controller's view, as the operator.
@@ -124,7 +126,7 @@ fn controller_view(
         })
         .await
     });
-    let url = &up.controller_urls();
+    let url = &up.live_controller_urls();
     match asked {
         Ok(Ok(status)) => Ok(status),
         Ok(Err(CallError::Refused { code, message })) => {
@@ -140,9 +142,9 @@ pub fn controller_relations(state: &Path, up: &UpState) -> anyhow::Result<Relati
     let secret = Secret::load(&state.join("secret"))?;
     let trust = Trust::Ca(TlsDir::new(state.join("tls")).ca_cert());
     let token = secret.token(OPERATOR, std::time::Duration::from_secs(300));
-    let client = ControllerClient::new(&up.controller_urls(), &up.app, &token, &trust)?;
+    let client = ControllerClient::new(&up.live_controller_urls(), &up.app, &token, &trust)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let url = &up.controller_urls();
+    let url = &up.live_controller_urls();
     match runtime.block_on(async { tokio::time::timeout(std::time::Duration::from_secs(5), client.relations()).await })
     {
         Ok(Ok(relations)) => Ok(relations),
@@ -151,7 +153,9 @@ pub fn controller_relations(state: &Path, up: &UpState) -> anyhow::Result<Relati
     }
 }
 
-/// Each of several controllers' role, asked of each one (`down` if it does not answer in 2 s).
+/// Each of several controllers' role, asked of each running one (`down` if it does not answer
+/// in 2 s); one a lever paused or killed is not asked (a stopped one would keep the question
+/// waiting): its role is `paused` or `killed`.
 fn controller_roles(state: &Path, up: &UpState) -> anyhow::Result<Vec<ControllerReport>> {
     let secret = Secret::load(&state.join("secret"))?;
     let trust = Trust::Ca(TlsDir::new(state.join("tls")).ca_cert());
@@ -159,12 +163,9 @@ fn controller_roles(state: &Path, up: &UpState) -> anyhow::Result<Vec<Controller
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let mut out = Vec::new();
     for (i, c) in up.controllers.iter().enumerate() {
-        let client = ControllerClient::new(&c.url, &up.app, &token, &trust)?;
-        let asked =
-            runtime.block_on(async { tokio::time::timeout(std::time::Duration::from_secs(2), client.status()).await });
-        let role = match asked {
-            Ok(Ok(status)) => status.role.unwrap_or_else(|| "active".into()),
-            Ok(Err(CallError::Refused { code: crate::wire::ErrorCode::NotActive, .. })) => "standby".into(),
+        let role = match c.run {
+            RunState::Paused | RunState::Killed => c.run.name().to_string(),
+            RunState::Running => runtime.block_on(ask_role(&c.url, &up.app, &token, &trust)),
             _ => "down".into(),
         };
         out.push(ControllerReport { name: format!("controller/{i}"), url: c.url.clone(), pid: c.pid, role });
@@ -172,15 +173,27 @@ fn controller_roles(state: &Path, up: &UpState) -> anyhow::Result<Vec<Controller
     Ok(out)
 }
 
+/// The role the controller at `url` tells: `active`, `standby`, or `down` if it does not
+/// answer within 2 s.
+pub async fn ask_role(url: &str, app: &str, token: &str, trust: &Trust) -> String {
+    let Ok(client) = ControllerClient::new(url, app, token, trust) else { return "down".into() };
+    match tokio::time::timeout(std::time::Duration::from_secs(2), client.status()).await {
+        Ok(Ok(status)) => status.role.unwrap_or_else(|| "active".into()),
+        Ok(Err(CallError::Refused { code: crate::wire::ErrorCode::NotActive, .. })) => "standby".into(),
+        _ => "down".into(),
+    }
+}
+
 pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
     let up = UpState::load(state)?;
-    // A paused controller would not answer; a killed one cannot.
-    let (controller, kept) = match up.controller.run {
-        RunState::Running => controller_view(state, &up, true)?,
-        _ => (StatusResponse { store: String::new(), applications: Vec::new(), role: None }, None),
+    // A paused controller would not answer; a killed one cannot. With several, the running
+    // ones are asked.
+    let (controller, kept) = match up.a_controller_runs() {
+        true => controller_view(state, &up, true)?,
+        false => (StatusResponse { store: String::new(), applications: Vec::new(), role: None }, None),
     };
     let kept = kept.unwrap_or(StatusesResponse { application: None, units: Default::default() });
-    let controllers = if up.controllers.is_empty() { Vec::new() } else { controller_roles(state, &up)? };
+    let controllers = if up.several_controllers() { controller_roles(state, &up)? } else { Vec::new() };
     let answered = controllers.iter().find(|c| c.role == "active").map_or(up.controller.url.clone(), |c| c.url.clone());
     let app = controller.applications.iter().find(|a| a.name == up.app);
     let leader = app.and_then(|a| a.leader.clone());
@@ -241,7 +254,10 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
         .unwrap_or_default();
     Ok(StatusReport {
         controller: answered,
-        controller_state: up.controller.run.name().into(),
+        controller_state: match up.a_controller_runs() {
+            true => RunState::Running.name().into(),
+            false => up.controller_list()[0].run.name().into(),
+        },
         controllers,
         applications: vec![ApplicationReport {
             name: up.app.clone(),

@@ -1,7 +1,7 @@
 //! `leaderd up`: a whole application on this machine, in one command: an embedded controller
 //! (SQLite in the state directory) and N unit agents, each a child process, wired up with a CA,
 //! the controller's certificate and tokens. It relays every agent event as one line, restarts
-//! the controller if it dies, and stops everything on SIGINT or SIGTERM.
+//! each controller that dies by itself, and stops everything on SIGINT or SIGTERM.
 //!
 //! `up` binds the controller's port itself and hands the listening socket to each controller
 //! it starts, keeping its own copy open for the whole run: between a controller's death and its
@@ -125,14 +125,13 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     tls.ensure(&[])?;
     let (store, mut local_etcd) =
         crate::local::etcd::store_for(&state, options.controllers, options.etcd.as_deref()).await?;
-    // controller/0 is the one the levers act on; any others stand by (on etcd) and are
-    // restarted by `up` whenever they exit.
-    let controller = ControllerProcess::start(&leaderd, &state, &tls, options.guarantee * 2, &store, 0).await?;
-    let mut standbys = Vec::new();
-    for i in 1..options.controllers {
-        standbys.push(ControllerProcess::start(&leaderd, &state, &tls, options.guarantee * 2, &store, i).await?);
+    // controller/0, controller/1, ...: on etcd one is active, the others stand by. Each is
+    // restarted by `up` when it exits by itself, and stays as a lever leaves it otherwise.
+    let mut controllers = Vec::new();
+    for i in 0..options.controllers {
+        controllers.push(ControllerProcess::start(&leaderd, &state, &tls, options.guarantee * 2, &store, i).await?);
     }
-    let url = std::iter::once(&controller).chain(&standbys).map(|c| c.url.as_str()).collect::<Vec<_>>().join(",");
+    let url = controllers.iter().map(|c| c.url.as_str()).collect::<Vec<_>>().join(",");
     register_config(&secret, &tls, &url, &app, &deploy_config).await?;
     let count = options.units;
     let started = Event::UpStarted {
@@ -150,26 +149,18 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
             app: app.clone(),
             charm,
             controller: ControllerInfo {
-                url: controller.url.clone(),
-                pid: controller.child.id().unwrap_or(0),
+                url: controllers[0].url.clone(),
+                pid: controllers[0].child.id().unwrap_or(0),
                 run: RunState::Running,
             },
-            controllers: if standbys.is_empty() {
-                Vec::new()
-            } else {
-                std::iter::once(&controller)
-                    .chain(&standbys)
-                    .map(|c| ControllerInfo {
-                        url: c.url.clone(),
-                        pid: c.child.id().unwrap_or(0),
-                        run: RunState::Running,
-                    })
-                    .collect()
-            },
+            controllers: controllers
+                .iter()
+                .map(|c| ControllerInfo { url: c.url.clone(), pid: c.child.id().unwrap_or(0), run: RunState::Running })
+                .collect(),
             units: Vec::new(),
         },
         state: state.clone(),
-        controller,
+        controllers,
         agents: AgentWaits::new(),
         secret,
         leaderd: leaderd.clone(),
@@ -193,26 +184,16 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     let failure = loop {
         tokio::select! {
             _ = signals.requested() => break None,
-            exit = run.controller.child.wait(), if run.record.controller.run != RunState::Killed => {
+            // A killed controller's exit is reaped already: it stays down until `restart`.
+            (i, exit) = any_exit(&mut run.controllers, &run.record.controllers),
+                if run.record.controllers.iter().any(|c| c.run != RunState::Killed) => {
                 let how = exit.map(|s| describe(&s)).unwrap_or_else(|e| e.to_string());
-                if let Err(e) = run.controller.restart(&how).await {
+                run.record.controllers[i].run = RunState::Exited;
+                if let Err(e) = run.controllers[i].restart(&how).await {
                     break Some(e);
                 }
-                run.record.controller.pid = run.controller.child.id().unwrap_or(0);
-                run.record.controller.run = RunState::Running;
-                if let Some(info) = run.record.controllers.get_mut(0) {
-                    info.pid = run.record.controller.pid;
-                }
-                run.record.save(&state)?;
-            }
-            (i, exit) = any_exit(&mut standbys), if !standbys.is_empty() => {
-                let how = exit.map(|s| describe(&s)).unwrap_or_else(|e| e.to_string());
-                if let Err(e) = standbys[i].restart(&how).await {
-                    break Some(e);
-                }
-                if let Some(info) = run.record.controllers.get_mut(i + 1) {
-                    info.pid = standbys[i].child.id().unwrap_or(0);
-                }
+                run.record.controllers[i].pid = run.controllers[i].child.id().unwrap_or(0);
+                run.record.controllers[i].run = RunState::Running;
                 run.record.save(&state)?;
             }
             Some(exited) = run.agents.join_next() => {
@@ -229,20 +210,19 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     control.abort();
     let _ = std::fs::remove_file(&control_socket);
     say!("{}", crate::events::record(None, Event::UpStopping).line());
-    let Running { record, mut controller, agents, .. } = run;
+    let Running { record, mut controllers, agents, .. } = run;
     stop_agents(&record.units, agents).await;
-    if record.controller.run == RunState::Paused {
-        // SAFETY: kill(2) on the controller this `up` started and has not reaped.
-        unsafe { libc::kill(record.controller.pid as i32, libc::SIGCONT) };
+    for (controller, info) in controllers.iter_mut().zip(&record.controllers) {
+        if info.run == RunState::Paused {
+            // A stopped process acts on SIGTERM only once continued.
+            // SAFETY: kill(2) on a controller this `up` started and has not reaped.
+            unsafe { libc::kill(info.pid as i32, libc::SIGCONT) };
+        }
+        if info.run != RunState::Killed {
+            stop(&mut controller.child).await;
+        }
     }
-    if record.controller.run != RunState::Killed {
-        stop(&mut controller.child).await;
-    }
-    drop(controller);
-    for standby in &mut standbys {
-        stop(&mut standby.child).await;
-    }
-    drop(standbys);
+    drop(controllers);
     if let Some(etcd) = &mut local_etcd {
         etcd.stop().await;
     }
@@ -264,7 +244,8 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
 pub(super) struct Running {
     pub(super) record: UpState,
     pub(super) state: PathBuf,
-    pub(super) controller: ControllerProcess,
+    /// controller/N is the N-th, as `record.controllers[N]` records it.
+    pub(super) controllers: Vec<ControllerProcess>,
     pub(super) agents: AgentWaits,
     pub(super) secret: Secret,
     pub(super) leaderd: PathBuf,
@@ -372,15 +353,13 @@ impl Running {
     /// only warned about.
     pub(super) async fn forget_unit(&self, name: &str) {
         let forgot = async {
-            anyhow::ensure!(
-                self.record.controller.run == RunState::Running,
-                "the controller is {}",
-                self.record.controller.run.name()
-            );
+            if let Some(why) = self.record.no_controller_runs() {
+                anyhow::bail!("{why}");
+            }
             let token = self.secret.token(crate::controller::auth::OPERATOR, Duration::from_secs(300));
             let trust = crate::tls::Trust::Ca(self.ca.clone());
             let client = crate::controller::client::ControllerClient::new(
-                &self.record.controller_urls(),
+                &self.record.live_controller_urls(),
                 &self.record.app,
                 &token,
                 &trust,
@@ -451,13 +430,22 @@ pub(super) struct ControllerProcess {
     log: PathBuf,
 }
 
-/// Resolves when any of `controllers` exits: which, and how.
-async fn any_exit(controllers: &mut [ControllerProcess]) -> (usize, std::io::Result<std::process::ExitStatus>) {
-    let mut waits: Vec<_> = controllers.iter_mut().map(|c| Box::pin(c.child.wait())).collect();
+/// Resolves when any of `controllers` not killed by a lever (as `records` says) exits: which,
+/// and how.
+async fn any_exit(
+    controllers: &mut [ControllerProcess],
+    records: &[ControllerInfo],
+) -> (usize, std::io::Result<std::process::ExitStatus>) {
+    let mut waits: Vec<_> = controllers
+        .iter_mut()
+        .enumerate()
+        .filter(|(i, _)| records.get(*i).is_none_or(|r| r.run != RunState::Killed))
+        .map(|(i, c)| (i, Box::pin(c.child.wait())))
+        .collect();
     std::future::poll_fn(|cx| {
-        for (i, wait) in waits.iter_mut().enumerate() {
+        for (i, wait) in waits.iter_mut() {
             if let std::task::Poll::Ready(exit) = std::future::Future::poll(wait.as_mut(), cx) {
-                return std::task::Poll::Ready((i, exit));
+                return std::task::Poll::Ready((*i, exit));
             }
         }
         std::task::Poll::Pending

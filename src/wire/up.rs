@@ -45,7 +45,29 @@ impl Lever {
 #[serde(rename_all = "snake_case")]
 pub enum Target {
     Unit(String),
-    Controller,
+    /// `controller/N` (`Some(N)`), or `--controller` (`None`): the only controller, or the one
+    /// active at that moment when `up` runs several.
+    Controller(Option<u32>),
+}
+
+/// The prefix of a controller's name in the levers and in `leaderd status`: `controller/N`.
+pub const CONTROLLER_PREFIX: &str = "controller/";
+
+impl Target {
+    /// A lever's target as the user names it: `controller/N`, else a unit (checked by the
+    /// caller). A `controller/` that is not followed by a number is refused in plain words.
+    pub fn parse(name: &str) -> Result<Target, String> {
+        match name.strip_prefix(CONTROLLER_PREFIX) {
+            Some(n) => match n.parse::<u32>() {
+                // Written as `up` writes it: no sign, no leading zero.
+                Ok(i) if i.to_string() == n => Ok(Target::Controller(Some(i))),
+                _ => {
+                    Err(format!("{name:?} is not a controller: controllers are named controller/N, N a number from 0"))
+                }
+            },
+            None => Ok(Target::Unit(name.to_string())),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -74,4 +96,28 @@ pub struct AddUnitRequest {
 #[serde(deny_unknown_fields)]
 pub struct RemoveUnitRequest {
     pub unit: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_target_is_a_controller_or_a_unit() {
+        assert_eq!(Target::parse("controller/0"), Ok(Target::Controller(Some(0))));
+        assert_eq!(Target::parse("controller/12"), Ok(Target::Controller(Some(12))));
+        assert_eq!(Target::parse("app/1"), Ok(Target::Unit("app/1".into())));
+        for bad in ["controller/x", "controller/", "controller/01", "controller/+1", "controller/-1", "controller/1/2"]
+        {
+            let err = Target::parse(bad).unwrap_err();
+            assert!(err.contains("controllers are named controller/N"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn the_wire_form_of_a_controller_target() {
+        let to = |t: Target| serde_json::to_string(&LeverRequest { lever: Lever::Kill, target: t }).unwrap();
+        assert_eq!(to(Target::Controller(None)), r#"{"lever":"kill","target":{"controller":null}}"#);
+        assert_eq!(to(Target::Controller(Some(2))), r#"{"lever":"kill","target":{"controller":2}}"#);
+    }
 }
