@@ -516,10 +516,18 @@ async fn up_with_three_controllers_on_a_local_etcd() {
         let list = s["controllers"].as_array().cloned().unwrap_or_default();
         list.iter().filter(|c| c["role"] == "active").map(|c| c["name"].as_str().unwrap().to_string()).collect()
     };
+    // One active controller, a leader, and the leader's secret written (settings version 1).
     let status = until("status names one active controller", Duration::from_secs(10), async || {
-        up_status(&state).filter(|s| active(s).len() == 1)
+        up_status(&state).filter(|s| {
+            active(s).len() == 1
+                && s["applications"][0]["leader"].is_string()
+                && s["applications"][0]["settings_version"].as_u64() >= Some(1)
+        })
     })
     .await;
+    let app = |s: &Value| (s["applications"][0]["leader"].clone(), s["applications"][0]["term"].clone());
+    let (leader, term) = app(&status);
+    let written = status["applications"][0]["settings_version"].as_u64().unwrap();
     let controllers = status["controllers"].as_array().unwrap();
     assert_eq!(controllers.len(), 3, "{status}");
     let first = active(&status)[0].clone();
@@ -538,6 +546,11 @@ async fn up_with_three_controllers_on_a_local_etcd() {
     })
     .await;
     eprintln!("up: a standby active and a unit leading {:?} after kill -9", started.elapsed());
+    // The same leader under the same term: the new active controller honoured its lease, and
+    // its agent, whose claims the killed controller left unanswered (up holds its port open),
+    // went to the others. The secret it wrote is still there.
+    assert_eq!(app(&after), (leader, term), "{after}");
+    assert!(after["applications"][0]["settings_version"].as_u64() >= Some(written), "{after}");
     let killed = after["controllers"].as_array().unwrap().iter().find(|c| c["name"] == first.as_str()).unwrap().clone();
     assert_ne!(killed["pid"].as_i64().unwrap(), pid, "up restarted the killed controller: {after}");
     // SIGTERM: up stops its agents, controllers and etcd, and exits 0.
@@ -675,6 +688,10 @@ async fn levers_on_several_controllers() {
         leading(&after)[0],
         started.elapsed()
     );
+    // The same leader, same term: the new active controller honoured its lease, and its agent
+    // did not wait on the killed controller, whose port up holds open (its claims there go
+    // unanswered), but went to the others.
+    assert_eq!((&leading(&after)[0], new_term), (&leader, term), "{after}");
     // It stays down: up does not restart a controller a lever killed.
     tokio::time::sleep(Duration::from_secs(2)).await;
     let record = up.up_json();

@@ -22,8 +22,13 @@ use crate::events::Event;
 
 /// What the tracker needs from the controller: the lease calls, nothing else.
 pub trait LeaseApi: Send + Sync + 'static {
-    /// Claims (or renews) the application's lease for this unit, for `duration`.
-    fn claim(&self, duration: Duration) -> impl Future<Output = Result<ClaimAnswer, CallError>> + Send;
+    /// Claims (or renews) the application's lease for this unit, for `duration`; gives up
+    /// (unreachable) if no answer comes `within` (the next claim may go to another controller).
+    fn claim(
+        &self,
+        duration: Duration,
+        within: Duration,
+    ) -> impl Future<Output = Result<ClaimAnswer, CallError>> + Send;
     /// Waits up to `timeout` for the lease to be free; true if it is.
     fn wait_released(&self, timeout: Duration) -> impl Future<Output = Result<bool, CallError>> + Send;
     /// Gives up the lease held under `term`, at once; true if the controller freed it.
@@ -31,8 +36,8 @@ pub trait LeaseApi: Send + Sync + 'static {
 }
 
 impl LeaseApi for ControllerClient {
-    async fn claim(&self, duration: Duration) -> Result<ClaimAnswer, CallError> {
-        let r = ControllerClient::claim(self, duration).await?;
+    async fn claim(&self, duration: Duration, within: Duration) -> Result<ClaimAnswer, CallError> {
+        let r = ControllerClient::claim_within(self, duration, within).await?;
         Ok(match (r.granted, r.term) {
             (true, Some(term)) => ClaimAnswer::Granted { term, expires_in: r.expires_in_ms.map(Duration::from_millis) },
             (true, None) => return Err(CallError::BadAnswer("controller: a granted claim without a term".into())),
@@ -53,6 +58,10 @@ impl LeaseApi for ControllerClient {
 const RELEASE_POLL: Duration = Duration::from_secs(30);
 /// Pause after a failed call to the controller.
 const RETRY: Duration = Duration::from_millis(250);
+
+/// How much longer than the guarantee a claim may take before the tracker stops waiting for
+/// it, should the API not give up itself.
+const CLAIM_BACKSTOP: Duration = Duration::from_millis(250);
 
 pub struct Tracker<C: LeaseApi = ControllerClient> {
     unit: String,
@@ -154,7 +163,10 @@ impl<C: LeaseApi> Tracker<C> {
             return ClaimAnswer::Denied;
         }
         let sent = Instant::now();
-        let answer = match tokio::time::timeout(self.guarantee, self.api.claim(view.claim_duration())).await {
+        // The API gives up after the guarantee (an answer later than that is no use); the
+        // timeout here only backs it up.
+        let claim = self.api.claim(view.claim_duration(), self.guarantee);
+        let answer = match tokio::time::timeout(self.guarantee + CLAIM_BACKSTOP, claim).await {
             Ok(Ok(answer)) => answer,
             Ok(Err(e)) => {
                 tracing::warn!(unit = self.unit, error = %e, "lease claim failed");
@@ -273,10 +285,15 @@ mod tests {
     }
 
     impl LeaseApi for Arc<Scripted> {
-        async fn claim(&self, _duration: Duration) -> Result<ClaimAnswer, CallError> {
+        async fn claim(&self, _duration: Duration, within: Duration) -> Result<ClaimAnswer, CallError> {
             self.sent.lock().unwrap().push(Instant::now());
             let next = self.claims.lock().unwrap().pop_front();
             let (delay, answer) = next.unwrap_or((Duration::ZERO, Ok(ClaimAnswer::Denied)));
+            // As the real client: no answer within the limit is a failure then.
+            if delay > within {
+                tokio::time::sleep(within).await;
+                return Err(CallError::Unreachable("no answer in time".into()));
+            }
             tokio::time::sleep(delay).await;
             answer
         }

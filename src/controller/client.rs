@@ -34,11 +34,16 @@ pub struct ControllerClient {
     http: reqwest::Client,
     /// Every controller this client knows (several on etcd: one active, the others standbys).
     bases: Arc<Vec<String>>,
-    /// Which of `bases` it talks to now: the active controller, as far as it knows.
-    current: Arc<std::sync::atomic::AtomicUsize>,
+    /// Which of `bases` it talks to now: the active controller, as far as it knows, passing
+    /// over one that did not answer.
+    follow: Arc<std::sync::Mutex<super::follow::Follow>>,
     app: String,
     token: Arc<RwLock<String>>,
 }
+
+/// How long a controller has to answer a call, beyond what the call lets it hold it (a
+/// long-poll's wait); a claim has its caller's limit instead.
+pub const ANSWER_TIME: Duration = Duration::from_secs(10);
 
 /// Pooled connections to the controller are dropped after this long unused, well inside the
 /// controller's idle timeout, so a request never goes out on a connection it is closing.
@@ -47,9 +52,10 @@ pub const POOL_IDLE: Duration = Duration::from_secs(10);
 impl ControllerClient {
     /// `base` is one controller's URL, or several separated by commas (controllers on etcd):
     /// the client follows the active one. A standby answers `not_active` naming it, and the
-    /// call goes there at once (the standby did nothing); an unreachable controller sends the
-    /// next call to the next URL. A retried call counts, for the caller, from when it first
-    /// sent it, so a lease answer is never counted from later than it was asked.
+    /// call goes there at once (the standby did nothing); a controller that does not answer
+    /// sends the next calls to the others for a while (`follow`). A retried call counts, for
+    /// the caller, from when it first sent it, so a lease answer is never counted from later
+    /// than it was asked.
     pub fn new(
         base: &str,
         app: &str,
@@ -65,8 +71,8 @@ impl ControllerClient {
         let http = crate::tls::http_client(&first, trust, POOL_IDLE)?;
         Ok(ControllerClient {
             http,
+            follow: Arc::new(std::sync::Mutex::new(super::follow::Follow::new(bases.len()))),
             bases: Arc::new(if bases.is_empty() { vec![first] } else { bases }),
-            current: Arc::default(),
             app: app.into(),
             token: Arc::new(RwLock::new(token.into())),
         })
@@ -74,11 +80,11 @@ impl ControllerClient {
 
     /// The controller this client talks to now.
     pub fn base(&self) -> &str {
-        &self.bases[self.current.load(std::sync::atomic::Ordering::Relaxed) % self.bases.len()]
+        &self.bases[self.current()]
     }
 
-    fn switch_to(&self, index: usize) {
-        self.current.store(index % self.bases.len(), std::sync::atomic::Ordering::Relaxed);
+    fn current(&self) -> usize {
+        self.follow.lock().unwrap().current() % self.bases.len()
     }
 
     /// The token this client presents now.
@@ -95,35 +101,52 @@ impl ControllerClient {
     }
 
     /// Sends the request `make` builds for a controller's base URL, following a standby's
-    /// pointer to the active controller (each controller at most once per call).
+    /// pointer to the active controller (each controller at most once per call). `wait` is how
+    /// long the controller may hold the call (a long-poll); it gets [`ANSWER_TIME`] more.
     async fn send<R: DeserializeOwned>(
         &self,
         make: impl Fn(&str) -> reqwest::RequestBuilder,
         wait: Duration,
     ) -> Result<R, CallError> {
+        self.send_within(make, wait + ANSWER_TIME).await
+    }
+
+    /// [`ControllerClient::send`], giving each controller at most `limit` to answer: one that
+    /// does not answer in time is unreachable for this call, and passed over by the next ones.
+    async fn send_within<R: DeserializeOwned>(
+        &self,
+        make: impl Fn(&str) -> reqwest::RequestBuilder,
+        limit: Duration,
+    ) -> Result<R, CallError> {
         let mut tries = 0;
         loop {
             tries += 1;
-            let base = self.base().to_string();
-            match self.send_once(make(&base), wait, &base).await {
+            let index = self.current();
+            let base = self.bases[index].clone();
+            let answer = self.send_once(make(&base), limit, &base).await;
+            let now = std::time::Instant::now();
+            let mut follow = self.follow.lock().unwrap();
+            match answer {
                 Err(Answer::NotActive { active, message }) => {
-                    let next = active
-                        .and_then(|url| self.bases.iter().position(|b| *b == url.trim_end_matches('/')))
-                        .unwrap_or_else(|| self.current.load(std::sync::atomic::Ordering::Relaxed) + 1);
-                    self.switch_to(next);
+                    let named = active.and_then(|url| self.bases.iter().position(|b| *b == url.trim_end_matches('/')));
+                    follow.not_active(index, named, now);
                     if tries >= self.bases.len() {
                         return Err(CallError::Refused { code: ErrorCode::NotActive, message });
                     }
                 }
                 Err(Answer::Failed(e @ CallError::Unreachable(_))) => {
-                    // The next call tries the next controller: this one may be down.
-                    if self.bases.len() > 1 {
-                        self.switch_to(self.current.load(std::sync::atomic::Ordering::Relaxed) + 1);
-                    }
+                    // The next calls try the others: this one may be down.
+                    follow.unreachable(index, now);
                     return Err(e);
                 }
-                Err(Answer::Failed(e)) => return Err(e),
-                Ok(r) => return Ok(r),
+                Err(Answer::Failed(e)) => {
+                    follow.answered(index);
+                    return Err(e);
+                }
+                Ok(r) => {
+                    follow.answered(index);
+                    return Ok(r);
+                }
             }
         }
     }
@@ -131,11 +154,10 @@ impl ControllerClient {
     async fn send_once<R: DeserializeOwned>(
         &self,
         request: reqwest::RequestBuilder,
-        wait: Duration,
+        limit: Duration,
         base: &str,
     ) -> Result<R, Answer> {
-        // Long-polls may take their whole timeout; everything else should be quick.
-        let request = request.bearer_auth(self.token()).timeout(wait + Duration::from_secs(10));
+        let request = request.bearer_auth(self.token()).timeout(limit);
         let response =
             request.send().await.map_err(|e| Answer::Failed(CallError::Unreachable(transport_error(base, &e))))?;
         let status = response.status().as_u16();
@@ -198,8 +220,16 @@ impl ControllerClient {
     }
 
     pub async fn claim(&self, duration: Duration) -> Result<ClaimResponse, CallError> {
+        self.claim_within(duration, ANSWER_TIME).await
+    }
+
+    /// Claims, giving the controller at most `within` to answer: an agent's answer later than
+    /// its guarantee is of no use, and a controller that is silent (killed with its port still
+    /// open, or on a machine that is gone) must not hold the next claims too.
+    pub async fn claim_within(&self, duration: Duration, within: Duration) -> Result<ClaimResponse, CallError> {
         let body = ClaimRequest { duration_ms: duration.as_millis() as u64 };
-        self.call("lease/claim", Some(&body), Duration::ZERO).await
+        let make = |base: &str| self.http.post(format!("{base}/v1/applications/{}/lease/claim", self.app)).json(&body);
+        self.send_within(make, within).await
     }
 
     pub async fn wait_released(&self, timeout: Duration) -> Result<bool, CallError> {

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod client;
 #[cfg(feature = "etcd")]
 pub mod election;
+pub mod follow;
 pub mod lease;
 pub mod relations;
 mod writer;
