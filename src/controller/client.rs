@@ -223,13 +223,14 @@ impl ControllerClient {
         self.claim_within(duration, ANSWER_TIME).await
     }
 
-    /// Claims, giving the controller at most `within` to answer: an agent's answer later than
-    /// its guarantee is of no use, and a controller that is silent (killed with its port still
-    /// open, or on a machine that is gone) must not hold the next claims too.
+    /// Claims, giving the controller at most `within` (and never more than [`ANSWER_TIME`]) to
+    /// answer: an agent's answer later than its guarantee is of no use, and a controller that
+    /// is silent (killed with its port still open, or on a machine that is gone) must not hold
+    /// the next claims too.
     pub async fn claim_within(&self, duration: Duration, within: Duration) -> Result<ClaimResponse, CallError> {
         let body = ClaimRequest { duration_ms: duration.as_millis() as u64 };
         let make = |base: &str| self.http.post(format!("{base}/v1/applications/{}/lease/claim", self.app)).json(&body);
-        self.send_within(make, within).await
+        self.send_within(make, within.min(ANSWER_TIME)).await
     }
 
     pub async fn wait_released(&self, timeout: Duration) -> Result<bool, CallError> {
