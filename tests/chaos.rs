@@ -340,6 +340,8 @@ fn apply(cluster: &mut Cluster, action: Action, strikes: &mut Strikes) {
 #[derive(Debug, Clone, Copy)]
 enum Topology {
     Sqlite,
+    /// Built only with `--features etcd`.
+    #[cfg_attr(not(feature = "etcd"), allow(dead_code))]
     Etcd { controllers: usize, members: usize },
 }
 
