@@ -726,3 +726,55 @@ async fn a_removed_units_token_is_refused_for_everything_and_for_good() {
     let (status, body) = u0.post("/v1/applications/app/settings/merge", json!({"term": t0, "set": {"k": "w"}})).await;
     assert_eq!(status, StatusCode::OK, "app/0 leads on, honoured after the restart: {body}");
 }
+
+/// The agent side of a removal: a unit's leadership tracker (what answers is-leader), still
+/// running with the removed unit's token, loses leadership once its lease runs out, answers
+/// is-leader False from then on, and its calls are refused in the controller's words; another
+/// unit takes the lease.
+#[tokio::test]
+async fn the_tracker_of_a_removed_unit_answers_false_and_is_refused() {
+    use leaderd::agent::tracker::{LeaderStatus, Tracker};
+    use leaderd::controller::client::{CallError, ControllerClient};
+    let dir = tempfile::tempdir().unwrap();
+    let c = ControllerProcess::start(dir.path(), "memory");
+    let (u0, op) = (As::new(&c, dir.path(), "app/0"), As::new(&c, dir.path(), "operator"));
+    let trust = leaderd::tls::Trust::Ca(c.ca.clone());
+    let client = ControllerClient::new(&c.url, "app", &token(dir.path(), "app/1"), &trust).unwrap();
+    // A 500 ms guarantee: the tracker claims for 1 s, within the controller's 1-2 s.
+    let tracker = Tracker::new("app/1", client.clone(), Duration::from_millis(500));
+    let run = tokio::spawn(tracker.clone().run());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !tracker.is_leader().await {
+        assert!(Instant::now() < deadline, "app/1 never led");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let (status, body) = op.post("/v1/applications/app/status/unit/forget", json!({"unit": "app/1"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Its guarantee runs out within 500 ms of its last renewal, which the controller refuses.
+    let removed = Instant::now();
+    while tracker.is_leader().await {
+        assert!(removed.elapsed() < Duration::from_secs(2), "a removed unit still answers True");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    while tracker.status() != LeaderStatus::Minion {
+        assert!(removed.elapsed() < Duration::from_secs(5), "its leadership was never lost: {:?}", tracker.status());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    for _ in 0..20 {
+        assert!(!tracker.is_leader().await);
+    }
+    let refused = client.claim(Duration::from_secs(1)).await;
+    assert_eq!(
+        refused.map(|r| r.granted),
+        Err(CallError::Refused {
+            code: leaderd::wire::ErrorCode::Forbidden,
+            message: "permission denied: unit app/1 has been removed".into()
+        })
+    );
+    // The lease it held runs out, and app/0 takes it.
+    let (status, body) = u0.post("/v1/applications/app/lease/wait-released", json!({"timeout_ms": 5000})).await;
+    assert_eq!((status, body), (StatusCode::OK, json!({"released": true})));
+    assert_eq!(u0.claim("app", 1000).await["granted"], json!(true));
+    assert!(!tracker.is_leader().await);
+    run.abort();
+}
