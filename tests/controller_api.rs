@@ -647,3 +647,134 @@ async fn relations_endpoints_auth_fencing_and_durability() {
     assert_eq!(body["relations"]["0"]["app"], json!({"s": "l"}));
     assert_eq!(body["relations"]["0"]["units"]["app/1"]["addr"], json!("a1"));
 }
+
+/// After the operator removes a unit, its token is refused for everything a unit may do (403
+/// `forbidden`, in words that say why), however long it still runs; the other units and the
+/// operator are unaffected; and the refusal survives a `kill -9` of the controller (SQLite).
+#[tokio::test]
+async fn a_removed_units_token_is_refused_for_everything_and_for_good() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite:{}", dir.path().join("state.db").display());
+    let c = ControllerProcess::start(dir.path(), &store);
+    let (u0, u1, op) =
+        (As::new(&c, dir.path(), "app/0"), As::new(&c, dir.path(), "app/1"), As::new(&c, dir.path(), "operator"));
+    let (status, body) = op.post("/v1/applications/app/config", json!({"options": {}, "set": {}})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    for u in [&u0, &u1] {
+        let (status, body) = u.post("/v1/applications/app/relations/join", json!({"relation_ids": [0]})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let term = u1.claim("app", 1000).await["term"].as_u64().unwrap();
+    assert_eq!(u1.merge("app", term, json!({"k": "v"})).await.0, StatusCode::OK);
+
+    let (status, body) = op.post("/v1/applications/app/status/unit/forget", json!({"unit": "app/1"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let active = json!({"status": "active", "message": "", "data": {}});
+    let watch = json!({"after": 0, "timeout_ms": 100});
+    let calls = |term: u64| {
+        use reqwest::Method;
+        let relation_change = json!({"changes": [{"relation_id": 0, "unit": {"a": "1"}}]});
+        vec![
+            (Method::POST, "/v1/applications/app/lease/claim", Some(json!({"duration_ms": 1000}))),
+            (Method::POST, "/v1/applications/app/lease/wait-released", Some(json!({"timeout_ms": 100}))),
+            (Method::POST, "/v1/applications/app/lease/release", Some(json!({"term": term}))),
+            (Method::GET, "/v1/applications/app/settings", None),
+            (Method::POST, "/v1/applications/app/settings/merge", Some(json!({"term": term, "set": {"k": "x"}}))),
+            (Method::POST, "/v1/applications/app/settings/watch", Some(watch.clone())),
+            (Method::GET, "/v1/applications/app/config", None),
+            (Method::POST, "/v1/applications/app/config/watch", Some(watch.clone())),
+            (Method::GET, "/v1/applications/app/status", None),
+            (Method::POST, "/v1/applications/app/status/unit", Some(json!({"workload": active, "version": ""}))),
+            (Method::POST, "/v1/applications/app/status/application", Some(json!({"term": term, "status": active}))),
+            (Method::GET, "/v1/applications/app/relations", None),
+            (Method::POST, "/v1/applications/app/relations/join", Some(json!({"relation_ids": [1]}))),
+            (Method::POST, "/v1/applications/app/relations/commit", Some(relation_change)),
+            (Method::POST, "/v1/applications/app/relations/leave", Some(json!({"unit": "app/1"}))),
+            (Method::POST, "/v1/applications/app/relations/watch", Some(watch.clone())),
+            (Method::POST, "/v1/token/renew", None),
+        ]
+    };
+    let refused = json!({"code": "forbidden", "error": "permission denied: unit app/1 has been removed"});
+    for (method, path, body) in calls(term) {
+        let (status, answer) = u1.send(method.clone(), path, body.clone()).await;
+        assert_eq!((status, answer), (StatusCode::FORBIDDEN, refused.clone()), "{method} {path}");
+    }
+    // Unit app/0 and the operator carry on.
+    let (status, body) = u0.post("/v1/token/renew", json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = u0.get("/v1/applications/app/settings").await;
+    assert_eq!((status, body["settings"].clone()), (StatusCode::OK, json!({"k": "v"})));
+    let (status, body) = op.get("/v1/applications/app/relations").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = op.post("/v1/applications/app/relations/leave", json!({"unit": "app/1"})).await;
+    assert_eq!(status, StatusCode::OK, "the operator may still take it out of scope: {body}");
+    let (status, body) = u0.post("/v1/applications/app/lease/wait-released", json!({"timeout_ms": 5000})).await;
+    assert_eq!((status, body), (StatusCode::OK, json!({"released": true})), "app/1's lease ran out");
+    let t0 = u0.claim("app", 1000).await["term"].as_u64().unwrap();
+    assert_eq!(t0, term + 1);
+
+    // kill -9, restart: still refused, with the token it had.
+    c.kill9();
+    let c = ControllerProcess::start(dir.path(), &store);
+    let u1 = As { http: client(&c.ca), base: c.url.clone(), token: u1.token };
+    for (method, path, body) in calls(t0) {
+        let (status, answer) = u1.send(method.clone(), path, body.clone()).await;
+        assert_eq!((status, answer), (StatusCode::FORBIDDEN, refused.clone()), "after a restart: {method} {path}");
+    }
+    let u0 = As::new(&c, dir.path(), "app/0");
+    let (status, body) = u0.post("/v1/applications/app/settings/merge", json!({"term": t0, "set": {"k": "w"}})).await;
+    assert_eq!(status, StatusCode::OK, "app/0 leads on, honoured after the restart: {body}");
+}
+
+/// The agent side of a removal: a unit's leadership tracker (what answers is-leader), still
+/// running with the removed unit's token, loses leadership once its lease runs out, answers
+/// is-leader False from then on, and its calls are refused in the controller's words; another
+/// unit takes the lease.
+#[tokio::test]
+async fn the_tracker_of_a_removed_unit_answers_false_and_is_refused() {
+    use leaderd::agent::tracker::{LeaderStatus, Tracker};
+    use leaderd::controller::client::{CallError, ControllerClient};
+    let dir = tempfile::tempdir().unwrap();
+    let c = ControllerProcess::start(dir.path(), "memory");
+    let (u0, op) = (As::new(&c, dir.path(), "app/0"), As::new(&c, dir.path(), "operator"));
+    let trust = leaderd::tls::Trust::Ca(c.ca.clone());
+    let client = ControllerClient::new(&c.url, "app", &token(dir.path(), "app/1"), &trust).unwrap();
+    // A 500 ms guarantee: the tracker claims for 1 s, within the controller's 1-2 s.
+    let tracker = Tracker::new("app/1", client.clone(), Duration::from_millis(500));
+    let run = tokio::spawn(tracker.clone().run());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !tracker.is_leader().await {
+        assert!(Instant::now() < deadline, "app/1 never led");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let (status, body) = op.post("/v1/applications/app/status/unit/forget", json!({"unit": "app/1"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Its guarantee runs out within 500 ms of its last renewal, which the controller refuses.
+    let removed = Instant::now();
+    while tracker.is_leader().await {
+        assert!(removed.elapsed() < Duration::from_secs(2), "a removed unit still answers True");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    while tracker.status() != LeaderStatus::Minion {
+        assert!(removed.elapsed() < Duration::from_secs(5), "its leadership was never lost: {:?}", tracker.status());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    for _ in 0..20 {
+        assert!(!tracker.is_leader().await);
+    }
+    let refused = client.claim(Duration::from_secs(1)).await;
+    assert_eq!(
+        refused.map(|r| r.granted),
+        Err(CallError::Refused {
+            code: leaderd::wire::ErrorCode::Forbidden,
+            message: "permission denied: unit app/1 has been removed".into()
+        })
+    );
+    // The lease it held runs out, and app/0 takes it.
+    let (status, body) = u0.post("/v1/applications/app/lease/wait-released", json!({"timeout_ms": 5000})).await;
+    assert_eq!((status, body), (StatusCode::OK, json!({"released": true})));
+    assert_eq!(u0.claim("app", 1000).await["granted"], json!(true));
+    assert!(!tracker.is_leader().await);
+    run.abort();
+}

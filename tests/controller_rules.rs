@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use leaderd::controller::{ClaimOutcome, Config, Controller, MergeError};
+use leaderd::controller::{ClaimOutcome, Config, Controller, MergeError, Removed};
 use leaderd::format::Settings;
 use leaderd::model::{Application, Term, Unit};
 use leaderd::store::{memory::MemoryStore, sqlite::SqliteStore};
@@ -178,6 +178,9 @@ fn both_stores_keep_config_and_statuses() {
         let snapshot = if i == 0 { store.load().unwrap() } else { open().load().unwrap() };
         let units: Vec<&String> = snapshot.unit_statuses.keys().collect();
         assert_eq!(units, ["app/1"], "store {i}");
+        // And it stays removed, for good (a tombstone: unit numbers are never reused).
+        let removed: Vec<&String> = snapshot.removed.iter().collect();
+        assert_eq!(removed, ["app/0"], "store {i}");
     }
 }
 
@@ -235,4 +238,90 @@ async fn a_refused_batch_is_retried_request_by_request() {
             assert_eq!(c.read(&app(&format!("a{i}"))).settings, kv(&[("k", "v")]));
         }
     }
+}
+
+fn removed(claim: anyhow::Result<ClaimOutcome>) -> Removed {
+    match claim {
+        Err(e) => e.downcast::<Removed>().unwrap_or_else(|e| panic!("refused, but not as removed: {e:#}")),
+        Ok(outcome) => panic!("a removed unit's claim was answered: {outcome:?}"),
+    }
+}
+
+/// A removed unit never claims again: not while the lease it held runs out (nobody else gets
+/// it sooner either), not after it frees, not after a restart (the tombstone is durable).
+/// The other units are unaffected.
+#[tokio::test(start_paused = true)]
+async fn a_removed_unit_never_claims_again_even_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("state.db");
+    let first = Controller::start(Box::new(SqliteStore::open(&db).unwrap()), config()).unwrap();
+    let t1 = term(first.claim(&unit("app/0"), LEASE).await.unwrap());
+    first.forget_unit(&unit("app/0")).await.unwrap();
+    assert!(first.is_removed("app/0"));
+    assert!(!first.is_removed("app/1") && !first.is_removed("other/0"));
+    let refusal = removed(first.claim(&unit("app/0"), LEASE).await);
+    assert_eq!(refusal.to_string(), "unit app/0 has been removed");
+    // The lease it held runs to its expiry (it may have answered is-leader True until then).
+    assert_eq!(first.claim(&unit("app/1"), LEASE).await.unwrap(), ClaimOutcome::Denied);
+    advance(LEASE).await;
+    removed(first.claim(&unit("app/0"), LEASE).await);
+    let t2 = term(first.claim(&unit("app/1"), LEASE).await.unwrap());
+    assert_eq!(t2, t1 + 1);
+    assert_eq!(first.merge(&unit("app/1"), t2, kv(&[("k", "v")])).await, Ok(1));
+    drop(first);
+
+    let second = Controller::start(Box::new(SqliteStore::open(&db).unwrap()), config()).unwrap();
+    assert!(second.is_removed("app/0"), "the tombstone survived the restart");
+    assert!(!second.is_removed("app/1"));
+    removed(second.claim(&unit("app/0"), LEASE).await);
+    assert_eq!(term(second.claim(&unit("app/1"), LEASE).await.unwrap()), t2, "the holder renews");
+    assert_eq!(term(second.claim(&unit("other/0"), LEASE).await.unwrap()), 1);
+}
+
+/// A store whose commits of a removal wait until the test lets them through.
+struct HeldRemovals {
+    inner: MemoryStore,
+    open: std::sync::Arc<(std::sync::Mutex<bool>, std::sync::Condvar)>,
+}
+
+impl leaderd::store::Store for HeldRemovals {
+    fn load(&mut self) -> anyhow::Result<leaderd::store::Snapshot> {
+        self.inner.load()
+    }
+    fn commit(&mut self, batch: &[leaderd::store::Write]) -> anyhow::Result<()> {
+        if batch.iter().any(|w| matches!(w, leaderd::store::Write::ForgetUnit { .. })) {
+            let (open, turned) = &*self.open;
+            let _open = turned.wait_while(open.lock().unwrap(), |open| !*open).unwrap();
+        }
+        self.inner.commit(batch)
+    }
+    fn describe(&self) -> String {
+        "held".into()
+    }
+}
+
+/// The removal counts from the moment the operator asks, not from when it is durable: a claim
+/// while the removal is still on its way to the store is refused.
+// Real clock: the writer thread blocks, which tokio's paused clock cannot see.
+#[tokio::test]
+async fn a_removal_refuses_claims_before_it_is_durable() {
+    let open = std::sync::Arc::new((std::sync::Mutex::new(false), std::sync::Condvar::new()));
+    let store = HeldRemovals { inner: MemoryStore::default(), open: open.clone() };
+    let c = Controller::start(Box::new(store), config()).unwrap();
+    term(c.claim(&unit("app/0"), LEASE).await.unwrap());
+    let forget = {
+        let c = c.clone();
+        tokio::spawn(async move { c.forget_unit(&unit("app/0")).await })
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !c.is_removed("app/0") {
+        assert!(Instant::now() < deadline, "the removal never started");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    removed(c.claim(&unit("app/0"), LEASE).await);
+    assert!(!forget.is_finished(), "the removal was not durable yet");
+    *open.0.lock().unwrap() = true;
+    open.1.notify_all();
+    assert_eq!(forget.await.unwrap(), Ok(()));
+    removed(c.claim(&unit("app/0"), LEASE).await);
 }

@@ -424,6 +424,46 @@ fn remove_unit_of_a_minion_runs_stop_then_remove_and_it_leaves() {
     assert!(why.contains(&format!("no unit \"{unit}\" here")), "{why}");
 }
 
+/// A removed unit can no longer act: with its token (day-long, still unexpired), a claim
+/// straight to the controller is refused (403 `forbidden`, in words that say why), and so is a
+/// token renewal; the leader's token still works.
+#[test]
+fn a_removed_units_token_is_refused_by_the_controller() {
+    let (up, leader) = started(3);
+    let unit = (0..3).map(|i| format!("{APP}/{i}")).find(|u| *u != leader).unwrap();
+    ok(&up.leaderd(&["remove-unit", &unit]));
+    let url = up.up_json()["controller"]["url"].as_str().unwrap().to_string();
+    let secret = up.state.join("secret");
+    let token =
+        |who: &str| ok(&up.leaderd(&["token", "--secret-file", secret.to_str().unwrap(), who])).trim().to_string();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let call = |token: String, path: &str| {
+        let tls = leaderd::tls::client_config(&up.state.join("tls/ca.pem")).unwrap();
+        let url = format!("{url}{path}");
+        runtime.block_on(async move {
+            let client = reqwest::Client::builder().tls_backend_preconfigured(tls).build().unwrap();
+            let response = client
+                .post(url)
+                .bearer_auth(token)
+                .json(&serde_json::json!({"duration_ms": 2000}))
+                .send()
+                .await
+                .unwrap();
+            (response.status().as_u16(), response.json::<serde_json::Value>().await.unwrap())
+        })
+    };
+    let claim = format!("/v1/applications/{APP}/lease/claim");
+    let refused_as = serde_json::json!({
+        "code": "forbidden",
+        "error": format!("permission denied: unit {unit} has been removed"),
+    });
+    assert_eq!(call(token(&unit), &claim), (403, refused_as.clone()));
+    assert_eq!(call(token(&unit), "/v1/token/renew"), (403, refused_as));
+    let (status, answer) = call(token(&leader), &claim);
+    assert_eq!((status, answer["granted"].clone()), (200, serde_json::json!(true)), "{answer}");
+    assert_eq!(leader_of(&up).as_deref(), Some(leader.as_str()), "the leader is untouched");
+}
+
 /// The units the leader's `status-get --application` lists.
 fn units_in_application_status(up: &Up, leader: &str) -> Vec<String> {
     let out = ok(&up.leaderd(&["exec", "--unit", leader, "--", "status-get", "--application", "--format", "json"]));

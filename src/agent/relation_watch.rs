@@ -19,24 +19,31 @@ const RETRY: Duration = Duration::from_millis(500);
 pub async fn run(client: ControllerClient, relation_ids: Vec<u64>, data: watch::Sender<Option<RelationsResponse>>) {
     if !relation_ids.is_empty() {
         while let Err(e) = client.join_relations(relation_ids.clone()).await {
-            tracing::warn!(error = %e, "entering the peer relations failed; will retry");
-            tokio::time::sleep(RETRY).await;
+            tokio::time::sleep(pause_after(&e, "entering the peer relations failed; will retry")).await;
         }
     }
     while !data.is_closed() {
         let relations = match client.relations().await {
             Ok(relations) => relations,
             Err(e) => {
-                tracing::warn!(error = %e, "reading the relations failed; will retry");
-                tokio::time::sleep(RETRY).await;
+                tokio::time::sleep(pause_after(&e, "reading the relations failed; will retry")).await;
                 continue;
             }
         };
         let version = relations.version;
         data.send_replace(Some(relations));
         if let Err(e) = client.watch_relations(version, POLL).await {
-            tracing::warn!(error = %e, "watching the relations failed; will retry");
-            tokio::time::sleep(RETRY).await;
+            tokio::time::sleep(pause_after(&e, "watching the relations failed; will retry")).await;
         }
     }
+}
+
+/// Logs a failed call and answers how long to wait before the next: a unit the controller
+/// refuses outright (removed) waits long and logs nothing (the tracker says why, once).
+fn pause_after(e: &crate::controller::client::CallError, what: &str) -> Duration {
+    if super::watcher::refused_outright(e) {
+        return super::watcher::REFUSED_PAUSE;
+    }
+    tracing::warn!(error = %e, "{what}");
+    RETRY
 }

@@ -16,6 +16,7 @@ use tokio::time::Instant;
 
 pub use super::lease_view::LeaderStatus;
 use super::lease_view::{ClaimAnswer, LeaseView, Next};
+use super::watcher::REFUSED_PAUSE;
 use super::{emit, event};
 use crate::controller::client::{CallError, ControllerClient};
 use crate::events::Event;
@@ -74,6 +75,9 @@ pub struct Tracker<C: LeaseApi = ControllerClient> {
     status: watch::Sender<LeaderStatus>,
     /// The unit is leaving: no more claims, every is-leader False.
     resigned: std::sync::atomic::AtomicBool,
+    /// The controller's last answer refused this unit outright (403), and that was logged: the
+    /// next refusals are not (one warning, not one every claim).
+    refused: std::sync::atomic::AtomicBool,
 }
 
 impl<C: LeaseApi> Tracker<C> {
@@ -86,6 +90,7 @@ impl<C: LeaseApi> Tracker<C> {
             guaranteed: SyncMutex::new(None),
             status: watch::channel(LeaderStatus::Unknown).0,
             resigned: Default::default(),
+            refused: Default::default(),
         })
     }
 
@@ -123,6 +128,26 @@ impl<C: LeaseApi> Tracker<C> {
             self.claim(&mut view).await;
         }
         view.guaranteed(Instant::now()).is_some()
+    }
+
+    /// Is `e` the controller refusing this unit outright (403 `forbidden`: the operator
+    /// removed it, or its token is for another application)? Logs the first of a run of them,
+    /// in the controller's words (`unit app/1 has been removed`).
+    fn refused_outright(&self, e: &CallError) -> bool {
+        use std::sync::atomic::Ordering::SeqCst;
+        if !super::watcher::refused_outright(e) {
+            return false;
+        }
+        if !self.refused.swap(true, SeqCst) {
+            tracing::warn!(
+                unit = self.unit,
+                error = %e,
+                "the controller refuses this unit (it was removed, or its token is for another application): \
+                 it will not lead, is-leader answers False, and it asks again only every {}",
+                crate::duration::format(REFUSED_PAUSE)
+            );
+        }
+        true
     }
 
     fn is_resigned(&self) -> bool {
@@ -166,8 +191,13 @@ impl<C: LeaseApi> Tracker<C> {
         // The API gives up after the guarantee (an answer later than that is no use); the
         // timeout here only backs it up.
         let claim = self.api.claim(view.claim_duration(), self.guarantee);
+        let mut refused = false;
         let answer = match tokio::time::timeout(self.guarantee + CLAIM_BACKSTOP, claim).await {
             Ok(Ok(answer)) => answer,
+            Ok(Err(e)) if self.refused_outright(&e) => {
+                refused = true;
+                ClaimAnswer::NoAnswer
+            }
             Ok(Err(e)) => {
                 tracing::warn!(unit = self.unit, error = %e, "lease claim failed");
                 ClaimAnswer::NoAnswer
@@ -177,6 +207,9 @@ impl<C: LeaseApi> Tracker<C> {
                 ClaimAnswer::NoAnswer
             }
         };
+        if !refused {
+            self.refused.store(false, std::sync::atomic::Ordering::SeqCst);
+        }
         let now = Instant::now();
         view.record(sent, answer, now);
         if matches!(answer, ClaimAnswer::Granted { .. }) && view.guaranteed(now).is_none() {
@@ -200,8 +233,20 @@ impl<C: LeaseApi> Tracker<C> {
         let answer = self.claim(&mut view).await;
         let settled = answer == ClaimAnswer::Denied || view.guaranteed(Instant::now()).is_some();
         drop(view);
-        if !settled && started.elapsed() < RETRY {
+        if self.refused.load(std::sync::atomic::Ordering::SeqCst) {
+            self.pause_refused().await;
+        } else if !settled && started.elapsed() < RETRY {
             tokio::time::sleep(RETRY).await;
+        }
+    }
+
+    /// After an outright refusal: no call to the controller for [`REFUSED_PAUSE`], but the view
+    /// is settled as time passes, so a lease that runs out meanwhile is published when it does.
+    async fn pause_refused(&self) {
+        let until = Instant::now() + REFUSED_PAUSE;
+        while Instant::now() < until {
+            tokio::time::sleep_until((Instant::now() + RETRY).min(until)).await;
+            self.settle(&mut *self.view.lock().await, Instant::now());
         }
     }
 
@@ -249,6 +294,7 @@ impl<C: LeaseApi> Tracker<C> {
                         self.claim(&mut *self.view.lock().await).await;
                     }
                     Ok(false) => {}
+                    Err(e) if self.refused_outright(&e) => self.pause_refused().await,
                     Err(e) => {
                         tracing::warn!(unit = self.unit, error = %e, "waiting for the lease failed");
                         tokio::time::sleep(RETRY).await;
@@ -410,6 +456,59 @@ mod tests {
         let claims = api.sent.lock().unwrap().len();
         assert!((4..=8).contains(&claims), "about one claim per 250 ms after 1 s, not a busy loop: {claims}");
         run.abort();
+    }
+
+    /// What the tracker logs, as text.
+    #[derive(Clone, Default)]
+    struct Logs(Arc<StdMutex<Vec<u8>>>);
+
+    impl std::io::Write for Logs {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_removed_leader_answers_false_says_why_once_and_does_not_hammer() {
+        let logs = Logs::default();
+        let writer = logs.clone();
+        let subscriber = tracing_subscriber::fmt().with_ansi(false).with_writer(move || writer.clone()).finish();
+        let _logging = tracing::subscriber::set_default(subscriber);
+        let t0 = Instant::now();
+        let removed = || {
+            Err(CallError::Refused {
+                code: crate::wire::ErrorCode::Forbidden,
+                message: "permission denied: unit app/0 has been removed".into(),
+            })
+        };
+        let mut script = vec![(0, granted(1))];
+        script.extend((0..100).map(|_| (0, removed())));
+        let api = Arc::new(Scripted::new(script));
+        let tracker = Tracker::new("app/0", api.clone(), G);
+        let run = tokio::spawn(tracker.clone().run());
+        at(t0, 900).await;
+        assert!(tracker.is_leader().await);
+        // The renewal at 1 s is refused: no guarantee from then on, the lease runs out.
+        at(t0, 1500).await;
+        assert!(!tracker.is_leader().await);
+        at(t0, 2100).await;
+        assert_eq!(tracker.status(), LeaderStatus::Minion);
+        at(t0, 65_000).await;
+        assert!(!tracker.is_leader().await);
+        let sent = api.sent.lock().unwrap().len();
+        // The grant, the renewal at 1 s, is-leader's own at 1.5 s (a renewal was due), then one
+        // every 30 s: not one every 250 ms.
+        assert!((4..=5).contains(&sent), "a claim every 30 s once refused: {sent}");
+        run.abort();
+        let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+        let warnings: Vec<&str> = text.lines().filter(|l| l.contains("WARN")).collect();
+        assert_eq!(warnings.len(), 1, "one warning, not one per claim: {text}");
+        assert!(warnings[0].contains("the controller refuses this unit (it was removed"), "{text}");
+        assert!(warnings[0].contains("unit app/0 has been removed"), "{text}");
     }
 
     #[tokio::test(start_paused = true)]

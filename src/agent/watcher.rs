@@ -10,6 +10,17 @@ use tokio::sync::watch;
 
 use crate::controller::client::{CallError, ControllerClient};
 
+/// How long the agent's loops wait before asking again after the controller refused this unit
+/// outright: asking again soon would change nothing.
+pub(crate) const REFUSED_PAUSE: Duration = Duration::from_secs(30);
+
+/// Is `e` the controller refusing this unit outright (403 `forbidden`: the operator removed it,
+/// or its token is for another application)? The watchers then pause [`REFUSED_PAUSE`] and say
+/// nothing: the leadership tracker says why, once (`tracker.rs`).
+pub(crate) fn refused_outright(e: &CallError) -> bool {
+    matches!(e, CallError::Refused { code: crate::wire::ErrorCode::Forbidden, .. })
+}
+
 /// What the watcher needs from the controller.
 pub trait SettingsVersions: Send + Sync + 'static {
     /// Waits up to `timeout` for the version to pass `after`; answers the version.
@@ -42,6 +53,7 @@ pub async fn run_versions(api: impl SettingsVersions, versions: watch::Sender<Op
                 versions.send_replace(Some(version));
             }
             Ok(_) => {}
+            Err(e) if refused_outright(&e) => tokio::time::sleep(REFUSED_PAUSE).await,
             Err(e) => {
                 tracing::warn!(error = %e, "watching the config failed");
                 tokio::time::sleep(RETRY).await;
@@ -79,6 +91,7 @@ pub async fn run(api: impl SettingsVersions, changes: watch::Sender<u64>, unit: 
                 changes.send_modify(|n| *n += 1);
             }
             Ok(_) => {}
+            Err(e) if refused_outright(&e) => tokio::time::sleep(REFUSED_PAUSE).await,
             Err(e) => {
                 tracing::warn!(error = %e, "watching the leader settings failed");
                 tokio::time::sleep(RETRY).await;

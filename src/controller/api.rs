@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use tokio::sync::watch;
 
 use super::auth::{Caller, Secret};
-use super::{ClaimOutcome, ConfigChange, ConfigChangeError, Controller, MergeError};
+use super::{ClaimOutcome, ConfigChange, ConfigChangeError, Controller, MergeError, Removed};
 use crate::model::{Application, Term, Unit};
 use crate::names;
 use crate::server::{self, Body, HttpError};
@@ -70,12 +70,23 @@ fn decode<T: DeserializeOwned>(body: Body) -> Result<T, HttpError> {
 }
 
 impl Api {
+    /// Who calls, from a valid token. The one place every request passes (also the gate
+    /// before a body is read): a unit the operator removed is refused here, whatever it asks,
+    /// however long its token still runs.
     pub(crate) fn caller(&self, headers: &HeaderMap) -> Result<Caller, HttpError> {
         let header = headers
             .get(axum::http::header::AUTHORIZATION)
             .ok_or_else(|| HttpError::new(ErrorCode::Unauthorized, "missing Authorization header"))?;
         let header = header.to_str().map_err(|_| HttpError::new(ErrorCode::Unauthorized, "malformed token"))?;
-        self.secret.verify(header).map(|v| v.caller).map_err(|e| HttpError::new(ErrorCode::Unauthorized, e.to_string()))
+        let caller = self
+            .secret
+            .verify(header)
+            .map(|v| v.caller)
+            .map_err(|e| HttpError::new(ErrorCode::Unauthorized, e.to_string()))?;
+        match caller {
+            Caller::Unit(unit) if self.controller.is_removed(&unit) => Err(forbidden(Removed(unit).to_string())),
+            caller => Ok(caller),
+        }
     }
 
     /// The calling unit, which must belong to `app` (a unit acts only for its application).
@@ -190,7 +201,10 @@ async fn claim(State(api): Shared, Path(app): Path<String>, headers: HeaderMap, 
     let outcome =
         api.controller.claim(&unit, duration).await.map_err(|e| match e.downcast::<super::active::Refusal>() {
             Ok(refusal) => refused(refusal),
-            Err(e) => HttpError::new(ErrorCode::Unavailable, format!("{e:#}")),
+            Err(e) => match e.downcast::<Removed>() {
+                Ok(removed) => forbidden(removed.to_string()),
+                Err(e) => HttpError::new(ErrorCode::Unavailable, format!("{e:#}")),
+            },
         })?;
     Ok(Json(match outcome {
         ClaimOutcome::Granted { term, expires_in } => {

@@ -16,7 +16,7 @@ pub mod lease;
 pub mod relations;
 mod writer;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{mpsc, Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -50,6 +50,11 @@ impl Default for Config {
 
 pub use crate::model::MergeError;
 
+/// A call from (or for) a unit the operator removed: refused for good.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("unit {0} has been removed")]
+pub struct Removed(pub String);
+
 /// The answer to a claim.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClaimOutcome {
@@ -75,6 +80,9 @@ pub(crate) struct State {
     app_statuses: RwLock<HashMap<String, WorkloadStatus>>,
     /// Each application's relations, and a version for their watchers (`relations.rs`).
     relations: relations::Relations,
+    /// Every unit the operator removed (`app/N`), for good: read on each unit request, which
+    /// is refused for these.
+    removed: RwLock<BTreeSet<String>>,
     /// How long a restored holder is honoured (the maximum lease).
     grace: Duration,
 }
@@ -145,6 +153,7 @@ impl State {
         }
         *self.unit_statuses.write().unwrap() = snapshot.unit_statuses;
         *self.app_statuses.write().unwrap() = snapshot.app_statuses;
+        *self.removed.write().unwrap() = snapshot.removed;
         self.relations.replace(snapshot.relations);
         for notify in self.lease_changed.lock().unwrap().values() {
             notify.notify_waiters();
@@ -222,6 +231,7 @@ impl Controller {
             unit_statuses: RwLock::default(),
             app_statuses: RwLock::default(),
             relations: relations::Relations::new(Default::default()),
+            removed: RwLock::default(),
             grace: config.max_lease,
         });
         state.replace(snapshot, Instant::now());
@@ -298,7 +308,16 @@ impl Controller {
         let now = Instant::now();
         // The same `now` for the check and the grant: the margin in `active` covers the rest.
         self.check_active(now)?;
-        let claim = self.state.leases.lock().unwrap().claim(app, unit, duration, now);
+        let claim = {
+            // Checked under the lease table's lock, which `forget_unit` takes after marking the
+            // unit removed: a claim that passed the API's check just before the removal cannot
+            // be granted after it.
+            let mut leases = self.state.leases.lock().unwrap();
+            if self.is_removed(unit) {
+                return Err(Removed(unit.into()).into());
+            }
+            leases.claim(app, unit, duration, now)
+        };
         match claim {
             Claim::Denied => Ok(ClaimOutcome::Denied),
             Claim::Granted { term, expiry, new_term } => {
@@ -514,10 +533,22 @@ impl Controller {
         self.put(None, Write::UnitStatus { unit: unit.as_str().into(), status }).await
     }
 
-    /// Forgets `unit` (the operator removed it): its workload status and version, durably
-    /// before it returns, and an elect's designation of it (waiting minions are woken).
+    /// Was `unit` removed by the operator? (Cheap: a set read, on every unit request.)
+    pub fn is_removed(&self, unit: &str) -> bool {
+        self.state.removed.read().unwrap().contains(unit)
+    }
+
+    /// Forgets `unit` (the operator removed it): its workload status and version, and an
+    /// elect's designation of it (waiting minions are woken); and records it as removed for
+    /// good, so its token is refused from then on. Durable before it returns. The unit is
+    /// refused from the moment this starts, before the write is durable, and stays refused in
+    /// this process should the write fail (the operator's word stands; a retry makes it
+    /// durable). A lease it still holds is left to expire (it may have answered is-leader True
+    /// until then), but it can no longer renew it.
     pub async fn forget_unit(&self, unit: &Unit) -> Result<(), MergeError> {
         let app = unit.application();
+        self.state.removed.write().unwrap().insert(unit.as_str().into());
+        tracing::info!(unit = unit.as_str(), "unit removed: its token is refused from now on");
         self.state.leases.lock().unwrap().forget(app.as_str(), unit.as_str());
         self.state.lease_notify(app.as_str()).notify_waiters();
         self.put(None, Write::ForgetUnit { unit: unit.as_str().into() }).await

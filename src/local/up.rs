@@ -348,9 +348,9 @@ impl Running {
     }
 
     /// A removed unit's status goes with it, as in Juju: the controller forgets it, so the
-    /// leader's `status-get --application` no longer lists it. Before the record drops the unit
-    /// (`remove-unit` returns then); a controller that is down or does not answer within 2 s is
-    /// only warned about.
+    /// leader's `status-get --application` no longer lists it, and refuses its token for good.
+    /// Before the record drops the unit (`remove-unit` returns then); a controller that is down
+    /// or does not answer within 2 s is only warned about.
     pub(super) async fn forget_unit(&self, name: &str) {
         let forgot = async {
             if let Some(why) = self.record.no_controller_runs() {
@@ -370,7 +370,7 @@ impl Running {
             Ok(())
         };
         if let Err(e) = forgot.await {
-            say!("{} {name}: the controller still keeps its status ({e:#})", clock());
+            say!("{} {name}: the controller still keeps its status and accepts its token ({e:#})", clock());
         }
     }
 

@@ -14,6 +14,7 @@
 //! | `PREFIX/app-status/APP` | the application status its leader set |
 //! | `PREFIX/relation-bags/APP/ID/OWNER/KEY` | one key of a relation bag: OWNER is the unit (`app:0`) or `-` for the application bag |
 //! | `PREFIX/relation-scope/APP/ID/OWNER` | present while the unit (`app:0`) is in the relation's scope |
+//! | `PREFIX/removed/APP/N` | present (empty) once the unit was removed: for good, its token is refused |
 //! | `PREFIX/controller/active` | the active controller's URL, on its session lease (the election) |
 
 use std::collections::HashMap;
@@ -171,7 +172,10 @@ impl Layout {
             Write::UnitStatus { unit, status } => {
                 vec![KeyOp::Put(format!("{}/unit-status/{unit}", self.prefix), json(status))]
             }
-            Write::ForgetUnit { unit } => vec![KeyOp::Delete(format!("{}/unit-status/{unit}", self.prefix))],
+            Write::ForgetUnit { unit } => vec![
+                KeyOp::Delete(format!("{}/unit-status/{unit}", self.prefix)),
+                KeyOp::Put(format!("{}/removed/{unit}", self.prefix), Vec::new()),
+            ],
             Write::AppStatus { app, status } => {
                 vec![KeyOp::Put(format!("{}/app-status/{app}", self.prefix), json(status))]
             }
@@ -211,6 +215,8 @@ impl Layout {
             snapshot.configs.insert(app.into(), serde_json::from_slice(value).map_err(bad)?);
         } else if let Some(unit) = rest.strip_prefix("unit-status/") {
             snapshot.unit_statuses.insert(unit.into(), serde_json::from_slice(value).map_err(bad)?);
+        } else if let Some(unit) = rest.strip_prefix("removed/") {
+            snapshot.removed.insert(unit.into());
         } else if let Some(app) = rest.strip_prefix("app-status/") {
             snapshot.app_statuses.insert(app.into(), serde_json::from_slice(value).map_err(bad)?);
         } else if let Some(path) = rest.strip_prefix("relation-bags/") {
@@ -392,6 +398,45 @@ mod tests {
         assert_eq!(relation.members, ["a/0", "a/1"]);
         assert_eq!(relation.units["a/0"], settings(&[("addr", "10.0.0.1"), ("k/with/slashes", "v")]));
         assert_eq!(relation.app, settings(&[("secret", "s")]));
+    }
+
+    /// A removed unit: its status key goes, and a tombstone key comes that reads back as removed
+    /// (and a second removal of it writes the same tombstone again, harmlessly).
+    #[test]
+    fn a_removed_unit_leaves_a_tombstone_key() {
+        let layout = Layout::new("/x");
+        let put = |k: &str| KeyOp::Put(k.into(), Vec::new());
+        let delete = |k: &str| KeyOp::Delete(k.into());
+        let forget = |unit: &str| Write::ForgetUnit { unit: unit.into() };
+        let cases: &[(Write, Vec<KeyOp>)] = &[
+            (forget("a/1"), vec![delete("/x/unit-status/a/1"), put("/x/removed/a/1")]),
+            (forget("b-c/12"), vec![delete("/x/unit-status/b-c/12"), put("/x/removed/b-c/12")]),
+        ];
+        for (write, want) in cases {
+            assert_eq!(&layout.ops(&mut HashMap::new(), write), want, "{write:?}");
+        }
+        let workload = crate::wire::hook::WorkloadStatus {
+            status: "active".into(),
+            message: String::new(),
+            data: Default::default(),
+        };
+        let status = crate::wire::controller::UnitStatus { workload, version: String::new() };
+        let writes = [
+            Write::UnitStatus { unit: "a/1".into(), status: status.clone() },
+            Write::UnitStatus { unit: "a/0".into(), status },
+            forget("a/1"),
+            forget("b-c/12"),
+            forget("a/1"),
+        ];
+        let ops = layout.batch(&mut HashMap::new(), &writes);
+        let mut snapshot = Snapshot::default();
+        for op in &ops {
+            if let KeyOp::Put(k, v) = op {
+                layout.read(&mut snapshot, k, v).unwrap();
+            }
+        }
+        assert_eq!(snapshot.removed.iter().collect::<Vec<_>>(), ["a/1", "b-c/12"]);
+        assert_eq!(snapshot.unit_statuses.keys().collect::<Vec<_>>(), ["a/0"], "a/1's status is deleted");
     }
 
     #[test]

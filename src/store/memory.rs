@@ -12,6 +12,7 @@ pub struct MemoryStore {
     unit_statuses: HashMap<String, super::UnitStatus>,
     app_statuses: HashMap<String, crate::wire::hook::WorkloadStatus>,
     relations: HashMap<String, super::AppRelations>,
+    removed: std::collections::BTreeSet<String>,
 }
 
 impl Store for MemoryStore {
@@ -23,6 +24,7 @@ impl Store for MemoryStore {
             unit_statuses: self.unit_statuses.clone(),
             app_statuses: self.app_statuses.clone(),
             relations: self.relations.clone(),
+            removed: self.removed.clone(),
         })
     }
 
@@ -45,6 +47,7 @@ impl Store for MemoryStore {
                 }
                 Write::ForgetUnit { unit } => {
                     self.unit_statuses.remove(unit);
+                    self.removed.insert(unit.clone());
                 }
                 Write::AppStatus { app, status } => {
                     self.app_statuses.insert(app.clone(), status.clone());

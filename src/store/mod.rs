@@ -9,7 +9,7 @@ pub mod etcd_keys;
 pub mod memory;
 pub mod sqlite;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::format::Settings;
 use crate::wire::controller::RelationData;
@@ -48,6 +48,9 @@ pub struct Snapshot {
     pub app_statuses: HashMap<String, WorkloadStatus>,
     /// Each application's relations: scopes and bags.
     pub relations: HashMap<String, AppRelations>,
+    /// Every unit the operator removed, by name (`app/N`): a tombstone, kept for good since a
+    /// unit number is never reused. A removed unit's token is refused.
+    pub removed: BTreeSet<String>,
 }
 
 /// A commit the store refused because it is too big for one transaction (etcd's
@@ -82,8 +85,9 @@ pub enum Write {
         unit: String,
         status: UnitStatus,
     },
-    /// Forget `unit`'s workload status and version: the unit was removed (Juju drops a unit's
-    /// status with the unit).
+    /// `unit` was removed: forget its workload status and version (Juju drops a unit's status
+    /// with the unit), and record it as removed for good (its token is refused from then on;
+    /// Juju never lets a removed unit act, nor reuses its number).
     ForgetUnit {
         unit: String,
     },

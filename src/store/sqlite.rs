@@ -60,6 +60,11 @@ CREATE TABLE IF NOT EXISTS relation_scope (
     unit        TEXT NOT NULL,
     PRIMARY KEY (app, relation_id, unit)
 );
+-- Every unit the operator removed (app/N): a tombstone, never deleted (unit numbers are never
+-- reused), so a removed unit's token stays refused across restarts.
+CREATE TABLE IF NOT EXISTS removed_units (
+    unit    TEXT PRIMARY KEY
+);
 ";
 
 /// Rows of `(name, JSON text)` from `table`, decoded.
@@ -149,6 +154,10 @@ impl Store for SqliteStore {
             let (app, id, unit) = row?;
             snapshot.relations.entry(app).or_default().entry(id as u64).or_default().members.push(unit);
         }
+        let mut removed = self.conn.prepare("SELECT unit FROM removed_units")?;
+        for row in removed.query_map([], |r| r.get::<_, String>(0))? {
+            snapshot.removed.insert(row?);
+        }
         Ok(snapshot)
     }
 
@@ -177,6 +186,8 @@ impl Store for SqliteStore {
                  ON CONFLICT(unit) DO UPDATE SET status = excluded.status",
             )?;
             let mut forget_unit = tx.prepare_cached("DELETE FROM unit_status WHERE unit = ?1")?;
+            let mut tombstone =
+                tx.prepare_cached("INSERT INTO removed_units (unit) VALUES (?1) ON CONFLICT DO NOTHING")?;
             let mut put_app_status = tx.prepare_cached(
                 "INSERT INTO app_status (app, status) VALUES (?1, ?2)
                  ON CONFLICT(app) DO UPDATE SET status = excluded.status",
@@ -203,6 +214,7 @@ impl Store for SqliteStore {
                     }
                     Write::ForgetUnit { unit } => {
                         forget_unit.execute(params![unit])?;
+                        tombstone.execute(params![unit])?;
                     }
                     Write::AppStatus { app, status } => {
                         put_app_status.execute(params![app, serde_json::to_string(status)?])?;
