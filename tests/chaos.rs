@@ -342,7 +342,10 @@ enum Topology {
     Sqlite,
     /// Built only with `--features etcd`.
     #[cfg_attr(not(feature = "etcd"), allow(dead_code))]
-    Etcd { controllers: usize, members: usize },
+    Etcd {
+        controllers: usize,
+        members: usize,
+    },
 }
 
 /// What one schedule did: its verdict, the faults injected, and how many of the controller
