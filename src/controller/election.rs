@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use super::active::{self, Role};
+use super::active::{self, Keepalives, Role};
 use super::Controller;
 use crate::store::etcd::{Endpoints, Fence, SharedFence};
 use crate::store::etcd_keys::Layout;
@@ -130,6 +130,7 @@ impl Election {
         let key = self.layout.election_key();
         let value = serde_json::to_vec(&self.me)?;
         let (mut keeper, mut stream) = client.call(|mut c| async move { c.lease_keep_alive(id).await }).await?;
+        let mut keepalives = Keepalives::default();
         // Campaign until this controller wins, keeping the session alive meanwhile.
         let create_revision = loop {
             if Instant::now() >= active::deadline(self.ttl(), confirmed) {
@@ -165,7 +166,9 @@ impl Election {
                 None => continue,
             }
             tokio::time::sleep(self.poll()).await;
-            confirmed = keep_alive(&client, id, &mut keeper, &mut stream, self.poll()).await?.unwrap_or(confirmed);
+            confirmed = keep_alive(&client, id, &mut keeper, &mut stream, &mut keepalives, self.poll())
+                .await?
+                .map_or(confirmed, |sent| sent.max(confirmed));
         };
         // Won. Fence first, so the reload sees every write the previous active controller made
         // and nothing it might still try; then load and serve.
@@ -175,7 +178,7 @@ impl Election {
         tracing::info!(url = self.me.url, "this controller is now the active one");
         loop {
             tokio::time::sleep(self.poll()).await;
-            match keep_alive(&client, id, &mut keeper, &mut stream, self.poll()).await {
+            match keep_alive(&client, id, &mut keeper, &mut stream, &mut keepalives, self.poll()).await {
                 Ok(Some(sent)) => self.controller.confirm_session(sent),
                 Ok(None) => {}
                 Err(e) => tracing::warn!(error = format!("{e:#}"), "etcd keepalive failed"),
@@ -194,42 +197,45 @@ impl Election {
     }
 }
 
-/// Sends one keepalive and waits for its answer: `Some(sent)` when etcd confirmed the session,
-/// `None` when no answer came in time (the caller's deadline decides), an error when etcd said
-/// the session is gone (the keepalive stream is reopened when it broke).
+/// Sends one keepalive and waits for the answers still due on the stream: `Some(sent)` when etcd
+/// confirmed the session, `sent` being when the keepalive that answer belongs to was sent (an
+/// earlier one's, when its answer was late: see [`Keepalives`]); `None` when no answer came in
+/// time (the caller's deadline decides); an error when etcd said the session is gone. A broken
+/// or silent stream is reopened, at the next member.
 async fn keep_alive(
     client: &Endpoints,
     id: i64,
     keeper: &mut etcd_client::LeaseKeeper,
     stream: &mut etcd_client::LeaseKeepAliveStream,
+    keepalives: &mut Keepalives,
     wait: Duration,
 ) -> anyhow::Result<Option<Instant>> {
+    let deadline = Instant::now() + wait;
+    let mut confirmed = None;
     let sent = Instant::now();
-    let answer = async {
-        keeper.keep_alive().await?;
-        stream.message().await
-    };
-    match tokio::time::timeout(wait, answer).await {
-        Ok(Ok(Some(r))) if r.ttl() > 0 => Ok(Some(sent)),
-        Ok(Ok(Some(_))) => anyhow::bail!("etcd says the session has expired"),
-        Ok(Ok(None)) | Ok(Err(_)) => {
-            // The stream broke (etcd restarted, or the member went away): reopen it, at the
-            // next member.
-            client.rotate();
-            if let Ok(Ok((k, s))) = tokio::time::timeout(wait, client.client().lease_keep_alive(id)).await {
-                *keeper = k;
-                *stream = s;
+    if let Ok(Ok(())) = tokio::time::timeout_at(deadline, keeper.keep_alive()).await {
+        keepalives.sent(sent);
+        loop {
+            match tokio::time::timeout_at(deadline, stream.message()).await {
+                Ok(Ok(Some(r))) if r.ttl() > 0 => {
+                    confirmed = keepalives.answered().or(confirmed);
+                    if !keepalives.waiting() {
+                        return Ok(confirmed);
+                    }
+                }
+                Ok(Ok(Some(_))) => anyhow::bail!("etcd says the session has expired"),
+                Ok(Ok(None)) | Ok(Err(_)) | Err(_) => break,
             }
-            Ok(None)
-        }
-        Err(_) => {
-            // No answer in time: the member may be cut off; try the next one next time.
-            client.rotate();
-            if let Ok(Ok((k, s))) = tokio::time::timeout(wait, client.client().lease_keep_alive(id)).await {
-                *keeper = k;
-                *stream = s;
-            }
-            Ok(None)
         }
     }
+    // The stream broke (etcd restarted, or the member went away) or no answer came in time (the
+    // member may be cut off): reopen it at the next member. Answers still due on the old one
+    // never come.
+    client.rotate();
+    if let Ok(Ok((k, s))) = tokio::time::timeout(wait, client.client().lease_keep_alive(id)).await {
+        *keeper = k;
+        *stream = s;
+        keepalives.reset();
+    }
+    Ok(confirmed)
 }
