@@ -641,6 +641,21 @@ async fn up_with_three_controllers_on_a_local_etcd() {
     eprintln!("up: a standby active and a unit leading {:?} after kill -9", started.elapsed());
     let killed = after["controllers"].as_array().unwrap().iter().find(|c| c["name"] == first.as_str()).unwrap().clone();
     assert_ne!(killed["pid"].as_i64().unwrap(), pid, "up restarted the killed controller: {after}");
+    // `leaderd pause --controller` (controller/0, active or not): status still shows the leader,
+    // from whichever controller is active, and controller/0 as down.
+    let lever = |what: &str| {
+        let out = Command::new(LEADERD).args([what, "--controller", "--state"]).arg(&state).output().unwrap();
+        assert!(out.status.success(), "{what}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    lever("pause");
+    until("status shows the leader with controller/0 paused", Duration::from_secs(20), async || {
+        let s = up_status(&state)?;
+        let list = s["controllers"].as_array().cloned().unwrap_or_default();
+        let zero_down = list.iter().any(|c| c["name"] == "controller/0" && c["role"] == "down");
+        (zero_down && active(&s).len() == 1 && s["applications"][0]["leader"].is_string()).then_some(s)
+    })
+    .await;
+    lever("resume");
     // SIGTERM: up stops its agents, controllers and etcd, and exits 0.
     unsafe { libc::kill(up.child.id() as i32, libc::SIGTERM) };
     let exit = up.child.wait().unwrap();

@@ -114,7 +114,20 @@ fn controller_view(
     up: &UpState,
     statuses: bool,
 ) -> anyhow::Result<(StatusResponse, Option<StatusesResponse>)> {
-    let client = operator_client(state, up, &up.app)?;
+    controller_view_at(state, up, &up.controller_urls(), statuses)
+}
+
+/// [`controller_view`], asked of the controller(s) at `url`.
+fn controller_view_at(
+    state: &Path,
+    up: &UpState,
+    url: &str,
+    statuses: bool,
+) -> anyhow::Result<(StatusResponse, Option<StatusesResponse>)> {
+    let secret = Secret::load(&state.join("secret"))?;
+    let trust = Trust::Ca(TlsDir::new(state.join("tls")).ca_cert());
+    let token = secret.token(OPERATOR, std::time::Duration::from_secs(300));
+    let client = ControllerClient::new(url, &up.app, &token, &trust)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let asked = runtime.block_on(async {
         tokio::time::timeout(std::time::Duration::from_secs(5), async {
@@ -124,7 +137,6 @@ fn controller_view(
         })
         .await
     });
-    let url = &up.controller_urls();
     match asked {
         Ok(Ok(status)) => Ok(status),
         Ok(Err(CallError::Refused { code, message })) => {
@@ -174,13 +186,23 @@ fn controller_roles(state: &Path, up: &UpState) -> anyhow::Result<Vec<Controller
 
 pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
     let up = UpState::load(state)?;
-    // A paused controller would not answer; a killed one cannot.
-    let (controller, kept) = match up.controller.run {
-        RunState::Running => controller_view(state, &up, true)?,
-        _ => (StatusResponse { store: String::new(), applications: Vec::new(), role: None }, None),
+    let nothing = || (StatusResponse { store: String::new(), applications: Vec::new(), role: None }, None);
+    let controllers = if up.controllers.is_empty() { Vec::new() } else { controller_roles(state, &up)? };
+    let (controller, kept) = if controllers.is_empty() {
+        // A paused controller would not answer; a killed one cannot.
+        match up.controller.run {
+            RunState::Running => controller_view(state, &up, true)?,
+            _ => nothing(),
+        }
+    } else {
+        // Several controllers: the view is the active one's, whichever it is (controller/0 may
+        // be paused or killed while another is active); none while an election is under way.
+        match controllers.iter().find(|c| c.role == "active") {
+            Some(active) => controller_view_at(state, &up, &active.url, true).unwrap_or_else(|_| nothing()),
+            None => nothing(),
+        }
     };
     let kept = kept.unwrap_or(StatusesResponse { application: None, units: Default::default() });
-    let controllers = if up.controllers.is_empty() { Vec::new() } else { controller_roles(state, &up)? };
     let answered = controllers.iter().find(|c| c.role == "active").map_or(up.controller.url.clone(), |c| c.url.clone());
     let app = controller.applications.iter().find(|a| a.name == up.app);
     let leader = app.and_then(|a| a.leader.clone());
