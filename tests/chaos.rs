@@ -346,7 +346,12 @@ fn apply(cluster: &mut Cluster, action: Action, strikes: &mut Strikes) {
 #[derive(Debug, Clone, Copy)]
 enum Topology {
     Sqlite,
-    Etcd { controllers: usize, members: usize },
+    /// Run only with `--features etcd`.
+    #[cfg_attr(not(feature = "etcd"), allow(dead_code))]
+    Etcd {
+        controllers: usize,
+        members: usize,
+    },
 }
 
 /// What one schedule did: its verdict, the faults injected, and how many of the controller
