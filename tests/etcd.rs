@@ -655,6 +655,10 @@ async fn up_with_three_controllers_on_a_local_etcd() {
         (zero_down && active(&s).len() == 1 && s["applications"][0]["leader"].is_string()).then_some(s)
     })
     .await;
+    // The operator's levers reach the active controller too.
+    let app = status["applications"][0]["name"].as_str().unwrap().to_string();
+    let out = Command::new(LEADERD).args(["revoke", &app, "--state"]).arg(&state).output().unwrap();
+    assert!(out.status.success(), "revoke with controller/0 paused: {}", String::from_utf8_lossy(&out.stderr));
     lever("resume");
     // SIGTERM: up stops its agents, controllers and etcd, and exits 0.
     unsafe { libc::kill(up.child.id() as i32, libc::SIGTERM) };

@@ -100,7 +100,18 @@ pub fn operator_client(state: &Path, up: &UpState, app: &str) -> anyhow::Result<
     let secret = Secret::load(&state.join("secret"))?;
     let trust = Trust::Ca(TlsDir::new(state.join("tls")).ca_cert());
     let token = secret.token(OPERATOR, std::time::Duration::from_secs(300));
-    Ok(ControllerClient::new(&up.controller_urls(), app, &token, &trust)?)
+    Ok(ControllerClient::new(&operator_urls(state, up), app, &token, &trust)?)
+}
+
+/// Where the operator's questions go: with several controllers, the one that answers as active
+/// (each asked, 2 s at most), so a paused or dead `controller/0` does not hold them up; else
+/// every controller, the client following a standby's pointer.
+pub fn operator_urls(state: &Path, up: &UpState) -> String {
+    if up.controllers.is_empty() {
+        return up.controller_urls();
+    }
+    let roles = controller_roles(state, up).unwrap_or_default();
+    roles.into_iter().find(|c| c.role == "active").map_or_else(|| up.controller_urls(), |c| c.url)
 }
 
 /// The controller's view, as the operator.
@@ -114,7 +125,7 @@ fn controller_view(
     up: &UpState,
     statuses: bool,
 ) -> anyhow::Result<(StatusResponse, Option<StatusesResponse>)> {
-    controller_view_at(state, up, &up.controller_urls(), statuses)
+    controller_view_at(state, up, &operator_urls(state, up), statuses)
 }
 
 /// [`controller_view`], asked of the controller(s) at `url`.
@@ -152,9 +163,9 @@ pub fn controller_relations(state: &Path, up: &UpState) -> anyhow::Result<Relati
     let secret = Secret::load(&state.join("secret"))?;
     let trust = Trust::Ca(TlsDir::new(state.join("tls")).ca_cert());
     let token = secret.token(OPERATOR, std::time::Duration::from_secs(300));
-    let client = ControllerClient::new(&up.controller_urls(), &up.app, &token, &trust)?;
+    let url = &operator_urls(state, up);
+    let client = ControllerClient::new(url, &up.app, &token, &trust)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let url = &up.controller_urls();
     match runtime.block_on(async { tokio::time::timeout(std::time::Duration::from_secs(5), client.relations()).await })
     {
         Ok(Ok(relations)) => Ok(relations),
