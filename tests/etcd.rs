@@ -251,6 +251,36 @@ impl Setup {
     }
 }
 
+/// A controller whose `--secret-file` is not the one the controllers before it used on this etcd
+/// (every agent's token would be refused by it) does not become active: it says why in its log,
+/// and stands by; the units keep their leader once a controller with the right secret is back.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs etcd (Debian: etcd-server); run by .ci/run with --features etcd"]
+async fn a_controller_with_another_secret_does_not_serve() {
+    let mut s = setup(1, 1).await;
+    s.active().await;
+    let other = s.dir.path().join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    let store = format!("etcd:{}/t", s.etcd.endpoints());
+    let wrong = controller(&other, 1, &store, &[]);
+    let wrong_operator = token(&other.join("secret"), "operator", "1h");
+    s.ctls[0].proc.kill9();
+    wrong.proc.wait_for_log("is not the one the controllers before it used on this etcd", Duration::from_secs(15));
+    for _ in 0..10 {
+        let (status, body) = call(&wrong.url, "/v1/status", &wrong_operator, None).await;
+        assert_ne!(status, 200, "the controller with another secret serves: {body}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // A controller with the right secret takes over.
+    let right = controller(s.dir.path(), 2, &store, &[]);
+    until("the controller with the right secret active", Duration::from_secs(20), async || {
+        active_of(&[&right], &s.operator).await
+    })
+    .await;
+    let (status, body) = claim(&right.url, &s.unit0).await;
+    assert_eq!(status, 200, "{body}");
+}
+
 /// kill -9 of the active controller: a standby takes over; the leader keeps leading (its lease
 /// is honoured, same term), nobody else is granted meanwhile, acknowledged settings survive,
 /// and standbys name the active controller.

@@ -40,6 +40,9 @@ pub struct ElectionOptions {
     pub session_ttl: Duration,
     /// The URL this controller is reached at, which standbys name.
     pub url: String,
+    /// Its secret's fingerprint (`auth::Secret::fingerprint`), checked against the one the
+    /// controllers before it recorded on this etcd.
+    pub secret_fingerprint: String,
 }
 
 /// Runs the election until `stop` turns true, then revokes the session (a clean stop hands over
@@ -173,6 +176,7 @@ impl Election {
         // Won. Fence first, so the reload sees every write the previous active controller made
         // and nothing it might still try; then load and serve.
         *self.fence.lock().unwrap() = Fence::Active { key: key.clone(), create_revision };
+        self.check_secret(&key, create_revision).await?;
         self.controller.reload().await?;
         self.controller.set_role(Role::Active { ttl: self.ttl(), confirmed_sent: confirmed });
         tracing::info!(url = self.me.url, "this controller is now the active one");
@@ -189,6 +193,47 @@ impl Election {
             if !self.fence_holds() {
                 anyhow::bail!("the election key was taken: this controller was deposed");
             }
+        }
+    }
+
+    /// Refuses to serve with a secret other than the one the controllers before this one used
+    /// on this etcd: every token they issued (each agent's, the operator's) would be refused
+    /// here, so the units would lose their leader for a configuration mistake. Compares the
+    /// fingerprints, recording this one's if none is recorded (under the fence). To change the
+    /// secret on purpose, delete the key (`PREFIX/controller/secret`) as the controllers restart
+    /// with the new one.
+    async fn check_secret(&self, key: &str, create_revision: i64) -> anyhow::Result<()> {
+        let fingerprint = self.options.secret_fingerprint.clone();
+        let recorded = self.layout.secret_key();
+        let txn = Txn::new()
+            .when([
+                Compare::create_revision(key, CompareOp::Equal, create_revision),
+                Compare::create_revision(recorded.as_str(), CompareOp::Equal, 0),
+            ])
+            .and_then([TxnOp::put(recorded.as_str(), fingerprint.clone(), None)])
+            .or_else([TxnOp::get(recorded.as_str(), None)]);
+        let answer = self
+            .client
+            .call(|mut c| {
+                let txn = txn.clone();
+                async move { c.txn(txn).await }
+            })
+            .await?;
+        if answer.succeeded() {
+            return Ok(());
+        }
+        let theirs = answer.op_responses().into_iter().find_map(|r| match r {
+            TxnOpResponse::Get(get) => get.kvs().first().map(|kv| kv.value().to_vec()),
+            _ => None,
+        });
+        match theirs {
+            Some(v) if v == fingerprint.as_bytes() => Ok(()),
+            Some(_) => anyhow::bail!(
+                "this controller's --secret-file is not the one the controllers before it used on this etcd \
+                 (every token they issued would be refused here), so it does not serve: give every controller \
+                 the same secret file (to change the secret on purpose, delete the etcd key {recorded})"
+            ),
+            None => anyhow::bail!("the election key was taken: this controller was deposed"),
         }
     }
 
