@@ -32,6 +32,12 @@ use history::{Call, Election, History, Op, Stopped};
 
 const G: Duration = Duration::from_secs(1);
 
+/// On etcd, a lease guarantee that outlasts a failover (the 2 s session TTL and a poll), so the
+/// leader may still lead when a standby takes over: what the new active controller's grace on
+/// reload must cover. With `G` (2 s leases) every lease has lapsed by then, and a controller
+/// that honoured no persisted holder would go unseen.
+const G_ETCD: Duration = Duration::from_secs(3);
+
 fn env_u64(name: &str) -> Option<u64> {
     std::env::var(name).ok().and_then(|v| v.parse().ok())
 }
@@ -364,7 +370,7 @@ fn run_schedule(seed: u64, seconds: u64, topology: Topology) -> Outcome {
     let (mut cluster, first, faults): (_, &[Fault], Vec<Fault>) = match topology {
         Topology::Sqlite => (Cluster::start(3, G), &[], FAULTS.to_vec()),
         Topology::Etcd { controllers, members } => (
-            Cluster::start_on_etcd(3, G, controllers, members),
+            Cluster::start_on_etcd(3, G_ETCD, controllers, members),
             &[Fault::KillController, Fault::StopController, Fault::KillEtcd],
             FAULTS.iter().chain(&ETCD_FAULTS).copied().collect(),
         ),

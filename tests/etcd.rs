@@ -149,6 +149,36 @@ impl Setup {
     }
 }
 
+/// A controller whose `--secret-file` is not the one the controllers before it used on this etcd
+/// (every agent's token would be refused by it) does not become active: it says why in its log,
+/// and stands by; the units keep their leader once a controller with the right secret is back.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs etcd (Debian: etcd-server); run by .ci/run with --features etcd"]
+async fn a_controller_with_another_secret_does_not_serve() {
+    let mut s = setup(1, 1).await;
+    s.active().await;
+    let other = s.dir.path().join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    let store = format!("etcd:{}/t", s.etcd.endpoints());
+    let wrong = controller(&other, 1, &store, &[]);
+    let wrong_operator = token(&other.join("secret"), "operator", "1h");
+    s.ctls[0].proc.kill9();
+    wrong.proc.wait_for_log("is not the one the controllers before it used on this etcd", Duration::from_secs(15));
+    for _ in 0..10 {
+        let (status, body) = call(&wrong.url, "/v1/status", &wrong_operator, None).await;
+        assert_ne!(status, 200, "the controller with another secret serves: {body}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // A controller with the right secret takes over.
+    let right = controller(s.dir.path(), 2, &store, &[]);
+    until("the controller with the right secret active", Duration::from_secs(20), async || {
+        active_of(&[&right], &s.operator).await
+    })
+    .await;
+    let (status, body) = claim(&right.url, &s.unit0).await;
+    assert_eq!(status, 200, "{body}");
+}
+
 /// kill -9 of the active controller: a standby takes over; the leader keeps leading (its lease
 /// is honoured, same term), nobody else is granted meanwhile, acknowledged settings survive,
 /// and standbys name the active controller.
@@ -353,7 +383,8 @@ async fn etcd_with_client_certificates() {
     // failed (etcd's refusal reads as a bad certificate or a closed connection, as the
     // handshake goes).
     let without = controller(dir.path(), 1, &store, &["--etcd-cacert", ca.to_str().unwrap()]);
-    without.proc.wait_for_log("opening a session at etcd https://127.0.0.1:", Duration::from_secs(20));
+    without.proc.wait_for_log("controller election: starting over", Duration::from_secs(20));
+    assert!(without.proc.log_text().contains(" at etcd https://127.0.0.1:"), "{}", without.proc.log_text());
     let (status, body) = claim(&without.url, &unit0).await;
     assert_eq!(status, 421, "{body}");
     assert_eq!(body["code"], "not_active", "{body}");
@@ -553,6 +584,25 @@ async fn up_with_three_controllers_on_a_local_etcd() {
     assert!(after["applications"][0]["settings_version"].as_u64() >= Some(written), "{after}");
     let killed = after["controllers"].as_array().unwrap().iter().find(|c| c["name"] == first.as_str()).unwrap().clone();
     assert_ne!(killed["pid"].as_i64().unwrap(), pid, "up restarted the killed controller: {after}");
+    // `leaderd pause controller/0` (active or not): status still shows the leader, from
+    // whichever controller is active, and controller/0 as paused.
+    let lever = |what: &str| {
+        let out = Command::new(LEADERD).args([what, "controller/0", "--state"]).arg(&state).output().unwrap();
+        assert!(out.status.success(), "{what}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    lever("pause");
+    until("status shows the leader with controller/0 paused", Duration::from_secs(20), async || {
+        let s = up_status(&state)?;
+        let list = s["controllers"].as_array().cloned().unwrap_or_default();
+        let zero_paused = list.iter().any(|c| c["name"] == "controller/0" && c["role"] == "paused");
+        (zero_paused && active(&s).len() == 1 && s["applications"][0]["leader"].is_string()).then_some(s)
+    })
+    .await;
+    // The operator's levers reach the active controller too.
+    let app = status["applications"][0]["name"].as_str().unwrap().to_string();
+    let out = Command::new(LEADERD).args(["revoke", &app, "--state"]).arg(&state).output().unwrap();
+    assert!(out.status.success(), "revoke with controller/0 paused: {}", String::from_utf8_lossy(&out.stderr));
+    lever("resume");
     // SIGTERM: up stops its agents, controllers and etcd, and exits 0.
     unsafe { libc::kill(up.child.id() as i32, libc::SIGTERM) };
     let exit = up.child.wait().unwrap();

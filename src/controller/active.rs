@@ -15,6 +15,7 @@
 //! A controller that was paused (SIGSTOP) and resumes finds `now` past its deadline and grants
 //! nothing; its writes are refused by etcd too, since each compares the election key.
 
+use std::collections::VecDeque;
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -78,6 +79,39 @@ impl Role {
     /// confirmed right now?
     pub fn is_active(&self) -> bool {
         matches!(self, Role::Sole | Role::Active { .. })
+    }
+}
+
+/// The keepalives sent on one etcd keepalive stream and not answered yet, oldest first, by when
+/// each was sent. etcd answers a stream's keepalives one at a time, in the order they came
+/// (`leaseKeepAlive` in etcd's `etcdserver/api/v3rpc/lease.go`), so an answer confirms the
+/// oldest one still waiting: a late answer to a keepalive that timed out counts from when *that*
+/// one was sent, never from a later one's send time (which would move the deadline past the
+/// moment etcd may expire the session).
+#[derive(Debug, Default)]
+pub struct Keepalives {
+    waiting: VecDeque<Instant>,
+}
+
+impl Keepalives {
+    /// A keepalive went out on the stream at `at`.
+    pub fn sent(&mut self, at: Instant) {
+        self.waiting.push_back(at);
+    }
+
+    /// An answer came: when the keepalive it answers was sent (`None` if none was waiting).
+    pub fn answered(&mut self) -> Option<Instant> {
+        self.waiting.pop_front()
+    }
+
+    /// Are keepalives still waiting for their answers?
+    pub fn waiting(&self) -> bool {
+        !self.waiting.is_empty()
+    }
+
+    /// The stream was replaced: answers to what went out on the old one never come.
+    pub fn reset(&mut self) {
+        self.waiting.clear();
     }
 }
 
@@ -156,5 +190,33 @@ mod tests {
         assert_eq!(standby, Role::Standby { active: None });
         assert!(!standby.is_active());
         assert!(Role::Sole.is_active());
+    }
+
+    /// A keepalive times out (its answer is late), the next one goes out, then the late answer
+    /// arrives: it confirms the first one's send time, and only the second answer confirms the
+    /// second. Counting the late answer from the second send would put the deadline past the
+    /// earliest moment etcd could expire the session.
+    #[test]
+    fn a_late_answer_confirms_the_keepalive_it_answers_not_the_latest() {
+        let t0 = Instant::now();
+        let ttl = ms(2_000);
+        let mut keepalives = Keepalives::default();
+        keepalives.sent(t0);
+        // No answer in time; 1.2 s later the next keepalive goes out.
+        keepalives.sent(t0 + ms(1_200));
+        assert!(keepalives.waiting());
+        let first = keepalives.answered().unwrap();
+        assert_eq!(first, t0);
+        let mut role = Role::Active { ttl, confirmed_sent: t0 - ms(500) };
+        role.confirm(first);
+        // etcd may have renewed at t0 and heard nothing since: it may expire at t0 + 2 s.
+        assert!(check(&role, t0 + ms(1_600)).is_err());
+        assert_eq!(keepalives.answered(), Some(t0 + ms(1_200)));
+        assert!(!keepalives.waiting());
+        assert_eq!(keepalives.answered(), None);
+        // A new stream: nothing sent on the old one is answered on it.
+        keepalives.sent(t0 + ms(2_000));
+        keepalives.reset();
+        assert_eq!(keepalives.answered(), None);
     }
 }

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use super::active::{self, Role};
+use super::active::{self, Keepalives, Role};
 use super::Controller;
 use crate::store::etcd::{Endpoints, Fence, SharedFence};
 use crate::store::etcd_keys::Layout;
@@ -40,6 +40,9 @@ pub struct ElectionOptions {
     pub session_ttl: Duration,
     /// The URL this controller is reached at, which standbys name.
     pub url: String,
+    /// Its secret's fingerprint (`auth::Secret::fingerprint`), checked against the one the
+    /// controllers before it recorded on this etcd.
+    pub secret_fingerprint: String,
 }
 
 /// Runs the election until `stop` turns true, then revokes the session (a clean stop hands over
@@ -56,22 +59,53 @@ pub async fn run(
     let _ = getrandom::fill(&mut bytes);
     let me = Candidate { url: options.url.clone(), instance: hex::encode(bytes) };
     let mut election = Election { client, layout, options, controller, fence, me, session: None };
+    let mut said: Option<(String, Instant)> = None;
     loop {
         let outcome = tokio::select! {
             outcome = election.term() => outcome,
             _ = stop.wait_for(|s| *s) => break,
         };
         election.step_down();
+        let mut pause = election.poll();
         if let Err(e) = outcome {
-            tracing::warn!(error = format!("{e:#}"), "controller election: {}", "starting over");
+            let error = format!("{e:#}");
+            // The same failure again and again (etcd down, say) is said once a while, not at
+            // every try.
+            let now = Instant::now();
+            if said.as_ref().is_none_or(|(last, at)| *last != error || now.duration_since(*at) >= REPEAT_AFTER) {
+                tracing::warn!(error, "controller election: {}", "starting over");
+                said = Some((error, now));
+            }
+            if e.is::<SecretMismatch>() {
+                // A configuration mistake: do not take the key from the right controllers
+                // again and again; look again now and then.
+                pause = SECRET_RECHECK;
+            }
         }
         tokio::select! {
-            _ = tokio::time::sleep(election.poll()) => {}
+            _ = tokio::time::sleep(pause) => {}
             _ = stop.wait_for(|s| *s) => break,
         }
     }
     election.step_down();
     election.revoke_session().await;
+}
+
+/// How often the same election failure is logged again.
+const REPEAT_AFTER: Duration = Duration::from_secs(30);
+
+/// How often a controller whose secret is not the recorded one looks again.
+const SECRET_RECHECK: Duration = Duration::from_secs(10);
+
+/// This controller's secret is not the one the controllers before it recorded on this etcd.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "this controller's --secret-file is not the one the controllers before it used on this etcd \
+     (every token they issued would be refused here), so it does not serve: give every controller \
+     the same secret file (to change the secret on purpose, delete the etcd key {key})"
+)]
+struct SecretMismatch {
+    key: String,
 }
 
 struct Election {
@@ -117,6 +151,9 @@ impl Election {
     /// One session: campaign, lead while the session is confirmed, return when it is not.
     async fn term(&mut self) -> anyhow::Result<()> {
         self.revoke_session().await;
+        // A controller whose secret is not the recorded one does not even campaign (it would
+        // hold the key, refuse to serve, and keep the right ones out).
+        self.check_recorded_secret().await?;
         let client = self.client.clone();
         let ttl_secs = self.ttl().as_secs() as i64;
         let sent = Instant::now();
@@ -130,6 +167,7 @@ impl Election {
         let key = self.layout.election_key();
         let value = serde_json::to_vec(&self.me)?;
         let (mut keeper, mut stream) = client.call(|mut c| async move { c.lease_keep_alive(id).await }).await?;
+        let mut keepalives = Keepalives::default();
         // Campaign until this controller wins, keeping the session alive meanwhile.
         let create_revision = loop {
             if Instant::now() >= active::deadline(self.ttl(), confirmed) {
@@ -165,17 +203,20 @@ impl Election {
                 None => continue,
             }
             tokio::time::sleep(self.poll()).await;
-            confirmed = keep_alive(&client, id, &mut keeper, &mut stream, self.poll()).await?.unwrap_or(confirmed);
+            confirmed = keep_alive(&client, id, &mut keeper, &mut stream, &mut keepalives, self.poll())
+                .await?
+                .map_or(confirmed, |sent| sent.max(confirmed));
         };
         // Won. Fence first, so the reload sees every write the previous active controller made
         // and nothing it might still try; then load and serve.
         *self.fence.lock().unwrap() = Fence::Active { key: key.clone(), create_revision };
+        self.check_secret(&key, create_revision).await?;
         self.controller.reload().await?;
         self.controller.set_role(Role::Active { ttl: self.ttl(), confirmed_sent: confirmed });
         tracing::info!(url = self.me.url, "this controller is now the active one");
         loop {
             tokio::time::sleep(self.poll()).await;
-            match keep_alive(&client, id, &mut keeper, &mut stream, self.poll()).await {
+            match keep_alive(&client, id, &mut keeper, &mut stream, &mut keepalives, self.poll()).await {
                 Ok(Some(sent)) => self.controller.confirm_session(sent),
                 Ok(None) => {}
                 Err(e) => tracing::warn!(error = format!("{e:#}"), "etcd keepalive failed"),
@@ -189,47 +230,104 @@ impl Election {
         }
     }
 
+    /// Refuses to serve with a secret other than the one the controllers before this one used
+    /// on this etcd: every token they issued (each agent's, the operator's) would be refused
+    /// here, so the units would lose their leader for a configuration mistake. Compares the
+    /// fingerprints, recording this one's if none is recorded (under the fence). To change the
+    /// secret on purpose, delete the key (`PREFIX/controller/secret`) as the controllers restart
+    /// with the new one.
+    async fn check_secret(&self, key: &str, create_revision: i64) -> anyhow::Result<()> {
+        let fingerprint = self.options.secret_fingerprint.clone();
+        let recorded = self.layout.secret_key();
+        let txn = Txn::new()
+            .when([
+                Compare::create_revision(key, CompareOp::Equal, create_revision),
+                Compare::create_revision(recorded.as_str(), CompareOp::Equal, 0),
+            ])
+            .and_then([TxnOp::put(recorded.as_str(), fingerprint.clone(), None)])
+            .or_else([TxnOp::get(recorded.as_str(), None)]);
+        let answer = self
+            .client
+            .call(|mut c| {
+                let txn = txn.clone();
+                async move { c.txn(txn).await }
+            })
+            .await?;
+        if answer.succeeded() {
+            return Ok(());
+        }
+        let theirs = answer.op_responses().into_iter().find_map(|r| match r {
+            TxnOpResponse::Get(get) => get.kvs().first().map(|kv| kv.value().to_vec()),
+            _ => None,
+        });
+        match theirs {
+            Some(v) if v == fingerprint.as_bytes() => Ok(()),
+            Some(_) => Err(SecretMismatch { key: recorded }.into()),
+            None => anyhow::bail!("the election key was taken: this controller was deposed"),
+        }
+    }
+
+    /// [`Election::check_secret`] before campaigning: refuses if another secret is recorded.
+    async fn check_recorded_secret(&self) -> anyhow::Result<()> {
+        let recorded = self.layout.secret_key();
+        let key = recorded.clone();
+        let answer = self.client.call(|mut c| {
+            let key = key.clone();
+            async move { c.get(key, None).await }
+        });
+        let answer = answer.await.with_context(|| format!("reading {recorded} at etcd {}", self.client.describe()))?;
+        match answer.kvs().first() {
+            Some(kv) if kv.value() != self.options.secret_fingerprint.as_bytes() => {
+                Err(SecretMismatch { key: recorded }.into())
+            }
+            _ => Ok(()),
+        }
+    }
+
     fn fence_holds(&self) -> bool {
         matches!(*self.fence.lock().unwrap(), Fence::Active { .. })
     }
 }
 
-/// Sends one keepalive and waits for its answer: `Some(sent)` when etcd confirmed the session,
-/// `None` when no answer came in time (the caller's deadline decides), an error when etcd said
-/// the session is gone (the keepalive stream is reopened when it broke).
+/// Sends one keepalive and waits for the answers still due on the stream: `Some(sent)` when etcd
+/// confirmed the session, `sent` being when the keepalive that answer belongs to was sent (an
+/// earlier one's, when its answer was late: see [`Keepalives`]); `None` when no answer came in
+/// time (the caller's deadline decides); an error when etcd said the session is gone. A broken
+/// or silent stream is reopened, at the next member.
 async fn keep_alive(
     client: &Endpoints,
     id: i64,
     keeper: &mut etcd_client::LeaseKeeper,
     stream: &mut etcd_client::LeaseKeepAliveStream,
+    keepalives: &mut Keepalives,
     wait: Duration,
 ) -> anyhow::Result<Option<Instant>> {
+    let deadline = Instant::now() + wait;
+    let mut confirmed = None;
     let sent = Instant::now();
-    let answer = async {
-        keeper.keep_alive().await?;
-        stream.message().await
-    };
-    match tokio::time::timeout(wait, answer).await {
-        Ok(Ok(Some(r))) if r.ttl() > 0 => Ok(Some(sent)),
-        Ok(Ok(Some(_))) => anyhow::bail!("etcd says the session has expired"),
-        Ok(Ok(None)) | Ok(Err(_)) => {
-            // The stream broke (etcd restarted, or the member went away): reopen it, at the
-            // next member.
-            client.rotate();
-            if let Ok(Ok((k, s))) = tokio::time::timeout(wait, client.client().lease_keep_alive(id)).await {
-                *keeper = k;
-                *stream = s;
+    if let Ok(Ok(())) = tokio::time::timeout_at(deadline, keeper.keep_alive()).await {
+        keepalives.sent(sent);
+        loop {
+            match tokio::time::timeout_at(deadline, stream.message()).await {
+                Ok(Ok(Some(r))) if r.ttl() > 0 => {
+                    confirmed = keepalives.answered().or(confirmed);
+                    if !keepalives.waiting() {
+                        return Ok(confirmed);
+                    }
+                }
+                Ok(Ok(Some(_))) => anyhow::bail!("etcd says the session has expired"),
+                Ok(Ok(None)) | Ok(Err(_)) | Err(_) => break,
             }
-            Ok(None)
-        }
-        Err(_) => {
-            // No answer in time: the member may be cut off; try the next one next time.
-            client.rotate();
-            if let Ok(Ok((k, s))) = tokio::time::timeout(wait, client.client().lease_keep_alive(id)).await {
-                *keeper = k;
-                *stream = s;
-            }
-            Ok(None)
         }
     }
+    // The stream broke (etcd restarted, or the member went away) or no answer came in time (the
+    // member may be cut off): reopen it at the next member. Answers still due on the old one
+    // never come.
+    client.rotate();
+    if let Ok(Ok((k, s))) = tokio::time::timeout(wait, client.client().lease_keep_alive(id)).await {
+        *keeper = k;
+        *stream = s;
+        keepalives.reset();
+    }
+    Ok(confirmed)
 }

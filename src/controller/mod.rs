@@ -687,6 +687,7 @@ fn listener(listen: &Listen) -> anyhow::Result<std::net::TcpListener> {
 async fn start_controller(
     options: &ServeOptions,
     url: String,
+    secret_fingerprint: String,
     stop: watch::Receiver<bool>,
 ) -> anyhow::Result<(Arc<Controller>, Option<tokio::task::JoinHandle<()>>)> {
     #[cfg(feature = "etcd")]
@@ -704,11 +705,12 @@ async fn start_controller(
         let election_options = election::ElectionOptions {
             session_ttl: options.etcd.session_ttl,
             url: options.etcd.advertise.clone().unwrap_or(url),
+            secret_fingerprint,
         };
         let task = tokio::spawn(election::run(client, layout, election_options, controller.clone(), fence, stop));
         return Ok((controller, Some(task)));
     }
-    let _ = (url, stop);
+    let _ = (url, secret_fingerprint, stop);
     let store = crate::store::open_with(&options.store, &options.etcd.tls)?;
     Ok((Controller::start(store, options.config.clone())?, None))
 }
@@ -730,7 +732,8 @@ pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     let (shutdown_tx, shutdown) = watch::channel(false);
-    let (controller, election) = start_controller(&options, format!("{scheme}://{address}"), shutdown.clone()).await?;
+    let (controller, election) =
+        start_controller(&options, format!("{scheme}://{address}"), secret.fingerprint(), shutdown.clone()).await?;
     let api = Arc::new(api::Api { controller: controller.clone(), secret, token_ttl: options.token_ttl, shutdown });
     let mut stop = crate::shutdown::Shutdown::catch()?;
     let limits = &options.limits;

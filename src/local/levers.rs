@@ -97,7 +97,7 @@ fn operator_client(state: &Path, up: &UpState) -> anyhow::Result<(ControllerClie
     let secret = Secret::load(&state.join("secret"))?;
     let trust = Trust::Ca(TlsDir::new(state.join("tls")).ca_cert());
     let token = secret.token(OPERATOR, Duration::from_secs(300));
-    let client = ControllerClient::new(&up.live_controller_urls(), &up.app, &token, &trust)?;
+    let client = ControllerClient::new(&super::status::operator_urls(state, up), &up.app, &token, &trust)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     Ok((client, runtime))
 }

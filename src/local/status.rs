@@ -102,7 +102,18 @@ pub fn operator_client(state: &Path, up: &UpState, app: &str) -> anyhow::Result<
     let secret = Secret::load(&state.join("secret"))?;
     let trust = Trust::Ca(TlsDir::new(state.join("tls")).ca_cert());
     let token = secret.token(OPERATOR, std::time::Duration::from_secs(300));
-    Ok(ControllerClient::new(&up.live_controller_urls(), app, &token, &trust)?)
+    Ok(ControllerClient::new(&operator_urls(state, up), app, &token, &trust)?)
+}
+
+/// Where the operator's questions go: with several controllers, the one that answers as active
+/// (each asked, 2 s at most), so a paused or dead `controller/0` does not hold them up; else
+/// every controller, the client following a standby's pointer.
+pub fn operator_urls(state: &Path, up: &UpState) -> String {
+    if !up.several_controllers() {
+        return up.live_controller_urls();
+    }
+    let roles = controller_roles(state, up).unwrap_or_default();
+    roles.into_iter().find(|c| c.role == "active").map_or_else(|| up.live_controller_urls(), |c| c.url)
 }
 
 /// The controller's view, as the operator.
@@ -116,7 +127,20 @@ fn controller_view(
     up: &UpState,
     statuses: bool,
 ) -> anyhow::Result<(StatusResponse, Option<StatusesResponse>)> {
-    let client = operator_client(state, up, &up.app)?;
+    controller_view_at(state, up, &operator_urls(state, up), statuses)
+}
+
+/// [`controller_view`], asked of the controller(s) at `url`.
+fn controller_view_at(
+    state: &Path,
+    up: &UpState,
+    url: &str,
+    statuses: bool,
+) -> anyhow::Result<(StatusResponse, Option<StatusesResponse>)> {
+    let secret = Secret::load(&state.join("secret"))?;
+    let trust = Trust::Ca(TlsDir::new(state.join("tls")).ca_cert());
+    let token = secret.token(OPERATOR, std::time::Duration::from_secs(300));
+    let client = ControllerClient::new(url, &up.app, &token, &trust)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let asked = runtime.block_on(async {
         tokio::time::timeout(std::time::Duration::from_secs(5), async {
@@ -126,7 +150,6 @@ fn controller_view(
         })
         .await
     });
-    let url = &up.live_controller_urls();
     match asked {
         Ok(Ok(status)) => Ok(status),
         Ok(Err(CallError::Refused { code, message })) => {
@@ -142,9 +165,9 @@ pub fn controller_relations(state: &Path, up: &UpState) -> anyhow::Result<Relati
     let secret = Secret::load(&state.join("secret"))?;
     let trust = Trust::Ca(TlsDir::new(state.join("tls")).ca_cert());
     let token = secret.token(OPERATOR, std::time::Duration::from_secs(300));
-    let client = ControllerClient::new(&up.live_controller_urls(), &up.app, &token, &trust)?;
+    let url = &operator_urls(state, up);
+    let client = ControllerClient::new(url, &up.app, &token, &trust)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let url = &up.live_controller_urls();
     match runtime.block_on(async { tokio::time::timeout(std::time::Duration::from_secs(5), client.relations()).await })
     {
         Ok(Ok(relations)) => Ok(relations),
@@ -186,14 +209,23 @@ pub async fn ask_role(url: &str, app: &str, token: &str, trust: &Trust) -> Strin
 
 pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
     let up = UpState::load(state)?;
-    // A paused controller would not answer; a killed one cannot. With several, the running
-    // ones are asked.
-    let (controller, kept) = match up.a_controller_runs() {
-        true => controller_view(state, &up, true)?,
-        false => (StatusResponse { store: String::new(), applications: Vec::new(), role: None }, None),
+    let nothing = || (StatusResponse { store: String::new(), applications: Vec::new(), role: None }, None);
+    let controllers = if up.several_controllers() { controller_roles(state, &up)? } else { Vec::new() };
+    let (controller, kept) = if controllers.is_empty() {
+        // A paused controller would not answer; a killed one cannot.
+        match up.a_controller_runs() {
+            true => controller_view(state, &up, true)?,
+            false => nothing(),
+        }
+    } else {
+        // Several controllers: the view is the active one's, whichever it is (controller/0 may
+        // be paused or killed while another is active); none while an election is under way.
+        match controllers.iter().find(|c| c.role == "active") {
+            Some(active) => controller_view_at(state, &up, &active.url, true).unwrap_or_else(|_| nothing()),
+            None => nothing(),
+        }
     };
     let kept = kept.unwrap_or(StatusesResponse { application: None, units: Default::default() });
-    let controllers = if up.several_controllers() { controller_roles(state, &up)? } else { Vec::new() };
     let answered = controllers.iter().find(|c| c.role == "active").map_or(up.controller.url.clone(), |c| c.url.clone());
     let app = controller.applications.iter().find(|a| a.name == up.app);
     let leader = app.and_then(|a| a.leader.clone());

@@ -148,6 +148,12 @@ pub struct EtcdStore {
     /// Every bucket as committed: a merge writes its whole bucket.
     buckets: HashMap<String, Bucket>,
     fence: SharedFence,
+    /// The fence as it stood when the state was last loaded: a commit compares this one and is
+    /// refused unless the fence still is it. A controller that steps down and wins again (on a
+    /// new key) reloads after winning; a write queued or in flight from before (checked against
+    /// the state of its earlier term, a merge's bucket, a lease holder) is refused rather than
+    /// written over what another controller changed meanwhile.
+    loaded: Fence,
 }
 
 impl EtcdStore {
@@ -167,6 +173,7 @@ impl EtcdStore {
             endpoints: spec.endpoints.join(","),
             buckets: HashMap::new(),
             fence,
+            loaded: Fence::Standby,
         })
     }
 
@@ -224,6 +231,8 @@ pub struct NotActive;
 
 impl Store for EtcdStore {
     fn load(&mut self) -> anyhow::Result<Snapshot> {
+        // The fence before the read: the read then sees every write made under an earlier key.
+        let fence = self.fence.lock().unwrap().clone();
         let endpoints = self.endpoints_in_use.clone();
         let root = self.layout.root();
         let kvs = self
@@ -243,14 +252,17 @@ impl Store for EtcdStore {
             self.layout.read(&mut snapshot, &key, &value)?;
         }
         self.buckets = snapshot.buckets.clone();
+        self.loaded = fence;
         Ok(snapshot)
     }
 
     fn commit(&mut self, batch: &[Write]) -> anyhow::Result<()> {
-        let compare = match self.fence.lock().unwrap().clone() {
+        let fence = self.fence.lock().unwrap().clone();
+        let compare = match &fence {
             Fence::Unfenced => None,
-            Fence::Active { key, create_revision } => Some((key, create_revision)),
-            Fence::Standby => return Err(NotActive.into()),
+            // Only under the key the state was loaded under (see `loaded`).
+            Fence::Active { key, create_revision } if fence == self.loaded => Some((key.clone(), *create_revision)),
+            Fence::Active { .. } | Fence::Standby => return Err(NotActive.into()),
         };
         let mut buckets = self.buckets.clone();
         // One transaction, all or nothing (see `etcd_keys::MAX_TXN_OPS`).
@@ -281,7 +293,11 @@ impl Store for EtcdStore {
             })
             .map_err(|e| too_many_changes(e, changes))?;
         if !succeeded {
-            *self.fence.lock().unwrap() = Fence::Standby;
+            // Deposed: unless the election has moved the fence on meanwhile (won again).
+            let mut current = self.fence.lock().unwrap();
+            if *current == fence {
+                *current = Fence::Standby;
+            }
             return Err(NotActive.into());
         }
         self.buckets = buckets;
@@ -290,5 +306,112 @@ impl Store for EtcdStore {
 
     fn describe(&self) -> String {
         format!("etcd:{}{}", self.endpoints, self.layout.prefix)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::StoredLease;
+
+    /// One etcd member on loopback ports in a temp dir (Debian's etcd-server), killed on drop.
+    struct OneEtcd {
+        child: std::process::Child,
+        url: String,
+        _dir: tempfile::TempDir,
+    }
+
+    impl OneEtcd {
+        fn start() -> OneEtcd {
+            let port = || std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+            let (client, peer) = (port(), port());
+            let dir = tempfile::tempdir().unwrap();
+            let url = format!("http://127.0.0.1:{client}");
+            let child = std::process::Command::new("etcd")
+                .args(["--name", "m0", "--data-dir"])
+                .arg(dir.path().join("data"))
+                .args(["--listen-client-urls", &url, "--advertise-client-urls", &url])
+                .args(["--listen-peer-urls", &format!("http://127.0.0.1:{peer}")])
+                .args(["--initial-advertise-peer-urls", &format!("http://127.0.0.1:{peer}")])
+                .args(["--initial-cluster", &format!("m0=http://127.0.0.1:{peer}")])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("starting etcd (Debian: etcd-server)");
+            OneEtcd { child, url, _dir: dir }
+        }
+    }
+
+    impl Drop for OneEtcd {
+        fn drop(&mut self) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+
+    fn lease(holder: &str, term: u64) -> Write {
+        Write::Lease(StoredLease { app: "a".into(), holder: Some(holder.into()), term })
+    }
+
+    /// A controller that steps down and later wins again on a new election key must not commit
+    /// a write it queued in its earlier term (checked against that term's state) before it has
+    /// reloaded: another controller may have changed everything meanwhile.
+    #[test]
+    #[ignore = "needs etcd (Debian: etcd-server); .ci/run runs it"]
+    fn a_write_from_an_earlier_term_is_refused_after_winning_again_until_the_reload() {
+        let etcd = OneEtcd::start();
+        let spec = EtcdSpec::parse(&format!("{}/t", etcd.url)).unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let mut client = rt.block_on(connect(&spec, &EtcdTls::default())).unwrap();
+        let key = Layout::new(&spec.prefix).election_key();
+        // Takes the election key anew (the holder before it is gone): its create revision.
+        let mut win = || -> i64 {
+            let deadline = std::time::Instant::now() + Duration::from_secs(20);
+            loop {
+                let done = rt.block_on(async {
+                    client.delete(key.as_str(), None).await?;
+                    client.put(key.as_str(), "x", None).await?;
+                    Ok::<_, etcd_client::Error>(client.get(key.as_str(), None).await?.kvs()[0].create_revision())
+                });
+                match done {
+                    Ok(revision) => return revision,
+                    Err(e) if std::time::Instant::now() > deadline => panic!("etcd never answered: {e}"),
+                    Err(_) => std::thread::sleep(Duration::from_millis(100)),
+                }
+            }
+        };
+        let fence_a: SharedFence = Arc::new(Mutex::new(Fence::Standby));
+        let fence_b: SharedFence = Arc::new(Mutex::new(Fence::Standby));
+        let mut a = EtcdStore::open(&spec, &EtcdTls::default(), fence_a.clone()).unwrap();
+        let mut b = EtcdStore::open(&spec, &EtcdTls::default(), fence_b.clone()).unwrap();
+
+        // A wins, loads, grants a/0 term 1.
+        *fence_a.lock().unwrap() = Fence::Active { key: key.clone(), create_revision: win() };
+        a.load().unwrap();
+        a.commit(&[lease("a/0", 1)]).unwrap();
+        // A steps down; B wins, loads, grants a/1 term 2.
+        *fence_a.lock().unwrap() = Fence::Standby;
+        *fence_b.lock().unwrap() = Fence::Active { key: key.clone(), create_revision: win() };
+        b.load().unwrap();
+        b.commit(&[lease("a/1", 2)]).unwrap();
+        // B goes; A wins again. A write A queued in its first term reaches the store before
+        // A's reload: refused, and A stays active.
+        *fence_b.lock().unwrap() = Fence::Standby;
+        let again = Fence::Active { key: key.clone(), create_revision: win() };
+        *fence_a.lock().unwrap() = again.clone();
+        let stale = a.commit(&[lease("a/0", 1)]);
+        assert!(stale.is_err_and(|e| e.is::<NotActive>()), "a write from an earlier term was committed");
+        assert_eq!(*fence_a.lock().unwrap(), again);
+        // After the reload A sees B's term and writes again.
+        let snapshot = a.load().unwrap();
+        assert_eq!(snapshot.leases, vec![StoredLease { app: "a".into(), holder: Some("a/1".into()), term: 2 }]);
+        a.commit(&[lease("a/0", 3)]).unwrap();
+        // B, deposed, writes nothing, and learns it is.
+        assert!(b.commit(&[lease("a/1", 4)]).is_err());
+        *fence_b.lock().unwrap() = Fence::Active { key: key.clone(), create_revision: 1 };
+        b.load().unwrap();
+        assert!(b.commit(&[lease("a/1", 4)]).is_err_and(|e| e.is::<NotActive>()));
+        assert_eq!(*fence_b.lock().unwrap(), Fence::Standby);
+        assert_eq!(a.load().unwrap().leases[0].term, 3);
     }
 }

@@ -152,6 +152,12 @@ impl Layout {
         format!("{}/controller/active", self.prefix)
     }
 
+    /// The fingerprint of the secret the controllers on this prefix issue tokens with
+    /// (`election::check_secret`).
+    pub fn secret_key(&self) -> String {
+        format!("{}/controller/secret", self.prefix)
+    }
+
     /// The key changes that make `write` durable. `buckets` is the store's copy of every bucket
     /// as committed (plus this batch so far): a merge writes its whole bucket, so the copy is
     /// updated here and the caller keeps it only if the transaction commits.
