@@ -28,13 +28,27 @@ struct Ctl {
 }
 
 fn controller(dir: &Path, i: usize, store: &str, extra: &[&str]) -> Ctl {
+    controller_max_lease(dir, i, store, "3s", extra)
+}
+
+/// [`controller`] with another `--max-lease`.
+fn controller_max_lease(dir: &Path, i: usize, store: &str, max_lease: &str, extra: &[&str]) -> Ctl {
     let mut cmd = Command::new(LEADERD);
-    cmd.args(["controller", "--listen", "127.0.0.1:0", "--insecure-http", "--min-lease", "1s", "--max-lease", "3s"])
-        .args(["--etcd-session-ttl", "2s", "--store", store])
-        .arg("--secret-file")
-        .arg(dir.join("secret"))
-        .args(extra)
-        .env("RUST_LOG", "info");
+    cmd.args([
+        "controller",
+        "--listen",
+        "127.0.0.1:0",
+        "--insecure-http",
+        "--min-lease",
+        "1s",
+        "--max-lease",
+        max_lease,
+    ])
+    .args(["--etcd-session-ttl", "2s", "--store", store])
+    .arg("--secret-file")
+    .arg(dir.join("secret"))
+    .args(extra)
+    .env("RUST_LOG", "info");
     let proc = Proc::spawn(cmd, &dir.join(format!("controller{i}.log")));
     let line = proc.wait_for("listening on ", Duration::from_secs(20));
     let url = line.trim_start_matches("listening on ").to_string();
@@ -177,6 +191,47 @@ async fn a_controller_with_another_secret_does_not_serve() {
     .await;
     let (status, body) = claim(&right.url, &s.unit0).await;
     assert_eq!(status, 200, "{body}");
+}
+
+/// Controllers with different `--max-lease`: a lease of 8 s granted by one is honoured for 8 s
+/// by the next active one, whose own maximum is 3 s (the longest maximum any active controller
+/// had is recorded in etcd), so no second unit is granted while the first may still lead.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs etcd (Debian: etcd-server); run by .ci/run with --features etcd"]
+async fn a_shorter_max_lease_on_the_next_controller_still_honours_a_longer_lease() {
+    // A 3 s controller is active first (it records 3 s), then an 8 s one (it records 8 s).
+    let mut s = setup(1, 1).await;
+    s.active().await;
+    let store = format!("etcd:{}/t", s.etcd.endpoints());
+    s.ctls.remove(0).proc.kill9();
+    let long = controller_max_lease(s.dir.path(), 1, &store, "8s", &[]);
+    let (status, granted) = until("the 8 s controller grants", Duration::from_secs(15), async || {
+        let (status, g) =
+            call(&long.url, "/v1/applications/app/lease/claim", &s.unit0, Some(json!({"duration_ms": 8000}))).await;
+        (status == 200).then_some((status, g))
+    })
+    .await;
+    assert_eq!((status, &granted["granted"]), (200, &json!(true)), "{granted}");
+    let granted_at = Instant::now();
+    let short = controller(s.dir.path(), 2, &store, &[]);
+    let mut long = long;
+    long.proc.kill9();
+    s.ctls.push(short);
+    // The 3 s controller takes over (after the 2 s session TTL) and must deny app/1 until 8 s
+    // after it loaded app/0 as holder (so surely until 8 s after app/0's grant).
+    loop {
+        let (status, g) = claim(&s.ctls[0].url, &s.unit1).await;
+        if status == 200 && g["granted"] == true {
+            assert!(
+                granted_at.elapsed() >= Duration::from_secs(8),
+                "app/1 granted {:?} after app/0's 8 s lease: {g}",
+                granted_at.elapsed()
+            );
+            break;
+        }
+        assert!(granted_at.elapsed() < Duration::from_secs(30), "app/1 never granted: {status} {g}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 /// kill -9 of the active controller: a standby takes over; the leader keeps leading (its lease

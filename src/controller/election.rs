@@ -211,7 +211,8 @@ impl Election {
         // and nothing it might still try; then load and serve.
         *self.fence.lock().unwrap() = Fence::Active { key: key.clone(), create_revision };
         self.check_secret(&key, create_revision).await?;
-        self.controller.reload().await?;
+        let grace = self.longest_max_lease(&key, create_revision).await?;
+        self.controller.reload_honouring(grace).await?;
         self.controller.set_role(Role::Active { ttl: self.ttl(), confirmed_sent: confirmed });
         tracing::info!(url = self.me.url, "this controller is now the active one");
         loop {
@@ -265,6 +266,56 @@ impl Election {
             Some(_) => Err(SecretMismatch { key: recorded }.into()),
             None => anyhow::bail!("the election key was taken: this controller was deposed"),
         }
+    }
+
+    /// The longest `--max-lease` of this controller and every one active before it on this
+    /// prefix, recorded (under the fence) if this one's is the longest: a holder one of them
+    /// granted may hold its lease that long, so the holders loaded now are honoured that long,
+    /// whatever this controller's own `--max-lease`.
+    async fn longest_max_lease(&self, key: &str, create_revision: i64) -> anyhow::Result<Duration> {
+        let mine = self.controller.config().max_lease.as_millis() as u64;
+        let recorded_key = self.layout.max_lease_key();
+        // Another controller can only move the key while it is active, and this one is now:
+        // a refusal means this one was deposed, or a deposed one's write was late. A few tries.
+        for _ in 0..5 {
+            let get_key = recorded_key.clone();
+            let answer = self
+                .client
+                .call(|mut c| {
+                    let k = get_key.clone();
+                    async move { c.get(k, None).await }
+                })
+                .await?;
+            let (recorded, revision) = match answer.kvs().first() {
+                Some(kv) => {
+                    (std::str::from_utf8(kv.value()).ok().and_then(|v| v.parse::<u64>().ok()), kv.mod_revision())
+                }
+                None => (None, 0),
+            };
+            if recorded.is_some_and(|r| r >= mine) {
+                return Ok(Duration::from_millis(recorded.unwrap_or(mine)));
+            }
+            // Record mine, unless the key moved meanwhile (then look again) or this controller
+            // was deposed.
+            let unchanged = match revision {
+                0 => Compare::create_revision(recorded_key.as_str(), CompareOp::Equal, 0),
+                r => Compare::mod_revision(recorded_key.as_str(), CompareOp::Equal, r),
+            };
+            let txn = Txn::new()
+                .when([Compare::create_revision(key, CompareOp::Equal, create_revision), unchanged])
+                .and_then([TxnOp::put(recorded_key.as_str(), mine.to_string(), None)]);
+            let answer = self
+                .client
+                .call(|mut c| {
+                    let txn = txn.clone();
+                    async move { c.txn(txn).await }
+                })
+                .await?;
+            if answer.succeeded() {
+                return Ok(Duration::from_millis(mine));
+            }
+        }
+        anyhow::bail!("could not record this controller's --max-lease at {recorded_key}: was it deposed?")
     }
 
     /// [`Election::check_secret`] before campaigning: refuses if another secret is recorded.

@@ -83,8 +83,9 @@ pub(crate) struct State {
     /// Every unit the operator removed (`app/N`), for good: read on each unit request, which
     /// is refused for these.
     removed: RwLock<BTreeSet<String>>,
-    /// How long a restored holder is honoured (the maximum lease).
-    grace: Duration,
+    /// How long a restored holder is honoured: the maximum lease, or on etcd the longest any
+    /// controller on the prefix allowed (`reload_honouring`).
+    grace: Mutex<Duration>,
 }
 
 impl State {
@@ -138,7 +139,7 @@ impl State {
     fn replace(&self, snapshot: crate::store::Snapshot, now: Instant) {
         let mut leases = LeaseTable::default();
         for l in snapshot.leases {
-            leases.restore(&l.app, l.holder, l.term, now, self.grace);
+            leases.restore(&l.app, l.holder, l.term, now, *self.grace.lock().unwrap());
         }
         *self.leases.lock().unwrap() = leases;
         let versions: Vec<(String, u64)> = snapshot.buckets.iter().map(|(app, b)| (app.clone(), b.version)).collect();
@@ -232,7 +233,7 @@ impl Controller {
             app_statuses: RwLock::default(),
             relations: relations::Relations::new(Default::default()),
             removed: RwLock::default(),
-            grace: config.max_lease,
+            grace: Mutex::new(config.max_lease),
         });
         state.replace(snapshot, Instant::now());
         let (tx, rx) = mpsc::channel();
@@ -284,6 +285,14 @@ impl Controller {
     /// maximum lease from now (on winning the election), after the writes queued before it.
     pub async fn reload(&self) -> anyhow::Result<()> {
         self.submit(Job::Reload).await.unwrap_or_else(|| Err(anyhow::anyhow!("the controller is shutting down")))
+    }
+
+    /// [`Controller::reload`], honouring every persisted holder for `grace` (at least this
+    /// controller's maximum lease): a holder another controller granted may hold a lease as
+    /// long as that controller allowed.
+    pub async fn reload_honouring(&self, grace: Duration) -> anyhow::Result<()> {
+        *self.state.grace.lock().unwrap() = grace.max(self.config.max_lease);
+        self.reload().await
     }
 
     pub fn config(&self) -> &Config {

@@ -158,6 +158,12 @@ impl Layout {
         format!("{}/controller/secret", self.prefix)
     }
 
+    /// The longest `--max-lease` (in milliseconds) of any controller that was active on this
+    /// prefix: how long a new active controller honours the holders it loads.
+    pub fn max_lease_key(&self) -> String {
+        format!("{}/controller/max-lease", self.prefix)
+    }
+
     /// The key changes that make `write` durable. `buckets` is the store's copy of every bucket
     /// as committed (plus this batch so far): a merge writes its whole bucket, so the copy is
     /// updated here and the caller keeps it only if the transaction commits.
