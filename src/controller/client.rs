@@ -45,6 +45,10 @@ pub struct ControllerClient {
 /// long-poll's wait); a claim has its caller's limit instead.
 pub const ANSWER_TIME: Duration = Duration::from_secs(10);
 
+/// A controller that failed to answer within this long (connection refused or reset) costs a
+/// call so little that the call goes on to the next controller at once.
+const FAST_FAILURE: Duration = Duration::from_secs(1);
+
 /// Pooled connections to the controller are dropped after this long unused, well inside the
 /// controller's idle timeout, so a request never goes out on a connection it is closing.
 pub const POOL_IDLE: Duration = Duration::from_secs(10);
@@ -118,11 +122,17 @@ impl ControllerClient {
         make: impl Fn(&str) -> reqwest::RequestBuilder,
         limit: Duration,
     ) -> Result<R, CallError> {
-        let mut tries = 0;
+        // Each controller at most once per call: the one believed active first, then the
+        // others (one passed over last).
+        let mut tried = vec![false; self.bases.len()];
         loop {
-            tries += 1;
-            let index = self.current();
+            let untried = self.follow.lock().unwrap().untried(&tried, std::time::Instant::now());
+            let Some(index) = untried.filter(|&i| i < self.bases.len()) else {
+                return Err(CallError::Unreachable("no controller left to ask".into()));
+            };
+            tried[index] = true;
             let base = self.bases[index].clone();
+            let attempt = std::time::Instant::now();
             let answer = self.send_once(make(&base), limit, &base).await;
             let now = std::time::Instant::now();
             let mut follow = self.follow.lock().unwrap();
@@ -130,14 +140,18 @@ impl ControllerClient {
                 Err(Answer::NotActive { active, message }) => {
                     let named = active.and_then(|url| self.bases.iter().position(|b| *b == url.trim_end_matches('/')));
                     follow.not_active(index, named, now);
-                    if tries >= self.bases.len() {
+                    if tried.iter().all(|&t| t) {
                         return Err(CallError::Refused { code: ErrorCode::NotActive, message });
                     }
                 }
                 Err(Answer::Failed(e @ CallError::Unreachable(_))) => {
-                    // The next calls try the others: this one may be down.
+                    // The next calls try the others: this one may be down. A refusal that came
+                    // fast (nothing listens there) is tried at the next one now; one that took
+                    // its time has used the call's.
                     follow.unreachable(index, now);
-                    return Err(e);
+                    if now.duration_since(attempt) >= FAST_FAILURE || tried.iter().all(|&t| t) {
+                        return Err(e);
+                    }
                 }
                 Err(Answer::Failed(e)) => {
                     follow.answered(index);

@@ -53,6 +53,21 @@ impl Follow {
         };
     }
 
+    /// Within one call that controllers `tried` already refused as not active: the controller
+    /// to try next, now the current one. The current one if it is untried, else the next
+    /// untried one that is not passed over, else an untried one that is (every other
+    /// controller says it is not the active one, so this may be it); None once every
+    /// controller was tried.
+    pub fn untried(&mut self, tried: &[bool], now: Instant) -> Option<usize> {
+        let n = self.down_since.len();
+        let untried = |j: &usize| !tried.get(*j).copied().unwrap_or(false);
+        let order: Vec<usize> = (0..n).map(|k| (self.current + k) % n).filter(untried).collect();
+        let up = |j: &&usize| self.down_since[**j].is_none_or(|t| now.duration_since(t) >= DOWN_FOR);
+        let next = order.iter().find(up).or(order.first()).copied()?;
+        self.current = next;
+        Some(next)
+    }
+
     /// The next controller after `i` that is not passed over (`i + 1` if every other one is).
     fn next_up(&self, i: usize, now: Instant) -> usize {
         let n = self.down_since.len();
@@ -115,6 +130,27 @@ mod tests {
         assert_eq!(f.current(), 2);
         f.not_active(2, None, t0 + ms(300));
         assert_eq!(f.current(), 0);
+    }
+
+    #[test]
+    fn one_call_tries_every_controller_once_a_silent_one_last() {
+        let t0 = Instant::now();
+        let mut f = Follow::new(3);
+        f.unreachable(2, t0);
+        assert_eq!(f.current(), 0);
+        let mut tried = [false; 3];
+        assert_eq!(f.untried(&tried, t0), Some(0));
+        // 0 is a standby that names an active controller this client does not know by that
+        // URL (a proxy, an alias): the next untried one that is up ...
+        tried[0] = true;
+        f.not_active(0, None, t0);
+        assert_eq!(f.untried(&tried, t0), Some(1));
+        // ... and when 1 says the same, the silent one after all: it may be back and active.
+        tried[1] = true;
+        f.not_active(1, None, t0);
+        assert_eq!(f.untried(&tried, t0), Some(2));
+        tried[2] = true;
+        assert_eq!(f.untried(&tried, t0), None);
     }
 
     #[test]
