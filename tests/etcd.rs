@@ -296,6 +296,35 @@ async fn junk_in_the_recorded_max_lease_does_not_shorten_the_grace() {
     s.ctls.push(short);
 }
 
+/// A removed unit cannot get a fresh token from a standby (which has not loaded the removals):
+/// the standby names the active controller, which refuses the unit.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs etcd (Debian: etcd-server); run by .ci/run with --features etcd"]
+async fn a_removed_unit_gets_no_fresh_token_from_a_standby() {
+    let s = setup(1, 2).await;
+    let active = s.active().await;
+    let standby = &s.ctls[1 - active];
+    let (status, body) = call(
+        &s.ctls[active].url,
+        "/v1/applications/app/status/unit/forget",
+        &s.operator,
+        Some(json!({"unit": "app/1"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = call(&s.ctls[active].url, "/v1/token/renew", &s.unit1, Some(json!({}))).await;
+    assert_eq!((status, &body["code"]), (403, &json!("forbidden")), "{body}");
+    let (status, body) = call(&standby.url, "/v1/token/renew", &s.unit1, Some(json!({}))).await;
+    assert_eq!(
+        (status, &body["active"]),
+        (421, &json!(s.ctls[active].url)),
+        "a standby renewed a removed unit: {body}"
+    );
+    // A unit that was not removed renews at the active controller as before.
+    let (status, body) = call(&s.ctls[active].url, "/v1/token/renew", &s.unit0, Some(json!({}))).await;
+    assert_eq!(status, 200, "{body}");
+}
+
 /// kill -9 of the active controller: a standby takes over; the leader keeps leading (its lease
 /// is honoured, same term), nobody else is granted meanwhile, acknowledged settings survive,
 /// and standbys name the active controller.
