@@ -296,6 +296,37 @@ async fn junk_in_the_recorded_max_lease_does_not_shorten_the_grace() {
     s.ctls.push(short);
 }
 
+/// An election key on no etcd session (someone put it there by hand) would keep every controller
+/// out for good: the controller says so in its log, and becomes active once it is deleted.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs etcd (Debian: etcd-server); run by .ci/run with --features etcd"]
+async fn an_election_key_on_no_session_is_reported() {
+    let mut s = setup(1, 1).await;
+    s.active().await;
+    let mut etcd = etcd_client::Client::connect([s.etcd.endpoints().split(',').next().unwrap()], None).await.unwrap();
+    s.ctls.remove(0).proc.kill9();
+    // Once the killed controller's session is gone, a key that no session holds.
+    let keys = etcd.get("", Some(etcd_client::GetOptions::new().with_all_keys().with_keys_only())).await.unwrap();
+    let key = keys
+        .kvs()
+        .iter()
+        .map(|kv| String::from_utf8_lossy(kv.key()).into_owned())
+        .find(|k| k.ends_with("controller/secret"))
+        .unwrap()
+        .replace("controller/secret", "controller/active");
+    until("the killed controller's session gone", Duration::from_secs(10), async || {
+        let got = etcd.get(key.as_str(), None).await.unwrap();
+        got.kvs().is_empty().then_some(())
+    })
+    .await;
+    etcd.put(key.as_str(), "junk", None).await.unwrap();
+    let store = format!("etcd:{}/t", s.etcd.endpoints());
+    s.ctls.push(controller(s.dir.path(), 1, &store, &[]));
+    s.ctls[0].proc.wait_for_log("is held by no etcd session", Duration::from_secs(10));
+    etcd.delete(key.as_str(), None).await.unwrap();
+    s.active().await;
+}
+
 /// A removed unit cannot get a fresh token from a standby (which has not loaded the removals):
 /// the standby names the active controller, which refuses the unit.
 #[tokio::test(flavor = "multi_thread")]

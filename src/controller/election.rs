@@ -205,6 +205,13 @@ impl Election {
                 _ => None,
             });
             match holder {
+                // Every controller writes the key on its session, so it goes when the session
+                // does; one on no session (written by hand) would keep every controller out for
+                // good, silently.
+                Some((_, 0)) => anyhow::bail!(
+                    "the election key {key} is held by no etcd session (written by hand?), so no controller \
+                     can become active until it is deleted"
+                ),
                 Some((v, their_session)) => match serde_json::from_slice::<Candidate>(&v) {
                     // A key of this process's own from an older session: let it go now.
                     Ok(c) if c.instance == self.me.instance && their_session != id => {
