@@ -234,6 +234,128 @@ async fn a_shorter_max_lease_on_the_next_controller_still_honours_a_longer_lease
     }
 }
 
+/// Someone writes junk over the recorded longest `--max-lease` while an 8 s lease granted by an
+/// 8 s controller runs: the next controller (3 s) cannot know how long that leader may lead, so
+/// it does not serve (it says why) rather than honour it for its own 3 s; once the operator puts
+/// the right figure back, it serves and honours the lease the full 8 s.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs etcd (Debian: etcd-server); run by .ci/run with --features etcd"]
+async fn junk_in_the_recorded_max_lease_does_not_shorten_the_grace() {
+    // A 3 s controller is active first (it records 3 s), then an 8 s one (it records 8 s).
+    let mut s = setup(1, 1).await;
+    s.active().await;
+    let store = format!("etcd:{}/t", s.etcd.endpoints());
+    s.ctls.remove(0).proc.kill9();
+    let long = controller_max_lease(s.dir.path(), 0, &store, "8s", &[]);
+    let (status, granted) = until("the 8 s controller grants", Duration::from_secs(15), async || {
+        let (status, g) =
+            call(&long.url, "/v1/applications/app/lease/claim", &s.unit0, Some(json!({"duration_ms": 8000}))).await;
+        (status == 200).then_some((status, g))
+    })
+    .await;
+    assert_eq!((status, &granted["granted"]), (200, &json!(true)), "{granted}");
+    let granted_at = Instant::now();
+    let mut etcd = etcd_client::Client::connect([s.etcd.endpoints().split(',').next().unwrap()], None).await.unwrap();
+    let keys = etcd.get("", Some(etcd_client::GetOptions::new().with_all_keys().with_keys_only())).await.unwrap();
+    let key = keys
+        .kvs()
+        .iter()
+        .map(|kv| String::from_utf8_lossy(kv.key()).into_owned())
+        .find(|k| k.ends_with("controller/max-lease"))
+        .expect("the max-lease key is recorded");
+    etcd.put(key.as_str(), "junk", None).await.unwrap();
+    let mut long = long;
+    long.proc.kill9();
+    let short = controller(s.dir.path(), 1, &store, &[]);
+    while granted_at.elapsed() < Duration::from_secs(7) {
+        let (status, g) = claim(&short.url, &s.unit1).await;
+        assert_ne!(
+            (status, &g["granted"]),
+            (200, &json!(true)),
+            "app/1 granted {:?} after app/0's 8 s lease, on a junk max-lease: {g}",
+            granted_at.elapsed()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    short.proc.wait_for_log("not the longest --max-lease in milliseconds", Duration::from_secs(15));
+    // The operator puts the figure back: the 3 s controller serves, honouring app/0 for 8 s.
+    etcd.put(key.as_str(), "8000", None).await.unwrap();
+    loop {
+        let (status, g) = claim(&short.url, &s.unit1).await;
+        if status == 200 && g["granted"] == true {
+            assert!(
+                granted_at.elapsed() >= Duration::from_secs(8),
+                "app/1 granted {:?} after app/0's 8 s lease: {g}",
+                granted_at.elapsed()
+            );
+            break;
+        }
+        assert!(granted_at.elapsed() < Duration::from_secs(40), "app/1 never granted: {status} {g}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    s.ctls.push(short);
+}
+
+/// An election key on no etcd session (someone put it there by hand) would keep every controller
+/// out for good: the controller says so in its log, and becomes active once it is deleted.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs etcd (Debian: etcd-server); run by .ci/run with --features etcd"]
+async fn an_election_key_on_no_session_is_reported() {
+    let mut s = setup(1, 1).await;
+    s.active().await;
+    let mut etcd = etcd_client::Client::connect([s.etcd.endpoints().split(',').next().unwrap()], None).await.unwrap();
+    s.ctls.remove(0).proc.kill9();
+    // Once the killed controller's session is gone, a key that no session holds.
+    let keys = etcd.get("", Some(etcd_client::GetOptions::new().with_all_keys().with_keys_only())).await.unwrap();
+    let key = keys
+        .kvs()
+        .iter()
+        .map(|kv| String::from_utf8_lossy(kv.key()).into_owned())
+        .find(|k| k.ends_with("controller/secret"))
+        .unwrap()
+        .replace("controller/secret", "controller/active");
+    until("the killed controller's session gone", Duration::from_secs(10), async || {
+        let got = etcd.get(key.as_str(), None).await.unwrap();
+        got.kvs().is_empty().then_some(())
+    })
+    .await;
+    etcd.put(key.as_str(), "junk", None).await.unwrap();
+    let store = format!("etcd:{}/t", s.etcd.endpoints());
+    s.ctls.push(controller(s.dir.path(), 1, &store, &[]));
+    s.ctls[0].proc.wait_for_log("is held by no etcd session", Duration::from_secs(10));
+    etcd.delete(key.as_str(), None).await.unwrap();
+    s.active().await;
+}
+
+/// A removed unit cannot get a fresh token from a standby (which has not loaded the removals):
+/// the standby names the active controller, which refuses the unit.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs etcd (Debian: etcd-server); run by .ci/run with --features etcd"]
+async fn a_removed_unit_gets_no_fresh_token_from_a_standby() {
+    let s = setup(1, 2).await;
+    let active = s.active().await;
+    let standby = &s.ctls[1 - active];
+    let (status, body) = call(
+        &s.ctls[active].url,
+        "/v1/applications/app/status/unit/forget",
+        &s.operator,
+        Some(json!({"unit": "app/1"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = call(&s.ctls[active].url, "/v1/token/renew", &s.unit1, Some(json!({}))).await;
+    assert_eq!((status, &body["code"]), (403, &json!("forbidden")), "{body}");
+    let (status, body) = call(&standby.url, "/v1/token/renew", &s.unit1, Some(json!({}))).await;
+    assert_eq!(
+        (status, &body["active"]),
+        (421, &json!(s.ctls[active].url)),
+        "a standby renewed a removed unit: {body}"
+    );
+    // A unit that was not removed renews at the active controller as before.
+    let (status, body) = call(&s.ctls[active].url, "/v1/token/renew", &s.unit0, Some(json!({}))).await;
+    assert_eq!(status, 200, "{body}");
+}
+
 /// kill -9 of the active controller: a standby takes over; the leader keeps leading (its lease
 /// is honoured, same term), nobody else is granted meanwhile, acknowledged settings survive,
 /// and standbys name the active controller.

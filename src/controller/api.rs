@@ -336,10 +336,15 @@ async fn status(State(api): Shared, headers: HeaderMap) -> Answer<StatusResponse
     }))
 }
 
-/// A fresh token for the caller, living the controller's token lifetime from now.
+/// A fresh token for the caller, living the controller's token lifetime from now. Only the
+/// active controller renews a unit's: a standby has not loaded which units were removed, so it
+/// would renew a removed unit's token (the client follows its pointer to the active one).
 async fn renew_token(State(api): Shared, headers: HeaderMap) -> Answer<RenewResponse> {
     let principal = match api.caller(&headers)? {
-        Caller::Unit(unit) => unit,
+        Caller::Unit(unit) => {
+            api.active()?;
+            unit
+        }
         Caller::Operator => super::auth::OPERATOR.to_string(),
     };
     let expiry = super::auth::unix_now().saturating_add(api.token_ttl.as_secs().max(1));

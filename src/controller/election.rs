@@ -76,7 +76,7 @@ pub async fn run(
                 tracing::warn!(error, "controller election: {}", "starting over");
                 said = Some((error, now));
             }
-            if e.is::<SecretMismatch>() {
+            if e.is::<SecretMismatch>() || e.is::<UnreadableMaxLease>() {
                 // A configuration mistake: do not take the key from the right controllers
                 // again and again; look again now and then.
                 pause = SECRET_RECHECK;
@@ -106,6 +106,20 @@ const SECRET_RECHECK: Duration = Duration::from_secs(10);
 )]
 struct SecretMismatch {
     key: String,
+}
+
+/// The recorded longest `--max-lease` is not a number of milliseconds (someone wrote another
+/// value there): how long the loaded holders may still lead is unknown, so this controller does
+/// not serve rather than honour them for less than they may have been granted.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the etcd key {key} holds {value:?}, not the longest --max-lease in milliseconds, so how long \
+     the current leaders may still lead is unknown and this controller does not serve: put the \
+     longest --max-lease any controller on this etcd had there, in milliseconds (e.g. 300000 for 5m)"
+)]
+struct UnreadableMaxLease {
+    key: String,
+    value: String,
 }
 
 struct Election {
@@ -191,6 +205,13 @@ impl Election {
                 _ => None,
             });
             match holder {
+                // Every controller writes the key on its session, so it goes when the session
+                // does; one on no session (written by hand) would keep every controller out for
+                // good, silently.
+                Some((_, 0)) => anyhow::bail!(
+                    "the election key {key} is held by no etcd session (written by hand?), so no controller \
+                     can become active until it is deleted"
+                ),
                 Some((v, their_session)) => match serde_json::from_slice::<Candidate>(&v) {
                     // A key of this process's own from an older session: let it go now.
                     Ok(c) if c.instance == self.me.instance && their_session != id => {
@@ -287,9 +308,15 @@ impl Election {
                 })
                 .await?;
             let (recorded, revision) = match answer.kvs().first() {
-                Some(kv) => {
-                    (std::str::from_utf8(kv.value()).ok().and_then(|v| v.parse::<u64>().ok()), kv.mod_revision())
-                }
+                Some(kv) => match std::str::from_utf8(kv.value()).ok().and_then(|v| v.trim().parse::<u64>().ok()) {
+                    Some(ms) => (Some(ms), kv.mod_revision()),
+                    // Not written over: the value it replaced may have been longer than this
+                    // controller's, and is lost.
+                    None => {
+                        let value = String::from_utf8_lossy(kv.value()).chars().take(40).collect();
+                        return Err(UnreadableMaxLease { key: recorded_key, value }.into());
+                    }
+                },
                 None => (None, 0),
             };
             if recorded.is_some_and(|r| r >= mine) {
