@@ -860,6 +860,59 @@ fn pid_alive(pid: i64) -> bool {
     std::path::Path::new(&format!("/proc/{pid}")).exists()
 }
 
+/// A minion hears of a leader-set soon after the active controller is paused: its settings
+/// watch, held by the controller that stopped answering, gives up within seconds (with several
+/// controllers a long-poll waits 10 s at most, plus 2 s) and resumes at the new active one,
+/// rather than after its whole 30 s wait.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs etcd (Debian: etcd-server); run by .ci/run with --features etcd"]
+async fn a_minion_hears_of_a_change_soon_after_the_active_controller_is_paused() {
+    let dir = tempfile::tempdir().unwrap();
+    let _logs = Logs(dir.path().to_path_buf());
+    let state = dir.path().join("state");
+    let mut cmd = Command::new(LEADERD);
+    cmd.args(["up", "--controllers", "3", "--etcd", "local", "--units", "2", "--lease-guarantee", "1s", "--state"])
+        .arg(&state);
+    let up = UpProc { proc: Proc::spawn(cmd, &dir.path().join("up.log")), state: state.clone() };
+    let status = until("one active controller, a leader, its secret sent", Duration::from_secs(30), async || {
+        up_status(&state).filter(|s| {
+            roles(s).iter().filter(|r| *r == "active").count() == 1
+                && leading(s).len() == 1
+                && s["applications"][0]["settings_version"].as_u64() >= Some(1)
+        })
+    })
+    .await;
+    let leader = leading(&status)[0].clone();
+    let units = status["applications"][0]["units"].as_array().unwrap().clone();
+    let minion = units.iter().map(|u| u["name"].as_str().unwrap().to_string()).find(|u| *u != leader).unwrap();
+    // The minion has heard of the secret: its watch is now a fresh long-poll at the active one.
+    let heard = format!("{minion}: hook leader-settings-changed finished");
+    up.proc.wait_for(&heard, Duration::from_secs(20));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let a = roles(&status).iter().position(|r| r == "active").unwrap();
+    up.ok(&["pause", &format!("controller/{a}")]);
+    let paused = Instant::now();
+    until("another controller active and the same leader", Duration::from_secs(20), async || {
+        let s = up_status(&state)?;
+        (roles(&s).iter().filter(|r| *r == "active").count() == 1 && leading(&s) == [leader.clone()]).then_some(())
+    })
+    .await;
+    // What up printed so far is behind us.
+    while up.proc.lines.try_recv().is_ok() {}
+    let out = Command::new(LEADERD)
+        .args(["exec", "--unit", &leader, "--state"])
+        .arg(&state)
+        .args(["--", "leader-set", "colour=blue"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "leader-set: {}", String::from_utf8_lossy(&out.stderr));
+    let set = Instant::now();
+    up.proc.wait_for(&heard, Duration::from_secs(45));
+    eprintln!("minion heard {:?} after the leader-set, {:?} after the pause", set.elapsed(), paused.elapsed());
+    assert!(set.elapsed() < Duration::from_secs(20), "the minion heard {:?} after the leader-set", set.elapsed());
+    up.ok(&["resume", &format!("controller/{a}")]);
+}
+
 /// The levers on several controllers: `kill --controller` kills the active one (named in the
 /// answer), which stays down (status: killed) while another takes over and one unit leads
 /// throughout; `restart controller/N` brings it back as a standby; `pause`/`resume

@@ -45,6 +45,12 @@ pub struct ControllerClient {
 /// long-poll's wait); a claim has its caller's limit instead.
 pub const ANSWER_TIME: Duration = Duration::from_secs(10);
 
+/// With several controllers, the longest a long-poll asks to be held (see `poll_wait`).
+pub const MULTI_POLL: Duration = Duration::from_secs(10);
+
+/// With several controllers, how long after its wait a long-poll's answer may take.
+const MULTI_POLL_GRACE: Duration = Duration::from_secs(2);
+
 /// A controller that failed to answer within this long (connection refused or reset) costs a
 /// call so little that the call goes on to the next controller at once.
 const FAST_FAILURE: Duration = Duration::from_secs(1);
@@ -112,7 +118,20 @@ impl ControllerClient {
         make: impl Fn(&str) -> reqwest::RequestBuilder,
         wait: Duration,
     ) -> Result<R, CallError> {
-        self.send_within(make, wait + ANSWER_TIME).await
+        let answer_time = if self.bases.len() > 1 && !wait.is_zero() { MULTI_POLL_GRACE } else { ANSWER_TIME };
+        self.send_within(make, wait + answer_time).await
+    }
+
+    /// How long a long-poll asks to be held: with several controllers at most [`MULTI_POLL`],
+    /// and the controller must answer within [`MULTI_POLL_GRACE`] after that, so a poll held
+    /// by a controller that then stops answering (SIGSTOP, a machine gone) moves on to the
+    /// others within seconds rather than after the whole wait.
+    fn poll_wait(&self, wait: Duration) -> Duration {
+        if self.bases.len() > 1 {
+            wait.min(MULTI_POLL)
+        } else {
+            wait
+        }
     }
 
     /// [`ControllerClient::send`], giving each controller at most `limit` to answer: one that
@@ -248,6 +267,7 @@ impl ControllerClient {
     }
 
     pub async fn wait_released(&self, timeout: Duration) -> Result<bool, CallError> {
+        let timeout = self.poll_wait(timeout);
         let body = WaitReleasedRequest { timeout_ms: timeout.as_millis() as u64 };
         let r: WaitReleasedResponse = self.call("lease/wait-released", Some(&body), timeout).await?;
         Ok(r.released)
@@ -288,6 +308,7 @@ impl ControllerClient {
     }
 
     pub async fn watch(&self, after: u64, timeout: Duration) -> Result<u64, CallError> {
+        let timeout = self.poll_wait(timeout);
         let body = WatchRequest { after, timeout_ms: timeout.as_millis() as u64 };
         let r: WatchResponse = self.call("settings/watch", Some(&body), timeout).await?;
         Ok(r.version)
@@ -304,6 +325,7 @@ impl ControllerClient {
     }
 
     pub async fn watch_config(&self, after: u64, timeout: Duration) -> Result<u64, CallError> {
+        let timeout = self.poll_wait(timeout);
         let body = WatchRequest { after, timeout_ms: timeout.as_millis() as u64 };
         let r: WatchResponse = self.call("config/watch", Some(&body), timeout).await?;
         Ok(r.version)
@@ -360,6 +382,7 @@ impl ControllerClient {
 
     /// Waits (up to `timeout`) for the relations' version to differ from `after`.
     pub async fn watch_relations(&self, after: u64, timeout: Duration) -> Result<u64, CallError> {
+        let timeout = self.poll_wait(timeout);
         let body = WatchRequest { after, timeout_ms: timeout.as_millis() as u64 };
         let r: RelationsVersion = self.call("relations/watch", Some(&body), timeout).await?;
         Ok(r.version)
