@@ -193,13 +193,9 @@ async fn a_controller_with_another_secret_does_not_serve() {
     assert_eq!(status, 200, "{body}");
 }
 
-/// Controllers with different `--max-lease`: a lease of 8 s granted by one is honoured for 8 s
-/// by the next active one, whose own maximum is 3 s (the longest maximum any active controller
-/// had is recorded in etcd), so no second unit is granted while the first may still lead.
-#[tokio::test(flavor = "multi_thread")]
-#[ignore = "needs etcd (Debian: etcd-server); run by .ci/run with --features etcd"]
-async fn a_shorter_max_lease_on_the_next_controller_still_honours_a_longer_lease() {
-    // A 3 s controller is active first (it records 3 s), then an 8 s one (it records 8 s).
+/// A 3 s controller is active first (it records 3 s), then an 8 s one (it records 8 s), which
+/// grants app/0 an 8 s lease: the setup, the store, the 8 s controller and when it granted.
+async fn an_8s_lease_from_an_8s_controller() -> (Setup, String, Ctl, Instant) {
     let mut s = setup(1, 1).await;
     s.active().await;
     let store = format!("etcd:{}/t", s.etcd.endpoints());
@@ -212,9 +208,17 @@ async fn a_shorter_max_lease_on_the_next_controller_still_honours_a_longer_lease
     })
     .await;
     assert_eq!((status, &granted["granted"]), (200, &json!(true)), "{granted}");
-    let granted_at = Instant::now();
+    (s, store, long, Instant::now())
+}
+
+/// Controllers with different `--max-lease`: a lease of 8 s granted by one is honoured for 8 s
+/// by the next active one, whose own maximum is 3 s (the longest maximum any active controller
+/// had is recorded in etcd), so no second unit is granted while the first may still lead.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs etcd (Debian: etcd-server); run by .ci/run with --features etcd"]
+async fn a_shorter_max_lease_on_the_next_controller_still_honours_a_longer_lease() {
+    let (mut s, store, mut long, granted_at) = an_8s_lease_from_an_8s_controller().await;
     let short = controller(s.dir.path(), 2, &store, &[]);
-    let mut long = long;
     long.proc.kill9();
     s.ctls.push(short);
     // The 3 s controller takes over (after the 2 s session TTL) and must deny app/1 until 8 s
@@ -241,20 +245,7 @@ async fn a_shorter_max_lease_on_the_next_controller_still_honours_a_longer_lease
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs etcd (Debian: etcd-server); run by .ci/run with --features etcd"]
 async fn junk_in_the_recorded_max_lease_does_not_shorten_the_grace() {
-    // A 3 s controller is active first (it records 3 s), then an 8 s one (it records 8 s).
-    let mut s = setup(1, 1).await;
-    s.active().await;
-    let store = format!("etcd:{}/t", s.etcd.endpoints());
-    s.ctls.remove(0).proc.kill9();
-    let long = controller_max_lease(s.dir.path(), 0, &store, "8s", &[]);
-    let (status, granted) = until("the 8 s controller grants", Duration::from_secs(15), async || {
-        let (status, g) =
-            call(&long.url, "/v1/applications/app/lease/claim", &s.unit0, Some(json!({"duration_ms": 8000}))).await;
-        (status == 200).then_some((status, g))
-    })
-    .await;
-    assert_eq!((status, &granted["granted"]), (200, &json!(true)), "{granted}");
-    let granted_at = Instant::now();
+    let (mut s, store, mut long, granted_at) = an_8s_lease_from_an_8s_controller().await;
     let mut etcd = etcd_client::Client::connect([s.etcd.endpoints().split(',').next().unwrap()], None).await.unwrap();
     let keys = etcd.get("", Some(etcd_client::GetOptions::new().with_all_keys().with_keys_only())).await.unwrap();
     let key = keys
@@ -264,9 +255,8 @@ async fn junk_in_the_recorded_max_lease_does_not_shorten_the_grace() {
         .find(|k| k.ends_with("controller/max-lease"))
         .expect("the max-lease key is recorded");
     etcd.put(key.as_str(), "junk", None).await.unwrap();
-    let mut long = long;
     long.proc.kill9();
-    let short = controller(s.dir.path(), 1, &store, &[]);
+    let short = controller(s.dir.path(), 2, &store, &[]);
     while granted_at.elapsed() < Duration::from_secs(7) {
         let (status, g) = claim(&short.url, &s.unit1).await;
         assert_ne!(
@@ -321,7 +311,7 @@ async fn an_election_key_on_no_session_is_reported() {
     .await;
     etcd.put(key.as_str(), "junk", None).await.unwrap();
     let store = format!("etcd:{}/t", s.etcd.endpoints());
-    s.ctls.push(controller(s.dir.path(), 1, &store, &[]));
+    s.ctls.push(controller(s.dir.path(), 3, &store, &[]));
     s.ctls[0].proc.wait_for_log("is held by no etcd session", Duration::from_secs(10));
     etcd.delete(key.as_str(), None).await.unwrap();
     s.active().await;
