@@ -9,8 +9,7 @@
 //!
 //! Run: `cargo bench --bench cluster` (ROUNDS=n leader-sets per cluster size).
 
-#[path = "../tests/common/cluster.rs"]
-mod cluster;
+use leaderd_testkit::cluster;
 
 use std::time::{Duration, Instant};
 
@@ -43,7 +42,7 @@ fn config_latency(units: u32, rounds: usize) {
     let mut samples: Vec<i64> = Vec::new();
     let mut returned: Vec<f64> = Vec::new();
     for round in 0..rounds {
-        let from = up.len();
+        let from = up.lines_seen();
         let invoked = wall_ms();
         let started = Instant::now();
         let out = up.leaderd(&["config", "lifecycle", &format!("title=round{round}")]);
@@ -86,7 +85,7 @@ fn settings_latency(units: u32, rounds: usize) -> (f64, f64, usize) {
     let mut samples: Vec<i64> = Vec::new();
     let mut from_invoked: Vec<i64> = Vec::new();
     for round in 0..rounds {
-        let from = up.len();
+        let from = up.lines_seen();
         // The moment leader-set returns, on the wall clock that `up` stamps its lines with.
         let script = format!("date +%s%3N; leader-set round={round} && date +%s%3N");
         let out = up.exec("shared-secret/leader", &["sh", "-c", &script]);
@@ -147,7 +146,7 @@ fn failover() {
         let pid = app["units"].as_array().unwrap().iter().find(|u| u["name"] == leader.as_str()).unwrap()["pid"]
             .as_u64()
             .unwrap();
-        let from = up.len();
+        let from = up.lines_seen();
         unsafe { libc::kill(pid as i32, libc::SIGKILL) };
         let killed = Instant::now();
         let left_at_kill = remaining.saturating_sub(killed - asked);

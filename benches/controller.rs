@@ -25,7 +25,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use leaderd::controller::auth::Secret;
+use leaderd_net::auth::Secret;
 use serde_json::json;
 
 /// One store under test: its controller (and etcd member, for `etcd`), and the units' tokens.
@@ -126,10 +126,10 @@ async fn start(store: &str, dir: &Path) -> Target {
     children.push(child);
     let base = line.trim().strip_prefix("listening on ").expect("controller started").to_string();
     let secret = Secret::load(&dir.join("secret")).unwrap();
-    let tls = leaderd::tls::client_config(&dir.join("tls/ca.pem")).unwrap();
+    let tls = leaderd_net::tls::client_config(&dir.join("tls/ca.pem")).unwrap();
     let http = reqwest::Client::builder().tls_backend_preconfigured(tls).pool_max_idle_per_host(256).build().unwrap();
     // On etcd the controller serves once it has won its election.
-    let operator = secret.token(leaderd::controller::auth::OPERATOR, Duration::from_secs(3600));
+    let operator = secret.token(leaderd_net::auth::OPERATOR, Duration::from_secs(3600));
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let answer = http.get(format!("{base}/v1/status")).bearer_auth(&operator).send().await;

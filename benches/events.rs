@@ -8,7 +8,7 @@
 use std::io::Write;
 use std::time::Instant;
 
-use leaderd::events::{Event, EventLog, Record};
+use leaderd_sys::events::{Event, EventLog, Record};
 
 fn main() {
     let rounds: usize = env_or("ROUNDS", 5);

@@ -13,7 +13,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use leaderd::controller::auth::Secret;
+use leaderd_net::auth::Secret;
 use serde_json::json;
 
 fn free_port() -> u16 {
@@ -74,7 +74,7 @@ fn main() {
     let token = secret.token("app/0", Duration::from_secs(3600));
 
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
-    let tls = leaderd::tls::client_config(&dir.path().join("tls/ca.pem")).unwrap();
+    let tls = leaderd_net::tls::client_config(&dir.path().join("tls/ca.pem")).unwrap();
     let http =
         reqwest::Client::builder().tls_backend_preconfigured(tls).timeout(Duration::from_secs(2)).build().unwrap();
     // One renewal at whichever controller grants it: (controller index, term).

@@ -11,8 +11,8 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use leaderd::agent::hook_endpoint::{bind_socket, HookEndpoint};
-use leaderd::agent::memory::MemoryLeadership;
+use leaderd_agent::hook_endpoint::{bind_socket, HookEndpoint};
+use leaderd_agent::memory::MemoryBackend;
 
 const CALLS: usize = 100;
 
@@ -25,11 +25,11 @@ fn main() {
     symlink(env!("CARGO_BIN_EXE_jujuc"), tools.join("is-leader")).unwrap();
 
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-    let endpoint = HookEndpoint::new("bench/0", Arc::new(MemoryLeadership::new(true, Default::default())));
+    let endpoint = HookEndpoint::new("bench/0", Arc::new(MemoryBackend::new(true, Default::default())));
     let context = endpoint.open_context("bench");
     let listener = runtime.block_on(async { bind_socket(&socket) }).unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    runtime.spawn(endpoint.clone().serve(listener, leaderd::agent::hook_endpoint::default_limits(), async {
+    runtime.spawn(endpoint.clone().serve(listener, leaderd_agent::hook_endpoint::default_limits(), async {
         let _ = stopped.await;
     }));
 

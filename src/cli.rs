@@ -8,13 +8,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use crate::agent::AgentOptions;
-use crate::controller::{self, auth::Secret, Config, Listen, ServeOptions, Transport};
 use crate::local::state_dir;
 use crate::local::up::{up, UpOptions};
-use crate::server::Limits;
-use crate::tls::{TlsDir, Trust};
 use clap::{CommandFactory, Parser, Subcommand};
+use leaderd_agent::AgentOptions;
+use leaderd_controller::{self as controller, Config, Listen, ServeOptions, Transport};
+use leaderd_net::auth::Secret;
+use leaderd_net::server::Limits;
+use leaderd_net::tls::{TlsDir, Trust};
 
 #[derive(Parser)]
 #[command(name = "leaderd", version, about = "Juju-style application leadership for charm hooks")]
@@ -318,8 +319,8 @@ struct HookFlags {
 }
 
 impl HookFlags {
-    fn retry(&self) -> crate::agent::runner::RetryPolicy {
-        crate::agent::runner::RetryPolicy {
+    fn retry(&self) -> leaderd_agent::runner::RetryPolicy {
+        leaderd_agent::runner::RetryPolicy {
             enabled: self.hook_retry == "on",
             first: self.hook_retry_delay,
             max: self.hook_retry_max.max(self.hook_retry_delay),
@@ -330,13 +331,13 @@ impl HookFlags {
     fn args(&self) -> Vec<String> {
         vec![
             "--update-status-interval".into(),
-            crate::duration::format(self.update_status_interval),
+            leaderd_core::duration::format(self.update_status_interval),
             "--hook-retry".into(),
             self.hook_retry.clone(),
             "--hook-retry-delay".into(),
-            crate::duration::format(self.hook_retry_delay),
+            leaderd_core::duration::format(self.hook_retry_delay),
             "--hook-retry-max".into(),
-            crate::duration::format(self.hook_retry_max),
+            leaderd_core::duration::format(self.hook_retry_max),
         ]
     }
 }
@@ -389,13 +390,13 @@ fn parse_token_ttl(text: &str) -> Result<Duration, TokenTtlError> {
 #[derive(Debug, thiserror::Error)]
 enum TokenTtlError {
     #[error(transparent)]
-    Duration(#[from] crate::duration::DurationError),
+    Duration(#[from] leaderd_core::duration::DurationError),
     #[error("{0} is out of range: a token lives from 1s to 366 days (8784h)")]
     OutOfRange(String),
 }
 
-fn parse_duration(text: &str) -> Result<Duration, crate::duration::DurationError> {
-    crate::duration::parse(text)
+fn parse_duration(text: &str) -> Result<Duration, leaderd_core::duration::DurationError> {
+    leaderd_core::duration::parse(text)
 }
 
 /// `leaderd`'s entry point.
@@ -454,10 +455,10 @@ fn run(command: Command) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Kill(args) => lever(crate::wire::up::Lever::Kill, args),
-        Command::Pause(args) => lever(crate::wire::up::Lever::Pause, args),
-        Command::Resume(args) => lever(crate::wire::up::Lever::Resume, args),
-        Command::Restart(args) => lever(crate::wire::up::Lever::Restart, args),
+        Command::Kill(args) => lever(leaderd_core::wire::up::Lever::Kill, args),
+        Command::Pause(args) => lever(leaderd_core::wire::up::Lever::Pause, args),
+        Command::Resume(args) => lever(leaderd_core::wire::up::Lever::Resume, args),
+        Command::Restart(args) => lever(leaderd_core::wire::up::Lever::Restart, args),
         Command::Revoke { app, state } => crate::local::levers::revoke(&state_dir(state), &app),
         Command::Elect { unit, no_wait, state } => crate::local::levers::elect(&state_dir(state), &unit, no_wait),
         Command::AddUnit { app, count, state } => crate::local::levers::add_unit(&state_dir(state), &app, count),
@@ -497,7 +498,7 @@ fn run(command: Command) -> anyhow::Result<()> {
             hooks,
         } => {
             if let Some(path) = &event_log {
-                crate::events::init(path)?;
+                leaderd_sys::events::init(path)?;
             }
             let jujuc = match jujuc {
                 Some(path) => path,
@@ -507,7 +508,7 @@ fn run(command: Command) -> anyhow::Result<()> {
                 (Some(ca), _) => Trust::Ca(ca),
                 (None, true) => Trust::InsecureHttp,
                 (None, false) if controller.iter().any(|c| c.starts_with("http://")) => {
-                    return Err(crate::tls::ClientError::PlainHttpRefused(controller.join(",")).into());
+                    return Err(leaderd_net::tls::ClientError::PlainHttpRefused(controller.join(",")).into());
                 }
                 (None, false) => anyhow::bail!(
                     "give --controller-ca FILE: the CA certificate the controller's certificate chains to \
@@ -528,7 +529,7 @@ fn run(command: Command) -> anyhow::Result<()> {
                 update_status_interval: hooks.update_status_interval,
                 hook_retry: hooks.retry(),
             };
-            tokio::runtime::Runtime::new()?.block_on(crate::agent::run(options))
+            tokio::runtime::Runtime::new()?.block_on(leaderd_agent::run(options))
         }
         Command::Controller {
             listen,
@@ -572,11 +573,11 @@ fn run(command: Command) -> anyhow::Result<()> {
                     Transport::Tls { cert: dir.cert(), key: dir.key() }
                 }
             };
-            let fds = crate::server::raise_fd_limit();
+            let fds = leaderd_net::server::raise_fd_limit();
             let limits = Limits {
                 header_timeout: timeouts.header_timeout,
                 idle_timeout: timeouts.idle_timeout,
-                ..Limits::new(max_connections, crate::wire::controller::MAX_BODY_BYTES).fit(fds, 1)
+                ..Limits::new(max_connections, leaderd_core::wire::controller::MAX_BODY_BYTES).fit(fds, 1)
             };
             let options = ServeOptions {
                 listen: match listen_fd {
@@ -597,10 +598,10 @@ fn run(command: Command) -> anyhow::Result<()> {
             let secret = Secret::load(&secret_file)?;
             let principal = match unit {
                 Some(unit) if !operator => {
-                    crate::names::unit_application(&unit)?;
+                    leaderd_core::names::unit_application(&unit)?;
                     unit
                 }
-                _ => controller::auth::OPERATOR.to_string(),
+                _ => leaderd_net::auth::OPERATOR.to_string(),
             };
             println!("{}", secret.token(&principal, ttl));
             Ok(())
@@ -608,7 +609,7 @@ fn run(command: Command) -> anyhow::Result<()> {
     }
 }
 
-fn lever(lever: crate::wire::up::Lever, args: LeverArgs) -> anyhow::Result<()> {
+fn lever(lever: leaderd_core::wire::up::Lever, args: LeverArgs) -> anyhow::Result<()> {
     crate::local::levers::lever(&state_dir(args.state), lever, args.unit)
 }
 
@@ -642,7 +643,7 @@ pub struct EtcdArgs {
 impl EtcdArgs {
     fn options(self) -> controller::EtcdOptions {
         controller::EtcdOptions {
-            tls: crate::store::etcd_keys::EtcdTls {
+            tls: leaderd_controller::store::etcd_keys::EtcdTls {
                 cacert: self.etcd_cacert,
                 cert: self.etcd_cert,
                 key: self.etcd_key,

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use clap::{Arg, Command};
 use clap_complete::Shell;
 
-use crate::tools;
+use jujuc::tools;
 
 /// Every generated file: its path relative to the repository root, and its bytes.
 pub fn files(leaderd: Command) -> Vec<(PathBuf, Vec<u8>)> {

@@ -2,7 +2,7 @@
 
 fn main() -> std::process::ExitCode {
     // Everything leaderd writes is private, whatever the user's umask; hooks and exec commands
-    // get the user's umask back (see `leaderd::private`).
-    leaderd::private::set_private_umask();
+    // get the user's umask back (see `crate::private`).
+    leaderd_sys::private::set_private_umask();
     leaderd::cli::main()
 }

@@ -16,9 +16,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::UpState;
-use crate::controller::client::CallError;
-use crate::wire::control::{ResolveRequest, RESOLVE_PATH};
-use crate::wire::controller::{AppConfig, ConfigChangeRequest};
+use leaderd_core::wire::controller::{AppConfig, ConfigChangeRequest};
+use leaderd_core::wire::run::{ResolveRequest, RESOLVE_PATH};
+use leaderd_net::controller_client::CallError;
 
 /// What `leaderd config` was asked.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,11 +40,11 @@ pub fn request(args: &[String], reset: &[String]) -> anyhow::Result<Request> {
     let mut keys = Vec::new();
     for arg in args {
         match arg.split_once('=') {
-            Some(("", _)) => anyhow::bail!("expected \"key=value\", got {}", crate::gocompat::go_quote(arg)),
+            Some(("", _)) => anyhow::bail!("expected \"key=value\", got {}", leaderd_core::gocompat::go_quote(arg)),
             Some((key, value)) => anyhow::ensure!(
                 set.insert(key.to_string(), value.to_string()).is_none(),
                 "key {} specified more than once",
-                crate::gocompat::go_quote(key)
+                leaderd_core::gocompat::go_quote(key)
             ),
             None => keys.push(arg.clone()),
         }
@@ -64,7 +64,7 @@ pub fn request(args: &[String], reset: &[String]) -> anyhow::Result<Request> {
     }
     anyhow::ensure!(keys.len() <= 1, "cannot specify multiple keys to get");
     if let Some(key) = reset.iter().find(|k| set.contains_key(*k)) {
-        anyhow::bail!("cannot set and reset key {} simultaneously", crate::gocompat::go_quote(key));
+        anyhow::bail!("cannot set and reset key {} simultaneously", leaderd_core::gocompat::go_quote(key));
     }
     Ok(match keys.pop() {
         Some(key) => Request::Get(key),
@@ -142,12 +142,12 @@ pub fn value_line(value: &Value) -> String {
 /// `leaderd config APP KEY`: one value as [`value_line`] prints it (JSON with `--format json`);
 /// an unknown key in Juju 3's words (`cmd/juju/application/config.go`, `getConfig`).
 fn get(app: &str, config: &AppConfig, key: &str, format: &str) -> anyhow::Result<String> {
-    let effective = crate::charm_config::effective(&config.options, &config.values);
+    let effective = leaderd_core::charm_config::effective(&config.options, &config.values);
     let value = effective.get(key).ok_or_else(|| {
         anyhow::anyhow!(
             "key {} not found in {} application config or charm settings.",
-            crate::gocompat::go_quote(key),
-            crate::gocompat::go_quote(app)
+            leaderd_core::gocompat::go_quote(key),
+            leaderd_core::gocompat::go_quote(app)
         )
     })?;
     Ok(match format {
@@ -159,7 +159,7 @@ fn get(app: &str, config: &AppConfig, key: &str, format: &str) -> anyhow::Result
 /// Runs `leaderd config` against the `up` in `state`; returns what to print.
 pub fn run(state: &Path, app: &str, request: Request, format: &str) -> anyhow::Result<String> {
     let up = UpState::load(state)?;
-    crate::names::check_application(app)?;
+    leaderd_core::names::check_application(app)?;
     let client = super::status::operator_client(state, &up, app)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let wait = std::time::Duration::from_secs(10);
@@ -201,7 +201,7 @@ pub fn resolve(state: &Path, unit: &str, no_retry: bool) -> anyhow::Result<()> {
     }
     let body = serde_json::to_vec(&ResolveRequest { no_retry })?;
     let socket = unit.state_dir.join("run.socket");
-    let (status, answer) = crate::unix_http::request_within(
+    let (status, answer) = leaderd_core::unix_http::request_within(
         &socket,
         "POST",
         RESOLVE_PATH,
@@ -210,7 +210,7 @@ pub fn resolve(state: &Path, unit: &str, no_retry: bool) -> anyhow::Result<()> {
     )
     .with_context(|| format!("asking the agent of {}", unit.name))?;
     if status != 200 {
-        let message = crate::wire::ErrorResponse::decode(status, &answer)
+        let message = leaderd_core::wire::ErrorResponse::decode(status, &answer)
             .map(|(_, m)| m)
             .unwrap_or_else(|| String::from_utf8_lossy(&answer).into_owned());
         anyhow::bail!("{message}");
@@ -272,7 +272,7 @@ mod tests {
 
     #[test]
     fn the_shown_config_names_each_options_source() {
-        let options = crate::charm_config::options(
+        let options = leaderd_core::charm_config::options(
             "options:\n  port: {type: int, default: 8080, description: The port.}\n  name: {type: string}\n  \
              on: {type: boolean, default: false}\n",
         )

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 
-use crate::events::{Event, Level, Record};
+use leaderd_sys::events::{Event, Level, Record};
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct DebugLogArgs {
@@ -125,7 +125,7 @@ pub fn text_line(record: &Record, date: bool, ms: bool) -> String {
         entity(record),
         record.level.as_str(),
         record.event.module(record.unit.as_deref()),
-        crate::events::printable(&message(&record.event))
+        leaderd_sys::events::printable(&message(&record.event))
     )
 }
 
@@ -137,7 +137,7 @@ fn wants_more(limit: Option<usize>, shown: usize) -> bool {
 
 pub fn run(args: DebugLogArgs) -> anyhow::Result<()> {
     use std::io::IsTerminal;
-    let path = super::state_dir(args.state.clone()).join(crate::events::FILE_NAME);
+    let path = super::state_dir(args.state.clone()).join(leaderd_sys::events::FILE_NAME);
     let filter = Filter { include: args.include.clone(), exclude: args.exclude.clone(), level: args.level };
     let follow = args.tail || (!args.no_tail && std::io::stdout().is_terminal());
     let mut out = std::io::stdout().lock();
@@ -161,8 +161,8 @@ pub fn run(args: DebugLogArgs) -> anyhow::Result<()> {
     let mut tail = Tail::open(&path).with_context(|| {
         format!("no event log at {} (is this the state directory of a `leaderd up`?)", path.display())
     })?;
-    let mut backlog = match std::fs::read(crate::events::rotated(&path)) {
-        Ok(bytes) => crate::events::parse_lines(&bytes).collect(),
+    let mut backlog = match std::fs::read(leaderd_sys::events::rotated(&path)) {
+        Ok(bytes) => leaderd_sys::events::parse_lines(&bytes).collect(),
         Err(_) => Vec::new(),
     };
     backlog.extend(tail.read_new()?);
@@ -228,7 +228,7 @@ impl Tail {
         self.file.read_to_end(&mut bytes)?;
         let complete = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
         self.partial = bytes.split_off(complete);
-        Ok(crate::events::parse_lines(&bytes).collect())
+        Ok(leaderd_sys::events::parse_lines(&bytes).collect())
     }
 }
 
@@ -343,7 +343,7 @@ mod tests {
         let rotate = || {
             let mut f = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
             f.write_all(line(2).as_bytes()).unwrap();
-            std::fs::rename(&path, crate::events::rotated(&path)).unwrap();
+            std::fs::rename(&path, leaderd_sys::events::rotated(&path)).unwrap();
             std::fs::write(&path, line(3)).unwrap();
         };
         seen.extend(tail.read_new_racing(rotate).unwrap().iter().map(version));
@@ -378,7 +378,7 @@ mod tests {
         assert_eq!(versions(tail.read_new().unwrap()), Vec::<u64>::new(), "half a line waits");
         f.write_all(rest.as_bytes()).unwrap();
         f.write_all(line(3).as_bytes()).unwrap();
-        std::fs::rename(&path, crate::events::rotated(&path)).unwrap();
+        std::fs::rename(&path, leaderd_sys::events::rotated(&path)).unwrap();
         std::fs::write(&path, line(4)).unwrap();
         assert_eq!(versions(tail.read_new().unwrap()), [2, 3, 4]);
     }

@@ -32,7 +32,7 @@ impl EtcdChoice {
                 Ok(EtcdChoice::Local(n))
             }
             None => {
-                crate::store::etcd_keys::EtcdSpec::parse(text)?;
+                leaderd_controller::store::etcd_keys::EtcdSpec::parse(text)?;
                 Ok(EtcdChoice::Endpoints(text.to_string()))
             }
         }
@@ -97,7 +97,7 @@ impl LocalEtcd {
         let etcd = find_etcd()?;
         let dir = state.join("etcd");
         let _ = std::fs::remove_dir_all(&dir);
-        crate::private::create_state_dir(&dir)?;
+        leaderd_sys::private::create_state_dir(&dir)?;
         let mut ports = Vec::new();
         for _ in 0..n {
             ports.push((free_port()?, free_port()?));
@@ -108,7 +108,7 @@ impl LocalEtcd {
         let mut urls = Vec::new();
         for (i, (client, peer)) in ports.iter().enumerate() {
             let url = format!("http://127.0.0.1:{client}");
-            let log = crate::private::append(&dir.join(format!("m{i}.log")))?;
+            let log = leaderd_sys::private::append(&dir.join(format!("m{i}.log")))?;
             let child = Command::new(&etcd)
                 .arg(format!("--name=m{i}"))
                 .arg(format!("--data-dir={}", dir.join(format!("m{i}")).display()))
@@ -137,7 +137,8 @@ impl LocalEtcd {
     }
 
     async fn wait_healthy(&self, timeout: Duration) -> anyhow::Result<()> {
-        let http = crate::tls::http_client("http://x", &crate::tls::Trust::InsecureHttp, Duration::from_secs(1))?;
+        let http =
+            leaderd_net::tls::http_client("http://x", &leaderd_net::tls::Trust::InsecureHttp, Duration::from_secs(1))?;
         let deadline = tokio::time::Instant::now() + timeout;
         loop {
             for url in self.endpoints.split(',') {
@@ -151,7 +152,7 @@ impl LocalEtcd {
             anyhow::ensure!(
                 tokio::time::Instant::now() < deadline,
                 "the local etcd did not become healthy within {}; see {}/m*.log",
-                crate::duration::format(timeout),
+                leaderd_core::duration::format(timeout),
                 self.dir.display()
             );
             tokio::time::sleep(Duration::from_millis(100)).await;

@@ -9,9 +9,9 @@ use std::path::Path;
 use anyhow::Context;
 
 use super::UpState;
-use crate::unix_http;
-use crate::wire::control::{CloseRequest, ExecContext, OpenRequest, EXEC_CLOSE_PATH, EXEC_OPEN_PATH};
-use crate::wire::ErrorResponse;
+use leaderd_core::unix_http;
+use leaderd_core::wire::run::{CloseRequest, ExecContext, OpenRequest, EXEC_CLOSE_PATH, EXEC_OPEN_PATH};
+use leaderd_core::wire::ErrorResponse;
 
 pub fn exec(state: &Path, unit: &str, argv: &[OsString]) -> anyhow::Result<i32> {
     anyhow::ensure!(!argv.is_empty(), "nothing to run: give the command after --");
@@ -39,9 +39,9 @@ pub fn exec(state: &Path, unit: &str, argv: &[OsString]) -> anyhow::Result<i32> 
     // The command is the user's, with the umask the user ran `leaderd exec` with (leaderd's
     // own is 077).
     let mut command = std::process::Command::new(&argv[0]);
-    crate::private::restore_user_umask(&mut command);
+    leaderd_sys::private::restore_user_umask(&mut command);
     let result = command.args(&argv[1..]).env_clear().envs(&context.env).current_dir(&context.cwd).status();
-    let exit_code = result.as_ref().ok().map(crate::process::exit_code);
+    let exit_code = result.as_ref().ok().map(leaderd_sys::process::exit_code);
     let close = serde_json::to_vec(&CloseRequest { context_id: context.context_id, exit_code })?;
     let closed = unix_http::request(&socket, "POST", EXEC_CLOSE_PATH, Some(&close));
     let status = result.with_context(|| format!("running {}", argv[0].to_string_lossy()))?;
@@ -49,13 +49,15 @@ pub fn exec(state: &Path, unit: &str, argv: &[OsString]) -> anyhow::Result<i32> 
     // as a hook whose changes cannot be committed fails.
     if let Ok((code, body)) = closed {
         if code != 200 && exit_code == Some(0) {
-            if let Some((crate::wire::ErrorCode::NotLeader | crate::wire::ErrorCode::Unavailable, message)) =
-                ErrorResponse::decode(code, &body)
+            if let Some((
+                leaderd_core::wire::ErrorCode::NotLeader | leaderd_core::wire::ErrorCode::Unavailable,
+                message,
+            )) = ErrorResponse::decode(code, &body)
             {
                 eprintln!("ERROR {message}");
                 return Ok(1);
             }
         }
     }
-    Ok(crate::process::exit_code(&status))
+    Ok(leaderd_sys::process::exit_code(&status))
 }

@@ -10,12 +10,12 @@ use anyhow::Context;
 use serde::Serialize;
 
 use super::{RunState, UpState};
-use crate::controller::auth::{Secret, OPERATOR};
-use crate::controller::client::{CallError, ControllerClient};
-use crate::tls::{TlsDir, Trust};
-use crate::wire::controller::ElectResponse;
-use crate::wire::up::*;
-use crate::wire::ErrorResponse;
+use leaderd_core::wire::controller::ElectResponse;
+use leaderd_core::wire::up::*;
+use leaderd_core::wire::ErrorResponse;
+use leaderd_net::auth::{Secret, OPERATOR};
+use leaderd_net::controller_client::{CallError, ControllerClient};
+use leaderd_net::tls::{TlsDir, Trust};
 
 /// One call to `up`'s control socket; `up`'s refusal becomes the error, in its words.
 fn call<B: Serialize>(state: &Path, path: &str, body: &B) -> anyhow::Result<Done> {
@@ -24,7 +24,7 @@ fn call<B: Serialize>(state: &Path, path: &str, body: &B) -> anyhow::Result<Done
     let body = serde_json::to_vec(body)?;
     // A restart waits for the old process to exit and the new one to start.
     let (status, answer) =
-        crate::unix_http::request_within(&socket, "POST", path, Some(&body), Some(Duration::from_secs(60)))
+        leaderd_core::unix_http::request_within(&socket, "POST", path, Some(&body), Some(Duration::from_secs(60)))
             .with_context(|| format!("asking leaderd up at {}", socket.display()))?;
     if status != 200 {
         let why = ErrorResponse::decode(status, &answer)
@@ -41,7 +41,7 @@ pub fn lever(state: &Path, lever: Lever, unit: Option<String>) -> anyhow::Result
     let target = match unit {
         Some(name) => match Target::parse(&name).map_err(anyhow::Error::msg)? {
             Target::Unit(unit) => {
-                crate::names::unit_application(&unit)?;
+                leaderd_core::names::unit_application(&unit)?;
                 Target::Unit(unit)
             }
             controller => controller,
@@ -65,7 +65,7 @@ pub fn add_unit(state: &Path, app: &str, count: u32) -> anyhow::Result<()> {
 /// `leaderd remove-unit APP/N`: asks `up`, then waits (up to `wait`) for the unit to leave
 /// `up.json` (its stop and remove hooks have run and its agent has exited).
 pub fn remove_unit(state: &Path, unit: &str, wait: Duration) -> anyhow::Result<()> {
-    crate::names::unit_application(unit)?;
+    leaderd_core::names::unit_application(unit)?;
     let done = call(state, REMOVE_UNIT_PATH, &RemoveUnitRequest { unit: unit.into() })?;
     println!("{}", done.message);
     if !done.message.starts_with("removing ") {
@@ -85,7 +85,7 @@ pub fn remove_unit(state: &Path, unit: &str, wait: Duration) -> anyhow::Result<(
             Some(_) if Instant::now() > deadline => anyhow::bail!(
                 "{unit} has not left after {}: its stop or remove hook is still running or failing \
                  (see `leaderd status`; `leaderd kill {unit}` makes it leave without them)",
-                crate::duration::format(wait)
+                leaderd_core::duration::format(wait)
             ),
             Some(_) => std::thread::sleep(Duration::from_millis(50)),
         }
@@ -110,7 +110,7 @@ fn controller_error(url: &str, e: CallError) -> anyhow::Error {
 }
 
 fn check_app(up: &UpState, app: &str) -> anyhow::Result<()> {
-    crate::names::check_application(app)?;
+    leaderd_core::names::check_application(app)?;
     anyhow::ensure!(app == up.app, "no application {app:?} here (this cluster runs {:?})", up.app);
     Ok(())
 }
@@ -119,8 +119,8 @@ fn check_app(up: &UpState, app: &str) -> anyhow::Result<()> {
 /// controller, not through `up`, so `up` does not see them).
 fn said(state: &Path, action: &str, message: String) {
     println!("{message}");
-    if crate::events::init(&state.join(crate::events::FILE_NAME)).is_ok() {
-        crate::events::record(None, crate::events::Event::Lever { action: action.into(), detail: message });
+    if leaderd_sys::events::init(&state.join(leaderd_sys::events::FILE_NAME)).is_ok() {
+        leaderd_sys::events::record(None, leaderd_sys::events::Event::Lever { action: action.into(), detail: message });
     }
 }
 
@@ -143,7 +143,7 @@ pub fn revoke(state: &Path, app: &str) -> anyhow::Result<()> {
             format!(
                 "revoked the lease of {leader} (term {term}); it frees in at most {} (its remaining lease), \
              then another unit leads",
-                crate::duration::format(Duration::from_millis(left))
+                leaderd_core::duration::format(Duration::from_millis(left))
             ),
         ),
         (Some(term), None) => said(state, "revoke", format!("revoked term {term}")),
@@ -154,7 +154,7 @@ pub fn revoke(state: &Path, app: &str) -> anyhow::Result<()> {
 
 /// `leaderd elect APP/N [--no-wait]`.
 pub fn elect(state: &Path, unit: &str, no_wait: bool) -> anyhow::Result<()> {
-    let app = crate::names::unit_application(unit)?.to_string();
+    let app = leaderd_core::names::unit_application(unit)?.to_string();
     let up = UpState::load(state)?;
     check_app(&up, &app)?;
     let info = up.units.iter().find(|u| u.name == unit).with_context(|| {
@@ -177,7 +177,7 @@ pub fn elect(state: &Path, unit: &str, no_wait: bool) -> anyhow::Result<()> {
         said(state, "elect", format!("{unit} is the leader already (term {}): nothing to do", answer.term));
         return Ok(());
     }
-    let frees_in = crate::duration::format(Duration::from_millis(answer.frees_in_ms));
+    let frees_in = leaderd_core::duration::format(Duration::from_millis(answer.frees_in_ms));
     if no_wait {
         match answer.revoked_term {
             Some(term) => said(
@@ -208,7 +208,7 @@ pub fn elect(state: &Path, unit: &str, no_wait: bool) -> anyhow::Result<()> {
                 format!(
                     "{unit} is the leader (term {}), after {} (the old lease had {frees_in} left)",
                     a.term,
-                    crate::duration::format(Duration::from_millis(took.as_millis() as u64))
+                    leaderd_core::duration::format(Duration::from_millis(took.as_millis() as u64))
                 ),
             );
             return Ok(());
@@ -216,7 +216,7 @@ pub fn elect(state: &Path, unit: &str, no_wait: bool) -> anyhow::Result<()> {
         anyhow::ensure!(
             Instant::now() < deadline,
             "{unit} did not take the lease within {} of its release (is its agent running?)",
-            crate::duration::format(Duration::from_secs(60))
+            leaderd_core::duration::format(Duration::from_secs(60))
         );
         std::thread::sleep(Duration::from_millis(10));
     }

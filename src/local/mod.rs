@@ -3,7 +3,6 @@
 //! `up.json`.
 
 pub mod config;
-pub mod control;
 pub mod debug_log;
 pub mod etcd;
 pub mod exec;
@@ -12,6 +11,7 @@ pub mod show_unit;
 pub mod status;
 pub mod timeline;
 pub mod up;
+pub mod up_socket;
 
 use std::path::{Path, PathBuf};
 
@@ -102,7 +102,7 @@ impl UpState {
             up.controllers.push(up.controller.clone());
         }
         anyhow::ensure!(
-            crate::process::alive(up.pid),
+            leaderd_sys::process::alive(up.pid),
             "the leaderd up recorded in {} (pid {}) is not running",
             path.display(),
             up.pid
@@ -173,7 +173,7 @@ impl UpState {
         if record.controllers.len() <= 1 {
             record.controllers.clear();
         }
-        crate::private::write_atomic(&UpState::path(state), &serde_json::to_vec_pretty(&record)?)
+        leaderd_sys::private::write_atomic(&UpState::path(state), &serde_json::to_vec_pretty(&record)?)
     }
 
     /// The unit named `spec`, or the current leader for `APP/leader`.

@@ -9,8 +9,8 @@ use anyhow::Context;
 use serde::Serialize;
 
 use super::UpState;
-use crate::format::Settings;
-use crate::wire::controller::RelationsResponse;
+use leaderd_core::model::Settings;
+use leaderd_core::wire::controller::RelationsResponse;
 
 /// Juju's `UnitInfo`, the fields that mean something here, in Juju's order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -55,7 +55,7 @@ pub struct UnitData {
 pub fn unit_info(
     unit: &str,
     charm: &str,
-    peers: &[crate::relations::PeerRelation],
+    peers: &[leaderd_core::relations::PeerRelation],
     relations: &RelationsResponse,
     leader: bool,
     workload_version: String,
@@ -105,9 +105,9 @@ pub fn show_unit(state: &Path, unit: &str, format: &str) -> anyhow::Result<Strin
     let report = super::status::report(state)?;
     let app = report.applications.first().context("the up has no application")?;
     let relations = super::status::controller_relations(state, &up)?;
-    let peers = crate::relations::peers(&up.charm)?;
+    let peers = leaderd_core::relations::peers(&up.charm)?;
     let version = app.units.iter().find(|u| u.name == unit).map(|u| u.workload_version.clone()).unwrap_or_default();
-    let charm = crate::names::unit_application(unit).unwrap_or(&up.app).to_string();
+    let charm = leaderd_core::names::unit_application(unit).unwrap_or(&up.app).to_string();
     let info = unit_info(unit, &charm, &peers, &relations, app.leader.as_deref() == Some(unit), version);
     let entry = BTreeMap::from([(unit.to_string(), info)]);
     Ok(match format {
@@ -119,8 +119,8 @@ pub fn show_unit(state: &Path, unit: &str, format: &str) -> anyhow::Result<Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::relations::PeerRelation;
-    use crate::wire::controller::RelationData;
+    use leaderd_core::relations::PeerRelation;
+    use leaderd_core::wire::controller::RelationData;
 
     #[test]
     fn the_shape_of_juju_show_unit() {

@@ -10,13 +10,13 @@ use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
 use super::{RunState, UpState};
-use crate::controller::auth::{Secret, OPERATOR};
-use crate::controller::client::{CallError, ControllerClient};
-use crate::tls::{TlsDir, Trust};
-use crate::wire::control::{AgentStatus, FailingHook, STATUS_PATH};
-use crate::wire::controller::RelationsResponse;
-use crate::wire::controller::{StatusResponse, StatusesResponse};
-use crate::wire::hook::WorkloadStatus;
+use leaderd_core::wire::controller::RelationsResponse;
+use leaderd_core::wire::controller::{StatusResponse, StatusesResponse};
+use leaderd_core::wire::hook::WorkloadStatus;
+use leaderd_core::wire::run::{AgentStatus, FailingHook, STATUS_PATH};
+use leaderd_net::auth::{Secret, OPERATOR};
+use leaderd_net::controller_client::{CallError, ControllerClient};
+use leaderd_net::tls::{TlsDir, Trust};
 
 /// The stable JSON (and YAML) form of `leaderd status`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -202,7 +202,7 @@ pub async fn ask_role(url: &str, app: &str, token: &str, trust: &Trust) -> Strin
     let Ok(client) = ControllerClient::new(url, app, token, trust) else { return "down".into() };
     match tokio::time::timeout(std::time::Duration::from_secs(2), client.status()).await {
         Ok(Ok(status)) => status.role.unwrap_or_else(|| "active".into()),
-        Ok(Err(CallError::Refused { code: crate::wire::ErrorCode::NotActive, .. })) => "standby".into(),
+        Ok(Err(CallError::Refused { code: leaderd_core::wire::ErrorCode::NotActive, .. })) => "standby".into(),
         _ => "down".into(),
     }
 }
@@ -250,7 +250,7 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
                 RunState::Paused | RunState::Killed => return without_agent(u.run.name()),
                 _ => {}
             }
-            let agent = crate::unix_http::request_within(
+            let agent = leaderd_core::unix_http::request_within(
                 &u.state_dir.join("run.socket"),
                 "GET",
                 STATUS_PATH,
@@ -308,7 +308,7 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
 
 /// The peer relations and their scopes; empty if the controller cannot say.
 fn relation_reports(state: &Path, up: &UpState) -> Vec<RelationReport> {
-    let peers = crate::relations::peers(&up.charm).unwrap_or_default();
+    let peers = leaderd_core::relations::peers(&up.charm).unwrap_or_default();
     if peers.is_empty() {
         return Vec::new();
     }
@@ -342,7 +342,7 @@ pub fn table(report: &StatusReport) -> String {
                 app.name,
                 app.leader.as_deref().unwrap_or("(none)"),
                 app.term,
-                crate::duration::format(std::time::Duration::from_millis(app.lease_remaining_ms)),
+                leaderd_core::duration::format(std::time::Duration::from_millis(app.lease_remaining_ms)),
                 app.settings_version,
                 app.config_version
             ));

@@ -22,9 +22,9 @@ use tokio::process::{Child, Command};
 use std::os::fd::{AsRawFd, RawFd};
 
 use super::{ControllerInfo, RunState, UnitInfo, UpState};
-use crate::controller::auth::{Secret, DEFAULT_TOKEN_TTL};
-use crate::events::Event;
-use crate::tls::TlsDir;
+use leaderd_net::auth::{Secret, DEFAULT_TOKEN_TTL};
+use leaderd_net::tls::TlsDir;
+use leaderd_sys::events::Event;
 
 /// Prints one line on stdout, ignoring a closed stdout (`leaderd up | head -1`): `up` keeps
 /// running its application, and still stops it in order on SIGINT or SIGTERM.
@@ -42,7 +42,7 @@ pub(super) use say;
 /// what the log should keep too. `tell!(None, Event::...)` or `tell!(Some(unit), ...)`.
 macro_rules! tell {
     ($unit:expr, $event:expr) => {{
-        let record = crate::events::record($unit, $event);
+        let record = leaderd_sys::events::record($unit, $event);
         say!("{} {}", clock(), record.line());
     }};
 }
@@ -78,7 +78,7 @@ const EXAMPLE: &[(&str, &str, bool)] = &[
 /// Runs until SIGINT/SIGTERM (then exits cleanly) or until the controller cannot be kept up.
 pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     // Caught from the start: Ctrl-C during start-up stops what has started, in order.
-    let mut signals = crate::shutdown::Shutdown::catch()?;
+    let mut signals = leaderd_sys::shutdown::Shutdown::catch()?;
     let leaderd = std::env::current_exe().context("finding the leaderd binary")?;
     let jujuc = leaderd.with_file_name("jujuc");
     anyhow::ensure!(
@@ -101,12 +101,12 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         (None, Some(charm)) => charm_name(charm)?,
         (None, None) => EXAMPLE_APP.to_string(),
     };
-    crate::names::check_application(&app)?;
+    leaderd_core::names::check_application(&app)?;
     let deploy_config = deploy_config(given_charm.as_deref(), &app, &options.config, options.config_file.as_deref())?;
 
-    crate::private::create_state_dir(&state)?;
+    leaderd_sys::private::create_state_dir(&state)?;
     // One `up` per state directory, held for the whole run.
-    let _lock = crate::lockfile::lock(&state.join("up.lock"), "leaderd up")?;
+    let _lock = leaderd_sys::lockfile::lock(&state.join("up.lock"), "leaderd up")?;
     // A fresh deployment: forget the previous run.
     let _ = std::fs::remove_dir_all(state.join("units"));
     for file in ["controller.db", "controller.db-wal", "controller.db-shm"] {
@@ -118,8 +118,8 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     };
 
     // The event log outlives the run (and `kill -9` of `up`): agents append to it themselves.
-    let event_log = state.join(crate::events::FILE_NAME);
-    crate::events::init(&event_log)?;
+    let event_log = state.join(leaderd_sys::events::FILE_NAME);
+    leaderd_sys::events::init(&event_log)?;
     let secret = Secret::load_or_create(&state.join("secret"))?;
     let tls = TlsDir::new(state.join("tls"));
     tls.ensure(&[])?;
@@ -141,7 +141,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         controller: url.clone(),
         state: state.display().to_string(),
     };
-    say!("{}", crate::events::record(None, started).line());
+    say!("{}", leaderd_sys::events::record(None, started).line());
 
     let mut run = Running {
         record: UpState {
@@ -179,7 +179,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     // process, which owns the children, through it.
     let (requests_tx, mut requests) = tokio::sync::mpsc::channel(16);
     let control_socket = state.join("up.socket");
-    let control = super::control::serve(&control_socket, requests_tx)?;
+    let control = super::up_socket::serve(&control_socket, requests_tx)?;
 
     let failure = loop {
         tokio::select! {
@@ -209,7 +209,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
 
     control.abort();
     let _ = std::fs::remove_file(&control_socket);
-    say!("{}", crate::events::record(None, Event::UpStopping).line());
+    say!("{}", leaderd_sys::events::record(None, Event::UpStopping).line());
     let Running { record, mut controllers, agents, .. } = run;
     stop_agents(&record.units, agents).await;
     for (controller, info) in controllers.iter_mut().zip(&record.controllers) {
@@ -232,7 +232,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         let _ = std::fs::remove_file(unit.state_dir.join("run.socket"));
     }
     let _ = std::fs::remove_file(UpState::path(&state));
-    say!("{}", crate::events::record(None, Event::UpStopped).line());
+    say!("{}", leaderd_sys::events::record(None, Event::UpStopped).line());
     match failure {
         Some(e) => Err(e),
         None => Ok(()),
@@ -271,7 +271,7 @@ impl Running {
         let unit_dir = self.state.join("units").join(format!("{app}-{n}"));
         // Each unit gets its own copy of the charm, as Juju gives it (hooks write files there).
         let unit_charm = unit_dir.join("charm");
-        crate::private::create_dir(&unit_dir).with_context(|| format!("creating {}", unit_dir.display()))?;
+        leaderd_sys::private::create_dir(&unit_dir).with_context(|| format!("creating {}", unit_dir.display()))?;
         copy_dir(&self.record.charm, &unit_charm)?;
         let command = vec![
             self.leaderd.display().to_string(),
@@ -287,11 +287,11 @@ impl Running {
             "--state".into(),
             unit_dir.display().to_string(),
             "--lease-guarantee".into(),
-            crate::duration::format(self.guarantee),
+            leaderd_core::duration::format(self.guarantee),
             "--jujuc".into(),
             self.jujuc.display().to_string(),
             "--event-log".into(),
-            self.state.join(crate::events::FILE_NAME).display().to_string(),
+            self.state.join(leaderd_sys::events::FILE_NAME).display().to_string(),
         ]
         .into_iter()
         .chain(self.agent_args.iter().cloned())
@@ -308,9 +308,9 @@ impl Running {
     /// `-relation-departed` for it. In the background, retried for a while: `up` answers the
     /// levers meanwhile, and a controller that is down now may be back in a moment.
     pub(super) fn leave_relations(&self, unit: &str) {
-        let token = self.secret.token(crate::controller::auth::OPERATOR, Duration::from_secs(300));
-        let trust = crate::tls::Trust::Ca(self.ca.clone());
-        let client = match crate::controller::client::ControllerClient::new(
+        let token = self.secret.token(leaderd_net::auth::OPERATOR, Duration::from_secs(300));
+        let trust = leaderd_net::tls::Trust::Ca(self.ca.clone());
+        let client = match leaderd_net::controller_client::ControllerClient::new(
             &self.record.controller_urls(),
             &self.record.app,
             &token,
@@ -356,9 +356,9 @@ impl Running {
             if let Some(why) = self.record.no_controller_runs() {
                 anyhow::bail!("{why}");
             }
-            let token = self.secret.token(crate::controller::auth::OPERATOR, Duration::from_secs(300));
-            let trust = crate::tls::Trust::Ca(self.ca.clone());
-            let client = crate::controller::client::ControllerClient::new(
+            let token = self.secret.token(leaderd_net::auth::OPERATOR, Duration::from_secs(300));
+            let trust = leaderd_net::tls::Trust::Ca(self.ca.clone());
+            let client = leaderd_net::controller_client::ControllerClient::new(
                 &self.record.live_controller_urls(),
                 &self.record.app,
                 &token,
@@ -475,16 +475,16 @@ impl ControllerProcess {
             "--secret-file".into(),
             state.join("secret").display().to_string(),
             "--min-lease".into(),
-            crate::duration::format(lease.min(Duration::from_secs(1))),
+            leaderd_core::duration::format(lease.min(Duration::from_secs(1))),
             "--max-lease".into(),
             // Every agent claims exactly this, so a restarted controller need honour the old
             // holder for one lease and no longer.
-            crate::duration::format(lease),
+            leaderd_core::duration::format(lease),
         ];
         if store.starts_with("etcd:") {
             // A failed active controller is replaced this long after its last keepalive.
             let ttl = lease.clamp(Duration::from_secs(2), Duration::from_secs(10));
-            args.extend(["--etcd-session-ttl".to_string(), crate::duration::format(ttl)]);
+            args.extend(["--etcd-session-ttl".to_string(), leaderd_core::duration::format(ttl)]);
         }
         let log = match index {
             0 => state.join("controller.log"),
@@ -535,7 +535,7 @@ async fn stop_agents(units: &[UnitInfo], mut agents: AgentWaits) {
         unsafe { libc::kill(pid as i32, libc::SIGTERM) };
         if unit.run == RunState::Paused {
             // A stopped process acts on SIGTERM only once continued.
-            super::control::signal_unit(unit, libc::SIGCONT);
+            super::up_socket::signal_unit(unit, libc::SIGCONT);
         }
     }
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
@@ -583,9 +583,9 @@ pub(super) fn spawn(
     log: &Path,
 ) -> anyhow::Result<Child> {
     if let Some(dir) = log.parent() {
-        crate::private::create_state_dir(dir)?;
+        leaderd_sys::private::create_state_dir(dir)?;
     }
-    let log_file = crate::private::append(log)?;
+    let log_file = leaderd_sys::private::append(log)?;
     let mut cmd = Command::new(&command[0]);
     cmd.args(&command[1..]).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(log_file).process_group(0);
     if let Some(token) = token {
@@ -676,7 +676,7 @@ pub(super) fn clock() -> String {
 /// paths `up` prints and records read as the user would write them.
 fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
     let joined = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir()?.join(path) };
-    Ok(crate::gocompat::go_clean(&joined))
+    Ok(leaderd_core::gocompat::go_clean(&joined))
 }
 
 /// The application's config at deploy: the charm's options, then `--config-file`'s values,
@@ -686,15 +686,15 @@ fn deploy_config(
     app: &str,
     pairs: &[String],
     file: Option<&Path>,
-) -> anyhow::Result<crate::wire::controller::ConfigChangeRequest> {
+) -> anyhow::Result<leaderd_core::wire::controller::ConfigChangeRequest> {
     let options = match charm {
-        Some(charm) => crate::charm_config::read_options(&charm.join("config.yaml"))?,
+        Some(charm) => leaderd_core::charm_config::read_options(&charm.join("config.yaml"))?,
         None => Default::default(),
     };
-    let mut set = crate::charm_config::Values::new();
+    let mut set = leaderd_core::charm_config::Values::new();
     if let Some(file) = file {
         let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-        set.extend(crate::charm_config::file_values(&text, app)?);
+        set.extend(leaderd_core::charm_config::file_values(&text, app)?);
     }
     if let Some(key) = pairs.iter().find(|p| !p.contains('=')) {
         anyhow::bail!("--config {key:?}: expected KEY=VALUE");
@@ -706,9 +706,9 @@ fn deploy_config(
         super::config::Request::Get(key) => anyhow::bail!("--config {key:?}: expected KEY=VALUE"),
     }
     for (name, value) in &set {
-        crate::charm_config::check_value(&options, name, value)?;
+        leaderd_core::charm_config::check_value(&options, name, value)?;
     }
-    Ok(crate::wire::controller::ConfigChangeRequest { options: Some(options), set, reset: Vec::new() })
+    Ok(leaderd_core::wire::controller::ConfigChangeRequest { options: Some(options), set, reset: Vec::new() })
 }
 
 /// Registers the application's config with the controller, as the operator.
@@ -717,19 +717,19 @@ async fn register_config(
     tls: &TlsDir,
     url: &str,
     app: &str,
-    config: &crate::wire::controller::ConfigChangeRequest,
+    config: &leaderd_core::wire::controller::ConfigChangeRequest,
 ) -> anyhow::Result<()> {
-    let token = secret.token(crate::controller::auth::OPERATOR, Duration::from_secs(300));
-    let trust = crate::tls::Trust::Ca(tls.ca_cert());
-    let client = crate::controller::client::ControllerClient::new(url, app, &token, &trust)?;
+    let token = secret.token(leaderd_net::auth::OPERATOR, Duration::from_secs(300));
+    let trust = leaderd_net::tls::Trust::Ca(tls.ca_cert());
+    let client = leaderd_net::controller_client::ControllerClient::new(url, app, &token, &trust)?;
     // Several controllers on etcd elect their active one first: wait for it, a while.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {
-        use crate::controller::client::CallError;
+        use leaderd_net::controller_client::CallError;
         match client.change_config(config).await {
             Ok(_) => return Ok(()),
             Err(CallError::Refused {
-                code: crate::wire::ErrorCode::NotActive | crate::wire::ErrorCode::Unavailable,
+                code: leaderd_core::wire::ErrorCode::NotActive | leaderd_core::wire::ErrorCode::Unavailable,
                 ..
             })
             | Err(CallError::Unreachable(_))
@@ -755,7 +755,7 @@ fn write_example(dir: &Path) -> anyhow::Result<PathBuf> {
     use std::os::unix::fs::PermissionsExt;
     for (name, text, executable) in EXAMPLE {
         let path = dir.join(name);
-        crate::private::create_dir(path.parent().unwrap())?;
+        leaderd_sys::private::create_dir(path.parent().unwrap())?;
         std::fs::write(&path, text)?;
         let mode = if *executable { 0o700 } else { 0o600 };
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode))?;
@@ -767,7 +767,7 @@ fn write_example(dir: &Path) -> anyhow::Result<PathBuf> {
 /// executable for the owner; the copy lives in the private state directory).
 fn copy_dir(from: &Path, to: &Path) -> anyhow::Result<()> {
     use std::os::unix::fs::PermissionsExt;
-    crate::private::create_state_dir(to)?;
+    leaderd_sys::private::create_state_dir(to)?;
     for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
         let entry = entry?;
         let (src, dst) = (entry.path(), to.join(entry.file_name()));

@@ -33,13 +33,13 @@ pub struct TimelineArgs {
 }
 
 pub fn run(args: TimelineArgs) -> anyhow::Result<()> {
-    let path = super::state_dir(args.state.clone()).join(crate::events::FILE_NAME);
+    let path = super::state_dir(args.state.clone()).join(leaderd_sys::events::FILE_NAME);
     anyhow::ensure!(
         path.exists(),
         "no event log at {} (is this the state directory of a `leaderd up`?)",
         path.display()
     );
-    let records = crate::events::read_all(&path).with_context(|| format!("reading {}", path.display()))?;
+    let records = leaderd_sys::events::read_all(&path).with_context(|| format!("reading {}", path.display()))?;
     let timeline = model::build(&records);
     let rendered = match args.format.as_str() {
         "svg" => svg::render(&timeline),
@@ -52,7 +52,7 @@ pub fn run(args: TimelineArgs) -> anyhow::Result<()> {
         }
     };
     match &args.output {
-        Some(file) => crate::private::write_atomic(file, rendered.as_bytes())
+        Some(file) => leaderd_sys::private::write_atomic(file, rendered.as_bytes())
             .with_context(|| format!("writing {}", file.display()))?,
         None => {
             use std::io::Write;
@@ -66,7 +66,7 @@ pub fn run(args: TimelineArgs) -> anyhow::Result<()> {
 
 /// `1.5s`, `250ms`, `1m2s` for a span in ms.
 pub(crate) fn span(ms: f64) -> String {
-    crate::duration::format(std::time::Duration::from_millis(ms.max(0.0).round() as u64))
+    leaderd_core::duration::format(std::time::Duration::from_millis(ms.max(0.0).round() as u64))
 }
 
 /// The wall clock (`HH:MM:SS.mmm`) of `ms` after the RFC 3339 `start`.

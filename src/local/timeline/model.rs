@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::events::{Event, Record};
+use leaderd_sys::events::{Event, Record};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Timeline {
@@ -312,7 +312,7 @@ fn gap(from: f64, to: f64, before: Option<&Term>) -> Gap {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::events::Level;
+    use leaderd_sys::events::Level;
 
     /// A record at `ms` (monotonic) for `unit`.
     fn at(ms: u64, unit: Option<&str>, event: Event) -> Record {

@@ -1,0 +1,147 @@
+//! One hook's sandboxed view of leadership (Juju's `worker/uniter/runner/context/leader.go`).
+//!
+//! - is-leader: a False answer is sticky for the rest of the hook; True is asked afresh.
+//! - leader-get: the bucket is read lazily at the first call, then served from that snapshot.
+//! - leader-set: only after a leadership check (a minion fails without any API call); the
+//!   snapshot is dropped before the write so the leader then sees its own merged write.
+//! - relation data (Juju's `context/relation.go` and `Flush`): every relation's data is read
+//!   once, at the hook's first relation tool call, and served from that snapshot for the rest
+//!   of the hook; relation-set changes are the hook's own, visible to it at once, and are
+//!   committed only when the hook succeeds (`take_relation_changes`).
+
+use std::collections::BTreeMap;
+
+use super::{HookBackend, LeaderWriteError};
+use leaderd_core::model::Settings;
+use leaderd_core::wire::controller::{RelationChanges, RelationsResponse};
+use leaderd_core::wire::hook::WorkloadStatus;
+use leaderd_net::controller_client::CallError;
+
+/// The hook's snapshot of the bucket could not be read.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("cannot read settings: {0}")]
+pub struct ReadSettingsError(pub CallError);
+
+/// The state of one running hook's context.
+#[derive(Debug)]
+pub struct HookContext {
+    /// The hook (or exec) this context belongs to, for logs.
+    pub name: String,
+    seen_minion: bool,
+    snapshot: Option<Settings>,
+    /// The unit status as this hook first read it (Juju's context caches it, and its own
+    /// status-set does not refresh the cache).
+    unit_status: Option<WorkloadStatus>,
+    /// The application's config as this hook first read it (Juju snapshots it per context).
+    config: Option<leaderd_core::charm_config::Values>,
+    /// Every relation's data as this hook first read it.
+    relations: Option<RelationsResponse>,
+    /// This hook's relation-set changes, by relation id: to the unit's bag, and (leader) to
+    /// the application bag.
+    pending: BTreeMap<u64, (Settings, Option<Settings>)>,
+}
+
+impl HookContext {
+    pub fn new(name: impl Into<String>) -> HookContext {
+        HookContext {
+            name: name.into(),
+            seen_minion: false,
+            snapshot: None,
+            unit_status: None,
+            config: None,
+            relations: None,
+            pending: BTreeMap::new(),
+        }
+    }
+
+    /// Juju's `ensureLeader`: false at once if this hook has already seen False.
+    pub async fn is_leader<L: HookBackend>(&mut self, backend: &L) -> bool {
+        if self.seen_minion {
+            return false;
+        }
+        let leader = backend.is_leader().await;
+        self.seen_minion = !leader;
+        leader
+    }
+
+    /// The hook's snapshot of the bucket, read from the controller on first use.
+    pub async fn leader_settings<L: HookBackend>(&mut self, backend: &L) -> Result<Settings, ReadSettingsError> {
+        if let Some(snapshot) = &self.snapshot {
+            return Ok(snapshot.clone());
+        }
+        let settings = backend.read_settings().await.map_err(ReadSettingsError)?;
+        self.snapshot = Some(settings.clone());
+        Ok(settings)
+    }
+
+    /// A leader-set from this hook. A minion fails at once, without asking the controller.
+    pub async fn write_leader_settings<L: HookBackend>(
+        &mut self,
+        backend: &L,
+        changes: Settings,
+    ) -> Result<(), LeaderWriteError> {
+        if !self.is_leader(backend).await {
+            return Err(LeaderWriteError::NotLeader);
+        }
+        // Cleared before the write, and even if the write then fails (Juju does the same).
+        self.snapshot = None;
+        backend.merge_settings(changes).await
+    }
+
+    /// The config as this hook sees it: read at the first call (from the controller, or with
+    /// `fallback`'s charm defaults where no controller keeps a config), then the same for the
+    /// rest of the hook.
+    pub async fn config<L: HookBackend>(
+        &mut self,
+        backend: &L,
+        fallback: impl FnOnce() -> Result<leaderd_core::charm_config::Values, String>,
+    ) -> Result<leaderd_core::charm_config::Values, String> {
+        if let Some(config) = &self.config {
+            return Ok(config.clone());
+        }
+        let config = match backend.read_config().await.map_err(|e| format!("cannot read config: {e}"))? {
+            Some(config) => leaderd_core::charm_config::for_hook(config),
+            None => fallback()?,
+        };
+        self.config = Some(config.clone());
+        Ok(config)
+    }
+
+    /// The unit status as this hook sees it: `current` is read once, at the first call.
+    pub fn unit_status(&mut self, current: impl FnOnce() -> WorkloadStatus) -> WorkloadStatus {
+        self.unit_status.get_or_insert_with(current).clone()
+    }
+
+    /// Every relation's data as this hook sees it: read from the controller on first use.
+    pub async fn relations<L: HookBackend>(&mut self, backend: &L) -> Result<&RelationsResponse, ReadSettingsError> {
+        if self.relations.is_none() {
+            self.relations = Some(backend.read_relations().await.map_err(ReadSettingsError)?);
+        }
+        Ok(self.relations.as_ref().expect("just read"))
+    }
+
+    /// A relation-set from this hook: merged into the hook's pending changes.
+    pub fn set_relation(&mut self, relation_id: u64, app: bool, changes: Settings) {
+        let (unit, app_changes) = self.pending.entry(relation_id).or_default();
+        let target = if app { app_changes.get_or_insert_with(Settings::new) } else { unit };
+        target.extend(changes);
+    }
+
+    /// This hook's pending changes to the unit's bag (`app` false) or the application bag.
+    pub fn pending(&self, relation_id: u64, app: bool) -> Option<&Settings> {
+        let (unit, app_changes) = self.pending.get(&relation_id)?;
+        if app {
+            app_changes.as_ref()
+        } else {
+            Some(unit)
+        }
+    }
+
+    /// The changes to commit now that the hook has succeeded (and forgets them).
+    pub fn take_relation_changes(&mut self) -> Vec<RelationChanges> {
+        std::mem::take(&mut self.pending)
+            .into_iter()
+            .map(|(relation_id, (unit, app))| RelationChanges { relation_id, unit, app })
+            .collect()
+    }
+}

@@ -1,0 +1,525 @@
+//! The hook endpoint: an HTTP/1.1 server on the agent's unix socket that answers jujuc, one
+//! request per tool call (protocol: `docs/hook-endpoint.md`, types: `leaderd_core::wire`).
+//!
+//! It keeps the registry of live hook contexts. The agent opens a context when a hook starts
+//! and closes it when the hook ends; a context id is a random capability, so a process that
+//! does not know it cannot act as the hook. Each context serves one tool call at a time, as
+//! Juju's server does.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::future::Future;
+use std::io;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::Uri;
+use axum::routing::post;
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use tokio::net::UnixListener;
+
+use super::context::HookContext;
+use super::{HookBackend, LeaderWriteError};
+use leaderd_core::format::go_quote;
+use leaderd_core::wire::hook::{
+    self, ApplicationVersionSetRequest, ConfigGetResponse, ContextRequest, IsLeaderResponse, JujuLogRequest,
+    LeaderGetResponse, LeaderSetRequest, LogRecord, RelationGetRequest, RelationGetResponse, RelationInfo,
+    RelationSetRequest, RelationsResponse, StatusGetRequest, StatusGetResponse, StatusSetRequest, WorkloadStatus,
+};
+use leaderd_core::wire::ErrorCode;
+use leaderd_net::server::{self, Body, HttpError, Limits};
+
+/// Where juju-log records go: the unit, the hook they came from, and the record.
+pub type LogSink = Arc<dyn Fn(&str, &str, &LogRecord) + Send + Sync>;
+
+/// How many ended context ids are remembered, to tell "ended" from "never existed".
+const REMEMBERED_ENDED: usize = 4096;
+
+/// The hook endpoint of one unit.
+pub struct HookEndpoint<L> {
+    unit: String,
+    backend: Arc<L>,
+    log: LogSink,
+    contexts: Mutex<HashMap<String, Arc<tokio::sync::Mutex<HookContext>>>>,
+    ended: Mutex<(HashSet<String>, VecDeque<String>)>,
+    statuses: Mutex<Statuses>,
+    /// The unit's charm directory, whose `config.yaml` config-get reads.
+    charm_dir: Mutex<Option<std::path::PathBuf>>,
+    /// The remote units each relation's hooks have been told about (joined and not departed),
+    /// which relation-list reports, as Juju's uniter does. `None`: every unit in scope.
+    joined: Mutex<Option<std::collections::BTreeMap<u64, Vec<String>>>>,
+    /// The relations whose -relation-broken has run: gone for the unit's later hooks.
+    broken: Mutex<std::collections::BTreeSet<u64>>,
+}
+
+/// What the charm has told the agent about its workload, in memory for the agent's lifetime.
+/// Set at once by the tools (not at hook end), as Juju does.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statuses {
+    pub unit: WorkloadStatus,
+    /// Set and read only by the leader.
+    pub application: WorkloadStatus,
+    /// Whether this unit has set the application status.
+    pub application_set: bool,
+    /// The workload version (application-version-set); empty until set.
+    pub workload_version: String,
+}
+
+impl Default for Statuses {
+    fn default() -> Statuses {
+        Statuses {
+            unit: WorkloadStatus::unknown(),
+            application: WorkloadStatus::unknown(),
+            application_set: false,
+            workload_version: String::new(),
+        }
+    }
+}
+
+/// Juju's `ErrIsNotLeader`, for `--application` from a minion.
+const NOT_THE_LEADER: &str = "this unit is not the leader";
+
+impl<L: HookBackend> HookEndpoint<L> {
+    /// An endpoint for `unit` whose juju-log lines go to `tracing` (target `juju_log`).
+    pub fn new(unit: impl Into<String>, backend: Arc<L>) -> Arc<Self> {
+        Self::with_log(
+            unit,
+            backend,
+            Arc::new(|unit: &str, hook: &str, record: &LogRecord| {
+                tracing::info!(target: "juju_log", unit, hook, level = record.level.as_str(), "{}", record.message);
+            }),
+        )
+    }
+
+    pub fn with_log(unit: impl Into<String>, backend: Arc<L>, log: LogSink) -> Arc<Self> {
+        Arc::new(HookEndpoint {
+            unit: unit.into(),
+            backend,
+            log,
+            contexts: Mutex::default(),
+            ended: Mutex::default(),
+            statuses: Mutex::default(),
+            charm_dir: Mutex::default(),
+            joined: Mutex::default(),
+            broken: Mutex::default(),
+        })
+    }
+
+    /// Opens a fresh context for a hook (or exec) named `name` and returns its id:
+    /// `<unit>-<name>-<32 hex digits from the OS's CSPRNG>`, as Juju's newer code does.
+    pub fn open_context(&self, name: &str) -> String {
+        let mut random = [0u8; 16];
+        getrandom::fill(&mut random).expect("the OS random number generator failed");
+        let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
+        let id = format!("{}-{}-{}", self.unit, name, hex);
+        let context = Arc::new(tokio::sync::Mutex::new(HookContext::new(name)));
+        self.contexts.lock().unwrap().insert(id.clone(), context);
+        id
+    }
+
+    /// Ends a context: from now on its id is refused with a clear error.
+    pub fn close_context(&self, id: &str) {
+        if self.contexts.lock().unwrap().remove(id).is_none() {
+            return;
+        }
+        let mut ended = self.ended.lock().unwrap();
+        let (set, order) = &mut *ended;
+        set.insert(id.to_string());
+        order.push_back(id.to_string());
+        if order.len() > REMEMBERED_ENDED {
+            if let Some(oldest) = order.pop_front() {
+                set.remove(&oldest);
+            }
+        }
+    }
+
+    /// Where the unit's charm is: config-get reads its `config.yaml`.
+    pub fn set_charm_dir(&self, dir: impl Into<std::path::PathBuf>) {
+        *self.charm_dir.lock().unwrap() = Some(dir.into());
+    }
+
+    /// The remote units the hooks of each relation know of (the runner sets it as joined and
+    /// departed hooks run); relation-list reports these.
+    pub fn set_joined(&self, joined: std::collections::BTreeMap<u64, Vec<String>>) {
+        *self.joined.lock().unwrap() = Some(joined);
+    }
+
+    /// The relations whose -relation-broken has run (the runner sets it as they run): after
+    /// it, the relation is gone for the unit's hooks, as Juju's relation state tracker drops a
+    /// relation once its broken hook is committed.
+    pub fn set_broken(&self, broken: std::collections::BTreeSet<u64>) {
+        *self.broken.lock().unwrap() = broken;
+    }
+
+    /// The charm's peer relations (from its `metadata.yaml`), but those already broken.
+    pub fn peer_relations(&self) -> Result<Vec<leaderd_core::relations::PeerRelation>, HttpError> {
+        let dir = self.charm_dir.lock().unwrap().clone();
+        let mut peers = match dir {
+            Some(dir) => {
+                leaderd_core::relations::peers(&dir).map_err(|e| HttpError::new(ErrorCode::Internal, e.to_string()))?
+            }
+            None => Vec::new(),
+        };
+        let broken = self.broken.lock().unwrap();
+        peers.retain(|p| !broken.contains(&p.id));
+        Ok(peers)
+    }
+
+    fn application(&self) -> &str {
+        leaderd_core::names::unit_application(&self.unit).unwrap_or(&self.unit)
+    }
+
+    /// Commits what the hook in context `id` wrote with relation-set, now that it has
+    /// succeeded; true if there was anything. Nothing is committed if this fails.
+    pub async fn commit_context(&self, id: &str) -> Result<bool, super::RelationCommitError> {
+        let Some(context) = self.contexts.lock().unwrap().get(id).cloned() else {
+            return Ok(false);
+        };
+        let changes = context.lock().await.take_relation_changes();
+        if changes.is_empty() {
+            return Ok(false);
+        }
+        self.backend.commit_relations(changes).await.map(|()| true)
+    }
+
+    /// The statuses and workload version the charm has set.
+    pub fn statuses(&self) -> Statuses {
+        self.statuses.lock().unwrap().clone()
+    }
+
+    /// Takes back what the controller kept for this unit (after an agent restart): its status
+    /// and version, and the application status if it has one.
+    pub fn restore_statuses(&self, kept: &leaderd_core::wire::controller::StatusesResponse) {
+        let mut statuses = self.statuses.lock().unwrap();
+        if let Some(mine) = kept.units.get(&self.unit) {
+            statuses.unit = mine.workload.clone();
+            statuses.workload_version = mine.version.clone();
+        }
+        if let Some(app) = &kept.application {
+            statuses.application = app.clone();
+            statuses.application_set = true;
+        }
+    }
+
+    /// This unit's record as the controller keeps it.
+    fn unit_record(statuses: &Statuses) -> leaderd_core::wire::controller::UnitStatus {
+        leaderd_core::wire::controller::UnitStatus {
+            workload: statuses.unit.clone(),
+            version: statuses.workload_version.clone(),
+        }
+    }
+
+    /// The HTTP routes.
+    pub fn router(self: Arc<Self>) -> Router {
+        Router::new()
+            .route(hook::IS_LEADER_PATH, post(is_leader::<L>))
+            .route(hook::LEADER_GET_PATH, post(leader_get::<L>))
+            .route(hook::LEADER_SET_PATH, post(leader_set::<L>))
+            .route(hook::JUJU_LOG_PATH, post(juju_log::<L>))
+            .route(hook::STATUS_SET_PATH, post(status_set::<L>))
+            .route(hook::STATUS_GET_PATH, post(status_get::<L>))
+            .route(hook::APPLICATION_VERSION_SET_PATH, post(application_version_set::<L>))
+            .route(hook::CONFIG_GET_PATH, post(config_get::<L>))
+            .route(hook::RELATIONS_PATH, post(relations::<L>))
+            .route(hook::RELATION_GET_PATH, post(relation_get::<L>))
+            .route(hook::RELATION_SET_PATH, post(relation_set::<L>))
+            .fallback(unknown_path)
+            .method_not_allowed_fallback(wrong_method)
+            .layer(DefaultBodyLimit::max(hook::MAX_BODY_BYTES))
+            .with_state(self)
+    }
+
+    /// Serves on `listener` within `limits` until `shutdown` completes, then finishes
+    /// in-flight calls.
+    pub async fn serve(
+        self: Arc<Self>,
+        listener: UnixListener,
+        limits: Limits,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> io::Result<()> {
+        server::serve(listener, None, self.router(), limits, shutdown).await
+    }
+
+    fn context(&self, id: &str) -> Result<Arc<tokio::sync::Mutex<HookContext>>, HttpError> {
+        if let Some(context) = self.contexts.lock().unwrap().get(id) {
+            return Ok(context.clone());
+        }
+        if self.ended.lock().unwrap().0.contains(id) {
+            return Err(HttpError::new(
+                ErrorCode::ContextEnded,
+                format!(
+                    "bad request: hook context {} has ended: hook tools only work while their hook runs",
+                    go_quote(id)
+                ),
+            ));
+        }
+        // Juju 3.x's words for an id it does not know.
+        Err(HttpError::new(ErrorCode::UnknownContext, format!("bad request: wrong context ID; got {}", go_quote(id))))
+    }
+}
+
+/// The hook endpoint's default limits: 512 connections (hooks run one at a time; each tool
+/// call is one short connection), bodies up to [`hook::MAX_BODY_BYTES`].
+pub fn default_limits() -> Limits {
+    Limits::new(512, hook::MAX_BODY_BYTES)
+}
+
+/// Binds the endpoint's socket at `path`, replacing a stale socket file left by an earlier
+/// run, readable and writable by the owner only (0600).
+pub fn bind_socket(path: &Path) -> io::Result<UnixListener> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if std::os::unix::fs::FileTypeExt::is_socket(&meta.file_type()) => std::fs::remove_file(path)?,
+        _ => {}
+    }
+    let listener = UnixListener::bind(path)?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    Ok(listener)
+}
+
+type Answer<T> = Result<Json<T>, HttpError>;
+
+fn decode<T: DeserializeOwned>(body: Body) -> Result<T, HttpError> {
+    server::decode(body, hook::MAX_BODY_BYTES)
+}
+
+type Endpoint<L> = State<Arc<HookEndpoint<L>>>;
+
+async fn is_leader<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Answer<IsLeaderResponse> {
+    let req: ContextRequest = decode(body)?;
+    let context = ep.context(&req.context_id)?;
+    let leader = context.lock().await.is_leader(&*ep.backend).await;
+    Ok(Json(IsLeaderResponse { leader }))
+}
+
+async fn leader_get<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Answer<LeaderGetResponse> {
+    let req: ContextRequest = decode(body)?;
+    let context = ep.context(&req.context_id)?;
+    let settings = context.lock().await.leader_settings(&*ep.backend).await;
+    let settings = settings.map_err(|e| HttpError::new(ErrorCode::Unreachable, e.to_string()))?;
+    Ok(Json(LeaderGetResponse { settings }))
+}
+
+async fn leader_set<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Answer<serde_json::Value> {
+    let req: LeaderSetRequest = decode(body)?;
+    let context = ep.context(&req.context_id)?;
+    // Checked here, before any leadership check or controller call, with the controller's rule:
+    // a bad key is the caller's mistake, not a controller failure.
+    for key in req.settings.keys() {
+        leaderd_core::names::check_setting_key(key)
+            .map_err(|e| HttpError::new(ErrorCode::InvalidKey, format!("bad request: {e}")))?;
+    }
+    let written = context.lock().await.write_leader_settings(&*ep.backend, req.settings).await;
+    written.map_err(|e| {
+        let code = match e {
+            LeaderWriteError::NotLeader => ErrorCode::NotLeader,
+            LeaderWriteError::Invalid(_) => ErrorCode::InvalidKey,
+            LeaderWriteError::TooLarge(_) => ErrorCode::TooLarge,
+            LeaderWriteError::Failed(_) => ErrorCode::Unreachable,
+        };
+        // The hook context's words, which the tool prefixes (docs/hook-endpoint.md).
+        HttpError::new(code, format!("cannot write settings: {e}"))
+    })?;
+    Ok(Json(serde_json::json!({})))
+}
+
+async fn juju_log<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Answer<serde_json::Value> {
+    let req: JujuLogRequest = decode(body)?;
+    let context = ep.context(&req.context_id)?;
+    let context = context.lock().await;
+    for record in req.records.iter().filter(|r| r.level != hook::LogLevel::Unspecified) {
+        (ep.log)(&ep.unit, &context.name, record);
+    }
+    Ok(Json(serde_json::json!({})))
+}
+
+/// The four statuses a charm may set.
+const SETTABLE: [&str; 4] = ["maintenance", "blocked", "waiting", "active"];
+
+async fn status_set<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Answer<serde_json::Value> {
+    let req: StatusSetRequest = decode(body)?;
+    let context = ep.context(&req.context_id)?;
+    if !SETTABLE.contains(&req.status.as_str()) {
+        let message = format!("bad request: invalid status {}", go_quote(&req.status));
+        return Err(HttpError::new(ErrorCode::BadRequest, message));
+    }
+    let status = WorkloadStatus { status: req.status, message: req.message, data: Default::default() };
+    let mut context = context.lock().await;
+    if req.application {
+        if !context.is_leader(&*ep.backend).await {
+            return Err(HttpError::new(ErrorCode::NotLeader, NOT_THE_LEADER));
+        }
+        // Forwarded at once and fenced by the lease term, as leader-set is.
+        ep.backend.publish_app_status(status.clone()).await.map_err(|e| match e {
+            LeaderWriteError::NotLeader => HttpError::new(ErrorCode::NotLeader, NOT_THE_LEADER),
+            e => HttpError::new(ErrorCode::Unreachable, format!("cannot set status: {e}")),
+        })?;
+        let mut statuses = ep.statuses.lock().unwrap();
+        statuses.application = status;
+        statuses.application_set = true;
+    } else {
+        let mut record = HookEndpoint::<L>::unit_record(&ep.statuses.lock().unwrap());
+        record.workload = status.clone();
+        ep.backend
+            .publish_unit_status(record)
+            .await
+            .map_err(|e| HttpError::new(ErrorCode::Unreachable, format!("cannot set status: {e}")))?;
+        ep.statuses.lock().unwrap().unit = status;
+    }
+    drop(context);
+    Ok(Json(serde_json::json!({})))
+}
+
+async fn status_get<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Answer<StatusGetResponse> {
+    let req: StatusGetRequest = decode(body)?;
+    let context = ep.context(&req.context_id)?;
+    let mut context = context.lock().await;
+    if !req.application {
+        let status = context.unit_status(|| ep.statuses.lock().unwrap().unit.clone());
+        return Ok(Json(StatusGetResponse { status, units: None }));
+    }
+    if !context.is_leader(&*ep.backend).await {
+        return Err(HttpError::new(ErrorCode::NotLeader, NOT_THE_LEADER));
+    }
+    let statuses = ep.statuses.lock().unwrap().clone();
+    // Every unit's status where the controller keeps them; this unit's own as it set it.
+    let kept = ep.backend.read_statuses().await.ok().flatten();
+    let mut units: std::collections::BTreeMap<String, WorkloadStatus> =
+        kept.map(|k| k.units.into_iter().map(|(unit, s)| (unit, s.workload)).collect()).unwrap_or_default();
+    units.insert(ep.unit.clone(), statuses.unit);
+    Ok(Json(StatusGetResponse { status: statuses.application, units: Some(units) }))
+}
+
+async fn application_version_set<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Answer<serde_json::Value> {
+    let req: ApplicationVersionSetRequest = decode(body)?;
+    let _context = ep.context(&req.context_id)?.lock_owned().await;
+    let mut record = HookEndpoint::<L>::unit_record(&ep.statuses.lock().unwrap());
+    record.version = req.version.clone();
+    ep.backend
+        .publish_unit_status(record)
+        .await
+        .map_err(|e| HttpError::new(ErrorCode::Unreachable, format!("cannot set application version: {e}")))?;
+    ep.statuses.lock().unwrap().workload_version = req.version;
+    Ok(Json(serde_json::json!({})))
+}
+
+async fn config_get<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Answer<ConfigGetResponse> {
+    let req: ContextRequest = decode(body)?;
+    let context = ep.context(&req.context_id)?;
+    let dir = ep.charm_dir.lock().unwrap().clone();
+    let defaults = || match dir {
+        Some(dir) => leaderd_core::charm_config::defaults(&dir.join("config.yaml")).map_err(|e| e.to_string()),
+        None => Ok(Default::default()),
+    };
+    let settings = context.lock().await.config(&*ep.backend, defaults).await;
+    let settings = settings.map_err(|e| HttpError::new(ErrorCode::Internal, e))?;
+    Ok(Json(ConfigGetResponse { settings }))
+}
+
+/// Juju's `errors.NotFoundf("relation")`.
+fn relation_not_found() -> HttpError {
+    HttpError::new(ErrorCode::NotFound, "relation not found")
+}
+
+/// The API's `ErrPerm`.
+fn permission_denied() -> HttpError {
+    HttpError::new(ErrorCode::Forbidden, "permission denied")
+}
+
+fn unreachable(e: super::context::ReadSettingsError) -> HttpError {
+    HttpError::new(ErrorCode::Unreachable, e.to_string())
+}
+
+async fn relations<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Answer<RelationsResponse> {
+    let req: ContextRequest = decode(body)?;
+    let context = ep.context(&req.context_id)?;
+    let peers = ep.peer_relations()?;
+    let mut context = context.lock().await;
+    let data = context.relations(&*ep.backend).await.map_err(unreachable)?;
+    let joined = ep.joined.lock().unwrap().clone();
+    let relations = peers
+        .into_iter()
+        .map(|peer| {
+            let mut members: Vec<String> = match &joined {
+                Some(joined) => joined.get(&peer.id).cloned().unwrap_or_default(),
+                None => data.relations.get(&peer.id).map(|r| r.members.clone()).unwrap_or_default(),
+            };
+            members.retain(|m| *m != ep.unit);
+            members.sort();
+            RelationInfo { id: peer.id, endpoint: peer.endpoint, remote_app: ep.application().to_string(), members }
+        })
+        .collect();
+    Ok(Json(RelationsResponse { relations }))
+}
+
+async fn relation_get<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Answer<RelationGetResponse> {
+    let req: RelationGetRequest = decode(body)?;
+    let context = ep.context(&req.context_id)?;
+    let peer = ep.peer_relations()?.into_iter().find(|p| p.id == req.relation_id).ok_or_else(relation_not_found)?;
+    let app = ep.application().to_string();
+    let mut context = context.lock().await;
+    // Reading the own application's bag as leader is a local read, with this hook's changes.
+    let leader_read = req.app && req.target == app && context.is_leader(&*ep.backend).await;
+    let data = context.relations(&*ep.backend).await.map_err(unreachable)?;
+    let relation = data.relations.get(&req.relation_id).cloned().unwrap_or_default();
+    let settings = if req.app {
+        // Peer relations relate the application to itself; any other application is not in
+        // this relation.
+        if req.target != app {
+            return Err(permission_denied());
+        }
+        let mut settings = relation.app.clone();
+        if leader_read {
+            if let Some(pending) = context.pending(req.relation_id, true) {
+                leaderd_core::model::apply_changes(&mut settings, pending);
+            }
+        }
+        settings
+    } else if req.target == ep.unit {
+        let mut settings = relation.units.get(&ep.unit).cloned().unwrap_or_default();
+        if let Some(pending) = context.pending(req.relation_id, false) {
+            leaderd_core::model::apply_changes(&mut settings, pending);
+        }
+        settings
+    } else {
+        if leaderd_core::names::unit_application(&req.target) != Ok(app.as_str()) {
+            return Err(permission_denied());
+        }
+        relation.units.get(&req.target).cloned().ok_or_else(|| {
+            // state.RelationUnit.ReadSettings: a unit that never entered the relation's scope.
+            let message = format!(
+                "cannot read settings for unit {} in relation {}: unit {}: settings not found",
+                go_quote(&req.target),
+                go_quote(&peer.key(&app)),
+                go_quote(&req.target)
+            );
+            HttpError::new(ErrorCode::NotFound, message)
+        })?
+    };
+    Ok(Json(RelationGetResponse { settings }))
+}
+
+async fn relation_set<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Answer<serde_json::Value> {
+    let req: RelationSetRequest = decode(body)?;
+    let context = ep.context(&req.context_id)?;
+    if !ep.peer_relations()?.iter().any(|p| p.id == req.relation_id) {
+        return Err(relation_not_found());
+    }
+    let mut context = context.lock().await;
+    // Juju checks leadership when relation-set --app is called (and again at commit).
+    if req.app && !context.is_leader(&*ep.backend).await {
+        return Err(HttpError::new(ErrorCode::NotLeader, "cannot write relation settings"));
+    }
+    context.set_relation(req.relation_id, req.app, req.settings);
+    Ok(Json(serde_json::json!({})))
+}
+
+async fn unknown_path(uri: Uri) -> HttpError {
+    let message = format!("bad request: no hook endpoint at {}", uri.path());
+    HttpError::new(ErrorCode::NotFound, message)
+}
+
+async fn wrong_method() -> HttpError {
+    HttpError::new(ErrorCode::MethodNotAllowed, "bad request: hook endpoints take POST")
+}

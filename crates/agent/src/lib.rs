@@ -1,0 +1,396 @@
+//! The unit agent: the hook endpoint jujuc talks to, with each hook's sandboxed context; the
+//! leadership tracker over its pure lease view; the hook runner over its pure lifecycle; the
+//! settings watcher; the control socket. `run` only wires them together.
+
+pub mod context;
+pub mod hook_endpoint;
+pub mod lease_view;
+pub mod lifecycle;
+pub mod memory;
+pub mod relation_hooks;
+pub mod relation_watch;
+
+use std::future::Future;
+
+pub use leaderd_core::model::LeaderWriteError;
+use leaderd_core::model::Settings;
+use leaderd_core::wire::controller::{RelationChanges, RelationsResponse};
+use leaderd_core::wire::controller::{StatusesResponse, UnitStatus};
+use leaderd_core::wire::hook::WorkloadStatus;
+use leaderd_net::controller_client::CallError;
+
+/// What the hook endpoint needs from the agent's leadership machinery. The real agent backs it
+/// with its lease tracker and the controller; tests and benchmarks use [`memory::MemoryBackend`].
+pub trait HookBackend: Send + Sync + 'static {
+    /// A tracker "claim ticket" (Juju's `worker/leadership/tracker.go`): true while this unit holds the lease with at least
+    /// the guarantee left. A minion is answered from cached state, without a claim.
+    fn is_leader(&self) -> impl Future<Output = bool> + Send;
+
+    /// Reads the application's whole leader-settings bucket from the controller. The error is
+    /// the controller call's; the context annotates it.
+    fn read_settings(&self) -> impl Future<Output = Result<Settings, CallError>> + Send;
+
+    /// Merges `changes` into the bucket as this unit, fenced by its lease term; an empty value
+    /// deletes its key. Durable when it returns `Ok`.
+    fn merge_settings(&self, changes: Settings) -> impl Future<Output = Result<(), LeaderWriteError>> + Send;
+
+    /// The application's config as the controller holds it (every option with its value,
+    /// typed), or `None` where no controller keeps one (the charm's `config.yaml` defaults
+    /// apply then).
+    fn read_config(
+        &self,
+    ) -> impl Future<Output = Result<Option<leaderd_core::charm_config::Values>, CallError>> + Send {
+        async { Ok(None) }
+    }
+
+    /// Forwards this unit's workload status and version to where they are kept (the
+    /// controller), at once, as Juju's status-set and application-version-set call the API.
+    fn publish_unit_status(&self, _status: UnitStatus) -> impl Future<Output = Result<(), CallError>> + Send {
+        async { Ok(()) }
+    }
+
+    /// Forwards the application status, fenced by this unit's lease term.
+    fn publish_app_status(&self, _status: WorkloadStatus) -> impl Future<Output = Result<(), LeaderWriteError>> + Send {
+        async { Ok(()) }
+    }
+
+    /// Every unit's status as the controller keeps them (for status-get --application), or
+    /// `None` where no controller keeps them.
+    fn read_statuses(&self) -> impl Future<Output = Result<Option<StatusesResponse>, CallError>> + Send {
+        async { Ok(None) }
+    }
+    /// Reads every relation's data (members and bags) from the controller.
+    fn read_relations(&self) -> impl Future<Output = Result<RelationsResponse, CallError>> + Send;
+
+    /// Commits one successful hook's relation changes as this unit, all or nothing; changes to
+    /// an application bag are fenced by the unit's lease term at the moment of the commit.
+    fn commit_relations(
+        &self,
+        changes: Vec<RelationChanges>,
+    ) -> impl Future<Output = Result<(), RelationCommitError>> + Send;
+}
+
+/// Why a hook's relation changes were not committed (nothing was).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RelationCommitError {
+    /// The unit no longer leads: Juju's leadership-token words, `"app/0" is not leader of "app"`.
+    #[error("{0}")]
+    NotLeader(String),
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// Juju's words when a leadership token no longer holds (`core/leadership`, `notLeaderError`).
+pub fn not_leader_of(unit: &str) -> String {
+    let app = leaderd_core::names::unit_application(unit).unwrap_or(unit);
+    format!("{} is not leader of {}", leaderd_core::format::go_quote(unit), leaderd_core::format::go_quote(app))
+}
+
+pub mod run_socket;
+pub mod runner;
+pub mod tracker;
+pub mod watcher;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use leaderd_net::controller_client::ControllerClient;
+use tracker::Tracker;
+
+/// Records one agent event as a text message (see [`emit`]).
+pub fn event(unit: &str, text: std::fmt::Arguments) {
+    emit(unit, leaderd_sys::events::Event::Message { text: text.to_string() });
+}
+
+/// Records one typed agent event in the event log (`--event-log`) and prints it on stdout as
+/// `<unit>: <text>`; `leaderd up` relays these lines.
+pub fn emit(unit: &str, event: leaderd_sys::events::Event) {
+    let record = leaderd_sys::events::record(Some(unit), event);
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{}", record.line());
+    let _ = out.flush();
+}
+
+/// The real [`HookBackend`]: the tracker for is-leader, the controller for the bucket, and the
+/// tracker's term to fence writes.
+pub struct AgentBackend {
+    pub tracker: Arc<Tracker>,
+    pub client: ControllerClient,
+    /// The unit, for Juju's words when it no longer leads.
+    pub unit: String,
+}
+
+impl HookBackend for AgentBackend {
+    async fn is_leader(&self) -> bool {
+        self.tracker.is_leader().await
+    }
+
+    async fn read_settings(&self) -> Result<Settings, CallError> {
+        self.client.read().await.map(|r| r.settings)
+    }
+
+    async fn merge_settings(&self, changes: Settings) -> Result<(), LeaderWriteError> {
+        let term = self.tracker.term().ok_or(LeaderWriteError::NotLeader)?;
+        let keys = changes.keys().cloned().collect();
+        self.client.merge(term, changes).await?;
+        leaderd_sys::events::record(Some(self.tracker.unit()), leaderd_sys::events::Event::LeaderSet { term, keys });
+        Ok(())
+    }
+
+    async fn read_config(&self) -> Result<Option<leaderd_core::charm_config::Values>, CallError> {
+        match self.client.config().await {
+            Ok(config) => Ok(Some(leaderd_core::charm_config::effective(&config.options, &config.values))),
+            // No charm config registered for the application (an agent run without `up`).
+            Err(CallError::Refused { code: leaderd_core::wire::ErrorCode::NotFound, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn publish_unit_status(&self, status: UnitStatus) -> Result<(), CallError> {
+        self.client.set_unit_status(&status).await
+    }
+
+    async fn publish_app_status(&self, status: WorkloadStatus) -> Result<(), LeaderWriteError> {
+        let term = self.tracker.term().ok_or(LeaderWriteError::NotLeader)?;
+        match self.client.set_app_status(term, status).await {
+            Ok(()) => Ok(()),
+            Err(CallError::Refused { code: leaderd_core::wire::ErrorCode::NotLeader, .. }) => {
+                Err(LeaderWriteError::NotLeader)
+            }
+            Err(e) => Err(LeaderWriteError::Failed(e.to_string())),
+        }
+    }
+
+    async fn read_statuses(&self) -> Result<Option<StatusesResponse>, CallError> {
+        self.client.statuses().await.map(Some)
+    }
+
+    async fn read_relations(&self) -> Result<RelationsResponse, CallError> {
+        self.client.relations().await
+    }
+
+    async fn commit_relations(&self, changes: Vec<RelationChanges>) -> Result<(), RelationCommitError> {
+        let not_leader = || RelationCommitError::NotLeader(not_leader_of(&self.unit));
+        let term = if changes.iter().any(|c| c.app.is_some()) {
+            // Checked again now, at commit: a unit that lost leadership mid-hook commits nothing.
+            if !self.tracker.is_leader().await {
+                return Err(not_leader());
+            }
+            Some(self.tracker.term().ok_or_else(not_leader)?)
+        } else {
+            None
+        };
+        match self.client.commit_relations(term, changes).await {
+            Ok(_) => Ok(()),
+            Err(CallError::Refused { code: leaderd_core::wire::ErrorCode::NotLeader, .. }) => Err(not_leader()),
+            Err(e) => Err(RelationCommitError::Failed(e.to_string())),
+        }
+    }
+}
+
+/// How `leaderd agent` runs.
+#[derive(Debug, Clone)]
+pub struct AgentOptions {
+    pub unit: String,
+    pub controller: String,
+    pub token: String,
+    pub charm_dir: PathBuf,
+    pub state_dir: PathBuf,
+    pub guarantee: Duration,
+    /// The jujuc binary the tools directory links to.
+    pub jujuc: PathBuf,
+    /// How the controller is verified (its CA), or plain HTTP.
+    pub trust: leaderd_net::tls::Trust,
+    /// The hook and control sockets' request and idle timeouts.
+    pub header_timeout: Duration,
+    pub idle_timeout: Duration,
+    /// How often update-status runs once the unit has started (Juju's default: 5 min).
+    pub update_status_interval: Duration,
+    /// How failed hooks are retried.
+    pub hook_retry: runner::RetryPolicy,
+}
+
+/// Runs one unit's agent until SIGINT or SIGTERM.
+pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
+    use std::os::unix::fs::symlink;
+
+    let app = leaderd_core::names::unit_application(&options.unit)?.to_string();
+    let state_dir = &options.state_dir;
+    leaderd_sys::private::create_state_dir(state_dir)?;
+    // One agent per state directory: a second would take over the first's sockets.
+    let _lock = leaderd_sys::lockfile::lock(&state_dir.join("agent.lock"), "agent")?;
+    let charm_dir =
+        options.charm_dir.canonicalize().with_context(|| format!("charm directory {}", options.charm_dir.display()))?;
+    anyhow::ensure!(options.jujuc.exists(), "no jujuc at {} (give --jujuc)", options.jujuc.display());
+
+    // The tools directory: one symlink per hook tool, first on every hook's PATH.
+    let tools_dir = state_dir.join("tools");
+    leaderd_sys::private::create_state_dir(&tools_dir)?;
+    for tool in jujuc::tools::TOOL_NAMES {
+        let link = tools_dir.join(tool);
+        let _ = std::fs::remove_file(&link);
+        symlink(&options.jujuc, &link).with_context(|| format!("linking {}", link.display()))?;
+    }
+
+    use leaderd_net::auth::{token_expiry, unix_now};
+    let expiry = token_expiry(&options.token)
+        .context("the token is malformed (expected <unit>:<expiry>:<mac>, as `leaderd token` prints)")?;
+    anyhow::ensure!(
+        expiry > unix_now(),
+        "the token expired {}s ago: get a fresh one with `leaderd token`",
+        unix_now() - expiry
+    );
+    let client = ControllerClient::new(&options.controller, &app, &options.token, &options.trust)?;
+    if matches!(options.trust, leaderd_net::tls::Trust::InsecureHttp) {
+        tracing::warn!(
+            controller = options.controller,
+            "--insecure-http: the token goes to the controller unencrypted"
+        );
+    }
+    let tracker = Tracker::new(&options.unit, client.clone(), options.guarantee);
+    let leadership =
+        Arc::new(AgentBackend { tracker: tracker.clone(), client: client.clone(), unit: options.unit.clone() });
+    let unit = options.unit.clone();
+    let endpoint = hook_endpoint::HookEndpoint::with_log(
+        &options.unit,
+        leadership,
+        Arc::new(move |_unit: &str, hook: &str, record: &leaderd_core::wire::hook::LogRecord| {
+            let (hook, level, message) = (hook.to_string(), record.level, record.message.clone());
+            emit(&unit, leaderd_sys::events::Event::JujuLog { hook, level, message });
+        }),
+    );
+    endpoint.set_charm_dir(&charm_dir);
+    // The statuses the controller kept for this unit, from before an agent restart.
+    match tokio::time::timeout(Duration::from_secs(5), client.statuses()).await {
+        Ok(Ok(kept)) => endpoint.restore_statuses(&kept),
+        Ok(Err(e)) => tracing::warn!(error = %e, "reading this unit's statuses from the controller failed"),
+        Err(_) => tracing::warn!("reading this unit's statuses from the controller: no answer within 5s"),
+    }
+    let socket = state_dir.join("agent.socket");
+    let run_socket = state_dir.join("run.socket");
+    let hook_listener = hook_endpoint::bind_socket(&socket)?;
+    let control_listener = hook_endpoint::bind_socket(&run_socket)?;
+    let env = Arc::new(runner::HookEnv {
+        unit: options.unit.clone(),
+        charm_dir,
+        socket: socket.clone(),
+        tools_dir,
+        model_uuid: model_uuid(state_dir)?,
+    });
+    let status = Arc::new(std::sync::Mutex::new(runner::RunnerStatus::default()));
+    let (resolve_tx, resolve_rx) = tokio::sync::mpsc::channel(4);
+    let hook_groups: Arc<std::sync::Mutex<Vec<i32>>> = Arc::default();
+    let hook_lock: Arc<tokio::sync::Mutex<()>> = Arc::default();
+    let (dying_tx, dying) = tokio::sync::watch::channel(false);
+    let control = Arc::new(run_socket::Control {
+        env: env.clone(),
+        endpoint: endpoint.clone(),
+        tracker: tracker.clone(),
+        status: status.clone(),
+        lock: hook_lock.clone(),
+        open: Default::default(),
+        waiting: tokio::sync::Semaphore::new(run_socket::MAX_WAITING_EXECS),
+        resolves: resolve_tx,
+        dying: dying_tx,
+        client: client.clone(),
+    });
+
+    let (remote_tx, remote_rx) = tokio::sync::watch::channel(0u64);
+    let watcher = watcher::run(client.clone(), remote_tx, options.unit.clone());
+    let (config_tx, config_rx) = tokio::sync::watch::channel(None);
+    let config_watcher = watcher::run_versions(watcher::ConfigVersions(client.clone()), config_tx);
+    let (ticks_tx, ticks_rx) = tokio::sync::watch::channel(0u64);
+    let ticker = watcher::tick(options.update_status_interval, ticks_tx);
+    let peers = leaderd_core::relations::peers(&env.charm_dir)?;
+    let (relations_tx, relations_rx) = tokio::sync::watch::channel(None);
+    let relation_watcher = relation_watch::run(client.clone(), peers.iter().map(|p| p.id).collect(), relations_tx);
+    let uniter_state = runner::load_state(&state_dir.join("uniter.json"))?;
+    let runner = runner::Runner {
+        env,
+        endpoint: endpoint.clone(),
+        tracker: tracker.clone(),
+        state_file: state_dir.join("uniter.json"),
+        status,
+        lock: hook_lock.clone(),
+        retry: options.hook_retry,
+        resolves: tokio::sync::Mutex::new(resolve_rx),
+        hook_groups: hook_groups.clone(),
+        dying,
+        relations: runner::RelationInputs { peers, data: relations_rx, seen_file: state_dir.join("relations.json") },
+    };
+
+    // The socket servers' limits, fitted to this process's file descriptors.
+    let fds = leaderd_net::server::raise_fd_limit();
+    let with_timeouts = |limits: leaderd_net::server::Limits| leaderd_net::server::Limits {
+        header_timeout: options.header_timeout,
+        idle_timeout: options.idle_timeout,
+        ..limits.fit(fds, 2)
+    };
+    let hook_limits = with_timeouts(hook_endpoint::default_limits());
+    let control_limits = with_timeouts(run_socket::default_limits());
+
+    let mut stop = leaderd_sys::shutdown::Shutdown::catch()?;
+    let result = tokio::select! {
+        r = endpoint.clone().serve(hook_listener, hook_limits, std::future::pending()) => r.context("hook endpoint"),
+        r = leaderd_net::server::serve(control_listener, None, run_socket::router(control), control_limits, std::future::pending()) =>
+            r.context("control endpoint"),
+        _ = renew_tokens(options.unit.clone(), client.clone()) => Ok(()),
+        _ = tracker.clone().run() => Ok(()),
+        _ = watcher => Ok(()),
+        _ = config_watcher => Ok(()),
+        _ = ticker => Ok(()),
+        _ = relation_watcher => Ok(()),
+        r = runner.run(uniter_state, remote_rx, config_rx, ticks_rx) => r.context("hook runner"),
+        _ = stop.requested() => Ok(()),
+    };
+    runner::stop_hook_groups(&hook_groups);
+    let _ = std::fs::remove_file(&socket);
+    let _ = std::fs::remove_file(&run_socket);
+    result
+}
+
+/// Keeps the client's token fresh: renews it from the controller when half of its remaining
+/// life has passed (so a day-long token is renewed after 12 h, then every 12 h), retrying
+/// more often as the expiry nears if the controller is away.
+async fn renew_tokens(unit: String, client: ControllerClient) {
+    use leaderd_net::auth::{token_expiry, unix_now};
+    loop {
+        let left = token_expiry(&client.token()).unwrap_or(0).saturating_sub(unix_now());
+        if left == 0 {
+            tracing::error!(
+                unit,
+                "the token has expired and the controller refuses it: restart the agent with a fresh token"
+            );
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            continue;
+        }
+        tokio::time::sleep(Duration::from_secs(left / 2).max(Duration::from_secs(1))).await;
+        match client.renew_token().await {
+            Ok(expires_at) => tracing::info!(unit, expires_at, "token renewed"),
+            Err(e) => tracing::warn!(unit, error = %e, "renewing the token failed; will retry"),
+        }
+    }
+}
+
+/// A model UUID for this state dir, kept across restarts. Failing to make or keep one is an
+/// error: a UUID that changed on every start would tell charms they moved to another model.
+fn model_uuid(state_dir: &std::path::Path) -> anyhow::Result<String> {
+    let path = state_dir.join("model-uuid");
+    match std::fs::read_to_string(&path) {
+        Ok(uuid) => return Ok(uuid.trim().to_string()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+    }
+    let mut b = [0u8; 16];
+    getrandom::fill(&mut b).map_err(|e| anyhow::anyhow!("reading the OS random number generator: {e}"))?;
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = hex::encode(b);
+    let uuid = format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..]);
+    leaderd_sys::private::write_atomic(&path, uuid.as_bytes())
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(uuid)
+}

@@ -1,0 +1,572 @@
+//! The hook runner: runs the charm's hooks one at a time, in the order `lifecycle.rs` decides
+//! (Juju's uniter). A failing hook is reported with its exit code and output, puts the unit in
+//! error state (`hook failed: "<hook>"`), and is retried as Juju retries it (5 s, doubling, up
+//! to 5 min: `apiserver/facades/agent/retrystrategy/retrystrategy.go`), or, with retries off,
+//! waits for `leaderd resolve`. A resolve retries the hook at once, or with `--no-retry` marks it
+//! done without running it again.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::watch;
+use tokio::time::Instant;
+
+use super::hook_endpoint::HookEndpoint;
+pub use super::lifecycle::UniterState;
+use super::lifecycle::{Hook, Lifecycle, Step};
+use super::relation_hooks::{self, RelationHook, Seen};
+use super::tracker::Tracker;
+use super::{emit, event, AgentBackend};
+use leaderd_core::wire::run::FailingHook;
+use leaderd_sys::events::Event;
+
+/// What the runner is doing, for `leaderd status`.
+#[derive(Debug, Default, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RunnerStatus {
+    /// The hook running now, if any.
+    pub running: Option<String>,
+    /// The hook that last failed and is waiting to be retried.
+    pub failing: Option<FailingHook>,
+}
+
+/// How one attempt at a hook ended.
+#[derive(Debug, Clone, PartialEq)]
+enum Attempt {
+    /// The charm has no such hook.
+    Missing,
+    Exited(i32),
+    /// The hook could not be started; retried like a failing hook.
+    NotStarted(String),
+    /// The hook exited 0 but its relation changes could not be committed (Juju's uniter fails
+    /// the hook then); retried like a failing hook.
+    CommitFailed(String),
+}
+
+/// How a failed hook is retried.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RetryPolicy {
+    /// Retry by itself (Juju's model setting `automatically-retry-hooks`); off: wait for a
+    /// resolve.
+    pub enabled: bool,
+    /// The first pause; each next one doubles.
+    pub first: Duration,
+    /// The longest pause.
+    pub max: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// Juju's: 5 s, doubling, at most 5 minutes.
+    fn default() -> RetryPolicy {
+        RetryPolicy { enabled: true, first: Duration::from_secs(5), max: Duration::from_secs(300) }
+    }
+}
+
+/// What `leaderd resolve` asks of a unit in error state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Resolve {
+    /// Run the failed hook again now.
+    Retry,
+    /// Take the failed hook as done without running it again, and carry on.
+    NoRetry,
+}
+
+/// Everything a hook needs to run, shared with the exec endpoint.
+pub struct HookEnv {
+    pub unit: String,
+    pub charm_dir: PathBuf,
+    pub socket: PathBuf,
+    pub tools_dir: PathBuf,
+    pub model_uuid: String,
+}
+
+impl HookEnv {
+    /// The environment of a hook (or, with `hook = None`, an exec command) in context `id`
+    /// (README, "The unit agent"). The agent's own environment is kept, less Juju's variables.
+    pub fn vars(&self, id: &str, hook: Option<&str>) -> HashMap<String, String> {
+        let mut vars: HashMap<String, String> = std::env::vars()
+            .filter(|(k, _)| {
+                !k.starts_with("JUJU_")
+                    && k != "OPERATOR_DISPATCH"
+                    && k != "CHARM_DIR"
+                    && k != "LEADERD_TOKEN"
+                    && k != leaderd_sys::private::USER_UMASK_VAR
+            })
+            .collect();
+        let path = vars.remove("PATH").unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into());
+        let charm = self.charm_dir.display().to_string();
+        vars.extend([
+            ("PATH".into(), format!("{}:{path}", self.tools_dir.display())),
+            ("JUJU_CONTEXT_ID".into(), id.into()),
+            ("JUJU_AGENT_SOCKET_ADDRESS".into(), self.socket.display().to_string()),
+            ("JUJU_AGENT_SOCKET_NETWORK".into(), "unix".into()),
+            ("JUJU_UNIT_NAME".into(), self.unit.clone()),
+            ("JUJU_CHARM_DIR".into(), charm.clone()),
+            ("CHARM_DIR".into(), charm),
+            ("JUJU_MODEL_NAME".into(), "local".into()),
+            ("JUJU_MODEL_UUID".into(), self.model_uuid.clone()),
+            ("JUJU_VERSION".into(), "3.6.0".into()),
+        ]);
+        if let Some(hook) = hook {
+            vars.insert("JUJU_HOOK_NAME".into(), hook.into());
+            vars.insert("JUJU_DISPATCH_PATH".into(), format!("hooks/{hook}"));
+        }
+        vars
+    }
+
+    /// What runs for `hook`: the charm's executable `dispatch` if it has one, else
+    /// `hooks/<hook>` if present; nothing for a missing hook.
+    fn program(&self, hook: &str) -> Option<PathBuf> {
+        let dispatch = self.charm_dir.join("dispatch");
+        if executable(&dispatch) {
+            return Some(dispatch);
+        }
+        let hook = self.charm_dir.join("hooks").join(hook);
+        hook.exists().then_some(hook)
+    }
+}
+
+pub struct Runner {
+    pub env: Arc<HookEnv>,
+    pub endpoint: Arc<HookEndpoint<AgentBackend>>,
+    pub tracker: Arc<Tracker>,
+    pub state_file: PathBuf,
+    pub status: Arc<Mutex<RunnerStatus>>,
+    /// Serialises hooks with exec commands.
+    pub lock: Arc<tokio::sync::Mutex<()>>,
+    /// How failed hooks are retried.
+    pub retry: RetryPolicy,
+    /// Resolves from the control socket (sent only while a hook has failed).
+    pub resolves: tokio::sync::Mutex<tokio::sync::mpsc::Receiver<Resolve>>,
+    /// The process groups of hooks that still have processes: hooks run in their own process
+    /// group, and what they left running is stopped with the agent. Groups whose processes
+    /// have all exited are forgotten after every hook, so a recycled id is not signalled.
+    pub hook_groups: Arc<Mutex<Vec<i32>>>,
+    /// Turns true when the unit is being removed (`leaderd remove-unit`).
+    pub dying: watch::Receiver<bool>,
+    /// The charm's peer relations and the relation data the relation watcher keeps fresh.
+    pub relations: RelationInputs,
+}
+
+/// What the runner needs to run relation hooks.
+pub struct RelationInputs {
+    pub peers: Vec<leaderd_core::relations::PeerRelation>,
+    /// The latest relation data (`None` until the controller first answered).
+    pub data: watch::Receiver<Option<leaderd_core::wire::controller::RelationsResponse>>,
+    /// What the hooks have been told, persisted here (`<state>/relations.json`).
+    pub seen_file: PathBuf,
+}
+
+impl Runner {
+    /// Runs hooks until the agent stops, from the persisted `state`. `remote` counts settings
+    /// changes seen by the watcher (starting at 1 for its first answer, as Juju's watcher counts
+    /// its initial event); `config` is the application's config version (none until the
+    /// controller has answered); `ticks` counts the update-status timer's ticks. Fails only if
+    /// the uniter state cannot be saved.
+    pub async fn run(
+        mut self,
+        state: UniterState,
+        mut remote: watch::Receiver<u64>,
+        mut config: watch::Receiver<Option<u64>>,
+        mut ticks: watch::Receiver<u64>,
+    ) -> Result<(), StateError> {
+        let mut leader = self.tracker.subscribe();
+        let mut lifecycle = Lifecycle::new(state);
+        let mut relation_data = self.relations.data.clone();
+        let mut seen = load_seen(&self.relations.seen_file)?.restarted();
+        self.endpoint.set_joined(seen.joined());
+        self.endpoint.set_broken(seen.broken.clone());
+        let app = leaderd_core::names::unit_application(&self.env.unit).unwrap_or_default().to_string();
+        loop {
+            let status = *leader.borrow_and_update();
+            let changes = *remote.borrow_and_update();
+            lifecycle.observe_config(*config.borrow_and_update());
+            lifecycle.observe_ticks(*ticks.borrow_and_update());
+            lifecycle.dying = *self.dying.borrow_and_update();
+            let data = relation_data.borrow_and_update().clone();
+            // Relation hooks (created after install and before the leadership hook; the others
+            // once the unit has started and no lifecycle hook is due), once the data is known.
+            let known = data.clone().unwrap_or_default();
+            let relation_hook = if lifecycle.state.installed {
+                let started = lifecycle.state.started && data.is_some();
+                relation_hooks::next(
+                    &self.relations.peers,
+                    &self.env.unit,
+                    &app,
+                    &known,
+                    &seen,
+                    started,
+                    lifecycle.dying,
+                )
+            } else {
+                None
+            };
+            let step = lifecycle.next(status, changes);
+            // A dying unit first leaves its relations, as Juju's does: -relation-departed for each
+            // unit it knew, then -relation-broken, before stop (the control socket took it out
+            // of the scope before it set `dying`).
+            let leaving =
+                |kind| lifecycle.dying && matches!(kind, relation_hooks::Kind::Departed | relation_hooks::Kind::Broken);
+            if let Some(hook) = relation_hook {
+                if hook.kind == relation_hooks::Kind::Created || step == Step::Wait || leaving(hook.kind) {
+                    self.endpoint.set_joined(seen.members_during(&hook));
+                    self.run_relation_until_ok(&hook).await;
+                    seen.ran(&hook, &known);
+                    save_seen(&self.relations.seen_file, &seen)?;
+                    self.endpoint.set_joined(seen.joined());
+                    self.endpoint.set_broken(seen.broken.clone());
+                    continue;
+                }
+            }
+            let in_scope = self.relations.peers.iter().any(|p| {
+                data.as_ref().is_none_or(|d| d.relations.get(&p.id).is_some_and(|r| r.members.contains(&self.env.unit)))
+            });
+            if lifecycle.dying && lifecycle.state.installed && in_scope {
+                // Until the relation data shows the unit out of its relations' scope.
+                if relation_data.changed().await.is_err() {
+                    return Ok(());
+                }
+                continue;
+            }
+            match step {
+                Step::Run(hook) => {
+                    if lifecycle.begin(Step::Run(hook)) {
+                        save_state(&self.state_file, &lifecycle.state)?;
+                    }
+                    self.run_until_ok(hook).await;
+                    if lifecycle.finished(hook, changes) {
+                        save_state(&self.state_file, &lifecycle.state)?;
+                    }
+                }
+                Step::Deposed => {
+                    if lifecycle.begin(Step::Deposed) {
+                        save_state(&self.state_file, &lifecycle.state)?;
+                    }
+                }
+                Step::Removed => {
+                    // Its last hook is over: hold the hook lock (no exec command may act as the
+                    // unit any more), stop answering True, give the lease up, and exit.
+                    let _hooks = self.lock.lock().await;
+                    self.tracker.resign().await;
+                    event(&self.env.unit, format_args!("unit removed"));
+                    return Ok(());
+                }
+                Step::Wait => {
+                    tokio::select! {
+                        changed = leader.changed() => if changed.is_err() { return Ok(()) },
+                        changed = remote.changed() => if changed.is_err() { return Ok(()) },
+                        changed = config.changed() => if changed.is_err() { return Ok(()) },
+                        changed = ticks.changed() => if changed.is_err() { return Ok(()) },
+                        changed = self.dying.changed() => if changed.is_err() { return Ok(()) },
+                        changed = relation_data.changed() => if changed.is_err() { return Ok(()) },
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs `hook` until it succeeds (or is skipped, or resolved without a retry), retrying as
+    /// the retry policy says.
+    async fn run_until_ok(&self, which: Hook) {
+        self.retry_until_ok(which.name(), &[], which == Hook::LeaderElected).await
+    }
+
+    /// Runs a relation hook the same way.
+    async fn run_relation_until_ok(&self, which: &RelationHook) {
+        self.retry_until_ok(&which.name(), &which.env(), false).await
+    }
+
+    /// Runs the hook `hook` (with `relation_env` added to its environment) until it succeeds,
+    /// is resolved, or (`leader_only`) the unit no longer leads.
+    async fn retry_until_ok(&self, hook: &str, relation_env: &[(String, String)], leader_only: bool) {
+        let mut delay = self.retry.first;
+        let mut attempts = 0;
+        loop {
+            if leader_only && !self.tracker.is_leader().await {
+                event(
+                    &self.env.unit,
+                    format_args!("unit is no longer the leader; skipping \"leader-elected\" execution"),
+                );
+                return;
+            }
+            attempts += 1;
+            let failing = match self.run_hook(hook, relation_env).await {
+                Attempt::Missing | Attempt::Exited(0) => None,
+                Attempt::Exited(code) => Some((Some(code), None)),
+                Attempt::NotStarted(why) | Attempt::CommitFailed(why) => Some((None, Some(why))),
+            };
+            let Some((exit_code, error)) = failing else {
+                self.status.lock().unwrap().failing = None;
+                // A resolve that raced with this successful attempt has nothing left to do.
+                while self.resolves.lock().await.try_recv().is_ok() {}
+                return;
+            };
+            self.status.lock().unwrap().failing = Some(FailingHook { hook: hook.into(), exit_code, attempts, error });
+            let retry_in = self.retry.enabled.then_some(delay);
+            match retry_in {
+                Some(delay) => {
+                    emit(&self.env.unit, Event::HookRetry { hook: hook.into(), delay_ms: delay.as_millis() as u64 })
+                }
+                None => event(
+                    &self.env.unit,
+                    format_args!(
+                        "hook {hook} failed: the unit is in error state until resolved (leaderd resolve {})",
+                        self.env.unit
+                    ),
+                ),
+            }
+            let timer = async {
+                match retry_in {
+                    Some(delay) => tokio::time::sleep(delay).await,
+                    None => std::future::pending().await,
+                }
+            };
+            let mut resolves = self.resolves.lock().await;
+            tokio::select! {
+                _ = timer => delay = (delay * 2).min(self.retry.max),
+                resolve = resolves.recv() => match resolve {
+                    Some(Resolve::NoRetry) => {
+                        event(&self.env.unit, format_args!("hook {hook} resolved without running it again"));
+                        self.status.lock().unwrap().failing = None;
+                        return;
+                    }
+                    Some(Resolve::Retry) => {
+                        event(&self.env.unit, format_args!("hook {hook} resolved: retrying it now"));
+                    }
+                    // The control socket is gone: the agent is stopping.
+                    None => std::future::pending::<()>().await,
+                },
+            }
+        }
+    }
+
+    /// Runs one hook in a fresh context.
+    ///
+    /// The context ends when the hook's own process exits: a process it left in the background
+    /// cannot act as the hook afterwards, even if it keeps the hook's output pipes open (the
+    /// output is collected for a moment longer, then drained unread).
+    async fn run_hook(&self, hook: &str, relation_env: &[(String, String)]) -> Attempt {
+        let Some(program) = self.env.program(hook) else {
+            return Attempt::Missing;
+        };
+        let unit = &self.env.unit;
+        // A hook without its execute bit would fail to exec with EACCES: say what to do about it
+        // rather than report an exit code the hook never produced.
+        if !executable(&program) {
+            let why = format!("not executable: chmod +x {}", program.display());
+            emit(unit, Event::HookNotStarted { hook: hook.into(), why: why.clone() });
+            return Attempt::NotStarted(why);
+        }
+        let _serialised = self.lock.lock().await;
+        let id = self.endpoint.open_context(hook);
+        self.status.lock().unwrap().running = Some(hook.into());
+        emit(unit, Event::HookStarted { hook: hook.into() });
+        let started = Instant::now();
+        let mut command = tokio::process::Command::new(&program);
+        leaderd_sys::private::restore_user_umask(command.as_std_mut());
+        let spawned = command
+            .env_clear()
+            .envs(self.env.vars(&id, Some(hook)))
+            .envs(relation_env.iter().cloned())
+            .current_dir(&self.env.charm_dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .process_group(0)
+            .kill_on_drop(true)
+            .spawn();
+        let mut child = match spawned {
+            Ok(child) => child,
+            Err(e) => {
+                self.endpoint.close_context(&id);
+                self.status.lock().unwrap().running = None;
+                let why = format!("{} ({})", jujuc::tools::go_error_text(&e), program.display());
+                emit(unit, Event::HookNotStarted { hook: hook.into(), why: why.clone() });
+                return Attempt::NotStarted(why);
+            }
+        };
+        if let Some(pid) = child.id() {
+            self.hook_groups.lock().unwrap().push(pid as i32);
+        }
+        let (stdout, stdout_done) = collect(child.stdout.take());
+        let (stderr, stderr_done) = collect(child.stderr.take());
+        let status = child.wait().await;
+        forget_empty_groups(&self.hook_groups);
+        let mut code = status.as_ref().map(leaderd_sys::process::exit_code).unwrap_or(127);
+        // A hook that succeeded commits its relation-set changes; one that failed drops them.
+        let mut commit_error = None;
+        if code == 0 {
+            if let Err(e) = self.endpoint.commit_context(&id).await {
+                commit_error = Some(e.to_string());
+            }
+        }
+        self.endpoint.close_context(&id);
+        self.status.lock().unwrap().running = None;
+        let duration_ms = started.elapsed().as_millis() as u64;
+        if let Some(why) = &commit_error {
+            event(unit, format_args!("hook {hook} failed to commit its relation changes: {why}"));
+            code = 1;
+        }
+        emit(unit, Event::HookFinished { hook: hook.into(), exit: code, duration_ms });
+        // The hook's own output, as Juju logs it: a tool's error is visible even when the hook
+        // carried on (charmhelpers ignores juju-log's exit code, for one).
+        // Output normally ends with the hook; a background child holding the pipes gets 50 ms.
+        let _ = tokio::time::timeout(Duration::from_millis(50), async {
+            let _ = stdout_done.await;
+            let _ = stderr_done.await;
+        })
+        .await;
+        let (stdout, stderr) = (stdout.lock().unwrap().clone(), stderr.lock().unwrap().clone());
+        for line in String::from_utf8_lossy(&stdout).lines().chain(String::from_utf8_lossy(&stderr).lines()) {
+            emit(unit, Event::HookOutput { hook: hook.into(), line: line.into() });
+        }
+        match commit_error {
+            Some(why) => Attempt::CommitFailed(format!("committing relation changes: {why}")),
+            None => Attempt::Exited(code),
+        }
+    }
+}
+
+/// Reads a pipe to its end in the background; the bytes so far are always at hand, and the
+/// handle finishes at the end of the pipe.
+fn collect<R>(pipe: Option<R>) -> (Arc<Mutex<Vec<u8>>>, tokio::task::JoinHandle<()>)
+where
+    R: tokio::io::AsyncRead + Unpin + Send + 'static,
+{
+    let buffer: Arc<Mutex<Vec<u8>>> = Arc::default();
+    let sink = buffer.clone();
+    let done = tokio::spawn(async move {
+        if let Some(mut pipe) = pipe {
+            use tokio::io::AsyncReadExt;
+            let mut chunk = [0u8; 8192];
+            while let Ok(n) = pipe.read(&mut chunk).await {
+                if n == 0 {
+                    break;
+                }
+                let mut sink = sink.lock().unwrap();
+                // Keep the first MiB; drain the rest unread so the writer never blocks.
+                if sink.len() < 1 << 20 {
+                    sink.extend_from_slice(&chunk[..n]);
+                }
+            }
+        }
+    });
+    (buffer, done)
+}
+
+/// A regular file with an execute bit set.
+fn executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+/// Drops the groups that have no process left.
+fn forget_empty_groups(groups: &Mutex<Vec<i32>>) {
+    // SAFETY: kill(2) with signal 0 only checks that the group exists.
+    groups.lock().unwrap().retain(|&pgid| unsafe { libc::kill(-pgid, 0) } == 0);
+}
+
+/// Stops every process group a hook started that still has processes (the agent is stopping).
+pub fn stop_hook_groups(groups: &Mutex<Vec<i32>>) {
+    forget_empty_groups(groups);
+    for pgid in groups.lock().unwrap().drain(..) {
+        // SAFETY: kill(2) on a process group we created; a group that is gone gives ESRCH.
+        unsafe {
+            libc::kill(-pgid, libc::SIGTERM);
+        }
+    }
+}
+
+/// The persisted uniter state could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error("reading the uniter state {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error(
+        "the uniter state {path} is corrupt ({source}); move it away to start the unit afresh (install runs again)"
+    )]
+    Corrupt { path: PathBuf, source: serde_json::Error },
+    #[error("saving the uniter state {path}: {reason}")]
+    Write { path: PathBuf, reason: String },
+}
+
+/// What the relation hooks have been told, as persisted; a missing file is a unit whose
+/// relation hooks have not run yet, a corrupt one an error (never a silent reset, which would
+/// run -relation-created and -joined again).
+pub fn load_seen(path: &Path) -> Result<Seen, StateError> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Seen::default()),
+        Err(source) => return Err(StateError::Read { path: path.into(), source }),
+    };
+    serde_json::from_slice(&bytes).map_err(|source| StateError::Corrupt { path: path.into(), source })
+}
+
+fn save_seen(path: &Path, seen: &Seen) -> Result<(), StateError> {
+    let bytes = serde_json::to_vec_pretty(seen).expect("the relation state serialises");
+    leaderd_sys::private::write_atomic(path, &bytes)
+        .map_err(|e| StateError::Write { path: path.into(), reason: format!("{e:#}") })
+}
+
+/// The persisted state; a missing file is a fresh unit, a corrupt one an error (never a
+/// silent reset, which would run install and leader-elected again).
+pub fn load_state(path: &Path) -> Result<UniterState, StateError> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(UniterState::default()),
+        Err(source) => return Err(StateError::Read { path: path.into(), source }),
+    };
+    serde_json::from_slice(&bytes).map_err(|source| StateError::Corrupt { path: path.into(), source })
+}
+
+/// Written to a temporary file and renamed over the old one, so a crash leaves either state.
+fn save_state(path: &Path, state: &UniterState) -> Result<(), StateError> {
+    let bytes = serde_json::to_vec_pretty(state).expect("the uniter state serialises");
+    leaderd_sys::private::write_atomic(path, &bytes)
+        .map_err(|e| StateError::Write { path: path.into(), reason: format!("{e:#}") })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_are_forgotten_once_their_processes_are_gone() {
+        use std::os::unix::process::CommandExt;
+        let mut done = std::process::Command::new("true").process_group(0).spawn().unwrap();
+        let mut live = std::process::Command::new("sleep").arg("30").process_group(0).spawn().unwrap();
+        done.wait().unwrap();
+        let groups = Mutex::new(vec![done.id() as i32, live.id() as i32]);
+        forget_empty_groups(&groups);
+        assert_eq!(*groups.lock().unwrap(), vec![live.id() as i32]);
+        stop_hook_groups(&groups);
+        let status = live.wait().unwrap();
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(status.signal(), Some(libc::SIGTERM));
+        assert!(groups.lock().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_missing_state_is_a_fresh_unit_and_a_corrupt_one_an_error_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("uniter.json");
+        assert_eq!(load_state(&path).unwrap(), UniterState::default());
+        let state = UniterState {
+            installed: true,
+            leader: true,
+            leader_elected_pending: false,
+            started: true,
+            config_version: Some(2),
+        };
+        save_state(&path, &state).unwrap();
+        assert_eq!(load_state(&path).unwrap(), state);
+        std::fs::write(&path, b"{\"installed\": tru").unwrap();
+        let err = load_state(&path).unwrap_err().to_string();
+        assert!(err.starts_with(&format!("the uniter state {} is corrupt", path.display())), "{err}");
+        let err = save_state(&dir.path().join("missing/uniter.json"), &state).unwrap_err().to_string();
+        assert!(err.starts_with("saving the uniter state"), "{err}");
+    }
+}

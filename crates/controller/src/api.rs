@@ -1,0 +1,565 @@
+//! The controller's HTTP/JSON API (README, "The controller API"): authentication, the checks
+//! every request gets (names, bodies, who may do what), then the [`Controller`] call.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, Uri};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use tokio::sync::watch;
+
+use super::{ClaimOutcome, ConfigChange, ConfigChangeError, Controller, LeaderWriteError, Removed};
+use leaderd_core::model::{Application, Term, Unit};
+use leaderd_core::names;
+use leaderd_core::wire::controller::*;
+use leaderd_core::wire::ErrorCode;
+use leaderd_net::auth::{Caller, Secret};
+use leaderd_net::server::{self, Body, HttpError};
+
+/// What every handler gets.
+pub struct Api {
+    pub controller: Arc<Controller>,
+    pub secret: Secret,
+    /// How long a renewed token lives.
+    pub token_ttl: Duration,
+    /// Flips to true on shutdown, so that long-polls answer at once instead of holding it up.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+type Answer<T> = Result<Json<T>, HttpError>;
+type Shared = State<Arc<Api>>;
+
+/// The routes.
+pub fn router(api: Arc<Api>) -> Router {
+    Router::new()
+        .route("/v1/health", get(|| async { Json(serde_json::json!({"ok": true})) }))
+        .route("/v1/status", get(status))
+        .route("/v1/token/renew", post(renew_token))
+        .route("/v1/applications/{app}/lease/claim", post(claim))
+        .route("/v1/applications/{app}/lease/wait-released", post(wait_released))
+        .route("/v1/applications/{app}/lease/revoke", post(revoke))
+        .route("/v1/applications/{app}/lease/elect", post(elect))
+        .route("/v1/applications/{app}/lease/release", post(release))
+        .route("/v1/applications/{app}/settings", get(read_settings))
+        .route("/v1/applications/{app}/settings/merge", post(merge))
+        .route("/v1/applications/{app}/settings/watch", post(watch_settings))
+        .route("/v1/applications/{app}/config", get(read_config).post(change_config))
+        .route("/v1/applications/{app}/config/watch", post(watch_config))
+        .route("/v1/applications/{app}/status", get(read_statuses))
+        .route("/v1/applications/{app}/status/unit", post(set_unit_status))
+        .route("/v1/applications/{app}/status/application", post(set_app_status))
+        .route("/v1/applications/{app}/relations", get(read_relations))
+        .route("/v1/applications/{app}/relations/commit", post(commit_relations))
+        .route("/v1/applications/{app}/relations/join", post(join_relations))
+        .route("/v1/applications/{app}/relations/leave", post(leave_relations))
+        .route("/v1/applications/{app}/relations/watch", post(watch_relations))
+        .route("/v1/applications/{app}/status/unit/forget", post(forget_unit))
+        .fallback(
+            |uri: Uri| async move { HttpError::new(ErrorCode::NotFound, format!("no such endpoint: {}", uri.path())) },
+        )
+        .method_not_allowed_fallback(|| async { HttpError::new(ErrorCode::MethodNotAllowed, "method not allowed") })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(api)
+}
+
+fn decode<T: DeserializeOwned>(body: Body) -> Result<T, HttpError> {
+    server::decode(body, MAX_BODY_BYTES)
+}
+
+impl Api {
+    /// Who calls, from a valid token. The one place every request passes (also the gate
+    /// before a body is read): a unit the operator removed is refused here, whatever it asks,
+    /// however long its token still runs.
+    pub(crate) fn caller(&self, headers: &HeaderMap) -> Result<Caller, HttpError> {
+        let header = headers
+            .get(axum::http::header::AUTHORIZATION)
+            .ok_or_else(|| HttpError::new(ErrorCode::Unauthorized, "missing Authorization header"))?;
+        let header = header.to_str().map_err(|_| HttpError::new(ErrorCode::Unauthorized, "malformed token"))?;
+        let caller = self
+            .secret
+            .verify(header)
+            .map(|v| v.caller)
+            .map_err(|e| HttpError::new(ErrorCode::Unauthorized, e.to_string()))?;
+        match caller {
+            Caller::Unit(unit) if self.controller.is_removed(&unit) => Err(forbidden(Removed(unit).to_string())),
+            caller => Ok(caller),
+        }
+    }
+
+    /// The calling unit, which must belong to `app` (a unit acts only for its application).
+    fn unit_of(&self, headers: &HeaderMap, app: &str) -> Result<Unit, HttpError> {
+        let app = check_app(app)?;
+        match self.caller(headers)? {
+            Caller::Unit(unit) if names::unit_application(&unit) == Ok(app.as_str()) => {
+                Unit::new(&unit).map_err(|e| HttpError::new(ErrorCode::BadRequest, e.to_string()))
+            }
+            Caller::Unit(unit) => Err(forbidden(format!("unit {unit} may not act for application {app}"))),
+            Caller::Operator => {
+                Err(forbidden("the operator token is for status, config and revoke; units claim and write"))
+            }
+        }
+    }
+
+    /// A unit of `app`, or the operator: the application, checked.
+    fn reader_of(&self, headers: &HeaderMap, app: &str) -> Result<Application, HttpError> {
+        let app = check_app(app)?;
+        match self.caller(headers)? {
+            Caller::Operator => Ok(app),
+            Caller::Unit(unit) if names::unit_application(&unit) == Ok(app.as_str()) => Ok(app),
+            Caller::Unit(unit) => Err(forbidden(format!("unit {unit} may not read application {app}"))),
+        }
+    }
+
+    fn operator(&self, headers: &HeaderMap) -> Result<(), HttpError> {
+        match self.caller(headers)? {
+            Caller::Operator => Ok(()),
+            Caller::Unit(unit) => Err(forbidden(format!("unit {unit} may not do this: it needs the operator token"))),
+        }
+    }
+
+    /// A long-poll's wait: what it asked for, at most `MAX_POLL_MS`.
+    fn poll_timeout(timeout_ms: u64) -> Duration {
+        Duration::from_millis(timeout_ms.min(MAX_POLL_MS))
+    }
+
+    /// Refuses a unit request unless this controller is (safely) the active one: a standby
+    /// names the active controller (`not_active`, 421); an active controller that cannot
+    /// confirm its etcd session answers `unavailable` (503).
+    fn active(&self) -> Result<(), HttpError> {
+        self.controller.check_active(tokio::time::Instant::now()).map_err(refused)
+    }
+
+    /// Resolves when this controller stops being active, with the answer a long-poll gives then.
+    async fn until_stepped_down(&self) -> HttpError {
+        self.controller.stepped_down().await;
+        refused(
+            self.controller
+                .check_active(tokio::time::Instant::now())
+                .err()
+                .unwrap_or(super::active::Refusal::Standby { active: None }),
+        )
+    }
+
+    async fn until_shutdown(&self) {
+        let mut shutdown = self.shutdown.clone();
+        let _ = shutdown.wait_for(|down| *down).await;
+    }
+}
+
+fn check_app(app: &str) -> Result<Application, HttpError> {
+    Application::new(app).map_err(|e| HttpError::new(ErrorCode::BadRequest, e.to_string()))
+}
+
+fn forbidden(message: impl Into<String>) -> HttpError {
+    HttpError::new(ErrorCode::Forbidden, format!("permission denied: {}", message.into()))
+}
+
+fn internal(e: anyhow::Error) -> HttpError {
+    match e.downcast::<super::active::Refusal>() {
+        Ok(refusal) => refused(refusal),
+        Err(e) => HttpError::new(ErrorCode::Internal, format!("{e:#}")),
+    }
+}
+
+fn refused(refusal: super::active::Refusal) -> HttpError {
+    use super::active::Refusal;
+    match refusal {
+        Refusal::Standby { active } => HttpError {
+            active: active.clone(),
+            ..HttpError::new(ErrorCode::NotActive, Refusal::Standby { active }.to_string())
+        },
+        r @ Refusal::SessionUnconfirmed => HttpError::new(ErrorCode::Unavailable, r.to_string()),
+    }
+}
+
+/// Durations the way people write them back: `5s`, `1m30s`, `250ms`.
+fn show(d: Duration) -> String {
+    leaderd_core::duration::format(d)
+}
+
+async fn claim(State(api): Shared, Path(app): Path<String>, headers: HeaderMap, body: Body) -> Answer<ClaimResponse> {
+    let unit = api.unit_of(&headers, &app)?;
+    let req: ClaimRequest = decode(body)?;
+    let duration = Duration::from_millis(req.duration_ms);
+    let config = api.controller.config();
+    if duration < config.min_lease || duration > config.max_lease {
+        return Err(HttpError::new(
+            ErrorCode::BadRequest,
+            format!(
+                "invalid duration {}: must be between {} and {}",
+                show(duration),
+                show(config.min_lease),
+                show(config.max_lease)
+            ),
+        ));
+    }
+    // A claim fails only when this controller may not grant (a refusal) or could not make a new
+    // term durable (the store failed, or on etcd it was deposed): both are "not now".
+    let outcome =
+        api.controller.claim(&unit, duration).await.map_err(|e| match e.downcast::<super::active::Refusal>() {
+            Ok(refusal) => refused(refusal),
+            Err(e) => match e.downcast::<Removed>() {
+                Ok(removed) => forbidden(removed.to_string()),
+                Err(e) => HttpError::new(ErrorCode::Unavailable, format!("{e:#}")),
+            },
+        })?;
+    Ok(Json(match outcome {
+        ClaimOutcome::Granted { term, expires_in } => {
+            ClaimResponse { granted: true, term: Some(term.0), expires_in_ms: Some(expires_in.as_millis() as u64) }
+        }
+        ClaimOutcome::Denied => ClaimResponse { granted: false, term: None, expires_in_ms: None },
+    }))
+}
+
+async fn wait_released(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<WaitReleasedResponse> {
+    let unit = api.unit_of(&headers, &app)?;
+    let req: WaitReleasedRequest = decode(body)?;
+    api.active()?;
+    let released = tokio::select! {
+        released = api.controller.wait_claimable(&unit, Api::poll_timeout(req.timeout_ms)) => released,
+        e = api.until_stepped_down() => return Err(e),
+        _ = api.until_shutdown() => false,
+    };
+    Ok(Json(WaitReleasedResponse { released }))
+}
+
+async fn revoke(State(api): Shared, Path(app): Path<String>, headers: HeaderMap) -> Answer<RevokeResponse> {
+    api.operator(&headers)?;
+    let app = check_app(&app)?;
+    api.active()?;
+    let term = api.controller.revoke(&app).await.map_err(internal)?;
+    Ok(Json(RevokeResponse { revoked: term.is_some(), term: term.map(|t| t.0) }))
+}
+
+async fn elect(State(api): Shared, Path(app): Path<String>, headers: HeaderMap, body: Body) -> Answer<ElectResponse> {
+    api.operator(&headers)?;
+    let app = check_app(&app)?;
+    let req: ElectRequest = decode(body)?;
+    api.active()?;
+    let unit = Unit::new(&req.unit).map_err(|e| HttpError::new(ErrorCode::BadRequest, e.to_string()))?;
+    if unit.application() != app {
+        return Err(HttpError::new(
+            ErrorCode::BadRequest,
+            format!("unit {} is not a unit of application {app}", unit.as_str()),
+        ));
+    }
+    let now = tokio::time::Instant::now();
+    Ok(Json(match api.controller.elect(&unit) {
+        super::lease::Elect::AlreadyLeader { term } => {
+            ElectResponse { already_leader: true, term, revoked_term: None, frees_in_ms: 0 }
+        }
+        super::lease::Elect::Designated { revoked_term, frees_at } => ElectResponse {
+            already_leader: false,
+            term: revoked_term.unwrap_or(0),
+            revoked_term,
+            frees_in_ms: frees_at.saturating_duration_since(now).as_millis() as u64,
+        },
+    }))
+}
+
+async fn release(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<ReleaseResponse> {
+    let unit = api.unit_of(&headers, &app)?;
+    let req: ReleaseRequest = decode(body)?;
+    api.active()?;
+    Ok(Json(ReleaseResponse { released: api.controller.release(&unit, Term(req.term)) }))
+}
+
+async fn read_settings(State(api): Shared, Path(app): Path<String>, headers: HeaderMap) -> Answer<SettingsResponse> {
+    let app = api.reader_of(&headers, &app)?;
+    api.active()?;
+    let bucket = api.controller.read(&app);
+    Ok(Json(SettingsResponse { settings: bucket.settings, version: bucket.version }))
+}
+
+async fn merge(State(api): Shared, Path(app): Path<String>, headers: HeaderMap, body: Body) -> Answer<MergeResponse> {
+    let unit = api.unit_of(&headers, &app)?;
+    let req: MergeRequest = decode(body)?;
+    let mut changes = req.set;
+    for key in req.unset {
+        changes.insert(key, String::new());
+    }
+    for key in changes.keys() {
+        names::check_setting_key(key).map_err(|e| HttpError::new(ErrorCode::InvalidKey, e.to_string()))?;
+    }
+    api.active()?;
+    match api.controller.merge(&unit, Term(req.term), changes).await {
+        Ok(version) => Ok(Json(MergeResponse { version })),
+        Err(e @ LeaderWriteError::NotLeader) => Err(HttpError::new(ErrorCode::NotLeader, e.to_string())),
+        Err(LeaderWriteError::Invalid(e)) => Err(HttpError::new(ErrorCode::InvalidKey, e)),
+        Err(LeaderWriteError::TooLarge(e)) => Err(HttpError::new(ErrorCode::TooLarge, e)),
+        Err(LeaderWriteError::Failed(e)) => Err(HttpError::new(ErrorCode::Unavailable, e)),
+    }
+}
+
+async fn watch_settings(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<WatchResponse> {
+    let app = api.reader_of(&headers, &app)?;
+    let req: WatchRequest = decode(body)?;
+    api.active()?;
+    let version = tokio::select! {
+        v = api.controller.watch(&app, req.after, Api::poll_timeout(req.timeout_ms)) => v,
+        e = api.until_stepped_down() => return Err(e),
+        _ = api.until_shutdown() => api.controller.read(&app).version,
+    };
+    Ok(Json(WatchResponse { version }))
+}
+
+async fn status(State(api): Shared, headers: HeaderMap) -> Answer<StatusResponse> {
+    api.operator(&headers)?;
+    // A standby's lease table is stale: it names the active controller instead.
+    let role = match api.controller.role() {
+        super::active::Role::Sole => None,
+        super::active::Role::Active { .. } => Some("active".to_string()),
+        super::active::Role::Standby { active } => return Err(refused(super::active::Refusal::Standby { active })),
+    };
+    Ok(Json(StatusResponse {
+        store: api.controller.store_name().to_string(),
+        applications: api.controller.status(),
+        role,
+    }))
+}
+
+/// A fresh token for the caller, living the controller's token lifetime from now. Only the
+/// active controller renews a unit's: a standby has not loaded which units were removed, so it
+/// would renew a removed unit's token (the client follows its pointer to the active one).
+async fn renew_token(State(api): Shared, headers: HeaderMap) -> Answer<RenewResponse> {
+    let principal = match api.caller(&headers)? {
+        Caller::Unit(unit) => {
+            api.active()?;
+            unit
+        }
+        Caller::Operator => leaderd_net::auth::OPERATOR.to_string(),
+    };
+    let expiry = leaderd_net::auth::unix_now().saturating_add(api.token_ttl.as_secs().max(1));
+    tracing::debug!(principal, expiry, "token renewed");
+    Ok(Json(RenewResponse { token: api.secret.token_until(&principal, expiry), expires_at: expiry }))
+}
+
+fn not_found(app: &Application) -> HttpError {
+    HttpError::new(ErrorCode::NotFound, ConfigChangeError::NotFound(app.as_str().into()).to_string())
+}
+
+/// The application's config; an application without a registered charm config is not found.
+async fn read_config(State(api): Shared, Path(app): Path<String>, headers: HeaderMap) -> Answer<AppConfig> {
+    let app = api.reader_of(&headers, &app)?;
+    api.active()?;
+    api.controller.app_config(&app).map(Json).ok_or_else(|| not_found(&app))
+}
+
+/// An operator's config change (or deploy, with the charm's options): all or nothing.
+async fn change_config(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<AppConfig> {
+    api.operator(&headers)?;
+    let app = check_app(&app)?;
+    let req: ConfigChangeRequest = decode(body)?;
+    api.active()?;
+    let change = ConfigChange { options: req.options, set: req.set, reset: req.reset };
+    match api.controller.change_config(&app, change).await {
+        Ok(config) => Ok(Json(config)),
+        Err(e @ ConfigChangeError::NotFound(_)) => Err(HttpError::new(ErrorCode::NotFound, e.to_string())),
+        Err(e @ ConfigChangeError::Invalid(_)) => Err(HttpError::new(ErrorCode::BadRequest, e.to_string())),
+        Err(ConfigChangeError::Failed(e)) => Err(HttpError::new(ErrorCode::Unavailable, e)),
+    }
+}
+
+async fn watch_config(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<WatchResponse> {
+    let app = api.reader_of(&headers, &app)?;
+    let req: WatchRequest = decode(body)?;
+    api.active()?;
+    let version = tokio::select! {
+        v = api.controller.watch_config(&app, req.after, Api::poll_timeout(req.timeout_ms)) => v,
+        e = api.until_stepped_down() => return Err(e),
+        _ = api.until_shutdown() => api.controller.app_config(&app).map_or(0, |c| c.version),
+    };
+    Ok(Json(WatchResponse { version }))
+}
+
+async fn read_statuses(State(api): Shared, Path(app): Path<String>, headers: HeaderMap) -> Answer<StatusesResponse> {
+    let app = api.reader_of(&headers, &app)?;
+    api.active()?;
+    let (application, units) = api.controller.statuses(&app);
+    Ok(Json(StatusesResponse { application, units }))
+}
+
+fn status_refused(e: LeaderWriteError) -> HttpError {
+    match e {
+        LeaderWriteError::NotLeader => HttpError::new(ErrorCode::NotLeader, e.to_string()),
+        LeaderWriteError::Invalid(e) => HttpError::new(ErrorCode::BadRequest, e),
+        LeaderWriteError::TooLarge(e) => HttpError::new(ErrorCode::TooLarge, e),
+        LeaderWriteError::Failed(e) => HttpError::new(ErrorCode::Unavailable, e),
+    }
+}
+
+/// The limits on a status the controller keeps: a message up to 64 KiB, as the hook endpoint's
+/// bodies allow far more than `juju status` should show.
+const MAX_STATUS_TEXT: usize = 64 << 10;
+
+fn check_status(status: &leaderd_core::wire::hook::WorkloadStatus) -> Result<(), HttpError> {
+    if status.message.len() > MAX_STATUS_TEXT || status.status.len() > 64 {
+        return Err(HttpError::new(ErrorCode::BadRequest, "status message too long (at most 64 KiB)"));
+    }
+    Ok(())
+}
+
+/// The calling unit's own workload status and version.
+async fn set_unit_status(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<serde_json::Value> {
+    let unit = api.unit_of(&headers, &app)?;
+    let status: UnitStatus = decode(body)?;
+    api.active()?;
+    check_status(&status.workload)?;
+    if status.version.len() > MAX_STATUS_TEXT {
+        return Err(HttpError::new(ErrorCode::BadRequest, "workload version too long (at most 64 KiB)"));
+    }
+    api.controller.set_unit_status(&unit, status).await.map_err(status_refused)?;
+    Ok(Json(serde_json::json!({})))
+}
+
+/// The application status, from its leader only (fenced by the term).
+async fn set_app_status(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<serde_json::Value> {
+    let unit = api.unit_of(&headers, &app)?;
+    let req: AppStatusRequest = decode(body)?;
+    api.active()?;
+    check_status(&req.status)?;
+    api.controller.set_app_status(&unit, Term(req.term), req.status).await.map_err(status_refused)?;
+    Ok(Json(serde_json::json!({})))
+}
+
+/// A relation write's answer: the new version, or why it was refused.
+fn relations_written(written: Result<u64, LeaderWriteError>) -> Answer<RelationsVersion> {
+    match written {
+        Ok(version) => Ok(Json(RelationsVersion { version })),
+        Err(e @ LeaderWriteError::NotLeader) => Err(HttpError::new(ErrorCode::NotLeader, e.to_string())),
+        Err(LeaderWriteError::Invalid(e)) => Err(HttpError::new(ErrorCode::BadRequest, e)),
+        Err(LeaderWriteError::TooLarge(e)) => Err(HttpError::new(ErrorCode::TooLarge, e)),
+        Err(LeaderWriteError::Failed(e)) => Err(HttpError::new(ErrorCode::Unavailable, e)),
+    }
+}
+
+async fn read_relations(State(api): Shared, Path(app): Path<String>, headers: HeaderMap) -> Answer<RelationsResponse> {
+    let app = api.reader_of(&headers, &app)?;
+    api.active()?;
+    Ok(Json(api.controller.relations(&app)))
+}
+
+/// A unit commits what a hook wrote: its own bag only (the caller is the owner), and the
+/// application bag only under its current lease term.
+async fn commit_relations(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<RelationsVersion> {
+    let unit = api.unit_of(&headers, &app)?;
+    let req: RelationCommitRequest = decode(body)?;
+    api.active()?;
+    relations_written(api.controller.commit_relations(&unit, req.term.map(Term), req.changes).await)
+}
+
+async fn join_relations(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<RelationsVersion> {
+    let unit = api.unit_of(&headers, &app)?;
+    let req: RelationJoinRequest = decode(body)?;
+    api.active()?;
+    relations_written(api.controller.join_relations(&unit, &req.relation_ids).await)
+}
+
+/// A unit leaves the relations' scope: the unit itself, or the operator removing it.
+async fn leave_relations(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<RelationsVersion> {
+    let app = check_app(&app)?;
+    let req: RelationLeaveRequest = decode(body)?;
+    api.active()?;
+    let unit = Unit::new(&req.unit).map_err(|e| HttpError::new(ErrorCode::BadRequest, e.to_string()))?;
+    if unit.application() != app {
+        return Err(HttpError::new(ErrorCode::BadRequest, format!("unit {unit} is not a unit of {app}")));
+    }
+    match api.caller(&headers)? {
+        Caller::Operator => {}
+        Caller::Unit(caller) if caller == unit.as_str() => {}
+        Caller::Unit(caller) => return Err(forbidden(format!("unit {caller} may not remove unit {unit}"))),
+    }
+    relations_written(api.controller.leave_relations(&unit).await)
+}
+
+async fn watch_relations(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<RelationsVersion> {
+    let app = api.reader_of(&headers, &app)?;
+    let req: WatchRequest = decode(body)?;
+    api.active()?;
+    let version = tokio::select! {
+        v = api.controller.watch_relations(&app, req.after, Api::poll_timeout(req.timeout_ms)) => v,
+        e = api.until_stepped_down() => return Err(e),
+        _ = api.until_shutdown() => api.controller.relations(&app).version,
+    };
+    Ok(Json(RelationsVersion { version }))
+}
+
+/// A removed unit's status goes with it (operator: `leaderd up` after `remove-unit`).
+async fn forget_unit(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<serde_json::Value> {
+    api.operator(&headers)?;
+    let app = check_app(&app)?;
+    let req: ForgetUnitRequest = decode(body)?;
+    api.active()?;
+    let unit = Unit::new(&req.unit).map_err(|e| HttpError::new(ErrorCode::BadRequest, e.to_string()))?;
+    if unit.application() != app {
+        return Err(HttpError::new(
+            ErrorCode::BadRequest,
+            format!("unit {} is not a unit of application {app}", unit.as_str()),
+        ));
+    }
+    api.controller.forget_unit(&unit).await.map_err(status_refused)?;
+    Ok(Json(serde_json::json!({})))
+}

@@ -1,0 +1,788 @@
+//! `leaderd controller`: decides who leads each application and keeps the leader settings.
+//!
+//! A request flows: `api` (HTTP, authentication, input checks) → [`Controller`] (the rules) →
+//! `lease` (the lease table, in memory) and `writer` (the one thread that makes changes durable
+//! through a `store::Store`). Reads are served from memory; every change is written through
+//! before it is acknowledged.
+
+pub mod active;
+pub mod api;
+#[cfg(feature = "etcd")]
+pub mod election;
+pub mod lease;
+pub mod relations;
+pub mod store;
+mod writer;
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{mpsc, Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use tokio::sync::{oneshot, watch, Notify};
+use tokio::time::Instant;
+
+use crate::store::{AppConfig, Bucket, Store, StoredLease, UnitStatus, Write};
+use leaderd_core::charm_config::{InvalidConfig, Options, Values};
+use leaderd_core::model::Settings;
+use leaderd_core::model::{Application, Term, Unit};
+use leaderd_core::wire::controller::ApplicationStatus;
+use leaderd_core::wire::hook::WorkloadStatus;
+use lease::{Claim, LeaseTable};
+use writer::Job;
+
+/// The controller's tunables.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Shortest lease a unit may claim (Juju: 5 s).
+    pub min_lease: Duration,
+    /// Longest lease a unit may claim (Juju: 5 min). After a restart, persisted holders are
+    /// honoured for this long.
+    pub max_lease: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config { min_lease: Duration::from_secs(5), max_lease: Duration::from_secs(300) }
+    }
+}
+
+pub use leaderd_core::model::LeaderWriteError;
+
+/// A call from (or for) a unit the operator removed: refused for good.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("unit {0} has been removed")]
+pub struct Removed(pub String);
+
+/// The answer to a claim.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClaimOutcome {
+    Granted { term: Term, expires_in: Duration },
+    Denied,
+}
+
+/// State shared by the API and the writer thread.
+pub(crate) struct State {
+    leases: Mutex<LeaseTable>,
+    buckets: RwLock<HashMap<String, Bucket>>,
+    /// Per application: the settings version, for watchers.
+    versions: Mutex<HashMap<String, watch::Sender<u64>>>,
+    /// Per application: woken whenever the lease is granted anew or revoked.
+    lease_changed: Mutex<HashMap<String, Arc<Notify>>>,
+    /// Per application: its config (options, values set, version).
+    configs: RwLock<HashMap<String, AppConfig>>,
+    /// Per application: the config version, for watchers.
+    config_versions: Mutex<HashMap<String, watch::Sender<u64>>>,
+    /// Per unit: its workload status and version.
+    unit_statuses: RwLock<HashMap<String, UnitStatus>>,
+    /// Per application: the status its leader set.
+    app_statuses: RwLock<HashMap<String, WorkloadStatus>>,
+    /// Each application's relations, and a version for their watchers (`relations.rs`).
+    relations: relations::Relations,
+    /// Every unit the operator removed (`app/N`), for good: read on each unit request, which
+    /// is refused for these.
+    removed: RwLock<BTreeSet<String>>,
+    /// How long a restored holder is honoured: the maximum lease, or on etcd the longest any
+    /// controller on the prefix allowed (`reload_honouring`).
+    grace: Mutex<Duration>,
+}
+
+impl State {
+    fn version_channel(&self, app: &str) -> watch::Sender<u64> {
+        let mut versions = self.versions.lock().unwrap();
+        versions
+            .entry(app.to_string())
+            .or_insert_with(|| {
+                let v = self.buckets.read().unwrap().get(app).map_or(0, |b| b.version);
+                watch::channel(v).0
+            })
+            .clone()
+    }
+
+    fn config_channel(&self, app: &str) -> watch::Sender<u64> {
+        let mut versions = self.config_versions.lock().unwrap();
+        versions
+            .entry(app.to_string())
+            .or_insert_with(|| {
+                let v = self.configs.read().unwrap().get(app).map_or(0, |c| c.version);
+                watch::channel(v).0
+            })
+            .clone()
+    }
+
+    /// A committed `Write::Config`, `UnitStatus` or `AppStatus`, applied to the live state (the
+    /// writer calls it once the store has it).
+    pub(crate) fn apply(&self, write: Write) {
+        match write {
+            Write::Config { app, config } => {
+                let version = config.version;
+                self.configs.write().unwrap().insert(app.clone(), config);
+                self.config_channel(&app).send_replace(version);
+            }
+            Write::UnitStatus { unit, status } => {
+                self.unit_statuses.write().unwrap().insert(unit, status);
+            }
+            Write::ForgetUnit { unit } => {
+                self.unit_statuses.write().unwrap().remove(&unit);
+            }
+            Write::AppStatus { app, status } => {
+                self.app_statuses.write().unwrap().insert(app, status);
+            }
+            Write::Lease(_) | Write::Settings { .. } | Write::RelationSettings { .. } | Write::RelationScope { .. } => {
+            }
+        }
+    }
+
+    /// Replaces the live state with `snapshot`, honouring every persisted holder for the grace
+    /// from `now` (after a restart, or on winning the election).
+    fn replace(&self, snapshot: crate::store::Snapshot, now: Instant) {
+        let mut leases = LeaseTable::default();
+        for l in snapshot.leases {
+            leases.restore(&l.app, l.holder, l.term, now, *self.grace.lock().unwrap());
+        }
+        *self.leases.lock().unwrap() = leases;
+        let versions: Vec<(String, u64)> = snapshot.buckets.iter().map(|(app, b)| (app.clone(), b.version)).collect();
+        *self.buckets.write().unwrap() = snapshot.buckets;
+        for (app, version) in versions {
+            self.version_channel(&app).send_replace(version);
+        }
+        let configs: Vec<(String, u64)> = snapshot.configs.iter().map(|(app, c)| (app.clone(), c.version)).collect();
+        *self.configs.write().unwrap() = snapshot.configs;
+        for (app, version) in configs {
+            self.config_channel(&app).send_replace(version);
+        }
+        *self.unit_statuses.write().unwrap() = snapshot.unit_statuses;
+        *self.app_statuses.write().unwrap() = snapshot.app_statuses;
+        *self.removed.write().unwrap() = snapshot.removed;
+        self.relations.replace(snapshot.relations);
+        for notify in self.lease_changed.lock().unwrap().values() {
+            notify.notify_waiters();
+        }
+    }
+
+    fn lease_notify(&self, app: &str) -> Arc<Notify> {
+        self.lease_changed.lock().unwrap().entry(app.to_string()).or_default().clone()
+    }
+}
+
+/// The controller: lease rules, fenced settings, watches.
+pub struct Controller {
+    config: Config,
+    state: Arc<State>,
+    jobs: Mutex<mpsc::Sender<Job>>,
+    store_name: String,
+    /// Active or standby (`active`); `Sole` unless an election runs.
+    role: watch::Sender<active::Role>,
+    /// Config changes one at a time: each is computed from the config the one before left.
+    config_lock: tokio::sync::Mutex<()>,
+}
+
+/// A config change refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ConfigChangeError {
+    /// No charm config was ever registered for the application (Juju's words for an
+    /// application it does not know).
+    #[error("application {} not found", leaderd_core::gocompat::go_quote(.0))]
+    NotFound(String),
+    #[error(transparent)]
+    Invalid(#[from] InvalidConfig),
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// What `Controller::change_config` is asked to do.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ConfigChange {
+    /// The charm's options (at deploy): replaces the ones known; values of options the charm no
+    /// longer has are dropped.
+    pub options: Option<Options>,
+    /// Values to set, checked against the options (a string is parsed by the option's type);
+    /// null resets the option to its default.
+    pub set: Values,
+    /// Options back to their defaults.
+    pub reset: Vec<String>,
+}
+
+impl Controller {
+    /// Loads `store` and starts the writer (call it inside a tokio runtime). Every persisted holder is honoured for a full
+    /// `max_lease` from now (restart safety: renewals are not persisted, so this is the longest
+    /// the holder might still believe it leads).
+    pub fn start(store: Box<dyn Store>, config: Config) -> anyhow::Result<Arc<Controller>> {
+        Controller::start_as(store, config, active::Role::Sole)
+    }
+
+    /// [`Controller::start`] in `role`. A controller that runs an election starts as a standby
+    /// and loads when it wins; until then it serves nothing from its state (units are told to
+    /// go to the active controller), so it does not read the store now: a controller starts,
+    /// and stands by, while etcd is down or has no quorum, and campaigns once it is back.
+    pub fn start_as(mut store: Box<dyn Store>, config: Config, role: active::Role) -> anyhow::Result<Arc<Controller>> {
+        let snapshot = match role {
+            active::Role::Standby { .. } => crate::store::Snapshot::default(),
+            _ => store.load()?,
+        };
+        let store_name = store.describe();
+        let state = Arc::new(State {
+            leases: Mutex::default(),
+            buckets: RwLock::default(),
+            versions: Mutex::default(),
+            lease_changed: Mutex::default(),
+            configs: RwLock::default(),
+            config_versions: Mutex::default(),
+            unit_statuses: RwLock::default(),
+            app_statuses: RwLock::default(),
+            relations: relations::Relations::new(Default::default()),
+            removed: RwLock::default(),
+            grace: Mutex::new(config.max_lease),
+        });
+        state.replace(snapshot, Instant::now());
+        let (tx, rx) = mpsc::channel();
+        let writer_state = state.clone();
+        // The writer reads the runtime's clock (lease expiry is on it), so it enters the runtime.
+        let runtime = tokio::runtime::Handle::current();
+        std::thread::Builder::new().name("store-writer".into()).spawn(move || {
+            let _clock = runtime.enter();
+            writer::run(store, writer_state, rx)
+        })?;
+        Ok(Arc::new(Controller {
+            config,
+            state,
+            jobs: Mutex::new(tx),
+            store_name,
+            config_lock: Default::default(),
+            role: watch::channel(role).0,
+        }))
+    }
+
+    /// This controller's role now.
+    pub fn role(&self) -> active::Role {
+        self.role.borrow().clone()
+    }
+
+    /// Sets the role (the election does).
+    pub fn set_role(&self, role: active::Role) {
+        self.role.send_replace(role);
+    }
+
+    /// Records a keepalive etcd confirmed, sent at `sent` (see [`active::Role::confirm`]).
+    pub fn confirm_session(&self, sent: Instant) {
+        self.role.send_modify(|role| role.confirm(sent));
+    }
+
+    /// May this controller serve units at `now` ([`active::check`])?
+    pub fn check_active(&self, now: Instant) -> Result<(), active::Refusal> {
+        active::check(&self.role.borrow(), now)
+    }
+
+    /// Resolves once this controller is no longer active (a long-poll then answers "not
+    /// active", so the agent moves to the new active controller at once).
+    pub async fn stepped_down(&self) {
+        let mut role = self.role.subscribe();
+        let _ = role.wait_for(|r| !r.is_active()).await;
+    }
+
+    /// Loads everything from the store again and honours every persisted holder for the
+    /// maximum lease from now (on winning the election), after the writes queued before it.
+    pub async fn reload(&self) -> anyhow::Result<()> {
+        self.submit(Job::Reload).await.unwrap_or_else(|| Err(anyhow::anyhow!("the controller is shutting down")))
+    }
+
+    /// [`Controller::reload`], honouring every persisted holder for `grace` (at least this
+    /// controller's maximum lease): a holder another controller granted may hold a lease as
+    /// long as that controller allowed.
+    pub async fn reload_honouring(&self, grace: Duration) -> anyhow::Result<()> {
+        *self.state.grace.lock().unwrap() = grace.max(self.config.max_lease);
+        self.reload().await
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn store_name(&self) -> &str {
+        &self.store_name
+    }
+
+    async fn submit<T>(&self, job: impl FnOnce(oneshot::Sender<T>) -> Job) -> Option<T> {
+        let (tx, rx) = oneshot::channel();
+        self.jobs.lock().unwrap().send(job(tx)).ok()?;
+        rx.await.ok()
+    }
+
+    /// `unit` claims its application's lease for `duration` (already range-checked by the
+    /// caller). A new term is durable before it is granted.
+    pub async fn claim(&self, unit: &Unit, duration: Duration) -> anyhow::Result<ClaimOutcome> {
+        let app = unit.application();
+        let (app, unit) = (app.as_str(), unit.as_str());
+        let now = Instant::now();
+        // The same `now` for the check and the grant: the margin in `active` covers the rest.
+        self.check_active(now)?;
+        let claim = {
+            // Checked under the lease table's lock, which `forget_unit` takes after marking the
+            // unit removed: a claim that passed the API's check just before the removal cannot
+            // be granted after it.
+            let mut leases = self.state.leases.lock().unwrap();
+            if self.is_removed(unit) {
+                return Err(Removed(unit.into()).into());
+            }
+            leases.claim(app, unit, duration, now)
+        };
+        match claim {
+            Claim::Denied => Ok(ClaimOutcome::Denied),
+            Claim::Granted { term, expiry, new_term } => {
+                if new_term {
+                    let lease = StoredLease { app: app.into(), holder: Some(unit.into()), term };
+                    let persisted = self.submit(|tx| Job::Lease(lease, tx)).await;
+                    match persisted {
+                        Some(Ok(())) => {}
+                        Some(Err(e)) => {
+                            self.state.leases.lock().unwrap().revoke(app, Instant::now());
+                            return Err(e);
+                        }
+                        None => anyhow::bail!("the controller is shutting down"),
+                    }
+                    tracing::info!(app, unit, term, "leader elected");
+                    self.state.lease_notify(app).notify_waiters();
+                }
+                Ok(ClaimOutcome::Granted { term: Term(term), expires_in: expiry.saturating_duration_since(now) })
+            }
+        }
+    }
+
+    /// Waits until `app`'s lease is free (expired or revoked), or `timeout` passes. Returns at
+    /// the moment it frees, so failover takes the remaining lease time and no more.
+    pub async fn wait_released(&self, app: &Application, timeout: Duration) -> bool {
+        let app = app.as_str();
+        let deadline = Instant::now() + timeout;
+        let notify = self.state.lease_notify(app);
+        loop {
+            let notified = notify.notified();
+            let expiry = {
+                let leases = self.state.leases.lock().unwrap();
+                match leases.get(app) {
+                    Some(lease) if lease.live_holder(Instant::now()).is_some() => lease.expiry,
+                    _ => return true,
+                }
+            };
+            tokio::select! {
+                _ = notified => {}
+                _ = tokio::time::sleep_until(expiry.min(deadline)) => {
+                    if Instant::now() >= deadline && expiry > deadline {
+                        return false;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Waits until `unit` may claim its application's lease (free, and not designated to
+    /// another unit by an elect), or `timeout` passes. Returns the moment it may, so failover
+    /// takes the remaining lease time and no more, and a minion an elect passed over is not
+    /// woken to claim in vain.
+    pub async fn wait_claimable(&self, unit: &Unit, timeout: Duration) -> bool {
+        let app = unit.application();
+        let (app, unit) = (app.as_str(), unit.as_str());
+        let deadline = Instant::now() + timeout;
+        let notify = self.state.lease_notify(app);
+        loop {
+            let notified = notify.notified();
+            let wake = match self.state.leases.lock().unwrap().claimable(app, unit, Instant::now()) {
+                Ok(()) => return true,
+                Err(at) => at,
+            };
+            tokio::select! {
+                _ = notified => {}
+                _ = tokio::time::sleep_until(wake.min(deadline)) => {
+                    if Instant::now() >= deadline && wake > deadline {
+                        return false;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Revokes `app`'s lease (operator): the holder may not renew, so the lease frees at its
+    /// expiry and a waiting minion takes it then. Returns the revoked term, if anyone held it.
+    /// Nothing is persisted: after a restart the holder is honoured for the max lease anyway.
+    pub async fn revoke(&self, app: &Application) -> anyhow::Result<Option<Term>> {
+        let app = app.as_str();
+        let revoked = self.state.leases.lock().unwrap().revoke(app, Instant::now());
+        if let Some((term, expiry)) = revoked {
+            tracing::info!(
+                app,
+                term,
+                frees_in = leaderd_core::duration::format(expiry.saturating_duration_since(Instant::now())),
+                "lease revoked"
+            );
+        }
+        Ok(revoked.map(|(term, _)| Term(term)))
+    }
+
+    /// Elects `unit` as its application's next leader (operator): see `lease::LeaseTable::elect`.
+    /// The designation lapses one max lease after the lease frees. Nothing is persisted, as
+    /// for a revoke.
+    pub fn elect(&self, unit: &Unit) -> lease::Elect {
+        let app = unit.application();
+        let now = Instant::now();
+        let elect = self.state.leases.lock().unwrap().elect(app.as_str(), unit.as_str(), now, self.config.max_lease);
+        if let lease::Elect::Designated { revoked_term, frees_at } = &elect {
+            tracing::info!(
+                app = app.as_str(),
+                unit = unit.as_str(),
+                revoked_term,
+                frees_in = leaderd_core::duration::format(frees_at.saturating_duration_since(now)),
+                "unit elected: it alone may claim the lease when it frees"
+            );
+        }
+        // Waiting minions re-check: a free lease is theirs to try for only if designated.
+        self.state.lease_notify(app.as_str()).notify_waiters();
+        elect
+    }
+
+    /// `unit` gives up its lease, held under `term` (a leaving unit, after its last hook): it
+    /// frees at once and waiting minions are woken. Not persisted: after a controller restart
+    /// the leaving unit is honoured for a max lease, as any persisted holder is (persisting
+    /// "nobody" could race a new holder's term to the store).
+    pub fn release(&self, unit: &Unit, term: Term) -> bool {
+        let app = unit.application();
+        let released = self.state.leases.lock().unwrap().release(app.as_str(), unit.as_str(), term.0, Instant::now());
+        if released {
+            tracing::info!(app = app.as_str(), unit = unit.as_str(), term = term.0, "lease released by its holder");
+            self.state.lease_notify(app.as_str()).notify_waiters();
+        }
+        released
+    }
+
+    /// `app`'s settings and version.
+    pub fn read(&self, app: &Application) -> Bucket {
+        self.state.buckets.read().unwrap().get(app.as_str()).cloned().unwrap_or_default()
+    }
+
+    /// Merges `changes` (empty values delete) into the bucket of `unit`'s application if `unit`
+    /// holds the lease under `term` at the moment of the write; durable before it returns the
+    /// new version.
+    pub async fn merge(&self, unit: &Unit, term: Term, changes: Settings) -> Result<u64, LeaderWriteError> {
+        let app = unit.application().as_str().to_string();
+        let job = |reply| Job::Merge { app, unit: unit.as_str().into(), term: term.0, changes, reply };
+        self.submit(job)
+            .await
+            .unwrap_or_else(|| Err(LeaderWriteError::Failed("the controller is shutting down".into())))
+    }
+
+    /// Waits until `app`'s settings version is past `after`, or `timeout`; returns the version.
+    pub async fn watch(&self, app: &Application, after: u64, timeout: Duration) -> u64 {
+        let app = app.as_str();
+        let mut rx = self.state.version_channel(app).subscribe();
+        let _ = tokio::time::timeout(timeout, rx.wait_for(|v| *v > after)).await;
+        let v = *rx.borrow();
+        v
+    }
+
+    /// `app`'s config, if a charm config was ever registered for it.
+    pub fn app_config(&self, app: &Application) -> Option<AppConfig> {
+        self.state.configs.read().unwrap().get(app.as_str()).cloned()
+    }
+
+    /// Checks every key and value of `change` first (nothing changes if one is refused), then
+    /// makes the new config durable. The version moves only when an option or a value changed,
+    /// so a change to the same values wakes no watcher.
+    pub async fn change_config(&self, app: &Application, change: ConfigChange) -> Result<AppConfig, ConfigChangeError> {
+        let _one_at_a_time = self.config_lock.lock().await;
+        let current = self.app_config(app);
+        let mut next = match (&current, change.options) {
+            (_, Some(options)) => {
+                let mut next = current.clone().unwrap_or_default();
+                next.values.retain(|name, _| options.contains_key(name));
+                next.options = options;
+                next
+            }
+            (Some(current), None) => current.clone(),
+            (None, None) => return Err(ConfigChangeError::NotFound(app.as_str().into())),
+        };
+        for name in &change.reset {
+            if !next.options.contains_key(name) {
+                return Err(InvalidConfig::Unknown(name.clone()).into());
+            }
+            next.values.remove(name);
+        }
+        for (name, value) in &change.set {
+            match leaderd_core::charm_config::check_value(&next.options, name, value)? {
+                serde_json::Value::Null => next.values.remove(name),
+                typed => next.values.insert(name.clone(), typed),
+            };
+        }
+        let before = current.clone().unwrap_or_default();
+        let changed = current.is_none()
+            || before.options != next.options
+            || leaderd_core::charm_config::effective(&before.options, &before.values)
+                != leaderd_core::charm_config::effective(&next.options, &next.values);
+        if !changed {
+            return Ok(before);
+        }
+        next.version = before.version + 1;
+        let write = Write::Config { app: app.as_str().into(), config: next.clone() };
+        self.put(None, write).await.map_err(|e| ConfigChangeError::Failed(e.to_string()))?;
+        tracing::info!(app = app.as_str(), version = next.version, "config changed");
+        Ok(next)
+    }
+
+    /// Waits until `app`'s config version is past `after`, or `timeout`; returns the version.
+    pub async fn watch_config(&self, app: &Application, after: u64, timeout: Duration) -> u64 {
+        let mut rx = self.state.config_channel(app.as_str()).subscribe();
+        let _ = tokio::time::timeout(timeout, rx.wait_for(|v| *v > after)).await;
+        let v = *rx.borrow();
+        v
+    }
+
+    async fn put(&self, fence: Option<(String, u64)>, write: Write) -> Result<(), LeaderWriteError> {
+        let job = |reply| Job::Put { fence, write, reply };
+        self.submit(job)
+            .await
+            .unwrap_or_else(|| Err(LeaderWriteError::Failed("the controller is shutting down".into())))
+    }
+
+    /// Records `unit`'s workload status and version; durable before it returns.
+    pub async fn set_unit_status(&self, unit: &Unit, status: UnitStatus) -> Result<(), LeaderWriteError> {
+        self.put(None, Write::UnitStatus { unit: unit.as_str().into(), status }).await
+    }
+
+    /// Was `unit` removed by the operator? (Cheap: a set read, on every unit request.)
+    pub fn is_removed(&self, unit: &str) -> bool {
+        self.state.removed.read().unwrap().contains(unit)
+    }
+
+    /// Forgets `unit` (the operator removed it): its workload status and version, and an
+    /// elect's designation of it (waiting minions are woken); and records it as removed for
+    /// good, so its token is refused from then on. Durable before it returns. The unit is
+    /// refused from the moment this starts, before the write is durable, and stays refused in
+    /// this process should the write fail (the operator's word stands; a retry makes it
+    /// durable). A lease it still holds is left to expire (it may have answered is-leader True
+    /// until then), but it can no longer renew it.
+    pub async fn forget_unit(&self, unit: &Unit) -> Result<(), LeaderWriteError> {
+        let app = unit.application();
+        self.state.removed.write().unwrap().insert(unit.as_str().into());
+        tracing::info!(unit = unit.as_str(), "unit removed: its token is refused from now on");
+        self.state.leases.lock().unwrap().forget(app.as_str(), unit.as_str());
+        self.state.lease_notify(app.as_str()).notify_waiters();
+        self.put(None, Write::ForgetUnit { unit: unit.as_str().into() }).await
+    }
+
+    /// Records the application status `unit` set, if it holds the lease under `term` at the
+    /// moment of the write (as leader-set merges are fenced).
+    pub async fn set_app_status(
+        &self,
+        unit: &Unit,
+        term: Term,
+        status: WorkloadStatus,
+    ) -> Result<(), LeaderWriteError> {
+        let app = unit.application().as_str().to_string();
+        self.put(Some((unit.as_str().into(), term.0)), Write::AppStatus { app, status }).await
+    }
+
+    /// `app`'s application status (if its leader set one) and its units' statuses, by unit.
+    pub fn statuses(
+        &self,
+        app: &Application,
+    ) -> (Option<WorkloadStatus>, std::collections::BTreeMap<String, UnitStatus>) {
+        let app_status = self.state.app_statuses.read().unwrap().get(app.as_str()).cloned();
+        let units = self
+            .state
+            .unit_statuses
+            .read()
+            .unwrap()
+            .iter()
+            .filter(|(unit, _)| leaderd_core::names::unit_application(unit) == Ok(app.as_str()))
+            .map(|(unit, status)| (unit.clone(), status.clone()))
+            .collect();
+        (app_status, units)
+    }
+
+    /// Every application known to the controller, by name.
+    pub fn status(&self) -> Vec<ApplicationStatus> {
+        let now = Instant::now();
+        let leases = self.state.leases.lock().unwrap();
+        let buckets = self.state.buckets.read().unwrap();
+        let configs = self.state.configs.read().unwrap();
+        let mut names: Vec<&String> =
+            leases.iter().map(|(name, _)| name).chain(buckets.keys()).chain(configs.keys()).collect();
+        names.sort();
+        names.dedup();
+        names
+            .into_iter()
+            .map(|name| {
+                let lease = leases.get(name);
+                let leader = lease.and_then(|l| l.live_holder(now)).map(String::from);
+                ApplicationStatus {
+                    name: name.clone(),
+                    lease_remaining_ms: match (&leader, lease) {
+                        (Some(_), Some(l)) => l.expiry.saturating_duration_since(now).as_millis() as u64,
+                        _ => 0,
+                    },
+                    leader,
+                    term: lease.map_or(0, |l| l.term),
+                    settings_version: buckets.get(name).map_or(0, |b| b.version),
+                    config_version: configs.get(name).map_or(0, |c| c.version),
+                }
+            })
+            .collect()
+    }
+}
+
+/// Where `leaderd controller` listens.
+#[derive(Debug, Clone)]
+pub enum Listen {
+    /// Bind this address.
+    Address(std::net::SocketAddr),
+    /// A listening TCP socket inherited as this file descriptor (`leaderd up` keeps the port
+    /// bound across controller restarts this way).
+    Fd(i32),
+}
+
+/// How clients reach the controller.
+#[derive(Debug, Clone)]
+pub enum Transport {
+    /// TLS with this certificate chain and key (PEM).
+    Tls { cert: std::path::PathBuf, key: std::path::PathBuf },
+    /// Plain HTTP: tokens cross the network readable by anyone on the path.
+    InsecureHttp,
+}
+
+/// How `leaderd controller` runs.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub listen: Listen,
+    /// `sqlite:PATH` or `memory`.
+    pub store: String,
+    pub secret_file: std::path::PathBuf,
+    pub config: Config,
+    pub transport: Transport,
+    pub limits: leaderd_net::server::Limits,
+    /// How long a token from `POST /v1/token/renew` lives.
+    pub token_ttl: Duration,
+    /// With an `etcd:` store: client certificates, the session TTL, the advertised URL.
+    pub etcd: EtcdOptions,
+}
+
+/// A controller on etcd: every one runs the election, and one at a time is active.
+#[derive(Debug, Clone)]
+pub struct EtcdOptions {
+    pub tls: crate::store::etcd_keys::EtcdTls,
+    /// How long after its last keepalive a failed active controller is replaced.
+    pub session_ttl: Duration,
+    /// The URL standbys name for this controller when it is active (default: the scheme and
+    /// the listening address).
+    pub advertise: Option<String>,
+}
+
+impl Default for EtcdOptions {
+    fn default() -> EtcdOptions {
+        EtcdOptions { tls: Default::default(), session_ttl: Duration::from_secs(10), advertise: None }
+    }
+}
+
+fn listener(listen: &Listen) -> anyhow::Result<std::net::TcpListener> {
+    use anyhow::Context;
+    match *listen {
+        Listen::Address(address) => {
+            std::net::TcpListener::bind(address).with_context(|| format!("listening on {address}"))
+        }
+        Listen::Fd(fd) => {
+            use std::os::fd::FromRawFd;
+            // SAFETY: fcntl on a descriptor number; F_GETFD fails cleanly if it is not open.
+            anyhow::ensure!(unsafe { libc::fcntl(fd, libc::F_GETFD) } >= 0, "--listen-fd {fd}: no such open file");
+            // SAFETY: the descriptor is open, and this process owns it from here on.
+            let listener = unsafe { std::net::TcpListener::from_raw_fd(fd) };
+            listener.local_addr().with_context(|| format!("--listen-fd {fd} is not a listening TCP socket"))?;
+            // SAFETY: as above; keep it from leaking into anything this process might start.
+            unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
+            Ok(listener)
+        }
+    }
+}
+
+/// Opens the store and starts the controller; on an `etcd:` store, also the election (which
+/// stops when `stop` turns true).
+async fn start_controller(
+    options: &ServeOptions,
+    url: String,
+    secret_fingerprint: String,
+    stop: watch::Receiver<bool>,
+) -> anyhow::Result<(Arc<Controller>, Option<tokio::task::JoinHandle<()>>)> {
+    #[cfg(feature = "etcd")]
+    if let Some(spec) = options.store.strip_prefix("etcd:") {
+        use crate::store::etcd::{EtcdStore, Fence};
+        let spec = crate::store::etcd_keys::EtcdSpec::parse(spec)?;
+        let fence = Arc::new(Mutex::new(Fence::Standby));
+        let tls = options.etcd.tls.clone();
+        let (store, spec2, fence2) = (spec.clone(), spec.clone(), fence.clone());
+        let store = tokio::task::spawn_blocking(move || EtcdStore::open(&store, &tls, fence2)).await??;
+        let layout = store.layout().clone();
+        let controller =
+            Controller::start_as(Box::new(store), options.config.clone(), active::Role::Standby { active: None })?;
+        let client = crate::store::etcd::Endpoints::connect(&spec2, &options.etcd.tls).await?;
+        let election_options = election::ElectionOptions {
+            session_ttl: options.etcd.session_ttl,
+            url: options.etcd.advertise.clone().unwrap_or(url),
+            secret_fingerprint,
+        };
+        let task = tokio::spawn(election::run(client, layout, election_options, controller.clone(), fence, stop));
+        return Ok((controller, Some(task)));
+    }
+    let _ = (url, secret_fingerprint, stop);
+    let store = crate::store::open_with(&options.store, &options.etcd.tls)?;
+    Ok((Controller::start(store, options.config.clone())?, None))
+}
+
+/// Runs a controller until SIGINT or SIGTERM, then finishes the requests in flight (long-polls
+/// answer at once) and returns. Prints `listening on https://ADDR` (or `http://` when insecure)
+/// on stdout once it accepts.
+pub async fn serve(options: ServeOptions) -> anyhow::Result<()> {
+    use std::io::Write;
+
+    let secret = leaderd_net::auth::Secret::load_or_create(&options.secret_file)?;
+    let tls = match &options.transport {
+        Transport::Tls { cert, key } => Some(leaderd_net::tls::server_config(cert, key)?),
+        Transport::InsecureHttp => None,
+    };
+    let listener = listener(&options.listen)?;
+    listener.set_nonblocking(true)?;
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    let address = listener.local_addr()?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let (shutdown_tx, shutdown) = watch::channel(false);
+    let (controller, election) =
+        start_controller(&options, format!("{scheme}://{address}"), secret.fingerprint(), shutdown.clone()).await?;
+    let api = Arc::new(api::Api { controller: controller.clone(), secret, token_ttl: options.token_ttl, shutdown });
+    let mut stop = leaderd_sys::shutdown::Shutdown::catch()?;
+    let limits = &options.limits;
+    tracing::info!(
+        %address,
+        store = controller.store_name(),
+        min_lease = leaderd_core::duration::format(options.config.min_lease),
+        max_lease = leaderd_core::duration::format(options.config.max_lease),
+        max_connections = limits.max_connections,
+        header_timeout = leaderd_core::duration::format(limits.header_timeout),
+        idle_timeout = leaderd_core::duration::format(limits.idle_timeout),
+        "controller started"
+    );
+    if tls.is_none() {
+        tracing::warn!("serving plain HTTP (--insecure-http): tokens cross the network unencrypted");
+    }
+    println!("listening on {scheme}://{address}");
+    std::io::stdout().flush()?;
+    let shutdown = async move {
+        stop.requested().await;
+        tracing::info!("shutting down: finishing requests in flight");
+        let _ = shutdown_tx.send(true);
+    };
+    // A request with a body must carry a valid token before its body is read: a client without
+    // one cannot make the controller buffer anything.
+    let mut limits = options.limits.clone();
+    let gate = api.clone();
+    limits.admit = Some(leaderd_net::server::Admit(Arc::new(move |parts| gate.caller(&parts.headers).map(|_| ()))));
+    leaderd_net::server::serve(listener, tls, api::router(api), limits, shutdown).await?;
+    if let Some(election) = election {
+        // It revokes its session on the way out, so a standby takes over at once.
+        let _ = tokio::time::timeout(Duration::from_secs(3), election).await;
+    }
+    tracing::info!("controller stopped");
+    Ok(())
+}

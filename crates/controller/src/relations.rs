@@ -1,0 +1,186 @@
+//! Relation data in the controller: each application's relations (which units are in each
+//! relation's scope, and every bag), durable through the store like the leader settings, with
+//! a version that long-polling unit agents watch to learn when to run relation hooks.
+//!
+//! Writes go through the writer thread (`writer::Job::Relations`); a hook's commit that changes
+//! the application bag is fenced there by the committing unit's lease term, in the same batch
+//! that writes it. The version lives in memory only and starts, at every controller start, from
+//! the wall clock in microseconds, so it never repeats an earlier run's and a watcher that waits
+//! for "a version other than mine" always wakes after a restart.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use tokio::sync::watch;
+
+use super::{Controller, LeaderWriteError};
+use crate::store::{apply_relation_write, AppRelations, Write};
+use leaderd_core::model::{Application, Term, Unit};
+use leaderd_core::wire::controller::{RelationChanges, RelationsResponse};
+
+/// The live copy of every application's relations, and their versions.
+pub(crate) struct Relations {
+    data: Mutex<HashMap<String, AppRelations>>,
+    versions: Mutex<HashMap<String, watch::Sender<u64>>>,
+    epoch: u64,
+}
+
+impl Relations {
+    pub(crate) fn new(loaded: HashMap<String, AppRelations>) -> Relations {
+        let epoch =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_micros() as u64);
+        Relations { data: Mutex::new(loaded), versions: Mutex::default(), epoch }
+    }
+
+    fn version(&self, app: &str) -> watch::Sender<u64> {
+        self.versions.lock().unwrap().entry(app.to_string()).or_insert_with(|| watch::channel(self.epoch).0).clone()
+    }
+
+    /// Applies committed writes; answers the new version.
+    pub(crate) fn apply(&self, app: &str, writes: &[Write]) -> u64 {
+        let mut data = self.data.lock().unwrap();
+        for write in writes {
+            apply_relation_write(&mut data, write);
+        }
+        drop(data);
+        let version = self.version(app);
+        version.send_modify(|v| *v += 1);
+        let v = *version.borrow();
+        v
+    }
+
+    /// Replaces every application's relations with `loaded` (a controller that has just won the
+    /// election) and moves every version on, so watchers read again.
+    pub(crate) fn replace(&self, loaded: HashMap<String, AppRelations>) {
+        let apps: Vec<String> = loaded.keys().cloned().collect();
+        *self.data.lock().unwrap() = loaded;
+        let known: Vec<String> = self.versions.lock().unwrap().keys().cloned().collect();
+        for app in apps.into_iter().chain(known) {
+            self.version(&app).send_modify(|v| *v += 1);
+        }
+    }
+
+    fn read(&self, app: &str) -> RelationsResponse {
+        let relations = self.data.lock().unwrap().get(app).cloned().unwrap_or_default();
+        RelationsResponse { relations, version: *self.version(app).borrow() }
+    }
+}
+
+impl Controller {
+    /// `app`'s relations and their version.
+    pub fn relations(&self, app: &Application) -> RelationsResponse {
+        self.state.relations.read(app.as_str())
+    }
+
+    /// Waits until `app`'s relations version differs from `after`, or `timeout`; returns it.
+    pub async fn watch_relations(&self, app: &Application, after: u64, timeout: std::time::Duration) -> u64 {
+        let mut rx = self.state.relations.version(app.as_str()).subscribe();
+        let _ = tokio::time::timeout(timeout, rx.wait_for(|v| *v != after)).await;
+        let v = *rx.borrow();
+        v
+    }
+
+    async fn write_relations(
+        &self,
+        app: &str,
+        fence: Option<(String, u64)>,
+        writes: Vec<Write>,
+    ) -> Result<u64, LeaderWriteError> {
+        let app = app.to_string();
+        let job = |reply| super::writer::Job::Relations { app, fence, writes, reply };
+        self.submit(job)
+            .await
+            .unwrap_or_else(|| Err(LeaderWriteError::Failed("the controller is shutting down".into())))
+    }
+
+    /// One hook's relation changes from `unit`, all or nothing: each to the unit's own bag, and
+    /// to the application bag only if `unit` holds the lease under `term` when it is written.
+    pub async fn commit_relations(
+        &self,
+        unit: &Unit,
+        term: Option<Term>,
+        changes: Vec<RelationChanges>,
+    ) -> Result<u64, LeaderWriteError> {
+        let app = unit.application();
+        let touches_app = changes.iter().any(|c| c.app.is_some());
+        let fence = match (touches_app, term) {
+            (false, _) => None,
+            (true, Some(term)) => Some((unit.as_str().to_string(), term.0)),
+            (true, None) => return Err(LeaderWriteError::NotLeader),
+        };
+        let mut writes = Vec::new();
+        for change in changes {
+            if !change.unit.is_empty() {
+                writes.push(Write::RelationSettings {
+                    app: app.as_str().into(),
+                    relation_id: change.relation_id,
+                    owner: Some(unit.as_str().into()),
+                    changes: change.unit,
+                });
+            }
+            if let Some(app_changes) = change.app.filter(|c| !c.is_empty()) {
+                writes.push(Write::RelationSettings {
+                    app: app.as_str().into(),
+                    relation_id: change.relation_id,
+                    owner: None,
+                    changes: app_changes,
+                });
+            }
+        }
+        self.write_relations(app.as_str(), fence, writes).await
+    }
+
+    /// `unit` enters the scope of `relation_ids`; a unit entering a relation for the first time
+    /// gets the address keys Juju's `EnterScope` writes.
+    pub async fn join_relations(&self, unit: &Unit, relation_ids: &[u64]) -> Result<u64, LeaderWriteError> {
+        let app = unit.application();
+        let current = self.relations(&app);
+        let mut writes = Vec::new();
+        for &relation_id in relation_ids {
+            let relation = current.relations.get(&relation_id);
+            if relation.is_some_and(|r| r.members.iter().any(|m| m == unit.as_str())) {
+                continue;
+            }
+            if !relation.is_some_and(|r| r.units.contains_key(unit.as_str())) {
+                writes.push(Write::RelationSettings {
+                    app: app.as_str().into(),
+                    relation_id,
+                    owner: Some(unit.as_str().into()),
+                    changes: leaderd_core::relations::scope_settings(),
+                });
+            }
+            writes.push(Write::RelationScope {
+                app: app.as_str().into(),
+                relation_id,
+                unit: unit.as_str().into(),
+                member: true,
+            });
+        }
+        if writes.is_empty() {
+            return Ok(current.version);
+        }
+        self.write_relations(app.as_str(), None, writes).await
+    }
+
+    /// `unit` leaves the scope of every relation of its application (it stopped for good); its
+    /// bags stay readable. The other units run `-relation-departed` for it.
+    pub async fn leave_relations(&self, unit: &Unit) -> Result<u64, LeaderWriteError> {
+        let app = unit.application();
+        let current = self.relations(&app);
+        let writes: Vec<Write> = current
+            .relations
+            .iter()
+            .filter(|(_, r)| r.members.iter().any(|m| m == unit.as_str()))
+            .map(|(&relation_id, _)| Write::RelationScope {
+                app: app.as_str().into(),
+                relation_id,
+                unit: unit.as_str().into(),
+                member: false,
+            })
+            .collect();
+        if writes.is_empty() {
+            return Ok(current.version);
+        }
+        self.write_relations(app.as_str(), None, writes).await
+    }
+}

@@ -1,0 +1,462 @@
+//! How the controller's state lies in etcd, as pure functions (compiled with or without the
+//! `etcd` feature, so the layout is tested everywhere): the `--store etcd:...` spec, the keys,
+//! and the one place where each [`Write`] becomes key changes ([`Layout::ops`]) and where each
+//! key is read back ([`Layout::read`]). A new `Write` variant is an arm in each.
+//!
+//! Under the prefix (default `/leaderd`):
+//!
+//! | key | value |
+//! | --- | --- |
+//! | `PREFIX/leases/APP` | `{"holder": "app/0" or null, "term": N}` |
+//! | `PREFIX/buckets/APP` | `{"version": N, "settings": {...}}`: the whole bucket, so a merge is one key |
+//! | `PREFIX/config/APP` | the application's config: `{"options": {...}, "values": {...}, "version": N}` |
+//! | `PREFIX/unit-status/APP/N` | a unit's `{"workload": {...}, "version": "..."}` |
+//! | `PREFIX/app-status/APP` | the application status its leader set |
+//! | `PREFIX/relation-bags/APP/ID/OWNER/KEY` | one key of a relation bag: OWNER is the unit (`app:0`) or `-` for the application bag |
+//! | `PREFIX/relation-scope/APP/ID/OWNER` | present while the unit (`app:0`) is in the relation's scope |
+//! | `PREFIX/removed/APP/N` | present (empty) once the unit was removed: for good, its token is refused |
+//! | `PREFIX/controller/active` | the active controller's URL, on its session lease (the election) |
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Bucket, Snapshot, StoredLease, Write};
+use leaderd_core::model::{apply_changes, Settings};
+
+/// The prefix when the spec names none.
+pub const DEFAULT_PREFIX: &str = "/leaderd";
+
+/// etcd's default `--max-txn-ops`. A batch is always one transaction (all or nothing): one with
+/// more key changes than the cluster allows fails, and the controller's writer then commits its
+/// requests one by one, so only a single request that is too big on its own is refused.
+pub const MAX_TXN_OPS: usize = 128;
+
+/// Client certificates for an etcd cluster that requires them (`--etcd-cacert`, `--etcd-cert`,
+/// `--etcd-key`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EtcdTls {
+    pub cacert: Option<PathBuf>,
+    pub cert: Option<PathBuf>,
+    pub key: Option<PathBuf>,
+}
+
+/// `etcd:http://h1:2379,http://h2:2379[/prefix]`, parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EtcdSpec {
+    pub endpoints: Vec<String>,
+    pub prefix: String,
+}
+
+/// A `--store etcd:...` the controller cannot use.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SpecError {
+    #[error("--store etcd:ENDPOINTS needs at least one endpoint, like etcd:http://127.0.0.1:2379")]
+    NoEndpoint,
+    #[error("etcd endpoint {0:?} is not a URL: use http://HOST:PORT or https://HOST:PORT")]
+    BadEndpoint(String),
+    #[error("etcd endpoints name different prefixes ({0:?} and {1:?}): give the prefix once, after the last endpoint")]
+    TwoPrefixes(String, String),
+}
+
+impl EtcdSpec {
+    /// Parses what follows `etcd:`. The prefix is the path after an endpoint's `host:port`.
+    pub fn parse(text: &str) -> Result<EtcdSpec, SpecError> {
+        let mut endpoints = Vec::new();
+        let mut prefix: Option<String> = None;
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (scheme, rest) = part.split_once("://").ok_or_else(|| SpecError::BadEndpoint(part.into()))?;
+            if scheme != "http" && scheme != "https" {
+                return Err(SpecError::BadEndpoint(part.into()));
+            }
+            let (authority, path) = match rest.find('/') {
+                Some(i) => (&rest[..i], &rest[i..]),
+                None => (rest, ""),
+            };
+            let port_ok = authority.rsplit_once(':').is_some_and(|(host, port)| {
+                !host.is_empty() && !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit())
+            });
+            if !port_ok {
+                return Err(SpecError::BadEndpoint(part.into()));
+            }
+            let path = path.trim_end_matches('/');
+            if !path.is_empty() {
+                match &prefix {
+                    Some(p) if p != path => return Err(SpecError::TwoPrefixes(p.clone(), path.into())),
+                    _ => prefix = Some(path.into()),
+                }
+            }
+            endpoints.push(format!("{scheme}://{authority}"));
+        }
+        if endpoints.is_empty() {
+            return Err(SpecError::NoEndpoint);
+        }
+        Ok(EtcdSpec { endpoints, prefix: prefix.unwrap_or_else(|| DEFAULT_PREFIX.into()) })
+    }
+}
+
+/// One key change.
+#[derive(Debug, Clone, PartialEq)]
+pub enum KeyOp {
+    Put(String, Vec<u8>),
+    Delete(String),
+}
+
+impl KeyOp {
+    pub fn key(&self) -> &str {
+        match self {
+            KeyOp::Put(k, _) | KeyOp::Delete(k) => k,
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct LeaseValue {
+    holder: Option<String>,
+    term: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct BucketValue {
+    version: u64,
+    settings: Settings,
+}
+
+/// The keys under one prefix.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    pub prefix: String,
+}
+
+impl Layout {
+    pub fn new(prefix: &str) -> Layout {
+        Layout { prefix: prefix.trim_end_matches('/').to_string() }
+    }
+
+    /// Every key this layout uses starts with this.
+    pub fn root(&self) -> String {
+        format!("{}/", self.prefix)
+    }
+
+    fn lease_key(&self, app: &str) -> String {
+        format!("{}/leases/{app}", self.prefix)
+    }
+
+    fn bucket_key(&self, app: &str) -> String {
+        format!("{}/buckets/{app}", self.prefix)
+    }
+
+    /// The election key: the active controller's URL, on its etcd session lease.
+    pub fn election_key(&self) -> String {
+        format!("{}/controller/active", self.prefix)
+    }
+
+    /// The fingerprint of the secret the controllers on this prefix issue tokens with
+    /// (`election::check_secret`).
+    pub fn secret_key(&self) -> String {
+        format!("{}/controller/secret", self.prefix)
+    }
+
+    /// The longest `--max-lease` (in milliseconds) of any controller that was active on this
+    /// prefix: how long a new active controller honours the holders it loads.
+    pub fn max_lease_key(&self) -> String {
+        format!("{}/controller/max-lease", self.prefix)
+    }
+
+    /// The key changes that make `write` durable. `buckets` is the store's copy of every bucket
+    /// as committed (plus this batch so far): a merge writes its whole bucket, so the copy is
+    /// updated here and the caller keeps it only if the transaction commits.
+    pub fn ops(&self, buckets: &mut HashMap<String, Bucket>, write: &Write) -> Vec<KeyOp> {
+        match write {
+            Write::Lease(l) => {
+                let value = LeaseValue { holder: l.holder.clone(), term: l.term };
+                vec![KeyOp::Put(self.lease_key(&l.app), json(&value))]
+            }
+            Write::Settings { app, changes, version } => {
+                let bucket = buckets.entry(app.clone()).or_default();
+                apply_changes(&mut bucket.settings, changes);
+                bucket.version = *version;
+                let value = BucketValue { version: bucket.version, settings: bucket.settings.clone() };
+                vec![KeyOp::Put(self.bucket_key(app), json(&value))]
+            }
+            Write::Config { app, config } => vec![KeyOp::Put(format!("{}/config/{app}", self.prefix), json(config))],
+            Write::UnitStatus { unit, status } => {
+                vec![KeyOp::Put(format!("{}/unit-status/{unit}", self.prefix), json(status))]
+            }
+            Write::ForgetUnit { unit } => vec![
+                KeyOp::Delete(format!("{}/unit-status/{unit}", self.prefix)),
+                KeyOp::Put(format!("{}/removed/{unit}", self.prefix), Vec::new()),
+            ],
+            Write::AppStatus { app, status } => {
+                vec![KeyOp::Put(format!("{}/app-status/{app}", self.prefix), json(status))]
+            }
+            Write::RelationSettings { app, relation_id, owner, changes } => {
+                let owner = owner.as_deref().map_or("-".to_string(), |u| u.replace('/', ":"));
+                changes
+                    .iter()
+                    .map(|(key, value)| {
+                        let k = format!("{}/relation-bags/{app}/{relation_id}/{owner}/{key}", self.prefix);
+                        if value.is_empty() {
+                            KeyOp::Delete(k)
+                        } else {
+                            KeyOp::Put(k, value.as_bytes().to_vec())
+                        }
+                    })
+                    .collect()
+            }
+            Write::RelationScope { app, relation_id, unit, member } => {
+                let k = format!("{}/relation-scope/{app}/{relation_id}/{}", self.prefix, unit.replace('/', ":"));
+                vec![if *member { KeyOp::Put(k, Vec::new()) } else { KeyOp::Delete(k) }]
+            }
+        }
+    }
+
+    /// Reads one key back into `snapshot`. Keys this build does not know (a newer controller's)
+    /// and the election key are skipped.
+    pub fn read(&self, snapshot: &mut Snapshot, key: &str, value: &[u8]) -> anyhow::Result<()> {
+        let Some(rest) = key.strip_prefix(&self.root()) else { return Ok(()) };
+        let bad = |e: serde_json::Error| anyhow::anyhow!("etcd key {key}: {e}");
+        if let Some(app) = rest.strip_prefix("leases/") {
+            let v: LeaseValue = serde_json::from_slice(value).map_err(bad)?;
+            snapshot.leases.push(StoredLease { app: app.into(), holder: v.holder, term: v.term });
+        } else if let Some(app) = rest.strip_prefix("buckets/") {
+            let v: BucketValue = serde_json::from_slice(value).map_err(bad)?;
+            snapshot.buckets.insert(app.into(), Bucket { settings: v.settings, version: v.version });
+        } else if let Some(app) = rest.strip_prefix("config/") {
+            snapshot.configs.insert(app.into(), serde_json::from_slice(value).map_err(bad)?);
+        } else if let Some(unit) = rest.strip_prefix("unit-status/") {
+            snapshot.unit_statuses.insert(unit.into(), serde_json::from_slice(value).map_err(bad)?);
+        } else if let Some(unit) = rest.strip_prefix("removed/") {
+            snapshot.removed.insert(unit.into());
+        } else if let Some(app) = rest.strip_prefix("app-status/") {
+            snapshot.app_statuses.insert(app.into(), serde_json::from_slice(value).map_err(bad)?);
+        } else if let Some(path) = rest.strip_prefix("relation-bags/") {
+            let mut parts = path.splitn(4, '/');
+            let (Some(app), Some(id), Some(owner), Some(k)) = (parts.next(), parts.next(), parts.next(), parts.next())
+            else {
+                anyhow::bail!("etcd key {key}: not APP/ID/OWNER/KEY");
+            };
+            let id: u64 = id.parse().map_err(|_| anyhow::anyhow!("etcd key {key}: bad relation id"))?;
+            let text = String::from_utf8(value.to_vec()).map_err(|_| anyhow::anyhow!("etcd key {key}: not UTF-8"))?;
+            let relation = snapshot.relations.entry(app.into()).or_default().entry(id).or_default();
+            let bag = match owner {
+                "-" => &mut relation.app,
+                unit => relation.units.entry(unit.replace(':', "/")).or_default(),
+            };
+            bag.insert(k.into(), text);
+        } else if let Some(path) = rest.strip_prefix("relation-scope/") {
+            let mut parts = path.splitn(3, '/');
+            let (Some(app), Some(id), Some(unit)) = (parts.next(), parts.next(), parts.next()) else {
+                anyhow::bail!("etcd key {key}: not APP/ID/UNIT");
+            };
+            let id: u64 = id.parse().map_err(|_| anyhow::anyhow!("etcd key {key}: bad relation id"))?;
+            let members = &mut snapshot.relations.entry(app.into()).or_default().entry(id).or_default().members;
+            members.push(unit.replace(':', "/"));
+            members.sort();
+        }
+        Ok(())
+    }
+
+    /// A batch's key changes, a later change to a key replacing an earlier one (etcd refuses a
+    /// key twice in one transaction), in the order keys were first changed: one transaction.
+    pub fn batch(&self, buckets: &mut HashMap<String, Bucket>, writes: &[Write]) -> Vec<KeyOp> {
+        let mut ops: Vec<KeyOp> = Vec::new();
+        let mut at: HashMap<String, usize> = HashMap::new();
+        for write in writes {
+            for op in self.ops(buckets, write) {
+                match at.get(op.key()) {
+                    Some(&i) => ops[i] = op,
+                    None => {
+                        at.insert(op.key().to_string(), ops.len());
+                        ops.push(op);
+                    }
+                }
+            }
+        }
+        ops
+    }
+}
+
+fn json<T: Serialize>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).expect("plain data serialises")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs_parse_endpoints_and_prefix() {
+        type Want = Result<(&'static [&'static str], &'static str), SpecError>;
+        let cases: &[(&str, Want)] = &[
+            ("http://h1:2379", Ok((&["http://h1:2379"], "/leaderd"))),
+            ("http://h1:2379,http://h2:2379", Ok((&["http://h1:2379", "http://h2:2379"], "/leaderd"))),
+            ("http://h1:2379,https://h2:2379/prod/x/", Ok((&["http://h1:2379", "https://h2:2379"], "/prod/x"))),
+            ("http://[::1]:2379/p", Ok((&["http://[::1]:2379"], "/p"))),
+            ("", Err(SpecError::NoEndpoint)),
+            ("h1:2379", Err(SpecError::BadEndpoint("h1:2379".into()))),
+            ("ftp://h1:2379", Err(SpecError::BadEndpoint("ftp://h1:2379".into()))),
+            ("http://h1", Err(SpecError::BadEndpoint("http://h1".into()))),
+            ("http://h1:2379/a,http://h2:2379/b", Err(SpecError::TwoPrefixes("/a".into(), "/b".into()))),
+        ];
+        for (text, want) in cases {
+            let got = EtcdSpec::parse(text);
+            let want = want
+                .clone()
+                .map(|(e, p)| EtcdSpec { endpoints: e.iter().map(|s| s.to_string()).collect(), prefix: p.to_string() });
+            assert_eq!(got, want, "{text}");
+        }
+    }
+
+    fn settings(pairs: &[(&str, &str)]) -> Settings {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    /// What a batch writes reads back as the same state the SQLite store would load.
+    #[test]
+    fn writes_read_back_as_the_state_they_made() {
+        let layout = Layout::new("/x/");
+        let mut mirror = HashMap::new();
+        let writes = [
+            Write::Lease(StoredLease { app: "a".into(), holder: Some("a/0".into()), term: 1 }),
+            Write::Settings { app: "a".into(), changes: settings(&[("k", "1"), ("j", "2")]), version: 1 },
+            Write::Settings { app: "a".into(), changes: settings(&[("k", ""), ("l", "3")]), version: 2 },
+            Write::Lease(StoredLease { app: "a".into(), holder: None, term: 1 }),
+            Write::Lease(StoredLease { app: "b".into(), holder: Some("b/1".into()), term: 7 }),
+        ];
+        let txns = [layout.batch(&mut mirror, &writes)];
+        let keys: Vec<&str> = txns[0].iter().map(KeyOp::key).collect();
+        // One change per key, in first-touched order: the later lease write replaced the first.
+        assert_eq!(keys, ["/x/leases/a", "/x/buckets/a", "/x/leases/b"]);
+        let mut snapshot = Snapshot::default();
+        for op in &txns[0] {
+            let KeyOp::Put(k, v) = op else { panic!("only puts") };
+            layout.read(&mut snapshot, k, v).unwrap();
+        }
+        layout.read(&mut snapshot, "/x/controller/active", b"https://c1").unwrap();
+        layout.read(&mut snapshot, "/x/something-newer/a", b"?").unwrap();
+        layout.read(&mut snapshot, "/elsewhere/leases/a", b"?").unwrap();
+        snapshot.leases.sort_by(|a, b| a.app.cmp(&b.app));
+        assert_eq!(
+            snapshot.leases,
+            [
+                StoredLease { app: "a".into(), holder: None, term: 1 },
+                StoredLease { app: "b".into(), holder: Some("b/1".into()), term: 7 }
+            ]
+        );
+        assert_eq!(snapshot.buckets["a"], Bucket { settings: settings(&[("j", "2"), ("l", "3")]), version: 2 });
+        assert_eq!(mirror["a"], snapshot.buckets["a"]);
+        assert!(layout.read(&mut snapshot, "/x/leases/c", b"not json").is_err());
+    }
+
+    /// Config, statuses and relation data read back as written; a relation key deleted by a
+    /// later write in the batch is gone.
+    #[test]
+    fn config_statuses_and_relations_read_back() {
+        use leaderd_core::wire::controller::{AppConfig, UnitStatus};
+        use leaderd_core::wire::hook::WorkloadStatus;
+        let layout = Layout::new("/x");
+        let active = WorkloadStatus { status: "active".into(), message: "up".into(), data: Default::default() };
+        let config = AppConfig { version: 3, ..Default::default() };
+        let writes = [
+            Write::Config { app: "a".into(), config: config.clone() },
+            Write::UnitStatus {
+                unit: "a/0".into(),
+                status: UnitStatus { workload: active.clone(), version: "1".into() },
+            },
+            Write::AppStatus { app: "a".into(), status: active.clone() },
+            Write::RelationScope { app: "a".into(), relation_id: 0, unit: "a/1".into(), member: true },
+            Write::RelationScope { app: "a".into(), relation_id: 0, unit: "a/0".into(), member: true },
+            Write::RelationScope { app: "a".into(), relation_id: 0, unit: "a/2".into(), member: true },
+            Write::RelationScope { app: "a".into(), relation_id: 0, unit: "a/2".into(), member: false },
+            Write::RelationSettings {
+                app: "a".into(),
+                relation_id: 0,
+                owner: Some("a/0".into()),
+                changes: settings(&[("addr", "10.0.0.1"), ("k/with/slashes", "v"), ("gone", "x")]),
+            },
+            Write::RelationSettings {
+                app: "a".into(),
+                relation_id: 0,
+                owner: Some("a/0".into()),
+                changes: settings(&[("gone", "")]),
+            },
+            Write::RelationSettings {
+                app: "a".into(),
+                relation_id: 0,
+                owner: None,
+                changes: settings(&[("secret", "s")]),
+            },
+        ];
+        let txns = [layout.batch(&mut HashMap::new(), &writes)];
+        let mut snapshot = Snapshot::default();
+        let mut puts: Vec<(String, Vec<u8>)> = txns
+            .concat()
+            .into_iter()
+            .filter_map(|op| match op {
+                KeyOp::Put(k, v) => Some((k, v)),
+                KeyOp::Delete(_) => None,
+            })
+            .collect();
+        puts.sort(); // etcd answers a prefix read in key order
+        for (k, v) in &puts {
+            layout.read(&mut snapshot, k, v).unwrap();
+        }
+        assert_eq!(snapshot.configs["a"], config);
+        assert_eq!(snapshot.unit_statuses["a/0"], UnitStatus { workload: active.clone(), version: "1".into() });
+        assert_eq!(snapshot.app_statuses["a"], active);
+        let relation = &snapshot.relations["a"][&0];
+        assert_eq!(relation.members, ["a/0", "a/1"]);
+        assert_eq!(relation.units["a/0"], settings(&[("addr", "10.0.0.1"), ("k/with/slashes", "v")]));
+        assert_eq!(relation.app, settings(&[("secret", "s")]));
+    }
+
+    /// A removed unit: its status key goes, and a tombstone key comes that reads back as removed
+    /// (and a second removal of it writes the same tombstone again, harmlessly).
+    #[test]
+    fn a_removed_unit_leaves_a_tombstone_key() {
+        let layout = Layout::new("/x");
+        let put = |k: &str| KeyOp::Put(k.into(), Vec::new());
+        let delete = |k: &str| KeyOp::Delete(k.into());
+        let forget = |unit: &str| Write::ForgetUnit { unit: unit.into() };
+        let cases: &[(Write, Vec<KeyOp>)] = &[
+            (forget("a/1"), vec![delete("/x/unit-status/a/1"), put("/x/removed/a/1")]),
+            (forget("b-c/12"), vec![delete("/x/unit-status/b-c/12"), put("/x/removed/b-c/12")]),
+        ];
+        for (write, want) in cases {
+            assert_eq!(&layout.ops(&mut HashMap::new(), write), want, "{write:?}");
+        }
+        let workload = leaderd_core::wire::hook::WorkloadStatus {
+            status: "active".into(),
+            message: String::new(),
+            data: Default::default(),
+        };
+        let status = leaderd_core::wire::controller::UnitStatus { workload, version: String::new() };
+        let writes = [
+            Write::UnitStatus { unit: "a/1".into(), status: status.clone() },
+            Write::UnitStatus { unit: "a/0".into(), status },
+            forget("a/1"),
+            forget("b-c/12"),
+            forget("a/1"),
+        ];
+        let ops = layout.batch(&mut HashMap::new(), &writes);
+        let mut snapshot = Snapshot::default();
+        for op in &ops {
+            if let KeyOp::Put(k, v) = op {
+                layout.read(&mut snapshot, k, v).unwrap();
+            }
+        }
+        assert_eq!(snapshot.removed.iter().collect::<Vec<_>>(), ["a/1", "b-c/12"]);
+        assert_eq!(snapshot.unit_statuses.keys().collect::<Vec<_>>(), ["a/0"], "a/1's status is deleted");
+    }
+
+    #[test]
+    fn a_big_batch_is_one_transaction_never_split() {
+        let layout = Layout::new(DEFAULT_PREFIX);
+        let writes: Vec<Write> = (0..(MAX_TXN_OPS as u64 + 5))
+            .map(|i| Write::Lease(StoredLease { app: format!("a{i}"), holder: None, term: i }))
+            .collect();
+        assert_eq!(layout.batch(&mut HashMap::new(), &writes).len(), MAX_TXN_OPS + 5);
+    }
+}

@@ -1,0 +1,66 @@
+//! A store that keeps nothing across restarts: for tests, and for a throwaway controller.
+
+use super::{Snapshot, Store, StoredLease, Write};
+use leaderd_core::model::apply_changes;
+use std::collections::HashMap;
+
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    leases: HashMap<String, StoredLease>,
+    buckets: HashMap<String, super::Bucket>,
+    configs: HashMap<String, super::AppConfig>,
+    unit_statuses: HashMap<String, super::UnitStatus>,
+    app_statuses: HashMap<String, leaderd_core::wire::hook::WorkloadStatus>,
+    relations: HashMap<String, super::AppRelations>,
+    removed: std::collections::BTreeSet<String>,
+}
+
+impl Store for MemoryStore {
+    fn load(&mut self) -> anyhow::Result<Snapshot> {
+        Ok(Snapshot {
+            leases: self.leases.values().cloned().collect(),
+            buckets: self.buckets.clone(),
+            configs: self.configs.clone(),
+            unit_statuses: self.unit_statuses.clone(),
+            app_statuses: self.app_statuses.clone(),
+            relations: self.relations.clone(),
+            removed: self.removed.clone(),
+        })
+    }
+
+    fn commit(&mut self, batch: &[Write]) -> anyhow::Result<()> {
+        for write in batch {
+            match write {
+                Write::Lease(lease) => {
+                    self.leases.insert(lease.app.clone(), lease.clone());
+                }
+                Write::Settings { app, changes, version } => {
+                    let bucket = self.buckets.entry(app.clone()).or_default();
+                    apply_changes(&mut bucket.settings, changes);
+                    bucket.version = *version;
+                }
+                Write::Config { app, config } => {
+                    self.configs.insert(app.clone(), config.clone());
+                }
+                Write::UnitStatus { unit, status } => {
+                    self.unit_statuses.insert(unit.clone(), status.clone());
+                }
+                Write::ForgetUnit { unit } => {
+                    self.unit_statuses.remove(unit);
+                    self.removed.insert(unit.clone());
+                }
+                Write::AppStatus { app, status } => {
+                    self.app_statuses.insert(app.clone(), status.clone());
+                }
+                Write::RelationSettings { .. } | Write::RelationScope { .. } => {
+                    super::apply_relation_write(&mut self.relations, write);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn describe(&self) -> String {
+        "memory".into()
+    }
+}

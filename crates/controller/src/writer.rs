@@ -1,0 +1,239 @@
+//! The controller's single writer thread: every durable change goes through it, in order, and
+//! whatever has queued up while one commit was on disk goes into the next one (group commit).
+//! That is how 32 concurrent leader-sets share fsyncs instead of queueing for one each.
+//!
+//! Leader-settings merges are fenced here, inside the batch that writes them: the writer checks
+//! that the unit holds the lease under the given term at that moment, and a refused merge is
+//! simply left out of the batch, so it changes nothing.
+
+use std::sync::mpsc;
+use std::sync::Arc;
+
+use tokio::sync::oneshot;
+use tokio::time::Instant;
+
+use super::{LeaderWriteError, State};
+use crate::store::{Store, StoredLease, Write};
+use leaderd_core::model::apply_changes;
+use leaderd_core::model::Settings;
+
+/// Most jobs in one transaction: bounds the latency of the first job in a long queue.
+const MAX_BATCH: usize = 256;
+
+/// A change to make durable, with the channel its answer goes back on.
+pub enum Job {
+    /// A lease changed holder or term (a new grant or a revoke).
+    Lease(StoredLease, oneshot::Sender<anyhow::Result<()>>),
+    /// A fenced leader-settings merge; answers the new version.
+    Merge {
+        app: String,
+        unit: String,
+        term: u64,
+        changes: Settings,
+        reply: oneshot::Sender<Result<u64, LeaderWriteError>>,
+    },
+    /// A write made durable, then applied to the live state (`State::apply`); with `fence`, only
+    /// if that unit holds its application's lease under that term at that moment.
+    Put { fence: Option<(String, u64)>, write: Write, reply: oneshot::Sender<Result<(), LeaderWriteError>> },
+    /// Relation writes for one application, all or nothing; with `fence` (unit, term) only if
+    /// that unit holds the lease under that term at the moment of the write. Answers the
+    /// relations' new version.
+    Relations {
+        app: String,
+        fence: Option<(String, u64)>,
+        writes: Vec<Write>,
+        reply: oneshot::Sender<Result<u64, LeaderWriteError>>,
+    },
+    /// Load everything from the store again and replace the live state with it (a controller
+    /// that has just won the election: another one may have changed everything meanwhile).
+    Reload(oneshot::Sender<anyhow::Result<()>>),
+}
+
+enum Reply {
+    Lease(oneshot::Sender<anyhow::Result<()>>),
+    Merge(oneshot::Sender<Result<u64, LeaderWriteError>>, String, Settings, u64),
+    Put(oneshot::Sender<Result<(), LeaderWriteError>>, Write),
+    Relations(oneshot::Sender<Result<u64, LeaderWriteError>>, String, Vec<Write>),
+}
+
+/// Runs until every sender of `jobs` is gone.
+pub fn run(mut store: Box<dyn Store>, state: Arc<State>, jobs: mpsc::Receiver<Job>) {
+    while let Ok(first) = jobs.recv() {
+        if let Job::Reload(reply) = first {
+            let _ = reply.send(store.load().map(|snapshot| state.replace(snapshot, Instant::now())));
+            continue;
+        }
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(Job::Reload(reply)) => {
+                    // Commit what came before, then reload: jobs stay in order.
+                    commit_batch(store.as_mut(), &state, std::mem::take(&mut batch));
+                    let _ = reply.send(store.load().map(|snapshot| state.replace(snapshot, Instant::now())));
+                }
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        commit_batch(store.as_mut(), &state, batch);
+    }
+}
+
+fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
+    if batch.is_empty() {
+        return;
+    }
+    let mut writes = Vec::with_capacity(batch.len());
+    let mut replies = Vec::with_capacity(batch.len());
+    // Where each reply's writes start in `writes` (they are consecutive): a batch that fails is
+    // tried again job by job, each all or nothing.
+    let mut starts = Vec::with_capacity(batch.len());
+    // Versions as this batch leaves them, so two merges to one app in a batch both count.
+    let mut versions: std::collections::HashMap<String, u64> = Default::default();
+    for job in batch {
+        match job {
+            Job::Lease(lease, reply) => {
+                starts.push(writes.len());
+                writes.push(Write::Lease(lease));
+                replies.push(Reply::Lease(reply));
+            }
+            Job::Merge { app, unit, term, changes, reply } => {
+                if !state.leases.lock().unwrap().holds(&app, &unit, term, Instant::now()) {
+                    let _ = reply.send(Err(LeaderWriteError::NotLeader));
+                    continue;
+                }
+                let current = match versions.get(&app) {
+                    Some(v) => *v,
+                    None => state.buckets.read().unwrap().get(&app).map_or(0, |b| b.version),
+                };
+                // A merge that changes no key (leader-set with no arguments) is accepted
+                // without a new version: nothing changed, so no minion is told.
+                let version = if changes.is_empty() { current } else { current + 1 };
+                versions.insert(app.clone(), version);
+                starts.push(writes.len());
+                if !changes.is_empty() {
+                    writes.push(Write::Settings { app: app.clone(), changes: changes.clone(), version });
+                }
+                replies.push(Reply::Merge(reply, app, changes, version));
+            }
+            Job::Put { fence, write, reply } => {
+                if let Some((unit, term)) = &fence {
+                    let app = leaderd_core::names::unit_application(unit).unwrap_or_default();
+                    if !state.leases.lock().unwrap().holds(app, unit, *term, Instant::now()) {
+                        let _ = reply.send(Err(LeaderWriteError::NotLeader));
+                        continue;
+                    }
+                }
+                starts.push(writes.len());
+                writes.push(write.clone());
+                replies.push(Reply::Put(reply, write));
+            }
+            Job::Relations { app, fence, writes: changes, reply } => {
+                if let Some((unit, term)) = &fence {
+                    if !state.leases.lock().unwrap().holds(&app, unit, *term, Instant::now()) {
+                        let _ = reply.send(Err(LeaderWriteError::NotLeader));
+                        continue;
+                    }
+                }
+                starts.push(writes.len());
+                writes.extend(changes.iter().cloned());
+                replies.push(Reply::Relations(reply, app, changes));
+            }
+            Job::Reload(_) => unreachable!("run() handles reloads between batches"),
+        }
+    }
+    let committed = if writes.is_empty() { Ok(()) } else { store.commit(&writes) };
+    let results: Vec<Result<(), Refused>> = match committed {
+        Ok(()) => replies.iter().map(|_| Ok(())).collect(),
+        Err(e) if replies.len() == 1 => {
+            tracing::error!(error = format!("{e:#}"), "store commit failed; {} writes refused", writes.len());
+            vec![Err(Refused::from(e))]
+        }
+        Err(e) => {
+            // One job's writes may be what the store refused (too big for one transaction, say):
+            // the others should not fail with it. Each job alone, all or nothing.
+            tracing::warn!(
+                error = format!("{e:#}"),
+                "a batch of {} jobs failed; committing them one by one",
+                replies.len()
+            );
+            let ends = starts.iter().skip(1).copied().chain(std::iter::once(writes.len()));
+            starts
+                .iter()
+                .zip(ends)
+                .map(|(&from, to)| {
+                    let job = &writes[from..to];
+                    let done = if job.is_empty() { Ok(()) } else { store.commit(job) };
+                    done.map_err(|e| {
+                        tracing::error!(error = format!("{e:#}"), "store commit failed; {} writes refused", job.len());
+                        Refused::from(e)
+                    })
+                })
+                .collect()
+        }
+    };
+    for (reply, committed) in replies.into_iter().zip(results) {
+        answer(state, reply, committed);
+    }
+}
+
+/// Why the store refused a commit, as the writer answers it.
+enum Refused {
+    /// Too big for one transaction: the same request will be refused again.
+    TooBig(String),
+    Failed(String),
+}
+
+impl From<anyhow::Error> for Refused {
+    fn from(e: anyhow::Error) -> Refused {
+        match e.downcast_ref::<crate::store::TooBig>() {
+            Some(too_big) => Refused::TooBig(too_big.to_string()),
+            None => Refused::Failed(format!("{e:#}")),
+        }
+    }
+}
+
+impl Refused {
+    fn merge_error(self) -> LeaderWriteError {
+        match self {
+            Refused::TooBig(e) => LeaderWriteError::TooLarge(e),
+            Refused::Failed(e) => LeaderWriteError::Failed(format!("store commit failed: {e}")),
+        }
+    }
+}
+
+/// Tells one job how its commit went, and applies what it wrote to the live state.
+fn answer(state: &State, reply: Reply, committed: Result<(), Refused>) {
+    match (reply, committed) {
+        (Reply::Lease(tx), Ok(())) => {
+            let _ = tx.send(Ok(()));
+        }
+        (Reply::Lease(tx), Err(Refused::TooBig(e) | Refused::Failed(e))) => {
+            let _ = tx.send(Err(anyhow::anyhow!("store commit failed: {e}")));
+        }
+        (Reply::Merge(tx, app, changes, version), Ok(())) => {
+            if !changes.is_empty() {
+                let mut buckets = state.buckets.write().unwrap();
+                let bucket = buckets.entry(app.clone()).or_default();
+                apply_changes(&mut bucket.settings, &changes);
+                bucket.version = bucket.version.max(version);
+                drop(buckets);
+                state.version_channel(&app).send_replace(version);
+            }
+            let _ = tx.send(Ok(version));
+        }
+        (Reply::Put(tx, write), Ok(())) => {
+            state.apply(write);
+            let _ = tx.send(Ok(()));
+        }
+        (Reply::Put(tx, _), Err(e)) => {
+            let _ = tx.send(Err(e.merge_error()));
+        }
+        (Reply::Merge(tx, ..), Err(e)) | (Reply::Relations(tx, ..), Err(e)) => {
+            let _ = tx.send(Err(e.merge_error()));
+        }
+        (Reply::Relations(tx, app, changes), Ok(())) => {
+            let _ = tx.send(Ok(state.relations.apply(&app, &changes)));
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! Peer relations: what a charm's `metadata.yaml` declares under `peers:`, and the rules both
+//! ends share about relation ids and relation keys.
+//!
+//! Each `peers:` endpoint is one relation that every unit of the application joins. Juju numbers
+//! relations model-wide from one sequence (`state/application.go`, `addPeerRelationsOps`, takes
+//! `sequence(st, "relation")` once per peer endpoint while it adds the application); the order in
+//! which it walks the endpoints is a Go map's, so unspecified. A model here holds one
+//! application, so its peer relations are numbered in metadata order from 0: every unit of the
+//! application computes the same ids from the same charm, without asking anyone.
+
+use std::path::Path;
+
+/// One peer relation of the application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeerRelation {
+    pub id: u64,
+    pub endpoint: String,
+}
+
+impl PeerRelation {
+    /// `<endpoint>:<id>`, what `relation-ids` prints and `JUJU_RELATION_ID` holds (Juju's
+    /// `ContextRelation.FakeId`).
+    pub fn fake_id(&self) -> String {
+        format!("{}:{}", self.endpoint, self.id)
+    }
+
+    /// Juju's relation key (`state/relation.go`, `relationKey`): for a peer relation, its one
+    /// endpoint as `<application>:<endpoint>`.
+    pub fn key(&self, app: &str) -> String {
+        format!("{app}:{}", self.endpoint)
+    }
+}
+
+/// `metadata.yaml` could not be read or is not a charm's metadata.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read charm metadata {path}: {reason}")]
+pub struct MetadataError {
+    path: String,
+    reason: String,
+}
+
+/// The peer relations of the charm in `charm_dir`, in metadata order, numbered from 0. A charm
+/// without `metadata.yaml`, or without `peers:`, has none.
+pub fn peers(charm_dir: &Path) -> Result<Vec<PeerRelation>, MetadataError> {
+    let path = charm_dir.join("metadata.yaml");
+    let fail = |reason: String| MetadataError { path: path.display().to_string(), reason };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(fail(crate::gocompat::go_error_text(&e))),
+    };
+    parse_peers(&text).map_err(fail)
+}
+
+/// The `peers:` endpoints of a `metadata.yaml` text, in the order they are written.
+pub fn parse_peers(text: &str) -> Result<Vec<PeerRelation>, String> {
+    use serde_yaml_ng::Value;
+    let doc: Value = serde_yaml_ng::from_str(text).map_err(|e| e.to_string())?;
+    let peers = match doc.get("peers") {
+        None | Some(Value::Null) => return Ok(Vec::new()),
+        Some(Value::Mapping(m)) => m,
+        Some(_) => return Err("peers: must be a map of endpoint names".into()),
+    };
+    let mut out = Vec::new();
+    for (name, _) in peers {
+        let Some(name) = name.as_str() else {
+            return Err("peers: an endpoint name is not a string".into());
+        };
+        if !valid_endpoint(name) {
+            return Err(format!("peers: invalid endpoint name {name:?}"));
+        }
+        out.push(PeerRelation { id: out.len() as u64, endpoint: name.to_string() });
+    }
+    Ok(out)
+}
+
+/// Juju's relation name rule (`internal/charm/meta.go`, `validRelationName`): lower-case
+/// letters, digits and dashes, starting with a letter, not ending with a dash.
+fn valid_endpoint(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase())
+        && !name.ends_with('-')
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Why a `-r` value is refused (Juju's `relationIdValue.Set`, `jujuc/context.go`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelationIdError {
+    /// Not `[anything:]<integer>`.
+    Invalid,
+    /// A well-formed id that is not one of this unit's relations.
+    NotFound,
+}
+
+impl RelationIdError {
+    pub fn text(self) -> &'static str {
+        match self {
+            RelationIdError::Invalid => "invalid relation id",
+            RelationIdError::NotFound => "relation not found",
+        }
+    }
+}
+
+/// The relation id in a `-r` value: the text after the last `:` read as Go's `strconv.Atoi`
+/// does (a sign and leading zeros allowed); the text before it is never checked.
+pub fn parse_relation_id(value: &str) -> Result<i64, RelationIdError> {
+    let tail = value.rsplit_once(':').map_or(value, |(_, tail)| tail);
+    let digits = tail.strip_prefix(['+', '-']).unwrap_or(tail);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(RelationIdError::Invalid);
+    }
+    tail.parse::<i64>().map_err(|_| RelationIdError::Invalid)
+}
+
+/// The unit-bag keys Juju sets when a unit enters a relation's scope (the uniter's
+/// `EnterScope` with the unit's addresses): every unit here runs on this host.
+pub fn scope_settings() -> crate::model::Settings {
+    [("egress-subnets", "127.0.0.1/32"), ("ingress-address", "127.0.0.1"), ("private-address", "127.0.0.1")]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn peers_are_numbered_in_metadata_order_from_zero() {
+        let text = "name: db\npeers:\n  replicas:\n    interface: r\n  cluster: {interface: c}\nrequires:\n  x: {interface: y}\n";
+        let peers = parse_peers(text).unwrap();
+        assert_eq!(
+            peers,
+            vec![
+                PeerRelation { id: 0, endpoint: "replicas".into() },
+                PeerRelation { id: 1, endpoint: "cluster".into() }
+            ]
+        );
+        assert_eq!(peers[1].fake_id(), "cluster:1");
+        assert_eq!(peers[1].key("db"), "db:cluster");
+        assert_eq!(parse_peers("name: x\n").unwrap(), vec![]);
+        assert_eq!(parse_peers("peers:\n").unwrap(), vec![]);
+        assert!(parse_peers("peers: [a]\n").is_err());
+        assert!(parse_peers("peers:\n  Bad: {}\n").is_err());
+    }
+
+    #[test]
+    fn relation_ids_parse_as_juju_reads_them() {
+        for (value, want) in [("1", 1), ("db:1", 1), ("anything:1", 1), ("a:b:1", 1), ("+1", 1), ("01", 1), ("-1", -1)]
+        {
+            assert_eq!(parse_relation_id(value), Ok(want), "{value}");
+        }
+        for value in ["bogus", "", "db:", "db:one", " 1", "1.0", "=1", "-", "99999999999999999999"] {
+            assert_eq!(parse_relation_id(value), Err(RelationIdError::Invalid), "{value:?}");
+        }
+    }
+}

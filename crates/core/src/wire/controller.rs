@@ -1,0 +1,287 @@
+//! The controller's HTTP/JSON API types, shared by the controller, the unit agent's controller
+//! client and operator tools. Paths and rules: README, "The controller API".
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Settings;
+use crate::wire::hook::WorkloadStatus;
+
+/// Requests carry at most this many bytes (8 MiB).
+pub const MAX_BODY_BYTES: usize = 8 << 20;
+/// A long-poll (`wait-released`, `watch`) waits at most this long, whatever it asks for.
+pub const MAX_POLL_MS: u64 = 60_000;
+
+/// `POST /v1/applications/{app}/lease/claim`: claim or extend the lease for this long.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimRequest {
+    pub duration_ms: u64,
+}
+
+/// A claim's answer: granted with the fencing term, or denied (another unit holds it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClaimResponse {
+    pub granted: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term: Option<u64>,
+    /// Lease time left as the controller counts it, from when it received the claim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in_ms: Option<u64>,
+}
+
+/// `POST /v1/applications/{app}/lease/wait-released` and `.../settings/watch` long-polls.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaitReleasedRequest {
+    pub timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WaitReleasedResponse {
+    /// True: the lease is free now. False: the timeout passed first.
+    pub released: bool,
+}
+
+/// `POST /v1/applications/{app}/lease/revoke` (operator).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RevokeResponse {
+    pub revoked: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term: Option<u64>,
+}
+
+/// `POST /v1/applications/{app}/status/unit/forget` (operator): `unit` was removed; its status
+/// goes with it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForgetUnitRequest {
+    pub unit: String,
+}
+
+/// `POST /v1/applications/{app}/lease/elect` (operator): make `unit` the next leader.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ElectRequest {
+    pub unit: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ElectResponse {
+    /// The unit leads already: nothing changed.
+    pub already_leader: bool,
+    /// The term the lease is under now (the leader's, or the last one's).
+    pub term: u64,
+    /// The holder's term that was revoked, if another unit held the lease.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_term: Option<u64>,
+    /// When the lease frees (the revoked holder's remaining lease), from now.
+    pub frees_in_ms: u64,
+}
+
+/// `POST /v1/applications/{app}/lease/release` (the holding unit): give the lease up now.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseRequest {
+    pub term: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReleaseResponse {
+    /// False: the caller did not hold the lease under that term (nothing changed).
+    pub released: bool,
+}
+
+/// `GET /v1/applications/{app}/settings`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SettingsResponse {
+    pub settings: Settings,
+    pub version: u64,
+}
+
+/// `POST /v1/applications/{app}/settings/merge`: fenced by `term`. Keys in `unset`, and keys in
+/// `set` with an empty value, are deleted.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MergeRequest {
+    pub term: u64,
+    #[serde(default)]
+    pub set: Settings,
+    #[serde(default)]
+    pub unset: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MergeResponse {
+    pub version: u64,
+}
+
+/// `POST /v1/applications/{app}/settings/watch`: answer once the version is past `after`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WatchRequest {
+    pub after: u64,
+    pub timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WatchResponse {
+    pub version: u64,
+}
+
+/// `GET /v1/status` (operator).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusResponse {
+    pub store: String,
+    pub applications: Vec<ApplicationStatus>,
+    /// `active` for the active one of several controllers on etcd (absent for a lone
+    /// controller); a standby answers `not_active` naming the active one instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+}
+
+/// One application in the controller's status.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApplicationStatus {
+    pub name: String,
+    /// The unit holding the lease now, if any.
+    pub leader: Option<String>,
+    pub term: u64,
+    /// Lease time left, in milliseconds (0 without a leader).
+    pub lease_remaining_ms: u64,
+    pub settings_version: u64,
+    /// The application config's version (0: no charm config registered).
+    #[serde(default)]
+    pub config_version: u64,
+}
+
+/// `POST /v1/token/renew`: a fresh token for the caller (whoever the presented token names).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RenewResponse {
+    pub token: String,
+    /// Unix time (seconds) after which the new token is refused.
+    pub expires_at: u64,
+}
+
+/// One application's config: its charm's options, the values an operator set (the rest take
+/// their defaults), and how many accepted changes produced them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AppConfig {
+    pub options: crate::charm_config::Options,
+    pub values: crate::charm_config::Values,
+    pub version: u64,
+}
+
+/// What one unit's charm last said about its workload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitStatus {
+    pub workload: WorkloadStatus,
+    /// application-version-set's; empty until set.
+    #[serde(default)]
+    pub version: String,
+}
+
+impl Default for UnitStatus {
+    fn default() -> UnitStatus {
+        UnitStatus { workload: WorkloadStatus::unknown(), version: String::new() }
+    }
+}
+
+/// `POST /v1/applications/{app}/config` (operator): change the config, all or nothing. With
+/// `options`, the charm's options are (re)registered first (deploy). Values in `set` are
+/// checked against the options (a string is parsed by the option's type); null resets.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigChangeRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<crate::charm_config::Options>,
+    #[serde(default)]
+    pub set: crate::charm_config::Values,
+    #[serde(default)]
+    pub reset: Vec<String>,
+}
+
+/// `GET /v1/applications/{app}/status`: the application status its leader set (null until
+/// then) and every unit's that has reported one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusesResponse {
+    pub application: Option<WorkloadStatus>,
+    pub units: std::collections::BTreeMap<String, UnitStatus>,
+}
+
+/// `POST /v1/applications/{app}/status/application`: the leader's application status, fenced
+/// by its term.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppStatusRequest {
+    pub term: u64,
+    pub status: WorkloadStatus,
+}
+
+/// One relation's data as the controller holds it: which units are in its scope and every bag.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RelationData {
+    /// The units in the relation's scope, in name order.
+    #[serde(default)]
+    pub members: Vec<String>,
+    /// Each unit's bag, by unit name; a unit that has left keeps its bag (Juju keeps departed
+    /// units' settings readable for the life of the relation).
+    #[serde(default)]
+    pub units: std::collections::BTreeMap<String, Settings>,
+    /// The application bag, written only by the leader.
+    #[serde(default)]
+    pub app: Settings,
+}
+
+/// `GET /v1/applications/{app}/relations`: every relation's data, by relation id, and the
+/// version of the whole (it changes with every accepted commit, join and leave).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RelationsResponse {
+    pub relations: std::collections::BTreeMap<u64, RelationData>,
+    pub version: u64,
+}
+
+/// One relation's changes from one hook: to the unit's own bag, and (leader only) to the
+/// application bag. An empty value deletes its key.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelationChanges {
+    pub relation_id: u64,
+    #[serde(default)]
+    pub unit: Settings,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app: Option<Settings>,
+}
+
+/// `POST /v1/applications/{app}/relations/commit`: what a hook that succeeded wrote, all or
+/// nothing. With any application-bag change, `term` must be the caller's current lease term.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelationCommitRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term: Option<u64>,
+    pub changes: Vec<RelationChanges>,
+}
+
+/// `POST /v1/applications/{app}/relations/join`: the calling unit enters the scope of these
+/// relations (its peer relations, by id), creating them if need be.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelationJoinRequest {
+    pub relation_ids: Vec<u64>,
+}
+
+/// `POST /v1/applications/{app}/relations/leave`: `unit` leaves the scope of every relation
+/// (the unit itself, or the operator removing it).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelationLeaveRequest {
+    pub unit: String,
+}
+
+/// The answer to the relation writes and to `POST /v1/applications/{app}/relations/watch`
+/// (whose body is a [`WatchRequest`]; it answers once the version differs from `after`, which
+/// also covers a controller that restarted and counts afresh).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RelationsVersion {
+    pub version: u64,
+}

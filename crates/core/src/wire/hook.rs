@@ -1,0 +1,230 @@
+//! The hook endpoint's wire types, shared by jujuc (client) and the unit agent (server).
+//!
+//! One HTTP/1.1 request per tool call over the agent's unix socket. Every request is a `POST`
+//! with a JSON body naming the hook context; jujuc has already parsed and validated the
+//! command line, so the agent only answers with data. The protocol is documented in
+//! `docs/hook-endpoint.md`.
+
+use serde::{Deserialize, Serialize};
+
+use super::ErrorCode;
+use crate::model::Settings;
+
+/// `POST` paths, one per tool.
+pub const IS_LEADER_PATH: &str = "/v1/is-leader";
+pub const LEADER_GET_PATH: &str = "/v1/leader-get";
+pub const LEADER_SET_PATH: &str = "/v1/leader-set";
+pub const JUJU_LOG_PATH: &str = "/v1/juju-log";
+pub const STATUS_SET_PATH: &str = "/v1/status-set";
+pub const STATUS_GET_PATH: &str = "/v1/status-get";
+pub const APPLICATION_VERSION_SET_PATH: &str = "/v1/application-version-set";
+pub const CONFIG_GET_PATH: &str = "/v1/config-get";
+
+/// The largest request body the endpoint reads (8 MiB): room for a big leader-set, and a bound
+/// so a runaway caller cannot exhaust the agent's memory.
+pub const MAX_BODY_BYTES: usize = 8 << 20;
+
+/// Body of `is-leader` and `leader-get`: just the context.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContextRequest {
+    pub context_id: String,
+}
+
+/// Answer to `is-leader`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IsLeaderResponse {
+    pub leader: bool,
+}
+
+/// Answer to `leader-get`: the hook's snapshot of the whole bucket; jujuc picks the key.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LeaderGetResponse {
+    pub settings: Settings,
+}
+
+/// Body of `leader-set`: a merge; an empty value deletes its key.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeaderSetRequest {
+    pub context_id: String,
+    pub settings: Settings,
+}
+
+/// Body of `juju-log`: the records to log, in order (a bad `-l` level adds a warning first,
+/// as Juju does).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JujuLogRequest {
+    pub context_id: String,
+    pub records: Vec<LogRecord>,
+}
+
+/// A workload status as a charm sets and reads it: the status name, its message, and its data
+/// (which the tools can read but never set).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkloadStatus {
+    pub status: String,
+    pub message: String,
+    #[serde(default)]
+    pub data: Settings,
+}
+
+impl WorkloadStatus {
+    /// The status of a unit or application whose charm has not set one.
+    pub fn unknown() -> WorkloadStatus {
+        WorkloadStatus { status: "unknown".into(), message: String::new(), data: Settings::new() }
+    }
+}
+
+/// Body of `status-set`: the unit's status, or with `application` the application's (leader
+/// only). jujuc has already checked the status name.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusSetRequest {
+    pub context_id: String,
+    pub application: bool,
+    pub status: String,
+    pub message: String,
+}
+
+/// Body of `status-get`: the unit's status, or with `application` the application's and its
+/// units' (leader only).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusGetRequest {
+    pub context_id: String,
+    pub application: bool,
+}
+
+/// Answer to `status-get`: the status asked for, and for the application its units' statuses
+/// by unit name.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StatusGetResponse {
+    pub status: WorkloadStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub units: Option<std::collections::BTreeMap<String, WorkloadStatus>>,
+}
+
+/// Answer to `config-get` (the body is a [`ContextRequest`]): every option of the charm's
+/// `config.yaml` with its value, `null` for an option without one. Numbers are JSON numbers,
+/// read as float64 as Juju's API delivers them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ConfigGetResponse {
+    pub settings: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+/// Body of `application-version-set`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationVersionSetRequest {
+    pub context_id: String,
+    pub version: String,
+}
+
+/// One juju-log line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogRecord {
+    pub level: LogLevel,
+    pub message: String,
+}
+
+/// loggo's levels, as juju-log accepts them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum LogLevel {
+    /// Below TRACE: loggo drops messages at this level.
+    Unspecified,
+    Trace,
+    Debug,
+    Info,
+    Warning,
+    Error,
+    Critical,
+}
+
+impl LogLevel {
+    /// loggo's `ParseLevel`: case-insensitive (Go's Unicode `ToUpper`), `WARN` is `WARNING`.
+    pub fn parse(s: &str) -> Option<LogLevel> {
+        Some(match s.to_uppercase().as_str() {
+            "UNSPECIFIED" => LogLevel::Unspecified,
+            "TRACE" => LogLevel::Trace,
+            "DEBUG" => LogLevel::Debug,
+            "INFO" => LogLevel::Info,
+            "WARN" | "WARNING" => LogLevel::Warning,
+            "ERROR" => LogLevel::Error,
+            "CRITICAL" => LogLevel::Critical,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogLevel::Unspecified => "UNSPECIFIED",
+            LogLevel::Trace => "TRACE",
+            LogLevel::Debug => "DEBUG",
+            LogLevel::Info => "INFO",
+            LogLevel::Warning => "WARNING",
+            LogLevel::Error => "ERROR",
+            LogLevel::Critical => "CRITICAL",
+        }
+    }
+}
+
+/// The codes whose error belongs to the tool: with these the [`super::ErrorResponse`] message
+/// is the hook context's own error, which jujuc prefixes as Juju does ("cannot write leadership
+/// settings: ..."); any other code is a request error that jujuc prints as it is.
+pub fn is_tool_error(code: ErrorCode) -> bool {
+    matches!(code, ErrorCode::NotLeader | ErrorCode::Unreachable)
+}
+
+/// `POST` paths of the relation tools.
+pub const RELATIONS_PATH: &str = "/v1/relations";
+pub const RELATION_GET_PATH: &str = "/v1/relation-get";
+pub const RELATION_SET_PATH: &str = "/v1/relation-set";
+
+/// One relation as the hook sees it (answer to [`RELATIONS_PATH`], whose body is a
+/// [`ContextRequest`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RelationInfo {
+    pub id: u64,
+    pub endpoint: String,
+    /// The application at the other end (for a peer relation, the unit's own).
+    pub remote_app: String,
+    /// The remote units in the relation as this hook sees them, in Go's string order.
+    pub members: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RelationsResponse {
+    pub relations: Vec<RelationInfo>,
+}
+
+/// Body of `relation-get`: the bag of `target` (a unit, or with `app` an application) in a
+/// relation. The answer is a [`LeaderGetResponse`]-shaped map: [`RelationGetResponse`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelationGetRequest {
+    pub context_id: String,
+    pub relation_id: u64,
+    pub target: String,
+    pub app: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RelationGetResponse {
+    pub settings: Settings,
+}
+
+/// Body of `relation-set`: changes to the unit's bag, or with `app` to the application bag
+/// (leader only), held by the hook and committed when it succeeds. An empty value deletes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelationSetRequest {
+    pub context_id: String,
+    pub relation_id: u64,
+    pub app: bool,
+    pub settings: Settings,
+}

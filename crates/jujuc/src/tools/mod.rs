@@ -1,0 +1,416 @@
+//! The hook tools behind the `jujuc` multicall binary.
+//!
+//! Each tool is one module with its clap definition (`uu_app`), its argument validation
+//! (`init`, juju/cmd's Init, whose errors exit 2), its action (`Run::run`, juju/cmd's Run,
+//! whose errors exit 1) and its registry entry (`TOOL`); [`TOOLS`] lists them once for
+//! dispatch, help, the generated completions and man pages, and the agent's tool symlinks.
+//! Tools reach the unit agent only through the [`ToolContext`] trait, the shape of Juju's
+//! `jujuc.Context`; `crate::hook_client` implements it over the agent's unix socket.
+
+pub mod application_version_set;
+pub mod cmd;
+pub mod config_get;
+pub mod is_leader;
+pub mod juju_log;
+pub mod leader_get;
+pub mod leader_set;
+pub mod relation;
+pub mod relation_get;
+mod relation_help;
+pub mod relation_ids;
+pub mod relation_list;
+pub mod relation_set;
+pub mod status_get;
+pub mod status_set;
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{ArgMatches, Command};
+
+use cmd::{OutputOptions, Parsed, UsageError};
+use leaderd_core::format::{render, Value};
+use leaderd_core::gocompat::go_clean;
+pub use leaderd_core::gocompat::go_error_text;
+use leaderd_core::model::Settings;
+use leaderd_core::unix_http::TransportError;
+use leaderd_core::wire::hook::{is_tool_error, LogRecord, RelationInfo, StatusGetResponse, WorkloadStatus};
+use leaderd_core::wire::ErrorCode;
+
+/// What the tools ask of the hook context (Juju's `jujuc.Context`, leadership part).
+pub trait ToolContext {
+    fn is_leader(&mut self) -> Result<bool, ContextError>;
+    fn leader_settings(&mut self) -> Result<Settings, ContextError>;
+    fn write_leader_settings(&mut self, settings: Settings) -> Result<(), ContextError>;
+    fn log(&mut self, records: Vec<LogRecord>) -> Result<(), ContextError>;
+    /// Sets the unit's workload status, or the application's (leader only), at once.
+    fn set_status(&mut self, application: bool, status: WorkloadStatus) -> Result<(), ContextError>;
+    /// The unit's workload status, or the application's with its units' (leader only).
+    fn status(&mut self, application: bool) -> Result<StatusGetResponse, ContextError>;
+    /// Sets the workload version shown for the application, at once.
+    fn set_workload_version(&mut self, version: String) -> Result<(), ContextError>;
+    /// The application's config: every option, `null` for one without a value.
+    fn config(&mut self) -> Result<std::collections::BTreeMap<String, serde_json::Value>, ContextError>;
+    /// The unit's relations as this hook sees them. A context that knows of no relations has
+    /// none.
+    fn relations(&mut self) -> Result<Vec<RelationInfo>, ContextError> {
+        Ok(Vec::new())
+    }
+    /// The bag of `target` (a unit, or with `app` an application) in relation `relation_id`,
+    /// as this hook sees it.
+    fn relation_settings(&mut self, relation_id: u64, target: &str, app: bool) -> Result<Settings, ContextError> {
+        let _ = (relation_id, target, app);
+        Err(ContextError::Refused { code: ErrorCode::NotFound, message: "relation not found".into() })
+    }
+    /// Changes to the unit's bag (or with `app` the application bag) in `relation_id`, held by
+    /// the hook until it succeeds.
+    fn set_relation_settings(&mut self, relation_id: u64, app: bool, settings: Settings) -> Result<(), ContextError> {
+        let _ = (relation_id, app, settings);
+        Err(ContextError::Refused { code: ErrorCode::NotFound, message: "relation not found".into() })
+    }
+}
+
+/// A failure reaching or answering from the hook context.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ContextError {
+    /// The agent answered with an error: what kind, and its message. The context's own
+    /// failures (e.g. "cannot write settings: not the leader") the tool annotates as Juju
+    /// does; request errors (wrong or ended context id, bad request) are printed as they are,
+    /// like Juju's RPC errors. Which is which: [`leaderd_core::wire::hook::is_tool_error`].
+    #[error("{message}")]
+    Refused { code: ErrorCode, message: String },
+    /// The agent's answer is not the protocol's (or the request could not be encoded):
+    /// printed as it is.
+    #[error("{0}")]
+    BadAnswer(String),
+    /// The agent could not be reached (dial or transport failure): printed as it is, and
+    /// coloured on a terminal like every error Juju's client raises itself.
+    #[error("{0}")]
+    Unreachable(TransportError),
+}
+
+impl ContextError {
+    fn annotate(self, prefix: &str) -> RunError {
+        match self {
+            ContextError::Refused { code, message } if is_tool_error(code) => {
+                RunError { message: format!("{prefix}: {message}"), client_side: false }
+            }
+            ContextError::Refused { message, .. } | ContextError::BadAnswer(message) => {
+                RunError { message, client_side: false }
+            }
+            ContextError::Unreachable(e) => RunError { message: e.to_string(), client_side: true },
+        }
+    }
+}
+
+impl ContextError {
+    /// The context's own error printed without a prefix, as Juju prints `ErrIsNotLeader` from
+    /// `status-set --application`.
+    fn unannotated(self) -> RunError {
+        match self {
+            ContextError::Unreachable(e) => RunError { message: e.to_string(), client_side: true },
+            ContextError::Refused { message, .. } | ContextError::BadAnswer(message) => {
+                RunError { message, client_side: false }
+            }
+        }
+    }
+}
+
+/// A Run error: `ERROR <msg>`, exit 1.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunError {
+    pub message: String,
+    /// Raised by jujuc itself rather than answered by the agent.
+    pub client_side: bool,
+}
+
+/// jujuc could not set up the call (environment, working directory): `ERROR <msg>`, `code`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientError {
+    pub message: String,
+    pub code: i32,
+}
+
+/// What a successful Run produced: a value to format (to stdout or `-o FILE`) and any bytes
+/// the tool writes to stderr itself.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub print: Option<(Value, OutputOptions)>,
+    pub stderr: Vec<u8>,
+    /// A failure to write `-o FILE` is ignored (status-get does so when it prints a map).
+    pub ignore_write_error: bool,
+    /// The exit code (0, unless the tool wrote its own error to `stderr`).
+    pub code: i32,
+}
+
+impl Outcome {
+    fn print(value: Value, output: OutputOptions) -> Outcome {
+        Outcome { print: Some((value, output)), ..Default::default() }
+    }
+
+    /// A usage error found only once the hook context was asked (a `-r` naming no relation of
+    /// this unit): `ERROR <msg>`, exit 2.
+    fn usage(message: &str) -> Outcome {
+        Outcome { stderr: format!("ERROR {message}\n").into_bytes(), code: 2, ..Default::default() }
+    }
+}
+
+/// A validated tool call, ready to run against a hook context (juju/cmd's Run: errors exit 1).
+pub trait Run {
+    fn run(self: Box<Self>, ctx: &mut dyn ToolContext) -> Result<Outcome, RunError>;
+
+    /// A usage error that Run reports only after checking something with the hook context
+    /// (Juju checks `-r` while parsing flags, before Init): outside a hook it is printed as it
+    /// is, since nothing can be checked there.
+    fn usage_error(&self) -> Option<String> {
+        None
+    }
+}
+
+/// One hook tool: everything dispatch, help, `generate` and the completions need of it.
+pub struct Tool {
+    /// The name it is called as (argv[0]'s basename).
+    pub name: &'static str,
+    /// The clap definition, with Juju's help text.
+    pub command: fn() -> Command,
+    /// juju/cmd's Init: validates the parsed arguments (errors exit 2).
+    pub init: fn(&ArgMatches) -> Result<Box<dyn Run>, UsageError>,
+    /// The positional arguments' value name and help, for man pages and completions.
+    pub positional: Option<(&'static str, &'static str)>,
+    /// Completes the hook's leader-settings keys live, each followed by this suffix.
+    pub live_keys: Option<&'static str>,
+}
+
+/// The registry: every hook tool, in the order help and man pages list them. Adding a tool is
+/// one module with its `TOOL` entry and one line here.
+pub const TOOLS: &[Tool] = &[
+    is_leader::TOOL,
+    leader_get::TOOL,
+    leader_set::TOOL,
+    juju_log::TOOL,
+    status_set::TOOL,
+    status_get::TOOL,
+    application_version_set::TOOL,
+    config_get::TOOL,
+    relation_ids::TOOL,
+    relation_list::TOOL,
+    relation_get::TOOL,
+    relation_set::TOOL,
+];
+
+/// The tools' names, in registry order.
+pub const TOOL_NAMES: [&str; TOOLS.len()] = {
+    let mut names = [""; TOOLS.len()];
+    let mut i = 0;
+    while i < TOOLS.len() {
+        names[i] = TOOLS[i].name;
+        i += 1;
+    }
+    names
+};
+
+/// The tool called `name`, if there is one.
+pub fn tool(name: &str) -> Option<&'static Tool> {
+    TOOLS.iter().find(|t| t.name == name)
+}
+
+/// The clap definition of a tool, by name.
+pub fn command(name: &str) -> Option<Command> {
+    tool(name).map(|t| (t.command)())
+}
+
+/// How a command line ends before it needs the agent.
+pub enum Prepared {
+    Help(String),
+    Run(Box<dyn Run>),
+}
+
+/// Juju 3.6's words for a tool name it does not have: `jujuc.NewCommand`
+/// (internal/worker/uniter/runner/jujuc/server.go), which `Jujuc.Main` wraps as
+/// `bad request: ...` and returns as the RPC's error. ("unknown hook command" is only
+/// `NewHookCommandForHelp`'s wording, for `juju help-hook-commands`, which no hook reaches.)
+fn unknown_command(name: &str) -> String {
+    format!("unknown command: {name}")
+}
+
+/// Parse and validate one tool's arguments (juju/cmd's flag parsing and Init).
+pub fn prepare(name: &str, args: &[OsString]) -> Result<Prepared, UsageError> {
+    let tool = tool(name).ok_or_else(|| UsageError(unknown_command(name)))?;
+    match cmd::parse((tool.command)(), args)? {
+        Parsed::Help(text) => Ok(Prepared::Help(text)),
+        Parsed::Matches(m) => Ok(Prepared::Run((tool.init)(&m)?)),
+        Parsed::AfterRelation { spelling, value, error } => {
+            Ok(Prepared::Run(Box::new(relation::OptionErrorAfterRelation::new(spelling, value, error))))
+        }
+    }
+}
+
+/// The bytes and exit code of one tool call, before they reach the real stdout and stderr.
+#[derive(Debug, Default, PartialEq)]
+pub struct Finished {
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    pub code: i32,
+    /// The error (if any) was raised by jujuc itself, not answered by the agent: Juju's client
+    /// colours the word ERROR of those on a terminal.
+    pub client_side_error: bool,
+}
+
+impl Finished {
+    fn error(msg: &str, code: i32) -> Finished {
+        Finished { stderr: format!("ERROR {msg}\n").into_bytes(), code, ..Default::default() }
+    }
+
+    fn client_error(msg: &str, code: i32) -> Finished {
+        Finished { client_side_error: true, ..Finished::error(msg, code) }
+    }
+}
+
+/// Runs `jujuc` for `argv` (argv[0] included): dispatch on the basename of argv[0], or on the
+/// first argument when called as `jujuc`. `connect` opens the hook context only once the
+/// arguments are known to be good, so help and usage errors work outside a hook (README,
+/// "Deviations").
+pub fn main_with<F>(argv: &[OsString], in_hook: bool, connect: F) -> Finished
+where
+    F: FnOnce() -> Result<Box<dyn ToolContext>, ClientError>,
+{
+    let argv0 = argv.first().map(Path::new).and_then(Path::file_name).map(|n| n.to_string_lossy().into_owned());
+    let argv0 = argv0.unwrap_or_else(|| "jujuc".into());
+    let (name, args) = if argv0 == "jujuc" && argv.len() > 1 {
+        (argv[1].to_string_lossy().into_owned(), &argv[2..])
+    } else {
+        (argv0, argv.get(1..).unwrap_or(&[]))
+    };
+    if tool(&name).is_none() {
+        // Juju's agent refuses the request; jujuc (cmd/jujuc/main.go, `Main`) prints the RPC
+        // error through cmd.WriteError and exits with hookToolMain's preset code, 1.
+        let mut finished = Finished::error(&format!("bad request: {}", unknown_command(&name)), 1);
+        if !in_hook {
+            // Outside a hook, say what would have worked (inside one, Juju's bytes exactly).
+            finished.stderr.extend(
+                format!(
+                    "jujuc runs the hook tools {}: call it through a symlink of that name, \
+                     or as \"jujuc <tool> [args...]\"\n",
+                    TOOL_NAMES.join(", ")
+                )
+                .into_bytes(),
+            );
+        }
+        return finished;
+    }
+    let invocation = match prepare(&name, args) {
+        Ok(Prepared::Help(text)) => return Finished { stdout: text.into_bytes(), ..Default::default() },
+        Ok(Prepared::Run(invocation)) => invocation,
+        Err(UsageError(msg)) => return Finished::error(&msg, 2),
+    };
+    let mut ctx = match connect() {
+        Ok(ctx) => ctx,
+        Err(e) => match invocation.usage_error() {
+            Some(usage) => return Finished::error(&usage, 2),
+            None => return Finished::client_error(&e.message, e.code),
+        },
+    };
+    let outcome = match invocation.run(ctx.as_mut()) {
+        Ok(outcome) => outcome,
+        Err(RunError { message, client_side: true }) => return Finished::client_error(&message, 1),
+        Err(RunError { message, .. }) => return Finished::error(&message, 1),
+    };
+    let mut finished = Finished { stderr: outcome.stderr, code: outcome.code, ..Default::default() };
+    if let Some((value, output)) = outcome.print {
+        let bytes = render(output.format, &value).into_bytes();
+        match output.path {
+            None => finished.stdout = bytes,
+            Some(path) => match write_output_file(&path, &bytes) {
+                Err(_) if outcome.ignore_write_error => {}
+                Err(e) => return Finished::error(&e.to_string(), 1),
+                Ok(()) => {}
+            },
+        }
+    }
+    finished
+}
+
+/// Shell completion of keys (`JUJUC_COMPLETE=keys leader-get`): the keys of the hook's
+/// sandboxed leader settings, one per line (`key=` for leader-set), from one request to the
+/// agent. Outside a hook context, or if anything fails, it prints nothing: a completion must
+/// never write errors over the user's command line.
+pub fn complete_keys<F>(tool: &str, in_hook: bool, connect: F) -> Finished
+where
+    F: FnOnce() -> Result<Box<dyn ToolContext>, ClientError>,
+{
+    let Some(suffix) = self::tool(tool).and_then(|t| t.live_keys) else {
+        return Finished::default();
+    };
+    let keys = if in_hook { connect().ok().and_then(|mut ctx| ctx.leader_settings().ok()) } else { None };
+    let stdout = keys.unwrap_or_default().keys().map(|k| format!("{k}{suffix}\n")).collect::<String>();
+    Finished { stdout: stdout.into_bytes(), ..Default::default() }
+}
+
+/// `-o FILE`: created (or truncated) even when the output is empty. The path is resolved as
+/// juju/cmd's `ctx.AbsPath` does: `~` and `~/...` expanded, then cleaned and joined to the
+/// working directory like Go's `filepath.Join`. Errors read like Go's
+/// `open /abs/path: permission denied`.
+fn write_output_file(path: &OsString, bytes: &[u8]) -> Result<(), OutputFileError> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let path = output_path(Path::new(path), &cwd, home.as_deref());
+    let result = std::fs::File::create(&path).and_then(|mut f| f.write_all(bytes));
+    result.map_err(|e| OutputFileError { path, reason: go_error_text(&e) })
+}
+
+/// `-o FILE` could not be written: Go's `open <path>: <reason>`.
+#[derive(Debug, thiserror::Error)]
+#[error("open {}: {reason}", path.display())]
+struct OutputFileError {
+    path: PathBuf,
+    reason: String,
+}
+
+fn output_path(path: &Path, cwd: &Path, home: Option<&Path>) -> PathBuf {
+    let expanded = match (path.strip_prefix("~"), home) {
+        (Ok(rest), Some(home)) => home.join(rest),
+        _ => path.to_path_buf(),
+    };
+    go_clean(&cwd.join(expanded))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::output_path;
+    use std::path::Path;
+
+    #[test]
+    fn output_paths_resolve_like_juju_abs_path() {
+        let (cwd, home) = (Path::new("/charm"), Some(Path::new("/home/u")));
+        assert_eq!(output_path(Path::new("out.txt"), cwd, home), Path::new("/charm/out.txt"));
+        assert_eq!(output_path(Path::new("nodir/../x.txt"), cwd, home), Path::new("/charm/x.txt"));
+        assert_eq!(output_path(Path::new("/tmp//a/./b/"), cwd, home), Path::new("/tmp/a/b"));
+        assert_eq!(output_path(Path::new("~"), cwd, home), Path::new("/home/u"));
+        assert_eq!(output_path(Path::new("~/r.json"), cwd, home), Path::new("/home/u/r.json"));
+        assert_eq!(output_path(Path::new("../../.."), cwd, home), Path::new("/"));
+    }
+}
+
+#[cfg(test)]
+mod registry_tests {
+    use super::*;
+
+    #[test]
+    fn every_registered_tool_is_named_as_it_is_called_and_only_known_names_dispatch() {
+        let mut names: Vec<&str> = TOOL_NAMES.to_vec();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), TOOLS.len(), "duplicate tool names: {TOOL_NAMES:?}");
+        for tool in TOOLS {
+            assert_eq!((tool.command)().get_name(), tool.name);
+            assert!(matches!(prepare(tool.name, &["--help".into()]), Ok(Prepared::Help(_))));
+        }
+        assert!(tool("juju-log").is_some());
+        // An unknown name is an error, never some other tool.
+        assert!(tool("no-such-tool").is_none());
+        assert!(tool("relation-get").is_some());
+        let err = prepare("no-such-tool", &[]).err().map(|UsageError(m)| m);
+        assert_eq!(err.as_deref(), Some("unknown command: no-such-tool"));
+    }
+}

@@ -1,0 +1,394 @@
+//! The one client for the controller API (`wire::controller`): the unit agent's, authenticated
+//! as its unit, and the operator's (`leaderd status`). A refused call carries the controller's error code and its own words. The connection is TLS,
+//! verified against the controller's CA only; the token goes out only once the handshake has
+//! verified the controller (an unverified controller never sees a request).
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use leaderd_core::model::LeaderWriteError;
+use leaderd_core::model::Settings;
+use leaderd_core::wire::controller::*;
+use leaderd_core::wire::{ErrorCode, ErrorResponse};
+
+/// A failed call.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CallError {
+    /// No answer: the controller could not be reached, failed TLS verification, or the
+    /// connection broke.
+    #[error("{0}")]
+    Unreachable(String),
+    /// The controller refused the call: what kind of error, and its words.
+    #[error("{message}")]
+    Refused { code: ErrorCode, message: String },
+    /// The controller answered 200 with something that is not the answer.
+    #[error("{0}")]
+    BadAnswer(String),
+}
+
+#[derive(Clone)]
+pub struct ControllerClient {
+    http: reqwest::Client,
+    /// Every controller this client knows (several on etcd: one active, the others standbys).
+    bases: Arc<Vec<String>>,
+    /// Which of `bases` it talks to now: the active controller, as far as it knows, passing
+    /// over one that did not answer.
+    follow: Arc<std::sync::Mutex<crate::follow::Follow>>,
+    app: String,
+    token: Arc<RwLock<String>>,
+}
+
+/// How long a controller has to answer a call, beyond what the call lets it hold it (a
+/// long-poll's wait); a claim has its caller's limit instead.
+pub const ANSWER_TIME: Duration = Duration::from_secs(10);
+
+/// With several controllers, the longest a long-poll asks to be held (see `poll_wait`).
+pub const MULTI_POLL: Duration = Duration::from_secs(10);
+
+/// With several controllers, how long after its wait a long-poll's answer may take.
+const MULTI_POLL_GRACE: Duration = Duration::from_secs(2);
+
+/// A controller that failed to answer within this long (connection refused or reset) costs a
+/// call so little that the call goes on to the next controller at once.
+const FAST_FAILURE: Duration = Duration::from_secs(1);
+
+/// Pooled connections to the controller are dropped after this long unused, well inside the
+/// controller's idle timeout, so a request never goes out on a connection it is closing.
+pub const POOL_IDLE: Duration = Duration::from_secs(10);
+
+impl ControllerClient {
+    /// `base` is one controller's URL, or several separated by commas (controllers on etcd):
+    /// the client follows the active one. A standby answers `not_active` naming it, and the
+    /// call goes there at once (the standby did nothing); a controller that does not answer
+    /// sends the next calls to the others for a while (`follow`). A retried call counts, for
+    /// the caller, from when it first sent it, so a lease answer is never counted from later
+    /// than it was asked.
+    pub fn new(
+        base: &str,
+        app: &str,
+        token: &str,
+        trust: &crate::tls::Trust,
+    ) -> Result<ControllerClient, crate::tls::ClientError> {
+        let bases: Vec<String> =
+            base.split(',').map(|b| b.trim().trim_end_matches('/').to_string()).filter(|b| !b.is_empty()).collect();
+        let first = bases.first().cloned().unwrap_or_default();
+        for other in bases.iter().skip(1) {
+            crate::tls::http_client(other, trust, POOL_IDLE)?;
+        }
+        let http = crate::tls::http_client(&first, trust, POOL_IDLE)?;
+        Ok(ControllerClient {
+            http,
+            follow: Arc::new(std::sync::Mutex::new(crate::follow::Follow::new(bases.len()))),
+            bases: Arc::new(if bases.is_empty() { vec![first] } else { bases }),
+            app: app.into(),
+            token: Arc::new(RwLock::new(token.into())),
+        })
+    }
+
+    /// The controller this client talks to now.
+    pub fn base(&self) -> &str {
+        &self.bases[self.current()]
+    }
+
+    fn current(&self) -> usize {
+        self.follow.lock().unwrap().current() % self.bases.len()
+    }
+
+    /// The token this client presents now.
+    pub fn token(&self) -> String {
+        self.token.read().unwrap().clone()
+    }
+
+    /// Gets a fresh token from the controller and presents it from now on; answers its expiry.
+    pub async fn renew_token(&self) -> Result<u64, CallError> {
+        let r: RenewResponse =
+            self.send(|base| self.http.post(format!("{base}/v1/token/renew")), Duration::ZERO).await?;
+        *self.token.write().unwrap() = r.token;
+        Ok(r.expires_at)
+    }
+
+    /// Sends the request `make` builds for a controller's base URL, following a standby's
+    /// pointer to the active controller (each controller at most once per call). `wait` is how
+    /// long the controller may hold the call (a long-poll); it gets [`ANSWER_TIME`] more.
+    async fn send<R: DeserializeOwned>(
+        &self,
+        make: impl Fn(&str) -> reqwest::RequestBuilder,
+        wait: Duration,
+    ) -> Result<R, CallError> {
+        let answer_time = if self.bases.len() > 1 && !wait.is_zero() { MULTI_POLL_GRACE } else { ANSWER_TIME };
+        self.send_within(make, wait + answer_time).await
+    }
+
+    /// How long a long-poll asks to be held: with several controllers at most [`MULTI_POLL`],
+    /// and the controller must answer within [`MULTI_POLL_GRACE`] after that, so a poll held
+    /// by a controller that then stops answering (SIGSTOP, a machine gone) moves on to the
+    /// others within seconds rather than after the whole wait.
+    fn poll_wait(&self, wait: Duration) -> Duration {
+        if self.bases.len() > 1 {
+            wait.min(MULTI_POLL)
+        } else {
+            wait
+        }
+    }
+
+    /// [`ControllerClient::send`], giving each controller at most `limit` to answer: one that
+    /// does not answer in time is unreachable for this call, and passed over by the next ones.
+    async fn send_within<R: DeserializeOwned>(
+        &self,
+        make: impl Fn(&str) -> reqwest::RequestBuilder,
+        limit: Duration,
+    ) -> Result<R, CallError> {
+        // Each controller at most once per call: the one believed active first, then the
+        // others (one passed over last).
+        let mut tried = vec![false; self.bases.len()];
+        loop {
+            let untried = self.follow.lock().unwrap().untried(&tried, std::time::Instant::now());
+            let Some(index) = untried.filter(|&i| i < self.bases.len()) else {
+                return Err(CallError::Unreachable("no controller left to ask".into()));
+            };
+            tried[index] = true;
+            let base = self.bases[index].clone();
+            let attempt = std::time::Instant::now();
+            let answer = self.send_once(make(&base), limit, &base).await;
+            let now = std::time::Instant::now();
+            let mut follow = self.follow.lock().unwrap();
+            match answer {
+                Err(Answer::NotActive { active, message }) => {
+                    let named = active.and_then(|url| self.bases.iter().position(|b| *b == url.trim_end_matches('/')));
+                    follow.not_active(index, named, now);
+                    if tried.iter().all(|&t| t) {
+                        return Err(CallError::Refused { code: ErrorCode::NotActive, message });
+                    }
+                }
+                Err(Answer::Failed(e @ CallError::Unreachable(_))) => {
+                    // The next calls try the others: this one may be down. A refusal that came
+                    // fast (nothing listens there) is tried at the next one now; one that took
+                    // its time has used the call's.
+                    follow.unreachable(index, now);
+                    if now.duration_since(attempt) >= FAST_FAILURE || tried.iter().all(|&t| t) {
+                        return Err(e);
+                    }
+                }
+                Err(Answer::Failed(e)) => {
+                    follow.answered(index);
+                    return Err(e);
+                }
+                Ok(r) => {
+                    follow.answered(index);
+                    return Ok(r);
+                }
+            }
+        }
+    }
+
+    async fn send_once<R: DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+        limit: Duration,
+        base: &str,
+    ) -> Result<R, Answer> {
+        let request = request.bearer_auth(self.token()).timeout(limit);
+        let response =
+            request.send().await.map_err(|e| Answer::Failed(CallError::Unreachable(transport_error(base, &e))))?;
+        let status = response.status().as_u16();
+        let bytes =
+            response.bytes().await.map_err(|e| Answer::Failed(CallError::Unreachable(format!("controller: {e}"))))?;
+        if status == 200 {
+            return serde_json::from_slice(&bytes)
+                .map_err(|e| Answer::Failed(CallError::BadAnswer(format!("controller: bad answer: {e}"))));
+        }
+        let (code, message) = ErrorResponse::decode(status, &bytes)
+            .unwrap_or_else(|| (ErrorCode::from_status(status), String::from_utf8_lossy(&bytes).into_owned()));
+        if code == ErrorCode::NotActive {
+            let active = serde_json::from_slice::<ErrorResponse>(&bytes).ok().and_then(|r| r.active);
+            return Err(Answer::NotActive { active, message });
+        }
+        Err(Answer::Failed(CallError::Refused { code, message }))
+    }
+}
+
+/// One controller's answer that was not the result.
+enum Answer {
+    NotActive { active: Option<String>, message: String },
+    Failed(CallError),
+}
+
+fn transport_error(base: &str, e: &reqwest::Error) -> String {
+    let chain = leaderd_core::error_chain(e);
+    if crate::tls::is_unverified_peer(e) {
+        format!(
+            "refusing the controller at {base}: it failed TLS verification against the controller CA \
+             (no token was sent): {chain}"
+        )
+    } else if crate::tls::tls_failure(e).is_some() {
+        format!("TLS failure talking to the controller at {base}: {chain}")
+    } else {
+        format!("controller unreachable: {chain}")
+    }
+}
+
+impl ControllerClient {
+    async fn call<B: Serialize, R: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: Option<&B>,
+        wait: Duration,
+    ) -> Result<R, CallError> {
+        let make = |base: &str| {
+            let url = format!("{base}/v1/applications/{}/{path}", self.app);
+            match body {
+                Some(body) => self.http.post(url).json(body),
+                None => self.http.get(url),
+            }
+        };
+        self.send(make, wait).await
+    }
+
+    /// Every application's lease and settings version (the operator's token).
+    pub async fn status(&self) -> Result<StatusResponse, CallError> {
+        self.send(|base| self.http.get(format!("{base}/v1/status")), Duration::ZERO).await
+    }
+
+    pub async fn claim(&self, duration: Duration) -> Result<ClaimResponse, CallError> {
+        self.claim_within(duration, ANSWER_TIME).await
+    }
+
+    /// Claims, giving the controller at most `within` (and never more than [`ANSWER_TIME`]) to
+    /// answer: an agent's answer later than its guarantee is of no use, and a controller that
+    /// is silent (killed with its port still open, or on a machine that is gone) must not hold
+    /// the next claims too.
+    pub async fn claim_within(&self, duration: Duration, within: Duration) -> Result<ClaimResponse, CallError> {
+        let body = ClaimRequest { duration_ms: duration.as_millis() as u64 };
+        let make = |base: &str| self.http.post(format!("{base}/v1/applications/{}/lease/claim", self.app)).json(&body);
+        self.send_within(make, within.min(ANSWER_TIME)).await
+    }
+
+    pub async fn wait_released(&self, timeout: Duration) -> Result<bool, CallError> {
+        let timeout = self.poll_wait(timeout);
+        let body = WaitReleasedRequest { timeout_ms: timeout.as_millis() as u64 };
+        let r: WaitReleasedResponse = self.call("lease/wait-released", Some(&body), timeout).await?;
+        Ok(r.released)
+    }
+
+    /// Revokes the application's lease (the operator's token).
+    pub async fn revoke(&self) -> Result<RevokeResponse, CallError> {
+        self.call::<(), _>("lease/revoke", Some(&()), Duration::ZERO).await
+    }
+
+    /// Elects `unit` as the application's next leader (the operator's token).
+    pub async fn elect(&self, unit: &str) -> Result<ElectResponse, CallError> {
+        self.call("lease/elect", Some(&ElectRequest { unit: unit.into() }), Duration::ZERO).await
+    }
+
+    /// Gives up the lease this unit holds under `term`, at once.
+    pub async fn release(&self, term: u64) -> Result<bool, CallError> {
+        let r: ReleaseResponse = self.call("lease/release", Some(&ReleaseRequest { term }), Duration::ZERO).await?;
+        Ok(r.released)
+    }
+
+    pub async fn read(&self) -> Result<SettingsResponse, CallError> {
+        self.call::<(), _>("settings", None, Duration::ZERO).await
+    }
+
+    pub async fn merge(&self, term: u64, changes: Settings) -> Result<u64, LeaderWriteError> {
+        let body = MergeRequest { term, set: changes, unset: Vec::new() };
+        match self.call::<_, MergeResponse>("settings/merge", Some(&body), Duration::ZERO).await {
+            Ok(r) => Ok(r.version),
+            Err(CallError::Refused { code: ErrorCode::NotLeader, .. }) => Err(LeaderWriteError::NotLeader),
+            // The controller refused the request itself (a key it does not take): the caller's
+            // mistake, not an unreachable controller.
+            Err(CallError::Refused { code: ErrorCode::InvalidKey | ErrorCode::BadRequest, message }) => {
+                Err(LeaderWriteError::Invalid(message))
+            }
+            Err(e) => Err(LeaderWriteError::Failed(e.to_string())),
+        }
+    }
+
+    pub async fn watch(&self, after: u64, timeout: Duration) -> Result<u64, CallError> {
+        let timeout = self.poll_wait(timeout);
+        let body = WatchRequest { after, timeout_ms: timeout.as_millis() as u64 };
+        let r: WatchResponse = self.call("settings/watch", Some(&body), timeout).await?;
+        Ok(r.version)
+    }
+
+    /// The application's config (a unit's or the operator's token).
+    pub async fn config(&self) -> Result<AppConfig, CallError> {
+        self.call::<(), _>("config", None, Duration::ZERO).await
+    }
+
+    /// Changes the application's config (the operator's token).
+    pub async fn change_config(&self, change: &ConfigChangeRequest) -> Result<AppConfig, CallError> {
+        self.call("config", Some(change), Duration::ZERO).await
+    }
+
+    pub async fn watch_config(&self, after: u64, timeout: Duration) -> Result<u64, CallError> {
+        let timeout = self.poll_wait(timeout);
+        let body = WatchRequest { after, timeout_ms: timeout.as_millis() as u64 };
+        let r: WatchResponse = self.call("config/watch", Some(&body), timeout).await?;
+        Ok(r.version)
+    }
+
+    /// The application status and every unit's.
+    pub async fn statuses(&self) -> Result<StatusesResponse, CallError> {
+        self.call::<(), _>("status", None, Duration::ZERO).await
+    }
+
+    /// This unit's workload status and version.
+    pub async fn set_unit_status(&self, status: &UnitStatus) -> Result<(), CallError> {
+        self.call::<_, serde_json::Value>("status/unit", Some(status), Duration::ZERO).await.map(|_| ())
+    }
+
+    /// Forgets a removed unit's status (operator).
+    pub async fn forget_unit(&self, unit: &str) -> Result<(), CallError> {
+        let body = ForgetUnitRequest { unit: unit.into() };
+        self.call::<_, serde_json::Value>("status/unit/forget", Some(&body), Duration::ZERO).await.map(|_| ())
+    }
+
+    /// The application status, fenced by `term`.
+    pub async fn set_app_status(
+        &self,
+        term: u64,
+        status: leaderd_core::wire::hook::WorkloadStatus,
+    ) -> Result<(), CallError> {
+        let body = AppStatusRequest { term, status };
+        self.call::<_, serde_json::Value>("status/application", Some(&body), Duration::ZERO).await.map(|_| ())
+    }
+
+    /// Every relation's data (members and bags) and its version.
+    pub async fn relations(&self) -> Result<RelationsResponse, CallError> {
+        self.call::<(), _>("relations", None, Duration::ZERO).await
+    }
+
+    /// Commits one hook's relation changes, all or nothing; `term` fences application-bag
+    /// changes.
+    pub async fn commit_relations(&self, term: Option<u64>, changes: Vec<RelationChanges>) -> Result<u64, CallError> {
+        let body = RelationCommitRequest { term, changes };
+        let r: RelationsVersion = self.call("relations/commit", Some(&body), Duration::ZERO).await?;
+        Ok(r.version)
+    }
+
+    /// This unit enters the scope of its peer relations `ids`.
+    pub async fn join_relations(&self, relation_ids: Vec<u64>) -> Result<u64, CallError> {
+        let body = RelationJoinRequest { relation_ids };
+        let r: RelationsVersion = self.call("relations/join", Some(&body), Duration::ZERO).await?;
+        Ok(r.version)
+    }
+
+    /// `unit` leaves the scope of every relation of the application.
+    pub async fn leave_relations(&self, unit: &str) -> Result<u64, CallError> {
+        let body = RelationLeaveRequest { unit: unit.into() };
+        let r: RelationsVersion = self.call("relations/leave", Some(&body), Duration::ZERO).await?;
+        Ok(r.version)
+    }
+
+    /// Waits (up to `timeout`) for the relations' version to differ from `after`.
+    pub async fn watch_relations(&self, after: u64, timeout: Duration) -> Result<u64, CallError> {
+        let timeout = self.poll_wait(timeout);
+        let body = WatchRequest { after, timeout_ms: timeout.as_millis() as u64 };
+        let r: RelationsVersion = self.call("relations/watch", Some(&body), timeout).await?;
+        Ok(r.version)
+    }
+}

@@ -1,0 +1,326 @@
+//! `leaderd up` for end-to-end tests: started on a charm in a temp state dir with short leases,
+//! its output lines collected with the instant each arrived, stopped (SIGTERM, then SIGKILL of
+//! its whole process group) when dropped, even when the test fails.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub const LEADERD: &str = env!("LEADERD_TESTKIT_LEADERD");
+
+pub struct Up {
+    pub child: Child,
+    pub state: PathBuf,
+    pub dir: tempfile::TempDir,
+    pub lines: Arc<Mutex<Vec<(Instant, String)>>>,
+}
+
+pub fn recorder_charm() -> PathBuf {
+    crate::test_data("recorder-charm")
+}
+
+impl Up {
+    pub fn start(charm: Option<&Path>, units: u32, guarantee: &str) -> Up {
+        let dir = tempfile::tempdir().unwrap();
+        Up::start_in(dir, charm, units, guarantee)
+    }
+
+    pub fn start_in(dir: tempfile::TempDir, charm: Option<&Path>, units: u32, guarantee: &str) -> Up {
+        Up::start_with(dir, charm, units, guarantee, None)
+    }
+
+    /// With `path_first` put first on `up`'s PATH (hooks inherit it: a venv's `bin`, say).
+    pub fn start_with(
+        dir: tempfile::TempDir,
+        charm: Option<&Path>,
+        units: u32,
+        guarantee: &str,
+        path_first: Option<&Path>,
+    ) -> Up {
+        Up::spawn(dir, charm, units, guarantee, path_first, &[], None, None, &[])
+    }
+
+    /// With more `up` flags (`--config`, `--hook-retry`, `--update-status-interval`, ...).
+    pub fn start_with_args(charm: Option<&Path>, units: u32, guarantee: &str, args: &[&str]) -> Up {
+        Up::start_with_path_and_args(charm, units, guarantee, None, args)
+    }
+
+    /// [`Up::start_with_args`] with `path_first` first on `up`'s PATH.
+    pub fn start_with_path_and_args(
+        charm: Option<&Path>,
+        units: u32,
+        guarantee: &str,
+        path_first: Option<&Path>,
+        args: &[&str],
+    ) -> Up {
+        let dir = tempfile::tempdir().unwrap();
+        Up::spawn(dir, charm, units, guarantee, path_first, &[], None, None, args)
+    }
+
+    /// Started with its umask set to `umask` (as if the user had run `umask N` first).
+    pub fn start_with_umask(
+        dir: tempfile::TempDir,
+        charm: Option<&Path>,
+        units: u32,
+        guarantee: &str,
+        umask: u32,
+    ) -> Up {
+        Up::spawn(dir, charm, units, guarantee, None, &[], None, Some(umask), &[])
+    }
+
+    /// With `env` set for `up` and, through it, for the controller and every agent; and, with
+    /// `open_files`, that open-file limit (soft and hard) for all of them.
+    pub fn start_with_env(
+        dir: tempfile::TempDir,
+        charm: Option<&Path>,
+        units: u32,
+        guarantee: &str,
+        path_first: Option<&Path>,
+        env: &[(&str, &str)],
+        open_files: Option<u64>,
+    ) -> Up {
+        Up::spawn(dir, charm, units, guarantee, path_first, env, open_files, None, &[])
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn spawn(
+        dir: tempfile::TempDir,
+        charm: Option<&Path>,
+        units: u32,
+        guarantee: &str,
+        path_first: Option<&Path>,
+        env: &[(&str, &str)],
+        open_files: Option<u64>,
+        umask: Option<u32>,
+        extra: &[&str],
+    ) -> Up {
+        use std::os::unix::process::CommandExt;
+        let state = dir.path().join("state");
+        let mut cmd = Command::new(LEADERD);
+        cmd.envs(env.iter().copied());
+        if let Some(mask) = umask {
+            with_umask(&mut cmd, mask);
+        }
+        if let Some(n) = open_files {
+            // SAFETY: setrlimit is async-signal-safe; this runs between fork and exec.
+            unsafe {
+                cmd.pre_exec(move || {
+                    let limit = libc::rlimit { rlim_cur: n as libc::rlim_t, rlim_max: n as libc::rlim_t };
+                    if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) != 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                    Ok(())
+                });
+            }
+        }
+        if let Some(first) = path_first {
+            let path = std::env::var("PATH").unwrap_or_default();
+            cmd.env("PATH", format!("{}:{path}", first.display()));
+        }
+        cmd.arg("up")
+            .arg("--state")
+            .arg(&state)
+            .arg("--units")
+            .arg(units.to_string())
+            .arg("--lease-guarantee")
+            .arg(guarantee);
+        if let Some(charm) = charm {
+            cmd.arg("--charm").arg(charm);
+        }
+        cmd.args(extra);
+        let mut child = cmd.current_dir(dir.path()).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().unwrap();
+        let lines: Arc<Mutex<Vec<(Instant, String)>>> = Arc::default();
+        let sink = lines.clone();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                sink.lock().unwrap().push((Instant::now(), line));
+            }
+        });
+        Up { child, state, dir, lines }
+    }
+
+    /// The first line (after `from`) containing `text`, waiting up to `timeout`.
+    pub fn wait_for(&self, text: &str, from: usize, timeout: Duration) -> (usize, Instant, String) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            {
+                let lines = self.lines.lock().unwrap();
+                if let Some((i, (at, line))) = lines.iter().enumerate().skip(from).find(|(_, (_, l))| l.contains(text))
+                {
+                    return (i, *at, line.clone());
+                }
+            }
+            if Instant::now() > deadline {
+                panic!("no line with {text:?} within {timeout:?}; output so far:\n{}", self.output());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub fn count(&self, text: &str) -> usize {
+        self.lines.lock().unwrap().iter().filter(|(_, l)| l.contains(text)).count()
+    }
+
+    /// How many lines `up` has printed so far (a mark to wait from).
+    pub fn lines_seen(&self) -> usize {
+        self.lines.lock().unwrap().len()
+    }
+
+    pub fn output(&self) -> String {
+        self.lines.lock().unwrap().iter().map(|(_, l)| l.as_str()).collect::<Vec<_>>().join("\n")
+    }
+
+    /// `leaderd <args>` against this cluster's state.
+    pub fn leaderd(&self, args: &[&str]) -> Output {
+        Command::new(LEADERD)
+            .args(args)
+            .env("LEADERD_STATE", &self.state)
+            .current_dir(self.dir.path())
+            .output()
+            .unwrap()
+    }
+
+    pub fn exec(&self, unit: &str, command: &[&str]) -> Output {
+        let mut args = vec!["exec", "--unit", unit, "--"];
+        args.extend(command);
+        self.leaderd(&args)
+    }
+
+    pub fn status(&self) -> serde_json::Value {
+        let out = self.leaderd(&["status", "--format", "json"]);
+        assert!(out.status.success(), "status: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    pub fn up_json(&self) -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(self.state.join("up.json")).unwrap()).unwrap()
+    }
+
+    /// The lines a unit's hooks wrote to `$CHARM_DIR/events.log`.
+    pub fn events(&self, unit: &str) -> Vec<String> {
+        let path = self.state.join("units").join(unit.replace('/', "-")).join("charm/events.log");
+        std::fs::read_to_string(path).unwrap_or_default().lines().map(String::from).collect()
+    }
+
+    /// Waits until `check` holds, polling, up to `timeout`.
+    pub fn until(&self, what: &str, timeout: Duration, mut check: impl FnMut() -> bool) {
+        let deadline = Instant::now() + timeout;
+        while !check() {
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; output so far:\n{}", self.output());
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    /// Sends `signal` to `up` and waits (with a deadline) for it to exit.
+    pub fn stop(&mut self, signal: i32) -> std::process::ExitStatus {
+        unsafe { libc::kill(self.child.id() as i32, signal) };
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "leaderd up did not stop");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Up {
+    fn drop(&mut self) {
+        if self.child.try_wait().ok().flatten().is_none() {
+            let _ = self.stop(libc::SIGTERM);
+        }
+    }
+}
+
+/// Runs `cmd` with its umask set to `mask`, in the child only (the test process keeps its own).
+pub fn with_umask(cmd: &mut Command, mask: u32) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: umask(2) is async-signal-safe; this runs in the child between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            libc::umask(mask as libc::mode_t);
+            Ok(())
+        });
+    }
+}
+
+pub fn pid_alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z "))
+}
+
+/// An agent started by hand (as `up.json` records its command), killed when dropped; its
+/// output lines arrive on `lines`.
+pub struct HandAgent {
+    child: Child,
+    pub lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl HandAgent {
+    /// Waits (up to `timeout`) for a line containing `text`; the lines before it are returned too.
+    pub fn wait_for(&self, text: &str, timeout: Duration) -> Vec<String> {
+        let deadline = Instant::now() + timeout;
+        let mut seen = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    let found = line.contains(text);
+                    seen.push(line);
+                    if found {
+                        return seen;
+                    }
+                }
+                Err(_) => panic!("the agent printed no {text:?} within {timeout:?}; it printed {seen:?}"),
+            }
+        }
+    }
+}
+
+impl Drop for HandAgent {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Up {
+    /// The agent pid of `unit`, from `leaderd status`.
+    pub fn agent_pid(&self, unit: &str) -> i32 {
+        let status = self.status();
+        let units = status["applications"][0]["units"].as_array().unwrap();
+        units.iter().find(|u| u["name"] == unit).unwrap()["pid"].as_u64().unwrap() as i32
+    }
+
+    /// Stops `unit`'s agent (SIGTERM), runs `before_restart`, then starts it again by hand.
+    pub fn restart_agent(&self, unit: &str, before_restart: impl FnOnce()) -> HandAgent {
+        let record = self.up_json();
+        let info = record["units"].as_array().unwrap().iter().find(|u| u["name"] == unit).unwrap().clone();
+        let command: Vec<String> = serde_json::from_value(info["command"].clone()).unwrap();
+        let token = self.leaderd(&["token", "--secret-file", self.state.join("secret").to_str().unwrap(), unit]);
+        let token = String::from_utf8(token.stdout).unwrap();
+        unsafe { libc::kill(info["pid"].as_u64().unwrap() as i32, libc::SIGTERM) };
+        self.wait_for(&format!("{unit}: agent exited"), 0, Duration::from_secs(15));
+        before_restart();
+        let mut child = Command::new(&command[0])
+            .args(&command[1..])
+            .env("LEADERD_TOKEN", token.trim())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let out = child.stdout.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        HandAgent { child, lines }
+    }
+}

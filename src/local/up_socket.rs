@@ -1,0 +1,470 @@
+//! `up`'s control socket, `<state>/up.socket` (HTTP over a unix socket, 0600 in the private
+//! state directory, served within `leaderd_net::server`'s limits and timeouts): how the levers
+//! (`leaderd kill|pause|resume|restart [UNIT|controller/N|--controller]`, `add-unit`, `remove-unit`) reach
+//! the running `up`, which owns the child processes. Each request is handed to `up`'s main
+//! loop, which applies it between the events it already handles (an agent's exit, the
+//! controller's), so the record (`up.json`) has one writer. Wire types: `wire::up`.
+
+use std::path::Path;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::routing::post;
+use axum::{Json, Router};
+use tokio::sync::{mpsc, oneshot};
+
+use super::up::{clock, say, stop_hook_leftovers, Running};
+use super::{RunState, UnitInfo};
+use leaderd_core::wire::up::*;
+use leaderd_core::wire::ErrorCode;
+use leaderd_net::server::{self, Body, HttpError};
+
+/// One request for `up`'s main loop.
+#[derive(Debug)]
+pub enum Request {
+    Lever(LeverRequest),
+    AddUnit(AddUnitRequest),
+    RemoveUnit(RemoveUnitRequest),
+}
+
+impl Request {
+    /// The lever's name, as the event log records it.
+    fn action(&self) -> String {
+        match self {
+            Request::Lever(LeverRequest { lever, .. }) => lever.name().into(),
+            Request::AddUnit(_) => "add-unit".into(),
+            Request::RemoveUnit(_) => "remove-unit".into(),
+        }
+    }
+}
+
+/// Where the answer goes.
+pub type Reply = oneshot::Sender<Result<Done, HttpError>>;
+
+/// The most units one `add-unit` starts.
+pub const MAX_ADD: u32 = 100;
+
+/// Binds `path` (0600) and serves it until the returned task is aborted.
+pub fn serve(path: &Path, requests: mpsc::Sender<(Request, Reply)>) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+    use anyhow::Context;
+    let listener =
+        leaderd_agent::hook_endpoint::bind_socket(path).with_context(|| format!("binding {}", path.display()))?;
+    let limits = leaderd_net::server::Limits::new(16, MAX_BODY_BYTES);
+    Ok(tokio::spawn(async move {
+        let _ = leaderd_net::server::serve(listener, None, router(requests), limits, std::future::pending()).await;
+    }))
+}
+
+type Requests = State<mpsc::Sender<(Request, Reply)>>;
+
+fn router(requests: mpsc::Sender<(Request, Reply)>) -> Router {
+    Router::new()
+        .route(
+            LEVER_PATH,
+            post(|State(tx): Requests, body: Body| async move { forward(tx, Request::Lever(decode(body)?)).await }),
+        )
+        .route(
+            ADD_UNIT_PATH,
+            post(|State(tx): Requests, body: Body| async move { forward(tx, Request::AddUnit(decode(body)?)).await }),
+        )
+        .route(
+            REMOVE_UNIT_PATH,
+            post(
+                |State(tx): Requests, body: Body| async move { forward(tx, Request::RemoveUnit(decode(body)?)).await },
+            ),
+        )
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(requests)
+}
+
+fn decode<T: serde::de::DeserializeOwned>(body: Body) -> Result<T, HttpError> {
+    server::decode(body, MAX_BODY_BYTES)
+}
+
+async fn forward(tx: mpsc::Sender<(Request, Reply)>, request: Request) -> Result<Json<Done>, HttpError> {
+    let stopping = || HttpError::new(ErrorCode::Unavailable, "leaderd up is stopping");
+    let (reply, answer) = oneshot::channel();
+    tx.send((request, reply)).await.map_err(|_| stopping())?;
+    answer.await.map_err(|_| stopping())?.map(Json)
+}
+
+fn refused(message: impl Into<String>) -> HttpError {
+    HttpError::new(ErrorCode::BadRequest, message.into())
+}
+
+fn failed(e: anyhow::Error) -> HttpError {
+    HttpError::new(ErrorCode::Internal, format!("{e:#}"))
+}
+
+/// What a lever did (`apply` says it on `up`'s output once the record is saved).
+fn done(message: String, units: Vec<String>) -> Result<Done, HttpError> {
+    Ok(Done { message, units })
+}
+
+impl Running {
+    /// Applies one request; the record is saved before the answer goes out and before `up`
+    /// says what was done on its output (and so in its log).
+    pub(super) async fn apply(&mut self, request: Request) -> Result<Done, HttpError> {
+        let action = request.action();
+        let answer = match request {
+            Request::Lever(LeverRequest { lever, target: Target::Controller(which) }) => {
+                self.controller_lever(lever, which).await
+            }
+            Request::Lever(LeverRequest { lever, target: Target::Unit(unit) }) => self.unit_lever(lever, &unit).await,
+            Request::AddUnit(AddUnitRequest { count }) => self.add_units(count),
+            Request::RemoveUnit(RemoveUnitRequest { unit }) => self.remove_unit(&unit).await,
+        };
+        self.record.save(&self.state).map_err(failed)?;
+        if let Ok(done) = &answer {
+            let event = leaderd_sys::events::Event::Lever { action, detail: done.message.clone() };
+            say!("{} {}", clock(), leaderd_sys::events::record(None, event).line());
+        }
+        answer
+    }
+
+    fn unit_index(&self, name: &str) -> Result<usize, HttpError> {
+        self.record.units.iter().position(|u| u.name == name).ok_or_else(|| {
+            let names: Vec<&str> = self.record.units.iter().map(|u| u.name.as_str()).collect();
+            refused(format!("no unit {name:?} here (units: {})", names.join(", ")))
+        })
+    }
+
+    async fn unit_lever(&mut self, lever: Lever, name: &str) -> Result<Done, HttpError> {
+        let i = self.unit_index(name)?;
+        let unit = self.record.units[i].clone();
+        let units = vec![unit.name.clone()];
+        let pid = unit.pid.unwrap_or(0);
+        match (lever, unit.run) {
+            (Lever::Kill, RunState::Removing) => {
+                // The way out of a removal stuck in a hook that never ends (Juju has no hook
+                // timeout; its way out is `remove-unit --force`): the agent's exit drops the unit
+                // (`agent_exited`), and what its hooks left running is stopped.
+                // SAFETY: as for kill, below.
+                unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+                done(
+                    format!(
+                        "killed {name} (agent pid {pid}, SIGKILL) while it was being removed: it leaves without its \
+                         remaining hooks"
+                    ),
+                    units,
+                )
+            }
+            (_, RunState::Removing) => Err(refused(format!(
+                "{name} is being removed (`leaderd kill {name}` ends its removal without its remaining hooks)"
+            ))),
+            (Lever::Kill, RunState::Running | RunState::Paused) => {
+                self.record.units[i].run = RunState::Killed;
+                // SAFETY: kill(2) on an agent this `up` started and has not reaped (its exit
+                // is reaped by the task that waits for it, and recorded before pid is cleared).
+                unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+                if unit.run == RunState::Paused {
+                    // Its hooks' processes were stopped too: let them see the SIGTERM `up` sends
+                    // what a killed agent leaves behind.
+                    signal_unit(&unit, libc::SIGCONT);
+                }
+                done(
+                    format!("killed {name} (agent pid {pid}, SIGKILL); `leaderd restart {name}` brings it back"),
+                    units,
+                )
+            }
+            (Lever::Pause, RunState::Running) => {
+                let stopped = signal_unit(&unit, libc::SIGSTOP);
+                wait_stopped(pid).await;
+                self.record.units[i].run = RunState::Paused;
+                done(format!("paused {name} (agent pid {pid} and {} hook process(es), SIGSTOP)", stopped - 1), units)
+            }
+            (Lever::Resume, RunState::Paused) => {
+                let continued = signal_unit(&unit, libc::SIGCONT);
+                self.record.units[i].run = RunState::Running;
+                done(format!("resumed {name} (agent pid {pid} and {} hook process(es), SIGCONT)", continued - 1), units)
+            }
+            (Lever::Restart, was) => {
+                if matches!(was, RunState::Running | RunState::Paused) {
+                    self.record.units[i].run = RunState::Killed;
+                    // SAFETY: as for kill, above.
+                    unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+                    if was == RunState::Paused {
+                        signal_unit(&unit, libc::SIGCONT);
+                    }
+                    self.wait_agent_exit(name).await?;
+                }
+                stop_hook_leftovers(&unit.state_dir.join("agent.socket"));
+                let mut info = self.record.units[i].clone();
+                self.start_agent(&mut info).map_err(failed)?;
+                let new_pid = info.pid.unwrap_or(0);
+                self.record.units[i] = info;
+                done(
+                    format!("restarted {name} (agent pid {new_pid}, was {}; same command line and token)", was.name()),
+                    units,
+                )
+            }
+            (Lever::Resume, RunState::Running) => Err(refused(format!("{name} is not paused"))),
+            (_, state) => Err(refused(format!(
+                "{name}'s agent is {} (not running): `leaderd restart {name}` starts it again",
+                state.name()
+            ))),
+        }
+    }
+
+    /// Waits (up to 10 s) for `name`'s agent to exit, recording every agent exit meanwhile.
+    async fn wait_agent_exit(&mut self, name: &str) -> Result<(), HttpError> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            match tokio::time::timeout_at(deadline, self.agents.join_next()).await {
+                Ok(Some(Ok((exited, status)))) => {
+                    self.agent_exited(&exited, status).await.map_err(failed)?;
+                    if exited == name {
+                        return Ok(());
+                    }
+                }
+                Ok(Some(Err(e))) => return Err(failed(e.into())),
+                Ok(None) => return Ok(()),
+                Err(_) => return Err(failed(anyhow::anyhow!("{name}'s agent did not exit within 10s of SIGKILL"))),
+            }
+        }
+    }
+
+    /// The controllers' levers. A controller killed with `kill` stays down until `restart`
+    /// (one that dies by itself is restarted at once): the point of the lever is to watch the
+    /// units without it for as long as the user chooses. `which` is `controller/N`, or None
+    /// for `--controller`: the only one, or the one active now when there are several.
+    async fn controller_lever(&mut self, lever: Lever, which: Option<u32>) -> Result<Done, HttpError> {
+        let several = self.controllers.len() > 1;
+        let (i, active) = match which {
+            Some(n) if n as usize >= self.controllers.len() => {
+                let there = match self.controllers.len() {
+                    1 => "this up runs one controller: controller/0 (or --controller)".to_string(),
+                    count => format!("this up runs {count} controllers: controller/0 to controller/{}", count - 1),
+                };
+                return Err(refused(format!("no controller/{n} here ({there})")));
+            }
+            Some(n) => (n as usize, false),
+            None if !several => (0, false),
+            None => (self.active_controller().await?, true),
+        };
+        // One controller keeps the words it always had; several are named.
+        let (label, again) = match several {
+            false => ("the controller".to_string(), "--controller".to_string()),
+            true => (format!("controller/{i}"), format!("controller/{i}")),
+        };
+        let role = if active { "active, " } else { "" };
+        let pid = self.record.controllers[i].pid;
+        let was = self.record.controllers[i].run;
+        let listen = self.record.controllers[i].url.trim_start_matches("https://").to_string();
+        match (lever, was) {
+            (Lever::Kill, RunState::Running | RunState::Paused) => {
+                let _ = self.controllers[i].child.kill().await;
+                self.record.controllers[i].run = RunState::Killed;
+                let agents = match several {
+                    false => format!("agents keep retrying {listen}"),
+                    true => "agents turn to whichever controller is active".to_string(),
+                };
+                done(
+                    format!(
+                        "killed {label} ({role}pid {pid}, SIGKILL); it stays down until `leaderd restart {again}` \
+                         ({agents})"
+                    ),
+                    vec![],
+                )
+            }
+            (Lever::Pause, RunState::Running) => {
+                // SAFETY: kill(2) on a controller this `up` started and has not reaped.
+                unsafe { libc::kill(pid as i32, libc::SIGSTOP) };
+                wait_stopped(pid).await;
+                self.record.controllers[i].run = RunState::Paused;
+                done(format!("paused {label} ({role}pid {pid}, SIGSTOP)"), vec![])
+            }
+            (Lever::Resume, RunState::Paused) => {
+                // SAFETY: as above.
+                unsafe { libc::kill(pid as i32, libc::SIGCONT) };
+                self.record.controllers[i].run = RunState::Running;
+                done(format!("resumed {label} (pid {pid}, SIGCONT)"), vec![])
+            }
+            (Lever::Restart, _) => {
+                if was != RunState::Killed {
+                    let _ = self.controllers[i].child.kill().await;
+                }
+                self.record.controllers[i].run = RunState::Killed;
+                self.controllers[i].respawn().await.map_err(failed)?;
+                let new_pid = self.controllers[i].child.id().unwrap_or(0);
+                self.record.controllers[i].pid = new_pid;
+                self.record.controllers[i].run = RunState::Running;
+                let was_active = if active { ", active" } else { "" };
+                done(format!("restarted {label} (pid {new_pid}, was {}{was_active}) on {listen}", was.name()), vec![])
+            }
+            (Lever::Resume, _) => Err(refused(format!("{label} is not paused (it is {})", was.name()))),
+            (_, _) => Err(refused(format!(
+                "{label} is {} (not running): `leaderd restart {again}` starts it again",
+                was.name()
+            ))),
+        }
+    }
+
+    /// The controller active now, of several (asked of each running one, as `leaderd status`
+    /// asks); a clear refusal if none is.
+    async fn active_controller(&self) -> Result<usize, HttpError> {
+        let token = self.secret.token(leaderd_net::auth::OPERATOR, Duration::from_secs(300));
+        let trust = leaderd_net::tls::Trust::Ca(self.ca.clone());
+        let mut roles = Vec::new();
+        for (i, c) in self.record.controllers.iter().enumerate() {
+            let role = match c.run {
+                RunState::Running => super::status::ask_role(&c.url, &self.record.app, &token, &trust).await,
+                RunState::Paused | RunState::Killed => c.run.name().to_string(),
+                _ => "down".into(),
+            };
+            if role == "active" {
+                return Ok(i);
+            }
+            roles.push(format!("controller/{i} {role}"));
+        }
+        Err(refused(format!("no controller is active right now ({}): name one, like `controller/0`", roles.join(", "))))
+    }
+
+    fn add_units(&mut self, count: u32) -> Result<Done, HttpError> {
+        if count == 0 || count > MAX_ADD {
+            return Err(refused(format!("-n must be from 1 to {MAX_ADD}, not {count}")));
+        }
+        let mut added = Vec::new();
+        for _ in 0..count {
+            added.push(self.add_unit().map_err(failed)?);
+        }
+        done(format!("added {}", added.join(", ")), added)
+    }
+
+    async fn remove_unit(&mut self, name: &str) -> Result<Done, HttpError> {
+        let i = self.unit_index(name)?;
+        let unit = self.record.units[i].clone();
+        match unit.run {
+            RunState::Removing => Err(refused(format!("{name} is already being removed"))),
+            RunState::Paused => Err(refused(format!(
+                "{name} is paused: `leaderd resume {name}` first, so its stop and remove hooks can run"
+            ))),
+            RunState::Killed | RunState::Exited => {
+                self.forget_unit(name).await;
+                self.record.units.remove(i);
+                stop_hook_leftovers(&unit.state_dir.join("agent.socket"));
+                self.leave_relations(name);
+                done(
+                    format!(
+                        "removed {name} (its agent was {}: no stop or remove hook ran, as with `juju remove-unit --force`)",
+                        unit.run.name()
+                    ),
+                    vec![name.into()],
+                )
+            }
+            RunState::Running => {
+                let socket = unit.state_dir.join("run.socket");
+                let asked = tokio::task::spawn_blocking(move || {
+                    leaderd_core::unix_http::request_within(
+                        &socket,
+                        "POST",
+                        leaderd_core::wire::run::REMOVE_PATH,
+                        Some(b"{}"),
+                        Some(Duration::from_secs(5)),
+                    )
+                })
+                .await
+                .map_err(|e| failed(e.into()))?;
+                match asked {
+                    Ok((200, _)) => {
+                        self.record.units[i].run = RunState::Removing;
+                        done(
+                            format!(
+                                "removing {name}: its stop and remove hooks run, then its agent stops and it leaves"
+                            ),
+                            vec![name.into()],
+                        )
+                    }
+                    Ok((status, body)) => {
+                        let why = leaderd_core::wire::ErrorResponse::decode(status, &body)
+                            .map(|(_, message)| message)
+                            .unwrap_or_else(|| String::from_utf8_lossy(&body).into_owned());
+                        Err(failed(anyhow::anyhow!("the agent of {name} refused: {why}")))
+                    }
+                    Err(e) => Err(failed(anyhow::anyhow!("asking the agent of {name}: {e}"))),
+                }
+            }
+        }
+    }
+}
+
+/// Waits (up to 1 s) until `pid` is stopped, so "paused" is true when it is said: a signal is
+/// delivered asynchronously.
+async fn wait_stopped(pid: u32) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
+    while tokio::time::Instant::now() < deadline {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let state = stat.rfind(')').and_then(|i| stat[i + 1..].trim_start().chars().next());
+        if matches!(state, Some('T') | None) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// The processes of a unit: its agent, everything the agent started (hooks and their
+/// children, as `/proc` parentage says), and anything still carrying its hook environment (a
+/// hook's daemonised child). Each gets `signal`, the agent first (a stopped agent starts no
+/// new hook); answers how many got it.
+pub fn signal_unit(unit: &UnitInfo, signal: i32) -> usize {
+    let Some(agent) = unit.pid else { return 0 };
+    let agent = agent as i32;
+    // SAFETY: kill(2) on the agent this `up` started and has not reaped.
+    unsafe { libc::kill(agent, signal) };
+    let mut signalled = std::collections::BTreeSet::from([agent]);
+    // A hook may fork while its siblings are being stopped: look again until nothing is new.
+    for _ in 0..5 {
+        let fresh: Vec<i32> = unit_processes(agent, &unit.state_dir.join("agent.socket"))
+            .into_iter()
+            .filter(|pid| !signalled.contains(pid))
+            .collect();
+        if fresh.is_empty() {
+            break;
+        }
+        for pid in fresh {
+            // SAFETY: kill(2) on a descendant of this unit's agent, or a process carrying its
+            // hook environment.
+            unsafe { libc::kill(pid, signal) };
+            signalled.insert(pid);
+        }
+    }
+    signalled.len()
+}
+
+/// The descendants of `agent` and the processes carrying the hook environment of `socket`.
+fn unit_processes(agent: i32, socket: &Path) -> Vec<i32> {
+    let needle = format!("JUJU_AGENT_SOCKET_ADDRESS={}\0", socket.display()).into_bytes();
+    let mut parents = Vec::new();
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir("/proc") else { return found };
+    for entry in entries.flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<i32>().ok()) else { continue };
+        let ppid = std::fs::read_to_string(entry.path().join("stat"))
+            .ok()
+            .and_then(|stat| stat.get(stat.rfind(')')? + 1..)?.split_whitespace().nth(1)?.parse::<i32>().ok());
+        if let Some(ppid) = ppid {
+            parents.push((pid, ppid));
+        }
+        if let Ok(environ) = std::fs::read(entry.path().join("environ")) {
+            if environ.windows(needle.len()).any(|w| w == needle.as_slice()) {
+                found.push(pid);
+            }
+        }
+    }
+    let mut tree = vec![agent];
+    let mut grew = true;
+    while grew {
+        grew = false;
+        for (pid, ppid) in &parents {
+            if tree.contains(ppid) && !tree.contains(pid) {
+                tree.push(*pid);
+                grew = true;
+            }
+        }
+    }
+    found.extend(tree.into_iter().filter(|pid| *pid != agent));
+    found.sort_unstable();
+    found.dedup();
+    found.retain(|pid| *pid != agent);
+    found
+}

@@ -1,0 +1,437 @@
+//! Real charm libraries, unchanged, on `leaderd up`: two ops charms and two charmhelpers charms
+//! (one of each sharing what the leader decides through the peer relation) (`examples/`), with
+//! 3 units and 1 s guarantees. They need ops and charmhelpers importable:
+//! set `LEADERD_PYTHON_BIN` to the `bin` directory of a virtual environment that has them
+//! (`.ci/run` makes one; README, "Python charms"), then
+//! `cargo test --test acceptance -- --include-ignored`.
+
+use leaderd_testkit::cluster;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use cluster::Up;
+
+const T: Duration = Duration::from_secs(30);
+
+fn python_bin() -> PathBuf {
+    let bin = std::env::var_os("LEADERD_PYTHON_BIN").map(PathBuf::from).expect(
+        "set LEADERD_PYTHON_BIN to a virtualenv's bin directory with ops and charmhelpers (README, \"Python charms\")",
+    );
+    assert!(bin.join("python3").exists(), "no python3 in {}", bin.display());
+    bin
+}
+
+fn example(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(name)
+}
+
+fn observed(up: &Up, unit: &str) -> Vec<String> {
+    let path = up.state.join("units").join(unit.replace('/', "-")).join("charm/observed.log");
+    std::fs::read_to_string(path).unwrap_or_default().lines().map(String::from).collect()
+}
+
+fn leader_of(up: &Up) -> String {
+    up.status()["applications"][0]["leader"].as_str().unwrap().to_string()
+}
+
+#[test]
+#[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (README, \"Python charms\")"]
+fn an_ops_charm_runs_unchanged() {
+    let up = Up::start_with(tempfile::tempdir().unwrap(), Some(&example("ops-charm")), 3, "1s", Some(&python_bin()));
+    let units: Vec<String> = (0..3).map(|i| format!("ops-demo/{i}")).collect();
+    for unit in &units {
+        up.wait_for(&format!("{unit}: hook start finished (exit 0"), 0, T);
+    }
+    let leader = leader_of(&up);
+    for unit in &units {
+        let seen = observed(&up, unit);
+        if *unit == leader {
+            assert_eq!(
+                seen,
+                ["install is_leader=True", "leader_elected is_leader=True", "start is_leader=True"],
+                "{unit}"
+            );
+        } else {
+            assert_eq!(
+                seen,
+                ["install is_leader=False", "leader_settings_changed is_leader=False", "start is_leader=False"],
+                "{unit}"
+            );
+        }
+        // Python logging at each level arrives through juju-log with that level.
+        for (level, text) in [
+            ("DEBUG", "a debug line"),
+            ("INFO", "an info line"),
+            ("WARNING", "a warning line"),
+            ("ERROR", "an error line"),
+        ] {
+            up.wait_for(&format!("{unit}: juju-log {level}: install: {text}"), 0, T);
+        }
+        // ops passes "--", so a message starting with a dash is logged.
+        up.wait_for(&format!("{unit}: juju-log INFO: -a message that starts with a dash"), 0, T);
+    }
+    assert_eq!(up.count("hook leader-elected started"), 1);
+
+    // Config, statuses and the workload version, through ops' own calls.
+    let status = up.status();
+    let app = &status["applications"][0];
+    assert_eq!(app["status"], serde_json::json!({"status": "active", "message": "all units started", "data": {}}));
+    assert_eq!(app["version"], serde_json::json!("1.2.3"));
+    for unit in &units {
+        let dir = up.state.join(format!("units/{}/charm", unit.replace('/', "-")));
+        let seen = std::fs::read_to_string(dir.join("status.log")).unwrap();
+        let mut want = String::from("unit_status_before=unknown\n");
+        if *unit == leader {
+            want.push_str("app_status_before=unknown\n");
+        }
+        want.push_str("config greeting=hello workers=4\n");
+        assert_eq!(seen, want, "{unit}");
+        let entry = app["units"].as_array().unwrap().iter().find(|u| u["name"] == serde_json::json!(unit)).unwrap();
+        assert_eq!(entry["workload"]["status"], serde_json::json!("active"), "{entry}");
+        assert_eq!(entry["workload"]["message"], serde_json::json!("greeting hello"), "{entry}");
+        assert_eq!(entry["workload_version"], serde_json::json!("1.2.3"), "{entry}");
+    }
+
+    // Failover: the new leader's charm sees leader_elected.
+    let from = up.lines_seen();
+    unsafe { libc::kill(up.agent_pid(&leader), libc::SIGKILL) };
+    let (_, _, line) = up.wait_for("hook leader-elected finished (exit 0", from, T);
+    let new_leader = line.split(": ").next().unwrap().split(' ').nth(1).unwrap().to_string();
+    assert_ne!(new_leader, leader);
+    assert!(observed(&up, &new_leader).contains(&"leader_elected is_leader=True".to_string()));
+}
+
+#[test]
+#[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (README, \"Python charms\")"]
+fn a_charmhelpers_charm_runs_unchanged() {
+    let up = Up::start_with(
+        tempfile::tempdir().unwrap(),
+        Some(&example("charmhelpers-charm")),
+        3,
+        "1s",
+        Some(&python_bin()),
+    );
+    let units: Vec<String> = (0..3).map(|i| format!("helpers-demo/{i}")).collect();
+    for unit in &units {
+        up.wait_for(&format!("{unit}: hook start finished (exit 0"), 0, T);
+    }
+    let leader = leader_of(&up);
+    let published = r#"settings={"db-password": "s3cret"}"#;
+    let status = up.status();
+    assert_eq!(status["applications"][0]["version"], serde_json::json!("0.9"));
+    for unit in &units {
+        let seen = observed(&up, unit);
+        // config() with its --all (a null for the option without a default), status_set, and
+        // status_get reading it back.
+        let start = r#"start config={"name": null, "port": 8080} status=active message=listening on 8080"#;
+        assert!(seen.contains(&start.to_string()), "{unit}: {seen:?}");
+        // charmhelpers' log() passes no "--": juju-log refuses the dash message as a usage error
+        // (exit 2, Juju's words on the hook's stderr) and the hook carries on.
+        up.wait_for(&format!("{unit}:   | ERROR option provided but not defined: -s"), 0, T);
+        assert!(seen[0].starts_with("install is_leader="), "{unit}: the hook carried on: {seen:?}");
+        if *unit == leader {
+            assert!(seen.contains(&format!("leader-elected is_leader=True {published}")), "{unit}: {seen:?}");
+        } else {
+            // The leader's settings reached the minion, whole and by key, the deleted key absent.
+            let changed = format!("leader-settings-changed is_leader=False {published} db-password=s3cret");
+            assert!(seen.contains(&changed), "{unit}: {seen:?}");
+            // A minion's leader_set raises (leader-set exits 1 with Juju's error on stderr).
+            assert!(seen.contains(&"minion leader_set raised exit=1".to_string()), "{unit}: {seen:?}");
+            up.wait_for(
+                &format!("{unit}:   | ERROR cannot write leadership settings: cannot write settings: not the leader"),
+                0,
+                T,
+            );
+        }
+    }
+    assert_eq!(up.count("juju-log INFO: -starts with a dash"), 0, "refused, not logged");
+
+    // config-changed ran before start (charmhelpers' changed(): nothing saved yet); a bad port
+    // blocks every unit and, through the leader, the application; a good one clears it.
+    for unit in &units {
+        let seen = observed(&up, unit);
+        let first = seen.iter().position(|l| l == "config-changed port=8080 changed=True");
+        let start = seen.iter().position(|l| l.starts_with("start "));
+        assert!(first.is_some() && first < start, "{unit}: {seen:?}");
+    }
+    for (port, workload, app_status) in [
+        ("0", ("blocked", "port must be between 1 and 65535"), "blocked"),
+        ("9000", ("active", "listening on 9000"), "active"),
+    ] {
+        let from = up.lines_seen();
+        let out = up.leaderd(&["config", "helpers-demo", &format!("port={port}")]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        for unit in &units {
+            up.wait_for(&format!("{unit}: hook config-changed finished (exit 0"), from, T);
+            assert!(observed(&up, unit).contains(&format!("config-changed port={port} changed=True")), "{unit}");
+        }
+        up.until("the statuses config-changed set", T, || {
+            let status = up.status();
+            let app = &status["applications"][0];
+            app["status"]["status"] == serde_json::json!(app_status)
+                && app["units"].as_array().unwrap().iter().all(|u| {
+                    u["workload"]["status"] == serde_json::json!(workload.0)
+                        && u["workload"]["message"] == serde_json::json!(workload.1)
+                })
+        });
+    }
+
+    // Failover: the new leader runs leader-elected and reads the previous settings.
+    let from = up.lines_seen();
+    unsafe { libc::kill(up.agent_pid(&leader), libc::SIGKILL) };
+    let (_, _, line) = up.wait_for("hook leader-elected finished (exit 0", from, T);
+    let new_leader = line.split(": ").next().unwrap().split(' ').nth(1).unwrap().to_string();
+    assert_ne!(new_leader, leader);
+    assert!(
+        observed(&up, &new_leader).contains(&format!("leader-elected is_leader=True {published}")),
+        "{:?}",
+        observed(&up, &new_leader)
+    );
+}
+
+fn workload(status: &serde_json::Value, unit: &str) -> serde_json::Value {
+    let units = status["applications"][0]["units"].as_array().unwrap();
+    units.iter().find(|u| u["name"] == serde_json::json!(unit)).unwrap()["workload"].clone()
+}
+
+fn leaderd_ok(up: &Up, args: &[&str]) {
+    let out = up.leaderd(args);
+    assert!(out.status.success(), "leaderd {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// The leader's secret in its `leader_elected old=... new=SECRET` line (the last one).
+fn elected_secret(up: &Up, unit: &str) -> Option<(String, String)> {
+    observed(up, unit).iter().rev().find_map(|line| {
+        let rest = line.strip_prefix("leader_elected old=")?;
+        let (old, new) = rest.split_once(" new=")?;
+        Some((old.to_string(), new.to_string()))
+    })
+}
+
+#[test]
+#[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (README, \"Python charms\")"]
+fn a_realistic_ops_charm_follows_its_config_reports_status_is_resolved_and_survives_its_leader_leaving() {
+    use serde_json::json;
+    let args = ["--update-status-interval", "1s", "--hook-retry", "off"];
+    let up = Up::start_with_path_and_args(Some(&example("webapp-ops")), 3, "1s", Some(&python_bin()), &args);
+    let units: Vec<String> = (0..3).map(|i| format!("webapp/{i}")).collect();
+    for unit in &units {
+        up.wait_for(&format!("{unit}: hook update-status finished (exit 0"), 0, T);
+    }
+    let leader = leader_of(&up);
+    // Juju's order, each event handled by ops with the config it read.
+    for unit in &units {
+        let seen = observed(&up, unit);
+        let second = if *unit == leader { "leader_elected" } else { "leader_settings_changed" };
+        let want: Vec<String> = ["install", second, "config_changed", "start", "update_status"]
+            .iter()
+            .map(|e| format!("{e} port=8080 title=Welcome"))
+            .collect();
+        assert_eq!(seen[..5], want[..], "{unit}: {seen:?}");
+    }
+    let status = up.status();
+    assert_eq!(status["applications"][0]["status"], json!({"status": "active", "message": "webapp ready", "data": {}}));
+    assert_eq!(status["applications"][0]["version"], json!("2.4.1"));
+    for unit in &units {
+        assert_eq!(
+            workload(&status, unit),
+            json!({"status": "active", "message": "serving 'Welcome' on :8080", "data": {}})
+        );
+    }
+
+    // A bad port: every unit runs config_changed and is blocked, and so is the application.
+    let from = up.lines_seen();
+    leaderd_ok(&up, &["config", "webapp", "port=0"]);
+    for unit in &units {
+        up.wait_for(&format!("{unit}: hook config-changed finished (exit 0"), from, T);
+    }
+    let blocked = "port must be between 1 and 65535, not 0";
+    up.until("every unit blocked", T, || {
+        let status = up.status();
+        units.iter().all(|u| workload(&status, u) == json!({"status": "blocked", "message": blocked, "data": {}}))
+            && status["applications"][0]["status"]["status"] == json!("blocked")
+    });
+
+    // Fixed: active again on the new port.
+    let from = up.lines_seen();
+    leaderd_ok(&up, &["config", "webapp", "port=9090", "title=Hello"]);
+    for unit in &units {
+        up.wait_for(&format!("{unit}: hook config-changed finished (exit 0"), from, T);
+    }
+    up.until("every unit active on 9090", T, || {
+        let status = up.status();
+        units.iter().all(|u| workload(&status, u)["message"] == json!("serving 'Hello' on :9090"))
+    });
+    for unit in &units {
+        assert!(observed(&up, unit).contains(&"config_changed port=9090 title=Hello".to_string()), "{unit}");
+    }
+
+    // A docroot it cannot write: config_changed raises, every unit is in error (retries are
+    // off); fixing the config and resolving runs the hook again, and it succeeds.
+    let from = up.lines_seen();
+    leaderd_ok(&up, &["config", "webapp", "docroot=/proc/webapp"]);
+    for unit in &units {
+        up.wait_for(&format!("{unit}: hook config-changed failed (exit 1"), from, T);
+    }
+    let status = up.status();
+    for unit in &units {
+        assert_eq!(
+            workload(&status, unit),
+            json!({"status": "error", "message": "hook failed: \"config-changed\"", "data": {"hook": "config-changed"}})
+        );
+    }
+    leaderd_ok(&up, &["config", "webapp", "--reset", "docroot"]);
+    let from = up.lines_seen();
+    for unit in &units {
+        leaderd_ok(&up, &["resolve", unit]);
+        up.wait_for(&format!("{unit}: hook config-changed finished (exit 0"), from, T);
+    }
+    up.until("every unit active after resolve", T, || {
+        let status = up.status();
+        units.iter().all(|u| workload(&status, u)["status"] == json!("active"))
+    });
+
+    // A unit added now runs the whole start-up against the current leadership and config.
+    let from = up.lines_seen();
+    leaderd_ok(&up, &["add-unit", "webapp"]);
+    up.wait_for("webapp/3: hook start finished (exit 0", from, T);
+    let want: Vec<String> = ["install", "leader_settings_changed", "config_changed", "start"]
+        .iter()
+        .map(|e| format!("{e} port=9090 title=Hello"))
+        .collect();
+    assert_eq!(observed(&up, "webapp/3")[..4], want[..], "the added unit");
+
+    // Removing the leader: it runs stop then remove and leaves; another unit is elected at
+    // once (not a lease later), runs leader-elected and speaks for the application.
+    let old = leader_of(&up);
+    let from = up.lines_seen();
+    let asked = std::time::Instant::now();
+    leaderd_ok(&up, &["remove-unit", &old]);
+    up.wait_for(&format!("{old}: hook stop finished (exit 0"), from, T);
+    up.wait_for(&format!("{old}: hook remove finished (exit 0"), from, T);
+    let (_, _, line) = up.wait_for("leader elected (term", from, T);
+    let new = line.split(": leader elected").next().unwrap().rsplit(' ').next().unwrap().to_string();
+    assert_ne!(new, old, "{line}");
+    assert!(asked.elapsed() < Duration::from_secs(10), "handed over in {:?}", asked.elapsed());
+    up.wait_for(&format!("{new}: hook leader-elected finished (exit 0"), from, T);
+    assert!(observed(&up, &new).contains(&"leader_elected port=9090 title=Hello".to_string()), "{new}");
+    let seen = observed(&up, &old);
+    assert_eq!(seen[seen.len() - 2..], ["stop port=9090 title=Hello", "remove port=9090 title=Hello"], "{old}");
+    up.until("the old leader gone from status, the new one leading", T, || {
+        let status = up.status();
+        let names: Vec<&str> =
+            status["applications"][0]["units"].as_array().unwrap().iter().filter_map(|u| u["name"].as_str()).collect();
+        !names.contains(&old.as_str())
+            && status["applications"][0]["leader"] == json!(new)
+            && status["applications"][0]["status"] == json!({"status": "active", "message": "webapp ready", "data": {}})
+    });
+}
+
+#[test]
+#[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (README, \"Python charms\")"]
+fn an_ops_charm_shares_what_the_leader_decides_through_the_peer_relation() {
+    let up = Up::start_with(tempfile::tempdir().unwrap(), Some(&example("peers-ops")), 3, "1s", Some(&python_bin()));
+    let units: Vec<String> = (0..3).map(|i| format!("peers-demo/{i}")).collect();
+    for unit in &units {
+        up.wait_for(&format!("{unit}: hook start finished (exit 0"), 0, T);
+    }
+    let leader = leader_of(&up);
+    let (old, secret) = elected_secret(&up, &leader).expect("the leader generated a secret");
+    assert_eq!(old, "None", "nothing in the application bag before the first leader");
+    // Juju's order: relation-created after install and before the leadership hook.
+    for unit in &units {
+        let prefix = format!("{unit}: hook ");
+        let events: Vec<String> = up.output().lines().filter(|l| l.contains(&prefix)).map(String::from).collect();
+        let position = |hook: &str| events.iter().position(|e| e.contains(&format!("hook {hook} started")));
+        let created = position("cluster-relation-created").expect("created ran");
+        assert!(position("install").unwrap() < created, "{unit}: {events:?}");
+        let leadership = if *unit == leader { "leader-elected" } else { "leader-settings-changed" };
+        assert!(created < position(leadership).unwrap(), "{unit}: {events:?}");
+    }
+    // The leader collects every unit's published address into the application bag.
+    let all = r#"collected {"peers-demo/0": "10.0.0.0", "peers-demo/1": "10.0.0.1", "peers-demo/2": "10.0.0.2"}"#;
+    up.until("the leader collected every address", T, || observed(&up, &leader).iter().any(|l| l == all));
+    // Every minion read the secret in cluster-relation-changed, and was refused the
+    // application bag, by ops and by relation-set itself in Juju's words.
+    for unit in units.iter().filter(|u| **u != leader) {
+        let read = format!("changed (app) secret={secret}");
+        up.until(&format!("{unit} read the secret"), T, || observed(&up, unit).contains(&read));
+        let seen = observed(&up, unit);
+        assert!(seen.contains(&"minion app write refused by ops".to_string()), "{unit}: {seen:?}");
+        let refused = "minion relation-set --app: ERROR cannot write relation settings".to_string();
+        assert!(seen.contains(&refused), "{unit}: {seen:?}");
+        assert!(seen[0].starts_with("created cluster"), "{unit}: {seen:?}");
+    }
+
+    // show-unit: the unit's relations and every bag it can see, in juju show-unit's shape.
+    let minion = units.iter().find(|u| **u != leader).unwrap();
+    let out = up.leaderd(&["show-unit", minion, "--format", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let info = &shown[minion.as_str()]["relation-info"][0];
+    assert_eq!(info["endpoint"], "cluster");
+    assert_eq!(info["application-data"]["secret"], secret.as_str());
+    assert_eq!(info["local-unit"]["in-scope"], true);
+    assert_eq!(info["related-units"][leader.as_str()]["data"]["address"], format!("10.0.0.{}", &leader[11..]));
+    assert_eq!(up.status()["applications"][0]["relations"][0]["units"].as_array().unwrap().len(), 3);
+
+    // kill -9 of the leader's agent: the new leader reads the old secret from the bag, rotates
+    // it, and every remaining unit sees the rotation.
+    let from = up.lines_seen();
+    unsafe { libc::kill(up.agent_pid(&leader), libc::SIGKILL) };
+    let (_, _, line) = up.wait_for("hook leader-elected finished (exit 0", from, T);
+    let new_leader = line.split(": ").next().unwrap().split(' ').nth(1).unwrap().to_string();
+    assert_ne!(new_leader, leader);
+    let (old, rotated) = elected_secret(&up, &new_leader).unwrap();
+    assert_eq!(old, secret, "the new leader read the previous leader's secret");
+    assert_ne!(rotated, secret);
+    for unit in units.iter().filter(|u| **u != leader && **u != new_leader) {
+        let read = format!("changed (app) secret={rotated}");
+        up.until(&format!("{unit} saw the rotated secret"), T, || observed(&up, unit).contains(&read));
+    }
+}
+
+#[test]
+#[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (README, \"Python charms\")"]
+fn a_charmhelpers_charm_shares_its_leaders_secret_through_the_peer_relation() {
+    let up = Up::start_with(
+        tempfile::tempdir().unwrap(),
+        Some(&example("peers-charmhelpers")),
+        3,
+        "1s",
+        Some(&python_bin()),
+    );
+    let units: Vec<String> = (0..3).map(|i| format!("peers-helpers/{i}")).collect();
+    for unit in &units {
+        up.wait_for(&format!("{unit}: hook start finished (exit 0"), 0, T);
+    }
+    let leader = leader_of(&up);
+    let number = |unit: &str| unit.rsplit('/').next().unwrap().to_string();
+    assert!(observed(&up, &leader).contains(&"leader-elected rid=cluster:0 old=None".to_string()));
+    let secret = format!("s-{}", number(&leader));
+    for unit in &units {
+        // related_units and relation_get: every other unit's address, and the leader's secret.
+        let others: serde_json::Map<String, serde_json::Value> = units
+            .iter()
+            .filter(|u| *u != unit)
+            .map(|u| (u.clone(), serde_json::json!(format!("10.0.0.{}", number(u)))))
+            .collect();
+        let addresses = serde_json::to_string(&others).unwrap().replace("\":", "\": ").replace(",\"", ", \"");
+        let want = format!("secret={secret} addresses={addresses}");
+        up.until(&format!("{unit} read the secret and every address"), T, || {
+            observed(&up, unit).iter().any(|l| l.starts_with("changed ") && l.ends_with(&want))
+        });
+        if *unit != leader {
+            let refused = "minion relation_set app raised exit=1".to_string();
+            up.until(&format!("{unit} refused the app bag"), T, || observed(&up, unit).contains(&refused));
+        }
+    }
+    // Failover: the new leader reads the old secret through relation_get(app=...).
+    let from = up.lines_seen();
+    unsafe { libc::kill(up.agent_pid(&leader), libc::SIGKILL) };
+    let (_, _, line) = up.wait_for("hook leader-elected finished (exit 0", from, T);
+    let new_leader = line.split(": ").next().unwrap().split(' ').nth(1).unwrap().to_string();
+    let want = format!("leader-elected rid=cluster:0 old={secret}");
+    assert!(observed(&up, &new_leader).contains(&want), "{:?}", observed(&up, &new_leader));
+}

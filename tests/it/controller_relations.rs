@@ -1,0 +1,127 @@
+//! Relation data in the controller, in-process: scopes, bags, the leader-only application bag
+//! fenced by the lease term at the write, the watch that wakes units, and durability across a
+//! restart with the SQLite store.
+
+use std::time::Duration;
+
+use leaderd_controller::store::{memory::MemoryStore, sqlite::SqliteStore};
+use leaderd_controller::{ClaimOutcome, Config, Controller, LeaderWriteError};
+use leaderd_core::model::Settings;
+use leaderd_core::model::{Application, Term, Unit};
+use leaderd_core::wire::controller::RelationChanges;
+
+const LEASE: Duration = Duration::from_secs(60);
+
+fn config() -> Config {
+    Config { min_lease: Duration::from_secs(5), max_lease: Duration::from_secs(300) }
+}
+
+fn app() -> Application {
+    Application::new("app").unwrap()
+}
+
+fn unit(name: &str) -> Unit {
+    Unit::new(name).unwrap()
+}
+
+fn kv(pairs: &[(&str, &str)]) -> Settings {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+fn term(outcome: ClaimOutcome) -> Term {
+    match outcome {
+        ClaimOutcome::Granted { term, .. } => term,
+        ClaimOutcome::Denied => panic!("claim denied"),
+    }
+}
+
+fn unit_change(id: u64, pairs: &[(&str, &str)]) -> RelationChanges {
+    RelationChanges { relation_id: id, unit: kv(pairs), app: None }
+}
+
+fn app_change(id: u64, pairs: &[(&str, &str)]) -> RelationChanges {
+    RelationChanges { relation_id: id, unit: Settings::new(), app: Some(kv(pairs)) }
+}
+
+#[tokio::test]
+async fn scopes_bags_and_the_leader_only_application_bag() {
+    let c = Controller::start(Box::new(MemoryStore::default()), config()).unwrap();
+    let v0 = c.relations(&app()).version;
+    c.join_relations(&unit("app/0"), &[0]).await.unwrap();
+    c.join_relations(&unit("app/1"), &[0]).await.unwrap();
+    let r = c.relations(&app());
+    assert_ne!(r.version, v0);
+    assert_eq!(r.relations[&0].members, vec!["app/0", "app/1"]);
+    assert_eq!(r.relations[&0].units["app/1"]["private-address"], "127.0.0.1", "Juju's scope keys");
+
+    // A unit writes its own bag; the application bag needs the lease under the current term.
+    let t = term(c.claim(&unit("app/0"), LEASE).await.unwrap());
+    c.commit_relations(&unit("app/1"), None, vec![unit_change(0, &[("addr", "10.0.0.2")])]).await.unwrap();
+    let refused = c.commit_relations(&unit("app/1"), Some(t), vec![app_change(0, &[("secret", "x")])]).await;
+    assert_eq!(refused, Err(LeaderWriteError::NotLeader));
+    let no_term = c.commit_relations(&unit("app/0"), None, vec![app_change(0, &[("secret", "x")])]).await;
+    assert_eq!(no_term, Err(LeaderWriteError::NotLeader));
+    // Refused means nothing at all: the unit-bag change in the same commit is not written.
+    let stale = vec![unit_change(0, &[("mine", "1")]), app_change(0, &[("secret", "x")])];
+    assert_eq!(c.commit_relations(&unit("app/0"), Some(Term(t.0 + 1)), stale).await, Err(LeaderWriteError::NotLeader));
+    assert!(!c.relations(&app()).relations[&0].units["app/0"].contains_key("mine"));
+    let both = vec![unit_change(0, &[("mine", "1")]), app_change(0, &[("secret", "s1")])];
+    c.commit_relations(&unit("app/0"), Some(t), both).await.unwrap();
+    let r = c.relations(&app());
+    assert_eq!(r.relations[&0].app, kv(&[("secret", "s1")]));
+    assert_eq!(r.relations[&0].units["app/0"]["mine"], "1");
+    assert_eq!(r.relations[&0].units["app/1"]["addr"], "10.0.0.2");
+
+    // Leaving: out of the scope, the bag stays readable; joining again keeps the bag.
+    c.leave_relations(&unit("app/1")).await.unwrap();
+    let r = c.relations(&app());
+    assert_eq!(r.relations[&0].members, vec!["app/0"]);
+    assert_eq!(r.relations[&0].units["app/1"]["addr"], "10.0.0.2");
+    c.join_relations(&unit("app/1"), &[0]).await.unwrap();
+    assert_eq!(c.relations(&app()).relations[&0].units["app/1"]["addr"], "10.0.0.2");
+}
+
+#[tokio::test]
+async fn the_watch_wakes_on_every_change_and_times_out_without_one() {
+    let c = Controller::start(Box::new(MemoryStore::default()), config()).unwrap();
+    let v = c.relations(&app()).version;
+    let started = tokio::time::Instant::now();
+    assert_eq!(c.watch_relations(&app(), v, Duration::from_millis(100)).await, v);
+    assert!(started.elapsed() >= Duration::from_millis(100));
+    let watcher = {
+        let c = c.clone();
+        tokio::spawn(async move { c.watch_relations(&app(), v, Duration::from_secs(10)).await })
+    };
+    c.join_relations(&unit("app/0"), &[0]).await.unwrap();
+    let woke = tokio::time::timeout(Duration::from_secs(5), watcher).await.unwrap().unwrap();
+    assert_ne!(woke, v);
+    // A version from before (another controller run) is answered at once.
+    assert_eq!(c.watch_relations(&app(), 1, Duration::from_secs(10)).await, woke);
+}
+
+#[tokio::test]
+async fn relation_data_survives_a_restart_with_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    let before = {
+        let c = Controller::start(Box::new(SqliteStore::open(&path).unwrap()), config()).unwrap();
+        c.join_relations(&unit("app/0"), &[0, 1]).await.unwrap();
+        c.join_relations(&unit("app/2"), &[0]).await.unwrap();
+        let t = term(c.claim(&unit("app/0"), LEASE).await.unwrap());
+        let changes = vec![unit_change(0, &[("private-address", ""), ("a", "1")]), app_change(1, &[("k", "v")])];
+        c.commit_relations(&unit("app/0"), Some(t), changes).await.unwrap();
+        c.leave_relations(&unit("app/2")).await.unwrap();
+        let r = c.relations(&app());
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        r
+    };
+    let c = Controller::start(Box::new(SqliteStore::open(&path).unwrap()), config()).unwrap();
+    let after = c.relations(&app());
+    assert_eq!(after.relations, before.relations);
+    assert_eq!(
+        after.relations[&0].units["app/0"],
+        kv(&[("a", "1"), ("egress-subnets", "127.0.0.1/32"), ("ingress-address", "127.0.0.1")])
+    );
+    assert_eq!(after.relations[&0].members, vec!["app/0"]);
+    assert_ne!(after.version, before.version, "a new run's versions never repeat the old run's");
+}

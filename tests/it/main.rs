@@ -1,0 +1,33 @@
+//! The `leaderd` package's integration tests, one binary (one link of the whole stack) with a
+//! module per area. The live pieces they start (hook endpoints, controllers, agents, `leaderd
+//! up`, etcd) come from `leaderd-testkit`; every process a test starts is stopped when it ends.
+//!
+//! Some modules need more than a fresh machine has and their tests are `#[ignore]`d here;
+//! `.ci/run` installs what they need and runs them by module (`cargo test --test it --
+//! --include-ignored acceptance::`).
+
+mod acceptance;
+mod bad_input;
+mod chaos;
+mod cheatsheet;
+mod cheatsheet_config;
+mod cheatsheet_relations;
+mod cheatsheet_status;
+mod completions;
+mod controller_api;
+mod controller_relations;
+mod controller_rules;
+mod e2e;
+mod etcd;
+mod event_log;
+mod format_props;
+mod format_vectors;
+mod fuzz;
+mod levers;
+mod lifecycle;
+mod limits;
+mod private_state;
+mod relations_e2e;
+mod sandbox;
+mod security;
+mod timeline;
