@@ -17,6 +17,7 @@ mod completions;
 mod controller_api;
 mod controller_relations;
 mod controller_rules;
+mod docs;
 mod e2e;
 mod etcd;
 mod event_log;
