@@ -247,3 +247,26 @@ fn answer(state: &State, reply: Reply, committed: Result<(), CommitError>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The store's refusal reaches the unit in the words it had when it was text: a failure
+    /// with every cause, after "store commit failed: "; too big in the store's own words.
+    #[test]
+    fn a_refused_commit_keeps_its_cause_and_its_words() {
+        let failed = CommitError::from_store(anyhow::anyhow!("disk I/O error").context("committing 3 writes"));
+        assert!(matches!(failed, CommitError::Failed(_)));
+        let failed = StoreCommitFailed(failed);
+        assert_eq!(failed.to_string(), "store commit failed: committing 3 writes: disk I/O error");
+        assert!(std::error::Error::source(&failed).is_some(), "the cause is kept");
+        let written = CommitError::from_store(anyhow::anyhow!("disk I/O error")).write_error();
+        assert_eq!(written.to_string(), "store commit failed: disk I/O error");
+        assert!(matches!(written, LeaderWriteError::Failed(_)));
+
+        let too_big = CommitError::from_store(anyhow::Error::new(TooBig { changes: 200 }));
+        assert!(matches!(too_big, CommitError::TooBig(TooBig { changes: 200 })));
+        assert_eq!(too_big.write_error(), LeaderWriteError::TooLarge(TooBig { changes: 200 }.to_string()));
+    }
+}
