@@ -39,7 +39,7 @@ fn call<B: Serialize>(state: &Path, path: &str, body: &B) -> anyhow::Result<Done
 /// only controller, or the active one of several: `up` finds which).
 pub fn lever(state: &Path, lever: Lever, unit: Option<String>) -> anyhow::Result<()> {
     let target = match unit {
-        Some(name) => match Target::parse(&name).map_err(anyhow::Error::msg)? {
+        Some(name) => match Target::parse(&name)? {
             Target::Unit(unit) => {
                 leaderd_core::names::unit_application(&unit)?;
                 Target::Unit(unit)

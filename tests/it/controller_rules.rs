@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use leaderd_controller::store::{memory::MemoryStore, sqlite::SqliteStore};
-use leaderd_controller::{ClaimOutcome, Config, Controller, LeaderWriteError, Removed};
+use leaderd_controller::{ClaimError, ClaimOutcome, Config, Controller, LeaderWriteError, Removed};
 use leaderd_core::model::Settings;
 use leaderd_core::model::{Application, Term, Unit};
 use tokio::time::{advance, Instant};
@@ -56,7 +56,7 @@ async fn claims_terms_and_fenced_writes() {
     assert_eq!(c.merge(&unit("app/0"), t1, kv(&[("a", "late")])).await, Err(LeaderWriteError::NotLeader));
     let t2 = term(c.claim(&unit("app/1"), LEASE).await.unwrap());
     assert_eq!(t2, 2);
-    assert_eq!(c.revoke(&app("app")).await.unwrap(), Some(Term(2)));
+    assert_eq!(c.revoke(&app("app")).await, Some(Term(2)));
     advance(LEASE).await;
     let t3 = term(c.claim(&unit("app/0"), LEASE).await.unwrap());
     assert_eq!(t3, 3);
@@ -88,7 +88,7 @@ async fn a_revoked_lease_refuses_renewal_and_frees_at_its_expiry_not_before() {
     let start = Instant::now();
     term(c.claim(&unit("app/0"), LEASE).await.unwrap());
     advance(Duration::from_secs(10)).await;
-    assert_eq!(c.revoke(&app("app")).await.unwrap(), Some(Term(1)));
+    assert_eq!(c.revoke(&app("app")).await, Some(Term(1)));
     // The holder was promised the lease until its expiry, and may be answering is-leader True
     // until then: nobody else gets it sooner, and it cannot renew.
     assert_eq!(c.claim(&unit("app/0"), LEASE).await.unwrap(), ClaimOutcome::Denied);
@@ -96,7 +96,7 @@ async fn a_revoked_lease_refuses_renewal_and_frees_at_its_expiry_not_before() {
     assert!(c.wait_released(&app("app"), Duration::from_secs(300)).await);
     assert_eq!(Instant::now() - start, LEASE, "released at the original expiry");
     assert_eq!(term(c.claim(&unit("app/1"), LEASE).await.unwrap()), 2);
-    assert_eq!(c.revoke(&app("other")).await.unwrap(), None, "nothing to revoke");
+    assert_eq!(c.revoke(&app("other")).await, None, "nothing to revoke");
 }
 
 // Real clock: with a paused clock the runtime would skip ahead to a pending timer while a merge
@@ -240,9 +240,10 @@ async fn a_refused_batch_is_retried_request_by_request() {
     }
 }
 
-fn removed(claim: anyhow::Result<ClaimOutcome>) -> Removed {
+fn removed(claim: Result<ClaimOutcome, ClaimError>) -> Removed {
     match claim {
-        Err(e) => e.downcast::<Removed>().unwrap_or_else(|e| panic!("refused, but not as removed: {e:#}")),
+        Err(ClaimError::Removed(removed)) => removed,
+        Err(e) => panic!("refused, but not as removed: {e}"),
         Ok(outcome) => panic!("a removed unit's claim was answered: {outcome:?}"),
     }
 }

@@ -22,6 +22,15 @@ use leaderd_net::controller_client::CallError;
 #[error("cannot read settings: {0}")]
 pub struct ReadSettingsError(pub CallError);
 
+/// The config could not be read: from the controller, or from the charm's `config.yaml`.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadConfigError {
+    #[error("cannot read config: {0}")]
+    Controller(#[source] CallError),
+    #[error(transparent)]
+    Charm(#[from] leaderd_core::charm_config::ConfigError),
+}
+
 /// The state of one running hook's context.
 #[derive(Debug)]
 pub struct HookContext {
@@ -94,12 +103,12 @@ impl HookContext {
     pub async fn config<L: HookBackend>(
         &mut self,
         backend: &L,
-        fallback: impl FnOnce() -> Result<leaderd_core::charm_config::Values, String>,
-    ) -> Result<leaderd_core::charm_config::Values, String> {
+        fallback: impl FnOnce() -> Result<leaderd_core::charm_config::Values, leaderd_core::charm_config::ConfigError>,
+    ) -> Result<leaderd_core::charm_config::Values, ReadConfigError> {
         if let Some(config) = &self.config {
             return Ok(config.clone());
         }
-        let config = match backend.read_config().await.map_err(|e| format!("cannot read config: {e}"))? {
+        let config = match backend.read_config().await.map_err(ReadConfigError::Controller)? {
             Some(config) => leaderd_core::charm_config::for_hook(config),
             None => fallback()?,
         };

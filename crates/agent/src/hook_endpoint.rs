@@ -409,11 +409,11 @@ async fn config_get<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Answe
     let context = ep.context(&req.context_id)?;
     let dir = ep.charm_dir.lock().unwrap().clone();
     let defaults = || match dir {
-        Some(dir) => leaderd_core::charm_config::defaults(&dir.join("config.yaml")).map_err(|e| e.to_string()),
+        Some(dir) => leaderd_core::charm_config::defaults(&dir.join("config.yaml")),
         None => Ok(Default::default()),
     };
     let settings = context.lock().await.config(&*ep.backend, defaults).await;
-    let settings = settings.map_err(|e| HttpError::new(ErrorCode::Internal, e))?;
+    let settings = settings.map_err(|e| HttpError::new(ErrorCode::Internal, e.to_string()))?;
     Ok(Json(ConfigGetResponse { settings }))
 }
 

@@ -76,8 +76,9 @@ pub enum RelationCommitError {
     /// The unit no longer leads: Juju's leadership-token words, `"app/0" is not leader of "app"`.
     #[error("{0}")]
     NotLeader(String),
-    #[error("{0}")]
-    Failed(String),
+    /// The controller could not be asked, or refused otherwise: its words.
+    #[error(transparent)]
+    Failed(#[from] CallError),
 }
 
 /// Juju's words when a leadership token no longer holds (`core/leadership`, `notLeaderError`).
@@ -160,7 +161,7 @@ impl HookBackend for AgentBackend {
             Err(CallError::Refused { code: leaderd_core::wire::ErrorCode::NotLeader, .. }) => {
                 Err(LeaderWriteError::NotLeader)
             }
-            Err(e) => Err(LeaderWriteError::Failed(e.to_string())),
+            Err(e) => Err(LeaderWriteError::failed(e)),
         }
     }
 
@@ -186,7 +187,7 @@ impl HookBackend for AgentBackend {
         match self.client.commit_relations(term, changes).await {
             Ok(_) => Ok(()),
             Err(CallError::Refused { code: leaderd_core::wire::ErrorCode::NotLeader, .. }) => Err(not_leader()),
-            Err(e) => Err(RelationCommitError::Failed(e.to_string())),
+            Err(e) => Err(RelationCommitError::Failed(e)),
         }
     }
 }

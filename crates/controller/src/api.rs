@@ -11,7 +11,8 @@ use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 use tokio::sync::watch;
 
-use super::{ClaimOutcome, ConfigChange, ConfigChangeError, Controller, LeaderWriteError, Removed};
+use super::active::Refusal;
+use super::{ClaimError, ClaimOutcome, ConfigChange, ConfigChangeError, Controller, LeaderWriteError, Removed};
 use leaderd_core::model::{Application, Term, Unit};
 use leaderd_core::names;
 use leaderd_core::wire::controller::*;
@@ -84,7 +85,7 @@ impl Api {
             .map(|v| v.caller)
             .map_err(|e| HttpError::new(ErrorCode::Unauthorized, e.to_string()))?;
         match caller {
-            Caller::Unit(unit) if self.controller.is_removed(&unit) => Err(forbidden(Removed(unit).to_string())),
+            Caller::Unit(unit) if self.controller.is_removed(&unit) => Err(Removed(unit).into()),
             caller => Ok(caller),
         }
     }
@@ -129,18 +130,17 @@ impl Api {
     /// names the active controller (`not_active`, 421); an active controller that cannot
     /// confirm its etcd session answers `unavailable` (503).
     fn active(&self) -> Result<(), HttpError> {
-        self.controller.check_active(tokio::time::Instant::now()).map_err(refused)
+        Ok(self.controller.check_active(tokio::time::Instant::now())?)
     }
 
     /// Resolves when this controller stops being active, with the answer a long-poll gives then.
     async fn until_stepped_down(&self) -> HttpError {
         self.controller.stepped_down().await;
-        refused(
-            self.controller
-                .check_active(tokio::time::Instant::now())
-                .err()
-                .unwrap_or(super::active::Refusal::Standby { active: None }),
-        )
+        self.controller
+            .check_active(tokio::time::Instant::now())
+            .err()
+            .unwrap_or(Refusal::Standby { active: None })
+            .into()
     }
 
     async fn until_shutdown(&self) {
@@ -157,21 +157,65 @@ fn forbidden(message: impl Into<String>) -> HttpError {
     HttpError::new(ErrorCode::Forbidden, format!("permission denied: {}", message.into()))
 }
 
-fn internal(e: anyhow::Error) -> HttpError {
-    match e.downcast::<super::active::Refusal>() {
-        Ok(refusal) => refused(refusal),
-        Err(e) => HttpError::new(ErrorCode::Internal, format!("{e:#}")),
+// What each refusal of the controller's is on the wire: its code (so its HTTP status) and its
+// words. Every handler's `?` goes through these.
+
+/// Not the controller to ask now: a standby names the active controller (`not_active`, 421);
+/// an active controller that cannot confirm its etcd session is `unavailable` (503).
+impl From<Refusal> for HttpError {
+    fn from(refusal: Refusal) -> HttpError {
+        match refusal {
+            Refusal::Standby { active } => HttpError {
+                active: active.clone(),
+                ..HttpError::new(ErrorCode::NotActive, Refusal::Standby { active }.to_string())
+            },
+            r @ Refusal::SessionUnconfirmed => HttpError::new(ErrorCode::Unavailable, r.to_string()),
+        }
     }
 }
 
-fn refused(refusal: super::active::Refusal) -> HttpError {
-    use super::active::Refusal;
-    match refusal {
-        Refusal::Standby { active } => HttpError {
-            active: active.clone(),
-            ..HttpError::new(ErrorCode::NotActive, Refusal::Standby { active }.to_string())
-        },
-        r @ Refusal::SessionUnconfirmed => HttpError::new(ErrorCode::Unavailable, r.to_string()),
+/// A removed unit is refused for good, whatever it asks.
+impl From<Removed> for HttpError {
+    fn from(removed: Removed) -> HttpError {
+        forbidden(removed.to_string())
+    }
+}
+
+/// A claim fails only when this controller may not grant (a refusal) or could not make a new
+/// term durable (the store failed, or on etcd it was deposed): both are "not now".
+impl From<ClaimError> for HttpError {
+    fn from(e: ClaimError) -> HttpError {
+        match e {
+            ClaimError::NotActive(refusal) => refusal.into(),
+            ClaimError::Removed(removed) => removed.into(),
+            e @ (ClaimError::Store(_) | ClaimError::ShuttingDown(_)) => {
+                HttpError::new(ErrorCode::Unavailable, e.to_string())
+            }
+        }
+    }
+}
+
+/// A fenced write refused: not the leader under that term, too big, or not made. (A function,
+/// not `From`: the error is `leaderd-core`'s.)
+fn write_refused(e: LeaderWriteError) -> HttpError {
+    match e {
+        LeaderWriteError::NotLeader => HttpError::new(ErrorCode::NotLeader, e.to_string()),
+        LeaderWriteError::Invalid(e) => HttpError::new(ErrorCode::BadRequest, e),
+        LeaderWriteError::TooLarge(e) => HttpError::new(ErrorCode::TooLarge, e),
+        e @ LeaderWriteError::Failed(_) => HttpError::new(ErrorCode::Unavailable, e.to_string()),
+    }
+}
+
+/// A config change refused: an application without a charm config is not found, a bad key
+/// or value is the request's fault, and a change not made durable is "not now".
+impl From<ConfigChangeError> for HttpError {
+    fn from(e: ConfigChangeError) -> HttpError {
+        let code = match e {
+            ConfigChangeError::NotFound(_) => ErrorCode::NotFound,
+            ConfigChangeError::Invalid(_) => ErrorCode::BadRequest,
+            ConfigChangeError::Write(_) => ErrorCode::Unavailable,
+        };
+        HttpError::new(code, e.to_string())
     }
 }
 
@@ -196,17 +240,7 @@ async fn claim(State(api): Shared, Path(app): Path<String>, headers: HeaderMap, 
             ),
         ));
     }
-    // A claim fails only when this controller may not grant (a refusal) or could not make a new
-    // term durable (the store failed, or on etcd it was deposed): both are "not now".
-    let outcome =
-        api.controller.claim(&unit, duration).await.map_err(|e| match e.downcast::<super::active::Refusal>() {
-            Ok(refusal) => refused(refusal),
-            Err(e) => match e.downcast::<Removed>() {
-                Ok(removed) => forbidden(removed.to_string()),
-                Err(e) => HttpError::new(ErrorCode::Unavailable, format!("{e:#}")),
-            },
-        })?;
-    Ok(Json(match outcome {
+    Ok(Json(match api.controller.claim(&unit, duration).await? {
         ClaimOutcome::Granted { term, expires_in } => {
             ClaimResponse { granted: true, term: Some(term.0), expires_in_ms: Some(expires_in.as_millis() as u64) }
         }
@@ -235,7 +269,7 @@ async fn revoke(State(api): Shared, Path(app): Path<String>, headers: HeaderMap)
     api.operator(&headers)?;
     let app = check_app(&app)?;
     api.active()?;
-    let term = api.controller.revoke(&app).await.map_err(internal)?;
+    let term = api.controller.revoke(&app).await;
     Ok(Json(RevokeResponse { revoked: term.is_some(), term: term.map(|t| t.0) }))
 }
 
@@ -295,13 +329,13 @@ async fn merge(State(api): Shared, Path(app): Path<String>, headers: HeaderMap, 
         names::check_setting_key(key).map_err(|e| HttpError::new(ErrorCode::InvalidKey, e.to_string()))?;
     }
     api.active()?;
-    match api.controller.merge(&unit, Term(req.term), changes).await {
-        Ok(version) => Ok(Json(MergeResponse { version })),
-        Err(e @ LeaderWriteError::NotLeader) => Err(HttpError::new(ErrorCode::NotLeader, e.to_string())),
-        Err(LeaderWriteError::Invalid(e)) => Err(HttpError::new(ErrorCode::InvalidKey, e)),
-        Err(LeaderWriteError::TooLarge(e)) => Err(HttpError::new(ErrorCode::TooLarge, e)),
-        Err(LeaderWriteError::Failed(e)) => Err(HttpError::new(ErrorCode::Unavailable, e)),
-    }
+    let version = api.controller.merge(&unit, Term(req.term), changes).await.map_err(|e| match e {
+        // A merge's bad request is about a key (the keys were checked above, so the controller
+        // does not answer this today).
+        LeaderWriteError::Invalid(e) => HttpError::new(ErrorCode::InvalidKey, e),
+        e => write_refused(e),
+    })?;
+    Ok(Json(MergeResponse { version }))
 }
 
 async fn watch_settings(
@@ -327,7 +361,7 @@ async fn status(State(api): Shared, headers: HeaderMap) -> Answer<StatusResponse
     let role = match api.controller.role() {
         super::active::Role::Sole => None,
         super::active::Role::Active { .. } => Some("active".to_string()),
-        super::active::Role::Standby { active } => return Err(refused(super::active::Refusal::Standby { active })),
+        super::active::Role::Standby { active } => return Err(Refusal::Standby { active }.into()),
     };
     Ok(Json(StatusResponse {
         store: api.controller.store_name().to_string(),
@@ -353,7 +387,7 @@ async fn renew_token(State(api): Shared, headers: HeaderMap) -> Answer<RenewResp
 }
 
 fn not_found(app: &Application) -> HttpError {
-    HttpError::new(ErrorCode::NotFound, ConfigChangeError::NotFound(app.as_str().into()).to_string())
+    ConfigChangeError::NotFound(app.as_str().into()).into()
 }
 
 /// The application's config; an application without a registered charm config is not found.
@@ -375,12 +409,7 @@ async fn change_config(
     let req: ConfigChangeRequest = decode(body)?;
     api.active()?;
     let change = ConfigChange { options: req.options, set: req.set, reset: req.reset };
-    match api.controller.change_config(&app, change).await {
-        Ok(config) => Ok(Json(config)),
-        Err(e @ ConfigChangeError::NotFound(_)) => Err(HttpError::new(ErrorCode::NotFound, e.to_string())),
-        Err(e @ ConfigChangeError::Invalid(_)) => Err(HttpError::new(ErrorCode::BadRequest, e.to_string())),
-        Err(ConfigChangeError::Failed(e)) => Err(HttpError::new(ErrorCode::Unavailable, e)),
-    }
+    Ok(Json(api.controller.change_config(&app, change).await?))
 }
 
 async fn watch_config(
@@ -405,15 +434,6 @@ async fn read_statuses(State(api): Shared, Path(app): Path<String>, headers: Hea
     api.active()?;
     let (application, units) = api.controller.statuses(&app);
     Ok(Json(StatusesResponse { application, units }))
-}
-
-fn status_refused(e: LeaderWriteError) -> HttpError {
-    match e {
-        LeaderWriteError::NotLeader => HttpError::new(ErrorCode::NotLeader, e.to_string()),
-        LeaderWriteError::Invalid(e) => HttpError::new(ErrorCode::BadRequest, e),
-        LeaderWriteError::TooLarge(e) => HttpError::new(ErrorCode::TooLarge, e),
-        LeaderWriteError::Failed(e) => HttpError::new(ErrorCode::Unavailable, e),
-    }
 }
 
 /// The limits on a status the controller keeps: a message up to 64 KiB, as the hook endpoint's
@@ -441,7 +461,7 @@ async fn set_unit_status(
     if status.version.len() > MAX_STATUS_TEXT {
         return Err(HttpError::new(ErrorCode::BadRequest, "workload version too long (at most 64 KiB)"));
     }
-    api.controller.set_unit_status(&unit, status).await.map_err(status_refused)?;
+    api.controller.set_unit_status(&unit, status).await.map_err(write_refused)?;
     Ok(Json(serde_json::json!({})))
 }
 
@@ -456,19 +476,13 @@ async fn set_app_status(
     let req: AppStatusRequest = decode(body)?;
     api.active()?;
     check_status(&req.status)?;
-    api.controller.set_app_status(&unit, Term(req.term), req.status).await.map_err(status_refused)?;
+    api.controller.set_app_status(&unit, Term(req.term), req.status).await.map_err(write_refused)?;
     Ok(Json(serde_json::json!({})))
 }
 
 /// A relation write's answer: the new version, or why it was refused.
 fn relations_written(written: Result<u64, LeaderWriteError>) -> Answer<RelationsVersion> {
-    match written {
-        Ok(version) => Ok(Json(RelationsVersion { version })),
-        Err(e @ LeaderWriteError::NotLeader) => Err(HttpError::new(ErrorCode::NotLeader, e.to_string())),
-        Err(LeaderWriteError::Invalid(e)) => Err(HttpError::new(ErrorCode::BadRequest, e)),
-        Err(LeaderWriteError::TooLarge(e)) => Err(HttpError::new(ErrorCode::TooLarge, e)),
-        Err(LeaderWriteError::Failed(e)) => Err(HttpError::new(ErrorCode::Unavailable, e)),
-    }
+    Ok(Json(RelationsVersion { version: written.map_err(write_refused)? }))
 }
 
 async fn read_relations(State(api): Shared, Path(app): Path<String>, headers: HeaderMap) -> Answer<RelationsResponse> {
@@ -560,6 +574,6 @@ async fn forget_unit(
             format!("unit {} is not a unit of application {app}", unit.as_str()),
         ));
     }
-    api.controller.forget_unit(&unit).await.map_err(status_refused)?;
+    api.controller.forget_unit(&unit).await.map_err(write_refused)?;
     Ok(Json(serde_json::json!({})))
 }

@@ -14,6 +14,8 @@ pub mod relations;
 pub mod store;
 mod writer;
 
+pub use writer::{CommitError, StoreCommitFailed};
+
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{mpsc, Arc, Mutex, RwLock};
 use std::time::Duration;
@@ -52,6 +54,47 @@ pub use leaderd_core::model::LeaderWriteError;
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("unit {0} has been removed")]
 pub struct Removed(pub String);
+
+/// A request that came as the controller was stopping: its writer is gone, nothing was done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the controller is shutting down")]
+pub struct ShuttingDown;
+
+/// Why a claim got no answer from the lease rules (a denial is an answer, not an error).
+#[derive(Debug, thiserror::Error)]
+pub enum ClaimError {
+    /// This controller may not grant now (a standby, or its etcd session is unconfirmed).
+    #[error(transparent)]
+    NotActive(#[from] active::Refusal),
+    #[error(transparent)]
+    Removed(#[from] Removed),
+    /// A new term could not be made durable, so it was not granted.
+    #[error(transparent)]
+    Store(#[from] StoreCommitFailed),
+    #[error(transparent)]
+    ShuttingDown(#[from] ShuttingDown),
+}
+
+/// Why the controller did not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The store could not be read.
+    #[error(transparent)]
+    Load(anyhow::Error),
+    /// The writer thread could not be started.
+    #[error(transparent)]
+    Writer(std::io::Error),
+}
+
+/// Why the controller's state was not loaded again from the store.
+#[derive(Debug, thiserror::Error)]
+pub enum ReloadError {
+    /// The store could not be read; the state is as it was.
+    #[error(transparent)]
+    Load(anyhow::Error),
+    #[error(transparent)]
+    ShuttingDown(#[from] ShuttingDown),
+}
 
 /// The answer to a claim.
 #[derive(Debug, Clone, PartialEq)]
@@ -185,8 +228,9 @@ pub enum ConfigChangeError {
     NotFound(String),
     #[error(transparent)]
     Invalid(#[from] InvalidConfig),
-    #[error("{0}")]
-    Failed(String),
+    /// The new config could not be made durable (so it was not made).
+    #[error(transparent)]
+    Write(LeaderWriteError),
 }
 
 /// What `Controller::change_config` is asked to do.
@@ -206,7 +250,7 @@ impl Controller {
     /// Loads `store` and starts the writer (call it inside a tokio runtime). Every persisted holder is honoured for a full
     /// `max_lease` from now (restart safety: renewals are not persisted, so this is the longest
     /// the holder might still believe it leads).
-    pub fn start(store: Box<dyn Store>, config: Config) -> anyhow::Result<Arc<Controller>> {
+    pub fn start(store: Box<dyn Store>, config: Config) -> Result<Arc<Controller>, StartError> {
         Controller::start_as(store, config, active::Role::Sole)
     }
 
@@ -214,10 +258,14 @@ impl Controller {
     /// and loads when it wins; until then it serves nothing from its state (units are told to
     /// go to the active controller), so it does not read the store now: a controller starts,
     /// and stands by, while etcd is down or has no quorum, and campaigns once it is back.
-    pub fn start_as(mut store: Box<dyn Store>, config: Config, role: active::Role) -> anyhow::Result<Arc<Controller>> {
+    pub fn start_as(
+        mut store: Box<dyn Store>,
+        config: Config,
+        role: active::Role,
+    ) -> Result<Arc<Controller>, StartError> {
         let snapshot = match role {
             active::Role::Standby { .. } => crate::store::Snapshot::default(),
-            _ => store.load()?,
+            _ => store.load().map_err(StartError::Load)?,
         };
         let store_name = store.describe();
         let state = Arc::new(State {
@@ -238,10 +286,13 @@ impl Controller {
         let writer_state = state.clone();
         // The writer reads the runtime's clock (lease expiry is on it), so it enters the runtime.
         let runtime = tokio::runtime::Handle::current();
-        std::thread::Builder::new().name("store-writer".into()).spawn(move || {
-            let _clock = runtime.enter();
-            writer::run(store, writer_state, rx)
-        })?;
+        std::thread::Builder::new()
+            .name("store-writer".into())
+            .spawn(move || {
+                let _clock = runtime.enter();
+                writer::run(store, writer_state, rx)
+            })
+            .map_err(StartError::Writer)?;
         Ok(Arc::new(Controller {
             config,
             state,
@@ -281,14 +332,17 @@ impl Controller {
 
     /// Loads everything from the store again and honours every persisted holder for the
     /// maximum lease from now (on winning the election), after the writes queued before it.
-    pub async fn reload(&self) -> anyhow::Result<()> {
-        self.submit(Job::Reload).await.unwrap_or_else(|| Err(anyhow::anyhow!("the controller is shutting down")))
+    pub async fn reload(&self) -> Result<(), ReloadError> {
+        match self.submit(Job::Reload).await {
+            Some(loaded) => loaded.map_err(ReloadError::Load),
+            None => Err(ShuttingDown.into()),
+        }
     }
 
     /// [`Controller::reload`], honouring every persisted holder for `grace` (at least this
     /// controller's maximum lease): a holder another controller granted may hold a lease as
     /// long as that controller allowed.
-    pub async fn reload_honouring(&self, grace: Duration) -> anyhow::Result<()> {
+    pub async fn reload_honouring(&self, grace: Duration) -> Result<(), ReloadError> {
         *self.state.grace.lock().unwrap() = grace.max(self.config.max_lease);
         self.reload().await
     }
@@ -309,7 +363,7 @@ impl Controller {
 
     /// `unit` claims its application's lease for `duration` (already range-checked by the
     /// caller). A new term is durable before it is granted.
-    pub async fn claim(&self, unit: &Unit, duration: Duration) -> anyhow::Result<ClaimOutcome> {
+    pub async fn claim(&self, unit: &Unit, duration: Duration) -> Result<ClaimOutcome, ClaimError> {
         let app = unit.application();
         let (app, unit) = (app.as_str(), unit.as_str());
         let now = Instant::now();
@@ -335,9 +389,9 @@ impl Controller {
                         Some(Ok(())) => {}
                         Some(Err(e)) => {
                             self.state.leases.lock().unwrap().revoke(app, Instant::now());
-                            return Err(e);
+                            return Err(e.into());
                         }
-                        None => anyhow::bail!("the controller is shutting down"),
+                        None => return Err(ShuttingDown.into()),
                     }
                     tracing::info!(app, unit, term, "leader elected");
                     self.state.lease_notify(app).notify_waiters();
@@ -402,7 +456,7 @@ impl Controller {
     /// Revokes `app`'s lease (operator): the holder may not renew, so the lease frees at its
     /// expiry and a waiting minion takes it then. Returns the revoked term, if anyone held it.
     /// Nothing is persisted: after a restart the holder is honoured for the max lease anyway.
-    pub async fn revoke(&self, app: &Application) -> anyhow::Result<Option<Term>> {
+    pub async fn revoke(&self, app: &Application) -> Option<Term> {
         let app = app.as_str();
         let revoked = self.state.leases.lock().unwrap().revoke(app, Instant::now());
         if let Some((term, expiry)) = revoked {
@@ -413,7 +467,7 @@ impl Controller {
                 "lease revoked"
             );
         }
-        Ok(revoked.map(|(term, _)| Term(term)))
+        revoked.map(|(term, _)| Term(term))
     }
 
     /// Elects `unit` as its application's next leader (operator): see `lease::LeaseTable::elect`.
@@ -462,9 +516,7 @@ impl Controller {
     pub async fn merge(&self, unit: &Unit, term: Term, changes: Settings) -> Result<u64, LeaderWriteError> {
         let app = unit.application().as_str().to_string();
         let job = |reply| Job::Merge { app, unit: unit.as_str().into(), term: term.0, changes, reply };
-        self.submit(job)
-            .await
-            .unwrap_or_else(|| Err(LeaderWriteError::Failed("the controller is shutting down".into())))
+        self.submit(job).await.unwrap_or_else(|| Err(LeaderWriteError::failed(ShuttingDown)))
     }
 
     /// Waits until `app`'s settings version is past `after`, or `timeout`; returns the version.
@@ -519,7 +571,7 @@ impl Controller {
         }
         next.version = before.version + 1;
         let write = Write::Config { app: app.as_str().into(), config: next.clone() };
-        self.put(None, write).await.map_err(|e| ConfigChangeError::Failed(e.to_string()))?;
+        self.put(None, write).await.map_err(ConfigChangeError::Write)?;
         tracing::info!(app = app.as_str(), version = next.version, "config changed");
         Ok(next)
     }
@@ -534,9 +586,7 @@ impl Controller {
 
     async fn put(&self, fence: Option<(String, u64)>, write: Write) -> Result<(), LeaderWriteError> {
         let job = |reply| Job::Put { fence, write, reply };
-        self.submit(job)
-            .await
-            .unwrap_or_else(|| Err(LeaderWriteError::Failed("the controller is shutting down".into())))
+        self.submit(job).await.unwrap_or_else(|| Err(LeaderWriteError::failed(ShuttingDown)))
     }
 
     /// Records `unit`'s workload status and version; durable before it returns.

@@ -88,9 +88,7 @@ impl Controller {
     ) -> Result<u64, LeaderWriteError> {
         let app = app.to_string();
         let job = |reply| super::writer::Job::Relations { app, fence, writes, reply };
-        self.submit(job)
-            .await
-            .unwrap_or_else(|| Err(LeaderWriteError::Failed("the controller is shutting down".into())))
+        self.submit(job).await.unwrap_or_else(|| Err(LeaderWriteError::failed(super::ShuttingDown)))
     }
 
     /// One hook's relation changes from `unit`, all or nothing: each to the unit's own bag, and

@@ -13,7 +13,7 @@ use tokio::sync::oneshot;
 use tokio::time::Instant;
 
 use super::{LeaderWriteError, State};
-use crate::store::{Store, StoredLease, Write};
+use crate::store::{Store, StoredLease, TooBig, Write};
 use leaderd_core::model::apply_changes;
 use leaderd_core::model::Settings;
 
@@ -23,7 +23,7 @@ const MAX_BATCH: usize = 256;
 /// A change to make durable, with the channel its answer goes back on.
 pub enum Job {
     /// A lease changed holder or term (a new grant or a revoke).
-    Lease(StoredLease, oneshot::Sender<anyhow::Result<()>>),
+    Lease(StoredLease, oneshot::Sender<Result<(), StoreCommitFailed>>),
     /// A fenced leader-settings merge; answers the new version.
     Merge {
         app: String,
@@ -50,7 +50,7 @@ pub enum Job {
 }
 
 enum Reply {
-    Lease(oneshot::Sender<anyhow::Result<()>>),
+    Lease(oneshot::Sender<Result<(), StoreCommitFailed>>),
     Merge(oneshot::Sender<Result<u64, LeaderWriteError>>, String, Settings, u64),
     Put(oneshot::Sender<Result<(), LeaderWriteError>>, Write),
     Relations(oneshot::Sender<Result<u64, LeaderWriteError>>, String, Vec<Write>),
@@ -143,11 +143,11 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
         }
     }
     let committed = if writes.is_empty() { Ok(()) } else { store.commit(&writes) };
-    let results: Vec<Result<(), Refused>> = match committed {
+    let results: Vec<Result<(), CommitError>> = match committed {
         Ok(()) => replies.iter().map(|_| Ok(())).collect(),
         Err(e) if replies.len() == 1 => {
             tracing::error!(error = format!("{e:#}"), "store commit failed; {} writes refused", writes.len());
-            vec![Err(Refused::from(e))]
+            vec![Err(CommitError::from_store(e))]
         }
         Err(e) => {
             // One job's writes may be what the store refused (too big for one transaction, say):
@@ -166,7 +166,7 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                     let done = if job.is_empty() { Ok(()) } else { store.commit(job) };
                     done.map_err(|e| {
                         tracing::error!(error = format!("{e:#}"), "store commit failed; {} writes refused", job.len());
-                        Refused::from(e)
+                        CommitError::from_store(e)
                     })
                 })
                 .collect()
@@ -177,39 +177,49 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
     }
 }
 
-/// Why the store refused a commit, as the writer answers it.
-enum Refused {
+/// Why the store did not make a commit (nothing of it was written).
+#[derive(Debug, thiserror::Error)]
+pub enum CommitError {
     /// Too big for one transaction: the same request will be refused again.
-    TooBig(String),
-    Failed(String),
+    #[error(transparent)]
+    TooBig(#[from] TooBig),
+    /// The store failed: its error and every cause under it.
+    #[error("{0:#}")]
+    Failed(#[source] anyhow::Error),
 }
 
-impl From<anyhow::Error> for Refused {
-    fn from(e: anyhow::Error) -> Refused {
-        match e.downcast_ref::<crate::store::TooBig>() {
-            Some(too_big) => Refused::TooBig(too_big.to_string()),
-            None => Refused::Failed(format!("{e:#}")),
+impl CommitError {
+    /// The store's error, typed. `Store::commit` answers `anyhow`, so the one refusal that
+    /// asks for a different answer (too big: do not retry) is recognised by its type here.
+    fn from_store(e: anyhow::Error) -> CommitError {
+        match e.downcast::<TooBig>() {
+            Ok(too_big) => CommitError::TooBig(too_big),
+            Err(e) => CommitError::Failed(e),
         }
     }
-}
 
-impl Refused {
-    fn merge_error(self) -> LeaderWriteError {
+    /// A fenced write's answer: too big is the request's fault, anything else a failure.
+    fn write_error(self) -> LeaderWriteError {
         match self {
-            Refused::TooBig(e) => LeaderWriteError::TooLarge(e),
-            Refused::Failed(e) => LeaderWriteError::Failed(format!("store commit failed: {e}")),
+            CommitError::TooBig(e) => LeaderWriteError::TooLarge(e.to_string()),
+            e => LeaderWriteError::failed(StoreCommitFailed(e)),
         }
     }
 }
+
+/// A change the store did not make durable, so it was not made.
+#[derive(Debug, thiserror::Error)]
+#[error("store commit failed: {0}")]
+pub struct StoreCommitFailed(#[source] pub CommitError);
 
 /// Tells one job how its commit went, and applies what it wrote to the live state.
-fn answer(state: &State, reply: Reply, committed: Result<(), Refused>) {
+fn answer(state: &State, reply: Reply, committed: Result<(), CommitError>) {
     match (reply, committed) {
         (Reply::Lease(tx), Ok(())) => {
             let _ = tx.send(Ok(()));
         }
-        (Reply::Lease(tx), Err(Refused::TooBig(e) | Refused::Failed(e))) => {
-            let _ = tx.send(Err(anyhow::anyhow!("store commit failed: {e}")));
+        (Reply::Lease(tx), Err(e)) => {
+            let _ = tx.send(Err(StoreCommitFailed(e)));
         }
         (Reply::Merge(tx, app, changes, version), Ok(())) => {
             if !changes.is_empty() {
@@ -227,13 +237,36 @@ fn answer(state: &State, reply: Reply, committed: Result<(), Refused>) {
             let _ = tx.send(Ok(()));
         }
         (Reply::Put(tx, _), Err(e)) => {
-            let _ = tx.send(Err(e.merge_error()));
+            let _ = tx.send(Err(e.write_error()));
         }
         (Reply::Merge(tx, ..), Err(e)) | (Reply::Relations(tx, ..), Err(e)) => {
-            let _ = tx.send(Err(e.merge_error()));
+            let _ = tx.send(Err(e.write_error()));
         }
         (Reply::Relations(tx, app, changes), Ok(())) => {
             let _ = tx.send(Ok(state.relations.apply(&app, &changes)));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The store's refusal reaches the unit in the words it had when it was text: a failure
+    /// with every cause, after "store commit failed: "; too big in the store's own words.
+    #[test]
+    fn a_refused_commit_keeps_its_cause_and_its_words() {
+        let failed = CommitError::from_store(anyhow::anyhow!("disk I/O error").context("committing 3 writes"));
+        assert!(matches!(failed, CommitError::Failed(_)));
+        let failed = StoreCommitFailed(failed);
+        assert_eq!(failed.to_string(), "store commit failed: committing 3 writes: disk I/O error");
+        assert!(std::error::Error::source(&failed).is_some(), "the cause is kept");
+        let written = CommitError::from_store(anyhow::anyhow!("disk I/O error")).write_error();
+        assert_eq!(written.to_string(), "store commit failed: disk I/O error");
+        assert!(matches!(written, LeaderWriteError::Failed(_)));
+
+        let too_big = CommitError::from_store(anyhow::Error::new(TooBig { changes: 200 }));
+        assert!(matches!(too_big, CommitError::TooBig(TooBig { changes: 200 })));
+        assert_eq!(too_big.write_error(), LeaderWriteError::TooLarge(TooBig { changes: 200 }.to_string()));
     }
 }

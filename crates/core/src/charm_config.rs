@@ -148,42 +148,84 @@ fn string_type() -> String {
 }
 
 /// `config.yaml` could not be read or is not a valid charm config.
+///
+/// The cause is part of the message and not also `source()`: this error reaches the CLI's
+/// `{:#}`, which would print the cause twice.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot read charm config {path}: {reason}")]
+#[error("cannot read charm config {path}: {cause}")]
 pub struct ConfigError {
     path: String,
-    reason: String,
+    cause: ConfigCause,
+}
+
+impl ConfigError {
+    pub fn cause(&self) -> &ConfigCause {
+        &self.cause
+    }
+}
+
+/// What was wrong with `config.yaml`.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigCause {
+    /// In Go's words (`permission denied`), as Juju would say it.
+    #[error("{}", crate::gocompat::go_error_text(.0))]
+    Read(#[source] std::io::Error),
+    #[error(transparent)]
+    Invalid(#[from] ConfigYamlError),
+}
+
+/// Why a `config.yaml` text is not a charm config.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigYamlError {
+    #[error(transparent)]
+    Yaml(#[from] serde_yaml_ng::Error),
+    #[error("option {name:?}: {source}")]
+    BadDefault {
+        name: String,
+        #[source]
+        source: DefaultError,
+    },
+}
+
+/// Why an option's default is refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DefaultError {
+    #[error("unknown option type {0:?}")]
+    UnknownType(String),
+    #[error("default is not of type {0:?}")]
+    WrongType(String),
 }
 
 /// Every option of the charm config at `path` with its default (`null` without one). A charm
 /// without `config.yaml` has no options.
 pub fn defaults(path: &Path) -> Result<BTreeMap<String, Value>, ConfigError> {
-    let fail = |reason: String| ConfigError { path: path.display().to_string(), reason };
+    let fail = |cause: ConfigCause| ConfigError { path: path.display().to_string(), cause };
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
-        Err(e) => return Err(fail(crate::gocompat::go_error_text(&e))),
+        Err(e) => return Err(fail(ConfigCause::Read(e))),
     };
-    parse(&text).map_err(fail)
+    parse(&text).map_err(|e| fail(e.into()))
 }
 
 /// The options of a `config.yaml` text, with their defaults as hooks read them (numbers as
 /// float64).
-pub fn parse(text: &str) -> Result<BTreeMap<String, Value>, String> {
+pub fn parse(text: &str) -> Result<BTreeMap<String, Value>, ConfigYamlError> {
     let options = options(text)?;
     Ok(for_hook(options.into_iter().map(|(name, o)| (name, o.default)).collect()))
 }
 
 /// The options of a `config.yaml` text, typed.
-pub fn options(text: &str) -> Result<Options, String> {
-    let config: Option<ConfigYaml> = serde_yaml_ng::from_str(text).map_err(|e| e.to_string())?;
+pub fn options(text: &str) -> Result<Options, ConfigYamlError> {
+    let config: Option<ConfigYaml> = serde_yaml_ng::from_str(text)?;
     let options = config.and_then(|c| c.options).unwrap_or_default();
     options
         .into_iter()
         .map(|(name, spec)| {
             let default = match spec.default {
                 None | Some(serde_yaml_ng::Value::Null) => Value::Null,
-                Some(default) => typed(&spec.kind, default).map_err(|e| format!("option {name:?}: {e}"))?,
+                Some(default) => typed(&spec.kind, default)
+                    .map_err(|source| ConfigYamlError::BadDefault { name: name.clone(), source })?,
             };
             let option = ConfigOption { kind: spec.kind, description: spec.description.unwrap_or_default(), default };
             Ok((name, option))
@@ -193,17 +235,17 @@ pub fn options(text: &str) -> Result<Options, String> {
 
 /// The options of the charm config at `path` (none without the file).
 pub fn read_options(path: &Path) -> Result<Options, ConfigError> {
-    let fail = |reason: String| ConfigError { path: path.display().to_string(), reason };
+    let fail = |cause: ConfigCause| ConfigError { path: path.display().to_string(), cause };
     match std::fs::read_to_string(path) {
-        Ok(text) => options(&text).map_err(fail),
+        Ok(text) => options(&text).map_err(|e| fail(e.into())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Options::new()),
-        Err(e) => Err(fail(crate::gocompat::go_error_text(&e))),
+        Err(e) => Err(fail(ConfigCause::Read(e))),
     }
 }
 
 /// A default of the option's type: `string` (and `secret`) a string, `int` an integer, `float`
 /// a number, `boolean` a bool.
-fn typed(kind: &str, default: serde_yaml_ng::Value) -> Result<Value, String> {
+fn typed(kind: &str, default: serde_yaml_ng::Value) -> Result<Value, DefaultError> {
     use serde_yaml_ng::Value as Y;
     let number = |f: f64| serde_json::Number::from_f64(f).map(Value::Number);
     let value = match (kind, &default) {
@@ -212,9 +254,9 @@ fn typed(kind: &str, default: serde_yaml_ng::Value) -> Result<Value, String> {
         ("float", Y::Number(n)) => n.as_f64().and_then(number),
         ("boolean", Y::Bool(b)) => Some(Value::Bool(*b)),
         ("string" | "secret" | "int" | "float" | "boolean", _) => None,
-        (other, _) => return Err(format!("unknown option type {other:?}")),
+        (other, _) => return Err(DefaultError::UnknownType(other.to_string())),
     };
-    value.ok_or_else(|| format!("default is not of type {kind:?}"))
+    value.ok_or_else(|| DefaultError::WrongType(kind.to_string()))
 }
 
 #[cfg(test)]
@@ -240,7 +282,14 @@ mod tests {
         assert!(got["n"].is_f64());
         assert_eq!(parse("").unwrap(), BTreeMap::new());
         assert_eq!(parse("options: {}\n").unwrap(), BTreeMap::new());
-        assert!(parse("options:\n  n: {type: int, default: x}\n").unwrap_err().contains("\"n\""));
+        assert_eq!(
+            parse("options:\n  n: {type: int, default: x}\n").unwrap_err().to_string(),
+            "option \"n\": default is not of type \"int\""
+        );
+        assert_eq!(
+            parse("options:\n  n: {type: list, default: x}\n").unwrap_err().to_string(),
+            "option \"n\": unknown option type \"list\""
+        );
         assert!(parse("options:\n  n: {type: list}\n").is_ok(), "no default, no check");
     }
 

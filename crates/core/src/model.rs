@@ -117,20 +117,45 @@ pub fn apply_changes(settings: &mut Settings, changes: &Settings) {
 }
 
 /// Why a leader-settings merge was refused.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum LeaderWriteError {
     /// The unit does not hold the lease under that term right now.
     #[error("not the leader")]
     NotLeader,
     /// The request itself is wrong (a key leader-set could never send); nothing was written.
+    /// The refusal's words, as they came back over the wire.
     #[error("{0}")]
     Invalid(String),
     /// The change is more than the store takes in one transaction; nothing was written, and
     /// sending it again will not help.
     #[error("{0}")]
     TooLarge(String),
-    #[error("{0}")]
-    Failed(String),
+    /// The write could not be made (the store failed, the controller is out of reach or
+    /// shutting down): the cause, whole, from the layer that failed. Shared so that the error
+    /// stays `Clone` whatever the cause is.
+    #[error(transparent)]
+    Failed(std::sync::Arc<dyn std::error::Error + Send + Sync>),
+}
+
+impl LeaderWriteError {
+    /// A write that failed because of `cause`.
+    pub fn failed(cause: impl std::error::Error + Send + Sync + 'static) -> LeaderWriteError {
+        LeaderWriteError::Failed(std::sync::Arc::new(cause))
+    }
+}
+
+/// Two failures are equal when they say the same: a cause is any error type, which need not
+/// compare (tests compare refusals; callers match on the variant).
+impl PartialEq for LeaderWriteError {
+    fn eq(&self, other: &LeaderWriteError) -> bool {
+        use LeaderWriteError::*;
+        match (self, other) {
+            (NotLeader, NotLeader) => true,
+            (Invalid(a), Invalid(b)) | (TooLarge(a), TooLarge(b)) => a == b,
+            (Failed(a), Failed(b)) => a.to_string() == b.to_string(),
+            _ => false,
+        }
+    }
 }
 
 #[cfg(test)]

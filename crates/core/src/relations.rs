@@ -32,42 +32,74 @@ impl PeerRelation {
 }
 
 /// `metadata.yaml` could not be read or is not a charm's metadata.
+///
+/// The cause is part of the message and not also `source()`: this error reaches the CLI's
+/// `{:#}`, which would print the cause twice.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot read charm metadata {path}: {reason}")]
+#[error("cannot read charm metadata {path}: {cause}")]
 pub struct MetadataError {
     path: String,
-    reason: String,
+    cause: MetadataCause,
+}
+
+/// What was wrong with `metadata.yaml`.
+#[derive(Debug, thiserror::Error)]
+pub enum MetadataCause {
+    /// In Go's words (`permission denied`), as Juju would say it.
+    #[error("{}", crate::gocompat::go_error_text(.0))]
+    Read(#[source] std::io::Error),
+    #[error(transparent)]
+    Peers(#[from] PeersError),
+}
+
+impl MetadataError {
+    pub fn cause(&self) -> &MetadataCause {
+        &self.cause
+    }
+}
+
+/// Why a `metadata.yaml` text declares no valid `peers:`.
+#[derive(Debug, thiserror::Error)]
+pub enum PeersError {
+    #[error(transparent)]
+    Yaml(#[from] serde_yaml_ng::Error),
+    #[error("peers: must be a map of endpoint names")]
+    NotAMap,
+    #[error("peers: an endpoint name is not a string")]
+    NameNotAString,
+    #[error("peers: invalid endpoint name {0:?}")]
+    InvalidName(String),
 }
 
 /// The peer relations of the charm in `charm_dir`, in metadata order, numbered from 0. A charm
 /// without `metadata.yaml`, or without `peers:`, has none.
 pub fn peers(charm_dir: &Path) -> Result<Vec<PeerRelation>, MetadataError> {
     let path = charm_dir.join("metadata.yaml");
-    let fail = |reason: String| MetadataError { path: path.display().to_string(), reason };
+    let fail = |cause: MetadataCause| MetadataError { path: path.display().to_string(), cause };
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(fail(crate::gocompat::go_error_text(&e))),
+        Err(e) => return Err(fail(MetadataCause::Read(e))),
     };
-    parse_peers(&text).map_err(fail)
+    parse_peers(&text).map_err(|e| fail(e.into()))
 }
 
 /// The `peers:` endpoints of a `metadata.yaml` text, in the order they are written.
-pub fn parse_peers(text: &str) -> Result<Vec<PeerRelation>, String> {
+pub fn parse_peers(text: &str) -> Result<Vec<PeerRelation>, PeersError> {
     use serde_yaml_ng::Value;
-    let doc: Value = serde_yaml_ng::from_str(text).map_err(|e| e.to_string())?;
+    let doc: Value = serde_yaml_ng::from_str(text)?;
     let peers = match doc.get("peers") {
         None | Some(Value::Null) => return Ok(Vec::new()),
         Some(Value::Mapping(m)) => m,
-        Some(_) => return Err("peers: must be a map of endpoint names".into()),
+        Some(_) => return Err(PeersError::NotAMap),
     };
     let mut out = Vec::new();
     for (name, _) in peers {
         let Some(name) = name.as_str() else {
-            return Err("peers: an endpoint name is not a string".into());
+            return Err(PeersError::NameNotAString);
         };
         if !valid_endpoint(name) {
-            return Err(format!("peers: invalid endpoint name {name:?}"));
+            return Err(PeersError::InvalidName(name.to_string()));
         }
         out.push(PeerRelation { id: out.len() as u64, endpoint: name.to_string() });
     }
@@ -139,8 +171,12 @@ mod tests {
         assert_eq!(peers[1].key("db"), "db:cluster");
         assert_eq!(parse_peers("name: x\n").unwrap(), vec![]);
         assert_eq!(parse_peers("peers:\n").unwrap(), vec![]);
-        assert!(parse_peers("peers: [a]\n").is_err());
-        assert!(parse_peers("peers:\n  Bad: {}\n").is_err());
+        assert_eq!(parse_peers("peers: [a]\n").unwrap_err().to_string(), "peers: must be a map of endpoint names");
+        assert_eq!(parse_peers("peers:\n  Bad: {}\n").unwrap_err().to_string(), "peers: invalid endpoint name \"Bad\"");
+        assert_eq!(
+            parse_peers("peers:\n  1: {}\n").unwrap_err().to_string(),
+            "peers: an endpoint name is not a string"
+        );
     }
 
     #[test]

@@ -303,7 +303,7 @@ impl ControllerClient {
             Err(CallError::Refused { code: ErrorCode::InvalidKey | ErrorCode::BadRequest, message }) => {
                 Err(LeaderWriteError::Invalid(message))
             }
-            Err(e) => Err(LeaderWriteError::Failed(e.to_string())),
+            Err(e) => Err(LeaderWriteError::failed(e)),
         }
     }
 

@@ -20,9 +20,9 @@ pub enum TlsError {
     Io { path: PathBuf, source: std::io::Error },
     #[error("{path}: {message}")]
     Bad { path: PathBuf, message: String },
-    /// Creating the directory or writing a file failed (the message names the path).
-    #[error("{0}")]
-    Write(String),
+    /// Creating the directory or writing a file failed (the cause names the path).
+    #[error(transparent)]
+    Write(anyhow::Error),
     #[error("making a certificate: {0}")]
     Generate(#[from] rcgen::Error),
     #[error("TLS configuration: {0}")]
@@ -95,7 +95,7 @@ impl TlsDir {
         let issuer = rcgen::Issuer::new(ca, ca_key);
         let leaf_cert = leaf.signed_by(&leaf_key, &issuer)?;
 
-        leaderd_sys::private::create_state_dir(&self.dir).map_err(|e| TlsError::Write(format!("{e:#}")))?;
+        leaderd_sys::private::create_state_dir(&self.dir).map_err(TlsError::Write)?;
         // Keys first, certificates last: a directory with a certificate is complete.
         for (path, text) in [
             (self.ca_key(), issuer_key_pem(&issuer)),
@@ -103,8 +103,7 @@ impl TlsDir {
             (self.ca_cert(), ca_cert.pem()),
             (self.cert(), format!("{}{}", leaf_cert.pem(), ca_cert.pem())),
         ] {
-            leaderd_sys::private::write_atomic(&path, text.as_bytes())
-                .map_err(|e| TlsError::Write(format!("{e:#}")))?;
+            leaderd_sys::private::write_atomic(&path, text.as_bytes()).map_err(TlsError::Write)?;
         }
         Ok(())
     }
@@ -196,8 +195,10 @@ pub enum ClientError {
     BadScheme(String),
     #[error(transparent)]
     Tls(#[from] TlsError),
-    #[error("building the HTTP client: {0}")]
-    Build(String),
+    /// The cause is part of the message and not also `source()`: this error reaches the CLI's
+    /// `{:#}`, which would print the cause twice.
+    #[error("building the HTTP client: {}", leaderd_core::error_chain(.0))]
+    Build(reqwest::Error),
 }
 
 /// An HTTP client for the controller at `url`: TLS verified against the CA only, or, with
@@ -218,7 +219,7 @@ pub fn http_client(url: &str, trust: &Trust, pool_idle: std::time::Duration) -> 
         (Trust::InsecureHttp, u) if u.starts_with("https://") => return Err(ClientError::HttpsWithInsecure(u.into())),
         (_, u) => return Err(ClientError::BadScheme(u.into())),
     };
-    builder.build().map_err(|e| ClientError::Build(leaderd_core::error_chain(&e)))
+    builder.build().map_err(ClientError::Build)
 }
 
 /// The TLS error under `error`, if a TLS failure is what caused it.

@@ -50,20 +50,23 @@ pub enum Target {
     Controller(Option<u32>),
 }
 
+/// A `controller/...` lever target that names no controller.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a controller: controllers are named controller/N, N a number from 0")]
+pub struct NotAController(pub String);
+
 /// The prefix of a controller's name in the levers and in `leaderd status`: `controller/N`.
 pub const CONTROLLER_PREFIX: &str = "controller/";
 
 impl Target {
     /// A lever's target as the user names it: `controller/N`, else a unit (checked by the
     /// caller). A `controller/` that is not followed by a number is refused in plain words.
-    pub fn parse(name: &str) -> Result<Target, String> {
+    pub fn parse(name: &str) -> Result<Target, NotAController> {
         match name.strip_prefix(CONTROLLER_PREFIX) {
             Some(n) => match n.parse::<u32>() {
                 // Written as `up` writes it: no sign, no leading zero.
                 Ok(i) if i.to_string() == n => Ok(Target::Controller(Some(i))),
-                _ => {
-                    Err(format!("{name:?} is not a controller: controllers are named controller/N, N a number from 0"))
-                }
+                _ => Err(NotAController(name.to_string())),
             },
             None => Ok(Target::Unit(name.to_string())),
         }
@@ -109,8 +112,11 @@ mod tests {
         assert_eq!(Target::parse("app/1"), Ok(Target::Unit("app/1".into())));
         for bad in ["controller/x", "controller/", "controller/01", "controller/+1", "controller/-1", "controller/1/2"]
         {
-            let err = Target::parse(bad).unwrap_err();
-            assert!(err.contains("controllers are named controller/N"), "{bad}: {err}");
+            let err = Target::parse(bad).unwrap_err().to_string();
+            assert_eq!(
+                err,
+                format!("{bad:?} is not a controller: controllers are named controller/N, N a number from 0")
+            );
         }
     }
 

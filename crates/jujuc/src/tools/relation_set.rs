@@ -13,6 +13,7 @@ use super::leader_set::parse_key_values;
 use super::relation::{self, Checked, HookRelation};
 use super::relation_help::{RELATION_SET_DETAILS, RELATION_SET_EXAMPLES};
 use super::{Outcome, Run, RunError, Tool, ToolContext};
+use leaderd_core::gocompat::go_error_text;
 use leaderd_core::model::Settings;
 
 pub const NAME: &str = "relation-set";
@@ -100,9 +101,11 @@ impl Run for RelationSet {
         };
         let mut settings = match &self.file {
             None => Settings::new(),
-            Some(file) => match read_settings_file(file).and_then(|text| parse_settings_yaml(&text)) {
+            Some(file) => match read_settings_file(file)
+                .and_then(|text| parse_settings_yaml(&text).map_err(SettingsFileError::from))
+            {
                 Ok(settings) => settings,
-                Err(message) => return fail(message),
+                Err(e) => return fail(e.to_string()),
             },
         };
         settings.extend(pairs);
@@ -117,12 +120,47 @@ impl Run for RelationSet {
     }
 }
 
+/// Why `--file` gave no settings, in the words Juju's `relation-set` fails with.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum SettingsFileError {
+    #[error("{}", go_error_text(.0))]
+    Stdin(#[source] std::io::Error),
+    #[error("open {}: {}", .path.display(), go_error_text(.source))]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("yaml: invalid leading UTF-8 octet")]
+    NotUtf8,
+    #[error(transparent)]
+    Yaml(#[from] SettingsYamlError),
+}
+
+/// A settings file that yaml.v2 would not unmarshal into `map[string]string`, in its words.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsYamlError {
+    /// Not YAML: the parser's reason, without its position.
+    #[error("yaml: {}", yaml_reason(.0))]
+    Syntax(#[source] serde_yaml_ng::Error),
+    /// Something that is not a string where one is wanted: each (line, what) as yaml.v2 lists
+    /// them, `line N: cannot unmarshal WHAT`.
+    #[error("yaml: unmarshal errors:\n{}", unmarshal_lines(.0))]
+    Unmarshal(Vec<(usize, String)>),
+}
+
+fn unmarshal_lines(errors: &[(usize, String)]) -> String {
+    let lines: Vec<String> =
+        errors.iter().map(|(line, what)| format!("  line {line}: cannot unmarshal {what}")).collect();
+    lines.join("\n")
+}
+
 /// `--file`: `-` is stdin; a path is read as juju/cmd's `FileVar` does (`~` expanded, then
 /// relative to the working directory), failing in Go's words.
-fn read_settings_file(file: &OsString) -> Result<String, String> {
+fn read_settings_file(file: &OsString) -> Result<String, SettingsFileError> {
     let mut bytes = Vec::new();
     if file == "-" {
-        std::io::stdin().read_to_end(&mut bytes).map_err(|e| leaderd_core::gocompat::go_error_text(&e))?;
+        std::io::stdin().read_to_end(&mut bytes).map_err(SettingsFileError::Stdin)?;
     } else {
         let path = Path::new(file);
         let home = std::env::var_os("HOME").map(PathBuf::from);
@@ -131,25 +169,23 @@ fn read_settings_file(file: &OsString) -> Result<String, String> {
             _ => path.to_path_buf(),
         };
         let path = leaderd_core::gocompat::go_clean(&std::env::current_dir().unwrap_or_default().join(expanded));
-        bytes = std::fs::read(&path)
-            .map_err(|e| format!("open {}: {}", path.display(), leaderd_core::gocompat::go_error_text(&e)))?;
+        bytes = std::fs::read(&path).map_err(|source| SettingsFileError::Open { path, source })?;
     }
-    String::from_utf8(bytes).map_err(|_| "yaml: invalid leading UTF-8 octet".to_string())
+    String::from_utf8(bytes).map_err(|_| SettingsFileError::NotUtf8)
 }
 
 /// `yaml.Unmarshal` into `map[string]string`, the first document only: scalars become their
 /// text, `null` (and `~`, an empty value) the empty string that deletes a key; anything else
 /// fails with yaml.v2's words.
-pub fn parse_settings_yaml(text: &str) -> Result<Settings, String> {
+pub fn parse_settings_yaml(text: &str) -> Result<Settings, SettingsYamlError> {
     use serde::Deserialize;
     use serde_yaml_ng::Value;
     let first = serde_yaml_ng::Deserializer::from_str(text).next();
     let doc = match first {
         None => return Ok(Settings::new()),
-        Some(doc) => Value::deserialize(doc).map_err(|e| format!("yaml: {}", yaml_reason(&e)))?,
+        Some(doc) => Value::deserialize(doc).map_err(SettingsYamlError::Syntax)?,
     };
-    let unmarshal =
-        |line: usize, what: String| format!("yaml: unmarshal errors:\n  line {line}: cannot unmarshal {what}");
+    let unmarshal = |line: usize, what: String| SettingsYamlError::Unmarshal(vec![(line, what)]);
     let map = match doc {
         Value::Null => return Ok(Settings::new()),
         Value::Mapping(map) => map,
@@ -165,22 +201,19 @@ pub fn parse_settings_yaml(text: &str) -> Result<Settings, String> {
     for (key, value) in map {
         let key = scalar_text(&key).map(|(_, t)| t).unwrap_or_default();
         match value {
-            Value::Sequence(_) => errors.push((line_of(text, &key), "!!seq into string")),
-            Value::Mapping(_) | Value::Tagged(_) => errors.push((line_of(text, &key), "!!map into string")),
+            Value::Sequence(_) => errors.push((line_of(text, &key), "!!seq into string".to_string())),
+            Value::Mapping(_) | Value::Tagged(_) => errors.push((line_of(text, &key), "!!map into string".to_string())),
             _ => {}
         }
     }
     if !errors.is_empty() {
-        let lines: Vec<String> =
-            errors.iter().map(|(line, what)| format!("  line {line}: cannot unmarshal {what}")).collect();
-        return Err(format!("yaml: unmarshal errors:\n{}", lines.join("\n")));
+        return Err(SettingsYamlError::Unmarshal(errors));
     }
     // Every key and value is a scalar: read them again as their written text, as yaml.v2 does
     // for a string target (`decode.go`, `scalar`: `out.SetString(n.value)`), so `0x10`, `True`,
     // `+1` and `1e3` stay as written; a null (`~`, `null`, nothing) is the empty string.
     let first = serde_yaml_ng::Deserializer::from_str(text).next().expect("a first document, read above");
-    let raw: Vec<(Option<String>, Option<String>)> =
-        RawMap::deserialize(first).map_err(|e| format!("yaml: {}", yaml_reason(&e)))?.0;
+    let raw: Vec<(Option<String>, Option<String>)> = RawMap::deserialize(first).map_err(SettingsYamlError::Syntax)?.0;
     Ok(raw.into_iter().map(|(k, v)| (k.unwrap_or_default(), v.unwrap_or_default())).collect())
 }
 
@@ -236,7 +269,18 @@ fn yaml_reason(e: &serde_yaml_ng::Error) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_settings_yaml;
+    use super::{parse_settings_yaml, read_settings_file};
+
+    #[test]
+    fn a_settings_file_that_cannot_be_read_fails_in_gos_words() {
+        let err = read_settings_file(&"/nonexistent-leaderd/missing.yaml".into()).unwrap_err().to_string();
+        assert_eq!(err, "open /nonexistent-leaderd/missing.yaml: no such file or directory");
+        let binary = std::env::temp_dir().join(format!("leaderd-relation-set-{}.yaml", std::process::id()));
+        std::fs::write(&binary, b"\xff\xfe").unwrap();
+        let err = read_settings_file(&binary.clone().into_os_string()).unwrap_err().to_string();
+        std::fs::remove_file(&binary).unwrap();
+        assert_eq!(err, "yaml: invalid leading UTF-8 octet");
+    }
 
     #[test]
     fn settings_files_read_as_yaml_v2_reads_them_into_strings() {
@@ -255,7 +299,7 @@ mod tests {
         let mut want: Vec<(String, String)> = want.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
         want.extend([("f".into(), "yes".into()), ("g".into(), String::new())]);
         assert_eq!(raw.into_iter().collect::<Vec<_>>(), want, "scalars as written, as yaml.v2 reads them into strings");
-        let err = |text: &str| parse_settings_yaml(text).unwrap_err();
+        let err = |text: &str| parse_settings_yaml(text).unwrap_err().to_string();
         assert_eq!(
             err("haha"),
             "yaml: unmarshal errors:\n  line 1: cannot unmarshal !!str `haha` into map[string]string"
