@@ -424,4 +424,97 @@ mod tests {
         assert_eq!(t.claimable("app", "app/0", t0 + MIN), Err(t0 + MIN + REVOKED_BAR));
         assert_eq!(t.claimable("app", "app/1", t0 + MIN), Ok(()));
     }
+
+    #[test]
+    fn the_revoke_bar_ends_exactly_one_second_after_the_expiry() {
+        let (mut t, t0) = table_at();
+        t.claim("app", "app/0", MIN, t0);
+        t.revoke("app", t0);
+        let bar_end = t0 + MIN + REVOKED_BAR;
+        let just_before = bar_end - Duration::from_millis(1);
+        assert_eq!(t.claimable("app", "app/0", just_before), Err(bar_end));
+        assert_eq!(t.claim("app", "app/0", MIN, just_before), Claim::Denied);
+        // Nobody else claimed in that second: the revoked unit may lead again, not later than asked.
+        assert_eq!(t.claimable("app", "app/0", bar_end), Ok(()));
+        assert_eq!(
+            t.claim("app", "app/0", MIN, bar_end),
+            Claim::Granted { term: 2, expiry: bar_end + MIN, new_term: true }
+        );
+    }
+
+    #[test]
+    fn electing_the_unit_revoked_a_moment_ago_lifts_its_bar() {
+        // revoke app/0; its lease frees; within the second it is barred, the operator changes
+        // their mind and elects app/0: it claims at once, and nobody else may.
+        let (mut t, t0) = table_at();
+        let bound = Duration::from_secs(300);
+        t.claim("app", "app/0", MIN, t0);
+        t.revoke("app", t0);
+        let freed = t0 + MIN;
+        assert_eq!(t.elect("app", "app/0", freed, bound), Elect::Designated { revoked_term: None, frees_at: freed });
+        assert_eq!(t.claimable("app", "app/0", freed), Ok(()));
+        assert_eq!(t.claimable("app", "app/1", freed), Err(freed + bound));
+        assert_eq!(t.claim("app", "app/1", MIN, freed), Claim::Denied);
+        let t1 = freed + Duration::from_millis(100);
+        assert!(t1 < freed + REVOKED_BAR, "still inside the revoke's bar");
+        assert_eq!(t.claim("app", "app/0", MIN, t1), Claim::Granted { term: 2, expiry: t1 + MIN, new_term: true });
+    }
+
+    #[test]
+    fn with_a_max_lease_under_a_second_a_lapsed_designation_leaves_the_revoke_bar() {
+        // `leaderd controller --max-lease 500ms`: the designation (bounded by the max lease) can
+        // lapse inside the one-second bar. A designation lifts the bar only while it is in force;
+        // after it, the revoked unit waits out the rest of its second like any revoked holder.
+        let bound = Duration::from_millis(500);
+
+        // The operator elected the revoked unit itself once the lease freed.
+        let (mut t, t0) = table_at();
+        t.claim("app", "app/0", MIN, t0);
+        t.revoke("app", t0);
+        let freed = t0 + MIN;
+        let bar_end = freed + REVOKED_BAR;
+        t.elect("app", "app/0", freed, bound);
+        for at in [freed + bound, freed + Duration::from_millis(700)] {
+            assert_eq!(t.claimable("app", "app/0", at), Err(bar_end), "{:?} after the lease freed", at - freed);
+            assert_eq!(t.claim("app", "app/0", MIN, at), Claim::Denied, "{:?} after the lease freed", at - freed);
+        }
+        assert_eq!(t.claimable("app", "app/1", freed + bound), Ok(()), "the designation lapsed exactly at its bound");
+
+        // The operator elected another unit while app/0 held the lease, and it never claimed.
+        let (mut t, t0) = table_at();
+        t.claim("app", "app/0", MIN, t0);
+        t.elect("app", "app/2", t0, bound);
+        let at = t0 + MIN + Duration::from_millis(700);
+        assert_eq!(t.claimable("app", "app/0", at), Err(t0 + MIN + REVOKED_BAR), "the old leader is barred");
+        assert_eq!(t.claim("app", "app/0", MIN, at), Claim::Denied);
+        assert_eq!(t.claimable("app", "app/1", at), Ok(()), "a minion leads next");
+        assert!(matches!(t.claim("app", "app/1", MIN, at), Claim::Granted { term: 2, .. }));
+    }
+
+    #[test]
+    fn an_elect_whose_unit_is_removed_still_keeps_the_old_leader_from_taking_the_lease_back() {
+        // elect app/2 (revoking app/0), then app/2 is removed before the lease frees: the
+        // operator still asked for a leader other than app/0, so for a second a minion goes first.
+        let (mut t, t0) = table_at();
+        t.claim("app", "app/0", MIN, t0);
+        t.elect("app", "app/2", t0, Duration::from_secs(300));
+        t.forget("app", "app/2");
+        let freed = t0 + MIN;
+        assert_eq!(t.claimable("app", "app/0", freed), Err(freed + REVOKED_BAR));
+        assert_eq!(t.claim("app", "app/0", MIN, freed), Claim::Denied);
+        assert!(matches!(t.claim("app", "app/1", MIN, freed), Claim::Granted { term: 2, .. }));
+    }
+
+    #[test]
+    fn iter_lists_every_application_the_table_knows() {
+        // What `leaderd status` lists: claimed, elected (nobody holds it yet) and restored leases.
+        let (mut t, t0) = table_at();
+        t.claim("app", "app/0", MIN, t0);
+        t.elect("fresh", "fresh/1", t0, Duration::from_secs(300));
+        t.restore("old", Some("old/4".into()), 3, t0, Duration::from_secs(300));
+        let mut seen: Vec<(&str, Option<&str>, u64)> =
+            t.iter().map(|(app, l)| (app.as_str(), l.live_holder(t0), l.term)).collect();
+        seen.sort();
+        assert_eq!(seen, [("app", Some("app/0"), 1), ("fresh", None, 0), ("old", Some("old/4"), 3)]);
+    }
 }
