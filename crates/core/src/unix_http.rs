@@ -55,12 +55,37 @@ pub fn request_within(
     .into_bytes();
     request.extend_from_slice(body);
     stream.write_all(&request).map_err(broken)?;
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).map_err(broken)?;
+    // One read takes a whole answer of a hook tool (they are small); stop as soon as the
+    // Content-Length is in, rather than reading on to the agent's close.
+    let mut response = Vec::with_capacity(8 * 1024);
+    let mut chunk = [0u8; 8 * 1024];
+    loop {
+        let n = stream.read(&mut chunk).map_err(broken)?;
+        if n == 0 {
+            break;
+        }
+        response.extend_from_slice(&chunk[..n]);
+        if complete(&response) {
+            break;
+        }
+    }
     parse_response(&response).ok_or_else(|| {
         let start = String::from_utf8_lossy(&response[..response.len().min(200)]).into_owned();
         TransportError::BadResponse { start }
     })
+}
+
+/// Whether `response` holds a whole answer with a `Content-Length` (a chunked one, or one
+/// without a length, is read to the close).
+fn complete(response: &[u8]) -> bool {
+    let Some(end) = response.windows(4).position(|w| w == b"\r\n\r\n") else { return false };
+    let Ok(head) = std::str::from_utf8(&response[..end]) else { return false };
+    let length = head.split("\r\n").skip(1).find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.eq_ignore_ascii_case("content-length").then(|| value.trim().parse::<usize>().ok()).flatten()
+    });
+    let chunked = head.to_ascii_lowercase().contains("transfer-encoding: chunked");
+    matches!(length, Some(n) if !chunked && response.len() >= end + 4 + n)
 }
 
 /// Splits an HTTP/1.1 response into status and body, honouring `Content-Length` or chunked
@@ -109,7 +134,7 @@ fn dechunk(mut body: &[u8]) -> Option<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_response;
+    use super::{complete, parse_response, request};
 
     #[test]
     fn content_length_and_chunked_bodies() {
@@ -120,5 +145,39 @@ mod tests {
         assert_eq!(parse_response(chunked), Some((409, b"{\"a\"}".to_vec())));
         assert_eq!(parse_response(b"HTTP/1.1 200 OK\r\ncontent-length: 9\r\n\r\n{}"), None, "truncated");
         assert_eq!(parse_response(b"garbage"), None);
+    }
+
+    #[test]
+    fn an_answer_is_complete_once_its_content_length_is_in() {
+        assert!(!complete(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n"), "head not ended");
+        assert!(!complete(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{"), "body short");
+        assert!(complete(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}"));
+        assert!(!complete(b"HTTP/1.1 200 OK\r\n\r\n{}"), "no length: read to the close");
+        assert!(!complete(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\ncontent-length: 0\r\n\r\n"));
+    }
+
+    /// A server that answers and then keeps its end open: the client returns on the length,
+    /// without waiting for a close that does not come.
+    #[test]
+    fn a_request_returns_on_the_length_without_waiting_for_the_close() {
+        use std::io::{Read, Write};
+        let dir = std::env::temp_dir().join(format!("unix-http-{}", std::process::id()));
+        let _ = std::fs::create_dir(&dir);
+        let socket = dir.join("s");
+        let _ = std::fs::remove_file(&socket);
+        let listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+        let server = std::thread::spawn(move || {
+            let (mut conn, _) = listener.accept().unwrap();
+            let mut buf = [0u8; 1024];
+            let _ = conn.read(&mut buf).unwrap();
+            conn.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 15\r\n\r\n{\"leader\":true}").unwrap();
+            std::thread::sleep(std::time::Duration::from_secs(1));
+        });
+        let started = std::time::Instant::now();
+        let answer = request(&socket, "POST", "/v1/is-leader", Some(b"{}")).unwrap();
+        assert_eq!(answer, (200, b"{\"leader\":true}".to_vec()));
+        assert!(started.elapsed() < std::time::Duration::from_millis(500), "waited for the close");
+        server.join().unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
