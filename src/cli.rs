@@ -480,8 +480,12 @@ fn run(command: Command) -> anyhow::Result<()> {
         }
         Command::Completions { shell } => {
             let shell: clap_complete::Shell = shell.parse().map_err(anyhow::Error::msg)?;
-            print!("{}", crate::generate::completions_for(shell, Cli::command()));
-            Ok(())
+            // A closed pipe (`leaderd completions bash | head`) ends the output quietly.
+            let script = crate::generate::completions_for(shell, Cli::command());
+            match std::io::Write::write_all(&mut std::io::stdout(), script.as_bytes()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                written => Ok(written?),
+            }
         }
         Command::Agent {
             unit,

@@ -262,3 +262,18 @@ fn bash_completions_install_as_the_readme_says_and_load_on_demand() {
     assert_eq!(complete("leader-get", &["leader-get", "--format", ""]), ["json", "smart", "yaml"]);
     assert!(complete("is-leader", &["is-leader", "--f"]).contains(&"--format".to_string()));
 }
+
+#[test]
+fn completions_into_a_closed_pipe_end_quietly() {
+    // `leaderd completions bash | head -1`: the reader is gone before the script is written.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_leaderd"))
+        .args(["completions", "bash"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "", "no panic, no error");
+}
