@@ -143,26 +143,6 @@ impl Limits {
     }
 }
 
-/// Raises this process's open-file soft limit to its hard limit; returns the soft limit now.
-pub fn raise_fd_limit() -> u64 {
-    // SAFETY: getrlimit/setrlimit with a valid pointer to a local struct.
-    unsafe {
-        let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
-            return 1024;
-        }
-        if limit.rlim_cur < limit.rlim_max {
-            let raised = libc::rlimit { rlim_cur: limit.rlim_max, rlim_max: limit.rlim_max };
-            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
-                limit.rlim_cur = limit.rlim_max;
-            }
-        }
-        #[allow(clippy::unnecessary_cast)] // rlim_t is not u64 everywhere
-        let soft = limit.rlim_cur as u64;
-        soft
-    }
-}
-
 /// Who is on the other end of a connection, as far as the socket can tell: on a unix socket,
 /// the calling process (SO_PEERCRED). Every request carries it as
 /// `axum::extract::ConnectInfo<Peer>`.

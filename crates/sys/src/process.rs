@@ -33,14 +33,17 @@ pub fn group_exists(pgid: u32) -> bool {
 }
 
 /// For a child between fork and exec (a `pre_exec` hook; async-signal-safe: two system calls):
-/// asks the kernel to send the child SIGTERM when its parent dies, then checks that the parent
-/// is still `parent`: had it died before, the child would never be told.
-pub fn die_with_parent(parent: u32) -> std::io::Result<()> {
+/// asks the kernel to send the child SIGTERM when its parent dies, then answers whether the
+/// parent is still `parent`: had it died before, the child would never be told.
+pub fn die_with_parent(parent: u32) -> std::io::Result<bool> {
     rustix::process::set_parent_process_death_signal(Some(Signal::TERM))?;
-    if rustix::process::getppid().map(|p| p.as_raw_pid() as u32) != Some(parent) {
-        return Err(std::io::Error::other("the parent exited while starting this process"));
-    }
-    Ok(())
+    Ok(rustix::process::getppid().is_some_and(|p| p.as_raw_pid() as u32 == parent))
+}
+
+/// Lets `fd` stay open across exec (clears its close-on-exec flag); async-signal-safe, for a
+/// `pre_exec` hook that hands one descriptor to one child.
+pub fn keep_across_exec(fd: std::os::fd::BorrowedFd<'_>) -> std::io::Result<()> {
+    Ok(rustix::io::fcntl_setfd(fd, rustix::io::FdFlags::empty())?)
 }
 
 /// Raises this process's open-file soft limit to its hard limit; returns the soft limit now
