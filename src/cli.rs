@@ -554,8 +554,7 @@ fn run(command: Command) -> anyhow::Result<()> {
         } => {
             anyhow::ensure!(min_lease <= max_lease, "--min-lease must not be longer than --max-lease");
             // Everything the controller writes (its database, secret, keys) is its owner's alone.
-            // SAFETY: umask cannot fail.
-            unsafe { libc::umask(0o077) };
+            leaderd_sys::private::set_umask(0o077);
             let transport = match (insecure_http, tls_cert, tls_key) {
                 (true, _, _) => Transport::InsecureHttp,
                 (false, Some(cert), Some(key)) => Transport::Tls { cert, key },
@@ -577,7 +576,7 @@ fn run(command: Command) -> anyhow::Result<()> {
                     Transport::Tls { cert: dir.cert(), key: dir.key() }
                 }
             };
-            let fds = leaderd_net::server::raise_fd_limit();
+            let fds = leaderd_sys::process::raise_fd_limit();
             let limits = Limits {
                 header_timeout: timeouts.header_timeout,
                 idle_timeout: timeouts.idle_timeout,

@@ -163,8 +163,8 @@ impl LocalEtcd {
     pub async fn stop(&mut self) {
         for child in &mut self.members {
             if let Some(pid) = child.id() {
-                // SAFETY: kill(2) on a member this process started and has not reaped.
-                unsafe { libc::kill(pid as i32, libc::SIGTERM) };
+                // A member this process started and has not reaped: the pid is still its.
+                leaderd_sys::process::signal(pid, leaderd_sys::process::Signal::TERM);
             }
         }
         for child in &mut self.members {

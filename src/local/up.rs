@@ -25,6 +25,7 @@ use super::{ControllerInfo, RunState, UnitInfo, UpState};
 use leaderd_net::auth::{Secret, DEFAULT_TOKEN_TTL};
 use leaderd_net::tls::TlsDir;
 use leaderd_sys::events::Event;
+use leaderd_sys::process::{self, Signal};
 
 /// Prints one line on stdout, ignoring a closed stdout (`leaderd up | head -1`): `up` keeps
 /// running its application, and still stops it in order on SIGINT or SIGTERM.
@@ -215,8 +216,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     for (controller, info) in controllers.iter_mut().zip(&record.controllers) {
         if info.run == RunState::Paused {
             // A stopped process acts on SIGTERM only once continued.
-            // SAFETY: kill(2) on a controller this `up` started and has not reaped.
-            unsafe { libc::kill(info.pid as i32, libc::SIGCONT) };
+            process::signal(info.pid, Signal::CONT);
         }
         if info.run != RunState::Killed {
             stop(&mut controller.child).await;
@@ -531,11 +531,11 @@ async fn stop_agents(units: &[UnitInfo], mut agents: AgentWaits) {
         units.iter().filter_map(|u| u.pid.map(|pid| (u.name.clone(), pid))).collect();
     for unit in units {
         let Some(pid) = unit.pid else { continue };
-        // SAFETY: kill(2) on an agent this `up` started and whose exit it has not reaped.
-        unsafe { libc::kill(pid as i32, libc::SIGTERM) };
+        // An agent this `up` started and whose exit it has not reaped: the pid is still its.
+        process::signal(pid, Signal::TERM);
         if unit.run == RunState::Paused {
             // A stopped process acts on SIGTERM only once continued.
-            super::up_socket::signal_unit(unit, libc::SIGCONT);
+            super::up_socket::signal_unit(unit, Signal::CONT);
         }
     }
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
@@ -545,8 +545,8 @@ async fn stop_agents(units: &[UnitInfo], mut agents: AgentWaits) {
         }
     }
     for pid in running.values() {
-        // SAFETY: as above: these have not been reaped, so their pids are still theirs.
-        unsafe { libc::kill(*pid as i32, libc::SIGKILL) };
+        // As above: these have not been reaped, so their pids are still theirs.
+        process::signal(*pid, Signal::KILL);
     }
     while agents.join_next().await.is_some() {}
 }
@@ -591,21 +591,18 @@ pub(super) fn spawn(
     if let Some(token) = token {
         cmd.env("LEADERD_TOKEN", token);
     }
-    // SAFETY: prctl, getppid and fcntl are async-signal-safe; this runs in the child between fork and
-    // exec. If `up` died before prctl took effect, the child would never be told: check.
-    let parent = std::process::id() as libc::pid_t;
+    let parent = std::process::id();
+    // SAFETY: pre_exec is unsafe because the closure runs in the child between fork and exec,
+    // where only async-signal-safe calls are sound: prctl, getppid and fcntl are (each one
+    // system call), and nothing allocates on the way to exec. `inherit` is open in `up` (its caller holds it
+    // until `spawn` returns), so it is open in the child too, and borrowing it there is sound.
     unsafe {
         cmd.pre_exec(move || {
-            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            if libc::getppid() != parent {
+            if !process::die_with_parent(parent)? {
                 return Err(std::io::Error::other("leaderd up exited while starting this process"));
             }
             if let Some(fd) = inherit {
-                if libc::fcntl(fd, libc::F_SETFD, 0) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
+                process::keep_across_exec(std::os::fd::BorrowedFd::borrow_raw(fd))?;
             }
             Ok(())
         });
@@ -630,26 +627,15 @@ pub(super) fn relay(child: &mut Child) {
 /// is `socket` (a path unique to this `up`): what its hooks left behind, when the agent could not
 /// stop it itself (it was killed).
 pub(super) fn stop_hook_leftovers(socket: &Path) {
-    let needle = format!("JUJU_AGENT_SOCKET_ADDRESS={}\0", socket.display()).into_bytes();
-    let Ok(entries) = std::fs::read_dir("/proc") else { return };
-    for entry in entries.flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<i32>().ok()) else { continue };
-        let Ok(environ) = std::fs::read(entry.path().join("environ")) else { continue };
-        if environ.windows(needle.len()).any(|w| w == needle.as_slice()) {
-            // SAFETY: kill(2) on a process that carries this unit's hook environment.
-            unsafe {
-                libc::kill(pid, libc::SIGTERM);
-            }
-        }
+    for pid in process::with_hook_environment(socket) {
+        process::signal(pid, Signal::TERM);
     }
 }
 
 /// SIGTERM, then SIGKILL after 5 s.
 pub(super) async fn stop(child: &mut Child) {
     if let Some(pid) = child.id() {
-        unsafe {
-            libc::kill(pid as i32, libc::SIGTERM);
-        }
+        process::signal(pid, Signal::TERM);
         if tokio::time::timeout(Duration::from_secs(5), child.wait()).await.is_err() {
             let _ = child.kill().await;
         }

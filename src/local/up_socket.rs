@@ -18,6 +18,7 @@ use super::{RunState, UnitInfo};
 use leaderd_core::wire::up::*;
 use leaderd_core::wire::ErrorCode;
 use leaderd_net::server::{self, Body, HttpError};
+use leaderd_sys::process::{self, Signal};
 
 /// One request for `up`'s main loop.
 #[derive(Debug)]
@@ -139,8 +140,7 @@ impl Running {
                 // The way out of a removal stuck in a hook that never ends (Juju has no hook
                 // timeout; its way out is `remove-unit --force`): the agent's exit drops the unit
                 // (`agent_exited`), and what its hooks left running is stopped.
-                // SAFETY: as for kill, below.
-                unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+                process::signal(pid, Signal::KILL);
                 done(
                     format!(
                         "killed {name} (agent pid {pid}, SIGKILL) while it was being removed: it leaves without its \
@@ -154,13 +154,13 @@ impl Running {
             ))),
             (Lever::Kill, RunState::Running | RunState::Paused) => {
                 self.record.units[i].run = RunState::Killed;
-                // SAFETY: kill(2) on an agent this `up` started and has not reaped (its exit
-                // is reaped by the task that waits for it, and recorded before pid is cleared).
-                unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+                // An agent this `up` started and has not reaped (its exit is reaped by the task
+                // that waits for it, and recorded before pid is cleared): the pid is still its.
+                process::signal(pid, Signal::KILL);
                 if unit.run == RunState::Paused {
                     // Its hooks' processes were stopped too: let them see the SIGTERM `up` sends
                     // what a killed agent leaves behind.
-                    signal_unit(&unit, libc::SIGCONT);
+                    signal_unit(&unit, Signal::CONT);
                 }
                 done(
                     format!("killed {name} (agent pid {pid}, SIGKILL); `leaderd restart {name}` brings it back"),
@@ -168,23 +168,22 @@ impl Running {
                 )
             }
             (Lever::Pause, RunState::Running) => {
-                let stopped = signal_unit(&unit, libc::SIGSTOP);
+                let stopped = signal_unit(&unit, Signal::STOP);
                 wait_stopped(pid).await;
                 self.record.units[i].run = RunState::Paused;
                 done(format!("paused {name} (agent pid {pid} and {} hook process(es), SIGSTOP)", stopped - 1), units)
             }
             (Lever::Resume, RunState::Paused) => {
-                let continued = signal_unit(&unit, libc::SIGCONT);
+                let continued = signal_unit(&unit, Signal::CONT);
                 self.record.units[i].run = RunState::Running;
                 done(format!("resumed {name} (agent pid {pid} and {} hook process(es), SIGCONT)", continued - 1), units)
             }
             (Lever::Restart, was) => {
                 if matches!(was, RunState::Running | RunState::Paused) {
                     self.record.units[i].run = RunState::Killed;
-                    // SAFETY: as for kill, above.
-                    unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+                    process::signal(pid, Signal::KILL);
                     if was == RunState::Paused {
-                        signal_unit(&unit, libc::SIGCONT);
+                        signal_unit(&unit, Signal::CONT);
                     }
                     self.wait_agent_exit(name).await?;
                 }
@@ -268,15 +267,14 @@ impl Running {
                 )
             }
             (Lever::Pause, RunState::Running) => {
-                // SAFETY: kill(2) on a controller this `up` started and has not reaped.
-                unsafe { libc::kill(pid as i32, libc::SIGSTOP) };
+                // A controller this `up` started and has not reaped: the pid is still its.
+                process::signal(pid, Signal::STOP);
                 wait_stopped(pid).await;
                 self.record.controllers[i].run = RunState::Paused;
                 done(format!("paused {label} ({role}pid {pid}, SIGSTOP)"), vec![])
             }
             (Lever::Resume, RunState::Paused) => {
-                // SAFETY: as above.
-                unsafe { libc::kill(pid as i32, libc::SIGCONT) };
+                process::signal(pid, Signal::CONT);
                 self.record.controllers[i].run = RunState::Running;
                 done(format!("resumed {label} (pid {pid}, SIGCONT)"), vec![])
             }
@@ -393,9 +391,7 @@ impl Running {
 async fn wait_stopped(pid: u32) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
     while tokio::time::Instant::now() < deadline {
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        let state = stat.rfind(')').and_then(|i| stat[i + 1..].trim_start().chars().next());
-        if matches!(state, Some('T') | None) {
+        if matches!(process::state(pid), Some('T') | None) {
             return;
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
@@ -406,15 +402,14 @@ async fn wait_stopped(pid: u32) {
 /// children, as `/proc` parentage says), and anything still carrying its hook environment (a
 /// hook's daemonised child). Each gets `signal`, the agent first (a stopped agent starts no
 /// new hook); answers how many got it.
-pub fn signal_unit(unit: &UnitInfo, signal: i32) -> usize {
+pub fn signal_unit(unit: &UnitInfo, signal: Signal) -> usize {
     let Some(agent) = unit.pid else { return 0 };
-    let agent = agent as i32;
-    // SAFETY: kill(2) on the agent this `up` started and has not reaped.
-    unsafe { libc::kill(agent, signal) };
+    // The agent this `up` started and has not reaped: the pid is still its.
+    process::signal(agent, signal);
     let mut signalled = std::collections::BTreeSet::from([agent]);
     // A hook may fork while its siblings are being stopped: look again until nothing is new.
     for _ in 0..5 {
-        let fresh: Vec<i32> = unit_processes(agent, &unit.state_dir.join("agent.socket"))
+        let fresh: Vec<u32> = unit_processes(agent, &unit.state_dir.join("agent.socket"))
             .into_iter()
             .filter(|pid| !signalled.contains(pid))
             .collect();
@@ -422,9 +417,7 @@ pub fn signal_unit(unit: &UnitInfo, signal: i32) -> usize {
             break;
         }
         for pid in fresh {
-            // SAFETY: kill(2) on a descendant of this unit's agent, or a process carrying its
-            // hook environment.
-            unsafe { libc::kill(pid, signal) };
+            process::signal(pid, signal);
             signalled.insert(pid);
         }
     }
@@ -432,37 +425,9 @@ pub fn signal_unit(unit: &UnitInfo, signal: i32) -> usize {
 }
 
 /// The descendants of `agent` and the processes carrying the hook environment of `socket`.
-fn unit_processes(agent: i32, socket: &Path) -> Vec<i32> {
-    let needle = format!("JUJU_AGENT_SOCKET_ADDRESS={}\0", socket.display()).into_bytes();
-    let mut parents = Vec::new();
-    let mut found = Vec::new();
-    let Ok(entries) = std::fs::read_dir("/proc") else { return found };
-    for entry in entries.flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<i32>().ok()) else { continue };
-        let ppid = std::fs::read_to_string(entry.path().join("stat"))
-            .ok()
-            .and_then(|stat| stat.get(stat.rfind(')')? + 1..)?.split_whitespace().nth(1)?.parse::<i32>().ok());
-        if let Some(ppid) = ppid {
-            parents.push((pid, ppid));
-        }
-        if let Ok(environ) = std::fs::read(entry.path().join("environ")) {
-            if environ.windows(needle.len()).any(|w| w == needle.as_slice()) {
-                found.push(pid);
-            }
-        }
-    }
-    let mut tree = vec![agent];
-    let mut grew = true;
-    while grew {
-        grew = false;
-        for (pid, ppid) in &parents {
-            if tree.contains(ppid) && !tree.contains(pid) {
-                tree.push(*pid);
-                grew = true;
-            }
-        }
-    }
-    found.extend(tree.into_iter().filter(|pid| *pid != agent));
+fn unit_processes(agent: u32, socket: &Path) -> Vec<u32> {
+    let mut found = process::with_hook_environment(socket);
+    found.extend(process::descendants(agent));
     found.sort_unstable();
     found.dedup();
     found.retain(|pid| *pid != agent);

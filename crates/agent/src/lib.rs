@@ -324,7 +324,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
     };
 
     // The socket servers' limits, fitted to this process's file descriptors.
-    let fds = leaderd_net::server::raise_fd_limit();
+    let fds = leaderd_sys::process::raise_fd_limit();
     let with_timeouts = |limits: leaderd_net::server::Limits| leaderd_net::server::Limits {
         header_timeout: options.header_timeout,
         idle_timeout: options.idle_timeout,

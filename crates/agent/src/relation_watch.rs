@@ -2,17 +2,11 @@
 //! runner's copy of the application's relation data fresh by long-polling the controller's
 //! relations version (the runner decides from it which relation hooks are due).
 
-use std::time::Duration;
-
 use tokio::sync::watch;
 
 use leaderd_core::wire::controller::RelationsResponse;
 use leaderd_net::controller_client::ControllerClient;
-
-/// How long one long-poll waits.
-const POLL: Duration = Duration::from_secs(30);
-/// Pause after a failed call.
-const RETRY: Duration = Duration::from_millis(500);
+use leaderd_net::long_poll::{pause_after, WAIT};
 
 /// Joins `relation_ids`, then publishes every new version of the relation data into `data`
 /// (starting with the first read) until the receiver is gone.
@@ -32,18 +26,8 @@ pub async fn run(client: ControllerClient, relation_ids: Vec<u64>, data: watch::
         };
         let version = relations.version;
         data.send_replace(Some(relations));
-        if let Err(e) = client.watch_relations(version, POLL).await {
+        if let Err(e) = client.watch_relations(version, WAIT).await {
             tokio::time::sleep(pause_after(&e, "watching the relations failed; will retry")).await;
         }
     }
-}
-
-/// Logs a failed call and answers how long to wait before the next: a unit the controller
-/// refuses outright (removed) waits long and logs nothing (the tracker says why, once).
-fn pause_after(e: &leaderd_net::controller_client::CallError, what: &str) -> Duration {
-    if super::watcher::refused_outright(e) {
-        return super::watcher::REFUSED_PAUSE;
-    }
-    tracing::warn!(error = %e, "{what}");
-    RETRY
 }

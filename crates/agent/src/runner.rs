@@ -465,18 +465,15 @@ fn executable(path: &Path) -> bool {
 
 /// Drops the groups that have no process left.
 fn forget_empty_groups(groups: &Mutex<Vec<i32>>) {
-    // SAFETY: kill(2) with signal 0 only checks that the group exists.
-    groups.lock().unwrap().retain(|&pgid| unsafe { libc::kill(-pgid, 0) } == 0);
+    groups.lock().unwrap().retain(|&pgid| leaderd_sys::process::group_exists(pgid as u32));
 }
 
 /// Stops every process group a hook started that still has processes (the agent is stopping).
 pub fn stop_hook_groups(groups: &Mutex<Vec<i32>>) {
     forget_empty_groups(groups);
     for pgid in groups.lock().unwrap().drain(..) {
-        // SAFETY: kill(2) on a process group we created; a group that is gone gives ESRCH.
-        unsafe {
-            libc::kill(-pgid, libc::SIGTERM);
-        }
+        // A group that is gone meanwhile is no error.
+        leaderd_sys::process::signal_group(pgid as u32, leaderd_sys::process::Signal::TERM);
     }
 }
 

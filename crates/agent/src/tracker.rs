@@ -16,9 +16,9 @@ use tokio::time::Instant;
 
 pub use super::lease_view::LeaderStatus;
 use super::lease_view::{ClaimAnswer, LeaseView, Next};
-use super::watcher::REFUSED_PAUSE;
 use super::{emit, event};
 use leaderd_net::controller_client::{CallError, ControllerClient};
+use leaderd_net::long_poll::{self, REFUSED_PAUSE};
 use leaderd_sys::events::Event;
 
 /// What the tracker needs from the controller: the lease calls, nothing else.
@@ -55,9 +55,9 @@ impl LeaseApi for ControllerClient {
     }
 }
 
-/// How long a minion's release long-poll waits before asking again.
-const RELEASE_POLL: Duration = Duration::from_secs(30);
-/// Pause after a failed call to the controller.
+/// Pause after a failed call to the controller: a claim, or a minion's long-poll for the
+/// lease's release (whose wait and pause after a refusal are every long-poll's,
+/// [`long_poll`]). Shorter than a watcher's retry: leadership waits on this loop.
 const RETRY: Duration = Duration::from_millis(250);
 
 /// How much longer than the guarantee a claim may take before the tracker stops waiting for
@@ -135,7 +135,7 @@ impl<C: LeaseApi> Tracker<C> {
     /// in the controller's words (`unit app/1 has been removed`).
     fn refused_outright(&self, e: &CallError) -> bool {
         use std::sync::atomic::Ordering::SeqCst;
-        if !super::watcher::refused_outright(e) {
+        if !long_poll::refused_outright(e) {
             return false;
         }
         if !self.refused.swap(true, SeqCst) {
@@ -289,7 +289,7 @@ impl<C: LeaseApi> Tracker<C> {
                     }
                 }
                 Next::Claim => self.claim_or_pause(self.view.lock().await).await,
-                Next::WaitRelease => match self.api.wait_released(RELEASE_POLL).await {
+                Next::WaitRelease => match self.api.wait_released(long_poll::WAIT).await {
                     Ok(true) => {
                         self.claim(&mut *self.view.lock().await).await;
                     }

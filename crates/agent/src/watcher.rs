@@ -9,17 +9,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use leaderd_net::controller_client::{CallError, ControllerClient};
-
-/// How long the agent's loops wait before asking again after the controller refused this unit
-/// outright: asking again soon would change nothing.
-pub(crate) const REFUSED_PAUSE: Duration = Duration::from_secs(30);
-
-/// Is `e` the controller refusing this unit outright (403 `forbidden`: the operator removed it,
-/// or its token is for another application)? The watchers then pause [`REFUSED_PAUSE`] and say
-/// nothing: the leadership tracker says why, once (`tracker.rs`).
-pub(crate) fn refused_outright(e: &CallError) -> bool {
-    matches!(e, CallError::Refused { code: leaderd_core::wire::ErrorCode::Forbidden, .. })
-}
+use leaderd_net::long_poll;
 
 /// What the watcher needs from the controller.
 pub trait SettingsVersions: Send + Sync + 'static {
@@ -45,21 +35,15 @@ impl SettingsVersions for ConfigVersions {
 /// Publishes each new version `api` answers (the config watcher: the hook runner runs
 /// config-changed for a version it has not run it for) until the receiver is gone.
 pub async fn run_versions(api: impl SettingsVersions, versions: watch::Sender<Option<u64>>) {
-    while !versions.is_closed() {
-        let known = *versions.borrow();
-        let wait = if known.is_none() { Duration::ZERO } else { POLL };
-        match api.watch(known.unwrap_or(0), wait).await {
-            Ok(version) if known != Some(version) => {
-                versions.send_replace(Some(version));
-            }
-            Ok(_) => {}
-            Err(e) if refused_outright(&e) => tokio::time::sleep(REFUSED_PAUSE).await,
-            Err(e) => {
-                tracing::warn!(error = %e, "watching the config failed");
-                tokio::time::sleep(RETRY).await;
-            }
-        }
-    }
+    long_poll::watch_versions(
+        |after, wait| api.watch(after, wait),
+        "watching the config failed",
+        || versions.is_closed(),
+        |version| {
+            versions.send_replace(Some(version));
+        },
+    )
+    .await
 }
 
 /// Counts update-status timer ticks into `ticks`, one every `interval` from now.
@@ -72,32 +56,19 @@ pub async fn tick(interval: Duration, ticks: watch::Sender<u64>) {
     }
 }
 
-/// How long one long-poll waits.
-const POLL: Duration = Duration::from_secs(30);
-/// Pause after a failed poll.
-const RETRY: Duration = Duration::from_millis(500);
-
 /// Counts settings changes into `changes` until the receiver is gone; records each version seen
 /// in the event log as `unit`'s.
 pub async fn run(api: impl SettingsVersions, changes: watch::Sender<u64>, unit: String) {
-    let mut known: Option<u64> = None;
-    while !changes.is_closed() {
-        // The first call answers at once.
-        let wait = if known.is_none() { Duration::ZERO } else { POLL };
-        match api.watch(known.unwrap_or(0), wait).await {
-            Ok(version) if known != Some(version) => {
-                known = Some(version);
-                leaderd_sys::events::record(Some(&unit), leaderd_sys::events::Event::SettingsVersion { version });
-                changes.send_modify(|n| *n += 1);
-            }
-            Ok(_) => {}
-            Err(e) if refused_outright(&e) => tokio::time::sleep(REFUSED_PAUSE).await,
-            Err(e) => {
-                tracing::warn!(error = %e, "watching the leader settings failed");
-                tokio::time::sleep(RETRY).await;
-            }
-        }
-    }
+    long_poll::watch_versions(
+        |after, wait| api.watch(after, wait),
+        "watching the leader settings failed",
+        || changes.is_closed(),
+        |version| {
+            leaderd_sys::events::record(Some(&unit), leaderd_sys::events::Event::SettingsVersion { version });
+            changes.send_modify(|n| *n += 1);
+        },
+    )
+    .await
 }
 
 #[cfg(test)]

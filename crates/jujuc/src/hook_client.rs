@@ -51,8 +51,7 @@ impl AgentClient {
         let context_id = var("JUJU_CONTEXT_ID").map_err(|mut e| {
             // Typed in a terminal: Juju's line, then where tools do run. Charm code and tests
             // (stderr not a terminal) get Juju's bytes alone.
-            // SAFETY: isatty(3) only inspects the descriptor.
-            if unsafe { libc::isatty(2) } == 1 {
+            if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
                 e.message.push_str(OUTSIDE_A_HOOK_HINT);
             }
             e

@@ -14,6 +14,8 @@ use leaderd_core::model::Settings;
 use leaderd_core::wire::controller::*;
 use leaderd_core::wire::{ErrorCode, ErrorResponse};
 
+use crate::long_poll;
+
 /// A failed call.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CallError {
@@ -44,12 +46,6 @@ pub struct ControllerClient {
 /// How long a controller has to answer a call, beyond what the call lets it hold it (a
 /// long-poll's wait); a claim has its caller's limit instead.
 pub const ANSWER_TIME: Duration = Duration::from_secs(10);
-
-/// With several controllers, the longest a long-poll asks to be held (see `poll_wait`).
-pub const MULTI_POLL: Duration = Duration::from_secs(10);
-
-/// With several controllers, how long after its wait a long-poll's answer may take.
-const MULTI_POLL_GRACE: Duration = Duration::from_secs(2);
 
 /// A controller that failed to answer within this long (connection refused or reset) costs a
 /// call so little that the call goes on to the next controller at once.
@@ -112,26 +108,20 @@ impl ControllerClient {
 
     /// Sends the request `make` builds for a controller's base URL, following a standby's
     /// pointer to the active controller (each controller at most once per call). `wait` is how
-    /// long the controller may hold the call (a long-poll); it gets [`ANSWER_TIME`] more.
+    /// long the controller may hold the call (a long-poll); it gets [`ANSWER_TIME`] more, or
+    /// less for a long-poll with several controllers ([`long_poll::answer_time`]).
     async fn send<R: DeserializeOwned>(
         &self,
         make: impl Fn(&str) -> reqwest::RequestBuilder,
         wait: Duration,
     ) -> Result<R, CallError> {
-        let answer_time = if self.bases.len() > 1 && !wait.is_zero() { MULTI_POLL_GRACE } else { ANSWER_TIME };
-        self.send_within(make, wait + answer_time).await
+        self.send_within(make, wait + long_poll::answer_time(self.bases.len(), wait)).await
     }
 
-    /// How long a long-poll asks to be held: with several controllers at most [`MULTI_POLL`],
-    /// and the controller must answer within [`MULTI_POLL_GRACE`] after that, so a poll held
-    /// by a controller that then stops answering (SIGSTOP, a machine gone) moves on to the
-    /// others within seconds rather than after the whole wait.
+    /// How long a long-poll asks to be held ([`long_poll::held_for`]: less with several
+    /// controllers).
     fn poll_wait(&self, wait: Duration) -> Duration {
-        if self.bases.len() > 1 {
-            wait.min(MULTI_POLL)
-        } else {
-            wait
-        }
+        long_poll::held_for(self.bases.len(), wait)
     }
 
     /// [`ControllerClient::send`], giving each controller at most `limit` to answer: one that

@@ -41,19 +41,22 @@ impl IntoResponse for HttpError {
 /// A request body, as axum hands it over (a rejection when it is over the body limit).
 pub type Body = Result<Bytes, BytesRejection>;
 
-/// Decodes a JSON body; `limit` is the body limit the router enforces, for the message.
+/// Decodes a JSON body: the one decoder of every server's handlers (the controller's API, the
+/// hook endpoint, the agent's run socket, `up`'s control socket), each passing the body limit
+/// its router enforces, for the message.
 pub fn decode<T: DeserializeOwned>(body: Body, limit: usize) -> Result<T, HttpError> {
-    let bytes = body.map_err(|r| {
-        let reason = match r.status() {
-            StatusCode::PAYLOAD_TOO_LARGE => {
-                format!("request body is larger than the {limit} byte limit")
-            }
-            _ => r.body_text(),
-        };
-        HttpError::new(ErrorCode::from_status(r.status().as_u16()), format!("bad request: {reason}"))
+    let bytes = body.map_err(|r| match r.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => too_large(limit),
+        status => HttpError::new(ErrorCode::from_status(status.as_u16()), format!("bad request: {}", r.body_text())),
     })?;
     serde_json::from_slice(&bytes)
         .map_err(|e| HttpError::new(ErrorCode::BadRequest, format!("bad request: invalid request body: {e}")))
+}
+
+/// A body over `limit` bytes, refused in the same words whether the serving loop or the
+/// router's limit caught it.
+fn too_large(limit: usize) -> HttpError {
+    HttpError::new(ErrorCode::TooLarge, format!("bad request: request body is larger than the {limit} byte limit"))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -140,26 +143,6 @@ impl Limits {
         let room = (fd_limit.saturating_sub(RESERVED_FDS) / servers.max(1)).max(16);
         self.max_connections = self.max_connections.min(room as usize).max(1);
         self
-    }
-}
-
-/// Raises this process's open-file soft limit to its hard limit; returns the soft limit now.
-pub fn raise_fd_limit() -> u64 {
-    // SAFETY: getrlimit/setrlimit with a valid pointer to a local struct.
-    unsafe {
-        let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
-            return 1024;
-        }
-        if limit.rlim_cur < limit.rlim_max {
-            let raised = libc::rlimit { rlim_cur: limit.rlim_max, rlim_max: limit.rlim_max };
-            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
-                limit.rlim_cur = limit.rlim_max;
-            }
-        }
-        #[allow(clippy::unnecessary_cast)] // rlim_t is not u64 everywhere
-        let soft = limit.rlim_cur as u64;
-        soft
     }
 }
 
@@ -543,8 +526,7 @@ async fn answer(
     let bytes = match tokio::time::timeout_at(deadline, limited.collect()).await {
         Ok(Ok(collected)) => collected.to_bytes(),
         Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
-            let message = format!("bad request: request body is larger than the {} byte limit", limits.max_body_bytes);
-            return close(HttpError::new(ErrorCode::TooLarge, message).into_response());
+            return close(too_large(limits.max_body_bytes).into_response());
         }
         Ok(Err(e)) => {
             return close(HttpError::new(ErrorCode::BadRequest, format!("bad request: {e}")).into_response());
@@ -580,6 +562,25 @@ fn close(mut response: Response) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Debug, serde::Deserialize, PartialEq)]
+    struct Term {
+        term: u64,
+    }
+
+    #[test]
+    fn a_body_decodes_or_is_a_bad_request_in_words() {
+        let ok: Term = decode(Ok(Bytes::from_static(br#"{"term": 4}"#)), 64).unwrap();
+        assert_eq!(ok, Term { term: 4 });
+        let bad = decode::<Term>(Ok(Bytes::from_static(br#"{"term": "four"}"#)), 64).unwrap_err();
+        assert_eq!(bad.code, ErrorCode::BadRequest);
+        assert!(bad.message.starts_with("bad request: invalid request body: invalid type"), "{}", bad.message);
+        let over = too_large(64);
+        assert_eq!(
+            (over.status(), over.message.as_str()),
+            (StatusCode::PAYLOAD_TOO_LARGE, "bad request: request body is larger than the 64 byte limit")
+        );
+    }
 
     fn conn(phase: Phase) -> Arc<Conn> {
         Arc::new(Conn { phase: Mutex::new(phase), changed: Notify::new(), evicted: Default::default() })

@@ -280,9 +280,7 @@ pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// `CLOCK_MONOTONIC` now, in nanoseconds.
 pub fn mono_ns() -> u64 {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-    // SAFETY: clock_gettime writes the timespec it is given; CLOCK_MONOTONIC always exists on Linux.
-    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+    let ts = rustix::time::clock_gettime(rustix::time::ClockId::Monotonic);
     ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
 }
 
@@ -363,16 +361,13 @@ impl EventLog {
     /// Renames the full file to `<path>.1` and opens a fresh one. Under an exclusive lock on the
     /// full file, and only if the path still names it: two writers never rotate twice.
     fn rotate(&self, file: &mut File) -> std::io::Result<()> {
-        use std::os::fd::AsRawFd;
-        // SAFETY: flock on a descriptor this process owns; released by the unlock below or by close.
-        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
-            return Err(std::io::Error::last_os_error());
-        }
+        use rustix::fs::{flock, FlockOperation};
+        // Released by the unlock below, or by close.
+        flock(&*file, FlockOperation::LockExclusive)?;
         let ours = file.metadata()?;
         let still_ours = std::fs::metadata(&self.path).is_ok_and(|m| m.ino() == ours.ino() && m.dev() == ours.dev());
         let result = if still_ours { std::fs::rename(&self.path, rotated(&self.path)) } else { Ok(()) };
-        // SAFETY: as above.
-        unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_UN) };
+        let _ = flock(&*file, FlockOperation::Unlock);
         result?;
         *file = crate::private::append(&self.path).map_err(std::io::Error::other)?;
         Ok(())

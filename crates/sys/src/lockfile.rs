@@ -3,7 +3,6 @@
 //! however it dies, so a crash never leaves a stale lock behind.
 
 use std::fs::File;
-use std::os::fd::AsRawFd;
 use std::path::Path;
 
 use anyhow::Context;
@@ -22,17 +21,14 @@ pub fn lock(path: &Path, what: &str) -> anyhow::Result<Lock> {
         .mode(0o600)
         .open(path)
         .with_context(|| format!("opening {}", path.display()))?;
-    // SAFETY: flock on a file descriptor we own.
-    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
-        let error = std::io::Error::last_os_error();
-        if error.raw_os_error() == Some(libc::EWOULDBLOCK) {
-            anyhow::bail!(
-                "another {what} is running with {} (it holds {})",
-                path.parent().unwrap_or(path).display(),
-                path.display()
-            );
-        }
-        return Err(error).with_context(|| format!("locking {}", path.display()));
+    match rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
+        Ok(()) => {}
+        Err(rustix::io::Errno::WOULDBLOCK) => anyhow::bail!(
+            "another {what} is running with {} (it holds {})",
+            path.parent().unwrap_or(path).display(),
+            path.display()
+        ),
+        Err(e) => return Err(std::io::Error::from(e)).with_context(|| format!("locking {}", path.display())),
     }
     Ok(Lock(file))
 }

@@ -27,8 +27,7 @@ static USER_UMASK: AtomicU32 = AtomicU32::new(UNSET);
 /// in `$LEADERD_USER_UMASK` for the processes this one starts. Call it first thing in `main`,
 /// before any thread exists (it changes the environment).
 pub fn set_private_umask() {
-    // SAFETY: umask(2) cannot fail.
-    let found = unsafe { libc::umask(0o077) } as u32;
+    let found = set_umask(0o077);
     let user = std::env::var(USER_UMASK_VAR)
         .ok()
         .and_then(|text| u32::from_str_radix(text.trim(), 8).ok())
@@ -40,11 +39,17 @@ pub fn set_private_umask() {
 
 /// The umask the user had when they started `leaderd`, if [`set_private_umask`] ran (it does in
 /// the `leaderd` binary; a library user keeps its own umask and gets `None`).
-pub fn user_umask() -> Option<libc::mode_t> {
+pub fn user_umask() -> Option<u32> {
     match USER_UMASK.load(Ordering::Relaxed) {
         UNSET => None,
-        mask => Some(mask as libc::mode_t),
+        mask => Some(mask),
     }
+}
+
+/// Sets this process's umask to `mask`; answers the one it replaces. umask(2) cannot fail, and
+/// is async-signal-safe (for a `pre_exec` hook).
+pub fn set_umask(mask: u32) -> u32 {
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(mask)).as_raw_mode()
 }
 
 /// Creates `dir` and its missing parents 0700. Directories that exist are left as they are
@@ -63,8 +68,7 @@ pub fn create_state_dir(dir: &Path) -> anyhow::Result<()> {
     use std::os::unix::fs::MetadataExt;
     create_dir(dir)?;
     let meta = std::fs::metadata(dir).with_context(|| format!("reading {}", dir.display()))?;
-    // SAFETY: geteuid(2) cannot fail.
-    let ours = meta.uid() == unsafe { libc::geteuid() };
+    let ours = meta.uid() == rustix::process::geteuid().as_raw();
     if ours && meta.mode() & 0o1000 == 0 {
         restrict(dir, 0o700)?;
     } else if meta.mode() & 0o077 != 0 {
@@ -126,10 +130,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 pub fn restore_user_umask(command: &mut std::process::Command) {
     use std::os::unix::process::CommandExt;
     if let Some(mask) = user_umask() {
-        // SAFETY: umask(2) is async-signal-safe and cannot fail; this runs between fork and exec.
+        // SAFETY: pre_exec is unsafe because the closure runs between fork and exec, where only
+        // async-signal-safe calls are sound: umask(2) is one, and this allocates nothing.
         unsafe {
             command.pre_exec(move || {
-                libc::umask(mask);
+                set_umask(mask);
                 Ok(())
             });
         }

@@ -1,17 +1,130 @@
-//! Small facts about processes that the agent and the local cluster both need.
+//! Processes, in one place: signalling them, and what `/proc` says about them. Signals go
+//! through rustix (kill(2) and friends, with no `unsafe` at the call sites); `/proc` is read as
+//! text. Both the agent (its hooks' process groups) and `leaderd up` (its agents, controllers
+//! and what their hooks leave behind) use these.
+
+use std::path::Path;
+
+pub use rustix::process::Signal;
+use rustix::process::{Pid, Resource, Rlimit};
+
+/// `pid` as the kernel's, if it can name one process: 0 (and anything past `i32::MAX`) would
+/// mean something else to kill(2) (this process's group, or a group by its negation).
+fn kernel_pid(pid: u32) -> Option<Pid> {
+    i32::try_from(pid).ok().and_then(Pid::from_raw)
+}
+
+/// Sends `signal` to process `pid`; false if it could not (no such process, or not ours to
+/// signal).
+pub fn signal(pid: u32, signal: Signal) -> bool {
+    kernel_pid(pid).is_some_and(|pid| rustix::process::kill_process(pid, signal).is_ok())
+}
+
+/// Sends `signal` to every process in process group `pgid`; false if it could not (the group
+/// has no process left).
+pub fn signal_group(pgid: u32, signal: Signal) -> bool {
+    kernel_pid(pgid).is_some_and(|pgid| rustix::process::kill_process_group(pgid, signal).is_ok())
+}
+
+/// Does process group `pgid` still have a process this one may signal? (kill(2) with signal 0:
+/// nothing is sent.)
+pub fn group_exists(pgid: u32) -> bool {
+    kernel_pid(pgid).is_some_and(|pgid| rustix::process::test_kill_process_group(pgid).is_ok())
+}
+
+/// For a child between fork and exec (a `pre_exec` hook; async-signal-safe: two system calls):
+/// asks the kernel to send the child SIGTERM when its parent dies, then answers whether the
+/// parent is still `parent`: had it died before, the child would never be told.
+pub fn die_with_parent(parent: u32) -> std::io::Result<bool> {
+    rustix::process::set_parent_process_death_signal(Some(Signal::TERM))?;
+    Ok(rustix::process::getppid().is_some_and(|p| p.as_raw_pid() as u32 == parent))
+}
+
+/// Lets `fd` stay open across exec (clears its close-on-exec flag); async-signal-safe, for a
+/// `pre_exec` hook that hands one descriptor to one child.
+pub fn keep_across_exec(fd: std::os::fd::BorrowedFd<'_>) -> std::io::Result<()> {
+    Ok(rustix::io::fcntl_setfd(fd, rustix::io::FdFlags::empty())?)
+}
+
+/// Raises this process's open-file soft limit to its hard limit; returns the soft limit now
+/// (`u64::MAX` for no limit).
+pub fn raise_fd_limit() -> u64 {
+    let limit = rustix::process::getrlimit(Resource::Nofile);
+    let (soft, hard) = (limit.current.unwrap_or(u64::MAX), limit.maximum.unwrap_or(u64::MAX));
+    if soft < hard && rustix::process::setrlimit(Resource::Nofile, Rlimit { current: limit.maximum, ..limit }).is_ok() {
+        return hard;
+    }
+    soft
+}
+
+/// Sets this process's open-file limit, soft and hard, to `n` (async-signal-safe, for a
+/// `pre_exec` hook).
+pub fn limit_fds(n: u64) -> std::io::Result<()> {
+    Ok(rustix::process::setrlimit(Resource::Nofile, Rlimit { current: Some(n), maximum: Some(n) })?)
+}
+
+/// The fields of `/proc/PID/stat` after the command name (from field 3, the state): the name
+/// (field 2) may hold spaces and parentheses, so they are counted from its last ')'.
+fn stat_fields(pid: u32) -> Option<Vec<String>> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    Some(stat[stat.rfind(')')? + 1..].split_whitespace().map(str::to_string).collect())
+}
 
 /// Is process `pid` alive (and not a zombie)?
 pub fn alive(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| !stat.contains(") Z "))
 }
 
+/// Process `pid`'s state letter (`R`, `S`, `T` stopped, `Z` zombie, ...), if it exists.
+pub fn state(pid: u32) -> Option<char> {
+    stat_fields(pid)?.first()?.chars().next()
+}
+
 /// When process `pid` started, in clock ticks since boot (`/proc/PID/stat` field 22): with the
 /// pid, it names one process, even after the pid is reused.
 pub fn start_time(pid: u32) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The command name (field 2) may hold spaces and parentheses: count from its last ')'.
-    let rest = &stat[stat.rfind(')')? + 1..];
-    rest.split_whitespace().nth(19)?.parse().ok()
+    stat_fields(pid)?.get(19)?.parse().ok()
+}
+
+/// Every process `/proc` lists now.
+fn all() -> impl Iterator<Item = u32> {
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str().and_then(|name| name.parse().ok()))
+}
+
+/// The processes descended from `root` (its children, theirs, ...), as `/proc` parentage says
+/// now; not `root` itself.
+pub fn descendants(root: u32) -> Vec<u32> {
+    let parents: Vec<(u32, u32)> =
+        all().filter_map(|pid| Some((pid, stat_fields(pid)?.get(1)?.parse().ok()?))).collect();
+    let mut tree = vec![root];
+    let mut grew = true;
+    while grew {
+        grew = false;
+        for (pid, ppid) in &parents {
+            if tree.contains(ppid) && !tree.contains(pid) {
+                tree.push(*pid);
+                grew = true;
+            }
+        }
+    }
+    tree.retain(|pid| *pid != root);
+    tree
+}
+
+/// The processes whose environment holds `JUJU_AGENT_SOCKET_ADDRESS=<socket>`: a hook of the
+/// agent whose hook socket that is, or anything a hook started (a daemonised child too).
+pub fn with_hook_environment(socket: &Path) -> Vec<u32> {
+    let needle = format!("JUJU_AGENT_SOCKET_ADDRESS={}\0", socket.display()).into_bytes();
+    all()
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|environ| environ.windows(needle.len()).any(|w| w == needle.as_slice()))
+        })
+        .collect()
 }
 
 /// A process's exit code, with 128 + N for death by signal N (as shells report it).
@@ -22,6 +135,8 @@ pub fn exit_code(status: &std::process::ExitStatus) -> i32 {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn a_start_time_names_one_process() {
         let me = std::process::id();
@@ -33,5 +148,82 @@ mod tests {
         let _ = child.wait();
         assert!(theirs.is_some_and(|t| t >= started), "{theirs:?} vs {started}");
         assert_eq!(super::start_time(child.id()), None, "a reaped child has no start time");
+    }
+
+    /// Waits (up to 5 s) for `pid`'s state to be `want`.
+    fn wait_state(pid: u32, want: Option<char>) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while state(pid) != want {
+            assert!(std::time::Instant::now() < deadline, "{pid} is {:?}, not {want:?}", state(pid));
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
+
+    #[test]
+    fn a_stopped_child_is_stopped_a_continued_one_runs_and_a_killed_one_is_gone() {
+        let mut child = std::process::Command::new("sleep").arg("30").spawn().unwrap();
+        let pid = child.id();
+        assert!(signal(pid, Signal::STOP));
+        wait_state(pid, Some('T'));
+        assert!(signal(pid, Signal::CONT));
+        wait_state(pid, Some('S'));
+        assert!(alive(pid));
+        assert!(signal(pid, Signal::KILL));
+        wait_state(pid, Some('Z'));
+        assert!(!alive(pid), "a zombie is not alive");
+        let _ = child.wait();
+        assert!(!signal(pid, Signal::TERM), "a reaped child cannot be signalled");
+        assert!(!signal(0, Signal::TERM), "pid 0 names no process (kill(2) would take it for this group)");
+    }
+
+    #[test]
+    fn a_group_is_signalled_and_is_gone_once_its_processes_are() {
+        use std::os::unix::process::CommandExt;
+        let mut child = std::process::Command::new("sleep").arg("30").process_group(0).spawn().unwrap();
+        let pgid = child.id();
+        assert!(group_exists(pgid));
+        assert!(signal_group(pgid, Signal::KILL));
+        let _ = child.wait();
+        assert!(!group_exists(pgid), "its one process is gone");
+        assert!(!signal_group(pgid, Signal::TERM));
+    }
+
+    #[test]
+    fn descendants_are_children_and_their_children() {
+        let mut child = std::process::Command::new("sh").args(["-c", "sleep 30 & wait"]).spawn().unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        let grandchild = loop {
+            if let Some(&pid) = descendants(child.id()).first() {
+                break pid;
+            }
+            assert!(std::time::Instant::now() < deadline, "sh started no sleep");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        };
+        let mine = descendants(std::process::id());
+        // The sleep first: sh reaps it and exits, and this test reaps sh; nothing is left over.
+        signal(grandchild, Signal::KILL);
+        let _ = child.wait();
+        assert!(mine.contains(&child.id()) && mine.contains(&grandchild), "{mine:?}");
+        assert!(!mine.contains(&std::process::id()), "not the root itself");
+    }
+
+    #[test]
+    fn a_process_with_a_hook_environment_is_found_by_its_socket() {
+        let socket = Path::new("/tmp/leaderd-process-test-").join(std::process::id().to_string());
+        let mut child =
+            std::process::Command::new("sleep").arg("30").env("JUJU_AGENT_SOCKET_ADDRESS", &socket).spawn().unwrap();
+        let found = with_hook_environment(&socket);
+        let other = with_hook_environment(&socket.with_extension("other"));
+        let _ = child.kill();
+        let _ = child.wait();
+        assert_eq!(found, vec![child.id()]);
+        assert!(other.is_empty(), "{other:?}");
+    }
+
+    #[test]
+    fn the_fd_limit_is_raised_to_the_hard_limit() {
+        let soft = raise_fd_limit();
+        let hard = rustix::process::getrlimit(Resource::Nofile).maximum.unwrap_or(u64::MAX);
+        assert_eq!(soft, hard);
     }
 }

@@ -34,8 +34,8 @@ mod tests {
     #[tokio::test]
     async fn sigterm_to_this_process_is_a_shutdown_request() {
         let mut shutdown = Shutdown::catch().unwrap();
-        // SAFETY: kill(2) on this process, whose SIGTERM is caught above.
-        unsafe { libc::kill(std::process::id() as i32, libc::SIGTERM) };
+        // This process's SIGTERM is caught above.
+        assert!(crate::process::signal(std::process::id(), crate::process::Signal::TERM));
         tokio::time::timeout(std::time::Duration::from_secs(5), shutdown.requested()).await.unwrap();
     }
 }

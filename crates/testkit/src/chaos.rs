@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 
 use leaderd_core::unix_http::request_within;
 use leaderd_core::wire::hook;
+use leaderd_sys::process::{self, Signal};
 
 use super::etcd::EtcdCluster;
 use super::history::{Call, Election, History, Op, Stopped};
@@ -261,10 +262,9 @@ impl Cluster {
         &self.units[i].name
     }
 
-    fn signal(child: &Option<Child>, signal: i32) {
+    fn signal(child: &Option<Child>, signal: Signal) {
         if let Some(child) = child {
-            // SAFETY: kill(2) on our own child.
-            unsafe { libc::kill(child.id() as i32, signal) };
+            process::signal(child.id(), signal);
         }
     }
 
@@ -285,7 +285,7 @@ impl Cluster {
             // Recorded before the signal, so the window surely covers the stop.
             self.stops.push((name.clone(), now, None));
         }
-        Cluster::signal(&self.units[i].child, if stop { libc::SIGSTOP } else { libc::SIGCONT });
+        Cluster::signal(&self.units[i].child, if stop { Signal::STOP } else { Signal::CONT });
         if !stop {
             let now = self.start.elapsed();
             if let Some(open) = self.stops.iter_mut().rev().find(|s| s.0 == name && s.2.is_none()) {
@@ -313,7 +313,7 @@ impl Cluster {
     pub fn stop_controller(&mut self, k: usize, stop: bool) {
         let ctl = &mut self.controllers[k];
         if ctl.child.is_some() {
-            Cluster::signal(&ctl.child, if stop { libc::SIGSTOP } else { libc::SIGCONT });
+            Cluster::signal(&ctl.child, if stop { Signal::STOP } else { Signal::CONT });
             ctl.stopped = stop;
         }
     }
@@ -463,8 +463,7 @@ impl Drop for Cluster {
             self.units.iter_mut().map(|u| &mut u.child).chain(self.controllers.iter_mut().map(|c| &mut c.child));
         for child in children {
             if let Some(mut child) = child.take() {
-                // SAFETY: kill(2) on our own child, which has not been reaped.
-                unsafe { libc::kill(child.id() as i32, libc::SIGCONT) };
+                process::signal(child.id(), Signal::CONT);
                 let _ = child.kill();
                 let _ = child.wait();
             }

@@ -8,6 +8,8 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use leaderd_sys::process::{self, Signal};
+
 pub const LEADERD: &str = env!("LEADERD_TESTKIT_LEADERD");
 
 pub struct Up {
@@ -104,15 +106,10 @@ impl Up {
             with_umask(&mut cmd, mask);
         }
         if let Some(n) = open_files {
-            // SAFETY: setrlimit is async-signal-safe; this runs between fork and exec.
+            // SAFETY: pre_exec is unsafe because the closure runs between fork and exec, where
+            // only async-signal-safe calls are sound: setrlimit is one, and allocates nothing.
             unsafe {
-                cmd.pre_exec(move || {
-                    let limit = libc::rlimit { rlim_cur: n as libc::rlim_t, rlim_max: n as libc::rlim_t };
-                    if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) != 0 {
-                        return Err(std::io::Error::last_os_error());
-                    }
-                    Ok(())
-                });
+                cmd.pre_exec(move || leaderd_sys::process::limit_fds(n));
             }
         }
         if let Some(first) = path_first {
@@ -218,7 +215,8 @@ impl Up {
 
     /// Sends `signal` to `up` and waits (with a deadline) for it to exit.
     pub fn stop(&mut self, signal: i32) -> std::process::ExitStatus {
-        unsafe { libc::kill(self.child.id() as i32, signal) };
+        let signal = Signal::from_named_raw(signal).expect("a signal's number");
+        process::signal(self.child.id(), signal);
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
@@ -233,7 +231,7 @@ impl Up {
 impl Drop for Up {
     fn drop(&mut self) {
         if self.child.try_wait().ok().flatten().is_none() {
-            let _ = self.stop(libc::SIGTERM);
+            let _ = self.stop(Signal::TERM.as_raw());
         }
     }
 }
@@ -241,17 +239,18 @@ impl Drop for Up {
 /// Runs `cmd` with its umask set to `mask`, in the child only (the test process keeps its own).
 pub fn with_umask(cmd: &mut Command, mask: u32) {
     use std::os::unix::process::CommandExt;
-    // SAFETY: umask(2) is async-signal-safe; this runs in the child between fork and exec.
+    // SAFETY: pre_exec is unsafe because the closure runs between fork and exec, where only
+    // async-signal-safe calls are sound: umask(2) is one, and allocates nothing.
     unsafe {
         cmd.pre_exec(move || {
-            libc::umask(mask as libc::mode_t);
+            leaderd_sys::private::set_umask(mask);
             Ok(())
         });
     }
 }
 
 pub fn pid_alive(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z "))
+    process::alive(pid)
 }
 
 /// An agent started by hand (as `up.json` records its command), killed when dropped; its
@@ -304,7 +303,7 @@ impl Up {
         let command: Vec<String> = serde_json::from_value(info["command"].clone()).unwrap();
         let token = self.leaderd(&["token", "--secret-file", self.state.join("secret").to_str().unwrap(), unit]);
         let token = String::from_utf8(token.stdout).unwrap();
-        unsafe { libc::kill(info["pid"].as_u64().unwrap() as i32, libc::SIGTERM) };
+        process::signal(info["pid"].as_u64().unwrap() as u32, Signal::TERM);
         self.wait_for(&format!("{unit}: agent exited"), 0, Duration::from_secs(15));
         before_restart();
         let mut child = Command::new(&command[0])

@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use leaderd_sys::process::{self, Signal};
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
@@ -50,8 +52,7 @@ impl Member {
 
     pub fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {
-            // SAFETY: kill(2) on our own child, which has not been reaped.
-            unsafe { libc::kill(child.id() as i32, libc::SIGCONT) };
+            process::signal(child.id(), Signal::CONT);
             let _ = child.kill();
             let _ = child.wait();
         }
@@ -61,8 +62,7 @@ impl Member {
     /// SIGSTOP (`true`) or SIGCONT (`false`).
     pub fn pause(&mut self, stop: bool) {
         if let Some(child) = &self.child {
-            // SAFETY: kill(2) on our own child, which has not been reaped.
-            unsafe { libc::kill(child.id() as i32, if stop { libc::SIGSTOP } else { libc::SIGCONT }) };
+            process::signal(child.id(), if stop { Signal::STOP } else { Signal::CONT });
             self.stopped = stop;
         }
     }
