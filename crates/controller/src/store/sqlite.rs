@@ -260,3 +260,186 @@ impl Store for SqliteStore {
         format!("sqlite:{}", self.path)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use leaderd_core::charm_config::ConfigOption;
+    use leaderd_core::model::Settings;
+    use leaderd_core::wire::controller::{AppConfig, UnitStatus};
+    use leaderd_core::wire::hook::WorkloadStatus;
+
+    fn settings(pairs: &[(&str, &str)]) -> Settings {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    fn workload(status: &str, message: &str, data: &[(&str, &str)]) -> WorkloadStatus {
+        WorkloadStatus { status: status.into(), message: message.into(), data: settings(data) }
+    }
+
+    fn option(kind: &str, description: &str, default: serde_json::Value) -> ConfigOption {
+        ConfigOption { kind: kind.into(), description: description.into(), default }
+    }
+
+    fn lease(app: &str, holder: Option<&str>, term: u64) -> Write {
+        Write::Lease(StoredLease { app: app.into(), holder: holder.map(Into::into), term })
+    }
+
+    fn bag(app: &str, relation_id: u64, owner: Option<&str>, changes: &[(&str, &str)]) -> Write {
+        Write::RelationSettings {
+            app: app.into(),
+            relation_id,
+            owner: owner.map(Into::into),
+            changes: settings(changes),
+        }
+    }
+
+    fn scope(app: &str, relation_id: u64, unit: &str, member: bool) -> Write {
+        Write::RelationScope { app: app.into(), relation_id, unit: unit.into(), member }
+    }
+
+    /// The batches the fixture database was written with.
+    fn fixture_batches() -> Vec<Vec<Write>> {
+        use serde_json::json;
+        let web_options: leaderd_core::charm_config::Options = [
+            ("port".to_string(), option("int", "The port", json!(8080))),
+            ("name".to_string(), option("string", "", serde_json::Value::Null)),
+            ("ratio".to_string(), option("float", "A ratio", json!(0.5))),
+            ("debug".to_string(), option("boolean", "", json!(false))),
+        ]
+        .into();
+        let web_v2 =
+            AppConfig { options: web_options.clone(), values: [("port".to_string(), json!(80))].into(), version: 2 };
+        let web_v3 = AppConfig {
+            options: web_options,
+            values: [
+                ("port".to_string(), json!(81)),
+                ("name".to_string(), json!("x")),
+                ("debug".to_string(), json!(true)),
+            ]
+            .into(),
+            version: 3,
+        };
+        let db_config = AppConfig {
+            options: [("mode".to_string(), option("string", "How to run", json!("fast")))].into(),
+            values: Default::default(),
+            version: 1,
+        };
+        let unit_status = |w: WorkloadStatus, version: &str| UnitStatus { workload: w, version: version.into() };
+        vec![
+            vec![
+                lease("web", Some("web/0"), 1),
+                lease("db", Some("db/2"), 7),
+                lease("cache", Some("cache/0"), 3),
+                Write::Settings {
+                    app: "web".into(),
+                    changes: settings(&[("k", "v"), ("url", "http://web/0"), ("gone", "x")]),
+                    version: 1,
+                },
+                Write::Settings { app: "db".into(), changes: settings(&[("password", "s3cret")]), version: 1 },
+            ],
+            vec![
+                lease("web", Some("web/1"), 2),
+                lease("cache", None, 3),
+                Write::Settings {
+                    app: "web".into(),
+                    changes: settings(&[("gone", ""), ("k", "v2"), ("unicode", "héllo ✓"), ("lines", "one\ntwo")]),
+                    version: 2,
+                },
+                Write::Settings { app: "db".into(), changes: settings(&[("password", "")]), version: 2 },
+            ],
+            vec![
+                Write::Config { app: "web".into(), config: web_v2 },
+                Write::Config { app: "db".into(), config: db_config },
+            ],
+            vec![Write::Config { app: "web".into(), config: web_v3 }],
+            vec![
+                Write::UnitStatus {
+                    unit: "web/0".into(),
+                    status: unit_status(workload("active", "serving", &[]), "1.2"),
+                },
+                Write::UnitStatus {
+                    unit: "web/1".into(),
+                    status: unit_status(workload("blocked", "needs db", &[("since", "boot")]), ""),
+                },
+                Write::UnitStatus { unit: "web/2".into(), status: unit_status(workload("active", "", &[]), "1.1") },
+                Write::UnitStatus { unit: "db/0".into(), status: unit_status(workload("maintenance", "", &[]), "") },
+                Write::AppStatus { app: "web".into(), status: workload("active", "3 units", &[]) },
+                Write::AppStatus { app: "db".into(), status: workload("waiting", "for quorum", &[("n", "2")]) },
+            ],
+            vec![
+                bag("web", 0, Some("web/0"), &[("private-address", "10.0.0.1"), ("k/with/slashes", "v")]),
+                scope("web", 0, "web/0", true),
+                bag("web", 0, Some("web/1"), &[("private-address", "10.0.0.2")]),
+                scope("web", 0, "web/1", true),
+                bag("web", 0, Some("web/2"), &[("private-address", "10.0.0.3")]),
+                scope("web", 0, "web/2", true),
+                bag("web", 0, None, &[("secret", "s"), ("gone", "x")]),
+                bag("web", 3, None, &[("endpoint", "https://web")]),
+                scope("db", 1, "db/0", true),
+            ],
+            vec![
+                bag("web", 0, None, &[("gone", "")]),
+                scope("web", 0, "web/2", false),
+                Write::ForgetUnit { unit: "web/2".into() },
+                Write::ForgetUnit { unit: "db/1".into() },
+            ],
+        ]
+    }
+
+    /// The fixture: a database written by the release before schema versions (no
+    /// `user_version`), from [`fixture_batches`], checkpointed into the one file.
+    const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/state-unversioned.db");
+
+    /// A copy of the fixture in a temp dir (opening it writes to it).
+    fn fixture_copy() -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        std::fs::copy(FIXTURE, &path).unwrap();
+        (dir, path)
+    }
+
+    /// Every table's schema and rows, in a stable order.
+    fn dump(path: &Path) -> Vec<String> {
+        let conn = Connection::open(path).unwrap();
+        let mut out: Vec<String> = Vec::new();
+        let mut tables =
+            conn.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name").unwrap();
+        let tables: Vec<(String, String)> =
+            tables.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+        for (table, sql) in tables {
+            out.push(sql);
+            let mut rows = conn.prepare(&format!("SELECT * FROM {table}")).unwrap();
+            let columns = rows.column_count();
+            let mut lines: Vec<String> = rows
+                .query_map([], |r| {
+                    let values: Vec<rusqlite::types::Value> =
+                        (0..columns).map(|i| r.get(i)).collect::<Result<_, _>>()?;
+                    Ok(format!("{table}: {values:?}"))
+                })
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            lines.sort();
+            out.extend(lines);
+        }
+        out
+    }
+
+    /// This release writes the same rows, byte for byte, as the release that wrote the fixture:
+    /// a database either writes stays readable by the other.
+    #[test]
+    fn the_same_writes_make_the_same_rows_as_the_fixture() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        let mut store = SqliteStore::open(&path).unwrap();
+        for batch in fixture_batches() {
+            store.commit(&batch).unwrap();
+        }
+        drop(store);
+        let (_fixture_dir, fixture) = fixture_copy();
+        let want = dump(&fixture);
+        assert!(want.iter().any(|l| l.starts_with("removed_units: ")), "{want:#?}");
+        assert_eq!(dump(&path), want);
+    }
+}
