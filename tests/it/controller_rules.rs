@@ -140,12 +140,13 @@ async fn a_restarted_controller_honours_persisted_holders_for_the_max_lease() {
 
 #[test]
 fn both_stores_keep_config_and_statuses() {
-    use leaderd_controller::store::{AppConfig, Store, UnitStatus, Write};
-    use leaderd_core::wire::hook::WorkloadStatus;
+    use leaderd_controller::store::{ConfigRecord, StatusRecord, Store, UnitStatusRecord as UnitStatus, Write};
+    use leaderd_core::wire::controller::AppConfig;
     let dir = tempfile::tempdir().unwrap();
     let options = leaderd_core::charm_config::options("options:\n  port: {type: int, default: 8080}\n").unwrap();
-    let config = AppConfig { options, values: [("port".to_string(), serde_json::json!(81))].into(), version: 3 };
-    let active = WorkloadStatus { status: "active".into(), message: "up".into(), data: Settings::new() };
+    let config: ConfigRecord =
+        AppConfig { options, values: [("port".to_string(), serde_json::json!(81))].into(), version: 3 }.into();
+    let active = StatusRecord { status: "active".into(), message: "up".into(), data: Settings::new() };
     let writes = vec![
         Write::Config { app: "app".into(), config: config.clone() },
         Write::UnitStatus {

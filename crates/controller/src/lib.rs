@@ -23,11 +23,11 @@ use std::time::Duration;
 use tokio::sync::{oneshot, watch, Notify};
 use tokio::time::Instant;
 
-use crate::store::{AppConfig, Bucket, Store, StoredLease, UnitStatus, Write};
+use crate::store::{Bucket, Store, StoredLease, Write};
 use leaderd_core::charm_config::{InvalidConfig, Options, Values};
 use leaderd_core::model::Settings;
 use leaderd_core::model::{Application, Term, Unit};
-use leaderd_core::wire::controller::ApplicationStatus;
+use leaderd_core::wire::controller::{AppConfig, ApplicationStatus, UnitStatus};
 use leaderd_core::wire::hook::WorkloadStatus;
 use lease::{Claim, LeaseTable};
 use writer::Job;
@@ -158,17 +158,17 @@ impl State {
         match write {
             Write::Config { app, config } => {
                 let version = config.version;
-                self.configs.write().unwrap().insert(app.clone(), config);
+                self.configs.write().unwrap().insert(app.clone(), config.into());
                 self.config_channel(&app).send_replace(version);
             }
             Write::UnitStatus { unit, status } => {
-                self.unit_statuses.write().unwrap().insert(unit, status);
+                self.unit_statuses.write().unwrap().insert(unit, status.into());
             }
             Write::ForgetUnit { unit } => {
                 self.unit_statuses.write().unwrap().remove(&unit);
             }
             Write::AppStatus { app, status } => {
-                self.app_statuses.write().unwrap().insert(app, status);
+                self.app_statuses.write().unwrap().insert(app, status.into());
             }
             Write::Lease(_) | Write::Settings { .. } | Write::RelationSettings { .. } | Write::RelationScope { .. } => {
             }
@@ -189,12 +189,14 @@ impl State {
             self.version_channel(&app).send_replace(version);
         }
         let configs: Vec<(String, u64)> = snapshot.configs.iter().map(|(app, c)| (app.clone(), c.version)).collect();
-        *self.configs.write().unwrap() = snapshot.configs;
+        *self.configs.write().unwrap() = snapshot.configs.into_iter().map(|(app, c)| (app, c.into())).collect();
         for (app, version) in configs {
             self.config_channel(&app).send_replace(version);
         }
-        *self.unit_statuses.write().unwrap() = snapshot.unit_statuses;
-        *self.app_statuses.write().unwrap() = snapshot.app_statuses;
+        *self.unit_statuses.write().unwrap() =
+            snapshot.unit_statuses.into_iter().map(|(unit, s)| (unit, s.into())).collect();
+        *self.app_statuses.write().unwrap() =
+            snapshot.app_statuses.into_iter().map(|(app, s)| (app, s.into())).collect();
         *self.removed.write().unwrap() = snapshot.removed;
         self.relations.replace(snapshot.relations);
         for notify in self.lease_changed.lock().unwrap().values() {
@@ -570,7 +572,7 @@ impl Controller {
             return Ok(before);
         }
         next.version = before.version + 1;
-        let write = Write::Config { app: app.as_str().into(), config: next.clone() };
+        let write = Write::Config { app: app.as_str().into(), config: next.clone().into() };
         self.put(None, write).await.map_err(ConfigChangeError::Write)?;
         tracing::info!(app = app.as_str(), version = next.version, "config changed");
         Ok(next)
@@ -591,7 +593,7 @@ impl Controller {
 
     /// Records `unit`'s workload status and version; durable before it returns.
     pub async fn set_unit_status(&self, unit: &Unit, status: UnitStatus) -> Result<(), LeaderWriteError> {
-        self.put(None, Write::UnitStatus { unit: unit.as_str().into(), status }).await
+        self.put(None, Write::UnitStatus { unit: unit.as_str().into(), status: status.into() }).await
     }
 
     /// Was `unit` removed by the operator? (Cheap: a set read, on every unit request.)
@@ -624,7 +626,7 @@ impl Controller {
         status: WorkloadStatus,
     ) -> Result<(), LeaderWriteError> {
         let app = unit.application().as_str().to_string();
-        self.put(Some((unit.as_str().into(), term.0)), Write::AppStatus { app, status }).await
+        self.put(Some((unit.as_str().into(), term.0)), Write::AppStatus { app, status: status.into() }).await
     }
 
     /// `app`'s application status (if its leader set one) and its units' statuses, by unit.

@@ -62,6 +62,7 @@ impl Relations {
 
     fn read(&self, app: &str) -> RelationsResponse {
         let relations = self.data.lock().unwrap().get(app).cloned().unwrap_or_default();
+        let relations = relations.into_iter().map(|(id, r)| (id, r.into())).collect();
         RelationsResponse { relations, version: *self.version(app).borrow() }
     }
 }

@@ -1,7 +1,8 @@
 //! How the controller's state lies in etcd, as pure functions (compiled with or without the
 //! `etcd` feature, so the layout is tested everywhere): the `--store etcd:...` spec, the keys,
 //! and the one place where each [`Write`] becomes key changes ([`Layout::ops`]) and where each
-//! key is read back ([`Layout::read`]). A new `Write` variant is an arm in each.
+//! key is read back ([`Layout::read`]). A new `Write` variant is an arm in each. Values are
+//! the store's records (`records`), as JSON, or the bag values as they are.
 //!
 //! Under the prefix (default `/leaderd`):
 //!
@@ -16,13 +17,14 @@
 //! | `PREFIX/relation-scope/APP/ID/OWNER` | present while the unit (`app:0`) is in the relation's scope |
 //! | `PREFIX/removed/APP/N` | present (empty) once the unit was removed: for good, its token is refused |
 //! | `PREFIX/controller/active` | the active controller's URL, on its session lease (the election) |
+//! | `PREFIX/schema` | the schema version of the keys above, as decimal text (`1`); absent under a prefix the releases before versions wrote, which reads as version 1 |
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Bucket, Snapshot, StoredLease, Write};
+use super::{check_schema, Bucket, SchemaError, Snapshot, StoredLease, Write, SCHEMA_VERSION};
 use leaderd_core::model::{apply_changes, Settings};
 
 /// The prefix when the spec names none.
@@ -147,6 +149,34 @@ impl Layout {
         format!("{}/buckets/{app}", self.prefix)
     }
 
+    /// The schema version of the state under the prefix.
+    pub fn schema_key(&self) -> String {
+        format!("{}/schema", self.prefix)
+    }
+
+    /// Checks the schema version among `kvs` (every key under the prefix); answers whether
+    /// the prefix needs stamping ([`Layout::stamp`]).
+    pub fn check_schema(&self, kvs: &[(Vec<u8>, Vec<u8>)]) -> Result<bool, SchemaError> {
+        let key = self.schema_key();
+        let store = format!("etcd prefix {}", self.prefix);
+        let found = match kvs.iter().find(|(k, _)| k.as_slice() == key.as_bytes()) {
+            None => None,
+            Some((_, value)) => {
+                let text = String::from_utf8_lossy(value);
+                let version = text
+                    .parse::<u64>()
+                    .map_err(|_| SchemaError::Unreadable { store: store.clone(), found: text.to_string() })?;
+                Some(version)
+            }
+        };
+        check_schema(&store, found)
+    }
+
+    /// The key change that stamps the prefix with this release's schema version.
+    pub fn stamp(&self) -> KeyOp {
+        KeyOp::Put(self.schema_key(), SCHEMA_VERSION.to_string().into_bytes())
+    }
+
     /// The election key: the active controller's URL, on its etcd session lease.
     pub fn election_key(&self) -> String {
         format!("{}/controller/active", self.prefix)
@@ -212,8 +242,8 @@ impl Layout {
         }
     }
 
-    /// Reads one key back into `snapshot`. Keys this build does not know (a newer controller's)
-    /// and the election key are skipped.
+    /// Reads one key back into `snapshot`. Keys this build does not know (a newer controller's),
+    /// the schema key (see [`Layout::check_schema`]) and the election key are skipped.
     pub fn read(&self, snapshot: &mut Snapshot, key: &str, value: &[u8]) -> anyhow::Result<()> {
         let Some(rest) = key.strip_prefix(&self.root()) else { return Ok(()) };
         let bad = |e: serde_json::Error| anyhow::anyhow!("etcd key {key}: {e}");
@@ -354,16 +384,15 @@ mod tests {
     /// later write in the batch is gone.
     #[test]
     fn config_statuses_and_relations_read_back() {
-        use leaderd_core::wire::controller::{AppConfig, UnitStatus};
-        use leaderd_core::wire::hook::WorkloadStatus;
+        use crate::store::{ConfigRecord, StatusRecord, UnitStatusRecord};
         let layout = Layout::new("/x");
-        let active = WorkloadStatus { status: "active".into(), message: "up".into(), data: Default::default() };
-        let config = AppConfig { version: 3, ..Default::default() };
+        let active = StatusRecord { status: "active".into(), message: "up".into(), data: Default::default() };
+        let config = ConfigRecord { version: 3, ..Default::default() };
         let writes = [
             Write::Config { app: "a".into(), config: config.clone() },
             Write::UnitStatus {
                 unit: "a/0".into(),
-                status: UnitStatus { workload: active.clone(), version: "1".into() },
+                status: UnitStatusRecord { workload: active.clone(), version: "1".into() },
             },
             Write::AppStatus { app: "a".into(), status: active.clone() },
             Write::RelationScope { app: "a".into(), relation_id: 0, unit: "a/1".into(), member: true },
@@ -404,7 +433,7 @@ mod tests {
             layout.read(&mut snapshot, k, v).unwrap();
         }
         assert_eq!(snapshot.configs["a"], config);
-        assert_eq!(snapshot.unit_statuses["a/0"], UnitStatus { workload: active.clone(), version: "1".into() });
+        assert_eq!(snapshot.unit_statuses["a/0"], UnitStatusRecord { workload: active.clone(), version: "1".into() });
         assert_eq!(snapshot.app_statuses["a"], active);
         let relation = &snapshot.relations["a"][&0];
         assert_eq!(relation.members, ["a/0", "a/1"]);
@@ -427,12 +456,9 @@ mod tests {
         for (write, want) in cases {
             assert_eq!(&layout.ops(&mut HashMap::new(), write), want, "{write:?}");
         }
-        let workload = leaderd_core::wire::hook::WorkloadStatus {
-            status: "active".into(),
-            message: String::new(),
-            data: Default::default(),
-        };
-        let status = leaderd_core::wire::controller::UnitStatus { workload, version: String::new() };
+        let workload =
+            crate::store::StatusRecord { status: "active".into(), message: String::new(), data: Default::default() };
+        let status = crate::store::UnitStatusRecord { workload, version: String::new() };
         let writes = [
             Write::UnitStatus { unit: "a/1".into(), status: status.clone() },
             Write::UnitStatus { unit: "a/0".into(), status },
@@ -458,5 +484,85 @@ mod tests {
             .map(|i| Write::Lease(StoredLease { app: format!("a{i}"), holder: None, term: i }))
             .collect();
         assert_eq!(layout.batch(&mut HashMap::new(), &writes).len(), MAX_TXN_OPS + 5);
+    }
+
+    /// The schema key: absent (the releases before versions) or older needs a stamp, this
+    /// release's does not, a newer or unreadable one is refused; its value is the version as
+    /// text, and reading the state skips it.
+    #[test]
+    fn the_schema_key_is_checked_and_stamped() {
+        let layout = Layout::new("/x");
+        let kv = |k: &str, v: &str| (k.as_bytes().to_vec(), v.as_bytes().to_vec());
+        let lease = kv("/x/leases/a", r#"{"holder":"a/0","term":1}"#);
+        let store = "etcd prefix /x".to_string();
+        type Kvs = Vec<(Vec<u8>, Vec<u8>)>;
+        let cases: Vec<(Kvs, Result<bool, SchemaError>)> = vec![
+            (vec![], Ok(true)),
+            (vec![lease.clone()], Ok(true)),
+            (vec![lease.clone(), kv("/x/schema", "0")], Ok(true)),
+            (vec![lease.clone(), kv("/x/schema", "1")], Ok(false)),
+            // Another prefix's schema key is not this one's.
+            (vec![kv("/y/schema", "2")], Ok(true)),
+            (vec![kv("/x/schema", "2")], Err(SchemaError::Newer { store: store.clone(), found: 2, known: 1 })),
+            (vec![kv("/x/schema", "v2")], Err(SchemaError::Unreadable { store: store.clone(), found: "v2".into() })),
+        ];
+        for (kvs, want) in cases {
+            assert_eq!(layout.check_schema(&kvs), want, "{kvs:?}");
+        }
+        assert_eq!(layout.stamp(), KeyOp::Put("/x/schema".into(), b"1".to_vec()));
+        let mut snapshot = Snapshot::default();
+        layout.read(&mut snapshot, "/x/schema", b"1").unwrap();
+        assert!(snapshot.leases.is_empty() && snapshot.buckets.is_empty() && snapshot.configs.is_empty());
+    }
+
+    /// Each write's value is the bytes the releases before records wrote.
+    #[test]
+    fn values_are_the_bytes_earlier_releases_wrote() {
+        use crate::store::{ConfigRecord, OptionRecord, StatusRecord, UnitStatusRecord};
+        let layout = Layout::new("/x");
+        let status = StatusRecord { status: "blocked".into(), message: "m".into(), data: settings(&[("k", "v")]) };
+        let config = ConfigRecord {
+            options: [(
+                "port".to_string(),
+                OptionRecord { kind: "int".into(), description: String::new(), default: serde_json::json!(8080) },
+            )]
+            .into(),
+            values: [("port".to_string(), serde_json::json!(81))].into(),
+            version: 2,
+        };
+        let cases: Vec<(Write, &str, &str)> = vec![
+            (
+                Write::Lease(StoredLease { app: "a".into(), holder: None, term: 4 }),
+                "/x/leases/a",
+                r#"{"holder":null,"term":4}"#,
+            ),
+            (
+                Write::Settings { app: "a".into(), changes: settings(&[("k", "v")]), version: 3 },
+                "/x/buckets/a",
+                r#"{"version":3,"settings":{"k":"v"}}"#,
+            ),
+            (
+                Write::Config { app: "a".into(), config },
+                "/x/config/a",
+                r#"{"options":{"port":{"type":"int","default":8080}},"values":{"port":81},"version":2}"#,
+            ),
+            (
+                Write::UnitStatus {
+                    unit: "a/0".into(),
+                    status: UnitStatusRecord { workload: status.clone(), version: "1".into() },
+                },
+                "/x/unit-status/a/0",
+                r#"{"workload":{"status":"blocked","message":"m","data":{"k":"v"}},"version":"1"}"#,
+            ),
+            (
+                Write::AppStatus { app: "a".into(), status },
+                "/x/app-status/a",
+                r#"{"status":"blocked","message":"m","data":{"k":"v"}}"#,
+            ),
+        ];
+        for (write, key, value) in cases {
+            let ops = layout.ops(&mut HashMap::new(), &write);
+            assert_eq!(ops, [KeyOp::Put(key.into(), value.as_bytes().to_vec())], "{write:?}");
+        }
     }
 }

@@ -1,4 +1,5 @@
-//! A store that keeps nothing across restarts: for tests, and for a throwaway controller.
+//! A store that keeps nothing across restarts: for tests, and for a throwaway controller. It has
+//! no schema version: nothing outlives it.
 
 use super::{Snapshot, Store, StoredLease, Write};
 use leaderd_core::model::apply_changes;
@@ -8,9 +9,9 @@ use std::collections::HashMap;
 pub struct MemoryStore {
     leases: HashMap<String, StoredLease>,
     buckets: HashMap<String, super::Bucket>,
-    configs: HashMap<String, super::AppConfig>,
-    unit_statuses: HashMap<String, super::UnitStatus>,
-    app_statuses: HashMap<String, leaderd_core::wire::hook::WorkloadStatus>,
+    configs: HashMap<String, super::ConfigRecord>,
+    unit_statuses: HashMap<String, super::UnitStatusRecord>,
+    app_statuses: HashMap<String, super::StatusRecord>,
     relations: HashMap<String, super::AppRelations>,
     removed: std::collections::BTreeSet<String>,
 }

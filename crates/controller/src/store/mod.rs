@@ -2,21 +2,57 @@
 //! change) and its leader-settings bucket with a version. The controller keeps the live state
 //! in memory and writes through a [`Store`]; a store only has to load everything at start-up
 //! and make a batch of writes durable together.
+//!
+//! What a store keeps are its own records (`records`), not the wire types: the controller
+//! converts at its edge. Each durable store carries a schema version (SQLite's `user_version`,
+//! etcd's `PREFIX/schema`): one written by a newer release is refused untouched, an older or
+//! unversioned one is read (migrated if it needs to be) and stamped.
 
 #[cfg(feature = "etcd")]
 pub mod etcd;
 pub mod etcd_keys;
 pub mod memory;
+pub mod records;
 pub mod sqlite;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use leaderd_core::model::Settings;
-use leaderd_core::wire::controller::RelationData;
-use leaderd_core::wire::hook::WorkloadStatus;
+
+pub use records::{ConfigRecord, OptionRecord, RelationRecord, StatusRecord, UnitStatusRecord};
 
 /// One application's relations, by relation id.
-pub type AppRelations = BTreeMap<u64, RelationData>;
+pub type AppRelations = BTreeMap<u64, RelationRecord>;
+
+/// The schema this release's stores write. Version 1 is the layout of the releases that
+/// stamped none, so an unversioned store is read as version 1 (nothing to migrate) and stamped.
+/// A change to a record's encoding or to the tables or keys is a new version, with its
+/// migration in each store's open (SQLite) or load (etcd).
+pub(crate) const SCHEMA_VERSION: u64 = 1;
+
+/// A store this release cannot use because of its schema version: nothing in it was changed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SchemaError {
+    #[error(
+        "{store} holds schema version {found}, newer than this leaderd knows ({known}): it was written \
+         by a newer leaderd; run that release (or a later one) on it. Nothing was changed"
+    )]
+    Newer { store: String, found: u64, known: u64 },
+    #[error("{store} has a schema version this leaderd cannot read ({found:?}). Nothing was changed")]
+    Unreadable { store: String, found: String },
+}
+
+/// Checks the schema version a store holds (`None`: unversioned, as the releases before
+/// versions left it); answers whether the store needs stamping with [`SCHEMA_VERSION`].
+pub(crate) fn check_schema(store: &str, found: Option<u64>) -> Result<bool, SchemaError> {
+    match found {
+        Some(found) if found > SCHEMA_VERSION => {
+            Err(SchemaError::Newer { store: store.into(), found, known: SCHEMA_VERSION })
+        }
+        Some(found) => Ok(found < SCHEMA_VERSION),
+        None => Ok(true),
+    }
+}
 
 /// A lease as persisted: who holds it (`None` after a revoke) under which term.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,19 +69,17 @@ pub struct Bucket {
     pub version: u64,
 }
 
-pub use leaderd_core::wire::controller::{AppConfig, UnitStatus};
-
 /// Everything a controller needs at start-up.
 #[derive(Debug, Default)]
 pub struct Snapshot {
     pub leases: Vec<StoredLease>,
     pub buckets: HashMap<String, Bucket>,
     /// By application.
-    pub configs: HashMap<String, AppConfig>,
+    pub configs: HashMap<String, ConfigRecord>,
     /// By unit name.
-    pub unit_statuses: HashMap<String, UnitStatus>,
+    pub unit_statuses: HashMap<String, UnitStatusRecord>,
     /// By application: the status its leader set.
-    pub app_statuses: HashMap<String, WorkloadStatus>,
+    pub app_statuses: HashMap<String, StatusRecord>,
     /// Each application's relations: scopes and bags.
     pub relations: HashMap<String, AppRelations>,
     /// Every unit the operator removed, by name (`app/N`): a tombstone, kept for good since a
@@ -78,12 +112,12 @@ pub enum Write {
     /// Replace `app`'s config (options, values and version) with `config`.
     Config {
         app: String,
-        config: AppConfig,
+        config: ConfigRecord,
     },
     /// Replace `unit`'s workload status and version.
     UnitStatus {
         unit: String,
-        status: UnitStatus,
+        status: UnitStatusRecord,
     },
     /// `unit` was removed: forget its workload status and version (Juju drops a unit's status
     /// with the unit), and record it as removed for good (its token is refused from then on;
@@ -94,7 +128,7 @@ pub enum Write {
     /// Replace `app`'s application status (its leader's, fenced before it gets here).
     AppStatus {
         app: String,
-        status: WorkloadStatus,
+        status: StatusRecord,
     },
     /// Merge `changes` into one bag of `app`'s relation `relation_id`: the unit `owner`'s, or
     /// with `owner` `None` the application bag (an empty value deletes its key).

@@ -1,13 +1,17 @@
 //! The embedded default store: SQLite in WAL mode with `synchronous=FULL`, so a commit has
 //! reached the disk (the WAL is fsync'd) before it returns. A batch is one transaction, which is
 //! how several writers' leader-sets share one fsync (group commit, see `controller::writer`).
+//!
+//! The schema version is SQLite's `PRAGMA user_version` (0, as the releases before versions
+//! left it, reads as version 1: the same tables); configs and statuses are JSON text of the
+//! store's records.
 
 use std::path::Path;
 
 use anyhow::Context;
 use rusqlite::{params, Connection};
 
-use super::{Bucket, Snapshot, Store, StoredLease, Write};
+use super::{check_schema, Bucket, SchemaError, Snapshot, Store, StoredLease, Write, SCHEMA_VERSION};
 use leaderd_core::model::Change;
 
 pub struct SqliteStore {
@@ -15,6 +19,8 @@ pub struct SqliteStore {
     path: String,
 }
 
+/// The tables of schema version 1 (created if missing: a new database, or one an older
+/// release made before a table was added).
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS leases (
     app    TEXT PRIMARY KEY,
@@ -82,6 +88,20 @@ fn json_rows<T: serde::de::DeserializeOwned>(
     Ok(out)
 }
 
+/// Reads and checks the database's schema version; answers whether it needs stamping.
+fn schema_version(conn: &Connection, path: &Path) -> anyhow::Result<bool> {
+    let found: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .with_context(|| format!("reading the schema version of {}", path.display()))?;
+    let store = format!("the database {}", path.display());
+    let found = match u64::try_from(found) {
+        Ok(0) => None,
+        Ok(version) => Some(version),
+        Err(_) => return Err(SchemaError::Unreadable { store, found: found.to_string() }.into()),
+    };
+    Ok(check_schema(&store, found)?)
+}
+
 impl SqliteStore {
     pub fn open(path: &Path) -> anyhow::Result<SqliteStore> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -101,7 +121,10 @@ impl SqliteStore {
                 .with_context(|| format!("creating {}", path.display()))?;
         }
         leaderd_sys::private::restrict(path, 0o600)?;
-        let conn = Connection::open(path).with_context(|| format!("opening {}", path.display()))?;
+        let mut conn = Connection::open(path).with_context(|| format!("opening {}", path.display()))?;
+        // Before anything writes to it (WAL mode, tables): a newer release's database is left
+        // as it is.
+        schema_version(&conn, path)?;
         let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
         anyhow::ensure!(mode.eq_ignore_ascii_case("wal"), "{} cannot use WAL mode (got {mode})", path.display());
         for suffix in ["-wal", "-shm"] {
@@ -113,7 +136,16 @@ impl SqliteStore {
             }
         }
         conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")?;
-        conn.execute_batch(SCHEMA).context("creating the schema")?;
+        // Checked again under the write lock, then migrated and stamped in one transaction.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let stamp = schema_version(&tx, path)?;
+        // Versions 0 (unversioned) and 1 have the same tables: nothing to migrate. A later
+        // version's migration from each earlier one goes here.
+        tx.execute_batch(SCHEMA).context("creating the schema")?;
+        if stamp {
+            tx.pragma_update(None, "user_version", SCHEMA_VERSION as i64).context("stamping the schema version")?;
+        }
+        tx.commit().context("creating the schema")?;
         Ok(SqliteStore { conn, path: path.display().to_string() })
     }
 }
@@ -258,5 +290,404 @@ impl Store for SqliteStore {
 
     fn describe(&self) -> String {
         format!("sqlite:{}", self.path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use leaderd_core::charm_config::ConfigOption;
+    use leaderd_core::model::Settings;
+    use leaderd_core::wire::controller::{AppConfig, UnitStatus};
+    use leaderd_core::wire::hook::WorkloadStatus;
+
+    fn settings(pairs: &[(&str, &str)]) -> Settings {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    fn workload(status: &str, message: &str, data: &[(&str, &str)]) -> WorkloadStatus {
+        WorkloadStatus { status: status.into(), message: message.into(), data: settings(data) }
+    }
+
+    fn option(kind: &str, description: &str, default: serde_json::Value) -> ConfigOption {
+        ConfigOption { kind: kind.into(), description: description.into(), default }
+    }
+
+    fn lease(app: &str, holder: Option<&str>, term: u64) -> Write {
+        Write::Lease(StoredLease { app: app.into(), holder: holder.map(Into::into), term })
+    }
+
+    fn bag(app: &str, relation_id: u64, owner: Option<&str>, changes: &[(&str, &str)]) -> Write {
+        Write::RelationSettings {
+            app: app.into(),
+            relation_id,
+            owner: owner.map(Into::into),
+            changes: settings(changes),
+        }
+    }
+
+    fn scope(app: &str, relation_id: u64, unit: &str, member: bool) -> Write {
+        Write::RelationScope { app: app.into(), relation_id, unit: unit.into(), member }
+    }
+
+    /// The batches the fixture database was written with.
+    fn fixture_batches() -> Vec<Vec<Write>> {
+        use serde_json::json;
+        let web_options: leaderd_core::charm_config::Options = [
+            ("port".to_string(), option("int", "The port", json!(8080))),
+            ("name".to_string(), option("string", "", serde_json::Value::Null)),
+            ("ratio".to_string(), option("float", "A ratio", json!(0.5))),
+            ("debug".to_string(), option("boolean", "", json!(false))),
+        ]
+        .into();
+        let web_v2 =
+            AppConfig { options: web_options.clone(), values: [("port".to_string(), json!(80))].into(), version: 2 };
+        let web_v3 = AppConfig {
+            options: web_options,
+            values: [
+                ("port".to_string(), json!(81)),
+                ("name".to_string(), json!("x")),
+                ("debug".to_string(), json!(true)),
+            ]
+            .into(),
+            version: 3,
+        };
+        let db_config = AppConfig {
+            options: [("mode".to_string(), option("string", "How to run", json!("fast")))].into(),
+            values: Default::default(),
+            version: 1,
+        };
+        let unit_status = |w: WorkloadStatus, version: &str| UnitStatus { workload: w, version: version.into() };
+        vec![
+            vec![
+                lease("web", Some("web/0"), 1),
+                lease("db", Some("db/2"), 7),
+                lease("cache", Some("cache/0"), 3),
+                Write::Settings {
+                    app: "web".into(),
+                    changes: settings(&[("k", "v"), ("url", "http://web/0"), ("gone", "x")]),
+                    version: 1,
+                },
+                Write::Settings { app: "db".into(), changes: settings(&[("password", "s3cret")]), version: 1 },
+            ],
+            vec![
+                lease("web", Some("web/1"), 2),
+                lease("cache", None, 3),
+                Write::Settings {
+                    app: "web".into(),
+                    changes: settings(&[("gone", ""), ("k", "v2"), ("unicode", "héllo ✓"), ("lines", "one\ntwo")]),
+                    version: 2,
+                },
+                Write::Settings { app: "db".into(), changes: settings(&[("password", "")]), version: 2 },
+            ],
+            vec![
+                Write::Config { app: "web".into(), config: web_v2.into() },
+                Write::Config { app: "db".into(), config: db_config.into() },
+            ],
+            vec![Write::Config { app: "web".into(), config: web_v3.into() }],
+            vec![
+                Write::UnitStatus {
+                    unit: "web/0".into(),
+                    status: unit_status(workload("active", "serving", &[]), "1.2").into(),
+                },
+                Write::UnitStatus {
+                    unit: "web/1".into(),
+                    status: unit_status(workload("blocked", "needs db", &[("since", "boot")]), "").into(),
+                },
+                Write::UnitStatus {
+                    unit: "web/2".into(),
+                    status: unit_status(workload("active", "", &[]), "1.1").into(),
+                },
+                Write::UnitStatus {
+                    unit: "db/0".into(),
+                    status: unit_status(workload("maintenance", "", &[]), "").into(),
+                },
+                Write::AppStatus { app: "web".into(), status: workload("active", "3 units", &[]).into() },
+                Write::AppStatus { app: "db".into(), status: workload("waiting", "for quorum", &[("n", "2")]).into() },
+            ],
+            vec![
+                bag("web", 0, Some("web/0"), &[("private-address", "10.0.0.1"), ("k/with/slashes", "v")]),
+                scope("web", 0, "web/0", true),
+                bag("web", 0, Some("web/1"), &[("private-address", "10.0.0.2")]),
+                scope("web", 0, "web/1", true),
+                bag("web", 0, Some("web/2"), &[("private-address", "10.0.0.3")]),
+                scope("web", 0, "web/2", true),
+                bag("web", 0, None, &[("secret", "s"), ("gone", "x")]),
+                bag("web", 3, None, &[("endpoint", "https://web")]),
+                scope("db", 1, "db/0", true),
+            ],
+            vec![
+                bag("web", 0, None, &[("gone", "")]),
+                scope("web", 0, "web/2", false),
+                Write::ForgetUnit { unit: "web/2".into() },
+                Write::ForgetUnit { unit: "db/1".into() },
+            ],
+        ]
+    }
+
+    /// The fixture: a database written by the release before schema versions (no
+    /// `user_version`), from [`fixture_batches`], checkpointed into the one file.
+    const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/state-unversioned.db");
+
+    /// A copy of the fixture in a temp dir (opening it writes to it).
+    fn fixture_copy() -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        std::fs::copy(FIXTURE, &path).unwrap();
+        (dir, path)
+    }
+
+    /// Every table's schema and rows, in a stable order.
+    fn dump(path: &Path) -> Vec<String> {
+        let conn = Connection::open(path).unwrap();
+        let mut out: Vec<String> = Vec::new();
+        let mut tables =
+            conn.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name").unwrap();
+        let tables: Vec<(String, String)> =
+            tables.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+        for (table, sql) in tables {
+            out.push(sql);
+            let mut rows = conn.prepare(&format!("SELECT * FROM {table}")).unwrap();
+            let columns = rows.column_count();
+            let mut lines: Vec<String> = rows
+                .query_map([], |r| {
+                    let values: Vec<rusqlite::types::Value> =
+                        (0..columns).map(|i| r.get(i)).collect::<Result<_, _>>()?;
+                    Ok(format!("{table}: {values:?}"))
+                })
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            lines.sort();
+            out.extend(lines);
+        }
+        out
+    }
+
+    /// This release writes the same rows, byte for byte, as the release that wrote the fixture:
+    /// a database either writes stays readable by the other.
+    #[test]
+    fn the_same_writes_make_the_same_rows_as_the_fixture() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        let mut store = SqliteStore::open(&path).unwrap();
+        for batch in fixture_batches() {
+            store.commit(&batch).unwrap();
+        }
+        drop(store);
+        let (_fixture_dir, fixture) = fixture_copy();
+        let want = dump(&fixture);
+        assert!(want.iter().any(|l| l.starts_with("removed_units: ")), "{want:#?}");
+        assert_eq!(dump(&path), want);
+    }
+
+    fn user_version(path: &Path) -> i64 {
+        Connection::open(path).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap()
+    }
+
+    /// The database the release before schema versions wrote opens with this release: every
+    /// item reads back exactly, and the database is stamped with the current version (and
+    /// still reads the same after).
+    #[test]
+    fn an_unversioned_database_from_the_previous_release_reads_back_exactly_and_is_stamped() {
+        use crate::store::{ConfigRecord, OptionRecord, RelationRecord, StatusRecord, UnitStatusRecord};
+        use serde_json::json;
+        let (_dir, path) = fixture_copy();
+        assert_eq!(user_version(&path), 0, "the fixture is unversioned");
+        let snapshot = SqliteStore::open(&path).unwrap().load().unwrap();
+        assert_eq!(user_version(&path), SCHEMA_VERSION as i64, "stamped");
+
+        let mut leases = snapshot.leases.clone();
+        leases.sort_by(|a, b| a.app.cmp(&b.app));
+        let lease = |app: &str, holder: Option<&str>, term| StoredLease {
+            app: app.into(),
+            holder: holder.map(Into::into),
+            term,
+        };
+        assert_eq!(leases, [lease("cache", None, 3), lease("db", Some("db/2"), 7), lease("web", Some("web/1"), 2)]);
+
+        assert_eq!(snapshot.buckets.len(), 2);
+        assert_eq!(
+            snapshot.buckets["web"],
+            Bucket {
+                settings: settings(&[
+                    ("k", "v2"),
+                    ("url", "http://web/0"),
+                    ("unicode", "héllo ✓"),
+                    ("lines", "one\ntwo")
+                ]),
+                version: 2
+            }
+        );
+        assert_eq!(snapshot.buckets["db"], Bucket { settings: Settings::new(), version: 2 });
+
+        let option = |kind: &str, description: &str, default| OptionRecord {
+            kind: kind.into(),
+            description: description.into(),
+            default,
+        };
+        assert_eq!(snapshot.configs.len(), 2);
+        assert_eq!(
+            snapshot.configs["web"],
+            ConfigRecord {
+                options: [
+                    ("port".to_string(), option("int", "The port", json!(8080))),
+                    ("name".to_string(), option("string", "", serde_json::Value::Null)),
+                    ("ratio".to_string(), option("float", "A ratio", json!(0.5))),
+                    ("debug".to_string(), option("boolean", "", json!(false))),
+                ]
+                .into(),
+                values: [
+                    ("port".to_string(), json!(81)),
+                    ("name".to_string(), json!("x")),
+                    ("debug".to_string(), json!(true))
+                ]
+                .into(),
+                version: 3,
+            }
+        );
+        assert_eq!(
+            snapshot.configs["db"],
+            ConfigRecord {
+                options: [("mode".to_string(), option("string", "How to run", json!("fast")))].into(),
+                values: Default::default(),
+                version: 1,
+            }
+        );
+
+        let status = |status: &str, message: &str, data: &[(&str, &str)]| StatusRecord {
+            status: status.into(),
+            message: message.into(),
+            data: settings(data),
+        };
+        let unit = |workload, version: &str| UnitStatusRecord { workload, version: version.into() };
+        assert_eq!(
+            snapshot.unit_statuses,
+            [
+                ("web/0".to_string(), unit(status("active", "serving", &[]), "1.2")),
+                ("web/1".to_string(), unit(status("blocked", "needs db", &[("since", "boot")]), "")),
+                ("db/0".to_string(), unit(status("maintenance", "", &[]), "")),
+            ]
+            .into()
+        );
+        assert_eq!(
+            snapshot.app_statuses,
+            [
+                ("web".to_string(), status("active", "3 units", &[])),
+                ("db".to_string(), status("waiting", "for quorum", &[("n", "2")])),
+            ]
+            .into()
+        );
+
+        let web_0 = RelationRecord {
+            members: vec!["web/0".into(), "web/1".into()],
+            units: [
+                ("web/0".to_string(), settings(&[("private-address", "10.0.0.1"), ("k/with/slashes", "v")])),
+                ("web/1".to_string(), settings(&[("private-address", "10.0.0.2")])),
+                // web/2 left the scope; its bag stays readable.
+                ("web/2".to_string(), settings(&[("private-address", "10.0.0.3")])),
+            ]
+            .into(),
+            app: settings(&[("secret", "s")]),
+        };
+        let web_3 = RelationRecord { app: settings(&[("endpoint", "https://web")]), ..Default::default() };
+        let db_1 = RelationRecord { members: vec!["db/0".into()], ..Default::default() };
+        assert_eq!(
+            snapshot.relations,
+            [("web".to_string(), [(0, web_0), (3, web_3)].into()), ("db".to_string(), [(1, db_1)].into())].into()
+        );
+
+        assert_eq!(snapshot.removed, ["db/1".to_string(), "web/2".to_string()].into());
+
+        // Stamped, it opens again as this release's own and reads the same.
+        let again = SqliteStore::open(&path).unwrap().load().unwrap();
+        assert_eq!(format!("{:?}", sorted(again)), format!("{:?}", sorted(snapshot)));
+    }
+
+    /// A snapshot with its maps in a stable order, to compare two.
+    fn sorted(s: Snapshot) -> Vec<String> {
+        let mut leases = s.leases;
+        leases.sort_by(|a, b| a.app.cmp(&b.app));
+        let sort = |m: Vec<String>| {
+            let mut m = m;
+            m.sort();
+            m
+        };
+        vec![
+            format!("{leases:?}"),
+            format!("{:?}", sort(s.buckets.iter().map(|e| format!("{e:?}")).collect())),
+            format!("{:?}", sort(s.configs.iter().map(|e| format!("{e:?}")).collect())),
+            format!("{:?}", sort(s.unit_statuses.iter().map(|e| format!("{e:?}")).collect())),
+            format!("{:?}", sort(s.app_statuses.iter().map(|e| format!("{e:?}")).collect())),
+            format!("{:?}", sort(s.relations.iter().map(|e| format!("{e:?}")).collect())),
+            format!("{:?}", s.removed),
+        ]
+    }
+
+    /// A database a newer release wrote (a higher `user_version`, tables this release does not
+    /// know, its own journal mode) is refused with an error that says so, and left byte for
+    /// byte as it was: no WAL switch, no tables added, no stamp.
+    #[test]
+    fn a_database_of_a_newer_schema_is_refused_and_left_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("CREATE TABLE leases_v9 (app TEXT PRIMARY KEY); PRAGMA user_version = 9;").unwrap();
+        }
+        leaderd_sys::private::restrict(&path, 0o600).unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let listing = || {
+            let mut names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+            names.sort();
+            names
+        };
+        let files = listing();
+
+        let Err(e) = SqliteStore::open(&path) else { panic!("a newer schema was opened") };
+        let found = e.downcast_ref::<SchemaError>().expect("a schema error");
+        assert_eq!(
+            found,
+            &SchemaError::Newer { store: format!("the database {}", path.display()), found: 9, known: SCHEMA_VERSION }
+        );
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "the database {} holds schema version 9, newer than this leaderd knows (1): it was written by a \
+                 newer leaderd; run that release (or a later one) on it. Nothing was changed",
+                path.display()
+            )
+        );
+        assert!(std::fs::read(&path).unwrap() == before, "the database file changed");
+        assert_eq!(listing(), files, "files appeared or went");
+        let conn = Connection::open(&path).unwrap();
+        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        assert_eq!(mode, "delete");
+        let tables: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(tables, ["leases_v9"]);
+        drop(conn);
+
+        // A version no release writes (negative) is refused as unreadable, also untouched.
+        Connection::open(&path).unwrap().execute_batch("PRAGMA user_version = -1;").unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let e = SqliteStore::open(&path).err().expect("refused");
+        assert!(matches!(e.downcast_ref(), Some(SchemaError::Unreadable { found, .. }) if found == "-1"), "{e:#}");
+        assert!(std::fs::read(&path).unwrap() == before, "the database file changed");
+    }
+
+    /// A new database is created stamped with this release's version.
+    #[test]
+    fn a_new_database_is_stamped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.db");
+        SqliteStore::open(&path).unwrap();
+        assert_eq!(user_version(&path), SCHEMA_VERSION as i64);
+        assert!(SqliteStore::open(&path).unwrap().load().unwrap().leases.is_empty());
     }
 }

@@ -1,0 +1,214 @@
+//! The records the stores keep: the on-disk format, apart from the wire types. A wire type may
+//! change with the API; a record changes only with the store's schema version (`SCHEMA_VERSION`
+//! in `store`), and the controller converts at its edge (the `From` impls here) when it writes
+//! and when it loads.
+//!
+//! Each record serialises exactly as the wire type it was copied from did when the stores
+//! persisted wire types (the fixture test in `sqlite.rs` holds them to it), so databases
+//! written before records existed read as they are.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use leaderd_core::charm_config::ConfigOption;
+use leaderd_core::model::Settings;
+use leaderd_core::wire::controller::{AppConfig, RelationData, UnitStatus};
+use leaderd_core::wire::hook::WorkloadStatus;
+
+/// One option of a charm's config, as stored: `{"type": ..., "description": ..., "default": ...}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OptionRecord {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    #[serde(default)]
+    pub default: Value,
+}
+
+/// An application's config, as stored: `{"options": {...}, "values": {...}, "version": N}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConfigRecord {
+    pub options: BTreeMap<String, OptionRecord>,
+    pub values: BTreeMap<String, Value>,
+    pub version: u64,
+}
+
+/// A workload status (a unit's, or the application's its leader set), as stored:
+/// `{"status": ..., "message": ..., "data": {...}}`. Unknown fields are refused, as they were
+/// when the wire type was stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusRecord {
+    pub status: String,
+    pub message: String,
+    #[serde(default)]
+    pub data: Settings,
+}
+
+/// A unit's workload status and application version, as stored:
+/// `{"workload": {...}, "version": "..."}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitStatusRecord {
+    pub workload: StatusRecord,
+    #[serde(default)]
+    pub version: String,
+}
+
+/// One relation of an application: the units in its scope (in name order), each unit's bag
+/// (kept after the unit leaves) and the application bag. Neither store serialises it whole
+/// (SQLite has a row, etcd a key, per bag key and per member).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RelationRecord {
+    pub members: Vec<String>,
+    pub units: BTreeMap<String, Settings>,
+    pub app: Settings,
+}
+
+impl From<ConfigOption> for OptionRecord {
+    fn from(o: ConfigOption) -> OptionRecord {
+        OptionRecord { kind: o.kind, description: o.description, default: o.default }
+    }
+}
+
+impl From<OptionRecord> for ConfigOption {
+    fn from(o: OptionRecord) -> ConfigOption {
+        ConfigOption { kind: o.kind, description: o.description, default: o.default }
+    }
+}
+
+impl From<AppConfig> for ConfigRecord {
+    fn from(c: AppConfig) -> ConfigRecord {
+        ConfigRecord {
+            options: c.options.into_iter().map(|(name, o)| (name, o.into())).collect(),
+            values: c.values,
+            version: c.version,
+        }
+    }
+}
+
+impl From<ConfigRecord> for AppConfig {
+    fn from(c: ConfigRecord) -> AppConfig {
+        AppConfig {
+            options: c.options.into_iter().map(|(name, o)| (name, o.into())).collect(),
+            values: c.values,
+            version: c.version,
+        }
+    }
+}
+
+impl From<WorkloadStatus> for StatusRecord {
+    fn from(s: WorkloadStatus) -> StatusRecord {
+        StatusRecord { status: s.status, message: s.message, data: s.data }
+    }
+}
+
+impl From<StatusRecord> for WorkloadStatus {
+    fn from(s: StatusRecord) -> WorkloadStatus {
+        WorkloadStatus { status: s.status, message: s.message, data: s.data }
+    }
+}
+
+impl From<UnitStatus> for UnitStatusRecord {
+    fn from(s: UnitStatus) -> UnitStatusRecord {
+        UnitStatusRecord { workload: s.workload.into(), version: s.version }
+    }
+}
+
+impl From<UnitStatusRecord> for UnitStatus {
+    fn from(s: UnitStatusRecord) -> UnitStatus {
+        UnitStatus { workload: s.workload.into(), version: s.version }
+    }
+}
+
+impl From<RelationData> for RelationRecord {
+    fn from(r: RelationData) -> RelationRecord {
+        RelationRecord { members: r.members, units: r.units, app: r.app }
+    }
+}
+
+impl From<RelationRecord> for RelationData {
+    fn from(r: RelationRecord) -> RelationData {
+        RelationData { members: r.members, units: r.units, app: r.app }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn settings(pairs: &[(&str, &str)]) -> Settings {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    /// Each record's JSON is the bytes the stores have always written (the fixture's rows), and
+    /// a record converted to its wire type and back is unchanged.
+    #[test]
+    fn records_keep_the_stored_json_and_convert_both_ways() {
+        let config = ConfigRecord {
+            options: [
+                (
+                    "port".to_string(),
+                    OptionRecord { kind: "int".into(), description: "The port".into(), default: json!(8080) },
+                ),
+                (
+                    "name".to_string(),
+                    OptionRecord { kind: "string".into(), description: String::new(), default: Value::Null },
+                ),
+            ]
+            .into(),
+            values: [("port".to_string(), json!(81))].into(),
+            version: 3,
+        };
+        assert_eq!(
+            serde_json::to_string(&config).unwrap(),
+            r#"{"options":{"name":{"type":"string","default":null},"port":{"type":"int","description":"The port","default":8080}},"values":{"port":81},"version":3}"#
+        );
+        assert_eq!(ConfigRecord::from(AppConfig::from(config.clone())), config);
+
+        let unit = UnitStatusRecord {
+            workload: StatusRecord {
+                status: "blocked".into(),
+                message: "needs db".into(),
+                data: settings(&[("since", "boot")]),
+            },
+            version: "1.2".into(),
+        };
+        assert_eq!(
+            serde_json::to_string(&unit).unwrap(),
+            r#"{"workload":{"status":"blocked","message":"needs db","data":{"since":"boot"}},"version":"1.2"}"#
+        );
+        assert_eq!(UnitStatusRecord::from(UnitStatus::from(unit.clone())), unit);
+
+        let app = StatusRecord { status: "waiting".into(), message: "for quorum".into(), data: Settings::new() };
+        assert_eq!(serde_json::to_string(&app).unwrap(), r#"{"status":"waiting","message":"for quorum","data":{}}"#);
+        assert_eq!(StatusRecord::from(WorkloadStatus::from(app.clone())), app);
+
+        let relation = RelationRecord {
+            members: vec!["a/0".into()],
+            units: [("a/0".to_string(), settings(&[("k", "v")]))].into(),
+            app: settings(&[("s", "t")]),
+        };
+        assert_eq!(RelationRecord::from(RelationData::from(relation.clone())), relation);
+    }
+
+    /// What older writers left out reads as its default; a status with a field no release
+    /// wrote is refused (as it always was).
+    #[test]
+    fn records_read_what_older_writers_left_out() {
+        let option: OptionRecord = serde_json::from_str(r#"{"type":"string"}"#).unwrap();
+        assert_eq!(option, OptionRecord { kind: "string".into(), description: String::new(), default: Value::Null });
+        let unit: UnitStatusRecord = serde_json::from_str(r#"{"workload":{"status":"active","message":""}}"#).unwrap();
+        assert_eq!(
+            unit,
+            UnitStatusRecord {
+                workload: StatusRecord { status: "active".into(), message: String::new(), data: Settings::new() },
+                version: String::new()
+            }
+        );
+        assert!(serde_json::from_str::<StatusRecord>(r#"{"status":"a","message":"","extra":1}"#).is_err());
+    }
+}
