@@ -19,7 +19,7 @@ use leaderd_net::tls::{TlsDir, Trust};
 
 #[derive(Parser)]
 #[command(name = "leaderd", version, about = "Juju-style application leadership for charm hooks")]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -623,7 +623,7 @@ pub fn command() -> clap::Command {
 
 /// `leaderd controller` on an etcd store (README, "Several controllers on etcd").
 #[derive(clap::Args, Debug, Clone)]
-pub struct EtcdArgs {
+pub(crate) struct EtcdArgs {
     /// The CA certificate (PEM) etcd's certificate must chain to.
     #[arg(long, value_name = "FILE")]
     etcd_cacert: Option<PathBuf>,

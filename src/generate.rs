@@ -181,7 +181,7 @@ fn man_page(command: &Command) -> Vec<u8> {
 
 /// The completion script for one shell: every tool's and `leaderd`'s, in one file, for
 /// `leaderd completions SHELL` (source it, or drop it in the shell's completion directory).
-pub fn completions_for(shell: Shell, leaderd: Command) -> String {
+pub(crate) fn completions_for(shell: Shell, leaderd: Command) -> String {
     files(leaderd)
         .into_iter()
         .filter(|(path, _)| path.starts_with(PathBuf::from("completions").join(shell.to_string())))

@@ -131,7 +131,7 @@ pub fn show(app: &str, charm: &str, config: &AppConfig, format: &str) -> anyhow:
 
 /// One value as `leaderd config APP KEY` prints it: a string as it is, anything else as JSON
 /// text, nothing for an unset option.
-pub fn value_line(value: &Value) -> String {
+pub(crate) fn value_line(value: &Value) -> String {
     match value {
         Value::Null => "\n".into(),
         Value::String(s) => format!("{s}\n"),

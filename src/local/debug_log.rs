@@ -63,7 +63,7 @@ fn parse_level(text: &str) -> Result<Level, String> {
 }
 
 /// The entity a record belongs to, in Juju's tag form: `unit-app-0`, or `leaderd-up`.
-pub fn entity(record: &Record) -> String {
+pub(crate) fn entity(record: &Record) -> String {
     match &record.unit {
         Some(unit) => format!("unit-{}", unit.replace('/', "-")),
         None => "leaderd-up".into(),
@@ -84,7 +84,7 @@ fn matches_entity(record: &Record, pattern: &str) -> bool {
 
 /// Which records to show.
 #[derive(Debug, Clone, Default)]
-pub struct Filter {
+pub(crate) struct Filter {
     pub include: Vec<String>,
     pub exclude: Vec<String>,
     pub level: Option<Level>,
@@ -109,7 +109,7 @@ fn message(event: &Event) -> String {
 }
 
 /// One text line, as Juju's `writeText`: `<entity>: <time> <LEVEL> <module> <message>` (UTC).
-pub fn text_line(record: &Record, date: bool, ms: bool) -> String {
+pub(crate) fn text_line(record: &Record, date: bool, ms: bool) -> String {
     let t = &record.time; // 2026-11-27T03:55:29.840Z
     let mut stamp = String::new();
     if date && t.len() >= 10 {

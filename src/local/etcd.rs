@@ -12,7 +12,7 @@ use tokio::process::{Child, Command};
 
 /// Where the controllers' etcd comes from.
 #[derive(Debug, Clone, PartialEq)]
-pub enum EtcdChoice {
+pub(crate) enum EtcdChoice {
     /// `--etcd http://h1:2379,...[/prefix]`: an etcd cluster that is already running.
     Endpoints(String),
     /// `--etcd local[:M]`: M members started here.
@@ -41,7 +41,7 @@ impl EtcdChoice {
 
 /// The `--store` for `up`'s controllers, and the local etcd when `up` starts one: SQLite in
 /// the state directory for one controller without `--etcd`.
-pub async fn store_for(
+pub(crate) async fn store_for(
     state: &Path,
     controllers: u32,
     etcd: Option<&str>,
@@ -70,7 +70,7 @@ pub async fn store_for(
 }
 
 /// The local etcd members, stopped (SIGTERM, then SIGKILL) by [`LocalEtcd::stop`].
-pub struct LocalEtcd {
+pub(crate) struct LocalEtcd {
     pub members: Vec<Child>,
     /// The client URLs, comma-separated: what the controllers' `--store etcd:` takes.
     pub endpoints: String,
@@ -82,7 +82,7 @@ fn free_port() -> anyhow::Result<u16> {
 }
 
 /// The `etcd` binary, or an error that says which package has it.
-pub fn find_etcd() -> anyhow::Result<PathBuf> {
+pub(crate) fn find_etcd() -> anyhow::Result<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     std::env::split_paths(&path).map(|dir| dir.join("etcd")).find(|p| p.is_file()).context(
         "leaderd up --etcd local needs the etcd server on PATH: install it (Debian, Ubuntu: apt-get install \

@@ -54,7 +54,7 @@ pub fn lever(state: &Path, lever: Lever, unit: Option<String>) -> anyhow::Result
 }
 
 /// `leaderd add-unit APP [-n N]`.
-pub fn add_unit(state: &Path, app: &str, count: u32) -> anyhow::Result<()> {
+pub(crate) fn add_unit(state: &Path, app: &str, count: u32) -> anyhow::Result<()> {
     let up = UpState::load(state)?;
     anyhow::ensure!(app == up.app, "no application {app:?} here (this cluster runs {:?})", up.app);
     let done = call(state, ADD_UNIT_PATH, &AddUnitRequest { count })?;
@@ -64,7 +64,7 @@ pub fn add_unit(state: &Path, app: &str, count: u32) -> anyhow::Result<()> {
 
 /// `leaderd remove-unit APP/N`: asks `up`, then waits (up to `wait`) for the unit to leave
 /// `up.json` (its stop and remove hooks have run and its agent has exited).
-pub fn remove_unit(state: &Path, unit: &str, wait: Duration) -> anyhow::Result<()> {
+pub(crate) fn remove_unit(state: &Path, unit: &str, wait: Duration) -> anyhow::Result<()> {
     leaderd_core::names::unit_application(unit)?;
     let done = call(state, REMOVE_UNIT_PATH, &RemoveUnitRequest { unit: unit.into() })?;
     println!("{}", done.message);

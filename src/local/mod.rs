@@ -7,11 +7,11 @@ pub mod debug_log;
 pub mod etcd;
 pub mod exec;
 pub mod levers;
-pub mod show_unit;
+pub(crate) mod show_unit;
 pub mod status;
 pub mod timeline;
 pub mod up;
-pub mod up_socket;
+pub(crate) mod up_socket;
 
 use std::path::{Path, PathBuf};
 

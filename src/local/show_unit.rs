@@ -44,7 +44,7 @@ pub struct RelationInfo {
 
 /// Juju's `UnitRelationData`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct UnitData {
+pub(crate) struct UnitData {
     #[serde(rename = "in-scope")]
     pub in_scope: bool,
     pub data: Settings,
@@ -52,7 +52,7 @@ pub struct UnitData {
 
 /// The unit's entry: its relations (the charm's peer relations, numbered as the agents number
 /// them) with the application bag, its own bag, and every other unit that has a bag.
-pub fn unit_info(
+pub(crate) fn unit_info(
     unit: &str,
     charm: &str,
     peers: &[leaderd_core::relations::PeerRelation],
@@ -95,7 +95,7 @@ pub fn unit_info(
 }
 
 /// `leaderd show-unit`: the unit's entry keyed by its name, as text in `format`.
-pub fn show_unit(state: &Path, unit: &str, format: &str) -> anyhow::Result<String> {
+pub(crate) fn show_unit(state: &Path, unit: &str, format: &str) -> anyhow::Result<String> {
     let up = UpState::load(state)?;
     anyhow::ensure!(
         up.units.iter().any(|u| u.name == unit),

@@ -98,7 +98,7 @@ fn running() -> String {
 
 /// A client for `app` at the `up`'s controller, as the operator (a short-lived operator token
 /// made from the state directory's secret), over TLS verified against the `up`'s CA.
-pub fn operator_client(state: &Path, up: &UpState, app: &str) -> anyhow::Result<ControllerClient> {
+pub(crate) fn operator_client(state: &Path, up: &UpState, app: &str) -> anyhow::Result<ControllerClient> {
     let secret = Secret::load(&state.join("secret"))?;
     let trust = Trust::Ca(TlsDir::new(state.join("tls")).ca_cert());
     let token = secret.token(OPERATOR, std::time::Duration::from_secs(300));
@@ -108,7 +108,7 @@ pub fn operator_client(state: &Path, up: &UpState, app: &str) -> anyhow::Result<
 /// Where the operator's questions go: with several controllers, the one that answers as active
 /// (each asked, 2 s at most), so a paused or dead `controller/0` does not hold them up; else
 /// every controller, the client following a standby's pointer.
-pub fn operator_urls(state: &Path, up: &UpState) -> String {
+pub(crate) fn operator_urls(state: &Path, up: &UpState) -> String {
     if !up.several_controllers() {
         return up.live_controller_urls();
     }
@@ -117,7 +117,7 @@ pub fn operator_urls(state: &Path, up: &UpState) -> String {
 }
 
 /// The controller's view, as the operator.
-pub fn controller_status(state: &Path, up: &UpState) -> anyhow::Result<StatusResponse> {
+pub(crate) fn controller_status(state: &Path, up: &UpState) -> anyhow::Result<StatusResponse> {
     Ok(controller_view(state, up, false)?.0)
 }
 
@@ -198,7 +198,7 @@ fn controller_roles(state: &Path, up: &UpState) -> anyhow::Result<Vec<Controller
 
 /// The role the controller at `url` tells: `active`, `standby`, or `down` if it does not
 /// answer within 2 s.
-pub async fn ask_role(url: &str, app: &str, token: &str, trust: &Trust) -> String {
+pub(crate) async fn ask_role(url: &str, app: &str, token: &str, trust: &Trust) -> String {
     let Ok(client) = ControllerClient::new(url, app, token, trust) else { return "down".into() };
     match tokio::time::timeout(std::time::Duration::from_secs(2), client.status()).await {
         Ok(Ok(status)) => status.role.unwrap_or_else(|| "active".into()),

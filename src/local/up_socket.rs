@@ -43,7 +43,7 @@ impl Request {
 pub type Reply = oneshot::Sender<Result<Done, HttpError>>;
 
 /// The most units one `add-unit` starts.
-pub const MAX_ADD: u32 = 100;
+pub(crate) const MAX_ADD: u32 = 100;
 
 /// Binds `path` (0600) and serves it until the returned task is aborted.
 pub fn serve(path: &Path, requests: mpsc::Sender<(Request, Reply)>) -> anyhow::Result<tokio::task::JoinHandle<()>> {
@@ -402,7 +402,7 @@ async fn wait_stopped(pid: u32) {
 /// children, as `/proc` parentage says), and anything still carrying its hook environment (a
 /// hook's daemonised child). Each gets `signal`, the agent first (a stopped agent starts no
 /// new hook); answers how many got it.
-pub fn signal_unit(unit: &UnitInfo, signal: Signal) -> usize {
+pub(crate) fn signal_unit(unit: &UnitInfo, signal: Signal) -> usize {
     let Some(agent) = unit.pid else { return 0 };
     // The agent this `up` started and has not reaped: the pid is still its.
     process::signal(agent, signal);

@@ -79,7 +79,7 @@ pub enum Elect {
 
 /// Every application's lease.
 #[derive(Debug, Default)]
-pub struct LeaseTable {
+pub(crate) struct LeaseTable {
     leases: HashMap<String, Lease>,
 }
 

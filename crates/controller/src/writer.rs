@@ -21,7 +21,7 @@ use leaderd_core::model::Settings;
 const MAX_BATCH: usize = 256;
 
 /// A change to make durable, with the channel its answer goes back on.
-pub enum Job {
+pub(crate) enum Job {
     /// A lease changed holder or term (a new grant or a revoke).
     Lease(StoredLease, oneshot::Sender<Result<(), StoreCommitFailed>>),
     /// A fenced leader-settings merge; answers the new version.

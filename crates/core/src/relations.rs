@@ -85,7 +85,7 @@ pub fn peers(charm_dir: &Path) -> Result<Vec<PeerRelation>, MetadataError> {
 }
 
 /// The `peers:` endpoints of a `metadata.yaml` text, in the order they are written.
-pub fn parse_peers(text: &str) -> Result<Vec<PeerRelation>, PeersError> {
+pub(crate) fn parse_peers(text: &str) -> Result<Vec<PeerRelation>, PeersError> {
     use serde_yaml_ng::Value;
     let doc: Value = serde_yaml_ng::from_str(text)?;
     let peers = match doc.get("peers") {

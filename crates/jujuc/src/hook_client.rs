@@ -24,17 +24,17 @@ use leaderd_core::wire::hook::{
 use leaderd_core::wire::{ErrorCode, ErrorResponse};
 
 /// A hook context reached through the unit agent's socket.
-pub struct AgentClient {
+pub(crate) struct AgentClient {
     context_id: String,
     socket: PathBuf,
 }
 
 /// What follows Juju's `JUJU_CONTEXT_ID not set` when a person typed the tool in a terminal.
-pub const OUTSIDE_A_HOOK_HINT: &str =
+pub(crate) const OUTSIDE_A_HOOK_HINT: &str =
     "\nhook tools run inside a hook; to try one by hand: leaderd exec --unit APP/N -- is-leader";
 
 /// Is this process inside a hook context? (`JUJU_CONTEXT_ID` set and non-empty.)
-pub fn in_hook_context() -> bool {
+pub(crate) fn in_hook_context() -> bool {
     std::env::var_os("JUJU_CONTEXT_ID").is_some_and(|v| !v.is_empty())
 }
 

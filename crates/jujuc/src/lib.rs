@@ -6,7 +6,7 @@
 //! `leaderd-core`, clap and serde, and **no** tokio, hyper, axum, rustls, reqwest or rusqlite
 //! (checked by `cargo tree -p jujuc -e normal`).
 
-pub mod hook_client;
+pub(crate) mod hook_client;
 pub mod tools;
 
 use std::io::Write;

@@ -45,7 +45,7 @@ pub struct ControllerClient {
 
 /// How long a controller has to answer a call, beyond what the call lets it hold it (a
 /// long-poll's wait); a claim has its caller's limit instead.
-pub const ANSWER_TIME: Duration = Duration::from_secs(10);
+pub(crate) const ANSWER_TIME: Duration = Duration::from_secs(10);
 
 /// A controller that failed to answer within this long (connection refused or reset) costs a
 /// call so little that the call goes on to the next controller at once.
@@ -53,7 +53,7 @@ const FAST_FAILURE: Duration = Duration::from_secs(1);
 
 /// Pooled connections to the controller are dropped after this long unused, well inside the
 /// controller's idle timeout, so a request never goes out on a connection it is closing.
-pub const POOL_IDLE: Duration = Duration::from_secs(10);
+pub(crate) const POOL_IDLE: Duration = Duration::from_secs(10);
 
 impl ControllerClient {
     /// `base` is one controller's URL, or several separated by commas (controllers on etcd):

@@ -10,10 +10,10 @@
 use std::time::{Duration, Instant};
 
 /// How long a controller that did not answer is passed over.
-pub const DOWN_FOR: Duration = Duration::from_secs(5);
+pub(crate) const DOWN_FOR: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Clone)]
-pub struct Follow {
+pub(crate) struct Follow {
     current: usize,
     /// When each controller last failed to answer (cleared when it answers).
     down_since: Vec<Option<Instant>>,

@@ -21,10 +21,10 @@ use crate::controller_client::{CallError, ANSWER_TIME};
 pub const WAIT: Duration = Duration::from_secs(30);
 
 /// With several controllers, the longest a long-poll asks to be held.
-pub const MULTI_WAIT: Duration = Duration::from_secs(10);
+pub(crate) const MULTI_WAIT: Duration = Duration::from_secs(10);
 
 /// With several controllers, how long after its wait a long-poll's answer may take.
-pub const MULTI_GRACE: Duration = Duration::from_secs(2);
+pub(crate) const MULTI_GRACE: Duration = Duration::from_secs(2);
 
 /// Pause after a failed poll: the controller may be restarting or switching over, and a
 /// watcher that asked again at once would only spin.
@@ -35,7 +35,7 @@ pub const RETRY: Duration = Duration::from_millis(500);
 pub const REFUSED_PAUSE: Duration = Duration::from_secs(30);
 
 /// How long a long-poll of `wait` asks to be held by a client of `controllers` controllers.
-pub fn held_for(controllers: usize, wait: Duration) -> Duration {
+pub(crate) fn held_for(controllers: usize, wait: Duration) -> Duration {
     if controllers > 1 {
         wait.min(MULTI_WAIT)
     } else {
@@ -46,7 +46,7 @@ pub fn held_for(controllers: usize, wait: Duration) -> Duration {
 /// How long after the wait a call that asked to be held `wait` may take to be answered, by a
 /// client of `controllers` controllers: a long-poll with several gets only [`MULTI_GRACE`], any
 /// other call [`ANSWER_TIME`].
-pub fn answer_time(controllers: usize, wait: Duration) -> Duration {
+pub(crate) fn answer_time(controllers: usize, wait: Duration) -> Duration {
     if controllers > 1 && !wait.is_zero() {
         MULTI_GRACE
     } else {

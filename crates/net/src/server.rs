@@ -101,7 +101,7 @@ pub struct Limits {
 }
 
 /// The check of an [`Admit`]: the request's head, before its body is read.
-pub type AdmitFn = dyn Fn(&axum::http::request::Parts) -> Result<(), HttpError> + Send + Sync;
+pub(crate) type AdmitFn = dyn Fn(&axum::http::request::Parts) -> Result<(), HttpError> + Send + Sync;
 
 /// A check on a request's head, before its body is read.
 #[derive(Clone)]
@@ -114,11 +114,11 @@ impl std::fmt::Debug for Admit {
 }
 
 /// The default budget for buffered request bodies.
-pub const DEFAULT_MAX_BUFFERED_BYTES: usize = 64 << 20;
+pub(crate) const DEFAULT_MAX_BUFFERED_BYTES: usize = 64 << 20;
 
 /// The defaults: 5 s for a request to arrive, 30 s idle.
-pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(5);
-pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long past a request's deadline its connection is kept, so the 408 can be written.
 const BODY_GRACE: Duration = Duration::from_secs(1);
 /// How long a shutting-down server waits for requests in flight.

@@ -118,7 +118,7 @@ fn read(path: &Path) -> Result<Vec<u8>, TlsError> {
 }
 
 /// Every certificate in a PEM file (at least one).
-pub fn load_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {
+pub(crate) fn load_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {
     let bytes = read(path)?;
     let certs = CertificateDer::pem_slice_iter(&bytes)
         .collect::<Result<Vec<_>, _>>()
@@ -223,7 +223,7 @@ pub fn http_client(url: &str, trust: &Trust, pool_idle: std::time::Duration) -> 
 }
 
 /// The TLS error under `error`, if a TLS failure is what caused it.
-pub fn tls_failure<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+pub(crate) fn tls_failure<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
     let mut next = Some(error);
     while let Some(e) = next {
         if let Some(tls) = e.downcast_ref::<rustls::Error>() {
@@ -242,7 +242,7 @@ pub fn tls_failure<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&
 
 /// True when `error` comes from a peer whose certificate did not verify (so the handshake
 /// failed, and no request was sent on that connection).
-pub fn is_unverified_peer(error: &(dyn std::error::Error + 'static)) -> bool {
+pub(crate) fn is_unverified_peer(error: &(dyn std::error::Error + 'static)) -> bool {
     matches!(tls_failure(error), Some(rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented))
 }
 

@@ -34,9 +34,9 @@ pub use leaderd_core::wire::hook::LogLevel as Level;
 /// The log's file name in a state directory.
 pub const FILE_NAME: &str = "events.jsonl";
 /// A log file is rotated (to `<file>.1`) once it reaches this size: at most twice this is kept.
-pub const MAX_BYTES: u64 = 16 * 1024 * 1024;
+pub(crate) const MAX_BYTES: u64 = 16 * 1024 * 1024;
 /// Longer texts (a hook's output line, a juju-log message) are cut to this many bytes in the log.
-pub const MAX_TEXT: usize = 16 * 1024;
+pub(crate) const MAX_TEXT: usize = 16 * 1024;
 
 /// One thing that happened. The JSON form is `{"event": "<kind>", ...fields}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -289,7 +289,7 @@ fn wall_ms() -> u64 {
 }
 
 /// `2026-11-27T03:51:43.123Z` for milliseconds since the Unix epoch.
-pub fn rfc3339(unix_ms: u64) -> String {
+pub(crate) fn rfc3339(unix_ms: u64) -> String {
     let (days, ms) = ((unix_ms / 86_400_000) as i64, unix_ms % 86_400_000);
     // Howard Hinnant's days-to-civil.
     let z = days + 719_468;

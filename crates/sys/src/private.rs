@@ -39,7 +39,7 @@ pub fn set_private_umask() {
 
 /// The umask the user had when they started `leaderd`, if [`set_private_umask`] ran (it does in
 /// the `leaderd` binary; a library user keeps its own umask and gets `None`).
-pub fn user_umask() -> Option<u32> {
+pub(crate) fn user_umask() -> Option<u32> {
     match USER_UMASK.load(Ordering::Relaxed) {
         UNSET => None,
         mask => Some(mask),

@@ -6,9 +6,9 @@ use std::fmt::Write;
 
 use super::model::{MarkerKind, TermEnd, Timeline};
 
-pub const WIDTH: f64 = 1100.0;
-pub const LEFT: f64 = 150.0;
-pub const RIGHT: f64 = 20.0;
+pub(crate) const WIDTH: f64 = 1100.0;
+pub(crate) const LEFT: f64 = 150.0;
+pub(crate) const RIGHT: f64 = 20.0;
 const TOP: f64 = 30.0;
 const GAP_ROW: f64 = 44.0;
 const LANE: f64 = 58.0;
@@ -16,12 +16,12 @@ const LANE: f64 = 58.0;
 /// Term colours, by term number.
 const PALETTE: [&str; 8] = ["#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#ff9da7", "#9c755f"];
 
-pub fn term_colour(term: u64) -> &'static str {
+pub(crate) fn term_colour(term: u64) -> &'static str {
     PALETTE[(term as usize).wrapping_sub(1) % PALETTE.len()]
 }
 
 /// XML text escaping for attributes and text.
-pub fn esc(text: &str) -> String {
+pub(crate) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -39,7 +39,7 @@ pub fn esc(text: &str) -> String {
 }
 
 /// The picture's height for `lanes` lanes.
-pub fn height(lanes: usize) -> f64 {
+pub(crate) fn height(lanes: usize) -> f64 {
     TOP + GAP_ROW + LANE * lanes as f64 + 40.0
 }
 
@@ -247,7 +247,7 @@ fn marker(s: &mut String, t: &Timeline, at: f64, kind: MarkerKind, label: &str, 
 }
 
 /// A round tick step giving 5 to 10 ticks over `end` ms.
-pub fn tick_step(end: f64) -> f64 {
+pub(crate) fn tick_step(end: f64) -> f64 {
     let steps =
         [1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1e3, 2e3, 5e3, 1e4, 15e3, 3e4, 6e4, 12e4, 3e5, 6e5];
     steps.into_iter().find(|s| end / s <= 10.0).unwrap_or(end / 10.0)

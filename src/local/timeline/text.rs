@@ -8,7 +8,7 @@
 
 use super::model::{MarkerKind, TermEnd, Timeline};
 
-pub const LEGEND: &str =
+pub(crate) const LEGEND: &str =
     "█ leader  ▒ dead leader's lease  · alive  h hook  F failed hook  s leader-set  ! lever  x agent exited  \
                           C controller restart  ░ no leader  ▓ no unit could claim";
 
@@ -34,7 +34,7 @@ pub fn render(t: &Timeline, width: usize) -> String {
 }
 
 /// With `colour`, each term's cells in its colour and failed hooks in red (ANSI escapes).
-pub fn render_with(t: &Timeline, width: usize, colour: bool) -> String {
+pub(crate) fn render_with(t: &Timeline, width: usize, colour: bool) -> String {
     if t.lanes.is_empty() {
         return "no events yet\n".into();
     }

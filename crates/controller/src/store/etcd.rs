@@ -30,7 +30,7 @@ pub enum Fence {
 }
 
 /// The fence, shared between the election (which sets it) and the store (which applies it).
-pub type SharedFence = Arc<Mutex<Fence>>;
+pub(crate) type SharedFence = Arc<Mutex<Fence>>;
 
 /// How long one try at one etcd member may take before the next member is tried.
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(2);
@@ -142,7 +142,7 @@ pub async fn connect(spec: &EtcdSpec, tls: &EtcdTls) -> anyhow::Result<Client> {
 
 /// The store. It runs its etcd calls on a small runtime of its own, so the synchronous
 /// [`Store`] calls work from the writer thread and from inside the controller's runtime alike.
-pub struct EtcdStore {
+pub(crate) struct EtcdStore {
     runtime: Option<tokio::runtime::Runtime>,
     endpoints_in_use: Endpoints,
     layout: Layout,

@@ -28,12 +28,12 @@ use super::{check_schema, Bucket, SchemaError, Snapshot, StoredLease, Write, SCH
 use leaderd_core::model::{apply_changes, Settings};
 
 /// The prefix when the spec names none.
-pub const DEFAULT_PREFIX: &str = "/leaderd";
+pub(crate) const DEFAULT_PREFIX: &str = "/leaderd";
 
 /// etcd's default `--max-txn-ops`. A batch is always one transaction (all or nothing): one with
 /// more key changes than the cluster allows fails, and the controller's writer then commits its
 /// requests one by one, so only a single request that is too big on its own is refused.
-pub const MAX_TXN_OPS: usize = 128;
+pub(crate) const MAX_TXN_OPS: usize = 128;
 
 /// Client certificates for an etcd cluster that requires them (`--etcd-cacert`, `--etcd-cert`,
 /// `--etcd-key`).

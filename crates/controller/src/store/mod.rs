@@ -22,7 +22,7 @@ use leaderd_core::model::Settings;
 pub use records::{ConfigRecord, OptionRecord, RelationRecord, StatusRecord, UnitStatusRecord};
 
 /// One application's relations, by relation id.
-pub type AppRelations = BTreeMap<u64, RelationRecord>;
+pub(crate) type AppRelations = BTreeMap<u64, RelationRecord>;
 
 /// The schema this release's stores write. Version 1 is the layout of the releases that
 /// stamped none, so an unversioned store is read as version 1 (nothing to migrate) and stamped.
@@ -149,7 +149,7 @@ pub enum Write {
 
 /// Applies a relation write to relations held in memory (the memory store's and the
 /// controller's live copy); other writes are ignored.
-pub fn apply_relation_write(relations: &mut HashMap<String, AppRelations>, write: &Write) {
+pub(crate) fn apply_relation_write(relations: &mut HashMap<String, AppRelations>, write: &Write) {
     match write {
         Write::RelationSettings { app, relation_id, owner, changes } => {
             let relation = relations.entry(app.clone()).or_default().entry(*relation_id).or_default();
@@ -191,7 +191,7 @@ pub fn open(spec: &str) -> anyhow::Result<Box<dyn Store>> {
 }
 
 /// [`open`], with client certificates for an etcd store.
-pub fn open_with(spec: &str, etcd_tls: &etcd_keys::EtcdTls) -> anyhow::Result<Box<dyn Store>> {
+pub(crate) fn open_with(spec: &str, etcd_tls: &etcd_keys::EtcdTls) -> anyhow::Result<Box<dyn Store>> {
     if let Some(rest) = spec.strip_prefix("etcd:") {
         let spec = etcd_keys::EtcdSpec::parse(rest)?;
         #[cfg(feature = "etcd")]

@@ -20,12 +20,12 @@ const BEST_WIDTH: usize = 80;
 const BEST_INDENT: i64 = 2;
 
 /// `yaml.Marshal(bool)`, without the trailing newline handling (the caller adds exactly one).
-pub fn bool_document(value: bool) -> String {
+pub(crate) fn bool_document(value: bool) -> String {
     if value { "true" } else { "false" }.to_string()
 }
 
 /// `yaml.Marshal(string)` as a root scalar, trailing newlines trimmed.
-pub fn string_document(value: &str) -> String {
+pub(crate) fn string_document(value: &str) -> String {
     let mut e = Emitter::new();
     e.scalar(value, Context::Root);
     e.finish()
@@ -33,7 +33,7 @@ pub fn string_document(value: &str) -> String {
 
 /// `yaml.Marshal(map[string]string)`, keys in yaml.v2's natural order, trailing newlines
 /// trimmed. An empty map is `{}`.
-pub fn map_document<'a, I>(entries: I) -> String
+pub(crate) fn map_document<'a, I>(entries: I) -> String
 where
     I: IntoIterator<Item = (&'a str, &'a str)>,
 {
@@ -65,7 +65,7 @@ where
 /// `yaml.Marshal` of nested string-keyed maps whose leaves are strings (a
 /// `map[string]interface{}` as status-get prints it): block mappings indented by two, keys in
 /// natural order at every level, an empty map as `{}`. Trailing newlines trimmed.
-pub fn tree_document(tree: &Tree) -> String {
+pub(crate) fn tree_document(tree: &Tree) -> String {
     if tree.is_empty() {
         return "{}".to_string();
     }
@@ -90,7 +90,7 @@ pub enum Node {
 
 /// yaml.v2's `keyList.Less` for string keys: runs of digits compare by value, letters sort
 /// before non-letters at the first difference, otherwise code points compare.
-pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+pub(crate) fn natural_cmp(a: &str, b: &str) -> Ordering {
     if natural_less(a, b) {
         Ordering::Less
     } else if natural_less(b, a) {

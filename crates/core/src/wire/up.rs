@@ -56,7 +56,7 @@ pub enum Target {
 pub struct NotAController(pub String);
 
 /// The prefix of a controller's name in the levers and in `leaderd status`: `controller/N`.
-pub const CONTROLLER_PREFIX: &str = "controller/";
+pub(crate) const CONTROLLER_PREFIX: &str = "controller/";
 
 impl Target {
     /// A lever's target as the user names it: `controller/N`, else a unit (checked by the

@@ -30,7 +30,7 @@ const EXAMPLES: &str = r#"
 "#;
 
 /// The clap definition, with Juju 3.6.0's help text. The tool has no options at all.
-pub fn uu_app() -> Command {
+pub(crate) fn uu_app() -> Command {
     cmd::tool_command(NAME, "<new-version>")
         .about("Specify which version of the application is deployed.")
         .long_about(DETAILS)

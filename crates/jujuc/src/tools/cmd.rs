@@ -39,7 +39,7 @@ pub const ARGS: &str = "args";
 /// A tool's clap command with the settings every hook tool shares: no binary name in the
 /// argument list, our own `-h/--help`, interspersed positionals (kept as `OsString` so that
 /// non-UTF-8 input reaches the tool's own validation), and the last of a repeated option wins.
-pub fn tool_command(name: &'static str, usage_args: &'static str) -> Command {
+pub(crate) fn tool_command(name: &'static str, usage_args: &'static str) -> Command {
     Command::new(name)
         .no_binary_name(true)
         .disable_help_flag(true)
@@ -64,7 +64,7 @@ pub fn tool_command(name: &'static str, usage_args: &'static str) -> Command {
 }
 
 /// `--format` and `-o/--output` (juju/cmd `Output.AddFlags` with `smart` as the default).
-pub fn output_args(cmd: Command) -> Command {
+pub(crate) fn output_args(cmd: Command) -> Command {
     cmd.arg(
         Arg::new("format")
             .long("format")
@@ -103,7 +103,7 @@ impl OutputOptions {
 }
 
 /// The positional arguments, in order.
-pub fn positionals(m: &ArgMatches) -> Vec<OsString> {
+pub(crate) fn positionals(m: &ArgMatches) -> Vec<OsString> {
     m.get_many::<OsString>(ARGS).map(|v| v.cloned().collect()).unwrap_or_default()
 }
 
@@ -359,7 +359,7 @@ fn option_groups(cmd: &Command) -> Vec<String> {
 /// The message of an argument that is not valid UTF-8, for tools whose arguments become keys,
 /// values or settings (Juju's strings are bytes; our wire format is JSON, so we refuse them
 /// clearly instead of guessing).
-pub fn require_utf8(arg: &OsStr) -> Result<&str, UsageError> {
+pub(crate) fn require_utf8(arg: &OsStr) -> Result<&str, UsageError> {
     arg.to_str().ok_or_else(|| {
         UsageError(format!(
             "argument {} is not valid UTF-8",

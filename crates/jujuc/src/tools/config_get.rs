@@ -40,7 +40,7 @@ const EXAMPLES: &str = r#"
 "#;
 
 /// The clap definition, with Juju 3.6.0's help text.
-pub fn uu_app() -> Command {
+pub(crate) fn uu_app() -> Command {
     cmd::output_args(cmd::tool_command(NAME, "[<key>]"))
         .about("Print application configuration.")
         .long_about(DETAILS)

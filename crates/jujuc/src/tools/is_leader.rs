@@ -14,7 +14,7 @@ pub const TOOL: Tool =
     Tool { name: NAME, command: uu_app, init: |m| Ok(Box::new(init(m)?)), positional: None, live_keys: None };
 
 /// The clap definition, with Juju 3.x's help text.
-pub fn uu_app() -> Command {
+pub(crate) fn uu_app() -> Command {
     cmd::output_args(cmd::tool_command(NAME, ""))
         .about("Print application leadership status.")
         .long_about(

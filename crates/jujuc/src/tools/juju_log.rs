@@ -19,7 +19,7 @@ pub const TOOL: Tool = Tool {
     live_keys: None,
 };
 
-pub fn uu_app() -> Command {
+pub(crate) fn uu_app() -> Command {
     cmd::tool_command(NAME, "<message>")
         .about("write a message to the juju log")
         .arg(

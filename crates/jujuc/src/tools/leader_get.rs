@@ -18,7 +18,7 @@ pub const TOOL: Tool = Tool {
     live_keys: Some(""),
 };
 
-pub fn uu_app() -> Command {
+pub(crate) fn uu_app() -> Command {
     cmd::output_args(cmd::tool_command(NAME, "[<key>]"))
         .about("Print application leadership settings.")
         .long_about(

@@ -19,7 +19,7 @@ pub const TOOL: Tool = Tool {
     live_keys: Some("="),
 };
 
-pub fn uu_app() -> Command {
+pub(crate) fn uu_app() -> Command {
     cmd::tool_command(NAME, "<key>=<value> [...]")
         .about("Write application leadership settings.")
         .long_about(

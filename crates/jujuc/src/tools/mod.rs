@@ -18,7 +18,7 @@ pub mod relation;
 pub mod relation_get;
 mod relation_help;
 pub mod relation_ids;
-pub mod relation_list;
+pub(crate) mod relation_list;
 pub mod relation_set;
 pub mod status_get;
 pub mod status_set;
@@ -248,7 +248,7 @@ pub fn prepare(name: &str, args: &[OsString]) -> Result<Prepared, UsageError> {
 
 /// The bytes and exit code of one tool call, before they reach the real stdout and stderr.
 #[derive(Debug, Default, PartialEq)]
-pub struct Finished {
+pub(crate) struct Finished {
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
     pub code: i32,
@@ -271,7 +271,7 @@ impl Finished {
 /// first argument when called as `jujuc`. `connect` opens the hook context only once the
 /// arguments are known to be good, so help and usage errors work outside a hook (README,
 /// "Deviations").
-pub fn main_with<F>(argv: &[OsString], in_hook: bool, connect: F) -> Finished
+pub(crate) fn main_with<F>(argv: &[OsString], in_hook: bool, connect: F) -> Finished
 where
     F: FnOnce() -> Result<Box<dyn ToolContext>, ClientError>,
 {
@@ -335,7 +335,7 @@ where
 /// sandboxed leader settings, one per line (`key=` for leader-set), from one request to the
 /// agent. Outside a hook context, or if anything fails, it prints nothing: a completion must
 /// never write errors over the user's command line.
-pub fn complete_keys<F>(tool: &str, in_hook: bool, connect: F) -> Finished
+pub(crate) fn complete_keys<F>(tool: &str, in_hook: bool, connect: F) -> Finished
 where
     F: FnOnce() -> Result<Box<dyn ToolContext>, ClientError>,
 {

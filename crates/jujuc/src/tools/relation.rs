@@ -49,7 +49,7 @@ impl HookRelation {
 
 /// The `-r/--relation` option; its help shows the hook's relation as the default (Juju prints
 /// `r.FakeId()` there, and nothing outside a relation hook).
-pub fn relation_arg(hook: &HookRelation, help: &'static str) -> Arg {
+pub(crate) fn relation_arg(hook: &HookRelation, help: &'static str) -> Arg {
     Arg::new(RELATION)
         .short('r')
         .long("relation")
@@ -60,13 +60,13 @@ pub fn relation_arg(hook: &HookRelation, help: &'static str) -> Arg {
 }
 
 /// The id of the `-r` option (also looked up by `cmd`, which validates it while parsing).
-pub const RELATION: &str = "relation";
+pub(crate) const RELATION: &str = "relation";
 /// A hidden option `cmd` adds while parsing: how the user spelled `-r` (`-r` or `--relation`),
 /// for Juju's error message.
-pub const RELATION_SPELLING: &str = "relation-spelling";
+pub(crate) const RELATION_SPELLING: &str = "relation-spelling";
 
 /// A Go bool option (`--app`, `--app=false`; see `cmd::is_bool`).
-pub fn bool_flag(name: &'static str, help: &'static str) -> Arg {
+pub(crate) fn bool_flag(name: &'static str, help: &'static str) -> Arg {
     Arg::new(name)
         .long(name)
         .num_args(0..=1)
@@ -104,7 +104,7 @@ pub fn chosen(m: &ArgMatches, hook: &HookRelation) -> Result<Chosen, UsageError>
 }
 
 /// gnuflag's words for a `-r` value `relationIdValue.Set` refused.
-pub fn not_valid(spelling: &str, value: &str, e: RelationIdError) -> UsageError {
+pub(crate) fn not_valid(spelling: &str, value: &str, e: RelationIdError) -> UsageError {
     UsageError(format!("invalid value {} for option {spelling}: {}", go_quote(value), e.text()))
 }
 
@@ -138,7 +138,7 @@ pub fn resolve<T>(
 
 /// A relation-data error: the agent's own words, as Juju prints its API's errors; a controller
 /// that could not be reached is annotated like a failed read.
-pub fn data_error(e: ContextError, what: &str) -> RunError {
+pub(crate) fn data_error(e: ContextError, what: &str) -> RunError {
     match e {
         ContextError::Refused { code: leaderd_core::wire::ErrorCode::Unreachable, .. } => e.annotate(what),
         e => e.unannotated(),
@@ -148,7 +148,7 @@ pub fn data_error(e: ContextError, what: &str) -> RunError {
 /// An option error that followed a well-formed `-r` (Juju reads options in order and checks the
 /// relation as it reads it): "relation not found" if the relation is not the unit's, else the
 /// option error; outside a hook, the option error.
-pub struct OptionErrorAfterRelation {
+pub(crate) struct OptionErrorAfterRelation {
     checked: Option<Checked<()>>,
 }
 

@@ -24,7 +24,7 @@ pub const TOOL: Tool = Tool {
 
 /// Juju 3.6.0's definition; with a remote unit in the hook, both arguments are optional and
 /// Details end with the default unit.
-pub fn uu_app() -> Command {
+pub(crate) fn uu_app() -> Command {
     let hook = HookRelation::from_env();
     let (usage, details) = match &hook.remote_unit {
         Some(unit) if hook.fake_id.is_some() => (

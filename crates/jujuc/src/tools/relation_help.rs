@@ -1,7 +1,7 @@
 //! The relation tools' help text, Juju 3.6.0's words (`worker/uniter/runner/jujuc/relation-*.go`).
 
 /// `relation-ids`'s Details, as Juju 3.6.0 prints them.
-pub const RELATION_IDS_DETAILS: &str = r#"relation-ids outputs a list of the related applications with a relation name.
+pub(crate) const RELATION_IDS_DETAILS: &str = r#"relation-ids outputs a list of the related applications with a relation name.
 Accepts a single argument (relation-name) which, in a relation hook, defaults
 to the name of the current relation. The output is useful as input to the
 relation-list, relation-get, and relation-set commands to read or write other
@@ -12,12 +12,12 @@ Only relation ids for relations which are not broken are included.
 "#;
 
 /// `relation-ids`'s Examples.
-pub const RELATION_IDS_EXAMPLES: &str = r#"
+pub(crate) const RELATION_IDS_EXAMPLES: &str = r#"
     relation-ids database
 "#;
 
 /// `relation-list`'s Details, as Juju 3.6.0 prints them.
-pub const RELATION_LIST_DETAILS: &str = r#"-r must be specified when not in a relation hook
+pub(crate) const RELATION_LIST_DETAILS: &str = r#"-r must be specified when not in a relation hook
 
 relation-list outputs a list of all the related units for a relation identifier.
 If not running in a relation hook context, -r needs to be specified with a
@@ -25,7 +25,7 @@ relation identifier similar to the relation-get and relation-set commands.
 "#;
 
 /// `relation-get`'s Details, as Juju 3.6.0 prints them.
-pub const RELATION_GET_DETAILS: &str = r#"relation-get prints the value of a unit's relation setting, specified by key.
+pub(crate) const RELATION_GET_DETAILS: &str = r#"relation-get prints the value of a unit's relation setting, specified by key.
 If no key is given, or if the key is "-", all keys and values will be printed.
 
 A unit can see its own settings by calling "relation-get - MYUNIT", this will include
@@ -65,7 +65,7 @@ of the relation.
 "#;
 
 /// `relation-get`'s Examples.
-pub const RELATION_GET_EXAMPLES: &str = r#"
+pub(crate) const RELATION_GET_EXAMPLES: &str = r#"
     # Getting the settings of the default unit in the default relation is done with:
     $ relation-get
     username: jim
@@ -82,7 +82,7 @@ pub const RELATION_GET_EXAMPLES: &str = r#"
 "#;
 
 /// `relation-set`'s Details, as Juju 3.6.0 prints them.
-pub const RELATION_SET_DETAILS: &str = r#""relation-set" writes the local unit's settings for some relation.
+pub(crate) const RELATION_SET_DETAILS: &str = r#""relation-set" writes the local unit's settings for some relation.
 If no relation is specified then the current relation is used. The
 setting values are not inspected and are stored as strings. Setting
 an empty string causes the setting to be removed. Duplicate settings
@@ -125,7 +125,7 @@ on the local unit can write settings for any relation which the local unit is pa
 "#;
 
 /// `relation-set`'s Examples.
-pub const RELATION_SET_EXAMPLES: &str = r#"
+pub(crate) const RELATION_SET_EXAMPLES: &str = r#"
     relation-set port=80 tuning=default
 
     relation-set -r server:3 username=jim password=12345

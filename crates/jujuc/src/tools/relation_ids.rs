@@ -21,7 +21,7 @@ pub const TOOL: Tool = Tool {
 
 /// Juju 3.6.0's definition; in a relation hook the name is optional and Details start with
 /// the default (`NewRelationIdsCommand`).
-pub fn uu_app() -> Command {
+pub(crate) fn uu_app() -> Command {
     let hook = HookRelation::from_env();
     let (usage, details) = match &hook.endpoint {
         Some(endpoint) if hook.fake_id.is_some() => {

@@ -15,7 +15,7 @@ pub const TOOL: Tool =
     Tool { name: NAME, command: uu_app, init: |m| Ok(Box::new(init(m)?)), positional: None, live_keys: None };
 
 /// Juju 3.6.0's definition; inside a relation hook it has no Details at all.
-pub fn uu_app() -> Command {
+pub(crate) fn uu_app() -> Command {
     let hook = HookRelation::from_env();
     let command = cmd::output_args(cmd::tool_command(NAME, ""))
         .about("List relation units.")
@@ -29,7 +29,7 @@ pub fn uu_app() -> Command {
 }
 
 /// A validated `relation-list` call.
-pub struct RelationList {
+pub(crate) struct RelationList {
     checked: Option<Checked<()>>,
     app: bool,
     output: OutputOptions,

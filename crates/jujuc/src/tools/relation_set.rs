@@ -28,7 +28,7 @@ pub const TOOL: Tool = Tool {
 };
 
 /// Juju 3.6.0's definition.
-pub fn uu_app() -> Command {
+pub(crate) fn uu_app() -> Command {
     let hook = HookRelation::from_env();
     cmd::tool_command(NAME, "key=value [key=value ...]")
         .about("Set relation settings.")
@@ -139,7 +139,7 @@ pub(crate) enum SettingsFileError {
 
 /// A settings file that yaml.v2 would not unmarshal into `map[string]string`, in its words.
 #[derive(Debug, thiserror::Error)]
-pub enum SettingsYamlError {
+pub(crate) enum SettingsYamlError {
     /// Not YAML: the parser's reason, without its position.
     #[error("yaml: {}", yaml_reason(.0))]
     Syntax(#[source] serde_yaml_ng::Error),
@@ -177,7 +177,7 @@ fn read_settings_file(file: &OsString) -> Result<String, SettingsFileError> {
 /// `yaml.Unmarshal` into `map[string]string`, the first document only: scalars become their
 /// text, `null` (and `~`, an empty value) the empty string that deletes a key; anything else
 /// fails with yaml.v2's words.
-pub fn parse_settings_yaml(text: &str) -> Result<Settings, SettingsYamlError> {
+pub(crate) fn parse_settings_yaml(text: &str) -> Result<Settings, SettingsYamlError> {
     use serde::Deserialize;
     use serde_yaml_ng::Value;
     let first = serde_yaml_ng::Deserializer::from_str(text).next();

@@ -49,7 +49,7 @@ fn bool_flag(name: &'static str, help: &'static str) -> Arg {
 }
 
 /// The clap definition, with Juju 3.6.0's help text (its usage line names the two flags again).
-pub fn uu_app() -> Command {
+pub(crate) fn uu_app() -> Command {
     cmd::output_args(cmd::tool_command(NAME, "[--include-data] [--application]"))
         .about("Print status information.")
         .long_about(DETAILS)

@@ -20,7 +20,7 @@ pub const TOOL: Tool = Tool {
 };
 
 /// The statuses a charm may set, in Juju's order (its error message lists them so).
-pub const VALID_STATUS: [&str; 4] = ["maintenance", "blocked", "waiting", "active"];
+pub(crate) const VALID_STATUS: [&str; 4] = ["maintenance", "blocked", "waiting", "active"];
 
 /// Juju 3.6.0's Details text; the status list's continuation lines start with a TAB.
 const DETAILS: &str = r#"Sets the workload status of the charm. Message is optional.
@@ -117,7 +117,7 @@ Non-leader units which attempt to use --application will receive an error:
 "#;
 
 /// The clap definition, with Juju 3.6.0's help text.
-pub fn uu_app() -> Command {
+pub(crate) fn uu_app() -> Command {
     cmd::tool_command(NAME, "<maintenance | blocked | waiting | active> [message]")
         .about("Set status information.")
         .long_about(DETAILS)
