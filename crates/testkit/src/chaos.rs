@@ -12,15 +12,12 @@ use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use leaderd_core::unix_http::request_within;
-use leaderd_core::wire::hook;
-
 use super::etcd::EtcdCluster;
 use super::history::{Call, Election, History, Op, Stopped};
+use super::probe::{self, probe_once, Probes};
 use super::proxy::Proxy;
 
 pub const LEADERD: &str = env!("LEADERD_TESTKIT_LEADERD");
@@ -82,8 +79,7 @@ pub struct Cluster {
     pub calls: Arc<Mutex<Vec<Call>>>,
     /// Agents stopped with SIGSTOP: unit, from, to (None while still stopped).
     stops: Vec<(String, Duration, Option<Duration>)>,
-    probes_stop: Arc<AtomicBool>,
-    probes: Vec<std::thread::JoinHandle<()>>,
+    probes: Option<Probes>,
     charm: PathBuf,
 }
 
@@ -141,8 +137,7 @@ impl Cluster {
             elections: Arc::default(),
             calls: Arc::default(),
             stops: Vec::new(),
-            probes_stop: Arc::default(),
-            probes: Vec::new(),
+            probes: None,
             charm,
             dir,
         };
@@ -381,23 +376,13 @@ impl Cluster {
     /// Starts one probe thread per unit: each opens a fresh hook context, asks is-leader, and
     /// if True writes a fresh key; every answer is recorded with its send and receive times.
     pub fn start_probes(&mut self, pause: Duration) {
-        for unit in &self.units {
-            let (name, dir) = (unit.name.clone(), unit.dir.clone());
-            let (calls, stop, start) = (self.calls.clone(), self.probes_stop.clone(), self.start);
-            self.probes.push(std::thread::spawn(move || {
-                let mut seq = 0u64;
-                while !stop.load(Ordering::SeqCst) {
-                    probe_once(&name, &dir, start, &calls, &mut seq);
-                    std::thread::sleep(pause);
-                }
-            }));
-        }
+        let units = self.units.iter().map(|u| (u.name.clone(), u.dir.clone())).collect();
+        self.probes = Some(Probes::start(units, self.start, self.calls.clone(), pause, true));
     }
 
     pub fn stop_probes(&mut self) {
-        self.probes_stop.store(true, Ordering::SeqCst);
-        for p in self.probes.drain(..) {
-            let _ = p.join();
+        if let Some(probes) = self.probes.take() {
+            probes.finish();
         }
     }
 
@@ -405,7 +390,7 @@ impl Cluster {
     pub fn probe(&self, i: usize) -> Option<bool> {
         let mut seq = 1_000_000;
         let before = self.calls.lock().unwrap().len();
-        probe_once(&self.units[i].name, &self.units[i].dir, self.start, &self.calls, &mut seq);
+        probe_once(&self.units[i].name, &self.units[i].dir, self.start, &self.calls, Some(&mut seq));
         let calls = self.calls.lock().unwrap();
         calls[before..].iter().find_map(|c| match c.op {
             Op::IsLeader(answer) if c.unit == self.units[i].name => Some(answer),
@@ -430,13 +415,10 @@ impl Cluster {
     /// The leader settings as unit `i` reads them (a fresh hook context).
     pub fn read_settings(&self, i: usize) -> Option<BTreeMap<String, String>> {
         let dir = &self.units[i].dir;
-        let context = open_context(dir)?;
-        let body = serde_json::to_vec(&hook::ContextRequest { context_id: context.clone() }).unwrap();
-        let answer = call(dir, "agent.socket", hook::LEADER_GET_PATH, &body);
-        close_context(dir, &context);
-        let (200, bytes) = answer? else { return None };
-        let r: hook::LeaderGetResponse = serde_json::from_slice(&bytes).ok()?;
-        Some(r.settings.into_iter().collect())
+        let context = probe::open(dir).ok()?;
+        let settings = probe::leader_get(dir, &context);
+        probe::close(dir, &context);
+        settings
     }
 
     /// The history so far (with the final settings if given).
@@ -458,7 +440,11 @@ impl Cluster {
 
 impl Drop for Cluster {
     fn drop(&mut self) {
-        self.probes_stop.store(true, Ordering::SeqCst);
+        // The probes stop first, then the processes they call; a probe waiting on a stopped
+        // agent gives up when it is killed.
+        if let Some(probes) = &self.probes {
+            probes.halt();
+        }
         let children =
             self.units.iter_mut().map(|u| &mut u.child).chain(self.controllers.iter_mut().map(|c| &mut c.child));
         for child in children {
@@ -469,9 +455,7 @@ impl Drop for Cluster {
                 let _ = child.wait();
             }
         }
-        for p in self.probes.drain(..) {
-            let _ = p.join();
-        }
+        self.stop_probes();
         if std::thread::panicking() {
             self.print_logs();
         }
@@ -491,58 +475,4 @@ impl Cluster {
             }
         }
     }
-}
-
-/// Probe calls give up after this long (a stopped agent answers nothing).
-const CALL_TIMEOUT: Duration = Duration::from_secs(5);
-
-fn call(dir: &Path, socket: &str, path: &str, body: &[u8]) -> Option<(u16, Vec<u8>)> {
-    request_within(&dir.join(socket), "POST", path, Some(body), Some(CALL_TIMEOUT)).ok()
-}
-
-fn open_context(dir: &Path) -> Option<String> {
-    let body = serde_json::to_vec(&serde_json::json!({ "pid": std::process::id() })).unwrap();
-    let (200, bytes) = call(dir, "run.socket", "/v1/exec/open", &body)? else { return None };
-    let v: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    v["context_id"].as_str().map(String::from)
-}
-
-fn close_context(dir: &Path, context: &str) {
-    let body = serde_json::to_vec(&serde_json::json!({ "context_id": context })).unwrap();
-    let _ = call(dir, "run.socket", "/v1/exec/close", &body);
-}
-
-fn probe_once(unit: &str, dir: &Path, start: Instant, calls: &Mutex<Vec<Call>>, seq: &mut u64) {
-    let Some(context) = open_context(dir) else {
-        std::thread::sleep(Duration::from_millis(50));
-        return;
-    };
-    let record = |sent: Instant, op: Op| {
-        let call = Call { unit: unit.into(), sent: sent - start, recv: start.elapsed(), op };
-        calls.lock().unwrap().push(call);
-    };
-    let body = serde_json::to_vec(&hook::ContextRequest { context_id: context.clone() }).unwrap();
-    let sent = Instant::now();
-    let leader = match call(dir, "agent.socket", hook::IS_LEADER_PATH, &body) {
-        Some((200, bytes)) => serde_json::from_slice::<hook::IsLeaderResponse>(&bytes).ok().map(|r| r.leader),
-        _ => None,
-    };
-    if let Some(leader) = leader {
-        record(sent, Op::IsLeader(leader));
-    }
-    if leader == Some(true) {
-        *seq += 1;
-        let key = format!("w-{}-{seq}", unit.replace('/', "-"));
-        let value = format!("{seq}");
-        let settings = [(key.clone(), value.clone())].into_iter().collect();
-        let request = hook::LeaderSetRequest { context_id: context.clone(), settings };
-        let body = serde_json::to_vec(&request).unwrap();
-        let sent = Instant::now();
-        let status = call(dir, "agent.socket", hook::LEADER_SET_PATH, &body).map(|(s, _)| s);
-        // No answer at all (a timeout): unknown, so neither acknowledged nor refused.
-        if let Some(status) = status {
-            record(sent, Op::Write { key, value, acked: status == 200 });
-        }
-    }
-    close_context(dir, &context);
 }
