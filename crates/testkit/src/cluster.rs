@@ -1,12 +1,15 @@
 //! `leaderd up` for end-to-end tests: started on a charm in a temp state dir with short leases,
 //! its output lines collected with the instant each arrived, stopped (SIGTERM, then SIGKILL of
-//! its whole process group) when dropped, even when the test fails.
+//! its whole process group) when dropped, even when the test fails. Tests wait on its event log
+//! ([`Up::wait_event`]); its printed lines are for the tests of those lines.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use crate::events::{self, Mark, Record, RecordExt};
 
 pub const LEADERD: &str = env!("LEADERD_TESTKIT_LEADERD");
 
@@ -15,10 +18,28 @@ pub struct Up {
     pub state: PathBuf,
     pub dir: tempfile::TempDir,
     pub lines: Arc<Mutex<Vec<(Instant, String)>>>,
+    /// Just before this `up` started: its records are the ones after (an `up` started again in
+    /// the same state directory appends to the log of the one before).
+    pub started: Mark,
 }
 
 pub fn recorder_charm() -> PathBuf {
     crate::test_data("recorder-charm")
+}
+
+/// A charm made for one test, in a temp dir: `metadata.yaml` holding `metadata`, and each
+/// `(name, script)` of `hooks` as an executable hook.
+pub fn charm(metadata: &str, hooks: &[(&str, &str)]) -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("metadata.yaml"), metadata).unwrap();
+    std::fs::create_dir(dir.path().join("hooks")).unwrap();
+    for (name, script) in hooks {
+        let hook = dir.path().join("hooks").join(name);
+        std::fs::write(&hook, script).unwrap();
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    dir
 }
 
 impl Up {
@@ -98,6 +119,7 @@ impl Up {
     ) -> Up {
         use std::os::unix::process::CommandExt;
         let state = dir.path().join("state");
+        let started = Mark::now();
         let mut cmd = Command::new(LEADERD);
         cmd.envs(env.iter().copied());
         if let Some(mask) = umask {
@@ -139,7 +161,59 @@ impl Up {
                 sink.lock().unwrap().push((Instant::now(), line));
             }
         });
-        Up { child, state, dir, lines }
+        Up { child, state, dir, lines, started }
+    }
+
+    /// Every record this `up` and its agents have logged so far, in the log's order.
+    pub fn events(&self) -> Vec<Record> {
+        events::read_after(&self.state.join(leaderd_sys::events::FILE_NAME), self.started)
+    }
+
+    /// The records stamped at or after `mark`.
+    pub fn events_after(&self, mark: Mark) -> Vec<Record> {
+        let from = mark.max(self.started);
+        events::read_after(&self.state.join(leaderd_sys::events::FILE_NAME), from)
+    }
+
+    /// How many records so far `check` accepts.
+    pub fn count_events(&self, check: impl Fn(&Record) -> bool) -> usize {
+        self.events().iter().filter(|r| check(r)).count()
+    }
+
+    /// The first record `check` accepts, waiting up to `timeout`.
+    #[track_caller]
+    pub fn wait_event(&self, timeout: Duration, check: impl Fn(&Record) -> bool) -> Record {
+        self.wait_event_after(self.started, timeout, check)
+    }
+
+    /// The first record stamped at or after `mark` that `check` accepts, waiting up to `timeout`.
+    #[track_caller]
+    pub fn wait_event_after(&self, mark: Mark, timeout: Duration, check: impl Fn(&Record) -> bool) -> Record {
+        let log = self.state.join(leaderd_sys::events::FILE_NAME);
+        events::wait_for(&log, mark.max(self.started), timeout, check).unwrap_or_else(|seen| {
+            panic!(
+                "no such event within {timeout:?}; the log after the mark:\n{}\noutput so far:\n{}",
+                events::lines(&seen),
+                self.output()
+            )
+        })
+    }
+
+    /// The hooks `unit` has started so far, in order.
+    pub fn hooks_started(&self, unit: &str) -> Vec<String> {
+        let started = |r: Record| match r.event {
+            events::Event::HookStarted { hook } if r.unit.as_deref() == Some(unit) => Some(hook),
+            _ => None,
+        };
+        self.events().into_iter().filter_map(started).collect()
+    }
+
+    /// Waits (up to `timeout`) until each of `units` has finished `hook` (exit 0).
+    #[track_caller]
+    pub fn wait_hook_finished<S: AsRef<str>>(&self, units: &[S], hook: &str, timeout: Duration) {
+        for unit in units {
+            self.wait_event(timeout, |r| r.of(unit.as_ref()) && r.hook_finished(hook));
+        }
     }
 
     /// The first line (after `from`) containing `text`, waiting up to `timeout`.
@@ -199,9 +273,14 @@ impl Up {
         serde_json::from_slice(&std::fs::read(self.state.join("up.json")).unwrap()).unwrap()
     }
 
-    /// The lines a unit's hooks wrote to `$CHARM_DIR/events.log`.
-    pub fn events(&self, unit: &str) -> Vec<String> {
-        let path = self.state.join("units").join(unit.replace('/', "-")).join("charm/events.log");
+    /// `unit`'s agent state directory (its sockets, its copy of the charm).
+    pub fn unit_dir(&self, unit: &str) -> PathBuf {
+        self.state.join("units").join(unit.replace('/', "-"))
+    }
+
+    /// The lines a unit's hooks wrote to `$CHARM_DIR/events.log` (the recorder charm's).
+    pub fn charm_log(&self, unit: &str) -> Vec<String> {
+        let path = self.unit_dir(unit).join("charm/events.log");
         std::fs::read_to_string(path).unwrap_or_default().lines().map(String::from).collect()
     }
 
@@ -305,7 +384,7 @@ impl Up {
         let token = self.leaderd(&["token", "--secret-file", self.state.join("secret").to_str().unwrap(), unit]);
         let token = String::from_utf8(token.stdout).unwrap();
         unsafe { libc::kill(info["pid"].as_u64().unwrap() as i32, libc::SIGTERM) };
-        self.wait_for(&format!("{unit}: agent exited"), 0, Duration::from_secs(15));
+        self.wait_event(Duration::from_secs(15), |r| r.of(unit) && r.agent_exited().is_some());
         before_restart();
         let mut child = Command::new(&command[0])
             .args(&command[1..])
