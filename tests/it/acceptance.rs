@@ -28,7 +28,7 @@ fn example(name: &str) -> PathBuf {
 }
 
 fn observed(up: &Up, unit: &str) -> Vec<String> {
-    let path = up.state.join("units").join(unit.replace('/', "-")).join("charm/observed.log");
+    let path = up.unit_dir(unit).join("charm/observed.log");
     std::fs::read_to_string(path).unwrap_or_default().lines().map(String::from).collect()
 }
 
@@ -44,7 +44,7 @@ fn leader_of(up: &Up) -> String {
 #[test]
 #[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (README, \"Python charms\")"]
 fn an_ops_charm_runs_unchanged() {
-    let up = Up::start_with(tempfile::tempdir().unwrap(), Some(&example("ops-charm")), 3, "1s", Some(&python_bin()));
+    let up = Up::with(Some(&example("ops-charm")), 3, "1s").path_first(&python_bin()).start();
     let units: Vec<String> = (0..3).map(|i| format!("ops-demo/{i}")).collect();
     up.wait_hook_finished(&units, "start", T);
     let leader = leader_of(&up);
@@ -83,7 +83,7 @@ fn an_ops_charm_runs_unchanged() {
     assert_eq!(app["status"], serde_json::json!({"status": "active", "message": "all units started", "data": {}}));
     assert_eq!(app["version"], serde_json::json!("1.2.3"));
     for unit in &units {
-        let dir = up.state.join(format!("units/{}/charm", unit.replace('/', "-")));
+        let dir = up.unit_dir(unit).join("charm");
         let seen = std::fs::read_to_string(dir.join("status.log")).unwrap();
         let mut want = String::from("unit_status_before=unknown\n");
         if *unit == leader {
@@ -98,23 +98,14 @@ fn an_ops_charm_runs_unchanged() {
     }
 
     // Failover: the new leader's charm sees leader_elected.
-    let from = Mark::now();
-    unsafe { libc::kill(up.agent_pid(&leader), libc::SIGKILL) };
-    let new_leader = unit_of(&up.wait_event_after(from, T, |r| r.hook_finished("leader-elected")));
-    assert_ne!(new_leader, leader);
+    let new_leader = unit_of(&up.kill_leader(&leader, T));
     assert!(observed(&up, &new_leader).contains(&"leader_elected is_leader=True".to_string()));
 }
 
 #[test]
 #[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (README, \"Python charms\")"]
 fn a_charmhelpers_charm_runs_unchanged() {
-    let up = Up::start_with(
-        tempfile::tempdir().unwrap(),
-        Some(&example("charmhelpers-charm")),
-        3,
-        "1s",
-        Some(&python_bin()),
-    );
+    let up = Up::with(Some(&example("charmhelpers-charm")), 3, "1s").path_first(&python_bin()).start();
     let units: Vec<String> = (0..3).map(|i| format!("helpers-demo/{i}")).collect();
     up.wait_hook_finished(&units, "start", T);
     let leader = leader_of(&up);
@@ -177,10 +168,7 @@ fn a_charmhelpers_charm_runs_unchanged() {
     }
 
     // Failover: the new leader runs leader-elected and reads the previous settings.
-    let from = Mark::now();
-    unsafe { libc::kill(up.agent_pid(&leader), libc::SIGKILL) };
-    let new_leader = unit_of(&up.wait_event_after(from, T, |r| r.hook_finished("leader-elected")));
-    assert_ne!(new_leader, leader);
+    let new_leader = unit_of(&up.kill_leader(&leader, T));
     assert!(
         observed(&up, &new_leader).contains(&format!("leader-elected is_leader=True {published}")),
         "{:?}",
@@ -212,7 +200,7 @@ fn elected_secret(up: &Up, unit: &str) -> Option<(String, String)> {
 fn a_realistic_ops_charm_follows_its_config_reports_status_is_resolved_and_survives_its_leader_leaving() {
     use serde_json::json;
     let args = ["--update-status-interval", "1s", "--hook-retry", "off"];
-    let up = Up::start_with_path_and_args(Some(&example("webapp-ops")), 3, "1s", Some(&python_bin()), &args);
+    let up = Up::with(Some(&example("webapp-ops")), 3, "1s").path_first(&python_bin()).args(&args).start();
     let units: Vec<String> = (0..3).map(|i| format!("webapp/{i}")).collect();
     up.wait_hook_finished(&units, "update-status", T);
     let leader = leader_of(&up);
@@ -327,7 +315,7 @@ fn a_realistic_ops_charm_follows_its_config_reports_status_is_resolved_and_survi
 #[test]
 #[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (README, \"Python charms\")"]
 fn an_ops_charm_shares_what_the_leader_decides_through_the_peer_relation() {
-    let up = Up::start_with(tempfile::tempdir().unwrap(), Some(&example("peers-ops")), 3, "1s", Some(&python_bin()));
+    let up = Up::with(Some(&example("peers-ops")), 3, "1s").path_first(&python_bin()).start();
     let units: Vec<String> = (0..3).map(|i| format!("peers-demo/{i}")).collect();
     up.wait_hook_finished(&units, "start", T);
     let leader = leader_of(&up);
@@ -371,10 +359,7 @@ fn an_ops_charm_shares_what_the_leader_decides_through_the_peer_relation() {
 
     // kill -9 of the leader's agent: the new leader reads the old secret from the bag, rotates
     // it, and every remaining unit sees the rotation.
-    let from = Mark::now();
-    unsafe { libc::kill(up.agent_pid(&leader), libc::SIGKILL) };
-    let new_leader = unit_of(&up.wait_event_after(from, T, |r| r.hook_finished("leader-elected")));
-    assert_ne!(new_leader, leader);
+    let new_leader = unit_of(&up.kill_leader(&leader, T));
     let (old, rotated) = elected_secret(&up, &new_leader).unwrap();
     assert_eq!(old, secret, "the new leader read the previous leader's secret");
     assert_ne!(rotated, secret);
@@ -387,13 +372,7 @@ fn an_ops_charm_shares_what_the_leader_decides_through_the_peer_relation() {
 #[test]
 #[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (README, \"Python charms\")"]
 fn a_charmhelpers_charm_shares_its_leaders_secret_through_the_peer_relation() {
-    let up = Up::start_with(
-        tempfile::tempdir().unwrap(),
-        Some(&example("peers-charmhelpers")),
-        3,
-        "1s",
-        Some(&python_bin()),
-    );
+    let up = Up::with(Some(&example("peers-charmhelpers")), 3, "1s").path_first(&python_bin()).start();
     let units: Vec<String> = (0..3).map(|i| format!("peers-helpers/{i}")).collect();
     up.wait_hook_finished(&units, "start", T);
     let leader = leader_of(&up);
@@ -418,9 +397,7 @@ fn a_charmhelpers_charm_shares_its_leaders_secret_through_the_peer_relation() {
         }
     }
     // Failover: the new leader reads the old secret through relation_get(app=...).
-    let from = Mark::now();
-    unsafe { libc::kill(up.agent_pid(&leader), libc::SIGKILL) };
-    let new_leader = unit_of(&up.wait_event_after(from, T, |r| r.hook_finished("leader-elected")));
+    let new_leader = unit_of(&up.kill_leader(&leader, T));
     let want = format!("leader-elected rid=cluster:0 old={secret}");
     assert!(observed(&up, &new_leader).contains(&want), "{:?}", observed(&up, &new_leader));
 }

@@ -82,10 +82,8 @@ fn three_units_one_leader_and_settings_reach_every_minion() {
     assert_eq!(up.exec(&minion, &["sh", "-c", "exit 7"]).status.code(), Some(7), "exit codes pass through");
 
     // A tool run from a background process after its hook ended fails clearly.
-    up.until("the background tool call", T, || {
-        up.state.join(format!("units/{}/charm/bg.rc", minion.replace('/', "-"))).exists()
-    });
-    let dir = up.state.join(format!("units/{}/charm", minion.replace('/', "-")));
+    up.until("the background tool call", T, || up.unit_dir(&minion).join("charm/bg.rc").exists());
+    let dir = up.unit_dir(&minion).join("charm");
     assert_eq!(std::fs::read_to_string(dir.join("bg.rc")).unwrap().trim(), "1");
     let err = std::fs::read_to_string(dir.join("bg.err")).unwrap();
     assert!(err.starts_with("ERROR bad request: hook context \"") && err.contains("has ended"), "{err}");
@@ -207,7 +205,7 @@ fn up_stops_cleanly_and_starts_again_in_the_same_directory() {
     }
     // Again, in the same directory.
     let dir = std::mem::replace(&mut up.dir, tempfile::tempdir().unwrap());
-    let again = Up::start_in(dir, None, 2, "1s");
+    let again = Up::with(None, 2, "1s").dir(dir).start();
     again.wait_event(T, got_the_secret);
     assert_eq!(again.count_events(|r| r.elected().is_some()), 1, "{}", again.output());
 }
@@ -239,7 +237,7 @@ fn an_up_with_bad_arguments_leaves_the_previous_deployment_as_it_was() {
 #[test]
 fn a_failing_hook_is_reported_retried_and_shown_in_status() {
     let charm = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/flaky-charm");
-    let up = Up::start_with_args(Some(&charm), 1, "1s", &["--hook-retry-delay", "1s", "--hook-retry-max", "2s"]);
+    let up = Up::with(Some(&charm), 1, "1s").args(&["--hook-retry-delay", "1s", "--hook-retry-max", "2s"]).start();
     let flaky = |r: &Record| r.of("flaky/0");
     up.wait_event(T, |r| flaky(r) && r.hook_failed("start", 3));
     up.wait_event(T, |r| flaky(r) && r.hook_output("not ready yet"));
@@ -369,7 +367,7 @@ fn after_a_long_controller_outage_a_leader_is_back_within_a_lease() {
 #[test]
 fn hook_contexts_end_with_the_hook_process_even_when_a_child_holds_its_output() {
     let (up, leader) = started();
-    let dir = up.state.join(format!("units/{}/charm", leader.replace('/', "-")));
+    let dir = up.unit_dir(&leader).join("charm");
     // start's background child holds stdout for a second; the hook finished without it.
     let finished = up.wait_event(T, |r| r.of(&leader) && r.hook_finished("start"));
     let Event::HookFinished { duration_ms, .. } = finished.event else { unreachable!() };
@@ -400,7 +398,7 @@ fn a_killed_exec_leaves_no_usable_context_and_status_survives_a_stopped_agent() 
     let id = std::fs::read_to_string(&file).unwrap().trim().to_string();
     let _ = exec.kill();
     let _ = exec.wait();
-    let socket = up.state.join(format!("units/{}/agent.socket", leader.replace('/', "-")));
+    let socket = up.unit_dir(&leader).join("agent.socket");
     let tool = |id: &str| {
         Command::new(cluster::LEADERD.replace("leaderd", "jujuc"))
             .args(["is-leader"])
@@ -483,7 +481,7 @@ fn a_hook_without_its_execute_bit_is_reported_as_not_executable_and_retried() {
     use std::os::unix::fs::PermissionsExt;
     let charm = cluster::charm("name: noexec\n", &[("install", "#!/bin/sh\ntrue\n")]);
     std::fs::set_permissions(charm.path().join("hooks/install"), std::fs::Permissions::from_mode(0o644)).unwrap();
-    let up = Up::start_with_args(Some(charm.path()), 1, "1s", &["--hook-retry-delay", "1s"]);
+    let up = Up::with(Some(charm.path()), 1, "1s").args(&["--hook-retry-delay", "1s"]).start();
     let copy = up.state.join("units/noexec-0/charm/hooks/install");
     let want = format!("not executable: chmod +x {}", copy.display());
     let noexec = |r: &Record| r.of("noexec/0");
@@ -508,7 +506,7 @@ fn a_hook_without_its_execute_bit_is_reported_as_not_executable_and_retried() {
 #[test]
 fn an_exec_context_belongs_to_the_process_that_opens_it() {
     let (up, leader) = started();
-    let socket = up.state.join(format!("units/{}/run.socket", leader.replace('/', "-")));
+    let socket = up.unit_dir(&leader).join("run.socket");
     // Naming another process (one that never exits) is refused, and holds nothing.
     let (status, body) =
         leaderd_core::unix_http::request(&socket, "POST", "/v1/exec/open", Some(br#"{"pid": 1}"#)).unwrap();
@@ -543,7 +541,7 @@ fn an_exec_context_belongs_to_the_process_that_opens_it() {
     let answer = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}{}", String::from_utf8_lossy(&out.stderr));
     let id = answer.split("\"context_id\":\"").nth(1).unwrap().split('"').next().unwrap().to_string();
-    let hook_socket = up.state.join(format!("units/{}/agent.socket", leader.replace('/', "-")));
+    let hook_socket = up.unit_dir(&leader).join("agent.socket");
     let tool = || {
         Command::new(cluster::LEADERD.replace("leaderd", "jujuc"))
             .arg("is-leader")

@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use cluster::{pid_alive, Up, LEADERD};
-use leaderd_testkit::events::{Mark, RecordExt};
+use leaderd_testkit::events::RecordExt;
 
 const T: Duration = Duration::from_secs(20);
 
@@ -33,12 +33,7 @@ fn debug_log(up: &Up, args: &[&str]) -> Vec<String> {
 fn failover(up: &Up) -> String {
     up.wait_hook_finished(&["shared-secret/0", "shared-secret/1", "shared-secret/2"], "start", T);
     let leader = up.wait_event(T, |r| r.elected() == Some(1)).unit.expect("a unit was elected");
-    let pid = up.agent_pid(&leader);
-    unsafe { libc::kill(pid, libc::SIGKILL) };
-    let elected = up.wait_event(T, |r| r.elected() == Some(2));
-    up.wait_event_after(Mark::of(&elected), T, |r| {
-        r.of(elected.unit.as_deref().unwrap()) && r.hook_finished("leader-elected")
-    });
+    assert_eq!(up.kill_leader(&leader, T).elected(), Some(2));
     leader
 }
 

@@ -77,7 +77,7 @@ fn proc_state(pid: u32) -> Option<char> {
 
 /// The processes whose environment names this unit's hook socket (what its hooks left running).
 fn hook_processes(up: &Up, unit: &str) -> Vec<u32> {
-    let socket = up.state.join("units").join(unit.replace('/', "-")).join("agent.socket");
+    let socket = up.unit_dir(unit).join("agent.socket");
     let needle = format!("JUJU_AGENT_SOCKET_ADDRESS={}\0", socket.display()).into_bytes();
     let mut found = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {

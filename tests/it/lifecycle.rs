@@ -43,7 +43,7 @@ fn unit_status<'a>(status: &'a Value, unit: &str) -> &'a Value {
 
 #[test]
 fn hooks_run_in_juju_order_and_a_config_change_reaches_every_unit() {
-    let up = Up::start_with_args(Some(&charm()), 3, "1s", &["--config", "port=81", "--update-status-interval", "1s"]);
+    let up = Up::with(Some(&charm()), 3, "1s").args(&["--config", "port=81", "--update-status-interval", "1s"]).start();
     let units: Vec<String> = (0..3).map(|i| format!("{APP}/{i}")).collect();
     up.wait_hook_finished(&units, "update-status", T);
     let leader = up.status()["applications"][0]["leader"].as_str().expect("a leader").to_string();
@@ -153,7 +153,7 @@ fn statuses_outlive_the_controller_and_a_dead_agent() {
 
 #[test]
 fn without_retries_a_failed_hook_leaves_the_unit_in_error_until_resolved() {
-    let up = Up::start_with_args(Some(&charm()), 1, "1s", &["--hook-retry", "off"]);
+    let up = Up::with(Some(&charm()), 1, "1s").args(&["--hook-retry", "off"]).start();
     let unit = format!("{APP}/0");
     up.wait_event(T, |r| r.of(&unit) && r.hook_finished("start"));
     let out = up.leaderd(&["resolve", &unit]);
@@ -203,7 +203,7 @@ fn deploy_config_from_a_file_and_flags_checked_before_anything_starts() {
     let file = dir.path().join("config.yaml");
     std::fs::write(&file, "lifecycle:\n  title: From a file\n  port: 9000\nother:\n  x: 1\n").unwrap();
     let file = file.to_str().unwrap();
-    let up = Up::start_with_args(Some(&charm()), 1, "1s", &["--config-file", file, "--config", "port=9001"]);
+    let up = Up::with(Some(&charm()), 1, "1s").args(&["--config-file", file, "--config", "port=9001"]).start();
     up.wait_event(T, |r| r.of(&format!("{APP}/0")) && r.hook_finished("start"));
     assert!(up.charm_log(&format!("{APP}/0")).contains(&"config-changed title=From a file port=9001".to_string()));
 

@@ -143,7 +143,7 @@ fn targets(up: &Up) -> Vec<Target> {
 }
 
 fn started(env: &[(&str, &str)], open_files: Option<u64>) -> Up {
-    let up = Up::start_with_env(tempfile::tempdir().unwrap(), Some(&recorder_charm()), 1, "5s", None, env, open_files);
+    let up = Up::with(Some(&recorder_charm()), 1, "5s").env(env).open_files(open_files).start();
     up.wait_event(T, |r| r.of("recorder/0") && r.hook_finished("start"));
     up
 }

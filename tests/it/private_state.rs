@@ -73,7 +73,7 @@ fn up_keeps_its_state_private_under_umask_000() {
     let state = dir.path().join("state");
     std::fs::create_dir(&state).unwrap();
     std::fs::set_permissions(&state, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let up = Up::start_with_umask(dir, None, 2, "1s", 0o000);
+    let up = Up::with(None, 2, "1s").dir(dir).umask(0o000).start();
     up.wait_hook_finished(&["shared-secret/0", "shared-secret/1"], "start", T);
     let from = Mark::now();
     let out = up.exec("shared-secret/leader", &["leader-set", "password=hunter2"]);
@@ -153,7 +153,7 @@ impl Drop for Stop {
 #[test]
 fn hooks_and_exec_commands_get_the_users_umask_not_leaderds() {
     let charm = cluster::charm("name: masked\n", &[("install", "#!/bin/sh\numask > \"$CHARM_DIR/umask\"\n")]);
-    let up = Up::start_with_umask(tempfile::tempdir().unwrap(), Some(charm.path()), 1, "1s", 0o027);
+    let up = Up::with(Some(charm.path()), 1, "1s").umask(0o027).start();
     up.wait_event(T, |r| r.of("masked/0") && r.hook_finished("install"));
     let written = up.state.join("units/masked-0/charm/umask");
     assert_eq!(std::fs::read_to_string(&written).unwrap().trim(), "0027", "the install hook's umask");

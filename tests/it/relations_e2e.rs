@@ -47,7 +47,7 @@ fn observing_charm() -> tempfile::TempDir {
 }
 
 fn observed(up: &Up, unit: &str) -> Vec<String> {
-    let path = up.state.join("units").join(unit.replace('/', "-")).join("charm/observed");
+    let path = up.unit_dir(unit).join("charm/observed");
     std::fs::read_to_string(path).unwrap_or_default().lines().map(String::from).collect()
 }
 

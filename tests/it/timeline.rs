@@ -11,7 +11,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use cluster::Up;
-use leaderd_testkit::events::{Mark, RecordExt};
+use leaderd_testkit::events::RecordExt;
 
 const T: Duration = Duration::from_secs(20);
 
@@ -24,11 +24,7 @@ fn run_with_failover() -> (Up, String) {
     up.wait_hook_finished(&["shared-secret/0", "shared-secret/1", "shared-secret/2"], "start", T);
     up.wait_event(T, |r| r.of("shared-secret/2") && r.hook_failed("start", 1));
     let leader = up.wait_event(T, |r| r.elected() == Some(1)).unit.expect("a unit was elected");
-    unsafe { libc::kill(up.agent_pid(&leader), libc::SIGKILL) };
-    let elected = up.wait_event(T, |r| r.elected() == Some(2));
-    up.wait_event_after(Mark::of(&elected), T, |r| {
-        r.of(elected.unit.as_deref().unwrap()) && r.hook_finished("leader-elected")
-    });
+    assert_eq!(up.kill_leader(&leader, T).elected(), Some(2));
     assert!(up.stop(libc::SIGINT).success());
     (up, leader)
 }

@@ -42,81 +42,85 @@ pub fn charm(metadata: &str, hooks: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
-impl Up {
-    pub fn start(charm: Option<&Path>, units: u32, guarantee: &str) -> Up {
-        let dir = tempfile::tempdir().unwrap();
-        Up::start_in(dir, charm, units, guarantee)
+/// How to start an `up` beyond its charm, units and guarantee:
+/// `Up::with(charm, 3, "1s").args(&["--hook-retry", "off"]).start()`.
+pub struct UpOptions<'a> {
+    charm: Option<&'a Path>,
+    units: u32,
+    guarantee: &'a str,
+    dir: Option<tempfile::TempDir>,
+    path_first: Option<&'a Path>,
+    env: &'a [(&'a str, &'a str)],
+    open_files: Option<u64>,
+    umask: Option<u32>,
+    args: &'a [&'a str],
+}
+
+impl<'a> UpOptions<'a> {
+    /// In `dir` (its state in `dir/state`) rather than a fresh temp dir.
+    pub fn dir(mut self, dir: tempfile::TempDir) -> Self {
+        self.dir = Some(dir);
+        self
     }
 
-    pub fn start_in(dir: tempfile::TempDir, charm: Option<&Path>, units: u32, guarantee: &str) -> Up {
-        Up::start_with(dir, charm, units, guarantee, None)
+    /// With `bin` first on `up`'s PATH (hooks inherit it: a venv's `bin`, say).
+    pub fn path_first(mut self, bin: &'a Path) -> Self {
+        self.path_first = Some(bin);
+        self
     }
 
-    /// With `path_first` put first on `up`'s PATH (hooks inherit it: a venv's `bin`, say).
-    pub fn start_with(
-        dir: tempfile::TempDir,
-        charm: Option<&Path>,
-        units: u32,
-        guarantee: &str,
-        path_first: Option<&Path>,
-    ) -> Up {
-        Up::spawn(dir, charm, units, guarantee, path_first, &[], None, None, &[])
+    /// With `env` set for `up` and, through it, for the controller and every agent.
+    pub fn env(mut self, env: &'a [(&'a str, &'a str)]) -> Self {
+        self.env = env;
+        self
+    }
+
+    /// With this open-file limit (soft and hard) for `up` and everything it starts.
+    pub fn open_files(mut self, limit: Option<u64>) -> Self {
+        self.open_files = limit;
+        self
+    }
+
+    /// With its umask set to `mask` (as if the user had run `umask N` first).
+    pub fn umask(mut self, mask: u32) -> Self {
+        self.umask = Some(mask);
+        self
     }
 
     /// With more `up` flags (`--config`, `--hook-retry`, `--update-status-interval`, ...).
-    pub fn start_with_args(charm: Option<&Path>, units: u32, guarantee: &str, args: &[&str]) -> Up {
-        Up::start_with_path_and_args(charm, units, guarantee, None, args)
+    pub fn args(mut self, args: &'a [&'a str]) -> Self {
+        self.args = args;
+        self
     }
 
-    /// [`Up::start_with_args`] with `path_first` first on `up`'s PATH.
-    pub fn start_with_path_and_args(
-        charm: Option<&Path>,
-        units: u32,
-        guarantee: &str,
-        path_first: Option<&Path>,
-        args: &[&str],
-    ) -> Up {
-        let dir = tempfile::tempdir().unwrap();
-        Up::spawn(dir, charm, units, guarantee, path_first, &[], None, None, args)
+    pub fn start(self) -> Up {
+        Up::spawn(self)
+    }
+}
+
+impl Up {
+    pub fn start(charm: Option<&Path>, units: u32, guarantee: &str) -> Up {
+        Up::with(charm, units, guarantee).start()
     }
 
-    /// Started with its umask set to `umask` (as if the user had run `umask N` first).
-    pub fn start_with_umask(
-        dir: tempfile::TempDir,
-        charm: Option<&Path>,
-        units: u32,
-        guarantee: &str,
-        umask: u32,
-    ) -> Up {
-        Up::spawn(dir, charm, units, guarantee, None, &[], None, Some(umask), &[])
+    /// An `up` to start with more options ([`UpOptions`]).
+    pub fn with<'a>(charm: Option<&'a Path>, units: u32, guarantee: &'a str) -> UpOptions<'a> {
+        UpOptions {
+            charm,
+            units,
+            guarantee,
+            dir: None,
+            path_first: None,
+            env: &[],
+            open_files: None,
+            umask: None,
+            args: &[],
+        }
     }
 
-    /// With `env` set for `up` and, through it, for the controller and every agent; and, with
-    /// `open_files`, that open-file limit (soft and hard) for all of them.
-    pub fn start_with_env(
-        dir: tempfile::TempDir,
-        charm: Option<&Path>,
-        units: u32,
-        guarantee: &str,
-        path_first: Option<&Path>,
-        env: &[(&str, &str)],
-        open_files: Option<u64>,
-    ) -> Up {
-        Up::spawn(dir, charm, units, guarantee, path_first, env, open_files, None, &[])
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn spawn(
-        dir: tempfile::TempDir,
-        charm: Option<&Path>,
-        units: u32,
-        guarantee: &str,
-        path_first: Option<&Path>,
-        env: &[(&str, &str)],
-        open_files: Option<u64>,
-        umask: Option<u32>,
-        extra: &[&str],
-    ) -> Up {
+    fn spawn(options: UpOptions) -> Up {
+        let UpOptions { charm, units, guarantee, dir, path_first, env, open_files, umask, args: extra } = options;
+        let dir = dir.unwrap_or_else(|| tempfile::tempdir().unwrap());
         use std::os::unix::process::CommandExt;
         let state = dir.path().join("state");
         let started = Mark::now();
@@ -164,15 +168,19 @@ impl Up {
         Up { child, state, dir, lines, started }
     }
 
-    /// Every record this `up` and its agents have logged so far, in the log's order.
-    pub fn events(&self) -> Vec<Record> {
-        events::read_after(&self.state.join(leaderd_sys::events::FILE_NAME), self.started)
+    /// Its event log, which `up` and every agent it starts append to.
+    pub fn event_log(&self) -> PathBuf {
+        self.state.join(leaderd_sys::events::FILE_NAME)
     }
 
-    /// The records stamped at or after `mark`.
+    /// Every record this `up` and its agents have logged so far, in the log's order.
+    pub fn events(&self) -> Vec<Record> {
+        self.events_after(self.started)
+    }
+
+    /// The records (of this `up`) stamped at or after `mark`.
     pub fn events_after(&self, mark: Mark) -> Vec<Record> {
-        let from = mark.max(self.started);
-        events::read_after(&self.state.join(leaderd_sys::events::FILE_NAME), from)
+        events::read_after(&self.event_log(), mark.max(self.started))
     }
 
     /// How many records so far `check` accepts.
@@ -189,8 +197,7 @@ impl Up {
     /// The first record stamped at or after `mark` that `check` accepts, waiting up to `timeout`.
     #[track_caller]
     pub fn wait_event_after(&self, mark: Mark, timeout: Duration, check: impl Fn(&Record) -> bool) -> Record {
-        let log = self.state.join(leaderd_sys::events::FILE_NAME);
-        events::wait_for(&log, mark.max(self.started), timeout, check).unwrap_or_else(|seen| {
+        events::wait_for(&self.event_log(), mark.max(self.started), timeout, check).unwrap_or_else(|seen| {
             panic!(
                 "no such event within {timeout:?}; the log after the mark:\n{}\noutput so far:\n{}",
                 events::lines(&seen),
@@ -216,7 +223,8 @@ impl Up {
         }
     }
 
-    /// The first line (after `from`) containing `text`, waiting up to `timeout`.
+    /// The first printed line (after `from`) containing `text`, waiting up to `timeout`: for
+    /// the tests of the words `up` prints (others wait on [`Up::wait_event`]).
     pub fn wait_for(&self, text: &str, from: usize, timeout: Duration) -> (usize, Instant, String) {
         let deadline = Instant::now() + timeout;
         loop {
@@ -234,6 +242,7 @@ impl Up {
         }
     }
 
+    /// How many printed lines contain `text`.
     pub fn count(&self, text: &str) -> usize {
         self.lines.lock().unwrap().iter().filter(|(_, l)| l.contains(text)).count()
     }
@@ -334,31 +343,10 @@ pub fn pid_alive(pid: u32) -> bool {
 }
 
 /// An agent started by hand (as `up.json` records its command), killed when dropped; its
-/// output lines arrive on `lines`.
+/// output lines arrive on `lines` (what it does is in the event log, as for any agent of `up`).
 pub struct HandAgent {
     child: Child,
     pub lines: std::sync::mpsc::Receiver<String>,
-}
-
-impl HandAgent {
-    /// Waits (up to `timeout`) for a line containing `text`; the lines before it are returned too.
-    pub fn wait_for(&self, text: &str, timeout: Duration) -> Vec<String> {
-        let deadline = Instant::now() + timeout;
-        let mut seen = Vec::new();
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) => {
-                    let found = line.contains(text);
-                    seen.push(line);
-                    if found {
-                        return seen;
-                    }
-                }
-                Err(_) => panic!("the agent printed no {text:?} within {timeout:?}; it printed {seen:?}"),
-            }
-        }
-    }
 }
 
 impl Drop for HandAgent {
@@ -374,6 +362,20 @@ impl Up {
         let status = self.status();
         let units = status["applications"][0]["units"].as_array().unwrap();
         units.iter().find(|u| u["name"] == unit).unwrap()["pid"].as_u64().unwrap() as i32
+    }
+
+    /// Kills (SIGKILL) the agent of `leader` and waits until another unit is elected and has
+    /// run leader-elected: that unit's election.
+    #[track_caller]
+    pub fn kill_leader(&self, leader: &str, timeout: Duration) -> Record {
+        let from = Mark::now();
+        // SAFETY: kill(2) of the agent `up` started for this test.
+        unsafe { libc::kill(self.agent_pid(leader), libc::SIGKILL) };
+        let elected = self.wait_event_after(from, timeout, |r| r.elected().is_some());
+        let new = elected.unit.clone().expect("an election is a unit's");
+        assert_ne!(new, leader, "{leader} was elected again");
+        self.wait_event_after(Mark::of(&elected), timeout, |r| r.of(&new) && r.hook_finished("leader-elected"));
+        elected
     }
 
     /// Stops `unit`'s agent (SIGTERM), runs `before_restart`, then starts it again by hand.
