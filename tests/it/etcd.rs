@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use etcd_cluster::EtcdCluster;
 use leaderd_testkit::events::{self, Mark, Record, RecordExt};
-use procs::{token, Proc, LEADERD};
+use procs::{token, tool, Proc, LEADERD};
 use serde_json::{json, Value};
 
 /// A controller on the etcd store, plain HTTP (the agents' TLS is not what these tests are
@@ -609,24 +609,6 @@ fn make_certs(dir: &Path) {
     std::fs::write(dir.join("controller.key"), leaf_key.serialize_pem()).unwrap();
 }
 
-/// Runs a hook tool in a fresh exec context of the agent whose state is `state`, as `leaderd
-/// exec` does: (exit code, stdout).
-fn tool(state: &Path, name: &str, args: &[&str]) -> (i32, String) {
-    use std::os::unix::process::CommandExt;
-    let socket = state.join("run.socket");
-    let open = format!("{{\"pid\": {}}}", std::process::id());
-    let Ok((200, body)) = leaderd_core::unix_http::request(&socket, "POST", "/v1/exec/open", Some(open.as_bytes()))
-    else {
-        return (-1, String::new());
-    };
-    let context: Value = serde_json::from_slice(&body).unwrap();
-    let env: std::collections::HashMap<String, String> = serde_json::from_value(context["env"].clone()).unwrap();
-    let out = Command::new(procs::JUJUC).arg0(name).args(args).env_clear().envs(&env).output().unwrap();
-    let close = format!("{{\"context_id\": {}}}", context["context_id"]);
-    let _ = leaderd_core::unix_http::request(&socket, "POST", "/v1/exec/close", Some(close.as_bytes()));
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).trim().to_string())
-}
-
 /// Agents given every controller (`--controller` repeated) follow the active one: across a
 /// kill -9 of the active controller, never two units answer is-leader True at once, the leader
 /// leads again afterwards, and the minion sees the leader's next write (its watch resumed on
@@ -650,16 +632,7 @@ async fn agents_follow_the_active_controller() {
         .map(|(i, t)| procs::agent(&dir, &format!("app/{i}"), first, t, &extra))
         .collect();
     let states = [dir.join("app-0"), dir.join("app-1")];
-    let leader = until("a leader", Duration::from_secs(20), async || {
-        states.iter().position(|st| tool(st, "is-leader", &[]).1 == "True")
-    })
-    .await;
-    let minion = 1 - leader;
-    assert_eq!(tool(&states[leader], "leader-set", &["k=v1"]).0, 0);
-    until("the minion sees v1", Duration::from_secs(10), async || {
-        (tool(&states[minion], "leader-get", &["k"]).1 == "v1").then_some(())
-    })
-    .await;
+    leader_write_reaches_the_minion(&states, "v1", Duration::from_secs(20), Duration::from_secs(10)).await;
 
     s.ctls[a].proc.kill9();
     let started = Instant::now();
@@ -673,14 +646,18 @@ async fn agents_follow_the_active_controller() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     eprintln!("is-leader True again {leader_again:?} after the kill");
-    let leader = until("a leader after the failover", Duration::from_secs(10), async || {
-        states.iter().position(|st| tool(st, "is-leader", &[]).1 == "True")
-    })
-    .await;
+    leader_write_reaches_the_minion(&states, "v2", Duration::from_secs(10), Duration::from_secs(15)).await;
+}
+
+/// Of two agents (their state dirs), waits up to `find` for the one answering is-leader True;
+/// it writes `k=value`, and the other must read it within `reach`.
+async fn leader_write_reaches_the_minion(states: &[PathBuf; 2], value: &str, find: Duration, reach: Duration) {
+    let leader =
+        until("a leader", find, async || states.iter().position(|st| tool(st, "is-leader", &[]).1 == "True")).await;
     let minion = 1 - leader;
-    assert_eq!(tool(&states[leader], "leader-set", &["k=v2"]).0, 0);
-    until("the minion sees v2", Duration::from_secs(15), async || {
-        (tool(&states[minion], "leader-get", &["k"]).1 == "v2").then_some(())
+    assert_eq!(tool(&states[leader], "leader-set", &[&format!("k={value}")]).0, 0);
+    until(&format!("the minion sees {value}"), reach, async || {
+        (tool(&states[minion], "leader-get", &["k"]).1 == value).then_some(())
     })
     .await;
 }

@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::etcd::EtcdCluster;
+use super::events::{self, Mark, RecordExt};
 use super::history::{Call, Election, History, Op, Stopped};
 use super::probe::{self, probe_once, Probes};
 use super::proxy::Proxy;
@@ -71,16 +72,22 @@ pub struct Cluster {
     pub dir: tempfile::TempDir,
     pub guarantee: Duration,
     pub start: Instant,
+    /// `start` on the event logs' clock.
+    start_mark: Mark,
     controllers: Vec<Ctl>,
     /// The etcd members the controllers share (none: one controller on SQLite).
     pub etcd: Option<EtcdCluster>,
     units: Vec<Unit>,
-    pub elections: Arc<Mutex<Vec<Election>>>,
     pub calls: Arc<Mutex<Vec<Call>>>,
     /// Agents stopped with SIGSTOP: unit, from, to (None while still stopped).
     stops: Vec<(String, Duration, Option<Duration>)>,
     probes: Option<Probes>,
     charm: PathBuf,
+}
+
+/// A unit's event log: beside its state directory (which its agent makes, private).
+fn events_of(unit_dir: &Path) -> PathBuf {
+    unit_dir.with_extension("events.jsonl")
 }
 
 /// An etcd session TTL that fails over within a couple of the 1 s guarantees the suite uses.
@@ -131,10 +138,10 @@ impl Cluster {
         let mut cluster = Cluster {
             guarantee,
             start: Instant::now(),
+            start_mark: Mark::now(),
             controllers: (0..controllers).map(|_| Ctl { addr: any, child: None, stopped: false }).collect(),
             etcd,
             units: Vec::new(),
-            elections: Arc::default(),
             calls: Arc::default(),
             stops: Vec::new(),
             probes: None,
@@ -220,28 +227,37 @@ impl Cluster {
             .collect::<Vec<_>>()
             .join(",");
         let ca = self.dir.path().join("tls").join("ca.pem");
-        let mut child = Command::new(LEADERD)
+        let child = Command::new(LEADERD)
             .args(["agent", "--unit", &unit.name, "--controller", &url, "--controller-ca", ca.to_str().unwrap()])
             .args(["--charm", self.charm.to_str().unwrap(), "--state", unit.dir.to_str().unwrap()])
             .args(["--lease-guarantee", &format!("{}ms", self.guarantee.as_millis()), "--jujuc", JUJUC])
+            .arg("--event-log")
+            .arg(events_of(&unit.dir))
             .env("LEADERD_TOKEN", token)
             .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
+            .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let out = child.stdout.take().unwrap();
-        let (name, elections, start) = (unit.name.clone(), self.elections.clone(), self.start);
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                if let Some(term) = line.split("leader elected (term ").nth(1) {
-                    let term = term.trim_end_matches(')').parse().unwrap();
-                    elections.lock().unwrap().push(Election { unit: name.clone(), term, at: start.elapsed() });
-                }
-            }
-        });
         unit.child = Some(child);
         unit.stopped = false;
+    }
+
+    /// Every election so far, from the agents' event logs (across their restarts), stamped as
+    /// each agent learnt it, in time order.
+    pub fn elections(&self) -> Vec<Election> {
+        let mut elections: Vec<Election> = self
+            .units
+            .iter()
+            .flat_map(|unit| {
+                events::read_after(&events_of(&unit.dir), self.start_mark).into_iter().filter_map(|r| {
+                    let at = Duration::from_nanos(r.mono_ns - self.start_mark.0);
+                    r.elected().map(|term| Election { unit: unit.name.clone(), term, at })
+                })
+            })
+            .collect();
+        elections.sort_by_key(|e| e.at);
+        elections
     }
 
     pub fn unit_count(&self) -> usize {
@@ -432,7 +448,7 @@ impl Cluster {
             guarantee: self.guarantee,
             stopped,
             calls: self.calls.lock().unwrap().clone(),
-            elections: self.elections.lock().unwrap().clone(),
+            elections: self.elections(),
             final_settings,
         }
     }

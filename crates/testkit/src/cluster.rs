@@ -120,8 +120,8 @@ impl Up {
 
     fn spawn(options: UpOptions) -> Up {
         let UpOptions { charm, units, guarantee, dir, path_first, env, open_files, umask, args: extra } = options;
-        let dir = dir.unwrap_or_else(|| tempfile::tempdir().unwrap());
         use std::os::unix::process::CommandExt;
+        let dir = dir.unwrap_or_else(|| tempfile::tempdir().unwrap());
         let state = dir.path().join("state");
         let started = Mark::now();
         let mut cmd = Command::new(LEADERD);
@@ -385,8 +385,9 @@ impl Up {
         let command: Vec<String> = serde_json::from_value(info["command"].clone()).unwrap();
         let token = self.leaderd(&["token", "--secret-file", self.state.join("secret").to_str().unwrap(), unit]);
         let token = String::from_utf8(token.stdout).unwrap();
+        let stopped = Mark::now();
         unsafe { libc::kill(info["pid"].as_u64().unwrap() as i32, libc::SIGTERM) };
-        self.wait_event(Duration::from_secs(15), |r| r.of(unit) && r.agent_exited().is_some());
+        self.wait_event_after(stopped, Duration::from_secs(15), |r| r.of(unit) && r.agent_exited().is_some());
         before_restart();
         let mut child = Command::new(&command[0])
             .args(&command[1..])

@@ -180,12 +180,23 @@ fn copy_charm(from: &Path, to: &Path) {
     }
 }
 
-/// Runs `is-leader` through the agent's control socket and hook endpoint, as `leaderd exec`
-/// does: opens a context on `run.socket`, runs jujuc in it, closes it. Answers its stdout.
-pub fn is_leader(agent_state: &Path) -> String {
+/// Runs hook tool `name args...` in a fresh exec context of the agent whose state is
+/// `agent_state`, as `leaderd exec` does: opens the context on `run.socket`, runs jujuc in it,
+/// closes it. Its (exit code, stdout trimmed), or why no context opened.
+pub fn try_tool(agent_state: &Path, name: &str, args: &[&str]) -> Result<(i32, String), String> {
     use std::os::unix::process::CommandExt;
-    let context = crate::probe::open(agent_state).unwrap_or_else(|why| panic!("run.socket: {why}"));
-    let out = Command::new(JUJUC).arg0("is-leader").env_clear().envs(&context.env).output().unwrap();
+    let context = crate::probe::open(agent_state)?;
+    let out = Command::new(JUJUC).arg0(name).args(args).env_clear().envs(&context.env).output().unwrap();
     crate::probe::close(agent_state, &context);
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
+    Ok((out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).trim().to_string()))
+}
+
+/// [`try_tool`], with (-1, "") when no context opened (an agent not up yet, or stopped).
+pub fn tool(agent_state: &Path, name: &str, args: &[&str]) -> (i32, String) {
+    try_tool(agent_state, name, args).unwrap_or((-1, String::new()))
+}
+
+/// `is-leader` through [`try_tool`]: its stdout; the agent must answer.
+pub fn is_leader(agent_state: &Path) -> String {
+    try_tool(agent_state, "is-leader", &[]).unwrap_or_else(|why| panic!("run.socket: {why}")).1
 }
