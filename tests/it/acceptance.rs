@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use cluster::Up;
+use leaderd_testkit::events::{Level, Mark, Record, RecordExt};
 
 const T: Duration = Duration::from_secs(30);
 
@@ -27,8 +28,13 @@ fn example(name: &str) -> PathBuf {
 }
 
 fn observed(up: &Up, unit: &str) -> Vec<String> {
-    let path = up.state.join("units").join(unit.replace('/', "-")).join("charm/observed.log");
+    let path = up.unit_dir(unit).join("charm/observed.log");
     std::fs::read_to_string(path).unwrap_or_default().lines().map(String::from).collect()
+}
+
+/// The unit a record is about.
+fn unit_of(record: &Record) -> String {
+    record.unit.clone().unwrap_or_else(|| panic!("no unit: {}", record.line()))
 }
 
 fn leader_of(up: &Up) -> String {
@@ -38,11 +44,9 @@ fn leader_of(up: &Up) -> String {
 #[test]
 #[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (README, \"Python charms\")"]
 fn an_ops_charm_runs_unchanged() {
-    let up = Up::start_with(tempfile::tempdir().unwrap(), Some(&example("ops-charm")), 3, "1s", Some(&python_bin()));
+    let up = Up::with(Some(&example("ops-charm")), 3, "1s").path_first(&python_bin()).start();
     let units: Vec<String> = (0..3).map(|i| format!("ops-demo/{i}")).collect();
-    for unit in &units {
-        up.wait_for(&format!("{unit}: hook start finished (exit 0"), 0, T);
-    }
+    up.wait_hook_finished(&units, "start", T);
     let leader = leader_of(&up);
     for unit in &units {
         let seen = observed(&up, unit);
@@ -61,17 +65,17 @@ fn an_ops_charm_runs_unchanged() {
         }
         // Python logging at each level arrives through juju-log with that level.
         for (level, text) in [
-            ("DEBUG", "a debug line"),
-            ("INFO", "an info line"),
-            ("WARNING", "a warning line"),
-            ("ERROR", "an error line"),
+            (Level::Debug, "a debug line"),
+            (Level::Info, "an info line"),
+            (Level::Warning, "a warning line"),
+            (Level::Error, "an error line"),
         ] {
-            up.wait_for(&format!("{unit}: juju-log {level}: install: {text}"), 0, T);
+            up.wait_event(T, |r| r.of(unit) && r.juju_log(level, &format!("install: {text}")));
         }
         // ops passes "--", so a message starting with a dash is logged.
-        up.wait_for(&format!("{unit}: juju-log INFO: -a message that starts with a dash"), 0, T);
+        up.wait_event(T, |r| r.of(unit) && r.juju_log(Level::Info, "-a message that starts with a dash"));
     }
-    assert_eq!(up.count("hook leader-elected started"), 1);
+    assert_eq!(up.count_events(|r| r.hook_started("leader-elected")), 1);
 
     // Config, statuses and the workload version, through ops' own calls.
     let status = up.status();
@@ -79,7 +83,7 @@ fn an_ops_charm_runs_unchanged() {
     assert_eq!(app["status"], serde_json::json!({"status": "active", "message": "all units started", "data": {}}));
     assert_eq!(app["version"], serde_json::json!("1.2.3"));
     for unit in &units {
-        let dir = up.state.join(format!("units/{}/charm", unit.replace('/', "-")));
+        let dir = up.unit_dir(unit).join("charm");
         let seen = std::fs::read_to_string(dir.join("status.log")).unwrap();
         let mut want = String::from("unit_status_before=unknown\n");
         if *unit == leader {
@@ -94,28 +98,16 @@ fn an_ops_charm_runs_unchanged() {
     }
 
     // Failover: the new leader's charm sees leader_elected.
-    let from = up.lines_seen();
-    unsafe { libc::kill(up.agent_pid(&leader), libc::SIGKILL) };
-    let (_, _, line) = up.wait_for("hook leader-elected finished (exit 0", from, T);
-    let new_leader = line.split(": ").next().unwrap().split(' ').nth(1).unwrap().to_string();
-    assert_ne!(new_leader, leader);
+    let new_leader = unit_of(&up.kill_leader(&leader, T));
     assert!(observed(&up, &new_leader).contains(&"leader_elected is_leader=True".to_string()));
 }
 
 #[test]
 #[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (README, \"Python charms\")"]
 fn a_charmhelpers_charm_runs_unchanged() {
-    let up = Up::start_with(
-        tempfile::tempdir().unwrap(),
-        Some(&example("charmhelpers-charm")),
-        3,
-        "1s",
-        Some(&python_bin()),
-    );
+    let up = Up::with(Some(&example("charmhelpers-charm")), 3, "1s").path_first(&python_bin()).start();
     let units: Vec<String> = (0..3).map(|i| format!("helpers-demo/{i}")).collect();
-    for unit in &units {
-        up.wait_for(&format!("{unit}: hook start finished (exit 0"), 0, T);
-    }
+    up.wait_hook_finished(&units, "start", T);
     let leader = leader_of(&up);
     let published = r#"settings={"db-password": "s3cret"}"#;
     let status = up.status();
@@ -128,7 +120,7 @@ fn a_charmhelpers_charm_runs_unchanged() {
         assert!(seen.contains(&start.to_string()), "{unit}: {seen:?}");
         // charmhelpers' log() passes no "--": juju-log refuses the dash message as a usage error
         // (exit 2, Juju's words on the hook's stderr) and the hook carries on.
-        up.wait_for(&format!("{unit}:   | ERROR option provided but not defined: -s"), 0, T);
+        up.wait_event(T, |r| r.of(unit) && r.hook_output("ERROR option provided but not defined: -s"));
         assert!(seen[0].starts_with("install is_leader="), "{unit}: the hook carried on: {seen:?}");
         if *unit == leader {
             assert!(seen.contains(&format!("leader-elected is_leader=True {published}")), "{unit}: {seen:?}");
@@ -138,14 +130,12 @@ fn a_charmhelpers_charm_runs_unchanged() {
             assert!(seen.contains(&changed), "{unit}: {seen:?}");
             // A minion's leader_set raises (leader-set exits 1 with Juju's error on stderr).
             assert!(seen.contains(&"minion leader_set raised exit=1".to_string()), "{unit}: {seen:?}");
-            up.wait_for(
-                &format!("{unit}:   | ERROR cannot write leadership settings: cannot write settings: not the leader"),
-                0,
-                T,
-            );
+            let refused = "ERROR cannot write leadership settings: cannot write settings: not the leader";
+            up.wait_event(T, |r| r.of(unit) && r.hook_output(refused));
         }
     }
-    assert_eq!(up.count("juju-log INFO: -starts with a dash"), 0, "refused, not logged");
+    let dashed = up.count_events(|r| r.juju_message() == Some("-starts with a dash"));
+    assert_eq!(dashed, 0, "refused, not logged");
 
     // config-changed ran before start (charmhelpers' changed(): nothing saved yet); a bad port
     // blocks every unit and, through the leader, the application; a good one clears it.
@@ -159,11 +149,11 @@ fn a_charmhelpers_charm_runs_unchanged() {
         ("0", ("blocked", "port must be between 1 and 65535"), "blocked"),
         ("9000", ("active", "listening on 9000"), "active"),
     ] {
-        let from = up.lines_seen();
+        let from = Mark::now();
         let out = up.leaderd(&["config", "helpers-demo", &format!("port={port}")]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         for unit in &units {
-            up.wait_for(&format!("{unit}: hook config-changed finished (exit 0"), from, T);
+            up.wait_event_after(from, T, |r| r.of(unit) && r.hook_finished("config-changed"));
             assert!(observed(&up, unit).contains(&format!("config-changed port={port} changed=True")), "{unit}");
         }
         up.until("the statuses config-changed set", T, || {
@@ -178,11 +168,7 @@ fn a_charmhelpers_charm_runs_unchanged() {
     }
 
     // Failover: the new leader runs leader-elected and reads the previous settings.
-    let from = up.lines_seen();
-    unsafe { libc::kill(up.agent_pid(&leader), libc::SIGKILL) };
-    let (_, _, line) = up.wait_for("hook leader-elected finished (exit 0", from, T);
-    let new_leader = line.split(": ").next().unwrap().split(' ').nth(1).unwrap().to_string();
-    assert_ne!(new_leader, leader);
+    let new_leader = unit_of(&up.kill_leader(&leader, T));
     assert!(
         observed(&up, &new_leader).contains(&format!("leader-elected is_leader=True {published}")),
         "{:?}",
@@ -214,11 +200,9 @@ fn elected_secret(up: &Up, unit: &str) -> Option<(String, String)> {
 fn a_realistic_ops_charm_follows_its_config_reports_status_is_resolved_and_survives_its_leader_leaving() {
     use serde_json::json;
     let args = ["--update-status-interval", "1s", "--hook-retry", "off"];
-    let up = Up::start_with_path_and_args(Some(&example("webapp-ops")), 3, "1s", Some(&python_bin()), &args);
+    let up = Up::with(Some(&example("webapp-ops")), 3, "1s").path_first(&python_bin()).args(&args).start();
     let units: Vec<String> = (0..3).map(|i| format!("webapp/{i}")).collect();
-    for unit in &units {
-        up.wait_for(&format!("{unit}: hook update-status finished (exit 0"), 0, T);
-    }
+    up.wait_hook_finished(&units, "update-status", T);
     let leader = leader_of(&up);
     // Juju's order, each event handled by ops with the config it read.
     for unit in &units {
@@ -241,10 +225,10 @@ fn a_realistic_ops_charm_follows_its_config_reports_status_is_resolved_and_survi
     }
 
     // A bad port: every unit runs config_changed and is blocked, and so is the application.
-    let from = up.lines_seen();
+    let from = Mark::now();
     leaderd_ok(&up, &["config", "webapp", "port=0"]);
     for unit in &units {
-        up.wait_for(&format!("{unit}: hook config-changed finished (exit 0"), from, T);
+        up.wait_event_after(from, T, |r| r.of(unit) && r.hook_finished("config-changed"));
     }
     let blocked = "port must be between 1 and 65535, not 0";
     up.until("every unit blocked", T, || {
@@ -254,10 +238,10 @@ fn a_realistic_ops_charm_follows_its_config_reports_status_is_resolved_and_survi
     });
 
     // Fixed: active again on the new port.
-    let from = up.lines_seen();
+    let from = Mark::now();
     leaderd_ok(&up, &["config", "webapp", "port=9090", "title=Hello"]);
     for unit in &units {
-        up.wait_for(&format!("{unit}: hook config-changed finished (exit 0"), from, T);
+        up.wait_event_after(from, T, |r| r.of(unit) && r.hook_finished("config-changed"));
     }
     up.until("every unit active on 9090", T, || {
         let status = up.status();
@@ -269,10 +253,10 @@ fn a_realistic_ops_charm_follows_its_config_reports_status_is_resolved_and_survi
 
     // A docroot it cannot write: config_changed raises, every unit is in error (retries are
     // off); fixing the config and resolving runs the hook again, and it succeeds.
-    let from = up.lines_seen();
+    let from = Mark::now();
     leaderd_ok(&up, &["config", "webapp", "docroot=/proc/webapp"]);
     for unit in &units {
-        up.wait_for(&format!("{unit}: hook config-changed failed (exit 1"), from, T);
+        up.wait_event_after(from, T, |r| r.of(unit) && r.hook_failed("config-changed", 1));
     }
     let status = up.status();
     for unit in &units {
@@ -282,10 +266,10 @@ fn a_realistic_ops_charm_follows_its_config_reports_status_is_resolved_and_survi
         );
     }
     leaderd_ok(&up, &["config", "webapp", "--reset", "docroot"]);
-    let from = up.lines_seen();
+    let from = Mark::now();
     for unit in &units {
         leaderd_ok(&up, &["resolve", unit]);
-        up.wait_for(&format!("{unit}: hook config-changed finished (exit 0"), from, T);
+        up.wait_event_after(from, T, |r| r.of(unit) && r.hook_finished("config-changed"));
     }
     up.until("every unit active after resolve", T, || {
         let status = up.status();
@@ -293,9 +277,9 @@ fn a_realistic_ops_charm_follows_its_config_reports_status_is_resolved_and_survi
     });
 
     // A unit added now runs the whole start-up against the current leadership and config.
-    let from = up.lines_seen();
+    let from = Mark::now();
     leaderd_ok(&up, &["add-unit", "webapp"]);
-    up.wait_for("webapp/3: hook start finished (exit 0", from, T);
+    up.wait_event_after(from, T, |r| r.of("webapp/3") && r.hook_finished("start"));
     let want: Vec<String> = ["install", "leader_settings_changed", "config_changed", "start"]
         .iter()
         .map(|e| format!("{e} port=9090 title=Hello"))
@@ -305,16 +289,16 @@ fn a_realistic_ops_charm_follows_its_config_reports_status_is_resolved_and_survi
     // Removing the leader: it runs stop then remove and leaves; another unit is elected at
     // once (not a lease later), runs leader-elected and speaks for the application.
     let old = leader_of(&up);
-    let from = up.lines_seen();
+    let from = Mark::now();
     let asked = std::time::Instant::now();
     leaderd_ok(&up, &["remove-unit", &old]);
-    up.wait_for(&format!("{old}: hook stop finished (exit 0"), from, T);
-    up.wait_for(&format!("{old}: hook remove finished (exit 0"), from, T);
-    let (_, _, line) = up.wait_for("leader elected (term", from, T);
-    let new = line.split(": leader elected").next().unwrap().rsplit(' ').next().unwrap().to_string();
-    assert_ne!(new, old, "{line}");
+    up.wait_event_after(from, T, |r| r.of(&old) && r.hook_finished("stop"));
+    up.wait_event_after(from, T, |r| r.of(&old) && r.hook_finished("remove"));
+    let elected = up.wait_event_after(from, T, |r| r.elected().is_some());
+    let new = unit_of(&elected);
+    assert_ne!(new, old, "{}", elected.line());
     assert!(asked.elapsed() < Duration::from_secs(10), "handed over in {:?}", asked.elapsed());
-    up.wait_for(&format!("{new}: hook leader-elected finished (exit 0"), from, T);
+    up.wait_event_after(from, T, |r| r.of(&new) && r.hook_finished("leader-elected"));
     assert!(observed(&up, &new).contains(&"leader_elected port=9090 title=Hello".to_string()), "{new}");
     let seen = observed(&up, &old);
     assert_eq!(seen[seen.len() - 2..], ["stop port=9090 title=Hello", "remove port=9090 title=Hello"], "{old}");
@@ -331,19 +315,16 @@ fn a_realistic_ops_charm_follows_its_config_reports_status_is_resolved_and_survi
 #[test]
 #[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (README, \"Python charms\")"]
 fn an_ops_charm_shares_what_the_leader_decides_through_the_peer_relation() {
-    let up = Up::start_with(tempfile::tempdir().unwrap(), Some(&example("peers-ops")), 3, "1s", Some(&python_bin()));
+    let up = Up::with(Some(&example("peers-ops")), 3, "1s").path_first(&python_bin()).start();
     let units: Vec<String> = (0..3).map(|i| format!("peers-demo/{i}")).collect();
-    for unit in &units {
-        up.wait_for(&format!("{unit}: hook start finished (exit 0"), 0, T);
-    }
+    up.wait_hook_finished(&units, "start", T);
     let leader = leader_of(&up);
     let (old, secret) = elected_secret(&up, &leader).expect("the leader generated a secret");
     assert_eq!(old, "None", "nothing in the application bag before the first leader");
     // Juju's order: relation-created after install and before the leadership hook.
     for unit in &units {
-        let prefix = format!("{unit}: hook ");
-        let events: Vec<String> = up.output().lines().filter(|l| l.contains(&prefix)).map(String::from).collect();
-        let position = |hook: &str| events.iter().position(|e| e.contains(&format!("hook {hook} started")));
+        let events = up.hooks_started(unit);
+        let position = |hook: &str| events.iter().position(|e| e == hook);
         let created = position("cluster-relation-created").expect("created ran");
         assert!(position("install").unwrap() < created, "{unit}: {events:?}");
         let leadership = if *unit == leader { "leader-elected" } else { "leader-settings-changed" };
@@ -378,11 +359,7 @@ fn an_ops_charm_shares_what_the_leader_decides_through_the_peer_relation() {
 
     // kill -9 of the leader's agent: the new leader reads the old secret from the bag, rotates
     // it, and every remaining unit sees the rotation.
-    let from = up.lines_seen();
-    unsafe { libc::kill(up.agent_pid(&leader), libc::SIGKILL) };
-    let (_, _, line) = up.wait_for("hook leader-elected finished (exit 0", from, T);
-    let new_leader = line.split(": ").next().unwrap().split(' ').nth(1).unwrap().to_string();
-    assert_ne!(new_leader, leader);
+    let new_leader = unit_of(&up.kill_leader(&leader, T));
     let (old, rotated) = elected_secret(&up, &new_leader).unwrap();
     assert_eq!(old, secret, "the new leader read the previous leader's secret");
     assert_ne!(rotated, secret);
@@ -395,17 +372,9 @@ fn an_ops_charm_shares_what_the_leader_decides_through_the_peer_relation() {
 #[test]
 #[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (README, \"Python charms\")"]
 fn a_charmhelpers_charm_shares_its_leaders_secret_through_the_peer_relation() {
-    let up = Up::start_with(
-        tempfile::tempdir().unwrap(),
-        Some(&example("peers-charmhelpers")),
-        3,
-        "1s",
-        Some(&python_bin()),
-    );
+    let up = Up::with(Some(&example("peers-charmhelpers")), 3, "1s").path_first(&python_bin()).start();
     let units: Vec<String> = (0..3).map(|i| format!("peers-helpers/{i}")).collect();
-    for unit in &units {
-        up.wait_for(&format!("{unit}: hook start finished (exit 0"), 0, T);
-    }
+    up.wait_hook_finished(&units, "start", T);
     let leader = leader_of(&up);
     let number = |unit: &str| unit.rsplit('/').next().unwrap().to_string();
     assert!(observed(&up, &leader).contains(&"leader-elected rid=cluster:0 old=None".to_string()));
@@ -428,10 +397,7 @@ fn a_charmhelpers_charm_shares_its_leaders_secret_through_the_peer_relation() {
         }
     }
     // Failover: the new leader reads the old secret through relation_get(app=...).
-    let from = up.lines_seen();
-    unsafe { libc::kill(up.agent_pid(&leader), libc::SIGKILL) };
-    let (_, _, line) = up.wait_for("hook leader-elected finished (exit 0", from, T);
-    let new_leader = line.split(": ").next().unwrap().split(' ').nth(1).unwrap().to_string();
+    let new_leader = unit_of(&up.kill_leader(&leader, T));
     let want = format!("leader-elected rid=cluster:0 old={secret}");
     assert!(observed(&up, &new_leader).contains(&want), "{:?}", observed(&up, &new_leader));
 }

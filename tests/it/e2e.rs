@@ -8,6 +8,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use cluster::{pid_alive, recorder_charm, Up};
+use leaderd_testkit::events::{Event, Mark, Record, RecordExt};
 use serde_json::json;
 
 const APP: &str = "recorder";
@@ -20,11 +21,14 @@ fn units() -> Vec<String> {
 /// Starts 3 units and waits until every one has run start; returns the leader.
 fn started() -> (Up, String) {
     let up = Up::start(Some(&recorder_charm()), 3, "1s");
-    for unit in units() {
-        up.wait_for(&format!("{unit}: hook start finished"), 0, T);
-    }
+    up.wait_hook_finished(&units(), "start", T);
     let leader = up.status()["applications"][0]["leader"].as_str().expect("a leader").to_string();
     (up, leader)
+}
+
+/// A minion of the shared-secret charm read the secret the leader published.
+fn got_the_secret(r: &Record) -> bool {
+    r.juju_message().is_some_and(|m| m.starts_with("got the shared secret from "))
 }
 
 fn stdout(out: &std::process::Output) -> String {
@@ -34,10 +38,11 @@ fn stdout(out: &std::process::Output) -> String {
 #[test]
 fn three_units_one_leader_and_settings_reach_every_minion() {
     let (up, leader) = started();
-    assert_eq!(up.count("leader elected"), 1, "{}", up.output());
-    assert_eq!(up.count("hook leader-elected started"), 1, "{}", up.output());
+    assert_eq!(up.count_events(|r| r.elected().is_some()), 1, "{}", up.output());
+    assert_eq!(up.count_events(|r| r.hook_started("leader-elected")), 1, "{}", up.output());
+    assert_eq!(up.count_events(|r| r.of(&leader) && r.elected() == Some(1)), 1, "the leader status names");
     for unit in units() {
-        let events = up.events(&unit);
+        let events = up.charm_log(&unit);
         let start = events.iter().find(|e| e.starts_with("start ")).unwrap_or_else(|| panic!("{unit}: {events:?}"));
         let want = if unit == leader { "leader=True" } else { "leader=False" };
         assert!(start.contains(want), "{unit}: {start}");
@@ -47,13 +52,13 @@ fn three_units_one_leader_and_settings_reach_every_minion() {
     }
 
     // leader-set on the leader reaches every minion's leader-settings-changed and leader-get.
-    let from = up.lines_seen();
+    let from = Mark::now();
     let out = up.exec(&format!("{APP}/leader"), &["leader-set", "colour=blue"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     for unit in units().into_iter().filter(|u| *u != leader) {
-        up.wait_for(&format!("{unit}: hook leader-settings-changed finished"), from, T);
+        up.wait_event_after(from, T, |r| r.of(&unit) && r.hook_finished("leader-settings-changed"));
         up.until(&format!("{unit} sees colour"), T, || {
-            up.events(&unit).iter().any(|e| e.contains("\"colour\":\"blue\""))
+            up.charm_log(&unit).iter().any(|e| e.contains("\"colour\":\"blue\""))
         });
         assert_eq!(stdout(&up.exec(&unit, &["leader-get", "colour"])), "blue\n");
     }
@@ -77,10 +82,8 @@ fn three_units_one_leader_and_settings_reach_every_minion() {
     assert_eq!(up.exec(&minion, &["sh", "-c", "exit 7"]).status.code(), Some(7), "exit codes pass through");
 
     // A tool run from a background process after its hook ended fails clearly.
-    up.until("the background tool call", T, || {
-        up.state.join(format!("units/{}/charm/bg.rc", minion.replace('/', "-"))).exists()
-    });
-    let dir = up.state.join(format!("units/{}/charm", minion.replace('/', "-")));
+    up.until("the background tool call", T, || up.unit_dir(&minion).join("charm/bg.rc").exists());
+    let dir = up.unit_dir(&minion).join("charm");
     assert_eq!(std::fs::read_to_string(dir.join("bg.rc")).unwrap().trim(), "1");
     let err = std::fs::read_to_string(dir.join("bg.err")).unwrap();
     assert!(err.starts_with("ERROR bad request: hook context \"") && err.contains("has ended"), "{err}");
@@ -90,7 +93,7 @@ fn three_units_one_leader_and_settings_reach_every_minion() {
 fn sigkill_of_the_leader_fails_over_at_the_lease_expiry() {
     let (up, leader) = started();
     let status = up.status();
-    let asked = Instant::now();
+    let asked = Mark::now();
     let remaining = Duration::from_millis(status["applications"][0]["lease_remaining_ms"].as_u64().unwrap());
     let term = status["applications"][0]["term"].as_u64().unwrap();
     let pid =
@@ -98,18 +101,19 @@ fn sigkill_of_the_leader_fails_over_at_the_lease_expiry() {
             ["pid"]
             .as_u64()
             .unwrap();
-    let from = up.lines_seen();
+    let from = Mark::now();
     unsafe { libc::kill(pid as i32, libc::SIGKILL) };
-    let expiry = asked + remaining;
-    let (_, elected_at, line) = up.wait_for(&format!("leader elected (term {})", term + 1), from, T);
-    let new_leader = line.split(": ").next().unwrap().split(' ').nth(1).unwrap().to_string();
+    let expiry = Duration::from_nanos(asked.0) + remaining;
+    let elected = up.wait_event_after(from, T, |r| r.elected() == Some(term + 1));
+    let new_leader = elected.unit.clone().expect("a unit's record");
     assert_ne!(new_leader, leader);
     // Not before the old lease's expiry (less the status call's own latency), and within one
-    // guarantee after it.
+    // guarantee after it (as the new leader's agent stamped its election).
+    let elected_at = Duration::from_nanos(elected.mono_ns);
     assert!(elected_at + Duration::from_millis(100) >= expiry, "elected {:?} before the expiry", expiry - elected_at);
     assert!(elected_at <= expiry + Duration::from_secs(1), "elected {:?} after the expiry", elected_at - expiry);
-    up.wait_for(&format!("{new_leader}: hook leader-elected finished"), from, T);
-    let elected = up.events(&new_leader).into_iter().find(|e| e.starts_with("leader-elected")).unwrap();
+    up.wait_event_after(from, T, |r| r.of(&new_leader) && r.hook_finished("leader-elected"));
+    let elected = up.charm_log(&new_leader).into_iter().find(|e| e.starts_with("leader-elected")).unwrap();
     assert!(
         elected.contains(&format!("\"elected-by\":\"{leader}\"")),
         "the new leader sees the old settings: {elected}"
@@ -120,11 +124,11 @@ fn sigkill_of_the_leader_fails_over_at_the_lease_expiry() {
 fn a_stopped_leader_loses_leadership_and_learns_it_when_it_resumes() {
     let (up, leader) = started();
     let pid = up.agent_pid(&leader);
-    let from = up.lines_seen();
+    let from = Mark::now();
     unsafe { libc::kill(pid, libc::SIGSTOP) };
-    let (_, _, line) = up.wait_for("leader elected (term 2)", from, T);
-    assert!(!line.contains(&format!("{leader}:")), "{line}");
-    let resumed = up.lines_seen();
+    let elected = up.wait_event_after(from, T, |r| r.elected() == Some(2));
+    assert!(!elected.of(&leader), "{}", elected.line());
+    let resumed = Mark::now();
     unsafe { libc::kill(pid, libc::SIGCONT) };
     assert_eq!(stdout(&up.exec(&leader, &["is-leader"])), "False\n");
     let out = up.exec(&leader, &["leader-set", "late=1"]);
@@ -132,21 +136,28 @@ fn a_stopped_leader_loses_leadership_and_learns_it_when_it_resumes() {
         String::from_utf8_lossy(&out.stderr),
         "ERROR cannot write leadership settings: cannot write settings: not the leader\n"
     );
-    up.wait_for(&format!("{leader}: hook leader-settings-changed started"), resumed, T);
+    up.wait_event_after(resumed, T, |r| r.of(&leader) && r.hook_started("leader-settings-changed"));
     assert!(up.status()["applications"][0]["leader"] != json!(leader));
 }
 
 #[test]
 fn a_restarted_leader_agent_does_not_run_leader_elected_again() {
     let (up, leader) = started();
-    let agent = up.restart_agent(&leader, || {});
-    let mut seen = agent.wait_for("leader elected (term 1)", T);
+    let from = Mark::now();
+    let _agent = up.restart_agent(&leader, || {});
+    // What the unit records after its first agent exited is the second agent's.
+    let exited = up.wait_event_after(from, T, |r| r.of(&leader) && r.agent_exited().is_some());
+    up.wait_event_after(Mark::of(&exited), T, |r| r.of(&leader) && r.elected() == Some(1));
     // Give it time to (wrongly) run hooks, then check it ran none.
     std::thread::sleep(Duration::from_millis(1500));
-    seen.extend(agent.lines.try_iter());
-    assert!(!seen.iter().any(|l| l.contains("hook leader-elected")), "{seen:?}");
-    assert!(!seen.iter().any(|l| l.contains("hook install")), "{seen:?}");
-    assert_eq!(up.events(&leader).iter().filter(|e| e.starts_with("leader-elected")).count(), 1);
+    let seen: Vec<_> = up.events_after(Mark::of(&exited)).into_iter().filter(|r| r.of(&leader)).collect();
+    let hook = |r: &Record| match &r.event {
+        Event::HookStarted { hook } | Event::HookNotStarted { hook, .. } => Some(hook.clone()),
+        _ => None,
+    };
+    let hooks: Vec<String> = seen.iter().filter_map(hook).collect();
+    assert!(!hooks.iter().any(|h| h == "leader-elected" || h == "install"), "{hooks:?}");
+    assert_eq!(up.charm_log(&leader).iter().filter(|e| e.starts_with("leader-elected")).count(), 1);
 }
 
 #[test]
@@ -157,13 +168,13 @@ fn restarting_the_controller_under_up_keeps_the_leader_and_every_write() {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
     let controller = up.up_json()["controller"]["pid"].as_u64().unwrap() as i32;
-    let from = up.lines_seen();
+    let from = Mark::now();
     unsafe { libc::kill(controller, libc::SIGKILL) };
-    up.wait_for("restarting it on", from, T);
+    up.wait_event_after(from, T, |r| r.controller_exited());
     up.until("the controller to answer again", T, || up.leaderd(&["status", "--format", "json"]).status.success());
     // No second leader while the restarted controller honours the old one, and after.
     std::thread::sleep(Duration::from_secs(3));
-    assert_eq!(up.count("leader elected"), 1, "{}", up.output());
+    assert_eq!(up.count_events(|r| r.elected().is_some()), 1, "{}", up.output());
     let settings = stdout(&up.exec(&leader, &["leader-get", "--format=json"]));
     for n in 0..5 {
         assert!(settings.contains(&format!("\"k{n}\":\"{n}\"")), "{settings}");
@@ -174,7 +185,7 @@ fn restarting_the_controller_under_up_keeps_the_leader_and_every_write() {
 #[test]
 fn up_stops_cleanly_and_starts_again_in_the_same_directory() {
     let mut up = Up::start(None, 2, "1s");
-    up.wait_for("got the shared secret", 0, T);
+    up.wait_event(T, got_the_secret);
     let record = up.up_json();
     let pids: Vec<u32> = record["units"]
         .as_array()
@@ -194,15 +205,15 @@ fn up_stops_cleanly_and_starts_again_in_the_same_directory() {
     }
     // Again, in the same directory.
     let dir = std::mem::replace(&mut up.dir, tempfile::tempdir().unwrap());
-    let again = Up::start_in(dir, None, 2, "1s");
-    again.wait_for("got the shared secret", 0, T);
-    assert_eq!(again.count("leader elected"), 1);
+    let again = Up::with(None, 2, "1s").dir(dir).start();
+    again.wait_event(T, got_the_secret);
+    assert_eq!(again.count_events(|r| r.elected().is_some()), 1, "{}", again.output());
 }
 
 #[test]
 fn an_up_with_bad_arguments_leaves_the_previous_deployment_as_it_was() {
     let mut up = Up::start(None, 1, "1s");
-    up.wait_for("shared-secret/0: hook start finished", 0, T);
+    up.wait_event(T, |r| r.of("shared-secret/0") && r.hook_finished("start"));
     assert!(up.stop(libc::SIGINT).success());
     let kept = ["controller.db", "secret", "units/shared-secret-0/uniter.json", "units/shared-secret-0/charm"];
     for bad in [&["--units", "0"][..], &["--charm", "./nope"], &["--app", "Bad_Name"]] {
@@ -226,11 +237,12 @@ fn an_up_with_bad_arguments_leaves_the_previous_deployment_as_it_was() {
 #[test]
 fn a_failing_hook_is_reported_retried_and_shown_in_status() {
     let charm = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/flaky-charm");
-    let up = Up::start_with_args(Some(&charm), 1, "1s", &["--hook-retry-delay", "1s", "--hook-retry-max", "2s"]);
-    up.wait_for("flaky/0: hook start failed (exit 3", 0, T);
-    up.wait_for("flaky/0:   | not ready yet", 0, T);
-    let (retry, _, _) = up.wait_for("flaky/0: hook start will be retried in 1s", 0, T);
-    up.wait_for("flaky/0: hook start will be retried in 2s", retry, T);
+    let up = Up::with(Some(&charm), 1, "1s").args(&["--hook-retry-delay", "1s", "--hook-retry-max", "2s"]).start();
+    let flaky = |r: &Record| r.of("flaky/0");
+    up.wait_event(T, |r| flaky(r) && r.hook_failed("start", 3));
+    up.wait_event(T, |r| flaky(r) && r.hook_output("not ready yet"));
+    let retry = up.wait_event(T, |r| flaky(r) && r.hook_retry("start") == Some(Duration::from_secs(1)));
+    up.wait_event_after(Mark::of(&retry), T, |r| flaky(r) && r.hook_retry("start") == Some(Duration::from_secs(2)));
     let unit = &up.status()["applications"][0]["units"][0];
     assert_eq!(unit["failing_hook"]["hook"], json!("start"), "{unit}");
     assert_eq!(unit["failing_hook"]["exit_code"], json!(3), "{unit}");
@@ -240,9 +252,10 @@ fn a_failing_hook_is_reported_retried_and_shown_in_status() {
     assert_eq!(stdout(&up.exec("flaky/0", &["leader-get", "attempted"])), "yes\n");
     // Backoff is capped (at --hook-retry-max): it never waits 4 s.
     std::thread::sleep(Duration::from_secs(3));
-    assert_eq!(up.count("retried in 4s"), 0, "{}", up.output());
+    let max = Duration::from_secs(2);
+    assert_eq!(up.count_events(|r| r.hook_retry("start").is_some_and(|d| d > max)), 0, "{}", up.output());
     std::fs::write(up.state.join("units/flaky-0/charm/ready"), "").unwrap();
-    up.wait_for("flaky/0: hook start finished (exit 0", 0, T);
+    up.wait_event(T, |r| flaky(r) && r.hook_finished("start"));
     up.until("status to clear the failure", T, || up.status()["applications"][0]["units"][0]["failing_hook"].is_null());
 }
 
@@ -250,7 +263,7 @@ fn a_failing_hook_is_reported_retried_and_shown_in_status() {
 fn the_agent_state_dir_and_sockets_are_private() {
     use std::os::unix::fs::PermissionsExt;
     let up = Up::start(None, 1, "1s");
-    up.wait_for("shared-secret/0: hook start finished", 0, T);
+    up.wait_event(T, |r| r.of("shared-secret/0") && r.hook_finished("start"));
     let dir = up.state.join("units/shared-secret-0");
     let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&dir), 0o700);
@@ -285,6 +298,7 @@ fn a_revoke_never_makes_two_leaders_and_hands_over_at_the_expiry() {
     let operator =
         stdout(&up.leaderd(&["token", "--operator", "--secret-file", up.state.join("secret").to_str().unwrap()]));
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let from = Mark::now();
     let revoked = runtime.block_on(async {
         let tls = leaderd_net::tls::client_config(&up.state.join("tls/ca.pem")).unwrap();
         let response = reqwest::Client::builder()
@@ -299,17 +313,14 @@ fn a_revoke_never_makes_two_leaders_and_hands_over_at_the_expiry() {
         response.text().await.unwrap()
     });
     assert!(revoked.contains("\"revoked\":true"), "{revoked}");
-    let from = up.lines_seen();
     let deadline = Instant::now() + Duration::from_secs(4);
     while Instant::now() < deadline {
         let leading = leaders_now(&up);
         assert!(leading.len() <= 1, "two leaders after a revoke: {leading:?}");
     }
-    up.wait_for("leader elected (term 2)", from, T);
-    assert!(
-        !up.output().lines().skip(from).any(|l| l.contains(&format!("{leader}: leader elected"))),
-        "the revoked unit did not renew"
-    );
+    up.wait_event_after(from, T, |r| r.elected() == Some(2));
+    let renewed = up.events_after(from).into_iter().find(|r| r.of(&leader) && r.elected().is_some());
+    assert!(renewed.is_none(), "the revoked unit did not renew: {renewed:?}");
 }
 
 #[test]
@@ -345,9 +356,9 @@ fn after_a_long_controller_outage_a_leader_is_back_within_a_lease() {
     // Frozen past every unit's lease (2 s), then killed: `up` restarts it.
     unsafe { libc::kill(controller, libc::SIGSTOP) };
     std::thread::sleep(Duration::from_secs(3));
-    let from = up.lines_seen();
+    let from = Mark::now();
     unsafe { libc::kill(controller, libc::SIGKILL) };
-    up.wait_for("restarting it on", from, T);
+    up.wait_event_after(from, T, |r| r.controller_exited());
     let restarted = Instant::now();
     up.until("a leader again", Duration::from_secs(8), || leaders_now(&up).len() == 1);
     assert!(restarted.elapsed() < Duration::from_secs(8), "{:?}", restarted.elapsed());
@@ -356,10 +367,11 @@ fn after_a_long_controller_outage_a_leader_is_back_within_a_lease() {
 #[test]
 fn hook_contexts_end_with_the_hook_process_even_when_a_child_holds_its_output() {
     let (up, leader) = started();
-    let dir = up.state.join(format!("units/{}/charm", leader.replace('/', "-")));
+    let dir = up.unit_dir(&leader).join("charm");
     // start's background child holds stdout for a second; the hook finished without it.
-    let line = up.output().lines().find(|l| l.contains(&format!("{leader}: hook start finished"))).unwrap().to_string();
-    assert!(line.contains("ms)"), "the hook waited for its background child: {line}");
+    let finished = up.wait_event(T, |r| r.of(&leader) && r.hook_finished("start"));
+    let Event::HookFinished { duration_ms, .. } = finished.event else { unreachable!() };
+    assert!(duration_ms < 1000, "the hook waited for its background child: {}", finished.line());
     up.until("the background child's tool call", T, || dir.join("bg2.rc").exists());
     assert_eq!(std::fs::read_to_string(dir.join("bg2.rc")).unwrap().trim(), "1");
     assert!(std::fs::read_to_string(dir.join("bg2.err")).unwrap().contains("has ended"));
@@ -386,7 +398,7 @@ fn a_killed_exec_leaves_no_usable_context_and_status_survives_a_stopped_agent() 
     let id = std::fs::read_to_string(&file).unwrap().trim().to_string();
     let _ = exec.kill();
     let _ = exec.wait();
-    let socket = up.state.join(format!("units/{}/agent.socket", leader.replace('/', "-")));
+    let socket = up.unit_dir(&leader).join("agent.socket");
     let tool = |id: &str| {
         Command::new(cluster::LEADERD.replace("leaderd", "jujuc"))
             .args(["is-leader"])
@@ -419,9 +431,7 @@ fn a_killed_exec_leaves_no_usable_context_and_status_survives_a_stopped_agent() 
 #[test]
 fn nothing_a_hook_started_outlives_up() {
     let mut up = Up::start(Some(&recorder_charm()), 2, "1s");
-    for i in 0..2 {
-        up.wait_for(&format!("{APP}/{i}: hook start finished"), 0, T);
-    }
+    up.wait_hook_finished(&[format!("{APP}/0"), format!("{APP}/1")], "start", T);
     // This cluster's `sleep 3127` processes (other tests run the same charm), from /proc.
     let state = up.state.display().to_string();
     let running = || {
@@ -439,7 +449,7 @@ fn nothing_a_hook_started_outlives_up() {
     assert!(running() >= 2, "the hooks' long-running children are up");
     // One agent dies without a chance to clean up; `up` does it for it.
     unsafe { libc::kill(up.agent_pid(&format!("{APP}/0")), libc::SIGKILL) };
-    up.wait_for(&format!("{APP}/0: agent exited"), 0, T);
+    up.wait_event(T, |r| r.of(&format!("{APP}/0")) && r.agent_exited().is_some());
     up.until("the killed agent's hook children to stop", Duration::from_secs(5), || running() == 1);
     assert!(up.stop(libc::SIGINT).success());
     up.until("the hooks' children to stop", Duration::from_secs(5), || running() == 0);
@@ -447,52 +457,41 @@ fn nothing_a_hook_started_outlives_up() {
 
 #[test]
 fn a_leader_elected_that_never_succeeded_runs_again_after_an_agent_restart() {
-    let charm = tempfile::tempdir().unwrap();
-    std::fs::create_dir(charm.path().join("hooks")).unwrap();
-    std::fs::write(charm.path().join("metadata.yaml"), "name: stubborn\n").unwrap();
-    let hook = charm.path().join("hooks/leader-elected");
-    std::fs::write(&hook, "#!/bin/sh\n[ -f \"$CHARM_DIR/ready\" ] || exit 4\njuju-log elected at last\n").unwrap();
-    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let script = "#!/bin/sh\n[ -f \"$CHARM_DIR/ready\" ] || exit 4\njuju-log elected at last\n";
+    let charm = cluster::charm("name: stubborn\n", &[("leader-elected", script)]);
     let up = Up::start(Some(charm.path()), 1, "1s");
-    up.wait_for("stubborn/0: hook leader-elected failed (exit 4", 0, T);
+    up.wait_event(T, |r| r.of("stubborn/0") && r.hook_failed("leader-elected", 4));
     let ready = up.state.join("units/stubborn-0/charm/ready");
-    let agent = up.restart_agent("stubborn/0", || std::fs::write(&ready, "").unwrap());
-    agent.wait_for("hook leader-elected finished (exit 0", T);
+    let from = Mark::now();
+    let _agent = up.restart_agent("stubborn/0", || std::fs::write(&ready, "").unwrap());
+    up.wait_event_after(from, T, |r| r.of("stubborn/0") && r.hook_finished("leader-elected"));
 }
 
 #[test]
 fn minions_start_promptly_when_no_settings_were_ever_written() {
-    let charm = tempfile::tempdir().unwrap();
-    std::fs::create_dir(charm.path().join("hooks")).unwrap();
-    std::fs::write(charm.path().join("metadata.yaml"), "name: quiet\n").unwrap();
-    let hook = charm.path().join("hooks/start");
-    std::fs::write(&hook, "#!/bin/sh\ntrue\n").unwrap();
-    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let charm = cluster::charm("name: quiet\n", &[("start", "#!/bin/sh\ntrue\n")]);
     let started = Instant::now();
     let up = Up::start(Some(charm.path()), 2, "1s");
-    up.wait_for("quiet/0: hook start finished", 0, T);
-    up.wait_for("quiet/1: hook start finished", 0, T);
+    up.wait_hook_finished(&["quiet/0", "quiet/1"], "start", T);
     assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
 }
 
 #[test]
 fn a_hook_without_its_execute_bit_is_reported_as_not_executable_and_retried() {
     use std::os::unix::fs::PermissionsExt;
-    let charm = tempfile::tempdir().unwrap();
-    std::fs::create_dir(charm.path().join("hooks")).unwrap();
-    std::fs::write(charm.path().join("metadata.yaml"), "name: noexec\n").unwrap();
-    let hook = charm.path().join("hooks/install");
-    std::fs::write(&hook, "#!/bin/sh\ntrue\n").unwrap();
-    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let up = Up::start_with_args(Some(charm.path()), 1, "1s", &["--hook-retry-delay", "1s"]);
+    let charm = cluster::charm("name: noexec\n", &[("install", "#!/bin/sh\ntrue\n")]);
+    std::fs::set_permissions(charm.path().join("hooks/install"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let up = Up::with(Some(charm.path()), 1, "1s").args(&["--hook-retry-delay", "1s"]).start();
     let copy = up.state.join("units/noexec-0/charm/hooks/install");
-    let want = format!("noexec/0: hook install could not start: not executable: chmod +x {}", copy.display());
-    let (at, _, line) = up.wait_for("noexec/0: hook install could not start", 0, T);
-    assert!(line.ends_with(&want), "{line}");
-    let (retry, _, _) = up.wait_for("noexec/0: hook install will be retried in 1s", at, T);
-    up.wait_for("noexec/0: hook install will be retried in 2s", retry, T);
-    assert_eq!(up.count("exit 127"), 0, "{}", up.output());
-    assert_eq!(up.count("hook install started"), 0, "{}", up.output());
+    let want = format!("not executable: chmod +x {}", copy.display());
+    let noexec = |r: &Record| r.of("noexec/0");
+    let at = up.wait_event(T, |r| noexec(r) && r.hook_not_started("install").is_some());
+    assert_eq!(at.hook_not_started("install"), Some(want.as_str()), "{}", at.line());
+    let retry =
+        up.wait_event_after(Mark::of(&at), T, |r| noexec(r) && r.hook_retry("install") == Some(Duration::from_secs(1)));
+    up.wait_event_after(Mark::of(&retry), T, |r| noexec(r) && r.hook_retry("install") == Some(Duration::from_secs(2)));
+    // Not run at all (no exit 127 from a shell that could not exec it).
+    assert_eq!(up.count_events(|r| r.hook_started("install") || r.hook_ended("install")), 0, "{}", up.output());
     let unit = &up.status()["applications"][0]["units"][0];
     assert_eq!(unit["failing_hook"]["hook"], json!("install"), "{unit}");
     assert_eq!(unit["failing_hook"]["exit_code"], json!(null), "{unit}");
@@ -501,13 +500,13 @@ fn a_hook_without_its_execute_bit_is_reported_as_not_executable_and_retried() {
     assert!(table.contains("install (not executable, "), "{table}");
     // Doing what it says fixes it at the next retry.
     std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o700)).unwrap();
-    up.wait_for("noexec/0: hook install finished (exit 0", 0, T);
+    up.wait_event(T, |r| noexec(r) && r.hook_finished("install"));
 }
 
 #[test]
 fn an_exec_context_belongs_to_the_process_that_opens_it() {
     let (up, leader) = started();
-    let socket = up.state.join(format!("units/{}/run.socket", leader.replace('/', "-")));
+    let socket = up.unit_dir(&leader).join("run.socket");
     // Naming another process (one that never exits) is refused, and holds nothing.
     let (status, body) =
         leaderd_core::unix_http::request(&socket, "POST", "/v1/exec/open", Some(br#"{"pid": 1}"#)).unwrap();
@@ -542,7 +541,7 @@ fn an_exec_context_belongs_to_the_process_that_opens_it() {
     let answer = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}{}", String::from_utf8_lossy(&out.stderr));
     let id = answer.split("\"context_id\":\"").nth(1).unwrap().split('"').next().unwrap().to_string();
-    let hook_socket = up.state.join(format!("units/{}/agent.socket", leader.replace('/', "-")));
+    let hook_socket = up.unit_dir(&leader).join("agent.socket");
     let tool = || {
         Command::new(cluster::LEADERD.replace("leaderd", "jujuc"))
             .arg("is-leader")

@@ -14,7 +14,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use etcd_cluster::EtcdCluster;
-use procs::{token, Proc, LEADERD};
+use leaderd_testkit::events::{self, Mark, Record, RecordExt};
+use procs::{token, tool, Proc, LEADERD};
 use serde_json::{json, Value};
 
 /// A controller on the etcd store, plain HTTP (the agents' TLS is not what these tests are
@@ -209,6 +210,24 @@ async fn an_8s_lease_from_an_8s_controller() -> (Setup, String, Ctl, Instant) {
     (s, store, long, Instant::now())
 }
 
+/// Claims for app/1 (with `token`) at `url` until granted, which must be no sooner than 8 s
+/// after app/0's 8 s lease was granted (`granted_at`), and before `give_up` after it.
+async fn app1_granted_after_8s(url: &str, token: &str, granted_at: Instant, give_up: Duration) {
+    loop {
+        let (status, g) = claim(url, token).await;
+        if status == 200 && g["granted"] == true {
+            assert!(
+                granted_at.elapsed() >= Duration::from_secs(8),
+                "app/1 granted {:?} after app/0's 8 s lease: {g}",
+                granted_at.elapsed()
+            );
+            return;
+        }
+        assert!(granted_at.elapsed() < give_up, "app/1 never granted: {status} {g}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 /// Controllers with different `--max-lease`: a lease of 8 s granted by one is honoured for 8 s
 /// by the next active one, whose own maximum is 3 s (the longest maximum any active controller
 /// had is recorded in etcd), so no second unit is granted while the first may still lead.
@@ -221,19 +240,7 @@ async fn a_shorter_max_lease_on_the_next_controller_still_honours_a_longer_lease
     s.ctls.push(short);
     // The 3 s controller takes over (after the 2 s session TTL) and must deny app/1 until 8 s
     // after it loaded app/0 as holder (so surely until 8 s after app/0's grant).
-    loop {
-        let (status, g) = claim(&s.ctls[0].url, &s.unit1).await;
-        if status == 200 && g["granted"] == true {
-            assert!(
-                granted_at.elapsed() >= Duration::from_secs(8),
-                "app/1 granted {:?} after app/0's 8 s lease: {g}",
-                granted_at.elapsed()
-            );
-            break;
-        }
-        assert!(granted_at.elapsed() < Duration::from_secs(30), "app/1 never granted: {status} {g}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    app1_granted_after_8s(&s.ctls[0].url, &s.unit1, granted_at, Duration::from_secs(30)).await;
 }
 
 /// Someone writes junk over the recorded longest `--max-lease` while an 8 s lease granted by an
@@ -268,19 +275,7 @@ async fn junk_in_the_recorded_max_lease_does_not_shorten_the_grace() {
     short.proc.wait_for_log("not the longest --max-lease in milliseconds", Duration::from_secs(15));
     // The operator puts the figure back: the 3 s controller serves, honouring app/0 for 8 s.
     etcd.put(key.as_str(), "8000", None).await.unwrap();
-    loop {
-        let (status, g) = claim(&short.url, &s.unit1).await;
-        if status == 200 && g["granted"] == true {
-            assert!(
-                granted_at.elapsed() >= Duration::from_secs(8),
-                "app/1 granted {:?} after app/0's 8 s lease: {g}",
-                granted_at.elapsed()
-            );
-            break;
-        }
-        assert!(granted_at.elapsed() < Duration::from_secs(40), "app/1 never granted: {status} {g}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    app1_granted_after_8s(&short.url, &s.unit1, granted_at, Duration::from_secs(40)).await;
     s.ctls.push(short);
 }
 
@@ -614,24 +609,6 @@ fn make_certs(dir: &Path) {
     std::fs::write(dir.join("controller.key"), leaf_key.serialize_pem()).unwrap();
 }
 
-/// Runs a hook tool in a fresh exec context of the agent whose state is `state`, as `leaderd
-/// exec` does: (exit code, stdout).
-fn tool(state: &Path, name: &str, args: &[&str]) -> (i32, String) {
-    use std::os::unix::process::CommandExt;
-    let socket = state.join("run.socket");
-    let open = format!("{{\"pid\": {}}}", std::process::id());
-    let Ok((200, body)) = leaderd_core::unix_http::request(&socket, "POST", "/v1/exec/open", Some(open.as_bytes()))
-    else {
-        return (-1, String::new());
-    };
-    let context: Value = serde_json::from_slice(&body).unwrap();
-    let env: std::collections::HashMap<String, String> = serde_json::from_value(context["env"].clone()).unwrap();
-    let out = Command::new(procs::JUJUC).arg0(name).args(args).env_clear().envs(&env).output().unwrap();
-    let close = format!("{{\"context_id\": {}}}", context["context_id"]);
-    let _ = leaderd_core::unix_http::request(&socket, "POST", "/v1/exec/close", Some(close.as_bytes()));
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).trim().to_string())
-}
-
 /// Agents given every controller (`--controller` repeated) follow the active one: across a
 /// kill -9 of the active controller, never two units answer is-leader True at once, the leader
 /// leads again afterwards, and the minion sees the leader's next write (its watch resumed on
@@ -655,16 +632,7 @@ async fn agents_follow_the_active_controller() {
         .map(|(i, t)| procs::agent(&dir, &format!("app/{i}"), first, t, &extra))
         .collect();
     let states = [dir.join("app-0"), dir.join("app-1")];
-    let leader = until("a leader", Duration::from_secs(20), async || {
-        states.iter().position(|st| tool(st, "is-leader", &[]).1 == "True")
-    })
-    .await;
-    let minion = 1 - leader;
-    assert_eq!(tool(&states[leader], "leader-set", &["k=v1"]).0, 0);
-    until("the minion sees v1", Duration::from_secs(10), async || {
-        (tool(&states[minion], "leader-get", &["k"]).1 == "v1").then_some(())
-    })
-    .await;
+    leader_write_reaches_the_minion(&states, "v1", Duration::from_secs(20), Duration::from_secs(10)).await;
 
     s.ctls[a].proc.kill9();
     let started = Instant::now();
@@ -678,14 +646,18 @@ async fn agents_follow_the_active_controller() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     eprintln!("is-leader True again {leader_again:?} after the kill");
-    let leader = until("a leader after the failover", Duration::from_secs(10), async || {
-        states.iter().position(|st| tool(st, "is-leader", &[]).1 == "True")
-    })
-    .await;
+    leader_write_reaches_the_minion(&states, "v2", Duration::from_secs(10), Duration::from_secs(15)).await;
+}
+
+/// Of two agents (their state dirs), waits up to `find` for the one answering is-leader True;
+/// it writes `k=value`, and the other must read it within `reach`.
+async fn leader_write_reaches_the_minion(states: &[PathBuf; 2], value: &str, find: Duration, reach: Duration) {
+    let leader =
+        until("a leader", find, async || states.iter().position(|st| tool(st, "is-leader", &[]).1 == "True")).await;
     let minion = 1 - leader;
-    assert_eq!(tool(&states[leader], "leader-set", &["k=v2"]).0, 0);
-    until("the minion sees v2", Duration::from_secs(15), async || {
-        (tool(&states[minion], "leader-get", &["k"]).1 == "v2").then_some(())
+    assert_eq!(tool(&states[leader], "leader-set", &[&format!("k={value}")]).0, 0);
+    until(&format!("the minion sees {value}"), reach, async || {
+        (tool(&states[minion], "leader-get", &["k"]).1 == value).then_some(())
     })
     .await;
 }
@@ -708,7 +680,7 @@ async fn up_with_three_controllers_on_a_local_etcd() {
     cmd.args(["up", "--controllers", "3", "--etcd", "local", "--units", "2", "--lease-guarantee", "1s", "--state"])
         .arg(&state);
     let mut up = Proc::spawn(cmd, &dir.path().join("up.log"));
-    up.wait_for("leader elected", Duration::from_secs(30));
+    events::wait(&state.join("events.jsonl"), Mark::START, Duration::from_secs(30), |r| r.elected().is_some());
     let active = |s: &Value| -> Vec<String> {
         let list = s["controllers"].as_array().cloned().unwrap_or_default();
         list.iter().filter(|c| c["role"] == "active").map(|c| c["name"].as_str().unwrap().to_string()).collect()
@@ -792,6 +764,13 @@ struct UpProc {
 }
 
 impl UpProc {
+    /// The first record of its event log after `mark` that `check` accepts, waiting up to
+    /// `timeout`.
+    #[track_caller]
+    fn wait_event(&self, mark: Mark, timeout: Duration, check: impl Fn(&Record) -> bool) -> Record {
+        events::wait(&self.state.join("events.jsonl"), mark, timeout, check)
+    }
+
     fn up_json(&self) -> Value {
         serde_json::from_slice(&std::fs::read(self.state.join("up.json")).unwrap()).unwrap()
     }
@@ -875,8 +854,8 @@ async fn a_minion_hears_of_a_change_soon_after_the_active_controller_is_paused()
     let units = status["applications"][0]["units"].as_array().unwrap().clone();
     let minion = units.iter().map(|u| u["name"].as_str().unwrap().to_string()).find(|u| *u != leader).unwrap();
     // The minion has heard of the secret: its watch is now a fresh long-poll at the active one.
-    let heard = format!("{minion}: hook leader-settings-changed finished");
-    up.proc.wait_for(&heard, Duration::from_secs(20));
+    let heard = |r: &Record| r.of(&minion) && r.hook_finished("leader-settings-changed");
+    up.wait_event(Mark::START, Duration::from_secs(20), heard);
     tokio::time::sleep(Duration::from_millis(500)).await;
     let a = roles(&status).iter().position(|r| r == "active").unwrap();
     up.ok(&["pause", &format!("controller/{a}")]);
@@ -886,8 +865,8 @@ async fn a_minion_hears_of_a_change_soon_after_the_active_controller_is_paused()
         (roles(&s).iter().filter(|r| *r == "active").count() == 1 && leading(&s) == [leader.clone()]).then_some(())
     })
     .await;
-    // What up printed so far is behind us.
-    while up.proc.lines.try_recv().is_ok() {}
+    // What the log holds so far is behind us.
+    let before = Mark::now();
     let out = Command::new(LEADERD)
         .args(["exec", "--unit", &leader, "--state"])
         .arg(&state)
@@ -896,7 +875,7 @@ async fn a_minion_hears_of_a_change_soon_after_the_active_controller_is_paused()
         .unwrap();
     assert!(out.status.success(), "leader-set: {}", String::from_utf8_lossy(&out.stderr));
     let set = Instant::now();
-    up.proc.wait_for(&heard, Duration::from_secs(45));
+    up.wait_event(before, Duration::from_secs(45), heard);
     eprintln!("minion heard {:?} after the leader-set, {:?} after the pause", set.elapsed(), paused.elapsed());
     assert!(set.elapsed() < Duration::from_secs(20), "the minion heard {:?} after the leader-set", set.elapsed());
     up.ok(&["resume", &format!("controller/{a}")]);
@@ -917,7 +896,7 @@ async fn levers_on_several_controllers() {
     cmd.args(["up", "--controllers", "3", "--etcd", "local", "--units", "2", "--lease-guarantee", "1s", "--state"])
         .arg(&state);
     let up = UpProc { proc: Proc::spawn(cmd, &dir.path().join("up.log")), state: state.clone() };
-    up.proc.wait_for("leader elected", Duration::from_secs(30));
+    up.wait_event(Mark::START, Duration::from_secs(30), |r| r.elected().is_some());
     let status = until("one active controller and one leader", Duration::from_secs(15), async || {
         up_status(&state).filter(|s| roles(s).iter().filter(|r| *r == "active").count() == 1 && leading(s).len() == 1)
     })

@@ -11,6 +11,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use cluster::{pid_alive, Up, LEADERD};
+use leaderd_testkit::events::RecordExt;
 
 const T: Duration = Duration::from_secs(20);
 
@@ -30,15 +31,9 @@ fn debug_log(up: &Up, args: &[&str]) -> Vec<String> {
 /// Starts a 3-unit up, waits for all starts, kills the leader's agent and waits for the next
 /// term. Returns the first leader's name.
 fn failover(up: &Up) -> String {
-    for i in 0..3 {
-        up.wait_for(&format!("shared-secret/{i}: hook start finished (exit 0"), 0, T);
-    }
-    let (_, _, line) = up.wait_for("leader elected (term 1)", 0, T);
-    let leader = line.split_whitespace().nth(1).unwrap().trim_end_matches(':').to_string();
-    let pid = up.agent_pid(&leader);
-    unsafe { libc::kill(pid, libc::SIGKILL) };
-    let (i, _, _) = up.wait_for("leader elected (term 2)", 0, T);
-    up.wait_for("hook leader-elected finished", i, T);
+    up.wait_hook_finished(&["shared-secret/0", "shared-secret/1", "shared-secret/2"], "start", T);
+    let leader = up.wait_event(T, |r| r.elected() == Some(1)).unit.expect("a unit was elected");
+    assert_eq!(up.kill_leader(&leader, T).elected(), Some(2));
     leader
 }
 

@@ -8,16 +8,15 @@
 use leaderd_testkit::cluster;
 use leaderd_testkit::history;
 
-use std::path::{Path, PathBuf};
 use std::process::Output;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use cluster::{pid_alive, recorder_charm, Up};
 use history::{Call, History, Op};
 use leaderd_core::unix_http::request_within;
-use leaderd_core::wire::hook;
+use leaderd_testkit::events::{Mark, RecordExt};
+use leaderd_testkit::probe::Probes;
 
 const APP: &str = "recorder";
 const T: Duration = Duration::from_secs(20);
@@ -30,9 +29,8 @@ fn started(n: u32) -> (Up, String) {
 
 fn started_with(n: u32, guarantee: &str) -> (Up, String) {
     let up = Up::start(Some(&recorder_charm()), n, guarantee);
-    for i in 0..n {
-        up.wait_for(&format!("{APP}/{i}: hook start finished"), 0, T);
-    }
+    let units: Vec<String> = (0..n).map(|i| format!("{APP}/{i}")).collect();
+    up.wait_hook_finished(&units, "start", T);
     let leader = leader_of(&up).expect("a leader");
     (up, leader)
 }
@@ -79,7 +77,7 @@ fn proc_state(pid: u32) -> Option<char> {
 
 /// The processes whose environment names this unit's hook socket (what its hooks left running).
 fn hook_processes(up: &Up, unit: &str) -> Vec<u32> {
-    let socket = up.state.join("units").join(unit.replace('/', "-")).join("agent.socket");
+    let socket = up.unit_dir(unit).join("agent.socket");
     let needle = format!("JUJU_AGENT_SOCKET_ADDRESS={}\0", socket.display()).into_bytes();
     let mut found = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
@@ -134,7 +132,7 @@ fn kill_pause_resume_and_restart_a_unit_and_status_shows_each() {
 
     let out = ok(&up.leaderd(&["kill", &unit]));
     assert_eq!(out, format!("killed {unit} (agent pid {agent}, SIGKILL); `leaderd restart {unit}` brings it back\n"));
-    up.wait_for(&format!("{unit}: agent exited (signal 9)"), 0, T);
+    up.wait_event(T, |r| r.of(&unit) && r.agent_exited() == Some("signal 9"));
     up.until("the agent gone", T, || !pid_alive(agent));
     let status = unit_status(&up, &unit);
     assert_eq!((status["state"].as_str(), status["pid"].as_u64()), (Some("killed"), None));
@@ -159,7 +157,12 @@ fn kill_pause_resume_and_restart_a_unit_and_status_shows_each() {
     assert_eq!(command(&after), command(&before), "the same command line");
     // Its persisted state came back: no second install.
     std::thread::sleep(Duration::from_millis(500));
-    assert_eq!(up.events(&unit).iter().filter(|l| l.starts_with("install ")).count(), 1, "{:?}", up.events(&unit));
+    assert_eq!(
+        up.charm_log(&unit).iter().filter(|l| l.starts_with("install ")).count(),
+        1,
+        "{:?}",
+        up.charm_log(&unit)
+    );
 
     // A running unit restarts too: killed first, then started.
     let pid = unit_status(&up, &unit)["pid"].as_u64().unwrap() as u32;
@@ -178,7 +181,7 @@ fn a_killed_controller_stays_down_until_restarted_and_a_paused_one_resumes() {
     // Longer than a lease: the leader loses its guarantee, and `up` does not restart it.
     std::thread::sleep(Duration::from_millis(2500));
     assert!(!pid_alive(pid));
-    assert_eq!(up.count("restarting it"), 0, "{}", up.output());
+    assert_eq!(up.count_events(|r| r.controller_exited()), 0, "{}", up.output());
     let status = up.status();
     assert_eq!(status["controller_state"], "killed");
     assert!(ok(&up.leaderd(&["status"])).starts_with("controller https://127.0.0.1:"));
@@ -215,78 +218,24 @@ fn leader_answers(up: &Up) -> Vec<String> {
 }
 
 /// Probes every unit's is-leader (a fresh hook context each time, over the agents' sockets),
-/// recording each call with its send and receive times, until stopped.
-struct Probes {
+/// recording each call with its send and receive times, until finished.
+struct UnitProbes {
+    probes: Probes,
     calls: Arc<Mutex<Vec<Call>>>,
-    units: Arc<Mutex<Vec<(String, PathBuf)>>>,
-    stop: Arc<AtomicBool>,
-    threads: Vec<std::thread::JoinHandle<()>>,
-    start: Instant,
 }
 
-impl Probes {
-    fn start(up: &Up, units: &[String]) -> Probes {
-        let start = Instant::now();
+impl UnitProbes {
+    fn start(up: &Up, units: &[String]) -> UnitProbes {
         let calls: Arc<Mutex<Vec<Call>>> = Arc::default();
-        let stop = Arc::new(AtomicBool::new(false));
-        let dirs: Vec<(String, PathBuf)> =
-            units.iter().map(|u| (u.clone(), up.state.join("units").join(u.replace('/', "-")))).collect();
-        let threads = dirs
-            .iter()
-            .cloned()
-            .map(|(unit, dir)| {
-                let (calls, stop) = (calls.clone(), stop.clone());
-                std::thread::spawn(move || {
-                    while !stop.load(Ordering::SeqCst) {
-                        probe_once(&unit, &dir, start, &calls);
-                    }
-                })
-            })
-            .collect();
-        Probes { calls, units: Arc::new(Mutex::new(dirs)), stop, threads, start }
+        let dirs = units.iter().map(|u| (u.clone(), up.unit_dir(u))).collect();
+        UnitProbes { probes: Probes::start(dirs, Instant::now(), calls.clone(), Duration::ZERO, false), calls }
     }
 
-    fn finish(mut self) -> Vec<Call> {
-        self.stop.store(true, Ordering::SeqCst);
-        for thread in self.threads.drain(..) {
-            let _ = thread.join();
-        }
-        let _ = (&self.units, self.start);
+    fn finish(self) -> Vec<Call> {
+        self.probes.finish();
         let calls = self.calls.lock().unwrap().clone();
         calls
     }
-}
-
-impl Drop for Probes {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-    }
-}
-
-fn call(dir: &Path, socket: &str, path: &str, body: &[u8]) -> Option<(u16, Vec<u8>)> {
-    request_within(&dir.join(socket), "POST", path, Some(body), Some(Duration::from_secs(5))).ok()
-}
-
-fn probe_once(unit: &str, dir: &Path, start: Instant, calls: &Mutex<Vec<Call>>) {
-    let open = serde_json::to_vec(&serde_json::json!({ "pid": std::process::id() })).unwrap();
-    let context = match call(dir, "run.socket", "/v1/exec/open", &open) {
-        Some((200, bytes)) => {
-            serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()["context_id"].as_str().unwrap().to_string()
-        }
-        _ => {
-            std::thread::sleep(Duration::from_millis(50));
-            return;
-        }
-    };
-    let body = serde_json::to_vec(&hook::ContextRequest { context_id: context.clone() }).unwrap();
-    let sent = Instant::now();
-    if let Some((200, bytes)) = call(dir, "agent.socket", hook::IS_LEADER_PATH, &body) {
-        let leader = serde_json::from_slice::<hook::IsLeaderResponse>(&bytes).unwrap().leader;
-        let call = Call { unit: unit.into(), sent: sent - start, recv: start.elapsed(), op: Op::IsLeader(leader) };
-        calls.lock().unwrap().push(call);
-    }
-    let close = serde_json::to_vec(&serde_json::json!({ "context_id": context })).unwrap();
-    let _ = call(dir, "run.socket", "/v1/exec/close", &close);
 }
 
 /// Checks the probes' history: never two units answering True within a guarantee of each other.
@@ -328,7 +277,7 @@ fn elect_moves_leadership_to_the_chosen_unit_and_never_makes_two_leaders() {
         ok(&up.leaderd(&["elect", &leader])),
         format!("{leader} is the leader already (term {}): nothing to do\n", term(&up))
     );
-    let probes = Probes::start(&up, &units);
+    let probes = UnitProbes::start(&up, &units);
     let figures = elect_rounds(&up, &units, 4);
     let verdict = assert_one_leader_at_a_time(probes.finish());
     for (took, left) in &figures {
@@ -369,7 +318,7 @@ fn revoke_from_the_command_line_hands_over_at_the_expiry() {
 fn elect_figures() {
     let (up, _) = started(3);
     let units: Vec<String> = (0..3).map(|i| format!("{APP}/{i}")).collect();
-    let probes = Probes::start(&up, &units);
+    let probes = UnitProbes::start(&up, &units);
     let figures = elect_rounds(&up, &units, 20);
     let verdict = assert_one_leader_at_a_time(probes.finish());
     let mut over: Vec<Duration> = figures.iter().map(|(took, left)| took.saturating_sub(*left)).collect();
@@ -388,11 +337,11 @@ fn add_unit_joins_and_runs_the_start_up_sequence_with_new_numbers() {
     let (up, leader) = started(2);
     assert_eq!(ok(&up.leaderd(&["add-unit", APP, "-n", "2"])), format!("added {APP}/2, {APP}/3\n"));
     for unit in [format!("{APP}/2"), format!("{APP}/3")] {
-        up.wait_for(&format!("{unit}: hook start finished"), 0, T);
-        let hooks: Vec<String> = up.events(&unit).iter().map(|l| l.split(' ').next().unwrap().to_string()).collect();
+        up.wait_event(T, |r| r.of(&unit) && r.hook_finished("start"));
+        let hooks: Vec<String> = up.charm_log(&unit).iter().map(|l| l.split(' ').next().unwrap().to_string()).collect();
         assert_eq!(hooks, ["install", "leader-settings-changed", "start"], "{unit}");
         // It read the leader's settings (leader-elected wrote elected-by).
-        assert!(up.events(&unit)[1].contains(&format!("\"elected-by\":\"{leader}\"")), "{:?}", up.events(&unit));
+        assert!(up.charm_log(&unit)[1].contains(&format!("\"elected-by\":\"{leader}\"")), "{:?}", up.charm_log(&unit));
     }
     assert_eq!(unit_names(&up), [format!("{APP}/0"), format!("{APP}/1"), format!("{APP}/2"), format!("{APP}/3")]);
     // Numbers are never reused: after removing the newest, the next is 4.
@@ -412,9 +361,9 @@ fn remove_unit_of_a_minion_runs_stop_then_remove_and_it_leaves() {
         out,
         format!("removing {unit}: its stop and remove hooks run, then its agent stops and it leaves\nremoved {unit}\n")
     );
-    let hooks: Vec<String> = up.events(&unit).iter().map(|l| l.split(' ').next().unwrap().to_string()).collect();
+    let hooks: Vec<String> = up.charm_log(&unit).iter().map(|l| l.split(' ').next().unwrap().to_string()).collect();
     assert_eq!(hooks[hooks.len() - 2..], ["stop", "remove"], "{hooks:?}");
-    assert!(up.events(&unit).iter().rev().take(2).all(|l| l.contains("leader=False")));
+    assert!(up.charm_log(&unit).iter().rev().take(2).all(|l| l.contains("leader=False")));
     assert!(!pid_alive(agent));
     assert!(!unit_names(&up).contains(&unit));
     assert!(!up.up_json()["units"].as_array().unwrap().iter().any(|u| u["name"] == unit));
@@ -492,16 +441,16 @@ fn removing_the_leader_hands_over_at_once_and_never_makes_two_leaders() {
     // a hand-over well inside that is the release's doing, not the lease's expiry.
     let (up, leader) = started_with(3, "3s");
     let units: Vec<String> = (0..3).map(|i| format!("{APP}/{i}")).collect();
-    let probes = Probes::start(&up, &units);
+    let probes = UnitProbes::start(&up, &units);
     std::thread::sleep(Duration::from_millis(300));
     let before = term(&up);
-    let from = up.lines_seen();
-    let asked = Instant::now();
+    let from = Mark::now();
     ok(&up.leaderd(&["remove-unit", &leader]));
-    let (_, released, _) = up.wait_for(&format!("{leader}: leadership released (term {before})"), from, T);
-    let (_, elected, line) = up.wait_for(&format!("leader elected (term {})", before + 1), from, T);
-    assert!(!line.contains(&leader), "{line}");
-    let handover = elected.saturating_duration_since(released);
+    let release = format!("leadership released (term {before})");
+    let released = up.wait_event_after(from, T, |r| r.of(&leader) && r.message(&release));
+    let elected = up.wait_event_after(from, T, |r| r.elected() == Some(before + 1));
+    assert!(!elected.of(&leader), "{}", elected.line());
+    let handover = elected.since(&released);
     // At once, not at the lease's expiry (3 s or more away): the release frees the lease.
     assert!(handover < Duration::from_secs(2), "new leader {handover:?} after the release");
     std::thread::sleep(Duration::from_millis(500));
@@ -517,16 +466,14 @@ fn removing_the_leader_hands_over_at_once_and_never_makes_two_leaders() {
     let last_old = old.iter().map(|c| c.sent).max().unwrap();
     let first_new = new.iter().map(|c| c.recv).min().unwrap();
     assert!(last_old < first_new, "{leader} was told True (sent {last_old:?}) after another unit ({first_new:?})");
-    let hooks: Vec<String> = up.events(&leader).iter().map(|l| l.split(' ').next().unwrap().to_string()).collect();
+    let hooks: Vec<String> = up.charm_log(&leader).iter().map(|l| l.split(' ').next().unwrap().to_string()).collect();
     assert_eq!(hooks[hooks.len() - 2..], ["stop", "remove"], "{hooks:?}");
     // Its hooks ran as leader (it still held the lease then); leadership was released after.
-    let out = up.output();
-    let lines: Vec<&str> = out.lines().skip(from).collect();
-    let position = |text: &str| lines.iter().position(|l| l.contains(text)).unwrap_or_else(|| panic!("{text}: {out}"));
-    assert!(position(&format!("{leader}: hook remove finished")) < position(&format!("{leader}: leadership released")));
+    let removed = up.wait_event_after(from, T, |r| r.of(&leader) && r.hook_finished("remove"));
+    assert!(removed.mono_ns < released.mono_ns, "{} after {}", removed.line(), released.line());
     eprintln!(
         "remove-unit of the leader: new leader {handover:?} after the release, {:?} after asking",
-        elected - asked
+        Duration::from_nanos(elected.mono_ns.saturating_sub(from.0))
     );
 }
 
@@ -547,7 +494,7 @@ fn up_socket_is_private_refuses_bad_requests_and_up_stops_cleanly_with_paused_pr
     // Still serving.
     let (status, body) = ask("/v1/add-unit", br#"{"count": 1}"#);
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
-    up.wait_for(&format!("{APP}/2: hook start finished"), 0, T);
+    up.wait_event(T, |r| r.of(&format!("{APP}/2")) && r.hook_finished("start"));
 
     // A unit being removed takes no lever; a paused one cannot be removed.
     let minion = format!("{APP}/2");
@@ -576,14 +523,8 @@ fn up_socket_is_private_refuses_bad_requests_and_up_stops_cleanly_with_paused_pr
 
 #[test]
 fn status_shows_units_appearing_and_leaving() {
-    use std::os::unix::fs::PermissionsExt;
     // A charm whose stop hook takes a moment, so the removal can be seen in progress.
-    let charm = tempfile::tempdir().unwrap();
-    std::fs::write(charm.path().join("metadata.yaml"), "name: slow\n").unwrap();
-    std::fs::create_dir(charm.path().join("hooks")).unwrap();
-    let stop = charm.path().join("hooks/stop");
-    std::fs::write(&stop, "#!/bin/sh\nsleep 1.5\n").unwrap();
-    std::fs::set_permissions(&stop, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let charm = cluster::charm("name: slow\n", &[("stop", "#!/bin/sh\nsleep 1.5\n")]);
     let up = Up::start(Some(charm.path()), 2, "1s");
     let states = |up: &Up| -> Vec<(String, String)> {
         let status = up.status();
@@ -624,23 +565,13 @@ fn status_shows_units_appearing_and_leaving() {
 
 #[test]
 fn a_unit_stuck_in_its_stop_hook_can_be_killed_out_of_its_removal() {
-    use std::os::unix::fs::PermissionsExt;
     // A stop hook that never ends (Juju has no hook timeout either): `remove-unit` gives up
     // waiting, and `kill` is the way out (as `juju remove-unit --force`), not a refusal.
-    let charm = tempfile::tempdir().unwrap();
-    std::fs::write(charm.path().join("metadata.yaml"), "name: stuck\n").unwrap();
-    std::fs::create_dir(charm.path().join("hooks")).unwrap();
-    let stop = charm.path().join("hooks/stop");
-    std::fs::write(&stop, "#!/bin/sh\nexec sleep 600\n").unwrap();
-    std::fs::set_permissions(&stop, std::fs::Permissions::from_mode(0o700)).unwrap();
-    let start = charm.path().join("hooks/start");
-    std::fs::write(&start, "#!/bin/sh\n").unwrap();
-    std::fs::set_permissions(&start, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let hooks = [("stop", "#!/bin/sh\nexec sleep 600\n"), ("start", "#!/bin/sh\n")];
+    let charm = cluster::charm("name: stuck\n", &hooks);
     let up = Up::start(Some(charm.path()), 2, "1s");
     up.until("a leader", T, || up.state.join("up.json").exists() && leader_of(&up).is_some());
-    for i in 0..2 {
-        up.wait_for(&format!("stuck/{i}: hook start finished"), 0, T);
-    }
+    up.wait_hook_finished(&["stuck/0", "stuck/1"], "start", T);
     let why = refused(&up.leaderd(&["remove-unit", "stuck/1", "--wait", "1s"]));
     assert!(why.contains("has not left after 1s"), "{why}");
     let agent = unit_status(&up, "stuck/1")["pid"].as_u64().unwrap() as u32;

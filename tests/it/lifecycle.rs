@@ -11,6 +11,7 @@ use std::process::Output;
 use std::time::Duration;
 
 use cluster::Up;
+use leaderd_testkit::events::{Event, Mark, RecordExt};
 use serde_json::{json, Value};
 
 const APP: &str = "lifecycle";
@@ -32,7 +33,7 @@ fn failure(out: &Output) -> (Option<i32>, String) {
 
 /// The hook names in a unit's events, in order.
 fn hooks(up: &Up, unit: &str) -> Vec<String> {
-    up.events(unit).iter().map(|l| l.split(' ').next().unwrap_or_default().to_string()).collect()
+    up.charm_log(unit).iter().map(|l| l.split(' ').next().unwrap_or_default().to_string()).collect()
 }
 
 fn unit_status<'a>(status: &'a Value, unit: &str) -> &'a Value {
@@ -42,18 +43,16 @@ fn unit_status<'a>(status: &'a Value, unit: &str) -> &'a Value {
 
 #[test]
 fn hooks_run_in_juju_order_and_a_config_change_reaches_every_unit() {
-    let up = Up::start_with_args(Some(&charm()), 3, "1s", &["--config", "port=81", "--update-status-interval", "1s"]);
+    let up = Up::with(Some(&charm()), 3, "1s").args(&["--config", "port=81", "--update-status-interval", "1s"]).start();
     let units: Vec<String> = (0..3).map(|i| format!("{APP}/{i}")).collect();
-    for unit in &units {
-        up.wait_for(&format!("{unit}: hook update-status finished"), 0, T);
-    }
+    up.wait_hook_finished(&units, "update-status", T);
     let leader = up.status()["applications"][0]["leader"].as_str().expect("a leader").to_string();
     for unit in &units {
         let ran = hooks(&up, unit);
         let second = if *unit == leader { "leader-elected" } else { "leader-settings-changed" };
         assert_eq!(ran[..4], ["install", second, "config-changed", "start"], "{unit}: {ran:?}");
         assert!(ran[4..].iter().all(|h| h == "update-status"), "{unit}: {ran:?}");
-        assert_eq!(up.events(unit)[2], "config-changed title=Hello port=81", "the value set at deploy");
+        assert_eq!(up.charm_log(unit)[2], "config-changed title=Hello port=81", "the value set at deploy");
     }
 
     // Shown as `juju config` shows it.
@@ -67,12 +66,12 @@ fn hooks_run_in_juju_order_and_a_config_change_reaches_every_unit() {
     assert_eq!(stdout(&up.leaderd(&["config", APP, "port"])), "81\n");
 
     // A change reaches every unit, with config-changed reading the new value.
-    let before = up.lines_seen();
+    let before = Mark::now();
     assert_eq!(stdout(&up.leaderd(&["config", APP, "title=World", "debug=true"])), "");
     for unit in &units {
-        up.wait_for(&format!("{unit}: hook config-changed finished"), before, T);
+        up.wait_event_after(before, T, |r| r.of(unit) && r.hook_finished("config-changed"));
         up.until("the new title in config-changed", T, || {
-            up.events(unit).contains(&"config-changed title=World port=81".to_string())
+            up.charm_log(unit).contains(&"config-changed title=World port=81".to_string())
         });
     }
     let version = up.status()["applications"][0]["config_version"].clone();
@@ -93,12 +92,12 @@ fn hooks_run_in_juju_order_and_a_config_change_reaches_every_unit() {
     assert_eq!(up.status()["applications"][0]["config_version"], json!(2));
 
     // Back to the default, with --reset and with KEY=.
-    let before = up.lines_seen();
+    let before = Mark::now();
     assert_eq!(stdout(&up.leaderd(&["config", APP, "--reset", "title", "port="])), "");
     for unit in &units {
-        up.wait_for(&format!("{unit}: hook config-changed finished"), before, T);
+        up.wait_event_after(before, T, |r| r.of(unit) && r.hook_finished("config-changed"));
         up.until("the default title", T, || {
-            up.events(unit).contains(&"config-changed title=Hello port=8080".to_string())
+            up.charm_log(unit).contains(&"config-changed title=Hello port=8080".to_string())
         });
     }
     let yaml = stdout(&up.leaderd(&["config", APP]));
@@ -125,9 +124,7 @@ fn hooks_run_in_juju_order_and_a_config_change_reaches_every_unit() {
 #[test]
 fn statuses_outlive_the_controller_and_a_dead_agent() {
     let up = Up::start(Some(&charm()), 2, "1s");
-    for i in 0..2 {
-        up.wait_for(&format!("{APP}/{i}: hook start finished"), 0, T);
-    }
+    up.wait_hook_finished(&[format!("{APP}/0"), format!("{APP}/1")], "start", T);
     up.until("both units active", T, || {
         let status = up.status();
         (0..2).all(|i| unit_status(&status, &format!("{APP}/{i}"))["workload"]["status"] == json!("active"))
@@ -136,7 +133,9 @@ fn statuses_outlive_the_controller_and_a_dead_agent() {
     // The controller is killed; `up` restarts it on the same port; what it kept is there.
     let controller = up.up_json()["controller"]["pid"].as_i64().unwrap() as i32;
     unsafe { libc::kill(controller, libc::SIGKILL) };
-    up.wait_for("controller exited (signal 9); restarting it", 0, T);
+    up.wait_event(T, |r| {
+        matches!(&r.event, Event::ControllerExited { how, restart_on } if how == "signal 9" && !restart_on.is_empty())
+    });
     up.until("the restarted controller answering", T, || up.leaderd(&["status", "--format", "json"]).status.success());
     let status = up.status();
     assert_eq!(status["applications"][0]["status"]["message"], json!("leader serves Hello"), "{status}");
@@ -144,7 +143,7 @@ fn statuses_outlive_the_controller_and_a_dead_agent() {
     // An agent dies: its unit is down, and shows what its charm said last.
     let agent = up.up_json()["units"][1]["pid"].as_i64().unwrap() as i32;
     unsafe { libc::kill(agent, libc::SIGKILL) };
-    up.wait_for(&format!("{APP}/1: agent exited"), 0, T);
+    up.wait_event(T, |r| r.of(&format!("{APP}/1")) && r.agent_exited().is_some());
     up.until("the unit down", T, || unit_status(&up.status(), &format!("{APP}/1"))["state"] == json!("down"));
     let status = up.status();
     let unit = unit_status(&status, &format!("{APP}/1"));
@@ -154,22 +153,18 @@ fn statuses_outlive_the_controller_and_a_dead_agent() {
 
 #[test]
 fn without_retries_a_failed_hook_leaves_the_unit_in_error_until_resolved() {
-    let up = Up::start_with_args(Some(&charm()), 1, "1s", &["--hook-retry", "off"]);
+    let up = Up::with(Some(&charm()), 1, "1s").args(&["--hook-retry", "off"]).start();
     let unit = format!("{APP}/0");
-    up.wait_for(&format!("{unit}: hook start finished"), 0, T);
+    up.wait_event(T, |r| r.of(&unit) && r.hook_finished("start"));
     let out = up.leaderd(&["resolve", &unit]);
     assert_eq!(failure(&out), (Some(1), format!("leaderd: unit \"{unit}\" is not in an error state\n")));
 
-    let before = up.lines_seen();
+    let before = Mark::now();
     stdout(&up.leaderd(&["config", APP, "title=fail"]));
-    let (failed, _, _) = up.wait_for(&format!("{unit}: hook config-changed failed (exit 1"), before, T);
-    up.wait_for(
-        &format!(
-            "{unit}: hook config-changed failed: the unit is in error state until resolved (leaderd resolve {unit})"
-        ),
-        failed,
-        T,
-    );
+    let failed = up.wait_event_after(before, T, |r| r.of(&unit) && r.hook_failed("config-changed", 1));
+    let held =
+        format!("hook config-changed failed: the unit is in error state until resolved (leaderd resolve {unit})");
+    up.wait_event_after(Mark::of(&failed), T, |r| r.of(&unit) && r.message(&held));
     let status = up.status();
     let shown = unit_status(&status, &unit);
     assert_eq!(shown["workload"]["status"], json!("error"), "{shown}");
@@ -180,24 +175,25 @@ fn without_retries_a_failed_hook_leaves_the_unit_in_error_until_resolved() {
     assert!(table.contains(" error "), "{table}");
 
     // Resolve: the hook runs again now (and fails again: the title is still "fail").
-    let at = up.lines_seen();
+    let at = Mark::now();
     stdout(&up.leaderd(&["resolve", &unit]));
-    up.wait_for(&format!("{unit}: hook config-changed resolved: retrying it now"), at, T);
-    up.wait_for(&format!("{unit}: hook config-changed failed (exit 1"), at, T);
-    assert_eq!(up.count("config-changed will be retried"), 0, "never by itself: {}", up.output());
+    let retrying =
+        up.wait_event_after(at, T, |r| r.of(&unit) && r.message("hook config-changed resolved: retrying it now"));
+    up.wait_event_after(Mark::of(&retrying), T, |r| r.of(&unit) && r.hook_failed("config-changed", 1));
+    assert_eq!(up.count_events(|r| r.hook_retry("config-changed").is_some()), 0, "never by itself: {}", up.output());
 
     // Resolve --no-retry: taken as done; the unit carries on, showing its charm's status.
-    let at = up.lines_seen();
+    let at = Mark::now();
     stdout(&up.leaderd(&["resolve", "--no-retry", &unit]));
-    up.wait_for(&format!("{unit}: hook config-changed resolved without running it again"), at, T);
+    up.wait_event_after(at, T, |r| r.of(&unit) && r.message("hook config-changed resolved without running it again"));
     up.until("the error cleared", T, || unit_status(&up.status(), &unit)["failing_hook"].is_null());
     let status = up.status();
     let shown = unit_status(&status, &unit);
     assert_eq!(shown["workload"], json!({"status": "blocked", "message": "title may not be fail", "data": {}}));
     // A good value runs config-changed again, successfully.
-    let at = up.lines_seen();
+    let at = Mark::now();
     stdout(&up.leaderd(&["config", APP, "title=fine"]));
-    up.wait_for(&format!("{unit}: hook config-changed finished (exit 0"), at, T);
+    up.wait_event_after(at, T, |r| r.of(&unit) && r.hook_finished("config-changed"));
     up.until("active again", T, || unit_status(&up.status(), &unit)["workload"]["status"] == json!("active"));
 }
 
@@ -207,9 +203,9 @@ fn deploy_config_from_a_file_and_flags_checked_before_anything_starts() {
     let file = dir.path().join("config.yaml");
     std::fs::write(&file, "lifecycle:\n  title: From a file\n  port: 9000\nother:\n  x: 1\n").unwrap();
     let file = file.to_str().unwrap();
-    let up = Up::start_with_args(Some(&charm()), 1, "1s", &["--config-file", file, "--config", "port=9001"]);
-    up.wait_for(&format!("{APP}/0: hook start finished"), 0, T);
-    assert!(up.events(&format!("{APP}/0")).contains(&"config-changed title=From a file port=9001".to_string()));
+    let up = Up::with(Some(&charm()), 1, "1s").args(&["--config-file", file, "--config", "port=9001"]).start();
+    up.wait_event(T, |r| r.of(&format!("{APP}/0")) && r.hook_finished("start"));
+    assert!(up.charm_log(&format!("{APP}/0")).contains(&"config-changed title=From a file port=9001".to_string()));
 
     for (args, stderr) in [
         (vec!["--config", "nope=1"], "leaderd: unknown option \"nope\"\n".to_string()),

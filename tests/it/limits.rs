@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use cluster::{recorder_charm, Up};
+use leaderd_testkit::events::RecordExt;
 
 const T: Duration = Duration::from_secs(20);
 
@@ -142,8 +143,8 @@ fn targets(up: &Up) -> Vec<Target> {
 }
 
 fn started(env: &[(&str, &str)], open_files: Option<u64>) -> Up {
-    let up = Up::start_with_env(tempfile::tempdir().unwrap(), Some(&recorder_charm()), 1, "5s", None, env, open_files);
-    up.wait_for("recorder/0: hook start finished", 0, T);
+    let up = Up::with(Some(&recorder_charm()), 1, "5s").env(env).open_files(open_files).start();
+    up.wait_event(T, |r| r.of("recorder/0") && r.hook_finished("start"));
     up
 }
 

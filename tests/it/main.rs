@@ -15,8 +15,6 @@ mod cheatsheet_relations;
 mod cheatsheet_status;
 mod completions;
 mod controller_api;
-mod controller_relations;
-mod controller_rules;
 mod docs;
 mod e2e;
 mod etcd;

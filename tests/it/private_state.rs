@@ -12,6 +12,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use cluster::{with_umask, Up, LEADERD};
+use leaderd_testkit::events::{Mark, RecordExt};
 
 const T: Duration = Duration::from_secs(15);
 
@@ -72,13 +73,13 @@ fn up_keeps_its_state_private_under_umask_000() {
     let state = dir.path().join("state");
     std::fs::create_dir(&state).unwrap();
     std::fs::set_permissions(&state, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let up = Up::start_with_umask(dir, None, 2, "1s", 0o000);
-    for unit in ["shared-secret/0", "shared-secret/1"] {
-        up.wait_for(&format!("{unit}: hook start finished"), 0, T);
-    }
+    let up = Up::with(None, 2, "1s").dir(dir).umask(0o000).start();
+    up.wait_hook_finished(&["shared-secret/0", "shared-secret/1"], "start", T);
+    let from = Mark::now();
     let out = up.exec("shared-secret/leader", &["leader-set", "password=hunter2"]);
     assert!(out.status.success(), "leader-set: {}", String::from_utf8_lossy(&out.stderr));
-    up.wait_for("hook leader-settings-changed finished", 0, T);
+    // The minion has run leader-settings-changed for this write.
+    up.wait_event_after(from, T, |r| r.hook_finished("leader-settings-changed"));
     assert_private(
         &up.state,
         &[
@@ -151,14 +152,9 @@ impl Drop for Stop {
 
 #[test]
 fn hooks_and_exec_commands_get_the_users_umask_not_leaderds() {
-    let charm = tempfile::tempdir().unwrap();
-    std::fs::create_dir(charm.path().join("hooks")).unwrap();
-    std::fs::write(charm.path().join("metadata.yaml"), "name: masked\n").unwrap();
-    let hook = charm.path().join("hooks/install");
-    std::fs::write(&hook, "#!/bin/sh\numask > \"$CHARM_DIR/umask\"\n").unwrap();
-    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let up = Up::start_with_umask(tempfile::tempdir().unwrap(), Some(charm.path()), 1, "1s", 0o027);
-    up.wait_for("masked/0: hook install finished (exit 0", 0, T);
+    let charm = cluster::charm("name: masked\n", &[("install", "#!/bin/sh\numask > \"$CHARM_DIR/umask\"\n")]);
+    let up = Up::with(Some(charm.path()), 1, "1s").umask(0o027).start();
+    up.wait_event(T, |r| r.of("masked/0") && r.hook_finished("install"));
     let written = up.state.join("units/masked-0/charm/umask");
     assert_eq!(std::fs::read_to_string(&written).unwrap().trim(), "0027", "the install hook's umask");
     // The hook's own file follows the hook's umask (0666 & ~027), not leaderd's 0600.

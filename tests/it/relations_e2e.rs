@@ -6,18 +6,15 @@
 
 use leaderd_testkit::cluster;
 
-use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
 use std::time::Duration;
 
 use cluster::Up;
+use leaderd_testkit::events::{Mark, RecordExt};
 
 const T: Duration = Duration::from_secs(30);
 
 /// A charm whose hooks write what they see to `observed` in their charm directory.
-fn write_charm(dir: &Path) {
-    std::fs::create_dir_all(dir.join("hooks")).unwrap();
-    std::fs::write(dir.join("metadata.yaml"), "name: rel\npeers:\n  cluster:\n    interface: rel-cluster\n").unwrap();
+fn observing_charm() -> tempfile::TempDir {
     let hooks = [
         ("install", "true"),
         ("leader-elected", "relation-set -r cluster:0 --app secret=s-$JUJU_UNIT_NAME\necho leader-elected >> observed"),
@@ -43,27 +40,23 @@ fn write_charm(dir: &Path) {
         ("stop", "echo stop >> observed"),
         ("remove", "echo remove >> observed"),
     ];
-    for (name, body) in hooks {
-        let path = dir.join("hooks").join(name);
-        std::fs::write(&path, format!("#!/bin/sh\nset -e\n{body}\n")).unwrap();
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
+    let scripts: Vec<(&str, String)> =
+        hooks.iter().map(|(name, body)| (*name, format!("#!/bin/sh\nset -e\n{body}\n"))).collect();
+    let scripts: Vec<(&str, &str)> = scripts.iter().map(|(name, script)| (*name, script.as_str())).collect();
+    cluster::charm("name: rel\npeers:\n  cluster:\n    interface: rel-cluster\n", &scripts)
 }
 
 fn observed(up: &Up, unit: &str) -> Vec<String> {
-    let path = up.state.join("units").join(unit.replace('/', "-")).join("charm/observed");
+    let path = up.unit_dir(unit).join("charm/observed");
     std::fs::read_to_string(path).unwrap_or_default().lines().map(String::from).collect()
 }
 
 #[test]
 fn peer_relation_data_flows_between_units_and_only_successful_hooks_commit() {
-    let charm = tempfile::tempdir().unwrap();
-    write_charm(charm.path());
+    let charm = observing_charm();
     let up = Up::start(Some(charm.path()), 3, "1s");
     let units: Vec<String> = (0..3).map(|i| format!("rel/{i}")).collect();
-    for unit in &units {
-        up.wait_for(&format!("{unit}: hook start finished (exit 0"), 0, T);
-    }
+    up.wait_hook_finished(&units, "start", T);
     let leader = up.status()["applications"][0]["leader"].as_str().unwrap().to_string();
     for unit in &units {
         let others: Vec<&String> = units.iter().filter(|u| *u != unit).collect();
@@ -156,16 +149,13 @@ fn leave(up: &Up, unit: &str) {
 /// -relation-departed for it.
 #[test]
 fn add_unit_joins_and_remove_unit_departs_in_jujus_order() {
-    let charm = tempfile::tempdir().unwrap();
-    write_charm(charm.path());
+    let charm = observing_charm();
     let up = Up::start(Some(charm.path()), 2, "1s");
-    for unit in ["rel/0", "rel/1"] {
-        up.wait_for(&format!("{unit}: hook start finished (exit 0"), 0, T);
-    }
-    let from = up.lines_seen();
+    up.wait_hook_finished(&["rel/0", "rel/1"], "start", T);
+    let from = Mark::now();
     let out = up.leaderd(&["add-unit", "rel"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    up.wait_for("rel/2: hook start finished (exit 0", from, T);
+    up.wait_event_after(from, T, |r| r.of("rel/2") && r.hook_finished("start"));
     for unit in ["rel/0", "rel/1"] {
         up.until(&format!("{unit} joined rel/2 and read its address"), T, || {
             let seen = observed(&up, unit);
@@ -179,10 +169,10 @@ fn add_unit_joins_and_remove_unit_departs_in_jujus_order() {
         ["rel/0", "rel/1"].iter().all(|o| seen.iter().any(|l| l.starts_with(&format!("joined {o} "))))
     });
 
-    let from = up.lines_seen();
+    let from = Mark::now();
     let out = up.leaderd(&["remove-unit", "rel/1"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    up.wait_for("rel/1: hook remove finished (exit 0", from, T);
+    up.wait_event_after(from, T, |r| r.of("rel/1") && r.hook_finished("remove"));
     let seen = observed(&up, "rel/1");
     let tail: Vec<&str> = seen.iter().rev().take(5).rev().map(|l| l.split(" members=").next().unwrap()).collect();
     let departed_then: Vec<&str> = tail[..2].to_vec();

@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use leaderd_testkit::events::{Event, Mark, RecordExt};
 use procs::{agent, is_leader, Controller};
 
 const T: Duration = Duration::from_secs(15);
@@ -94,7 +95,7 @@ fn an_impostor_on_the_controllers_port_is_refused_and_never_gets_the_token() {
     let ca = controller.ca();
     let unit = agent(dir.path(), "recorder/0", &controller.url, &token, &["--controller-ca", ca.to_str().unwrap()]);
     let state = dir.path().join("recorder-0");
-    unit.wait_for("recorder/0: hook start finished", T);
+    unit.wait_event(T, |r| r.of("recorder/0") && r.hook_finished("start"));
     assert_eq!(is_leader(&state), "True");
 
     let port = controller.port();
@@ -130,15 +131,13 @@ fn an_impostor_on_the_controllers_port_is_refused_and_never_gets_the_token() {
 #[test]
 fn up_keeps_the_controllers_port_bound_while_the_controller_restarts() {
     let up = cluster::Up::start(Some(&cluster::recorder_charm()), 2, "1s");
-    for unit in ["recorder/0", "recorder/1"] {
-        up.wait_for(&format!("{unit}: hook start finished"), 0, T);
-    }
+    up.wait_hook_finished(&["recorder/0", "recorder/1"], "start", T);
     let record = up.up_json();
     let url = record["controller"]["url"].as_str().unwrap().to_string();
     assert!(url.starts_with("https://127.0.0.1:"), "{url}");
     let port: u16 = url.rsplit(':').next().unwrap().parse().unwrap();
     let old_pid = record["controller"]["pid"].as_u64().unwrap() as i32;
-    let from = up.lines_seen();
+    let from = Mark::now();
     unsafe { libc::kill(old_pid, libc::SIGKILL) };
     // From the moment it dies until well after its restart, nobody else may bind the port.
     let until = Instant::now() + Duration::from_secs(2);
@@ -151,7 +150,7 @@ fn up_keeps_the_controllers_port_bound_while_the_controller_restarts() {
         tries += 1;
         std::thread::sleep(Duration::from_millis(10));
     }
-    up.wait_for("controller exited (signal 9); restarting it", from, T);
+    up.wait_event_after(from, T, |r| matches!(&r.event, Event::ControllerExited { how, .. } if how == "signal 9"));
     up.until("the new controller to answer", T, || up.leaderd(&["status", "--format", "json"]).status.success());
     let status = up.status();
     assert_eq!(status["controller"], serde_json::json!(url), "same address");
@@ -238,7 +237,7 @@ fn an_agent_renews_its_token_and_keeps_leading_past_its_expiry() {
     let ca = controller.ca();
     let unit = agent(dir.path(), "recorder/0", &controller.url, &token, &["--controller-ca", ca.to_str().unwrap()]);
     let state = dir.path().join("recorder-0");
-    unit.wait_for("recorder/0: hook start finished", T);
+    unit.wait_event(T, |r| r.of("recorder/0") && r.hook_finished("start"));
     // Past the first token's expiry, by several renewals.
     let deadline = Instant::now() + T;
     while unit.log_text().matches("token renewed").count() < 3 || leaderd_net::auth::unix_now() <= expiry + 1 {
@@ -300,7 +299,7 @@ fn plain_http_only_with_the_insecure_flag_on_both_ends() {
     assert!(controller.url.starts_with("http://"), "{}", controller.url);
     let token = controller.token("recorder/0", "1h");
     let unit = agent(dir.path(), "recorder/0", &controller.url, &token, &["--insecure-http"]);
-    unit.wait_for("recorder/0: leader elected (term 1)", T);
+    unit.wait_event(T, |r| r.of("recorder/0") && r.elected() == Some(1));
     assert!(unit.log_text().contains("unencrypted"), "{}", unit.log_text());
     assert!(controller.proc.log_text().contains("unencrypted"), "{}", controller.proc.log_text());
 }

@@ -11,6 +11,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use cluster::Up;
+use leaderd_testkit::events::RecordExt;
 
 const T: Duration = Duration::from_secs(20);
 
@@ -20,15 +21,10 @@ const T: Duration = Duration::from_secs(20);
 fn run_with_failover() -> (Up, String) {
     let charm = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/timeline-charm");
     let mut up = Up::start(Some(&charm), 3, "1s");
-    for i in 0..3 {
-        up.wait_for(&format!("shared-secret/{i}: hook start finished (exit 0"), 0, T);
-    }
-    up.wait_for("shared-secret/2: hook start failed (exit 1", 0, T);
-    let (_, _, line) = up.wait_for("leader elected (term 1)", 0, T);
-    let leader = line.split_whitespace().nth(1).unwrap().trim_end_matches(':').to_string();
-    unsafe { libc::kill(up.agent_pid(&leader), libc::SIGKILL) };
-    let (i, _, _) = up.wait_for("leader elected (term 2)", 0, T);
-    up.wait_for("hook leader-elected finished", i, T);
+    up.wait_hook_finished(&["shared-secret/0", "shared-secret/1", "shared-secret/2"], "start", T);
+    up.wait_event(T, |r| r.of("shared-secret/2") && r.hook_failed("start", 1));
+    let leader = up.wait_event(T, |r| r.elected() == Some(1)).unit.expect("a unit was elected");
+    assert_eq!(up.kill_leader(&leader, T).elected(), Some(2));
     assert!(up.stop(libc::SIGINT).success());
     (up, leader)
 }

@@ -12,16 +12,15 @@ use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use leaderd_core::unix_http::request_within;
-use leaderd_core::wire::hook;
 use leaderd_sys::process::{self, Signal};
 
 use super::etcd::EtcdCluster;
+use super::events::{self, Mark, RecordExt};
 use super::history::{Call, Election, History, Op, Stopped};
+use super::probe::{self, probe_once, Probes};
 use super::proxy::Proxy;
 
 pub const LEADERD: &str = env!("LEADERD_TESTKIT_LEADERD");
@@ -75,17 +74,22 @@ pub struct Cluster {
     pub dir: tempfile::TempDir,
     pub guarantee: Duration,
     pub start: Instant,
+    /// `start` on the event logs' clock.
+    start_mark: Mark,
     controllers: Vec<Ctl>,
     /// The etcd members the controllers share (none: one controller on SQLite).
     pub etcd: Option<EtcdCluster>,
     units: Vec<Unit>,
-    pub elections: Arc<Mutex<Vec<Election>>>,
     pub calls: Arc<Mutex<Vec<Call>>>,
     /// Agents stopped with SIGSTOP: unit, from, to (None while still stopped).
     stops: Vec<(String, Duration, Option<Duration>)>,
-    probes_stop: Arc<AtomicBool>,
-    probes: Vec<std::thread::JoinHandle<()>>,
+    probes: Option<Probes>,
     charm: PathBuf,
+}
+
+/// A unit's event log: beside its state directory (which its agent makes, private).
+fn events_of(unit_dir: &Path) -> PathBuf {
+    unit_dir.with_extension("events.jsonl")
 }
 
 /// An etcd session TTL that fails over within a couple of the 1 s guarantees the suite uses.
@@ -136,14 +140,13 @@ impl Cluster {
         let mut cluster = Cluster {
             guarantee,
             start: Instant::now(),
+            start_mark: Mark::now(),
             controllers: (0..controllers).map(|_| Ctl { addr: any, child: None, stopped: false }).collect(),
             etcd,
             units: Vec::new(),
-            elections: Arc::default(),
             calls: Arc::default(),
             stops: Vec::new(),
-            probes_stop: Arc::default(),
-            probes: Vec::new(),
+            probes: None,
             charm,
             dir,
         };
@@ -226,28 +229,37 @@ impl Cluster {
             .collect::<Vec<_>>()
             .join(",");
         let ca = self.dir.path().join("tls").join("ca.pem");
-        let mut child = Command::new(LEADERD)
+        let child = Command::new(LEADERD)
             .args(["agent", "--unit", &unit.name, "--controller", &url, "--controller-ca", ca.to_str().unwrap()])
             .args(["--charm", self.charm.to_str().unwrap(), "--state", unit.dir.to_str().unwrap()])
             .args(["--lease-guarantee", &format!("{}ms", self.guarantee.as_millis()), "--jujuc", JUJUC])
+            .arg("--event-log")
+            .arg(events_of(&unit.dir))
             .env("LEADERD_TOKEN", token)
             .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
+            .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let out = child.stdout.take().unwrap();
-        let (name, elections, start) = (unit.name.clone(), self.elections.clone(), self.start);
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                if let Some(term) = line.split("leader elected (term ").nth(1) {
-                    let term = term.trim_end_matches(')').parse().unwrap();
-                    elections.lock().unwrap().push(Election { unit: name.clone(), term, at: start.elapsed() });
-                }
-            }
-        });
         unit.child = Some(child);
         unit.stopped = false;
+    }
+
+    /// Every election so far, from the agents' event logs (across their restarts), stamped as
+    /// each agent learnt it, in time order.
+    pub fn elections(&self) -> Vec<Election> {
+        let mut elections: Vec<Election> = self
+            .units
+            .iter()
+            .flat_map(|unit| {
+                events::read_after(&events_of(&unit.dir), self.start_mark).into_iter().filter_map(|r| {
+                    let at = Duration::from_nanos(r.mono_ns - self.start_mark.0);
+                    r.elected().map(|term| Election { unit: unit.name.clone(), term, at })
+                })
+            })
+            .collect();
+        elections.sort_by_key(|e| e.at);
+        elections
     }
 
     pub fn unit_count(&self) -> usize {
@@ -381,23 +393,13 @@ impl Cluster {
     /// Starts one probe thread per unit: each opens a fresh hook context, asks is-leader, and
     /// if True writes a fresh key; every answer is recorded with its send and receive times.
     pub fn start_probes(&mut self, pause: Duration) {
-        for unit in &self.units {
-            let (name, dir) = (unit.name.clone(), unit.dir.clone());
-            let (calls, stop, start) = (self.calls.clone(), self.probes_stop.clone(), self.start);
-            self.probes.push(std::thread::spawn(move || {
-                let mut seq = 0u64;
-                while !stop.load(Ordering::SeqCst) {
-                    probe_once(&name, &dir, start, &calls, &mut seq);
-                    std::thread::sleep(pause);
-                }
-            }));
-        }
+        let units = self.units.iter().map(|u| (u.name.clone(), u.dir.clone())).collect();
+        self.probes = Some(Probes::start(units, self.start, self.calls.clone(), pause, true));
     }
 
     pub fn stop_probes(&mut self) {
-        self.probes_stop.store(true, Ordering::SeqCst);
-        for p in self.probes.drain(..) {
-            let _ = p.join();
+        if let Some(probes) = self.probes.take() {
+            probes.finish();
         }
     }
 
@@ -405,7 +407,7 @@ impl Cluster {
     pub fn probe(&self, i: usize) -> Option<bool> {
         let mut seq = 1_000_000;
         let before = self.calls.lock().unwrap().len();
-        probe_once(&self.units[i].name, &self.units[i].dir, self.start, &self.calls, &mut seq);
+        probe_once(&self.units[i].name, &self.units[i].dir, self.start, &self.calls, Some(&mut seq));
         let calls = self.calls.lock().unwrap();
         calls[before..].iter().find_map(|c| match c.op {
             Op::IsLeader(answer) if c.unit == self.units[i].name => Some(answer),
@@ -430,13 +432,10 @@ impl Cluster {
     /// The leader settings as unit `i` reads them (a fresh hook context).
     pub fn read_settings(&self, i: usize) -> Option<BTreeMap<String, String>> {
         let dir = &self.units[i].dir;
-        let context = open_context(dir)?;
-        let body = serde_json::to_vec(&hook::ContextRequest { context_id: context.clone() }).unwrap();
-        let answer = call(dir, "agent.socket", hook::LEADER_GET_PATH, &body);
-        close_context(dir, &context);
-        let (200, bytes) = answer? else { return None };
-        let r: hook::LeaderGetResponse = serde_json::from_slice(&bytes).ok()?;
-        Some(r.settings.into_iter().collect())
+        let context = probe::open(dir).ok()?;
+        let settings = probe::leader_get(dir, &context);
+        probe::close(dir, &context);
+        settings
     }
 
     /// The history so far (with the final settings if given).
@@ -450,7 +449,7 @@ impl Cluster {
             guarantee: self.guarantee,
             stopped,
             calls: self.calls.lock().unwrap().clone(),
-            elections: self.elections.lock().unwrap().clone(),
+            elections: self.elections(),
             final_settings,
         }
     }
@@ -458,7 +457,11 @@ impl Cluster {
 
 impl Drop for Cluster {
     fn drop(&mut self) {
-        self.probes_stop.store(true, Ordering::SeqCst);
+        // The probes stop first, then the processes they call; a probe waiting on a stopped
+        // agent gives up when it is killed.
+        if let Some(probes) = &self.probes {
+            probes.halt();
+        }
         let children =
             self.units.iter_mut().map(|u| &mut u.child).chain(self.controllers.iter_mut().map(|c| &mut c.child));
         for child in children {
@@ -468,9 +471,7 @@ impl Drop for Cluster {
                 let _ = child.wait();
             }
         }
-        for p in self.probes.drain(..) {
-            let _ = p.join();
-        }
+        self.stop_probes();
         if std::thread::panicking() {
             self.print_logs();
         }
@@ -490,58 +491,4 @@ impl Cluster {
             }
         }
     }
-}
-
-/// Probe calls give up after this long (a stopped agent answers nothing).
-const CALL_TIMEOUT: Duration = Duration::from_secs(5);
-
-fn call(dir: &Path, socket: &str, path: &str, body: &[u8]) -> Option<(u16, Vec<u8>)> {
-    request_within(&dir.join(socket), "POST", path, Some(body), Some(CALL_TIMEOUT)).ok()
-}
-
-fn open_context(dir: &Path) -> Option<String> {
-    let body = serde_json::to_vec(&serde_json::json!({ "pid": std::process::id() })).unwrap();
-    let (200, bytes) = call(dir, "run.socket", "/v1/exec/open", &body)? else { return None };
-    let v: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    v["context_id"].as_str().map(String::from)
-}
-
-fn close_context(dir: &Path, context: &str) {
-    let body = serde_json::to_vec(&serde_json::json!({ "context_id": context })).unwrap();
-    let _ = call(dir, "run.socket", "/v1/exec/close", &body);
-}
-
-fn probe_once(unit: &str, dir: &Path, start: Instant, calls: &Mutex<Vec<Call>>, seq: &mut u64) {
-    let Some(context) = open_context(dir) else {
-        std::thread::sleep(Duration::from_millis(50));
-        return;
-    };
-    let record = |sent: Instant, op: Op| {
-        let call = Call { unit: unit.into(), sent: sent - start, recv: start.elapsed(), op };
-        calls.lock().unwrap().push(call);
-    };
-    let body = serde_json::to_vec(&hook::ContextRequest { context_id: context.clone() }).unwrap();
-    let sent = Instant::now();
-    let leader = match call(dir, "agent.socket", hook::IS_LEADER_PATH, &body) {
-        Some((200, bytes)) => serde_json::from_slice::<hook::IsLeaderResponse>(&bytes).ok().map(|r| r.leader),
-        _ => None,
-    };
-    if let Some(leader) = leader {
-        record(sent, Op::IsLeader(leader));
-    }
-    if leader == Some(true) {
-        *seq += 1;
-        let key = format!("w-{}-{seq}", unit.replace('/', "-"));
-        let value = format!("{seq}");
-        let settings = [(key.clone(), value.clone())].into_iter().collect();
-        let request = hook::LeaderSetRequest { context_id: context.clone(), settings };
-        let body = serde_json::to_vec(&request).unwrap();
-        let sent = Instant::now();
-        let status = call(dir, "agent.socket", hook::LEADER_SET_PATH, &body).map(|(s, _)| s);
-        // No answer at all (a timeout): unknown, so neither acknowledged nor refused.
-        if let Some(status) = status {
-            record(sent, Op::Write { key, value, acked: status == 200 });
-        }
-    }
-    close_context(dir, &context);
 }

@@ -5,7 +5,9 @@
 pub mod chaos;
 pub mod cluster;
 pub mod etcd;
+pub mod events;
 pub mod history;
+pub mod probe;
 pub mod procs;
 pub mod proxy;
 

@@ -8,6 +8,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
+use crate::events::{self, Mark, Record};
+
 pub const LEADERD: &str = env!("LEADERD_TESTKIT_LEADERD");
 pub const JUJUC: &str = env!("LEADERD_TESTKIT_JUJUC");
 
@@ -17,6 +19,8 @@ pub struct Proc {
     pub child: Child,
     pub lines: Receiver<String>,
     pub log: PathBuf,
+    /// Its event log (an agent's `--event-log`), if it keeps one.
+    pub events: Option<PathBuf>,
 }
 
 impl Proc {
@@ -30,7 +34,16 @@ impl Proc {
                 let _ = tx.send(line);
             }
         });
-        Proc { child, lines, log: log.to_path_buf() }
+        Proc { child, lines, log: log.to_path_buf(), events: None }
+    }
+
+    /// The first record of its event log that `check` accepts, waiting up to `timeout`.
+    #[track_caller]
+    pub fn wait_event(&self, timeout: Duration, check: impl Fn(&Record) -> bool) -> Record {
+        let path = self.events.as_ref().expect("a process started with an event log");
+        events::wait_for(path, Mark::START, timeout, check).unwrap_or_else(|seen| {
+            panic!("no such event within {timeout:?}; its log:\n{}\nstderr:\n{}", events::lines(&seen), self.log_text())
+        })
     }
 
     /// The first stdout line containing `text`, waiting up to `timeout`.
@@ -132,10 +145,12 @@ pub fn token(secret: &Path, who: &str, ttl: &str) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
-/// `leaderd agent` for `unit` of the recorder charm, state in `dir/<unit>`, guarantee 1 s.
+/// `leaderd agent` for `unit` of the recorder charm, state in `dir/<unit>`, guarantee 1 s; its
+/// event log in its state directory.
 pub fn agent(dir: &Path, unit: &str, url: &str, token: &str, extra: &[&str]) -> Proc {
     let state = dir.join(unit.replace('/', "-"));
     let charm = state.join("charm");
+    let events = state.join(leaderd_sys::events::FILE_NAME);
     copy_charm(&crate::test_data("recorder-charm"), &charm);
     let mut cmd = Command::new(LEADERD);
     cmd.args(["agent", "--unit", unit, "--controller", url, "--lease-guarantee", "1s", "--jujuc", JUJUC])
@@ -143,9 +158,13 @@ pub fn agent(dir: &Path, unit: &str, url: &str, token: &str, extra: &[&str]) -> 
         .arg(&charm)
         .arg("--state")
         .arg(&state)
+        .arg("--event-log")
+        .arg(&events)
         .args(extra)
         .env("LEADERD_TOKEN", token);
-    Proc::spawn(cmd, &dir.join(format!("{}.log", unit.replace('/', "-"))))
+    let mut proc = Proc::spawn(cmd, &dir.join(format!("{}.log", unit.replace('/', "-"))));
+    proc.events = Some(events);
+    proc
 }
 
 fn copy_charm(from: &Path, to: &Path) {
@@ -161,19 +180,23 @@ fn copy_charm(from: &Path, to: &Path) {
     }
 }
 
-/// Runs `is-leader` through the agent's control socket and hook endpoint, as `leaderd exec`
-/// does: opens a context on `run.socket`, runs jujuc in it, closes it. Answers its stdout.
-pub fn is_leader(agent_state: &Path) -> String {
+/// Runs hook tool `name args...` in a fresh exec context of the agent whose state is
+/// `agent_state`, as `leaderd exec` does: opens the context on `run.socket`, runs jujuc in it,
+/// closes it. Its (exit code, stdout trimmed), or why no context opened.
+pub fn try_tool(agent_state: &Path, name: &str, args: &[&str]) -> Result<(i32, String), String> {
     use std::os::unix::process::CommandExt;
-    let socket = agent_state.join("run.socket");
-    let open = format!("{{\"pid\": {}}}", std::process::id());
-    let (status, body) =
-        leaderd_core::unix_http::request(&socket, "POST", "/v1/exec/open", Some(open.as_bytes())).expect("run.socket");
-    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
-    let context: serde_json::Value = serde_json::from_slice(&body).unwrap();
-    let env: std::collections::HashMap<String, String> = serde_json::from_value(context["env"].clone()).unwrap();
-    let out = Command::new(JUJUC).arg0("is-leader").env_clear().envs(&env).output().unwrap();
-    let close = format!("{{\"context_id\": {}}}", context["context_id"]);
-    let _ = leaderd_core::unix_http::request(&socket, "POST", "/v1/exec/close", Some(close.as_bytes()));
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
+    let context = crate::probe::open(agent_state)?;
+    let out = Command::new(JUJUC).arg0(name).args(args).env_clear().envs(&context.env).output().unwrap();
+    crate::probe::close(agent_state, &context);
+    Ok((out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).trim().to_string()))
+}
+
+/// [`try_tool`], with (-1, "") when no context opened (an agent not up yet, or stopped).
+pub fn tool(agent_state: &Path, name: &str, args: &[&str]) -> (i32, String) {
+    try_tool(agent_state, name, args).unwrap_or((-1, String::new()))
+}
+
+/// `is-leader` through [`try_tool`]: its stdout; the agent must answer.
+pub fn is_leader(agent_state: &Path) -> String {
+    try_tool(agent_state, "is-leader", &[]).unwrap_or_else(|why| panic!("run.socket: {why}")).1
 }

@@ -4,35 +4,12 @@
 use std::time::Duration;
 
 use leaderd_controller::store::{memory::MemoryStore, sqlite::SqliteStore};
-use leaderd_controller::{ClaimError, ClaimOutcome, Config, Controller, LeaderWriteError, Removed};
+use leaderd_controller::{ClaimError, ClaimOutcome, Controller, LeaderWriteError, Removed};
 use leaderd_core::model::Settings;
-use leaderd_core::model::{Application, Term, Unit};
+use leaderd_core::model::Term;
+
+use crate::{app, config, kv, term, unit, LEASE};
 use tokio::time::{advance, Instant};
-
-const LEASE: Duration = Duration::from_secs(60);
-
-fn config() -> Config {
-    Config { min_lease: Duration::from_secs(5), max_lease: Duration::from_secs(300) }
-}
-
-fn app(name: &str) -> Application {
-    Application::new(name).unwrap()
-}
-
-fn unit(name: &str) -> Unit {
-    Unit::new(name).unwrap()
-}
-
-fn kv(pairs: &[(&str, &str)]) -> Settings {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
-}
-
-fn term(outcome: ClaimOutcome) -> Term {
-    match outcome {
-        ClaimOutcome::Granted { term, .. } => term,
-        ClaimOutcome::Denied => panic!("claim denied"),
-    }
-}
 
 #[tokio::test(start_paused = true)]
 async fn claims_terms_and_fenced_writes() {

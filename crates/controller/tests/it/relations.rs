@@ -5,35 +5,12 @@
 use std::time::Duration;
 
 use leaderd_controller::store::{memory::MemoryStore, sqlite::SqliteStore};
-use leaderd_controller::{ClaimOutcome, Config, Controller, LeaderWriteError};
+use leaderd_controller::{Controller, LeaderWriteError};
 use leaderd_core::model::Settings;
-use leaderd_core::model::{Application, Term, Unit};
+use leaderd_core::model::Term;
+
+use crate::{app, config, kv, term, unit, LEASE};
 use leaderd_core::wire::controller::RelationChanges;
-
-const LEASE: Duration = Duration::from_secs(60);
-
-fn config() -> Config {
-    Config { min_lease: Duration::from_secs(5), max_lease: Duration::from_secs(300) }
-}
-
-fn app() -> Application {
-    Application::new("app").unwrap()
-}
-
-fn unit(name: &str) -> Unit {
-    Unit::new(name).unwrap()
-}
-
-fn kv(pairs: &[(&str, &str)]) -> Settings {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
-}
-
-fn term(outcome: ClaimOutcome) -> Term {
-    match outcome {
-        ClaimOutcome::Granted { term, .. } => term,
-        ClaimOutcome::Denied => panic!("claim denied"),
-    }
-}
 
 fn unit_change(id: u64, pairs: &[(&str, &str)]) -> RelationChanges {
     RelationChanges { relation_id: id, unit: kv(pairs), app: None }
@@ -46,10 +23,10 @@ fn app_change(id: u64, pairs: &[(&str, &str)]) -> RelationChanges {
 #[tokio::test]
 async fn scopes_bags_and_the_leader_only_application_bag() {
     let c = Controller::start(Box::new(MemoryStore::default()), config()).unwrap();
-    let v0 = c.relations(&app()).version;
+    let v0 = c.relations(&app("app")).version;
     c.join_relations(&unit("app/0"), &[0]).await.unwrap();
     c.join_relations(&unit("app/1"), &[0]).await.unwrap();
-    let r = c.relations(&app());
+    let r = c.relations(&app("app"));
     assert_ne!(r.version, v0);
     assert_eq!(r.relations[&0].members, vec!["app/0", "app/1"]);
     assert_eq!(r.relations[&0].units["app/1"]["private-address"], "127.0.0.1", "Juju's scope keys");
@@ -64,39 +41,39 @@ async fn scopes_bags_and_the_leader_only_application_bag() {
     // Refused means nothing at all: the unit-bag change in the same commit is not written.
     let stale = vec![unit_change(0, &[("mine", "1")]), app_change(0, &[("secret", "x")])];
     assert_eq!(c.commit_relations(&unit("app/0"), Some(Term(t.0 + 1)), stale).await, Err(LeaderWriteError::NotLeader));
-    assert!(!c.relations(&app()).relations[&0].units["app/0"].contains_key("mine"));
+    assert!(!c.relations(&app("app")).relations[&0].units["app/0"].contains_key("mine"));
     let both = vec![unit_change(0, &[("mine", "1")]), app_change(0, &[("secret", "s1")])];
     c.commit_relations(&unit("app/0"), Some(t), both).await.unwrap();
-    let r = c.relations(&app());
+    let r = c.relations(&app("app"));
     assert_eq!(r.relations[&0].app, kv(&[("secret", "s1")]));
     assert_eq!(r.relations[&0].units["app/0"]["mine"], "1");
     assert_eq!(r.relations[&0].units["app/1"]["addr"], "10.0.0.2");
 
     // Leaving: out of the scope, the bag stays readable; joining again keeps the bag.
     c.leave_relations(&unit("app/1")).await.unwrap();
-    let r = c.relations(&app());
+    let r = c.relations(&app("app"));
     assert_eq!(r.relations[&0].members, vec!["app/0"]);
     assert_eq!(r.relations[&0].units["app/1"]["addr"], "10.0.0.2");
     c.join_relations(&unit("app/1"), &[0]).await.unwrap();
-    assert_eq!(c.relations(&app()).relations[&0].units["app/1"]["addr"], "10.0.0.2");
+    assert_eq!(c.relations(&app("app")).relations[&0].units["app/1"]["addr"], "10.0.0.2");
 }
 
 #[tokio::test]
 async fn the_watch_wakes_on_every_change_and_times_out_without_one() {
     let c = Controller::start(Box::new(MemoryStore::default()), config()).unwrap();
-    let v = c.relations(&app()).version;
+    let v = c.relations(&app("app")).version;
     let started = tokio::time::Instant::now();
-    assert_eq!(c.watch_relations(&app(), v, Duration::from_millis(100)).await, v);
+    assert_eq!(c.watch_relations(&app("app"), v, Duration::from_millis(100)).await, v);
     assert!(started.elapsed() >= Duration::from_millis(100));
     let watcher = {
         let c = c.clone();
-        tokio::spawn(async move { c.watch_relations(&app(), v, Duration::from_secs(10)).await })
+        tokio::spawn(async move { c.watch_relations(&app("app"), v, Duration::from_secs(10)).await })
     };
     c.join_relations(&unit("app/0"), &[0]).await.unwrap();
     let woke = tokio::time::timeout(Duration::from_secs(5), watcher).await.unwrap().unwrap();
     assert_ne!(woke, v);
     // A version from before (another controller run) is answered at once.
-    assert_eq!(c.watch_relations(&app(), 1, Duration::from_secs(10)).await, woke);
+    assert_eq!(c.watch_relations(&app("app"), 1, Duration::from_secs(10)).await, woke);
 }
 
 #[tokio::test]
@@ -111,12 +88,12 @@ async fn relation_data_survives_a_restart_with_sqlite() {
         let changes = vec![unit_change(0, &[("private-address", ""), ("a", "1")]), app_change(1, &[("k", "v")])];
         c.commit_relations(&unit("app/0"), Some(t), changes).await.unwrap();
         c.leave_relations(&unit("app/2")).await.unwrap();
-        let r = c.relations(&app());
+        let r = c.relations(&app("app"));
         tokio::time::sleep(Duration::from_millis(5)).await;
         r
     };
     let c = Controller::start(Box::new(SqliteStore::open(&path).unwrap()), config()).unwrap();
-    let after = c.relations(&app());
+    let after = c.relations(&app("app"));
     assert_eq!(after.relations, before.relations);
     assert_eq!(
         after.relations[&0].units["app/0"],
