@@ -15,7 +15,7 @@
 //! `STORES="sqlite etcd" cargo bench --features etcd --bench controller`.
 //! On etcd the controller elects itself, renewals stay in memory, and every durable write is an
 //! etcd transaction (group commit: one transaction per batch).
-//! Targets (README, "Benchmark: controller throughput"): ≥ 20,000 renewals/s; ≥ 1,000 durable
+//! Targets (docs/benchmarks.md, "Controller throughput"): ≥ 20,000 renewals/s; ≥ 1,000 durable
 //! writes/s with 32 writers.
 
 use std::io::{BufRead, BufReader};

@@ -621,7 +621,7 @@ pub fn command() -> clap::Command {
     Cli::command()
 }
 
-/// `leaderd controller` on an etcd store (README, "Several controllers on etcd").
+/// `leaderd controller` on an etcd store (docs/etcd.md).
 #[derive(clap::Args, Debug, Clone)]
 pub(crate) struct EtcdArgs {
     /// The CA certificate (PEM) etcd's certificate must chain to.

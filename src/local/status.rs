@@ -2,7 +2,7 @@
 //! settings and config versions, application status and workload statuses (from the controller,
 //! where they outlive agent and controller restarts), and its units with agent pid and state
 //! (from each agent; a unit whose hook failed shows `error`, as `juju status` does). The JSON
-//! form is documented in the README.
+//! form is documented in docs/operators.md.
 
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! (one of each sharing what the leader decides through the peer relation) (`examples/`), with
 //! 3 units and 1 s guarantees. They need ops and charmhelpers importable:
 //! set `LEADERD_PYTHON_BIN` to the `bin` directory of a virtual environment that has them
-//! (`.ci/run` makes one; README, "Python charms"), then
+//! (`.ci/run` makes one; docs/running-charms.md, "Python charms"), then
 //! `cargo test --test acceptance -- --include-ignored`.
 
 use leaderd_testkit::cluster;
@@ -17,7 +17,7 @@ const T: Duration = Duration::from_secs(30);
 
 fn python_bin() -> PathBuf {
     let bin = std::env::var_os("LEADERD_PYTHON_BIN").map(PathBuf::from).expect(
-        "set LEADERD_PYTHON_BIN to a virtualenv's bin directory with ops and charmhelpers (README, \"Python charms\")",
+        "set LEADERD_PYTHON_BIN to a virtualenv's bin directory with ops and charmhelpers (docs/running-charms.md, \"Python charms\")",
     );
     assert!(bin.join("python3").exists(), "no python3 in {}", bin.display());
     bin
@@ -42,7 +42,7 @@ fn leader_of(up: &Up) -> String {
 }
 
 #[test]
-#[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (README, \"Python charms\")"]
+#[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (docs/running-charms.md, \"Python charms\")"]
 fn an_ops_charm_runs_unchanged() {
     let up = Up::with(Some(&example("ops-charm")), 3, "1s").path_first(&python_bin()).start();
     let units: Vec<String> = (0..3).map(|i| format!("ops-demo/{i}")).collect();
@@ -103,7 +103,7 @@ fn an_ops_charm_runs_unchanged() {
 }
 
 #[test]
-#[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (README, \"Python charms\")"]
+#[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (docs/running-charms.md, \"Python charms\")"]
 fn a_charmhelpers_charm_runs_unchanged() {
     let up = Up::with(Some(&example("charmhelpers-charm")), 3, "1s").path_first(&python_bin()).start();
     let units: Vec<String> = (0..3).map(|i| format!("helpers-demo/{i}")).collect();
@@ -196,7 +196,7 @@ fn elected_secret(up: &Up, unit: &str) -> Option<(String, String)> {
 }
 
 #[test]
-#[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (README, \"Python charms\")"]
+#[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (docs/running-charms.md, \"Python charms\")"]
 fn a_realistic_ops_charm_follows_its_config_reports_status_is_resolved_and_survives_its_leader_leaving() {
     use serde_json::json;
     let args = ["--update-status-interval", "1s", "--hook-retry", "off"];
@@ -313,7 +313,7 @@ fn a_realistic_ops_charm_follows_its_config_reports_status_is_resolved_and_survi
 }
 
 #[test]
-#[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (README, \"Python charms\")"]
+#[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (docs/running-charms.md, \"Python charms\")"]
 fn an_ops_charm_shares_what_the_leader_decides_through_the_peer_relation() {
     let up = Up::with(Some(&example("peers-ops")), 3, "1s").path_first(&python_bin()).start();
     let units: Vec<String> = (0..3).map(|i| format!("peers-demo/{i}")).collect();
@@ -370,7 +370,7 @@ fn an_ops_charm_shares_what_the_leader_decides_through_the_peer_relation() {
 }
 
 #[test]
-#[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (README, \"Python charms\")"]
+#[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (docs/running-charms.md, \"Python charms\")"]
 fn a_charmhelpers_charm_shares_its_leaders_secret_through_the_peer_relation() {
     let up = Up::with(Some(&example("peers-charmhelpers")), 3, "1s").path_first(&python_bin()).start();
     let units: Vec<String> = (0..3).map(|i| format!("peers-helpers/{i}")).collect();

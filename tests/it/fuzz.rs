@@ -5,7 +5,7 @@
 //! servers must keep serving afterwards.
 //!
 //! The number of cases per target comes from `LEADERD_FUZZ_CASES` (default 256, a few seconds
-//! per target); README, "Fuzzing", says how to run them longer.
+//! per target); docs/testing.md, "Fuzzing", says how to run them longer.
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;

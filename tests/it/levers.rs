@@ -1,4 +1,4 @@
-//! The operator's levers on a running `leaderd up` (README, "Levers"): kill, pause, resume and
+//! The operator's levers on a running `leaderd up` (docs/operators.md, "Levers"): kill, pause, resume and
 //! restart of units and of the controller, revoke and elect, add-unit and remove-unit. Real
 //! processes, the recorder charm, guarantee 1 s (leases of 2 s); every wait has a deadline and
 //! every process is stopped when its guard drops.

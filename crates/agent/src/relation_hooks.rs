@@ -67,7 +67,7 @@ impl RelationHook {
         format!("{}-{}", self.relation.endpoint, self.kind.suffix())
     }
 
-    /// The hook's relation variables (README, "The unit agent").
+    /// The hook's relation variables (docs/architecture.md, "How a unit knows it leads").
     pub fn env(&self) -> Vec<(String, String)> {
         let mut vars = vec![
             ("JUJU_RELATION".to_string(), self.relation.endpoint.clone()),

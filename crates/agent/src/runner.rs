@@ -85,7 +85,7 @@ pub struct HookEnv {
 
 impl HookEnv {
     /// The environment of a hook (or, with `hook = None`, an exec command) in context `id`
-    /// (README, "The unit agent"). The agent's own environment is kept, less Juju's variables.
+    /// (docs/architecture.md, "How a unit knows it leads"). The agent's own environment is kept, less Juju's variables.
     pub fn vars(&self, id: &str, hook: Option<&str>) -> HashMap<String, String> {
         let mut vars: HashMap<String, String> = std::env::vars()
             .filter(|(k, _)| {

@@ -1,4 +1,4 @@
-//! The controller's HTTP/JSON API (README, "The controller API"): authentication, the checks
+//! The controller's HTTP/JSON API (docs/controller-api.md): authentication, the checks
 //! every request gets (names, bodies, who may do what), then the [`Controller`] call.
 
 use std::sync::Arc;

@@ -1,6 +1,6 @@
 //! A minimal blocking HTTP/1.1 client over a unix socket: one request per connection
 //! (`Connection: close`), the answer read to EOF. jujuc uses it for every tool call (it is
-//! cheaper to start than an async client: README, "Why jujuc's client is hand-written"), and so do
+//! cheaper to start than an async client: docs/architecture.md, "Why jujuc's client is hand-written"), and so do
 //! `leaderd exec` and `leaderd status` for the agents' control sockets.
 
 use std::io::{Read, Write};

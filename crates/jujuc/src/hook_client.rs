@@ -4,7 +4,7 @@
 //! A deliberately small blocking client on `std::os::unix::net::UnixStream` rather than
 //! reqwest: every hook tool call pays jujuc's start-up, and building a tokio runtime and a
 //! reqwest client, then driving hyper's connection task, cost ~0.4 ms per call here, which
-//! put is-leader at 2.37x `/bin/true` against a 1.9x target (README, "Why jujuc's
+//! put is-leader at 2.37x `/bin/true` against a 1.9x target (docs/architecture.md, "Why jujuc's
 //! client is hand-written"). The server side is a real HTTP server (axum), so any HTTP client works
 //! against it; this one only needs what that server sends.
 

@@ -3,7 +3,7 @@
 //! watcher runs. Its users are the agent's settings and config watchers, its relation watcher,
 //! and the leadership tracker's wait for a lease to be released (a minion's long-poll).
 //!
-//! The durations, as the README's "Several controllers on etcd" gives them: a poll asks to be
+//! The durations, as docs/etcd.md gives them: a poll asks to be
 //! held [`WAIT`] (30 s); with several controllers [`MULTI_WAIT`] (10 s) at most, and gives up
 //! [`MULTI_GRACE`] (2 s) after that, so a poll held by a controller that then stops answering
 //! (SIGSTOP, a machine gone) moves on to the others within seconds rather than after the

@@ -1,5 +1,5 @@
 //! The controller's HTTP/JSON API types, shared by the controller, the unit agent's controller
-//! client and operator tools. Paths and rules: README, "The controller API".
+//! client and operator tools. Paths and rules: docs/controller-api.md.
 
 use serde::{Deserialize, Serialize};
 

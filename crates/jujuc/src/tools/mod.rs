@@ -269,8 +269,8 @@ impl Finished {
 
 /// Runs `jujuc` for `argv` (argv[0] included): dispatch on the basename of argv[0], or on the
 /// first argument when called as `jujuc`. `connect` opens the hook context only once the
-/// arguments are known to be good, so help and usage errors work outside a hook (README,
-/// "Deviations").
+/// arguments are known to be good, so help and usage errors work outside a hook (docs/hook-tools.md,
+/// "Deviations from Juju, on purpose").
 pub(crate) fn main_with<F>(argv: &[OsString], in_hook: bool, connect: F) -> Finished
 where
     F: FnOnce() -> Result<Box<dyn ToolContext>, ClientError>,

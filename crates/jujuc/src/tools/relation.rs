@@ -5,8 +5,8 @@
 //! Juju takes the defaults (relation, remote unit, remote application) from the agent's hook
 //! context; jujuc reads them from the hook's environment, which the agent fills with the same
 //! values (`JUJU_RELATION`, `JUJU_RELATION_ID`, `JUJU_REMOTE_UNIT`, `JUJU_REMOTE_APP`). The two
-//! differ only for a charm that rewrites those variables before calling a tool (README,
-//! "Deviations").
+//! differ only for a charm that rewrites those variables before calling a tool (docs/hook-tools.md,
+//! "Deviations from Juju, on purpose").
 
 use clap::{Arg, ArgMatches};
 
