@@ -9,6 +9,7 @@ pub mod lifecycle;
 pub mod memory;
 pub mod relation_hooks;
 pub mod relation_watch;
+pub(crate) mod resolver;
 
 use std::future::Future;
 
@@ -86,6 +87,7 @@ pub fn not_leader_of(unit: &str) -> String {
     format!("{} is not leader of {}", leaderd_core::format::go_quote(unit), leaderd_core::format::go_quote(app))
 }
 
+mod executor;
 pub mod run_socket;
 pub mod runner;
 pub mod tracker;
@@ -316,7 +318,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         status,
         lock: hook_lock.clone(),
         retry: options.hook_retry,
-        resolves: tokio::sync::Mutex::new(resolve_rx),
+        resolves: resolve_rx,
         hook_groups: hook_groups.clone(),
         dying,
         relations: runner::RelationInputs { peers, data: relations_rx, seen_file: state_dir.join("relations.json") },
