@@ -307,6 +307,9 @@ mod tests {
     /// things the uniter did (`(terminated)`).
     type Log = Arc<Mutex<Vec<String>>>;
 
+    /// What a fake records and the test reads.
+    type Shared<T> = Arc<Mutex<T>>;
+
     /// Hooks that succeed unless scripted otherwise; each run is logged with the (paused)
     /// clock's time since the test started, and the uniter state saved at that moment.
     struct FakeHooks {
@@ -314,7 +317,7 @@ mod tests {
         times: Arc<Mutex<Vec<(String, Duration)>>>,
         script: Mutex<HashMap<String, VecDeque<Attempt>>>,
         saved: Arc<Mutex<Option<UniterState>>>,
-        saved_when_run: Arc<Mutex<Vec<(String, Option<UniterState>)>>>,
+        saved_when_run: Shared<Vec<(String, Option<UniterState>)>>,
         t0: Instant,
     }
 
@@ -354,7 +357,7 @@ mod tests {
     /// Leadership as the test sets it; relation-list as the uniter last told it.
     struct FakeAgent {
         leads: Arc<std::sync::atomic::AtomicBool>,
-        told: Arc<Mutex<Vec<BTreeMap<u64, Vec<String>>>>>,
+        told: Shared<Vec<BTreeMap<u64, Vec<String>>>>,
         log: Log,
     }
 
@@ -383,11 +386,11 @@ mod tests {
         resolves: mpsc::Sender<Resolve>,
         log: Log,
         times: Arc<Mutex<Vec<(String, Duration)>>>,
-        saved_when_run: Arc<Mutex<Vec<(String, Option<UniterState>)>>>,
+        saved_when_run: Shared<Vec<(String, Option<UniterState>)>>,
         status: Arc<Mutex<RunnerStatus>>,
         uniter_json: Arc<Mutex<Option<UniterState>>>,
         relations_json: Arc<Mutex<Option<Seen>>>,
-        told: Arc<Mutex<Vec<BTreeMap<u64, Vec<String>>>>>,
+        told: Shared<Vec<BTreeMap<u64, Vec<String>>>>,
         leads: Arc<std::sync::atomic::AtomicBool>,
         task: tokio::task::JoinHandle<Result<(), StateError>>,
     }
