@@ -1,6 +1,6 @@
 //! The unit agent: the hook endpoint jujuc talks to, with each hook's sandboxed context; the
-//! leadership tracker over its pure lease view; the hook runner over its pure lifecycle; the
-//! settings watcher; the control socket. `run` only wires them together.
+//! leadership tracker over its pure lease view; the hook runner (the uniter: its pure resolver
+//! and an executor); the settings watcher; the control socket. `run` only wires them together.
 
 pub mod context;
 pub mod hook_endpoint;

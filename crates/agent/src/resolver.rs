@@ -44,9 +44,10 @@
 //!    `-relation-changed` for a changed application bag; never for the unit's own bag.
 //! 7. Otherwise **wait** for the remote state to change.
 //!
-//! More inputs (secrets, actions) join as more [`Snapshot`] fields, more [`HookOp`] kinds and
-//! one more rule in [`next_op`] at their place in this order (in Juju, actions run before the
-//! lifecycle and relation hooks, secrets between them); the executor runs any [`HookOp`].
+//! More inputs (secrets, actions) join as more [`Snapshot`] fields, more [`HookOp`] kinds (or
+//! operations) and one more rule in [`next_op`] at their place in Juju's order
+//! (`worker/uniter/resolver.go`); a hook of a new kind needs no change to the executor, which
+//! runs any [`HookOp`] by its name and environment.
 
 use tokio::time::Instant;
 

@@ -1,4 +1,5 @@
-//! The hook runner: runs the charm's hooks one at a time, in the order `lifecycle.rs` decides
+//! The hook runner: the real processes, files and agent behind the uniter (`executor.rs`), which
+//! runs the charm's hooks one at a time, in the order the resolver (`resolver.rs`) decides
 //! (Juju's uniter). A failing hook is reported with its exit code and output, puts the unit in
 //! error state (`hook failed: "<hook>"`), and is retried as Juju retries it (5 s, doubling, up
 //! to 5 min: `apiserver/facades/agent/retrystrategy/retrystrategy.go`), or, with retries off,
