@@ -1,6 +1,6 @@
 //! The unit agent: the hook endpoint jujuc talks to, with each hook's sandboxed context; the
-//! leadership tracker over its pure lease view; the hook runner over its pure lifecycle; the
-//! settings watcher; the control socket. `run` only wires them together.
+//! leadership tracker over its pure lease view; the hook runner (the uniter: its pure resolver
+//! and an executor); the settings watcher; the control socket. `run` only wires them together.
 
 pub mod context;
 pub mod hook_endpoint;
@@ -9,6 +9,7 @@ pub mod lifecycle;
 pub mod memory;
 pub mod relation_hooks;
 pub mod relation_watch;
+pub(crate) mod resolver;
 
 use std::future::Future;
 
@@ -87,6 +88,7 @@ pub fn not_leader_of(unit: &str) -> String {
     format!("{} is not leader of {}", leaderd_core::format::go_quote(unit), leaderd_core::format::go_quote(app))
 }
 
+mod executor;
 pub mod run_socket;
 pub mod runner;
 pub mod tracker;
@@ -317,7 +319,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         status,
         lock: hook_lock.clone(),
         retry: options.hook_retry,
-        resolves: tokio::sync::Mutex::new(resolve_rx),
+        resolves: resolve_rx,
         hook_groups: hook_groups.clone(),
         dying,
         relations: runner::RelationInputs { peers, data: relations_rx, seen_file: state_dir.join("relations.json") },

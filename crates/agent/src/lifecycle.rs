@@ -1,8 +1,9 @@
-//! Which hook runs next (Juju's uniter resolver, `worker/uniter/resolver.go` and the leadership
-//! resolver in `worker/uniter/leadership/resolver.go`), as a pure function of a typed state: the
-//! persisted uniter state, the tracker's leadership status and the settings changes seen. The
-//! runner (`runner.rs`) runs what it says; the rules are tested here, table-style, without
-//! processes or clocks.
+//! Which lifecycle hook is due (Juju's uniter resolver, `worker/uniter/resolver.go` and the
+//! leadership resolver in `worker/uniter/leadership/resolver.go`), as a pure function of a typed
+//! state: the persisted uniter state, the tracker's leadership status and the settings changes
+//! seen. The resolver (`resolver.rs`) orders these rules with the relation hooks', failed hooks
+//! and removal, and is the one place that decides; the rules are tested here, table-style,
+//! without processes or clocks.
 //!
 //! - Lifecycle: `install`, then `leader-elected` (leader) or `leader-settings-changed` (minion),
 //!   then `start`; afterwards events as they come.

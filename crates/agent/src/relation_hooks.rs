@@ -1,7 +1,8 @@
 //! Which relation hook runs next (Juju's relation resolver,
 //! `internal/worker/uniter/relation/resolver.go`), as a pure function of the charm's peer
 //! relations, the controller's relation data and what this unit's hooks have already been told.
-//! The runner (`runner.rs`) runs what it says; the rules are tested here, table-style.
+//! The resolver (`resolver.rs`) decides when a relation hook goes before or after the
+//! lifecycle's; the rules are tested here, table-style.
 //!
 //! - `<endpoint>-relation-created` once per relation, after install and before the leadership
 //!   hook (Juju's uniter resolver asks its created-relations resolver before the leadership

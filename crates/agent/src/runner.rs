@@ -1,11 +1,12 @@
-//! The hook runner: runs the charm's hooks one at a time, in the order `lifecycle.rs` decides
+//! The hook runner: the real processes, files and agent behind the uniter (`executor.rs`), which
+//! runs the charm's hooks one at a time, in the order the resolver (`resolver.rs`) decides
 //! (Juju's uniter). A failing hook is reported with its exit code and output, puts the unit in
 //! error state (`hook failed: "<hook>"`), and is retried as Juju retries it (5 s, doubling, up
 //! to 5 min: `apiserver/facades/agent/retrystrategy/retrystrategy.go`), or, with retries off,
 //! waits for `leaderd resolve`. A resolve retries the hook at once, or with `--no-retry` marks it
 //! done without running it again.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
@@ -15,10 +16,11 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
+use super::executor::{Agent, Attempt, HookRunner, Inputs, StateStore, Uniter};
 use super::hook_endpoint::HookEndpoint;
 pub use super::lifecycle::UniterState;
-use super::lifecycle::{Hook, Lifecycle, Step};
-use super::relation_hooks::{self, RelationHook, Seen};
+use super::relation_hooks::Seen;
+use super::resolver::UnitInfo;
 use super::tracker::Tracker;
 use super::{emit, event, AgentBackend};
 use leaderd_core::wire::run::FailingHook;
@@ -31,19 +33,6 @@ pub struct RunnerStatus {
     pub running: Option<String>,
     /// The hook that last failed and is waiting to be retried.
     pub failing: Option<FailingHook>,
-}
-
-/// How one attempt at a hook ended.
-#[derive(Debug, Clone, PartialEq)]
-enum Attempt {
-    /// The charm has no such hook.
-    Missing,
-    Exited(i32),
-    /// The hook could not be started; retried like a failing hook.
-    NotStarted(String),
-    /// The hook exited 0 but its relation changes could not be committed (Juju's uniter fails
-    /// the hook then); retried like a failing hook.
-    CommitFailed(String),
 }
 
 /// How a failed hook is retried.
@@ -140,7 +129,7 @@ pub struct Runner {
     /// How failed hooks are retried.
     pub retry: RetryPolicy,
     /// Resolves from the control socket (sent only while a hook has failed).
-    pub resolves: tokio::sync::Mutex<tokio::sync::mpsc::Receiver<Resolve>>,
+    pub resolves: tokio::sync::mpsc::Receiver<Resolve>,
     /// The process groups of hooks that still have processes: hooks run in their own process
     /// group, and what they left running is stopped with the agent. Groups whose processes
     /// have all exited are forgotten after every hook, so a recycled id is not signalled.
@@ -167,182 +156,97 @@ impl Runner {
     /// controller has answered); `ticks` counts the update-status timer's ticks. Fails only if
     /// the uniter state cannot be saved.
     pub async fn run(
-        mut self,
+        self,
         state: UniterState,
-        mut remote: watch::Receiver<u64>,
-        mut config: watch::Receiver<Option<u64>>,
-        mut ticks: watch::Receiver<u64>,
+        remote: watch::Receiver<u64>,
+        config: watch::Receiver<Option<u64>>,
+        ticks: watch::Receiver<u64>,
     ) -> Result<(), StateError> {
-        let mut leader = self.tracker.subscribe();
-        let mut lifecycle = Lifecycle::new(state);
-        let mut relation_data = self.relations.data.clone();
-        let mut seen = load_seen(&self.relations.seen_file)?.restarted();
-        self.endpoint.set_joined(seen.joined());
-        self.endpoint.set_broken(seen.broken.clone());
-        let app = leaderd_core::names::unit_application(&self.env.unit).unwrap_or_default().to_string();
-        loop {
-            let status = *leader.borrow_and_update();
-            let changes = *remote.borrow_and_update();
-            lifecycle.observe_config(*config.borrow_and_update());
-            lifecycle.observe_ticks(*ticks.borrow_and_update());
-            lifecycle.dying = *self.dying.borrow_and_update();
-            let data = relation_data.borrow_and_update().clone();
-            // Relation hooks (created after install and before the leadership hook; the others
-            // once the unit has started and no lifecycle hook is due), once the data is known.
-            let known = data.clone().unwrap_or_default();
-            let relation_hook = if lifecycle.state.installed {
-                let started = lifecycle.state.started && data.is_some();
-                relation_hooks::next(
-                    &self.relations.peers,
-                    &self.env.unit,
-                    &app,
-                    &known,
-                    &seen,
-                    started,
-                    lifecycle.dying,
-                )
-            } else {
-                None
-            };
-            let step = lifecycle.next(status, changes);
-            // A dying unit first leaves its relations, as Juju's does: -relation-departed for each
-            // unit it knew, then -relation-broken, before stop (the control socket took it out
-            // of the scope before it set `dying`).
-            let leaving =
-                |kind| lifecycle.dying && matches!(kind, relation_hooks::Kind::Departed | relation_hooks::Kind::Broken);
-            if let Some(hook) = relation_hook {
-                if hook.kind == relation_hooks::Kind::Created || step == Step::Wait || leaving(hook.kind) {
-                    self.endpoint.set_joined(seen.members_during(&hook));
-                    self.run_relation_until_ok(&hook).await;
-                    seen.ran(&hook, &known);
-                    save_seen(&self.relations.seen_file, &seen)?;
-                    self.endpoint.set_joined(seen.joined());
-                    self.endpoint.set_broken(seen.broken.clone());
-                    continue;
-                }
-            }
-            let in_scope = self.relations.peers.iter().any(|p| {
-                data.as_ref().is_none_or(|d| d.relations.get(&p.id).is_some_and(|r| r.members.contains(&self.env.unit)))
-            });
-            if lifecycle.dying && lifecycle.state.installed && in_scope {
-                // Until the relation data shows the unit out of its relations' scope.
-                if relation_data.changed().await.is_err() {
-                    return Ok(());
-                }
-                continue;
-            }
-            match step {
-                Step::Run(hook) => {
-                    if lifecycle.begin(Step::Run(hook)) {
-                        save_state(&self.state_file, &lifecycle.state)?;
-                    }
-                    self.run_until_ok(hook).await;
-                    if lifecycle.finished(hook, changes) {
-                        save_state(&self.state_file, &lifecycle.state)?;
-                    }
-                }
-                Step::Deposed => {
-                    if lifecycle.begin(Step::Deposed) {
-                        save_state(&self.state_file, &lifecycle.state)?;
-                    }
-                }
-                Step::Removed => {
-                    // Its last hook is over: hold the hook lock (no exec command may act as the
-                    // unit any more), stop answering True, give the lease up, and exit.
-                    let _hooks = self.lock.lock().await;
-                    self.tracker.resign().await;
-                    event(&self.env.unit, format_args!("unit removed"));
-                    return Ok(());
-                }
-                Step::Wait => {
-                    tokio::select! {
-                        changed = leader.changed() => if changed.is_err() { return Ok(()) },
-                        changed = remote.changed() => if changed.is_err() { return Ok(()) },
-                        changed = config.changed() => if changed.is_err() { return Ok(()) },
-                        changed = ticks.changed() => if changed.is_err() { return Ok(()) },
-                        changed = self.dying.changed() => if changed.is_err() { return Ok(()) },
-                        changed = relation_data.changed() => if changed.is_err() { return Ok(()) },
-                    }
-                }
-            }
-        }
+        let seen = load_seen(&self.relations.seen_file)?;
+        let unit = UnitInfo {
+            unit: self.env.unit.clone(),
+            app: leaderd_core::names::unit_application(&self.env.unit).unwrap_or_default().to_string(),
+            peers: self.relations.peers,
+        };
+        let inputs = Inputs {
+            leader: self.tracker.subscribe(),
+            settings: remote,
+            config,
+            ticks,
+            dying: self.dying,
+            relations: self.relations.data,
+            resolves: self.resolves,
+        };
+        let hooks = ProcessHooks {
+            env: self.env,
+            endpoint: self.endpoint.clone(),
+            status: self.status.clone(),
+            lock: self.lock.clone(),
+            hook_groups: self.hook_groups,
+        };
+        let store = StateFiles { uniter: self.state_file, relations: self.relations.seen_file };
+        let agent = AgentSide { tracker: self.tracker, endpoint: self.endpoint, lock: self.lock };
+        Uniter::new(unit, hooks, store, agent, self.retry, self.status, state, seen).run(inputs).await
+    }
+}
+
+/// The real hooks: processes in the charm directory, each in a fresh hook context.
+struct ProcessHooks {
+    env: Arc<HookEnv>,
+    endpoint: Arc<HookEndpoint<AgentBackend>>,
+    status: Arc<Mutex<RunnerStatus>>,
+    lock: Arc<tokio::sync::Mutex<()>>,
+    hook_groups: Arc<Mutex<Vec<i32>>>,
+}
+
+impl HookRunner for ProcessHooks {
+    async fn run(&self, hook: &str, relation_env: &[(String, String)]) -> Attempt {
+        self.run_hook(hook, relation_env).await
+    }
+}
+
+/// The real state: `uniter.json` and `relations.json` in the state directory.
+struct StateFiles {
+    uniter: PathBuf,
+    relations: PathBuf,
+}
+
+impl StateStore for StateFiles {
+    fn save_uniter(&mut self, state: &UniterState) -> Result<(), StateError> {
+        save_state(&self.uniter, state)
     }
 
-    /// Runs `hook` until it succeeds (or is skipped, or resolved without a retry), retrying as
-    /// the retry policy says.
-    async fn run_until_ok(&self, which: Hook) {
-        self.retry_until_ok(which.name(), &[], which == Hook::LeaderElected).await
+    fn save_relations(&mut self, seen: &Seen) -> Result<(), StateError> {
+        save_seen(&self.relations, seen)
+    }
+}
+
+/// The real rest of the agent: the tracker, the hook endpoint, the hook lock.
+struct AgentSide {
+    tracker: Arc<Tracker>,
+    endpoint: Arc<HookEndpoint<AgentBackend>>,
+    lock: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl Agent for AgentSide {
+    async fn is_leader(&self) -> bool {
+        self.tracker.is_leader().await
     }
 
-    /// Runs a relation hook the same way.
-    async fn run_relation_until_ok(&self, which: &RelationHook) {
-        self.retry_until_ok(&which.name(), &which.env(), false).await
+    fn tell_relations(&self, joined: BTreeMap<u64, Vec<String>>, broken: BTreeSet<u64>) {
+        self.endpoint.set_joined(joined);
+        self.endpoint.set_broken(broken);
     }
 
-    /// Runs the hook `hook` (with `relation_env` added to its environment) until it succeeds,
-    /// is resolved, or (`leader_only`) the unit no longer leads.
-    async fn retry_until_ok(&self, hook: &str, relation_env: &[(String, String)], leader_only: bool) {
-        let mut delay = self.retry.first;
-        let mut attempts = 0;
-        loop {
-            if leader_only && !self.tracker.is_leader().await {
-                event(
-                    &self.env.unit,
-                    format_args!("unit is no longer the leader; skipping \"leader-elected\" execution"),
-                );
-                return;
-            }
-            attempts += 1;
-            let failing = match self.run_hook(hook, relation_env).await {
-                Attempt::Missing | Attempt::Exited(0) => None,
-                Attempt::Exited(code) => Some((Some(code), None)),
-                Attempt::NotStarted(why) | Attempt::CommitFailed(why) => Some((None, Some(why))),
-            };
-            let Some((exit_code, error)) = failing else {
-                self.status.lock().unwrap().failing = None;
-                // A resolve that raced with this successful attempt has nothing left to do.
-                while self.resolves.lock().await.try_recv().is_ok() {}
-                return;
-            };
-            self.status.lock().unwrap().failing = Some(FailingHook { hook: hook.into(), exit_code, attempts, error });
-            let retry_in = self.retry.enabled.then_some(delay);
-            match retry_in {
-                Some(delay) => {
-                    emit(&self.env.unit, Event::HookRetry { hook: hook.into(), delay_ms: delay.as_millis() as u64 })
-                }
-                None => event(
-                    &self.env.unit,
-                    format_args!(
-                        "hook {hook} failed: the unit is in error state until resolved (leaderd resolve {})",
-                        self.env.unit
-                    ),
-                ),
-            }
-            let timer = async {
-                match retry_in {
-                    Some(delay) => tokio::time::sleep(delay).await,
-                    None => std::future::pending().await,
-                }
-            };
-            let mut resolves = self.resolves.lock().await;
-            tokio::select! {
-                _ = timer => delay = (delay * 2).min(self.retry.max),
-                resolve = resolves.recv() => match resolve {
-                    Some(Resolve::NoRetry) => {
-                        event(&self.env.unit, format_args!("hook {hook} resolved without running it again"));
-                        self.status.lock().unwrap().failing = None;
-                        return;
-                    }
-                    Some(Resolve::Retry) => {
-                        event(&self.env.unit, format_args!("hook {hook} resolved: retrying it now"));
-                    }
-                    // The control socket is gone: the agent is stopping.
-                    None => std::future::pending::<()>().await,
-                },
-            }
-        }
+    async fn terminate(&self) {
+        // Hold the hook lock while the tracker stops answering True and gives the lease up: no
+        // exec command may act as the unit any more (the agent exits right after).
+        let _hooks = self.lock.lock().await;
+        self.tracker.resign().await;
     }
+}
 
+impl ProcessHooks {
     /// Runs one hook in a fresh context.
     ///
     /// The context ends when the hook's own process exits: a process it left in the background
