@@ -20,11 +20,11 @@ use leaderd_net::controller_client::CallError;
 /// The hook's snapshot of the bucket could not be read.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("cannot read settings: {0}")]
-pub struct ReadSettingsError(pub CallError);
+pub(crate) struct ReadSettingsError(pub CallError);
 
 /// The config could not be read: from the controller, or from the charm's `config.yaml`.
 #[derive(Debug, thiserror::Error)]
-pub enum ReadConfigError {
+pub(crate) enum ReadConfigError {
     #[error("cannot read config: {0}")]
     Controller(#[source] CallError),
     #[error(transparent)]
@@ -33,7 +33,7 @@ pub enum ReadConfigError {
 
 /// The state of one running hook's context.
 #[derive(Debug)]
-pub struct HookContext {
+pub(crate) struct HookContext {
     /// The hook (or exec) this context belongs to, for logs.
     pub name: String,
     seen_minion: bool,

@@ -32,7 +32,7 @@ use leaderd_core::wire::ErrorCode;
 use leaderd_net::server::{self, Body, HttpError, Limits};
 
 /// Where juju-log records go: the unit, the hook they came from, and the record.
-pub type LogSink = Arc<dyn Fn(&str, &str, &LogRecord) + Send + Sync>;
+pub(crate) type LogSink = Arc<dyn Fn(&str, &str, &LogRecord) + Send + Sync>;
 
 /// How many ended context ids are remembered, to tell "ended" from "never existed".
 const REMEMBERED_ENDED: usize = 4096;

@@ -48,7 +48,7 @@ pub enum ClaimAnswer {
 
 /// What the tracker should do next.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Next {
+pub(crate) enum Next {
     /// Renew the lease this unit holds, at this instant (which may have passed: at once).
     Renew { at: Instant },
     /// Claim at once: nothing known yet, or the last claim got no usable answer.
@@ -59,7 +59,7 @@ pub enum Next {
 
 /// One unit's view of its application's lease.
 #[derive(Debug, Clone)]
-pub struct LeaseView {
+pub(crate) struct LeaseView {
     guarantee: Duration,
     /// Some while this unit may hold the lease (until `ends_at`).
     term: Option<u64>,

@@ -4,11 +4,11 @@
 
 pub mod context;
 pub mod hook_endpoint;
-pub mod lease_view;
+pub(crate) mod lease_view;
 pub mod lifecycle;
 pub mod memory;
-pub mod relation_hooks;
-pub mod relation_watch;
+pub(crate) mod relation_hooks;
+pub(crate) mod relation_watch;
 pub(crate) mod resolver;
 
 use std::future::Future;
@@ -83,13 +83,13 @@ pub enum RelationCommitError {
 }
 
 /// Juju's words when a leadership token no longer holds (`core/leadership`, `notLeaderError`).
-pub fn not_leader_of(unit: &str) -> String {
+pub(crate) fn not_leader_of(unit: &str) -> String {
     let app = leaderd_core::names::unit_application(unit).unwrap_or(unit);
     format!("{} is not leader of {}", leaderd_core::format::go_quote(unit), leaderd_core::format::go_quote(app))
 }
 
 mod executor;
-pub mod run_socket;
+pub(crate) mod run_socket;
 pub mod runner;
 pub mod tracker;
 pub mod watcher;
@@ -110,7 +110,7 @@ pub fn event(unit: &str, text: std::fmt::Arguments) {
 
 /// Records one typed agent event in the event log (`--event-log`) and prints it on stdout as
 /// `<unit>: <text>`; `leaderd up` relays these lines.
-pub fn emit(unit: &str, event: leaderd_sys::events::Event) {
+pub(crate) fn emit(unit: &str, event: leaderd_sys::events::Event) {
     let record = leaderd_sys::events::record(Some(unit), event);
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "{}", record.line());
@@ -119,7 +119,7 @@ pub fn emit(unit: &str, event: leaderd_sys::events::Event) {
 
 /// The real [`HookBackend`]: the tracker for is-leader, the controller for the bucket, and the
 /// tracker's term to fence writes.
-pub struct AgentBackend {
+pub(crate) struct AgentBackend {
     pub tracker: Arc<Tracker>,
     pub client: ControllerClient,
     /// The unit, for Juju's words when it no longer leads.

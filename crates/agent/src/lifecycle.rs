@@ -67,7 +67,7 @@ impl std::fmt::Display for Hook {
 
 /// What survives an agent restart (`<state>/uniter.json`).
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
-pub struct UniterState {
+pub(crate) struct UniterState {
     pub installed: bool,
     /// The unit ran (or was about to run) leader-elected and has not lost leadership since.
     pub leader: bool,
@@ -82,7 +82,7 @@ pub struct UniterState {
 
 /// What to do next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
+pub(crate) enum Step {
     /// Run this hook (until it succeeds), then call [`Lifecycle::finished`].
     Run(Hook),
     /// The unit lost leadership: record it (no hook; `leader-settings-changed` follows).
@@ -96,7 +96,7 @@ pub enum Step {
 /// The runner's state: the persisted part and the settings changes handled since the agent
 /// started.
 #[derive(Debug, Default, Clone, PartialEq)]
-pub struct Lifecycle {
+pub(crate) struct Lifecycle {
     pub state: UniterState,
     /// The count of settings changes handled (0: none since the agent started).
     handled: u64,

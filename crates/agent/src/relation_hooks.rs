@@ -27,7 +27,7 @@ use leaderd_core::wire::controller::RelationsResponse;
 
 /// The kinds of relation hook.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     Created,
     Joined,
     Changed,
@@ -49,7 +49,7 @@ impl Kind {
 
 /// One relation hook to run, with what its environment says.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RelationHook {
+pub(crate) struct RelationHook {
     pub kind: Kind,
     pub relation: PeerRelation,
     /// `JUJU_REMOTE_UNIT`: the unit that joined, changed or departed; none for -created and
@@ -87,7 +87,7 @@ impl RelationHook {
 
 /// What this unit's hooks have been told about one relation.
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SeenRelation {
+pub(crate) struct SeenRelation {
     /// The remote units the hooks know (joined, not departed), with the bag the last
     /// `-relation-changed` for each saw (`None`: joined, changed not run yet).
     #[serde(default)]
@@ -101,7 +101,7 @@ pub struct SeenRelation {
 /// joined members survive an agent restart (`<state>/relations.json`); the bags seen do not,
 /// so every member gets one `-relation-changed` after a restart.
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Seen {
+pub(crate) struct Seen {
     #[serde(default)]
     pub created: BTreeSet<u64>,
     #[serde(default)]

@@ -28,7 +28,7 @@ use leaderd_core::wire::run::{self as wire, AgentStatus, CloseRequest, ExecConte
 use leaderd_core::wire::ErrorCode;
 use leaderd_net::server::{self, Body, HttpError, Peer};
 
-pub struct Control {
+pub(crate) struct Control {
     pub env: Arc<HookEnv>,
     pub endpoint: Arc<HookEndpoint<AgentBackend>>,
     pub tracker: Arc<Tracker>,
@@ -51,7 +51,7 @@ pub struct Control {
 }
 
 /// How many `exec/open` calls may wait for the hook lock at once.
-pub const MAX_WAITING_EXECS: usize = 8;
+pub(crate) const MAX_WAITING_EXECS: usize = 8;
 
 impl Control {
     fn close(&self, context_id: &str) {

@@ -18,7 +18,7 @@ use tokio::time::Instant;
 
 use super::executor::{Agent, Attempt, HookRunner, Inputs, StateStore, Uniter};
 use super::hook_endpoint::HookEndpoint;
-pub use super::lifecycle::UniterState;
+pub(crate) use super::lifecycle::UniterState;
 use super::relation_hooks::Seen;
 use super::resolver::UnitInfo;
 use super::tracker::Tracker;
@@ -28,7 +28,7 @@ use leaderd_sys::events::Event;
 
 /// What the runner is doing, for `leaderd status`.
 #[derive(Debug, Default, Clone, Serialize, Deserialize, PartialEq)]
-pub struct RunnerStatus {
+pub(crate) struct RunnerStatus {
     /// The hook running now, if any.
     pub running: Option<String>,
     /// The hook that last failed and is waiting to be retried.
@@ -64,7 +64,7 @@ pub enum Resolve {
 }
 
 /// Everything a hook needs to run, shared with the exec endpoint.
-pub struct HookEnv {
+pub(crate) struct HookEnv {
     pub unit: String,
     pub charm_dir: PathBuf,
     pub socket: PathBuf,
@@ -118,7 +118,7 @@ impl HookEnv {
     }
 }
 
-pub struct Runner {
+pub(crate) struct Runner {
     pub env: Arc<HookEnv>,
     pub endpoint: Arc<HookEndpoint<AgentBackend>>,
     pub tracker: Arc<Tracker>,
@@ -141,7 +141,7 @@ pub struct Runner {
 }
 
 /// What the runner needs to run relation hooks.
-pub struct RelationInputs {
+pub(crate) struct RelationInputs {
     pub peers: Vec<leaderd_core::relations::PeerRelation>,
     /// The latest relation data (`None` until the controller first answered).
     pub data: watch::Receiver<Option<leaderd_core::wire::controller::RelationsResponse>>,
@@ -373,7 +373,7 @@ fn forget_empty_groups(groups: &Mutex<Vec<i32>>) {
 }
 
 /// Stops every process group a hook started that still has processes (the agent is stopping).
-pub fn stop_hook_groups(groups: &Mutex<Vec<i32>>) {
+pub(crate) fn stop_hook_groups(groups: &Mutex<Vec<i32>>) {
     forget_empty_groups(groups);
     for pgid in groups.lock().unwrap().drain(..) {
         // A group that is gone meanwhile is no error.
@@ -383,7 +383,7 @@ pub fn stop_hook_groups(groups: &Mutex<Vec<i32>>) {
 
 /// The persisted uniter state could not be read or written.
 #[derive(Debug, thiserror::Error)]
-pub enum StateError {
+pub(crate) enum StateError {
     #[error("reading the uniter state {path}: {source}")]
     Read { path: PathBuf, source: std::io::Error },
     #[error(
@@ -397,7 +397,7 @@ pub enum StateError {
 /// What the relation hooks have been told, as persisted; a missing file is a unit whose
 /// relation hooks have not run yet, a corrupt one an error (never a silent reset, which would
 /// run -relation-created and -joined again).
-pub fn load_seen(path: &Path) -> Result<Seen, StateError> {
+pub(crate) fn load_seen(path: &Path) -> Result<Seen, StateError> {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Seen::default()),
@@ -414,7 +414,7 @@ fn save_seen(path: &Path, seen: &Seen) -> Result<(), StateError> {
 
 /// The persisted state; a missing file is a fresh unit, a corrupt one an error (never a
 /// silent reset, which would run install and leader-elected again).
-pub fn load_state(path: &Path) -> Result<UniterState, StateError> {
+pub(crate) fn load_state(path: &Path) -> Result<UniterState, StateError> {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(UniterState::default()),

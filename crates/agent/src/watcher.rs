@@ -24,7 +24,7 @@ impl SettingsVersions for ControllerClient {
 }
 
 /// The application's config versions, for the config watcher.
-pub struct ConfigVersions(pub ControllerClient);
+pub(crate) struct ConfigVersions(pub ControllerClient);
 
 impl SettingsVersions for ConfigVersions {
     async fn watch(&self, after: u64, timeout: Duration) -> Result<u64, CallError> {
@@ -34,7 +34,7 @@ impl SettingsVersions for ConfigVersions {
 
 /// Publishes each new version `api` answers (the config watcher: the hook runner runs
 /// config-changed for a version it has not run it for) until the receiver is gone.
-pub async fn run_versions(api: impl SettingsVersions, versions: watch::Sender<Option<u64>>) {
+pub(crate) async fn run_versions(api: impl SettingsVersions, versions: watch::Sender<Option<u64>>) {
     long_poll::watch_versions(
         |after, wait| api.watch(after, wait),
         "watching the config failed",
