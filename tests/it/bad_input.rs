@@ -186,3 +186,15 @@ fn the_controllers_refusal_of_a_key_is_not_reported_as_unreachable() {
         server.abort();
     });
 }
+
+#[test]
+fn a_controller_on_a_listen_fd_that_is_not_open_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_leaderd"))
+        .args(["controller", "--listen-fd", "97", "--store", "memory", "--insecure-http"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "leaderd: --listen-fd 97: no such open file\n");
+}

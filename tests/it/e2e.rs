@@ -102,7 +102,7 @@ fn sigkill_of_the_leader_fails_over_at_the_lease_expiry() {
             .as_u64()
             .unwrap();
     let from = Mark::now();
-    unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+    leaderd_sys::process::signal(pid as u32, leaderd_sys::process::Signal::KILL);
     let expiry = Duration::from_nanos(asked.0) + remaining;
     let elected = up.wait_event_after(from, T, |r| r.elected() == Some(term + 1));
     let new_leader = elected.unit.clone().expect("a unit's record");
@@ -125,11 +125,11 @@ fn a_stopped_leader_loses_leadership_and_learns_it_when_it_resumes() {
     let (up, leader) = started();
     let pid = up.agent_pid(&leader);
     let from = Mark::now();
-    unsafe { libc::kill(pid, libc::SIGSTOP) };
+    leaderd_sys::process::signal(pid as u32, leaderd_sys::process::Signal::STOP);
     let elected = up.wait_event_after(from, T, |r| r.elected() == Some(2));
     assert!(!elected.of(&leader), "{}", elected.line());
     let resumed = Mark::now();
-    unsafe { libc::kill(pid, libc::SIGCONT) };
+    leaderd_sys::process::signal(pid as u32, leaderd_sys::process::Signal::CONT);
     assert_eq!(stdout(&up.exec(&leader, &["is-leader"])), "False\n");
     let out = up.exec(&leader, &["leader-set", "late=1"]);
     assert_eq!(
@@ -169,7 +169,7 @@ fn restarting_the_controller_under_up_keeps_the_leader_and_every_write() {
     }
     let controller = up.up_json()["controller"]["pid"].as_u64().unwrap() as i32;
     let from = Mark::now();
-    unsafe { libc::kill(controller, libc::SIGKILL) };
+    leaderd_sys::process::signal(controller as u32, leaderd_sys::process::Signal::KILL);
     up.wait_event_after(from, T, |r| r.controller_exited());
     up.until("the controller to answer again", T, || up.leaderd(&["status", "--format", "json"]).status.success());
     // No second leader while the restarted controller honours the old one, and after.
@@ -354,10 +354,10 @@ fn after_a_long_controller_outage_a_leader_is_back_within_a_lease() {
     let (up, _) = started();
     let controller = up.up_json()["controller"]["pid"].as_u64().unwrap() as i32;
     // Frozen past every unit's lease (2 s), then killed: `up` restarts it.
-    unsafe { libc::kill(controller, libc::SIGSTOP) };
+    leaderd_sys::process::signal(controller as u32, leaderd_sys::process::Signal::STOP);
     std::thread::sleep(Duration::from_secs(3));
     let from = Mark::now();
-    unsafe { libc::kill(controller, libc::SIGKILL) };
+    leaderd_sys::process::signal(controller as u32, leaderd_sys::process::Signal::KILL);
     up.wait_event_after(from, T, |r| r.controller_exited());
     let restarted = Instant::now();
     up.until("a leader again", Duration::from_secs(8), || leaders_now(&up).len() == 1);
@@ -413,10 +413,10 @@ fn a_killed_exec_leaves_no_usable_context_and_status_survives_a_stopped_agent() 
     // A stopped agent: status still answers, showing it down.
     let minion = units().into_iter().find(|u| *u != leader).unwrap();
     let pid = up.agent_pid(&minion);
-    unsafe { libc::kill(pid, libc::SIGSTOP) };
+    leaderd_sys::process::signal(pid as u32, leaderd_sys::process::Signal::STOP);
     let asked = Instant::now();
     let status = up.status();
-    unsafe { libc::kill(pid, libc::SIGCONT) };
+    leaderd_sys::process::signal(pid as u32, leaderd_sys::process::Signal::CONT);
     assert!(asked.elapsed() < Duration::from_secs(6), "{:?}", asked.elapsed());
     let unit = status["applications"][0]["units"]
         .as_array()
@@ -448,7 +448,7 @@ fn nothing_a_hook_started_outlives_up() {
     };
     assert!(running() >= 2, "the hooks' long-running children are up");
     // One agent dies without a chance to clean up; `up` does it for it.
-    unsafe { libc::kill(up.agent_pid(&format!("{APP}/0")), libc::SIGKILL) };
+    leaderd_sys::process::signal(up.agent_pid(&format!("{APP}/0")) as u32, leaderd_sys::process::Signal::KILL);
     up.wait_event(T, |r| r.of(&format!("{APP}/0")) && r.agent_exited().is_some());
     up.until("the killed agent's hook children to stop", Duration::from_secs(5), || running() == 1);
     assert!(up.stop(libc::SIGINT).success());
@@ -581,7 +581,7 @@ fn status_without_an_up_says_how_to_point_at_one_and_up_prints_clean_paths() {
     // still stops cleanly.
     drop(stdout);
     std::thread::sleep(Duration::from_millis(300));
-    unsafe { libc::kill(up.id() as i32, libc::SIGTERM) };
+    leaderd_sys::process::signal(up.id() as u32, leaderd_sys::process::Signal::TERM);
     let status = up.wait().unwrap();
     read.unwrap();
     assert!(status.success(), "up with its stdout closed: {status:?}");

@@ -400,7 +400,7 @@ async fn a_paused_active_controller_resumes_deposed() {
     let b = 1 - a;
     let (_, granted) = claim(&s.ctls[a].url, &s.unit0).await;
     let term = granted["term"].as_u64().unwrap();
-    unsafe { libc::kill(s.ctls[a].pid, libc::SIGSTOP) };
+    leaderd_sys::process::signal(s.ctls[a].pid as u32, leaderd_sys::process::Signal::STOP);
     // The other controller takes over once the session expired; the honoured holder renews there.
     until("the standby takes over", Duration::from_secs(15), async || {
         let (status, _) = claim(&s.ctls[b].url, &s.unit0).await;
@@ -414,7 +414,7 @@ async fn a_paused_active_controller_resumes_deposed() {
     })
     .await;
     assert!(term2 > term);
-    unsafe { libc::kill(s.ctls[a].pid, libc::SIGCONT) };
+    leaderd_sys::process::signal(s.ctls[a].pid as u32, leaderd_sys::process::Signal::CONT);
     // The resumed controller grants nothing, to either unit, and writes nothing.
     for _ in 0..10 {
         for unit in [&s.unit0, &s.unit1] {
@@ -701,7 +701,7 @@ async fn up_with_three_controllers_on_a_local_etcd() {
     assert_eq!(controllers.len(), 3, "{status}");
     let first = active(&status)[0].clone();
     let pid = controllers.iter().find(|c| c["name"] == first.as_str()).unwrap()["pid"].as_i64().unwrap();
-    unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+    leaderd_sys::process::signal(pid as u32, leaderd_sys::process::Signal::KILL);
     let started = Instant::now();
     let after = until("another controller active and a leader", Duration::from_secs(20), async || {
         let s = up_status(&state)?;
@@ -742,7 +742,7 @@ async fn up_with_three_controllers_on_a_local_etcd() {
     assert!(out.status.success(), "revoke with controller/0 paused: {}", String::from_utf8_lossy(&out.stderr));
     lever("resume");
     // SIGTERM: up stops its agents, controllers and etcd, and exits 0.
-    unsafe { libc::kill(up.child.id() as i32, libc::SIGTERM) };
+    leaderd_sys::process::signal(up.child.id() as u32, leaderd_sys::process::Signal::TERM);
     let exit = up.child.wait().unwrap();
     assert!(exit.success(), "{exit:?}");
     let etcd_dir = state.join("etcd").display().to_string();
@@ -806,7 +806,7 @@ impl Drop for UpProc {
         let controllers = record["controllers"].as_array().cloned().unwrap_or_default();
         let units = record["units"].as_array().cloned().unwrap_or_default();
         for pid in controllers.iter().chain(&units).filter_map(|p| p["pid"].as_i64()) {
-            unsafe { libc::kill(pid as i32, libc::SIGCONT) };
+            leaderd_sys::process::signal(pid as u32, leaderd_sys::process::Signal::CONT);
         }
         self.proc.kill9();
     }
@@ -1043,7 +1043,7 @@ async fn levers_on_several_controllers() {
     up.ok(&["restart", "controller/2"]);
     up.ok(&["pause", "controller/2"]);
     let paused = up.up_json()["controllers"][2]["pid"].as_i64().unwrap();
-    unsafe { libc::kill(up.proc.child.id() as i32, libc::SIGTERM) };
+    leaderd_sys::process::signal(up.proc.child.id() as u32, leaderd_sys::process::Signal::TERM);
     let mut up = up;
     let exit = up.proc.child.wait().unwrap();
     assert!(exit.success(), "{exit:?}");

@@ -135,7 +135,7 @@ fn the_log_survives_kill_9_of_up() {
     let mut up = Up::start(None, 3, "1s");
     failover(&up);
     let printed = up.count("shared-secret/");
-    unsafe { libc::kill(up.child.id() as i32, libc::SIGKILL) };
+    leaderd_sys::process::signal(up.child.id(), leaderd_sys::process::Signal::KILL);
     up.child.wait().unwrap();
     // The agents are told (SIGTERM) when up dies; wait for them to go.
     let units = up.up_json()["units"].as_array().unwrap().clone();

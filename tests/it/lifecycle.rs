@@ -132,7 +132,7 @@ fn statuses_outlive_the_controller_and_a_dead_agent() {
     });
     // The controller is killed; `up` restarts it on the same port; what it kept is there.
     let controller = up.up_json()["controller"]["pid"].as_i64().unwrap() as i32;
-    unsafe { libc::kill(controller, libc::SIGKILL) };
+    leaderd_sys::process::signal(controller as u32, leaderd_sys::process::Signal::KILL);
     up.wait_event(T, |r| {
         matches!(&r.event, Event::ControllerExited { how, restart_on } if how == "signal 9" && !restart_on.is_empty())
     });
@@ -142,7 +142,7 @@ fn statuses_outlive_the_controller_and_a_dead_agent() {
     assert_eq!(status["applications"][0]["version"], json!("1.2.3"));
     // An agent dies: its unit is down, and shows what its charm said last.
     let agent = up.up_json()["units"][1]["pid"].as_i64().unwrap() as i32;
-    unsafe { libc::kill(agent, libc::SIGKILL) };
+    leaderd_sys::process::signal(agent as u32, leaderd_sys::process::Signal::KILL);
     up.wait_event(T, |r| r.of(&format!("{APP}/1")) && r.agent_exited().is_some());
     up.until("the unit down", T, || unit_status(&up.status(), &format!("{APP}/1"))["state"] == json!("down"));
     let status = up.status();

@@ -210,14 +210,7 @@ fn slow_and_idle_connections_are_closed_by_every_server() {
 
 /// Raises this test process's open-file limit to its hard limit; answers the new limit.
 fn raise_fd_limit() -> u64 {
-    unsafe {
-        let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
-        assert_eq!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit), 0);
-        limit.rlim_cur = limit.rlim_max;
-        libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
-        libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
-        limit.rlim_cur
-    }
+    leaderd_sys::process::raise_fd_limit()
 }
 
 /// Opens `n` connections to `target` that never send anything, in a thread, within 60 s.

@@ -138,7 +138,7 @@ fn up_keeps_the_controllers_port_bound_while_the_controller_restarts() {
     let port: u16 = url.rsplit(':').next().unwrap().parse().unwrap();
     let old_pid = record["controller"]["pid"].as_u64().unwrap() as i32;
     let from = Mark::now();
-    unsafe { libc::kill(old_pid, libc::SIGKILL) };
+    leaderd_sys::process::signal(old_pid as u32, leaderd_sys::process::Signal::KILL);
     // From the moment it dies until well after its restart, nobody else may bind the port.
     let until = Instant::now() + Duration::from_secs(2);
     let mut tries = 0;

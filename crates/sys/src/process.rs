@@ -46,6 +46,17 @@ pub fn keep_across_exec(fd: std::os::fd::BorrowedFd<'_>) -> std::io::Result<()> 
     Ok(rustix::io::fcntl_setfd(fd, rustix::io::FdFlags::empty())?)
 }
 
+/// Closes `fd` on exec (sets its close-on-exec flag): for a descriptor this process inherited
+/// and keeps, so it does not leak into what this process starts.
+pub fn close_on_exec(fd: std::os::fd::BorrowedFd<'_>) -> std::io::Result<()> {
+    Ok(rustix::io::fcntl_setfd(fd, rustix::io::FdFlags::CLOEXEC)?)
+}
+
+/// Whether this process has descriptor `fd` open.
+pub fn fd_open(fd: i32) -> bool {
+    std::fs::symlink_metadata(format!("/proc/self/fd/{fd}")).is_ok()
+}
+
 /// Raises this process's open-file soft limit to its hard limit; returns the soft limit now
 /// (`u64::MAX` for no limit).
 pub fn raise_fd_limit() -> u64 {
