@@ -14,7 +14,8 @@ pub mod relations;
 pub mod store;
 mod writer;
 
-pub use writer::{CommitError, StoreCommitFailed};
+pub use store::CommitError;
+pub use writer::StoreCommitFailed;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{mpsc, Arc, Mutex, RwLock};

@@ -13,7 +13,7 @@ use tokio::sync::oneshot;
 use tokio::time::Instant;
 
 use super::{LeaderWriteError, State};
-use crate::store::{Store, StoredLease, TooBig, Write};
+use crate::store::{CommitError, Store, StoredLease, Write};
 use leaderd_core::model::apply_changes;
 use leaderd_core::model::Settings;
 
@@ -147,7 +147,7 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
         Ok(()) => replies.iter().map(|_| Ok(())).collect(),
         Err(e) if replies.len() == 1 => {
             tracing::error!(error = format!("{e:#}"), "store commit failed; {} writes refused", writes.len());
-            vec![Err(CommitError::from_store(e))]
+            vec![Err(e)]
         }
         Err(e) => {
             // One job's writes may be what the store refused (too big for one transaction, say):
@@ -166,7 +166,7 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                     let done = if job.is_empty() { Ok(()) } else { store.commit(job) };
                     done.map_err(|e| {
                         tracing::error!(error = format!("{e:#}"), "store commit failed; {} writes refused", job.len());
-                        CommitError::from_store(e)
+                        e
                     })
                 })
                 .collect()
@@ -177,27 +177,7 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
     }
 }
 
-/// Why the store did not make a commit (nothing of it was written).
-#[derive(Debug, thiserror::Error)]
-pub enum CommitError {
-    /// Too big for one transaction: the same request will be refused again.
-    #[error(transparent)]
-    TooBig(#[from] TooBig),
-    /// The store failed: its error and every cause under it.
-    #[error("{0:#}")]
-    Failed(#[source] anyhow::Error),
-}
-
 impl CommitError {
-    /// The store's error, typed. `Store::commit` answers `anyhow`, so the one refusal that
-    /// asks for a different answer (too big: do not retry) is recognised by its type here.
-    fn from_store(e: anyhow::Error) -> CommitError {
-        match e.downcast::<TooBig>() {
-            Ok(too_big) => CommitError::TooBig(too_big),
-            Err(e) => CommitError::Failed(e),
-        }
-    }
-
     /// A fenced write's answer: too big is the request's fault, anything else a failure.
     fn write_error(self) -> LeaderWriteError {
         match self {
@@ -256,17 +236,18 @@ mod tests {
     /// with every cause, after "store commit failed: "; too big in the store's own words.
     #[test]
     fn a_refused_commit_keeps_its_cause_and_its_words() {
-        let failed = CommitError::from_store(anyhow::anyhow!("disk I/O error").context("committing 3 writes"));
-        assert!(matches!(failed, CommitError::Failed(_)));
+        let failed = CommitError::Failed(anyhow::anyhow!("disk I/O error").context("committing 3 writes"));
         let failed = StoreCommitFailed(failed);
         assert_eq!(failed.to_string(), "store commit failed: committing 3 writes: disk I/O error");
         assert!(std::error::Error::source(&failed).is_some(), "the cause is kept");
-        let written = CommitError::from_store(anyhow::anyhow!("disk I/O error")).write_error();
+        let written = CommitError::Failed(anyhow::anyhow!("disk I/O error")).write_error();
         assert_eq!(written.to_string(), "store commit failed: disk I/O error");
         assert!(matches!(written, LeaderWriteError::Failed(_)));
 
-        let too_big = CommitError::from_store(anyhow::Error::new(TooBig { changes: 200 }));
-        assert!(matches!(too_big, CommitError::TooBig(TooBig { changes: 200 })));
-        assert_eq!(too_big.write_error(), LeaderWriteError::TooLarge(TooBig { changes: 200 }.to_string()));
+        let too_big = CommitError::from(crate::store::TooBig { changes: 200 });
+        assert_eq!(
+            too_big.write_error(),
+            LeaderWriteError::TooLarge(crate::store::TooBig { changes: 200 }.to_string())
+        );
     }
 }

@@ -11,7 +11,7 @@ use anyhow::Context;
 use etcd_client::{Client, Compare, CompareOp, ConnectOptions, GetOptions, Txn, TxnOp};
 
 use super::etcd_keys::{EtcdSpec, EtcdTls, KeyOp, Layout, MAX_TXN_OPS};
-use super::{Bucket, SchemaError, Snapshot, Store, TooBig, Write};
+use super::{Bucket, CommitError, SchemaError, Snapshot, Store, TooBig, Write};
 
 /// How long one etcd call may take before the store gives up on it (a commit then fails, and
 /// the writes it carried are refused).
@@ -236,12 +236,12 @@ impl Drop for EtcdStore {
 }
 
 /// etcd's refusal of a transaction with more operations than its `--max-txn-ops`, as
-/// [`TooBig`] (the writer answers it as such); any other error as it is.
-fn too_many_changes(e: anyhow::Error, changes: usize) -> anyhow::Error {
+/// [`TooBig`] (the writer answers it as such); any other error as a failure.
+fn too_many_changes(e: anyhow::Error, changes: usize) -> CommitError {
     if format!("{e:#}").contains("too many operations in txn request") {
         TooBig { changes }.into()
     } else {
-        e
+        CommitError::Failed(e)
     }
 }
 
@@ -285,16 +285,16 @@ impl Store for EtcdStore {
         Ok(snapshot)
     }
 
-    fn commit(&mut self, batch: &[Write]) -> anyhow::Result<()> {
+    fn commit(&mut self, batch: &[Write]) -> Result<(), CommitError> {
         let fence = self.fence.lock().unwrap().clone();
         let compare = match &fence {
             Fence::Unfenced => None,
             // Only under the key the state was loaded under (see `loaded`).
             Fence::Active { key, create_revision } if fence == self.loaded => Some((key.clone(), *create_revision)),
-            Fence::Active { .. } | Fence::Standby => return Err(NotActive.into()),
+            Fence::Active { .. } | Fence::Standby => return Err(CommitError::Failed(NotActive.into())),
         };
         if let Schema::Newer(e) = &self.schema {
-            return Err(e.clone().into());
+            return Err(CommitError::Failed(e.clone().into()));
         }
         let mut buckets = self.buckets.clone();
         // One transaction, all or nothing (see `etcd_keys::MAX_TXN_OPS`).
@@ -336,7 +336,7 @@ impl Store for EtcdStore {
             if *current == fence {
                 *current = Fence::Standby;
             }
-            return Err(NotActive.into());
+            return Err(CommitError::Failed(NotActive.into()));
         }
         self.buckets = buckets;
         if stamping {
@@ -441,7 +441,10 @@ mod tests {
         let again = Fence::Active { key: key.clone(), create_revision: win() };
         *fence_a.lock().unwrap() = again.clone();
         let stale = a.commit(&[lease("a/0", 1)]);
-        assert!(stale.is_err_and(|e| e.is::<NotActive>()), "a write from an earlier term was committed");
+        assert!(
+            stale.is_err_and(|e| matches!(e, CommitError::Failed(e) if e.is::<NotActive>())),
+            "a write from an earlier term was committed"
+        );
         assert_eq!(*fence_a.lock().unwrap(), again);
         // After the reload A sees B's term and writes again.
         let snapshot = a.load().unwrap();
@@ -451,7 +454,9 @@ mod tests {
         assert!(b.commit(&[lease("a/1", 4)]).is_err());
         *fence_b.lock().unwrap() = Fence::Active { key: key.clone(), create_revision: 1 };
         b.load().unwrap();
-        assert!(b.commit(&[lease("a/1", 4)]).is_err_and(|e| e.is::<NotActive>()));
+        assert!(b
+            .commit(&[lease("a/1", 4)])
+            .is_err_and(|e| matches!(e, CommitError::Failed(e) if e.is::<NotActive>())));
         assert_eq!(*fence_b.lock().unwrap(), Fence::Standby);
         assert_eq!(a.load().unwrap().leases[0].term, 3);
     }
@@ -528,7 +533,7 @@ mod tests {
             Some(&SchemaError::Newer { store: "etcd prefix /s".into(), found: 2, known: 1 })
         );
         let e = store.commit(&[lease("a/1", 8)]).expect_err("a commit on a newer schema");
-        assert!(e.is::<SchemaError>(), "{e:#}");
+        assert!(matches!(&e, CommitError::Failed(e) if e.is::<SchemaError>()), "{e:#}");
         let mut fresh = EtcdStore::open(&spec, &EtcdTls::default(), fence).unwrap();
         assert!(fresh.load().is_err_and(|e| e.is::<SchemaError>()));
         assert_eq!(dump(&rt, &mut client, "/s/"), before);

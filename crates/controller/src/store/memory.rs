@@ -1,7 +1,7 @@
 //! A store that keeps nothing across restarts: for tests, and for a throwaway controller. It has
 //! no schema version: nothing outlives it.
 
-use super::{Snapshot, Store, StoredLease, Write};
+use super::{CommitError, Snapshot, Store, StoredLease, Write};
 use leaderd_core::model::apply_changes;
 use std::collections::HashMap;
 
@@ -29,7 +29,7 @@ impl Store for MemoryStore {
         })
     }
 
-    fn commit(&mut self, batch: &[Write]) -> anyhow::Result<()> {
+    fn commit(&mut self, batch: &[Write]) -> Result<(), CommitError> {
         for write in batch {
             match write {
                 Write::Lease(lease) => {

@@ -99,6 +99,17 @@ pub struct TooBig {
     pub changes: usize,
 }
 
+/// Why a store did not make a commit (nothing of it was written).
+#[derive(Debug, thiserror::Error)]
+pub enum CommitError {
+    /// Too big for one transaction: the same request will be refused again.
+    #[error(transparent)]
+    TooBig(#[from] TooBig),
+    /// The store failed: its error and every cause under it.
+    #[error("{0:#}")]
+    Failed(#[source] anyhow::Error),
+}
+
 /// One durable change.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Write {
@@ -177,7 +188,7 @@ pub trait Store: Send + 'static {
     fn load(&mut self) -> anyhow::Result<Snapshot>;
 
     /// Makes every write in `batch` durable, in order, all or nothing, before returning.
-    fn commit(&mut self, batch: &[Write]) -> anyhow::Result<()>;
+    fn commit(&mut self, batch: &[Write]) -> Result<(), CommitError>;
 
     /// What this store keeps, for logs and status ("sqlite:/path", "memory").
     fn describe(&self) -> String;

@@ -11,7 +11,7 @@ use std::path::Path;
 use anyhow::Context;
 use rusqlite::{params, Connection};
 
-use super::{check_schema, Bucket, SchemaError, Snapshot, Store, StoredLease, Write, SCHEMA_VERSION};
+use super::{check_schema, Bucket, CommitError, SchemaError, Snapshot, Store, StoredLease, Write, SCHEMA_VERSION};
 use leaderd_core::model::Change;
 
 pub struct SqliteStore {
@@ -193,7 +193,18 @@ impl Store for SqliteStore {
         Ok(snapshot)
     }
 
-    fn commit(&mut self, batch: &[Write]) -> anyhow::Result<()> {
+    fn commit(&mut self, batch: &[Write]) -> Result<(), CommitError> {
+        self.write_batch(batch).map_err(CommitError::Failed)
+    }
+
+    fn describe(&self) -> String {
+        format!("sqlite:{}", self.path)
+    }
+}
+
+impl SqliteStore {
+    /// One batch in one transaction, all or nothing.
+    fn write_batch(&mut self, batch: &[Write]) -> anyhow::Result<()> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         {
             let mut put_lease = tx.prepare_cached(
@@ -286,10 +297,6 @@ impl Store for SqliteStore {
         }
         tx.commit().context("committing")?;
         Ok(())
-    }
-
-    fn describe(&self) -> String {
-        format!("sqlite:{}", self.path)
     }
 }
 

@@ -170,7 +170,7 @@ impl leaderd_controller::store::Store for Picky {
     fn load(&mut self) -> anyhow::Result<leaderd_controller::store::Snapshot> {
         self.0.load()
     }
-    fn commit(&mut self, batch: &[leaderd_controller::store::Write]) -> anyhow::Result<()> {
+    fn commit(&mut self, batch: &[leaderd_controller::store::Write]) -> Result<(), leaderd_controller::CommitError> {
         let too_big = |w: &leaderd_controller::store::Write| matches!(w, leaderd_controller::store::Write::Settings { changes, .. } if changes.contains_key("too-big"));
         if batch.iter().any(too_big) {
             return Err(leaderd_controller::store::TooBig { changes: batch.len() }.into());
@@ -267,7 +267,7 @@ impl leaderd_controller::store::Store for HeldRemovals {
     fn load(&mut self) -> anyhow::Result<leaderd_controller::store::Snapshot> {
         self.inner.load()
     }
-    fn commit(&mut self, batch: &[leaderd_controller::store::Write]) -> anyhow::Result<()> {
+    fn commit(&mut self, batch: &[leaderd_controller::store::Write]) -> Result<(), leaderd_controller::CommitError> {
         if batch.iter().any(|w| matches!(w, leaderd_controller::store::Write::ForgetUnit { .. })) {
             let (open, turned) = &*self.open;
             let _open = turned.wait_while(open.lock().unwrap(), |open| !*open).unwrap();
