@@ -737,14 +737,10 @@ fn listener(listen: &Listen) -> anyhow::Result<std::net::TcpListener> {
             std::net::TcpListener::bind(address).with_context(|| format!("listening on {address}"))
         }
         Listen::Fd(fd) => {
-            use std::os::fd::FromRawFd;
-            // SAFETY: fcntl on a descriptor number; F_GETFD fails cleanly if it is not open.
-            anyhow::ensure!(unsafe { libc::fcntl(fd, libc::F_GETFD) } >= 0, "--listen-fd {fd}: no such open file");
-            // SAFETY: the descriptor is open, and this process owns it from here on.
-            let listener = unsafe { std::net::TcpListener::from_raw_fd(fd) };
+            let inherited = leaderd_sys::process::adopt_fd(fd)
+                .ok_or_else(|| anyhow::anyhow!("--listen-fd {fd}: no such open file"))?;
+            let listener = std::net::TcpListener::from(inherited);
             listener.local_addr().with_context(|| format!("--listen-fd {fd} is not a listening TCP socket"))?;
-            // SAFETY: as above; keep it from leaking into anything this process might start.
-            unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
             Ok(listener)
         }
     }
