@@ -74,7 +74,7 @@ proptest! {
 /// from its `resolve.go` (`resolve`, `yamlStyleFloat`, `parseTimestamp`) and `encode.go`
 /// (`stringv`, `isBase60Float`), Go's `strconv` (`ParseInt`, `ParseUint`, `ParseFloat`,
 /// `underscoreOK`) and `time.Parse`, without regular expressions and without sharing code with
-/// `src/format/resolve.rs`: a table-driven layout parser for timestamps, split-based matchers
+/// `crates/core/src/format/resolve.rs`: a table-driven layout parser for timestamps, split-based matchers
 /// for the float and base-60 patterns, u128 arithmetic for integer ranges.
 mod fork {
     /// `stringv` quotes a string when `resolve("", s)` is not `!!str`, or it is a base-60 float.

@@ -22,6 +22,7 @@ mod event_log;
 mod format_props;
 mod format_vectors;
 mod fuzz;
+mod jujuc_link;
 mod levers;
 mod lifecycle;
 mod limits;

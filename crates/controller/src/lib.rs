@@ -738,13 +738,10 @@ fn listener(listen: &Listen) -> anyhow::Result<std::net::TcpListener> {
             std::net::TcpListener::bind(address).with_context(|| format!("listening on {address}"))
         }
         Listen::Fd(fd) => {
-            use std::os::fd::{AsFd, FromRawFd};
-            anyhow::ensure!(leaderd_sys::process::fd_open(fd), "--listen-fd {fd}: no such open file");
-            // SAFETY: the descriptor is open (above), and this process owns it from here on.
-            let listener = unsafe { std::net::TcpListener::from_raw_fd(fd) };
+            let inherited = leaderd_sys::process::adopt_fd(fd)
+                .ok_or_else(|| anyhow::anyhow!("--listen-fd {fd}: no such open file"))?;
+            let listener = std::net::TcpListener::from(inherited);
             listener.local_addr().with_context(|| format!("--listen-fd {fd} is not a listening TCP socket"))?;
-            // Keep it from leaking into anything this process might start.
-            leaderd_sys::process::close_on_exec(listener.as_fd())?;
             Ok(listener)
         }
     }

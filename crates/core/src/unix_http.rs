@@ -1,6 +1,7 @@
 //! A minimal blocking HTTP/1.1 client over a unix socket: one request per connection
-//! (`Connection: close`), the answer read to EOF. jujuc uses it for every tool call (it is
-//! cheaper to start than an async client: docs/architecture.md, "Why jujuc's client is hand-written"), and so do
+//! (`Connection: close`), the answer read until its `Content-Length` is in (to EOF for one
+//! without a length, or chunked). jujuc uses it for every tool call (it is cheaper to start
+//! than an async client: docs/architecture.md, "Why jujuc's client is hand-written"), and so do
 //! `leaderd exec` and `leaderd status` for the agents' control sockets.
 
 use std::io::{Read, Write};

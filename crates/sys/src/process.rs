@@ -46,15 +46,23 @@ pub fn keep_across_exec(fd: std::os::fd::BorrowedFd<'_>) -> std::io::Result<()> 
     Ok(rustix::io::fcntl_setfd(fd, rustix::io::FdFlags::empty())?)
 }
 
-/// Closes `fd` on exec (sets its close-on-exec flag): for a descriptor this process inherited
-/// and keeps, so it does not leak into what this process starts.
-pub fn close_on_exec(fd: std::os::fd::BorrowedFd<'_>) -> std::io::Result<()> {
-    Ok(rustix::io::fcntl_setfd(fd, rustix::io::FdFlags::CLOEXEC)?)
-}
-
-/// Whether this process has descriptor `fd` open.
-pub fn fd_open(fd: i32) -> bool {
-    std::fs::symlink_metadata(format!("/proc/self/fd/{fd}")).is_ok()
+/// Takes descriptor `fd`, left open by whoever started this process (a controller's
+/// `--listen-fd`), as this process's own, and marks it close-on-exec so nothing this process
+/// starts inherits it; `None` if no descriptor `fd` is open.
+pub fn adopt_fd(fd: i32) -> Option<std::os::fd::OwnedFd> {
+    use std::os::fd::{BorrowedFd, FromRawFd, OwnedFd};
+    // A negative number names no descriptor (and -1 may not be borrowed at all).
+    if fd < 0 {
+        return None;
+    }
+    // SAFETY: borrowed only for F_GETFD, which fails cleanly (EBADF) if `fd` is not open.
+    rustix::io::fcntl_getfd(unsafe { BorrowedFd::borrow_raw(fd) }).ok()?;
+    // SAFETY: the descriptor is open, and it was inherited for this process to take: nothing
+    // else in this process owns it.
+    let owned = unsafe { OwnedFd::from_raw_fd(fd) };
+    // Cannot fail on an open descriptor; were it to, the descriptor would only leak into a child.
+    let _ = rustix::io::fcntl_setfd(&owned, rustix::io::FdFlags::CLOEXEC);
+    Some(owned)
 }
 
 /// Raises this process's open-file soft limit to its hard limit; returns the soft limit now
@@ -147,6 +155,20 @@ pub fn exit_code(status: &std::process::ExitStatus) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_inherited_descriptor_is_adopted_close_on_exec_and_a_missing_one_is_not() {
+        use std::os::fd::{AsFd, IntoRawFd};
+        assert!(adopt_fd(-1).is_none());
+        assert!(adopt_fd(1 << 30).is_none(), "no such descriptor");
+        // As `up` hands it over: open across exec.
+        let file = tempfile::tempfile().unwrap();
+        keep_across_exec(file.as_fd()).unwrap();
+        let fd = file.into_raw_fd();
+        let adopted = adopt_fd(fd).expect("an open descriptor");
+        assert_eq!(std::os::fd::AsRawFd::as_raw_fd(&adopted), fd);
+        assert_eq!(rustix::io::fcntl_getfd(&adopted).unwrap(), rustix::io::FdFlags::CLOEXEC);
+    }
 
     #[test]
     fn a_start_time_names_one_process() {

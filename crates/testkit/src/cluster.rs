@@ -367,7 +367,7 @@ impl Up {
     #[track_caller]
     pub fn kill_leader(&self, leader: &str, timeout: Duration) -> Record {
         let from = Mark::now();
-        // SAFETY: kill(2) of the agent `up` started for this test.
+        // The leader's agent, which `up` started for this test.
         process::signal(self.agent_pid(leader) as u32, Signal::KILL);
         let elected = self.wait_event_after(from, timeout, |r| r.elected().is_some());
         let new = elected.unit.clone().expect("an election is a unit's");
