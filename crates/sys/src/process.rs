@@ -245,7 +245,14 @@ mod tests {
         let socket = Path::new("/tmp/leaderd-process-test-").join(std::process::id().to_string());
         let mut child =
             std::process::Command::new("sleep").arg("30").env("JUJU_AGENT_SOCKET_ADDRESS", &socket).spawn().unwrap();
-        let found = with_hook_environment(&socket);
+        // Its environment shows in /proc only once its exec has finished setting up, which may
+        // be a moment after spawn returns.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let mut found = with_hook_environment(&socket);
+        while found.is_empty() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            found = with_hook_environment(&socket);
+        }
         let other = with_hook_environment(&socket.with_extension("other"));
         let _ = child.kill();
         let _ = child.wait();
