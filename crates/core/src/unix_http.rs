@@ -76,45 +76,52 @@ pub fn request_within(
     })
 }
 
+/// An answer's head: its status, where its body starts, and how the body's end is known.
+struct Head {
+    status: u16,
+    body_start: usize,
+    length: Option<usize>,
+    chunked: bool,
+}
+
+/// Reads the head of an HTTP/1.1 response, once it is all in (`None` before, or if it is not
+/// HTTP).
+fn head(response: &[u8]) -> Option<Head> {
+    let end = response.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let text = std::str::from_utf8(&response[..end]).ok()?;
+    let mut lines = text.split("\r\n");
+    let status: u16 = lines.next()?.split(' ').nth(1)?.parse().ok()?;
+    let mut head = Head { status, body_start: end + 4, length: None, chunked: false };
+    for line in lines {
+        let (name, value) = line.split_once(':')?;
+        let value = value.trim();
+        if name.eq_ignore_ascii_case("content-length") {
+            head.length = Some(value.parse::<usize>().ok()?);
+        } else if name.eq_ignore_ascii_case("transfer-encoding") {
+            head.chunked = value.eq_ignore_ascii_case("chunked");
+        }
+    }
+    Some(head)
+}
+
 /// Whether `response` holds a whole answer with a `Content-Length` (a chunked one, or one
 /// without a length, is read to the close).
 fn complete(response: &[u8]) -> bool {
-    let Some(end) = response.windows(4).position(|w| w == b"\r\n\r\n") else { return false };
-    let Ok(head) = std::str::from_utf8(&response[..end]) else { return false };
-    let length = head.split("\r\n").skip(1).find_map(|line| {
-        let (name, value) = line.split_once(':')?;
-        name.eq_ignore_ascii_case("content-length").then(|| value.trim().parse::<usize>().ok()).flatten()
-    });
-    let chunked = head.to_ascii_lowercase().contains("transfer-encoding: chunked");
-    matches!(length, Some(n) if !chunked && response.len() >= end + 4 + n)
+    head(response).is_some_and(|h| !h.chunked && h.length.is_some_and(|n| response.len() >= h.body_start + n))
 }
 
 /// Splits an HTTP/1.1 response into status and body, honouring `Content-Length` or chunked
 /// transfer encoding.
 fn parse_response(response: &[u8]) -> Option<(u16, Vec<u8>)> {
-    let end = response.windows(4).position(|w| w == b"\r\n\r\n")?;
-    let head = std::str::from_utf8(&response[..end]).ok()?;
-    let body = &response[end + 4..];
-    let mut lines = head.split("\r\n");
-    let status: u16 = lines.next()?.split(' ').nth(1)?.parse().ok()?;
-    let mut length = None;
-    let mut chunked = false;
-    for line in lines {
-        let (name, value) = line.split_once(':')?;
-        let value = value.trim();
-        if name.eq_ignore_ascii_case("content-length") {
-            length = Some(value.parse::<usize>().ok()?);
-        } else if name.eq_ignore_ascii_case("transfer-encoding") {
-            chunked = value.eq_ignore_ascii_case("chunked");
-        }
+    let head = head(response)?;
+    let body = &response[head.body_start..];
+    if head.chunked {
+        return Some((head.status, dechunk(body)?));
     }
-    if chunked {
-        return Some((status, dechunk(body)?));
-    }
-    match length {
-        Some(n) if n <= body.len() => Some((status, body[..n].to_vec())),
+    match head.length {
+        Some(n) if n <= body.len() => Some((head.status, body[..n].to_vec())),
         Some(_) => None,
-        None => Some((status, body.to_vec())),
+        None => Some((head.status, body.to_vec())),
     }
 }
 
