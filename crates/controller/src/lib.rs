@@ -171,8 +171,11 @@ impl State {
             Write::AppStatus { app, status } => {
                 self.app_statuses.write().unwrap().insert(app, status.into());
             }
-            Write::Lease(_) | Write::Settings { .. } | Write::RelationSettings { .. } | Write::RelationScope { .. } => {
-            }
+            Write::Lease(_)
+            | Write::Settings { .. }
+            | Write::RelationSettings { .. }
+            | Write::RelationScope { .. }
+            | Write::Secret { .. } => {}
         }
     }
 

@@ -6,6 +6,7 @@
 //! - [`format`] and [`gocompat`]: Juju's output formats and Go's quoting and parsing, where charm
 //!   code sees them;
 //! - [`charm_config`] and [`relations`]: a charm's `config.yaml` and `metadata.yaml`;
+//! - [`secrets`]: secret URIs and ids, rotate policies;
 //! - [`duration`]: durations written as Go writes them; [`unix_http`]: the blocking client of
 //!   the agent's unix sockets (jujuc, `leaderd exec`).
 //!
@@ -19,6 +20,7 @@ pub mod gocompat;
 pub mod model;
 pub mod names;
 pub mod relations;
+pub mod secrets;
 pub mod unix_http;
 pub mod wire;
 

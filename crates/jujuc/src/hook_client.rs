@@ -19,7 +19,9 @@ use leaderd_core::unix_http::TransportError;
 use leaderd_core::wire::hook::{
     self, ApplicationVersionSetRequest, ConfigGetResponse, ContextRequest, IsLeaderResponse, JujuLogRequest,
     LeaderGetResponse, LeaderSetRequest, LogRecord, RelationGetRequest, RelationGetResponse, RelationInfo,
-    RelationSetRequest, RelationsResponse, StatusGetRequest, StatusGetResponse, StatusSetRequest, WorkloadStatus,
+    RelationSetRequest, RelationsResponse, SecretAccessRequest, SecretAddRequest, SecretAddResponse, SecretContent,
+    SecretFields, SecretGetRequest, SecretGetResponse, SecretMetadata, SecretMetadataResponse, SecretRemoveRequest,
+    SecretSetRequest, StatusGetRequest, StatusGetResponse, StatusSetRequest, WorkloadStatus,
 };
 use leaderd_core::wire::{ErrorCode, ErrorResponse};
 
@@ -163,5 +165,42 @@ impl ToolContext for AgentClient {
         let body = RelationSetRequest { context_id: self.context_id.clone(), relation_id, app, settings };
         let _: serde_json::Value = self.call(hook::RELATION_SET_PATH, &body)?;
         Ok(())
+    }
+
+    fn secret_get(&mut self, mut request: SecretGetRequest) -> Result<SecretContent, ContextError> {
+        request.context_id = self.context_id.clone();
+        let r: SecretGetResponse = self.call(hook::SECRET_GET_PATH, &request)?;
+        Ok(r.content)
+    }
+
+    fn secret_add(&mut self, owner: &str, fields: SecretFields) -> Result<String, ContextError> {
+        let body = SecretAddRequest { context_id: self.context_id.clone(), owner: owner.into(), fields };
+        let r: SecretAddResponse = self.call(hook::SECRET_ADD_PATH, &body)?;
+        Ok(r.uri)
+    }
+
+    fn secret_set(&mut self, id: &str, fields: SecretFields) -> Result<(), ContextError> {
+        let body = SecretSetRequest { context_id: self.context_id.clone(), id: id.into(), fields };
+        let _: serde_json::Value = self.call(hook::SECRET_SET_PATH, &body)?;
+        Ok(())
+    }
+
+    fn secret_remove(&mut self, id: &str, revision: Option<u32>) -> Result<(), ContextError> {
+        let body = SecretRemoveRequest { context_id: self.context_id.clone(), id: id.into(), revision };
+        let _: serde_json::Value = self.call(hook::SECRET_REMOVE_PATH, &body)?;
+        Ok(())
+    }
+
+    fn secret_access(&mut self, grant: bool, mut request: SecretAccessRequest) -> Result<(), ContextError> {
+        request.context_id = self.context_id.clone();
+        let path = if grant { hook::SECRET_GRANT_PATH } else { hook::SECRET_REVOKE_PATH };
+        let _: serde_json::Value = self.call(path, &request)?;
+        Ok(())
+    }
+
+    fn secret_metadata(&mut self) -> Result<std::collections::BTreeMap<String, SecretMetadata>, ContextError> {
+        let body = ContextRequest { context_id: self.context_id.clone() };
+        let r: SecretMetadataResponse = self.call(hook::SECRET_METADATA_PATH, &body)?;
+        Ok(r.secrets)
     }
 }

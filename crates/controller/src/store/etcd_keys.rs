@@ -239,6 +239,13 @@ impl Layout {
                 let k = format!("{}/relation-scope/{app}/{relation_id}/{}", self.prefix, unit.replace('/', ":"));
                 vec![if *member { KeyOp::Put(k, Vec::new()) } else { KeyOp::Delete(k) }]
             }
+            Write::Secret { id, record } => {
+                let k = format!("{}/secrets/{id}", self.prefix);
+                vec![match record {
+                    Some(record) => KeyOp::Put(k, json(record)),
+                    None => KeyOp::Delete(k),
+                }]
+            }
         }
     }
 
@@ -261,6 +268,8 @@ impl Layout {
             snapshot.removed.insert(unit.into());
         } else if let Some(app) = rest.strip_prefix("app-status/") {
             snapshot.app_statuses.insert(app.into(), serde_json::from_slice(value).map_err(bad)?);
+        } else if let Some(id) = rest.strip_prefix("secrets/") {
+            snapshot.secrets.insert(id.into(), serde_json::from_slice(value).map_err(bad)?);
         } else if let Some(path) = rest.strip_prefix("relation-bags/") {
             let mut parts = path.splitn(4, '/');
             let (Some(app), Some(id), Some(owner), Some(k)) = (parts.next(), parts.next(), parts.next(), parts.next())
@@ -313,7 +322,7 @@ fn json<T: Serialize>(value: &T) -> Vec<u8> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -417,6 +426,9 @@ mod tests {
                 owner: None,
                 changes: settings(&[("secret", "s")]),
             },
+            Write::Secret { id: "kept".into(), record: Some(secret_record(2)) },
+            Write::Secret { id: "gone".into(), record: Some(secret_record(1)) },
+            Write::Secret { id: "gone".into(), record: None },
         ];
         let txns = [layout.batch(&mut HashMap::new(), &writes)];
         let mut snapshot = Snapshot::default();
@@ -439,6 +451,34 @@ mod tests {
         assert_eq!(relation.members, ["a/0", "a/1"]);
         assert_eq!(relation.units["a/0"], settings(&[("addr", "10.0.0.1"), ("k/with/slashes", "v")]));
         assert_eq!(relation.app, settings(&[("secret", "s")]));
+        assert_eq!(snapshot.secrets.len(), 1, "a removed secret's key is deleted in the same batch");
+        assert_eq!(snapshot.secrets["kept"], secret_record(2));
+    }
+
+    /// A secret with `revisions` revisions, everything set.
+    pub(crate) fn secret_record(revisions: u32) -> crate::store::SecretRecord {
+        use crate::store::{ConsumerRecord, GrantRecord, RevisionRecord, SecretRecord};
+        SecretRecord {
+            owner_kind: "application".into(),
+            owner: "a".into(),
+            label: "admin".into(),
+            description: "the admin password".into(),
+            rotate_policy: "daily".into(),
+            next_rotate_ms: Some(86_400_000),
+            created_ms: 1,
+            updated_ms: 2,
+            revisions: (1..=revisions)
+                .map(|revision| RevisionRecord {
+                    revision,
+                    content: [("password".to_string(), format!("czNjcmV0{revision}"))].into(),
+                    created_ms: u64::from(revision),
+                    expire_ms: (revision == 1).then_some(10),
+                    expired: revision == 1,
+                })
+                .collect(),
+            grants: vec![GrantRecord { subject: "b".into(), relation_id: Some(3) }],
+            consumers: [("a/1".to_string(), ConsumerRecord { revision: 1, label: "mine".into() })].into(),
+        }
     }
 
     /// A removed unit: its status key goes, and a tombstone key comes that reads back as removed
@@ -500,16 +540,18 @@ mod tests {
             (vec![], Ok(true)),
             (vec![lease.clone()], Ok(true)),
             (vec![lease.clone(), kv("/x/schema", "0")], Ok(true)),
-            (vec![lease.clone(), kv("/x/schema", "1")], Ok(false)),
+            // Version 1 has no secrets yet: nothing to migrate but the stamp.
+            (vec![lease.clone(), kv("/x/schema", "1")], Ok(true)),
+            (vec![lease.clone(), kv("/x/schema", "2")], Ok(false)),
             // Another prefix's schema key is not this one's.
-            (vec![kv("/y/schema", "2")], Ok(true)),
-            (vec![kv("/x/schema", "2")], Err(SchemaError::Newer { store: store.clone(), found: 2, known: 1 })),
+            (vec![kv("/y/schema", "3")], Ok(true)),
+            (vec![kv("/x/schema", "3")], Err(SchemaError::Newer { store: store.clone(), found: 3, known: 2 })),
             (vec![kv("/x/schema", "v2")], Err(SchemaError::Unreadable { store: store.clone(), found: "v2".into() })),
         ];
         for (kvs, want) in cases {
             assert_eq!(layout.check_schema(&kvs), want, "{kvs:?}");
         }
-        assert_eq!(layout.stamp(), KeyOp::Put("/x/schema".into(), b"1".to_vec()));
+        assert_eq!(layout.stamp(), KeyOp::Put("/x/schema".into(), b"2".to_vec()));
         let mut snapshot = Snapshot::default();
         layout.read(&mut snapshot, "/x/schema", b"1").unwrap();
         assert!(snapshot.leases.is_empty() && snapshot.buckets.is_empty() && snapshot.configs.is_empty());

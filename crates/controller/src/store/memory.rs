@@ -14,6 +14,7 @@ pub struct MemoryStore {
     app_statuses: HashMap<String, super::StatusRecord>,
     relations: HashMap<String, super::AppRelations>,
     removed: std::collections::BTreeSet<String>,
+    secrets: HashMap<String, super::SecretRecord>,
 }
 
 impl Store for MemoryStore {
@@ -26,6 +27,7 @@ impl Store for MemoryStore {
             app_statuses: self.app_statuses.clone(),
             relations: self.relations.clone(),
             removed: self.removed.clone(),
+            secrets: self.secrets.clone(),
         })
     }
 
@@ -52,6 +54,12 @@ impl Store for MemoryStore {
                 }
                 Write::AppStatus { app, status } => {
                     self.app_statuses.insert(app.clone(), status.clone());
+                }
+                Write::Secret { id, record: Some(record) } => {
+                    self.secrets.insert(id.clone(), record.clone());
+                }
+                Write::Secret { id, record: None } => {
+                    self.secrets.remove(id);
                 }
                 Write::RelationSettings { .. } | Write::RelationScope { .. } => {
                     super::apply_relation_write(&mut self.relations, write);

@@ -19,16 +19,21 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use leaderd_core::model::Settings;
 
-pub use records::{ConfigRecord, OptionRecord, RelationRecord, StatusRecord, UnitStatusRecord};
+pub use records::{
+    ConfigRecord, ConsumerRecord, GrantRecord, OptionRecord, RelationRecord, RevisionRecord, SecretRecord,
+    StatusRecord, UnitStatusRecord,
+};
 
 /// One application's relations, by relation id.
 pub(crate) type AppRelations = BTreeMap<u64, RelationRecord>;
 
 /// The schema this release's stores write. Version 1 is the layout of the releases that
-/// stamped none, so an unversioned store is read as version 1 (nothing to migrate) and stamped.
+/// stamped none, so an unversioned store is read as version 1 and stamped. Version 2 adds the
+/// secrets (a table, a key prefix): a version 1 store is migrated by adding them, and a
+/// release that knows only version 1 refuses a version 2 store rather than lose its secrets.
 /// A change to a record's encoding or to the tables or keys is a new version, with its
 /// migration in each store's open (SQLite) or load (etcd).
-pub(crate) const SCHEMA_VERSION: u64 = 1;
+pub(crate) const SCHEMA_VERSION: u64 = 2;
 
 /// A store this release cannot use because of its schema version: nothing in it was changed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -85,6 +90,8 @@ pub struct Snapshot {
     /// Every unit the operator removed, by name (`app/N`): a tombstone, kept for good since a
     /// unit number is never reused. A removed unit's token is refused.
     pub removed: BTreeSet<String>,
+    /// Every secret, by id.
+    pub secrets: HashMap<String, SecretRecord>,
 }
 
 /// A commit the store refused because it is too big for one transaction (etcd's
@@ -155,6 +162,11 @@ pub enum Write {
         relation_id: u64,
         unit: String,
         member: bool,
+    },
+    /// Replace secret `id` whole with `record`, or with `None` remove it.
+    Secret {
+        id: String,
+        record: Option<SecretRecord>,
     },
 }
 

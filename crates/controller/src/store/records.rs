@@ -67,6 +67,68 @@ pub struct RelationRecord {
     pub app: Settings,
 }
 
+/// One secret, as stored: whole, as one JSON value (SQLite has a row, etcd a key, per secret).
+/// Times are Unix milliseconds. The content of every revision is here, base64 as the charm
+/// gave it: the store is as private as the rest of the state (docs/security.md).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SecretRecord {
+    /// Who owns it: `application` or `unit` (a charm's) or `model` (the operator's).
+    pub owner_kind: String,
+    /// The owning application or unit, or the user secret's name.
+    pub owner: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub label: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// The rotate policy (`never` when empty) and when rotation is next due.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub rotate_policy: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_rotate_ms: Option<u64>,
+    pub created_ms: u64,
+    pub updated_ms: u64,
+    /// Every revision kept, oldest first.
+    pub revisions: Vec<RevisionRecord>,
+    /// Who may read it beyond its owner: units or applications, each through a relation (or,
+    /// for a user secret, none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<GrantRecord>,
+    /// Each consumer's tracked revision and label, by unit (or application, for a user
+    /// secret an application reads).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub consumers: BTreeMap<String, ConsumerRecord>,
+}
+
+/// One revision's content (key to base64 value) and when it expires.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RevisionRecord {
+    pub revision: u32,
+    pub content: BTreeMap<String, String>,
+    pub created_ms: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expire_ms: Option<u64>,
+    /// The expiry hook has been run for it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub expired: bool,
+}
+
+/// A grant: `subject` (a unit or an application) may read, through `relation_id` (none for a
+/// user secret granted to an application).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct GrantRecord {
+    pub subject: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relation_id: Option<u64>,
+}
+
+/// A consumer's view of a secret: the revision it tracks and the label it gave it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConsumerRecord {
+    pub revision: u32,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub label: String,
+}
+
 impl From<ConfigOption> for OptionRecord {
     fn from(o: ConfigOption) -> OptionRecord {
         OptionRecord { kind: o.kind, description: o.description, default: o.default }

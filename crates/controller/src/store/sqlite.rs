@@ -19,8 +19,8 @@ pub struct SqliteStore {
     path: String,
 }
 
-/// The tables of schema version 1 (created if missing: a new database, or one an older
-/// release made before a table was added).
+/// The tables of the schema (created if missing: a new database, or one an older release made
+/// before a table was added, which is how version 1 migrates to 2).
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS leases (
     app    TEXT PRIMARY KEY,
@@ -70,6 +70,11 @@ CREATE TABLE IF NOT EXISTS relation_scope (
 -- reused), so a removed unit's token stays refused across restarts.
 CREATE TABLE IF NOT EXISTS removed_units (
     unit    TEXT PRIMARY KEY
+);
+-- Schema version 2: every secret, whole, as JSON (its revisions' content included).
+CREATE TABLE IF NOT EXISTS secrets (
+    id      TEXT PRIMARY KEY,
+    record  TEXT NOT NULL
 );
 ";
 
@@ -139,8 +144,8 @@ impl SqliteStore {
         // Checked again under the write lock, then migrated and stamped in one transaction.
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let stamp = schema_version(&tx, path)?;
-        // Versions 0 (unversioned) and 1 have the same tables: nothing to migrate. A later
-        // version's migration from each earlier one goes here.
+        // Versions 0 (unversioned) and 1 have the same tables; version 2 adds `secrets`, which
+        // creating the schema adds. A later version's migration from each earlier one goes here.
         tx.execute_batch(SCHEMA).context("creating the schema")?;
         if stamp {
             tx.pragma_update(None, "user_version", SCHEMA_VERSION as i64).context("stamping the schema version")?;
@@ -172,6 +177,7 @@ impl Store for SqliteStore {
         snapshot.configs = json_rows(&self.conn, "app_config")?;
         snapshot.unit_statuses = json_rows(&self.conn, "unit_status")?;
         snapshot.app_statuses = json_rows(&self.conn, "app_status")?;
+        snapshot.secrets = json_rows(&self.conn, "secrets")?;
         let mut bags = self.conn.prepare("SELECT app, relation_id, owner, key, value FROM relation_settings")?;
         for row in bags.query_map([], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
@@ -247,8 +253,19 @@ impl SqliteStore {
             )?;
             let mut leave =
                 tx.prepare_cached("DELETE FROM relation_scope WHERE app = ?1 AND relation_id = ?2 AND unit = ?3")?;
+            let mut put_secret = tx.prepare_cached(
+                "INSERT INTO secrets (id, record) VALUES (?1, ?2)
+                 ON CONFLICT(id) DO UPDATE SET record = excluded.record",
+            )?;
+            let mut delete_secret = tx.prepare_cached("DELETE FROM secrets WHERE id = ?1")?;
             for write in batch {
                 match write {
+                    Write::Secret { id, record: Some(record) } => {
+                        put_secret.execute(params![id, serde_json::to_string(record)?])?;
+                    }
+                    Write::Secret { id, record: None } => {
+                        delete_secret.execute(params![id])?;
+                    }
                     Write::Config { app, config } => {
                         put_config.execute(params![app, serde_json::to_string(config)?])?;
                     }
@@ -485,7 +502,52 @@ mod tests {
         let (_fixture_dir, fixture) = fixture_copy();
         let want = dump(&fixture);
         assert!(want.iter().any(|l| l.starts_with("removed_units: ")), "{want:#?}");
-        assert_eq!(dump(&path), want);
+        // Schema version 2 adds the secrets table; everything else is as it was.
+        let mut got = dump(&path);
+        let secrets = got.iter().position(|l| l.starts_with("CREATE TABLE secrets")).expect("a secrets table");
+        got.remove(secrets);
+        assert_eq!(got, want);
+    }
+
+    /// Secrets are kept whole, and a removed one is gone, across a reopen.
+    #[test]
+    fn secrets_survive_a_reopen() {
+        use crate::store::etcd_keys::tests::secret_record;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        let mut store = SqliteStore::open(&path).unwrap();
+        store
+            .commit(&[
+                Write::Secret { id: "kept".into(), record: Some(secret_record(1)) },
+                Write::Secret { id: "gone".into(), record: Some(secret_record(1)) },
+            ])
+            .unwrap();
+        store
+            .commit(&[
+                Write::Secret { id: "kept".into(), record: Some(secret_record(3)) },
+                Write::Secret { id: "gone".into(), record: None },
+            ])
+            .unwrap();
+        drop(store);
+        let snapshot = SqliteStore::open(&path).unwrap().load().unwrap();
+        assert_eq!(snapshot.secrets.len(), 1);
+        assert_eq!(snapshot.secrets["kept"], secret_record(3));
+    }
+
+    /// A version 1 database (the release before secrets) is migrated: the secrets table is
+    /// added, the stamp moves to 2, and everything it held reads as before.
+    #[test]
+    fn a_version_1_database_gains_the_secrets_table() {
+        let (_dir, path) = fixture_copy();
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+        }
+        let before = sorted(SqliteStore::open(&path).unwrap().load().unwrap());
+        assert_eq!(user_version(&path), SCHEMA_VERSION as i64);
+        let tables = dump(&path);
+        assert!(tables.iter().any(|l| l.starts_with("CREATE TABLE secrets")), "{tables:#?}");
+        assert_eq!(sorted(SqliteStore::open(&path).unwrap().load().unwrap()), before);
     }
 
     fn user_version(path: &Path) -> i64 {
@@ -660,8 +722,8 @@ mod tests {
         assert_eq!(
             e.to_string(),
             format!(
-                "the database {} holds schema version 9, newer than this leaderd knows (1): it was written by a \
-                 newer leaderd; run that release (or a later one) on it. Nothing was changed",
+                "the database {} holds schema version 9, newer than this leaderd knows ({SCHEMA_VERSION}): it was \
+                 written by a newer leaderd; run that release (or a later one) on it. Nothing was changed",
                 path.display()
             )
         );

@@ -228,3 +228,144 @@ pub struct RelationSetRequest {
     pub app: bool,
     pub settings: Settings,
 }
+
+/// `POST` paths of the secret tools (Juju's `jujuc.ContextSecrets`). Changes (add, set, remove,
+/// grant, revoke) are held by the hook and committed with its relation changes when it
+/// succeeds; reads go to the controller at once, since reading moves what a consumer tracks.
+pub const SECRET_GET_PATH: &str = "/v1/secret-get";
+pub const SECRET_ADD_PATH: &str = "/v1/secret-add";
+pub const SECRET_SET_PATH: &str = "/v1/secret-set";
+pub const SECRET_REMOVE_PATH: &str = "/v1/secret-remove";
+pub const SECRET_GRANT_PATH: &str = "/v1/secret-grant";
+pub const SECRET_REVOKE_PATH: &str = "/v1/secret-revoke";
+/// The secrets this unit owns, with this hook's pending changes (secret-info-get, secret-ids).
+pub const SECRET_METADATA_PATH: &str = "/v1/secret-metadata";
+
+/// Body of `secret-get`: a secret by URI, by label, or both (the URI, with a label to give it).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretGetRequest {
+    pub context_id: String,
+    /// The secret's id (jujuc has parsed the URI).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub refresh: bool,
+    #[serde(default)]
+    pub peek: bool,
+}
+
+/// A secret's content: each key with its value base64-encoded (Juju's `SecretValue`
+/// `EncodedValues`).
+pub type SecretContent = std::collections::BTreeMap<String, String>;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SecretGetResponse {
+    pub content: SecretContent,
+}
+
+/// What secret-add and secret-set may change (Juju's `SecretUpdateArgs`): `None` leaves a
+/// field as it is. Times are RFC 3339.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretFields {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<SecretContent>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotate_policy: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expire_time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+/// Body of `secret-add`: a new secret owned by the application (leader only) or the unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretAddRequest {
+    pub context_id: String,
+    /// `application` or `unit`.
+    pub owner: String,
+    pub fields: SecretFields,
+}
+
+/// Answer to `secret-add`: the new secret's URI (`secret:ID`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SecretAddResponse {
+    pub uri: String,
+}
+
+/// Body of `secret-set`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretSetRequest {
+    pub context_id: String,
+    pub id: String,
+    pub fields: SecretFields,
+}
+
+/// Body of `secret-remove`: the whole secret, or one revision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretRemoveRequest {
+    pub context_id: String,
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<u32>,
+}
+
+/// Body of `secret-grant` and `secret-revoke` (Juju's `SecretGrantRevokeArgs`): whom, through
+/// which relation.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretAccessRequest {
+    pub context_id: String,
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relation_id: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+}
+
+/// One secret the unit owns (Juju's `jujuc.SecretMetadata`). Times are RFC 3339.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SecretMetadata {
+    /// The owner's tag: `application-NAME` or `unit-NAME-N`.
+    pub owner: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub label: String,
+    /// The rotate policy (`never` when none was set).
+    pub rotate_policy: String,
+    pub latest_revision: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest_expire_time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_rotate_time: Option<String>,
+    #[serde(default)]
+    pub revisions: Vec<u32>,
+    #[serde(default)]
+    pub access: Vec<SecretAccess>,
+}
+
+/// Who may read a secret, in which scope (Juju's `secrets.AccessInfo`): tags, and the role
+/// (`view`, or `manage` for the owner).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SecretAccess {
+    pub target: String,
+    pub scope: String,
+    pub role: String,
+}
+
+/// Answer to [`SECRET_METADATA_PATH`] (body: a [`ContextRequest`]): by secret id.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SecretMetadataResponse {
+    pub secrets: std::collections::BTreeMap<String, SecretMetadata>,
+}

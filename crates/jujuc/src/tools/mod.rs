@@ -35,8 +35,12 @@ use leaderd_core::gocompat::go_clean;
 pub use leaderd_core::gocompat::go_error_text;
 use leaderd_core::model::Settings;
 use leaderd_core::unix_http::TransportError;
-use leaderd_core::wire::hook::{is_tool_error, LogRecord, RelationInfo, StatusGetResponse, WorkloadStatus};
+use leaderd_core::wire::hook::{
+    is_tool_error, LogRecord, RelationInfo, SecretAccessRequest, SecretContent, SecretFields, SecretGetRequest,
+    SecretMetadata, StatusGetResponse, WorkloadStatus,
+};
 use leaderd_core::wire::ErrorCode;
+use std::collections::BTreeMap;
 
 /// What the tools ask of the hook context (Juju's `jujuc.Context`, leadership part).
 pub trait ToolContext {
@@ -69,6 +73,45 @@ pub trait ToolContext {
         let _ = (relation_id, app, settings);
         Err(ContextError::Refused { code: ErrorCode::NotFound, message: "relation not found".into() })
     }
+
+    /// A secret's content (base64 values) by id or label or both (Juju's `GetSecret`): the
+    /// owner sees the latest revision; a consumer the revision it tracks, or with `refresh`
+    /// the latest (tracked from then on), or with `peek` the latest (not tracked).
+    fn secret_get(&mut self, request: SecretGetRequest) -> Result<SecretContent, ContextError> {
+        let _ = request;
+        Err(no_secrets())
+    }
+    /// A new secret owned by the application (`application`, leader only) or the unit
+    /// (`unit`): its URI. Held by the hook until it succeeds.
+    fn secret_add(&mut self, owner: &str, fields: SecretFields) -> Result<String, ContextError> {
+        let _ = (owner, fields);
+        Err(no_secrets())
+    }
+    /// Changes to an owned secret (a new revision with `content`), held by the hook.
+    fn secret_set(&mut self, id: &str, fields: SecretFields) -> Result<(), ContextError> {
+        let _ = (id, fields);
+        Err(no_secrets())
+    }
+    /// Removes an owned secret, or one revision of it, when the hook succeeds.
+    fn secret_remove(&mut self, id: &str, revision: Option<u32>) -> Result<(), ContextError> {
+        let _ = (id, revision);
+        Err(no_secrets())
+    }
+    /// Grants (`grant`) or revokes read access to an owned secret, when the hook succeeds.
+    fn secret_access(&mut self, grant: bool, request: SecretAccessRequest) -> Result<(), ContextError> {
+        let _ = (grant, request);
+        Err(no_secrets())
+    }
+    /// The secrets the unit owns (its own and, for the leader, its application's), with this
+    /// hook's pending changes, by id.
+    fn secret_metadata(&mut self) -> Result<BTreeMap<String, SecretMetadata>, ContextError> {
+        Err(no_secrets())
+    }
+}
+
+/// What a context without secrets answers.
+fn no_secrets() -> ContextError {
+    ContextError::Refused { code: ErrorCode::NotFound, message: "secrets are not available in this context".into() }
 }
 
 /// A failure reaching or answering from the hook context.
