@@ -299,7 +299,7 @@ fn relation_set_is_committed_only_when_the_hook_succeeds() {
     assert_eq!(agent.backend.relations().relations[&0].units["app/0"], settings(&[("private-address", "127.0.0.1")]));
 
     // The hook succeeds: the agent commits.
-    assert!(block_on(agent.endpoint.commit_context(&hook)).unwrap());
+    assert!(block_on(agent.endpoint.commit_context(&hook, Vec::new())).unwrap());
     agent.endpoint.close_context(&hook);
     let committed = agent.backend.relations().relations[&0].clone();
     assert_eq!(committed.units["app/0"], settings(&[("addr", "10.0.0.1")]));
@@ -329,7 +329,7 @@ fn a_deposed_leader_commits_nothing_at_the_end_of_its_hook() {
     assert_output(&rel(&agent, &hook, "relation-set", &["-r", "0", "--app", "secret=mine"]), "", "", 0, "as leader");
     assert_output(&rel(&agent, &hook, "relation-set", &["-r", "0", "mine=yes"]), "", "", 0, "unit bag");
     agent.backend.set_leader(false);
-    let err = block_on(agent.endpoint.commit_context(&hook)).unwrap_err();
+    let err = block_on(agent.endpoint.commit_context(&hook, Vec::new())).unwrap_err();
     assert_eq!(err, RelationCommitError::NotLeader("\"app/0\" is not leader of \"app\"".into()));
     assert_eq!(err.to_string(), "\"app/0\" is not leader of \"app\"");
     let relation = agent.backend.relations().relations[&0].clone();
@@ -339,7 +339,7 @@ fn a_deposed_leader_commits_nothing_at_the_end_of_its_hook() {
     let minion = agent.open("cluster-relation-changed");
     let out = rel(&agent, &minion, "relation-set", &["-r", "0", "--app", "secret=theirs"]);
     assert_output(&out, "", "ERROR cannot write relation settings\n", 1, "minion");
-    assert!(!block_on(agent.endpoint.commit_context(&minion)).unwrap(), "nothing to commit");
+    assert!(!block_on(agent.endpoint.commit_context(&minion, Vec::new())).unwrap(), "nothing to commit");
 }
 
 /// Every relation's data is read once per hook: another unit's commit during the hook is seen
@@ -530,5 +530,5 @@ fn a_broken_relation_is_gone_from_the_later_hooks() {
     assert_output(&rel(&agent, &stop, "relation-list", &["-r", "0"]), "", not_found, 2, "relation-list");
     assert_output(&rel(&agent, &stop, "relation-get", &["-r", "0", "-", "app/1"]), "", not_found, 2, "relation-get");
     assert_output(&rel(&agent, &stop, "relation-set", &["-r", "0", "a=b"]), "", not_found, 2, "relation-set");
-    assert!(!block_on(agent.endpoint.commit_context(&stop)).unwrap(), "nothing to commit");
+    assert!(!block_on(agent.endpoint.commit_context(&stop, Vec::new())).unwrap(), "nothing to commit");
 }

@@ -48,6 +48,8 @@ pub(crate) struct HookContext {
     /// This hook's relation-set changes, by relation id: to the unit's bag, and (leader) to
     /// the application bag.
     pending: BTreeMap<u64, (Settings, Option<Settings>)>,
+    /// This hook's secret changes and its view of the secrets the unit manages.
+    pub secrets: super::secret_tools::HookSecrets,
 }
 
 impl HookContext {
@@ -60,6 +62,7 @@ impl HookContext {
             config: None,
             relations: None,
             pending: BTreeMap::new(),
+            secrets: Default::default(),
         }
     }
 

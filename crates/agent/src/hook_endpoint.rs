@@ -21,6 +21,7 @@ use serde::de::DeserializeOwned;
 use tokio::net::UnixListener;
 
 use super::context::HookContext;
+use super::secret_tools;
 use super::{HookBackend, LeaderWriteError};
 use leaderd_core::format::go_quote;
 use leaderd_core::wire::hook::{
@@ -39,8 +40,8 @@ const REMEMBERED_ENDED: usize = 4096;
 
 /// The hook endpoint of one unit.
 pub struct HookEndpoint<L> {
-    unit: String,
-    backend: Arc<L>,
+    pub(crate) unit: String,
+    pub(crate) backend: Arc<L>,
     log: LogSink,
     contexts: Mutex<HashMap<String, Arc<tokio::sync::Mutex<HookContext>>>>,
     ended: Mutex<(HashSet<String>, VecDeque<String>)>,
@@ -167,21 +168,30 @@ impl<L: HookBackend> HookEndpoint<L> {
         Ok(peers)
     }
 
-    fn application(&self) -> &str {
+    pub(crate) fn application(&self) -> &str {
         leaderd_core::names::unit_application(&self.unit).unwrap_or(&self.unit)
     }
 
-    /// Commits what the hook in context `id` wrote with relation-set, now that it has
-    /// succeeded; true if there was anything. Nothing is committed if this fails.
-    pub async fn commit_context(&self, id: &str) -> Result<bool, super::RelationCommitError> {
+    /// Commits what the hook in context `id` wrote with relation-set and the secret tools (and
+    /// `extra` secret changes the agent adds: a rotate or expire hook that ran), now that it
+    /// has succeeded; true if there was anything. Nothing is committed if this fails.
+    pub async fn commit_context(
+        &self,
+        id: &str,
+        extra: Vec<leaderd_core::wire::controller::SecretChange>,
+    ) -> Result<bool, super::RelationCommitError> {
         let Some(context) = self.contexts.lock().unwrap().get(id).cloned() else {
             return Ok(false);
         };
-        let changes = context.lock().await.take_relation_changes();
-        if changes.is_empty() {
+        let (changes, mut secrets) = {
+            let mut context = context.lock().await;
+            (context.take_relation_changes(), context.secrets.take_changes())
+        };
+        secrets.extend(extra);
+        if changes.is_empty() && secrets.is_empty() {
             return Ok(false);
         }
-        self.backend.commit_relations(changes).await.map(|()| true)
+        self.backend.commit_hook(changes, secrets).await.map(|()| true)
     }
 
     /// The statuses and workload version the charm has set.
@@ -225,6 +235,13 @@ impl<L: HookBackend> HookEndpoint<L> {
             .route(hook::RELATIONS_PATH, post(relations::<L>))
             .route(hook::RELATION_GET_PATH, post(relation_get::<L>))
             .route(hook::RELATION_SET_PATH, post(relation_set::<L>))
+            .route(hook::SECRET_GET_PATH, post(secret_tools::secret_get::<L>))
+            .route(hook::SECRET_ADD_PATH, post(secret_tools::secret_add::<L>))
+            .route(hook::SECRET_SET_PATH, post(secret_tools::secret_set::<L>))
+            .route(hook::SECRET_REMOVE_PATH, post(secret_tools::secret_remove::<L>))
+            .route(hook::SECRET_GRANT_PATH, post(secret_tools::secret_grant::<L>))
+            .route(hook::SECRET_REVOKE_PATH, post(secret_tools::secret_revoke::<L>))
+            .route(hook::SECRET_METADATA_PATH, post(secret_tools::secret_metadata::<L>))
             .fallback(unknown_path)
             .method_not_allowed_fallback(wrong_method)
             .layer(DefaultBodyLimit::max(hook::MAX_BODY_BYTES))
@@ -242,7 +259,7 @@ impl<L: HookBackend> HookEndpoint<L> {
         server::serve(listener, None, self.router(), limits, shutdown).await
     }
 
-    fn context(&self, id: &str) -> Result<Arc<tokio::sync::Mutex<HookContext>>, HttpError> {
+    pub(crate) fn context(&self, id: &str) -> Result<Arc<tokio::sync::Mutex<HookContext>>, HttpError> {
         if let Some(context) = self.contexts.lock().unwrap().get(id) {
             return Ok(context.clone());
         }
@@ -278,13 +295,13 @@ pub fn bind_socket(path: &Path) -> io::Result<UnixListener> {
     Ok(listener)
 }
 
-type Answer<T> = Result<Json<T>, HttpError>;
+pub(crate) type Answer<T> = Result<Json<T>, HttpError>;
 
-fn decode<T: DeserializeOwned>(body: Body) -> Result<T, HttpError> {
+pub(crate) fn decode<T: DeserializeOwned>(body: Body) -> Result<T, HttpError> {
     server::decode(body, hook::MAX_BODY_BYTES)
 }
 
-type Endpoint<L> = State<Arc<HookEndpoint<L>>>;
+pub(crate) type Endpoint<L> = State<Arc<HookEndpoint<L>>>;
 
 async fn is_leader<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Answer<IsLeaderResponse> {
     let req: ContextRequest = decode(body)?;

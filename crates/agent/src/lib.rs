@@ -10,12 +10,15 @@ pub mod memory;
 pub(crate) mod relation_hooks;
 pub(crate) mod relation_watch;
 pub(crate) mod resolver;
+pub(crate) mod secret_tools;
 
 use std::future::Future;
 
 pub use leaderd_core::model::LeaderWriteError;
 use leaderd_core::model::Settings;
-use leaderd_core::wire::controller::{RelationChanges, RelationsResponse};
+use leaderd_core::wire::controller::{
+    OwnedSecretsResponse, RelationChanges, RelationsResponse, SecretChange, SecretReadRequest, SecretReadResponse,
+};
 use leaderd_core::wire::controller::{StatusesResponse, UnitStatus};
 use leaderd_core::wire::hook::WorkloadStatus;
 use leaderd_net::controller_client::CallError;
@@ -63,12 +66,37 @@ pub trait HookBackend: Send + Sync + 'static {
     /// Reads every relation's data (members and bags) from the controller.
     fn read_relations(&self) -> impl Future<Output = Result<RelationsResponse, CallError>> + Send;
 
-    /// Commits one successful hook's relation changes as this unit, all or nothing; changes to
-    /// an application bag are fenced by the unit's lease term at the moment of the commit.
-    fn commit_relations(
+    /// Commits one successful hook's relation and secret changes as this unit, all or nothing;
+    /// changes to an application bag or an application-owned secret are fenced by the unit's
+    /// lease term at the moment of the commit.
+    fn commit_hook(
         &self,
         changes: Vec<RelationChanges>,
+        secrets: Vec<SecretChange>,
     ) -> impl Future<Output = Result<(), RelationCommitError>> + Send;
+
+    /// A secret's content for this unit, from the controller (the read may move the revision
+    /// this unit tracks). The backend adds the unit's term while it leads.
+    fn read_secret(
+        &self,
+        request: SecretReadRequest,
+    ) -> impl Future<Output = Result<SecretReadResponse, CallError>> + Send {
+        let _ = request;
+        async { Err(no_secrets()) }
+    }
+
+    /// The secrets this unit manages (its application's too while it leads).
+    fn owned_secrets(&self) -> impl Future<Output = Result<OwnedSecretsResponse, CallError>> + Send {
+        async { Err(no_secrets()) }
+    }
+}
+
+/// A backend without a controller keeps no secrets.
+fn no_secrets() -> CallError {
+    CallError::Refused {
+        code: leaderd_core::wire::ErrorCode::NotFound,
+        message: "secrets need a controller: this agent has none".into(),
+    }
 }
 
 /// Why a hook's relation changes were not committed (nothing was).
@@ -175,7 +203,21 @@ impl HookBackend for AgentBackend {
         self.client.relations().await
     }
 
-    async fn commit_relations(&self, changes: Vec<RelationChanges>) -> Result<(), RelationCommitError> {
+    async fn read_secret(&self, mut request: SecretReadRequest) -> Result<SecretReadResponse, CallError> {
+        request.term = self.leading_term().await;
+        self.client.read_secret(&request).await
+    }
+
+    async fn owned_secrets(&self) -> Result<OwnedSecretsResponse, CallError> {
+        let term = self.leading_term().await;
+        self.client.owned_secrets(term).await
+    }
+
+    async fn commit_hook(
+        &self,
+        changes: Vec<RelationChanges>,
+        secrets: Vec<SecretChange>,
+    ) -> Result<(), RelationCommitError> {
         let not_leader = || RelationCommitError::NotLeader(not_leader_of(&self.unit));
         let term = if changes.iter().any(|c| c.app.is_some()) {
             // Checked again now, at commit: a unit that lost leadership mid-hook commits nothing.
@@ -183,13 +225,28 @@ impl HookBackend for AgentBackend {
                 return Err(not_leader());
             }
             Some(self.tracker.term().ok_or_else(not_leader)?)
+        } else if !secrets.is_empty() {
+            // Secret changes carry the term while the unit leads; the controller decides which
+            // of them needed it (those to application-owned secrets).
+            self.leading_term().await
         } else {
             None
         };
-        match self.client.commit_relations(term, changes).await {
+        match self.client.commit_hook(term, changes, secrets).await {
             Ok(_) => Ok(()),
             Err(CallError::Refused { code: leaderd_core::wire::ErrorCode::NotLeader, .. }) => Err(not_leader()),
             Err(e) => Err(RelationCommitError::Failed(e)),
+        }
+    }
+}
+
+impl AgentBackend {
+    /// The lease term, if this unit leads now (with the guarantee left).
+    async fn leading_term(&self) -> Option<u64> {
+        if self.tracker.is_leader().await {
+            self.tracker.term()
+        } else {
+            None
         }
     }
 }

@@ -96,7 +96,11 @@ impl HookBackend for MemoryBackend {
         Ok(self.relations())
     }
 
-    async fn commit_relations(&self, changes: Vec<RelationChanges>) -> Result<(), RelationCommitError> {
+    async fn commit_hook(
+        &self,
+        changes: Vec<RelationChanges>,
+        _secrets: Vec<leaderd_core::wire::controller::SecretChange>,
+    ) -> Result<(), RelationCommitError> {
         let unit = self.unit.lock().unwrap().clone();
         let unit = if unit.is_empty() { "app/0".to_string() } else { unit };
         if changes.iter().any(|c| c.app.is_some()) && !self.leader.load(Ordering::SeqCst) {

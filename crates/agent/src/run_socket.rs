@@ -140,7 +140,7 @@ async fn close(State(c): State<Arc<Control>>, body: Body) -> Result<Json<serde_j
     }
     // A command that succeeded commits its relation changes, as a hook does.
     let committed = match req.exit_code {
-        Some(0) => c.endpoint.commit_context(&req.context_id).await.map(|_| ()),
+        Some(0) => c.endpoint.commit_context(&req.context_id, Vec::new()).await.map(|_| ()),
         _ => Ok(()),
     };
     c.close(&req.context_id);

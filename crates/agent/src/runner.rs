@@ -303,7 +303,7 @@ impl ProcessHooks {
         // A hook that succeeded commits its relation-set changes; one that failed drops them.
         let mut commit_error = None;
         if code == 0 {
-            if let Err(e) = self.endpoint.commit_context(&id).await {
+            if let Err(e) = self.endpoint.commit_context(&id, Vec::new()).await {
                 commit_error = Some(e.to_string());
             }
         }

@@ -12,7 +12,10 @@ use serde::de::DeserializeOwned;
 use tokio::sync::watch;
 
 use super::active::Refusal;
-use super::{ClaimError, ClaimOutcome, ConfigChange, ConfigChangeError, Controller, LeaderWriteError, Removed};
+use super::{
+    ClaimError, ClaimOutcome, ConfigChange, ConfigChangeError, Controller, LeaderWriteError, Removed, SecretError,
+    SecretReadError,
+};
 use leaderd_core::model::{Application, Term, Unit};
 use leaderd_core::names;
 use leaderd_core::wire::controller::*;
@@ -58,6 +61,10 @@ pub fn router(api: Arc<Api>) -> Router {
         .route("/v1/applications/{app}/relations/leave", post(leave_relations))
         .route("/v1/applications/{app}/relations/watch", post(watch_relations))
         .route("/v1/applications/{app}/status/unit/forget", post(forget_unit))
+        .route("/v1/applications/{app}/secrets/get", post(read_secret))
+        .route("/v1/applications/{app}/secrets/owned", post(owned_secrets))
+        .route("/v1/applications/{app}/secrets/view", post(secret_view))
+        .route("/v1/applications/{app}/secrets/watch", post(watch_secrets))
         .fallback(
             |uri: Uri| async move { HttpError::new(ErrorCode::NotFound, format!("no such endpoint: {}", uri.path())) },
         )
@@ -214,6 +221,21 @@ impl From<ConfigChangeError> for HttpError {
             ConfigChangeError::NotFound(_) => ErrorCode::NotFound,
             ConfigChangeError::Invalid(_) => ErrorCode::BadRequest,
             ConfigChangeError::Write(_) => ErrorCode::Unavailable,
+        };
+        HttpError::new(code, e.to_string())
+    }
+}
+
+/// A secret read refused: not found, not the caller's to read, or not the leader's any more;
+/// a tracking change not made durable is "not now".
+impl From<SecretReadError> for HttpError {
+    fn from(e: SecretReadError) -> HttpError {
+        let code = match &e {
+            SecretReadError::Refused(SecretError::NotFound(_)) => ErrorCode::NotFound,
+            SecretReadError::Refused(SecretError::PermissionDenied) => ErrorCode::Forbidden,
+            SecretReadError::Refused(SecretError::NotLeader) => ErrorCode::NotLeader,
+            SecretReadError::Refused(SecretError::Invalid(_)) => ErrorCode::BadRequest,
+            SecretReadError::Failed(e) => return write_refused(e.clone()),
         };
         HttpError::new(code, e.to_string())
     }
@@ -502,7 +524,7 @@ async fn commit_relations(
     let unit = api.unit_of(&headers, &app)?;
     let req: RelationCommitRequest = decode(body)?;
     api.active()?;
-    relations_written(api.controller.commit_relations(&unit, req.term.map(Term), req.changes).await)
+    relations_written(api.controller.commit_hook(&unit, req.term.map(Term), req.changes, req.secrets).await)
 }
 
 async fn join_relations(
@@ -576,4 +598,60 @@ async fn forget_unit(
     }
     api.controller.forget_unit(&unit).await.map_err(write_refused)?;
     Ok(Json(serde_json::json!({})))
+}
+
+/// A unit reads a secret: its own, its application's, or one granted to it.
+async fn read_secret(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<SecretReadResponse> {
+    let unit = api.unit_of(&headers, &app)?;
+    let req: SecretReadRequest = decode(body)?;
+    api.active()?;
+    Ok(Json(api.controller.read_secret(&unit, req).await?))
+}
+
+/// The secrets a unit manages (its application's too, under a current term).
+async fn owned_secrets(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<OwnedSecretsResponse> {
+    let unit = api.unit_of(&headers, &app)?;
+    let req: OwnedSecretsRequest = decode(body)?;
+    api.active()?;
+    Ok(Json(api.controller.owned_secrets(&unit, req.term.map(Term))))
+}
+
+/// What a unit's secret hooks need to know.
+async fn secret_view(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<SecretView> {
+    let unit = api.unit_of(&headers, &app)?;
+    let req: OwnedSecretsRequest = decode(body)?;
+    api.active()?;
+    Ok(Json(api.controller.secret_view(&unit, req.term.map(Term))))
+}
+
+async fn watch_secrets(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<WatchResponse> {
+    api.reader_of(&headers, &app)?;
+    let req: WatchRequest = decode(body)?;
+    api.active()?;
+    let version = tokio::select! {
+        v = api.controller.watch_secrets(req.after, Api::poll_timeout(req.timeout_ms)) => v,
+        e = api.until_stepped_down() => return Err(e),
+        _ = api.until_shutdown() => api.controller.secrets_version(),
+    };
+    Ok(Json(WatchResponse { version }))
 }

@@ -11,9 +11,13 @@ pub mod api;
 pub mod election;
 pub mod lease;
 pub mod relations;
+mod secret_rules;
+mod secrets;
 pub mod store;
 mod writer;
 
+pub use secret_rules::SecretError;
+pub use secrets::SecretReadError;
 pub use store::CommitError;
 pub use writer::StoreCommitFailed;
 
@@ -122,6 +126,8 @@ pub(crate) struct State {
     app_statuses: RwLock<HashMap<String, WorkloadStatus>>,
     /// Each application's relations, and a version for their watchers (`relations.rs`).
     relations: relations::Relations,
+    /// Every secret, and a version for their watchers (`secrets.rs`).
+    secrets: secrets::Secrets,
     /// Every unit the operator removed (`app/N`), for good: read on each unit request, which
     /// is refused for these.
     removed: RwLock<BTreeSet<String>>,
@@ -203,6 +209,7 @@ impl State {
             snapshot.app_statuses.into_iter().map(|(app, s)| (app, s.into())).collect();
         *self.removed.write().unwrap() = snapshot.removed;
         self.relations.replace(snapshot.relations);
+        self.secrets.replace(snapshot.secrets);
         for notify in self.lease_changed.lock().unwrap().values() {
             notify.notify_waiters();
         }
@@ -284,6 +291,7 @@ impl Controller {
             unit_statuses: RwLock::default(),
             app_statuses: RwLock::default(),
             relations: relations::Relations::new(Default::default()),
+            secrets: secrets::Secrets::new(Default::default()),
             removed: RwLock::default(),
             grace: Mutex::new(config.max_lease),
         });

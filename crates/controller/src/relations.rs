@@ -16,7 +16,7 @@ use tokio::sync::watch;
 use super::{Controller, LeaderWriteError};
 use crate::store::{apply_relation_write, AppRelations, Write};
 use leaderd_core::model::{Application, Term, Unit};
-use leaderd_core::wire::controller::{RelationChanges, RelationsResponse};
+use leaderd_core::wire::controller::{RelationChanges, RelationsResponse, SecretChange};
 
 /// The live copy of every application's relations, and their versions.
 pub(crate) struct Relations {
@@ -86,19 +86,22 @@ impl Controller {
         app: &str,
         fence: Option<(String, u64)>,
         writes: Vec<Write>,
+        secrets: Option<super::writer::SecretCommit>,
     ) -> Result<u64, LeaderWriteError> {
         let app = app.to_string();
-        let job = |reply| super::writer::Job::Relations { app, fence, writes, reply };
+        let job = |reply| super::writer::Job::Relations { app, fence, writes, secrets, reply };
         self.submit(job).await.unwrap_or_else(|| Err(LeaderWriteError::failed(super::ShuttingDown)))
     }
 
-    /// One hook's relation changes from `unit`, all or nothing: each to the unit's own bag, and
-    /// to the application bag only if `unit` holds the lease under `term` when it is written.
-    pub async fn commit_relations(
+    /// One hook's relation and secret changes from `unit`, all or nothing: each to the unit's
+    /// own bag, and to the application bag only if `unit` holds the lease under `term` when
+    /// it is written; secrets by `secret_rules` (an application secret only under that term).
+    pub async fn commit_hook(
         &self,
         unit: &Unit,
         term: Option<Term>,
         changes: Vec<RelationChanges>,
+        secrets: Vec<SecretChange>,
     ) -> Result<u64, LeaderWriteError> {
         let app = unit.application();
         let touches_app = changes.iter().any(|c| c.app.is_some());
@@ -126,7 +129,9 @@ impl Controller {
                 });
             }
         }
-        self.write_relations(app.as_str(), fence, writes).await
+        let secrets =
+            super::writer::SecretCommit { unit: unit.as_str().into(), term: term.map(|t| t.0), changes: secrets };
+        self.write_relations(app.as_str(), fence, writes, Some(secrets)).await
     }
 
     /// `unit` enters the scope of `relation_ids`; a unit entering a relation for the first time
@@ -158,7 +163,7 @@ impl Controller {
         if writes.is_empty() {
             return Ok(current.version);
         }
-        self.write_relations(app.as_str(), None, writes).await
+        self.write_relations(app.as_str(), None, writes, None).await
     }
 
     /// `unit` leaves the scope of every relation of its application (it stopped for good); its
@@ -180,6 +185,6 @@ impl Controller {
         if writes.is_empty() {
             return Ok(current.version);
         }
-        self.write_relations(app.as_str(), None, writes).await
+        self.write_relations(app.as_str(), None, writes, None).await
     }
 }

@@ -12,10 +12,13 @@ use std::sync::Arc;
 use tokio::sync::oneshot;
 use tokio::time::Instant;
 
+use super::secret_rules::{self, Caller, Records};
+use super::secrets::{self as live_secrets, SecretReadError};
 use super::{LeaderWriteError, State};
 use crate::store::{CommitError, Store, StoredLease, Write};
 use leaderd_core::model::apply_changes;
 use leaderd_core::model::Settings;
+use leaderd_core::wire::controller::{SecretChange, SecretReadRequest, SecretReadResponse};
 
 /// Most jobs in one transaction: bounds the latency of the first job in a long queue.
 const MAX_BATCH: usize = 256;
@@ -42,7 +45,16 @@ pub(crate) enum Job {
         app: String,
         fence: Option<(String, u64)>,
         writes: Vec<Write>,
+        /// A hook's secret changes, committed with its relation writes.
+        secrets: Option<SecretCommit>,
         reply: oneshot::Sender<Result<u64, LeaderWriteError>>,
+    },
+    /// A unit reads a secret; a read that moves what it tracks (or the label it gives) is
+    /// written before the content is answered.
+    SecretRead {
+        unit: String,
+        request: SecretReadRequest,
+        reply: oneshot::Sender<Result<SecretReadResponse, SecretReadError>>,
     },
     /// Load everything from the store again and replace the live state with it (a controller
     /// that has just won the election: another one may have changed everything meanwhile).
@@ -54,6 +66,15 @@ enum Reply {
     Merge(oneshot::Sender<Result<u64, LeaderWriteError>>, String, Settings, u64),
     Put(oneshot::Sender<Result<(), LeaderWriteError>>, Write),
     Relations(oneshot::Sender<Result<u64, LeaderWriteError>>, String, Vec<Write>),
+    SecretRead(oneshot::Sender<Result<SecretReadResponse, SecretReadError>>, SecretReadResponse, Vec<Write>),
+}
+
+/// One hook's secret changes: by `unit`, which leads if it holds the lease under `term` at the
+/// moment of the write.
+pub(crate) struct SecretCommit {
+    pub unit: String,
+    pub term: Option<u64>,
+    pub changes: Vec<SecretChange>,
 }
 
 /// Runs until every sender of `jobs` is gone.
@@ -90,6 +111,9 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
     let mut starts = Vec::with_capacity(batch.len());
     // Versions as this batch leaves them, so two merges to one app in a batch both count.
     let mut versions: std::collections::HashMap<String, u64> = Default::default();
+    // Secrets as this batch leaves them (copied from the live state at the first secret job),
+    // so each job's rules see the jobs before it.
+    let mut secrets: Option<Records> = None;
     for job in batch {
         match job {
             Job::Lease(lease, reply) => {
@@ -128,16 +152,61 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                 writes.push(write.clone());
                 replies.push(Reply::Put(reply, write));
             }
-            Job::Relations { app, fence, writes: changes, reply } => {
+            Job::Relations { app, fence, writes: mut changes, secrets: secret_commit, reply } => {
                 if let Some((unit, term)) = &fence {
                     if !state.leases.lock().unwrap().holds(&app, unit, *term, Instant::now()) {
                         let _ = reply.send(Err(LeaderWriteError::NotLeader));
                         continue;
                     }
                 }
+                if let Some(commit) = secret_commit.filter(|c| !c.changes.is_empty()) {
+                    let leads = commit.term.is_some_and(|term| {
+                        state.leases.lock().unwrap().holds(&app, &commit.unit, term, Instant::now())
+                    });
+                    let records = secrets.get_or_insert_with(|| state.secrets.snapshot());
+                    let caller = Caller::new(&commit.unit, leads);
+                    match secret_rules::commit(records, &caller, &commit.changes, live_secrets::now_ms()) {
+                        Ok(touched) => {
+                            for (id, record) in &touched {
+                                match record {
+                                    Some(record) => records.insert(id.clone(), record.clone()),
+                                    None => records.remove(id),
+                                };
+                            }
+                            changes.extend(live_secrets::writes(touched));
+                        }
+                        Err(e) => {
+                            let _ = reply.send(Err(e.into()));
+                            continue;
+                        }
+                    }
+                }
                 starts.push(writes.len());
                 writes.extend(changes.iter().cloned());
                 replies.push(Reply::Relations(reply, app, changes));
+            }
+            Job::SecretRead { unit, request, reply } => {
+                let app = leaderd_core::names::unit_application(&unit).unwrap_or_default();
+                let leads = request
+                    .term
+                    .is_some_and(|term| state.leases.lock().unwrap().holds(app, &unit, term, Instant::now()));
+                let records = secrets.get_or_insert_with(|| state.secrets.snapshot());
+                match secret_rules::read(records, &Caller::new(&unit, leads), &request) {
+                    Ok((response, change)) => {
+                        let change: Vec<Write> = live_secrets::writes(change.map(|(id, r)| (id, Some(r))));
+                        for write in &change {
+                            if let Write::Secret { id, record: Some(record) } = write {
+                                records.insert(id.clone(), record.clone());
+                            }
+                        }
+                        starts.push(writes.len());
+                        writes.extend(change.iter().cloned());
+                        replies.push(Reply::SecretRead(reply, response, change));
+                    }
+                    Err(e) => {
+                        let _ = reply.send(Err(e.into()));
+                    }
+                }
             }
             Job::Reload(_) => unreachable!("run() handles reloads between batches"),
         }
@@ -148,6 +217,14 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
         Err(e) if replies.len() == 1 => {
             tracing::error!(error = format!("{e:#}"), "store commit failed; {} writes refused", writes.len());
             vec![Err(e)]
+        }
+        Err(e) if writes.iter().any(|w| matches!(w, Write::Secret { .. })) => {
+            // Each job's secret records were computed on top of the jobs before it in this
+            // batch, so they cannot be committed alone: every job fails, nothing is written,
+            // and each caller may try again.
+            tracing::error!(error = format!("{e:#}"), "store commit failed; {} writes refused", writes.len());
+            let failed = std::sync::Arc::new(e);
+            replies.iter().map(|_| Err(CommitError::Failed(anyhow::anyhow!("{:#}", failed)))).collect()
         }
         Err(e) => {
             // One job's writes may be what the store refused (too big for one transaction, say):
@@ -223,7 +300,15 @@ fn answer(state: &State, reply: Reply, committed: Result<(), CommitError>) {
             let _ = tx.send(Err(e.write_error()));
         }
         (Reply::Relations(tx, app, changes), Ok(())) => {
+            state.secrets.apply(&changes);
             let _ = tx.send(Ok(state.relations.apply(&app, &changes)));
+        }
+        (Reply::SecretRead(tx, response, changes), Ok(())) => {
+            state.secrets.apply(&changes);
+            let _ = tx.send(Ok(response));
+        }
+        (Reply::SecretRead(tx, ..), Err(e)) => {
+            let _ = tx.send(Err(SecretReadError::Failed(e.write_error())));
         }
     }
 }

@@ -237,6 +237,65 @@ impl fmt::Display for RotatePolicy {
     }
 }
 
+/// Unix milliseconds as Go's `time.RFC3339` prints a UTC time: `2006-01-02T15:04:05Z`.
+pub fn format_rfc3339_ms(ms: u64) -> String {
+    let (days, in_day) = ((ms / 86_400_000) as i64, (ms % 86_400_000) / 1000);
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", in_day / 3600, in_day / 60 % 60, in_day % 60)
+}
+
+/// An RFC 3339 time (`2006-01-02T15:04:05Z`, `...+02:00`, fractional seconds allowed) as Unix
+/// milliseconds; `None` if it is not one, or is before 1970.
+pub fn parse_rfc3339_ms(text: &str) -> Option<u64> {
+    let b = text.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let s = text.get(r)?;
+        s.bytes().all(|c| c.is_ascii_digit()).then(|| s.parse().ok())?
+    };
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let (y, mo, d, h, mi, s) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 59 {
+        return None;
+    }
+    let mut rest = &text[19..];
+    let mut ms = 0i64;
+    if let Some(frac) = rest.strip_prefix('.') {
+        let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        let padded = format!("{:0<3}", &frac[..digits.min(3)]);
+        ms = padded.parse().ok()?;
+        rest = &frac[digits..];
+    }
+    let offset_s = match rest {
+        "Z" | "z" => 0,
+        _ => {
+            let sign = match rest.as_bytes().first()? {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            if rest.len() != 6 || rest.as_bytes()[3] != b':' {
+                return None;
+            }
+            let (oh, om) = (rest[1..3].parse::<i64>().ok()?, rest[4..6].parse::<i64>().ok()?);
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            sign * (oh * 3600 + om * 60)
+        }
+    };
+    let seconds = days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s - offset_s;
+    u64::try_from(seconds * 1000 + ms).ok()
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    days_from_civil(y + i64::from(m == 12), m % 12 + 1, 1) - days_from_civil(y, m, 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,6 +328,22 @@ mod tests {
         assert_eq!(err("secret://a.b/9m4e2mr0ui3e8a215n4g"), r#"host controller UUID "a.b" not valid"#);
         assert_eq!(err("secret:nope"), r#"secret URI "secret:nope" not valid"#);
         assert_eq!(err("secret:9m4e2mr0ui3e8a215n4w"), r#"secret URI "secret:9m4e2mr0ui3e8a215n4w" not valid"#);
+    }
+
+    #[test]
+    fn rfc3339_times_read_and_print_as_go_does() {
+        assert_eq!(format_rfc3339_ms(1_706_695_200_000), "2024-01-31T10:00:00Z");
+        assert_eq!(parse_rfc3339_ms("2024-01-31T10:00:00Z"), Some(1_706_695_200_000));
+        assert_eq!(parse_rfc3339_ms("2024-01-31T12:00:00+02:00"), Some(1_706_695_200_000));
+        assert_eq!(parse_rfc3339_ms("2024-01-31T10:00:00.25Z"), Some(1_706_695_200_250));
+        assert_eq!(
+            parse_rfc3339_ms("2024-02-29T00:00:00Z").map(format_rfc3339_ms).as_deref(),
+            Some("2024-02-29T00:00:00Z")
+        );
+        for bad in ["2023-02-29T00:00:00Z", "2024-01-31 10:00:00Z", "2024-01-31T10:00:00", "1h", "2024-13-01T00:00:00Z"]
+        {
+            assert_eq!(parse_rfc3339_ms(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -352,12 +352,33 @@ impl ControllerClient {
         self.call::<(), _>("relations", None, Duration::ZERO).await
     }
 
-    /// Commits one hook's relation changes, all or nothing; `term` fences application-bag
-    /// changes.
-    pub async fn commit_relations(&self, term: Option<u64>, changes: Vec<RelationChanges>) -> Result<u64, CallError> {
-        let body = RelationCommitRequest { term, changes };
+    /// Commits one hook's relation and secret changes, all or nothing; `term` fences changes
+    /// to application bags and application-owned secrets.
+    pub async fn commit_hook(
+        &self,
+        term: Option<u64>,
+        changes: Vec<RelationChanges>,
+        secrets: Vec<SecretChange>,
+    ) -> Result<u64, CallError> {
+        let body = RelationCommitRequest { term, changes, secrets };
         let r: RelationsVersion = self.call("relations/commit", Some(&body), Duration::ZERO).await?;
         Ok(r.version)
+    }
+
+    /// A secret's content for this unit (which may move the revision it tracks).
+    pub async fn read_secret(&self, request: &SecretReadRequest) -> Result<SecretReadResponse, CallError> {
+        self.call("secrets/get", Some(request), Duration::ZERO).await
+    }
+
+    /// The secrets this unit manages (its application's too, under a current `term`).
+    pub async fn owned_secrets(&self, term: Option<u64>) -> Result<OwnedSecretsResponse, CallError> {
+        self.call("secrets/owned", Some(&OwnedSecretsRequest { term }), Duration::ZERO).await
+    }
+
+    /// What this unit's secret hooks need to know (its application's secrets too, under a
+    /// current `term`).
+    pub async fn secret_view(&self, term: Option<u64>) -> Result<SecretView, CallError> {
+        self.call("secrets/view", Some(&OwnedSecretsRequest { term }), Duration::ZERO).await
     }
 
     /// This unit enters the scope of its peer relations `ids`.
@@ -379,6 +400,14 @@ impl ControllerClient {
         let timeout = self.poll_wait(timeout);
         let body = WatchRequest { after, timeout_ms: timeout.as_millis() as u64 };
         let r: RelationsVersion = self.call("relations/watch", Some(&body), timeout).await?;
+        Ok(r.version)
+    }
+
+    /// Waits (up to `timeout`) for the secrets' version to differ from `after`.
+    pub async fn watch_secrets(&self, after: u64, timeout: Duration) -> Result<u64, CallError> {
+        let timeout = self.poll_wait(timeout);
+        let body = WatchRequest { after, timeout_ms: timeout.as_millis() as u64 };
+        let r: WatchResponse = self.call("secrets/watch", Some(&body), timeout).await?;
         Ok(r.version)
     }
 }

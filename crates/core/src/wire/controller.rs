@@ -252,14 +252,18 @@ pub struct RelationChanges {
     pub app: Option<Settings>,
 }
 
-/// `POST /v1/applications/{app}/relations/commit`: what a hook that succeeded wrote, all or
-/// nothing. With any application-bag change, `term` must be the caller's current lease term.
+/// `POST /v1/applications/{app}/relations/commit`: what a hook that succeeded wrote to relation
+/// bags and secrets, all or nothing. With any application-bag change or change to an
+/// application-owned secret, `term` must be the caller's current lease term.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RelationCommitRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub term: Option<u64>,
     pub changes: Vec<RelationChanges>,
+    /// The hook's secret changes, in the order it made them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secrets: Vec<SecretChange>,
 }
 
 /// `POST /v1/applications/{app}/relations/join`: the calling unit enters the scope of these
@@ -284,4 +288,115 @@ pub struct RelationLeaveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RelationsVersion {
     pub version: u64,
+}
+
+/// One change to secrets from a hook that succeeded, committed with its relation changes (all
+/// or nothing; any change to an application-owned secret is fenced by the caller's term).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum SecretChange {
+    /// secret-add: `owner` is `application` or `unit`; the id was made by the agent.
+    Create { id: String, owner: String, fields: crate::wire::hook::SecretFields },
+    /// secret-set: a new revision when `content` is given.
+    Update { id: String, fields: crate::wire::hook::SecretFields },
+    /// secret-remove: the whole secret, or one revision.
+    Remove {
+        id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        revision: Option<u32>,
+    },
+    /// secret-grant: `subject` (a unit, or an application) may read, through `relation_id`.
+    Grant { id: String, subject: String, relation_id: u64 },
+    /// secret-revoke: `subject` may no longer read (through `relation_id`, or any).
+    Revoke {
+        id: String,
+        subject: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        relation_id: Option<u64>,
+    },
+    /// secret-get --refresh of a secret this hook changed: track the latest revision once it
+    /// is written.
+    TrackLatest { id: String },
+    /// The secret-rotate hook for it ran, when its latest revision was `revision`.
+    Rotated { id: String, revision: u32 },
+    /// The secret-expired hook for `revision` ran.
+    Expired { id: String, revision: u32 },
+}
+
+/// `POST /v1/applications/{app}/secrets/get`: a secret's content for the calling unit, by id,
+/// label or both. With `term`, the caller says it leads (an application secret's owner label
+/// is then its to use).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretReadRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub refresh: bool,
+    #[serde(default)]
+    pub peek: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SecretReadResponse {
+    pub id: String,
+    pub revision: u32,
+    pub content: crate::wire::hook::SecretContent,
+}
+
+/// `POST /v1/applications/{app}/secrets/owned`: the secrets the calling unit owns, and with
+/// a current `term` its application's.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OwnedSecretsRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term: Option<u64>,
+}
+
+/// What a unit needs to know of secrets to run its secret hooks (answer to
+/// `POST /v1/applications/{app}/secrets/view`, whose body is an [`OwnedSecretsRequest`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SecretView {
+    /// Secrets the unit reads (tracks), with the revision it tracks and the latest.
+    pub consumed: Vec<ConsumedSecret>,
+    /// Secrets the unit manages: its own, and its application's while it leads.
+    pub owned: Vec<OwnedSecret>,
+    /// The secrets version this view was read at.
+    pub version: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsumedSecret {
+    pub id: String,
+    #[serde(default)]
+    pub label: String,
+    pub tracked: u32,
+    pub latest: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OwnedSecret {
+    pub id: String,
+    #[serde(default)]
+    pub label: String,
+    pub latest: u32,
+    /// When rotation is due (Unix ms), if it rotates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_rotate_ms: Option<u64>,
+    /// Revisions with an expiry whose hook has not run: (revision, Unix ms).
+    #[serde(default)]
+    pub expiring: Vec<(u32, u64)>,
+    /// Revisions no one tracks any more, other than the latest: the owner may remove them.
+    #[serde(default)]
+    pub obsolete: Vec<u32>,
+}
+
+/// `POST /v1/applications/{app}/secrets/owned` answers the metadata by id.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OwnedSecretsResponse {
+    pub secrets: std::collections::BTreeMap<String, crate::wire::hook::SecretMetadata>,
 }
