@@ -149,7 +149,7 @@ async fn close(State(c): State<Arc<Control>>, body: Body) -> Result<Json<serde_j
             super::RelationCommitError::NotLeader(_) => ErrorCode::NotLeader,
             super::RelationCommitError::Failed(_) => ErrorCode::Unavailable,
         };
-        HttpError::new(code, format!("committing relation changes: {e}"))
+        HttpError::new(code, format!("committing relation and secret changes: {e}"))
     })?;
     Ok(Json(serde_json::json!({})))
 }

@@ -315,7 +315,7 @@ impl ProcessHooks {
         self.status.lock().unwrap().running = None;
         let duration_ms = started.elapsed().as_millis() as u64;
         if let Some(why) = &commit_error {
-            event(unit, format_args!("hook {hook} failed to commit its relation changes: {why}"));
+            event(unit, format_args!("hook {hook} failed to commit its relation and secret changes: {why}"));
             code = 1;
         }
         emit(unit, Event::HookFinished { hook: hook.into(), exit: code, duration_ms });
@@ -332,7 +332,7 @@ impl ProcessHooks {
             emit(unit, Event::HookOutput { hook: hook.into(), line: line.into() });
         }
         match commit_error {
-            Some(why) => Attempt::CommitFailed(format!("committing relation changes: {why}")),
+            Some(why) => Attempt::CommitFailed(format!("committing relation and secret changes: {why}")),
             None => Attempt::Exited(code),
         }
     }
