@@ -147,13 +147,13 @@ fn flag_with_minus(name: &str) -> String {
 /// `relation` is set to the spelling and value of a well-formed `-r` once one has been read.
 fn gnuflag_scan(cmd: &Command, args: &[OsString], relation: &mut Option<(String, String)>) -> Scan {
     let find = |name: &str| {
-        cmd.get_arguments()
-            .filter(|a| !a.is_positional() && a.get_id() != super::relation::RELATION_SPELLING)
-            .find(|a| {
+        cmd.get_arguments().filter(|a| !a.is_positional() && a.get_id() != super::relation::RELATION_SPELLING).find(
+            |a| {
                 a.get_long() == Some(name)
                     || a.get_visible_aliases().is_some_and(|aliases| aliases.contains(&name))
                     || (name.chars().count() == 1 && a.get_short() == name.chars().next())
-            })
+            },
+        )
     };
     let mut out = Vec::with_capacity(args.len());
     let mut i = 0;
@@ -249,7 +249,9 @@ fn gnuflag_scan(cmd: &Command, args: &[OsString], relation: &mut Option<(String,
             let value = if INT_OPTIONS.contains(&flag.get_id().as_str()) {
                 match go_parse_int(&value_text) {
                     Ok(n) => OsString::from(n.to_string()),
-                    Err(reason) => return refused(format!("strconv.ParseInt: parsing {}: {reason}", go_quote(&value_text))),
+                    Err(reason) => {
+                        return refused(format!("strconv.ParseInt: parsing {}: {reason}", go_quote(&value_text)))
+                    }
                 }
             } else {
                 value
