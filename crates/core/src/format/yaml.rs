@@ -29,7 +29,8 @@ pub(crate) fn bool_document(value: bool) -> String {
 fn binary_text(value: &[u8]) -> String {
     const LINE: usize = 70;
     let encoded = crate::base64::encode(value);
-    if encoded.len() / LINE + 1 <= 1 {
+    // Go: `lines := encLen/lineLen + 1`, and a newline after each line only when lines > 1.
+    if encoded.len() < LINE {
         return encoded;
     }
     let mut out = String::with_capacity(encoded.len() + encoded.len() / LINE + 1);

@@ -29,6 +29,8 @@ pub mod secret_info_get;
 pub mod secret_remove;
 pub mod secret_revoke;
 pub mod secret_set;
+#[cfg(test)]
+mod secret_tests;
 pub mod status_get;
 pub mod status_set;
 

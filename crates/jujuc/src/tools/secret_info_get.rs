@@ -74,7 +74,9 @@ fn display(md: &SecretMetadata) -> Node {
     if !md.description.is_empty() {
         fields.push(("description".into(), Node::Str(md.description.clone())));
     }
-    if !md.rotate_policy.is_empty() {
+    // Juju shows the policy a charm set; without one the field is empty and omitted. The
+    // agent answers `never` for both "never" and none, so `never` is omitted too.
+    if !md.rotate_policy.is_empty() && md.rotate_policy != "never" {
         fields.push(("rotation".into(), Node::Str(md.rotate_policy.clone())));
     }
     if let Some(expiry) = &md.latest_expire_time {
