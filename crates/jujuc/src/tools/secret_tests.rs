@@ -435,6 +435,11 @@ fn secret_get_prints_decoded_content() {
     );
     assert_eq!(run_with(&fake, &["secret-get", URI, "binary"]).stdout, "!!binary //4A\n");
     assert_eq!(run_with(&fake, &["secret-get", URI, "truthy"]).stdout, "\"true\"\n");
+    // Long binary: yaml.v2's base64 lines of 70 in a literal block.
+    let big = leaderd_core::base64::encode(&[0xff; 60]);
+    let fake = Fake { content: content(&[("big", &big)]), ..Default::default() };
+    let lines = format!("  {}\n  {}\n", &big[..70], &big[70..]);
+    assert_eq!(run_with(&fake, &["secret-get", URI]).stdout, format!("big: !!binary |\n{lines}"));
 }
 
 fn metadata() -> BTreeMap<String, SecretMetadata> {
