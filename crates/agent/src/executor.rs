@@ -20,7 +20,7 @@ use super::relation_hooks::Seen;
 use super::resolver::{self, Failed, HookOp, LocalState, Operation, RetryCause, Snapshot, Started, UnitInfo, Wait};
 use super::runner::{Resolve, RetryPolicy, RunnerStatus, StateError};
 use super::{emit, event};
-use leaderd_core::wire::controller::RelationsResponse;
+use leaderd_core::wire::controller::{RelationsResponse, SecretChange, SecretView};
 use leaderd_core::wire::run::FailingHook;
 use leaderd_sys::events::Event;
 
@@ -40,7 +40,14 @@ pub(crate) enum Attempt {
 /// Runs one hook process in a fresh context, and commits the context's relation changes to
 /// the controller when it exits 0.
 pub(crate) trait HookRunner: Send + Sync {
-    fn run(&self, hook: &str, relation_env: &[(String, String)]) -> impl Future<Output = Attempt> + Send;
+    /// `env` is what the hook's environment adds; `commit` what its commit adds to the charm's
+    /// own changes.
+    fn run(
+        &self,
+        hook: &str,
+        env: &[(String, String)],
+        commit: Vec<SecretChange>,
+    ) -> impl Future<Output = Attempt> + Send;
 }
 
 /// Where the local state that survives an agent restart is kept.
@@ -71,6 +78,8 @@ pub(crate) struct Inputs {
     pub ticks: watch::Receiver<u64>,
     pub dying: watch::Receiver<bool>,
     pub relations: watch::Receiver<Option<RelationsResponse>>,
+    /// The controller's view of this unit's secrets (re-sent when a rotation or expiry is due).
+    pub secrets: watch::Receiver<Option<SecretView>>,
     /// Resolves from the control socket.
     pub resolves: mpsc::Receiver<Resolve>,
 }
@@ -95,6 +104,10 @@ impl Watching {
             dying: *i.dying.borrow_and_update(),
             relations: i.relations.borrow_and_update().clone(),
             resolve,
+            secrets: i.secrets.borrow_and_update().clone(),
+            wall_ms: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as u64),
         }
     }
 
@@ -116,6 +129,7 @@ impl Watching {
             changed = i.ticks.changed() => changed.is_ok(),
             changed = i.dying.changed() => changed.is_ok(),
             changed = i.relations.changed() => changed.is_ok(),
+            changed = i.secrets.changed() => changed.is_ok(),
             resolve = i.resolves.recv(), if self.resolves_open => {
                 match resolve {
                     Some(resolve) => self.resolve = Some(resolve),
@@ -243,7 +257,15 @@ impl<H: HookRunner, S: StateStore, A: Agent> Uniter<H, S, A> {
             return true;
         }
         let attempts = attempts + 1;
-        let failing = match self.hooks.run(&name, &started.hook.env()).await {
+        // An owner's secret hook on an application secret needs the unit to lead still.
+        if let HookOp::Secret(hook) = &started.hook {
+            if hook.application && !self.agent.is_leader().await {
+                event(unit, format_args!("unit is no longer the leader; skipping {name:?} execution"));
+                self.status.lock().unwrap().failing = None;
+                return true;
+            }
+        }
+        let failing = match self.hooks.run(&name, &started.hook.env(), started.hook.commit()).await {
             Attempt::Missing | Attempt::Exited(0) => None,
             Attempt::Exited(code) => Some((Some(code), None)),
             Attempt::NotStarted(why) | Attempt::CommitFailed(why) => Some((None, Some(why))),
@@ -322,7 +344,7 @@ mod tests {
     }
 
     impl HookRunner for FakeHooks {
-        async fn run(&self, hook: &str, relation_env: &[(String, String)]) -> Attempt {
+        async fn run(&self, hook: &str, relation_env: &[(String, String)], _commit: Vec<SecretChange>) -> Attempt {
             let remote = relation_env.iter().find(|(k, _)| k == "JUJU_REMOTE_UNIT").map(|(_, v)| v.as_str());
             let entry = match remote {
                 Some(unit) => format!("{hook} {unit}"),
@@ -383,6 +405,7 @@ mod tests {
         ticks: watch::Sender<u64>,
         dying: watch::Sender<bool>,
         relations: watch::Sender<Option<RelationsResponse>>,
+        secrets: watch::Sender<Option<SecretView>>,
         resolves: mpsc::Sender<Resolve>,
         log: Log,
         times: Arc<Mutex<Vec<(String, Duration)>>>,
@@ -457,6 +480,7 @@ mod tests {
         let (dying, dying_rx) = watch::channel(false);
         let (relations, relations_rx) = watch::channel(data(&["app/0"], &[]));
         let (resolves, resolves_rx) = mpsc::channel(4);
+        let (secrets, secrets_rx) = watch::channel(None);
         let inputs = Inputs {
             leader: leader_rx,
             settings: settings_rx,
@@ -464,6 +488,7 @@ mod tests {
             ticks: ticks_rx,
             dying: dying_rx,
             relations: relations_rx,
+            secrets: secrets_rx,
             resolves: resolves_rx,
         };
         let task = tokio::spawn(uniter.run(inputs));
@@ -474,6 +499,7 @@ mod tests {
             ticks,
             dying,
             relations,
+            secrets,
             resolves,
             log,
             times,
@@ -507,10 +533,35 @@ mod tests {
         /// The watchers go away: the uniter stops, cleanly.
         async fn stop(self) {
             let task = self.task;
-            drop((self.leader, self.settings, self.config, self.ticks, self.dying, self.relations, self.resolves));
+            drop((self.leader, self.settings, self.config, self.ticks, self.dying, self.relations, self.secrets));
+            drop(self.resolves);
             let stopped = tokio::time::timeout(Duration::from_secs(5), task).await.expect("the uniter stops");
             stopped.unwrap().unwrap();
         }
+    }
+
+    /// A newer revision of a secret the unit tracks: secret-changed once started, before a
+    /// config-changed that is due at the same time, once per revision (kept in uniter.json).
+    #[tokio::test(start_paused = true)]
+    async fn secret_changed_runs_once_per_revision_before_config_changed() {
+        use leaderd_core::wire::controller::ConsumedSecret;
+        let unit = start(Setup::default());
+        assert_eq!(unit.ran(4).await, ["install", "leader-elected", "config-changed", "start"]);
+        let view = |latest| SecretView {
+            consumed: vec![ConsumedSecret { id: "s1".into(), label: "pw".into(), tracked: 1, latest }],
+            ..Default::default()
+        };
+        unit.secrets.send_replace(Some(view(2)));
+        unit.config.send_replace(Some(2));
+        assert_eq!(unit.ran(6).await[4..], ["secret-changed", "config-changed"]);
+        unit.secrets.send_replace(Some(view(2)));
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        assert_eq!(unit.log().len(), 6, "not again for revision 2: {:?}", unit.log());
+        let saved = unit.uniter_json.lock().unwrap().clone().unwrap();
+        assert_eq!(saved.secrets.changed.get("s1"), Some(&2));
+        unit.secrets.send_replace(Some(view(3)));
+        assert_eq!(unit.ran(7).await[6..], ["secret-changed"]);
+        unit.stop().await;
     }
 
     #[tokio::test(start_paused = true)]
@@ -525,6 +576,7 @@ mod tests {
             leader_elected_pending: false,
             started: true,
             config_version: Some(1),
+            secrets: Default::default(),
         };
         assert_eq!(unit.uniter_json.lock().unwrap().clone(), Some(want));
         // leader-elected was saved as due before it ran, so an agent that dies in it runs it

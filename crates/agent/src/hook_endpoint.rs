@@ -53,6 +53,8 @@ pub struct HookEndpoint<L> {
     joined: Mutex<Option<std::collections::BTreeMap<u64, Vec<String>>>>,
     /// The relations whose -relation-broken has run: gone for the unit's later hooks.
     broken: Mutex<std::collections::BTreeSet<u64>>,
+    /// The model's UUID, which secret-add's URIs carry (empty: URIs are `secret:ID`).
+    pub(crate) model_uuid: Mutex<String>,
 }
 
 /// What the charm has told the agent about its workload, in memory for the agent's lifetime.
@@ -105,6 +107,7 @@ impl<L: HookBackend> HookEndpoint<L> {
             charm_dir: Mutex::default(),
             joined: Mutex::default(),
             broken: Mutex::default(),
+            model_uuid: Mutex::default(),
         })
     }
 
@@ -134,6 +137,11 @@ impl<L: HookBackend> HookEndpoint<L> {
                 set.remove(&oldest);
             }
         }
+    }
+
+    /// The model's UUID: secret-add answers `secret://UUID/ID`, as Juju's hook tool does.
+    pub fn set_model_uuid(&self, uuid: &str) {
+        *self.model_uuid.lock().unwrap() = uuid.to_string();
     }
 
     /// Where the unit's charm is: config-get reads its `config.yaml`.

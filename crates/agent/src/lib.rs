@@ -10,7 +10,9 @@ pub mod memory;
 pub(crate) mod relation_hooks;
 pub(crate) mod relation_watch;
 pub(crate) mod resolver;
+pub(crate) mod secret_hooks;
 pub(crate) mod secret_tools;
+pub(crate) mod secret_watch;
 
 use std::future::Future;
 
@@ -323,6 +325,8 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         }),
     );
     endpoint.set_charm_dir(&charm_dir);
+    let model_uuid = model_uuid(state_dir)?;
+    endpoint.set_model_uuid(&model_uuid);
     // The statuses the controller kept for this unit, from before an agent restart.
     match tokio::time::timeout(Duration::from_secs(5), client.statuses()).await {
         Ok(Ok(kept)) => endpoint.restore_statuses(&kept),
@@ -338,7 +342,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         charm_dir,
         socket: socket.clone(),
         tools_dir,
-        model_uuid: model_uuid(state_dir)?,
+        model_uuid,
     });
     let status = Arc::new(std::sync::Mutex::new(runner::RunnerStatus::default()));
     let (resolve_tx, resolve_rx) = tokio::sync::mpsc::channel(4);
@@ -367,6 +371,8 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
     let peers = leaderd_core::relations::peers(&env.charm_dir)?;
     let (relations_tx, relations_rx) = tokio::sync::watch::channel(None);
     let relation_watcher = relation_watch::run(client.clone(), peers.iter().map(|p| p.id).collect(), relations_tx);
+    let (secrets_tx, secrets_rx) = tokio::sync::watch::channel(None);
+    let secret_watcher = secret_watch::run(client.clone(), tracker.subscribe(), secrets_tx);
     let uniter_state = runner::load_state(&state_dir.join("uniter.json"))?;
     let runner = runner::Runner {
         env,
@@ -379,7 +385,12 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         resolves: resolve_rx,
         hook_groups: hook_groups.clone(),
         dying,
-        relations: runner::RelationInputs { peers, data: relations_rx, seen_file: state_dir.join("relations.json") },
+        relations: runner::RelationInputs {
+            peers,
+            data: relations_rx,
+            seen_file: state_dir.join("relations.json"),
+            secrets: secrets_rx,
+        },
     };
 
     // The socket servers' limits, fitted to this process's file descriptors.
@@ -403,6 +414,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         _ = config_watcher => Ok(()),
         _ = ticker => Ok(()),
         _ = relation_watcher => Ok(()),
+        _ = secret_watcher => Ok(()),
         r = runner.run(uniter_state, remote_rx, config_rx, ticks_rx) => r.context("hook runner"),
         _ = stop.requested() => Ok(()),
     };

@@ -78,6 +78,13 @@ pub(crate) struct UniterState {
     /// The config version config-changed last succeeded for (none: it has not run yet).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_version: Option<u64>,
+    /// What the unit has run secret hooks for.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub secrets: super::secret_hooks::SecretsSeen,
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
 }
 
 /// What to do next.
@@ -262,6 +269,7 @@ mod tests {
             leader_elected_pending: false,
             started: true,
             config_version: C1,
+            secrets: Default::default(),
         };
         let started_minion = UniterState { leader: false, ..started_leader.clone() };
         let died_in_leader_elected = UniterState {

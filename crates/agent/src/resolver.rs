@@ -52,12 +52,13 @@
 use tokio::time::Instant;
 
 use leaderd_core::relations::PeerRelation;
-use leaderd_core::wire::controller::RelationsResponse;
+use leaderd_core::wire::controller::{RelationsResponse, SecretView};
 
 use super::lease_view::LeaderStatus;
 use super::lifecycle::{Hook, Lifecycle, Step};
 use super::relation_hooks::{self, Kind, RelationHook, Seen};
 use super::runner::Resolve;
+use super::secret_hooks::{self, SecretHook};
 
 /// The unit the uniter runs for: what never changes while the agent runs.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,6 +86,11 @@ pub(crate) struct Snapshot {
     pub relations: Option<RelationsResponse>,
     /// A `leaderd resolve` received and not yet acted on.
     pub resolve: Option<Resolve>,
+    /// The controller's view of this unit's secrets (none until it answered).
+    pub secrets: Option<SecretView>,
+    /// The wall clock when the snapshot was taken (Unix milliseconds): secret rotation and
+    /// expiry are wall-clock times.
+    pub wall_ms: u64,
 }
 
 impl Default for Snapshot {
@@ -97,6 +103,8 @@ impl Default for Snapshot {
             dying: false,
             relations: None,
             resolve: None,
+            secrets: None,
+            wall_ms: 0,
         }
     }
 }
@@ -106,6 +114,7 @@ impl Default for Snapshot {
 pub(crate) enum HookOp {
     Lifecycle(Hook),
     Relation(RelationHook),
+    Secret(SecretHook),
 }
 
 impl HookOp {
@@ -114,6 +123,15 @@ impl HookOp {
         match self {
             HookOp::Lifecycle(hook) => hook.name().to_string(),
             HookOp::Relation(hook) => hook.name(),
+            HookOp::Secret(hook) => hook.name().to_string(),
+        }
+    }
+
+    /// What the hook's commit adds to the charm's own changes (a secret hook's bookkeeping).
+    pub fn commit(&self) -> Vec<leaderd_core::wire::controller::SecretChange> {
+        match self {
+            HookOp::Secret(hook) => hook.commit(),
+            _ => Vec::new(),
         }
     }
 
@@ -122,6 +140,7 @@ impl HookOp {
         match self {
             HookOp::Lifecycle(_) => Vec::new(),
             HookOp::Relation(hook) => hook.env(),
+            HookOp::Secret(hook) => hook.env(),
         }
     }
 }
@@ -229,9 +248,19 @@ pub(crate) fn next_op(unit: &UnitInfo, local: &LocalState, remote: &Snapshot, no
     } else {
         None
     };
+    // Secret hooks: once started, for a unit that is not dying, after the leadership hooks and
+    // before config-changed, relation hooks and update-status.
+    let leadership_step = matches!(step, Step::Run(Hook::LeaderElected | Hook::LeaderSettingsChanged) | Step::Deposed);
+    let secret_hook = match &remote.secrets {
+        Some(view) if installed && lifecycle.state.started && !remote.dying && !leadership_step => {
+            let leads = matches!(remote.leader, LeaderStatus::Leader { .. });
+            secret_hooks::next(view, &lifecycle.state.secrets, leads, remote.wall_ms)
+        }
+        _ => None,
+    };
     if let Some(hook) = relation_hook {
         let leaving = remote.dying && matches!(hook.kind, Kind::Departed | Kind::Broken);
-        if hook.kind == Kind::Created || step == Step::Wait || leaving {
+        if hook.kind == Kind::Created || (step == Step::Wait && secret_hook.is_none()) || leaving {
             return Operation::RunHook(HookOp::Relation(hook));
         }
     }
@@ -240,6 +269,9 @@ pub(crate) fn next_op(unit: &UnitInfo, local: &LocalState, remote: &Snapshot, no
     });
     if remote.dying && installed && in_scope {
         return Operation::Wait(Wait::Scope);
+    }
+    if let Some(hook) = secret_hook {
+        return Operation::RunHook(HookOp::Secret(hook));
     }
     match step {
         Step::Run(hook) => Operation::RunHook(HookOp::Lifecycle(hook)),
@@ -277,6 +309,7 @@ impl LocalState {
                 self.lifecycle.finished(*hook, started.settings_changes);
             }
             HookOp::Relation(hook) => self.seen.ran(hook, &started.relations),
+            HookOp::Secret(hook) => self.lifecycle.state.secrets.ran(hook),
         }
     }
 }

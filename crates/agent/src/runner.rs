@@ -23,6 +23,7 @@ use super::relation_hooks::Seen;
 use super::resolver::UnitInfo;
 use super::tracker::Tracker;
 use super::{emit, event, AgentBackend};
+use leaderd_core::wire::controller::SecretChange;
 use leaderd_core::wire::run::FailingHook;
 use leaderd_sys::events::Event;
 
@@ -147,6 +148,8 @@ pub(crate) struct RelationInputs {
     pub data: watch::Receiver<Option<leaderd_core::wire::controller::RelationsResponse>>,
     /// What the hooks have been told, persisted here (`<state>/relations.json`).
     pub seen_file: PathBuf,
+    /// The controller's view of this unit's secrets (`secret_watch`).
+    pub secrets: watch::Receiver<Option<leaderd_core::wire::controller::SecretView>>,
 }
 
 impl Runner {
@@ -175,6 +178,7 @@ impl Runner {
             ticks,
             dying: self.dying,
             relations: self.relations.data,
+            secrets: self.relations.secrets,
             resolves: self.resolves,
         };
         let hooks = ProcessHooks {
@@ -200,8 +204,8 @@ struct ProcessHooks {
 }
 
 impl HookRunner for ProcessHooks {
-    async fn run(&self, hook: &str, relation_env: &[(String, String)]) -> Attempt {
-        self.run_hook(hook, relation_env).await
+    async fn run(&self, hook: &str, env: &[(String, String)], commit: Vec<SecretChange>) -> Attempt {
+        self.run_hook(hook, env, commit).await
     }
 }
 
@@ -252,7 +256,7 @@ impl ProcessHooks {
     /// The context ends when the hook's own process exits: a process it left in the background
     /// cannot act as the hook afterwards, even if it keeps the hook's output pipes open (the
     /// output is collected for a moment longer, then drained unread).
-    async fn run_hook(&self, hook: &str, relation_env: &[(String, String)]) -> Attempt {
+    async fn run_hook(&self, hook: &str, relation_env: &[(String, String)], commit: Vec<SecretChange>) -> Attempt {
         let Some(program) = self.env.program(hook) else {
             return Attempt::Missing;
         };
@@ -303,7 +307,7 @@ impl ProcessHooks {
         // A hook that succeeded commits its relation-set changes; one that failed drops them.
         let mut commit_error = None;
         if code == 0 {
-            if let Err(e) = self.endpoint.commit_context(&id, Vec::new()).await {
+            if let Err(e) = self.endpoint.commit_context(&id, commit).await {
                 commit_error = Some(e.to_string());
             }
         }
@@ -461,6 +465,7 @@ mod tests {
             leader_elected_pending: false,
             started: true,
             config_version: Some(2),
+            secrets: Default::default(),
         };
         save_state(&path, &state).unwrap();
         assert_eq!(load_state(&path).unwrap(), state);

@@ -230,7 +230,10 @@ pub(crate) async fn secret_add<L: HookBackend>(State(ep): Endpoint<L>, body: Bod
     let secrets = &mut context.secrets;
     secrets.changes.push(change);
     secrets.created.insert(id.to_string(), (owner_tag(&ep.unit, application), req.fields));
-    Ok(Json(SecretAddResponse { uri: id.uri() }))
+    // Juju's hook tool prints the full form, with the model's UUID.
+    let model = ep.model_uuid.lock().unwrap().clone();
+    let uri = if model.is_empty() { id.uri() } else { format!("secret://{model}/{id}") };
+    Ok(Json(SecretAddResponse { uri }))
 }
 
 /// Is the secret the application's, and this unit not its leader? (Juju checks only secrets it
@@ -325,7 +328,11 @@ pub(crate) async fn secret_grant<L: HookBackend>(State(ep): Endpoint<L>, body: B
     let Some(relation_id) = req.relation_id else {
         return Err(HttpError::new(ErrorCode::BadRequest, "missing relation"));
     };
-    context.secrets.changes.push(SecretChange::Grant { id: req.id, subject, relation_id });
+    let peer = ep.peer_relations()?.into_iter().find(|p| p.id == relation_id);
+    let Some(peer) = peer else { return Err(HttpError::new(ErrorCode::NotFound, "relation not found")) };
+    // Juju's relation tag of the relation key: `relation-app.cluster`.
+    let scope = format!("relation-{}", peer.key(ep.application()).replace(':', ".").replace(' ', "#"));
+    context.secrets.changes.push(SecretChange::Grant { id: req.id, subject, relation_id, scope });
     Ok(Json(serde_json::json!({})))
 }
 

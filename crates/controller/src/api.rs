@@ -231,7 +231,9 @@ impl From<ConfigChangeError> for HttpError {
 impl From<SecretReadError> for HttpError {
     fn from(e: SecretReadError) -> HttpError {
         let code = match &e {
-            SecretReadError::Refused(SecretError::NotFound(_)) => ErrorCode::NotFound,
+            SecretReadError::Refused(
+                SecretError::NotFound(_) | SecretError::LabelNotFound(_) | SecretError::RevisionNotFound(_),
+            ) => ErrorCode::NotFound,
             SecretReadError::Refused(SecretError::PermissionDenied) => ErrorCode::Forbidden,
             SecretReadError::Refused(SecretError::NotLeader) => ErrorCode::NotLeader,
             SecretReadError::Refused(SecretError::Invalid(_)) => ErrorCode::BadRequest,

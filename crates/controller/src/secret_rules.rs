@@ -6,8 +6,10 @@
 //! secretsmanager`): a unit-owned secret is managed by its unit; an application-owned one by
 //! the application's leader (the writer checks the term, so `leads` here is proven, not
 //! claimed). Every unit of the owning application may read an application secret; other
-//! units and applications read through a grant. Whoever manages a secret reads its latest
-//! revision; everyone else is a consumer who tracks a revision until they refresh.
+//! units and applications read through a grant. Every reader, owner or not, tracks a revision
+//! (Juju 3.6 treats owners as consumers): the first read tracks the latest, a plain read
+//! answers the tracked one, `--refresh` moves it to the latest, `--peek` shows the latest
+//! without moving it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -29,9 +31,16 @@ pub(crate) const ROTATE_RETRY_MS: u64 = 5 * 60 * 1000;
 /// Why a secret call was refused (nothing changed).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SecretError {
-    /// Juju's `errors.NotFoundf("secret %q", ...)`.
+    /// Juju's `errors.NotFoundf("secret %q", ...)`: the URI as the caller gave it
+    /// (`secret:ID`), or a bare id where Juju names one.
     #[error("secret {} not found", go_quote(.0))]
     NotFound(String),
+    /// A label that names no secret the caller owns or consumes.
+    #[error("consumer label {} not found", go_quote(.0))]
+    LabelNotFound(String),
+    /// A revision the secret does not have.
+    #[error("secret revision {} not found", .0)]
+    RevisionNotFound(u32),
     /// Juju's `apiserver.ErrPerm`.
     #[error("permission denied")]
     PermissionDenied,
@@ -106,7 +115,8 @@ impl SecretRecord {
     }
 }
 
-/// A secret by id, or by label: the caller's own (as manager) or as a consumer.
+/// A secret by id, or by label: an owner label of a secret the caller's unit or application
+/// owns (any unit of the owning application resolves it), else the caller's consumer label.
 fn resolve<'a>(
     records: &'a Records,
     caller: &Caller,
@@ -114,23 +124,26 @@ fn resolve<'a>(
     label: Option<&str>,
 ) -> Result<&'a str, SecretError> {
     if let Some(id) = id {
-        return records.get_key_value(id).map(|(k, _)| k.as_str()).ok_or_else(|| SecretError::NotFound(id.into()));
+        return records
+            .get_key_value(id)
+            .map(|(k, _)| k.as_str())
+            .ok_or_else(|| SecretError::NotFound(leaderd_core::secrets::SCHEME.to_string() + ":" + id));
     }
     let label = label.unwrap_or_default();
     let mut ids: Vec<&String> = records.keys().collect();
     ids.sort();
     let owned = ids.iter().find(|id| {
         let r = &records[id.as_str()];
-        caller.manages(r) && r.label == label
+        caller.owns(r) && r.label == label
     });
     let consumed =
         || ids.iter().find(|id| records[id.as_str()].consumers.get(&caller.unit).is_some_and(|c| c.label == label));
-    owned.or_else(consumed).map(|id| id.as_str()).ok_or_else(|| SecretError::NotFound(label.into()))
+    owned.or_else(consumed).map(|id| id.as_str()).ok_or_else(|| SecretError::LabelNotFound(label.into()))
 }
 
-/// A read by the caller: the content of the revision it sees, and the record as the read
-/// leaves it when the read changes what the caller tracks or the label it gave (`None`: no
-/// change to write).
+/// A read by the caller (Juju's `getSecretContent` and `getConsumedRevision`): the content of
+/// the revision it sees, and the record as the read leaves it when the read changes what the
+/// caller tracks or a label (`None`: nothing to write).
 pub(crate) fn read(
     records: &Records,
     caller: &Caller,
@@ -142,27 +155,32 @@ pub(crate) fn read(
         return Err(SecretError::PermissionDenied);
     }
     let mut changed = record.clone();
-    let revision = if caller.manages(record) {
-        // The manager sees the latest; a label given with the URI is the owner's label.
-        if let (Some(label), Some(_)) = (&request.label, &request.id) {
+    // A label given with the URI: the owner's label if the caller manages the secret, ignored
+    // for another unit of the owning application, the caller's own label otherwise.
+    let mut consumer_label = None;
+    if let (Some(label), Some(_)) = (&request.label, &request.id) {
+        if caller.manages(record) {
             changed.label = label.clone();
+        } else if !caller.owns(record) {
+            consumer_label = Some(label.clone());
         }
-        record.latest()
-    } else {
-        let tracked = record.consumers.get(&caller.unit).map(|c| c.revision);
-        let revision = match tracked {
-            Some(tracked) if !request.refresh && !request.peek => tracked,
-            _ => record.latest(),
-        };
-        if !request.peek || tracked.is_none() {
-            let consumer = changed.consumers.entry(caller.unit.clone()).or_default();
-            consumer.revision = revision;
-            if let (Some(label), Some(_)) = (&request.label, &request.id) {
-                consumer.label = label.clone();
-            }
-        }
-        revision
+    }
+    let tracked = record.consumers.get(&caller.unit).map(|c| c.revision);
+    let latest = record.latest();
+    let revision = match tracked {
+        Some(tracked) if !request.refresh && !request.peek => tracked,
+        _ => latest,
     };
+    // The first read tracks the latest, whatever its flags; a refresh moves the tracking.
+    if tracked.is_none() || request.refresh || consumer_label.is_some() {
+        let consumer = changed.consumers.entry(caller.unit.clone()).or_default();
+        if tracked.is_none() || request.refresh {
+            consumer.revision = latest;
+        }
+        if let Some(label) = consumer_label {
+            consumer.label = label;
+        }
+    }
     let content = record.revision(revision).map(|r| r.content.clone()).unwrap_or_default();
     let response = SecretReadResponse { id: id.clone(), revision, content };
     let write = (changed != *record).then_some((id, changed));
@@ -259,17 +277,15 @@ fn apply(
         return Ok(Some(record));
     }
     let id = change_id(change);
-    let Some(mut record) = current else { return Err(SecretError::NotFound(id.into())) };
+    let Some(mut record) = current else { return Err(SecretError::NotFound(format!("secret:{id}"))) };
     match change {
         SecretChange::Create { .. } => unreachable!("handled above"),
         SecretChange::TrackLatest { .. } => {
             if !caller.reads(&record) {
                 return Err(SecretError::PermissionDenied);
             }
-            if !caller.manages(&record) {
-                let latest = record.latest();
-                record.consumers.entry(caller.unit.clone()).or_default().revision = latest;
-            }
+            let latest = record.latest();
+            record.consumers.entry(caller.unit.clone()).or_default().revision = latest;
             return Ok(Some(record));
         }
         _ => caller.manage(&record)?,
@@ -290,37 +306,42 @@ fn apply(
             let before = record.revisions.len();
             record.revisions.retain(|r| r.revision != *revision);
             if record.revisions.len() == before {
-                return Err(SecretError::NotFound(format!("{id}/{revision}")));
+                return Err(SecretError::RevisionNotFound(*revision));
             }
             if record.revisions.is_empty() {
                 return Ok(None);
             }
             record.updated_ms = now_ms;
         }
-        SecretChange::Grant { subject, relation_id, .. } => {
-            let grant = GrantRecord { subject: subject.clone(), relation_id: Some(*relation_id) };
+        SecretChange::Grant { subject, relation_id, scope, .. } => {
+            let grant = GrantRecord { subject: subject.clone(), relation_id: Some(*relation_id), scope: scope.clone() };
             if !record.grants.contains(&grant) {
                 record.grants.push(grant);
                 record.grants.sort();
             }
         }
         SecretChange::Revoke { subject, relation_id, .. } => {
-            record.grants.retain(|g| !(g.subject == *subject && relation_id.is_none_or(|r| g.relation_id == Some(r))));
+            // Juju deletes the subject's grant whatever its scope.
+            let _ = relation_id;
+            record.grants.retain(|g| g.subject != *subject);
             // A revoked unit (or every unit of a revoked application) tracks nothing more.
             let app_prefix = format!("{subject}/");
             record.consumers.retain(|unit, _| unit != subject && !unit.starts_with(&app_prefix));
         }
         SecretChange::Rotated { revision, .. } => {
+            // Juju's `SecretsRotated`: the next rotation counts from when this one was due; a
+            // rotation that made no new revision is asked for again in 5 minutes.
             let policy = RotatePolicy::parse(&record.rotate_policy).unwrap_or(RotatePolicy::Never);
-            record.next_rotate_ms = if record.latest() > *revision {
-                policy.next_rotate_ms(now_ms)
-            } else {
-                policy.next_rotate_ms(now_ms).map(|_| now_ms + ROTATE_RETRY_MS)
+            let last = record.next_rotate_ms.unwrap_or(now_ms);
+            record.next_rotate_ms = match policy.next_rotate_ms(last) {
+                Some(_) if record.latest() == *revision => Some(last + ROTATE_RETRY_MS),
+                next => next,
             };
         }
         SecretChange::Expired { revision, .. } => {
+            // Asked again every 5 minutes until the revision is removed (`ExpireRetryDelay`).
             if let Some(r) = record.revisions.iter_mut().find(|r| r.revision == *revision) {
-                r.expired = true;
+                r.expire_retry_ms = Some(now_ms + ROTATE_RETRY_MS);
             }
         }
     }
@@ -348,24 +369,26 @@ fn set_fields(
     if let Some(policy) = &fields.rotate_policy {
         let parsed = RotatePolicy::parse(policy)
             .ok_or_else(|| SecretError::Invalid(format!("secret rotate policy {} not valid", go_quote(policy))))?;
-        let was = RotatePolicy::parse(&record.rotate_policy).unwrap_or(RotatePolicy::Never);
         record.rotate_policy = if parsed == RotatePolicy::Never { String::new() } else { policy.clone() };
-        if parsed != was {
-            record.next_rotate_ms = parsed.next_rotate_ms(now_ms);
-        }
+        // Juju keeps the time already set unless the new policy's is earlier; never clears it.
+        record.next_rotate_ms = match (parsed.next_rotate_ms(now_ms), record.next_rotate_ms) {
+            (Some(new), Some(old)) => Some(new.min(old)),
+            (new, _) => new,
+        };
     }
     if let Some(expire) = &fields.expire_time {
         let at = leaderd_core::secrets::parse_rfc3339_ms(expire)
             .ok_or_else(|| SecretError::Invalid(format!("expire time {} not valid", go_quote(expire))))?;
         if let Some(latest) = record.revisions.last_mut() {
             latest.expire_ms = Some(at);
-            latest.expired = false;
+            latest.expire_retry_ms = None;
         }
     }
     Ok(())
 }
 
-/// What the caller needs to run its secret hooks.
+/// What the caller needs to run its secret hooks: the secrets it manages (rotate, expire and
+/// obsolete revisions) and those it tracks but does not manage (changed).
 pub(crate) fn view(records: &Records, caller: &Caller, version: u64) -> SecretView {
     let mut ids: Vec<&String> = records.keys().collect();
     ids.sort();
@@ -377,14 +400,14 @@ pub(crate) fn view(records: &Records, caller: &Caller, version: u64) -> SecretVi
             let latest = r.latest();
             view.owned.push(OwnedSecret {
                 id: id.clone(),
+                application: r.owner_kind == "application",
                 label: r.label.clone(),
                 latest,
                 next_rotate_ms: r.next_rotate_ms,
                 expiring: r
                     .revisions
                     .iter()
-                    .filter(|v| !v.expired)
-                    .filter_map(|v| v.expire_ms.map(|at| (v.revision, at)))
+                    .filter_map(|v| v.expire_retry_ms.or(v.expire_ms).map(|at| (v.revision, at)))
                     .collect(),
                 obsolete: r
                     .revisions
@@ -394,12 +417,9 @@ pub(crate) fn view(records: &Records, caller: &Caller, version: u64) -> SecretVi
                     .collect(),
             });
         } else if let Some(c) = r.consumers.get(&caller.unit).filter(|_| caller.reads(r)) {
-            view.consumed.push(ConsumedSecret {
-                id: id.clone(),
-                label: c.label.clone(),
-                tracked: c.revision,
-                latest: r.latest(),
-            });
+            // A unit of the owning application sees the owner's label.
+            let label = if caller.owns(r) { r.label.clone() } else { c.label.clone() };
+            view.consumed.push(ConsumedSecret { id: id.clone(), label, tracked: c.revision, latest: r.latest() });
         }
     }
     view
@@ -416,7 +436,7 @@ pub(crate) fn metadata(records: &Records, caller: &Caller) -> BTreeMap<String, S
             let mut access = vec![SecretAccess { target: owner_target, scope: scope_tag(r), role: "manage".into() }];
             access.extend(r.grants.iter().map(|g| SecretAccess {
                 target: subject_tag(&g.subject),
-                scope: g.relation_id.map_or_else(|| "model".into(), |id| format!("relation-{id}")),
+                scope: g.scope.clone(),
                 role: "view".into(),
             }));
             let md = SecretMetadata {

@@ -88,6 +88,7 @@ impl From<SecretError> for LeaderWriteError {
     fn from(e: SecretError) -> LeaderWriteError {
         match e {
             SecretError::NotLeader => LeaderWriteError::NotLeader,
+            SecretError::PermissionDenied => LeaderWriteError::Invalid(e.to_string()),
             e => LeaderWriteError::Invalid(e.to_string()),
         }
     }

@@ -473,10 +473,10 @@ pub(crate) mod tests {
                     content: [("password".to_string(), format!("czNjcmV0{revision}"))].into(),
                     created_ms: u64::from(revision),
                     expire_ms: (revision == 1).then_some(10),
-                    expired: revision == 1,
+                    expire_retry_ms: (revision == 1).then_some(20),
                 })
                 .collect(),
-            grants: vec![GrantRecord { subject: "b".into(), relation_id: Some(3) }],
+            grants: vec![GrantRecord { subject: "b".into(), relation_id: Some(3), scope: "relation-a.db#b.db".into() }],
             consumers: [("a/1".to_string(), ConsumerRecord { revision: 1, label: "mine".into() })].into(),
         }
     }

@@ -107,18 +107,20 @@ pub struct RevisionRecord {
     pub created_ms: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_ms: Option<u64>,
-    /// The expiry hook has been run for it.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub expired: bool,
+    /// When the expiry hook is asked for again (it ran, and the revision is still here).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expire_retry_ms: Option<u64>,
 }
 
 /// A grant: `subject` (a unit or an application) may read, through `relation_id` (none for a
-/// user secret granted to an application).
+/// user secret granted to an application), in `scope` (Juju's scope tag: `relation-KEY`, or
+/// `model`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct GrantRecord {
     pub subject: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relation_id: Option<u64>,
+    pub scope: String,
 }
 
 /// A consumer's view of a secret: the revision it tracks and the label it gave it.

@@ -4,6 +4,7 @@
 
 mod relations;
 mod rules;
+mod secrets;
 
 use std::time::Duration;
 

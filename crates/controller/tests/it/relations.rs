@@ -33,17 +33,20 @@ async fn scopes_bags_and_the_leader_only_application_bag() {
 
     // A unit writes its own bag; the application bag needs the lease under the current term.
     let t = term(c.claim(&unit("app/0"), LEASE).await.unwrap());
-    c.commit_relations(&unit("app/1"), None, vec![unit_change(0, &[("addr", "10.0.0.2")])]).await.unwrap();
-    let refused = c.commit_relations(&unit("app/1"), Some(t), vec![app_change(0, &[("secret", "x")])]).await;
+    c.commit_hook(&unit("app/1"), None, vec![unit_change(0, &[("addr", "10.0.0.2")])], vec![]).await.unwrap();
+    let refused = c.commit_hook(&unit("app/1"), Some(t), vec![app_change(0, &[("secret", "x")])], vec![]).await;
     assert_eq!(refused, Err(LeaderWriteError::NotLeader));
-    let no_term = c.commit_relations(&unit("app/0"), None, vec![app_change(0, &[("secret", "x")])]).await;
+    let no_term = c.commit_hook(&unit("app/0"), None, vec![app_change(0, &[("secret", "x")])], vec![]).await;
     assert_eq!(no_term, Err(LeaderWriteError::NotLeader));
     // Refused means nothing at all: the unit-bag change in the same commit is not written.
     let stale = vec![unit_change(0, &[("mine", "1")]), app_change(0, &[("secret", "x")])];
-    assert_eq!(c.commit_relations(&unit("app/0"), Some(Term(t.0 + 1)), stale).await, Err(LeaderWriteError::NotLeader));
+    assert_eq!(
+        c.commit_hook(&unit("app/0"), Some(Term(t.0 + 1)), stale, vec![]).await,
+        Err(LeaderWriteError::NotLeader)
+    );
     assert!(!c.relations(&app("app")).relations[&0].units["app/0"].contains_key("mine"));
     let both = vec![unit_change(0, &[("mine", "1")]), app_change(0, &[("secret", "s1")])];
-    c.commit_relations(&unit("app/0"), Some(t), both).await.unwrap();
+    c.commit_hook(&unit("app/0"), Some(t), both, vec![]).await.unwrap();
     let r = c.relations(&app("app"));
     assert_eq!(r.relations[&0].app, kv(&[("secret", "s1")]));
     assert_eq!(r.relations[&0].units["app/0"]["mine"], "1");
@@ -86,7 +89,7 @@ async fn relation_data_survives_a_restart_with_sqlite() {
         c.join_relations(&unit("app/2"), &[0]).await.unwrap();
         let t = term(c.claim(&unit("app/0"), LEASE).await.unwrap());
         let changes = vec![unit_change(0, &[("private-address", ""), ("a", "1")]), app_change(1, &[("k", "v")])];
-        c.commit_relations(&unit("app/0"), Some(t), changes).await.unwrap();
+        c.commit_hook(&unit("app/0"), Some(t), changes, vec![]).await.unwrap();
         c.leave_relations(&unit("app/2")).await.unwrap();
         let r = c.relations(&app("app"));
         tokio::time::sleep(Duration::from_millis(5)).await;

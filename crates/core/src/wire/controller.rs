@@ -305,8 +305,9 @@ pub enum SecretChange {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         revision: Option<u32>,
     },
-    /// secret-grant: `subject` (a unit, or an application) may read, through `relation_id`.
-    Grant { id: String, subject: String, relation_id: u64 },
+    /// secret-grant: `subject` (a unit, or an application) may read, through `relation_id`,
+    /// whose relation tag (`relation-app.cluster`) is `scope`.
+    Grant { id: String, subject: String, relation_id: u64, scope: String },
     /// secret-revoke: `subject` may no longer read (through `relation_id`, or any).
     Revoke {
         id: String,
@@ -381,6 +382,9 @@ pub struct ConsumedSecret {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OwnedSecret {
     pub id: String,
+    /// Owned by the application (managed by its leader), not the unit.
+    #[serde(default)]
+    pub application: bool,
     #[serde(default)]
     pub label: String,
     pub latest: u32,
