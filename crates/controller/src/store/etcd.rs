@@ -520,17 +520,17 @@ mod tests {
         };
         assert_eq!(schema(&mut client), None, "a load writes nothing");
         store.commit(&[lease("a/1", 6)]).unwrap();
-        assert_eq!(schema(&mut client).as_deref(), Some("1"), "the first commit stamps");
+        assert_eq!(schema(&mut client).as_deref(), Some("2"), "the first commit stamps");
         store.commit(&[lease("a/1", 7)]).unwrap();
         assert_eq!(store.load().unwrap().leases[0].term, 7);
 
         // A newer release stamps the prefix: this one refuses it and changes nothing.
-        rt.block_on(client.put("/s/schema", "2", None)).unwrap();
+        rt.block_on(client.put("/s/schema", "3", None)).unwrap();
         let before = dump(&rt, &mut client, "/s/");
         let e = store.load().expect_err("a newer schema was loaded");
         assert_eq!(
             e.downcast_ref::<SchemaError>(),
-            Some(&SchemaError::Newer { store: "etcd prefix /s".into(), found: 2, known: 1 })
+            Some(&SchemaError::Newer { store: "etcd prefix /s".into(), found: 3, known: 2 })
         );
         let e = store.commit(&[lease("a/1", 8)]).expect_err("a commit on a newer schema");
         assert!(matches!(&e, CommitError::Failed(e) if e.is::<SchemaError>()), "{e:#}");
