@@ -13,6 +13,7 @@
 //! May use: std, serde and its formats, thiserror, libc. Nothing async, no server, no database:
 //! `jujuc` links this crate and must start fast.
 
+pub mod base64;
 pub mod charm_config;
 pub mod duration;
 pub mod format;

@@ -8,6 +8,12 @@ use std::collections::BTreeMap;
 pub fn string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
+    escape_into(&mut out, s);
+    out.push('"');
+    out
+}
+
+fn escape_into(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
@@ -24,8 +30,6 @@ pub fn string(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out.push('"');
-    out
 }
 
 /// A `map[string]string`: `BTreeMap` iterates `String` keys in byte order, as Go sorts them.
@@ -58,9 +62,52 @@ pub fn tree(entries: &super::yaml::Tree) -> String {
             super::yaml::Node::Bool(b) => out.push_str(&b.to_string()),
             super::yaml::Node::Float(f) => out.push_str(&super::gofloat::json(*f)),
             super::yaml::Node::Null => out.push_str("null"),
+            v => out.push_str(&node(v)),
         }
     }
     out.push('}');
+    out
+}
+
+/// One value of a tree, compact.
+pub fn node(value: &super::yaml::Node) -> String {
+    use super::yaml::Node;
+    match value {
+        Node::Str(s) | Node::Time(s) => string(s),
+        Node::Map(m) => tree(m),
+        Node::Bool(b) => b.to_string(),
+        Node::Float(f) => super::gofloat::json(*f),
+        Node::Null => "null".into(),
+        Node::Int(n) => n.to_string(),
+        Node::Bytes(b) => bytes(b),
+        Node::Struct(fields) => {
+            let fields: Vec<String> = fields.iter().map(|(k, v)| format!("{}:{}", string(k), node(v))).collect();
+            format!("{{{}}}", fields.join(","))
+        }
+        Node::List(items) => format!("[{}]", items.iter().map(node).collect::<Vec<_>>().join(",")),
+    }
+}
+
+/// A Go string that may not be UTF-8: encoding/json writes each invalid byte as U+FFFD.
+pub fn bytes(value: &[u8]) -> String {
+    let mut out = String::from("\"");
+    let mut rest = value;
+    while !rest.is_empty() {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                escape_into(&mut out, s);
+                break;
+            }
+            Err(e) => {
+                let (good, bad) = rest.split_at(e.valid_up_to());
+                escape_into(&mut out, std::str::from_utf8(good).expect("valid up to here"));
+                // Go writes `\ufffd` for each invalid byte (utf8.DecodeRuneInString's width 1).
+                out.push_str("\\ufffd");
+                rest = &bad[1..];
+            }
+        }
+    }
+    out.push('"');
     out
 }
 

@@ -27,6 +27,9 @@ pub enum Value {
     /// A list of strings (relation-ids, relation-list): smart prints one per line and
     /// nothing for an empty list; yaml and json print `[]` for it.
     List(Vec<String>),
+    /// A Go string that may not be valid UTF-8 (a secret's value): yaml writes one that is not
+    /// as `!!binary` base64, json with `\ufffd` for each invalid byte.
+    Bytes(Vec<u8>),
 }
 
 /// The `--format` choices. `smart` is the default for every hook tool.
@@ -77,6 +80,10 @@ pub fn render(format: Format, value: &Value) -> String {
         (Format::Json, Value::Map(m)) => json::map(m) + "\n",
         (Format::Json, Value::Tree(t)) => json::tree(t) + "\n",
         (Format::Json, Value::Float(f)) => gofloat::json(*f) + "\n",
+        (Format::Json, Value::Bytes(b)) => json::bytes(b) + "\n",
+        (Format::Smart, Value::Bytes(b)) if b.is_empty() => String::new(),
+        (Format::Smart, Value::Bytes(b)) => format!("{}\n", String::from_utf8_lossy(b)),
+        (_, Value::Bytes(b)) => yaml::bytes_document(b) + "\n",
         (Format::Json, Value::List(l)) => {
             format!("[{}]\n", l.iter().map(|s| json::string(s)).collect::<Vec<_>>().join(","))
         }

@@ -24,6 +24,31 @@ pub(crate) fn bool_document(value: bool) -> String {
     if value { "true" } else { "false" }.to_string()
 }
 
+/// yaml.v2's `encodeBase64`: standard base64, and when it is 70 characters or longer, broken
+/// into lines of 70 each ending in a newline.
+fn binary_text(value: &[u8]) -> String {
+    const LINE: usize = 70;
+    let encoded = crate::base64::encode(value);
+    // Go: `lines := encLen/lineLen + 1`, and a newline after each line only when lines > 1.
+    if encoded.len() < LINE {
+        return encoded;
+    }
+    let mut out = String::with_capacity(encoded.len() + encoded.len() / LINE + 1);
+    for chunk in encoded.as_bytes().chunks(LINE) {
+        out.push_str(std::str::from_utf8(chunk).expect("base64 is ASCII"));
+        out.push('\n');
+    }
+    out
+}
+
+/// `yaml.Marshal` of a Go string holding `value`: as [`string_document`] when it is UTF-8,
+/// else `!!binary` base64.
+pub(crate) fn bytes_document(value: &[u8]) -> String {
+    let mut e = Emitter::new();
+    e.bytes(value);
+    e.finish()
+}
+
 /// `yaml.Marshal(string)` as a root scalar, trailing newlines trimmed.
 pub(crate) fn string_document(value: &str) -> String {
     let mut e = Emitter::new();
@@ -78,7 +103,8 @@ pub(crate) fn tree_document(tree: &Tree) -> String {
 pub type Tree = std::collections::BTreeMap<String, Node>;
 
 /// A value in a [`Tree`]: a string, a nested map, or (for config-get) a bool, a float64 or
-/// null.
+/// null; for the secret tools also an int, a time, bytes that may not be UTF-8, a Go struct
+/// (fields in declaration order) and a list.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Node {
     Str(String),
@@ -86,6 +112,18 @@ pub enum Node {
     Bool(bool),
     Float(f64),
     Null,
+    /// A Go int: plain decimal.
+    Int(i64),
+    /// A Go `time.Time`, already in RFC 3339: yaml.v2 writes it plain (a string that reads
+    /// back as a timestamp would be quoted), json as a string.
+    Time(String),
+    /// A Go string that may not be valid UTF-8: if it is not, yaml.v2 writes it as `!!binary`
+    /// base64 and encoding/json with U+FFFD for the invalid bytes.
+    Bytes(Vec<u8>),
+    /// A Go struct: its fields in declaration order (not sorted), as yaml and json write them.
+    Struct(Vec<(String, Node)>),
+    /// A Go slice: a block sequence (indentless under a mapping key), `[]` when empty.
+    List(Vec<Node>),
 }
 
 /// yaml.v2's `keyList.Less` for string keys: runs of digits compare by value, letters sort
@@ -355,6 +393,11 @@ impl Emitter {
     fn block_mapping(&mut self, tree: &Tree, indent: i64) {
         let mut entries: Vec<(&String, &Node)> = tree.iter().collect();
         entries.sort_by(|a, b| natural_cmp(a.0, b.0));
+        self.block_entries(entries, indent);
+    }
+
+    /// The entries of a block mapping at `indent`, in the order given.
+    fn block_entries(&mut self, entries: Vec<(&String, &Node)>, indent: i64) {
         for (key, value) in entries {
             self.indent = indent;
             self.write_indent();
@@ -368,19 +411,66 @@ impl Emitter {
                 self.write_indent();
                 self.write_indicator(":", true, false, true);
             }
-            match value {
-                Node::Str(s) => self.scalar(s, Context::Mapping),
-                Node::Bool(b) => self.plain(&bool_document(*b)),
-                Node::Float(f) => self.plain(&super::gofloat::yaml(*f)),
-                Node::Null => self.plain("null"),
-                Node::Map(m) if m.is_empty() => {
-                    self.write_indicator("{", true, true, false);
-                    self.write_indicator("}", false, false, false);
-                }
-                Node::Map(m) => self.block_mapping(m, indent + BEST_INDENT),
-            }
+            self.value(value, indent);
         }
         self.indent = indent;
+    }
+
+    /// A mapping value (or sequence item) whose parent is at `indent`.
+    fn value(&mut self, value: &Node, indent: i64) {
+        match value {
+            Node::Str(s) => self.scalar(s, Context::Mapping),
+            Node::Bool(b) => self.plain(&bool_document(*b)),
+            Node::Float(f) => self.plain(&super::gofloat::yaml(*f)),
+            Node::Null => self.plain("null"),
+            Node::Int(n) => self.plain(&n.to_string()),
+            Node::Time(t) => self.plain(t),
+            Node::Bytes(b) => self.bytes(b),
+            Node::Map(m) if m.is_empty() => self.flow_empty("{", "}"),
+            Node::Map(m) => self.block_mapping(m, indent + BEST_INDENT),
+            Node::Struct(fields) if fields.is_empty() => self.flow_empty("{", "}"),
+            Node::Struct(fields) => {
+                self.block_entries(fields.iter().map(|(k, v)| (k, v)).collect(), indent + BEST_INDENT)
+            }
+            Node::List(items) if items.is_empty() => self.flow_empty("[", "]"),
+            // yaml_emitter_emit_block_sequence_item: indentless under a mapping key.
+            Node::List(items) => self.block_sequence(items, indent),
+        }
+    }
+
+    fn flow_empty(&mut self, open: &str, close: &str) {
+        self.write_indicator(open, true, true, false);
+        self.write_indicator(close, false, false, false);
+    }
+
+    fn block_sequence(&mut self, items: &[Node], indent: i64) {
+        for item in items {
+            self.indent = indent;
+            self.write_indent();
+            self.write_indicator("-", true, false, true);
+            self.value(item, indent);
+        }
+        self.indent = indent;
+    }
+
+    /// yaml.v2's `stringv` for a Go string: valid UTF-8 as any string; otherwise `!!binary`
+    /// with its base64 (broken into lines of 70, in a literal block, when longer).
+    fn bytes(&mut self, value: &[u8]) {
+        match std::str::from_utf8(value) {
+            Ok(s) => self.scalar(s, Context::Mapping),
+            Err(_) => {
+                self.write_indicator("!!binary", true, false, false);
+                let encoded = binary_text(value);
+                let saved_indent = self.indent;
+                self.indent = if self.indent < 0 { BEST_INDENT } else { self.indent + BEST_INDENT };
+                if encoded.contains('\n') {
+                    self.write_literal(&encoded);
+                } else {
+                    self.write_plain_or_single_quoted(&encoded, true, false);
+                }
+                self.indent = saved_indent;
+            }
+        }
     }
 
     /// A non-string scalar (bool, number, null): always plain.

@@ -147,9 +147,13 @@ fn flag_with_minus(name: &str) -> String {
 /// `relation` is set to the spelling and value of a well-formed `-r` once one has been read.
 fn gnuflag_scan(cmd: &Command, args: &[OsString], relation: &mut Option<(String, String)>) -> Scan {
     let find = |name: &str| {
-        cmd.get_arguments()
-            .filter(|a| !a.is_positional() && a.get_id() != super::relation::RELATION_SPELLING)
-            .find(|a| a.get_long() == Some(name) || (name.chars().count() == 1 && a.get_short() == name.chars().next()))
+        cmd.get_arguments().filter(|a| !a.is_positional() && a.get_id() != super::relation::RELATION_SPELLING).find(
+            |a| {
+                a.get_long() == Some(name)
+                    || a.get_visible_aliases().is_some_and(|aliases| aliases.contains(&name))
+                    || (name.chars().count() == 1 && a.get_short() == name.chars().next())
+            },
+        )
     };
     let mut out = Vec::with_capacity(args.len());
     let mut i = 0;
@@ -233,12 +237,25 @@ fn gnuflag_scan(cmd: &Command, args: &[OsString], relation: &mut Option<(String,
             } else {
                 value
             };
-            // An output `--format` (with its possible values; juju-log's is a free string).
+            // An output `--format` (with its possible values; juju-log's is a free string). A tool
+            // may offer fewer formats than there are (secret-get: json and yaml).
             if flag.get_id() == "format" && !flag.get_possible_values().is_empty() {
-                if let Err(reason) = Format::parse(&value_text) {
-                    return refused(reason.to_string());
+                let offered = flag.get_possible_values().iter().any(|p| p.get_name() == value_text);
+                if !offered {
+                    return refused(leaderd_core::format::UnknownFormat(value_text.clone()).to_string());
                 }
             }
+            // A Go int option (gnuflag's IntVar: strconv.ParseInt with base 0).
+            let value = if INT_OPTIONS.contains(&flag.get_id().as_str()) {
+                match go_parse_int(&value_text) {
+                    Ok(n) => OsString::from(n.to_string()),
+                    Err(reason) => {
+                        return refused(format!("strconv.ParseInt: parsing {}: {reason}", go_quote(&value_text)))
+                    }
+                }
+            } else {
+                value
+            };
             // `-r/--relation`: juju's relationIdValue refuses a malformed id while parsing (the
             // relation's existence is checked once the hook context can be asked).
             if flag.get_id() == super::relation::RELATION {
@@ -308,7 +325,54 @@ pub fn help(cmd: &Command) -> String {
 
 /// Options whose Go type is a custom `gnuflag.Value` (a relation id, juju/cmd's `FileVar`),
 /// whose default `PrintDefaults` shows unquoted, like a bool's.
-const VALUE_TYPE_OPTIONS: &[&str] = &[super::relation::RELATION, "file"];
+const VALUE_TYPE_OPTIONS: &[&str] = &[super::relation::RELATION, "file", "revision"];
+
+/// Options that are Go ints (gnuflag `IntVar`), by id.
+const INT_OPTIONS: &[&str] = &["revision"];
+
+/// Go's `strconv.ParseInt(s, 0, 64)`: an optional sign, then `0x`/`0o`/`0b`/`0` prefixed or
+/// decimal digits, `_` allowed between digits only with a prefix; the error's reason.
+fn go_parse_int(text: &str) -> Result<i64, &'static str> {
+    let (negative, digits) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let lower = digits.to_ascii_lowercase();
+    let (radix, body, prefixed) = if let Some(rest) = lower.strip_prefix("0x") {
+        (16, rest.to_string(), true)
+    } else if let Some(rest) = lower.strip_prefix("0o") {
+        (8, rest.to_string(), true)
+    } else if let Some(rest) = lower.strip_prefix("0b") {
+        (2, rest.to_string(), true)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (8, lower[1..].to_string(), true)
+    } else {
+        (10, lower.clone(), false)
+    };
+    // Go's underscoreOK: only after a base prefix, and only between digits (or after it).
+    let underscores_ok = prefixed && !body.ends_with('_') && !body.contains("__");
+    let body: String = if body.contains('_') {
+        if !underscores_ok {
+            return Err("invalid syntax");
+        }
+        body.replace('_', "")
+    } else {
+        body
+    };
+    if body.is_empty() || !body.chars().all(|c| c.is_digit(radix)) {
+        return Err("invalid syntax");
+    }
+    let magnitude = u64::from_str_radix(&body, radix).map_err(|_| "value out of range")?;
+    if negative {
+        if magnitude > i64::MAX as u64 + 1 {
+            return Err("value out of range");
+        }
+        Ok((magnitude as i64).wrapping_neg())
+    } else {
+        i64::try_from(magnitude).map_err(|_| "value out of range")
+    }
+}
 
 /// Adds the hidden option through which the gnuflag scan tells Init how `-r` was spelled (only
 /// while parsing, so help, man pages and completions never see it).
@@ -334,6 +398,8 @@ fn option_groups(cmd: &Command) -> Vec<String> {
             if let Some(l) = a.get_long() {
                 names.push(format!("--{l}"));
             }
+            // Other names of the same Go variable (secret-revoke's `--app, --application`).
+            names.extend(a.get_visible_aliases().unwrap_or_default().into_iter().map(|l| format!("--{l}")));
             let sort_key = a.get_short().map(String::from).or(a.get_long().map(String::from)).unwrap_or_default();
             let default = a.get_default_values().first().map(|d| d.to_string_lossy().into_owned());
             // A plain Go string option (quoted default) unless it is a custom value type like

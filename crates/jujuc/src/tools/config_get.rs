@@ -112,6 +112,8 @@ impl Run for ConfigGet {
             Some(Node::Bool(b)) => Value::Bool(b),
             Some(Node::Float(f)) => Value::Float(f),
             Some(Node::Str(s)) => Value::Str(s),
+            // A config value is never one of these (they come from the secret tools).
+            Some(_) => Value::Nil,
         };
         Ok(Outcome::print(value, self.output))
     }

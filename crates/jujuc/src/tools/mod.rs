@@ -20,6 +20,17 @@ mod relation_help;
 pub mod relation_ids;
 pub(crate) mod relation_list;
 pub mod relation_set;
+pub(crate) mod secret;
+pub mod secret_add;
+pub mod secret_get;
+pub mod secret_grant;
+pub mod secret_ids;
+pub mod secret_info_get;
+pub mod secret_remove;
+pub mod secret_revoke;
+pub mod secret_set;
+#[cfg(test)]
+mod secret_tests;
 pub mod status_get;
 pub mod status_set;
 
@@ -180,6 +191,8 @@ pub struct ClientError {
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub print: Option<(Value, OutputOptions)>,
+    /// Bytes the tool writes to stdout itself (secret-add's URI), before any printed value.
+    pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
     /// A failure to write `-o FILE` is ignored (status-get does so when it prints a map).
     pub ignore_write_error: bool,
@@ -240,6 +253,14 @@ pub const TOOLS: &[Tool] = &[
     relation_list::TOOL,
     relation_get::TOOL,
     relation_set::TOOL,
+    secret_add::TOOL,
+    secret_set::TOOL,
+    secret_remove::TOOL,
+    secret_get::TOOL,
+    secret_info_get::TOOL,
+    secret_ids::TOOL,
+    secret_grant::TOOL,
+    secret_revoke::TOOL,
 ];
 
 /// The tools' names, in registry order.
@@ -359,11 +380,12 @@ where
         Err(RunError { message, client_side: true }) => return Finished::client_error(&message, 1),
         Err(RunError { message, .. }) => return Finished::error(&message, 1),
     };
-    let mut finished = Finished { stderr: outcome.stderr, code: outcome.code, ..Default::default() };
+    let mut finished =
+        Finished { stdout: outcome.stdout, stderr: outcome.stderr, code: outcome.code, ..Default::default() };
     if let Some((value, output)) = outcome.print {
         let bytes = render(output.format, &value).into_bytes();
         match output.path {
-            None => finished.stdout = bytes,
+            None => finished.stdout.extend(bytes),
             Some(path) => match write_output_file(&path, &bytes) {
                 Err(_) if outcome.ignore_write_error => {}
                 Err(e) => return Finished::error(&e.to_string(), 1),

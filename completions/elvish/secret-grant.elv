@@ -1,0 +1,29 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[secret-grant] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'secret-grant'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'secret-grant'= {
+            cand --unit 'the unit to grant access'
+            cand -r 'the relation with which to associate the grant'
+            cand --relation 'the relation with which to associate the grant'
+            cand -h 'Show help on a command or other topic.'
+            cand --help 'Show help on a command or other topic.'
+        }
+    ]
+    $completions[$command]
+}
