@@ -29,5 +29,6 @@ mod limits;
 mod private_state;
 mod relations_e2e;
 mod sandbox;
+mod secrets_e2e;
 mod security;
 mod timeline;
