@@ -401,3 +401,107 @@ fn a_charmhelpers_charm_shares_its_leaders_secret_through_the_peer_relation() {
     let want = format!("leader-elected rid=cluster:0 old={secret}");
     assert!(observed(&up, &new_leader).contains(&want), "{:?}", observed(&up, &new_leader));
 }
+
+/// The last password fingerprint `unit` observed.
+fn last_password(up: &Up, unit: &str) -> Option<String> {
+    observed(up, unit).iter().rev().find_map(|l| l.split("password=").nth(1).map(String::from))
+}
+
+#[test]
+#[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (docs/running-charms.md, \"Python charms\")"]
+fn an_ops_charm_keeps_its_admin_password_in_an_application_secret_through_leader_changes() {
+    let up = Up::with(Some(&example("secrets-ops")), 3, "1s").path_first(&python_bin()).start();
+    let units: Vec<String> = (0..3).map(|i| format!("secrets-demo/{i}")).collect();
+    up.wait_hook_finished(&units, "start", T);
+    let leader = leader_of(&up);
+    let created = observed(&up, &leader).into_iter().find(|l| l.starts_with("leader_elected created secret://"));
+    let created = created.unwrap_or_else(|| panic!("{:?}", observed(&up, &leader)));
+    // Every unit reads the same password through the id in the peer application bag.
+    let first = {
+        up.until("every unit read the password", T, || units.iter().all(|u| last_password(&up, u).is_some()));
+        let seen: Vec<String> = units.iter().map(|u| last_password(&up, u).unwrap()).collect();
+        assert!(seen.iter().all(|p| *p == seen[0]), "{seen:?}");
+        seen[0].clone()
+    };
+
+    // A config change: the leader publishes a new revision; the others run secret-changed and
+    // refresh to it; the revision no one tracks any more is removed by the leader.
+    let rotate = |n: u32, leader: &str| {
+        let out = up.leaderd(&["config", "secrets-demo", &format!("rotation={n}")]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let prefix = format!("rotated {n} password=");
+        up.until(&format!("{leader} rotated ({n})"), T, || {
+            observed(&up, leader).iter().any(|l| l.starts_with(&prefix))
+        });
+        let line = observed(&up, leader).into_iter().find(|l| l.starts_with(&prefix)).unwrap();
+        line[prefix.len()..].to_string()
+    };
+    let second = rotate(1, &leader);
+    assert_ne!(second, first);
+    let status = up.status();
+    let remaining: Vec<String> = status["applications"][0]["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap().to_string())
+        .collect();
+    let on_latest = |password: &str, all: &[String]| {
+        for unit in all {
+            let want = format!("secret_changed {SECRET_LABEL} password={password}");
+            up.until(&format!("{unit} moved to {password}"), T, || {
+                last_password(&up, unit).as_deref() == Some(password)
+                    && (leader_of(&up) == *unit || observed(&up, unit).contains(&want))
+            });
+        }
+    };
+    on_latest(&second, &remaining);
+    up.until("the leader removed revision 1", T, || {
+        observed(&up, &leader).contains(&"secret_remove revision=1".to_string())
+    });
+
+    // `leaderd elect` moves leadership: the new leader finds the secret by its label and
+    // manages it; the old one, a minion now, follows the new revision like the others.
+    let next = units.iter().find(|u| **u != leader).unwrap().clone();
+    leaderd_ok(&up, &["elect", &next]);
+    up.until(&format!("{next} leads"), T, || leader_of(&up) == next);
+    up.wait_event(T, |r| r.of(&next) && r.hook_finished("leader-elected"));
+    let found = observed(&up, &next).into_iter().find(|l| l.starts_with("leader_elected found "));
+    assert!(
+        found.is_some_and(|l| l.contains(&created[created.rfind('/').unwrap() + 1..])),
+        "{:?}",
+        observed(&up, &next)
+    );
+    let third = rotate(2, &next);
+    on_latest(&third, &units);
+    // The deposed leader's own change to the application secret is refused by the controller.
+    let stale = "secret-set \"$(relation-get -r cluster:0 --app admin-secret-id secrets-demo)\" password=stale";
+    let out = up.exec(&leader, &["sh", "-c", stale]);
+    assert!(!out.status.success(), "the deposed leader's secret-set was committed");
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("\"{leader}\" is not leader of \"secrets-demo\"")));
+
+    // remove-unit of the leader: another unit leads and manages the secret.
+    leaderd_ok(&up, &["remove-unit", &next]);
+    let leading = || up.status()["applications"][0]["leader"].as_str().map(String::from);
+    up.until("another unit leads", T, || leading().is_some_and(|l| l != next));
+    let last = leading().unwrap();
+    up.wait_event(T, |r| r.of(&last) && r.hook_finished("leader-elected"));
+    let fourth = rotate(3, &last);
+    let rest: Vec<String> = units.iter().filter(|u| **u != next).cloned().collect();
+    on_latest(&fourth, &rest);
+    // The password itself is in no output of up, no event and no debug-log line.
+    let get = "secret-get \"$(relation-get -r cluster:0 --app admin-secret-id secrets-demo)\" password";
+    let out = up.exec(&last, &["sh", "-c", get]);
+    let password = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    assert_eq!(password.len(), 32, "{password:?}");
+    let events = std::fs::read_to_string(up.event_log()).unwrap();
+    let debug_log = up.leaderd(&["debug-log", "--replay", "--no-tail"]);
+    for (place, text) in [
+        ("up's output", up.output()),
+        ("the event log", events),
+        ("debug-log", String::from_utf8_lossy(&debug_log.stdout).into_owned()),
+    ] {
+        assert!(!text.contains(&password), "the password is in {place}");
+    }
+}
+
+const SECRET_LABEL: &str = "cluster.secrets-demo.app";
