@@ -198,6 +198,30 @@ impl ToolContext for AgentClient {
         Ok(())
     }
 
+    fn action_params(&mut self) -> Result<serde_json::Map<String, serde_json::Value>, ContextError> {
+        let body = ContextRequest { context_id: self.context_id.clone() };
+        let r: hook::ActionGetResponse = self.call(hook::ACTION_GET_PATH, &body)?;
+        Ok(r.params)
+    }
+
+    fn action_set(&mut self, results: Vec<(Vec<String>, String)>) -> Result<(), ContextError> {
+        let body = hook::ActionSetRequest { context_id: self.context_id.clone(), results };
+        let _: serde_json::Value = self.call(hook::ACTION_SET_PATH, &body)?;
+        Ok(())
+    }
+
+    fn action_log(&mut self, message: String) -> Result<(), ContextError> {
+        let body = hook::ActionLogRequest { context_id: self.context_id.clone(), message };
+        let _: serde_json::Value = self.call(hook::ACTION_LOG_PATH, &body)?;
+        Ok(())
+    }
+
+    fn action_fail(&mut self, message: Option<String>) -> Result<(), ContextError> {
+        let body = hook::ActionFailRequest { context_id: self.context_id.clone(), message };
+        let _: serde_json::Value = self.call(hook::ACTION_FAIL_PATH, &body)?;
+        Ok(())
+    }
+
     fn secret_metadata(&mut self) -> Result<std::collections::BTreeMap<String, SecretMetadata>, ContextError> {
         let body = ContextRequest { context_id: self.context_id.clone() };
         let r: SecretMetadataResponse = self.call(hook::SECRET_METADATA_PATH, &body)?;

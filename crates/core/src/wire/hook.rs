@@ -369,3 +369,45 @@ pub struct SecretAccess {
 pub struct SecretMetadataResponse {
     pub secrets: std::collections::BTreeMap<String, SecretMetadata>,
 }
+
+/// `POST` paths of the action tools (Juju's `jujuc.ActionHookContext`); in a context that is
+/// not running an action they answer Juju's `not running an action`.
+pub const ACTION_GET_PATH: &str = "/v1/action-get";
+pub const ACTION_SET_PATH: &str = "/v1/action-set";
+pub const ACTION_LOG_PATH: &str = "/v1/action-log";
+pub const ACTION_FAIL_PATH: &str = "/v1/action-fail";
+
+/// Answer to `action-get` (body: a [`ContextRequest`]): the action's parameters, with the
+/// defaults of its schema filled in, as JSON.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ActionGetResponse {
+    pub params: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Body of `action-set`: each result as its key path and value, applied in order (Juju's
+/// `UpdateActionResults` per argument; a later path overwrites an earlier one).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionSetRequest {
+    pub context_id: String,
+    pub results: Vec<(Vec<String>, String)>,
+}
+
+/// Body of `action-log`: one progress message.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionLogRequest {
+    pub context_id: String,
+    pub message: String,
+}
+
+/// Body of `action-fail`: the action fails (when it ends), with this message (Juju's
+/// `SetActionMessage` then `SetActionFailed`; none keeps the message set before, or Juju's
+/// default).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionFailRequest {
+    pub context_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}

@@ -118,6 +118,32 @@ pub trait ToolContext {
     fn secret_metadata(&mut self) -> Result<BTreeMap<String, SecretMetadata>, ContextError> {
         Err(no_secrets())
     }
+    /// The running action's parameters (Juju's `ActionParams`).
+    fn action_params(&mut self) -> Result<serde_json::Map<String, serde_json::Value>, ContextError> {
+        Err(not_running_an_action())
+    }
+    /// Adds results to the running action's, each a key path and its value, in order (Juju's
+    /// `UpdateActionResults`).
+    fn action_set(&mut self, results: Vec<(Vec<String>, String)>) -> Result<(), ContextError> {
+        let _ = results;
+        Err(not_running_an_action())
+    }
+    /// Records a progress message of the running action (Juju's `LogActionMessage`).
+    fn action_log(&mut self, message: String) -> Result<(), ContextError> {
+        let _ = message;
+        Err(not_running_an_action())
+    }
+    /// Marks the running action failed, with `message` (Juju's `SetActionMessage` and
+    /// `SetActionFailed`).
+    fn action_fail(&mut self, message: Option<String>) -> Result<(), ContextError> {
+        let _ = message;
+        Err(not_running_an_action())
+    }
+}
+
+/// What a context that runs no action answers (Juju's words).
+fn not_running_an_action() -> ContextError {
+    ContextError::Refused { code: ErrorCode::NotFound, message: "not running an action".into() }
 }
 
 /// What a context without secrets answers.
