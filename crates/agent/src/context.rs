@@ -50,6 +50,8 @@ pub(crate) struct HookContext {
     pending: BTreeMap<u64, (Settings, Option<Settings>)>,
     /// This hook's secret changes and its view of the secrets the unit manages.
     pub secrets: super::secret_tools::HookSecrets,
+    /// The action this context runs, if it runs one.
+    pub action: Option<super::action_tools::ActionState>,
 }
 
 impl HookContext {
@@ -63,6 +65,7 @@ impl HookContext {
             relations: None,
             pending: BTreeMap::new(),
             secrets: Default::default(),
+            action: None,
         }
     }
 

@@ -20,6 +20,7 @@ use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 use tokio::net::UnixListener;
 
+use super::action_tools;
 use super::context::HookContext;
 use super::secret_tools;
 use super::{HookBackend, LeaderWriteError};
@@ -121,6 +122,22 @@ impl<L: HookBackend> HookEndpoint<L> {
         let context = Arc::new(tokio::sync::Mutex::new(HookContext::new(name)));
         self.contexts.lock().unwrap().insert(id.clone(), context);
         id
+    }
+
+    /// Opens a fresh context that runs `action` (a hook context with the action's state).
+    pub(crate) fn open_action_context(&self, action: action_tools::ActionState) -> String {
+        let id = self.open_context(&action.name);
+        if let Some(context) = self.contexts.lock().unwrap().get(&id) {
+            context.try_lock().expect("a context nobody has seen yet").action = Some(action);
+        }
+        id
+    }
+
+    /// The state of the action context `id` runs (when its process has ended).
+    pub(crate) async fn action_state(&self, id: &str) -> Option<action_tools::ActionState> {
+        let context = self.contexts.lock().unwrap().get(id).cloned()?;
+        let state = context.lock().await.action.clone();
+        state
     }
 
     /// Ends a context: from now on its id is refused with a clear error.
@@ -250,6 +267,10 @@ impl<L: HookBackend> HookEndpoint<L> {
             .route(hook::SECRET_GRANT_PATH, post(secret_tools::secret_grant::<L>))
             .route(hook::SECRET_REVOKE_PATH, post(secret_tools::secret_revoke::<L>))
             .route(hook::SECRET_METADATA_PATH, post(secret_tools::secret_metadata::<L>))
+            .route(hook::ACTION_GET_PATH, post(action_tools::action_get::<L>))
+            .route(hook::ACTION_SET_PATH, post(action_tools::action_set::<L>))
+            .route(hook::ACTION_LOG_PATH, post(action_tools::action_log::<L>))
+            .route(hook::ACTION_FAIL_PATH, post(action_tools::action_fail::<L>))
             .fallback(unknown_path)
             .method_not_allowed_fallback(wrong_method)
             .layer(DefaultBodyLimit::max(hook::MAX_BODY_BYTES))

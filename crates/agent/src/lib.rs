@@ -2,6 +2,8 @@
 //! leadership tracker over its pure lease view; the hook runner (the uniter: its pure resolver
 //! and an executor); the settings watcher; the control socket. `run` only wires them together.
 
+pub(crate) mod action_runner;
+pub(crate) mod action_tools;
 pub mod context;
 pub mod hook_endpoint;
 pub(crate) mod lease_view;

@@ -340,7 +340,7 @@ impl ProcessHooks {
 
 /// Reads a pipe to its end in the background; the bytes so far are always at hand, and the
 /// handle finishes at the end of the pipe.
-fn collect<R>(pipe: Option<R>) -> (Arc<Mutex<Vec<u8>>>, tokio::task::JoinHandle<()>)
+pub(crate) fn collect<R>(pipe: Option<R>) -> (Arc<Mutex<Vec<u8>>>, tokio::task::JoinHandle<()>)
 where
     R: tokio::io::AsyncRead + Unpin + Send + 'static,
 {
@@ -366,7 +366,7 @@ where
 }
 
 /// A regular file with an execute bit set.
-fn executable(path: &Path) -> bool {
+pub(crate) fn executable(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }

@@ -14,7 +14,7 @@ use tokio::sync::watch;
 use super::active::Refusal;
 use super::{
     ClaimError, ClaimOutcome, ConfigChange, ConfigChangeError, Controller, LeaderWriteError, Removed, SecretError,
-    SecretReadError,
+    SecretReadError, TaskError,
 };
 use leaderd_core::model::{Application, Term, Unit};
 use leaderd_core::names;
@@ -65,6 +65,10 @@ pub fn router(api: Arc<Api>) -> Router {
         .route("/v1/applications/{app}/secrets/owned", post(owned_secrets))
         .route("/v1/applications/{app}/secrets/view", post(secret_view))
         .route("/v1/applications/{app}/secrets/watch", post(watch_secrets))
+        .route("/v1/applications/{app}/tasks/{id}", post(report_task))
+        .route("/v1/operations", get(operations).post(enqueue))
+        .route("/v1/tasks/{id}", get(show_task))
+        .route("/v1/tasks/{id}/wait", post(wait_task))
         .fallback(
             |uri: Uri| async move { HttpError::new(ErrorCode::NotFound, format!("no such endpoint: {}", uri.path())) },
         )
@@ -656,4 +660,76 @@ async fn watch_secrets(
         _ = api.until_shutdown() => api.controller.secrets_version(),
     };
     Ok(Json(WatchResponse { version }))
+}
+
+/// The operator enqueues an action on some units of one or more applications.
+async fn enqueue(State(api): Shared, headers: HeaderMap, body: Body) -> Answer<EnqueueResponse> {
+    api.operator(&headers)?;
+    let req: EnqueueRequest = decode(body)?;
+    api.active()?;
+    if !leaderd_core::actions::valid_action_name(&req.action) {
+        return Err(HttpError::new(ErrorCode::BadRequest, format!("invalid action name {:?}", req.action)));
+    }
+    let units = req
+        .units
+        .iter()
+        .map(|u| Unit::new(u).map_err(|e| HttpError::new(ErrorCode::BadRequest, e.to_string())))
+        .collect::<Result<Vec<_>, _>>()?;
+    if units.is_empty() {
+        return Err(HttpError::new(ErrorCode::BadRequest, "no units to run the action on"));
+    }
+    Ok(Json(api.controller.enqueue(&req.action, req.params, &units).await.map_err(write_refused)?))
+}
+
+async fn operations(State(api): Shared, headers: HeaderMap) -> Answer<OperationsResponse> {
+    api.operator(&headers)?;
+    api.active()?;
+    Ok(Json(OperationsResponse { tasks: api.controller.tasks() }))
+}
+
+fn task_id(id: &str) -> Result<u64, HttpError> {
+    id.parse().map_err(|_| HttpError::new(ErrorCode::BadRequest, format!("task id {id:?} is not a number")))
+}
+
+fn task_not_found(id: u64) -> HttpError {
+    HttpError::new(ErrorCode::NotFound, format!("task {id} not found"))
+}
+
+async fn show_task(State(api): Shared, Path(id): Path<String>, headers: HeaderMap) -> Answer<Task> {
+    api.operator(&headers)?;
+    api.active()?;
+    let id = task_id(&id)?;
+    api.controller.task(id).map(Json).ok_or_else(|| task_not_found(id))
+}
+
+async fn wait_task(State(api): Shared, Path(id): Path<String>, headers: HeaderMap, body: Body) -> Answer<Task> {
+    api.operator(&headers)?;
+    let req: WaitReleasedRequest = decode(body)?;
+    api.active()?;
+    let id = task_id(&id)?;
+    let task = tokio::select! {
+        t = api.controller.wait_task(id, Api::poll_timeout(req.timeout_ms)) => t,
+        e = api.until_stepped_down() => return Err(e),
+        _ = api.until_shutdown() => api.controller.task(id),
+    };
+    task.map(Json).ok_or_else(|| task_not_found(id))
+}
+
+/// A unit reports its task started or ended.
+async fn report_task(
+    State(api): Shared,
+    Path((app, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<serde_json::Value> {
+    let unit = api.unit_of(&headers, &app)?;
+    let req: TaskReport = decode(body)?;
+    api.active()?;
+    let id = task_id(&id)?;
+    api.controller.report_task(&unit, id, req.result).await.map_err(|e| match e {
+        TaskError::NotFound(id) => task_not_found(id),
+        e @ TaskError::NotYours { .. } => forbidden(e.to_string()),
+        TaskError::Write(e) => write_refused(e),
+    })?;
+    Ok(Json(serde_json::json!({})))
 }

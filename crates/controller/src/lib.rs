@@ -14,11 +14,13 @@ pub mod relations;
 mod secret_rules;
 mod secrets;
 pub mod store;
+mod tasks;
 mod writer;
 
 pub use secret_rules::SecretError;
 pub use secrets::SecretReadError;
 pub use store::CommitError;
+pub use tasks::TaskError;
 pub use writer::StoreCommitFailed;
 
 use std::collections::{BTreeSet, HashMap};
@@ -128,6 +130,8 @@ pub(crate) struct State {
     relations: relations::Relations,
     /// Every secret, and a version for their watchers (`secrets.rs`).
     secrets: secrets::Secrets,
+    /// Every task of every operation (`tasks.rs`).
+    tasks: tasks::Tasks,
     /// Every unit the operator removed (`app/N`), for good: read on each unit request, which
     /// is refused for these.
     removed: RwLock<BTreeSet<String>>,
@@ -177,6 +181,7 @@ impl State {
             Write::AppStatus { app, status } => {
                 self.app_statuses.write().unwrap().insert(app, status.into());
             }
+            Write::Task { id, record } => self.tasks.apply(id, record),
             Write::Lease(_)
             | Write::Settings { .. }
             | Write::RelationSettings { .. }
@@ -210,6 +215,7 @@ impl State {
         *self.removed.write().unwrap() = snapshot.removed;
         self.relations.replace(snapshot.relations);
         self.secrets.replace(snapshot.secrets);
+        self.tasks.replace(snapshot.tasks);
         for notify in self.lease_changed.lock().unwrap().values() {
             notify.notify_waiters();
         }
@@ -292,6 +298,7 @@ impl Controller {
             app_statuses: RwLock::default(),
             relations: relations::Relations::new(Default::default()),
             secrets: secrets::Secrets::new(Default::default()),
+            tasks: tasks::Tasks::new(),
             removed: RwLock::default(),
             grace: Mutex::new(config.max_lease),
         });

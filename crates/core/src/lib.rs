@@ -6,13 +6,14 @@
 //! - [`format`] and [`gocompat`]: Juju's output formats and Go's quoting and parsing, where charm
 //!   code sees them;
 //! - [`charm_config`] and [`relations`]: a charm's `config.yaml` and `metadata.yaml`;
-//! - [`secrets`]: secret URIs and ids, rotate policies;
+//! - [`secrets`]: secret URIs and ids, rotate policies; [`actions`]: a charm's `actions.yaml`;
 //! - [`duration`]: durations written as Go writes them; [`unix_http`]: the blocking client of
 //!   the agent's unix sockets (jujuc, `leaderd exec`).
 //!
 //! May use: std, serde and its formats, thiserror, libc. Nothing async, no server, no database:
 //! `jujuc` links this crate and must start fast.
 
+pub mod actions;
 pub mod base64;
 pub mod charm_config;
 pub mod duration;

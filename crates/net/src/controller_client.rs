@@ -403,6 +403,16 @@ impl ControllerClient {
         Ok(r.version)
     }
 
+    /// This unit's task `id` started (`result` none) or ended.
+    pub async fn report_task(
+        &self,
+        id: u64,
+        result: Option<leaderd_core::wire::run::ActionResult>,
+    ) -> Result<(), CallError> {
+        let body = TaskReport { result };
+        self.call::<_, serde_json::Value>(&format!("tasks/{id}"), Some(&body), Duration::ZERO).await.map(|_| ())
+    }
+
     /// Waits (up to `timeout`) for the secrets' version to differ from `after`.
     pub async fn watch_secrets(&self, after: u64, timeout: Duration) -> Result<u64, CallError> {
         let timeout = self.poll_wait(timeout);

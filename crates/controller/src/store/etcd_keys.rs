@@ -239,6 +239,7 @@ impl Layout {
                 let k = format!("{}/relation-scope/{app}/{relation_id}/{}", self.prefix, unit.replace('/', ":"));
                 vec![if *member { KeyOp::Put(k, Vec::new()) } else { KeyOp::Delete(k) }]
             }
+            Write::Task { id, record } => vec![KeyOp::Put(format!("{}/tasks/{id}", self.prefix), json(record))],
             Write::Secret { id, record } => {
                 let k = format!("{}/secrets/{id}", self.prefix);
                 vec![match record {
@@ -268,6 +269,9 @@ impl Layout {
             snapshot.removed.insert(unit.into());
         } else if let Some(app) = rest.strip_prefix("app-status/") {
             snapshot.app_statuses.insert(app.into(), serde_json::from_slice(value).map_err(bad)?);
+        } else if let Some(id) = rest.strip_prefix("tasks/") {
+            let id: u64 = id.parse().map_err(|_| anyhow::anyhow!("etcd key {key}: bad task id"))?;
+            snapshot.tasks.insert(id, serde_json::from_slice(value).map_err(bad)?);
         } else if let Some(id) = rest.strip_prefix("secrets/") {
             snapshot.secrets.insert(id.into(), serde_json::from_slice(value).map_err(bad)?);
         } else if let Some(path) = rest.strip_prefix("relation-bags/") {

@@ -15,6 +15,7 @@ pub struct MemoryStore {
     relations: HashMap<String, super::AppRelations>,
     removed: std::collections::BTreeSet<String>,
     secrets: HashMap<String, super::SecretRecord>,
+    tasks: std::collections::BTreeMap<u64, super::TaskRecord>,
 }
 
 impl Store for MemoryStore {
@@ -28,6 +29,7 @@ impl Store for MemoryStore {
             relations: self.relations.clone(),
             removed: self.removed.clone(),
             secrets: self.secrets.clone(),
+            tasks: self.tasks.clone(),
         })
     }
 
@@ -60,6 +62,9 @@ impl Store for MemoryStore {
                 }
                 Write::Secret { id, record: None } => {
                     self.secrets.remove(id);
+                }
+                Write::Task { id, record } => {
+                    self.tasks.insert(*id, record.clone());
                 }
                 Write::RelationSettings { .. } | Write::RelationScope { .. } => {
                     super::apply_relation_write(&mut self.relations, write);

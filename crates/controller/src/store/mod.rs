@@ -21,7 +21,7 @@ use leaderd_core::model::Settings;
 
 pub use records::{
     ConfigRecord, ConsumerRecord, GrantRecord, OptionRecord, RelationRecord, RevisionRecord, SecretRecord,
-    StatusRecord, UnitStatusRecord,
+    StatusRecord, TaskRecord, UnitStatusRecord,
 };
 
 /// One application's relations, by relation id.
@@ -29,8 +29,9 @@ pub(crate) type AppRelations = BTreeMap<u64, RelationRecord>;
 
 /// The schema this release's stores write. Version 1 is the layout of the releases that
 /// stamped none, so an unversioned store is read as version 1 and stamped. Version 2 adds the
-/// secrets (a table, a key prefix): a version 1 store is migrated by adding them, and a
-/// release that knows only version 1 refuses a version 2 store rather than lose its secrets.
+/// secrets and the operations' tasks (tables, key prefixes): a version 1 store is migrated by
+/// adding them, and a release that knows only version 1 refuses a version 2 store rather than
+/// lose its secrets.
 /// A change to a record's encoding or to the tables or keys is a new version, with its
 /// migration in each store's open (SQLite) or load (etcd).
 pub(crate) const SCHEMA_VERSION: u64 = 2;
@@ -92,6 +93,8 @@ pub struct Snapshot {
     pub removed: BTreeSet<String>,
     /// Every secret, by id.
     pub secrets: HashMap<String, SecretRecord>,
+    /// Every task of every operation, by id.
+    pub tasks: BTreeMap<u64, TaskRecord>,
 }
 
 /// A commit the store refused because it is too big for one transaction (etcd's
@@ -167,6 +170,11 @@ pub enum Write {
     Secret {
         id: String,
         record: Option<SecretRecord>,
+    },
+    /// Replace task `id` whole with `record`.
+    Task {
+        id: u64,
+        record: TaskRecord,
     },
 }
 

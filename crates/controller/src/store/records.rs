@@ -131,6 +131,36 @@ pub struct ConsumerRecord {
     pub label: String,
 }
 
+/// One task of an operation (`leaderd run`): an action on one unit, and how it ended.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TaskRecord {
+    pub operation: u64,
+    pub unit: String,
+    pub action: String,
+    #[serde(default)]
+    pub params: serde_json::Map<String, Value>,
+    /// `pending`, `running`, `completed` or `failed`.
+    pub status: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub message: String,
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub results: serde_json::Map<String, Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_code: Option<i32>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub stdout: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub stderr: String,
+    /// action-log's messages: (Unix ms, text).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub log: Vec<(u64, String)>,
+    pub enqueued_ms: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_ms: Option<u64>,
+}
+
 impl From<ConfigOption> for OptionRecord {
     fn from(o: ConfigOption) -> OptionRecord {
         OptionRecord { kind: o.kind, description: o.description, default: o.default }

@@ -76,6 +76,11 @@ CREATE TABLE IF NOT EXISTS secrets (
     id      TEXT PRIMARY KEY,
     record  TEXT NOT NULL
 );
+-- Schema version 2: every task of every operation (`leaderd run`), as JSON.
+CREATE TABLE IF NOT EXISTS tasks (
+    id      INTEGER PRIMARY KEY,
+    record  TEXT NOT NULL
+);
 ";
 
 /// Rows of `(name, JSON text)` from `table`, decoded.
@@ -178,6 +183,12 @@ impl Store for SqliteStore {
         snapshot.unit_statuses = json_rows(&self.conn, "unit_status")?;
         snapshot.app_statuses = json_rows(&self.conn, "app_status")?;
         snapshot.secrets = json_rows(&self.conn, "secrets")?;
+        let mut tasks = self.conn.prepare("SELECT id, record FROM tasks")?;
+        for row in tasks.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+            let (id, text) = row?;
+            let record = serde_json::from_str(&text).with_context(|| format!("tasks row {id} is corrupt"))?;
+            snapshot.tasks.insert(id as u64, record);
+        }
         let mut bags = self.conn.prepare("SELECT app, relation_id, owner, key, value FROM relation_settings")?;
         for row in bags.query_map([], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
@@ -258,6 +269,9 @@ impl SqliteStore {
                  ON CONFLICT(id) DO UPDATE SET record = excluded.record",
             )?;
             let mut delete_secret = tx.prepare_cached("DELETE FROM secrets WHERE id = ?1")?;
+            let mut put_task = tx.prepare_cached(
+                "INSERT INTO tasks (id, record) VALUES (?1, ?2) ON CONFLICT(id) DO UPDATE SET record = excluded.record",
+            )?;
             for write in batch {
                 match write {
                     Write::Secret { id, record: Some(record) } => {
@@ -265,6 +279,9 @@ impl SqliteStore {
                     }
                     Write::Secret { id, record: None } => {
                         delete_secret.execute(params![id])?;
+                    }
+                    Write::Task { id, record } => {
+                        put_task.execute(params![*id as i64, serde_json::to_string(record)?])?;
                     }
                     Write::Config { app, config } => {
                         put_config.execute(params![app, serde_json::to_string(config)?])?;
@@ -502,10 +519,12 @@ mod tests {
         let (_fixture_dir, fixture) = fixture_copy();
         let want = dump(&fixture);
         assert!(want.iter().any(|l| l.starts_with("removed_units: ")), "{want:#?}");
-        // Schema version 2 adds the secrets table; everything else is as it was.
+        // Schema version 2 adds the secrets and tasks tables; everything else is as it was.
         let mut got = dump(&path);
-        let secrets = got.iter().position(|l| l.starts_with("CREATE TABLE secrets")).expect("a secrets table");
-        got.remove(secrets);
+        for table in ["CREATE TABLE secrets", "CREATE TABLE tasks"] {
+            let at = got.iter().position(|l| l.starts_with(table)).expect("the table of schema version 2");
+            got.remove(at);
+        }
         assert_eq!(got, want);
     }
 

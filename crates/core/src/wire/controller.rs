@@ -404,3 +404,54 @@ pub struct OwnedSecret {
 pub struct OwnedSecretsResponse {
     pub secrets: std::collections::BTreeMap<String, crate::wire::hook::SecretMetadata>,
 }
+
+/// `POST /v1/operations` (operator): run `action` with `params` on each of `units` (one task
+/// each). Answers the operation's id and each task's.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnqueueRequest {
+    pub action: String,
+    #[serde(default)]
+    pub params: serde_json::Map<String, serde_json::Value>,
+    pub units: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EnqueueResponse {
+    pub operation: u64,
+    /// (task id, unit), in the order of the request's units.
+    pub tasks: Vec<(u64, String)>,
+}
+
+/// A task as the controller keeps it (`GET /v1/tasks/{id}`, `POST /v1/tasks/{id}/wait`), and
+/// how it ended once it has.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Task {
+    pub id: u64,
+    pub operation: u64,
+    pub unit: String,
+    pub action: String,
+    #[serde(default)]
+    pub params: serde_json::Map<String, serde_json::Value>,
+    /// `pending`, `running`, `completed` or `failed`.
+    pub status: String,
+    /// How it ended (none while pending or running).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<crate::wire::run::ActionResult>,
+    pub enqueued_ms: u64,
+}
+
+/// `GET /v1/operations` (operator): every task, by operation.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OperationsResponse {
+    pub tasks: Vec<Task>,
+}
+
+/// `POST /v1/applications/{app}/tasks/{id}` (the task's unit): it started (`result` none) or
+/// ended.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskReport {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<crate::wire::run::ActionResult>,
+}

@@ -87,3 +87,51 @@ pub struct ResolveRequest {
     #[serde(default)]
     pub no_retry: bool,
 }
+
+/// `POST`: run an action on the unit (`leaderd run`), under its hook lock like a hook, and
+/// answer when its process has ended (however long that takes: the client decides how long to
+/// wait).
+pub const ACTION_PATH: &str = "/v1/action";
+
+/// Body of [`ACTION_PATH`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionRequest {
+    /// The task's id (`JUJU_ACTION_UUID`).
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub params: serde_json::Map<String, serde_json::Value>,
+}
+
+/// One action-log message and when it came (Unix milliseconds).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActionLogLine {
+    pub timestamp_ms: u64,
+    pub message: String,
+}
+
+/// How an action ended.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ActionResult {
+    pub id: String,
+    pub unit: String,
+    /// `completed` or `failed`.
+    pub status: String,
+    #[serde(default)]
+    pub message: String,
+    /// What action-set set, nested by key path.
+    #[serde(default)]
+    pub results: serde_json::Map<String, serde_json::Value>,
+    pub return_code: i32,
+    #[serde(default)]
+    pub stdout: String,
+    #[serde(default)]
+    pub stderr: String,
+    #[serde(default)]
+    pub log: Vec<ActionLogLine>,
+    /// When the agent received it, started it and saw it end (Unix milliseconds).
+    pub enqueued_ms: u64,
+    pub started_ms: u64,
+    pub completed_ms: u64,
+}

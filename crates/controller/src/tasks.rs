@@ -1,0 +1,174 @@
+//! Operations and their tasks (`leaderd run`): the operator enqueues an action on some units
+//! (one task each, ids from one sequence with the operation's, as Juju numbers them); each
+//! unit's agent reports when its task starts and how it ended; the operator reads a task, waits
+//! for it, or lists them. Tasks are durable (the store's `Write::Task`).
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use tokio::sync::watch;
+
+use super::{Controller, LeaderWriteError};
+use crate::store::{TaskRecord, Write};
+use leaderd_core::model::Unit;
+use leaderd_core::wire::controller::{EnqueueResponse, Task};
+use leaderd_core::wire::run::{ActionLogLine, ActionResult};
+
+/// Every task, and a version that moves with each change (for waiters).
+pub(crate) struct Tasks {
+    records: Mutex<BTreeMap<u64, TaskRecord>>,
+    version: watch::Sender<u64>,
+}
+
+/// A task report refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TaskError {
+    #[error("task {0} not found")]
+    NotFound(u64),
+    #[error("task {id} is {unit}'s, not {caller}'s")]
+    NotYours { id: u64, unit: String, caller: String },
+    #[error(transparent)]
+    Write(LeaderWriteError),
+}
+
+impl Tasks {
+    pub(crate) fn new() -> Tasks {
+        Tasks { records: Mutex::default(), version: watch::channel(0).0 }
+    }
+
+    pub(crate) fn replace(&self, loaded: BTreeMap<u64, TaskRecord>) {
+        *self.records.lock().unwrap() = loaded;
+        self.version.send_modify(|v| *v += 1);
+    }
+
+    /// A committed task write.
+    pub(crate) fn apply(&self, id: u64, record: TaskRecord) {
+        self.records.lock().unwrap().insert(id, record);
+        self.version.send_modify(|v| *v += 1);
+    }
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+fn task(id: u64, r: &TaskRecord) -> Task {
+    let result = r.completed_ms.map(|completed_ms| ActionResult {
+        id: id.to_string(),
+        unit: r.unit.clone(),
+        status: r.status.clone(),
+        message: r.message.clone(),
+        results: r.results.clone(),
+        return_code: r.return_code.unwrap_or_default(),
+        stdout: r.stdout.clone(),
+        stderr: r.stderr.clone(),
+        log: r
+            .log
+            .iter()
+            .map(|(timestamp_ms, message)| ActionLogLine { timestamp_ms: *timestamp_ms, message: message.clone() })
+            .collect(),
+        enqueued_ms: r.enqueued_ms,
+        started_ms: r.started_ms.unwrap_or(r.enqueued_ms),
+        completed_ms,
+    });
+    Task {
+        id,
+        operation: r.operation,
+        unit: r.unit.clone(),
+        action: r.action.clone(),
+        params: r.params.clone(),
+        status: r.status.clone(),
+        result,
+        enqueued_ms: r.enqueued_ms,
+    }
+}
+
+impl Controller {
+    /// Enqueues `action` on each of `units`: a new operation with a task per unit, durable
+    /// before it answers. Ids come from one sequence, the operation's first.
+    pub async fn enqueue(
+        &self,
+        action: &str,
+        params: serde_json::Map<String, serde_json::Value>,
+        units: &[Unit],
+    ) -> Result<EnqueueResponse, LeaderWriteError> {
+        let tasks = &self.state.tasks;
+        let (operation, ids) = {
+            let records = tasks.records.lock().unwrap();
+            let last = records.iter().map(|(id, r)| (*id).max(r.operation)).max().unwrap_or(0);
+            let reserved = *tasks.version.borrow();
+            let _ = reserved;
+            (last + 1, (0..units.len() as u64).map(|i| last + 2 + i).collect::<Vec<_>>())
+        };
+        let enqueued_ms = now_ms();
+        let mut answer = EnqueueResponse { operation, tasks: Vec::new() };
+        for (id, unit) in ids.into_iter().zip(units) {
+            let record = TaskRecord {
+                operation,
+                unit: unit.as_str().into(),
+                action: action.into(),
+                params: params.clone(),
+                status: "pending".into(),
+                enqueued_ms,
+                ..Default::default()
+            };
+            // Reserved in memory at once, so a concurrent enqueue takes the next ids.
+            tasks.records.lock().unwrap().insert(id, record.clone());
+            self.put(None, Write::Task { id, record }).await?;
+            answer.tasks.push((id, unit.as_str().into()));
+        }
+        Ok(answer)
+    }
+
+    /// `unit` reports its task `id` started (`result` none) or ended.
+    pub async fn report_task(&self, unit: &Unit, id: u64, result: Option<ActionResult>) -> Result<(), TaskError> {
+        let current = self.state.tasks.records.lock().unwrap().get(&id).cloned();
+        let Some(mut record) = current else { return Err(TaskError::NotFound(id)) };
+        if record.unit != unit.as_str() {
+            return Err(TaskError::NotYours { id, unit: record.unit, caller: unit.as_str().into() });
+        }
+        match result {
+            None => {
+                record.status = "running".into();
+                record.started_ms = Some(now_ms());
+            }
+            Some(r) => {
+                record.status = r.status;
+                record.message = r.message;
+                record.results = r.results;
+                record.return_code = Some(r.return_code);
+                record.stdout = r.stdout;
+                record.stderr = r.stderr;
+                record.log = r.log.into_iter().map(|l| (l.timestamp_ms, l.message)).collect();
+                record.started_ms = Some(r.started_ms);
+                record.completed_ms = Some(r.completed_ms);
+            }
+        }
+        self.put(None, Write::Task { id, record }).await.map_err(TaskError::Write)
+    }
+
+    /// Task `id`, if there is one.
+    pub fn task(&self, id: u64) -> Option<Task> {
+        self.state.tasks.records.lock().unwrap().get(&id).map(|r| task(id, r))
+    }
+
+    /// Every task, in id order.
+    pub fn tasks(&self) -> Vec<Task> {
+        self.state.tasks.records.lock().unwrap().iter().map(|(id, r)| task(*id, r)).collect()
+    }
+
+    /// Waits until task `id` has ended, or `timeout`; answers it as it is then.
+    pub async fn wait_task(&self, id: u64, timeout: std::time::Duration) -> Option<Task> {
+        let mut rx = self.state.tasks.version.subscribe();
+        let ended = |c: &Controller| c.task(id).is_some_and(|t| t.result.is_some());
+        let _ = tokio::time::timeout(timeout, async {
+            while !ended(self) {
+                if rx.changed().await.is_err() {
+                    break;
+                }
+            }
+        })
+        .await;
+        self.task(id)
+    }
+}

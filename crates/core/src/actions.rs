@@ -1,0 +1,290 @@
+//! A charm's actions (`actions.yaml`) and their parameters, as Juju reads and checks them
+//! (juju/charm `actions.go`: `ReadActionsYaml`, `ActionSpec.ValidateParams`, `InsertDefaults`).
+//!
+//! Each action's parameters are a JSON schema: an object whose `properties` are the action's
+//! `params`, with the action's other schema keys (`required`, `additionalProperties`) beside
+//! them. Juju checks a run's parameters with gojsonschema and joins its errors as
+//! `validation failed: FIELD: DESCRIPTION; ...`; this module checks the subset of JSON Schema
+//! charms use (type, properties, required, additionalProperties, enum, minimum, maximum,
+//! minLength, maxLength, items) and words its errors as gojsonschema does.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+/// One action: its description and its parameters' schema.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ActionSpec {
+    pub description: String,
+    /// The JSON schema of the parameters (an object schema).
+    pub schema: Map<String, Value>,
+}
+
+/// A charm's actions, by name.
+pub type Actions = BTreeMap<String, ActionSpec>;
+
+/// Why `actions.yaml` could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ActionsError {
+    #[error("reading {path}: {error}")]
+    Read { path: String, error: std::io::Error },
+    #[error("{path}: {error}")]
+    Parse { path: String, error: String },
+}
+
+/// Juju's action name rule: lowercase letters and hyphens, starting and ending with a letter.
+pub fn valid_action_name(name: &str) -> bool {
+    let b = name.as_bytes();
+    !b.is_empty()
+        && b[0].is_ascii_lowercase()
+        && b[b.len() - 1].is_ascii_lowercase()
+        && b.iter().all(|c| c.is_ascii_lowercase() || *c == b'-')
+}
+
+/// The actions of the charm in `dir` (none without an `actions.yaml`).
+pub fn read(dir: &Path) -> Result<Actions, ActionsError> {
+    let path = dir.join("actions.yaml");
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Actions::new()),
+        Err(error) => return Err(ActionsError::Read { path: path.display().to_string(), error }),
+    };
+    parse(&text).map_err(|error| ActionsError::Parse { path: path.display().to_string(), error })
+}
+
+/// Parses `actions.yaml` text as Juju's `ReadActionsYaml` builds each schema.
+pub fn parse(text: &str) -> Result<Actions, String> {
+    let doc: Value = serde_yaml_ng::from_str(text).map_err(|e| e.to_string())?;
+    let mut actions = Actions::new();
+    let Some(entries) = doc.as_object() else {
+        return if doc.is_null() { Ok(actions) } else { Err("actions.yaml is not a map".into()) };
+    };
+    for (name, body) in entries {
+        if !valid_action_name(name) {
+            return Err(format!("bad action name {name}"));
+        }
+        let body = match body {
+            Value::Null => Map::new(),
+            Value::Object(map) => map.clone(),
+            _ => return Err(format!("action {name:?} is not a map")),
+        };
+        let description = body.get("description").and_then(Value::as_str).unwrap_or_default().to_string();
+        let mut schema = Map::new();
+        schema.insert("type".into(), Value::String("object".into()));
+        schema.insert("title".into(), Value::String(name.clone()));
+        schema.insert("description".into(), Value::String(description.clone()));
+        schema.insert("properties".into(), body.get("params").cloned().unwrap_or_else(|| Value::Object(Map::new())));
+        for (key, value) in &body {
+            if !matches!(key.as_str(), "description" | "params" | "parallel" | "execution-group") {
+                schema.insert(key.clone(), value.clone());
+            }
+        }
+        actions.insert(name.clone(), ActionSpec { description, schema });
+    }
+    Ok(actions)
+}
+
+impl ActionSpec {
+    /// `params` with the schema's defaults filled in where absent (Juju's `InsertDefaults`,
+    /// top-level properties).
+    pub fn with_defaults(&self, params: &Map<String, Value>) -> Map<String, Value> {
+        let mut out = params.clone();
+        if let Some(properties) = self.schema.get("properties").and_then(Value::as_object) {
+            for (name, property) in properties {
+                if let Some(default) = property.get("default") {
+                    out.entry(name.clone()).or_insert_with(|| default.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// Juju's `ValidateParams`: `validation failed: ...` with gojsonschema's words, or fine.
+    pub fn validate(&self, params: &Map<String, Value>) -> Result<(), String> {
+        let mut errors = Vec::new();
+        check(&Value::Object(self.schema.clone()), &Value::Object(params.clone()), "(root)", &mut errors);
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("validation failed: {}", errors.join("; ")))
+        }
+    }
+}
+
+/// gojsonschema's name of a JSON value's type.
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0) => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+fn matches_type(value: &Value, want: &str) -> bool {
+    let got = type_name(value);
+    got == want || (want == "number" && got == "integer")
+}
+
+/// The path of a property below `field` (`(root)` for the top).
+fn child(field: &str, name: &str) -> String {
+    if field == "(root)" {
+        name.to_string()
+    } else {
+        format!("{field}.{name}")
+    }
+}
+
+/// Go's `%v` of a JSON number.
+fn number_text(n: &Value) -> String {
+    match n.as_f64() {
+        Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
+        _ => n.to_string(),
+    }
+}
+
+fn check(schema: &Value, value: &Value, field: &str, errors: &mut Vec<String>) {
+    let Some(schema) = schema.as_object() else { return };
+    if let Some(kind) = schema.get("type") {
+        let wanted: Vec<&str> = match kind {
+            Value::String(s) => vec![s.as_str()],
+            Value::Array(list) => list.iter().filter_map(Value::as_str).collect(),
+            _ => vec![],
+        };
+        if !wanted.is_empty() && !wanted.iter().any(|w| matches_type(value, w)) {
+            errors.push(format!(
+                "{field}: Invalid type. Expected: {}, given: {}",
+                wanted.join(" or "),
+                type_name(value)
+            ));
+            return;
+        }
+    }
+    if let Some(options) = schema.get("enum").and_then(Value::as_array) {
+        if !options.contains(value) {
+            let listed: Vec<String> = options.iter().map(Value::to_string).collect();
+            errors.push(format!("{field}: {field} must be one of the following: {}", listed.join(", ")));
+        }
+    }
+    match value {
+        Value::Number(_) => {
+            if let Some(min) = schema.get("minimum").filter(|m| m.as_f64().is_some_and(|m| value.as_f64() < Some(m))) {
+                errors.push(format!("{field}: Must be greater than or equal to {}", number_text(min)));
+            }
+            if let Some(max) = schema.get("maximum").filter(|m| m.as_f64().is_some_and(|m| value.as_f64() > Some(m))) {
+                errors.push(format!("{field}: Must be less than or equal to {}", number_text(max)));
+            }
+        }
+        Value::String(s) => {
+            let length = s.chars().count() as u64;
+            if let Some(min) = schema.get("minLength").and_then(Value::as_u64).filter(|m| length < *m) {
+                errors.push(format!("{field}: String length must be greater than or equal to {min}"));
+            }
+            if let Some(max) = schema.get("maxLength").and_then(Value::as_u64).filter(|m| length > *m) {
+                errors.push(format!("{field}: String length must be less than or equal to {max}"));
+            }
+        }
+        Value::Array(items) => {
+            if let Some(item_schema) = schema.get("items") {
+                for (i, item) in items.iter().enumerate() {
+                    check(item_schema, item, &format!("{field}.{i}"), errors);
+                }
+            }
+        }
+        Value::Object(map) => {
+            let properties = schema.get("properties").and_then(Value::as_object);
+            if let Some(required) = schema.get("required").and_then(Value::as_array) {
+                for name in required.iter().filter_map(Value::as_str) {
+                    if !map.contains_key(name) {
+                        errors.push(format!("{field}: {name} is required"));
+                    }
+                }
+            }
+            if schema.get("additionalProperties") == Some(&Value::Bool(false)) {
+                for name in map.keys() {
+                    if !properties.is_some_and(|p| p.contains_key(name)) {
+                        errors.push(format!("{field}: Additional property {name} is not allowed"));
+                    }
+                }
+            }
+            if let Some(properties) = properties {
+                for (name, property) in properties {
+                    if let Some(v) = map.get(name) {
+                        check(property, v, &child(field, name), errors);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const YAML: &str = r#"
+set-password:
+  description: Set the admin password (leader only).
+  params:
+    password:
+      type: string
+      minLength: 8
+    rounds:
+      type: integer
+      default: 3
+      minimum: 1
+  required: [password]
+  additionalProperties: false
+get-password:
+  description: Show the admin password.
+snapshot:
+"#;
+
+    fn params(v: Value) -> Map<String, Value> {
+        v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn actions_yaml_becomes_one_schema_per_action() {
+        let actions = parse(YAML).unwrap();
+        assert_eq!(actions.keys().collect::<Vec<_>>(), ["get-password", "set-password", "snapshot"]);
+        let set = &actions["set-password"];
+        assert_eq!(set.description, "Set the admin password (leader only).");
+        assert_eq!(set.schema["type"], "object");
+        assert_eq!(set.schema["title"], "set-password");
+        assert_eq!(set.schema["required"], json!(["password"]));
+        assert_eq!(actions["snapshot"].schema["properties"], json!({}));
+        assert!(parse("Bad_Name: {}").is_err());
+        assert_eq!(parse("").unwrap().len(), 0);
+    }
+
+    #[test]
+    fn parameters_are_checked_in_gojsonschemas_words_and_defaults_filled_in() {
+        let actions = parse(YAML).unwrap();
+        let set = &actions["set-password"];
+        assert_eq!(set.validate(&params(json!({"password": "longenough"}))), Ok(()));
+        assert_eq!(set.validate(&params(json!({}))), Err("validation failed: (root): password is required".into()));
+        assert_eq!(
+            set.validate(&params(json!({"password": 12345678}))),
+            Err("validation failed: password: Invalid type. Expected: string, given: integer".into())
+        );
+        assert_eq!(
+            set.validate(&params(json!({"password": "longenough", "colour": "red"}))),
+            Err("validation failed: (root): Additional property colour is not allowed".into())
+        );
+        assert_eq!(
+            set.validate(&params(json!({"password": "short", "rounds": 0}))),
+            Err("validation failed: password: String length must be greater than or equal to 8; rounds: Must be greater than or equal to 1".into())
+        );
+        // Without additionalProperties: false, anything else is allowed.
+        assert_eq!(actions["get-password"].validate(&params(json!({"anything": 1}))), Ok(()));
+        assert_eq!(set.with_defaults(&params(json!({"password": "x"}))), params(json!({"password": "x", "rounds": 3})));
+        assert_eq!(set.with_defaults(&params(json!({"rounds": 9})))["rounds"], 9);
+    }
+}
