@@ -30,6 +30,9 @@ pub enum Value {
     /// A Go string that may not be valid UTF-8 (a secret's value): yaml writes one that is not
     /// as `!!binary` base64, json with `\ufffd` for each invalid byte.
     Bytes(Vec<u8>),
+    /// A Go `[]interface{}` (an action parameter that is a list): yaml, and smart as yaml, print
+    /// a block sequence (`[]` when empty); json an array.
+    Seq(Vec<Node>),
 }
 
 /// The `--format` choices. `smart` is the default for every hook tool.
@@ -81,6 +84,8 @@ pub fn render(format: Format, value: &Value) -> String {
         (Format::Json, Value::Tree(t)) => json::tree(t) + "\n",
         (Format::Json, Value::Float(f)) => gofloat::json(*f) + "\n",
         (Format::Json, Value::Bytes(b)) => json::bytes(b) + "\n",
+        (Format::Json, Value::Seq(items)) => json::node(&Node::List(items.clone())) + "\n",
+        (_, Value::Seq(items)) => yaml::seq_document(items) + "\n",
         (Format::Smart, Value::Bytes(b)) if b.is_empty() => String::new(),
         (Format::Smart, Value::Bytes(b)) => format!("{}\n", String::from_utf8_lossy(b)),
         (_, Value::Bytes(b)) => yaml::bytes_document(b) + "\n",
