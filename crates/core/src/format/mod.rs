@@ -167,6 +167,26 @@ mod tests {
             "{\"big\":1000000,\"empty\":null,\"flag\":false,\"ratio\":0.5,\"title\":\"true\"}\n"
         );
         assert_eq!(render(Format::Smart, &Value::Float(1e6)), "1e+06\n");
+    }
+
+    #[test]
+    fn lists_of_any_values_are_block_sequences_with_nested_sequences_indented() {
+        let list = vec![
+            Node::Float(1.0),
+            Node::Str("y".into()),
+            Node::Map([("x".into(), Node::Str("y".into())), ("z".into(), Node::List(vec![]))].into()),
+            Node::List(vec![Node::Float(3.0), Node::List(vec![Node::Str("deep".into())])]),
+            Node::Null,
+        ];
+        let seq = Value::Seq(list.clone());
+        let yaml = "- 1\n- \"y\"\n- x: \"y\"\n  z: []\n- - 3\n  - - deep\n- null\n";
+        assert_eq!(render(Format::Yaml, &seq), yaml);
+        assert_eq!(render(Format::Smart, &seq), yaml);
+        assert_eq!(render(Format::Json, &seq), "[1,\"y\",{\"x\":\"y\",\"z\":[]},[3,[\"deep\"]],null]\n");
+        assert_eq!(render(Format::Smart, &Value::Seq(vec![])), "[]\n");
+        assert_eq!(render(Format::Json, &Value::Seq(vec![])), "[]\n");
+        let tree = Value::Tree([("l".into(), Node::List(list))].into());
+        assert_eq!(render(Format::Yaml, &tree), "l:\n- 1\n- \"y\"\n- x: \"y\"\n  z: []\n- - 3\n  - - deep\n- null\n");
         assert_eq!(render(Format::Json, &Value::Float(1e6)), "1000000\n");
     }
 }

@@ -286,6 +286,55 @@ fn action_get_prints_params_as_juju_does() {
     }
 }
 
+/// More research vectors: strings that yaml.v2 quotes, folds or writes as literal blocks (in
+/// lists too), keys that need quoting or `? ` syntax, extreme floats.
+const PARAMS_TEXT: &str = r##"{"long": "word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word", "items": ["line1\nline2", "word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word", "- dash", "a: b", "", " lead", "trail\n", "#x", "null", "1.5", "0o17", "~", "yes"], "a: b": "colon key", "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk": "long key", "multi\nkey": "v", "Upper": "\u00e9 \u2713 \ud83d\ude00", "float": 1.5e+300, "small": -2.5e-07, "zero": 0, "negzero": -0.0, "obj": {"inner": ["a", {"b": ["c"]}], "e": {}}}"##;
+const GET_TEXT_CASES: &[(&[&str], &str)] = &[
+    (&[], "Upper: \"é ✓ \\U0001F600\"\n'a: b': colon key\nfloat: 1.5e+300\nitems:\n- |-\n  line1\n  line2\n- word word word word word word word word word word word word word word word word\n  word word word word word word word word word word word word word word\n- '- dash'\n- 'a: b'\n- \"\"\n- ' lead'\n- |\n  trail\n- '#x'\n- \"null\"\n- \"1.5\"\n- \"0o17\"\n- \"~\"\n- \"yes\"\n? kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk\n: long key\nlong: word word word word word word word word word word word word word word word word\n  word word word word word word word word word word word word word word\n? |-\n  multi\n  key\n: v\nnegzero: -0\nobj:\n  e: {}\n  inner:\n  - a\n  - b:\n    - c\nsmall: -2.5e-07\nzero: 0\n"),
+    (&["--format=yaml"], "Upper: \"é ✓ \\U0001F600\"\n'a: b': colon key\nfloat: 1.5e+300\nitems:\n- |-\n  line1\n  line2\n- word word word word word word word word word word word word word word word word\n  word word word word word word word word word word word word word word\n- '- dash'\n- 'a: b'\n- \"\"\n- ' lead'\n- |\n  trail\n- '#x'\n- \"null\"\n- \"1.5\"\n- \"0o17\"\n- \"~\"\n- \"yes\"\n? kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk\n: long key\nlong: word word word word word word word word word word word word word word word word\n  word word word word word word word word word word word word word word\n? |-\n  multi\n  key\n: v\nnegzero: -0\nobj:\n  e: {}\n  inner:\n  - a\n  - b:\n    - c\nsmall: -2.5e-07\nzero: 0\n"),
+    (&["--format=json"], "{\"Upper\":\"é ✓ 😀\",\"a: b\":\"colon key\",\"float\":1.5e+300,\"items\":[\"line1\\nline2\",\"word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word\",\"- dash\",\"a: b\",\"\",\" lead\",\"trail\\n\",\"#x\",\"null\",\"1.5\",\"0o17\",\"~\",\"yes\"],\"kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk\":\"long key\",\"long\":\"word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word\",\"multi\\nkey\":\"v\",\"negzero\":-0,\"obj\":{\"e\":{},\"inner\":[\"a\",{\"b\":[\"c\"]}]},\"small\":-2.5e-7,\"zero\":0}\n"),
+    (&["long"], "word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word\n"),
+    (&["--format=yaml", "long"], "word word word word word word word word word word word word word word word word word\n  word word word word word word word word word word word word word\n"),
+    (&["--format=json", "long"], "\"word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word\"\n"),
+    (&["items"], "- |-\n  line1\n  line2\n- word word word word word word word word word word word word word word word word\n  word word word word word word word word word word word word word word\n- '- dash'\n- 'a: b'\n- \"\"\n- ' lead'\n- |\n  trail\n- '#x'\n- \"null\"\n- \"1.5\"\n- \"0o17\"\n- \"~\"\n- \"yes\"\n"),
+    (&["--format=yaml", "items"], "- |-\n  line1\n  line2\n- word word word word word word word word word word word word word word word word\n  word word word word word word word word word word word word word word\n- '- dash'\n- 'a: b'\n- \"\"\n- ' lead'\n- |\n  trail\n- '#x'\n- \"null\"\n- \"1.5\"\n- \"0o17\"\n- \"~\"\n- \"yes\"\n"),
+    (&["--format=json", "items"], "[\"line1\\nline2\",\"word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word\",\"- dash\",\"a: b\",\"\",\" lead\",\"trail\\n\",\"#x\",\"null\",\"1.5\",\"0o17\",\"~\",\"yes\"]\n"),
+    (&["obj"], "e: {}\ninner:\n- a\n- b:\n  - c\n"),
+    (&["--format=yaml", "obj"], "e: {}\ninner:\n- a\n- b:\n  - c\n"),
+    (&["--format=json", "obj"], "{\"e\":{},\"inner\":[\"a\",{\"b\":[\"c\"]}]}\n"),
+    (&["obj.inner"], "- a\n- b:\n  - c\n"),
+    (&["--format=yaml", "obj.inner"], "- a\n- b:\n  - c\n"),
+    (&["--format=json", "obj.inner"], "[\"a\",{\"b\":[\"c\"]}]\n"),
+    (&["float"], "1.5e+300\n"),
+    (&["--format=yaml", "float"], "1.5e+300\n"),
+    (&["--format=json", "float"], "1.5e+300\n"),
+    (&["small"], "-2.5e-07\n"),
+    (&["--format=yaml", "small"], "-2.5e-07\n"),
+    (&["--format=json", "small"], "-2.5e-7\n"),
+    (&["zero"], "0\n"),
+    (&["--format=yaml", "zero"], "0\n"),
+    (&["--format=json", "zero"], "0\n"),
+    (&["negzero"], "-0\n"),
+    (&["--format=yaml", "negzero"], "-0\n"),
+    (&["--format=json", "negzero"], "-0\n"),
+    (&["Upper"], "é ✓ 😀\n"),
+    (&["--format=yaml", "Upper"], "\"é ✓ \\U0001F600\"\n"),
+    (&["--format=json", "Upper"], "\"é ✓ 😀\"\n"),
+    (&["a: b"], "colon key\n"),
+    (&["--format=yaml", "a: b"], "colon key\n"),
+    (&["--format=json", "a: b"], "\"colon key\"\n"),
+];
+
+#[test]
+fn action_get_prints_text_and_numbers_as_yaml_v2_does() {
+    let fake = Fake::with_params(PARAMS_TEXT);
+    for (args, want) in GET_TEXT_CASES {
+        let argv: Vec<&str> = ["action-get"].iter().chain(args.iter()).copied().collect();
+        let ran = run_with(&fake, &argv);
+        assert_eq!((ran.stdout.as_str(), ran.stderr.as_str(), ran.code), (*want, "", 0), "{argv:?}");
+    }
+}
+
 #[test]
 fn action_get_golden_cases_of_juju() {
     // action-get_test.go, TestActionGet (its maps with non-string keys cannot come from JSON).
