@@ -30,6 +30,9 @@ pub enum Value {
     /// A Go string that may not be valid UTF-8 (a secret's value): yaml writes one that is not
     /// as `!!binary` base64, json with `\ufffd` for each invalid byte.
     Bytes(Vec<u8>),
+    /// A Go `[]interface{}` (an action parameter that is a list): yaml, and smart as yaml, print
+    /// a block sequence (`[]` when empty); json an array.
+    Seq(Vec<Node>),
 }
 
 /// The `--format` choices. `smart` is the default for every hook tool.
@@ -81,6 +84,8 @@ pub fn render(format: Format, value: &Value) -> String {
         (Format::Json, Value::Tree(t)) => json::tree(t) + "\n",
         (Format::Json, Value::Float(f)) => gofloat::json(*f) + "\n",
         (Format::Json, Value::Bytes(b)) => json::bytes(b) + "\n",
+        (Format::Json, Value::Seq(items)) => json::node(&Node::List(items.clone())) + "\n",
+        (_, Value::Seq(items)) => yaml::seq_document(items) + "\n",
         (Format::Smart, Value::Bytes(b)) if b.is_empty() => String::new(),
         (Format::Smart, Value::Bytes(b)) => format!("{}\n", String::from_utf8_lossy(b)),
         (_, Value::Bytes(b)) => yaml::bytes_document(b) + "\n",
@@ -162,6 +167,26 @@ mod tests {
             "{\"big\":1000000,\"empty\":null,\"flag\":false,\"ratio\":0.5,\"title\":\"true\"}\n"
         );
         assert_eq!(render(Format::Smart, &Value::Float(1e6)), "1e+06\n");
+    }
+
+    #[test]
+    fn lists_of_any_values_are_block_sequences_with_nested_sequences_indented() {
+        let list = vec![
+            Node::Float(1.0),
+            Node::Str("y".into()),
+            Node::Map([("x".into(), Node::Str("y".into())), ("z".into(), Node::List(vec![]))].into()),
+            Node::List(vec![Node::Float(3.0), Node::List(vec![Node::Str("deep".into())])]),
+            Node::Null,
+        ];
+        let seq = Value::Seq(list.clone());
+        let yaml = "- 1\n- \"y\"\n- x: \"y\"\n  z: []\n- - 3\n  - - deep\n- null\n";
+        assert_eq!(render(Format::Yaml, &seq), yaml);
+        assert_eq!(render(Format::Smart, &seq), yaml);
+        assert_eq!(render(Format::Json, &seq), "[1,\"y\",{\"x\":\"y\",\"z\":[]},[3,[\"deep\"]],null]\n");
+        assert_eq!(render(Format::Smart, &Value::Seq(vec![])), "[]\n");
+        assert_eq!(render(Format::Json, &Value::Seq(vec![])), "[]\n");
+        let tree = Value::Tree([("l".into(), Node::List(list))].into());
+        assert_eq!(render(Format::Yaml, &tree), "l:\n- 1\n- \"y\"\n- x: \"y\"\n  z: []\n- - 3\n  - - deep\n- null\n");
         assert_eq!(render(Format::Json, &Value::Float(1e6)), "1000000\n");
     }
 }

@@ -99,6 +99,17 @@ pub(crate) fn tree_document(tree: &Tree) -> String {
     e.finish()
 }
 
+/// `yaml.Marshal` of a Go `[]interface{}` at the root: a block sequence, `[]` when empty.
+/// Trailing newlines trimmed.
+pub(crate) fn seq_document(items: &[Node]) -> String {
+    if items.is_empty() {
+        return "[]".to_string();
+    }
+    let mut e = Emitter::new();
+    e.block_sequence(items, 0);
+    e.finish()
+}
+
 /// A nested map for [`tree_document`].
 pub type Tree = std::collections::BTreeMap<String, Node>;
 
@@ -448,7 +459,11 @@ impl Emitter {
             self.indent = indent;
             self.write_indent();
             self.write_indicator("-", true, false, true);
-            self.value(item, indent);
+            match item {
+                // A sequence in a sequence is indented (indentless only under a mapping key).
+                Node::List(inner) if !inner.is_empty() => self.block_sequence(inner, indent + BEST_INDENT),
+                item => self.value(item, indent),
+            }
         }
         self.indent = indent;
     }

@@ -7,6 +7,12 @@
 //! Tools reach the unit agent only through the [`ToolContext`] trait, the shape of Juju's
 //! `jujuc.Context`; `crate::hook_client` implements it over the agent's unix socket.
 
+pub mod action_fail;
+pub mod action_get;
+pub mod action_log;
+pub mod action_set;
+#[cfg(test)]
+mod action_tests;
 pub mod application_version_set;
 pub mod cmd;
 pub mod config_get;
@@ -287,6 +293,10 @@ pub const TOOLS: &[Tool] = &[
     secret_ids::TOOL,
     secret_grant::TOOL,
     secret_revoke::TOOL,
+    action_get::TOOL,
+    action_set::TOOL,
+    action_log::TOOL,
+    action_fail::TOOL,
 ];
 
 /// The tools' names, in registry order.
