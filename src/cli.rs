@@ -103,6 +103,53 @@ enum Command {
         #[arg(last = true, required = true)]
         command: Vec<std::ffi::OsString>,
     },
+    /// Run an action on units (juju run): the charm's actions.yaml action with its parameters.
+    Run {
+        /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
+        #[arg(long, value_name = "DIR")]
+        state: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, default_value = "plain", value_parser = ["plain", "yaml", "json"])]
+        format: String,
+        /// How long to wait for the results (default 60s; the tasks carry on after).
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+        wait: Option<std::time::Duration>,
+        /// Schedule the tasks and return at once.
+        #[arg(long)]
+        background: bool,
+        /// A YAML file of parameters (the key=value arguments override it).
+        #[arg(long, value_name = "FILE")]
+        params: Option<PathBuf>,
+        /// Take key=value values as strings, not YAML.
+        #[arg(long)]
+        string_args: bool,
+        /// Print no progress on stderr.
+        #[arg(long)]
+        quiet: bool,
+        /// UNIT... ACTION [key=value...]: units (app/0, app/leader), the action, its parameters.
+        #[arg(required = true, value_name = "UNIT|ACTION|KEY=VALUE")]
+        args: Vec<String>,
+    },
+    /// Show a task of an operation (juju show-task).
+    ShowTask {
+        /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
+        #[arg(long, value_name = "DIR")]
+        state: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, default_value = "plain", value_parser = ["plain", "yaml", "json"])]
+        format: String,
+        /// The task's id.
+        id: u64,
+    },
+    /// List the operations' tasks (juju operations).
+    Operations {
+        /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
+        #[arg(long, value_name = "DIR")]
+        state: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, default_value = "yaml", value_parser = ["yaml", "json"])]
+        format: String,
+    },
     /// Show the applications and units of a running `up`.
     Status {
         /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
@@ -442,6 +489,14 @@ fn run(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Resolve { state, no_retry, unit } => crate::local::config::resolve(&state_dir(state), &unit, no_retry),
+        Command::Run { state, format, wait, background, params, string_args, quiet, args } => {
+            let run =
+                crate::local::run::RunArgs { args, params_file: params, format, wait, background, string_args, quiet };
+            let code = crate::local::run::run(&state_dir(state), run)?;
+            std::process::exit(code)
+        }
+        Command::ShowTask { state, format, id } => crate::local::run::show_task(&state_dir(state), id, &format),
+        Command::Operations { state, format } => crate::local::run::operations(&state_dir(state), &format),
         Command::Exec { state, unit, command } => {
             let code = crate::local::exec::exec(&state_dir(state), &unit, &command)?;
             std::process::exit(code)

@@ -675,9 +675,6 @@ async fn enqueue(State(api): Shared, headers: HeaderMap, body: Body) -> Answer<E
         .iter()
         .map(|u| Unit::new(u).map_err(|e| HttpError::new(ErrorCode::BadRequest, e.to_string())))
         .collect::<Result<Vec<_>, _>>()?;
-    if units.is_empty() {
-        return Err(HttpError::new(ErrorCode::BadRequest, "no units to run the action on"));
-    }
     Ok(Json(api.controller.enqueue(&req.action, req.params, &units).await.map_err(write_refused)?))
 }
 

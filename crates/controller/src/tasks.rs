@@ -85,7 +85,8 @@ fn task(id: u64, r: &TaskRecord) -> Task {
 
 impl Controller {
     /// Enqueues `action` on each of `units`: a new operation with a task per unit, durable
-    /// before it answers. Ids come from one sequence, the operation's first.
+    /// before it answers. Ids come from one sequence, the operation's first. With no units,
+    /// the operation schedules nothing (its id is that of the next one, as nothing records it).
     pub async fn enqueue(
         &self,
         action: &str,
@@ -96,8 +97,6 @@ impl Controller {
         let (operation, ids) = {
             let records = tasks.records.lock().unwrap();
             let last = records.iter().map(|(id, r)| (*id).max(r.operation)).max().unwrap_or(0);
-            let reserved = *tasks.version.borrow();
-            let _ = reserved;
             (last + 1, (0..units.len() as u64).map(|i| last + 2 + i).collect::<Vec<_>>())
         };
         let enqueued_ms = now_ms();

@@ -4,9 +4,11 @@
 //! Each action's parameters are a JSON schema: an object whose `properties` are the action's
 //! `params`, with the action's other schema keys (`required`, `additionalProperties`) beside
 //! them. Juju checks a run's parameters with gojsonschema and joins its errors as
-//! `validation failed: FIELD: DESCRIPTION; ...`; this module checks the subset of JSON Schema
+//! `validation failed: CONTEXT : DESCRIPTION, given VALUE; ...` (gojsonschema's
+//! `ResultError.String()`, the value as JSON); this module checks the subset of JSON Schema
 //! charms use (type, properties, required, additionalProperties, enum, minimum, maximum,
-//! minLength, maxLength, items) and words its errors as gojsonschema does.
+//! minLength, maxLength, items) and words its errors as gojsonschema v1.0.0 does. As in Juju
+//! 3.6, `additionalProperties` is true unless the action says otherwise.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -130,13 +132,14 @@ fn matches_type(value: &Value, want: &str) -> bool {
     got == want || (want == "number" && got == "integer")
 }
 
-/// The path of a property below `field` (`(root)` for the top).
+/// The context of a property below `field`: `(root).a.b`.
 fn child(field: &str, name: &str) -> String {
-    if field == "(root)" {
-        name.to_string()
-    } else {
-        format!("{field}.{name}")
-    }
+    format!("{field}.{name}")
+}
+
+/// One gojsonschema error: `CONTEXT : DESCRIPTION, given VALUE`.
+fn error(field: &str, description: String, value: &Value) -> String {
+    format!("{field} : {description}, given {value}")
 }
 
 /// Go's `%v` of a JSON number.
@@ -156,36 +159,33 @@ fn check(schema: &Value, value: &Value, field: &str, errors: &mut Vec<String>) {
             _ => vec![],
         };
         if !wanted.is_empty() && !wanted.iter().any(|w| matches_type(value, w)) {
-            errors.push(format!(
-                "{field}: Invalid type. Expected: {}, given: {}",
-                wanted.join(" or "),
-                type_name(value)
-            ));
+            let wanted = if wanted.len() == 1 { wanted[0].to_string() } else { format!("[{}]", wanted.join(",")) };
+            errors.push(error(field, format!("must be of type {wanted}"), value));
             return;
         }
     }
     if let Some(options) = schema.get("enum").and_then(Value::as_array) {
         if !options.contains(value) {
             let listed: Vec<String> = options.iter().map(Value::to_string).collect();
-            errors.push(format!("{field}: {field} must be one of the following: {}", listed.join(", ")));
+            errors.push(error(field, format!("must match one of the enum values [{}]", listed.join(" ")), value));
         }
     }
     match value {
         Value::Number(_) => {
             if let Some(min) = schema.get("minimum").filter(|m| m.as_f64().is_some_and(|m| value.as_f64() < Some(m))) {
-                errors.push(format!("{field}: Must be greater than or equal to {}", number_text(min)));
+                errors.push(error(field, format!("must be greater than or equal to {}", number_text(min)), value));
             }
             if let Some(max) = schema.get("maximum").filter(|m| m.as_f64().is_some_and(|m| value.as_f64() > Some(m))) {
-                errors.push(format!("{field}: Must be less than or equal to {}", number_text(max)));
+                errors.push(error(field, format!("must be lower than or equal to {}", number_text(max)), value));
             }
         }
         Value::String(s) => {
             let length = s.chars().count() as u64;
             if let Some(min) = schema.get("minLength").and_then(Value::as_u64).filter(|m| length < *m) {
-                errors.push(format!("{field}: String length must be greater than or equal to {min}"));
+                errors.push(error(field, format!("string length must be greater or equal to {min}"), value));
             }
             if let Some(max) = schema.get("maxLength").and_then(Value::as_u64).filter(|m| length > *m) {
-                errors.push(format!("{field}: String length must be less than or equal to {max}"));
+                errors.push(error(field, format!("string length must be less or equal to {max}"), value));
             }
         }
         Value::Array(items) => {
@@ -200,14 +200,22 @@ fn check(schema: &Value, value: &Value, field: &str, errors: &mut Vec<String>) {
             if let Some(required) = schema.get("required").and_then(Value::as_array) {
                 for name in required.iter().filter_map(Value::as_str) {
                     if !map.contains_key(name) {
-                        errors.push(format!("{field}: {name} is required"));
+                        errors.push(error(
+                            field,
+                            format!("{} property is missing and required", Value::from(name)),
+                            value,
+                        ));
                     }
                 }
             }
             if schema.get("additionalProperties") == Some(&Value::Bool(false)) {
                 for name in map.keys() {
                     if !properties.is_some_and(|p| p.contains_key(name)) {
-                        errors.push(format!("{field}: Additional property {name} is not allowed"));
+                        errors.push(error(
+                            field,
+                            format!("additional property {} is not allowed", Value::from(name.as_str())),
+                            value,
+                        ));
                     }
                 }
             }
@@ -269,18 +277,21 @@ snapshot:
         let actions = parse(YAML).unwrap();
         let set = &actions["set-password"];
         assert_eq!(set.validate(&params(json!({"password": "longenough"}))), Ok(()));
-        assert_eq!(set.validate(&params(json!({}))), Err("validation failed: (root): password is required".into()));
         assert_eq!(
-            set.validate(&params(json!({"password": 12345678}))),
-            Err("validation failed: password: Invalid type. Expected: string, given: integer".into())
+            set.validate(&params(json!({}))),
+            Err(r#"validation failed: (root) : "password" property is missing and required, given {}"#.into())
+        );
+        assert_eq!(
+            set.validate(&params(json!({"password": 5}))),
+            Err("validation failed: (root).password : must be of type string, given 5".into())
         );
         assert_eq!(
             set.validate(&params(json!({"password": "longenough", "colour": "red"}))),
-            Err("validation failed: (root): Additional property colour is not allowed".into())
+            Err(r#"validation failed: (root) : additional property "colour" is not allowed, given {"colour":"red","password":"longenough"}"#.into())
         );
         assert_eq!(
             set.validate(&params(json!({"password": "short", "rounds": 0}))),
-            Err("validation failed: password: String length must be greater than or equal to 8; rounds: Must be greater than or equal to 1".into())
+            Err(r#"validation failed: (root).password : string length must be greater or equal to 8, given "short"; (root).rounds : must be greater than or equal to 1, given 0"#.into())
         );
         // Without additionalProperties: false, anything else is allowed.
         assert_eq!(actions["get-password"].validate(&params(json!({"anything": 1}))), Ok(()));

@@ -403,6 +403,28 @@ impl ControllerClient {
         Ok(r.version)
     }
 
+    /// The operator enqueues an action on some units: the operation's id and its tasks'.
+    pub async fn enqueue(&self, request: &EnqueueRequest) -> Result<EnqueueResponse, CallError> {
+        self.send(|base| self.http.post(format!("{base}/v1/operations")).json(request), Duration::ZERO).await
+    }
+
+    /// Task `id` as the controller keeps it.
+    pub async fn task(&self, id: u64) -> Result<Task, CallError> {
+        self.send(|base| self.http.get(format!("{base}/v1/tasks/{id}")), Duration::ZERO).await
+    }
+
+    /// Task `id` once it has ended, or as it is after `timeout`.
+    pub async fn wait_task(&self, id: u64, timeout: Duration) -> Result<Task, CallError> {
+        let timeout = self.poll_wait(timeout);
+        let body = WaitReleasedRequest { timeout_ms: timeout.as_millis() as u64 };
+        self.send(|base| self.http.post(format!("{base}/v1/tasks/{id}/wait")).json(&body), timeout).await
+    }
+
+    /// Every task of every operation.
+    pub async fn operations(&self) -> Result<OperationsResponse, CallError> {
+        self.send(|base| self.http.get(format!("{base}/v1/operations")), Duration::ZERO).await
+    }
+
     /// This unit's task `id` started (`result` none) or ended.
     pub async fn report_task(
         &self,

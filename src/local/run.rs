@@ -1,0 +1,476 @@
+//! `leaderd run UNIT... ACTION [key=value...]`: Juju 3's `juju run` (`cmd/juju/action/run.go`)
+//! on a running `up`: the action is checked against the charm's `actions.yaml` (Juju's words
+//! when it is unknown or its parameters are wrong: nothing is scheduled and the exit code is
+//! 0, as Juju's), an operation with a task per unit is enqueued at the controller, each unit's
+//! agent runs its task, and the results print in `juju run`'s shapes (plain, yaml, json). The
+//! exit code is 1 when a task's return code is 1 or more (an action that failed with
+//! `action-fail` still exits 0); waiting longer than `--wait` says so and exits 1, leaving the
+//! tasks running (`leaderd show-task ID` shows them later). `leaderd show-task` and
+//! `leaderd operations` read the tasks the controller keeps.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context;
+use serde_json::{Map, Value as Json};
+
+use super::UpState;
+use leaderd_core::format::{render, Format, Node, Tree, Value};
+use leaderd_core::wire::controller::{EnqueueRequest, Task};
+use leaderd_core::wire::run::{ActionRequest, ActionResult, ACTION_PATH};
+
+/// What `leaderd run` was asked.
+pub struct RunArgs {
+    /// Units, then the action, then `key=value` parameters.
+    pub args: Vec<String>,
+    pub params_file: Option<PathBuf>,
+    pub format: String,
+    pub wait: Option<Duration>,
+    pub background: bool,
+    pub string_args: bool,
+    pub quiet: bool,
+}
+
+/// Juju's default `--wait` for `juju run`.
+const DEFAULT_WAIT: Duration = Duration::from_secs(60);
+
+/// Splits `juju run`'s arguments: the leading unit names (`app/0`, `app/leader`), the action,
+/// and its `key=value` parameters.
+fn split(args: &[String]) -> anyhow::Result<(Vec<String>, String, Vec<String>)> {
+    let units: Vec<String> = args.iter().take_while(|a| a.contains('/') && !a.contains('=')).cloned().collect();
+    anyhow::ensure!(!units.is_empty(), "no unit specified");
+    let Some(action) = args.get(units.len()) else { anyhow::bail!("no action specified") };
+    anyhow::ensure!(
+        leaderd_core::actions::valid_action_name(action),
+        "invalid unit or action name {}",
+        leaderd_core::format::go_quote(action)
+    );
+    let rest = args[units.len() + 1..].to_vec();
+    Ok((units, action.clone(), rest))
+}
+
+/// Sets `value` at the dotted `key` path in `params`, replacing a non-map on the way.
+fn set_path(params: &mut Map<String, Json>, key: &str, value: Json) {
+    let parts: Vec<&str> = key.split('.').collect();
+    let (last, path) = parts.split_last().expect("split gives at least one part");
+    let mut map = params;
+    for part in path {
+        let entry = map.entry(part.to_string()).or_insert_with(|| Json::Object(Map::new()));
+        if !entry.is_object() {
+            *entry = Json::Object(Map::new());
+        }
+        map = entry.as_object_mut().expect("made an object");
+    }
+    map.insert(last.to_string(), value);
+}
+
+/// The parameters: `--params` first, then each `key=value` (its value read as YAML unless
+/// `--string-args`, as Juju does).
+fn params(file: Option<&Path>, pairs: &[String], string_args: bool) -> anyhow::Result<Map<String, Json>> {
+    let mut params = Map::new();
+    if let Some(file) = file {
+        let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        let doc: Json = serde_yaml_ng::from_str(&text).with_context(|| format!("{} is not YAML", file.display()))?;
+        match doc {
+            Json::Object(map) => params.extend(map),
+            Json::Null => {}
+            _ => anyhow::bail!("{}: the parameters must be a map", file.display()),
+        }
+    }
+    for pair in pairs {
+        let Some((key, value)) = pair.split_once('=') else {
+            anyhow::bail!("argument {} must be of the form key...=value", leaderd_core::format::go_quote(pair));
+        };
+        let value = if string_args {
+            Json::String(value.to_string())
+        } else {
+            serde_yaml_ng::from_str::<Json>(value).unwrap_or_else(|_| Json::String(value.to_string()))
+        };
+        set_path(
+            &mut params,
+            key,
+            if value.is_null() && !value_is_null_literal(pair) { Json::String(String::new()) } else { value },
+        );
+    }
+    Ok(params)
+}
+
+/// `key=` is an empty string; only an explicit YAML null is null.
+fn value_is_null_literal(pair: &str) -> bool {
+    matches!(pair.split_once('=').map(|(_, v)| v.trim()), Some("null" | "~" | "Null" | "NULL"))
+}
+
+/// Go's `time.Time.String()` of a Unix time in UTC, truncated to the second.
+fn go_time(ms: u64) -> String {
+    let iso = leaderd_core::secrets::format_rfc3339_ms(ms);
+    format!("{} {} +0000 UTC", &iso[..10], &iso[11..19])
+}
+
+/// A JSON value of the results as a yaml/json node (action-set's values are strings).
+fn node(value: &Json) -> Node {
+    match value {
+        Json::Object(map) => Node::Map(map.iter().map(|(k, v)| (k.clone(), node(v))).collect()),
+        Json::String(s) => Node::Str(s.clone()),
+        Json::Bool(b) => Node::Bool(*b),
+        Json::Number(n) => n.as_i64().map_or_else(|| Node::Float(n.as_f64().unwrap_or_default()), Node::Int),
+        Json::Null => Node::Null,
+        Json::Array(items) => Node::List(items.iter().map(node).collect()),
+    }
+}
+
+/// The keys Juju takes out of the plain output's results.
+const FILTERED: [&str; 5] = ["return-code", "stdout", "stderr", "stdout-encoding", "stderr-encoding"];
+
+/// `formatActionResult`: one unit's map in yaml and json.
+fn unit_map(result: &ActionResult) -> Tree {
+    let mut map = Tree::new();
+    map.insert("id".into(), Node::Str(result.id.clone()));
+    map.insert("status".into(), Node::Str(result.status.clone()));
+    map.insert("unit".into(), Node::Str(result.unit.clone()));
+    if !result.message.is_empty() {
+        map.insert("message".into(), Node::Str(result.message.clone()));
+    }
+    let mut results: Tree = result.results.iter().map(|(k, v)| (k.clone(), node(v))).collect();
+    results.insert("return-code".into(), Node::Int(i64::from(result.return_code)));
+    for (key, text) in [("stdout", &result.stdout), ("stderr", &result.stderr)] {
+        if !text.is_empty() {
+            results.insert(key.into(), Node::Str(text.replace("\r\n", "\n")));
+        }
+    }
+    map.insert("results".into(), Node::Map(results));
+    if !result.log.is_empty() {
+        let lines =
+            result.log.iter().map(|l| Node::Str(format!("{} {}", go_time(l.timestamp_ms), l.message))).collect();
+        map.insert("log".into(), Node::List(lines));
+    }
+    let timing: Tree =
+        [("completed", result.completed_ms), ("enqueued", result.enqueued_ms), ("started", result.started_ms)]
+            .into_iter()
+            .map(|(k, ms)| (k.to_string(), Node::Str(go_time(ms))))
+            .collect();
+    map.insert("timing".into(), Node::Map(timing));
+    map
+}
+
+/// The results as yaml without the keys Juju filters out of plain output (empty: "").
+fn plain_output(result: &ActionResult) -> String {
+    let results: Tree = result
+        .results
+        .iter()
+        .filter(|(k, _)| !FILTERED.contains(&k.to_lowercase().as_str()))
+        .map(|(k, v)| (k.clone(), node(v)))
+        .collect();
+    if results.is_empty() {
+        return String::new();
+    }
+    render(Format::Yaml, &Value::Tree(results))
+}
+
+/// `juju run`'s output of finished tasks in `format`.
+pub fn format_results(results: &[ActionResult], format: &str) -> String {
+    match format {
+        "json" | "yaml" => {
+            let all: Tree = results.iter().map(|r| (r.unit.clone(), Node::Map(unit_map(r)))).collect();
+            let f = if format == "json" { Format::Json } else { Format::Yaml };
+            render(f, &Value::Tree(all))
+        }
+        _ if results.len() == 1 => {
+            let r = &results[0];
+            let mut out = String::new();
+            if r.status == "failed" {
+                let message = if r.message.is_empty() { "<nil>".to_string() } else { r.message.clone() };
+                out.push_str(&format!("Action id {} failed: {message}\n", r.id));
+            }
+            out.push_str(&plain_output(r));
+            out.push('\n');
+            for text in [&r.stdout, &r.stderr] {
+                if !text.is_empty() {
+                    out.push_str(text.trim_matches('\n'));
+                    out.push('\n');
+                }
+            }
+            out
+        }
+        _ => {
+            let all: Tree = results
+                .iter()
+                .map(|r| {
+                    let mut info = Tree::new();
+                    info.insert("id".into(), Node::Str(r.id.clone()));
+                    info.insert("status".into(), Node::Str(r.status.clone()));
+                    info.insert("output".into(), Node::Str(plain_output(r)));
+                    if !r.message.is_empty() {
+                        info.insert("message".into(), Node::Str(r.message.clone()));
+                    }
+                    (r.unit.clone(), Node::Map(info))
+                })
+                .collect();
+            render(Format::Yaml, &Value::Tree(all))
+        }
+    }
+}
+
+/// The unit's tag, as Juju's progress lines name it.
+fn unit_tag(unit: &str) -> String {
+    format!("unit-{}", unit.replace('/', "-"))
+}
+
+/// Runs `leaderd run`; answers the exit code.
+pub fn run(state: &Path, args: RunArgs) -> anyhow::Result<i32> {
+    let (targets, action, pairs) = split(&args.args)?;
+    let up = UpState::load(state)?;
+    let units: Vec<super::UnitInfo> = targets.iter().map(|t| up.unit(state, t)).collect::<anyhow::Result<_>>()?;
+    let params = params(args.params_file.as_deref(), &pairs, args.string_args)?;
+    // Checked here against the charm, as Juju's controller checks before it enqueues.
+    let actions = leaderd_core::actions::read(&up.charm)?;
+    let mut errors = Vec::new();
+    let mut scheduled = Vec::new();
+    for unit in &units {
+        match actions.get(&action) {
+            None => errors.push(format!(
+                "action {} not defined on unit {}",
+                leaderd_core::format::go_quote(&action),
+                leaderd_core::format::go_quote(&unit.name)
+            )),
+            Some(spec) => match spec.validate(&spec.with_defaults(&params)) {
+                Ok(()) => scheduled.push(unit.clone()),
+                Err(e) => errors.push(e),
+            },
+        }
+    }
+    let client = super::status::operator_client(state, &up, &up.app)?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let names = scheduled.iter().map(|u| leaderd_core::model::Unit::new(&u.name)).collect::<Result<Vec<_>, _>>()?;
+    let request = EnqueueRequest {
+        action: action.clone(),
+        params: params.clone(),
+        units: names.iter().map(|u| u.as_str().to_string()).collect(),
+    };
+    let enqueued = runtime.block_on(client.enqueue(&request)).context("enqueueing the action at the controller")?;
+    let say = |text: String| {
+        if !args.quiet {
+            eprint!("{text}");
+        }
+    };
+    if enqueued.tasks.is_empty() {
+        say(format!("\nOperation {} failed to schedule any tasks:\n{}\n", enqueued.operation, errors.join("\n")));
+        return Ok(0);
+    }
+    if args.background {
+        say(format!(
+            "Scheduled operation {} with task{} {}\n",
+            enqueued.operation,
+            plural(enqueued.tasks.len()),
+            task_list(&enqueued.tasks)
+        ));
+    } else {
+        say(format!(
+            "Running operation {} with {} task{}\n",
+            enqueued.operation,
+            enqueued.tasks.len(),
+            plural(enqueued.tasks.len())
+        ));
+        for (id, unit) in &enqueued.tasks {
+            say(format!("  - task {id} on {}\n", unit_tag(unit)));
+        }
+        say("\n".into());
+    }
+    if !errors.is_empty() {
+        say(format!("Some actions could not be scheduled:\n{}\n\n", errors.join("\n")));
+    }
+    // Each task goes to its unit's agent, which runs it (and reports to the controller) even if
+    // this process stops waiting.
+    let (tx, rx) = std::sync::mpsc::channel();
+    for ((id, _), unit) in enqueued.tasks.iter().zip(&scheduled) {
+        let socket = unit.state_dir.join("run.socket");
+        let body =
+            serde_json::to_vec(&ActionRequest { id: id.to_string(), name: action.clone(), params: params.clone() })?;
+        let tx = tx.clone();
+        let (id, name) = (*id, unit.name.clone());
+        std::thread::spawn(move || {
+            let answer = leaderd_core::unix_http::request(&socket, "POST", ACTION_PATH, Some(&body));
+            let _ = tx.send((id, name, answer));
+        });
+    }
+    drop(tx);
+    if args.background {
+        // Long enough for every request to reach its agent.
+        std::thread::sleep(Duration::from_millis(200));
+        say("Check operation status with 'leaderd operations'\n".into());
+        for (id, _) in &enqueued.tasks {
+            say(format!("Check task status with 'leaderd show-task {id}'\n"));
+        }
+        return Ok(0);
+    }
+    let wait = args.wait.filter(|w| !w.is_zero()).unwrap_or(DEFAULT_WAIT);
+    let deadline = std::time::Instant::now() + wait;
+    let mut results: Vec<ActionResult> = Vec::new();
+    let mut pending: Vec<(u64, String)> = enqueued.tasks.clone();
+    for (id, _) in &enqueued.tasks {
+        say(format!("Waiting for task {id}...\n"));
+    }
+    while !pending.is_empty() {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match rx.recv_timeout(left) {
+            Ok((id, unit, answer)) => {
+                pending.retain(|(t, _)| *t != id);
+                let (status, body) = answer.with_context(|| format!("asking the agent of {unit} to run the action"))?;
+                if status != 200 {
+                    let why = leaderd_core::wire::ErrorResponse::decode(status, &body)
+                        .map_or_else(|| String::from_utf8_lossy(&body).into_owned(), |(_, m)| m);
+                    anyhow::bail!("the agent of {unit} refused the action: {why}");
+                }
+                results.push(serde_json::from_slice(&body).context("the agent's answer")?);
+            }
+            Err(_) => {
+                let mut waiting: Vec<String> = pending.iter().map(|(_, u)| format!("unit {u}")).collect();
+                waiting.sort();
+                eprintln!("ERROR timed out waiting for results from: {}", waiting.join(", "));
+                return Ok(1);
+            }
+        }
+    }
+    results.sort_by(|a, b| a.unit.cmp(&b.unit));
+    print!("{}", format_results(&results, &args.format));
+    let mut failed: Vec<(String, i32)> =
+        results.iter().filter(|r| r.return_code >= 1).map(|r| (r.id.clone(), r.return_code)).collect();
+    if failed.is_empty() {
+        return Ok(0);
+    }
+    failed.sort();
+    let plural = plural(failed.len());
+    let list: Vec<String> = failed
+        .iter()
+        .map(|(id, code)| format!(" - id {} with return code {code}", leaderd_core::format::go_quote(id)))
+        .collect();
+    eprintln!(
+        "ERROR the following task{plural} failed:\n{}\n\nuse 'leaderd show-task' to inspect the failure{plural}\n",
+        list.join("\n")
+    );
+    Ok(1)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn task_list(tasks: &[(u64, String)]) -> String {
+    tasks.iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// `leaderd show-task ID`: the task as the controller keeps it, in `run`'s shapes once it has
+/// ended.
+pub fn show_task(state: &Path, id: u64, format: &str) -> anyhow::Result<()> {
+    let up = UpState::load(state)?;
+    let client = super::status::operator_client(state, &up, &up.app)?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let task: Task = runtime.block_on(client.task(id)).map_err(|e| anyhow::anyhow!("{e}"))?;
+    match &task.result {
+        Some(result) => print!("{}", format_results(std::slice::from_ref(result), format)),
+        None => println!("Task {} {}", task.id, task.status),
+    }
+    Ok(())
+}
+
+/// `leaderd operations`: every task, as yaml or json.
+pub fn operations(state: &Path, format: &str) -> anyhow::Result<()> {
+    let up = UpState::load(state)?;
+    let client = super::status::operator_client(state, &up, &up.app)?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let all = runtime.block_on(client.operations()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let rows: Vec<serde_json::Value> = all
+        .tasks
+        .iter()
+        .map(|t| serde_json::json!({"operation": t.operation.to_string(), "task": t.id.to_string(), "unit": t.unit, "action": t.action, "status": t.status}))
+        .collect();
+    if format == "json" {
+        println!("{}", serde_json::to_string(&rows)?);
+    } else {
+        print!("{}", serde_yaml_ng::to_string(&rows)?);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use leaderd_core::wire::run::ActionLogLine;
+
+    fn result() -> ActionResult {
+        ActionResult {
+            id: "1".into(),
+            unit: "mysql/0".into(),
+            status: "completed".into(),
+            message: String::new(),
+            results: serde_json::json!({"outcome": "success", "result-map": {"message": "hello"}})
+                .as_object()
+                .unwrap()
+                .clone(),
+            return_code: 0,
+            stdout: "hello".into(),
+            stderr: "world".into(),
+            log: vec![
+                ActionLogLine { timestamp_ms: 1_423_893_966_000, message: "log line 1".into() },
+                ActionLogLine { timestamp_ms: 1_423_893_966_000, message: "log line 2".into() },
+            ],
+            enqueued_ms: 1_423_901_580_000,
+            started_ms: 1_423_901_700_000,
+            completed_ms: 1_423_901_820_000,
+        }
+    }
+
+    /// Juju's `run_test.go` expectation, byte for byte (without the `*-encoding` keys its fake
+    /// API sent: a real agent sends them only for base64 output).
+    #[test]
+    fn yaml_is_juju_run_s() {
+        let want = "mysql/0:\n  id: \"1\"\n  log:\n  - 2015-02-14 06:06:06 +0000 UTC log line 1\n  - 2015-02-14 06:06:06 +0000 UTC log line 2\n  results:\n    outcome: success\n    result-map:\n      message: hello\n    return-code: 0\n    stderr: world\n    stdout: hello\n  status: completed\n  timing:\n    completed: 2015-02-14 08:17:00 +0000 UTC\n    enqueued: 2015-02-14 08:13:00 +0000 UTC\n    started: 2015-02-14 08:15:00 +0000 UTC\n  unit: mysql/0\n";
+        assert_eq!(format_results(&[result()], "yaml"), want);
+    }
+
+    #[test]
+    fn json_is_one_line_with_sorted_keys() {
+        let mut r = result();
+        r.log.clear();
+        r.stderr.clear();
+        let want = r#"{"mysql/0":{"id":"1","results":{"outcome":"success","result-map":{"message":"hello"},"return-code":0,"stdout":"hello"},"status":"completed","timing":{"completed":"2015-02-14 08:17:00 +0000 UTC","enqueued":"2015-02-14 08:13:00 +0000 UTC","started":"2015-02-14 08:15:00 +0000 UTC"},"unit":"mysql/0"}}"#;
+        assert_eq!(format_results(&[r], "json"), format!("{want}\n"));
+    }
+
+    #[test]
+    fn plain_is_the_results_then_the_output() {
+        assert_eq!(
+            format_results(&[result()], "plain"),
+            "outcome: success\nresult-map:\n  message: hello\n\nhello\nworld\n"
+        );
+        let mut failed = result();
+        failed.status = "failed".into();
+        failed.message = "action failed msg".into();
+        failed.stdout.clear();
+        failed.stderr.clear();
+        failed.results = serde_json::json!({"outcome": "fail", "result-map": {"message": "failed :'("}})
+            .as_object()
+            .unwrap()
+            .clone();
+        assert_eq!(
+            format_results(&[failed], "plain"),
+            "Action id 1 failed: action failed msg\noutcome: fail\nresult-map:\n  message: failed :'(\n\n"
+        );
+    }
+
+    #[test]
+    fn arguments_split_into_units_action_and_parameters() {
+        let args: Vec<String> =
+            ["app/0", "app/leader", "set-password", "password=x", "a.b=2"].iter().map(|s| s.to_string()).collect();
+        let (units, action, pairs) = split(&args).unwrap();
+        assert_eq!((units.len(), action.as_str(), pairs.len()), (2, "set-password", 2));
+        let p = params(None, &pairs, false).unwrap();
+        assert_eq!(Json::Object(p), serde_json::json!({"password": "x", "a": {"b": 2}}));
+        let p = params(None, &pairs, true).unwrap();
+        assert_eq!(Json::Object(p), serde_json::json!({"password": "x", "a": {"b": "2"}}));
+        assert!(split(&["set-password".to_string()]).is_err());
+    }
+}
