@@ -16,7 +16,8 @@ mod secrets;
 pub mod store;
 mod writer;
 
-pub use secret_rules::SecretError;
+pub use secret_rules::{SecretError, UserChange};
+pub use secrets::new_secret_id;
 pub use secrets::SecretReadError;
 pub use store::CommitError;
 pub use writer::StoreCommitFailed;
