@@ -7,6 +7,7 @@ pub mod debug_log;
 pub mod etcd;
 pub mod exec;
 pub mod levers;
+pub mod secrets;
 pub(crate) mod show_unit;
 pub mod status;
 pub mod timeline;
