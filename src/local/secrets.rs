@@ -225,7 +225,7 @@ where
 {
     let (client, runtime) = client(state)?;
     let base = client.base().to_string();
-    let answer = runtime.block_on(tokio::time::timeout(std::time::Duration::from_secs(10), f(client)));
+    let answer = runtime.block_on(async { tokio::time::timeout(std::time::Duration::from_secs(10), f(client)).await });
     match answer {
         Ok(Ok(t)) => Ok(t),
         Ok(Err(CallError::Refused { message, .. })) => anyhow::bail!("{message}"),
