@@ -190,8 +190,11 @@ pub fn tabular(secrets: &[OperatorSecret], now_ms: u64) -> String {
     out
 }
 
+/// Which secrets a listing keeps.
+pub type Keep = Box<dyn Fn(&OperatorSecret) -> bool>;
+
 /// `--owner TAG` (Juju's `names.ParseTag`): which secrets it keeps.
-pub fn owner_filter(tag: &str) -> anyhow::Result<Box<dyn Fn(&OperatorSecret) -> bool>> {
+pub fn owner_filter(tag: &str) -> anyhow::Result<Keep> {
     let invalid = || anyhow::anyhow!("invalid owner {}", go_quote(tag));
     if let Some(app) = tag.strip_prefix("application-") {
         leaderd_core::names::check_application(app).map_err(|_| invalid())?;
