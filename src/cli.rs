@@ -227,6 +227,112 @@ enum Command {
         #[arg(long, default_value = "yaml", value_parser = ["yaml", "json"], value_name = "FORMAT")]
         format: String,
     },
+    /// List the secrets of a running `up` (as `juju secrets`): every charm's and the operator's.
+    Secrets {
+        /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
+        #[arg(long, value_name = "DIR")]
+        state: Option<PathBuf>,
+        /// Include secrets for the specified owner (a tag: application-APP, unit-APP-N, model-...).
+        #[arg(long, value_name = "TAG")]
+        owner: Option<String>,
+        #[arg(long, default_value = "tabular", value_parser = ["tabular", "yaml", "json"], value_name = "FORMAT")]
+        format: String,
+    },
+    /// Show a secret's details (as `juju show-secret`); --reveal shows its content.
+    ShowSecret {
+        /// The secret: its ID (secret:ID or the bare ID) or a user secret's name.
+        #[arg(value_name = "ID|NAME")]
+        secret: Option<String>,
+        /// Reveal secret values, applicable to yaml or json formats only.
+        #[arg(long)]
+        reveal: bool,
+        /// Show a specific revision (defaults to latest).
+        #[arg(short = 'r', long, value_name = "N", allow_negative_numbers = true)]
+        revision: Option<i64>,
+        /// Show the secret revisions metadata.
+        #[arg(long)]
+        revisions: bool,
+        #[arg(long, default_value = "yaml", value_parser = ["yaml", "json"], value_name = "FORMAT")]
+        format: String,
+        /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
+        #[arg(long, value_name = "DIR")]
+        state: Option<PathBuf>,
+    },
+    /// Add a user secret (as `juju add-secret`): key=value, key#base64=value, key#file=PATH; prints secret:ID.
+    AddSecret {
+        /// The secret's name.
+        #[arg(value_name = "NAME")]
+        name: Option<String>,
+        /// The content: key=value, key#base64=value or key#file=PATH.
+        #[arg(value_name = "KEY=VALUE")]
+        content: Vec<String>,
+        /// The secret description.
+        #[arg(long, value_name = "TEXT")]
+        info: Option<String>,
+        /// A YAML file containing secret key values.
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
+        /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
+        #[arg(long, value_name = "DIR")]
+        state: Option<PathBuf>,
+    },
+    /// Update a user secret (as `juju update-secret`): new content makes a new revision.
+    UpdateSecret {
+        /// The secret: its ID or name.
+        #[arg(value_name = "ID|NAME")]
+        secret: Option<String>,
+        /// The new content: key=value, key#base64=value or key#file=PATH.
+        #[arg(value_name = "KEY=VALUE")]
+        content: Vec<String>,
+        /// The secret description.
+        #[arg(long, value_name = "TEXT")]
+        info: Option<String>,
+        /// A YAML file containing secret key values.
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
+        /// The new secret name.
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
+        #[arg(long, value_name = "DIR")]
+        state: Option<PathBuf>,
+    },
+    /// Remove a user secret, or one revision of it (as `juju remove-secret`).
+    RemoveSecret {
+        /// The secret: its ID or name.
+        #[arg(value_name = "ID|NAME")]
+        secret: String,
+        /// Remove the specified revision.
+        #[arg(long, value_name = "N")]
+        revision: Option<u32>,
+        /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
+        #[arg(long, value_name = "DIR")]
+        state: Option<PathBuf>,
+    },
+    /// Grant applications access to view a user secret (as `juju grant-secret`).
+    GrantSecret {
+        /// The secret: its ID or name.
+        #[arg(value_name = "ID|NAME")]
+        secret: Option<String>,
+        /// The applications, comma-separated.
+        #[arg(value_name = "APP[,APP...]")]
+        apps: Option<String>,
+        /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
+        #[arg(long, value_name = "DIR")]
+        state: Option<PathBuf>,
+    },
+    /// Revoke applications' access to view a user secret (as `juju revoke-secret`).
+    RevokeSecret {
+        /// The secret: its ID or name.
+        #[arg(value_name = "ID|NAME")]
+        secret: Option<String>,
+        /// The applications, comma-separated.
+        #[arg(value_name = "APP[,APP...]")]
+        apps: Option<String>,
+        /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
+        #[arg(long, value_name = "DIR")]
+        state: Option<PathBuf>,
+    },
     /// Write the shell completions (completions/) and man pages (man/) into DIR.
     Generate {
         /// The repository root (or wherever completions/ and man/ should go).
@@ -523,6 +629,31 @@ fn run(command: Command) -> anyhow::Result<()> {
         Command::ShowUnit { unit, state, format } => {
             print!("{}", crate::local::show_unit::show_unit(&state_dir(state), &unit, &format)?);
             Ok(())
+        }
+        Command::Secrets { state, owner, format } => {
+            print!("{}", crate::local::secrets::list(&state_dir(state), owner.as_deref(), &format)?);
+            Ok(())
+        }
+        Command::ShowSecret { secret, reveal, revision, revisions, format, state } => {
+            let show = crate::local::secrets::show_request(secret, reveal, revisions, revision)?;
+            print!("{}", crate::local::secrets::show(&state_dir(state), show, &format)?);
+            Ok(())
+        }
+        Command::AddSecret { name, content, info, file, state } => {
+            print!("{}", crate::local::secrets::add(&state_dir(state), name, &content, info, file)?);
+            Ok(())
+        }
+        Command::UpdateSecret { secret, content, info, file, name, state } => {
+            crate::local::secrets::update(&state_dir(state), secret, &content, info, file, name)
+        }
+        Command::RemoveSecret { secret, revision, state } => {
+            crate::local::secrets::remove(&state_dir(state), secret, revision)
+        }
+        Command::GrantSecret { secret, apps, state } => {
+            crate::local::secrets::access(&state_dir(state), true, secret, apps)
+        }
+        Command::RevokeSecret { secret, apps, state } => {
+            crate::local::secrets::access(&state_dir(state), false, secret, apps)
         }
         Command::Generate { out } => {
             for (path, bytes) in crate::generate::files(Cli::command()) {

@@ -38,6 +38,13 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand debug-log 'Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones'
             cand timeline 'Draw leadership over time from the event log of an `up`: terms, hooks, gaps, markers'
             cand show-unit 'Show one unit of a running `up` with its relations and every bag it can see (the shape of `juju show-unit`)'
+            cand secrets 'List the secrets of a running `up` (as `juju secrets`): every charm''s and the operator''s'
+            cand show-secret 'Show a secret''s details (as `juju show-secret`); --reveal shows its content'
+            cand add-secret 'Add a user secret (as `juju add-secret`): key=value, key#base64=value, key#file=PATH; prints secret:ID'
+            cand update-secret 'Update a user secret (as `juju update-secret`): new content makes a new revision'
+            cand remove-secret 'Remove a user secret, or one revision of it (as `juju remove-secret`)'
+            cand grant-secret 'Grant applications access to view a user secret (as `juju grant-secret`)'
+            cand revoke-secret 'Revoke applications'' access to view a user secret (as `juju revoke-secret`)'
             cand generate 'Write the shell completions (completions/) and man pages (man/) into DIR'
             cand completions 'Print the completion script of every hook tool and of leaderd for one shell'
             cand agent 'Run one unit''s agent: leadership tracker, hook runner, hook and exec endpoints'
@@ -172,6 +179,54 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'leaderd;secrets'= {
+            cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
+            cand --owner 'Include secrets for the specified owner (a tag: application-APP, unit-APP-N, model-...)'
+            cand --format 'format'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'leaderd;show-secret'= {
+            cand -r 'Show a specific revision (defaults to latest)'
+            cand --revision 'Show a specific revision (defaults to latest)'
+            cand --format 'format'
+            cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
+            cand --reveal 'Reveal secret values, applicable to yaml or json formats only'
+            cand --revisions 'Show the secret revisions metadata'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'leaderd;add-secret'= {
+            cand --info 'The secret description'
+            cand --file 'A YAML file containing secret key values'
+            cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'leaderd;update-secret'= {
+            cand --info 'The secret description'
+            cand --file 'A YAML file containing secret key values'
+            cand --name 'The new secret name'
+            cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'leaderd;remove-secret'= {
+            cand --revision 'Remove the specified revision'
+            cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'leaderd;grant-secret'= {
+            cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'leaderd;revoke-secret'= {
+            cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'leaderd;generate'= {
             cand --out 'The repository root (or wherever completions/ and man/ should go)'
             cand -h 'Print help'
@@ -249,6 +304,13 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand debug-log 'Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones'
             cand timeline 'Draw leadership over time from the event log of an `up`: terms, hooks, gaps, markers'
             cand show-unit 'Show one unit of a running `up` with its relations and every bag it can see (the shape of `juju show-unit`)'
+            cand secrets 'List the secrets of a running `up` (as `juju secrets`): every charm''s and the operator''s'
+            cand show-secret 'Show a secret''s details (as `juju show-secret`); --reveal shows its content'
+            cand add-secret 'Add a user secret (as `juju add-secret`): key=value, key#base64=value, key#file=PATH; prints secret:ID'
+            cand update-secret 'Update a user secret (as `juju update-secret`): new content makes a new revision'
+            cand remove-secret 'Remove a user secret, or one revision of it (as `juju remove-secret`)'
+            cand grant-secret 'Grant applications access to view a user secret (as `juju grant-secret`)'
+            cand revoke-secret 'Revoke applications'' access to view a user secret (as `juju revoke-secret`)'
             cand generate 'Write the shell completions (completions/) and man pages (man/) into DIR'
             cand completions 'Print the completion script of every hook tool and of leaderd for one shell'
             cand agent 'Run one unit''s agent: leadership tracker, hook runner, hook and exec endpoints'
@@ -287,6 +349,20 @@ set edit:completion:arg-completer[leaderd] = {|@words|
         &'leaderd;help;timeline'= {
         }
         &'leaderd;help;show-unit'= {
+        }
+        &'leaderd;help;secrets'= {
+        }
+        &'leaderd;help;show-secret'= {
+        }
+        &'leaderd;help;add-secret'= {
+        }
+        &'leaderd;help;update-secret'= {
+        }
+        &'leaderd;help;remove-secret'= {
+        }
+        &'leaderd;help;grant-secret'= {
+        }
+        &'leaderd;help;revoke-secret'= {
         }
         &'leaderd;help;generate'= {
         }

@@ -41,6 +41,13 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('debug-log', 'debug-log', [CompletionResultType]::ParameterValue, 'Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones')
             [CompletionResult]::new('timeline', 'timeline', [CompletionResultType]::ParameterValue, 'Draw leadership over time from the event log of an `up`: terms, hooks, gaps, markers')
             [CompletionResult]::new('show-unit', 'show-unit', [CompletionResultType]::ParameterValue, 'Show one unit of a running `up` with its relations and every bag it can see (the shape of `juju show-unit`)')
+            [CompletionResult]::new('secrets', 'secrets', [CompletionResultType]::ParameterValue, 'List the secrets of a running `up` (as `juju secrets`): every charm''s and the operator''s')
+            [CompletionResult]::new('show-secret', 'show-secret', [CompletionResultType]::ParameterValue, 'Show a secret''s details (as `juju show-secret`); --reveal shows its content')
+            [CompletionResult]::new('add-secret', 'add-secret', [CompletionResultType]::ParameterValue, 'Add a user secret (as `juju add-secret`): key=value, key#base64=value, key#file=PATH; prints secret:ID')
+            [CompletionResult]::new('update-secret', 'update-secret', [CompletionResultType]::ParameterValue, 'Update a user secret (as `juju update-secret`): new content makes a new revision')
+            [CompletionResult]::new('remove-secret', 'remove-secret', [CompletionResultType]::ParameterValue, 'Remove a user secret, or one revision of it (as `juju remove-secret`)')
+            [CompletionResult]::new('grant-secret', 'grant-secret', [CompletionResultType]::ParameterValue, 'Grant applications access to view a user secret (as `juju grant-secret`)')
+            [CompletionResult]::new('revoke-secret', 'revoke-secret', [CompletionResultType]::ParameterValue, 'Revoke applications'' access to view a user secret (as `juju revoke-secret`)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write the shell completions (completions/) and man pages (man/) into DIR')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script of every hook tool and of leaderd for one shell')
             [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Run one unit''s agent: leadership tracker, hook runner, hook and exec endpoints')
@@ -192,6 +199,61 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'leaderd;secrets' {
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
+            [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Include secrets for the specified owner (a tag: application-APP, unit-APP-N, model-...)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'leaderd;show-secret' {
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Show a specific revision (defaults to latest)')
+            [CompletionResult]::new('--revision', '--revision', [CompletionResultType]::ParameterName, 'Show a specific revision (defaults to latest)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
+            [CompletionResult]::new('--reveal', '--reveal', [CompletionResultType]::ParameterName, 'Reveal secret values, applicable to yaml or json formats only')
+            [CompletionResult]::new('--revisions', '--revisions', [CompletionResultType]::ParameterName, 'Show the secret revisions metadata')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'leaderd;add-secret' {
+            [CompletionResult]::new('--info', '--info', [CompletionResultType]::ParameterName, 'The secret description')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'A YAML file containing secret key values')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'leaderd;update-secret' {
+            [CompletionResult]::new('--info', '--info', [CompletionResultType]::ParameterName, 'The secret description')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'A YAML file containing secret key values')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The new secret name')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'leaderd;remove-secret' {
+            [CompletionResult]::new('--revision', '--revision', [CompletionResultType]::ParameterName, 'Remove the specified revision')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'leaderd;grant-secret' {
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'leaderd;revoke-secret' {
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'leaderd;generate' {
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'The repository root (or wherever completions/ and man/ should go)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -274,6 +336,13 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('debug-log', 'debug-log', [CompletionResultType]::ParameterValue, 'Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones')
             [CompletionResult]::new('timeline', 'timeline', [CompletionResultType]::ParameterValue, 'Draw leadership over time from the event log of an `up`: terms, hooks, gaps, markers')
             [CompletionResult]::new('show-unit', 'show-unit', [CompletionResultType]::ParameterValue, 'Show one unit of a running `up` with its relations and every bag it can see (the shape of `juju show-unit`)')
+            [CompletionResult]::new('secrets', 'secrets', [CompletionResultType]::ParameterValue, 'List the secrets of a running `up` (as `juju secrets`): every charm''s and the operator''s')
+            [CompletionResult]::new('show-secret', 'show-secret', [CompletionResultType]::ParameterValue, 'Show a secret''s details (as `juju show-secret`); --reveal shows its content')
+            [CompletionResult]::new('add-secret', 'add-secret', [CompletionResultType]::ParameterValue, 'Add a user secret (as `juju add-secret`): key=value, key#base64=value, key#file=PATH; prints secret:ID')
+            [CompletionResult]::new('update-secret', 'update-secret', [CompletionResultType]::ParameterValue, 'Update a user secret (as `juju update-secret`): new content makes a new revision')
+            [CompletionResult]::new('remove-secret', 'remove-secret', [CompletionResultType]::ParameterValue, 'Remove a user secret, or one revision of it (as `juju remove-secret`)')
+            [CompletionResult]::new('grant-secret', 'grant-secret', [CompletionResultType]::ParameterValue, 'Grant applications access to view a user secret (as `juju grant-secret`)')
+            [CompletionResult]::new('revoke-secret', 'revoke-secret', [CompletionResultType]::ParameterValue, 'Revoke applications'' access to view a user secret (as `juju revoke-secret`)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write the shell completions (completions/) and man pages (man/) into DIR')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script of every hook tool and of leaderd for one shell')
             [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Run one unit''s agent: leadership tracker, hook runner, hook and exec endpoints')
@@ -328,6 +397,27 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             break
         }
         'leaderd;help;show-unit' {
+            break
+        }
+        'leaderd;help;secrets' {
+            break
+        }
+        'leaderd;help;show-secret' {
+            break
+        }
+        'leaderd;help;add-secret' {
+            break
+        }
+        'leaderd;help;update-secret' {
+            break
+        }
+        'leaderd;help;remove-secret' {
+            break
+        }
+        'leaderd;help;grant-secret' {
+            break
+        }
+        'leaderd;help;revoke-secret' {
             break
         }
         'leaderd;help;generate' {

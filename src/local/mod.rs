@@ -8,6 +8,7 @@ pub mod etcd;
 pub mod exec;
 pub mod levers;
 pub mod run;
+pub mod secrets;
 pub(crate) mod show_unit;
 pub mod status;
 pub mod timeline;

@@ -29,6 +29,7 @@ mod limits;
 mod private_state;
 mod relations_e2e;
 mod sandbox;
+mod secrets_cli;
 mod secrets_e2e;
 mod security;
 mod timeline;

@@ -14,7 +14,7 @@ use tokio::sync::watch;
 use super::active::Refusal;
 use super::{
     ClaimError, ClaimOutcome, ConfigChange, ConfigChangeError, Controller, LeaderWriteError, Removed, SecretError,
-    SecretReadError, TaskError,
+    SecretReadError, TaskError, UserChange,
 };
 use leaderd_core::model::{Application, Term, Unit};
 use leaderd_core::names;
@@ -69,6 +69,13 @@ pub fn router(api: Arc<Api>) -> Router {
         .route("/v1/operations", get(operations).post(enqueue))
         .route("/v1/tasks/{id}", get(show_task))
         .route("/v1/tasks/{id}/wait", post(wait_task))
+        .route("/v1/secrets", get(operator_secrets))
+        .route("/v1/secrets/show", post(show_secret))
+        .route("/v1/secrets/add", post(add_user_secret))
+        .route("/v1/secrets/update", post(update_user_secret))
+        .route("/v1/secrets/remove", post(remove_user_secret))
+        .route("/v1/secrets/grant", post(grant_user_secret))
+        .route("/v1/secrets/revoke", post(revoke_user_secret))
         .fallback(
             |uri: Uri| async move { HttpError::new(ErrorCode::NotFound, format!("no such endpoint: {}", uri.path())) },
         )
@@ -729,4 +736,51 @@ async fn report_task(
         TaskError::Write(e) => write_refused(e),
     })?;
     Ok(Json(serde_json::json!({})))
+}
+
+// The operator's secrets: every secret's metadata, one with its content, and the user
+// secrets it adds, changes, removes, grants and revokes. The operator token only.
+
+async fn operator_secrets(State(api): Shared, headers: HeaderMap) -> Answer<OperatorSecretsResponse> {
+    api.operator(&headers)?;
+    api.active()?;
+    Ok(Json(api.controller.operator_secrets()))
+}
+
+async fn show_secret(State(api): Shared, headers: HeaderMap, body: Body) -> Answer<OperatorSecretsResponse> {
+    api.operator(&headers)?;
+    let req: SecretShowRequest = decode(body)?;
+    api.active()?;
+    api.controller.show_secret(&req).map(Json).map_err(|e| SecretReadError::Refused(e).into())
+}
+
+async fn user_secret(api: &Api, change: UserChange) -> Answer<UserSecretWritten> {
+    api.active()?;
+    Ok(Json(UserSecretWritten { id: api.controller.change_user_secret(change).await? }))
+}
+
+async fn add_user_secret(State(api): Shared, headers: HeaderMap, body: Body) -> Answer<UserSecretWritten> {
+    api.operator(&headers)?;
+    let request: UserSecretAddRequest = decode(body)?;
+    user_secret(&api, UserChange::Add { id: crate::new_secret_id(), request }).await
+}
+
+async fn update_user_secret(State(api): Shared, headers: HeaderMap, body: Body) -> Answer<UserSecretWritten> {
+    api.operator(&headers)?;
+    user_secret(&api, UserChange::Update(decode(body)?)).await
+}
+
+async fn remove_user_secret(State(api): Shared, headers: HeaderMap, body: Body) -> Answer<UserSecretWritten> {
+    api.operator(&headers)?;
+    user_secret(&api, UserChange::Remove(decode(body)?)).await
+}
+
+async fn grant_user_secret(State(api): Shared, headers: HeaderMap, body: Body) -> Answer<UserSecretWritten> {
+    api.operator(&headers)?;
+    user_secret(&api, UserChange::Grant(decode(body)?)).await
+}
+
+async fn revoke_user_secret(State(api): Shared, headers: HeaderMap, body: Body) -> Answer<UserSecretWritten> {
+    api.operator(&headers)?;
+    user_secret(&api, UserChange::Revoke(decode(body)?)).await
 }

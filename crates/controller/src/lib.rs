@@ -17,7 +17,8 @@ pub mod store;
 mod tasks;
 mod writer;
 
-pub use secret_rules::SecretError;
+pub use secret_rules::{SecretError, UserChange};
+pub use secrets::new_secret_id;
 pub use secrets::SecretReadError;
 pub use store::CommitError;
 pub use tasks::TaskError;

@@ -17,7 +17,9 @@ use crate::store::{GrantRecord, RevisionRecord, SecretRecord};
 use leaderd_core::gocompat::go_quote;
 use leaderd_core::secrets::RotatePolicy;
 use leaderd_core::wire::controller::{
-    ConsumedSecret, OwnedSecret, SecretChange, SecretReadRequest, SecretReadResponse, SecretView,
+    ConsumedSecret, OperatorSecret, OperatorSecretRevision, OwnedSecret, SecretChange, SecretReadRequest,
+    SecretReadResponse, SecretShowRequest, SecretView, UserSecretAccessRequest, UserSecretAddRequest,
+    UserSecretRemoveRequest, UserSecretUpdateRequest,
 };
 use leaderd_core::wire::hook::{SecretAccess, SecretFields, SecretMetadata};
 
@@ -466,5 +468,430 @@ fn subject_tag(subject: &str) -> String {
         format!("unit-{}", subject.replace('/', "-"))
     } else {
         format!("application-{subject}")
+    }
+}
+
+// The operator's side: every secret's metadata, one secret with its content, and user secrets
+// (owned by the model, named by the operator) added, updated, removed, granted and revoked
+// (Juju's `apiserver/facades/client/secrets`).
+
+/// The owner kind of a user secret.
+pub(crate) const MODEL: &str = "model";
+
+/// What the operator does to a user secret.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UserChange {
+    /// `add-secret`, with the id the controller made for it.
+    Add {
+        id: String,
+        request: UserSecretAddRequest,
+    },
+    Update(UserSecretUpdateRequest),
+    Remove(UserSecretRemoveRequest),
+    Grant(UserSecretAccessRequest),
+    Revoke(UserSecretAccessRequest),
+}
+
+/// The id of the user secret `secret` names: a URI or bare id (a charm's secret is not the
+/// operator's to change: permission denied), else a user secret's name (Juju's
+/// `getSecretURI`: `secret "NAME" not found`).
+pub(crate) fn resolve_user(records: &Records, secret: &str) -> Result<String, SecretError> {
+    match leaderd_core::secrets::parse_uri(secret) {
+        Ok(uri) => {
+            let id = uri.id.as_str();
+            let record = records.get(id).ok_or_else(|| SecretError::NotFound(id.to_string()))?;
+            if record.owner_kind != MODEL {
+                return Err(SecretError::PermissionDenied);
+            }
+            Ok(id.to_string())
+        }
+        Err(_) => records
+            .iter()
+            .find(|(_, r)| r.owner_kind == MODEL && r.owner == secret)
+            .map(|(id, _)| id.clone())
+            .ok_or_else(|| SecretError::NotFound(secret.to_string())),
+    }
+}
+
+/// Is `name` another user secret's?
+fn name_taken(records: &Records, name: &str, except: &str) -> bool {
+    records.iter().any(|(id, r)| id != except && r.owner_kind == MODEL && r.owner == name)
+}
+
+fn name_exists(name: &str) -> SecretError {
+    SecretError::Invalid(format!("secret with name {} already exists", go_quote(name)))
+}
+
+/// An operator's change to a user secret: its id and the record as it ends up (`None`:
+/// removed).
+pub(crate) fn user_change(
+    records: &Records,
+    change: &UserChange,
+    now_ms: u64,
+) -> Result<(String, Option<SecretRecord>), SecretError> {
+    if let UserChange::Add { id, request } = change {
+        if request.name.is_empty() {
+            return Err(SecretError::Invalid("secret name not valid".into()));
+        }
+        if records.contains_key(id) {
+            return Err(SecretError::Invalid(format!("secret {} already exists", go_quote(id))));
+        }
+        if name_taken(records, &request.name, id) {
+            return Err(name_exists(&request.name));
+        }
+        if request.content.is_empty() {
+            return Err(SecretError::Invalid("empty secret value not valid".into()));
+        }
+        let record = SecretRecord {
+            owner_kind: MODEL.into(),
+            owner: request.name.clone(),
+            description: request.description.clone().unwrap_or_default(),
+            created_ms: now_ms,
+            updated_ms: now_ms,
+            revisions: vec![RevisionRecord {
+                revision: 1,
+                content: request.content.clone(),
+                created_ms: now_ms,
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        return Ok((id.clone(), Some(record)));
+    }
+    let secret = match change {
+        UserChange::Add { .. } => unreachable!("handled above"),
+        UserChange::Update(r) => &r.secret,
+        UserChange::Remove(r) => &r.secret,
+        UserChange::Grant(r) | UserChange::Revoke(r) => &r.secret,
+    };
+    let id = resolve_user(records, secret)?;
+    let mut record = records[&id].clone();
+    match change {
+        UserChange::Add { .. } => unreachable!("handled above"),
+        UserChange::Update(request) => {
+            let before = record.clone();
+            let latest = record.revision(record.latest()).map(|r| r.content.clone());
+            if let Some(content) = request.content.clone().filter(|c| !c.is_empty() && Some(c) != latest.as_ref()) {
+                let revision = record.latest() + 1;
+                record.revisions.push(RevisionRecord { revision, content, created_ms: now_ms, ..Default::default() });
+            }
+            if let Some(description) = &request.description {
+                record.description = description.clone();
+            }
+            if let Some(name) = request.name.as_ref().filter(|n| !n.is_empty()) {
+                if name_taken(records, name, &id) {
+                    return Err(name_exists(name));
+                }
+                record.owner = name.clone();
+            }
+            if record != before {
+                record.updated_ms = now_ms;
+            }
+        }
+        UserChange::Remove(UserSecretRemoveRequest { revision: None, .. }) => return Ok((id, None)),
+        UserChange::Remove(UserSecretRemoveRequest { revision: Some(revision), .. }) => {
+            let before = record.revisions.len();
+            record.revisions.retain(|r| r.revision != *revision);
+            if record.revisions.len() == before {
+                return Err(SecretError::RevisionNotFound(*revision));
+            }
+            if record.revisions.is_empty() {
+                return Ok((id, None));
+            }
+            record.updated_ms = now_ms;
+        }
+        UserChange::Grant(request) => {
+            for app in &request.applications {
+                check_app(&id, app)?;
+                let grant = GrantRecord { subject: app.clone(), relation_id: None, scope: MODEL.into() };
+                if !record.grants.contains(&grant) {
+                    record.grants.push(grant);
+                }
+            }
+            record.grants.sort();
+        }
+        UserChange::Revoke(request) => {
+            for app in &request.applications {
+                check_app(&id, app)?;
+                record.grants.retain(|g| g.subject != *app);
+                let prefix = format!("{app}/");
+                record.consumers.retain(|unit, _| unit != app && !unit.starts_with(&prefix));
+            }
+        }
+    }
+    Ok((id, Some(record)))
+}
+
+/// An application name to grant to, or Juju's words for one that is not.
+fn check_app(id: &str, app: &str) -> Result<(), SecretError> {
+    leaderd_core::names::check_application(app).map_err(|_| {
+        SecretError::Invalid(format!(
+            "cannot change access to {} for {}: application {} not valid",
+            go_quote(&format!("secret:{id}")),
+            go_quote(app),
+            go_quote(app)
+        ))
+    })
+}
+
+/// Every secret's metadata, by id (`leaderd secrets`): no content.
+pub(crate) fn operator_list(records: &Records) -> Vec<OperatorSecret> {
+    let mut ids: Vec<&String> = records.keys().collect();
+    ids.sort();
+    ids.into_iter().map(|id| operator_view(id, &records[id.as_str()])).collect()
+}
+
+/// The secrets `show-secret` names: one by id, else those whose name (a user secret's) or
+/// owner label (a charm's) it is, with the content of the latest revision or of `revision`
+/// when revealed.
+pub(crate) fn operator_show(
+    records: &Records,
+    request: &SecretShowRequest,
+) -> Result<Vec<OperatorSecret>, SecretError> {
+    let ids: Vec<String> = match leaderd_core::secrets::parse_uri(&request.secret) {
+        Ok(uri) => {
+            let id = uri.id.as_str();
+            if !records.contains_key(id) {
+                return Err(SecretError::NotFound(id.to_string()));
+            }
+            vec![id.to_string()]
+        }
+        Err(_) => {
+            let mut ids: Vec<String> = records
+                .iter()
+                .filter(
+                    |(_, r)| if r.owner_kind == MODEL { r.owner == request.secret } else { r.label == request.secret },
+                )
+                .map(|(id, _)| id.clone())
+                .collect();
+            ids.sort();
+            if ids.is_empty() {
+                return Err(SecretError::NotFound(request.secret.clone()));
+            }
+            ids
+        }
+    };
+    ids.iter()
+        .map(|id| {
+            let record = &records[id];
+            let mut shown = operator_view(id, record);
+            if request.reveal {
+                let revision = request.revision.unwrap_or(record.latest());
+                let content = record.revision(revision).ok_or(SecretError::RevisionNotFound(revision))?;
+                shown.content = Some(content.content.clone());
+                shown.checksum = record.revision(record.latest()).map(|r| checksum(&r.content)).unwrap_or_default();
+            } else if let Some(revision) = request.revision {
+                record.revision(revision).ok_or(SecretError::RevisionNotFound(revision))?;
+            }
+            Ok(shown)
+        })
+        .collect()
+}
+
+/// Juju's `SecretValue.Checksum`: SHA-256 (hex) of the JSON of the base64 values.
+pub(crate) fn checksum(content: &BTreeMap<String, String>) -> String {
+    use sha2::Digest;
+    let json = serde_json::to_vec(content).unwrap_or_default();
+    hex::encode(sha2::Sha256::digest(json))
+}
+
+fn operator_view(id: &str, r: &SecretRecord) -> OperatorSecret {
+    OperatorSecret {
+        id: id.to_string(),
+        owner_kind: r.owner_kind.clone(),
+        owner: r.owner.clone(),
+        label: r.label.clone(),
+        description: r.description.clone(),
+        rotate_policy: r.rotate_policy.clone(),
+        next_rotate_ms: r.next_rotate_ms,
+        created_ms: r.created_ms,
+        updated_ms: r.updated_ms,
+        latest_revision: r.latest(),
+        latest_expire_ms: r.revision(r.latest()).and_then(|v| v.expire_ms),
+        revisions: r
+            .revisions
+            .iter()
+            .map(|v| OperatorSecretRevision { revision: v.revision, created_ms: v.created_ms, expire_ms: v.expire_ms })
+            .collect(),
+        access: r
+            .grants
+            .iter()
+            .map(|g| SecretAccess { target: subject_tag(&g.subject), scope: g.scope.clone(), role: "view".into() })
+            .collect(),
+        checksum: String::new(),
+        content: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ID: &str = "d4ajvh2o8etbv2m5oc3g";
+    const OTHER: &str = "d4ajvh2o8etbv2m5oc40";
+
+    fn content(v: &str) -> BTreeMap<String, String> {
+        [("password".to_string(), v.to_string())].into()
+    }
+
+    fn add(records: &mut Records, id: &str, name: &str) -> Result<(), SecretError> {
+        let request = UserSecretAddRequest { name: name.into(), content: content("czNjcmV0"), description: None };
+        let (id, record) = user_change(records, &UserChange::Add { id: id.into(), request }, 1_000)?;
+        records.insert(id, record.unwrap());
+        Ok(())
+    }
+
+    fn apply(records: &mut Records, change: UserChange, now: u64) -> Result<(), SecretError> {
+        let (id, record) = user_change(records, &change, now)?;
+        match record {
+            Some(r) => records.insert(id, r),
+            None => records.remove(&id),
+        };
+        Ok(())
+    }
+
+    fn access(secret: &str, apps: &[&str]) -> UserSecretAccessRequest {
+        UserSecretAccessRequest { secret: secret.into(), applications: apps.iter().map(|a| a.to_string()).collect() }
+    }
+
+    #[test]
+    fn a_user_secret_is_added_once_per_name_and_owned_by_the_model() {
+        let mut records = Records::new();
+        add(&mut records, ID, "db-password").unwrap();
+        let r = &records[ID];
+        assert_eq!((r.owner_kind.as_str(), r.owner.as_str(), r.latest()), ("model", "db-password", 1));
+        assert_eq!(
+            add(&mut records, OTHER, "db-password").unwrap_err().to_string(),
+            "secret with name \"db-password\" already exists"
+        );
+        let empty = UserSecretAddRequest { name: "x".into(), ..Default::default() };
+        let err = user_change(&records, &UserChange::Add { id: OTHER.into(), request: empty }, 1).unwrap_err();
+        assert_eq!(err.to_string(), "empty secret value not valid");
+    }
+
+    #[test]
+    fn user_secrets_are_named_by_id_or_name_and_charm_secrets_are_not_the_operators() {
+        let mut records = Records::new();
+        add(&mut records, ID, "db-password").unwrap();
+        records.insert(
+            OTHER.into(),
+            SecretRecord { owner_kind: "application".into(), owner: "app".into(), ..Default::default() },
+        );
+        assert_eq!(resolve_user(&records, "db-password").unwrap(), ID);
+        assert_eq!(resolve_user(&records, &format!("secret:{ID}")).unwrap(), ID);
+        assert_eq!(resolve_user(&records, ID).unwrap(), ID);
+        assert_eq!(resolve_user(&records, "nope").unwrap_err().to_string(), "secret \"nope\" not found");
+        assert_eq!(
+            resolve_user(&records, "d4ajvh2o8etbv2m5oc50").unwrap_err().to_string(),
+            "secret \"d4ajvh2o8etbv2m5oc50\" not found"
+        );
+        assert_eq!(resolve_user(&records, OTHER).unwrap_err(), SecretError::PermissionDenied);
+    }
+
+    #[test]
+    fn an_update_makes_a_revision_only_when_the_content_differs() {
+        let mut records = Records::new();
+        add(&mut records, ID, "pw").unwrap();
+        let same =
+            UserSecretUpdateRequest { secret: "pw".into(), content: Some(content("czNjcmV0")), ..Default::default() };
+        apply(&mut records, UserChange::Update(same), 2_000).unwrap();
+        assert_eq!((records[ID].latest(), records[ID].updated_ms), (1, 1_000), "same content: nothing changes");
+        let new = UserSecretUpdateRequest {
+            secret: "pw".into(),
+            content: Some(content("bmV3")),
+            description: Some("the db".into()),
+            name: Some("db".into()),
+        };
+        apply(&mut records, UserChange::Update(new), 3_000).unwrap();
+        let r = &records[ID];
+        assert_eq!((r.latest(), r.updated_ms, r.owner.as_str(), r.description.as_str()), (2, 3_000, "db", "the db"));
+        add(&mut records, OTHER, "other").unwrap();
+        let clash = UserSecretUpdateRequest { secret: "db".into(), name: Some("other".into()), ..Default::default() };
+        assert_eq!(
+            user_change(&records, &UserChange::Update(clash), 4_000).unwrap_err().to_string(),
+            "secret with name \"other\" already exists"
+        );
+    }
+
+    #[test]
+    fn a_revision_or_the_whole_secret_is_removed() {
+        let mut records = Records::new();
+        add(&mut records, ID, "pw").unwrap();
+        let new = UserSecretUpdateRequest { secret: "pw".into(), content: Some(content("bmV3")), ..Default::default() };
+        apply(&mut records, UserChange::Update(new), 2_000).unwrap();
+        let remove = |revision| UserChange::Remove(UserSecretRemoveRequest { secret: "pw".into(), revision });
+        assert_eq!(user_change(&records, &remove(Some(7)), 3).unwrap_err().to_string(), "secret revision 7 not found");
+        apply(&mut records, remove(Some(1)), 3_000).unwrap();
+        assert_eq!(records[ID].revisions.iter().map(|r| r.revision).collect::<Vec<_>>(), [2]);
+        apply(&mut records, remove(None), 4_000).unwrap();
+        assert!(records.is_empty());
+        assert_eq!(user_change(&records, &remove(None), 5).unwrap_err().to_string(), "secret \"pw\" not found");
+    }
+
+    #[test]
+    fn a_grant_lets_every_unit_of_the_application_read_until_it_is_revoked() {
+        let mut records = Records::new();
+        add(&mut records, ID, "pw").unwrap();
+        apply(&mut records, UserChange::Grant(access("pw", &["web", "db"])), 2).unwrap();
+        assert_eq!(
+            records[ID].grants,
+            [
+                GrantRecord { subject: "db".into(), relation_id: None, scope: "model".into() },
+                GrantRecord { subject: "web".into(), relation_id: None, scope: "model".into() }
+            ]
+        );
+        let get = SecretReadRequest { id: Some(ID.into()), ..Default::default() };
+        let (answer, tracked) = read(&records, &Caller::new("web/1", false), &get).unwrap();
+        assert_eq!((answer.revision, answer.content), (1, content("czNjcmV0")));
+        let (id, record) = tracked.unwrap();
+        records.insert(id, record);
+        assert!(records[ID].consumers.contains_key("web/1"));
+        assert_eq!(read(&records, &Caller::new("other/0", false), &get).unwrap_err(), SecretError::PermissionDenied);
+
+        apply(&mut records, UserChange::Revoke(access("pw", &["web"])), 3).unwrap();
+        assert!(!records[ID].consumers.contains_key("web/1"), "a revoked application's units track nothing");
+        assert_eq!(read(&records, &Caller::new("web/1", false), &get).unwrap_err(), SecretError::PermissionDenied);
+        assert!(read(&records, &Caller::new("db/0", false), &get).is_ok());
+        let bad = user_change(&records, &UserChange::Grant(access("pw", &["Bad_App"])), 4).unwrap_err();
+        assert_eq!(
+            bad.to_string(),
+            format!("cannot change access to \"secret:{ID}\" for \"Bad_App\": application \"Bad_App\" not valid")
+        );
+    }
+
+    #[test]
+    fn the_operator_sees_metadata_and_content_only_when_revealed() {
+        let mut records = Records::new();
+        add(&mut records, ID, "pw").unwrap();
+        apply(&mut records, UserChange::Grant(access("pw", &["web"])), 2).unwrap();
+        let listed = operator_list(&records);
+        assert_eq!(listed.len(), 1);
+        assert_eq!((listed[0].owner_kind.as_str(), listed[0].owner.as_str()), ("model", "pw"));
+        assert_eq!(listed[0].content, None);
+        assert_eq!(
+            listed[0].access,
+            [SecretAccess { target: "application-web".into(), scope: "model".into(), role: "view".into() }]
+        );
+        let show = |secret: &str, reveal, revision| SecretShowRequest { secret: secret.into(), reveal, revision };
+        let shown = operator_show(&records, &show("pw", true, None)).unwrap();
+        assert_eq!(shown[0].content, Some(content("czNjcmV0")));
+        assert_eq!(shown[0].checksum, checksum(&content("czNjcmV0")));
+        assert_eq!(operator_show(&records, &show(ID, false, None)).unwrap()[0].content, None);
+        assert_eq!(
+            operator_show(&records, &show(ID, true, Some(2))).unwrap_err().to_string(),
+            "secret revision 2 not found"
+        );
+        assert_eq!(
+            operator_show(&records, &show("nope", false, None)).unwrap_err().to_string(),
+            "secret \"nope\" not found"
+        );
+    }
+
+    /// Juju's checksum: the JSON of the base64 values, keys sorted, hashed.
+    #[test]
+    fn the_checksum_is_jujus() {
+        let c: BTreeMap<String, String> = [("foo".to_string(), "YmFy".to_string())].into();
+        use sha2::Digest;
+        assert_eq!(checksum(&c), hex::encode(sha2::Sha256::digest(br#"{"foo":"YmFy"}"#)));
     }
 }

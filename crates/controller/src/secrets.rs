@@ -13,11 +13,21 @@ use std::sync::Mutex;
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use super::secret_rules::{self, Caller, Records, SecretError};
+use super::secret_rules::{self, Caller, Records, SecretError, UserChange};
 use super::{Controller, LeaderWriteError, ShuttingDown};
 use crate::store::{SecretRecord, Write};
 use leaderd_core::model::{Term, Unit};
-use leaderd_core::wire::controller::{OwnedSecretsResponse, SecretReadRequest, SecretReadResponse, SecretView};
+use leaderd_core::wire::controller::{
+    OperatorSecretsResponse, OwnedSecretsResponse, SecretReadRequest, SecretReadResponse, SecretShowRequest, SecretView,
+};
+
+/// A new secret id: the time, and random bytes for the rest of the xid.
+pub fn new_secret_id() -> String {
+    let mut random = [0u8; 8];
+    getrandom::fill(&mut random).expect("the OS random number generator failed");
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    leaderd_core::secrets::SecretId::from_parts(now as u32, random).as_str().to_string()
+}
 
 /// The live copy of every secret, and the version watchers wait on.
 pub(crate) struct Secrets {
@@ -139,6 +149,25 @@ impl Controller {
         let _ = tokio::time::timeout(timeout, rx.wait_for(|v| *v != after)).await;
         let v = *rx.borrow();
         v
+    }
+
+    /// Every secret's metadata, no content (the operator's `leaderd secrets`).
+    pub fn operator_secrets(&self) -> OperatorSecretsResponse {
+        let records = self.state.secrets.records.lock().unwrap();
+        OperatorSecretsResponse { secrets: secret_rules::operator_list(&records) }
+    }
+
+    /// The secrets `show-secret` names, with content when revealed (the operator's).
+    pub fn show_secret(&self, request: &SecretShowRequest) -> Result<OperatorSecretsResponse, SecretError> {
+        let records = self.state.secrets.records.lock().unwrap();
+        Ok(OperatorSecretsResponse { secrets: secret_rules::operator_show(&records, request)? })
+    }
+
+    /// The operator's change to a user secret, through the writer; answers its id. A new
+    /// secret's id is made here (the time and random bytes, as a unit agent makes them).
+    pub async fn change_user_secret(&self, change: UserChange) -> Result<String, SecretReadError> {
+        let job = |reply| super::writer::Job::UserSecret { change, reply };
+        self.submit(job).await.unwrap_or_else(|| Err(SecretReadError::Failed(LeaderWriteError::failed(ShuttingDown))))
     }
 
     /// Every secret, whole (operator inspection).

@@ -56,6 +56,9 @@ pub(crate) enum Job {
         request: SecretReadRequest,
         reply: oneshot::Sender<Result<SecretReadResponse, SecretReadError>>,
     },
+    /// The operator's change to a user secret (add, update, remove, grant, revoke); answers
+    /// the secret's id.
+    UserSecret { change: secret_rules::UserChange, reply: oneshot::Sender<Result<String, SecretReadError>> },
     /// Load everything from the store again and replace the live state with it (a controller
     /// that has just won the election: another one may have changed everything meanwhile).
     Reload(oneshot::Sender<anyhow::Result<()>>),
@@ -67,6 +70,7 @@ enum Reply {
     Put(oneshot::Sender<Result<(), LeaderWriteError>>, Write),
     Relations(oneshot::Sender<Result<u64, LeaderWriteError>>, String, Vec<Write>),
     SecretRead(oneshot::Sender<Result<SecretReadResponse, SecretReadError>>, SecretReadResponse, Vec<Write>),
+    UserSecret(oneshot::Sender<Result<String, SecretReadError>>, String, Vec<Write>),
 }
 
 /// One hook's secret changes: by `unit`, which leads if it holds the lease under `term` at the
@@ -208,6 +212,24 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                     }
                 }
             }
+            Job::UserSecret { change, reply } => {
+                let records = secrets.get_or_insert_with(|| state.secrets.snapshot());
+                match secret_rules::user_change(records, &change, live_secrets::now_ms()) {
+                    Ok((id, record)) => {
+                        match &record {
+                            Some(record) => records.insert(id.clone(), record.clone()),
+                            None => records.remove(&id),
+                        };
+                        let change = live_secrets::writes([(id.clone(), record)]);
+                        starts.push(writes.len());
+                        writes.extend(change.iter().cloned());
+                        replies.push(Reply::UserSecret(reply, id, change));
+                    }
+                    Err(e) => {
+                        let _ = reply.send(Err(e.into()));
+                    }
+                }
+            }
             Job::Reload(_) => unreachable!("run() handles reloads between batches"),
         }
     }
@@ -306,6 +328,13 @@ fn answer(state: &State, reply: Reply, committed: Result<(), CommitError>) {
         (Reply::SecretRead(tx, response, changes), Ok(())) => {
             state.secrets.apply(&changes);
             let _ = tx.send(Ok(response));
+        }
+        (Reply::UserSecret(tx, id, changes), Ok(())) => {
+            state.secrets.apply(&changes);
+            let _ = tx.send(Ok(id));
+        }
+        (Reply::UserSecret(tx, ..), Err(e)) => {
+            let _ = tx.send(Err(SecretReadError::Failed(e.write_error())));
         }
         (Reply::SecretRead(tx, ..), Err(e)) => {
             let _ = tx.send(Err(SecretReadError::Failed(e.write_error())));

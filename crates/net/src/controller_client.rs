@@ -442,4 +442,53 @@ impl ControllerClient {
         let r: WatchResponse = self.call("secrets/watch", Some(&body), timeout).await?;
         Ok(r.version)
     }
+
+    /// A call to the operator's secrets endpoints (`/v1/secrets...`; the operator's token).
+    async fn secrets_call<B: Serialize, R: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<R, CallError> {
+        let make = |base: &str| {
+            let url = format!("{base}/v1/secrets{path}");
+            match body {
+                Some(body) => self.http.post(url).json(body),
+                None => self.http.get(url),
+            }
+        };
+        self.send(make, Duration::ZERO).await
+    }
+
+    /// Every secret's metadata (the operator's token).
+    pub async fn operator_secrets(&self) -> Result<OperatorSecretsResponse, CallError> {
+        self.secrets_call::<(), _>("", None).await
+    }
+
+    /// The secrets `request` names, with content when revealed (the operator's token).
+    pub async fn show_secret(&self, request: &SecretShowRequest) -> Result<OperatorSecretsResponse, CallError> {
+        self.secrets_call("/show", Some(request)).await
+    }
+
+    /// A new user secret; answers its id (the operator's token).
+    pub async fn add_user_secret(&self, request: &UserSecretAddRequest) -> Result<String, CallError> {
+        self.secrets_call::<_, UserSecretWritten>("/add", Some(request)).await.map(|w| w.id)
+    }
+
+    pub async fn update_user_secret(&self, request: &UserSecretUpdateRequest) -> Result<String, CallError> {
+        self.secrets_call::<_, UserSecretWritten>("/update", Some(request)).await.map(|w| w.id)
+    }
+
+    pub async fn remove_user_secret(&self, request: &UserSecretRemoveRequest) -> Result<String, CallError> {
+        self.secrets_call::<_, UserSecretWritten>("/remove", Some(request)).await.map(|w| w.id)
+    }
+
+    /// Grants (`grant`) or revokes applications' access to a user secret.
+    pub async fn user_secret_access(
+        &self,
+        grant: bool,
+        request: &UserSecretAccessRequest,
+    ) -> Result<String, CallError> {
+        let path = if grant { "/grant" } else { "/revoke" };
+        self.secrets_call::<_, UserSecretWritten>(path, Some(request)).await.map(|w| w.id)
+    }
 }

@@ -102,3 +102,51 @@ async fn a_unit_secret_is_its_units_alone() {
     c.commit_hook(&unit("app/1"), None, vec![], vec![update("dHdv")]).await.unwrap();
     assert_eq!(c.owned_secrets(&unit("app/1"), None).secrets[ID].revisions, [1, 2]);
 }
+
+/// A user secret (the operator's, owned by the model): every unit of an application it is
+/// granted to reads it and tracks a revision; a revoke ends that; charms may not change it and
+/// the operator may not change a charm's secret.
+#[tokio::test]
+async fn a_user_secret_granted_to_an_application_is_read_by_its_units_until_revoked() {
+    use leaderd_controller::{SecretError, SecretReadError, UserChange};
+    use leaderd_core::wire::controller::{
+        SecretShowRequest, UserSecretAccessRequest, UserSecretAddRequest, UserSecretUpdateRequest,
+    };
+    let c = Controller::start(Box::new(MemoryStore::default()), config()).unwrap();
+    let add = UserSecretAddRequest { name: "db-pass".into(), content: content("czNjcmV0"), description: None };
+    let id = c.change_user_secret(UserChange::Add { id: ID.into(), request: add }).await.unwrap();
+    assert_eq!(id, ID);
+    let access = |apps: &[&str]| UserSecretAccessRequest {
+        secret: "db-pass".into(),
+        applications: apps.iter().map(|a| a.to_string()).collect(),
+    };
+    let refused = c.read_secret(&unit("web/0"), read(false, false)).await.unwrap_err();
+    assert!(matches!(refused, SecretReadError::Refused(SecretError::PermissionDenied)), "{refused:?}");
+
+    c.change_user_secret(UserChange::Grant(access(&["web"]))).await.unwrap();
+    let got = c.read_secret(&unit("web/0"), read(false, false)).await.unwrap();
+    assert_eq!((got.revision, got.content), (1, content("czNjcmV0")));
+    // A new revision: the unit is told (secret-changed) and keeps revision 1 until it refreshes.
+    let new = UserSecretUpdateRequest {
+        secret: format!("secret:{ID}"),
+        content: Some(content("bmV3")),
+        ..Default::default()
+    };
+    c.change_user_secret(UserChange::Update(new)).await.unwrap();
+    let view = c.secret_view(&unit("web/0"), None);
+    assert_eq!((view.consumed[0].tracked, view.consumed[0].latest), (1, 2));
+    assert_eq!(c.read_secret(&unit("web/0"), read(true, false)).await.unwrap().content, content("bmV3"));
+    // A charm may not change it.
+    let t = term(c.claim(&unit("web/0"), LEASE).await.unwrap());
+    assert!(c.commit_hook(&unit("web/0"), Some(t), vec![], vec![update("eA==")]).await.is_err());
+
+    let shown =
+        c.show_secret(&SecretShowRequest { secret: "db-pass".into(), reveal: true, revision: Some(1) }).unwrap();
+    assert_eq!(shown.secrets[0].content, Some(content("czNjcmV0")));
+    assert_eq!(shown.secrets[0].latest_revision, 2);
+
+    c.change_user_secret(UserChange::Revoke(access(&["web"]))).await.unwrap();
+    let refused = c.read_secret(&unit("web/0"), read(false, false)).await.unwrap_err();
+    assert!(matches!(refused, SecretReadError::Refused(SecretError::PermissionDenied)), "{refused:?}");
+    assert!(c.secret_view(&unit("web/0"), None).consumed.is_empty());
+}

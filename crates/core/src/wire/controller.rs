@@ -455,3 +455,116 @@ pub struct TaskReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<crate::wire::run::ActionResult>,
 }
+
+// The operator's secrets (`leaderd secrets`, `show-secret`, `add-secret`, ...): every
+// endpoint below needs the operator token. A secret is named by its id (`secret:ID`, a
+// `secret://UUID/ID` URI or the bare id) or, for a user secret, by its name.
+
+/// One revision of a secret, as the operator sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OperatorSecretRevision {
+    pub revision: u32,
+    pub created_ms: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expire_ms: Option<u64>,
+}
+
+/// A secret's metadata as the operator sees it (answer of `GET /v1/secrets` and
+/// `POST /v1/secrets/show`); `content` (base64 values) and `checksum` only when revealed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OperatorSecret {
+    pub id: String,
+    /// `application`, `unit` (a charm's) or `model` (a user secret).
+    pub owner_kind: String,
+    /// The owning application or unit, or the user secret's name.
+    pub owner: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub label: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub rotate_policy: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_rotate_ms: Option<u64>,
+    pub created_ms: u64,
+    pub updated_ms: u64,
+    pub latest_revision: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest_expire_ms: Option<u64>,
+    #[serde(default)]
+    pub revisions: Vec<OperatorSecretRevision>,
+    /// The grants (role `view`).
+    #[serde(default)]
+    pub access: Vec<crate::wire::hook::SecretAccess>,
+    /// The latest revision's checksum (Juju's: SHA-256 of the JSON of the base64 values).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub checksum: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<crate::wire::hook::SecretContent>,
+}
+
+/// Answer of `GET /v1/secrets` and `POST /v1/secrets/show`, by id order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OperatorSecretsResponse {
+    pub secrets: Vec<OperatorSecret>,
+}
+
+/// `POST /v1/secrets/show`: one secret (by id, or the secrets with that name or owner label),
+/// with the content of the latest or of `revision` when `reveal`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretShowRequest {
+    pub secret: String,
+    #[serde(default)]
+    pub reveal: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<u32>,
+}
+
+/// `POST /v1/secrets/add`: a user secret; `content` values are base64.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserSecretAddRequest {
+    pub name: String,
+    pub content: crate::wire::hook::SecretContent,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// `POST /v1/secrets/update`: a user secret's new content (a new revision when it differs
+/// from the latest), description or name.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserSecretUpdateRequest {
+    pub secret: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<crate::wire::hook::SecretContent>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// `POST /v1/secrets/remove`: a user secret, or one revision of it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserSecretRemoveRequest {
+    pub secret: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<u32>,
+}
+
+/// `POST /v1/secrets/grant` and `POST /v1/secrets/revoke`: applications' access to a user
+/// secret.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserSecretAccessRequest {
+    pub secret: String,
+    pub applications: Vec<String>,
+}
+
+/// Answer of the user-secret writes: the secret's id.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserSecretWritten {
+    pub id: String,
+}

@@ -26,7 +26,7 @@ mod relation_help;
 pub mod relation_ids;
 pub(crate) mod relation_list;
 pub mod relation_set;
-pub(crate) mod secret;
+pub mod secret;
 pub mod secret_add;
 pub mod secret_get;
 pub mod secret_grant;
