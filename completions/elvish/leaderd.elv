@@ -26,6 +26,9 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand config 'Show or change an application''s config (as `juju config`): APP shows every option, APP KEY one value, APP KEY=VALUE ... sets (KEY= resets)'
             cand resolve 'Resolve a unit''s failed hook (as `juju resolved`): run it again now, or with --no-retry take it as done and carry on'
             cand exec 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)'
+            cand run 'Run an action on units (juju run): the charm''s actions.yaml action with its parameters'
+            cand show-task 'Show a task of an operation (juju show-task)'
+            cand operations 'List the operations'' tasks (juju operations)'
             cand status 'Show the applications and units of a running `up`'
             cand kill 'Kill a unit''s agent (SIGKILL) or a controller (controller/N, or --controller), of a running `up`'
             cand pause 'Pause a unit''s agent and its hooks (SIGSTOP), or a controller'
@@ -85,6 +88,29 @@ set edit:completion:arg-completer[leaderd] = {|@words|
         &'leaderd;exec'= {
             cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
             cand --unit 'The unit, like app/0, or app/leader'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'leaderd;run'= {
+            cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
+            cand --format 'Output format'
+            cand --wait 'How long to wait for the results (default 60s; the tasks carry on after)'
+            cand --params 'A YAML file of parameters (the key=value arguments override it)'
+            cand --background 'Schedule the tasks and return at once'
+            cand --string-args 'Take key=value values as strings, not YAML'
+            cand --quiet 'Print no progress on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'leaderd;show-task'= {
+            cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
+            cand --format 'Output format'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'leaderd;operations'= {
+            cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
+            cand --format 'Output format'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -292,6 +318,9 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand config 'Show or change an application''s config (as `juju config`): APP shows every option, APP KEY one value, APP KEY=VALUE ... sets (KEY= resets)'
             cand resolve 'Resolve a unit''s failed hook (as `juju resolved`): run it again now, or with --no-retry take it as done and carry on'
             cand exec 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)'
+            cand run 'Run an action on units (juju run): the charm''s actions.yaml action with its parameters'
+            cand show-task 'Show a task of an operation (juju show-task)'
+            cand operations 'List the operations'' tasks (juju operations)'
             cand status 'Show the applications and units of a running `up`'
             cand kill 'Kill a unit''s agent (SIGKILL) or a controller (controller/N, or --controller), of a running `up`'
             cand pause 'Pause a unit''s agent and its hooks (SIGSTOP), or a controller'
@@ -325,6 +354,12 @@ set edit:completion:arg-completer[leaderd] = {|@words|
         &'leaderd;help;resolve'= {
         }
         &'leaderd;help;exec'= {
+        }
+        &'leaderd;help;run'= {
+        }
+        &'leaderd;help;show-task'= {
+        }
+        &'leaderd;help;operations'= {
         }
         &'leaderd;help;status'= {
         }

@@ -29,6 +29,9 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show or change an application''s config (as `juju config`): APP shows every option, APP KEY one value, APP KEY=VALUE ... sets (KEY= resets)')
             [CompletionResult]::new('resolve', 'resolve', [CompletionResultType]::ParameterValue, 'Resolve a unit''s failed hook (as `juju resolved`): run it again now, or with --no-retry take it as done and carry on')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run an action on units (juju run): the charm''s actions.yaml action with its parameters')
+            [CompletionResult]::new('show-task', 'show-task', [CompletionResultType]::ParameterValue, 'Show a task of an operation (juju show-task)')
+            [CompletionResult]::new('operations', 'operations', [CompletionResultType]::ParameterValue, 'List the operations'' tasks (juju operations)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the applications and units of a running `up`')
             [CompletionResult]::new('kill', 'kill', [CompletionResultType]::ParameterValue, 'Kill a unit''s agent (SIGKILL) or a controller (controller/N, or --controller), of a running `up`')
             [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Pause a unit''s agent and its hooks (SIGSTOP), or a controller')
@@ -92,6 +95,32 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
         'leaderd;exec' {
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
             [CompletionResult]::new('--unit', '--unit', [CompletionResultType]::ParameterName, 'The unit, like app/0, or app/leader')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'leaderd;run' {
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for the results (default 60s; the tasks carry on after)')
+            [CompletionResult]::new('--params', '--params', [CompletionResultType]::ParameterName, 'A YAML file of parameters (the key=value arguments override it)')
+            [CompletionResult]::new('--background', '--background', [CompletionResultType]::ParameterName, 'Schedule the tasks and return at once')
+            [CompletionResult]::new('--string-args', '--string-args', [CompletionResultType]::ParameterName, 'Take key=value values as strings, not YAML')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no progress on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'leaderd;show-task' {
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'leaderd;operations' {
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -324,6 +353,9 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show or change an application''s config (as `juju config`): APP shows every option, APP KEY one value, APP KEY=VALUE ... sets (KEY= resets)')
             [CompletionResult]::new('resolve', 'resolve', [CompletionResultType]::ParameterValue, 'Resolve a unit''s failed hook (as `juju resolved`): run it again now, or with --no-retry take it as done and carry on')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run an action on units (juju run): the charm''s actions.yaml action with its parameters')
+            [CompletionResult]::new('show-task', 'show-task', [CompletionResultType]::ParameterValue, 'Show a task of an operation (juju show-task)')
+            [CompletionResult]::new('operations', 'operations', [CompletionResultType]::ParameterValue, 'List the operations'' tasks (juju operations)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the applications and units of a running `up`')
             [CompletionResult]::new('kill', 'kill', [CompletionResultType]::ParameterValue, 'Kill a unit''s agent (SIGKILL) or a controller (controller/N, or --controller), of a running `up`')
             [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Pause a unit''s agent and its hooks (SIGSTOP), or a controller')
@@ -361,6 +393,15 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             break
         }
         'leaderd;help;exec' {
+            break
+        }
+        'leaderd;help;run' {
+            break
+        }
+        'leaderd;help;show-task' {
+            break
+        }
+        'leaderd;help;operations' {
             break
         }
         'leaderd;help;status' {

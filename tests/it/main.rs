@@ -7,6 +7,7 @@
 //! --include-ignored acceptance::`).
 
 mod acceptance;
+mod actions_e2e;
 mod bad_input;
 mod chaos;
 mod cheatsheet;

@@ -1,0 +1,182 @@
+//! Actions end to end on `leaderd up` with a shell charm: `leaderd run` schedules an action at
+//! the controller, the unit's agent runs it under its hook lock with its parameters, and the
+//! results print in `juju run`'s shapes with its exit codes: a completed action, one that
+//! calls action-fail (status failed, exit 0), one that crashes (exit 1, Juju's error), an
+//! unknown action or bad parameters (nothing scheduled, exit 0), a timeout that leaves the task
+//! running, and `leaderd show-task` reading it back from the controller.
+
+use leaderd_testkit::cluster;
+
+use std::time::Duration;
+
+use cluster::Up;
+
+const T: Duration = Duration::from_secs(30);
+
+const ACTIONS: &str = "greet:
+  description: Greets someone.
+  params:
+    name:
+      type: string
+      default: world
+    times:
+      type: integer
+fail:
+  description: Fails on purpose.
+crash:
+  description: Crashes.
+slow:
+  description: Takes its time.
+leader-only:
+  description: Refused on minions.
+";
+
+fn action_charm() -> tempfile::TempDir {
+    let dispatch = "#!/bin/sh
+set -e
+case \"$JUJU_DISPATCH_PATH\" in
+  actions/greet)
+    action-log \"greeting $(action-get name)\"
+    action-set greeting=\"hello $(action-get name)\" env.name=\"$JUJU_ACTION_NAME\" env.uuid=\"$JUJU_ACTION_UUID\"
+    echo said hello ;;
+  actions/fail) action-fail \"nope\" ;;
+  actions/crash) echo boom >&2; exit 3 ;;
+  actions/slow) sleep 2; action-set done=yes ;;
+  actions/leader-only)
+    if [ \"$(is-leader)\" = True ]; then action-set leader=yes; else action-fail \"only the leader may do this\"; fi ;;
+esac
+";
+    let dir = cluster::charm("name: act\n", &[]);
+    std::fs::write(dir.path().join("actions.yaml"), ACTIONS).unwrap();
+    let path = dir.path().join("dispatch");
+    std::fs::write(&path, dispatch).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    dir
+}
+
+struct Ran {
+    stdout: String,
+    stderr: String,
+    code: i32,
+}
+
+fn run(up: &Up, args: &[&str]) -> Ran {
+    let mut all = vec!["run"];
+    all.extend(args);
+    let out = up.leaderd(&all);
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    Ran { stdout: text(&out.stdout), stderr: text(&out.stderr), code: out.status.code().unwrap_or(-1) }
+}
+
+#[test]
+fn leaderd_run_prints_juju_runs_shapes_and_exit_codes() {
+    let charm = action_charm();
+    let up = Up::start(Some(charm.path()), 2, "1s");
+    let units = ["act/0", "act/1"];
+    up.wait_hook_finished(&units, "start", T);
+
+    // A completed action: its results nested, its log, its output; exit 0.
+    let ran = run(&up, &["act/0", "greet", "name=bob", "--format", "json"]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let out: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
+    let task = &out["act/0"];
+    let id = task["id"].as_str().unwrap().to_string();
+    assert_eq!(task["status"], "completed");
+    assert_eq!(task["unit"], "act/0");
+    assert_eq!(task["results"]["greeting"], "hello bob");
+    assert_eq!(task["results"]["env"], serde_json::json!({"name": "greet", "uuid": id}));
+    assert_eq!(task["results"]["return-code"], 0);
+    assert_eq!(task["results"]["stdout"], "said hello\n");
+    assert!(task["log"][0].as_str().unwrap().ends_with(" +0000 UTC greeting bob"), "{}", task["log"]);
+    assert!(ran.stdout.ends_with("}\n") && !ran.stdout.trim_end().contains('\n'), "one line: {}", ran.stdout);
+    let want = format!(
+        "Running operation {} with 1 task\n  - task {id} on unit-act-0\n\nWaiting for task {id}...\n",
+        id.parse::<u64>().unwrap() - 1
+    );
+    assert_eq!(ran.stderr, want);
+    // The schema's default fills in a parameter not given; plain output is the results, then
+    // the output.
+    let ran = run(&up, &["act/0", "greet"]);
+    assert_eq!(ran.code, 0);
+    assert!(ran.stdout.starts_with("env:\n  name: greet\n"), "{}", ran.stdout);
+    assert!(ran.stdout.contains("greeting: hello world\n\nsaid hello\n"), "{}", ran.stdout);
+
+    // action-fail: status failed with its message, return code 0, exit 0.
+    let ran = run(&up, &["act/1", "fail", "--format", "yaml"]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(ran.stdout.contains("  message: nope\n") && ran.stdout.contains("  status: failed\n"), "{}", ran.stdout);
+    let ran = run(&up, &["act/1", "fail"]);
+    assert!(
+        ran.stdout.starts_with(&format!(
+            "Action id {} failed: nope\n",
+            ran.stderr.split("task ").nth(1).unwrap().split(' ').next().unwrap()
+        )),
+        "{}",
+        ran.stdout
+    );
+
+    // A crash: status failed, its exit code and stderr in the results, Juju's error, exit 1.
+    let ran = run(&up, &["act/0", "crash", "--format", "json"]);
+    assert_eq!(ran.code, 1);
+    let out: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
+    let id = out["act/0"]["id"].as_str().unwrap();
+    assert_eq!(out["act/0"]["message"], "exit status 3");
+    assert_eq!(out["act/0"]["results"]["stderr"], "boom\n");
+    assert!(
+        ran.stderr.ends_with(&format!(
+            "ERROR the following task failed:\n - id \"{id}\" with return code 3\n\nuse 'leaderd show-task' to inspect the failure\n\n"
+        )),
+        "{}",
+        ran.stderr
+    );
+
+    // Nothing scheduled: an unknown action, or parameters its schema refuses. Exit 0, nothing
+    // on stdout, Juju's words on stderr.
+    let ran = run(&up, &["act/0", "nosuch"]);
+    assert_eq!((ran.code, ran.stdout.as_str()), (0, ""));
+    assert!(
+        ran.stderr.ends_with(" failed to schedule any tasks:\naction \"nosuch\" not defined on unit \"act/0\"\n"),
+        "{}",
+        ran.stderr
+    );
+    let ran = run(&up, &["act/0", "greet", "times=many"]);
+    assert_eq!((ran.code, ran.stdout.as_str()), (0, ""));
+    assert!(
+        ran.stderr.contains("validation failed: (root).times : must be of type integer, given \"many\""),
+        "{}",
+        ran.stderr
+    );
+
+    // A leader-only action: refused by the charm on the minion, done on the leader.
+    let leader = up.status()["applications"][0]["leader"].as_str().unwrap().to_string();
+    let minion = units.iter().find(|u| **u != leader).unwrap();
+    let ran = run(&up, &[minion, "leader-only", "--format", "json"]);
+    let out: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!((out[*minion]["status"].as_str(), ran.code), (Some("failed"), 0));
+    let ran = run(&up, &["act/leader", "leader-only", "--format", "json"]);
+    let out: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(out[leader.as_str()]["results"]["leader"], "yes");
+
+    // Several units at once: plain output is a YAML map of them.
+    let ran = run(&up, &["act/0", "act/1", "greet", "name=all"]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(ran.stdout.starts_with("act/0:\n  id: "), "{}", ran.stdout);
+    assert!(ran.stdout.contains("act/1:\n") && ran.stdout.contains("  output: |\n"), "{}", ran.stdout);
+
+    // A timeout: Juju's words, exit 1, the task left running; show-task reads it later.
+    let ran = run(&up, &["act/0", "slow", "--wait", "100ms"]);
+    assert_eq!((ran.code, ran.stdout.as_str()), (1, ""));
+    assert!(ran.stderr.ends_with("ERROR timed out waiting for results from: unit act/0\n"), "{}", ran.stderr);
+    let id = ran.stderr.split("task ").nth(1).unwrap().split(' ').next().unwrap().to_string();
+    up.until("the slow task completed", T, || {
+        let out = up.leaderd(&["show-task", &id, "--format", "json"]);
+        String::from_utf8_lossy(&out.stdout).contains("\"status\":\"completed\"")
+    });
+    let out = up.leaderd(&["show-task", &id, "--format", "yaml"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("    done: \"yes\"\n"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
