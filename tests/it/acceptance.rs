@@ -488,11 +488,37 @@ fn an_ops_charm_keeps_its_admin_password_in_an_application_secret_through_leader
     let fourth = rotate(3, &last);
     let rest: Vec<String> = units.iter().filter(|u| **u != next).cloned().collect();
     on_latest(&fourth, &rest);
+    // The leader-only action: refused by the charm on a minion (status failed, exit 0, as
+    // juju run), done by the leader; then every unit reads the same new password.
+    let minion = rest.iter().find(|u| **u != last).unwrap();
+    let out = up.leaderd(&["run", minion, "set-password", "password=correct-horse", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let refused: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(refused[minion.as_str()]["status"], "failed");
+    assert_eq!(refused[minion.as_str()]["message"], "only the leader can set the password");
+    let out = up.leaderd(&["run", "secrets-demo/leader", "set-password", "password=correct-horse", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let done: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let want = done[last.as_str()]["results"]["fingerprint"].as_str().unwrap().to_string();
+    assert_eq!(done[last.as_str()]["status"], "completed");
+    let mut all: Vec<&str> = vec!["run"];
+    all.extend(rest.iter().map(String::as_str));
+    all.extend(["get-password", "--format", "json"]);
+    up.until("every unit reads the password the action set", T, || {
+        let out = up.leaderd(&all);
+        let read: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        rest.iter().all(|u| read[u.as_str()]["results"]["fingerprint"] == want.as_str())
+    });
+    // Parameters the action's schema refuses: nothing runs.
+    let out = up.leaderd(&["run", "secrets-demo/leader", "set-password", "password=short"]);
+    assert_eq!((out.status.code(), out.stdout.is_empty()), (Some(0), true));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("string length must be greater or equal to 8"));
+
     // The password itself is in no output of up, no event and no debug-log line.
     let get = "secret-get \"$(relation-get -r cluster:0 --app admin-secret-id secrets-demo)\" password";
     let out = up.exec(&last, &["sh", "-c", get]);
     let password = String::from_utf8(out.stdout).unwrap().trim().to_string();
-    assert_eq!(password.len(), 32, "{password:?}");
+    assert_eq!(password, "correct-horse", "the password the action set");
     let events = std::fs::read_to_string(up.event_log()).unwrap();
     let debug_log = up.leaderd(&["debug-log", "--replay", "--no-tail"]);
     for (place, text) in [

@@ -4,7 +4,8 @@ creates an application-owned secret in leader-elected, labelled, and shares its 
 relation's application bag; every unit reads it by that id; a config change makes the leader
 publish a new revision; the other units hear of it in secret-changed and refresh; revisions no
 unit tracks any more are removed in secret-remove. A new leader finds the secret by its label
-and manages it from then on.
+and manages it from then on. The set-password action is the leader's only (a minion fails it);
+get-password works on every unit.
 
 Each unit appends what it sees to observed.log, one line per observation, with a fingerprint
 of the password, never the password itself."""
@@ -30,6 +31,8 @@ class SecretsCharm(ops.CharmBase):
         framework.observe(self.on.cluster_relation_changed, self._on_cluster_changed)
         framework.observe(self.on.secret_changed, self._on_secret_changed)
         framework.observe(self.on.secret_remove, self._on_secret_remove)
+        framework.observe(self.on.set_password_action, self._on_set_password)
+        framework.observe(self.on.get_password_action, self._on_get_password)
 
     def _record(self, line):
         with open(os.path.join(self.charm_dir, "observed.log"), "a") as f:
@@ -80,6 +83,21 @@ class SecretsCharm(ops.CharmBase):
     def _on_secret_remove(self, event):
         event.remove_revision()
         self._record("secret_remove revision=%s" % event.revision)
+
+    def _on_set_password(self, event):
+        # Leader-only, as charms do it: Juju has no leader-only actions, the charm refuses.
+        if not self.unit.is_leader():
+            event.fail("only the leader can set the password")
+            return
+        secret = self.model.get_secret(label=LABEL)
+        secret.set_content({"password": event.params["password"]})
+        content = secret.get_content(refresh=True)
+        event.set_results({"fingerprint": fingerprint(content)})
+
+    def _on_get_password(self, event):
+        secret_id = self._peers.data[self.app].get("admin-secret-id")
+        content = self.model.get_secret(id=secret_id).get_content(refresh=True)
+        event.set_results({"fingerprint": fingerprint(content)})
 
 
 if __name__ == "__main__":
