@@ -48,6 +48,14 @@ pub(crate) trait HookRunner: Send + Sync {
         env: &[(String, String)],
         commit: Vec<SecretChange>,
     ) -> impl Future<Output = Attempt> + Send;
+
+    /// Commits `commit` without running anything (a secret hook resolved without running
+    /// it: its bookkeeping still tells the controller the hook was handled, or it would be
+    /// due again at once).
+    fn settle(&self, commit: Vec<SecretChange>) -> impl Future<Output = ()> + Send {
+        let _ = commit;
+        async {}
+    }
 }
 
 /// Where the local state that survives an agent restart is kept.
@@ -223,6 +231,7 @@ impl<H: HookRunner, S: StateStore, A: Agent> Uniter<H, S, A> {
                 let failed = self.failed(&hook);
                 event(&self.unit.unit, format_args!("hook {} resolved without running it again", hook.name()));
                 self.status.lock().unwrap().failing = None;
+                self.hooks.settle(hook.commit()).await;
                 return self.commit(&failed.started);
             }
             Operation::Deposed => {

@@ -207,6 +207,18 @@ impl HookRunner for ProcessHooks {
     async fn run(&self, hook: &str, env: &[(String, String)], commit: Vec<SecretChange>) -> Attempt {
         self.run_hook(hook, env, commit).await
     }
+
+    async fn settle(&self, commit: Vec<SecretChange>) {
+        if commit.is_empty() {
+            return;
+        }
+        let _serialised = self.lock.lock().await;
+        let id = self.endpoint.open_context("settle");
+        if let Err(e) = self.endpoint.commit_context(&id, commit).await {
+            tracing::warn!(error = %e, "recording a secret hook as handled failed; it will be due again");
+        }
+        self.endpoint.close_context(&id);
+    }
 }
 
 /// The real state: `uniter.json` and `relations.json` in the state directory.
@@ -258,6 +270,9 @@ impl ProcessHooks {
     /// output is collected for a moment longer, then drained unread).
     async fn run_hook(&self, hook: &str, relation_env: &[(String, String)], commit: Vec<SecretChange>) -> Attempt {
         let Some(program) = self.env.program(hook) else {
+            // A charm without the hook: its secret bookkeeping (a rotation or expiry handled)
+            // is still recorded, as Juju's uniter does when it skips a missing hook.
+            self.settle(commit).await;
             return Attempt::Missing;
         };
         let unit = &self.env.unit;

@@ -135,10 +135,14 @@ pub(crate) fn next(view: &SecretView, seen: &SecretsSeen, leads: bool, now_ms: u
     None
 }
 
-/// When the next rotation or expiry in `view` is due (Unix milliseconds), for the watcher to
-/// wake the uniter then.
-pub(crate) fn next_due_ms(view: &SecretView) -> Option<u64> {
-    view.owned.iter().flat_map(|o| o.next_rotate_ms.into_iter().chain(o.expiring.iter().map(|(_, at)| *at))).min()
+/// When the next rotation or expiry in `view` after `now_ms` is due (Unix milliseconds), for
+/// the watcher to wake the uniter then.
+pub(crate) fn next_due_ms(view: &SecretView, now_ms: u64) -> Option<u64> {
+    view.owned
+        .iter()
+        .flat_map(|o| o.next_rotate_ms.into_iter().chain(o.expiring.iter().map(|(_, at)| *at)))
+        .filter(|at| *at > now_ms)
+        .min()
 }
 
 #[cfg(test)]

@@ -52,10 +52,21 @@ pub(crate) struct HookSecrets {
 impl HookSecrets {
     /// The changes to commit now that the hook has succeeded (and forgets them).
     pub(crate) fn take_changes(&mut self) -> Vec<SecretChange> {
+        // A secret created in this hook is created with its fields as they stand now (later
+        // secret-set calls and labels given to secret-get were merged into them), as Juju's
+        // pending create is: one revision.
+        let mut changes = std::mem::take(&mut self.changes);
+        for change in &mut changes {
+            if let SecretChange::Create { id, fields, .. } = change {
+                if let Some((_, now)) = self.created.get(id.as_str()) {
+                    *fields = now.clone();
+                }
+            }
+        }
         self.created.clear();
         self.updated.clear();
         self.removed.clear();
-        std::mem::take(&mut self.changes)
+        changes
     }
 
     /// The managed secrets as the controller holds them, read once per hook.
@@ -225,9 +236,15 @@ pub(crate) async fn secret_add<L: HookBackend>(State(ep): Endpoint<L>, body: Bod
         // Juju's words, typo included (`CreateSecret` in worker/uniter/runner/context).
         return Err(HttpError::new(ErrorCode::BadRequest, "empty secrte content not valid"));
     }
+    let secrets = &mut context.secrets;
+    if let Some(label) = req.fields.label.as_deref().filter(|l| !l.is_empty()) {
+        if secrets.created.values().any(|(_, f)| f.label.as_deref() == Some(label)) {
+            let message = format!("secret with label {} already exists", go_quote(label));
+            return Err(HttpError::new(ErrorCode::BadRequest, message));
+        }
+    }
     let id = new_id();
     let change = SecretChange::Create { id: id.to_string(), owner: req.owner.clone(), fields: req.fields.clone() };
-    let secrets = &mut context.secrets;
     secrets.changes.push(change);
     secrets.created.insert(id.to_string(), (owner_tag(&ep.unit, application), req.fields));
     // Juju's hook tool prints the full form, with the model's UUID.
@@ -261,10 +278,16 @@ pub(crate) async fn secret_set<L: HookBackend>(State(ep): Endpoint<L>, body: Bod
     }
     let secrets = &mut context.secrets;
     if let Some((_, created)) = secrets.created.get_mut(&req.id) {
+        // Still one revision: the create takes the new fields.
         merge(created, &fields);
-    } else {
-        merge(secrets.updated.entry(req.id.clone()).or_default(), &fields);
+        return Ok(Json(serde_json::json!({})));
     }
+    // A secret-set after a secret-remove of the same secret in this hook cancels the remove,
+    // as Juju's pending changes do.
+    if secrets.removed.remove(&req.id) {
+        secrets.changes.retain(|c| !matches!(c, SecretChange::Remove { id, revision: None } if *id == req.id));
+    }
+    merge(secrets.updated.entry(req.id.clone()).or_default(), &fields);
     secrets.changes.push(SecretChange::Update { id: req.id, fields });
     Ok(Json(serde_json::json!({})))
 }
@@ -285,13 +308,34 @@ pub(crate) async fn secret_remove<L: HookBackend>(State(ep): Endpoint<L>, body: 
     let mut context = context.lock().await;
     refuse_minion(&mut context, &*ep.backend, &req.id).await?;
     let secrets = &mut context.secrets;
+    if secrets.created.contains_key(&req.id) {
+        // Created and removed in the same hook: the controller never hears of it.
+        if req.revision.is_none_or(|r| r == 1) {
+            secrets.created.remove(&req.id);
+            secrets.changes.retain(|c| change_id(c) != req.id);
+        }
+        return Ok(Json(serde_json::json!({})));
+    }
     if req.revision.is_none() {
         secrets.removed.insert(req.id.clone());
-        secrets.created.remove(&req.id);
         secrets.updated.remove(&req.id);
     }
     secrets.changes.push(SecretChange::Remove { id: req.id, revision: req.revision });
     Ok(Json(serde_json::json!({})))
+}
+
+/// The secret a change is about.
+fn change_id(change: &SecretChange) -> &str {
+    match change {
+        SecretChange::Create { id, .. }
+        | SecretChange::Update { id, .. }
+        | SecretChange::Remove { id, .. }
+        | SecretChange::Grant { id, .. }
+        | SecretChange::Revoke { id, .. }
+        | SecretChange::TrackLatest { id }
+        | SecretChange::Rotated { id, .. }
+        | SecretChange::Expired { id, .. } => id,
+    }
 }
 
 /// Whom a grant or revoke names: the unit given, or the application at the relation's other

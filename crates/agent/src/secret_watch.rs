@@ -33,12 +33,12 @@ pub(crate) async fn run(
             }
         };
         let version = current.version;
-        let due = next_due_ms(&current).map(|at| {
-            let now =
-                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
-            // Past due: once more in a moment (the uniter runs the hook; the commit moves it on).
-            Duration::from_millis(at.saturating_sub(now).max(1000))
-        });
+        // Wake the uniter when the next rotation or expiry falls due. One already past due
+        // needs no timer: the uniter reads the clock whenever it next decides, and this view
+        // is what it decides from.
+        let now =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
+        let due = next_due_ms(&current, now).map(|at| Duration::from_millis(at - now));
         view.send_replace(Some(current));
         let wake = async {
             match due {

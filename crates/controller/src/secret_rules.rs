@@ -98,9 +98,27 @@ impl Caller {
     }
 }
 
+/// The most content one revision may hold (its values base64-encoded, keys included): Juju's
+/// hook tools allow 64 KiB before encoding; this bounds what reaches the store from any client.
+pub(crate) const MAX_CONTENT_BYTES: usize = 1 << 20;
+
 impl SecretRecord {
     pub(crate) fn latest(&self) -> u32 {
         self.revisions.last().map_or(0, |r| r.revision)
+    }
+
+    /// A new latest revision. Its number is past every revision the secret ever had, removed
+    /// ones included, so a consumer never sees a number again with other content.
+    pub(crate) fn push_revision(
+        &mut self,
+        content: std::collections::BTreeMap<String, String>,
+        now_ms: u64,
+    ) -> Result<u32, SecretError> {
+        check_content(&content)?;
+        let revision = self.latest().max(self.last_revision) + 1;
+        self.last_revision = revision;
+        self.revisions.push(RevisionRecord { revision, content, created_ms: now_ms, ..Default::default() });
+        Ok(revision)
     }
 
     fn revision(&self, revision: u32) -> Option<&RevisionRecord> {
@@ -117,6 +135,17 @@ impl SecretRecord {
     }
 }
 
+/// Refuses content over [`MAX_CONTENT_BYTES`].
+pub(crate) fn check_content(content: &std::collections::BTreeMap<String, String>) -> Result<(), SecretError> {
+    let size: usize = content.iter().map(|(k, v)| k.len() + v.len()).sum();
+    if size > MAX_CONTENT_BYTES {
+        return Err(SecretError::Invalid(format!(
+            "secret content of {size} bytes exceeds the maximum of {MAX_CONTENT_BYTES} bytes"
+        )));
+    }
+    Ok(())
+}
+
 /// A secret by id, or by label: an owner label of a secret the caller's unit or application
 /// owns (any unit of the owning application resolves it), else the caller's consumer label.
 fn resolve<'a>(
@@ -131,7 +160,9 @@ fn resolve<'a>(
             .map(|(k, _)| k.as_str())
             .ok_or_else(|| SecretError::NotFound(leaderd_core::secrets::SCHEME.to_string() + ":" + id));
     }
-    let label = label.unwrap_or_default();
+    let Some(label) = label else {
+        return Err(SecretError::Invalid("both uri and label are empty not valid".into()));
+    };
     let mut ids: Vec<&String> = records.keys().collect();
     ids.sort();
     let owned = ids.iter().find(|id| {
@@ -183,7 +214,8 @@ pub(crate) fn read(
             consumer.label = label;
         }
     }
-    let content = record.revision(revision).map(|r| r.content.clone()).unwrap_or_default();
+    // A tracked revision the owner has since removed is gone, as Juju answers.
+    let content = record.revision(revision).ok_or(SecretError::RevisionNotFound(revision))?.content.clone();
     let response = SecretReadResponse { id: id.clone(), revision, content };
     let write = (changed != *record).then_some((id, changed));
     Ok((response, write))
@@ -272,9 +304,9 @@ fn apply(
             owner,
             created_ms: now_ms,
             updated_ms: now_ms,
-            revisions: vec![RevisionRecord { revision: 1, content, created_ms: now_ms, ..Default::default() }],
             ..Default::default()
         };
+        record.push_revision(content, now_ms)?;
         set_fields(&mut record, id, fields, now_ms, label_taken)?;
         return Ok(Some(record));
     }
@@ -297,8 +329,7 @@ fn apply(
         SecretChange::Update { fields, .. } => {
             let latest = record.revision(record.latest()).map(|r| r.content.clone());
             if let Some(content) = fields.content.clone().filter(|c| !c.is_empty() && Some(c) != latest.as_ref()) {
-                let revision = record.latest() + 1;
-                record.revisions.push(RevisionRecord { revision, content, created_ms: now_ms, ..Default::default() });
+                record.push_revision(content, now_ms)?;
             }
             set_fields(&mut record, id, fields, now_ms, label_taken)?;
             record.updated_ms = now_ms;
@@ -542,20 +573,15 @@ pub(crate) fn user_change(
         if request.content.is_empty() {
             return Err(SecretError::Invalid("empty secret value not valid".into()));
         }
-        let record = SecretRecord {
+        let mut record = SecretRecord {
             owner_kind: MODEL.into(),
             owner: request.name.clone(),
             description: request.description.clone().unwrap_or_default(),
             created_ms: now_ms,
             updated_ms: now_ms,
-            revisions: vec![RevisionRecord {
-                revision: 1,
-                content: request.content.clone(),
-                created_ms: now_ms,
-                ..Default::default()
-            }],
             ..Default::default()
         };
+        record.push_revision(request.content.clone(), now_ms)?;
         return Ok((id.clone(), Some(record)));
     }
     let secret = match change {
@@ -572,8 +598,7 @@ pub(crate) fn user_change(
             let before = record.clone();
             let latest = record.revision(record.latest()).map(|r| r.content.clone());
             if let Some(content) = request.content.clone().filter(|c| !c.is_empty() && Some(c) != latest.as_ref()) {
-                let revision = record.latest() + 1;
-                record.revisions.push(RevisionRecord { revision, content, created_ms: now_ms, ..Default::default() });
+                record.push_revision(content, now_ms)?;
             }
             if let Some(description) = &request.description {
                 record.description = description.clone();
@@ -893,5 +918,77 @@ mod tests {
         let c: BTreeMap<String, String> = [("foo".to_string(), "YmFy".to_string())].into();
         use sha2::Digest;
         assert_eq!(checksum(&c), hex::encode(sha2::Sha256::digest(br#"{"foo":"YmFy"}"#)));
+    }
+
+    /// Charm secrets: the rows the review asked for. A removed latest revision's number is not
+    /// given again; a tracked revision that was removed is not found; a read needs an id or a
+    /// label; content has a bound; pending label conflicts and permissions.
+    #[test]
+    fn charm_secret_rules() {
+        use leaderd_core::wire::controller::SecretChange;
+        use leaderd_core::wire::hook::SecretFields;
+        let leader = Caller::new("app/0", true);
+        let minion = Caller::new("app/1", false);
+        let fields = |v: &str| SecretFields { content: Some(content(v)), ..Default::default() };
+        let mut records = Records::new();
+        let commit_as = |records: &mut Records, caller: &Caller, changes: Vec<SecretChange>| {
+            let touched = commit(records, caller, &changes, 1000)?;
+            for (id, r) in touched {
+                match r {
+                    Some(r) => records.insert(id, r),
+                    None => records.remove(&id),
+                };
+            }
+            Ok::<(), SecretError>(())
+        };
+        let create = SecretChange::Create { id: "s".into(), owner: "application".into(), fields: fields("b25l") };
+        assert_eq!(commit_as(&mut records, &minion, vec![create.clone()]), Err(SecretError::NotLeader));
+        commit_as(&mut records, &leader, vec![create]).unwrap();
+        let update = |v: &str| SecretChange::Update { id: "s".into(), fields: fields(v) };
+        // The minion reads revision 1 and tracks it.
+        let read_req = |refresh| SecretReadRequest { id: Some("s".into()), refresh, ..Default::default() };
+        let (first, write) = read(&records, &minion, &read_req(false)).unwrap();
+        assert_eq!(first.revision, 1);
+        let (id, r) = write.expect("a first read tracks");
+        records.insert(id, r);
+        commit_as(&mut records, &leader, vec![update("dHdv")]).unwrap();
+        // The owner removes revision 1 (the minion's) and 2; the next is 3, never 2 again.
+        commit_as(&mut records, &leader, vec![SecretChange::Remove { id: "s".into(), revision: Some(2) }]).unwrap();
+        assert_eq!(read(&records, &minion, &read_req(false)).unwrap().0.revision, 1, "revision 1 is still there");
+        commit_as(&mut records, &leader, vec![update("dGhyZWU=")]).unwrap();
+        assert_eq!(records["s"].latest(), 3, "a removed revision's number is not reused");
+        // Revision 1 removed while the minion tracks it: its plain read is not found.
+        commit_as(&mut records, &leader, vec![SecretChange::Remove { id: "s".into(), revision: Some(1) }]).unwrap();
+        assert_eq!(read(&records, &minion, &read_req(false)).unwrap_err(), SecretError::RevisionNotFound(1));
+        assert_eq!(read(&records, &minion, &read_req(true)).unwrap().0.revision, 3);
+        // A read names a secret.
+        let neither = SecretReadRequest::default();
+        assert_eq!(
+            read(&records, &minion, &neither).unwrap_err().to_string(),
+            "both uri and label are empty not valid"
+        );
+        // Content has a bound.
+        let huge = SecretFields { content: Some(content(&"x".repeat(MAX_CONTENT_BYTES))), ..Default::default() };
+        let refused = commit_as(&mut records, &leader, vec![SecretChange::Update { id: "s".into(), fields: huge }]);
+        assert!(matches!(refused, Err(SecretError::Invalid(m)) if m.contains("exceeds the maximum")));
+        assert_eq!(records["s"].latest(), 3, "nothing written");
+        // A unit secret: its unit's alone, even for the leader.
+        let mine = SecretChange::Create { id: "u".into(), owner: "unit".into(), fields: fields("bWluZQ==") };
+        commit_as(&mut records, &minion, vec![mine]).unwrap();
+        let by_leader = SecretChange::Update { id: "u".into(), fields: fields("eA==") };
+        assert_eq!(commit_as(&mut records, &leader, vec![by_leader]), Err(SecretError::PermissionDenied));
+        let by_id = SecretReadRequest { id: Some("u".into()), ..Default::default() };
+        assert_eq!(read(&records, &leader, &by_id).unwrap_err(), SecretError::PermissionDenied);
+        // Labels are unique per owner.
+        let labelled = |id: &str| SecretChange::Create {
+            id: id.into(),
+            owner: "application".into(),
+            fields: SecretFields { content: Some(content("YQ==")), label: Some("admin".into()), ..Default::default() },
+        };
+        commit_as(&mut records, &leader, vec![labelled("l1")]).unwrap();
+        assert_eq!(
+            commit_as(&mut records, &leader, vec![labelled("l2")]),
+            Err(SecretError::Invalid("secret with label \"admin\" already exists".into()))
+        );
     }
 }

@@ -240,14 +240,6 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
             tracing::error!(error = format!("{e:#}"), "store commit failed; {} writes refused", writes.len());
             vec![Err(e)]
         }
-        Err(e) if writes.iter().any(|w| matches!(w, Write::Secret { .. })) => {
-            // Each job's secret records were computed on top of the jobs before it in this
-            // batch, so they cannot be committed alone: every job fails, nothing is written,
-            // and each caller may try again.
-            tracing::error!(error = format!("{e:#}"), "store commit failed; {} writes refused", writes.len());
-            let failed = std::sync::Arc::new(e);
-            replies.iter().map(|_| Err(CommitError::Failed(anyhow::anyhow!("{:#}", failed)))).collect()
-        }
         Err(e) => {
             // One job's writes may be what the store refused (too big for one transaction, say):
             // the others should not fail with it. Each job alone, all or nothing.
@@ -256,12 +248,21 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                 "a batch of {} jobs failed; committing them one by one",
                 replies.len()
             );
+            // Except the jobs that change secrets: each one's records were computed on top of
+            // the secret jobs before it in this batch, so alone they could undo another's
+            // change. They fail (nothing of them is written) and their callers may try again.
             let ends = starts.iter().skip(1).copied().chain(std::iter::once(writes.len()));
+            let failed = e.to_string();
             starts
                 .iter()
                 .zip(ends)
                 .map(|(&from, to)| {
                     let job = &writes[from..to];
+                    if job.iter().any(|w| matches!(w, Write::Secret { .. })) {
+                        return Err(CommitError::Failed(anyhow::anyhow!(
+                            "{failed} (a batch with other secret changes failed; try again)"
+                        )));
+                    }
                     let done = if job.is_empty() { Ok(()) } else { store.commit(job) };
                     done.map_err(|e| {
                         tracing::error!(error = format!("{e:#}"), "store commit failed; {} writes refused", job.len());

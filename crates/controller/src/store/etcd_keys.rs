@@ -480,6 +480,7 @@ pub(crate) mod tests {
                     expire_retry_ms: (revision == 1).then_some(20),
                 })
                 .collect(),
+            last_revision: revisions,
             grants: vec![GrantRecord { subject: "b".into(), relation_id: Some(3), scope: "relation-a.db#b.db".into() }],
             consumers: [("a/1".to_string(), ConsumerRecord { revision: 1, label: "mine".into() })].into(),
         }

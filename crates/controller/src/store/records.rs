@@ -89,6 +89,10 @@ pub struct SecretRecord {
     pub updated_ms: u64,
     /// Every revision kept, oldest first.
     pub revisions: Vec<RevisionRecord>,
+    /// The highest revision number the secret ever had (a removed revision's number is not
+    /// given again).
+    #[serde(default)]
+    pub last_revision: u32,
     /// Who may read it beyond its owner: units or applications, each through a relation (or,
     /// for a user secret, none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
