@@ -531,3 +531,127 @@ fn an_ops_charm_keeps_its_admin_password_in_an_application_secret_through_leader
 }
 
 const SECRET_LABEL: &str = "cluster.secrets-demo.app";
+
+/// canonical/operator's own `test_secrets` charm (vendored unchanged in
+/// `tests/data/charms/test-secrets`), packed as charmcraft would (metadata.yaml and actions.yaml
+/// split from its charmcraft.yaml, a dispatch), through the steps of ops'
+/// `test/integration/test_secrets.py`: its actions with `leaderd run`, checked against
+/// `leaderd secrets` and `leaderd show-secret --reveal` as that test checks them with jubilant.
+#[test]
+#[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (docs/running-charms.md, \"Python charms\")"]
+fn canonical_operators_test_secrets_charm_passes_its_integration_steps() {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/charms/test-secrets");
+    let charm = tempfile::tempdir().unwrap();
+    let craft: serde_json::Value =
+        serde_yaml_ng::from_str(&std::fs::read_to_string(source.join("charmcraft.yaml")).unwrap()).unwrap();
+    let metadata =
+        serde_json::json!({"name": craft["name"], "summary": craft["summary"], "description": craft["description"]});
+    std::fs::write(charm.path().join("metadata.yaml"), serde_yaml_ng::to_string(&metadata).unwrap()).unwrap();
+    std::fs::write(charm.path().join("actions.yaml"), serde_yaml_ng::to_string(&craft["actions"]).unwrap()).unwrap();
+    std::fs::create_dir(charm.path().join("src")).unwrap();
+    std::fs::copy(source.join("src/charm.py"), charm.path().join("src/charm.py")).unwrap();
+    let dispatch = charm.path().join("dispatch");
+    std::fs::copy(example("secrets-ops").join("dispatch"), &dispatch).unwrap();
+    let up = Up::with(Some(charm.path()), 2, "1s").path_first(&python_bin()).start();
+    let units = ["test-secrets/0", "test-secrets/1"];
+    up.wait_hook_finished(&units, "start", T);
+    let leader = leader_of(&up);
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = up.leaderd(args);
+        assert!(out.status.success(), "leaderd {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("leaderd {args:?}: {e}: {:?}", out.stdout))
+    };
+    let run = |action: &str, params: &[&str]| -> serde_json::Value {
+        let mut args = vec!["run", leader.as_str(), action, "--format", "json"];
+        args.extend(params);
+        let out = json(&args);
+        let task = out[leader.as_str()].clone();
+        assert_eq!(task["status"], "completed", "{action}: {task}");
+        task["results"].clone()
+    };
+    let short = |id: &str| id.rsplit([':', '/']).next().unwrap().to_string();
+    // The only secret there is, revealed (jubilant's `juju.secrets()[0]`, `show_secret(reveal=True)`).
+    let only_secret = || {
+        let all = json(&["secrets", "--format", "json"]);
+        let ids: Vec<String> = all.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(ids.len(), 1, "{all}");
+        let shown = json(&["show-secret", &ids[0], "--reveal", "--format", "json"]);
+        (ids[0].clone(), shown[ids[0].as_str()].clone())
+    };
+    // `common_checks`: the owner, one id across Juju, ops and the info, the content the latest.
+    let common = |id: &str, secret: &serde_json::Value, result: &serde_json::Value| {
+        assert_eq!(secret["owner"], "test-secrets");
+        let ops_id = short(result["secretid"].as_str().unwrap());
+        assert_eq!((short(id), short(result["after"]["info"]["id"].as_str().unwrap())), (ops_id.clone(), ops_id));
+        assert_eq!(secret["content"]["Data"], result["after"]["latest"]);
+    };
+    let cleanup = || {
+        let all = json(&["secrets", "--format", "json"]);
+        for id in all.as_object().unwrap().keys() {
+            let out = up.exec(&leader, &["secret-remove", &format!("secret:{id}")]);
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        }
+    };
+
+    // test_add_secret
+    let result = run("add-secret", &[]);
+    let (id, secret) = only_secret();
+    common(&id, &secret, &result);
+    assert_eq!(secret["revision"], 1);
+    assert_eq!(secret["content"]["Data"], serde_json::json!({"foo": "bar"}));
+    cleanup();
+
+    // test_add_with_meta, every field
+    let result = run("add-with-meta", &["fields=label,description,expire,rotate"]);
+    let info = result["after"]["info"].clone();
+    let (id, secret) = only_secret();
+    common(&id, &secret, &result);
+    assert_eq!((secret["label"].as_str(), info["label"].as_str()), (Some("label1"), Some("label1")));
+    assert_eq!(
+        (secret["description"].as_str(), info["description"].as_str()),
+        (Some("description1"), Some("description1"))
+    );
+    assert_eq!(secret["expires"], "2020-01-01T00:00:00Z");
+    assert_eq!(info["expires"], "2020-01-01 00:00:00+00:00");
+    assert_eq!((secret["rotation"].as_str(), info["rotation"].as_str()), (Some("daily"), Some("SecretRotate.DAILY")));
+    assert!(secret["rotates"].is_string(), "{secret}");
+    assert_eq!(info["rotates"], "None", "a fresh secret gains its rotate time in the next dispatch");
+    cleanup();
+
+    // test_set_secret, by id and by label
+    let rotations = ["sentinel", "never", "hourly", "daily", "weekly", "monthly", "quarterly", "yearly"];
+    for flow in [
+        "content,description,content,description",
+        "rotate,content,rotate,content,rotate",
+        "label,content,label,content",
+    ] {
+        for by_label in [false, true] {
+            let out = up.exec(&leader, &["secret-add", "--label", "thelabel", "some=content"]);
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            let (fresh, _) = only_secret();
+            let target = if by_label { "secretlabel=thelabel".to_string() } else { format!("secretid={fresh}") };
+            let result = run("set-secret-flow", &[&format!("flow={flow}"), &target]);
+            let info = result["after"]["info"].clone();
+            let (id, secret) = only_secret();
+            common(&id, &secret, &result);
+            let count = |field: &str| flow.split(',').filter(|f| *f == field).count();
+            if count("content") > 0 {
+                assert_eq!(
+                    result["after"]["latest"],
+                    serde_json::json!({"val": count("content").to_string()}),
+                    "{flow}"
+                );
+            }
+            if count("label") > 0 {
+                assert_eq!(info["label"], format!("label{}", count("label")), "{flow}");
+            }
+            if count("description") > 0 {
+                assert_eq!(info["description"], format!("description{}", count("description")), "{flow}");
+            }
+            if count("rotate") > 0 {
+                assert_eq!(secret["rotation"], rotations[count("rotate")], "{flow}: {secret}");
+            }
+            cleanup();
+        }
+    }
+}

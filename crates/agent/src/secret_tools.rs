@@ -24,8 +24,9 @@ use leaderd_core::gocompat::go_quote;
 use leaderd_core::secrets::{RotatePolicy, SecretId};
 use leaderd_core::wire::controller::{SecretChange, SecretReadRequest};
 use leaderd_core::wire::hook::{
-    ContextRequest, SecretAccessRequest, SecretAddRequest, SecretAddResponse, SecretContent, SecretFields,
-    SecretGetRequest, SecretGetResponse, SecretMetadata, SecretMetadataResponse, SecretRemoveRequest, SecretSetRequest,
+    ContextRequest, SecretAccess, SecretAccessRequest, SecretAddRequest, SecretAddResponse, SecretContent,
+    SecretFields, SecretGetRequest, SecretGetResponse, SecretMetadata, SecretMetadataResponse, SecretRemoveRequest,
+    SecretSetRequest,
 };
 use leaderd_core::wire::ErrorCode;
 use leaderd_net::controller_client::CallError;
@@ -98,6 +99,26 @@ impl HookSecrets {
             overlay(&mut md, fields);
             result.insert(id.clone(), md);
         }
+        // This hook's grants and revokes show in the access list (Juju's `secretGrantInfo`).
+        for change in &self.changes {
+            match change {
+                SecretChange::Grant { id, subject, scope, .. } => {
+                    if let Some(md) = result.get_mut(id) {
+                        let access = SecretAccess { target: tag(subject), scope: scope.clone(), role: "view".into() };
+                        if !md.access.contains(&access) {
+                            md.access.push(access);
+                        }
+                    }
+                }
+                SecretChange::Revoke { id, subject, .. } => {
+                    if let Some(md) = result.get_mut(id) {
+                        let target = tag(subject);
+                        md.access.retain(|a| a.target != target || a.role == "manage");
+                    }
+                }
+                _ => {}
+            }
+        }
         Ok(result)
     }
 
@@ -155,6 +176,15 @@ fn overlay(md: &mut SecretMetadata, fields: &SecretFields) {
     }
     if let Some(expire) = &fields.expire_time {
         md.latest_expire_time = Some(expire.clone());
+    }
+}
+
+/// A unit's or an application's tag.
+fn tag(subject: &str) -> String {
+    if subject.contains('/') {
+        format!("unit-{}", subject.replace('/', "-"))
+    } else {
+        format!("application-{subject}")
     }
 }
 
@@ -288,7 +318,16 @@ pub(crate) async fn secret_set<L: HookBackend>(State(ep): Endpoint<L>, body: Bod
         secrets.changes.retain(|c| !matches!(c, SecretChange::Remove { id, revision: None } if *id == req.id));
     }
     merge(secrets.updated.entry(req.id.clone()).or_default(), &fields);
-    secrets.changes.push(SecretChange::Update { id: req.id, fields });
+    // Juju 3.6 keeps one pending update per secret per hook (later calls merge into it): one
+    // new revision however many times the hook sets the content.
+    let pending = secrets.changes.iter_mut().find_map(|c| match c {
+        SecretChange::Update { id, fields } if *id == req.id => Some(fields),
+        _ => None,
+    });
+    match pending {
+        Some(pending) => merge(pending, &fields),
+        None => secrets.changes.push(SecretChange::Update { id: req.id, fields }),
+    }
     Ok(Json(serde_json::json!({})))
 }
 

@@ -192,9 +192,23 @@ pub(crate) fn read(
     // for another unit of the owning application, the caller's own label otherwise.
     let mut consumer_label = None;
     if let (Some(label), Some(_)) = (&request.label, &request.id) {
-        if caller.manages(record) {
+        if caller.manages(record) && record.label != *label {
+            // An owner label is unique among the owner's secrets.
+            let taken = records.iter().any(|(other, r)| {
+                *other != id && r.owner_kind == record.owner_kind && r.owner == record.owner && r.label == *label
+            });
+            if taken {
+                return Err(SecretError::Invalid(format!("secret with label {} already exists", go_quote(label))));
+            }
             changed.label = label.clone();
         } else if !caller.owns(record) {
+            // A consumer label is unique among the secrets this unit reads.
+            let taken = records
+                .iter()
+                .any(|(other, r)| *other != id && r.consumers.get(&caller.unit).is_some_and(|c| c.label == *label));
+            if taken {
+                return Err(SecretError::Invalid(format!("secret with label {} already exists", go_quote(label))));
+            }
             consumer_label = Some(label.clone());
         }
     }
@@ -402,7 +416,8 @@ fn set_fields(
     if let Some(policy) = &fields.rotate_policy {
         let parsed = RotatePolicy::parse(policy)
             .ok_or_else(|| SecretError::Invalid(format!("secret rotate policy {} not valid", go_quote(policy))))?;
-        record.rotate_policy = if parsed == RotatePolicy::Never { String::new() } else { policy.clone() };
+        // Kept as chosen, `never` included (Juju shows a policy set to never as `never`).
+        record.rotate_policy = policy.clone();
         // Juju keeps the time already set unless the new policy's is earlier; never clears it.
         record.next_rotate_ms = match (parsed.next_rotate_ms(now_ms), record.next_rotate_ms) {
             (Some(new), Some(old)) => Some(new.min(old)),
@@ -418,6 +433,26 @@ fn set_fields(
         }
     }
     Ok(())
+}
+
+/// A unit the operator removed: its unit-owned secrets go, and it reads nothing more (its
+/// consumer records and grants naming it go too, so its tracked revisions no longer keep them
+/// from being obsolete), as Juju deletes a unit's secrets and consumer records with the unit.
+pub(crate) fn forget_unit(records: &Records, unit: &str) -> BTreeMap<String, Option<SecretRecord>> {
+    let mut touched = BTreeMap::new();
+    for (id, r) in records {
+        if r.owner_kind == "unit" && r.owner == unit {
+            touched.insert(id.clone(), None);
+            continue;
+        }
+        if r.consumers.contains_key(unit) || r.grants.iter().any(|g| g.subject == unit) {
+            let mut r = r.clone();
+            r.consumers.remove(unit);
+            r.grants.retain(|g| g.subject != unit);
+            touched.insert(id.clone(), Some(r));
+        }
+    }
+    touched
 }
 
 /// What the caller needs to run its secret hooks: the secrets it manages (rotate, expire and

@@ -49,6 +49,9 @@ pub(crate) enum Job {
         secrets: Option<SecretCommit>,
         reply: oneshot::Sender<Result<u64, LeaderWriteError>>,
     },
+    /// A removed unit's secrets go and its consumer records and grants with them
+    /// (`secret_rules::forget_unit`).
+    ForgetSecrets { unit: String, reply: oneshot::Sender<Result<u64, LeaderWriteError>> },
     /// A unit reads a secret; a read that moves what it tracks (or the label it gives) is
     /// written before the content is answered.
     SecretRead {
@@ -185,6 +188,21 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                         }
                     }
                 }
+                starts.push(writes.len());
+                writes.extend(changes.iter().cloned());
+                replies.push(Reply::Relations(reply, app, changes));
+            }
+            Job::ForgetSecrets { unit, reply } => {
+                let records = secrets.get_or_insert_with(|| state.secrets.snapshot());
+                let touched = secret_rules::forget_unit(records, &unit);
+                for (id, record) in &touched {
+                    match record {
+                        Some(record) => records.insert(id.clone(), record.clone()),
+                        None => records.remove(id),
+                    };
+                }
+                let app = leaderd_core::names::unit_application(&unit).unwrap_or_default().to_string();
+                let changes = live_secrets::writes(touched);
                 starts.push(writes.len());
                 writes.extend(changes.iter().cloned());
                 replies.push(Reply::Relations(reply, app, changes));
