@@ -21,7 +21,7 @@ fn secret_charm() -> tempfile::TempDir {
         (
             "leader-elected",
             "if [ -z \"$(relation-get -r cluster:0 --app secret-id \"${JUJU_UNIT_NAME%/*}\")\" ]; then\n\
-               id=$(secret-add --label admin password=one)\n\
+               id=$(secret-add --label admin password=pw-one-7f3a)\n\
                relation-set -r cluster:0 --app secret-id=\"$id\"\n\
                echo \"created $id\" >> observed\n\
              fi",
@@ -68,26 +68,26 @@ fn the_leaders_shared_password_through_a_new_revision_and_a_leader_change() {
     for unit in &units {
         let (out, err, code) =
             run(&up, unit, "secret-get \"$(relation-get -r cluster:0 --app secret-id sec)\" password");
-        assert_eq!((out.as_str(), err.as_str(), code), ("one\n", "", 0), "{unit}");
+        assert_eq!((out.as_str(), err.as_str(), code), ("pw-one-7f3a\n", "", 0), "{unit}");
     }
     // A minion may read but not manage it: secret-add says so at once; a secret-set is the
     // hook's change, refused by the controller at commit, and nothing changes.
     let minion = minions[0].as_str();
     let (out, err, code) = run(&up, minion, "secret-add password=x");
     assert_eq!((out.as_str(), err.as_str(), code), ("", "ERROR this unit is not the leader\n", 1));
-    let (_, err, code) = run(&up, minion, &format!("secret-set {id} password=evil"));
+    let (_, err, code) = run(&up, minion, &format!("secret-set {id} password=pw-evil-55aa"));
     assert_eq!(code, 1, "{err}");
     assert!(err.contains(&format!("\"{minion}\" is not leader of \"sec\"")), "{err}");
     let (out, _, _) = run(&up, &leader, &format!("secret-get {id} password --peek"));
-    assert_eq!(out, "one\n");
+    assert_eq!(out, "pw-one-7f3a\n");
 
     // A new revision: each minion runs secret-changed and refreshes; the leader does not.
     // The leader reads its own new revision with --refresh (owners track revisions too).
     let (out, err, code) =
-        run(&up, "sec/leader", &format!("secret-set {id} password=two && secret-get {id} --refresh password"));
-    assert_eq!((out.as_str(), code), ("two\n", 0), "{err}");
+        run(&up, "sec/leader", &format!("secret-set {id} password=pw-two-9c1e && secret-get {id} --refresh password"));
+    assert_eq!((out.as_str(), code), ("pw-two-9c1e\n", 0), "{err}");
     for unit in &minions {
-        let want = format!("changed secret:{id} label=admin rev=none two");
+        let want = format!("changed secret:{id} label=admin rev=none pw-two-9c1e");
         up.until(&format!("{unit} ran secret-changed"), T, || observed(&up, unit).contains(&want));
     }
     assert!(!observed(&up, &leader).iter().any(|l| l.starts_with("changed ")), "{:?}", observed(&up, &leader));
@@ -102,23 +102,53 @@ fn the_leaders_shared_password_through_a_new_revision_and_a_leader_change() {
     let out = up.leaderd(&["elect", next]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     up.until(&format!("{next} leads"), T, || up.status()["applications"][0]["leader"] == *next);
-    let (_, err, code) = run(&up, &leader, &format!("secret-set {id} password=stale"));
+    let (_, err, code) = run(&up, &leader, &format!("secret-set {id} password=pw-stale-66bb"));
     assert_eq!(code, 1, "the deposed leader: {err}");
     let (out, err, code) =
-        run(&up, next, &format!("secret-set {id} password=three && secret-get {id} --refresh password"));
-    assert_eq!((out.as_str(), code), ("three\n", 0), "{err}");
+        run(&up, next, &format!("secret-set {id} password=pw-three-2b8d && secret-get {id} --refresh password"));
+    assert_eq!((out.as_str(), code), ("pw-three-2b8d\n", 0), "{err}");
     for unit in units.iter().filter(|u| u.as_str() != next) {
-        let want = format!("changed secret:{id} label=admin rev=none three");
+        let want = format!("changed secret:{id} label=admin rev=none pw-three-2b8d");
         up.until(&format!("{unit} moved to revision 3"), T, || observed(&up, unit).contains(&want));
     }
     for unit in &units {
         let (out, _, _) = run(&up, unit, &format!("secret-get {id} password"));
-        assert_eq!(out, "three\n", "{unit} ends on the latest revision");
+        assert_eq!(out, "pw-three-2b8d\n", "{unit} ends on the latest revision");
     }
-    // The content is in no event and no output of up.
-    for secret in ["one", "two", "three", "evil"] {
-        let needle = format!("password={secret}");
-        assert!(!up.output().contains(&needle), "{needle} in up's output");
-        assert!(!std::fs::read_to_string(up.event_log()).unwrap().contains(&needle), "{needle} in the event log");
+    // The content, bare or base64 as it travels, is in no output of up, no event, no
+    // debug-log line, and not in status or show-unit.
+    let debug_log = up.leaderd(&["debug-log", "--replay", "--no-tail"]);
+    let status = up.leaderd(&["status", "--format", "json"]);
+    let show_unit = up.leaderd(&["show-unit", &leader, "--format", "json"]);
+    let places = [
+        ("up's output", up.output()),
+        ("the event log", std::fs::read_to_string(up.event_log()).unwrap()),
+        ("debug-log", String::from_utf8_lossy(&debug_log.stdout).into_owned()),
+        ("status", String::from_utf8_lossy(&status.stdout).into_owned()),
+        ("show-unit", String::from_utf8_lossy(&show_unit.stdout).into_owned()),
+    ];
+    for secret in ["pw-one-7f3a", "pw-two-9c1e", "pw-three-2b8d", "pw-evil-55aa", "pw-stale-66bb"] {
+        let base64 = base64_of(secret);
+        for (place, text) in &places {
+            assert!(!text.contains(secret) && !text.contains(&base64), "{secret} in {place}");
+        }
     }
+}
+
+/// Standard base64, as secret content travels and is stored.
+fn base64_of(text: &str) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }

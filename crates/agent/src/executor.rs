@@ -52,9 +52,9 @@ pub(crate) trait HookRunner: Send + Sync {
     /// Commits `commit` without running anything (a secret hook resolved without running
     /// it: its bookkeeping still tells the controller the hook was handled, or it would be
     /// due again at once).
-    fn settle(&self, commit: Vec<SecretChange>) -> impl Future<Output = ()> + Send {
+    fn settle(&self, commit: Vec<SecretChange>) -> impl Future<Output = Result<(), String>> + Send {
         let _ = commit;
-        async {}
+        async { Ok(()) }
     }
 }
 
@@ -231,7 +231,9 @@ impl<H: HookRunner, S: StateStore, A: Agent> Uniter<H, S, A> {
                 let failed = self.failed(&hook);
                 event(&self.unit.unit, format_args!("hook {} resolved without running it again", hook.name()));
                 self.status.lock().unwrap().failing = None;
-                self.hooks.settle(hook.commit()).await;
+                if let Err(why) = self.hooks.settle(hook.commit()).await {
+                    event(&self.unit.unit, format_args!("recording {} as handled failed: {why}", hook.name()));
+                }
                 return self.commit(&failed.started);
             }
             Operation::Deposed => {

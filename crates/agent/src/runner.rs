@@ -208,16 +208,15 @@ impl HookRunner for ProcessHooks {
         self.run_hook(hook, env, commit).await
     }
 
-    async fn settle(&self, commit: Vec<SecretChange>) {
+    async fn settle(&self, commit: Vec<SecretChange>) -> Result<(), String> {
         if commit.is_empty() {
-            return;
+            return Ok(());
         }
         let _serialised = self.lock.lock().await;
         let id = self.endpoint.open_context("settle");
-        if let Err(e) = self.endpoint.commit_context(&id, commit).await {
-            tracing::warn!(error = %e, "recording a secret hook as handled failed; it will be due again");
-        }
+        let committed = self.endpoint.commit_context(&id, commit).await;
         self.endpoint.close_context(&id);
+        committed.map(|_| ()).map_err(|e| e.to_string())
     }
 }
 
@@ -271,8 +270,11 @@ impl ProcessHooks {
     async fn run_hook(&self, hook: &str, relation_env: &[(String, String)], commit: Vec<SecretChange>) -> Attempt {
         let Some(program) = self.env.program(hook) else {
             // A charm without the hook: its secret bookkeeping (a rotation or expiry handled)
-            // is still recorded, as Juju's uniter does when it skips a missing hook.
-            self.settle(commit).await;
+            // is still recorded, as Juju's uniter does when it skips a missing hook; if it
+            // cannot be, the hook is retried like one whose changes could not be committed.
+            if let Err(why) = self.settle(commit).await {
+                return Attempt::CommitFailed(format!("committing relation and secret changes: {why}"));
+            }
             return Attempt::Missing;
         };
         let unit = &self.env.unit;

@@ -38,6 +38,8 @@ pub(crate) struct SecretHook {
     pub revision: u32,
     /// An owner's hook on an application-owned secret: run only while the unit leads.
     pub application: bool,
+    /// When the rotation or expiry it handles was due (Unix ms; 0 for the other kinds).
+    pub due_ms: u64,
 }
 
 impl SecretHook {
@@ -82,6 +84,13 @@ pub(crate) struct SecretsSeen {
     /// The revisions secret-remove has run for.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub removed: BTreeSet<(String, u32)>,
+    /// The due time secret-rotate last ran for, by secret id: until the controller's view
+    /// shows the next due time, the same rotation is not run twice.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub rotated: BTreeMap<String, u64>,
+    /// The due time secret-expired last ran for, by secret id and revision.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub expired: BTreeMap<String, (u32, u64)>,
 }
 
 impl SecretsSeen {
@@ -94,7 +103,12 @@ impl SecretsSeen {
             SecretKind::Remove => {
                 self.removed.insert((hook.id.clone(), hook.revision));
             }
-            SecretKind::Rotate | SecretKind::Expired => {}
+            SecretKind::Rotate => {
+                self.rotated.insert(hook.id.clone(), hook.due_ms);
+            }
+            SecretKind::Expired => {
+                self.expired.insert(hook.id.clone(), (hook.revision, hook.due_ms));
+            }
         }
     }
 }
@@ -103,33 +117,39 @@ impl SecretsSeen {
 /// now (application secrets' hooks run only then).
 pub(crate) fn next(view: &SecretView, seen: &SecretsSeen, leads: bool, now_ms: u64) -> Option<SecretHook> {
     let owned: Vec<_> = view.owned.iter().filter(|o| leads || !o.application).collect();
-    let hook = |kind, o: &OwnedSecret, revision| SecretHook {
+    let hook = |kind, o: &OwnedSecret, revision, due_ms| SecretHook {
         kind,
         id: o.id.clone(),
         label: o.label.clone(),
         revision,
         application: o.application,
+        due_ms,
     };
+    // A rotation or expiry is handled once per due time: after its hook commits, the
+    // controller moves the due time on, and the view may not show it yet.
     for o in &owned {
-        if let Some((revision, _)) = o.expiring.iter().find(|(_, at)| *at <= now_ms) {
-            return Some(hook(SecretKind::Expired, o, *revision));
+        let handled = seen.expired.get(&o.id);
+        let due = o.expiring.iter().find(|(revision, at)| *at <= now_ms && handled != Some(&(*revision, *at)));
+        if let Some((revision, at)) = due {
+            return Some(hook(SecretKind::Expired, o, *revision, *at));
         }
     }
     for o in &owned {
-        if o.next_rotate_ms.is_some_and(|at| at <= now_ms) {
-            return Some(hook(SecretKind::Rotate, o, o.latest));
+        if let Some(at) = o.next_rotate_ms.filter(|at| *at <= now_ms && seen.rotated.get(&o.id) != Some(at)) {
+            return Some(hook(SecretKind::Rotate, o, o.latest, at));
         }
     }
     for c in &view.consumed {
         let ran = seen.changed.get(&c.id).copied().unwrap_or(0);
         if c.latest > 1 && c.latest > c.tracked && c.latest != ran {
             let (id, label) = (c.id.clone(), c.label.clone());
-            return Some(SecretHook { kind: SecretKind::Changed, id, label, revision: c.latest, application: false });
+            let revision = c.latest;
+            return Some(SecretHook { kind: SecretKind::Changed, id, label, revision, application: false, due_ms: 0 });
         }
     }
     for o in &owned {
         if let Some(revision) = o.obsolete.iter().find(|r| !seen.removed.contains(&(o.id.clone(), **r))) {
-            return Some(hook(SecretKind::Remove, o, *revision));
+            return Some(hook(SecretKind::Remove, o, *revision, 0));
         }
     }
     None
@@ -178,6 +198,7 @@ mod tests {
         let ran = |changed: &[(&str, u32)], removed: &[(&str, u32)]| SecretsSeen {
             changed: changed.iter().map(|(i, r)| (i.to_string(), *r)).collect(),
             removed: removed.iter().map(|(i, r)| (i.to_string(), *r)).collect(),
+            ..Default::default()
         };
         use SecretKind::*;
         type Row<'a> = (&'a str, SecretView, SecretsSeen, bool, Option<(SecretKind, &'a str, u32)>);
@@ -262,9 +283,37 @@ mod tests {
         }
     }
 
+    /// After a rotate or expired hook, the view the uniter holds may still show the same due
+    /// time: the hook is not run again for it, but is for the next one.
+    #[test]
+    fn a_rotation_or_expiry_is_handled_once_per_due_time() {
+        let view = |rotate: u64, expire: u64| SecretView {
+            owned: vec![OwnedSecret { next_rotate_ms: Some(rotate), expiring: vec![(2, expire)], ..owned("a", false) }],
+            ..Default::default()
+        };
+        let mut seen = SecretsSeen::default();
+        let first = next(&view(900, 800), &seen, true, 1000).unwrap();
+        assert_eq!((first.kind, first.due_ms), (SecretKind::Expired, 800));
+        seen.ran(&first);
+        let second = next(&view(900, 800), &seen, true, 1000).unwrap();
+        assert_eq!((second.kind, second.due_ms), (SecretKind::Rotate, 900));
+        seen.ran(&second);
+        assert_eq!(next(&view(900, 800), &seen, true, 1000), None, "the same view: nothing again");
+        // The controller moved both on (a retry, the next rotation): due again when they pass.
+        assert_eq!(next(&view(1900, 1800), &seen, true, 1000), None);
+        assert_eq!(next(&view(1900, 1800), &seen, true, 2000).map(|h| h.kind), Some(SecretKind::Expired));
+    }
+
     #[test]
     fn hooks_carry_juju_s_environment_and_commit() {
-        let hook = |kind| SecretHook { kind, id: "abc".into(), label: String::new(), revision: 4, application: false };
+        let hook = |kind| SecretHook {
+            kind,
+            id: "abc".into(),
+            label: String::new(),
+            revision: 4,
+            application: false,
+            due_ms: 0,
+        };
         let names = |h: &SecretHook| h.env().into_iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>();
         assert_eq!(names(&hook(SecretKind::Changed)), ["JUJU_SECRET_ID=secret:abc", "JUJU_SECRET_LABEL="]);
         assert_eq!(
@@ -277,6 +326,13 @@ mod tests {
         let mut seen = SecretsSeen::default();
         seen.ran(&hook(SecretKind::Changed));
         seen.ran(&hook(SecretKind::Remove));
-        assert_eq!(seen, SecretsSeen { changed: [("abc".into(), 4)].into(), removed: [("abc".into(), 4)].into() });
+        assert_eq!(
+            seen,
+            SecretsSeen {
+                changed: [("abc".into(), 4)].into(),
+                removed: [("abc".into(), 4)].into(),
+                ..Default::default()
+            }
+        );
     }
 }

@@ -634,7 +634,8 @@ impl Controller {
         tracing::info!(unit = unit.as_str(), "unit removed: its token is refused from now on");
         self.state.leases.lock().unwrap().forget(app.as_str(), unit.as_str());
         self.state.lease_notify(app.as_str()).notify_waiters();
-        self.put(None, Write::ForgetUnit { unit: unit.as_str().into() }).await?;
+        // The removal and the end of its secrets in one write: its unit-owned secrets, its
+        // consumer records and the grants naming it go with it.
         let forget = |reply| Job::ForgetSecrets { unit: unit.as_str().into(), reply };
         self.submit(forget).await.unwrap_or_else(|| Err(LeaderWriteError::failed(ShuttingDown))).map(|_| ())
     }

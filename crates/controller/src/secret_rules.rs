@@ -100,7 +100,12 @@ impl Caller {
 
 /// The most content one revision may hold (its values base64-encoded, keys included): Juju's
 /// hook tools allow 64 KiB before encoding; this bounds what reaches the store from any client.
-pub(crate) const MAX_CONTENT_BYTES: usize = 1 << 20;
+pub(crate) const MAX_CONTENT_BYTES: usize = 256 << 10;
+
+/// The most content all the revisions a secret keeps may hold together: a secret is stored
+/// whole, and an etcd value is at most 1.5 MiB. A new revision past it is refused until the
+/// owner removes old ones (`secret-remove --revision`, which secret-remove hooks ask for).
+pub(crate) const MAX_KEPT_BYTES: usize = 1 << 20;
 
 impl SecretRecord {
     pub(crate) fn latest(&self) -> u32 {
@@ -115,6 +120,15 @@ impl SecretRecord {
         now_ms: u64,
     ) -> Result<u32, SecretError> {
         check_content(&content)?;
+        let size =
+            |c: &std::collections::BTreeMap<String, String>| c.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>();
+        let kept: usize = self.revisions.iter().map(|r| size(&r.content)).sum::<usize>() + size(&content);
+        if kept > MAX_KEPT_BYTES {
+            return Err(SecretError::Invalid(format!(
+                "secret revisions would hold {kept} bytes, more than the {MAX_KEPT_BYTES} kept per secret: remove old \
+                 revisions first (secret-remove --revision)"
+            )));
+        }
         let revision = self.latest().max(self.last_revision) + 1;
         self.last_revision = revision;
         self.revisions.push(RevisionRecord { revision, content, created_ms: now_ms, ..Default::default() });
@@ -284,9 +298,20 @@ fn label_taken(
     let stored =
         records.iter().filter(|(id, _)| !touched_ids.contains(id.as_str())).map(|(id, r)| (id.as_str(), Some(r)));
     let pending = touched.iter().map(|(id, r)| (id.as_str(), r.as_ref()));
+    let family = label_family(owner_kind, owner);
     stored.chain(pending).any(|(id, r)| {
-        id != except && r.is_some_and(|r| r.label == label && r.owner_kind == owner_kind && r.owner == owner)
+        id != except && r.is_some_and(|r| r.label == label && label_family(&r.owner_kind, &r.owner) == family)
     })
+}
+
+/// Whose labels may not clash: an application's and its units' together (Juju refuses a unit
+/// label that an application secret of its application has, and the other way round), a
+/// user secret's alone.
+fn label_family(owner_kind: &str, owner: &str) -> String {
+    match owner_kind {
+        "unit" | "application" => format!("app:{}", leaderd_core::names::unit_application(owner).unwrap_or(owner)),
+        other => format!("{other}:{owner}"),
+    }
 }
 
 type LabelTaken<'a> = dyn Fn(&str, &str, &str, &str) -> bool + 'a;
@@ -371,9 +396,10 @@ fn apply(
             // Juju deletes the subject's grant whatever its scope.
             let _ = relation_id;
             record.grants.retain(|g| g.subject != *subject);
-            // A revoked unit (or every unit of a revoked application) tracks nothing more.
-            let app_prefix = format!("{subject}/");
-            record.consumers.retain(|unit, _| unit != subject && !unit.starts_with(&app_prefix));
+            // A unit that can no longer read tracks nothing more; the others (the owning
+            // application's units, other grants) keep their revision.
+            let readable = record.clone();
+            record.consumers.retain(|unit, _| Caller::new(unit, false).reads(&readable));
         }
         SecretChange::Rotated { revision, .. } => {
             // Juju's `SecretsRotated`: the next rotation counts from when this one was due; a
@@ -1025,5 +1051,69 @@ mod tests {
             commit_as(&mut records, &leader, vec![labelled("l2")]),
             Err(SecretError::Invalid("secret with label \"admin\" already exists".into()))
         );
+    }
+
+    /// A revoke drops only the tracking of units that can no longer read; labels are unique
+    /// across an application and its units; the revisions a secret keeps are bounded; a removed
+    /// unit's secrets and tracking go.
+    #[test]
+    fn revokes_labels_bounds_and_removed_units() {
+        use leaderd_core::wire::controller::SecretChange;
+        use leaderd_core::wire::hook::SecretFields;
+        let leader = Caller::new("app/0", true);
+        let minion = Caller::new("app/1", false);
+        let mut records = Records::new();
+        let apply_all = |records: &mut Records, caller: &Caller, changes: Vec<SecretChange>| {
+            for (id, r) in commit(records, caller, &changes, 1000)? {
+                match r {
+                    Some(r) => records.insert(id, r),
+                    None => records.remove(&id),
+                };
+            }
+            Ok::<(), SecretError>(())
+        };
+        let labelled = |id: &str, owner: &str, label: &str| SecretChange::Create {
+            id: id.into(),
+            owner: owner.into(),
+            fields: SecretFields { content: Some(content("YQ==")), label: Some(label.into()), ..Default::default() },
+        };
+        apply_all(&mut records, &leader, vec![labelled("a", "application", "db")]).unwrap();
+        // The minion tracks it; revoking a grant to its own application keeps its tracking.
+        let (_, write) =
+            read(&records, &minion, &SecretReadRequest { id: Some("a".into()), ..Default::default() }).unwrap();
+        let (id, r) = write.unwrap();
+        records.insert(id, r);
+        let grant = SecretChange::Grant {
+            id: "a".into(),
+            subject: "app".into(),
+            relation_id: 0,
+            scope: "relation-app.peer".into(),
+        };
+        let revoke = SecretChange::Revoke { id: "a".into(), subject: "app".into(), relation_id: Some(0) };
+        apply_all(&mut records, &leader, vec![grant, revoke]).unwrap();
+        assert!(records["a"].consumers.contains_key("app/1"), "a unit of the owning application still reads");
+        // A unit secret may not take its application's secret's label, nor the other way.
+        assert_eq!(
+            apply_all(&mut records, &minion, vec![labelled("u", "unit", "db")]),
+            Err(SecretError::Invalid("secret with label \"db\" already exists".into()))
+        );
+        apply_all(&mut records, &minion, vec![labelled("u", "unit", "mine")]).unwrap();
+        // The revisions kept are bounded.
+        let big = |v: char| SecretChange::Update {
+            id: "a".into(),
+            fields: SecretFields {
+                content: Some(content(&v.to_string().repeat(MAX_CONTENT_BYTES - 16))),
+                ..Default::default()
+            },
+        };
+        for v in ['b', 'c', 'd', 'e'] {
+            apply_all(&mut records, &leader, vec![big(v)]).unwrap();
+        }
+        let refused = apply_all(&mut records, &leader, vec![big('f')]);
+        assert!(matches!(&refused, Err(SecretError::Invalid(m)) if m.contains("remove old revisions")), "{refused:?}");
+        // A removed unit: its unit secret goes, and its tracking.
+        let touched = forget_unit(&records, "app/1");
+        assert_eq!(touched["u"], None);
+        assert!(!touched["a"].as_ref().unwrap().consumers.contains_key("app/1"));
     }
 }

@@ -167,6 +167,12 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                     }
                 }
                 if let Some(commit) = secret_commit.filter(|c| !c.changes.is_empty()) {
+                    // A unit removed while its commit was in flight changes no secret.
+                    if state.removed.read().unwrap().contains(&commit.unit) {
+                        let _ = reply
+                            .send(Err(LeaderWriteError::Invalid(format!("unit {} has been removed", commit.unit))));
+                        continue;
+                    }
                     let leads = commit.term.is_some_and(|term| {
                         state.leases.lock().unwrap().holds(&app, &commit.unit, term, Instant::now())
                     });
@@ -202,12 +208,17 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                     };
                 }
                 let app = leaderd_core::names::unit_application(&unit).unwrap_or_default().to_string();
-                let changes = live_secrets::writes(touched);
+                let mut changes = vec![Write::ForgetUnit { unit: unit.clone() }];
+                changes.extend(live_secrets::writes(touched));
                 starts.push(writes.len());
                 writes.extend(changes.iter().cloned());
                 replies.push(Reply::Relations(reply, app, changes));
             }
             Job::SecretRead { unit, request, reply } => {
+                if state.removed.read().unwrap().contains(&unit) {
+                    let _ = reply.send(Err(SecretReadError::Refused(super::SecretError::PermissionDenied)));
+                    continue;
+                }
                 let app = leaderd_core::names::unit_application(&unit).unwrap_or_default();
                 let leads = request
                     .term
@@ -341,6 +352,9 @@ fn answer(state: &State, reply: Reply, committed: Result<(), CommitError>) {
             let _ = tx.send(Err(e.write_error()));
         }
         (Reply::Relations(tx, app, changes), Ok(())) => {
+            for write in changes.iter().filter(|w| matches!(w, Write::ForgetUnit { .. })) {
+                state.apply(write.clone());
+            }
             state.secrets.apply(&changes);
             let _ = tx.send(Ok(state.relations.apply(&app, &changes)));
         }
