@@ -536,6 +536,15 @@ async fn commit_relations(
 ) -> Answer<RelationsVersion> {
     let unit = api.unit_of(&headers, &app)?;
     let req: RelationCommitRequest = decode(body)?;
+    // A new secret's id is an xid, as the agent makes them.
+    for change in &req.secrets {
+        if let SecretChange::Create { id, .. } = change {
+            if leaderd_core::secrets::SecretId::parse(id).is_none() {
+                let message = format!("secret URI {} not valid", leaderd_core::gocompat::go_quote(id));
+                return Err(HttpError::new(ErrorCode::BadRequest, message));
+            }
+        }
+    }
     api.active()?;
     relations_written(api.controller.commit_hook(&unit, req.term.map(Term), req.changes, req.secrets).await)
 }

@@ -386,6 +386,11 @@ fn apply(
             record.updated_ms = now_ms;
         }
         SecretChange::Grant { subject, relation_id, scope, .. } => {
+            let valid = leaderd_core::names::check_application(subject).is_ok()
+                || leaderd_core::model::Unit::new(subject).is_ok();
+            if !valid {
+                return Err(SecretError::Invalid(format!("grant subject {} not valid", go_quote(subject))));
+            }
             let grant = GrantRecord { subject: subject.clone(), relation_id: Some(*relation_id), scope: scope.clone() };
             if !record.grants.contains(&grant) {
                 record.grants.push(grant);
