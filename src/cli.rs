@@ -99,6 +99,14 @@ enum Command {
         /// The unit, like app/0, or app/leader.
         #[arg(long, value_name = "UNIT")]
         unit: String,
+        /// plain (default): the command runs here in the unit's hook context, its output and
+        /// exit code passed through; json or yaml: it runs on the unit as juju exec runs it,
+        /// and prints juju exec's shape.
+        #[arg(long, default_value = "plain", value_parser = ["plain", "json", "yaml"])]
+        format: String,
+        /// With --format json|yaml: how long to wait (default 5m, as juju exec).
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+        wait: Option<Duration>,
         /// The command and its arguments, after --.
         #[arg(last = true, required = true)]
         command: Vec<std::ffi::OsString>,
@@ -548,6 +556,17 @@ enum TokenTtlError {
     OutOfRange(String),
 }
 
+/// juju/utils `CommandString`: an argument with whitespace, `"`, `$` or `\\` is double-quoted
+/// with those three escaped; others go as they are.
+fn shell_word(word: &str) -> String {
+    if !word.chars().any(|c| c.is_whitespace() || matches!(c, '"' | '$' | '\\')) {
+        return word.to_string();
+    }
+    let escaped: String =
+        word.chars().flat_map(|c| if matches!(c, '"' | '$' | '\\') { vec!['\\', c] } else { vec![c] }).collect();
+    format!("\"{escaped}\"")
+}
+
 fn parse_duration(text: &str) -> Result<Duration, leaderd_core::duration::DurationError> {
     leaderd_core::duration::parse(text)
 }
@@ -603,8 +622,14 @@ fn run(command: Command) -> anyhow::Result<()> {
         }
         Command::ShowTask { state, format, id } => crate::local::run::show_task(&state_dir(state), id, &format),
         Command::Operations { state, format } => crate::local::run::operations(&state_dir(state), &format),
-        Command::Exec { state, unit, command } => {
-            let code = crate::local::exec::exec(&state_dir(state), &unit, &command)?;
+        Command::Exec { state, unit, format, wait, command } => {
+            let code = if format == "plain" {
+                crate::local::exec::exec(&state_dir(state), &unit, &command)?
+            } else {
+                // juju exec's command string: each argument quoted if it needs it.
+                let words: Vec<String> = command.iter().map(|w| shell_word(&w.to_string_lossy())).collect();
+                crate::local::run::exec_formatted(&state_dir(state), &[unit], &words.join(" "), &format, wait)?
+            };
             std::process::exit(code)
         }
         Command::Status { state, format } => {
@@ -840,5 +865,17 @@ impl EtcdArgs {
             session_ttl: self.etcd_session_ttl.max(Duration::from_secs(1)),
             advertise: self.advertise_url,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// juju/utils `CommandString` (its test cases): quoted only when it has to be.
+    #[test]
+    fn command_words_are_quoted_as_juju_exec_joins_them() {
+        assert_eq!(super::shell_word("hostname"), "hostname");
+        assert_eq!(super::shell_word("la lia"), "\"la lia\"");
+        assert_eq!(super::shell_word("$HOME"), "\"\\$HOME\"");
+        assert_eq!(super::shell_word("a\"b"), "\"a\\\"b\"");
     }
 }

@@ -88,6 +88,8 @@ set edit:completion:arg-completer[leaderd] = {|@words|
         &'leaderd;exec'= {
             cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
             cand --unit 'The unit, like app/0, or app/leader'
+            cand --format 'plain (default): the command runs here in the unit''s hook context, its output and exit code passed through; json or yaml: it runs on the unit as juju exec runs it, and prints juju exec''s shape'
+            cand --wait 'With --format json|yaml: how long to wait (default 5m, as juju exec)'
             cand -h 'Print help'
             cand --help 'Print help'
         }

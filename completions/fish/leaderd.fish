@@ -83,6 +83,10 @@ complete -c leaderd -n "__fish_leaderd_using_subcommand resolve" -l no-retry -d 
 complete -c leaderd -n "__fish_leaderd_using_subcommand resolve" -s h -l help -d 'Print help'
 complete -c leaderd -n "__fish_leaderd_using_subcommand exec" -l state -d 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)' -r -F
 complete -c leaderd -n "__fish_leaderd_using_subcommand exec" -l unit -d 'The unit, like app/0, or app/leader' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand exec" -l format -d 'plain (default): the command runs here in the unit\'s hook context, its output and exit code passed through; json or yaml: it runs on the unit as juju exec runs it, and prints juju exec\'s shape' -r -f -a "plain\t''
+json\t''
+yaml\t''"
+complete -c leaderd -n "__fish_leaderd_using_subcommand exec" -l wait -d 'With --format json|yaml: how long to wait (default 5m, as juju exec)' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand exec" -s h -l help -d 'Print help'
 complete -c leaderd -n "__fish_leaderd_using_subcommand run" -l state -d 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)' -r -F
 complete -c leaderd -n "__fish_leaderd_using_subcommand run" -l format -d 'Output format' -r -f -a "plain\t''

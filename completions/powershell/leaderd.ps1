@@ -95,6 +95,8 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
         'leaderd;exec' {
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
             [CompletionResult]::new('--unit', '--unit', [CompletionResultType]::ParameterName, 'The unit, like app/0, or app/leader')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'plain (default): the command runs here in the unit''s hook context, its output and exit code passed through; json or yaml: it runs on the unit as juju exec runs it, and prints juju exec''s shape')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'With --format json|yaml: how long to wait (default 5m, as juju exec)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

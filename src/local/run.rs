@@ -278,21 +278,7 @@ pub fn run(state: &Path, args: RunArgs) -> anyhow::Result<i32> {
     if !errors.is_empty() {
         say(format!("Some actions could not be scheduled:\n{}\n\n", errors.join("\n")));
     }
-    // Each task goes to its unit's agent, which runs it (and reports to the controller) even if
-    // this process stops waiting.
-    let (tx, rx) = std::sync::mpsc::channel();
-    for ((id, _), unit) in enqueued.tasks.iter().zip(&scheduled) {
-        let socket = unit.state_dir.join("run.socket");
-        let body =
-            serde_json::to_vec(&ActionRequest { id: id.to_string(), name: action.clone(), params: params.clone() })?;
-        let tx = tx.clone();
-        let (id, name) = (*id, unit.name.clone());
-        std::thread::spawn(move || {
-            let answer = leaderd_core::unix_http::request(&socket, "POST", ACTION_PATH, Some(&body));
-            let _ = tx.send((id, name, answer));
-        });
-    }
-    drop(tx);
+    let receiver = dispatch(&enqueued.tasks, &scheduled, &action, &params)?;
     if args.background {
         // Long enough for every request to reach its agent.
         std::thread::sleep(Duration::from_millis(200));
@@ -302,40 +288,93 @@ pub fn run(state: &Path, args: RunArgs) -> anyhow::Result<i32> {
         }
         return Ok(0);
     }
-    let wait = args.wait.filter(|w| !w.is_zero()).unwrap_or(DEFAULT_WAIT);
-    let deadline = std::time::Instant::now() + wait;
-    let mut results: Vec<ActionResult> = Vec::new();
-    let mut pending: Vec<(u64, String)> = enqueued.tasks.clone();
     for (id, _) in &enqueued.tasks {
         say(format!("Waiting for task {id}...\n"));
     }
+    let results = match collect(receiver, &enqueued.tasks, args.wait.filter(|w| !w.is_zero()).unwrap_or(DEFAULT_WAIT))?
+    {
+        Ok(results) => results,
+        Err(waiting) => {
+            eprintln!("ERROR timed out waiting for results from: {}", waiting.join(", "));
+            return Ok(1);
+        }
+    };
+    print!("{}", format_results(&results, &args.format));
+    match failed_tasks(&results, "leaderd show-task") {
+        Some(error) => {
+            eprintln!("{error}");
+            Ok(1)
+        }
+        None => Ok(0),
+    }
+}
+
+/// An agent's answer to one task: (task id, unit, what the agent said).
+type Answer = (u64, String, Result<(u16, Vec<u8>), leaderd_core::unix_http::TransportError>);
+
+/// Sends each task to its unit's agent, which runs it (and reports to the controller) even if
+/// this process stops waiting; the answers come on the receiver.
+fn dispatch(
+    tasks: &[(u64, String)],
+    units: &[super::UnitInfo],
+    action: &str,
+    params: &Map<String, Json>,
+) -> anyhow::Result<std::sync::mpsc::Receiver<Answer>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    for ((id, _), unit) in tasks.iter().zip(units) {
+        let socket = unit.state_dir.join("run.socket");
+        let body =
+            serde_json::to_vec(&ActionRequest { id: id.to_string(), name: action.into(), params: params.clone() })?;
+        let tx = tx.clone();
+        let (id, name) = (*id, unit.name.clone());
+        std::thread::spawn(move || {
+            let answer = leaderd_core::unix_http::request(&socket, "POST", ACTION_PATH, Some(&body));
+            let _ = tx.send((id, name, answer));
+        });
+    }
+    Ok(rx)
+}
+
+/// Every task's result within `wait` (sorted by unit), or the units still running when it ran
+/// out (sorted, as Juju names them: `unit app/0`).
+fn collect(
+    rx: std::sync::mpsc::Receiver<Answer>,
+    tasks: &[(u64, String)],
+    wait: Duration,
+) -> anyhow::Result<Result<Vec<ActionResult>, Vec<String>>> {
+    let deadline = std::time::Instant::now() + wait;
+    let mut results: Vec<ActionResult> = Vec::new();
+    let mut pending: Vec<(u64, String)> = tasks.to_vec();
     while !pending.is_empty() {
         let left = deadline.saturating_duration_since(std::time::Instant::now());
         match rx.recv_timeout(left) {
             Ok((id, unit, answer)) => {
                 pending.retain(|(t, _)| *t != id);
-                let (status, body) = answer.with_context(|| format!("asking the agent of {unit} to run the action"))?;
+                let (status, body) = answer.with_context(|| format!("asking the agent of {unit} to run the task"))?;
                 if status != 200 {
                     let why = leaderd_core::wire::ErrorResponse::decode(status, &body)
                         .map_or_else(|| String::from_utf8_lossy(&body).into_owned(), |(_, m)| m);
-                    anyhow::bail!("the agent of {unit} refused the action: {why}");
+                    anyhow::bail!("the agent of {unit} refused the task: {why}");
                 }
                 results.push(serde_json::from_slice(&body).context("the agent's answer")?);
             }
             Err(_) => {
                 let mut waiting: Vec<String> = pending.iter().map(|(_, u)| format!("unit {u}")).collect();
                 waiting.sort();
-                eprintln!("ERROR timed out waiting for results from: {}", waiting.join(", "));
-                return Ok(1);
+                return Ok(Err(waiting));
             }
         }
     }
     results.sort_by(|a, b| a.unit.cmp(&b.unit));
-    print!("{}", format_results(&results, &args.format));
+    Ok(Ok(results))
+}
+
+/// Juju's error for tasks whose return code is 1 or more (printed after the output), if any.
+fn failed_tasks(results: &[ActionResult], show_task: &str) -> Option<String> {
     let mut failed: Vec<(String, i32)> =
         results.iter().filter(|r| r.return_code >= 1).map(|r| (r.id.clone(), r.return_code)).collect();
     if failed.is_empty() {
-        return Ok(0);
+        return None;
     }
     failed.sort();
     let plural = plural(failed.len());
@@ -343,11 +382,51 @@ pub fn run(state: &Path, args: RunArgs) -> anyhow::Result<i32> {
         .iter()
         .map(|(id, code)| format!(" - id {} with return code {code}", leaderd_core::format::go_quote(id)))
         .collect();
-    eprintln!(
-        "ERROR the following task{plural} failed:\n{}\n\nuse 'leaderd show-task' to inspect the failure{plural}\n",
+    Some(format!(
+        "ERROR the following task{plural} failed:\n{}\n\nuse '{show_task}' to inspect the failure{plural}\n",
         list.join("\n")
-    );
-    Ok(1)
+    ))
+}
+
+/// `leaderd exec --format json|yaml --unit U -- CMD`: Juju's `juju exec` with a format: the
+/// command runs on the unit as Juju's predefined `juju-exec` task (bash, in an action context,
+/// a non-zero exit its return code), and the result prints in `juju exec`'s shape (that of
+/// `juju run`). Answers the exit code: 1 if the command exited non-zero or the wait ran out.
+pub fn exec_formatted(
+    state: &Path,
+    units: &[String],
+    command: &str,
+    format: &str,
+    wait: Option<Duration>,
+) -> anyhow::Result<i32> {
+    let up = UpState::load(state)?;
+    let scheduled: Vec<super::UnitInfo> = units.iter().map(|t| up.unit(state, t)).collect::<anyhow::Result<_>>()?;
+    let params: Map<String, Json> = [("command".to_string(), Json::String(command.into()))].into_iter().collect();
+    let client = super::status::operator_client(state, &up, &up.app)?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let request = EnqueueRequest {
+        action: "juju-exec".into(),
+        params: params.clone(),
+        units: scheduled.iter().map(|u| u.name.clone()).collect(),
+    };
+    let enqueued = runtime.block_on(client.enqueue(&request)).context("enqueueing the command at the controller")?;
+    let receiver = dispatch(&enqueued.tasks, &scheduled, "juju-exec", &params)?;
+    let wait = wait.filter(|w| !w.is_zero()).unwrap_or(Duration::from_secs(300));
+    let results = match collect(receiver, &enqueued.tasks, wait)? {
+        Ok(results) => results,
+        Err(waiting) => {
+            eprintln!("ERROR timed out waiting for results from: {}", waiting.join(", "));
+            return Ok(1);
+        }
+    };
+    print!("{}", format_results(&results, format));
+    match failed_tasks(&results, "leaderd show-task") {
+        Some(error) => {
+            eprintln!("{error}");
+            Ok(1)
+        }
+        None => Ok(0),
+    }
 }
 
 fn plural(n: usize) -> &'static str {

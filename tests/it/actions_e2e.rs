@@ -179,4 +179,27 @@ fn leaderd_run_prints_juju_runs_shapes_and_exit_codes() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
+
+    // leaderd exec with a format: juju exec's shape; a non-zero exit is the return code of a
+    // completed task, and exits 1 with Juju's error.
+    let out = up.leaderd(&[
+        "exec",
+        "--unit",
+        "act/0",
+        "--format",
+        "json",
+        "--",
+        "sh",
+        "-c",
+        "echo hi $JUJU_ACTION_NAME; exit 3",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shown["act/0"]["status"], "completed");
+    assert_eq!(shown["act/0"]["results"], serde_json::json!({"return-code": 3, "stdout": "hi juju-exec\n"}));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("with return code 3"));
+    let out = up.leaderd(&["exec", "--unit", "act/leader", "--format", "yaml", "--", "is-leader"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(&format!("{leader}:\n")) && text.contains("    stdout: |\n      True\n"), "{text}");
 }

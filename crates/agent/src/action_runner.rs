@@ -16,12 +16,22 @@ use leaderd_core::wire::run::{ActionLogLine, ActionRequest, ActionResult};
 use leaderd_core::wire::ErrorCode;
 use leaderd_net::server::HttpError;
 
+/// Juju's predefined action behind `juju exec` (`core/actions`): runs its `command` with bash
+/// in an action context, without the charm's dispatch.
+pub(crate) const JUJU_EXEC: &str = "juju-exec";
+
 fn now_ms() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }
 
 /// Checks `req` against the charm's actions: its parameters with the schema's defaults.
 fn checked_params(c: &Control, req: &ActionRequest) -> Result<serde_json::Map<String, serde_json::Value>, HttpError> {
+    if req.name == JUJU_EXEC {
+        if !req.params.get("command").is_some_and(serde_json::Value::is_string) {
+            return Err(HttpError::new(ErrorCode::BadRequest, "juju-exec needs a \"command\" string"));
+        }
+        return Ok(req.params.clone());
+    }
     let actions = leaderd_core::actions::read(&c.env.charm_dir)
         .map_err(|e| HttpError::new(ErrorCode::Internal, e.to_string()))?;
     let Some(spec) = actions.get(&req.name) else {
@@ -68,16 +78,30 @@ async fn execute(
     }
     let id = c.endpoint.open_action_context(ActionState::new(&req.name, params));
     let dispatch = c.env.charm_dir.join("dispatch");
-    let program = if executable(&dispatch) { dispatch } else { c.env.charm_dir.join("actions").join(&req.name) };
+    let exec = req.name == JUJU_EXEC;
+    let program = if exec {
+        std::path::PathBuf::from("/bin/bash")
+    } else if executable(&dispatch) {
+        dispatch
+    } else {
+        c.env.charm_dir.join("actions").join(&req.name)
+    };
     super::event(&unit, format_args!("action {} (task {}) started", req.name, req.id));
     let mut command = tokio::process::Command::new(&program);
     leaderd_sys::private::restore_user_umask(command.as_std_mut());
-    let spawned = command
+    command
         .env_clear()
         .envs(c.env.vars(&id, None))
         .env("JUJU_ACTION_NAME", &req.name)
         .env("JUJU_ACTION_UUID", &req.id)
-        .env("JUJU_DISPATCH_PATH", format!("actions/{}", req.name))
+        .env("JUJU_ACTION_TAG", format!("action-{}", req.id));
+    if exec {
+        let script = params_command(&c, &id).await;
+        command.arg("-c").arg(script);
+    } else {
+        command.env("JUJU_DISPATCH_PATH", format!("actions/{}", req.name));
+    }
+    let spawned = command
         .current_dir(&c.env.charm_dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -108,6 +132,9 @@ async fn execute(
         (Err(e), _, _) => ("failed", format!("committing relation and secret changes: {e}")),
         (Ok(()), true, _) => ("failed", state.message.clone().unwrap_or_else(|| FAILED_WITHOUT_REASON.into())),
         (Ok(()), false, 0) => ("completed", state.message.clone().unwrap_or_default()),
+        // juju-exec: a command's non-zero exit is its return code, not a failure (Juju's
+        // utils `exec`).
+        (Ok(()), false, _) if exec => ("completed", String::new()),
         (Ok(()), false, code) => ("failed", format!("exit status {code}")),
     };
     super::event(&unit, format_args!("action {} (task {}) {status}", req.name, req.id));
@@ -125,4 +152,10 @@ async fn execute(
         started_ms,
         completed_ms: now_ms(),
     }
+}
+
+/// The command of a juju-exec task (its context's `command` parameter).
+async fn params_command(c: &Control, id: &str) -> String {
+    let state = c.endpoint.action_state(id).await.unwrap_or_default();
+    state.params.get("command").and_then(serde_json::Value::as_str).unwrap_or_default().to_string()
 }
