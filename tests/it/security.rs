@@ -307,3 +307,47 @@ fn plain_http_only_with_the_insecure_flag_on_both_ends() {
 fn cluster_leaderd() -> &'static str {
     env!("CARGO_BIN_EXE_leaderd")
 }
+
+/// A state directory another user planted (world-writable, with their secret and their CA in
+/// it) is refused by `leaderd up`, before anything is served with their secret; as is a
+/// secret file of ours that others can write. (The planted-by-another-user half needs root to
+/// make a file another user owns: skipped otherwise.)
+#[test]
+fn a_planted_state_directory_or_secret_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = tempfile::tempdir().unwrap();
+    let up = |state: &std::path::Path| {
+        std::process::Command::new(cluster::LEADERD)
+            .args(["up", "--units", "1", "--state"])
+            .arg(state)
+            .output()
+            .unwrap()
+    };
+    // Ours, but the secret is writable by anyone.
+    let state = root.path().join("mine");
+    std::fs::create_dir(&state).unwrap();
+    std::fs::write(state.join("secret"), format!("{:064}\n", 7)).unwrap();
+    std::fs::set_permissions(state.join("secret"), std::fs::Permissions::from_mode(0o666)).unwrap();
+    let out = up(&state);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("can be written by other users (mode 666)"), "{stderr}");
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        return;
+    }
+    // Another user's directory, as the attack was reproduced: mkdir -m777, their secret 0644.
+    let nobody = 65534;
+    let planted = root.path().join("st");
+    std::fs::create_dir(&planted).unwrap();
+    std::fs::set_permissions(&planted, std::fs::Permissions::from_mode(0o777)).unwrap();
+    std::fs::write(planted.join("secret"), format!("{:064}\n", 7)).unwrap();
+    std::fs::set_permissions(planted.join("secret"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::os::unix::fs::chown(&planted, Some(nobody), None).unwrap();
+    std::os::unix::fs::chown(planted.join("secret"), Some(nobody), None).unwrap();
+    let out = up(&planted);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("belongs to another user (uid 65534"), "{stderr}");
+    assert_eq!(std::fs::read_dir(&planted).unwrap().count(), 1, "nothing was written into it");
+}

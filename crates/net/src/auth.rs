@@ -43,6 +43,8 @@ impl Secret {
     pub fn load_or_create(path: &Path) -> anyhow::Result<Secret> {
         match std::fs::read_to_string(path) {
             Ok(text) => {
+                // A secret someone else planted or can change would let them mint tokens.
+                leaderd_sys::private::check_own(path)?;
                 let text = text.trim();
                 anyhow::ensure!(
                     text.len() >= 32,

@@ -113,8 +113,13 @@ fn issuer_key_pem(issuer: &rcgen::Issuer<'_, rcgen::KeyPair>) -> String {
     issuer.key().serialize_pem()
 }
 
+/// A certificate or key file, refused if another user owns it or can write it (a planted CA
+/// or key would let them impersonate the controller).
 fn read(path: &Path) -> Result<Vec<u8>, TlsError> {
-    std::fs::read(path).map_err(io_error(path))
+    let bytes = std::fs::read(path).map_err(io_error(path))?;
+    leaderd_sys::private::check_own(path)
+        .map_err(|e| TlsError::Bad { path: path.into(), message: format!("{e:#}") })?;
+    Ok(bytes)
 }
 
 /// Every certificate in a PEM file (at least one).

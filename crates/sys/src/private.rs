@@ -63,16 +63,45 @@ pub fn create_dir(dir: &Path) -> anyhow::Result<()> {
 }
 
 /// A state directory: created like [`create_dir`], and narrowed to 0700 if it existed wider.
-/// A shared directory (sticky bit, like `/tmp`) or one owned by someone else is not changed.
+/// One that another user owns is refused (see [`check_own`]): whoever owns it could have put
+/// a secret or keys there that this process would then trust.
 pub fn create_state_dir(dir: &Path) -> anyhow::Result<()> {
-    use std::os::unix::fs::MetadataExt;
     create_dir(dir)?;
-    let meta = std::fs::metadata(dir).with_context(|| format!("reading {}", dir.display()))?;
-    let ours = meta.uid() == rustix::process::geteuid().as_raw();
-    if ours && meta.mode() & 0o1000 == 0 {
-        restrict(dir, 0o700)?;
-    } else if meta.mode() & 0o077 != 0 {
-        tracing::warn!(dir = %dir.display(), "the state directory is shared with others; its files stay private");
+    check_owner(dir, "state directory")?;
+    restrict(dir, 0o700)
+}
+
+/// Refuses a file this process is about to trust (a state directory's secret, a TLS key or
+/// certificate) if another user owns it or can write it: root and the user running leaderd
+/// are the only owners trusted, and nobody else may be able to change it. A symbolic link is
+/// judged by what it points to, and must itself be ours.
+pub fn check_own(path: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    check_owner(path, "file")?;
+    let meta = std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
+    anyhow::ensure!(
+        meta.mode() & 0o022 == 0,
+        "{} can be written by other users (mode {:o}): refusing to trust it. Make it yours alone (chmod 600) or \
+         remove it",
+        path.display(),
+        meta.mode() & 0o7777
+    );
+    Ok(())
+}
+
+/// `path` (and, for a link, what it points to) belongs to this user or to root.
+fn check_owner(path: &Path, what: &str) -> anyhow::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let me = rustix::process::geteuid().as_raw();
+    let link = std::fs::symlink_metadata(path).with_context(|| format!("reading {}", path.display()))?;
+    let target = std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
+    for owner in [link.uid(), target.uid()] {
+        anyhow::ensure!(
+            owner == me || owner == 0,
+            "the {what} {} belongs to another user (uid {owner}; you are uid {me}): refusing to use it, since whoever \
+             owns it could have put a secret or keys there. Use one of your own (--state DIR)",
+            path.display()
+        );
     }
     Ok(())
 }
@@ -147,6 +176,32 @@ mod tests {
 
     fn mode(path: &Path) -> u32 {
         std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
+    }
+
+    /// A file others can write is not trusted; as root, one another user owns is not either
+    /// (and a state directory of theirs).
+    #[test]
+    fn files_and_state_dirs_of_others_are_refused() {
+        let root = tempfile::tempdir().unwrap();
+        let secret = root.path().join("secret");
+        std::fs::write(&secret, "x").unwrap();
+        std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
+        check_own(&secret).unwrap();
+        std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o666)).unwrap();
+        let refused = check_own(&secret).unwrap_err().to_string();
+        assert!(refused.contains("can be written by other users (mode 666)"), "{refused}");
+        if rustix::process::geteuid().is_root() {
+            let nobody = 65534;
+            std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o644)).unwrap();
+            std::os::unix::fs::chown(&secret, Some(nobody), None).unwrap();
+            // Root's own files are trusted; another user's are not.
+            let refused = check_own(&secret).unwrap_err().to_string();
+            assert!(refused.contains("belongs to another user (uid 65534"), "{refused}");
+            let planted = root.path().join("planted");
+            std::fs::create_dir(&planted).unwrap();
+            std::os::unix::fs::chown(&planted, Some(nobody), None).unwrap();
+            assert!(create_state_dir(&planted).is_err(), "a state directory another user owns");
+        }
     }
 
     #[test]
