@@ -334,7 +334,31 @@ async fn bad_input_gets_a_clear_4xx_and_the_controller_keeps_serving() {
             (resp.status(), resp.json::<Value>().await.unwrap()["error"].as_str().unwrap().to_string())
         }
     };
-    let cases: [(&str, &'static str, StatusCode, &str); 7] = [
+    let cases: [(&str, &'static str, StatusCode, &str); 11] = [
+        (
+            "/v1/applications/app/status/unit",
+            r#"{"workload":{"status":"error","message":"x"},"version":""}"#,
+            StatusCode::BAD_REQUEST,
+            "invalid status \"error\"",
+        ),
+        (
+            "/v1/applications/app/status/unit",
+            r#"{"workload":{"status":"active","message":"x"},"version":"","extra":1}"#,
+            StatusCode::BAD_REQUEST,
+            "unknown field",
+        ),
+        (
+            "/v1/applications/app/relations/join",
+            r#"{"relation_ids":[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63,64]}"#,
+            StatusCode::BAD_REQUEST,
+            "too many relations in one join (at most 64)",
+        ),
+        (
+            "/v1/applications/app/relations/commit",
+            r#"{"changes":[],"secrets":[{"op":"create","id":"nope","owner":"unit","fields":{"content":{"a":"YQ=="}}}]}"#,
+            StatusCode::BAD_REQUEST,
+            "secret URI \"nope\" not valid",
+        ),
         ("/v1/applications/app/lease/claim", "{nope", StatusCode::BAD_REQUEST, "invalid request body"),
         ("/v1/applications/app/lease/claim", r#"{"duration_ms":"soon"}"#, StatusCode::BAD_REQUEST, "invalid type"),
         (

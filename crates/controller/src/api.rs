@@ -479,8 +479,17 @@ fn check_status(status: &leaderd_core::wire::hook::WorkloadStatus) -> Result<(),
     if status.message.len() > MAX_STATUS_TEXT || status.status.len() > 64 {
         return Err(HttpError::new(ErrorCode::BadRequest, "status message too long (at most 64 KiB)"));
     }
+    // What a charm may set (status-set's four), and the `unknown` a unit starts with.
+    const STATUSES: [&str; 5] = ["unknown", "maintenance", "blocked", "waiting", "active"];
+    if !STATUSES.contains(&status.status.as_str()) {
+        let message = format!("invalid status {}", leaderd_core::gocompat::go_quote(&status.status));
+        return Err(HttpError::new(ErrorCode::BadRequest, message));
+    }
     Ok(())
 }
+
+/// The most relations one join may name: a charm has a handful of peer relations.
+const MAX_JOINED_RELATIONS: usize = 64;
 
 /// The calling unit's own workload status and version.
 async fn set_unit_status(
@@ -557,6 +566,10 @@ async fn join_relations(
 ) -> Answer<RelationsVersion> {
     let unit = api.unit_of(&headers, &app)?;
     let req: RelationJoinRequest = decode(body)?;
+    if req.relation_ids.len() > MAX_JOINED_RELATIONS {
+        let message = format!("too many relations in one join (at most {MAX_JOINED_RELATIONS})");
+        return Err(HttpError::new(ErrorCode::BadRequest, message));
+    }
     api.active()?;
     relations_written(api.controller.join_relations(&unit, &req.relation_ids).await)
 }

@@ -173,6 +173,7 @@ pub struct AppConfig {
 
 /// What one unit's charm last said about its workload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UnitStatus {
     pub workload: WorkloadStatus,
     /// application-version-set's; empty until set.
