@@ -469,6 +469,26 @@ struct HookFlags {
     /// The longest pause between retries (Juju: 5m).
     #[arg(long, default_value = "5m", value_parser = parse_positive_duration, value_name = "DURATION")]
     hook_retry_max: Duration,
+    /// A file resource of the charm (again for more): each unit gets its own copy of PATH, and
+    /// `resource-get NAME` prints where it is.
+    #[arg(long = "resource", value_parser = parse_resource, value_name = "NAME=PATH")]
+    resource: Vec<(String, PathBuf)>,
+}
+
+/// `NAME=PATH`: a resource name and an existing file, made absolute (the agents run elsewhere).
+fn parse_resource(text: &str) -> Result<(String, PathBuf), String> {
+    let Some((name, path)) = text.split_once('=') else {
+        return Err(format!("expected NAME=PATH, got {text:?}"));
+    };
+    if name.is_empty() {
+        return Err(format!("expected NAME=PATH, got {text:?}: the name is empty"));
+    }
+    let path = std::path::Path::new(path);
+    if !path.is_file() {
+        return Err(format!("{}: not a file", path.display()));
+    }
+    let path = path.canonicalize().map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok((name.to_string(), path))
 }
 
 impl HookFlags {
@@ -492,6 +512,11 @@ impl HookFlags {
             "--hook-retry-max".into(),
             leaderd_core::duration::format(self.hook_retry_max),
         ]
+        .into_iter()
+        .chain(
+            self.resource.iter().flat_map(|(name, path)| ["--resource".into(), format!("{name}={}", path.display())]),
+        )
+        .collect()
     }
 }
 
@@ -718,6 +743,7 @@ fn run(command: Command) -> anyhow::Result<()> {
                 idle_timeout: timeouts.idle_timeout,
                 update_status_interval: hooks.update_status_interval,
                 hook_retry: hooks.retry(),
+                resources: hooks.resource.clone(),
             };
             tokio::runtime::Runtime::new()?.block_on(leaderd_agent::run(options))
         }
