@@ -69,7 +69,7 @@ impl Relations {
 
 impl Controller {
     /// `unit`'s charm state as last committed (empty when it has none).
-    pub(crate) fn unit_state(&self, unit: &Unit) -> BTreeMap<String, String> {
+    pub fn unit_state(&self, unit: &Unit) -> BTreeMap<String, String> {
         self.state.unit_states.read().unwrap().get(unit.as_str()).cloned().unwrap_or_default()
     }
 
@@ -114,7 +114,7 @@ impl Controller {
     /// [`Controller::commit_hook`], with the unit's whole charm state after the hook when the
     /// hook changed it (`charm_state`), checked against Juju's limits and written in the same
     /// batch.
-    pub(crate) async fn commit_hook_with_state(
+    pub async fn commit_hook_with_state(
         &self,
         unit: &Unit,
         term: Option<Term>,
