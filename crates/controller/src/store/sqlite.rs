@@ -155,8 +155,9 @@ impl SqliteStore {
         // Checked again under the write lock, then migrated and stamped in one transaction.
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let stamp = schema_version(&tx, path)?;
-        // Versions 0 (unversioned) and 1 have the same tables; version 2 adds `secrets`, which
-        // creating the schema adds. A later version's migration from each earlier one goes here.
+        // Versions 0 (unversioned) and 1 have the same tables; version 2 adds `secrets`, `tasks`
+        // and `unit_states`, which creating the schema adds. A later version's migration from
+        // each earlier one goes here.
         tx.execute_batch(SCHEMA).context("creating the schema")?;
         if stamp {
             tx.pragma_update(None, "user_version", SCHEMA_VERSION as i64).context("stamping the schema version")?;
