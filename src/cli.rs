@@ -475,6 +475,28 @@ struct HookFlags {
     resource: Vec<(String, PathBuf)>,
 }
 
+/// Juju's deploy check (`cmd/juju/resource/validation.go`, `CheckExpectedResources`): every
+/// `--resource` names one the charm's `metadata.yaml` declares (the bundled example declares
+/// none).
+fn check_resources(charm: Option<&std::path::Path>, resources: &[(String, PathBuf)]) -> anyhow::Result<()> {
+    if resources.is_empty() {
+        return Ok(());
+    }
+    let declared: Vec<String> = charm
+        .and_then(|dir| std::fs::read_to_string(dir.join("metadata.yaml")).ok())
+        .and_then(|text| serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&text).ok())
+        .and_then(|meta| meta.get("resources").and_then(|r| r.as_mapping()).cloned())
+        .map(|r| r.keys().filter_map(|k| k.as_str().map(String::from)).collect())
+        .unwrap_or_default();
+    let unknown: Vec<&str> =
+        resources.iter().map(|(name, _)| name.as_str()).filter(|name| !declared.iter().any(|d| d == name)).collect();
+    match unknown.as_slice() {
+        [] => Ok(()),
+        [one] => anyhow::bail!("unrecognized resource {}", leaderd_core::format::go_quote(one)),
+        many => anyhow::bail!("unrecognized resources: {}", many.join(", ")),
+    }
+}
+
 /// `NAME=PATH`: a resource name and an existing file, made absolute (the agents run elsewhere).
 fn parse_resource(text: &str) -> Result<(String, PathBuf), String> {
     let Some((name, path)) = text.split_once('=') else {
@@ -600,6 +622,7 @@ pub fn main() -> ExitCode {
 fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Up { charm, app, units, state, lease_guarantee, config, config_file, hooks, controllers, etcd } => {
+            check_resources(charm.as_deref(), &hooks.resource)?;
             let options = UpOptions {
                 charm,
                 app,

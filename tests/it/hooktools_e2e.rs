@@ -140,6 +140,13 @@ fn resource_get_prints_the_units_copy_of_a_resource_given_to_up() {
     let out = up.exec("res/0", &["resource-get", "nope"]);
     let want = "ERROR could not download resource: HTTP request failed: resource \"nope\" not found\n";
     assert_eq!(text(&out), (String::new(), want.into(), 1));
+    // A resource the charm does not declare is refused before anything starts, as juju deploy
+    // refuses it.
+    let charm_dir = charm.path().display().to_string();
+    let nope = format!("nope={}", source.display());
+    let out = up.leaderd(&["up", "--charm", &charm_dir, "--resource", &nope]);
+    let (_, stderr, code) = text(&out);
+    assert_eq!((stderr.contains("unrecognized resource \"nope\""), code), (true, 1), "{stderr}");
     // A machine model has no cloud credentials for an application without trust.
     let out = up.exec("res/0", &["credential-get"]);
     assert_eq!(text(&out), (String::new(), "ERROR cannot access cloud credentials: permission denied\n".into(), 1));
