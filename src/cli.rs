@@ -477,6 +477,48 @@ struct HookFlags {
     /// The longest pause between retries (Juju: 5m).
     #[arg(long, default_value = "5m", value_parser = parse_positive_duration, value_name = "DURATION")]
     hook_retry_max: Duration,
+    /// A file resource of the charm (again for more): each unit gets its own copy of PATH, and
+    /// `resource-get NAME` prints where it is.
+    #[arg(long = "resource", value_parser = parse_resource, value_name = "NAME=PATH")]
+    resource: Vec<(String, PathBuf)>,
+}
+
+/// Juju's deploy check (`cmd/juju/resource/validation.go`, `CheckExpectedResources`): every
+/// `--resource` names one the charm's `metadata.yaml` declares (the bundled example declares
+/// none).
+fn check_resources(charm: Option<&std::path::Path>, resources: &[(String, PathBuf)]) -> anyhow::Result<()> {
+    if resources.is_empty() {
+        return Ok(());
+    }
+    let declared: Vec<String> = charm
+        .and_then(|dir| std::fs::read_to_string(dir.join("metadata.yaml")).ok())
+        .and_then(|text| serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&text).ok())
+        .and_then(|meta| meta.get("resources").and_then(|r| r.as_mapping()).cloned())
+        .map(|r| r.keys().filter_map(|k| k.as_str().map(String::from)).collect())
+        .unwrap_or_default();
+    let unknown: Vec<&str> =
+        resources.iter().map(|(name, _)| name.as_str()).filter(|name| !declared.iter().any(|d| d == name)).collect();
+    match unknown.as_slice() {
+        [] => Ok(()),
+        [one] => anyhow::bail!("unrecognized resource {}", leaderd_core::format::go_quote(one)),
+        many => anyhow::bail!("unrecognized resources: {}", many.join(", ")),
+    }
+}
+
+/// `NAME=PATH`: a resource name and an existing file, made absolute (the agents run elsewhere).
+fn parse_resource(text: &str) -> Result<(String, PathBuf), String> {
+    let Some((name, path)) = text.split_once('=') else {
+        return Err(format!("expected NAME=PATH, got {text:?}"));
+    };
+    if name.is_empty() {
+        return Err(format!("expected NAME=PATH, got {text:?}: the name is empty"));
+    }
+    let path = std::path::Path::new(path);
+    if !path.is_file() {
+        return Err(format!("{}: not a file", path.display()));
+    }
+    let path = path.canonicalize().map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok((name.to_string(), path))
 }
 
 impl HookFlags {
@@ -500,6 +542,11 @@ impl HookFlags {
             "--hook-retry-max".into(),
             leaderd_core::duration::format(self.hook_retry_max),
         ]
+        .into_iter()
+        .chain(
+            self.resource.iter().flat_map(|(name, path)| ["--resource".into(), format!("{name}={}", path.display())]),
+        )
+        .collect()
     }
 }
 
@@ -594,6 +641,7 @@ pub fn main() -> ExitCode {
 fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Up { charm, app, units, state, lease_guarantee, config, config_file, hooks, controllers, etcd } => {
+            check_resources(charm.as_deref(), &hooks.resource)?;
             let options = UpOptions {
                 charm,
                 app,
@@ -743,6 +791,7 @@ fn run(command: Command) -> anyhow::Result<()> {
                 idle_timeout: timeouts.idle_timeout,
                 update_status_interval: hooks.update_status_interval,
                 hook_retry: hooks.retry(),
+                resources: hooks.resource.clone(),
             };
             tokio::runtime::Runtime::new()?.block_on(leaderd_agent::run(options))
         }

@@ -69,6 +69,7 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand --hook-retry 'Retry failed hooks by themselves (on), or leave the unit in error state until `leaderd resolve` (off)'
             cand --hook-retry-delay 'The first pause before a failed hook is retried; each next one doubles (Juju: 5s)'
             cand --hook-retry-max 'The longest pause between retries (Juju: 5m)'
+            cand --resource 'A file resource of the charm (again for more): each unit gets its own copy of PATH, and `resource-get NAME` prints where it is'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -280,6 +281,7 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand --hook-retry 'Retry failed hooks by themselves (on), or leave the unit in error state until `leaderd resolve` (off)'
             cand --hook-retry-delay 'The first pause before a failed hook is retried; each next one doubles (Juju: 5s)'
             cand --hook-retry-max 'The longest pause between retries (Juju: 5m)'
+            cand --resource 'A file resource of the charm (again for more): each unit gets its own copy of PATH, and `resource-get NAME` prints where it is'
             cand --insecure-http 'Talk to an http:// controller without TLS: the token crosses the network unencrypted'
             cand -h 'Print help'
             cand --help 'Print help'

@@ -72,6 +72,7 @@ complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l hook-retry -d 'Re
 off\t''"
 complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l hook-retry-delay -d 'The first pause before a failed hook is retried; each next one doubles (Juju: 5s)' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l hook-retry-max -d 'The longest pause between retries (Juju: 5m)' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l resource -d 'A file resource of the charm (again for more): each unit gets its own copy of PATH, and `resource-get NAME` prints where it is' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand up" -s h -l help -d 'Print help'
 complete -c leaderd -n "__fish_leaderd_using_subcommand config" -l state -d 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)' -r -F
 complete -c leaderd -n "__fish_leaderd_using_subcommand config" -l format -r -f -a "yaml\t''
@@ -208,6 +209,7 @@ complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l hook-retry -d 
 off\t''"
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l hook-retry-delay -d 'The first pause before a failed hook is retried; each next one doubles (Juju: 5s)' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l hook-retry-max -d 'The longest pause between retries (Juju: 5m)' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l resource -d 'A file resource of the charm (again for more): each unit gets its own copy of PATH, and `resource-get NAME` prints where it is' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l insecure-http -d 'Talk to an http:// controller without TLS: the token crosses the network unencrypted'
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -s h -l help -d 'Print help'
 complete -c leaderd -n "__fish_leaderd_using_subcommand controller" -l listen -d 'Address to listen on (loopback only by default)' -r

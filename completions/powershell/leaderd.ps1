@@ -73,6 +73,7 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('--hook-retry', '--hook-retry', [CompletionResultType]::ParameterName, 'Retry failed hooks by themselves (on), or leave the unit in error state until `leaderd resolve` (off)')
             [CompletionResult]::new('--hook-retry-delay', '--hook-retry-delay', [CompletionResultType]::ParameterName, 'The first pause before a failed hook is retried; each next one doubles (Juju: 5s)')
             [CompletionResult]::new('--hook-retry-max', '--hook-retry-max', [CompletionResultType]::ParameterName, 'The longest pause between retries (Juju: 5m)')
+            [CompletionResult]::new('--resource', '--resource', [CompletionResultType]::ParameterName, 'A file resource of the charm (again for more): each unit gets its own copy of PATH, and `resource-get NAME` prints where it is')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -312,6 +313,7 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('--hook-retry', '--hook-retry', [CompletionResultType]::ParameterName, 'Retry failed hooks by themselves (on), or leave the unit in error state until `leaderd resolve` (off)')
             [CompletionResult]::new('--hook-retry-delay', '--hook-retry-delay', [CompletionResultType]::ParameterName, 'The first pause before a failed hook is retried; each next one doubles (Juju: 5s)')
             [CompletionResult]::new('--hook-retry-max', '--hook-retry-max', [CompletionResultType]::ParameterName, 'The longest pause between retries (Juju: 5m)')
+            [CompletionResult]::new('--resource', '--resource', [CompletionResultType]::ParameterName, 'A file resource of the charm (again for more): each unit gets its own copy of PATH, and `resource-get NAME` prints where it is')
             [CompletionResult]::new('--insecure-http', '--insecure-http', [CompletionResultType]::ParameterName, 'Talk to an http:// controller without TLS: the token crosses the network unencrypted')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')

@@ -167,7 +167,13 @@ impl ToolContext for Fake {
 
 #[test]
 fn fuzz_tool_arguments() {
-    let strategy = (proptest::sample::select(&tools::TOOL_NAMES[..]), argv(), any::<bool>());
+    // The spec-set tools read stdin when no --file is given (Juju's default `-`): not here.
+    let names: Vec<&str> = tools::TOOL_NAMES
+        .iter()
+        .copied()
+        .filter(|t| !["k8s-spec-set", "pod-spec-set", "k8s-raw-set"].contains(t))
+        .collect();
+    let strategy = (proptest::sample::select(names), argv(), any::<bool>());
     check("tool_arguments", strategy, |(tool, args, leader)| {
         match tools::prepare(tool, &args) {
             Ok(Prepared::Help(text)) => prop_assert!(text.starts_with("Usage: "), "{tool} help: {text:?}"),

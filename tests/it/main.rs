@@ -23,6 +23,7 @@ mod event_log;
 mod format_props;
 mod format_vectors;
 mod fuzz;
+mod hooktools_e2e;
 mod jujuc_link;
 mod levers;
 mod lifecycle;

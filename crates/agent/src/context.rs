@@ -52,6 +52,15 @@ pub(crate) struct HookContext {
     pub secrets: super::secret_tools::HookSecrets,
     /// The action this context runs, if it runs one.
     pub action: Option<super::action_tools::ActionState>,
+    /// The unit's charm state as this hook sees it (read at its first state tool call, with
+    /// its own changes), and whether it changed it (Juju's `cachedCharmState` and
+    /// `charmStateCacheDirty`).
+    pub charm_state: Option<BTreeMap<String, String>>,
+    pub charm_state_dirty: bool,
+    /// A juju-reboot the hook asked for: after the hook (`false`) or at once (`true`).
+    pub reboot: Option<bool>,
+    /// The hook's process group, which `juju-reboot --now` kills.
+    pub process_group: Option<u32>,
 }
 
 impl HookContext {
@@ -66,6 +75,10 @@ impl HookContext {
             pending: BTreeMap::new(),
             secrets: Default::default(),
             action: None,
+            charm_state: None,
+            charm_state_dirty: false,
+            reboot: None,
+            process_group: None,
         }
     }
 

@@ -35,6 +35,12 @@ pub(crate) enum Attempt {
     /// The hook exited 0 but its relation changes could not be committed to the controller
     /// (Juju's uniter fails the hook then); retried like a failing hook.
     CommitFailed(String),
+    /// The hook asked for juju-reboot and the unit was "rebooted": after it succeeded and was
+    /// committed (`requeue` false), or at once, killing it (`requeue`: it runs again, as Juju
+    /// queues a hook that ran `juju-reboot --now`).
+    Rebooted {
+        requeue: bool,
+    },
 }
 
 /// Runs one hook process in a fresh context, and commits the context's relation changes to
@@ -178,7 +184,7 @@ impl<H: HookRunner, S: StateStore, A: Agent> Uniter<H, S, A> {
     ) -> Self {
         let seen = seen.restarted();
         let saved = (state.clone(), seen.clone());
-        let local = LocalState { lifecycle: Lifecycle::new(state), seen, failed: None };
+        let local = LocalState { lifecycle: Lifecycle::new(state), seen, ..Default::default() };
         Uniter { unit, hooks, store, agent, retry, status, local, saved }
     }
 
@@ -189,6 +195,11 @@ impl<H: HookRunner, S: StateStore, A: Agent> Uniter<H, S, A> {
         let mut inputs = Watching { inputs, resolve: None, resolves_open: true };
         loop {
             let remote = inputs.snapshot();
+            if self.local.reboot_detected && !self.local.lifecycle.state.started {
+                // Rebooted before the unit started: no start hook for the reboot (Juju's
+                // reboot resolver), the lifecycle runs start in its time.
+                self.local.reboot_detected = false;
+            }
             match resolver::next_op(&self.unit, &self.local, &remote, Instant::now()) {
                 Operation::Wait(wait) => {
                     if !inputs.changed(wait).await {
@@ -210,6 +221,10 @@ impl<H: HookRunner, S: StateStore, A: Agent> Uniter<H, S, A> {
     async fn execute(&mut self, op: Operation, remote: &Snapshot) -> Result<(), StateError> {
         let (started, attempts, delay) = match op {
             Operation::RunHook(hook) => {
+                if hook == HookOp::Lifecycle(Hook::Start) {
+                    // This start is the one a reboot owes, if one does.
+                    self.local.reboot_detected = false;
+                }
                 let started = self.local.prepare(&hook, remote);
                 if let HookOp::Relation(relation) = &hook {
                     self.agent.tell_relations(self.local.seen.members_during(relation), self.local.seen.broken.clone());
@@ -276,10 +291,21 @@ impl<H: HookRunner, S: StateStore, A: Agent> Uniter<H, S, A> {
                 return true;
             }
         }
-        let failing = match self.hooks.run(&name, &started.hook.env(), started.hook.commit()).await {
-            Attempt::Missing | Attempt::Exited(0) => None,
-            Attempt::Exited(code) => Some((Some(code), None)),
-            Attempt::NotStarted(why) | Attempt::CommitFailed(why) => Some((None, Some(why))),
+        let failing = loop {
+            break match self.hooks.run(&name, &started.hook.env(), started.hook.commit()).await {
+                Attempt::Missing | Attempt::Exited(0) => None,
+                Attempt::Exited(code) => Some((Some(code), None)),
+                Attempt::NotStarted(why) | Attempt::CommitFailed(why) => Some((None, Some(why))),
+                Attempt::Rebooted { requeue } => {
+                    self.local.reboot_detected = true;
+                    if requeue {
+                        // Juju's `runHook.Execute` on ErrRequeueAndReboot: the hook is queued
+                        // and runs first after the reboot, before the reboot's start hook.
+                        continue;
+                    }
+                    None
+                }
+            };
         };
         let Some((exit_code, error)) = failing else {
             self.status.lock().unwrap().failing = None;
@@ -572,6 +598,23 @@ mod tests {
         assert_eq!(saved.secrets.changed.get("s1"), Some(&2));
         unit.secrets.send_replace(Some(view(3)));
         assert_eq!(unit.ran(7).await[6..], ["secret-changed"]);
+        unit.stop().await;
+    }
+
+    /// juju-reboot: `--now` in install runs install again, with no extra start (the unit had
+    /// not started); after a started unit's hook (here config-changed), start runs next, once.
+    #[tokio::test(start_paused = true)]
+    async fn a_reboot_reruns_a_hook_killed_by_now_and_runs_start_after_a_started_units_hook() {
+        let script = vec![
+            ("install", vec![Attempt::Rebooted { requeue: true }, Attempt::Exited(0)]),
+            ("config-changed", vec![Attempt::Exited(0), Attempt::Rebooted { requeue: false }]),
+        ];
+        let unit = start(Setup { script, ..Setup::default() });
+        assert_eq!(unit.ran(5).await, ["install", "install", "leader-elected", "config-changed", "start"]);
+        unit.config.send_replace(Some(2));
+        assert_eq!(unit.ran(7).await[5..], ["config-changed", "start"]);
+        unit.config.send_replace(Some(3));
+        assert_eq!(unit.ran(8).await[7..], ["config-changed"], "a reboot's start runs once");
         unit.stop().await;
     }
 

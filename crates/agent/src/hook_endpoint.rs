@@ -23,6 +23,7 @@ use tokio::net::UnixListener;
 use super::action_tools;
 use super::context::HookContext;
 use super::secret_tools;
+use super::state_tools;
 use super::{HookBackend, LeaderWriteError};
 use leaderd_core::format::go_quote;
 use leaderd_core::wire::hook::{
@@ -56,6 +57,8 @@ pub struct HookEndpoint<L> {
     broken: Mutex<std::collections::BTreeSet<u64>>,
     /// The model's UUID, which secret-add's URIs carry (empty: URIs are `secret:ID`).
     pub(crate) model_uuid: Mutex<String>,
+    /// The unit's copies of its file resources, by name (resource-get).
+    pub(crate) resources: Mutex<std::collections::BTreeMap<String, std::path::PathBuf>>,
 }
 
 /// What the charm has told the agent about its workload, in memory for the agent's lifetime.
@@ -109,6 +112,7 @@ impl<L: HookBackend> HookEndpoint<L> {
             joined: Mutex::default(),
             broken: Mutex::default(),
             model_uuid: Mutex::default(),
+            resources: Mutex::default(),
         })
     }
 
@@ -138,6 +142,24 @@ impl<L: HookBackend> HookEndpoint<L> {
         let context = self.contexts.lock().unwrap().get(id).cloned()?;
         let state = context.lock().await.action.clone();
         state
+    }
+
+    /// Records the process group of the hook context `id` runs (juju-reboot --now kills it).
+    pub(crate) async fn set_process_group(&self, id: &str, pgid: u32) {
+        let Some(context) = self.contexts.lock().unwrap().get(id).cloned() else { return };
+        context.lock().await.process_group = Some(pgid);
+    }
+
+    /// The juju-reboot the hook in context `id` asked for: after it (`false`) or at once.
+    pub(crate) async fn reboot_request(&self, id: &str) -> Option<bool> {
+        let context = self.contexts.lock().unwrap().get(id).cloned()?;
+        let reboot = context.lock().await.reboot;
+        reboot
+    }
+
+    /// The unit's copies of its file resources, by name.
+    pub fn set_resources(&self, resources: std::collections::BTreeMap<String, std::path::PathBuf>) {
+        *self.resources.lock().unwrap() = resources;
     }
 
     /// Ends a context: from now on its id is refused with a clear error.
@@ -208,15 +230,16 @@ impl<L: HookBackend> HookEndpoint<L> {
         let Some(context) = self.contexts.lock().unwrap().get(id).cloned() else {
             return Ok(false);
         };
-        let (changes, mut secrets) = {
+        let (changes, mut secrets, charm_state) = {
             let mut context = context.lock().await;
-            (context.take_relation_changes(), context.secrets.take_changes())
+            let charm_state = std::mem::take(&mut context.charm_state_dirty).then(|| context.charm_state.clone());
+            (context.take_relation_changes(), context.secrets.take_changes(), charm_state.flatten())
         };
         secrets.extend(extra);
-        if changes.is_empty() && secrets.is_empty() {
+        if changes.is_empty() && secrets.is_empty() && charm_state.is_none() {
             return Ok(false);
         }
-        self.backend.commit_hook(changes, secrets).await.map(|()| true)
+        self.backend.commit_hook(changes, secrets, charm_state).await.map(|()| true)
     }
 
     /// The statuses and workload version the charm has set.
@@ -271,6 +294,11 @@ impl<L: HookBackend> HookEndpoint<L> {
             .route(hook::ACTION_SET_PATH, post(action_tools::action_set::<L>))
             .route(hook::ACTION_LOG_PATH, post(action_tools::action_log::<L>))
             .route(hook::ACTION_FAIL_PATH, post(action_tools::action_fail::<L>))
+            .route(hook::STATE_GET_PATH, post(state_tools::state_get::<L>))
+            .route(hook::STATE_SET_PATH, post(state_tools::state_set::<L>))
+            .route(hook::STATE_DELETE_PATH, post(state_tools::state_delete::<L>))
+            .route(hook::REBOOT_PATH, post(state_tools::juju_reboot::<L>))
+            .route(hook::RESOURCE_GET_PATH, post(state_tools::resource_get::<L>))
             .fallback(unknown_path)
             .method_not_allowed_fallback(wrong_method)
             .layer(DefaultBodyLimit::max(hook::MAX_BODY_BYTES))

@@ -15,7 +15,9 @@ pub(crate) mod resolver;
 pub(crate) mod secret_hooks;
 pub(crate) mod secret_tools;
 pub(crate) mod secret_watch;
+pub(crate) mod state_tools;
 
+use std::collections::BTreeMap;
 use std::future::Future;
 
 pub use leaderd_core::model::LeaderWriteError;
@@ -70,14 +72,19 @@ pub trait HookBackend: Send + Sync + 'static {
     /// Reads every relation's data (members and bags) from the controller.
     fn read_relations(&self) -> impl Future<Output = Result<RelationsResponse, CallError>> + Send;
 
-    /// Commits one successful hook's relation and secret changes as this unit, all or nothing;
+    /// Commits one successful hook's relation and secret changes (and its whole charm state,
+    /// when it changed it) as this unit, all or nothing;
     /// changes to an application bag or an application-owned secret are fenced by the unit's
     /// lease term at the moment of the commit.
     fn commit_hook(
         &self,
         changes: Vec<RelationChanges>,
         secrets: Vec<SecretChange>,
+        charm_state: Option<BTreeMap<String, String>>,
     ) -> impl Future<Output = Result<(), RelationCommitError>> + Send;
+
+    /// The unit's charm state as the controller last committed it.
+    fn read_charm_state(&self) -> impl Future<Output = Result<BTreeMap<String, String>, CallError>> + Send;
 
     /// A secret's content for this unit, from the controller (the read may move the revision
     /// this unit tracks). The backend adds the unit's term while it leads.
@@ -217,10 +224,15 @@ impl HookBackend for AgentBackend {
         self.client.owned_secrets(term).await
     }
 
+    async fn read_charm_state(&self) -> Result<BTreeMap<String, String>, CallError> {
+        self.client.unit_state().await
+    }
+
     async fn commit_hook(
         &self,
         changes: Vec<RelationChanges>,
         secrets: Vec<SecretChange>,
+        charm_state: Option<BTreeMap<String, String>>,
     ) -> Result<(), RelationCommitError> {
         let not_leader = || RelationCommitError::NotLeader(not_leader_of(&self.unit));
         let term = if changes.iter().any(|c| c.app.is_some()) {
@@ -236,7 +248,7 @@ impl HookBackend for AgentBackend {
         } else {
             None
         };
-        match self.client.commit_hook(term, changes, secrets).await {
+        match self.client.commit_hook(term, changes, secrets, charm_state).await {
             Ok(_) => Ok(()),
             Err(CallError::Refused { code: leaderd_core::wire::ErrorCode::NotLeader, .. }) => Err(not_leader()),
             Err(e) => Err(RelationCommitError::Failed(e)),
@@ -275,6 +287,8 @@ pub struct AgentOptions {
     pub update_status_interval: Duration,
     /// How failed hooks are retried.
     pub hook_retry: runner::RetryPolicy,
+    /// The charm's file resources: each name and the file the operator gave for it.
+    pub resources: Vec<(String, PathBuf)>,
 }
 
 /// Runs one unit's agent until SIGINT or SIGTERM.
@@ -327,6 +341,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         }),
     );
     endpoint.set_charm_dir(&charm_dir);
+    endpoint.set_resources(copy_resources(&charm_dir, state_dir, &options.resources)?);
     let model_uuid = model_uuid(state_dir)?;
     endpoint.set_model_uuid(&model_uuid);
     // The statuses the controller kept for this unit, from before an agent restart.
@@ -467,4 +482,34 @@ fn model_uuid(state_dir: &std::path::Path) -> anyhow::Result<String> {
     leaderd_sys::private::write_atomic(&path, uuid.as_bytes())
         .with_context(|| format!("writing {}", path.display()))?;
     Ok(uuid)
+}
+
+/// The unit's own copy of each file resource, fresh at every start (Juju keeps one per unit
+/// under its agent's `resources/NAME/`, named as metadata.yaml's `filename`, or the given
+/// file's name for a resource it does not declare).
+fn copy_resources(
+    charm_dir: &std::path::Path,
+    state_dir: &std::path::Path,
+    resources: &[(String, PathBuf)],
+) -> anyhow::Result<std::collections::BTreeMap<String, PathBuf>> {
+    let metadata: serde_yaml_ng::Value = std::fs::read_to_string(charm_dir.join("metadata.yaml"))
+        .ok()
+        .and_then(|text| serde_yaml_ng::from_str(&text).ok())
+        .unwrap_or_default();
+    let mut copies = std::collections::BTreeMap::new();
+    for (name, source) in resources {
+        let declared = metadata.get("resources").and_then(|r| r.get(name.as_str()));
+        let file_name = declared
+            .and_then(|r| r.get("filename"))
+            .and_then(|f| f.as_str())
+            .map(std::ffi::OsString::from)
+            .or_else(|| source.file_name().map(|n| n.to_os_string()))
+            .with_context(|| format!("resource {name}: {} has no file name", source.display()))?;
+        let dir = state_dir.join("resources").join(name);
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        let copy = dir.join(file_name);
+        std::fs::copy(source, &copy).with_context(|| format!("resource {name}: copying {}", source.display()))?;
+        copies.insert(name.clone(), copy);
+    }
+    Ok(copies)
 }

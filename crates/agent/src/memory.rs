@@ -18,6 +18,8 @@ pub struct MemoryBackend {
     relations: Mutex<RelationsResponse>,
     /// The unit whose commits this is (for the not-leader words).
     unit: Mutex<String>,
+    /// The unit's committed charm state.
+    charm_state: Mutex<std::collections::BTreeMap<String, String>>,
 }
 
 impl MemoryBackend {
@@ -43,6 +45,11 @@ impl MemoryBackend {
     /// again with `None`).
     pub fn fail_reads(&self, reason: Option<&str>) {
         *self.read_failure.lock().unwrap() = reason.map(String::from);
+    }
+
+    /// The unit's charm state as committed.
+    pub fn charm_state(&self) -> std::collections::BTreeMap<String, String> {
+        self.charm_state.lock().unwrap().clone()
     }
 
     /// Every relation's data as the "controller" holds it now.
@@ -100,6 +107,7 @@ impl HookBackend for MemoryBackend {
         &self,
         changes: Vec<RelationChanges>,
         _secrets: Vec<leaderd_core::wire::controller::SecretChange>,
+        charm_state: Option<std::collections::BTreeMap<String, String>>,
     ) -> Result<(), RelationCommitError> {
         let unit = self.unit.lock().unwrap().clone();
         let unit = if unit.is_empty() { "app/0".to_string() } else { unit };
@@ -115,6 +123,22 @@ impl HookBackend for MemoryBackend {
                 }
             }
         });
+        if let Some(state) = charm_state {
+            leaderd_core::charm_state::check(&state).map_err(|e| {
+                RelationCommitError::Failed(CallError::Refused {
+                    code: leaderd_core::wire::ErrorCode::BadRequest,
+                    message: e,
+                })
+            })?;
+            *self.charm_state.lock().unwrap() = state;
+        }
         Ok(())
+    }
+
+    async fn read_charm_state(&self) -> Result<std::collections::BTreeMap<String, String>, CallError> {
+        if let Some(reason) = self.read_failure.lock().unwrap().clone() {
+            return Err(CallError::Unreachable(reason));
+        }
+        Ok(self.charm_state())
     }
 }

@@ -208,12 +208,15 @@ pub(crate) enum Operation {
 
 /// The uniter's local state: what survives an agent restart (`uniter.json` in the lifecycle,
 /// `relations.json` in `seen`) and what lives in memory only (the rest of the lifecycle, the
-/// failed hook).
+/// failed hook, a reboot the charm asked for).
 #[derive(Debug, Default, Clone, PartialEq)]
 pub(crate) struct LocalState {
     pub lifecycle: Lifecycle,
     pub seen: Seen,
     pub failed: Option<Failed>,
+    /// The unit was "rebooted" (juju-reboot) and has not run its `start` hook since (Juju's
+    /// `worker/uniter/reboot` resolver: `rebootDetected`).
+    pub reboot_detected: bool,
 }
 
 /// The lifecycle as the snapshot shows it.
@@ -237,6 +240,12 @@ pub(crate) fn next_op(unit: &UnitInfo, local: &LocalState, remote: &Snapshot, no
                 at => Operation::Wait(Wait::Retry(at)),
             },
         };
+    }
+    // After a reboot a started unit runs `start` before anything else, as Juju's reboot
+    // resolver does (one that had not started yet runs nothing extra: the executor forgets the
+    // reboot then).
+    if local.reboot_detected && local.lifecycle.state.started {
+        return Operation::RunHook(HookOp::Lifecycle(Hook::Start));
     }
     let lifecycle = observed(&local.lifecycle, remote);
     let step = lifecycle.next(remote.leader, remote.settings_changes);
@@ -373,7 +382,7 @@ mod tests {
         /// After an agent restart: what was persisted, nothing in memory.
         fn restarted(self) -> Local {
             let lifecycle = Lifecycle::new(self.0.lifecycle.state.clone());
-            Local(LocalState { lifecycle, seen: self.0.seen.restarted(), failed: None }, self.1)
+            Local(LocalState { lifecycle, seen: self.0.seen.restarted(), ..Default::default() }, self.1)
         }
 
         /// As seen by the hooks that follow.

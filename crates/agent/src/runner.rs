@@ -315,15 +315,20 @@ impl ProcessHooks {
         };
         if let Some(pid) = child.id() {
             self.hook_groups.lock().unwrap().push(pid as i32);
+            self.endpoint.set_process_group(&id, pid).await;
         }
         let (stdout, stdout_done) = collect(child.stdout.take());
         let (stderr, stderr_done) = collect(child.stderr.take());
         let status = child.wait().await;
         forget_empty_groups(&self.hook_groups);
         let mut code = status.as_ref().map(leaderd_sys::process::exit_code).unwrap_or(127);
-        // A hook that succeeded commits its relation-set changes; one that failed drops them.
+        // juju-reboot: after the hook (if it succeeds), or `--now`, which killed it.
+        let reboot = self.endpoint.reboot_request(&id).await;
+        let requeue = reboot == Some(true);
+        // A hook that succeeded commits its relation-set changes; one that failed drops them,
+        // as does one that juju-reboot --now killed.
         let mut commit_error = None;
-        if code == 0 {
+        if code == 0 && !requeue {
             if let Err(e) = self.endpoint.commit_context(&id, commit).await {
                 commit_error = Some(e.to_string());
             }
@@ -350,8 +355,22 @@ impl ProcessHooks {
         }
         match commit_error {
             Some(why) => Attempt::CommitFailed(format!("committing relation and secret changes: {why}")),
+            None if requeue || (reboot == Some(false) && code == 0) => {
+                self.reboot_unit(hook, requeue);
+                Attempt::Rebooted { requeue }
+            }
             None => Attempt::Exited(code),
         }
+    }
+
+    /// juju-reboot's local equivalent: leaderd's units share their host, so the unit is
+    /// "rebooted" rather than the machine: every process its hooks left behind is stopped (as a
+    /// reboot stops them), then the uniter carries on as Juju's does after a reboot (a hook
+    /// killed by `--now` runs again, then `start`).
+    fn reboot_unit(&self, hook: &str, requeue: bool) {
+        stop_hook_groups(&self.hook_groups);
+        let how = if requeue { "juju-reboot --now killed it; it runs again, then start" } else { "start runs next" };
+        event(&self.env.unit, format_args!("unit rebooted after hook {hook} ({how})"));
     }
 }
 

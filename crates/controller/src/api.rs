@@ -56,6 +56,7 @@ pub fn router(api: Arc<Api>) -> Router {
         .route("/v1/applications/{app}/status/unit", post(set_unit_status))
         .route("/v1/applications/{app}/status/application", post(set_app_status))
         .route("/v1/applications/{app}/relations", get(read_relations))
+        .route("/v1/applications/{app}/unit-state", get(read_unit_state))
         .route("/v1/applications/{app}/relations/commit", post(commit_relations))
         .route("/v1/applications/{app}/relations/join", post(join_relations))
         .route("/v1/applications/{app}/relations/leave", post(leave_relations))
@@ -555,7 +556,16 @@ async fn commit_relations(
         }
     }
     api.active()?;
-    relations_written(api.controller.commit_hook(&unit, req.term.map(Term), req.changes, req.secrets).await)
+    let written =
+        api.controller.commit_hook_with_state(&unit, req.term.map(Term), req.changes, req.secrets, req.charm_state);
+    relations_written(written.await)
+}
+
+/// The calling unit's charm state (Juju's `UnitState`, its `CharmState`).
+async fn read_unit_state(State(api): Shared, Path(app): Path<String>, headers: HeaderMap) -> Answer<UnitStateResponse> {
+    let unit = api.unit_of(&headers, &app)?;
+    api.active()?;
+    Ok(Json(UnitStateResponse { state: api.controller.unit_state(&unit) }))
 }
 
 async fn join_relations(

@@ -24,7 +24,7 @@ pub use store::CommitError;
 pub use tasks::TaskError;
 pub use writer::StoreCommitFailed;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{mpsc, Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -136,6 +136,8 @@ pub(crate) struct State {
     /// Every unit the operator removed (`app/N`), for good: read on each unit request, which
     /// is refused for these.
     removed: RwLock<BTreeSet<String>>,
+    /// Per unit: its charm state (Juju's unit state `CharmState`), committed with its hooks.
+    unit_states: RwLock<HashMap<String, BTreeMap<String, String>>>,
     /// How long a restored holder is honoured: the maximum lease, or on etcd the longest any
     /// controller on the prefix allowed (`reload_honouring`).
     grace: Mutex<Duration>,
@@ -178,6 +180,13 @@ impl State {
             }
             Write::ForgetUnit { unit } => {
                 self.unit_statuses.write().unwrap().remove(&unit);
+                self.unit_states.write().unwrap().remove(&unit);
+            }
+            Write::UnitState { unit, state } if state.is_empty() => {
+                self.unit_states.write().unwrap().remove(&unit);
+            }
+            Write::UnitState { unit, state } => {
+                self.unit_states.write().unwrap().insert(unit, state);
             }
             Write::AppStatus { app, status } => {
                 self.app_statuses.write().unwrap().insert(app, status.into());
@@ -214,6 +223,7 @@ impl State {
         *self.app_statuses.write().unwrap() =
             snapshot.app_statuses.into_iter().map(|(app, s)| (app, s.into())).collect();
         *self.removed.write().unwrap() = snapshot.removed;
+        *self.unit_states.write().unwrap() = snapshot.unit_states;
         self.relations.replace(snapshot.relations);
         self.secrets.replace(snapshot.secrets);
         self.tasks.replace(snapshot.tasks);
@@ -301,6 +311,7 @@ impl Controller {
             secrets: secrets::Secrets::new(Default::default()),
             tasks: tasks::Tasks::new(),
             removed: RwLock::default(),
+            unit_states: RwLock::default(),
             grace: Mutex::new(config.max_lease),
         });
         state.replace(snapshot, Instant::now());

@@ -8,7 +8,7 @@
 //! the wall clock in microseconds, so it never repeats an earlier run's and a watcher that waits
 //! for "a version other than mine" always wakes after a restart.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
 use tokio::sync::watch;
@@ -68,6 +68,11 @@ impl Relations {
 }
 
 impl Controller {
+    /// `unit`'s charm state as last committed (empty when it has none).
+    pub fn unit_state(&self, unit: &Unit) -> BTreeMap<String, String> {
+        self.state.unit_states.read().unwrap().get(unit.as_str()).cloned().unwrap_or_default()
+    }
+
     /// `app`'s relations and their version.
     pub fn relations(&self, app: &Application) -> RelationsResponse {
         self.state.relations.read(app.as_str())
@@ -103,7 +108,24 @@ impl Controller {
         changes: Vec<RelationChanges>,
         secrets: Vec<SecretChange>,
     ) -> Result<u64, LeaderWriteError> {
+        self.commit_hook_with_state(unit, term, changes, secrets, None).await
+    }
+
+    /// [`Controller::commit_hook`], with the unit's whole charm state after the hook when the
+    /// hook changed it (`charm_state`), checked against Juju's limits and written in the same
+    /// batch.
+    pub async fn commit_hook_with_state(
+        &self,
+        unit: &Unit,
+        term: Option<Term>,
+        changes: Vec<RelationChanges>,
+        secrets: Vec<SecretChange>,
+        charm_state: Option<BTreeMap<String, String>>,
+    ) -> Result<u64, LeaderWriteError> {
         let app = unit.application();
+        if let Some(state) = &charm_state {
+            leaderd_core::charm_state::check(state).map_err(LeaderWriteError::Invalid)?;
+        }
         let touches_app = changes.iter().any(|c| c.app.is_some());
         let fence = match (touches_app, term) {
             (false, _) => None,
@@ -128,6 +150,9 @@ impl Controller {
                     changes: app_changes,
                 });
             }
+        }
+        if let Some(state) = charm_state {
+            writes.push(Write::UnitState { unit: unit.as_str().into(), state });
         }
         let secrets =
             super::writer::SecretCommit { unit: unit.as_str().into(), term: term.map(|t| t.0), changes: secrets };

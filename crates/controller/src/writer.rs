@@ -356,6 +356,9 @@ fn answer(state: &State, reply: Reply, committed: Result<(), CommitError>) {
                 state.apply(write.clone());
             }
             state.secrets.apply(&changes);
+            for write in changes.iter().filter(|w| matches!(w, Write::UnitState { .. })) {
+                state.apply(write.clone());
+            }
             let _ = tx.send(Ok(state.relations.apply(&app, &changes)));
         }
         (Reply::SecretRead(tx, response, changes), Ok(())) => {

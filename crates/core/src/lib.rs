@@ -16,6 +16,7 @@
 pub mod actions;
 pub mod base64;
 pub mod charm_config;
+pub mod charm_state;
 pub mod duration;
 pub mod format;
 pub mod gocompat;

@@ -222,6 +222,36 @@ impl ToolContext for AgentClient {
         Ok(())
     }
 
+    fn charm_state(&mut self) -> Result<std::collections::BTreeMap<String, String>, ContextError> {
+        let body = ContextRequest { context_id: self.context_id.clone() };
+        let r: hook::StateGetResponse = self.call(hook::STATE_GET_PATH, &body)?;
+        Ok(r.state)
+    }
+
+    fn set_charm_state(&mut self, values: std::collections::BTreeMap<String, String>) -> Result<(), ContextError> {
+        let body = hook::StateSetRequest { context_id: self.context_id.clone(), values };
+        let _: serde_json::Value = self.call(hook::STATE_SET_PATH, &body)?;
+        Ok(())
+    }
+
+    fn delete_charm_state(&mut self, key: &str) -> Result<(), ContextError> {
+        let body = hook::StateDeleteRequest { context_id: self.context_id.clone(), key: key.into() };
+        let _: serde_json::Value = self.call(hook::STATE_DELETE_PATH, &body)?;
+        Ok(())
+    }
+
+    fn request_reboot(&mut self, now: bool) -> Result<(), ContextError> {
+        let body = hook::RebootRequest { context_id: self.context_id.clone(), now };
+        let _: serde_json::Value = self.call(hook::REBOOT_PATH, &body)?;
+        Ok(())
+    }
+
+    fn download_resource(&mut self, name: &str) -> Result<String, ContextError> {
+        let body = hook::ResourceGetRequest { context_id: self.context_id.clone(), name: name.into() };
+        let r: hook::ResourceGetResponse = self.call(hook::RESOURCE_GET_PATH, &body)?;
+        Ok(r.path)
+    }
+
     fn secret_metadata(&mut self) -> Result<std::collections::BTreeMap<String, SecretMetadata>, ContextError> {
         let body = ContextRequest { context_id: self.context_id.clone() };
         let r: SecretMetadataResponse = self.call(hook::SECRET_METADATA_PATH, &body)?;

@@ -347,6 +347,12 @@ impl ControllerClient {
         self.call::<_, serde_json::Value>("status/application", Some(&body), Duration::ZERO).await.map(|_| ())
     }
 
+    /// This unit's charm state as last committed.
+    pub async fn unit_state(&self) -> Result<std::collections::BTreeMap<String, String>, CallError> {
+        let r: UnitStateResponse = self.call::<(), _>("unit-state", None, Duration::ZERO).await?;
+        Ok(r.state)
+    }
+
     /// Every relation's data (members and bags) and its version.
     pub async fn relations(&self) -> Result<RelationsResponse, CallError> {
         self.call::<(), _>("relations", None, Duration::ZERO).await
@@ -359,8 +365,9 @@ impl ControllerClient {
         term: Option<u64>,
         changes: Vec<RelationChanges>,
         secrets: Vec<SecretChange>,
+        charm_state: Option<std::collections::BTreeMap<String, String>>,
     ) -> Result<u64, CallError> {
-        let body = RelationCommitRequest { term, changes, secrets };
+        let body = RelationCommitRequest { term, changes, secrets, charm_state };
         let r: RelationsVersion = self.call("relations/commit", Some(&body), Duration::ZERO).await?;
         Ok(r.version)
     }

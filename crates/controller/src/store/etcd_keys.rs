@@ -16,6 +16,7 @@
 //! | `PREFIX/relation-bags/APP/ID/OWNER/KEY` | one key of a relation bag: OWNER is the unit (`app:0`) or `-` for the application bag |
 //! | `PREFIX/relation-scope/APP/ID/OWNER` | present while the unit (`app:0`) is in the relation's scope |
 //! | `PREFIX/removed/APP/N` | present (empty) once the unit was removed: for good, its token is refused |
+//! | `PREFIX/unit-state/APP/N` | a unit's charm state (state-set), its whole map; absent when empty (schema version 2) |
 //! | `PREFIX/controller/active` | the active controller's URL, on its session lease (the election) |
 //! | `PREFIX/schema` | the schema version of the keys above, as decimal text (`1`); absent under a prefix the releases before versions wrote, which reads as version 1 |
 
@@ -216,8 +217,13 @@ impl Layout {
             }
             Write::ForgetUnit { unit } => vec![
                 KeyOp::Delete(format!("{}/unit-status/{unit}", self.prefix)),
+                KeyOp::Delete(format!("{}/unit-state/{unit}", self.prefix)),
                 KeyOp::Put(format!("{}/removed/{unit}", self.prefix), Vec::new()),
             ],
+            Write::UnitState { unit, state } => {
+                let k = format!("{}/unit-state/{unit}", self.prefix);
+                vec![if state.is_empty() { KeyOp::Delete(k) } else { KeyOp::Put(k, json(state)) }]
+            }
             Write::AppStatus { app, status } => {
                 vec![KeyOp::Put(format!("{}/app-status/{app}", self.prefix), json(status))]
             }
@@ -265,6 +271,8 @@ impl Layout {
             snapshot.configs.insert(app.into(), serde_json::from_slice(value).map_err(bad)?);
         } else if let Some(unit) = rest.strip_prefix("unit-status/") {
             snapshot.unit_statuses.insert(unit.into(), serde_json::from_slice(value).map_err(bad)?);
+        } else if let Some(unit) = rest.strip_prefix("unit-state/") {
+            snapshot.unit_states.insert(unit.into(), serde_json::from_slice(value).map_err(bad)?);
         } else if let Some(unit) = rest.strip_prefix("removed/") {
             snapshot.removed.insert(unit.into());
         } else if let Some(app) = rest.strip_prefix("app-status/") {
@@ -495,8 +503,11 @@ pub(crate) mod tests {
         let delete = |k: &str| KeyOp::Delete(k.into());
         let forget = |unit: &str| Write::ForgetUnit { unit: unit.into() };
         let cases: &[(Write, Vec<KeyOp>)] = &[
-            (forget("a/1"), vec![delete("/x/unit-status/a/1"), put("/x/removed/a/1")]),
-            (forget("b-c/12"), vec![delete("/x/unit-status/b-c/12"), put("/x/removed/b-c/12")]),
+            (forget("a/1"), vec![delete("/x/unit-status/a/1"), delete("/x/unit-state/a/1"), put("/x/removed/a/1")]),
+            (
+                forget("b-c/12"),
+                vec![delete("/x/unit-status/b-c/12"), delete("/x/unit-state/b-c/12"), put("/x/removed/b-c/12")],
+            ),
         ];
         for (write, want) in cases {
             assert_eq!(&layout.ops(&mut HashMap::new(), write), want, "{write:?}");
@@ -520,6 +531,23 @@ pub(crate) mod tests {
         }
         assert_eq!(snapshot.removed.iter().collect::<Vec<_>>(), ["a/1", "b-c/12"]);
         assert_eq!(snapshot.unit_statuses.keys().collect::<Vec<_>>(), ["a/0"], "a/1's status is deleted");
+    }
+
+    /// A unit's charm state is one key holding its whole map; an empty one deletes it.
+    #[test]
+    fn a_unit_state_is_one_key() {
+        let layout = Layout::new("/x");
+        let state: std::collections::BTreeMap<String, String> = [("k".to_string(), "v".to_string())].into();
+        let set = Write::UnitState { unit: "a/0".into(), state: state.clone() };
+        let ops = layout.ops(&mut HashMap::new(), &set);
+        assert_eq!(ops, vec![KeyOp::Put("/x/unit-state/a/0".into(), br#"{"k":"v"}"#.to_vec())]);
+        let mut snapshot = Snapshot::default();
+        if let KeyOp::Put(k, v) = &ops[0] {
+            layout.read(&mut snapshot, k, v).unwrap();
+        }
+        assert_eq!(snapshot.unit_states["a/0"], state);
+        let clear = Write::UnitState { unit: "a/0".into(), state: Default::default() };
+        assert_eq!(layout.ops(&mut HashMap::new(), &clear), vec![KeyOp::Delete("/x/unit-state/a/0".into())]);
     }
 
     #[test]

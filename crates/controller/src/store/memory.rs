@@ -16,6 +16,7 @@ pub struct MemoryStore {
     removed: std::collections::BTreeSet<String>,
     secrets: HashMap<String, super::SecretRecord>,
     tasks: std::collections::BTreeMap<u64, super::TaskRecord>,
+    unit_states: HashMap<String, std::collections::BTreeMap<String, String>>,
 }
 
 impl Store for MemoryStore {
@@ -30,6 +31,7 @@ impl Store for MemoryStore {
             removed: self.removed.clone(),
             secrets: self.secrets.clone(),
             tasks: self.tasks.clone(),
+            unit_states: self.unit_states.clone(),
         })
     }
 
@@ -52,7 +54,14 @@ impl Store for MemoryStore {
                 }
                 Write::ForgetUnit { unit } => {
                     self.unit_statuses.remove(unit);
+                    self.unit_states.remove(unit);
                     self.removed.insert(unit.clone());
+                }
+                Write::UnitState { unit, state } if state.is_empty() => {
+                    self.unit_states.remove(unit);
+                }
+                Write::UnitState { unit, state } => {
+                    self.unit_states.insert(unit.clone(), state.clone());
                 }
                 Write::AppStatus { app, status } => {
                     self.app_statuses.insert(app.clone(), status.clone());

@@ -95,6 +95,8 @@ pub struct Snapshot {
     pub secrets: HashMap<String, SecretRecord>,
     /// Every task of every operation, by id.
     pub tasks: BTreeMap<u64, TaskRecord>,
+    /// Each unit's charm state (none for an empty one), by unit name.
+    pub unit_states: HashMap<String, BTreeMap<String, String>>,
 }
 
 /// A commit the store refused because it is too big for one transaction (etcd's
@@ -140,8 +142,8 @@ pub enum Write {
         unit: String,
         status: UnitStatusRecord,
     },
-    /// `unit` was removed: forget its workload status and version (Juju drops a unit's status
-    /// with the unit), and record it as removed for good (its token is refused from then on;
+    /// `unit` was removed: forget its workload status and version and its charm state (Juju
+    /// drops a unit's status and state with the unit), and record it as removed for good (its token is refused from then on;
     /// Juju never lets a removed unit act, nor reuses its number).
     ForgetUnit {
         unit: String,
@@ -175,6 +177,11 @@ pub enum Write {
     Task {
         id: u64,
         record: TaskRecord,
+    },
+    /// Replace `unit`'s charm state whole with `state` (empty: it has none).
+    UnitState {
+        unit: String,
+        state: BTreeMap<String, String>,
     },
 }
 

@@ -81,6 +81,12 @@ CREATE TABLE IF NOT EXISTS tasks (
     id      INTEGER PRIMARY KEY,
     record  TEXT NOT NULL
 );
+-- Schema version 2: each unit's charm state (state-set), its whole map as JSON; no row for an
+-- empty state.
+CREATE TABLE IF NOT EXISTS unit_states (
+    unit    TEXT PRIMARY KEY,
+    state   TEXT NOT NULL
+);
 ";
 
 /// Rows of `(name, JSON text)` from `table`, decoded.
@@ -149,8 +155,9 @@ impl SqliteStore {
         // Checked again under the write lock, then migrated and stamped in one transaction.
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let stamp = schema_version(&tx, path)?;
-        // Versions 0 (unversioned) and 1 have the same tables; version 2 adds `secrets`, which
-        // creating the schema adds. A later version's migration from each earlier one goes here.
+        // Versions 0 (unversioned) and 1 have the same tables; version 2 adds `secrets`, `tasks`
+        // and `unit_states`, which creating the schema adds. A later version's migration from
+        // each earlier one goes here.
         tx.execute_batch(SCHEMA).context("creating the schema")?;
         if stamp {
             tx.pragma_update(None, "user_version", SCHEMA_VERSION as i64).context("stamping the schema version")?;
@@ -183,6 +190,7 @@ impl Store for SqliteStore {
         snapshot.unit_statuses = json_rows(&self.conn, "unit_status")?;
         snapshot.app_statuses = json_rows(&self.conn, "app_status")?;
         snapshot.secrets = json_rows(&self.conn, "secrets")?;
+        snapshot.unit_states = json_rows(&self.conn, "unit_states")?;
         let mut tasks = self.conn.prepare("SELECT id, record FROM tasks")?;
         for row in tasks.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
             let (id, text) = row?;
@@ -246,6 +254,11 @@ impl SqliteStore {
                  ON CONFLICT(unit) DO UPDATE SET status = excluded.status",
             )?;
             let mut forget_unit = tx.prepare_cached("DELETE FROM unit_status WHERE unit = ?1")?;
+            let mut put_unit_state = tx.prepare_cached(
+                "INSERT INTO unit_states (unit, state) VALUES (?1, ?2)
+                 ON CONFLICT(unit) DO UPDATE SET state = excluded.state",
+            )?;
+            let mut forget_unit_state = tx.prepare_cached("DELETE FROM unit_states WHERE unit = ?1")?;
             let mut tombstone =
                 tx.prepare_cached("INSERT INTO removed_units (unit) VALUES (?1) ON CONFLICT DO NOTHING")?;
             let mut put_app_status = tx.prepare_cached(
@@ -291,7 +304,14 @@ impl SqliteStore {
                     }
                     Write::ForgetUnit { unit } => {
                         forget_unit.execute(params![unit])?;
+                        forget_unit_state.execute(params![unit])?;
                         tombstone.execute(params![unit])?;
+                    }
+                    Write::UnitState { unit, state } if state.is_empty() => {
+                        forget_unit_state.execute(params![unit])?;
+                    }
+                    Write::UnitState { unit, state } => {
+                        put_unit_state.execute(params![unit, serde_json::to_string(state)?])?;
                     }
                     Write::AppStatus { app, status } => {
                         put_app_status.execute(params![app, serde_json::to_string(status)?])?;
@@ -519,13 +539,51 @@ mod tests {
         let (_fixture_dir, fixture) = fixture_copy();
         let want = dump(&fixture);
         assert!(want.iter().any(|l| l.starts_with("removed_units: ")), "{want:#?}");
-        // Schema version 2 adds the secrets and tasks tables; everything else is as it was.
+        // Schema version 2 adds the secrets, tasks and unit state tables; everything else is as
+        // it was.
         let mut got = dump(&path);
-        for table in ["CREATE TABLE secrets", "CREATE TABLE tasks"] {
+        for table in ["CREATE TABLE secrets", "CREATE TABLE tasks", "CREATE TABLE unit_states"] {
             let at = got.iter().position(|l| l.starts_with(table)).expect("the table of schema version 2");
             got.remove(at);
         }
         assert_eq!(got, want);
+    }
+
+    /// A unit's charm state is kept whole across a reopen; an empty one and a removed unit's
+    /// leave no row.
+    #[test]
+    fn unit_states_survive_a_reopen_and_go_with_their_unit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        let state = |pairs: &[(&str, &str)]| -> std::collections::BTreeMap<String, String> {
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        };
+        let mut store = SqliteStore::open(&path).unwrap();
+        store
+            .commit(&[
+                Write::UnitState { unit: "a/0".into(), state: state(&[("k", "v"), ("dotted.key", "")]) },
+                Write::UnitState { unit: "a/1".into(), state: state(&[("x", "1")]) },
+                Write::UnitState { unit: "a/2".into(), state: state(&[("gone", "soon")]) },
+            ])
+            .unwrap();
+        store
+            .commit(&[
+                Write::UnitState { unit: "a/2".into(), state: state(&[]) },
+                Write::ForgetUnit { unit: "a/1".into() },
+            ])
+            .unwrap();
+        drop(store);
+        let snapshot = SqliteStore::open(&path).unwrap().load().unwrap();
+        assert_eq!(snapshot.unit_states.len(), 1, "{:?}", snapshot.unit_states);
+        assert_eq!(snapshot.unit_states["a/0"], state(&[("k", "v"), ("dotted.key", "")]));
+        let mut memory = crate::store::memory::MemoryStore::default();
+        memory
+            .commit(&[
+                Write::UnitState { unit: "a/0".into(), state: state(&[("k", "v")]) },
+                Write::ForgetUnit { unit: "a/0".into() },
+            ])
+            .unwrap();
+        assert!(memory.load().unwrap().unit_states.is_empty());
     }
 
     /// Secrets are kept whole, and a removed one is gone, across a reopen.

@@ -105,3 +105,37 @@ async fn relation_data_survives_a_restart_with_sqlite() {
     assert_eq!(after.relations[&0].members, vec!["app/0"]);
     assert_ne!(after.version, before.version, "a new run's versions never repeat the old run's");
 }
+
+/// A unit's charm state (state-set) is committed with its hook, whole, checked against Juju's
+/// limits (a refused one writes nothing of the hook), kept across a restart with SQLite, and
+/// forgotten with the unit.
+#[tokio::test]
+async fn charm_state_is_committed_with_the_hook_kept_across_a_restart_and_forgotten_with_the_unit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    {
+        let c = Controller::start(Box::new(SqliteStore::open(&path).unwrap()), config()).unwrap();
+        c.join_relations(&unit("app/0"), &[0]).await.unwrap();
+        let state = Some(kv(&[("k", "v"), ("dotted.key", "")]));
+        c.commit_hook_with_state(&unit("app/0"), None, vec![], vec![], state).await.unwrap();
+        c.commit_hook_with_state(&unit("app/1"), None, vec![], vec![], Some(kv(&[("mine", "1")]))).await.unwrap();
+        assert_eq!(c.unit_state(&unit("app/0")), kv(&[("k", "v"), ("dotted.key", "")]));
+        // Over 2 MiB as BSON: refused in Juju's words, and the hook's relation change with it.
+        let big: Settings = (0..32).map(|i| (format!("k{i:02}"), "v".repeat(65536))).collect();
+        let refused = c
+            .commit_hook_with_state(&unit("app/0"), None, vec![unit_change(0, &[("a", "1")])], vec![], Some(big))
+            .await;
+        let words = "persisting charm state: max allowed size (2097152) exceeded";
+        assert_eq!(refused, Err(LeaderWriteError::Invalid(words.into())));
+        assert_eq!(c.relations(&app("app")).relations[&0].units["app/0"].get("a"), None);
+        assert_eq!(c.unit_state(&unit("app/0")), kv(&[("k", "v"), ("dotted.key", "")]));
+        c.forget_unit(&unit("app/1")).await.unwrap();
+        assert_eq!(c.unit_state(&unit("app/1")), Settings::new());
+    }
+    let c = Controller::start(Box::new(SqliteStore::open(&path).unwrap()), config()).unwrap();
+    assert_eq!(c.unit_state(&unit("app/0")), kv(&[("k", "v"), ("dotted.key", "")]));
+    assert_eq!(c.unit_state(&unit("app/1")), Settings::new(), "forgotten with the unit");
+    // An empty state clears it.
+    c.commit_hook_with_state(&unit("app/0"), None, vec![], vec![], Some(Settings::new())).await.unwrap();
+    assert_eq!(c.unit_state(&unit("app/0")), Settings::new());
+}

@@ -265,6 +265,16 @@ pub struct RelationCommitRequest {
     /// The hook's secret changes, in the order it made them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub secrets: Vec<SecretChange>,
+    /// The unit's whole charm state after the hook, when the hook changed it (Juju's
+    /// `CommitHookParamsBuilder.UpdateCharmState`); empty clears it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charm_state: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// `GET /v1/applications/{app}/unit-state`: the calling unit's charm state as last committed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UnitStateResponse {
+    pub state: std::collections::BTreeMap<String, String>,
 }
 
 /// `POST /v1/applications/{app}/relations/join`: the calling unit enters the scope of these

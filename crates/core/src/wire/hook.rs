@@ -411,3 +411,58 @@ pub struct ActionFailRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+
+/// `POST` paths of the charm state tools (Juju's server-side unit state).
+pub const STATE_GET_PATH: &str = "/v1/state-get";
+pub const STATE_SET_PATH: &str = "/v1/state-set";
+pub const STATE_DELETE_PATH: &str = "/v1/state-delete";
+
+/// Answer to [`STATE_GET_PATH`] (body: a [`ContextRequest`]): the unit's charm state as this
+/// hook sees it (its own pending changes included); jujuc picks the key.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StateGetResponse {
+    pub state: std::collections::BTreeMap<String, String>,
+}
+
+/// Body of `state-set`: keys to set, held by the hook until it succeeds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateSetRequest {
+    pub context_id: String,
+    pub values: std::collections::BTreeMap<String, String>,
+}
+
+/// Body of `state-delete`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateDeleteRequest {
+    pub context_id: String,
+    pub key: String,
+}
+
+/// `POST` path of `juju-reboot` (body: a [`RebootRequest`]).
+pub const REBOOT_PATH: &str = "/v1/juju-reboot";
+
+/// Body of `juju-reboot`: after the hook (`now` false), or at once, killing the hook.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RebootRequest {
+    pub context_id: String,
+    pub now: bool,
+}
+
+/// `POST` path of `resource-get` (body: a [`ResourceGetRequest`]).
+pub const RESOURCE_GET_PATH: &str = "/v1/resource-get";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceGetRequest {
+    pub context_id: String,
+    pub name: String,
+}
+
+/// Answer to `resource-get`: the path of the unit's copy of the resource.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ResourceGetResponse {
+    pub path: String,
+}

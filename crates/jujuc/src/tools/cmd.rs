@@ -320,12 +320,25 @@ pub fn help(cmd: &Command) -> String {
     if let Some(examples) = cmd.get_after_long_help() {
         let _ = write!(out, "\nExamples:\n{examples}");
     }
+    if let Some((_, see_also)) = SEE_ALSO.iter().find(|(name, _)| *name == cmd.get_name()) {
+        out.push_str("\nSee also:\n");
+        for entry in *see_also {
+            let _ = writeln!(out, " - {entry}");
+        }
+    }
     out
 }
 
+/// juju/cmd `Info.SeeAlso` of the tools that have one (only the state tools in Juju 3.6.0).
+const SEE_ALSO: &[(&str, &[&str])] = &[
+    ("state-get", &["state-delete", "state-set"]),
+    ("state-set", &["state-delete", "state-get"]),
+    ("state-delete", &["state-get", "state-set"]),
+];
+
 /// Options whose Go type is a custom `gnuflag.Value` (a relation id, juju/cmd's `FileVar`),
 /// whose default `PrintDefaults` shows unquoted, like a bool's.
-const VALUE_TYPE_OPTIONS: &[&str] = &[super::relation::RELATION, "file", "revision"];
+const VALUE_TYPE_OPTIONS: &[&str] = &[super::relation::RELATION, "file", "k8s-resources", "revision", "s"];
 
 /// Options that are Go ints (gnuflag `IntVar`), by id.
 const INT_OPTIONS: &[&str] = &["revision"];

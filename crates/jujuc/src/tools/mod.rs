@@ -13,19 +13,25 @@ pub mod action_log;
 pub mod action_set;
 #[cfg(test)]
 mod action_tests;
+pub mod add_metric;
 pub mod application_version_set;
 pub mod cmd;
 pub mod config_get;
+pub mod credential_get;
 pub mod is_leader;
 pub mod juju_log;
+pub mod juju_reboot;
+pub mod k8s_spec;
 pub mod leader_get;
 pub mod leader_set;
+pub mod payload;
 pub mod relation;
 pub mod relation_get;
 mod relation_help;
 pub mod relation_ids;
 pub(crate) mod relation_list;
 pub mod relation_set;
+pub mod resource_get;
 pub mod secret;
 pub mod secret_add;
 pub mod secret_get;
@@ -37,8 +43,14 @@ pub mod secret_revoke;
 pub mod secret_set;
 #[cfg(test)]
 mod secret_tests;
+pub mod state_delete;
+pub mod state_get;
+pub mod state_set;
+#[cfg(test)]
+mod state_tests;
 pub mod status_get;
 pub mod status_set;
+pub mod storage;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -145,6 +157,41 @@ pub trait ToolContext {
         let _ = message;
         Err(not_running_an_action())
     }
+    /// The unit's charm state with this hook's pending changes (Juju's `GetCharmState`).
+    fn charm_state(&mut self) -> Result<BTreeMap<String, String>, ContextError> {
+        Err(no_charm_state())
+    }
+    /// Sets charm state keys, held by the hook until it succeeds (Juju's `SetCharmStateValue`,
+    /// with its size limits).
+    fn set_charm_state(&mut self, values: BTreeMap<String, String>) -> Result<(), ContextError> {
+        let _ = values;
+        Err(no_charm_state())
+    }
+    /// Deletes a charm state key, held by the hook until it succeeds.
+    fn delete_charm_state(&mut self, key: &str) -> Result<(), ContextError> {
+        let _ = key;
+        Err(no_charm_state())
+    }
+    /// Asks for the unit to be "rebooted" after the hook (or with `now`, at once, killing the
+    /// hook, which runs again afterwards): Juju's `RequestReboot`.
+    fn request_reboot(&mut self, now: bool) -> Result<(), ContextError> {
+        let _ = now;
+        Err(ContextError::Refused { code: ErrorCode::NotFound, message: "juju-reboot needs a unit agent".into() })
+    }
+    /// The path of the unit's copy of resource `name` (Juju's `DownloadResource`).
+    fn download_resource(&mut self, name: &str) -> Result<String, ContextError> {
+        Err(resource_not_found(name))
+    }
+}
+
+/// What a context without charm state answers.
+fn no_charm_state() -> ContextError {
+    ContextError::Refused { code: ErrorCode::NotFound, message: "charm state is not available in this context".into() }
+}
+
+/// The words for a resource the unit has no file of (see `resource_get`).
+fn resource_not_found(name: &str) -> ContextError {
+    ContextError::Refused { code: ErrorCode::NotFound, message: resource_get::not_found(name) }
 }
 
 /// What a context that runs no action answers (Juju's words).
@@ -297,6 +344,25 @@ pub const TOOLS: &[Tool] = &[
     action_set::TOOL,
     action_log::TOOL,
     action_fail::TOOL,
+    state_get::TOOL,
+    state_set::TOOL,
+    state_delete::TOOL,
+    juju_reboot::TOOL,
+    credential_get::TOOL,
+    resource_get::TOOL,
+    storage::LIST,
+    storage::GET,
+    storage::ADD,
+    add_metric::TOOL,
+    payload::REGISTER,
+    payload::UNREGISTER,
+    payload::STATUS_SET,
+    k8s_spec::K8S_SPEC_SET,
+    k8s_spec::K8S_SPEC_GET,
+    k8s_spec::K8S_RAW_SET,
+    k8s_spec::K8S_RAW_GET,
+    k8s_spec::POD_SPEC_SET,
+    k8s_spec::POD_SPEC_GET,
 ];
 
 /// The tools' names, in registry order.

@@ -157,7 +157,7 @@ fn unmarshal_lines(errors: &[(usize, String)]) -> String {
 
 /// `--file`: `-` is stdin; a path is read as juju/cmd's `FileVar` does (`~` expanded, then
 /// relative to the working directory), failing in Go's words.
-fn read_settings_file(file: &OsString) -> Result<String, SettingsFileError> {
+pub(crate) fn read_settings_file(file: &OsString) -> Result<String, SettingsFileError> {
     let mut bytes = Vec::new();
     if file == "-" {
         std::io::stdin().read_to_end(&mut bytes).map_err(SettingsFileError::Stdin)?;

@@ -1,0 +1,28 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[add-metric] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'add-metric'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'add-metric'= {
+            cand -l 'labels to be associated with metric values'
+            cand --labels 'labels to be associated with metric values'
+            cand -h 'Show help on a command or other topic.'
+            cand --help 'Show help on a command or other topic.'
+        }
+    ]
+    $completions[$command]
+}

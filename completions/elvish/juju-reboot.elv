@@ -1,0 +1,27 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[juju-reboot] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'juju-reboot'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'juju-reboot'= {
+            cand --now 'reboot immediately, killing the invoking process'
+            cand -h 'Show help on a command or other topic.'
+            cand --help 'Show help on a command or other topic.'
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,26 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[k8s-raw-get] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'k8s-raw-get'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'k8s-raw-get'= {
+            cand -h 'Show help on a command or other topic.'
+            cand --help 'Show help on a command or other topic.'
+        }
+    ]
+    $completions[$command]
+}
