@@ -52,6 +52,9 @@ pub(crate) struct HookContext {
     pub secrets: super::secret_tools::HookSecrets,
     /// The action this context runs, if it runs one.
     pub action: Option<super::action_tools::ActionState>,
+    /// This hook's open-port and close-port requests over the unit's committed ranges (read
+    /// at its first port call).
+    pub ports: Option<leaderd_core::ports::Recorder>,
 }
 
 impl HookContext {
@@ -66,6 +69,7 @@ impl HookContext {
             pending: BTreeMap::new(),
             secrets: Default::default(),
             action: None,
+            ports: None,
         }
     }
 

@@ -22,6 +22,7 @@ use tokio::net::UnixListener;
 
 use super::action_tools;
 use super::context::HookContext;
+use super::net_tools;
 use super::secret_tools;
 use super::{HookBackend, LeaderWriteError};
 use leaderd_core::format::go_quote;
@@ -193,6 +194,13 @@ impl<L: HookBackend> HookEndpoint<L> {
         Ok(peers)
     }
 
+    /// The charm's endpoints (`leaderd_core::relations::endpoints`): the bindings network-get
+    /// knows and the endpoints open-port may name.
+    pub(crate) fn charm_endpoints(&self) -> Vec<String> {
+        let dir = self.charm_dir.lock().unwrap().clone();
+        dir.map(|d| leaderd_core::relations::endpoints(&d)).unwrap_or_default()
+    }
+
     pub(crate) fn application(&self) -> &str {
         leaderd_core::names::unit_application(&self.unit).unwrap_or(&self.unit)
     }
@@ -208,15 +216,29 @@ impl<L: HookBackend> HookEndpoint<L> {
         let Some(context) = self.contexts.lock().unwrap().get(id).cloned() else {
             return Ok(false);
         };
-        let (changes, mut secrets) = {
+        let (changes, mut secrets, ports) = {
             let mut context = context.lock().await;
-            (context.take_relation_changes(), context.secrets.take_changes())
+            let ports = context.ports.take().map(|r| r.changes()).unwrap_or_default();
+            (context.take_relation_changes(), context.secrets.take_changes(), ports)
         };
         secrets.extend(extra);
-        if changes.is_empty() && secrets.is_empty() {
+        if changes.is_empty() && secrets.is_empty() && ports.is_empty() {
             return Ok(false);
         }
-        self.backend.commit_hook(changes, secrets).await.map(|()| true)
+        // Juju's state checks each endpoint the hook named against the charm's
+        // (`state/machine_ports_ops.go`, `validatePendingChanges`): opens first, then closes.
+        let endpoints = self.charm_endpoints();
+        for change in ports.iter().filter(|c| c.open).chain(ports.iter().filter(|c| !c.open)) {
+            if !change.endpoint.is_empty() && !endpoints.contains(&change.endpoint) {
+                let what = if change.open { "open" } else { "close" };
+                return Err(super::RelationCommitError::Invalid(format!(
+                    "{what} port range: endpoint {} for unit {} not found",
+                    go_quote(&change.endpoint),
+                    go_quote(&self.unit)
+                )));
+            }
+        }
+        self.backend.commit_hook(changes, secrets, ports).await.map(|()| true)
     }
 
     /// The statuses and workload version the charm has set.
@@ -243,6 +265,8 @@ impl<L: HookBackend> HookEndpoint<L> {
         leaderd_core::wire::controller::UnitStatus {
             workload: statuses.unit.clone(),
             version: statuses.workload_version.clone(),
+            // The controller says since when.
+            since_ms: None,
         }
     }
 
@@ -271,6 +295,12 @@ impl<L: HookBackend> HookEndpoint<L> {
             .route(hook::ACTION_SET_PATH, post(action_tools::action_set::<L>))
             .route(hook::ACTION_LOG_PATH, post(action_tools::action_log::<L>))
             .route(hook::ACTION_FAIL_PATH, post(action_tools::action_fail::<L>))
+            .route(hook::OPEN_PORT_PATH, post(net_tools::open_port::<L>))
+            .route(hook::CLOSE_PORT_PATH, post(net_tools::close_port::<L>))
+            .route(hook::OPENED_PORTS_PATH, post(net_tools::opened_ports::<L>))
+            .route(hook::NETWORK_GET_PATH, post(net_tools::network_get::<L>))
+            .route(hook::UNIT_GET_PATH, post(net_tools::unit_get::<L>))
+            .route(hook::GOAL_STATE_PATH, post(net_tools::goal_state::<L>))
             .fallback(unknown_path)
             .method_not_allowed_fallback(wrong_method)
             .layer(DefaultBodyLimit::max(hook::MAX_BODY_BYTES))
@@ -484,6 +514,8 @@ async fn relations<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Answer
     let mut context = context.lock().await;
     let data = context.relations(&*ep.backend).await.map_err(unreachable)?;
     let joined = ep.joined.lock().unwrap().clone();
+    // A peer relation's other end is in this model.
+    let model_uuid = ep.model_uuid.lock().unwrap().clone();
     let relations = peers
         .into_iter()
         .map(|peer| {
@@ -493,7 +525,13 @@ async fn relations<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Answer
             };
             members.retain(|m| *m != ep.unit);
             members.sort();
-            RelationInfo { id: peer.id, endpoint: peer.endpoint, remote_app: ep.application().to_string(), members }
+            RelationInfo {
+                id: peer.id,
+                endpoint: peer.endpoint,
+                remote_app: ep.application().to_string(),
+                members,
+                remote_model_uuid: model_uuid.clone(),
+            }
         })
         .collect();
     Ok(Json(RelationsResponse { relations }))

@@ -9,6 +9,7 @@ pub mod hook_endpoint;
 pub(crate) mod lease_view;
 pub mod lifecycle;
 pub mod memory;
+pub(crate) mod net_tools;
 pub(crate) mod relation_hooks;
 pub(crate) mod relation_watch;
 pub(crate) mod resolver;
@@ -77,6 +78,7 @@ pub trait HookBackend: Send + Sync + 'static {
         &self,
         changes: Vec<RelationChanges>,
         secrets: Vec<SecretChange>,
+        ports: Vec<leaderd_core::ports::PortChange>,
     ) -> impl Future<Output = Result<(), RelationCommitError>> + Send;
 
     /// A secret's content for this unit, from the controller (the read may move the revision
@@ -112,6 +114,10 @@ pub enum RelationCommitError {
     /// The controller could not be asked, or refused otherwise: its words.
     #[error(transparent)]
     Failed(#[from] CallError),
+    /// The hook's changes are not valid (an open-port endpoint the charm does not have):
+    /// Juju's words.
+    #[error("{0}")]
+    Invalid(String),
 }
 
 /// Juju's words when a leadership token no longer holds (`core/leadership`, `notLeaderError`).
@@ -221,6 +227,7 @@ impl HookBackend for AgentBackend {
         &self,
         changes: Vec<RelationChanges>,
         secrets: Vec<SecretChange>,
+        ports: Vec<leaderd_core::ports::PortChange>,
     ) -> Result<(), RelationCommitError> {
         let not_leader = || RelationCommitError::NotLeader(not_leader_of(&self.unit));
         let term = if changes.iter().any(|c| c.app.is_some()) {
@@ -236,7 +243,7 @@ impl HookBackend for AgentBackend {
         } else {
             None
         };
-        match self.client.commit_hook(term, changes, secrets).await {
+        match self.client.commit_hook(term, changes, secrets, ports).await {
             Ok(_) => Ok(()),
             Err(CallError::Refused { code: leaderd_core::wire::ErrorCode::NotLeader, .. }) => Err(not_leader()),
             Err(e) => Err(RelationCommitError::Failed(e)),

@@ -100,6 +100,7 @@ impl HookBackend for MemoryBackend {
         &self,
         changes: Vec<RelationChanges>,
         _secrets: Vec<leaderd_core::wire::controller::SecretChange>,
+        _ports: Vec<leaderd_core::ports::PortChange>,
     ) -> Result<(), RelationCommitError> {
         let unit = self.unit.lock().unwrap().clone();
         let unit = if unit.is_empty() { "app/0".to_string() } else { unit };

@@ -468,7 +468,7 @@ async fn read_statuses(State(api): Shared, Path(app): Path<String>, headers: Hea
     let app = api.reader_of(&headers, &app)?;
     api.active()?;
     let (application, units) = api.controller.statuses(&app);
-    Ok(Json(StatusesResponse { application, units }))
+    Ok(Json(StatusesResponse { application, units, ports: api.controller.unit_ports(&app) }))
 }
 
 /// The limits on a status the controller keeps: a message up to 64 KiB, as the hook endpoint's
@@ -537,7 +537,8 @@ async fn commit_relations(
     let unit = api.unit_of(&headers, &app)?;
     let req: RelationCommitRequest = decode(body)?;
     api.active()?;
-    relations_written(api.controller.commit_hook(&unit, req.term.map(Term), req.changes, req.secrets).await)
+    let term = req.term.map(Term);
+    relations_written(api.controller.commit_hook_with_ports(&unit, term, req.changes, req.secrets, req.ports).await)
 }
 
 async fn join_relations(

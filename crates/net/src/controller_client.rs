@@ -352,15 +352,16 @@ impl ControllerClient {
         self.call::<(), _>("relations", None, Duration::ZERO).await
     }
 
-    /// Commits one hook's relation and secret changes, all or nothing; `term` fences changes
+    /// Commits one hook's relation, secret and port changes, all or nothing; `term` fences changes
     /// to application bags and application-owned secrets.
     pub async fn commit_hook(
         &self,
         term: Option<u64>,
         changes: Vec<RelationChanges>,
         secrets: Vec<SecretChange>,
+        ports: Vec<leaderd_core::ports::PortChange>,
     ) -> Result<u64, CallError> {
-        let body = RelationCommitRequest { term, changes, secrets };
+        let body = RelationCommitRequest { term, changes, secrets, ports };
         let r: RelationsVersion = self.call("relations/commit", Some(&body), Duration::ZERO).await?;
         Ok(r.version)
     }

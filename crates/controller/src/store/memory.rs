@@ -16,6 +16,7 @@ pub struct MemoryStore {
     removed: std::collections::BTreeSet<String>,
     secrets: HashMap<String, super::SecretRecord>,
     tasks: std::collections::BTreeMap<u64, super::TaskRecord>,
+    unit_ports: HashMap<String, leaderd_core::ports::GroupedPortRanges>,
 }
 
 impl Store for MemoryStore {
@@ -30,6 +31,7 @@ impl Store for MemoryStore {
             removed: self.removed.clone(),
             secrets: self.secrets.clone(),
             tasks: self.tasks.clone(),
+            unit_ports: self.unit_ports.clone(),
         })
     }
 
@@ -52,6 +54,7 @@ impl Store for MemoryStore {
                 }
                 Write::ForgetUnit { unit } => {
                     self.unit_statuses.remove(unit);
+                    self.unit_ports.remove(unit);
                     self.removed.insert(unit.clone());
                 }
                 Write::AppStatus { app, status } => {
@@ -65,6 +68,12 @@ impl Store for MemoryStore {
                 }
                 Write::Task { id, record } => {
                     self.tasks.insert(*id, record.clone());
+                }
+                Write::UnitPorts { unit, ports } if ports.is_empty() => {
+                    self.unit_ports.remove(unit);
+                }
+                Write::UnitPorts { unit, ports } => {
+                    self.unit_ports.insert(unit.clone(), ports.clone());
                 }
                 Write::RelationSettings { .. } | Write::RelationScope { .. } => {
                     super::apply_relation_write(&mut self.relations, write);

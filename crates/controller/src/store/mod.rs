@@ -95,6 +95,8 @@ pub struct Snapshot {
     pub secrets: HashMap<String, SecretRecord>,
     /// Every task of every operation, by id.
     pub tasks: BTreeMap<u64, TaskRecord>,
+    /// Each unit's opened port ranges by endpoint, by unit name (units with none left out).
+    pub unit_ports: HashMap<String, leaderd_core::ports::GroupedPortRanges>,
 }
 
 /// A commit the store refused because it is too big for one transaction (etcd's
@@ -175,6 +177,11 @@ pub enum Write {
     Task {
         id: u64,
         record: TaskRecord,
+    },
+    /// Replace `unit`'s opened port ranges whole (none: forget them).
+    UnitPorts {
+        unit: String,
+        ports: leaderd_core::ports::GroupedPortRanges,
     },
 }
 

@@ -105,3 +105,41 @@ async fn relation_data_survives_a_restart_with_sqlite() {
     assert_eq!(after.relations[&0].members, vec!["app/0"]);
     assert_ne!(after.version, before.version, "a new run's versions never repeat the old run's");
 }
+
+/// A hook's open-port and close-port requests are applied to the unit's opened ranges in the
+/// commit's write (opening an open range and closing a closed one do nothing), kept per unit
+/// across a restart with SQLite, and forgotten with a removed unit.
+#[tokio::test]
+async fn opened_ports_are_committed_per_unit_and_survive_a_restart() {
+    use leaderd_core::ports::{parse, PortChange};
+    let change = |open: bool, endpoint: &str, range: &str| PortChange {
+        open,
+        endpoint: endpoint.into(),
+        range: parse(range).unwrap(),
+    };
+    let text = |c: &Controller, u: &str| -> Vec<String> {
+        let ports = c.unit_ports(&app("app"));
+        ports.get(u).map(|p| leaderd_core::ports::unique(p).iter().map(|r| r.to_string()).collect()).unwrap_or_default()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    let c = Controller::start(Box::new(SqliteStore::open(&path).unwrap()), config()).unwrap();
+    let opens = vec![change(true, "", "80"), change(true, "website", "8000-8010/udp"), change(true, "", "80")];
+    c.commit_hook_with_ports(&unit("app/0"), None, vec![], vec![], opens).await.unwrap();
+    c.commit_hook_with_ports(&unit("app/1"), None, vec![], vec![], vec![change(true, "", "icmp")]).await.unwrap();
+    assert_eq!(text(&c, "app/0"), ["80/tcp", "8000-8010/udp"]);
+    let closes = vec![change(false, "", "80"), change(false, "", "9999"), change(false, "", "8000-8010/udp")];
+    c.commit_hook_with_ports(&unit("app/0"), None, vec![], vec![], closes).await.unwrap();
+    assert_eq!(text(&c, "app/0"), ["8000-8010/udp"], "closed only where open for that endpoint");
+    drop(c);
+
+    let c = Controller::start(Box::new(SqliteStore::open(&path).unwrap()), config()).unwrap();
+    assert_eq!(text(&c, "app/0"), ["8000-8010/udp"]);
+    assert_eq!(text(&c, "app/1"), ["icmp"]);
+    c.forget_unit(&unit("app/1")).await.unwrap();
+    assert!(!c.unit_ports(&app("app")).contains_key("app/1"));
+    // Closing the last range leaves the unit without any.
+    let last = vec![change(false, "website", "8000-8010/udp")];
+    c.commit_hook_with_ports(&unit("app/0"), None, vec![], vec![], last).await.unwrap();
+    assert!(c.unit_ports(&app("app")).is_empty());
+}
