@@ -386,10 +386,13 @@ fn an_unknown_tool_name_is_jujus_unknown_command() {
         assert_eq!(first, format!("ERROR bad request: unknown command: {name}"));
         assert_eq!(
             hint,
-            "jujuc runs the hook tools is-leader, leader-get, leader-set, juju-log, status-set, status-get, \
-             application-version-set, config-get, relation-ids, relation-list, relation-get, relation-set: call it \
-             through a symlink of that name, or as \"jujuc <tool> [args...]\"\n"
+            format!(
+                "jujuc runs the hook tools {}: call it through a symlink of that name, or as \"jujuc <tool> \
+                 [args...]\"\n",
+                jujuc::tools::TOOL_NAMES.join(", ")
+            )
         );
+        assert!(hint.contains(", unit-get, open-port, close-port, opened-ports, network-get, goal-state, "), "{hint}");
         assert!(!stderr.contains("unknown hook command"), "{stderr}");
     }
 }
