@@ -18,7 +18,17 @@ const METADATA: &str = "name: web\npeers:\n  cluster:\n    interface: web-cluste
 
 fn net_charm() -> tempfile::TempDir {
     let hooks = [
-        ("install", "true"),
+        // The first install fails after opening a port: its request is dropped, and the
+        // retried install (which succeeds) opens nothing.
+        (
+            "install",
+            "if [ ! -e failed-once ]; then\n\
+               touch failed-once\n\
+               open-port 9999\n\
+               echo \"failing install: $(opened-ports | tr '\\n' ' ')\" >> observed\n\
+               exit 1\n\
+             fi",
+        ),
         (
             "start",
             "status-set active ready\n\
@@ -63,9 +73,11 @@ fn ports_commit_with_the_hook_and_the_network_tools_answer_for_loopback() {
     let units = ["web/0", "web/1"];
     up.wait_hook_finished(&units, "start", T);
 
-    // In its hook, opened-ports already shows the hook's own requests.
+    // In its hook, opened-ports already shows the hook's own requests; a failed hook's are
+    // dropped.
     for unit in units {
         let seen = observed(&up, unit);
+        assert_eq!(seen.first().map(String::as_str), Some("failing install: 9999/tcp "), "{unit}: {seen:?}");
         assert!(seen.contains(&"start: 80/tcp (*) 8000-8010/udp (website) ".to_string()), "{unit}: {seen:?}");
         assert!(seen.contains(&"address: 127.0.0.1 127.0.0.1".to_string()), "{unit}: {seen:?}");
         // Once committed, the controller keeps them and status shows them as juju status does.
