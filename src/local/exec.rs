@@ -50,7 +50,9 @@ pub fn exec(state: &Path, unit: &str, argv: &[OsString]) -> anyhow::Result<i32> 
     if let Ok((code, body)) = closed {
         if code != 200 && exit_code == Some(0) {
             if let Some((
-                leaderd_core::wire::ErrorCode::NotLeader | leaderd_core::wire::ErrorCode::Unavailable,
+                leaderd_core::wire::ErrorCode::NotLeader
+                | leaderd_core::wire::ErrorCode::Unavailable
+                | leaderd_core::wire::ErrorCode::BadRequest,
                 message,
             )) = ErrorResponse::decode(code, &body)
             {

@@ -90,6 +90,11 @@ pub struct UnitReport {
     pub workload: WorkloadStatus,
     /// The workload version the unit's charm set; empty until it does.
     pub workload_version: String,
+    /// The port ranges the unit's charm opened (open-port, committed when its hook
+    /// succeeded), each once, sorted as `juju status` lists a unit's `open-ports`:
+    /// `["80/tcp", "8000-8010/udp", "icmp"]`.
+    #[serde(default)]
+    pub open_ports: Vec<String>,
 }
 
 fn running() -> String {
@@ -225,7 +230,8 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
             None => nothing(),
         }
     };
-    let kept = kept.unwrap_or(StatusesResponse { application: None, units: Default::default() });
+    let kept =
+        kept.unwrap_or(StatusesResponse { application: None, units: Default::default(), ports: Default::default() });
     let answered = controllers.iter().find(|c| c.role == "active").map_or(up.controller.url.clone(), |c| c.url.clone());
     let app = controller.applications.iter().find(|a| a.name == up.app);
     let leader = app.and_then(|a| a.leader.clone());
@@ -236,6 +242,11 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
         .map(|u| {
             // What the controller keeps: the charm's last word, even with the agent down.
             let mine = kept.units.get(&u.name).cloned().unwrap_or_default();
+            let open_ports: Vec<String> = kept
+                .ports
+                .get(&u.name)
+                .map(|p| leaderd_core::ports::unique(p).iter().map(ToString::to_string).collect())
+                .unwrap_or_default();
             let without_agent = |state: &str| UnitReport {
                 name: u.name.clone(),
                 pid: u.pid,
@@ -244,6 +255,7 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
                 failing_hook: None,
                 workload: mine.workload.clone(),
                 workload_version: mine.version.clone(),
+                open_ports: open_ports.clone(),
             };
             match u.run {
                 // A stopped agent would keep the question waiting; a killed one has no socket.
@@ -273,6 +285,7 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
                     workload: if a.failing_hook.is_some() { a.workload } else { mine.workload },
                     failing_hook: a.failing_hook,
                     workload_version: mine.version,
+                    open_ports,
                 },
                 None => without_agent("down"),
             }
@@ -397,6 +410,14 @@ pub fn table(report: &StatusReport) -> String {
                 format!("{:<20} {:>8}  {:<32} {:<7} {:<13} {}", u.name, pid, u.state, leader, u.workload.status, note);
             out.push_str(row.trim_end());
             out.push('\n');
+        }
+        // Opened ports, only when a unit has any (as `juju status` shows a unit's Ports).
+        let with_ports: Vec<&UnitReport> = app.units.iter().filter(|u| !u.open_ports.is_empty()).collect();
+        if !with_ports.is_empty() {
+            out.push('\n');
+            for u in with_ports {
+                out.push_str(&format!("{:<20} ports {}\n", u.name, u.open_ports.join(" ")));
+            }
         }
     }
     out

@@ -394,6 +394,7 @@ fn an_unknown_tool_name_is_jujus_unknown_command() {
             )
         );
         assert!(hint.contains(", state-get, ") && hint.contains(", pod-spec-get: "), "{hint}");
+        assert!(hint.contains(", unit-get, open-port, close-port, opened-ports, network-get, goal-state, "), "{hint}");
         assert!(!stderr.contains("unknown hook command"), "{stderr}");
     }
 }

@@ -504,7 +504,17 @@ async fn config_and_statuses_operator_writes_fenced_application_status_and_kill_
     assert_eq!(refused.0, StatusCode::CONFLICT, "a minion's application status is fenced off");
     let (status, _) = u0.post("/v1/applications/app/status/application", json!({"term": term, "status": active})).await;
     assert_eq!(status, StatusCode::OK);
-    let expected = json!({"application": active, "units": {"app/1": {"workload": active, "version": "1.0"}}});
+    // The controller records since when the unit's workload status stands (Unix ms, its clock).
+    let read = op.get("/v1/applications/app/status").await.1;
+    let since = read["units"]["app/1"]["since_ms"].as_u64().expect("since_ms");
+    let now_ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64;
+    assert!(since <= now_ms && now_ms - since < 60_000, "since_ms {since}, now {now_ms}");
+    let expected =
+        json!({"application": active, "units": {"app/1": {"workload": active, "version": "1.0", "since_ms": since}}});
+    assert_eq!(read, expected);
+    // The same status again (a new version) keeps its since.
+    let (status, _) = u1.post("/v1/applications/app/status/unit", json!({"workload": active, "version": "1.0"})).await;
+    assert_eq!(status, StatusCode::OK);
     assert_eq!(op.get("/v1/applications/app/status").await.1, expected);
 
     // Everything acknowledged survives kill -9.

@@ -28,6 +28,7 @@ mod jujuc_link;
 mod levers;
 mod lifecycle;
 mod limits;
+mod network_e2e;
 mod private_state;
 mod relations_e2e;
 mod sandbox;

@@ -61,6 +61,9 @@ pub(crate) struct HookContext {
     pub reboot: Option<bool>,
     /// The hook's process group, which `juju-reboot --now` kills.
     pub process_group: Option<u32>,
+    /// This hook's open-port and close-port requests over the unit's committed ranges (read
+    /// at its first port call).
+    pub ports: Option<leaderd_core::ports::Recorder>,
 }
 
 impl HookContext {
@@ -79,6 +82,7 @@ impl HookContext {
             charm_state_dirty: false,
             reboot: None,
             process_group: None,
+            ports: None,
         }
     }
 

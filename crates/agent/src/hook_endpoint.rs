@@ -22,6 +22,7 @@ use tokio::net::UnixListener;
 
 use super::action_tools;
 use super::context::HookContext;
+use super::net_tools;
 use super::secret_tools;
 use super::state_tools;
 use super::{HookBackend, LeaderWriteError};
@@ -215,6 +216,13 @@ impl<L: HookBackend> HookEndpoint<L> {
         Ok(peers)
     }
 
+    /// The charm's endpoints (`leaderd_core::relations::endpoints`): the bindings network-get
+    /// knows and the endpoints open-port may name.
+    pub(crate) fn charm_endpoints(&self) -> Vec<String> {
+        let dir = self.charm_dir.lock().unwrap().clone();
+        dir.map(|d| leaderd_core::relations::endpoints(&d)).unwrap_or_default()
+    }
+
     pub(crate) fn application(&self) -> &str {
         leaderd_core::names::unit_application(&self.unit).unwrap_or(&self.unit)
     }
@@ -230,16 +238,31 @@ impl<L: HookBackend> HookEndpoint<L> {
         let Some(context) = self.contexts.lock().unwrap().get(id).cloned() else {
             return Ok(false);
         };
-        let (changes, mut secrets, charm_state) = {
+        let (changes, mut secrets, charm_state, ports) = {
             let mut context = context.lock().await;
             let charm_state = std::mem::take(&mut context.charm_state_dirty).then(|| context.charm_state.clone());
-            (context.take_relation_changes(), context.secrets.take_changes(), charm_state.flatten())
+            let ports = context.ports.take().map(|r| r.changes()).unwrap_or_default();
+            (context.take_relation_changes(), context.secrets.take_changes(), charm_state.flatten(), ports)
         };
         secrets.extend(extra);
-        if changes.is_empty() && secrets.is_empty() && charm_state.is_none() {
+        if changes.is_empty() && secrets.is_empty() && charm_state.is_none() && ports.is_empty() {
             return Ok(false);
         }
-        self.backend.commit_hook(changes, secrets, charm_state).await.map(|()| true)
+        // Juju's state checks each endpoint the hook named against the charm's
+        // (`state/machine_ports_ops.go`, `validatePendingChanges`): opens first, then closes.
+        let endpoints = self.charm_endpoints();
+        for change in ports.iter().filter(|c| c.open).chain(ports.iter().filter(|c| !c.open)) {
+            if !change.endpoint.is_empty() && !endpoints.contains(&change.endpoint) {
+                let what = if change.open { "open" } else { "close" };
+                return Err(super::RelationCommitError::Invalid(format!(
+                    "{what} port range: endpoint {} for unit {} not found",
+                    go_quote(&change.endpoint),
+                    go_quote(&self.unit)
+                )));
+            }
+        }
+        let hook = super::HookChanges { relations: changes, secrets, charm_state, ports };
+        self.backend.commit_hook(hook).await.map(|()| true)
     }
 
     /// The statuses and workload version the charm has set.
@@ -266,6 +289,8 @@ impl<L: HookBackend> HookEndpoint<L> {
         leaderd_core::wire::controller::UnitStatus {
             workload: statuses.unit.clone(),
             version: statuses.workload_version.clone(),
+            // The controller says since when.
+            since_ms: None,
         }
     }
 
@@ -299,6 +324,12 @@ impl<L: HookBackend> HookEndpoint<L> {
             .route(hook::STATE_DELETE_PATH, post(state_tools::state_delete::<L>))
             .route(hook::REBOOT_PATH, post(state_tools::juju_reboot::<L>))
             .route(hook::RESOURCE_GET_PATH, post(state_tools::resource_get::<L>))
+            .route(hook::OPEN_PORT_PATH, post(net_tools::open_port::<L>))
+            .route(hook::CLOSE_PORT_PATH, post(net_tools::close_port::<L>))
+            .route(hook::OPENED_PORTS_PATH, post(net_tools::opened_ports::<L>))
+            .route(hook::NETWORK_GET_PATH, post(net_tools::network_get::<L>))
+            .route(hook::UNIT_GET_PATH, post(net_tools::unit_get::<L>))
+            .route(hook::GOAL_STATE_PATH, post(net_tools::goal_state::<L>))
             .fallback(unknown_path)
             .method_not_allowed_fallback(wrong_method)
             .layer(DefaultBodyLimit::max(hook::MAX_BODY_BYTES))
@@ -512,6 +543,8 @@ async fn relations<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Answer
     let mut context = context.lock().await;
     let data = context.relations(&*ep.backend).await.map_err(unreachable)?;
     let joined = ep.joined.lock().unwrap().clone();
+    // A peer relation's other end is in this model.
+    let model_uuid = ep.model_uuid.lock().unwrap().clone();
     let relations = peers
         .into_iter()
         .map(|peer| {
@@ -521,7 +554,13 @@ async fn relations<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Answer
             };
             members.retain(|m| *m != ep.unit);
             members.sort();
-            RelationInfo { id: peer.id, endpoint: peer.endpoint, remote_app: ep.application().to_string(), members }
+            RelationInfo {
+                id: peer.id,
+                endpoint: peer.endpoint,
+                remote_app: ep.application().to_string(),
+                members,
+                remote_model_uuid: model_uuid.clone(),
+            }
         })
         .collect();
     Ok(Json(RelationsResponse { relations }))

@@ -9,6 +9,7 @@ pub mod hook_endpoint;
 pub(crate) mod lease_view;
 pub mod lifecycle;
 pub mod memory;
+pub(crate) mod net_tools;
 pub(crate) mod relation_hooks;
 pub(crate) mod relation_watch;
 pub(crate) mod resolver;
@@ -23,7 +24,8 @@ use std::future::Future;
 pub use leaderd_core::model::LeaderWriteError;
 use leaderd_core::model::Settings;
 use leaderd_core::wire::controller::{
-    OwnedSecretsResponse, RelationChanges, RelationsResponse, SecretChange, SecretReadRequest, SecretReadResponse,
+    OwnedSecretsResponse, RelationChanges, RelationCommitRequest, RelationsResponse, SecretChange, SecretReadRequest,
+    SecretReadResponse,
 };
 use leaderd_core::wire::controller::{StatusesResponse, UnitStatus};
 use leaderd_core::wire::hook::WorkloadStatus;
@@ -76,12 +78,7 @@ pub trait HookBackend: Send + Sync + 'static {
     /// when it changed it) as this unit, all or nothing;
     /// changes to an application bag or an application-owned secret are fenced by the unit's
     /// lease term at the moment of the commit.
-    fn commit_hook(
-        &self,
-        changes: Vec<RelationChanges>,
-        secrets: Vec<SecretChange>,
-        charm_state: Option<BTreeMap<String, String>>,
-    ) -> impl Future<Output = Result<(), RelationCommitError>> + Send;
+    fn commit_hook(&self, hook: HookChanges) -> impl Future<Output = Result<(), RelationCommitError>> + Send;
 
     /// The unit's charm state as the controller last committed it.
     fn read_charm_state(&self) -> impl Future<Output = Result<BTreeMap<String, String>, CallError>> + Send;
@@ -102,6 +99,16 @@ pub trait HookBackend: Send + Sync + 'static {
     }
 }
 
+/// Everything one successful hook commits, all or nothing: its relation changes, its secret
+/// changes, its whole charm state when it changed it, its open-port and close-port requests.
+#[derive(Debug, Default)]
+pub struct HookChanges {
+    pub relations: Vec<RelationChanges>,
+    pub secrets: Vec<SecretChange>,
+    pub charm_state: Option<BTreeMap<String, String>>,
+    pub ports: Vec<leaderd_core::ports::PortChange>,
+}
+
 /// A backend without a controller keeps no secrets.
 fn no_secrets() -> CallError {
     CallError::Refused {
@@ -119,6 +126,10 @@ pub enum RelationCommitError {
     /// The controller could not be asked, or refused otherwise: its words.
     #[error(transparent)]
     Failed(#[from] CallError),
+    /// The hook's changes are not valid (an open-port endpoint the charm does not have):
+    /// Juju's words.
+    #[error("{0}")]
+    Invalid(String),
 }
 
 /// Juju's words when a leadership token no longer holds (`core/leadership`, `notLeaderError`).
@@ -228,12 +239,8 @@ impl HookBackend for AgentBackend {
         self.client.unit_state().await
     }
 
-    async fn commit_hook(
-        &self,
-        changes: Vec<RelationChanges>,
-        secrets: Vec<SecretChange>,
-        charm_state: Option<BTreeMap<String, String>>,
-    ) -> Result<(), RelationCommitError> {
+    async fn commit_hook(&self, hook: HookChanges) -> Result<(), RelationCommitError> {
+        let HookChanges { relations: changes, secrets, charm_state, ports } = hook;
         let not_leader = || RelationCommitError::NotLeader(not_leader_of(&self.unit));
         let term = if changes.iter().any(|c| c.app.is_some()) {
             // Checked again now, at commit: a unit that lost leadership mid-hook commits nothing.
@@ -248,7 +255,8 @@ impl HookBackend for AgentBackend {
         } else {
             None
         };
-        match self.client.commit_hook(term, changes, secrets, charm_state).await {
+        let request = RelationCommitRequest { term, changes, secrets, charm_state, ports };
+        match self.client.commit_hook(&request).await {
             Ok(_) => Ok(()),
             Err(CallError::Refused { code: leaderd_core::wire::ErrorCode::NotLeader, .. }) => Err(not_leader()),
             Err(e) => Err(RelationCommitError::Failed(e)),

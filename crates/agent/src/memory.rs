@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use super::{HookBackend, LeaderWriteError, RelationCommitError};
 use leaderd_core::model::Settings;
-use leaderd_core::wire::controller::{RelationChanges, RelationsResponse};
+use leaderd_core::wire::controller::RelationsResponse;
 use leaderd_net::controller_client::CallError;
 
 #[derive(Debug, Default)]
@@ -103,12 +103,8 @@ impl HookBackend for MemoryBackend {
         Ok(self.relations())
     }
 
-    async fn commit_hook(
-        &self,
-        changes: Vec<RelationChanges>,
-        _secrets: Vec<leaderd_core::wire::controller::SecretChange>,
-        charm_state: Option<std::collections::BTreeMap<String, String>>,
-    ) -> Result<(), RelationCommitError> {
+    async fn commit_hook(&self, hook: super::HookChanges) -> Result<(), RelationCommitError> {
+        let super::HookChanges { relations: changes, charm_state, .. } = hook;
         let unit = self.unit.lock().unwrap().clone();
         let unit = if unit.is_empty() { "app/0".to_string() } else { unit };
         if changes.iter().any(|c| c.app.is_some()) && !self.leader.load(Ordering::SeqCst) {

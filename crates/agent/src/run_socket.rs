@@ -150,6 +150,7 @@ async fn close(State(c): State<Arc<Control>>, body: Body) -> Result<Json<serde_j
         let code = match e {
             super::RelationCommitError::NotLeader(_) => ErrorCode::NotLeader,
             super::RelationCommitError::Failed(_) => ErrorCode::Unavailable,
+            super::RelationCommitError::Invalid(_) => ErrorCode::BadRequest,
         };
         HttpError::new(code, format!("committing relation and secret changes: {e}"))
     })?;

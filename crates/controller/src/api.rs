@@ -469,7 +469,7 @@ async fn read_statuses(State(api): Shared, Path(app): Path<String>, headers: Hea
     let app = api.reader_of(&headers, &app)?;
     api.active()?;
     let (application, units) = api.controller.statuses(&app);
-    Ok(Json(StatusesResponse { application, units }))
+    Ok(Json(StatusesResponse { application, units, ports: api.controller.unit_ports(&app) }))
 }
 
 /// The limits on a status the controller keeps: a message up to 64 KiB, as the hook endpoint's
@@ -556,8 +556,8 @@ async fn commit_relations(
         }
     }
     api.active()?;
-    let written =
-        api.controller.commit_hook_with_state(&unit, req.term.map(Term), req.changes, req.secrets, req.charm_state);
+    let term = req.term.map(Term);
+    let written = api.controller.commit_hook_full(&unit, term, req.changes, req.secrets, req.charm_state, req.ports);
     relations_written(written.await)
 }
 

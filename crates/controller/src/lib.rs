@@ -127,6 +127,8 @@ pub(crate) struct State {
     unit_statuses: RwLock<HashMap<String, UnitStatus>>,
     /// Per application: the status its leader set.
     app_statuses: RwLock<HashMap<String, WorkloadStatus>>,
+    /// Per unit: its opened port ranges by endpoint (units with none left out).
+    unit_ports: RwLock<HashMap<String, leaderd_core::ports::GroupedPortRanges>>,
     /// Each application's relations, and a version for their watchers (`relations.rs`).
     relations: relations::Relations,
     /// Every secret, and a version for their watchers (`secrets.rs`).
@@ -181,12 +183,19 @@ impl State {
             Write::ForgetUnit { unit } => {
                 self.unit_statuses.write().unwrap().remove(&unit);
                 self.unit_states.write().unwrap().remove(&unit);
+                self.unit_ports.write().unwrap().remove(&unit);
             }
             Write::UnitState { unit, state } if state.is_empty() => {
                 self.unit_states.write().unwrap().remove(&unit);
             }
             Write::UnitState { unit, state } => {
                 self.unit_states.write().unwrap().insert(unit, state);
+            }
+            Write::UnitPorts { unit, ports } if ports.is_empty() => {
+                self.unit_ports.write().unwrap().remove(&unit);
+            }
+            Write::UnitPorts { unit, ports } => {
+                self.unit_ports.write().unwrap().insert(unit, ports);
             }
             Write::AppStatus { app, status } => {
                 self.app_statuses.write().unwrap().insert(app, status.into());
@@ -222,6 +231,7 @@ impl State {
             snapshot.unit_statuses.into_iter().map(|(unit, s)| (unit, s.into())).collect();
         *self.app_statuses.write().unwrap() =
             snapshot.app_statuses.into_iter().map(|(app, s)| (app, s.into())).collect();
+        *self.unit_ports.write().unwrap() = snapshot.unit_ports;
         *self.removed.write().unwrap() = snapshot.removed;
         *self.unit_states.write().unwrap() = snapshot.unit_states;
         self.relations.replace(snapshot.relations);
@@ -307,6 +317,7 @@ impl Controller {
             config_versions: Mutex::default(),
             unit_statuses: RwLock::default(),
             app_statuses: RwLock::default(),
+            unit_ports: RwLock::default(),
             relations: relations::Relations::new(Default::default()),
             secrets: secrets::Secrets::new(Default::default()),
             tasks: tasks::Tasks::new(),
@@ -622,9 +633,33 @@ impl Controller {
         self.submit(job).await.unwrap_or_else(|| Err(LeaderWriteError::failed(ShuttingDown)))
     }
 
-    /// Records `unit`'s workload status and version; durable before it returns.
-    pub async fn set_unit_status(&self, unit: &Unit, status: UnitStatus) -> Result<(), LeaderWriteError> {
+    /// Records `unit`'s workload status and version; durable before it returns. The time the
+    /// workload status last changed is the controller's: kept while the status and message
+    /// stay the same (a version change, or the same status set again), now otherwise.
+    pub async fn set_unit_status(&self, unit: &Unit, mut status: UnitStatus) -> Result<(), LeaderWriteError> {
+        let before = self.state.unit_statuses.read().unwrap().get(unit.as_str()).cloned();
+        status.since_ms = match before {
+            Some(b) if b.workload.status == status.workload.status && b.workload.message == status.workload.message => {
+                b.since_ms
+            }
+            _ => Some(crate::secrets::now_ms()),
+        };
         self.put(None, Write::UnitStatus { unit: unit.as_str().into(), status: status.into() }).await
+    }
+
+    /// Each unit of `app`'s opened port ranges by endpoint (units with none left out).
+    pub fn unit_ports(
+        &self,
+        app: &Application,
+    ) -> std::collections::BTreeMap<String, leaderd_core::ports::GroupedPortRanges> {
+        self.state
+            .unit_ports
+            .read()
+            .unwrap()
+            .iter()
+            .filter(|(unit, _)| leaderd_core::names::unit_application(unit) == Ok(app.as_str()))
+            .map(|(unit, ports)| (unit.clone(), ports.clone()))
+            .collect()
     }
 
     /// Was `unit` removed by the operator? (Cheap: a set read, on every unit request.)

@@ -92,9 +92,10 @@ impl Controller {
         fence: Option<(String, u64)>,
         writes: Vec<Write>,
         secrets: Option<super::writer::SecretCommit>,
+        ports: Option<(String, Vec<leaderd_core::ports::PortChange>)>,
     ) -> Result<u64, LeaderWriteError> {
         let app = app.to_string();
-        let job = |reply| super::writer::Job::Relations { app, fence, writes, secrets, reply };
+        let job = |reply| super::writer::Job::Relations { app, fence, writes, secrets, ports, reply };
         self.submit(job).await.unwrap_or_else(|| Err(LeaderWriteError::failed(super::ShuttingDown)))
     }
 
@@ -108,19 +109,21 @@ impl Controller {
         changes: Vec<RelationChanges>,
         secrets: Vec<SecretChange>,
     ) -> Result<u64, LeaderWriteError> {
-        self.commit_hook_with_state(unit, term, changes, secrets, None).await
+        self.commit_hook_full(unit, term, changes, secrets, None, Vec::new()).await
     }
 
     /// [`Controller::commit_hook`], with the unit's whole charm state after the hook when the
-    /// hook changed it (`charm_state`), checked against Juju's limits and written in the same
-    /// batch.
-    pub async fn commit_hook_with_state(
+    /// hook changed it (`charm_state`, checked against Juju's limits) and the hook's open-port
+    /// and close-port requests applied to the unit's opened ranges, all in the same write
+    /// (Juju's `CommitHookChanges`).
+    pub async fn commit_hook_full(
         &self,
         unit: &Unit,
         term: Option<Term>,
         changes: Vec<RelationChanges>,
         secrets: Vec<SecretChange>,
         charm_state: Option<BTreeMap<String, String>>,
+        ports: Vec<leaderd_core::ports::PortChange>,
     ) -> Result<u64, LeaderWriteError> {
         let app = unit.application();
         if let Some(state) = &charm_state {
@@ -156,7 +159,8 @@ impl Controller {
         }
         let secrets =
             super::writer::SecretCommit { unit: unit.as_str().into(), term: term.map(|t| t.0), changes: secrets };
-        self.write_relations(app.as_str(), fence, writes, Some(secrets)).await
+        let ports = Some((unit.as_str().to_string(), ports)).filter(|(_, p)| !p.is_empty());
+        self.write_relations(app.as_str(), fence, writes, Some(secrets), ports).await
     }
 
     /// `unit` enters the scope of `relation_ids`; a unit entering a relation for the first time
@@ -188,7 +192,7 @@ impl Controller {
         if writes.is_empty() {
             return Ok(current.version);
         }
-        self.write_relations(app.as_str(), None, writes, None).await
+        self.write_relations(app.as_str(), None, writes, None, None).await
     }
 
     /// `unit` leaves the scope of every relation of its application (it stopped for good); its
@@ -210,6 +214,6 @@ impl Controller {
         if writes.is_empty() {
             return Ok(current.version);
         }
-        self.write_relations(app.as_str(), None, writes, None).await
+        self.write_relations(app.as_str(), None, writes, None, None).await
     }
 }

@@ -47,6 +47,9 @@ pub(crate) enum Job {
         writes: Vec<Write>,
         /// A hook's secret changes, committed with its relation writes.
         secrets: Option<SecretCommit>,
+        /// A hook's open-port and close-port requests, by the unit that made them: applied to
+        /// its opened ranges as this batch leaves them.
+        ports: Option<(String, Vec<leaderd_core::ports::PortChange>)>,
         reply: oneshot::Sender<Result<u64, LeaderWriteError>>,
     },
     /// A removed unit's secrets go and its consumer records and grants with them
@@ -121,6 +124,8 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
     // Secrets as this batch leaves them (copied from the live state at the first secret job),
     // so each job's rules see the jobs before it.
     let mut secrets: Option<Records> = None;
+    // Units' opened ports as this batch leaves them.
+    let mut unit_ports: std::collections::HashMap<String, leaderd_core::ports::GroupedPortRanges> = Default::default();
     for job in batch {
         match job {
             Job::Lease(lease, reply) => {
@@ -159,7 +164,7 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                 writes.push(write.clone());
                 replies.push(Reply::Put(reply, write));
             }
-            Job::Relations { app, fence, writes: mut changes, secrets: secret_commit, reply } => {
+            Job::Relations { app, fence, writes: mut changes, secrets: secret_commit, ports, reply } => {
                 if let Some((unit, term)) = &fence {
                     if !state.leases.lock().unwrap().holds(&app, unit, *term, Instant::now()) {
                         let _ = reply.send(Err(LeaderWriteError::NotLeader));
@@ -193,6 +198,13 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                             continue;
                         }
                     }
+                }
+                if let Some((unit, requests)) = ports {
+                    let current = unit_ports
+                        .entry(unit.clone())
+                        .or_insert_with(|| state.unit_ports.read().unwrap().get(&unit).cloned().unwrap_or_default());
+                    *current = leaderd_core::ports::apply(current, &requests);
+                    changes.push(Write::UnitPorts { unit, ports: current.clone() });
                 }
                 starts.push(writes.len());
                 writes.extend(changes.iter().cloned());
@@ -356,7 +368,7 @@ fn answer(state: &State, reply: Reply, committed: Result<(), CommitError>) {
                 state.apply(write.clone());
             }
             state.secrets.apply(&changes);
-            for write in changes.iter().filter(|w| matches!(w, Write::UnitState { .. })) {
+            for write in changes.iter().filter(|w| matches!(w, Write::UnitState { .. } | Write::UnitPorts { .. })) {
                 state.apply(write.clone());
             }
             let _ = tx.send(Ok(state.relations.apply(&app, &changes)));

@@ -22,6 +22,7 @@ pub mod format;
 pub mod gocompat;
 pub mod model;
 pub mod names;
+pub mod ports;
 pub mod relations;
 pub mod secrets;
 pub mod unix_http;

@@ -190,3 +190,39 @@ mod tests {
         }
     }
 }
+
+/// The endpoints a unit of the charm in `charm_dir` can name as a binding (network-get) or
+/// port endpoint (open-port --endpoints): every `peers:`, `provides:` and `requires:`
+/// endpoint and `extra-bindings:` name in its `metadata.yaml`, and `juju-info`, which Juju
+/// adds to every charm (`internal/charm/meta.go`, `ImplicitRelations`). Sorted.
+pub fn endpoints(charm_dir: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(charm_dir.join("metadata.yaml")).unwrap_or_default();
+    let mut names = parse_endpoints(&text);
+    names.sort();
+    names.dedup();
+    names
+}
+
+fn parse_endpoints(text: &str) -> Vec<String> {
+    let doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).unwrap_or(serde_yaml_ng::Value::Null);
+    let mut names = vec!["juju-info".to_string()];
+    for section in ["peers", "provides", "requires", "extra-bindings"] {
+        if let Some(serde_yaml_ng::Value::Mapping(m)) = doc.get(section) {
+            names.extend(m.keys().filter_map(|k| k.as_str()).map(String::from));
+        }
+    }
+    names
+}
+
+#[cfg(test)]
+mod endpoint_tests {
+    #[test]
+    fn every_declared_endpoint_and_juju_info_is_a_binding() {
+        let text = "name: x\npeers:\n  cluster: {interface: c}\nprovides:\n  website: {interface: http}\n\
+                    requires:\n  db: {interface: pg}\nextra-bindings:\n  admin:\n";
+        let mut names = super::parse_endpoints(text);
+        names.sort();
+        assert_eq!(names, ["admin", "cluster", "db", "juju-info", "website"]);
+        assert_eq!(super::parse_endpoints(""), ["juju-info"]);
+    }
+}

@@ -252,6 +252,41 @@ impl ToolContext for AgentClient {
         Ok(r.path)
     }
 
+    fn port_request(
+        &mut self,
+        open: bool,
+        endpoint: &str,
+        range: leaderd_core::ports::PortRange,
+    ) -> Result<(), ContextError> {
+        let body = hook::PortRequest { context_id: self.context_id.clone(), endpoint: endpoint.into(), range };
+        let path = if open { hook::OPEN_PORT_PATH } else { hook::CLOSE_PORT_PATH };
+        let _: serde_json::Value = self.call(path, &body)?;
+        Ok(())
+    }
+
+    fn opened_ports(&mut self) -> Result<leaderd_core::ports::GroupedPortRanges, ContextError> {
+        let body = ContextRequest { context_id: self.context_id.clone() };
+        let answer: hook::OpenedPortsResponse = self.call(hook::OPENED_PORTS_PATH, &body)?;
+        Ok(answer.ports)
+    }
+
+    fn network_info(&mut self, binding: &str, relation_id: Option<u64>) -> Result<hook::NetworkInfo, ContextError> {
+        let body =
+            hook::NetworkGetRequest { context_id: self.context_id.clone(), binding: binding.into(), relation_id };
+        self.call(hook::NETWORK_GET_PATH, &body)
+    }
+
+    fn unit_address(&mut self, public: bool) -> Result<String, ContextError> {
+        let body = hook::UnitGetRequest { context_id: self.context_id.clone(), public };
+        let answer: hook::UnitGetResponse = self.call(hook::UNIT_GET_PATH, &body)?;
+        Ok(answer.address)
+    }
+
+    fn goal_state(&mut self) -> Result<hook::GoalStateResponse, ContextError> {
+        let body = ContextRequest { context_id: self.context_id.clone() };
+        self.call(hook::GOAL_STATE_PATH, &body)
+    }
+
     fn secret_metadata(&mut self) -> Result<std::collections::BTreeMap<String, SecretMetadata>, ContextError> {
         let body = ContextRequest { context_id: self.context_id.clone() };
         let r: SecretMetadataResponse = self.call(hook::SECRET_METADATA_PATH, &body)?;

@@ -358,17 +358,10 @@ impl ControllerClient {
         self.call::<(), _>("relations", None, Duration::ZERO).await
     }
 
-    /// Commits one hook's relation and secret changes, all or nothing; `term` fences changes
+    /// Commits one hook's relation, secret and port changes, all or nothing; `term` fences changes
     /// to application bags and application-owned secrets.
-    pub async fn commit_hook(
-        &self,
-        term: Option<u64>,
-        changes: Vec<RelationChanges>,
-        secrets: Vec<SecretChange>,
-        charm_state: Option<std::collections::BTreeMap<String, String>>,
-    ) -> Result<u64, CallError> {
-        let body = RelationCommitRequest { term, changes, secrets, charm_state };
-        let r: RelationsVersion = self.call("relations/commit", Some(&body), Duration::ZERO).await?;
+    pub async fn commit_hook(&self, body: &RelationCommitRequest) -> Result<u64, CallError> {
+        let r: RelationsVersion = self.call("relations/commit", Some(body), Duration::ZERO).await?;
         Ok(r.version)
     }
 

@@ -15,6 +15,7 @@
 //! | `PREFIX/app-status/APP` | the application status its leader set |
 //! | `PREFIX/relation-bags/APP/ID/OWNER/KEY` | one key of a relation bag: OWNER is the unit (`app:0`) or `-` for the application bag |
 //! | `PREFIX/relation-scope/APP/ID/OWNER` | present while the unit (`app:0`) is in the relation's scope |
+//! | `PREFIX/unit-ports/APP/N` | a unit's opened port ranges by endpoint: `{"": ["80/tcp"]}` (absent: none) |
 //! | `PREFIX/removed/APP/N` | present (empty) once the unit was removed: for good, its token is refused |
 //! | `PREFIX/unit-state/APP/N` | a unit's charm state (state-set), its whole map; absent when empty (schema version 2) |
 //! | `PREFIX/controller/active` | the active controller's URL, on its session lease (the election) |
@@ -215,9 +216,14 @@ impl Layout {
             Write::UnitStatus { unit, status } => {
                 vec![KeyOp::Put(format!("{}/unit-status/{unit}", self.prefix), json(status))]
             }
+            Write::UnitPorts { unit, ports } => {
+                let k = format!("{}/unit-ports/{unit}", self.prefix);
+                vec![if ports.is_empty() { KeyOp::Delete(k) } else { KeyOp::Put(k, json(ports)) }]
+            }
             Write::ForgetUnit { unit } => vec![
                 KeyOp::Delete(format!("{}/unit-status/{unit}", self.prefix)),
                 KeyOp::Delete(format!("{}/unit-state/{unit}", self.prefix)),
+                KeyOp::Delete(format!("{}/unit-ports/{unit}", self.prefix)),
                 KeyOp::Put(format!("{}/removed/{unit}", self.prefix), Vec::new()),
             ],
             Write::UnitState { unit, state } => {
@@ -273,6 +279,8 @@ impl Layout {
             snapshot.unit_statuses.insert(unit.into(), serde_json::from_slice(value).map_err(bad)?);
         } else if let Some(unit) = rest.strip_prefix("unit-state/") {
             snapshot.unit_states.insert(unit.into(), serde_json::from_slice(value).map_err(bad)?);
+        } else if let Some(unit) = rest.strip_prefix("unit-ports/") {
+            snapshot.unit_ports.insert(unit.into(), serde_json::from_slice(value).map_err(bad)?);
         } else if let Some(unit) = rest.strip_prefix("removed/") {
             snapshot.removed.insert(unit.into());
         } else if let Some(app) = rest.strip_prefix("app-status/") {
@@ -413,7 +421,7 @@ pub(crate) mod tests {
             Write::Config { app: "a".into(), config: config.clone() },
             Write::UnitStatus {
                 unit: "a/0".into(),
-                status: UnitStatusRecord { workload: active.clone(), version: "1".into() },
+                status: UnitStatusRecord { workload: active.clone(), version: "1".into(), since_ms: None },
             },
             Write::AppStatus { app: "a".into(), status: active.clone() },
             Write::RelationScope { app: "a".into(), relation_id: 0, unit: "a/1".into(), member: true },
@@ -457,7 +465,10 @@ pub(crate) mod tests {
             layout.read(&mut snapshot, k, v).unwrap();
         }
         assert_eq!(snapshot.configs["a"], config);
-        assert_eq!(snapshot.unit_statuses["a/0"], UnitStatusRecord { workload: active.clone(), version: "1".into() });
+        assert_eq!(
+            snapshot.unit_statuses["a/0"],
+            UnitStatusRecord { workload: active.clone(), version: "1".into(), since_ms: None }
+        );
         assert_eq!(snapshot.app_statuses["a"], active);
         let relation = &snapshot.relations["a"][&0];
         assert_eq!(relation.members, ["a/0", "a/1"]);
@@ -497,16 +508,29 @@ pub(crate) mod tests {
     /// A removed unit: its status key goes, and a tombstone key comes that reads back as removed
     /// (and a second removal of it writes the same tombstone again, harmlessly).
     #[test]
-    fn a_removed_unit_leaves_a_tombstone_key() {
+    fn a_removed_unit_leaves_a_tombstone_key_and_its_ports_are_forgotten() {
         let layout = Layout::new("/x");
         let put = |k: &str| KeyOp::Put(k.into(), Vec::new());
         let delete = |k: &str| KeyOp::Delete(k.into());
         let forget = |unit: &str| Write::ForgetUnit { unit: unit.into() };
         let cases: &[(Write, Vec<KeyOp>)] = &[
-            (forget("a/1"), vec![delete("/x/unit-status/a/1"), delete("/x/unit-state/a/1"), put("/x/removed/a/1")]),
+            (
+                forget("a/1"),
+                vec![
+                    delete("/x/unit-status/a/1"),
+                    delete("/x/unit-state/a/1"),
+                    delete("/x/unit-ports/a/1"),
+                    put("/x/removed/a/1"),
+                ],
+            ),
             (
                 forget("b-c/12"),
-                vec![delete("/x/unit-status/b-c/12"), delete("/x/unit-state/b-c/12"), put("/x/removed/b-c/12")],
+                vec![
+                    delete("/x/unit-status/b-c/12"),
+                    delete("/x/unit-state/b-c/12"),
+                    delete("/x/unit-ports/b-c/12"),
+                    put("/x/removed/b-c/12"),
+                ],
             ),
         ];
         for (write, want) in cases {
@@ -514,7 +538,7 @@ pub(crate) mod tests {
         }
         let workload =
             crate::store::StatusRecord { status: "active".into(), message: String::new(), data: Default::default() };
-        let status = crate::store::UnitStatusRecord { workload, version: String::new() };
+        let status = crate::store::UnitStatusRecord { workload, version: String::new(), since_ms: None };
         let writes = [
             Write::UnitStatus { unit: "a/1".into(), status: status.clone() },
             Write::UnitStatus { unit: "a/0".into(), status },
@@ -548,6 +572,23 @@ pub(crate) mod tests {
         assert_eq!(snapshot.unit_states["a/0"], state);
         let clear = Write::UnitState { unit: "a/0".into(), state: Default::default() };
         assert_eq!(layout.ops(&mut HashMap::new(), &clear), vec![KeyOp::Delete("/x/unit-state/a/0".into())]);
+    }
+
+    /// A unit's opened ports are one key of JSON, deleted when it has none.
+    #[test]
+    fn unit_ports_are_one_key_per_unit() {
+        let layout = Layout::new("/x");
+        let mut ports = leaderd_core::ports::GroupedPortRanges::new();
+        ports.insert(String::new(), vec![leaderd_core::ports::parse("80").unwrap()]);
+        ports.insert("web".into(), vec![leaderd_core::ports::parse("8000-8010/udp").unwrap()]);
+        let put = layout.ops(&mut HashMap::new(), &Write::UnitPorts { unit: "a/0".into(), ports: ports.clone() });
+        let value = br#"{"":["80/tcp"],"web":["8000-8010/udp"]}"#.to_vec();
+        assert_eq!(put, [KeyOp::Put("/x/unit-ports/a/0".into(), value.clone())]);
+        let none = Write::UnitPorts { unit: "a/0".into(), ports: Default::default() };
+        assert_eq!(layout.ops(&mut HashMap::new(), &none), [KeyOp::Delete("/x/unit-ports/a/0".into())]);
+        let mut snapshot = Snapshot::default();
+        layout.read(&mut snapshot, "/x/unit-ports/a/0", &value).unwrap();
+        assert_eq!(snapshot.unit_ports["a/0"], ports);
     }
 
     #[test]
@@ -624,7 +665,7 @@ pub(crate) mod tests {
             (
                 Write::UnitStatus {
                     unit: "a/0".into(),
-                    status: UnitStatusRecord { workload: status.clone(), version: "1".into() },
+                    status: UnitStatusRecord { workload: status.clone(), version: "1".into(), since_ms: None },
                 },
                 "/x/unit-status/a/0",
                 r#"{"workload":{"status":"blocked","message":"m","data":{"k":"v"}},"version":"1"}"#,

@@ -17,6 +17,7 @@ pub struct MemoryStore {
     secrets: HashMap<String, super::SecretRecord>,
     tasks: std::collections::BTreeMap<u64, super::TaskRecord>,
     unit_states: HashMap<String, std::collections::BTreeMap<String, String>>,
+    unit_ports: HashMap<String, leaderd_core::ports::GroupedPortRanges>,
 }
 
 impl Store for MemoryStore {
@@ -32,6 +33,7 @@ impl Store for MemoryStore {
             secrets: self.secrets.clone(),
             tasks: self.tasks.clone(),
             unit_states: self.unit_states.clone(),
+            unit_ports: self.unit_ports.clone(),
         })
     }
 
@@ -55,6 +57,7 @@ impl Store for MemoryStore {
                 Write::ForgetUnit { unit } => {
                     self.unit_statuses.remove(unit);
                     self.unit_states.remove(unit);
+                    self.unit_ports.remove(unit);
                     self.removed.insert(unit.clone());
                 }
                 Write::UnitState { unit, state } if state.is_empty() => {
@@ -74,6 +77,12 @@ impl Store for MemoryStore {
                 }
                 Write::Task { id, record } => {
                     self.tasks.insert(*id, record.clone());
+                }
+                Write::UnitPorts { unit, ports } if ports.is_empty() => {
+                    self.unit_ports.remove(unit);
+                }
+                Write::UnitPorts { unit, ports } => {
+                    self.unit_ports.insert(unit.clone(), ports.clone());
                 }
                 Write::RelationSettings { .. } | Write::RelationScope { .. } => {
                     super::apply_relation_write(&mut self.relations, write);

@@ -97,6 +97,8 @@ pub struct Snapshot {
     pub tasks: BTreeMap<u64, TaskRecord>,
     /// Each unit's charm state (none for an empty one), by unit name.
     pub unit_states: HashMap<String, BTreeMap<String, String>>,
+    /// Each unit's opened port ranges by endpoint, by unit name (units with none left out).
+    pub unit_ports: HashMap<String, leaderd_core::ports::GroupedPortRanges>,
 }
 
 /// A commit the store refused because it is too big for one transaction (etcd's
@@ -182,6 +184,11 @@ pub enum Write {
     UnitState {
         unit: String,
         state: BTreeMap<String, String>,
+    },
+    /// Replace `unit`'s opened port ranges whole (none: forget them).
+    UnitPorts {
+        unit: String,
+        ports: leaderd_core::ports::GroupedPortRanges,
     },
 }
 

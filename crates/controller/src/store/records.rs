@@ -55,6 +55,10 @@ pub struct UnitStatusRecord {
     pub workload: StatusRecord,
     #[serde(default)]
     pub version: String,
+    /// When the workload status last changed (Unix milliseconds); absent in records written
+    /// before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since_ms: Option<u64>,
 }
 
 /// One relation of an application: the units in its scope (in name order), each unit's bag
@@ -211,13 +215,13 @@ impl From<StatusRecord> for WorkloadStatus {
 
 impl From<UnitStatus> for UnitStatusRecord {
     fn from(s: UnitStatus) -> UnitStatusRecord {
-        UnitStatusRecord { workload: s.workload.into(), version: s.version }
+        UnitStatusRecord { workload: s.workload.into(), version: s.version, since_ms: s.since_ms }
     }
 }
 
 impl From<UnitStatusRecord> for UnitStatus {
     fn from(s: UnitStatusRecord) -> UnitStatus {
-        UnitStatus { workload: s.workload.into(), version: s.version }
+        UnitStatus { workload: s.workload.into(), version: s.version, since_ms: s.since_ms }
     }
 }
 
@@ -274,12 +278,19 @@ mod tests {
                 data: settings(&[("since", "boot")]),
             },
             version: "1.2".into(),
+            since_ms: None,
         };
         assert_eq!(
             serde_json::to_string(&unit).unwrap(),
             r#"{"workload":{"status":"blocked","message":"needs db","data":{"since":"boot"}},"version":"1.2"}"#
         );
         assert_eq!(UnitStatusRecord::from(UnitStatus::from(unit.clone())), unit);
+        let since = UnitStatusRecord { since_ms: Some(1_767_322_800_000), ..unit };
+        assert_eq!(
+            serde_json::to_string(&since).unwrap(),
+            r#"{"workload":{"status":"blocked","message":"needs db","data":{"since":"boot"}},"version":"1.2","since_ms":1767322800000}"#
+        );
+        assert_eq!(UnitStatusRecord::from(UnitStatus::from(since.clone())), since);
 
         let app = StatusRecord { status: "waiting".into(), message: "for quorum".into(), data: Settings::new() };
         assert_eq!(serde_json::to_string(&app).unwrap(), r#"{"status":"waiting","message":"for quorum","data":{}}"#);
@@ -304,7 +315,8 @@ mod tests {
             unit,
             UnitStatusRecord {
                 workload: StatusRecord { status: "active".into(), message: String::new(), data: Settings::new() },
-                version: String::new()
+                version: String::new(),
+                since_ms: None,
             }
         );
         assert!(serde_json::from_str::<StatusRecord>(r#"{"status":"a","message":"","extra":1}"#).is_err());

@@ -76,6 +76,13 @@ CREATE TABLE IF NOT EXISTS secrets (
     id      TEXT PRIMARY KEY,
     record  TEXT NOT NULL
 );
+-- Schema version 2: each unit's opened port ranges (open-port), by endpoint, as JSON
+-- (each endpoint, the empty one for all, with its ranges as text: 80/tcp, icmp); a unit with
+-- none has no row.
+CREATE TABLE IF NOT EXISTS unit_ports (
+    unit    TEXT PRIMARY KEY,
+    ports   TEXT NOT NULL
+);
 -- Schema version 2: every task of every operation (`leaderd run`), as JSON.
 CREATE TABLE IF NOT EXISTS tasks (
     id      INTEGER PRIMARY KEY,
@@ -191,6 +198,7 @@ impl Store for SqliteStore {
         snapshot.app_statuses = json_rows(&self.conn, "app_status")?;
         snapshot.secrets = json_rows(&self.conn, "secrets")?;
         snapshot.unit_states = json_rows(&self.conn, "unit_states")?;
+        snapshot.unit_ports = json_rows(&self.conn, "unit_ports")?;
         let mut tasks = self.conn.prepare("SELECT id, record FROM tasks")?;
         for row in tasks.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
             let (id, text) = row?;
@@ -259,6 +267,11 @@ impl SqliteStore {
                  ON CONFLICT(unit) DO UPDATE SET state = excluded.state",
             )?;
             let mut forget_unit_state = tx.prepare_cached("DELETE FROM unit_states WHERE unit = ?1")?;
+            let mut put_ports = tx.prepare_cached(
+                "INSERT INTO unit_ports (unit, ports) VALUES (?1, ?2)
+                 ON CONFLICT(unit) DO UPDATE SET ports = excluded.ports",
+            )?;
+            let mut delete_ports = tx.prepare_cached("DELETE FROM unit_ports WHERE unit = ?1")?;
             let mut tombstone =
                 tx.prepare_cached("INSERT INTO removed_units (unit) VALUES (?1) ON CONFLICT DO NOTHING")?;
             let mut put_app_status = tx.prepare_cached(
@@ -305,6 +318,7 @@ impl SqliteStore {
                     Write::ForgetUnit { unit } => {
                         forget_unit.execute(params![unit])?;
                         forget_unit_state.execute(params![unit])?;
+                        delete_ports.execute(params![unit])?;
                         tombstone.execute(params![unit])?;
                     }
                     Write::UnitState { unit, state } if state.is_empty() => {
@@ -312,6 +326,12 @@ impl SqliteStore {
                     }
                     Write::UnitState { unit, state } => {
                         put_unit_state.execute(params![unit, serde_json::to_string(state)?])?;
+                    }
+                    Write::UnitPorts { unit, ports } if ports.is_empty() => {
+                        delete_ports.execute(params![unit])?;
+                    }
+                    Write::UnitPorts { unit, ports } => {
+                        put_ports.execute(params![unit, serde_json::to_string(ports)?])?;
                     }
                     Write::AppStatus { app, status } => {
                         put_app_status.execute(params![app, serde_json::to_string(status)?])?;
@@ -418,7 +438,8 @@ mod tests {
             values: Default::default(),
             version: 1,
         };
-        let unit_status = |w: WorkloadStatus, version: &str| UnitStatus { workload: w, version: version.into() };
+        let unit_status =
+            |w: WorkloadStatus, version: &str| UnitStatus { workload: w, version: version.into(), since_ms: None };
         vec![
             vec![
                 lease("web", Some("web/0"), 1),
@@ -539,10 +560,12 @@ mod tests {
         let (_fixture_dir, fixture) = fixture_copy();
         let want = dump(&fixture);
         assert!(want.iter().any(|l| l.starts_with("removed_units: ")), "{want:#?}");
-        // Schema version 2 adds the secrets, tasks and unit state tables; everything else is as
-        // it was.
+        // Schema version 2 adds the secrets, tasks, unit state and unit ports tables; everything
+        // else is as it was.
         let mut got = dump(&path);
-        for table in ["CREATE TABLE secrets", "CREATE TABLE tasks", "CREATE TABLE unit_states"] {
+        for table in
+            ["CREATE TABLE secrets", "CREATE TABLE tasks", "CREATE TABLE unit_states", "CREATE TABLE unit_ports"]
+        {
             let at = got.iter().position(|l| l.starts_with(table)).expect("the table of schema version 2");
             got.remove(at);
         }
@@ -586,29 +609,33 @@ mod tests {
         assert!(memory.load().unwrap().unit_states.is_empty());
     }
 
-    /// Secrets are kept whole, and a removed one is gone, across a reopen.
+    /// A unit's opened ports are kept whole across a reopen; none, or a removed unit, leaves no
+    /// row.
     #[test]
-    fn secrets_survive_a_reopen() {
-        use crate::store::etcd_keys::tests::secret_record;
+    fn unit_ports_survive_a_reopen() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("state.db");
+        let ports = |text: &[(&str, &str)]| {
+            let mut grouped = leaderd_core::ports::GroupedPortRanges::new();
+            for (endpoint, range) in text {
+                grouped.entry(endpoint.to_string()).or_default().push(leaderd_core::ports::parse(range).unwrap());
+            }
+            grouped
+        };
         let mut store = SqliteStore::open(&path).unwrap();
         store
             .commit(&[
-                Write::Secret { id: "kept".into(), record: Some(secret_record(1)) },
-                Write::Secret { id: "gone".into(), record: Some(secret_record(1)) },
-            ])
-            .unwrap();
-        store
-            .commit(&[
-                Write::Secret { id: "kept".into(), record: Some(secret_record(3)) },
-                Write::Secret { id: "gone".into(), record: None },
+                Write::UnitPorts { unit: "a/0".into(), ports: ports(&[("", "80"), ("web", "8000-8010/udp")]) },
+                Write::UnitPorts { unit: "a/1".into(), ports: ports(&[("", "icmp")]) },
+                Write::UnitPorts { unit: "a/2".into(), ports: ports(&[("", "22")]) },
+                Write::UnitPorts { unit: "a/1".into(), ports: ports(&[]) },
+                Write::ForgetUnit { unit: "a/2".into() },
             ])
             .unwrap();
         drop(store);
         let snapshot = SqliteStore::open(&path).unwrap().load().unwrap();
-        assert_eq!(snapshot.secrets.len(), 1);
-        assert_eq!(snapshot.secrets["kept"], secret_record(3));
+        assert_eq!(snapshot.unit_ports.len(), 1, "{:?}", snapshot.unit_ports);
+        assert_eq!(snapshot.unit_ports["a/0"], ports(&[("", "80/tcp"), ("web", "8000-8010/udp")]));
     }
 
     /// A version 1 database (the release before secrets) is migrated: the secrets table is
@@ -706,7 +733,7 @@ mod tests {
             message: message.into(),
             data: settings(data),
         };
-        let unit = |workload, version: &str| UnitStatusRecord { workload, version: version.into() };
+        let unit = |workload, version: &str| UnitStatusRecord { workload, version: version.into(), since_ms: None };
         assert_eq!(
             snapshot.unit_statuses,
             [

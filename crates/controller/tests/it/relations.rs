@@ -117,13 +117,13 @@ async fn charm_state_is_committed_with_the_hook_kept_across_a_restart_and_forgot
         let c = Controller::start(Box::new(SqliteStore::open(&path).unwrap()), config()).unwrap();
         c.join_relations(&unit("app/0"), &[0]).await.unwrap();
         let state = Some(kv(&[("k", "v"), ("dotted.key", "")]));
-        c.commit_hook_with_state(&unit("app/0"), None, vec![], vec![], state).await.unwrap();
-        c.commit_hook_with_state(&unit("app/1"), None, vec![], vec![], Some(kv(&[("mine", "1")]))).await.unwrap();
+        c.commit_hook_full(&unit("app/0"), None, vec![], vec![], state, vec![]).await.unwrap();
+        c.commit_hook_full(&unit("app/1"), None, vec![], vec![], Some(kv(&[("mine", "1")])), vec![]).await.unwrap();
         assert_eq!(c.unit_state(&unit("app/0")), kv(&[("k", "v"), ("dotted.key", "")]));
         // Over 2 MiB as BSON: refused in Juju's words, and the hook's relation change with it.
         let big: Settings = (0..32).map(|i| (format!("k{i:02}"), "v".repeat(65536))).collect();
         let refused = c
-            .commit_hook_with_state(&unit("app/0"), None, vec![unit_change(0, &[("a", "1")])], vec![], Some(big))
+            .commit_hook_full(&unit("app/0"), None, vec![unit_change(0, &[("a", "1")])], vec![], Some(big), vec![])
             .await;
         let words = "persisting charm state: max allowed size (2097152) exceeded";
         assert_eq!(refused, Err(LeaderWriteError::Invalid(words.into())));
@@ -136,6 +136,44 @@ async fn charm_state_is_committed_with_the_hook_kept_across_a_restart_and_forgot
     assert_eq!(c.unit_state(&unit("app/0")), kv(&[("k", "v"), ("dotted.key", "")]));
     assert_eq!(c.unit_state(&unit("app/1")), Settings::new(), "forgotten with the unit");
     // An empty state clears it.
-    c.commit_hook_with_state(&unit("app/0"), None, vec![], vec![], Some(Settings::new())).await.unwrap();
+    c.commit_hook_full(&unit("app/0"), None, vec![], vec![], Some(Settings::new()), vec![]).await.unwrap();
     assert_eq!(c.unit_state(&unit("app/0")), Settings::new());
+}
+
+/// A hook's open-port and close-port requests are applied to the unit's opened ranges in the
+/// commit's write (opening an open range and closing a closed one do nothing), kept per unit
+/// across a restart with SQLite, and forgotten with a removed unit.
+#[tokio::test]
+async fn opened_ports_are_committed_per_unit_and_survive_a_restart() {
+    use leaderd_core::ports::{parse, PortChange};
+    let change = |open: bool, endpoint: &str, range: &str| PortChange {
+        open,
+        endpoint: endpoint.into(),
+        range: parse(range).unwrap(),
+    };
+    let text = |c: &Controller, u: &str| -> Vec<String> {
+        let ports = c.unit_ports(&app("app"));
+        ports.get(u).map(|p| leaderd_core::ports::unique(p).iter().map(|r| r.to_string()).collect()).unwrap_or_default()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    let c = Controller::start(Box::new(SqliteStore::open(&path).unwrap()), config()).unwrap();
+    let opens = vec![change(true, "", "80"), change(true, "website", "8000-8010/udp"), change(true, "", "80")];
+    c.commit_hook_full(&unit("app/0"), None, vec![], vec![], None, opens).await.unwrap();
+    c.commit_hook_full(&unit("app/1"), None, vec![], vec![], None, vec![change(true, "", "icmp")]).await.unwrap();
+    assert_eq!(text(&c, "app/0"), ["80/tcp", "8000-8010/udp"]);
+    let closes = vec![change(false, "", "80"), change(false, "", "9999"), change(false, "", "8000-8010/udp")];
+    c.commit_hook_full(&unit("app/0"), None, vec![], vec![], None, closes).await.unwrap();
+    assert_eq!(text(&c, "app/0"), ["8000-8010/udp"], "closed only where open for that endpoint");
+    drop(c);
+
+    let c = Controller::start(Box::new(SqliteStore::open(&path).unwrap()), config()).unwrap();
+    assert_eq!(text(&c, "app/0"), ["8000-8010/udp"]);
+    assert_eq!(text(&c, "app/1"), ["icmp"]);
+    c.forget_unit(&unit("app/1")).await.unwrap();
+    assert!(!c.unit_ports(&app("app")).contains_key("app/1"));
+    // Closing the last range leaves the unit without any.
+    let last = vec![change(false, "website", "8000-8010/udp")];
+    c.commit_hook_full(&unit("app/0"), None, vec![], vec![], None, last).await.unwrap();
+    assert!(c.unit_ports(&app("app")).is_empty());
 }

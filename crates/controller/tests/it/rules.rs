@@ -128,11 +128,11 @@ fn both_stores_keep_config_and_statuses() {
         Write::Config { app: "app".into(), config: config.clone() },
         Write::UnitStatus {
             unit: "app/0".into(),
-            status: UnitStatus { workload: active.clone(), version: "1".into() },
+            status: UnitStatus { workload: active.clone(), version: "1".into(), since_ms: None },
         },
         Write::UnitStatus {
             unit: "app/0".into(),
-            status: UnitStatus { workload: active.clone(), version: "2".into() },
+            status: UnitStatus { workload: active.clone(), version: "2".into(), since_ms: None },
         },
         Write::AppStatus { app: "app".into(), status: active.clone() },
     ];
@@ -150,7 +150,7 @@ fn both_stores_keep_config_and_statuses() {
         assert_eq!(snapshot.unit_statuses["app/0"].version, "2", "store {i}: the last write wins");
         assert_eq!(snapshot.app_statuses["app"], active, "store {i}");
         // A removed unit's status is forgotten, durably.
-        let other = UnitStatus { workload: active.clone(), version: String::new() };
+        let other = UnitStatus { workload: active.clone(), version: String::new(), since_ms: None };
         store.commit(&[Write::UnitStatus { unit: "app/1".into(), status: other }]).unwrap();
         store.commit(&[Write::ForgetUnit { unit: "app/0".into() }]).unwrap();
         let snapshot = if i == 0 { store.load().unwrap() } else { open().load().unwrap() };

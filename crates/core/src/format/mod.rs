@@ -33,6 +33,9 @@ pub enum Value {
     /// A Go `[]interface{}` (an action parameter that is a list): yaml, and smart as yaml, print
     /// a block sequence (`[]` when empty); json an array.
     Seq(Vec<Node>),
+    /// A Go struct at the root (network-get's and goal-state's displays): its fields in
+    /// declaration order; smart prints it as yaml.
+    Struct(Vec<(String, Node)>),
 }
 
 /// The `--format` choices. `smart` is the default for every hook tool.
@@ -86,6 +89,8 @@ pub fn render(format: Format, value: &Value) -> String {
         (Format::Json, Value::Bytes(b)) => json::bytes(b) + "\n",
         (Format::Json, Value::Seq(items)) => json::node(&Node::List(items.clone())) + "\n",
         (_, Value::Seq(items)) => yaml::seq_document(items) + "\n",
+        (Format::Json, Value::Struct(fields)) => json::node(&Node::Struct(fields.clone())) + "\n",
+        (_, Value::Struct(fields)) => yaml::struct_document(fields) + "\n",
         (Format::Smart, Value::Bytes(b)) if b.is_empty() => String::new(),
         (Format::Smart, Value::Bytes(b)) => format!("{}\n", String::from_utf8_lossy(b)),
         (_, Value::Bytes(b)) => yaml::bytes_document(b) + "\n",

@@ -99,6 +99,17 @@ pub(crate) fn tree_document(tree: &Tree) -> String {
     e.finish()
 }
 
+/// `yaml.Marshal` of a Go struct at the root: its fields in declaration order, `{}` when it
+/// has none. Trailing newlines trimmed.
+pub(crate) fn struct_document(fields: &[(String, Node)]) -> String {
+    if fields.is_empty() {
+        return "{}".to_string();
+    }
+    let mut e = Emitter::new();
+    e.block_entries(fields.iter().map(|(k, v)| (k, v)).collect(), 0);
+    e.finish()
+}
+
 /// `yaml.Marshal` of a Go `[]interface{}` at the root: a block sequence, `[]` when empty.
 /// Trailing newlines trimmed.
 pub(crate) fn seq_document(items: &[Node]) -> String {

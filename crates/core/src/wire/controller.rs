@@ -179,11 +179,16 @@ pub struct UnitStatus {
     /// application-version-set's; empty until set.
     #[serde(default)]
     pub version: String,
+    /// When the workload status last changed (Unix milliseconds), as the controller recorded
+    /// it; absent until the charm sets one. The controller sets it: what a unit sends is
+    /// ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since_ms: Option<u64>,
 }
 
 impl Default for UnitStatus {
     fn default() -> UnitStatus {
-        UnitStatus { workload: WorkloadStatus::unknown(), version: String::new() }
+        UnitStatus { workload: WorkloadStatus::unknown(), version: String::new(), since_ms: None }
     }
 }
 
@@ -207,6 +212,9 @@ pub struct ConfigChangeRequest {
 pub struct StatusesResponse {
     pub application: Option<WorkloadStatus>,
     pub units: std::collections::BTreeMap<String, UnitStatus>,
+    /// Each unit's opened port ranges by endpoint (units without any are left out).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub ports: std::collections::BTreeMap<String, crate::ports::GroupedPortRanges>,
 }
 
 /// `POST /v1/applications/{app}/status/application`: the leader's application status, fenced
@@ -269,6 +277,10 @@ pub struct RelationCommitRequest {
     /// `CommitHookParamsBuilder.UpdateCharmState`); empty clears it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charm_state: Option<std::collections::BTreeMap<String, String>>,
+    /// The hook's open-port and close-port requests, applied to the calling unit's opened
+    /// ranges in the same write.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ports: Vec<crate::ports::PortChange>,
 }
 
 /// `GET /v1/applications/{app}/unit-state`: the calling unit's charm state as last committed.

@@ -195,6 +195,10 @@ pub struct RelationInfo {
     pub remote_app: String,
     /// The remote units in the relation as this hook sees them, in Go's string order.
     pub members: Vec<String>,
+    /// The UUID of the model of the application at the other end (relation-model-get): for
+    /// a peer relation, the unit's own model.
+    #[serde(default)]
+    pub remote_model_uuid: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -465,4 +469,94 @@ pub struct ResourceGetRequest {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ResourceGetResponse {
     pub path: String,
+}
+
+/// `POST` paths of the network tools (Juju's `jujuc.ContextNetworking`): open-port and
+/// close-port requests are held by the hook and committed with its other changes when it
+/// succeeds; opened-ports answers the committed ranges with the hook's requests merged in.
+pub const OPEN_PORT_PATH: &str = "/v1/open-port";
+pub const CLOSE_PORT_PATH: &str = "/v1/close-port";
+pub const OPENED_PORTS_PATH: &str = "/v1/opened-ports";
+pub const NETWORK_GET_PATH: &str = "/v1/network-get";
+pub const UNIT_GET_PATH: &str = "/v1/unit-get";
+pub const GOAL_STATE_PATH: &str = "/v1/goal-state";
+
+/// Body of `open-port` and `close-port`: one range for one endpoint (`""`: every endpoint).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortRequest {
+    pub context_id: String,
+    pub endpoint: String,
+    pub range: crate::ports::PortRange,
+}
+
+/// Answer to `opened-ports` (body: a [`ContextRequest`]): the unit's ranges by endpoint.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OpenedPortsResponse {
+    pub ports: crate::ports::GroupedPortRanges,
+}
+
+/// Body of `network-get`: a binding (an endpoint, or `""` for the default), and the relation
+/// `-r` named, if any.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkGetRequest {
+    pub context_id: String,
+    pub binding: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relation_id: Option<u64>,
+}
+
+/// One address of an interface (Juju's `params.InterfaceAddress`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InterfaceAddress {
+    pub hostname: String,
+    pub address: String,
+    pub cidr: String,
+}
+
+/// One interface in a binding's space (Juju's `params.NetworkInfo`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InterfaceInfo {
+    pub mac_address: String,
+    pub interface_name: String,
+    pub addresses: Vec<InterfaceAddress>,
+}
+
+/// Answer to `network-get` (Juju's `params.NetworkInfoResult`); an unknown binding has no
+/// `info`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NetworkInfo {
+    pub info: Vec<InterfaceInfo>,
+    pub egress_subnets: Vec<String>,
+    pub ingress_addresses: Vec<String>,
+}
+
+/// Body of `unit-get`: the public address, or the private one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitGetRequest {
+    pub context_id: String,
+    pub public: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitGetResponse {
+    pub address: String,
+}
+
+/// A unit's (or a related application's) goal-state status, and since when (Unix
+/// milliseconds) where known.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GoalStatus {
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since_ms: Option<u64>,
+}
+
+/// Answer to `goal-state` (body: a [`ContextRequest`]; Juju's `application.GoalState`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GoalStateResponse {
+    pub units: std::collections::BTreeMap<String, GoalStatus>,
+    pub relations: std::collections::BTreeMap<String, std::collections::BTreeMap<String, GoalStatus>>,
 }

@@ -18,18 +18,25 @@ pub mod application_version_set;
 pub mod cmd;
 pub mod config_get;
 pub mod credential_get;
+pub mod goal_state;
 pub mod is_leader;
 pub mod juju_log;
 pub mod juju_reboot;
 pub mod k8s_spec;
 pub mod leader_get;
 pub mod leader_set;
+pub mod network_get;
+#[cfg(test)]
+mod network_tests;
+pub mod opened_ports;
 pub mod payload;
+pub mod ports;
 pub mod relation;
 pub mod relation_get;
 mod relation_help;
 pub mod relation_ids;
 pub(crate) mod relation_list;
+pub mod relation_model_get;
 pub mod relation_set;
 pub mod resource_get;
 pub mod secret;
@@ -51,6 +58,7 @@ mod state_tests;
 pub mod status_get;
 pub mod status_set;
 pub mod storage;
+pub mod unit_get;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -63,10 +71,11 @@ use leaderd_core::format::{render, Value};
 use leaderd_core::gocompat::go_clean;
 pub use leaderd_core::gocompat::go_error_text;
 use leaderd_core::model::Settings;
+use leaderd_core::ports::{GroupedPortRanges, PortRange};
 use leaderd_core::unix_http::TransportError;
 use leaderd_core::wire::hook::{
-    is_tool_error, LogRecord, RelationInfo, SecretAccessRequest, SecretContent, SecretFields, SecretGetRequest,
-    SecretMetadata, StatusGetResponse, WorkloadStatus,
+    is_tool_error, GoalStateResponse, LogRecord, NetworkInfo, RelationInfo, SecretAccessRequest, SecretContent,
+    SecretFields, SecretGetRequest, SecretMetadata, StatusGetResponse, WorkloadStatus,
 };
 use leaderd_core::wire::ErrorCode;
 use std::collections::BTreeMap;
@@ -151,6 +160,33 @@ pub trait ToolContext {
         let _ = message;
         Err(not_running_an_action())
     }
+    /// An open-port (`open`) or close-port request for `endpoint` (`""`: every endpoint),
+    /// held by the hook until it succeeds (Juju's `OpenPortRange`, `ClosePortRange`).
+    fn port_request(&mut self, open: bool, endpoint: &str, range: PortRange) -> Result<(), ContextError> {
+        let _ = (open, endpoint, range);
+        Err(not_available("ports"))
+    }
+    /// The unit's opened port ranges by endpoint, with this hook's requests merged in (Juju's
+    /// `OpenedPortRanges`).
+    fn opened_ports(&mut self) -> Result<GroupedPortRanges, ContextError> {
+        Err(not_available("ports"))
+    }
+    /// The network config of `binding` (`""`: the default), for relation `relation_id` if
+    /// given (Juju's `NetworkInfo`).
+    fn network_info(&mut self, binding: &str, relation_id: Option<u64>) -> Result<NetworkInfo, ContextError> {
+        let _ = (binding, relation_id);
+        Err(not_available("network info"))
+    }
+    /// The unit's public (`public`) or private address (Juju's `PublicAddress`,
+    /// `PrivateAddress`).
+    fn unit_address(&mut self, public: bool) -> Result<String, ContextError> {
+        let what = if public { "public address" } else { "private address" };
+        Err(ContextError::Refused { code: ErrorCode::NotFound, message: format!("{what} not found") })
+    }
+    /// The application's units and related units with their status (Juju's `GoalState`).
+    fn goal_state(&mut self) -> Result<GoalStateResponse, ContextError> {
+        Err(not_available("goal state"))
+    }
     /// Marks the running action failed, with `message` (Juju's `SetActionMessage` and
     /// `SetActionFailed`).
     fn action_fail(&mut self, message: Option<String>) -> Result<(), ContextError> {
@@ -192,6 +228,11 @@ fn no_charm_state() -> ContextError {
 /// The words for a resource the unit has no file of (see `resource_get`).
 fn resource_not_found(name: &str) -> ContextError {
     ContextError::Refused { code: ErrorCode::NotFound, message: resource_get::not_found(name) }
+}
+
+/// What a context without `what` answers.
+fn not_available(what: &str) -> ContextError {
+    ContextError::Refused { code: ErrorCode::NotFound, message: format!("{what} not available in this context") }
 }
 
 /// What a context that runs no action answers (Juju's words).
@@ -328,10 +369,17 @@ pub const TOOLS: &[Tool] = &[
     status_get::TOOL,
     application_version_set::TOOL,
     config_get::TOOL,
+    unit_get::TOOL,
+    ports::OPEN_TOOL,
+    ports::CLOSE_TOOL,
+    opened_ports::TOOL,
+    network_get::TOOL,
+    goal_state::TOOL,
     relation_ids::TOOL,
     relation_list::TOOL,
     relation_get::TOOL,
     relation_set::TOOL,
+    relation_model_get::TOOL,
     secret_add::TOOL,
     secret_set::TOOL,
     secret_remove::TOOL,

@@ -529,7 +529,13 @@ fn secret_ids_lists_owned_ids() {
 }
 
 fn with_relation() -> Fake {
-    let relation = RelationInfo { id: 1, endpoint: "db".into(), remote_app: "mediawiki".into(), members: vec![] };
+    let relation = RelationInfo {
+        id: 1,
+        endpoint: "db".into(),
+        remote_app: "mediawiki".into(),
+        members: vec![],
+        remote_model_uuid: String::new(),
+    };
     Fake { relations: vec![relation], ..Default::default() }
 }
 

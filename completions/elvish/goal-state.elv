@@ -1,0 +1,29 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[goal-state] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'goal-state'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'goal-state'= {
+            cand --format 'Specify output format (json|yaml)'
+            cand -o 'Specify an output file'
+            cand --output 'Specify an output file'
+            cand -h 'Show help on a command or other topic.'
+            cand --help 'Show help on a command or other topic.'
+        }
+    ]
+    $completions[$command]
+}
