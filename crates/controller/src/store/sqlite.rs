@@ -381,8 +381,12 @@ mod tests {
             ("debug".to_string(), option("boolean", "", json!(false))),
         ]
         .into();
-        let web_v2 =
-            AppConfig { options: web_options.clone(), values: [("port".to_string(), json!(80))].into(), version: 2 };
+        let web_v2 = AppConfig {
+            options: web_options.clone(),
+            values: [("port".to_string(), json!(80))].into(),
+            version: 2,
+            charm: None,
+        };
         let web_v3 = AppConfig {
             options: web_options,
             values: [
@@ -392,11 +396,13 @@ mod tests {
             ]
             .into(),
             version: 3,
+            charm: None,
         };
         let db_config = AppConfig {
             options: [("mode".to_string(), option("string", "How to run", json!("fast")))].into(),
             values: Default::default(),
             version: 1,
+            charm: None,
         };
         let unit_status = |w: WorkloadStatus, version: &str| UnitStatus { workload: w, version: version.into() };
         vec![
@@ -632,6 +638,7 @@ mod tests {
                 ]
                 .into(),
                 version: 3,
+                charm: None,
             }
         );
         assert_eq!(
@@ -640,6 +647,7 @@ mod tests {
                 options: [("mode".to_string(), option("string", "How to run", json!("fast")))].into(),
                 values: Default::default(),
                 version: 1,
+                charm: None,
             }
         );
 
