@@ -20,6 +20,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 use std::os::fd::{AsRawFd, RawFd};
+use std::os::unix::fs::DirBuilderExt;
 
 use super::{ControllerInfo, RunState, UnitInfo, UpState};
 use leaderd_net::auth::{Secret, DEFAULT_TOKEN_TTL};
@@ -97,35 +98,42 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     );
     let state = absolute(&options.state)?;
     let given_charm = options.charm.as_deref().map(absolute).transpose()?;
-    if let Some(app) = &options.app {
-        leaderd_core::names::check_application(app)?;
-    }
-
-    leaderd_sys::private::create_state_dir(&state)?;
-    // One `up` per state directory, held for the whole run.
-    let _lock = leaderd_sys::lockfile::lock(&state.join("up.lock"), "leaderd up")?;
-    // The charm in whatever form it came (`local::charm`), prepared as revision 0 in
-    // `<state>/charms/0`, which every unit copies: the previous run's charms go (this run's
-    // refreshes add 1, 2, ...).
+    // The charm in whatever form it came (`local::charm`) is prepared in a private staging
+    // directory first, so that it and the deploy values are checked before anything is written
+    // in the state directory.
+    let staging = Staging::new()?;
+    let staged = staging.0.join("charm");
     let source = match &given_charm {
         Some(charm) => charm.clone(),
-        None => write_example(&state.join("example-charm"))?,
+        None => write_example(&staging.0.join("example-charm"))?,
     };
-    let _ = std::fs::remove_dir_all(state.join("charms"));
-    let charm = state.join("charms").join("0");
-    super::charm::prepare(&source, &charm, 0)?;
+    super::charm::prepare(&source, &staged, 0)?;
     let app = match (&options.app, &given_charm) {
         (Some(app), _) => app.clone(),
-        (None, Some(_)) => charm_name(&charm)?,
+        (None, Some(_)) => charm_name(&staged)?,
         (None, None) => EXAMPLE_APP.to_string(),
     };
     leaderd_core::names::check_application(&app)?;
     let deploy_config = deploy_config(
-        given_charm.as_ref().map(|_| charm.as_path()),
+        given_charm.as_ref().map(|_| staged.as_path()),
         &app,
         &options.config,
         options.config_file.as_deref(),
     )?;
+
+    leaderd_sys::private::create_state_dir(&state)?;
+    // One `up` per state directory, held for the whole run.
+    let _lock = leaderd_sys::lockfile::lock(&state.join("up.lock"), "leaderd up")?;
+    let source = match given_charm {
+        Some(charm) => charm,
+        None => write_example(&state.join("example-charm"))?,
+    };
+    // The prepared charm is revision 0 in `<state>/charms/0`, which every unit copies: the
+    // previous run's charms go (this run's refreshes add 1, 2, ...).
+    let _ = std::fs::remove_dir_all(state.join("charms"));
+    let charm = state.join("charms").join("0");
+    staging.move_to(&staged, &charm)?;
+    drop(staging);
     // A fresh deployment: forget the previous run.
     let _ = std::fs::remove_dir_all(state.join("units"));
     for file in ["controller.db", "controller.db-wal", "controller.db-shm"] {
@@ -428,6 +436,36 @@ impl Running {
             tell!(Some(&name), Event::Lever { action: "removed".into(), detail: String::new() });
         }
         Ok(())
+    }
+}
+
+/// A private directory in the system's temporary directory (0700), removed when dropped.
+struct Staging(PathBuf);
+
+impl Staging {
+    fn new() -> anyhow::Result<Staging> {
+        let nanos =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().subsec_nanos();
+        let dir = std::env::temp_dir().join(format!("leaderd-up-{}-{nanos}", std::process::id()));
+        std::fs::DirBuilder::new().mode(0o700).create(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        Ok(Staging(dir))
+    }
+
+    /// Moves `from` (in the staging directory) to `to`: a rename, or a copy across file systems.
+    fn move_to(&self, from: &Path, to: &Path) -> anyhow::Result<()> {
+        if let Some(parent) = to.parent() {
+            leaderd_sys::private::create_dir(parent)?;
+        }
+        if std::fs::rename(from, to).is_err() {
+            leaderd_sys::private::copy_tree(from, to)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
