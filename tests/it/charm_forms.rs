@@ -226,6 +226,15 @@ fn refresh_runs_upgrade_charm_then_config_changed_on_every_unit_from_the_new_cha
             ("dispatch", true, &dispatch("v2")),
         ],
     );
+    // An exec in flight on greeter/0 holds the hook lock: that unit's swap waits for it, so
+    // what the exec reads at its end is still the old charm.
+    let exec = Command::new(cluster::LEADERD)
+        .args(["exec", "--unit", "greeter/0", "--", "sh", "-c", "sleep 1.5; cat \"$JUJU_CHARM_DIR/.juju-charm\""])
+        .env("LEADERD_STATE", &up.state)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
     let before = leaderd_testkit::events::Mark::now();
     let out = up.leaderd(&["refresh", "greeter", "--path", v2.to_str().unwrap()]);
     assert_eq!(
@@ -239,6 +248,7 @@ fn refresh_runs_upgrade_charm_then_config_changed_on_every_unit_from_the_new_cha
     for unit in &units {
         up.wait_event_after(before, T, |r| r.of(unit) && r.hook_finished("config-changed"));
     }
+    assert_eq!(stdout(&exec.wait_with_output().unwrap()), "local:greeter-0\n", "the exec saw the old charm to its end");
     for unit in &units {
         // Only the two hooks, in Juju's order; the value set at deploy kept, the new option's default.
         let ran: Vec<String> = up.hooks_started(unit);
