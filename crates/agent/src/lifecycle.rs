@@ -126,8 +126,9 @@ pub(crate) struct Lifecycle {
     /// The application's config version as the config watcher last saw it (none: no answer
     /// yet), and the one the running config-changed is for.
     config: Option<u64>,
-    /// The charm revision the controller names (none: no answer yet) and the one in the
-    /// unit's charm directory (its `.juju-charm`; the executor updates it when it swaps).
+    /// The charm revision the controller names (none: none refreshed, or no answer yet) and
+    /// the one in the unit's charm directory (its `.juju-charm`; the executor updates it when
+    /// it swaps).
     charm: Option<u64>,
     deployed: u64,
     config_running: Option<u64>,
@@ -157,7 +158,7 @@ impl Lifecycle {
         self.ticks = ticks;
     }
 
-    /// The charm revision the controller names (`leaderd refresh`; 0 until the first).
+    /// The charm revision the controller names (none: no `leaderd refresh` yet, or no answer).
     pub fn observe_charm(&mut self, revision: Option<u64>) {
         self.charm = revision;
     }

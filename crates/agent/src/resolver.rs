@@ -228,8 +228,9 @@ pub(crate) struct LocalState {
 fn observed(lifecycle: &Lifecycle, remote: &Snapshot) -> Lifecycle {
     let mut lifecycle = lifecycle.clone();
     lifecycle.observe_config(remote.config);
-    // No charm named while the config is known: the deployed charm, revision 0.
-    lifecycle.observe_charm(remote.charm.as_ref().map(|c| c.revision).or(remote.config.map(|_| 0)));
+    // No charm named: the one the unit was deployed with, whatever its marker says (an agent
+    // started by hand on a copy of a refreshed charm has nothing to swap in).
+    lifecycle.observe_charm(remote.charm.as_ref().map(|c| c.revision));
     lifecycle.observe_ticks(remote.ticks);
     lifecycle.dying = remote.dying;
     lifecycle
@@ -644,6 +645,9 @@ mod tests {
             ("the deployed charm named by the controller: nothing to upgrade",
              started_leader().seeing(refreshed(remote(LEADER, 1, Some(1)), 1)).upgraded().ran_all(&[ConfigChanged]),
              refreshed(remote(LEADER, 1, Some(1)), 1), Operation::Wait(Wait::Changes)),
+            ("no charm named: nothing to upgrade, whatever the unit's marker says",
+             started_leader().seeing(refreshed(remote(LEADER, 1, Some(1)), 1)).upgraded().ran_all(&[ConfigChanged]),
+             remote(LEADER, 1, Some(1)), Operation::Wait(Wait::Changes)),
             ("a dying unit runs no upgrade-charm",
              started_leader().ran(broken()), dying(refreshed(with(remote(LEADER, 1, Some(1)), data(&[], &[], &[])), 1)), run(Stop)),
             ("a resolve with no failed hook changes nothing",
