@@ -282,3 +282,34 @@ fn refresh_runs_upgrade_charm_then_config_changed_on_every_unit_from_the_new_cha
         "leaderd: no application \"nope\" here (this cluster runs \"greeter\")\n"
     );
 }
+
+#[test]
+fn a_unit_whose_agent_was_down_during_the_refresh_upgrades_when_it_comes_back() {
+    let v1 = v1_charm();
+    let up = Up::with(Some(v1.path()), 2, "1s").start();
+    up.wait_hook_finished(&["greeter/0", "greeter/1"], "start", T);
+    stdout(&up.leaderd(&["kill", "greeter/1"]));
+    let dir = tempfile::tempdir().unwrap();
+    let v2 = dir.path().join("v2");
+    std::fs::create_dir_all(&v2).unwrap();
+    std::fs::write(
+        v2.join("charmcraft.yaml"),
+        "name: greeter\ntype: charm\nconfig:\n  options:\n    greeting: {type: string, default: hello}\n",
+    )
+    .unwrap();
+    let dispatch_path = v2.join("dispatch");
+    std::fs::write(&dispatch_path, dispatch("v2")).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&dispatch_path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let before = leaderd_testkit::events::Mark::now();
+    let out = stdout(&up.leaderd(&["refresh", "greeter", "--path", v2.to_str().unwrap()]));
+    assert!(out.contains("revision 1, to the model (a charmcraft.yaml source directory"), "{out}");
+    up.wait_event_after(before, T, |r| r.of("greeter/0") && r.hook_finished("config-changed"));
+    assert!(!up.hooks_started("greeter/1").contains(&"upgrade-charm".to_string()), "down: nothing ran");
+
+    stdout(&up.leaderd(&["restart", "greeter/1"]));
+    up.wait_event_after(before, T, |r| r.of("greeter/1") && r.hook_finished("config-changed"));
+    let ran = up.hooks_started("greeter/1");
+    assert_eq!(ran[ran.len() - 2..], ["upgrade-charm", "config-changed"], "{ran:?}");
+    assert_eq!(workload(&up, "greeter/1")["message"], json!("v2 hello"));
+}
