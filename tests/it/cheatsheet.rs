@@ -387,7 +387,9 @@ fn an_unknown_tool_name_is_jujus_unknown_command() {
         assert_eq!(
             hint,
             "jujuc runs the hook tools is-leader, leader-get, leader-set, juju-log, status-set, status-get, \
-             application-version-set, config-get, relation-ids, relation-list, relation-get, relation-set: call it \
+             application-version-set, config-get, relation-ids, relation-list, relation-get, relation-set, secret-add, \
+             secret-set, secret-remove, secret-get, secret-info-get, secret-ids, secret-grant, secret-revoke, action-get, \
+             action-set, action-log, action-fail: call it \
              through a symlink of that name, or as \"jujuc <tool> [args...]\"\n"
         );
         assert!(!stderr.contains("unknown hook command"), "{stderr}");
