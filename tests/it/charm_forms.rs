@@ -81,6 +81,8 @@ fn up_runs_a_packed_charm_with_its_executable_bits() {
     );
     let up = Up::with(Some(&packed), 1, "1s").args(&["--config", "greeting=from-zip"]).start();
     up.wait_hook_finished(&["greeter/0"], "start", T);
+    assert_eq!(up.status()["applications"][0]["charm"], json!("local:greeter-0"));
+    assert!(!stdout(&up.leaderd(&["status"])).contains("charm revision"), "the deployed charm's line as before");
     assert_eq!(workload(&up, "greeter/0")["message"], json!("packed from-zip"));
     assert_eq!(
         charm_log(&up, "greeter/0"),
@@ -261,6 +263,10 @@ fn refresh_runs_upgrade_charm_then_config_changed_on_every_unit_from_the_new_cha
         let copy = up.unit_dir(unit).join("charm");
         assert!(copy.join("dispatch").exists() && !copy.join("hooks").exists(), "{unit}: the new charm's files only");
     }
+    // `leaderd status` names the charm the application runs now.
+    assert_eq!(up.status()["applications"][0]["charm"], json!("local:greeter-1"));
+    let table = stdout(&up.leaderd(&["status"]));
+    assert!(table.contains("  config version 2  charm revision 1\n"), "{table}");
     // exec runs in the new charm too.
     assert_eq!(stdout(&up.exec("greeter/0", &["config-get", "extra"])), " and more\n");
 
