@@ -27,7 +27,7 @@ fn dispatch(tag: &str) -> String {
 
 /// A `.charm` at `path` with `files`: (name, executable, contents), as `charmcraft pack` zips
 /// one (deflated, the modes in the external attributes).
-fn pack(path: &Path, files: &[(&str, bool, &str)]) {
+pub(crate) fn pack(path: &Path, files: &[(&str, bool, &str)]) {
     let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
     for &(name, executable, contents) in files {
         let mode = if executable { 0o755 } else { 0o644 };
