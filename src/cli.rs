@@ -28,8 +28,9 @@ pub(crate) struct Cli {
 enum Command {
     /// Run an application locally: a controller and N unit agents for one charm, until Ctrl-C.
     Up {
-        /// The charm directory (default: the bundled example charm, shared-secret).
-        #[arg(long, value_name = "DIR")]
+        /// The charm: a directory, a charmcraft.yaml source directory, or a packed .charm file
+        /// (default: the bundled example charm, shared-secret).
+        #[arg(long, value_name = "DIR|FILE")]
         charm: Option<PathBuf>,
         /// The application name (default: the charm's metadata.yaml name).
         #[arg(long, value_name = "NAME")]
@@ -203,6 +204,19 @@ enum Command {
         /// How many units.
         #[arg(short = 'n', long = "num-units", default_value_t = 1, value_name = "N")]
         count: u32,
+        /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
+        #[arg(long, value_name = "DIR")]
+        state: Option<PathBuf>,
+    },
+    /// Replace the charm of a running `up`'s application (juju refresh --path): every unit runs
+    /// upgrade-charm, then config-changed, from the new charm.
+    Refresh {
+        /// The application.
+        #[arg(value_name = "APP")]
+        app: String,
+        /// The new charm: a directory, a charmcraft.yaml source directory, or a packed .charm file.
+        #[arg(long, value_name = "DIR|FILE")]
+        path: PathBuf,
         /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
         #[arg(long, value_name = "DIR")]
         state: Option<PathBuf>,
@@ -696,6 +710,7 @@ fn run(command: Command) -> anyhow::Result<()> {
         Command::Revoke { app, state } => crate::local::levers::revoke(&state_dir(state), &app),
         Command::Elect { unit, no_wait, state } => crate::local::levers::elect(&state_dir(state), &unit, no_wait),
         Command::AddUnit { app, count, state } => crate::local::levers::add_unit(&state_dir(state), &app, count),
+        Command::Refresh { app, path, state } => crate::local::levers::refresh(&state_dir(state), &app, &path),
         Command::RemoveUnit { unit, wait, state } => crate::local::levers::remove_unit(&state_dir(state), &unit, wait),
         Command::DebugLog(args) => crate::local::debug_log::run(args),
         Command::Timeline(args) => crate::local::timeline::run(args),

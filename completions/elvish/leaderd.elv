@@ -37,6 +37,7 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand revoke 'Revoke an application''s lease: the leader may not renew, so another unit leads at its expiry'
             cand elect 'Make a unit the next leader, as fast as safety allows (the leader keeps its lease to its expiry)'
             cand add-unit 'Add units to the application of a running `up` (new numbers: unit numbers are never reused)'
+            cand refresh 'Replace the charm of a running `up`''s application (juju refresh --path): every unit runs upgrade-charm, then config-changed, from the new charm'
             cand remove-unit 'Remove a unit: its stop and remove hooks run, then it leaves (a leader hands over at once)'
             cand debug-log 'Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones'
             cand timeline 'Draw leadership over time from the event log of an `up`: terms, hooks, gaps, markers'
@@ -56,7 +57,7 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'leaderd;up'= {
-            cand --charm 'The charm directory (default: the bundled example charm, shared-secret)'
+            cand --charm 'The charm: a directory, a charmcraft.yaml source directory, or a packed .charm file (default: the bundled example charm, shared-secret)'
             cand --app 'The application name (default: the charm''s metadata.yaml name)'
             cand --units 'How many units'
             cand --state 'State directory (default: $LEADERD_STATE, else .leaderd here)'
@@ -161,6 +162,12 @@ set edit:completion:arg-completer[leaderd] = {|@words|
         &'leaderd;add-unit'= {
             cand -n 'How many units'
             cand --num-units 'How many units'
+            cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'leaderd;refresh'= {
+            cand --path 'The new charm: a directory, a charmcraft.yaml source directory, or a packed .charm file'
             cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -333,6 +340,7 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand revoke 'Revoke an application''s lease: the leader may not renew, so another unit leads at its expiry'
             cand elect 'Make a unit the next leader, as fast as safety allows (the leader keeps its lease to its expiry)'
             cand add-unit 'Add units to the application of a running `up` (new numbers: unit numbers are never reused)'
+            cand refresh 'Replace the charm of a running `up`''s application (juju refresh --path): every unit runs upgrade-charm, then config-changed, from the new charm'
             cand remove-unit 'Remove a unit: its stop and remove hooks run, then it leaves (a leader hands over at once)'
             cand debug-log 'Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones'
             cand timeline 'Draw leadership over time from the event log of an `up`: terms, hooks, gaps, markers'
@@ -380,6 +388,8 @@ set edit:completion:arg-completer[leaderd] = {|@words|
         &'leaderd;help;elect'= {
         }
         &'leaderd;help;add-unit'= {
+        }
+        &'leaderd;help;refresh'= {
         }
         &'leaderd;help;remove-unit'= {
         }

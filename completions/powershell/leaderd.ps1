@@ -40,6 +40,7 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke an application''s lease: the leader may not renew, so another unit leads at its expiry')
             [CompletionResult]::new('elect', 'elect', [CompletionResultType]::ParameterValue, 'Make a unit the next leader, as fast as safety allows (the leader keeps its lease to its expiry)')
             [CompletionResult]::new('add-unit', 'add-unit', [CompletionResultType]::ParameterValue, 'Add units to the application of a running `up` (new numbers: unit numbers are never reused)')
+            [CompletionResult]::new('refresh', 'refresh', [CompletionResultType]::ParameterValue, 'Replace the charm of a running `up`''s application (juju refresh --path): every unit runs upgrade-charm, then config-changed, from the new charm')
             [CompletionResult]::new('remove-unit', 'remove-unit', [CompletionResultType]::ParameterValue, 'Remove a unit: its stop and remove hooks run, then it leaves (a leader hands over at once)')
             [CompletionResult]::new('debug-log', 'debug-log', [CompletionResultType]::ParameterValue, 'Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones')
             [CompletionResult]::new('timeline', 'timeline', [CompletionResultType]::ParameterValue, 'Draw leadership over time from the event log of an `up`: terms, hooks, gaps, markers')
@@ -60,7 +61,7 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             break
         }
         'leaderd;up' {
-            [CompletionResult]::new('--charm', '--charm', [CompletionResultType]::ParameterName, 'The charm directory (default: the bundled example charm, shared-secret)')
+            [CompletionResult]::new('--charm', '--charm', [CompletionResultType]::ParameterName, 'The charm: a directory, a charmcraft.yaml source directory, or a packed .charm file (default: the bundled example charm, shared-secret)')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'The application name (default: the charm''s metadata.yaml name)')
             [CompletionResult]::new('--units', '--units', [CompletionResultType]::ParameterName, 'How many units')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory (default: $LEADERD_STATE, else .leaderd here)')
@@ -179,6 +180,13 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
         'leaderd;add-unit' {
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'How many units')
             [CompletionResult]::new('--num-units', '--num-units', [CompletionResultType]::ParameterName, 'How many units')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'leaderd;refresh' {
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'The new charm: a directory, a charmcraft.yaml source directory, or a packed .charm file')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -368,6 +376,7 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke an application''s lease: the leader may not renew, so another unit leads at its expiry')
             [CompletionResult]::new('elect', 'elect', [CompletionResultType]::ParameterValue, 'Make a unit the next leader, as fast as safety allows (the leader keeps its lease to its expiry)')
             [CompletionResult]::new('add-unit', 'add-unit', [CompletionResultType]::ParameterValue, 'Add units to the application of a running `up` (new numbers: unit numbers are never reused)')
+            [CompletionResult]::new('refresh', 'refresh', [CompletionResultType]::ParameterValue, 'Replace the charm of a running `up`''s application (juju refresh --path): every unit runs upgrade-charm, then config-changed, from the new charm')
             [CompletionResult]::new('remove-unit', 'remove-unit', [CompletionResultType]::ParameterValue, 'Remove a unit: its stop and remove hooks run, then it leaves (a leader hands over at once)')
             [CompletionResult]::new('debug-log', 'debug-log', [CompletionResultType]::ParameterValue, 'Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones')
             [CompletionResult]::new('timeline', 'timeline', [CompletionResultType]::ParameterValue, 'Draw leadership over time from the event log of an `up`: terms, hooks, gaps, markers')
@@ -430,6 +439,9 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             break
         }
         'leaderd;help;add-unit' {
+            break
+        }
+        'leaderd;help;refresh' {
             break
         }
         'leaderd;help;remove-unit' {

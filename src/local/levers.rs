@@ -62,6 +62,18 @@ pub(crate) fn add_unit(state: &Path, app: &str, count: u32) -> anyhow::Result<()
     Ok(())
 }
 
+/// `leaderd refresh APP --path DIR|FILE` (Juju's `juju refresh --path`): `up` prepares the new
+/// charm and registers it with the controller; each unit's agent then swaps it in and runs
+/// upgrade-charm, then config-changed. Returns once the charm is registered, as Juju's does.
+pub(crate) fn refresh(state: &Path, app: &str, path: &Path) -> anyhow::Result<()> {
+    let up = UpState::load(state)?;
+    check_app(&up, app)?;
+    let path = std::path::absolute(path).with_context(|| format!("finding {}", path.display()))?;
+    let done = call(state, REFRESH_PATH, &RefreshRequest { path: path.display().to_string() })?;
+    println!("{}", done.message);
+    Ok(())
+}
+
 /// `leaderd remove-unit APP/N`: asks `up`, then waits (up to `wait`) for the unit to leave
 /// `up.json` (its stop and remove hooks have run and its agent has exited).
 pub(crate) fn remove_unit(state: &Path, unit: &str, wait: Duration) -> anyhow::Result<()> {

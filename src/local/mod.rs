@@ -2,6 +2,7 @@
 //! processes; `leaderd exec` and `leaderd status` find them through the state directory's
 //! `up.json`.
 
+pub(crate) mod charm;
 pub mod config;
 pub mod debug_log;
 pub mod etcd;

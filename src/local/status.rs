@@ -56,6 +56,10 @@ pub struct ApplicationReport {
     /// The config version (each accepted `leaderd config` change that changed a value).
     #[serde(default)]
     pub config_version: u64,
+    /// The charm the application runs, as Juju names a local charm: `local:<name>-<revision>`
+    /// (revision 0 as deployed, one more with each `leaderd refresh`).
+    #[serde(default)]
+    pub charm: String,
     /// The application status, as its leader last set it; null if the leader has not.
     pub status: Option<WorkloadStatus>,
     /// The leader's workload version, else the first unit's that has one; empty if none has.
@@ -311,6 +315,9 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
             lease_remaining_ms: app.map_or(0, |a| a.lease_remaining_ms),
             settings_version: app.map_or(0, |a| a.settings_version),
             config_version: app.map_or(0, |a| a.config_version),
+            charm: std::fs::read_to_string(up.charm.join(leaderd_core::charm::MARKER))
+                .map(|text| text.trim().to_string())
+                .unwrap_or_default(),
             status: application_status,
             version,
             units,
@@ -351,13 +358,14 @@ pub fn table(report: &StatusReport) -> String {
     for app in &report.applications {
         if report.controller_state == "running" {
             out.push_str(&format!(
-                "\nAPP {}  leader {}  term {}  lease {} left  settings version {}  config version {}\n\n",
+                "\nAPP {}  leader {}  term {}  lease {} left  settings version {}  config version {}{}\n\n",
                 app.name,
                 app.leader.as_deref().unwrap_or("(none)"),
                 app.term,
                 leaderd_core::duration::format(std::time::Duration::from_millis(app.lease_remaining_ms)),
                 app.settings_version,
-                app.config_version
+                app.config_version,
+                refreshed(&app.charm)
             ));
         } else {
             // Without its controller, nobody can say who leads.
@@ -421,6 +429,15 @@ pub fn table(report: &StatusReport) -> String {
         }
     }
     out
+}
+
+/// `  charm revision N` once `leaderd refresh` gave the application revision N (nothing for the
+/// deployed charm, so its line reads as it always did).
+fn refreshed(charm: &str) -> String {
+    match charm.rsplit_once('-').and_then(|(_, revision)| revision.parse::<u64>().ok()) {
+        Some(revision) if revision > 0 => format!("  charm revision {revision}"),
+        _ => String::new(),
+    }
 }
 
 /// A charm-set string on one table line: line breaks and other control characters as spaces.

@@ -20,6 +20,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 use std::os::fd::{AsRawFd, RawFd};
+use std::os::unix::fs::DirBuilderExt;
 
 use super::{ControllerInfo, RunState, UnitInfo, UpState};
 use leaderd_net::auth::{Secret, DEFAULT_TOKEN_TTL};
@@ -97,26 +98,47 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     );
     let state = absolute(&options.state)?;
     let given_charm = options.charm.as_deref().map(absolute).transpose()?;
+    // The charm in whatever form it came (`local::charm`) is prepared in a private staging
+    // directory first, so that it and the deploy values are checked before anything is written
+    // in the state directory.
+    let staging = Staging::new()?;
+    let staged = staging.0.join("charm");
+    let source = match &given_charm {
+        Some(charm) => charm.clone(),
+        None => write_example(&staging.0.join("example-charm"))?,
+    };
+    super::charm::prepare(&source, &staged, 0)?;
     let app = match (&options.app, &given_charm) {
         (Some(app), _) => app.clone(),
-        (None, Some(charm)) => charm_name(charm)?,
+        (None, Some(_)) => charm_name(&staged)?,
         (None, None) => EXAMPLE_APP.to_string(),
     };
     leaderd_core::names::check_application(&app)?;
-    let deploy_config = deploy_config(given_charm.as_deref(), &app, &options.config, options.config_file.as_deref())?;
+    let deploy_config = deploy_config(
+        given_charm.as_ref().map(|_| staged.as_path()),
+        &app,
+        &options.config,
+        options.config_file.as_deref(),
+    )?;
 
     leaderd_sys::private::create_state_dir(&state)?;
     // One `up` per state directory, held for the whole run.
     let _lock = leaderd_sys::lockfile::lock(&state.join("up.lock"), "leaderd up")?;
+    let source = match given_charm {
+        Some(charm) => charm,
+        None => write_example(&state.join("example-charm"))?,
+    };
+    // The prepared charm is revision 0 in `<state>/charms/0`, which every unit copies: the
+    // previous run's charms go (this run's refreshes add 1, 2, ...).
+    let _ = std::fs::remove_dir_all(state.join("charms"));
+    let charm = state.join("charms").join("0");
+    staging.move_to(&staged, &charm)?;
+    drop(staging);
     // A fresh deployment: forget the previous run.
     let _ = std::fs::remove_dir_all(state.join("units"));
     for file in ["controller.db", "controller.db-wal", "controller.db-shm"] {
         let _ = std::fs::remove_file(state.join(file));
     }
-    let charm = match given_charm {
-        Some(charm) => charm,
-        None => write_example(&state.join("example-charm"))?,
-    };
 
     // The event log outlives the run (and `kill -9` of `up`): agents append to it themselves.
     let event_log = state.join(leaderd_sys::events::FILE_NAME);
@@ -138,7 +160,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     let started = Event::UpStarted {
         app: app.clone(),
         units: count,
-        charm: charm.display().to_string(),
+        charm: source.display().to_string(),
         controller: url.clone(),
         state: state.display().to_string(),
     };
@@ -171,6 +193,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         agent_args: options.agent_args.clone(),
         next_unit: 0,
         tokens: Default::default(),
+        charm_revision: 0,
     };
     for _ in 0..options.units {
         run.add_unit()?;
@@ -258,6 +281,9 @@ pub(super) struct Running {
     pub(super) next_unit: u32,
     /// Each unit's token, as its agent was first started with (a restart presents the same).
     pub(super) tokens: std::collections::HashMap<String, String>,
+    /// The charm's revision: 0 as deployed, one more with each `leaderd refresh`
+    /// (`record.charm` is `<state>/charms/<revision>`).
+    pub(super) charm_revision: u64,
 }
 
 impl Running {
@@ -272,7 +298,7 @@ impl Running {
         // Each unit gets its own copy of the charm, as Juju gives it (hooks write files there).
         let unit_charm = unit_dir.join("charm");
         leaderd_sys::private::create_dir(&unit_dir).with_context(|| format!("creating {}", unit_dir.display()))?;
-        copy_dir(&self.record.charm, &unit_charm)?;
+        leaderd_sys::private::copy_tree(&self.record.charm, &unit_charm)?;
         let command = vec![
             self.leaderd.display().to_string(),
             "agent".into(),
@@ -410,6 +436,36 @@ impl Running {
             tell!(Some(&name), Event::Lever { action: "removed".into(), detail: String::new() });
         }
         Ok(())
+    }
+}
+
+/// A private directory in the system's temporary directory (0700), removed when dropped.
+struct Staging(PathBuf);
+
+impl Staging {
+    fn new() -> anyhow::Result<Staging> {
+        let nanos =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().subsec_nanos();
+        let dir = std::env::temp_dir().join(format!("leaderd-up-{}-{nanos}", std::process::id()));
+        std::fs::DirBuilder::new().mode(0o700).create(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        Ok(Staging(dir))
+    }
+
+    /// Moves `from` (in the staging directory) to `to`: a rename, or a copy across file systems.
+    fn move_to(&self, from: &Path, to: &Path) -> anyhow::Result<()> {
+        if let Some(parent) = to.parent() {
+            leaderd_sys::private::create_dir(parent)?;
+        }
+        if std::fs::rename(from, to).is_err() {
+            leaderd_sys::private::copy_tree(from, to)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
@@ -694,11 +750,16 @@ fn deploy_config(
     for (name, value) in &set {
         leaderd_core::charm_config::check_value(&options, name, value)?;
     }
-    Ok(leaderd_core::wire::controller::ConfigChangeRequest { options: Some(options), set, reset: Vec::new() })
+    Ok(leaderd_core::wire::controller::ConfigChangeRequest {
+        options: Some(options),
+        set,
+        reset: Vec::new(),
+        charm: None,
+    })
 }
 
 /// Registers the application's config with the controller, as the operator.
-async fn register_config(
+pub(super) async fn register_config(
     secret: &Secret,
     tls: &TlsDir,
     url: &str,
@@ -747,26 +808,4 @@ fn write_example(dir: &Path) -> anyhow::Result<PathBuf> {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode))?;
     }
     Ok(dir.to_path_buf())
-}
-
-/// Copies a directory tree, keeping symlinks and the owner's permission bits only (hooks stay
-/// executable for the owner; the copy lives in the private state directory).
-fn copy_dir(from: &Path, to: &Path) -> anyhow::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    leaderd_sys::private::create_state_dir(to)?;
-    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
-        let entry = entry?;
-        let (src, dst) = (entry.path(), to.join(entry.file_name()));
-        let kind = entry.file_type()?;
-        if kind.is_dir() {
-            copy_dir(&src, &dst)?;
-        } else if kind.is_symlink() {
-            std::os::unix::fs::symlink(std::fs::read_link(&src)?, &dst)?;
-        } else {
-            std::fs::copy(&src, &dst).with_context(|| format!("copying {}", src.display()))?;
-            let mode = std::fs::metadata(&dst)?.permissions().mode() & 0o700;
-            std::fs::set_permissions(&dst, std::fs::Permissions::from_mode(mode))?;
-        }
-    }
-    Ok(())
 }

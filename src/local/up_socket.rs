@@ -1,6 +1,6 @@
 //! `up`'s control socket, `<state>/up.socket` (HTTP over a unix socket, 0600 in the private
 //! state directory, served within `leaderd_net::server`'s limits and timeouts): how the levers
-//! (`leaderd kill|pause|resume|restart [UNIT|controller/N|--controller]`, `add-unit`, `remove-unit`) reach
+//! (`leaderd kill|pause|resume|restart [UNIT|controller/N|--controller]`, `add-unit`, `remove-unit`, `refresh`) reach
 //! the running `up`, which owns the child processes. Each request is handed to `up`'s main
 //! loop, which applies it between the events it already handles (an agent's exit, the
 //! controller's), so the record (`up.json`) has one writer. Wire types: `wire::up`.
@@ -26,6 +26,7 @@ pub enum Request {
     Lever(LeverRequest),
     AddUnit(AddUnitRequest),
     RemoveUnit(RemoveUnitRequest),
+    Refresh(RefreshRequest),
 }
 
 impl Request {
@@ -35,6 +36,7 @@ impl Request {
             Request::Lever(LeverRequest { lever, .. }) => lever.name().into(),
             Request::AddUnit(_) => "add-unit".into(),
             Request::RemoveUnit(_) => "remove-unit".into(),
+            Request::Refresh(_) => "refresh".into(),
         }
     }
 }
@@ -73,6 +75,10 @@ fn router(requests: mpsc::Sender<(Request, Reply)>) -> Router {
             post(
                 |State(tx): Requests, body: Body| async move { forward(tx, Request::RemoveUnit(decode(body)?)).await },
             ),
+        )
+        .route(
+            REFRESH_PATH,
+            post(|State(tx): Requests, body: Body| async move { forward(tx, Request::Refresh(decode(body)?)).await }),
         )
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(requests)
@@ -114,6 +120,7 @@ impl Running {
             Request::Lever(LeverRequest { lever, target: Target::Unit(unit) }) => self.unit_lever(lever, &unit).await,
             Request::AddUnit(AddUnitRequest { count }) => self.add_units(count),
             Request::RemoveUnit(RemoveUnitRequest { unit }) => self.remove_unit(&unit).await,
+            Request::Refresh(RefreshRequest { path }) => self.refresh(std::path::Path::new(&path)).await,
         };
         self.record.save(&self.state).map_err(failed)?;
         if let Ok(done) = &answer {
@@ -327,6 +334,83 @@ impl Running {
             added.push(self.add_unit().map_err(failed)?);
         }
         done(format!("added {}", added.join(", ")), added)
+    }
+
+    /// `leaderd refresh`: prepares the charm at `given` as the next revision in
+    /// `<state>/charms/<revision>` and registers it with the controller, with its config
+    /// options (values kept where the option still takes them). The agents see the new charm
+    /// through their config watchers, swap it into their charm directories and run
+    /// upgrade-charm, then config-changed (`crates/agent/src/lifecycle.rs`). Units added later
+    /// copy the new charm.
+    async fn refresh(&mut self, given: &Path) -> Result<Done, HttpError> {
+        let app = self.record.app.clone();
+        let revision = self.charm_revision + 1;
+        let dest = self.state.join("charms").join(revision.to_string());
+        let (form, name) = super::charm::prepare(given, &dest, revision).map_err(|e| refused(format!("{e:#}")))?;
+        let name = name.unwrap_or_default();
+        let checked = self.check_refresh(given, &dest, &name);
+        let options = checked.and_then(|()| {
+            leaderd_core::charm_config::read_options(&dest.join("config.yaml")).map_err(|e| refused(e.to_string()))
+        });
+        let options = match options {
+            Ok(options) => options,
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&dest);
+                return Err(e);
+            }
+        };
+        let change = leaderd_core::wire::controller::ConfigChangeRequest {
+            options: Some(options),
+            set: Default::default(),
+            reset: Vec::new(),
+            charm: Some(leaderd_core::wire::controller::CharmRef { revision, path: dest.display().to_string() }),
+        };
+        let tls = leaderd_net::tls::TlsDir::new(self.state.join("tls"));
+        let url = self.record.live_controller_urls();
+        if let Err(e) = super::up::register_config(&self.secret, &tls, &url, &app, &change).await {
+            let _ = std::fs::remove_dir_all(&dest);
+            return Err(failed(e));
+        }
+        self.record.charm = dest;
+        self.charm_revision = revision;
+        let units = self.record.units.iter().map(|u| u.name.clone()).collect();
+        done(
+            format!(
+                "Added local charm {name:?}, revision {revision}, to the model ({}, from {}); each unit runs \
+                 upgrade-charm, then config-changed",
+                form.name(),
+                given.display()
+            ),
+            units,
+        )
+    }
+
+    /// What a refresh to the charm `name` prepared in `dest` (from `given`) may not change: the
+    /// charm's name, and its peer relations.
+    fn check_refresh(&self, given: &Path, dest: &Path, name: &str) -> Result<(), HttpError> {
+        let current = super::up::charm_name(&self.record.charm).unwrap_or_default();
+        if name != current {
+            // Juju's words (`cmd/juju/application/refresher/refresher.go`).
+            return Err(refused(format!("cannot refresh {current:?} to {name:?}")));
+        }
+        // The agents number their peer relations from the charm they started with: a charm
+        // whose peers differ needs a fresh deployment here (Juju would add the relation, or
+        // refuse to drop one in use).
+        let peers = |dir: &Path| -> Result<Vec<String>, HttpError> {
+            let peers = leaderd_core::relations::peers(dir).map_err(|e| refused(e.to_string()))?;
+            Ok(peers.into_iter().map(|p| p.endpoint).collect())
+        };
+        let (before, after) = (peers(&self.record.charm)?, peers(dest)?);
+        if before != after {
+            return Err(refused(format!(
+                "the charm at {} has the peer relations [{}], not [{}]: a change of peer relations needs a fresh \
+                 `leaderd up`",
+                given.display(),
+                after.join(", "),
+                before.join(", ")
+            )));
+        }
+        Ok(())
     }
 
     async fn remove_unit(&mut self, name: &str) -> Result<Done, HttpError> {

@@ -1,6 +1,6 @@
 //! Real charm libraries, unchanged, on `leaderd up`: two ops charms and two charmhelpers charms
 //! (one of each sharing what the leader decides through the peer relation) (`examples/`), with
-//! 3 units and 1 s guarantees. They need ops and charmhelpers importable:
+//! 3 units and 1 s guarantees, and an ops charm packed and refreshed, its `StoredState` kept. They need ops and charmhelpers importable:
 //! set `LEADERD_PYTHON_BIN` to the `bin` directory of a virtual environment that has them
 //! (`.ci/run` makes one; docs/running-charms.md, "Python charms"), then
 //! `cargo test --test acceptance -- --include-ignored`.
@@ -653,5 +653,77 @@ fn canonical_operators_test_secrets_charm_passes_its_integration_steps() {
             }
             cleanup();
         }
+    }
+}
+
+/// An ops charm that counts its installs in `StoredState` (ops keeps it in
+/// `$JUJU_CHARM_DIR/.unit-state.db`) and says so in its status on config-changed; `v2` also
+/// observes upgrade-charm.
+fn stored_state_charm(version: &str) -> String {
+    const CHARM: &str = r#"#!/usr/bin/env python3
+import ops
+
+
+class Counter(ops.CharmBase):
+    _stored = ops.StoredState()
+
+    def __init__(self, framework):
+        super().__init__(framework)
+        self._stored.set_default(installs=0, upgraded=False)
+        framework.observe(self.on.install, self._on_install)
+        framework.observe(self.on.config_changed, self._on_config_changed)
+        if VERSION == "v2":
+            framework.observe(self.on.upgrade_charm, self._on_upgrade_charm)
+
+    def _on_install(self, event):
+        self._stored.installs += 1
+
+    def _on_upgrade_charm(self, event):
+        self._stored.upgraded = True
+
+    def _on_config_changed(self, event):
+        stored = self._stored
+        self.unit.status = ops.ActiveStatus(f"{VERSION} installs={stored.installs} upgraded={stored.upgraded}")
+
+
+if __name__ == "__main__":
+    ops.main(Counter)
+"#;
+    CHARM.replace("import ops\n", &format!("import ops\n\nVERSION = {version:?}\n"))
+}
+
+/// `leaderd refresh` of an ops charm, both packed as `charmcraft pack` would: upgrade-charm and
+/// config-changed run from the new charm, and the unit's `StoredState` (in the charm directory)
+/// carries over.
+#[test]
+#[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (docs/running-charms.md, \"Python charms\")"]
+fn an_ops_charm_refreshed_keeps_its_stored_state() {
+    let dispatch = std::fs::read_to_string(example("ops-charm").join("dispatch")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let pack = |version: &str| {
+        let path = dir.path().join(format!("counter_{version}.charm"));
+        let charm = stored_state_charm(version);
+        crate::charm_forms::pack(
+            &path,
+            &[
+                ("metadata.yaml", false, "name: counter\n"),
+                ("dispatch", true, &dispatch),
+                ("src/charm.py", true, &charm),
+            ],
+        );
+        path
+    };
+    let (v1, v2) = (pack("v1"), pack("v2"));
+    let up = Up::with(Some(&v1), 2, "1s").path_first(&python_bin()).start();
+    let units = ["counter/0", "counter/1"];
+    up.wait_hook_finished(&units, "start", T);
+    for unit in units {
+        assert_eq!(workload(&up.status(), unit)["message"], "v1 installs=1 upgraded=False", "{unit}");
+    }
+    let before = Mark::now();
+    leaderd_ok(&up, &["refresh", "counter", "--path", v2.to_str().unwrap()]);
+    for unit in units {
+        up.wait_event_after(before, T, |r| r.of(unit) && r.hook_finished("config-changed"));
+        assert_eq!(workload(&up.status(), unit)["message"], "v2 installs=1 upgraded=True", "{unit}");
     }
 }

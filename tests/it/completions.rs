@@ -113,7 +113,7 @@ fn man_pages_render_with_their_sections_and_the_help_text() {
         ("juju-log", vec!["write a message to the juju log", "--log-level"]),
         ("jujuc", vec!["basename of argv[0]"]),
         ("leaderd", vec!["leaderd-up(1)"]),
-        ("leaderd-up", vec!["--lease-guarantee", "[--charm DIR] [--app NAME] [--units N]"]),
+        ("leaderd-up", vec!["--lease-guarantee", "[--charm DIR|FILE] [--app NAME] [--units N]"]),
         ("leaderd-controller", vec!["--max-lease"]),
     ] {
         let file = root().join("man").join(format!("{page}.1"));

@@ -566,7 +566,8 @@ fn status_without_an_up_says_how_to_point_at_one_and_up_prints_clean_paths() {
     assert!(stderr.contains("--state DIR or LEADERD_STATE=DIR"), "{stderr}");
     // A relative charm path is printed made absolute and clean, without "./".
     let charm = dir.path().join("mycharm");
-    std::fs::create_dir_all(&charm).unwrap();
+    // A charm runs nothing without hooks/ (or dispatch): `up` refuses it.
+    std::fs::create_dir_all(charm.join("hooks")).unwrap();
     std::fs::write(charm.join("metadata.yaml"), "name: tidy\n").unwrap();
     let mut up = Command::new(cluster::LEADERD)
         .args(["up", "--charm", "./mycharm", "--units", "1", "--lease-guarantee", "1s"])

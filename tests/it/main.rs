@@ -10,6 +10,7 @@ mod acceptance;
 mod actions_e2e;
 mod bad_input;
 mod chaos;
+mod charm_forms;
 mod cheatsheet;
 mod cheatsheet_config;
 mod cheatsheet_relations;

@@ -20,7 +20,7 @@ use super::relation_hooks::Seen;
 use super::resolver::{self, Failed, HookOp, LocalState, Operation, RetryCause, Snapshot, Started, UnitInfo, Wait};
 use super::runner::{Resolve, RetryPolicy, RunnerStatus, StateError};
 use super::{emit, event};
-use leaderd_core::wire::controller::{RelationsResponse, SecretChange, SecretView};
+use leaderd_core::wire::controller::{CharmRef, RelationsResponse, SecretChange, SecretView};
 use leaderd_core::wire::run::FailingHook;
 use leaderd_sys::events::Event;
 
@@ -62,6 +62,14 @@ pub(crate) trait HookRunner: Send + Sync {
         let _ = commit;
         async { Ok(()) }
     }
+
+    /// Swaps `charm` in as the unit's charm directory, once no hook or exec runs (the hook
+    /// lock), so every hook after it runs from the new charm. The error says why not; the
+    /// upgrade-charm it came before is then retried like a hook that could not start.
+    fn deploy(&self, charm: &CharmRef) -> impl Future<Output = Result<(), String>> + Send {
+        let _ = charm;
+        async { Ok(()) }
+    }
 }
 
 /// Where the local state that survives an agent restart is kept.
@@ -88,7 +96,9 @@ pub(crate) struct Inputs {
     pub leader: watch::Receiver<LeaderStatus>,
     /// Settings changes seen, counting the watcher's first answer as 1.
     pub settings: watch::Receiver<u64>,
-    pub config: watch::Receiver<Option<u64>>,
+    /// The config version and the charm registered, as one answer gave them (none: no answer
+    /// yet), so a refresh's charm and config are seen together.
+    pub config: watch::Receiver<Option<ConfigSeen>>,
     pub ticks: watch::Receiver<u64>,
     pub dying: watch::Receiver<bool>,
     pub relations: watch::Receiver<Option<RelationsResponse>>,
@@ -96,6 +106,13 @@ pub(crate) struct Inputs {
     pub secrets: watch::Receiver<Option<SecretView>>,
     /// Resolves from the control socket.
     pub resolves: mpsc::Receiver<Resolve>,
+}
+
+/// One answer of the config watcher.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ConfigSeen {
+    pub version: u64,
+    pub charm: Option<CharmRef>,
 }
 
 /// The inputs as the loop reads them: a resolve received while waiting is kept for the next
@@ -110,10 +127,12 @@ impl Watching {
     fn snapshot(&mut self) -> Snapshot {
         let i = &mut self.inputs;
         let resolve = self.resolve.take().or_else(|| i.resolves.try_recv().ok());
+        let config = i.config.borrow_and_update().clone();
         Snapshot {
             leader: *i.leader.borrow_and_update(),
             settings_changes: *i.settings.borrow_and_update(),
-            config: *i.config.borrow_and_update(),
+            config: config.as_ref().map(|c| c.version),
+            charm: config.and_then(|c| c.charm),
             ticks: *i.ticks.borrow_and_update(),
             dying: *i.dying.borrow_and_update(),
             relations: i.relations.borrow_and_update().clone(),
@@ -186,6 +205,12 @@ impl<H: HookRunner, S: StateStore, A: Agent> Uniter<H, S, A> {
         let saved = (state.clone(), seen.clone());
         let local = LocalState { lifecycle: Lifecycle::new(state), seen, ..Default::default() };
         Uniter { unit, hooks, store, agent, retry, status, local, saved }
+    }
+
+    /// The charm revision in the unit's charm directory as the agent starts.
+    pub(crate) fn deployed(mut self, revision: u64) -> Self {
+        self.local.lifecycle.set_deployed(revision);
+        self
     }
 
     /// Runs operations until the unit is removed or a watcher is gone (the agent stops). Fails
@@ -291,6 +316,19 @@ impl<H: HookRunner, S: StateStore, A: Agent> Uniter<H, S, A> {
                 return true;
             }
         }
+        // upgrade-charm: the new charm goes in first (once: a retry finds it there already).
+        if let Some(charm) = started.charm.as_ref().filter(|c| c.revision != self.local.lifecycle.deployed()) {
+            match self.hooks.deploy(charm).await {
+                Ok(()) => {
+                    self.local.lifecycle.set_deployed(charm.revision);
+                    event(unit, format_args!("charm swapped in: revision {} (from {})", charm.revision, charm.path));
+                }
+                Err(why) => {
+                    let why = format!("cannot swap in charm revision {}: {why}", charm.revision);
+                    return self.failed_attempt(started, attempts, delay, None, Some(why));
+                }
+            }
+        }
         let failing = loop {
             break match self.hooks.run(&name, &started.hook.env(), started.hook.commit()).await {
                 Attempt::Missing | Attempt::Exited(0) => None,
@@ -311,6 +349,20 @@ impl<H: HookRunner, S: StateStore, A: Agent> Uniter<H, S, A> {
             self.status.lock().unwrap().failing = None;
             return true;
         };
+        self.failed_attempt(started, attempts, delay, exit_code, error)
+    }
+
+    /// Records a failed attempt (its retry, or the error state); false.
+    fn failed_attempt(
+        &mut self,
+        started: &Started,
+        attempts: u32,
+        delay: Duration,
+        exit_code: Option<i32>,
+        error: Option<String>,
+    ) -> bool {
+        let unit = &self.unit.unit;
+        let name = started.hook.name();
         self.status.lock().unwrap().failing = Some(FailingHook { hook: name.clone(), exit_code, attempts, error });
         let retry_at = self.retry.enabled.then(|| Instant::now() + delay);
         if self.retry.enabled {
@@ -393,6 +445,20 @@ mod tests {
             let scripted = self.script.lock().unwrap().get_mut(hook).and_then(|s| s.pop_front());
             scripted.unwrap_or(Attempt::Exited(0))
         }
+
+        async fn deploy(&self, charm: &CharmRef) -> Result<(), String> {
+            self.log.lock().unwrap().push(format!("(deploy {})", charm.revision));
+            let scripted = self.script.lock().unwrap().get_mut("(deploy)").and_then(|s| s.pop_front());
+            match scripted {
+                Some(Attempt::NotStarted(why)) => Err(why),
+                _ => Ok(()),
+            }
+        }
+    }
+
+    /// The config watcher's answer for config version `version`, with no charm refreshed.
+    fn seen(version: u64) -> Option<ConfigSeen> {
+        Some(ConfigSeen { version, charm: None })
     }
 
     /// The persisted state, as last saved.
@@ -438,7 +504,7 @@ mod tests {
     struct Unit {
         leader: watch::Sender<LeaderStatus>,
         settings: watch::Sender<u64>,
-        config: watch::Sender<Option<u64>>,
+        config: watch::Sender<Option<ConfigSeen>>,
         ticks: watch::Sender<u64>,
         dying: watch::Sender<bool>,
         relations: watch::Sender<Option<RelationsResponse>>,
@@ -512,7 +578,7 @@ mod tests {
         let uniter = Uniter::new(unit, hooks, store, agent, setup.retry, status.clone(), setup.state, Seen::default());
         let (leader, leader_rx) = watch::channel(setup.leader);
         let (settings, settings_rx) = watch::channel(setup.settings);
-        let (config, config_rx) = watch::channel(setup.config);
+        let (config, config_rx) = watch::channel(setup.config.and_then(seen));
         let (ticks, ticks_rx) = watch::channel(0);
         let (dying, dying_rx) = watch::channel(false);
         let (relations, relations_rx) = watch::channel(data(&["app/0"], &[]));
@@ -589,7 +655,7 @@ mod tests {
             ..Default::default()
         };
         unit.secrets.send_replace(Some(view(2)));
-        unit.config.send_replace(Some(2));
+        unit.config.send_replace(seen(2));
         assert_eq!(unit.ran(6).await[4..], ["secret-changed", "config-changed"]);
         unit.secrets.send_replace(Some(view(2)));
         tokio::time::sleep(Duration::from_secs(1)).await;
@@ -611,9 +677,9 @@ mod tests {
         ];
         let unit = start(Setup { script, ..Setup::default() });
         assert_eq!(unit.ran(5).await, ["install", "install", "leader-elected", "config-changed", "start"]);
-        unit.config.send_replace(Some(2));
+        unit.config.send_replace(seen(2));
         assert_eq!(unit.ran(7).await[5..], ["config-changed", "start"]);
-        unit.config.send_replace(Some(3));
+        unit.config.send_replace(seen(3));
         assert_eq!(unit.ran(8).await[7..], ["config-changed"], "a reboot's start runs once");
         unit.stop().await;
     }
@@ -631,6 +697,8 @@ mod tests {
             started: true,
             config_version: Some(1),
             secrets: Default::default(),
+            upgrade_charm: false,
+            config_changed_queued: false,
         };
         assert_eq!(unit.uniter_json.lock().unwrap().clone(), Some(want));
         // leader-elected was saved as due before it ran, so an agent that dies in it runs it
@@ -754,7 +822,7 @@ mod tests {
         let unit = start(Setup { peers: true, ..Setup::default() });
         unit.relations.send_replace(data(&["app/0", "app/1"], &[("app/1", "x")]));
         assert_eq!(unit.ran(7).await.len(), 7);
-        unit.config.send_replace(Some(2));
+        unit.config.send_replace(seen(2));
         unit.dying.send_replace(true);
         tokio::time::sleep(Duration::from_secs(30)).await;
         assert_eq!(unit.log().len(), 7, "still in scope: waits (and no config-changed): {:?}", unit.log());
@@ -780,6 +848,34 @@ mod tests {
         // recorded.
         assert_eq!(unit.ran(1).await, ["config-changed"]);
         assert_eq!(unit.uniter_json.lock().unwrap().as_ref().unwrap().config_version, Some(1));
+        unit.stop().await;
+    }
+
+    /// `leaderd refresh`: the config watcher names charm revision 1 with config version 2; the
+    /// charm is swapped in under the hook lock, then upgrade-charm and one config-changed run.
+    /// A swap that fails is retried with the hook, like a hook that could not start.
+    #[tokio::test(start_paused = true)]
+    async fn a_refreshed_charm_is_swapped_in_then_upgrade_charm_then_config_changed_run() {
+        let script = vec![("(deploy)", vec![Attempt::NotStarted("disk full".into())])];
+        let unit = start(Setup { script, ..Setup::default() });
+        assert_eq!(unit.ran(4).await, ["install", "leader-elected", "config-changed", "start"]);
+        let charm = CharmRef { revision: 1, path: "/state/charms/1".into() };
+        unit.config.send_replace(Some(ConfigSeen { version: 2, charm: Some(charm.clone()) }));
+        let ran = unit.ran(5).await;
+        assert_eq!(ran[4..], ["(deploy 1)"]);
+        let failing = unit.status.lock().unwrap().failing.clone().expect("the swap failed");
+        assert_eq!(failing.hook, "upgrade-charm");
+        assert_eq!(failing.error.as_deref(), Some("cannot swap in charm revision 1: disk full"));
+        let during = unit.uniter_json.lock().unwrap().clone().unwrap();
+        assert!(during.upgrade_charm, "due, persisted before the swap");
+        assert_eq!(unit.ran(8).await[5..], ["(deploy 1)", "upgrade-charm", "config-changed"]);
+        let after = unit.uniter_json.lock().unwrap().clone().unwrap();
+        assert!(!after.upgrade_charm && !after.config_changed_queued);
+        assert_eq!(after.config_version, Some(2));
+        // The same answer again (a long-poll's repeat): nothing more.
+        unit.config.send_replace(Some(ConfigSeen { version: 2, charm: Some(charm) }));
+        tokio::time::sleep(Duration::from_secs(30)).await;
+        assert_eq!(unit.log().len(), 8, "{:?}", unit.log());
         unit.stop().await;
     }
 }

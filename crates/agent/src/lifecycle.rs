@@ -20,6 +20,14 @@
 //!   `leader-settings-changed`.
 //! - `update-status` runs on the update-status timer's ticks, only once the unit has started
 //!   (ticks missed while other hooks ran coalesce into one run).
+//! - `upgrade-charm` runs when the controller names a charm revision (`leaderd refresh`) other
+//!   than the one in the unit's charm directory, once the unit is installed, after the
+//!   leadership hooks and before config-changed (Juju's `nextOp`, `worker/uniter/resolver.go`:
+//!   `charmModified` comes after install and before the config check). The executor swaps the
+//!   new charm in before the hook's first attempt. It is persisted as due before that, so an
+//!   agent that dies after the swap still runs it. Its success queues `config-changed`
+//!   (Juju's `runHook.Commit`, `worker/uniter/operation/runhook.go`), persisted too; both
+//!   queued hooks run before anything else but install, as Juju runs a queued hook first.
 //! - A dying unit (`leaderd remove-unit`) runs `stop` if it started, then `remove` if it was
 //!   installed (Juju's `nextOp` for a dying unit, `worker/uniter/resolver.go`), and nothing else:
 //!   no leader-elected (Juju's leadership resolver, `worker/uniter/leadership/resolver.go`, never
@@ -41,6 +49,7 @@ pub enum Hook {
     UpdateStatus,
     Stop,
     Remove,
+    UpgradeCharm,
 }
 
 impl Hook {
@@ -55,6 +64,7 @@ impl Hook {
             Hook::UpdateStatus => "update-status",
             Hook::Stop => "stop",
             Hook::Remove => "remove",
+            Hook::UpgradeCharm => "upgrade-charm",
         }
     }
 }
@@ -81,6 +91,12 @@ pub(crate) struct UniterState {
     /// What the unit has run secret hooks for.
     #[serde(default, skip_serializing_if = "is_default")]
     pub secrets: super::secret_hooks::SecretsSeen,
+    /// upgrade-charm is due: a new charm is (being) swapped in and the hook has not succeeded.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub upgrade_charm: bool,
+    /// config-changed is queued by a successful upgrade-charm and has not succeeded yet.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub config_changed_queued: bool,
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
@@ -110,6 +126,11 @@ pub(crate) struct Lifecycle {
     /// The application's config version as the config watcher last saw it (none: no answer
     /// yet), and the one the running config-changed is for.
     config: Option<u64>,
+    /// The charm revision the controller names (none: none refreshed, or no answer yet) and
+    /// the one in the unit's charm directory (its `.juju-charm`; the executor updates it when
+    /// it swaps).
+    charm: Option<u64>,
+    deployed: u64,
     config_running: Option<u64>,
     /// update-status timer ticks seen, handled, and as the running update-status saw them.
     ticks: u64,
@@ -137,6 +158,32 @@ impl Lifecycle {
         self.ticks = ticks;
     }
 
+    /// The charm revision the controller names (none: no `leaderd refresh` yet, or no answer).
+    pub fn observe_charm(&mut self, revision: Option<u64>) {
+        self.charm = revision;
+    }
+
+    /// The charm revision in the unit's charm directory: read from it at start, set when the
+    /// executor has swapped a new charm in.
+    pub fn set_deployed(&mut self, revision: u64) {
+        self.deployed = revision;
+    }
+
+    pub fn deployed(&self) -> u64 {
+        self.deployed
+    }
+
+    /// The controller names a charm other than the one deployed.
+    fn charm_due(&self) -> bool {
+        self.charm.is_some_and(|charm| charm != self.deployed)
+    }
+
+    /// A hook the upgrade queued (upgrade-charm, or the config-changed after it) is due: it
+    /// runs before anything else, and no secret or relation hook goes before it.
+    pub fn queued(&self) -> bool {
+        self.state.upgrade_charm || self.state.config_changed_queued
+    }
+
     /// A config version config-changed has not run for yet.
     fn config_due(&self) -> bool {
         self.config.is_some() && self.config != self.state.config_version
@@ -160,10 +207,13 @@ impl Lifecycle {
         }
         match leader {
             _ if !s.installed => Step::Run(Hook::Install),
+            _ if s.upgrade_charm => Step::Run(Hook::UpgradeCharm),
+            _ if s.config_changed_queued && self.config.is_some() => Step::Run(Hook::ConfigChanged),
             LeaderStatus::Unknown => Step::Wait,
             LeaderStatus::Leader { .. } if !s.leader || s.leader_elected_pending => Step::Run(Hook::LeaderElected),
             LeaderStatus::Minion if s.leader => Step::Deposed,
             LeaderStatus::Minion if changes != 0 && self.handled != changes => Step::Run(Hook::LeaderSettingsChanged),
+            _ if self.charm_due() => Step::Run(Hook::UpgradeCharm),
             LeaderStatus::Leader { .. } if self.config_due() => Step::Run(Hook::ConfigChanged),
             LeaderStatus::Minion if self.handled != 0 && self.config_due() => Step::Run(Hook::ConfigChanged),
             LeaderStatus::Leader { .. } if !s.started && self.configured() => Step::Run(Hook::Start),
@@ -191,6 +241,7 @@ impl Lifecycle {
             }
             Step::Run(Hook::ConfigChanged) => self.config_running = self.config,
             Step::Run(Hook::UpdateStatus) => self.ticks_running = self.ticks,
+            Step::Run(Hook::UpgradeCharm) => self.state.upgrade_charm = true,
             _ => {}
         }
         self.state != before
@@ -205,7 +256,15 @@ impl Lifecycle {
             Hook::LeaderElected => self.state.leader_elected_pending = false,
             Hook::LeaderSettingsChanged => self.handled = changes,
             Hook::Start => self.state.started = true,
-            Hook::ConfigChanged => self.state.config_version = self.config_running,
+            Hook::ConfigChanged => {
+                self.state.config_version = self.config_running;
+                self.state.config_changed_queued = false;
+            }
+            Hook::UpgradeCharm => {
+                // Still due if yet another charm came meanwhile (`charm_due`).
+                self.state.upgrade_charm = false;
+                self.state.config_changed_queued = true;
+            }
             Hook::UpdateStatus => self.ticks_handled = self.ticks_running,
             Hook::Stop => self.stopped = true,
             Hook::Remove => self.removed = true,
@@ -270,6 +329,8 @@ mod tests {
             started: true,
             config_version: C1,
             secrets: Default::default(),
+            upgrade_charm: false,
+            config_changed_queued: false,
         };
         let started_minion = UniterState { leader: false, ..started_leader.clone() };
         let died_in_leader_elected = UniterState {
@@ -361,6 +422,99 @@ mod tests {
         assert!(l.finished(Hook::Start, 0));
         assert!(!l.finished(Hook::LeaderSettingsChanged, 4), "lsc changes nothing persisted");
         assert_eq!(l.next(LEADER, 0), Step::Run(Hook::ConfigChanged), "version 4 arrived while it ran");
+    }
+
+    /// One event of the upgrade table: the tracker's status, the settings changes, the config
+    /// version and the charm revision the controller names.
+    type UpgradeEvent = (LeaderStatus, u64, Option<u64>, Option<u64>);
+
+    /// What an upgrade row says, the state and deployed revision it starts from, the events,
+    /// the hooks.
+    type UpgradeRow = (&'static str, UniterState, u64, Vec<UpgradeEvent>, Vec<&'static str>);
+
+    #[test]
+    fn the_upgrade_table() {
+        let started_leader =
+            UniterState { installed: true, leader: true, started: true, config_version: C1, ..Default::default() };
+        let started_minion = UniterState { leader: false, ..started_leader.clone() };
+        let c2 = Some(2);
+        #[rustfmt::skip]
+        let table: Vec<UpgradeRow> = vec![
+            ("the deployed charm: nothing",
+             started_leader.clone(), 0, vec![(LEADER, 1, C1, Some(0))], vec![]),
+            ("a refreshed charm: upgrade-charm, then config-changed even with the config unchanged",
+             started_leader.clone(), 0, vec![(LEADER, 1, C1, Some(1))], vec!["upgrade-charm", "config-changed"]),
+            ("... and one config-changed when the refresh also moved the config version",
+             started_leader.clone(), 0, vec![(LEADER, 1, c2, Some(1))], vec!["upgrade-charm", "config-changed"]),
+            ("a minion: lsc first, then the upgrade",
+             started_minion.clone(), 0, vec![(MINION, 2, C1, Some(1))],
+             vec!["leader-settings-changed", "upgrade-charm", "config-changed"]),
+            ("a new leader: leader-elected first, then the upgrade",
+             started_minion.clone(), 0, vec![(LEADER, 1, C1, Some(1))], vec!["leader-elected", "upgrade-charm", "config-changed"]),
+            ("not installed: install first (with the charm it has), then the upgrade",
+             UniterState::default(), 0, vec![(LEADER, 0, C1, Some(1))],
+             vec!["install", "leader-elected", "upgrade-charm", "config-changed", "start"]),
+            ("a unit added after the refresh has the new charm already: no upgrade",
+             UniterState::default(), 1, vec![(LEADER, 0, C1, Some(1))], vec!["install", "leader-elected", "config-changed", "start"]),
+            ("an agent that died after the swap, before upgrade-charm succeeded: it runs, even with leadership unknown",
+             UniterState { upgrade_charm: true, ..started_leader.clone() }, 1, vec![(UNKNOWN, 1, C1, Some(1))],
+             vec!["upgrade-charm", "config-changed"]),
+            ("an agent that died before the queued config-changed ran: it runs",
+             UniterState { config_changed_queued: true, ..started_leader.clone() }, 1, vec![(LEADER, 1, C1, Some(1))],
+             vec!["config-changed"]),
+            ("the controller not answered yet: nothing",
+             started_leader.clone(), 0, vec![(LEADER, 1, None, None)], vec![]),
+        ];
+        for (what, state, deployed, events, expected) in table {
+            let mut lifecycle = Lifecycle::new(state);
+            lifecycle.set_deployed(deployed);
+            let mut ran = Vec::new();
+            for (status, changes, config, charm) in events {
+                lifecycle.observe_config(config);
+                lifecycle.observe_charm(charm);
+                for _ in 0..20 {
+                    match lifecycle.next(status, changes) {
+                        Step::Wait => break,
+                        Step::Run(hook) => {
+                            lifecycle.begin(Step::Run(hook));
+                            if hook == Hook::UpgradeCharm {
+                                // The executor swaps the charm in before the hook runs.
+                                lifecycle.set_deployed(charm.unwrap_or(deployed));
+                            }
+                            lifecycle.finished(hook, changes);
+                            ran.push(hook.to_string());
+                        }
+                        step => panic!("{what}: {step:?}"),
+                    }
+                }
+            }
+            assert_eq!(ran, expected, "{what}");
+            assert!(!lifecycle.queued(), "{what}: nothing left queued");
+        }
+    }
+
+    #[test]
+    fn upgrade_charm_is_persisted_as_due_before_it_runs_and_queues_config_changed() {
+        let mut l = Lifecycle::new(UniterState {
+            installed: true,
+            leader: true,
+            started: true,
+            config_version: C1,
+            ..Default::default()
+        });
+        l.observe_config(C1);
+        l.observe_charm(Some(3));
+        assert_eq!(l.next(LEADER, 0), Step::Run(Hook::UpgradeCharm));
+        assert!(l.begin(Step::Run(Hook::UpgradeCharm)), "persist before the swap");
+        assert!(l.state.upgrade_charm);
+        l.set_deployed(3);
+        assert!(l.finished(Hook::UpgradeCharm, 0));
+        assert!(!l.state.upgrade_charm && l.state.config_changed_queued, "config-changed queued, persisted");
+        assert_eq!(l.next(LEADER, 0), Step::Run(Hook::ConfigChanged));
+        l.begin(Step::Run(Hook::ConfigChanged));
+        assert!(l.finished(Hook::ConfigChanged, 0));
+        assert!(!l.state.config_changed_queued);
+        assert_eq!(l.next(LEADER, 0), Step::Wait);
     }
 
     #[test]

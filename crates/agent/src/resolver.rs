@@ -27,12 +27,14 @@
 //!    A dying unit runs no other hook: no leader-elected, no leader-settings-changed, no
 //!    config-changed, update-status or relation change (Juju's `nextOp` for a dying unit; its
 //!    leadership resolver never accepts leadership for a dying unit).
-//! 5. **The lifecycle** (`lifecycle.rs`): while leadership is unknown, wait. `leader-elected`
-//!    when the unit leads and its persisted state says it did not (or leader-elected had not
+//! 5. **The lifecycle** (`lifecycle.rs`): a queued `upgrade-charm` (the new charm swapped in,
+//!    or being swapped) and the `config-changed` its success queues go first. While leadership
+//!    is unknown, wait. `leader-elected` when the unit leads and its persisted state says it did not (or leader-elected had not
 //!    succeeded); a persisted leader that is now a minion is deposed (no hook), then runs
 //!    `leader-settings-changed` at least once. A minion runs `leader-settings-changed` when the
 //!    settings watcher has answered and the settings moved since it last ran (changes
-//!    coalesce; once after every agent start); a leader never does. Then `config-changed`
+//!    coalesce; once after every agent start); a leader never does. Then `upgrade-charm` when
+//!    the controller names a charm revision other than the deployed one. Then `config-changed`
 //!    for a config version it has not succeeded for (a minion only after its first
 //!    leader-settings-changed; versions coalesce; persisted, so not again after a restart),
 //!    then `start` once configured. `update-status` on the timer's ticks, only once started,
@@ -52,7 +54,7 @@
 use tokio::time::Instant;
 
 use leaderd_core::relations::PeerRelation;
-use leaderd_core::wire::controller::{RelationsResponse, SecretView};
+use leaderd_core::wire::controller::{CharmRef, RelationsResponse, SecretView};
 
 use super::lease_view::LeaderStatus;
 use super::lifecycle::{Hook, Lifecycle, Step};
@@ -78,6 +80,9 @@ pub(crate) struct Snapshot {
     pub settings_changes: u64,
     /// The application's config version (none until the controller answered).
     pub config: Option<u64>,
+    /// The charm `leaderd refresh` registered, as the same answer of the config watcher gave
+    /// it (none: the deployed charm, or no answer yet).
+    pub charm: Option<CharmRef>,
     /// The update-status timer's ticks.
     pub ticks: u64,
     /// The unit is being removed.
@@ -99,6 +104,7 @@ impl Default for Snapshot {
             leader: LeaderStatus::Unknown,
             settings_changes: 0,
             config: None,
+            charm: None,
             ticks: 0,
             dying: false,
             relations: None,
@@ -154,6 +160,8 @@ pub(crate) struct Started {
     pub settings_changes: u64,
     /// The relation data seen (what a relation hook told the charm).
     pub relations: RelationsResponse,
+    /// upgrade-charm: the charm to swap in before its first attempt (none: the one deployed).
+    pub charm: Option<CharmRef>,
 }
 
 /// A hook that failed and is not done yet.
@@ -223,6 +231,9 @@ pub(crate) struct LocalState {
 fn observed(lifecycle: &Lifecycle, remote: &Snapshot) -> Lifecycle {
     let mut lifecycle = lifecycle.clone();
     lifecycle.observe_config(remote.config);
+    // No charm named: the one the unit was deployed with, whatever its marker says (an agent
+    // started by hand on a copy of a refreshed charm has nothing to swap in).
+    lifecycle.observe_charm(remote.charm.as_ref().map(|c| c.revision));
     lifecycle.observe_ticks(remote.ticks);
     lifecycle.dying = remote.dying;
     lifecycle
@@ -257,11 +268,15 @@ pub(crate) fn next_op(unit: &UnitInfo, local: &LocalState, remote: &Snapshot, no
     } else {
         None
     };
-    // Secret hooks: once started, for a unit that is not dying, after the leadership hooks and
-    // before config-changed, relation hooks and update-status.
-    let leadership_step = matches!(step, Step::Run(Hook::LeaderElected | Hook::LeaderSettingsChanged) | Step::Deposed);
+    // Secret hooks: once started, for a unit that is not dying, after the leadership hooks,
+    // upgrade-charm and the config-changed it queued, and before config-changed, relation hooks
+    // and update-status.
+    let goes_first = matches!(
+        step,
+        Step::Run(Hook::LeaderElected | Hook::LeaderSettingsChanged | Hook::UpgradeCharm) | Step::Deposed
+    ) || lifecycle.queued();
     let secret_hook = match &remote.secrets {
-        Some(view) if installed && lifecycle.state.started && !remote.dying && !leadership_step => {
+        Some(view) if installed && lifecycle.state.started && !remote.dying && !goes_first => {
             let leads = matches!(remote.leader, LeaderStatus::Leader { .. });
             secret_hooks::next(view, &lifecycle.state.secrets, leads, remote.wall_ms)
         }
@@ -298,10 +313,15 @@ impl LocalState {
             self.lifecycle = observed(&self.lifecycle, remote);
             self.lifecycle.begin(Step::Run(*hook));
         }
+        let charm = match hook {
+            HookOp::Lifecycle(Hook::UpgradeCharm) => remote.charm.clone(),
+            _ => None,
+        };
         Started {
             hook: hook.clone(),
             settings_changes: remote.settings_changes,
             relations: remote.relations.clone().unwrap_or_default(),
+            charm,
         }
     }
 
@@ -410,6 +430,13 @@ mod tests {
             self
         }
 
+        /// upgrade-charm ran, the executor having swapped in the charm the snapshot names.
+        fn upgraded(mut self) -> Local {
+            let revision = self.1.charm.as_ref().map_or(0, |c| c.revision);
+            self.0.lifecycle.set_deployed(revision);
+            self.ran(HookOp::Lifecycle(UpgradeCharm))
+        }
+
         fn failed(mut self, hook: HookOp, retry_at: Option<Instant>) -> Local {
             let started = self.0.prepare(&hook, &self.1);
             self.0.failed = Some(Failed { started, attempts: 1, delay: Duration::from_secs(5), retry_at });
@@ -459,6 +486,10 @@ mod tests {
         };
         let ticked = |mut r: Snapshot, ticks| {
             r.ticks = ticks;
+            r
+        };
+        let refreshed = |mut r: Snapshot, revision| {
+            r.charm = Some(CharmRef { revision, path: format!("/state/charms/{revision}") });
             r
         };
         let installed = || Local::fresh().ran(HookOp::Lifecycle(Install));
@@ -608,12 +639,45 @@ mod tests {
              joined_peer().failed(relation(Kind::Departed, Some("app/1"), Some("app/1")), Some(later)),
              resolved(with(remote(LEADER, 1, Some(1)), data(&["app/0", "app/1"], &[("app/1", "x")], &[])), Resolve::Retry),
              Operation::RetryHook(relation(Kind::Departed, Some("app/1"), Some("app/1")), RetryCause::Resolved)),
+            // A refreshed charm.
+            ("a refreshed charm: upgrade-charm, before config-changed",
+             started_leader(), refreshed(remote(LEADER, 1, Some(2)), 1), run(UpgradeCharm)),
+            ("... before a relation hook or update-status due",
+             with_peer(), ticked(refreshed(with(remote(LEADER, 1, Some(1)), two.clone()), 1), 1), run(UpgradeCharm)),
+            ("... and then the config-changed it queued, before them too",
+             with_peer().seeing(refreshed(with(remote(LEADER, 1, Some(1)), two.clone()), 1)).upgraded(),
+             ticked(refreshed(with(remote(LEADER, 1, Some(1)), two.clone()), 1), 1), run(ConfigChanged)),
+            ("... then the rest",
+             with_peer().seeing(refreshed(with(remote(LEADER, 1, Some(1)), two.clone()), 1)).upgraded().ran_all(&[ConfigChanged]),
+             refreshed(with(remote(LEADER, 1, Some(1)), two.clone()), 1),
+             Operation::RunHook(relation(Kind::Joined, Some("app/1"), None))),
+            ("the deployed charm named by the controller: nothing to upgrade",
+             started_leader().seeing(refreshed(remote(LEADER, 1, Some(1)), 1)).upgraded().ran_all(&[ConfigChanged]),
+             refreshed(remote(LEADER, 1, Some(1)), 1), Operation::Wait(Wait::Changes)),
+            ("no charm named: nothing to upgrade, whatever the unit's marker says",
+             started_leader().seeing(refreshed(remote(LEADER, 1, Some(1)), 1)).upgraded().ran_all(&[ConfigChanged]),
+             remote(LEADER, 1, Some(1)), Operation::Wait(Wait::Changes)),
+            ("a dying unit runs no upgrade-charm",
+             started_leader().ran(broken()), dying(refreshed(with(remote(LEADER, 1, Some(1)), data(&[], &[], &[])), 1)), run(Stop)),
             ("a resolve with no failed hook changes nothing",
              started_leader(), resolved(remote(LEADER, 1, Some(2)), Resolve::NoRetry), run(ConfigChanged)),
         ];
         for (what, local, remote, want) in table {
             assert_eq!(next_op(&unit(), &local.0, &remote, now), want, "{what}");
         }
+    }
+
+    #[test]
+    fn upgrade_charm_records_the_charm_to_swap_in_and_a_retry_swaps_the_same() {
+        let charm = CharmRef { revision: 2, path: "/state/charms/2".into() };
+        let remote = Snapshot { charm: Some(charm.clone()), ..remote(LEADER, 1, Some(1)) };
+        let mut local = started_leader().0;
+        assert_eq!(next_op(&unit(), &local, &remote, Instant::now()), run(UpgradeCharm));
+        let started = local.prepare(&HookOp::Lifecycle(UpgradeCharm), &remote);
+        assert_eq!(started.charm, Some(charm.clone()));
+        assert!(local.lifecycle.state.upgrade_charm, "due, persisted before the swap");
+        let other = local.prepare(&HookOp::Lifecycle(ConfigChanged), &remote);
+        assert_eq!(other.charm, None, "only upgrade-charm swaps");
     }
 
     #[test]

@@ -23,7 +23,7 @@ use super::relation_hooks::Seen;
 use super::resolver::UnitInfo;
 use super::tracker::Tracker;
 use super::{emit, event, AgentBackend};
-use leaderd_core::wire::controller::SecretChange;
+use leaderd_core::wire::controller::{CharmRef, SecretChange};
 use leaderd_core::wire::run::FailingHook;
 use leaderd_sys::events::Event;
 
@@ -162,7 +162,7 @@ impl Runner {
         self,
         state: UniterState,
         remote: watch::Receiver<u64>,
-        config: watch::Receiver<Option<u64>>,
+        config: watch::Receiver<Option<super::executor::ConfigSeen>>,
         ticks: watch::Receiver<u64>,
     ) -> Result<(), StateError> {
         let seen = load_seen(&self.relations.seen_file)?;
@@ -181,6 +181,7 @@ impl Runner {
             secrets: self.relations.secrets,
             resolves: self.resolves,
         };
+        let charm_dir = self.env.charm_dir.clone();
         let hooks = ProcessHooks {
             env: self.env,
             endpoint: self.endpoint.clone(),
@@ -190,7 +191,10 @@ impl Runner {
         };
         let store = StateFiles { uniter: self.state_file, relations: self.relations.seen_file };
         let agent = AgentSide { tracker: self.tracker, endpoint: self.endpoint, lock: self.lock };
-        Uniter::new(unit, hooks, store, agent, self.retry, self.status, state, seen).run(inputs).await
+        Uniter::new(unit, hooks, store, agent, self.retry, self.status, state, seen)
+            .deployed(leaderd_core::charm::deployed_revision(&charm_dir))
+            .run(inputs)
+            .await
     }
 }
 
@@ -218,6 +222,69 @@ impl HookRunner for ProcessHooks {
         self.endpoint.close_context(&id);
         committed.map(|_| ()).map_err(|e| e.to_string())
     }
+
+    /// Juju's charm deployer (`worker/uniter/charm`) replaces the files in the charm directory
+    /// while the uniter holds the machine lock; here the new charm is copied next to the unit's
+    /// charm directory (`<charm>.new`), then the two are swapped in one step under the hook
+    /// lock, so no hook or exec ever sees half a charm, and the path hooks and `exec` run in
+    /// (`JUJU_CHARM_DIR`) stays the same. A hook or exec in flight finishes first.
+    async fn deploy(&self, charm: &CharmRef) -> Result<(), String> {
+        let dir = &self.env.charm_dir;
+        let mut staged = dir.as_os_str().to_owned();
+        staged.push(".new");
+        let staged = PathBuf::from(staged);
+        let _ = std::fs::remove_dir_all(&staged);
+        let source = PathBuf::from(&charm.path);
+        let copied = tokio::task::spawn_blocking({
+            let staged = staged.clone();
+            move || leaderd_sys::private::copy_tree(&source, &staged)
+        })
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|copied| copied.map_err(|e| format!("{e:#}")));
+        if let Err(why) = copied {
+            let _ = std::fs::remove_dir_all(&staged);
+            return Err(why);
+        }
+        let swapped = {
+            let _serialised = self.lock.lock().await;
+            // What the unit's hooks made in the charm directory (files the old charm's
+            // manifest does not list, and the new charm does not have) carries over, as Juju's
+            // manifest deployer leaves it in place: ops's `.unit-state.db` among them.
+            carry_over(dir, &staged).and_then(|()| leaderd_sys::private::exchange(&staged, dir))
+        };
+        // The old charm, now at `<charm>.new`.
+        let _ = std::fs::remove_dir_all(&staged);
+        swapped.map_err(|e| format!("{e:#}"))
+    }
+}
+
+/// Copies into `staged` (the new charm) the files of the charm directory `dir` that its
+/// manifest does not list (the unit made them) and `staged` does not have. Without a manifest
+/// (a charm directory given to `leaderd agent` by hand) nothing is carried over.
+fn carry_over(dir: &Path, staged: &Path) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let Some(charm_files) = leaderd_core::charm::read_manifest(dir) else { return Ok(()) };
+    for file in leaderd_core::charm::files(dir).with_context(|| format!("listing {}", dir.display()))? {
+        let to = staged.join(&file);
+        if charm_files.contains(&file)
+            || file == Path::new(leaderd_core::charm::MANIFEST)
+            || to.symlink_metadata().is_ok()
+        {
+            continue;
+        }
+        let from = dir.join(&file);
+        if let Some(parent) = to.parent() {
+            leaderd_sys::private::create_dir(parent)?;
+        }
+        let meta = from.symlink_metadata()?;
+        if meta.file_type().is_symlink() {
+            std::os::unix::fs::symlink(std::fs::read_link(&from)?, &to)?;
+        } else {
+            std::fs::copy(&from, &to).with_context(|| format!("keeping {}", from.display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// The real state: `uniter.json` and `relations.json` in the state directory.
@@ -475,6 +542,34 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_swap_keeps_what_the_units_hooks_made_and_drops_the_old_charms_files() {
+        let root = tempfile::tempdir().unwrap();
+        let (dir, staged) = (root.path().join("charm"), root.path().join("charm.new"));
+        for (charm, files) in [(&dir, ["hooks/install", "old-only"]), (&staged, ["hooks/install", "new-only"])] {
+            std::fs::create_dir_all(charm.join("hooks")).unwrap();
+            for file in files {
+                std::fs::write(charm.join(file), charm.display().to_string()).unwrap();
+            }
+            leaderd_core::charm::write_manifest(charm).unwrap();
+        }
+        // What the unit's hooks wrote: kept; a file the new charm brings wins over the unit's.
+        std::fs::write(dir.join(".unit-state.db"), "state").unwrap();
+        std::fs::create_dir_all(dir.join("data")).unwrap();
+        std::fs::write(dir.join("data/events.log"), "install\n").unwrap();
+        std::fs::write(dir.join("new-only"), "the unit's").unwrap();
+        carry_over(&dir, &staged).unwrap();
+        leaderd_sys::private::exchange(&staged, &dir).unwrap();
+        let read = |f: &str| std::fs::read_to_string(dir.join(f)).ok();
+        assert_eq!(read(".unit-state.db").as_deref(), Some("state"));
+        assert_eq!(read("data/events.log").as_deref(), Some("install\n"));
+        assert_eq!(read("new-only"), Some(staged.display().to_string()), "the new charm's file");
+        assert_eq!(read("hooks/install"), Some(staged.display().to_string()));
+        assert_eq!(read("old-only"), None, "the old charm's own file goes");
+        let listed = leaderd_core::charm::read_manifest(&dir).unwrap();
+        assert!(!listed.contains(Path::new(".unit-state.db")), "still the unit's, not the charm's");
+    }
+
+    #[test]
     fn groups_are_forgotten_once_their_processes_are_gone() {
         use std::os::unix::process::CommandExt;
         let mut done = std::process::Command::new("true").process_group(0).spawn().unwrap();
@@ -502,6 +597,8 @@ mod tests {
             started: true,
             config_version: Some(2),
             secrets: Default::default(),
+            upgrade_charm: true,
+            config_changed_queued: false,
         };
         save_state(&path, &state).unwrap();
         assert_eq!(load_state(&path).unwrap(), state);

@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
+use super::executor::ConfigSeen;
+use leaderd_core::wire::controller::CharmRef;
 use leaderd_net::controller_client::{CallError, ControllerClient};
 use leaderd_net::long_poll;
 
@@ -32,15 +34,66 @@ impl SettingsVersions for ConfigVersions {
     }
 }
 
-/// Publishes each new version `api` answers (the config watcher: the hook runner runs
-/// config-changed for a version it has not run it for) until the receiver is gone.
-pub(crate) async fn run_versions(api: impl SettingsVersions, versions: watch::Sender<Option<u64>>) {
+impl ConfigVersions {
+    /// The config's version and the charm `leaderd refresh` registered with it (none: no
+    /// config is registered, an agent run without `up`).
+    async fn charm(&self) -> Result<CharmRead, CallError> {
+        match self.0.config().await {
+            Ok(config) => Ok(Some((config.version, config.charm))),
+            Err(CallError::Refused { code: leaderd_core::wire::ErrorCode::NotFound, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// The config's version and the charm registered with it (none: no config is registered).
+pub(crate) type CharmRead = Option<(u64, Option<CharmRef>)>;
+
+/// What the config watcher needs from the controller: the version's long-poll, and the
+/// charm registered with the config.
+pub(crate) trait AppConfigs: SettingsVersions {
+    fn charm(&self) -> impl Future<Output = Result<CharmRead, CallError>> + Send;
+}
+
+impl AppConfigs for ConfigVersions {
+    async fn charm(&self) -> Result<CharmRead, CallError> {
+        ConfigVersions::charm(self).await
+    }
+}
+
+/// Publishes each new config version `api` answers, with the charm registered with it (the
+/// hook runner runs config-changed for a version it has not run it for, and upgrade-charm for
+/// a charm it does not have), until the receiver is gone. The charm is read once per new
+/// version, and the version published is the one read with it, so the two always belong
+/// together: a refresh moves both, and the uniter sees them in one snapshot.
+pub(crate) async fn run_versions(api: impl AppConfigs, versions: watch::Sender<Option<ConfigSeen>>) {
+    // The version the charm was last read for, and that charm.
+    let read: std::sync::Mutex<(Option<u64>, Option<CharmRef>)> = Default::default();
+    let (api, read_ref) = (&api, &read);
     long_poll::watch_versions(
-        |after, wait| api.watch(after, wait),
+        |after, wait| async move {
+            let version = api.watch(after, wait).await?;
+            if read_ref.lock().unwrap().0 == Some(version) {
+                return Ok(version);
+            }
+            let version = match api.charm().await? {
+                Some((read_version, charm)) => {
+                    let version = read_version.max(version);
+                    *read_ref.lock().unwrap() = (Some(version), charm);
+                    version
+                }
+                None => {
+                    *read_ref.lock().unwrap() = (Some(version), None);
+                    version
+                }
+            };
+            Ok(version)
+        },
         "watching the config failed",
         || versions.is_closed(),
         |version| {
-            versions.send_replace(Some(version));
+            let charm = read.lock().unwrap().1.clone();
+            versions.send_replace(Some(ConfigSeen { version, charm }));
         },
     )
     .await
@@ -106,6 +159,16 @@ mod tests {
         task.abort();
     }
 
+    impl AppConfigs for Scripted {
+        async fn charm(&self) -> Result<CharmRead, CallError> {
+            Ok(None)
+        }
+    }
+
+    fn seen(version: u64, charm: Option<&CharmRef>) -> Option<ConfigSeen> {
+        Some(ConfigSeen { version, charm: charm.cloned() })
+    }
+
     #[tokio::test(start_paused = true)]
     async fn the_config_watcher_publishes_versions_not_counts() {
         let script = vec![Ok(0), Ok(0), Err(CallError::Unreachable("controller unreachable".into())), Ok(3)];
@@ -113,9 +176,45 @@ mod tests {
         let (tx, mut rx) = watch::channel(None);
         let task = tokio::spawn(run_versions(api, tx));
         rx.changed().await.unwrap();
-        assert_eq!(*rx.borrow_and_update(), Some(0), "the first answer, even version 0");
+        assert_eq!(*rx.borrow_and_update(), seen(0, None), "the first answer, even version 0");
         tokio::time::sleep(Duration::from_secs(5)).await;
-        assert_eq!(*rx.borrow(), Some(3));
+        assert_eq!(*rx.borrow(), seen(3, None));
+        task.abort();
+    }
+
+    /// The controller's config as a refresh leaves it: each read answers the next of `reads`.
+    struct Refreshed(Scripted, Mutex<VecDeque<Result<CharmRead, CallError>>>);
+
+    impl SettingsVersions for Refreshed {
+        async fn watch(&self, after: u64, timeout: Duration) -> Result<u64, CallError> {
+            self.0.watch(after, timeout).await
+        }
+    }
+
+    impl AppConfigs for Refreshed {
+        async fn charm(&self) -> Result<CharmRead, CallError> {
+            self.1.lock().unwrap().pop_front().expect("read once per new version")
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_config_watcher_publishes_the_charm_with_the_version_read_with_it() {
+        let charm = CharmRef { revision: 1, path: "/state/charms/1".into() };
+        // Version 1; a repeat (not read again); 2, whose read fails and is retried; a read that
+        // finds version 3 already, with the charm: 3 is published with it, and the watch's
+        // own 3 after that is a repeat.
+        let watches = vec![Ok(1), Ok(1), Ok(2), Ok(2), Ok(3)];
+        let reads =
+            vec![Ok(Some((1, None))), Err(CallError::Unreachable("down".into())), Ok(Some((3, Some(charm.clone()))))];
+        let api = Refreshed(Scripted(Mutex::new(watches.into())), Mutex::new(reads.into()));
+        let (tx, mut rx) = watch::channel(None);
+        let task = tokio::spawn(run_versions(api, tx));
+        rx.changed().await.unwrap();
+        assert_eq!(*rx.borrow_and_update(), seen(1, None));
+        rx.changed().await.unwrap();
+        assert_eq!(*rx.borrow_and_update(), seen(3, Some(&charm)));
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        assert!(!rx.has_changed().unwrap(), "nothing more: {:?}", *rx.borrow());
         task.abort();
     }
 }

@@ -444,7 +444,7 @@ async fn change_config(
     let app = check_app(&app)?;
     let req: ConfigChangeRequest = decode(body)?;
     api.active()?;
-    let change = ConfigChange { options: req.options, set: req.set, reset: req.reset };
+    let change = ConfigChange { options: req.options, set: req.set, reset: req.reset, charm: req.charm };
     Ok(Json(api.controller.change_config(&app, change).await?))
 }
 

@@ -284,6 +284,9 @@ pub struct ConfigChange {
     pub set: Values,
     /// Options back to their defaults.
     pub reset: Vec<String>,
+    /// With `options`: the charm `leaderd refresh` swapped in. The version moves even if the
+    /// options are the same, so the units' config watchers see the new charm.
+    pub charm: Option<leaderd_core::wire::controller::CharmRef>,
 }
 
 impl Controller {
@@ -586,8 +589,23 @@ impl Controller {
         let mut next = match (&current, change.options) {
             (_, Some(options)) => {
                 let mut next = current.clone().unwrap_or_default();
-                next.values.retain(|name, _| options.contains_key(name));
+                // A value is kept where the option still exists and the value is still valid
+                // for it, typed as the option now says (a refreshed charm may change an
+                // option's type): Juju's `changeCharmOps` (`state/application.go`) passes the
+                // old settings through the new charm's `FilterSettings`.
+                next.values = std::mem::take(&mut next.values)
+                    .into_iter()
+                    .filter_map(|(name, value)| {
+                        match leaderd_core::charm_config::check_value(&options, &name, &value) {
+                            Ok(typed) if !typed.is_null() => Some((name, typed)),
+                            _ => None,
+                        }
+                    })
+                    .collect();
                 next.options = options;
+                if change.charm.is_some() {
+                    next.charm = change.charm.clone();
+                }
                 next
             }
             (Some(current), None) => current.clone(),
@@ -607,6 +625,7 @@ impl Controller {
         }
         let before = current.clone().unwrap_or_default();
         let changed = current.is_none()
+            || before.charm != next.charm
             || before.options != next.options
             || leaderd_core::charm_config::effective(&before.options, &before.values)
                 != leaderd_core::charm_config::effective(&next.options, &next.values);

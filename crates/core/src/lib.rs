@@ -6,6 +6,7 @@
 //! - [`format`] and [`gocompat`]: Juju's output formats and Go's quoting and parsing, where charm
 //!   code sees them;
 //! - [`charm_config`] and [`relations`]: a charm's `config.yaml` and `metadata.yaml`;
+//! - [`charm`]: which charm revision a charm directory holds;
 //! - [`secrets`]: secret URIs and ids, rotate policies; [`actions`]: a charm's `actions.yaml`;
 //! - [`duration`]: durations written as Go writes them; [`unix_http`]: the blocking client of
 //!   the agent's unix sockets (jujuc, `leaderd exec`).
@@ -15,6 +16,7 @@
 
 pub mod actions;
 pub mod base64;
+pub mod charm;
 pub mod charm_config;
 pub mod charm_state;
 pub mod duration;

@@ -152,6 +152,38 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     written
 }
 
+/// Copies the directory tree `from` to `to` (created 0700), keeping symlinks and the owner's
+/// permission bits only: hooks stay executable for the owner, and the copy lives in a private
+/// state directory (`leaderd up` gives each unit its own copy of the charm, as Juju does).
+pub fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<()> {
+    create_state_dir(to)?;
+    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let entry = entry?;
+        let (src, dst) = (entry.path(), to.join(entry.file_name()));
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            copy_tree(&src, &dst)?;
+        } else if kind.is_symlink() {
+            std::os::unix::fs::symlink(std::fs::read_link(&src)?, &dst)
+                .with_context(|| format!("copying {}", src.display()))?;
+        } else {
+            std::fs::copy(&src, &dst).with_context(|| format!("copying {}", src.display()))?;
+            let mode = std::fs::metadata(&dst)?.permissions().mode() & 0o700;
+            std::fs::set_permissions(&dst, std::fs::Permissions::from_mode(mode))?;
+        }
+    }
+    Ok(())
+}
+
+/// Swaps the directories `a` and `b` in one step (`renameat2(RENAME_EXCHANGE)`): a process
+/// that looks up a path under either sees the old tree or the new, never neither (the agent
+/// swaps a unit's charm directory this way on `leaderd refresh`).
+pub fn exchange(a: &Path, b: &Path) -> anyhow::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE)
+        .with_context(|| format!("swapping {} and {}", a.display(), b.display()))
+}
+
 /// Hooks are the charm's programs, not leaderd's: they run with the umask the user started
 /// leaderd with, not the 077 that keeps leaderd's own state private. A file a hook writes is
 /// as private as the charm makes it (the charm copies `leaderd up` makes sit in 0700
@@ -238,5 +270,26 @@ mod tests {
         write_atomic(&json, b"{}").unwrap();
         write_atomic(&json, b"{\"a\":1}").unwrap();
         assert_eq!((mode(&json), std::fs::read(&json).unwrap()), (0o600, b"{\"a\":1}".to_vec()));
+    }
+
+    #[test]
+    fn a_copied_tree_keeps_owner_bits_and_symlinks_and_an_exchange_swaps_two_trees() {
+        let root = tempfile::tempdir().unwrap();
+        let from = root.path().join("from");
+        std::fs::create_dir_all(from.join("hooks")).unwrap();
+        std::fs::write(from.join("hooks/install"), "#!/bin/sh\n").unwrap();
+        std::fs::set_permissions(from.join("hooks/install"), std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::write(from.join("metadata.yaml"), "name: a\n").unwrap();
+        std::os::unix::fs::symlink("hooks/install", from.join("dispatch")).unwrap();
+        let to = root.path().join("to");
+        copy_tree(&from, &to).unwrap();
+        assert_eq!(mode(&to.join("hooks/install")), 0o700);
+        assert_eq!(std::fs::read_link(to.join("dispatch")).unwrap(), Path::new("hooks/install"));
+        assert_eq!(mode(&to), 0o700);
+
+        std::fs::write(from.join("metadata.yaml"), "name: b\n").unwrap();
+        exchange(&from, &to).unwrap();
+        assert_eq!(std::fs::read_to_string(to.join("metadata.yaml")).unwrap(), "name: b\n");
+        assert_eq!(std::fs::read_to_string(from.join("metadata.yaml")).unwrap(), "name: a\n");
     }
 }

@@ -645,6 +645,7 @@ pub(crate) mod tests {
             .into(),
             values: [("port".to_string(), serde_json::json!(81))].into(),
             version: 2,
+            charm: None,
         };
         let cases: Vec<(Write, &str, &str)> = vec![
             (

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use leaderd_core::charm_config::ConfigOption;
 use leaderd_core::model::Settings;
-use leaderd_core::wire::controller::{AppConfig, RelationData, UnitStatus};
+use leaderd_core::wire::controller::{AppConfig, CharmRef, RelationData, UnitStatus};
 use leaderd_core::wire::hook::WorkloadStatus;
 
 /// One option of a charm's config, as stored: `{"type": ..., "description": ..., "default": ...}`.
@@ -34,6 +34,17 @@ pub struct ConfigRecord {
     pub options: BTreeMap<String, OptionRecord>,
     pub values: BTreeMap<String, Value>,
     pub version: u64,
+    /// The charm `leaderd refresh` registered (absent until then, so the rows of a config
+    /// never refreshed read as they always did).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charm: Option<CharmRecord>,
+}
+
+/// A refreshed charm, as stored: `{"revision": N, "path": "..."}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CharmRecord {
+    pub revision: u64,
+    pub path: String,
 }
 
 /// A workload status (a unit's, or the application's its leader set), as stored:
@@ -187,6 +198,7 @@ impl From<AppConfig> for ConfigRecord {
             options: c.options.into_iter().map(|(name, o)| (name, o.into())).collect(),
             values: c.values,
             version: c.version,
+            charm: c.charm.map(|c| CharmRecord { revision: c.revision, path: c.path }),
         }
     }
 }
@@ -197,6 +209,7 @@ impl From<ConfigRecord> for AppConfig {
             options: c.options.into_iter().map(|(name, o)| (name, o.into())).collect(),
             values: c.values,
             version: c.version,
+            charm: c.charm.map(|c| CharmRef { revision: c.revision, path: c.path }),
         }
     }
 }
@@ -264,6 +277,7 @@ mod tests {
             .into(),
             values: [("port".to_string(), json!(81))].into(),
             version: 3,
+            charm: None,
         };
         assert_eq!(
             serde_json::to_string(&config).unwrap(),

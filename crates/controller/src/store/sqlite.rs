@@ -421,8 +421,12 @@ mod tests {
             ("debug".to_string(), option("boolean", "", json!(false))),
         ]
         .into();
-        let web_v2 =
-            AppConfig { options: web_options.clone(), values: [("port".to_string(), json!(80))].into(), version: 2 };
+        let web_v2 = AppConfig {
+            options: web_options.clone(),
+            values: [("port".to_string(), json!(80))].into(),
+            version: 2,
+            charm: None,
+        };
         let web_v3 = AppConfig {
             options: web_options,
             values: [
@@ -432,11 +436,13 @@ mod tests {
             ]
             .into(),
             version: 3,
+            charm: None,
         };
         let db_config = AppConfig {
             options: [("mode".to_string(), option("string", "How to run", json!("fast")))].into(),
             values: Default::default(),
             version: 1,
+            charm: None,
         };
         let unit_status =
             |w: WorkloadStatus, version: &str| UnitStatus { workload: w, version: version.into(), since_ms: None };
@@ -717,6 +723,7 @@ mod tests {
                 ]
                 .into(),
                 version: 3,
+                charm: None,
             }
         );
         assert_eq!(
@@ -725,6 +732,7 @@ mod tests {
                 options: [("mode".to_string(), option("string", "How to run", json!("fast")))].into(),
                 values: Default::default(),
                 version: 1,
+                charm: None,
             }
         );
 

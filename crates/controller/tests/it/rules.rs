@@ -122,7 +122,8 @@ fn both_stores_keep_config_and_statuses() {
     let dir = tempfile::tempdir().unwrap();
     let options = leaderd_core::charm_config::options("options:\n  port: {type: int, default: 8080}\n").unwrap();
     let config: ConfigRecord =
-        AppConfig { options, values: [("port".to_string(), serde_json::json!(81))].into(), version: 3 }.into();
+        AppConfig { options, values: [("port".to_string(), serde_json::json!(81))].into(), version: 3, charm: None }
+            .into();
     let active = StatusRecord { status: "active".into(), message: "up".into(), data: Settings::new() };
     let writes = vec![
         Write::Config { app: "app".into(), config: config.clone() },
@@ -303,4 +304,43 @@ async fn a_removal_refuses_claims_before_it_is_durable() {
     open.1.notify_all();
     assert_eq!(forget.await.unwrap(), Ok(()));
     removed(c.claim(&unit("app/0"), LEASE).await);
+}
+
+/// `leaderd refresh`: the new charm's options replace the old ones; a value is kept where its
+/// option is still there and still takes it (typed as the option now says), dropped otherwise;
+/// the charm is recorded and the version moves even when the options and values are the same.
+#[tokio::test]
+async fn a_refresh_keeps_the_values_the_new_charm_takes_and_moves_the_version() {
+    use leaderd_controller::ConfigChange;
+    use leaderd_core::wire::controller::CharmRef;
+    let c = Controller::start(Box::new(MemoryStore::default()), config()).unwrap();
+    let options = |text: &str| leaderd_core::charm_config::options(text).unwrap();
+    let v1 = "options:\n  port: {type: int, default: 80}\n  name: {type: string}\n  level: {type: string}\n";
+    let deploy = ConfigChange { options: Some(options(v1)), ..Default::default() };
+    c.change_config(&app("app"), deploy).await.unwrap();
+    let set = [("port", "81"), ("name", "x"), ("level", "5")];
+    let set = set.iter().map(|(k, v)| (k.to_string(), serde_json::json!(v))).collect();
+    let before = c.change_config(&app("app"), ConfigChange { set, ..Default::default() }).await.unwrap();
+    assert_eq!(before.charm, None);
+
+    // port stays an int; level becomes an int ("5" parses); name is gone; debug is new.
+    let v2 =
+        "options:\n  port: {type: int, default: 80}\n  level: {type: int}\n  debug: {type: boolean, default: false}\n";
+    let charm = CharmRef { revision: 1, path: "/state/charms/1".into() };
+    let refresh = ConfigChange { options: Some(options(v2)), charm: Some(charm.clone()), ..Default::default() };
+    let after = c.change_config(&app("app"), refresh).await.unwrap();
+    let want: leaderd_core::charm_config::Values =
+        [("level".to_string(), serde_json::json!(5)), ("port".to_string(), serde_json::json!(81))].into();
+    assert_eq!(after.values, want);
+    assert_eq!((after.charm, after.version), (Some(charm), before.version + 1));
+
+    // The same options again with the next charm: still a change (the units must see it).
+    let charm2 = CharmRef { revision: 2, path: "/state/charms/2".into() };
+    let again = ConfigChange { options: Some(options(v2)), charm: Some(charm2.clone()), ..Default::default() };
+    let again = c.change_config(&app("app"), again).await.unwrap();
+    assert_eq!((again.charm, again.version), (Some(charm2), before.version + 2));
+    // A later config change keeps the charm.
+    let set = [("port".to_string(), serde_json::json!("82"))].into();
+    let later = c.change_config(&app("app"), ConfigChange { set, ..Default::default() }).await.unwrap();
+    assert_eq!(later.charm.map(|c| c.revision), Some(2));
 }

@@ -169,6 +169,20 @@ pub struct AppConfig {
     pub options: crate::charm_config::Options,
     pub values: crate::charm_config::Values,
     pub version: u64,
+    /// The charm the units should run, once `leaderd refresh` gave one (none: the charm they
+    /// were deployed with). Juju's application charm URL and `CharmModifiedVersion`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charm: Option<CharmRef>,
+}
+
+/// A charm `leaderd refresh` registered: its revision (1, 2, ...: each refresh the next) and
+/// the directory `up` prepared it in, which each unit's agent copies into its own charm
+/// directory (Juju's agents download the charm archive from the controller; `up`'s units share
+/// a machine).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CharmRef {
+    pub revision: u64,
+    pub path: String,
 }
 
 /// What one unit's charm last said about its workload.
@@ -204,6 +218,10 @@ pub struct ConfigChangeRequest {
     pub set: crate::charm_config::Values,
     #[serde(default)]
     pub reset: Vec<String>,
+    /// With `options`: the new charm (`leaderd refresh`): the values of options that are gone
+    /// or no longer valid are dropped, the others kept, and the version moves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charm: Option<CharmRef>,
 }
 
 /// `GET /v1/applications/{app}/status`: the application status its leader set (null until

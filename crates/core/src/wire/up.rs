@@ -1,6 +1,6 @@
 //! The wire types of `leaderd up`'s control socket (`<state>/up.socket`), shared by the running
 //! `up` (server, `local::control`) and the lever commands (`leaderd kill`, `pause`, `resume`,
-//! `restart`, `add-unit`, `remove-unit`; client, `local::levers`). `up` owns the child
+//! `restart`, `add-unit`, `remove-unit`, `refresh`; client, `local::levers`). `up` owns the child
 //! processes, so every lever that touches one goes through it.
 
 use serde::{Deserialize, Serialize};
@@ -11,6 +11,8 @@ pub const LEVER_PATH: &str = "/v1/lever";
 pub const ADD_UNIT_PATH: &str = "/v1/add-unit";
 /// `POST`: remove one unit (stop and remove hooks, then its agent stops).
 pub const REMOVE_UNIT_PATH: &str = "/v1/remove-unit";
+/// `POST`: replace the application's charm (`leaderd refresh --path`).
+pub const REFRESH_PATH: &str = "/v1/refresh";
 
 /// The largest request body the socket takes.
 pub const MAX_BODY_BYTES: usize = 1 << 12;
@@ -99,6 +101,14 @@ pub struct AddUnitRequest {
 #[serde(deny_unknown_fields)]
 pub struct RemoveUnitRequest {
     pub unit: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    /// The new charm, an absolute path (`leaderd refresh` resolves it against its own working
+    /// directory): a directory, a charmcraft.yaml source directory or a packed `.charm`.
+    pub path: String,
 }
 
 #[cfg(test)]
