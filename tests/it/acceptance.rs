@@ -533,25 +533,20 @@ fn an_ops_charm_keeps_its_admin_password_in_an_application_secret_through_leader
 const SECRET_LABEL: &str = "cluster.secrets-demo.app";
 
 /// canonical/operator's own `test_secrets` charm (vendored unchanged in
-/// `tests/data/charms/test-secrets`), packed as charmcraft would (metadata.yaml and actions.yaml
-/// split from its charmcraft.yaml, a dispatch), through the steps of ops'
-/// `test/integration/test_secrets.py`: its actions with `leaderd run`, checked against
-/// `leaderd secrets` and `leaderd show-secret --reveal` as that test checks them with jubilant.
+/// `tests/data/charms/test-secrets`): its source as it is, a `charmcraft.yaml` that `up` splits
+/// into metadata.yaml and actions.yaml as `charmcraft pack` does, with the `dispatch` pack would
+/// add; through the steps of ops' `test/integration/test_secrets.py`: its actions with
+/// `leaderd run`, checked against `leaderd secrets` and `leaderd show-secret --reveal` as that
+/// test checks them with jubilant.
 #[test]
 #[ignore = "needs ops and charmhelpers: set LEADERD_PYTHON_BIN (docs/running-charms.md, \"Python charms\")"]
 fn canonical_operators_test_secrets_charm_passes_its_integration_steps() {
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/charms/test-secrets");
     let charm = tempfile::tempdir().unwrap();
-    let craft: serde_json::Value =
-        serde_yaml_ng::from_str(&std::fs::read_to_string(source.join("charmcraft.yaml")).unwrap()).unwrap();
-    let metadata =
-        serde_json::json!({"name": craft["name"], "summary": craft["summary"], "description": craft["description"]});
-    std::fs::write(charm.path().join("metadata.yaml"), serde_yaml_ng::to_string(&metadata).unwrap()).unwrap();
-    std::fs::write(charm.path().join("actions.yaml"), serde_yaml_ng::to_string(&craft["actions"]).unwrap()).unwrap();
+    std::fs::copy(source.join("charmcraft.yaml"), charm.path().join("charmcraft.yaml")).unwrap();
     std::fs::create_dir(charm.path().join("src")).unwrap();
     std::fs::copy(source.join("src/charm.py"), charm.path().join("src/charm.py")).unwrap();
-    let dispatch = charm.path().join("dispatch");
-    std::fs::copy(example("secrets-ops").join("dispatch"), &dispatch).unwrap();
+    std::fs::copy(example("secrets-ops").join("dispatch"), charm.path().join("dispatch")).unwrap();
     let up = Up::with(Some(charm.path()), 2, "1s").path_first(&python_bin()).start();
     let units = ["test-secrets/0", "test-secrets/1"];
     up.wait_hook_finished(&units, "start", T);
