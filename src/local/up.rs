@@ -98,6 +98,9 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     );
     let state = absolute(&options.state)?;
     let given_charm = options.charm.as_deref().map(absolute).transpose()?;
+    if let Some(charm) = &given_charm {
+        super::charm::check_state_outside(charm, &state)?;
+    }
     // The charm in whatever form it came (`local::charm`) is prepared in a private staging
     // directory first, so that it and the deploy values are checked before anything is written
     // in the state directory.
