@@ -195,7 +195,6 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         guarantee: options.guarantee,
         agent_args: options.agent_args.clone(),
         next_unit: 0,
-        tokens: Default::default(),
         charm_revision: 0,
     };
     for _ in 0..options.units {
@@ -282,8 +281,6 @@ pub(super) struct Running {
     pub(super) agent_args: Vec<String>,
     /// The next unit number: Juju never reuses one, nor does `up` (add-unit after remove-unit).
     pub(super) next_unit: u32,
-    /// Each unit's token, as its agent was first started with (a restart presents the same).
-    pub(super) tokens: std::collections::HashMap<String, String>,
     /// The charm's revision: 0 as deployed, one more with each `leaderd refresh`
     /// (`record.charm` is `<state>/charms/<revision>`).
     pub(super) charm_revision: u64,
@@ -325,8 +322,6 @@ impl Running {
         .into_iter()
         .chain(self.agent_args.iter().cloned())
         .collect();
-        let token = self.secret.token(&unit, DEFAULT_TOKEN_TTL);
-        self.tokens.insert(unit.clone(), token);
         let mut info = UnitInfo { name: unit.clone(), pid: None, state_dir: unit_dir, command, run: RunState::Running };
         self.start_agent(&mut info)?;
         self.record.units.push(info);
@@ -361,12 +356,11 @@ impl Running {
         });
     }
 
-    /// Starts `unit`'s agent with its recorded command line and token.
+    /// Starts `unit`'s agent with its recorded command line and a token minted now: an agent
+    /// renews its token while it runs, but one started again (`leaderd restart`) a day later
+    /// would present an expired first token, and exit.
     pub(super) fn start_agent(&mut self, unit: &mut UnitInfo) -> anyhow::Result<()> {
-        let token = match self.tokens.get(&unit.name) {
-            Some(token) => token.clone(),
-            None => self.secret.token(&unit.name, DEFAULT_TOKEN_TTL),
-        };
+        let token = self.secret.token(&unit.name, DEFAULT_TOKEN_TTL);
         let mut child = spawn(&unit.command, Some(&token), None, &unit.state_dir.join("agent.log"))?;
         relay(&mut child);
         unit.pid = child.id();

@@ -200,7 +200,10 @@ impl Running {
                 let new_pid = info.pid.unwrap_or(0);
                 self.record.units[i] = info;
                 done(
-                    format!("restarted {name} (agent pid {new_pid}, was {}; same command line and token)", was.name()),
+                    format!(
+                        "restarted {name} (agent pid {new_pid}, was {}; same command line, a fresh token)",
+                        was.name()
+                    ),
                     units,
                 )
             }
