@@ -146,7 +146,19 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     // The event log outlives the run (and `kill -9` of `up`): agents append to it themselves.
     let event_log = state.join(leaderd_sys::events::FILE_NAME);
     leaderd_sys::events::init(&event_log)?;
-    let secret = Secret::load_or_create(&state.join("secret"))?;
+    // A fresh store, a fresh secret: the store no longer remembers the units the previous run
+    // removed (nor anything else of it), so no token minted for that deployment may be accepted.
+    // An etcd `up` does not start (`--etcd` endpoints) keeps its records, and the fingerprint of
+    // the secret its controllers served with (which a new one would not match): its secret stays.
+    let keeps_store = matches!(
+        options.etcd.as_deref().map(super::etcd::EtcdChoice::parse).transpose()?,
+        Some(super::etcd::EtcdChoice::Endpoints(_))
+    );
+    let secret = if keeps_store {
+        Secret::load_or_create(&state.join("secret"))?
+    } else {
+        Secret::renew(&state.join("secret"))?
+    };
     let tls = TlsDir::new(state.join("tls"));
     tls.ensure(&[])?;
     let (store, mut local_etcd) =
