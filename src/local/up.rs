@@ -683,7 +683,9 @@ pub(super) fn relay(child: &mut Child) {
     tokio::spawn(async move {
         let mut lines = BufReader::new(stdout).lines();
         while let Ok(Some(line)) = lines.next_line().await {
-            say!("{} {line}", clock());
+            // The agent's lines are already printable ([`leaderd_sys::events::Record::line`]):
+            // whatever else reaches its stdout is made so too.
+            say!("{} {}", clock(), leaderd_sys::events::printable(&line));
         }
     });
 }
