@@ -173,7 +173,7 @@ enum Command {
     Pause(LeverArgs),
     /// Resume a paused unit (SIGCONT), or a controller.
     Resume(LeverArgs),
-    /// Start a unit's agent (or a controller) again, as before: same command line and token.
+    /// Start a unit's agent (or a controller) again, as before: same command line, a fresh token.
     Restart(LeverArgs),
     /// Revoke an application's lease: the leader may not renew, so another unit leads at its expiry.
     Revoke {

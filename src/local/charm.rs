@@ -40,6 +40,44 @@ impl Form {
     }
 }
 
+/// Refuses a state directory inside the charm directory `charm`: `up` and `refresh` copy the
+/// charm into `<state>/charms/N`, so the copy would hold the state directory, which holds the
+/// copy, ... (`cd mycharm && leaderd up --charm .` with the default `.leaderd`). Both paths are
+/// compared with their symlinks resolved; a charm that does not exist, or is a `.charm` file,
+/// is left to [`prepare`] to refuse or unpack.
+pub(crate) fn check_state_outside(charm: &Path, state: &Path) -> anyhow::Result<()> {
+    let Ok(charm_dir) = std::fs::canonicalize(charm) else { return Ok(()) };
+    if !charm_dir.is_dir() {
+        return Ok(());
+    }
+    // The state directory may not exist yet: its nearest existing ancestor is resolved and
+    // the rest appended.
+    let mut existing = state.to_path_buf();
+    let mut rest = Vec::new();
+    let resolved = loop {
+        if let Ok(dir) = std::fs::canonicalize(&existing) {
+            break dir;
+        }
+        match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent.to_path_buf();
+            }
+            _ => return Ok(()),
+        }
+    };
+    let state_dir = rest.into_iter().rev().fold(resolved, |dir, name| dir.join(name));
+    anyhow::ensure!(
+        !state_dir.starts_with(&charm_dir),
+        "the state directory {} is inside the charm directory {}: each deployment copies the charm, which \
+         would copy the state directory into itself. Give --state a directory outside the charm (the default \
+         .leaderd is in the current directory: run leaderd from outside the charm, or set --state)",
+        state.display(),
+        charm.display()
+    );
+    Ok(())
+}
+
 /// Makes `dest` (replaced if it exists) the charm directory `given` stands for, marks it as
 /// revision `revision` of the charm ([`leaderd_core::charm::MARKER`]) and lists its files
 /// ([`leaderd_core::charm::MANIFEST`]). Answers the form
@@ -484,5 +522,31 @@ extra-bindings:
         assert_eq!(err, format!("no charm at {}", dir.path().join("nothing").display()));
         let err = prepare(dir.path(), &dest, 0).unwrap_err().to_string();
         assert!(err.ends_with("is not a charm: it has neither metadata.yaml nor charmcraft.yaml (give a charm directory, a charmcraft.yaml source directory or a .charm file)"), "{err}");
+    }
+
+    #[test]
+    fn a_state_directory_inside_the_charm_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let charm = dir.path().join("mycharm");
+        std::fs::create_dir_all(charm.join("hooks")).unwrap();
+        std::fs::write(charm.join("metadata.yaml"), "name: mycharm\n").unwrap();
+        for state in [charm.join(".leaderd"), charm.join("hooks/../deep/er/state"), charm.clone()] {
+            let err = check_state_outside(&charm, &state).unwrap_err().to_string();
+            assert!(
+                err.starts_with(&format!("the state directory {} is inside the charm directory", state.display())),
+                "{err}"
+            );
+            assert!(err.contains("Give --state a directory outside the charm"), "{err}");
+        }
+        // Through a symlink to the charm, too.
+        std::os::unix::fs::symlink(&charm, dir.path().join("link")).unwrap();
+        assert!(check_state_outside(&dir.path().join("link"), &charm.join(".leaderd")).is_err());
+        assert!(check_state_outside(&charm, &dir.path().join("link/.leaderd")).is_err());
+        // Beside the charm, or a charm that is missing: fine here.
+        check_state_outside(&charm, &dir.path().join(".leaderd")).unwrap();
+        // A sibling whose name starts with the charm's is not inside it.
+        std::fs::create_dir(dir.path().join("mycharm-2")).unwrap();
+        check_state_outside(&charm, &dir.path().join("mycharm-2/.leaderd")).unwrap();
+        check_state_outside(&dir.path().join("missing"), &dir.path().join("missing/.leaderd")).unwrap();
     }
 }

@@ -269,11 +269,11 @@ mod tests {
         // returns (which could clear the screen, retitle it, or overwrite a line) are spelled out.
         let r = record(
             Some("app/0"),
-            Event::HookOutput { hook: "start".into(), line: "a\x1b[2J\x1b]0;owned\x07b\rc\u{9b}d\te".into() },
+            Event::HookOutput { hook: "start".into(), line: "a\x1b[2J\x1b]0;owned\x07b\rc\u{9b}d\te\u{202e}f".into() },
         );
         assert_eq!(
             text_line(&r, false, false),
-            "unit-app-0: 03:55:29 DEBUG unit.app/0.start a\\u{1b}[2J\\u{1b}]0;owned\\u{7}b\\rc\\u{9b}d\te"
+            "unit-app-0: 03:55:29 DEBUG unit.app/0.start a\\u{1b}[2J\\u{1b}]0;owned\\u{7}b\\rc\\u{9b}d\te\\u{202e}f"
         );
         let r = record(
             Some("app/0"),

@@ -98,6 +98,9 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     );
     let state = absolute(&options.state)?;
     let given_charm = options.charm.as_deref().map(absolute).transpose()?;
+    if let Some(charm) = &given_charm {
+        super::charm::check_state_outside(charm, &state)?;
+    }
     // The charm in whatever form it came (`local::charm`) is prepared in a private staging
     // directory first, so that it and the deploy values are checked before anything is written
     // in the state directory.
@@ -143,7 +146,19 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     // The event log outlives the run (and `kill -9` of `up`): agents append to it themselves.
     let event_log = state.join(leaderd_sys::events::FILE_NAME);
     leaderd_sys::events::init(&event_log)?;
-    let secret = Secret::load_or_create(&state.join("secret"))?;
+    // A fresh store, a fresh secret: the store no longer remembers the units the previous run
+    // removed (nor anything else of it), so no token minted for that deployment may be accepted.
+    // An etcd `up` does not start (`--etcd` endpoints) keeps its records, and the fingerprint of
+    // the secret its controllers served with (which a new one would not match): its secret stays.
+    let keeps_store = matches!(
+        options.etcd.as_deref().map(super::etcd::EtcdChoice::parse).transpose()?,
+        Some(super::etcd::EtcdChoice::Endpoints(_))
+    );
+    let secret = if keeps_store {
+        Secret::load_or_create(&state.join("secret"))?
+    } else {
+        Secret::renew(&state.join("secret"))?
+    };
     let tls = TlsDir::new(state.join("tls"));
     tls.ensure(&[])?;
     let (store, mut local_etcd) =
@@ -192,7 +207,6 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         guarantee: options.guarantee,
         agent_args: options.agent_args.clone(),
         next_unit: 0,
-        tokens: Default::default(),
         charm_revision: 0,
     };
     for _ in 0..options.units {
@@ -279,8 +293,6 @@ pub(super) struct Running {
     pub(super) agent_args: Vec<String>,
     /// The next unit number: Juju never reuses one, nor does `up` (add-unit after remove-unit).
     pub(super) next_unit: u32,
-    /// Each unit's token, as its agent was first started with (a restart presents the same).
-    pub(super) tokens: std::collections::HashMap<String, String>,
     /// The charm's revision: 0 as deployed, one more with each `leaderd refresh`
     /// (`record.charm` is `<state>/charms/<revision>`).
     pub(super) charm_revision: u64,
@@ -322,8 +334,6 @@ impl Running {
         .into_iter()
         .chain(self.agent_args.iter().cloned())
         .collect();
-        let token = self.secret.token(&unit, DEFAULT_TOKEN_TTL);
-        self.tokens.insert(unit.clone(), token);
         let mut info = UnitInfo { name: unit.clone(), pid: None, state_dir: unit_dir, command, run: RunState::Running };
         self.start_agent(&mut info)?;
         self.record.units.push(info);
@@ -358,12 +368,11 @@ impl Running {
         });
     }
 
-    /// Starts `unit`'s agent with its recorded command line and token.
+    /// Starts `unit`'s agent with its recorded command line and a token minted now: an agent
+    /// renews its token while it runs, but one started again (`leaderd restart`) a day later
+    /// would present an expired first token, and exit.
     pub(super) fn start_agent(&mut self, unit: &mut UnitInfo) -> anyhow::Result<()> {
-        let token = match self.tokens.get(&unit.name) {
-            Some(token) => token.clone(),
-            None => self.secret.token(&unit.name, DEFAULT_TOKEN_TTL),
-        };
+        let token = self.secret.token(&unit.name, DEFAULT_TOKEN_TTL);
         let mut child = spawn(&unit.command, Some(&token), None, &unit.state_dir.join("agent.log"))?;
         relay(&mut child);
         unit.pid = child.id();
@@ -674,7 +683,9 @@ pub(super) fn relay(child: &mut Child) {
     tokio::spawn(async move {
         let mut lines = BufReader::new(stdout).lines();
         while let Ok(Some(line)) = lines.next_line().await {
-            say!("{} {line}", clock());
+            // The agent's lines are already printable ([`leaderd_sys::events::Record::line`]):
+            // whatever else reaches its stdout is made so too.
+            say!("{} {}", clock(), leaderd_sys::events::printable(&line));
         }
     });
 }

@@ -200,7 +200,10 @@ impl Running {
                 let new_pid = info.pid.unwrap_or(0);
                 self.record.units[i] = info;
                 done(
-                    format!("restarted {name} (agent pid {new_pid}, was {}; same command line and token)", was.name()),
+                    format!(
+                        "restarted {name} (agent pid {new_pid}, was {}; same command line, a fresh token)",
+                        was.name()
+                    ),
                     units,
                 )
             }
@@ -346,6 +349,7 @@ impl Running {
         let app = self.record.app.clone();
         let revision = self.charm_revision + 1;
         let dest = self.state.join("charms").join(revision.to_string());
+        super::charm::check_state_outside(given, &self.state).map_err(|e| refused(format!("{e:#}")))?;
         let (form, name) = super::charm::prepare(given, &dest, revision).map_err(|e| refused(format!("{e:#}")))?;
         let name = name.unwrap_or_default();
         let checked = self.check_refresh(given, &dest, &name);

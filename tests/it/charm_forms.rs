@@ -139,11 +139,20 @@ fn up_runs_a_charmcraft_yaml_source_directory() {
 /// `leaderd up --charm <charm>` in a fresh state directory: its output once it exited.
 fn up_refused(charm: &Path) -> Output {
     let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let out = up_exited(dir.path(), &["--state".as_ref(), state.as_os_str(), "--charm".as_ref(), charm.as_os_str()]);
+    assert!(!dir.path().join("state/units").exists(), "no unit was started");
+    out
+}
+
+/// `leaderd up --units 1 <args>` run in `cwd` (no `LEADERD_STATE`): its output once it exited
+/// (within [`T`], or the test fails).
+fn up_exited(cwd: &Path, args: &[&std::ffi::OsStr]) -> Output {
     let mut child = Command::new(cluster::LEADERD)
-        .args(["up", "--units", "1", "--state"])
-        .arg(dir.path().join("state"))
-        .arg("--charm")
-        .arg(charm)
+        .args(["up", "--units", "1"])
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("LEADERD_STATE")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -152,13 +161,65 @@ fn up_refused(charm: &Path) -> Output {
     while child.try_wait().unwrap().is_none() {
         if std::time::Instant::now() > deadline {
             let _ = child.kill();
-            panic!("`up` with a bad charm did not exit");
+            let out = child.wait_with_output().unwrap();
+            panic!("`up` {args:?} did not exit: {}", String::from_utf8_lossy(&out.stdout));
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    let out = child.wait_with_output().unwrap();
-    assert!(!dir.path().join("state/units").exists(), "no unit was started");
-    out
+    child.wait_with_output().unwrap()
+}
+
+/// `cd mycharm && leaderd up --charm .` would put the default `.leaderd` inside the charm, and
+/// each deployment (or refresh) copies the charm with it: refused, before anything is written
+/// or printed; as is a refresh from a directory holding the state directory. A charm that is
+/// not there is named, before the banner and before the state directory is made.
+#[test]
+fn a_state_directory_inside_the_charm_or_a_missing_charm_is_refused_before_anything_starts() {
+    let charm = cluster::charm("name: mine\n", &[("install", "#!/bin/sh\n")]);
+    let out = up_exited(charm.path(), &["--charm".as_ref(), ".".as_ref()]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "", "no banner");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr,
+        format!(
+            "leaderd: the state directory {}/.leaderd is inside the charm directory {}: each deployment copies the \
+             charm, which would copy the state directory into itself. Give --state a directory outside the charm \
+             (the default .leaderd is in the current directory: run leaderd from outside the charm, or set \
+             --state)\n",
+            charm.path().display(),
+            charm.path().display()
+        )
+    );
+    assert!(!charm.path().join(".leaderd").exists(), "nothing written in the charm");
+
+    let dir = tempfile::tempdir().unwrap();
+    let (missing, state) = (dir.path().join("nonexistent"), dir.path().join("state"));
+    let out = up_exited(dir.path(), &["--charm".as_ref(), missing.as_os_str(), "--state".as_ref(), state.as_os_str()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "", "no banner");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with(&format!("leaderd: no charm at {}: ", missing.display())), "{stderr}");
+    assert!(!state.exists(), "no state directory made");
+
+    // `leaderd refresh --path D` where D holds the state directory (the testkit's state is
+    // `<dir>/state`): D made a charm of the same name.
+    let holder = v1_charm();
+    let v1 = v1_charm();
+    let up = Up::with(Some(v1.path()), 1, "1s").dir(holder).start();
+    up.wait_hook_finished(&["greeter/0"], "start", T);
+    let holder = up.dir.path();
+    let out = up.leaderd(&["refresh", "greeter", "--path", holder.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with(&format!(
+            "leaderd: the state directory {} is inside the charm directory {}",
+            up.state.display(),
+            holder.display()
+        )),
+        "{stderr}"
+    );
+    assert!(!up.state.join("charms/1").exists(), "nothing copied");
 }
 
 #[test]

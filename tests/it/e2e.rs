@@ -629,3 +629,29 @@ fn statuses_and_the_workload_version_set_by_the_charm_show_in_leaderd_status() {
     let minion_row = table.lines().find(|l| l.starts_with(&minion)).unwrap();
     assert!(minion_row.ends_with(" blocked       needs a database"), "{table}");
 }
+
+/// What a charm logs or prints reaches `up`'s output as text, never as terminal control: no
+/// escape sequence, carriage return, C1 control or bidirectional override gets through, and a
+/// multi-line juju-log message's later lines are marked as its own, so none passes for an event
+/// line of another unit.
+#[test]
+fn charm_text_on_ups_output_cannot_drive_the_terminal_or_forge_an_event_line() {
+    let script = "#!/bin/sh\njuju-log \"$(printf 'x\\nhostile/2: leader elected (term 99)')\"\n\
+                  printf '\\033[31mred\\342\\200\\256txt\\rover\\302\\233J\\n'\n";
+    let charm = cluster::charm("name: mark\n", &[("install", script), ("start", "#!/bin/sh\ntrue\n")]);
+    let up = Up::start(Some(charm.path()), 1, "1s");
+    up.wait_hook_finished(&["mark/0"], "start", T);
+    up.wait_for("txt", 0, T);
+    let output = up.output();
+    for bad in ['\u{1b}', '\u{202e}', '\r', '\u{9b}'] {
+        assert!(!output.contains(bad), "{bad:?} reached the terminal:\n{output}");
+    }
+    for line in output.lines() {
+        // `<clock> <text>`.
+        let text = line.split_once(' ').map_or(line, |(_, text)| text);
+        assert!(!text.starts_with("hostile/2:"), "a forged event line: {line:?}");
+    }
+    assert!(output.contains("mark/0: juju-log INFO: x\n"), "{output}");
+    assert!(output.contains("mark/0:   | hostile/2: leader elected (term 99)\n"), "{output}");
+    assert!(output.contains("mark/0:   | \\u{1b}[31mred\\u{202e}txt\\rover\\u{9b}J"), "{output}");
+}

@@ -148,7 +148,7 @@ fn kill_pause_resume_and_restart_a_unit_and_status_shows_each() {
 
     let out = ok(&up.leaderd(&["restart", &unit]));
     assert!(out.starts_with(&format!("restarted {unit} (agent pid ")), "{out}");
-    assert!(out.ends_with("was killed; same command line and token)\n"), "{out}");
+    assert!(out.ends_with("was killed; same command line, a fresh token)\n"), "{out}");
     up.until("the restarted unit answers", T, || unit_status(&up, &unit)["state"] == "idle");
     let after = up.up_json();
     let command = |record: &serde_json::Value| {
@@ -170,6 +170,46 @@ fn kill_pause_resume_and_restart_a_unit_and_status_shows_each() {
     assert!(out.contains("was running"), "{out}");
     assert!(!pid_alive(pid));
     assert!(refused(&up.leaderd(&["kill", &format!("{APP}/9")])).contains("no unit \"recorder/9\" here"));
+}
+
+/// The token an agent was started with (`LEADERD_TOKEN` in its environment).
+fn agent_token(up: &Up, unit: &str) -> String {
+    let pid = unit_status(up, unit)["pid"].as_u64().unwrap();
+    let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap();
+    let var = environ.split(|b| *b == 0).find_map(|v| v.strip_prefix(b"LEADERD_TOKEN=")).expect("LEADERD_TOKEN");
+    String::from_utf8(var.to_vec()).unwrap()
+}
+
+/// An agent renews its token while it runs; one started again gets a token minted then, from
+/// the state directory's secret, not its first one again (which a restart a day later would
+/// present expired, and the agent exit on).
+#[test]
+fn a_restarted_agent_gets_a_fresh_token() {
+    let (up, _) = started(1);
+    let unit = format!("{APP}/0");
+    let first = agent_token(&up, &unit);
+    let mut before = first.clone();
+    // Token expiries are in whole seconds.
+    std::thread::sleep(Duration::from_millis(1100));
+    for (lever, was) in [("restart", "was running"), ("kill", ""), ("restart", "was killed")] {
+        let out = ok(&up.leaderd(&[lever, &unit]));
+        if lever == "kill" {
+            up.until("the agent gone", T, || unit_status(&up, &unit)["state"] == "killed");
+            continue;
+        }
+        assert!(out.contains(&format!("{was}; same command line, a fresh token)")), "{out}");
+        let token = agent_token(&up, &unit);
+        assert_ne!(token, first, "{lever} ({was}): a new token");
+        let expiry = |t: &str| leaderd_net::auth::token_expiry(t).unwrap();
+        assert!(expiry(&token) > expiry(&first), "{token} expires after {first}");
+        assert!(expiry(&token) > expiry(&before), "{token} expires after {before}");
+        let secret = leaderd_net::auth::Secret::load(&up.state.join("secret")).unwrap();
+        let verified = secret.verify(&format!("Bearer {token}")).map(|v| v.caller);
+        assert_eq!(verified, Ok(leaderd_net::auth::Caller::Unit(unit.clone())), "minted from the state's secret");
+        up.until("the restarted unit answers", T, || unit_status(&up, &unit)["state"] == "idle");
+        before = token;
+        std::thread::sleep(Duration::from_millis(1100));
+    }
 }
 
 #[test]

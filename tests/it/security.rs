@@ -351,3 +351,35 @@ fn a_planted_state_directory_or_secret_is_refused() {
     assert!(stderr.contains("belongs to another user (uid 65534"), "{stderr}");
     assert_eq!(std::fs::read_dir(&planted).unwrap().count(), 1, "nothing was written into it");
 }
+
+/// Each `up` is a fresh deployment, with a fresh store that no longer remembers the units the
+/// previous one removed: it gets a fresh secret too, so no token minted for the previous
+/// deployment (a unit's, the operator's) is accepted by the new controller.
+#[test]
+fn a_new_up_refuses_the_tokens_of_the_deployment_before() {
+    let mut first = cluster::Up::start(Some(&cluster::recorder_charm()), 1, "1s");
+    first.wait_hook_finished(&["recorder/0"], "start", T);
+    let secret = first.state.join("secret");
+    let old_unit = procs::token(&secret, "recorder/0", "1h");
+    let old_operator = procs::token(&secret, "operator", "1h");
+    first.stop(libc::SIGTERM);
+    let dir = std::mem::replace(&mut first.dir, tempfile::tempdir().unwrap());
+    let second = cluster::Up::with(Some(&cluster::recorder_charm()), 1, "1s").dir(dir).start();
+    second.wait_hook_finished(&["recorder/0"], "start", T);
+    let url = second.up_json()["controller"]["url"].as_str().unwrap().to_string();
+    let tls = leaderd_net::tls::client_config(&second.state.join("tls/ca.pem")).unwrap();
+    let client = reqwest::Client::builder().tls_backend_preconfigured(tls).build().unwrap();
+    let new_operator = procs::token(&secret, "operator", "1h");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let status = |token: &str| {
+        rt.block_on(async {
+            let r = client.get(format!("{url}/v1/status")).bearer_auth(token).send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        })
+    };
+    assert_eq!(status(&new_operator).0, 200, "this deployment's token is accepted");
+    for (who, token) in [("the unit's", &old_unit), ("the operator's", &old_operator)] {
+        let (code, body) = status(token);
+        assert_eq!(code, 401, "{who} token of the deployment before: {body}");
+    }
+}

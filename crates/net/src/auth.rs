@@ -54,15 +54,28 @@ impl Secret {
                 Ok(Secret(text.as_bytes().to_vec()))
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let mut random = [0u8; 32];
-                getrandom::fill(&mut random)
-                    .map_err(|e| anyhow::anyhow!("reading the OS random number generator: {e}"))?;
-                let text = hex::encode(random);
+                let text = random_text()?;
                 write_private(path, &format!("{text}\n"))?;
                 Ok(Secret(text.into_bytes()))
             }
             Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
         }
+    }
+
+    /// Writes a new secret to `path` (32 random bytes, hex, 0600), replacing the one there in
+    /// one step: no token minted from the old one verifies under it. An existing file is checked
+    /// first as [`Secret::load_or_create`] checks it (a secret others could write says someone
+    /// else may have been in the directory).
+    pub fn renew(path: &Path) -> anyhow::Result<Secret> {
+        if path.symlink_metadata().is_ok() {
+            leaderd_sys::private::check_own(path)?;
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            leaderd_sys::private::create_dir(dir)?;
+        }
+        let text = random_text()?;
+        leaderd_sys::private::write_atomic(path, format!("{text}\n").as_bytes())?;
+        Ok(Secret(text.into_bytes()))
     }
 
     /// Reads an existing secret file.
@@ -170,6 +183,13 @@ pub fn unix_now() -> u64 {
 pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(24 * 3600);
 
 /// Writes `text` to `path`, readable by the owner only.
+/// 32 random bytes, hex: a new secret's text.
+fn random_text() -> anyhow::Result<String> {
+    let mut random = [0u8; 32];
+    getrandom::fill(&mut random).map_err(|e| anyhow::anyhow!("reading the OS random number generator: {e}"))?;
+    Ok(hex::encode(random))
+}
+
 fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
@@ -211,6 +231,25 @@ mod tests {
         assert_eq!(check(&secret, "app/0:abcd"), Err(AuthError::Malformed));
         let bad_name = secret.token("App/0", DAY);
         assert!(check(&secret, &bad_name).unwrap_err().to_string().contains("not a valid unit name"));
+    }
+
+    #[test]
+    fn a_renewed_secret_refuses_the_old_ones_tokens_and_one_others_can_write_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("secret");
+        let old = Secret::load_or_create(&path).unwrap();
+        let token = format!("Bearer {}", old.token("app/0", DAY));
+        let new = Secret::renew(&path).unwrap();
+        assert_eq!(new.verify(&token), Err(AuthError::Invalid));
+        let loaded = Secret::load(&path).unwrap();
+        assert!(loaded.verify(&format!("Bearer {}", new.token("app/0", DAY))).is_ok(), "the file holds the new one");
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o666)).unwrap();
+        let err = Secret::renew(&path).unwrap_err().to_string();
+        assert!(err.contains("can be written by other users"), "{err}");
+        // None yet: one is made.
+        Secret::renew(&dir.path().join("sub/secret")).unwrap();
     }
 
     #[test]

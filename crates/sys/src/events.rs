@@ -230,12 +230,21 @@ impl Record {
         }
     }
 
-    /// `<unit>: <text>` or `<text>`, as `up` prints it.
+    /// `<unit>: <text>` or `<text>`, as `up` prints it: [`printable`], and each line after the
+    /// first of a multi-line text (a juju-log message) marked `<unit>:   | `, as hook output
+    /// lines are, so that no text a charm logs can pass for an event line of its own.
     pub fn line(&self) -> String {
-        match &self.unit {
-            Some(unit) => format!("{unit}: {}", self.event),
-            None => self.event.to_string(),
+        let prefix = match &self.unit {
+            Some(unit) => format!("{unit}: "),
+            None => String::new(),
+        };
+        let text = self.event.to_string();
+        let mut lines = text.split('\n').map(printable);
+        let mut out = format!("{prefix}{}", lines.next().unwrap_or_default());
+        for more in lines {
+            out.push_str(&format!("\n{prefix}  | {more}"));
         }
+        out
     }
 }
 
@@ -260,19 +269,26 @@ fn clip(mut event: Event) -> Event {
 }
 
 /// `text` safe to print on a terminal: control characters other than tab and newline (an escape
-/// sequence that clears the screen or retitles it, a carriage return that overwrites a line) are
-/// spelled out (`\u{1b}`, `\r`). Hook output and juju-log messages come from the charm.
+/// sequence that clears the screen or retitles it, a carriage return that overwrites a line, a
+/// C1 control such as U+009B, which some terminals take for ESC [) and the bidirectional
+/// embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069, which reorder what is
+/// shown after them) are spelled out (`\u{1b}`, `\r`, `\u{202e}`). Hook output and juju-log
+/// messages come from the charm: `up`'s lines and `debug-log` show them through this.
 pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    let unsafe_char = |c: char| c.is_control() && c != '\t' && c != '\n';
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\t' && c != '\n') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
     if !text.chars().any(unsafe_char) {
         return text.into();
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if unsafe_char(c) {
+        if !unsafe_char(c) {
+            out.push(c);
+        } else if c.is_control() {
             out.extend(c.escape_debug());
         } else {
-            out.push(c);
+            out.extend(c.escape_unicode());
         }
     }
     out.into()
@@ -459,6 +475,26 @@ mod tests {
         }
         let r = Record::now(Some("app/0"), Event::LeaderElected { term: 1 });
         assert_eq!(r.line(), "app/0: leader elected (term 1)");
+    }
+
+    #[test]
+    fn a_charms_text_can_neither_drive_the_terminal_nor_pass_for_an_event_line() {
+        let message = "x\nhostile/2: leader elected (term 99)\r\u{1b}]0;owned\u{7}\u{9b}2J \u{202e}txt.exe\u{2066}";
+        let r = Record::now(
+            Some("app/0"),
+            Event::JujuLog { hook: "start".into(), level: Level::Info, message: message.into() },
+        );
+        assert_eq!(
+            r.line(),
+            "app/0: juju-log INFO: x\napp/0:   | hostile/2: leader elected (term 99)\\r\\u{1b}]0;owned\\u{7}\\u{9b}2J \
+             \\u{202e}txt.exe\\u{2066}"
+        );
+        let r = Record::now(
+            Some("app/0"),
+            Event::HookOutput { hook: "start".into(), line: "\u{1b}[31mred\u{2069}".into() },
+        );
+        assert_eq!(r.line(), "app/0:   | \\u{1b}[31mred\\u{2069}");
+        assert_eq!(printable("tab\tand\nnewline, é, \u{200d}"), "tab\tand\nnewline, é, \u{200d}", "kept");
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub enum Lever {
     Pause,
     /// SIGCONT of the same.
     Resume,
-    /// A new process with the same command line and token (a running one is killed first).
+    /// A new process with the same command line and a fresh token (a running one is killed first).
     Restart,
 }
 
