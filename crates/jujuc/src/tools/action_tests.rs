@@ -4,13 +4,10 @@
 //! sends.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::rc::Rc;
 
 use super::{main_with, ClientError, ContextError, Finished, ToolContext};
-use leaderd_core::model::Settings;
-use leaderd_core::wire::hook::{LogRecord, StatusGetResponse, WorkloadStatus};
 use leaderd_core::wire::ErrorCode;
 
 type Params = serde_json::Map<String, serde_json::Value>;
@@ -52,42 +49,8 @@ impl Fake {
     }
 }
 
-fn unused<T>() -> Result<T, ContextError> {
-    panic!("not an action call")
-}
-
-/// The calls every tool context must answer, none of which an action tool makes.
-macro_rules! no_other_calls {
-    () => {
-        fn is_leader(&mut self) -> Result<bool, ContextError> {
-            unused()
-        }
-        fn leader_settings(&mut self) -> Result<Settings, ContextError> {
-            unused()
-        }
-        fn write_leader_settings(&mut self, _: Settings) -> Result<(), ContextError> {
-            unused()
-        }
-        fn log(&mut self, _: Vec<LogRecord>) -> Result<(), ContextError> {
-            unused()
-        }
-        fn set_status(&mut self, _: bool, _: WorkloadStatus) -> Result<(), ContextError> {
-            unused()
-        }
-        fn status(&mut self, _: bool) -> Result<StatusGetResponse, ContextError> {
-            unused()
-        }
-        fn set_workload_version(&mut self, _: String) -> Result<(), ContextError> {
-            unused()
-        }
-        fn config(&mut self) -> Result<BTreeMap<String, serde_json::Value>, ContextError> {
-            unused()
-        }
-    };
-}
-
 impl ToolContext for Fake {
-    no_other_calls!();
+    core_calls_unused!("not an action call");
     fn action_params(&mut self) -> Result<Params, ContextError> {
         self.answer(Call::Params, self.params.clone())
     }
@@ -106,7 +69,7 @@ impl ToolContext for Fake {
 struct NoAction;
 
 impl ToolContext for NoAction {
-    no_other_calls!();
+    core_calls_unused!("not an action call");
 }
 
 /// The result of one call: stdout, stderr (as text), exit code, and the calls made.

@@ -7,6 +7,38 @@
 //! Tools reach the unit agent only through the [`ToolContext`] trait, the shape of Juju's
 //! `jujuc.Context`; `crate::hook_client` implements it over the agent's unix socket.
 
+/// For the tools' tests: the calls every [`ToolContext`] must answer, as calls the tools under
+/// test never make (each panics with `$why`).
+#[cfg(test)]
+macro_rules! core_calls_unused {
+    ($why:literal) => {
+        fn is_leader(&mut self) -> Result<bool, ContextError> {
+            panic!($why)
+        }
+        fn leader_settings(&mut self) -> Result<leaderd_core::model::Settings, ContextError> {
+            panic!($why)
+        }
+        fn write_leader_settings(&mut self, _: leaderd_core::model::Settings) -> Result<(), ContextError> {
+            panic!($why)
+        }
+        fn log(&mut self, _: Vec<leaderd_core::wire::hook::LogRecord>) -> Result<(), ContextError> {
+            panic!($why)
+        }
+        fn set_status(&mut self, _: bool, _: leaderd_core::wire::hook::WorkloadStatus) -> Result<(), ContextError> {
+            panic!($why)
+        }
+        fn status(&mut self, _: bool) -> Result<leaderd_core::wire::hook::StatusGetResponse, ContextError> {
+            panic!($why)
+        }
+        fn set_workload_version(&mut self, _: String) -> Result<(), ContextError> {
+            panic!($why)
+        }
+        fn config(&mut self) -> Result<std::collections::BTreeMap<String, serde_json::Value>, ContextError> {
+            panic!($why)
+        }
+    };
+}
+
 pub mod action_fail;
 pub mod action_get;
 pub mod action_log;

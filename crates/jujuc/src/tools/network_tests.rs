@@ -10,11 +10,9 @@ use std::rc::Rc;
 
 use super::{main_with, ClientError, ContextError, Finished, ToolContext};
 use leaderd_core::format::go_quote;
-use leaderd_core::model::Settings;
 use leaderd_core::ports::{GroupedPortRanges, PortRange};
 use leaderd_core::wire::hook::{
-    GoalStateResponse, GoalStatus, InterfaceAddress, InterfaceInfo, LogRecord, NetworkInfo, RelationInfo,
-    StatusGetResponse, WorkloadStatus,
+    GoalStateResponse, GoalStatus, InterfaceAddress, InterfaceInfo, NetworkInfo, RelationInfo,
 };
 use leaderd_core::wire::ErrorCode;
 
@@ -40,10 +38,6 @@ struct Fake {
     calls: Rc<RefCell<Vec<String>>>,
 }
 
-fn unused<T>() -> Result<T, ContextError> {
-    panic!("not a network tool call")
-}
-
 impl Fake {
     fn fail(&self) -> Result<(), ContextError> {
         match &self.vector.err {
@@ -54,30 +48,7 @@ impl Fake {
 }
 
 impl ToolContext for Fake {
-    fn is_leader(&mut self) -> Result<bool, ContextError> {
-        unused()
-    }
-    fn leader_settings(&mut self) -> Result<Settings, ContextError> {
-        unused()
-    }
-    fn write_leader_settings(&mut self, _: Settings) -> Result<(), ContextError> {
-        unused()
-    }
-    fn log(&mut self, _: Vec<LogRecord>) -> Result<(), ContextError> {
-        unused()
-    }
-    fn set_status(&mut self, _: bool, _: WorkloadStatus) -> Result<(), ContextError> {
-        unused()
-    }
-    fn status(&mut self, _: bool) -> Result<StatusGetResponse, ContextError> {
-        unused()
-    }
-    fn set_workload_version(&mut self, _: String) -> Result<(), ContextError> {
-        unused()
-    }
-    fn config(&mut self) -> Result<std::collections::BTreeMap<String, serde_json::Value>, ContextError> {
-        unused()
-    }
+    core_calls_unused!("not a network tool call");
     fn relations(&mut self) -> Result<Vec<RelationInfo>, ContextError> {
         let relation = |id| RelationInfo {
             id,

@@ -8,10 +8,8 @@ use std::ffi::OsString;
 use std::rc::Rc;
 
 use super::{main_with, ClientError, ContextError, Finished, ToolContext};
-use leaderd_core::model::Settings;
 use leaderd_core::wire::hook::{
-    LogRecord, RelationInfo, SecretAccess, SecretAccessRequest, SecretContent, SecretFields, SecretGetRequest,
-    SecretMetadata, StatusGetResponse, WorkloadStatus,
+    RelationInfo, SecretAccess, SecretAccessRequest, SecretContent, SecretFields, SecretGetRequest, SecretMetadata,
 };
 use leaderd_core::wire::ErrorCode;
 
@@ -50,35 +48,8 @@ impl Fake {
     }
 }
 
-fn unused<T>() -> Result<T, ContextError> {
-    panic!("not a secret call")
-}
-
 impl ToolContext for Fake {
-    fn is_leader(&mut self) -> Result<bool, ContextError> {
-        unused()
-    }
-    fn leader_settings(&mut self) -> Result<Settings, ContextError> {
-        unused()
-    }
-    fn write_leader_settings(&mut self, _: Settings) -> Result<(), ContextError> {
-        unused()
-    }
-    fn log(&mut self, _: Vec<LogRecord>) -> Result<(), ContextError> {
-        unused()
-    }
-    fn set_status(&mut self, _: bool, _: WorkloadStatus) -> Result<(), ContextError> {
-        unused()
-    }
-    fn status(&mut self, _: bool) -> Result<StatusGetResponse, ContextError> {
-        unused()
-    }
-    fn set_workload_version(&mut self, _: String) -> Result<(), ContextError> {
-        unused()
-    }
-    fn config(&mut self) -> Result<BTreeMap<String, serde_json::Value>, ContextError> {
-        unused()
-    }
+    core_calls_unused!("not a secret call");
     fn relations(&mut self) -> Result<Vec<RelationInfo>, ContextError> {
         Ok(self.relations.clone())
     }
