@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::ffi::OsString;
 use std::rc::Rc;
 
-use super::{main_with, ClientError, ContextError, Finished, ToolContext};
+use super::{main_with, run_in, ClientError, ContextError, ToolContext};
 use leaderd_core::wire::ErrorCode;
 
 type Params = serde_json::Map<String, serde_json::Value>;
@@ -79,13 +79,6 @@ struct Ran {
     stderr: String,
     code: i32,
     calls: Vec<Call>,
-}
-
-fn run_in(ctx: Box<dyn ToolContext>, argv: &[&str]) -> (String, String, i32) {
-    let argv: Vec<OsString> = argv.iter().map(OsString::from).collect();
-    let Finished { stdout, stderr, code, .. } =
-        main_with(&argv, true, move || -> Result<Box<dyn ToolContext>, ClientError> { Ok(ctx) });
-    (String::from_utf8(stdout).unwrap(), String::from_utf8(stderr).unwrap(), code)
 }
 
 fn run_with(fake: &Fake, argv: &[&str]) -> Ran {

@@ -7,6 +7,15 @@
 //! Tools reach the unit agent only through the [`ToolContext`] trait, the shape of Juju's
 //! `jujuc.Context`; `crate::hook_client` implements it over the agent's unix socket.
 
+/// For the tools' tests: runs `argv` (argv[0] the tool) in a hook against `ctx`, as jujuc would
+/// against the agent: stdout, stderr, exit code.
+#[cfg(test)]
+pub(crate) fn run_in(ctx: Box<dyn ToolContext>, argv: &[&str]) -> (String, String, i32) {
+    let argv: Vec<OsString> = argv.iter().map(OsString::from).collect();
+    let Finished { stdout, stderr, code, .. } = main_with(&argv, true, move || Ok(ctx));
+    (String::from_utf8(stdout).unwrap(), String::from_utf8(stderr).unwrap(), code)
+}
+
 /// For the tools' tests: the calls every [`ToolContext`] must answer, as calls the tools under
 /// test never make (each panics with `$why`).
 #[cfg(test)]

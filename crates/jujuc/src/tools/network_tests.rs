@@ -5,10 +5,9 @@
 //! errors, output in every format, exit codes, and the calls each tool makes, byte for byte.
 
 use std::cell::RefCell;
-use std::ffi::OsString;
 use std::rc::Rc;
 
-use super::{main_with, ClientError, ContextError, Finished, ToolContext};
+use super::{run_in, ContextError, ToolContext};
 use leaderd_core::format::go_quote;
 use leaderd_core::ports::{GroupedPortRanges, PortRange};
 use leaderd_core::wire::hook::{
@@ -114,11 +113,9 @@ fn every_vector_of_jujus_code_replays_byte_for_byte() {
     let mut failed = Vec::new();
     for vector in vectors {
         let fake = Fake { vector: vector.clone(), calls: Rc::default() };
-        let argv: Vec<OsString> = vector.args.iter().map(OsString::from).collect();
-        let ctx = fake.clone();
-        let Finished { stdout, stderr, code, .. } =
-            main_with(&argv, true, move || -> Result<Box<dyn ToolContext>, ClientError> { Ok(Box::new(ctx)) });
-        let got = (String::from_utf8(stdout).unwrap(), String::from_utf8(stderr).unwrap(), code, fake.calls.take());
+        let argv: Vec<&str> = vector.args.iter().map(String::as_str).collect();
+        let (stdout, stderr, code) = run_in(Box::new(fake.clone()), &argv);
+        let got = (stdout, stderr, code, fake.calls.take());
         let want = (vector.stdout.clone(), vector.stderr.clone(), vector.rc, vector.calls.clone());
         if got != want {
             failed.push(format!(

@@ -4,10 +4,9 @@
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::ffi::OsString;
 use std::rc::Rc;
 
-use super::{main_with, ClientError, ContextError, Finished, ToolContext};
+use super::{run_in, ContextError, ToolContext};
 use leaderd_core::wire::hook::{
     RelationInfo, SecretAccess, SecretAccessRequest, SecretContent, SecretFields, SecretGetRequest, SecretMetadata,
 };
@@ -83,16 +82,8 @@ struct Ran {
 }
 
 fn run_with(fake: &Fake, argv: &[&str]) -> Ran {
-    let argv: Vec<OsString> = argv.iter().map(OsString::from).collect();
-    let ctx = fake.clone();
-    let Finished { stdout, stderr, code, .. } =
-        main_with(&argv, true, move || -> Result<Box<dyn ToolContext>, ClientError> { Ok(Box::new(ctx)) });
-    Ran {
-        stdout: String::from_utf8(stdout).unwrap(),
-        stderr: String::from_utf8(stderr).unwrap(),
-        code,
-        calls: fake.calls.borrow().clone(),
-    }
+    let (stdout, stderr, code) = run_in(Box::new(fake.clone()), argv);
+    Ran { stdout, stderr, code, calls: fake.calls.borrow().clone() }
 }
 
 fn run(argv: &[&str]) -> Ran {

@@ -5,10 +5,9 @@
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::ffi::OsString;
 use std::rc::Rc;
 
-use super::{main_with, ClientError, ContextError, Finished, ToolContext};
+use super::{run_in, ContextError, ToolContext};
 use leaderd_core::model::Settings;
 use leaderd_core::wire::hook::{LogRecord, StatusGetResponse, WorkloadStatus};
 use leaderd_core::wire::ErrorCode;
@@ -126,12 +125,9 @@ struct Ran {
 
 fn run_with(fake: &Fake, argv: &[&str]) -> Ran {
     let fake = Fake { calls: Default::default(), ..fake.clone() };
-    let ctx: Box<dyn ToolContext> = Box::new(fake.clone());
-    let argv: Vec<OsString> = argv.iter().map(OsString::from).collect();
-    let Finished { stdout, stderr, code, .. } =
-        main_with(&argv, true, move || -> Result<Box<dyn ToolContext>, ClientError> { Ok(ctx) });
+    let (stdout, stderr, code) = run_in(Box::new(fake.clone()), argv);
     let calls = fake.calls.borrow().clone();
-    Ran { stdout: String::from_utf8(stdout).unwrap(), stderr: String::from_utf8(stderr).unwrap(), code, calls }
+    Ran { stdout, stderr, code, calls }
 }
 
 fn run(argv: &[&str]) -> Ran {
