@@ -934,6 +934,17 @@ impl EtcdArgs {
 
 #[cfg(test)]
 mod tests {
+    use clap::Parser;
+
+    /// clap's `suggestions`: a mistyped subcommand or flag names the one meant.
+    #[test]
+    fn a_mistyped_subcommand_or_flag_gets_a_suggestion() {
+        let err = super::Cli::try_parse_from(["leaderd", "stauts"]).err().unwrap().to_string();
+        assert!(err.contains("similar subcommands exist: ") && err.contains("'status'"), "{err}");
+        let err = super::Cli::try_parse_from(["leaderd", "exec", "--unti", "app/0", "--", "true"]).err().unwrap();
+        assert!(err.to_string().contains("a similar argument exists: '--unit'"), "{err}");
+    }
+
     /// juju/utils `CommandString` (its test cases): quoted only when it has to be.
     #[test]
     fn command_words_are_quoted_as_juju_exec_joins_them() {
