@@ -45,9 +45,16 @@ pub(super) use say;
 macro_rules! tell {
     ($unit:expr, $event:expr) => {{
         let record = leaderd_sys::events::record($unit, $event);
-        say!("{} {}", clock(), record.line());
+        if record.level >= *PRINT_LEVEL.get().unwrap_or(&leaderd_sys::events::Level::Info) {
+            say!("{} {}", clock(), record.line());
+        }
     }};
 }
+
+/// `up --log-level`: the least level of the events `up` prints itself; the agents get it too
+/// (`leaderd agent --log-level`) and print only those. The banner, the levers' answers and the
+/// stop lines are always printed.
+static PRINT_LEVEL: std::sync::OnceLock<leaderd_sys::events::Level> = std::sync::OnceLock::new();
 
 pub struct UpOptions {
     /// None: the bundled example charm.
@@ -66,6 +73,8 @@ pub struct UpOptions {
     pub controllers: u32,
     /// `local`, `local:M`, or etcd endpoints: the controllers' store (default: SQLite).
     pub etcd: Option<String>,
+    /// The least level of the events printed (`--log-level`, also in `agent_args`).
+    pub log_level: leaderd_sys::events::Level,
 }
 
 /// The example charm in `examples/shared-secret`, built into the binary.
@@ -81,6 +90,7 @@ const EXAMPLE: &[(&str, &str, bool)] = &[
 pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     // Caught from the start: Ctrl-C during start-up stops what has started, in order.
     let mut signals = leaderd_sys::shutdown::Shutdown::catch()?;
+    let _ = PRINT_LEVEL.set(options.log_level);
     let leaderd = std::env::current_exe().context("finding the leaderd binary")?;
     let jujuc = leaderd.with_file_name("jujuc");
     anyhow::ensure!(

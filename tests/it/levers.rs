@@ -336,9 +336,14 @@ fn elect_moves_leadership_to_the_chosen_unit_and_never_makes_two_leaders() {
     ok(&up.leaderd(&["kill", &down]));
     let why = refused(&up.leaderd(&["elect", &down]));
     assert!(why.contains(&format!("cannot elect {down}: its agent is killed")), "{why}");
+    assert!(why.contains(&format!("`leaderd restart {down}` first")), "{why}");
     ok(&up.leaderd(&["pause", &other]));
+    // A paused unit is resumed, not restarted: the words exec and resolve use.
     let why = refused(&up.leaderd(&["elect", &other]));
-    assert!(why.contains("its agent is paused"), "{why}");
+    assert!(
+        why.contains(&format!("its agent is paused (it could not claim the lease); `leaderd resume {other}` first")),
+        "{why}"
+    );
     ok(&up.leaderd(&["resume", &other]));
     let why = refused(&up.leaderd(&["elect", "other/1"]));
     assert!(why.contains("no application \"other\" here"), "{why}");

@@ -158,10 +158,22 @@ pub fn event(unit: &str, text: std::fmt::Arguments) {
     emit(unit, leaderd_sys::events::Event::Message { text: text.to_string() });
 }
 
+/// The least level of the events the agent prints (`leaderd agent --log-level`); the event
+/// log keeps every one. Unset: DEBUG, every event the agent prints.
+static PRINT_LEVEL: std::sync::OnceLock<leaderd_sys::events::Level> = std::sync::OnceLock::new();
+
+/// Sets the least level [`emit`] prints, once, before the agent starts.
+pub fn print_level(level: leaderd_sys::events::Level) {
+    let _ = PRINT_LEVEL.set(level);
+}
+
 /// Records one typed agent event in the event log (`--event-log`) and prints it on stdout as
-/// `<unit>: <text>`; `leaderd up` relays these lines.
+/// `<unit>: <text>` when it is at least the print level; `leaderd up` relays these lines.
 pub(crate) fn emit(unit: &str, event: leaderd_sys::events::Event) {
     let record = leaderd_sys::events::record(Some(unit), event);
+    if record.level < *PRINT_LEVEL.get_or_init(|| leaderd_sys::events::Level::Debug) {
+        return;
+    }
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "{}", record.line());
     let _ = out.flush();

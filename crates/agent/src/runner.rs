@@ -417,8 +417,10 @@ impl ProcessHooks {
         })
         .await;
         let (stdout, stderr) = (stdout.lock().unwrap().clone(), stderr.lock().unwrap().clone());
-        for line in String::from_utf8_lossy(&stdout).lines().chain(String::from_utf8_lossy(&stderr).lines()) {
-            emit(unit, Event::HookOutput { hook: hook.into(), line: line.into() });
+        for (bytes, stderr) in [(&stdout, false), (&stderr, true)] {
+            for line in String::from_utf8_lossy(bytes).lines() {
+                emit(unit, Event::HookOutput { hook: hook.into(), line: line.into(), stderr });
+            }
         }
         match commit_error {
             Some(why) => Attempt::CommitFailed(format!("committing relation and secret changes: {why}")),

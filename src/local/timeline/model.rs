@@ -231,7 +231,7 @@ pub fn build(records: &[Record]) -> Timeline {
                 open_hook[i] = Some(HookBar { hook: hook.clone(), from: t, to: end, exit: None, lines: vec![] });
             }
             Event::HookFinished { exit, .. } => close_hook(lane, &mut open_hook[i], t, Some(*exit)),
-            Event::HookOutput { line, hook } => {
+            Event::HookOutput { line, hook, .. } => {
                 attach(&mut open_hook[i], lane, hook, format!("| {line}"));
             }
             Event::JujuLog { level, message, hook } => {
