@@ -127,12 +127,15 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         (None, None) => EXAMPLE_APP.to_string(),
     };
     leaderd_core::names::check_application(&app)?;
-    let deploy_config = deploy_config(
+    let mut deploy_config = deploy_config(
         given_charm.as_ref().map(|_| staged.as_path()),
         &app,
         &options.config,
         options.config_file.as_deref(),
     )?;
+    // The controller takes joins only to these relations (the agents number them the same way).
+    let peers = leaderd_core::relations::peers(&staged)?;
+    deploy_config.peers = Some(peers.into_iter().map(|p| p.endpoint).collect());
 
     leaderd_sys::private::create_state_dir(&state)?;
     // One `up` per state directory, held for the whole run.
@@ -776,6 +779,7 @@ fn deploy_config(
         set,
         reset: Vec::new(),
         charm: None,
+        peers: None,
     })
 }
 
