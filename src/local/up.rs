@@ -140,6 +140,8 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     leaderd_sys::private::create_state_dir(&state)?;
     // One `up` per state directory, held for the whole run.
     let _lock = leaderd_sys::lockfile::lock(&state.join("up.lock"), "leaderd up")?;
+    // A previous `up` here that was killed (`kill -9`) could not stop what it started.
+    let left_over = stop_previous_run(&state);
     let source = match given_charm {
         Some(charm) => charm,
         None => write_example(&state.join("example-charm"))?,
@@ -193,6 +195,16 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         state: state.display().to_string(),
     };
     say!("{}", leaderd_sys::events::record(None, started).line());
+    if !left_over.is_empty() {
+        let pids: Vec<String> = left_over.iter().map(u32::to_string).collect();
+        let event = Event::Message {
+            text: format!(
+                "the previous up on this state directory was killed: killed what it left running, pids {}",
+                pids.join(" ")
+            ),
+        };
+        tell!(None, event);
+    }
 
     let mut run = Running {
         record: UpState {
@@ -686,6 +698,42 @@ pub(super) fn spawn(
         });
     }
     cmd.spawn().with_context(|| format!("starting {}", command.join(" ")))
+}
+
+/// Kills (SIGKILL) what a previous `up` on `state` left running, and answers their pids. An `up`
+/// that stops (Ctrl-C, SIGTERM) stops everything it started and removes `up.json`; one that is
+/// killed cannot, and its children are left to stop themselves: its agents and controllers get
+/// SIGTERM when it dies (a parent-death signal) and each agent then stops its hooks, what they
+/// started outside their process groups, and what `leaderd exec` ran in its units. What is
+/// left after that (an agent paused with SIGSTOP does not act on its SIGTERM; a process that
+/// ignores SIGTERM) is found here: the agents and controllers `up.json` still names (checked by
+/// their command line, so a reused pid is left alone), then every process with the hook
+/// environment of a unit under `state` (hooks, their daemons, `leaderd exec` commands). A
+/// process that clears its environment and leaves its hook's process group escapes both.
+fn stop_previous_run(state: &Path) -> Vec<u32> {
+    let mut killed = Vec::new();
+    let state_text = state.display().to_string();
+    if let Some(previous) =
+        std::fs::read(UpState::path(state)).ok().and_then(|bytes| serde_json::from_slice::<UpState>(&bytes).ok())
+    {
+        let pids = previous.units.iter().filter_map(|u| u.pid);
+        let pids = pids.chain(previous.controllers.iter().map(|c| c.pid)).chain([previous.controller.pid]);
+        for pid in pids.filter(|pid| *pid != 0 && *pid != std::process::id()) {
+            let ours = process::cmdline(pid).is_some_and(|args| {
+                matches!(args.get(1).map(String::as_str), Some("agent" | "controller"))
+                    && args.iter().any(|a| a.contains(&state_text))
+            });
+            if ours && !killed.contains(&pid) && process::signal(pid, Signal::KILL) {
+                killed.push(pid);
+            }
+        }
+    }
+    for pid in process::with_hook_environment_under(&state.join("units")) {
+        if !killed.contains(&pid) && process::signal(pid, Signal::KILL) {
+            killed.push(pid);
+        }
+    }
+    killed
 }
 
 /// Prints each line the child writes on stdout, time-stamped.

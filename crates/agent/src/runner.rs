@@ -485,8 +485,10 @@ fn forget_empty_groups(groups: &Mutex<Vec<i32>>) {
 pub(crate) fn stop_hook_groups(groups: &Mutex<Vec<i32>>) {
     forget_empty_groups(groups);
     for pgid in groups.lock().unwrap().drain(..) {
-        // A group that is gone meanwhile is no error.
+        // A group that is gone meanwhile is no error. A stopped process (`leaderd pause`)
+        // acts on SIGTERM only once continued.
         leaderd_sys::process::signal_group(pgid as u32, leaderd_sys::process::Signal::TERM);
+        leaderd_sys::process::signal_group(pgid as u32, leaderd_sys::process::Signal::CONT);
     }
 }
 
