@@ -332,7 +332,11 @@ fn gap(from: f64, to: f64, before: Option<&Term>, released: bool, next_term: boo
     let blocked_until = before
         .filter(|t| match t.end {
             TermEnd::AgentExited => true,
-            TermEnd::Lost => !released && !(next_term && t.lease_until.is_some_and(|until| to < until)),
+            TermEnd::Lost => {
+                // A successor granted before the lease end shows the lease was free.
+                let freed_early = next_term && t.lease_until.is_some_and(|until| to < until);
+                !released && !freed_early
+            }
             TermEnd::Stopped | TermEnd::Open => false,
         })
         .and_then(|t| t.lease_until)
