@@ -98,7 +98,7 @@ impl HookEnv {
             ("CHARM_DIR".into(), charm),
             ("JUJU_MODEL_NAME".into(), "local".into()),
             ("JUJU_MODEL_UUID".into(), self.model_uuid.clone()),
-            ("JUJU_VERSION".into(), "3.6.0".into()),
+            ("JUJU_VERSION".into(), leaderd_core::JUJU_VERSION.into()),
         ]);
         if let Some(hook) = hook {
             vars.insert("JUJU_HOOK_NAME".into(), hook.into());
