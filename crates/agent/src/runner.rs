@@ -170,6 +170,7 @@ impl Runner {
             unit: self.env.unit.clone(),
             app: leaderd_core::names::unit_application(&self.env.unit).unwrap_or_default().to_string(),
             peers: self.relations.peers,
+            storage_root: self.endpoint.storage_root.lock().unwrap().clone().unwrap_or_default(),
         };
         let inputs = Inputs {
             leader: self.tracker.subscribe(),
@@ -179,6 +180,7 @@ impl Runner {
             dying: self.dying,
             relations: self.relations.data,
             secrets: self.relations.secrets,
+            storage: self.endpoint.storage_watch(),
             resolves: self.resolves,
         };
         let charm_dir = self.env.charm_dir.clone();
@@ -599,6 +601,7 @@ mod tests {
             secrets: Default::default(),
             upgrade_charm: true,
             config_changed_queued: false,
+            storage: Default::default(),
         };
         save_state(&path, &state).unwrap();
         assert_eq!(load_state(&path).unwrap(), state);
