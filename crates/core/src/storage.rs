@@ -397,6 +397,21 @@ mod tests {
         assert_eq!(parse_storage("name: t\n").unwrap(), []);
     }
 
+    /// canonical/operator's `test/charms/test_hookcmds` (its charmcraft.yaml's `storage:`, which
+    /// `leaderd up` writes to metadata.yaml as charmcraft does).
+    #[test]
+    fn the_ops_hookcmds_test_charms_declaration() {
+        let text = "name: test-hookcmds\nstorage:\n    data:\n        type: filesystem\n        minimum-size: 1M\n        \
+                    multiple:\n            range: 1-2\n        description: |\n            Filesystem storage for \
+                    testing storage hook commands.\n";
+        let got = parse_storage(text).unwrap();
+        assert_eq!(got.len(), 1);
+        let data = &got[0];
+        assert_eq!((data.name.as_str(), data.kind, data.count_min, data.count_max), ("data", StorageKind::Filesystem, 1, Some(2)));
+        assert_eq!(data.minimum_size, 1);
+        assert_eq!(data.description, "Filesystem storage for testing storage hook commands.\n");
+    }
+
     #[test]
     fn sizes_as_juju_utils_parses_them() {
         assert_eq!(parse_size("1M"), Ok(1));
