@@ -237,13 +237,12 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
             None => nothing(),
         }
     };
-    let kept =
-        kept.unwrap_or(StatusesResponse {
-            application: None,
-            units: Default::default(),
-            ports: Default::default(),
-            storage: Default::default(),
-        });
+    let kept = kept.unwrap_or(StatusesResponse {
+        application: None,
+        units: Default::default(),
+        ports: Default::default(),
+        storage: Default::default(),
+    });
     let answered = controllers.iter().find(|c| c.role == "active").map_or(up.controller.url.clone(), |c| c.url.clone());
     let app = controller.applications.iter().find(|a| a.name == up.app);
     let leader = app.and_then(|a| a.leader.clone());

@@ -59,8 +59,11 @@ fn storage_charm() -> tempfile::TempDir {
     std::fs::write(dir.path().join("actions.yaml"), ACTIONS).unwrap();
     std::fs::create_dir(dir.path().join("actions")).unwrap();
     let action = dir.path().join("actions/add-data");
-    std::fs::write(&action, "#!/bin/sh\nset -e\nstorage-add data\naction-set listed=\"$(storage-list data | tr '\\n' ' ')\"\n")
-        .unwrap();
+    std::fs::write(
+        &action,
+        "#!/bin/sh\nset -e\nstorage-add data\naction-set listed=\"$(storage-list data | tr '\\n' ' ')\"\n",
+    )
+    .unwrap();
     std::fs::set_permissions(&action, std::fs::Permissions::from_mode(0o755)).unwrap();
     dir
 }
@@ -103,7 +106,7 @@ fn filesystem_storage_is_attached_before_install_added_by_storage_add_and_detach
         assert_eq!(listed.len(), 1, "{unit}: {listed:?}");
         let id = listed[0].clone();
         assert!(id.starts_with("data/"), "{id}");
-        let location = up.unit_dir(unit).join("storage").join(id.replace('/', "/"));
+        let location = up.unit_dir(unit).join("storage").join(&id);
         let seen = observed(&up, unit);
         assert_eq!(
             seen[..2],
@@ -167,8 +170,11 @@ fn filesystem_storage_is_attached_before_install_added_by_storage_add_and_detach
     let (_, err, code) = run(&up, "store/0", "storage-add nope");
     assert_eq!(
         (err.as_str(), code),
-        ("ERROR committing relation and secret changes: adding storage nope for unit-store-0: storage \"nope\" not \
-          found\n", 1)
+        (
+            "ERROR committing relation and secret changes: adding storage nope for unit-store-0: storage \"nope\" not \
+          found\n",
+            1
+        )
     );
     let (_, err, code) = run(&up, "store/0", "storage-add data=0");
     assert_eq!(

@@ -256,7 +256,13 @@ impl<L: HookBackend> HookEndpoint<L> {
             let charm_state = std::mem::take(&mut context.charm_state_dirty).then(|| context.charm_state.clone());
             let ports = context.ports.take().map(|r| r.changes()).unwrap_or_default();
             let storage_adds = std::mem::take(&mut context.storage_adds);
-            (context.take_relation_changes(), context.secrets.take_changes(), charm_state.flatten(), ports, storage_adds)
+            (
+                context.take_relation_changes(),
+                context.secrets.take_changes(),
+                charm_state.flatten(),
+                ports,
+                storage_adds,
+            )
         };
         secrets.extend(extra);
         if changes.is_empty()

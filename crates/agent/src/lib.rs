@@ -378,7 +378,9 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
     endpoint.set_charm_dir(&charm_dir);
     // The charm's storage: each instance a directory under the unit's state directory.
     let charm_storage = leaderd_core::storage::charm_storage(&charm_dir).context("the charm's storage")?;
-    if let Some(block) = charm_storage.iter().find(|s| s.kind == leaderd_core::storage::StorageKind::Block && s.count_min > 0) {
+    if let Some(block) =
+        charm_storage.iter().find(|s| s.kind == leaderd_core::storage::StorageKind::Block && s.count_min > 0)
+    {
         anyhow::bail!(
             "the charm needs block storage {:?} (at least {}): leaderd has no block devices; it attaches filesystem storage only",
             block.name,

@@ -15,12 +15,17 @@
 //!    off. `leaderd resolve` runs it again at once; `resolve --no-retry` takes it as done
 //!    without running it again (its state changes are committed as if it had succeeded). A
 //!    resolve when no hook has failed changes nothing.
-//! 2. **`install` first**, before anything is known of leadership, config or relations.
+//! 2. **`install` first**, before anything is known of leadership, config or relations; only
+//!    **`<name>-storage-attached`** for each of the unit's storage instances goes before it
+//!    (install waits for the unit's storage to be known: Juju runs a machine unit's storage
+//!    hooks before install), with `JUJU_STORAGE_ID` (`storage_hooks.rs`).
 //! 3. **`<peer>-relation-created`** for each peer relation not created yet, after install and
 //!    before the leadership hook (Juju's uniter asks its created-relations resolver before its
 //!    leadership resolver), even for a dying unit.
 //! 4. **A dying unit** (`leaderd remove-unit`; the control socket took it out of its relations'
-//!    scope first) leaves its relations: for a relation whose scope it left, `-relation-departed`
+//!    scope first) first runs **`<name>-storage-detaching`** for each attached storage instance
+//!    (Juju's storage resolver comes before the dying unit's steps in `nextOp`), then leaves
+//!    its relations: for a relation whose scope it left, `-relation-departed`
 //!    for each remote unit it knew (itself the departing unit), then `-relation-broken`. While
 //!    the relation data still shows it in a scope, it waits. Then `stop` if it started, then
 //!    `remove` if it was installed, then the agent resigns and exits ([`Operation::Terminate`]).
@@ -38,7 +43,11 @@
 //!    for a config version it has not succeeded for (a minion only after its first
 //!    leader-settings-changed; versions coalesce; persisted, so not again after a restart),
 //!    then `start` once configured. `update-status` on the timer's ticks, only once started,
-//!    after every other lifecycle hook due (ticks coalesce).
+//!    after every other lifecycle hook due (ticks coalesce). **Secret hooks**
+//!    (`secret_hooks.rs`), then **`<name>-storage-attached`** for an instance added after
+//!    install (a committed storage-add), go once started and idle: after the leadership hooks
+//!    and a queued upgrade, before config-changed, relation hooks and update-status (Juju's
+//!    secrets and storage resolvers come before its `nextOp`).
 //! 6. **Relation hooks** (`relation_hooks.rs`) once the unit has started, the relation data is
 //!    known, and no lifecycle hook is due: per relation in id order, `-relation-departed` for a
 //!    unit that left the scope, `-relation-joined` for one that entered it and at once its
@@ -290,11 +299,7 @@ pub(crate) fn next_op(unit: &UnitInfo, local: &LocalState, remote: &Snapshot, no
     // dying unit before it leaves its relations, and otherwise once started and idle, after
     // the secret hooks (Juju's storage resolver comes after its secrets resolver and before
     // its `nextOp`: config-changed, relation hooks, update-status).
-    let phase = storage_hooks::Phase {
-        installed,
-        idle: lifecycle.state.started && !goes_first,
-        dying: remote.dying,
-    };
+    let phase = storage_hooks::Phase { installed, idle: lifecycle.state.started && !goes_first, dying: remote.dying };
     let storage_due =
         storage_hooks::next(remote.storage.as_deref(), &lifecycle.state.storage, &unit.storage_root, phase);
     let created = relation_hook.as_ref().is_some_and(|h| h.kind == Kind::Created);

@@ -159,8 +159,9 @@ mod tests {
         let idle = Phase { installed: true, idle: true, dying: false };
         let dying = Phase { installed: true, idle: false, dying: true };
         let two = [fs("data/0"), fs("data/3")];
+        type Row<'a> = (&'a str, Option<&'a [StorageInstance]>, StorageSeen, Phase, Due);
         #[rustfmt::skip]
-        let table: Vec<(&str, Option<&[StorageInstance]>, StorageSeen, Phase, Due)> = vec![
+        let table: Vec<Row> = vec![
             ("before install, storage unknown: install waits", None, seen(&[]), fresh, Due::Wait),
             ("before install: attached for the first instance", Some(&two), seen(&[]), fresh, due(StorageKind::Attached, "data/0")),
             ("... then the next, in the order they were added", Some(&two), seen(&["data/0"]), fresh, due(StorageKind::Attached, "data/3")),
@@ -181,7 +182,8 @@ mod tests {
 
     #[test]
     fn hooks_are_named_and_told_as_juju_names_and_tells_them() {
-        let hook = StorageHook { kind: StorageKind::Attached, instance: fs("pg-data/2"), location: "/s/pg-data/2".into() };
+        let hook =
+            StorageHook { kind: StorageKind::Attached, instance: fs("pg-data/2"), location: "/s/pg-data/2".into() };
         assert_eq!(hook.name(), "pg-data-storage-attached");
         assert_eq!(
             hook.env(),

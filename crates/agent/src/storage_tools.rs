@@ -114,7 +114,9 @@ pub(crate) async fn storage_get<L: HookBackend>(State(ep): Endpoint<L>, body: Bo
             location: ep.storage_location(&instance.id),
         })),
         // The API's words (`storage attachment ID:UNIT not found`).
-        None => Err(HttpError::new(ErrorCode::NotFound, format!("storage attachment {}:{} not found", req.id, ep.unit))),
+        None => {
+            Err(HttpError::new(ErrorCode::NotFound, format!("storage attachment {}:{} not found", req.id, ep.unit)))
+        }
     }
 }
 

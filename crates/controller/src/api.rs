@@ -593,15 +593,8 @@ async fn commit_relations(
         let message = format!("too many storage directives in one commit (at most {MAX_STORAGE_DIRECTIVES})");
         return Err(HttpError::new(ErrorCode::BadRequest, message));
     }
-    let written = api.controller.commit_hook_full(
-        &unit,
-        term,
-        req.changes,
-        req.secrets,
-        req.charm_state,
-        req.ports,
-        req.storage,
-    );
+    let written =
+        api.controller.commit_hook_full(&unit, term, req.changes, req.secrets, req.charm_state, req.ports, req.storage);
     relations_written(written.await)
 }
 

@@ -13,8 +13,8 @@ pub mod lease;
 pub mod relations;
 mod secret_rules;
 mod secrets;
-pub mod store;
 mod storage;
+pub mod store;
 mod tasks;
 mod writer;
 

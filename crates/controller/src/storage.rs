@@ -46,7 +46,11 @@ pub(crate) fn plan(
         } else {
             if d.count == 0 {
                 // Juju's apiserver (`validConstraints`) before the state's words.
-                return Err(format!("adding storage {} for unit-{}: count must be specified", d.name, unit.replace('/', "-")));
+                return Err(format!(
+                    "adding storage {} for unit-{}: count must be specified",
+                    d.name,
+                    unit.replace('/', "-")
+                ));
             }
             check_count_change(&d.counts, have, d.count).map_err(|e| adding(&e))?;
             if d.count > MAX_ADDED {

@@ -145,8 +145,8 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
     let mut unit_storage: std::collections::HashMap<String, Vec<crate::store::StorageRecord>> = Default::default();
     let mut sequences: std::collections::HashMap<String, u64> = Default::default();
     let storage_now = |unit: &str,
-                           unit_storage: &mut std::collections::HashMap<String, Vec<crate::store::StorageRecord>>,
-                           sequences: &mut std::collections::HashMap<String, u64>| {
+                       unit_storage: &mut std::collections::HashMap<String, Vec<crate::store::StorageRecord>>,
+                       sequences: &mut std::collections::HashMap<String, u64>| {
         let app = leaderd_core::names::unit_application(unit).unwrap_or_default().to_string();
         let current = unit_storage
             .entry(unit.to_string())

@@ -81,7 +81,13 @@ pub fn parse_storage(text: &str) -> Result<Vec<CharmStorage>, StorageDeclError> 
             Some("filesystem") => StorageKind::Filesystem,
             Some("block") => StorageKind::Block,
             Some(other) => return Err(bad(format!("{path}.type: unexpected value {}", go_quote(other)))),
-            None => return Err(bad(format!("charm {} storage {}: type must be specified", go_quote(&charm), go_quote(&name)))),
+            None => {
+                return Err(bad(format!(
+                    "charm {} storage {}: type must be specified",
+                    go_quote(&charm),
+                    go_quote(&name)
+                )))
+            }
         };
         let flag = |key: &str| -> Result<bool, StorageDeclError> {
             match field(key) {
@@ -198,9 +204,8 @@ pub fn valid_storage_id(id: &str) -> bool {
             && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
             && (i == 0 || part.chars().any(|c| c.is_ascii_lowercase()))
     });
-    let number_ok = !number.is_empty()
-        && number.chars().all(|c| c.is_ascii_digit())
-        && (number == "0" || !number.starts_with('0'));
+    let number_ok =
+        !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()) && (number == "0" || !number.starts_with('0'));
     name_ok && number_ok
 }
 
@@ -401,13 +406,17 @@ mod tests {
     /// `leaderd up` writes to metadata.yaml as charmcraft does).
     #[test]
     fn the_ops_hookcmds_test_charms_declaration() {
-        let text = "name: test-hookcmds\nstorage:\n    data:\n        type: filesystem\n        minimum-size: 1M\n        \
+        let text =
+            "name: test-hookcmds\nstorage:\n    data:\n        type: filesystem\n        minimum-size: 1M\n        \
                     multiple:\n            range: 1-2\n        description: |\n            Filesystem storage for \
                     testing storage hook commands.\n";
         let got = parse_storage(text).unwrap();
         assert_eq!(got.len(), 1);
         let data = &got[0];
-        assert_eq!((data.name.as_str(), data.kind, data.count_min, data.count_max), ("data", StorageKind::Filesystem, 1, Some(2)));
+        assert_eq!(
+            (data.name.as_str(), data.kind, data.count_min, data.count_max),
+            ("data", StorageKind::Filesystem, 1, Some(2))
+        );
         assert_eq!(data.minimum_size, 1);
         assert_eq!(data.description, "Filesystem storage for testing storage hook commands.\n");
     }
@@ -425,7 +434,10 @@ mod tests {
     #[test]
     fn directives_in_juju_words() {
         let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(parse_storage_directives(&args(&["data", "logs=3"])), Ok(vec![("data".into(), 1), ("logs".into(), 3)]));
+        assert_eq!(
+            parse_storage_directives(&args(&["data", "logs=3"])),
+            Ok(vec![("data".into(), 1), ("logs".into(), 3)])
+        );
         let err = |a: &[&str]| parse_storage_directives(&args(a)).unwrap_err();
         assert_eq!(
             err(&["data=-676"]),
@@ -445,7 +457,10 @@ mod tests {
             err(&["d=1,2"]),
             "cannot parse constraints for storage \"d\": storage instance count is already set to 1, new value 2 not valid"
         );
-        assert_eq!(err(&["d=x!"]), "cannot parse constraints for storage \"d\": unrecognized storage constraint \"x!\" not valid");
+        assert_eq!(
+            err(&["d=x!"]),
+            "cannot parse constraints for storage \"d\": unrecognized storage constraint \"x!\" not valid"
+        );
     }
 
     #[test]

@@ -594,7 +594,10 @@ pub(crate) mod tests {
         let layout = Layout::new("/x");
         let storage = vec![crate::store::StorageRecord { id: "data/0".into(), kind: "filesystem".into() }];
         let put = layout.ops(&mut HashMap::new(), &Write::UnitStorage { unit: "a/0".into(), storage: storage.clone() });
-        assert_eq!(put, [KeyOp::Put("/x/unit-storage/a/0".into(), br#"[{"id":"data/0","kind":"filesystem"}]"#.to_vec())]);
+        assert_eq!(
+            put,
+            [KeyOp::Put("/x/unit-storage/a/0".into(), br#"[{"id":"data/0","kind":"filesystem"}]"#.to_vec())]
+        );
         let none = layout.ops(&mut HashMap::new(), &Write::UnitStorage { unit: "a/0".into(), storage: Vec::new() });
         assert_eq!(none, [KeyOp::Delete("/x/unit-storage/a/0".into())]);
         let seq = layout.ops(&mut HashMap::new(), &Write::StorageSequence { app: "a".into(), next: 7 });

@@ -602,16 +602,14 @@ mod tests {
         // Schema version 2 adds the secrets, tasks, unit state, unit ports and storage tables; everything
         // else is as it was.
         let mut got = dump(&path);
-        for table in
-            [
+        for table in [
             "CREATE TABLE secrets",
             "CREATE TABLE tasks",
             "CREATE TABLE unit_states",
             "CREATE TABLE unit_ports",
             "CREATE TABLE unit_storage",
             "CREATE TABLE storage_sequences",
-        ]
-        {
+        ] {
             let at = got.iter().position(|l| l.starts_with(table)).expect("the table of schema version 2");
             got.remove(at);
         }

@@ -118,12 +118,22 @@ async fn charm_state_is_committed_with_the_hook_kept_across_a_restart_and_forgot
         c.join_relations(&unit("app/0"), &[0]).await.unwrap();
         let state = Some(kv(&[("k", "v"), ("dotted.key", "")]));
         c.commit_hook_full(&unit("app/0"), None, vec![], vec![], state, vec![], vec![]).await.unwrap();
-        c.commit_hook_full(&unit("app/1"), None, vec![], vec![], Some(kv(&[("mine", "1")])), vec![], vec![]).await.unwrap();
+        c.commit_hook_full(&unit("app/1"), None, vec![], vec![], Some(kv(&[("mine", "1")])), vec![], vec![])
+            .await
+            .unwrap();
         assert_eq!(c.unit_state(&unit("app/0")), kv(&[("k", "v"), ("dotted.key", "")]));
         // Over 2 MiB as BSON: refused in Juju's words, and the hook's relation change with it.
         let big: Settings = (0..32).map(|i| (format!("k{i:02}"), "v".repeat(65536))).collect();
         let refused = c
-            .commit_hook_full(&unit("app/0"), None, vec![unit_change(0, &[("a", "1")])], vec![], Some(big), vec![], vec![])
+            .commit_hook_full(
+                &unit("app/0"),
+                None,
+                vec![unit_change(0, &[("a", "1")])],
+                vec![],
+                Some(big),
+                vec![],
+                vec![],
+            )
             .await;
         let words = "persisting charm state: max allowed size (2097152) exceeded";
         assert_eq!(refused, Err(LeaderWriteError::Invalid(words.into())));
@@ -160,7 +170,9 @@ async fn opened_ports_are_committed_per_unit_and_survive_a_restart() {
     let c = Controller::start(Box::new(SqliteStore::open(&path).unwrap()), config()).unwrap();
     let opens = vec![change(true, "", "80"), change(true, "website", "8000-8010/udp"), change(true, "", "80")];
     c.commit_hook_full(&unit("app/0"), None, vec![], vec![], None, opens, vec![]).await.unwrap();
-    c.commit_hook_full(&unit("app/1"), None, vec![], vec![], None, vec![change(true, "", "icmp")], vec![]).await.unwrap();
+    c.commit_hook_full(&unit("app/1"), None, vec![], vec![], None, vec![change(true, "", "icmp")], vec![])
+        .await
+        .unwrap();
     assert_eq!(text(&c, "app/0"), ["80/tcp", "8000-8010/udp"]);
     let closes = vec![change(false, "", "80"), change(false, "", "9999"), change(false, "", "8000-8010/udp")];
     c.commit_hook_full(&unit("app/0"), None, vec![], vec![], None, closes, vec![]).await.unwrap();

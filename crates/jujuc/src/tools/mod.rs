@@ -520,7 +520,9 @@ pub fn prepare(name: &str, args: &[OsString]) -> Result<Prepared, UsageError> {
         Parsed::AfterRelation { spelling, value, error } => {
             Ok(Prepared::Run(Box::new(relation::OptionErrorAfterRelation::new(spelling, value, error))))
         }
-        Parsed::AfterStorage { id, error } => Ok(Prepared::Run(Box::new(storage::StorageGet::after_option_error(id, error)))),
+        Parsed::AfterStorage { id, error } => {
+            Ok(Prepared::Run(Box::new(storage::StorageGet::after_option_error(id, error))))
+        }
     }
 }
 

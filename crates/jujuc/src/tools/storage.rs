@@ -146,10 +146,8 @@ pub fn init_list(m: &ArgMatches) -> Result<StorageList, UsageError> {
 impl Run for StorageList {
     fn run(self: Box<Self>, ctx: &mut dyn ToolContext) -> Result<Outcome, RunError> {
         let ids = ctx.storage_ids().map_err(ContextError::unannotated)?;
-        let ids = ids
-            .into_iter()
-            .filter(|id| self.name.as_deref().is_none_or(|name| storage_name(id) == name))
-            .collect();
+        let ids =
+            ids.into_iter().filter(|id| self.name.as_deref().is_none_or(|name| storage_name(id) == name)).collect();
         Ok(Outcome::print(Value::List(ids), self.output))
     }
 }
@@ -189,7 +187,12 @@ pub fn init_get(m: &ArgMatches) -> Result<StorageGet, UsageError> {
 impl StorageGet {
     /// An option error after a well-formed `-s ID`: the instance's lookup comes first.
     pub(crate) fn after_option_error(id: String, error: String) -> StorageGet {
-        StorageGet { id, checked: true, key: Err(UsageError(error)), output: OutputOptions { format: Default::default(), path: None } }
+        StorageGet {
+            id,
+            checked: true,
+            key: Err(UsageError(error)),
+            output: OutputOptions { format: Default::default(), path: None },
+        }
     }
 }
 
@@ -209,9 +212,7 @@ impl Run for StorageGet {
             Err(UsageError(message)) => return Ok(Outcome::usage(&message)),
         };
         let value = match key.as_deref() {
-            None => Value::Map(
-                [("kind".to_string(), storage.kind), ("location".to_string(), storage.location)].into(),
-            ),
+            None => Value::Map([("kind".to_string(), storage.kind), ("location".to_string(), storage.location)].into()),
             Some("kind") => Value::Str(storage.kind),
             Some("location") => Value::Str(storage.location),
             Some(other) => {
