@@ -80,7 +80,7 @@ const EXAMPLE: &[(&str, &str, bool)] = &[
 /// The charm's storage declaration must be one leaderd can attach: filesystem storage only
 /// (each instance a directory of the unit's own); block storage a unit must have (a minimum
 /// count above 0) is refused, since leaderd has no block devices.
-fn check_storage(charm: &std::path::Path) -> anyhow::Result<()> {
+pub(crate) fn check_storage(charm: &std::path::Path) -> anyhow::Result<()> {
     let storage = leaderd_core::storage::charm_storage(charm).context("the charm's storage (metadata.yaml)")?;
     let block = storage.iter().find(|s| s.kind == leaderd_core::storage::StorageKind::Block && s.count_min > 0);
     if let Some(block) = block {

@@ -240,3 +240,44 @@ fn filesystem_storage_is_attached_before_install_added_by_storage_add_and_detach
     let highest = listed.iter().map(|id| number(id)).max().unwrap();
     assert!(fresh.len() == 1 && number(&fresh[0]) > highest, "{fresh:?} after {listed:?}");
 }
+
+/// A refreshed charm that declares a new storage: each unit gets its minimum count when it swaps
+/// the charm in (Juju's upgrade adds the shortfall), and runs its attached hook after
+/// upgrade-charm and the config-changed it queues. A charm that needs block storage is refused.
+#[test]
+fn a_refresh_that_adds_a_storage_attaches_it_after_upgrade_charm() {
+    let hooks = [
+        ("install", "true"),
+        ("start", "true"),
+        ("leader-elected", "true"),
+        ("upgrade-charm", "echo upgrade-charm >> observed"),
+        ("config-changed", "echo config-changed >> observed"),
+        ("logs-storage-attached", "echo \"attached $JUJU_STORAGE_ID\" >> observed\ntouch \"$JUJU_STORAGE_LOCATION/x\""),
+    ];
+    let scripts: Vec<(&str, String)> =
+        hooks.iter().map(|(name, body)| (*name, format!("#!/bin/sh\nset -e\n{body}\n"))).collect();
+    let scripts: Vec<(&str, &str)> = scripts.iter().map(|(name, script)| (*name, script.as_str())).collect();
+    let v1 = cluster::charm("name: grow\n", &scripts);
+    let up = Up::start(Some(v1.path()), 1, "1s");
+    up.wait_hook_finished(&["grow/0"], "start", T);
+    assert_eq!(storage_list(&up, "grow/0"), Vec::<String>::new());
+
+    let block = cluster::charm("name: grow\nstorage:\n  raw:\n    type: block\n", &scripts);
+    let out = up.leaderd(&["refresh", "grow", "--path", block.path().to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("the charm needs block storage \"raw\""),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let v2 = cluster::charm("name: grow\nstorage:\n  logs:\n    type: filesystem\n", &scripts);
+    let from = Mark::now();
+    let out = up.leaderd(&["refresh", "grow", "--path", v2.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    up.wait_event_after(from, T, |r| r.of("grow/0") && r.hook_finished("logs-storage-attached"));
+    assert_eq!(storage_list(&up, "grow/0"), ["logs/0"]);
+    let seen = observed(&up, "grow/0");
+    assert_eq!(seen[seen.len() - 3..], ["upgrade-charm", "config-changed", "attached logs/0"], "{seen:?}");
+    assert!(up.unit_dir("grow/0").join("storage/logs/0/x").exists());
+}

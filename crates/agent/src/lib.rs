@@ -503,15 +503,7 @@ async fn ensure_storage(
         endpoint.set_storage(Vec::new());
         return;
     }
-    let minimums: Vec<_> = charm
-        .iter()
-        .map(|s| leaderd_core::wire::controller::StorageDirective {
-            name: s.name.clone(),
-            kind: s.kind,
-            count: s.count_min,
-            counts: leaderd_core::storage::CharmStorageCounts { min: s.count_min, max: s.count_max },
-        })
-        .collect();
+    let minimums = minimum_storage(&charm);
     let mut pause = Duration::from_millis(200);
     loop {
         match client.ensure_storage(minimums.clone()).await {
@@ -530,6 +522,19 @@ async fn ensure_storage(
             }
         }
     }
+}
+
+/// Each storage of a charm with its minimum count, as an ensure asks for them.
+pub(crate) fn minimum_storage(charm: &[leaderd_core::storage::CharmStorage]) -> Vec<StorageDirective> {
+    charm
+        .iter()
+        .map(|s| StorageDirective {
+            name: s.name.clone(),
+            kind: s.kind,
+            count: s.count_min,
+            counts: leaderd_core::storage::CharmStorageCounts { min: s.count_min, max: s.count_max },
+        })
+        .collect()
 }
 
 /// Keeps the client's token fresh: renews it from the controller when half of its remaining

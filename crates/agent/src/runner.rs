@@ -257,7 +257,24 @@ impl HookRunner for ProcessHooks {
         };
         // The old charm, now at `<charm>.new`.
         let _ = std::fs::remove_dir_all(&staged);
-        swapped.map_err(|e| format!("{e:#}"))
+        swapped.map_err(|e| format!("{e:#}"))?;
+        // The new charm's storage: the unit gets the minimum count of a storage it lacks, as
+        // Juju's upgrade adds the shortfall (`state/application.go`, `addUnitStorageOps` with
+        // a minimum count); their attached hooks run once upgrade-charm and its config-changed
+        // are done.
+        match leaderd_core::storage::charm_storage(dir) {
+            Ok(storage) if !storage.is_empty() => {
+                match super::HookBackend::ensure_storage(&*self.endpoint.backend, super::minimum_storage(&storage))
+                    .await
+                {
+                    Ok(storage) => self.endpoint.set_storage(storage),
+                    Err(e) => tracing::warn!(unit = self.env.unit, error = %e, "adding the new charm's storage"),
+                }
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(unit = self.env.unit, error = %e, "reading the new charm's storage"),
+        }
+        Ok(())
     }
 }
 
