@@ -367,9 +367,10 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                 "a batch of {} jobs failed; committing them one by one",
                 replies.len()
             );
-            // Except the jobs that change secrets: each one's records were computed on top of
-            // the secret jobs before it in this batch, so alone they could undo another's
-            // change. They fail (nothing of them is written) and their callers may try again.
+            // Except the jobs that change secrets or storage: each one's records (and storage
+            // numbers) were computed on top of the jobs before it in this batch, so alone they
+            // could undo another's change. They fail (nothing of them is written) and their
+            // callers may try again.
             let ends = starts.iter().skip(1).copied().chain(std::iter::once(writes.len()));
             let failed = e.to_string();
             starts
@@ -377,9 +378,12 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                 .zip(ends)
                 .map(|(&from, to)| {
                     let job = &writes[from..to];
-                    if job.iter().any(|w| matches!(w, Write::Secret { .. })) {
+                    let dependent = |w: &Write| {
+                        matches!(w, Write::Secret { .. } | Write::UnitStorage { .. } | Write::StorageSequence { .. })
+                    };
+                    if job.iter().any(dependent) {
                         return Err(CommitError::Failed(anyhow::anyhow!(
-                            "{failed} (a batch with other secret changes failed; try again)"
+                            "{failed} (a batch with other secret or storage changes failed; try again)"
                         )));
                     }
                     let done = if job.is_empty() { Ok(()) } else { store.commit(job) };
