@@ -24,6 +24,59 @@ pub struct UnitInfo {
     pub life: String,
     #[serde(rename = "relation-info", skip_serializing_if = "Vec::is_empty")]
     pub relation_info: Vec<RelationInfo>,
+    /// leaderd's addition (Juju's show-unit has none): the unit's storage instances, each in
+    /// the shape `juju storage --format yaml` gives it (`cmd/juju/storage/storage.go`,
+    /// `StorageInfo`), by id.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub storage: BTreeMap<String, StorageInfo>,
+}
+
+/// Juju's `StorageInfo`: one storage instance.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StorageInfo {
+    pub kind: String,
+    pub life: String,
+    pub status: StorageStatus,
+    pub persistent: bool,
+    pub attachments: StorageAttachments,
+}
+
+/// Juju's `EntityStatus`, the part leaderd knows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StorageStatus {
+    pub current: String,
+}
+
+/// Juju's `StorageAttachments`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StorageAttachments {
+    pub units: BTreeMap<String, UnitStorageAttachment>,
+}
+
+/// Juju's `UnitStorageAttachment`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnitStorageAttachment {
+    pub location: String,
+    pub life: String,
+}
+
+/// The unit's filesystem instances (`ids`), each a directory under `state_dir/storage`.
+pub(crate) fn storage_info(unit: &str, state_dir: &Path, ids: &[String]) -> BTreeMap<String, StorageInfo> {
+    ids.iter()
+        .map(|id| {
+            let (name, number) = id.split_once('/').unwrap_or((id, "0"));
+            let location = state_dir.join("storage").join(name).join(number).display().to_string();
+            let attachment = UnitStorageAttachment { location, life: "alive".into() };
+            let info = StorageInfo {
+                kind: "filesystem".into(),
+                life: "alive".into(),
+                status: StorageStatus { current: "attached".into() },
+                persistent: false,
+                attachments: StorageAttachments { units: BTreeMap::from([(unit.to_string(), attachment)]) },
+            };
+            (id.clone(), info)
+        })
+        .collect()
 }
 
 /// Juju's `RelationData`: one relation as the unit sees it.
@@ -91,6 +144,7 @@ pub(crate) fn unit_info(
         leader,
         life: "alive".into(),
         relation_info,
+        storage: BTreeMap::new(),
     }
 }
 
@@ -108,7 +162,10 @@ pub(crate) fn show_unit(state: &Path, unit: &str, format: &str) -> anyhow::Resul
     let peers = leaderd_core::relations::peers(&up.charm)?;
     let version = app.units.iter().find(|u| u.name == unit).map(|u| u.workload_version.clone()).unwrap_or_default();
     let charm = leaderd_core::names::unit_application(unit).unwrap_or(&up.app).to_string();
-    let info = unit_info(unit, &charm, &peers, &relations, app.leader.as_deref() == Some(unit), version);
+    let mut info = unit_info(unit, &charm, &peers, &relations, app.leader.as_deref() == Some(unit), version);
+    let ids = app.units.iter().find(|u| u.name == unit).map(|u| u.storage.clone()).unwrap_or_default();
+    let state_dir = up.units.iter().find(|u| u.name == unit).map(|u| u.state_dir.clone()).unwrap_or_default();
+    info.storage = storage_info(unit, &state_dir, &ids);
     let entry = BTreeMap::from([(unit.to_string(), info)]);
     Ok(match format {
         "json" => serde_json::to_string(&entry)? + "\n",
@@ -121,6 +178,20 @@ mod tests {
     use super::*;
     use leaderd_core::relations::PeerRelation;
     use leaderd_core::wire::controller::RelationData;
+
+    #[test]
+    fn storage_in_the_shape_of_juju_storage() {
+        let mut info = unit_info("app/0", "app", &[], &RelationsResponse::default(), false, String::new());
+        info.storage = storage_info("app/0", Path::new("/s/units/app-0"), &["data/0".into()]);
+        let yaml = serde_yaml_ng::to_string(&BTreeMap::from([("app/0", info)])).unwrap();
+        assert_eq!(
+            yaml,
+            "app/0:\n  opened-ports: []\n  charm: local:app-0\n  leader: false\n  life: alive\n  storage:\n    \
+             data/0:\n      kind: filesystem\n      life: alive\n      status:\n        current: attached\n      \
+             persistent: false\n      attachments:\n        units:\n          app/0:\n            location: \
+             /s/units/app-0/storage/data/0\n            life: alive\n"
+        );
+    }
 
     #[test]
     fn the_shape_of_juju_show_unit() {

@@ -99,6 +99,9 @@ pub struct UnitReport {
     /// `["80/tcp", "8000-8010/udp", "icmp"]`.
     #[serde(default)]
     pub open_ports: Vec<String>,
+    /// The unit's storage instances (`data/0`), in the order they were added.
+    #[serde(default)]
+    pub storage: Vec<String>,
 }
 
 fn running() -> String {
@@ -234,8 +237,12 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
             None => nothing(),
         }
     };
-    let kept =
-        kept.unwrap_or(StatusesResponse { application: None, units: Default::default(), ports: Default::default() });
+    let kept = kept.unwrap_or(StatusesResponse {
+        application: None,
+        units: Default::default(),
+        ports: Default::default(),
+        storage: Default::default(),
+    });
     let answered = controllers.iter().find(|c| c.role == "active").map_or(up.controller.url.clone(), |c| c.url.clone());
     let app = controller.applications.iter().find(|a| a.name == up.app);
     let leader = app.and_then(|a| a.leader.clone());
@@ -251,6 +258,8 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
                 .get(&u.name)
                 .map(|p| leaderd_core::ports::unique(p).iter().map(ToString::to_string).collect())
                 .unwrap_or_default();
+            let storage: Vec<String> =
+                kept.storage.get(&u.name).map(|s| s.iter().map(|i| i.id.clone()).collect()).unwrap_or_default();
             let without_agent = |state: &str| UnitReport {
                 name: u.name.clone(),
                 pid: u.pid,
@@ -260,6 +269,7 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
                 workload: mine.workload.clone(),
                 workload_version: mine.version.clone(),
                 open_ports: open_ports.clone(),
+                storage: storage.clone(),
             };
             match u.run {
                 // A stopped agent would keep the question waiting; a killed one has no socket.
@@ -290,6 +300,7 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
                     failing_hook: a.failing_hook,
                     workload_version: mine.version,
                     open_ports,
+                    storage,
                 },
                 None => without_agent("down"),
             }

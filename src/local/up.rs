@@ -86,6 +86,24 @@ const EXAMPLE: &[(&str, &str, bool)] = &[
     ("hooks/start", include_str!("../../examples/shared-secret/hooks/start"), true),
 ];
 
+/// The charm's storage declaration must be one leaderd can attach: filesystem storage only
+/// (each instance a directory of the unit's own); block storage a unit must have (a minimum
+/// count above 0) is refused, since leaderd has no block devices.
+pub(crate) fn check_storage(charm: &std::path::Path) -> anyhow::Result<()> {
+    let storage = leaderd_core::storage::charm_storage(charm).context("the charm's storage (metadata.yaml)")?;
+    let block = storage.iter().find(|s| s.kind == leaderd_core::storage::StorageKind::Block && s.count_min > 0);
+    if let Some(block) = block {
+        anyhow::bail!(
+            "the charm needs block storage {:?} (at least {} instance{}): leaderd has no block devices; it attaches \
+             filesystem storage only",
+            block.name,
+            block.count_min,
+            if block.count_min == 1 { "" } else { "s" }
+        );
+    }
+    Ok(())
+}
+
 /// Runs until SIGINT/SIGTERM (then exits cleanly) or until the controller cannot be kept up.
 pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     // Caught from the start: Ctrl-C during start-up stops what has started, in order.
@@ -127,6 +145,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         (None, None) => EXAMPLE_APP.to_string(),
     };
     leaderd_core::names::check_application(&app)?;
+    check_storage(&staged)?;
     let mut deploy_config = deploy_config(
         given_charm.as_ref().map(|_| staged.as_path()),
         &app,

@@ -353,6 +353,7 @@ impl Running {
         let (form, name) = super::charm::prepare(given, &dest, revision).map_err(|e| refused(format!("{e:#}")))?;
         let name = name.unwrap_or_default();
         let checked = self.check_refresh(given, &dest, &name);
+        let checked = checked.and_then(|()| super::up::check_storage(&dest).map_err(|e| refused(format!("{e:#}"))));
         let options = checked.and_then(|()| {
             leaderd_core::charm_config::read_options(&dest.join("config.yaml")).map_err(|e| refused(e.to_string()))
         });

@@ -283,6 +283,23 @@ fn up_refuses_a_charm_without_dispatch_or_hooks_and_a_zip_that_climbs_out() {
     assert!(!dir.path().join("escaped").exists());
 }
 
+/// A charm whose block storage a unit must have (a minimum count above 0): `up` refuses it in
+/// clear words before it starts anything, as leaderd has no block devices. Block storage of
+/// minimum 0 is taken (a unit gets none of it).
+#[test]
+fn up_refuses_a_charm_that_needs_block_storage() {
+    let charm = cluster::charm("name: disks\nstorage:\n  raw:\n    type: block\n", &[("install", "#!/bin/sh\n")]);
+    let out = up_refused(charm.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        last_line(&out),
+        "leaderd: the charm needs block storage \"raw\" (at least 1 instance): leaderd has no block devices; it \
+         attaches filesystem storage only"
+    );
+    let charm = cluster::charm("name: disks\nstorage:\n  raw:\n    type: block\n    multiple:\n      range: 2-\n", &[]);
+    assert!(last_line(&up_refused(charm.path())).contains("\"raw\" (at least 2 instances)"));
+}
+
 /// The first charm: hooks/ that record `v1 <hook>`, a status on config-changed.
 fn v1_charm() -> tempfile::TempDir {
     let hooks: Vec<(String, String)> =

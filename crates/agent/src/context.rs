@@ -64,6 +64,9 @@ pub(crate) struct HookContext {
     /// This hook's open-port and close-port requests over the unit's committed ranges (read
     /// at its first port call).
     pub ports: Option<leaderd_core::ports::Recorder>,
+    /// This hook's storage-add directives, in order (Juju's `storageAddConstraints`: held
+    /// until the hook succeeds).
+    pub storage_adds: Vec<(String, u64)>,
 }
 
 impl HookContext {
@@ -83,6 +86,7 @@ impl HookContext {
             reboot: None,
             process_group: None,
             ports: None,
+            storage_adds: Vec::new(),
         }
     }
 

@@ -104,6 +104,8 @@ pub(crate) struct Inputs {
     pub relations: watch::Receiver<Option<RelationsResponse>>,
     /// The controller's view of this unit's secrets (re-sent when a rotation or expiry is due).
     pub secrets: watch::Receiver<Option<SecretView>>,
+    /// The unit's storage instances (none until the controller answered).
+    pub storage: watch::Receiver<Option<Vec<leaderd_core::wire::controller::StorageInstance>>>,
     /// Resolves from the control socket.
     pub resolves: mpsc::Receiver<Resolve>,
 }
@@ -138,6 +140,7 @@ impl Watching {
             relations: i.relations.borrow_and_update().clone(),
             resolve,
             secrets: i.secrets.borrow_and_update().clone(),
+            storage: i.storage.borrow_and_update().clone(),
             wall_ms: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_millis() as u64),
@@ -163,6 +166,7 @@ impl Watching {
             changed = i.dying.changed() => changed.is_ok(),
             changed = i.relations.changed() => changed.is_ok(),
             changed = i.secrets.changed() => changed.is_ok(),
+            changed = i.storage.changed() => changed.is_ok(),
             resolve = i.resolves.recv(), if self.resolves_open => {
                 match resolve {
                     Some(resolve) => self.resolve = Some(resolve),
@@ -409,7 +413,7 @@ mod tests {
     use super::*;
     use crate::runner::load_state;
     use leaderd_core::relations::PeerRelation;
-    use leaderd_core::wire::controller::RelationData;
+    use leaderd_core::wire::controller::{RelationData, StorageInstance};
 
     const LEADER: LeaderStatus = LeaderStatus::Leader { term: 1 };
     const MINION: LeaderStatus = LeaderStatus::Minion;
@@ -434,7 +438,10 @@ mod tests {
 
     impl HookRunner for FakeHooks {
         async fn run(&self, hook: &str, relation_env: &[(String, String)], _commit: Vec<SecretChange>) -> Attempt {
-            let remote = relation_env.iter().find(|(k, _)| k == "JUJU_REMOTE_UNIT").map(|(_, v)| v.as_str());
+            let remote = relation_env
+                .iter()
+                .find(|(k, _)| k == "JUJU_REMOTE_UNIT" || k == "JUJU_STORAGE_ID")
+                .map(|(_, v)| v.as_str());
             let entry = match remote {
                 Some(unit) => format!("{hook} {unit}"),
                 None => hook.to_string(),
@@ -509,6 +516,7 @@ mod tests {
         dying: watch::Sender<bool>,
         relations: watch::Sender<Option<RelationsResponse>>,
         secrets: watch::Sender<Option<SecretView>>,
+        storage: watch::Sender<Option<Vec<StorageInstance>>>,
         resolves: mpsc::Sender<Resolve>,
         log: Log,
         times: Arc<Mutex<Vec<(String, Duration)>>>,
@@ -529,6 +537,8 @@ mod tests {
         peers: bool,
         retry: RetryPolicy,
         script: Vec<(&'static str, Vec<Attempt>)>,
+        /// The unit's storage instances (none: not known yet).
+        storage: Option<Vec<StorageInstance>>,
     }
 
     impl Default for Setup {
@@ -541,6 +551,7 @@ mod tests {
                 peers: false,
                 retry: RetryPolicy::default(),
                 script: Vec::new(),
+                storage: Some(Vec::new()),
             }
         }
     }
@@ -573,7 +584,8 @@ mod tests {
         let agent = FakeAgent { leads: leads.clone(), told: Arc::default(), log: log.clone() };
         let told = agent.told.clone();
         let peers = if setup.peers { vec![PeerRelation { id: 0, endpoint: "cluster".into() }] } else { Vec::new() };
-        let unit = UnitInfo { unit: "app/0".into(), app: "app".into(), peers };
+        let storage_root = std::path::PathBuf::from("/state/storage");
+        let unit = UnitInfo { unit: "app/0".into(), app: "app".into(), peers, storage_root };
         let status: Arc<Mutex<RunnerStatus>> = Arc::default();
         let uniter = Uniter::new(unit, hooks, store, agent, setup.retry, status.clone(), setup.state, Seen::default());
         let (leader, leader_rx) = watch::channel(setup.leader);
@@ -584,6 +596,7 @@ mod tests {
         let (relations, relations_rx) = watch::channel(data(&["app/0"], &[]));
         let (resolves, resolves_rx) = mpsc::channel(4);
         let (secrets, secrets_rx) = watch::channel(None);
+        let (storage, storage_rx) = watch::channel(setup.storage);
         let inputs = Inputs {
             leader: leader_rx,
             settings: settings_rx,
@@ -592,6 +605,7 @@ mod tests {
             dying: dying_rx,
             relations: relations_rx,
             secrets: secrets_rx,
+            storage: storage_rx,
             resolves: resolves_rx,
         };
         let task = tokio::spawn(uniter.run(inputs));
@@ -603,6 +617,7 @@ mod tests {
             dying,
             relations,
             secrets,
+            storage,
             resolves,
             log,
             times,
@@ -637,6 +652,7 @@ mod tests {
         async fn stop(self) {
             let task = self.task;
             drop((self.leader, self.settings, self.config, self.ticks, self.dying, self.relations, self.secrets));
+            drop(self.storage);
             drop(self.resolves);
             let stopped = tokio::time::timeout(Duration::from_secs(5), task).await.expect("the uniter stops");
             stopped.unwrap().unwrap();
@@ -699,6 +715,7 @@ mod tests {
             secrets: Default::default(),
             upgrade_charm: false,
             config_changed_queued: false,
+            storage: Default::default(),
         };
         assert_eq!(unit.uniter_json.lock().unwrap().clone(), Some(want));
         // leader-elected was saved as due before it ran, so an agent that dies in it runs it
@@ -830,6 +847,51 @@ mod tests {
         assert_eq!(
             unit.ran(12).await[7..],
             ["cluster-relation-departed app/1", "cluster-relation-broken", "stop", "remove", "(terminated)"]
+        );
+        let ended = tokio::time::timeout(Duration::from_secs(5), unit.task).await.expect("the uniter ends by itself");
+        ended.unwrap().unwrap();
+    }
+
+    fn fs(id: &str) -> StorageInstance {
+        StorageInstance { id: id.into(), kind: leaderd_core::storage::StorageKind::Filesystem }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn storage_is_attached_before_install_and_as_added_and_detached_before_the_unit_leaves() {
+        // The unit's storage is not known yet: install waits for it.
+        let unit = start(Setup { storage: None, ..Setup::default() });
+        tokio::time::sleep(Duration::from_secs(30)).await;
+        assert_eq!(unit.log(), Vec::<String>::new(), "install waits for the unit's storage");
+        unit.storage.send_replace(Some(vec![fs("data/0"), fs("logs/1")]));
+        assert_eq!(
+            unit.ran(6).await,
+            [
+                "data-storage-attached data/0",
+                "logs-storage-attached logs/1",
+                "install",
+                "leader-elected",
+                "config-changed",
+                "start"
+            ]
+        );
+        let attached = unit.uniter_json.lock().unwrap().clone().unwrap().storage.attached;
+        assert_eq!(attached, ["data/0".to_string(), "logs/1".to_string()].into(), "persisted");
+        // A storage-add committed: its instance's hook, once; then a config change as usual.
+        unit.storage.send_replace(Some(vec![fs("data/0"), fs("logs/1"), fs("data/2")]));
+        unit.config.send_replace(seen(2));
+        assert_eq!(unit.ran(8).await[6..], ["data-storage-attached data/2", "config-changed"]);
+        // Removed: every instance detaching, then stop and remove.
+        unit.dying.send_replace(true);
+        assert_eq!(
+            unit.ran(14).await[8..],
+            [
+                "data-storage-detaching data/0",
+                "logs-storage-detaching logs/1",
+                "data-storage-detaching data/2",
+                "stop",
+                "remove",
+                "(terminated)"
+            ]
         );
         let ended = tokio::time::timeout(Duration::from_secs(5), unit.task).await.expect("the uniter ends by itself");
         ended.unwrap().unwrap();

@@ -60,6 +60,12 @@ pub struct HookEndpoint<L> {
     pub(crate) model_uuid: Mutex<String>,
     /// The unit's copies of its file resources, by name (resource-get).
     pub(crate) resources: Mutex<std::collections::BTreeMap<String, std::path::PathBuf>>,
+    /// The unit's storage instances as the controller last listed them (none until it
+    /// answered); the uniter watches it for storage hooks.
+    pub(crate) storage: tokio::sync::watch::Sender<Option<Vec<leaderd_core::wire::controller::StorageInstance>>>,
+    /// Where the instances' directories are (`<state>/storage`; none: an endpoint without a
+    /// state directory, whose instances have no location).
+    pub(crate) storage_root: Mutex<Option<std::path::PathBuf>>,
 }
 
 /// What the charm has told the agent about its workload, in memory for the agent's lifetime.
@@ -114,6 +120,8 @@ impl<L: HookBackend> HookEndpoint<L> {
             broken: Mutex::default(),
             model_uuid: Mutex::default(),
             resources: Mutex::default(),
+            storage: tokio::sync::watch::channel(None).0,
+            storage_root: Mutex::default(),
         })
     }
 
@@ -189,6 +197,11 @@ impl<L: HookBackend> HookEndpoint<L> {
         *self.charm_dir.lock().unwrap() = Some(dir.into());
     }
 
+    /// The unit's charm directory, if set.
+    pub(crate) fn charm_dir(&self) -> Option<std::path::PathBuf> {
+        self.charm_dir.lock().unwrap().clone()
+    }
+
     /// The remote units the hooks of each relation know of (the runner sets it as joined and
     /// departed hooks run); relation-list reports these.
     pub fn set_joined(&self, joined: std::collections::BTreeMap<u64, Vec<String>>) {
@@ -238,16 +251,29 @@ impl<L: HookBackend> HookEndpoint<L> {
         let Some(context) = self.contexts.lock().unwrap().get(id).cloned() else {
             return Ok(false);
         };
-        let (changes, mut secrets, charm_state, ports) = {
+        let (changes, mut secrets, charm_state, ports, storage_adds) = {
             let mut context = context.lock().await;
             let charm_state = std::mem::take(&mut context.charm_state_dirty).then(|| context.charm_state.clone());
             let ports = context.ports.take().map(|r| r.changes()).unwrap_or_default();
-            (context.take_relation_changes(), context.secrets.take_changes(), charm_state.flatten(), ports)
+            let storage_adds = std::mem::take(&mut context.storage_adds);
+            (
+                context.take_relation_changes(),
+                context.secrets.take_changes(),
+                charm_state.flatten(),
+                ports,
+                storage_adds,
+            )
         };
         secrets.extend(extra);
-        if changes.is_empty() && secrets.is_empty() && charm_state.is_none() && ports.is_empty() {
+        if changes.is_empty()
+            && secrets.is_empty()
+            && charm_state.is_none()
+            && ports.is_empty()
+            && storage_adds.is_empty()
+        {
             return Ok(false);
         }
+        let storage = self.storage_directives(&storage_adds)?;
         // Juju's state checks each endpoint the hook named against the charm's
         // (`state/machine_ports_ops.go`, `validatePendingChanges`): opens first, then closes.
         let endpoints = self.charm_endpoints();
@@ -261,8 +287,17 @@ impl<L: HookBackend> HookEndpoint<L> {
                 )));
             }
         }
-        let hook = super::HookChanges { relations: changes, secrets, charm_state, ports };
-        self.backend.commit_hook(hook).await.map(|()| true)
+        let adds_storage = !storage.is_empty();
+        let hook = super::HookChanges { relations: changes, secrets, charm_state, ports, storage };
+        self.backend.commit_hook(hook).await?;
+        if adds_storage {
+            // The new instances: the uniter runs their -storage-attached hooks.
+            match self.backend.read_storage().await {
+                Ok(storage) => self.set_storage(storage),
+                Err(e) => tracing::warn!(unit = self.unit, error = %e, "reading the unit's storage after storage-add"),
+            }
+        }
+        Ok(true)
     }
 
     /// The statuses and workload version the charm has set.
@@ -330,6 +365,9 @@ impl<L: HookBackend> HookEndpoint<L> {
             .route(hook::NETWORK_GET_PATH, post(net_tools::network_get::<L>))
             .route(hook::UNIT_GET_PATH, post(net_tools::unit_get::<L>))
             .route(hook::GOAL_STATE_PATH, post(net_tools::goal_state::<L>))
+            .route(hook::STORAGE_LIST_PATH, post(super::storage_tools::storage_list::<L>))
+            .route(hook::STORAGE_GET_PATH, post(super::storage_tools::storage_get::<L>))
+            .route(hook::STORAGE_ADD_PATH, post(super::storage_tools::storage_add::<L>))
             .fallback(unknown_path)
             .method_not_allowed_fallback(wrong_method)
             .layer(DefaultBodyLimit::max(hook::MAX_BODY_BYTES))

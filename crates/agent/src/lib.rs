@@ -17,6 +17,8 @@ pub(crate) mod secret_hooks;
 pub(crate) mod secret_tools;
 pub(crate) mod secret_watch;
 pub(crate) mod state_tools;
+pub(crate) mod storage_hooks;
+pub(crate) mod storage_tools;
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -25,7 +27,7 @@ pub use leaderd_core::model::LeaderWriteError;
 use leaderd_core::model::Settings;
 use leaderd_core::wire::controller::{
     OwnedSecretsResponse, RelationChanges, RelationCommitRequest, RelationsResponse, SecretChange, SecretReadRequest,
-    SecretReadResponse,
+    SecretReadResponse, StorageDirective, StorageInstance,
 };
 use leaderd_core::wire::controller::{StatusesResponse, UnitStatus};
 use leaderd_core::wire::hook::WorkloadStatus;
@@ -97,6 +99,21 @@ pub trait HookBackend: Send + Sync + 'static {
     fn owned_secrets(&self) -> impl Future<Output = Result<OwnedSecretsResponse, CallError>> + Send {
         async { Err(no_secrets()) }
     }
+
+    /// The unit's storage instances as the controller keeps them (none where no controller
+    /// keeps any).
+    fn read_storage(&self) -> impl Future<Output = Result<Vec<StorageInstance>, CallError>> + Send {
+        async { Ok(Vec::new()) }
+    }
+
+    /// Makes the unit's storage up to the charm's minimum counts; all of its instances.
+    fn ensure_storage(
+        &self,
+        minimums: Vec<StorageDirective>,
+    ) -> impl Future<Output = Result<Vec<StorageInstance>, CallError>> + Send {
+        let _ = minimums;
+        async { Ok(Vec::new()) }
+    }
 }
 
 /// Everything one successful hook commits, all or nothing: its relation changes, its secret
@@ -107,6 +124,8 @@ pub struct HookChanges {
     pub secrets: Vec<SecretChange>,
     pub charm_state: Option<BTreeMap<String, String>>,
     pub ports: Vec<leaderd_core::ports::PortChange>,
+    /// The hook's storage-add directives (checked against the charm's storage).
+    pub storage: Vec<StorageDirective>,
 }
 
 /// A backend without a controller keeps no secrets.
@@ -251,8 +270,16 @@ impl HookBackend for AgentBackend {
         self.client.unit_state().await
     }
 
+    async fn read_storage(&self) -> Result<Vec<StorageInstance>, CallError> {
+        self.client.storage().await
+    }
+
+    async fn ensure_storage(&self, minimums: Vec<StorageDirective>) -> Result<Vec<StorageInstance>, CallError> {
+        self.client.ensure_storage(minimums).await
+    }
+
     async fn commit_hook(&self, hook: HookChanges) -> Result<(), RelationCommitError> {
-        let HookChanges { relations: changes, secrets, charm_state, ports } = hook;
+        let HookChanges { relations: changes, secrets, charm_state, ports, storage } = hook;
         let not_leader = || RelationCommitError::NotLeader(not_leader_of(&self.unit));
         let term = if changes.iter().any(|c| c.app.is_some()) {
             // Checked again now, at commit: a unit that lost leadership mid-hook commits nothing.
@@ -267,7 +294,7 @@ impl HookBackend for AgentBackend {
         } else {
             None
         };
-        let request = RelationCommitRequest { term, changes, secrets, charm_state, ports };
+        let request = RelationCommitRequest { term, changes, secrets, charm_state, ports, storage };
         match self.client.commit_hook(&request).await {
             Ok(_) => Ok(()),
             Err(CallError::Refused { code: leaderd_core::wire::ErrorCode::NotLeader, .. }) => Err(not_leader()),
@@ -361,6 +388,19 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         }),
     );
     endpoint.set_charm_dir(&charm_dir);
+    // The charm's storage: each instance a directory under the unit's state directory.
+    let charm_storage = leaderd_core::storage::charm_storage(&charm_dir).context("the charm's storage")?;
+    if let Some(block) =
+        charm_storage.iter().find(|s| s.kind == leaderd_core::storage::StorageKind::Block && s.count_min > 0)
+    {
+        anyhow::bail!(
+            "the charm needs block storage {:?} (at least {}): leaderd has no block devices; it attaches filesystem storage only",
+            block.name,
+            block.count_min
+        );
+    }
+    endpoint.set_storage_root(state_dir.join("storage"));
+    let storage_task = tokio::spawn(ensure_storage(endpoint.clone(), client.clone(), charm_storage));
     endpoint.set_resources(copy_resources(&charm_dir, state_dir, &options.resources)?);
     let model_uuid = model_uuid(state_dir)?;
     endpoint.set_model_uuid(&model_uuid);
@@ -457,6 +497,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         _ = stop.requested() => Ok(()),
         Some(()) = async { hangup.as_mut()?.recv().await } => Ok(()),
     };
+    storage_task.abort();
     runner::stop_hook_groups(&hook_groups);
     // What left its hook's process group (`setsid`, a daemon) and what `leaderd exec` ran in
     // this unit's hook contexts carry the hook environment: it ends with the agent too (also
@@ -487,6 +528,53 @@ fn hangup() -> std::io::Result<Option<tokio::signal::unix::Signal>> {
         return Ok(None);
     }
     Ok(Some(tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?))
+}
+
+/// Gives the unit the charm's minimum count of each filesystem storage it lacks (at its first
+/// start: Juju adds a unit with its storage) and learns all of its instances, retrying until
+/// the controller answers; the uniter runs install only after that (Juju waits for a new
+/// unit's storage before install). A charm without storage has none at once.
+async fn ensure_storage(
+    endpoint: Arc<hook_endpoint::HookEndpoint<AgentBackend>>,
+    client: ControllerClient,
+    charm: Vec<leaderd_core::storage::CharmStorage>,
+) {
+    if charm.is_empty() {
+        endpoint.set_storage(Vec::new());
+        return;
+    }
+    let minimums = minimum_storage(&charm);
+    let mut pause = Duration::from_millis(200);
+    loop {
+        match client.ensure_storage(minimums.clone()).await {
+            Ok(storage) => {
+                let ids: Vec<&str> = storage.iter().map(|s| s.id.as_str()).collect();
+                if !ids.is_empty() {
+                    event(&endpoint.unit, format_args!("storage attached: {}", ids.join(", ")));
+                }
+                endpoint.set_storage(storage);
+                return;
+            }
+            Err(e) => {
+                tracing::warn!(unit = endpoint.unit, error = %e, "making the unit's storage; will retry");
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_secs(5));
+            }
+        }
+    }
+}
+
+/// Each storage of a charm with its minimum count, as an ensure asks for them.
+pub(crate) fn minimum_storage(charm: &[leaderd_core::storage::CharmStorage]) -> Vec<StorageDirective> {
+    charm
+        .iter()
+        .map(|s| StorageDirective {
+            name: s.name.clone(),
+            kind: s.kind,
+            count: s.count_min,
+            counts: leaderd_core::storage::CharmStorageCounts { min: s.count_min, max: s.count_max },
+        })
+        .collect()
 }
 
 /// Keeps the client's token fresh: renews it from the controller when half of its remaining

@@ -97,6 +97,10 @@ pub(crate) struct UniterState {
     /// config-changed is queued by a successful upgrade-charm and has not succeeded yet.
     #[serde(default, skip_serializing_if = "is_default")]
     pub config_changed_queued: bool,
+    /// The storage instances whose -storage-attached hook has run (and -storage-detaching
+    /// not).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub storage: super::storage_hooks::StorageSeen,
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
@@ -331,6 +335,7 @@ mod tests {
             secrets: Default::default(),
             upgrade_charm: false,
             config_changed_queued: false,
+            storage: Default::default(),
         };
         let started_minion = UniterState { leader: false, ..started_leader.clone() };
         let died_in_leader_elected = UniterState {

@@ -15,12 +15,17 @@
 //!    off. `leaderd resolve` runs it again at once; `resolve --no-retry` takes it as done
 //!    without running it again (its state changes are committed as if it had succeeded). A
 //!    resolve when no hook has failed changes nothing.
-//! 2. **`install` first**, before anything is known of leadership, config or relations.
+//! 2. **`install` first**, before anything is known of leadership, config or relations; only
+//!    **`<name>-storage-attached`** for each of the unit's storage instances goes before it
+//!    (install waits for the unit's storage to be known: Juju runs a machine unit's storage
+//!    hooks before install), with `JUJU_STORAGE_ID` (`storage_hooks.rs`).
 //! 3. **`<peer>-relation-created`** for each peer relation not created yet, after install and
 //!    before the leadership hook (Juju's uniter asks its created-relations resolver before its
 //!    leadership resolver), even for a dying unit.
 //! 4. **A dying unit** (`leaderd remove-unit`; the control socket took it out of its relations'
-//!    scope first) leaves its relations: for a relation whose scope it left, `-relation-departed`
+//!    scope first) first runs **`<name>-storage-detaching`** for each attached storage instance
+//!    (Juju's storage resolver comes before the dying unit's steps in `nextOp`), then leaves
+//!    its relations: for a relation whose scope it left, `-relation-departed`
 //!    for each remote unit it knew (itself the departing unit), then `-relation-broken`. While
 //!    the relation data still shows it in a scope, it waits. Then `stop` if it started, then
 //!    `remove` if it was installed, then the agent resigns and exits ([`Operation::Terminate`]).
@@ -38,7 +43,11 @@
 //!    for a config version it has not succeeded for (a minion only after its first
 //!    leader-settings-changed; versions coalesce; persisted, so not again after a restart),
 //!    then `start` once configured. `update-status` on the timer's ticks, only once started,
-//!    after every other lifecycle hook due (ticks coalesce).
+//!    after every other lifecycle hook due (ticks coalesce). **Secret hooks**
+//!    (`secret_hooks.rs`), then **`<name>-storage-attached`** for an instance added after
+//!    install (a committed storage-add), go once started and idle: after the leadership hooks
+//!    and a queued upgrade, before config-changed, relation hooks and update-status (Juju's
+//!    secrets and storage resolvers come before its `nextOp`).
 //! 6. **Relation hooks** (`relation_hooks.rs`) once the unit has started, the relation data is
 //!    known, and no lifecycle hook is due: per relation in id order, `-relation-departed` for a
 //!    unit that left the scope, `-relation-joined` for one that entered it and at once its
@@ -61,6 +70,8 @@ use super::lifecycle::{Hook, Lifecycle, Step};
 use super::relation_hooks::{self, Kind, RelationHook, Seen};
 use super::runner::Resolve;
 use super::secret_hooks::{self, SecretHook};
+use super::storage_hooks::{self, StorageHook};
+use leaderd_core::wire::controller::StorageInstance;
 
 /// The unit the uniter runs for: what never changes while the agent runs.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,6 +80,8 @@ pub(crate) struct UnitInfo {
     pub app: String,
     /// The charm's peer relations.
     pub peers: Vec<PeerRelation>,
+    /// Where the unit's storage instances' directories are (`<state>/storage`).
+    pub storage_root: std::path::PathBuf,
 }
 
 /// The remote state, as the watchers last saw it (Juju's `remotestate.Snapshot`).
@@ -96,6 +109,9 @@ pub(crate) struct Snapshot {
     /// The wall clock when the snapshot was taken (Unix milliseconds): secret rotation and
     /// expiry are wall-clock times.
     pub wall_ms: u64,
+    /// The unit's storage instances, in the order they were added (none until the controller
+    /// answered).
+    pub storage: Option<Vec<StorageInstance>>,
 }
 
 impl Default for Snapshot {
@@ -111,6 +127,7 @@ impl Default for Snapshot {
             resolve: None,
             secrets: None,
             wall_ms: 0,
+            storage: None,
         }
     }
 }
@@ -121,6 +138,7 @@ pub(crate) enum HookOp {
     Lifecycle(Hook),
     Relation(RelationHook),
     Secret(SecretHook),
+    Storage(StorageHook),
 }
 
 impl HookOp {
@@ -130,6 +148,7 @@ impl HookOp {
             HookOp::Lifecycle(hook) => hook.name().to_string(),
             HookOp::Relation(hook) => hook.name(),
             HookOp::Secret(hook) => hook.name().to_string(),
+            HookOp::Storage(hook) => hook.name(),
         }
     }
 
@@ -147,6 +166,7 @@ impl HookOp {
             HookOp::Lifecycle(_) => Vec::new(),
             HookOp::Relation(hook) => hook.env(),
             HookOp::Secret(hook) => hook.env(),
+            HookOp::Storage(hook) => hook.env(),
         }
     }
 }
@@ -275,6 +295,27 @@ pub(crate) fn next_op(unit: &UnitInfo, local: &LocalState, remote: &Snapshot, no
         step,
         Step::Run(Hook::LeaderElected | Hook::LeaderSettingsChanged | Hook::UpgradeCharm) | Step::Deposed
     ) || lifecycle.queued();
+    // Storage hooks: before install (which waits for the unit's storage to be known), for a
+    // dying unit before it leaves its relations, and otherwise once started and idle, after
+    // the secret hooks (Juju's storage resolver comes after its secrets resolver and before
+    // its `nextOp`: config-changed, relation hooks, update-status).
+    let phase = storage_hooks::Phase { installed, idle: lifecycle.state.started && !goes_first, dying: remote.dying };
+    let storage_due =
+        storage_hooks::next(remote.storage.as_deref(), &lifecycle.state.storage, &unit.storage_root, phase);
+    let created = relation_hook.as_ref().is_some_and(|h| h.kind == Kind::Created);
+    if !created {
+        match storage_due {
+            storage_hooks::Due::Run(hook) if !installed || remote.dying => {
+                return Operation::RunHook(HookOp::Storage(hook));
+            }
+            storage_hooks::Due::Wait if !remote.dying => return Operation::Wait(Wait::Changes),
+            _ => {}
+        }
+    }
+    let idle_storage = match storage_due {
+        storage_hooks::Due::Run(hook) if installed && !remote.dying => Some(hook),
+        _ => None,
+    };
     let secret_hook = match &remote.secrets {
         Some(view) if installed && lifecycle.state.started && !remote.dying && !goes_first => {
             let leads = matches!(remote.leader, LeaderStatus::Leader { .. });
@@ -284,7 +325,8 @@ pub(crate) fn next_op(unit: &UnitInfo, local: &LocalState, remote: &Snapshot, no
     };
     if let Some(hook) = relation_hook {
         let leaving = remote.dying && matches!(hook.kind, Kind::Departed | Kind::Broken);
-        if hook.kind == Kind::Created || (step == Step::Wait && secret_hook.is_none()) || leaving {
+        let idle = step == Step::Wait && secret_hook.is_none() && idle_storage.is_none();
+        if hook.kind == Kind::Created || idle || leaving {
             return Operation::RunHook(HookOp::Relation(hook));
         }
     }
@@ -296,6 +338,9 @@ pub(crate) fn next_op(unit: &UnitInfo, local: &LocalState, remote: &Snapshot, no
     }
     if let Some(hook) = secret_hook {
         return Operation::RunHook(HookOp::Secret(hook));
+    }
+    if let Some(hook) = idle_storage {
+        return Operation::RunHook(HookOp::Storage(hook));
     }
     match step {
         Step::Run(hook) => Operation::RunHook(HookOp::Lifecycle(hook)),
@@ -339,6 +384,7 @@ impl LocalState {
             }
             HookOp::Relation(hook) => self.seen.ran(hook, &started.relations),
             HookOp::Secret(hook) => self.lifecycle.state.secrets.ran(hook),
+            HookOp::Storage(hook) => self.lifecycle.state.storage.ran(hook),
         }
     }
 }
@@ -359,6 +405,7 @@ mod tests {
             unit: "app/0".into(),
             app: "app".into(),
             peers: vec![PeerRelation { id: 0, endpoint: "cluster".into() }],
+            storage_root: "/state/storage".into(),
         }
     }
 
@@ -388,7 +435,8 @@ mod tests {
     }
 
     fn remote(leader: LeaderStatus, settings_changes: u64, config: Option<u64>) -> Snapshot {
-        Snapshot { leader, settings_changes, config, relations: data(&["app/0"], &[], &[]), ..Snapshot::default() }
+        let relations = data(&["app/0"], &[], &[]);
+        Snapshot { leader, settings_changes, config, relations, storage: Some(Vec::new()), ..Snapshot::default() }
     }
 
     /// Builds local states by committing hooks, as the executor does.
@@ -488,6 +536,18 @@ mod tests {
             r.ticks = ticks;
             r
         };
+        let with_storage = |mut r: Snapshot, ids: &[&str]| {
+            let kind = leaderd_core::storage::StorageKind::Filesystem;
+            r.storage = Some(ids.iter().map(|id| StorageInstance { id: id.to_string(), kind }).collect());
+            r
+        };
+        let storage_hook = |kind, id: &str| {
+            let instance = StorageInstance { id: id.into(), kind: leaderd_core::storage::StorageKind::Filesystem };
+            let location = format!("/state/storage/{id}");
+            HookOp::Storage(StorageHook { kind, instance, location })
+        };
+        let attached = |id: &str| storage_hook(storage_hooks::StorageKind::Attached, id);
+        let detaching = |id: &str| storage_hook(storage_hooks::StorageKind::Detaching, id);
         let refreshed = |mut r: Snapshot, revision| {
             r.charm = Some(CharmRef { revision, path: format!("/state/charms/{revision}") });
             r
@@ -507,7 +567,7 @@ mod tests {
         let table: Vec<(&str, Local, Snapshot, Operation)> = vec![
             // Lifecycle.
             ("install first, before leadership, config or relations are known",
-             Local::fresh(), Snapshot::default(), run(Install)),
+             Local::fresh(), Snapshot { storage: Some(Vec::new()), ..Snapshot::default() }, run(Install)),
             ("a dying unit that was never installed runs nothing",
              Local::fresh(), dying(remote(LEADER, 1, Some(1))), Operation::Terminate),
             ("-relation-created after install, before the leadership hook",
@@ -659,6 +719,35 @@ mod tests {
              remote(LEADER, 1, Some(1)), Operation::Wait(Wait::Changes)),
             ("a dying unit runs no upgrade-charm",
              started_leader().ran(broken()), dying(refreshed(with(remote(LEADER, 1, Some(1)), data(&[], &[], &[])), 1)), run(Stop)),
+            // Storage.
+            ("storage not known yet: install waits for it",
+             Local::fresh(), Snapshot::default(), Operation::Wait(Wait::Changes)),
+            ("-storage-attached before install",
+             Local::fresh(), with_storage(Snapshot::default(), &["data/0"]), Operation::RunHook(attached("data/0"))),
+            ("... then install",
+             Local::fresh().ran(attached("data/0")), with_storage(Snapshot::default(), &["data/0"]), run(Install)),
+            ("an instance added later: after the leadership hooks",
+             installed().created(), with_storage(remote(LEADER, 0, Some(1)), &["data/1"]), run(LeaderElected)),
+            ("... and after start",
+             installed().created().ran_all(&[LeaderElected, ConfigChanged]), with_storage(remote(LEADER, 1, Some(1)), &["data/1"]),
+             run(Start)),
+            ("... once idle, before config-changed, relation hooks and update-status",
+             with_peer(), ticked(with_storage(with(remote(LEADER, 1, Some(2)), two.clone()), &["data/1"]), 1),
+             Operation::RunHook(attached("data/1"))),
+            ("... not while a refreshed charm's upgrade-charm is due",
+             started_leader(), with_storage(refreshed(remote(LEADER, 1, Some(1)), 1), &["data/1"]), run(UpgradeCharm)),
+            ("attached once: then nothing",
+             started_leader().ran(attached("data/1")), with_storage(remote(LEADER, 1, Some(1)), &["data/1"]),
+             Operation::Wait(Wait::Changes)),
+            ("dying: -storage-detaching first, before leaving the relations (still in scope)",
+             joined_peer().ran(attached("data/1")), dying(with_storage(with(remote(LEADER, 1, Some(1)), two.clone()), &["data/1"])),
+             Operation::RunHook(detaching("data/1"))),
+            ("... then the relations, stop and remove as before",
+             joined_peer().ran(attached("data/1")).ran(detaching("data/1")),
+             dying(with_storage(with(remote(LEADER, 1, Some(1)), two.clone()), &["data/1"])), Operation::Wait(Wait::Scope)),
+            ("dying, not installed, storage attached: detaching, then nothing",
+             Local::fresh().ran(attached("data/0")), dying(with_storage(remote(LEADER, 1, Some(1)), &["data/0"])),
+             Operation::RunHook(detaching("data/0"))),
             ("a resolve with no failed hook changes nothing",
              started_leader(), resolved(remote(LEADER, 1, Some(2)), Resolve::NoRetry), run(ConfigChanged)),
         ];

@@ -170,6 +170,7 @@ impl Runner {
             unit: self.env.unit.clone(),
             app: leaderd_core::names::unit_application(&self.env.unit).unwrap_or_default().to_string(),
             peers: self.relations.peers,
+            storage_root: self.endpoint.storage_root.lock().unwrap().clone().unwrap_or_default(),
         };
         let inputs = Inputs {
             leader: self.tracker.subscribe(),
@@ -179,6 +180,7 @@ impl Runner {
             dying: self.dying,
             relations: self.relations.data,
             secrets: self.relations.secrets,
+            storage: self.endpoint.storage_watch(),
             resolves: self.resolves,
         };
         let charm_dir = self.env.charm_dir.clone();
@@ -255,7 +257,24 @@ impl HookRunner for ProcessHooks {
         };
         // The old charm, now at `<charm>.new`.
         let _ = std::fs::remove_dir_all(&staged);
-        swapped.map_err(|e| format!("{e:#}"))
+        swapped.map_err(|e| format!("{e:#}"))?;
+        // The new charm's storage: the unit gets the minimum count of a storage it lacks, as
+        // Juju's upgrade adds the shortfall (`state/application.go`, `addUnitStorageOps` with
+        // a minimum count); their attached hooks run once upgrade-charm and its config-changed
+        // are done.
+        match leaderd_core::storage::charm_storage(dir) {
+            Ok(storage) if !storage.is_empty() => {
+                match super::HookBackend::ensure_storage(&*self.endpoint.backend, super::minimum_storage(&storage))
+                    .await
+                {
+                    Ok(storage) => self.endpoint.set_storage(storage),
+                    Err(e) => tracing::warn!(unit = self.env.unit, error = %e, "adding the new charm's storage"),
+                }
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(unit = self.env.unit, error = %e, "reading the new charm's storage"),
+        }
+        Ok(())
     }
 }
 
@@ -603,6 +622,7 @@ mod tests {
             secrets: Default::default(),
             upgrade_charm: true,
             config_changed_queued: false,
+            storage: Default::default(),
         };
         save_state(&path, &state).unwrap();
         assert_eq!(load_state(&path).unwrap(), state);

@@ -57,6 +57,8 @@ pub fn router(api: Arc<Api>) -> Router {
         .route("/v1/applications/{app}/status/application", post(set_app_status))
         .route("/v1/applications/{app}/relations", get(read_relations))
         .route("/v1/applications/{app}/unit-state", get(read_unit_state))
+        .route("/v1/applications/{app}/storage", get(read_storage))
+        .route("/v1/applications/{app}/storage/ensure", post(ensure_storage))
         .route("/v1/applications/{app}/relations/commit", post(commit_relations))
         .route("/v1/applications/{app}/relations/join", post(join_relations))
         .route("/v1/applications/{app}/relations/leave", post(leave_relations))
@@ -478,7 +480,37 @@ async fn read_statuses(State(api): Shared, Path(app): Path<String>, headers: Hea
     let app = api.reader_of(&headers, &app)?;
     api.active()?;
     let (application, units) = api.controller.statuses(&app);
-    Ok(Json(StatusesResponse { application, units, ports: api.controller.unit_ports(&app) }))
+    let (ports, storage) = (api.controller.unit_ports(&app), api.controller.app_storage(&app));
+    Ok(Json(StatusesResponse { application, units, ports, storage }))
+}
+
+/// The most storage directives one request may carry: a charm has a handful of storages (Juju
+/// has no limit; this keeps one request's work bounded).
+const MAX_STORAGE_DIRECTIVES: usize = 64;
+
+/// The calling unit's storage instances.
+async fn read_storage(State(api): Shared, Path(app): Path<String>, headers: HeaderMap) -> Answer<UnitStorageResponse> {
+    let unit = api.unit_of(&headers, &app)?;
+    api.active()?;
+    Ok(Json(UnitStorageResponse { storage: api.controller.unit_storage(&unit) }))
+}
+
+/// The calling unit gets the charm's minimum count of each storage it lacks.
+async fn ensure_storage(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<UnitStorageResponse> {
+    let unit = api.unit_of(&headers, &app)?;
+    let req: StorageEnsureRequest = decode(body)?;
+    if req.storage.len() > MAX_STORAGE_DIRECTIVES {
+        let message = format!("too many storage directives (at most {MAX_STORAGE_DIRECTIVES})");
+        return Err(HttpError::new(ErrorCode::BadRequest, message));
+    }
+    api.active()?;
+    let storage = api.controller.ensure_storage(&unit, req.storage).await.map_err(write_refused)?;
+    Ok(Json(UnitStorageResponse { storage }))
 }
 
 /// The limits on a status the controller keeps: a message up to 64 KiB, as the hook endpoint's
@@ -566,7 +598,12 @@ async fn commit_relations(
     }
     api.active()?;
     let term = req.term.map(Term);
-    let written = api.controller.commit_hook_full(&unit, term, req.changes, req.secrets, req.charm_state, req.ports);
+    if req.storage.len() > MAX_STORAGE_DIRECTIVES {
+        let message = format!("too many storage directives in one commit (at most {MAX_STORAGE_DIRECTIVES})");
+        return Err(HttpError::new(ErrorCode::BadRequest, message));
+    }
+    let written =
+        api.controller.commit_hook_full(&unit, term, req.changes, req.secrets, req.charm_state, req.ports, req.storage);
     relations_written(written.await)
 }
 

@@ -13,6 +13,7 @@ pub mod lease;
 pub mod relations;
 mod secret_rules;
 mod secrets;
+mod storage;
 pub mod store;
 mod tasks;
 mod writer;
@@ -141,6 +142,10 @@ pub(crate) struct State {
     app_statuses: RwLock<HashMap<String, WorkloadStatus>>,
     /// Per unit: its opened port ranges by endpoint (units with none left out).
     unit_ports: RwLock<HashMap<String, leaderd_core::ports::GroupedPortRanges>>,
+    /// Per unit: its storage instances, in the order they were added (units with none left out).
+    unit_storage: RwLock<HashMap<String, Vec<crate::store::StorageRecord>>>,
+    /// Per application: the next storage instance number.
+    storage_sequences: RwLock<HashMap<String, u64>>,
     /// Each application's relations, and a version for their watchers (`relations.rs`).
     relations: relations::Relations,
     /// Every secret, and a version for their watchers (`secrets.rs`).
@@ -200,6 +205,16 @@ impl State {
                 self.unit_statuses.write().unwrap().remove(&unit);
                 self.unit_states.write().unwrap().remove(&unit);
                 self.unit_ports.write().unwrap().remove(&unit);
+                self.unit_storage.write().unwrap().remove(&unit);
+            }
+            Write::UnitStorage { unit, storage } if storage.is_empty() => {
+                self.unit_storage.write().unwrap().remove(&unit);
+            }
+            Write::UnitStorage { unit, storage } => {
+                self.unit_storage.write().unwrap().insert(unit, storage);
+            }
+            Write::StorageSequence { app, next } => {
+                self.storage_sequences.write().unwrap().insert(app, next);
             }
             Write::UnitState { unit, state } if state.is_empty() => {
                 self.unit_states.write().unwrap().remove(&unit);
@@ -248,6 +263,8 @@ impl State {
         *self.app_statuses.write().unwrap() =
             snapshot.app_statuses.into_iter().map(|(app, s)| (app, s.into())).collect();
         *self.unit_ports.write().unwrap() = snapshot.unit_ports;
+        *self.unit_storage.write().unwrap() = snapshot.unit_storage;
+        *self.storage_sequences.write().unwrap() = snapshot.storage_sequences;
         *self.removed.write().unwrap() = snapshot.removed;
         *self.unit_states.write().unwrap() = snapshot.unit_states;
         self.relations.replace(snapshot.relations);
@@ -339,6 +356,8 @@ impl Controller {
             unit_statuses: RwLock::default(),
             app_statuses: RwLock::default(),
             unit_ports: RwLock::default(),
+            unit_storage: RwLock::default(),
+            storage_sequences: RwLock::default(),
             relations: relations::Relations::new(Default::default()),
             secrets: secrets::Secrets::new(Default::default()),
             tasks: tasks::Tasks::new(),

@@ -93,9 +93,10 @@ impl Controller {
         writes: Vec<Write>,
         secrets: Option<super::writer::SecretCommit>,
         ports: Option<(String, Vec<leaderd_core::ports::PortChange>)>,
+        storage: Option<(String, Vec<leaderd_core::wire::controller::StorageDirective>)>,
     ) -> Result<u64, LeaderWriteError> {
         let app = app.to_string();
-        let job = |reply| super::writer::Job::Relations { app, fence, writes, secrets, ports, reply };
+        let job = |reply| super::writer::Job::Relations { app, fence, writes, secrets, ports, storage, reply };
         self.submit(job).await.unwrap_or_else(|| Err(LeaderWriteError::failed(super::ShuttingDown)))
     }
 
@@ -109,13 +110,15 @@ impl Controller {
         changes: Vec<RelationChanges>,
         secrets: Vec<SecretChange>,
     ) -> Result<u64, LeaderWriteError> {
-        self.commit_hook_full(unit, term, changes, secrets, None, Vec::new()).await
+        self.commit_hook_full(unit, term, changes, secrets, None, Vec::new(), Vec::new()).await
     }
 
     /// [`Controller::commit_hook`], with the unit's whole charm state after the hook when the
     /// hook changed it (`charm_state`, checked against Juju's limits) and the hook's open-port
-    /// and close-port requests applied to the unit's opened ranges, all in the same write
-    /// (Juju's `CommitHookChanges`).
+    /// and close-port requests applied to the unit's opened ranges, and its storage-add
+    /// directives (new instances, within the charm's counts), all in the same write (Juju's
+    /// `CommitHookChanges`).
+    #[allow(clippy::too_many_arguments)]
     pub async fn commit_hook_full(
         &self,
         unit: &Unit,
@@ -124,6 +127,7 @@ impl Controller {
         secrets: Vec<SecretChange>,
         charm_state: Option<BTreeMap<String, String>>,
         ports: Vec<leaderd_core::ports::PortChange>,
+        storage: Vec<leaderd_core::wire::controller::StorageDirective>,
     ) -> Result<u64, LeaderWriteError> {
         let app = unit.application();
         if let Some(state) = &charm_state {
@@ -160,7 +164,8 @@ impl Controller {
         let secrets =
             super::writer::SecretCommit { unit: unit.as_str().into(), term: term.map(|t| t.0), changes: secrets };
         let ports = Some((unit.as_str().to_string(), ports)).filter(|(_, p)| !p.is_empty());
-        self.write_relations(app.as_str(), fence, writes, Some(secrets), ports).await
+        let storage = Some((unit.as_str().to_string(), storage)).filter(|(_, s)| !s.is_empty());
+        self.write_relations(app.as_str(), fence, writes, Some(secrets), ports, storage).await
     }
 
     /// `unit` enters the scope of `relation_ids`; a unit entering a relation for the first time
@@ -192,7 +197,7 @@ impl Controller {
         if writes.is_empty() {
             return Ok(current.version);
         }
-        self.write_relations(app.as_str(), None, writes, None, None).await
+        self.write_relations(app.as_str(), None, writes, None, None, None).await
     }
 
     /// `unit` leaves the scope of every relation of its application (it stopped for good); its
@@ -214,6 +219,6 @@ impl Controller {
         if writes.is_empty() {
             return Ok(current.version);
         }
-        self.write_relations(app.as_str(), None, writes, None, None).await
+        self.write_relations(app.as_str(), None, writes, None, None, None).await
     }
 }

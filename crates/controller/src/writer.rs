@@ -50,7 +50,17 @@ pub(crate) enum Job {
         /// A hook's open-port and close-port requests, by the unit that made them: applied to
         /// its opened ranges as this batch leaves them.
         ports: Option<(String, Vec<leaderd_core::ports::PortChange>)>,
+        /// A hook's storage-add directives, by the unit that made them: checked against its
+        /// instances as this batch leaves them (all or nothing with the rest).
+        storage: Option<(String, Vec<leaderd_core::wire::controller::StorageDirective>)>,
         reply: oneshot::Sender<Result<u64, LeaderWriteError>>,
+    },
+    /// A unit's storage made up to the charm's minimum counts (`storage::plan` with `ensure`);
+    /// answers all of its instances.
+    Storage {
+        unit: String,
+        directives: Vec<leaderd_core::wire::controller::StorageDirective>,
+        reply: oneshot::Sender<Result<Vec<leaderd_core::wire::controller::StorageInstance>, LeaderWriteError>>,
     },
     /// A removed unit's secrets go and its consumer records and grants with them
     /// (`secret_rules::forget_unit`).
@@ -77,6 +87,11 @@ enum Reply {
     Relations(oneshot::Sender<Result<u64, LeaderWriteError>>, String, Vec<Write>),
     SecretRead(oneshot::Sender<Result<SecretReadResponse, SecretReadError>>, SecretReadResponse, Vec<Write>),
     UserSecret(oneshot::Sender<Result<String, SecretReadError>>, String, Vec<Write>),
+    Storage(
+        oneshot::Sender<Result<Vec<leaderd_core::wire::controller::StorageInstance>, LeaderWriteError>>,
+        Vec<Write>,
+        Vec<crate::store::StorageRecord>,
+    ),
 }
 
 /// One hook's secret changes: by `unit`, which leads if it holds the lease under `term` at the
@@ -126,6 +141,22 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
     let mut secrets: Option<Records> = None;
     // Units' opened ports as this batch leaves them.
     let mut unit_ports: std::collections::HashMap<String, leaderd_core::ports::GroupedPortRanges> = Default::default();
+    // Units' storage instances and applications' next instance numbers as this batch leaves them.
+    let mut unit_storage: std::collections::HashMap<String, Vec<crate::store::StorageRecord>> = Default::default();
+    let mut sequences: std::collections::HashMap<String, u64> = Default::default();
+    let storage_now = |unit: &str,
+                       unit_storage: &mut std::collections::HashMap<String, Vec<crate::store::StorageRecord>>,
+                       sequences: &mut std::collections::HashMap<String, u64>| {
+        let app = leaderd_core::names::unit_application(unit).unwrap_or_default().to_string();
+        let current = unit_storage
+            .entry(unit.to_string())
+            .or_insert_with(|| state.unit_storage.read().unwrap().get(unit).cloned().unwrap_or_default())
+            .clone();
+        let next = *sequences
+            .entry(app.clone())
+            .or_insert_with(|| state.storage_sequences.read().unwrap().get(&app).copied().unwrap_or(0));
+        (app, current, next)
+    };
     for job in batch {
         match job {
             Job::Lease(lease, reply) => {
@@ -164,11 +195,52 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                 writes.push(write.clone());
                 replies.push(Reply::Put(reply, write));
             }
-            Job::Relations { app, fence, writes: mut changes, secrets: secret_commit, ports, reply } => {
+            Job::Storage { unit, directives, reply } => {
+                if state.removed.read().unwrap().contains(&unit) {
+                    let _ = reply.send(Err(LeaderWriteError::Invalid(format!("unit {unit} has been removed"))));
+                    continue;
+                }
+                let (app, current, next) = storage_now(&unit, &mut unit_storage, &mut sequences);
+                match super::storage::plan(&unit, &current, next, &directives, true) {
+                    Ok((storage, new_next)) => {
+                        let mut changes = Vec::new();
+                        if storage != current {
+                            changes.push(Write::UnitStorage { unit: unit.clone(), storage: storage.clone() });
+                            changes.push(Write::StorageSequence { app: app.clone(), next: new_next });
+                            unit_storage.insert(unit, storage.clone());
+                            sequences.insert(app, new_next);
+                        }
+                        starts.push(writes.len());
+                        writes.extend(changes.iter().cloned());
+                        replies.push(Reply::Storage(reply, changes, storage));
+                    }
+                    Err(e) => {
+                        let _ = reply.send(Err(LeaderWriteError::Invalid(e)));
+                    }
+                }
+            }
+            Job::Relations { app, fence, writes: mut changes, secrets: secret_commit, ports, storage, reply } => {
                 if let Some((unit, term)) = &fence {
                     if !state.leases.lock().unwrap().holds(&app, unit, *term, Instant::now()) {
                         let _ = reply.send(Err(LeaderWriteError::NotLeader));
                         continue;
+                    }
+                }
+                // Storage is checked first: a refused storage-add leaves the batch's secrets as
+                // they were.
+                let mut storage_plan = None;
+                if let Some((unit, directives)) = storage.filter(|(_, d)| !d.is_empty()) {
+                    if state.removed.read().unwrap().contains(&unit) {
+                        let _ = reply.send(Err(LeaderWriteError::Invalid(format!("unit {unit} has been removed"))));
+                        continue;
+                    }
+                    let (storage_app, current, next) = storage_now(&unit, &mut unit_storage, &mut sequences);
+                    match super::storage::plan(&unit, &current, next, &directives, false) {
+                        Ok((storage, next)) => storage_plan = Some((unit, storage_app, storage, next)),
+                        Err(e) => {
+                            let _ = reply.send(Err(LeaderWriteError::Invalid(e)));
+                            continue;
+                        }
                     }
                 }
                 if let Some(commit) = secret_commit.filter(|c| !c.changes.is_empty()) {
@@ -205,6 +277,12 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                         .or_insert_with(|| state.unit_ports.read().unwrap().get(&unit).cloned().unwrap_or_default());
                     *current = leaderd_core::ports::apply(current, &requests);
                     changes.push(Write::UnitPorts { unit, ports: current.clone() });
+                }
+                if let Some((unit, storage_app, storage, next)) = storage_plan {
+                    changes.push(Write::UnitStorage { unit: unit.clone(), storage: storage.clone() });
+                    changes.push(Write::StorageSequence { app: storage_app.clone(), next });
+                    unit_storage.insert(unit, storage);
+                    sequences.insert(storage_app, next);
                 }
                 starts.push(writes.len());
                 writes.extend(changes.iter().cloned());
@@ -289,9 +367,10 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                 "a batch of {} jobs failed; committing them one by one",
                 replies.len()
             );
-            // Except the jobs that change secrets: each one's records were computed on top of
-            // the secret jobs before it in this batch, so alone they could undo another's
-            // change. They fail (nothing of them is written) and their callers may try again.
+            // Except the jobs that change secrets or storage: each one's records (and storage
+            // numbers) were computed on top of the jobs before it in this batch, so alone they
+            // could undo another's change. They fail (nothing of them is written) and their
+            // callers may try again.
             let ends = starts.iter().skip(1).copied().chain(std::iter::once(writes.len()));
             let failed = e.to_string();
             starts
@@ -299,9 +378,12 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                 .zip(ends)
                 .map(|(&from, to)| {
                     let job = &writes[from..to];
-                    if job.iter().any(|w| matches!(w, Write::Secret { .. })) {
+                    let dependent = |w: &Write| {
+                        matches!(w, Write::Secret { .. } | Write::UnitStorage { .. } | Write::StorageSequence { .. })
+                    };
+                    if job.iter().any(dependent) {
                         return Err(CommitError::Failed(anyhow::anyhow!(
-                            "{failed} (a batch with other secret changes failed; try again)"
+                            "{failed} (a batch with other secret or storage changes failed; try again)"
                         )));
                     }
                     let done = if job.is_empty() { Ok(()) } else { store.commit(job) };
@@ -368,7 +450,16 @@ fn answer(state: &State, reply: Reply, committed: Result<(), CommitError>) {
                 state.apply(write.clone());
             }
             state.secrets.apply(&changes);
-            for write in changes.iter().filter(|w| matches!(w, Write::UnitState { .. } | Write::UnitPorts { .. })) {
+            let kept = |w: &&Write| {
+                matches!(
+                    w,
+                    Write::UnitState { .. }
+                        | Write::UnitPorts { .. }
+                        | Write::UnitStorage { .. }
+                        | Write::StorageSequence { .. }
+                )
+            };
+            for write in changes.iter().filter(kept) {
                 state.apply(write.clone());
             }
             let _ = tx.send(Ok(state.relations.apply(&app, &changes)));
@@ -383,6 +474,15 @@ fn answer(state: &State, reply: Reply, committed: Result<(), CommitError>) {
         }
         (Reply::UserSecret(tx, ..), Err(e)) => {
             let _ = tx.send(Err(SecretReadError::Failed(e.write_error())));
+        }
+        (Reply::Storage(tx, changes, storage), Ok(())) => {
+            for write in changes {
+                state.apply(write);
+            }
+            let _ = tx.send(Ok(storage.iter().map(super::storage::instance).collect()));
+        }
+        (Reply::Storage(tx, ..), Err(e)) => {
+            let _ = tx.send(Err(e.write_error()));
         }
         (Reply::SecretRead(tx, ..), Err(e)) => {
             let _ = tx.send(Err(SecretReadError::Failed(e.write_error())));

@@ -27,6 +27,7 @@ pub mod names;
 pub mod ports;
 pub mod relations;
 pub mod secrets;
+pub mod storage;
 pub mod unix_http;
 pub mod wire;
 

@@ -246,6 +246,23 @@ impl ToolContext for AgentClient {
         Ok(())
     }
 
+    fn storage_ids(&mut self) -> Result<Vec<String>, ContextError> {
+        let body = hook::ContextRequest { context_id: self.context_id.clone() };
+        let r: hook::StorageListResponse = self.call(hook::STORAGE_LIST_PATH, &body)?;
+        Ok(r.ids)
+    }
+
+    fn storage(&mut self, id: &str) -> Result<hook::StorageGetResponse, ContextError> {
+        let body = hook::StorageGetRequest { context_id: self.context_id.clone(), id: id.into() };
+        self.call(hook::STORAGE_GET_PATH, &body)
+    }
+
+    fn add_storage(&mut self, directives: Vec<(String, u64)>) -> Result<(), ContextError> {
+        let body = hook::StorageAddRequest { context_id: self.context_id.clone(), directives };
+        let _: serde_json::Value = self.call(hook::STORAGE_ADD_PATH, &body)?;
+        Ok(())
+    }
+
     fn download_resource(&mut self, name: &str) -> Result<String, ContextError> {
         let body = hook::ResourceGetRequest { context_id: self.context_id.clone(), name: name.into() };
         let r: hook::ResourceGetResponse = self.call(hook::RESOURCE_GET_PATH, &body)?;

@@ -353,6 +353,19 @@ impl ControllerClient {
         Ok(r.state)
     }
 
+    /// The unit's storage instances.
+    pub async fn storage(&self) -> Result<Vec<StorageInstance>, CallError> {
+        let r: UnitStorageResponse = self.call::<(), _>("storage", None, Duration::ZERO).await?;
+        Ok(r.storage)
+    }
+
+    /// Makes the unit's storage up to the charm's minimum counts; answers all of its instances.
+    pub async fn ensure_storage(&self, minimums: Vec<StorageDirective>) -> Result<Vec<StorageInstance>, CallError> {
+        let body = StorageEnsureRequest { storage: minimums };
+        let r: UnitStorageResponse = self.call("storage/ensure", Some(&body), Duration::ZERO).await?;
+        Ok(r.storage)
+    }
+
     /// Every relation's data (members and bags) and its version.
     pub async fn relations(&self) -> Result<RelationsResponse, CallError> {
         self.call::<(), _>("relations", None, Duration::ZERO).await

@@ -224,8 +224,16 @@ impl Layout {
                 KeyOp::Delete(format!("{}/unit-status/{unit}", self.prefix)),
                 KeyOp::Delete(format!("{}/unit-state/{unit}", self.prefix)),
                 KeyOp::Delete(format!("{}/unit-ports/{unit}", self.prefix)),
+                KeyOp::Delete(format!("{}/unit-storage/{unit}", self.prefix)),
                 KeyOp::Put(format!("{}/removed/{unit}", self.prefix), Vec::new()),
             ],
+            Write::UnitStorage { unit, storage } => {
+                let k = format!("{}/unit-storage/{unit}", self.prefix);
+                vec![if storage.is_empty() { KeyOp::Delete(k) } else { KeyOp::Put(k, json(storage)) }]
+            }
+            Write::StorageSequence { app, next } => {
+                vec![KeyOp::Put(format!("{}/storage-sequence/{app}", self.prefix), json(next))]
+            }
             Write::UnitState { unit, state } => {
                 let k = format!("{}/unit-state/{unit}", self.prefix);
                 vec![if state.is_empty() { KeyOp::Delete(k) } else { KeyOp::Put(k, json(state)) }]
@@ -281,6 +289,10 @@ impl Layout {
             snapshot.unit_states.insert(unit.into(), serde_json::from_slice(value).map_err(bad)?);
         } else if let Some(unit) = rest.strip_prefix("unit-ports/") {
             snapshot.unit_ports.insert(unit.into(), serde_json::from_slice(value).map_err(bad)?);
+        } else if let Some(unit) = rest.strip_prefix("unit-storage/") {
+            snapshot.unit_storage.insert(unit.into(), serde_json::from_slice(value).map_err(bad)?);
+        } else if let Some(app) = rest.strip_prefix("storage-sequence/") {
+            snapshot.storage_sequences.insert(app.into(), serde_json::from_slice(value).map_err(bad)?);
         } else if let Some(unit) = rest.strip_prefix("removed/") {
             snapshot.removed.insert(unit.into());
         } else if let Some(app) = rest.strip_prefix("app-status/") {
@@ -508,7 +520,7 @@ pub(crate) mod tests {
     /// A removed unit: its status key goes, and a tombstone key comes that reads back as removed
     /// (and a second removal of it writes the same tombstone again, harmlessly).
     #[test]
-    fn a_removed_unit_leaves_a_tombstone_key_and_its_ports_are_forgotten() {
+    fn a_removed_unit_leaves_a_tombstone_key_and_its_ports_and_storage_are_forgotten() {
         let layout = Layout::new("/x");
         let put = |k: &str| KeyOp::Put(k.into(), Vec::new());
         let delete = |k: &str| KeyOp::Delete(k.into());
@@ -520,6 +532,7 @@ pub(crate) mod tests {
                     delete("/x/unit-status/a/1"),
                     delete("/x/unit-state/a/1"),
                     delete("/x/unit-ports/a/1"),
+                    delete("/x/unit-storage/a/1"),
                     put("/x/removed/a/1"),
                 ],
             ),
@@ -529,6 +542,7 @@ pub(crate) mod tests {
                     delete("/x/unit-status/b-c/12"),
                     delete("/x/unit-state/b-c/12"),
                     delete("/x/unit-ports/b-c/12"),
+                    delete("/x/unit-storage/b-c/12"),
                     put("/x/removed/b-c/12"),
                 ],
             ),
@@ -575,6 +589,29 @@ pub(crate) mod tests {
     }
 
     /// A unit's opened ports are one key of JSON, deleted when it has none.
+    #[test]
+    fn unit_storage_is_one_key_per_unit_and_the_sequence_one_per_application() {
+        let layout = Layout::new("/x");
+        let storage = vec![crate::store::StorageRecord { id: "data/0".into(), kind: "filesystem".into() }];
+        let put = layout.ops(&mut HashMap::new(), &Write::UnitStorage { unit: "a/0".into(), storage: storage.clone() });
+        assert_eq!(
+            put,
+            [KeyOp::Put("/x/unit-storage/a/0".into(), br#"[{"id":"data/0","kind":"filesystem"}]"#.to_vec())]
+        );
+        let none = layout.ops(&mut HashMap::new(), &Write::UnitStorage { unit: "a/0".into(), storage: Vec::new() });
+        assert_eq!(none, [KeyOp::Delete("/x/unit-storage/a/0".into())]);
+        let seq = layout.ops(&mut HashMap::new(), &Write::StorageSequence { app: "a".into(), next: 7 });
+        assert_eq!(seq, [KeyOp::Put("/x/storage-sequence/a".into(), b"7".to_vec())]);
+        let mut snapshot = Snapshot::default();
+        for op in put.iter().chain(&seq) {
+            if let KeyOp::Put(k, v) = op {
+                layout.read(&mut snapshot, k, v).unwrap();
+            }
+        }
+        assert_eq!(snapshot.unit_storage["a/0"], storage);
+        assert_eq!(snapshot.storage_sequences["a"], 7);
+    }
+
     #[test]
     fn unit_ports_are_one_key_per_unit() {
         let layout = Layout::new("/x");

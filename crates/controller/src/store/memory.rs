@@ -18,6 +18,8 @@ pub struct MemoryStore {
     tasks: std::collections::BTreeMap<u64, super::TaskRecord>,
     unit_states: HashMap<String, std::collections::BTreeMap<String, String>>,
     unit_ports: HashMap<String, leaderd_core::ports::GroupedPortRanges>,
+    unit_storage: HashMap<String, Vec<super::StorageRecord>>,
+    storage_sequences: HashMap<String, u64>,
 }
 
 impl Store for MemoryStore {
@@ -34,6 +36,8 @@ impl Store for MemoryStore {
             tasks: self.tasks.clone(),
             unit_states: self.unit_states.clone(),
             unit_ports: self.unit_ports.clone(),
+            unit_storage: self.unit_storage.clone(),
+            storage_sequences: self.storage_sequences.clone(),
         })
     }
 
@@ -58,6 +62,7 @@ impl Store for MemoryStore {
                     self.unit_statuses.remove(unit);
                     self.unit_states.remove(unit);
                     self.unit_ports.remove(unit);
+                    self.unit_storage.remove(unit);
                     self.removed.insert(unit.clone());
                 }
                 Write::UnitState { unit, state } if state.is_empty() => {
@@ -83,6 +88,15 @@ impl Store for MemoryStore {
                 }
                 Write::UnitPorts { unit, ports } => {
                     self.unit_ports.insert(unit.clone(), ports.clone());
+                }
+                Write::UnitStorage { unit, storage } if storage.is_empty() => {
+                    self.unit_storage.remove(unit);
+                }
+                Write::UnitStorage { unit, storage } => {
+                    self.unit_storage.insert(unit.clone(), storage.clone());
+                }
+                Write::StorageSequence { app, next } => {
+                    self.storage_sequences.insert(app.clone(), *next);
                 }
                 Write::RelationSettings { .. } | Write::RelationScope { .. } => {
                     super::apply_relation_write(&mut self.relations, write);

@@ -21,7 +21,7 @@ use leaderd_core::model::Settings;
 
 pub use records::{
     ConfigRecord, ConsumerRecord, GrantRecord, OptionRecord, RelationRecord, RevisionRecord, SecretRecord,
-    StatusRecord, TaskRecord, UnitStatusRecord,
+    StatusRecord, StorageRecord, TaskRecord, UnitStatusRecord,
 };
 
 /// One application's relations, by relation id.
@@ -99,6 +99,11 @@ pub struct Snapshot {
     pub unit_states: HashMap<String, BTreeMap<String, String>>,
     /// Each unit's opened port ranges by endpoint, by unit name (units with none left out).
     pub unit_ports: HashMap<String, leaderd_core::ports::GroupedPortRanges>,
+    /// Each unit's storage instances in the order they were added, by unit name (units with
+    /// none left out).
+    pub unit_storage: HashMap<String, Vec<StorageRecord>>,
+    /// Per application: the next storage instance number (Juju's model-wide `stores` sequence).
+    pub storage_sequences: HashMap<String, u64>,
 }
 
 /// A commit the store refused because it is too big for one transaction (etcd's
@@ -189,6 +194,16 @@ pub enum Write {
     UnitPorts {
         unit: String,
         ports: leaderd_core::ports::GroupedPortRanges,
+    },
+    /// Replace `unit`'s storage instances whole (none: forget them).
+    UnitStorage {
+        unit: String,
+        storage: Vec<StorageRecord>,
+    },
+    /// `app`'s next storage instance number: only ever moves on, so no id is used twice.
+    StorageSequence {
+        app: String,
+        next: u64,
     },
 }
 

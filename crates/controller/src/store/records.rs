@@ -343,3 +343,10 @@ mod tests {
         assert!(serde_json::from_str::<StatusRecord>(r#"{"status":"a","message":"","extra":1}"#).is_err());
     }
 }
+
+/// One storage instance attached to a unit, as stored: `{"id": "data/0", "kind": "filesystem"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StorageRecord {
+    pub id: String,
+    pub kind: String,
+}

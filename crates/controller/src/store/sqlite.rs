@@ -94,6 +94,18 @@ CREATE TABLE IF NOT EXISTS unit_states (
     unit    TEXT PRIMARY KEY,
     state   TEXT NOT NULL
 );
+-- Schema version 2: each unit's storage instances (ids and kinds, in the order they were
+-- added) as JSON; a unit with none has no row.
+CREATE TABLE IF NOT EXISTS unit_storage (
+    unit    TEXT PRIMARY KEY,
+    storage TEXT NOT NULL
+);
+-- Schema version 2: each application's next storage instance number, as JSON (it only moves
+-- on: no storage id is used twice).
+CREATE TABLE IF NOT EXISTS storage_sequences (
+    app     TEXT PRIMARY KEY,
+    next    TEXT NOT NULL
+);
 ";
 
 /// Rows of `(name, JSON text)` from `table`, decoded.
@@ -199,6 +211,8 @@ impl Store for SqliteStore {
         snapshot.secrets = json_rows(&self.conn, "secrets")?;
         snapshot.unit_states = json_rows(&self.conn, "unit_states")?;
         snapshot.unit_ports = json_rows(&self.conn, "unit_ports")?;
+        snapshot.unit_storage = json_rows(&self.conn, "unit_storage")?;
+        snapshot.storage_sequences = json_rows(&self.conn, "storage_sequences")?;
         let mut tasks = self.conn.prepare("SELECT id, record FROM tasks")?;
         for row in tasks.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
             let (id, text) = row?;
@@ -272,6 +286,15 @@ impl SqliteStore {
                  ON CONFLICT(unit) DO UPDATE SET ports = excluded.ports",
             )?;
             let mut delete_ports = tx.prepare_cached("DELETE FROM unit_ports WHERE unit = ?1")?;
+            let mut put_storage = tx.prepare_cached(
+                "INSERT INTO unit_storage (unit, storage) VALUES (?1, ?2)
+                 ON CONFLICT(unit) DO UPDATE SET storage = excluded.storage",
+            )?;
+            let mut delete_storage = tx.prepare_cached("DELETE FROM unit_storage WHERE unit = ?1")?;
+            let mut put_sequence = tx.prepare_cached(
+                "INSERT INTO storage_sequences (app, next) VALUES (?1, ?2)
+                 ON CONFLICT(app) DO UPDATE SET next = excluded.next",
+            )?;
             let mut tombstone =
                 tx.prepare_cached("INSERT INTO removed_units (unit) VALUES (?1) ON CONFLICT DO NOTHING")?;
             let mut put_app_status = tx.prepare_cached(
@@ -319,6 +342,7 @@ impl SqliteStore {
                         forget_unit.execute(params![unit])?;
                         forget_unit_state.execute(params![unit])?;
                         delete_ports.execute(params![unit])?;
+                        delete_storage.execute(params![unit])?;
                         tombstone.execute(params![unit])?;
                     }
                     Write::UnitState { unit, state } if state.is_empty() => {
@@ -326,6 +350,15 @@ impl SqliteStore {
                     }
                     Write::UnitState { unit, state } => {
                         put_unit_state.execute(params![unit, serde_json::to_string(state)?])?;
+                    }
+                    Write::UnitStorage { unit, storage } if storage.is_empty() => {
+                        delete_storage.execute(params![unit])?;
+                    }
+                    Write::UnitStorage { unit, storage } => {
+                        put_storage.execute(params![unit, serde_json::to_string(storage)?])?;
+                    }
+                    Write::StorageSequence { app, next } => {
+                        put_sequence.execute(params![app, serde_json::to_string(next)?])?;
                     }
                     Write::UnitPorts { unit, ports } if ports.is_empty() => {
                         delete_ports.execute(params![unit])?;
@@ -569,12 +602,17 @@ mod tests {
         let (_fixture_dir, fixture) = fixture_copy();
         let want = dump(&fixture);
         assert!(want.iter().any(|l| l.starts_with("removed_units: ")), "{want:#?}");
-        // Schema version 2 adds the secrets, tasks, unit state and unit ports tables; everything
+        // Schema version 2 adds the secrets, tasks, unit state, unit ports and storage tables; everything
         // else is as it was.
         let mut got = dump(&path);
-        for table in
-            ["CREATE TABLE secrets", "CREATE TABLE tasks", "CREATE TABLE unit_states", "CREATE TABLE unit_ports"]
-        {
+        for table in [
+            "CREATE TABLE secrets",
+            "CREATE TABLE tasks",
+            "CREATE TABLE unit_states",
+            "CREATE TABLE unit_ports",
+            "CREATE TABLE unit_storage",
+            "CREATE TABLE storage_sequences",
+        ] {
             let at = got.iter().position(|l| l.starts_with(table)).expect("the table of schema version 2");
             got.remove(at);
         }
@@ -620,6 +658,27 @@ mod tests {
 
     /// A unit's opened ports are kept whole across a reopen; none, or a removed unit, leaves no
     /// row.
+    #[test]
+    fn unit_storage_and_sequences_survive_a_reopen_and_storage_goes_with_its_unit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        let record = |id: &str| crate::store::StorageRecord { id: id.into(), kind: "filesystem".into() };
+        let mut store = SqliteStore::open(&path).unwrap();
+        store
+            .commit(&[
+                Write::UnitStorage { unit: "a/0".into(), storage: vec![record("data/0"), record("data/2")] },
+                Write::UnitStorage { unit: "a/1".into(), storage: vec![record("data/1")] },
+                Write::StorageSequence { app: "a".into(), next: 3 },
+                Write::ForgetUnit { unit: "a/1".into() },
+            ])
+            .unwrap();
+        drop(store);
+        let snapshot = SqliteStore::open(&path).unwrap().load().unwrap();
+        assert_eq!(snapshot.unit_storage.len(), 1, "{:?}", snapshot.unit_storage);
+        assert_eq!(snapshot.unit_storage["a/0"], [record("data/0"), record("data/2")]);
+        assert_eq!(snapshot.storage_sequences["a"], 3, "the sequence outlives the removed unit");
+    }
+
     #[test]
     fn unit_ports_survive_a_reopen() {
         let dir = tempfile::tempdir().unwrap();

@@ -117,13 +117,23 @@ async fn charm_state_is_committed_with_the_hook_kept_across_a_restart_and_forgot
         let c = Controller::start(Box::new(SqliteStore::open(&path).unwrap()), config()).unwrap();
         c.join_relations(&unit("app/0"), &[0]).await.unwrap();
         let state = Some(kv(&[("k", "v"), ("dotted.key", "")]));
-        c.commit_hook_full(&unit("app/0"), None, vec![], vec![], state, vec![]).await.unwrap();
-        c.commit_hook_full(&unit("app/1"), None, vec![], vec![], Some(kv(&[("mine", "1")])), vec![]).await.unwrap();
+        c.commit_hook_full(&unit("app/0"), None, vec![], vec![], state, vec![], vec![]).await.unwrap();
+        c.commit_hook_full(&unit("app/1"), None, vec![], vec![], Some(kv(&[("mine", "1")])), vec![], vec![])
+            .await
+            .unwrap();
         assert_eq!(c.unit_state(&unit("app/0")), kv(&[("k", "v"), ("dotted.key", "")]));
         // Over 2 MiB as BSON: refused in Juju's words, and the hook's relation change with it.
         let big: Settings = (0..32).map(|i| (format!("k{i:02}"), "v".repeat(65536))).collect();
         let refused = c
-            .commit_hook_full(&unit("app/0"), None, vec![unit_change(0, &[("a", "1")])], vec![], Some(big), vec![])
+            .commit_hook_full(
+                &unit("app/0"),
+                None,
+                vec![unit_change(0, &[("a", "1")])],
+                vec![],
+                Some(big),
+                vec![],
+                vec![],
+            )
             .await;
         let words = "persisting charm state: max allowed size (2097152) exceeded";
         assert_eq!(refused, Err(LeaderWriteError::Invalid(words.into())));
@@ -136,7 +146,7 @@ async fn charm_state_is_committed_with_the_hook_kept_across_a_restart_and_forgot
     assert_eq!(c.unit_state(&unit("app/0")), kv(&[("k", "v"), ("dotted.key", "")]));
     assert_eq!(c.unit_state(&unit("app/1")), Settings::new(), "forgotten with the unit");
     // An empty state clears it.
-    c.commit_hook_full(&unit("app/0"), None, vec![], vec![], Some(Settings::new()), vec![]).await.unwrap();
+    c.commit_hook_full(&unit("app/0"), None, vec![], vec![], Some(Settings::new()), vec![], vec![]).await.unwrap();
     assert_eq!(c.unit_state(&unit("app/0")), Settings::new());
 }
 
@@ -159,11 +169,13 @@ async fn opened_ports_are_committed_per_unit_and_survive_a_restart() {
     let path = dir.path().join("state.db");
     let c = Controller::start(Box::new(SqliteStore::open(&path).unwrap()), config()).unwrap();
     let opens = vec![change(true, "", "80"), change(true, "website", "8000-8010/udp"), change(true, "", "80")];
-    c.commit_hook_full(&unit("app/0"), None, vec![], vec![], None, opens).await.unwrap();
-    c.commit_hook_full(&unit("app/1"), None, vec![], vec![], None, vec![change(true, "", "icmp")]).await.unwrap();
+    c.commit_hook_full(&unit("app/0"), None, vec![], vec![], None, opens, vec![]).await.unwrap();
+    c.commit_hook_full(&unit("app/1"), None, vec![], vec![], None, vec![change(true, "", "icmp")], vec![])
+        .await
+        .unwrap();
     assert_eq!(text(&c, "app/0"), ["80/tcp", "8000-8010/udp"]);
     let closes = vec![change(false, "", "80"), change(false, "", "9999"), change(false, "", "8000-8010/udp")];
-    c.commit_hook_full(&unit("app/0"), None, vec![], vec![], None, closes).await.unwrap();
+    c.commit_hook_full(&unit("app/0"), None, vec![], vec![], None, closes, vec![]).await.unwrap();
     assert_eq!(text(&c, "app/0"), ["8000-8010/udp"], "closed only where open for that endpoint");
     drop(c);
 
@@ -174,6 +186,49 @@ async fn opened_ports_are_committed_per_unit_and_survive_a_restart() {
     assert!(!c.unit_ports(&app("app")).contains_key("app/1"));
     // Closing the last range leaves the unit without any.
     let last = vec![change(false, "website", "8000-8010/udp")];
-    c.commit_hook_full(&unit("app/0"), None, vec![], vec![], None, last).await.unwrap();
+    c.commit_hook_full(&unit("app/0"), None, vec![], vec![], None, last, vec![]).await.unwrap();
     assert!(c.unit_ports(&app("app")).is_empty());
+}
+
+/// A unit's storage: made up to the charm's minimum counts once (an ensure again adds nothing),
+/// numbered from one sequence per application, added by a hook's commit within the charm's
+/// counts (an over-maximum add refused in Juju's words, with the rest of the hook), kept across
+/// a restart with SQLite, forgotten with a removed unit, and no id used twice.
+#[tokio::test]
+async fn storage_is_ensured_added_within_its_counts_kept_across_a_restart_and_never_renumbered() {
+    use leaderd_core::storage::{CharmStorageCounts, StorageKind};
+    use leaderd_core::wire::controller::StorageDirective;
+    let data = |count| StorageDirective {
+        name: "data".into(),
+        kind: StorageKind::Filesystem,
+        count,
+        counts: CharmStorageCounts { min: 1, max: Some(2) },
+    };
+    let ids = |c: &Controller, u: &str| -> Vec<String> { c.unit_storage(&unit(u)).into_iter().map(|s| s.id).collect() };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    {
+        let c = Controller::start(Box::new(SqliteStore::open(&path).unwrap()), config()).unwrap();
+        let got = c.ensure_storage(&unit("app/0"), vec![data(1)]).await.unwrap();
+        assert_eq!(got.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), ["data/0"]);
+        c.ensure_storage(&unit("app/0"), vec![data(1)]).await.unwrap();
+        c.ensure_storage(&unit("app/1"), vec![data(1)]).await.unwrap();
+        assert_eq!((ids(&c, "app/0"), ids(&c, "app/1")), (vec!["data/0".to_string()], vec!["data/1".to_string()]));
+        c.commit_hook_full(&unit("app/0"), None, vec![], vec![], None, vec![], vec![data(1)]).await.unwrap();
+        assert_eq!(ids(&c, "app/0"), ["data/0", "data/2"]);
+        c.join_relations(&unit("app/0"), &[0]).await.unwrap();
+        let change = vec![unit_change(0, &[("a", "1")])];
+        let refused = c.commit_hook_full(&unit("app/0"), None, change, vec![], None, vec![], vec![data(1)]).await;
+        let words = "adding \"data\" storage to app/0: attaching 1 storage instance brings the total to 3, exceeding \
+                     the maximum of 2";
+        assert_eq!(refused, Err(LeaderWriteError::Invalid(words.into())));
+        assert_eq!(c.relations(&app("app")).relations[&0].units["app/0"].get("a"), None, "nothing of the hook");
+        assert_eq!(c.app_storage(&app("app")).len(), 2);
+        c.forget_unit(&unit("app/1")).await.unwrap();
+    }
+    let c = Controller::start(Box::new(SqliteStore::open(&path).unwrap()), config()).unwrap();
+    assert_eq!(ids(&c, "app/0"), ["data/0", "data/2"]);
+    assert!(ids(&c, "app/1").is_empty(), "forgotten with the unit");
+    c.ensure_storage(&unit("app/2"), vec![data(1)]).await.unwrap();
+    assert_eq!(ids(&c, "app/2"), ["data/3"], "the sequence outlives a restart and a removed unit");
 }

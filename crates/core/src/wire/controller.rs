@@ -241,6 +241,45 @@ pub struct StatusesResponse {
     /// Each unit's opened port ranges by endpoint (units without any are left out).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub ports: std::collections::BTreeMap<String, crate::ports::GroupedPortRanges>,
+    /// Each unit's storage instances (units without any are left out).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub storage: std::collections::BTreeMap<String, Vec<StorageInstance>>,
+}
+
+/// One storage instance attached to a unit: its id (`data/0`, numbered from one sequence per
+/// application, as Juju's model-wide `stores` sequence) and its kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StorageInstance {
+    pub id: String,
+    pub kind: crate::storage::StorageKind,
+}
+
+/// Storage instances of one charm storage to add to the calling unit: `count` more (storage-add)
+/// or, in an ensure, as many as make up `count` (the charm's minimum), within the charm's
+/// bounds `counts`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageDirective {
+    pub name: String,
+    pub kind: crate::storage::StorageKind,
+    pub count: u64,
+    pub counts: crate::storage::CharmStorageCounts,
+}
+
+/// `POST /v1/applications/{app}/storage/ensure`: the calling unit gets at least each charm
+/// storage's minimum count (at its first start, as Juju adds a unit with its storage; again at
+/// every start, as Juju makes up a shortfall on upgrade-charm). Answers a [`UnitStorageResponse`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageEnsureRequest {
+    pub storage: Vec<StorageDirective>,
+}
+
+/// `GET /v1/applications/{app}/storage`: the calling unit's storage instances, in the order
+/// they were added.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UnitStorageResponse {
+    pub storage: Vec<StorageInstance>,
 }
 
 /// `POST /v1/applications/{app}/status/application`: the leader's application status, fenced
@@ -307,6 +346,9 @@ pub struct RelationCommitRequest {
     /// ranges in the same write.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<crate::ports::PortChange>,
+    /// The hook's storage-add directives, in order (Juju's `CommitHookParamsBuilder.AddStorage`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub storage: Vec<StorageDirective>,
 }
 
 /// `GET /v1/applications/{app}/unit-state`: the calling unit's charm state as last committed.

@@ -471,6 +471,43 @@ pub struct ResourceGetResponse {
     pub path: String,
 }
 
+/// `POST` paths of the storage tools (Juju's `jujuc.ContextStorage`): storage-list (body: a
+/// [`ContextRequest`]; answer: a [`StorageListResponse`]), storage-get (a [`StorageGetRequest`];
+/// a [`StorageGetResponse`], or `not_found` with Juju's `storage attachment ID:UNIT not found`)
+/// and storage-add (a [`StorageAddRequest`]: held by the hook, committed with its other changes
+/// when it succeeds).
+pub const STORAGE_LIST_PATH: &str = "/v1/storage-list";
+pub const STORAGE_GET_PATH: &str = "/v1/storage-get";
+pub const STORAGE_ADD_PATH: &str = "/v1/storage-add";
+
+/// The storage instances attached to the unit (their ids, in the order they were added).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StorageListResponse {
+    pub ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageGetRequest {
+    pub context_id: String,
+    pub id: String,
+}
+
+/// One attached instance: its kind (`filesystem`) and location (its directory).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StorageGetResponse {
+    pub kind: String,
+    pub location: String,
+}
+
+/// storage-add's directives: each charm storage name with the count to add, in order.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageAddRequest {
+    pub context_id: String,
+    pub directives: Vec<(String, u64)>,
+}
+
 /// `POST` paths of the network tools (Juju's `jujuc.ContextNetworking`): open-port and
 /// close-port requests are held by the hook and committed with its other changes when it
 /// succeeds; opened-ports answers the committed ranges with the hook's requests merged in.

@@ -31,6 +31,12 @@ pub enum Parsed {
         value: String,
         error: String,
     },
+    /// An option error that came after a well-formed `-s` (storage-get): Juju looks that
+    /// storage instance up while it parses, so if the unit has none such, that is the error.
+    AfterStorage {
+        id: String,
+        error: String,
+    },
 }
 
 /// The hidden positional that collects every non-option argument, as gnuflag's `f.Args()`.
@@ -111,12 +117,13 @@ pub fn positionals(m: &ArgMatches) -> Vec<OsString> {
 pub fn parse(cmd: Command, args: &[OsString]) -> Result<Parsed, UsageError> {
     let mut cmd = relation_spelling(cmd);
     cmd.build();
-    let mut relation = None;
-    let canonical = match gnuflag_scan(&cmd, args, &mut relation) {
+    let (mut relation, mut storage) = (None, None);
+    let canonical = match gnuflag_scan(&cmd, args, &mut relation, &mut storage) {
         Scan::Help => return Ok(Parsed::Help(help(&cmd))),
-        Scan::Error(error) => match relation {
-            Some((spelling, value)) => return Ok(Parsed::AfterRelation { spelling, value, error }),
-            None => return Err(UsageError(error)),
+        Scan::Error(error) => match (relation, storage) {
+            (Some((spelling, value)), _) => return Ok(Parsed::AfterRelation { spelling, value, error }),
+            (None, Some(id)) => return Ok(Parsed::AfterStorage { id, error }),
+            (None, None) => return Err(UsageError(error)),
         },
         Scan::Canonical(canonical) => canonical,
     };
@@ -145,7 +152,12 @@ fn flag_with_minus(name: &str) -> String {
 /// from a long name (`-o=x` writes to a file named `=x`); a value-taking option takes the next
 /// argument whatever it looks like.
 /// `relation` is set to the spelling and value of a well-formed `-r` once one has been read.
-fn gnuflag_scan(cmd: &Command, args: &[OsString], relation: &mut Option<(String, String)>) -> Scan {
+fn gnuflag_scan(
+    cmd: &Command,
+    args: &[OsString],
+    relation: &mut Option<(String, String)>,
+    storage: &mut Option<String>,
+) -> Scan {
     let find = |name: &str| {
         cmd.get_arguments().filter(|a| !a.is_positional() && a.get_id() != super::relation::RELATION_SPELLING).find(
             |a| {
@@ -268,6 +280,14 @@ fn gnuflag_scan(cmd: &Command, args: &[OsString], relation: &mut Option<(String,
                     flag_with_minus(&name)
                 )));
                 *relation = Some((flag_with_minus(&name), value_text.clone()));
+            }
+            // storage-get's `-s`: juju's storageIdValue refuses a malformed id while parsing (the
+            // instance is looked up once the hook context can be asked).
+            if flag.get_id() == super::storage::STORAGE_ID {
+                if !leaderd_core::storage::valid_storage_id(&value_text) {
+                    return Scan::Error(super::storage::invalid_id(&value_text));
+                }
+                *storage = Some(value_text.clone());
             }
             // One token, `--name=value`: clap splits at the first `=` and keeps the rest.
             let mut token = OsString::from(format!("{canonical_name}="));

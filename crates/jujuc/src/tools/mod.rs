@@ -99,6 +99,8 @@ mod state_tests;
 pub mod status_get;
 pub mod status_set;
 pub mod storage;
+#[cfg(test)]
+mod storage_tests;
 pub mod unit_get;
 
 use std::ffi::OsString;
@@ -254,6 +256,26 @@ pub trait ToolContext {
     fn request_reboot(&mut self, now: bool) -> Result<(), ContextError> {
         let _ = now;
         Err(ContextError::Refused { code: ErrorCode::NotFound, message: "juju-reboot needs a unit agent".into() })
+    }
+    /// The ids of the storage instances attached to the unit (Juju's `StorageTags`). A context
+    /// that knows of no storage has none.
+    fn storage_ids(&mut self) -> Result<Vec<String>, ContextError> {
+        Ok(Vec::new())
+    }
+    /// The attached storage instance `id`: its kind and location (Juju's `Storage`); Juju's
+    /// `storage attachment ID:UNIT not found` for one not attached.
+    fn storage(&mut self, id: &str) -> Result<leaderd_core::wire::hook::StorageGetResponse, ContextError> {
+        let unit = std::env::var("JUJU_UNIT_NAME").unwrap_or_default();
+        Err(ContextError::Refused {
+            code: ErrorCode::NotFound,
+            message: format!("storage attachment {id}:{unit} not found"),
+        })
+    }
+    /// Adds storage instances (each charm storage name with a count), held by the hook until it
+    /// succeeds (Juju's `AddUnitStorage`).
+    fn add_storage(&mut self, directives: Vec<(String, u64)>) -> Result<(), ContextError> {
+        let _ = directives;
+        Err(not_available("storage"))
     }
     /// The path of the unit's copy of resource `name` (Juju's `DownloadResource`).
     fn download_resource(&mut self, name: &str) -> Result<String, ContextError> {
@@ -497,6 +519,9 @@ pub fn prepare(name: &str, args: &[OsString]) -> Result<Prepared, UsageError> {
         Parsed::Matches(m) => Ok(Prepared::Run((tool.init)(&m)?)),
         Parsed::AfterRelation { spelling, value, error } => {
             Ok(Prepared::Run(Box::new(relation::OptionErrorAfterRelation::new(spelling, value, error))))
+        }
+        Parsed::AfterStorage { id, error } => {
+            Ok(Prepared::Run(Box::new(storage::StorageGet::after_option_error(id, error))))
         }
     }
 }

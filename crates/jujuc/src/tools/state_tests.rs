@@ -334,22 +334,6 @@ fn payload_tools_check_their_arguments_as_juju_does_then_refuse() {
 }
 
 #[test]
-fn storage_tools_answer_as_juju_does_a_unit_with_no_storage() {
-    for (args, want) in [(&[][..], ""), (&["--format=json"][..], "[]\n"), (&["--format=yaml", "data"][..], "[]\n")] {
-        let argv: Vec<&str> = ["storage-list"].iter().chain(args.iter()).copied().collect();
-        let ran = run(&argv);
-        assert_eq!((ran.stdout.as_str(), ran.stderr.as_str(), ran.code), (want, "", 0), "{argv:?}");
-    }
-    assert_usage(&["storage-list", "a", "b"], "unrecognized args: [\"b\"]");
-    assert_usage(&["storage-get"], "no storage instance specified");
-    assert_usage(&["storage-get", "location"], "no storage instance specified");
-    assert_usage(&["storage-get", "-s", "data"], "invalid value \"data\" for option -s: invalid storage ID \"data\"");
-    assert_usage(&["storage-add"], "storage add requires a storage directive");
-    let ran = run(&["storage-add", "data=1"]);
-    assert_eq!((ran.stderr.as_str(), ran.code), (format!("ERROR {}\n", super::storage::NO_STORAGE).as_str(), 1));
-}
-
-#[test]
 fn k8s_spec_tools_answer_as_on_a_machine_model() {
     for tool in ["k8s-spec-get", "pod-spec-get", "k8s-raw-get"] {
         let ran = run(&[tool]);

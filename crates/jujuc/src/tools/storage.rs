@@ -1,13 +1,13 @@
-//! The storage tools, `storage-list`, `storage-get` and `storage-add`. leaderd attaches no
-//! storage to its units (it has no storage provider): they answer as Juju 3.6 answers a unit
-//! with no storage attached, and storage-add, which would need one, is refused in leaderd's
-//! own words (docs/hook-tools.md).
+//! The storage tools, `storage-list`, `storage-get` and `storage-add` (Juju 3.6.0's
+//! `worker/uniter/runner/jujuc/storage-{list,get,add,id}.go`): the unit's filesystem storage
+//! instances (docs/hook-tools.md), each a private directory of the unit's own.
 
 use clap::{Arg, ArgMatches, Command};
 
 use super::cmd::{self, OutputOptions, UsageError};
-use super::{Outcome, Run, RunError, Tool, ToolContext};
+use super::{ContextError, Outcome, Run, RunError, Tool, ToolContext};
 use leaderd_core::format::{go_quote, Value};
+use leaderd_core::storage::{storage_name, valid_storage_id};
 
 pub const LIST: Tool = Tool {
     name: "storage-list",
@@ -77,10 +77,10 @@ pub(crate) fn get_command() -> Command {
              # retrieve information by name\n    storage-get -s data/0\n",
         )
         .arg(
-            Arg::new("s")
+            Arg::new(STORAGE_ID)
                 .short('s')
                 .value_name("ID")
-                .default_value("")
+                .default_value(hook_storage())
                 .allow_hyphen_values(true)
                 .help("specify a storage instance by id"),
         )
@@ -108,9 +108,24 @@ pub(crate) fn add_command() -> Command {
         .after_long_help("\n    storage-add database-storage=1\n")
 }
 
-/// A validated `storage-list` call. No unit has storage, so the name only filters nothing.
+/// storage-get's `-s` (its clap id).
+pub(crate) const STORAGE_ID: &str = "s";
+
+/// gnuflag's words for a `-s` that is not a storage id (`storageIdValue.Set`).
+pub(crate) fn invalid_id(id: &str) -> String {
+    format!("invalid value {} for option -s: invalid storage ID {}", go_quote(id), go_quote(id))
+}
+
+/// The storage instance of the running storage hook (`JUJU_STORAGE_ID`, which the agent sets
+/// to the hook's instance, as Juju's `HookStorage`), or `""`.
+fn hook_storage() -> String {
+    std::env::var("JUJU_STORAGE_ID").unwrap_or_default()
+}
+
+/// A validated `storage-list` call.
 #[derive(Debug)]
 pub struct StorageList {
+    name: Option<String>,
     output: OutputOptions,
 }
 
@@ -124,76 +139,117 @@ fn zero_or_one(m: &ArgMatches) -> Result<Option<String>, UsageError> {
 }
 
 pub fn init_list(m: &ArgMatches) -> Result<StorageList, UsageError> {
-    zero_or_one(m)?;
-    Ok(StorageList { output: OutputOptions::from_matches(m) })
+    let name = zero_or_one(m)?.filter(|n| !n.is_empty());
+    Ok(StorageList { name, output: OutputOptions::from_matches(m) })
 }
 
 impl Run for StorageList {
-    fn run(self: Box<Self>, _ctx: &mut dyn ToolContext) -> Result<Outcome, RunError> {
-        // The unit's storage attachments: none.
-        Ok(Outcome::print(Value::List(Vec::new()), self.output))
+    fn run(self: Box<Self>, ctx: &mut dyn ToolContext) -> Result<Outcome, RunError> {
+        let ids = ctx.storage_ids().map_err(ContextError::unannotated)?;
+        let ids =
+            ids.into_iter().filter(|id| self.name.as_deref().is_none_or(|name| storage_name(id) == name)).collect();
+        Ok(Outcome::print(Value::List(ids), self.output))
     }
 }
 
-/// A `storage-get` call: never valid, since no storage is attached to the unit.
+/// A `storage-get` call: the instance (`-s`, or the storage hook's) and the key.
 #[derive(Debug)]
-pub struct StorageGet;
-
-/// gnuflag's parse of `-s` (`storageIdValue.Set`: a bad id, or one not attached to the unit,
-/// and none is) then `StorageGetCommand.Init`: no hook of leaderd is a storage hook, so `-s`
-/// must name an instance.
-pub fn init_get(m: &ArgMatches) -> Result<StorageGet, UsageError> {
-    let id = m.get_one::<String>("s").cloned().unwrap_or_default();
-    if !id.is_empty() {
-        let reason = if valid_storage_id(&id) {
-            let unit = std::env::var("JUJU_UNIT_NAME").unwrap_or_default();
-            format!("storage attachment {id}:{unit} not found")
-        } else {
-            format!("invalid storage ID {}", go_quote(&id))
-        };
-        return Err(UsageError(format!("invalid value {} for option -s: {reason}", go_quote(&id))));
-    }
-    Err(UsageError("no storage instance specified".into()))
+pub struct StorageGet {
+    id: String,
+    /// `-s` was given: the agent is asked whether the unit has it before Init's errors count,
+    /// as Juju's `storageIdValue.Set` asks while the flags are parsed.
+    checked: bool,
+    key: Result<Option<String>, UsageError>,
+    output: OutputOptions,
 }
 
-/// names.IsValidStorage: `<name>/<number>`, the name as charm storage names are spelled.
-fn valid_storage_id(id: &str) -> bool {
-    let Some((name, number)) = id.split_once('/') else { return false };
-    let name_ok = name.split('-').enumerate().all(|(i, part)| {
-        let first_ok = i > 0 || part.starts_with(|c: char| c.is_ascii_lowercase());
-        first_ok
-            && !part.is_empty()
-            && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-            && (i == 0 || part.chars().any(|c| c.is_ascii_lowercase()))
-    });
-    let number_ok =
-        !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()) && (number == "0" || !number.starts_with('0'));
-    name_ok && number_ok
+/// gnuflag's parse of `-s` (`storageIdValue.Set`: an id that is not a storage id is refused
+/// here; whether the unit has it is asked of the agent in Run, before Init's errors), then
+/// `StorageGetCommand.Init`.
+pub fn init_get(m: &ArgMatches) -> Result<StorageGet, UsageError> {
+    let id = m.get_one::<String>(STORAGE_ID).cloned().unwrap_or_default();
+    let given = m.value_source(STORAGE_ID) == Some(clap::parser::ValueSource::CommandLine);
+    if given && !valid_storage_id(&id) {
+        return Err(UsageError(invalid_id(&id)));
+    }
+    let output = OutputOptions::from_matches(m);
+    let key = if id.is_empty() {
+        Err(UsageError("no storage instance specified".into()))
+    } else {
+        zero_or_one(m).map(|key| key.filter(|k| !k.is_empty()))
+    };
+    if !given {
+        key.clone()?;
+    }
+    Ok(StorageGet { id, checked: given, key, output })
+}
+
+impl StorageGet {
+    /// An option error after a well-formed `-s ID`: the instance's lookup comes first.
+    pub(crate) fn after_option_error(id: String, error: String) -> StorageGet {
+        StorageGet {
+            id,
+            checked: true,
+            key: Err(UsageError(error)),
+            output: OutputOptions { format: Default::default(), path: None },
+        }
+    }
 }
 
 impl Run for StorageGet {
-    fn run(self: Box<Self>, _ctx: &mut dyn ToolContext) -> Result<Outcome, RunError> {
-        // Init refuses every storage-get; this is only what it would say.
-        Err(RunError { message: "no storage instance specified".into(), client_side: false })
+    fn run(self: Box<Self>, ctx: &mut dyn ToolContext) -> Result<Outcome, RunError> {
+        let storage = match ctx.storage(&self.id) {
+            Ok(storage) => storage,
+            // Juju's agent looks the instance up while it parses `-s`: any failure is the
+            // flag's.
+            Err(ContextError::Refused { message, .. } | ContextError::BadAnswer(message)) if self.checked => {
+                return Ok(Outcome::usage(&format!("invalid value {} for option -s: {message}", go_quote(&self.id))));
+            }
+            Err(e) => return Err(e.unannotated()),
+        };
+        let key = match self.key {
+            Ok(key) => key,
+            Err(UsageError(message)) => return Ok(Outcome::usage(&message)),
+        };
+        let value = match key.as_deref() {
+            None => Value::Map([("kind".to_string(), storage.kind), ("location".to_string(), storage.location)].into()),
+            Some("kind") => Value::Str(storage.kind),
+            Some("location") => Value::Str(storage.location),
+            Some(other) => {
+                return Err(RunError {
+                    message: format!("invalid storage attribute {}", go_quote(other)),
+                    client_side: false,
+                })
+            }
+        };
+        Ok(Outcome::print(value, self.output))
+    }
+
+    fn usage_error(&self) -> Option<String> {
+        self.key.as_ref().err().map(|e| e.0.clone())
     }
 }
 
-/// A validated `storage-add` call.
+/// A validated `storage-add` call: each storage name with its count, in the order given.
 #[derive(Debug)]
-pub struct StorageAdd;
+pub struct StorageAdd {
+    directives: Vec<(String, u64)>,
+}
 
+/// `StorageAddCommand.Init`: Juju's `storage.ParseConstraintsMap`, then only a count allowed.
 pub fn init_add(m: &ArgMatches) -> Result<StorageAdd, UsageError> {
-    if cmd::positionals(m).is_empty() {
+    let args = cmd::positionals(m);
+    if args.is_empty() {
         return Err(UsageError("storage add requires a storage directive".into()));
     }
-    Ok(StorageAdd)
+    let args = args.iter().map(|a| cmd::require_utf8(a).map(str::to_string)).collect::<Result<Vec<_>, _>>()?;
+    let directives = leaderd_core::storage::parse_storage_directives(&args).map_err(UsageError)?;
+    Ok(StorageAdd { directives })
 }
 
-/// leaderd's words for storage-add: it has no storage to add.
-pub const NO_STORAGE: &str = "storage is not supported by leaderd: it attaches no storage to units";
-
 impl Run for StorageAdd {
-    fn run(self: Box<Self>, _ctx: &mut dyn ToolContext) -> Result<Outcome, RunError> {
-        Err(RunError { message: NO_STORAGE.into(), client_side: false })
+    fn run(self: Box<Self>, ctx: &mut dyn ToolContext) -> Result<Outcome, RunError> {
+        ctx.add_storage(self.directives).map_err(ContextError::unannotated)?;
+        Ok(Outcome::default())
     }
 }

@@ -1,0 +1,134 @@
+//! The hook endpoint's storage calls (Juju's `StorageTags`, `Storage` and `AddUnitStorage` in
+//! `worker/uniter/runner/context/context.go`), and the unit's storage as the endpoint keeps it.
+//!
+//! - storage-list and storage-get answer from the unit's instances as the controller last
+//!   listed them (at the agent's start, after a hook's storage-add committed); an instance is
+//!   a directory of the unit's own under `<state>/storage/<name>/<n>`, made private (0700)
+//!   when the agent learns of it.
+//! - storage-add is held by the hook (Juju's `storageAddConstraints`) and committed with its
+//!   other changes when it succeeds; the controller checks the counts then, in Juju's words.
+//!   Block storage is refused at once: leaderd has no block devices.
+
+use std::path::PathBuf;
+
+use axum::extract::State;
+use axum::Json;
+
+use super::hook_endpoint::{decode, Answer, Endpoint, HookEndpoint};
+use super::HookBackend;
+use leaderd_core::format::go_quote;
+use leaderd_core::storage::{CharmStorageCounts, StorageKind};
+use leaderd_core::wire::controller::{StorageDirective, StorageInstance};
+use leaderd_core::wire::hook::{
+    ContextRequest, StorageAddRequest, StorageGetRequest, StorageGetResponse, StorageListResponse,
+};
+use leaderd_core::wire::ErrorCode;
+use leaderd_net::server::{Body, HttpError};
+
+/// leaderd's words for storage-add of block storage.
+pub(crate) fn no_block_storage(name: &str) -> String {
+    format!("cannot add storage {}: block storage is not supported by leaderd: it has no block devices", go_quote(name))
+}
+
+impl<L: HookBackend> HookEndpoint<L> {
+    /// Where the unit's instances' directories go (`<state>/storage`).
+    pub fn set_storage_root(&self, root: impl Into<PathBuf>) {
+        *self.storage_root.lock().unwrap() = Some(root.into());
+    }
+
+    /// The unit's instances as the controller lists them: each gets its directory (private,
+    /// made if missing), and the uniter sees them.
+    pub fn set_storage(&self, storage: Vec<StorageInstance>) {
+        if let Some(root) = self.storage_root.lock().unwrap().clone() {
+            for instance in &storage {
+                let dir = super::storage_hooks::location(&root, &instance.id);
+                let made = dir
+                    .parent()
+                    .map_or(Ok(()), leaderd_sys::private::create_state_dir)
+                    .and_then(|()| leaderd_sys::private::create_state_dir(&dir));
+                if let Err(e) = made {
+                    tracing::error!(unit = self.unit, dir = %dir.display(), error = %e, "making a storage directory");
+                }
+            }
+        }
+        self.storage.send_replace(Some(storage));
+    }
+
+    /// The unit's instances, for the uniter.
+    pub(crate) fn storage_watch(&self) -> tokio::sync::watch::Receiver<Option<Vec<StorageInstance>>> {
+        self.storage.subscribe()
+    }
+
+    fn storage_location(&self, id: &str) -> String {
+        let root = self.storage_root.lock().unwrap().clone();
+        root.map(|r| super::storage_hooks::location(&r, id).display().to_string()).unwrap_or_default()
+    }
+
+    /// The charm's storage, from its `metadata.yaml`.
+    pub(crate) fn charm_storage(&self) -> Result<Vec<leaderd_core::storage::CharmStorage>, HttpError> {
+        let dir = self.charm_dir();
+        let Some(dir) = dir else { return Ok(Vec::new()) };
+        leaderd_core::storage::charm_storage(&dir).map_err(|e| HttpError::new(ErrorCode::Internal, e.to_string()))
+    }
+
+    /// A hook's storage-add directives as the controller takes them: each name the charm's, in
+    /// Juju's words when not (`apiserver/facades/agent/uniter/storage.go`, `validConstraints`).
+    pub(crate) fn storage_directives(
+        &self,
+        adds: &[(String, u64)],
+    ) -> Result<Vec<StorageDirective>, super::RelationCommitError> {
+        if adds.is_empty() {
+            return Ok(Vec::new());
+        }
+        let charm = self.charm_storage().map_err(|e| super::RelationCommitError::Invalid(e.message))?;
+        adds.iter()
+            .map(|(name, count)| {
+                let Some(store) = charm.iter().find(|s| &s.name == name) else {
+                    return Err(super::RelationCommitError::Invalid(format!(
+                        "adding storage {name} for unit-{}: storage {} not found",
+                        self.unit.replace('/', "-"),
+                        go_quote(name)
+                    )));
+                };
+                let counts = CharmStorageCounts { min: store.count_min, max: store.count_max };
+                Ok(StorageDirective { name: name.clone(), kind: store.kind, count: *count, counts })
+            })
+            .collect()
+    }
+}
+
+pub(crate) async fn storage_list<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Answer<StorageListResponse> {
+    let req: ContextRequest = decode(body)?;
+    let _context = ep.context(&req.context_id)?;
+    let ids = ep.storage.borrow().clone().unwrap_or_default().into_iter().map(|i| i.id).collect();
+    Ok(Json(StorageListResponse { ids }))
+}
+
+pub(crate) async fn storage_get<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Answer<StorageGetResponse> {
+    let req: StorageGetRequest = decode(body)?;
+    let _context = ep.context(&req.context_id)?;
+    let known = ep.storage.borrow().clone().unwrap_or_default();
+    match known.iter().find(|i| i.id == req.id) {
+        Some(instance) => Ok(Json(StorageGetResponse {
+            kind: instance.kind.as_str().to_string(),
+            location: ep.storage_location(&instance.id),
+        })),
+        // The API's words (`storage attachment ID:UNIT not found`).
+        None => {
+            Err(HttpError::new(ErrorCode::NotFound, format!("storage attachment {}:{} not found", req.id, ep.unit)))
+        }
+    }
+}
+
+pub(crate) async fn storage_add<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Answer<serde_json::Value> {
+    let req: StorageAddRequest = decode(body)?;
+    let context = ep.context(&req.context_id)?;
+    let charm = ep.charm_storage()?;
+    for (name, _) in &req.directives {
+        if charm.iter().any(|s| &s.name == name && s.kind == StorageKind::Block) {
+            return Err(HttpError::new(ErrorCode::BadRequest, no_block_storage(name)));
+        }
+    }
+    context.lock().await.storage_adds.extend(req.directives);
+    Ok(Json(serde_json::json!({})))
+}
