@@ -498,14 +498,14 @@ struct HookFlags {
 }
 
 /// Juju's deploy check (`cmd/juju/resource/validation.go`, `CheckExpectedResources`): every
-/// `--resource` names one the charm's `metadata.yaml` declares (the bundled example declares
-/// none).
+/// `--resource` names one the charm's `metadata.yaml` declares, whatever form the charm comes
+/// in (the bundled example declares none).
 fn check_resources(charm: Option<&std::path::Path>, resources: &[(String, PathBuf)]) -> anyhow::Result<()> {
     if resources.is_empty() {
         return Ok(());
     }
     let declared: Vec<String> = charm
-        .and_then(|dir| std::fs::read_to_string(dir.join("metadata.yaml")).ok())
+        .and_then(crate::local::charm::metadata_text)
         .and_then(|text| serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&text).ok())
         .and_then(|meta| meta.get("resources").and_then(|r| r.as_mapping()).cloned())
         .map(|r| r.keys().filter_map(|k| k.as_str().map(String::from)).collect())

@@ -5,6 +5,7 @@
 //! `start`), and `juju-reboot --now` kills the hook, which runs again uncommitted; resource-get
 //! prints the unit's copy of a resource given to `leaderd up --resource`.
 
+use leaderd_sys::events::Event;
 use leaderd_testkit::cluster;
 use leaderd_testkit::events::RecordExt;
 
@@ -98,7 +99,9 @@ fi
 ";
     let charm = cluster::charm("name: boot\n", &[("install", install), ("start", start)]);
     let up = Up::start(Some(charm.path()), 1, "1s");
-    up.wait_event(T, |r| r.of("boot/0") && r.message("unit rebooted after hook start (start runs next)"));
+    up.wait_event(T, |r| {
+        r.of("boot/0") && matches!(&r.event, Event::UnitRebooted { hook, now: false } if hook == "start")
+    });
     up.until("start ran again", T, || up.hooks_started("boot/0").iter().filter(|h| *h == "start").count() == 2);
     up.wait_hook_finished(&["boot/0"], "start", T);
     std::thread::sleep(Duration::from_millis(300));
@@ -108,8 +111,9 @@ fi
     let installs = up.hooks_started("boot/0").iter().filter(|h| *h == "install").count();
     assert_eq!(installs, 2, "{:?}", up.hooks_started("boot/0"));
     assert_eq!(
-        up.count_events(|r| r.of("boot/0")
-            && r.message("unit rebooted after hook install (juju-reboot --now killed it; it runs again, then start)")),
+        up.count_events(
+            |r| r.of("boot/0") && matches!(&r.event, Event::UnitRebooted { hook, now: true } if hook == "install")
+        ),
         1
     );
     // The process the first start left behind was stopped by the reboot.
