@@ -249,6 +249,17 @@ enum Command {
         #[arg(long, default_value = "yaml", value_parser = ["yaml", "json"], value_name = "FORMAT")]
         format: String,
     },
+    /// Show the payloads the units of a running `up` registered (as `juju payloads`)
+    Payloads {
+        /// Show only the payloads matching one of these: a unit, type, class, id, status or tag.
+        #[arg(value_name = "PATTERN")]
+        patterns: Vec<String>,
+        /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
+        #[arg(long, value_name = "DIR")]
+        state: Option<PathBuf>,
+        #[arg(long, default_value = "tabular", value_parser = ["tabular", "yaml", "json"], value_name = "FORMAT")]
+        format: String,
+    },
     /// List the secrets of a running `up` (as `juju secrets`): every charm's and the operator's.
     Secrets {
         /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
@@ -716,6 +727,10 @@ fn run(command: Command) -> anyhow::Result<()> {
         Command::Timeline(args) => crate::local::timeline::run(args),
         Command::ShowUnit { unit, state, format } => {
             print!("{}", crate::local::show_unit::show_unit(&state_dir(state), &unit, &format)?);
+            Ok(())
+        }
+        Command::Payloads { patterns, state, format } => {
+            print!("{}", crate::local::payloads::list(&state_dir(state), &patterns, &format)?);
             Ok(())
         }
         Command::Secrets { state, owner, format } => {

@@ -42,6 +42,7 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand debug-log 'Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones'
             cand timeline 'Draw leadership over time from the event log of an `up`: terms, hooks, gaps, markers'
             cand show-unit 'Show one unit of a running `up` with its relations and every bag it can see (the shape of `juju show-unit`)'
+            cand payloads 'Show the payloads the units of a running `up` registered (as `juju payloads`)'
             cand secrets 'List the secrets of a running `up` (as `juju secrets`): every charm''s and the operator''s'
             cand show-secret 'Show a secret''s details (as `juju show-secret`); --reveal shows its content'
             cand add-secret 'Add a user secret (as `juju add-secret`): key=value, key#base64=value, key#file=PATH; prints secret:ID'
@@ -215,6 +216,12 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'leaderd;payloads'= {
+            cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
+            cand --format 'format'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'leaderd;secrets'= {
             cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
             cand --owner 'Include secrets for the specified owner (a tag: application-APP, unit-APP-N, model-...)'
@@ -345,6 +352,7 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand debug-log 'Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones'
             cand timeline 'Draw leadership over time from the event log of an `up`: terms, hooks, gaps, markers'
             cand show-unit 'Show one unit of a running `up` with its relations and every bag it can see (the shape of `juju show-unit`)'
+            cand payloads 'Show the payloads the units of a running `up` registered (as `juju payloads`)'
             cand secrets 'List the secrets of a running `up` (as `juju secrets`): every charm''s and the operator''s'
             cand show-secret 'Show a secret''s details (as `juju show-secret`); --reveal shows its content'
             cand add-secret 'Add a user secret (as `juju add-secret`): key=value, key#base64=value, key#file=PATH; prints secret:ID'
@@ -398,6 +406,8 @@ set edit:completion:arg-completer[leaderd] = {|@words|
         &'leaderd;help;timeline'= {
         }
         &'leaderd;help;show-unit'= {
+        }
+        &'leaderd;help;payloads'= {
         }
         &'leaderd;help;secrets'= {
         }

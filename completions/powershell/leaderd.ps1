@@ -45,6 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('debug-log', 'debug-log', [CompletionResultType]::ParameterValue, 'Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones')
             [CompletionResult]::new('timeline', 'timeline', [CompletionResultType]::ParameterValue, 'Draw leadership over time from the event log of an `up`: terms, hooks, gaps, markers')
             [CompletionResult]::new('show-unit', 'show-unit', [CompletionResultType]::ParameterValue, 'Show one unit of a running `up` with its relations and every bag it can see (the shape of `juju show-unit`)')
+            [CompletionResult]::new('payloads', 'payloads', [CompletionResultType]::ParameterValue, 'Show the payloads the units of a running `up` registered (as `juju payloads`)')
             [CompletionResult]::new('secrets', 'secrets', [CompletionResultType]::ParameterValue, 'List the secrets of a running `up` (as `juju secrets`): every charm''s and the operator''s')
             [CompletionResult]::new('show-secret', 'show-secret', [CompletionResultType]::ParameterValue, 'Show a secret''s details (as `juju show-secret`); --reveal shows its content')
             [CompletionResult]::new('add-secret', 'add-secret', [CompletionResultType]::ParameterValue, 'Add a user secret (as `juju add-secret`): key=value, key#base64=value, key#file=PATH; prints secret:ID')
@@ -239,6 +240,13 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'leaderd;payloads' {
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'leaderd;secrets' {
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
             [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Include secrets for the specified owner (a tag: application-APP, unit-APP-N, model-...)')
@@ -381,6 +389,7 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('debug-log', 'debug-log', [CompletionResultType]::ParameterValue, 'Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones')
             [CompletionResult]::new('timeline', 'timeline', [CompletionResultType]::ParameterValue, 'Draw leadership over time from the event log of an `up`: terms, hooks, gaps, markers')
             [CompletionResult]::new('show-unit', 'show-unit', [CompletionResultType]::ParameterValue, 'Show one unit of a running `up` with its relations and every bag it can see (the shape of `juju show-unit`)')
+            [CompletionResult]::new('payloads', 'payloads', [CompletionResultType]::ParameterValue, 'Show the payloads the units of a running `up` registered (as `juju payloads`)')
             [CompletionResult]::new('secrets', 'secrets', [CompletionResultType]::ParameterValue, 'List the secrets of a running `up` (as `juju secrets`): every charm''s and the operator''s')
             [CompletionResult]::new('show-secret', 'show-secret', [CompletionResultType]::ParameterValue, 'Show a secret''s details (as `juju show-secret`); --reveal shows its content')
             [CompletionResult]::new('add-secret', 'add-secret', [CompletionResultType]::ParameterValue, 'Add a user secret (as `juju add-secret`): key=value, key#base64=value, key#file=PATH; prints secret:ID')
@@ -454,6 +463,9 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             break
         }
         'leaderd;help;show-unit' {
+            break
+        }
+        'leaderd;help;payloads' {
             break
         }
         'leaderd;help;secrets' {

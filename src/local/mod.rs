@@ -8,6 +8,7 @@ pub mod debug_log;
 pub mod etcd;
 pub mod exec;
 pub mod levers;
+pub mod payloads;
 pub mod run;
 pub mod secrets;
 pub(crate) mod show_unit;

@@ -130,6 +130,11 @@ pub(crate) fn controller_status(state: &Path, up: &UpState) -> anyhow::Result<St
     Ok(controller_view(state, up, false)?.0)
 }
 
+/// What the controller keeps of the application's units: statuses, ports, payloads.
+pub(crate) fn controller_statuses(state: &Path, up: &UpState) -> anyhow::Result<StatusesResponse> {
+    Ok(controller_view(state, up, true)?.1.expect("asked for the statuses"))
+}
+
 /// The controller's view and, with `statuses`, the application's statuses it keeps.
 fn controller_view(
     state: &Path,
@@ -234,8 +239,12 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
             None => nothing(),
         }
     };
-    let kept =
-        kept.unwrap_or(StatusesResponse { application: None, units: Default::default(), ports: Default::default() });
+    let kept = kept.unwrap_or(StatusesResponse {
+        application: None,
+        units: Default::default(),
+        ports: Default::default(),
+        payloads: Default::default(),
+    });
     let answered = controllers.iter().find(|c| c.role == "active").map_or(up.controller.url.clone(), |c| c.url.clone());
     let app = controller.applications.iter().find(|a| a.name == up.app);
     let leader = app.and_then(|a| a.leader.clone());

@@ -64,6 +64,10 @@ pub(crate) struct HookContext {
     /// This hook's open-port and close-port requests over the unit's committed ranges (read
     /// at its first port call).
     pub ports: Option<leaderd_core::ports::Recorder>,
+    /// The unit's payloads as this hook sees them (read at its first payload tool call, with
+    /// its own changes), and whether it changed them.
+    pub payloads: Option<leaderd_core::payloads::UnitPayloads>,
+    pub payloads_dirty: bool,
 }
 
 impl HookContext {
@@ -83,6 +87,8 @@ impl HookContext {
             reboot: None,
             process_group: None,
             ports: None,
+            payloads: None,
+            payloads_dirty: false,
         }
     }
 

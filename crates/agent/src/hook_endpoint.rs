@@ -23,6 +23,7 @@ use tokio::net::UnixListener;
 use super::action_tools;
 use super::context::HookContext;
 use super::net_tools;
+use super::payload_tools;
 use super::secret_tools;
 use super::state_tools;
 use super::{HookBackend, LeaderWriteError};
@@ -238,14 +239,16 @@ impl<L: HookBackend> HookEndpoint<L> {
         let Some(context) = self.contexts.lock().unwrap().get(id).cloned() else {
             return Ok(false);
         };
-        let (changes, mut secrets, charm_state, ports) = {
+        let (changes, mut secrets, charm_state, ports, payloads) = {
             let mut context = context.lock().await;
             let charm_state = std::mem::take(&mut context.charm_state_dirty).then(|| context.charm_state.clone());
             let ports = context.ports.take().map(|r| r.changes()).unwrap_or_default();
-            (context.take_relation_changes(), context.secrets.take_changes(), charm_state.flatten(), ports)
+            let payloads = std::mem::take(&mut context.payloads_dirty).then(|| context.payloads.clone());
+            let relations = context.take_relation_changes();
+            (relations, context.secrets.take_changes(), charm_state.flatten(), ports, payloads.flatten())
         };
         secrets.extend(extra);
-        if changes.is_empty() && secrets.is_empty() && charm_state.is_none() && ports.is_empty() {
+        if changes.is_empty() && secrets.is_empty() && charm_state.is_none() && ports.is_empty() && payloads.is_none() {
             return Ok(false);
         }
         // Juju's state checks each endpoint the hook named against the charm's
@@ -261,7 +264,7 @@ impl<L: HookBackend> HookEndpoint<L> {
                 )));
             }
         }
-        let hook = super::HookChanges { relations: changes, secrets, charm_state, ports };
+        let hook = super::HookChanges { relations: changes, secrets, charm_state, ports, payloads };
         self.backend.commit_hook(hook).await.map(|()| true)
     }
 
@@ -324,6 +327,9 @@ impl<L: HookBackend> HookEndpoint<L> {
             .route(hook::STATE_DELETE_PATH, post(state_tools::state_delete::<L>))
             .route(hook::REBOOT_PATH, post(state_tools::juju_reboot::<L>))
             .route(hook::RESOURCE_GET_PATH, post(state_tools::resource_get::<L>))
+            .route(hook::PAYLOAD_REGISTER_PATH, post(payload_tools::payload_register::<L>))
+            .route(hook::PAYLOAD_UNREGISTER_PATH, post(payload_tools::payload_unregister::<L>))
+            .route(hook::PAYLOAD_STATUS_SET_PATH, post(payload_tools::payload_status_set::<L>))
             .route(hook::OPEN_PORT_PATH, post(net_tools::open_port::<L>))
             .route(hook::CLOSE_PORT_PATH, post(net_tools::close_port::<L>))
             .route(hook::OPENED_PORTS_PATH, post(net_tools::opened_ports::<L>))

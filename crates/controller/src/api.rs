@@ -469,7 +469,8 @@ async fn read_statuses(State(api): Shared, Path(app): Path<String>, headers: Hea
     let app = api.reader_of(&headers, &app)?;
     api.active()?;
     let (application, units) = api.controller.statuses(&app);
-    Ok(Json(StatusesResponse { application, units, ports: api.controller.unit_ports(&app) }))
+    let (ports, payloads) = (api.controller.unit_ports(&app), api.controller.unit_payloads(&app));
+    Ok(Json(StatusesResponse { application, units, ports, payloads }))
 }
 
 /// The limits on a status the controller keeps: a message up to 64 KiB, as the hook endpoint's
@@ -557,7 +558,8 @@ async fn commit_relations(
     }
     api.active()?;
     let term = req.term.map(Term);
-    let written = api.controller.commit_hook_full(&unit, term, req.changes, req.secrets, req.charm_state, req.ports);
+    let written =
+        api.controller.commit_hook_all(&unit, term, req.changes, req.secrets, req.charm_state, req.ports, req.payloads);
     relations_written(written.await)
 }
 

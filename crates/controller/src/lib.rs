@@ -129,6 +129,8 @@ pub(crate) struct State {
     app_statuses: RwLock<HashMap<String, WorkloadStatus>>,
     /// Per unit: its opened port ranges by endpoint (units with none left out).
     unit_ports: RwLock<HashMap<String, leaderd_core::ports::GroupedPortRanges>>,
+    /// Each unit's payloads by class (payload-register), kept with the hook's other changes.
+    unit_payloads: RwLock<HashMap<String, leaderd_core::payloads::UnitPayloads>>,
     /// Each application's relations, and a version for their watchers (`relations.rs`).
     relations: relations::Relations,
     /// Every secret, and a version for their watchers (`secrets.rs`).
@@ -184,6 +186,7 @@ impl State {
                 self.unit_statuses.write().unwrap().remove(&unit);
                 self.unit_states.write().unwrap().remove(&unit);
                 self.unit_ports.write().unwrap().remove(&unit);
+                self.unit_payloads.write().unwrap().remove(&unit);
             }
             Write::UnitState { unit, state } if state.is_empty() => {
                 self.unit_states.write().unwrap().remove(&unit);
@@ -196,6 +199,12 @@ impl State {
             }
             Write::UnitPorts { unit, ports } => {
                 self.unit_ports.write().unwrap().insert(unit, ports);
+            }
+            Write::UnitPayloads { unit, payloads } if payloads.is_empty() => {
+                self.unit_payloads.write().unwrap().remove(&unit);
+            }
+            Write::UnitPayloads { unit, payloads } => {
+                self.unit_payloads.write().unwrap().insert(unit, payloads);
             }
             Write::AppStatus { app, status } => {
                 self.app_statuses.write().unwrap().insert(app, status.into());
@@ -232,6 +241,7 @@ impl State {
         *self.app_statuses.write().unwrap() =
             snapshot.app_statuses.into_iter().map(|(app, s)| (app, s.into())).collect();
         *self.unit_ports.write().unwrap() = snapshot.unit_ports;
+        *self.unit_payloads.write().unwrap() = snapshot.unit_payloads;
         *self.removed.write().unwrap() = snapshot.removed;
         *self.unit_states.write().unwrap() = snapshot.unit_states;
         self.relations.replace(snapshot.relations);
@@ -321,6 +331,7 @@ impl Controller {
             unit_statuses: RwLock::default(),
             app_statuses: RwLock::default(),
             unit_ports: RwLock::default(),
+            unit_payloads: RwLock::default(),
             relations: relations::Relations::new(Default::default()),
             secrets: secrets::Secrets::new(Default::default()),
             tasks: tasks::Tasks::new(),
@@ -678,6 +689,21 @@ impl Controller {
             .iter()
             .filter(|(unit, _)| leaderd_core::names::unit_application(unit) == Ok(app.as_str()))
             .map(|(unit, ports)| (unit.clone(), ports.clone()))
+            .collect()
+    }
+
+    /// Each unit of `app`'s payloads by class (units with none left out).
+    pub fn unit_payloads(
+        &self,
+        app: &Application,
+    ) -> std::collections::BTreeMap<String, leaderd_core::payloads::UnitPayloads> {
+        self.state
+            .unit_payloads
+            .read()
+            .unwrap()
+            .iter()
+            .filter(|(unit, _)| leaderd_core::names::unit_application(unit) == Ok(app.as_str()))
+            .map(|(unit, payloads)| (unit.clone(), payloads.clone()))
             .collect()
     }
 

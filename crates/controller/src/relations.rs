@@ -125,6 +125,22 @@ impl Controller {
         charm_state: Option<BTreeMap<String, String>>,
         ports: Vec<leaderd_core::ports::PortChange>,
     ) -> Result<u64, LeaderWriteError> {
+        self.commit_hook_all(unit, term, changes, secrets, charm_state, ports, None).await
+    }
+
+    /// [`Controller::commit_hook_full`], with the unit's whole payloads after the hook when the
+    /// hook changed them (payload-register and friends), in the same write.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn commit_hook_all(
+        &self,
+        unit: &Unit,
+        term: Option<Term>,
+        changes: Vec<RelationChanges>,
+        secrets: Vec<SecretChange>,
+        charm_state: Option<BTreeMap<String, String>>,
+        ports: Vec<leaderd_core::ports::PortChange>,
+        payloads: Option<leaderd_core::payloads::UnitPayloads>,
+    ) -> Result<u64, LeaderWriteError> {
         let app = unit.application();
         if let Some(state) = &charm_state {
             leaderd_core::charm_state::check(state).map_err(LeaderWriteError::Invalid)?;
@@ -156,6 +172,9 @@ impl Controller {
         }
         if let Some(state) = charm_state {
             writes.push(Write::UnitState { unit: unit.as_str().into(), state });
+        }
+        if let Some(payloads) = payloads {
+            writes.push(Write::UnitPayloads { unit: unit.as_str().into(), payloads });
         }
         let secrets =
             super::writer::SecretCommit { unit: unit.as_str().into(), term: term.map(|t| t.0), changes: secrets };

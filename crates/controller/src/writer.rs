@@ -368,7 +368,10 @@ fn answer(state: &State, reply: Reply, committed: Result<(), CommitError>) {
                 state.apply(write.clone());
             }
             state.secrets.apply(&changes);
-            for write in changes.iter().filter(|w| matches!(w, Write::UnitState { .. } | Write::UnitPorts { .. })) {
+            for write in changes
+                .iter()
+                .filter(|w| matches!(w, Write::UnitState { .. } | Write::UnitPorts { .. } | Write::UnitPayloads { .. }))
+            {
                 state.apply(write.clone());
             }
             let _ = tx.send(Ok(state.relations.apply(&app, &changes)));

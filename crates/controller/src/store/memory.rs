@@ -18,6 +18,7 @@ pub struct MemoryStore {
     tasks: std::collections::BTreeMap<u64, super::TaskRecord>,
     unit_states: HashMap<String, std::collections::BTreeMap<String, String>>,
     unit_ports: HashMap<String, leaderd_core::ports::GroupedPortRanges>,
+    unit_payloads: HashMap<String, leaderd_core::payloads::UnitPayloads>,
 }
 
 impl Store for MemoryStore {
@@ -34,6 +35,7 @@ impl Store for MemoryStore {
             tasks: self.tasks.clone(),
             unit_states: self.unit_states.clone(),
             unit_ports: self.unit_ports.clone(),
+            unit_payloads: self.unit_payloads.clone(),
         })
     }
 
@@ -58,6 +60,7 @@ impl Store for MemoryStore {
                     self.unit_statuses.remove(unit);
                     self.unit_states.remove(unit);
                     self.unit_ports.remove(unit);
+                    self.unit_payloads.remove(unit);
                     self.removed.insert(unit.clone());
                 }
                 Write::UnitState { unit, state } if state.is_empty() => {
@@ -83,6 +86,12 @@ impl Store for MemoryStore {
                 }
                 Write::UnitPorts { unit, ports } => {
                     self.unit_ports.insert(unit.clone(), ports.clone());
+                }
+                Write::UnitPayloads { unit, payloads } if payloads.is_empty() => {
+                    self.unit_payloads.remove(unit);
+                }
+                Write::UnitPayloads { unit, payloads } => {
+                    self.unit_payloads.insert(unit.clone(), payloads.clone());
                 }
                 Write::RelationSettings { .. } | Write::RelationScope { .. } => {
                     super::apply_relation_write(&mut self.relations, write);

@@ -99,6 +99,8 @@ pub struct Snapshot {
     pub unit_states: HashMap<String, BTreeMap<String, String>>,
     /// Each unit's opened port ranges by endpoint, by unit name (units with none left out).
     pub unit_ports: HashMap<String, leaderd_core::ports::GroupedPortRanges>,
+    /// Each unit's payloads by class (payload-register); a unit with none is absent.
+    pub unit_payloads: HashMap<String, leaderd_core::payloads::UnitPayloads>,
 }
 
 /// A commit the store refused because it is too big for one transaction (etcd's
@@ -189,6 +191,11 @@ pub enum Write {
     UnitPorts {
         unit: String,
         ports: leaderd_core::ports::GroupedPortRanges,
+    },
+    /// Replace `unit`'s payloads whole (none: forget them).
+    UnitPayloads {
+        unit: String,
+        payloads: leaderd_core::payloads::UnitPayloads,
     },
 }
 

@@ -233,6 +233,9 @@ pub struct StatusesResponse {
     /// Each unit's opened port ranges by endpoint (units without any are left out).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub ports: std::collections::BTreeMap<String, crate::ports::GroupedPortRanges>,
+    /// Each unit's payloads by class (units without any are left out).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub payloads: std::collections::BTreeMap<String, crate::payloads::UnitPayloads>,
 }
 
 /// `POST /v1/applications/{app}/status/application`: the leader's application status, fenced
@@ -299,6 +302,10 @@ pub struct RelationCommitRequest {
     /// ranges in the same write.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<crate::ports::PortChange>,
+    /// The unit's payloads after the hook, when the hook changed them (Juju's payload tools,
+    /// which write at once); empty forgets them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payloads: Option<crate::payloads::UnitPayloads>,
 }
 
 /// `GET /v1/applications/{app}/unit-state`: the calling unit's charm state as last committed.
