@@ -150,6 +150,27 @@ enum Command {
         /// The task's id.
         id: u64,
     },
+    /// Show an operation and its tasks (juju show-operation)
+    ShowOperation {
+        /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
+        #[arg(long, value_name = "DIR")]
+        state: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, default_value = "yaml", value_parser = ["yaml", "json"])]
+        format: String,
+        /// Wait for results (0: until the operation ends).
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+        wait: Option<std::time::Duration>,
+        /// Wait indefinitely for results.
+        #[arg(long)]
+        watch: bool,
+        /// Show times in UTC (they always are).
+        #[arg(long)]
+        utc: bool,
+        /// The operation's id.
+        #[arg(value_name = "OPERATION-ID")]
+        args: Vec<String>,
+    },
     /// List the operations' tasks (juju operations).
     Operations {
         /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
@@ -694,6 +715,10 @@ fn run(command: Command) -> anyhow::Result<()> {
             std::process::exit(code)
         }
         Command::ShowTask { state, format, id } => crate::local::run::show_task(&state_dir(state), id, &format),
+        Command::ShowOperation { state, format, wait, watch, utc: _, args } => {
+            let show = crate::local::show_operation::ShowOperation { args, format, wait, watch };
+            crate::local::show_operation::show_operation(&state_dir(state), show)
+        }
         Command::Operations { state, format } => crate::local::run::operations(&state_dir(state), &format),
         Command::Exec { state, unit, format, wait, command } => {
             let code = if format == "plain" {

@@ -28,6 +28,7 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand exec 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)'
             cand run 'Run an action on units (juju run): the charm''s actions.yaml action with its parameters'
             cand show-task 'Show a task of an operation (juju show-task)'
+            cand show-operation 'Show an operation and its tasks (juju show-operation)'
             cand operations 'List the operations'' tasks (juju operations)'
             cand status 'Show the applications and units of a running `up`'
             cand kill 'Kill a unit''s agent (SIGKILL) or a controller (controller/N, or --controller), of a running `up`'
@@ -110,6 +111,15 @@ set edit:completion:arg-completer[leaderd] = {|@words|
         &'leaderd;show-task'= {
             cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
             cand --format 'Output format'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'leaderd;show-operation'= {
+            cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
+            cand --format 'Output format'
+            cand --wait 'Wait for results (0: until the operation ends)'
+            cand --watch 'Wait indefinitely for results'
+            cand --utc 'Show times in UTC (they always are)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -338,6 +348,7 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand exec 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)'
             cand run 'Run an action on units (juju run): the charm''s actions.yaml action with its parameters'
             cand show-task 'Show a task of an operation (juju show-task)'
+            cand show-operation 'Show an operation and its tasks (juju show-operation)'
             cand operations 'List the operations'' tasks (juju operations)'
             cand status 'Show the applications and units of a running `up`'
             cand kill 'Kill a unit''s agent (SIGKILL) or a controller (controller/N, or --controller), of a running `up`'
@@ -378,6 +389,8 @@ set edit:completion:arg-completer[leaderd] = {|@words|
         &'leaderd;help;run'= {
         }
         &'leaderd;help;show-task'= {
+        }
+        &'leaderd;help;show-operation'= {
         }
         &'leaderd;help;operations'= {
         }

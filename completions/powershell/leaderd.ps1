@@ -31,6 +31,7 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)')
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run an action on units (juju run): the charm''s actions.yaml action with its parameters')
             [CompletionResult]::new('show-task', 'show-task', [CompletionResultType]::ParameterValue, 'Show a task of an operation (juju show-task)')
+            [CompletionResult]::new('show-operation', 'show-operation', [CompletionResultType]::ParameterValue, 'Show an operation and its tasks (juju show-operation)')
             [CompletionResult]::new('operations', 'operations', [CompletionResultType]::ParameterValue, 'List the operations'' tasks (juju operations)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the applications and units of a running `up`')
             [CompletionResult]::new('kill', 'kill', [CompletionResultType]::ParameterValue, 'Kill a unit''s agent (SIGKILL) or a controller (controller/N, or --controller), of a running `up`')
@@ -119,6 +120,16 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
         'leaderd;show-task' {
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'leaderd;show-operation' {
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for results (0: until the operation ends)')
+            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Wait indefinitely for results')
+            [CompletionResult]::new('--utc', '--utc', [CompletionResultType]::ParameterName, 'Show times in UTC (they always are)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -375,6 +386,7 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)')
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run an action on units (juju run): the charm''s actions.yaml action with its parameters')
             [CompletionResult]::new('show-task', 'show-task', [CompletionResultType]::ParameterValue, 'Show a task of an operation (juju show-task)')
+            [CompletionResult]::new('show-operation', 'show-operation', [CompletionResultType]::ParameterValue, 'Show an operation and its tasks (juju show-operation)')
             [CompletionResult]::new('operations', 'operations', [CompletionResultType]::ParameterValue, 'List the operations'' tasks (juju operations)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the applications and units of a running `up`')
             [CompletionResult]::new('kill', 'kill', [CompletionResultType]::ParameterValue, 'Kill a unit''s agent (SIGKILL) or a controller (controller/N, or --controller), of a running `up`')
@@ -421,6 +433,9 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             break
         }
         'leaderd;help;show-task' {
+            break
+        }
+        'leaderd;help;show-operation' {
             break
         }
         'leaderd;help;operations' {

@@ -11,6 +11,7 @@ pub mod levers;
 pub mod payloads;
 pub mod run;
 pub mod secrets;
+pub mod show_operation;
 pub(crate) mod show_unit;
 pub mod status;
 pub mod timeline;

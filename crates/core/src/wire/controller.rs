@@ -487,6 +487,9 @@ pub struct Task {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<crate::wire::run::ActionResult>,
     pub enqueued_ms: u64,
+    /// When its unit started it (none while pending).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_ms: Option<u64>,
 }
 
 /// `GET /v1/operations` (operator): every task, by operation.
