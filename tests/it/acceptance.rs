@@ -1,6 +1,8 @@
 //! Real charm libraries, unchanged, on `leaderd up`: two ops charms and two charmhelpers charms
 //! (one of each sharing what the leader decides through the peer relation) (`examples/`), with
-//! 3 units and 1 s guarantees, and an ops charm packed and refreshed, its `StoredState` kept. They need ops and charmhelpers importable:
+//! 3 units and 1 s guarantees, an ops charm packed and refreshed, its `StoredState` kept, and
+//! canonical/operator's own `test_secrets` and `test_hookcmds` charms through the steps of ops'
+//! integration tests. They need ops and charmhelpers importable:
 //! set `LEADERD_PYTHON_BIN` to the `bin` directory of a virtual environment that has them
 //! (`.ci/run` makes one; docs/running-charms.md, "Python charms"), then
 //! `cargo test --test acceptance -- --include-ignored`.
@@ -746,7 +748,8 @@ fn all_active(up: &Up) -> bool {
 ///   peer relations out, so the count is 0 (asserted).
 /// - `test_credential_get`: leaderd's model has no cloud and no `juju trust`; the action fails
 ///   with Juju's answer to an application without trust (asserted).
-/// - `test_storage_list_and_get`, `test_storage_add` (test-storage, test-storage-add): storage.
+/// - `test_storage_list_and_get`, `test_storage_add` (test-storage, test-storage-add): leaderd
+///   attaches no storage to units here, so there is no `data` instance to list, get or add to.
 /// - the reboot's boot-time comparison: the units share the host, so `/proc/uptime` does not
 ///   move; the test checks the marker and the unit's reboot in the event log instead.
 #[test]
