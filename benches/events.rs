@@ -20,6 +20,7 @@ fn main() {
             Event::HookOutput {
                 hook: "config-changed".into(),
                 line: format!("line {i} of a hook's output, as it printed it"),
+                stderr: false,
             },
         )
     };

@@ -58,6 +58,11 @@ enum Command {
         /// (`local:M`: M members) to start etcd from PATH in the state directory. Default: SQLite.
         #[arg(long, value_name = "ENDPOINTS|local[:M]")]
         etcd: Option<String>,
+        /// The least level of the events printed, one of [TRACE, DEBUG, INFO, WARNING, ERROR]:
+        /// DEBUG adds the hooks' stdout and charms' DEBUG juju-log lines (ops logs each event
+        /// at DEBUG). The event log keeps everything (`leaderd debug-log`).
+        #[arg(long, default_value = "INFO", value_parser = crate::local::debug_log::parse_level, value_name = "LEVEL")]
+        log_level: leaderd_sys::events::Level,
         #[command(flatten)]
         hooks: HookFlags,
     },
@@ -433,6 +438,10 @@ enum Command {
         /// file, as `leaderd up` does in <state>/events.jsonl.
         #[arg(long, value_name = "FILE")]
         event_log: Option<PathBuf>,
+        /// The least level of the events printed on stdout, one of [TRACE, DEBUG, INFO, WARNING,
+        /// ERROR]; the event log keeps everything.
+        #[arg(long, default_value = "DEBUG", value_parser = crate::local::debug_log::parse_level, value_name = "LEVEL")]
+        log_level: leaderd_sys::events::Level,
         #[command(flatten)]
         timeouts: Timeouts,
         #[command(flatten)]
@@ -686,8 +695,22 @@ pub fn main() -> ExitCode {
 
 fn run(command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Up { charm, app, units, state, lease_guarantee, config, config_file, hooks, controllers, etcd } => {
+        Command::Up {
+            charm,
+            app,
+            units,
+            state,
+            lease_guarantee,
+            config,
+            config_file,
+            hooks,
+            controllers,
+            etcd,
+            log_level,
+        } => {
             check_resources(charm.as_deref(), &hooks.resource)?;
+            let mut agent_args = hooks.args();
+            agent_args.extend(["--log-level".to_string(), log_level.as_str().to_string()]);
             let options = UpOptions {
                 charm,
                 app,
@@ -696,9 +719,10 @@ fn run(command: Command) -> anyhow::Result<()> {
                 guarantee: lease_guarantee,
                 config,
                 config_file,
-                agent_args: hooks.args(),
+                agent_args,
                 controllers,
                 etcd,
+                log_level,
             };
             tokio::runtime::Runtime::new()?.block_on(up(options))
         }
@@ -812,9 +836,11 @@ fn run(command: Command) -> anyhow::Result<()> {
             lease_guarantee,
             jujuc,
             event_log,
+            log_level,
             timeouts,
             hooks,
         } => {
+            leaderd_agent::print_level(log_level);
             if let Some(path) = &event_log {
                 leaderd_sys::events::init(path)?;
             }
@@ -974,6 +1000,17 @@ impl EtcdArgs {
 
 #[cfg(test)]
 mod tests {
+    use clap::Parser;
+
+    /// clap's `suggestions`: a mistyped subcommand or flag names the one meant.
+    #[test]
+    fn a_mistyped_subcommand_or_flag_gets_a_suggestion() {
+        let err = super::Cli::try_parse_from(["leaderd", "stauts"]).err().unwrap().to_string();
+        assert!(err.contains("similar subcommands exist: ") && err.contains("'status'"), "{err}");
+        let err = super::Cli::try_parse_from(["leaderd", "exec", "--unti", "app/0", "--", "true"]).err().unwrap();
+        assert!(err.to_string().contains("a similar argument exists: '--unit'"), "{err}");
+    }
+
     /// juju/utils `CommandString` (its test cases): quoted only when it has to be.
     #[test]
     fn command_words_are_quoted_as_juju_exec_joins_them() {

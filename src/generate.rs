@@ -142,13 +142,16 @@ complete -c {name} -f -n 'not string match -q -- \"-*\" (commandline -ct)' -a '(
     }
 }
 
-/// One page per command and per subcommand (`leaderd-up(1)`...).
+/// One page per command and per subcommand (`leaderd-up(1)`...): the page is named with a
+/// dash, as git-commit(1), and its SYNOPSIS shows the command as typed, `leaderd up`
+/// (clap_mangen takes the SYNOPSIS from the bin name, the title and NAME from the name).
 fn man_pages(command: Command, out: &mut Vec<(PathBuf, Vec<u8>)>) {
     let command = command.disable_help_subcommand(true);
     out.push((PathBuf::from("man").join(format!("{}.1", command.get_name())), man_page(&command)));
     for sub in command.get_subcommands() {
         let name = format!("{}-{}", command.get_name(), sub.get_name());
-        let sub = sub.clone().name(name.clone());
+        let typed = format!("{} {}", command.get_name(), sub.get_name());
+        let sub = sub.clone().name(name.clone()).display_name(name.clone()).bin_name(typed);
         out.push((PathBuf::from("man").join(format!("{name}.1")), man_page(&sub)));
     }
 }

@@ -8,8 +8,10 @@
 //! - `leaderd-controller`: leases, terms, durable state, watches, over a store;
 //! - `leaderd-agent`: the unit agent;
 //! - this crate: [`local`] (`leaderd up`, the levers, `exec`, `status`, `debug-log`,
-//!   `timeline`), [`generate`] (completions and man pages) and [`cli`] (the `leaderd` command).
+//!   `timeline`), [`generate`] (completions and man pages), [`cli`] (the `leaderd` command) and
+//!   [`juju`] (the `juju` command).
 
 pub mod cli;
 pub mod generate;
+pub mod juju;
 pub mod local;

@@ -70,6 +70,7 @@ complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l config -d 'Set a 
 complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l config-file -d 'Config values at deploy from a YAML file in Juju\'s format: the application name mapped to its options\' values' -r -F
 complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l controllers -d 'How many controllers: one active, the others standing by (more than one needs --etcd)' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l etcd -d 'The controllers\' store: etcd at ENDPOINTS (http://H1:2379,...[/PREFIX]), or `local` (`local:M`: M members) to start etcd from PATH in the state directory. Default: SQLite' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l log-level -d 'The least level of the events printed, one of [TRACE, DEBUG, INFO, WARNING, ERROR]: DEBUG adds the hooks\' stdout and charms\' DEBUG juju-log lines (ops logs each event at DEBUG). The event log keeps everything (`leaderd debug-log`)' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l update-status-interval -d 'How often update-status runs once the unit has started (Juju\'s default: 5m)' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l hook-retry -d 'Retry failed hooks by themselves (on), or leave the unit in error state until `leaderd resolve` (off)' -r -f -a "on\t''
 off\t''"
@@ -220,6 +221,7 @@ complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l token -d 'The 
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l lease-guarantee -d 'The leadership guarantee; the lease is claimed for twice this' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l jujuc -d 'The jujuc binary the hook tools link to (default: next to leaderd)' -r -F
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l event-log -d 'Append this unit\'s events (leadership, hooks, their output, juju-log) to this JSON-lines file, as `leaderd up` does in <state>/events.jsonl' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l log-level -d 'The least level of the events printed on stdout, one of [TRACE, DEBUG, INFO, WARNING, ERROR]; the event log keeps everything' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l header-timeout -d 'How long a request (headers and body, from its first byte) or a TLS handshake may take' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l idle-timeout -d 'How long a connection with no request in progress stays open' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand agent" -l update-status-interval -d 'How often update-status runs once the unit has started (Juju\'s default: 5m)' -r

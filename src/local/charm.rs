@@ -161,7 +161,89 @@ fn prepare_into(given: &Path, dest: &Path) -> anyhow::Result<Form> {
         given.display(),
         form.name()
     );
+    check_executable(given, dest, form)?;
     Ok(form)
+}
+
+/// Refuses a charm whose `dispatch` or a hook in `hooks/` has no execute bit, naming the file
+/// in the charm as given and the fix: every unit runs its own copy, taken now, so a hook that
+/// could not run would fail on every unit, and fixing the source afterwards would not reach
+/// the copies. Only files named as hooks are checked: `hooks/` may hold a charm's libraries.
+fn check_executable(given: &Path, dest: &Path, form: Form) -> anyhow::Result<()> {
+    let mut files = vec![PathBuf::from("dispatch")];
+    if let Ok(entries) = std::fs::read_dir(dest.join("hooks")) {
+        let mut hooks: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_str().is_some_and(is_hook_name))
+            .map(|e| Path::new("hooks").join(e.file_name()))
+            .collect();
+        hooks.sort();
+        files.extend(hooks);
+    }
+    for file in files {
+        // Followed through a symlink (charmhelpers' hooks link to one hooks.py).
+        let Ok(meta) = std::fs::metadata(dest.join(&file)) else { continue };
+        if !meta.is_file() || std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o111 != 0 {
+            continue;
+        }
+        match form {
+            Form::Packed => anyhow::bail!(
+                "{} in {} is not executable: no unit could run it. Make it executable in the charm's source \
+                 (chmod +x {}) and pack the charm again",
+                file.display(),
+                given.display(),
+                file.display()
+            ),
+            Form::Directory | Form::Source => {
+                let source = given.join(&file);
+                anyhow::bail!(
+                    "{} is not executable: no unit could run it. Fix it with: chmod +x {}",
+                    source.display(),
+                    source.display()
+                )
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The hooks Juju runs by name (github.com/juju/charm/v12 `hooks/hooks.go`: the unit, leadership, secret and series
+/// hooks, and the relation, storage, workload and Pebble ones by suffix).
+fn is_hook_name(name: &str) -> bool {
+    const NAMES: &[&str] = &[
+        "install",
+        "start",
+        "stop",
+        "remove",
+        "config-changed",
+        "upgrade-charm",
+        "update-status",
+        "leader-elected",
+        "leader-settings-changed",
+        "leader-deposed",
+        "collect-metrics",
+        "meter-status-changed",
+        "pre-series-upgrade",
+        "post-series-upgrade",
+        "secret-changed",
+        "secret-expired",
+        "secret-remove",
+        "secret-rotate",
+    ];
+    const SUFFIXES: &[&str] = &[
+        "-relation-created",
+        "-relation-joined",
+        "-relation-changed",
+        "-relation-departed",
+        "-relation-broken",
+        "-storage-attached",
+        "-storage-detaching",
+        "-pebble-ready",
+        "-pebble-custom-notice",
+        "-pebble-check-failed",
+        "-pebble-check-recovered",
+    ];
+    NAMES.contains(&name) || SUFFIXES.iter().any(|s| name.len() > s.len() && name.ends_with(s))
 }
 
 /// The files `charmcraft pack` writes from a `charmcraft.yaml` (charmcraft's `CharmMetadata.from_charm`,
@@ -526,6 +608,7 @@ extra-bindings:
         )
         .unwrap();
         std::fs::write(source.join("hooks/install"), "#!/bin/sh\n").unwrap();
+        std::fs::set_permissions(source.join("hooks/install"), std::fs::Permissions::from_mode(0o755)).unwrap();
         let dest = dir.path().join("charms/1");
         assert_eq!(prepare(&source, &dest, 1).unwrap(), (Form::Source, Some("shell".to_string())));
         assert_eq!(std::fs::read_to_string(dest.join("metadata.yaml")).unwrap(), "name: shell\nsummary: s\n");
@@ -561,6 +644,50 @@ extra-bindings:
         assert_eq!(err, format!("no charm at {}", dir.path().join("nothing").display()));
         let err = prepare(dir.path(), &dest, 0).unwrap_err().to_string();
         assert!(err.ends_with("is not a charm: it has neither metadata.yaml nor charmcraft.yaml (give a charm directory, a charmcraft.yaml source directory or a .charm file)"), "{err}");
+    }
+
+    #[test]
+    fn a_hook_without_its_execute_bit_is_refused_with_its_source_path_and_the_fix() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let charm = dir.path().join("mycharm");
+        std::fs::create_dir_all(charm.join("hooks/lib")).unwrap();
+        std::fs::write(charm.join("metadata.yaml"), "name: mycharm\nrequires:\n  db: {interface: pg}\n").unwrap();
+        for (file, mode) in [("hooks/install", 0o755), ("hooks/db-relation-joined", 0o644), ("hooks/common.sh", 0o644)]
+        {
+            std::fs::write(charm.join(file), "#!/bin/sh\n").unwrap();
+            std::fs::set_permissions(charm.join(file), std::fs::Permissions::from_mode(mode)).unwrap();
+        }
+        let dest = dir.path().join("dest");
+        let err = prepare(&charm, &dest, 0).unwrap_err().to_string();
+        let hook = charm.join("hooks/db-relation-joined");
+        assert_eq!(
+            err,
+            format!(
+                "{} is not executable: no unit could run it. Fix it with: chmod +x {}",
+                hook.display(),
+                hook.display()
+            )
+        );
+        assert!(!dest.exists());
+        // A library beside the hooks needs no execute bit.
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+        prepare(&charm, &dest, 0).unwrap();
+        // A dispatch, likewise; in a .charm, the fix is in the source and a new pack.
+        std::fs::write(charm.join("dispatch"), "#!/bin/sh\n").unwrap();
+        let err = prepare(&charm, &dest, 0).unwrap_err().to_string();
+        assert!(err.starts_with(&format!("{} is not executable", charm.join("dispatch").display())), "{err}");
+        let packed = dir.path().join("c.charm");
+        zip_file(&packed, &[("metadata.yaml", 0o644, "name: c\n"), ("dispatch", 0o644, "#!/bin/sh\n")]);
+        let err = prepare(&packed, &dest, 0).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            format!(
+                "dispatch in {} is not executable: no unit could run it. Make it executable in the charm's source \
+                 (chmod +x dispatch) and pack the charm again",
+                packed.display()
+            )
+        );
     }
 
     #[test]

@@ -79,7 +79,7 @@ pub fn change(set: &BTreeMap<String, String>, reset: &[String]) -> ConfigChangeR
         .iter()
         .map(|(k, v)| (k.clone(), if v.is_empty() { Value::Null } else { Value::String(v.clone()) }))
         .collect();
-    ConfigChangeRequest { options: None, set, reset: reset.to_vec(), charm: None }
+    ConfigChangeRequest { options: None, set, reset: reset.to_vec(), charm: None, peers: None }
 }
 
 /// One option as `leaderd config APP` shows it.
@@ -277,8 +277,13 @@ mod tests {
              on: {type: boolean, default: false}\n",
         )
         .unwrap();
-        let config =
-            AppConfig { options, values: [("on".to_string(), Value::Bool(true))].into(), version: 2, charm: None };
+        let config = AppConfig {
+            options,
+            values: [("on".to_string(), Value::Bool(true))].into(),
+            version: 2,
+            charm: None,
+            peers: None,
+        };
         let yaml = show("web", "web", &config, "yaml").unwrap();
         assert_eq!(
             yaml,

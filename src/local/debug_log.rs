@@ -55,7 +55,7 @@ pub struct DebugLogArgs {
 }
 
 /// Juju's words for a bad level (`cmd/juju/commands/debuglog.go`, Init).
-fn parse_level(text: &str) -> Result<Level, String> {
+pub(crate) fn parse_level(text: &str) -> Result<Level, String> {
     match Level::parse(text) {
         Some(level) if (Level::Trace..=Level::Error).contains(&level) => Ok(level),
         _ => Err(format!("level value {text:?} is not one of \"TRACE\", \"DEBUG\", \"INFO\", \"WARNING\", \"ERROR\"")),
@@ -257,7 +257,7 @@ mod tests {
             text_line(&r, true, true),
             "unit-app-1: 2026-11-27 03:55:29.840 WARNING unit.app/1.juju-log careful"
         );
-        let r = record(Some("app/1"), Event::HookOutput { hook: "start".into(), line: "out".into() });
+        let r = record(Some("app/1"), Event::HookOutput { hook: "start".into(), line: "out".into(), stderr: false });
         assert_eq!(text_line(&r, false, true), "unit-app-1: 03:55:29.840 DEBUG unit.app/1.start out");
         let r = record(None, Event::AgentExited { how: "signal 9".into() });
         assert_eq!(text_line(&r, false, false), "leaderd-up: 03:55:29 WARNING leaderd.up agent exited (signal 9)");
@@ -269,7 +269,11 @@ mod tests {
         // returns (which could clear the screen, retitle it, or overwrite a line) are spelled out.
         let r = record(
             Some("app/0"),
-            Event::HookOutput { hook: "start".into(), line: "a\x1b[2J\x1b]0;owned\x07b\rc\u{9b}d\te\u{202e}f".into() },
+            Event::HookOutput {
+                hook: "start".into(),
+                line: "a\x1b[2J\x1b]0;owned\x07b\rc\u{9b}d\te\u{202e}f".into(),
+                stderr: false,
+            },
         );
         assert_eq!(
             text_line(&r, false, false),

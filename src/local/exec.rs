@@ -17,13 +17,10 @@ pub fn exec(state: &Path, unit: &str, argv: &[OsString]) -> anyhow::Result<i32> 
     anyhow::ensure!(!argv.is_empty(), "nothing to run: give the command after --");
     let up = UpState::load(state)?;
     let unit = up.unit(state, unit)?;
-    // A stopped agent would keep the command waiting for ever.
-    anyhow::ensure!(
-        unit.run != super::RunState::Paused,
-        "{} is paused: `leaderd resume {}` first",
-        unit.name,
-        unit.name
-    );
+    // A stopped agent would keep the command waiting for ever, and a killed one is not there.
+    if let Some(fix) = unit.run.bring_back(&unit.name) {
+        anyhow::bail!("{} is {}: {fix}", unit.name, unit.run.name());
+    }
     let socket = unit.state_dir.join("run.socket");
     // The agent waits for any running hook first, so this may take a moment.
     let open = serde_json::to_vec(&OpenRequest { pid: Some(std::process::id()) })?;

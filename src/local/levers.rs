@@ -173,11 +173,10 @@ pub fn elect(state: &Path, unit: &str, no_wait: bool) -> anyhow::Result<()> {
         let names: Vec<&str> = up.units.iter().map(|u| u.name.as_str()).collect();
         format!("cannot elect {unit}: no such unit here (units: {})", names.join(", "))
     })?;
-    anyhow::ensure!(
-        info.run == RunState::Running,
-        "cannot elect {unit}: its agent is {} (it could not claim the lease); `leaderd restart {unit}` first",
-        info.run.name()
-    );
+    if info.run != RunState::Running {
+        let fix = info.run.bring_back(unit).unwrap_or_else(|| "it is leaving".into());
+        anyhow::bail!("cannot elect {unit}: its agent is {} (it could not claim the lease); {fix}", info.run.name());
+    }
     if let Some(why) = up.no_controller_runs() {
         anyhow::bail!("cannot elect {unit}: {why}");
     }

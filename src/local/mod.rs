@@ -64,6 +64,17 @@ pub enum RunState {
 }
 
 impl RunState {
+    /// The lever that brings `unit`'s agent back, one wording for every command that needs a
+    /// running agent: `resume` for a paused one (`restart` would kill it and run it afresh),
+    /// `restart` for one killed or exited; None when it runs (or is leaving).
+    pub fn bring_back(self, unit: &str) -> Option<String> {
+        match self {
+            RunState::Paused => Some(format!("`leaderd resume {unit}` first")),
+            RunState::Killed | RunState::Exited => Some(format!("`leaderd restart {unit}` first")),
+            RunState::Running | RunState::Removing => None,
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             RunState::Running => "running",
@@ -95,13 +106,16 @@ impl UpState {
     /// The running `up` in `state`, or a clear error.
     pub fn load(state: &Path) -> anyhow::Result<UpState> {
         let path = UpState::path(state);
-        let bytes = std::fs::read(&path).with_context(|| {
-            format!(
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            // The usual case, said in one sentence (no errno after it).
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => anyhow::bail!(
                 "no leaderd up is running with state in {} (start one with `leaderd up`, or point at its \
                  state directory with --state DIR or LEADERD_STATE=DIR)",
                 state.display()
-            )
-        })?;
+            ),
+            Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+        };
         let mut up: UpState = serde_json::from_slice(&bytes).with_context(|| format!("reading {}", path.display()))?;
         if up.controllers.is_empty() {
             up.controllers.push(up.controller.clone());

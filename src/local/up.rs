@@ -45,9 +45,16 @@ pub(super) use say;
 macro_rules! tell {
     ($unit:expr, $event:expr) => {{
         let record = leaderd_sys::events::record($unit, $event);
-        say!("{} {}", clock(), record.line());
+        if record.level >= *PRINT_LEVEL.get().unwrap_or(&leaderd_sys::events::Level::Info) {
+            say!("{} {}", clock(), record.line());
+        }
     }};
 }
+
+/// `up --log-level`: the least level of the events `up` prints itself; the agents get it too
+/// (`leaderd agent --log-level`) and print only those. The banner, the levers' answers and the
+/// stop lines are always printed.
+static PRINT_LEVEL: std::sync::OnceLock<leaderd_sys::events::Level> = std::sync::OnceLock::new();
 
 pub struct UpOptions {
     /// None: the bundled example charm.
@@ -66,6 +73,8 @@ pub struct UpOptions {
     pub controllers: u32,
     /// `local`, `local:M`, or etcd endpoints: the controllers' store (default: SQLite).
     pub etcd: Option<String>,
+    /// The least level of the events printed (`--log-level`, also in `agent_args`).
+    pub log_level: leaderd_sys::events::Level,
 }
 
 /// The example charm in `examples/shared-secret`, built into the binary.
@@ -81,6 +90,7 @@ const EXAMPLE: &[(&str, &str, bool)] = &[
 pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     // Caught from the start: Ctrl-C during start-up stops what has started, in order.
     let mut signals = leaderd_sys::shutdown::Shutdown::catch()?;
+    let _ = PRINT_LEVEL.set(options.log_level);
     let leaderd = std::env::current_exe().context("finding the leaderd binary")?;
     let jujuc = leaderd.with_file_name("jujuc");
     anyhow::ensure!(
@@ -117,16 +127,21 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         (None, None) => EXAMPLE_APP.to_string(),
     };
     leaderd_core::names::check_application(&app)?;
-    let deploy_config = deploy_config(
+    let mut deploy_config = deploy_config(
         given_charm.as_ref().map(|_| staged.as_path()),
         &app,
         &options.config,
         options.config_file.as_deref(),
     )?;
+    // The controller takes joins only to these relations (the agents number them the same way).
+    let peers = leaderd_core::relations::peers(&staged)?;
+    deploy_config.peers = Some(peers.into_iter().map(|p| p.endpoint).collect());
 
     leaderd_sys::private::create_state_dir(&state)?;
     // One `up` per state directory, held for the whole run.
     let _lock = leaderd_sys::lockfile::lock(&state.join("up.lock"), "leaderd up")?;
+    // A previous `up` here that was killed (`kill -9`) could not stop what it started.
+    let left_over = stop_previous_run(&state);
     let source = match given_charm {
         Some(charm) => charm,
         None => write_example(&state.join("example-charm"))?,
@@ -180,6 +195,16 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         state: state.display().to_string(),
     };
     say!("{}", leaderd_sys::events::record(None, started).line());
+    if !left_over.is_empty() {
+        let pids: Vec<String> = left_over.iter().map(u32::to_string).collect();
+        let event = Event::Message {
+            text: format!(
+                "the previous up on this state directory was killed: killed what it left running, pids {}",
+                pids.join(" ")
+            ),
+        };
+        tell!(None, event);
+    }
 
     let mut run = Running {
         record: UpState {
@@ -675,6 +700,42 @@ pub(super) fn spawn(
     cmd.spawn().with_context(|| format!("starting {}", command.join(" ")))
 }
 
+/// Kills (SIGKILL) what a previous `up` on `state` left running, and answers their pids. An `up`
+/// that stops (Ctrl-C, SIGTERM) stops everything it started and removes `up.json`; one that is
+/// killed cannot, and its children are left to stop themselves: its agents and controllers get
+/// SIGTERM when it dies (a parent-death signal) and each agent then stops its hooks, what they
+/// started outside their process groups, and what `leaderd exec` ran in its units. What is
+/// left after that (an agent paused with SIGSTOP does not act on its SIGTERM; a process that
+/// ignores SIGTERM) is found here: the agents and controllers `up.json` still names (checked by
+/// their command line, so a reused pid is left alone), then every process with the hook
+/// environment of a unit under `state` (hooks, their daemons, `leaderd exec` commands). A
+/// process that clears its environment and leaves its hook's process group escapes both.
+fn stop_previous_run(state: &Path) -> Vec<u32> {
+    let mut killed = Vec::new();
+    let state_text = state.display().to_string();
+    if let Some(previous) =
+        std::fs::read(UpState::path(state)).ok().and_then(|bytes| serde_json::from_slice::<UpState>(&bytes).ok())
+    {
+        let pids = previous.units.iter().filter_map(|u| u.pid);
+        let pids = pids.chain(previous.controllers.iter().map(|c| c.pid)).chain([previous.controller.pid]);
+        for pid in pids.filter(|pid| *pid != 0 && *pid != std::process::id()) {
+            let ours = process::cmdline(pid).is_some_and(|args| {
+                matches!(args.get(1).map(String::as_str), Some("agent" | "controller"))
+                    && args.iter().any(|a| a.contains(&state_text))
+            });
+            if ours && !killed.contains(&pid) && process::signal(pid, Signal::KILL) {
+                killed.push(pid);
+            }
+        }
+    }
+    for pid in process::with_hook_environment_under(&state.join("units")) {
+        if !killed.contains(&pid) && process::signal(pid, Signal::KILL) {
+            killed.push(pid);
+        }
+    }
+    killed
+}
+
 /// Prints each line the child writes on stdout, time-stamped.
 pub(super) fn relay(child: &mut Child) {
     let Some(stdout) = child.stdout.take() else {
@@ -766,6 +827,7 @@ fn deploy_config(
         set,
         reset: Vec::new(),
         charm: None,
+        peers: None,
     })
 }
 

@@ -368,6 +368,8 @@ impl Running {
             set: Default::default(),
             reset: Vec::new(),
             charm: Some(leaderd_core::wire::controller::CharmRef { revision, path: dest.display().to_string() }),
+            // A refresh keeps the peer relations (refused above otherwise).
+            peers: None,
         };
         let tls = leaderd_net::tls::TlsDir::new(self.state.join("tls"));
         let url = self.record.live_controller_urls();

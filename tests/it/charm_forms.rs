@@ -222,6 +222,32 @@ fn a_state_directory_inside_the_charm_or_a_missing_charm_is_refused_before_anyth
     assert!(!up.state.join("charms/1").exists(), "nothing copied");
 }
 
+/// A hook without its execute bit would fail on every unit, from each unit's own copy (which a
+/// fix to the source would not reach): `up` refuses the charm before printing or creating
+/// anything, naming the file in the charm given and the fix.
+#[test]
+fn a_hook_without_its_execute_bit_is_refused_before_anything_starts() {
+    use std::os::unix::fs::PermissionsExt;
+    let charm = cluster::charm("name: mine\n", &[("install", "#!/bin/sh\n"), ("start", "#!/bin/sh\n")]);
+    let start = charm.path().join("hooks/start");
+    std::fs::set_permissions(&start, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let out =
+        up_exited(dir.path(), &["--charm".as_ref(), charm.path().as_os_str(), "--state".as_ref(), state.as_os_str()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "", "no banner");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "leaderd: {} is not executable: no unit could run it. Fix it with: chmod +x {}\n",
+            start.display(),
+            start.display()
+        )
+    );
+    assert!(!state.exists(), "no state directory made");
+}
+
 #[test]
 fn up_refuses_a_charm_without_dispatch_or_hooks_and_a_zip_that_climbs_out() {
     let dir = tempfile::tempdir().unwrap();

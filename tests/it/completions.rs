@@ -113,7 +113,8 @@ fn man_pages_render_with_their_sections_and_the_help_text() {
         ("juju-log", vec!["write a message to the juju log", "--log-level"]),
         ("jujuc", vec!["basename of argv[0]"]),
         ("leaderd", vec!["leaderd-up(1)"]),
-        ("leaderd-up", vec!["--lease-guarantee", "[--charm DIR|FILE] [--app NAME] [--units N]"]),
+        // The page is leaderd-up(1); the command it shows is `leaderd up`, as git-commit(1) shows `git commit`.
+        ("leaderd-up", vec!["--lease-guarantee", "SYNOPSIS leaderd up [--charm DIR|FILE] [--app NAME] [--units N]"]),
         ("leaderd-controller", vec!["--max-lease"]),
     ] {
         let file = root().join("man").join(format!("{page}.1"));

@@ -570,6 +570,8 @@ async fn elect_and_release_over_http_with_their_auth_rules() {
 
     // Electing the holder changes nothing.
     let (status, body) = operator.post("/v1/applications/app/lease/elect", json!({"unit": "app/0"})).await;
+    // app/2 makes itself known (an elect names a unit the controller has heard of).
+    assert_eq!(u2.claim("app", 1000).await["granted"], json!(false));
     assert_eq!((status, body), (StatusCode::OK, json!({"already_leader": true, "term": term, "frees_in_ms": 0})));
     // Elect app/2: app/1's release wait does not answer when the lease frees (it may not claim).
     let elected = Instant::now();
@@ -618,6 +620,65 @@ async fn elect_and_release_over_http_with_their_auth_rules() {
     let (status, body) = u0.post("/v1/applications/app/lease/wait-released", json!({"timeout_ms": 1500})).await;
     assert_eq!((status, body), (StatusCode::OK, json!({"released": true})));
     assert_eq!(u0.claim("app", 1000).await["term"], json!(term + 3));
+}
+
+/// The controller checks what it can: a join names only the charm's peer relations (which `up`
+/// registers with the config at deploy, durably), and an elect only a unit it has heard of,
+/// refusing with 404 and revoking nothing otherwise.
+#[tokio::test]
+async fn joins_name_the_charms_relations_and_elect_a_unit_that_exists() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite:{}", dir.path().join("state.db").display());
+    let c = ControllerProcess::start(dir.path(), &store);
+    let op = As::new(&c, dir.path(), "operator");
+    for (app, peers) in [("app", json!(["cluster"])), ("solo", json!([]))] {
+        let (status, body) =
+            op.post(&format!("/v1/applications/{app}/config"), json!({"options": {}, "peers": peers})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let (u0, u1) = (As::new(&c, dir.path(), "app/0"), As::new(&c, dir.path(), "app/1"));
+    let join = "/v1/applications/app/relations/join";
+    assert_eq!(u0.post(join, json!({"relation_ids": [0]})).await.0, StatusCode::OK);
+    for ids in [json!([1]), json!([0, 7]), json!((0..64).collect::<Vec<u64>>())] {
+        let (status, body) = u1.post(join, json!({"relation_ids": ids})).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+        assert_eq!(body["code"], json!("not_found"));
+    }
+    let (_, body) = u1.post(join, json!({"relation_ids": [1]})).await;
+    assert_eq!(body["error"], json!("relation 1 not found (app's peer relations are 0 to 0)"));
+    let solo = As::new(&c, dir.path(), "solo/0");
+    let (status, body) = solo.post("/v1/applications/solo/relations/join", json!({"relation_ids": [0]})).await;
+    assert_eq!(
+        (status, body["error"].clone()),
+        (StatusCode::NOT_FOUND, json!("relation 0 not found (solo has no peer relations)"))
+    );
+    let (_, relations) = op.get("/v1/applications/app/relations").await;
+    assert_eq!(relations["relations"].as_object().unwrap().keys().collect::<Vec<_>>(), ["0"], "{relations}");
+    assert_eq!(relations["relations"]["0"]["members"], json!(["app/0"]), "nothing of the refused joins");
+
+    // Elect: a unit nobody has heard of is 404 and the leader keeps its lease, renewals and all.
+    let term = u0.claim("app", 1000).await["term"].as_u64().unwrap();
+    let (status, body) = op.post("/v1/applications/app/lease/elect", json!({"unit": "app/999"})).await;
+    assert_eq!((status, body["code"].clone()), (StatusCode::NOT_FOUND, json!("not_found")), "{body}");
+    assert!(body["error"].as_str().unwrap().starts_with("unit app/999 not found"), "{body}");
+    let renewed = u0.claim("app", 1000).await;
+    assert_eq!((renewed["granted"].clone(), renewed["term"].clone()), (json!(true), json!(term)), "not revoked");
+    let (_, status) = op.get("/v1/status").await;
+    assert!(status.to_string().contains("\"leader\":\"app/0\""), "{status}");
+    // A unit that has called (app/1 joined, refused) is known; a removed one is 404 too.
+    let (status, body) = op.post("/v1/applications/app/lease/elect", json!({"unit": "app/1"})).await;
+    assert_eq!((status, body["revoked_term"].clone()), (StatusCode::OK, json!(term)), "{body}");
+    let (status, _) = op.post("/v1/applications/app/status/unit/forget", json!({"unit": "app/1"})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = op.post("/v1/applications/app/lease/elect", json!({"unit": "app/1"})).await;
+    assert_eq!((status, body["error"].clone()), (StatusCode::NOT_FOUND, json!("unit app/1 has been removed")));
+
+    // The peer relations survive kill -9.
+    c.kill9();
+    let c = ControllerProcess::start(dir.path(), &store);
+    let u2 = As::new(&c, dir.path(), "app/2");
+    assert_eq!(u2.post(join, json!({"relation_ids": [1]})).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(u2.post(join, json!({"relation_ids": [0]})).await.0, StatusCode::OK);
 }
 
 /// The relations endpoints over HTTPS: who may read, commit, join and leave; a commit's

@@ -92,6 +92,40 @@ fn the_timeline_picture_is_what_the_timeline_command_draws() {
     );
 }
 
+/// The README's install snippet links every hook tool jujuc serves, no fewer.
+#[test]
+fn the_readme_installs_every_hook_tool() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let snippet = readme
+        .split("```sh\n")
+        .filter_map(|block| block.split_once("```").map(|(code, _)| code))
+        .find(|code| code.contains("ln -sf jujuc"))
+        .expect("the README's install snippet");
+    // Run it as a user would, from a checkout with a release build, into a fresh home.
+    let checkout = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(checkout.path().join("target/release")).unwrap();
+    std::fs::copy(env!("CARGO_BIN_EXE_jujuc"), checkout.path().join("target/release/jujuc")).unwrap();
+    std::os::unix::fs::symlink(root().join("man"), checkout.path().join("man")).unwrap();
+    let out = std::process::Command::new("bash")
+        .args(["-euc", snippet])
+        .current_dir(checkout.path())
+        .env("HOME", home.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let tools = home.path().join(".local/lib/leaderd/tools");
+    let mut installed: Vec<String> =
+        std::fs::read_dir(&tools).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    installed.sort();
+    let mut expected: Vec<String> = jujuc::tools::TOOL_NAMES.iter().map(|t| t.to_string()).collect();
+    expected.push("jujuc".into());
+    expected.sort();
+    assert_eq!(installed, expected);
+    let out = std::process::Command::new(tools.join("is-leader")).env_clear().output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "ERROR JUJU_CONTEXT_ID not set\n", "a working link");
+}
+
 fn guides() -> Vec<PathBuf> {
     let mut guides: Vec<PathBuf> = std::fs::read_dir(root().join("docs"))
         .unwrap()

@@ -476,23 +476,34 @@ fn minions_start_promptly_when_no_settings_were_ever_written() {
     assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
 }
 
+/// `up` refuses a charm without its execute bits (charm_forms.rs); a unit's copy that lost one
+/// afterwards (here the deployed revision every new unit copies, changed under `up`) is named
+/// by the agent, which runs that copy.
 #[test]
 fn a_hook_without_its_execute_bit_is_reported_as_not_executable_and_retried() {
     use std::os::unix::fs::PermissionsExt;
     let charm = cluster::charm("name: noexec\n", &[("install", "#!/bin/sh\ntrue\n")]);
-    std::fs::set_permissions(charm.path().join("hooks/install"), std::fs::Permissions::from_mode(0o644)).unwrap();
     let up = Up::with(Some(charm.path()), 1, "1s").args(&["--hook-retry-delay", "1s"]).start();
-    let copy = up.state.join("units/noexec-0/charm/hooks/install");
+    up.wait_hook_finished(&["noexec/0"], "install", T);
+    let deployed = up.state.join("charms/0/hooks/install");
+    std::fs::set_permissions(&deployed, std::fs::Permissions::from_mode(0o600)).unwrap();
+    assert!(up.leaderd(&["add-unit", "noexec"]).status.success());
+    let copy = up.state.join("units/noexec-1/charm/hooks/install");
     let want = format!("not executable: chmod +x {}", copy.display());
-    let noexec = |r: &Record| r.of("noexec/0");
+    let noexec = |r: &Record| r.of("noexec/1");
     let at = up.wait_event(T, |r| noexec(r) && r.hook_not_started("install").is_some());
     assert_eq!(at.hook_not_started("install"), Some(want.as_str()), "{}", at.line());
     let retry =
         up.wait_event_after(Mark::of(&at), T, |r| noexec(r) && r.hook_retry("install") == Some(Duration::from_secs(1)));
     up.wait_event_after(Mark::of(&retry), T, |r| noexec(r) && r.hook_retry("install") == Some(Duration::from_secs(2)));
     // Not run at all (no exit 127 from a shell that could not exec it).
-    assert_eq!(up.count_events(|r| r.hook_started("install") || r.hook_ended("install")), 0, "{}", up.output());
-    let unit = &up.status()["applications"][0]["units"][0];
+    assert_eq!(
+        up.count_events(|r| noexec(r) && (r.hook_started("install") || r.hook_ended("install"))),
+        0,
+        "{}",
+        up.output()
+    );
+    let unit = &up.status()["applications"][0]["units"][1];
     assert_eq!(unit["failing_hook"]["hook"], json!("install"), "{unit}");
     assert_eq!(unit["failing_hook"]["exit_code"], json!(null), "{unit}");
     assert_eq!(unit["failing_hook"]["error"], json!(format!("not executable: chmod +x {}", copy.display())));
@@ -562,8 +573,12 @@ fn status_without_an_up_says_how_to_point_at_one_and_up_prints_clean_paths() {
     let out = Command::new(cluster::LEADERD).arg("status").current_dir(dir.path()).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
-    assert!(stderr.contains("no leaderd up is running with state in .leaderd"), "{stderr}");
-    assert!(stderr.contains("--state DIR or LEADERD_STATE=DIR"), "{stderr}");
+    // One sentence, no errno after it.
+    assert_eq!(
+        stderr,
+        "leaderd: no leaderd up is running with state in .leaderd (start one with `leaderd up`, or point at its \
+         state directory with --state DIR or LEADERD_STATE=DIR)\n"
+    );
     // A relative charm path is printed made absolute and clean, without "./".
     let charm = dir.path().join("mycharm");
     // A charm runs nothing without hooks/ (or dispatch): `up` refuses it.
@@ -630,6 +645,34 @@ fn statuses_and_the_workload_version_set_by_the_charm_show_in_leaderd_status() {
     assert!(minion_row.ends_with(" blocked       needs a database"), "{table}");
 }
 
+/// `up` prints INFO and above by default, as `juju debug-log` levels them: a hook's stderr
+/// (WARNING, as Juju logs it) and juju-log INFO, not its stdout or juju-log DEBUG (ops logs
+/// each event at DEBUG); `--log-level DEBUG` prints those too. The event log keeps them all.
+#[test]
+fn up_prints_info_and_above_unless_given_a_log_level() {
+    let script = "#!/bin/sh\njuju-log --log-level DEBUG dbg-line\njuju-log info-line\n\
+                  echo out-line\necho err-line >&2\n";
+    let charm = cluster::charm("name: lv\n", &[("install", script), ("start", "#!/bin/sh\ntrue\n")]);
+    for (args, debug_shown) in [(&[][..], false), (&["--log-level", "DEBUG"][..], true)] {
+        let up = Up::with(Some(charm.path()), 1, "1s").args(args).start();
+        up.wait_hook_finished(&["lv/0"], "start", T);
+        up.wait_for("lv/0: hook start finished", 0, T);
+        let output = up.output();
+        assert!(output.contains("lv/0: juju-log INFO: info-line\n"), "{output}");
+        assert!(output.contains("lv/0:   | err-line\n"), "{output}");
+        assert_eq!(output.contains("dbg-line"), debug_shown, "{args:?}: {output}");
+        assert_eq!(output.contains("out-line"), debug_shown, "{args:?}: {output}");
+        for line in ["dbg-line", "info-line", "out-line", "err-line"] {
+            assert_eq!(up.count_events(|r| r.event.to_string().contains(line)), 1, "{line} in the log");
+        }
+        let err = up.events().into_iter().find(|r| r.hook_output("err-line")).unwrap();
+        assert_eq!(err.level, leaderd_testkit::events::Level::Warning);
+    }
+    let bad = Command::new(env!("CARGO_BIN_EXE_leaderd")).args(["up", "--log-level", "LOUD"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("level value \"LOUD\" is not one of"));
+}
+
 /// What a charm logs or prints reaches `up`'s output as text, never as terminal control: no
 /// escape sequence, carriage return, C1 control or bidirectional override gets through, and a
 /// multi-line juju-log message's later lines are marked as its own, so none passes for an event
@@ -639,7 +682,8 @@ fn charm_text_on_ups_output_cannot_drive_the_terminal_or_forge_an_event_line() {
     let script = "#!/bin/sh\njuju-log \"$(printf 'x\\nhostile/2: leader elected (term 99)')\"\n\
                   printf '\\033[31mred\\342\\200\\256txt\\rover\\302\\233J\\n'\n";
     let charm = cluster::charm("name: mark\n", &[("install", script), ("start", "#!/bin/sh\ntrue\n")]);
-    let up = Up::start(Some(charm.path()), 1, "1s");
+    // The hook's stdout is printed at DEBUG.
+    let up = Up::with(Some(charm.path()), 1, "1s").args(&["--log-level", "DEBUG"]).start();
     up.wait_hook_finished(&["mark/0"], "start", T);
     up.wait_for("txt", 0, T);
     let output = up.output();

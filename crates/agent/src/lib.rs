@@ -167,10 +167,22 @@ pub fn event(unit: &str, text: std::fmt::Arguments) {
     emit(unit, leaderd_sys::events::Event::Message { text: text.to_string() });
 }
 
+/// The least level of the events the agent prints (`leaderd agent --log-level`); the event
+/// log keeps every one. Unset: DEBUG, every event the agent prints.
+static PRINT_LEVEL: std::sync::OnceLock<leaderd_sys::events::Level> = std::sync::OnceLock::new();
+
+/// Sets the least level [`emit`] prints, once, before the agent starts.
+pub fn print_level(level: leaderd_sys::events::Level) {
+    let _ = PRINT_LEVEL.set(level);
+}
+
 /// Records one typed agent event in the event log (`--event-log`) and prints it on stdout as
-/// `<unit>: <text>`; `leaderd up` relays these lines.
+/// `<unit>: <text>` when it is at least the print level; `leaderd up` relays these lines.
 pub(crate) fn emit(unit: &str, event: leaderd_sys::events::Event) {
     let record = leaderd_sys::events::record(Some(unit), event);
+    if record.level < *PRINT_LEVEL.get_or_init(|| leaderd_sys::events::Level::Debug) {
+        return;
+    }
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "{}", record.line());
     let _ = out.flush();
@@ -443,6 +455,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
     let control_limits = with_timeouts(run_socket::default_limits());
 
     let mut stop = leaderd_sys::shutdown::Shutdown::catch()?;
+    let mut hangup = hangup()?;
     let result = tokio::select! {
         r = endpoint.clone().serve(hook_listener, hook_limits, std::future::pending()) => r.context("hook endpoint"),
         r = leaderd_net::server::serve(control_listener, None, run_socket::router(control), control_limits, std::future::pending()) =>
@@ -456,11 +469,38 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         _ = secret_watcher => Ok(()),
         r = runner.run(uniter_state, remote_rx, config_rx, ticks_rx) => r.context("hook runner"),
         _ = stop.requested() => Ok(()),
+        Some(()) = async { hangup.as_mut()?.recv().await } => Ok(()),
     };
     runner::stop_hook_groups(&hook_groups);
+    // What left its hook's process group (`setsid`, a daemon) and what `leaderd exec` ran in
+    // this unit's hook contexts carry the hook environment: it ends with the agent too (also
+    // when the agent stops because `up` died: `up` starts it with a parent-death SIGTERM).
+    for pid in leaderd_sys::process::with_hook_environment(&socket) {
+        leaderd_sys::process::signal(pid, leaderd_sys::process::Signal::TERM);
+        leaderd_sys::process::signal(pid, leaderd_sys::process::Signal::CONT);
+    }
     let _ = std::fs::remove_file(&socket);
     let _ = std::fs::remove_file(&run_socket);
     result
+}
+
+/// SIGHUP, caught as a stop request unless it is ignored (`nohup leaderd agent`). The kernel
+/// sends it, then SIGCONT, to an agent stopped by `leaderd pause` when `up` dies (its process
+/// group is orphaned with a stopped process in it): caught, the agent stops what its hooks left
+/// as it does on SIGTERM, rather than die of it (SIGHUP's default) and leave them.
+fn hangup() -> std::io::Result<Option<tokio::signal::unix::Signal>> {
+    // /proc/self/status: `SigIgn:` is the mask of ignored signals in hex, SIGHUP (1) its bit 0.
+    let ignored = std::fs::read_to_string("/proc/self/status").ok().is_some_and(|status| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("SigIgn:"))
+            .and_then(|mask| u64::from_str_radix(mask.trim(), 16).ok())
+            .is_some_and(|mask| mask & 1 != 0)
+    });
+    if ignored {
+        return Ok(None);
+    }
+    Ok(Some(tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?))
 }
 
 /// Keeps the client's token fresh: renews it from the controller when half of its remaining

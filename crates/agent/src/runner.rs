@@ -98,7 +98,7 @@ impl HookEnv {
             ("CHARM_DIR".into(), charm),
             ("JUJU_MODEL_NAME".into(), "local".into()),
             ("JUJU_MODEL_UUID".into(), self.model_uuid.clone()),
-            ("JUJU_VERSION".into(), "3.6.0".into()),
+            ("JUJU_VERSION".into(), leaderd_core::JUJU_VERSION.into()),
         ]);
         if let Some(hook) = hook {
             vars.insert("JUJU_HOOK_NAME".into(), hook.into());
@@ -417,8 +417,10 @@ impl ProcessHooks {
         })
         .await;
         let (stdout, stderr) = (stdout.lock().unwrap().clone(), stderr.lock().unwrap().clone());
-        for line in String::from_utf8_lossy(&stdout).lines().chain(String::from_utf8_lossy(&stderr).lines()) {
-            emit(unit, Event::HookOutput { hook: hook.into(), line: line.into() });
+        for (bytes, stderr) in [(&stdout, false), (&stderr, true)] {
+            for line in String::from_utf8_lossy(bytes).lines() {
+                emit(unit, Event::HookOutput { hook: hook.into(), line: line.into(), stderr });
+            }
         }
         match commit_error {
             Some(why) => Attempt::CommitFailed(format!("committing relation and secret changes: {why}")),
@@ -482,8 +484,10 @@ fn forget_empty_groups(groups: &Mutex<Vec<i32>>) {
 pub(crate) fn stop_hook_groups(groups: &Mutex<Vec<i32>>) {
     forget_empty_groups(groups);
     for pgid in groups.lock().unwrap().drain(..) {
-        // A group that is gone meanwhile is no error.
+        // A group that is gone meanwhile is no error. A stopped process (`leaderd pause`)
+        // acts on SIGTERM only once continued.
         leaderd_sys::process::signal_group(pgid as u32, leaderd_sys::process::Signal::TERM);
+        leaderd_sys::process::signal_group(pgid as u32, leaderd_sys::process::Signal::CONT);
     }
 }
 

@@ -13,8 +13,8 @@ use tokio::sync::watch;
 
 use super::active::Refusal;
 use super::{
-    ClaimError, ClaimOutcome, ConfigChange, ConfigChangeError, Controller, LeaderWriteError, Removed, SecretError,
-    SecretReadError, TaskError, UserChange,
+    ClaimError, ClaimOutcome, ConfigChange, ConfigChangeError, Controller, ElectError, LeaderWriteError, Removed,
+    SecretError, SecretReadError, TaskError, UserChange,
 };
 use leaderd_core::model::{Application, Term, Unit};
 use leaderd_core::names;
@@ -105,6 +105,10 @@ impl Api {
             .map_err(|e| HttpError::new(ErrorCode::Unauthorized, e.to_string()))?;
         match caller {
             Caller::Unit(unit) if self.controller.is_removed(&unit) => Err(Removed(unit).into()),
+            Caller::Unit(unit) => {
+                self.controller.saw_unit(&unit);
+                Ok(Caller::Unit(unit))
+            }
             caller => Ok(caller),
         }
     }
@@ -322,7 +326,11 @@ async fn elect(State(api): Shared, Path(app): Path<String>, headers: HeaderMap, 
         ));
     }
     let now = tokio::time::Instant::now();
-    Ok(Json(match api.controller.elect(&unit) {
+    let elected = api.controller.elect(&unit).map_err(|e| match e {
+        ElectError::NotFound(_) => HttpError::new(ErrorCode::NotFound, e.to_string()),
+        ElectError::Removed(removed) => HttpError::new(ErrorCode::NotFound, removed.to_string()),
+    })?;
+    Ok(Json(match elected {
         super::lease::Elect::AlreadyLeader { term } => {
             ElectResponse { already_leader: true, term, revoked_term: None, frees_in_ms: 0 }
         }
@@ -444,7 +452,8 @@ async fn change_config(
     let app = check_app(&app)?;
     let req: ConfigChangeRequest = decode(body)?;
     api.active()?;
-    let change = ConfigChange { options: req.options, set: req.set, reset: req.reset, charm: req.charm };
+    let change =
+        ConfigChange { options: req.options, set: req.set, reset: req.reset, charm: req.charm, peers: req.peers };
     Ok(Json(api.controller.change_config(&app, change).await?))
 }
 
@@ -583,6 +592,17 @@ async fn join_relations(
         return Err(HttpError::new(ErrorCode::BadRequest, message));
     }
     api.active()?;
+    // Relation N is the charm's N-th peer endpoint, when `up` registered them at deploy.
+    let app = unit.application();
+    if let Some(peers) = api.controller.app_config(&app).and_then(|c| c.peers) {
+        if let Some(id) = req.relation_ids.iter().find(|id| **id >= peers.len() as u64) {
+            let has = match peers.len() {
+                0 => format!("{app} has no peer relations"),
+                n => format!("{app}'s peer relations are 0 to {}", n - 1),
+            };
+            return Err(HttpError::new(ErrorCode::NotFound, format!("relation {id} not found ({has})")));
+        }
+    }
     relations_written(api.controller.join_relations(&unit, &req.relation_ids).await)
 }
 

@@ -63,6 +63,18 @@ pub use leaderd_core::model::LeaderWriteError;
 #[error("unit {0} has been removed")]
 pub struct Removed(pub String);
 
+/// An elect of a unit this controller knows nothing of, or one the operator removed: nothing
+/// is revoked or designated (the application would be leaderless until the designation lapsed).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ElectError {
+    #[error(
+        "unit {0} not found: no request from it has reached this controller, and it has no status, relation or lease here"
+    )]
+    NotFound(String),
+    #[error(transparent)]
+    Removed(#[from] Removed),
+}
+
 /// A request that came as the controller was stopping: its writer is gone, nothing was done.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("the controller is shutting down")]
@@ -140,6 +152,10 @@ pub(crate) struct State {
     /// Every unit the operator removed (`app/N`), for good: read on each unit request, which
     /// is refused for these.
     removed: RwLock<BTreeSet<String>>,
+    /// Every unit a request has come from since this controller started (authenticated by its
+    /// token): with the durable statuses, relation scopes and lease holders, the units an
+    /// elect may name. Not persisted: every running agent calls within moments of a start.
+    seen: RwLock<BTreeSet<String>>,
     /// Per unit: its charm state (Juju's unit state `CharmState`), committed with its hooks.
     unit_states: RwLock<HashMap<String, BTreeMap<String, String>>>,
     /// How long a restored holder is honoured: the maximum lease, or on etcd the longest any
@@ -297,6 +313,8 @@ pub struct ConfigChange {
     /// With `options`: the charm `leaderd refresh` swapped in. The version moves even if the
     /// options are the same, so the units' config watchers see the new charm.
     pub charm: Option<leaderd_core::wire::controller::CharmRef>,
+    /// The charm's peer endpoints (deploy): which relation ids its units may join.
+    pub peers: Option<Vec<String>>,
 }
 
 impl Controller {
@@ -336,6 +354,7 @@ impl Controller {
             secrets: secrets::Secrets::new(Default::default()),
             tasks: tasks::Tasks::new(),
             removed: RwLock::default(),
+            seen: RwLock::default(),
             unit_states: RwLock::default(),
             grace: Mutex::new(config.max_lease),
         });
@@ -531,7 +550,13 @@ impl Controller {
     /// Elects `unit` as its application's next leader (operator): see `lease::LeaseTable::elect`.
     /// The designation lapses one max lease after the lease frees. Nothing is persisted, as
     /// for a revoke.
-    pub fn elect(&self, unit: &Unit) -> lease::Elect {
+    pub fn elect(&self, unit: &Unit) -> Result<lease::Elect, ElectError> {
+        if self.is_removed(unit.as_str()) {
+            return Err(Removed(unit.as_str().into()).into());
+        }
+        if !self.knows_unit(unit) {
+            return Err(ElectError::NotFound(unit.as_str().into()));
+        }
         let app = unit.application();
         let now = Instant::now();
         let elect = self.state.leases.lock().unwrap().elect(app.as_str(), unit.as_str(), now, self.config.max_lease);
@@ -546,7 +571,31 @@ impl Controller {
         }
         // Waiting minions re-check: a free lease is theirs to try for only if designated.
         self.state.lease_notify(app.as_str()).notify_waiters();
-        elect
+        Ok(elect)
+    }
+
+    /// A request came from `unit` (its token checked).
+    pub fn saw_unit(&self, unit: &str) {
+        if !self.state.seen.read().unwrap().contains(unit) {
+            self.state.seen.write().unwrap().insert(unit.to_string());
+        }
+    }
+
+    /// Does `unit` exist as far as this controller can tell: a request came from it since
+    /// the controller started, or it has a status, a relation scope or bag, or the lease (held
+    /// or last held)?
+    fn knows_unit(&self, unit: &Unit) -> bool {
+        let name = unit.as_str();
+        if self.state.seen.read().unwrap().contains(name) || self.state.unit_statuses.read().unwrap().contains_key(name)
+        {
+            return true;
+        }
+        let app = unit.application();
+        if self.state.leases.lock().unwrap().get(app.as_str()).is_some_and(|l| l.holder.as_deref() == Some(name)) {
+            return true;
+        }
+        let relations = self.relations(&app);
+        relations.relations.values().any(|r| r.members.iter().any(|m| m == name) || r.units.contains_key(name))
     }
 
     /// `unit` gives up its lease, held under `term` (a leaving unit, after its last hook): it
@@ -622,6 +671,9 @@ impl Controller {
             (Some(current), None) => current.clone(),
             (None, None) => return Err(ConfigChangeError::NotFound(app.as_str().into())),
         };
+        if change.peers.is_some() {
+            next.peers = change.peers.clone();
+        }
         for name in &change.reset {
             if !next.options.contains_key(name) {
                 return Err(InvalidConfig::Unknown(name.clone()).into());
@@ -638,6 +690,7 @@ impl Controller {
         let changed = current.is_none()
             || before.charm != next.charm
             || before.options != next.options
+            || before.peers != next.peers
             || leaderd_core::charm_config::effective(&before.options, &before.values)
                 != leaderd_core::charm_config::effective(&next.options, &next.values);
         if !changed {

@@ -31,6 +31,10 @@ pub mod secrets;
 pub mod unix_http;
 pub mod wire;
 
+/// The Juju version leaderd speaks for: hooks see it as `JUJU_VERSION` (ops reads it to know
+/// what the hook tools offer) and `juju version` prints it.
+pub const JUJU_VERSION: &str = "3.6.0";
+
 /// An error and every error under it, joined with ": " (what a log line or a user needs to
 /// see; `Display` of many library errors shows only the outermost).
 pub fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {

@@ -92,6 +92,10 @@ pub enum Event {
     HookOutput {
         hook: String,
         line: String,
+        /// From stderr, which Juju logs at WARNING (stdout at DEBUG): worker/uniter/runner/runner.go,
+        /// the hook loggers of `runCharmHook`.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        stderr: bool,
     },
     /// A `juju-log` call from a hook.
     JujuLog {
@@ -137,6 +141,7 @@ impl Event {
     pub fn level(&self) -> Level {
         match self {
             Event::Lease { .. } => Level::Trace,
+            Event::HookOutput { stderr: true, .. } => Level::Warning,
             Event::HookOutput { .. } | Event::SettingsVersion { .. } | Event::LeaderSet { .. } => Level::Debug,
             Event::JujuLog { level, .. } => *level,
             Event::HookFinished { exit, .. } if *exit != 0 => Level::Error,
@@ -470,7 +475,7 @@ mod tests {
                 "hook start failed (exit 2, 20ms)",
             ),
             (Event::HookRetry { hook: "start".into(), delay_ms: 2000 }, "hook start will be retried in 2s"),
-            (Event::HookOutput { hook: "start".into(), line: "hi".into() }, "  | hi"),
+            (Event::HookOutput { hook: "start".into(), line: "hi".into(), stderr: false }, "  | hi"),
             (
                 Event::JujuLog { hook: "install".into(), level: Level::Warning, message: "careful".into() },
                 "juju-log WARNING: careful",
@@ -510,7 +515,7 @@ mod tests {
         );
         let r = Record::now(
             Some("app/0"),
-            Event::HookOutput { hook: "start".into(), line: "\u{1b}[31mred\u{2069}".into() },
+            Event::HookOutput { hook: "start".into(), line: "\u{1b}[31mred\u{2069}".into(), stderr: false },
         );
         assert_eq!(r.line(), "app/0:   | \\u{1b}[31mred\\u{2069}");
         assert_eq!(printable("tab\tand\nnewline, é, \u{200d}"), "tab\tand\nnewline, é, \u{200d}", "kept");

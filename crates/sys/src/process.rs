@@ -134,6 +134,31 @@ pub fn descendants(root: u32) -> Vec<u32> {
     tree
 }
 
+/// The processes whose environment holds `JUJU_AGENT_SOCKET_ADDRESS=<dir>/...`: the hooks of
+/// every agent whose hook socket is under `dir` (an `up`'s state directory), what they started
+/// (in their process groups or not) and the commands `leaderd exec` ran in their contexts.
+pub fn with_hook_environment_under(dir: &Path) -> Vec<u32> {
+    let needle = format!("JUJU_AGENT_SOCKET_ADDRESS={}/", dir.display()).into_bytes();
+    all()
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|environ| environ.split(|b| *b == 0).any(|var| var.starts_with(&needle)))
+        })
+        .collect()
+}
+
+/// Process `pid`'s arguments (`/proc/PID/cmdline`), argv[0] first; none if it is gone (or a
+/// kernel thread).
+pub fn cmdline(pid: u32) -> Option<Vec<String>> {
+    let bytes = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+    let mut args: Vec<String> = bytes.split(|b| *b == 0).map(|a| String::from_utf8_lossy(a).into_owned()).collect();
+    // The list ends with a NUL.
+    if args.last().is_some_and(|a| a.is_empty()) {
+        args.pop();
+    }
+    (!args.is_empty()).then_some(args)
+}
+
 /// The processes whose environment holds `JUJU_AGENT_SOCKET_ADDRESS=<socket>`: a hook of the
 /// agent whose hook socket that is, or anything a hook started (a daemonised child too).
 pub fn with_hook_environment(socket: &Path) -> Vec<u32> {
@@ -254,10 +279,16 @@ mod tests {
             found = with_hook_environment(&socket);
         }
         let other = with_hook_environment(&socket.with_extension("other"));
+        let under = with_hook_environment_under(Path::new("/tmp"));
+        let not_under = with_hook_environment_under(Path::new("/tm"));
+        let args = cmdline(child.id());
         let _ = child.kill();
         let _ = child.wait();
         assert_eq!(found, vec![child.id()]);
         assert!(other.is_empty(), "{other:?}");
+        assert!(under.contains(&child.id()), "{under:?}");
+        assert!(!not_under.contains(&child.id()), "a directory, not a prefix of a name: {not_under:?}");
+        assert_eq!(args, Some(vec!["sleep".to_string(), "30".to_string()]));
     }
 
     #[test]

@@ -135,9 +135,16 @@ pub(crate) fn gap_detail(t: &model::Timeline, gap: &model::Gap) -> String {
         span(gap.to - gap.from)
     );
     if let Some(until) = gap.blocked_until {
+        // The term the gap follows: its agent died, or it lost the lease without releasing it.
+        let died = t
+            .lanes
+            .iter()
+            .flat_map(|l| &l.terms)
+            .any(|term| term.to == gap.from && term.end == model::TermEnd::AgentExited);
         text.push_str(&format!(
-            "; no unit could claim until {} (the dead leader's lease ran {} more)",
+            "; no unit could claim until {} (the {} lease ran {} more)",
             clock_at(&t.start_time, until),
+            if died { "dead leader's" } else { "revoked or cut-off leader's" },
             span(until - gap.from)
         ));
     }

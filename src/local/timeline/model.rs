@@ -91,8 +91,9 @@ pub enum MarkerKind {
 pub struct Gap {
     pub from: f64,
     pub to: f64,
-    /// Until here no unit could claim: the previous leader's lease still ran (it died or was
-    /// cut off holding it). None: the lease was free (released or never held).
+    /// Until here no unit could claim: the previous leader's lease still ran at the controller
+    /// (its agent died holding it, or it lost it without releasing it: revoked by `revoke` or
+    /// `elect`, or cut off). None: the lease was free (released or never held).
     pub blocked_until: Option<f64>,
 }
 
@@ -120,6 +121,8 @@ pub fn build(records: &[Record]) -> Timeline {
     let mut app = String::new();
     let mut lanes: Vec<Lane> = Vec::new();
     let mut markers = Vec::new();
+    // Terms whose unit released the lease as it lost it (unit, term): free at once.
+    let mut released: Vec<(String, u64)> = Vec::new();
     // Open terms and hooks per lane, by lane index.
     let mut open_term: Vec<Option<Term>> = Vec::new();
     let mut open_hook: Vec<Option<HookBar>> = Vec::new();
@@ -228,7 +231,7 @@ pub fn build(records: &[Record]) -> Timeline {
                 open_hook[i] = Some(HookBar { hook: hook.clone(), from: t, to: end, exit: None, lines: vec![] });
             }
             Event::HookFinished { exit, .. } => close_hook(lane, &mut open_hook[i], t, Some(*exit)),
-            Event::HookOutput { line, hook } => {
+            Event::HookOutput { line, hook, .. } => {
                 attach(&mut open_hook[i], lane, hook, format!("| {line}"));
             }
             Event::JujuLog { level, message, hook } => {
@@ -239,6 +242,17 @@ pub fn build(records: &[Record]) -> Timeline {
             }
             Event::LeaderSet { .. } => {
                 lane.markers.push(Marker { at: t, kind: MarkerKind::LeaderSet, label: r.event.to_string() })
+            }
+            // The tracker's words when the controller took its release (crates/agent/src/tracker.rs,
+            // `resign`): the lease freed then, not at its expiry.
+            Event::Message { text } => {
+                if let Some(term) = text
+                    .strip_prefix("leadership released (term ")
+                    .and_then(|rest| rest.strip_suffix(')'))
+                    .and_then(|n| n.parse().ok())
+                {
+                    released.push((unit.to_string(), term));
+                }
             }
             Event::Lever { .. } => {
                 lane.markers.push(Marker { at: t, kind: MarkerKind::Lever, label: r.event.to_string() })
@@ -251,7 +265,7 @@ pub fn build(records: &[Record]) -> Timeline {
         close_hook(lane, &mut open_hook[i], end, None);
     }
     lanes.sort_by_key(|l| unit_order(&l.unit));
-    let gaps = gaps(&lanes, end);
+    let gaps = gaps(&lanes, end, &released);
     Timeline { app, start_time: first.time.clone(), end, lanes, gaps, markers }
 }
 
@@ -275,34 +289,56 @@ fn unit_order(unit: &str) -> (String, u64) {
     (app.to_string(), n.parse().unwrap_or(u64::MAX))
 }
 
-/// The intervals no term covers, from the first event to `end`. A gap after a term that did
-/// not end by the unit seeing its lease go (its agent died) is blocked until that lease's end.
-fn gaps(lanes: &[Lane], end: f64) -> Vec<Gap> {
-    let mut terms: Vec<&Term> = lanes.iter().flat_map(|l| &l.terms).collect();
-    terms.sort_by(|a, b| a.from.total_cmp(&b.from));
+/// The intervals no term covers, from the first event to `end`, each blocked (no unit could
+/// claim) while the term before it still held the lease at the controller: see [`gap`].
+fn gaps(lanes: &[Lane], end: f64, released: &[(String, u64)]) -> Vec<Gap> {
+    let mut terms: Vec<(&str, &Term)> =
+        lanes.iter().flat_map(|l| l.terms.iter().map(|t| (l.unit.as_str(), t))).collect();
+    terms.sort_by(|a, b| a.1.from.total_cmp(&b.1.from));
     let mut gaps = Vec::new();
     let mut covered_to = 0.0;
-    let mut last: Option<&Term> = None;
-    for term in terms {
+    let mut last: Option<(&str, &Term)> = None;
+    let was_released = |last: Option<(&str, &Term)>| {
+        last.is_some_and(|(unit, t)| released.iter().any(|(u, term)| u == unit && *term == t.term))
+    };
+    for (unit, term) in terms {
         if term.from > covered_to {
-            gaps.push(gap(covered_to, term.from, last));
+            gaps.push(gap(covered_to, term.from, last.map(|l| l.1), was_released(last), true));
         }
         if term.to >= covered_to {
             covered_to = term.to;
-            last = Some(term);
+            last = Some((unit, term));
         }
     }
     // After a term that `up` stopped, nobody is expected to lead; a run with no term at all
     // had no leader from its start to its end.
-    if covered_to < end && last.is_none_or(|t| t.end != TermEnd::Stopped) {
-        gaps.push(gap(covered_to, end, last));
+    if covered_to < end && last.is_none_or(|t| t.1.end != TermEnd::Stopped) {
+        gaps.push(gap(covered_to, end, last.map(|l| l.1), was_released(last), false));
     }
     gaps
 }
 
-fn gap(from: f64, to: f64, before: Option<&Term>) -> Gap {
+/// A gap after `before`. The controller frees a lease at its expiry unless its holder releases
+/// it, so no unit could claim until the last grant's lease end (as the unit counted it, which
+/// is never later than the controller's) when:
+/// - the holder's agent died, or
+/// - the holder lost it without releasing it: a revoke (`leaderd revoke`, `leaderd elect`)
+///   refuses its renewal, so it turns minion at once while the controller keeps the lease to
+///   its expiry (docs/architecture.md, "What the controller guarantees"); or it was cut off.
+///
+/// A lost term that was released, or whose successor (`next_term`) was granted before that
+/// lease end, shows the lease was free: the gap is not blocked.
+fn gap(from: f64, to: f64, before: Option<&Term>, released: bool, next_term: bool) -> Gap {
     let blocked_until = before
-        .filter(|t| t.end == TermEnd::AgentExited)
+        .filter(|t| match t.end {
+            TermEnd::AgentExited => true,
+            TermEnd::Lost => {
+                // A successor granted before the lease end shows the lease was free.
+                let freed_early = next_term && t.lease_until.is_some_and(|until| to < until);
+                !released && !freed_early
+            }
+            TermEnd::Stopped | TermEnd::Open => false,
+        })
         .and_then(|t| t.lease_until)
         .filter(|until| *until > from)
         .map(|until| until.min(to));
@@ -481,6 +517,40 @@ mod tests {
         let t = build(&records);
         assert_eq!((t.lanes[0].terms[0].to, t.lanes[0].terms[0].end), (2000.0, TermEnd::Lost));
         assert_eq!(t.gaps, [Gap { from: 2000.0, to: 2100.0, blocked_until: None }]);
+    }
+
+    #[test]
+    fn after_a_revoke_no_unit_could_claim_until_the_revoked_lease_ran_out() {
+        // `leaderd elect db/1`: db/0's renewal is refused at 1000, so it turns minion then; the
+        // controller keeps its lease to 2000, and db/1 claims it the moment it frees.
+        let (a, b) = (Some("db/0"), Some("db/1"));
+        let records = vec![
+            at(0, a, Event::LeaderElected { term: 1 }),
+            at(0, a, Event::Lease { term: 1, lease_ms: 2000, guarantee_ms: 1000 }),
+            at(900, None, Event::Lever { action: "elect".into(), detail: "db/1 leads next".into() }),
+            at(1000, a, Event::LeadershipLost { term: Some(1) }),
+            at(2005, b, Event::LeaderElected { term: 2 }),
+        ];
+        let t = build(&records);
+        assert_eq!(t.gaps, [Gap { from: 1000.0, to: 2005.0, blocked_until: Some(2000.0) }]);
+        // Dark to the end of a log that ends while nobody could claim yet.
+        let mut waiting = records[..4].to_vec();
+        waiting.push(at(1500, b, Event::HookStarted { hook: "update-status".into() }));
+        assert_eq!(build(&waiting).gaps, [Gap { from: 1000.0, to: 1500.0, blocked_until: Some(1500.0) }]);
+    }
+
+    #[test]
+    fn a_released_lease_is_free_at_once() {
+        // remove-unit of the leader: it resigns, its release is taken, the lease is free.
+        let (a, b) = (Some("db/0"), Some("db/1"));
+        let records = vec![
+            at(0, a, Event::LeaderElected { term: 1 }),
+            at(0, a, Event::Lease { term: 1, lease_ms: 2000, guarantee_ms: 1000 }),
+            at(1000, a, Event::LeadershipLost { term: Some(1) }),
+            at(1010, a, Event::Message { text: "leadership released (term 1)".into() }),
+            at(1500, b, Event::HookStarted { hook: "update-status".into() }),
+        ];
+        assert_eq!(build(&records).gaps, [Gap { from: 1000.0, to: 1500.0, blocked_until: None }]);
     }
 
     #[test]

@@ -674,6 +674,7 @@ pub(crate) mod tests {
             values: [("port".to_string(), serde_json::json!(81))].into(),
             version: 2,
             charm: None,
+            peers: None,
         };
         let cases: Vec<(Write, &str, &str)> = vec![
             (

@@ -38,6 +38,10 @@ pub struct ConfigRecord {
     /// never refreshed read as they always did).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charm: Option<CharmRecord>,
+    /// The charm's peer endpoints, registered at deploy (absent before, and for an
+    /// application deployed without `up`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peers: Option<Vec<String>>,
 }
 
 /// A refreshed charm, as stored: `{"revision": N, "path": "..."}`.
@@ -199,6 +203,7 @@ impl From<AppConfig> for ConfigRecord {
             values: c.values,
             version: c.version,
             charm: c.charm.map(|c| CharmRecord { revision: c.revision, path: c.path }),
+            peers: c.peers,
         }
     }
 }
@@ -210,6 +215,7 @@ impl From<ConfigRecord> for AppConfig {
             values: c.values,
             version: c.version,
             charm: c.charm.map(|c| CharmRef { revision: c.revision, path: c.path }),
+            peers: c.peers,
         }
     }
 }
@@ -278,6 +284,7 @@ mod tests {
             values: [("port".to_string(), json!(81))].into(),
             version: 3,
             charm: None,
+            peers: None,
         };
         assert_eq!(
             serde_json::to_string(&config).unwrap(),

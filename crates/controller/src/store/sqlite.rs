@@ -445,6 +445,7 @@ mod tests {
             values: [("port".to_string(), json!(80))].into(),
             version: 2,
             charm: None,
+            peers: None,
         };
         let web_v3 = AppConfig {
             options: web_options,
@@ -456,12 +457,14 @@ mod tests {
             .into(),
             version: 3,
             charm: None,
+            peers: None,
         };
         let db_config = AppConfig {
             options: [("mode".to_string(), option("string", "How to run", json!("fast")))].into(),
             values: Default::default(),
             version: 1,
             charm: None,
+            peers: None,
         };
         let unit_status =
             |w: WorkloadStatus, version: &str| UnitStatus { workload: w, version: version.into(), since_ms: None };
@@ -778,6 +781,7 @@ mod tests {
                 .into(),
                 version: 3,
                 charm: None,
+                peers: None,
             }
         );
         assert_eq!(
@@ -787,6 +791,7 @@ mod tests {
                 values: Default::default(),
                 version: 1,
                 charm: None,
+                peers: None,
             }
         );
 

@@ -121,9 +121,14 @@ fn both_stores_keep_config_and_statuses() {
     use leaderd_core::wire::controller::AppConfig;
     let dir = tempfile::tempdir().unwrap();
     let options = leaderd_core::charm_config::options("options:\n  port: {type: int, default: 8080}\n").unwrap();
-    let config: ConfigRecord =
-        AppConfig { options, values: [("port".to_string(), serde_json::json!(81))].into(), version: 3, charm: None }
-            .into();
+    let config: ConfigRecord = AppConfig {
+        options,
+        values: [("port".to_string(), serde_json::json!(81))].into(),
+        version: 3,
+        charm: None,
+        peers: None,
+    }
+    .into();
     let active = StatusRecord { status: "active".into(), message: "up".into(), data: Settings::new() };
     let writes = vec![
         Write::Config { app: "app".into(), config: config.clone() },

@@ -173,6 +173,11 @@ pub struct AppConfig {
     /// were deployed with). Juju's application charm URL and `CharmModifiedVersion`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charm: Option<CharmRef>,
+    /// The charm's peer endpoints, in metadata.yaml's order: relation N is the N-th (as the
+    /// agents number them, `leaderd_core::relations::peers`). None: not registered (an
+    /// application deployed without `up`), and any relation id up to the join limit is taken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peers: Option<Vec<String>>,
 }
 
 /// A charm `leaderd refresh` registered: its revision (1, 2, ...: each refresh the next) and
@@ -222,6 +227,9 @@ pub struct ConfigChangeRequest {
     /// or no longer valid are dropped, the others kept, and the version moves.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charm: Option<CharmRef>,
+    /// The charm's peer endpoints (deploy): the relation ids units may join are 0 to N-1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peers: Option<Vec<String>>,
 }
 
 /// `GET /v1/applications/{app}/status`: the application status its leader set (null until

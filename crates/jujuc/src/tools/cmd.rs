@@ -39,7 +39,7 @@ pub const ARGS: &str = "args";
 /// A tool's clap command with the settings every hook tool shares: no binary name in the
 /// argument list, our own `-h/--help`, interspersed positionals (kept as `OsString` so that
 /// non-UTF-8 input reaches the tool's own validation), and the last of a repeated option wins.
-pub(crate) fn tool_command(name: &'static str, usage_args: &'static str) -> Command {
+pub fn tool_command(name: &'static str, usage_args: &'static str) -> Command {
     Command::new(name)
         .no_binary_name(true)
         .disable_help_flag(true)
@@ -64,7 +64,7 @@ pub(crate) fn tool_command(name: &'static str, usage_args: &'static str) -> Comm
 }
 
 /// `--format` and `-o/--output` (juju/cmd `Output.AddFlags` with `smart` as the default).
-pub(crate) fn output_args(cmd: Command) -> Command {
+pub fn output_args(cmd: Command) -> Command {
     cmd.arg(
         Arg::new("format")
             .long("format")
@@ -103,7 +103,7 @@ impl OutputOptions {
 }
 
 /// The positional arguments, in order.
-pub(crate) fn positionals(m: &ArgMatches) -> Vec<OsString> {
+pub fn positionals(m: &ArgMatches) -> Vec<OsString> {
     m.get_many::<OsString>(ARGS).map(|v| v.cloned().collect()).unwrap_or_default()
 }
 
@@ -276,6 +276,18 @@ fn gnuflag_scan(cmd: &Command, args: &[OsString], relation: &mut Option<(String,
         }
     }
     Scan::Canonical(out)
+}
+
+/// A Go bool option: `--name`, or `--name=false` (gnuflag's `BoolVar`; see `is_bool`).
+pub fn bool_flag(name: &'static str, help: &'static str) -> Arg {
+    Arg::new(name)
+        .long(name)
+        .num_args(0..=1)
+        .require_equals(true)
+        .default_value("false")
+        .default_missing_value("true")
+        .value_parser(clap::value_parser!(bool))
+        .help(help)
 }
 
 /// A boolean option: `--debug` alone, or `--debug=<Go bool>`. Marked by `require_equals`.

@@ -630,7 +630,7 @@ where
 /// juju/cmd's `ctx.AbsPath` does: `~` and `~/...` expanded, then cleaned and joined to the
 /// working directory like Go's `filepath.Join`. Errors read like Go's
 /// `open /abs/path: permission denied`.
-fn write_output_file(path: &OsString, bytes: &[u8]) -> Result<(), OutputFileError> {
+pub fn write_output_file(path: &OsString, bytes: &[u8]) -> Result<(), OutputFileError> {
     let cwd = std::env::current_dir().unwrap_or_default();
     let home = std::env::var_os("HOME").map(PathBuf::from);
     let path = output_path(Path::new(path), &cwd, home.as_deref());
@@ -641,7 +641,7 @@ fn write_output_file(path: &OsString, bytes: &[u8]) -> Result<(), OutputFileErro
 /// `-o FILE` could not be written: Go's `open <path>: <reason>`.
 #[derive(Debug, thiserror::Error)]
 #[error("open {}: {reason}", path.display())]
-struct OutputFileError {
+pub struct OutputFileError {
     path: PathBuf,
     reason: String,
 }

@@ -1,7 +1,7 @@
 //! `status-get`: print the unit's workload status, or with `--application` the application's
 //! and its units' (leader only).
 
-use clap::{Arg, ArgMatches, Command};
+use clap::{ArgMatches, Command};
 
 use super::cmd::{self, OutputOptions, UsageError};
 use super::{Outcome, Run, RunError, Tool, ToolContext};
@@ -36,26 +36,14 @@ const EXAMPLES: &str = r#"
     status-get --application
 "#;
 
-/// A Go bool option: `--name`, or `--name=false` (see `cmd::is_bool`).
-fn bool_flag(name: &'static str, help: &'static str) -> Arg {
-    Arg::new(name)
-        .long(name)
-        .num_args(0..=1)
-        .require_equals(true)
-        .default_value("false")
-        .default_missing_value("true")
-        .value_parser(clap::value_parser!(bool))
-        .help(help)
-}
-
 /// The clap definition, with Juju 3.6.0's help text (its usage line names the two flags again).
 pub(crate) fn uu_app() -> Command {
     cmd::output_args(cmd::tool_command(NAME, "[--include-data] [--application]"))
         .about("Print status information.")
         .long_about(DETAILS)
         .after_long_help(EXAMPLES)
-        .arg(bool_flag("application", "print status for all units of this application if this unit is the leader"))
-        .arg(bool_flag("include-data", "print all status data"))
+        .arg(cmd::bool_flag("application", "print status for all units of this application if this unit is the leader"))
+        .arg(cmd::bool_flag("include-data", "print all status data"))
 }
 
 /// A validated `status-get` call.
