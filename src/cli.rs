@@ -155,6 +155,27 @@ enum Command {
         /// The task's id.
         id: u64,
     },
+    /// Show an operation and its tasks (juju show-operation)
+    ShowOperation {
+        /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
+        #[arg(long, value_name = "DIR")]
+        state: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, default_value = "yaml", value_parser = ["yaml", "json"])]
+        format: String,
+        /// Wait for results (0: until the operation ends).
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+        wait: Option<std::time::Duration>,
+        /// Wait indefinitely for results.
+        #[arg(long)]
+        watch: bool,
+        /// Show times in UTC (they always are).
+        #[arg(long)]
+        utc: bool,
+        /// The operation's id.
+        #[arg(value_name = "OPERATION-ID")]
+        args: Vec<String>,
+    },
     /// List the operations' tasks (juju operations).
     Operations {
         /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
@@ -252,6 +273,17 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         state: Option<PathBuf>,
         #[arg(long, default_value = "yaml", value_parser = ["yaml", "json"], value_name = "FORMAT")]
+        format: String,
+    },
+    /// Show the payloads the units of a running `up` registered (as `juju payloads`)
+    Payloads {
+        /// Show only the payloads matching one of these: a unit, type, class, id, status or tag.
+        #[arg(value_name = "PATTERN")]
+        patterns: Vec<String>,
+        /// State directory of the `up` (default: $LEADERD_STATE, else .leaderd here).
+        #[arg(long, value_name = "DIR")]
+        state: Option<PathBuf>,
+        #[arg(long, default_value = "tabular", value_parser = ["tabular", "yaml", "json"], value_name = "FORMAT")]
         format: String,
     },
     /// List the secrets of a running `up` (as `juju secrets`): every charm's and the operator's.
@@ -507,14 +539,14 @@ struct HookFlags {
 }
 
 /// Juju's deploy check (`cmd/juju/resource/validation.go`, `CheckExpectedResources`): every
-/// `--resource` names one the charm's `metadata.yaml` declares (the bundled example declares
-/// none).
+/// `--resource` names one the charm's `metadata.yaml` declares, whatever form the charm comes
+/// in (the bundled example declares none).
 fn check_resources(charm: Option<&std::path::Path>, resources: &[(String, PathBuf)]) -> anyhow::Result<()> {
     if resources.is_empty() {
         return Ok(());
     }
     let declared: Vec<String> = charm
-        .and_then(|dir| std::fs::read_to_string(dir.join("metadata.yaml")).ok())
+        .and_then(crate::local::charm::metadata_text)
         .and_then(|text| serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&text).ok())
         .and_then(|meta| meta.get("resources").and_then(|r| r.as_mapping()).cloned())
         .map(|r| r.keys().filter_map(|k| k.as_str().map(String::from)).collect())
@@ -707,6 +739,10 @@ fn run(command: Command) -> anyhow::Result<()> {
             std::process::exit(code)
         }
         Command::ShowTask { state, format, id } => crate::local::run::show_task(&state_dir(state), id, &format),
+        Command::ShowOperation { state, format, wait, watch, utc: _, args } => {
+            let show = crate::local::show_operation::ShowOperation { args, format, wait, watch };
+            crate::local::show_operation::show_operation(&state_dir(state), show)
+        }
         Command::Operations { state, format } => crate::local::run::operations(&state_dir(state), &format),
         Command::Exec { state, unit, format, wait, command } => {
             let code = if format == "plain" {
@@ -740,6 +776,10 @@ fn run(command: Command) -> anyhow::Result<()> {
         Command::Timeline(args) => crate::local::timeline::run(args),
         Command::ShowUnit { unit, state, format } => {
             print!("{}", crate::local::show_unit::show_unit(&state_dir(state), &unit, &format)?);
+            Ok(())
+        }
+        Command::Payloads { patterns, state, format } => {
+            print!("{}", crate::local::payloads::list(&state_dir(state), &patterns, &format)?);
             Ok(())
         }
         Command::Secrets { state, owner, format } => {

@@ -28,6 +28,7 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand exec 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)'
             cand run 'Run an action on units (juju run): the charm''s actions.yaml action with its parameters'
             cand show-task 'Show a task of an operation (juju show-task)'
+            cand show-operation 'Show an operation and its tasks (juju show-operation)'
             cand operations 'List the operations'' tasks (juju operations)'
             cand status 'Show the applications and units of a running `up`'
             cand kill 'Kill a unit''s agent (SIGKILL) or a controller (controller/N, or --controller), of a running `up`'
@@ -42,6 +43,7 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand debug-log 'Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones'
             cand timeline 'Draw leadership over time from the event log of an `up`: terms, hooks, gaps, markers'
             cand show-unit 'Show one unit of a running `up` with its relations and every bag it can see (the shape of `juju show-unit`)'
+            cand payloads 'Show the payloads the units of a running `up` registered (as `juju payloads`)'
             cand secrets 'List the secrets of a running `up` (as `juju secrets`): every charm''s and the operator''s'
             cand show-secret 'Show a secret''s details (as `juju show-secret`); --reveal shows its content'
             cand add-secret 'Add a user secret (as `juju add-secret`): key=value, key#base64=value, key#file=PATH; prints secret:ID'
@@ -110,6 +112,15 @@ set edit:completion:arg-completer[leaderd] = {|@words|
         &'leaderd;show-task'= {
             cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
             cand --format 'Output format'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'leaderd;show-operation'= {
+            cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
+            cand --format 'Output format'
+            cand --wait 'Wait for results (0: until the operation ends)'
+            cand --watch 'Wait indefinitely for results'
+            cand --utc 'Show times in UTC (they always are)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -211,6 +222,12 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand --help 'Print help'
         }
         &'leaderd;show-unit'= {
+            cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
+            cand --format 'format'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'leaderd;payloads'= {
             cand --state 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)'
             cand --format 'format'
             cand -h 'Print help'
@@ -333,6 +350,7 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand exec 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)'
             cand run 'Run an action on units (juju run): the charm''s actions.yaml action with its parameters'
             cand show-task 'Show a task of an operation (juju show-task)'
+            cand show-operation 'Show an operation and its tasks (juju show-operation)'
             cand operations 'List the operations'' tasks (juju operations)'
             cand status 'Show the applications and units of a running `up`'
             cand kill 'Kill a unit''s agent (SIGKILL) or a controller (controller/N, or --controller), of a running `up`'
@@ -347,6 +365,7 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand debug-log 'Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones'
             cand timeline 'Draw leadership over time from the event log of an `up`: terms, hooks, gaps, markers'
             cand show-unit 'Show one unit of a running `up` with its relations and every bag it can see (the shape of `juju show-unit`)'
+            cand payloads 'Show the payloads the units of a running `up` registered (as `juju payloads`)'
             cand secrets 'List the secrets of a running `up` (as `juju secrets`): every charm''s and the operator''s'
             cand show-secret 'Show a secret''s details (as `juju show-secret`); --reveal shows its content'
             cand add-secret 'Add a user secret (as `juju add-secret`): key=value, key#base64=value, key#file=PATH; prints secret:ID'
@@ -372,6 +391,8 @@ set edit:completion:arg-completer[leaderd] = {|@words|
         &'leaderd;help;run'= {
         }
         &'leaderd;help;show-task'= {
+        }
+        &'leaderd;help;show-operation'= {
         }
         &'leaderd;help;operations'= {
         }
@@ -400,6 +421,8 @@ set edit:completion:arg-completer[leaderd] = {|@words|
         &'leaderd;help;timeline'= {
         }
         &'leaderd;help;show-unit'= {
+        }
+        &'leaderd;help;payloads'= {
         }
         &'leaderd;help;secrets'= {
         }

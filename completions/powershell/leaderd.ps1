@@ -31,6 +31,7 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)')
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run an action on units (juju run): the charm''s actions.yaml action with its parameters')
             [CompletionResult]::new('show-task', 'show-task', [CompletionResultType]::ParameterValue, 'Show a task of an operation (juju show-task)')
+            [CompletionResult]::new('show-operation', 'show-operation', [CompletionResultType]::ParameterValue, 'Show an operation and its tasks (juju show-operation)')
             [CompletionResult]::new('operations', 'operations', [CompletionResultType]::ParameterValue, 'List the operations'' tasks (juju operations)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the applications and units of a running `up`')
             [CompletionResult]::new('kill', 'kill', [CompletionResultType]::ParameterValue, 'Kill a unit''s agent (SIGKILL) or a controller (controller/N, or --controller), of a running `up`')
@@ -45,6 +46,7 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('debug-log', 'debug-log', [CompletionResultType]::ParameterValue, 'Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones')
             [CompletionResult]::new('timeline', 'timeline', [CompletionResultType]::ParameterValue, 'Draw leadership over time from the event log of an `up`: terms, hooks, gaps, markers')
             [CompletionResult]::new('show-unit', 'show-unit', [CompletionResultType]::ParameterValue, 'Show one unit of a running `up` with its relations and every bag it can see (the shape of `juju show-unit`)')
+            [CompletionResult]::new('payloads', 'payloads', [CompletionResultType]::ParameterValue, 'Show the payloads the units of a running `up` registered (as `juju payloads`)')
             [CompletionResult]::new('secrets', 'secrets', [CompletionResultType]::ParameterValue, 'List the secrets of a running `up` (as `juju secrets`): every charm''s and the operator''s')
             [CompletionResult]::new('show-secret', 'show-secret', [CompletionResultType]::ParameterValue, 'Show a secret''s details (as `juju show-secret`); --reveal shows its content')
             [CompletionResult]::new('add-secret', 'add-secret', [CompletionResultType]::ParameterValue, 'Add a user secret (as `juju add-secret`): key=value, key#base64=value, key#file=PATH; prints secret:ID')
@@ -119,6 +121,16 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
         'leaderd;show-task' {
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'leaderd;show-operation' {
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for results (0: until the operation ends)')
+            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Wait indefinitely for results')
+            [CompletionResult]::new('--utc', '--utc', [CompletionResultType]::ParameterName, 'Show times in UTC (they always are)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -234,6 +246,13 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             break
         }
         'leaderd;show-unit' {
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'leaderd;payloads' {
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -369,6 +388,7 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command in a fresh hook context of a unit of a running `up` (APP/leader: the leader)')
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run an action on units (juju run): the charm''s actions.yaml action with its parameters')
             [CompletionResult]::new('show-task', 'show-task', [CompletionResultType]::ParameterValue, 'Show a task of an operation (juju show-task)')
+            [CompletionResult]::new('show-operation', 'show-operation', [CompletionResultType]::ParameterValue, 'Show an operation and its tasks (juju show-operation)')
             [CompletionResult]::new('operations', 'operations', [CompletionResultType]::ParameterValue, 'List the operations'' tasks (juju operations)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the applications and units of a running `up`')
             [CompletionResult]::new('kill', 'kill', [CompletionResultType]::ParameterValue, 'Kill a unit''s agent (SIGKILL) or a controller (controller/N, or --controller), of a running `up`')
@@ -383,6 +403,7 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('debug-log', 'debug-log', [CompletionResultType]::ParameterValue, 'Show the event log of an `up` (as `juju debug-log`): the last lines, then new ones')
             [CompletionResult]::new('timeline', 'timeline', [CompletionResultType]::ParameterValue, 'Draw leadership over time from the event log of an `up`: terms, hooks, gaps, markers')
             [CompletionResult]::new('show-unit', 'show-unit', [CompletionResultType]::ParameterValue, 'Show one unit of a running `up` with its relations and every bag it can see (the shape of `juju show-unit`)')
+            [CompletionResult]::new('payloads', 'payloads', [CompletionResultType]::ParameterValue, 'Show the payloads the units of a running `up` registered (as `juju payloads`)')
             [CompletionResult]::new('secrets', 'secrets', [CompletionResultType]::ParameterValue, 'List the secrets of a running `up` (as `juju secrets`): every charm''s and the operator''s')
             [CompletionResult]::new('show-secret', 'show-secret', [CompletionResultType]::ParameterValue, 'Show a secret''s details (as `juju show-secret`); --reveal shows its content')
             [CompletionResult]::new('add-secret', 'add-secret', [CompletionResultType]::ParameterValue, 'Add a user secret (as `juju add-secret`): key=value, key#base64=value, key#file=PATH; prints secret:ID')
@@ -414,6 +435,9 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             break
         }
         'leaderd;help;show-task' {
+            break
+        }
+        'leaderd;help;show-operation' {
             break
         }
         'leaderd;help;operations' {
@@ -456,6 +480,9 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             break
         }
         'leaderd;help;show-unit' {
+            break
+        }
+        'leaderd;help;payloads' {
             break
         }
         'leaderd;help;secrets' {

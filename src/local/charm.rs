@@ -100,6 +100,24 @@ pub(crate) fn prepare(given: &Path, dest: &Path, revision: u64) -> anyhow::Resul
     prepared
 }
 
+/// The text of the `metadata.yaml` the charm `given` would have once prepared, read in place:
+/// a directory's own, the one `charmcraft pack` would write from a `charmcraft.yaml`, or the
+/// one inside a packed charm. None when there is none to read (`prepare` says why).
+pub(crate) fn metadata_text(given: &Path) -> Option<String> {
+    if given.is_file() {
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(given).ok()?).ok()?;
+        let mut entry = zip.by_name("metadata.yaml").ok()?;
+        let mut text = String::new();
+        entry.read_to_string(&mut text).ok()?;
+        return Some(text);
+    }
+    if let Ok(text) = std::fs::read_to_string(given.join("metadata.yaml")) {
+        return Some(text);
+    }
+    let text = std::fs::read_to_string(given.join("charmcraft.yaml")).ok()?;
+    split_charmcraft(&text).ok().map(|split| split.metadata)
+}
+
 fn prepare_into(given: &Path, dest: &Path) -> anyhow::Result<Form> {
     let meta = std::fs::metadata(given).with_context(|| format!("no charm at {}", given.display()))?;
     let form = if meta.is_file() {
@@ -497,6 +515,27 @@ extra-bindings:
 
     fn mode(path: &Path) -> u32 {
         std::fs::symlink_metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    /// `up --resource` checks the names against the metadata of a charm in any form (a
+    /// `charmcraft.yaml` source's `resources:` once split; a packed charm's own metadata.yaml).
+    #[test]
+    fn the_metadata_is_read_in_place_from_every_form() {
+        let dir = tempfile::tempdir().unwrap();
+        let resources = "name: r\nresources:\n  f:\n    type: file\n    filename: f.txt\n";
+        let source = dir.path().join("source");
+        std::fs::create_dir(&source).unwrap();
+        std::fs::write(source.join("charmcraft.yaml"), format!("type: charm\n{resources}")).unwrap();
+        let packed = dir.path().join("r.charm");
+        zip_file(&packed, &[("metadata.yaml", 0o644, resources)]);
+        let plain = dir.path().join("plain");
+        std::fs::create_dir(&plain).unwrap();
+        std::fs::write(plain.join("metadata.yaml"), resources).unwrap();
+        for charm in [&source, &packed, &plain] {
+            let meta: Value = serde_yaml_ng::from_str(&metadata_text(charm).unwrap()).unwrap();
+            assert_eq!(meta["resources"]["f"]["filename"], "f.txt", "{}", charm.display());
+        }
+        assert_eq!(metadata_text(&dir.path().join("none")), None);
     }
 
     #[test]

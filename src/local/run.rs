@@ -101,13 +101,13 @@ fn value_is_null_literal(pair: &str) -> bool {
 }
 
 /// Go's `time.Time.String()` of a Unix time in UTC, truncated to the second.
-fn go_time(ms: u64) -> String {
+pub(crate) fn go_time(ms: u64) -> String {
     let iso = leaderd_core::secrets::format_rfc3339_ms(ms);
     format!("{} {} +0000 UTC", &iso[..10], &iso[11..19])
 }
 
 /// A JSON value of the results as a yaml/json node (action-set's values are strings).
-fn node(value: &Json) -> Node {
+pub(crate) fn node(value: &Json) -> Node {
     match value {
         Json::Object(map) => Node::Map(map.iter().map(|(k, v)| (k.clone(), node(v))).collect()),
         Json::String(s) => Node::Str(s.clone()),
@@ -121,6 +121,19 @@ fn node(value: &Json) -> Node {
 /// The keys Juju takes out of the plain output's results.
 const FILTERED: [&str; 5] = ["return-code", "stdout", "stderr", "stdout-encoding", "stderr-encoding"];
 
+/// A finished task's results as Juju 3 keeps them: what action-set set, with `return-code`
+/// and the non-empty `stdout` and `stderr`.
+pub(crate) fn results_tree(result: &ActionResult) -> Tree {
+    let mut results: Tree = result.results.iter().map(|(k, v)| (k.clone(), node(v))).collect();
+    results.insert("return-code".into(), Node::Int(i64::from(result.return_code)));
+    for (key, text) in [("stdout", &result.stdout), ("stderr", &result.stderr)] {
+        if !text.is_empty() {
+            results.insert(key.into(), Node::Str(text.replace("\r\n", "\n")));
+        }
+    }
+    results
+}
+
 /// `formatActionResult`: one unit's map in yaml and json.
 fn unit_map(result: &ActionResult) -> Tree {
     let mut map = Tree::new();
@@ -130,14 +143,7 @@ fn unit_map(result: &ActionResult) -> Tree {
     if !result.message.is_empty() {
         map.insert("message".into(), Node::Str(result.message.clone()));
     }
-    let mut results: Tree = result.results.iter().map(|(k, v)| (k.clone(), node(v))).collect();
-    results.insert("return-code".into(), Node::Int(i64::from(result.return_code)));
-    for (key, text) in [("stdout", &result.stdout), ("stderr", &result.stderr)] {
-        if !text.is_empty() {
-            results.insert(key.into(), Node::Str(text.replace("\r\n", "\n")));
-        }
-    }
-    map.insert("results".into(), Node::Map(results));
+    map.insert("results".into(), Node::Map(results_tree(result)));
     if !result.log.is_empty() {
         let lines =
             result.log.iter().map(|l| Node::Str(format!("{} {}", go_time(l.timestamp_ms), l.message))).collect();
@@ -282,7 +288,7 @@ pub fn run(state: &Path, args: RunArgs) -> anyhow::Result<i32> {
     if args.background {
         // Long enough for every request to reach its agent.
         std::thread::sleep(Duration::from_millis(200));
-        say("Check operation status with 'leaderd operations'\n".into());
+        say(format!("Check operation status with 'leaderd show-operation {}'\n", enqueued.operation));
         for (id, _) in &enqueued.tasks {
             say(format!("Check task status with 'leaderd show-task {id}'\n"));
         }

@@ -133,6 +133,11 @@ pub(crate) fn controller_status(state: &Path, up: &UpState) -> anyhow::Result<St
     Ok(controller_view(state, up, false)?.0)
 }
 
+/// What the controller keeps of the application's units: statuses, ports, payloads.
+pub(crate) fn controller_statuses(state: &Path, up: &UpState) -> anyhow::Result<StatusesResponse> {
+    Ok(controller_view(state, up, true)?.1.expect("asked for the statuses"))
+}
+
 /// The controller's view and, with `statuses`, the application's statuses it keeps.
 fn controller_view(
     state: &Path,
@@ -242,6 +247,7 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
         units: Default::default(),
         ports: Default::default(),
         storage: Default::default(),
+        payloads: Default::default(),
     });
     let answered = controllers.iter().find(|c| c.role == "active").map_or(up.controller.url.clone(), |c| c.url.clone());
     let app = controller.applications.iter().find(|a| a.name == up.app);

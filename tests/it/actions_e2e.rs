@@ -203,3 +203,59 @@ fn leaderd_run_prints_juju_runs_shapes_and_exit_codes() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains(&format!("{leader}:\n")) && text.contains("    stdout: |\n      True\n"), "{text}");
 }
+
+/// `leaderd show-operation`: an operation scheduled in the background on two units, shown as
+/// `juju show-operation` shows it (yaml by default, json), at once while it runs, and with
+/// `--wait` once both tasks ended; one that does not end in time is Juju's `timeout reached`.
+#[test]
+fn show_operation_shows_an_operation_and_its_tasks_and_waits_for_them() {
+    let charm = action_charm();
+    let up = Up::start(Some(charm.path()), 2, "1s");
+    up.wait_hook_finished(&["act/0", "act/1"], "start", T);
+    let ran = run(&up, &["act/0", "act/1", "slow", "--background"]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let operation = ran.stderr.split("Scheduled operation ").nth(1).unwrap().split(' ').next().unwrap().to_string();
+    assert!(ran.stderr.contains(&format!("Check operation status with 'leaderd show-operation {operation}'\n")));
+    let show = |args: &[&str]| {
+        let mut all = vec!["show-operation", operation.as_str()];
+        all.extend(args);
+        up.leaderd(&all)
+    };
+    // At once: still running (each task sleeps 2s).
+    let out = show(&[]);
+    let yaml = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(yaml.starts_with("summary: slow run on unit-act-0,unit-act-1\nstatus: "), "{yaml}");
+    assert!(yaml.contains("action:\n  name: slow\n  parameters: {}\ntiming:\n  enqueued: "), "{yaml}");
+    // A wait shorter than the tasks: Juju's words, nothing printed.
+    let out = show(&["--wait", "100ms"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!((out.status.code(), out.stdout.is_empty()), (Some(1), true), "{stderr}");
+    assert_eq!(stderr, "leaderd: timeout reached\n");
+    // Waiting: both tasks completed, with their results.
+    let out = show(&["--wait", "30s", "--format", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shown["status"], "completed", "{shown}");
+    assert_eq!(shown["action"], serde_json::json!({"name": "slow", "parameters": {}}));
+    let tasks = shown["tasks"].as_object().unwrap();
+    let hosts: Vec<&str> = tasks.values().map(|t| t["host"].as_str().unwrap()).collect();
+    assert_eq!(hosts, ["act/0", "act/1"]);
+    for task in tasks.values() {
+        assert_eq!(task["status"], "completed");
+        assert_eq!(task["results"], serde_json::json!({"done": "yes", "return-code": 0}));
+        for time in ["enqueued", "started", "completed"] {
+            assert!(task["timing"][time].as_str().unwrap().ends_with(" +0000 UTC"), "{task}");
+        }
+    }
+    assert!(shown["timing"]["completed"].is_string(), "{shown}");
+    // --watch: the same, at once now that it has ended.
+    let out = show(&["--watch"]);
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .starts_with("summary: slow run on unit-act-0,unit-act-1\nstatus: completed\n"));
+    // Juju's words for an operation that is not there, and for a bad id.
+    let out = up.leaderd(&["show-operation", "999"]);
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "leaderd: operation \"999\" not found\n");
+    let out = up.leaderd(&["show-operation", "x1"]);
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "leaderd: operation ID \"x1\" not valid\n");
+}

@@ -5,6 +5,7 @@
 //! `start`), and `juju-reboot --now` kills the hook, which runs again uncommitted; resource-get
 //! prints the unit's copy of a resource given to `leaderd up --resource`.
 
+use leaderd_sys::events::Event;
 use leaderd_testkit::cluster;
 use leaderd_testkit::events::RecordExt;
 
@@ -98,7 +99,9 @@ fi
 ";
     let charm = cluster::charm("name: boot\n", &[("install", install), ("start", start)]);
     let up = Up::start(Some(charm.path()), 1, "1s");
-    up.wait_event(T, |r| r.of("boot/0") && r.message("unit rebooted after hook start (start runs next)"));
+    up.wait_event(T, |r| {
+        r.of("boot/0") && matches!(&r.event, Event::UnitRebooted { hook, now: false } if hook == "start")
+    });
     up.until("start ran again", T, || up.hooks_started("boot/0").iter().filter(|h| *h == "start").count() == 2);
     up.wait_hook_finished(&["boot/0"], "start", T);
     std::thread::sleep(Duration::from_millis(300));
@@ -108,8 +111,9 @@ fi
     let installs = up.hooks_started("boot/0").iter().filter(|h| *h == "install").count();
     assert_eq!(installs, 2, "{:?}", up.hooks_started("boot/0"));
     assert_eq!(
-        up.count_events(|r| r.of("boot/0")
-            && r.message("unit rebooted after hook install (juju-reboot --now killed it; it runs again, then start)")),
+        up.count_events(
+            |r| r.of("boot/0") && matches!(&r.event, Event::UnitRebooted { hook, now: true } if hook == "install")
+        ),
         1
     );
     // The process the first start left behind was stopped by the reboot.
@@ -150,4 +154,66 @@ fn resource_get_prints_the_units_copy_of_a_resource_given_to_up() {
     // A machine model has no cloud credentials for an application without trust.
     let out = up.exec("res/0", &["credential-get"]);
     assert_eq!(text(&out), (String::new(), "ERROR cannot access cloud credentials: permission denied\n".into(), 1));
+}
+
+/// The payload tools on `leaderd up`: payload-register in a hook, kept by the controller per
+/// unit and shown by `leaderd payloads` in `juju payloads`' shapes; a hook that fails commits
+/// none of its payload changes; Juju's words for a status-set on a class with no payload and
+/// none for an unknown one unregistered; a removed unit's payloads go with it.
+#[test]
+fn payloads_are_registered_with_their_hook_kept_per_unit_and_go_with_the_unit() {
+    let metadata = "name: pl\npayloads:\n  monitoring:\n    type: docker\n  kvm-guest:\n    type: kvm\n";
+    let install = "#!/bin/sh\nset -e\npayload-register docker monitoring \"id-${JUJU_UNIT_NAME#pl/}\" tag1 tag2\n";
+    let charm = cluster::charm(metadata, &[("install", install)]);
+    let up = Up::start(Some(charm.path()), 2, "1s");
+    up.wait_hook_finished(&["pl/0", "pl/1"], "install", T);
+    let payloads = |args: &[&str]| {
+        let mut argv = vec!["payloads"];
+        argv.extend(args);
+        text(&up.leaderd(&argv))
+    };
+    let row = |unit: &str, id: &str, status: &str| {
+        format!(
+            "{{\"unit\":\"{unit}\",\"machine\":\"\",\"id\":\"{id}\",\"type\":\"docker\",\"payload-class\":\"monitoring\",\"tags\":[\"tag1\",\"tag2\"],\"status\":\"{status}\"}}"
+        )
+    };
+    let both = format!("[{},{}]\n", row("pl/0", "id-0", "running"), row("pl/1", "id-1", "running"));
+    assert_eq!(payloads(&["--format", "json"]), (both, String::new(), 0));
+    assert_eq!(
+        payloads(&["pl/1"]),
+        (
+            "[Unit Payloads]\n\
+             Unit  Machine  Payload class  Status   Type    Id    Tags       \n\
+             pl/1           monitoring     running  docker  id-1  tag1 tag2  \n"
+                .into(),
+            String::new(),
+            0
+        )
+    );
+
+    // A hook that fails commits none of its payload changes.
+    let out = up.exec("pl/0", &["sh", "-c", "payload-status-set monitoring id-0 stopping && exit 3"]);
+    assert_eq!(text(&out), (String::new(), String::new(), 3));
+    let out = up.exec("pl/0", &["payload-status-set", "monitoring", "id-0", "stopped"]);
+    assert_eq!(text(&out), (String::new(), String::new(), 0));
+    let only = |unit: &str| payloads(&[unit, "--format", "json"]).0;
+    assert_eq!(only("pl/0"), format!("[{}]\n", row("pl/0", "id-0", "stopped")));
+    // Juju's words: status-set on a class with no payload; unregister of one is silent.
+    let out = up.exec("pl/0", &["payload-status-set", "kvm-guest", "vm", "running"]);
+    assert_eq!(text(&out), (String::new(), "ERROR payload not found\n".into(), 1));
+    let out = up.exec("pl/0", &["payload-unregister", "kvm-guest", "vm"]);
+    assert_eq!(text(&out), (String::new(), String::new(), 0));
+    let out = up.exec("pl/0", &["payload-register", "kvm", "monitoring", "x"]);
+    let want = "ERROR incorrect type \"kvm\" for payload \"monitoring\", expected \"docker\"\n";
+    assert_eq!(text(&out), (String::new(), want.into(), 1));
+    // Unregistered: gone from the list once the hook commits.
+    let out = up.exec("pl/0", &["payload-unregister", "monitoring", "id-0"]);
+    assert_eq!(text(&out), (String::new(), String::new(), 0));
+    assert_eq!(only("pl/0"), "");
+    assert_eq!(payloads(&["pl/0"]), (String::new(), "No payloads to display.\n".into(), 0));
+
+    // A removed unit's payloads go with it.
+    let out = up.leaderd(&["remove-unit", "pl/1"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    up.until("pl/1's payloads are gone", T, || payloads(&["--format", "json"]).0.is_empty());
 }

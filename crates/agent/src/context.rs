@@ -67,6 +67,10 @@ pub(crate) struct HookContext {
     /// This hook's storage-add directives, in order (Juju's `storageAddConstraints`: held
     /// until the hook succeeds).
     pub storage_adds: Vec<(String, u64)>,
+    /// The unit's payloads as this hook sees them (read at its first payload tool call, with
+    /// its own changes), and whether it changed them.
+    pub payloads: Option<leaderd_core::payloads::UnitPayloads>,
+    pub payloads_dirty: bool,
 }
 
 impl HookContext {
@@ -87,6 +91,8 @@ impl HookContext {
             process_group: None,
             ports: None,
             storage_adds: Vec::new(),
+            payloads: None,
+            payloads_dirty: false,
         }
     }
 

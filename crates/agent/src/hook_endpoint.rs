@@ -23,6 +23,7 @@ use tokio::net::UnixListener;
 use super::action_tools;
 use super::context::HookContext;
 use super::net_tools;
+use super::payload_tools;
 use super::secret_tools;
 use super::state_tools;
 use super::{HookBackend, LeaderWriteError};
@@ -251,17 +252,19 @@ impl<L: HookBackend> HookEndpoint<L> {
         let Some(context) = self.contexts.lock().unwrap().get(id).cloned() else {
             return Ok(false);
         };
-        let (changes, mut secrets, charm_state, ports, storage_adds) = {
+        let (changes, mut secrets, charm_state, ports, storage_adds, payloads) = {
             let mut context = context.lock().await;
             let charm_state = std::mem::take(&mut context.charm_state_dirty).then(|| context.charm_state.clone());
             let ports = context.ports.take().map(|r| r.changes()).unwrap_or_default();
             let storage_adds = std::mem::take(&mut context.storage_adds);
+            let payloads = std::mem::take(&mut context.payloads_dirty).then(|| context.payloads.clone());
             (
                 context.take_relation_changes(),
                 context.secrets.take_changes(),
                 charm_state.flatten(),
                 ports,
                 storage_adds,
+                payloads.flatten(),
             )
         };
         secrets.extend(extra);
@@ -270,6 +273,7 @@ impl<L: HookBackend> HookEndpoint<L> {
             && charm_state.is_none()
             && ports.is_empty()
             && storage_adds.is_empty()
+            && payloads.is_none()
         {
             return Ok(false);
         }
@@ -288,7 +292,7 @@ impl<L: HookBackend> HookEndpoint<L> {
             }
         }
         let adds_storage = !storage.is_empty();
-        let hook = super::HookChanges { relations: changes, secrets, charm_state, ports, storage };
+        let hook = super::HookChanges { relations: changes, secrets, charm_state, ports, storage, payloads };
         self.backend.commit_hook(hook).await?;
         if adds_storage {
             // The new instances: the uniter runs their -storage-attached hooks.
@@ -359,6 +363,9 @@ impl<L: HookBackend> HookEndpoint<L> {
             .route(hook::STATE_DELETE_PATH, post(state_tools::state_delete::<L>))
             .route(hook::REBOOT_PATH, post(state_tools::juju_reboot::<L>))
             .route(hook::RESOURCE_GET_PATH, post(state_tools::resource_get::<L>))
+            .route(hook::PAYLOAD_REGISTER_PATH, post(payload_tools::payload_register::<L>))
+            .route(hook::PAYLOAD_UNREGISTER_PATH, post(payload_tools::payload_unregister::<L>))
+            .route(hook::PAYLOAD_STATUS_SET_PATH, post(payload_tools::payload_status_set::<L>))
             .route(hook::OPEN_PORT_PATH, post(net_tools::open_port::<L>))
             .route(hook::CLOSE_PORT_PATH, post(net_tools::close_port::<L>))
             .route(hook::OPENED_PORTS_PATH, post(net_tools::opened_ports::<L>))

@@ -10,6 +10,7 @@ pub(crate) mod lease_view;
 pub mod lifecycle;
 pub mod memory;
 pub(crate) mod net_tools;
+pub(crate) mod payload_tools;
 pub(crate) mod relation_hooks;
 pub(crate) mod relation_watch;
 pub(crate) mod resolver;
@@ -85,6 +86,12 @@ pub trait HookBackend: Send + Sync + 'static {
     /// The unit's charm state as the controller last committed it.
     fn read_charm_state(&self) -> impl Future<Output = Result<BTreeMap<String, String>, CallError>> + Send;
 
+    /// The unit's payloads as the controller last committed them (none where no controller
+    /// keeps them).
+    fn read_payloads(&self) -> impl Future<Output = Result<leaderd_core::payloads::UnitPayloads, CallError>> + Send {
+        async { Ok(Default::default()) }
+    }
+
     /// A secret's content for this unit, from the controller (the read may move the revision
     /// this unit tracks). The backend adds the unit's term while it leads.
     fn read_secret(
@@ -126,6 +133,8 @@ pub struct HookChanges {
     pub ports: Vec<leaderd_core::ports::PortChange>,
     /// The hook's storage-add directives (checked against the charm's storage).
     pub storage: Vec<StorageDirective>,
+    /// The unit's whole payloads when the hook changed them.
+    pub payloads: Option<leaderd_core::payloads::UnitPayloads>,
 }
 
 /// A backend without a controller keeps no secrets.
@@ -278,8 +287,13 @@ impl HookBackend for AgentBackend {
         self.client.ensure_storage(minimums).await
     }
 
+    async fn read_payloads(&self) -> Result<leaderd_core::payloads::UnitPayloads, CallError> {
+        let mut kept = self.client.statuses().await?;
+        Ok(kept.payloads.remove(&self.unit).unwrap_or_default())
+    }
+
     async fn commit_hook(&self, hook: HookChanges) -> Result<(), RelationCommitError> {
-        let HookChanges { relations: changes, secrets, charm_state, ports, storage } = hook;
+        let HookChanges { relations: changes, secrets, charm_state, ports, storage, payloads } = hook;
         let not_leader = || RelationCommitError::NotLeader(not_leader_of(&self.unit));
         let term = if changes.iter().any(|c| c.app.is_some()) {
             // Checked again now, at commit: a unit that lost leadership mid-hook commits nothing.
@@ -294,7 +308,7 @@ impl HookBackend for AgentBackend {
         } else {
             None
         };
-        let request = RelationCommitRequest { term, changes, secrets, charm_state, ports, storage };
+        let request = RelationCommitRequest { term, changes, secrets, charm_state, ports, storage, payloads };
         match self.client.commit_hook(&request).await {
             Ok(_) => Ok(()),
             Err(CallError::Refused { code: leaderd_core::wire::ErrorCode::NotLeader, .. }) => Err(not_leader()),

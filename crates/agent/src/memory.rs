@@ -20,6 +20,8 @@ pub struct MemoryBackend {
     unit: Mutex<String>,
     /// The unit's committed charm state.
     charm_state: Mutex<std::collections::BTreeMap<String, String>>,
+    /// The unit's committed payloads.
+    payloads: Mutex<leaderd_core::payloads::UnitPayloads>,
 }
 
 impl MemoryBackend {
@@ -50,6 +52,11 @@ impl MemoryBackend {
     /// The unit's charm state as committed.
     pub fn charm_state(&self) -> std::collections::BTreeMap<String, String> {
         self.charm_state.lock().unwrap().clone()
+    }
+
+    /// The unit's payloads as committed.
+    pub fn payloads(&self) -> leaderd_core::payloads::UnitPayloads {
+        self.payloads.lock().unwrap().clone()
     }
 
     /// Every relation's data as the "controller" holds it now.
@@ -104,7 +111,7 @@ impl HookBackend for MemoryBackend {
     }
 
     async fn commit_hook(&self, hook: super::HookChanges) -> Result<(), RelationCommitError> {
-        let super::HookChanges { relations: changes, charm_state, .. } = hook;
+        let super::HookChanges { relations: changes, charm_state, payloads, .. } = hook;
         let unit = self.unit.lock().unwrap().clone();
         let unit = if unit.is_empty() { "app/0".to_string() } else { unit };
         if changes.iter().any(|c| c.app.is_some()) && !self.leader.load(Ordering::SeqCst) {
@@ -128,7 +135,14 @@ impl HookBackend for MemoryBackend {
             })?;
             *self.charm_state.lock().unwrap() = state;
         }
+        if let Some(payloads) = payloads {
+            *self.payloads.lock().unwrap() = payloads;
+        }
         Ok(())
+    }
+
+    async fn read_payloads(&self) -> Result<leaderd_core::payloads::UnitPayloads, CallError> {
+        Ok(self.payloads())
     }
 
     async fn read_charm_state(&self) -> Result<std::collections::BTreeMap<String, String>, CallError> {

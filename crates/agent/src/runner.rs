@@ -457,8 +457,7 @@ impl ProcessHooks {
     /// killed by `--now` runs again, then `start`).
     fn reboot_unit(&self, hook: &str, requeue: bool) {
         stop_hook_groups(&self.hook_groups);
-        let how = if requeue { "juju-reboot --now killed it; it runs again, then start" } else { "start runs next" };
-        event(&self.env.unit, format_args!("unit rebooted after hook {hook} ({how})"));
+        emit(&self.env.unit, Event::UnitRebooted { hook: hook.into(), now: requeue });
     }
 }
 

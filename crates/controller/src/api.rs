@@ -13,8 +13,8 @@ use tokio::sync::watch;
 
 use super::active::Refusal;
 use super::{
-    ClaimError, ClaimOutcome, ConfigChange, ConfigChangeError, Controller, ElectError, LeaderWriteError, Removed,
-    SecretError, SecretReadError, TaskError, UserChange,
+    ClaimError, ClaimOutcome, ConfigChange, ConfigChangeError, Controller, ElectError, HookCommit, LeaderWriteError,
+    Removed, SecretError, SecretReadError, TaskError, UserChange,
 };
 use leaderd_core::model::{Application, Term, Unit};
 use leaderd_core::names;
@@ -481,7 +481,8 @@ async fn read_statuses(State(api): Shared, Path(app): Path<String>, headers: Hea
     api.active()?;
     let (application, units) = api.controller.statuses(&app);
     let (ports, storage) = (api.controller.unit_ports(&app), api.controller.app_storage(&app));
-    Ok(Json(StatusesResponse { application, units, ports, storage }))
+    let payloads = api.controller.unit_payloads(&app);
+    Ok(Json(StatusesResponse { application, units, ports, storage, payloads }))
 }
 
 /// The most storage directives one request may carry: a charm has a handful of storages (Juju
@@ -602,8 +603,15 @@ async fn commit_relations(
         let message = format!("too many storage directives in one commit (at most {MAX_STORAGE_DIRECTIVES})");
         return Err(HttpError::new(ErrorCode::BadRequest, message));
     }
-    let written =
-        api.controller.commit_hook_full(&unit, term, req.changes, req.secrets, req.charm_state, req.ports, req.storage);
+    let commit = HookCommit {
+        changes: req.changes,
+        secrets: req.secrets,
+        charm_state: req.charm_state,
+        ports: req.ports,
+        storage: req.storage,
+        payloads: req.payloads,
+    };
+    let written = api.controller.commit_hook_full(&unit, term, commit);
     relations_written(written.await)
 }
 

@@ -18,6 +18,7 @@ pub mod store;
 mod tasks;
 mod writer;
 
+pub use relations::HookCommit;
 pub use secret_rules::{SecretError, UserChange};
 pub use secrets::new_secret_id;
 pub use secrets::SecretReadError;
@@ -146,6 +147,8 @@ pub(crate) struct State {
     unit_storage: RwLock<HashMap<String, Vec<crate::store::StorageRecord>>>,
     /// Per application: the next storage instance number.
     storage_sequences: RwLock<HashMap<String, u64>>,
+    /// Each unit's payloads by class (payload-register), kept with the hook's other changes.
+    unit_payloads: RwLock<HashMap<String, leaderd_core::payloads::UnitPayloads>>,
     /// Each application's relations, and a version for their watchers (`relations.rs`).
     relations: relations::Relations,
     /// Every secret, and a version for their watchers (`secrets.rs`).
@@ -206,6 +209,7 @@ impl State {
                 self.unit_states.write().unwrap().remove(&unit);
                 self.unit_ports.write().unwrap().remove(&unit);
                 self.unit_storage.write().unwrap().remove(&unit);
+                self.unit_payloads.write().unwrap().remove(&unit);
             }
             Write::UnitStorage { unit, storage } if storage.is_empty() => {
                 self.unit_storage.write().unwrap().remove(&unit);
@@ -227,6 +231,12 @@ impl State {
             }
             Write::UnitPorts { unit, ports } => {
                 self.unit_ports.write().unwrap().insert(unit, ports);
+            }
+            Write::UnitPayloads { unit, payloads } if payloads.is_empty() => {
+                self.unit_payloads.write().unwrap().remove(&unit);
+            }
+            Write::UnitPayloads { unit, payloads } => {
+                self.unit_payloads.write().unwrap().insert(unit, payloads);
             }
             Write::AppStatus { app, status } => {
                 self.app_statuses.write().unwrap().insert(app, status.into());
@@ -265,6 +275,7 @@ impl State {
         *self.unit_ports.write().unwrap() = snapshot.unit_ports;
         *self.unit_storage.write().unwrap() = snapshot.unit_storage;
         *self.storage_sequences.write().unwrap() = snapshot.storage_sequences;
+        *self.unit_payloads.write().unwrap() = snapshot.unit_payloads;
         *self.removed.write().unwrap() = snapshot.removed;
         *self.unit_states.write().unwrap() = snapshot.unit_states;
         self.relations.replace(snapshot.relations);
@@ -358,6 +369,7 @@ impl Controller {
             unit_ports: RwLock::default(),
             unit_storage: RwLock::default(),
             storage_sequences: RwLock::default(),
+            unit_payloads: RwLock::default(),
             relations: relations::Relations::new(Default::default()),
             secrets: secrets::Secrets::new(Default::default()),
             tasks: tasks::Tasks::new(),
@@ -750,6 +762,21 @@ impl Controller {
             .iter()
             .filter(|(unit, _)| leaderd_core::names::unit_application(unit) == Ok(app.as_str()))
             .map(|(unit, ports)| (unit.clone(), ports.clone()))
+            .collect()
+    }
+
+    /// Each unit of `app`'s payloads by class (units with none left out).
+    pub fn unit_payloads(
+        &self,
+        app: &Application,
+    ) -> std::collections::BTreeMap<String, leaderd_core::payloads::UnitPayloads> {
+        self.state
+            .unit_payloads
+            .read()
+            .unwrap()
+            .iter()
+            .filter(|(unit, _)| leaderd_core::names::unit_application(unit) == Ok(app.as_str()))
+            .map(|(unit, payloads)| (unit.clone(), payloads.clone()))
             .collect()
     }
 

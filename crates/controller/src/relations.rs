@@ -67,6 +67,20 @@ impl Relations {
     }
 }
 
+/// What one hook commits: its relation changes and the rest (Juju's `CommitHookChanges`).
+#[derive(Debug, Default)]
+pub struct HookCommit {
+    pub changes: Vec<RelationChanges>,
+    pub secrets: Vec<SecretChange>,
+    /// The unit's whole charm state after the hook, when the hook changed it.
+    pub charm_state: Option<BTreeMap<String, String>>,
+    pub ports: Vec<leaderd_core::ports::PortChange>,
+    /// storage-add directives, in order.
+    pub storage: Vec<leaderd_core::wire::controller::StorageDirective>,
+    /// The unit's whole payloads after the hook, when the hook changed them.
+    pub payloads: Option<leaderd_core::payloads::UnitPayloads>,
+}
+
 impl Controller {
     /// `unit`'s charm state as last committed (empty when it has none).
     pub fn unit_state(&self, unit: &Unit) -> BTreeMap<String, String> {
@@ -110,25 +124,21 @@ impl Controller {
         changes: Vec<RelationChanges>,
         secrets: Vec<SecretChange>,
     ) -> Result<u64, LeaderWriteError> {
-        self.commit_hook_full(unit, term, changes, secrets, None, Vec::new(), Vec::new()).await
+        self.commit_hook_full(unit, term, HookCommit { changes, secrets, ..HookCommit::default() }).await
     }
 
-    /// [`Controller::commit_hook`], with the unit's whole charm state after the hook when the
-    /// hook changed it (`charm_state`, checked against Juju's limits) and the hook's open-port
-    /// and close-port requests applied to the unit's opened ranges, and its storage-add
-    /// directives (new instances, within the charm's counts), all in the same write (Juju's
-    /// `CommitHookChanges`).
-    #[allow(clippy::too_many_arguments)]
+    /// [`Controller::commit_hook`] with everything else a hook commits (Juju's
+    /// `CommitHookChanges`), all in the same write: the unit's whole charm state after the hook
+    /// when the hook changed it (checked against Juju's limits), its open-port and close-port
+    /// requests applied to the unit's opened ranges, its storage-add directives (new instances,
+    /// within the charm's counts) and its payloads when it changed them.
     pub async fn commit_hook_full(
         &self,
         unit: &Unit,
         term: Option<Term>,
-        changes: Vec<RelationChanges>,
-        secrets: Vec<SecretChange>,
-        charm_state: Option<BTreeMap<String, String>>,
-        ports: Vec<leaderd_core::ports::PortChange>,
-        storage: Vec<leaderd_core::wire::controller::StorageDirective>,
+        commit: HookCommit,
     ) -> Result<u64, LeaderWriteError> {
+        let HookCommit { changes, secrets, charm_state, ports, storage, payloads } = commit;
         let app = unit.application();
         if let Some(state) = &charm_state {
             leaderd_core::charm_state::check(state).map_err(LeaderWriteError::Invalid)?;
@@ -160,6 +170,9 @@ impl Controller {
         }
         if let Some(state) = charm_state {
             writes.push(Write::UnitState { unit: unit.as_str().into(), state });
+        }
+        if let Some(payloads) = payloads {
+            writes.push(Write::UnitPayloads { unit: unit.as_str().into(), payloads });
         }
         let secrets =
             super::writer::SecretCommit { unit: unit.as_str().into(), term: term.map(|t| t.0), changes: secrets };

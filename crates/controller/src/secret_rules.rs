@@ -350,6 +350,14 @@ fn apply(
         return Ok(Some(record));
     }
     let id = change_id(change);
+    if current.is_none() && matches!(change, SecretChange::Remove { .. }) {
+        // Removing a secret that is not there is no error: Juju 3.6's CommitHookChanges
+        // (apiserver/facades/agent/uniter/uniter.go, "make secret-remove hook command
+        // idempotent") passes over a not-found one among the hook's deletes. A hook that adds a
+        // secret and removes it again sends only the remove (the create is dropped, as Juju's
+        // secretsChangeRecorder.remove drops it).
+        return Ok(None);
+    }
     let Some(mut record) = current else { return Err(SecretError::NotFound(format!("secret:{id}"))) };
     match change {
         SecretChange::Create { .. } => unreachable!("handled above"),
@@ -989,6 +997,23 @@ mod tests {
     /// Charm secrets: the rows the review asked for. A removed latest revision's number is not
     /// given again; a tracked revision that was removed is not found; a read needs an id or a
     /// label; content has a bound; pending label conflicts and permissions.
+    /// A hook that adds a secret and removes it sends only the remove (Juju drops the pending
+    /// create): the commit passes over the secret it cannot find, as Juju 3.6's does, and
+    /// changes nothing else.
+    #[test]
+    fn removing_a_secret_that_is_not_there_commits_nothing_and_no_error() {
+        use leaderd_core::wire::controller::SecretChange;
+        let leader = Caller::new("app/0", true);
+        let records = Records::new();
+        for revision in [None, Some(1)] {
+            let touched = commit(&records, &leader, &[SecretChange::Remove { id: "gone".into(), revision }], 1000);
+            assert_eq!(touched.unwrap().into_iter().collect::<Vec<_>>(), [("gone".to_string(), None)]);
+        }
+        // Anything else on a secret that is not there is still not found.
+        let track = commit(&records, &leader, &[SecretChange::TrackLatest { id: "gone".into() }], 1000);
+        assert_eq!(track.unwrap_err(), SecretError::NotFound("secret:gone".into()));
+    }
+
     #[test]
     fn charm_secret_rules() {
         use leaderd_core::wire::controller::SecretChange;

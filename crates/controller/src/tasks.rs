@@ -80,6 +80,7 @@ fn task(id: u64, r: &TaskRecord) -> Task {
         status: r.status.clone(),
         result,
         enqueued_ms: r.enqueued_ms,
+        started_ms: r.started_ms,
     }
 }
 

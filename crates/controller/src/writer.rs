@@ -457,6 +457,7 @@ fn answer(state: &State, reply: Reply, committed: Result<(), CommitError>) {
                         | Write::UnitPorts { .. }
                         | Write::UnitStorage { .. }
                         | Write::StorageSequence { .. }
+                        | Write::UnitPayloads { .. }
                 )
             };
             for write in changes.iter().filter(kept) {

@@ -24,6 +24,7 @@ pub mod format;
 pub mod gocompat;
 pub mod model;
 pub mod names;
+pub mod payloads;
 pub mod ports;
 pub mod relations;
 pub mod secrets;

@@ -240,6 +240,40 @@ impl ToolContext for AgentClient {
         Ok(())
     }
 
+    fn register_payload(&mut self, kind: &str, class: &str, id: &str, labels: &[String]) -> Result<(), ContextError> {
+        let body = hook::PayloadRegisterRequest {
+            context_id: self.context_id.clone(),
+            kind: kind.into(),
+            class: class.into(),
+            id: id.into(),
+            labels: labels.to_vec(),
+        };
+        let _: serde_json::Value = self.call(hook::PAYLOAD_REGISTER_PATH, &body)?;
+        Ok(())
+    }
+
+    fn unregister_payload(&mut self, class: &str, id: &str) -> Result<(), ContextError> {
+        let body = hook::PayloadRequest {
+            context_id: self.context_id.clone(),
+            class: class.into(),
+            id: id.into(),
+            status: None,
+        };
+        let _: serde_json::Value = self.call(hook::PAYLOAD_UNREGISTER_PATH, &body)?;
+        Ok(())
+    }
+
+    fn set_payload_status(&mut self, class: &str, id: &str, status: &str) -> Result<(), ContextError> {
+        let body = hook::PayloadRequest {
+            context_id: self.context_id.clone(),
+            class: class.into(),
+            id: id.into(),
+            status: Some(status.into()),
+        };
+        let _: serde_json::Value = self.call(hook::PAYLOAD_STATUS_SET_PATH, &body)?;
+        Ok(())
+    }
+
     fn request_reboot(&mut self, now: bool) -> Result<(), ContextError> {
         let body = hook::RebootRequest { context_id: self.context_id.clone(), now };
         let _: serde_json::Value = self.call(hook::REBOOT_PATH, &body)?;

@@ -123,6 +123,12 @@ pub enum Event {
     AgentExited {
         how: String,
     },
+    /// The unit was "rebooted" (juju-reboot) after `hook`: its hooks' leftover processes were
+    /// stopped; with `now` (`juju-reboot --now`) the hook was killed and runs again first.
+    UnitRebooted {
+        hook: String,
+        now: bool,
+    },
     /// An operator's action on the running application (`kill`, `pause`, `elect`, ...).
     Lever {
         action: String,
@@ -158,7 +164,8 @@ impl Event {
             Event::HookStarted { .. }
             | Event::HookFinished { .. }
             | Event::HookNotStarted { .. }
-            | Event::HookRetry { .. } => "leaderd.uniter.operation".into(),
+            | Event::HookRetry { .. }
+            | Event::UnitRebooted { .. } => "leaderd.uniter.operation".into(),
             Event::SettingsVersion { .. } | Event::LeaderSet { .. } => "leaderd.settings".into(),
             Event::Lever { .. } => "leaderd.lever".into(),
             _ => "leaderd.up".into(),
@@ -201,6 +208,10 @@ impl fmt::Display for Event {
                 write!(f, "controller exited ({how}); restarting it on {restart_on}")
             }
             Event::AgentExited { how } => write!(f, "agent exited ({how})"),
+            Event::UnitRebooted { hook, now: false } => write!(f, "unit rebooted after hook {hook} (start runs next)"),
+            Event::UnitRebooted { hook, now: true } => {
+                write!(f, "unit rebooted after hook {hook} (juju-reboot --now killed it; it runs again, then start)")
+            }
             Event::Lever { action, detail } if detail.is_empty() => write!(f, "{action}"),
             Event::Lever { action, detail } => write!(f, "{action}: {detail}"),
         }
@@ -474,6 +485,14 @@ mod tests {
                 "controller exited (signal 9); restarting it on 127.0.0.1:4",
             ),
             (Event::AgentExited { how: "exit 1".into() }, "agent exited (exit 1)"),
+            (
+                Event::UnitRebooted { hook: "config-changed".into(), now: false },
+                "unit rebooted after hook config-changed (start runs next)",
+            ),
+            (
+                Event::UnitRebooted { hook: "install".into(), now: true },
+                "unit rebooted after hook install (juju-reboot --now killed it; it runs again, then start)",
+            ),
         ];
         for (event, text) in cases {
             assert_eq!(event.to_string(), text);

@@ -67,6 +67,8 @@ pub trait RecordExt {
     fn agent_exited(&self) -> Option<&str>;
     /// The controller exited and `up` restarts it.
     fn controller_exited(&self) -> bool;
+    /// Its unit was rebooted (juju-reboot) after `hook`.
+    fn rebooted_after(&self, hook: &str) -> bool;
 }
 
 impl RecordExt for Record {
@@ -151,6 +153,10 @@ impl RecordExt for Record {
 
     fn controller_exited(&self) -> bool {
         matches!(self.event, Event::ControllerExited { .. })
+    }
+
+    fn rebooted_after(&self, name: &str) -> bool {
+        matches!(&self.event, Event::UnitRebooted { hook, .. } if hook == name)
     }
 }
 

@@ -18,6 +18,7 @@
 //! | `PREFIX/unit-ports/APP/N` | a unit's opened port ranges by endpoint: `{"": ["80/tcp"]}` (absent: none) |
 //! | `PREFIX/removed/APP/N` | present (empty) once the unit was removed: for good, its token is refused |
 //! | `PREFIX/unit-state/APP/N` | a unit's charm state (state-set), its whole map; absent when empty (schema version 2) |
+//! | `PREFIX/unit-payloads/APP/N` | a unit's payloads by class (payload-register); absent when none (schema version 2) |
 //! | `PREFIX/controller/active` | the active controller's URL, on its session lease (the election) |
 //! | `PREFIX/schema` | the schema version of the keys above, as decimal text (`1`); absent under a prefix the releases before versions wrote, which reads as version 1 |
 
@@ -225,6 +226,7 @@ impl Layout {
                 KeyOp::Delete(format!("{}/unit-state/{unit}", self.prefix)),
                 KeyOp::Delete(format!("{}/unit-ports/{unit}", self.prefix)),
                 KeyOp::Delete(format!("{}/unit-storage/{unit}", self.prefix)),
+                KeyOp::Delete(format!("{}/unit-payloads/{unit}", self.prefix)),
                 KeyOp::Put(format!("{}/removed/{unit}", self.prefix), Vec::new()),
             ],
             Write::UnitStorage { unit, storage } => {
@@ -233,6 +235,10 @@ impl Layout {
             }
             Write::StorageSequence { app, next } => {
                 vec![KeyOp::Put(format!("{}/storage-sequence/{app}", self.prefix), json(next))]
+            }
+            Write::UnitPayloads { unit, payloads } => {
+                let k = format!("{}/unit-payloads/{unit}", self.prefix);
+                vec![if payloads.is_empty() { KeyOp::Delete(k) } else { KeyOp::Put(k, json(payloads)) }]
             }
             Write::UnitState { unit, state } => {
                 let k = format!("{}/unit-state/{unit}", self.prefix);
@@ -293,6 +299,8 @@ impl Layout {
             snapshot.unit_storage.insert(unit.into(), serde_json::from_slice(value).map_err(bad)?);
         } else if let Some(app) = rest.strip_prefix("storage-sequence/") {
             snapshot.storage_sequences.insert(app.into(), serde_json::from_slice(value).map_err(bad)?);
+        } else if let Some(unit) = rest.strip_prefix("unit-payloads/") {
+            snapshot.unit_payloads.insert(unit.into(), serde_json::from_slice(value).map_err(bad)?);
         } else if let Some(unit) = rest.strip_prefix("removed/") {
             snapshot.removed.insert(unit.into());
         } else if let Some(app) = rest.strip_prefix("app-status/") {
@@ -520,7 +528,7 @@ pub(crate) mod tests {
     /// A removed unit: its status key goes, and a tombstone key comes that reads back as removed
     /// (and a second removal of it writes the same tombstone again, harmlessly).
     #[test]
-    fn a_removed_unit_leaves_a_tombstone_key_and_its_ports_and_storage_are_forgotten() {
+    fn a_removed_unit_leaves_a_tombstone_key_and_its_ports_storage_and_payloads_are_forgotten() {
         let layout = Layout::new("/x");
         let put = |k: &str| KeyOp::Put(k.into(), Vec::new());
         let delete = |k: &str| KeyOp::Delete(k.into());
@@ -533,6 +541,7 @@ pub(crate) mod tests {
                     delete("/x/unit-state/a/1"),
                     delete("/x/unit-ports/a/1"),
                     delete("/x/unit-storage/a/1"),
+                    delete("/x/unit-payloads/a/1"),
                     put("/x/removed/a/1"),
                 ],
             ),
@@ -543,6 +552,7 @@ pub(crate) mod tests {
                     delete("/x/unit-state/b-c/12"),
                     delete("/x/unit-ports/b-c/12"),
                     delete("/x/unit-storage/b-c/12"),
+                    delete("/x/unit-payloads/b-c/12"),
                     put("/x/removed/b-c/12"),
                 ],
             ),
@@ -626,6 +636,24 @@ pub(crate) mod tests {
         let mut snapshot = Snapshot::default();
         layout.read(&mut snapshot, "/x/unit-ports/a/0", &value).unwrap();
         assert_eq!(snapshot.unit_ports["a/0"], ports);
+    }
+
+    /// A unit's payloads are one key of JSON, deleted when it has none.
+    #[test]
+    fn unit_payloads_are_one_key_per_unit() {
+        let layout = Layout::new("/x");
+        let mut payloads = leaderd_core::payloads::UnitPayloads::new();
+        leaderd_core::payloads::register(&mut payloads, "docker", "monitoring", "0fcgaba", &[]).unwrap();
+        let put =
+            layout.ops(&mut HashMap::new(), &Write::UnitPayloads { unit: "a/0".into(), payloads: payloads.clone() });
+        let value =
+            br#"{"monitoring":{"class":"monitoring","type":"docker","id":"0fcgaba","status":"running"}}"#.to_vec();
+        assert_eq!(put, [KeyOp::Put("/x/unit-payloads/a/0".into(), value.clone())]);
+        let none = Write::UnitPayloads { unit: "a/0".into(), payloads: Default::default() };
+        assert_eq!(layout.ops(&mut HashMap::new(), &none), [KeyOp::Delete("/x/unit-payloads/a/0".into())]);
+        let mut snapshot = Snapshot::default();
+        layout.read(&mut snapshot, "/x/unit-payloads/a/0", &value).unwrap();
+        assert_eq!(snapshot.unit_payloads["a/0"], payloads);
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub struct MemoryStore {
     unit_ports: HashMap<String, leaderd_core::ports::GroupedPortRanges>,
     unit_storage: HashMap<String, Vec<super::StorageRecord>>,
     storage_sequences: HashMap<String, u64>,
+    unit_payloads: HashMap<String, leaderd_core::payloads::UnitPayloads>,
 }
 
 impl Store for MemoryStore {
@@ -38,6 +39,7 @@ impl Store for MemoryStore {
             unit_ports: self.unit_ports.clone(),
             unit_storage: self.unit_storage.clone(),
             storage_sequences: self.storage_sequences.clone(),
+            unit_payloads: self.unit_payloads.clone(),
         })
     }
 
@@ -63,6 +65,7 @@ impl Store for MemoryStore {
                     self.unit_states.remove(unit);
                     self.unit_ports.remove(unit);
                     self.unit_storage.remove(unit);
+                    self.unit_payloads.remove(unit);
                     self.removed.insert(unit.clone());
                 }
                 Write::UnitState { unit, state } if state.is_empty() => {
@@ -97,6 +100,12 @@ impl Store for MemoryStore {
                 }
                 Write::StorageSequence { app, next } => {
                     self.storage_sequences.insert(app.clone(), *next);
+                }
+                Write::UnitPayloads { unit, payloads } if payloads.is_empty() => {
+                    self.unit_payloads.remove(unit);
+                }
+                Write::UnitPayloads { unit, payloads } => {
+                    self.unit_payloads.insert(unit.clone(), payloads.clone());
                 }
                 Write::RelationSettings { .. } | Write::RelationScope { .. } => {
                     super::apply_relation_write(&mut self.relations, write);

@@ -104,6 +104,8 @@ pub struct Snapshot {
     pub unit_storage: HashMap<String, Vec<StorageRecord>>,
     /// Per application: the next storage instance number (Juju's model-wide `stores` sequence).
     pub storage_sequences: HashMap<String, u64>,
+    /// Each unit's payloads by class (payload-register); a unit with none is absent.
+    pub unit_payloads: HashMap<String, leaderd_core::payloads::UnitPayloads>,
 }
 
 /// A commit the store refused because it is too big for one transaction (etcd's
@@ -204,6 +206,11 @@ pub enum Write {
     StorageSequence {
         app: String,
         next: u64,
+    },
+    /// Replace `unit`'s payloads whole (none: forget them).
+    UnitPayloads {
+        unit: String,
+        payloads: leaderd_core::payloads::UnitPayloads,
     },
 }
 

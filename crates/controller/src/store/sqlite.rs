@@ -106,6 +106,12 @@ CREATE TABLE IF NOT EXISTS storage_sequences (
     app     TEXT PRIMARY KEY,
     next    TEXT NOT NULL
 );
+-- Schema version 2: each unit's payloads (payload-register), by class, as JSON; no row for a
+-- unit with none.
+CREATE TABLE IF NOT EXISTS unit_payloads (
+    unit     TEXT PRIMARY KEY,
+    payloads TEXT NOT NULL
+);
 ";
 
 /// Rows of `(name, JSON text)` from `table`, decoded.
@@ -213,6 +219,7 @@ impl Store for SqliteStore {
         snapshot.unit_ports = json_rows(&self.conn, "unit_ports")?;
         snapshot.unit_storage = json_rows(&self.conn, "unit_storage")?;
         snapshot.storage_sequences = json_rows(&self.conn, "storage_sequences")?;
+        snapshot.unit_payloads = json_rows(&self.conn, "unit_payloads")?;
         let mut tasks = self.conn.prepare("SELECT id, record FROM tasks")?;
         for row in tasks.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
             let (id, text) = row?;
@@ -295,6 +302,11 @@ impl SqliteStore {
                 "INSERT INTO storage_sequences (app, next) VALUES (?1, ?2)
                  ON CONFLICT(app) DO UPDATE SET next = excluded.next",
             )?;
+            let mut put_payloads = tx.prepare_cached(
+                "INSERT INTO unit_payloads (unit, payloads) VALUES (?1, ?2)
+                 ON CONFLICT(unit) DO UPDATE SET payloads = excluded.payloads",
+            )?;
+            let mut delete_payloads = tx.prepare_cached("DELETE FROM unit_payloads WHERE unit = ?1")?;
             let mut tombstone =
                 tx.prepare_cached("INSERT INTO removed_units (unit) VALUES (?1) ON CONFLICT DO NOTHING")?;
             let mut put_app_status = tx.prepare_cached(
@@ -343,6 +355,7 @@ impl SqliteStore {
                         forget_unit_state.execute(params![unit])?;
                         delete_ports.execute(params![unit])?;
                         delete_storage.execute(params![unit])?;
+                        delete_payloads.execute(params![unit])?;
                         tombstone.execute(params![unit])?;
                     }
                     Write::UnitState { unit, state } if state.is_empty() => {
@@ -365,6 +378,12 @@ impl SqliteStore {
                     }
                     Write::UnitPorts { unit, ports } => {
                         put_ports.execute(params![unit, serde_json::to_string(ports)?])?;
+                    }
+                    Write::UnitPayloads { unit, payloads } if payloads.is_empty() => {
+                        delete_payloads.execute(params![unit])?;
+                    }
+                    Write::UnitPayloads { unit, payloads } => {
+                        put_payloads.execute(params![unit, serde_json::to_string(payloads)?])?;
                     }
                     Write::AppStatus { app, status } => {
                         put_app_status.execute(params![app, serde_json::to_string(status)?])?;
@@ -602,7 +621,7 @@ mod tests {
         let (_fixture_dir, fixture) = fixture_copy();
         let want = dump(&fixture);
         assert!(want.iter().any(|l| l.starts_with("removed_units: ")), "{want:#?}");
-        // Schema version 2 adds the secrets, tasks, unit state, unit ports and storage tables; everything
+        // Schema version 2 adds the secrets, tasks, unit state, unit ports, storage and payloads tables; everything
         // else is as it was.
         let mut got = dump(&path);
         for table in [
@@ -612,6 +631,7 @@ mod tests {
             "CREATE TABLE unit_ports",
             "CREATE TABLE unit_storage",
             "CREATE TABLE storage_sequences",
+            "CREATE TABLE unit_payloads",
         ] {
             let at = got.iter().position(|l| l.starts_with(table)).expect("the table of schema version 2");
             got.remove(at);
@@ -654,6 +674,37 @@ mod tests {
             ])
             .unwrap();
         assert!(memory.load().unwrap().unit_states.is_empty());
+    }
+
+    /// A unit's payloads are kept whole across a reopen (SQLite, etcd's keys, memory); none, or
+    /// a removed unit, leaves nothing.
+    #[test]
+    fn unit_payloads_survive_a_reopen_and_go_with_their_unit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        let mut one = leaderd_core::payloads::UnitPayloads::new();
+        leaderd_core::payloads::register(&mut one, "docker", "monitoring", "0fcgaba", &["t1".into()]).unwrap();
+        let batches = [
+            vec![
+                Write::UnitPayloads { unit: "a/0".into(), payloads: one.clone() },
+                Write::UnitPayloads { unit: "a/1".into(), payloads: one.clone() },
+                Write::UnitPayloads { unit: "a/2".into(), payloads: one.clone() },
+            ],
+            vec![
+                Write::UnitPayloads { unit: "a/2".into(), payloads: Default::default() },
+                Write::ForgetUnit { unit: "a/1".into() },
+            ],
+        ];
+        let mut store = SqliteStore::open(&path).unwrap();
+        let mut memory = crate::store::memory::MemoryStore::default();
+        for batch in &batches {
+            store.commit(batch).unwrap();
+            memory.commit(batch).unwrap();
+        }
+        drop(store);
+        let want: std::collections::HashMap<String, _> = [("a/0".to_string(), one)].into();
+        assert_eq!(SqliteStore::open(&path).unwrap().load().unwrap().unit_payloads, want);
+        assert_eq!(memory.load().unwrap().unit_payloads, want);
     }
 
     /// A unit's opened ports are kept whole across a reopen; none, or a removed unit, leaves no

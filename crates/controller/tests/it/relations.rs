@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use leaderd_controller::store::{memory::MemoryStore, sqlite::SqliteStore};
+use leaderd_controller::HookCommit;
 use leaderd_controller::{Controller, LeaderWriteError};
 use leaderd_core::model::Settings;
 use leaderd_core::model::Term;
@@ -117,10 +118,16 @@ async fn charm_state_is_committed_with_the_hook_kept_across_a_restart_and_forgot
         let c = Controller::start(Box::new(SqliteStore::open(&path).unwrap()), config()).unwrap();
         c.join_relations(&unit("app/0"), &[0]).await.unwrap();
         let state = Some(kv(&[("k", "v"), ("dotted.key", "")]));
-        c.commit_hook_full(&unit("app/0"), None, vec![], vec![], state, vec![], vec![]).await.unwrap();
-        c.commit_hook_full(&unit("app/1"), None, vec![], vec![], Some(kv(&[("mine", "1")])), vec![], vec![])
+        c.commit_hook_full(&unit("app/0"), None, HookCommit { charm_state: state, ..Default::default() })
             .await
             .unwrap();
+        c.commit_hook_full(
+            &unit("app/1"),
+            None,
+            HookCommit { charm_state: Some(kv(&[("mine", "1")])), ..Default::default() },
+        )
+        .await
+        .unwrap();
         assert_eq!(c.unit_state(&unit("app/0")), kv(&[("k", "v"), ("dotted.key", "")]));
         // Over 2 MiB as BSON: refused in Juju's words, and the hook's relation change with it.
         let big: Settings = (0..32).map(|i| (format!("k{i:02}"), "v".repeat(65536))).collect();
@@ -128,11 +135,11 @@ async fn charm_state_is_committed_with_the_hook_kept_across_a_restart_and_forgot
             .commit_hook_full(
                 &unit("app/0"),
                 None,
-                vec![unit_change(0, &[("a", "1")])],
-                vec![],
-                Some(big),
-                vec![],
-                vec![],
+                HookCommit {
+                    changes: vec![unit_change(0, &[("a", "1")])],
+                    charm_state: Some(big),
+                    ..Default::default()
+                },
             )
             .await;
         let words = "persisting charm state: max allowed size (2097152) exceeded";
@@ -146,7 +153,9 @@ async fn charm_state_is_committed_with_the_hook_kept_across_a_restart_and_forgot
     assert_eq!(c.unit_state(&unit("app/0")), kv(&[("k", "v"), ("dotted.key", "")]));
     assert_eq!(c.unit_state(&unit("app/1")), Settings::new(), "forgotten with the unit");
     // An empty state clears it.
-    c.commit_hook_full(&unit("app/0"), None, vec![], vec![], Some(Settings::new()), vec![], vec![]).await.unwrap();
+    c.commit_hook_full(&unit("app/0"), None, HookCommit { charm_state: Some(Settings::new()), ..Default::default() })
+        .await
+        .unwrap();
     assert_eq!(c.unit_state(&unit("app/0")), Settings::new());
 }
 
@@ -169,13 +178,17 @@ async fn opened_ports_are_committed_per_unit_and_survive_a_restart() {
     let path = dir.path().join("state.db");
     let c = Controller::start(Box::new(SqliteStore::open(&path).unwrap()), config()).unwrap();
     let opens = vec![change(true, "", "80"), change(true, "website", "8000-8010/udp"), change(true, "", "80")];
-    c.commit_hook_full(&unit("app/0"), None, vec![], vec![], None, opens, vec![]).await.unwrap();
-    c.commit_hook_full(&unit("app/1"), None, vec![], vec![], None, vec![change(true, "", "icmp")], vec![])
-        .await
-        .unwrap();
+    c.commit_hook_full(&unit("app/0"), None, HookCommit { ports: opens, ..Default::default() }).await.unwrap();
+    c.commit_hook_full(
+        &unit("app/1"),
+        None,
+        HookCommit { ports: vec![change(true, "", "icmp")], ..Default::default() },
+    )
+    .await
+    .unwrap();
     assert_eq!(text(&c, "app/0"), ["80/tcp", "8000-8010/udp"]);
     let closes = vec![change(false, "", "80"), change(false, "", "9999"), change(false, "", "8000-8010/udp")];
-    c.commit_hook_full(&unit("app/0"), None, vec![], vec![], None, closes, vec![]).await.unwrap();
+    c.commit_hook_full(&unit("app/0"), None, HookCommit { ports: closes, ..Default::default() }).await.unwrap();
     assert_eq!(text(&c, "app/0"), ["8000-8010/udp"], "closed only where open for that endpoint");
     drop(c);
 
@@ -186,7 +199,7 @@ async fn opened_ports_are_committed_per_unit_and_survive_a_restart() {
     assert!(!c.unit_ports(&app("app")).contains_key("app/1"));
     // Closing the last range leaves the unit without any.
     let last = vec![change(false, "website", "8000-8010/udp")];
-    c.commit_hook_full(&unit("app/0"), None, vec![], vec![], None, last, vec![]).await.unwrap();
+    c.commit_hook_full(&unit("app/0"), None, HookCommit { ports: last, ..Default::default() }).await.unwrap();
     assert!(c.unit_ports(&app("app")).is_empty());
 }
 
@@ -214,11 +227,19 @@ async fn storage_is_ensured_added_within_its_counts_kept_across_a_restart_and_ne
         c.ensure_storage(&unit("app/0"), vec![data(1)]).await.unwrap();
         c.ensure_storage(&unit("app/1"), vec![data(1)]).await.unwrap();
         assert_eq!((ids(&c, "app/0"), ids(&c, "app/1")), (vec!["data/0".to_string()], vec!["data/1".to_string()]));
-        c.commit_hook_full(&unit("app/0"), None, vec![], vec![], None, vec![], vec![data(1)]).await.unwrap();
+        c.commit_hook_full(&unit("app/0"), None, HookCommit { storage: vec![data(1)], ..Default::default() })
+            .await
+            .unwrap();
         assert_eq!(ids(&c, "app/0"), ["data/0", "data/2"]);
         c.join_relations(&unit("app/0"), &[0]).await.unwrap();
         let change = vec![unit_change(0, &[("a", "1")])];
-        let refused = c.commit_hook_full(&unit("app/0"), None, change, vec![], None, vec![], vec![data(1)]).await;
+        let refused = c
+            .commit_hook_full(
+                &unit("app/0"),
+                None,
+                HookCommit { changes: change, storage: vec![data(1)], ..Default::default() },
+            )
+            .await;
         let words = "adding \"data\" storage to app/0: attaching 1 storage instance brings the total to 3, exceeding \
                      the maximum of 2";
         assert_eq!(refused, Err(LeaderWriteError::Invalid(words.into())));

@@ -241,6 +241,9 @@ pub struct StatusesResponse {
     /// Each unit's opened port ranges by endpoint (units without any are left out).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub ports: std::collections::BTreeMap<String, crate::ports::GroupedPortRanges>,
+    /// Each unit's payloads by class (units without any are left out).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub payloads: std::collections::BTreeMap<String, crate::payloads::UnitPayloads>,
     /// Each unit's storage instances (units without any are left out).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub storage: std::collections::BTreeMap<String, Vec<StorageInstance>>,
@@ -349,6 +352,10 @@ pub struct RelationCommitRequest {
     /// The hook's storage-add directives, in order (Juju's `CommitHookParamsBuilder.AddStorage`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub storage: Vec<StorageDirective>,
+    /// The unit's payloads after the hook, when the hook changed them (Juju's payload tools,
+    /// which write at once); empty forgets them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payloads: Option<crate::payloads::UnitPayloads>,
 }
 
 /// `GET /v1/applications/{app}/unit-state`: the calling unit's charm state as last committed.
@@ -530,6 +537,9 @@ pub struct Task {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<crate::wire::run::ActionResult>,
     pub enqueued_ms: u64,
+    /// When its unit started it (none while pending).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_ms: Option<u64>,
 }
 
 /// `GET /v1/operations` (operator): every task, by operation.

@@ -444,6 +444,35 @@ pub struct StateDeleteRequest {
     pub key: String,
 }
 
+/// `POST` paths of the payload tools (Juju's `PayloadsHookContext`).
+pub const PAYLOAD_REGISTER_PATH: &str = "/v1/payload-register";
+pub const PAYLOAD_UNREGISTER_PATH: &str = "/v1/payload-unregister";
+pub const PAYLOAD_STATUS_SET_PATH: &str = "/v1/payload-status-set";
+
+/// Body of `payload-register`: the payload, `running`, held by the hook until it succeeds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PayloadRegisterRequest {
+    pub context_id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub class: String,
+    pub id: String,
+    #[serde(default)]
+    pub labels: Vec<String>,
+}
+
+/// Body of `payload-unregister` (no `status`) and `payload-status-set`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PayloadRequest {
+    pub context_id: String,
+    pub class: String,
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
 /// `POST` path of `juju-reboot` (body: a [`RebootRequest`]).
 pub const REBOOT_PATH: &str = "/v1/juju-reboot";
 

@@ -71,6 +71,8 @@ pub mod network_get;
 mod network_tests;
 pub mod opened_ports;
 pub mod payload;
+#[cfg(test)]
+mod payload_tests;
 pub mod ports;
 pub mod relation;
 pub mod relation_get;
@@ -281,6 +283,27 @@ pub trait ToolContext {
     fn download_resource(&mut self, name: &str) -> Result<String, ContextError> {
         Err(resource_not_found(name))
     }
+    /// Registers a payload, `running`, held by the hook until it succeeds (Juju's
+    /// `TrackPayload` and `FlushPayloads`).
+    fn register_payload(&mut self, kind: &str, class: &str, id: &str, labels: &[String]) -> Result<(), ContextError> {
+        let _ = (kind, class, id, labels);
+        Err(no_payloads())
+    }
+    /// Stops tracking the payload of `class` (Juju's `UntrackPayload`).
+    fn unregister_payload(&mut self, class: &str, id: &str) -> Result<(), ContextError> {
+        let _ = (class, id);
+        Err(no_payloads())
+    }
+    /// Sets the status of the payload of `class` (Juju's `SetPayloadStatus`).
+    fn set_payload_status(&mut self, class: &str, id: &str, status: &str) -> Result<(), ContextError> {
+        let _ = (class, id, status);
+        Err(no_payloads())
+    }
+}
+
+/// What a context without payloads answers.
+fn no_payloads() -> ContextError {
+    ContextError::Refused { code: ErrorCode::NotFound, message: "payloads are not available in this context".into() }
 }
 
 /// What a context without charm state answers.

@@ -1,6 +1,7 @@
-//! The payload tools, `payload-register`, `payload-unregister` and `payload-status-set`: their
-//! arguments are checked as Juju 3.6 checks them; leaderd keeps no payloads, so a call that
-//! gets that far is refused in its own words (docs/hook-tools.md).
+//! The payload tools, `payload-register`, `payload-unregister` and `payload-status-set`
+//! (Juju 3.6's `worker/uniter/runner/jujuc/payload-*.go`): their arguments are checked as
+//! Juju checks them, then the agent changes the hook's view of the unit's payloads by Juju's
+//! rules (`leaderd_core::payloads`), committed with the hook (docs/hook-tools.md).
 
 use clap::{ArgMatches, Command};
 
@@ -83,11 +84,13 @@ pub(crate) fn status_set_command() -> Command {
 
 /// A validated payload call.
 #[derive(Debug)]
-pub struct Payload {
-    /// payload-register's type and class, checked against metadata.yaml at Run.
-    register: Option<(String, String)>,
-    /// payload-status-set's status, checked at Run.
-    status: Option<String>,
+pub enum Payload {
+    /// payload-register: type, class and id, then the tags (Juju's labels).
+    Register { kind: String, class: String, id: String, labels: Vec<String> },
+    /// payload-unregister: class and id.
+    Unregister { class: String, id: String },
+    /// payload-status-set: class, id and status (checked at Run, as Juju's `validate`).
+    StatusSet { class: String, id: String, status: String },
 }
 
 fn strings(m: &ArgMatches) -> Result<Vec<String>, UsageError> {
@@ -100,11 +103,13 @@ fn missing() -> UsageError {
 
 /// `PayloadRegisterCmd.Init`: type, class and id, then any tags.
 pub fn init_register(m: &ArgMatches) -> Result<Payload, UsageError> {
-    let args = strings(m)?;
+    let mut args = strings(m)?;
     if args.len() < 3 {
         return Err(missing());
     }
-    Ok(Payload { register: Some((args[0].clone(), args[1].clone())), status: None })
+    let labels = args.split_off(3);
+    let [kind, class, id] = <[String; 3]>::try_from(args).expect("three arguments");
+    Ok(Payload::Register { kind, class, id, labels })
 }
 
 /// `PayloadUnregisterCmd.Init`: class and id.
@@ -116,7 +121,9 @@ pub fn init_unregister(m: &ArgMatches) -> Result<Payload, UsageError> {
     if args.len() > 2 {
         return Err(cmd::unrecognized(&args[2..]));
     }
-    Ok(Payload { register: None, status: None })
+    let class = cmd::require_utf8(&args[0])?.to_string();
+    let id = cmd::require_utf8(&args[1])?.to_string();
+    Ok(Payload::Unregister { class, id })
 }
 
 /// `PayloadStatusSetCmd.Init`: class, id and status.
@@ -128,34 +135,34 @@ pub fn init_status_set(m: &ArgMatches) -> Result<Payload, UsageError> {
     if args.len() > 3 {
         return Err(cmd::unrecognized(&args[3..]));
     }
+    let class = cmd::require_utf8(&args[0])?.to_string();
+    let id = cmd::require_utf8(&args[1])?.to_string();
     let status = cmd::require_utf8(&args[2])?.to_string();
-    Ok(Payload { register: None, status: Some(status) })
+    Ok(Payload::StatusSet { class, id, status })
 }
 
-/// leaderd's words once a payload call passed Juju's checks.
-pub const NOT_KEPT: &str = "payloads are not supported by leaderd: it keeps no payloads";
-
-/// `core/payloads.ValidateState`'s states, in the order its error lists them.
-const STATES: [&str; 4] = ["running", "starting", "stopped", "stopping"];
-
 impl Run for Payload {
-    fn run(self: Box<Self>, _ctx: &mut dyn ToolContext) -> Result<Outcome, RunError> {
+    fn run(self: Box<Self>, ctx: &mut dyn ToolContext) -> Result<Outcome, RunError> {
         let fail = |message: String| Err(RunError { message, client_side: false });
-        if let Some(status) = &self.status {
-            if !STATES.contains(&status.as_str()) {
-                return fail(format!(
-                    "status {} not supported; expected one of [\"{}\"]",
-                    go_quote(status),
-                    STATES.join("\", \"")
-                ));
+        match *self {
+            Payload::Register { kind, class, id, labels } => {
+                if let Err(e) = check_class(&kind, &class) {
+                    return fail(e);
+                }
+                ctx.register_payload(&kind, &class, &id, &labels).map_err(|e| e.unannotated())?;
+            }
+            Payload::Unregister { class, id } => {
+                ctx.unregister_payload(&class, &id).map_err(|e| e.unannotated())?;
+            }
+            Payload::StatusSet { class, id, status } => {
+                // `PayloadStatusSetCmd.validate`: the status before anything is asked.
+                if let Err(e) = leaderd_core::payloads::validate_state(&status) {
+                    return fail(e);
+                }
+                ctx.set_payload_status(&class, &id, &status).map_err(|e| e.unannotated())?;
             }
         }
-        if let Some((typ, class)) = &self.register {
-            if let Err(e) = check_class(typ, class) {
-                return fail(e);
-            }
-        }
-        fail(NOT_KEPT.into())
+        Ok(Outcome::default())
     }
 }
 

@@ -318,22 +318,6 @@ fn add_metric_checks_its_arguments_then_fails_as_juju_3_6_does() {
 }
 
 #[test]
-fn payload_tools_check_their_arguments_as_juju_does_then_refuse() {
-    assert_usage(&["payload-register", "docker", "monitoring"], "missing required arguments");
-    assert_usage(&["payload-unregister", "monitoring"], "missing required arguments");
-    assert_usage(&["payload-unregister", "a", "b", "c"], "unrecognized args: [\"c\"]");
-    assert_usage(&["payload-status-set", "a", "b"], "missing required arguments");
-    assert_usage(&["payload-status-set", "a", "b", "c", "d"], "unrecognized args: [\"d\"]");
-    let ran = run(&["payload-status-set", "monitor", "abcd", "started"]);
-    let want = "ERROR status \"started\" not supported; expected one of [\"running\", \"starting\", \"stopped\", \"stopping\"]\n";
-    assert_eq!((ran.stderr.as_str(), ran.code), (want, 1));
-    let ran = run(&["payload-status-set", "monitor", "abcd", "running"]);
-    assert_eq!((ran.stderr.as_str(), ran.code), (format!("ERROR {}\n", super::payload::NOT_KEPT).as_str(), 1));
-    let ran = run(&["payload-unregister", "monitor", "abcd"]);
-    assert_eq!((ran.stderr.as_str(), ran.code), (format!("ERROR {}\n", super::payload::NOT_KEPT).as_str(), 1));
-}
-
-#[test]
 fn k8s_spec_tools_answer_as_on_a_machine_model() {
     for tool in ["k8s-spec-get", "pod-spec-get", "k8s-raw-get"] {
         let ran = run(&[tool]);
