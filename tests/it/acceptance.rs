@@ -748,8 +748,6 @@ fn all_active(up: &Up) -> bool {
 ///   peer relations out, so the count is 0 (asserted).
 /// - `test_credential_get`: leaderd's model has no cloud and no `juju trust`; the action fails
 ///   with Juju's answer to an application without trust (asserted).
-/// - `test_storage_list_and_get`, `test_storage_add` (test-storage, test-storage-add): leaderd
-///   attaches no storage to units here, so there is no `data` instance to list, get or add to.
 /// - the reboot's boot-time comparison: the units share the host, so `/proc/uptime` does not
 ///   move; the test checks the marker and the unit's reboot in the event log instead.
 #[test]
@@ -949,6 +947,27 @@ fn canonical_operators_test_hookcmds_charm_passes_its_integration_steps() {
     assert_eq!(r["port-found-with-endpoint"], "true", "{r}");
     assert_eq!(r["endpoint-matches"], "true", "{r}");
     assert_eq!(r["closed-after"], "true", "{r}");
+
+    // test_storage_list_and_get: the `data` storage (filesystem, range 1-2) each unit was
+    // deployed with.
+    let r = run(any_unit, "test-storage", &[]);
+    let data_count: usize = text(&r, "data-storage-count").parse().unwrap();
+    assert!(data_count >= 1, "Expected at least one data storage instance: {r}");
+    assert!(text(&r, "total-storage-count").parse::<usize>().unwrap() >= data_count, "{r}");
+    assert!(text(&r, "storage-id").starts_with("data/"), "{r}");
+    assert!(Path::new(&text(&r, "storage-location")).is_dir(), "{r}");
+    assert!(["filesystem", "block"].contains(&text(&r, "storage-kind").as_str()), "{r}");
+    // test_storage_add: one more instance, attached (its hook run) after the action's commit.
+    let mark = Mark::now();
+    let r = run(any_unit, "test-storage-add", &[]);
+    let count_before: usize = text(&r, "count-before-add").parse().unwrap();
+    up.wait_event_after(mark, T, |r| r.of(any_unit) && r.hook_finished("data-storage-attached"));
+    up.until("every unit active (jubilant.all_active)", T, || all_active(&up));
+    let after = run(any_unit, "test-storage", &[]);
+    assert_eq!(text(&after, "data-storage-count").parse::<usize>().unwrap(), count_before + 1, "{after}");
+    // The range's maximum is 2: one more is refused in Juju's words, and the action fails.
+    let refused = task(any_unit, "test-storage-add", &[]);
+    assert_eq!(refused["status"], "failed", "{refused}");
 
     // test_juju_reboot_queues_reboot: the marker, and each unit rebooted once after the
     // config-changed that asked for it, then back to active.
