@@ -491,8 +491,7 @@ fn removing_the_leader_hands_over_at_once_and_never_makes_two_leaders() {
     let before = term(&up);
     let from = Mark::now();
     ok(&up.leaderd(&["remove-unit", &leader]));
-    let release = format!("leadership released (term {before})");
-    let released = up.wait_event_after(from, T, |r| r.of(&leader) && r.message(&release));
+    let released = up.wait_event_after(from, T, |r| r.of(&leader) && r.released() == Some(before));
     let elected = up.wait_event_after(from, T, |r| r.elected() == Some(before + 1));
     assert!(!elected.of(&leader), "{}", elected.line());
     let handover = elected.since(&released);

@@ -16,7 +16,7 @@ use tokio::time::Instant;
 
 pub use super::lease_view::LeaderStatus;
 use super::lease_view::{ClaimAnswer, LeaseView, Next};
-use super::{emit, event};
+use super::emit;
 use leaderd_net::controller_client::{CallError, ControllerClient};
 use leaderd_net::long_poll::{self, REFUSED_PAUSE};
 use leaderd_sys::events::Event;
@@ -171,7 +171,7 @@ impl<C: LeaseApi> Tracker<C> {
         };
         let Some(term) = term else { return };
         match self.api.release(term).await {
-            Ok(true) => event(&self.unit, format_args!("leadership released (term {term})")),
+            Ok(true) => emit(&self.unit, Event::LeaseReleased { term }),
             Ok(false) => {}
             Err(e) => tracing::warn!(
                 unit = self.unit,

@@ -64,6 +64,11 @@ pub enum Event {
     LeadershipLost {
         term: Option<u64>,
     },
+    /// This unit gave its lease back (it is stopping) and the controller took it: the lease
+    /// was free from then, not at its expiry.
+    LeaseReleased {
+        term: u64,
+    },
     /// A grant: from this record's stamp, the lease runs `lease_ms` as the unit counts it and
     /// is-leader may answer True for `guarantee_ms`.
     Lease {
@@ -158,9 +163,10 @@ impl Event {
         match self {
             Event::JujuLog { .. } => format!("unit.{unit}.juju-log"),
             Event::HookOutput { hook, .. } => format!("unit.{unit}.{hook}"),
-            Event::LeaderElected { .. } | Event::LeadershipLost { .. } | Event::Lease { .. } => {
-                "leaderd.leadership".into()
-            }
+            Event::LeaderElected { .. }
+            | Event::LeadershipLost { .. }
+            | Event::LeaseReleased { .. }
+            | Event::Lease { .. } => "leaderd.leadership".into(),
             Event::HookStarted { .. }
             | Event::HookFinished { .. }
             | Event::HookNotStarted { .. }
@@ -188,6 +194,7 @@ impl fmt::Display for Event {
             Event::UpStopped => f.write_str("leaderd up: stopped"),
             Event::LeaderElected { term } => write!(f, "leader elected (term {term})"),
             Event::LeadershipLost { .. } => f.write_str("leadership lost"),
+            Event::LeaseReleased { term } => write!(f, "leadership released (term {term})"),
             Event::Lease { term, lease_ms, guarantee_ms } => {
                 write!(f, "lease granted (term {term}, lease {}, guarantee {})", ms(lease_ms), ms(guarantee_ms))
             }
@@ -465,6 +472,7 @@ mod tests {
         let cases = [
             (Event::LeaderElected { term: 3 }, "leader elected (term 3)"),
             (Event::LeadershipLost { term: Some(3) }, "leadership lost"),
+            (Event::LeaseReleased { term: 3 }, "leadership released (term 3)"),
             (Event::HookStarted { hook: "install".into() }, "hook install started"),
             (
                 Event::HookFinished { hook: "start".into(), exit: 0, duration_ms: 1500 },

@@ -60,8 +60,10 @@ pub trait RecordExt {
     fn elected(&self) -> Option<u64>;
     /// Its unit lost leadership.
     fn leadership_lost(&self) -> bool;
-    /// An untyped agent message with exactly `text` (what the agent does not type: a release
-    /// of leadership, a resolved hook, a removal).
+    /// Its unit gave its lease back and the controller took it: which term.
+    fn released(&self) -> Option<u64>;
+    /// An untyped agent message with exactly `text` (what the agent does not type: a resolved
+    /// hook, a removal).
     fn message(&self, text: &str) -> bool;
     /// Its unit's agent exited: how (`signal 9`, `exit 1`).
     fn agent_exited(&self) -> Option<&str>;
@@ -138,6 +140,13 @@ impl RecordExt for Record {
 
     fn leadership_lost(&self) -> bool {
         matches!(self.event, Event::LeadershipLost { .. })
+    }
+
+    fn released(&self) -> Option<u64> {
+        match self.event {
+            Event::LeaseReleased { term } => Some(term),
+            _ => None,
+        }
     }
 
     fn message(&self, want: &str) -> bool {

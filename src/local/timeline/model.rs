@@ -243,17 +243,8 @@ pub fn build(records: &[Record]) -> Timeline {
             Event::LeaderSet { .. } => {
                 lane.markers.push(Marker { at: t, kind: MarkerKind::LeaderSet, label: r.event.to_string() })
             }
-            // The tracker's words when the controller took its release (crates/agent/src/tracker.rs,
-            // `resign`): the lease freed then, not at its expiry.
-            Event::Message { text } => {
-                if let Some(term) = text
-                    .strip_prefix("leadership released (term ")
-                    .and_then(|rest| rest.strip_suffix(')'))
-                    .and_then(|n| n.parse().ok())
-                {
-                    released.push((unit.to_string(), term));
-                }
-            }
+            // The controller took the unit's release: the lease freed then, not at its expiry.
+            Event::LeaseReleased { term } => released.push((unit.to_string(), *term)),
             Event::Lever { .. } => {
                 lane.markers.push(Marker { at: t, kind: MarkerKind::Lever, label: r.event.to_string() })
             }
@@ -547,7 +538,7 @@ mod tests {
             at(0, a, Event::LeaderElected { term: 1 }),
             at(0, a, Event::Lease { term: 1, lease_ms: 2000, guarantee_ms: 1000 }),
             at(1000, a, Event::LeadershipLost { term: Some(1) }),
-            at(1010, a, Event::Message { text: "leadership released (term 1)".into() }),
+            at(1010, a, Event::LeaseReleased { term: 1 }),
             at(1500, b, Event::HookStarted { hook: "update-status".into() }),
         ];
         assert_eq!(build(&records).gaps, [Gap { from: 1000.0, to: 1500.0, blocked_until: None }]);
