@@ -44,11 +44,12 @@ enum Command {
         /// The leadership guarantee; leases are claimed for twice this.
         #[arg(long, default_value = "30s", value_parser = parse_duration, value_name = "DURATION")]
         lease_guarantee: Duration,
-        /// Set a config option at deploy (KEY=VALUE; repeatable; after --config-file).
-        #[arg(long = "config", value_name = "KEY=VALUE")]
+        /// Config at deploy, as Juju's `deploy --config`: KEY=VALUE, or a YAML FILE in Juju's
+        /// format (the application name mapped to its options' values); repeatable, files
+        /// first. A file keeps secret values out of up's arguments, which every user can read.
+        #[arg(long = "config", value_name = "KEY=VALUE|FILE")]
         config: Vec<String>,
-        /// Config values at deploy from a YAML file in Juju's format: the application name
-        /// mapped to its options' values.
+        /// A config file at deploy, as `--config FILE`.
         #[arg(long, value_name = "FILE")]
         config_file: Option<PathBuf>,
         /// How many controllers: one active, the others standing by (more than one needs --etcd).

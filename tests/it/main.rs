@@ -36,4 +36,5 @@ mod sandbox;
 mod secrets_cli;
 mod secrets_e2e;
 mod security;
+mod security_argv;
 mod timeline;
