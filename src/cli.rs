@@ -647,11 +647,13 @@ pub fn main() -> ExitCode {
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("leaderd: {e:#}");
+            eprintln!("leaderd: {}", printable(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
 }
+
+use leaderd_sys::events::{json_printable, printable};
 
 fn run(command: Command) -> anyhow::Result<()> {
     match command {
@@ -698,9 +700,9 @@ fn run(command: Command) -> anyhow::Result<()> {
         Command::Status { state, format } => {
             let report = crate::local::status::report(&state_dir(state))?;
             match format.as_str() {
-                "json" => println!("{}", serde_json::to_string_pretty(&report)?),
-                "yaml" => print!("{}", serde_yaml_ng::to_string(&report)?),
-                _ => print!("{}", crate::local::status::table(&report)),
+                "json" => println!("{}", json_printable(&serde_json::to_string_pretty(&report)?)),
+                "yaml" => print!("{}", json_printable(&serde_yaml_ng::to_string(&report)?)),
+                _ => print!("{}", printable(&crate::local::status::table(&report))),
             }
             Ok(())
         }
@@ -716,16 +718,20 @@ fn run(command: Command) -> anyhow::Result<()> {
         Command::DebugLog(args) => crate::local::debug_log::run(args),
         Command::Timeline(args) => crate::local::timeline::run(args),
         Command::ShowUnit { unit, state, format } => {
-            print!("{}", crate::local::show_unit::show_unit(&state_dir(state), &unit, &format)?);
+            print!("{}", json_printable(&crate::local::show_unit::show_unit(&state_dir(state), &unit, &format)?));
             Ok(())
         }
         Command::Secrets { state, owner, format } => {
-            print!("{}", crate::local::secrets::list(&state_dir(state), owner.as_deref(), &format)?);
+            let listed = crate::local::secrets::list(&state_dir(state), owner.as_deref(), &format)?;
+            match format.as_str() {
+                "json" | "yaml" => print!("{}", json_printable(&listed)),
+                _ => print!("{}", printable(&listed)),
+            }
             Ok(())
         }
         Command::ShowSecret { secret, reveal, revision, revisions, format, state } => {
             let show = crate::local::secrets::show_request(secret, reveal, revisions, revision)?;
-            print!("{}", crate::local::secrets::show(&state_dir(state), show, &format)?);
+            print!("{}", json_printable(&crate::local::secrets::show(&state_dir(state), show, &format)?));
             Ok(())
         }
         Command::AddSecret { name, content, info, file, state } => {

@@ -31,6 +31,33 @@ pub(crate) enum ReadConfigError {
     Charm(#[from] leaderd_core::charm_config::ConfigError),
 }
 
+/// The most a hook's changes may take in the controller's commit request: the controller's
+/// body limit, less room for what the agent adds at commit (its lease term; the secret changes
+/// of a rotate or expire hook). A tool call that would take the hook past it is refused, so the
+/// commit after a successful hook is never refused for its size.
+pub(crate) const COMMIT_LIMIT: usize = leaderd_core::wire::controller::MAX_BODY_BYTES - 64 * 1024;
+
+/// A tool call would have made the hook's changes too big for one commit; it was undone.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error(
+    "this hook's changes would be {size} bytes, more than the controller accepts in one commit \
+     ({limit} bytes): nothing was changed by this call"
+)]
+pub(crate) struct CommitTooLarge {
+    pub size: usize,
+    pub limit: usize,
+}
+
+/// What a hook would commit, saved before a tool call adds to it (to undo a call that makes
+/// it too big).
+pub(crate) struct SavedChanges {
+    pending: BTreeMap<u64, (Settings, Option<Settings>)>,
+    secrets: super::secret_tools::HookSecrets,
+    charm_state: Option<BTreeMap<String, String>>,
+    charm_state_dirty: bool,
+    ports: Option<leaderd_core::ports::Recorder>,
+}
+
 /// The state of one running hook's context.
 #[derive(Debug)]
 pub(crate) struct HookContext {
@@ -167,6 +194,49 @@ impl HookContext {
         } else {
             Some(unit)
         }
+    }
+
+    /// A copy of what this hook would commit now.
+    pub(crate) fn save_changes(&self) -> SavedChanges {
+        SavedChanges {
+            pending: self.pending.clone(),
+            secrets: self.secrets.clone(),
+            charm_state: self.charm_state.clone(),
+            charm_state_dirty: self.charm_state_dirty,
+            ports: self.ports.clone(),
+        }
+    }
+
+    /// The size of the controller's commit request for what this hook would commit now (with
+    /// the largest term).
+    pub(crate) fn commit_bytes(&self) -> usize {
+        let request = leaderd_core::wire::controller::RelationCommitRequest {
+            term: Some(u64::MAX),
+            changes: self
+                .pending
+                .iter()
+                .map(|(id, (unit, app))| RelationChanges { relation_id: *id, unit: unit.clone(), app: app.clone() })
+                .collect(),
+            secrets: self.secrets.clone().take_changes(),
+            charm_state: if self.charm_state_dirty { self.charm_state.clone() } else { None },
+            ports: self.ports.as_ref().map(|r| r.changes()).unwrap_or_default(),
+        };
+        serde_json::to_vec(&request).map_or(usize::MAX, |bytes| bytes.len())
+    }
+
+    /// After a tool call changed what this hook commits (from `saved`): if the commit would
+    /// now be over [`COMMIT_LIMIT`], the call is undone and refused.
+    pub(crate) fn check_commit_size(&mut self, saved: SavedChanges) -> Result<(), CommitTooLarge> {
+        let size = self.commit_bytes();
+        if size <= COMMIT_LIMIT {
+            return Ok(());
+        }
+        self.pending = saved.pending;
+        self.secrets = saved.secrets;
+        self.charm_state = saved.charm_state;
+        self.charm_state_dirty = saved.charm_state_dirty;
+        self.ports = saved.ports;
+        Err(CommitTooLarge { size, limit: COMMIT_LIMIT })
     }
 
     /// The changes to commit now that the hook has succeeded (and forgets them).

@@ -39,7 +39,13 @@ pub fn run(args: TimelineArgs) -> anyhow::Result<()> {
         "no event log at {} (is this the state directory of a `leaderd up`?)",
         path.display()
     );
-    let records = leaderd_sys::events::read_all(&path).with_context(|| format!("reading {}", path.display()))?;
+    let mut records =
+        leaderd_sys::events::read_all(&path).with_context(|| format!("reading {}", path.display()))?;
+    // Every text of the log (unit and hook names, reasons) as one line of text, whatever a
+    // charm or a hand-edited log put there: the text picture shows them on a terminal.
+    for record in &mut records {
+        *record = printable_record(record);
+    }
     let timeline = model::build(&records);
     let rendered = match args.format.as_str() {
         "svg" => svg::render(&timeline),
@@ -62,6 +68,21 @@ pub fn run(args: TimelineArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `record` with each of its strings [`leaderd_sys::events::printable_line`].
+fn printable_record(record: &leaderd_sys::events::Record) -> leaderd_sys::events::Record {
+    fn walk(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::String(s) => *s = leaderd_sys::events::printable_line(s).into_owned(),
+            serde_json::Value::Array(items) => items.iter_mut().for_each(walk),
+            serde_json::Value::Object(map) => map.values_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    let Ok(mut value) = serde_json::to_value(record) else { return record.clone() };
+    walk(&mut value);
+    serde_json::from_value(value).unwrap_or_else(|_| record.clone())
 }
 
 /// `1.5s`, `250ms`, `1m2s` for a span in ms.
