@@ -149,7 +149,9 @@ pub fn run(args: DebugLogArgs) -> anyhow::Result<()> {
             return true;
         }
         let line = match args.format.as_str() {
-            "json" => leaderd_sys::events::json_printable(&serde_json::to_string(record).unwrap_or_default()).into_owned(),
+            "json" => {
+                leaderd_sys::events::json_printable(&serde_json::to_string(record).unwrap_or_default()).into_owned()
+            }
             _ => text_line(record, args.date, args.ms),
         };
         // A closed stdout (`| head`) ends the command quietly.

@@ -11,8 +11,7 @@ const HOOKS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/shared-secret
 /// The real program `name`, found on the test's own `PATH`.
 fn real(name: &str) -> PathBuf {
     std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).map(|d| d.join(name)).find(|p| p.exists()))
-        .flatten()
+        .and_then(|p| std::env::split_paths(&p).map(|d| d.join(name)).find(|p| p.exists()))
         .unwrap_or_else(|| panic!("no {name} on PATH"))
 }
 
@@ -31,7 +30,9 @@ fn run_hook(hook: &str, secret: &str) -> (Vec<String>, String, String) {
     let tools = [
         (
             "leader-get",
-            format!("case \"$1\" in shared-secret) printf '%s\\n' '{secret}';; generated-by) echo shared-secret/0;; esac"),
+            format!(
+                "case \"$1\" in shared-secret) printf '%s\\n' '{secret}';; generated-by) echo shared-secret/0;; esac"
+            ),
         ),
         ("leader-set", format!("exec {} > \"$LOG.stdin\"", cat.display())),
         ("juju-log", "true".to_string()),

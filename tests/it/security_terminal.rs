@@ -148,8 +148,11 @@ fn no_output_shows_a_charms_terminal_controls_raw() {
     // A hand-edited event log: a unit name with an OSC, U+202E and a newline before a forged line.
     let log = up.event_log();
     let text = std::fs::read_to_string(&log).unwrap();
-    let mut record: serde_json::Value =
-        text.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()).find(|r| r["unit"] == unit).unwrap();
+    let mut record: serde_json::Value = text
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|r| r["unit"] == unit)
+        .unwrap();
     record["unit"] = "evil\u{1b}]0;x\u{7}\u{202e}\rx/0\nforged/1: leader elected (term 99)".into();
     let mut file = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
     std::io::Write::write_all(&mut file, format!("{record}\n").as_bytes()).unwrap();

@@ -191,8 +191,12 @@ mod tests {
             while got < 1 << 20 {
                 got += conn.read(&mut buf).unwrap();
             }
-            let body = br#"{"error":"bad request: request body is larger than the 1048576 byte limit","code":"too_large"}"#;
-            let head = format!("HTTP/1.1 413 Payload Too Large\r\nconnection: close\r\ncontent-length: {}\r\n\r\n", body.len());
+            let body =
+                br#"{"error":"bad request: request body is larger than the 1048576 byte limit","code":"too_large"}"#;
+            let head = format!(
+                "HTTP/1.1 413 Payload Too Large\r\nconnection: close\r\ncontent-length: {}\r\n\r\n",
+                body.len()
+            );
             conn.write_all(&[head.as_bytes(), body].concat()).unwrap();
         });
         let big = vec![b'a'; 10 << 20];

@@ -549,7 +549,8 @@ mod tests {
 
     #[test]
     fn json_keeps_its_values_and_shows_no_terminal_control_raw() {
-        let value = serde_json::json!({"m": "\u{1b}[31m \u{9b}2J \u{202e}x\u{2066} \u{85}\u{7f}\r\nnext", "k\u{202a}": 1});
+        let value =
+            serde_json::json!({"m": "\u{1b}[31m \u{9b}2J \u{202e}x\u{2066} \u{85}\u{7f}\r\nnext", "k\u{202a}": 1});
         let text = serde_json::to_string_pretty(&value).unwrap();
         let safe = json_printable(&text);
         assert!(!safe.chars().any(|c| terminal_unsafe(c) && c != '\n'), "{safe}");

@@ -39,8 +39,7 @@ pub fn run(args: TimelineArgs) -> anyhow::Result<()> {
         "no event log at {} (is this the state directory of a `leaderd up`?)",
         path.display()
     );
-    let mut records =
-        leaderd_sys::events::read_all(&path).with_context(|| format!("reading {}", path.display()))?;
+    let mut records = leaderd_sys::events::read_all(&path).with_context(|| format!("reading {}", path.display()))?;
     // Every text of the log (unit and hook names, reasons) as one line of text, whatever a
     // charm or a hand-edited log put there: the text picture shows them on a terminal.
     for record in &mut records {

@@ -56,7 +56,9 @@ pub(crate) fn uu_app() -> Command {
              arguments. A command's arguments can be read by every user on the machine (in\n\
              /proc/PID/cmdline) while it runs: pass a secret through the file or stdin.\n",
         )
-        .after_long_help("\n    leader-set cluster-leader-address=10.0.0.123\n\n    leader-set --file - < settings.yaml\n")
+        .after_long_help(
+            "\n    leader-set cluster-leader-address=10.0.0.123\n\n    leader-set --file - < settings.yaml\n",
+        )
         .arg(
             Arg::new("file")
                 .long("file")
