@@ -285,8 +285,17 @@ mod tests {
         );
         assert_eq!(
             text_line(&r, false, false),
-            "unit-app-0: 03:55:29 INFO unit.app/0.juju-log line one\nline two\\u{1b}[1m",
-            "a multi-line message keeps its lines, as Juju prints it"
+            "unit-app-0: 03:55:29 INFO unit.app/0.juju-log line one\nunit-app-0:  | line two\\u{1b}[1m",
+            "a multi-line message keeps its lines, each later one marked as the unit's (Juju prints them bare)"
+        );
+        // A hand-edited log's unit name is one line, spelled out.
+        let r = record(
+            Some("x\u{1b}]0;t\u{7}\u{2066}\nunit-y-9/0"),
+            Event::HookOutput { hook: "start".into(), line: "a".into() },
+        );
+        assert_eq!(
+            text_line(&r, false, false),
+            "unit-x\\u{1b}]0;t\\u{7}\\u{2066}\\nunit-y-9-0: 03:55:29 DEBUG unit.x\\u{1b}]0;t\\u{7}\\u{2066}\\nunit-y-9/0.start a"
         );
     }
 

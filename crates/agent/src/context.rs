@@ -247,3 +247,39 @@ impl HookContext {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{CommitTooLarge, HookContext, COMMIT_LIMIT};
+    use leaderd_core::model::Settings;
+
+    fn big(key: &str, bytes: usize) -> Settings {
+        [(key.to_string(), "a".repeat(bytes))].into_iter().collect()
+    }
+
+    /// A change that would take the hook's commit past what the controller accepts is undone
+    /// and refused; what the hook had before stays, and smaller changes still go in.
+    #[test]
+    fn a_change_too_big_for_one_commit_is_undone() {
+        let mut context = HookContext::new("start");
+        let saved = context.save_changes();
+        context.set_relation(0, false, big("one", 5 << 20));
+        assert_eq!(context.check_commit_size(saved), Ok(()));
+        let before = context.commit_bytes();
+        let saved = context.save_changes();
+        context.set_relation(0, false, big("two", 5 << 20));
+        let refused = context.check_commit_size(saved).unwrap_err();
+        assert_eq!(refused.limit, COMMIT_LIMIT);
+        assert!(refused.size > COMMIT_LIMIT && refused.size < before + (5 << 20) + 64, "{refused:?}");
+        assert_eq!(context.commit_bytes(), before, "undone");
+        assert!(context.pending(0, false).unwrap().get("two").is_none());
+        let saved = context.save_changes();
+        context.set_relation(1, false, big("small", 10));
+        assert_eq!(context.check_commit_size(saved), Ok(()));
+        let changes = context.take_relation_changes();
+        assert_eq!(changes.len(), 2);
+        assert_eq!(changes[0].unit["one"].len(), 5 << 20);
+        let words = CommitTooLarge { size: 9, limit: 8 }.to_string();
+        assert_eq!(words, "this hook's changes would be 9 bytes, more than the controller accepts in one commit (8 bytes): nothing was changed by this call");
+    }
+}
