@@ -40,10 +40,13 @@ pub fn run(args: TimelineArgs) -> anyhow::Result<()> {
         path.display()
     );
     let mut records = leaderd_sys::events::read_all(&path).with_context(|| format!("reading {}", path.display()))?;
-    // Every text of the log (unit and hook names, reasons) as one line of text, whatever a
-    // charm or a hand-edited log put there: the text picture shows them on a terminal.
+    // Every text of the log (unit and hook names, reasons, messages) without what a terminal
+    // would act on, whatever a charm or a hand-edited log put there: as one line each in the
+    // text picture, which a terminal shows; newlines kept in the pictures' details (and no
+    // control character, which XML does not allow either).
+    let one_line = args.format == "text";
     for record in &mut records {
-        *record = printable_record(record);
+        *record = printable_record(record, one_line);
     }
     let timeline = model::build(&records);
     let rendered = match args.format.as_str() {
@@ -69,18 +72,20 @@ pub fn run(args: TimelineArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `record` with each of its strings [`leaderd_sys::events::printable_line`].
-fn printable_record(record: &leaderd_sys::events::Record) -> leaderd_sys::events::Record {
-    fn walk(value: &mut serde_json::Value) {
+/// `record` with each of its strings [`leaderd_sys::events::printable_line`] (`one_line`) or
+/// [`leaderd_sys::events::printable`].
+fn printable_record(record: &leaderd_sys::events::Record, one_line: bool) -> leaderd_sys::events::Record {
+    fn walk(value: &mut serde_json::Value, one_line: bool) {
         match value {
-            serde_json::Value::String(s) => *s = leaderd_sys::events::printable_line(s).into_owned(),
-            serde_json::Value::Array(items) => items.iter_mut().for_each(walk),
-            serde_json::Value::Object(map) => map.values_mut().for_each(walk),
+            serde_json::Value::String(s) if one_line => *s = leaderd_sys::events::printable_line(s).into_owned(),
+            serde_json::Value::String(s) => *s = leaderd_sys::events::printable(s).into_owned(),
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|v| walk(v, one_line)),
+            serde_json::Value::Object(map) => map.values_mut().for_each(|v| walk(v, one_line)),
             _ => {}
         }
     }
     let Ok(mut value) = serde_json::to_value(record) else { return record.clone() };
-    walk(&mut value);
+    walk(&mut value, one_line);
     serde_json::from_value(value).unwrap_or_else(|_| record.clone())
 }
 
