@@ -16,6 +16,7 @@ use leaderd_controller::{self as controller, Config, Listen, ServeOptions, Trans
 use leaderd_net::auth::Secret;
 use leaderd_net::server::Limits;
 use leaderd_net::tls::{TlsDir, Trust};
+use leaderd_sys::events::{json_printable, printable};
 
 #[derive(Parser)]
 #[command(name = "leaderd", version, about = "Juju-style application leadership for charm hooks")]
@@ -652,8 +653,6 @@ pub fn main() -> ExitCode {
         }
     }
 }
-
-use leaderd_sys::events::{json_printable, printable};
 
 fn run(command: Command) -> anyhow::Result<()> {
     match command {

@@ -315,13 +315,12 @@ pub(crate) async fn secret_set<L: HookBackend>(State(ep): Endpoint<L>, body: Bod
 }
 
 /// A secret-set's fields, merged into the hook's pending changes.
-fn pend_update(secrets: &mut HookSecrets, id: String, fields: SecretFields) {
-    if let Some((_, created)) = secrets.created.get_mut(&id) {
+fn pend_update(secrets: &mut HookSecrets, req_id: String, fields: SecretFields) {
+    if let Some((_, created)) = secrets.created.get_mut(&req_id) {
         // Still one revision: the create takes the new fields.
         merge(created, &fields);
         return;
     }
-    let req_id = id;
     // A secret-set after a secret-remove of the same secret in this hook cancels the remove,
     // as Juju's pending changes do.
     if secrets.removed.remove(&req_id) {
