@@ -52,10 +52,31 @@ pub(crate) struct CommitTooLarge {
 /// it too big).
 pub(crate) struct SavedChanges {
     pending: BTreeMap<u64, (Settings, Option<Settings>)>,
+    pending_sizes: BTreeMap<u64, (EntrySizes, Option<EntrySizes>)>,
     secrets: super::secret_tools::HookSecrets,
     charm_state: Option<BTreeMap<String, String>>,
     charm_state_dirty: bool,
     ports: Option<leaderd_core::ports::Recorder>,
+}
+
+/// Each key of a bag's pending changes, with the size of its `"key":"value"` in JSON.
+type EntrySizes = BTreeMap<String, usize>;
+
+/// The length of `value` written as compact JSON (as serde_json writes the commit request),
+/// counted without keeping the text.
+fn json_len<T: serde::Serialize + ?Sized>(value: &T) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    serde_json::to_writer(&mut count, value).map_or(usize::MAX, |()| count.0)
 }
 
 /// The state of one running hook's context.
@@ -75,6 +96,10 @@ pub(crate) struct HookContext {
     /// This hook's relation-set changes, by relation id: to the unit's bag, and (leader) to
     /// the application bag.
     pending: BTreeMap<u64, (Settings, Option<Settings>)>,
+    /// The size of each of `pending`'s entries as the commit request writes it (`"key":"value"`,
+    /// JSON), kept as they change: the commit's size is checked at every relation-set without
+    /// writing out what the hook set before (megabytes, perhaps) again.
+    pending_sizes: BTreeMap<u64, (EntrySizes, Option<EntrySizes>)>,
     /// This hook's secret changes and its view of the secrets the unit manages.
     pub secrets: super::secret_tools::HookSecrets,
     /// The action this context runs, if it runs one.
@@ -103,6 +128,7 @@ impl HookContext {
             config: None,
             relations: None,
             pending: BTreeMap::new(),
+            pending_sizes: BTreeMap::new(),
             secrets: Default::default(),
             action: None,
             charm_state: None,
@@ -181,9 +207,33 @@ impl HookContext {
 
     /// A relation-set from this hook: merged into the hook's pending changes.
     pub fn set_relation(&mut self, relation_id: u64, app: bool, changes: Settings) {
+        let (unit_sizes, app_sizes) = self.pending_sizes.entry(relation_id).or_default();
+        let sizes = if app { app_sizes.get_or_insert_with(BTreeMap::new) } else { unit_sizes };
+        for (key, value) in &changes {
+            sizes.insert(key.clone(), json_len(key) + 1 + json_len(value));
+        }
         let (unit, app_changes) = self.pending.entry(relation_id).or_default();
         let target = if app { app_changes.get_or_insert_with(Settings::new) } else { unit };
         target.extend(changes);
+    }
+
+    /// The length of `pending` as the commit request's `changes` (a JSON array of
+    /// [`RelationChanges`]), from `pending_sizes`.
+    fn pending_json_len(&self) -> usize {
+        let map = |sizes: &EntrySizes| 2 + sizes.values().sum::<usize>() + sizes.len().saturating_sub(1);
+        let entries: Vec<usize> = self
+            .pending_sizes
+            .iter()
+            .map(|(id, (unit, app))| {
+                r#"{"relation_id":"#.len()
+                    + id.to_string().len()
+                    + r#","unit":"#.len()
+                    + map(unit)
+                    + app.as_ref().map_or(0, |app| r#","app":"#.len() + map(app))
+                    + 1
+            })
+            .collect();
+        2 + entries.iter().sum::<usize>() + entries.len().saturating_sub(1)
     }
 
     /// This hook's pending changes to the unit's bag (`app` false) or the application bag.
@@ -200,6 +250,7 @@ impl HookContext {
     pub(crate) fn save_changes(&self) -> SavedChanges {
         SavedChanges {
             pending: self.pending.clone(),
+            pending_sizes: self.pending_sizes.clone(),
             secrets: self.secrets.clone(),
             charm_state: self.charm_state.clone(),
             charm_state_dirty: self.charm_state_dirty,
@@ -208,20 +259,17 @@ impl HookContext {
     }
 
     /// The size of the controller's commit request for what this hook would commit now (with
-    /// the largest term).
+    /// the largest term): the request without its relation changes (`"changes":[]`), written
+    /// out, and the relation changes' size as kept.
     pub(crate) fn commit_bytes(&self) -> usize {
         let request = leaderd_core::wire::controller::RelationCommitRequest {
             term: Some(u64::MAX),
-            changes: self
-                .pending
-                .iter()
-                .map(|(id, (unit, app))| RelationChanges { relation_id: *id, unit: unit.clone(), app: app.clone() })
-                .collect(),
+            changes: Vec::new(),
             secrets: self.secrets.clone().take_changes(),
             charm_state: if self.charm_state_dirty { self.charm_state.clone() } else { None },
             ports: self.ports.as_ref().map(|r| r.changes()).unwrap_or_default(),
         };
-        serde_json::to_vec(&request).map_or(usize::MAX, |bytes| bytes.len())
+        (json_len(&request) - "[]".len()).saturating_add(self.pending_json_len())
     }
 
     /// After a tool call changed what this hook commits (from `saved`): if the commit would
@@ -232,6 +280,7 @@ impl HookContext {
             return Ok(());
         }
         self.pending = saved.pending;
+        self.pending_sizes = saved.pending_sizes;
         self.secrets = saved.secrets;
         self.charm_state = saved.charm_state;
         self.charm_state_dirty = saved.charm_state_dirty;
@@ -241,6 +290,7 @@ impl HookContext {
 
     /// The changes to commit now that the hook has succeeded (and forgets them).
     pub fn take_relation_changes(&mut self) -> Vec<RelationChanges> {
+        self.pending_sizes.clear();
         std::mem::take(&mut self.pending)
             .into_iter()
             .map(|(relation_id, (unit, app))| RelationChanges { relation_id, unit, app })
@@ -255,6 +305,46 @@ mod tests {
 
     fn big(key: &str, bytes: usize) -> Settings {
         [(key.to_string(), "a".repeat(bytes))].into_iter().collect()
+    }
+
+    /// The size kept for the relation changes is what serde_json writes, whatever the keys,
+    /// values, bags and relations, and after values are replaced by shorter or longer ones.
+    #[test]
+    fn the_commit_size_is_the_requests_length() {
+        let mut context = HookContext::new("start");
+        let full = |c: &HookContext| {
+            let request = leaderd_core::wire::controller::RelationCommitRequest {
+                term: Some(u64::MAX),
+                changes: c
+                    .pending
+                    .iter()
+                    .map(|(id, (unit, app))| super::RelationChanges {
+                        relation_id: *id,
+                        unit: unit.clone(),
+                        app: app.clone(),
+                    })
+                    .collect(),
+                secrets: Vec::new(),
+                charm_state: None,
+                ports: Vec::new(),
+            };
+            serde_json::to_vec(&request).unwrap().len()
+        };
+        assert_eq!(context.commit_bytes(), full(&context), "nothing pending");
+        type Step<'a> = (u64, bool, &'a [(&'a str, &'a str)]);
+        let steps: &[Step] = &[
+            (0, false, &[("a", "1")]),
+            (0, false, &[("b", "quote \" and \\ and \u{1b} and é and \u{202e}"), ("a", "")]),
+            (7, true, &[("k\n", "v")]),
+            (0, true, &[]),
+            (12345, false, &[("x", "long value"), ("y", "")]),
+            (0, false, &[("b", "short")]),
+            (7, false, &[]),
+        ];
+        for (id, app, pairs) in steps {
+            context.set_relation(*id, *app, pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());
+            assert_eq!(context.commit_bytes(), full(&context), "after {id} {app} {pairs:?}");
+        }
     }
 
     /// A change that would take the hook's commit past what the controller accepts is undone
