@@ -16,6 +16,7 @@ use leaderd_controller::{self as controller, Config, Listen, ServeOptions, Trans
 use leaderd_net::auth::Secret;
 use leaderd_net::server::Limits;
 use leaderd_net::tls::{TlsDir, Trust};
+use leaderd_sys::events::{json_printable, printable};
 
 #[derive(Parser)]
 #[command(name = "leaderd", version, about = "Juju-style application leadership for charm hooks")]
@@ -44,11 +45,12 @@ enum Command {
         /// The leadership guarantee; leases are claimed for twice this.
         #[arg(long, default_value = "30s", value_parser = parse_duration, value_name = "DURATION")]
         lease_guarantee: Duration,
-        /// Set a config option at deploy (KEY=VALUE; repeatable; after --config-file).
-        #[arg(long = "config", value_name = "KEY=VALUE")]
+        /// Config at deploy, as Juju's `deploy --config`: KEY=VALUE, or a YAML FILE in Juju's
+        /// format (the application name mapped to its options' values); repeatable, files
+        /// first. A file keeps secret values out of up's arguments, which every user can read.
+        #[arg(long = "config", value_name = "KEY=VALUE|FILE")]
         config: Vec<String>,
-        /// Config values at deploy from a YAML file in Juju's format: the application name
-        /// mapped to its options' values.
+        /// A config file at deploy, as `--config FILE`.
         #[arg(long, value_name = "FILE")]
         config_file: Option<PathBuf>,
         /// How many controllers: one active, the others standing by (more than one needs --etcd).
@@ -687,7 +689,7 @@ pub fn main() -> ExitCode {
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("leaderd: {e:#}");
+            eprintln!("leaderd: {}", printable(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
@@ -757,9 +759,9 @@ fn run(command: Command) -> anyhow::Result<()> {
         Command::Status { state, format } => {
             let report = crate::local::status::report(&state_dir(state))?;
             match format.as_str() {
-                "json" => println!("{}", serde_json::to_string_pretty(&report)?),
-                "yaml" => print!("{}", serde_yaml_ng::to_string(&report)?),
-                _ => print!("{}", crate::local::status::table(&report)),
+                "json" => println!("{}", json_printable(&serde_json::to_string_pretty(&report)?)),
+                "yaml" => print!("{}", json_printable(&serde_yaml_ng::to_string(&report)?)),
+                _ => print!("{}", printable(&crate::local::status::table(&report))),
             }
             Ok(())
         }
@@ -775,7 +777,7 @@ fn run(command: Command) -> anyhow::Result<()> {
         Command::DebugLog(args) => crate::local::debug_log::run(args),
         Command::Timeline(args) => crate::local::timeline::run(args),
         Command::ShowUnit { unit, state, format } => {
-            print!("{}", crate::local::show_unit::show_unit(&state_dir(state), &unit, &format)?);
+            print!("{}", json_printable(&crate::local::show_unit::show_unit(&state_dir(state), &unit, &format)?));
             Ok(())
         }
         Command::Payloads { patterns, state, format } => {
@@ -783,12 +785,16 @@ fn run(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Secrets { state, owner, format } => {
-            print!("{}", crate::local::secrets::list(&state_dir(state), owner.as_deref(), &format)?);
+            let listed = crate::local::secrets::list(&state_dir(state), owner.as_deref(), &format)?;
+            match format.as_str() {
+                "json" | "yaml" => print!("{}", json_printable(&listed)),
+                _ => print!("{}", printable(&listed)),
+            }
             Ok(())
         }
         Command::ShowSecret { secret, reveal, revision, revisions, format, state } => {
             let show = crate::local::secrets::show_request(secret, reveal, revisions, revision)?;
-            print!("{}", crate::local::secrets::show(&state_dir(state), show, &format)?);
+            print!("{}", json_printable(&crate::local::secrets::show(&state_dir(state), show, &format)?));
             Ok(())
         }
         Command::AddSecret { name, content, info, file, state } => {

@@ -18,6 +18,7 @@ set edit:completion:arg-completer[leader-set] = {|@words|
     }
     var completions = [
         &'leader-set'= {
+            cand --file 'file containing key-value pairs (leaderd''s addition)'
             cand -h 'Show help on a command or other topic.'
             cand --help 'Show help on a command or other topic.'
         }

@@ -66,8 +66,8 @@ complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l app -d 'The appli
 complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l units -d 'How many units' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l state -d 'State directory (default: $LEADERD_STATE, else .leaderd here)' -r -F
 complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l lease-guarantee -d 'The leadership guarantee; leases are claimed for twice this' -r
-complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l config -d 'Set a config option at deploy (KEY=VALUE; repeatable; after --config-file)' -r
-complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l config-file -d 'Config values at deploy from a YAML file in Juju\'s format: the application name mapped to its options\' values' -r -F
+complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l config -d 'Config at deploy, as Juju\'s `deploy --config`: KEY=VALUE, or a YAML FILE in Juju\'s format (the application name mapped to its options\' values); repeatable, files first. A file keeps secret values out of up\'s arguments, which every user can read' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l config-file -d 'A config file at deploy, as `--config FILE`' -r -F
 complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l controllers -d 'How many controllers: one active, the others standing by (more than one needs --etcd)' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l etcd -d 'The controllers\' store: etcd at ENDPOINTS (http://H1:2379,...[/PREFIX]), or `local` (`local:M`: M members) to start etcd from PATH in the state directory. Default: SQLite' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l log-level -d 'The least level of the events printed, one of [TRACE, DEBUG, INFO, WARNING, ERROR]: DEBUG adds the hooks\' stdout and charms\' DEBUG juju-log lines (ops logs each event at DEBUG). The event log keeps everything (`leaderd debug-log`)' -r

@@ -21,6 +21,7 @@ Register-ArgumentCompleter -Native -CommandName 'leader-set' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'leader-set' {
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'file containing key-value pairs (leaderd''s addition)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Show help on a command or other topic.')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Show help on a command or other topic.')
             break

@@ -158,6 +158,7 @@ fn get(app: &str, config: &AppConfig, key: &str, format: &str) -> anyhow::Result
 
 /// Runs `leaderd config` against the `up` in `state`; returns what to print.
 pub fn run(state: &Path, app: &str, request: Request, format: &str) -> anyhow::Result<String> {
+    use leaderd_sys::events::{json_printable, printable};
     let up = UpState::load(state)?;
     leaderd_core::names::check_application(app)?;
     let client = super::status::operator_client(state, &up, app)?;
@@ -180,8 +181,13 @@ pub fn run(state: &Path, app: &str, request: Request, format: &str) -> anyhow::R
     };
     let charm = crate::local::up::charm_name(&up.charm).unwrap_or_else(|_| app.to_string());
     match request {
-        Request::Show => show(app, &charm, &config, format),
-        Request::Get(key) => get(app, &config, &key, format),
+        // The charm's option descriptions and the values, on a terminal: YAML and JSON with
+        // the terminal's controls escaped, a plain value spelled out.
+        Request::Show => show(app, &charm, &config, format).map(|s| json_printable(&s).into_owned()),
+        Request::Get(key) if format == "json" => {
+            get(app, &config, &key, format).map(|s| json_printable(&s).into_owned())
+        }
+        Request::Get(key) => get(app, &config, &key, format).map(|s| printable(&s).into_owned()),
         Request::Change { .. } => Ok(String::new()),
     }
 }

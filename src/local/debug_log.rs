@@ -120,13 +120,15 @@ pub(crate) fn text_line(record: &Record, date: bool, ms: bool) -> String {
     if ms {
         stamp.push_str(t.get(19..23).unwrap_or(""));
     }
-    format!(
-        "{}: {stamp} {} {} {}",
-        entity(record),
+    // The entity is one line whatever the log says (a hand-edited unit name); each later line
+    // of a multi-line message is marked as the entity's, so it cannot pass for a line of its own.
+    let entity = leaderd_sys::events::printable_line(&entity(record)).into_owned();
+    let first = format!(
+        "{entity}: {stamp} {} {} ",
         record.level.as_str(),
-        record.event.module(record.unit.as_deref()),
-        leaderd_sys::events::printable(&message(&record.event))
-    )
+        leaderd_sys::events::printable_line(&record.event.module(record.unit.as_deref()))
+    );
+    leaderd_sys::events::marked_lines(&format!("{entity}:"), &first, &message(&record.event))
 }
 
 /// Whether `--limit` lets another line be shown after `shown`. As in Juju (`--limit (= 0)`),
@@ -147,7 +149,9 @@ pub fn run(args: DebugLogArgs) -> anyhow::Result<()> {
             return true;
         }
         let line = match args.format.as_str() {
-            "json" => serde_json::to_string(record).unwrap_or_default(),
+            "json" => {
+                leaderd_sys::events::json_printable(&serde_json::to_string(record).unwrap_or_default()).into_owned()
+            }
             _ => text_line(record, args.date, args.ms),
         };
         // A closed stdout (`| head`) ends the command quietly.
@@ -285,8 +289,17 @@ mod tests {
         );
         assert_eq!(
             text_line(&r, false, false),
-            "unit-app-0: 03:55:29 INFO unit.app/0.juju-log line one\nline two\\u{1b}[1m",
-            "a multi-line message keeps its lines, as Juju prints it"
+            "unit-app-0: 03:55:29 INFO unit.app/0.juju-log line one\nunit-app-0:  | line two\\u{1b}[1m",
+            "a multi-line message keeps its lines, each later one marked as the unit's (Juju prints them bare)"
+        );
+        // A hand-edited log's unit name is one line, spelled out.
+        let r = record(
+            Some("x\u{1b}]0;t\u{7}\u{2066}\nunit-y-9/0"),
+            Event::HookOutput { hook: "start".into(), line: "a".into(), stderr: false },
+        );
+        assert_eq!(
+            text_line(&r, false, false),
+            "unit-x\\u{1b}]0;t\\u{7}\\u{2066}\\nunit-y-9-0: 03:55:29 DEBUG unit.x\\u{1b}]0;t\\u{7}\\u{2066}\\nunit-y-9/0.start a"
         );
     }
 

@@ -174,6 +174,16 @@ fn plain_output(result: &ActionResult) -> String {
 
 /// `juju run`'s output of finished tasks in `format`.
 pub fn format_results(results: &[ActionResult], format: &str) -> String {
+    // The charm's results, messages and logs, on a terminal: YAML and JSON with the terminal's
+    // controls escaped, the plain form spelled out.
+    let shown = format_results_raw(results, format);
+    match format {
+        "json" | "yaml" => leaderd_sys::events::json_printable(&shown).into_owned(),
+        _ => leaderd_sys::events::printable(&shown).into_owned(),
+    }
+}
+
+fn format_results_raw(results: &[ActionResult], format: &str) -> String {
     match format {
         "json" | "yaml" => {
             let all: Tree = results.iter().map(|r| (r.unit.clone(), Node::Map(unit_map(r)))).collect();
@@ -473,9 +483,9 @@ pub fn operations(state: &Path, format: &str) -> anyhow::Result<()> {
         .map(|t| serde_json::json!({"operation": t.operation.to_string(), "task": t.id.to_string(), "unit": t.unit, "action": t.action, "status": t.status}))
         .collect();
     if format == "json" {
-        println!("{}", serde_json::to_string(&rows)?);
+        println!("{}", leaderd_sys::events::json_printable(&serde_json::to_string(&rows)?));
     } else {
-        print!("{}", serde_yaml_ng::to_string(&rows)?);
+        print!("{}", leaderd_sys::events::json_printable(&serde_yaml_ng::to_string(&rows)?));
     }
     Ok(())
 }

@@ -457,7 +457,8 @@ fn refreshed(charm: &str) -> String {
     }
 }
 
-/// A charm-set string on one table line: line breaks and other control characters as spaces.
+/// A charm-set string on one table line: line breaks and the other characters a terminal would
+/// act on spelled out ([`leaderd_sys::events::printable_line`]).
 fn one_line(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    leaderd_sys::events::printable_line(s).into_owned()
 }

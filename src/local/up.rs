@@ -63,7 +63,8 @@ pub struct UpOptions {
     pub units: u32,
     pub state: PathBuf,
     pub guarantee: Duration,
-    /// `KEY=VALUE` config values set at deploy (`KEY=`: the default).
+    /// `KEY=VALUE` config values set at deploy (`KEY=`: the default), or config files (a value
+    /// without `=`, as Juju's `deploy --config`).
     pub config: Vec<String>,
     /// A config file in Juju's format (a YAML mapping of the application name to its values).
     pub config_file: Option<PathBuf>,
@@ -825,14 +826,16 @@ fn deploy_config(
         None => Default::default(),
     };
     let mut set = leaderd_core::charm_config::Values::new();
-    if let Some(file) = file {
-        let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    // As Juju's `deploy --config` (`cmd/juju/common/flags.go`, `ConfigFlag`): a value without
+    // `=` names a YAML file; the files are read in order, then the KEY=VALUE pairs go over them.
+    // A file keeps a secret out of up's arguments, which every user can read while up runs.
+    let (files, pairs): (Vec<&String>, Vec<&String>) = pairs.iter().partition(|p| !p.contains('='));
+    let files = file.into_iter().map(Path::to_path_buf).chain(files.into_iter().map(PathBuf::from));
+    for file in files {
+        let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
         set.extend(leaderd_core::charm_config::file_values(&text, app)?);
     }
-    if let Some(key) = pairs.iter().find(|p| !p.contains('=')) {
-        anyhow::bail!("--config {key:?}: expected KEY=VALUE");
-    }
-    let args: Vec<String> = pairs.to_vec();
+    let args: Vec<String> = pairs.into_iter().cloned().collect();
     match super::config::request(&args, &[])? {
         super::config::Request::Change { set: pairs, .. } => set.extend(super::config::change(&pairs, &[]).set),
         super::config::Request::Show => {}

@@ -229,9 +229,11 @@ there is no such guarantee.\n\nExamples:\n\n    LEADER=$(is-leader)\n    if [ \"
     let juju_log = "Usage: juju-log [options] <message>\n\nSummary:\nwrite a message to the juju log\n\nOptions:\n\
 --debug  (= false)\n    log at debug level\n--format (= \"\")\n    deprecated format flag\n-l, --log-level (= \"INFO\")\n    Send log message at the given level\n";
     assert_output(&agent.run(&id, "juju-log", &["-h"]), juju_log, "", 0, "juju-log -h");
+    // Juju's, with leaderd's --file (the whole text: crates/jujuc/src/tools/testdata/help-leader-set.txt).
     let leader_set = agent.run(&id, "leader-set", &["--help"]);
     assert!(String::from_utf8_lossy(&leader_set.stdout).starts_with(
-        "Usage: leader-set <key>=<value> [...]\n\nSummary:\nWrite application leadership settings.\n\nDetails:\n"
+        "Usage: leader-set [options] <key>=<value> [...]\n\nSummary:\nWrite application leadership settings.\n\n\
+         Options:\n--file  (= )\n    file containing key-value pairs (leaderd's addition)\n\nDetails:\n"
     ));
 }
 

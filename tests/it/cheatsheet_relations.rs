@@ -420,6 +420,14 @@ fn what_ops_and_charmhelpers_send() {
         let out = run_in(&agent, &id, Hook::Changed, tool, args, input);
         assert_output(&out, stdout, "", 0, &format!("{tool} {args:?}"));
     }
+    // Juju's `handleSettingsFile`: the file's keys, then the key=value arguments over them (an
+    // empty one deleting the key the file set), wherever --file stands among them.
+    let args = ["-r", "0", "port=82", "--file", "-", "mode="];
+    let out = run_in(&agent, &id, Hook::Changed, "relation-set", &args, Some("{port: \"81\", mode: file, extra: x}"));
+    assert_output(&out, "", "", 0, "--file - with arguments");
+    let out = run_in(&agent, &id, Hook::Changed, "relation-get", &["-r", "0", "-", "app/0"], None);
+    let want = "address: 10.1.1.1\nextra: x\ningress: 10.0.0.2\nport: \"82\"\nprivate-address: 127.0.0.1\n";
+    assert_output(&out, want, "", 0, "the arguments win over the file");
     let help = String::from_utf8(rel(&agent, &id, "relation-set", &["--help"]).stdout).unwrap();
     assert!(help.contains("--file"), "charmhelpers checks relation-set --help for --file");
     let missing = agent.dir.path().join("missing.yaml");

@@ -642,7 +642,8 @@ fn statuses_and_the_workload_version_set_by_the_charm_show_in_leaderd_status() {
     let table = stdout(&up.leaderd(&["status"]));
     assert!(table.contains("\nstatus active: all three serving\nversion 2.4.1\n"), "{table}");
     let minion_row = table.lines().find(|l| l.starts_with(&minion)).unwrap();
-    assert!(minion_row.ends_with(" blocked       needs a database"), "{table}");
+    // One table line: the message's newline spelled out, as every control is.
+    assert!(minion_row.ends_with(" blocked       needs a\\ndatabase"), "{table}");
 }
 
 /// `up` prints INFO and above by default, as `juju debug-log` levels them: a hook's stderr

@@ -203,7 +203,8 @@ fn deploy_config_from_a_file_and_flags_checked_before_anything_starts() {
     let file = dir.path().join("config.yaml");
     std::fs::write(&file, "lifecycle:\n  title: From a file\n  port: 9000\nother:\n  x: 1\n").unwrap();
     let file = file.to_str().unwrap();
-    let up = Up::with(Some(&charm()), 1, "1s").args(&["--config-file", file, "--config", "port=9001"]).start();
+    // `--config FILE` as Juju's `deploy --config` takes it: the file, then the pairs over it.
+    let up = Up::with(Some(&charm()), 1, "1s").args(&["--config", "port=9001", "--config", file]).start();
     up.wait_event(T, |r| r.of(&format!("{APP}/0")) && r.hook_finished("start"));
     assert!(up.charm_log(&format!("{APP}/0")).contains(&"config-changed title=From a file port=9001".to_string()));
 
@@ -214,6 +215,7 @@ fn deploy_config_from_a_file_and_flags_checked_before_anything_starts() {
             vec!["--config-file", file, "--app", "elsewhere"],
             "leaderd: no settings found for \"elsewhere\"\n".to_string(),
         ),
+        (vec!["--config", file, "--app", "elsewhere"], "leaderd: no settings found for \"elsewhere\"\n".to_string()),
     ] {
         let state = dir.path().join("refused");
         let out = std::process::Command::new(cluster::LEADERD)

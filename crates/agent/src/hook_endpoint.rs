@@ -669,8 +669,15 @@ async fn relation_set<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Ans
     if req.app && !context.is_leader(&*ep.backend).await {
         return Err(HttpError::new(ErrorCode::NotLeader, "cannot write relation settings"));
     }
+    let saved = context.save_changes();
     context.set_relation(req.relation_id, req.app, req.settings);
+    context.check_commit_size(saved).map_err(too_large)?;
     Ok(Json(serde_json::json!({})))
+}
+
+/// A call refused because the hook's changes would no longer fit in one commit.
+pub(crate) fn too_large(e: super::context::CommitTooLarge) -> HttpError {
+    HttpError::new(ErrorCode::TooLarge, e.to_string())
 }
 
 async fn unknown_path(uri: Uri) -> HttpError {

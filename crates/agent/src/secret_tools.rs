@@ -36,7 +36,7 @@ use leaderd_net::server::{Body, HttpError};
 const NOT_THE_LEADER: &str = "this unit is not the leader";
 
 /// One hook's secret state: what it has changed, and the managed secrets as it first read them.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct HookSecrets {
     /// The secrets the unit manages, read from the controller at the first need.
     owned: Option<BTreeMap<String, SecretMetadata>>,
@@ -266,6 +266,7 @@ pub(crate) async fn secret_add<L: HookBackend>(State(ep): Endpoint<L>, body: Bod
         // Juju's words, typo included (`CreateSecret` in worker/uniter/runner/context).
         return Err(HttpError::new(ErrorCode::BadRequest, "empty secrte content not valid"));
     }
+    let saved = context.save_changes();
     let secrets = &mut context.secrets;
     if let Some(label) = req.fields.label.as_deref().filter(|l| !l.is_empty()) {
         if secrets.created.values().any(|(_, f)| f.label.as_deref() == Some(label)) {
@@ -277,6 +278,7 @@ pub(crate) async fn secret_add<L: HookBackend>(State(ep): Endpoint<L>, body: Bod
     let change = SecretChange::Create { id: id.to_string(), owner: req.owner.clone(), fields: req.fields.clone() };
     secrets.changes.push(change);
     secrets.created.insert(id.to_string(), (owner_tag(&ep.unit, application), req.fields));
+    context.check_commit_size(saved).map_err(super::hook_endpoint::too_large)?;
     // Juju's hook tool prints the full form, with the model's UUID.
     let model = ep.model_uuid.lock().unwrap().clone();
     let uri = if model.is_empty() { id.uri() } else { format!("secret://{model}/{id}") };
@@ -306,29 +308,35 @@ pub(crate) async fn secret_set<L: HookBackend>(State(ep): Endpoint<L>, body: Bod
     if fields == SecretFields::default() {
         return Ok(Json(serde_json::json!({})));
     }
-    let secrets = &mut context.secrets;
-    if let Some((_, created)) = secrets.created.get_mut(&req.id) {
+    let saved = context.save_changes();
+    pend_update(&mut context.secrets, req.id, fields);
+    context.check_commit_size(saved).map_err(super::hook_endpoint::too_large)?;
+    Ok(Json(serde_json::json!({})))
+}
+
+/// A secret-set's fields, merged into the hook's pending changes.
+fn pend_update(secrets: &mut HookSecrets, req_id: String, fields: SecretFields) {
+    if let Some((_, created)) = secrets.created.get_mut(&req_id) {
         // Still one revision: the create takes the new fields.
         merge(created, &fields);
-        return Ok(Json(serde_json::json!({})));
+        return;
     }
     // A secret-set after a secret-remove of the same secret in this hook cancels the remove,
     // as Juju's pending changes do.
-    if secrets.removed.remove(&req.id) {
-        secrets.changes.retain(|c| !matches!(c, SecretChange::Remove { id, revision: None } if *id == req.id));
+    if secrets.removed.remove(&req_id) {
+        secrets.changes.retain(|c| !matches!(c, SecretChange::Remove { id, revision: None } if *id == req_id));
     }
-    merge(secrets.updated.entry(req.id.clone()).or_default(), &fields);
+    merge(secrets.updated.entry(req_id.clone()).or_default(), &fields);
     // Juju 3.6 keeps one pending update per secret per hook (later calls merge into it): one
     // new revision however many times the hook sets the content.
     let pending = secrets.changes.iter_mut().find_map(|c| match c {
-        SecretChange::Update { id, fields } if *id == req.id => Some(fields),
+        SecretChange::Update { id, fields } if *id == req_id => Some(fields),
         _ => None,
     });
     match pending {
         Some(pending) => merge(pending, &fields),
-        None => secrets.changes.push(SecretChange::Update { id: req.id, fields }),
+        None => secrets.changes.push(SecretChange::Update { id: req_id, fields }),
     }
-    Ok(Json(serde_json::json!({})))
 }
 
 /// Later fields over earlier ones.

@@ -49,12 +49,14 @@ pub(crate) async fn state_set<L: HookBackend>(State(ep): Endpoint<L>, body: Body
     let req: StateSetRequest = decode(body)?;
     let context = ep.context(&req.context_id)?;
     let mut context = context.lock().await;
-    let state = loaded(&mut context, &*ep.backend).await?;
+    loaded(&mut context, &*ep.backend).await?;
     // Every entry is checked before any is set (Juju sets them one at a time, in Go's map
     // order, so an earlier one may already be set when a later one is refused).
     for (key, value) in &req.values {
         leaderd_core::charm_state::check_entry(key, value).map_err(|e| HttpError::new(ErrorCode::TooLarge, e))?;
     }
+    let saved = context.save_changes();
+    let state = context.charm_state.as_mut().expect("loaded above");
     let mut dirty = false;
     for (key, value) in req.values {
         if state.get(&key) != Some(&value) {
@@ -63,6 +65,7 @@ pub(crate) async fn state_set<L: HookBackend>(State(ep): Endpoint<L>, body: Body
         }
     }
     context.charm_state_dirty |= dirty;
+    context.check_commit_size(saved).map_err(super::hook_endpoint::too_large)?;
     Ok(Json(serde_json::json!({})))
 }
 

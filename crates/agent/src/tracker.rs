@@ -14,9 +14,9 @@ use std::time::Duration;
 use tokio::sync::{watch, Mutex, MutexGuard};
 use tokio::time::Instant;
 
+use super::emit;
 pub use super::lease_view::LeaderStatus;
 use super::lease_view::{ClaimAnswer, LeaseView, Next};
-use super::emit;
 use leaderd_net::controller_client::{CallError, ControllerClient};
 use leaderd_net::long_poll::{self, REFUSED_PAUSE};
 use leaderd_sys::events::Event;

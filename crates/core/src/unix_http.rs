@@ -55,21 +55,33 @@ pub fn request_within(
     )
     .into_bytes();
     request.extend_from_slice(body);
-    stream.write_all(&request).map_err(broken)?;
+    let sent = stream.write_all(&request);
     // One read takes a whole answer of a hook tool (they are small); stop as soon as the
     // Content-Length is in, rather than reading on to the agent's close.
     let mut response = Vec::with_capacity(8 * 1024);
     let mut chunk = [0u8; 8 * 1024];
-    loop {
-        let n = stream.read(&mut chunk).map_err(broken)?;
-        if n == 0 {
-            break;
+    let read = loop {
+        match stream.read(&mut chunk) {
+            Ok(0) => break Ok(()),
+            Ok(n) => {
+                response.extend_from_slice(&chunk[..n]);
+                if complete(&response) {
+                    break Ok(());
+                }
+            }
+            Err(e) => break Err(e),
         }
-        response.extend_from_slice(&chunk[..n]);
-        if complete(&response) {
-            break;
+    };
+    // A server may answer before it has read the whole request and close (the agent refuses
+    // a body over its limit with 413 once it has read that much): the write then fails with a
+    // broken pipe, but the answer is there to read, and it says what went wrong. Only without
+    // one is the broken connection the error.
+    if let Err(e) = sent {
+        if !complete(&response) {
+            return Err(broken(e));
         }
     }
+    read.map_err(broken)?;
     parse_response(&response).ok_or_else(|| {
         let start = String::from_utf8_lossy(&response[..response.len().min(200)]).into_owned();
         TransportError::BadResponse { start }
@@ -162,6 +174,36 @@ mod tests {
         assert!(complete(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}"));
         assert!(!complete(b"HTTP/1.1 200 OK\r\n\r\n{}"), "no length: read to the close");
         assert!(!complete(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\ncontent-length: 0\r\n\r\n"));
+    }
+
+    /// A server that answers 413 part way through a big request and closes: the client's
+    /// write breaks, and it reports the answer rather than the broken pipe.
+    #[test]
+    fn an_answer_sent_before_the_request_was_read_is_the_answer() {
+        use std::io::{Read, Write};
+        let dir = tempfile::tempdir().unwrap();
+        let socket = dir.path().join("s");
+        let listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+        let server = std::thread::spawn(move || {
+            let (mut conn, _) = listener.accept().unwrap();
+            let mut buf = vec![0u8; 64 * 1024];
+            let mut got = 0;
+            while got < 1 << 20 {
+                got += conn.read(&mut buf).unwrap();
+            }
+            let body =
+                br#"{"error":"bad request: request body is larger than the 1048576 byte limit","code":"too_large"}"#;
+            let head = format!(
+                "HTTP/1.1 413 Payload Too Large\r\nconnection: close\r\ncontent-length: {}\r\n\r\n",
+                body.len()
+            );
+            conn.write_all(&[head.as_bytes(), body].concat()).unwrap();
+        });
+        let big = vec![b'a'; 10 << 20];
+        let (status, body) = request(&socket, "POST", "/v1/leader-set", Some(&big)).unwrap();
+        assert_eq!(status, 413);
+        assert!(String::from_utf8(body).unwrap().contains("larger than the 1048576 byte limit"));
+        server.join().unwrap();
     }
 
     /// A server that answers and then keeps its end open: the client returns on the length,

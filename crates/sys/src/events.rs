@@ -261,13 +261,8 @@ impl Record {
             Some(unit) => format!("{unit}: "),
             None => String::new(),
         };
-        let text = self.event.to_string();
-        let mut lines = text.split('\n').map(printable);
-        let mut out = format!("{prefix}{}", lines.next().unwrap_or_default());
-        for more in lines {
-            out.push_str(&format!("\n{prefix}  | {more}"));
-        }
-        out
+        let prefix = printable_line(&prefix);
+        marked_lines(&prefix, &prefix, &self.event.to_string())
     }
 }
 
@@ -291,16 +286,33 @@ fn clip(mut event: Event) -> Event {
     event
 }
 
-/// `text` safe to print on a terminal: control characters other than tab and newline (an escape
-/// sequence that clears the screen or retitles it, a carriage return that overwrites a line, a
-/// C1 control such as U+009B, which some terminals take for ESC [) and the bidirectional
-/// embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069, which reorder what is
-/// shown after them) are spelled out (`\u{1b}`, `\r`, `\u{202e}`). Hook output and juju-log
-/// messages come from the charm: `up`'s lines and `debug-log` show them through this.
+/// The one rule for what charm text may not send to a terminal as it is: control characters
+/// (C0, DEL and the C1 controls such as U+009B, which some terminals take for ESC [) and the
+/// bidirectional controls (the embeddings, overrides and isolates U+202A..U+202E,
+/// U+2066..U+2069, which reorder what is shown after them, and the marks U+200E, U+200F,
+/// U+061C). Tab and newline are up to the caller.
+pub fn terminal_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+}
+
+/// `text` safe to print on a terminal: every [`terminal_unsafe`] character other than tab and
+/// newline (an escape sequence that clears the screen or retitles it, a carriage return that
+/// overwrites a line, U+009B, U+202E) is spelled out (`\u{1b}`, `\r`, `\u{9b}`, `\u{202e}`).
+/// Hook output, juju-log messages, statuses and relation data come from the charm: every
+/// plain-text output of `leaderd` shows them through this.
 pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    let unsafe_char = |c: char| {
-        (c.is_control() && c != '\t' && c != '\n') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
+    spelled(text, |c| c == '\t' || c == '\n')
+}
+
+/// [`printable`] for one line (a unit name, a field of a table row): a newline or tab is spelled
+/// out too, so the text cannot start a line of its own.
+pub fn printable_line(text: &str) -> std::borrow::Cow<'_, str> {
+    spelled(text, |_| false)
+}
+
+fn spelled(text: &str, kept: impl Fn(char) -> bool) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| terminal_unsafe(c) && !kept(c);
     if !text.chars().any(unsafe_char) {
         return text.into();
     }
@@ -315,6 +327,40 @@ pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     out.into()
+}
+
+/// JSON (or YAML) text safe to print on a terminal: every [`terminal_unsafe`] character left
+/// raw in it becomes `\uXXXX`. In JSON such a character can only be inside a string (serde_json
+/// and Go escape C0 themselves, but not DEL, C1 or the bidirectional controls), where `\uXXXX`
+/// is its escape: the document stays valid and decodes to the same values. In YAML the
+/// emitters escape controls themselves and leave only the bidirectional controls raw; there
+/// `\uXXXX` is the same escape inside a double-quoted scalar and plain text elsewhere, valid
+/// either way.
+pub fn json_printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| terminal_unsafe(c) && c != '\n' && c != '\t';
+    if !text.chars().any(unsafe_char) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
+/// `first` and each later line of `text`, [`printable`], the later ones marked `<prefix>  | `:
+/// a multi-line text a charm wrote cannot pass for lines of their own.
+pub fn marked_lines(prefix: &str, first: &str, text: &str) -> String {
+    let mut lines = text.split('\n').map(printable);
+    let mut out = format!("{first}{}", lines.next().unwrap_or_default());
+    for more in lines {
+        out.push_str(&format!("\n{prefix}  | {more}"));
+    }
+    out
 }
 
 /// `CLOCK_MONOTONIC` now, in nanoseconds.
@@ -527,6 +573,21 @@ mod tests {
         );
         assert_eq!(r.line(), "app/0:   | \\u{1b}[31mred\\u{2069}");
         assert_eq!(printable("tab\tand\nnewline, é, \u{200d}"), "tab\tand\nnewline, é, \u{200d}", "kept");
+        assert_eq!(printable("\u{200e}\u{200f}\u{61c}\u{7f}"), "\\u{200e}\\u{200f}\\u{61c}\\u{7f}");
+        assert_eq!(printable_line("a\nb\tc\u{1b}"), "a\\nb\\tc\\u{1b}");
+        let r = Record::now(Some("x\u{1b}]0;t\u{7}\nforged/0"), Event::Message { text: "hi".into() });
+        assert_eq!(r.line(), "x\\u{1b}]0;t\\u{7}\\nforged/0: hi", "a unit name is one line");
+    }
+
+    #[test]
+    fn json_keeps_its_values_and_shows_no_terminal_control_raw() {
+        let value =
+            serde_json::json!({"m": "\u{1b}[31m \u{9b}2J \u{202e}x\u{2066} \u{85}\u{7f}\r\nnext", "k\u{202a}": 1});
+        let text = serde_json::to_string_pretty(&value).unwrap();
+        let safe = json_printable(&text);
+        assert!(!safe.chars().any(|c| terminal_unsafe(c) && c != '\n'), "{safe}");
+        assert!(safe.contains(r#""\u001b[31m \u009b2J \u202ex\u2066 \u0085\u007f\r\nnext""#), "{safe}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&safe).unwrap(), value, "the same values");
     }
 
     #[test]

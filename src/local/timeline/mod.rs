@@ -39,7 +39,15 @@ pub fn run(args: TimelineArgs) -> anyhow::Result<()> {
         "no event log at {} (is this the state directory of a `leaderd up`?)",
         path.display()
     );
-    let records = leaderd_sys::events::read_all(&path).with_context(|| format!("reading {}", path.display()))?;
+    let mut records = leaderd_sys::events::read_all(&path).with_context(|| format!("reading {}", path.display()))?;
+    // Every text of the log (unit and hook names, reasons, messages) without what a terminal
+    // would act on, whatever a charm or a hand-edited log put there: as one line each in the
+    // text picture, which a terminal shows; newlines kept in the pictures' details (and no
+    // control character, which XML does not allow either).
+    let one_line = args.format == "text";
+    for record in &mut records {
+        *record = printable_record(record, one_line);
+    }
     let timeline = model::build(&records);
     let rendered = match args.format.as_str() {
         "svg" => svg::render(&timeline),
@@ -62,6 +70,23 @@ pub fn run(args: TimelineArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `record` with each of its strings [`leaderd_sys::events::printable_line`] (`one_line`) or
+/// [`leaderd_sys::events::printable`].
+fn printable_record(record: &leaderd_sys::events::Record, one_line: bool) -> leaderd_sys::events::Record {
+    fn walk(value: &mut serde_json::Value, one_line: bool) {
+        match value {
+            serde_json::Value::String(s) if one_line => *s = leaderd_sys::events::printable_line(s).into_owned(),
+            serde_json::Value::String(s) => *s = leaderd_sys::events::printable(s).into_owned(),
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|v| walk(v, one_line)),
+            serde_json::Value::Object(map) => map.values_mut().for_each(|v| walk(v, one_line)),
+            _ => {}
+        }
+    }
+    let Ok(mut value) = serde_json::to_value(record) else { return record.clone() };
+    walk(&mut value, one_line);
+    serde_json::from_value(value).unwrap_or_else(|_| record.clone())
 }
 
 /// `1.5s`, `250ms`, `1m2s` for a span in ms.

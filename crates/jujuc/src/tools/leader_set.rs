@@ -1,9 +1,17 @@
 //! `leader-set`: merge key=value pairs into the application's leader settings, straight to the
 //! controller. Only the leader may write; an empty value deletes its key.
+//!
+//! `--file PATH|-` is leaderd's addition (Juju 3.6's `leader-set.go` has no flags): the
+//! settings as a YAML map, read exactly as relation-set's `--file` reads them
+//! (`relation-set.go`), so that a secret need not be an argument, which every user on the
+//! machine can read in `/proc/PID/cmdline`.
 
-use clap::{ArgMatches, Command};
+use std::ffi::OsString;
+
+use clap::{Arg, ArgMatches, Command};
 
 use super::cmd::{self, UsageError};
+use super::relation_set::{parse_settings_yaml, read_settings_file, SettingsFileError};
 use super::{Outcome, Run, RunError, Tool, ToolContext};
 use leaderd_core::format::go_quote;
 use leaderd_core::model::Settings;
@@ -19,6 +27,8 @@ pub const TOOL: Tool = Tool {
     live_keys: Some("="),
 };
 
+/// Juju 3.6.0's help text, with leaderd's `--file` (its option and a paragraph after Juju's
+/// Details say it is leaderd's).
 pub(crate) fn uu_app() -> Command {
     cmd::tool_command(NAME, "<key>=<value> [...]")
         .about("Write application leadership settings.")
@@ -38,14 +48,33 @@ pub(crate) fn uu_app() -> Command {
              shared data can be chosen by the leader at the very beginning of the install hook.\n\
              \n\
              It is strongly recommended that leader settings are always written as a self-consistent\n\
-             group leader-set one=one two=two three=three.\n",
+             group leader-set one=one two=two three=three.\n\
+             \n\
+             --file is leaderd's addition; Juju's leader-set has no options. The file holds a\n\
+             YAML map of the settings, as relation-set's --file does, and \"-\" for the filename\n\
+             means <stdin>. Settings in the file are overridden by any duplicate key=value\n\
+             arguments. A command's arguments can be read by every user on the machine (in\n\
+             /proc/PID/cmdline) while it runs: pass a secret through the file or stdin.\n",
         )
-        .after_long_help("\n    leader-set cluster-leader-address=10.0.0.123\n")
+        .after_long_help(
+            "\n    leader-set cluster-leader-address=10.0.0.123\n\n    leader-set --file - < settings.yaml\n",
+        )
+        .arg(
+            Arg::new("file")
+                .long("file")
+                .value_name("FILE")
+                .default_value("")
+                .value_parser(clap::builder::OsStringValueParser::new())
+                .value_hint(clap::ValueHint::FilePath)
+                .allow_hyphen_values(true)
+                .help("file containing key-value pairs (leaderd's addition)"),
+        )
 }
 
 /// A validated `leader-set` call: the changes to merge.
 pub struct LeaderSet {
     settings: Settings,
+    file: Option<OsString>,
 }
 
 /// Why `key=value` arguments are refused, in juju/utils' words.
@@ -84,12 +113,21 @@ pub fn init(m: &ArgMatches) -> Result<LeaderSet, UsageError> {
     let args = cmd::positionals(m);
     let args = args.iter().map(|a| cmd::require_utf8(a)).collect::<Result<Vec<_>, _>>()?;
     let settings = parse_key_values(&args).map_err(|e| UsageError(e.to_string()))?;
-    Ok(LeaderSet { settings })
+    Ok(LeaderSet { settings, file: m.get_one::<OsString>("file").filter(|f| !f.is_empty()).cloned() })
 }
 
 impl Run for LeaderSet {
     fn run(self: Box<Self>, ctx: &mut dyn ToolContext) -> Result<Outcome, RunError> {
-        ctx.write_leader_settings(self.settings).map_err(|e| e.annotate("cannot write leadership settings"))?;
+        // As relation-set's `handleSettingsFile`: the file first (its errors unannotated), then
+        // the arguments over it.
+        let mut settings = match &self.file {
+            None => Settings::new(),
+            Some(file) => read_settings_file(file)
+                .and_then(|text| parse_settings_yaml(&text).map_err(SettingsFileError::from))
+                .map_err(|e| RunError { message: e.to_string(), client_side: false })?,
+        };
+        settings.extend(self.settings);
+        ctx.write_leader_settings(settings).map_err(|e| e.annotate("cannot write leadership settings"))?;
         Ok(Outcome::default())
     }
 }
@@ -97,7 +135,93 @@ impl Run for LeaderSet {
 #[cfg(test)]
 mod tests {
     use super::parse_key_values;
+    use crate::tools::{run_in, ContextError, ToolContext};
+    use leaderd_core::model::Settings;
     use proptest::prelude::*;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    /// A leader's hook context that records what leader-set writes.
+    #[derive(Default, Clone)]
+    struct Writes(Rc<RefCell<Vec<Settings>>>);
+
+    impl ToolContext for Writes {
+        fn is_leader(&mut self) -> Result<bool, ContextError> {
+            Ok(true)
+        }
+        fn leader_settings(&mut self) -> Result<Settings, ContextError> {
+            panic!("leader-set does not read")
+        }
+        fn write_leader_settings(&mut self, settings: Settings) -> Result<(), ContextError> {
+            self.0.borrow_mut().push(settings);
+            Ok(())
+        }
+        fn log(&mut self, _: Vec<leaderd_core::wire::hook::LogRecord>) -> Result<(), ContextError> {
+            panic!("not a leader-set call")
+        }
+        fn set_status(&mut self, _: bool, _: leaderd_core::wire::hook::WorkloadStatus) -> Result<(), ContextError> {
+            panic!("not a leader-set call")
+        }
+        fn status(&mut self, _: bool) -> Result<leaderd_core::wire::hook::StatusGetResponse, ContextError> {
+            panic!("not a leader-set call")
+        }
+        fn set_workload_version(&mut self, _: String) -> Result<(), ContextError> {
+            panic!("not a leader-set call")
+        }
+        fn config(&mut self) -> Result<std::collections::BTreeMap<String, serde_json::Value>, ContextError> {
+            panic!("not a leader-set call")
+        }
+    }
+
+    fn run(argv: &[&str]) -> (String, String, i32, Vec<Settings>) {
+        let writes = Writes::default();
+        let (stdout, stderr, code) = run_in(Box::new(writes.clone()), argv);
+        let sent = writes.0.borrow().clone();
+        (stdout, stderr, code, sent)
+    }
+
+    fn settings(pairs: &[(&str, &str)]) -> Settings {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    /// Juju's help text, byte for byte, with leaderd's `--file` option and its paragraph.
+    #[test]
+    fn help_is_jujus_with_the_file_option_marked_as_leaderds() {
+        for flag in ["--help", "-h"] {
+            let (stdout, stderr, code, sent) = run(&["leader-set", flag]);
+            assert_eq!(stdout, include_str!("testdata/help-leader-set.txt"), "{flag}");
+            assert_eq!((stderr.as_str(), code, sent), ("", 0, vec![]));
+        }
+    }
+
+    /// `--file`: a YAML map read as relation-set reads it, overridden by the arguments; its
+    /// errors in relation-set's words, exit 1, nothing written.
+    #[test]
+    fn file_settings_are_merged_under_the_arguments() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("s.yaml");
+        std::fs::write(&file, "shared-secret: \"0123abcd\"\nport: 0x10\ngone:\n").unwrap();
+        let path = file.to_str().unwrap();
+        let want = settings(&[("gone", ""), ("port", "0x10"), ("shared-secret", "0123abcd")]);
+        assert_eq!(run(&["leader-set", "--file", path]), (String::new(), String::new(), 0, vec![want]));
+        let want = settings(&[("gone", ""), ("port", "80"), ("shared-secret", "0123abcd"), ("x", "y")]);
+        assert_eq!(run(&["leader-set", "port=80", &format!("--file={path}"), "x=y"]).3, vec![want]);
+
+        std::fs::write(&file, "haha").unwrap();
+        let want = "ERROR yaml: unmarshal errors:\n  line 1: cannot unmarshal !!str `haha` into map[string]string\n";
+        assert_eq!(run(&["leader-set", "--file", path, "a=b"]), (String::new(), want.into(), 1, vec![]));
+        std::fs::write(&file, "a: [1]\n").unwrap();
+        let want = "ERROR yaml: unmarshal errors:\n  line 1: cannot unmarshal !!seq into string\n";
+        assert_eq!(run(&["leader-set", "--file", path]), (String::new(), want.into(), 1, vec![]));
+        let missing = dir.path().join("missing.yaml");
+        let want = format!("ERROR open {}: no such file or directory\n", missing.display());
+        assert_eq!(run(&["leader-set", "--file", missing.to_str().unwrap()]), (String::new(), want, 1, vec![]));
+        // The arguments are still checked first, as Juju's Init does: exit 2.
+        let want = "ERROR expected \"key=value\", got \"nonsense\"\n";
+        assert_eq!(run(&["leader-set", "--file", path, "nonsense"]), (String::new(), want.into(), 2, vec![]));
+        // An empty --file is no file (juju/cmd's FileVar with an empty path).
+        assert_eq!(run(&["leader-set", "--file", "", "a=b"]).3, vec![settings(&[("a", "b")])]);
+    }
 
     #[test]
     fn juju_key_value_errors() {

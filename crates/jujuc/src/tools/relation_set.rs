@@ -131,6 +131,13 @@ pub(crate) enum SettingsFileError {
         #[source]
         source: std::io::Error,
     },
+    /// Opened but not read (a directory): Go's `*os.File` Read error.
+    #[error("read {}: {}", .path.display(), go_error_text(.source))]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("yaml: invalid leading UTF-8 octet")]
     NotUtf8,
     #[error(transparent)]
@@ -169,7 +176,11 @@ pub(crate) fn read_settings_file(file: &OsString) -> Result<String, SettingsFile
             _ => path.to_path_buf(),
         };
         let path = leaderd_core::gocompat::go_clean(&std::env::current_dir().unwrap_or_default().join(expanded));
-        bytes = std::fs::read(&path).map_err(|source| SettingsFileError::Open { path, source })?;
+        // Opened, then read to the end, as `FileVar.Open` and `io.ReadAll` do: a directory
+        // opens and fails to read.
+        let mut file =
+            std::fs::File::open(&path).map_err(|source| SettingsFileError::Open { path: path.clone(), source })?;
+        file.read_to_end(&mut bytes).map_err(|source| SettingsFileError::Read { path, source })?;
     }
     String::from_utf8(bytes).map_err(|_| SettingsFileError::NotUtf8)
 }
@@ -275,6 +286,12 @@ mod tests {
     fn a_settings_file_that_cannot_be_read_fails_in_gos_words() {
         let err = read_settings_file(&"/nonexistent-leaderd/missing.yaml".into()).unwrap_err().to_string();
         assert_eq!(err, "open /nonexistent-leaderd/missing.yaml: no such file or directory");
+        // A directory opens, and fails to read (Go's os.File.Read error).
+        let dir = std::env::temp_dir().join(format!("leaderd-relation-set-{}.d", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let err = read_settings_file(&dir.clone().into_os_string()).unwrap_err().to_string();
+        std::fs::remove_dir(&dir).unwrap();
+        assert_eq!(err, format!("read {}: is a directory", dir.display()));
         let binary = std::env::temp_dir().join(format!("leaderd-relation-set-{}.yaml", std::process::id()));
         std::fs::write(&binary, b"\xff\xfe").unwrap();
         let err = read_settings_file(&binary.clone().into_os_string()).unwrap_err().to_string();
