@@ -33,6 +33,8 @@ pub fn test_data(name: &str) -> PathBuf {
 }
 
 pub const JUJUC: &str = env!("LEADERD_TESTKIT_JUJUC");
+/// The `juju` command (`src/bin/juju.rs`, which runs the `leaderd` beside it as `juju`).
+pub const JUJU: &str = env!("LEADERD_TESTKIT_JUJU");
 
 pub struct Agent {
     pub dir: tempfile::TempDir,
