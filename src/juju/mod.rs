@@ -394,9 +394,10 @@ fn run_command(command: &JujuCommand, args: &[OsString]) -> Finished {
     }
 }
 
-/// `juju help [COMMAND]` and `juju` alone: the command's help, or the list of commands.
+/// `juju help [COMMAND]`, `juju help commands` and `juju` alone: the command's help, or the
+/// list of the commands offered.
 fn help(args: &[OsString]) -> Finished {
-    if let Some(name) = args.first() {
+    if let Some(name) = args.first().filter(|name| *name != "commands") {
         let name = name.to_string_lossy();
         return match COMMANDS.iter().find(|c| c.name == name) {
             Some(command) => Finished { stdout: cmd::help(&(command.command)()).into_bytes(), ..Default::default() },
@@ -465,6 +466,8 @@ mod tests {
 
     #[test]
     fn a_juju_command_leaderd_does_not_offer_says_so() {
+        let listed = juju(&["help", "commands"]);
+        assert!(String::from_utf8_lossy(&listed.stdout).contains("    version  Print the Juju CLI client version.\n"));
         let f = juju(&["bootstrap"]);
         assert_eq!(
             stderr(&f),
