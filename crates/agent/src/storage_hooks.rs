@@ -77,10 +77,16 @@ impl StorageSeen {
     }
 }
 
-/// An instance's directory: `<root>/<name>/<n>` under the unit's state directory.
-pub(crate) fn location(root: &Path, id: &str) -> std::path::PathBuf {
-    let (name, number) = id.split_once('/').unwrap_or((id, "0"));
-    root.join(name).join(number)
+/// An instance's directory: `<root>/<name>/<n>` under the unit's state directory; none for an
+/// id that is not a juju/names storage id (`IsValidStorage`), so no `..` or `/` in a name can
+/// lead it out of the unit's directory (Juju refuses such a hook: `invalid storage ID`,
+/// `worker/uniter/hook/hook.go`).
+pub(crate) fn location(root: &Path, id: &str) -> Option<std::path::PathBuf> {
+    if !leaderd_core::storage::valid_storage_id(id) {
+        return None;
+    }
+    let (name, number) = id.split_once('/')?;
+    Some(root.join(name).join(number))
 }
 
 /// Where the unit is, as the storage rules need it.
@@ -105,18 +111,20 @@ pub(crate) enum Due {
 /// controller lists them (none until it answered).
 pub(crate) fn next(storage: Option<&[StorageInstance]>, seen: &StorageSeen, root: &Path, phase: Phase) -> Due {
     let hook = |kind, instance: &StorageInstance| {
-        let location = location(root, &instance.id).display().to_string();
+        let location = location(root, &instance.id).map(|l| l.display().to_string()).unwrap_or_default();
         Due::Run(StorageHook { kind, instance: instance.clone(), location })
     };
+    // An id that is not a storage id gets no hook (its name would be a path).
+    let valid = |id: &str| leaderd_core::storage::valid_storage_id(id);
     if phase.dying {
         // Every attached instance, known or not (the controller may have forgotten a removed
         // unit's instances already).
         let known = storage.unwrap_or_default();
-        let attached = known.iter().find(|i| seen.attached.contains(&i.id));
+        let attached = known.iter().find(|i| seen.attached.contains(&i.id) && valid(&i.id));
         if let Some(instance) = attached {
             return hook(StorageKind::Detaching, instance);
         }
-        if let Some(id) = seen.attached.iter().next() {
+        if let Some(id) = seen.attached.iter().find(|id| valid(id)) {
             let kind = leaderd_core::storage::StorageKind::Filesystem;
             return hook(StorageKind::Detaching, &StorageInstance { id: id.clone(), kind });
         }
@@ -128,7 +136,7 @@ pub(crate) fn next(storage: Option<&[StorageInstance]>, seen: &StorageSeen, root
     if phase.installed && !phase.idle {
         return Due::Nothing;
     }
-    match storage.iter().find(|i| !seen.attached.contains(&i.id)) {
+    match storage.iter().find(|i| !seen.attached.contains(&i.id) && valid(&i.id)) {
         Some(instance) => hook(StorageKind::Attached, instance),
         None => Due::Nothing,
     }
@@ -178,6 +186,23 @@ mod tests {
         for (what, storage, seen, phase, want) in table {
             assert_eq!(next(storage, &seen, root, phase), want, "{what}");
         }
+    }
+
+    /// An id whose name is not a storage name (`../../x/0`) has no directory and gets no hook:
+    /// nothing is made or run outside the unit's directory.
+    #[test]
+    fn an_id_that_is_not_a_storage_id_has_no_location_and_no_hook() {
+        let root = Path::new("/state/storage");
+        assert_eq!(location(root, "data/3"), Some(root.join("data").join("3")));
+        for bad in ["../../x/0", "data/../../x", "/etc/0", "data", "Data/0"] {
+            assert_eq!(location(root, bad), None, "{bad}");
+        }
+        let idle = Phase { installed: true, idle: true, dying: false };
+        let dying = Phase { installed: true, idle: false, dying: true };
+        let bad = [fs("../../x/0")];
+        assert_eq!(next(Some(&bad), &seen(&[]), root, idle), Due::Nothing);
+        assert_eq!(next(Some(&bad), &seen(&["../../x/0"]), root, dying), Due::Nothing);
+        assert_eq!(next(None, &seen(&["../../x/0"]), root, dying), Due::Nothing);
     }
 
     #[test]

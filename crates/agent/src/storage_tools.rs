@@ -37,11 +37,19 @@ impl<L: HookBackend> HookEndpoint<L> {
     }
 
     /// The unit's instances as the controller lists them: each gets its directory (private,
-    /// made if missing), and the uniter sees them.
-    pub fn set_storage(&self, storage: Vec<StorageInstance>) {
+    /// made if missing), and the uniter sees them. An id that is not a storage id (juju/names
+    /// `IsValidStorage`) is left out: its name would be a path.
+    pub fn set_storage(&self, mut storage: Vec<StorageInstance>) {
+        storage.retain(|instance| {
+            let valid = leaderd_core::storage::valid_storage_id(&instance.id);
+            if !valid {
+                tracing::error!(unit = self.unit, id = instance.id, "invalid storage ID: left out");
+            }
+            valid
+        });
         if let Some(root) = self.storage_root.lock().unwrap().clone() {
             for instance in &storage {
-                let dir = super::storage_hooks::location(&root, &instance.id);
+                let Some(dir) = super::storage_hooks::location(&root, &instance.id) else { continue };
                 let made = dir
                     .parent()
                     .map_or(Ok(()), leaderd_sys::private::create_state_dir)
@@ -61,7 +69,7 @@ impl<L: HookBackend> HookEndpoint<L> {
 
     fn storage_location(&self, id: &str) -> String {
         let root = self.storage_root.lock().unwrap().clone();
-        root.map(|r| super::storage_hooks::location(&r, id).display().to_string()).unwrap_or_default()
+        root.and_then(|r| super::storage_hooks::location(&r, id)).map(|l| l.display().to_string()).unwrap_or_default()
     }
 
     /// The charm's storage, from its `metadata.yaml`.

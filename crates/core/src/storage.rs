@@ -7,6 +7,7 @@
 //! unit's own (docs/hook-tools.md). The rules both ends share live here: the agent reads the
 //! charm's declaration, the controller numbers instances and checks counts.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -75,6 +76,14 @@ pub fn parse_storage(text: &str) -> Result<Vec<CharmStorage>, StorageDeclError> 
     let mut out = Vec::new();
     for (name, store) in stores {
         let name = name.as_str().ok_or_else(|| bad("storage: expected a storage name".into()))?.to_string();
+        // The name becomes part of storage ids, hook names and directories: juju/names'
+        // `StorageNameSnippet` (`storage.go`) is the only spelling Juju can make a storage id
+        // of (`names.NewStorageTag` panics on another; `worker/uniter/hook/hook.go` refuses the
+        // hook with `invalid storage ID`). Juju's words: `state/filesystem.go`
+        // (`storage name %q not valid`).
+        if !valid_storage_name(&name) {
+            return Err(bad(format!("charm {} storage name {} not valid", go_quote(&charm), go_quote(&name))));
+        }
         let path = format!("storage.{name}");
         let field = |key: &str| store.get(key).filter(|v| !v.is_null());
         let kind = match field("type").and_then(|t| t.as_str()) {
@@ -90,9 +99,13 @@ pub fn parse_storage(text: &str) -> Result<Vec<CharmStorage>, StorageDeclError> 
             }
         };
         let flag = |key: &str| -> Result<bool, StorageDeclError> {
+            // juju/schema `Bool()`: a bool, or a string `strconv.ParseBool` takes.
             match field(key) {
                 None => Ok(false),
-                Some(v) => v.as_bool().ok_or_else(|| bad(format!("{path}.{key}: expected bool"))),
+                Some(v) => v
+                    .as_bool()
+                    .or_else(|| v.as_str().and_then(go_parse_bool))
+                    .ok_or_else(|| bad(format!("{path}.{key}: expected bool"))),
             }
         };
         let (count_min, count_max) = match field("multiple").and_then(|m| m.get("range")).filter(|v| !v.is_null()) {
@@ -142,7 +155,9 @@ fn scalar_text(v: &serde_yaml_ng::Value) -> Option<String> {
 /// `multiple: range:` (juju/charm `storageCountC`): `m` (both bounds), `m-n`, `m+` or `m-`
 /// (no upper bound).
 fn parse_range(v: &serde_yaml_ng::Value, path: &str) -> Result<(u64, Option<u64>), StorageDeclError> {
-    if let Some(m) = v.as_i64() {
+    // `schema.OneOf(schema.Int(), stringC)`: juju/schema's `Int()` also takes a string
+    // `strconv.ParseInt(s, 0, 64)` parses (`range: "2"` is the count 2).
+    if let Some(m) = v.as_i64().or_else(|| v.as_str().and_then(go_parse_int)) {
         if m <= 0 {
             return Err(StorageDeclError(format!("{path}: invalid count {m}")));
         }
@@ -163,6 +178,49 @@ fn parse_range(v: &serde_yaml_ng::Value, path: &str) -> Result<(u64, Option<u64>
             }
             Ok((m, Some(n)))
         }
+    }
+}
+
+/// Go's `strconv.ParseInt(s, 0, 64)`: an optional sign, then decimal, `0x` hex, `0o`/`0`
+/// octal or `0b` binary digits (`_` between digits with a prefix).
+fn go_parse_int(s: &str) -> Option<i64> {
+    let (negative, digits) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
+    };
+    let lower = digits.to_ascii_lowercase();
+    let (radix, body, prefixed) = if let Some(b) = lower.strip_prefix("0x") {
+        (16, b.to_string(), true)
+    } else if let Some(b) = lower.strip_prefix("0b") {
+        (2, b.to_string(), true)
+    } else if let Some(b) = lower.strip_prefix("0o") {
+        (8, b.to_string(), true)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (8, lower[1..].to_string(), true)
+    } else {
+        (10, lower.clone(), false)
+    };
+    let body = if prefixed {
+        if body.ends_with('_') || body.contains("__") {
+            return None;
+        }
+        body.replace('_', "")
+    } else {
+        body
+    };
+    if body.is_empty() || !body.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    let magnitude = i128::from_str_radix(&body, radix).ok()?;
+    i64::try_from(if negative { -magnitude } else { magnitude }).ok()
+}
+
+/// Go's `strconv.ParseBool`.
+fn go_parse_bool(s: &str) -> Option<bool> {
+    match s {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
     }
 }
 
@@ -197,16 +255,20 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
 /// (`[a-z][a-z0-9]*(-[a-z0-9]*[a-z][a-z0-9]*)*`).
 pub fn valid_storage_id(id: &str) -> bool {
     let Some((name, number)) = id.split_once('/') else { return false };
-    let name_ok = name.split('-').enumerate().all(|(i, part)| {
+    let number_ok =
+        !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()) && (number == "0" || !number.starts_with('0'));
+    valid_storage_name(name) && number_ok
+}
+
+/// juju/names `StorageNameSnippet`: `[a-z][a-z0-9]*(-[a-z0-9]*[a-z][a-z0-9]*)*`.
+pub fn valid_storage_name(name: &str) -> bool {
+    name.split('-').enumerate().all(|(i, part)| {
         let first_ok = i > 0 || part.starts_with(|c: char| c.is_ascii_lowercase());
         first_ok
             && !part.is_empty()
             && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
             && (i == 0 || part.chars().any(|c| c.is_ascii_lowercase()))
-    });
-    let number_ok =
-        !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()) && (number == "0" || !number.starts_with('0'));
-    name_ok && number_ok
+    })
 }
 
 /// The storage name of an instance id (`data` of `data/3`).
@@ -489,5 +551,40 @@ mod tests {
             assert!(!valid_storage_id(bad), "{bad}");
         }
         assert_eq!((storage_name("data/12"), storage_number("data/12")), ("data", 12));
+    }
+
+    /// A storage name becomes a directory, a hook name and an id: one that is not juju/names'
+    /// storage name (`../../victim`) refuses the charm before anything is made of it.
+    #[test]
+    fn storage_names_that_juju_names_refuses_refuse_the_charm() {
+        for bad in ["../../victim", "a/b", "Data", "1st", "data-", "x-1", "", "da ta"] {
+            let text = format!("name: esc\nstorage:\n  {bad:?}:\n    type: filesystem\n");
+            assert_eq!(
+                parse_storage(&text).unwrap_err().0,
+                format!("charm \"esc\" storage name {bad:?} not valid"),
+                "{bad}"
+            );
+        }
+        for ok in ["data", "pg-data", "a1", "a-1b", "x-y-z"] {
+            let text = format!("name: ok\nstorage:\n  {ok}:\n    type: filesystem\n");
+            assert_eq!(parse_storage(&text).unwrap()[0].name, ok);
+        }
+    }
+
+    /// juju/schema coerces a string count (`strconv.ParseInt(s, 0, 64)`) and a string flag
+    /// (`strconv.ParseBool`), as juju/charm's storage schema uses them.
+    #[test]
+    fn quoted_counts_and_flags_as_juju_schema_coerces_them() {
+        let one = |extra: &str| parse_storage(&format!("name: r8\nstorage:\n  d:\n    type: filesystem\n{extra}"));
+        let counts = |extra: &str| one(extra).map(|s| (s[0].count_min, s[0].count_max));
+        assert_eq!(counts("    multiple:\n      range: \"2\"\n"), Ok((2, Some(2))));
+        assert_eq!(counts("    multiple:\n      range: \"0x10\"\n"), Ok((16, Some(16))));
+        assert_eq!(counts("    multiple:\n      range: \"010\"\n"), Ok((8, Some(8))));
+        assert_eq!(counts("    multiple:\n      range: \"2-4\"\n"), Ok((2, Some(4))));
+        assert_eq!(counts("    multiple:\n      range: \"0\"\n").unwrap_err().0, "storage.d.multiple.range: invalid count 0");
+        let flags = |extra: &str| one(extra).map(|s| (s[0].read_only, s[0].shared));
+        assert_eq!(flags("    read-only: \"true\"\n    shared: \"T\"\n"), Ok((true, true)));
+        assert_eq!(flags("    read-only: \"0\"\n    shared: \"False\"\n"), Ok((false, false)));
+        assert_eq!(flags("    read-only: \"yes\"\n").unwrap_err().0, "storage.d.read-only: expected bool");
     }
 }
