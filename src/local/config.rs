@@ -79,7 +79,7 @@ pub fn change(set: &BTreeMap<String, String>, reset: &[String]) -> ConfigChangeR
         .iter()
         .map(|(k, v)| (k.clone(), if v.is_empty() { Value::Null } else { Value::String(v.clone()) }))
         .collect();
-    ConfigChangeRequest { options: None, set, reset: reset.to_vec(), charm: None, peers: None }
+    ConfigChangeRequest { options: None, set, reset: reset.to_vec(), charm: None, peers: None, storage: None }
 }
 
 /// One option as `leaderd config APP` shows it.
@@ -289,6 +289,7 @@ mod tests {
             version: 2,
             charm: None,
             peers: None,
+            storage: None,
         };
         let yaml = show("web", "web", &config, "yaml").unwrap();
         assert_eq!(

@@ -90,8 +90,23 @@ const EXAMPLE: &[(&str, &str, bool)] = &[
 /// The charm's storage declaration must be one leaderd can attach: filesystem storage only
 /// (each instance a directory of the unit's own); block storage a unit must have (a minimum
 /// count above 0) is refused, since leaderd has no block devices.
-pub(crate) fn check_storage(charm: &std::path::Path) -> anyhow::Result<()> {
+///
+/// Answers the declarations to register with the controller, which checks every unit's
+/// storage against them.
+pub(crate) fn check_storage(
+    charm: &std::path::Path,
+) -> anyhow::Result<std::collections::BTreeMap<String, leaderd_core::storage::DeclaredStorage>> {
     let storage = leaderd_core::storage::charm_storage(charm).context("the charm's storage (metadata.yaml)")?;
+    // A unit is made with its minimum count, in one request: a minimum over what one request
+    // makes is refused here rather than installed short.
+    let max = leaderd_core::storage::MAX_ADDED;
+    if let Some(many) = storage.iter().find(|s| s.count_min > max) {
+        anyhow::bail!(
+            "the charm needs at least {} instances of storage {:?} per unit: leaderd makes at most {max} at once",
+            many.count_min,
+            many.name
+        );
+    }
     let block = storage.iter().find(|s| s.kind == leaderd_core::storage::StorageKind::Block && s.count_min > 0);
     if let Some(block) = block {
         anyhow::bail!(
@@ -102,7 +117,7 @@ pub(crate) fn check_storage(charm: &std::path::Path) -> anyhow::Result<()> {
             if block.count_min == 1 { "" } else { "s" }
         );
     }
-    Ok(())
+    Ok(leaderd_core::storage::declared(&storage))
 }
 
 /// Runs until SIGINT/SIGTERM (then exits cleanly) or until the controller cannot be kept up.
@@ -146,7 +161,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         (None, None) => EXAMPLE_APP.to_string(),
     };
     leaderd_core::names::check_application(&app)?;
-    check_storage(&staged)?;
+    let storage = check_storage(&staged)?;
     let mut deploy_config = deploy_config(
         given_charm.as_ref().map(|_| staged.as_path()),
         &app,
@@ -156,6 +171,9 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     // The controller takes joins only to these relations (the agents number them the same way).
     let peers = leaderd_core::relations::peers(&staged)?;
     deploy_config.peers = Some(peers.into_iter().map(|p| p.endpoint).collect());
+    // The controller checks the units' storage against the charm's declarations, never a
+    // unit's own (hook-writable) copy of metadata.yaml.
+    deploy_config.storage = Some(storage);
 
     leaderd_sys::private::create_state_dir(&state)?;
     // One `up` per state directory, held for the whole run.
@@ -205,7 +223,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         controllers.push(ControllerProcess::start(&leaderd, &state, &tls, options.guarantee * 2, &store, i).await?);
     }
     let url = controllers.iter().map(|c| c.url.as_str()).collect::<Vec<_>>().join(",");
-    register_config(&secret, &tls, &url, &app, &deploy_config).await?;
+    register_config(&secret, &tls, &url, &app, &deploy_config).await.context("registering the config")?;
     let count = options.units;
     let started = Event::UpStarted {
         app: app.clone(),
@@ -850,6 +868,7 @@ fn deploy_config(
         reset: Vec::new(),
         charm: None,
         peers: None,
+        storage: None,
     })
 }
 
@@ -879,7 +898,8 @@ pub(super) async fn register_config(
             {
                 tokio::time::sleep(Duration::from_millis(200)).await
             }
-            Err(e) => anyhow::bail!("registering the config: {e}"),
+            // Kept as is: `refresh` shows the controller's refusal to the operator.
+            Err(e) => return Err(e.into()),
         }
     }
 }

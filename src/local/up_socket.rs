@@ -353,11 +353,12 @@ impl Running {
         let (form, name) = super::charm::prepare(given, &dest, revision).map_err(|e| refused(format!("{e:#}")))?;
         let name = name.unwrap_or_default();
         let checked = self.check_refresh(given, &dest, &name);
-        let checked = checked.and_then(|()| super::up::check_storage(&dest).map_err(|e| refused(format!("{e:#}"))));
-        let options = checked.and_then(|()| {
-            leaderd_core::charm_config::read_options(&dest.join("config.yaml")).map_err(|e| refused(e.to_string()))
+        let storage = checked.and_then(|()| super::up::check_storage(&dest).map_err(|e| refused(format!("{e:#}"))));
+        let options = storage.and_then(|storage| {
+            let options = leaderd_core::charm_config::read_options(&dest.join("config.yaml"));
+            options.map(|options| (options, storage)).map_err(|e| refused(e.to_string()))
         });
-        let options = match options {
+        let (options, storage) = match options {
             Ok(options) => options,
             Err(e) => {
                 let _ = std::fs::remove_dir_all(&dest);
@@ -371,12 +372,24 @@ impl Running {
             charm: Some(leaderd_core::wire::controller::CharmRef { revision, path: dest.display().to_string() }),
             // A refresh keeps the peer relations (refused above otherwise).
             peers: None,
+            // The controller checks them against the ones before (Juju's
+            // `checkStorageUpgrade`) and refuses the whole change if the units' storage cannot
+            // follow.
+            storage: Some(storage),
         };
         let tls = leaderd_net::tls::TlsDir::new(self.state.join("tls"));
         let url = self.record.live_controller_urls();
         if let Err(e) = super::up::register_config(&self.secret, &tls, &url, &app, &change).await {
             let _ = std::fs::remove_dir_all(&dest);
-            return Err(failed(e));
+            // The controller's refusal (a storage upgrade check) is the operator's to read as is.
+            return Err(match e.downcast::<leaderd_net::controller_client::CallError>() {
+                Ok(leaderd_net::controller_client::CallError::Refused {
+                    code: ErrorCode::BadRequest,
+                    message,
+                }) => refused(message),
+                Ok(e) => failed(anyhow::anyhow!("registering the config: {e}")),
+                Err(e) => failed(e),
+            });
         }
         self.record.charm = dest;
         self.charm_revision = revision;

@@ -300,6 +300,48 @@ fn up_refuses_a_charm_that_needs_block_storage() {
     assert!(last_line(&up_refused(charm.path())).contains("\"raw\" (at least 2 instances)"));
 }
 
+/// A storage name is a path part of each instance's directory: one that is not juju/names'
+/// storage name (`../../../../victim`) refuses the charm, in Juju's words, before anything is
+/// made or chmodded (it used to make `victim/0` beside the state directory and narrow
+/// `victim` to 0700).
+#[test]
+fn up_refuses_a_storage_name_that_is_not_a_storage_name() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim");
+    std::fs::create_dir(&victim).unwrap();
+    std::fs::set_permissions(&victim, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let charm = cluster::charm(
+        "name: esc\nstorage:\n  \"../../../../victim\":\n    type: filesystem\n",
+        &[("install", "#!/bin/sh\n")],
+    );
+    let state = dir.path().join("state");
+    let out = up_exited(dir.path(), &["--state".as_ref(), state.as_os_str(), "--charm".as_ref(), charm.path().as_os_str()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        last_line(&out),
+        "leaderd: the charm's storage (metadata.yaml): charm \"esc\" storage name \"../../../../victim\" not valid"
+    );
+    assert!(!state.join("units").exists(), "no unit was started");
+    assert_eq!(std::fs::metadata(&victim).unwrap().permissions().mode() & 0o777, 0o755);
+    assert!(!victim.join("0").exists());
+}
+
+/// A storage minimum over what leaderd makes at once is refused at `up`, never installed short.
+#[test]
+fn up_refuses_a_storage_minimum_it_cannot_make() {
+    let charm = cluster::charm(
+        "name: big\nstorage:\n  many:\n    type: filesystem\n    multiple:\n      range: 1100+\n",
+        &[("install", "#!/bin/sh\n")],
+    );
+    let out = up_refused(charm.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        last_line(&out),
+        "leaderd: the charm needs at least 1100 instances of storage \"many\" per unit: leaderd makes at most 1024 at once"
+    );
+}
+
 /// The first charm: hooks/ that record `v1 <hook>`, a status on config-changed.
 fn v1_charm() -> tempfile::TempDir {
     let hooks: Vec<(String, String)> =

@@ -281,3 +281,69 @@ fn a_refresh_that_adds_a_storage_attaches_it_after_upgrade_charm() {
     assert_eq!(seen[seen.len() - 3..], ["upgrade-charm", "config-changed", "attached logs/0"], "{seen:?}");
     assert!(up.unit_dir("grow/0").join("storage/logs/0/x").exists());
 }
+
+/// The controller holds the charm's storage, not the unit: a hook that edits its copy of
+/// metadata.yaml (a higher maximum, a storage of its own) still cannot go over the deployed
+/// charm's maximum nor add a storage the deployed charm does not declare. And `leaderd refresh`
+/// runs Juju's storage upgrade checks (`checkStorageUpgrade`), in Juju's words, leaving the
+/// charm, the units and their storage as they were when it refuses.
+#[test]
+fn the_controller_checks_storage_against_the_deployed_charm_and_refresh_checks_the_upgrade() {
+    let charm = storage_charm();
+    let up = Up::start(Some(charm.path()), 1, "1s");
+    up.wait_hook_finished(&["store/0"], "start", T);
+    let listed = storage_list(&up, "store/0");
+    assert_eq!(listed.len(), 1, "{listed:?}");
+
+    let edit = "sed -i 's/range: 1-2/range: 1-50/' metadata.yaml && \
+                printf '  extra:\\n    type: filesystem\\n    multiple:\\n      range: 0-5\\n' >> metadata.yaml";
+    let (_, err, code) = run(&up, "store/0", &format!("{edit} && storage-add data=5"));
+    assert_eq!(
+        (err.as_str(), code),
+        (
+            "ERROR committing relation and secret changes: adding \"data\" storage to store/0: attaching 5 storage \
+             instances brings the total to 6, exceeding the maximum of 2\n",
+            1
+        )
+    );
+    let (_, err, code) = run(&up, "store/0", "storage-add extra=2");
+    assert_eq!(
+        (err.as_str(), code),
+        (
+            "ERROR committing relation and secret changes: adding storage extra for unit-store-0: storage \"extra\" \
+             not found\n",
+            1
+        )
+    );
+    assert_eq!(storage_list(&up, "store/0"), listed, "nothing added");
+
+    // Refreshes the storage cannot follow: refused, nothing changes.
+    let refused = |metadata: String, want: &str| {
+        let next = storage_charm();
+        std::fs::write(next.path().join("metadata.yaml"), metadata).unwrap();
+        let out = up.leaderd(&["refresh", "store", "--path", next.path().to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && stderr.contains(want), "{want}: {stderr}");
+    };
+    let without_data = METADATA.replace("  data:\n    type: filesystem\n    location: /srv/data\n", "  data-gone:\n    type: filesystem\n    location: /srv/data\n");
+    refused(without_data, "cannot upgrade application \"store\": required storage \"data\" removed");
+    refused(
+        METADATA.replace("range: 1-2", "range: 1-1"),
+        "cannot upgrade application \"store\": existing storage \"data\" range contracted: max decreased from 2 to 1",
+    );
+    refused(
+        METADATA.replace("location: /srv/data", "location: /srv/other"),
+        "cannot upgrade application \"store\": existing storage \"data\" location changed from \"/srv/data\" to \
+         \"/srv/other\"",
+    );
+    assert!(!up.state.join("charms/1").exists(), "no revision kept");
+    assert_eq!(storage_list(&up, "store/0"), listed);
+    assert!(!up.hooks_started("store/0").iter().any(|h| h == "upgrade-charm"));
+
+    // One the storage can follow (a wider range): the next revision.
+    let wider = storage_charm();
+    std::fs::write(wider.path().join("metadata.yaml"), METADATA.replace("range: 1-2", "range: 1-3")).unwrap();
+    let out = up.leaderd(&["refresh", "store", "--path", wider.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("revision 1"), "{}", String::from_utf8_lossy(&out.stdout));
+}

@@ -67,6 +67,8 @@ pub struct HookEndpoint<L> {
     /// Where the instances' directories are (`<state>/storage`; none: an endpoint without a
     /// state directory, whose instances have no location).
     pub(crate) storage_root: Mutex<Option<std::path::PathBuf>>,
+    /// The unit is being removed (`leaderd remove-unit`): it adds no storage.
+    pub(crate) dying: std::sync::atomic::AtomicBool,
 }
 
 /// What the charm has told the agent about its workload, in memory for the agent's lifetime.
@@ -123,6 +125,7 @@ impl<L: HookBackend> HookEndpoint<L> {
             resources: Mutex::default(),
             storage: tokio::sync::watch::channel(None).0,
             storage_root: Mutex::default(),
+            dying: Default::default(),
         })
     }
 

@@ -177,6 +177,7 @@ async fn remove(State(c): State<Arc<Control>>) -> Result<Json<serde_json::Value>
         .leave_relations(&c.env.unit)
         .await
         .map_err(|e| HttpError::new(ErrorCode::Unavailable, format!("cannot leave the unit's relations: {e}")))?;
+    c.endpoint.set_dying();
     if !c.dying.send_replace(true) {
         super::event(&c.env.unit, format_args!("unit is dying: relation departures, stop and remove hooks next"));
     }

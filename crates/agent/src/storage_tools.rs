@@ -31,6 +31,11 @@ pub(crate) fn no_block_storage(name: &str) -> String {
 }
 
 impl<L: HookBackend> HookEndpoint<L> {
+    /// The unit is being removed: a hook's storage-add fails its commit from now on.
+    pub fn set_dying(&self) {
+        self.dying.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
     /// Where the unit's instances' directories go (`<state>/storage`).
     pub fn set_storage_root(&self, root: impl Into<PathBuf>) {
         *self.storage_root.lock().unwrap() = Some(root.into());
@@ -88,6 +93,16 @@ impl<L: HookBackend> HookEndpoint<L> {
         if adds.is_empty() {
             return Ok(Vec::new());
         }
+        // Juju's state adds no storage to a unit that is not alive (`state/storage.go`
+        // `addStorageForUnitOps`: `unitNotAliveErr`, annotated in `state/storage_ops.go`): the
+        // instance would get neither an attached nor a detaching hook.
+        if self.dying.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(super::RelationCommitError::Invalid(format!(
+                "adding {} storage to {}: unit is not found or not alive",
+                go_quote(&adds[0].0),
+                self.unit
+            )));
+        }
         let charm = self.charm_storage().map_err(|e| super::RelationCommitError::Invalid(e.message))?;
         adds.iter()
             .map(|(name, count)| {
@@ -139,4 +154,32 @@ pub(crate) async fn storage_add<L: HookBackend>(State(ep): Endpoint<L>, body: Bo
     }
     context.lock().await.storage_adds.extend(req.directives);
     Ok(Json(serde_json::json!({})))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    /// A unit being removed adds no storage: the commit fails in Juju's words (it used to add
+    /// an instance that never got an attached nor a detaching hook).
+    #[test]
+    fn a_dying_unit_adds_no_storage() {
+        let dir = tempfile::tempdir().unwrap();
+        let metadata = "name: dy\nstorage:\n  data:\n    type: filesystem\n    multiple:\n      range: 1-3\n";
+        std::fs::write(dir.path().join("metadata.yaml"), metadata).unwrap();
+        let ep = HookEndpoint::new("dy/0", Arc::new(super::super::memory::MemoryBackend::default()));
+        ep.set_charm_dir(dir.path());
+        let adds = [("data".to_string(), 1)];
+        assert_eq!(ep.storage_directives(&adds).unwrap().len(), 1, "alive: taken");
+        ep.set_dying();
+        match ep.storage_directives(&adds) {
+            Err(super::super::RelationCommitError::Invalid(e)) => {
+                assert_eq!(e, "adding \"data\" storage to dy/0: unit is not found or not alive")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(ep.storage_directives(&[]).unwrap(), [], "nothing to add: nothing refused");
+    }
 }

@@ -237,7 +237,7 @@ impl From<ConfigChangeError> for HttpError {
     fn from(e: ConfigChangeError) -> HttpError {
         let code = match e {
             ConfigChangeError::NotFound(_) => ErrorCode::NotFound,
-            ConfigChangeError::Invalid(_) => ErrorCode::BadRequest,
+            ConfigChangeError::Invalid(_) | ConfigChangeError::Storage(_) => ErrorCode::BadRequest,
             ConfigChangeError::Write(_) => ErrorCode::Unavailable,
         };
         HttpError::new(code, e.to_string())
@@ -454,8 +454,14 @@ async fn change_config(
     let app = check_app(&app)?;
     let req: ConfigChangeRequest = decode(body)?;
     api.active()?;
-    let change =
-        ConfigChange { options: req.options, set: req.set, reset: req.reset, charm: req.charm, peers: req.peers };
+    let change = ConfigChange {
+        options: req.options,
+        set: req.set,
+        reset: req.reset,
+        charm: req.charm,
+        peers: req.peers,
+        storage: req.storage,
+    };
     Ok(Json(api.controller.change_config(&app, change).await?))
 }
 

@@ -312,6 +312,9 @@ pub enum ConfigChangeError {
     NotFound(String),
     #[error(transparent)]
     Invalid(#[from] InvalidConfig),
+    /// A charm whose storage the units' storage cannot follow (Juju's words).
+    #[error("{0}")]
+    Storage(String),
     /// The new config could not be made durable (so it was not made).
     #[error(transparent)]
     Write(LeaderWriteError),
@@ -333,6 +336,9 @@ pub struct ConfigChange {
     pub charm: Option<leaderd_core::wire::controller::CharmRef>,
     /// The charm's peer endpoints (deploy): which relation ids its units may join.
     pub peers: Option<Vec<String>>,
+    /// The charm's storage declarations (deploy, refresh): what its units' storage is checked
+    /// against. A refresh's are checked against the ones before (Juju's `checkStorageUpgrade`).
+    pub storage: Option<BTreeMap<String, leaderd_core::storage::DeclaredStorage>>,
 }
 
 impl Controller {
@@ -694,6 +700,23 @@ impl Controller {
         if change.peers.is_some() {
             next.peers = change.peers.clone();
         }
+        if let Some(storage) = change.storage {
+            if let Some(old) = current.as_ref().and_then(|c| c.storage.as_ref()) {
+                // Juju's `SetCharm` (`state/application.go`) runs `checkStorageUpgrade` on
+                // every charm change: nothing changes when it refuses.
+                let units = self.app_storage(app);
+                let in_use = |name: &str| {
+                    units.values().flatten().any(|i| leaderd_core::storage::storage_name(&i.id) == name)
+                };
+                leaderd_core::storage::check_storage_upgrade(old, &storage, in_use).map_err(|e| {
+                    ConfigChangeError::Storage(format!(
+                        "cannot upgrade application {}: {e}",
+                        leaderd_core::gocompat::go_quote(app.as_str())
+                    ))
+                })?;
+            }
+            next.storage = Some(storage);
+        }
         for name in &change.reset {
             if !next.options.contains_key(name) {
                 return Err(InvalidConfig::Unknown(name.clone()).into());
@@ -711,6 +734,7 @@ impl Controller {
             || before.charm != next.charm
             || before.options != next.options
             || before.peers != next.peers
+            || before.storage != next.storage
             || leaderd_core::charm_config::effective(&before.options, &before.values)
                 != leaderd_core::charm_config::effective(&next.options, &next.values);
         if !changed {

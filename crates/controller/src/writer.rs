@@ -201,7 +201,10 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                     continue;
                 }
                 let (app, current, next) = storage_now(&unit, &mut unit_storage, &mut sequences);
-                match super::storage::plan(&unit, &current, next, &directives, true) {
+                let declared = state.configs.read().unwrap().get(&app).and_then(|c| c.storage.clone());
+                let planned = super::storage::resolve(&unit, declared.as_ref(), directives, true)
+                    .and_then(|directives| super::storage::plan(&unit, &current, next, &directives, true));
+                match planned {
                     Ok((storage, new_next)) => {
                         let mut changes = Vec::new();
                         if storage != current {
@@ -235,7 +238,10 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                         continue;
                     }
                     let (storage_app, current, next) = storage_now(&unit, &mut unit_storage, &mut sequences);
-                    match super::storage::plan(&unit, &current, next, &directives, false) {
+                    let declared = state.configs.read().unwrap().get(&storage_app).and_then(|c| c.storage.clone());
+                    let planned = super::storage::resolve(&unit, declared.as_ref(), directives, false)
+                        .and_then(|directives| super::storage::plan(&unit, &current, next, &directives, false));
+                    match planned {
                         Ok((storage, next)) => storage_plan = Some((unit, storage_app, storage, next)),
                         Err(e) => {
                             let _ = reply.send(Err(LeaderWriteError::Invalid(e)));

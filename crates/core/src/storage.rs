@@ -14,6 +14,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::format::go_quote;
 
+/// The most instances one storage-add or ensure makes (a bound on one request's work; Juju has
+/// none, its providers do). `up` and `refresh` refuse a charm whose minimum is over it.
+pub const MAX_ADDED: u64 = 1024;
+
 /// A storage's kind (juju/charm `StorageType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -440,6 +444,105 @@ pub struct CharmStorageCounts {
     pub max: Option<u64>,
 }
 
+/// One storage as the charm declares it, as `up` and `refresh` register it with the
+/// controller, which checks every ensure and storage-add against it (Juju's state checks a
+/// unit's storage against the application's charm, `state/storage.go`
+/// `addStorageForUnitOps`, never against what the unit says).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeclaredStorage {
+    pub kind: StorageKind,
+    pub min: u64,
+    /// None: no upper bound.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<u64>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub location: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub read_only: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub shared: bool,
+}
+
+impl DeclaredStorage {
+    pub fn counts(&self) -> CharmStorageCounts {
+        CharmStorageCounts { min: self.min, max: self.max }
+    }
+}
+
+/// A charm's storage declarations by name, as the controller is given them.
+pub fn declared(charm: &[CharmStorage]) -> BTreeMap<String, DeclaredStorage> {
+    charm
+        .iter()
+        .map(|s| {
+            let d = DeclaredStorage {
+                kind: s.kind,
+                min: s.count_min,
+                max: s.count_max,
+                location: s.location.clone(),
+                read_only: s.read_only,
+                shared: s.shared,
+            };
+            (s.name.clone(), d)
+        })
+        .collect()
+}
+
+/// Juju's storage checks of a charm upgrade (`state/application.go`, `checkStorageUpgrade`):
+/// from the storage `old` declares to the storage `new` declares, where `in_use(name)` says
+/// whether a unit has an instance of `name`. The error is Juju's. Juju walks Go maps; here the
+/// storages go in name order, removed ones first.
+pub fn check_storage_upgrade(
+    old: &BTreeMap<String, DeclaredStorage>,
+    new: &BTreeMap<String, DeclaredStorage>,
+    in_use: impl Fn(&str) -> bool,
+) -> Result<(), String> {
+    for (name, was) in old {
+        if new.contains_key(name) {
+            continue;
+        }
+        if was.min > 0 {
+            return Err(format!("required storage {} removed", go_quote(name)));
+        }
+        if in_use(name) {
+            return Err(format!("in-use storage {} removed", go_quote(name)));
+        }
+    }
+    // Juju's `CountMax` is -1 for no bound: `less` says a bound is below another.
+    let less = |a: Option<u64>, b: Option<u64>| match (a, b) {
+        (Some(a), Some(b)) => a < b,
+        (Some(_), None) => true,
+        (None, _) => false,
+    };
+    for (name, now) in new {
+        let Some(was) = old.get(name) else { continue };
+        let q = go_quote(name);
+        if now.kind != was.kind {
+            let (from, to) = (go_quote(was.kind.as_str()), go_quote(now.kind.as_str()));
+            return Err(format!("existing storage {q} type changed from {from} to {to}"));
+        }
+        if now.shared != was.shared {
+            return Err(format!("existing storage {q} shared changed from {} to {}", was.shared, now.shared));
+        }
+        if now.read_only != was.read_only {
+            return Err(format!("existing storage {q} read-only changed from {} to {}", was.read_only, now.read_only));
+        }
+        if now.location != was.location {
+            let (from, to) = (go_quote(&was.location), go_quote(&now.location));
+            return Err(format!("existing storage {q} location changed from {from} to {to}"));
+        }
+        if less(now.max, was.max) {
+            let from = was.max.map_or("<unbounded>".to_string(), |m| m.to_string());
+            let to = now.max.unwrap_or_default();
+            return Err(format!("existing storage {q} range contracted: max decreased from {from} to {to}"));
+        }
+        if !was.location.is_empty() && was.max == Some(1) && now.max != Some(1) {
+            return Err(format!("existing storage {q} with location changed from single to multiple"));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -586,5 +689,63 @@ mod tests {
         assert_eq!(flags("    read-only: \"true\"\n    shared: \"T\"\n"), Ok((true, true)));
         assert_eq!(flags("    read-only: \"0\"\n    shared: \"False\"\n"), Ok((false, false)));
         assert_eq!(flags("    read-only: \"yes\"\n").unwrap_err().0, "storage.d.read-only: expected bool");
+    }
+
+    /// Juju's `checkStorageUpgrade` cases (`state/application_test.go`,
+    /// `TestSetCharmStorage*`), in its words.
+    #[test]
+    fn storage_upgrades_checked_as_juju_checks_them() {
+        let decl = |kind, min, max| DeclaredStorage {
+            kind,
+            min,
+            max,
+            location: String::new(),
+            read_only: false,
+            shared: false,
+        };
+        let fs = StorageKind::Filesystem;
+        let old: BTreeMap<_, _> =
+            [("data".to_string(), decl(fs, 1, Some(3))), ("logs".to_string(), decl(fs, 1, Some(1)))].into();
+        let check = |new: &[(&str, DeclaredStorage)], used: bool| {
+            let new = new.iter().map(|(n, d)| (n.to_string(), d.clone())).collect();
+            check_storage_upgrade(&old, &new, |_| used)
+        };
+        assert_eq!(check(&[("data", decl(fs, 1, Some(3)))], false), Err("required storage \"logs\" removed".into()));
+        let logs = ("logs", decl(fs, 1, Some(1)));
+        assert_eq!(
+            check(&[("data", decl(fs, 1, Some(1))), logs.clone()], false),
+            Err("existing storage \"data\" range contracted: max decreased from 3 to 1".into())
+        );
+        assert_eq!(
+            check(&[("data", decl(StorageKind::Block, 1, Some(3))), logs.clone()], false),
+            Err("existing storage \"data\" type changed from \"filesystem\" to \"block\"".into())
+        );
+        assert_eq!(
+            check(&[("data", DeclaredStorage { read_only: true, ..decl(fs, 1, Some(3)) }), logs.clone()], false),
+            Err("existing storage \"data\" read-only changed from false to true".into())
+        );
+        assert_eq!(
+            check(&[("data", DeclaredStorage { location: "/srv".into(), ..decl(fs, 1, Some(3)) }), logs.clone()], false),
+            Err("existing storage \"data\" location changed from \"\" to \"/srv\"".into())
+        );
+        // More room, a new storage: fine.
+        assert_eq!(check(&[("data", decl(fs, 0, None)), logs.clone(), ("cache", decl(fs, 2, Some(2)))], false), Ok(()));
+        let optional: BTreeMap<_, _> = [("opt".to_string(), decl(fs, 0, None))].into();
+        let none = BTreeMap::new();
+        assert_eq!(check_storage_upgrade(&optional, &none, |_| false), Ok(()));
+        assert_eq!(check_storage_upgrade(&optional, &none, |n| n == "opt"), Err("in-use storage \"opt\" removed".into()));
+        let unbounded: BTreeMap<_, _> = [("opt".to_string(), decl(fs, 0, None))].into();
+        let bounded: BTreeMap<_, _> = [("opt".to_string(), decl(fs, 0, Some(5)))].into();
+        assert_eq!(
+            check_storage_upgrade(&unbounded, &bounded, |_| false),
+            Err("existing storage \"opt\" range contracted: max decreased from <unbounded> to 5".into())
+        );
+        let single = |max| {
+            BTreeMap::from([("d".to_string(), DeclaredStorage { location: "/srv/d".into(), ..decl(fs, 1, max) })])
+        };
+        assert_eq!(
+            check_storage_upgrade(&single(Some(1)), &single(Some(2)), |_| false),
+            Err("existing storage \"d\" with location changed from single to multiple".into())
+        );
     }
 }

@@ -712,6 +712,7 @@ pub(crate) mod tests {
             version: 2,
             charm: None,
             peers: None,
+            storage: None,
         };
         let cases: Vec<(Write, &str, &str)> = vec![
             (

@@ -42,6 +42,9 @@ pub struct ConfigRecord {
     /// application deployed without `up`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peers: Option<Vec<String>>,
+    /// The charm's storage declarations, registered at deploy and refresh (absent before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage: Option<BTreeMap<String, leaderd_core::storage::DeclaredStorage>>,
 }
 
 /// A refreshed charm, as stored: `{"revision": N, "path": "..."}`.
@@ -204,6 +207,7 @@ impl From<AppConfig> for ConfigRecord {
             version: c.version,
             charm: c.charm.map(|c| CharmRecord { revision: c.revision, path: c.path }),
             peers: c.peers,
+            storage: c.storage,
         }
     }
 }
@@ -216,6 +220,7 @@ impl From<ConfigRecord> for AppConfig {
             version: c.version,
             charm: c.charm.map(|c| CharmRef { revision: c.revision, path: c.path }),
             peers: c.peers,
+            storage: c.storage,
         }
     }
 }
@@ -285,6 +290,7 @@ mod tests {
             version: 3,
             charm: None,
             peers: None,
+            storage: None,
         };
         assert_eq!(
             serde_json::to_string(&config).unwrap(),

@@ -479,6 +479,7 @@ mod tests {
             version: 2,
             charm: None,
             peers: None,
+            storage: None,
         };
         let web_v3 = AppConfig {
             options: web_options,
@@ -491,6 +492,7 @@ mod tests {
             version: 3,
             charm: None,
             peers: None,
+            storage: None,
         };
         let db_config = AppConfig {
             options: [("mode".to_string(), option("string", "How to run", json!("fast")))].into(),
@@ -498,6 +500,7 @@ mod tests {
             version: 1,
             charm: None,
             peers: None,
+            storage: None,
         };
         let unit_status =
             |w: WorkloadStatus, version: &str| UnitStatus { workload: w, version: version.into(), since_ms: None };
@@ -838,6 +841,7 @@ mod tests {
                 version: 3,
                 charm: None,
                 peers: None,
+                storage: None,
             }
         );
         assert_eq!(
@@ -848,6 +852,7 @@ mod tests {
                 version: 1,
                 charm: None,
                 peers: None,
+                storage: None,
             }
         );
 

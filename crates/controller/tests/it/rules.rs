@@ -127,6 +127,7 @@ fn both_stores_keep_config_and_statuses() {
         version: 3,
         charm: None,
         peers: None,
+        storage: None,
     }
     .into();
     let active = StatusRecord { status: "active".into(), message: "up".into(), data: Settings::new() };

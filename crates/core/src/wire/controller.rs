@@ -178,6 +178,12 @@ pub struct AppConfig {
     /// application deployed without `up`), and any relation id up to the join limit is taken.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peers: Option<Vec<String>>,
+    /// The charm's storage declarations, by name (`up` and `refresh` register them): every
+    /// ensure and storage-add of its units is checked against these, not against what a unit
+    /// sends. None: not registered (an application deployed without `up`), and a unit's
+    /// directives are taken as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage: Option<std::collections::BTreeMap<String, crate::storage::DeclaredStorage>>,
 }
 
 /// A charm `leaderd refresh` registered: its revision (1, 2, ...: each refresh the next) and
@@ -230,6 +236,10 @@ pub struct ConfigChangeRequest {
     /// The charm's peer endpoints (deploy): the relation ids units may join are 0 to N-1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peers: Option<Vec<String>>,
+    /// The charm's storage declarations (deploy and refresh). At a refresh they are checked
+    /// against the ones registered before, as Juju's `checkStorageUpgrade`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage: Option<std::collections::BTreeMap<String, crate::storage::DeclaredStorage>>,
 }
 
 /// `GET /v1/applications/{app}/status`: the application status its leader set (null until
