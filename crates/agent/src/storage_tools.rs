@@ -55,10 +55,15 @@ impl<L: HookBackend> HookEndpoint<L> {
         if let Some(root) = self.storage_root.lock().unwrap().clone() {
             for instance in &storage {
                 let Some(dir) = super::storage_hooks::location(&root, &instance.id) else { continue };
-                let made = dir
-                    .parent()
-                    .map_or(Ok(()), leaderd_sys::private::create_state_dir)
-                    .and_then(|()| leaderd_sys::private::create_state_dir(&dir));
+                // Made private when made, and left alone afterwards: the charm owns its storage's
+                // permissions (a database charm chowns its location to its daemon's user in
+                // `-storage-attached`), as on Juju, where the agent never touches a mount point
+                // again. The unit's state directory above is private already.
+                let make_once = |dir: &std::path::Path| match dir.symlink_metadata() {
+                    Ok(_) => Ok(()),
+                    Err(_) => leaderd_sys::private::create_state_dir(dir),
+                };
+                let made = dir.parent().map_or(Ok(()), make_once).and_then(|()| make_once(&dir));
                 if let Err(e) = made {
                     tracing::error!(unit = self.unit, dir = %dir.display(), error = %e, "making a storage directory");
                 }
@@ -161,6 +166,24 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
+
+    /// An instance's directory is made private once; a charm's later chmod (or chown) of it is
+    /// kept when the agent learns its storage again (each start, each storage-add).
+    #[test]
+    fn an_instance_directory_is_made_private_once_and_then_left_to_the_charm() {
+        use std::os::unix::fs::PermissionsExt;
+        let root = tempfile::tempdir().unwrap();
+        let ep = HookEndpoint::new("app/0", Arc::new(super::super::memory::MemoryBackend::default()));
+        ep.set_storage_root(root.path());
+        let data = StorageInstance { id: "data/0".into(), kind: StorageKind::Filesystem };
+        ep.set_storage(vec![data.clone()]);
+        let dir = root.path().join("data/0");
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir), 0o700, "made private");
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        ep.set_storage(vec![data]);
+        assert_eq!(mode(&dir), 0o755, "the charm's chmod kept");
+    }
 
     /// A unit being removed adds no storage: the commit fails in Juju's words (it used to add
     /// an instance that never got an attached nor a detaching hook).
