@@ -46,7 +46,7 @@ fn storage_charm() -> tempfile::TempDir {
         ("install", "touch installed\necho \"install $(storage-list | tr '\\n' ' ')\" >> observed"),
         ("data-storage-detaching", "echo \"detaching $JUJU_STORAGE_ID $(storage-get kind)\" >> observed"),
         ("cache-storage-detaching", "echo \"detaching $JUJU_STORAGE_ID\" >> observed"),
-        ("stop", "echo stop >> observed"),
+        ("stop", "echo \"stop [$(storage-list | tr '\\n' ' ')]\" >> observed"),
         ("remove", "echo remove >> observed"),
         ("start", "true"),
         ("leader-elected", "true"),
@@ -229,7 +229,8 @@ fn filesystem_storage_is_attached_before_install_added_by_storage_add_and_detach
     up.wait_event_after(from, T, |r| r.of("store/1") && r.hook_finished("remove"));
     let seen = observed(&up, "store/1");
     let tail: Vec<&str> = seen.iter().rev().take(3).rev().map(String::as_str).collect();
-    assert_eq!(tail, [format!("detaching {id1} filesystem").as_str(), "stop", "remove"], "{seen:?}");
+    // The detached instance is gone from storage-list in stop (Juju removed the attachment).
+    assert_eq!(tail, [format!("detaching {id1} filesystem").as_str(), "stop []", "remove"], "{seen:?}");
 
     // A new unit numbers on: no id is used twice.
     let from = Mark::now();

@@ -87,6 +87,9 @@ pub(crate) trait Agent: Send + Sync {
     /// The remote units relation-list reports, per relation, and the relations that are
     /// broken for the unit.
     fn tell_relations(&self, joined: BTreeMap<u64, Vec<String>>, broken: BTreeSet<u64>);
+    /// A storage instance's `-storage-detaching` hook is done: storage-list and storage-get
+    /// no longer answer it.
+    fn storage_detached(&self, _id: &str) {}
     /// The unit's last hook has run: stop any exec acting as the unit, and give the lease up.
     fn terminate(&self) -> impl Future<Output = ()> + Send;
 }
@@ -385,8 +388,15 @@ impl<H: HookRunner, S: StateStore, A: Agent> Uniter<H, S, A> {
     fn commit(&mut self, started: &Started) -> Result<(), StateError> {
         self.local.commit(started);
         self.persist()?;
-        if let HookOp::Relation(_) = started.hook {
-            self.agent.tell_relations(self.local.seen.joined(), self.local.seen.broken.clone());
+        match &started.hook {
+            HookOp::Relation(_) => self.agent.tell_relations(self.local.seen.joined(), self.local.seen.broken.clone()),
+            // Juju removes the attachment once the detaching hook is committed
+            // (`worker/uniter/storage/attachments.go`, `CommitHook`): the stop and remove hooks
+            // that follow do not list it.
+            HookOp::Storage(hook) if hook.kind == super::storage_hooks::StorageKind::Detaching => {
+                self.agent.storage_detached(&hook.instance.id)
+            }
+            _ => {}
         }
         Ok(())
     }

@@ -69,6 +69,8 @@ pub struct HookEndpoint<L> {
     pub(crate) storage_root: Mutex<Option<std::path::PathBuf>>,
     /// The unit is being removed (`leaderd remove-unit`): it adds no storage.
     pub(crate) dying: std::sync::atomic::AtomicBool,
+    /// The instances whose `-storage-detaching` hook is done: no longer listed.
+    pub(crate) detached: Mutex<std::collections::BTreeSet<String>>,
 }
 
 /// What the charm has told the agent about its workload, in memory for the agent's lifetime.
@@ -126,6 +128,7 @@ impl<L: HookBackend> HookEndpoint<L> {
             storage: tokio::sync::watch::channel(None).0,
             storage_root: Mutex::default(),
             dying: Default::default(),
+            detached: Mutex::default(),
         })
     }
 

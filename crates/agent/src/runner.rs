@@ -339,6 +339,10 @@ impl Agent for AgentSide {
         self.endpoint.set_broken(broken);
     }
 
+    fn storage_detached(&self, id: &str) {
+        self.endpoint.storage_detached(id);
+    }
+
     async fn terminate(&self) {
         // Hold the hook lock while the tracker stops answering True and gives the lease up: no
         // exec command may act as the unit any more (the agent exits right after).

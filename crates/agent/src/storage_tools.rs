@@ -72,6 +72,20 @@ impl<L: HookBackend> HookEndpoint<L> {
         self.storage.send_replace(Some(storage));
     }
 
+    /// `id`'s detaching hook is done: storage-list and storage-get answer without it.
+    pub(crate) fn storage_detached(&self, id: &str) {
+        self.detached.lock().unwrap().insert(id.to_string());
+    }
+
+    /// The instances storage-list and storage-get answer: the unit's, less the ones detached
+    /// (Juju's `StorageTags` reads the unit's attachments, which the detaching hook's commit
+    /// removed).
+    pub(crate) fn attached_storage(&self) -> Vec<StorageInstance> {
+        let detached = self.detached.lock().unwrap().clone();
+        let known = self.storage.borrow().clone().unwrap_or_default();
+        known.into_iter().filter(|i| !detached.contains(&i.id)).collect()
+    }
+
     /// The unit's instances, for the uniter.
     pub(crate) fn storage_watch(&self) -> tokio::sync::watch::Receiver<Option<Vec<StorageInstance>>> {
         self.storage.subscribe()
@@ -128,14 +142,14 @@ impl<L: HookBackend> HookEndpoint<L> {
 pub(crate) async fn storage_list<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Answer<StorageListResponse> {
     let req: ContextRequest = decode(body)?;
     let _context = ep.context(&req.context_id)?;
-    let ids = ep.storage.borrow().clone().unwrap_or_default().into_iter().map(|i| i.id).collect();
+    let ids = ep.attached_storage().into_iter().map(|i| i.id).collect();
     Ok(Json(StorageListResponse { ids }))
 }
 
 pub(crate) async fn storage_get<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Answer<StorageGetResponse> {
     let req: StorageGetRequest = decode(body)?;
     let _context = ep.context(&req.context_id)?;
-    let known = ep.storage.borrow().clone().unwrap_or_default();
+    let known = ep.attached_storage();
     match known.iter().find(|i| i.id == req.id) {
         Some(instance) => Ok(Json(StorageGetResponse {
             kind: instance.kind.as_str().to_string(),
@@ -183,6 +197,17 @@ mod tests {
         std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
         ep.set_storage(vec![data]);
         assert_eq!(mode(&dir), 0o755, "the charm's chmod kept");
+    }
+
+    /// Once its detaching hook is done an instance is no longer listed (the stop and remove
+    /// hooks that follow see the unit without it).
+    #[test]
+    fn a_detached_instance_is_no_longer_listed() {
+        let ep = HookEndpoint::new("app/0", Arc::new(super::super::memory::MemoryBackend::default()));
+        let fs = |id: &str| StorageInstance { id: id.into(), kind: StorageKind::Filesystem };
+        ep.set_storage(vec![fs("data/0"), fs("logs/1")]);
+        ep.storage_detached("data/0");
+        assert_eq!(ep.attached_storage(), [fs("logs/1")]);
     }
 
     /// A unit being removed adds no storage: the commit fails in Juju's words (it used to add
