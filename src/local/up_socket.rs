@@ -383,10 +383,9 @@ impl Running {
             let _ = std::fs::remove_dir_all(&dest);
             // The controller's refusal (a storage upgrade check) is the operator's to read as is.
             return Err(match e.downcast::<leaderd_net::controller_client::CallError>() {
-                Ok(leaderd_net::controller_client::CallError::Refused {
-                    code: ErrorCode::BadRequest,
-                    message,
-                }) => refused(message),
+                Ok(leaderd_net::controller_client::CallError::Refused { code: ErrorCode::BadRequest, message }) => {
+                    refused(message)
+                }
                 Ok(e) => failed(anyhow::anyhow!("registering the config: {e}")),
                 Err(e) => failed(e),
             });

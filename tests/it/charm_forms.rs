@@ -316,7 +316,8 @@ fn up_refuses_a_storage_name_that_is_not_a_storage_name() {
         &[("install", "#!/bin/sh\n")],
     );
     let state = dir.path().join("state");
-    let out = up_exited(dir.path(), &["--state".as_ref(), state.as_os_str(), "--charm".as_ref(), charm.path().as_os_str()]);
+    let out =
+        up_exited(dir.path(), &["--state".as_ref(), state.as_os_str(), "--charm".as_ref(), charm.path().as_os_str()]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         last_line(&out),

@@ -326,7 +326,10 @@ fn the_controller_checks_storage_against_the_deployed_charm_and_refresh_checks_t
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success() && stderr.contains(want), "{want}: {stderr}");
     };
-    let without_data = METADATA.replace("  data:\n    type: filesystem\n    location: /srv/data\n", "  data-gone:\n    type: filesystem\n    location: /srv/data\n");
+    let without_data = METADATA.replace(
+        "  data:\n    type: filesystem\n    location: /srv/data\n",
+        "  data-gone:\n    type: filesystem\n    location: /srv/data\n",
+    );
     refused(without_data, "cannot upgrade application \"store\": required storage \"data\" removed");
     refused(
         METADATA.replace("range: 1-2", "range: 1-1"),

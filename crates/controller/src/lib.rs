@@ -701,13 +701,14 @@ impl Controller {
             next.peers = change.peers.clone();
         }
         if let Some(storage) = change.storage {
-            if let Some(old) = current.as_ref().and_then(|c| c.storage.as_ref()) {
+            let old = current.as_ref().and_then(|c| c.storage.as_ref()).filter(|_| change.charm.is_some());
+            if let Some(old) = old {
                 // Juju's `SetCharm` (`state/application.go`) runs `checkStorageUpgrade` on
-                // every charm change: nothing changes when it refuses.
+                // every charm change (a refresh; a deploy registers its charm's afresh):
+                // nothing changes when it refuses.
                 let units = self.app_storage(app);
-                let in_use = |name: &str| {
-                    units.values().flatten().any(|i| leaderd_core::storage::storage_name(&i.id) == name)
-                };
+                let in_use =
+                    |name: &str| units.values().flatten().any(|i| leaderd_core::storage::storage_name(&i.id) == name);
                 leaderd_core::storage::check_storage_upgrade(old, &storage, in_use).map_err(|e| {
                     ConfigChangeError::Storage(format!(
                         "cannot upgrade application {}: {e}",

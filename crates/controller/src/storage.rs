@@ -198,21 +198,19 @@ mod tests {
     #[test]
     fn the_registered_declarations_decide_not_the_unit() {
         let fs = StorageKind::Filesystem;
-        let decl = |min, max| DeclaredStorage {
-            kind: fs,
-            min,
-            max,
-            location: String::new(),
-            read_only: false,
-            shared: false,
-        };
-        let declared: BTreeMap<_, _> = [("data".to_string(), decl(1, Some(1))), ("logs".to_string(), decl(2, None))].into();
+        let decl =
+            |min, max| DeclaredStorage { kind: fs, min, max, location: String::new(), read_only: false, shared: false };
+        let declared: BTreeMap<_, _> =
+            [("data".to_string(), decl(1, Some(1))), ("logs".to_string(), decl(2, None))].into();
         // The unit claims data has room for 50, and sends a storage the charm does not have.
         let lying = directive("data", fs, 20, 1, Some(50));
         let got = resolve("app/0", Some(&declared), vec![lying], false).unwrap();
         assert_eq!(got, [directive("data", fs, 20, 1, Some(1))]);
         let current = [StorageRecord { id: "data/0".into(), kind: "filesystem".into() }];
-        assert_eq!(plan("app/0", &current, 1, &got, false).unwrap_err(), "adding \"data\" storage to app/0: cannot attach, storage is singular");
+        assert_eq!(
+            plan("app/0", &current, 1, &got, false).unwrap_err(),
+            "adding \"data\" storage to app/0: cannot attach, storage is singular"
+        );
         let pwned = directive("../../pwned", fs, 2, 0, Some(5));
         assert_eq!(
             resolve("app/0", Some(&declared), vec![pwned.clone()], false).unwrap_err(),

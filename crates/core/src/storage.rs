@@ -684,7 +684,10 @@ mod tests {
         assert_eq!(counts("    multiple:\n      range: \"0x10\"\n"), Ok((16, Some(16))));
         assert_eq!(counts("    multiple:\n      range: \"010\"\n"), Ok((8, Some(8))));
         assert_eq!(counts("    multiple:\n      range: \"2-4\"\n"), Ok((2, Some(4))));
-        assert_eq!(counts("    multiple:\n      range: \"0\"\n").unwrap_err().0, "storage.d.multiple.range: invalid count 0");
+        assert_eq!(
+            counts("    multiple:\n      range: \"0\"\n").unwrap_err().0,
+            "storage.d.multiple.range: invalid count 0"
+        );
         let flags = |extra: &str| one(extra).map(|s| (s[0].read_only, s[0].shared));
         assert_eq!(flags("    read-only: \"true\"\n    shared: \"T\"\n"), Ok((true, true)));
         assert_eq!(flags("    read-only: \"0\"\n    shared: \"False\"\n"), Ok((false, false)));
@@ -725,7 +728,10 @@ mod tests {
             Err("existing storage \"data\" read-only changed from false to true".into())
         );
         assert_eq!(
-            check(&[("data", DeclaredStorage { location: "/srv".into(), ..decl(fs, 1, Some(3)) }), logs.clone()], false),
+            check(
+                &[("data", DeclaredStorage { location: "/srv".into(), ..decl(fs, 1, Some(3)) }), logs.clone()],
+                false
+            ),
             Err("existing storage \"data\" location changed from \"\" to \"/srv\"".into())
         );
         // More room, a new storage: fine.
@@ -733,7 +739,10 @@ mod tests {
         let optional: BTreeMap<_, _> = [("opt".to_string(), decl(fs, 0, None))].into();
         let none = BTreeMap::new();
         assert_eq!(check_storage_upgrade(&optional, &none, |_| false), Ok(()));
-        assert_eq!(check_storage_upgrade(&optional, &none, |n| n == "opt"), Err("in-use storage \"opt\" removed".into()));
+        assert_eq!(
+            check_storage_upgrade(&optional, &none, |n| n == "opt"),
+            Err("in-use storage \"opt\" removed".into())
+        );
         let unbounded: BTreeMap<_, _> = [("opt".to_string(), decl(fs, 0, None))].into();
         let bounded: BTreeMap<_, _> = [("opt".to_string(), decl(fs, 0, Some(5)))].into();
         assert_eq!(
