@@ -253,3 +253,55 @@ async fn storage_is_ensured_added_within_its_counts_kept_across_a_restart_and_ne
     c.ensure_storage(&unit("app/2"), vec![data(1)]).await.unwrap();
     assert_eq!(ids(&c, "app/2"), ["data/3"], "the sequence outlives a restart and a removed unit");
 }
+
+/// Once the application's storage declarations are registered (as `up` does), the controller
+/// checks the units' storage against them and not against what a unit sends: a lying maximum
+/// or an undeclared storage is refused, an ensure makes up the declared minimums. A refresh
+/// whose storage the units cannot follow (Juju's `checkStorageUpgrade`: an optional storage
+/// a unit has instances of removed) is refused and changes nothing.
+#[tokio::test]
+async fn registered_storage_declarations_decide_and_a_refresh_is_checked_against_them() {
+    use leaderd_controller::{ConfigChange, ConfigChangeError};
+    use leaderd_core::storage::{CharmStorageCounts, DeclaredStorage, StorageKind};
+    use leaderd_core::wire::controller::{CharmRef, StorageDirective};
+    let fs = StorageKind::Filesystem;
+    let decl =
+        |min, max| DeclaredStorage { kind: fs, min, max, location: String::new(), read_only: false, shared: false };
+    let c = Controller::start(Box::new(MemoryStore::default()), config()).unwrap();
+    let declared: std::collections::BTreeMap<_, _> =
+        [("data".to_string(), decl(1, Some(2))), ("cache".to_string(), decl(0, None))].into();
+    let deploy = ConfigChange { options: Some(Default::default()), storage: Some(declared), ..Default::default() };
+    c.change_config(&app("app"), deploy).await.unwrap();
+    let lying = |name: &str, count| StorageDirective {
+        name: name.into(),
+        kind: fs,
+        count,
+        counts: CharmStorageCounts { min: 9, max: Some(50) },
+    };
+    let got = c.ensure_storage(&unit("app/0"), vec![lying("data", 9)]).await.unwrap();
+    assert_eq!(got.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), ["data/0"], "the declared minimum");
+    let add = |d| HookCommit { storage: vec![d], ..Default::default() };
+    let over = c.commit_hook_full(&unit("app/0"), None, add(lying("data", 5))).await;
+    let words = "adding \"data\" storage to app/0: attaching 5 storage instances brings the total to 6, exceeding the \
+                 maximum of 2";
+    assert_eq!(over, Err(LeaderWriteError::Invalid(words.into())));
+    let undeclared = c.commit_hook_full(&unit("app/0"), None, add(lying("extra", 1))).await;
+    let words = "adding storage extra for unit-app-0: storage \"extra\" not found";
+    assert_eq!(undeclared, Err(LeaderWriteError::Invalid(words.into())));
+    c.commit_hook_full(&unit("app/0"), None, add(lying("cache", 1))).await.unwrap();
+    assert_eq!(c.unit_storage(&unit("app/0")).len(), 2);
+
+    let before = c.app_config(&app("app")).unwrap();
+    let refresh = ConfigChange {
+        options: Some(Default::default()),
+        charm: Some(CharmRef { revision: 1, path: "/x".into() }),
+        storage: Some([("data".to_string(), decl(1, Some(2)))].into()),
+        ..Default::default()
+    };
+    let refused = c.change_config(&app("app"), refresh).await.unwrap_err();
+    assert_eq!(
+        refused,
+        ConfigChangeError::Storage("cannot upgrade application \"app\": in-use storage \"cache\" removed".into())
+    );
+    assert_eq!(c.app_config(&app("app")).unwrap(), before, "nothing changed");
+}
