@@ -376,7 +376,9 @@ fn run_command(command: &JujuCommand, args: &[OsString]) -> Finished {
     let matches = match cmd::parse(definition, args) {
         Ok(Parsed::Help(text)) => return Finished { stdout: text.into_bytes(), ..Default::default() },
         Ok(Parsed::Matches(m)) => m,
-        Ok(Parsed::AfterRelation { error, .. }) => return Finished::error(&error, 2),
+        Ok(Parsed::AfterRelation { error, .. } | Parsed::AfterStorage { error, .. }) => {
+            return Finished::error(&error, 2)
+        }
         Err(UsageError(message)) => return Finished::error(&message, 2),
     };
     if matches.get_flag("verbose") && matches.get_flag("quiet") {
