@@ -175,7 +175,7 @@ fn leaderd_run_prints_juju_runs_shapes_and_exit_codes() {
     });
     let out = up.leaderd(&["show-task", &id, "--format", "yaml"]);
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("    done: \"yes\"\n"),
+        String::from_utf8_lossy(&out.stdout).contains("\n  done: \"yes\"\n"),
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
@@ -202,4 +202,60 @@ fn leaderd_run_prints_juju_runs_shapes_and_exit_codes() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains(&format!("{leader}:\n")) && text.contains("    stdout: |\n      True\n"), "{text}");
+}
+
+/// The task id in `run`'s first line (`Scheduled operation N with task M`, `Running operation
+/// N with 1 task\n  - task M on ...`).
+fn task_id(ran: &Ran) -> String {
+    ran.stderr.split("task ").nth(1).unwrap().split([' ', '\n']).next().unwrap().to_string()
+}
+
+fn show_task_json(up: &Up, id: &str) -> serde_json::Value {
+    let out = up.leaderd(&["show-task", id, "--format", "json"]);
+    serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null)
+}
+
+/// The controller is the queue, as Juju's: a task scheduled on a unit whose agent is down
+/// (killed, paused) waits there and runs once the agent is back; `run` on a down unit waits
+/// and times out in Juju's words; an agent killed while its action ran has its task failed
+/// with Juju's "action terminated" when it starts again.
+#[test]
+fn tasks_wait_at_the_controller_for_a_unit_that_is_down() {
+    let charm = action_charm();
+    let up = Up::start(Some(charm.path()), 2, "1s");
+    up.wait_hook_finished(&["act/0", "act/1"], "start", T);
+    let status_of = |id: &str| show_task_json(&up, id)["status"].as_str().unwrap_or_default().to_string();
+
+    // A killed unit: --background schedules, --wait times out, both run after the restart.
+    assert!(up.leaderd(&["kill", "act/1"]).status.success());
+    let queued = run(&up, &["act/1", "greet", "name=later", "--background"]);
+    assert_eq!(queued.code, 0, "{}", queued.stderr);
+    let id = task_id(&queued);
+    assert!(queued.stderr.starts_with("Scheduled operation "), "{}", queued.stderr);
+    let waited = run(&up, &["act/1", "greet", "--wait", "2s"]);
+    assert_eq!(waited.code, 1);
+    assert!(waited.stderr.ends_with("ERROR timed out waiting for results from: unit act/1\n"), "{}", waited.stderr);
+    let id2 = task_id(&waited);
+    assert_eq!(status_of(&id), "pending");
+    assert!(up.leaderd(&["restart", "act/1"]).status.success());
+    up.until("both queued tasks completed", T, || status_of(&id) == "completed" && status_of(&id2) == "completed");
+    assert_eq!(show_task_json(&up, &id)["results"]["greeting"], "hello later");
+
+    // A paused unit runs its task once resumed.
+    assert!(up.leaderd(&["pause", "act/0"]).status.success());
+    let queued = run(&up, &["act/0", "greet", "--background"]);
+    let id = task_id(&queued);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(status_of(&id), "pending");
+    assert!(up.leaderd(&["resume", "act/0"]).status.success());
+    up.until("the paused unit's task completed", T, || status_of(&id) == "completed");
+
+    // An agent killed while its action runs: the restarted agent fails the task.
+    let queued = run(&up, &["act/0", "slow", "--background"]);
+    let id = task_id(&queued);
+    up.until("the slow task running", T, || status_of(&id) == "running");
+    assert!(up.leaderd(&["kill", "act/0"]).status.success());
+    assert!(up.leaderd(&["restart", "act/0"]).status.success());
+    up.until("the killed task failed", T, || status_of(&id) == "failed");
+    assert_eq!(show_task_json(&up, &id)["message"], "action terminated");
 }

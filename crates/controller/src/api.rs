@@ -69,6 +69,7 @@ pub fn router(api: Arc<Api>) -> Router {
         .route("/v1/applications/{app}/secrets/view", post(secret_view))
         .route("/v1/applications/{app}/secrets/watch", post(watch_secrets))
         .route("/v1/applications/{app}/tasks/{id}", post(report_task))
+        .route("/v1/applications/{app}/pending-tasks", post(pending_tasks))
         .route("/v1/operations", get(operations).post(enqueue))
         .route("/v1/tasks/{id}", get(show_task))
         .route("/v1/tasks/{id}/wait", post(wait_task))
@@ -806,6 +807,24 @@ async fn wait_task(State(api): Shared, Path(id): Path<String>, headers: HeaderMa
         _ = api.until_shutdown() => api.controller.task(id),
     };
     task.map(Json).ok_or_else(|| task_not_found(id))
+}
+
+/// A unit's long-poll for its work (`Controller::unit_tasks`).
+async fn pending_tasks(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<UnitTasksResponse> {
+    let unit = api.unit_of(&headers, &app)?;
+    let req: WatchRequest = decode(body)?;
+    api.active()?;
+    let tasks = tokio::select! {
+        t = api.controller.unit_tasks(&unit, Api::poll_timeout(req.timeout_ms)) => t,
+        e = api.until_stepped_down() => return Err(e),
+        _ = api.until_shutdown() => Vec::new(),
+    };
+    Ok(Json(UnitTasksResponse { tasks }))
 }
 
 /// A unit reports its task started or ended.

@@ -10,6 +10,7 @@ use tokio::sync::watch;
 
 use super::{Controller, LeaderWriteError};
 use crate::store::{TaskRecord, Write};
+use crate::writer::Job;
 use leaderd_core::model::Unit;
 use leaderd_core::wire::controller::{EnqueueResponse, Task};
 use leaderd_core::wire::run::{ActionLogLine, ActionResult};
@@ -39,6 +40,11 @@ impl Tasks {
     pub(crate) fn replace(&self, loaded: BTreeMap<u64, TaskRecord>) {
         *self.records.lock().unwrap() = loaded;
         self.version.send_modify(|v| *v += 1);
+    }
+
+    /// The highest operation or task id recorded: the task sequence's last value.
+    pub(crate) fn last_id(&self) -> u64 {
+        self.records.lock().unwrap().iter().map(|(id, r)| (*id).max(r.operation)).max().unwrap_or(0)
     }
 
     /// A committed task write.
@@ -80,43 +86,39 @@ fn task(id: u64, r: &TaskRecord) -> Task {
         status: r.status.clone(),
         result,
         enqueued_ms: r.enqueued_ms,
+        started_ms: r.started_ms,
     }
 }
 
 impl Controller {
     /// Enqueues `action` on each of `units`: a new operation with a task per unit, durable
-    /// before it answers. Ids come from one sequence, the operation's first. With no units,
-    /// the operation schedules nothing (its id is that of the next one, as nothing records it).
+    /// before it answers, its ids taken on the writer thread from one sequence
+    /// (`Job::Enqueue`). With no units, the operation schedules nothing (its id is that of the
+    /// next one, as nothing records it).
     pub async fn enqueue(
         &self,
         action: &str,
         params: serde_json::Map<String, serde_json::Value>,
         units: &[Unit],
     ) -> Result<EnqueueResponse, LeaderWriteError> {
-        let tasks = &self.state.tasks;
-        let (operation, ids) = {
-            let records = tasks.records.lock().unwrap();
-            let last = records.iter().map(|(id, r)| (*id).max(r.operation)).max().unwrap_or(0);
-            (last + 1, (0..units.len() as u64).map(|i| last + 2 + i).collect::<Vec<_>>())
-        };
+        if units.is_empty() {
+            return Ok(EnqueueResponse { operation: self.state.tasks.last_id() + 1, tasks: Vec::new() });
+        }
         let enqueued_ms = now_ms();
-        let mut answer = EnqueueResponse { operation, tasks: Vec::new() };
-        for (id, unit) in ids.into_iter().zip(units) {
-            let record = TaskRecord {
-                operation,
+        let tasks = units
+            .iter()
+            .map(|unit| TaskRecord {
+                operation: 0,
                 unit: unit.as_str().into(),
                 action: action.into(),
                 params: params.clone(),
                 status: "pending".into(),
                 enqueued_ms,
                 ..Default::default()
-            };
-            // Reserved in memory at once, so a concurrent enqueue takes the next ids.
-            tasks.records.lock().unwrap().insert(id, record.clone());
-            self.put(None, Write::Task { id, record }).await?;
-            answer.tasks.push((id, unit.as_str().into()));
-        }
-        Ok(answer)
+            })
+            .collect();
+        let job = |reply| Job::Enqueue { tasks, reply };
+        self.submit(job).await.unwrap_or_else(|| Err(LeaderWriteError::failed(crate::ShuttingDown)))
     }
 
     /// `unit` reports its task `id` started (`result` none) or ended.
@@ -154,6 +156,34 @@ impl Controller {
     /// Every task, in id order.
     pub fn tasks(&self) -> Vec<Task> {
         self.state.tasks.records.lock().unwrap().iter().map(|(id, r)| task(*id, r)).collect()
+    }
+
+    /// `unit`'s work, once it has some or after `timeout`: its tasks left `running` (only a
+    /// predecessor of the agent that asks can have left them so: the agent fails them) and its
+    /// oldest `pending` task, in id order. One pending task at a time keeps the answer within
+    /// one enqueue's size; the agent runs it, reports it, and asks again, as Juju's uniter
+    /// runs its pending actions one by one (`worker/uniter/actions/resolver.go`).
+    pub async fn unit_tasks(&self, unit: &Unit, timeout: std::time::Duration) -> Vec<Task> {
+        let mut rx = self.state.tasks.version.subscribe();
+        let work = |c: &Controller| {
+            let records = c.state.tasks.records.lock().unwrap();
+            let mine = || records.iter().filter(|(_, r)| r.unit == unit.as_str());
+            let mut tasks: Vec<Task> = mine().filter(|(_, r)| r.status == "running").map(|(id, r)| task(*id, r)).collect();
+            tasks.extend(mine().find(|(_, r)| r.status == "pending").map(|(id, r)| task(*id, r)));
+            tasks.sort_by_key(|t| t.id);
+            tasks
+        };
+        let mut tasks = work(self);
+        let _ = tokio::time::timeout(timeout, async {
+            while tasks.is_empty() {
+                if rx.changed().await.is_err() {
+                    break;
+                }
+                tasks = work(self);
+            }
+        })
+        .await;
+        tasks
     }
 
     /// Waits until task `id` has ended, or `timeout`; answers it as it is then.

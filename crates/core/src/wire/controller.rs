@@ -530,11 +530,22 @@ pub struct Task {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<crate::wire::run::ActionResult>,
     pub enqueued_ms: u64,
+    /// When its agent started it (none while pending).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_ms: Option<u64>,
 }
 
 /// `GET /v1/operations` (operator): every task, by operation.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OperationsResponse {
+    pub tasks: Vec<Task>,
+}
+
+/// `POST /v1/applications/{app}/pending-tasks` (a unit's long-poll for its work): the calling
+/// unit's tasks left `running` and its oldest `pending` one, answered as soon as there is one
+/// or after `timeout_ms`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UnitTasksResponse {
     pub tasks: Vec<Task>,
 }
 
