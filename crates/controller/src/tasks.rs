@@ -47,6 +47,12 @@ impl Tasks {
         self.records.lock().unwrap().iter().map(|(id, r)| (*id).max(r.operation)).max().unwrap_or(0)
     }
 
+    /// `unit`'s tasks that have not ended (pending or running).
+    pub(crate) fn unfinished(&self, unit: &str) -> Vec<(u64, TaskRecord)> {
+        let records = self.records.lock().unwrap();
+        records.iter().filter(|(_, r)| r.unit == unit && r.completed_ms.is_none()).map(|(id, r)| (*id, r.clone())).collect()
+    }
+
     /// A committed task write.
     pub(crate) fn apply(&self, id: u64, record: TaskRecord) {
         self.records.lock().unwrap().insert(id, record);

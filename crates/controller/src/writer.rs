@@ -335,6 +335,14 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                 let app = leaderd_core::names::unit_application(&unit).unwrap_or_default().to_string();
                 let mut changes = vec![Write::ForgetUnit { unit: unit.clone() }];
                 changes.extend(live_secrets::writes(touched));
+                // Its tasks that have not ended end with it, as Juju's `state/cleanup.go`
+                // `cleanupRemovedUnit` finishes them: cancelled, "unit removed".
+                changes.extend(state.tasks.unfinished(&unit).into_iter().map(|(id, mut record)| {
+                    record.status = "cancelled".into();
+                    record.message = "unit removed".into();
+                    record.completed_ms = Some(super::secrets::now_ms());
+                    Write::Task { id, record }
+                }));
                 starts.push(writes.len());
                 writes.extend(changes.iter().cloned());
                 replies.push(Reply::Relations(reply, app, changes));
@@ -489,6 +497,7 @@ fn answer(state: &State, reply: Reply, committed: Result<(), CommitError>) {
                 matches!(
                     w,
                     Write::UnitState { .. }
+                        | Write::Task { .. }
                         | Write::UnitPorts { .. }
                         | Write::UnitStorage { .. }
                         | Write::StorageSequence { .. }

@@ -86,3 +86,24 @@ async fn a_units_poll_answers_its_work_when_it_is_enqueued() {
     assert!(before.elapsed() >= Duration::from_millis(300));
     assert_eq!(c.task(op3.tasks[0].0).unwrap().status, "pending");
 }
+
+/// A removed unit's tasks that have not ended are cancelled with it, in Juju's words
+/// (`state/cleanup.go` `cleanupRemovedUnit`); its ended ones stay as they were.
+#[tokio::test]
+async fn a_removed_units_unfinished_tasks_are_cancelled() {
+    let c = Controller::start(Box::new(MemoryStore::default()), config()).unwrap();
+    let done = c.enqueue("echo", Default::default(), &[unit("app/1")]).await.unwrap().tasks[0].0;
+    let result = ActionResult { id: done.to_string(), unit: "app/1".into(), status: "completed".into(), ..Default::default() };
+    c.report_task(&unit("app/1"), done, Some(result)).await.unwrap();
+    let running = c.enqueue("echo", Default::default(), &[unit("app/1")]).await.unwrap().tasks[0].0;
+    c.report_task(&unit("app/1"), running, None).await.unwrap();
+    let pending = c.enqueue("echo", Default::default(), &[unit("app/1"), unit("app/0")]).await.unwrap().tasks;
+    c.forget_unit(&unit("app/1")).await.unwrap();
+    for id in [running, pending[0].0] {
+        let task = c.task(id).unwrap();
+        let result = task.result.expect("ended");
+        assert_eq!((task.status.as_str(), result.message.as_str()), ("cancelled", "unit removed"), "task {id}");
+    }
+    assert_eq!(c.task(done).unwrap().status, "completed");
+    assert_eq!(c.task(pending[1].0).unwrap().status, "pending", "another unit's task is left");
+}
