@@ -49,6 +49,23 @@ fn split(args: &[String]) -> anyhow::Result<(Vec<String>, String, Vec<String>)> 
     Ok((units, action.clone(), rest))
 }
 
+/// Juju's checks of the `key=value` arguments (`run.go` Init): each is `key.key...=value`, and
+/// each dotted part of its key follows the action name rule.
+fn check_keys(pairs: &[String]) -> anyhow::Result<()> {
+    for pair in pairs {
+        let Some((key, _)) = pair.split_once('=') else {
+            anyhow::bail!("argument {} must be of the form key.key.key...=value", leaderd_core::format::go_quote(pair));
+        };
+        if let Some(bad) = key.split('.').find(|k| !leaderd_core::actions::valid_action_name(k)) {
+            anyhow::bail!(
+                "key {} must start and end with lowercase alphanumeric, and contain only lowercase alphanumeric and hyphens",
+                leaderd_core::format::go_quote(bad)
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Sets `value` at the dotted `key` path in `params`, replacing a non-map on the way.
 fn set_path(params: &mut Map<String, Json>, key: &str, value: Json) {
     let parts: Vec<&str> = key.split('.').collect();
@@ -79,13 +96,9 @@ fn params(file: Option<&Path>, pairs: &[String], string_args: bool) -> anyhow::R
     }
     for pair in pairs {
         let Some((key, value)) = pair.split_once('=') else {
-            anyhow::bail!("argument {} must be of the form key...=value", leaderd_core::format::go_quote(pair));
+            anyhow::bail!("argument {} must be of the form key.key.key...=value", leaderd_core::format::go_quote(pair));
         };
-        let value = if string_args {
-            Json::String(value.to_string())
-        } else {
-            serde_yaml_ng::from_str::<Json>(value).unwrap_or_else(|_| Json::String(value.to_string()))
-        };
+        let value = if string_args { Json::String(value.to_string()) } else { yaml_value(value)? };
         set_path(
             &mut params,
             key,
@@ -93,6 +106,55 @@ fn params(file: Option<&Path>, pairs: &[String], string_args: bool) -> anyhow::R
         );
     }
     Ok(params)
+}
+
+/// A `key=value` value read as Juju reads it (`yaml.Unmarshal` of juju/yaml v2 into
+/// `interface{}`, `cmd/juju/action/run.go`): a plain scalar resolves by YAML 1.1's rules
+/// (`yes`, `on`, `y` are true, `010` is 8, `1_000` is 1000:
+/// [`leaderd_core::format::resolve::resolve_plain`]); quoted scalars and flow collections
+/// are read as YAML; YAML that does not parse is an error in yaml.v2's words
+/// (`yaml: line 1: did not find expected ',' or ']'`). Inside a collection, scalars resolve as
+/// serde_yaml_ng reads them (YAML 1.2).
+fn yaml_value(text: &str) -> anyhow::Result<Json> {
+    use leaderd_core::format::resolve::{resolve_plain, Plain};
+    let doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|e| anyhow::anyhow!(go_yaml_error(&e)))?;
+    let trimmed = text.trim();
+    let indicator = trimmed.starts_with(['"', '\'', '[', '{', '!', '&', '*', '|', '>']);
+    let plain = match &doc {
+        serde_yaml_ng::Value::String(s) if !indicator => Some(s.clone()),
+        serde_yaml_ng::Value::Bool(_) | serde_yaml_ng::Value::Number(_) | serde_yaml_ng::Value::Null if !indicator => {
+            Some(trimmed.split(" #").next().unwrap_or_default().trim_end().to_string())
+        }
+        _ => None,
+    };
+    let Some(plain) = plain else { return Ok(serde_yaml_ng::from_value(doc)?) };
+    if plain.is_empty() {
+        return Ok(if trimmed.is_empty() { Json::String(String::new()) } else { Json::Null });
+    }
+    Ok(match resolve_plain(&plain) {
+        Plain::Bool(b) => Json::Bool(b),
+        Plain::Null => Json::Null,
+        Plain::Int(i) => Json::from(i),
+        Plain::Uint(u) => Json::from(u),
+        Plain::Float(f) => serde_json::Number::from_f64(f).map_or(Json::String(plain.clone()), Json::Number),
+        Plain::Str => Json::String(plain),
+    })
+}
+
+/// A YAML error as Juju's yaml.v2 words it (`yaml: line N: problem`; libyaml's own messages,
+/// which serde_yaml_ng shares): a parser error names the line of its problem (0-based, so the
+/// end of a one-line document is line 1), a scanner error the next line, and neither names a
+/// line 0 (`decode.go` `fail`).
+fn go_yaml_error(e: &serde_yaml_ng::Error) -> String {
+    let text = e.to_string();
+    let problem = text.split(" at line ").next().unwrap_or(&text);
+    let line0 = e.location().map_or(0, |l| l.line().saturating_sub(1));
+    let line = if text.contains(", while parsing") { line0 } else if line0 != 0 { line0 + 1 } else { 0 };
+    if line == 0 {
+        format!("yaml: {problem}")
+    } else {
+        format!("yaml: line {line}: {problem}")
+    }
 }
 
 /// `key=` is an empty string; only an explicit YAML null is null.
@@ -217,10 +279,27 @@ fn unit_tag(unit: &str) -> String {
 
 /// Runs `leaderd run`; answers the exit code.
 pub fn run(state: &Path, args: RunArgs) -> anyhow::Result<i32> {
-    let (targets, action, pairs) = split(&args.args)?;
+    // Juju's Init (`cmd/juju/action/common.go`, `run.go`): its words, exit 2, nothing sent.
+    if args.background && args.wait.is_some_and(|w| !w.is_zero()) {
+        eprintln!("ERROR cannot specify both --wait and --background");
+        return Ok(2);
+    }
+    let (targets, action, pairs) = match split(&args.args).and_then(|parts| check_keys(&parts.2).map(|()| parts)) {
+        Ok(parts) => parts,
+        Err(e) => {
+            eprintln!("ERROR {e}");
+            return Ok(2);
+        }
+    };
     let up = UpState::load(state)?;
     let units: Vec<super::UnitInfo> = targets.iter().map(|t| up.unit(state, t)).collect::<anyhow::Result<_>>()?;
-    let params = params(args.params_file.as_deref(), &pairs, args.string_args)?;
+    let params = match params(args.params_file.as_deref(), &pairs, args.string_args) {
+        Ok(params) => params,
+        Err(e) => {
+            eprintln!("ERROR {e:#}");
+            return Ok(1);
+        }
+    };
     // Checked here against the charm, as Juju's controller checks before it enqueues.
     let actions = leaderd_core::actions::read(&up.charm)?;
     let mut errors = Vec::new();
@@ -584,5 +663,31 @@ mod tests {
         let p = params(None, &pairs, true).unwrap();
         assert_eq!(Json::Object(p), serde_json::json!({"password": "x", "a": {"b": "2"}}));
         assert!(split(&["set-password".to_string()]).is_err());
+    }
+
+    /// Juju's yaml.v2 reading of `key=value` values (each checked against juju/yaml v2's
+    /// `yaml.Unmarshal` into `interface{}`).
+    #[test]
+    fn values_are_read_as_juju_s_yaml_v2_reads_them() {
+        let pairs: Vec<String> =
+            ["a=yes", "b=on", "c=y", "d=no", "e=010", "f=1_000", "g='yes'", "h=[1, x]", "i=", "j=~", "k=1e3", "l=hi"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+        let p = params(None, &pairs, false).unwrap();
+        assert_eq!(
+            Json::Object(p),
+            serde_json::json!({"a": true, "b": true, "c": true, "d": false, "e": 8, "f": 1000, "g": "yes",
+                "h": [1, "x"], "i": "", "j": null, "k": "1e3", "l": "hi"})
+        );
+        for (value, want) in [
+            ("[x", "yaml: line 1: did not find expected ',' or ']'"),
+            ("\"unterminated", "yaml: found unexpected end of stream"),
+            ("a: [", "yaml: line 1: did not find expected node content"),
+            ("a: b: c", "yaml: mapping values are not allowed in this context"),
+        ] {
+            let err = params(None, &[format!("k={value}")], false).unwrap_err();
+            assert_eq!(err.to_string(), want);
+        }
     }
 }
