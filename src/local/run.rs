@@ -149,7 +149,13 @@ fn go_yaml_error(e: &serde_yaml_ng::Error) -> String {
     let text = e.to_string();
     let problem = text.split(" at line ").next().unwrap_or(&text);
     let line0 = e.location().map_or(0, |l| l.line().saturating_sub(1));
-    let line = if text.contains(", while parsing") { line0 } else if line0 != 0 { line0 + 1 } else { 0 };
+    let line = if text.contains(", while parsing") {
+        line0
+    } else if line0 != 0 {
+        line0 + 1
+    } else {
+        0
+    };
     if line == 0 {
         format!("yaml: {problem}")
     } else {
@@ -639,7 +645,11 @@ mod tests {
             format_task(&task, "yaml"),
             "id: \"1\"\nresults:\n  outcome: success\n  result-map:\n    message: hello\n  return-code: 0\nstatus: completed\ntiming:\n  completed: 2015-02-14 08:17:00 +0000 UTC\n  enqueued: 2015-02-14 08:13:00 +0000 UTC\n  started: 2015-02-14 08:15:00 +0000 UTC\nunit: mysql/0\n"
         );
-        assert!(format_task(&task, "json").starts_with("{\"id\":\"1\",\"results\":{"), "{}", format_task(&task, "json"));
+        assert!(
+            format_task(&task, "json").starts_with("{\"id\":\"1\",\"results\":{"),
+            "{}",
+            format_task(&task, "json")
+        );
         let running = Task { status: "running".into(), result: None, started_ms: Some(1_423_901_700_000), ..task };
         assert_eq!(
             format_task(&running, "yaml"),

@@ -307,7 +307,11 @@ fn run_checks_and_reads_its_arguments_as_juju_does() {
     let ran = run(&up, &["act/0", "greet", "name=on", "--quiet"]);
     assert_eq!((ran.code, ran.stdout.as_str()), (0, ""));
     let ran = run(&up, &["act/0", "greet", "name=on"]);
-    assert!(ran.stderr.contains("validation failed: (root).name : must be of type string, given true"), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("validation failed: (root).name : must be of type string, given true"),
+        "{}",
+        ran.stderr
+    );
 
     // Validated before the defaults: a required parameter with a default must still be given.
     let ran = run(&up, &["act/0", "hello"]);

@@ -67,7 +67,11 @@ pub(crate) async fn watch(c: Arc<Control>) {
         let tasks = match c.client.pending_tasks(leaderd_net::long_poll::WAIT).await {
             Ok(tasks) => tasks,
             Err(e) => {
-                tokio::time::sleep(leaderd_net::long_poll::pause_after(&e, "asking the controller for this unit's tasks failed")).await;
+                tokio::time::sleep(leaderd_net::long_poll::pause_after(
+                    &e,
+                    "asking the controller for this unit's tasks failed",
+                ))
+                .await;
                 continue;
             }
         };
@@ -78,7 +82,10 @@ pub(crate) async fn watch(c: Arc<Control>) {
             }
             ran = true;
             let result = if task.status == "running" {
-                super::event(&c.env.unit, format_args!("action {} (task {}) failed: {TERMINATED}", task.action, task.id));
+                super::event(
+                    &c.env.unit,
+                    format_args!("action {} (task {}) failed: {TERMINATED}", task.action, task.id),
+                );
                 ended(&c, &task, "failed", TERMINATED.into(), now_ms())
             } else {
                 match checked_params(&c, &task) {
@@ -137,11 +144,22 @@ async fn report(c: &Control, id: u64, result: ActionResult) {
     loop {
         match c.client.report_task(id, Some(result.clone())).await {
             Ok(()) => return,
-            Err(e @ CallError::Refused { code: ErrorCode::NotFound | ErrorCode::Forbidden | ErrorCode::BadRequest | ErrorCode::TooLarge, .. }) => {
+            Err(
+                e @ CallError::Refused {
+                    code: ErrorCode::NotFound | ErrorCode::Forbidden | ErrorCode::BadRequest | ErrorCode::TooLarge,
+                    ..
+                },
+            ) => {
                 tracing::warn!(task = id, error = %e, "the controller refused how the task ended");
                 return;
             }
-            Err(e) => tokio::time::sleep(leaderd_net::long_poll::pause_after(&e, "reporting how the task ended to the controller failed")).await,
+            Err(e) => {
+                tokio::time::sleep(leaderd_net::long_poll::pause_after(
+                    &e,
+                    "reporting how the task ended to the controller failed",
+                ))
+                .await
+            }
         }
     }
 }

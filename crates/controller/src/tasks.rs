@@ -50,7 +50,11 @@ impl Tasks {
     /// `unit`'s tasks that have not ended (pending or running).
     pub(crate) fn unfinished(&self, unit: &str) -> Vec<(u64, TaskRecord)> {
         let records = self.records.lock().unwrap();
-        records.iter().filter(|(_, r)| r.unit == unit && r.completed_ms.is_none()).map(|(id, r)| (*id, r.clone())).collect()
+        records
+            .iter()
+            .filter(|(_, r)| r.unit == unit && r.completed_ms.is_none())
+            .map(|(id, r)| (*id, r.clone()))
+            .collect()
     }
 
     /// A committed task write.
@@ -174,7 +178,8 @@ impl Controller {
         let work = |c: &Controller| {
             let records = c.state.tasks.records.lock().unwrap();
             let mine = || records.iter().filter(|(_, r)| r.unit == unit.as_str());
-            let mut tasks: Vec<Task> = mine().filter(|(_, r)| r.status == "running").map(|(id, r)| task(*id, r)).collect();
+            let mut tasks: Vec<Task> =
+                mine().filter(|(_, r)| r.status == "running").map(|(id, r)| task(*id, r)).collect();
             tasks.extend(mine().find(|(_, r)| r.status == "pending").map(|(id, r)| task(*id, r)));
             tasks.sort_by_key(|t| t.id);
             tasks

@@ -93,7 +93,8 @@ async fn a_units_poll_answers_its_work_when_it_is_enqueued() {
 async fn a_removed_units_unfinished_tasks_are_cancelled() {
     let c = Controller::start(Box::new(MemoryStore::default()), config()).unwrap();
     let done = c.enqueue("echo", Default::default(), &[unit("app/1")]).await.unwrap().tasks[0].0;
-    let result = ActionResult { id: done.to_string(), unit: "app/1".into(), status: "completed".into(), ..Default::default() };
+    let result =
+        ActionResult { id: done.to_string(), unit: "app/1".into(), status: "completed".into(), ..Default::default() };
     c.report_task(&unit("app/1"), done, Some(result)).await.unwrap();
     let running = c.enqueue("echo", Default::default(), &[unit("app/1")]).await.unwrap().tasks[0].0;
     c.report_task(&unit("app/1"), running, None).await.unwrap();

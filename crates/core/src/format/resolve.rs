@@ -49,7 +49,11 @@ pub fn resolve_plain(s: &str) -> Plain {
         Some(b'+' | b'-' | b'0'..=b'9') => true,
         Some(b'.') => {
             // ".5": ParseFloat on the text as it is.
-            return if go_parse_float(s) { s.replace('_', "").parse().map_or(Plain::Str, Plain::Float) } else { Plain::Str };
+            return if go_parse_float(s) {
+                s.replace('_', "").parse().map_or(Plain::Str, Plain::Float)
+            } else {
+                Plain::Str
+            };
         }
         _ => false,
     };
