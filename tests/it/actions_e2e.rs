@@ -348,4 +348,12 @@ fn run_checks_and_reads_its_arguments_as_juju_does() {
     assert_eq!(out.status.code(), Some(1));
     let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(shown["act/0"]["results"], serde_json::json!({"return-code": 3, "stdout": "hi\n"}));
+
+    // Binary output: base64 with its encoding named, as Juju's encodeBytes.
+    let out = up.leaderd(&["exec", "--unit", "act/0", "--format", "json", "--", "printf 'a\\377\\000b'"]);
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        shown["act/0"]["results"],
+        serde_json::json!({"return-code": 0, "stdout": "Yf8AYg==", "stdout-encoding": "base64"})
+    );
 }

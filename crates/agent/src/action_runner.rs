@@ -219,10 +219,12 @@ async fn execute(c: Arc<Control>, task: &Task, params: serde_json::Map<String, s
                 let _ = stderr_done.await;
             })
             .await;
-            let text = |b: &Arc<std::sync::Mutex<Vec<u8>>>| String::from_utf8_lossy(&b.lock().unwrap()).into_owned();
-            (code, text(&stdout), text(&stderr))
+            let bytes = |b: &Arc<std::sync::Mutex<Vec<u8>>>| b.lock().unwrap().clone();
+            (code, bytes(&stdout), bytes(&stderr))
         }
-        Err(e) => (127, String::new(), format!("{}: {}\n", program.display(), jujuc::tools::go_error_text(&e))),
+        Err(e) => {
+            (127, Vec::new(), format!("{}: {}\n", program.display(), jujuc::tools::go_error_text(&e)).into_bytes())
+        }
     };
     let state = c.endpoint.action_state(&id).await.unwrap_or_default();
     let committed = if code == 0 { c.endpoint.commit_context(&id, Vec::new()).await.map(|_| ()) } else { Ok(()) };
@@ -237,12 +239,20 @@ async fn execute(c: Arc<Control>, task: &Task, params: serde_json::Map<String, s
         (Ok(()), false, code) => ("failed", format!("exit status {code}")),
     };
     super::event(&unit, format_args!("action {} (task {}) {status}", req_name, req_id));
+    let mut results = state.results;
+    let (stdout, stdout_encoding) = encode_bytes(&stdout);
+    let (stderr, stderr_encoding) = encode_bytes(&stderr);
+    for (key, encoding) in [("stdout-encoding", stdout_encoding), ("stderr-encoding", stderr_encoding)] {
+        if let Some(encoding) = encoding {
+            results.insert(key.into(), encoding.into());
+        }
+    }
     ActionResult {
         id: req_id.clone(),
         unit,
         status: status.into(),
         message,
-        results: state.results,
+        results,
         return_code: code,
         stdout,
         stderr,
@@ -250,6 +260,34 @@ async fn execute(c: Arc<Control>, task: &Task, params: serde_json::Map<String, s
         enqueued_ms,
         started_ms,
         completed_ms: now_ms(),
+    }
+}
+
+/// Juju's `encodeBytes` (`worker/uniter/runner/runner.go`): output that is valid UTF-8 as it
+/// is, anything else base64 with its encoding named (`stdout-encoding: base64`), so binary
+/// output is kept byte for byte. Output past the collector's cap may end inside a character:
+/// that partial character is dropped rather than making the whole output base64.
+fn encode_bytes(bytes: &[u8]) -> (String, Option<&'static str>) {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (text.to_string(), None),
+        Err(e) if e.error_len().is_none() && bytes.len() >= 1 << 20 => {
+            (String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned(), None)
+        }
+        Err(_) => (leaderd_core::base64::encode(bytes), Some("base64")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::encode_bytes;
+
+    #[test]
+    fn output_that_is_not_utf8_is_base64_as_juju_encodes_it() {
+        assert_eq!(encode_bytes(b"hi\n"), ("hi\n".to_string(), None));
+        assert_eq!(encode_bytes(b"a\xff\x00b"), ("Yf8AYg==".to_string(), Some("base64")));
+        let mut cut = vec![b'x'; 1 << 20];
+        cut.extend_from_slice("é".as_bytes().split_at(1).0);
+        assert_eq!(encode_bytes(&cut), ("x".repeat(1 << 20), None));
     }
 }
 
