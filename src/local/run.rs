@@ -331,6 +331,8 @@ pub fn run(state: &Path, args: RunArgs) -> anyhow::Result<i32> {
         action: action.clone(),
         params: params.clone(),
         units: names.iter().map(|u| u.as_str().to_string()).collect(),
+        // Nothing to schedule: the operation is recorded as failed with the reasons.
+        failure: if names.is_empty() { errors.join("\n") } else { String::new() },
     };
     let enqueued = runtime.block_on(client.enqueue(&request)).context("enqueueing the action at the controller")?;
     let say = |text: String| {
@@ -465,6 +467,7 @@ pub fn exec_formatted(
         action: "juju-exec".into(),
         params: params.clone(),
         units: scheduled.iter().map(|u| u.name.clone()).collect(),
+        failure: String::new(),
     };
     let enqueued = runtime.block_on(client.enqueue(&request)).context("enqueueing the command at the controller")?;
     let wait = wait.filter(|w| !w.is_zero()).unwrap_or(Duration::from_secs(300));
@@ -543,11 +546,17 @@ pub fn operations(state: &Path, format: &str) -> anyhow::Result<()> {
     let client = super::status::operator_client(state, &up, &up.app)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let all = runtime.block_on(client.operations()).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let rows: Vec<serde_json::Value> = all
+    let mut rows: Vec<(u64, u64, serde_json::Value)> = all
         .tasks
         .iter()
-        .map(|t| serde_json::json!({"operation": t.operation.to_string(), "task": t.id.to_string(), "unit": t.unit, "action": t.action, "status": t.status}))
+        .map(|t| (t.operation, t.id, serde_json::json!({"operation": t.operation.to_string(), "task": t.id.to_string(), "unit": t.unit, "action": t.action, "status": t.status})))
         .collect();
+    // Operations that scheduled nothing: recorded with Juju's `error` status and why.
+    rows.extend(all.failed.iter().map(|o| {
+        (o.operation, o.operation, serde_json::json!({"operation": o.operation.to_string(), "action": o.action, "status": "error", "message": o.message}))
+    }));
+    rows.sort_by_key(|(operation, id, _)| (*operation, *id));
+    let rows: Vec<serde_json::Value> = rows.into_iter().map(|(_, _, row)| row).collect();
     if format == "json" {
         println!("{}", serde_json::to_string(&rows)?);
     } else {

@@ -321,6 +321,16 @@ fn run_checks_and_reads_its_arguments_as_juju_does() {
         "{}",
         ran.stderr
     );
+    // An operation that schedules nothing is recorded (status error, its reason), and its id
+    // is its own.
+    let op = |ran: &Ran| ran.stderr.split("Operation ").nth(1).unwrap().split(' ').next().unwrap().to_string();
+    let first = op(&ran);
+    let again = op(&run(&up, &["act/0", "nosuch"]));
+    assert_ne!(first, again);
+    let listed: serde_json::Value = serde_json::from_slice(&tasks()).unwrap();
+    let row = listed.as_array().unwrap().iter().find(|r| r["operation"] == again.as_str()).expect("recorded");
+    assert_eq!(row["status"], "error");
+    assert_eq!(row["message"], "action \"nosuch\" not defined on unit \"act/0\"");
     let ran = run(&up, &["act/0", "hello", "who=you"]);
     assert_eq!((ran.code, ran.stdout.as_str()), (0, "msg: hello you\n\n"), "{}", ran.stderr);
 

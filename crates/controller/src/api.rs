@@ -772,13 +772,16 @@ async fn enqueue(State(api): Shared, headers: HeaderMap, body: Body) -> Answer<E
         .iter()
         .map(|u| Unit::new(u).map_err(|e| HttpError::new(ErrorCode::BadRequest, e.to_string())))
         .collect::<Result<Vec<_>, _>>()?;
+    if units.is_empty() && !req.failure.is_empty() {
+        return Ok(Json(api.controller.fail_enqueue(&req.action, &req.failure).await.map_err(write_refused)?));
+    }
     Ok(Json(api.controller.enqueue(&req.action, req.params, &units).await.map_err(write_refused)?))
 }
 
 async fn operations(State(api): Shared, headers: HeaderMap) -> Answer<OperationsResponse> {
     api.operator(&headers)?;
     api.active()?;
-    Ok(Json(OperationsResponse { tasks: api.controller.tasks() }))
+    Ok(Json(OperationsResponse { tasks: api.controller.tasks(), failed: api.controller.failed_operations() }))
 }
 
 fn task_id(id: &str) -> Result<u64, HttpError> {

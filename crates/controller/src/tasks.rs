@@ -12,7 +12,7 @@ use super::{Controller, LeaderWriteError};
 use crate::store::{TaskRecord, Write};
 use crate::writer::Job;
 use leaderd_core::model::Unit;
-use leaderd_core::wire::controller::{EnqueueResponse, Task};
+use leaderd_core::wire::controller::{EnqueueResponse, FailedOperation, Task};
 use leaderd_core::wire::run::{ActionLogLine, ActionResult};
 
 /// Every task, and a version that moves with each change (for waiters).
@@ -54,6 +54,22 @@ impl Tasks {
             .iter()
             .filter(|(_, r)| r.unit == unit && r.completed_ms.is_none())
             .map(|(id, r)| (*id, r.clone()))
+            .collect()
+    }
+
+    /// The operations that scheduled no task: each is kept as a record of its own id with no
+    /// unit (see [`Controller::fail_enqueue`]).
+    pub(crate) fn failed_operations(&self) -> Vec<FailedOperation> {
+        let records = self.records.lock().unwrap();
+        records
+            .iter()
+            .filter(|(_, r)| r.unit.is_empty())
+            .map(|(id, r)| FailedOperation {
+                operation: *id,
+                action: r.action.clone(),
+                message: r.message.clone(),
+                enqueued_ms: r.enqueued_ms,
+            })
             .collect()
     }
 
@@ -131,10 +147,33 @@ impl Controller {
         self.submit(job).await.unwrap_or_else(|| Err(LeaderWriteError::failed(crate::ShuttingDown)))
     }
 
+    /// Records an operation of `action` that scheduled no task, failed with `message` (Juju's
+    /// `state/operation.go` `FailOperationEnqueuing`: the operation keeps its id from the one
+    /// sequence, `status: error`, and its message). It is kept as a record of its own id with no
+    /// unit and no task; `tasks` leaves it out, `failed_operations` lists it.
+    pub async fn fail_enqueue(&self, action: &str, message: &str) -> Result<EnqueueResponse, LeaderWriteError> {
+        let now = now_ms();
+        let record = TaskRecord {
+            action: action.into(),
+            status: "error".into(),
+            message: message.into(),
+            enqueued_ms: now,
+            completed_ms: Some(now),
+            ..Default::default()
+        };
+        let job = |reply| Job::Enqueue { tasks: vec![record], reply };
+        self.submit(job).await.unwrap_or_else(|| Err(LeaderWriteError::failed(crate::ShuttingDown)))
+    }
+
+    /// The operations that scheduled no task, in id order.
+    pub fn failed_operations(&self) -> Vec<FailedOperation> {
+        self.state.tasks.failed_operations()
+    }
+
     /// `unit` reports its task `id` started (`result` none) or ended.
     pub async fn report_task(&self, unit: &Unit, id: u64, result: Option<ActionResult>) -> Result<(), TaskError> {
         let current = self.state.tasks.records.lock().unwrap().get(&id).cloned();
-        let Some(mut record) = current else { return Err(TaskError::NotFound(id)) };
+        let Some(mut record) = current.filter(|r| !r.unit.is_empty()) else { return Err(TaskError::NotFound(id)) };
         if record.unit != unit.as_str() {
             return Err(TaskError::NotYours { id, unit: record.unit, caller: unit.as_str().into() });
         }
@@ -160,12 +199,13 @@ impl Controller {
 
     /// Task `id`, if there is one.
     pub fn task(&self, id: u64) -> Option<Task> {
-        self.state.tasks.records.lock().unwrap().get(&id).map(|r| task(id, r))
+        self.state.tasks.records.lock().unwrap().get(&id).filter(|r| !r.unit.is_empty()).map(|r| task(id, r))
     }
 
     /// Every task, in id order.
     pub fn tasks(&self) -> Vec<Task> {
-        self.state.tasks.records.lock().unwrap().iter().map(|(id, r)| task(*id, r)).collect()
+        let records = self.state.tasks.records.lock().unwrap();
+        records.iter().filter(|(_, r)| !r.unit.is_empty()).map(|(id, r)| task(*id, r)).collect()
     }
 
     /// `unit`'s work, once it has some or after `timeout`: its tasks left `running` (only a

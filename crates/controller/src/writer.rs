@@ -179,17 +179,22 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                 let last = last_task_id.get_or_insert_with(|| state.tasks.last_id());
                 let operation = *last + 1;
                 let mut answer = leaderd_core::wire::controller::EnqueueResponse { operation, tasks: Vec::new() };
+                // A record with no unit is the operation's own (one that scheduled nothing):
+                // it takes the operation's id, and no task id.
+                let mut next = operation;
                 let changes: Vec<Write> = tasks
                     .into_iter()
-                    .enumerate()
-                    .map(|(i, mut record)| {
-                        let id = operation + 1 + i as u64;
+                    .map(|mut record| {
                         record.operation = operation;
-                        answer.tasks.push((id, record.unit.clone()));
-                        Write::Task { id, record }
+                        if record.unit.is_empty() {
+                            return Write::Task { id: operation, record };
+                        }
+                        next += 1;
+                        answer.tasks.push((next, record.unit.clone()));
+                        Write::Task { id: next, record }
                     })
                     .collect();
-                *last = operation + changes.len() as u64;
+                *last = next;
                 starts.push(writes.len());
                 writes.extend(changes.iter().cloned());
                 replies.push(Reply::Enqueue(reply, changes, answer));

@@ -108,3 +108,24 @@ async fn a_removed_units_unfinished_tasks_are_cancelled() {
     assert_eq!(c.task(done).unwrap().status, "completed");
     assert_eq!(c.task(pending[1].0).unwrap().status, "pending", "another unit's task is left");
 }
+
+/// An operation that scheduled nothing is recorded with its own id, failed with its reason
+/// (Juju's `FailOperationEnqueuing`), and that id is never given again.
+#[tokio::test]
+async fn an_operation_that_schedules_nothing_is_recorded_and_its_id_kept() {
+    let c = Controller::start(Box::new(MemoryStore::default()), config()).unwrap();
+    let failed = c.fail_enqueue("nope", "action \"nope\" not defined on unit \"app/0\"").await.unwrap();
+    assert_eq!((failed.operation, failed.tasks.len()), (1, 0));
+    let next = c.fail_enqueue("req", "validation failed").await.unwrap();
+    assert_eq!(next.operation, 2, "its own id, not the last one's again");
+    let ran = c.enqueue("echo", Default::default(), &[unit("app/0")]).await.unwrap();
+    assert_eq!((ran.operation, ran.tasks[0].0), (3, 4));
+    let listed = c.failed_operations();
+    assert_eq!(
+        listed.iter().map(|o| (o.operation, o.action.as_str())).collect::<Vec<_>>(),
+        vec![(1, "nope"), (2, "req")]
+    );
+    assert_eq!(listed[0].message, "action \"nope\" not defined on unit \"app/0\"");
+    assert_eq!(c.tasks().len(), 1, "no task of their own");
+    assert!(c.task(1).is_none());
+}
