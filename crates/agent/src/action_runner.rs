@@ -277,6 +277,12 @@ fn encode_bytes(bytes: &[u8]) -> (String, Option<&'static str>) {
     }
 }
 
+/// The command of a juju-exec task (its context's `command` parameter).
+async fn params_command(c: &Control, id: &str) -> String {
+    let state = c.endpoint.action_state(id).await.unwrap_or_default();
+    state.params.get("command").and_then(serde_json::Value::as_str).unwrap_or_default().to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::encode_bytes;
@@ -289,10 +295,4 @@ mod tests {
         cut.extend_from_slice("é".as_bytes().split_at(1).0);
         assert_eq!(encode_bytes(&cut), ("x".repeat(1 << 20), None));
     }
-}
-
-/// The command of a juju-exec task (its context's `command` parameter).
-async fn params_command(c: &Control, id: &str) -> String {
-    let state = c.endpoint.action_state(id).await.unwrap_or_default();
-    state.params.get("command").and_then(serde_json::Value::as_str).unwrap_or_default().to_string()
 }

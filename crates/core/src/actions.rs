@@ -121,12 +121,8 @@ fn schema_valid(schema: &Value) -> Result<(), String> {
         }
     }
     match m.get("type") {
-        None => {}
-        Some(Value::String(t)) => {
-            if !TYPES.contains(&t.as_str()) {
-                return Err(format!("{t} is not a valid type"));
-            }
-        }
+        Some(Value::String(t)) if !TYPES.contains(&t.as_str()) => return Err(format!("{t} is not a valid type")),
+        None | Some(Value::String(_)) => {}
         Some(Value::Array(types)) => {
             let mut seen: Vec<&str> = Vec::new();
             for t in types {
