@@ -87,11 +87,11 @@ fn params(file: Option<&Path>, pairs: &[String], string_args: bool) -> anyhow::R
     let mut params = Map::new();
     if let Some(file) = file {
         let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-        let doc: Json = serde_yaml_ng::from_str(&text).with_context(|| format!("{} is not YAML", file.display()))?;
-        match doc {
-            Json::Object(map) => params.extend(map),
-            Json::Null => {}
-            _ => anyhow::bail!("{}: the parameters must be a map", file.display()),
+        // Read as Juju reads it (yaml.v2, YAML 1.1 plain scalars), its errors in yaml.v2's words.
+        match super::yaml_v2::unmarshal(&text).map_err(anyhow::Error::msg)? {
+            Some(Json::Object(map)) => params.extend(map),
+            None | Some(Json::Null) => {}
+            Some(_) => anyhow::bail!("params must contain a YAML map with string keys"),
         }
     }
     for pair in pairs {
@@ -99,73 +99,17 @@ fn params(file: Option<&Path>, pairs: &[String], string_args: bool) -> anyhow::R
             anyhow::bail!("argument {} must be of the form key.key.key...=value", leaderd_core::format::go_quote(pair));
         };
         let value = if string_args { Json::String(value.to_string()) } else { yaml_value(value)? };
-        set_path(
-            &mut params,
-            key,
-            if value.is_null() && !value_is_null_literal(pair) { Json::String(String::new()) } else { value },
-        );
+        set_path(&mut params, key, value);
     }
     Ok(params)
 }
 
-/// A `key=value` value read as Juju reads it (`yaml.Unmarshal` of juju/yaml v2 into
-/// `interface{}`, `cmd/juju/action/run.go`): a plain scalar resolves by YAML 1.1's rules
-/// (`yes`, `on`, `y` are true, `010` is 8, `1_000` is 1000:
-/// [`leaderd_core::format::resolve::resolve_plain`]); quoted scalars and flow collections
-/// are read as YAML; YAML that does not parse is an error in yaml.v2's words
-/// (`yaml: line 1: did not find expected ',' or ']'`). Inside a collection, scalars resolve as
-/// serde_yaml_ng reads them (YAML 1.2).
+/// A `key=value` value read as Juju reads it: `yaml.Unmarshal` of juju/yaml v2 into the
+/// value's own text (`cmd/juju/action/run.go`), so a value with no YAML document in it (`key=`)
+/// stays the text it was ([`super::yaml_v2`]).
 fn yaml_value(text: &str) -> anyhow::Result<Json> {
-    use leaderd_core::format::resolve::{resolve_plain, Plain};
-    let doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|e| anyhow::anyhow!(go_yaml_error(&e)))?;
-    let trimmed = text.trim();
-    let indicator = trimmed.starts_with(['"', '\'', '[', '{', '!', '&', '*', '|', '>']);
-    let plain = match &doc {
-        serde_yaml_ng::Value::String(s) if !indicator => Some(s.clone()),
-        serde_yaml_ng::Value::Bool(_) | serde_yaml_ng::Value::Number(_) | serde_yaml_ng::Value::Null if !indicator => {
-            Some(trimmed.split(" #").next().unwrap_or_default().trim_end().to_string())
-        }
-        _ => None,
-    };
-    let Some(plain) = plain else { return Ok(serde_yaml_ng::from_value(doc)?) };
-    if plain.is_empty() {
-        return Ok(if trimmed.is_empty() { Json::String(String::new()) } else { Json::Null });
-    }
-    Ok(match resolve_plain(&plain) {
-        Plain::Bool(b) => Json::Bool(b),
-        Plain::Null => Json::Null,
-        Plain::Int(i) => Json::from(i),
-        Plain::Uint(u) => Json::from(u),
-        Plain::Float(f) => serde_json::Number::from_f64(f).map_or(Json::String(plain.clone()), Json::Number),
-        Plain::Str => Json::String(plain),
-    })
-}
-
-/// A YAML error as Juju's yaml.v2 words it (`yaml: line N: problem`; libyaml's own messages,
-/// which serde_yaml_ng shares): a parser error names the line of its problem (0-based, so the
-/// end of a one-line document is line 1), a scanner error the next line, and neither names a
-/// line 0 (`decode.go` `fail`).
-fn go_yaml_error(e: &serde_yaml_ng::Error) -> String {
-    let text = e.to_string();
-    let problem = text.split(" at line ").next().unwrap_or(&text);
-    let line0 = e.location().map_or(0, |l| l.line().saturating_sub(1));
-    let line = if text.contains(", while parsing") {
-        line0
-    } else if line0 != 0 {
-        line0 + 1
-    } else {
-        0
-    };
-    if line == 0 {
-        format!("yaml: {problem}")
-    } else {
-        format!("yaml: line {line}: {problem}")
-    }
-}
-
-/// `key=` is an empty string; only an explicit YAML null is null.
-fn value_is_null_literal(pair: &str) -> bool {
-    matches!(pair.split_once('=').map(|(_, v)| v.trim()), Some("null" | "~" | "Null" | "NULL"))
+    let value = super::yaml_v2::unmarshal(text).map_err(anyhow::Error::msg)?;
+    Ok(value.unwrap_or_else(|| Json::String(text.to_string())))
 }
 
 /// Go's `time.Time.String()` of a Unix time in UTC, truncated to the second.
@@ -688,16 +632,28 @@ mod tests {
     /// `yaml.Unmarshal` into `interface{}`).
     #[test]
     fn values_are_read_as_juju_s_yaml_v2_reads_them() {
-        let pairs: Vec<String> =
-            ["a=yes", "b=on", "c=y", "d=no", "e=010", "f=1_000", "g='yes'", "h=[1, x]", "i=", "j=~", "k=1e3", "l=hi"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect();
+        let pairs: Vec<String> = [
+            "a=yes",
+            "b=on",
+            "c=y",
+            "d=no",
+            "e=010",
+            "f=1_000",
+            "g='yes'",
+            "h=[1, x, on]",
+            "i=",
+            "j=~",
+            "k=1e3",
+            "l=hi",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         let p = params(None, &pairs, false).unwrap();
         assert_eq!(
             Json::Object(p),
             serde_json::json!({"a": true, "b": true, "c": true, "d": false, "e": 8, "f": 1000, "g": "yes",
-                "h": [1, "x"], "i": "", "j": null, "k": "1e3", "l": "hi"})
+                "h": [1, "x", true], "i": "", "j": null, "k": "1e3", "l": "hi"})
         );
         for (value, want) in [
             ("[x", "yaml: line 1: did not find expected ',' or ']'"),
