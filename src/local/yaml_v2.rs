@@ -80,7 +80,11 @@ fn events(text: &str) -> Result<Option<Json>, String> {
                 unsafe_y::YAML_STREAM_END_EVENT | unsafe_y::YAML_DOCUMENT_END_EVENT => stop = true,
                 unsafe_y::YAML_SCALAR_EVENT => {
                     let s = (*event).data.scalar;
-                    let bytes = std::slice::from_raw_parts(s.value, s.length as usize);
+                    let bytes: &[u8] = if s.value.is_null() || s.length == 0 {
+                        &[]
+                    } else {
+                        std::slice::from_raw_parts(s.value, s.length as usize)
+                    };
                     let value = String::from_utf8_lossy(bytes).into_owned();
                     let tag = c_str(s.tag);
                     let json = match (tag.as_deref(), s.style) {
