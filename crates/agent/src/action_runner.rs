@@ -229,8 +229,23 @@ async fn execute(c: Arc<Control>, task: &Task, params: serde_json::Map<String, s
     let state = c.endpoint.action_state(&id).await.unwrap_or_default();
     let committed = if code == 0 { c.endpoint.commit_context(&id, Vec::new()).await.map(|_| ()) } else { Ok(()) };
     c.endpoint.close_context(&id);
+    // Changes that failed to commit fail the action as Juju's `finalizeAction` does
+    // (worker/uniter/runner/context/context.go): the error after the action's stderr, return
+    // code 1 where it was 0, and its message unless the action set one.
+    let (mut code, mut stderr) = (code, stderr);
+    if let Err(e) = &committed {
+        if !stderr.is_empty() {
+            stderr.push(b'\n');
+        }
+        stderr.extend(e.to_string().into_bytes());
+        if code == 0 {
+            code = 1;
+        }
+    }
     let (status, message) = match (&committed, state.failed, code) {
-        (Err(e), _, _) => ("failed", format!("committing relation and secret changes: {e}")),
+        (Err(_), _, _) => {
+            ("failed", state.message.clone().filter(|m| !m.is_empty()).unwrap_or_else(|| COMMIT_FAILED.into()))
+        }
         (Ok(()), true, _) => ("failed", state.message.clone().unwrap_or_else(|| FAILED_WITHOUT_REASON.into())),
         (Ok(()), false, 0) => ("completed", state.message.clone().unwrap_or_default()),
         // juju-exec: a command's non-zero exit is its return code, not a failure (Juju's
@@ -262,6 +277,9 @@ async fn execute(c: Arc<Control>, task: &Task, params: serde_json::Map<String, s
         completed_ms: now_ms(),
     }
 }
+
+/// Juju's message for an action whose changes could not be committed.
+const COMMIT_FAILED: &str = "committing requested changes failed";
 
 /// Juju's `encodeBytes` (`worker/uniter/runner/runner.go`): output that is valid UTF-8 as it
 /// is, anything else base64 with its encoding named (`stdout-encoding: base64`), so binary
