@@ -197,10 +197,17 @@ fn filesystem_storage_is_attached_before_install_added_by_storage_add_and_detach
         up.events_after(from).iter().filter(|r| r.of("store/0") && r.hook_finished("cache-storage-attached")).count()
             == 2
     });
+    // `exec --format` (Juju's juju-exec task): a command that exits non-zero commits its
+    // changes too, as Juju's does (its exit code is a return code): one more cache instance.
+    let from = Mark::now();
+    let out = up.leaderd(&["exec", "--unit", "store/0", "--format", "json", "--", "storage-add cache=1; exit 3"]);
+    let task: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(task["store/0"]["results"]["return-code"], 3, "{task}");
+    up.wait_event_after(from, T, |r| r.of("store/0") && r.hook_finished("cache-storage-attached"));
     let listed = storage_list(&up, "store/0");
-    assert_eq!(listed.len(), 4, "{listed:?}");
+    assert_eq!(listed.len(), 5, "{listed:?}");
     let (out, _, _) = run(&up, "store/0", "storage-list cache --format yaml");
-    assert_eq!(out, format!("- {}\n- {}\n", listed[2], listed[3]));
+    assert_eq!(out, format!("- {}\n- {}\n- {}\n", listed[2], listed[3], listed[4]));
 
     // Where an operator looks: status and show-unit.
     let status = up.status();

@@ -227,7 +227,11 @@ async fn execute(c: Arc<Control>, task: &Task, params: serde_json::Map<String, s
         }
     };
     let state = c.endpoint.action_state(&id).await.unwrap_or_default();
-    let committed = if code == 0 { c.endpoint.commit_context(&id, Vec::new()).await.map(|_| ()) } else { Ok(()) };
+    // A hook tool's changes are committed when the action exits 0, and always for juju-exec:
+    // its command's exit code is a return code, not an error (Juju's `runJujuExecAction`
+    // flushes with the error of running it, which juju/utils' exec leaves nil for an exit code).
+    let committed =
+        if code == 0 || exec { c.endpoint.commit_context(&id, Vec::new()).await.map(|_| ()) } else { Ok(()) };
     c.endpoint.close_context(&id);
     // Changes that failed to commit fail the action as Juju's `finalizeAction` does
     // (worker/uniter/runner/context/context.go): the error after the action's stderr, return
