@@ -750,8 +750,12 @@ fn run(command: Command) -> anyhow::Result<()> {
             let code = if format == "plain" {
                 crate::local::exec::exec(&state_dir(state), &unit, &command)?
             } else {
-                // juju exec's command string: each argument quoted if it needs it.
-                let words: Vec<String> = command.iter().map(|w| shell_word(&w.to_string_lossy())).collect();
+                // juju exec's command string (`cmd/juju/action/exec.go`): one argument as it is
+                // ("echo hi; exit 3" is a script), several each quoted if it needs it.
+                let words: Vec<String> = match command.as_slice() {
+                    [one] => vec![one.to_string_lossy().into_owned()],
+                    _ => command.iter().map(|w| shell_word(&w.to_string_lossy())).collect(),
+                };
                 crate::local::run::exec_formatted(&state_dir(state), &[unit], &words.join(" "), &format, wait)?
             };
             std::process::exit(code)

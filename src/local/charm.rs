@@ -87,6 +87,16 @@ pub(crate) fn prepare(given: &Path, dest: &Path, revision: u64) -> anyhow::Resul
     let _ = std::fs::remove_dir_all(dest);
     let prepared = prepare_into(given, dest).and_then(|form| {
         anyhow::ensure!(dest.join("metadata.yaml").is_file(), "{} has no metadata.yaml", given.display());
+        // juju/charm's ReadActionsYaml reads a charm's actions when the charm is read, so a
+        // deploy or refresh with actions Juju could not read fails (and the running charm
+        // stays as it was) rather than every `run` after it.
+        if let Err(e) = leaderd_core::actions::read(dest) {
+            let why = match e {
+                leaderd_core::actions::ActionsError::Parse { error, .. } => error,
+                e => e.to_string(),
+            };
+            anyhow::bail!("{}: actions.yaml: {why}", given.display());
+        }
         let name = crate::local::up::charm_name(dest).ok();
         let marker = dest.join(leaderd_core::charm::MARKER);
         std::fs::write(&marker, leaderd_core::charm::marker_text(name.as_deref().unwrap_or("charm"), revision))
@@ -644,6 +654,32 @@ extra-bindings:
         assert_eq!(err, format!("no charm at {}", dir.path().join("nothing").display()));
         let err = prepare(dir.path(), &dest, 0).unwrap_err().to_string();
         assert!(err.ends_with("is not a charm: it has neither metadata.yaml nor charmcraft.yaml (give a charm directory, a charmcraft.yaml source directory or a .charm file)"), "{err}");
+    }
+
+    #[test]
+    fn a_charm_whose_actions_juju_could_not_read_is_refused_and_leaves_nothing() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let source = dir.path().join("charm");
+        std::fs::create_dir_all(&source).unwrap();
+        std::fs::write(source.join("metadata.yaml"), "name: act\n").unwrap();
+        std::fs::write(source.join("dispatch"), "#!/bin/sh\n").unwrap();
+        std::fs::set_permissions(source.join("dispatch"), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let dest = dir.path().join("charms/2");
+        for (actions, why) in [
+            ("Bad_Name:\n  description: x\n", "bad action name Bad_Name"),
+            (
+                "echo:\n  params:\n    n:\n      type: integerx\n",
+                "invalid params schema for action schema echo: integerx is not a valid type",
+            ),
+        ] {
+            std::fs::write(source.join("actions.yaml"), actions).unwrap();
+            let err = prepare(&source, &dest, 2).unwrap_err().to_string();
+            assert_eq!(err, format!("{}: actions.yaml: {why}", source.display()));
+            assert!(!dest.exists());
+        }
+        std::fs::write(source.join("actions.yaml"), "echo:\n  description: x\n").unwrap();
+        assert!(prepare(&source, &dest, 2).is_ok());
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod status;
 pub mod timeline;
 pub mod up;
 pub(crate) mod up_socket;
+pub(crate) mod yaml_v2;
 
 use std::path::{Path, PathBuf};
 

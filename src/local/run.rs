@@ -17,7 +17,7 @@ use serde_json::{Map, Value as Json};
 use super::UpState;
 use leaderd_core::format::{render, Format, Node, Tree, Value};
 use leaderd_core::wire::controller::{EnqueueRequest, Task};
-use leaderd_core::wire::run::{ActionRequest, ActionResult, ACTION_PATH};
+use leaderd_core::wire::run::ActionResult;
 
 /// What `leaderd run` was asked.
 pub struct RunArgs {
@@ -49,6 +49,23 @@ fn split(args: &[String]) -> anyhow::Result<(Vec<String>, String, Vec<String>)> 
     Ok((units, action.clone(), rest))
 }
 
+/// Juju's checks of the `key=value` arguments (`run.go` Init): each is `key.key...=value`, and
+/// each dotted part of its key follows the action name rule.
+fn check_keys(pairs: &[String]) -> anyhow::Result<()> {
+    for pair in pairs {
+        let Some((key, _)) = pair.split_once('=') else {
+            anyhow::bail!("argument {} must be of the form key.key.key...=value", leaderd_core::format::go_quote(pair));
+        };
+        if let Some(bad) = key.split('.').find(|k| !leaderd_core::actions::valid_action_name(k)) {
+            anyhow::bail!(
+                "key {} must start and end with lowercase alphanumeric, and contain only lowercase alphanumeric and hyphens",
+                leaderd_core::format::go_quote(bad)
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Sets `value` at the dotted `key` path in `params`, replacing a non-map on the way.
 fn set_path(params: &mut Map<String, Json>, key: &str, value: Json) {
     let parts: Vec<&str> = key.split('.').collect();
@@ -70,34 +87,29 @@ fn params(file: Option<&Path>, pairs: &[String], string_args: bool) -> anyhow::R
     let mut params = Map::new();
     if let Some(file) = file {
         let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-        let doc: Json = serde_yaml_ng::from_str(&text).with_context(|| format!("{} is not YAML", file.display()))?;
-        match doc {
-            Json::Object(map) => params.extend(map),
-            Json::Null => {}
-            _ => anyhow::bail!("{}: the parameters must be a map", file.display()),
+        // Read as Juju reads it (yaml.v2, YAML 1.1 plain scalars), its errors in yaml.v2's words.
+        match super::yaml_v2::unmarshal(&text).map_err(anyhow::Error::msg)? {
+            Some(Json::Object(map)) => params.extend(map),
+            None | Some(Json::Null) => {}
+            Some(_) => anyhow::bail!("params must contain a YAML map with string keys"),
         }
     }
     for pair in pairs {
         let Some((key, value)) = pair.split_once('=') else {
-            anyhow::bail!("argument {} must be of the form key...=value", leaderd_core::format::go_quote(pair));
+            anyhow::bail!("argument {} must be of the form key.key.key...=value", leaderd_core::format::go_quote(pair));
         };
-        let value = if string_args {
-            Json::String(value.to_string())
-        } else {
-            serde_yaml_ng::from_str::<Json>(value).unwrap_or_else(|_| Json::String(value.to_string()))
-        };
-        set_path(
-            &mut params,
-            key,
-            if value.is_null() && !value_is_null_literal(pair) { Json::String(String::new()) } else { value },
-        );
+        let value = if string_args { Json::String(value.to_string()) } else { yaml_value(value)? };
+        set_path(&mut params, key, value);
     }
     Ok(params)
 }
 
-/// `key=` is an empty string; only an explicit YAML null is null.
-fn value_is_null_literal(pair: &str) -> bool {
-    matches!(pair.split_once('=').map(|(_, v)| v.trim()), Some("null" | "~" | "Null" | "NULL"))
+/// A `key=value` value read as Juju reads it: `yaml.Unmarshal` of juju/yaml v2 into the
+/// value's own text (`cmd/juju/action/run.go`), so a value with no YAML document in it (`key=`)
+/// stays the text it was ([`super::yaml_v2`]).
+fn yaml_value(text: &str) -> anyhow::Result<Json> {
+    let value = super::yaml_v2::unmarshal(text).map_err(anyhow::Error::msg)?;
+    Ok(value.unwrap_or_else(|| Json::String(text.to_string())))
 }
 
 /// Go's `time.Time.String()` of a Unix time in UTC, truncated to the second.
@@ -233,10 +245,27 @@ fn unit_tag(unit: &str) -> String {
 
 /// Runs `leaderd run`; answers the exit code.
 pub fn run(state: &Path, args: RunArgs) -> anyhow::Result<i32> {
-    let (targets, action, pairs) = split(&args.args)?;
+    // Juju's Init (`cmd/juju/action/common.go`, `run.go`): its words, exit 2, nothing sent.
+    if args.background && args.wait.is_some_and(|w| !w.is_zero()) {
+        eprintln!("ERROR cannot specify both --wait and --background");
+        return Ok(2);
+    }
+    let (targets, action, pairs) = match split(&args.args).and_then(|parts| check_keys(&parts.2).map(|()| parts)) {
+        Ok(parts) => parts,
+        Err(e) => {
+            eprintln!("ERROR {e}");
+            return Ok(2);
+        }
+    };
     let up = UpState::load(state)?;
     let units: Vec<super::UnitInfo> = targets.iter().map(|t| up.unit(state, t)).collect::<anyhow::Result<_>>()?;
-    let params = params(args.params_file.as_deref(), &pairs, args.string_args)?;
+    let params = match params(args.params_file.as_deref(), &pairs, args.string_args) {
+        Ok(params) => params,
+        Err(e) => {
+            eprintln!("ERROR {e:#}");
+            return Ok(1);
+        }
+    };
     // Checked here against the charm, as Juju's controller checks before it enqueues.
     let actions = leaderd_core::actions::read(&up.charm)?;
     let mut errors = Vec::new();
@@ -248,7 +277,8 @@ pub fn run(state: &Path, args: RunArgs) -> anyhow::Result<i32> {
                 leaderd_core::format::go_quote(&action),
                 leaderd_core::format::go_quote(&unit.name)
             )),
-            Some(spec) => match spec.validate(&spec.with_defaults(&params)) {
+            // Validated as given, before the defaults (Juju's `state/unit.go` `PrepareActionPayload`).
+            Some(spec) => match spec.validate(&params) {
                 Ok(()) => scheduled.push(unit.clone()),
                 Err(e) => errors.push(e),
             },
@@ -261,6 +291,8 @@ pub fn run(state: &Path, args: RunArgs) -> anyhow::Result<i32> {
         action: action.clone(),
         params: params.clone(),
         units: names.iter().map(|u| u.as_str().to_string()).collect(),
+        // Nothing to schedule: the operation is recorded as failed with the reasons.
+        failure: if names.is_empty() { errors.join("\n") } else { String::new() },
     };
     let enqueued = runtime.block_on(client.enqueue(&request)).context("enqueueing the action at the controller")?;
     let say = |text: String| {
@@ -294,10 +326,7 @@ pub fn run(state: &Path, args: RunArgs) -> anyhow::Result<i32> {
     if !errors.is_empty() {
         say(format!("Some actions could not be scheduled:\n{}\n\n", errors.join("\n")));
     }
-    let receiver = dispatch(&enqueued.tasks, &scheduled, &action, &params)?;
     if args.background {
-        // Long enough for every request to reach its agent.
-        std::thread::sleep(Duration::from_millis(200));
         say(format!("Check operation status with 'leaderd show-operation {}'\n", enqueued.operation));
         for (id, _) in &enqueued.tasks {
             say(format!("Check task status with 'leaderd show-task {id}'\n"));
@@ -307,8 +336,8 @@ pub fn run(state: &Path, args: RunArgs) -> anyhow::Result<i32> {
     for (id, _) in &enqueued.tasks {
         say(format!("Waiting for task {id}...\n"));
     }
-    let results = match collect(receiver, &enqueued.tasks, args.wait.filter(|w| !w.is_zero()).unwrap_or(DEFAULT_WAIT))?
-    {
+    let wait = args.wait.filter(|w| !w.is_zero()).unwrap_or(DEFAULT_WAIT);
+    let results = match runtime.block_on(collect(&client, &enqueued.tasks, wait))? {
         Ok(results) => results,
         Err(waiting) => {
             eprintln!("ERROR timed out waiting for results from: {}", waiting.join(", "));
@@ -325,61 +354,35 @@ pub fn run(state: &Path, args: RunArgs) -> anyhow::Result<i32> {
     }
 }
 
-/// An agent's answer to one task: (task id, unit, what the agent said).
-type Answer = (u64, String, Result<(u16, Vec<u8>), leaderd_core::unix_http::TransportError>);
-
-/// Sends each task to its unit's agent, which runs it (and reports to the controller) even if
-/// this process stops waiting; the answers come on the receiver.
-fn dispatch(
-    tasks: &[(u64, String)],
-    units: &[super::UnitInfo],
-    action: &str,
-    params: &Map<String, Json>,
-) -> anyhow::Result<std::sync::mpsc::Receiver<Answer>> {
-    let (tx, rx) = std::sync::mpsc::channel();
-    for ((id, _), unit) in tasks.iter().zip(units) {
-        let socket = unit.state_dir.join("run.socket");
-        let body =
-            serde_json::to_vec(&ActionRequest { id: id.to_string(), name: action.into(), params: params.clone() })?;
-        let tx = tx.clone();
-        let (id, name) = (*id, unit.name.clone());
-        std::thread::spawn(move || {
-            let answer = leaderd_core::unix_http::request(&socket, "POST", ACTION_PATH, Some(&body));
-            let _ = tx.send((id, name, answer));
-        });
-    }
-    Ok(rx)
-}
-
 /// Every task's result within `wait` (sorted by unit), or the units still running when it ran
-/// out (sorted, as Juju names them: `unit app/0`).
-fn collect(
-    rx: std::sync::mpsc::Receiver<Answer>,
+/// out (sorted, as Juju names them: `unit app/0`). The controller is the queue: each unit's
+/// agent takes its task from there whenever it is up, so this only waits on the tasks' state
+/// at the controller (a unit that is down is waited for, as `juju run` waits).
+async fn collect(
+    client: &leaderd_net::controller_client::ControllerClient,
     tasks: &[(u64, String)],
     wait: Duration,
 ) -> anyhow::Result<Result<Vec<ActionResult>, Vec<String>>> {
-    let deadline = std::time::Instant::now() + wait;
+    let deadline = tokio::time::Instant::now() + wait;
     let mut results: Vec<ActionResult> = Vec::new();
-    let mut pending: Vec<(u64, String)> = tasks.to_vec();
-    while !pending.is_empty() {
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
-        match rx.recv_timeout(left) {
-            Ok((id, unit, answer)) => {
-                pending.retain(|(t, _)| *t != id);
-                let (status, body) = answer.with_context(|| format!("asking the agent of {unit} to run the task"))?;
-                if status != 200 {
-                    let why = leaderd_core::wire::ErrorResponse::decode(status, &body)
-                        .map_or_else(|| String::from_utf8_lossy(&body).into_owned(), |(_, m)| m);
-                    anyhow::bail!("the agent of {unit} refused the task: {why}");
-                }
-                results.push(serde_json::from_slice(&body).context("the agent's answer")?);
+    let mut waiting = Vec::new();
+    for (id, unit) in tasks {
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let task = client.wait_task(*id, left).await.map_err(|e| anyhow::anyhow!("waiting for task {id}: {e}"))?;
+            if let Some(result) = task.result {
+                results.push(result);
+                break;
             }
-            Err(_) => {
-                let mut waiting: Vec<String> = pending.iter().map(|(_, u)| format!("unit {u}")).collect();
-                waiting.sort();
-                return Ok(Err(waiting));
+            if tokio::time::Instant::now() >= deadline {
+                waiting.push(format!("unit {unit}"));
+                break;
             }
         }
+    }
+    if !waiting.is_empty() {
+        waiting.sort();
+        return Ok(Err(waiting));
     }
     results.sort_by(|a, b| a.unit.cmp(&b.unit));
     Ok(Ok(results))
@@ -424,11 +427,11 @@ pub fn exec_formatted(
         action: "juju-exec".into(),
         params: params.clone(),
         units: scheduled.iter().map(|u| u.name.clone()).collect(),
+        failure: String::new(),
     };
     let enqueued = runtime.block_on(client.enqueue(&request)).context("enqueueing the command at the controller")?;
-    let receiver = dispatch(&enqueued.tasks, &scheduled, "juju-exec", &params)?;
     let wait = wait.filter(|w| !w.is_zero()).unwrap_or(Duration::from_secs(300));
-    let results = match collect(receiver, &enqueued.tasks, wait)? {
+    let results = match runtime.block_on(collect(&client, &enqueued.tasks, wait))? {
         Ok(results) => results,
         Err(waiting) => {
             eprintln!("ERROR timed out waiting for results from: {}", waiting.join(", "));
@@ -457,18 +460,44 @@ fn task_list(tasks: &[(u64, String)]) -> String {
     tasks.iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>().join(", ")
 }
 
-/// `leaderd show-task ID`: the task as the controller keeps it, in `run`'s shapes once it has
-/// ended.
+/// `leaderd show-task ID`: the task as the controller keeps it, as Juju's `show-task` prints
+/// it (`cmd/juju/action/showtask.go`): yaml and json are `formatActionResult`'s map itself,
+/// not keyed by unit; plain is `run`'s plain output, or `Task N STATUS` and an empty line for a
+/// task that has not ended.
 pub fn show_task(state: &Path, id: u64, format: &str) -> anyhow::Result<()> {
     let up = UpState::load(state)?;
     let client = super::status::operator_client(state, &up, &up.app)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let task: Task = runtime.block_on(client.task(id)).map_err(|e| anyhow::anyhow!("{e}"))?;
-    match &task.result {
-        Some(result) => print!("{}", format_results(std::slice::from_ref(result), format)),
-        None => println!("Task {} {}", task.id, task.status),
-    }
+    print!("{}", format_task(&task, format));
     Ok(())
+}
+
+/// One task in `show-task`'s `format`.
+fn format_task(task: &Task, format: &str) -> String {
+    let map = match &task.result {
+        Some(result) => unit_map(result),
+        None => {
+            let mut map = Tree::new();
+            map.insert("id".into(), Node::Str(task.id.to_string()));
+            map.insert("status".into(), Node::Str(task.status.clone()));
+            map.insert("unit".into(), Node::Str(task.unit.clone()));
+            let mut timing = Tree::new();
+            timing.insert("enqueued".into(), Node::Str(go_time(task.enqueued_ms)));
+            if let Some(started) = task.started_ms {
+                timing.insert("started".into(), Node::Str(go_time(started)));
+            }
+            map.insert("timing".into(), Node::Map(timing));
+            map
+        }
+    };
+    match (format, &task.result) {
+        ("json", _) => render(Format::Json, &Value::Tree(map)),
+        ("yaml", _) => render(Format::Yaml, &Value::Tree(map)),
+        (_, Some(result)) => format_results(std::slice::from_ref(result), "plain"),
+        // printPlainOutput's `Task N STATUS\n`, then Println's newline.
+        (_, None) => format!("Task {} {}\n\n", task.id, task.status),
+    }
 }
 
 /// `leaderd operations`: every task, as yaml or json.
@@ -477,11 +506,17 @@ pub fn operations(state: &Path, format: &str) -> anyhow::Result<()> {
     let client = super::status::operator_client(state, &up, &up.app)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let all = runtime.block_on(client.operations()).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let rows: Vec<serde_json::Value> = all
+    let mut rows: Vec<(u64, u64, serde_json::Value)> = all
         .tasks
         .iter()
-        .map(|t| serde_json::json!({"operation": t.operation.to_string(), "task": t.id.to_string(), "unit": t.unit, "action": t.action, "status": t.status}))
+        .map(|t| (t.operation, t.id, serde_json::json!({"operation": t.operation.to_string(), "task": t.id.to_string(), "unit": t.unit, "action": t.action, "status": t.status})))
         .collect();
+    // Operations that scheduled nothing: recorded with Juju's `error` status and why.
+    rows.extend(all.failed.iter().map(|o| {
+        (o.operation, o.operation, serde_json::json!({"operation": o.operation.to_string(), "action": o.action, "status": "error", "message": o.message}))
+    }));
+    rows.sort_by_key(|(operation, id, _)| (*operation, *id));
+    let rows: Vec<serde_json::Value> = rows.into_iter().map(|(_, _, row)| row).collect();
     if format == "json" {
         println!("{}", leaderd_sys::events::json_printable(&serde_json::to_string(&rows)?));
     } else {
@@ -556,6 +591,46 @@ mod tests {
         );
     }
 
+    /// Juju's `showtask_test.go`: yaml is the task's map at the top level; a task that has not
+    /// ended prints its real shape (enqueued, started, its unit), and plain `Task N STATUS`
+    /// with Println's empty line.
+    #[test]
+    fn show_task_prints_the_task_itself() {
+        let mut done = result();
+        done.log.clear();
+        done.stdout.clear();
+        done.stderr.clear();
+        let task = Task {
+            id: 1,
+            operation: 0,
+            unit: "mysql/0".into(),
+            action: "x".into(),
+            status: "completed".into(),
+            result: Some(done),
+            enqueued_ms: 1_423_901_580_000,
+            ..Default::default()
+        };
+        assert_eq!(
+            format_task(&task, "yaml"),
+            "id: \"1\"\nresults:\n  outcome: success\n  result-map:\n    message: hello\n  return-code: 0\nstatus: completed\ntiming:\n  completed: 2015-02-14 08:17:00 +0000 UTC\n  enqueued: 2015-02-14 08:13:00 +0000 UTC\n  started: 2015-02-14 08:15:00 +0000 UTC\nunit: mysql/0\n"
+        );
+        assert!(
+            format_task(&task, "json").starts_with("{\"id\":\"1\",\"results\":{"),
+            "{}",
+            format_task(&task, "json")
+        );
+        let running = Task { status: "running".into(), result: None, started_ms: Some(1_423_901_700_000), ..task };
+        assert_eq!(
+            format_task(&running, "yaml"),
+            "id: \"1\"\nstatus: running\ntiming:\n  enqueued: 2015-02-14 08:13:00 +0000 UTC\n  started: 2015-02-14 08:15:00 +0000 UTC\nunit: mysql/0\n"
+        );
+        assert_eq!(
+            format_task(&running, "json"),
+            "{\"id\":\"1\",\"status\":\"running\",\"timing\":{\"enqueued\":\"2015-02-14 08:13:00 +0000 UTC\",\"started\":\"2015-02-14 08:15:00 +0000 UTC\"},\"unit\":\"mysql/0\"}\n"
+        );
+        assert_eq!(format_task(&running, "plain"), "Task 1 running\n\n");
+    }
+
     #[test]
     fn arguments_split_into_units_action_and_parameters() {
         let args: Vec<String> =
@@ -567,5 +642,43 @@ mod tests {
         let p = params(None, &pairs, true).unwrap();
         assert_eq!(Json::Object(p), serde_json::json!({"password": "x", "a": {"b": "2"}}));
         assert!(split(&["set-password".to_string()]).is_err());
+    }
+
+    /// Juju's yaml.v2 reading of `key=value` values (each checked against juju/yaml v2's
+    /// `yaml.Unmarshal` into `interface{}`).
+    #[test]
+    fn values_are_read_as_juju_s_yaml_v2_reads_them() {
+        let pairs: Vec<String> = [
+            "a=yes",
+            "b=on",
+            "c=y",
+            "d=no",
+            "e=010",
+            "f=1_000",
+            "g='yes'",
+            "h=[1, x, on]",
+            "i=",
+            "j=~",
+            "k=1e3",
+            "l=hi",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let p = params(None, &pairs, false).unwrap();
+        assert_eq!(
+            Json::Object(p),
+            serde_json::json!({"a": true, "b": true, "c": true, "d": false, "e": 8, "f": 1000, "g": "yes",
+                "h": [1, "x", true], "i": "", "j": null, "k": "1e3", "l": "hi"})
+        );
+        for (value, want) in [
+            ("[x", "yaml: line 1: did not find expected ',' or ']'"),
+            ("\"unterminated", "yaml: found unexpected end of stream"),
+            ("a: [", "yaml: line 1: did not find expected node content"),
+            ("a: b: c", "yaml: mapping values are not allowed in this context"),
+        ] {
+            let err = params(None, &[format!("k={value}")], false).unwrap_err();
+            assert_eq!(err.to_string(), want);
+        }
     }
 }

@@ -155,17 +155,22 @@ fn filesystem_storage_is_attached_before_install_added_by_storage_add_and_detach
     let location = up.unit_dir("store/0").join("storage").join(&added);
     assert!(seen.contains(&format!("attached {added} filesystem {} installed=yes", location.display())), "{seen:?}");
 
-    // Over the range's maximum (1-2): the commit fails in Juju's words, nothing is added.
+    // Over the range's maximum (1-2): the commit fails in Juju's words, nothing is added, and
+    // the action fails as Juju's finalizeAction fails it: its message, the error after its
+    // stderr, return code 1, so `run` exits 1.
     let out = up.leaderd(&["run", "store/0", "add-data", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     let task: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(task["store/0"]["status"], "failed", "{task}");
-    let message = task["store/0"]["message"].as_str().unwrap_or_default().to_string();
+    assert_eq!(task["store/0"]["message"], "committing requested changes failed", "{task}");
+    assert_eq!(task["store/0"]["results"]["return-code"], 1, "{task}");
+    let stderr = task["store/0"]["results"]["stderr"].as_str().unwrap_or_default().to_string();
     assert!(
-        message.ends_with(
+        stderr.ends_with(
             "adding \"data\" storage to store/0: attaching 1 storage instance brings the total to 3, exceeding the \
              maximum of 2"
         ),
-        "{message}"
+        "{stderr}"
     );
     let (_, err, code) = run(&up, "store/0", "storage-add nope");
     assert_eq!(
@@ -192,10 +197,17 @@ fn filesystem_storage_is_attached_before_install_added_by_storage_add_and_detach
         up.events_after(from).iter().filter(|r| r.of("store/0") && r.hook_finished("cache-storage-attached")).count()
             == 2
     });
+    // `exec --format` (Juju's juju-exec task): a command that exits non-zero commits its
+    // changes too, as Juju's does (its exit code is a return code): one more cache instance.
+    let from = Mark::now();
+    let out = up.leaderd(&["exec", "--unit", "store/0", "--format", "json", "--", "storage-add cache=1; exit 3"]);
+    let task: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(task["store/0"]["results"]["return-code"], 3, "{task}");
+    up.wait_event_after(from, T, |r| r.of("store/0") && r.hook_finished("cache-storage-attached"));
     let listed = storage_list(&up, "store/0");
-    assert_eq!(listed.len(), 4, "{listed:?}");
+    assert_eq!(listed.len(), 5, "{listed:?}");
     let (out, _, _) = run(&up, "store/0", "storage-list cache --format yaml");
-    assert_eq!(out, format!("- {}\n- {}\n", listed[2], listed[3]));
+    assert_eq!(out, format!("- {}\n- {}\n- {}\n", listed[2], listed[3], listed[4]));
 
     // Where an operator looks: status and show-unit.
     let status = up.status();

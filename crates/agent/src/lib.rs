@@ -452,6 +452,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         dying: dying_tx,
         client: client.clone(),
     });
+    let action_worker = action_runner::watch(control.clone());
 
     let (remote_tx, remote_rx) = tokio::sync::watch::channel(0u64);
     let watcher = watcher::run(client.clone(), remote_tx, options.unit.clone());
@@ -507,6 +508,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         _ = ticker => Ok(()),
         _ = relation_watcher => Ok(()),
         _ = secret_watcher => Ok(()),
+        _ = action_worker => Ok(()),
         r = runner.run(uniter_state, remote_rx, config_rx, ticks_rx) => r.context("hook runner"),
         _ = stop.requested() => Ok(()),
         Some(()) = async { hangup.as_mut()?.recv().await } => Ok(()),

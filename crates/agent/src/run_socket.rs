@@ -11,7 +11,6 @@
 //! - `POST /v1/resolve` resolves a failed hook (`leaderd resolve`): retry it now, or take it as
 //!   done without running it again.
 //! - `POST /v1/remove` starts the unit's removal (`leaderd remove-unit`, through `up`).
-//! - `POST /v1/action` runs an action (`leaderd run`) and answers how it ended.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -76,7 +75,6 @@ pub fn router(control: Arc<Control>) -> Router {
         .route(wire::STATUS_PATH, get(status))
         .route(wire::RESOLVE_PATH, post(resolve))
         .route(wire::REMOVE_PATH, post(remove))
-        .route(wire::ACTION_PATH, post(action))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(control)
 }
@@ -155,15 +153,6 @@ async fn close(State(c): State<Arc<Control>>, body: Body) -> Result<Json<serde_j
         HttpError::new(code, format!("committing relation and secret changes: {e}"))
     })?;
     Ok(Json(serde_json::json!({})))
-}
-
-/// Runs an action (`leaderd run`) and answers how it ended.
-async fn action(State(c): State<Arc<Control>>, body: Body) -> Result<Json<wire::ActionResult>, HttpError> {
-    let req: wire::ActionRequest = server::decode(body, MAX_BODY_BYTES)?;
-    if !leaderd_core::actions::valid_action_name(&req.name) {
-        return Err(HttpError::new(ErrorCode::BadRequest, format!("invalid action name {:?}", req.name)));
-    }
-    Ok(Json(super::action_runner::run(c, req).await?))
 }
 
 async fn remove(State(c): State<Arc<Control>>) -> Result<Json<serde_json::Value>, HttpError> {

@@ -69,6 +69,7 @@ pub fn router(api: Arc<Api>) -> Router {
         .route("/v1/applications/{app}/secrets/view", post(secret_view))
         .route("/v1/applications/{app}/secrets/watch", post(watch_secrets))
         .route("/v1/applications/{app}/tasks/{id}", post(report_task))
+        .route("/v1/applications/{app}/pending-tasks", post(pending_tasks))
         .route("/v1/operations", get(operations).post(enqueue))
         .route("/v1/tasks/{id}", get(show_task))
         .route("/v1/tasks/{id}/wait", post(wait_task))
@@ -785,13 +786,16 @@ async fn enqueue(State(api): Shared, headers: HeaderMap, body: Body) -> Answer<E
         .iter()
         .map(|u| Unit::new(u).map_err(|e| HttpError::new(ErrorCode::BadRequest, e.to_string())))
         .collect::<Result<Vec<_>, _>>()?;
+    if units.is_empty() && !req.failure.is_empty() {
+        return Ok(Json(api.controller.fail_enqueue(&req.action, &req.failure).await.map_err(write_refused)?));
+    }
     Ok(Json(api.controller.enqueue(&req.action, req.params, &units).await.map_err(write_refused)?))
 }
 
 async fn operations(State(api): Shared, headers: HeaderMap) -> Answer<OperationsResponse> {
     api.operator(&headers)?;
     api.active()?;
-    Ok(Json(OperationsResponse { tasks: api.controller.tasks() }))
+    Ok(Json(OperationsResponse { tasks: api.controller.tasks(), failed: api.controller.failed_operations() }))
 }
 
 fn task_id(id: &str) -> Result<u64, HttpError> {
@@ -820,6 +824,24 @@ async fn wait_task(State(api): Shared, Path(id): Path<String>, headers: HeaderMa
         _ = api.until_shutdown() => api.controller.task(id),
     };
     task.map(Json).ok_or_else(|| task_not_found(id))
+}
+
+/// A unit's long-poll for its work (`Controller::unit_tasks`).
+async fn pending_tasks(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<UnitTasksResponse> {
+    let unit = api.unit_of(&headers, &app)?;
+    let req: WatchRequest = decode(body)?;
+    api.active()?;
+    let tasks = tokio::select! {
+        t = api.controller.unit_tasks(&unit, Api::poll_timeout(req.timeout_ms)) => t,
+        e = api.until_stepped_down() => return Err(e),
+        _ = api.until_shutdown() => Vec::new(),
+    };
+    Ok(Json(UnitTasksResponse { tasks }))
 }
 
 /// A unit reports its task started or ended.

@@ -10,8 +10,9 @@ use tokio::sync::watch;
 
 use super::{Controller, LeaderWriteError};
 use crate::store::{TaskRecord, Write};
+use crate::writer::Job;
 use leaderd_core::model::Unit;
-use leaderd_core::wire::controller::{EnqueueResponse, Task};
+use leaderd_core::wire::controller::{EnqueueResponse, FailedOperation, Task};
 use leaderd_core::wire::run::{ActionLogLine, ActionResult};
 
 /// Every task, and a version that moves with each change (for waiters).
@@ -39,6 +40,37 @@ impl Tasks {
     pub(crate) fn replace(&self, loaded: BTreeMap<u64, TaskRecord>) {
         *self.records.lock().unwrap() = loaded;
         self.version.send_modify(|v| *v += 1);
+    }
+
+    /// The highest operation or task id recorded: the task sequence's last value.
+    pub(crate) fn last_id(&self) -> u64 {
+        self.records.lock().unwrap().iter().map(|(id, r)| (*id).max(r.operation)).max().unwrap_or(0)
+    }
+
+    /// `unit`'s tasks that have not ended (pending or running).
+    pub(crate) fn unfinished(&self, unit: &str) -> Vec<(u64, TaskRecord)> {
+        let records = self.records.lock().unwrap();
+        records
+            .iter()
+            .filter(|(_, r)| r.unit == unit && r.completed_ms.is_none())
+            .map(|(id, r)| (*id, r.clone()))
+            .collect()
+    }
+
+    /// The operations that scheduled no task: each is kept as a record of its own id with no
+    /// unit (see [`Controller::fail_enqueue`]).
+    pub(crate) fn failed_operations(&self) -> Vec<FailedOperation> {
+        let records = self.records.lock().unwrap();
+        records
+            .iter()
+            .filter(|(_, r)| r.unit.is_empty())
+            .map(|(id, r)| FailedOperation {
+                operation: *id,
+                action: r.action.clone(),
+                message: r.message.clone(),
+                enqueued_ms: r.enqueued_ms,
+            })
+            .collect()
     }
 
     /// A committed task write.
@@ -86,44 +118,62 @@ fn task(id: u64, r: &TaskRecord) -> Task {
 
 impl Controller {
     /// Enqueues `action` on each of `units`: a new operation with a task per unit, durable
-    /// before it answers. Ids come from one sequence, the operation's first. With no units,
-    /// the operation schedules nothing (its id is that of the next one, as nothing records it).
+    /// before it answers, its ids taken on the writer thread from one sequence
+    /// (`Job::Enqueue`). With no units, the operation schedules nothing (its id is that of the
+    /// next one, as nothing records it).
     pub async fn enqueue(
         &self,
         action: &str,
         params: serde_json::Map<String, serde_json::Value>,
         units: &[Unit],
     ) -> Result<EnqueueResponse, LeaderWriteError> {
-        let tasks = &self.state.tasks;
-        let (operation, ids) = {
-            let records = tasks.records.lock().unwrap();
-            let last = records.iter().map(|(id, r)| (*id).max(r.operation)).max().unwrap_or(0);
-            (last + 1, (0..units.len() as u64).map(|i| last + 2 + i).collect::<Vec<_>>())
-        };
+        if units.is_empty() {
+            return Ok(EnqueueResponse { operation: self.state.tasks.last_id() + 1, tasks: Vec::new() });
+        }
         let enqueued_ms = now_ms();
-        let mut answer = EnqueueResponse { operation, tasks: Vec::new() };
-        for (id, unit) in ids.into_iter().zip(units) {
-            let record = TaskRecord {
-                operation,
+        let tasks = units
+            .iter()
+            .map(|unit| TaskRecord {
+                operation: 0,
                 unit: unit.as_str().into(),
                 action: action.into(),
                 params: params.clone(),
                 status: "pending".into(),
                 enqueued_ms,
                 ..Default::default()
-            };
-            // Reserved in memory at once, so a concurrent enqueue takes the next ids.
-            tasks.records.lock().unwrap().insert(id, record.clone());
-            self.put(None, Write::Task { id, record }).await?;
-            answer.tasks.push((id, unit.as_str().into()));
-        }
-        Ok(answer)
+            })
+            .collect();
+        let job = |reply| Job::Enqueue { tasks, reply };
+        self.submit(job).await.unwrap_or_else(|| Err(LeaderWriteError::failed(crate::ShuttingDown)))
+    }
+
+    /// Records an operation of `action` that scheduled no task, failed with `message` (Juju's
+    /// `state/operation.go` `FailOperationEnqueuing`: the operation keeps its id from the one
+    /// sequence, `status: error`, and its message). It is kept as a record of its own id with no
+    /// unit and no task; `tasks` leaves it out, `failed_operations` lists it.
+    pub async fn fail_enqueue(&self, action: &str, message: &str) -> Result<EnqueueResponse, LeaderWriteError> {
+        let now = now_ms();
+        let record = TaskRecord {
+            action: action.into(),
+            status: "error".into(),
+            message: message.into(),
+            enqueued_ms: now,
+            completed_ms: Some(now),
+            ..Default::default()
+        };
+        let job = |reply| Job::Enqueue { tasks: vec![record], reply };
+        self.submit(job).await.unwrap_or_else(|| Err(LeaderWriteError::failed(crate::ShuttingDown)))
+    }
+
+    /// The operations that scheduled no task, in id order.
+    pub fn failed_operations(&self) -> Vec<FailedOperation> {
+        self.state.tasks.failed_operations()
     }
 
     /// `unit` reports its task `id` started (`result` none) or ended.
     pub async fn report_task(&self, unit: &Unit, id: u64, result: Option<ActionResult>) -> Result<(), TaskError> {
         let current = self.state.tasks.records.lock().unwrap().get(&id).cloned();
-        let Some(mut record) = current else { return Err(TaskError::NotFound(id)) };
+        let Some(mut record) = current.filter(|r| !r.unit.is_empty()) else { return Err(TaskError::NotFound(id)) };
         if record.unit != unit.as_str() {
             return Err(TaskError::NotYours { id, unit: record.unit, caller: unit.as_str().into() });
         }
@@ -149,12 +199,42 @@ impl Controller {
 
     /// Task `id`, if there is one.
     pub fn task(&self, id: u64) -> Option<Task> {
-        self.state.tasks.records.lock().unwrap().get(&id).map(|r| task(id, r))
+        self.state.tasks.records.lock().unwrap().get(&id).filter(|r| !r.unit.is_empty()).map(|r| task(id, r))
     }
 
     /// Every task, in id order.
     pub fn tasks(&self) -> Vec<Task> {
-        self.state.tasks.records.lock().unwrap().iter().map(|(id, r)| task(*id, r)).collect()
+        let records = self.state.tasks.records.lock().unwrap();
+        records.iter().filter(|(_, r)| !r.unit.is_empty()).map(|(id, r)| task(*id, r)).collect()
+    }
+
+    /// `unit`'s work, once it has some or after `timeout`: its tasks left `running` (only a
+    /// predecessor of the agent that asks can have left them so: the agent fails them) and its
+    /// oldest `pending` task, in id order. One pending task at a time keeps the answer within
+    /// one enqueue's size; the agent runs it, reports it, and asks again, as Juju's uniter
+    /// runs its pending actions one by one (`worker/uniter/actions/resolver.go`).
+    pub async fn unit_tasks(&self, unit: &Unit, timeout: std::time::Duration) -> Vec<Task> {
+        let mut rx = self.state.tasks.version.subscribe();
+        let work = |c: &Controller| {
+            let records = c.state.tasks.records.lock().unwrap();
+            let mine = || records.iter().filter(|(_, r)| r.unit == unit.as_str());
+            let mut tasks: Vec<Task> =
+                mine().filter(|(_, r)| r.status == "running").map(|(id, r)| task(*id, r)).collect();
+            tasks.extend(mine().find(|(_, r)| r.status == "pending").map(|(id, r)| task(*id, r)));
+            tasks.sort_by_key(|t| t.id);
+            tasks
+        };
+        let mut tasks = work(self);
+        let _ = tokio::time::timeout(timeout, async {
+            while tasks.is_empty() {
+                if rx.changed().await.is_err() {
+                    break;
+                }
+                tasks = work(self);
+            }
+        })
+        .await;
+        tasks
     }
 
     /// Waits until task `id` has ended, or `timeout`; answers it as it is then.

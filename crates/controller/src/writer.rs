@@ -75,6 +75,15 @@ pub(crate) enum Job {
     /// The operator's change to a user secret (add, update, remove, grant, revoke); answers
     /// the secret's id.
     UserSecret { change: secret_rules::UserChange, reply: oneshot::Sender<Result<String, SecretReadError>> },
+    /// An operator enqueues an action: a new operation with one pending task per record, their
+    /// ids taken here, from one sequence (the highest operation or task id so far, as this
+    /// batch leaves it), as Juju takes both from its one "task" sequence
+    /// (`state/operation.go`, `state/action.go` `sequenceWithMin(mb, "task", 1)`): two
+    /// concurrent enqueues can never share an id. Answers the operation's id and its tasks'.
+    Enqueue {
+        tasks: Vec<crate::store::TaskRecord>,
+        reply: oneshot::Sender<Result<leaderd_core::wire::controller::EnqueueResponse, LeaderWriteError>>,
+    },
     /// Load everything from the store again and replace the live state with it (a controller
     /// that has just won the election: another one may have changed everything meanwhile).
     Reload(oneshot::Sender<anyhow::Result<()>>),
@@ -87,6 +96,11 @@ enum Reply {
     Relations(oneshot::Sender<Result<u64, LeaderWriteError>>, String, Vec<Write>),
     SecretRead(oneshot::Sender<Result<SecretReadResponse, SecretReadError>>, SecretReadResponse, Vec<Write>),
     UserSecret(oneshot::Sender<Result<String, SecretReadError>>, String, Vec<Write>),
+    Enqueue(
+        oneshot::Sender<Result<leaderd_core::wire::controller::EnqueueResponse, LeaderWriteError>>,
+        Vec<Write>,
+        leaderd_core::wire::controller::EnqueueResponse,
+    ),
     Storage(
         oneshot::Sender<Result<Vec<leaderd_core::wire::controller::StorageInstance>, LeaderWriteError>>,
         Vec<Write>,
@@ -157,8 +171,34 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
             .or_insert_with(|| state.storage_sequences.read().unwrap().get(&app).copied().unwrap_or(0));
         (app, current, next)
     };
+    // The last operation or task id as this batch leaves it.
+    let mut last_task_id: Option<u64> = None;
     for job in batch {
         match job {
+            Job::Enqueue { tasks, reply } => {
+                let last = last_task_id.get_or_insert_with(|| state.tasks.last_id());
+                let operation = *last + 1;
+                let mut answer = leaderd_core::wire::controller::EnqueueResponse { operation, tasks: Vec::new() };
+                // A record with no unit is the operation's own (one that scheduled nothing):
+                // it takes the operation's id, and no task id.
+                let mut next = operation;
+                let changes: Vec<Write> = tasks
+                    .into_iter()
+                    .map(|mut record| {
+                        record.operation = operation;
+                        if record.unit.is_empty() {
+                            return Write::Task { id: operation, record };
+                        }
+                        next += 1;
+                        answer.tasks.push((next, record.unit.clone()));
+                        Write::Task { id: next, record }
+                    })
+                    .collect();
+                *last = next;
+                starts.push(writes.len());
+                writes.extend(changes.iter().cloned());
+                replies.push(Reply::Enqueue(reply, changes, answer));
+            }
             Job::Lease(lease, reply) => {
                 starts.push(writes.len());
                 writes.push(Write::Lease(lease));
@@ -306,6 +346,14 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                 let app = leaderd_core::names::unit_application(&unit).unwrap_or_default().to_string();
                 let mut changes = vec![Write::ForgetUnit { unit: unit.clone() }];
                 changes.extend(live_secrets::writes(touched));
+                // Its tasks that have not ended end with it, as Juju's `state/cleanup.go`
+                // `cleanupRemovedUnit` finishes them: cancelled, "unit removed".
+                changes.extend(state.tasks.unfinished(&unit).into_iter().map(|(id, mut record)| {
+                    record.status = "cancelled".into();
+                    record.message = "unit removed".into();
+                    record.completed_ms = Some(super::secrets::now_ms());
+                    Write::Task { id, record }
+                }));
                 starts.push(writes.len());
                 writes.extend(changes.iter().cloned());
                 replies.push(Reply::Relations(reply, app, changes));
@@ -460,6 +508,7 @@ fn answer(state: &State, reply: Reply, committed: Result<(), CommitError>) {
                 matches!(
                     w,
                     Write::UnitState { .. }
+                        | Write::Task { .. }
                         | Write::UnitPorts { .. }
                         | Write::UnitStorage { .. }
                         | Write::StorageSequence { .. }
@@ -487,6 +536,15 @@ fn answer(state: &State, reply: Reply, committed: Result<(), CommitError>) {
                 state.apply(write);
             }
             let _ = tx.send(Ok(storage.iter().map(super::storage::instance).collect()));
+        }
+        (Reply::Enqueue(tx, changes, answer), Ok(())) => {
+            for write in changes {
+                state.apply(write);
+            }
+            let _ = tx.send(Ok(answer));
+        }
+        (Reply::Enqueue(tx, ..), Err(e)) => {
+            let _ = tx.send(Err(e.write_error()));
         }
         (Reply::Storage(tx, ..), Err(e)) => {
             let _ = tx.send(Err(e.write_error()));

@@ -71,6 +71,24 @@ pub fn parse(text: &str) -> Result<Actions, String> {
             Value::Object(map) => map.clone(),
             _ => return Err(format!("action {name:?} is not a map")),
         };
+        // juju/charm `ReadActionsYaml`'s checks of the keys it knows.
+        for (key, value) in &body {
+            let ok = match key.as_str() {
+                "description" | "title" | "execution-group" => value.is_string(),
+                "required" => value.is_array(),
+                "parallel" => value.is_boolean(),
+                "params" => value.is_object(),
+                _ => true,
+            };
+            if !ok {
+                return Err(match key.as_str() {
+                    "params" => "params failed to parse as a map".into(),
+                    "required" => format!("value for schema key {key:?} must be a YAML list"),
+                    "parallel" => format!("value for schema key {key:?} must be a bool"),
+                    _ => format!("value for schema key {key:?} must be a string"),
+                });
+            }
+        }
         let description = body.get("description").and_then(Value::as_str).unwrap_or_default().to_string();
         let mut schema = Map::new();
         schema.insert("type".into(), Value::String("object".into()));
@@ -82,9 +100,72 @@ pub fn parse(text: &str) -> Result<Actions, String> {
                 schema.insert(key.clone(), value.clone());
             }
         }
+        schema_valid(&Value::Object(schema.clone()))
+            .map_err(|e| format!("invalid params schema for action schema {name}: {e}"))?;
         actions.insert(name.clone(), ActionSpec { description, schema });
     }
     Ok(actions)
+}
+
+/// gojsonschema's `NewSchema` checks of a draft-4 schema, for the keywords charms use, in its
+/// words (`schema.go` `parseSchema`, `schemaType.go`, `locales.go`): the schema is a map, its
+/// `type` a known type name (or a list of them), `title` and `description` strings,
+/// `properties` a map of schemas, `additionalProperties` a bool or a schema, `items` a schema or
+/// a list of them.
+fn schema_valid(schema: &Value) -> Result<(), String> {
+    const TYPES: [&str; 7] = ["array", "boolean", "integer", "number", "null", "object", "string"];
+    let Some(m) = schema.as_object() else { return Err("schema must be of type object".into()) };
+    for key in ["title", "description"] {
+        if m.get(key).is_some_and(|v| !v.is_string()) {
+            return Err(format!("{key} must be of type string"));
+        }
+    }
+    match m.get("type") {
+        Some(Value::String(t)) if !TYPES.contains(&t.as_str()) => return Err(format!("{t} is not a valid type")),
+        None | Some(Value::String(_)) => {}
+        Some(Value::Array(types)) => {
+            let mut seen: Vec<&str> = Vec::new();
+            for t in types {
+                let Some(t) = t.as_str() else { return Err("type must be of type string/array of strings".into()) };
+                if !TYPES.contains(&t) {
+                    return Err(format!("{t} is not a valid type"));
+                }
+                if seen.contains(&t) {
+                    return Err(format!("{t} type is duplicated"));
+                }
+                seen.push(t);
+            }
+        }
+        Some(_) => return Err("type must be of type string/array of strings".into()),
+    }
+    match m.get("properties") {
+        None => {}
+        Some(Value::Object(properties)) => {
+            for property in properties.values() {
+                schema_valid(property)?;
+            }
+        }
+        Some(_) => return Err("properties must be of type object".into()),
+    }
+    match m.get("additionalProperties") {
+        None | Some(Value::Bool(_)) => {}
+        Some(v @ Value::Object(_)) => schema_valid(v)?,
+        Some(_) => return Err("additionalProperties must be of type boolean/schema".into()),
+    }
+    match m.get("items") {
+        None => {}
+        Some(v @ Value::Object(_)) => schema_valid(v)?,
+        Some(Value::Array(items)) => {
+            for item in items {
+                if !item.is_object() {
+                    return Err("items must be of type schema/array of schemas".into());
+                }
+                schema_valid(item)?;
+            }
+        }
+        Some(_) => return Err("items must be of type schema/array of schemas".into()),
+    }
+    Ok(())
 }
 
 impl ActionSpec {
@@ -297,5 +378,32 @@ snapshot:
         assert_eq!(actions["get-password"].validate(&params(json!({"anything": 1}))), Ok(()));
         assert_eq!(set.with_defaults(&params(json!({"password": "x"}))), params(json!({"password": "x", "rounds": 3})));
         assert_eq!(set.with_defaults(&params(json!({"rounds": 9})))["rounds"], 9);
+    }
+
+    /// juju/charm `ReadActionsYaml` refuses these, in its words (gojsonschema's for a schema).
+    #[test]
+    fn actions_juju_refuses_are_refused_in_its_words() {
+        for (text, want) in [
+            ("Bad_Name:\n  description: x\n", "bad action name Bad_Name"),
+            ("echo:\n  params: [1, 2]\n", "params failed to parse as a map"),
+            ("echo:\n  description: [x]\n", "value for schema key \"description\" must be a string"),
+            ("echo:\n  required: who\n", "value for schema key \"required\" must be a YAML list"),
+            ("echo:\n  parallel: maybe\n", "value for schema key \"parallel\" must be a bool"),
+            (
+                "echo:\n  params:\n    n:\n      type: integerx\n",
+                "invalid params schema for action schema echo: integerx is not a valid type",
+            ),
+            (
+                "echo:\n  params:\n    n: 5\n",
+                "invalid params schema for action schema echo: schema must be of type object",
+            ),
+            (
+                "echo:\n  params:\n    n:\n      type: object\n      properties: [a]\n",
+                "invalid params schema for action schema echo: properties must be of type object",
+            ),
+        ] {
+            assert_eq!(parse(text).unwrap_err(), want, "{text}");
+        }
+        assert!(parse("echo:\n  params:\n    n:\n      type: [string, \"null\"]\n").is_ok());
     }
 }

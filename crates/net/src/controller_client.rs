@@ -438,6 +438,15 @@ impl ControllerClient {
         self.send(|base| self.http.get(format!("{base}/v1/operations")), Duration::ZERO).await
     }
 
+    /// This unit's work (its tasks left running and its oldest pending one), once it has some
+    /// or after `timeout`.
+    pub async fn pending_tasks(&self, timeout: Duration) -> Result<Vec<Task>, CallError> {
+        let timeout = self.poll_wait(timeout);
+        let body = WatchRequest { after: 0, timeout_ms: timeout.as_millis() as u64 };
+        let r: UnitTasksResponse = self.call("pending-tasks", Some(&body), timeout).await?;
+        Ok(r.tasks)
+    }
+
     /// This unit's task `id` started (`result` none) or ended.
     pub async fn report_task(
         &self,

@@ -5,6 +5,7 @@
 mod relations;
 mod rules;
 mod secrets;
+mod tasks;
 
 use std::time::Duration;
 

@@ -20,6 +20,77 @@ pub fn resolves_to_non_string(s: &str) -> bool {
     resolves_to_other_tag(s) || is_base60_float(s)
 }
 
+/// What the fork's `resolve()` makes of a plain scalar when it decodes into `interface{}`
+/// (Juju's `yaml.Unmarshal` of a `juju run` `key=value` value): YAML 1.1's bools (`yes`, `on`,
+/// `y`, ...), nulls, Go's `ParseInt`/`ParseUint` with base 0 after removing underscores
+/// (`010` is 8, `1_000` is 1000), the fork's floats; everything else (timestamps included:
+/// an `interface{}` gets their text) a string.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Plain {
+    Bool(bool),
+    Null,
+    Int(i64),
+    Uint(u64),
+    Float(f64),
+    Str,
+}
+
+/// Resolves the plain scalar `s` as the fork does into `interface{}` ([`Plain`]).
+pub fn resolve_plain(s: &str) -> Plain {
+    match s {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => return Plain::Bool(true),
+        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
+            return Plain::Bool(false)
+        }
+        "~" | "null" | "Null" | "NULL" => return Plain::Null,
+        _ => {}
+    }
+    let numeric = match s.as_bytes().first() {
+        Some(b'+' | b'-' | b'0'..=b'9') => true,
+        Some(b'.') => {
+            // ".5": ParseFloat on the text as it is.
+            return if go_parse_float(s) {
+                s.replace('_', "").parse().map_or(Plain::Str, Plain::Float)
+            } else {
+                Plain::Str
+            };
+        }
+        _ => false,
+    };
+    if !numeric || is_timestamp(s) {
+        return Plain::Str;
+    }
+    let plain = s.replace('_', "");
+    if go_parse_int(&plain) {
+        let (negative, body) = match plain.as_bytes().first() {
+            Some(b'+') => (false, &plain[1..]),
+            Some(b'-') => (true, &plain[1..]),
+            _ => (false, plain.as_str()),
+        };
+        let lower = body.to_ascii_lowercase();
+        let (radix, digits) = match lower.as_bytes() {
+            [b'0', b'x', _, ..] => (16, &lower[2..]),
+            [b'0', b'o', _, ..] => (8, &lower[2..]),
+            [b'0', b'b', _, ..] => (2, &lower[2..]),
+            [b'0'] => (10, "0"),
+            [b'0', ..] => (8, &lower[1..]),
+            _ => (10, lower.as_str()),
+        };
+        let Ok(v) = u64::from_str_radix(digits, radix) else { return Plain::Str };
+        return match (negative, i64::try_from(v)) {
+            (true, _) if v == 1 << 63 => Plain::Int(i64::MIN),
+            (true, Ok(v)) => Plain::Int(-v),
+            (false, Ok(v)) => Plain::Int(v),
+            (false, Err(_)) => Plain::Uint(v),
+            (true, Err(_)) => Plain::Str,
+        };
+    }
+    if is_yaml_style_float(&plain) && go_parse_float(&plain) {
+        return plain.parse().map_or(Plain::Str, Plain::Float);
+    }
+    Plain::Str
+}
+
 fn resolves_to_other_tag(s: &str) -> bool {
     // resolveMap: bools, nulls, the special floats and the merge key.
     const IN_MAP: &[&str] = &[
@@ -54,6 +125,40 @@ fn resolves_to_other_tag(s: &str) -> bool {
             go_parse_int(&plain) || (is_yaml_style_float(&plain) && go_parse_float(&plain))
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod plain_tests {
+    use super::{resolve_plain, Plain};
+
+    /// What Juju's fork gives for each (its `yaml.Unmarshal` into `interface{}`, run on
+    /// juju/yaml v2).
+    #[test]
+    fn plain_scalars_resolve_as_the_fork_does() {
+        for (s, want) in [
+            ("yes", Plain::Bool(true)),
+            ("on", Plain::Bool(true)),
+            ("y", Plain::Bool(true)),
+            ("Y", Plain::Bool(true)),
+            ("no", Plain::Bool(false)),
+            ("off", Plain::Bool(false)),
+            ("n", Plain::Bool(false)),
+            ("010", Plain::Int(8)),
+            ("1_000", Plain::Int(1000)),
+            ("0x10", Plain::Int(16)),
+            ("0b11", Plain::Int(3)),
+            ("-5", Plain::Int(-5)),
+            ("1.5", Plain::Float(1.5)),
+            ("1e3", Plain::Str),
+            ("1.0e+3", Plain::Float(1000.0)),
+            ("2001-12-14", Plain::Str),
+            ("~", Plain::Null),
+            ("hello", Plain::Str),
+            ("18446744073709551615", Plain::Uint(u64::MAX)),
+        ] {
+            assert_eq!(resolve_plain(s), want, "{s}");
+        }
     }
 }
 

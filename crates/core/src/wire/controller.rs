@@ -522,6 +522,10 @@ pub struct EnqueueRequest {
     #[serde(default)]
     pub params: serde_json::Map<String, serde_json::Value>,
     pub units: Vec<String>,
+    /// With no units: why nothing could be scheduled. The operation is then recorded as
+    /// failed with this message, as Juju's `FailOperationEnqueuing` records it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub failure: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -555,6 +559,26 @@ pub struct Task {
 /// `GET /v1/operations` (operator): every task, by operation.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OperationsResponse {
+    pub tasks: Vec<Task>,
+    /// The operations that scheduled no task, in id order.
+    #[serde(default)]
+    pub failed: Vec<FailedOperation>,
+}
+
+/// An operation that scheduled no task (`status: error` in Juju's `operations`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FailedOperation {
+    pub operation: u64,
+    pub action: String,
+    pub message: String,
+    pub enqueued_ms: u64,
+}
+
+/// `POST /v1/applications/{app}/pending-tasks` (a unit's long-poll for its work): the calling
+/// unit's tasks left `running` and its oldest `pending` one, answered as soon as there is one
+/// or after `timeout_ms`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UnitTasksResponse {
     pub tasks: Vec<Task>,
 }
 

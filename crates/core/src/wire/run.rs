@@ -88,22 +88,6 @@ pub struct ResolveRequest {
     pub no_retry: bool,
 }
 
-/// `POST`: run an action on the unit (`leaderd run`), under its hook lock like a hook, and
-/// answer when its process has ended (however long that takes: the client decides how long to
-/// wait).
-pub const ACTION_PATH: &str = "/v1/action";
-
-/// Body of [`ACTION_PATH`].
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ActionRequest {
-    /// The task's id (`JUJU_ACTION_UUID`).
-    pub id: String,
-    pub name: String,
-    #[serde(default)]
-    pub params: serde_json::Map<String, serde_json::Value>,
-}
-
 /// One action-log message and when it came (Unix milliseconds).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActionLogLine {
