@@ -689,8 +689,12 @@ async fn relation_set<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Ans
     context.check_commit_size(saved).map_err(too_large)?;
     if let (Some(size), Some(before)) = (too_large_bag, before) {
         context.restore(before);
-        let message =
-            leaderd_core::relations::bag_too_large_message(req.relation_id, &whose, size, "nothing was changed by this call");
+        let message = leaderd_core::relations::bag_too_large_message(
+            req.relation_id,
+            &whose,
+            size,
+            "nothing was changed by this call",
+        );
         return Err(HttpError::new(ErrorCode::TooLarge, message));
     }
     Ok(Json(serde_json::json!({})))

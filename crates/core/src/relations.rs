@@ -202,7 +202,6 @@ mod tests {
 
     #[test]
     fn peers_are_numbered_in_metadata_order_from_zero() {
-
         let text = "name: db\npeers:\n  replicas:\n    interface: r\n  cluster: {interface: c}\nrequires:\n  x: {interface: y}\n";
         let peers = parse_peers(text).unwrap();
         assert_eq!(

@@ -10,8 +10,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rustls::pki_types::pem::PemObject;
 use leaderd_sys::private::DirRole;
+use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
 /// What went wrong with certificates or keys.
@@ -149,8 +149,7 @@ fn read(path: &Path, key: bool) -> Result<Vec<u8>, TlsError> {
 }
 
 fn check_file(path: &Path, key: bool) -> Result<(), TlsError> {
-    let checked =
-        if key { leaderd_sys::private::check_secret(path) } else { leaderd_sys::private::check_own(path) };
+    let checked = if key { leaderd_sys::private::check_secret(path) } else { leaderd_sys::private::check_own(path) };
     checked.map_err(|e| TlsError::Bad { path: path.into(), message: format!("{e:#}") })
 }
 
