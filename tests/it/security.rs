@@ -265,6 +265,8 @@ fn plain_http_only_with_the_insecure_flag_on_both_ends() {
     std::fs::copy(dir.path().join("tls/ca.pem"), &ca).unwrap();
     let secret = dir.path().join("other-secret");
     std::fs::write(&secret, "0123456789abcdef0123456789abcdef\n").unwrap();
+    // A secret others can read is refused (secrets_and_keys_others_can_read_are_refused).
+    std::fs::set_permissions(&secret, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     let token = procs::token(&secret, "recorder/9", "1h");
     let mut refused =
         agent(dir.path(), "recorder/9", "http://127.0.0.1:9", &token, &["--controller-ca", ca.to_str().unwrap()]);
