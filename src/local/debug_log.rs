@@ -200,7 +200,7 @@ struct Tail {
 
 impl Tail {
     fn open(path: &Path) -> std::io::Result<Tail> {
-        Ok(Tail { path: path.into(), file: std::fs::File::open(path)?, partial: Vec::new() })
+        Ok(Tail { path: path.into(), file: leaderd_sys::events::open_read(path)?, partial: Vec::new() })
     }
 
     /// The records appended since the last call.
@@ -219,7 +219,7 @@ impl Tail {
         let mut records = self.drain()?;
         if rotated {
             // What was written to the old file before the rename is read first, then the new.
-            self.file = std::fs::File::open(&self.path)?;
+            self.file = leaderd_sys::events::open_read(&self.path)?;
             self.partial.clear();
             self.file.rewind()?;
             records.extend(self.drain()?);

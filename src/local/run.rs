@@ -188,11 +188,36 @@ fn plain_output(result: &ActionResult) -> String {
 pub fn format_results(results: &[ActionResult], format: &str) -> String {
     // The charm's results, messages and logs, on a terminal: YAML and JSON with the terminal's
     // controls escaped, the plain form spelled out.
-    let shown = format_results_raw(results, format);
-    match format {
-        "json" | "yaml" => leaderd_sys::events::json_printable(&shown).into_owned(),
-        _ => leaderd_sys::events::printable(&shown).into_owned(),
+    // The plain form of one task mixes text (the failure line, the task's output) with YAML
+    // (its results): each part gets its own escape, so the YAML keeps YAML's `\uXXXX` escapes
+    // (as `--format yaml` does) rather than the text form's `\u{202e}`, which no YAML parser
+    // takes. The plain form of several tasks is YAML throughout.
+    match (format, results) {
+        ("json" | "yaml", _) => leaderd_sys::events::json_printable(&format_results_raw(results, format)).into_owned(),
+        (_, [one]) => plain_one(one, leaderd_sys::events::json_printable, leaderd_sys::events::printable),
+        _ => leaderd_sys::events::json_printable(&format_results_raw(results, format)).into_owned(),
     }
+}
+
+type Escape = fn(&str) -> std::borrow::Cow<'_, str>;
+
+/// `juju run`'s plain output of one task: a failure line, its results as YAML, its output;
+/// the YAML through `yaml`, the rest through `text`.
+fn plain_one(r: &ActionResult, yaml: Escape, text: Escape) -> String {
+    let mut out = String::new();
+    if r.status == "failed" {
+        let message = if r.message.is_empty() { "<nil>".to_string() } else { r.message.clone() };
+        out.push_str(&text(&format!("Action id {} failed: {message}\n", r.id)));
+    }
+    out.push_str(&yaml(&plain_output(r)));
+    out.push('\n');
+    for output in [&r.stdout, &r.stderr] {
+        if !output.is_empty() {
+            out.push_str(&text(output.trim_matches('\n')));
+            out.push('\n');
+        }
+    }
+    out
 }
 
 fn format_results_raw(results: &[ActionResult], format: &str) -> String {
@@ -202,23 +227,7 @@ fn format_results_raw(results: &[ActionResult], format: &str) -> String {
             let f = if format == "json" { Format::Json } else { Format::Yaml };
             render(f, &Value::Tree(all))
         }
-        _ if results.len() == 1 => {
-            let r = &results[0];
-            let mut out = String::new();
-            if r.status == "failed" {
-                let message = if r.message.is_empty() { "<nil>".to_string() } else { r.message.clone() };
-                out.push_str(&format!("Action id {} failed: {message}\n", r.id));
-            }
-            out.push_str(&plain_output(r));
-            out.push('\n');
-            for text in [&r.stdout, &r.stderr] {
-                if !text.is_empty() {
-                    out.push_str(text.trim_matches('\n'));
-                    out.push('\n');
-                }
-            }
-            out
-        }
+        _ if results.len() == 1 => plain_one(&results[0], |y| y.into(), |t| t.into()),
         _ => {
             let all: Tree = results
                 .iter()
@@ -589,6 +598,20 @@ mod tests {
             format_results(&[failed], "plain"),
             "Action id 1 failed: action failed msg\noutcome: fail\nresult-map:\n  message: failed :'(\n\n"
         );
+    }
+
+    /// The plain form's YAML escapes what a terminal would act on as YAML does (`\u202e`, as
+    /// `--format yaml` writes it), so PyYAML reads it; the task's output is text, spelled out.
+    #[test]
+    fn plain_results_escape_terminal_controls_as_yaml() {
+        let mut r = result();
+        r.results = serde_json::json!({"res": "R \u{1b}[31mRED\u{9b}2J\u{202e}RTL"}).as_object().unwrap().clone();
+        r.stdout = "out\u{202e}\n".into();
+        r.stderr.clear();
+        let plain = format_results(&[r], "plain");
+        assert!(plain.starts_with("res: \"R \\e[31mRED\\x9B2J\\u202eRTL\"\n"), "{plain}");
+        assert!(plain.ends_with("\nout\\u{202e}\n"), "{plain}");
+        assert!(!plain.contains("\\u{202e}RTL"), "{plain}");
     }
 
     /// Juju's `showtask_test.go`: yaml is the task's map at the top level; a task that has not

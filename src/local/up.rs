@@ -175,7 +175,26 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     // unit's own (hook-writable) copy of metadata.yaml.
     deploy_config.storage = Some(storage);
 
-    leaderd_sys::private::create_state_dir(&state)?;
+    // Everything in the state directory that leaderd would trust is checked before anything is
+    // written there: the directory (and whose its entries are), the secret, the TLS files.
+    let keeps_store = matches!(
+        options.etcd.as_deref().map(super::etcd::EtcdChoice::parse).transpose()?,
+        Some(super::etcd::EtcdChoice::Endpoints(_))
+    );
+    let tls = TlsDir::in_state(&state);
+    leaderd_sys::private::check_trusted_dir(&state, leaderd_sys::private::STATE_DIR)?;
+    let secret_file = state.join("secret");
+    if secret_file.symlink_metadata().is_ok() {
+        if keeps_store {
+            leaderd_sys::private::check_secret(&secret_file)?;
+        } else {
+            // Replaced by a fresh one below: others reading the old one is no longer a risk,
+            // but one they own or can write says someone else has been in the directory.
+            leaderd_sys::private::check_own(&secret_file)?;
+        }
+    }
+    tls.check()?;
+    leaderd_sys::private::create_trusted_dir(&state, leaderd_sys::private::STATE_DIR)?;
     // One `up` per state directory, held for the whole run.
     let _lock = leaderd_sys::lockfile::lock(&state.join("up.lock"), "leaderd up")?;
     // A previous `up` here that was killed (`kill -9`) could not stop what it started.
@@ -203,16 +222,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     // removed (nor anything else of it), so no token minted for that deployment may be accepted.
     // An etcd `up` does not start (`--etcd` endpoints) keeps its records, and the fingerprint of
     // the secret its controllers served with (which a new one would not match): its secret stays.
-    let keeps_store = matches!(
-        options.etcd.as_deref().map(super::etcd::EtcdChoice::parse).transpose()?,
-        Some(super::etcd::EtcdChoice::Endpoints(_))
-    );
-    let secret = if keeps_store {
-        Secret::load_or_create(&state.join("secret"))?
-    } else {
-        Secret::renew(&state.join("secret"))?
-    };
-    let tls = TlsDir::new(state.join("tls"));
+    let secret = if keeps_store { Secret::load_or_create(&secret_file)? } else { Secret::renew(&secret_file)? };
     tls.ensure(&[])?;
     let (store, mut local_etcd) =
         crate::local::etcd::store_for(&state, options.controllers, options.etcd.as_deref()).await?;

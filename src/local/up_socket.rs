@@ -208,6 +208,10 @@ impl Running {
                 )
             }
             (Lever::Resume, RunState::Running) => Err(refused(format!("{name} is not paused"))),
+            // Stopped, not dead: the advice is resume's, in exec's and elect's words.
+            (Lever::Pause, RunState::Paused) => {
+                Err(refused(format!("{name} is already paused: `leaderd resume {name}` continues it")))
+            }
             (_, state) => Err(refused(format!(
                 "{name}'s agent is {} (not running): `leaderd restart {name}` starts it again",
                 state.name()
@@ -301,6 +305,9 @@ impl Running {
                 done(format!("restarted {label} (pid {new_pid}, was {}{was_active}) on {listen}", was.name()), vec![])
             }
             (Lever::Resume, _) => Err(refused(format!("{label} is not paused (it is {})", was.name()))),
+            (Lever::Pause, RunState::Paused) => {
+                Err(refused(format!("{label} is already paused: `leaderd resume {again}` continues it")))
+            }
             (_, _) => Err(refused(format!(
                 "{label} is {} (not running): `leaderd restart {again}` starts it again",
                 was.name()

@@ -46,6 +46,9 @@ fn cases(tools: &Path) -> trycmd::TestCases {
 /// Every guide's examples but the hook tools', outside any hook context.
 #[test]
 fn the_readme_and_guides_examples_print_what_they_show() {
+    // leaderd refuses a secret others can read (chmod 600), and git checks files out 0644.
+    let secret = root().join("tests/data/docs-state/secret");
+    std::fs::set_permissions(&secret, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     let tools = tools_dir();
     let cases = cases(tools.path());
     cases.case(root().join("README.md"));

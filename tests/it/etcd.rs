@@ -607,6 +607,8 @@ fn make_certs(dir: &Path) {
     std::fs::write(dir.join("ca.pem"), ca_cert.pem()).unwrap();
     std::fs::write(dir.join("controller.pem"), leaf_cert.pem()).unwrap();
     std::fs::write(dir.join("controller.key"), leaf_key.serialize_pem()).unwrap();
+    // A key others can read is refused, as ssh refuses one.
+    std::fs::set_permissions(dir.join("controller.key"), std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
 }
 
 /// Agents given every controller (`--controller` repeated) follow the active one: across a

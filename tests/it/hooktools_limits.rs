@@ -67,3 +67,43 @@ fn oversized_tool_calls_fail_in_the_documented_words_and_the_hook_commits() {
     assert_eq!(get("one"), (5242880 + 1).to_string());
     assert!(get("two").parse::<usize>().unwrap() <= 1, "the refused call set nothing");
 }
+
+/// A unit's bag has a bound across hooks too (8 MiB, docs/security.md): 5 MiB written by one
+/// command and committed, then 5 MiB more by the next, is refused at that relation-set call in
+/// clear words, and nothing of it is written; deleting a key makes room.
+#[test]
+fn a_relation_bag_cannot_grow_past_its_bound_across_hooks() {
+    let charm = cluster::charm(
+        "name: big\npeers:\n  cluster:\n    interface: big-cluster\n",
+        &[("install", "#!/bin/sh\n"), ("start", "#!/bin/sh\n")],
+    );
+    let up = Up::start(Some(charm.path()), 1, "1s");
+    let unit = "big/0";
+    up.wait_hook_finished(&[unit], "start", T);
+    let dir = tempfile::tempdir().unwrap();
+    let set = |key: &str| {
+        let file = dir.path().join(format!("{key}.yaml"));
+        std::fs::write(&file, format!("{key}: \"{}\"\n", "a".repeat(5 * 1024 * 1024))).unwrap();
+        up.exec(unit, &["relation-set", "-r", "cluster:0", "--file", file.to_str().unwrap()])
+    };
+    let first = set("one");
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let second = set("two");
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(second.status.code(), Some(1), "{stderr}");
+    assert!(stderr.starts_with("ERROR big/0's settings in relation 0 would be "), "{stderr}");
+    assert!(
+        stderr.ends_with(
+            " bytes, more than one relation bag may hold (8388608 bytes): nothing was changed by this call. Delete \
+             keys (relation-set KEY=) to make room\n"
+        ),
+        "{stderr}"
+    );
+    let get = |key: &str| {
+        let command = format!("relation-get -r cluster:0 {key} {unit} | wc -c");
+        String::from_utf8(up.exec(unit, &["sh", "-c", &command]).stdout).unwrap().trim().to_string()
+    };
+    assert!(get("two").parse::<usize>().unwrap() <= 1, "the refused call set nothing");
+    assert!(up.exec(unit, &["relation-set", "-r", "cluster:0", "one="]).status.success());
+    assert!(set("two").status.success(), "room made by deleting a key");
+}

@@ -112,7 +112,10 @@ fn kill_pause_resume_and_restart_a_unit_and_status_shows_each() {
     let table = ok(&up.leaderd(&["status"]));
     assert!(table.lines().any(|l| l.starts_with(&unit) && l.contains(" paused ")), "{table}");
     assert_eq!(up.up_json()["units"].as_array().unwrap().iter().find(|u| u["name"] == unit).unwrap()["run"], "paused");
-    assert!(refused(&up.leaderd(&["pause", &unit])).contains("is paused (not running)"));
+    // A paused agent is stopped, not dead: a second pause gives resume's advice, as exec does.
+    let again = refused(&up.leaderd(&["pause", &unit]));
+    assert!(again.contains(&format!("{unit} is already paused: `leaderd resume {unit}` continues it")), "{again}");
+    assert!(!again.contains("restart") && !again.contains("not running"), "{again}");
     let why = refused(&up.exec(&unit, &["true"]));
     assert!(why.contains(&format!("{unit} is paused: `leaderd resume {unit}` first")), "{why}");
     // resolve too, at once, rather than waiting on the stopped agent and failing obscurely.
@@ -245,6 +248,8 @@ fn a_killed_controller_stays_down_until_restarted_and_a_paused_one_resumes() {
     assert_eq!(ok(&up.leaderd(&["pause", "--controller"])), format!("paused the controller (pid {pid}, SIGSTOP)\n"));
     assert_eq!(proc_state(pid), Some('T'));
     assert_eq!(up.status()["controller_state"], "paused");
+    let again = refused(&up.leaderd(&["pause", "--controller"]));
+    assert!(again.contains("the controller is already paused: `leaderd resume "), "{again}");
     // controller/0 is the only one: the same lever, the same words.
     assert_eq!(ok(&up.leaderd(&["resume", "controller/0"])), format!("resumed the controller (pid {pid}, SIGCONT)\n"));
     up.until("a leader again", T, || leader_answers(&up).len() == 1);

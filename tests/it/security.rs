@@ -265,6 +265,8 @@ fn plain_http_only_with_the_insecure_flag_on_both_ends() {
     std::fs::copy(dir.path().join("tls/ca.pem"), &ca).unwrap();
     let secret = dir.path().join("other-secret");
     std::fs::write(&secret, "0123456789abcdef0123456789abcdef\n").unwrap();
+    // A secret others can read is refused (secrets_and_keys_others_can_read_are_refused).
+    std::fs::set_permissions(&secret, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     let token = procs::token(&secret, "recorder/9", "1h");
     let mut refused =
         agent(dir.path(), "recorder/9", "http://127.0.0.1:9", &token, &["--controller-ca", ca.to_str().unwrap()]);
@@ -382,4 +384,119 @@ fn a_new_up_refuses_the_tokens_of_the_deployment_before() {
         let (code, body) = status(token);
         assert_eq!(code, 401, "{who} token of the deployment before: {body}");
     }
+}
+
+/// `leaderd up` (or a standalone controller) run with a timeout: a refusal must come at once,
+/// not hang.
+fn run_refused(args: &[&str]) -> String {
+    let out = std::process::Command::new("timeout").arg("20").arg(cluster::LEADERD).args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(1), "refused at once, not hung or started: {stderr}");
+    stderr
+}
+
+/// A state directory others can write is refused as ssh refuses one (not narrowed to 0700 and
+/// used), with nothing written in it, whoever owns it; a FIFO in place of the event log is
+/// refused, not waited on for ever; a secret another user owns is refused before anything is
+/// written into the directory.
+#[test]
+fn a_state_directory_others_can_write_or_with_their_files_is_refused_before_anything_is_written() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = tempfile::tempdir().unwrap();
+    let state = root.path().join("open");
+    std::fs::create_dir(&state).unwrap();
+    std::fs::set_permissions(&state, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let stderr = run_refused(&["up", "--units", "1", "--state", state.to_str().unwrap()]);
+    assert!(stderr.contains("can be written by other users (mode 777): refusing to use it"), "{stderr}");
+    assert!(stderr.contains(&format!("chmod 700 {}", state.display())), "{stderr}");
+    assert_eq!(std::fs::read_dir(&state).unwrap().count(), 0, "nothing was written into it");
+    assert_eq!(std::fs::metadata(&state).unwrap().permissions().mode() & 0o777, 0o777);
+
+    let state = root.path().join("fifo");
+    std::fs::create_dir(&state).unwrap();
+    let fifo = state.join("events.jsonl");
+    assert_eq!(unsafe { libc::mkfifo(std::ffi::CString::new(fifo.to_str().unwrap()).unwrap().as_ptr(), 0o600) }, 0);
+    let stderr = run_refused(&["up", "--units", "1", "--state", state.to_str().unwrap()]);
+    assert!(stderr.contains("events.jsonl: not a regular file"), "{stderr}");
+
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        return;
+    }
+    let nobody = 65534;
+    let state = root.path().join("theirs");
+    std::fs::create_dir(&state).unwrap();
+    std::fs::write(state.join("secret"), format!("{:064}\n", 7)).unwrap();
+    std::os::unix::fs::chown(state.join("secret"), Some(nobody), None).unwrap();
+    let stderr = run_refused(&["up", "--units", "1", "--state", state.to_str().unwrap()]);
+    assert!(stderr.contains("secret belongs to another user (uid 65534"), "{stderr}");
+    let left: Vec<_> = std::fs::read_dir(&state).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left, ["secret"], "nothing was written into it");
+    // A standalone controller's TLS directory of another user is named as such.
+    let tls = root.path().join("their-tls");
+    std::fs::create_dir(&tls).unwrap();
+    std::os::unix::fs::chown(&tls, Some(nobody), None).unwrap();
+    let stderr = run_refused(&[
+        "controller",
+        "--listen",
+        "127.0.0.1:0",
+        "--secret-file",
+        root.path().join("s").to_str().unwrap(),
+        "--tls-dir",
+        tls.to_str().unwrap(),
+        "--store",
+        &format!("sqlite:{}", root.path().join("db").display()),
+    ]);
+    assert!(stderr.contains(&format!("the TLS directory {} belongs to another user", tls.display())), "{stderr}");
+    assert!(stderr.contains("(--tls-dir DIR)"), "{stderr}");
+}
+
+/// A secret or private key its owner left readable to others is refused, as ssh refuses an
+/// unprotected private key: a standalone controller's `--secret-file`, its `ca.key` and
+/// `controller.key`, and `up`'s own `tls/` keys.
+#[test]
+fn secrets_and_keys_others_can_read_are_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = tempfile::tempdir().unwrap();
+    let chmod = |path: &std::path::Path, mode| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    let secret = root.path().join("secret");
+    std::fs::write(&secret, format!("{:064}\n", 7)).unwrap();
+    chmod(&secret, 0o644);
+    let tls = leaderd_net::tls::TlsDir::new(root.path().join("tls"));
+    tls.ensure(&[]).unwrap();
+    let controller = |secret: &std::path::Path| {
+        run_refused(&[
+            "controller",
+            "--listen",
+            "127.0.0.1:0",
+            "--secret-file",
+            secret.to_str().unwrap(),
+            "--tls-dir",
+            tls.dir.to_str().unwrap(),
+            "--store",
+            &format!("sqlite:{}", root.path().join("db").display()),
+        ])
+    };
+    let stderr = controller(&secret);
+    assert!(stderr.contains("can be read by other users (mode 644)"), "{stderr}");
+    assert!(stderr.contains(&format!("chmod 600 {}", secret.display())), "{stderr}");
+    chmod(&secret, 0o600);
+    for key in [tls.ca_key(), tls.key()] {
+        chmod(&key, 0o644);
+        let stderr = controller(&secret);
+        assert!(stderr.contains(&format!("chmod 600 {}", key.display())), "{stderr}");
+        chmod(&key, 0o600);
+    }
+    // up's own CA key, in its state directory's tls/.
+    let state = root.path().join("state");
+    std::fs::create_dir(&state).unwrap();
+    let tls = leaderd_net::tls::TlsDir::new(state.join("tls"));
+    tls.ensure(&[]).unwrap();
+    chmod(&tls.ca_key(), 0o640);
+    let stderr = run_refused(&["up", "--units", "1", "--state", state.to_str().unwrap()]);
+    assert!(stderr.contains(&format!("chmod 600 {}", tls.ca_key().display())), "{stderr}");
+    let left: Vec<_> = std::fs::read_dir(&state).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left, ["tls"], "nothing was written into it");
 }

@@ -296,6 +296,12 @@ impl HookContext {
         if size <= COMMIT_LIMIT {
             return Ok(());
         }
+        self.restore(saved);
+        Err(CommitTooLarge { size, limit: COMMIT_LIMIT })
+    }
+
+    /// Undoes the tool calls since `saved` was taken.
+    pub(crate) fn restore(&mut self, saved: SavedChanges) {
         self.pending = saved.pending;
         self.pending_sizes = saved.pending_sizes;
         self.secrets = saved.secrets;
@@ -304,7 +310,6 @@ impl HookContext {
         self.ports = saved.ports;
         self.payloads = saved.payloads;
         self.payloads_dirty = saved.payloads_dirty;
-        Err(CommitTooLarge { size, limit: COMMIT_LIMIT })
     }
 
     /// The changes to commit now that the hook has succeeded (and forgets them).

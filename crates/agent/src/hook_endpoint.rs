@@ -675,9 +675,34 @@ async fn relation_set<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Ans
     if req.app && !context.is_leader(&*ep.backend).await {
         return Err(HttpError::new(ErrorCode::NotLeader, "cannot write relation settings"));
     }
+    // The bag as this hook would leave it may not grow past its bound: refused here, at the
+    // call, rather than failing the hook's commit (the controller checks it again there). The
+    // commit's own limit is checked first, as it was before there was a bound on bags.
+    let data = context.relations(&*ep.backend).await.map_err(unreachable)?;
+    let relation = data.relations.get(&req.relation_id);
+    let (whose, mut bag) = if req.app {
+        (ep.application().to_string(), relation.map(|r| r.app.clone()).unwrap_or_default())
+    } else {
+        (ep.unit.clone(), relation.and_then(|r| r.units.get(&ep.unit).cloned()).unwrap_or_default())
+    };
+    if let Some(pending) = context.pending(req.relation_id, req.app) {
+        leaderd_core::model::apply_changes(&mut bag, pending);
+    }
+    let too_large_bag = leaderd_core::relations::bag_too_large(&bag, &req.settings);
     let saved = context.save_changes();
+    let before = too_large_bag.map(|_| context.save_changes());
     context.set_relation(req.relation_id, req.app, req.settings);
     context.check_commit_size(saved).map_err(too_large)?;
+    if let (Some(size), Some(before)) = (too_large_bag, before) {
+        context.restore(before);
+        let message = leaderd_core::relations::bag_too_large_message(
+            req.relation_id,
+            &whose,
+            size,
+            "nothing was changed by this call",
+        );
+        return Err(HttpError::new(ErrorCode::TooLarge, message));
+    }
     Ok(Json(serde_json::json!({})))
 }
 

@@ -358,7 +358,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
 
     let app = leaderd_core::names::unit_application(&options.unit)?.to_string();
     let state_dir = &options.state_dir;
-    leaderd_sys::private::create_state_dir(state_dir)?;
+    leaderd_sys::private::create_trusted_dir(state_dir, leaderd_sys::private::STATE_DIR)?;
     // One agent per state directory: a second would take over the first's sockets.
     let _lock = leaderd_sys::lockfile::lock(&state_dir.join("agent.lock"), "agent")?;
     let charm_dir =

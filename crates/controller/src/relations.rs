@@ -15,7 +15,7 @@ use tokio::sync::watch;
 
 use super::{Controller, LeaderWriteError};
 use crate::store::{apply_relation_write, AppRelations, Write};
-use leaderd_core::model::{Application, Term, Unit};
+use leaderd_core::model::{Application, Settings, Term, Unit};
 use leaderd_core::wire::controller::{RelationChanges, RelationsResponse, SecretChange};
 
 /// The live copy of every application's relations, and their versions.
@@ -149,6 +149,30 @@ impl Controller {
             (true, Some(term)) => Some((unit.as_str().to_string(), term.0)),
             (true, None) => return Err(LeaderWriteError::NotLeader),
         };
+        // No bag may grow past its bound (`leaderd_core::relations::MAX_BAG_BYTES`), whatever
+        // each hook's commit adds: checked against the bags as they are now. A unit's bag is
+        // written only by its own commits (one hook at a time) and the application bag only by
+        // the leader's, under its term, so nothing else grows them meanwhile.
+        let current = self.relations(&app);
+        for change in &changes {
+            let relation = current.relations.get(&change.relation_id);
+            let bags = [
+                (unit.as_str(), Some(&change.unit), relation.and_then(|r| r.units.get(unit.as_str()))),
+                (app.as_str(), change.app.as_ref(), relation.map(|r| &r.app)),
+            ];
+            for (whose, changes, bag) in bags {
+                let Some(changes) = changes.filter(|c| !c.is_empty()) else { continue };
+                let empty = Settings::new();
+                if let Some(size) = leaderd_core::relations::bag_too_large(bag.unwrap_or(&empty), changes) {
+                    return Err(LeaderWriteError::Invalid(leaderd_core::relations::bag_too_large_message(
+                        change.relation_id,
+                        whose,
+                        size,
+                        "nothing this hook changed was committed",
+                    )));
+                }
+            }
+        }
         let mut writes = Vec::new();
         for change in changes {
             if !change.unit.is_empty() {

@@ -152,9 +152,53 @@ pub fn scope_settings() -> crate::model::Settings {
         .collect()
 }
 
+/// The most one relation bag (a unit's, or the application's) may hold, keys and values
+/// together: 8 MiB. Juju keeps each bag in one MongoDB settings document, which MongoDB caps at
+/// 16 MiB (`state/settings.go`); without a bound here, a unit writing a few MiB in each hook
+/// grows its bag without end, and every reader (the peers' hooks, status) pays for it.
+pub const MAX_BAG_BYTES: usize = 8 * 1024 * 1024;
+
+/// The size [`MAX_BAG_BYTES`] bounds: every key and value, in bytes.
+pub fn bag_bytes(bag: &crate::model::Settings) -> usize {
+    bag.iter().map(|(k, v)| k.len() + v.len()).sum()
+}
+
+/// Whether writing `changes` to `bag` is refused: it would leave the bag over [`MAX_BAG_BYTES`]
+/// and larger than it was (a bag already over the bound may still shrink). Answers the size it
+/// would have.
+pub fn bag_too_large(bag: &crate::model::Settings, changes: &crate::model::Settings) -> Option<usize> {
+    let mut after = bag.clone();
+    crate::model::apply_changes(&mut after, changes);
+    let size = bag_bytes(&after);
+    (size > MAX_BAG_BYTES && size > bag_bytes(bag)).then_some(size)
+}
+
+/// The words for [`bag_too_large`]: `whose` is the unit or the application, `outcome` says what
+/// was left undone.
+pub fn bag_too_large_message(relation_id: u64, whose: &str, size: usize, outcome: &str) -> String {
+    format!(
+        "{whose}'s settings in relation {relation_id} would be {size} bytes, more than one relation bag may hold \
+         ({MAX_BAG_BYTES} bytes): {outcome}. Delete keys (relation-set KEY=) to make room"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bag_may_not_grow_past_its_bound_but_may_shrink() {
+        let bag = |pairs: &[(&str, usize)]| -> crate::model::Settings {
+            pairs.iter().map(|(k, n)| (k.to_string(), "x".repeat(*n))).collect()
+        };
+        let half = MAX_BAG_BYTES / 2;
+        assert_eq!(bag_too_large(&bag(&[("a", half)]), &bag(&[("b", half - 2)])), None);
+        assert_eq!(bag_too_large(&bag(&[("a", half)]), &bag(&[("b", half)])), Some(MAX_BAG_BYTES + 2));
+        // Replacing a value counts once; deleting (an empty value) shrinks an oversized bag.
+        assert_eq!(bag_too_large(&bag(&[("a", half)]), &bag(&[("a", half + 100)])), None);
+        let over = bag(&[("a", MAX_BAG_BYTES), ("b", 10)]);
+        assert_eq!(bag_too_large(&over, &bag(&[("b", 0)])), None);
+    }
 
     #[test]
     fn peers_are_numbered_in_metadata_order_from_zero() {

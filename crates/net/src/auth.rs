@@ -41,10 +41,12 @@ impl Secret {
 
     /// Reads the secret file, creating it (32 random bytes, hex, mode 0600) if it is missing.
     pub fn load_or_create(path: &Path) -> anyhow::Result<Secret> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => {
-                // A secret someone else planted or can change would let them mint tokens.
-                leaderd_sys::private::check_own(path)?;
+        match std::fs::symlink_metadata(path) {
+            Ok(_) => {
+                // A secret someone else planted, can change or can read would let them mint
+                // tokens. Checked before it is read (a FIFO would hang the read).
+                leaderd_sys::private::check_secret(path)?;
+                let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
                 let text = text.trim();
                 anyhow::ensure!(
                     text.len() >= 32,

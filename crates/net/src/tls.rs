@@ -10,6 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use leaderd_sys::private::DirRole;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
@@ -37,11 +38,19 @@ fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> TlsError + '_ {
 #[derive(Debug, Clone)]
 pub struct TlsDir {
     pub dir: PathBuf,
+    /// How messages name the directory and the option that chooses another: a standalone
+    /// controller's `--tls-dir`, or the `tls/` of `leaderd up`'s `--state`.
+    role: leaderd_sys::private::DirRole,
 }
 
 impl TlsDir {
+    /// A standalone controller's `--tls-dir`.
     pub fn new(dir: impl Into<PathBuf>) -> TlsDir {
-        TlsDir { dir: dir.into() }
+        TlsDir { dir: dir.into(), role: DirRole { what: "TLS directory", option: "--tls-dir DIR" } }
+    }
+    /// The `tls/` directory of a state directory (`leaderd up --state DIR`).
+    pub fn in_state(state: &Path) -> TlsDir {
+        TlsDir { dir: state.join("tls"), role: DirRole { what: "TLS directory", option: "--state DIR" } }
     }
     pub fn ca_cert(&self) -> PathBuf {
         self.dir.join("ca.pem")
@@ -60,11 +69,26 @@ impl TlsDir {
     /// `extra_names`) unless the directory already has a certificate. Returns true when it
     /// made them.
     pub fn ensure(&self, extra_names: &[String]) -> Result<bool, TlsError> {
+        self.check()?;
         if self.cert().exists() && self.key().exists() && self.ca_cert().exists() {
             return Ok(false);
         }
         self.create(extra_names)?;
         Ok(true)
+    }
+
+    /// Refuses the directory, before anything is read from it or written to it, if another user
+    /// owns it or anything in it, or others can write to it
+    /// ([`leaderd_sys::private::check_trusted_dir`]); and refuses a certificate there that
+    /// another user owns or others can write, or a key that others can read.
+    pub fn check(&self) -> Result<(), TlsError> {
+        leaderd_sys::private::check_trusted_dir(&self.dir, self.role).map_err(TlsError::Write)?;
+        for (path, key) in [(self.ca_key(), true), (self.key(), true), (self.ca_cert(), false), (self.cert(), false)] {
+            if path.symlink_metadata().is_ok() {
+                check_file(&path, key)?;
+            }
+        }
+        Ok(())
     }
 
     fn create(&self, extra_names: &[String]) -> Result<(), TlsError> {
@@ -95,7 +119,7 @@ impl TlsDir {
         let issuer = rcgen::Issuer::new(ca, ca_key);
         let leaf_cert = leaf.signed_by(&leaf_key, &issuer)?;
 
-        leaderd_sys::private::create_state_dir(&self.dir).map_err(TlsError::Write)?;
+        leaderd_sys::private::create_trusted_dir(&self.dir, self.role).map_err(TlsError::Write)?;
         // Keys first, certificates last: a directory with a certificate is complete.
         for (path, text) in [
             (self.ca_key(), issuer_key_pem(&issuer)),
@@ -114,17 +138,24 @@ fn issuer_key_pem(issuer: &rcgen::Issuer<'_, rcgen::KeyPair>) -> String {
 }
 
 /// A certificate or key file, refused if another user owns it or can write it (a planted CA
-/// or key would let them impersonate the controller).
-fn read(path: &Path) -> Result<Vec<u8>, TlsError> {
-    let bytes = std::fs::read(path).map_err(io_error(path))?;
-    leaderd_sys::private::check_own(path)
-        .map_err(|e| TlsError::Bad { path: path.into(), message: format!("{e:#}") })?;
-    Ok(bytes)
+/// or key would let them impersonate the controller), and a key if others can read it (they
+/// could pass for the controller). Checked before it is read: a FIFO would hang the read.
+fn read(path: &Path, key: bool) -> Result<Vec<u8>, TlsError> {
+    if let Err(e) = std::fs::symlink_metadata(path) {
+        return Err(io_error(path)(e));
+    }
+    check_file(path, key)?;
+    std::fs::read(path).map_err(io_error(path))
+}
+
+fn check_file(path: &Path, key: bool) -> Result<(), TlsError> {
+    let checked = if key { leaderd_sys::private::check_secret(path) } else { leaderd_sys::private::check_own(path) };
+    checked.map_err(|e| TlsError::Bad { path: path.into(), message: format!("{e:#}") })
 }
 
 /// Every certificate in a PEM file (at least one).
 pub(crate) fn load_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {
-    let bytes = read(path)?;
+    let bytes = read(path, false)?;
     let certs = CertificateDer::pem_slice_iter(&bytes)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| TlsError::Bad { path: path.into(), message: format!("not a PEM certificate file: {e}") })?;
@@ -135,7 +166,7 @@ pub(crate) fn load_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, Tl
 }
 
 fn load_key(path: &Path) -> Result<PrivateKeyDer<'static>, TlsError> {
-    let bytes = read(path)?;
+    let bytes = read(path, true)?;
     PrivateKeyDer::from_pem_slice(&bytes)
         .map_err(|e| TlsError::Bad { path: path.into(), message: format!("not a PEM private key: {e}") })
 }

@@ -490,12 +490,23 @@ pub fn record(unit: Option<&str>, event: Event) -> Record {
     record
 }
 
+/// Opens the log at `path` (or its rotated part) for reading as every file in a state directory
+/// is opened ([`crate::private::open_regular`]): not through a symbolic link, not a FIFO, not
+/// another user's file.
+pub fn open_read(path: &Path) -> std::io::Result<File> {
+    crate::private::open_regular(path, std::fs::OpenOptions::new().read(true))
+}
+
 /// Reads every record of the log at `path`, the rotated part first. Lines that do not parse (a
 /// line cut by a full disk, say) are skipped.
 pub fn read_all(path: &Path) -> std::io::Result<Vec<Record>> {
     let mut records = Vec::new();
     for file in [rotated(path), path.to_path_buf()] {
-        match std::fs::read(&file) {
+        match open_read(&file).and_then(|mut f| {
+            use std::io::Read;
+            let mut bytes = Vec::new();
+            f.read_to_end(&mut bytes).map(|_| bytes)
+        }) {
             Ok(bytes) => records.extend(parse_lines(&bytes)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(e),

@@ -14,13 +14,11 @@ pub struct Lock(#[allow(dead_code)] File);
 /// Takes `path`'s lock, or says which process-kind (`what`) already holds it.
 pub fn lock(path: &Path, what: &str) -> anyhow::Result<Lock> {
     use std::os::unix::fs::OpenOptionsExt;
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .mode(0o600)
-        .open(path)
-        .with_context(|| format!("opening {}", path.display()))?;
+    // Never through a symbolic link, never a FIFO (whose open would block for good).
+    let file = crate::private::open_regular(
+        path,
+        std::fs::OpenOptions::new().create(true).truncate(false).write(true).mode(0o600),
+    )?;
     match rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
         Ok(()) => {}
         Err(rustix::io::Errno::WOULDBLOCK) => anyhow::bail!(

@@ -67,8 +67,70 @@ pub fn create_dir(dir: &Path) -> anyhow::Result<()> {
 /// a secret or keys there that this process would then trust.
 pub fn create_state_dir(dir: &Path) -> anyhow::Result<()> {
     create_dir(dir)?;
-    check_owner(dir, "state directory")?;
+    check_owner(dir, "state directory", "--state DIR")?;
     restrict(dir, 0o700)
+}
+
+/// What a directory `leaderd` keeps what it trusts in is called in messages, and the option
+/// that chooses another.
+#[derive(Debug, Clone, Copy)]
+pub struct DirRole {
+    pub what: &'static str,
+    pub option: &'static str,
+}
+
+/// `leaderd up`'s `--state` directory, and an agent's.
+pub const STATE_DIR: DirRole = DirRole { what: "state directory", option: "--state DIR" };
+
+/// A directory this process keeps what it trusts in (a state directory, a TLS directory),
+/// checked before anything in it is read or written, then created 0700 (or narrowed to 0700).
+/// Refused, as ssh's StrictModes refuses a home directory others can write
+/// (openssh-portable misc.c `safe_path`): one another user owns, one other users can write
+/// (whoever can add files to it can plant what leaderd then reads, or a log it then writes to),
+/// and one holding an entry another user owns (planted while it was open to them).
+pub fn create_trusted_dir(dir: &Path, role: DirRole) -> anyhow::Result<()> {
+    check_trusted_dir(dir, role)?;
+    create_dir(dir)?;
+    check_owner(dir, role.what, role.option)?;
+    restrict(dir, 0o700)
+}
+
+/// The checks of [`create_trusted_dir`], writing nothing; a directory that does not exist yet
+/// passes.
+pub fn check_trusted_dir(dir: &Path, role: DirRole) -> anyhow::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = match std::fs::metadata(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        other => other.with_context(|| format!("reading {}", dir.display()))?,
+    };
+    let what = role.what;
+    anyhow::ensure!(meta.is_dir(), "the {what} {} is not a directory", dir.display());
+    check_owner(dir, what, role.option)?;
+    anyhow::ensure!(
+        meta.mode() & 0o022 == 0,
+        "the {what} {} can be written by other users (mode {:o}): refusing to use it, since anyone could have put \
+         files in it that leaderd would read or write to. Check what is in it, then make it yours alone (chmod 700 \
+         {}), or use another ({})",
+        dir.display(),
+        meta.mode() & 0o7777,
+        dir.display(),
+        role.option
+    );
+    let me = rustix::process::geteuid().as_raw();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
+        let path = entry.path();
+        let owner = std::fs::symlink_metadata(&path).with_context(|| format!("reading {}", path.display()))?.uid();
+        anyhow::ensure!(
+            owner == me || owner == 0,
+            "{} belongs to another user (uid {owner}; you are uid {me}): refusing to use the {what} {}, since \
+             whoever put it there could read or forge what leaderd keeps in it. Remove it, or use another {what} ({})",
+            path.display(),
+            dir.display(),
+            role.option
+        );
+    }
+    Ok(())
 }
 
 /// Refuses a file this process is about to trust (a state directory's secret, a TLS key or
@@ -77,8 +139,14 @@ pub fn create_state_dir(dir: &Path) -> anyhow::Result<()> {
 /// judged by what it points to, and must itself be ours.
 pub fn check_own(path: &Path) -> anyhow::Result<()> {
     use std::os::unix::fs::MetadataExt;
-    check_owner(path, "file")?;
+    check_owner(path, "file", "")?;
     let meta = std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
+    // A FIFO would hang the read that follows for good.
+    anyhow::ensure!(
+        meta.is_file(),
+        "{} is not a regular file (a FIFO or a device, say): refusing to read it",
+        path.display()
+    );
     anyhow::ensure!(
         meta.mode() & 0o022 == 0,
         "{} can be written by other users (mode {:o}): refusing to trust it. Make it yours alone (chmod 600) or \
@@ -89,8 +157,29 @@ pub fn check_own(path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// [`check_own`], and for a secret or private key (the controller's secret, `ca.key`,
+/// `controller.key`, `--tls-key`) that this user owns, no access at all for group or others, as
+/// ssh refuses an unprotected private key file (openssh-portable authfile.c `sshkey_perm_ok`:
+/// a key the user owns with any of the 077 bits set). Whoever can read the secret can mint
+/// operator tokens; whoever can read a key can pass for the controller.
+pub fn check_secret(path: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    check_own(path)?;
+    let meta = std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
+    let me = rustix::process::geteuid().as_raw();
+    anyhow::ensure!(
+        meta.uid() != me || meta.mode() & 0o077 == 0,
+        "{} can be read by other users (mode {:o}): refusing to use a secret or private key others can read, as ssh \
+         refuses an unprotected private key. Make it yours alone: chmod 600 {}",
+        path.display(),
+        meta.mode() & 0o7777,
+        path.display()
+    );
+    Ok(())
+}
+
 /// `path` (and, for a link, what it points to) belongs to this user or to root.
-fn check_owner(path: &Path, what: &str) -> anyhow::Result<()> {
+fn check_owner(path: &Path, what: &str, option: &str) -> anyhow::Result<()> {
     use std::os::unix::fs::MetadataExt;
     let me = rustix::process::geteuid().as_raw();
     let link = std::fs::symlink_metadata(path).with_context(|| format!("reading {}", path.display()))?;
@@ -99,11 +188,47 @@ fn check_owner(path: &Path, what: &str) -> anyhow::Result<()> {
         anyhow::ensure!(
             owner == me || owner == 0,
             "the {what} {} belongs to another user (uid {owner}; you are uid {me}): refusing to use it, since whoever \
-             owns it could have put a secret or keys there. Use one of your own (--state DIR)",
-            path.display()
+             owns it could have put a secret or keys there. Use one of your own{}",
+            path.display(),
+            if option.is_empty() { String::new() } else { format!(" ({option})") }
         );
     }
     Ok(())
+}
+
+const NOT_REGULAR: &str = "not a regular file (a FIFO or a device, say): refusing to use it (remove it)";
+
+/// Opens `path` as `options` say, without following a symbolic link (`O_NOFOLLOW`) or blocking
+/// on a FIFO (`O_NONBLOCK`; a FIFO with no writer would hang the open for good), and refuses
+/// anything but a regular file that this user (or root) owns. For the files leaderd keeps in a
+/// state directory: its event log, logs, locks. `O_NONBLOCK` has no effect on regular files.
+/// A missing file stays `NotFound`; a refusal's message says why.
+pub fn open_regular(path: &Path, options: &mut std::fs::OpenOptions) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::MetadataExt;
+    let refuse = |why: String| std::io::Error::other(format!("{}: {why}", path.display()));
+    let flags = rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK;
+    let file = options.custom_flags(flags.bits() as i32).open(path).map_err(|e| {
+        if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) {
+            refuse("a symbolic link: refusing to follow it (remove it)".into())
+        } else if e.raw_os_error() == Some(rustix::io::Errno::NXIO.raw_os_error()) {
+            // A FIFO opened for writing, without blocking, while nobody reads it.
+            refuse(NOT_REGULAR.into())
+        } else {
+            std::io::Error::new(e.kind(), format!("opening {}: {e}", path.display()))
+        }
+    })?;
+    let meta = file.metadata()?;
+    if !meta.file_type().is_file() {
+        return Err(refuse(NOT_REGULAR.into()));
+    }
+    let me = rustix::process::geteuid().as_raw();
+    if meta.uid() != me && meta.uid() != 0 {
+        return Err(refuse(format!(
+            "belongs to another user (uid {}; you are uid {me}): refusing to use it (remove it)",
+            meta.uid()
+        )));
+    }
+    Ok(file)
 }
 
 /// Sets `path`'s permission bits to `mode` if they differ.
@@ -116,15 +241,15 @@ pub fn restrict(path: &Path, mode: u32) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Opens `path` for appending, created 0600 (an existing file is narrowed to 0600).
+/// Opens `path` for appending, created 0600 (an existing file is narrowed to 0600), as
+/// [`open_regular`] opens it: never through a symbolic link, never a FIFO, never another
+/// user's file.
 pub fn append(path: &Path) -> anyhow::Result<std::fs::File> {
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o600)
-        .open(path)
-        .with_context(|| format!("opening {}", path.display()))?;
-    restrict(path, 0o600)?;
+    let file = open_regular(path, std::fs::OpenOptions::new().create(true).append(true).mode(0o600))?;
+    if file.metadata()?.permissions().mode() & 0o7777 != 0o600 {
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .with_context(|| format!("making {} private", path.display()))?;
+    }
     Ok(file)
 }
 
@@ -233,6 +358,76 @@ mod tests {
             std::fs::create_dir(&planted).unwrap();
             std::os::unix::fs::chown(&planted, Some(nobody), None).unwrap();
             assert!(create_state_dir(&planted).is_err(), "a state directory another user owns");
+        }
+    }
+
+    /// A state directory others can write is refused, not narrowed, whoever owns it; so is one
+    /// holding an entry another user owns (planted while it was open), before anything is
+    /// written in it.
+    #[test]
+    fn a_state_directory_others_can_write_or_with_their_files_is_refused() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("state");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+        let refused = create_trusted_dir(&dir, STATE_DIR).unwrap_err().to_string();
+        assert!(refused.contains("can be written by other users (mode 777): refusing to use it"), "{refused}");
+        assert!(refused.contains(&format!("chmod 700 {}", dir.display())), "{refused}");
+        assert_eq!(mode(&dir), 0o777, "refused, not narrowed");
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        create_trusted_dir(&dir, STATE_DIR).unwrap();
+        assert_eq!(mode(&dir), 0o700);
+        create_trusted_dir(&root.path().join("new/state"), STATE_DIR).unwrap();
+        if rustix::process::geteuid().is_root() {
+            let planted = dir.join("events.jsonl");
+            std::fs::write(&planted, "").unwrap();
+            std::os::unix::fs::chown(&planted, Some(65534), None).unwrap();
+            let refused = create_trusted_dir(&dir, STATE_DIR).unwrap_err().to_string();
+            assert!(refused.contains("events.jsonl belongs to another user (uid 65534"), "{refused}");
+            assert!(refused.contains("refusing to use the state directory"), "{refused}");
+            let refused = append(&planted).unwrap_err().to_string();
+            assert!(refused.contains("belongs to another user (uid 65534"), "{refused}");
+        }
+    }
+
+    /// A FIFO or a symbolic link where leaderd keeps a file is refused at once: the open neither
+    /// blocks for a writer nor writes through the link.
+    #[test]
+    fn a_fifo_or_a_symlink_in_place_of_a_log_is_refused_without_blocking() {
+        let root = tempfile::tempdir().unwrap();
+        let fifo = root.path().join("events.jsonl");
+        rustix::fs::mkfifoat(rustix::fs::CWD, &fifo, rustix::fs::Mode::from_raw_mode(0o600)).unwrap();
+        let refused = append(&fifo).unwrap_err().to_string();
+        assert!(refused.contains("not a regular file"), "{refused}");
+        let target = root.path().join("target");
+        std::fs::write(&target, "mine\n").unwrap();
+        let link = root.path().join("x.log");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let refused = append(&link).unwrap_err().to_string();
+        assert!(refused.contains("a symbolic link: refusing to follow it"), "{refused}");
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "mine\n");
+        let lock = root.path().join("up.lock");
+        rustix::fs::mkfifoat(rustix::fs::CWD, &lock, rustix::fs::Mode::from_raw_mode(0o600)).unwrap();
+        assert!(crate::lockfile::lock(&lock, "leaderd up").is_err());
+    }
+
+    /// A secret or key its owner leaves readable to others is refused, as ssh refuses an
+    /// unprotected private key; 0600 and 0400 are fine.
+    #[test]
+    fn a_secret_others_can_read_is_refused() {
+        let root = tempfile::tempdir().unwrap();
+        let secret = root.path().join("secret");
+        std::fs::write(&secret, "x").unwrap();
+        for ok in [0o600, 0o400] {
+            std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(ok)).unwrap();
+            check_secret(&secret).unwrap();
+        }
+        for bad in [0o644, 0o640, 0o604] {
+            std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(bad)).unwrap();
+            let refused = check_secret(&secret).unwrap_err().to_string();
+            assert!(refused.contains(&format!("can be read by other users (mode {bad:o})")), "{refused}");
+            assert!(refused.contains(&format!("chmod 600 {}", secret.display())), "{refused}");
+            check_own(&secret).unwrap();
         }
     }
 

@@ -305,3 +305,36 @@ async fn registered_storage_declarations_decide_and_a_refresh_is_checked_against
     );
     assert_eq!(c.app_config(&app("app")).unwrap(), before, "nothing changed");
 }
+
+/// No bag grows past `MAX_BAG_BYTES` however the writes are spread over hooks: 5 MiB per
+/// commit, repeated, is refused at the commit that would pass 8 MiB (with nothing of it
+/// written), for a unit's bag and the application bag; deleting keys makes room again.
+#[tokio::test]
+async fn a_bag_is_bounded_across_hooks_and_a_refused_commit_writes_nothing() {
+    use leaderd_core::relations::MAX_BAG_BYTES;
+    let c = Controller::start(Box::new(MemoryStore::default()), config()).unwrap();
+    c.join_relations(&unit("app/0"), &[0]).await.unwrap();
+    let t = term(c.claim(&unit("app/0"), LEASE).await.unwrap());
+    let five = "x".repeat(5 * 1024 * 1024);
+    c.commit_hook(&unit("app/0"), None, vec![unit_change(0, &[("a", &five)])], vec![]).await.unwrap();
+    let before = leaderd_core::relations::bag_bytes(&c.relations(&app("app")).relations[&0].units["app/0"]);
+    let refused =
+        c.commit_hook(&unit("app/0"), None, vec![unit_change(0, &[("b", &five), ("small", "1")])], vec![]).await;
+    let Err(LeaderWriteError::Invalid(words)) = refused else { panic!("{refused:?}") };
+    assert!(
+        words.starts_with(&format!("app/0's settings in relation 0 would be {} bytes", before + 1 + five.len() + 6)),
+        "{words}"
+    );
+    assert!(words.contains(&format!("more than one relation bag may hold ({MAX_BAG_BYTES} bytes)")), "{words}");
+    assert!(words.contains("nothing this hook changed was committed"), "{words}");
+    let bag = &c.relations(&app("app")).relations[&0].units["app/0"];
+    assert!(!bag.contains_key("b") && !bag.contains_key("small"), "nothing of the refused commit was written");
+    // Room made by deleting a key: the same write fits.
+    c.commit_hook(&unit("app/0"), None, vec![unit_change(0, &[("a", "")])], vec![]).await.unwrap();
+    c.commit_hook(&unit("app/0"), None, vec![unit_change(0, &[("b", &five)])], vec![]).await.unwrap();
+    // The application bag, the same.
+    c.commit_hook(&unit("app/0"), Some(t), vec![app_change(0, &[("a", &five)])], vec![]).await.unwrap();
+    let refused = c.commit_hook(&unit("app/0"), Some(t), vec![app_change(0, &[("b", &five)])], vec![]).await;
+    let Err(LeaderWriteError::Invalid(words)) = refused else { panic!("{refused:?}") };
+    assert!(words.starts_with("app's settings in relation 0 would be"), "{words}");
+}
