@@ -16,6 +16,45 @@ pub(crate) fn run_in(ctx: Box<dyn ToolContext>, argv: &[&str]) -> (String, Strin
     (String::from_utf8(stdout).unwrap(), String::from_utf8(stderr).unwrap(), code)
 }
 
+/// For the tools' tests: what Juju's own command code printed and called for one command line,
+/// as the Go harnesses that made the `testdata/*-vectors.json` files record it (the part every
+/// vector shares; each file adds its stub's set-up).
+#[cfg(test)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub(crate) struct JujuRan {
+    pub args: Vec<String>,
+    pub rc: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub calls: Vec<String>,
+}
+
+/// For the tools' tests: replays each vector's command line through `main_with` against the
+/// context `fake` makes for it (recording its calls in the list it returns) and fails, listing
+/// them all, if any vector's stdout, stderr, exit code or calls differ from what Juju's code
+/// did. `describe` names a vector's set-up in the failure.
+#[cfg(test)]
+pub(crate) fn replay<V>(
+    vectors: &[V],
+    ran: impl Fn(&V) -> &JujuRan,
+    fake: impl Fn(&V) -> (Box<dyn ToolContext>, std::rc::Rc<std::cell::RefCell<Vec<String>>>),
+    describe: impl Fn(&V) -> String,
+) {
+    let mut failed = Vec::new();
+    for vector in vectors {
+        let want = ran(vector);
+        let (ctx, calls) = fake(vector);
+        let argv: Vec<&str> = want.args.iter().map(String::as_str).collect();
+        let (stdout, stderr, code) = run_in(ctx, &argv);
+        let got = (stdout, stderr, code, calls.take());
+        let want_tuple = (want.stdout.clone(), want.stderr.clone(), want.rc, want.calls.clone());
+        if got != want_tuple {
+            failed.push(format!("{:?} ({}):\n  got  {got:?}\n  want {want_tuple:?}", want.args, describe(vector)));
+        }
+    }
+    assert!(failed.is_empty(), "{} vectors differ:\n{}", failed.len(), failed.join("\n"));
+}
+
 /// For the tools' tests: the calls every [`ToolContext`] must answer, as calls the tools under
 /// test never make (each panics with `$why`).
 #[cfg(test)]

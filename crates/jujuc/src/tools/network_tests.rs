@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::{run_in, ContextError, ToolContext};
+use super::{replay, ContextError, JujuRan, ToolContext};
 use leaderd_core::format::go_quote;
 use leaderd_core::ports::{GroupedPortRanges, PortRange};
 use leaderd_core::wire::hook::{
@@ -18,16 +18,13 @@ use leaderd_core::wire::ErrorCode;
 /// One vector: the stub's set-up, the command line, and what Juju's code printed and called.
 #[derive(Debug, Clone, serde::Deserialize)]
 struct Vector {
-    args: Vec<String>,
+    #[serde(flatten)]
+    ran: JujuRan,
     ports: Option<std::collections::BTreeMap<String, Vec<String>>>,
     units: Option<String>,
     noinfo: bool,
     bindings: String,
     err: Option<String>,
-    rc: i32,
-    stdout: String,
-    stderr: String,
-    calls: Vec<String>,
 }
 
 /// The stub's context (`main.go` of the harness), call for call.
@@ -110,19 +107,10 @@ impl ToolContext for Fake {
 fn every_vector_of_jujus_code_replays_byte_for_byte() {
     let vectors: Vec<Vector> = serde_json::from_str(include_str!("testdata/network-vectors.json")).unwrap();
     assert!(vectors.len() > 150, "{} vectors", vectors.len());
-    let mut failed = Vec::new();
-    for vector in vectors {
+    let fake = |vector: &Vector| {
         let fake = Fake { vector: vector.clone(), calls: Rc::default() };
-        let argv: Vec<&str> = vector.args.iter().map(String::as_str).collect();
-        let (stdout, stderr, code) = run_in(Box::new(fake.clone()), &argv);
-        let got = (stdout, stderr, code, fake.calls.take());
-        let want = (vector.stdout.clone(), vector.stderr.clone(), vector.rc, vector.calls.clone());
-        if got != want {
-            failed.push(format!(
-                "{:?} (ports {:?}, units {:?}):\n  got  {got:?}\n  want {want:?}",
-                vector.args, vector.ports, vector.units
-            ));
-        }
-    }
-    assert!(failed.is_empty(), "{} vectors differ:\n{}", failed.len(), failed.join("\n"));
+        let calls = fake.calls.clone();
+        (Box::new(fake) as Box<dyn ToolContext>, calls)
+    };
+    replay(&vectors, |v| &v.ran, fake, |v| format!("ports {:?}, units {:?}", v.ports, v.units));
 }

@@ -12,24 +12,21 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::{run_in, ContextError, ToolContext};
+use super::{replay, ContextError, JujuRan, ToolContext};
 use leaderd_core::wire::hook::StorageGetResponse;
 use leaderd_core::wire::ErrorCode;
 
 /// One vector: the stub's set-up, the command line, and what Juju's code printed and called.
 #[derive(Debug, Clone, serde::Deserialize)]
 struct Vector {
-    args: Vec<String>,
+    #[serde(flatten)]
+    ran: JujuRan,
     /// The attached instances, space-separated (each a filesystem at `/srv/<name>-<n>`).
     attached: String,
     /// The storage hook's instance (`JUJU_STORAGE_ID`), or empty.
     hook: String,
     /// An error every call answers.
     err: Option<String>,
-    rc: i32,
-    stdout: String,
-    stderr: String,
-    calls: Vec<String>,
 }
 
 /// The harness's stub context, call for call.
@@ -75,23 +72,16 @@ impl ToolContext for Fake {
 fn every_vector_of_jujus_code_replays_byte_for_byte_in_and_out_of_a_storage_hook() {
     let vectors: Vec<Vector> = serde_json::from_str(include_str!("testdata/storage-vectors.json")).unwrap();
     assert!(vectors.len() > 70, "{} vectors", vectors.len());
-    let mut failed = Vec::new();
-    for vector in vectors {
-        // No other test of this binary reads or writes these variables.
+    let fake = |vector: &Vector| {
+        // The storage hook's instance reaches jujuc through the environment; no other test of
+        // this binary reads or writes these variables.
         std::env::set_var("JUJU_UNIT_NAME", "app/0");
         std::env::set_var("JUJU_STORAGE_ID", &vector.hook);
         let fake = Fake { vector: vector.clone(), calls: Rc::default() };
-        let argv: Vec<&str> = vector.args.iter().map(String::as_str).collect();
-        let (stdout, stderr, code) = run_in(Box::new(fake.clone()), &argv);
-        let got = (stdout, stderr, code, fake.calls.take());
-        let want = (vector.stdout.clone(), vector.stderr.clone(), vector.rc, vector.calls.clone());
-        if got != want {
-            failed.push(format!(
-                "{:?} (attached {:?}, hook {:?}):\n  got  {got:?}\n  want {want:?}",
-                vector.args, vector.attached, vector.hook
-            ));
-        }
-    }
+        let calls = fake.calls.clone();
+        (Box::new(fake) as Box<dyn ToolContext>, calls)
+    };
+    let describe = |v: &Vector| format!("attached {:?}, hook {:?}", v.attached, v.hook);
+    replay(&vectors, |v| &v.ran, fake, describe);
     std::env::remove_var("JUJU_STORAGE_ID");
-    assert!(failed.is_empty(), "{} vectors differ:\n{}", failed.len(), failed.join("\n"));
 }
