@@ -60,13 +60,14 @@ pub struct UnitStorageAttachment {
     pub life: String,
 }
 
-/// The unit's filesystem instances (`ids`), each a directory under `state_dir/storage`.
-pub(crate) fn storage_info(unit: &str, state_dir: &Path, ids: &[String]) -> BTreeMap<String, StorageInfo> {
+/// The unit's filesystem instances (`ids`), each a directory under `state_dir/storage`; their
+/// attachments' life is the unit's (`dying` while it is removed, as Juju's attachments are).
+pub(crate) fn storage_info(unit: &str, life: &str, state_dir: &Path, ids: &[String]) -> BTreeMap<String, StorageInfo> {
     ids.iter()
         .map(|id| {
             let (name, number) = id.split_once('/').unwrap_or((id, "0"));
             let location = state_dir.join("storage").join(name).join(number).display().to_string();
-            let attachment = UnitStorageAttachment { location, life: "alive".into() };
+            let attachment = UnitStorageAttachment { location, life: life.into() };
             let info = StorageInfo {
                 kind: "filesystem".into(),
                 life: "alive".into(),
@@ -107,7 +108,7 @@ pub(crate) struct UnitData {
 /// them) with the application bag, its own bag, and every other unit that has a bag.
 pub(crate) fn unit_info(
     unit: &str,
-    charm: &str,
+    charm_url: &str,
     peers: &[leaderd_core::relations::PeerRelation],
     relations: &RelationsResponse,
     leader: bool,
@@ -140,7 +141,7 @@ pub(crate) fn unit_info(
     UnitInfo {
         workload_version,
         opened_ports: Vec::new(),
-        charm: format!("local:{charm}-0"),
+        charm: charm_url.to_string(),
         leader,
         life: "alive".into(),
         relation_info,
@@ -161,11 +162,16 @@ pub(crate) fn show_unit(state: &Path, unit: &str, format: &str) -> anyhow::Resul
     let relations = super::status::controller_relations(state, &up)?;
     let peers = leaderd_core::relations::peers(&up.charm)?;
     let version = app.units.iter().find(|u| u.name == unit).map(|u| u.workload_version.clone()).unwrap_or_default();
-    let charm = leaderd_core::names::unit_application(unit).unwrap_or(&up.app).to_string();
-    let mut info = unit_info(unit, &charm, &peers, &relations, app.leader.as_deref() == Some(unit), version);
+    // Juju's local charm URL: the charm's name and its revision here (`<state>/charms/<N>`: 0 as
+    // deployed, one more with each refresh).
+    let name = super::up::charm_name(&up.charm).unwrap_or_else(|_| up.app.clone());
+    let revision = up.charm.file_name().and_then(|n| n.to_str()).and_then(|n| n.parse::<u64>().ok()).unwrap_or(0);
+    let charm_url = format!("local:{name}-{revision}");
+    let mut info = unit_info(unit, &charm_url, &peers, &relations, app.leader.as_deref() == Some(unit), version);
+    let record = up.units.iter().find(|u| u.name == unit);
     let ids = app.units.iter().find(|u| u.name == unit).map(|u| u.storage.clone()).unwrap_or_default();
-    let state_dir = up.units.iter().find(|u| u.name == unit).map(|u| u.state_dir.clone()).unwrap_or_default();
-    info.storage = storage_info(unit, &state_dir, &ids);
+    let state_dir = record.map(|u| u.state_dir.clone()).unwrap_or_default();
+    info.storage = storage_info(unit, &info.life, &state_dir, &ids);
     let entry = BTreeMap::from([(unit.to_string(), info)]);
     Ok(match format {
         "json" => serde_json::to_string(&entry)? + "\n",
@@ -181,8 +187,8 @@ mod tests {
 
     #[test]
     fn storage_in_the_shape_of_juju_storage() {
-        let mut info = unit_info("app/0", "app", &[], &RelationsResponse::default(), false, String::new());
-        info.storage = storage_info("app/0", Path::new("/s/units/app-0"), &["data/0".into()]);
+        let mut info = unit_info("app/0", "local:app-0", &[], &RelationsResponse::default(), false, String::new());
+        info.storage = storage_info("app/0", "alive", Path::new("/s/units/app-0"), &["data/0".into()]);
         let yaml = serde_yaml_ng::to_string(&BTreeMap::from([("app/0", info)])).unwrap();
         assert_eq!(
             yaml,
@@ -203,7 +209,7 @@ mod tests {
         };
         let relations = RelationsResponse { relations: [(0, relation)].into(), version: 1 };
         let peers = [PeerRelation { id: 0, endpoint: "cluster".into() }];
-        let info = unit_info("app/0", "app", &peers, &relations, true, String::new());
+        let info = unit_info("app/0", "local:app-0", &peers, &relations, true, String::new());
         let yaml = serde_yaml_ng::to_string(&BTreeMap::from([("app/0", info)])).unwrap();
         assert_eq!(
             yaml,

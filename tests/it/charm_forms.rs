@@ -410,8 +410,12 @@ fn refresh_runs_upgrade_charm_then_config_changed_on_every_unit_from_the_new_cha
         let copy = up.unit_dir(unit).join("charm");
         assert!(copy.join("dispatch").exists() && !copy.join("hooks").exists(), "{unit}: the new charm's files only");
     }
-    // `leaderd status` names the charm the application runs now.
+    // `leaderd status` names the charm the application runs now, and show-unit the same (Juju's
+    // local charm URL, the revision moved on).
     assert_eq!(up.status()["applications"][0]["charm"], json!("local:greeter-1"));
+    let shown: serde_json::Value =
+        serde_json::from_str(&stdout(&up.leaderd(&["show-unit", "greeter/0", "--format", "json"]))).unwrap();
+    assert_eq!(shown["greeter/0"]["charm"], json!("local:greeter-1"), "{shown}");
     let table = stdout(&up.leaderd(&["status"]));
     assert!(table.contains("  config version 2  charm revision 1\n"), "{table}");
     // exec runs in the new charm too.
