@@ -72,20 +72,12 @@ impl ToolContext for NoAction {
     core_calls_unused!("not an action call");
 }
 
-/// The result of one call: stdout, stderr (as text), exit code, and the calls made.
-#[derive(Debug, PartialEq)]
-struct Ran {
-    stdout: String,
-    stderr: String,
-    code: i32,
-    calls: Vec<Call>,
-}
+/// The result of one call: stdout, stderr, exit code, and the calls made.
+type Ran = super::Ran<Call>;
 
 fn run_with(fake: &Fake, argv: &[&str]) -> Ran {
     let fake = Fake { calls: Default::default(), ..fake.clone() };
-    let (stdout, stderr, code) = run_in(Box::new(fake.clone()), argv);
-    let calls = fake.calls.borrow().clone();
-    Ran { stdout, stderr, code, calls }
+    super::run_recorded(&fake, &fake.calls, argv)
 }
 
 fn run(argv: &[&str]) -> Ran {
@@ -95,9 +87,7 @@ fn run(argv: &[&str]) -> Ran {
 /// A usage error: exit 2, nothing sent.
 #[track_caller]
 fn assert_usage(argv: &[&str], message: &str) {
-    let ran = run(argv);
-    assert_eq!((ran.stderr.as_str(), ran.code, ran.stdout.as_str()), (format!("ERROR {message}\n").as_str(), 2, ""));
-    assert!(ran.calls.is_empty(), "{argv:?} sent {:?}", ran.calls);
+    super::assert_usage_error(&run(argv), argv, message);
 }
 
 /// A successful call that printed nothing and sent `calls`.

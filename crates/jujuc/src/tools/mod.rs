@@ -16,6 +16,37 @@ pub(crate) fn run_in(ctx: Box<dyn ToolContext>, argv: &[&str]) -> (String, Strin
     (String::from_utf8(stdout).unwrap(), String::from_utf8(stderr).unwrap(), code)
 }
 
+/// For the tools' tests: what one call of a tool against a recording fake context printed, its
+/// exit code, and the calls the fake recorded.
+#[cfg(test)]
+#[derive(Debug, PartialEq)]
+pub(crate) struct Ran<C> {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+    pub calls: Vec<C>,
+}
+
+/// For the tools' tests: runs `argv` against `fake`, which records its calls in `calls`.
+#[cfg(test)]
+pub(crate) fn run_recorded<F, C>(fake: &F, calls: &std::rc::Rc<std::cell::RefCell<Vec<C>>>, argv: &[&str]) -> Ran<C>
+where
+    F: ToolContext + Clone + 'static,
+    C: Clone,
+{
+    let (stdout, stderr, code) = run_in(Box::new(fake.clone()), argv);
+    Ran { stdout, stderr, code, calls: calls.borrow().clone() }
+}
+
+/// For the tools' tests: `ran` was a usage error (Juju's `ERROR <message>`, exit 2, nothing
+/// printed) that sent nothing.
+#[cfg(test)]
+#[track_caller]
+pub(crate) fn assert_usage_error<C: std::fmt::Debug>(ran: &Ran<C>, argv: &[&str], message: &str) {
+    assert_eq!((ran.stderr.as_str(), ran.code, ran.stdout.as_str()), (format!("ERROR {message}\n").as_str(), 2, ""));
+    assert!(ran.calls.is_empty(), "{argv:?} sent {:?}", ran.calls);
+}
+
 /// For the tools' tests: what Juju's own command code printed and called for one command line,
 /// as the Go harnesses that made the `testdata/*-vectors.json` files record it (the part every
 /// vector shares; each file adds its stub's set-up).

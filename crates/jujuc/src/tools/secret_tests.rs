@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use super::{run_in, ContextError, ToolContext};
+use super::{ContextError, ToolContext};
 use leaderd_core::wire::hook::{
     RelationInfo, SecretAccess, SecretAccessRequest, SecretContent, SecretFields, SecretGetRequest, SecretMetadata,
 };
@@ -72,18 +72,11 @@ impl ToolContext for Fake {
     }
 }
 
-/// The result of one call: stdout, stderr (as text), exit code, and the calls made.
-#[derive(Debug, PartialEq)]
-struct Ran {
-    stdout: String,
-    stderr: String,
-    code: i32,
-    calls: Vec<Call>,
-}
+/// The result of one call: stdout, stderr, exit code, and the calls made.
+type Ran = super::Ran<Call>;
 
 fn run_with(fake: &Fake, argv: &[&str]) -> Ran {
-    let (stdout, stderr, code) = run_in(Box::new(fake.clone()), argv);
-    Ran { stdout, stderr, code, calls: fake.calls.borrow().clone() }
+    super::run_recorded(fake, &fake.calls, argv)
 }
 
 fn run(argv: &[&str]) -> Ran {
@@ -93,9 +86,7 @@ fn run(argv: &[&str]) -> Ran {
 /// A usage error: exit 2, nothing sent.
 #[track_caller]
 fn assert_usage(argv: &[&str], message: &str) {
-    let ran = run(argv);
-    assert_eq!((ran.stderr.as_str(), ran.code, ran.stdout.as_str()), (format!("ERROR {message}\n").as_str(), 2, ""));
-    assert!(ran.calls.is_empty(), "{argv:?} sent {:?}", ran.calls);
+    super::assert_usage_error(&run(argv), argv, message);
 }
 
 fn content(pairs: &[(&str, &str)]) -> SecretContent {
