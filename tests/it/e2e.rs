@@ -446,7 +446,8 @@ fn nothing_a_hook_started_outlives_up() {
             })
             .count()
     };
-    assert!(running() >= 2, "the hooks' long-running children are up");
+    // Each start hook leaves its child in the background: wait for both to be seen.
+    up.until("the hooks' long-running children to be up", T, || running() >= 2);
     // One agent dies without a chance to clean up; `up` does it for it.
     leaderd_sys::process::signal(up.agent_pid(&format!("{APP}/0")) as u32, leaderd_sys::process::Signal::KILL);
     up.wait_event(T, |r| r.of(&format!("{APP}/0")) && r.agent_exited().is_some());
