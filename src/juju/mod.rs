@@ -10,6 +10,9 @@
 //! of its own with a clap definition (Juju's help text and options) parsed the gnuflag way by
 //! jujuc's `cmd` module, an `init` that checks the arguments, and a `run`.
 
+// The model commands that use it land next; until then some of it is unused.
+#[allow(dead_code)]
+pub(crate) mod model;
 mod version;
 
 use std::ffi::OsString;
