@@ -125,16 +125,23 @@ impl Run for Deploy {
     fn run(&self) -> Result<Outcome, RunError> {
         let model = Model::resolve(&self.given)?;
         // A local charm is a path (juju/juju `cmd/juju/application/deployer`, `isLocalCharm`):
-        // anything else names a Charmhub charm, which leaderd does not reach.
-        if !(self.charm.starts_with('.') || self.charm.starts_with('/')) {
-            return Err(RunError(format!(
-                "leaderd's juju deploys local charms only: give the charm's path (./{0} or /path/to/{0}), not the \
-                 Charmhub name {1}",
-                self.charm,
-                leaderd_core::format::go_quote(&self.charm)
-            )));
-        }
-        let path = absolute(&self.charm)?;
+        // anything else names a Charmhub charm, which leaderd does not reach; a charm
+        // repository of the operator's own may stand in for it.
+        let path = if self.charm.starts_with('.') || self.charm.starts_with('/') {
+            absolute(&self.charm)?
+        } else {
+            match repository_charm(&self.charm) {
+                Some(path) => path,
+                None => {
+                    return Err(RunError(format!(
+                        "leaderd's juju deploys local charms only: give the charm's path (./{0} or /path/to/{0}), not \
+                         the Charmhub name {1} (or put {0}.charm or {0}/ in the directory ${REPOSITORY})",
+                        self.charm,
+                        leaderd_core::format::go_quote(&self.charm)
+                    )))
+                }
+            }
+        };
         if !path.exists() {
             // deployer.go: the NotFound of a local path.
             return Err(RunError(format!(
@@ -190,6 +197,21 @@ impl Run for Deploy {
         );
         Ok(Outcome { stdout: Vec::new(), stderr: stderr.into_bytes() })
     }
+}
+
+/// The environment variable naming a directory of charms that stand in for Charmhub's.
+pub(crate) const REPOSITORY: &str = "LEADERD_CHARM_REPO";
+
+/// The charm `$LEADERD_CHARM_REPO/<name>.charm` or `$LEADERD_CHARM_REPO/<name>/`, if the variable
+/// names a directory that has it: what `juju deploy <name>` deploys in place of Charmhub's.
+pub(crate) fn repository_charm(name: &str) -> Option<PathBuf> {
+    let repository = std::env::var_os(REPOSITORY).filter(|v| !v.is_empty()).map(PathBuf::from)?;
+    if name.contains('/') || name.starts_with('.') {
+        return None;
+    }
+    let packed = repository.join(format!("{name}.charm"));
+    let dir = repository.join(name);
+    [packed, dir].into_iter().find(|p| p.exists()).and_then(|p| std::path::absolute(p).ok())
 }
 
 /// The charm's metadata.yaml name (for a dry run).

@@ -48,7 +48,12 @@ impl Home {
     }
 
     fn juju(&self, args: &[&str]) -> (String, String, i32) {
+        self.juju_with(&[], args)
+    }
+
+    fn juju_with(&self, env: &[(&str, &std::path::Path)], args: &[&str]) -> (String, String, i32) {
         let out = Command::new(JUJU)
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .env("LEADERD_HOME", self.dir.path())
             .env_remove("JUJU_MODEL")
             .env_remove("JUJU_CONTROLLER")
@@ -343,5 +348,31 @@ fn destroy_model_cleans_up_after_a_model_whose_up_was_killed() {
     let (_, err, code) = home.juju(&["destroy-model", "--no-prompt", "--force", "m3"]);
     assert_eq!((err.as_str(), code), ("Destroying model\nWaiting for model to be removed...\nModel destroyed.\n", 0));
     assert!(!home.model_dir("m3").exists());
+    assert_eq!(home.processes(), Vec::new());
+}
+
+#[test]
+fn a_charm_repository_stands_in_for_charmhub_names() {
+    let home = Home::new();
+    let marks = tempfile::tempdir().unwrap();
+    let repository = tempfile::tempdir().unwrap();
+    let charm = marking_charm("hello", marks.path());
+    std::fs::rename(charm.path(), repository.path().join("hello")).unwrap();
+    let repo = [("LEADERD_CHARM_REPO", repository.path())];
+    let (_, err, code) = home.juju(&["add-model", "m4"]);
+    assert_eq!(code, 0, "{err}");
+    let (_, err, code) = home.juju_with(&repo, &["deploy", "hello"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.starts_with("Located local charm \"hello\", revision 0\n"), "{err}");
+    assert_eq!(wait_lines(&marks.path().join("started"), 1), ["hello/0"]);
+    let (_, err, code) = home.juju_with(&repo, &["refresh", "hello"]);
+    assert_eq!((err.as_str(), code), ("charm \"hello\": already up-to-date\n", 0));
+    let (_, err, code) = home.juju_with(&repo, &["deploy", "nope"]);
+    assert_eq!(code, 1);
+    assert!(err.starts_with("ERROR leaderd's juju deploys local charms only"), "{err}");
+    let (_, err, code) = home.juju(&["refresh", "hello"]);
+    assert_eq!(code, 1, "without the repository: {err}");
+    let (_, err, code) = home.juju(&["destroy-model", "--no-prompt", "m4"]);
+    assert_eq!(code, 0, "{err}");
     assert_eq!(home.processes(), Vec::new());
 }
