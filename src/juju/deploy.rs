@@ -172,6 +172,8 @@ impl Run for Deploy {
             })
             .collect::<Result<Vec<_>, _>>()?;
         let base = self.base.clone().unwrap_or_else(|| charm_base(&path));
+        // The base as the model records it (`ubuntu@22.04`), and as deploy says it, with its risk.
+        let recorded = base.split('/').next().unwrap_or_default().to_string();
         let base = if base.contains('/') { base } else { format!("{base}/stable") };
         if self.dry_run {
             let name = self.app.clone().unwrap_or_else(|| charm_name(&path));
@@ -185,6 +187,7 @@ impl Run for Deploy {
             config,
             resources,
             trust: self.trust,
+            base: Some(recorded),
         };
         let done = super::host::call(&model, DEPLOY_PATH, &request)?;
         let charm = done.charm.ok_or_else(|| RunError("the model's leaderd up did not say the revision".into()))?;
@@ -224,7 +227,7 @@ fn charm_name(path: &Path) -> String {
 
 /// The base a charm runs on, as Juju names it (`ubuntu@22.04`): the first of its
 /// `manifest.yaml` bases (what `charmcraft pack` writes), else its charmcraft.yaml `base`, else
-/// this machine's.
+/// Juju's default.
 fn charm_base(path: &Path) -> String {
     let manifest = charm_file(path, "manifest.yaml")
         .and_then(|text| serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&text).ok())
@@ -253,14 +256,10 @@ fn charm_file(path: &Path, name: &str) -> Option<String> {
     std::fs::read_to_string(path.join(name)).ok()
 }
 
-/// This machine's base (`/etc/os-release`'s `ID@VERSION_ID`).
+/// Juju 3.6's default base for a charm that names none (juju/juju `version/series.go`,
+/// `DefaultSupportedLTSBase`).
 fn host_base() -> String {
-    let release = std::fs::read_to_string("/etc/os-release").unwrap_or_default();
-    let field = |key: &str| release.lines().find_map(|l| l.strip_prefix(key)).map(|v| v.trim_matches('"').to_string());
-    match (field("ID="), field("VERSION_ID=")) {
-        (Some(id), Some(version)) => format!("{id}@{version}"),
-        _ => "ubuntu@24.04".into(),
-    }
+    "ubuntu@24.04".into()
 }
 
 #[cfg(test)]

@@ -610,6 +610,7 @@ fn first_application(options: &UpOptions, given_charm: Option<&Path>, staging: &
         revision: 0,
         resources: options.resources.iter().cloned().collect(),
         trust: false,
+        base: None,
         removing: false,
     };
     Ok(FirstApp { staged, info, config, source, example: given_charm.is_none() })

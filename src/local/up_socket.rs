@@ -701,6 +701,7 @@ impl Running {
             revision,
             resources,
             trust: request.trust,
+            base: request.base.clone(),
             removing: false,
         });
         let mut units = Vec::new();

@@ -175,6 +175,7 @@ fn a_model_is_added_deployed_to_and_destroyed_leaving_nothing_running() {
     let up = home.up_json("m1");
     assert_eq!(up["applications"][0]["name"], "hello");
     assert_eq!(up["applications"][0]["revision"], 0);
+    assert!(up["applications"][0]["base"].as_str().unwrap().starts_with("ubuntu@"), "{up}");
     let units: Vec<&str> = up["units"].as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap()).collect();
     assert_eq!(units, ["hello/0", "hello/1"]);
     let (_, err, code) = home.juju(&["deploy", "-m", "m1", path]);
