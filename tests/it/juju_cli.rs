@@ -123,9 +123,10 @@ fn wait_lines(path: &std::path::Path, lines: usize) -> Vec<String> {
 /// A charm whose start and remove hooks each append the unit's name to a file in `marks`.
 fn marking_charm(name: &str, marks: &std::path::Path) -> tempfile::TempDir {
     let mark = |file: &str| format!("#!/bin/sh\necho \"$JUJU_UNIT_NAME\" >> {}/{file}\n", marks.display());
+    let model = format!("#!/bin/sh\necho \"$JUJU_MODEL_NAME $JUJU_MODEL_UUID\" >> {}/model\n", marks.display());
     leaderd_testkit::cluster::charm(
         &format!("name: {name}\npeers:\n  cluster:\n    interface: c\n"),
-        &[("install", "#!/bin/sh\n"), ("start", &mark("started")), ("remove", &mark("removed"))],
+        &[("install", &model), ("start", &mark("started")), ("remove", &mark("removed"))],
     )
 }
 
@@ -185,6 +186,9 @@ fn a_model_is_added_deployed_to_and_destroyed_leaving_nothing_running() {
     assert_eq!(code, 0, "{err}");
     assert!(err.starts_with("Located local charm \"hello\", revision 1\nDeploying \"hello2\" from local charm \"hello\", revision 1 on "), "{err}");
     assert_eq!(wait_lines(&marks.path().join("started"), 3), ["hello/0", "hello/1", "hello2/0"], "every unit started");
+    // Hooks see the model's name and UUID.
+    let uuid = info["model-uuid"].as_str().unwrap();
+    assert_eq!(wait_lines(&marks.path().join("model"), 3), vec![format!("m1 {uuid}"); 3]);
     let status = Command::new(leaderd_testkit::cluster::LEADERD)
         .args(["status", "--format", "json", "--state"])
         .arg(home.model_dir("m1"))
