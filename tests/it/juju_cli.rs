@@ -381,3 +381,29 @@ fn a_charm_repository_stands_in_for_charmhub_names() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(home.processes(), Vec::new());
 }
+
+#[test]
+fn destroy_model_with_force_does_not_wait_on_a_failing_hook() {
+    let home = Home::new();
+    let (_, err, code) = home.juju(&["add-model", "--no-switch", "m5"]);
+    assert_eq!(code, 0, "{err}");
+    let charm = leaderd_testkit::cluster::charm("name: broken\n", &[("install", "#!/bin/sh\nexit 1\n")]);
+    let (_, err, code) = home.juju(&["deploy", "-m", "m5", charm.path().to_str().unwrap(), "-n", "2"]);
+    assert_eq!(code, 0, "{err}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let (status, _, _) = leaderd(&home, "m5", &["status", "--format", "json"]);
+        let status: serde_json::Value = serde_json::from_str(&status).unwrap();
+        let units = status["applications"][0]["units"].as_array().cloned().unwrap_or_default();
+        if units.len() == 2 && units.iter().all(|u| !u["failing_hook"].is_null()) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{status}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let started = std::time::Instant::now();
+    let (_, err, code) = home.juju(&["destroy-model", "m5", "--no-prompt", "--destroy-storage", "--force"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "took {:?}", started.elapsed());
+    assert_eq!(home.processes(), Vec::new());
+}
