@@ -14,6 +14,14 @@
 #[allow(dead_code)]
 pub(crate) mod model;
 mod version;
+// The model commands over leaderd's operator commands (run, exec, ssh, debug-log, secrets).
+mod add_secret;
+mod grant_secret;
+mod local;
+mod remove_secret;
+mod secrets;
+mod show_secret;
+mod update_secret;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -48,7 +56,17 @@ pub(crate) struct Outcome {
 pub(crate) struct RunError(pub String);
 
 /// The commands leaderd's `juju` offers, by name.
-const COMMANDS: &[JujuCommand] = &[version::VERSION];
+const COMMANDS: &[JujuCommand] = &[
+    version::VERSION,
+    // Run, exec, ssh, debug-log and the secrets.
+    add_secret::ADD_SECRET,
+    grant_secret::GRANT_SECRET,
+    grant_secret::REVOKE_SECRET,
+    remove_secret::REMOVE_SECRET,
+    secrets::SECRETS,
+    show_secret::SHOW_SECRET,
+    update_secret::UPDATE_SECRET,
+];
 
 /// Juju 3.6's other commands (`juju help commands`): known to Juju, not offered here. Asking
 /// for one gets leaderd's words rather than Juju's "not a juju command", which would be wrong.
@@ -58,7 +76,6 @@ const NOT_OFFERED: &[&str] = &[
     "add-credential",
     "add-machine",
     "add-model",
-    "add-secret",
     "add-secret-backend",
     "add-space",
     "add-ssh-key",
@@ -111,7 +128,6 @@ const NOT_OFFERED: &[&str] = &[
     "firewall-rules",
     "grant",
     "grant-cloud",
-    "grant-secret",
     "import-filesystem",
     "import-ssh-key",
     "info",
@@ -145,7 +161,6 @@ const NOT_OFFERED: &[&str] = &[
     "remove-offer",
     "remove-relation",
     "remove-saas",
-    "remove-secret",
     "remove-secret-backend",
     "remove-space",
     "remove-ssh-key",
@@ -161,12 +176,10 @@ const NOT_OFFERED: &[&str] = &[
     "retry-provisioning",
     "revoke",
     "revoke-cloud",
-    "revoke-secret",
     "run",
     "scale-application",
     "scp",
     "secret-backends",
-    "secrets",
     "set-application-base",
     "set-constraints",
     "set-credential",
@@ -184,7 +197,6 @@ const NOT_OFFERED: &[&str] = &[
     "show-model",
     "show-offer",
     "show-operation",
-    "show-secret",
     "show-secret-backend",
     "show-space",
     "show-status-log",
@@ -209,7 +221,6 @@ const NOT_OFFERED: &[&str] = &[
     "update-credential",
     "update-k8s",
     "update-public-clouds",
-    "update-secret",
     "update-secret-backend",
     "update-storage-pool",
     "upgrade-controller",
