@@ -16,11 +16,16 @@ pub(crate) mod model;
 mod version;
 // The model commands over leaderd's operator commands (run, exec, ssh, debug-log, secrets).
 mod add_secret;
+mod debug_log;
+mod exec;
 mod grant_secret;
 mod local;
 mod remove_secret;
+mod run;
 mod secrets;
 mod show_secret;
+mod show_task;
+mod ssh;
 mod update_secret;
 
 use std::ffi::OsString;
@@ -48,6 +53,8 @@ pub(crate) trait Run {
 pub(crate) struct Outcome {
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
+    /// The exit code: 0, or 1 for `juju run`/`juju exec` when a task failed (after its output).
+    pub code: u8,
 }
 
 /// An error while running: `ERROR <message>`, exit 1.
@@ -60,11 +67,16 @@ const COMMANDS: &[JujuCommand] = &[
     version::VERSION,
     // Run, exec, ssh, debug-log and the secrets.
     add_secret::ADD_SECRET,
+    debug_log::DEBUG_LOG,
+    exec::EXEC,
     grant_secret::GRANT_SECRET,
     grant_secret::REVOKE_SECRET,
     remove_secret::REMOVE_SECRET,
+    run::RUN,
     secrets::SECRETS,
     show_secret::SHOW_SECRET,
+    show_task::SHOW_TASK,
+    ssh::SSH,
     update_secret::UPDATE_SECRET,
 ];
 
@@ -103,7 +115,6 @@ const NOT_OFFERED: &[&str] = &[
     "dashboard",
     "debug-code",
     "debug-hooks",
-    "debug-log",
     "default-credential",
     "default-region",
     "deploy",
@@ -120,7 +131,6 @@ const NOT_OFFERED: &[&str] = &[
     "enable-destroy-controller",
     "enable-ha",
     "enable-user",
-    "exec",
     "export-bundle",
     "expose",
     "find",
@@ -176,7 +186,6 @@ const NOT_OFFERED: &[&str] = &[
     "retry-provisioning",
     "revoke",
     "revoke-cloud",
-    "run",
     "scale-application",
     "scp",
     "secret-backends",
@@ -201,11 +210,9 @@ const NOT_OFFERED: &[&str] = &[
     "show-space",
     "show-status-log",
     "show-storage",
-    "show-task",
     "show-unit",
     "show-user",
     "spaces",
-    "ssh",
     "ssh-keys",
     "status",
     "storage",
@@ -403,7 +410,7 @@ fn run_command(command: &JujuCommand, args: &[OsString]) -> Finished {
         Err(UsageError(message)) => return Finished::error(&message, 2),
     };
     match run.run() {
-        Ok(Outcome { stdout, stderr }) => Finished { stdout, stderr, code: 0 },
+        Ok(Outcome { stdout, stderr, code }) => Finished { stdout, stderr, code },
         Err(RunError(message)) => Finished::error(&message, 1),
     }
 }
