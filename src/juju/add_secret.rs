@@ -36,12 +36,20 @@ const EXAMPLES: &str = "
         --file=/path/to/file
 ";
 
+/// The id of `--file`: a Go string here (the hook tools' `--file` is juju/cmd's FileVar, whose
+/// default help shows unquoted).
+pub(crate) const FILE: &str = "secret-file";
+
+/// `--info` and `--file` (juju/juju `cmd/juju/secrets/common.go`).
 pub(crate) fn common_content_options(command: Command) -> Command {
-    command.arg(option("info", "TEXT", "the secret description")).arg(option(
-        "file",
-        "FILE",
-        "a YAML file containing secret key values",
-    ))
+    command.arg(option("info", "TEXT", "the secret description")).arg(
+        clap::Arg::new(FILE)
+            .long("file")
+            .action(clap::ArgAction::Set)
+            .value_name("FILE")
+            .default_value("")
+            .help("a YAML file containing secret key values"),
+    )
 }
 
 fn command() -> Command {
@@ -66,7 +74,7 @@ impl AddSecret {
         let Some((name, content)) = args.split_first() else {
             return Err(UsageError("secret name needs to be supplied as the first argument".into()));
         };
-        if content.is_empty() && string(m, "file").is_none() {
+        if content.is_empty() && string(m, FILE).filter(|f| !f.is_empty()).is_none() {
             return Err(UsageError("missing secret value or filename".into()));
         }
         Ok(AddSecret { matches: m.clone(), name: name.clone(), content: content.to_vec() })
@@ -76,7 +84,7 @@ impl AddSecret {
 impl Run for AddSecret {
     fn run(&self) -> Result<Outcome, RunError> {
         let state = state(&self.matches)?;
-        let file = string(&self.matches, "file").map(Into::into);
+        let file = string(&self.matches, FILE).filter(|f| !f.is_empty()).map(Into::into);
         let uri = crate::local::secrets::add(
             &state,
             Some(self.name.clone()),
@@ -86,5 +94,36 @@ impl Run for AddSecret {
         )
         .map_err(failed)?;
         Ok(Outcome { stdout: uri.into_bytes(), ..Default::default() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::local::testing::{juju, no_such_model, refused};
+
+    #[test]
+    fn help_is_jujus() {
+        let (help, _, code) = juju(&["add-secret", "--help"]);
+        assert_eq!(code, 0);
+        assert!(
+            help.starts_with(
+                "Usage: juju add-secret [options] <name> [key[#base64|#file]=value...]\n\nSummary:\nAdd a new secret.\n\n\
+                 Options:\n--file (= \"\")\n    a YAML file containing secret key values\n--info (= \"\")\n    the secret description\n\
+                 -m, --model (= \"\")\n"
+            ),
+            "{help}"
+        );
+        assert!(help.contains("\nDetails:\nAdd a secret with a list of key values.\n"), "{help}");
+        assert!(help.ends_with("        --info \"my database password\" \\\n        --file=/path/to/file\n"), "{help}");
+        assert_eq!(juju(&["help", "add-secret"]).0, help);
+    }
+
+    #[test]
+    fn init_refuses_in_jujus_words() {
+        refused(&["add-secret"], "secret name needs to be supplied as the first argument");
+        refused(&["add-secret", "sec1"], "missing secret value or filename");
+        refused(&["add-secret", "sec1", "--bogus"], "option provided but not defined: --bogus");
+        no_such_model(&["add-secret", "sec1", "k=v"]);
+        no_such_model(&["add-secret", "sec1", "--file", "/dev/null"]);
     }
 }

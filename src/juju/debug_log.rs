@@ -64,7 +64,13 @@ new WARNING and ERROR messages as they are logged:
 
 fn command() -> Command {
     let entities = |name: &'static str, short: char, help: &'static str| {
-        Arg::new(name).long(name).short(short).action(ArgAction::Append).value_name("ENTITY").help(help)
+        Arg::new(name)
+            .long(name)
+            .short(short)
+            .action(ArgAction::Append)
+            .value_name("ENTITY")
+            .default_value("")
+            .help(help)
     };
     let count = |arg: Arg| arg.action(ArgAction::Set).value_name("N");
     model::model_option(cmd::tool_command("juju debug-log", ""))
@@ -77,12 +83,14 @@ fn command() -> Command {
         .arg(count(
             Arg::new("lines")
                 .long("lines")
+                .default_value("10")
                 .short('n')
                 .help("Show this many of the most recent (possibly filtered) lines, and continue to append"),
         ))
         .arg(count(
             Arg::new("limit")
                 .long("limit")
+                .default_value("0")
                 .help("Exit once this many of the most recent (possibly filtered) lines are shown"),
         ))
         .arg(cmd::bool_flag("replay", "Show the entire (possibly filtered) log and continue to append"))
@@ -131,7 +139,10 @@ impl DebugLog {
         if !extra.is_empty() {
             return Err(cmd::unrecognized(&extra));
         }
-        let many = |id: &str| m.get_many::<String>(id).map(|v| v.cloned().collect()).unwrap_or_default();
+        // juju/cmd's AppendStringsValue (its empty default is no entity).
+        let many = |id: &str| {
+            m.get_many::<String>(id).map(|v| v.filter(|e| !e.is_empty()).cloned().collect()).unwrap_or_default()
+        };
         let args = DebugLogArgs {
             state: None,
             include: many("include"),
@@ -164,5 +175,58 @@ impl Run for DebugLog {
         let mut stdout = Vec::new();
         crate::local::debug_log::run_to(&args, false, &mut stdout).map_err(failed)?;
         Ok(Outcome { stdout, ..Default::default() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::local::testing::{juju, no_such_model, refused};
+    use super::*;
+
+    fn args(words: &[&str]) -> DebugLogArgs {
+        let definition = super::super::common_options(command());
+        let words: Vec<std::ffi::OsString> = words.iter().map(Into::into).collect();
+        let Ok(cmd::Parsed::Matches(m)) = cmd::parse(definition, &words) else { panic!("{words:?}") };
+        DebugLog::init(&m).unwrap().args
+    }
+
+    #[test]
+    fn help_and_init_are_jujus() {
+        let (help, _, _) = juju(&["debug-log", "--help"]);
+        assert!(
+            help.starts_with("Usage: juju debug-log [options]\n\nSummary:\nDisplays log messages for a model.\n"),
+            "{help}"
+        );
+        assert!(help.contains("\n--limit  (= 0)\n") && help.contains("\n-n, --lines  (= 10)\n"), "{help}");
+        refused(&["debug-log", "--tail", "--no-tail"], "setting --tail and --no-tail not valid");
+        refused(&["debug-log", "--tail", "--limit", "3"], "setting --tail and --limit not valid");
+        refused(
+            &["debug-log", "-l", "loud"],
+            "level value \"loud\" is not one of \"TRACE\", \"DEBUG\", \"INFO\", \"WARNING\", \"ERROR\"",
+        );
+        refused(
+            &["debug-log", "-n", "x"],
+            "invalid value \"x\" for option --lines: strconv.ParseUint: parsing \"x\": invalid syntax",
+        );
+        refused(&["debug-log", "extra"], "unrecognized args: [\"extra\"]");
+        no_such_model(&["debug-log", "--limit", "1000"]);
+    }
+
+    /// Juju 3.6's rules: `--limit N` is the N most recent lines and the end; `-n N` the N most
+    /// recent, then the log is followed (on a terminal); `--replay --limit N` the first N.
+    #[test]
+    fn limit_is_the_backlog_and_the_end() {
+        let a = args(&["--limit", "1000"]);
+        assert_eq!((a.lines, a.limit, a.no_tail, a.replay), (1000, Some(1000), true, false));
+        let a = args(&[]);
+        assert_eq!((a.lines, a.limit, a.no_tail, a.tail), (10, None, false, false));
+        let a = args(&["-n", "50", "--limit", "0"]);
+        assert_eq!((a.lines, a.limit, a.no_tail), (50, None, false), "--limit 0 is no limit");
+        let a = args(&["--replay", "--limit", "2", "-i", "app/0", "-x", "db", "--level", "WARNING"]);
+        assert_eq!((a.lines, a.limit, a.no_tail, a.replay), (2, Some(2), true, true));
+        assert_eq!(
+            (a.include, a.exclude, a.level),
+            (vec!["app/0".to_string()], vec!["db".to_string()], Some(leaderd_sys::events::Level::Warning))
+        );
     }
 }

@@ -64,14 +64,17 @@ fn command() -> Command {
         .long_about(DOC)
         .after_long_help(EXAMPLES)
         .arg(format_option(&["json", "plain", "yaml"], "plain"))
-        .arg(option("wait", "DURATION", "Maximum wait time for a task to complete"))
+        .arg(option("wait", "DURATION", "Maximum wait time for a task to complete").default_value("0s"))
         .arg(cmd::bool_flag("background", "Run the task in the background"))
         .arg(cmd::bool_flag("no-color", "Disable ANSI color codes in output"))
         .arg(cmd::bool_flag("color", "Use ANSI color codes in output"))
         .arg(cmd::bool_flag("utc", "Show times in UTC"))
         .arg(cmd::bool_flag("all", "Run the commands on all the machines"))
         .arg(cmd::bool_flag("operator", "Run the commands on the operator (k8s-only)"))
-        .arg(cmd::bool_flag("parallel", "Run the commands in parallel without first acquiring a lock"))
+        .arg(
+            cmd::bool_flag("parallel", "Run the commands in parallel without first acquiring a lock")
+                .default_value("true"),
+        )
         .arg(option("execution-group", "GROUP", "Commands in the same execution group are run sequentially"))
         .arg(list("machine", "One or more machine ids"))
         .arg(list("application", "One or more application names").short('a').visible_alias("app"))
@@ -228,4 +231,62 @@ fn plain(json: &[u8]) -> (Vec<u8>, Vec<u8>) {
     let yaml =
         leaderd_core::format::render(leaderd_core::format::Format::Yaml, &leaderd_core::format::Value::Tree(tree));
     (yaml.into_bytes(), Vec::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::local::testing::{juju, no_such_model, refused};
+    use super::*;
+
+    #[test]
+    fn help_and_init_are_jujus() {
+        let (help, _, _) = juju(&["exec", "--help"]);
+        assert!(
+            help.starts_with("Usage: juju exec [options] <commands>\n\nSummary:\nRun the commands on the remote targets specified.\n\nOptions:\n-a, --application, --app (= \"\")\n"),
+            "{help}"
+        );
+        assert!(help.contains("\n--parallel  (= true)\n"), "{help}");
+        refused(&["exec", "--unit", "a/0"], "no commands specified");
+        refused(
+            &["exec", "--", "echo"],
+            "You must specify a target, either through --all, --machine, --application or --unit",
+        );
+        refused(&["exec", "--all", "-u", "a/0", "--", "echo"], "You cannot specify --all and individual units");
+        refused(&["exec", "--all", "--machine", "0", "--", "echo"], "You cannot specify --all and individual machines");
+        refused(
+            &["exec", "-u", "a/x,b/leader", "--app", "B", "--machine", "m", "--", "echo"],
+            "The following exec targets are not valid:\n  \"m\" is not a valid machine id\n  \"B\" is not a valid application name\n  \"a/x\" is not a valid unit name",
+        );
+        refused(
+            &["exec", "-u", "a/0", "--wait", "1", "--", "echo"],
+            "invalid value \"1\" for option --wait: time: missing unit in duration \"1\"",
+        );
+        no_such_model(&["exec", "--format", "json", "--unit", "testdb/0", "--", "echo foo"]);
+        no_such_model(&["exec", "--format", "json", "--machine", "0", "--", "echo foo"]);
+    }
+
+    #[test]
+    fn several_words_are_one_command_quoted_as_juju_quotes_them() {
+        let parse = |args: &[&str]| {
+            let definition = super::super::common_options(command());
+            let args: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
+            let Ok(cmd::Parsed::Matches(m)) = cmd::parse(definition, &args) else { panic!("{args:?}") };
+            Exec::init(&m).unwrap()
+        };
+        assert_eq!(parse(&["-u", "a/0", "--", "echo foo; exit 3"]).command, "echo foo; exit 3");
+        assert_eq!(parse(&["-u", "a/0", "--", "echo", "bar baz", "$x"]).command, "echo \"bar baz\" \"\\$x\"");
+        assert_eq!(parse(&["--machine", "0", "--", "x"]).targets, Targets::Machines);
+        assert_eq!(parse(&["-a", "x,y", "--", "x"]).targets, Targets::Applications(vec!["x".into(), "y".into()]));
+    }
+
+    #[test]
+    fn plain_output_is_the_commands_own() {
+        let one = br#"{"a/0":{"id":"2","results":{"return-code":0,"stdout":"foo\n","stderr":"warn\n"},"status":"completed","unit":"a/0"}}"#;
+        assert_eq!(plain(one), (b"foo\n".to_vec(), b"warn\n".to_vec()));
+        let two = br#"{"a/0":{"id":"2","results":{"return-code":0,"stdout":"foo\n"},"status":"completed"},"a/1":{"id":"3","results":{"return-code":1},"status":"completed"}}"#;
+        assert_eq!(
+            String::from_utf8(plain(two).0).unwrap(),
+            "a/0:\n  id: \"2\"\n  status: completed\n  stdout: |\n    foo\na/1:\n  id: \"3\"\n  status: completed\n"
+        );
+    }
 }

@@ -63,3 +63,25 @@ impl Run for Access {
         Ok(Outcome::default())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::local::testing::{juju, no_such_model, refused};
+
+    #[test]
+    fn help_and_init_are_jujus() {
+        for (name, purpose) in
+            [("grant-secret", "Grant access to a secret."), ("revoke-secret", "Revoke access to a secret.")]
+        {
+            let (help, _, _) = juju(&[name, "--help"]);
+            let want = format!(
+                "Usage: juju {name} [options] <ID>|<name> <application>[,<application>...]\n\nSummary:\n{purpose}\n\nOptions:\n"
+            );
+            assert!(help.starts_with(&want), "{help}");
+            refused(&[name], "missing secret URI or application name");
+            refused(&[name, "sec1"], "missing secret URI or application name");
+            refused(&[name, "sec1", "app", "more"], "unrecognized args: [\"more\"]");
+            no_such_model(&[name, "sec1", "app"]);
+        }
+    }
+}

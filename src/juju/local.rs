@@ -120,3 +120,33 @@ mod tests {
         assert_eq!(go_duration(""), Err("time: invalid duration \"\"".into()));
     }
 }
+
+/// What the model commands' unit tests share.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::ffi::OsString;
+
+    /// `juju ARGS`: (stdout, stderr, exit code).
+    pub(crate) fn juju(args: &[&str]) -> (String, String, u8) {
+        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+        let f = super::super::main_with(&args);
+        (String::from_utf8(f.stdout).unwrap(), String::from_utf8(f.stderr).unwrap(), f.code)
+    }
+
+    /// An Init error: `ERROR <words>` and exit 2, nothing on stdout, nothing asked of a model.
+    pub(crate) fn refused(args: &[&str], words: &str) {
+        assert_eq!(juju(args), (String::new(), format!("ERROR {words}\n"), 2), "{args:?}");
+    }
+
+    /// A model this `juju` does not have, in Juju's words (exit 1): Init passed.
+    pub(crate) fn no_such_model(args: &[&str]) {
+        // Right after the command's name, as jubilant puts it.
+        let mut with_model = args.to_vec();
+        with_model.splice(1..1, ["-m", "bob/nowhere"]);
+        assert_eq!(
+            juju(&with_model),
+            (String::new(), "ERROR model leaderd:bob/nowhere not found\n".into(), 1),
+            "{args:?}"
+        );
+    }
+}

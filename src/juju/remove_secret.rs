@@ -29,6 +29,7 @@ fn command() -> Command {
                 .long("revision")
                 .action(clap::ArgAction::Set)
                 .value_name("N")
+                .default_value("0")
                 .allow_hyphen_values(true)
                 .help("remove the specified revision"),
         )
@@ -58,5 +59,25 @@ impl Run for RemoveSecret {
         let state = state(&self.matches)?;
         crate::local::secrets::remove(&state, self.secret.clone(), self.revision).map_err(failed)?;
         Ok(Outcome::default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::local::testing::{juju, no_such_model, refused};
+
+    #[test]
+    fn help_and_init_are_jujus() {
+        let (help, _, _) = juju(&["remove-secret", "--help"]);
+        assert!(
+            help.starts_with(
+                "Usage: juju remove-secret [options] <ID>|<name>\n\nSummary:\nRemove a existing secret.\n"
+            ),
+            "{help}"
+        );
+        assert!(help.contains("\n--revision  (= 0)\n    remove the specified revision\n"), "{help}");
+        refused(&["remove-secret"], "missing secret URI");
+        refused(&["remove-secret", "a", "b"], "unrecognized args: [\"b\"]");
+        no_such_model(&["remove-secret", "sec1"]);
     }
 }

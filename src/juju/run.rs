@@ -83,7 +83,7 @@ fn command() -> Command {
     .arg(option("params", "FILE", "Path to yaml-formatted params file"))
     .arg(cmd::bool_flag("string-args", "Use raw string values of CLI args"))
     .arg(cmd::bool_flag("background", "Run the task in the background"))
-    .arg(option("wait", "DURATION", "Maximum wait time for a task to complete"))
+    .arg(option("wait", "DURATION", "Maximum wait time for a task to complete").default_value("0s"))
     .arg(cmd::bool_flag("no-color", "Disable ANSI color codes in output"))
     .arg(cmd::bool_flag("color", "Use ANSI color codes in output"))
     .arg(cmd::bool_flag("utc", "Show times in UTC"))
@@ -127,5 +127,35 @@ impl Run for JujuRun {
         let out = &mut crate::local::run::Out { stdout: &mut stdout, stderr: &mut stderr, juju: true };
         let code = crate::local::run::run_to(&state, args, out).map_err(failed)?;
         Ok(Outcome { stdout, stderr, code: code as u8 })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::local::testing::{juju, no_such_model, refused};
+
+    #[test]
+    fn help_and_init_are_jujus() {
+        let (help, _, _) = juju(&["run", "--help"]);
+        assert!(
+            help.starts_with(
+                "Usage: juju run [options] <unit> [<unit> ...] <action-name> [<key>=<value> [<key>[.<key> ...]=<value>]]\n\n\
+                 Summary:\nRun an action on a specified unit.\n\nOptions:\n--background  (= false)\n"
+            ),
+            "{help}"
+        );
+        assert!(help.contains("\n--wait  (= 0s)\n    Maximum wait time for a task to complete\n"), "{help}");
+        refused(&["run", "a/0", "b/0", "act"], "all units must be of the same application");
+        refused(
+            &["run", "a/0", "act", "--wait", "x"],
+            "invalid value \"x\" for option --wait: time: invalid duration \"x\"",
+        );
+        refused(
+            &["run", "a/0", "act", "--format", "smart"],
+            "invalid value \"smart\" for option --format: unknown format \"smart\"",
+        );
+        refused(&["run", "a/0", "act", "--wait"], "option needs an argument: --wait");
+        // The rest of Juju's Init is leaderd run's, once the model is known.
+        no_such_model(&["run", "testdb/0", "do-thing", "--wait", "0.001s", "--format", "json"]);
     }
 }

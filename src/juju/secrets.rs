@@ -47,3 +47,24 @@ impl Run for Secrets {
         Ok(Outcome { stdout: shown.into_owned().into_bytes(), ..Default::default() })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::local::testing::{juju, no_such_model, refused};
+
+    #[test]
+    fn help_and_init_are_jujus() {
+        let (help, _, _) = juju(&["secrets", "--help"]);
+        assert_eq!(
+            help,
+            "Usage: juju secrets [options]\n\nSummary:\nLists secrets available in the model.\n\nOptions:\n\
+             --format  (= tabular)\n    Specify output format (json|tabular|yaml)\n\
+             -m, --model (= \"\")\n    Model to operate in. Accepts [<controller name>:]<model name>|<model UUID>\n\
+             --owner (= \"\")\n    Include secrets for the specified owner\n\n\
+             Details:\nDisplays the secrets available for charms to use if granted access.\n\n\
+             Examples:\n\n    juju secrets\n    juju secrets --format yaml\n"
+        );
+        refused(&["secrets", "x"], "unrecognized args: [\"x\"]");
+        no_such_model(&["secrets", "--format", "json"]);
+    }
+}

@@ -44,6 +44,7 @@ fn command() -> Command {
                 .short('r')
                 .action(clap::ArgAction::Set)
                 .value_name("N")
+                .default_value("0")
                 .allow_hyphen_values(true)
                 .help("Show a specific revision (defaults to latest)"),
         )
@@ -78,5 +79,46 @@ impl Run for ShowSecret {
             stdout: leaderd_sys::events::json_printable(&shown).into_owned().into_bytes(),
             ..Default::default()
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::local::testing::{juju, no_such_model, refused};
+
+    #[test]
+    fn help_and_init_are_jujus() {
+        let (help, _, _) = juju(&["show-secret", "--help"]);
+        assert!(
+            help.starts_with(
+                "Usage: juju show-secret [options] <ID>|<name>\n\nSummary:\nShows details for a specific secret.\n\nOptions:\n\
+                 --format  (= yaml)\n    Specify output format (json|yaml)\n"
+            ),
+            "{help}"
+        );
+        assert!(
+            help.contains("\n-r, --revision  (= 0)\n    Show a specific revision (defaults to latest)\n"),
+            "{help}"
+        );
+        refused(&["show-secret"], "secret ID is required");
+        refused(
+            &["show-secret", "s", "--reveal", "--revisions"],
+            "specify either --revisions or --reveal but not both",
+        );
+        refused(
+            &["show-secret", "s", "--revision", "2", "--revisions"],
+            "specify either --revisions or --revision but not both",
+        );
+        refused(&["show-secret", "s", "-r", "-1"], "revision must be a positive integer");
+        refused(
+            &["show-secret", "s", "--revision", "x"],
+            "invalid value \"x\" for option --revision: strconv.ParseInt: parsing \"x\": invalid syntax",
+        );
+        refused(
+            &["show-secret", "s", "--format", "tabular"],
+            "invalid value \"tabular\" for option --format: unknown format \"tabular\"",
+        );
+        refused(&["show-secret", "s", "t"], "unrecognized args: [\"t\"]");
+        no_such_model(&["show-secret", "sec1", "--reveal", "--format", "json"]);
     }
 }

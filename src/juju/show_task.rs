@@ -34,7 +34,7 @@ fn command() -> Command {
         .long_about(DOC)
         .after_long_help(EXAMPLES)
         .arg(format_option(&["json", "plain", "yaml"], "plain"))
-        .arg(option("wait", "DURATION", "Maximum wait time for a task to complete"))
+        .arg(option("wait", "DURATION", "Maximum wait time for a task to complete").default_value("-1s"))
         .arg(cmd::bool_flag("watch", "Wait indefinitely for results"))
         .arg(cmd::bool_flag("utc", "Show times in UTC"))
 }
@@ -47,7 +47,8 @@ struct ShowTask {
 impl ShowTask {
     fn init(m: &ArgMatches) -> Result<ShowTask, UsageError> {
         let wait = duration(m, "wait")?;
-        if m.get_flag("watch") && wait.is_some() {
+        let wait_given = m.value_source("wait") == Some(clap::parser::ValueSource::CommandLine);
+        if m.get_flag("watch") && wait_given && wait.is_some() {
             return Err(UsageError("specify either --watch or --wait but not both".into()));
         }
         let args = cmd::positionals(m);
@@ -70,5 +71,24 @@ impl Run for ShowTask {
         let format = string(&self.matches, "format").unwrap_or_default();
         let text = crate::local::run::show_task_text(&state, self.id, &format).map_err(failed)?;
         Ok(Outcome { stdout: text.into_bytes(), ..Default::default() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::local::testing::{juju, no_such_model, refused};
+
+    #[test]
+    fn help_and_init_are_jujus() {
+        let (help, _, _) = juju(&["show-task", "--help"]);
+        assert!(
+            help.starts_with("Usage: juju show-task [options] <task ID>\n\nSummary:\nShow results of a task by ID.\n"),
+            "{help}"
+        );
+        assert!(help.contains("\n--wait  (= -1s)\n"), "{help}");
+        refused(&["show-task"], "no task ID specified");
+        refused(&["show-task", "x"], "task ID \"x\" not valid");
+        refused(&["show-task", "1", "--watch", "--wait", "1s"], "specify either --watch or --wait but not both");
+        no_such_model(&["show-task", "1"]);
     }
 }

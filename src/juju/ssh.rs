@@ -94,3 +94,23 @@ impl Run for Ssh {
         Ok(Outcome { code: u8::try_from(code).unwrap_or(1), ..Default::default() })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::local::testing::{juju, no_such_model, refused};
+
+    #[test]
+    fn help_and_init_are_jujus() {
+        let (help, _, _) = juju(&["ssh", "--help"]);
+        assert!(
+            help.starts_with("Usage: juju ssh [options] <[user@]target> [openssh options] [command]\n\nSummary:\n"),
+            "{help}"
+        );
+        assert!(
+            help.contains("\n--container (= \"\")\n    the container name of the target pod like charm\n"),
+            "{help}"
+        );
+        refused(&["ssh"], "no target name specified");
+        no_such_model(&["ssh", "--container", "charm", "testdb/0", "cat"]);
+    }
+}

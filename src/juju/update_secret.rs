@@ -76,10 +76,29 @@ impl Run for UpdateSecret {
             Some(self.secret.clone()),
             &self.content,
             string(&self.matches, "info"),
-            string(&self.matches, "file").map(Into::into),
+            string(&self.matches, super::add_secret::FILE).filter(|f| !f.is_empty()).map(Into::into),
             string(&self.matches, "name"),
         )
         .map_err(failed)?;
         Ok(Outcome::default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::local::testing::{juju, no_such_model, refused};
+
+    #[test]
+    fn help_and_init_are_jujus() {
+        let (help, _, _) = juju(&["update-secret", "-h"]);
+        assert!(
+            help.starts_with(
+                "Usage: juju update-secret [options] <ID>|<name> [key[#base64|#file]=value...]\n\nSummary:\nUpdate an existing secret.\n\nOptions:\n\
+                 --auto-prune  (= false)\n"
+            ),
+            "{help}"
+        );
+        refused(&["update-secret"], "missing secret URI");
+        no_such_model(&["update-secret", "sec1", "--info", "new"]);
     }
 }
