@@ -172,10 +172,35 @@ impl Exec {
         Ok(match &self.targets {
             Targets::Machines => return Err(RunError(NO_MACHINES.into())),
             Targets::All => of(&up()?, None),
-            Targets::Units(units) => units.clone(),
+            Targets::Units(units) => {
+                // An `app/leader` that names no application is the call's error, not a task's
+                // (juju/juju `apiserver/facades/client/action/run.go`, `getAllUnitNames`); an
+                // unknown unit is a task that failed to schedule.
+                let leaders: Vec<&str> = units.iter().filter_map(|u| u.strip_suffix("/leader")).collect();
+                if !leaders.is_empty() {
+                    let up = up()?;
+                    if let Some(app) = leaders.iter().find(|app| of(&up, Some(app)).is_empty()) {
+                        let app = leaderd_core::gocompat::go_quote(app);
+                        return Err(RunError(format!("could not determine leader for {app}")));
+                    }
+                }
+                units.clone()
+            }
             Targets::Applications(apps) => {
                 let up = up()?;
-                let mut units: Vec<String> = apps.iter().flat_map(|a| of(&up, Some(a))).collect();
+                let mut units = Vec::new();
+                for app in apps {
+                    let of_app = of(&up, Some(app));
+                    // The controller's words for an application it does not have
+                    // (juju/juju `apiserver/facades/client/action/run.go`, `getAllUnitNames`).
+                    if of_app.is_empty() {
+                        return Err(RunError(format!(
+                            "application {} not found",
+                            leaderd_core::gocompat::go_quote(app)
+                        )));
+                    }
+                    units.extend(of_app);
+                }
                 units.extend(self.units_too.iter().cloned());
                 units
             }

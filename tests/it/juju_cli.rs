@@ -223,6 +223,14 @@ fn juju_exec_keeps_jujus_contract() {
         (out.as_str(), err.as_str(), code),
         ("", "ERROR leaderd has no machines: target units with --unit\n", 1)
     );
+    for (target, words) in [("-a", "application \"nope\" not found"), ("-u", "could not determine leader for \"nope\"")]
+    {
+        let name = if target == "-a" { "nope" } else { "nope/leader" };
+        let (out, err, code) = m.juju(&["exec", target, name, "--", "echo foo"]);
+        assert_eq!((out.as_str(), err, code), ("", format!("ERROR {words}\n"), 1), "the call's error, not a task's");
+    }
+    let (out, _, code) = m.juju(&["exec", "--all", "--format", "json", "--", "echo all"]);
+    assert_eq!((json(&out)["testdb/0"]["results"]["stdout"].as_str(), code), (Some("all\n"), 0));
     let (out, err, code) = m.juju(&["exec", "-u", "testdb/0", "--", "echo plain; echo err >&2"]);
     assert_eq!((out.as_str(), err.as_str(), code), ("plain\n", "err\n", 0), "plain: the command's own output");
 }
