@@ -327,10 +327,18 @@ pub(crate) fn run_to(state: &Path, args: RunArgs, out: &mut Out) -> anyhow::Resu
         }
     };
     // Checked here against the charm, as Juju's controller checks before it enqueues.
-    let actions = leaderd_core::actions::read(&up.charm)?;
+    // Each unit's actions are its application's charm's.
+    let mut actions = std::collections::BTreeMap::new();
+    for unit in &units {
+        let app = up.application_of(&unit.name)?;
+        if !actions.contains_key(&app.name) {
+            actions.insert(app.name.clone(), leaderd_core::actions::read(&app.charm)?);
+        }
+    }
     let mut scheduled = Vec::new();
     for unit in &units {
-        match actions.get(&action) {
+        let app = leaderd_core::names::unit_application(&unit.name)?;
+        match actions[app].get(&action) {
             None => errors.push(format!(
                 "action {} not defined on unit {}",
                 leaderd_core::format::go_quote(&action),
@@ -343,7 +351,7 @@ pub(crate) fn run_to(state: &Path, args: RunArgs, out: &mut Out) -> anyhow::Resu
             },
         }
     }
-    let client = super::status::operator_client(state, &up, &up.app)?;
+    let client = super::status::operator_client(state, &up, up.any_application())?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let names = scheduled.iter().map(|u| leaderd_core::model::Unit::new(&u.name)).collect::<Result<Vec<_>, _>>()?;
     let request = EnqueueRequest {
@@ -497,7 +505,7 @@ pub(crate) fn exec_formatted_to(
     let up = UpState::load(state)?;
     let (scheduled, errors) = receivers(state, &up, units, out.juju)?;
     let params: Map<String, Json> = [("command".to_string(), Json::String(command.into()))].into_iter().collect();
-    let client = super::status::operator_client(state, &up, &up.app)?;
+    let client = super::status::operator_client(state, &up, up.any_application())?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let request = EnqueueRequest {
         action: "juju-exec".into(),
@@ -557,7 +565,7 @@ pub fn show_task(state: &Path, id: u64, format: &str) -> anyhow::Result<()> {
 /// What `show-task` prints.
 pub(crate) fn show_task_text(state: &Path, id: u64, format: &str) -> anyhow::Result<String> {
     let up = UpState::load(state)?;
-    let client = super::status::operator_client(state, &up, &up.app)?;
+    let client = super::status::operator_client(state, &up, up.any_application())?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let task: Task = runtime.block_on(client.task(id)).map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(format_task(&task, format))
@@ -593,7 +601,7 @@ fn format_task(task: &Task, format: &str) -> String {
 /// `leaderd operations`: every task, as yaml or json.
 pub fn operations(state: &Path, format: &str) -> anyhow::Result<()> {
     let up = UpState::load(state)?;
-    let client = super::status::operator_client(state, &up, &up.app)?;
+    let client = super::status::operator_client(state, &up, up.any_application())?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let all = runtime.block_on(client.operations()).map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut rows: Vec<(u64, u64, serde_json::Value)> = all
