@@ -42,6 +42,9 @@ fn command() -> Command {
 struct ShowTask {
     matches: ArgMatches,
     id: u64,
+    /// How long to wait for the task to end: `--wait` (negative: not at all), `--watch` (for
+    /// ever, or near enough).
+    wait: Option<std::time::Duration>,
 }
 
 impl ShowTask {
@@ -61,7 +64,11 @@ impl ShowTask {
         if args.len() > 1 {
             return Err(cmd::unrecognized(&args[1..]));
         }
-        Ok(ShowTask { matches: m.clone(), id: parsed })
+        let wait = match m.get_flag("watch") {
+            true => Some(std::time::Duration::from_secs(365 * 24 * 3600)),
+            false => wait.filter(|_| wait_given),
+        };
+        Ok(ShowTask { matches: m.clone(), id: parsed, wait })
     }
 }
 
@@ -69,7 +76,7 @@ impl Run for ShowTask {
     fn run(&self) -> Result<Outcome, RunError> {
         let state = state(&self.matches)?;
         let format = string(&self.matches, "format").unwrap_or_default();
-        let text = crate::local::run::show_task_text(&state, self.id, &format).map_err(failed)?;
+        let text = crate::local::run::show_task_text(&state, self.id, &format, self.wait).map_err(failed)?;
         Ok(Outcome { stdout: text.into_bytes(), ..Default::default() })
     }
 }

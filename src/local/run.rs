@@ -558,16 +558,30 @@ fn task_list(tasks: &[(u64, String)]) -> String {
 /// not keyed by unit; plain is `run`'s plain output, or `Task N STATUS` and an empty line for a
 /// task that has not ended.
 pub fn show_task(state: &Path, id: u64, format: &str) -> anyhow::Result<()> {
-    print!("{}", show_task_text(state, id, format)?);
+    print!("{}", show_task_text(state, id, format, None)?);
     Ok(())
 }
 
-/// What `show-task` prints.
-pub(crate) fn show_task_text(state: &Path, id: u64, format: &str) -> anyhow::Result<String> {
+/// What `show-task` prints; with `wait`, once the task has ended or `wait` has passed
+/// (`juju show-task --wait`, `--watch`).
+pub(crate) fn show_task_text(state: &Path, id: u64, format: &str, wait: Option<Duration>) -> anyhow::Result<String> {
     let up = UpState::load(state)?;
     let client = super::status::operator_client(state, &up, up.any_application())?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let task: Task = runtime.block_on(client.task(id)).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let task: Task = match wait.filter(|w| !w.is_zero()) {
+        None => runtime.block_on(client.task(id)),
+        Some(wait) => runtime.block_on(async {
+            let deadline = tokio::time::Instant::now() + wait;
+            loop {
+                let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+                let task = client.wait_task(id, left).await?;
+                if task.result.is_some() || left.is_zero() {
+                    break Ok(task);
+                }
+            }
+        }),
+    }
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(format_task(&task, format))
 }
 

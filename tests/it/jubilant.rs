@@ -116,6 +116,37 @@ fn stop_everything_under(home: &Path) -> Vec<String> {
     names
 }
 
+/// What `charmcraft pack` would have put in testdb's `.charm`: the split metadata, the
+/// manifest, the source, an executable dispatch, and a venv whose `bin/` holds only `activate`
+/// (dispatch links `venv/bin/python` when the first hook runs).
+fn check_packed(charm: &Path) {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(charm).unwrap()).unwrap();
+    let names: Vec<String> = zip.file_names().map(String::from).collect();
+    for wanted in ["metadata.yaml", "config.yaml", "actions.yaml", "manifest.yaml", "src/charm.py", "venv/pyvenv.cfg"] {
+        assert!(names.iter().any(|n| n == wanted), "{wanted} not in {}", charm.display());
+    }
+    let bins: Vec<&String> = names.iter().filter(|n| n.starts_with("venv/bin/")).collect();
+    assert_eq!(bins, ["venv/bin/activate"], "venv/bin/ emptied but for activate");
+    assert!(names.iter().any(|n| n.starts_with("venv/lib/python3.") && n.ends_with("/site-packages/ops/__init__.py")));
+    let mut dispatch = zip.by_name("dispatch").unwrap();
+    assert_eq!(dispatch.unix_mode().map(|m| m & 0o777), Some(0o755));
+    let mut text = String::new();
+    dispatch.read_to_string(&mut text).unwrap();
+    assert!(text.contains("ln -s $(which python3) \"${python_path}\""), "{text}");
+    drop(dispatch);
+    let mut metadata = String::new();
+    zip.by_name("metadata.yaml").unwrap().read_to_string(&mut metadata).unwrap();
+    assert!(
+        metadata.starts_with("name: testdb\n") && metadata.contains("provides:\n  db:\n    interface: dbi\n"),
+        "{metadata}"
+    );
+    assert!(
+        !metadata.contains("parts") && !metadata.contains("actions"),
+        "build keys and actions stay out: {metadata}"
+    );
+}
+
 #[test]
 #[ignore = "needs PyPI and python3 -m venv: cargo test --test it -- --ignored jubilant:: (docs/jubilant.md)"]
 fn jubilants_integration_tests_pass_against_leaderds_juju() {
@@ -126,6 +157,8 @@ fn jubilants_integration_tests_pass_against_leaderds_juju() {
         .arg(dir.join("pack.py"))
         .arg(dir.join("integration/charms/testdb"))
         .arg(dir.join("integration/charms/testapp")));
+
+    check_packed(&dir.join("integration/charms/testdb/testdb_amd64.charm"));
 
     let home = tempfile::Builder::new().prefix("leaderd-jubilant-").tempdir().unwrap();
     let juju_dir = Path::new(JUJU).parent().unwrap();

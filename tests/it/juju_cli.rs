@@ -173,6 +173,13 @@ fn juju_run_keeps_jujus_contract() {
     let (shown, _, code) = m.juju(&["show-task", id, "--format", "json"]);
     assert_eq!((code, json(&shown)["results"]["return-code"].as_i64()), (0, Some(1)), "{shown}");
 
+    let (out, err, code) = m.juju(&["run", "testdb/0", "do-thing", "--background"]);
+    assert_eq!((out.as_str(), code), ("", 0), "{err}");
+    let task = err.lines().find_map(|l| l.strip_prefix("Check task status with 'juju show-task ")).unwrap();
+    let task = task.trim_end_matches('\'');
+    let (shown, _, code) = m.juju(&["show-task", task, "--wait", "30s", "--format", "json"]);
+    assert_eq!((code, json(&shown)["status"].as_str()), (0, Some("completed")), "{shown}");
+
     let (out, err, code) = m.juju(&["run", "--format", "json", "testdb/0", "do-thing", "--wait", "0.001s"]);
     assert_eq!((out.as_str(), code), ("", 1));
     assert!(err.ends_with("ERROR timed out waiting for results from: unit testdb/0\n"), "{err}");
