@@ -14,6 +14,9 @@
 #[allow(dead_code)]
 pub(crate) mod model;
 mod version;
+// The viewing commands (status, show-unit, config, model-config, trust) and what they share.
+mod status;
+mod view;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -48,7 +51,11 @@ pub(crate) struct Outcome {
 pub(crate) struct RunError(pub String);
 
 /// The commands leaderd's `juju` offers, by name.
-const COMMANDS: &[JujuCommand] = &[version::VERSION];
+const COMMANDS: &[JujuCommand] = &[
+    version::VERSION,
+    // The viewing commands.
+    status::STATUS,
+];
 
 /// Juju 3.6's other commands (`juju help commands`): known to Juju, not offered here. Asking
 /// for one gets leaderd's words rather than Juju's "not a juju command", which would be wrong.
@@ -195,7 +202,6 @@ const NOT_OFFERED: &[&str] = &[
     "spaces",
     "ssh",
     "ssh-keys",
-    "status",
     "storage",
     "storage-pools",
     "subnets",

@@ -210,8 +210,17 @@ struct ProcessHooks {
 }
 
 impl HookRunner for ProcessHooks {
+    /// Runs the hook with Juju's status steps around it (`status_report.rs`): the agent
+    /// executing it, and the workload statuses the uniter sets before it and once it succeeded.
     async fn run(&self, hook: &str, env: &[(String, String)], commit: Vec<SecretChange>) -> Attempt {
-        self.run_hook(hook, env, commit).await
+        self.endpoint.reports.hook_started(hook, env);
+        self.endpoint.before_hook(hook);
+        let attempt = self.run_hook(hook, env, commit).await;
+        if matches!(attempt, Attempt::Missing | Attempt::Exited(0) | Attempt::Rebooted { requeue: false }) {
+            self.endpoint.after_hook(hook);
+        }
+        self.endpoint.reports.hook_ended();
+        attempt
     }
 
     async fn settle(&self, commit: Vec<SecretChange>) -> Result<(), String> {

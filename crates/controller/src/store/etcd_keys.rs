@@ -227,6 +227,7 @@ impl Layout {
                 KeyOp::Delete(format!("{}/unit-ports/{unit}", self.prefix)),
                 KeyOp::Delete(format!("{}/unit-storage/{unit}", self.prefix)),
                 KeyOp::Delete(format!("{}/unit-payloads/{unit}", self.prefix)),
+                KeyOp::Delete(format!("{}/unit-agent-status/{unit}", self.prefix)),
                 KeyOp::Put(format!("{}/removed/{unit}", self.prefix), Vec::new()),
             ],
             Write::UnitStorage { unit, storage } => {
@@ -247,6 +248,10 @@ impl Layout {
             Write::AppStatus { app, status } => {
                 vec![KeyOp::Put(format!("{}/app-status/{app}", self.prefix), json(status))]
             }
+            Write::AgentStatus { unit, status } => {
+                vec![KeyOp::Put(format!("{}/unit-agent-status/{unit}", self.prefix), json(status))]
+            }
+            Write::ModelConfig { config } => vec![KeyOp::Put(format!("{}/model-config", self.prefix), json(config))],
             Write::RelationSettings { app, relation_id, owner, changes } => {
                 let owner = owner.as_deref().map_or("-".to_string(), |u| u.replace('/', ":"));
                 changes
@@ -301,6 +306,10 @@ impl Layout {
             snapshot.storage_sequences.insert(app.into(), serde_json::from_slice(value).map_err(bad)?);
         } else if let Some(unit) = rest.strip_prefix("unit-payloads/") {
             snapshot.unit_payloads.insert(unit.into(), serde_json::from_slice(value).map_err(bad)?);
+        } else if let Some(unit) = rest.strip_prefix("unit-agent-status/") {
+            snapshot.agent_statuses.insert(unit.into(), serde_json::from_slice(value).map_err(bad)?);
+        } else if rest == "model-config" {
+            snapshot.model_config = Some(serde_json::from_slice(value).map_err(bad)?);
         } else if let Some(unit) = rest.strip_prefix("removed/") {
             snapshot.removed.insert(unit.into());
         } else if let Some(app) = rest.strip_prefix("app-status/") {
@@ -542,6 +551,7 @@ pub(crate) mod tests {
                     delete("/x/unit-ports/a/1"),
                     delete("/x/unit-storage/a/1"),
                     delete("/x/unit-payloads/a/1"),
+                    delete("/x/unit-agent-status/a/1"),
                     put("/x/removed/a/1"),
                 ],
             ),
@@ -553,6 +563,7 @@ pub(crate) mod tests {
                     delete("/x/unit-ports/b-c/12"),
                     delete("/x/unit-storage/b-c/12"),
                     delete("/x/unit-payloads/b-c/12"),
+                    delete("/x/unit-agent-status/b-c/12"),
                     put("/x/removed/b-c/12"),
                 ],
             ),
@@ -713,6 +724,7 @@ pub(crate) mod tests {
             charm: None,
             peers: None,
             storage: None,
+            trust: false,
         };
         let cases: Vec<(Write, &str, &str)> = vec![
             (
