@@ -21,6 +21,11 @@ use leaderd_core::wire::hook::WorkloadStatus;
 /// until its agent runs (juju/juju `state/application.go`, `addUnitOps`).
 pub const WAITING_FOR_MACHINE: &str = "waiting for machine";
 
+/// `waiting` / `waiting for machine`.
+fn waiting_for_machine() -> WorkloadStatus {
+    WorkloadStatus { status: "waiting".into(), message: WAITING_FOR_MACHINE.into(), data: Default::default() }
+}
+
 /// A model config change refused.
 #[derive(Debug, thiserror::Error)]
 pub enum ModelConfigError {
@@ -32,25 +37,23 @@ pub enum ModelConfigError {
 
 impl Controller {
     /// Records `units` of `app` as a deploy (or add-unit) made them, each with workload
-    /// `waiting` / `waiting for machine` and agent `allocating`; a unit the controller already
-    /// knows (its agent reported first) or one removed is left as it is.
+    /// `waiting` / `waiting for machine` and agent `allocating`, each where its agent has not
+    /// reported its own first; a removed unit is left as it is.
     pub async fn register_units(&self, app: &Application, units: &[Unit]) -> Result<(), LeaderWriteError> {
         for unit in units.iter().filter(|u| u.application() == *app) {
-            let known = self.state.unit_statuses.read().unwrap().contains_key(unit.as_str())
-                || self.state.agent_statuses.read().unwrap().contains_key(unit.as_str());
-            if known || self.is_removed(unit.as_str()) {
+            if self.is_removed(unit.as_str()) {
                 continue;
             }
+            // Each part only where the agent has not reported its own yet.
             let now = Some(crate::secrets::now_ms());
-            let workload = WorkloadStatus {
-                status: "waiting".into(),
-                message: WAITING_FOR_MACHINE.into(),
-                data: Default::default(),
-            };
-            let status = UnitStatus { workload, version: String::new(), since_ms: now };
-            self.put(None, Write::UnitStatus { unit: unit.as_str().into(), status: status.into() }).await?;
-            let agent = AgentStatusRecord { status: "allocating".into(), message: String::new(), since_ms: now };
-            self.put(None, Write::AgentStatus { unit: unit.as_str().into(), status: agent }).await?;
+            if !self.state.unit_statuses.read().unwrap().contains_key(unit.as_str()) {
+                let status = UnitStatus { workload: waiting_for_machine(), version: String::new(), since_ms: now };
+                self.put(None, Write::UnitStatus { unit: unit.as_str().into(), status: status.into() }).await?;
+            }
+            if !self.state.agent_statuses.read().unwrap().contains_key(unit.as_str()) {
+                let agent = AgentStatusRecord { status: "allocating".into(), message: String::new(), since_ms: now };
+                self.put(None, Write::AgentStatus { unit: unit.as_str().into(), status: agent }).await?;
+            }
         }
         Ok(())
     }
@@ -96,7 +99,13 @@ impl Controller {
         let units = unit_statuses.keys().chain(agents.keys()).filter(|u| !removed.contains(*u));
         for unit in units {
             let Ok(app) = leaderd_core::names::unit_application(unit) else { continue };
-            let status = unit_statuses.get(unit).cloned().unwrap_or_default();
+            // A unit whose agent has reported nothing of its workload yet is still waiting
+            // (never `unknown`, which says its start hook has run).
+            let status = unit_statuses.get(unit).cloned().unwrap_or_else(|| UnitStatus {
+                workload: waiting_for_machine(),
+                version: String::new(),
+                since_ms: agents.get(unit).and_then(|a| a.since_ms),
+            });
             let agent = agents.get(unit).cloned().unwrap_or(AgentStatus {
                 status: "allocating".into(),
                 message: String::new(),
@@ -144,11 +153,7 @@ impl Controller {
         let _one_at_a_time = self.config_lock.lock().await;
         let current = self.state.model_config.read().unwrap().clone();
         let mut next = current.clone();
-        let defaults = leaderd_core::model_config::defaults();
         for key in &change.reset {
-            if !defaults.contains_key(key.as_str()) {
-                return Err(InvalidModelConfig::Unknown(key.clone()).into());
-            }
             next.values.remove(key);
         }
         for (key, text) in &change.set {

@@ -93,9 +93,6 @@ pub fn defaults() -> BTreeMap<&'static str, Value> {
 /// Why a model config change was refused, in Juju's words.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InvalidModelConfig {
-    /// A key Juju's model config does not have (leaderd keeps only Juju's own).
-    #[error("unknown model config key {}", crate::gocompat::go_quote(.0))]
-    Unknown(String),
     /// A value of the wrong type for the key's default.
     #[error("{key}: expected {kind}, got {}", crate::gocompat::go_quote(.value))]
     Type { key: String, kind: &'static str, value: String },
@@ -111,7 +108,9 @@ pub enum InvalidModelConfig {
 pub fn parse_value(key: &str, text: &str) -> Result<Value, InvalidModelConfig> {
     let defaults = defaults();
     let Some(default) = defaults.get(key) else {
-        return Err(InvalidModelConfig::Unknown(key.to_string()));
+        // Juju keeps a key its schema does not know as the text given (its client only warns
+        // of a possible misspelling): so does leaderd.
+        return Ok(Value::String(text.to_string()));
     };
     let wrong = |kind| InvalidModelConfig::Type { key: key.to_string(), kind, value: text.to_string() };
     let value = match default {
@@ -157,7 +156,7 @@ mod tests {
             "automatically-retry-hooks: expected bool, got \"nope\""
         );
         assert_eq!(parse_value("num-provision-workers", "3"), Ok(Value::from(3)));
-        assert_eq!(parse_value("nope", "1").unwrap_err().to_string(), "unknown model config key \"nope\"");
+        assert_eq!(parse_value("nope", "1"), Ok(Value::String("1".into())), "kept as given, as Juju keeps it");
     }
 
     #[test]
