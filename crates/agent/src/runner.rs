@@ -214,10 +214,12 @@ impl HookRunner for ProcessHooks {
     /// executing it, and the workload statuses the uniter sets before it and once it succeeded.
     async fn run(&self, hook: &str, env: &[(String, String)], commit: Vec<SecretChange>) -> Attempt {
         self.endpoint.reports.hook_started(hook, env);
-        self.endpoint.before_hook(hook);
+        if self.endpoint.before_hook(hook) {
+            self.endpoint.publish_workload_now().await;
+        }
         let attempt = self.run_hook(hook, env, commit).await;
-        if matches!(attempt, Attempt::Missing | Attempt::Exited(0) | Attempt::Rebooted { requeue: false }) {
-            self.endpoint.after_hook(hook);
+        if attempt == Attempt::Missing && self.endpoint.after_hook(hook) {
+            self.endpoint.publish_workload_now().await;
         }
         self.endpoint.reports.hook_ended();
         attempt
@@ -438,6 +440,10 @@ impl ProcessHooks {
         if let Some(why) = &commit_error {
             event(unit, format_args!("hook {hook} failed to commit its relation and secret changes: {why}"));
             code = 1;
+        }
+        // Juju's `afterHook` once the hook succeeded, before its finish is recorded.
+        if code == 0 && !requeue && self.endpoint.after_hook(hook) {
+            self.endpoint.publish_workload_now().await;
         }
         emit(unit, Event::HookFinished { hook: hook.into(), exit: code, duration_ms });
         // The hook's own output, as Juju logs it: a tool's error is visible even when the hook

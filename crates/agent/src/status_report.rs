@@ -106,8 +106,9 @@ pub(crate) fn running_hook_message(hook: &str, env: &[(String, String)]) -> Stri
 }
 
 impl<L: HookBackend> HookEndpoint<L> {
-    /// Juju's `beforeHook`: the workload status the uniter sets before `hook` runs.
-    pub(crate) fn before_hook(&self, hook: &str) {
+    /// Juju's `beforeHook`: the workload status the uniter sets before `hook` runs; true if it
+    /// set one.
+    pub(crate) fn before_hook(&self, hook: &str) -> bool {
         let status = match hook {
             "install" if !self.reports.charm_set_status.load(Ordering::SeqCst) => {
                 Some(("maintenance", "installing charm software"))
@@ -119,17 +120,31 @@ impl<L: HookBackend> HookEndpoint<L> {
         if let Some((status, message)) = status {
             self.set_workload_by_uniter(status, message);
         }
+        status.is_some()
     }
 
     /// Juju's `afterHook`, once `hook` succeeded: `unknown` after start if no hook has set a
-    /// status, `maintenance` after stop.
-    pub(crate) fn after_hook(&self, hook: &str) {
+    /// status, `maintenance` after stop; true if it set one.
+    pub(crate) fn after_hook(&self, hook: &str) -> bool {
         match hook {
             "start" if !self.reports.charm_set_status.load(Ordering::SeqCst) => {
                 self.set_workload_by_uniter("unknown", "")
             }
             "stop" => self.set_workload_by_uniter("maintenance", ""),
-            _ => {}
+            _ => return false,
+        }
+        true
+    }
+
+    /// Sends the workload status to the controller now, as Juju's uniter does around a hook
+    /// (the hook's finish is recorded once the controller has it); a controller that does not
+    /// answer within a second hears of it from the reporter, which retries.
+    pub(crate) async fn publish_workload_now(&self) {
+        let record = self.unit_status_record();
+        match tokio::time::timeout(Duration::from_secs(1), self.backend.publish_unit_status(record)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::debug!(unit = self.unit, error = %e, "reporting the workload status; will retry"),
+            Err(_) => tracing::debug!(unit = self.unit, "reporting the workload status: no answer within 1s; will retry"),
         }
     }
 
