@@ -27,6 +27,9 @@ use leaderd_core::wire::hook::WorkloadStatus;
 /// How often the reporter looks at the runner's state (it is also woken at each change).
 const LOOK_EVERY: Duration = Duration::from_millis(200);
 
+/// How long a fresh agent with no hook to run keeps quiet about its agent status.
+const SETTLE: Duration = Duration::from_secs(5);
+
 /// The agent's own account of what it runs, shared by the hook runner, the action runner and
 /// the reporter.
 #[derive(Default)]
@@ -39,6 +42,8 @@ pub(crate) struct Reports {
     pub(crate) charm_set_status: AtomicBool,
     /// Bumped whenever the workload status changed without status-set publishing it.
     workload_changes: Mutex<u64>,
+    /// Whether a hook or an action has started since the agent did.
+    active: AtomicBool,
     wake: Notify,
 }
 
@@ -46,6 +51,7 @@ impl Reports {
     /// A hook starts: the agent is executing it.
     pub(crate) fn hook_started(&self, hook: &str, env: &[(String, String)]) {
         *self.hook.lock().unwrap() = Some(running_hook_message(hook, env));
+        self.active.store(true, Ordering::SeqCst);
         self.wake.notify_one();
     }
 
@@ -58,6 +64,7 @@ impl Reports {
     /// An action starts (`Some(name)`) or ends (`None`).
     pub(crate) fn action(&self, name: Option<&str>) {
         *self.action.lock().unwrap() = name.map(String::from);
+        self.active.store(true, Ordering::SeqCst);
         self.wake.notify_one();
     }
 
@@ -144,7 +151,9 @@ impl<L: HookBackend> HookEndpoint<L> {
         match tokio::time::timeout(Duration::from_secs(1), self.backend.publish_unit_status(record)).await {
             Ok(Ok(())) => {}
             Ok(Err(e)) => tracing::debug!(unit = self.unit, error = %e, "reporting the workload status; will retry"),
-            Err(_) => tracing::debug!(unit = self.unit, "reporting the workload status: no answer within 1s; will retry"),
+            Err(_) => {
+                tracing::debug!(unit = self.unit, "reporting the workload status: no answer within 1s; will retry")
+            }
         }
     }
 
@@ -166,11 +175,16 @@ pub(crate) async fn run<L: HookBackend>(endpoint: Arc<HookEndpoint<L>>, runner: 
     let mut sent_agent: Option<AgentStatus> = None;
     let mut sent_workload = 0u64;
     let mut pause = Duration::from_millis(200);
+    let started = tokio::time::Instant::now();
     loop {
         let agent = reports.agent_status(&runner.lock().unwrap().clone());
         let workload = *reports.workload_changes.lock().unwrap();
         let mut failed = false;
-        if sent_agent.as_ref() != Some(&agent) {
+        // A fresh agent is about to run its first hook: it says nothing (the controller's
+        // `allocating` stands) until it does, or for 5 s (a restarted agent with nothing to
+        // run), so it never reads `idle` before install.
+        let settling = !reports.active.load(Ordering::SeqCst) && started.elapsed() < SETTLE;
+        if !settling && sent_agent.as_ref() != Some(&agent) {
             match endpoint.backend.publish_agent_status(agent.clone()).await {
                 Ok(()) => sent_agent = Some(agent),
                 Err(e) => {
