@@ -295,6 +295,20 @@ fn application_relations(
     out
 }
 
+/// juju/juju `cmd/juju/status/formatter.go`, `updateUnitStatusInfo`: a unit in error over a
+/// relation hook has ` for <app>:<endpoint>` of the relation's other end added to its message
+/// (none for a peer relation, which has no other application).
+fn with_relation(app: &str, unit: &ModelUnit, mut workload: StatusInfo, snapshot: &ModelStatusResponse) -> StatusInfo {
+    if workload.current != "error" || unit.agent.status != "error" {
+        return workload;
+    }
+    let relation = unit.agent.relation_id.and_then(|id| snapshot.relations.iter().find(|r| r.id == id));
+    if let Some(other) = relation.and_then(|r| r.endpoints.iter().find(|e| e.application != app)) {
+        workload.message = format!("{} for {}:{}", workload.message, other.application, other.name);
+    }
+    workload
+}
+
 /// The unit's number (`testdb/3` → `3`).
 fn unit_number(unit: &str) -> &str {
     unit.rsplit_once('/').map_or("0", |(_, n)| n)
@@ -361,6 +375,7 @@ pub(crate) fn formatted(input: &Input) -> Vec<(String, Node)> {
             .iter()
             .map(|(unit, status)| {
                 let (workload, agent) = unit_statuses(status);
+                let workload = with_relation(name, status, workload, snapshot);
                 let mut f = vec![
                     ("workload-status".to_string(), workload.node(input.iso)),
                     ("juju-status".into(), agent.node(input.iso)),
@@ -496,6 +511,7 @@ pub(crate) fn tabular(input: &Input, relations: bool) -> String {
     for (name, app) in &snapshot.applications {
         for (unit, status) in &app.units {
             let (workload, agent) = unit_statuses(status);
+            let workload = with_relation(name, status, workload, snapshot);
             let leader = if app.leader.as_deref() == Some(unit.as_str()) { "*" } else { "" };
             units.push(vec![
                 format!("{unit}{leader}"),
@@ -506,7 +522,6 @@ pub(crate) fn tabular(input: &Input, relations: bool) -> String {
                 leaderd_sys::events::printable_line(&workload.message).into_owned(),
             ]);
         }
-        let _ = name;
     }
     if units.len() > 1 {
         out.push('\n');

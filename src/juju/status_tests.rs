@@ -18,7 +18,7 @@ fn workload(status: &str, message: &str, since: u64) -> WorkloadStatusSince {
 }
 
 fn agent(status: &str, message: &str, since: u64) -> AgentStatus {
-    AgentStatus { status: status.into(), message: message.into(), since_ms: at(since) }
+    AgentStatus { status: status.into(), message: message.into(), since_ms: at(since), relation_id: None }
 }
 
 fn unit(w: WorkloadStatusSince, a: AgentStatus) -> ModelUnit {
@@ -143,6 +143,30 @@ fn yaml_and_tabular() {
          Integration provider  Requirer        Interface  Type  Message\n\
          testdb:cluster        testdb:cluster  db-peers   peer\n"
     );
+}
+
+#[test]
+fn a_unit_in_error_over_a_relation_hook_names_the_other_end() {
+    let mut snapshot = snapshot();
+    let mut failed = unit(workload("active", "", 1), agent("error", "hook failed: \"db-relation-changed\"", 2));
+    failed.agent.relation_id = Some(1);
+    snapshot.applications.get_mut("testapp").unwrap().units.insert("testapp/0".into(), failed.clone());
+    let end = |application: &str| ModelRelationEndpoint {
+        application: application.into(),
+        name: "db".into(),
+        role: String::new(),
+        interface: "dbi".into(),
+        scope: "global".into(),
+    };
+    snapshot.relations.push(ModelRelation { id: 1, endpoints: vec![end("testapp"), end("testdb")], members: vec![] });
+    let (workload, _) = unit_statuses(&failed);
+    let shown = with_relation("testapp", &failed, workload.clone(), &snapshot);
+    assert_eq!(shown.message, "hook failed: \"db-relation-changed\" for testdb:db");
+    failed.agent.relation_id = Some(0);
+    let peer = with_relation("testdb", &failed, workload, &snapshot);
+    assert_eq!(peer.message, "hook failed: \"db-relation-changed\"", "testdb's peer relation");
+    // The application's status is derived without it, as Juju derives it on the server.
+    assert_eq!(application_status(&snapshot.applications["testapp"]).message, "hook failed: \"db-relation-changed\"");
 }
 
 #[test]

@@ -215,6 +215,9 @@ impl HookRunner for ProcessHooks {
     async fn run(&self, hook: &str, env: &[(String, String)], commit: Vec<SecretChange>) -> Attempt {
         self.endpoint.reports.hook_started(hook, env);
         if self.endpoint.before_hook(hook) {
+            // Juju's order: the agent executing the hook, then the workload step.
+            let runner = self.status.lock().unwrap().clone();
+            self.endpoint.publish_agent_now(&runner).await;
             self.endpoint.publish_workload_now().await;
         }
         let attempt = self.run_hook(hook, env, commit).await;

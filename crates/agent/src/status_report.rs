@@ -36,6 +36,9 @@ const SETTLE: Duration = Duration::from_secs(5);
 pub(crate) struct Reports {
     /// The message of the hook running now (`running install hook`).
     hook: Mutex<Option<String>>,
+    /// The last hook started and its relation's id, if it was a relation hook: the relation a
+    /// failure of that hook names.
+    last_hook: Mutex<Option<(String, Option<u64>)>>,
     /// The action running now.
     action: Mutex<Option<String>>,
     /// Whether any hook of the unit has set its workload status (Juju's `StatusSet`).
@@ -51,6 +54,13 @@ impl Reports {
     /// A hook starts: the agent is executing it.
     pub(crate) fn hook_started(&self, hook: &str, env: &[(String, String)]) {
         *self.hook.lock().unwrap() = Some(running_hook_message(hook, env));
+        // `JUJU_RELATION_ID` is `<endpoint>:<id>`.
+        let relation = env
+            .iter()
+            .find(|(k, _)| k == "JUJU_RELATION_ID")
+            .and_then(|(_, v)| v.rsplit_once(':'))
+            .and_then(|(_, id)| id.parse().ok());
+        *self.last_hook.lock().unwrap() = Some((hook.to_string(), relation));
         self.active.store(true, Ordering::SeqCst);
         self.wake.notify_one();
     }
@@ -77,16 +87,21 @@ impl Reports {
     /// The agent status now, from the runner's state: executing an action or a hook, else in
     /// error while a hook has failed, else idle.
     fn agent_status(&self, runner: &RunnerStatus) -> AgentStatus {
+        let mut relation_id = None;
         let (status, message) = if let Some(action) = self.action.lock().unwrap().clone() {
             ("executing", format!("running action {action}"))
         } else if let Some(message) = self.hook.lock().unwrap().clone() {
             ("executing", message)
         } else if let Some(failed) = &runner.failing {
+            relation_id = match self.last_hook.lock().unwrap().clone() {
+                Some((hook, relation)) if hook == failed.hook => relation,
+                _ => None,
+            };
             ("error", format!("hook failed: {}", leaderd_core::gocompat::go_quote(&failed.hook)))
         } else {
             ("idle", String::new())
         };
-        AgentStatus { status: status.into(), message, since_ms: None }
+        AgentStatus { status: status.into(), message, since_ms: None, relation_id }
     }
 }
 
@@ -141,6 +156,17 @@ impl<L: HookBackend> HookEndpoint<L> {
             _ => return false,
         }
         true
+    }
+
+    /// Sends the agent status to the controller now (the reporter sends it again only if it
+    /// changed meanwhile: the controller keeps one that did not).
+    pub(crate) async fn publish_agent_now(&self, runner: &RunnerStatus) {
+        let status = self.reports.agent_status(runner);
+        match tokio::time::timeout(Duration::from_secs(1), self.backend.publish_agent_status(status)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::debug!(unit = self.unit, error = %e, "reporting the agent status; will retry"),
+            Err(_) => tracing::debug!(unit = self.unit, "reporting the agent status: no answer within 1s; will retry"),
+        }
     }
 
     /// Sends the workload status to the controller now, as Juju's uniter does around a hook
@@ -254,9 +280,16 @@ mod tests {
         reports.action(None);
         reports.hook_ended();
         runner.failing = None;
-        assert_eq!(
-            reports.agent_status(&runner),
-            AgentStatus { status: "idle".into(), message: String::new(), since_ms: None }
-        );
+        assert_eq!(reports.agent_status(&runner), AgentStatus { status: "idle".into(), ..Default::default() });
+        // A failed relation hook names its relation.
+        reports.hook_started("cluster-relation-changed", &env(&[("JUJU_RELATION_ID", "cluster:3")]));
+        reports.hook_ended();
+        runner.failing = Some(leaderd_core::wire::run::FailingHook {
+            hook: "cluster-relation-changed".into(),
+            exit_code: Some(1),
+            attempts: 1,
+            error: None,
+        });
+        assert_eq!(reports.agent_status(&runner).relation_id, Some(3));
     }
 }

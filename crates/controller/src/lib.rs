@@ -258,12 +258,7 @@ impl State {
                 statuses.insert(app, status);
             }
             Write::AgentStatus { unit, status } => {
-                let status = leaderd_core::wire::controller::AgentStatus {
-                    status: status.status,
-                    message: status.message,
-                    since_ms: status.since_ms,
-                };
-                self.agent_statuses.write().unwrap().insert(unit, status);
+                self.agent_statuses.write().unwrap().insert(unit, status.into());
             }
             Write::ModelConfig { config } => {
                 let version = config.version;
@@ -307,18 +302,8 @@ impl State {
         *self.unit_payloads.write().unwrap() = snapshot.unit_payloads;
         *self.removed.write().unwrap() = snapshot.removed;
         *self.unit_states.write().unwrap() = snapshot.unit_states;
-        *self.agent_statuses.write().unwrap() = snapshot
-            .agent_statuses
-            .into_iter()
-            .map(|(unit, s)| {
-                let status = leaderd_core::wire::controller::AgentStatus {
-                    status: s.status,
-                    message: s.message,
-                    since_ms: s.since_ms,
-                };
-                (unit, status)
-            })
-            .collect();
+        *self.agent_statuses.write().unwrap() =
+            snapshot.agent_statuses.into_iter().map(|(unit, s)| (unit, s.into())).collect();
         let model_config = snapshot.model_config.unwrap_or_default();
         let model_config_version = model_config.version;
         *self.model_config.write().unwrap() = model_config;

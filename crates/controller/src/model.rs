@@ -51,7 +51,12 @@ impl Controller {
                 self.put(None, Write::UnitStatus { unit: unit.as_str().into(), status: status.into() }).await?;
             }
             if !self.state.agent_statuses.read().unwrap().contains_key(unit.as_str()) {
-                let agent = AgentStatusRecord { status: "allocating".into(), message: String::new(), since_ms: now };
+                let agent = AgentStatusRecord {
+                    status: "allocating".into(),
+                    message: String::new(),
+                    since_ms: now,
+                    relation_id: None,
+                };
                 self.put(None, Write::AgentStatus { unit: unit.as_str().into(), status: agent }).await?;
             }
         }
@@ -63,10 +68,14 @@ impl Controller {
     pub async fn set_agent_status(&self, unit: &Unit, status: AgentStatus) -> Result<(), LeaderWriteError> {
         let before = self.state.agent_statuses.read().unwrap().get(unit.as_str()).cloned();
         let since_ms = match before {
-            Some(b) if b.status == status.status && b.message == status.message => return Ok(()),
+            Some(b)
+                if b.status == status.status && b.message == status.message && b.relation_id == status.relation_id =>
+            {
+                return Ok(())
+            }
             _ => Some(crate::secrets::now_ms()),
         };
-        let record = AgentStatusRecord { status: status.status, message: status.message, since_ms };
+        let record = AgentStatusRecord { since_ms, ..status.into() };
         self.put(None, Write::AgentStatus { unit: unit.as_str().into(), status: record }).await
     }
 
@@ -108,8 +117,8 @@ impl Controller {
             });
             let agent = agents.get(unit).cloned().unwrap_or(AgentStatus {
                 status: "allocating".into(),
-                message: String::new(),
                 since_ms: status.since_ms,
+                ..Default::default()
             });
             let ports = ports
                 .get(unit)

@@ -92,6 +92,20 @@ pub struct AgentStatusRecord {
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relation_id: Option<u64>,
+}
+
+impl From<AgentStatusRecord> for leaderd_core::wire::controller::AgentStatus {
+    fn from(s: AgentStatusRecord) -> Self {
+        Self { status: s.status, message: s.message, since_ms: s.since_ms, relation_id: s.relation_id }
+    }
+}
+
+impl From<leaderd_core::wire::controller::AgentStatus> for AgentStatusRecord {
+    fn from(s: leaderd_core::wire::controller::AgentStatus) -> Self {
+        Self { status: s.status, message: s.message, since_ms: s.since_ms, relation_id: s.relation_id }
+    }
 }
 
 /// The model's config, as stored: the values an operator set (`juju model-config`) and how

@@ -12,7 +12,7 @@ use leaderd_core::wire::hook::WorkloadStatus;
 use crate::{app, config, unit, LEASE};
 
 fn agent(status: &str, message: &str) -> AgentStatus {
-    AgentStatus { status: status.into(), message: message.into(), since_ms: None }
+    AgentStatus { status: status.into(), message: message.into(), ..Default::default() }
 }
 
 #[tokio::test]

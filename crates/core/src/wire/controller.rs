@@ -716,7 +716,7 @@ pub struct UserSecretWritten {
 /// A unit's agent status as Juju's `juju-status` shows it: `allocating` until its agent runs,
 /// `executing` with what it runs (`running install hook`, `running action do-thing`), `idle`,
 /// or `error` with `hook failed: "install"` while a hook has failed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgentStatus {
     pub status: String,
     #[serde(default)]
@@ -725,6 +725,10 @@ pub struct AgentStatus {
     /// sends is ignored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since_ms: Option<u64>,
+    /// With `error`: the relation of the failed hook, if it was a relation hook (Juju's status
+    /// data `relation-id`, which `juju status` names the other end of).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relation_id: Option<u64>,
 }
 
 /// `POST /v1/applications/{app}/units/register` (operator): the units a deploy or add-unit
