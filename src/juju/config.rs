@@ -133,7 +133,8 @@ impl Run for Config {
             Request::Show => {
                 let config = view::ask(client.config())?;
                 let charm_path = config.charm.as_ref().map(|c| c.path.clone());
-                let charm = view::charm_name(&up, &self.app, charm_path.as_deref());
+                let revision = config.charm.as_ref().map_or(0, |c| c.revision);
+                let (charm, _) = view::charm_of(&up, &self.app, revision, charm_path.as_deref());
                 let shown = Value::Tree(shown(&self.app, &charm, &config));
                 format::render(if self.json { Format::Json } else { Format::Yaml }, &shown)
             }

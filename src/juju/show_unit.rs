@@ -130,16 +130,11 @@ impl Run for ShowUnit {
                     endpoint: endpoint.clone(),
                 })
                 .collect();
-            let charm = view::charm_name(&up, &app, application.charm_path.as_deref());
+            let (charm, revision) =
+                view::charm_of(&up, &app, application.charm_revision, application.charm_path.as_deref());
             let leader = application.leader.as_deref() == Some(unit.as_str());
-            let mut info = unit_info(
-                unit,
-                &view::charm_url(&charm, application.charm_revision),
-                &peers,
-                &relations,
-                leader,
-                status.version.clone(),
-            );
+            let mut info =
+                unit_info(unit, &view::charm_url(&charm, revision), &peers, &relations, leader, status.version.clone());
             info.opened_ports = status.ports.clone();
             info.life = status.life.clone();
             info.public_address = "127.0.0.1".into();

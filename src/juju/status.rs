@@ -104,10 +104,10 @@ impl Run for Status {
         let model = Model::resolve(&self.matches)?;
         let (up, client) = view::operator(&model, None)?;
         let snapshot = view::ask(client.model_status())?;
-        let charms: BTreeMap<String, String> = snapshot
+        let charms: BTreeMap<String, (String, u64)> = snapshot
             .applications
             .iter()
-            .map(|(name, app)| (name.clone(), view::charm_name(&up, name, app.charm_path.as_deref())))
+            .map(|(name, app)| (name.clone(), view::charm_of(&up, name, app.charm_revision, app.charm_path.as_deref())))
             .collect();
         let input = Input {
             model: &model.name,
@@ -131,8 +131,12 @@ impl Run for Status {
     }
 }
 
-/// When the model was made: its state directory's birth (else its last change).
+/// When the model was made: as `add-model` recorded it, else its state directory's birth (else
+/// its last change).
 fn model_created_ms(model: &Model) -> u64 {
+    if let Ok(record) = model::ModelRecord::load(&model.dir) {
+        return record.created_ms;
+    }
     let meta = std::fs::metadata(&model.dir).ok();
     let time = meta.and_then(|m| m.created().or_else(|_| m.modified()).ok());
     time.and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_millis() as u64)
@@ -159,8 +163,8 @@ pub(crate) struct Input<'a> {
     pub model: &'a str,
     pub created_ms: u64,
     pub snapshot: &'a ModelStatusResponse,
-    /// Each application's charm name.
-    pub charms: &'a BTreeMap<String, String>,
+    /// Each application's charm name and revision.
+    pub charms: &'a BTreeMap<String, (String, u64)>,
     pub iso: bool,
 }
 
@@ -338,12 +342,12 @@ pub(crate) fn formatted(input: &Input) -> Vec<(String, Node)> {
     ]);
     let mut applications = Tree::new();
     for (name, app) in &snapshot.applications {
-        let charm_name = input.charms.get(name).cloned().unwrap_or_else(|| name.clone());
+        let (charm_name, revision) = input.charms.get(name).cloned().unwrap_or((name.clone(), app.charm_revision));
         let mut fields = vec![
-            ("charm".to_string(), Node::Str(view::charm_url(&charm_name, app.charm_revision))),
+            ("charm".to_string(), Node::Str(view::charm_url(&charm_name, revision))),
             ("charm-origin".into(), str_node("local")),
             ("charm-name".into(), Node::Str(charm_name.clone())),
-            ("charm-rev".into(), Node::Int(app.charm_revision as i64)),
+            ("charm-rev".into(), Node::Int(revision as i64)),
             ("exposed".into(), Node::Bool(false)),
             ("application-status".into(), application_status(app).node(input.iso)),
         ];
@@ -485,7 +489,7 @@ pub(crate) fn tabular(input: &Input, relations: bool) -> String {
     ]];
     for (name, app) in &snapshot.applications {
         let status = application_status(app);
-        let charm = input.charms.get(name).cloned().unwrap_or_else(|| name.clone());
+        let (charm, revision) = input.charms.get(name).cloned().unwrap_or((name.clone(), app.charm_revision));
         apps.push(vec![
             name.clone(),
             application_version(app),
@@ -493,7 +497,7 @@ pub(crate) fn tabular(input: &Input, relations: bool) -> String {
             app.units.len().to_string(),
             charm,
             String::new(),
-            app.charm_revision.to_string(),
+            revision.to_string(),
             "no".into(),
             leaderd_sys::events::printable_line(&status.message).into_owned(),
         ]);

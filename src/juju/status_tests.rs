@@ -60,8 +60,8 @@ fn snapshot() -> ModelStatusResponse {
     }
 }
 
-fn charms() -> BTreeMap<String, String> {
-    [("testdb".to_string(), "testdb".to_string()), ("testapp".to_string(), "testapp".to_string())].into()
+fn charms() -> BTreeMap<String, (String, u64)> {
+    [("testdb".to_string(), ("testdb".to_string(), 0)), ("testapp".to_string(), ("testapp".to_string(), 2))].into()
 }
 
 #[test]

@@ -18,8 +18,8 @@ const ANSWER_WITHIN: Duration = Duration::from_secs(10);
 /// The model's running `up` and a client of its controller as the operator, for `app` (the
 /// application the client's per-application calls name; the model-wide calls ignore it).
 pub(crate) fn operator(model: &Model, app: Option<&str>) -> Result<(UpState, ControllerClient), RunError> {
-    let up = UpState::load(&model.dir).map_err(|e| RunError(format!("{e:#}")))?;
-    let app = app.unwrap_or(&up.app).to_string();
+    let up = super::host::record(model)?;
+    let app = app.unwrap_or(up.any_application()).to_string();
     let client =
         crate::local::status::operator_client(&model.dir, &up, &app).map_err(|e| RunError(format!("{e:#}")))?;
     Ok((up, client))
@@ -45,18 +45,15 @@ fn charm_name_in(dir: &Path) -> Option<String> {
     crate::local::up::charm_name(dir).ok()
 }
 
-/// The name of the charm `app` runs: the refreshed charm's (`charm_path`), else the deployed
-/// one's, else the application's own name.
-pub(crate) fn charm_name(up: &UpState, app: &str, charm_path: Option<&str>) -> String {
-    if let Some(name) = charm_path.and_then(|p| charm_name_in(Path::new(p))) {
-        return name;
+/// The name and revision of the charm `app` runs: as the model's `up` recorded them at its
+/// deploy or last refresh (revisions count per model and charm name), else the controller's
+/// (a refreshed charm's directory and revision), else the application's own name at 0.
+pub(crate) fn charm_of(up: &UpState, app: &str, revision: u64, charm_path: Option<&str>) -> (String, u64) {
+    if let Ok(info) = up.application(app) {
+        return (info.charm_name.clone(), info.revision);
     }
-    if up.app == app {
-        if let Some(name) = charm_name_in(&up.charm) {
-            return name;
-        }
-    }
-    app.to_string()
+    let name = charm_path.and_then(|p| charm_name_in(Path::new(p))).unwrap_or_else(|| app.to_string());
+    (name, revision)
 }
 
 /// Juju's charm URL for a local charm: `local:<name>-<revision>`.

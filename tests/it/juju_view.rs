@@ -1,33 +1,38 @@
 //! `juju status`, `config`, `model-config`, `trust` and `show-unit` against a running model, as
-//! jubilant's test_config.py and test_relations.py's show-unit drive them: a model is a
-//! `leaderd up` over `<LEADERD_HOME>/models/<name>`.
+//! jubilant's test_config.py and test_relations.py's show-unit drive them: `juju add-model`,
+//! `juju deploy`, then the viewing commands.
 
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use leaderd_testkit::cluster::{charm, Up};
+use leaderd_testkit::cluster::charm;
 use leaderd_testkit::JUJU;
 use serde_json::{json, Value};
 
-/// A model named `m` whose state directory is the `up`'s (a symlink under a fresh home).
+/// A model named `m` in a `juju` root of the test's own, with one application deployed; the
+/// model is destroyed (and anything of it still running killed) when the test ends.
 struct Model {
-    up: Up,
     home: tempfile::TempDir,
 }
 
 impl Model {
-    fn start(charm: &Path, args: &[&str]) -> Model {
-        let up = Up::with(Some(charm), 1, "1s").args(args).start();
-        up.until("up to start", Duration::from_secs(30), || up.state.join("up.json").exists());
-        let home = tempfile::tempdir().unwrap();
-        std::fs::create_dir(home.path().join("models")).unwrap();
-        std::os::unix::fs::symlink(&up.state, home.path().join("models/m")).unwrap();
-        Model { up, home }
+    fn start(charm: &Path) -> Model {
+        let model = Model { home: tempfile::tempdir().unwrap() };
+        let (_, err, code) = model.juju(&["add-model", "--no-switch", "m"]);
+        assert_eq!(code, 0, "add-model: {err}");
+        let (_, err, code) = model.juju(&["deploy", charm.to_str().unwrap(), "-m", "m"]);
+        assert_eq!(code, 0, "deploy: {err}");
+        model
     }
 
     fn juju(&self, args: &[&str]) -> (String, String, i32) {
-        let out = Command::new(JUJU).args(args).env("LEADERD_HOME", self.home.path()).output().unwrap();
+        let out = Command::new(JUJU)
+            .args(args)
+            .env("LEADERD_HOME", self.home.path())
+            .env_remove("JUJU_MODEL")
+            .output()
+            .unwrap();
         let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
         (text(out.stdout), text(out.stderr), out.status.code().unwrap())
     }
@@ -44,6 +49,24 @@ impl Model {
     fn json(&self, args: &[&str]) -> Value {
         let out = self.ok(args);
         serde_json::from_str(&out).unwrap_or_else(|e| panic!("juju {args:?}: {e}: {out}"))
+    }
+
+    fn dir(&self) -> std::path::PathBuf {
+        self.home.path().join("models/m")
+    }
+
+    /// What a unit's hooks appended to `<unit>/ran`.
+    fn ran(&self, unit: &str) -> Vec<String> {
+        let path = self.dir().join("units").join(unit.replace('/', "-")).join("ran");
+        std::fs::read_to_string(path).unwrap_or_default().lines().map(String::from).collect()
+    }
+
+    fn until(&self, what: &str, mut check: impl FnMut() -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !check() {
+            assert!(Instant::now() < deadline, "{what}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// Polls `juju status --format json` until `check` holds for it; every answer seen.
@@ -63,17 +86,24 @@ impl Model {
     }
 }
 
+impl Drop for Model {
+    fn drop(&mut self) {
+        self.juju(&["destroy-model", "m", "--no-prompt", "--force", "--timeout", "5s"]);
+    }
+}
+
 const METADATA: &str = "name: testdb\npeers:\n  cluster:\n    interface: db-peers\n";
 const CONFIG: &str = "options:\n  testoption:\n    type: string\n    default: \"\"\n    description: A test option.\n";
 
-/// A charm that takes a second and a half to install, records its config-changed runs and sets
-/// no status.
+/// A charm that takes a second and a half to install, records its config-changed and
+/// update-status runs and sets no status.
 fn slow_charm() -> tempfile::TempDir {
     let dir = charm(
         METADATA,
         &[
             ("install", "#!/bin/sh\nsleep 1.5\n"),
             ("config-changed", "#!/bin/sh\necho config-changed >> \"$CHARM_DIR/../ran\"\n"),
+            ("update-status", "#!/bin/sh\necho update-status >> \"$CHARM_DIR/../ran\"\n"),
         ],
     );
     std::fs::write(dir.path().join("config.yaml"), CONFIG).unwrap();
@@ -87,13 +117,19 @@ fn unit(status: &Value) -> &Value {
 #[test]
 fn status_shows_jujus_steps_and_config_model_config_and_trust_round_trip_as_jubilant_reads_them() {
     let charm = slow_charm();
-    let model = Model::start(charm.path(), &[]);
+    let model = Model::start(charm.path());
     // Installing: Juju's maintenance step with the agent executing the hook; then unknown,
     // with no message, once start has run (what jubilant's setups wait for).
     let seen = model.status_until("the unit started", |s| {
         unit(s)["workload-status"] == json!({"current": "unknown", "since": unit(s)["workload-status"]["since"]})
             && unit(s)["juju-status"]["current"] == "idle"
     });
+    // Listed the moment deploy returned (jubilant indexes it at once), and not yet `unknown`.
+    let first = unit(&seen[0]);
+    assert!(
+        ["waiting", "maintenance"].contains(&first["workload-status"]["current"].as_str().unwrap_or("")),
+        "{first}"
+    );
     let installing = seen
         .iter()
         .find(|s| unit(s)["workload-status"]["message"] == "installing charm software")
@@ -129,23 +165,27 @@ fn status_shows_jujus_steps_and_config_model_config_and_trust_round_trip_as_jubi
     model.ok(&["config", "testdb", "--reset", "testoption"]);
     assert_eq!(settings(&model), json!(""));
 
-    // test_model_config: `10s` is taken (Juju's lower bound never fires).
+    // test_model_config: `10s` is taken (Juju's lower bound never fires); the agents follow
+    // the interval at once.
     let interval = |m: &Model| m.json(&["model-config", "--format", "json"])["update-status-hook-interval"].clone();
     assert_eq!(interval(&model), json!({"Value": "5m", "Source": "default"}));
     model.ok(&["model-config", "update-status-hook-interval=10s"]);
     assert_eq!(interval(&model), json!({"Value": "10s", "Source": "model"}));
+    model.ok(&["model-config", "update-status-hook-interval=1s"]);
+    let update_status = |m: &Model| m.ran("testdb/0").iter().filter(|l| *l == "update-status").count();
+    model.until("update-status every second", || update_status(&model) >= 2);
     model.ok(&["model-config", "--reset", "update-status-hook-interval"]);
     assert_eq!(interval(&model), json!({"Value": "5m", "Source": "default"}));
 
     // test_trust: a JSON boolean, and a change runs config-changed as a charm config change does.
-    let ran = || std::fs::read_to_string(model.up.unit_dir("testdb/0").join("ran")).unwrap_or_default().lines().count();
+    let ran = || model.ran("testdb/0").iter().filter(|l| *l == "config-changed").count();
     let trust =
         |m: &Model| m.json(&["config", "testdb", "--format", "json"])["application-config"]["trust"]["value"].clone();
     assert_eq!(trust(&model), json!(false));
     let before = ran();
     model.ok(&["trust", "testdb", "--scope", "cluster"]);
     assert_eq!(trust(&model), json!(true));
-    model.up.until("config-changed after trust", Duration::from_secs(20), || ran() > before);
+    model.until("config-changed after trust", || ran() > before);
     model.ok(&["trust", "testdb", "--remove", "--scope", "cluster"]);
     assert_eq!(trust(&model), json!(false));
 
@@ -168,7 +208,7 @@ fn a_failed_hook_is_the_units_error_with_the_agent_idle_and_a_charms_status_stay
         "name: failing\n",
         &[("install", "#!/bin/sh\nstatus-set active ready\n"), ("start", "#!/bin/sh\nexit 1\n")],
     );
-    let model = Model::start(dir.path(), &["--hook-retry", "off"]);
+    let model = Model::start(dir.path());
     let seen = model.status_until("start failed", |s| {
         s["applications"]["failing"]["units"]["failing/0"]["workload-status"]["current"] == "error"
     });
@@ -187,7 +227,13 @@ fn a_failed_hook_is_the_units_error_with_the_agent_idle_and_a_charms_status_stay
                 && s["applications"]["failing"]["units"]["failing/0"]["juju-status"]["current"] == "idle"),
         "{seen:#?}"
     );
-    model.up.leaderd(&["resolve", "failing/0", "--no-retry"]);
+    // Juju's `resolved --no-retry`, through leaderd's own lever on the model's state.
+    let resolved = Command::new(leaderd_testkit::cluster::LEADERD)
+        .args(["resolve", "failing/0", "--no-retry", "--state"])
+        .arg(model.dir())
+        .output()
+        .unwrap();
+    assert!(resolved.status.success(), "{resolved:?}");
     let seen = model.status_until("resolved", |s| {
         s["applications"]["failing"]["units"]["failing/0"]["workload-status"]["current"] == "active"
     });
