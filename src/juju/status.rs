@@ -112,9 +112,10 @@ impl Run for Status {
         let input = Input {
             model: &model.name,
             created_ms: model_created_ms(&model),
-            snapshot: &filtered(&snapshot, &self.selectors),
+            snapshot: &filtered(&in_model(snapshot, &up), &self.selectors),
             charms: &charms,
             iso: self.iso,
+            dying: dying(&up),
         };
         let text = match self.format.as_str() {
             "json" => format::render(Format::Json, &Value::Struct(formatted(&input))),
@@ -142,6 +143,23 @@ fn model_created_ms(model: &Model) -> u64 {
     time.and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_millis() as u64)
 }
 
+/// The applications the model's `up` runs (one `remove-application` took is gone from its
+/// record at once, though the controller keeps its config), and the relations between them.
+fn in_model(mut snapshot: ModelStatusResponse, up: &crate::local::UpState) -> ModelStatusResponse {
+    snapshot.applications.retain(|name, _| up.application(name).is_ok());
+    let apps: Vec<String> = snapshot.applications.keys().cloned().collect();
+    snapshot.relations.retain(|r| r.endpoints.iter().all(|e| apps.contains(&e.application)));
+    snapshot
+}
+
+/// The applications and units the model's `up` is removing (`remove-application`,
+/// `remove-unit`): Juju shows them `dying`.
+fn dying(up: &crate::local::UpState) -> std::collections::BTreeSet<String> {
+    let apps = up.applications.iter().filter(|a| a.removing).map(|a| a.name.clone());
+    let units = up.units.iter().filter(|u| u.run == crate::local::RunState::Removing).map(|u| u.name.clone());
+    apps.chain(units).collect()
+}
+
 /// The snapshot with only the applications a selector names (an application, one of its
 /// units, or a `*` pattern of either); all of them without selectors.
 fn filtered(snapshot: &ModelStatusResponse, selectors: &[String]) -> ModelStatusResponse {
@@ -166,6 +184,8 @@ pub(crate) struct Input<'a> {
     /// Each application's charm name and revision.
     pub charms: &'a BTreeMap<String, (String, u64)>,
     pub iso: bool,
+    /// The applications and units being removed (`life: dying`).
+    pub dying: std::collections::BTreeSet<String>,
 }
 
 /// A status as Juju's `statusInfoContents` prints it (every field omitempty).
@@ -175,6 +195,7 @@ struct StatusInfo {
     message: String,
     since_ms: Option<u64>,
     version: String,
+    life: String,
 }
 
 impl StatusInfo {
@@ -189,6 +210,7 @@ impl StatusInfo {
         put("message", &self.message);
         put("since", &self.since_ms.map(|ms| view::format_time(ms, iso)).unwrap_or_default());
         put("version", &self.version);
+        put("life", &self.life);
         Node::Struct(fields)
     }
 }
@@ -208,12 +230,14 @@ fn unit_statuses(unit: &ModelUnit) -> (StatusInfo, StatusInfo) {
             message: unit.agent.message.clone(),
             since_ms: unit.agent.since_ms,
             version: String::new(),
+            life: String::new(),
         };
         let agent = StatusInfo {
             current: "idle".into(),
             message: String::new(),
             since_ms: unit.agent.since_ms,
             version: agent_version,
+            life: String::new(),
         };
         return (workload, agent);
     }
@@ -222,12 +246,14 @@ fn unit_statuses(unit: &ModelUnit) -> (StatusInfo, StatusInfo) {
         message: unit.workload.status.message.clone(),
         since_ms: unit.workload.since_ms,
         version: String::new(),
+        life: String::new(),
     };
     let agent = StatusInfo {
         current: unit.agent.status.clone(),
         message: unit.agent.message.clone(),
         since_ms: unit.agent.since_ms,
         version: agent_version,
+        life: String::new(),
     };
     (workload, agent)
 }
@@ -256,6 +282,7 @@ fn application_status(app: &ModelApplication) -> StatusInfo {
             message: set.status.message.clone(),
             since_ms: set.since_ms,
             version: String::new(),
+            life: String::new(),
         };
     }
     let mut result = StatusInfo { current: "unknown".into(), ..Default::default() };
@@ -349,8 +376,11 @@ pub(crate) fn formatted(input: &Input) -> Vec<(String, Node)> {
             ("charm-name".into(), Node::Str(charm_name.clone())),
             ("charm-rev".into(), Node::Int(revision as i64)),
             ("exposed".into(), Node::Bool(false)),
-            ("application-status".into(), application_status(app).node(input.iso)),
         ];
+        if input.dying.contains(name) {
+            fields.push(("life".into(), str_node("dying")));
+        }
+        fields.push(("application-status".into(), application_status(app).node(input.iso)));
         let relations = application_relations(name, snapshot);
         if !relations.is_empty() {
             let tree: Tree = relations
@@ -378,8 +408,11 @@ pub(crate) fn formatted(input: &Input) -> Vec<(String, Node)> {
             .units
             .iter()
             .map(|(unit, status)| {
-                let (workload, agent) = unit_statuses(status);
+                let (workload, mut agent) = unit_statuses(status);
                 let workload = with_relation(name, status, workload, snapshot);
+                if input.dying.contains(unit) {
+                    agent.life = "dying".into();
+                }
                 let mut f = vec![
                     ("workload-status".to_string(), workload.node(input.iso)),
                     ("juju-status".into(), agent.node(input.iso)),

@@ -67,7 +67,14 @@ fn charms() -> BTreeMap<String, (String, u64)> {
 #[test]
 fn json_is_jujus_formatted_status() {
     let (snapshot, charms) = (snapshot(), charms());
-    let input = Input { model: "m1", created_ms: at(0).unwrap(), snapshot: &snapshot, charms: &charms, iso: false };
+    let input = Input {
+        model: "m1",
+        created_ms: at(0).unwrap(),
+        snapshot: &snapshot,
+        charms: &charms,
+        iso: false,
+        dying: Default::default(),
+    };
     let json = format::render(Format::Json, &Value::Struct(formatted(&input)));
     let want = concat!(
         r#"{"model":{"name":"m1","type":"iaas","controller":"leaderd","cloud":"localhost","region":"localhost","version":"3.6.0","model-status":{"current":"available","since":"07 Dec 2026 06:00:00Z"},"sla":"unsupported"},"#,
@@ -93,7 +100,14 @@ fn an_application_with_no_units_or_statuses_is_unknown_and_lists_no_units() {
     snapshot.applications = [("empty".to_string(), ModelApplication::default())].into();
     snapshot.relations.clear();
     let charms = BTreeMap::new();
-    let input = Input { model: "m1", created_ms: 0, snapshot: &snapshot, charms: &charms, iso: true };
+    let input = Input {
+        model: "m1",
+        created_ms: 0,
+        snapshot: &snapshot,
+        charms: &charms,
+        iso: true,
+        dying: Default::default(),
+    };
     let json = format::render(Format::Json, &Value::Struct(formatted(&input)));
     assert!(
         json.contains(r#""applications":{"empty":{"charm":"local:empty-0","charm-origin":"local","charm-name":"empty","charm-rev":0,"exposed":false,"application-status":{"current":"unknown"}}}"#),
@@ -121,7 +135,14 @@ fn the_application_status_set_by_its_leader_wins_over_the_units() {
 #[test]
 fn yaml_and_tabular() {
     let (snapshot, charms) = (snapshot(), charms());
-    let input = Input { model: "m1", created_ms: at(0).unwrap(), snapshot: &snapshot, charms: &charms, iso: false };
+    let input = Input {
+        model: "m1",
+        created_ms: at(0).unwrap(),
+        snapshot: &snapshot,
+        charms: &charms,
+        iso: false,
+        dying: Default::default(),
+    };
     let yaml = format::render(Format::Yaml, &Value::Struct(formatted(&input)));
     assert!(yaml.starts_with("model:\n  name: m1\n  type: iaas\n"), "{yaml}");
     assert!(yaml.contains("\nmachines: {}\n"), "{yaml}");
@@ -167,6 +188,22 @@ fn a_unit_in_error_over_a_relation_hook_names_the_other_end() {
     assert_eq!(peer.message, "hook failed: \"db-relation-changed\"", "testdb's peer relation");
     // The application's status is derived without it, as Juju derives it on the server.
     assert_eq!(application_status(&snapshot.applications["testapp"]).message, "hook failed: \"db-relation-changed\"");
+}
+
+#[test]
+fn applications_and_units_being_removed_are_dying() {
+    let (snapshot, charms) = (snapshot(), charms());
+    let dying = ["testdb".to_string(), "testdb/1".to_string()].into();
+    let input = Input { model: "m1", created_ms: 0, snapshot: &snapshot, charms: &charms, iso: false, dying };
+    let json = format::render(Format::Json, &Value::Struct(formatted(&input)));
+    assert!(json.contains(r#""charm-rev":0,"exposed":false,"life":"dying","application-status""#), "{json}");
+    assert!(
+        json.contains(
+            r#""juju-status":{"current":"idle","since":"07 Dec 2026 06:00:09Z","version":"3.6.0","life":"dying"}"#
+        ),
+        "{json}"
+    );
+    assert_eq!(json.matches(r#""life":"dying""#).count(), 2, "{json}");
 }
 
 #[test]

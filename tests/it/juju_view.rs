@@ -200,6 +200,12 @@ fn status_shows_jujus_steps_and_config_model_config_and_trust_round_trip_as_jubi
     assert_eq!((err.as_str(), code), ("ERROR unit \"testdb/9\" not found\n", 1));
     let (_, err, code) = model.juju(&["config", "nope", "-m", "m"]);
     assert_eq!((err.as_str(), code), ("ERROR application \"nope\" not found\n", 1));
+
+    // remove-application: dying while its units leave, then gone from status (the controller
+    // keeps its config; the model's record is what lists applications).
+    let (_, err, code) = model.juju(&["remove-application", "testdb", "-m", "m", "--no-prompt"]);
+    assert_eq!(code, 0, "{err}");
+    model.status_until("testdb gone", |s| s["applications"].get("testdb").is_none());
 }
 
 #[test]
