@@ -228,6 +228,26 @@ impl ModelConfig {
     }
 }
 
+/// Each value checked as the controller checks it (`leaderd_core::model_config::parse_value`).
+pub(crate) fn check(values: &BTreeMap<String, String>) -> Result<(), leaderd_core::model_config::InvalidModelConfig> {
+    for (key, value) in values {
+        leaderd_core::model_config::parse_value(key, value)?;
+    }
+    Ok(())
+}
+
+/// `juju add-model --config K=V`: the new model's config, set on its controller once its `up`
+/// runs (checked as `model-config` checks a value).
+pub(crate) fn set_at_creation(model: &Model, values: &BTreeMap<String, String>) -> anyhow::Result<()> {
+    if values.is_empty() {
+        return Ok(());
+    }
+    let (_, client) = view::operator(model, None).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let change = ModelConfigChangeRequest { set: values.clone(), reset: Vec::new() };
+    view::ask(client.change_model_config(&change)).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(())
+}
+
 /// juju/juju `cmd/juju/model/config.go`, `verifyKnownKeys`.
 fn unknown_key_warning(key: &str) -> String {
     format!(

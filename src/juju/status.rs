@@ -122,13 +122,22 @@ impl Run for Status {
             "yaml" => format::render(Format::Yaml, &Value::Struct(formatted(&input))),
             _ => tabular(&input, self.relations),
         };
-        match &self.output {
-            None => Ok(Outcome { stdout: text.into_bytes(), ..Default::default() }),
+        // juju/juju `cmd/juju/status/status.go`, `Run`: after the output, whatever its format,
+        // `ctx.Infof` says why there is nothing in it.
+        let stderr = match (input.snapshot.applications.is_empty(), self.selectors.len()) {
+            (false, _) => String::new(),
+            (true, 0) => format!("\nModel {} is empty.\n", leaderd_core::gocompat::go_quote(&model.qualified())),
+            (true, 1) => "Nothing matched specified filter.\n".into(),
+            (true, _) => "Nothing matched specified filters.\n".into(),
+        };
+        let stdout = match &self.output {
+            None => text.into_bytes(),
             Some(path) => {
                 jujuc::tools::write_output_file(path, text.as_bytes()).map_err(|e| RunError(e.to_string()))?;
-                Ok(Outcome::default())
+                Vec::new()
             }
-        }
+        };
+        Ok(Outcome { stdout, stderr: stderr.into_bytes(), ..Default::default() })
     }
 }
 
@@ -506,7 +515,6 @@ pub(crate) fn tabular(input: &Input, relations: bool) -> String {
         &[],
     );
     if snapshot.applications.is_empty() {
-        out.push_str(&format!("\nModel \"{}/{}\" is empty.\n", model::USER, input.model));
         return out;
     }
     let mut apps = vec![vec![

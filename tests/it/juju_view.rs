@@ -26,6 +26,16 @@ impl Model {
         model
     }
 
+    /// A model with nothing deployed, added with `add_model_args` (`--config K=V`...).
+    fn empty(add_model_args: &[&str]) -> Model {
+        let model = Model { home: tempfile::tempdir().unwrap() };
+        let mut args = vec!["add-model", "--no-switch", "m"];
+        args.extend(add_model_args);
+        let (_, err, code) = model.juju(&args);
+        assert_eq!(code, 0, "add-model: {err}");
+        model
+    }
+
     fn juju(&self, args: &[&str]) -> (String, String, i32) {
         let out = Command::new(JUJU)
             .args(args)
@@ -74,7 +84,10 @@ impl Model {
         let deadline = Instant::now() + Duration::from_secs(30);
         let mut seen = Vec::new();
         loop {
-            let status = self.json(&["status", "--format", "json"]);
+            // An empty model's status says so on stderr (Juju's Infof): only the exit code counts.
+            let (out, err, code) = self.juju(&["status", "--format", "json", "-m", "m"]);
+            assert_eq!(code, 0, "{err}");
+            let status: Value = serde_json::from_str(&out).unwrap();
             let done = check(&status);
             seen.push(status);
             if done {
@@ -245,4 +258,30 @@ fn a_failed_hook_is_the_units_error_with_the_agent_idle_and_a_charms_status_stay
     });
     let u = &seen.last().unwrap()["applications"]["failing"]["units"]["failing/0"];
     assert_eq!((&u["workload-status"]["message"], &u["juju-status"]["current"]), (&json!("ready"), &json!("idle")));
+}
+
+#[test]
+fn add_model_config_is_the_models_config_and_an_empty_model_is_empty() {
+    let model =
+        Model::empty(&["--config", "update-status-hook-interval=30s", "--config", "logging-config=<root>=DEBUG"]);
+    let config = model.json(&["model-config", "--format", "json"]);
+    assert_eq!(config["update-status-hook-interval"], json!({"Value": "30s", "Source": "model"}));
+    assert_eq!(config["logging-config"], json!({"Value": "<root>=DEBUG", "Source": "model"}));
+    assert_eq!(model.ok(&["model-config", "update-status-hook-interval"]), "30s\n");
+    let (out, _, _) = model.juju(&["status", "--format", "json", "-m", "m"]);
+    let status: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (&status["applications"], &status["machines"], &status["storage"]),
+        (&json!({}), &json!({}), &json!({}))
+    );
+    let (out, err, code) = model.juju(&["status", "-m", "m"]);
+    assert_eq!((err.as_str(), code), ("\nModel \"admin/m\" is empty.\n", 0), "Juju's Infof, after the output");
+    assert!(out.starts_with("Model  Controller  Cloud/Region"), "{out}");
+    // A bad value makes no model.
+    let (_, err, code) = model.juju(&["add-model", "bad", "--config", "update-status-hook-interval=soon"]);
+    assert_eq!(
+        (err.as_str(), code),
+        ("ERROR failed to create new model: invalid update status hook interval in model configuration: time: invalid duration \"soon\"\n", 1)
+    );
+    assert!(!model.home.path().join("models/bad").exists());
 }
