@@ -122,7 +122,7 @@ impl Run for Config {
         leaderd_core::names::check_application(&self.app)
             .map_err(|_| RunError(format!("application {} not found", leaderd_core::gocompat::go_quote(&self.app))))?;
         let model = Model::resolve(&self.matches)?;
-        let (up, client) = view::operator(&model, Some(&self.app))?;
+        let (up, client) = view::application(&model, &self.app)?;
         let text = match &self.request {
             Request::Change { set, reset } => {
                 let change = self.change(set, reset)?;

@@ -111,8 +111,9 @@ impl Run for ShowUnit {
         let mut errors = Vec::new();
         for unit in &self.units {
             let app = leaderd_core::names::unit_application(unit).unwrap_or_default().to_string();
+            let in_model = up.application(&app).is_ok();
             let Some((application, status)) =
-                snapshot.applications.get(&app).and_then(|a| a.units.get(unit).map(|u| (a, u)))
+                snapshot.applications.get(&app).filter(|_| in_model).and_then(|a| a.units.get(unit).map(|u| (a, u)))
             else {
                 errors.push(format!("unit {} not found", leaderd_core::gocompat::go_quote(unit)));
                 continue;
@@ -136,7 +137,9 @@ impl Run for ShowUnit {
             let mut info =
                 unit_info(unit, &view::charm_url(&charm, revision), &peers, &relations, leader, status.version.clone());
             info.opened_ports = status.ports.clone();
-            info.life = status.life.clone();
+            // Juju's unit life: `dying` while the model's `up` removes it.
+            let removing = up.units.iter().any(|u| &u.name == unit && u.run == crate::local::RunState::Removing);
+            info.life = if removing { "dying".into() } else { status.life.clone() };
             info.public_address = "127.0.0.1".into();
             info.address = "127.0.0.1".into();
             info.provider_id = format!("{app}-{}", unit.rsplit_once('/').map_or("0", |(_, n)| n));

@@ -46,7 +46,7 @@ impl Run for Trust {
         leaderd_core::names::check_application(&self.app)
             .map_err(|_| RunError(format!("application {} not found", leaderd_core::gocompat::go_quote(&self.app))))?;
         let model = Model::resolve(&self.matches)?;
-        let (_, client) = view::operator(&model, Some(&self.app))?;
+        let (_, client) = view::application(&model, &self.app)?;
         let change = ConfigChangeRequest { trust: Some(!self.remove), ..Default::default() };
         view::ask(client.change_config(&change))?;
         Ok(Outcome::default())

@@ -25,6 +25,17 @@ pub(crate) fn operator(model: &Model, app: Option<&str>) -> Result<(UpState, Con
     Ok((up, client))
 }
 
+/// The model's `up` and a client for its application `app`, which the model must run (one
+/// `remove-application` took is gone, though the controller keeps its config): else Juju's
+/// `application "x" not found`.
+pub(crate) fn application(model: &Model, app: &str) -> Result<(UpState, ControllerClient), RunError> {
+    let (up, client) = operator(model, Some(app))?;
+    if up.application(app).is_err() {
+        return Err(RunError(format!("application {} not found", leaderd_core::gocompat::go_quote(app))));
+    }
+    Ok((up, client))
+}
+
 /// Runs one call to the controller to its end (within 10 s); a refusal is the controller's
 /// words (Juju's, for what it checks), anything else says the controller could not answer.
 pub(crate) fn ask<T>(call: impl Future<Output = Result<T, CallError>>) -> Result<T, RunError> {

@@ -219,6 +219,10 @@ fn status_shows_jujus_steps_and_config_model_config_and_trust_round_trip_as_jubi
     let (_, err, code) = model.juju(&["remove-application", "testdb", "-m", "m", "--no-prompt"]);
     assert_eq!(code, 0, "{err}");
     model.status_until("testdb gone", |s| s["applications"].get("testdb").is_none());
+    for args in [&["config", "testdb", "-m", "m"][..], &["trust", "testdb", "-m", "m"]] {
+        let (_, err, code) = model.juju(args);
+        assert_eq!((err.as_str(), code), ("ERROR application \"testdb\" not found\n", 1), "{args:?}");
+    }
 }
 
 #[test]
