@@ -667,6 +667,32 @@ pub(crate) mod tests {
         assert_eq!(snapshot.unit_payloads["a/0"], payloads);
     }
 
+    /// A unit's agent status is one key per unit; the model config one key.
+    #[test]
+    fn agent_statuses_and_the_model_config_are_keys_of_their_own() {
+        let layout = Layout::new("/x");
+        let status = crate::store::AgentStatusRecord {
+            status: "error".into(),
+            message: "hook failed: \"install\"".into(),
+            since_ms: Some(5),
+            relation_id: None,
+        };
+        let put = layout.ops(&mut HashMap::new(), &Write::AgentStatus { unit: "a/0".into(), status: status.clone() });
+        let value = br#"{"status":"error","message":"hook failed: \"install\"","since_ms":5}"#.to_vec();
+        assert_eq!(put, [KeyOp::Put("/x/unit-agent-status/a/0".into(), value.clone())]);
+        let config = crate::store::ModelConfigRecord {
+            values: [("update-status-hook-interval".to_string(), serde_json::json!("10s"))].into(),
+            version: 1,
+        };
+        let put = layout.ops(&mut HashMap::new(), &Write::ModelConfig { config: config.clone() });
+        let config_value = br#"{"values":{"update-status-hook-interval":"10s"},"version":1}"#.to_vec();
+        assert_eq!(put, [KeyOp::Put("/x/model-config".into(), config_value.clone())]);
+        let mut snapshot = Snapshot::default();
+        layout.read(&mut snapshot, "/x/unit-agent-status/a/0", &value).unwrap();
+        layout.read(&mut snapshot, "/x/model-config", &config_value).unwrap();
+        assert_eq!((snapshot.agent_statuses["a/0"].clone(), snapshot.model_config), (status, Some(config)));
+    }
+
     #[test]
     fn a_big_batch_is_one_transaction_never_split() {
         let layout = Layout::new(DEFAULT_PREFIX);
