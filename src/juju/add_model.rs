@@ -96,6 +96,8 @@ impl Run for AddModel {
             return Err(RunError(format!("controller {controller} not found")));
         }
         let config = config_values(&self.config).map_err(|e| RunError(format!("{e:#}")))?;
+        // Checked before anything is made, as model-config checks them.
+        super::model_config::check(&config).map_err(|e| RunError(format!("failed to create new model: {e}")))?;
         let model = Model::named(&self.name);
         let failed = |e: anyhow::Error| RunError(format!("failed to create new model: {e:#}"));
         leaderd_sys::private::create_state_dir(&model::root().join("models")).map_err(failed)?;
@@ -115,7 +117,9 @@ impl Run for AddModel {
             let record =
                 ModelRecord { name: self.name.clone(), uuid: model::new_uuid()?, created_ms: now_ms(), config };
             record.save(&model.dir)?;
-            start(&model)
+            start(&model)?;
+            // `--config` values are the new model's config (VIEW's `model-config`).
+            super::model_config::set_at_creation(&model, &record.config)
         })();
         if let Err(e) = made {
             let _ = std::fs::remove_dir_all(&model.dir);

@@ -37,6 +37,13 @@ mod show_secret;
 mod show_task;
 mod ssh;
 mod update_secret;
+// The viewing commands (status, show-unit, config, model-config, trust) and what they share.
+mod config;
+mod model_config;
+mod show_unit;
+mod status;
+mod trust;
+mod view;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -99,6 +106,12 @@ const COMMANDS: &[JujuCommand] = &[
     show_task::SHOW_TASK,
     ssh::SSH,
     update_secret::UPDATE_SECRET,
+    // The viewing commands.
+    status::STATUS,
+    config::CONFIG,
+    trust::TRUST,
+    model_config::MODEL_CONFIG,
+    show_unit::SHOW_UNIT,
 ];
 
 /// Juju 3.6's other commands (`juju help commands`): known to Juju, not offered here. Asking
@@ -124,7 +137,6 @@ const NOT_OFFERED: &[&str] = &[
     "change-user-password",
     "charm-resources",
     "clouds",
-    "config",
     "consume",
     "controller-config",
     "controllers",
@@ -166,7 +178,6 @@ const NOT_OFFERED: &[&str] = &[
     "machines",
     "metrics",
     "migrate",
-    "model-config",
     "model-constraints",
     "model-default",
     "model-defaults",
@@ -222,17 +233,14 @@ const NOT_OFFERED: &[&str] = &[
     "show-space",
     "show-status-log",
     "show-storage",
-    "show-unit",
     "show-user",
     "spaces",
     "ssh-keys",
-    "status",
     "storage",
     "storage-pools",
     "subnets",
     "suspend-relation",
     "sync-agent-binary",
-    "trust",
     "unexpose",
     "unregister",
     "update-cloud",

@@ -79,7 +79,15 @@ pub fn change(set: &BTreeMap<String, String>, reset: &[String]) -> ConfigChangeR
         .iter()
         .map(|(k, v)| (k.clone(), if v.is_empty() { Value::Null } else { Value::String(v.clone()) }))
         .collect();
-    ConfigChangeRequest { options: None, set, reset: reset.to_vec(), charm: None, peers: None, storage: None }
+    ConfigChangeRequest {
+        options: None,
+        set,
+        reset: reset.to_vec(),
+        charm: None,
+        peers: None,
+        storage: None,
+        trust: None,
+    }
 }
 
 /// One option as `leaderd config APP` shows it.
@@ -294,6 +302,7 @@ mod tests {
             charm: None,
             peers: None,
             storage: None,
+            trust: false,
         };
         let yaml = show("web", "web", &config, "yaml").unwrap();
         assert_eq!(

@@ -19,11 +19,19 @@ pub struct UnitInfo {
     pub workload_version: String,
     #[serde(rename = "opened-ports")]
     pub opened_ports: Vec<String>,
+    /// `juju show-unit`'s (leaderd's units are all at 127.0.0.1); none in `leaderd show-unit`.
+    #[serde(rename = "public-address", skip_serializing_if = "String::is_empty")]
+    pub public_address: String,
     pub charm: String,
     pub leader: bool,
     pub life: String,
     #[serde(rename = "relation-info", skip_serializing_if = "Vec::is_empty")]
     pub relation_info: Vec<RelationInfo>,
+    /// `juju show-unit`'s `<app>-<n>` (Juju's k8s units have one; leaderd's have no machine).
+    #[serde(rename = "provider-id", skip_serializing_if = "String::is_empty")]
+    pub provider_id: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub address: String,
     /// leaderd's addition (Juju's show-unit has none): the unit's storage instances, each in
     /// the shape `juju storage --format yaml` gives it (`cmd/juju/storage/storage.go`,
     /// `StorageInfo`), by id.
@@ -141,10 +149,13 @@ pub(crate) fn unit_info(
     UnitInfo {
         workload_version,
         opened_ports: Vec::new(),
+        public_address: String::new(),
         charm: charm_url.to_string(),
         leader,
         life: "alive".into(),
         relation_info,
+        provider_id: String::new(),
+        address: String::new(),
         storage: BTreeMap::new(),
     }
 }

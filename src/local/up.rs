@@ -283,9 +283,12 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         run.revisions.insert(first.info.charm_name.clone(), first.info.revision);
         let app = first.info.name.clone();
         run.record.applications.push(first.info);
+        let mut units = Vec::new();
         for _ in 0..options.units {
-            run.add_unit(&app)?;
+            units.push(run.add_unit(&app)?);
         }
+        // Listed by `juju status` (waiting for machine, allocating) before anything else asks.
+        run.register_units(&app, &units).await;
     }
     run.record.save(&state)?;
     // The levers' socket: `leaderd kill|pause|resume|restart|add-unit|remove-unit` and the
@@ -456,6 +459,25 @@ impl Running {
         self.start_agent(&mut info)?;
         self.record.units.push(info);
         Ok(unit)
+    }
+
+    /// Tells the controller of new units (`juju status` lists them with workload `waiting` /
+    /// `waiting for machine` and agent `allocating` until their agents report); a controller
+    /// that does not answer in 5 s is left to hear of them from the agents themselves.
+    pub(super) async fn register_units(&self, app: &str, units: &[String]) {
+        let token = self.secret.token(leaderd_net::auth::OPERATOR, Duration::from_secs(300));
+        let trust = leaderd_net::tls::Trust::Ca(self.ca.clone());
+        let url = self.record.live_controller_urls();
+        let registered = match leaderd_net::controller_client::ControllerClient::new(&url, app, &token, &trust) {
+            Ok(client) => tokio::time::timeout(Duration::from_secs(5), client.register_units(units))
+                .await
+                .map_err(|_| "no answer within 5s".to_string())
+                .and_then(|r| r.map_err(|e| e.to_string())),
+            Err(e) => Err(e.to_string()),
+        };
+        if let Err(e) = registered {
+            tracing::warn!(error = %e, "registering the new units with the controller");
+        }
     }
 
     /// A removed unit leaves its relations' scope, so the units that remain run
@@ -1037,6 +1059,7 @@ fn deploy_config(
         charm: None,
         peers: None,
         storage: None,
+        trust: None,
     })
 }
 

@@ -140,7 +140,7 @@ impl Running {
                 self.controller_lever(lever, which).await
             }
             Request::Lever(LeverRequest { lever, target: Target::Unit(unit) }) => self.unit_lever(lever, &unit).await,
-            Request::AddUnit(AddUnitRequest { app, count }) => self.add_units(&app, count),
+            Request::AddUnit(AddUnitRequest { app, count }) => self.add_units(&app, count).await,
             Request::RemoveUnit(RemoveUnitRequest { unit }) => self.remove_unit(&unit).await,
             Request::Refresh(RefreshRequest { app, path }) => self.refresh(&app, std::path::Path::new(&path)).await,
             Request::Deploy(deploy) => self.deploy(deploy).await,
@@ -371,7 +371,7 @@ impl Running {
         }
     }
 
-    fn add_units(&mut self, app: &str, count: u32) -> Result<Done, HttpError> {
+    async fn add_units(&mut self, app: &str, count: u32) -> Result<Done, HttpError> {
         if count == 0 || count > MAX_ADD {
             return Err(refused(format!("-n must be from 1 to {MAX_ADD}, not {count}")));
         }
@@ -381,6 +381,8 @@ impl Running {
         for _ in 0..count {
             added.push(self.add_unit(app).map_err(failed)?);
         }
+        // `juju status` lists them (waiting for machine) once add-unit returns.
+        self.register_units(app, &added).await;
         done(format!("added {}", added.join(", ")), added)
     }
 
@@ -422,6 +424,7 @@ impl Running {
             // `checkStorageUpgrade`) and refuses the whole change if the units' storage cannot
             // follow.
             storage: Some(storage),
+            trust: None,
         };
         let tls = leaderd_net::tls::TlsDir::new(self.state.join("tls"));
         let url = self.record.live_controller_urls();
@@ -655,7 +658,9 @@ impl Running {
         }
         let resources_dir = self.state.join("resources").join(&app);
         let prepared = (|| -> anyhow::Result<_> {
-            let config = super::up::application_config(&dest, true, &app, &request.config, None)?;
+            let mut config = super::up::application_config(&dest, true, &app, &request.config, None)?;
+            // `deploy --trust`: the application config `trust`, as Juju's deploy sets it.
+            config.trust = request.trust.then_some(true);
             let metadata = std::fs::read_to_string(dest.join("metadata.yaml")).ok();
             super::up::check_resources(metadata.as_deref(), request.resources.iter().map(|(n, _)| n.as_str()))?;
             let _ = std::fs::remove_dir_all(&resources_dir);
@@ -708,6 +713,8 @@ impl Running {
         for _ in 0..request.units {
             units.push(self.add_unit(&app).map_err(failed)?);
         }
+        // `juju status` lists them (waiting for machine) once deploy returns.
+        self.register_units(&app, &units).await;
         let mut answer = done(
             format!("deployed {app} (local:{charm_name}-{revision} from {}): {}", given.display(), units.join(", ")),
             units,

@@ -28,6 +28,7 @@ mod hooktools_e2e;
 mod hooktools_limits;
 mod jubilant;
 mod juju_cli;
+mod juju_view;
 mod jujuc_link;
 mod levers;
 mod lifecycle;

@@ -176,6 +176,7 @@ async fn execute(c: Arc<Control>, task: &Task, params: serde_json::Map<String, s
         tracing::warn!(task = task.id, error = %e, "reporting the task's start to the controller failed");
     }
     let id = c.endpoint.open_action_context(ActionState::new(&req_name, params));
+    c.endpoint.reports.action(Some(&req_name));
     let dispatch = c.env.charm_dir.join("dispatch");
     let exec = req_name == JUJU_EXEC;
     let program = if exec {
@@ -233,6 +234,7 @@ async fn execute(c: Arc<Control>, task: &Task, params: serde_json::Map<String, s
     let committed =
         if code == 0 || exec { c.endpoint.commit_context(&id, Vec::new()).await.map(|_| ()) } else { Ok(()) };
     c.endpoint.close_context(&id);
+    c.endpoint.reports.action(None);
     // Changes that failed to commit fail the action as Juju's `finalizeAction` does
     // (worker/uniter/runner/context/context.go): the error after the action's stderr, return
     // code 1 where it was 0, and its message unless the action set one.

@@ -71,6 +71,8 @@ pub struct HookEndpoint<L> {
     pub(crate) dying: std::sync::atomic::AtomicBool,
     /// The instances whose `-storage-detaching` hook is done: no longer listed.
     pub(crate) detached: Mutex<std::collections::BTreeSet<String>>,
+    /// What the agent reports of itself for `juju status` (`status_report.rs`).
+    pub(crate) reports: super::status_report::Reports,
 }
 
 /// What the charm has told the agent about its workload, in memory for the agent's lifetime.
@@ -128,6 +130,7 @@ impl<L: HookBackend> HookEndpoint<L> {
             storage: tokio::sync::watch::channel(None).0,
             storage_root: Mutex::default(),
             dying: Default::default(),
+            reports: Default::default(),
             detached: Mutex::default(),
         })
     }
@@ -329,6 +332,17 @@ impl<L: HookBackend> HookEndpoint<L> {
         }
     }
 
+    /// The workload status set by the uniter's own hand (`status_report.rs`), kept here as
+    /// status-get reads it; the reporter sends it to the controller.
+    pub(crate) fn set_unit_status_quietly(&self, status: WorkloadStatus) {
+        self.statuses.lock().unwrap().unit = status;
+    }
+
+    /// This unit's record as the controller keeps it, now.
+    pub(crate) fn unit_status_record(&self) -> leaderd_core::wire::controller::UnitStatus {
+        HookEndpoint::<L>::unit_record(&self.statuses.lock().unwrap())
+    }
+
     /// This unit's record as the controller keeps it.
     fn unit_record(statuses: &Statuses) -> leaderd_core::wire::controller::UnitStatus {
         leaderd_core::wire::controller::UnitStatus {
@@ -522,6 +536,8 @@ async fn status_set<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Answe
             .await
             .map_err(|e| HttpError::new(ErrorCode::Unreachable, format!("cannot set status: {e}")))?;
         ep.statuses.lock().unwrap().unit = status;
+        // Juju's `StatusSet`: the uniter no longer sets the workload status by itself.
+        ep.reports.charm_set_status.store(true, std::sync::atomic::Ordering::SeqCst);
     }
     drop(context);
     Ok(Json(serde_json::json!({})))

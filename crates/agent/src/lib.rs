@@ -18,6 +18,7 @@ pub(crate) mod secret_hooks;
 pub(crate) mod secret_tools;
 pub(crate) mod secret_watch;
 pub(crate) mod state_tools;
+pub(crate) mod status_report;
 pub(crate) mod storage_hooks;
 pub(crate) mod storage_tools;
 
@@ -61,6 +62,14 @@ pub trait HookBackend: Send + Sync + 'static {
     /// Forwards this unit's workload status and version to where they are kept (the
     /// controller), at once, as Juju's status-set and application-version-set call the API.
     fn publish_unit_status(&self, _status: UnitStatus) -> impl Future<Output = Result<(), CallError>> + Send {
+        async { Ok(()) }
+    }
+
+    /// Forwards this unit's agent status (`juju-status`) to the controller.
+    fn publish_agent_status(
+        &self,
+        _status: leaderd_core::wire::controller::AgentStatus,
+    ) -> impl Future<Output = Result<(), CallError>> + Send {
         async { Ok(()) }
     }
 
@@ -244,6 +253,10 @@ impl HookBackend for AgentBackend {
 
     async fn publish_unit_status(&self, status: UnitStatus) -> Result<(), CallError> {
         self.client.set_unit_status(&status).await
+    }
+
+    async fn publish_agent_status(&self, status: leaderd_core::wire::controller::AgentStatus) -> Result<(), CallError> {
+        self.client.set_agent_status(&status).await
     }
 
     async fn publish_app_status(&self, status: WorkloadStatus) -> Result<(), LeaderWriteError> {
@@ -437,6 +450,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         model_name: model_name(state_dir),
     });
     let status = Arc::new(std::sync::Mutex::new(runner::RunnerStatus::default()));
+    let reporter_status = status.clone();
     let (resolve_tx, resolve_rx) = tokio::sync::mpsc::channel(4);
     let hook_groups: Arc<std::sync::Mutex<Vec<i32>>> = Arc::default();
     let hook_lock: Arc<tokio::sync::Mutex<()>> = Arc::default();
@@ -460,7 +474,11 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
     let (config_tx, config_rx) = tokio::sync::watch::channel(None);
     let config_watcher = watcher::run_versions(watcher::ConfigVersions(client.clone()), config_tx);
     let (ticks_tx, ticks_rx) = tokio::sync::watch::channel(0u64);
-    let ticker = watcher::tick(options.update_status_interval, ticks_tx);
+    // The update-status interval: the model config's `update-status-hook-interval` once an
+    // operator set it (`juju model-config`), else the agent's own.
+    let (interval_tx, interval_rx) = tokio::sync::watch::channel(None);
+    let model_interval = watcher::run_model_interval(client.clone(), interval_tx);
+    let ticker = watcher::tick_following(options.update_status_interval, interval_rx, ticks_tx);
     let peers = leaderd_core::relations::peers(&env.charm_dir)?;
     let (relations_tx, relations_rx) = tokio::sync::watch::channel(None);
     let relation_watcher = relation_watch::run(client.clone(), peers.iter().map(|p| p.id).collect(), relations_tx);
@@ -507,9 +525,11 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         _ = watcher => Ok(()),
         _ = config_watcher => Ok(()),
         _ = ticker => Ok(()),
+        _ = model_interval => Ok(()),
         _ = relation_watcher => Ok(()),
         _ = secret_watcher => Ok(()),
         _ = action_worker => Ok(()),
+        _ = status_report::run(endpoint.clone(), reporter_status) => Ok(()),
         r = runner.run(uniter_state, remote_rx, config_rx, ticks_rx) => r.context("hook runner"),
         _ = stop.requested() => Ok(()),
         Some(()) = async { hangup.as_mut()?.recv().await } => Ok(()),

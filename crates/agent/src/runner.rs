@@ -212,8 +212,22 @@ struct ProcessHooks {
 }
 
 impl HookRunner for ProcessHooks {
+    /// Runs the hook with Juju's status steps around it (`status_report.rs`): the agent
+    /// executing it, and the workload statuses the uniter sets before it and once it succeeded.
     async fn run(&self, hook: &str, env: &[(String, String)], commit: Vec<SecretChange>) -> Attempt {
-        self.run_hook(hook, env, commit).await
+        self.endpoint.reports.hook_started(hook, env);
+        if self.endpoint.before_hook(hook) {
+            // Juju's order: the agent executing the hook, then the workload step.
+            let runner = self.status.lock().unwrap().clone();
+            self.endpoint.publish_agent_now(&runner).await;
+            self.endpoint.publish_workload_now().await;
+        }
+        let attempt = self.run_hook(hook, env, commit).await;
+        if attempt == Attempt::Missing && self.endpoint.after_hook(hook) {
+            self.endpoint.publish_workload_now().await;
+        }
+        self.endpoint.reports.hook_ended();
+        attempt
     }
 
     async fn settle(&self, commit: Vec<SecretChange>) -> Result<(), String> {
@@ -431,6 +445,10 @@ impl ProcessHooks {
         if let Some(why) = &commit_error {
             event(unit, format_args!("hook {hook} failed to commit its relation and secret changes: {why}"));
             code = 1;
+        }
+        // Juju's `afterHook` once the hook succeeded, before its finish is recorded.
+        if code == 0 && !requeue && self.endpoint.after_hook(hook) {
+            self.endpoint.publish_workload_now().await;
         }
         emit(unit, Event::HookFinished { hook: hook.into(), exit: code, duration_ms });
         // The hook's own output, as Juju logs it: a tool's error is visible even when the hook

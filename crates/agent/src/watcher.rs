@@ -109,6 +109,57 @@ pub async fn tick(interval: Duration, ticks: watch::Sender<u64>) {
     }
 }
 
+/// Publishes the model config's `update-status-hook-interval` (none while unset) each time
+/// the model config changes, until the receiver is gone: the update-status timer follows it.
+pub(crate) async fn run_model_interval(client: ControllerClient, intervals: watch::Sender<Option<Duration>>) {
+    let read: std::sync::Mutex<Option<Duration>> = Default::default();
+    let (client, read_ref) = (&client, &read);
+    long_poll::watch_versions(
+        |after, wait| async move {
+            let version = client.watch_model_config(after, wait).await?;
+            let config = client.model_config().await?;
+            *read_ref.lock().unwrap() = config
+                .values
+                .get(leaderd_core::model_config::UPDATE_STATUS_HOOK_INTERVAL)
+                .and_then(|v| v.as_str())
+                .and_then(leaderd_core::model_config::interval);
+            Ok(version.max(config.version))
+        },
+        "watching the model config failed",
+        || intervals.is_closed(),
+        |_| {
+            let interval = *read.lock().unwrap();
+            intervals.send_if_modified(|now| {
+                let changed = *now != interval;
+                *now = interval;
+                changed
+            });
+        },
+    )
+    .await
+}
+
+/// Counts update-status timer ticks into `ticks`: one every `interval` (the model config's
+/// when set, else `default`), the timer starting afresh whenever the interval changes.
+pub(crate) async fn tick_following(
+    default: Duration,
+    mut intervals: watch::Receiver<Option<Duration>>,
+    ticks: watch::Sender<u64>,
+) {
+    loop {
+        let interval = intervals.borrow_and_update().unwrap_or(default);
+        tokio::select! {
+            _ = tick(interval, ticks.clone()) => return,
+            changed = intervals.changed() => {
+                if changed.is_err() {
+                    // No model config watcher: the interval stays as it is.
+                    return tick(interval, ticks).await;
+                }
+            }
+        }
+    }
+}
+
 /// Counts settings changes into `changes` until the receiver is gone; records each version seen
 /// in the event log as `unit`'s.
 pub async fn run(api: impl SettingsVersions, changes: watch::Sender<u64>, unit: String) {

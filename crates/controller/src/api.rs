@@ -80,6 +80,12 @@ pub fn router(api: Arc<Api>) -> Router {
         .route("/v1/secrets/remove", post(remove_user_secret))
         .route("/v1/secrets/grant", post(grant_user_secret))
         .route("/v1/secrets/revoke", post(revoke_user_secret))
+        // Model status and config (`juju status`, `juju model-config`; docs/controller-api.md).
+        .route("/v1/model/status", get(model_status))
+        .route("/v1/model/config", get(read_model_config).post(change_model_config))
+        .route("/v1/model/config/watch", post(watch_model_config))
+        .route("/v1/applications/{app}/status/agent", post(set_agent_status))
+        .route("/v1/applications/{app}/units/register", post(register_units))
         .fallback(
             |uri: Uri| async move { HttpError::new(ErrorCode::NotFound, format!("no such endpoint: {}", uri.path())) },
         )
@@ -462,6 +468,7 @@ async fn change_config(
         charm: req.charm,
         peers: req.peers,
         storage: req.storage,
+        trust: req.trust,
     };
     Ok(Json(api.controller.change_config(&app, change).await?))
 }
@@ -908,4 +915,98 @@ async fn grant_user_secret(State(api): Shared, headers: HeaderMap, body: Body) -
 async fn revoke_user_secret(State(api): Shared, headers: HeaderMap, body: Body) -> Answer<UserSecretWritten> {
     api.operator(&headers)?;
     user_secret(&api, UserChange::Revoke(decode(body)?)).await
+}
+
+// --- Model status and config (`juju status`, `juju model-config`) ---
+
+/// Everything `juju status` shows, in one snapshot (operator).
+async fn model_status(State(api): Shared, headers: HeaderMap) -> Answer<ModelStatusResponse> {
+    api.operator(&headers)?;
+    api.active()?;
+    Ok(Json(api.controller.model_status()))
+}
+
+/// The model config values set (operator, or any unit: agents read the update-status
+/// interval).
+async fn read_model_config(State(api): Shared, headers: HeaderMap) -> Answer<ModelConfigResponse> {
+    api.caller(&headers)?;
+    api.active()?;
+    Ok(Json(api.controller.model_config()))
+}
+
+/// An operator's model config change: all or nothing, in Juju's words when refused.
+async fn change_model_config(State(api): Shared, headers: HeaderMap, body: Body) -> Answer<ModelConfigResponse> {
+    api.operator(&headers)?;
+    let req: ModelConfigChangeRequest = decode(body)?;
+    if req.set.len() + req.reset.len() > 256 {
+        return Err(HttpError::new(ErrorCode::BadRequest, "too many model config keys in one change (at most 256)"));
+    }
+    api.active()?;
+    api.controller.change_model_config(req).await.map(Json).map_err(|e| match e {
+        super::model::ModelConfigError::Invalid(e) => HttpError::new(ErrorCode::BadRequest, e.to_string()),
+        super::model::ModelConfigError::Write(e) => write_refused(e),
+    })
+}
+
+async fn watch_model_config(State(api): Shared, headers: HeaderMap, body: Body) -> Answer<WatchResponse> {
+    api.caller(&headers)?;
+    let req: WatchRequest = decode(body)?;
+    api.active()?;
+    let version = tokio::select! {
+        v = api.controller.watch_model_config(req.after, Api::poll_timeout(req.timeout_ms)) => v,
+        e = api.until_stepped_down() => return Err(e),
+        _ = api.until_shutdown() => api.controller.model_config().version,
+    };
+    Ok(Json(WatchResponse { version }))
+}
+
+/// The agent statuses a unit reports of itself (Juju's `juju-status`).
+const AGENT_STATUSES: [&str; 4] = ["allocating", "executing", "idle", "error"];
+
+/// The calling unit's own agent status.
+async fn set_agent_status(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<serde_json::Value> {
+    let unit = api.unit_of(&headers, &app)?;
+    let status: AgentStatus = decode(body)?;
+    if !AGENT_STATUSES.contains(&status.status.as_str()) {
+        let message = format!("invalid agent status {}", leaderd_core::gocompat::go_quote(&status.status));
+        return Err(HttpError::new(ErrorCode::BadRequest, message));
+    }
+    if status.message.len() > MAX_STATUS_TEXT {
+        return Err(HttpError::new(ErrorCode::BadRequest, "status message too long (at most 64 KiB)"));
+    }
+    api.active()?;
+    api.controller.set_agent_status(&unit, status).await.map_err(write_refused)?;
+    Ok(Json(serde_json::json!({})))
+}
+
+/// The units a deploy or add-unit made (operator): listed by `juju status` at once.
+async fn register_units(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<serde_json::Value> {
+    api.operator(&headers)?;
+    let app = check_app(&app)?;
+    let req: UnitsRegisterRequest = decode(body)?;
+    if req.units.len() > 1024 {
+        return Err(HttpError::new(ErrorCode::BadRequest, "too many units in one registration (at most 1024)"));
+    }
+    let mut units = Vec::new();
+    for name in &req.units {
+        let unit = Unit::new(name).map_err(|e| HttpError::new(ErrorCode::BadRequest, e.to_string()))?;
+        if unit.application() != app {
+            let message = format!("unit {name} is not a unit of application {}", app.as_str());
+            return Err(HttpError::new(ErrorCode::BadRequest, message));
+        }
+        units.push(unit);
+    }
+    api.active()?;
+    api.controller.register_units(&app, &units).await.map_err(write_refused)?;
+    Ok(Json(serde_json::json!({})))
 }

@@ -10,6 +10,7 @@ pub mod api;
 #[cfg(feature = "etcd")]
 pub mod election;
 pub mod lease;
+pub mod model;
 pub mod relations;
 mod secret_rules;
 mod secrets;
@@ -167,6 +168,14 @@ pub(crate) struct State {
     /// How long a restored holder is honoured: the maximum lease, or on etcd the longest any
     /// controller on the prefix allowed (`reload_honouring`).
     grace: Mutex<Duration>,
+    /// Per unit: its agent status (`juju-status`), as the unit last reported it.
+    agent_statuses: RwLock<HashMap<String, leaderd_core::wire::controller::AgentStatus>>,
+    /// Per application: since when its leader's application status has read as it does
+    /// (Unix milliseconds; in memory: after a restart, from the first time it is set again).
+    app_status_since: RwLock<HashMap<String, u64>>,
+    /// The model's config, and its version for the agents' watchers.
+    model_config: RwLock<crate::store::ModelConfigRecord>,
+    model_config_version: watch::Sender<u64>,
 }
 
 impl State {
@@ -210,6 +219,7 @@ impl State {
                 self.unit_ports.write().unwrap().remove(&unit);
                 self.unit_storage.write().unwrap().remove(&unit);
                 self.unit_payloads.write().unwrap().remove(&unit);
+                self.agent_statuses.write().unwrap().remove(&unit);
             }
             Write::UnitStorage { unit, storage } if storage.is_empty() => {
                 self.unit_storage.write().unwrap().remove(&unit);
@@ -239,7 +249,21 @@ impl State {
                 self.unit_payloads.write().unwrap().insert(unit, payloads);
             }
             Write::AppStatus { app, status } => {
-                self.app_statuses.write().unwrap().insert(app, status.into());
+                let status: WorkloadStatus = status.into();
+                let mut statuses = self.app_statuses.write().unwrap();
+                let same = statuses.get(&app).is_some_and(|b| b.status == status.status && b.message == status.message);
+                if !same {
+                    self.app_status_since.write().unwrap().insert(app.clone(), crate::secrets::now_ms());
+                }
+                statuses.insert(app, status);
+            }
+            Write::AgentStatus { unit, status } => {
+                self.agent_statuses.write().unwrap().insert(unit, status.into());
+            }
+            Write::ModelConfig { config } => {
+                let version = config.version;
+                *self.model_config.write().unwrap() = config;
+                self.model_config_version.send_replace(version);
             }
             Write::Task { id, record } => self.tasks.apply(id, record),
             Write::Lease(_)
@@ -278,6 +302,12 @@ impl State {
         *self.unit_payloads.write().unwrap() = snapshot.unit_payloads;
         *self.removed.write().unwrap() = snapshot.removed;
         *self.unit_states.write().unwrap() = snapshot.unit_states;
+        *self.agent_statuses.write().unwrap() =
+            snapshot.agent_statuses.into_iter().map(|(unit, s)| (unit, s.into())).collect();
+        let model_config = snapshot.model_config.unwrap_or_default();
+        let model_config_version = model_config.version;
+        *self.model_config.write().unwrap() = model_config;
+        self.model_config_version.send_replace(model_config_version);
         self.relations.replace(snapshot.relations);
         self.secrets.replace(snapshot.secrets);
         self.tasks.replace(snapshot.tasks);
@@ -339,6 +369,9 @@ pub struct ConfigChange {
     /// The charm's storage declarations (deploy, refresh): what its units' storage is checked
     /// against. A refresh's are checked against the ones before (Juju's `checkStorageUpgrade`).
     pub storage: Option<BTreeMap<String, leaderd_core::storage::DeclaredStorage>>,
+    /// Application config `trust` (`juju trust`): a change moves the version, so the units
+    /// run config-changed (Juju's `TrustHash`).
+    pub trust: Option<bool>,
 }
 
 impl Controller {
@@ -383,6 +416,10 @@ impl Controller {
             seen: RwLock::default(),
             unit_states: RwLock::default(),
             grace: Mutex::new(config.max_lease),
+            agent_statuses: RwLock::default(),
+            app_status_since: RwLock::default(),
+            model_config: RwLock::default(),
+            model_config_version: watch::channel(0).0,
         });
         state.replace(snapshot, Instant::now());
         let (tx, rx) = mpsc::channel();
@@ -700,6 +737,9 @@ impl Controller {
         if change.peers.is_some() {
             next.peers = change.peers.clone();
         }
+        if let Some(trust) = change.trust {
+            next.trust = trust;
+        }
         if let Some(storage) = change.storage {
             let old = current.as_ref().and_then(|c| c.storage.as_ref()).filter(|_| change.charm.is_some());
             if let Some(old) = old {
@@ -736,6 +776,7 @@ impl Controller {
             || before.options != next.options
             || before.peers != next.peers
             || before.storage != next.storage
+            || before.trust != next.trust
             || leaderd_core::charm_config::effective(&before.options, &before.values)
                 != leaderd_core::charm_config::effective(&next.options, &next.values);
         if !changed {

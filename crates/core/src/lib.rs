@@ -23,6 +23,7 @@ pub mod duration;
 pub mod format;
 pub mod gocompat;
 pub mod model;
+pub mod model_config;
 pub mod names;
 pub mod payloads;
 pub mod ports;

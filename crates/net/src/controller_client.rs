@@ -514,3 +514,44 @@ impl ControllerClient {
         self.secrets_call::<_, UserSecretWritten>(path, Some(request)).await.map(|w| w.id)
     }
 }
+
+// Model status and config (`juju status`, `juju model-config`; docs/controller-api.md).
+impl ControllerClient {
+    /// Everything `juju status` shows, in one snapshot (the operator's token).
+    pub async fn model_status(&self) -> Result<ModelStatusResponse, CallError> {
+        self.send(|base| self.http.get(format!("{base}/v1/model/status")), Duration::ZERO).await
+    }
+
+    /// The model config values set (a unit's or the operator's token).
+    pub async fn model_config(&self) -> Result<ModelConfigResponse, CallError> {
+        self.send(|base| self.http.get(format!("{base}/v1/model/config")), Duration::ZERO).await
+    }
+
+    /// Changes the model config (the operator's token).
+    pub async fn change_model_config(
+        &self,
+        change: &ModelConfigChangeRequest,
+    ) -> Result<ModelConfigResponse, CallError> {
+        self.send(|base| self.http.post(format!("{base}/v1/model/config")).json(change), Duration::ZERO).await
+    }
+
+    /// Waits until the model config version is past `after` (or the long-poll ends).
+    pub async fn watch_model_config(&self, after: u64, timeout: Duration) -> Result<u64, CallError> {
+        let timeout = self.poll_wait(timeout);
+        let body = WatchRequest { after, timeout_ms: timeout.as_millis() as u64 };
+        let r: WatchResponse =
+            self.send(|base| self.http.post(format!("{base}/v1/model/config/watch")).json(&body), timeout).await?;
+        Ok(r.version)
+    }
+
+    /// This unit's agent status.
+    pub async fn set_agent_status(&self, status: &AgentStatus) -> Result<(), CallError> {
+        self.call::<_, serde_json::Value>("status/agent", Some(status), Duration::ZERO).await.map(|_| ())
+    }
+
+    /// Registers the application's new units (the operator's token).
+    pub async fn register_units(&self, units: &[String]) -> Result<(), CallError> {
+        let body = UnitsRegisterRequest { units: units.to_vec() };
+        self.call::<_, serde_json::Value>("units/register", Some(&body), Duration::ZERO).await.map(|_| ())
+    }
+}

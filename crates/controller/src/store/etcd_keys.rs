@@ -227,6 +227,7 @@ impl Layout {
                 KeyOp::Delete(format!("{}/unit-ports/{unit}", self.prefix)),
                 KeyOp::Delete(format!("{}/unit-storage/{unit}", self.prefix)),
                 KeyOp::Delete(format!("{}/unit-payloads/{unit}", self.prefix)),
+                KeyOp::Delete(format!("{}/unit-agent-status/{unit}", self.prefix)),
                 KeyOp::Put(format!("{}/removed/{unit}", self.prefix), Vec::new()),
             ],
             Write::UnitStorage { unit, storage } => {
@@ -247,6 +248,10 @@ impl Layout {
             Write::AppStatus { app, status } => {
                 vec![KeyOp::Put(format!("{}/app-status/{app}", self.prefix), json(status))]
             }
+            Write::AgentStatus { unit, status } => {
+                vec![KeyOp::Put(format!("{}/unit-agent-status/{unit}", self.prefix), json(status))]
+            }
+            Write::ModelConfig { config } => vec![KeyOp::Put(format!("{}/model-config", self.prefix), json(config))],
             Write::RelationSettings { app, relation_id, owner, changes } => {
                 let owner = owner.as_deref().map_or("-".to_string(), |u| u.replace('/', ":"));
                 changes
@@ -301,6 +306,10 @@ impl Layout {
             snapshot.storage_sequences.insert(app.into(), serde_json::from_slice(value).map_err(bad)?);
         } else if let Some(unit) = rest.strip_prefix("unit-payloads/") {
             snapshot.unit_payloads.insert(unit.into(), serde_json::from_slice(value).map_err(bad)?);
+        } else if let Some(unit) = rest.strip_prefix("unit-agent-status/") {
+            snapshot.agent_statuses.insert(unit.into(), serde_json::from_slice(value).map_err(bad)?);
+        } else if rest == "model-config" {
+            snapshot.model_config = Some(serde_json::from_slice(value).map_err(bad)?);
         } else if let Some(unit) = rest.strip_prefix("removed/") {
             snapshot.removed.insert(unit.into());
         } else if let Some(app) = rest.strip_prefix("app-status/") {
@@ -542,6 +551,7 @@ pub(crate) mod tests {
                     delete("/x/unit-ports/a/1"),
                     delete("/x/unit-storage/a/1"),
                     delete("/x/unit-payloads/a/1"),
+                    delete("/x/unit-agent-status/a/1"),
                     put("/x/removed/a/1"),
                 ],
             ),
@@ -553,6 +563,7 @@ pub(crate) mod tests {
                     delete("/x/unit-ports/b-c/12"),
                     delete("/x/unit-storage/b-c/12"),
                     delete("/x/unit-payloads/b-c/12"),
+                    delete("/x/unit-agent-status/b-c/12"),
                     put("/x/removed/b-c/12"),
                 ],
             ),
@@ -656,6 +667,32 @@ pub(crate) mod tests {
         assert_eq!(snapshot.unit_payloads["a/0"], payloads);
     }
 
+    /// A unit's agent status is one key per unit; the model config one key.
+    #[test]
+    fn agent_statuses_and_the_model_config_are_keys_of_their_own() {
+        let layout = Layout::new("/x");
+        let status = crate::store::AgentStatusRecord {
+            status: "error".into(),
+            message: "hook failed: \"install\"".into(),
+            since_ms: Some(5),
+            relation_id: None,
+        };
+        let put = layout.ops(&mut HashMap::new(), &Write::AgentStatus { unit: "a/0".into(), status: status.clone() });
+        let value = br#"{"status":"error","message":"hook failed: \"install\"","since_ms":5}"#.to_vec();
+        assert_eq!(put, [KeyOp::Put("/x/unit-agent-status/a/0".into(), value.clone())]);
+        let config = crate::store::ModelConfigRecord {
+            values: [("update-status-hook-interval".to_string(), serde_json::json!("10s"))].into(),
+            version: 1,
+        };
+        let put = layout.ops(&mut HashMap::new(), &Write::ModelConfig { config: config.clone() });
+        let config_value = br#"{"values":{"update-status-hook-interval":"10s"},"version":1}"#.to_vec();
+        assert_eq!(put, [KeyOp::Put("/x/model-config".into(), config_value.clone())]);
+        let mut snapshot = Snapshot::default();
+        layout.read(&mut snapshot, "/x/unit-agent-status/a/0", &value).unwrap();
+        layout.read(&mut snapshot, "/x/model-config", &config_value).unwrap();
+        assert_eq!((snapshot.agent_statuses["a/0"].clone(), snapshot.model_config), (status, Some(config)));
+    }
+
     #[test]
     fn a_big_batch_is_one_transaction_never_split() {
         let layout = Layout::new(DEFAULT_PREFIX);
@@ -713,6 +750,7 @@ pub(crate) mod tests {
             charm: None,
             peers: None,
             storage: None,
+            trust: false,
         };
         let cases: Vec<(Write, &str, &str)> = vec![
             (

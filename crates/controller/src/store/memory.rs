@@ -21,6 +21,8 @@ pub struct MemoryStore {
     unit_storage: HashMap<String, Vec<super::StorageRecord>>,
     storage_sequences: HashMap<String, u64>,
     unit_payloads: HashMap<String, leaderd_core::payloads::UnitPayloads>,
+    agent_statuses: HashMap<String, super::AgentStatusRecord>,
+    model_config: Option<super::ModelConfigRecord>,
 }
 
 impl Store for MemoryStore {
@@ -40,6 +42,8 @@ impl Store for MemoryStore {
             unit_storage: self.unit_storage.clone(),
             storage_sequences: self.storage_sequences.clone(),
             unit_payloads: self.unit_payloads.clone(),
+            agent_statuses: self.agent_statuses.clone(),
+            model_config: self.model_config.clone(),
         })
     }
 
@@ -66,6 +70,7 @@ impl Store for MemoryStore {
                     self.unit_ports.remove(unit);
                     self.unit_storage.remove(unit);
                     self.unit_payloads.remove(unit);
+                    self.agent_statuses.remove(unit);
                     self.removed.insert(unit.clone());
                 }
                 Write::UnitState { unit, state } if state.is_empty() => {
@@ -106,6 +111,12 @@ impl Store for MemoryStore {
                 }
                 Write::UnitPayloads { unit, payloads } => {
                     self.unit_payloads.insert(unit.clone(), payloads.clone());
+                }
+                Write::AgentStatus { unit, status } => {
+                    self.agent_statuses.insert(unit.clone(), status.clone());
+                }
+                Write::ModelConfig { config } => {
+                    self.model_config = Some(config.clone());
                 }
                 Write::RelationSettings { .. } | Write::RelationScope { .. } => {
                     super::apply_relation_write(&mut self.relations, write);

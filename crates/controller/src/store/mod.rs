@@ -20,8 +20,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use leaderd_core::model::Settings;
 
 pub use records::{
-    ConfigRecord, ConsumerRecord, GrantRecord, OptionRecord, RelationRecord, RevisionRecord, SecretRecord,
-    StatusRecord, StorageRecord, TaskRecord, UnitStatusRecord,
+    AgentStatusRecord, ConfigRecord, ConsumerRecord, GrantRecord, ModelConfigRecord, OptionRecord, RelationRecord,
+    RevisionRecord, SecretRecord, StatusRecord, StorageRecord, TaskRecord, UnitStatusRecord,
 };
 
 /// One application's relations, by relation id.
@@ -106,6 +106,10 @@ pub struct Snapshot {
     pub storage_sequences: HashMap<String, u64>,
     /// Each unit's payloads by class (payload-register); a unit with none is absent.
     pub unit_payloads: HashMap<String, leaderd_core::payloads::UnitPayloads>,
+    /// Each unit's agent status (`juju-status`), by unit name.
+    pub agent_statuses: HashMap<String, AgentStatusRecord>,
+    /// The model's config (none until an operator changed it).
+    pub model_config: Option<ModelConfigRecord>,
 }
 
 /// A commit the store refused because it is too big for one transaction (etcd's
@@ -211,6 +215,15 @@ pub enum Write {
     UnitPayloads {
         unit: String,
         payloads: leaderd_core::payloads::UnitPayloads,
+    },
+    /// Replace `unit`'s agent status.
+    AgentStatus {
+        unit: String,
+        status: AgentStatusRecord,
+    },
+    /// Replace the model's config whole.
+    ModelConfig {
+        config: ModelConfigRecord,
     },
 }
 

@@ -45,6 +45,10 @@ pub struct ConfigRecord {
     /// The charm's storage declarations, registered at deploy and refresh (absent before).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<BTreeMap<String, leaderd_core::storage::DeclaredStorage>>,
+    /// Application config `trust` (absent while false, so rows written before read as they
+    /// are).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub trust: bool,
 }
 
 /// A refreshed charm, as stored: `{"revision": N, "path": "..."}`.
@@ -77,6 +81,39 @@ pub struct UnitStatusRecord {
     /// before it was kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since_ms: Option<u64>,
+}
+
+/// A unit's agent status (`juju-status`), as stored: `{"status": ..., "message": ...,
+/// "since_ms": N}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgentStatusRecord {
+    pub status: String,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relation_id: Option<u64>,
+}
+
+impl From<AgentStatusRecord> for leaderd_core::wire::controller::AgentStatus {
+    fn from(s: AgentStatusRecord) -> Self {
+        Self { status: s.status, message: s.message, since_ms: s.since_ms, relation_id: s.relation_id }
+    }
+}
+
+impl From<leaderd_core::wire::controller::AgentStatus> for AgentStatusRecord {
+    fn from(s: leaderd_core::wire::controller::AgentStatus) -> Self {
+        Self { status: s.status, message: s.message, since_ms: s.since_ms, relation_id: s.relation_id }
+    }
+}
+
+/// The model's config, as stored: the values an operator set (`juju model-config`) and how
+/// many accepted changes produced them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModelConfigRecord {
+    pub values: BTreeMap<String, Value>,
+    pub version: u64,
 }
 
 /// One relation of an application: the units in its scope (in name order), each unit's bag
@@ -208,6 +245,7 @@ impl From<AppConfig> for ConfigRecord {
             charm: c.charm.map(|c| CharmRecord { revision: c.revision, path: c.path }),
             peers: c.peers,
             storage: c.storage,
+            trust: c.trust,
         }
     }
 }
@@ -221,6 +259,7 @@ impl From<ConfigRecord> for AppConfig {
             charm: c.charm.map(|c| CharmRef { revision: c.revision, path: c.path }),
             peers: c.peers,
             storage: c.storage,
+            trust: c.trust,
         }
     }
 }
@@ -291,6 +330,7 @@ mod tests {
             charm: None,
             peers: None,
             storage: None,
+            trust: false,
         };
         assert_eq!(
             serde_json::to_string(&config).unwrap(),

@@ -112,6 +112,18 @@ CREATE TABLE IF NOT EXISTS unit_payloads (
     unit     TEXT PRIMARY KEY,
     payloads TEXT NOT NULL
 );
+-- Schema version 2: each unit's agent status (juju-status: allocating, executing, idle,
+-- error), as JSON.
+CREATE TABLE IF NOT EXISTS unit_agent_status (
+    unit    TEXT PRIMARY KEY,
+    status  TEXT NOT NULL
+);
+-- Schema version 2: the model's config (the values an operator set, and their version), as
+-- JSON, in one row named 'model'.
+CREATE TABLE IF NOT EXISTS model_config (
+    name    TEXT PRIMARY KEY,
+    config  TEXT NOT NULL
+);
 ";
 
 /// Rows of `(name, JSON text)` from `table`, decoded.
@@ -220,6 +232,8 @@ impl Store for SqliteStore {
         snapshot.unit_storage = json_rows(&self.conn, "unit_storage")?;
         snapshot.storage_sequences = json_rows(&self.conn, "storage_sequences")?;
         snapshot.unit_payloads = json_rows(&self.conn, "unit_payloads")?;
+        snapshot.agent_statuses = json_rows(&self.conn, "unit_agent_status")?;
+        snapshot.model_config = json_rows(&self.conn, "model_config")?.remove("model");
         let mut tasks = self.conn.prepare("SELECT id, record FROM tasks")?;
         for row in tasks.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
             let (id, text) = row?;
@@ -307,6 +321,15 @@ impl SqliteStore {
                  ON CONFLICT(unit) DO UPDATE SET payloads = excluded.payloads",
             )?;
             let mut delete_payloads = tx.prepare_cached("DELETE FROM unit_payloads WHERE unit = ?1")?;
+            let mut put_agent_status = tx.prepare_cached(
+                "INSERT INTO unit_agent_status (unit, status) VALUES (?1, ?2)
+                 ON CONFLICT(unit) DO UPDATE SET status = excluded.status",
+            )?;
+            let mut delete_agent_status = tx.prepare_cached("DELETE FROM unit_agent_status WHERE unit = ?1")?;
+            let mut put_model_config = tx.prepare_cached(
+                "INSERT INTO model_config (name, config) VALUES ('model', ?1)
+                 ON CONFLICT(name) DO UPDATE SET config = excluded.config",
+            )?;
             let mut tombstone =
                 tx.prepare_cached("INSERT INTO removed_units (unit) VALUES (?1) ON CONFLICT DO NOTHING")?;
             let mut put_app_status = tx.prepare_cached(
@@ -356,6 +379,7 @@ impl SqliteStore {
                         delete_ports.execute(params![unit])?;
                         delete_storage.execute(params![unit])?;
                         delete_payloads.execute(params![unit])?;
+                        delete_agent_status.execute(params![unit])?;
                         tombstone.execute(params![unit])?;
                     }
                     Write::UnitState { unit, state } if state.is_empty() => {
@@ -384,6 +408,12 @@ impl SqliteStore {
                     }
                     Write::UnitPayloads { unit, payloads } => {
                         put_payloads.execute(params![unit, serde_json::to_string(payloads)?])?;
+                    }
+                    Write::AgentStatus { unit, status } => {
+                        put_agent_status.execute(params![unit, serde_json::to_string(status)?])?;
+                    }
+                    Write::ModelConfig { config } => {
+                        put_model_config.execute(params![serde_json::to_string(config)?])?;
                     }
                     Write::AppStatus { app, status } => {
                         put_app_status.execute(params![app, serde_json::to_string(status)?])?;
@@ -480,6 +510,7 @@ mod tests {
             charm: None,
             peers: None,
             storage: None,
+            trust: false,
         };
         let web_v3 = AppConfig {
             options: web_options,
@@ -493,6 +524,7 @@ mod tests {
             charm: None,
             peers: None,
             storage: None,
+            trust: false,
         };
         let db_config = AppConfig {
             options: [("mode".to_string(), option("string", "How to run", json!("fast")))].into(),
@@ -501,6 +533,7 @@ mod tests {
             charm: None,
             peers: None,
             storage: None,
+            trust: false,
         };
         let unit_status =
             |w: WorkloadStatus, version: &str| UnitStatus { workload: w, version: version.into(), since_ms: None };
@@ -635,6 +668,8 @@ mod tests {
             "CREATE TABLE unit_storage",
             "CREATE TABLE storage_sequences",
             "CREATE TABLE unit_payloads",
+            "CREATE TABLE unit_agent_status",
+            "CREATE TABLE model_config",
         ] {
             let at = got.iter().position(|l| l.starts_with(table)).expect("the table of schema version 2");
             got.remove(at);
@@ -842,6 +877,7 @@ mod tests {
                 charm: None,
                 peers: None,
                 storage: None,
+                trust: false,
             }
         );
         assert_eq!(
@@ -853,6 +889,7 @@ mod tests {
                 charm: None,
                 peers: None,
                 storage: None,
+                trust: false,
             }
         );
 

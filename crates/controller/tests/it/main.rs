@@ -2,6 +2,7 @@
 //! relation data, in-process (no `leaderd` binary, no sockets), with a module per area and the
 //! helpers they share here.
 
+mod model;
 mod relations;
 mod rules;
 mod secrets;

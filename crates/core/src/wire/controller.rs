@@ -184,6 +184,9 @@ pub struct AppConfig {
     /// directives are taken as sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<std::collections::BTreeMap<String, crate::storage::DeclaredStorage>>,
+    /// Application config `trust` (Juju's `juju trust`): false unless an operator set it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub trust: bool,
 }
 
 /// A charm `leaderd refresh` registered: its revision (1, 2, ...: each refresh the next) and
@@ -240,6 +243,10 @@ pub struct ConfigChangeRequest {
     /// against the ones registered before, as Juju's `checkStorageUpgrade`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<std::collections::BTreeMap<String, crate::storage::DeclaredStorage>>,
+    /// Application config `trust` (`juju trust`, `juju trust --remove`): a change moves the
+    /// version, so the units run config-changed, as Juju's `TrustHash` does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust: Option<bool>,
 }
 
 /// `GET /v1/applications/{app}/status`: the application status its leader set (null until
@@ -702,4 +709,136 @@ pub struct UserSecretAccessRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserSecretWritten {
     pub id: String,
+}
+
+// --- Model status and config (`juju status`, `juju model-config`, `juju trust`) ---
+
+/// A unit's agent status as Juju's `juju-status` shows it: `allocating` until its agent runs,
+/// `executing` with what it runs (`running install hook`, `running action do-thing`), `idle`,
+/// or `error` with `hook failed: "install"` while a hook has failed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentStatus {
+    pub status: String,
+    #[serde(default)]
+    pub message: String,
+    /// When it last changed (Unix milliseconds), as the controller recorded it; what a unit
+    /// sends is ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since_ms: Option<u64>,
+    /// With `error`: the relation of the failed hook, if it was a relation hook (Juju's status
+    /// data `relation-id`, which `juju status` names the other end of).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relation_id: Option<u64>,
+}
+
+/// `POST /v1/applications/{app}/units/register` (operator): the units a deploy or add-unit
+/// made, recorded at once (workload `waiting` / `waiting for machine`, agent `allocating`) so
+/// `juju status` lists them before their agents run. A unit already known is left as it is.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitsRegisterRequest {
+    pub units: Vec<String>,
+}
+
+/// `GET /v1/model/status` (operator): everything `juju status` shows, in one snapshot.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModelStatusResponse {
+    /// Every application, by name.
+    pub applications: std::collections::BTreeMap<String, ModelApplication>,
+    /// Every relation, by id.
+    #[serde(default)]
+    pub relations: Vec<ModelRelation>,
+    /// The model config values an operator set (the rest take Juju's defaults).
+    #[serde(default)]
+    pub config: std::collections::BTreeMap<String, serde_json::Value>,
+    /// The controller's clock when it answered (Unix milliseconds).
+    pub now_ms: u64,
+}
+
+/// One application in the model status.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModelApplication {
+    /// The charm revision the application runs: 0 as deployed, one more with each refresh.
+    pub charm_revision: u64,
+    /// Where the refreshed charm was prepared (none: the charm it was deployed with).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charm_path: Option<String>,
+    /// The application status its leader set, with since when; none while unset (Juju then
+    /// derives one from the units').
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<WorkloadStatusSince>,
+    /// The unit holding the lease now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leader: Option<String>,
+    /// Application config `trust`.
+    #[serde(default)]
+    pub trust: bool,
+    /// The application's units, by name.
+    pub units: std::collections::BTreeMap<String, ModelUnit>,
+}
+
+/// A workload status with since when (Unix milliseconds).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkloadStatusSince {
+    pub status: WorkloadStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since_ms: Option<u64>,
+}
+
+/// One unit in the model status.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelUnit {
+    pub workload: WorkloadStatusSince,
+    pub agent: AgentStatus,
+    /// application-version-set's.
+    #[serde(default)]
+    pub version: String,
+    /// Its opened port ranges, each once, sorted as `juju status` lists them.
+    #[serde(default)]
+    pub ports: Vec<String>,
+    /// `alive`, or `dying` while it is being removed.
+    pub life: String,
+}
+
+/// One relation in the model status.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelRelation {
+    pub id: u64,
+    /// Both ends (one for a peer relation).
+    pub endpoints: Vec<ModelRelationEndpoint>,
+    /// The units in its scope, in name order.
+    #[serde(default)]
+    pub members: Vec<String>,
+}
+
+/// One end of a relation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelRelationEndpoint {
+    pub application: String,
+    pub name: String,
+    /// `peer`, `provider` or `requirer`.
+    pub role: String,
+    #[serde(default)]
+    pub interface: String,
+    /// `global` or `container`.
+    pub scope: String,
+}
+
+/// `GET /v1/model/config`: the model config values an operator set, and how many accepted
+/// changes produced them (agents long-poll `POST /v1/model/config/watch` on it).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModelConfigResponse {
+    pub values: std::collections::BTreeMap<String, serde_json::Value>,
+    pub version: u64,
+}
+
+/// `POST /v1/model/config` (operator): set values (as the command line gives them, typed by
+/// the key) and reset keys, all or nothing.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelConfigChangeRequest {
+    #[serde(default)]
+    pub set: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    pub reset: Vec<String>,
 }
