@@ -178,7 +178,7 @@ impl Run for Deploy {
         if self.dry_run {
             let name = self.app.clone().unwrap_or_else(|| charm_name(&path));
             let text = format!("deploy application {name} from local charm on {base}\n");
-            return Ok(Outcome { stdout: Vec::new(), stderr: text.into_bytes() });
+            return Ok(Outcome { stdout: Vec::new(), stderr: text.into_bytes(), code: 0 });
         }
         let request = DeployRequest {
             charm: path.display().to_string(),
@@ -198,7 +198,7 @@ impl Run for Deploy {
             name = charm.name,
             rev = charm.revision,
         );
-        Ok(Outcome { stdout: Vec::new(), stderr: stderr.into_bytes() })
+        Ok(Outcome { stdout: Vec::new(), stderr: stderr.into_bytes(), code: 0 })
     }
 }
 
