@@ -87,10 +87,7 @@ impl Run for RemoveApplication {
                 Err(RunError(why)) => errors.push(format!("removing application {app} failed: {why}")),
             }
         }
-        if !errors.is_empty() {
-            return Err(super::host::failures(&errors));
-        }
-        Ok(Outcome { stdout: stdout.into_bytes(), ..Default::default() })
+        Ok(super::host::with_failures(stdout, String::new(), &errors))
     }
 }
 

@@ -145,18 +145,17 @@ impl Run for RemoveUnit {
                 Err(RunError(why)) => errors.push(format!("removing unit {unit} failed: {why}")),
             }
         }
-        if !errors.is_empty() {
-            return Err(super::host::failures(&errors));
-        }
-        match &self.target {
-            Target::Scale { app, .. } => {
+        let stderr = match &self.target {
+            Target::Scale { app, .. } if errors.is_empty() => {
                 // The scale the application goes to: the units not leaving, less these.
                 let staying = up.units_of(app).filter(|u| u.run != crate::local::RunState::Removing).count();
-                let left = staying - units.len();
-                Ok(Outcome { stderr: format!("scaling down to {left} units\n").into_bytes(), ..Default::default() })
+                format!("scaling down to {} units\n", staying - units.len())
             }
-            Target::Units(_) => Ok(Outcome { stdout: stdout.into_bytes(), ..Default::default() }),
-        }
+            _ => String::new(),
+        };
+        // Scaling reports on stderr only; named units each get their line on stdout.
+        let stdout = if matches!(self.target, Target::Scale { .. }) { String::new() } else { stdout };
+        Ok(super::host::with_failures(stdout, stderr, &errors))
     }
 }
 

@@ -601,10 +601,15 @@ fn applications_scale_refresh_and_leave_with_their_resources_and_config() {
     assert_eq!((err.as_str(), code), ("ERROR application \"nope\" not found\n", 1));
 
     // remove-application: its units leave, then it does.
-    let (out, err, code) = home.juju(&["remove-application", "--no-prompt", "app"]);
+    // One that is not there fails on its own, after the others (Juju's `ErrSilent`: exit 1).
+    let (out, err, code) = home.juju(&["remove-application", "--no-prompt", "app", "nope"]);
     assert_eq!(
         (out.as_str(), err.as_str(), code),
-        ("will remove application app\n- will remove unit app/0\n- will remove unit app/3\n", "", 0)
+        (
+            "will remove application app\n- will remove unit app/0\n- will remove unit app/3\n",
+            "ERROR removing application nope failed: application \"nope\" not found\n",
+            1
+        )
     );
     wait_up_json(&home, "m2", "the application leaves", |up| up["applications"].as_array().unwrap().is_empty());
     assert_eq!(wait_lines(&marks.path().join("removed"), 4), ["app/0", "app/1", "app/2", "app/3"]);
