@@ -304,6 +304,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
             break None;
         }
         let stop_by = run.stopping.as_ref().map(|s| s.deadline);
+        let forced = run.stopping.as_ref().is_some_and(|s| s.force);
         tokio::select! {
             _ = signals.requested() => break None,
             // `juju destroy-model`: what has not stopped by then is stopped below, SIGTERM
@@ -311,6 +312,12 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
             _ = tokio::time::sleep_until(stop_by.unwrap_or_else(tokio::time::Instant::now)), if stop_by.is_some() => {
                 say!("{} the units did not all stop in time: stopping the rest", clock());
                 break None;
+            }
+            // A forced stop looks again each second for units whose hook has failed since (one
+            // that fails is retried, and a failing unit would not get to its stop hook).
+            _ = tokio::time::sleep(Duration::from_secs(1)), if forced => {
+                run.stop_failing_units().await;
+                run.record.save(&state)?;
             }
             // A killed controller's exit is reaped already: it stays down until `restart`.
             (i, exit) = any_exit(&mut run.controllers, &run.record.controllers),
@@ -397,6 +404,8 @@ pub(super) struct Running {
 /// A stop under way: every unit runs its stop and remove hooks, until `deadline`.
 pub(super) struct Stopping {
     pub(super) deadline: tokio::time::Instant,
+    /// `--force`: a unit whose hook fails meanwhile is stopped rather than waited for.
+    pub(super) force: bool,
 }
 
 impl Running {

@@ -743,9 +743,12 @@ impl Running {
         };
         let deadline = tokio::time::Instant::now() + bound;
         match &mut self.stopping {
-            // A second stop may only bring the bound nearer.
-            Some(stopping) => stopping.deadline = stopping.deadline.min(deadline),
-            None => self.stopping = Some(super::up::Stopping { deadline }),
+            // A second stop may only bring the bound nearer, or force it.
+            Some(stopping) => {
+                stopping.deadline = stopping.deadline.min(deadline);
+                stopping.force |= request.force;
+            }
+            None => self.stopping = Some(super::up::Stopping { deadline, force: request.force }),
         }
         for app in &mut self.record.applications {
             app.removing = true;
@@ -764,10 +767,21 @@ impl Running {
         done(format!("stopping: {} unit(s) leaving", units.len()), units)
     }
 
+    /// A forced stop's look for units whose hook has failed: each is stopped at once.
+    pub(super) async fn stop_failing_units(&mut self) {
+        let leaving: Vec<String> =
+            self.record.units.iter().filter(|u| u.pid.is_some()).map(|u| u.name.clone()).collect();
+        for unit in leaving {
+            if self.failing(&unit).await {
+                self.kill_leaving(&unit, "its hook is failing");
+            }
+        }
+    }
+
     /// Whether `name`'s agent says a hook of its is failing (waiting to be retried or resolved).
     async fn failing(&self, name: &str) -> bool {
         let Some(unit) = self.record.units.iter().find(|u| u.name == name) else { return false };
-        if unit.run != RunState::Running {
+        if !matches!(unit.run, RunState::Running | RunState::Removing) || unit.pid.is_none() {
             return false;
         }
         let socket = unit.state_dir.join("run.socket");
@@ -806,7 +820,7 @@ impl Running {
 
     /// Makes `name` leave as `remove-unit` does, whatever its agent's state: a paused agent is
     /// continued first, a unit already leaving is left to it, one whose agent is down leaves at
-    /// once (without its hooks); an agent that cannot be asked is stopped (SIGTERM).
+    /// once (without its hooks); an agent that cannot be asked is stopped (SIGKILL).
     async fn leave(&mut self, name: &str) {
         let Some(i) = self.record.units.iter().position(|u| u.name == name) else { return };
         let unit = self.record.units[i].clone();

@@ -700,3 +700,19 @@ fn destroy_model_with_force_does_not_wait_on_a_failing_hook() {
     assert!(started.elapsed() < std::time::Duration::from_secs(10), "took {:?}", started.elapsed());
     assert_eq!(home.processes(), Vec::new());
 }
+
+#[test]
+fn destroy_model_with_force_does_not_wait_on_a_hook_that_fails_after_it_was_asked() {
+    let home = Home::new();
+    let (_, err, code) = home.juju(&["add-model", "--no-switch", "m6"]);
+    assert_eq!(code, 0, "{err}");
+    // Still running when the stop comes; it fails after, and would be retried.
+    let charm = leaderd_testkit::cluster::charm("name: slow\n", &[("install", "#!/bin/sh\nsleep 1\nexit 1\n")]);
+    let (_, err, code) = home.juju(&["deploy", "-m", "m6", charm.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let started = std::time::Instant::now();
+    let (_, err, code) = home.juju(&["destroy-model", "m6", "--no-prompt", "--force"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "took {:?}", started.elapsed());
+    assert_eq!(home.processes(), Vec::new());
+}
