@@ -36,7 +36,7 @@ fn command() -> Command {
              --resource are copied into the model when the command runs.\n",
         )
         .after_long_help("\n    juju deploy ./testdb_amd64.charm\n    juju deploy ./mycharm myapp -n 2 --config key=value --resource file=./data.tar\n")
-        .arg(cmd::bool_flag("attach-storage", "").hide(true))
+        .arg(value("attach-storage", "Existing storage to attach to the deployed unit (not available on k8s models)"))
         .arg(value("base", "The base on which to deploy"))
         .arg(repeated("bind", "Configure application endpoint bindings to spaces").hide(true))
         .arg(value("channel", "Channel to use when deploying a charm or bundle from Charmhub"))
