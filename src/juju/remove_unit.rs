@@ -50,6 +50,7 @@ struct RemoveUnit {
     target: Target,
     no_prompt: bool,
     dry_run: bool,
+    force: bool,
     given: ArgMatches,
 }
 
@@ -96,7 +97,13 @@ impl RemoveUnit {
         if !m.get_flag("force") && m.get_flag("no-wait") {
             return Err(UsageError("--no-wait without --force not valid".into()));
         }
-        Ok(RemoveUnit { target, no_prompt: m.get_flag("no-prompt"), dry_run: m.get_flag("dry-run"), given: m.clone() })
+        Ok(RemoveUnit {
+            target,
+            no_prompt: m.get_flag("no-prompt"),
+            dry_run: m.get_flag("dry-run"),
+            force: m.get_flag("force"),
+            given: m.clone(),
+        })
     }
 }
 
@@ -140,7 +147,11 @@ impl Run for RemoveUnit {
                 errors.push(format!("removing unit {unit} failed: unit {unit:?} does not exist"));
                 continue;
             }
-            match super::host::call(&model, REMOVE_UNIT_PATH, &RemoveUnitRequest { unit: unit.clone() }) {
+            match super::host::call(
+                &model,
+                REMOVE_UNIT_PATH,
+                &RemoveUnitRequest { unit: unit.clone(), force: self.force },
+            ) {
                 Ok(_) => stdout.push_str(&format!("will remove unit {unit}\n")),
                 Err(RunError(why)) => errors.push(format!("removing unit {unit} failed: {why}")),
             }

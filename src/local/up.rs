@@ -278,6 +278,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         revisions: Default::default(),
         model: model_record(&state),
         stopping: None,
+        forced: Default::default(),
     };
     if let Some(first) = first {
         run.revisions.insert(first.info.charm_name.clone(), first.info.revision);
@@ -304,7 +305,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
             break None;
         }
         let stop_by = run.stopping.as_ref().map(|s| s.deadline);
-        let forced = run.stopping.as_ref().is_some_and(|s| s.force);
+        let forced = !run.forced.is_empty();
         tokio::select! {
             _ = signals.requested() => break None,
             // `juju destroy-model`: what has not stopped by then is stopped below, SIGTERM
@@ -313,7 +314,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
                 say!("{} the units did not all stop in time: stopping the rest", clock());
                 break None;
             }
-            // A forced stop looks again each second for units whose hook has failed since (one
+            // A forced removal looks again each second for units whose hook has failed since (one
             // that fails is retried, and a failing unit would not get to its stop hook).
             _ = tokio::time::sleep(Duration::from_secs(1)), if forced => {
                 run.stop_failing_units().await;
@@ -399,13 +400,13 @@ pub(super) struct Running {
     pub(super) model: Option<(String, String)>,
     /// Set by a stop request (`juju destroy-model`): the units are leaving.
     pub(super) stopping: Option<Stopping>,
+    /// Units leaving with `--force`: one whose hook fails on the way is stopped, not waited for.
+    pub(super) forced: std::collections::BTreeSet<String>,
 }
 
 /// A stop under way: every unit runs its stop and remove hooks, until `deadline`.
 pub(super) struct Stopping {
     pub(super) deadline: tokio::time::Instant,
-    /// `--force`: a unit whose hook fails meanwhile is stopped rather than waited for.
-    pub(super) force: bool,
 }
 
 impl Running {

@@ -141,10 +141,23 @@ impl Running {
             }
             Request::Lever(LeverRequest { lever, target: Target::Unit(unit) }) => self.unit_lever(lever, &unit).await,
             Request::AddUnit(AddUnitRequest { app, count }) => self.add_units(&app, count),
-            Request::RemoveUnit(RemoveUnitRequest { unit }) => self.remove_unit(&unit).await,
+            Request::RemoveUnit(RemoveUnitRequest { unit, force }) if force && self.failing(&unit).await => {
+                self.kill_leaving(&unit, "removed with --force while its hook is failing");
+                done(format!("removing {unit} without its remaining hooks (--force)"), vec![unit])
+            }
+            Request::RemoveUnit(RemoveUnitRequest { unit, force }) => {
+                let answer = self.remove_unit(&unit).await;
+                if force && answer.is_ok() {
+                    // Its hook may yet fail on the way out.
+                    self.forced.insert(unit);
+                }
+                answer
+            }
             Request::Refresh(RefreshRequest { app, path }) => self.refresh(&app, std::path::Path::new(&path)).await,
             Request::Deploy(deploy) => self.deploy(deploy).await,
-            Request::RemoveApplication(RemoveApplicationRequest { app }) => self.remove_application(&app).await,
+            Request::RemoveApplication(RemoveApplicationRequest { app, force }) => {
+                self.remove_application(&app, force).await
+            }
             Request::Stop(stop) => self.stop(stop).await,
         };
         self.record.save(&self.state).map_err(failed)?;
@@ -718,7 +731,7 @@ impl Running {
 
     /// `juju remove-application`: every unit of `app` runs its stop and remove hooks and
     /// leaves; the application leaves the record with its last unit.
-    async fn remove_application(&mut self, app: &str) -> Result<Done, HttpError> {
+    async fn remove_application(&mut self, app: &str, force: bool) -> Result<Done, HttpError> {
         self.refuse_when_stopping()?;
         self.live_application(app)?;
         if let Some(info) = self.record.applications.iter_mut().find(|a| a.name == app) {
@@ -726,6 +739,13 @@ impl Running {
         }
         let units: Vec<String> = self.record.units_of(app).map(|u| u.name.clone()).collect();
         for unit in &units {
+            if force {
+                self.forced.insert(unit.clone());
+            }
+            if force && self.failing(unit).await {
+                self.kill_leaving(unit, "removed with --force while its hook is failing");
+                continue;
+            }
             self.leave(unit).await;
         }
         self.drop_removed_applications();
@@ -744,11 +764,8 @@ impl Running {
         let deadline = tokio::time::Instant::now() + bound;
         match &mut self.stopping {
             // A second stop may only bring the bound nearer, or force it.
-            Some(stopping) => {
-                stopping.deadline = stopping.deadline.min(deadline);
-                stopping.force |= request.force;
-            }
-            None => self.stopping = Some(super::up::Stopping { deadline, force: request.force }),
+            Some(stopping) => stopping.deadline = stopping.deadline.min(deadline),
+            None => self.stopping = Some(super::up::Stopping { deadline }),
         }
         for app in &mut self.record.applications {
             app.removing = true;
@@ -756,7 +773,11 @@ impl Running {
         let units: Vec<String> = self.record.units.iter().map(|u| u.name.clone()).collect();
         for unit in &units {
             // `--force` ignores errors (destroy.go): a unit whose hook is failing would not get
-            // to its stop and remove hooks before the bound, so it is stopped now.
+            // to its stop and remove hooks before the bound, so it is stopped now (or once its
+            // hook fails, if it is running one).
+            if request.force {
+                self.forced.insert(unit.clone());
+            }
             if request.force && self.failing(unit).await {
                 self.kill_leaving(unit, "its hook is failing");
                 continue;
@@ -767,10 +788,17 @@ impl Running {
         done(format!("stopping: {} unit(s) leaving", units.len()), units)
     }
 
-    /// A forced stop's look for units whose hook has failed: each is stopped at once.
+    /// The look, each second, at the units leaving with `--force` for one whose hook has
+    /// failed: each is stopped at once.
     pub(super) async fn stop_failing_units(&mut self) {
-        let leaving: Vec<String> =
-            self.record.units.iter().filter(|u| u.pid.is_some()).map(|u| u.name.clone()).collect();
+        let units = &self.record.units;
+        self.forced.retain(|name| units.iter().any(|u| &u.name == name));
+        let leaving: Vec<String> = self
+            .forced
+            .iter()
+            .filter(|name| units.iter().any(|u| &u.name == *name && u.pid.is_some()))
+            .cloned()
+            .collect();
         for unit in leaving {
             if self.failing(&unit).await {
                 self.kill_leaving(&unit, "its hook is failing");

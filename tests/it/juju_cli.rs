@@ -694,6 +694,17 @@ fn destroy_model_with_force_does_not_wait_on_a_failing_hook() {
         assert!(std::time::Instant::now() < deadline, "{status}");
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
+    // remove-unit and remove-application --force do not wait on the failing hook either.
+    let (out, err, code) = home.juju(&["remove-unit", "-m", "m5", "--no-prompt", "--force", "broken/1"]);
+    assert_eq!((out.as_str(), code), ("will remove unit broken/1\n", 0), "{err}");
+    wait_up_json(&home, "m5", "broken/1 leaves", |up| up["units"].as_array().unwrap().len() == 1);
+    let (_, err, code) = home.juju(&["add-unit", "-m", "m5", "broken"]);
+    assert_eq!(code, 0, "{err}");
+    let (_, err, code) = home.juju(&["remove-application", "-m", "m5", "--no-prompt", "--force", "broken"]);
+    assert_eq!(code, 0, "{err}");
+    wait_up_json(&home, "m5", "broken leaves", |up| up["applications"].as_array().unwrap().is_empty());
+    let (_, err, code) = home.juju(&["deploy", "-m", "m5", charm.path().to_str().unwrap(), "-n", "2"]);
+    assert_eq!(code, 0, "{err}");
     let started = std::time::Instant::now();
     let (_, err, code) = home.juju(&["destroy-model", "m5", "--no-prompt", "--destroy-storage", "--force"]);
     assert_eq!(code, 0, "{err}");
