@@ -3,6 +3,11 @@
 //! the controller's certificate and tokens. It relays every agent event as one line, restarts
 //! each controller that dies by itself, and stops everything on SIGINT or SIGTERM.
 //!
+//! One `up` holds any number of applications: the one it is started with, and those `juju
+//! deploy` adds through `up.socket` (`up --host`, a `juju` model, starts with none). Each has
+//! its charm's revisions in `<state>/charms/<app>/<revision>` and its units `app/N`, numbered
+//! per application; `up.json` records them all.
+//!
 //! `up` binds the controller's port itself and hands the listening socket to each controller
 //! it starts, keeping its own copy open for the whole run: between a controller's death and its
 //! restart no other process can bind that port, and agents' connections wait in the socket's
