@@ -491,7 +491,10 @@ fn a_model_is_added_deployed_to_and_destroyed_leaving_nothing_running() {
     // destroy-model: each unit's remove hook runs, then nothing of the model is left.
     assert!(!home.processes().is_empty());
     let (_, err, code) = home.juju(&["destroy-model", "m1", "--no-prompt", "--destroy-storage", "--force"]);
-    assert_eq!((err.as_str(), code), ("Destroying model\nWaiting for model to be removed...\nModel destroyed.\n", 0));
+    assert_eq!(
+        (err.as_str(), code),
+        ("Destroying model\nWaiting for model to be removed, 2 application(s)...\nModel destroyed.\n", 0)
+    );
     assert_eq!(std::fs::read_to_string(marks.path().join("removed")).unwrap().lines().count(), 3);
     assert!(!home.model_dir("m1").exists());
     assert_eq!(home.processes(), Vec::new());
