@@ -487,6 +487,13 @@ fn a_model_is_added_deployed_to_and_destroyed_leaving_nothing_running() {
         status["applications"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
     assert_eq!(apps, ["hello", "hello2"]);
     assert_eq!(status["applications"][1]["charm"], "local:hello-1");
+    // The operator's commands find each unit's own application.
+    let (shown, err, code) = leaderd(&home, "m1", &["show-unit", "hello2/0", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let shown: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!(shown["hello2/0"]["charm"], "local:hello-1", "{shown}");
+    let (said, err, code) = leaderd(&home, "m1", &["exec", "--unit", "hello2/leader", "--", "is-leader"]);
+    assert_eq!((said.as_str(), err.as_str(), code), ("True\n", "", 0));
 
     // destroy-model: each unit's remove hook runs, then nothing of the model is left.
     assert!(!home.processes().is_empty());
