@@ -67,12 +67,19 @@ impl Refresh {
         let args: Vec<String> = cmd::positionals(m).iter().map(|a| a.to_string_lossy().into_owned()).collect();
         let app = match args.as_slice() {
             [] => return Err(UsageError("no application specified".into())),
+            [app] if leaderd_core::names::check_application(app).is_err() => {
+                return Err(UsageError(format!("invalid application name {}", leaderd_core::format::go_quote(app))))
+            }
             [app] => app.clone(),
             [_, rest @ ..] => {
                 let rest: Vec<std::ffi::OsString> = rest.iter().map(Into::into).collect();
                 return Err(cmd::unrecognized(&rest));
             }
         };
+        // refresh.go `Init`: a local charm has no revision to ask for.
+        if m.get_one::<String>("path").is_some() && m.get_one::<String>("revision").is_some_and(|r| r != "-1") {
+            return Err(UsageError("--path and --revision are mutually exclusive".into()));
+        }
         let given = |name: &str| m.get_many::<String>(name).into_iter().flatten().any(|v| !v.is_empty());
         let unsupported = match () {
             _ if given("config") => Some("--config"),
@@ -138,6 +145,10 @@ mod tests {
         assert_eq!((f.stderr.as_str(), f.code), ("ERROR no application specified\n", 2));
         let f = juju(&["refresh", "a", "b"]);
         assert_eq!((f.stderr.as_str(), f.code), ("ERROR unrecognized args: [\"b\"]\n", 2));
+        let f = juju(&["refresh", "a/0"]);
+        assert_eq!((f.stderr.as_str(), f.code), ("ERROR invalid application name \"a/0\"\n", 2));
+        let f = juju(&["refresh", "a", "--path", "./c", "--revision", "3"]);
+        assert_eq!((f.stderr.as_str(), f.code), ("ERROR --path and --revision are mutually exclusive\n", 2));
         let f = juju(&["refresh", "a", "--path", "./c", "--trust"]);
         assert_eq!(
             (f.stderr.as_str(), f.code),
