@@ -113,8 +113,8 @@ impl Run for DestroyModel {
         if self.no_wait && !self.force {
             return Err(RunError("--no-wait without --force not valid".into()));
         }
-        let name = model::short_name(&self.model)?;
-        let model = Model::existing(&name)?;
+        let model = Model::existing(&model::short_name(&self.model)?)?;
+        let name = model.name.clone();
         if !self.no_prompt {
             confirm(&name)?;
         }
