@@ -3,6 +3,11 @@
 //! the controller's certificate and tokens. It relays every agent event as one line, restarts
 //! each controller that dies by itself, and stops everything on SIGINT or SIGTERM.
 //!
+//! One `up` holds any number of applications: the one it is started with, and those `juju
+//! deploy` adds through `up.socket` (`up --host`, a `juju` model, starts with none). Each has
+//! its charm's revisions in `<state>/charms/<app>/<revision>` and its units `app/N`, numbered
+//! per application; `up.json` records them all.
+//!
 //! `up` binds the controller's port itself and hands the listening socket to each controller
 //! it starts, keeping its own copy open for the whole run: between a controller's death and its
 //! restart no other process can bind that port, and agents' connections wait in the socket's
@@ -278,6 +283,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         revisions: Default::default(),
         model: model_record(&state),
         stopping: None,
+        forced: Default::default(),
     };
     if let Some(first) = first {
         run.revisions.insert(first.info.charm_name.clone(), first.info.revision);
@@ -307,6 +313,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
             break None;
         }
         let stop_by = run.stopping.as_ref().map(|s| s.deadline);
+        let forced = !run.forced.is_empty();
         tokio::select! {
             _ = signals.requested() => break None,
             // `juju destroy-model`: what has not stopped by then is stopped below, SIGTERM
@@ -314,6 +321,12 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
             _ = tokio::time::sleep_until(stop_by.unwrap_or_else(tokio::time::Instant::now)), if stop_by.is_some() => {
                 say!("{} the units did not all stop in time: stopping the rest", clock());
                 break None;
+            }
+            // A forced removal looks again each second for units whose hook has failed since (one
+            // that fails is retried, and a failing unit would not get to its stop hook).
+            _ = tokio::time::sleep(Duration::from_secs(1)), if forced => {
+                run.stop_failing_units().await;
+                run.record.save(&state)?;
             }
             // A killed controller's exit is reaped already: it stays down until `restart`.
             (i, exit) = any_exit(&mut run.controllers, &run.record.controllers),
@@ -395,6 +408,8 @@ pub(super) struct Running {
     pub(super) model: Option<(String, String)>,
     /// Set by a stop request (`juju destroy-model`): the units are leaving.
     pub(super) stopping: Option<Stopping>,
+    /// Units leaving with `--force`: one whose hook fails on the way is stopped, not waited for.
+    pub(super) forced: std::collections::BTreeSet<String>,
 }
 
 /// A stop under way: every unit runs its stop and remove hooks, until `deadline`.
