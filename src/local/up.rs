@@ -879,6 +879,7 @@ fn deploy_config(
         charm: None,
         peers: None,
         storage: None,
+        endpoints: None,
     })
 }
 

@@ -20,8 +20,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use leaderd_core::model::Settings;
 
 pub use records::{
-    ConfigRecord, ConsumerRecord, GrantRecord, OptionRecord, RelationRecord, RevisionRecord, SecretRecord,
-    StatusRecord, StorageRecord, TaskRecord, UnitStatusRecord,
+    ConfigRecord, ConsumerRecord, EndpointRecord, GrantRecord, OptionRecord, RelationDefRecord, RelationRecord,
+    RevisionRecord, SecretRecord, StatusRecord, StorageRecord, TaskRecord, UnitStatusRecord,
 };
 
 /// One application's relations, by relation id.
@@ -106,6 +106,10 @@ pub struct Snapshot {
     pub storage_sequences: HashMap<String, u64>,
     /// Each unit's payloads by class (payload-register); a unit with none is absent.
     pub unit_payloads: HashMap<String, leaderd_core::payloads::UnitPayloads>,
+    /// Every relation's record, by id.
+    pub relation_defs: BTreeMap<u64, RelationDefRecord>,
+    /// The model's next relation id (none: no relation was ever recorded).
+    pub relation_sequence: Option<u64>,
 }
 
 /// A commit the store refused because it is too big for one transaction (etcd's
@@ -212,6 +216,16 @@ pub enum Write {
         unit: String,
         payloads: leaderd_core::payloads::UnitPayloads,
     },
+    /// Replace relation `id`'s record; with `None` the relation is removed, its scopes and
+    /// bags (every application's) with it.
+    RelationDef {
+        id: u64,
+        record: Option<RelationDefRecord>,
+    },
+    /// The model's next relation id: only ever moves on, so no relation id is used twice.
+    RelationSequence {
+        next: u64,
+    },
 }
 
 /// Applies a relation write to relations held in memory (the memory store's and the
@@ -233,6 +247,12 @@ pub(crate) fn apply_relation_write(relations: &mut HashMap<String, AppRelations>
                 relation.members.push(unit.clone());
                 relation.members.sort();
             }
+        }
+        Write::RelationDef { id, record: None } => {
+            for app in relations.values_mut() {
+                app.remove(id);
+            }
+            relations.retain(|_, app| !app.is_empty());
         }
         _ => {}
     }
