@@ -79,7 +79,7 @@ pub fn change(set: &BTreeMap<String, String>, reset: &[String]) -> ConfigChangeR
         .iter()
         .map(|(k, v)| (k.clone(), if v.is_empty() { Value::Null } else { Value::String(v.clone()) }))
         .collect();
-    ConfigChangeRequest { options: None, set, reset: reset.to_vec(), charm: None, peers: None, storage: None }
+    ConfigChangeRequest { reset: reset.to_vec(), set, ..Default::default() }
 }
 
 /// One option as `leaderd config APP` shows it.
@@ -290,6 +290,7 @@ mod tests {
             charm: None,
             peers: None,
             storage: None,
+            endpoints: None,
         };
         let yaml = show("web", "web", &config, "yaml").unwrap();
         assert_eq!(

@@ -168,9 +168,11 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         &options.config,
         options.config_file.as_deref(),
     )?;
-    // The controller takes joins only to these relations (the agents number them the same way).
+    // The charm's relation endpoints: the controller creates its peer relations with the
+    // model's next relation ids and infers integrate's endpoints from them.
     let peers = leaderd_core::relations::peers(&staged)?;
     deploy_config.peers = Some(peers.into_iter().map(|p| p.endpoint).collect());
+    deploy_config.endpoints = Some(leaderd_core::relations::declared_endpoints(&staged)?);
     // The controller checks the units' storage against the charm's declarations, never a
     // unit's own (hook-writable) copy of metadata.yaml.
     deploy_config.storage = Some(storage);

@@ -383,6 +383,7 @@ impl Running {
             // `checkStorageUpgrade`) and refuses the whole change if the units' storage cannot
             // follow.
             storage: Some(storage),
+            endpoints: None,
         };
         let tls = leaderd_net::tls::TlsDir::new(self.state.join("tls"));
         let url = self.record.live_controller_urls();

@@ -460,9 +460,8 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
     let config_watcher = watcher::run_versions(watcher::ConfigVersions(client.clone()), config_tx);
     let (ticks_tx, ticks_rx) = tokio::sync::watch::channel(0u64);
     let ticker = watcher::tick(options.update_status_interval, ticks_tx);
-    let peers = leaderd_core::relations::peers(&env.charm_dir)?;
     let (relations_tx, relations_rx) = tokio::sync::watch::channel(None);
-    let relation_watcher = relation_watch::run(client.clone(), peers.iter().map(|p| p.id).collect(), relations_tx);
+    let relation_watcher = relation_watch::run(client.clone(), options.unit.clone(), dying.clone(), relations_tx);
     let (secrets_tx, secrets_rx) = tokio::sync::watch::channel(None);
     let secret_watcher = secret_watch::run(client.clone(), tracker.subscribe(), secrets_tx);
     let uniter_state = runner::load_state(&state_dir.join("uniter.json"))?;
@@ -478,7 +477,6 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         hook_groups: hook_groups.clone(),
         dying,
         relations: runner::RelationInputs {
-            peers,
             data: relations_rx,
             seen_file: state_dir.join("relations.json"),
             secrets: secrets_rx,

@@ -401,6 +401,13 @@ impl ControllerClient {
         Ok(r.version)
     }
 
+    /// The calling unit leaves the scope of `relation_ids` (dying relations).
+    pub async fn depart_relations(&self, relation_ids: Vec<u64>) -> Result<u64, CallError> {
+        let body = RelationDepartRequest { relation_ids };
+        let r: RelationsVersion = self.call("relations/depart", Some(&body), Duration::ZERO).await?;
+        Ok(r.version)
+    }
+
     /// `unit` leaves the scope of every relation of the application.
     pub async fn leave_relations(&self, unit: &str) -> Result<u64, CallError> {
         let body = RelationLeaveRequest { unit: unit.into() };
