@@ -14,6 +14,9 @@
 #[allow(dead_code)]
 pub(crate) mod model;
 mod version;
+// Relations between applications (REL).
+mod integrate;
+mod remove_relation;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -48,7 +51,8 @@ pub(crate) struct Outcome {
 pub(crate) struct RunError(pub String);
 
 /// The commands leaderd's `juju` offers, by name.
-const COMMANDS: &[JujuCommand] = &[version::VERSION];
+const COMMANDS: &[JujuCommand] =
+    &[version::VERSION, integrate::INTEGRATE, integrate::RELATE, remove_relation::REMOVE_RELATION];
 
 /// Juju 3.6's other commands (`juju help commands`): known to Juju, not offered here. Asking
 /// for one gets leaderd's words rather than Juju's "not a juju command", which would be wrong.
@@ -115,7 +119,6 @@ const NOT_OFFERED: &[&str] = &[
     "import-filesystem",
     "import-ssh-key",
     "info",
-    "integrate",
     "kill-controller",
     "list-operations",
     "login",
@@ -135,7 +138,6 @@ const NOT_OFFERED: &[&str] = &[
     "operations",
     "refresh",
     "register",
-    "relate",
     "reload-spaces",
     "remove-application",
     "remove-cloud",
@@ -143,7 +145,6 @@ const NOT_OFFERED: &[&str] = &[
     "remove-k8s",
     "remove-machine",
     "remove-offer",
-    "remove-relation",
     "remove-saas",
     "remove-secret",
     "remove-secret-backend",
@@ -470,7 +471,13 @@ mod tests {
     #[test]
     fn a_juju_command_leaderd_does_not_offer_says_so() {
         let listed = juju(&["help", "commands"]);
-        assert!(String::from_utf8_lossy(&listed.stdout).contains("    version  Print the Juju CLI client version.\n"));
+        let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
+        let line = |name: &str, about: &str| {
+            listed
+                .lines()
+                .any(|l| l.trim_start().starts_with(&format!("{name} ")) && l.ends_with(&format!("  {about}")))
+        };
+        assert!(line("version", "Print the Juju CLI client version."), "{listed}");
         let f = juju(&["bootstrap"]);
         assert_eq!(
             stderr(&f),

@@ -736,11 +736,16 @@ async fn integrate(State(api): Shared, headers: HeaderMap, body: Body) -> Answer
 async fn remove_relation(State(api): Shared, headers: HeaderMap, body: Body) -> Answer<RelationDef> {
     api.operator(&headers)?;
     let req: RemoveRelationRequest = decode(body)?;
-    if req.endpoints.is_empty() || req.endpoints.len() > 2 {
+    let by_id = req.id.filter(|_| req.endpoints.is_empty());
+    if by_id.is_none() && req.endpoints.len() != 2 {
         return Err(HttpError::new(ErrorCode::BadRequest, "a relation must involve two applications"));
     }
     api.active()?;
-    let relation = api.controller.remove_relation(req.endpoints).await.map_err(relation_refused)?;
+    let removed = match by_id {
+        Some(id) => api.controller.remove_relation_id(id).await,
+        None => api.controller.remove_relation(req.endpoints).await,
+    };
+    let relation = removed.map_err(relation_refused)?;
     tracing::info!(relation = relation.id, key = relation.key, "relation dying");
     Ok(Json(relation))
 }

@@ -251,6 +251,12 @@ impl Controller {
         Ok(self.relation_op(op).await?.remove(0))
     }
 
+    /// [`Controller::remove_relation`] of the relation with this id (`relation 4 not found`).
+    pub async fn remove_relation_id(&self, id: u64) -> Result<RelationDef, RelationError> {
+        let op = super::writer::RelationOp::RemoveId(id);
+        Ok(self.relation_op(op).await?.remove(0))
+    }
+
     /// The peer relations of a deployment that registered `declared` (its endpoints), in
     /// metadata order, each with the next id; none twice.
     pub(crate) async fn add_peer_relations(

@@ -102,6 +102,7 @@ pub(crate) enum Job {
 pub(crate) enum RelationOp {
     Integrate(Vec<String>),
     Remove(Vec<String>),
+    RemoveId(u64),
     Peers {
         app: String,
         declared: Vec<leaderd_core::relations::EndpointDecl>,
@@ -519,8 +520,12 @@ fn relation_records(
             (vec![relation_rules::add(&mut next, endpoints)?], Vec::new())
         }
         RelationOp::Peers { app, declared } => (relation_rules::add_peers(&mut next, &app, &declared), Vec::new()),
-        RelationOp::Remove(names) => {
-            let id = relation_rules::find(&next, &names)?;
+        RelationOp::Remove(_) | RelationOp::RemoveId(_) => {
+            let id = match op {
+                RelationOp::Remove(names) => relation_rules::find(&next, &names)?,
+                RelationOp::RemoveId(id) if next.by_id.contains_key(&id) => id,
+                _ => return Err(RelationError::NotFound(format!("relation {} not found", op_id(&op)))),
+            };
             let record = next.by_id.get_mut(&id).expect("found");
             record.life = relation_rules::DYING.into();
             if state.relations.anyone_in_scope(id) {
@@ -549,6 +554,13 @@ fn relation_records(
     }
     *defs = next;
     Ok((answer, writes))
+}
+
+fn op_id(op: &RelationOp) -> u64 {
+    match op {
+        RelationOp::RemoveId(id) | RelationOp::Removal(id) => *id,
+        _ => 0,
+    }
 }
 
 impl CommitError {

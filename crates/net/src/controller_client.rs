@@ -488,6 +488,36 @@ impl ControllerClient {
         self.send(make, Duration::ZERO).await
     }
 
+    /// `juju integrate` (the operator's token): the new relation's record.
+    pub async fn integrate(&self, endpoints: Vec<String>) -> Result<RelationDef, CallError> {
+        self.relations_call("", Some(&IntegrateRequest { endpoints })).await
+    }
+
+    /// `juju remove-relation` (the operator's token): the relation's record, now dying.
+    pub async fn remove_relation(&self, request: &RemoveRelationRequest) -> Result<RelationDef, CallError> {
+        self.relations_call("/remove", Some(request)).await
+    }
+
+    /// Every relation record of the model (the operator's token).
+    pub async fn relation_defs(&self) -> Result<RelationDefsResponse, CallError> {
+        self.relations_call::<(), _>("", None).await
+    }
+
+    async fn relations_call<B: Serialize, R: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<R, CallError> {
+        let make = |base: &str| {
+            let url = format!("{base}/v1/relations{path}");
+            match body {
+                Some(body) => self.http.post(url).json(body),
+                None => self.http.get(url),
+            }
+        };
+        self.send(make, Duration::ZERO).await
+    }
+
     /// Every secret's metadata (the operator's token).
     pub async fn operator_secrets(&self) -> Result<OperatorSecretsResponse, CallError> {
         self.secrets_call::<(), _>("", None).await

@@ -775,9 +775,17 @@ pub struct IntegrateRequest {
     pub endpoints: Vec<String>,
 }
 
-/// `POST /v1/relations/remove` (operator, `juju remove-relation`): two `app[:endpoint]`
-/// references naming one existing relation, which becomes dying. Answers its [`RelationDef`].
-pub type RemoveRelationRequest = IntegrateRequest;
+/// `POST /v1/relations/remove` (operator, `juju remove-relation`): one or two
+/// `app[:endpoint]` references naming one existing relation, or its `id`; it becomes dying.
+/// Answers its [`RelationDef`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemoveRelationRequest {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub endpoints: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<u64>,
+}
 
 /// `GET /v1/relations` (operator): every relation of the model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
