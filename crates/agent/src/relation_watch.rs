@@ -58,7 +58,7 @@ pub async fn run(
             }
         };
         for (id, relation) in &relations.relations {
-            if relation.members.iter().any(|m| *m == unit) {
+            if relation.members.contains(&unit) {
                 entered.insert(*id);
             }
         }

@@ -752,9 +752,7 @@ impl RelationDef {
 
     /// The application at the other end from `app` (`app` itself for a peer relation).
     pub fn other_app<'a>(&'a self, app: &'a str) -> Option<&'a str> {
-        if self.endpoint_of(app).is_none() {
-            return None;
-        }
+        self.endpoint_of(app)?;
         Some(self.endpoints.iter().find(|e| e.application != app).map_or(app, |e| e.application.as_str()))
     }
 
