@@ -277,7 +277,10 @@ pub fn next(
             }
             if let Some(remote) = seen_relation.members.keys().next() {
                 let mut departed = hook(Kind::Departed, relation, Some(remote));
-                if dying || left {
+                // The departing unit is this one when it is the one going (Juju: its unit or
+                // application is not alive), else the remote unit (the relation is going: the
+                // unit left a dying relation's scope itself).
+                if dying || (left && !relation.dying) {
                     departed.departing_unit = Some(unit.to_string());
                 }
                 return Some(departed);
@@ -520,6 +523,13 @@ pub(crate) mod tests {
             ["db-relation-departed testdb/0 testdb/0 db:3 testdb", "db-relation-broken - - db:3 testdb"]
         );
         assert_eq!(drain_testapp(&mut seen, &dying, true), Vec::<String>::new(), "nothing after -broken");
+        // The unit left the dying relation's scope itself (its bag stays): the remote unit is
+        // still the departing one.
+        let left = regular(&["testdb/0"], &[me, ("testdb/0", &[("a", "1")])], &[("dbkey", "dbvalue")], "dying");
+        assert_eq!(
+            drain_testapp(&mut removed.clone(), &left, true),
+            ["db-relation-departed testdb/0 testdb/0 db:3 testdb", "db-relation-broken - - db:3 testdb"]
+        );
         assert_eq!(
             drain_testapp(&mut removed, &RelationsResponse::default(), true),
             ["db-relation-departed testdb/0 testdb/0 db:3 testdb", "db-relation-broken - - db:3 testdb"]
