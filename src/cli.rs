@@ -67,6 +67,13 @@ enum Command {
         log_level: leaderd_sys::events::Level,
         #[command(flatten)]
         hooks: HookFlags,
+        /// A model's host (what `juju add-model` starts): no application; `juju deploy` adds
+        /// them through up.socket.
+        #[arg(long, hide = true, conflicts_with_all = ["charm", "app", "config", "config_file", "resource"])]
+        host: bool,
+        /// A descriptor to write `ready` on once up.socket answers (then closed).
+        #[arg(long, hide = true, value_name = "FD")]
+        ready_fd: Option<i32>,
     },
     /// Show or change an application's config (as `juju config`): APP shows every option,
     /// APP KEY one value, APP KEY=VALUE ... sets (KEY= resets).
@@ -547,19 +554,8 @@ fn check_resources(charm: Option<&std::path::Path>, resources: &[(String, PathBu
     if resources.is_empty() {
         return Ok(());
     }
-    let declared: Vec<String> = charm
-        .and_then(crate::local::charm::metadata_text)
-        .and_then(|text| serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&text).ok())
-        .and_then(|meta| meta.get("resources").and_then(|r| r.as_mapping()).cloned())
-        .map(|r| r.keys().filter_map(|k| k.as_str().map(String::from)).collect())
-        .unwrap_or_default();
-    let unknown: Vec<&str> =
-        resources.iter().map(|(name, _)| name.as_str()).filter(|name| !declared.iter().any(|d| d == name)).collect();
-    match unknown.as_slice() {
-        [] => Ok(()),
-        [one] => anyhow::bail!("unrecognized resource {}", leaderd_core::format::go_quote(one)),
-        many => anyhow::bail!("unrecognized resources: {}", many.join(", ")),
-    }
+    let metadata = charm.and_then(crate::local::charm::metadata_text);
+    crate::local::up::check_resources(metadata.as_deref(), resources.iter().map(|(name, _)| name.as_str()))
 }
 
 /// `NAME=PATH`: a resource name and an existing file, made absolute (the agents run elsewhere).
@@ -587,7 +583,7 @@ impl HookFlags {
         }
     }
 
-    /// The same flags, for `up` to hand to each agent.
+    /// The same flags, for `up` to hand to each agent (the resources go per application).
     fn args(&self) -> Vec<String> {
         vec![
             "--update-status-interval".into(),
@@ -599,11 +595,6 @@ impl HookFlags {
             "--hook-retry-max".into(),
             leaderd_core::duration::format(self.hook_retry_max),
         ]
-        .into_iter()
-        .chain(
-            self.resource.iter().flat_map(|(name, path)| ["--resource".into(), format!("{name}={}", path.display())]),
-        )
-        .collect()
     }
 }
 
@@ -709,6 +700,8 @@ fn run(command: Command) -> anyhow::Result<()> {
             controllers,
             etcd,
             log_level,
+            host,
+            ready_fd,
         } => {
             check_resources(charm.as_deref(), &hooks.resource)?;
             let mut agent_args = hooks.args();
@@ -725,6 +718,9 @@ fn run(command: Command) -> anyhow::Result<()> {
                 controllers,
                 etcd,
                 log_level,
+                resources: hooks.resource.clone(),
+                host,
+                ready_fd,
             };
             tokio::runtime::Runtime::new()?.block_on(up(options))
         }

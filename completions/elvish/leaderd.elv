@@ -74,6 +74,8 @@ set edit:completion:arg-completer[leaderd] = {|@words|
             cand --hook-retry-delay 'The first pause before a failed hook is retried; each next one doubles (Juju: 5s)'
             cand --hook-retry-max 'The longest pause between retries (Juju: 5m)'
             cand --resource 'A file resource of the charm (again for more): each unit gets its own copy of PATH, and `resource-get NAME` prints where it is'
+            cand --ready-fd 'A descriptor to write `ready` on once up.socket answers (then closed)'
+            cand --host 'A model''s host (what `juju add-model` starts): no application; `juju deploy` adds them through up.socket'
             cand -h 'Print help'
             cand --help 'Print help'
         }

@@ -77,6 +77,8 @@ off\t''"
 complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l hook-retry-delay -d 'The first pause before a failed hook is retried; each next one doubles (Juju: 5s)' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l hook-retry-max -d 'The longest pause between retries (Juju: 5m)' -r
 complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l resource -d 'A file resource of the charm (again for more): each unit gets its own copy of PATH, and `resource-get NAME` prints where it is' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l ready-fd -d 'A descriptor to write `ready` on once up.socket answers (then closed)' -r
+complete -c leaderd -n "__fish_leaderd_using_subcommand up" -l host -d 'A model\'s host (what `juju add-model` starts): no application; `juju deploy` adds them through up.socket'
 complete -c leaderd -n "__fish_leaderd_using_subcommand up" -s h -l help -d 'Print help'
 complete -c leaderd -n "__fish_leaderd_using_subcommand config" -l state -d 'State directory of the `up` (default: $LEADERD_STATE, else .leaderd here)' -r -F
 complete -c leaderd -n "__fish_leaderd_using_subcommand config" -l format -r -f -a "yaml\t''

@@ -78,6 +78,8 @@ Register-ArgumentCompleter -Native -CommandName 'leaderd' -ScriptBlock {
             [CompletionResult]::new('--hook-retry-delay', '--hook-retry-delay', [CompletionResultType]::ParameterName, 'The first pause before a failed hook is retried; each next one doubles (Juju: 5s)')
             [CompletionResult]::new('--hook-retry-max', '--hook-retry-max', [CompletionResultType]::ParameterName, 'The longest pause between retries (Juju: 5m)')
             [CompletionResult]::new('--resource', '--resource', [CompletionResultType]::ParameterName, 'A file resource of the charm (again for more): each unit gets its own copy of PATH, and `resource-get NAME` prints where it is')
+            [CompletionResult]::new('--ready-fd', '--ready-fd', [CompletionResultType]::ParameterName, 'A descriptor to write `ready` on once up.socket answers (then closed)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'A model''s host (what `juju add-model` starts): no application; `juju deploy` adds them through up.socket')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

@@ -10,9 +10,19 @@
 //! of its own with a clap definition (Juju's help text and options) parsed the gnuflag way by
 //! jujuc's `cmd` module, an `init` that checks the arguments, and a `run`.
 
-// The model commands that use it land next; until then some of it is unused.
-#[allow(dead_code)]
+// The model commands (models, their applications and units): HOST's.
+mod add_model;
+mod add_unit;
+mod deploy;
+mod destroy_model;
+mod host;
 pub(crate) mod model;
+mod models;
+mod refresh;
+mod remove_application;
+mod remove_unit;
+mod show_model;
+mod switch;
 mod version;
 // Relations between applications (REL).
 mod integrate;
@@ -51,8 +61,24 @@ pub(crate) struct Outcome {
 pub(crate) struct RunError(pub String);
 
 /// The commands leaderd's `juju` offers, by name.
-const COMMANDS: &[JujuCommand] =
-    &[version::VERSION, integrate::INTEGRATE, integrate::RELATE, remove_relation::REMOVE_RELATION];
+const COMMANDS: &[JujuCommand] = &[
+    // The model commands.
+    add_model::ADD_MODEL,
+    add_unit::ADD_UNIT,
+    deploy::DEPLOY,
+    destroy_model::DESTROY_MODEL,
+    models::MODELS,
+    refresh::REFRESH,
+    remove_application::REMOVE_APPLICATION,
+    remove_unit::REMOVE_UNIT,
+    show_model::SHOW_MODEL,
+    switch::SWITCH,
+    version::VERSION,
+    // Relations between applications.
+    integrate::INTEGRATE,
+    integrate::RELATE,
+    remove_relation::REMOVE_RELATION,
+];
 
 /// Juju 3.6's other commands (`juju help commands`): known to Juju, not offered here. Asking
 /// for one gets leaderd's words rather than Juju's "not a juju command", which would be wrong.
@@ -61,13 +87,11 @@ const NOT_OFFERED: &[&str] = &[
     "add-cloud",
     "add-credential",
     "add-machine",
-    "add-model",
     "add-secret",
     "add-secret-backend",
     "add-space",
     "add-ssh-key",
     "add-storage",
-    "add-unit",
     "add-user",
     "agree",
     "agreements",
@@ -93,9 +117,7 @@ const NOT_OFFERED: &[&str] = &[
     "debug-log",
     "default-credential",
     "default-region",
-    "deploy",
     "destroy-controller",
-    "destroy-model",
     "detach-storage",
     "diff-bundle",
     "disable-command",
@@ -131,15 +153,12 @@ const NOT_OFFERED: &[&str] = &[
     "model-default",
     "model-defaults",
     "model-secret-backend",
-    "models",
     "move-to-space",
     "offer",
     "offers",
     "operations",
-    "refresh",
     "register",
     "reload-spaces",
-    "remove-application",
     "remove-cloud",
     "remove-credential",
     "remove-k8s",
@@ -152,7 +171,6 @@ const NOT_OFFERED: &[&str] = &[
     "remove-ssh-key",
     "remove-storage",
     "remove-storage-pool",
-    "remove-unit",
     "remove-user",
     "rename-space",
     "resolve",
@@ -182,7 +200,6 @@ const NOT_OFFERED: &[&str] = &[
     "show-controller",
     "show-credential",
     "show-machine",
-    "show-model",
     "show-offer",
     "show-operation",
     "show-secret",
@@ -201,7 +218,6 @@ const NOT_OFFERED: &[&str] = &[
     "storage-pools",
     "subnets",
     "suspend-relation",
-    "switch",
     "sync-agent-binary",
     "trust",
     "unexpose",
@@ -421,6 +437,43 @@ fn help(args: &[OsString]) -> Finished {
     Finished { stdout: text.into_bytes(), ..Default::default() }
 }
 
+/// What the commands' tests share: `juju ARGS` as text, and a root of their own.
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use std::ffi::OsString;
+
+    /// One `juju` call's output, as text.
+    pub(crate) struct Ran {
+        pub stdout: String,
+        pub stderr: String,
+        pub code: u8,
+    }
+
+    pub(crate) fn juju(args: &[&str]) -> Ran {
+        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+        let f = super::main_with(&args);
+        let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+        Ran { stdout: text(f.stdout), stderr: text(f.stderr), code: f.code }
+    }
+
+    /// The environment is the process's: one test at a time changes it.
+    static ENV: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+    /// Runs `f` with `LEADERD_HOME` a fresh directory (and no `JUJU_MODEL`/`JUJU_CONTROLLER`).
+    pub(crate) fn with_root(f: impl FnOnce(&std::path::Path)) {
+        let _one = ENV.lock().unwrap_or_else(|e| e.into_inner());
+        let root = tempfile::tempdir().unwrap();
+        // SAFETY: the environment is changed only under ENV's lock, and nothing else in these
+        // tests reads these variables while it is held.
+        unsafe {
+            std::env::set_var("LEADERD_HOME", root.path());
+            std::env::remove_var("JUJU_MODEL");
+            std::env::remove_var("JUJU_CONTROLLER");
+        }
+        f(root.path());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -472,12 +525,8 @@ mod tests {
     fn a_juju_command_leaderd_does_not_offer_says_so() {
         let listed = juju(&["help", "commands"]);
         let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
-        let line = |name: &str, about: &str| {
-            listed
-                .lines()
-                .any(|l| l.trim_start().starts_with(&format!("{name} ")) && l.ends_with(&format!("  {about}")))
-        };
-        assert!(line("version", "Print the Juju CLI client version."), "{listed}");
+        let version = listed.lines().find(|l| l.trim_start().starts_with("version ")).unwrap_or_default();
+        assert!(version.ends_with("  Print the Juju CLI client version."), "{listed}");
         let f = juju(&["bootstrap"]);
         assert_eq!(
             stderr(&f),

@@ -140,9 +140,93 @@ pub(crate) fn set_current(name: Option<&str>) -> anyhow::Result<()> {
     }
 }
 
+/// `<root>/models/<name>/model.json`: what `juju add-model` records of a model (the model's
+/// `up` runs in the same directory).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct ModelRecord {
+    pub name: String,
+    pub uuid: String,
+    /// When it was added, Unix milliseconds.
+    pub created_ms: u64,
+    /// `add-model --config` values, as given.
+    #[serde(default)]
+    pub config: std::collections::BTreeMap<String, String>,
+}
+
+impl ModelRecord {
+    pub(crate) fn path(dir: &std::path::Path) -> PathBuf {
+        dir.join("model.json")
+    }
+
+    pub(crate) fn load(dir: &std::path::Path) -> anyhow::Result<ModelRecord> {
+        let path = ModelRecord::path(dir);
+        let bytes = std::fs::read(&path).map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?;
+        Ok(serde_json::from_slice(&bytes)?)
+    }
+
+    pub(crate) fn save(&self, dir: &std::path::Path) -> anyhow::Result<()> {
+        leaderd_sys::private::write_atomic(&ModelRecord::path(dir), &serde_json::to_vec_pretty(self)?)
+    }
+}
+
+/// A fresh random (version 4) UUID, from the kernel.
+pub(crate) fn new_uuid() -> anyhow::Result<String> {
+    let text = std::fs::read_to_string("/proc/sys/kernel/random/uuid")
+        .map_err(|e| anyhow::anyhow!("reading /proc/sys/kernel/random/uuid: {e}"))?;
+    Ok(text.trim().to_string())
+}
+
+/// The controller's UUID: made once per root (`<root>/controller-uuid`), the same for every
+/// model and every call after.
+pub(crate) fn controller_uuid() -> anyhow::Result<String> {
+    let root = root();
+    let path = root.join("controller-uuid");
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        if !text.trim().is_empty() {
+            return Ok(text.trim().to_string());
+        }
+    }
+    leaderd_sys::private::create_state_dir(&root)?;
+    let uuid = new_uuid()?;
+    // Two first calls at once: the first to link its file wins, and both answer its UUID.
+    let mine = root.join(format!(".controller-uuid.{}", std::process::id()));
+    leaderd_sys::private::write_atomic(&mine, uuid.as_bytes())?;
+    let _ = std::fs::hard_link(&mine, &path);
+    let _ = std::fs::remove_file(&mine);
+    Ok(std::fs::read_to_string(&path)?.trim().to_string())
+}
+
+/// Every model's short name (a directory under `<root>/models` with a `model.json`), sorted.
+pub(crate) fn all() -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(root().join("models")) else { return Vec::new() };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| ModelRecord::path(&e.path()).is_file())
+        .filter_map(|e| e.file_name().to_str().map(String::from))
+        .collect();
+    names.sort();
+    names
+}
+
+/// juju/names `IsValidModelName`: `^[a-z0-9]+[a-z0-9-]*$`.
+pub(crate) fn valid_name(name: &str) -> bool {
+    name.bytes().next().is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn model_names_follow_juju_names() {
+        for good in ["m", "jubilant-1a2b3c4d", "0-a", "a--b", "a-"] {
+            assert!(valid_name(good), "{good}");
+        }
+        for bad in ["", "-a", "A", "a_b", "a.b", "a/b", "é"] {
+            assert!(!valid_name(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn every_qualified_form_names_the_same_model() {

@@ -179,7 +179,11 @@ pub fn run(state: &Path, app: &str, request: Request, format: &str) -> anyhow::R
         Ok(Err(e)) => return Err(anyhow::anyhow!("{e}")).context("asking the controller"),
         Err(_) => anyhow::bail!("asking the controller at {}: no answer within 10s", client.base()),
     };
-    let charm = crate::local::up::charm_name(&up.charm).unwrap_or_else(|_| app.to_string());
+    let charm = up
+        .application(app)
+        .ok()
+        .and_then(|a| crate::local::up::charm_name(&a.charm).ok())
+        .unwrap_or_else(|| app.to_string());
     match request {
         // The charm's option descriptions and the values, on a terminal: YAML and JSON with
         // the terminal's controls escaped, a plain value spelled out.

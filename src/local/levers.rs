@@ -56,8 +56,8 @@ pub fn lever(state: &Path, lever: Lever, unit: Option<String>) -> anyhow::Result
 /// `leaderd add-unit APP [-n N]`.
 pub(crate) fn add_unit(state: &Path, app: &str, count: u32) -> anyhow::Result<()> {
     let up = UpState::load(state)?;
-    anyhow::ensure!(app == up.app, "no application {app:?} here (this cluster runs {:?})", up.app);
-    let done = call(state, ADD_UNIT_PATH, &AddUnitRequest { count })?;
+    up.application(app)?;
+    let done = call(state, ADD_UNIT_PATH, &AddUnitRequest { app: app.into(), count })?;
     println!("{}", done.message);
     Ok(())
 }
@@ -69,7 +69,7 @@ pub(crate) fn refresh(state: &Path, app: &str, path: &Path) -> anyhow::Result<()
     let up = UpState::load(state)?;
     check_app(&up, app)?;
     let path = std::path::absolute(path).with_context(|| format!("finding {}", path.display()))?;
-    let done = call(state, REFRESH_PATH, &RefreshRequest { path: path.display().to_string() })?;
+    let done = call(state, REFRESH_PATH, &RefreshRequest { app: app.into(), path: path.display().to_string() })?;
     println!("{}", done.message);
     Ok(())
 }
@@ -105,11 +105,15 @@ pub(crate) fn remove_unit(state: &Path, unit: &str, wait: Duration) -> anyhow::R
 }
 
 /// The operator's client for `up`'s controller, on a runtime of its own.
-fn operator_client(state: &Path, up: &UpState) -> anyhow::Result<(ControllerClient, tokio::runtime::Runtime)> {
+fn operator_client(
+    state: &Path,
+    up: &UpState,
+    app: &str,
+) -> anyhow::Result<(ControllerClient, tokio::runtime::Runtime)> {
     let secret = Secret::load(&state.join("secret"))?;
     let trust = Trust::Ca(TlsDir::new(state.join("tls")).ca_cert());
     let token = secret.token(OPERATOR, Duration::from_secs(300));
-    let client = ControllerClient::new(&super::status::operator_urls(state, up), &up.app, &token, &trust)?;
+    let client = ControllerClient::new(&super::status::operator_urls(state, up), app, &token, &trust)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     Ok((client, runtime))
 }
@@ -123,7 +127,7 @@ fn controller_error(url: &str, e: CallError) -> anyhow::Error {
 
 fn check_app(up: &UpState, app: &str) -> anyhow::Result<()> {
     leaderd_core::names::check_application(app)?;
-    anyhow::ensure!(app == up.app, "no application {app:?} here (this cluster runs {:?})", up.app);
+    up.application(app)?;
     Ok(())
 }
 
@@ -145,7 +149,7 @@ pub fn revoke(state: &Path, app: &str) -> anyhow::Result<()> {
         .into_iter()
         .find(|a| a.name == app)
         .and_then(|a| a.leader.map(|l| (l, a.lease_remaining_ms)));
-    let (client, runtime) = operator_client(state, &up)?;
+    let (client, runtime) = operator_client(state, &up, app)?;
     let url = &up.live_controller_urls();
     let answer = runtime.block_on(client.revoke()).map_err(|e| controller_error(url, e))?;
     match (answer.term, leader) {
@@ -180,7 +184,7 @@ pub fn elect(state: &Path, unit: &str, no_wait: bool) -> anyhow::Result<()> {
     if let Some(why) = up.no_controller_runs() {
         anyhow::bail!("cannot elect {unit}: {why}");
     }
-    let (client, runtime) = operator_client(state, &up)?;
+    let (client, runtime) = operator_client(state, &up, &app)?;
     let url = up.live_controller_urls();
     let started = Instant::now();
     let answer: ElectResponse = runtime.block_on(client.elect(unit)).map_err(|e| controller_error(&url, e))?;

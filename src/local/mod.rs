@@ -1,6 +1,7 @@
-//! The local cluster: `leaderd up` runs a controller and N unit agents for one charm as child
-//! processes; `leaderd exec` and `leaderd status` find them through the state directory's
-//! `up.json`.
+//! The local cluster: `leaderd up` runs a controller and the unit agents of its applications
+//! (one charm each) as child processes; `leaderd exec` and `leaderd status` find them through
+//! the state directory's `up.json`. A `juju` model is such an `up`, started with no
+//! application (`up --host`), which `juju deploy` adds to through `up.socket`.
 
 pub(crate) mod charm;
 pub mod config;
@@ -20,6 +21,7 @@ pub mod up;
 pub(crate) mod up_socket;
 pub(crate) mod yaml_v2;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -30,8 +32,9 @@ use serde::{Deserialize, Serialize};
 pub struct UpState {
     /// The `leaderd up` process.
     pub pid: u32,
-    pub app: String,
-    pub charm: PathBuf,
+    /// Every application, in the order they were deployed.
+    #[serde(default)]
+    pub applications: Vec<AppInfo>,
     /// controller/0 (in memory, a copy of `controllers[0]`: `controllers` is what changes).
     pub controller: ControllerInfo,
     /// Every controller: `controller/N` is the N-th. In `up.json` only when `up` runs several
@@ -39,6 +42,39 @@ pub struct UpState {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub controllers: Vec<ControllerInfo>,
     pub units: Vec<UnitInfo>,
+}
+
+/// One application of an `up`: its charm as deployed or last refreshed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppInfo {
+    pub name: String,
+    /// The prepared charm of its current revision, `<state>/charms/<app>/<revision>`, which
+    /// every new unit copies.
+    pub charm: PathBuf,
+    /// The charm's own name (its metadata.yaml `name`).
+    pub charm_name: String,
+    /// The charm's revision: per model and charm name, 0 for the first deploy of a charm,
+    /// one more for each later deploy or refresh of a charm of that name (as Juju numbers
+    /// local charms).
+    pub revision: u64,
+    /// The file resources given at deploy: each the model's own copy (the given file may be
+    /// gone by the time a unit starts).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub resources: BTreeMap<String, PathBuf>,
+    /// `deploy --trust`.
+    #[serde(default)]
+    pub trust: bool,
+    /// `remove-application`: its units are leaving; it leaves with the last.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub removing: bool,
+}
+
+impl AppInfo {
+    /// Juju's local charm URL, `local:<charm>-<revision>` (what `juju status` and `show-unit`
+    /// print as the charm).
+    pub fn charm_url(&self) -> String {
+        format!("local:{}-{}", self.charm_name, self.revision)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -197,14 +233,43 @@ impl UpState {
         leaderd_sys::private::write_atomic(&UpState::path(state), &serde_json::to_vec_pretty(&record)?)
     }
 
+    /// The application named `name`, or the words for one this `up` does not run.
+    pub fn application(&self, name: &str) -> anyhow::Result<&AppInfo> {
+        self.applications.iter().find(|a| a.name == name).with_context(|| {
+            let names: Vec<String> = self.applications.iter().map(|a| format!("{:?}", a.name)).collect();
+            match names.is_empty() {
+                true => format!("no application {name:?} here (nothing is deployed)"),
+                false => format!("no application {name:?} here (this cluster runs {})", names.join(", ")),
+            }
+        })
+    }
+
+    /// The application of the unit `unit` (`app/N`), if this `up` runs it.
+    pub fn application_of(&self, unit: &str) -> anyhow::Result<&AppInfo> {
+        let app = leaderd_core::names::unit_application(unit)?;
+        self.application(app)
+    }
+
+    /// The name of an application this `up` runs (the first deployed), for the operator's
+    /// calls that are not about one application (operations, secrets, the controller's role);
+    /// empty when none is deployed.
+    pub fn any_application(&self) -> &str {
+        self.applications.first().map_or("", |a| a.name.as_str())
+    }
+
+    /// The units of `app`, in the order they were added.
+    pub fn units_of<'a>(&'a self, app: &'a str) -> impl Iterator<Item = &'a UnitInfo> + 'a {
+        self.units.iter().filter(move |u| leaderd_core::names::unit_application(&u.name).ok() == Some(app))
+    }
+
     /// The unit named `spec`, or the current leader for `APP/leader`.
     pub fn unit(&self, state: &Path, spec: &str) -> anyhow::Result<UnitInfo> {
         let name = match spec.strip_suffix("/leader") {
             Some(app) => {
-                anyhow::ensure!(app == self.app, "no application {app:?} here (this cluster runs {:?})", self.app);
+                self.application(app)?;
                 let report = status::controller_status(state, self)?;
-                let leader = report.applications.into_iter().find(|a| a.name == self.app).and_then(|a| a.leader);
-                leader.with_context(|| format!("application {} has no leader right now", self.app))?
+                let leader = report.applications.into_iter().find(|a| a.name == app).and_then(|a| a.leader);
+                leader.with_context(|| format!("application {app} has no leader right now"))?
             }
             None => spec.to_string(),
         };
@@ -236,8 +301,7 @@ mod tests {
             .collect();
         UpState {
             pid: std::process::id(),
-            app: "app".into(),
-            charm: "/charm".into(),
+            applications: Vec::new(),
             controller: controllers[0].clone(),
             controllers,
             units: Vec::new(),

@@ -102,8 +102,12 @@ pub const NONE: &str = "No payloads to display.";
 /// `leaderd payloads`: the rows of the running `up` at `state`.
 pub fn list(state: &Path, patterns: &[String], format: &str) -> anyhow::Result<String> {
     let up = UpState::load(state)?;
-    let kept = super::status::controller_statuses(state, &up)?;
-    let rows = select(&kept.payloads, patterns);
+    // Every application's units' payloads (each unit's name says its application).
+    let mut payloads = std::collections::BTreeMap::new();
+    for app in &up.applications {
+        payloads.extend(super::status::controller_statuses(state, &up, &app.name)?.payloads);
+    }
+    let rows = select(&payloads, patterns);
     if rows.is_empty() {
         eprintln!("{NONE}");
     }

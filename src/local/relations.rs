@@ -24,7 +24,7 @@ where
 {
     let failed = RelationCallError::Failed;
     let up = UpState::load(state).map_err(failed)?;
-    let client = super::status::operator_client(state, &up, &up.app).map_err(failed)?;
+    let client = super::status::operator_client(state, &up, up.any_application()).map_err(failed)?;
     let base = client.base().to_string();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| failed(e.into()))?;
     let answer = runtime.block_on(async { tokio::time::timeout(std::time::Duration::from_secs(30), f(client)).await });

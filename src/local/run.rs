@@ -276,11 +276,19 @@ pub fn run(state: &Path, args: RunArgs) -> anyhow::Result<i32> {
         }
     };
     // Checked here against the charm, as Juju's controller checks before it enqueues.
-    let actions = leaderd_core::actions::read(&up.charm)?;
+    // Each unit's actions are its application's charm's.
+    let mut actions = std::collections::BTreeMap::new();
+    for unit in &units {
+        let app = up.application_of(&unit.name)?;
+        if !actions.contains_key(&app.name) {
+            actions.insert(app.name.clone(), leaderd_core::actions::read(&app.charm)?);
+        }
+    }
     let mut errors = Vec::new();
     let mut scheduled = Vec::new();
     for unit in &units {
-        match actions.get(&action) {
+        let app = leaderd_core::names::unit_application(&unit.name)?;
+        match actions[app].get(&action) {
             None => errors.push(format!(
                 "action {} not defined on unit {}",
                 leaderd_core::format::go_quote(&action),
@@ -293,7 +301,7 @@ pub fn run(state: &Path, args: RunArgs) -> anyhow::Result<i32> {
             },
         }
     }
-    let client = super::status::operator_client(state, &up, &up.app)?;
+    let client = super::status::operator_client(state, &up, up.any_application())?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let names = scheduled.iter().map(|u| leaderd_core::model::Unit::new(&u.name)).collect::<Result<Vec<_>, _>>()?;
     let request = EnqueueRequest {
@@ -430,7 +438,7 @@ pub fn exec_formatted(
     let up = UpState::load(state)?;
     let scheduled: Vec<super::UnitInfo> = units.iter().map(|t| up.unit(state, t)).collect::<anyhow::Result<_>>()?;
     let params: Map<String, Json> = [("command".to_string(), Json::String(command.into()))].into_iter().collect();
-    let client = super::status::operator_client(state, &up, &up.app)?;
+    let client = super::status::operator_client(state, &up, up.any_application())?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let request = EnqueueRequest {
         action: "juju-exec".into(),
@@ -475,7 +483,7 @@ fn task_list(tasks: &[(u64, String)]) -> String {
 /// task that has not ended.
 pub fn show_task(state: &Path, id: u64, format: &str) -> anyhow::Result<()> {
     let up = UpState::load(state)?;
-    let client = super::status::operator_client(state, &up, &up.app)?;
+    let client = super::status::operator_client(state, &up, up.any_application())?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let task: Task = runtime.block_on(client.task(id)).map_err(|e| anyhow::anyhow!("{e}"))?;
     print!("{}", format_task(&task, format));
@@ -512,7 +520,7 @@ fn format_task(task: &Task, format: &str) -> String {
 /// `leaderd operations`: every task, as yaml or json.
 pub fn operations(state: &Path, format: &str) -> anyhow::Result<()> {
     let up = UpState::load(state)?;
-    let client = super::status::operator_client(state, &up, &up.app)?;
+    let client = super::status::operator_client(state, &up, up.any_application())?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let all = runtime.block_on(client.operations()).map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut rows: Vec<(u64, u64, serde_json::Value)> = all

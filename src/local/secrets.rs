@@ -216,7 +216,7 @@ pub fn owner_filter(tag: &str) -> anyhow::Result<Keep> {
 /// The operator's client for the `up` in `state`, and a runtime to call it on.
 fn client(state: &Path) -> anyhow::Result<(ControllerClient, tokio::runtime::Runtime)> {
     let up = UpState::load(state)?;
-    let client = super::status::operator_client(state, &up, &up.app)?;
+    let client = super::status::operator_client(state, &up, up.any_application())?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     Ok((client, runtime))
 }

@@ -149,7 +149,7 @@ pub fn render_operation(tasks: &[Task], format: &str) -> String {
 pub fn show_operation(state: &Path, args: ShowOperation) -> anyhow::Result<()> {
     let (id, wait) = init(&args)?;
     let up = UpState::load(state)?;
-    let client = super::status::operator_client(state, &up, &up.app)?;
+    let client = super::status::operator_client(state, &up, up.any_application())?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let deadline = match wait {
         Wait::Until(d) => Some(Instant::now() + d),

@@ -177,16 +177,14 @@ pub(crate) fn show_unit(state: &Path, unit: &str, format: &str) -> anyhow::Resul
         "unit {unit:?} not found (the units of this up: {})",
         up.units.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(", ")
     );
+    let info = up.application_of(unit)?;
     let report = super::status::report(state)?;
-    let app = report.applications.first().context("the up has no application")?;
-    let relations = super::status::controller_relations(state, &up)?;
-    let peers = leaderd_core::relations::peers(&up.charm)?;
+    let app = report.applications.iter().find(|a| a.name == info.name).context("the up has no such application")?;
+    let relations = super::status::controller_relations(state, &up, &info.name)?;
+    let peers = leaderd_core::relations::peers(&info.charm)?;
     let version = app.units.iter().find(|u| u.name == unit).map(|u| u.workload_version.clone()).unwrap_or_default();
-    // Juju's local charm URL: the charm's name and its revision here (`<state>/charms/<N>`: 0 as
-    // deployed, one more with each refresh).
-    let name = super::up::charm_name(&up.charm).unwrap_or_else(|_| up.app.clone());
-    let revision = up.charm.file_name().and_then(|n| n.to_str()).and_then(|n| n.parse::<u64>().ok()).unwrap_or(0);
-    let charm_url = format!("local:{name}-{revision}");
+    // Juju's local charm URL: the charm's name and the revision the application runs.
+    let charm_url = info.charm_url();
     let mut info = unit_info(unit, &charm_url, &peers, &relations, app.leader.as_deref() == Some(unit), version);
     let record = up.units.iter().find(|u| u.name == unit);
     let ids = app.units.iter().find(|u| u.name == unit).map(|u| u.storage.clone()).unwrap_or_default();

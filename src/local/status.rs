@@ -130,34 +130,36 @@ pub(crate) fn operator_urls(state: &Path, up: &UpState) -> String {
 
 /// The controller's view, as the operator.
 pub(crate) fn controller_status(state: &Path, up: &UpState) -> anyhow::Result<StatusResponse> {
-    Ok(controller_view(state, up, false)?.0)
+    Ok(controller_view(state, up, up.any_application(), false)?.0)
 }
 
-/// What the controller keeps of the application's units: statuses, ports, payloads.
-pub(crate) fn controller_statuses(state: &Path, up: &UpState) -> anyhow::Result<StatusesResponse> {
-    Ok(controller_view(state, up, true)?.1.expect("asked for the statuses"))
+/// What the controller keeps of `app`'s units: statuses, ports, payloads.
+pub(crate) fn controller_statuses(state: &Path, up: &UpState, app: &str) -> anyhow::Result<StatusesResponse> {
+    Ok(controller_view(state, up, app, true)?.1.expect("asked for the statuses"))
 }
 
-/// The controller's view and, with `statuses`, the application's statuses it keeps.
+/// The controller's view and, with `statuses`, the statuses it keeps of `app`.
 fn controller_view(
     state: &Path,
     up: &UpState,
+    app: &str,
     statuses: bool,
 ) -> anyhow::Result<(StatusResponse, Option<StatusesResponse>)> {
-    controller_view_at(state, up, &operator_urls(state, up), statuses)
+    controller_view_at(state, up, app, &operator_urls(state, up), statuses)
 }
 
 /// [`controller_view`], asked of the controller(s) at `url`.
 fn controller_view_at(
     state: &Path,
-    up: &UpState,
+    _up: &UpState,
+    app: &str,
     url: &str,
     statuses: bool,
 ) -> anyhow::Result<(StatusResponse, Option<StatusesResponse>)> {
     let secret = Secret::load(&state.join("secret"))?;
     let trust = Trust::Ca(TlsDir::new(state.join("tls")).ca_cert());
     let token = secret.token(OPERATOR, std::time::Duration::from_secs(300));
-    let client = ControllerClient::new(url, &up.app, &token, &trust)?;
+    let client = ControllerClient::new(url, app, &token, &trust)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let asked = runtime.block_on(async {
         tokio::time::timeout(std::time::Duration::from_secs(5), async {
@@ -177,13 +179,13 @@ fn controller_view_at(
     }
 }
 
-/// The application's relations (scopes and bags), as the operator.
-pub fn controller_relations(state: &Path, up: &UpState) -> anyhow::Result<RelationsResponse> {
+/// `app`'s relations (scopes and bags), as the operator.
+pub fn controller_relations(state: &Path, up: &UpState, app: &str) -> anyhow::Result<RelationsResponse> {
     let secret = Secret::load(&state.join("secret"))?;
     let trust = Trust::Ca(TlsDir::new(state.join("tls")).ca_cert());
     let token = secret.token(OPERATOR, std::time::Duration::from_secs(300));
     let url = &operator_urls(state, up);
-    let client = ControllerClient::new(url, &up.app, &token, &trust)?;
+    let client = ControllerClient::new(url, app, &token, &trust)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     match runtime.block_on(async { tokio::time::timeout(std::time::Duration::from_secs(5), client.relations()).await })
     {
@@ -205,7 +207,7 @@ fn controller_roles(state: &Path, up: &UpState) -> anyhow::Result<Vec<Controller
     for (i, c) in up.controllers.iter().enumerate() {
         let role = match c.run {
             RunState::Paused | RunState::Killed => c.run.name().to_string(),
-            RunState::Running => runtime.block_on(ask_role(&c.url, &up.app, &token, &trust)),
+            RunState::Running => runtime.block_on(ask_role(&c.url, up.any_application(), &token, &trust)),
             _ => "down".into(),
         };
         out.push(ControllerReport { name: format!("controller/{i}"), url: c.url.clone(), pid: c.pid, role });
@@ -228,20 +230,48 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
     let up = UpState::load(state)?;
     let nothing = || (StatusResponse { store: String::new(), applications: Vec::new(), role: None }, None);
     let controllers = if up.several_controllers() { controller_roles(state, &up)? } else { Vec::new() };
-    let (controller, kept) = if controllers.is_empty() {
-        // A paused controller would not answer; a killed one cannot.
-        match up.a_controller_runs() {
-            true => controller_view(state, &up, true)?,
-            false => nothing(),
+    // The controller's view and what it keeps of one application.
+    let ask = |app: &str| -> anyhow::Result<(StatusResponse, Option<StatusesResponse>)> {
+        if controllers.is_empty() {
+            // A paused controller would not answer; a killed one cannot.
+            return Ok(match up.a_controller_runs() {
+                true => controller_view(state, &up, app, true)?,
+                false => nothing(),
+            });
         }
-    } else {
         // Several controllers: the view is the active one's, whichever it is (controller/0 may
         // be paused or killed while another is active); none while an election is under way.
-        match controllers.iter().find(|c| c.role == "active") {
-            Some(active) => controller_view_at(state, &up, &active.url, true).unwrap_or_else(|_| nothing()),
+        Ok(match controllers.iter().find(|c| c.role == "active") {
+            Some(active) => controller_view_at(state, &up, app, &active.url, true).unwrap_or_else(|_| nothing()),
             None => nothing(),
-        }
+        })
     };
+    let answered = controllers.iter().find(|c| c.role == "active").map_or(up.controller.url.clone(), |c| c.url.clone());
+    let mut applications = Vec::new();
+    for info in &up.applications {
+        let (controller, kept) = ask(&info.name)?;
+        applications.push(application_report(state, &up, info, &controller, kept));
+    }
+    Ok(StatusReport {
+        controller: answered,
+        controller_state: match up.a_controller_runs() {
+            true => RunState::Running.name().into(),
+            false => up.controller_list()[0].run.name().into(),
+        },
+        controllers,
+        applications,
+    })
+}
+
+/// One application's part of the report: the controller's view of it, and each of its units
+/// as its agent tells (the controller's record for an agent that does not answer).
+fn application_report(
+    state: &Path,
+    up: &UpState,
+    info: &super::AppInfo,
+    controller: &StatusResponse,
+    kept: Option<StatusesResponse>,
+) -> ApplicationReport {
     let kept = kept.unwrap_or(StatusesResponse {
         application: None,
         units: Default::default(),
@@ -249,13 +279,11 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
         storage: Default::default(),
         payloads: Default::default(),
     });
-    let answered = controllers.iter().find(|c| c.role == "active").map_or(up.controller.url.clone(), |c| c.url.clone());
-    let app = controller.applications.iter().find(|a| a.name == up.app);
+    let app = controller.applications.iter().find(|a| a.name == info.name);
     let leader = app.and_then(|a| a.leader.clone());
     let application_status = kept.application.clone();
     let units: Vec<UnitReport> = up
-        .units
-        .iter()
+        .units_of(&info.name)
         .map(|u| {
             // What the controller keeps: the charm's last word, even with the agent down.
             let mine = kept.units.get(&u.name).cloned().unwrap_or_default();
@@ -318,38 +346,30 @@ pub fn report(state: &Path) -> anyhow::Result<StatusReport> {
         .or_else(|| units.iter().find(|u| !u.workload_version.is_empty()))
         .map(|u| u.workload_version.clone())
         .unwrap_or_default();
-    Ok(StatusReport {
-        controller: answered,
-        controller_state: match up.a_controller_runs() {
-            true => RunState::Running.name().into(),
-            false => up.controller_list()[0].run.name().into(),
-        },
-        controllers,
-        applications: vec![ApplicationReport {
-            name: up.app.clone(),
-            leader,
-            term: app.map_or(0, |a| a.term),
-            lease_remaining_ms: app.map_or(0, |a| a.lease_remaining_ms),
-            settings_version: app.map_or(0, |a| a.settings_version),
-            config_version: app.map_or(0, |a| a.config_version),
-            charm: std::fs::read_to_string(up.charm.join(leaderd_core::charm::MARKER))
-                .map(|text| text.trim().to_string())
-                .unwrap_or_default(),
-            status: application_status,
-            version,
-            units,
-            relations: relation_reports(state, &up),
-        }],
-    })
+    ApplicationReport {
+        name: info.name.clone(),
+        leader,
+        term: app.map_or(0, |a| a.term),
+        lease_remaining_ms: app.map_or(0, |a| a.lease_remaining_ms),
+        settings_version: app.map_or(0, |a| a.settings_version),
+        config_version: app.map_or(0, |a| a.config_version),
+        charm: std::fs::read_to_string(info.charm.join(leaderd_core::charm::MARKER))
+            .map(|text| text.trim().to_string())
+            .unwrap_or_default(),
+        status: application_status,
+        version,
+        units,
+        relations: relation_reports(state, up, info),
+    }
 }
 
 /// The peer relations and their scopes; empty if the controller cannot say.
-fn relation_reports(state: &Path, up: &UpState) -> Vec<RelationReport> {
-    let peers = leaderd_core::relations::peers(&up.charm).unwrap_or_default();
+fn relation_reports(state: &Path, up: &UpState, info: &super::AppInfo) -> Vec<RelationReport> {
+    let peers = leaderd_core::relations::peers(&info.charm).unwrap_or_default();
     if peers.is_empty() {
         return Vec::new();
     }
-    let data = controller_relations(state, up).unwrap_or_default();
+    let data = controller_relations(state, up, &info.name).unwrap_or_default();
     peers
         .iter()
         .map(|p| RelationReport {

@@ -22,7 +22,7 @@ use tokio::process::{Child, Command};
 use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::fs::DirBuilderExt;
 
-use super::{ControllerInfo, RunState, UnitInfo, UpState};
+use super::{AppInfo, ControllerInfo, RunState, UnitInfo, UpState};
 use leaderd_net::auth::{Secret, DEFAULT_TOKEN_TTL};
 use leaderd_net::tls::TlsDir;
 use leaderd_sys::events::Event;
@@ -76,6 +76,15 @@ pub struct UpOptions {
     pub etcd: Option<String>,
     /// The least level of the events printed (`--log-level`, also in `agent_args`).
     pub log_level: leaderd_sys::events::Level,
+    /// The charm's file resources (`--resource NAME=PATH`): each unit copies the file at start.
+    pub resources: Vec<(String, PathBuf)>,
+    /// No application: a model's host, which `juju deploy` adds applications to through
+    /// `up.socket` (`charm`, `app`, `units`, `config` and `resources` are not used).
+    pub host: bool,
+    /// A descriptor inherited from whoever started `up` (`juju add-model`): `up` writes
+    /// `ready` on it once `up.socket` answers, then closes it; one closed without that line says
+    /// `up` failed (its log says why).
+    pub ready_fd: Option<i32>,
 }
 
 /// The example charm in `examples/shared-secret`, built into the binary.
@@ -132,8 +141,10 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         "no jujuc next to {} (build both binaries: cargo build --release)",
         leaderd.display()
     );
+    // Taken now, so no child inherits it; closed (an EOF for whoever waits) if `up` fails.
+    let ready = options.ready_fd.and_then(leaderd_sys::process::adopt_fd);
     // Every argument is checked before anything of the previous deployment is touched.
-    anyhow::ensure!(options.units >= 1, "--units must be at least 1");
+    anyhow::ensure!(options.host || options.units >= 1, "--units must be at least 1");
     anyhow::ensure!(options.controllers >= 1, "--controllers must be at least 1");
     anyhow::ensure!(
         options.controllers == 1 || options.etcd.is_some(),
@@ -149,33 +160,10 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     // directory first, so that it and the deploy values are checked before anything is written
     // in the state directory.
     let staging = Staging::new()?;
-    let staged = staging.0.join("charm");
-    let source = match &given_charm {
-        Some(charm) => charm.clone(),
-        None => write_example(&staging.0.join("example-charm"))?,
+    let first = match options.host {
+        true => None,
+        false => Some(first_application(&options, given_charm.as_deref(), &staging)?),
     };
-    super::charm::prepare(&source, &staged, 0)?;
-    let app = match (&options.app, &given_charm) {
-        (Some(app), _) => app.clone(),
-        (None, Some(_)) => charm_name(&staged)?,
-        (None, None) => EXAMPLE_APP.to_string(),
-    };
-    leaderd_core::names::check_application(&app)?;
-    let storage = check_storage(&staged)?;
-    let mut deploy_config = deploy_config(
-        given_charm.as_ref().map(|_| staged.as_path()),
-        &app,
-        &options.config,
-        options.config_file.as_deref(),
-    )?;
-    // The charm's relation endpoints: the controller creates its peer relations with the
-    // model's next relation ids and infers integrate's endpoints from them.
-    let peers = leaderd_core::relations::peers(&staged)?;
-    deploy_config.peers = Some(peers.into_iter().map(|p| p.endpoint).collect());
-    deploy_config.endpoints = Some(leaderd_core::relations::declared_endpoints(&staged)?);
-    // The controller checks the units' storage against the charm's declarations, never a
-    // unit's own (hook-writable) copy of metadata.yaml.
-    deploy_config.storage = Some(storage);
 
     // Everything in the state directory that leaderd would trust is checked before anything is
     // written there: the directory (and whose its entries are), the secret, the TLS files.
@@ -201,15 +189,13 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     let _lock = leaderd_sys::lockfile::lock(&state.join("up.lock"), "leaderd up")?;
     // A previous `up` here that was killed (`kill -9`) could not stop what it started.
     let left_over = stop_previous_run(&state);
-    let source = match given_charm {
-        Some(charm) => charm,
-        None => write_example(&state.join("example-charm"))?,
-    };
-    // The prepared charm is revision 0 in `<state>/charms/0`, which every unit copies: the
-    // previous run's charms go (this run's refreshes add 1, 2, ...).
+    // The previous run's charms and resources go (this run's deploys and refreshes add theirs).
     let _ = std::fs::remove_dir_all(state.join("charms"));
-    let charm = state.join("charms").join("0");
-    staging.move_to(&staged, &charm)?;
+    let _ = std::fs::remove_dir_all(state.join("resources"));
+    let first = match first {
+        Some(first) => Some(first.install(&state, &staging)?),
+        None => None,
+    };
     drop(staging);
     // A fresh deployment: forget the previous run.
     let _ = std::fs::remove_dir_all(state.join("units"));
@@ -235,14 +221,22 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         controllers.push(ControllerProcess::start(&leaderd, &state, &tls, options.guarantee * 2, &store, i).await?);
     }
     let url = controllers.iter().map(|c| c.url.as_str()).collect::<Vec<_>>().join(",");
-    register_config(&secret, &tls, &url, &app, &deploy_config).await.context("registering the config")?;
-    let count = options.units;
-    let started = Event::UpStarted {
-        app: app.clone(),
-        units: count,
-        charm: source.display().to_string(),
-        controller: url.clone(),
-        state: state.display().to_string(),
+    if let Some(first) = &first {
+        register_config(&secret, &tls, &url, &first.info.name, &first.config)
+            .await
+            .context("registering the config")?;
+    }
+    let started = match &first {
+        Some(first) => Event::UpStarted {
+            app: first.info.name.clone(),
+            units: options.units,
+            charm: first.source.display().to_string(),
+            controller: url.clone(),
+            state: state.display().to_string(),
+        },
+        None => Event::Message {
+            text: format!("leaderd up: no application yet (controller {url}, state {})", state.display()),
+        },
     };
     say!("{}", leaderd_sys::events::record(None, started).line());
     if !left_over.is_empty() {
@@ -259,8 +253,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
     let mut run = Running {
         record: UpState {
             pid: std::process::id(),
-            app: app.clone(),
-            charm,
+            applications: Vec::new(),
             controller: ControllerInfo {
                 url: controllers[0].url.clone(),
                 pid: controllers[0].child.id().unwrap_or(0),
@@ -281,22 +274,44 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         ca: tls.ca_cert(),
         guarantee: options.guarantee,
         agent_args: options.agent_args.clone(),
-        next_unit: 0,
-        charm_revision: 0,
+        next_unit: Default::default(),
+        revisions: Default::default(),
+        model_uuid: model_uuid(&state),
+        stopping: None,
     };
-    for _ in 0..options.units {
-        run.add_unit()?;
+    if let Some(first) = first {
+        run.revisions.insert(first.info.charm_name.clone(), first.info.revision);
+        let app = first.info.name.clone();
+        run.record.applications.push(first.info);
+        for _ in 0..options.units {
+            run.add_unit(&app)?;
+        }
     }
     run.record.save(&state)?;
-    // The levers' socket: `leaderd kill|pause|resume|restart|add-unit|remove-unit` reach this
-    // process, which owns the children, through it.
+    // The levers' socket: `leaderd kill|pause|resume|restart|add-unit|remove-unit` and the
+    // `juju` model commands reach this process, which owns the children, through it.
     let (requests_tx, mut requests) = tokio::sync::mpsc::channel(16);
     let control_socket = state.join("up.socket");
     let control = super::up_socket::serve(&control_socket, requests_tx)?;
+    if let Some(ready) = ready {
+        use std::io::Write as _;
+        // Whoever waits reads the line; one gone already is not `up`'s concern.
+        let _ = std::fs::File::from(ready).write_all(b"ready\n");
+    }
 
     let failure = loop {
+        if run.stopped() {
+            break None;
+        }
+        let stop_by = run.stopping.as_ref().map(|s| s.deadline);
         tokio::select! {
             _ = signals.requested() => break None,
+            // `juju destroy-model`: what has not stopped by then is stopped below, SIGTERM
+            // then SIGKILL.
+            _ = tokio::time::sleep_until(stop_by.unwrap_or_else(tokio::time::Instant::now)), if stop_by.is_some() => {
+                say!("{} the units did not all stop in time: stopping the rest", clock());
+                break None;
+            }
             // A killed controller's exit is reaped already: it stays down until `restart`.
             (i, exit) = any_exit(&mut run.controllers, &run.record.controllers),
                 if run.record.controllers.iter().any(|c| c.run != RunState::Killed) => {
@@ -366,26 +381,50 @@ pub(super) struct Running {
     pub(super) guarantee: Duration,
     /// Flags every agent gets besides its own (update-status and hook retries).
     pub(super) agent_args: Vec<String>,
-    /// The next unit number: Juju never reuses one, nor does `up` (add-unit after remove-unit).
-    pub(super) next_unit: u32,
-    /// The charm's revision: 0 as deployed, one more with each `leaderd refresh`
-    /// (`record.charm` is `<state>/charms/<revision>`).
-    pub(super) charm_revision: u64,
+    /// Each application's next unit number: Juju never reuses one, nor does `up` (add-unit
+    /// after remove-unit).
+    pub(super) next_unit: std::collections::BTreeMap<String, u32>,
+    /// The last revision each charm name got (per model, as Juju numbers local charms): a
+    /// deploy or refresh of a charm of that name gets one more; the first deploy gets 0.
+    pub(super) revisions: std::collections::BTreeMap<String, u64>,
+    /// The model's UUID (`model.json`, which `juju add-model` writes), given to every unit.
+    pub(super) model_uuid: Option<String>,
+    /// Set by a stop request (`juju destroy-model`): the units are leaving.
+    pub(super) stopping: Option<Stopping>,
+}
+
+/// A stop under way: every unit runs its stop and remove hooks, until `deadline`.
+pub(super) struct Stopping {
+    pub(super) deadline: tokio::time::Instant,
 }
 
 impl Running {
-    /// Starts the next unit (a fresh state directory, its own copy of the charm) and records it
-    /// (the caller saves the record).
-    pub(super) fn add_unit(&mut self) -> anyhow::Result<String> {
-        let app = self.record.app.clone();
-        let n = self.next_unit;
-        self.next_unit += 1;
+    /// Whether a stop has run its course: every unit has left.
+    pub(super) fn stopped(&self) -> bool {
+        self.stopping.is_some() && self.record.units.is_empty()
+    }
+
+    /// Starts the next unit of `app` (a fresh state directory, its own copy of the charm) and
+    /// records it (the caller saves the record).
+    pub(super) fn add_unit(&mut self, app: &str) -> anyhow::Result<String> {
+        let info = self.record.application(app)?.clone();
+        let next = self.next_unit.entry(app.to_string()).or_default();
+        let n = *next;
+        *next += 1;
         let unit = format!("{app}/{n}");
         let unit_dir = self.state.join("units").join(format!("{app}-{n}"));
         // Each unit gets its own copy of the charm, as Juju gives it (hooks write files there).
         let unit_charm = unit_dir.join("charm");
         leaderd_sys::private::create_dir(&unit_dir).with_context(|| format!("creating {}", unit_dir.display()))?;
-        leaderd_sys::private::copy_tree(&self.record.charm, &unit_charm)?;
+        leaderd_sys::private::copy_tree(&info.charm, &unit_charm)?;
+        if let Some(uuid) = &self.model_uuid {
+            // The agent's `model-uuid` (what hooks see as JUJU_MODEL_UUID): the model's own.
+            leaderd_sys::private::write_atomic(&unit_dir.join("model-uuid"), uuid.as_bytes())?;
+        }
+        let resources = info
+            .resources
+            .iter()
+            .flat_map(|(name, path)| ["--resource".to_string(), format!("{name}={}", path.display())]);
         let command = vec![
             self.leaderd.display().to_string(),
             "agent".into(),
@@ -408,6 +447,7 @@ impl Running {
         ]
         .into_iter()
         .chain(self.agent_args.iter().cloned())
+        .chain(resources)
         .collect();
         let mut info = UnitInfo { name: unit.clone(), pid: None, state_dir: unit_dir, command, run: RunState::Running };
         self.start_agent(&mut info)?;
@@ -421,9 +461,10 @@ impl Running {
     pub(super) fn leave_relations(&self, unit: &str) {
         let token = self.secret.token(leaderd_net::auth::OPERATOR, Duration::from_secs(300));
         let trust = leaderd_net::tls::Trust::Ca(self.ca.clone());
+        let app = leaderd_core::names::unit_application(unit).unwrap_or_default();
         let client = match leaderd_net::controller_client::ControllerClient::new(
             &self.record.controller_urls(),
-            &self.record.app,
+            app,
             &token,
             &trust,
         ) {
@@ -470,7 +511,7 @@ impl Running {
             let trust = leaderd_net::tls::Trust::Ca(self.ca.clone());
             let client = leaderd_net::controller_client::ControllerClient::new(
                 &self.record.live_controller_urls(),
-                &self.record.app,
+                leaderd_core::names::unit_application(name)?,
                 &token,
                 &trust,
             )?;
@@ -511,6 +552,7 @@ impl Running {
         };
         if removed {
             self.forget_unit(&name).await;
+            self.drop_removed_applications();
         }
         // Recorded before it is said, so whoever reads the line finds the record up to date.
         self.record.save(&self.state)?;
@@ -520,6 +562,118 @@ impl Running {
             tell!(Some(&name), Event::Lever { action: "removed".into(), detail: String::new() });
         }
         Ok(())
+    }
+}
+
+impl Running {
+    /// Drops from the record each application being removed whose last unit has left.
+    pub(super) fn drop_removed_applications(&mut self) {
+        let units = &self.record.units;
+        self.record.applications.retain(|a| {
+            !a.removing || units.iter().any(|u| leaderd_core::names::unit_application(&u.name).ok() == Some(&a.name))
+        });
+    }
+}
+
+/// The first application of an `up` run in the foreground, prepared in the staging directory
+/// and checked before anything in the state directory is touched.
+struct FirstApp {
+    staged: PathBuf,
+    /// Its record (`charm` is set by `install`).
+    info: AppInfo,
+    config: leaderd_core::wire::controller::ConfigChangeRequest,
+    /// Where the charm came from: the example charm is written into the state directory.
+    source: PathBuf,
+    example: bool,
+}
+
+/// Prepares `up`'s charm (given, or the bundled example) and its deploy values.
+fn first_application(options: &UpOptions, given_charm: Option<&Path>, staging: &Staging) -> anyhow::Result<FirstApp> {
+    let staged = staging.0.join("charm");
+    let source = match given_charm {
+        Some(charm) => charm.to_path_buf(),
+        None => write_example(&staging.0.join("example-charm"))?,
+    };
+    super::charm::prepare(&source, &staged, 0)?;
+    let app = match (&options.app, given_charm) {
+        (Some(app), _) => app.clone(),
+        (None, Some(_)) => charm_name(&staged)?,
+        (None, None) => EXAMPLE_APP.to_string(),
+    };
+    leaderd_core::names::check_application(&app)?;
+    let config =
+        application_config(&staged, given_charm.is_some(), &app, &options.config, options.config_file.as_deref())?;
+    let info = AppInfo {
+        charm_name: charm_name(&staged).unwrap_or_else(|_| app.clone()),
+        name: app,
+        charm: PathBuf::new(),
+        revision: 0,
+        resources: options.resources.iter().cloned().collect(),
+        trust: false,
+        removing: false,
+    };
+    Ok(FirstApp { staged, info, config, source, example: given_charm.is_none() })
+}
+
+impl FirstApp {
+    /// Moves the prepared charm to `<state>/charms/<app>/0`, which every unit copies.
+    fn install(mut self, state: &Path, staging: &Staging) -> anyhow::Result<FirstApp> {
+        if self.example {
+            self.source = write_example(&state.join("example-charm"))?;
+        }
+        let charm = state.join("charms").join(&self.info.name).join("0");
+        staging.move_to(&self.staged, &charm)?;
+        self.info.charm = charm;
+        Ok(self)
+    }
+}
+
+/// The application's registration with the controller at deploy: its config (the charm's
+/// options, `--config`'s values), its peer relations and its storage.
+pub(super) fn application_config(
+    charm: &Path,
+    read_options: bool,
+    app: &str,
+    config: &[String],
+    config_file: Option<&Path>,
+) -> anyhow::Result<leaderd_core::wire::controller::ConfigChangeRequest> {
+    let storage = check_storage(charm)?;
+    let mut deploy_config = deploy_config(read_options.then_some(charm), app, config, config_file)?;
+    // The controller takes joins only to these relations (the agents number them the same way).
+    let peers = leaderd_core::relations::peers(charm)?;
+    deploy_config.peers = Some(peers.into_iter().map(|p| p.endpoint).collect());
+    // Every relation endpoint: the controller creates the peer relations with the model's next
+    // relation ids and infers integrate's endpoints from the others.
+    deploy_config.endpoints = Some(leaderd_core::relations::declared_endpoints(charm)?);
+    // The controller checks the units' storage against the charm's declarations, never a
+    // unit's own (hook-writable) copy of metadata.yaml.
+    deploy_config.storage = Some(storage);
+    Ok(deploy_config)
+}
+
+/// The model's UUID, from the `model.json` `juju add-model` writes in the state directory.
+fn model_uuid(state: &Path) -> Option<String> {
+    let bytes = std::fs::read(state.join("model.json")).ok()?;
+    let model: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    model.get("uuid")?.as_str().map(String::from)
+}
+
+/// Juju's deploy check (`cmd/juju/resource/validation.go`, `CheckExpectedResources`): every
+/// resource names one the charm's `metadata.yaml` declares (`metadata`: its text, if any).
+pub(crate) fn check_resources<'a>(
+    metadata: Option<&str>,
+    names: impl IntoIterator<Item = &'a str>,
+) -> anyhow::Result<()> {
+    let declared: Vec<String> = metadata
+        .and_then(|text| serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text).ok())
+        .and_then(|meta| meta.get("resources").and_then(|r| r.as_mapping()).cloned())
+        .map(|r| r.keys().filter_map(|k| k.as_str().map(String::from)).collect())
+        .unwrap_or_default();
+    let unknown: Vec<&str> = names.into_iter().filter(|name| !declared.iter().any(|d| d == name)).collect();
+    match unknown.as_slice() {
+        [] => Ok(()),
+        [one] => anyhow::bail!("unrecognized resource {}", leaderd_core::format::go_quote(one)),
+        many => anyhow::bail!("unrecognized resources: {}", many.join(", ")),
     }
 }
 

@@ -1,6 +1,7 @@
 //! `up`'s control socket, `<state>/up.socket` (HTTP over a unix socket, 0600 in the private
 //! state directory, served within `leaderd_net::server`'s limits and timeouts): how the levers
-//! (`leaderd kill|pause|resume|restart [UNIT|controller/N|--controller]`, `add-unit`, `remove-unit`, `refresh`) reach
+//! (`leaderd kill|pause|resume|restart [UNIT|controller/N|--controller]`, `add-unit`, `remove-unit`, `refresh`)
+//! and the `juju` model commands (`deploy`, `remove-application`, `destroy-model`) reach
 //! the running `up`, which owns the child processes. Each request is handed to `up`'s main
 //! loop, which applies it between the events it already handles (an agent's exit, the
 //! controller's), so the record (`up.json`) has one writer. Wire types: `wire::up`.
@@ -8,6 +9,7 @@
 use std::path::Path;
 use std::time::Duration;
 
+use anyhow::Context as _;
 use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
@@ -27,6 +29,9 @@ pub enum Request {
     AddUnit(AddUnitRequest),
     RemoveUnit(RemoveUnitRequest),
     Refresh(RefreshRequest),
+    Deploy(DeployRequest),
+    RemoveApplication(RemoveApplicationRequest),
+    Stop(StopRequest),
 }
 
 impl Request {
@@ -37,6 +42,9 @@ impl Request {
             Request::AddUnit(_) => "add-unit".into(),
             Request::RemoveUnit(_) => "remove-unit".into(),
             Request::Refresh(_) => "refresh".into(),
+            Request::Deploy(_) => "deploy".into(),
+            Request::RemoveApplication(_) => "remove-application".into(),
+            Request::Stop(_) => "stop".into(),
         }
     }
 }
@@ -80,6 +88,20 @@ fn router(requests: mpsc::Sender<(Request, Reply)>) -> Router {
             REFRESH_PATH,
             post(|State(tx): Requests, body: Body| async move { forward(tx, Request::Refresh(decode(body)?)).await }),
         )
+        .route(
+            DEPLOY_PATH,
+            post(|State(tx): Requests, body: Body| async move { forward(tx, Request::Deploy(decode(body)?)).await }),
+        )
+        .route(
+            REMOVE_APPLICATION_PATH,
+            post(|State(tx): Requests, body: Body| async move {
+                forward(tx, Request::RemoveApplication(decode(body)?)).await
+            }),
+        )
+        .route(
+            STOP_PATH,
+            post(|State(tx): Requests, body: Body| async move { forward(tx, Request::Stop(decode(body)?)).await }),
+        )
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(requests)
 }
@@ -105,7 +127,7 @@ fn failed(e: anyhow::Error) -> HttpError {
 
 /// What a lever did (`apply` says it on `up`'s output once the record is saved).
 fn done(message: String, units: Vec<String>) -> Result<Done, HttpError> {
-    Ok(Done { message, units })
+    Ok(Done { message, units, charm: None })
 }
 
 impl Running {
@@ -118,9 +140,12 @@ impl Running {
                 self.controller_lever(lever, which).await
             }
             Request::Lever(LeverRequest { lever, target: Target::Unit(unit) }) => self.unit_lever(lever, &unit).await,
-            Request::AddUnit(AddUnitRequest { count }) => self.add_units(count),
+            Request::AddUnit(AddUnitRequest { app, count }) => self.add_units(&app, count),
             Request::RemoveUnit(RemoveUnitRequest { unit }) => self.remove_unit(&unit).await,
-            Request::Refresh(RefreshRequest { path }) => self.refresh(std::path::Path::new(&path)).await,
+            Request::Refresh(RefreshRequest { app, path }) => self.refresh(&app, std::path::Path::new(&path)).await,
+            Request::Deploy(deploy) => self.deploy(deploy).await,
+            Request::RemoveApplication(RemoveApplicationRequest { app }) => self.remove_application(&app).await,
+            Request::Stop(stop) => self.stop(stop).await,
         };
         self.record.save(&self.state).map_err(failed)?;
         if let Ok(done) = &answer {
@@ -323,7 +348,9 @@ impl Running {
         let mut roles = Vec::new();
         for (i, c) in self.record.controllers.iter().enumerate() {
             let role = match c.run {
-                RunState::Running => super::status::ask_role(&c.url, &self.record.app, &token, &trust).await,
+                RunState::Running => {
+                    super::status::ask_role(&c.url, self.record.any_application(), &token, &trust).await
+                }
                 RunState::Paused | RunState::Killed => c.run.name().to_string(),
                 _ => "down".into(),
             };
@@ -335,13 +362,24 @@ impl Running {
         Err(refused(format!("no controller is active right now ({}): name one, like `controller/0`", roles.join(", "))))
     }
 
-    fn add_units(&mut self, count: u32) -> Result<Done, HttpError> {
+    /// The application `app`, one that is not leaving, in the words of Juju's state
+    /// (`application "x" not found`).
+    fn live_application(&self, app: &str) -> Result<super::AppInfo, HttpError> {
+        match self.record.applications.iter().find(|a| a.name == app && !a.removing) {
+            Some(info) => Ok(info.clone()),
+            None => Err(HttpError::new(ErrorCode::NotFound, format!("application {app:?} not found"))),
+        }
+    }
+
+    fn add_units(&mut self, app: &str, count: u32) -> Result<Done, HttpError> {
         if count == 0 || count > MAX_ADD {
             return Err(refused(format!("-n must be from 1 to {MAX_ADD}, not {count}")));
         }
+        self.refuse_when_stopping()?;
+        self.live_application(app)?;
         let mut added = Vec::new();
         for _ in 0..count {
-            added.push(self.add_unit().map_err(failed)?);
+            added.push(self.add_unit(app).map_err(failed)?);
         }
         done(format!("added {}", added.join(", ")), added)
     }
@@ -352,14 +390,15 @@ impl Running {
     /// through their config watchers, swap it into their charm directories and run
     /// upgrade-charm, then config-changed (`crates/agent/src/lifecycle.rs`). Units added later
     /// copy the new charm.
-    async fn refresh(&mut self, given: &Path) -> Result<Done, HttpError> {
-        let app = self.record.app.clone();
-        let revision = self.charm_revision + 1;
-        let dest = self.state.join("charms").join(revision.to_string());
+    async fn refresh(&mut self, app: &str, given: &Path) -> Result<Done, HttpError> {
+        self.refuse_when_stopping()?;
+        let info = self.live_application(app)?;
+        let revision = self.revisions.get(&info.charm_name).map_or(0, |r| r + 1);
+        let dest = self.state.join("charms").join(app).join(revision.to_string());
         super::charm::check_state_outside(given, &self.state).map_err(|e| refused(format!("{e:#}")))?;
         let (form, name) = super::charm::prepare(given, &dest, revision).map_err(|e| refused(format!("{e:#}")))?;
         let name = name.unwrap_or_default();
-        let checked = self.check_refresh(given, &dest, &name);
+        let checked = self.check_refresh(&info, given, &dest, &name);
         let storage = checked.and_then(|()| super::up::check_storage(&dest).map_err(|e| refused(format!("{e:#}"))));
         let options = storage.and_then(|storage| {
             let options = leaderd_core::charm_config::read_options(&dest.join("config.yaml"));
@@ -387,7 +426,7 @@ impl Running {
         };
         let tls = leaderd_net::tls::TlsDir::new(self.state.join("tls"));
         let url = self.record.live_controller_urls();
-        if let Err(e) = super::up::register_config(&self.secret, &tls, &url, &app, &change).await {
+        if let Err(e) = super::up::register_config(&self.secret, &tls, &url, app, &change).await {
             let _ = std::fs::remove_dir_all(&dest);
             // The controller's refusal (a storage upgrade check) is the operator's to read as is.
             return Err(match e.downcast::<leaderd_net::controller_client::CallError>() {
@@ -398,10 +437,13 @@ impl Running {
                 Err(e) => failed(e),
             });
         }
-        self.record.charm = dest;
-        self.charm_revision = revision;
-        let units = self.record.units.iter().map(|u| u.name.clone()).collect();
-        done(
+        if let Some(record) = self.record.applications.iter_mut().find(|a| a.name == app) {
+            record.charm = dest;
+            record.revision = revision;
+        }
+        self.revisions.insert(name.clone(), revision);
+        let units = self.record.units_of(app).map(|u| u.name.clone()).collect();
+        let mut answer = done(
             format!(
                 "Added local charm {name:?}, revision {revision}, to the model ({}, from {}); each unit runs \
                  upgrade-charm, then config-changed",
@@ -409,13 +451,15 @@ impl Running {
                 given.display()
             ),
             units,
-        )
+        )?;
+        answer.charm = Some(CharmRevision { name, revision });
+        Ok(answer)
     }
 
     /// What a refresh to the charm `name` prepared in `dest` (from `given`) may not change: the
     /// charm's name, and its peer relations.
-    fn check_refresh(&self, given: &Path, dest: &Path, name: &str) -> Result<(), HttpError> {
-        let current = super::up::charm_name(&self.record.charm).unwrap_or_default();
+    fn check_refresh(&self, info: &super::AppInfo, given: &Path, dest: &Path, name: &str) -> Result<(), HttpError> {
+        let current = info.charm_name.clone();
         if name != current {
             // Juju's words (`cmd/juju/application/refresher/refresher.go`).
             return Err(refused(format!("cannot refresh {current:?} to {name:?}")));
@@ -427,7 +471,7 @@ impl Running {
             let peers = leaderd_core::relations::peers(dir).map_err(|e| refused(e.to_string()))?;
             Ok(peers.into_iter().map(|p| p.endpoint).collect())
         };
-        let (before, after) = (peers(&self.record.charm)?, peers(dest)?);
+        let (before, after) = (peers(&info.charm)?, peers(dest)?);
         if before != after {
             return Err(refused(format!(
                 "the charm at {} has the peer relations [{}], not [{}]: a change of peer relations needs a fresh \
@@ -451,6 +495,7 @@ impl Running {
             RunState::Killed | RunState::Exited => {
                 self.forget_unit(name).await;
                 self.record.units.remove(i);
+                self.drop_removed_applications();
                 stop_hook_leftovers(&unit.state_dir.join("agent.socket"));
                 self.leave_relations(name);
                 done(
@@ -543,4 +588,199 @@ fn unit_processes(agent: u32, socket: &Path) -> Vec<u32> {
     found.dedup();
     found.retain(|pid| *pid != agent);
     found
+}
+
+/// The bound on a graceful stop without `--force`: the units' stop and remove hooks normally
+/// take seconds; one stuck in a hook does not keep the model's processes for ever.
+const STOP_BOUND: Duration = Duration::from_secs(300);
+/// The bound on a forced stop without `--timeout`.
+const FORCED_STOP_BOUND: Duration = Duration::from_secs(30);
+
+impl Running {
+    fn refuse_when_stopping(&self) -> Result<(), HttpError> {
+        match self.stopping {
+            Some(_) => Err(HttpError::new(ErrorCode::Unavailable, "the model is being destroyed")),
+            None => Ok(()),
+        }
+    }
+
+    /// `juju deploy`: prepares the charm as the next revision of its name in
+    /// `<state>/charms/<app>/<revision>`, copies its resources into `<state>/resources/<app>/`,
+    /// registers the application with the controller, records it and starts its units; answers
+    /// once all of that is in `up.json`, so `juju status` lists the application and its units
+    /// the moment `deploy` returns (as Juju's state has them when its deploy returns).
+    async fn deploy(&mut self, request: DeployRequest) -> Result<Done, HttpError> {
+        self.refuse_when_stopping()?;
+        if request.units > MAX_ADD {
+            return Err(refused(format!("-n must be from 0 to {MAX_ADD}, not {}", request.units)));
+        }
+        let given = Path::new(&request.charm);
+        super::charm::check_state_outside(given, &self.state).map_err(|e| refused(format!("{e:#}")))?;
+        // Prepared aside first: its name (and so its revision and the application's name) is
+        // known only once it is read.
+        let staging = self.state.join("charms").join(".deploying");
+        let (_, name) = super::charm::prepare(given, &staging, 0).map_err(|e| refused(format!("{e:#}")))?;
+        let cleanup = |dir: &Path| {
+            let _ = std::fs::remove_dir_all(dir);
+        };
+        let Some(charm_name) = name else {
+            cleanup(&staging);
+            return Err(refused(format!("{}: metadata.yaml has no name", given.display())));
+        };
+        let app = request.app.clone().unwrap_or_else(|| charm_name.clone());
+        if let Err(e) = leaderd_core::names::check_application(&app) {
+            cleanup(&staging);
+            return Err(refused(e.to_string()));
+        }
+        if self.record.applications.iter().any(|a| a.name == app) {
+            cleanup(&staging);
+            // Juju's words (`state/state.go`, `errLocalApplicationExists`).
+            return Err(HttpError::new(
+                ErrorCode::BadRequest,
+                format!("cannot add application {app:?}: application already exists"),
+            ));
+        }
+        let revision = self.revisions.get(&charm_name).map_or(0, |r| r + 1);
+        let dest = self.state.join("charms").join(&app).join(revision.to_string());
+        let placed = (|| -> anyhow::Result<()> {
+            let marker = staging.join(leaderd_core::charm::MARKER);
+            std::fs::write(&marker, leaderd_core::charm::marker_text(&charm_name, revision))?;
+            leaderd_sys::private::create_dir(dest.parent().expect("under charms/"))?;
+            let _ = std::fs::remove_dir_all(&dest);
+            std::fs::rename(&staging, &dest)?;
+            Ok(())
+        })();
+        if let Err(e) = placed {
+            cleanup(&staging);
+            return Err(failed(e));
+        }
+        let resources_dir = self.state.join("resources").join(&app);
+        let prepared = (|| -> anyhow::Result<_> {
+            let config = super::up::application_config(&dest, true, &app, &request.config, None)?;
+            let metadata = std::fs::read_to_string(dest.join("metadata.yaml")).ok();
+            super::up::check_resources(metadata.as_deref(), request.resources.iter().map(|(n, _)| n.as_str()))?;
+            let _ = std::fs::remove_dir_all(&resources_dir);
+            let mut resources = std::collections::BTreeMap::new();
+            for (name, path) in &request.resources {
+                let path = Path::new(path);
+                let file =
+                    path.file_name().with_context(|| format!("resource {name}: {} is not a file", path.display()))?;
+                let dir = resources_dir.join(name);
+                leaderd_sys::private::create_state_dir(&dir)?;
+                let copy = dir.join(file);
+                std::fs::copy(path, &copy).with_context(|| format!("resource {name}: copying {}", path.display()))?;
+                resources.insert(name.clone(), copy);
+            }
+            Ok((config, resources))
+        })();
+        let (config, resources) = match prepared {
+            Ok(prepared) => prepared,
+            Err(e) => {
+                cleanup(&dest);
+                cleanup(&resources_dir);
+                return Err(refused(format!("{e:#}")));
+            }
+        };
+        let tls = leaderd_net::tls::TlsDir::new(self.state.join("tls"));
+        let url = self.record.live_controller_urls();
+        if let Err(e) = super::up::register_config(&self.secret, &tls, &url, &app, &config).await {
+            cleanup(&dest);
+            cleanup(&resources_dir);
+            return Err(match e.downcast::<leaderd_net::controller_client::CallError>() {
+                Ok(leaderd_net::controller_client::CallError::Refused { code: ErrorCode::BadRequest, message }) => {
+                    refused(message)
+                }
+                Ok(e) => failed(anyhow::anyhow!("registering the application: {e}")),
+                Err(e) => failed(e),
+            });
+        }
+        self.revisions.insert(charm_name.clone(), revision);
+        self.record.applications.push(super::AppInfo {
+            name: app.clone(),
+            charm: dest,
+            charm_name: charm_name.clone(),
+            revision,
+            resources,
+            trust: request.trust,
+            removing: false,
+        });
+        let mut units = Vec::new();
+        for _ in 0..request.units {
+            units.push(self.add_unit(&app).map_err(failed)?);
+        }
+        let mut answer = done(
+            format!("deployed {app} (local:{charm_name}-{revision} from {}): {}", given.display(), units.join(", ")),
+            units,
+        )?;
+        answer.charm = Some(CharmRevision { name: charm_name, revision });
+        Ok(answer)
+    }
+
+    /// `juju remove-application`: every unit of `app` runs its stop and remove hooks and
+    /// leaves; the application leaves the record with its last unit.
+    async fn remove_application(&mut self, app: &str) -> Result<Done, HttpError> {
+        self.refuse_when_stopping()?;
+        self.live_application(app)?;
+        if let Some(info) = self.record.applications.iter_mut().find(|a| a.name == app) {
+            info.removing = true;
+        }
+        let units: Vec<String> = self.record.units_of(app).map(|u| u.name.clone()).collect();
+        for unit in &units {
+            self.leave(unit).await;
+        }
+        self.drop_removed_applications();
+        done(format!("removing {app}: {}", units.join(", ")), units)
+    }
+
+    /// `juju destroy-model`: every unit runs its stop and remove hooks and leaves; once none is
+    /// left (or at the bound), `up` stops its controllers and exits. Answered at once; the
+    /// caller waits for `up` to exit.
+    async fn stop(&mut self, request: StopRequest) -> Result<Done, HttpError> {
+        let bound = match (request.force, request.timeout_ms) {
+            (true, Some(ms)) => Duration::from_millis(ms),
+            (true, None) => FORCED_STOP_BOUND,
+            (false, _) => STOP_BOUND,
+        };
+        let deadline = tokio::time::Instant::now() + bound;
+        match &mut self.stopping {
+            // A second stop may only bring the bound nearer.
+            Some(stopping) => stopping.deadline = stopping.deadline.min(deadline),
+            None => self.stopping = Some(super::up::Stopping { deadline }),
+        }
+        for app in &mut self.record.applications {
+            app.removing = true;
+        }
+        let units: Vec<String> = self.record.units.iter().map(|u| u.name.clone()).collect();
+        for unit in &units {
+            self.leave(unit).await;
+        }
+        self.drop_removed_applications();
+        done(format!("stopping: {} unit(s) leaving", units.len()), units)
+    }
+
+    /// Makes `name` leave as `remove-unit` does, whatever its agent's state: a paused agent is
+    /// continued first, a unit already leaving is left to it, one whose agent is down leaves at
+    /// once (without its hooks); an agent that cannot be asked is stopped (SIGTERM).
+    async fn leave(&mut self, name: &str) {
+        let Some(i) = self.record.units.iter().position(|u| u.name == name) else { return };
+        let unit = self.record.units[i].clone();
+        match unit.run {
+            RunState::Removing => return,
+            RunState::Paused => {
+                signal_unit(&unit, Signal::CONT);
+                self.record.units[i].run = RunState::Running;
+            }
+            _ => {}
+        }
+        if let Err(e) = self.remove_unit(name).await {
+            say!("{} {name}: could not ask it to leave ({}); stopping its agent", clock(), e.message);
+            if let Some(i) = self.record.units.iter().position(|u| u.name == name) {
+                self.record.units[i].run = RunState::Removing;
+                if let Some(pid) = self.record.units[i].pid {
+                    // Not reaped yet (its exit would have cleared the pid): the pid is still its.
+                    process::signal(pid, Signal::TERM);
+                }
+            }
+        }
+    }
 }

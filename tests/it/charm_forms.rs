@@ -93,7 +93,8 @@ fn up_runs_a_packed_charm_with_its_executable_bits() {
     let mode = |f: &str| std::fs::metadata(copy.join(f)).unwrap().permissions().mode() & 0o777;
     assert_eq!((mode("dispatch"), mode("src/charm.py"), mode("metadata.yaml")), (0o700, 0o700, 0o600));
     // The unpacked charm is what `up` records and the other commands read (actions.yaml here).
-    assert!(up.up_json()["charm"].as_str().unwrap().ends_with("/charms/0"), "{}", up.up_json());
+    let recorded = &up.up_json()["applications"][0]["charm"];
+    assert!(recorded.as_str().unwrap().ends_with("/charms/greeter/0"), "{}", up.up_json());
     let shown: Value = serde_json::from_str(&stdout(&up.leaderd(&["config", "greeter", "--format", "json"]))).unwrap();
     assert_eq!(shown["settings"]["greeting"]["value"], json!("from-zip"), "{shown}");
 }
@@ -219,7 +220,7 @@ fn a_state_directory_inside_the_charm_or_a_missing_charm_is_refused_before_anyth
         )),
         "{stderr}"
     );
-    assert!(!up.state.join("charms/1").exists(), "nothing copied");
+    assert!(!up.state.join("charms/greeter/1").exists(), "nothing copied");
 }
 
 /// A hook without its execute bit would fail on every unit, from each unit's own copy (which a
@@ -432,7 +433,7 @@ fn refresh_runs_upgrade_charm_then_config_changed_on_every_unit_from_the_new_cha
     let other = cluster::charm("name: other\n", &[("install", "#!/bin/sh\n")]);
     let out = up.leaderd(&["refresh", "greeter", "--path", other.path().to_str().unwrap()]);
     assert_eq!(String::from_utf8_lossy(&out.stderr), "leaderd: cannot refresh \"greeter\" to \"other\"\n");
-    assert!(!up.up_json()["charm"].as_str().unwrap().ends_with("/charms/2"));
+    assert!(!up.up_json()["applications"][0]["charm"].as_str().unwrap().ends_with("/charms/greeter/2"));
     let out = up.leaderd(&["refresh", "nope", "--path", v2.to_str().unwrap()]);
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),

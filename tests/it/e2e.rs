@@ -486,7 +486,7 @@ fn a_hook_without_its_execute_bit_is_reported_as_not_executable_and_retried() {
     let charm = cluster::charm("name: noexec\n", &[("install", "#!/bin/sh\ntrue\n")]);
     let up = Up::with(Some(charm.path()), 1, "1s").args(&["--hook-retry-delay", "1s"]).start();
     up.wait_hook_finished(&["noexec/0"], "install", T);
-    let deployed = up.state.join("charms/0/hooks/install");
+    let deployed = up.state.join("charms/noexec/0/hooks/install");
     std::fs::set_permissions(&deployed, std::fs::Permissions::from_mode(0o600)).unwrap();
     assert!(up.leaderd(&["add-unit", "noexec"]).status.success());
     let copy = up.state.join("units/noexec-1/charm/hooks/install");

@@ -35,3 +35,169 @@ fn an_unknown_command_or_option_gets_jujus_words_and_exit_code() {
     let (_, err, code) = juju(&["version", "--bogus"]);
     assert_eq!((err.as_str(), code), ("ERROR option provided but not defined: --bogus\n", 2));
 }
+
+/// A `juju` root of a test's own (`LEADERD_HOME`), whose models are destroyed when it is
+/// dropped, and anything of them still running killed, whatever the test did.
+struct Home {
+    dir: tempfile::TempDir,
+}
+
+impl Home {
+    fn new() -> Home {
+        Home { dir: tempfile::tempdir().unwrap() }
+    }
+
+    fn juju(&self, args: &[&str]) -> (String, String, i32) {
+        let out = Command::new(JUJU)
+            .env("LEADERD_HOME", self.dir.path())
+            .env_remove("JUJU_MODEL")
+            .env_remove("JUJU_CONTROLLER")
+            .args(args)
+            .output()
+            .unwrap();
+        let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+        (text(out.stdout), text(out.stderr), out.status.code().unwrap())
+    }
+
+    fn model_dir(&self, name: &str) -> std::path::PathBuf {
+        self.dir.path().join("models").join(name)
+    }
+
+    fn up_json(&self, model: &str) -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(self.model_dir(model).join("up.json")).unwrap()).unwrap()
+    }
+
+    /// Every process whose command line or hook environment names this root.
+    fn processes(&self) -> Vec<(u32, String)> {
+        let root = self.dir.path().display().to_string();
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+            let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else { continue };
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+            let names = |bytes: &[u8], needle: &str| {
+                bytes.split(|b| *b == 0).any(|part| String::from_utf8_lossy(part).contains(needle))
+            };
+            if names(&cmdline, &root) || names(&environ, &format!("JUJU_AGENT_SOCKET_ADDRESS={root}")) {
+                found.push((pid, String::from_utf8_lossy(&cmdline).replace('\0', " ")));
+            }
+        }
+        found
+    }
+}
+
+impl Drop for Home {
+    fn drop(&mut self) {
+        let models = std::fs::read_dir(self.dir.path().join("models"))
+            .map(|d| d.flatten().collect::<Vec<_>>())
+            .unwrap_or_default();
+        for model in models {
+            let name = model.file_name().to_string_lossy().into_owned();
+            self.juju(&["destroy-model", &name, "--no-prompt", "--force", "--timeout", "5s"]);
+        }
+        for (pid, _) in self.processes() {
+            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+        }
+    }
+}
+
+/// Waits (up to 60 s) for `path` to hold `lines` lines.
+fn wait_lines(path: &std::path::Path, lines: usize) -> Vec<String> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let mut got: Vec<String> = text.lines().map(String::from).collect();
+        if got.len() >= lines || std::time::Instant::now() > deadline {
+            got.sort();
+            return got;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// A charm whose start and remove hooks each append the unit's name to a file in `marks`.
+fn marking_charm(name: &str, marks: &std::path::Path) -> tempfile::TempDir {
+    let mark = |file: &str| format!("#!/bin/sh\necho \"$JUJU_UNIT_NAME\" >> {}/{file}\n", marks.display());
+    leaderd_testkit::cluster::charm(
+        &format!("name: {name}\npeers:\n  cluster:\n    interface: c\n"),
+        &[("install", "#!/bin/sh\n"), ("start", &mark("started")), ("remove", &mark("removed"))],
+    )
+}
+
+#[test]
+fn a_model_is_added_deployed_to_and_destroyed_leaving_nothing_running() {
+    let home = Home::new();
+    let marks = tempfile::tempdir().unwrap();
+    let (out, err, code) = home.juju(&["add-model", "--no-switch", "m1"]);
+    assert_eq!(
+        (out.as_str(), err.as_str(), code),
+        ("", "Added 'm1' model on localhost/localhost for user 'admin'\n", 0)
+    );
+    let (_, err, code) = home.juju(&["add-model", "m1"]);
+    assert_eq!((err.as_str(), code), ("ERROR failed to create new model: model \"m1\" for admin already exists\n", 1));
+    // --no-switch: no model is current until `switch`.
+    assert_eq!(home.juju(&["switch"]).0, "leaderd\n");
+    let (_, err, code) = home.juju(&["switch", "m1"]);
+    assert_eq!((err.as_str(), code), ("leaderd (controller) -> leaderd:admin/m1\n", 0));
+
+    // show-model as jubilant reads it: keyed by the short name, every required key there.
+    let (shown, err, code) = home.juju(&["show-model", "--format", "json", "admin/m1"]);
+    assert_eq!((err.as_str(), code), ("", 0));
+    let shown: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    let info = &shown["m1"];
+    for key in ["name", "short-name", "model-uuid", "model-type", "controller-uuid", "controller-name", "cloud", "life"]
+    {
+        assert!(info[key].is_string(), "{key}: {info}");
+    }
+    assert_eq!((info["name"].as_str(), info["is-controller"].as_bool()), (Some("admin/m1"), Some(false)));
+    let (listed, _, _) = home.juju(&["models", "--format", "json"]);
+    let listed: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    assert_eq!(listed["current-model"], "m1");
+    assert_eq!(listed["models"][0]["model-uuid"], info["model-uuid"]);
+
+    // deploy answers once the application and its units are recorded: no waiting.
+    let charm = marking_charm("hello", marks.path());
+    let path = charm.path().to_str().unwrap();
+    let (out, err, code) = home.juju(&["deploy", "--model", "m1", path, "-n", "2"]);
+    assert_eq!((out.as_str(), code), ("", 0), "{err}");
+    assert!(
+        err.starts_with(
+            "Located local charm \"hello\", revision 0\nDeploying \"hello\" from local charm \"hello\", revision 0 on "
+        ),
+        "{err}"
+    );
+    assert!(err.ends_with("/stable\n"), "{err}");
+    let up = home.up_json("m1");
+    assert_eq!(up["applications"][0]["name"], "hello");
+    assert_eq!(up["applications"][0]["revision"], 0);
+    let units: Vec<&str> = up["units"].as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap()).collect();
+    assert_eq!(units, ["hello/0", "hello/1"]);
+    let (_, err, code) = home.juju(&["deploy", "-m", "m1", path]);
+    assert_eq!((err.as_str(), code), ("ERROR cannot add application \"hello\": application already exists\n", 1));
+    // The same charm again under another name: the next revision of its name.
+    let (_, err, code) = home.juju(&["deploy", "-m", "m1", path, "hello2"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.starts_with("Located local charm \"hello\", revision 1\nDeploying \"hello2\" from local charm \"hello\", revision 1 on "), "{err}");
+    assert_eq!(wait_lines(&marks.path().join("started"), 3), ["hello/0", "hello/1", "hello2/0"], "every unit started");
+    let status = Command::new(leaderd_testkit::cluster::LEADERD)
+        .args(["status", "--format", "json", "--state"])
+        .arg(home.model_dir("m1"))
+        .output()
+        .unwrap();
+    let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    let apps: Vec<&str> =
+        status["applications"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
+    assert_eq!(apps, ["hello", "hello2"]);
+    assert_eq!(status["applications"][1]["charm"], "local:hello-1");
+
+    // destroy-model: each unit's remove hook runs, then nothing of the model is left.
+    assert!(!home.processes().is_empty());
+    let (_, err, code) = home.juju(&["destroy-model", "m1", "--no-prompt", "--destroy-storage", "--force"]);
+    assert_eq!((err.as_str(), code), ("Destroying model\nWaiting for model to be removed...\nModel destroyed.\n", 0));
+    assert_eq!(std::fs::read_to_string(marks.path().join("removed")).unwrap().lines().count(), 3);
+    assert!(!home.model_dir("m1").exists());
+    assert_eq!(home.processes(), Vec::new());
+    assert_eq!(home.juju(&["switch"]).0, "leaderd\n", "m1 is no longer current");
+    let (_, err, code) = home.juju(&["show-model", "m1"]);
+    assert_eq!((err.as_str(), code), ("ERROR model leaderd:admin/m1 not found\n", 1));
+}

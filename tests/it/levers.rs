@@ -536,12 +536,12 @@ fn up_socket_is_private_refuses_bad_requests_and_up_stops_cleanly_with_paused_pr
     let (status, body) = ask("/v1/lever", br#"{"lever": "explode", "target": "controller"}"#);
     assert_eq!(status, 400, "{}", String::from_utf8_lossy(&body));
     assert!(String::from_utf8_lossy(&body).contains("\"code\":\"bad_request\""));
-    let (status, _) = ask("/v1/lever", &vec![b' '; 1 << 13]);
+    let (status, _) = ask("/v1/lever", &vec![b' '; 1 << 17]);
     assert_eq!(status, 413);
     let (status, _) = ask("/v1/nothing", b"{}");
     assert_eq!(status, 404);
     // Still serving.
-    let (status, body) = ask("/v1/add-unit", br#"{"count": 1}"#);
+    let (status, body) = ask("/v1/add-unit", br#"{"app": "recorder", "count": 1}"#);
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
     up.wait_event(T, |r| r.of(&format!("{APP}/2")) && r.hook_finished("start"));
 

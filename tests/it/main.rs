@@ -27,6 +27,7 @@ mod fuzz;
 mod hooktools_e2e;
 mod hooktools_limits;
 mod juju_cli;
+mod juju_relations;
 mod jujuc_link;
 mod levers;
 mod lifecycle;

@@ -352,7 +352,7 @@ fn the_controller_checks_storage_against_the_deployed_charm_and_refresh_checks_t
         "cannot upgrade application \"store\": existing storage \"data\" location changed from \"/srv/data\" to \
          \"/srv/other\"",
     );
-    assert!(!up.state.join("charms/1").exists(), "no revision kept");
+    assert!(!up.state.join("charms/store/1").exists(), "no revision kept");
     assert_eq!(storage_list(&up, "store/0"), listed);
     assert!(!up.hooks_started("store/0").iter().any(|h| h == "upgrade-charm"));
 

@@ -31,6 +31,20 @@ pub fn lock(path: &Path, what: &str) -> anyhow::Result<Lock> {
     Ok(Lock(file))
 }
 
+/// Blocks until no process holds `path`'s lock (at once if there is no such file): how
+/// `juju destroy-model` waits for a model's `up` to exit, without polling.
+pub fn wait_released(path: &Path) -> anyhow::Result<()> {
+    let file = match crate::private::open_regular(path, std::fs::OpenOptions::new().read(true)) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e).with_context(|| format!("opening {}", path.display())),
+    };
+    rustix::fs::flock(&file, rustix::fs::FlockOperation::LockShared)
+        .map_err(std::io::Error::from)
+        .with_context(|| format!("waiting for {}", path.display()))?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -42,5 +56,19 @@ mod tests {
         assert!(second.starts_with("another test is running"), "{second}");
         drop(first);
         super::lock(&path, "test").unwrap();
+    }
+
+    #[test]
+    fn wait_released_returns_once_the_holder_lets_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.lock");
+        super::wait_released(&path).unwrap();
+        let held = super::lock(&path, "test").unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let waiting = path.clone();
+        std::thread::spawn(move || tx.send(super::wait_released(&waiting).is_ok()).unwrap());
+        assert!(rx.recv_timeout(std::time::Duration::from_millis(200)).is_err(), "still held");
+        drop(held);
+        assert_eq!(rx.recv_timeout(std::time::Duration::from_secs(5)), Ok(true));
     }
 }

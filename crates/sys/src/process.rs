@@ -40,6 +40,14 @@ pub fn die_with_parent(parent: u32) -> std::io::Result<bool> {
     Ok(rustix::process::getppid().is_some_and(|p| p.as_raw_pid() as u32 == parent))
 }
 
+/// Makes the calling process the leader of a new session (and process group), detached from
+/// its terminal and from its parent's group's signals; async-signal-safe, for a `pre_exec` hook
+/// that starts a daemon (`juju add-model`'s `up`).
+pub fn new_session() -> std::io::Result<()> {
+    rustix::process::setsid()?;
+    Ok(())
+}
+
 /// Lets `fd` stay open across exec (clears its close-on-exec flag); async-signal-safe, for a
 /// `pre_exec` hook that hands one descriptor to one child.
 pub fn keep_across_exec(fd: std::os::fd::BorrowedFd<'_>) -> std::io::Result<()> {

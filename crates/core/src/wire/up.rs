@@ -1,7 +1,9 @@
 //! The wire types of `leaderd up`'s control socket (`<state>/up.socket`), shared by the running
-//! `up` (server, `local::control`) and the lever commands (`leaderd kill`, `pause`, `resume`,
-//! `restart`, `add-unit`, `remove-unit`, `refresh`; client, `local::levers`). `up` owns the child
-//! processes, so every lever that touches one goes through it.
+//! `up` (server, `local::up_socket`) and its clients: the lever commands (`leaderd kill`,
+//! `pause`, `resume`, `restart`, `add-unit`, `remove-unit`, `refresh`; `local::levers`) and the
+//! `juju` model commands (`deploy`, `add-unit`, `remove-unit`, `remove-application`,
+//! `refresh`, `destroy-model`). `up` owns the child processes, so every request that touches one
+//! goes through it.
 
 use serde::{Deserialize, Serialize};
 
@@ -13,9 +15,15 @@ pub const ADD_UNIT_PATH: &str = "/v1/add-unit";
 pub const REMOVE_UNIT_PATH: &str = "/v1/remove-unit";
 /// `POST`: replace the application's charm (`leaderd refresh --path`).
 pub const REFRESH_PATH: &str = "/v1/refresh";
+/// `POST`: add an application and its units (`juju deploy`).
+pub const DEPLOY_PATH: &str = "/v1/deploy";
+/// `POST`: remove an application: each unit runs its stop and remove hooks and leaves.
+pub const REMOVE_APPLICATION_PATH: &str = "/v1/remove-application";
+/// `POST`: stop the whole `up` (`juju destroy-model`).
+pub const STOP_PATH: &str = "/v1/stop";
 
-/// The largest request body the socket takes.
-pub const MAX_BODY_BYTES: usize = 1 << 12;
+/// The largest request body the socket takes (a deploy carries its config values).
+pub const MAX_BODY_BYTES: usize = 1 << 16;
 
 /// What a lever does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,11 +97,23 @@ pub struct Done {
     /// The units concerned (add-unit: the new ones).
     #[serde(default)]
     pub units: Vec<String>,
+    /// A deploy's or refresh's charm: its name and the revision it got.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charm: Option<CharmRevision>,
+}
+
+/// A charm as the model numbers it: Juju's `local:<name>-<revision>`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CharmRevision {
+    pub name: String,
+    pub revision: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AddUnitRequest {
+    /// The application the units belong to.
+    pub app: String,
     pub count: u32,
 }
 
@@ -106,9 +126,49 @@ pub struct RemoveUnitRequest {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
+    pub app: String,
     /// The new charm, an absolute path (`leaderd refresh` resolves it against its own working
     /// directory): a directory, a charmcraft.yaml source directory or a packed `.charm`.
     pub path: String,
+}
+
+/// `juju deploy PATH [APP]`: answered once the application and its units are recorded in
+/// `up.json` and the application is registered with the controller.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeployRequest {
+    /// The charm, an absolute path: a directory, a charmcraft.yaml source directory or a
+    /// packed `.charm`.
+    pub charm: String,
+    /// The application name; None: the charm's metadata.yaml `name`.
+    #[serde(default)]
+    pub app: Option<String>,
+    pub units: u32,
+    /// `KEY=VALUE` pairs and config files (absolute paths), as `deploy --config` takes them.
+    #[serde(default)]
+    pub config: Vec<String>,
+    /// File resources: each name and an absolute path, copied into the model at deploy.
+    #[serde(default)]
+    pub resources: Vec<(String, String)>,
+    #[serde(default)]
+    pub trust: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemoveApplicationRequest {
+    pub app: String,
+}
+
+/// Stop every unit (its stop and remove hooks run), then the controllers, then `up` exits.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StopRequest {
+    /// Kill what has not stopped within `timeout_ms` (without: within a bound of `up`'s own).
+    #[serde(default)]
+    pub force: bool,
+    #[serde(default)]
+    pub timeout_ms: Option<u64>,
 }
 
 #[cfg(test)]

@@ -1,0 +1,106 @@
+//! `juju refresh APP --path PATH` (juju/juju 3.6.0 `cmd/juju/application/refresh.go`): the
+//! model's `up` prepares the charm as the next revision of its name and registers it with the
+//! controller; each unit then runs upgrade-charm, then config-changed. Only local charms
+//! (`--path`): leaderd does not reach Charmhub.
+
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use jujuc::tools::cmd::{self, UsageError};
+use leaderd_core::wire::up::{RefreshRequest, REFRESH_PATH};
+
+use super::model::{self, Model};
+use super::{JujuCommand, Outcome, Run, RunError};
+
+pub(crate) const REFRESH: JujuCommand =
+    JujuCommand { name: "refresh", command, init: |m| Ok(Box::new(Refresh::init(m)?)) };
+
+fn command() -> Command {
+    let command = cmd::tool_command("juju refresh", "<application>")
+        .about("Refresh an application's charm.")
+        .long_about(
+            "\nWhen no options are set, the application's charm will be refreshed to the latest\n\
+             revision available in the repository from which it was originally deployed.\n\n\
+             leaderd's juju refreshes from a local charm only (--path): a charm directory, a\n\
+             charmcraft.yaml source directory or a packed .charm file, of the same name. It\n\
+             becomes the next revision of that name in the model; each unit runs\n\
+             upgrade-charm, then config-changed.\n",
+        )
+        .after_long_help("\n    juju refresh mysql --path ./mysql_amd64.charm\n")
+        .arg(cmd::bool_flag("force", "Allow a charm to be refreshed which bypasses LXD profile allow list"))
+        .arg(cmd::bool_flag(
+            "force-base",
+            "Refresh even if the base of the deployed application is not supported by the new charm",
+        ))
+        .arg(cmd::bool_flag("force-units", "Refresh all units immediately, even if in error state"))
+        .arg(
+            Arg::new("path")
+                .long("path")
+                .action(ArgAction::Set)
+                .value_name("VALUE")
+                .help("Refresh to a charm located at path"),
+        );
+    model::model_option(command)
+}
+
+struct Refresh {
+    app: String,
+    path: Option<String>,
+    given: ArgMatches,
+}
+
+impl Refresh {
+    fn init(m: &ArgMatches) -> Result<Refresh, UsageError> {
+        let args: Vec<String> = cmd::positionals(m).iter().map(|a| a.to_string_lossy().into_owned()).collect();
+        let app = match args.as_slice() {
+            [] => return Err(UsageError("no application specified".into())),
+            [app] => app.clone(),
+            [_, rest @ ..] => {
+                let rest: Vec<std::ffi::OsString> = rest.iter().map(Into::into).collect();
+                return Err(cmd::unrecognized(&rest));
+            }
+        };
+        Ok(Refresh { app, path: m.get_one::<String>("path").cloned(), given: m.clone() })
+    }
+}
+
+impl Run for Refresh {
+    fn run(&self) -> Result<Outcome, RunError> {
+        let model = Model::resolve(&self.given)?;
+        let up = super::host::record(&model)?;
+        if up.application(&self.app).is_err() {
+            return Err(RunError(format!("application {:?} not found", self.app)));
+        }
+        let Some(path) = &self.path else {
+            return Err(RunError(format!(
+                "leaderd's juju refreshes local charms only: give the new charm with --path (juju refresh {} --path \
+                 ./charm)",
+                self.app
+            )));
+        };
+        let path = std::path::absolute(path).map_err(|e| RunError(format!("{path}: {e}")))?;
+        if !path.exists() {
+            return Err(RunError(format!(
+                "charm or bundle at {} not found",
+                leaderd_core::format::go_quote(&path.display().to_string())
+            )));
+        }
+        let request = RefreshRequest { app: self.app.clone(), path: path.display().to_string() };
+        let done = super::host::call(&model, REFRESH_PATH, &request)?;
+        let charm = done.charm.ok_or_else(|| RunError("the model's leaderd up did not say the revision".into()))?;
+        // refresh.go: `Added local charm %q, revision %d, to the model`.
+        let line = format!("Added local charm {:?}, revision {}, to the model\n", charm.name, charm.revision);
+        Ok(Outcome { stderr: line.into_bytes(), ..Default::default() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests_support::juju;
+
+    #[test]
+    fn refresh_checks_its_arguments_in_jujus_words() {
+        let f = juju(&["refresh"]);
+        assert_eq!((f.stderr.as_str(), f.code), ("ERROR no application specified\n", 2));
+        let f = juju(&["refresh", "a", "b"]);
+        assert_eq!((f.stderr.as_str(), f.code), ("ERROR unrecognized args: [\"b\"]\n", 2));
+    }
+}
