@@ -85,6 +85,7 @@ pub fn router(api: Arc<Api>) -> Router {
         .route("/v1/relations", get(relation_defs).post(integrate))
         .route("/v1/relations/remove", post(remove_relation))
         .route("/v1/applications/{app}/relations/depart", post(depart_relations))
+        .route("/v1/applications/{app}/relations/destroy", post(destroy_relations))
         .fallback(
             |uri: Uri| async move { HttpError::new(ErrorCode::NotFound, format!("no such endpoint: {}", uri.path())) },
         )
@@ -748,6 +749,21 @@ async fn remove_relation(State(api): Shared, headers: HeaderMap, body: Body) -> 
     let relation = removed.map_err(relation_refused)?;
     tracing::info!(relation = relation.id, key = relation.key, "relation dying");
     Ok(Json(relation))
+}
+
+/// The operator removes an application: every relation of it becomes dying.
+async fn destroy_relations(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<RelationDefsResponse> {
+    api.operator(&headers)?;
+    let app = check_app(&app)?;
+    let _: serde_json::Value = decode(body)?;
+    api.active()?;
+    let relations = api.controller.destroy_application_relations(&app).await.map_err(relation_refused)?;
+    Ok(Json(RelationDefsResponse { relations }))
 }
 
 /// Every relation record of the model (operator).

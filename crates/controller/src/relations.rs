@@ -257,6 +257,12 @@ impl Controller {
         Ok(self.relation_op(op).await?.remove(0))
     }
 
+    /// Every relation of `app` becomes dying (its removal: Juju's `Application.Destroy`); each
+    /// is removed once no unit is in its scope (at once if none is). Answers them.
+    pub async fn destroy_application_relations(&self, app: &Application) -> Result<Vec<RelationDef>, RelationError> {
+        self.relation_op(super::writer::RelationOp::RemoveApp(app.as_str().into())).await
+    }
+
     /// The peer relations of a deployment that registered `declared` (its endpoints), in
     /// metadata order, each with the next id; none twice.
     pub(crate) async fn add_peer_relations(

@@ -103,6 +103,9 @@ pub(crate) enum RelationOp {
     Integrate(Vec<String>),
     Remove(Vec<String>),
     RemoveId(u64),
+    /// Every relation of an application being removed (Juju's `Application.Destroy` destroys
+    /// its relations).
+    RemoveApp(String),
     Peers {
         app: String,
         declared: Vec<leaderd_core::relations::EndpointDecl>,
@@ -536,6 +539,29 @@ fn relation_records(
                 *defs = next;
                 return Ok((vec![answer], state.relations.removal(id)));
             }
+        }
+        RelationOp::RemoveApp(app) => {
+            let mut answer = Vec::new();
+            let mut writes = Vec::new();
+            let ids: Vec<u64> = next
+                .by_id
+                .iter()
+                .filter(|(_, d)| d.endpoints.iter().any(|e| e.application == app))
+                .map(|(id, _)| *id)
+                .collect();
+            for id in ids {
+                let record = next.by_id.get_mut(&id).expect("listed");
+                record.life = relation_rules::DYING.into();
+                answer.push(record.to_wire(id));
+                if state.relations.anyone_in_scope(id) {
+                    writes.push(Write::RelationDef { id, record: Some(record.clone()) });
+                } else {
+                    next.by_id.remove(&id);
+                    writes.extend(state.relations.removal(id));
+                }
+            }
+            *defs = next;
+            return Ok((answer, writes));
         }
         RelationOp::Removal(id) => {
             let dying = next.by_id.get(&id).is_some_and(|d| d.life == relation_rules::DYING);

@@ -498,6 +498,12 @@ impl ControllerClient {
         self.relations_call("/remove", Some(request)).await
     }
 
+    /// The application is being removed: every relation of it becomes dying (the operator's
+    /// token).
+    pub async fn destroy_relations(&self) -> Result<RelationDefsResponse, CallError> {
+        self.call("relations/destroy", Some(&serde_json::json!({})), Duration::ZERO).await
+    }
+
     /// Every relation record of the model (the operator's token).
     pub async fn relation_defs(&self) -> Result<RelationDefsResponse, CallError> {
         self.relations_call::<(), _>("", None).await

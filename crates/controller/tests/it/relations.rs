@@ -442,3 +442,25 @@ async fn relations_between_applications_from_integrate_to_removal() {
     deploy(&c, "other", "name: other\npeers:\n  p: {interface: x}\n").await;
     assert_eq!(c.relation_defs().iter().map(|d| d.id).collect::<Vec<_>>(), [0, 2, 3]);
 }
+
+/// Removing an application makes each of its relations dying (the other side's units run
+/// -departed and -broken); one nobody is in the scope of goes at once.
+#[tokio::test]
+async fn an_application_removed_takes_its_relations_with_it() {
+    let c = Controller::start(Box::new(MemoryStore::default()), config()).unwrap();
+    deploy(&c, "testdb", TESTDB).await;
+    deploy(&c, "testapp", TESTAPP).await;
+    deploy(&c, "other", TESTAPP).await;
+    c.integrate(names("testdb", "testapp")).await.unwrap();
+    c.integrate(names("testdb", "other")).await.unwrap();
+    c.join_relations(&unit("testapp/0"), &[1]).await.unwrap();
+    let gone = c.destroy_application_relations(&app("testdb")).await.unwrap();
+    assert_eq!(
+        gone.iter().map(|d| (d.id, d.life.as_str())).collect::<Vec<_>>(),
+        [(0, "dying"), (1, "dying"), (2, "dying")]
+    );
+    // Relation 1 has testapp/0 in scope; the peer relation and relation 2 had nobody.
+    assert_eq!(c.relation_defs().iter().map(|d| d.id).collect::<Vec<_>>(), [1]);
+    c.leave_relations(&unit("testapp/0")).await.unwrap();
+    assert!(c.relation_defs().is_empty());
+}
