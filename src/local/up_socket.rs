@@ -724,6 +724,7 @@ impl Running {
         if let Some(info) = self.record.applications.iter_mut().find(|a| a.name == app) {
             info.removing = true;
         }
+        self.destroy_relations(app);
         let units: Vec<String> = self.record.units_of(app).map(|u| u.name.clone()).collect();
         for unit in &units {
             self.leave(unit).await;

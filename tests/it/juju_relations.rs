@@ -2,7 +2,8 @@
 //! deploy two shell charms (one provides `db`, the other requires it), `juju integrate`, the
 //! hooks on both sides with Juju's environment (and the remote application's bag reaching the
 //! other side through a `-relation-changed` with no remote unit), `juju remove-relation`
-//! (`-departed` and `-broken` on both sides), and a new relation id on integrating again.
+//! (`-departed` and `-broken` on both sides), a new relation id on integrating again, and
+//! remove-application ending the relation for the other side.
 
 use std::path::Path;
 use std::process::Command;
@@ -173,6 +174,17 @@ fn integrate_runs_both_sides_hooks_and_remove_relation_departs_and_breaks() {
     for line in lines(0).iter().chain(&gone) {
         assert_eq!(all.iter().filter(|l| l.starts_with(line.as_str())).count(), 1, "{line}:\n{all:#?}");
     }
+
+    // Removing an application ends its relations: the other side departs and breaks.
+    let (_, err, code) = home.juju(&["remove-application", "--no-prompt", "testapp"]);
+    assert_eq!(code, 0, "{err}");
+    wait_for(
+        &marks,
+        &[
+            "testdb/0 db-relation-departed db db:1 testapp testapp/0 testapp/0".to_string(),
+            "testdb/0 db-relation-broken db db:1 testapp - -".to_string(),
+        ],
+    );
 
     let (_, err, code) = home.juju(&["destroy-model", "m", "--no-prompt", "--force"]);
     assert_eq!(code, 0, "{err}");
