@@ -38,6 +38,7 @@ fn command() -> Command {
                 .long("config")
                 .action(ArgAction::Append)
                 .value_name("VALUE")
+                .default_value("")
                 .help("Path to YAML model configuration file or individual options (--config config.yaml [--config key=value ...])"),
         )
         .arg(Arg::new("controller").short('c').long("controller").action(ArgAction::Set).value_name("VALUE").help("Controller to operate in"))
@@ -80,7 +81,10 @@ impl AddModel {
         Ok(AddModel {
             name: name.clone(),
             no_switch: m.get_flag("no-switch"),
-            config: m.get_many::<String>("config").map(|v| v.cloned().collect()).unwrap_or_default(),
+            config: m
+                .get_many::<String>("config")
+                .map(|v| v.filter(|c| !c.is_empty()).cloned().collect())
+                .unwrap_or_default(),
             controller: m.get_one::<String>("controller").cloned(),
         })
     }
@@ -182,6 +186,8 @@ fn start(model: &Model) -> anyhow::Result<()> {
         .arg(&model.dir)
         .arg("--ready-fd")
         .arg(fd.to_string())
+        // A daemon keeps no hold on the caller's working directory (which a test may remove).
+        .current_dir(&model.dir)
         .stdin(std::process::Stdio::null())
         .stdout(log.try_clone()?)
         .stderr(log);

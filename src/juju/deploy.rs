@@ -20,8 +20,9 @@ fn command() -> Command {
     let value = |name: &'static str, help: &'static str| {
         Arg::new(name).long(name).action(ArgAction::Set).value_name("VALUE").help(help)
     };
+    // A Go value type with an empty default (juju's ConfigFlag, stringMap): `(= )` in help.
     let repeated = |name: &'static str, help: &'static str| {
-        Arg::new(name).long(name).action(ArgAction::Append).value_name("VALUE").help(help)
+        Arg::new(name).long(name).action(ArgAction::Append).value_name("VALUE").default_value("").help(help)
     };
     let command = cmd::tool_command("juju deploy", "<charm or bundle> [<application name>]")
         .about("Deploys a new application or bundle.")
@@ -46,7 +47,7 @@ fn command() -> Command {
         .arg(Arg::new("num-units").short('n').long("num-units").action(ArgAction::Set).value_name("VALUE").default_value("1").help("Number of application units to deploy for principal charms"))
         .arg(repeated("overlay", "Bundles to overlay on the primary bundle, applied in order").hide(true))
         .arg(repeated("resource", "Resource to be uploaded to the controller"))
-        .arg(value("revision", "The revision to deploy"))
+        .arg(value("revision", "The revision to deploy").default_value("-1"))
         .arg(value("series", "The series on which to deploy (deprecated)").hide(true))
         .arg(repeated("storage", "Charm storage directives"))
         .arg(value("to", "The machine and/or container to deploy the unit in (bypasses constraints)"))
@@ -91,7 +92,7 @@ impl Deploy {
             }
         };
         let mut resources = Vec::new();
-        for spec in m.get_many::<String>("resource").into_iter().flatten() {
+        for spec in m.get_many::<String>("resource").into_iter().flatten().filter(|s| !s.is_empty()) {
             // juju/juju `cmd/juju/application/utils` `parseResources`.
             let Some((name, path)) = spec.split_once('=').filter(|(n, p)| !n.is_empty() && !p.is_empty()) else {
                 return Err(UsageError(format!("invalid --resource arg {}", leaderd_core::format::go_quote(spec))));
@@ -102,7 +103,10 @@ impl Deploy {
             charm,
             app,
             units,
-            config: m.get_many::<String>("config").map(|v| v.cloned().collect()).unwrap_or_default(),
+            config: m
+                .get_many::<String>("config")
+                .map(|v| v.filter(|c| !c.is_empty()).cloned().collect())
+                .unwrap_or_default(),
             resources,
             trust: m.get_flag("trust"),
             base: m.get_one::<String>("base").cloned(),
@@ -252,7 +256,7 @@ mod tests {
             let f = juju(&["deploy", "-m", "m", "./c", "-n", "x"]);
             assert_eq!(
                 (f.stderr.as_str(), f.code),
-                ("ERROR invalid value \"x\" for option --num-units: strconv.ParseInt: parsing \"x\": invalid syntax\n", 2)
+                ("ERROR invalid value \"x\" for option -n: strconv.ParseInt: parsing \"x\": invalid syntax\n", 2)
             );
             let f = juju(&["deploy", "-m", "m", "./c", "--resource", "nofile"]);
             assert_eq!((f.stderr.as_str(), f.code), ("ERROR invalid --resource arg \"nofile\"\n", 2));

@@ -150,7 +150,9 @@ impl Run for RemoveUnit {
         }
         match &self.target {
             Target::Scale { app, .. } => {
-                let left = up.units_of(app).count() - units.len();
+                // The scale the application goes to: the units not leaving, less these.
+                let staying = up.units_of(app).filter(|u| u.run != crate::local::RunState::Removing).count();
+                let left = staying - units.len();
                 Ok(Outcome { stderr: format!("scaling down to {left} units\n").into_bytes(), ..Default::default() })
             }
             Target::Units(_) => Ok(Outcome { stdout: stdout.into_bytes(), ..Default::default() }),

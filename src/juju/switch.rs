@@ -107,6 +107,29 @@ mod tests {
     use super::super::tests_support::{juju, with_root};
 
     #[test]
+    fn switch_help_is_jujus() {
+        let f = juju(&["switch", "--help"]);
+        assert_eq!(
+            f.stdout,
+            "Usage: juju switch [<controller>|<model>|<controller>:|:<model>|<controller>:<model>]\n\n\
+             Summary:\nSelects or identifies the current controller and model.\n\n\
+             Details:\n\
+             When used without an argument, the command shows the current controller\n\
+             and its active model.\n\
+             When a single argument without a colon is provided juju first looks for a\n\
+             controller by that name and switches to it, and if it's not found it tries\n\
+             to switch to a model within current controller. mycontroller: switches to\n\
+             default model in mycontroller, :mymodel switches to mymodel in current\n\
+             controller and mycontroller:mymodel switches to mymodel on mycontroller.\n\
+             The `juju models` command can be used to determine the active model\n\
+             (of any controller). An asterisk denotes it.\n\n\
+             Examples:\n\n    juju switch\n    juju switch mymodel\n    juju switch mycontroller\n    \
+             juju switch mycontroller:mymodel\n    juju switch mycontroller:\n    juju switch :mymodel\n"
+        );
+        assert_eq!(f.code, 0);
+    }
+
+    #[test]
     fn switch_prints_and_changes_the_current_model_in_jujus_words() {
         with_root(|root| {
             for name in ["a", "b"] {

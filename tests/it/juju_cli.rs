@@ -201,3 +201,147 @@ fn a_model_is_added_deployed_to_and_destroyed_leaving_nothing_running() {
     let (_, err, code) = home.juju(&["show-model", "m1"]);
     assert_eq!((err.as_str(), code), ("ERROR model leaderd:admin/m1 not found\n", 1));
 }
+
+/// `leaderd ARGS --state <model's dir>`: the operator's view of a model.
+fn leaderd(home: &Home, model: &str, args: &[&str]) -> (String, String, i32) {
+    // `--state` right after the command: `exec`'s arguments after `--` are the command's.
+    let out = Command::new(leaderd_testkit::cluster::LEADERD)
+        .arg(args[0])
+        .arg("--state")
+        .arg(home.model_dir(model))
+        .args(&args[1..])
+        .output()
+        .unwrap();
+    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+    (text(out.stdout), text(out.stderr), out.status.code().unwrap())
+}
+
+/// The unit names `up.json` lists now.
+fn units(home: &Home, model: &str) -> Vec<String> {
+    let up = home.up_json(model);
+    up["units"].as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap().to_string()).collect()
+}
+
+/// Waits (up to 60 s) until `done` holds for `up.json`.
+fn wait_up_json(home: &Home, model: &str, what: &str, done: impl Fn(&serde_json::Value) -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !done(&home.up_json(model)) {
+        assert!(std::time::Instant::now() < deadline, "{what}: {}", home.up_json(model));
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn applications_scale_refresh_and_leave_with_their_resources_and_config() {
+    let home = Home::new();
+    let marks = tempfile::tempdir().unwrap();
+    let (_, err, code) = home.juju(&["add-model", "m2"]);
+    assert_eq!(code, 0, "{err}");
+    let mark = |file: &str| format!("#!/bin/sh\necho \"$JUJU_UNIT_NAME\" >> {}/{file}\n", marks.path().display());
+    let metadata = "name: app\nresources:\n  test-file:\n    type: file\n    filename: test-file.tar\n";
+    let charm = leaderd_testkit::cluster::charm(
+        metadata,
+        &[("install", "#!/bin/sh\n"), ("start", &mark("started")), ("remove", &mark("removed"))],
+    );
+    std::fs::write(charm.path().join("config.yaml"), "options:\n  greeting:\n    type: string\n    default: hello\n")
+        .unwrap();
+    let given = tempfile::tempdir().unwrap();
+    let resource = given.path().join("empty.tar");
+    std::fs::write(&resource, "the resource").unwrap();
+    let (_, err, code) = home.juju(&[
+        "deploy",
+        charm.path().to_str().unwrap(),
+        "--resource",
+        &format!("test-file={}", resource.display()),
+        "--config",
+        "greeting=hi",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // The resource was copied at deploy: the file given may go (pytest removes its tmp_paths).
+    drop(given);
+    assert_eq!(wait_lines(&marks.path().join("started"), 1), ["app/0"]);
+    let (path, err, code) = leaderd(&home, "m2", &["exec", "--unit", "app/0", "--", "resource-get", "test-file"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(path.trim_end().ends_with("/test-file.tar"), "{path}");
+    assert_eq!(std::fs::read_to_string(path.trim_end()).unwrap(), "the resource");
+    let (shown, _, _) = leaderd(&home, "m2", &["config", "app", "--format", "json"]);
+    let shown: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!(shown["settings"]["greeting"]["value"], "hi", "{shown}");
+    let (_, err, code) =
+        home.juju(&["deploy", charm.path().to_str().unwrap(), "other", "--resource", "nope=/etc/hostname"]);
+    assert_eq!((err.as_str(), code), ("ERROR unrecognized resource \"nope\"\n", 1));
+
+    // add-unit: listed at once, numbered on.
+    let (out, err, code) = home.juju(&["add-unit", "app", "-n", "2"]);
+    assert_eq!((out.as_str(), err.as_str(), code), ("", "", 0));
+    assert_eq!(units(&home, "m2"), ["app/0", "app/1", "app/2"]);
+    let (_, err, code) = home.juju(&["add-unit", "nope"]);
+    assert_eq!((err.as_str(), code), ("ERROR application \"nope\" not found\n", 1));
+    assert_eq!(wait_lines(&marks.path().join("started"), 3), ["app/0", "app/1", "app/2"]);
+
+    // remove-unit, by name and the Kubernetes way.
+    let (out, err, code) = home.juju(&["remove-unit", "--no-prompt", "app/1"]);
+    assert_eq!((out.as_str(), err.as_str(), code), ("will remove unit app/1\n", "", 0));
+    let (out, err, code) = home.juju(&["remove-unit", "--no-prompt", "app", "--num-units", "1"]);
+    assert_eq!((out.as_str(), err.as_str(), code), ("", "scaling down to 1 units\n", 0));
+    assert_eq!(wait_lines(&marks.path().join("removed"), 2), ["app/1", "app/2"]);
+    wait_up_json(&home, "m2", "the two units leave", |up| up["units"].as_array().unwrap().len() == 1);
+    let (_, err, code) = home.juju(&["remove-unit", "--no-prompt", "app/9"]);
+    assert_eq!((err.as_str(), code), ("ERROR removing unit app/9 failed: unit \"app/9\" does not exist\n", 1));
+    home.juju(&["add-unit", "app"]);
+    assert_eq!(units(&home, "m2"), ["app/0", "app/3"], "unit numbers are never reused");
+
+    // refresh: the next revision of the charm's name.
+    std::fs::write(charm.path().join("hooks/upgrade-charm"), mark("upgraded")).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(charm.path().join("hooks/upgrade-charm"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let (_, err, code) = home.juju(&["refresh", "app", "--path", charm.path().to_str().unwrap()]);
+    assert_eq!((err.as_str(), code), ("Added local charm \"app\", revision 1, to the model\n", 0));
+    assert_eq!(home.up_json("m2")["applications"][0]["revision"], 1);
+    assert_eq!(wait_lines(&marks.path().join("upgraded"), 2), ["app/0", "app/3"]);
+    let (_, err, code) = home.juju(&["refresh", "nope", "--path", charm.path().to_str().unwrap()]);
+    assert_eq!((err.as_str(), code), ("ERROR application \"nope\" not found\n", 1));
+
+    // remove-application: its units leave, then it does.
+    let (out, err, code) = home.juju(&["remove-application", "--no-prompt", "app"]);
+    assert_eq!(
+        (out.as_str(), err.as_str(), code),
+        ("will remove application app\n- will remove unit app/0\n- will remove unit app/3\n", "", 0)
+    );
+    wait_up_json(&home, "m2", "the application leaves", |up| up["applications"].as_array().unwrap().is_empty());
+    assert_eq!(wait_lines(&marks.path().join("removed"), 4), ["app/0", "app/1", "app/2", "app/3"]);
+    let (_, err, code) = home.juju(&["remove-application", "--no-prompt", "app"]);
+    assert_eq!((err.as_str(), code), ("ERROR removing application app failed: application \"app\" not found\n", 1));
+
+    // A model with no application destroys as well; nothing is left.
+    let (_, err, code) = home.juju(&["destroy-model", "--no-prompt", "m2"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(home.processes(), Vec::new());
+}
+
+#[test]
+fn destroy_model_cleans_up_after_a_model_whose_up_was_killed() {
+    let home = Home::new();
+    let marks = tempfile::tempdir().unwrap();
+    let (_, err, code) = home.juju(&["add-model", "--no-switch", "m3"]);
+    assert_eq!(code, 0, "{err}");
+    let charm = marking_charm("hello", marks.path());
+    let (_, err, code) = home.juju(&["deploy", "-m", "m3", charm.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(wait_lines(&marks.path().join("started"), 1), ["hello/0"]);
+    let pid = home.up_json("m3")["pid"].as_u64().unwrap();
+    assert!(Command::new("kill").args(["-9", &pid.to_string()]).status().unwrap().success());
+    // Gone (reaped by init, or a zombie) before the next command looks.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z ")) {
+        assert!(std::time::Instant::now() < deadline, "up {pid} still running");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let (_, err, code) = home.juju(&["deploy", "-m", "m3", charm.path().to_str().unwrap(), "again"]);
+    assert_eq!(code, 1);
+    assert!(err.starts_with("ERROR model leaderd:admin/m3 is not running"), "{err}");
+    let (_, err, code) = home.juju(&["destroy-model", "--no-prompt", "--force", "m3"]);
+    assert_eq!((err.as_str(), code), ("Destroying model\nWaiting for model to be removed...\nModel destroyed.\n", 0));
+    assert!(!home.model_dir("m3").exists());
+    assert_eq!(home.processes(), Vec::new());
+}

@@ -370,10 +370,10 @@ const SEE_ALSO: &[(&str, &[&str])] = &[
 
 /// Options whose Go type is a custom `gnuflag.Value` (a relation id, juju/cmd's `FileVar`),
 /// whose default `PrintDefaults` shows unquoted, like a bool's.
-const VALUE_TYPE_OPTIONS: &[&str] = &[super::relation::RELATION, "file", "k8s-resources", "revision", "s"];
+const VALUE_TYPE_OPTIONS: &[&str] = &[super::relation::RELATION, "file", "k8s-resources", "revision", "s", "num-units"];
 
 /// Options that are Go ints (gnuflag `IntVar`), by id.
-const INT_OPTIONS: &[&str] = &["revision"];
+const INT_OPTIONS: &[&str] = &["revision", "num-units"];
 
 /// Go's `strconv.ParseInt(s, 0, 64)`: an optional sign, then `0x`/`0o`/`0b`/`0` prefixed or
 /// decimal digits, `_` allowed between digits only with a prefix; the error's reason.
