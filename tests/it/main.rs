@@ -34,6 +34,7 @@ mod lifecycle;
 mod limits;
 mod network_e2e;
 mod private_state;
+mod relation_tools_across_apps;
 mod relations_e2e;
 mod sandbox;
 mod secrets_cli;
