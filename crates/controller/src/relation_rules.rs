@@ -162,15 +162,26 @@ pub(crate) fn add(defs: &mut Defs, endpoints: Vec<EndpointRecord>) -> Result<u64
 /// relation, in metadata order (Juju adds them with the application; here when the
 /// deployment registers its endpoints, again after a restart of `up` creating none twice).
 /// Answers the ids added.
-pub(crate) fn add_peers(defs: &mut Defs, app: &str, declared: &[EndpointDecl]) -> Vec<u64> {
+///
+/// `unrecorded`: the ids of `app`'s relations that have scopes or bags but no record (a store
+/// written before there were records, when the agents numbered the peer relations in metadata
+/// order from 0): the N-th peer endpoint keeps id N if that is one of them, so its units keep
+/// their relation, bags and hooks' history.
+pub(crate) fn add_peers(
+    defs: &mut Defs,
+    app: &str,
+    declared: &[EndpointDecl],
+    unrecorded: &std::collections::BTreeSet<u64>,
+) -> Vec<u64> {
     let mut added = Vec::new();
-    for peer in declared.iter().filter(|e| e.role == "peer") {
+    for (index, peer) in declared.iter().filter(|e| e.role == "peer").enumerate() {
         let key = relation_key([(app, peer.name.as_str())]);
         if defs.by_id.values().any(|d| d.key == key) {
             continue;
         }
-        let id = defs.next;
-        defs.next += 1;
+        let index = index as u64;
+        let id = if unrecorded.contains(&index) && !defs.by_id.contains_key(&index) { index } else { defs.next };
+        defs.next = defs.next.max(id + 1);
         defs.by_id
             .insert(id, RelationDefRecord { key, endpoints: vec![endpoint_record(app, peer)], life: ALIVE.into() });
         added.push(id);
@@ -269,8 +280,9 @@ mod tests {
     #[test]
     fn ids_come_from_one_sequence_never_reused_and_a_key_is_added_once() {
         let mut defs = Defs::default();
-        assert_eq!(add_peers(&mut defs, "logger", &charms("logger").unwrap()), [0]);
-        assert_eq!(add_peers(&mut defs, "logger", &charms("logger").unwrap()), Vec::<u64>::new());
+        let none = Default::default();
+        assert_eq!(add_peers(&mut defs, "logger", &charms("logger").unwrap(), &none), [0]);
+        assert_eq!(add_peers(&mut defs, "logger", &charms("logger").unwrap(), &none), Vec::<u64>::new());
         let endpoints = infer(&names("testdb", "testapp"), charms).unwrap();
         assert_eq!(add(&mut defs, endpoints.clone()), Ok(1));
         assert_eq!(
@@ -286,10 +298,24 @@ mod tests {
         assert_eq!(add(&mut defs, endpoints), Ok(2), "a new id after a removal");
     }
 
+    /// A store from before records: the application's peer relations keep the ids its agents
+    /// gave them (metadata order from 0), and the sequence goes on past them.
+    #[test]
+    fn peer_relations_of_a_store_from_before_records_keep_their_ids() {
+        let declared = vec![decl("a", "peer", "x"), decl("b", "peer", "y")];
+        let mut defs = Defs { next: 2, ..Defs::default() };
+        assert_eq!(add_peers(&mut defs, "old", &declared, &[0, 1].into()), [0, 1]);
+        assert_eq!((defs.by_id[&1].key.as_str(), defs.next), ("old:b", 2));
+        // Only an unrecorded id is kept; the other peer endpoint takes the sequence's next.
+        let mut defs = Defs { next: 1, ..Defs::default() };
+        assert_eq!(add_peers(&mut defs, "old", &declared, &[0].into()), [0, 1]);
+        assert_eq!(defs.next, 2);
+    }
+
     #[test]
     fn remove_relation_finds_one_relation() {
         let mut defs = Defs::default();
-        add_peers(&mut defs, "logger", &charms("logger").unwrap());
+        add_peers(&mut defs, "logger", &charms("logger").unwrap(), &Default::default());
         add(&mut defs, infer(&names("testdb", "testapp"), charms).unwrap()).unwrap();
         add(&mut defs, infer(&names("logger", "testdb"), charms).unwrap()).unwrap();
         let find = |a: &str, b: &str| match find(&defs, &names(a, b)) {
@@ -306,7 +332,7 @@ mod tests {
     #[test]
     fn only_the_leader_reads_its_own_application_bag_in_a_regular_relation() {
         let mut defs = Defs::default();
-        add_peers(&mut defs, "logger", &charms("logger").unwrap());
+        add_peers(&mut defs, "logger", &charms("logger").unwrap(), &Default::default());
         add(&mut defs, infer(&names("testdb", "testapp"), charms).unwrap()).unwrap();
         assert!(may_read_own_app_bag(defs.by_id.get(&0), false), "peer");
         assert!(!may_read_own_app_bag(defs.by_id.get(&1), false));

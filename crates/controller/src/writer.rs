@@ -522,7 +522,10 @@ fn relation_records(
             drop(configs);
             (vec![relation_rules::add(&mut next, endpoints)?], Vec::new())
         }
-        RelationOp::Peers { app, declared } => (relation_rules::add_peers(&mut next, &app, &declared), Vec::new()),
+        RelationOp::Peers { app, declared } => {
+            let unrecorded = state.relations.raw(&app).into_keys().filter(|id| !next.by_id.contains_key(id)).collect();
+            (relation_rules::add_peers(&mut next, &app, &declared, &unrecorded), Vec::new())
+        }
         RelationOp::Remove(_) | RelationOp::RemoveId(_) => {
             let id = match op {
                 RelationOp::Remove(names) => relation_rules::find(&next, &names)?,
