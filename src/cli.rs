@@ -653,7 +653,7 @@ enum TokenTtlError {
 
 /// juju/utils `CommandString`: an argument with whitespace, `"`, `$` or `\\` is double-quoted
 /// with those three escaped; others go as they are.
-fn shell_word(word: &str) -> String {
+pub(crate) fn shell_word(word: &str) -> String {
     if !word.chars().any(|c| c.is_whitespace() || matches!(c, '"' | '$' | '\\')) {
         return word.to_string();
     }

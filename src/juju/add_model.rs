@@ -127,7 +127,7 @@ impl Run for AddModel {
         // `ctx.Infof`: the cloud/region part because leaderd's cloud names its region; no
         // credential part (leaderd's models have none).
         let line = format!("Added '{}' model on localhost/localhost for user '{USER}'\n", self.name);
-        Ok(Outcome { stdout: Vec::new(), stderr: line.into_bytes() })
+        Ok(Outcome { stdout: Vec::new(), stderr: line.into_bytes(), code: 0 })
     }
 }
 

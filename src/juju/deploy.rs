@@ -125,16 +125,23 @@ impl Run for Deploy {
     fn run(&self) -> Result<Outcome, RunError> {
         let model = Model::resolve(&self.given)?;
         // A local charm is a path (juju/juju `cmd/juju/application/deployer`, `isLocalCharm`):
-        // anything else names a Charmhub charm, which leaderd does not reach.
-        if !(self.charm.starts_with('.') || self.charm.starts_with('/')) {
-            return Err(RunError(format!(
-                "leaderd's juju deploys local charms only: give the charm's path (./{0} or /path/to/{0}), not the \
-                 Charmhub name {1}",
-                self.charm,
-                leaderd_core::format::go_quote(&self.charm)
-            )));
-        }
-        let path = absolute(&self.charm)?;
+        // anything else names a Charmhub charm, which leaderd does not reach; a charm
+        // repository of the operator's own may stand in for it.
+        let path = if self.charm.starts_with('.') || self.charm.starts_with('/') {
+            absolute(&self.charm)?
+        } else {
+            match repository_charm(&self.charm) {
+                Some(path) => path,
+                None => {
+                    return Err(RunError(format!(
+                        "leaderd's juju deploys local charms only: give the charm's path (./{0} or /path/to/{0}), not \
+                         the Charmhub name {1} (or put {0}.charm or {0}/ in the directory ${REPOSITORY})",
+                        self.charm,
+                        leaderd_core::format::go_quote(&self.charm)
+                    )))
+                }
+            }
+        };
         if !path.exists() {
             // deployer.go: the NotFound of a local path.
             return Err(RunError(format!(
@@ -165,11 +172,13 @@ impl Run for Deploy {
             })
             .collect::<Result<Vec<_>, _>>()?;
         let base = self.base.clone().unwrap_or_else(|| charm_base(&path));
+        // The base as the model records it (`ubuntu@22.04`), and as deploy says it, with its risk.
+        let recorded = base.split('/').next().unwrap_or_default().to_string();
         let base = if base.contains('/') { base } else { format!("{base}/stable") };
         if self.dry_run {
             let name = self.app.clone().unwrap_or_else(|| charm_name(&path));
             let text = format!("deploy application {name} from local charm on {base}\n");
-            return Ok(Outcome { stdout: Vec::new(), stderr: text.into_bytes() });
+            return Ok(Outcome { stdout: Vec::new(), stderr: text.into_bytes(), code: 0 });
         }
         let request = DeployRequest {
             charm: path.display().to_string(),
@@ -178,6 +187,7 @@ impl Run for Deploy {
             config,
             resources,
             trust: self.trust,
+            base: Some(recorded),
         };
         let done = super::host::call(&model, DEPLOY_PATH, &request)?;
         let charm = done.charm.ok_or_else(|| RunError("the model's leaderd up did not say the revision".into()))?;
@@ -188,8 +198,23 @@ impl Run for Deploy {
             name = charm.name,
             rev = charm.revision,
         );
-        Ok(Outcome { stdout: Vec::new(), stderr: stderr.into_bytes() })
+        Ok(Outcome { stdout: Vec::new(), stderr: stderr.into_bytes(), code: 0 })
     }
+}
+
+/// The environment variable naming a directory of charms that stand in for Charmhub's.
+pub(crate) const REPOSITORY: &str = "LEADERD_CHARM_REPO";
+
+/// The charm `$LEADERD_CHARM_REPO/<name>.charm` or `$LEADERD_CHARM_REPO/<name>/`, if the variable
+/// names a directory that has it: what `juju deploy <name>` deploys in place of Charmhub's.
+pub(crate) fn repository_charm(name: &str) -> Option<PathBuf> {
+    let repository = std::env::var_os(REPOSITORY).filter(|v| !v.is_empty()).map(PathBuf::from)?;
+    if name.contains('/') || name.starts_with('.') {
+        return None;
+    }
+    let packed = repository.join(format!("{name}.charm"));
+    let dir = repository.join(name);
+    [packed, dir].into_iter().find(|p| p.exists()).and_then(|p| std::path::absolute(p).ok())
 }
 
 /// The charm's metadata.yaml name (for a dry run).
@@ -202,7 +227,7 @@ fn charm_name(path: &Path) -> String {
 
 /// The base a charm runs on, as Juju names it (`ubuntu@22.04`): the first of its
 /// `manifest.yaml` bases (what `charmcraft pack` writes), else its charmcraft.yaml `base`, else
-/// this machine's.
+/// Juju's default.
 fn charm_base(path: &Path) -> String {
     let manifest = charm_file(path, "manifest.yaml")
         .and_then(|text| serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&text).ok())
@@ -231,14 +256,10 @@ fn charm_file(path: &Path, name: &str) -> Option<String> {
     std::fs::read_to_string(path.join(name)).ok()
 }
 
-/// This machine's base (`/etc/os-release`'s `ID@VERSION_ID`).
+/// Juju 3.6's default base for a charm that names none (juju/juju `version/series.go`,
+/// `DefaultSupportedLTSBase`).
 fn host_base() -> String {
-    let release = std::fs::read_to_string("/etc/os-release").unwrap_or_default();
-    let field = |key: &str| release.lines().find_map(|l| l.strip_prefix(key)).map(|v| v.trim_matches('"').to_string());
-    match (field("ID="), field("VERSION_ID=")) {
-        (Some(id), Some(version)) => format!("{id}@{version}"),
-        _ => "ubuntu@24.04".into(),
-    }
+    "ubuntu@24.04".into()
 }
 
 #[cfg(test)]

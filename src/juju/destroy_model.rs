@@ -138,7 +138,7 @@ impl Run for DestroyModel {
             model::set_current(None).map_err(|e| RunError(format!("{e:#}")))?;
         }
         stderr.push_str("\nModel destroyed.\n");
-        Ok(Outcome { stdout: Vec::new(), stderr: stderr.into_bytes() })
+        Ok(Outcome { stdout: Vec::new(), stderr: stderr.into_bytes(), code: 0 })
     }
 }
 

@@ -24,6 +24,19 @@ mod remove_unit;
 mod show_model;
 mod switch;
 mod version;
+// The model commands over leaderd's operator commands (run, exec, ssh, debug-log, secrets).
+mod add_secret;
+mod debug_log;
+mod exec;
+mod grant_secret;
+mod local;
+mod remove_secret;
+mod run;
+mod secrets;
+mod show_secret;
+mod show_task;
+mod ssh;
+mod update_secret;
 // Relations between applications (REL).
 mod integrate;
 mod remove_relation;
@@ -53,6 +66,8 @@ pub(crate) trait Run {
 pub(crate) struct Outcome {
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
+    /// The exit code: 0, or 1 for `juju run`/`juju exec` when a task failed (after its output).
+    pub code: u8,
 }
 
 /// An error while running: `ERROR <message>`, exit 1.
@@ -74,6 +89,19 @@ const COMMANDS: &[JujuCommand] = &[
     show_model::SHOW_MODEL,
     switch::SWITCH,
     version::VERSION,
+    // Run, exec, ssh, debug-log and the secrets.
+    add_secret::ADD_SECRET,
+    debug_log::DEBUG_LOG,
+    exec::EXEC,
+    grant_secret::GRANT_SECRET,
+    grant_secret::REVOKE_SECRET,
+    remove_secret::REMOVE_SECRET,
+    run::RUN,
+    secrets::SECRETS,
+    show_secret::SHOW_SECRET,
+    show_task::SHOW_TASK,
+    ssh::SSH,
+    update_secret::UPDATE_SECRET,
     // Relations between applications.
     integrate::INTEGRATE,
     integrate::RELATE,
@@ -87,7 +115,6 @@ const NOT_OFFERED: &[&str] = &[
     "add-cloud",
     "add-credential",
     "add-machine",
-    "add-secret",
     "add-secret-backend",
     "add-space",
     "add-ssh-key",
@@ -114,7 +141,6 @@ const NOT_OFFERED: &[&str] = &[
     "dashboard",
     "debug-code",
     "debug-hooks",
-    "debug-log",
     "default-credential",
     "default-region",
     "destroy-controller",
@@ -129,7 +155,6 @@ const NOT_OFFERED: &[&str] = &[
     "enable-destroy-controller",
     "enable-ha",
     "enable-user",
-    "exec",
     "export-bundle",
     "expose",
     "find",
@@ -137,7 +162,6 @@ const NOT_OFFERED: &[&str] = &[
     "firewall-rules",
     "grant",
     "grant-cloud",
-    "grant-secret",
     "import-filesystem",
     "import-ssh-key",
     "info",
@@ -165,7 +189,6 @@ const NOT_OFFERED: &[&str] = &[
     "remove-machine",
     "remove-offer",
     "remove-saas",
-    "remove-secret",
     "remove-secret-backend",
     "remove-space",
     "remove-ssh-key",
@@ -180,12 +203,9 @@ const NOT_OFFERED: &[&str] = &[
     "retry-provisioning",
     "revoke",
     "revoke-cloud",
-    "revoke-secret",
-    "run",
     "scale-application",
     "scp",
     "secret-backends",
-    "secrets",
     "set-application-base",
     "set-constraints",
     "set-credential",
@@ -202,16 +222,13 @@ const NOT_OFFERED: &[&str] = &[
     "show-machine",
     "show-offer",
     "show-operation",
-    "show-secret",
     "show-secret-backend",
     "show-space",
     "show-status-log",
     "show-storage",
-    "show-task",
     "show-unit",
     "show-user",
     "spaces",
-    "ssh",
     "ssh-keys",
     "status",
     "storage",
@@ -226,7 +243,6 @@ const NOT_OFFERED: &[&str] = &[
     "update-credential",
     "update-k8s",
     "update-public-clouds",
-    "update-secret",
     "update-secret-backend",
     "update-storage-pool",
     "upgrade-controller",
@@ -409,7 +425,7 @@ fn run_command(command: &JujuCommand, args: &[OsString]) -> Finished {
         Err(UsageError(message)) => return Finished::error(&message, 2),
     };
     match run.run() {
-        Ok(Outcome { stdout, stderr }) => Finished { stdout, stderr, code: 0 },
+        Ok(Outcome { stdout, stderr, code }) => Finished { stdout, stderr, code },
         Err(RunError(message)) => Finished::error(&message, 1),
     }
 }

@@ -70,6 +70,14 @@ impl Run for Refresh {
             return Err(RunError(format!("application {:?} not found", self.app)));
         }
         let Some(path) = &self.path else {
+            // A charm from the operator's charm repository (`juju deploy NAME` with
+            // $LEADERD_CHARM_REPO) is at its latest revision, as Charmhub would say of an
+            // application it has nothing newer for (refresh.go).
+            let info = up.application(&self.app).map_err(|e| RunError(e.to_string()))?;
+            if super::deploy::repository_charm(&info.charm_name).is_some() {
+                let line = format!("charm {}: already up-to-date\n", leaderd_core::format::go_quote(&info.charm_name));
+                return Ok(Outcome { stderr: line.into_bytes(), ..Default::default() });
+            }
             return Err(RunError(format!(
                 "leaderd's juju refreshes local charms only: give the new charm with --path (juju refresh {} --path \
                  ./charm)",

@@ -139,12 +139,18 @@ fn wants_more(limit: Option<usize>, shown: usize) -> bool {
 
 pub fn run(args: DebugLogArgs) -> anyhow::Result<()> {
     use std::io::IsTerminal;
+    let terminal = std::io::stdout().is_terminal();
+    run_to(&args, terminal, &mut std::io::stdout().lock())
+}
+
+/// [`run`], writing to `out`; following the log when asked to (`--tail`), or when `terminal`
+/// (stdout is one) unless `--no-tail`.
+pub(crate) fn run_to(args: &DebugLogArgs, terminal: bool, out: &mut dyn Write) -> anyhow::Result<()> {
     let path = super::state_dir(args.state.clone()).join(leaderd_sys::events::FILE_NAME);
     let filter = Filter { include: args.include.clone(), exclude: args.exclude.clone(), level: args.level };
-    let follow = args.tail || (!args.no_tail && std::io::stdout().is_terminal());
-    let mut out = std::io::stdout().lock();
+    let follow = args.tail || (!args.no_tail && terminal);
     let mut shown = 0usize;
-    let mut show = |record: &Record, out: &mut std::io::StdoutLock| -> bool {
+    let mut show = |record: &Record, out: &mut dyn Write| -> bool {
         if !filter.keeps(record) {
             return true;
         }
@@ -173,7 +179,7 @@ pub fn run(args: DebugLogArgs) -> anyhow::Result<()> {
     let kept: Vec<Record> = backlog.into_iter().filter(|r| filter.keeps(r)).collect();
     let skip = if args.replay { 0 } else { kept.len().saturating_sub(args.lines) };
     for record in &kept[skip..] {
-        if !show(record, &mut out) {
+        if !show(record, out) {
             return Ok(());
         }
     }
@@ -183,7 +189,7 @@ pub fn run(args: DebugLogArgs) -> anyhow::Result<()> {
     loop {
         std::thread::sleep(Duration::from_millis(100));
         for record in tail.read_new()? {
-            if !show(&record, &mut out) {
+            if !show(&record, out) {
                 return Ok(());
             }
         }

@@ -64,6 +64,9 @@ pub struct AppInfo {
     /// `deploy --trust`.
     #[serde(default)]
     pub trust: bool,
+    /// The base it runs on as Juju names it (`ubuntu@22.04`), when `juju deploy` said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
     /// `remove-application`: its units are leaving; it leaves with the last.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub removing: bool,

@@ -252,26 +252,77 @@ fn unit_tag(unit: &str) -> String {
     format!("unit-{}", unit.replace('/', "-"))
 }
 
+/// Where a run's output goes, and whose words it speaks.
+pub(crate) struct Out<'a> {
+    pub stdout: &'a mut dyn std::io::Write,
+    pub stderr: &'a mut dyn std::io::Write,
+    /// `juju run`/`juju exec`'s contract rather than `leaderd run`'s: a unit that does not
+    /// exist (or an `app/leader` with no leader) is a task that failed to schedule, not an
+    /// error (juju/juju `apiserver/facades/client/action/operation.go`: each receiver is
+    /// resolved on its own), and the hints name `juju show-task`.
+    pub juju: bool,
+}
+
+impl Out<'_> {
+    fn show_task(&self) -> &'static str {
+        if self.juju {
+            "juju show-task"
+        } else {
+            "leaderd show-task"
+        }
+    }
+}
+
 /// Runs `leaderd run`; answers the exit code.
 pub fn run(state: &Path, args: RunArgs) -> anyhow::Result<i32> {
+    let out = &mut Out { stdout: &mut std::io::stdout(), stderr: &mut std::io::stderr(), juju: false };
+    run_to(state, args, out)
+}
+
+/// The units `targets` name, each resolved on its own: the ones found, and Juju's words for
+/// each of the others (`"unit-testdb-42" not found`, `could not determine leader for "app"`).
+/// Without `juju`, the first that is not there is an error, as `leaderd run` has it.
+fn receivers(
+    state: &Path,
+    up: &UpState,
+    targets: &[String],
+    juju: bool,
+) -> anyhow::Result<(Vec<super::UnitInfo>, Vec<String>)> {
+    let mut units = Vec::new();
+    let mut errors = Vec::new();
+    for target in targets {
+        match up.unit(state, target) {
+            Ok(unit) => units.push(unit),
+            Err(e) if !juju => return Err(e),
+            Err(_) => errors.push(match target.strip_suffix("/leader") {
+                Some(app) => format!("could not determine leader for {}", leaderd_core::format::go_quote(app)),
+                None => format!("{} not found", leaderd_core::format::go_quote(&unit_tag(target))),
+            }),
+        }
+    }
+    Ok((units, errors))
+}
+
+/// `run` with its output to `out`.
+pub(crate) fn run_to(state: &Path, args: RunArgs, out: &mut Out) -> anyhow::Result<i32> {
     // Juju's Init (`cmd/juju/action/common.go`, `run.go`): its words, exit 2, nothing sent.
     if args.background && args.wait.is_some_and(|w| !w.is_zero()) {
-        eprintln!("ERROR cannot specify both --wait and --background");
+        writeln!(out.stderr, "ERROR cannot specify both --wait and --background")?;
         return Ok(2);
     }
     let (targets, action, pairs) = match split(&args.args).and_then(|parts| check_keys(&parts.2).map(|()| parts)) {
         Ok(parts) => parts,
         Err(e) => {
-            eprintln!("ERROR {e}");
+            writeln!(out.stderr, "ERROR {e}")?;
             return Ok(2);
         }
     };
     let up = UpState::load(state)?;
-    let units: Vec<super::UnitInfo> = targets.iter().map(|t| up.unit(state, t)).collect::<anyhow::Result<_>>()?;
+    let (units, mut errors) = receivers(state, &up, &targets, out.juju)?;
     let params = match params(args.params_file.as_deref(), &pairs, args.string_args) {
         Ok(params) => params,
         Err(e) => {
-            eprintln!("ERROR {e:#}");
+            writeln!(out.stderr, "ERROR {e:#}")?;
             return Ok(1);
         }
     };
@@ -284,7 +335,6 @@ pub fn run(state: &Path, args: RunArgs) -> anyhow::Result<i32> {
             actions.insert(app.name.clone(), leaderd_core::actions::read(&app.charm)?);
         }
     }
-    let mut errors = Vec::new();
     let mut scheduled = Vec::new();
     for unit in &units {
         let app = leaderd_core::names::unit_application(&unit.name)?;
@@ -312,13 +362,15 @@ pub fn run(state: &Path, args: RunArgs) -> anyhow::Result<i32> {
         failure: if names.is_empty() { errors.join("\n") } else { String::new() },
     };
     let enqueued = runtime.block_on(client.enqueue(&request)).context("enqueueing the action at the controller")?;
-    let say = |text: String| {
-        if !args.quiet {
-            eprint!("{text}");
+    let quiet = args.quiet;
+    let mut say = |text: String| -> std::io::Result<()> {
+        if !quiet {
+            out.stderr.write_all(text.as_bytes())?;
         }
+        Ok(())
     };
     if enqueued.tasks.is_empty() {
-        say(format!("\nOperation {} failed to schedule any tasks:\n{}\n", enqueued.operation, errors.join("\n")));
+        say(format!("\nOperation {} failed to schedule any tasks:\n{}\n", enqueued.operation, errors.join("\n")))?;
         return Ok(0);
     }
     if args.background {
@@ -327,44 +379,45 @@ pub fn run(state: &Path, args: RunArgs) -> anyhow::Result<i32> {
             enqueued.operation,
             plural(enqueued.tasks.len()),
             task_list(&enqueued.tasks)
-        ));
+        ))?;
     } else {
         say(format!(
             "Running operation {} with {} task{}\n",
             enqueued.operation,
             enqueued.tasks.len(),
             plural(enqueued.tasks.len())
-        ));
+        ))?;
         for (id, unit) in &enqueued.tasks {
-            say(format!("  - task {id} on {}\n", unit_tag(unit)));
+            say(format!("  - task {id} on {}\n", unit_tag(unit)))?;
         }
-        say("\n".into());
+        say("\n".into())?;
     }
     if !errors.is_empty() {
-        say(format!("Some actions could not be scheduled:\n{}\n\n", errors.join("\n")));
+        say(format!("Some actions could not be scheduled:\n{}\n\n", errors.join("\n")))?;
     }
+    let tool = if out.juju { "juju" } else { "leaderd" };
     if args.background {
-        say(format!("Check operation status with 'leaderd show-operation {}'\n", enqueued.operation));
+        say(format!("Check operation status with '{tool} show-operation {}'\n", enqueued.operation))?;
         for (id, _) in &enqueued.tasks {
-            say(format!("Check task status with 'leaderd show-task {id}'\n"));
+            say(format!("Check task status with '{tool} show-task {id}'\n"))?;
         }
         return Ok(0);
     }
     for (id, _) in &enqueued.tasks {
-        say(format!("Waiting for task {id}...\n"));
+        say(format!("Waiting for task {id}...\n"))?;
     }
     let wait = args.wait.filter(|w| !w.is_zero()).unwrap_or(DEFAULT_WAIT);
     let results = match runtime.block_on(collect(&client, &enqueued.tasks, wait))? {
         Ok(results) => results,
         Err(waiting) => {
-            eprintln!("ERROR timed out waiting for results from: {}", waiting.join(", "));
+            writeln!(out.stderr, "ERROR timed out waiting for results from: {}", waiting.join(", "))?;
             return Ok(1);
         }
     };
-    print!("{}", format_results(&results, &args.format));
-    match failed_tasks(&results, "leaderd show-task") {
+    write!(out.stdout, "{}", format_results(&results, &args.format))?;
+    match failed_tasks(&results, out.show_task()) {
         Some(error) => {
-            eprintln!("{error}");
+            writeln!(out.stderr, "{error}")?;
             Ok(1)
         }
         None => Ok(0),
@@ -435,8 +488,22 @@ pub fn exec_formatted(
     format: &str,
     wait: Option<Duration>,
 ) -> anyhow::Result<i32> {
+    let out = &mut Out { stdout: &mut std::io::stdout(), stderr: &mut std::io::stderr(), juju: false };
+    exec_formatted_to(state, units, command, format, wait, out)
+}
+
+/// [`exec_formatted`] with its output to `out`. With `out.juju`, units that are not there
+/// are tasks that failed to schedule (as `juju exec` has them; the others still run).
+pub(crate) fn exec_formatted_to(
+    state: &Path,
+    units: &[String],
+    command: &str,
+    format: &str,
+    wait: Option<Duration>,
+    out: &mut Out,
+) -> anyhow::Result<i32> {
     let up = UpState::load(state)?;
-    let scheduled: Vec<super::UnitInfo> = units.iter().map(|t| up.unit(state, t)).collect::<anyhow::Result<_>>()?;
+    let (scheduled, errors) = receivers(state, &up, units, out.juju)?;
     let params: Map<String, Json> = [("command".to_string(), Json::String(command.into()))].into_iter().collect();
     let client = super::status::operator_client(state, &up, up.any_application())?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
@@ -444,21 +511,30 @@ pub fn exec_formatted(
         action: "juju-exec".into(),
         params: params.clone(),
         units: scheduled.iter().map(|u| u.name.clone()).collect(),
-        failure: String::new(),
+        failure: if scheduled.is_empty() { errors.join("\n") } else { String::new() },
     };
     let enqueued = runtime.block_on(client.enqueue(&request)).context("enqueueing the command at the controller")?;
+    if enqueued.tasks.is_empty() {
+        writeln!(
+            out.stderr,
+            "\nOperation {} failed to schedule any tasks:\n{}",
+            enqueued.operation,
+            errors.join("\n")
+        )?;
+        return Ok(0);
+    }
     let wait = wait.filter(|w| !w.is_zero()).unwrap_or(Duration::from_secs(300));
     let results = match runtime.block_on(collect(&client, &enqueued.tasks, wait))? {
         Ok(results) => results,
         Err(waiting) => {
-            eprintln!("ERROR timed out waiting for results from: {}", waiting.join(", "));
+            writeln!(out.stderr, "ERROR timed out waiting for results from: {}", waiting.join(", "))?;
             return Ok(1);
         }
     };
-    print!("{}", format_results(&results, format));
-    match failed_tasks(&results, "leaderd show-task") {
+    write!(out.stdout, "{}", format_results(&results, format))?;
+    match failed_tasks(&results, out.show_task()) {
         Some(error) => {
-            eprintln!("{error}");
+            writeln!(out.stderr, "{error}")?;
             Ok(1)
         }
         None => Ok(0),
@@ -482,12 +558,31 @@ fn task_list(tasks: &[(u64, String)]) -> String {
 /// not keyed by unit; plain is `run`'s plain output, or `Task N STATUS` and an empty line for a
 /// task that has not ended.
 pub fn show_task(state: &Path, id: u64, format: &str) -> anyhow::Result<()> {
+    print!("{}", show_task_text(state, id, format, None)?);
+    Ok(())
+}
+
+/// What `show-task` prints; with `wait`, once the task has ended or `wait` has passed
+/// (`juju show-task --wait`, `--watch`).
+pub(crate) fn show_task_text(state: &Path, id: u64, format: &str, wait: Option<Duration>) -> anyhow::Result<String> {
     let up = UpState::load(state)?;
     let client = super::status::operator_client(state, &up, up.any_application())?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let task: Task = runtime.block_on(client.task(id)).map_err(|e| anyhow::anyhow!("{e}"))?;
-    print!("{}", format_task(&task, format));
-    Ok(())
+    let task: Task = match wait.filter(|w| !w.is_zero()) {
+        None => runtime.block_on(client.task(id)),
+        Some(wait) => runtime.block_on(async {
+            let deadline = tokio::time::Instant::now() + wait;
+            loop {
+                let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+                let task = client.wait_task(id, left).await?;
+                if task.result.is_some() || left.is_zero() {
+                    break Ok(task);
+                }
+            }
+        }),
+    }
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(format_task(&task, format))
 }
 
 /// One task in `show-task`'s `format`.

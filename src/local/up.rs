@@ -276,7 +276,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         agent_args: options.agent_args.clone(),
         next_unit: Default::default(),
         revisions: Default::default(),
-        model_uuid: model_uuid(&state),
+        model: model_record(&state),
         stopping: None,
     };
     if let Some(first) = first {
@@ -387,8 +387,9 @@ pub(super) struct Running {
     /// The last revision each charm name got (per model, as Juju numbers local charms): a
     /// deploy or refresh of a charm of that name gets one more; the first deploy gets 0.
     pub(super) revisions: std::collections::BTreeMap<String, u64>,
-    /// The model's UUID (`model.json`, which `juju add-model` writes), given to every unit.
-    pub(super) model_uuid: Option<String>,
+    /// The model's UUID and name (`model.json`, which `juju add-model` writes), given to every
+    /// unit.
+    pub(super) model: Option<(String, String)>,
     /// Set by a stop request (`juju destroy-model`): the units are leaving.
     pub(super) stopping: Option<Stopping>,
 }
@@ -417,9 +418,11 @@ impl Running {
         let unit_charm = unit_dir.join("charm");
         leaderd_sys::private::create_dir(&unit_dir).with_context(|| format!("creating {}", unit_dir.display()))?;
         leaderd_sys::private::copy_tree(&info.charm, &unit_charm)?;
-        if let Some(uuid) = &self.model_uuid {
-            // The agent's `model-uuid` (what hooks see as JUJU_MODEL_UUID): the model's own.
+        if let Some((uuid, name)) = &self.model {
+            // The agent's `model-uuid` and `model-name` (what hooks see as JUJU_MODEL_UUID and
+            // JUJU_MODEL_NAME): the model's own.
             leaderd_sys::private::write_atomic(&unit_dir.join("model-uuid"), uuid.as_bytes())?;
+            leaderd_sys::private::write_atomic(&unit_dir.join("model-name"), name.as_bytes())?;
         }
         let resources = info
             .resources
@@ -638,6 +641,7 @@ fn first_application(options: &UpOptions, given_charm: Option<&Path>, staging: &
         revision: 0,
         resources: options.resources.iter().cloned().collect(),
         trust: false,
+        base: None,
         removing: false,
     };
     Ok(FirstApp { staged, info, config, source, example: given_charm.is_none() })
@@ -679,11 +683,12 @@ pub(super) fn application_config(
     Ok(deploy_config)
 }
 
-/// The model's UUID, from the `model.json` `juju add-model` writes in the state directory.
-fn model_uuid(state: &Path) -> Option<String> {
+/// The model's UUID and name, from the `model.json` `juju add-model` writes in the state
+/// directory.
+fn model_record(state: &Path) -> Option<(String, String)> {
     let bytes = std::fs::read(state.join("model.json")).ok()?;
     let model: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    model.get("uuid")?.as_str().map(String::from)
+    Some((model.get("uuid")?.as_str()?.to_string(), model.get("name")?.as_str()?.to_string()))
 }
 
 /// Juju's deploy check (`cmd/juju/resource/validation.go`, `CheckExpectedResources`): every

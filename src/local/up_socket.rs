@@ -702,6 +702,7 @@ impl Running {
             revision,
             resources,
             trust: request.trust,
+            base: request.base.clone(),
             removing: false,
         });
         let mut units = Vec::new();
@@ -753,10 +754,56 @@ impl Running {
         }
         let units: Vec<String> = self.record.units.iter().map(|u| u.name.clone()).collect();
         for unit in &units {
+            // `--force` ignores errors (destroy.go): a unit whose hook is failing would not get
+            // to its stop and remove hooks before the bound, so it is stopped now.
+            if request.force && self.failing(unit).await {
+                self.kill_leaving(unit, "its hook is failing");
+                continue;
+            }
             self.leave(unit).await;
         }
         self.drop_removed_applications();
         done(format!("stopping: {} unit(s) leaving", units.len()), units)
+    }
+
+    /// Whether `name`'s agent says a hook of its is failing (waiting to be retried or resolved).
+    async fn failing(&self, name: &str) -> bool {
+        let Some(unit) = self.record.units.iter().find(|u| u.name == name) else { return false };
+        if unit.run != RunState::Running {
+            return false;
+        }
+        let socket = unit.state_dir.join("run.socket");
+        let asked = tokio::task::spawn_blocking(move || {
+            leaderd_core::unix_http::request_within(
+                &socket,
+                "GET",
+                leaderd_core::wire::run::STATUS_PATH,
+                None,
+                Some(Duration::from_secs(2)),
+            )
+        })
+        .await;
+        let status = match asked {
+            Ok(Ok((200, body))) => serde_json::from_slice::<leaderd_core::wire::run::AgentStatus>(&body).ok(),
+            _ => None,
+        };
+        status.is_some_and(|s| s.failing_hook.is_some())
+    }
+
+    /// Makes `name` leave without its remaining hooks: its agent is killed, and its exit
+    /// (`agent_exited`) drops it from the record.
+    fn kill_leaving(&mut self, name: &str, why: &str) {
+        let Some(i) = self.record.units.iter().position(|u| u.name == name) else { return };
+        let unit = self.record.units[i].clone();
+        self.record.units[i].run = RunState::Removing;
+        say!("{} {name}: {why}; stopping its agent", clock());
+        if let Some(pid) = unit.pid {
+            // Not reaped yet (its exit would have cleared the pid): the pid is still its.
+            process::signal(pid, Signal::KILL);
+            if unit.run == RunState::Paused {
+                signal_unit(&unit, Signal::CONT);
+            }
+        }
     }
 
     /// Makes `name` leave as `remove-unit` does, whatever its agent's state: a paused agent is
@@ -774,14 +821,7 @@ impl Running {
             _ => {}
         }
         if let Err(e) = self.remove_unit(name).await {
-            say!("{} {name}: could not ask it to leave ({}); stopping its agent", clock(), e.message);
-            if let Some(i) = self.record.units.iter().position(|u| u.name == name) {
-                self.record.units[i].run = RunState::Removing;
-                if let Some(pid) = self.record.units[i].pid {
-                    // Not reaped yet (its exit would have cleared the pid): the pid is still its.
-                    process::signal(pid, Signal::TERM);
-                }
-            }
+            self.kill_leaving(name, &format!("could not ask it to leave ({})", e.message));
         }
     }
 }

@@ -36,6 +36,294 @@ fn an_unknown_command_or_option_gets_jujus_words_and_exit_code() {
     assert_eq!((err.as_str(), code), ("ERROR option provided but not defined: --bogus\n", 2));
 }
 
+// ---- run, exec, show-task, ssh, debug-log and the secrets, on a model made by hand: a
+// `leaderd up` whose state directory is `<LEADERD_HOME>/models/m` (a symlink to the Up's). ----
+
+mod model {
+    use std::path::Path;
+    use std::process::{Command, Stdio};
+    use std::time::Duration;
+
+    use leaderd_testkit::cluster::{self, Up};
+    use leaderd_testkit::JUJU;
+
+    const T: Duration = Duration::from_secs(30);
+
+    const ACTIONS: &str = "do-thing:
+  description: Do a thing.
+  params:
+    mode:
+      type: string
+  additionalProperties: true
+";
+
+    /// testdb's do-thing, in sh: action-fail with `error`, a crash with `exception`, else
+    /// results with the parameters.
+    const DISPATCH: &str = "#!/bin/sh
+case \"$JUJU_DISPATCH_PATH\" in
+  actions/do-thing)
+    if [ -n \"$(action-get error)\" ]; then action-fail \"failed with error: $(action-get error)\"; exit 0; fi
+    if [ -n \"$(action-get exception)\" ]; then echo \"Uncaught Exception in charm code: $(action-get exception)\" >&2; exit 1; fi
+    action-set thingy=foo params.param1=\"$(action-get param1)\" ;;
+esac
+";
+
+    /// A model `m` under a fresh LEADERD_HOME: one unit of `testdb`, started.
+    pub(super) struct Model {
+        pub up: Up,
+        pub home: tempfile::TempDir,
+        _charm: tempfile::TempDir,
+    }
+
+    impl Model {
+        pub fn start() -> Model {
+            use std::os::unix::fs::PermissionsExt;
+            let charm = cluster::charm("name: testdb\n", &[]);
+            std::fs::write(charm.path().join("actions.yaml"), ACTIONS).unwrap();
+            let dispatch = charm.path().join("dispatch");
+            std::fs::write(&dispatch, DISPATCH).unwrap();
+            std::fs::set_permissions(&dispatch, std::fs::Permissions::from_mode(0o755)).unwrap();
+            let up = Up::start(Some(charm.path()), 1, "1s");
+            up.wait_hook_finished(&["testdb/0"], "start", T);
+            let home = tempfile::tempdir().unwrap();
+            std::fs::create_dir(home.path().join("models")).unwrap();
+            std::os::unix::fs::symlink(&up.state, home.path().join("models/m")).unwrap();
+            Model { up, home, _charm: charm }
+        }
+
+        /// `juju ARGS` with `--model m` right after the command's name (as jubilant puts it):
+        /// (stdout, stderr, exit code).
+        pub fn juju(&self, args: &[&str]) -> (String, String, i32) {
+            self.juju_with_stdin(args, None)
+        }
+
+        pub fn juju_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> (String, String, i32) {
+            let mut all = vec![args[0], "--model", "m"];
+            all.extend(&args[1..]);
+            let mut command = Command::new(JUJU);
+            command.args(&all).env("LEADERD_HOME", self.home.path()).env_remove("JUJU_MODEL");
+            command.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+            let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+            if let Some(text) = stdin {
+                use std::io::Write;
+                child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+            }
+            let out = child.wait_with_output().unwrap();
+            let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+            (text(out.stdout), text(out.stderr), out.status.code().unwrap())
+        }
+
+        pub fn unit_dir(&self) -> std::path::PathBuf {
+            self.up.unit_dir("testdb/0")
+        }
+    }
+
+    pub(super) fn json(text: &str) -> serde_json::Value {
+        serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text:?}"))
+    }
+
+    pub(super) fn write(dir: &Path, name: &str, text: &str) -> String {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    }
+}
+
+use model::{json, write, Model};
+
+/// jubilant's `juju.run` reads: a task's JSON on stdout (exit 0, or 1 after it when the task's
+/// return code is 1 or more), an empty stdout for a unit or action that does not exist (exit
+/// 0), `timed out` on stderr with nothing on stdout when the wait runs out.
+#[test]
+fn juju_run_keeps_jujus_contract() {
+    let m = Model::start();
+    let params = write(m.home.path(), "params.yaml", "param1: value1\n");
+    let (out, err, code) = m.juju(&["run", "--format", "json", "testdb/0", "do-thing", "--params", &params]);
+    assert_eq!(code, 0, "{err}");
+    let task = &json(&out)["testdb/0"];
+    assert_eq!(task["status"], "completed");
+    assert_eq!(task["results"], serde_json::json!({"params": {"param1": "value1"}, "return-code": 0, "thingy": "foo"}));
+    assert!(
+        err.starts_with("Running operation ") && err.contains(" - task ") && err.contains("Waiting for task "),
+        "{err}"
+    );
+
+    let (out, _, code) = m.juju(&["run", "--format", "json", "testdb/leader", "do-thing", "--params", &params]);
+    assert_eq!(
+        (code, json(&out)["testdb/0"]["results"]["thingy"].as_str()),
+        (0, Some("foo")),
+        "app/leader is the leader, keyed by its name"
+    );
+
+    let error = write(m.home.path(), "error.yaml", "error: ERR\n");
+    let (out, _, code) = m.juju(&["run", "--format", "json", "testdb/0", "do-thing", "--params", &error]);
+    let task = &json(&out)["testdb/0"];
+    assert_eq!(
+        (code, &task["status"], &task["message"], &task["results"]),
+        (0, &"failed".into(), &"failed with error: ERR".into(), &serde_json::json!({"return-code": 0}))
+    );
+
+    let exception = write(m.home.path(), "exception.yaml", "exception: EXC\n");
+    let (out, err, code) = m.juju(&["run", "--format", "json", "testdb/0", "do-thing", "--params", &exception]);
+    let task = &json(&out)["testdb/0"];
+    assert_eq!((code, &task["status"], &task["results"]["return-code"]), (1, &"failed".into(), &1.into()));
+    assert_eq!(task["results"]["stderr"], "Uncaught Exception in charm code: EXC\n");
+    let id = task["id"].as_str().unwrap();
+    assert!(err.ends_with(&format!("ERROR the following task failed:\n - id \"{id}\" with return code 1\n\nuse 'juju show-task' to inspect the failure\n\n")), "{err}");
+    let (shown, _, code) = m.juju(&["show-task", id, "--format", "json"]);
+    assert_eq!((code, json(&shown)["results"]["return-code"].as_i64()), (0, Some(1)), "{shown}");
+
+    let (out, err, code) = m.juju(&["run", "testdb/0", "do-thing", "--background"]);
+    assert_eq!((out.as_str(), code), ("", 0), "{err}");
+    let task = err.lines().find_map(|l| l.strip_prefix("Check task status with 'juju show-task ")).unwrap();
+    let task = task.trim_end_matches('\'');
+    let (shown, _, code) = m.juju(&["show-task", task, "--wait", "30s", "--format", "json"]);
+    assert_eq!((code, json(&shown)["status"].as_str()), (0, Some("completed")), "{shown}");
+
+    let (out, err, code) = m.juju(&["run", "--format", "json", "testdb/0", "do-thing", "--wait", "0.001s"]);
+    assert_eq!((out.as_str(), code), ("", 1));
+    assert!(err.ends_with("ERROR timed out waiting for results from: unit testdb/0\n"), "{err}");
+
+    for (args, why) in [
+        (["testdb/0", "action-not-defined"], "action \"action-not-defined\" not defined on unit \"testdb/0\""),
+        (["testdb/42", "do-thing"], "\"unit-testdb-42\" not found"),
+        (["nope/leader", "do-thing"], "could not determine leader for \"nope\""),
+    ] {
+        let (out, err, code) = m.juju(&["run", "--format", "json", args[0], args[1]]);
+        assert_eq!((out.as_str(), code), ("", 0), "{args:?}: {err}");
+        assert!(
+            err.starts_with("\nOperation ") && err.ends_with(&format!(" failed to schedule any tasks:\n{why}\n")),
+            "{err}"
+        );
+    }
+}
+
+/// jubilant's `juju.exec`: the command's output in the task's results (no stderr key when the
+/// command wrote none), a failing command a completed task with its return code (exit 1), an
+/// unknown unit nothing scheduled, and `--machine` refused: leaderd has none.
+#[test]
+fn juju_exec_keeps_jujus_contract() {
+    let m = Model::start();
+    let (out, err, code) = m.juju(&["exec", "--format", "json", "--unit", "testdb/0", "--", "echo foo"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    let task = &json(&out)["testdb/0"];
+    assert_eq!(
+        (&task["status"], &task["results"]),
+        (&"completed".into(), &serde_json::json!({"return-code": 0, "stdout": "foo\n"}))
+    );
+    let (out, _, _) = m.juju(&["exec", "--format", "json", "--unit", "testdb/leader", "--", "echo", "bar", "baz"]);
+    assert_eq!(json(&out)["testdb/0"]["results"]["stdout"], "bar baz\n");
+    let (out, err, code) = m.juju(&["exec", "--format", "json", "--unit", "testdb/0", "--", "sleep x"]);
+    let task = &json(&out)["testdb/0"];
+    assert_eq!((code, &task["status"], &task["results"]["return-code"]), (1, &"completed".into(), &1.into()));
+    assert!(task["results"]["stderr"].as_str().unwrap().contains("invalid time"), "{out}");
+    assert!(err.contains("the following task failed"), "{err}");
+    let (out, err, code) =
+        m.juju(&["exec", "--format", "json", "--unit", "testdb/0", "--wait", "0.001s", "--", "sleep 1"]);
+    assert_eq!((out.as_str(), code), ("", 1));
+    assert!(err.contains("timed out"), "{err}");
+    let (out, err, code) = m.juju(&["exec", "--format", "json", "--unit", "testdb/42", "--", "echo foo"]);
+    assert_eq!((out.as_str(), code), ("", 0));
+    assert!(err.ends_with(" failed to schedule any tasks:\n\"unit-testdb-42\" not found\n"), "{err}");
+    let (out, err, code) = m.juju(&["exec", "--format", "json", "--machine", "0", "--", "echo foo"]);
+    assert_eq!(
+        (out.as_str(), err.as_str(), code),
+        ("", "ERROR leaderd has no machines: target units with --unit\n", 1)
+    );
+    for (target, words) in [("-a", "application \"nope\" not found"), ("-u", "could not determine leader for \"nope\"")]
+    {
+        let name = if target == "-a" { "nope" } else { "nope/leader" };
+        let (out, err, code) = m.juju(&["exec", target, name, "--", "echo foo"]);
+        assert_eq!((out.as_str(), err, code), ("", format!("ERROR {words}\n"), 1), "the call's error, not a task's");
+    }
+    let (out, _, code) = m.juju(&["exec", "--all", "--format", "json", "--", "echo all"]);
+    assert_eq!((json(&out)["testdb/0"]["results"]["stdout"].as_str(), code), (Some("all\n"), 0));
+    let (out, err, code) = m.juju(&["exec", "-u", "testdb/0", "--", "echo plain; echo err >&2"]);
+    assert_eq!((out.as_str(), err.as_str(), code), ("plain\n", "err\n", 0), "plain: the command's own output");
+}
+
+/// `juju ssh --container charm UNIT cat` with stdin `foo` prints exactly `foo`; the command runs
+/// in the unit's charm directory and its exit code is ssh's.
+#[test]
+fn juju_ssh_runs_the_command_in_the_units_charm_directory() {
+    let m = Model::start();
+    let (out, err, code) = m.juju_with_stdin(&["ssh", "--container", "charm", "testdb/0", "cat"], Some("foo"));
+    assert_eq!((out.as_str(), err.as_str(), code), ("foo", "", 0));
+    let (out, _, code) = m.juju(&["ssh", "testdb/leader", "pwd;", "exit", "3"]);
+    let charm = m.unit_dir().join("charm").canonicalize().unwrap();
+    assert_eq!((out.trim_end(), code), (charm.to_str().unwrap(), 3));
+    let (_, err, code) = m.juju(&["ssh", "--container", "redis", "testdb/0", "ls"]);
+    assert_eq!((err.as_str(), code), ("ERROR container \"redis\" not found\n", 1));
+    let (_, err, code) = m.juju(&["ssh", "testdb/7", "ls"]);
+    assert_eq!((err.as_str(), code), ("ERROR unit \"testdb/7\" not found\n", 1));
+}
+
+/// `juju debug-log --limit N` prints the N most recent lines of the model's log and exits (the
+/// conftest's call after a failure); without it, a captured debug-log ends after 10.
+#[test]
+fn juju_debug_log_limit_prints_the_most_recent_lines_and_exits() {
+    let m = Model::start();
+    let (all, _, code) = m.juju(&["debug-log", "--replay", "--no-tail"]);
+    assert_eq!(code, 0);
+    let all: Vec<&str> = all.lines().collect();
+    assert!(
+        all.len() > 5 && all.iter().any(|l| l.starts_with("unit-testdb-0: ") && l.contains(" hook start ")),
+        "{all:?}"
+    );
+    let (last, _, code) = m.juju(&["debug-log", "--limit", "3"]);
+    assert_eq!(code, 0);
+    let last: Vec<&str> = last.lines().collect();
+    assert_eq!(last.len(), 3);
+    assert!(all.ends_with(&last) || last.iter().all(|l| all.contains(l)), "{last:?} not the end of {all:?}");
+    let (first, _, _) = m.juju(&["debug-log", "--replay", "--limit", "2"]);
+    assert_eq!(first.lines().collect::<Vec<_>>(), all[..2]);
+    let (backlog, _, code) = m.juju(&["debug-log"]);
+    assert_eq!((backlog.lines().count().min(10), code), (backlog.lines().count(), 0), "not a terminal: no following");
+}
+
+/// The secrets commands as test_secrets.py drives them: the URI alone on stdout, JSON keyed by
+/// the bare id with the owner `<model>`, revisions ascending, content under `Data`.
+#[test]
+fn juju_secrets_are_the_models() {
+    let m = Model::start();
+    let file = write(m.home.path(), "content.yaml", "password: hunter2\nusername: usr\n");
+    let (uri, err, code) = m.juju(&["add-secret", "sec1", "--info", "A description.", "--file", &file]);
+    assert_eq!((err.as_str(), code), ("", 0));
+    let id = uri.strip_prefix("secret:").and_then(|u| u.strip_suffix('\n')).unwrap_or_else(|| panic!("{uri:?}"));
+    let new = write(m.home.path(), "new.yaml", "password: hunter3\nusername: usr2\n");
+    let (out, err, code) = m.juju(&["update-secret", "sec1", "--info", "A new description.", "--file", &new]);
+    assert_eq!((out.as_str(), err.as_str(), code), ("", "", 0));
+    let (out, _, code) = m.juju(&["show-secret", "sec1", "--reveal", "--format", "json"]);
+    let shown = &json(&out)[id];
+    assert_eq!(
+        (code, &shown["revision"], &shown["owner"], &shown["name"]),
+        (0, &2.into(), &"<model>".into(), &"sec1".into())
+    );
+    assert_eq!(shown["content"]["Data"], serde_json::json!({"password": "hunter3", "username": "usr2"}));
+    let (out, _, _) = m.juju(&["show-secret", &format!("secret:{id}"), "--revisions", "--format", "json"]);
+    let revisions: Vec<i64> =
+        json(&out)[id]["revisions"].as_array().unwrap().iter().map(|r| r["revision"].as_i64().unwrap()).collect();
+    assert_eq!(revisions, [1, 2]);
+    let (out, _, _) = m.juju(&["show-secret", "sec1", "--reveal", "--revision", "1", "--format", "json"]);
+    assert_eq!(json(&out)[id]["content"]["Data"]["password"], "hunter2");
+    let (out, _, code) = m.juju(&["secrets", "--format", "json"]);
+    let listed = json(&out);
+    assert_eq!((code, listed.as_object().unwrap().len()), (0, 1));
+    assert_eq!(listed[id]["description"], "A new description.");
+    let created = listed[id]["created"].as_str().unwrap();
+    assert!(created.len() == 20 && created.ends_with('Z'), "whole seconds in UTC: {created}");
+    let (_, err, code) = m.juju(&["grant-secret", "sec1", "testdb"]);
+    assert_eq!((err.as_str(), code), ("", 0));
+    let (out, _, _) = m.juju(&["show-secret", "sec1", "--format", "json"]);
+    assert_eq!(json(&out)[id]["access"][0]["target"], "application-testdb", "{out}");
+    let (_, err, code) = m.juju(&["revoke-secret", "sec1", "testdb"]);
+    assert_eq!((err.as_str(), code), ("", 0));
+    let (_, err, code) = m.juju(&["remove-secret", "sec1"]);
+    assert_eq!((err.as_str(), code), ("", 0));
+    let (out, err, code) = m.juju(&["show-secret", "sec1"]);
+    assert_eq!((out.as_str(), err.as_str(), code), ("", "ERROR secret \"sec1\" not found\n", 1));
+}
+
 /// A `juju` root of a test's own (`LEADERD_HOME`), whose models are destroyed when it is
 /// dropped, and anything of them still running killed, whatever the test did.
 struct Home {
@@ -48,7 +336,12 @@ impl Home {
     }
 
     fn juju(&self, args: &[&str]) -> (String, String, i32) {
+        self.juju_with(&[], args)
+    }
+
+    fn juju_with(&self, env: &[(&str, &std::path::Path)], args: &[&str]) -> (String, String, i32) {
         let out = Command::new(JUJU)
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .env("LEADERD_HOME", self.dir.path())
             .env_remove("JUJU_MODEL")
             .env_remove("JUJU_CONTROLLER")
@@ -118,9 +411,10 @@ fn wait_lines(path: &std::path::Path, lines: usize) -> Vec<String> {
 /// A charm whose start and remove hooks each append the unit's name to a file in `marks`.
 fn marking_charm(name: &str, marks: &std::path::Path) -> tempfile::TempDir {
     let mark = |file: &str| format!("#!/bin/sh\necho \"$JUJU_UNIT_NAME\" >> {}/{file}\n", marks.display());
+    let model = format!("#!/bin/sh\necho \"$JUJU_MODEL_NAME $JUJU_MODEL_UUID\" >> {}/model\n", marks.display());
     leaderd_testkit::cluster::charm(
         &format!("name: {name}\npeers:\n  cluster:\n    interface: c\n"),
-        &[("install", "#!/bin/sh\n"), ("start", &mark("started")), ("remove", &mark("removed"))],
+        &[("install", &model), ("start", &mark("started")), ("remove", &mark("removed"))],
     )
 }
 
@@ -170,6 +464,7 @@ fn a_model_is_added_deployed_to_and_destroyed_leaving_nothing_running() {
     let up = home.up_json("m1");
     assert_eq!(up["applications"][0]["name"], "hello");
     assert_eq!(up["applications"][0]["revision"], 0);
+    assert!(up["applications"][0]["base"].as_str().unwrap().starts_with("ubuntu@"), "{up}");
     let units: Vec<&str> = up["units"].as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap()).collect();
     assert_eq!(units, ["hello/0", "hello/1"]);
     let (_, err, code) = home.juju(&["deploy", "-m", "m1", path]);
@@ -179,6 +474,9 @@ fn a_model_is_added_deployed_to_and_destroyed_leaving_nothing_running() {
     assert_eq!(code, 0, "{err}");
     assert!(err.starts_with("Located local charm \"hello\", revision 1\nDeploying \"hello2\" from local charm \"hello\", revision 1 on "), "{err}");
     assert_eq!(wait_lines(&marks.path().join("started"), 3), ["hello/0", "hello/1", "hello2/0"], "every unit started");
+    // Hooks see the model's name and UUID.
+    let uuid = info["model-uuid"].as_str().unwrap();
+    assert_eq!(wait_lines(&marks.path().join("model"), 3), vec![format!("m1 {uuid}"); 3]);
     let status = Command::new(leaderd_testkit::cluster::LEADERD)
         .args(["status", "--format", "json", "--state"])
         .arg(home.model_dir("m1"))
@@ -343,5 +641,57 @@ fn destroy_model_cleans_up_after_a_model_whose_up_was_killed() {
     let (_, err, code) = home.juju(&["destroy-model", "--no-prompt", "--force", "m3"]);
     assert_eq!((err.as_str(), code), ("Destroying model\nWaiting for model to be removed...\nModel destroyed.\n", 0));
     assert!(!home.model_dir("m3").exists());
+    assert_eq!(home.processes(), Vec::new());
+}
+
+#[test]
+fn a_charm_repository_stands_in_for_charmhub_names() {
+    let home = Home::new();
+    let marks = tempfile::tempdir().unwrap();
+    let repository = tempfile::tempdir().unwrap();
+    let charm = marking_charm("hello", marks.path());
+    std::fs::rename(charm.path(), repository.path().join("hello")).unwrap();
+    let repo = [("LEADERD_CHARM_REPO", repository.path())];
+    let (_, err, code) = home.juju(&["add-model", "m4"]);
+    assert_eq!(code, 0, "{err}");
+    let (_, err, code) = home.juju_with(&repo, &["deploy", "hello"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.starts_with("Located local charm \"hello\", revision 0\n"), "{err}");
+    assert_eq!(wait_lines(&marks.path().join("started"), 1), ["hello/0"]);
+    let (_, err, code) = home.juju_with(&repo, &["refresh", "hello"]);
+    assert_eq!((err.as_str(), code), ("charm \"hello\": already up-to-date\n", 0));
+    let (_, err, code) = home.juju_with(&repo, &["deploy", "nope"]);
+    assert_eq!(code, 1);
+    assert!(err.starts_with("ERROR leaderd's juju deploys local charms only"), "{err}");
+    let (_, err, code) = home.juju(&["refresh", "hello"]);
+    assert_eq!(code, 1, "without the repository: {err}");
+    let (_, err, code) = home.juju(&["destroy-model", "--no-prompt", "m4"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(home.processes(), Vec::new());
+}
+
+#[test]
+fn destroy_model_with_force_does_not_wait_on_a_failing_hook() {
+    let home = Home::new();
+    let (_, err, code) = home.juju(&["add-model", "--no-switch", "m5"]);
+    assert_eq!(code, 0, "{err}");
+    let charm = leaderd_testkit::cluster::charm("name: broken\n", &[("install", "#!/bin/sh\nexit 1\n")]);
+    let (_, err, code) = home.juju(&["deploy", "-m", "m5", charm.path().to_str().unwrap(), "-n", "2"]);
+    assert_eq!(code, 0, "{err}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let (status, _, _) = leaderd(&home, "m5", &["status", "--format", "json"]);
+        let status: serde_json::Value = serde_json::from_str(&status).unwrap();
+        let units = status["applications"][0]["units"].as_array().cloned().unwrap_or_default();
+        if units.len() == 2 && units.iter().all(|u| !u["failing_hook"].is_null()) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{status}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let started = std::time::Instant::now();
+    let (_, err, code) = home.juju(&["destroy-model", "m5", "--no-prompt", "--destroy-storage", "--force"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "took {:?}", started.elapsed());
     assert_eq!(home.processes(), Vec::new());
 }

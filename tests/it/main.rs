@@ -26,6 +26,7 @@ mod format_vectors;
 mod fuzz;
 mod hooktools_e2e;
 mod hooktools_limits;
+mod jubilant;
 mod juju_cli;
 mod juju_relations;
 mod jujuc_link;

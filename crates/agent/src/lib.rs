@@ -434,6 +434,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         socket: socket.clone(),
         tools_dir,
         model_uuid,
+        model_name: model_name(state_dir),
     });
     let status = Arc::new(std::sync::Mutex::new(runner::RunnerStatus::default()));
     let (resolve_tx, resolve_rx) = tokio::sync::mpsc::channel(4);
@@ -632,6 +633,16 @@ fn model_uuid(state_dir: &std::path::Path) -> anyhow::Result<String> {
     leaderd_sys::private::write_atomic(&path, uuid.as_bytes())
         .with_context(|| format!("writing {}", path.display()))?;
     Ok(uuid)
+}
+
+/// The model's name, from `<state>/model-name` (which `up` writes for a `juju` model's units);
+/// `local` without one.
+fn model_name(state_dir: &std::path::Path) -> String {
+    std::fs::read_to_string(state_dir.join("model-name"))
+        .ok()
+        .map(|name| name.trim().to_string())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "local".into())
 }
 
 /// The unit's own copy of each file resource, fresh at every start (Juju keeps one per unit

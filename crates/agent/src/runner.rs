@@ -71,6 +71,8 @@ pub(crate) struct HookEnv {
     pub socket: PathBuf,
     pub tools_dir: PathBuf,
     pub model_uuid: String,
+    /// The model's name (`juju add-model`'s), or `local` for an `up` run by hand.
+    pub model_name: String,
 }
 
 impl HookEnv {
@@ -96,7 +98,7 @@ impl HookEnv {
             ("JUJU_UNIT_NAME".into(), self.unit.clone()),
             ("JUJU_CHARM_DIR".into(), charm.clone()),
             ("CHARM_DIR".into(), charm),
-            ("JUJU_MODEL_NAME".into(), "local".into()),
+            ("JUJU_MODEL_NAME".into(), self.model_name.clone()),
             ("JUJU_MODEL_UUID".into(), self.model_uuid.clone()),
             ("JUJU_VERSION".into(), leaderd_core::JUJU_VERSION.into()),
         ]);

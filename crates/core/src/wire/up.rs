@@ -152,6 +152,9 @@ pub struct DeployRequest {
     pub resources: Vec<(String, String)>,
     #[serde(default)]
     pub trust: bool,
+    /// The base the application runs on, as Juju names it (`ubuntu@22.04`).
+    #[serde(default)]
+    pub base: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

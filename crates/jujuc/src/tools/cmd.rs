@@ -369,8 +369,11 @@ const SEE_ALSO: &[(&str, &[&str])] = &[
 ];
 
 /// Options whose Go type is a custom `gnuflag.Value` (a relation id, juju/cmd's `FileVar`),
-/// whose default `PrintDefaults` shows unquoted, like a bool's.
-const VALUE_TYPE_OPTIONS: &[&str] = &[super::relation::RELATION, "file", "k8s-resources", "revision", "s", "num-units"];
+/// whose default `PrintDefaults` shows unquoted, like a bool's; and the `juju` front end's Go
+/// int, uint and duration options (`--num-units`, `debug-log --lines/--limit`, `run --wait`),
+/// shown the same way.
+const VALUE_TYPE_OPTIONS: &[&str] =
+    &[super::relation::RELATION, "file", "k8s-resources", "revision", "s", "num-units", "lines", "limit", "wait"];
 
 /// Options that are Go ints (gnuflag `IntVar`), by id.
 const INT_OPTIONS: &[&str] = &["revision", "num-units"];
