@@ -90,6 +90,14 @@ impl Relations {
         self.data.lock().unwrap().get(app).cloned().unwrap_or_default()
     }
 
+    /// The units in relation `id`'s scope, of every application, in name order.
+    pub(crate) fn members(&self, id: u64) -> Vec<String> {
+        let mut members: Vec<String> =
+            self.data.lock().unwrap().values().filter_map(|app| app.get(&id)).flat_map(|r| r.members.clone()).collect();
+        members.sort();
+        members
+    }
+
     /// Is any unit, of any application, in relation `id`'s scope?
     pub(crate) fn anyone_in_scope(&self, id: u64) -> bool {
         self.data.lock().unwrap().values().any(|app| app.get(&id).is_some_and(|r| !r.members.is_empty()))
@@ -213,6 +221,18 @@ impl Controller {
     /// Every relation record of the model, in id order.
     pub fn relation_defs(&self) -> Vec<RelationDef> {
         self.state.relations.defs().by_id.iter().map(|(id, d)| d.to_wire(*id)).collect()
+    }
+
+    /// Every relation of the model with the units in its scope (both applications'), in id
+    /// order: what `juju status` shows (a relation leaves it once removed).
+    pub fn relation_defs_with_members(&self) -> Vec<(RelationDef, Vec<String>)> {
+        self.relation_defs()
+            .into_iter()
+            .map(|d| {
+                let members = self.state.relations.members(d.id);
+                (d, members)
+            })
+            .collect()
     }
 
     /// Is relation `id` one `app` takes part in and alive? (None: the application registered

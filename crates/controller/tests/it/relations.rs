@@ -426,6 +426,8 @@ async fn relations_between_applications_from_integrate_to_removal() {
         assert!(again.to_string().ends_with("relation testapp:db testdb:db is dying, but not yet removed"), "{again}");
         c.depart_relations(&unit("testdb/0"), Some(&[1])).await.unwrap();
         assert_eq!(c.relation_defs().len(), 2, "testapp/0 is still in scope");
+        let listed = c.relation_defs_with_members();
+        assert_eq!((listed[1].0.id, listed[1].1.as_slice()), (1, &["testapp/0".to_string()][..]));
         assert_eq!(c.relations_for(&unit("testapp/0")).relations[&1].relation.as_ref().unwrap().life, "dying");
     }
     // After a restart the dying relation is there; the last unit's departure removes it with
