@@ -207,6 +207,7 @@ mod tests {
                 ("unavailable", 503),
                 ("internal", 500),
                 ("not_active", 421),
+                ("already_exists", 409),
             ]
         );
         for code in ErrorCode::ALL {
