@@ -10,6 +10,7 @@ pub mod etcd;
 pub mod exec;
 pub mod levers;
 pub mod payloads;
+pub(crate) mod relations;
 pub mod run;
 pub mod secrets;
 pub mod show_operation;

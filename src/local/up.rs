@@ -524,6 +524,34 @@ impl Running {
         });
     }
 
+    /// An application being removed: each of its relations becomes dying at the controller (so
+    /// the other applications' units run `-relation-departed` and `-relation-broken`, as Juju's
+    /// `Application.Destroy` destroys its relations). In the background, retried for a while.
+    pub(super) fn destroy_relations(&self, app: &str) {
+        let token = self.secret.token(leaderd_net::auth::OPERATOR, Duration::from_secs(300));
+        let trust = leaderd_net::tls::Trust::Ca(self.ca.clone());
+        let client = match leaderd_net::controller_client::ControllerClient::new(
+            &self.record.controller_urls(),
+            app,
+            &token,
+            &trust,
+        ) {
+            Ok(client) => client,
+            Err(e) => return tracing::warn!(app, error = %e, "cannot end the application's relations"),
+        };
+        let app = app.to_string();
+        tokio::spawn(async move {
+            for _ in 0..60 {
+                match client.destroy_relations().await {
+                    Ok(_) => return,
+                    Err(e) => tracing::debug!(app, error = %e, "ending the relations; retrying"),
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            tracing::warn!(app, "could not end the application's relations within a minute");
+        });
+    }
+
     /// Starts `unit`'s agent with its recorded command line and a token minted now: an agent
     /// renews its token while it runs, but one started again (`leaderd restart`) a day later
     /// would present an expired first token, and exit.
@@ -683,6 +711,9 @@ pub(super) fn application_config(
     // The controller takes joins only to these relations (the agents number them the same way).
     let peers = leaderd_core::relations::peers(charm)?;
     deploy_config.peers = Some(peers.into_iter().map(|p| p.endpoint).collect());
+    // Every relation endpoint: the controller creates the peer relations with the model's next
+    // relation ids and infers integrate's endpoints from the others.
+    deploy_config.endpoints = Some(leaderd_core::relations::declared_endpoints(charm)?);
     // The controller checks the units' storage against the charm's declarations, never a
     // unit's own (hook-writable) copy of metadata.yaml.
     deploy_config.storage = Some(storage);
@@ -1074,6 +1105,7 @@ fn deploy_config(
         charm: None,
         peers: None,
         storage: None,
+        endpoints: None,
         trust: None,
     })
 }

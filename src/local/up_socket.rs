@@ -437,6 +437,7 @@ impl Running {
             // `checkStorageUpgrade`) and refuses the whole change if the units' storage cannot
             // follow.
             storage: Some(storage),
+            endpoints: None,
             trust: None,
         };
         let tls = leaderd_net::tls::TlsDir::new(self.state.join("tls"));
@@ -744,6 +745,7 @@ impl Running {
         if let Some(info) = self.record.applications.iter_mut().find(|a| a.name == app) {
             info.removing = true;
         }
+        self.destroy_relations(app);
         let units: Vec<String> = self.record.units_of(app).map(|u| u.name.clone()).collect();
         for unit in &units {
             if force {
