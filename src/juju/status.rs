@@ -326,7 +326,11 @@ fn application_relations(
                 Some(other) => other.application.clone(),
                 None => name.to_string(),
             };
-            out.entry(end.endpoint.name.clone()).or_default().push((related, end.endpoint.interface.clone(), end.endpoint.scope.clone()));
+            out.entry(end.endpoint.name.clone()).or_default().push((
+                related,
+                end.endpoint.interface.clone(),
+                end.endpoint.scope.clone(),
+            ));
         }
     }
     for list in out.values_mut() {

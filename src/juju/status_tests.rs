@@ -177,7 +177,12 @@ fn a_unit_in_error_over_a_relation_hook_names_the_other_end() {
     snapshot.applications.get_mut("testapp").unwrap().units.insert("testapp/0".into(), failed.clone());
     let end = |application: &str| RelationEndpoint {
         application: application.into(),
-        endpoint: EndpointDecl { name: "db".into(), role: String::new(), interface: "dbi".into(), scope: "global".into() },
+        endpoint: EndpointDecl {
+            name: "db".into(),
+            role: String::new(),
+            interface: "dbi".into(),
+            scope: "global".into(),
+        },
     };
     snapshot.relations.push(ModelRelation { id: 1, endpoints: vec![end("testapp"), end("testdb")], members: vec![] });
     let (workload, _) = unit_statuses(&failed);

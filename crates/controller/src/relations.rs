@@ -193,7 +193,11 @@ impl Controller {
     pub fn model_relations(&self) -> Vec<leaderd_core::wire::controller::ModelRelation> {
         self.relation_defs_with_members()
             .into_iter()
-            .map(|(d, members)| leaderd_core::wire::controller::ModelRelation { id: d.id, endpoints: d.endpoints, members })
+            .map(|(d, members)| leaderd_core::wire::controller::ModelRelation {
+                id: d.id,
+                endpoints: d.endpoints,
+                members,
+            })
             .collect()
     }
 
