@@ -188,31 +188,30 @@ pub struct HookCommit {
 }
 
 impl Controller {
-    /// Every relation of the model as `juju status` shows it: its id, its ends and the units
-    /// in its scope. The one place the status snapshot reads relations from: an application's
-    /// peer relations (numbered as its agents number them, one end each, from the peer
-    /// endpoints registered at deploy).
+    /// Every relation of the model as `juju status` shows it, from its record (peer relations
+    /// created at deploy, the others by integrate; a dying one until it is removed), with the
+    /// units of every application in its scope: the one place the status snapshot reads
+    /// relations from.
     pub fn model_relations(&self) -> Vec<leaderd_core::wire::controller::ModelRelation> {
         use leaderd_core::wire::controller::{ModelRelation, ModelRelationEndpoint};
-        let configs = self.state.configs.read().unwrap();
-        let data = self.state.relations.data.lock().unwrap();
-        let mut out = Vec::new();
-        for (app, config) in configs.iter() {
-            for (id, endpoint) in config.peers.iter().flatten().enumerate() {
-                let id = id as u64;
-                let members = data.get(app).and_then(|r| r.get(&id)).map(|r| r.members.clone()).unwrap_or_default();
-                let end = ModelRelationEndpoint {
-                    application: app.clone(),
-                    name: endpoint.clone(),
-                    role: "peer".into(),
-                    interface: String::new(),
-                    scope: "global".into(),
-                };
-                out.push(ModelRelation { id, endpoints: vec![end], members });
-            }
-        }
-        out.sort_by(|a, b| (a.id, &a.endpoints[0].application).cmp(&(b.id, &b.endpoints[0].application)));
-        out
+        self.relation_defs_with_members()
+            .into_iter()
+            .map(|(def, members)| ModelRelation {
+                id: def.id,
+                endpoints: def
+                    .endpoints
+                    .into_iter()
+                    .map(|e| ModelRelationEndpoint {
+                        application: e.application,
+                        name: e.endpoint.name,
+                        role: e.endpoint.role,
+                        interface: e.endpoint.interface,
+                        scope: e.endpoint.scope,
+                    })
+                    .collect(),
+                members,
+            })
+            .collect()
     }
 
     /// `unit`'s charm state as last committed (empty when it has none).
