@@ -326,7 +326,11 @@ fn application_relations(
                 Some(other) => other.application.clone(),
                 None => name.to_string(),
             };
-            out.entry(end.name.clone()).or_default().push((related, end.interface.clone(), end.scope.clone()));
+            out.entry(end.endpoint.name.clone()).or_default().push((
+                related,
+                end.endpoint.interface.clone(),
+                end.endpoint.scope.clone(),
+            ));
         }
     }
     for list in out.values_mut() {
@@ -344,7 +348,7 @@ fn with_relation(app: &str, unit: &ModelUnit, mut workload: StatusInfo, snapshot
     }
     let relation = unit.agent.relation_id.and_then(|id| snapshot.relations.iter().find(|r| r.id == id));
     if let Some(other) = relation.and_then(|r| r.endpoints.iter().find(|e| e.application != app)) {
-        workload.message = format!("{} for {}:{}", workload.message, other.application, other.name);
+        workload.message = format!("{} for {}:{}", workload.message, other.application, other.endpoint.name);
     }
     workload
 }
@@ -581,9 +585,9 @@ pub(crate) fn tabular(input: &Input, relations: bool) -> String {
             "Message".into(),
         ]];
         for relation in &snapshot.relations {
-            let end = |i: usize| relation.endpoints.get(i).map(|e| format!("{}:{}", e.application, e.name));
+            let end = |i: usize| relation.endpoints.get(i).map(|e| format!("{}:{}", e.application, e.endpoint.name));
             let first = end(0).unwrap_or_default();
-            let interface = relation.endpoints.first().map(|e| e.interface.clone()).unwrap_or_default();
+            let interface = relation.endpoints.first().map(|e| e.endpoint.interface.clone()).unwrap_or_default();
             let kind = if relation.endpoints.len() == 1 { "peer" } else { "regular" };
             rows.push(vec![first.clone(), end(1).unwrap_or(first), interface, kind.into(), String::new()]);
         }

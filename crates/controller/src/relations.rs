@@ -188,27 +188,14 @@ pub struct HookCommit {
 }
 
 impl Controller {
-    /// Every relation of the model as `juju status` shows it, from its record (peer relations
-    /// created at deploy, the others by integrate; a dying one until it is removed), with the
-    /// units of every application in its scope: the one place the status snapshot reads
-    /// relations from.
+    /// Every relation of the model as `juju status` shows it: its id, its ends and the units
+    /// in its scope (both applications'), in id order; a relation leaves it once removed.
     pub fn model_relations(&self) -> Vec<leaderd_core::wire::controller::ModelRelation> {
-        use leaderd_core::wire::controller::{ModelRelation, ModelRelationEndpoint};
         self.relation_defs_with_members()
             .into_iter()
-            .map(|(def, members)| ModelRelation {
-                id: def.id,
-                endpoints: def
-                    .endpoints
-                    .into_iter()
-                    .map(|e| ModelRelationEndpoint {
-                        application: e.application,
-                        name: e.endpoint.name,
-                        role: e.endpoint.role,
-                        interface: e.endpoint.interface,
-                        scope: e.endpoint.scope,
-                    })
-                    .collect(),
+            .map(|(d, members)| leaderd_core::wire::controller::ModelRelation {
+                id: d.id,
+                endpoints: d.endpoints,
                 members,
             })
             .collect()
