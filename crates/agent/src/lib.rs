@@ -480,7 +480,15 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
     let model_interval = watcher::run_model_interval(client.clone(), interval_tx);
     let ticker = watcher::tick_following(options.update_status_interval, interval_rx, ticks_tx);
     let (relations_tx, relations_rx) = tokio::sync::watch::channel(None);
-    let relation_watcher = relation_watch::run(client.clone(), options.unit.clone(), dying.clone(), relations_tx);
+    // What the relation hooks have been told, from the last run's record until the runner
+    // publishes more: the watcher leaves a dying relation's scope once its hooks are done.
+    let told = runner::load_seen(&state_dir.join("relations.json")).unwrap_or_default();
+    let (finished_tx, finished_rx) = tokio::sync::watch::channel(relation_watch::Finished {
+        created: told.created.clone(),
+        broken: told.broken.clone(),
+    });
+    let relation_watcher =
+        relation_watch::run(client.clone(), options.unit.clone(), dying.clone(), finished_rx, relations_tx);
     let (secrets_tx, secrets_rx) = tokio::sync::watch::channel(None);
     let secret_watcher = secret_watch::run(client.clone(), tracker.subscribe(), secrets_tx);
     let uniter_state = runner::load_state(&state_dir.join("uniter.json"))?;
@@ -496,6 +504,7 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         hook_groups: hook_groups.clone(),
         dying,
         relations: runner::RelationInputs {
+            finished: finished_tx,
             data: relations_rx,
             seen_file: state_dir.join("relations.json"),
             secrets: secrets_rx,

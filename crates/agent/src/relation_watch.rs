@@ -3,9 +3,10 @@
 //! hooks are due), and keeps this unit's scopes as the relations' records say: it enters the
 //! scope of every relation of its application that is alive (the peer relations at deploy,
 //! the others as integrate adds them; Juju's uniter joins each relation its state tracker
-//! learns of), and leaves the scope of a relation remove-relation made dying, so that the
-//! controller removes it once every unit has (its hooks run -departed and -broken from what
-//! they were told, whether or not the relation is still there).
+//! learns of), and leaves the scope of a relation remove-relation made dying once its hooks are
+//! done with it (its -relation-broken has run, or its -relation-created never did), as Juju's
+//! relationer leaves the scope when the broken hook is committed; the controller removes the
+//! relation once every unit has.
 
 use std::collections::BTreeSet;
 
@@ -16,22 +17,34 @@ use leaderd_core::wire::controller::RelationsResponse;
 use leaderd_net::controller_client::ControllerClient;
 use leaderd_net::long_poll::{pause_after, WAIT};
 
+/// What the unit's relation hooks have been told (the runner publishes it as they run).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Finished {
+    /// The relations whose -relation-created has run.
+    pub created: BTreeSet<u64>,
+    /// The relations whose -relation-broken has run.
+    pub broken: BTreeSet<u64>,
+}
+
 /// What the watcher should do about the scopes, given the data: the relations to enter and
 /// those to leave. `entered`: the relations this agent has entered (or found itself in) since
 /// it started; one it has left since (the unit is being removed, which takes it out of every
-/// scope) is not entered again.
+/// scope) is not entered again. A dying relation is left once `finished` says its hooks are
+/// done with it.
 pub(crate) fn scope_changes(
     unit: &str,
     data: &RelationsResponse,
     entered: &BTreeSet<u64>,
     dying: bool,
+    finished: &Finished,
 ) -> (Vec<u64>, Vec<u64>) {
     let app = leaderd_core::names::unit_application(unit).unwrap_or(unit);
     let mut enter = Vec::new();
     let mut leave = Vec::new();
     for relation in unit_relations(app, data) {
         let member = data.relations.get(&relation.id).is_some_and(|r| r.members.iter().any(|m| m == unit));
-        if relation.dying && member {
+        let done = finished.broken.contains(&relation.id) || !finished.created.contains(&relation.id);
+        if relation.dying && member && done {
             leave.push(relation.id);
         } else if !relation.dying && !member && !dying && !entered.contains(&relation.id) {
             enter.push(relation.id);
@@ -46,6 +59,7 @@ pub async fn run(
     client: ControllerClient,
     unit: String,
     dying: watch::Receiver<bool>,
+    mut finished: watch::Receiver<Finished>,
     data: watch::Sender<Option<RelationsResponse>>,
 ) {
     let mut entered = BTreeSet::new();
@@ -62,7 +76,8 @@ pub async fn run(
                 entered.insert(*id);
             }
         }
-        let (enter, leave) = scope_changes(&unit, &relations, &entered, *dying.borrow());
+        let done = finished.borrow_and_update().clone();
+        let (enter, leave) = scope_changes(&unit, &relations, &entered, *dying.borrow(), &done);
         if !enter.is_empty() {
             match client.join_relations(enter.clone()).await {
                 Ok(_) => {
@@ -80,8 +95,14 @@ pub async fn run(
         }
         let version = relations.version;
         data.send_replace(Some(relations));
-        if let Err(e) = client.watch_relations(version, WAIT).await {
-            tokio::time::sleep(pause_after(&e, "watching the relations failed; will retry")).await;
+        // A -relation-broken that ran is news too: the scope it ends is left at once.
+        tokio::select! {
+            watched = client.watch_relations(version, WAIT) => {
+                if let Err(e) = watched {
+                    tokio::time::sleep(pause_after(&e, "watching the relations failed; will retry")).await;
+                }
+            }
+            _ = finished.changed() => {}
         }
     }
 }
@@ -128,9 +149,17 @@ mod tests {
             version: 1,
         };
         let none = BTreeSet::new();
-        assert_eq!(scope_changes("testapp/0", &data, &none, false), (vec![1], vec![3]));
+        let created = |ids: &[u64], broken: &[u64]| Finished {
+            created: ids.iter().copied().collect(),
+            broken: broken.iter().copied().collect(),
+        };
+        // Relation 3 is dying: left once its -relation-broken ran, or at once if its
+        // -relation-created never did; not while its -departed and -broken are due.
+        assert_eq!(scope_changes("testapp/0", &data, &none, false, &created(&[], &[])), (vec![1], vec![3]));
+        assert_eq!(scope_changes("testapp/0", &data, &none, false, &created(&[3], &[])), (vec![1], vec![]));
+        assert_eq!(scope_changes("testapp/0", &data, &none, false, &created(&[3], &[3])), (vec![1], vec![3]));
         // Entered before (and since left: the unit is being removed): not again; dying: none.
-        assert_eq!(scope_changes("testapp/0", &data, &[1].into(), false), (vec![], vec![3]));
-        assert_eq!(scope_changes("testapp/0", &data, &none, true), (vec![], vec![3]));
+        assert_eq!(scope_changes("testapp/0", &data, &[1].into(), false, &created(&[3], &[3])), (vec![], vec![3]));
+        assert_eq!(scope_changes("testapp/0", &data, &none, true, &created(&[], &[])), (vec![], vec![3]));
     }
 }

@@ -145,6 +145,9 @@ pub(crate) struct Runner {
 
 /// What the runner needs to run relation hooks.
 pub(crate) struct RelationInputs {
+    /// Where what the relation hooks have been told is published (the relation watcher leaves
+    /// a dying relation's scope once its hooks are done).
+    pub finished: watch::Sender<super::relation_watch::Finished>,
     /// The latest relation data (`None` until the controller first answered).
     pub data: watch::Receiver<Option<leaderd_core::wire::controller::RelationsResponse>>,
     /// What the hooks have been told, persisted here (`<state>/relations.json`).
@@ -192,7 +195,12 @@ impl Runner {
             hook_groups: self.hook_groups,
         };
         let store = StateFiles { uniter: self.state_file, relations: self.relations.seen_file };
-        let agent = AgentSide { tracker: self.tracker, endpoint: self.endpoint, lock: self.lock };
+        let agent = AgentSide {
+            tracker: self.tracker,
+            endpoint: self.endpoint,
+            lock: self.lock,
+            finished: self.relations.finished,
+        };
         Uniter::new(unit, hooks, store, agent, self.retry, self.status, state, seen)
             .deployed(leaderd_core::charm::deployed_revision(&charm_dir))
             .run(inputs)
@@ -341,6 +349,7 @@ struct AgentSide {
     tracker: Arc<Tracker>,
     endpoint: Arc<HookEndpoint<AgentBackend>>,
     lock: Arc<tokio::sync::Mutex<()>>,
+    finished: watch::Sender<super::relation_watch::Finished>,
 }
 
 impl Agent for AgentSide {
@@ -352,6 +361,12 @@ impl Agent for AgentSide {
         self.endpoint.set_joined(joined);
         self.endpoint.set_broken(seen.broken.clone());
         self.endpoint.set_known(seen.known.iter().map(|(id, k)| (*id, k.unit_relation(*id))).collect());
+        let finished = super::relation_watch::Finished { created: seen.created.clone(), broken: seen.broken.clone() };
+        self.finished.send_if_modified(|f| {
+            let changed = *f != finished;
+            *f = finished;
+            changed
+        });
     }
 
     fn storage_detached(&self, id: &str) {

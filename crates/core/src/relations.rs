@@ -1,12 +1,14 @@
-//! Peer relations: what a charm's `metadata.yaml` declares under `peers:`, and the rules both
-//! ends share about relation ids and relation keys.
+//! Relations: what a charm's `metadata.yaml` declares (`peers:`, `provides:`, `requires:` and
+//! the implicit `juju-info`), the rules both ends share about relation ids and relation keys,
+//! and a unit's relations as its hooks see them.
 //!
-//! Each `peers:` endpoint is one relation that every unit of the application joins. Juju numbers
-//! relations model-wide from one sequence (`state/application.go`, `addPeerRelationsOps`, takes
-//! `sequence(st, "relation")` once per peer endpoint while it adds the application); the order in
-//! which it walks the endpoints is a Go map's, so unspecified. A model here holds one
-//! application, so its peer relations are numbered in metadata order from 0: every unit of the
-//! application computes the same ids from the same charm, without asking anyone.
+//! Juju numbers relations model-wide from one sequence (`state/application.go`,
+//! `addPeerRelationsOps`, takes `sequence(st, "relation")` once per peer endpoint while it adds
+//! the application, and `AddRelation` one per integrate); here the model's controller does (its
+//! `relation_rules`), taking the peer endpoints in metadata order, and the agents learn the ids
+//! from its relation records. [`peers`] numbers a charm's peer endpoints from 0 in that order:
+//! what an application deployed without registering its endpoints (a hook endpoint run without
+//! `up`) was numbered, and what a store from before the records holds.
 
 use std::path::Path;
 

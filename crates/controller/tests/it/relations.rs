@@ -439,10 +439,16 @@ async fn relations_between_applications_from_integrate_to_removal() {
     assert!(!c.relations(&app("testdb")).relations.contains_key(&1), "its bags went with it");
     let r = c.integrate(names("testapp", "testdb")).await.unwrap();
     assert_eq!(r.id, 2, "never reused");
+    // remove-relation by id (`juju remove-relation 2`): nobody in scope, so removed at once.
+    assert_eq!(c.remove_relation_id(9).await.unwrap_err().to_string(), "relation 9 not found");
+    assert_eq!(c.remove_relation_id(2).await.unwrap().life, "dying");
+    assert_eq!(c.relation_defs().iter().map(|d| d.id).collect::<Vec<_>>(), [0]);
+    let r = c.integrate(names("testapp", "testdb")).await.unwrap();
+    assert_eq!(r.id, 3);
     drop(c);
     let c = Controller::start(Box::new(SqliteStore::open(&path).unwrap()), config()).unwrap();
     deploy(&c, "other", "name: other\npeers:\n  p: {interface: x}\n").await;
-    assert_eq!(c.relation_defs().iter().map(|d| d.id).collect::<Vec<_>>(), [0, 2, 3]);
+    assert_eq!(c.relation_defs().iter().map(|d| d.id).collect::<Vec<_>>(), [0, 3, 4]);
 }
 
 /// Removing an application makes each of its relations dying (the other side's units run
