@@ -206,7 +206,7 @@ mod tests {
         let relation = RelationData {
             members: vec!["testdb/0".into()],
             units: [("testdb/0".into(), [("k".to_string(), "<v>".to_string())].into())].into(),
-            app: Default::default(),
+            ..Default::default()
         };
         let relations = RelationsResponse { relations: [(0, relation)].into(), version: 1 };
         let peers = [PeerRelation { id: 0, endpoint: "cluster".into() }];
