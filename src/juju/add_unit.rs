@@ -59,9 +59,6 @@ impl AddUnit {
                 return Err(cmd::unrecognized(&rest));
             }
         };
-        if leaderd_core::names::check_application(&app).is_err() {
-            return Err(UsageError(format!("invalid application name {}", leaderd_core::format::go_quote(&app))));
-        }
         let n = m.get_one::<String>("num-units").map_or("1", String::as_str);
         let count = match n.parse::<i64>() {
             Ok(n) if n >= 1 => n.min(i64::from(u32::MAX)) as u32,
@@ -95,7 +92,6 @@ mod tests {
         let cases: &[(&[&str], &str)] = &[
             (&["add-unit"], "ERROR no application specified\n"),
             (&["add-unit", "a", "b"], "ERROR unrecognized args: [\"b\"]\n"),
-            (&["add-unit", "a/0"], "ERROR invalid application name \"a/0\"\n"),
             (&["add-unit", "a", "-n", "0"], "ERROR --num-units must be a positive integer\n"),
         ];
         for (args, want) in cases {

@@ -36,7 +36,7 @@ fn command() -> Command {
              --resource are copied into the model when the command runs.\n",
         )
         .after_long_help("\n    juju deploy ./testdb_amd64.charm\n    juju deploy ./mycharm myapp -n 2 --config key=value --resource file=./data.tar\n")
-        .arg(cmd::bool_flag("attach-storage", "").hide(true))
+        .arg(value("attach-storage", "Existing storage to attach to the deployed unit (not available on k8s models)"))
         .arg(value("base", "The base on which to deploy"))
         .arg(repeated("bind", "Configure application endpoint bindings to spaces").hide(true))
         .arg(value("channel", "Channel to use when deploying a charm or bundle from Charmhub"))
@@ -71,9 +71,12 @@ impl Deploy {
     fn init(m: &ArgMatches) -> Result<Deploy, UsageError> {
         let args: Vec<String> = cmd::positionals(m).iter().map(|a| a.to_string_lossy().into_owned()).collect();
         let (charm, app) = match args.as_slice() {
-            [] => return Err(UsageError("no charm name specified".into())),
+            [] => return Err(UsageError("no charm or bundle specified".into())),
             [charm] => (charm.clone(), None),
-            [charm, app] => (charm.clone(), Some(app.clone())),
+            [charm, app] => {
+                validate_application_name(app)?;
+                (charm.clone(), Some(app.clone()))
+            }
             [_, _, rest @ ..] => {
                 let rest: Vec<std::ffi::OsString> = rest.iter().map(Into::into).collect();
                 return Err(cmd::unrecognized(&rest));
@@ -114,6 +117,28 @@ impl Deploy {
             given: m.clone(),
         })
     }
+}
+
+/// juju/names v5 `ValidateApplicationName`: why a name is not an application's, in its words.
+fn validate_application_name(name: &str) -> Result<(), UsageError> {
+    if leaderd_core::names::check_application(name).is_ok() {
+        return Ok(());
+    }
+    let quoted = leaderd_core::format::go_quote(name);
+    let trailing_number =
+        name.rsplit_once('-').is_some_and(|(_, tail)| !tail.is_empty() && tail.bytes().all(|b| b.is_ascii_digit()));
+    let why = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        format!("invalid application name {quoted}, unexpected uppercase character")
+    } else if trailing_number {
+        format!("invalid application name {quoted}, unexpected number(s) found after last hyphen")
+    } else {
+        // `invalidRuneForApplicationName`: anything but a-z, a number or `-`.
+        match name.chars().find(|c| !(c.is_ascii_lowercase() || c.is_numeric() || *c == '-')) {
+            Some(c) => format!("invalid application name {quoted}, unexpected character {c}"),
+            None => format!("invalid application name {quoted}"),
+        }
+    };
+    Err(UsageError(why))
 }
 
 /// `path` made absolute against the working directory (the model's `up` runs elsewhere).
@@ -271,7 +296,16 @@ mod tests {
         with_root(|root| {
             std::fs::create_dir_all(root.join("models/m")).unwrap();
             let f = juju(&["deploy", "-m", "m"]);
-            assert_eq!((f.stderr.as_str(), f.code), ("ERROR no charm name specified\n", 2));
+            assert_eq!((f.stderr.as_str(), f.code), ("ERROR no charm or bundle specified\n", 2));
+            for (name, why) in [
+                ("Db", "invalid application name \"Db\", unexpected uppercase character"),
+                ("db-2", "invalid application name \"db-2\", unexpected number(s) found after last hyphen"),
+                ("db_x", "invalid application name \"db_x\", unexpected character _"),
+                ("-db", "invalid application name \"-db\""),
+            ] {
+                let f = juju(&["deploy", "-m", "m", "./c", "--", name]);
+                assert_eq!((f.stderr.as_str(), f.code), (format!("ERROR {why}\n").as_str(), 2), "{name}");
+            }
             let f = juju(&["deploy", "-m", "m", "./c", "app", "extra"]);
             assert_eq!((f.stderr.as_str(), f.code), ("ERROR unrecognized args: [\"extra\"]\n", 2));
             let f = juju(&["deploy", "-m", "m", "./c", "-n", "x"]);

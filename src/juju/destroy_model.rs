@@ -113,8 +113,8 @@ impl Run for DestroyModel {
         if self.no_wait && !self.force {
             return Err(RunError("--no-wait without --force not valid".into()));
         }
-        let name = model::short_name(&self.model)?;
-        let model = Model::existing(&name)?;
+        let model = Model::existing(&model::short_name(&self.model)?)?;
+        let name = model.name.clone();
         if !self.no_prompt {
             confirm(&name)?;
         }
@@ -127,8 +127,15 @@ impl Run for DestroyModel {
         let request = StopRequest { force: self.force, timeout_ms: self.timeout.map(|t| t.as_millis() as u64) };
         // A model whose `up` has stopped (or died) has nothing to ask: what it left is stopped
         // below all the same.
+        let applications = crate::local::UpState::load(&model.dir).map_or(0, |up| up.applications.len());
         let asked = super::host::call(&model, STOP_PATH, &request);
-        stderr.push_str("\nWaiting for model to be removed...");
+        // formatDestroyModelInfo: what is left when it first looks (leaderd's models have no
+        // machines, volumes or filesystems of Juju's kind).
+        stderr.push_str("\nWaiting for model to be removed");
+        if applications > 0 {
+            stderr.push_str(&format!(", {applications} application(s)"));
+        }
+        stderr.push_str("...");
         if asked.is_ok() {
             wait_for_exit(&model, bound + EXIT_GRACE);
         }

@@ -73,8 +73,13 @@ pub(crate) fn record(model: &Model) -> Result<crate::local::UpState, RunError> {
     })
 }
 
-/// Juju's error lines for several failures (each `ERROR ...`, then exit 1 as `cmd.ErrSilent`
-/// after `cmd.WriteError`): the first line's `ERROR ` is the front end's own.
-pub(crate) fn failures(errors: &[String]) -> RunError {
-    RunError(errors.join("\nERROR "))
+/// What a command that reports each failure as it goes prints (juju/cmd's `WriteError` for
+/// each, then `cmd.ErrSilent`): what succeeded on stdout, an `ERROR` line per failure on
+/// stderr, and exit 1 if any failed.
+pub(crate) fn with_failures(stdout: String, stderr: String, errors: &[String]) -> super::Outcome {
+    let mut stderr = stderr;
+    for error in errors {
+        stderr.push_str(&format!("ERROR {error}\n"));
+    }
+    super::Outcome { stdout: stdout.into_bytes(), stderr: stderr.into_bytes(), code: u8::from(!errors.is_empty()) }
 }

@@ -37,6 +37,9 @@ mod show_secret;
 mod show_task;
 mod ssh;
 mod update_secret;
+// Relations between applications (REL).
+mod integrate;
+mod remove_relation;
 // The viewing commands (status, show-unit, config, model-config, trust) and what they share.
 mod config;
 mod model_config;
@@ -106,6 +109,10 @@ const COMMANDS: &[JujuCommand] = &[
     show_task::SHOW_TASK,
     ssh::SSH,
     update_secret::UPDATE_SECRET,
+    // Relations between applications.
+    integrate::INTEGRATE,
+    integrate::RELATE,
+    remove_relation::REMOVE_RELATION,
     // The viewing commands.
     status::STATUS,
     config::CONFIG,
@@ -170,7 +177,6 @@ const NOT_OFFERED: &[&str] = &[
     "import-filesystem",
     "import-ssh-key",
     "info",
-    "integrate",
     "kill-controller",
     "list-operations",
     "login",
@@ -187,14 +193,12 @@ const NOT_OFFERED: &[&str] = &[
     "offers",
     "operations",
     "register",
-    "relate",
     "reload-spaces",
     "remove-cloud",
     "remove-credential",
     "remove-k8s",
     "remove-machine",
     "remove-offer",
-    "remove-relation",
     "remove-saas",
     "remove-secret-backend",
     "remove-space",

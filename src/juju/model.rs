@@ -80,7 +80,8 @@ impl Model {
     pub(crate) fn existing(name: &str) -> Result<Model, RunError> {
         let model = Model::named(name);
         if !model.dir.is_dir() {
-            return Err(not_found(name));
+            // modelcmd's lookup by UUID prefix, of six characters or more.
+            return by_uuid_prefix(name).ok_or_else(|| not_found(name));
         }
         Ok(model)
     }
@@ -206,6 +207,20 @@ pub(crate) fn all() -> Vec<String> {
         .collect();
     names.sort();
     names
+}
+
+/// The model whose UUID starts with `prefix` (six characters at least, as juju/juju
+/// `cmd/modelcmd/modelcommand.go` takes a UUID prefix), if exactly one does.
+fn by_uuid_prefix(prefix: &str) -> Option<Model> {
+    if prefix.len() < 6 || !prefix.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
+        return None;
+    }
+    let mut found = all()
+        .into_iter()
+        .map(|name| Model::named(&name))
+        .filter(|m| ModelRecord::load(&m.dir).is_ok_and(|r| r.uuid.starts_with(prefix)));
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
 }
 
 /// juju/names `IsValidModelName`: `^[a-z0-9]+[a-z0-9-]*$`.

@@ -14,6 +14,12 @@ pub(crate) const REFRESH: JujuCommand =
     JujuCommand { name: "refresh", command, init: |m| Ok(Box::new(Refresh::init(m)?)) };
 
 fn command() -> Command {
+    let value = |name: &'static str, help: &'static str| {
+        Arg::new(name).long(name).action(ArgAction::Set).value_name("VALUE").help(help)
+    };
+    let repeated = |name: &'static str, help: &'static str| {
+        Arg::new(name).long(name).action(ArgAction::Append).value_name("VALUE").default_value("").help(help)
+    };
     let command = cmd::tool_command("juju refresh", "<application>")
         .about("Refresh an application's charm.")
         .long_about(
@@ -37,13 +43,22 @@ fn command() -> Command {
                 .action(ArgAction::Set)
                 .value_name("VALUE")
                 .help("Refresh to a charm located at path"),
-        );
+        )
+        .arg(value("base", "Select a different base than what was deployed"))
+        .arg(value("channel", "Channel to use when getting the charm from Charmhub"))
+        .arg(repeated("config", "Either a path to yaml-formatted application config file or a key=value pair"))
+        .arg(repeated("resource", "Resource to be uploaded to the controller"))
+        .arg(value("revision", "Explicit revision of current charm").default_value("-1"))
+        .arg(repeated("storage", "Charm storage directives"))
+        .arg(cmd::bool_flag("trust", "Allows charm to run hooks that require access credentials"));
     model::model_option(command)
 }
 
 struct Refresh {
     app: String,
     path: Option<String>,
+    /// An option leaderd's refresh does not carry out (`--config`, `--resource`, `--trust`).
+    unsupported: Option<&'static str>,
     given: ArgMatches,
 }
 
@@ -52,18 +67,38 @@ impl Refresh {
         let args: Vec<String> = cmd::positionals(m).iter().map(|a| a.to_string_lossy().into_owned()).collect();
         let app = match args.as_slice() {
             [] => return Err(UsageError("no application specified".into())),
+            [app] if leaderd_core::names::check_application(app).is_err() => {
+                return Err(UsageError(format!("invalid application name {}", leaderd_core::format::go_quote(app))))
+            }
             [app] => app.clone(),
             [_, rest @ ..] => {
                 let rest: Vec<std::ffi::OsString> = rest.iter().map(Into::into).collect();
                 return Err(cmd::unrecognized(&rest));
             }
         };
-        Ok(Refresh { app, path: m.get_one::<String>("path").cloned(), given: m.clone() })
+        // refresh.go `Init`: a local charm has no revision to ask for.
+        if m.get_one::<String>("path").is_some() && m.get_one::<String>("revision").is_some_and(|r| r != "-1") {
+            return Err(UsageError("--path and --revision are mutually exclusive".into()));
+        }
+        let given = |name: &str| m.get_many::<String>(name).into_iter().flatten().any(|v| !v.is_empty());
+        let unsupported = match () {
+            _ if given("config") => Some("--config"),
+            _ if given("resource") => Some("--resource"),
+            _ if m.get_flag("trust") => Some("--trust"),
+            _ => None,
+        };
+        Ok(Refresh { app, path: m.get_one::<String>("path").cloned(), unsupported, given: m.clone() })
     }
 }
 
 impl Run for Refresh {
     fn run(&self) -> Result<Outcome, RunError> {
+        if let Some(option) = self.unsupported {
+            return Err(RunError(format!(
+                "leaderd's juju refresh does not take {option}: set config with \"juju config\", trust with \"juju \
+                 trust\", and give resources at deploy"
+            )));
+        }
         let model = Model::resolve(&self.given)?;
         let up = super::host::record(&model)?;
         if up.application(&self.app).is_err() {
@@ -110,5 +145,18 @@ mod tests {
         assert_eq!((f.stderr.as_str(), f.code), ("ERROR no application specified\n", 2));
         let f = juju(&["refresh", "a", "b"]);
         assert_eq!((f.stderr.as_str(), f.code), ("ERROR unrecognized args: [\"b\"]\n", 2));
+        let f = juju(&["refresh", "a/0"]);
+        assert_eq!((f.stderr.as_str(), f.code), ("ERROR invalid application name \"a/0\"\n", 2));
+        let f = juju(&["refresh", "a", "--path", "./c", "--revision", "3"]);
+        assert_eq!((f.stderr.as_str(), f.code), ("ERROR --path and --revision are mutually exclusive\n", 2));
+        let f = juju(&["refresh", "a", "--path", "./c", "--trust"]);
+        assert_eq!(
+            (f.stderr.as_str(), f.code),
+            (
+                "ERROR leaderd's juju refresh does not take --trust: set config with \"juju config\", trust with \"juju \
+                 trust\", and give resources at deploy\n",
+                1
+            )
+        );
     }
 }

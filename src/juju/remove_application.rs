@@ -35,6 +35,7 @@ struct RemoveApplication {
     apps: Vec<String>,
     no_prompt: bool,
     dry_run: bool,
+    force: bool,
     given: ArgMatches,
 }
 
@@ -54,6 +55,7 @@ impl RemoveApplication {
             apps,
             no_prompt: m.get_flag("no-prompt"),
             dry_run: m.get_flag("dry-run"),
+            force: m.get_flag("force"),
             given: m.clone(),
         })
     }
@@ -82,15 +84,16 @@ impl Run for RemoveApplication {
         let mut errors = Vec::new();
         for app in &self.apps {
             let listed = will_remove(app);
-            match super::host::call(&model, REMOVE_APPLICATION_PATH, &RemoveApplicationRequest { app: app.clone() }) {
+            match super::host::call(
+                &model,
+                REMOVE_APPLICATION_PATH,
+                &RemoveApplicationRequest { app: app.clone(), force: self.force },
+            ) {
                 Ok(_) => stdout.push_str(&listed),
                 Err(RunError(why)) => errors.push(format!("removing application {app} failed: {why}")),
             }
         }
-        if !errors.is_empty() {
-            return Err(super::host::failures(&errors));
-        }
-        Ok(Outcome { stdout: stdout.into_bytes(), ..Default::default() })
+        Ok(super::host::with_failures(stdout, String::new(), &errors))
     }
 }
 

@@ -50,6 +50,7 @@ struct RemoveUnit {
     target: Target,
     no_prompt: bool,
     dry_run: bool,
+    force: bool,
     given: ArgMatches,
 }
 
@@ -96,7 +97,13 @@ impl RemoveUnit {
         if !m.get_flag("force") && m.get_flag("no-wait") {
             return Err(UsageError("--no-wait without --force not valid".into()));
         }
-        Ok(RemoveUnit { target, no_prompt: m.get_flag("no-prompt"), dry_run: m.get_flag("dry-run"), given: m.clone() })
+        Ok(RemoveUnit {
+            target,
+            no_prompt: m.get_flag("no-prompt"),
+            dry_run: m.get_flag("dry-run"),
+            force: m.get_flag("force"),
+            given: m.clone(),
+        })
     }
 }
 
@@ -140,23 +147,26 @@ impl Run for RemoveUnit {
                 errors.push(format!("removing unit {unit} failed: unit {unit:?} does not exist"));
                 continue;
             }
-            match super::host::call(&model, REMOVE_UNIT_PATH, &RemoveUnitRequest { unit: unit.clone() }) {
+            match super::host::call(
+                &model,
+                REMOVE_UNIT_PATH,
+                &RemoveUnitRequest { unit: unit.clone(), force: self.force },
+            ) {
                 Ok(_) => stdout.push_str(&format!("will remove unit {unit}\n")),
                 Err(RunError(why)) => errors.push(format!("removing unit {unit} failed: {why}")),
             }
         }
-        if !errors.is_empty() {
-            return Err(super::host::failures(&errors));
-        }
-        match &self.target {
-            Target::Scale { app, .. } => {
+        let stderr = match &self.target {
+            Target::Scale { app, .. } if errors.is_empty() => {
                 // The scale the application goes to: the units not leaving, less these.
                 let staying = up.units_of(app).filter(|u| u.run != crate::local::RunState::Removing).count();
-                let left = staying - units.len();
-                Ok(Outcome { stderr: format!("scaling down to {left} units\n").into_bytes(), ..Default::default() })
+                format!("scaling down to {} units\n", staying - units.len())
             }
-            Target::Units(_) => Ok(Outcome { stdout: stdout.into_bytes(), ..Default::default() }),
-        }
+            _ => String::new(),
+        };
+        // Scaling reports on stderr only; named units each get their line on stdout.
+        let stdout = if matches!(self.target, Target::Scale { .. }) { String::new() } else { stdout };
+        Ok(super::host::with_failures(stdout, stderr, &errors))
     }
 }
 

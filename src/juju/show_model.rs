@@ -188,6 +188,8 @@ mod tests {
             );
             assert_eq!(f.stdout, want);
             assert_eq!(super::model::controller_uuid().unwrap(), controller, "stable");
+            let by_uuid = juju(&["show-model", "--format", "json", "7c1b2f3e"]);
+            assert_eq!(by_uuid.stdout, want, "a UUID prefix names the model");
             let yaml = juju(&["show-model", "leaderd:m-1"]);
             assert!(yaml.stdout.starts_with("m-1:\n  name: admin/m-1\n  short-name: m-1\n"), "{}", yaml.stdout);
             let f = juju(&["show-model", "nope"]);

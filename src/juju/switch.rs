@@ -81,13 +81,13 @@ impl Run for Switch {
             return Err(RunError(format!("controller {controller} not found")));
         }
         let reference = target.strip_prefix(':').unwrap_or(target);
-        let name = model::short_name(reference)?;
-        if Model::existing(&name).is_err() {
+        let Ok(model) = Model::existing(&model::short_name(reference)?) else {
             return Err(RunError(format!(
                 "{} is not the name of a model or controller",
                 leaderd_core::format::go_quote(target)
             )));
-        }
+        };
+        let name = model.name;
         model::set_current(Some(&name)).map_err(|e| RunError(format!("{e:#}")))?;
         Ok(said(&old, &format!("{CONTROLLER}:{USER}/{name}")))
     }

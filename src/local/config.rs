@@ -87,6 +87,7 @@ pub fn change(set: &BTreeMap<String, String>, reset: &[String]) -> ConfigChangeR
         peers: None,
         storage: None,
         trust: None,
+        endpoints: None,
     }
 }
 
@@ -302,6 +303,7 @@ mod tests {
             charm: None,
             peers: None,
             storage: None,
+            endpoints: None,
             trust: false,
         };
         let yaml = show("web", "web", &config, "yaml").unwrap();

@@ -78,7 +78,7 @@ pub(crate) fn refresh(state: &Path, app: &str, path: &Path) -> anyhow::Result<()
 /// `up.json` (its stop and remove hooks have run and its agent has exited).
 pub(crate) fn remove_unit(state: &Path, unit: &str, wait: Duration) -> anyhow::Result<()> {
     leaderd_core::names::unit_application(unit)?;
-    let done = call(state, REMOVE_UNIT_PATH, &RemoveUnitRequest { unit: unit.into() })?;
+    let done = call(state, REMOVE_UNIT_PATH, &RemoveUnitRequest { unit: unit.into(), force: false })?;
     println!("{}", done.message);
     if !done.message.starts_with("removing ") {
         return Ok(());

@@ -10,6 +10,7 @@ pub mod etcd;
 pub mod exec;
 pub mod levers;
 pub mod payloads;
+pub(crate) mod relations;
 pub mod run;
 pub mod secrets;
 pub mod show_operation;
@@ -308,6 +309,47 @@ mod tests {
             controllers,
             units: Vec::new(),
         }
+    }
+
+    fn app(name: &str, charm_name: &str, revision: u64) -> AppInfo {
+        AppInfo {
+            name: name.into(),
+            charm: format!("/state/charms/{name}/{revision}").into(),
+            charm_name: charm_name.into(),
+            revision,
+            resources: BTreeMap::new(),
+            trust: false,
+            base: None,
+            removing: false,
+        }
+    }
+
+    fn unit(name: &str) -> UnitInfo {
+        UnitInfo { name: name.into(), pid: None, state_dir: "/u".into(), command: Vec::new(), run: RunState::Running }
+    }
+
+    #[test]
+    fn an_up_holds_several_applications_and_finds_each_units_own() {
+        let mut up = record(&[RunState::Running]);
+        assert_eq!(up.any_application(), "");
+        assert_eq!(up.application("db").unwrap_err().to_string(), "no application \"db\" here (nothing is deployed)");
+        up.applications = vec![app("db", "db", 0), app("db2", "db", 1)];
+        up.units = ["db/0", "db2/0", "db/1"].map(unit).to_vec();
+        assert_eq!(up.any_application(), "db");
+        assert_eq!(up.application_of("db2/0").unwrap().charm_url(), "local:db-1");
+        let names: Vec<&str> = up.units_of("db").map(|u| u.name.as_str()).collect();
+        assert_eq!(names, ["db/0", "db/1"]);
+        assert_eq!(
+            up.application("web").unwrap_err().to_string(),
+            "no application \"web\" here (this cluster runs \"db\", \"db2\")"
+        );
+        // The record round-trips, and one without applications (an older up.json) reads.
+        let dir = tempfile::tempdir().unwrap();
+        up.save(dir.path()).unwrap();
+        assert_eq!(UpState::load(dir.path()).unwrap().applications, up.applications);
+        let json = r#"{"pid": 1, "app": "old", "charm": "/c", "controller": {"url": "u", "pid": 2}, "units": []}"#;
+        let old: UpState = serde_json::from_str(json).unwrap();
+        assert!(old.applications.is_empty());
     }
 
     #[test]

@@ -112,8 +112,10 @@ pub(crate) struct UnitData {
     pub data: Settings,
 }
 
-/// The unit's entry: its relations (the charm's peer relations, numbered as the agents number
-/// them) with the application bag, its own bag, and every other unit that has a bag.
+/// The unit's entry: every relation of its application (from the controller's relation
+/// records; without them, the charm's peer relations numbered in metadata order) with the
+/// other application's bag (a peer relation's: its own), its own bag, and every unit of the
+/// other side that has a bag.
 pub(crate) fn unit_info(
     unit: &str,
     charm_url: &str,
@@ -122,22 +124,40 @@ pub(crate) fn unit_info(
     leader: bool,
     workload_version: String,
 ) -> UnitInfo {
-    let relation_info = peers
+    let app = leaderd_core::names::unit_application(unit).unwrap_or(unit);
+    // (id, endpoint, related endpoint, remote application; None for a peer relation).
+    let mut ends: Vec<(u64, String, String, Option<String>)> = relations
+        .relations
         .iter()
-        .map(|peer| {
-            let data = relations.relations.get(&peer.id).cloned().unwrap_or_default();
+        .filter_map(|(id, r)| {
+            let def = r.relation.as_ref()?;
+            let mine = def.endpoint_of(app)?;
+            let other = def.endpoints.iter().find(|e| e.application != app);
+            let related = other.map_or(mine, |o| o).endpoint.name.clone();
+            Some((*id, mine.endpoint.name.clone(), related, other.map(|o| o.application.clone())))
+        })
+        .collect();
+    if !relations.relations.values().any(|r| r.relation.is_some()) {
+        ends = peers.iter().map(|p| (p.id, p.endpoint.clone(), p.endpoint.clone(), None)).collect();
+    }
+    let relation_info = ends
+        .into_iter()
+        .map(|(id, endpoint, related_endpoint, remote)| {
+            let data = relations.relations.get(&id).cloned().unwrap_or_default();
             let in_scope = |u: &str| data.members.iter().any(|m| m == u);
             let related_units = data
                 .units
                 .iter()
                 .filter(|(u, _)| u.as_str() != unit)
+                .filter(|(u, _)| remote.as_deref().is_none_or(|r| leaderd_core::names::unit_application(u) == Ok(r)))
                 .map(|(u, bag)| (u.clone(), UnitData { in_scope: in_scope(u), data: bag.clone() }))
                 .collect();
+            let application_data = if remote.is_some() { data.remote_app.clone() } else { data.app.clone() };
             RelationInfo {
-                relation_id: peer.id,
-                endpoint: peer.endpoint.clone(),
-                related_endpoint: peer.endpoint.clone(),
-                application_data: data.app.clone(),
+                relation_id: id,
+                endpoint,
+                related_endpoint,
+                application_data,
                 local_unit: UnitData {
                     in_scope: in_scope(unit),
                     data: data.units.get(unit).cloned().unwrap_or_default(),
@@ -215,6 +235,7 @@ mod tests {
             members: vec!["app/0".into(), "app/1".into()],
             units: [("app/0".into(), kv("address", "10.0.0.0")), ("app/2".into(), kv("address", "10.0.0.2"))].into(),
             app: kv("secret", "s3"),
+            ..RelationData::default()
         };
         let relations = RelationsResponse { relations: [(0, relation)].into(), version: 1 };
         let peers = [PeerRelation { id: 0, endpoint: "cluster".into() }];

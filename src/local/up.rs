@@ -3,6 +3,11 @@
 //! the controller's certificate and tokens. It relays every agent event as one line, restarts
 //! each controller that dies by itself, and stops everything on SIGINT or SIGTERM.
 //!
+//! One `up` holds any number of applications: the one it is started with, and those `juju
+//! deploy` adds through `up.socket` (`up --host`, a `juju` model, starts with none). Each has
+//! its charm's revisions in `<state>/charms/<app>/<revision>` and its units `app/N`, numbered
+//! per application; `up.json` records them all.
+//!
 //! `up` binds the controller's port itself and hands the listening socket to each controller
 //! it starts, keeping its own copy open for the whole run: between a controller's death and its
 //! restart no other process can bind that port, and agents' connections wait in the socket's
@@ -278,6 +283,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
         revisions: Default::default(),
         model: model_record(&state),
         stopping: None,
+        forced: Default::default(),
     };
     if let Some(first) = first {
         run.revisions.insert(first.info.charm_name.clone(), first.info.revision);
@@ -307,6 +313,7 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
             break None;
         }
         let stop_by = run.stopping.as_ref().map(|s| s.deadline);
+        let forced = !run.forced.is_empty();
         tokio::select! {
             _ = signals.requested() => break None,
             // `juju destroy-model`: what has not stopped by then is stopped below, SIGTERM
@@ -314,6 +321,12 @@ pub async fn up(options: UpOptions) -> anyhow::Result<()> {
             _ = tokio::time::sleep_until(stop_by.unwrap_or_else(tokio::time::Instant::now)), if stop_by.is_some() => {
                 say!("{} the units did not all stop in time: stopping the rest", clock());
                 break None;
+            }
+            // A forced removal looks again each second for units whose hook has failed since (one
+            // that fails is retried, and a failing unit would not get to its stop hook).
+            _ = tokio::time::sleep(Duration::from_secs(1)), if forced => {
+                run.stop_failing_units().await;
+                run.record.save(&state)?;
             }
             // A killed controller's exit is reaped already: it stays down until `restart`.
             (i, exit) = any_exit(&mut run.controllers, &run.record.controllers),
@@ -395,6 +408,8 @@ pub(super) struct Running {
     pub(super) model: Option<(String, String)>,
     /// Set by a stop request (`juju destroy-model`): the units are leaving.
     pub(super) stopping: Option<Stopping>,
+    /// Units leaving with `--force`: one whose hook fails on the way is stopped, not waited for.
+    pub(super) forced: std::collections::BTreeSet<String>,
 }
 
 /// A stop under way: every unit runs its stop and remove hooks, until `deadline`.
@@ -506,6 +521,34 @@ impl Running {
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
             tracing::warn!(unit, "could not take the unit out of its relations within a minute");
+        });
+    }
+
+    /// An application being removed: each of its relations becomes dying at the controller (so
+    /// the other applications' units run `-relation-departed` and `-relation-broken`, as Juju's
+    /// `Application.Destroy` destroys its relations). In the background, retried for a while.
+    pub(super) fn destroy_relations(&self, app: &str) {
+        let token = self.secret.token(leaderd_net::auth::OPERATOR, Duration::from_secs(300));
+        let trust = leaderd_net::tls::Trust::Ca(self.ca.clone());
+        let client = match leaderd_net::controller_client::ControllerClient::new(
+            &self.record.controller_urls(),
+            app,
+            &token,
+            &trust,
+        ) {
+            Ok(client) => client,
+            Err(e) => return tracing::warn!(app, error = %e, "cannot end the application's relations"),
+        };
+        let app = app.to_string();
+        tokio::spawn(async move {
+            for _ in 0..60 {
+                match client.destroy_relations().await {
+                    Ok(_) => return,
+                    Err(e) => tracing::debug!(app, error = %e, "ending the relations; retrying"),
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            tracing::warn!(app, "could not end the application's relations within a minute");
         });
     }
 
@@ -668,6 +711,9 @@ pub(super) fn application_config(
     // The controller takes joins only to these relations (the agents number them the same way).
     let peers = leaderd_core::relations::peers(charm)?;
     deploy_config.peers = Some(peers.into_iter().map(|p| p.endpoint).collect());
+    // Every relation endpoint: the controller creates the peer relations with the model's next
+    // relation ids and infers integrate's endpoints from the others.
+    deploy_config.endpoints = Some(leaderd_core::relations::declared_endpoints(charm)?);
     // The controller checks the units' storage against the charm's declarations, never a
     // unit's own (hook-writable) copy of metadata.yaml.
     deploy_config.storage = Some(storage);
@@ -1059,6 +1105,7 @@ fn deploy_config(
         charm: None,
         peers: None,
         storage: None,
+        endpoints: None,
         trust: None,
     })
 }

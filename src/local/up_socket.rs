@@ -141,10 +141,23 @@ impl Running {
             }
             Request::Lever(LeverRequest { lever, target: Target::Unit(unit) }) => self.unit_lever(lever, &unit).await,
             Request::AddUnit(AddUnitRequest { app, count }) => self.add_units(&app, count).await,
-            Request::RemoveUnit(RemoveUnitRequest { unit }) => self.remove_unit(&unit).await,
+            Request::RemoveUnit(RemoveUnitRequest { unit, force }) if force && self.failing(&unit).await => {
+                self.kill_leaving(&unit, "removed with --force while its hook is failing");
+                done(format!("removing {unit} without its remaining hooks (--force)"), vec![unit])
+            }
+            Request::RemoveUnit(RemoveUnitRequest { unit, force }) => {
+                let answer = self.remove_unit(&unit).await;
+                if force && answer.is_ok() {
+                    // Its hook may yet fail on the way out.
+                    self.forced.insert(unit);
+                }
+                answer
+            }
             Request::Refresh(RefreshRequest { app, path }) => self.refresh(&app, std::path::Path::new(&path)).await,
             Request::Deploy(deploy) => self.deploy(deploy).await,
-            Request::RemoveApplication(RemoveApplicationRequest { app }) => self.remove_application(&app).await,
+            Request::RemoveApplication(RemoveApplicationRequest { app, force }) => {
+                self.remove_application(&app, force).await
+            }
             Request::Stop(stop) => self.stop(stop).await,
         };
         self.record.save(&self.state).map_err(failed)?;
@@ -424,6 +437,7 @@ impl Running {
             // `checkStorageUpgrade`) and refuses the whole change if the units' storage cannot
             // follow.
             storage: Some(storage),
+            endpoints: None,
             trust: None,
         };
         let tls = leaderd_net::tls::TlsDir::new(self.state.join("tls"));
@@ -725,14 +739,22 @@ impl Running {
 
     /// `juju remove-application`: every unit of `app` runs its stop and remove hooks and
     /// leaves; the application leaves the record with its last unit.
-    async fn remove_application(&mut self, app: &str) -> Result<Done, HttpError> {
+    async fn remove_application(&mut self, app: &str, force: bool) -> Result<Done, HttpError> {
         self.refuse_when_stopping()?;
         self.live_application(app)?;
         if let Some(info) = self.record.applications.iter_mut().find(|a| a.name == app) {
             info.removing = true;
         }
+        self.destroy_relations(app);
         let units: Vec<String> = self.record.units_of(app).map(|u| u.name.clone()).collect();
         for unit in &units {
+            if force {
+                self.forced.insert(unit.clone());
+            }
+            if force && self.failing(unit).await {
+                self.kill_leaving(unit, "removed with --force while its hook is failing");
+                continue;
+            }
             self.leave(unit).await;
         }
         self.drop_removed_applications();
@@ -750,7 +772,7 @@ impl Running {
         };
         let deadline = tokio::time::Instant::now() + bound;
         match &mut self.stopping {
-            // A second stop may only bring the bound nearer.
+            // A second stop may only bring the bound nearer, or force it.
             Some(stopping) => stopping.deadline = stopping.deadline.min(deadline),
             None => self.stopping = Some(super::up::Stopping { deadline }),
         }
@@ -760,7 +782,11 @@ impl Running {
         let units: Vec<String> = self.record.units.iter().map(|u| u.name.clone()).collect();
         for unit in &units {
             // `--force` ignores errors (destroy.go): a unit whose hook is failing would not get
-            // to its stop and remove hooks before the bound, so it is stopped now.
+            // to its stop and remove hooks before the bound, so it is stopped now (or once its
+            // hook fails, if it is running one).
+            if request.force {
+                self.forced.insert(unit.clone());
+            }
             if request.force && self.failing(unit).await {
                 self.kill_leaving(unit, "its hook is failing");
                 continue;
@@ -771,10 +797,28 @@ impl Running {
         done(format!("stopping: {} unit(s) leaving", units.len()), units)
     }
 
+    /// The look, each second, at the units leaving with `--force` for one whose hook has
+    /// failed: each is stopped at once.
+    pub(super) async fn stop_failing_units(&mut self) {
+        let units = &self.record.units;
+        self.forced.retain(|name| units.iter().any(|u| &u.name == name));
+        let leaving: Vec<String> = self
+            .forced
+            .iter()
+            .filter(|name| units.iter().any(|u| &u.name == *name && u.pid.is_some()))
+            .cloned()
+            .collect();
+        for unit in leaving {
+            if self.failing(&unit).await {
+                self.kill_leaving(&unit, "its hook is failing");
+            }
+        }
+    }
+
     /// Whether `name`'s agent says a hook of its is failing (waiting to be retried or resolved).
     async fn failing(&self, name: &str) -> bool {
         let Some(unit) = self.record.units.iter().find(|u| u.name == name) else { return false };
-        if unit.run != RunState::Running {
+        if !matches!(unit.run, RunState::Running | RunState::Removing) || unit.pid.is_none() {
             return false;
         }
         let socket = unit.state_dir.join("run.socket");
@@ -813,7 +857,7 @@ impl Running {
 
     /// Makes `name` leave as `remove-unit` does, whatever its agent's state: a paused agent is
     /// continued first, a unit already leaving is left to it, one whose agent is down leaves at
-    /// once (without its hooks); an agent that cannot be asked is stopped (SIGTERM).
+    /// once (without its hooks); an agent that cannot be asked is stopped (SIGKILL).
     async fn leave(&mut self, name: &str) {
         let Some(i) = self.record.units.iter().position(|u| u.name == name) else { return };
         let unit = self.record.units[i].clone();

@@ -79,6 +79,7 @@ fn start(leader: bool) -> Agent {
                 members: vec!["app/0".into(), "app/1".into(), "app/2".into()],
                 units: units.into(),
                 app: settings(&[("secret", "s3")]),
+                ..RelationData::default()
             },
         );
     });

@@ -645,12 +645,12 @@ async fn joins_name_the_charms_relations_and_elect_a_unit_that_exists() {
         assert_eq!(body["code"], json!("not_found"));
     }
     let (_, body) = u1.post(join, json!({"relation_ids": [1]})).await;
-    assert_eq!(body["error"], json!("relation 1 not found (app's peer relations are 0 to 0)"));
+    assert_eq!(body["error"], json!("relation 1 not found (app's relations: 0)"));
     let solo = As::new(&c, dir.path(), "solo/0");
     let (status, body) = solo.post("/v1/applications/solo/relations/join", json!({"relation_ids": [0]})).await;
     assert_eq!(
         (status, body["error"].clone()),
-        (StatusCode::NOT_FOUND, json!("relation 0 not found (solo has no peer relations)"))
+        (StatusCode::NOT_FOUND, json!("relation 0 not found (solo has no relations)"))
     );
     let (_, relations) = op.get("/v1/applications/app/relations").await;
     assert_eq!(relations["relations"].as_object().unwrap().keys().collect::<Vec<_>>(), ["0"], "{relations}");

@@ -27,10 +27,16 @@ use leaderd_testkit::JUJU;
 
 /// The test files a machine-less local leaderd model can run (docs/jubilant.md says why the
 /// others cannot).
-const IN_SCOPE: &str = "test_model.py test_secrets.py test_config.py test_execution.py test_relations.py";
+const IN_SCOPE: &str =
+    "test_model.py test_secrets.py test_config.py test_execution.py test_relations.py test_deployment.py";
 
-/// Tests inside the files in scope that need Charmhub and Kubernetes containers.
-const DESELECTED: &[&str] = &["test_execution.py::test_ssh", "test_execution.py::test_scp"];
+/// Tests inside the files in scope that need Charmhub's snappass-test itself and Kubernetes:
+/// its sidecar containers (ssh, scp) or its OCI image resources.
+const DESELECTED: &[&str] = &[
+    "test_execution.py::test_ssh",
+    "test_execution.py::test_scp",
+    "test_deployment.py::test_deploy_with_resources",
+];
 
 /// How long the whole pytest run may take before it is killed (jubilant's own waits are 3
 /// minutes each; destroy-model's 10).
@@ -178,6 +184,9 @@ fn jubilants_integration_tests_pass_against_leaderds_juju() {
         .args(DESELECTED.iter().flat_map(|t| ["--deselect".to_string(), format!("integration/{t}")]))
         .env("PATH", path)
         .env("LEADERD_HOME", home.path())
+        // test_deployment.py deploys `snappass-test` from Charmhub in a module fixture that
+        // every test in the file needs: the stand-in in tests/jubilant/charm-repo takes its place.
+        .env("LEADERD_CHARM_REPO", dir.join("charm-repo"))
         .env("PYTHONDONTWRITEBYTECODE", "1")
         .env_remove("JUJU_MODEL")
         .env_remove("JUJU_DATA");

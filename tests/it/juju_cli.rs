@@ -487,11 +487,21 @@ fn a_model_is_added_deployed_to_and_destroyed_leaving_nothing_running() {
         status["applications"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
     assert_eq!(apps, ["hello", "hello2"]);
     assert_eq!(status["applications"][1]["charm"], "local:hello-1");
+    // The operator's commands find each unit's own application.
+    let (shown, err, code) = leaderd(&home, "m1", &["show-unit", "hello2/0", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let shown: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!(shown["hello2/0"]["charm"], "local:hello-1", "{shown}");
+    let (said, err, code) = leaderd(&home, "m1", &["exec", "--unit", "hello2/leader", "--", "is-leader"]);
+    assert_eq!((said.as_str(), err.as_str(), code), ("True\n", "", 0));
 
     // destroy-model: each unit's remove hook runs, then nothing of the model is left.
     assert!(!home.processes().is_empty());
     let (_, err, code) = home.juju(&["destroy-model", "m1", "--no-prompt", "--destroy-storage", "--force"]);
-    assert_eq!((err.as_str(), code), ("Destroying model\nWaiting for model to be removed...\nModel destroyed.\n", 0));
+    assert_eq!(
+        (err.as_str(), code),
+        ("Destroying model\nWaiting for model to be removed, 2 application(s)...\nModel destroyed.\n", 0)
+    );
     assert_eq!(std::fs::read_to_string(marks.path().join("removed")).unwrap().lines().count(), 3);
     assert!(!home.model_dir("m1").exists());
     assert_eq!(home.processes(), Vec::new());
@@ -601,10 +611,15 @@ fn applications_scale_refresh_and_leave_with_their_resources_and_config() {
     assert_eq!((err.as_str(), code), ("ERROR application \"nope\" not found\n", 1));
 
     // remove-application: its units leave, then it does.
-    let (out, err, code) = home.juju(&["remove-application", "--no-prompt", "app"]);
+    // One that is not there fails on its own, after the others (Juju's `ErrSilent`: exit 1).
+    let (out, err, code) = home.juju(&["remove-application", "--no-prompt", "app", "nope"]);
     assert_eq!(
         (out.as_str(), err.as_str(), code),
-        ("will remove application app\n- will remove unit app/0\n- will remove unit app/3\n", "", 0)
+        (
+            "will remove application app\n- will remove unit app/0\n- will remove unit app/3\n",
+            "ERROR removing application nope failed: application \"nope\" not found\n",
+            1
+        )
     );
     wait_up_json(&home, "m2", "the application leaves", |up| up["applications"].as_array().unwrap().is_empty());
     assert_eq!(wait_lines(&marks.path().join("removed"), 4), ["app/0", "app/1", "app/2", "app/3"]);
@@ -689,8 +704,35 @@ fn destroy_model_with_force_does_not_wait_on_a_failing_hook() {
         assert!(std::time::Instant::now() < deadline, "{status}");
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
+    // remove-unit and remove-application --force do not wait on the failing hook either.
+    let (out, err, code) = home.juju(&["remove-unit", "-m", "m5", "--no-prompt", "--force", "broken/1"]);
+    assert_eq!((out.as_str(), code), ("will remove unit broken/1\n", 0), "{err}");
+    wait_up_json(&home, "m5", "broken/1 leaves", |up| up["units"].as_array().unwrap().len() == 1);
+    let (_, err, code) = home.juju(&["add-unit", "-m", "m5", "broken"]);
+    assert_eq!(code, 0, "{err}");
+    let (_, err, code) = home.juju(&["remove-application", "-m", "m5", "--no-prompt", "--force", "broken"]);
+    assert_eq!(code, 0, "{err}");
+    wait_up_json(&home, "m5", "broken leaves", |up| up["applications"].as_array().unwrap().is_empty());
+    let (_, err, code) = home.juju(&["deploy", "-m", "m5", charm.path().to_str().unwrap(), "-n", "2"]);
+    assert_eq!(code, 0, "{err}");
     let started = std::time::Instant::now();
     let (_, err, code) = home.juju(&["destroy-model", "m5", "--no-prompt", "--destroy-storage", "--force"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "took {:?}", started.elapsed());
+    assert_eq!(home.processes(), Vec::new());
+}
+
+#[test]
+fn destroy_model_with_force_does_not_wait_on_a_hook_that_fails_after_it_was_asked() {
+    let home = Home::new();
+    let (_, err, code) = home.juju(&["add-model", "--no-switch", "m6"]);
+    assert_eq!(code, 0, "{err}");
+    // Still running when the stop comes; it fails after, and would be retried.
+    let charm = leaderd_testkit::cluster::charm("name: slow\n", &[("install", "#!/bin/sh\nsleep 1\nexit 1\n")]);
+    let (_, err, code) = home.juju(&["deploy", "-m", "m6", charm.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let started = std::time::Instant::now();
+    let (_, err, code) = home.juju(&["destroy-model", "m6", "--no-prompt", "--force"]);
     assert_eq!(code, 0, "{err}");
     assert!(started.elapsed() < std::time::Duration::from_secs(10), "took {:?}", started.elapsed());
     assert_eq!(home.processes(), Vec::new());

@@ -6,7 +6,7 @@
 //! and the rest of the agent (leadership, the hook endpoint's relation view, resigning) sit
 //! behind traits, so the loop is tested here with fakes on tokio's paused clock.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -84,9 +84,9 @@ pub(crate) trait StateStore: Send {
 pub(crate) trait Agent: Send + Sync {
     /// Whether the unit leads now (a claim ticket, not the cached status).
     fn is_leader(&self) -> impl Future<Output = bool> + Send;
-    /// The remote units relation-list reports, per relation, and the relations that are
-    /// broken for the unit.
-    fn tell_relations(&self, joined: BTreeMap<u64, Vec<String>>, broken: BTreeSet<u64>);
+    /// The remote units relation-list reports, per relation, and what the hooks were told (the
+    /// relations that are broken for the unit, those created).
+    fn tell_relations(&self, joined: BTreeMap<u64, Vec<String>>, seen: &Seen);
     /// A storage instance's `-storage-detaching` hook is done: storage-list and storage-get
     /// no longer answer it.
     fn storage_detached(&self, _id: &str) {}
@@ -223,7 +223,7 @@ impl<H: HookRunner, S: StateStore, A: Agent> Uniter<H, S, A> {
     /// Runs operations until the unit is removed or a watcher is gone (the agent stops). Fails
     /// only if the local state cannot be saved.
     pub(crate) async fn run(mut self, inputs: Inputs) -> Result<(), StateError> {
-        self.agent.tell_relations(self.local.seen.joined(), self.local.seen.broken.clone());
+        self.agent.tell_relations(self.local.seen.joined(), &self.local.seen);
         let mut inputs = Watching { inputs, resolve: None, resolves_open: true };
         loop {
             let remote = inputs.snapshot();
@@ -259,7 +259,7 @@ impl<H: HookRunner, S: StateStore, A: Agent> Uniter<H, S, A> {
                 }
                 let started = self.local.prepare(&hook, remote);
                 if let HookOp::Relation(relation) = &hook {
-                    self.agent.tell_relations(self.local.seen.members_during(relation), self.local.seen.broken.clone());
+                    self.agent.tell_relations(self.local.seen.members_during(relation), &self.local.seen);
                 }
                 (started, 0, self.retry.first)
             }
@@ -389,7 +389,7 @@ impl<H: HookRunner, S: StateStore, A: Agent> Uniter<H, S, A> {
         self.local.commit(started);
         self.persist()?;
         match &started.hook {
-            HookOp::Relation(_) => self.agent.tell_relations(self.local.seen.joined(), self.local.seen.broken.clone()),
+            HookOp::Relation(_) => self.agent.tell_relations(self.local.seen.joined(), &self.local.seen),
             // Juju removes the attachment once the detaching hook is committed
             // (`worker/uniter/storage/attachments.go`, `CommitHook`): the stop and remove hooks
             // that follow do not list it.
@@ -422,7 +422,6 @@ mod tests {
 
     use super::*;
     use crate::runner::load_state;
-    use leaderd_core::relations::PeerRelation;
     use leaderd_core::wire::controller::{RelationData, StorageInstance};
 
     const LEADER: LeaderStatus = LeaderStatus::Leader { term: 1 };
@@ -508,7 +507,7 @@ mod tests {
             self.leads.load(std::sync::atomic::Ordering::SeqCst)
         }
 
-        fn tell_relations(&self, joined: BTreeMap<u64, Vec<String>>, _broken: BTreeSet<u64>) {
+        fn tell_relations(&self, joined: BTreeMap<u64, Vec<String>>, _seen: &Seen) {
             self.told.lock().unwrap().push(joined);
         }
 
@@ -572,6 +571,8 @@ mod tests {
             members: members.iter().map(|m| m.to_string()).collect(),
             units: bags.iter().map(|(u, v)| (u.to_string(), [("k".to_string(), v.to_string())].into())).collect(),
             app: Default::default(),
+            relation: Some(crate::relation_hooks::tests::peer_def()),
+            remote_app: Default::default(),
         };
         Some(RelationsResponse { relations: [(0, relation)].into(), version: 1 })
     }
@@ -593,9 +594,8 @@ mod tests {
         let leads = Arc::new(std::sync::atomic::AtomicBool::new(true));
         let agent = FakeAgent { leads: leads.clone(), told: Arc::default(), log: log.clone() };
         let told = agent.told.clone();
-        let peers = if setup.peers { vec![PeerRelation { id: 0, endpoint: "cluster".into() }] } else { Vec::new() };
         let storage_root = std::path::PathBuf::from("/state/storage");
-        let unit = UnitInfo { unit: "app/0".into(), app: "app".into(), peers, storage_root };
+        let unit = UnitInfo { unit: "app/0".into(), app: "app".into(), storage_root };
         let status: Arc<Mutex<RunnerStatus>> = Arc::default();
         let uniter = Uniter::new(unit, hooks, store, agent, setup.retry, status.clone(), setup.state, Seen::default());
         let (leader, leader_rx) = watch::channel(setup.leader);
@@ -603,7 +603,8 @@ mod tests {
         let (config, config_rx) = watch::channel(setup.config.and_then(seen));
         let (ticks, ticks_rx) = watch::channel(0);
         let (dying, dying_rx) = watch::channel(false);
-        let (relations, relations_rx) = watch::channel(data(&["app/0"], &[]));
+        let initial = if setup.peers { data(&["app/0"], &[]) } else { Some(RelationsResponse::default()) };
+        let (relations, relations_rx) = watch::channel(initial);
         let (resolves, resolves_rx) = mpsc::channel(4);
         let (secrets, secrets_rx) = watch::channel(None);
         let (storage, storage_rx) = watch::channel(setup.storage);

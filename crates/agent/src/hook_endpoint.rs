@@ -57,6 +57,9 @@ pub struct HookEndpoint<L> {
     joined: Mutex<Option<std::collections::BTreeMap<u64, Vec<String>>>>,
     /// The relations whose -relation-broken has run: gone for the unit's later hooks.
     broken: Mutex<std::collections::BTreeSet<u64>>,
+    /// The relations the hooks were told of (created), by id: a relation the controller has
+    /// removed stays the hooks' until its -relation-broken has run.
+    known: Mutex<std::collections::BTreeMap<u64, leaderd_core::relations::UnitRelation>>,
     /// The model's UUID, which secret-add's URIs carry (empty: URIs are `secret:ID`).
     pub(crate) model_uuid: Mutex<String>,
     /// The unit's copies of its file resources, by name (resource-get).
@@ -125,6 +128,7 @@ impl<L: HookBackend> HookEndpoint<L> {
             charm_dir: Mutex::default(),
             joined: Mutex::default(),
             broken: Mutex::default(),
+            known: Mutex::default(),
             model_uuid: Mutex::default(),
             resources: Mutex::default(),
             storage: tokio::sync::watch::channel(None).0,
@@ -225,18 +229,54 @@ impl<L: HookBackend> HookEndpoint<L> {
         *self.broken.lock().unwrap() = broken;
     }
 
-    /// The charm's peer relations (from its `metadata.yaml`), but those already broken.
-    pub fn peer_relations(&self) -> Result<Vec<leaderd_core::relations::PeerRelation>, HttpError> {
-        let dir = self.charm_dir.lock().unwrap().clone();
-        let mut peers = match dir {
-            Some(dir) => {
-                leaderd_core::relations::peers(&dir).map_err(|e| HttpError::new(ErrorCode::Internal, e.to_string()))?
+    /// The relations the hooks were told of (the runner sets it as they run).
+    pub(crate) fn set_known(&self, known: std::collections::BTreeMap<u64, leaderd_core::relations::UnitRelation>) {
+        *self.known.lock().unwrap() = known;
+    }
+
+    /// The unit's relations as a hook sees them: those in the controller's data (with their
+    /// records) and those the controller removed whose -relation-broken has not run yet, but
+    /// none whose -relation-broken has run.
+    pub(crate) fn unit_relations(
+        &self,
+        data: &leaderd_core::wire::controller::RelationsResponse,
+    ) -> Vec<leaderd_core::relations::UnitRelation> {
+        let mut relations = leaderd_core::relations::unit_relations(self.application(), data);
+        if !data.relations.values().any(|r| r.relation.is_some()) {
+            // An application that registered no endpoints with the controller (a hook
+            // endpoint run without `up`): its peer relations are numbered as its charm's
+            // metadata.yaml lists them, as before the controller kept relation records.
+            let app = self.application().to_string();
+            let dir = self.charm_dir.lock().unwrap().clone();
+            let peers = dir.and_then(|d| leaderd_core::relations::peers(&d).ok()).unwrap_or_default();
+            relations.extend(peers.into_iter().map(|p| leaderd_core::relations::UnitRelation {
+                id: p.id,
+                key: p.key(&app),
+                endpoint: p.endpoint,
+                remote_app: app.clone(),
+                peer: true,
+                dying: false,
+            }));
+        }
+        for (id, relation) in self.known.lock().unwrap().iter() {
+            if !data.relations.contains_key(id) {
+                relations.push(relation.clone());
             }
-            None => Vec::new(),
-        };
+        }
         let broken = self.broken.lock().unwrap();
-        peers.retain(|p| !broken.contains(&p.id));
-        Ok(peers)
+        relations.retain(|r| !broken.contains(&r.id));
+        relations.sort_by_key(|r| r.id);
+        relations
+    }
+
+    /// The relation `id`, as [`HookEndpoint::unit_relations`] has it.
+    pub(crate) async fn unit_relation(
+        &self,
+        context: &mut super::context::HookContext,
+        id: u64,
+    ) -> Result<leaderd_core::relations::UnitRelation, HttpError> {
+        let data = context.relations(&*self.backend).await.map_err(unreachable)?;
+        self.unit_relations(data).into_iter().find(|r| r.id == id).ok_or_else(relation_not_found)
     }
 
     /// The charm's endpoints (`leaderd_core::relations::endpoints`): the bindings network-get
@@ -606,25 +646,28 @@ fn unreachable(e: super::context::ReadSettingsError) -> HttpError {
 async fn relations<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Answer<RelationsResponse> {
     let req: ContextRequest = decode(body)?;
     let context = ep.context(&req.context_id)?;
-    let peers = ep.peer_relations()?;
     let mut context = context.lock().await;
     let data = context.relations(&*ep.backend).await.map_err(unreachable)?;
+    let relations = ep.unit_relations(data);
     let joined = ep.joined.lock().unwrap().clone();
-    // A peer relation's other end is in this model.
+    // Every relation's other end is in this model.
     let model_uuid = ep.model_uuid.lock().unwrap().clone();
-    let relations = peers
+    let relations = relations
         .into_iter()
-        .map(|peer| {
+        .map(|relation| {
             let mut members: Vec<String> = match &joined {
-                Some(joined) => joined.get(&peer.id).cloned().unwrap_or_default(),
-                None => data.relations.get(&peer.id).map(|r| r.members.clone()).unwrap_or_default(),
+                Some(joined) => joined.get(&relation.id).cloned().unwrap_or_default(),
+                None => data.relations.get(&relation.id).map(|r| r.members.clone()).unwrap_or_default(),
             };
-            members.retain(|m| *m != ep.unit);
+            members.retain(|m| {
+                *m != ep.unit
+                    && (relation.peer || leaderd_core::names::unit_application(m) == Ok(relation.remote_app.as_str()))
+            });
             members.sort();
             RelationInfo {
-                id: peer.id,
-                endpoint: peer.endpoint,
-                remote_app: ep.application().to_string(),
+                id: relation.id,
+                endpoint: relation.endpoint,
+                remote_app: relation.remote_app,
                 members,
                 remote_model_uuid: model_uuid.clone(),
             }
@@ -636,17 +679,24 @@ async fn relations<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Answer
 async fn relation_get<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Answer<RelationGetResponse> {
     let req: RelationGetRequest = decode(body)?;
     let context = ep.context(&req.context_id)?;
-    let peer = ep.peer_relations()?.into_iter().find(|p| p.id == req.relation_id).ok_or_else(relation_not_found)?;
     let app = ep.application().to_string();
     let mut context = context.lock().await;
+    let known = ep.unit_relation(&mut context, req.relation_id).await?;
     // Reading the own application's bag as leader is a local read, with this hook's changes.
     let leader_read = req.app && req.target == app && context.is_leader(&*ep.backend).await;
     let data = context.relations(&*ep.backend).await.map_err(unreachable)?;
     let relation = data.relations.get(&req.relation_id).cloned().unwrap_or_default();
-    let settings = if req.app {
-        // Peer relations relate the application to itself; any other application is not in
-        // this relation.
-        if req.target != app {
+    let settings = if req.app && req.target != app {
+        // The other application's bag; an application that is not in this relation is not
+        // the unit's to read.
+        if known.peer || req.target != known.remote_app {
+            return Err(permission_denied());
+        }
+        relation.remote_app.clone()
+    } else if req.app {
+        // Its own application's bag: in a peer relation any unit reads it, in a relation with
+        // another application only the leader (Juju's uniter facade, `ReadSettings`).
+        if !known.peer && !leader_read {
             return Err(permission_denied());
         }
         let mut settings = relation.app.clone();
@@ -663,7 +713,8 @@ async fn relation_get<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Ans
         }
         settings
     } else {
-        if leaderd_core::names::unit_application(&req.target) != Ok(app.as_str()) {
+        let remote = if known.peer { app.as_str() } else { known.remote_app.as_str() };
+        if leaderd_core::names::unit_application(&req.target) != Ok(remote) {
             return Err(permission_denied());
         }
         relation.units.get(&req.target).cloned().ok_or_else(|| {
@@ -671,7 +722,7 @@ async fn relation_get<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Ans
             let message = format!(
                 "cannot read settings for unit {} in relation {}: unit {}: settings not found",
                 go_quote(&req.target),
-                go_quote(&peer.key(&app)),
+                go_quote(&known.key),
                 go_quote(&req.target)
             );
             HttpError::new(ErrorCode::NotFound, message)
@@ -683,10 +734,8 @@ async fn relation_get<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Ans
 async fn relation_set<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Answer<serde_json::Value> {
     let req: RelationSetRequest = decode(body)?;
     let context = ep.context(&req.context_id)?;
-    if !ep.peer_relations()?.iter().any(|p| p.id == req.relation_id) {
-        return Err(relation_not_found());
-    }
     let mut context = context.lock().await;
+    ep.unit_relation(&mut context, req.relation_id).await?;
     // Juju checks leadership when relation-set --app is called (and again at commit).
     if req.app && !context.is_leader(&*ep.backend).await {
         return Err(HttpError::new(ErrorCode::NotLeader, "cannot write relation settings"));

@@ -479,9 +479,8 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
     let (interval_tx, interval_rx) = tokio::sync::watch::channel(None);
     let model_interval = watcher::run_model_interval(client.clone(), interval_tx);
     let ticker = watcher::tick_following(options.update_status_interval, interval_rx, ticks_tx);
-    let peers = leaderd_core::relations::peers(&env.charm_dir)?;
     let (relations_tx, relations_rx) = tokio::sync::watch::channel(None);
-    let relation_watcher = relation_watch::run(client.clone(), peers.iter().map(|p| p.id).collect(), relations_tx);
+    let relation_watcher = relation_watch::run(client.clone(), options.unit.clone(), dying.clone(), relations_tx);
     let (secrets_tx, secrets_rx) = tokio::sync::watch::channel(None);
     let secret_watcher = secret_watch::run(client.clone(), tracker.subscribe(), secrets_tx);
     let uniter_state = runner::load_state(&state_dir.join("uniter.json"))?;
@@ -497,7 +496,6 @@ pub async fn run(options: AgentOptions) -> anyhow::Result<()> {
         hook_groups: hook_groups.clone(),
         dying,
         relations: runner::RelationInputs {
-            peers,
             data: relations_rx,
             seen_file: state_dir.join("relations.json"),
             secrets: secrets_rx,

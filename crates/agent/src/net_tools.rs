@@ -104,8 +104,8 @@ pub(crate) async fn unit_get<L: HookBackend>(State(ep): Endpoint<L>, body: Body)
 
 /// Juju's `goalStateUnits` over what is known here: every unit the controller keeps a status
 /// for, every unit in scope of a peer relation, and this unit, each with its workload status.
-/// Juju leaves peer relations out of `relations` (`goalStateRelations`), and a unit here has
-/// no others, so that is empty.
+/// Juju leaves peer relations out of `relations` (`goalStateRelations`); the relations with
+/// other applications are not listed there yet.
 pub(crate) async fn goal_state<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Answer<GoalStateResponse> {
     let req: ContextRequest = decode(body)?;
     let context = ep.context(&req.context_id)?;
@@ -123,7 +123,10 @@ pub(crate) async fn goal_state<L: HookBackend>(State(ep): Endpoint<L>, body: Bod
     }
     let mut context = context.lock().await;
     if let Ok(data) = context.relations(&*ep.backend).await {
-        for unit in data.relations.values().flat_map(|r| r.members.iter()) {
+        // The other application's units in a relation with it are not this application's.
+        let app = ep.application().to_string();
+        let own = |u: &&String| leaderd_core::names::unit_application(u) == Ok(app.as_str());
+        for unit in data.relations.values().flat_map(|r| r.members.iter()).filter(own) {
             units.entry(unit.clone()).or_insert_with(|| GoalStatus { status: "unknown".into(), since_ms: None });
         }
     }

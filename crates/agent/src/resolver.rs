@@ -62,7 +62,6 @@
 
 use tokio::time::Instant;
 
-use leaderd_core::relations::PeerRelation;
 use leaderd_core::wire::controller::{CharmRef, RelationsResponse, SecretView};
 
 use super::lease_view::LeaderStatus;
@@ -78,8 +77,6 @@ use leaderd_core::wire::controller::StorageInstance;
 pub(crate) struct UnitInfo {
     pub unit: String,
     pub app: String,
-    /// The charm's peer relations.
-    pub peers: Vec<PeerRelation>,
     /// Where the unit's storage instances' directories are (`<state>/storage`).
     pub storage_root: std::path::PathBuf,
 }
@@ -281,10 +278,16 @@ pub(crate) fn next_op(unit: &UnitInfo, local: &LocalState, remote: &Snapshot, no
     let lifecycle = observed(&local.lifecycle, remote);
     let step = lifecycle.next(remote.leader, remote.settings_changes);
     let installed = lifecycle.state.installed;
+    // The relations there at install run -created before anything else (Juju's created
+    // resolver goes before the leadership one): until the controller has said which they are,
+    // a unit that has not started waits.
+    if installed && !lifecycle.state.started && remote.relations.is_none() && !remote.dying {
+        return Operation::Wait(Wait::Changes);
+    }
     let known = remote.relations.clone().unwrap_or_default();
     let relation_hook = if installed {
         let started = lifecycle.state.started && remote.relations.is_some();
-        relation_hooks::next(&unit.peers, &unit.unit, &unit.app, &known, &local.seen, started, remote.dying)
+        relation_hooks::next(&unit.unit, &unit.app, &known, &local.seen, started, remote.dying)
     } else {
         None
     };
@@ -330,9 +333,9 @@ pub(crate) fn next_op(unit: &UnitInfo, local: &LocalState, remote: &Snapshot, no
             return Operation::RunHook(HookOp::Relation(hook));
         }
     }
-    let in_scope = unit.peers.iter().any(|p| {
-        remote.relations.as_ref().is_none_or(|d| d.relations.get(&p.id).is_some_and(|r| r.members.contains(&unit.unit)))
-    });
+    // Until the controller has answered, the unit may be in the scope of any relation.
+    let in_scope =
+        remote.relations.as_ref().is_none_or(|d| d.relations.values().any(|r| r.members.contains(&unit.unit)));
     if remote.dying && installed && in_scope {
         return Operation::Wait(Wait::Scope);
     }
@@ -401,12 +404,7 @@ mod tests {
     const UNKNOWN: LeaderStatus = LeaderStatus::Unknown;
 
     fn unit() -> UnitInfo {
-        UnitInfo {
-            unit: "app/0".into(),
-            app: "app".into(),
-            peers: vec![PeerRelation { id: 0, endpoint: "cluster".into() }],
-            storage_root: "/state/storage".into(),
-        }
+        UnitInfo { unit: "app/0".into(), app: "app".into(), storage_root: "/state/storage".into() }
     }
 
     fn run(hook: Hook) -> Operation {
@@ -416,7 +414,7 @@ mod tests {
     fn relation(kind: Kind, remote: Option<&str>, departing: Option<&str>) -> HookOp {
         HookOp::Relation(RelationHook {
             kind,
-            relation: PeerRelation { id: 0, endpoint: "cluster".into() },
+            relation: leaderd_core::relations::PeerRelation { id: 0, endpoint: "cluster".into() },
             remote_unit: remote.map(String::from),
             remote_app: "app".into(),
             departing_unit: departing.map(String::from),
@@ -430,6 +428,8 @@ mod tests {
             members: members.iter().map(|m| m.to_string()).collect(),
             units: bags.iter().map(|(u, v)| (u.to_string(), bag(v))).collect(),
             app: app.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            relation: Some(crate::relation_hooks::tests::peer_def()),
+            remote_app: Default::default(),
         };
         Some(RelationsResponse { relations: [(0, relation)].into(), version: 1 })
     }
@@ -572,8 +572,10 @@ mod tests {
              Local::fresh(), dying(remote(LEADER, 1, Some(1))), Operation::Terminate),
             ("-relation-created after install, before the leadership hook",
              installed(), remote(LEADER, 1, Some(1)), Operation::RunHook(relation(Kind::Created, None, None))),
-            ("-relation-created before relation data is known",
-             installed(), with(remote(UNKNOWN, 0, None), None), Operation::RunHook(relation(Kind::Created, None, None))),
+            // The relations (their ids) are the controller's: the leadership hook waits for
+            // them, so that the relations there at install get -created first.
+            ("installed, the relations not known yet: wait for them",
+             installed(), with(remote(LEADER, 1, Some(1)), None), Operation::Wait(Wait::Changes)),
             ("leadership unknown: wait",
              installed().created(), remote(UNKNOWN, 1, Some(1)), Operation::Wait(Wait::Changes)),
             ("a leader: leader-elected",

@@ -6,7 +6,7 @@
 //! waits for `leaderd resolve`. A resolve retries the hook at once, or with `--no-retry` marks it
 //! done without running it again.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
@@ -139,13 +139,12 @@ pub(crate) struct Runner {
     pub hook_groups: Arc<Mutex<Vec<i32>>>,
     /// Turns true when the unit is being removed (`leaderd remove-unit`).
     pub dying: watch::Receiver<bool>,
-    /// The charm's peer relations and the relation data the relation watcher keeps fresh.
+    /// The relation data the relation watcher keeps fresh.
     pub relations: RelationInputs,
 }
 
 /// What the runner needs to run relation hooks.
 pub(crate) struct RelationInputs {
-    pub peers: Vec<leaderd_core::relations::PeerRelation>,
     /// The latest relation data (`None` until the controller first answered).
     pub data: watch::Receiver<Option<leaderd_core::wire::controller::RelationsResponse>>,
     /// What the hooks have been told, persisted here (`<state>/relations.json`).
@@ -171,7 +170,6 @@ impl Runner {
         let unit = UnitInfo {
             unit: self.env.unit.clone(),
             app: leaderd_core::names::unit_application(&self.env.unit).unwrap_or_default().to_string(),
-            peers: self.relations.peers,
             storage_root: self.endpoint.storage_root.lock().unwrap().clone().unwrap_or_default(),
         };
         let inputs = Inputs {
@@ -350,9 +348,10 @@ impl Agent for AgentSide {
         self.tracker.is_leader().await
     }
 
-    fn tell_relations(&self, joined: BTreeMap<u64, Vec<String>>, broken: BTreeSet<u64>) {
+    fn tell_relations(&self, joined: BTreeMap<u64, Vec<String>>, seen: &Seen) {
         self.endpoint.set_joined(joined);
-        self.endpoint.set_broken(broken);
+        self.endpoint.set_broken(seen.broken.clone());
+        self.endpoint.set_known(seen.known.iter().map(|(id, k)| (*id, k.unit_relation(*id))).collect());
     }
 
     fn storage_detached(&self, id: &str) {

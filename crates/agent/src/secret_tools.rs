@@ -387,8 +387,11 @@ fn change_id(change: &SecretChange) -> &str {
 
 /// Whom a grant or revoke names: the unit given, or the application at the relation's other
 /// end (for a peer relation, the unit's own), or the application given.
-fn subject<L: HookBackend>(
+/// Who a grant or revoke names: the unit, the application, or the application at the other
+/// end of the relation (a peer relation's: the unit's own).
+async fn subject<L: HookBackend>(
     ep: &super::hook_endpoint::HookEndpoint<L>,
+    context: &mut super::context::HookContext,
     req: &SecretAccessRequest,
 ) -> Result<String, HttpError> {
     if let Some(unit) = &req.unit {
@@ -398,10 +401,8 @@ fn subject<L: HookBackend>(
         return Ok(app.clone());
     }
     if let Some(relation_id) = req.relation_id {
-        if !ep.peer_relations()?.iter().any(|p| p.id == relation_id) {
-            return Err(HttpError::new(ErrorCode::NotFound, "relation not found"));
-        }
-        return Ok(ep.application().to_string());
+        let relation = ep.unit_relation(context, relation_id).await?;
+        return Ok(relation.remote_app);
     }
     Err(HttpError::new(ErrorCode::BadRequest, "missing relation, application or unit"))
 }
@@ -415,14 +416,13 @@ pub(crate) async fn secret_grant<L: HookBackend>(State(ep): Endpoint<L>, body: B
     if md.owner.starts_with("application-") && !context.is_leader(&*ep.backend).await {
         return Err(not_the_leader());
     }
-    let subject = subject(&ep, &req)?;
+    let subject = subject(&ep, &mut context, &req).await?;
     let Some(relation_id) = req.relation_id else {
         return Err(HttpError::new(ErrorCode::BadRequest, "missing relation"));
     };
-    let peer = ep.peer_relations()?.into_iter().find(|p| p.id == relation_id);
-    let Some(peer) = peer else { return Err(HttpError::new(ErrorCode::NotFound, "relation not found")) };
+    let relation = ep.unit_relation(&mut context, relation_id).await?;
     // Juju's relation tag of the relation key: `relation-app.cluster`.
-    let scope = format!("relation-{}", peer.key(ep.application()).replace(':', ".").replace(' ', "#"));
+    let scope = format!("relation-{}", relation.key.replace(':', ".").replace(' ', "#"));
     context.secrets.changes.push(SecretChange::Grant { id: req.id, subject, relation_id, scope });
     Ok(Json(serde_json::json!({})))
 }
@@ -432,7 +432,7 @@ pub(crate) async fn secret_revoke<L: HookBackend>(State(ep): Endpoint<L>, body: 
     let context = ep.context(&req.context_id)?;
     let mut context = context.lock().await;
     refuse_minion(&mut context, &*ep.backend, &req.id).await?;
-    let subject = subject(&ep, &req)?;
+    let subject = subject(&ep, &mut context, &req).await?;
     context.secrets.changes.push(SecretChange::Revoke { id: req.id, subject, relation_id: req.relation_id });
     Ok(Json(serde_json::json!({})))
 }

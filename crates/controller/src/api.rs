@@ -16,6 +16,7 @@ use super::{
     ClaimError, ClaimOutcome, ConfigChange, ConfigChangeError, Controller, ElectError, HookCommit, LeaderWriteError,
     Removed, SecretError, SecretReadError, TaskError, UserChange,
 };
+use crate::RelationError;
 use leaderd_core::model::{Application, Term, Unit};
 use leaderd_core::names;
 use leaderd_core::wire::controller::*;
@@ -80,6 +81,11 @@ pub fn router(api: Arc<Api>) -> Router {
         .route("/v1/secrets/remove", post(remove_user_secret))
         .route("/v1/secrets/grant", post(grant_user_secret))
         .route("/v1/secrets/revoke", post(revoke_user_secret))
+        // Relations between applications (integrate, remove-relation, the records).
+        .route("/v1/relations", get(relation_defs).post(integrate))
+        .route("/v1/relations/remove", post(remove_relation))
+        .route("/v1/applications/{app}/relations/depart", post(depart_relations))
+        .route("/v1/applications/{app}/relations/destroy", post(destroy_relations))
         // Model status and config (`juju status`, `juju model-config`; docs/controller-api.md).
         .route("/v1/model/status", get(model_status))
         .route("/v1/model/config", get(read_model_config).post(change_model_config))
@@ -468,6 +474,7 @@ async fn change_config(
         charm: req.charm,
         peers: req.peers,
         storage: req.storage,
+        endpoints: req.endpoints,
         trust: req.trust,
     };
     Ok(Json(api.controller.change_config(&app, change).await?))
@@ -589,7 +596,13 @@ fn relations_written(written: Result<u64, LeaderWriteError>) -> Answer<Relations
 async fn read_relations(State(api): Shared, Path(app): Path<String>, headers: HeaderMap) -> Answer<RelationsResponse> {
     let app = api.reader_of(&headers, &app)?;
     api.active()?;
-    Ok(Json(api.controller.relations(&app)))
+    match api.caller(&headers)? {
+        Caller::Unit(unit) => {
+            let unit = Unit::new(&unit).map_err(|e| HttpError::new(ErrorCode::BadRequest, e.to_string()))?;
+            Ok(Json(api.controller.relations_for(&unit)))
+        }
+        Caller::Operator => Ok(Json(api.controller.relations(&app))),
+    }
 }
 
 /// A unit commits what a hook wrote: its own bag only (the caller is the owner), and the
@@ -649,13 +662,15 @@ async fn join_relations(
         return Err(HttpError::new(ErrorCode::BadRequest, message));
     }
     api.active()?;
-    // Relation N is the charm's N-th peer endpoint, when `up` registered them at deploy.
+    // When the deployment registered its endpoints, a unit joins only its application's
+    // relations that are alive (their ids are the controller's).
     let app = unit.application();
-    if let Some(peers) = api.controller.app_config(&app).and_then(|c| c.peers) {
-        if let Some(id) = req.relation_ids.iter().find(|id| **id >= peers.len() as u64) {
-            let has = match peers.len() {
-                0 => format!("{app} has no peer relations"),
-                n => format!("{app}'s peer relations are 0 to {}", n - 1),
+    if api.controller.app_config(&app).is_some_and(|c| c.peers.is_some() || c.endpoints.is_some()) {
+        if let Some(id) = req.relation_ids.iter().find(|id| !api.controller.may_join(&app, **id)) {
+            let ids = api.controller.alive_relation_ids(&app);
+            let has = match ids.as_slice() {
+                [] => format!("{app} has no relations"),
+                ids => format!("{app}'s relations: {}", ids.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")),
             };
             return Err(HttpError::new(ErrorCode::NotFound, format!("relation {id} not found ({has})")));
         }
@@ -683,6 +698,86 @@ async fn leave_relations(
         Caller::Unit(caller) => return Err(forbidden(format!("unit {caller} may not remove unit {unit}"))),
     }
     relations_written(api.controller.leave_relations(&unit).await)
+}
+
+/// A unit leaves the scope of some of its relations (dying ones its hooks are done with).
+async fn depart_relations(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<RelationsVersion> {
+    let unit = api.unit_of(&headers, &app)?;
+    let req: RelationDepartRequest = decode(body)?;
+    if req.relation_ids.len() > MAX_JOINED_RELATIONS {
+        let message = format!("too many relations in one departure (at most {MAX_JOINED_RELATIONS})");
+        return Err(HttpError::new(ErrorCode::BadRequest, message));
+    }
+    api.active()?;
+    relations_written(api.controller.depart_relations(&unit, Some(&req.relation_ids)).await)
+}
+
+/// A relation change refused, with the status its kind carries.
+fn relation_refused(e: RelationError) -> HttpError {
+    match e {
+        RelationError::NotFound(m) => HttpError::new(ErrorCode::NotFound, m),
+        RelationError::Invalid(m) => HttpError::new(ErrorCode::BadRequest, m),
+        RelationError::Exists(m) => HttpError::new(ErrorCode::AlreadyExists, m),
+        RelationError::Write(e) => write_refused(e),
+    }
+}
+
+/// The operator's `juju integrate`: two `app[:endpoint]`.
+async fn integrate(State(api): Shared, headers: HeaderMap, body: Body) -> Answer<RelationDef> {
+    api.operator(&headers)?;
+    let req: IntegrateRequest = decode(body)?;
+    if req.endpoints.len() != 2 {
+        return Err(HttpError::new(ErrorCode::BadRequest, "an integration must involve two applications"));
+    }
+    api.active()?;
+    let relation = api.controller.integrate(req.endpoints).await.map_err(relation_refused)?;
+    tracing::info!(relation = relation.id, key = relation.key, "relation added");
+    Ok(Json(relation))
+}
+
+/// The operator's `juju remove-relation`: two `app[:endpoint]` naming one relation.
+async fn remove_relation(State(api): Shared, headers: HeaderMap, body: Body) -> Answer<RelationDef> {
+    api.operator(&headers)?;
+    let req: RemoveRelationRequest = decode(body)?;
+    let by_id = req.id.filter(|_| req.endpoints.is_empty());
+    if by_id.is_none() && req.endpoints.len() != 2 {
+        return Err(HttpError::new(ErrorCode::BadRequest, "a relation must involve two applications"));
+    }
+    api.active()?;
+    let removed = match by_id {
+        Some(id) => api.controller.remove_relation_id(id).await,
+        None => api.controller.remove_relation(req.endpoints).await,
+    };
+    let relation = removed.map_err(relation_refused)?;
+    tracing::info!(relation = relation.id, key = relation.key, "relation dying");
+    Ok(Json(relation))
+}
+
+/// The operator removes an application: every relation of it becomes dying.
+async fn destroy_relations(
+    State(api): Shared,
+    Path(app): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer<RelationDefsResponse> {
+    api.operator(&headers)?;
+    let app = check_app(&app)?;
+    let _: serde_json::Value = decode(body)?;
+    api.active()?;
+    let relations = api.controller.destroy_application_relations(&app).await.map_err(relation_refused)?;
+    Ok(Json(RelationDefsResponse { relations }))
+}
+
+/// Every relation record of the model (operator).
+async fn relation_defs(State(api): Shared, headers: HeaderMap) -> Answer<RelationDefsResponse> {
+    api.operator(&headers)?;
+    api.active()?;
+    Ok(Json(RelationDefsResponse { relations: api.controller.relation_defs() }))
 }
 
 async fn watch_relations(

@@ -11,6 +11,7 @@ pub mod api;
 pub mod election;
 pub mod lease;
 pub mod model;
+mod relation_rules;
 pub mod relations;
 mod secret_rules;
 mod secrets;
@@ -19,6 +20,7 @@ pub mod store;
 mod tasks;
 mod writer;
 
+pub use relation_rules::RelationError;
 pub use relations::HookCommit;
 pub use secret_rules::{SecretError, UserChange};
 pub use secrets::new_secret_id;
@@ -270,6 +272,8 @@ impl State {
             | Write::Settings { .. }
             | Write::RelationSettings { .. }
             | Write::RelationScope { .. }
+            | Write::RelationDef { .. }
+            | Write::RelationSequence { .. }
             | Write::Secret { .. } => {}
         }
     }
@@ -308,7 +312,7 @@ impl State {
         let model_config_version = model_config.version;
         *self.model_config.write().unwrap() = model_config;
         self.model_config_version.send_replace(model_config_version);
-        self.relations.replace(snapshot.relations);
+        self.relations.replace(snapshot.relations, snapshot.relation_defs, snapshot.relation_sequence);
         self.secrets.replace(snapshot.secrets);
         self.tasks.replace(snapshot.tasks);
         for notify in self.lease_changed.lock().unwrap().values() {
@@ -319,6 +323,23 @@ impl State {
     fn lease_notify(&self, app: &str) -> Arc<Notify> {
         self.lease_changed.lock().unwrap().entry(app.to_string()).or_default().clone()
     }
+}
+
+/// The relation endpoints `config` registered; without them, its peers (`peers`, the endpoints
+/// registered before there were more) and the implicit `juju-info` every charm provides.
+pub(crate) fn declared_endpoints(config: &AppConfig) -> Vec<leaderd_core::relations::EndpointDecl> {
+    if let Some(endpoints) = &config.endpoints {
+        return endpoints.clone();
+    }
+    let decl = |name: &str, role: &str, interface: &str| leaderd_core::relations::EndpointDecl {
+        name: name.into(),
+        role: role.into(),
+        interface: interface.into(),
+        scope: "global".into(),
+    };
+    let mut out: Vec<_> = config.peers.iter().flatten().map(|p| decl(p, "peer", "")).collect();
+    out.push(decl("juju-info", "provider", "juju-info"));
+    out
 }
 
 /// The controller: lease rules, fenced settings, watches.
@@ -364,8 +385,12 @@ pub struct ConfigChange {
     /// With `options`: the charm `leaderd refresh` swapped in. The version moves even if the
     /// options are the same, so the units' config watchers see the new charm.
     pub charm: Option<leaderd_core::wire::controller::CharmRef>,
-    /// The charm's peer endpoints (deploy): which relation ids its units may join.
+    /// The charm's peer endpoints (deploy): each a peer relation (with the next relation ids,
+    /// in this order) unless `endpoints` says more.
     pub peers: Option<Vec<String>>,
+    /// The charm's relation endpoints (deploy): its peer relations are created with the next
+    /// relation ids in metadata order, and integrate infers from them.
+    pub endpoints: Option<Vec<leaderd_core::relations::EndpointDecl>>,
     /// The charm's storage declarations (deploy, refresh): what its units' storage is checked
     /// against. A refresh's are checked against the ones before (Juju's `checkStorageUpgrade`).
     pub storage: Option<BTreeMap<String, leaderd_core::storage::DeclaredStorage>>,
@@ -737,6 +762,10 @@ impl Controller {
         if change.peers.is_some() {
             next.peers = change.peers.clone();
         }
+        if change.endpoints.is_some() {
+            next.endpoints = change.endpoints.clone();
+        }
+        let registers_relations = change.peers.is_some() || change.endpoints.is_some();
         if let Some(trust) = change.trust {
             next.trust = trust;
         }
@@ -775,18 +804,39 @@ impl Controller {
             || before.charm != next.charm
             || before.options != next.options
             || before.peers != next.peers
+            || before.endpoints != next.endpoints
             || before.storage != next.storage
             || before.trust != next.trust
             || leaderd_core::charm_config::effective(&before.options, &before.values)
                 != leaderd_core::charm_config::effective(&next.options, &next.values);
         if !changed {
+            if registers_relations {
+                self.register_peer_relations(app, &before).await?;
+            }
             return Ok(before);
         }
         next.version = before.version + 1;
         let write = Write::Config { app: app.as_str().into(), config: next.clone().into() };
         self.put(None, write).await.map_err(ConfigChangeError::Write)?;
         tracing::info!(app = app.as_str(), version = next.version, "config changed");
+        if registers_relations {
+            self.register_peer_relations(app, &next).await?;
+        }
         Ok(next)
+    }
+
+    /// The peer relations of `config`'s endpoints that have no record yet, each with the next
+    /// relation id (a deployment registers them; a restarted `up` registers them again and
+    /// creates none twice).
+    async fn register_peer_relations(&self, app: &Application, config: &AppConfig) -> Result<(), ConfigChangeError> {
+        let added = self.add_peer_relations(app, declared_endpoints(config)).await.map_err(|e| match e {
+            RelationError::Write(e) => ConfigChangeError::Write(e),
+            e => ConfigChangeError::Write(LeaderWriteError::Invalid(e.to_string())),
+        })?;
+        for relation in added {
+            tracing::info!(app = app.as_str(), relation = relation.id, key = relation.key, "peer relation added");
+        }
+        Ok(())
     }
 
     /// Waits until `app`'s config version is past `after`, or `timeout`; returns the version.

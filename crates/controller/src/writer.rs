@@ -12,6 +12,7 @@ use std::sync::Arc;
 use tokio::sync::oneshot;
 use tokio::time::Instant;
 
+use super::relation_rules::{self, Defs, RelationError};
 use super::secret_rules::{self, Caller, Records};
 use super::secrets::{self as live_secrets, SecretReadError};
 use super::{LeaderWriteError, State};
@@ -84,12 +85,41 @@ pub(crate) enum Job {
         tasks: Vec<crate::store::TaskRecord>,
         reply: oneshot::Sender<Result<leaderd_core::wire::controller::EnqueueResponse, LeaderWriteError>>,
     },
+    /// A change to the model's relation records (integrate, remove-relation, a deployment's
+    /// peer relations, the removal of a dying relation nobody is in): computed here from the
+    /// records as this batch leaves them, so two concurrent integrates never share an id nor
+    /// add one key twice. Answers the records it added or changed.
+    RelationRecords {
+        op: RelationOp,
+        reply: oneshot::Sender<Result<Vec<leaderd_core::wire::controller::RelationDef>, RelationError>>,
+    },
     /// Load everything from the store again and replace the live state with it (a controller
     /// that has just won the election: another one may have changed everything meanwhile).
     Reload(oneshot::Sender<anyhow::Result<()>>),
 }
 
+/// What a [`Job::RelationRecords`] does.
+pub(crate) enum RelationOp {
+    Integrate(Vec<String>),
+    Remove(Vec<String>),
+    RemoveId(u64),
+    /// Every relation of an application being removed (Juju's `Application.Destroy` destroys
+    /// its relations).
+    RemoveApp(String),
+    Peers {
+        app: String,
+        declared: Vec<leaderd_core::relations::EndpointDecl>,
+    },
+    /// Remove relation `id` if it is dying and no unit is in its scope.
+    Removal(u64),
+}
+
 enum Reply {
+    RelationRecords(
+        oneshot::Sender<Result<Vec<leaderd_core::wire::controller::RelationDef>, RelationError>>,
+        Vec<leaderd_core::wire::controller::RelationDef>,
+        Vec<Write>,
+    ),
     Lease(oneshot::Sender<Result<(), StoreCommitFailed>>),
     Merge(oneshot::Sender<Result<u64, LeaderWriteError>>, String, Settings, u64),
     Put(oneshot::Sender<Result<(), LeaderWriteError>>, Write),
@@ -173,8 +203,23 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
     };
     // The last operation or task id as this batch leaves it.
     let mut last_task_id: Option<u64> = None;
+    // The relation records as this batch leaves them.
+    let mut defs: Option<Defs> = None;
     for job in batch {
         match job {
+            Job::RelationRecords { op, reply } => {
+                let current = defs.get_or_insert_with(|| state.relations.defs());
+                match relation_records(state, current, op) {
+                    Ok((answer, changes)) => {
+                        starts.push(writes.len());
+                        writes.extend(changes.iter().cloned());
+                        replies.push(Reply::RelationRecords(reply, answer, changes));
+                    }
+                    Err(e) => {
+                        let _ = reply.send(Err(e));
+                    }
+                }
+            }
             Job::Enqueue { tasks, reply } => {
                 let last = last_task_id.get_or_insert_with(|| state.tasks.last_id());
                 let operation = *last + 1;
@@ -433,7 +478,14 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                 .map(|(&from, to)| {
                     let job = &writes[from..to];
                     let dependent = |w: &Write| {
-                        matches!(w, Write::Secret { .. } | Write::UnitStorage { .. } | Write::StorageSequence { .. })
+                        matches!(
+                            w,
+                            Write::Secret { .. }
+                                | Write::UnitStorage { .. }
+                                | Write::StorageSequence { .. }
+                                | Write::RelationDef { .. }
+                                | Write::RelationSequence { .. }
+                        )
                     };
                     if job.iter().any(dependent) {
                         return Err(CommitError::Failed(anyhow::anyhow!(
@@ -451,6 +503,92 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
     };
     for (reply, committed) in replies.into_iter().zip(results) {
         answer(state, reply, committed);
+    }
+}
+
+/// The writes of one relation-records change, on `defs` (the records as the batch leaves them,
+/// updated here), and the records it answers.
+fn relation_records(
+    state: &State,
+    defs: &mut Defs,
+    op: RelationOp,
+) -> Result<(Vec<leaderd_core::wire::controller::RelationDef>, Vec<Write>), RelationError> {
+    let mut next = defs.clone();
+    let (ids, mut writes) = match op {
+        RelationOp::Integrate(names) => {
+            let configs = state.configs.read().unwrap();
+            let declared = |app: &str| configs.get(app).map(super::declared_endpoints);
+            let endpoints = relation_rules::infer(&names, declared)?;
+            drop(configs);
+            (vec![relation_rules::add(&mut next, endpoints)?], Vec::new())
+        }
+        RelationOp::Peers { app, declared } => {
+            let unrecorded = state.relations.raw(&app).into_keys().filter(|id| !next.by_id.contains_key(id)).collect();
+            (relation_rules::add_peers(&mut next, &app, &declared, &unrecorded), Vec::new())
+        }
+        RelationOp::Remove(_) | RelationOp::RemoveId(_) => {
+            let id = match op {
+                RelationOp::Remove(names) => relation_rules::find(&next, &names)?,
+                RelationOp::RemoveId(id) if next.by_id.contains_key(&id) => id,
+                _ => return Err(RelationError::NotFound(format!("relation {} not found", op_id(&op)))),
+            };
+            let record = next.by_id.get_mut(&id).expect("found");
+            record.life = relation_rules::DYING.into();
+            if state.relations.anyone_in_scope(id) {
+                (vec![id], Vec::new())
+            } else {
+                let answer = record.to_wire(id);
+                next.by_id.remove(&id);
+                *defs = next;
+                return Ok((vec![answer], state.relations.removal(id)));
+            }
+        }
+        RelationOp::RemoveApp(app) => {
+            let mut answer = Vec::new();
+            let mut writes = Vec::new();
+            let ids: Vec<u64> = next
+                .by_id
+                .iter()
+                .filter(|(_, d)| d.endpoints.iter().any(|e| e.application == app))
+                .map(|(id, _)| *id)
+                .collect();
+            for id in ids {
+                let record = next.by_id.get_mut(&id).expect("listed");
+                record.life = relation_rules::DYING.into();
+                answer.push(record.to_wire(id));
+                if state.relations.anyone_in_scope(id) {
+                    writes.push(Write::RelationDef { id, record: Some(record.clone()) });
+                } else {
+                    next.by_id.remove(&id);
+                    writes.extend(state.relations.removal(id));
+                }
+            }
+            *defs = next;
+            return Ok((answer, writes));
+        }
+        RelationOp::Removal(id) => {
+            let dying = next.by_id.get(&id).is_some_and(|d| d.life == relation_rules::DYING);
+            if !dying || state.relations.anyone_in_scope(id) {
+                return Ok((Vec::new(), Vec::new()));
+            }
+            next.by_id.remove(&id);
+            *defs = next;
+            return Ok((Vec::new(), state.relations.removal(id)));
+        }
+    };
+    let answer = ids.iter().map(|id| next.by_id[id].to_wire(*id)).collect();
+    writes.extend(ids.iter().map(|&id| Write::RelationDef { id, record: Some(next.by_id[&id].clone()) }));
+    if next.next != defs.next {
+        writes.push(Write::RelationSequence { next: next.next });
+    }
+    *defs = next;
+    Ok((answer, writes))
+}
+
+fn op_id(op: &RelationOp) -> u64 {
+    match op {
+        RelationOp::RemoveId(id) | RelationOp::Removal(id) => *id,
+        _ => 0,
     }
 }
 
@@ -472,6 +610,13 @@ pub struct StoreCommitFailed(#[source] pub CommitError);
 /// Tells one job how its commit went, and applies what it wrote to the live state.
 fn answer(state: &State, reply: Reply, committed: Result<(), CommitError>) {
     match (reply, committed) {
+        (Reply::RelationRecords(tx, answer, changes), Ok(())) => {
+            state.relations.apply("", &changes);
+            let _ = tx.send(Ok(answer));
+        }
+        (Reply::RelationRecords(tx, ..), Err(e)) => {
+            let _ = tx.send(Err(RelationError::Write(e.write_error())));
+        }
         (Reply::Lease(tx), Ok(())) => {
             let _ = tx.send(Ok(()));
         }

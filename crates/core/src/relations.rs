@@ -270,3 +270,149 @@ mod endpoint_tests {
         assert_eq!(super::parse_endpoints(""), ["juju-info"]);
     }
 }
+
+/// One relation endpoint a charm declares (Juju's `charm.Relation`): its name, its role
+/// (`provider`, `requirer` or `peer`), its interface and its scope (`global` or `container`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct EndpointDecl {
+    pub name: String,
+    pub role: String,
+    pub interface: String,
+    pub scope: String,
+}
+
+/// The relation endpoints of the charm in `charm_dir` (`leaderd_core::relations`'s
+/// [`parse_declared`]). A charm without `metadata.yaml` has only `juju-info`.
+pub fn declared_endpoints(charm_dir: &Path) -> Result<Vec<EndpointDecl>, MetadataError> {
+    let path = charm_dir.join("metadata.yaml");
+    let fail = |cause: MetadataCause| MetadataError { path: path.display().to_string(), cause };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(fail(MetadataCause::Read(e))),
+    };
+    parse_declared(&text).map_err(|e| fail(e.into()))
+}
+
+/// The `peers:` (in metadata order, as [`parse_peers`]), `provides:` and `requires:`
+/// endpoints of a `metadata.yaml` text, then the implicit `juju-info` provider Juju adds to
+/// every charm (`internal/charm/meta.go`, `ImplicitRelations`). An endpoint is a map with
+/// `interface` (and optionally `scope`), or its interface alone (`db: mysql`), as juju/charm's
+/// `parseRelations` reads it.
+pub fn parse_declared(text: &str) -> Result<Vec<EndpointDecl>, PeersError> {
+    use serde_yaml_ng::Value;
+    let peers = parse_peers(text)?;
+    let doc: Value = serde_yaml_ng::from_str(text).unwrap_or(Value::Null);
+    let mut out = Vec::new();
+    for (section, role) in [("peers", "peer"), ("provides", "provider"), ("requires", "requirer")] {
+        let Some(Value::Mapping(m)) = doc.get(section) else { continue };
+        for (name, value) in m {
+            let Some(name) = name.as_str() else {
+                return Err(PeersError::NameNotAString);
+            };
+            if !valid_endpoint(name) {
+                return Err(PeersError::InvalidName(name.to_string()));
+            }
+            let (interface, scope) = match value {
+                Value::String(interface) => (interface.clone(), None),
+                Value::Mapping(_) => (
+                    value.get("interface").and_then(Value::as_str).unwrap_or_default().to_string(),
+                    value.get("scope").and_then(Value::as_str).map(String::from),
+                ),
+                _ => (String::new(), None),
+            };
+            out.push(EndpointDecl {
+                name: name.to_string(),
+                role: role.to_string(),
+                interface,
+                scope: scope.unwrap_or_else(|| "global".into()),
+            });
+        }
+    }
+    debug_assert_eq!(peers.len(), out.iter().filter(|e| e.role == "peer").count());
+    if !out.iter().any(|e| e.name == "juju-info") {
+        out.push(EndpointDecl {
+            name: "juju-info".into(),
+            role: "provider".into(),
+            interface: "juju-info".into(),
+            scope: "global".into(),
+        });
+    }
+    Ok(out)
+}
+
+/// Juju's relation key (`state/relation.go`, `relationKey`): each endpoint as
+/// `application:endpoint`, sorted, joined by a space (a peer relation has one).
+pub fn relation_key<'a>(endpoints: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut names: Vec<String> = endpoints.into_iter().map(|(app, name)| format!("{app}:{name}")).collect();
+    names.sort();
+    names.join(" ")
+}
+
+/// One relation a unit of `app` takes part in, as its hooks see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitRelation {
+    pub id: u64,
+    /// This application's endpoint (`JUJU_RELATION`).
+    pub endpoint: String,
+    /// The application at the other end (`JUJU_REMOTE_APP`; this one for a peer relation).
+    pub remote_app: String,
+    pub key: String,
+    pub peer: bool,
+    /// remove-relation made it dying.
+    pub dying: bool,
+}
+
+impl UnitRelation {
+    /// The id and endpoint, as [`PeerRelation`] names a relation.
+    pub fn as_peer(&self) -> PeerRelation {
+        PeerRelation { id: self.id, endpoint: self.endpoint.clone() }
+    }
+}
+
+/// The relations of `app` in `data` whose record the controller sent, in id order.
+pub fn unit_relations(app: &str, data: &crate::wire::controller::RelationsResponse) -> Vec<UnitRelation> {
+    data.relations
+        .iter()
+        .filter_map(|(&id, r)| {
+            let def = r.relation.as_ref()?;
+            let endpoint = def.endpoint_of(app)?;
+            Some(UnitRelation {
+                id,
+                endpoint: endpoint.endpoint.name.clone(),
+                remote_app: def.other_app(app)?.to_string(),
+                key: def.key.clone(),
+                peer: def.is_peer(),
+                dying: !def.alive(),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod declared_tests {
+    use super::*;
+
+    #[test]
+    fn every_endpoint_with_its_role_interface_and_scope_and_juju_info() {
+        let text = "name: x\nrequires:\n  db: {interface: dbi}\n  logs:\n    interface: syslog\n    scope: container\n\
+                    provides:\n  website: http\npeers:\n  cluster: {interface: c}\n";
+        let got: Vec<String> = parse_declared(text)
+            .unwrap()
+            .into_iter()
+            .map(|e| format!("{} {} {} {}", e.name, e.role, e.interface, e.scope))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "cluster peer c global",
+                "website provider http global",
+                "db requirer dbi global",
+                "logs requirer syslog container",
+                "juju-info provider juju-info global"
+            ]
+        );
+        assert_eq!(relation_key([("testdb", "db"), ("testapp", "db")]), "testapp:db testdb:db");
+        assert_eq!(relation_key([("app", "cluster")]), "app:cluster");
+    }
+}

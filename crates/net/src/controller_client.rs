@@ -401,6 +401,13 @@ impl ControllerClient {
         Ok(r.version)
     }
 
+    /// The calling unit leaves the scope of `relation_ids` (dying relations).
+    pub async fn depart_relations(&self, relation_ids: Vec<u64>) -> Result<u64, CallError> {
+        let body = RelationDepartRequest { relation_ids };
+        let r: RelationsVersion = self.call("relations/depart", Some(&body), Duration::ZERO).await?;
+        Ok(r.version)
+    }
+
     /// `unit` leaves the scope of every relation of the application.
     pub async fn leave_relations(&self, unit: &str) -> Result<u64, CallError> {
         let body = RelationLeaveRequest { unit: unit.into() };
@@ -473,6 +480,42 @@ impl ControllerClient {
     ) -> Result<R, CallError> {
         let make = |base: &str| {
             let url = format!("{base}/v1/secrets{path}");
+            match body {
+                Some(body) => self.http.post(url).json(body),
+                None => self.http.get(url),
+            }
+        };
+        self.send(make, Duration::ZERO).await
+    }
+
+    /// `juju integrate` (the operator's token): the new relation's record.
+    pub async fn integrate(&self, endpoints: Vec<String>) -> Result<RelationDef, CallError> {
+        self.relations_call("", Some(&IntegrateRequest { endpoints })).await
+    }
+
+    /// `juju remove-relation` (the operator's token): the relation's record, now dying.
+    pub async fn remove_relation(&self, request: &RemoveRelationRequest) -> Result<RelationDef, CallError> {
+        self.relations_call("/remove", Some(request)).await
+    }
+
+    /// The application is being removed: every relation of it becomes dying (the operator's
+    /// token).
+    pub async fn destroy_relations(&self) -> Result<RelationDefsResponse, CallError> {
+        self.call("relations/destroy", Some(&serde_json::json!({})), Duration::ZERO).await
+    }
+
+    /// Every relation record of the model (the operator's token).
+    pub async fn relation_defs(&self) -> Result<RelationDefsResponse, CallError> {
+        self.relations_call::<(), _>("", None).await
+    }
+
+    async fn relations_call<B: Serialize, R: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<R, CallError> {
+        let make = |base: &str| {
+            let url = format!("{base}/v1/relations{path}");
             match body {
                 Some(body) => self.http.post(url).json(body),
                 None => self.http.get(url),

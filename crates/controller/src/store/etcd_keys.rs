@@ -270,6 +270,18 @@ impl Layout {
                 let k = format!("{}/relation-scope/{app}/{relation_id}/{}", self.prefix, unit.replace('/', ":"));
                 vec![if *member { KeyOp::Put(k, Vec::new()) } else { KeyOp::Delete(k) }]
             }
+            // A removed relation's bags and scope keys are deleted by the writes the controller
+            // sends with it (each bag key emptied, each member leaving).
+            Write::RelationDef { id, record } => {
+                let k = format!("{}/relations/{id}", self.prefix);
+                vec![match record {
+                    Some(record) => KeyOp::Put(k, json(record)),
+                    None => KeyOp::Delete(k),
+                }]
+            }
+            Write::RelationSequence { next } => {
+                vec![KeyOp::Put(format!("{}/sequences/relation", self.prefix), json(next))]
+            }
             Write::Task { id, record } => vec![KeyOp::Put(format!("{}/tasks/{id}", self.prefix), json(record))],
             Write::Secret { id, record } => {
                 let k = format!("{}/secrets/{id}", self.prefix);
@@ -317,6 +329,11 @@ impl Layout {
         } else if let Some(id) = rest.strip_prefix("tasks/") {
             let id: u64 = id.parse().map_err(|_| anyhow::anyhow!("etcd key {key}: bad task id"))?;
             snapshot.tasks.insert(id, serde_json::from_slice(value).map_err(bad)?);
+        } else if let Some(id) = rest.strip_prefix("relations/") {
+            let id: u64 = id.parse().map_err(|_| anyhow::anyhow!("etcd key {key}: bad relation id"))?;
+            snapshot.relation_defs.insert(id, serde_json::from_slice(value).map_err(bad)?);
+        } else if rest == "sequences/relation" {
+            snapshot.relation_sequence = Some(serde_json::from_slice(value).map_err(bad)?);
         } else if let Some(id) = rest.strip_prefix("secrets/") {
             snapshot.secrets.insert(id.into(), serde_json::from_slice(value).map_err(bad)?);
         } else if let Some(path) = rest.strip_prefix("relation-bags/") {
@@ -633,6 +650,36 @@ pub(crate) mod tests {
         assert_eq!(snapshot.storage_sequences["a"], 7);
     }
 
+    /// A relation's record is one key of JSON, the model's relation sequence one key.
+    #[test]
+    fn relation_records_are_one_key_per_relation_and_the_sequence_one_key() {
+        let layout = Layout::new("/x");
+        let record = crate::store::RelationDefRecord {
+            key: "a:db b:db".into(),
+            endpoints: vec![crate::store::EndpointRecord {
+                application: "a".into(),
+                name: "db".into(),
+                role: "requirer".into(),
+                interface: "dbi".into(),
+                scope: "global".into(),
+            }],
+            life: "alive".into(),
+        };
+        let put = layout.ops(&mut HashMap::new(), &Write::RelationDef { id: 3, record: Some(record.clone()) });
+        let seq = layout.ops(&mut HashMap::new(), &Write::RelationSequence { next: 4 });
+        assert_eq!(seq, [KeyOp::Put("/x/sequences/relation".into(), b"4".to_vec())]);
+        let mut snapshot = Snapshot::default();
+        for op in put.iter().chain(&seq) {
+            if let KeyOp::Put(k, v) = op {
+                layout.read(&mut snapshot, k, v).unwrap();
+            }
+        }
+        assert_eq!(snapshot.relation_defs[&3], record);
+        assert_eq!(snapshot.relation_sequence, Some(4));
+        let gone = layout.ops(&mut HashMap::new(), &Write::RelationDef { id: 3, record: None });
+        assert_eq!(gone, [KeyOp::Delete("/x/relations/3".into())]);
+    }
+
     #[test]
     fn unit_ports_are_one_key_per_unit() {
         let layout = Layout::new("/x");
@@ -750,6 +797,7 @@ pub(crate) mod tests {
             charm: None,
             peers: None,
             storage: None,
+            endpoints: None,
             trust: false,
         };
         let cases: Vec<(Write, &str, &str)> = vec![

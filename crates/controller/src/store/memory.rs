@@ -21,6 +21,8 @@ pub struct MemoryStore {
     unit_storage: HashMap<String, Vec<super::StorageRecord>>,
     storage_sequences: HashMap<String, u64>,
     unit_payloads: HashMap<String, leaderd_core::payloads::UnitPayloads>,
+    relation_defs: std::collections::BTreeMap<u64, super::RelationDefRecord>,
+    relation_sequence: Option<u64>,
     agent_statuses: HashMap<String, super::AgentStatusRecord>,
     model_config: Option<super::ModelConfigRecord>,
 }
@@ -42,6 +44,8 @@ impl Store for MemoryStore {
             unit_storage: self.unit_storage.clone(),
             storage_sequences: self.storage_sequences.clone(),
             unit_payloads: self.unit_payloads.clone(),
+            relation_defs: self.relation_defs.clone(),
+            relation_sequence: self.relation_sequence,
             agent_statuses: self.agent_statuses.clone(),
             model_config: self.model_config.clone(),
         })
@@ -121,6 +125,14 @@ impl Store for MemoryStore {
                 Write::RelationSettings { .. } | Write::RelationScope { .. } => {
                     super::apply_relation_write(&mut self.relations, write);
                 }
+                Write::RelationDef { id, record: Some(record) } => {
+                    self.relation_defs.insert(*id, record.clone());
+                }
+                Write::RelationDef { id, record: None } => {
+                    self.relation_defs.remove(id);
+                    super::apply_relation_write(&mut self.relations, write);
+                }
+                Write::RelationSequence { next } => self.relation_sequence = Some(*next),
             }
         }
         Ok(())

@@ -20,8 +20,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use leaderd_core::model::Settings;
 
 pub use records::{
-    AgentStatusRecord, ConfigRecord, ConsumerRecord, GrantRecord, ModelConfigRecord, OptionRecord, RelationRecord,
-    RevisionRecord, SecretRecord, StatusRecord, StorageRecord, TaskRecord, UnitStatusRecord,
+    AgentStatusRecord, ConfigRecord, ConsumerRecord, EndpointRecord, GrantRecord, ModelConfigRecord, OptionRecord,
+    RelationDefRecord, RelationRecord, RevisionRecord, SecretRecord, StatusRecord, StorageRecord, TaskRecord,
+    UnitStatusRecord,
 };
 
 /// One application's relations, by relation id.
@@ -106,6 +107,10 @@ pub struct Snapshot {
     pub storage_sequences: HashMap<String, u64>,
     /// Each unit's payloads by class (payload-register); a unit with none is absent.
     pub unit_payloads: HashMap<String, leaderd_core::payloads::UnitPayloads>,
+    /// Every relation's record, by id.
+    pub relation_defs: BTreeMap<u64, RelationDefRecord>,
+    /// The model's next relation id (none: no relation was ever recorded).
+    pub relation_sequence: Option<u64>,
     /// Each unit's agent status (`juju-status`), by unit name.
     pub agent_statuses: HashMap<String, AgentStatusRecord>,
     /// The model's config (none until an operator changed it).
@@ -216,6 +221,16 @@ pub enum Write {
         unit: String,
         payloads: leaderd_core::payloads::UnitPayloads,
     },
+    /// Replace relation `id`'s record; with `None` the relation is removed, its scopes and
+    /// bags (every application's) with it.
+    RelationDef {
+        id: u64,
+        record: Option<RelationDefRecord>,
+    },
+    /// The model's next relation id: only ever moves on, so no relation id is used twice.
+    RelationSequence {
+        next: u64,
+    },
     /// Replace `unit`'s agent status.
     AgentStatus {
         unit: String,
@@ -246,6 +261,12 @@ pub(crate) fn apply_relation_write(relations: &mut HashMap<String, AppRelations>
                 relation.members.push(unit.clone());
                 relation.members.sort();
             }
+        }
+        Write::RelationDef { id, record: None } => {
+            for app in relations.values_mut() {
+                app.remove(id);
+            }
+            relations.retain(|_, app| !app.is_empty());
         }
         _ => {}
     }

@@ -14,7 +14,8 @@ use serde_json::Value;
 
 use leaderd_core::charm_config::ConfigOption;
 use leaderd_core::model::Settings;
-use leaderd_core::wire::controller::{AppConfig, CharmRef, RelationData, UnitStatus};
+use leaderd_core::relations::EndpointDecl;
+use leaderd_core::wire::controller::{AppConfig, CharmRef, RelationData, RelationDef, RelationEndpoint, UnitStatus};
 use leaderd_core::wire::hook::WorkloadStatus;
 
 /// One option of a charm's config, as stored: `{"type": ..., "description": ..., "default": ...}`.
@@ -45,6 +46,9 @@ pub struct ConfigRecord {
     /// The charm's storage declarations, registered at deploy and refresh (absent before).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<BTreeMap<String, leaderd_core::storage::DeclaredStorage>>,
+    /// The charm's relation endpoints, registered at deploy (absent before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoints: Option<Vec<EndpointDecl>>,
     /// Application config `trust` (absent while false, so rows written before read as they
     /// are).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -124,6 +128,46 @@ pub struct RelationRecord {
     pub members: Vec<String>,
     pub units: BTreeMap<String, Settings>,
     pub app: Settings,
+}
+
+/// A relation's record, as stored (one row or key per relation, the id its name):
+/// `{"key": "testapp:db testdb:db", "endpoints": [{"application", "name", "role",
+/// "interface", "scope"}], "life": "alive"}`. Its scope and bags are kept per application,
+/// as a peer relation's always were ([`RelationRecord`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RelationDefRecord {
+    pub key: String,
+    pub endpoints: Vec<EndpointRecord>,
+    pub life: String,
+}
+
+/// One end of a relation, as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EndpointRecord {
+    pub application: String,
+    pub name: String,
+    pub role: String,
+    pub interface: String,
+    pub scope: String,
+}
+
+impl RelationDefRecord {
+    pub(crate) fn to_wire(&self, id: u64) -> RelationDef {
+        let endpoints = self
+            .endpoints
+            .iter()
+            .map(|e| RelationEndpoint {
+                application: e.application.clone(),
+                endpoint: EndpointDecl {
+                    name: e.name.clone(),
+                    role: e.role.clone(),
+                    interface: e.interface.clone(),
+                    scope: e.scope.clone(),
+                },
+            })
+            .collect();
+        RelationDef { id, key: self.key.clone(), endpoints, life: self.life.clone() }
+    }
 }
 
 /// One secret, as stored: whole, as one JSON value (SQLite has a row, etcd a key, per secret).
@@ -245,6 +289,7 @@ impl From<AppConfig> for ConfigRecord {
             charm: c.charm.map(|c| CharmRecord { revision: c.revision, path: c.path }),
             peers: c.peers,
             storage: c.storage,
+            endpoints: c.endpoints,
             trust: c.trust,
         }
     }
@@ -259,6 +304,7 @@ impl From<ConfigRecord> for AppConfig {
             charm: c.charm.map(|c| CharmRef { revision: c.revision, path: c.path }),
             peers: c.peers,
             storage: c.storage,
+            endpoints: c.endpoints,
             trust: c.trust,
         }
     }
@@ -296,7 +342,7 @@ impl From<RelationData> for RelationRecord {
 
 impl From<RelationRecord> for RelationData {
     fn from(r: RelationRecord) -> RelationData {
-        RelationData { members: r.members, units: r.units, app: r.app }
+        RelationData { members: r.members, units: r.units, app: r.app, ..RelationData::default() }
     }
 }
 
@@ -330,6 +376,7 @@ mod tests {
             charm: None,
             peers: None,
             storage: None,
+            endpoints: None,
             trust: false,
         };
         assert_eq!(

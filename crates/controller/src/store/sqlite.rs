@@ -112,6 +112,18 @@ CREATE TABLE IF NOT EXISTS unit_payloads (
     unit     TEXT PRIMARY KEY,
     payloads TEXT NOT NULL
 );
+-- Schema version 2: every relation's record (key, endpoints, life), as JSON, by its id; its
+-- scope and bags are in relation_scope and relation_settings.
+CREATE TABLE IF NOT EXISTS relations (
+    id      INTEGER PRIMARY KEY,
+    record  TEXT NOT NULL
+);
+-- Schema version 2: the model's sequences, as JSON (`relation`: the next relation id; it only
+-- moves on, so no relation id is used twice).
+CREATE TABLE IF NOT EXISTS sequences (
+    name    TEXT PRIMARY KEY,
+    next    TEXT NOT NULL
+);
 -- Schema version 2: each unit's agent status (juju-status: allocating, executing, idle,
 -- error), as JSON.
 CREATE TABLE IF NOT EXISTS unit_agent_status (
@@ -254,6 +266,14 @@ impl Store for SqliteStore {
             let (app, id, unit) = row?;
             snapshot.relations.entry(app).or_default().entry(id as u64).or_default().members.push(unit);
         }
+        let mut defs = self.conn.prepare("SELECT id, record FROM relations")?;
+        for row in defs.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+            let (id, text) = row?;
+            let record = serde_json::from_str(&text).with_context(|| format!("relations row {id} is corrupt"))?;
+            snapshot.relation_defs.insert(id as u64, record);
+        }
+        let sequences: std::collections::HashMap<String, u64> = json_rows(&self.conn, "sequences")?;
+        snapshot.relation_sequence = sequences.get("relation").copied();
         let mut removed = self.conn.prepare("SELECT unit FROM removed_units")?;
         for row in removed.query_map([], |r| r.get::<_, String>(0))? {
             snapshot.removed.insert(row?);
@@ -348,6 +368,17 @@ impl SqliteStore {
             )?;
             let mut leave =
                 tx.prepare_cached("DELETE FROM relation_scope WHERE app = ?1 AND relation_id = ?2 AND unit = ?3")?;
+            let mut put_def = tx.prepare_cached(
+                "INSERT INTO relations (id, record) VALUES (?1, ?2)
+                 ON CONFLICT(id) DO UPDATE SET record = excluded.record",
+            )?;
+            let mut delete_def = tx.prepare_cached("DELETE FROM relations WHERE id = ?1")?;
+            let mut delete_def_bags = tx.prepare_cached("DELETE FROM relation_settings WHERE relation_id = ?1")?;
+            let mut delete_def_scope = tx.prepare_cached("DELETE FROM relation_scope WHERE relation_id = ?1")?;
+            let mut put_model_sequence = tx.prepare_cached(
+                "INSERT INTO sequences (name, next) VALUES (?1, ?2)
+                 ON CONFLICT(name) DO UPDATE SET next = excluded.next",
+            )?;
             let mut put_secret = tx.prepare_cached(
                 "INSERT INTO secrets (id, record) VALUES (?1, ?2)
                  ON CONFLICT(id) DO UPDATE SET record = excluded.record",
@@ -441,6 +472,17 @@ impl SqliteStore {
                             };
                         }
                     }
+                    Write::RelationDef { id, record: Some(record) } => {
+                        put_def.execute(params![*id as i64, serde_json::to_string(record)?])?;
+                    }
+                    Write::RelationDef { id, record: None } => {
+                        delete_def.execute(params![*id as i64])?;
+                        delete_def_bags.execute(params![*id as i64])?;
+                        delete_def_scope.execute(params![*id as i64])?;
+                    }
+                    Write::RelationSequence { next } => {
+                        put_model_sequence.execute(params!["relation", serde_json::to_string(next)?])?;
+                    }
                     Write::RelationScope { app, relation_id, unit, member } => {
                         if *member {
                             enter.execute(params![app, *relation_id as i64, unit])?;
@@ -510,6 +552,7 @@ mod tests {
             charm: None,
             peers: None,
             storage: None,
+            endpoints: None,
             trust: false,
         };
         let web_v3 = AppConfig {
@@ -524,6 +567,7 @@ mod tests {
             charm: None,
             peers: None,
             storage: None,
+            endpoints: None,
             trust: false,
         };
         let db_config = AppConfig {
@@ -533,6 +577,7 @@ mod tests {
             charm: None,
             peers: None,
             storage: None,
+            endpoints: None,
             trust: false,
         };
         let unit_status =
@@ -668,6 +713,8 @@ mod tests {
             "CREATE TABLE unit_storage",
             "CREATE TABLE storage_sequences",
             "CREATE TABLE unit_payloads",
+            "CREATE TABLE relations",
+            "CREATE TABLE sequences",
             "CREATE TABLE unit_agent_status",
             "CREATE TABLE model_config",
         ] {
@@ -877,6 +924,7 @@ mod tests {
                 charm: None,
                 peers: None,
                 storage: None,
+                endpoints: None,
                 trust: false,
             }
         );
@@ -889,6 +937,7 @@ mod tests {
                 charm: None,
                 peers: None,
                 storage: None,
+                endpoints: None,
                 trust: false,
             }
         );

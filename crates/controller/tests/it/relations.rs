@@ -338,3 +338,131 @@ async fn a_bag_is_bounded_across_hooks_and_a_refused_commit_writes_nothing() {
     let Err(LeaderWriteError::Invalid(words)) = refused else { panic!("{refused:?}") };
     assert!(words.starts_with("app's settings in relation 0 would be"), "{words}");
 }
+
+/// Two applications deployed with their endpoints, as `up` registers them.
+async fn deploy(c: &Controller, app_name: &str, metadata: &str) {
+    let endpoints = leaderd_core::relations::parse_declared(metadata).unwrap();
+    let deploy = leaderd_controller::ConfigChange {
+        options: Some(Default::default()),
+        endpoints: Some(endpoints),
+        ..Default::default()
+    };
+    c.change_config(&app(app_name), deploy).await.unwrap();
+}
+
+const TESTDB: &str = "name: testdb\nprovides:\n  db: {interface: dbi}\npeers:\n  replicas: {interface: r}\n";
+const TESTAPP: &str = "name: testapp\nrequires:\n  db: {interface: dbi}\n";
+
+fn names(a: &str, b: &str) -> Vec<String> {
+    vec![a.to_string(), b.to_string()]
+}
+
+/// Relations between applications: ids from one model-wide sequence (peers at deploy, the
+/// others at integrate), never reused; Juju's words for what integrate and remove-relation
+/// refuse; what each unit may read (the remote units' bags while in scope, the remote
+/// application's bag, its own application's only as leader); the application bag fenced by
+/// the term; a dying relation removed once nobody is in its scope; all of it across a restart.
+#[tokio::test]
+async fn relations_between_applications_from_integrate_to_removal() {
+    use leaderd_controller::RelationError;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    {
+        let c = Controller::start(Box::new(SqliteStore::open(&path).unwrap()), config()).unwrap();
+        deploy(&c, "testdb", TESTDB).await;
+        deploy(&c, "testapp", TESTAPP).await;
+        // Registering again (a restarted `up`) adds no second peer relation.
+        deploy(&c, "testdb", TESTDB).await;
+        let defs = c.relation_defs();
+        assert_eq!(defs.iter().map(|d| (d.id, d.key.as_str())).collect::<Vec<_>>(), [(0, "testdb:replicas")]);
+
+        let refused = |e: RelationError| e.to_string();
+        assert_eq!(refused(c.integrate(names("testdb", "nope")).await.unwrap_err()), "application \"nope\" not found");
+        assert_eq!(refused(c.integrate(names("testdb", "testdb")).await.unwrap_err()), "no relations found");
+        let r = c.integrate(names("testdb", "testapp")).await.unwrap();
+        assert_eq!((r.id, r.key.as_str(), r.life.as_str()), (1, "testapp:db testdb:db", "alive"));
+        let again = c.integrate(names("testapp:db", "testdb")).await.unwrap_err();
+        assert!(matches!(again, RelationError::Exists(_)), "{again:?}");
+        assert_eq!(
+            again.to_string(),
+            "cannot add relation \"testapp:db testdb:db\": relation testapp:db testdb:db already exists"
+        );
+
+        // Both sides enter the scope; each sees the other's unit bags and application bag.
+        for u in ["testdb/0", "testdb/1", "testapp/0"] {
+            c.join_relations(&unit(u), &[1]).await.unwrap();
+        }
+        let t = term(c.claim(&unit("testdb/0"), LEASE).await.unwrap());
+        let write = vec![unit_change(1, &[("u", "0")]), app_change(1, &[("dbkey", "dbvalue")])];
+        // A minion's application-bag write is refused, whatever term it names.
+        let minion = c.commit_hook(&unit("testdb/1"), Some(t), write.clone(), vec![]).await;
+        assert_eq!(minion, Err(LeaderWriteError::NotLeader));
+        c.commit_hook(&unit("testdb/0"), Some(t), write, vec![]).await.unwrap();
+        let seen = c.relations_for(&unit("testapp/0"));
+        let rel = &seen.relations[&1];
+        assert_eq!(rel.members, ["testapp/0", "testdb/0", "testdb/1"]);
+        assert_eq!(rel.remote_app, kv(&[("dbkey", "dbvalue")]));
+        assert_eq!(rel.units["testdb/0"]["u"], "0");
+        assert!(rel.app.is_empty());
+        assert_eq!(rel.relation.as_ref().unwrap().key, "testapp:db testdb:db");
+        assert!(!seen.relations.contains_key(&0), "testdb's peer relation is not testapp's");
+        // Its own application's bag: the leader reads it, a minion does not.
+        assert_eq!(c.relations_for(&unit("testdb/0")).relations[&1].app, kv(&[("dbkey", "dbvalue")]));
+        assert!(c.relations_for(&unit("testdb/1")).relations[&1].app.is_empty());
+        // A unit writes only to its application's relations.
+        let elsewhere = c.commit_hook(&unit("testapp/0"), None, vec![unit_change(0, &[("x", "y")])], vec![]).await;
+        assert_eq!(elsewhere, Err(LeaderWriteError::Invalid("permission denied".into())));
+        // A unit out of scope: its bag is no longer the other side's to read.
+        c.depart_relations(&unit("testdb/1"), Some(&[1])).await.unwrap();
+        assert!(!c.relations_for(&unit("testapp/0")).relations[&1].units.contains_key("testdb/1"));
+
+        assert_eq!(
+            refused(c.remove_relation(names("testapp", "nope")).await.unwrap_err()),
+            "relation matching \"testapp nope\" not found"
+        );
+        let dying = c.remove_relation(names("testdb", "testapp")).await.unwrap();
+        assert_eq!((dying.id, dying.life.as_str()), (1, "dying"));
+        let again = c.integrate(names("testdb", "testapp")).await.unwrap_err();
+        assert!(again.to_string().ends_with("relation testapp:db testdb:db is dying, but not yet removed"), "{again}");
+        c.depart_relations(&unit("testdb/0"), Some(&[1])).await.unwrap();
+        assert_eq!(c.relation_defs().len(), 2, "testapp/0 is still in scope");
+        let listed = c.relation_defs_with_members();
+        assert_eq!((listed[1].0.id, listed[1].1.as_slice()), (1, &["testapp/0".to_string()][..]));
+        assert_eq!(c.relations_for(&unit("testapp/0")).relations[&1].relation.as_ref().unwrap().life, "dying");
+    }
+    // After a restart the dying relation is there; the last unit's departure removes it with
+    // its bags, and the next relation gets a new id.
+    let c = Controller::start(Box::new(SqliteStore::open(&path).unwrap()), config()).unwrap();
+    assert_eq!(c.relations_for(&unit("testapp/0")).relations[&1].members, ["testapp/0"]);
+    c.leave_relations(&unit("testapp/0")).await.unwrap();
+    assert_eq!(c.relation_defs().iter().map(|d| d.id).collect::<Vec<_>>(), [0]);
+    assert!(!c.relations(&app("testdb")).relations.contains_key(&1), "its bags went with it");
+    let r = c.integrate(names("testapp", "testdb")).await.unwrap();
+    assert_eq!(r.id, 2, "never reused");
+    drop(c);
+    let c = Controller::start(Box::new(SqliteStore::open(&path).unwrap()), config()).unwrap();
+    deploy(&c, "other", "name: other\npeers:\n  p: {interface: x}\n").await;
+    assert_eq!(c.relation_defs().iter().map(|d| d.id).collect::<Vec<_>>(), [0, 2, 3]);
+}
+
+/// Removing an application makes each of its relations dying (the other side's units run
+/// -departed and -broken); one nobody is in the scope of goes at once.
+#[tokio::test]
+async fn an_application_removed_takes_its_relations_with_it() {
+    let c = Controller::start(Box::new(MemoryStore::default()), config()).unwrap();
+    deploy(&c, "testdb", TESTDB).await;
+    deploy(&c, "testapp", TESTAPP).await;
+    deploy(&c, "other", TESTAPP).await;
+    c.integrate(names("testdb", "testapp")).await.unwrap();
+    c.integrate(names("testdb", "other")).await.unwrap();
+    c.join_relations(&unit("testapp/0"), &[1]).await.unwrap();
+    let gone = c.destroy_application_relations(&app("testdb")).await.unwrap();
+    assert_eq!(
+        gone.iter().map(|d| (d.id, d.life.as_str())).collect::<Vec<_>>(),
+        [(0, "dying"), (1, "dying"), (2, "dying")]
+    );
+    // Relation 1 has testapp/0 in scope; the peer relation and relation 2 had nobody.
+    assert_eq!(c.relation_defs().iter().map(|d| d.id).collect::<Vec<_>>(), [1]);
+    c.leave_relations(&unit("testapp/0")).await.unwrap();
+    assert!(c.relation_defs().is_empty());
+}

@@ -128,6 +128,7 @@ fn both_stores_keep_config_and_statuses() {
         charm: None,
         peers: None,
         storage: None,
+        endpoints: None,
         trust: false,
     }
     .into();

@@ -184,6 +184,10 @@ pub struct AppConfig {
     /// directives are taken as sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<std::collections::BTreeMap<String, crate::storage::DeclaredStorage>>,
+    /// The charm's relation endpoints (`provides`, `requires`, `peers` and the implicit
+    /// `juju-info`), registered at deploy: what integrate infers from. None: not registered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoints: Option<Vec<crate::relations::EndpointDecl>>,
     /// Application config `trust` (Juju's `juju trust`): false unless an operator set it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub trust: bool,
@@ -243,6 +247,11 @@ pub struct ConfigChangeRequest {
     /// against the ones registered before, as Juju's `checkStorageUpgrade`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<std::collections::BTreeMap<String, crate::storage::DeclaredStorage>>,
+    /// The charm's relation endpoints (deploy; `leaderd_core::relations::declared_endpoints`):
+    /// its peer relations are created with the next ids of the model's relation sequence, in
+    /// metadata order, and integrate infers from the others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoints: Option<Vec<crate::relations::EndpointDecl>>,
     /// Application config `trust` (`juju trust`, `juju trust --remove`): a change moves the
     /// version, so the units run config-changed, as Juju's `TrustHash` does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -321,9 +330,18 @@ pub struct RelationData {
     /// units' settings readable for the life of the relation).
     #[serde(default)]
     pub units: std::collections::BTreeMap<String, Settings>,
-    /// The application bag, written only by the leader.
+    /// The application bag, written only by the leader. In a relation between two
+    /// applications it is the reader's own application's, which only its leader (and the
+    /// operator) may read: empty for the other units (Juju's uniter facade, `ReadSettings`).
     #[serde(default)]
     pub app: Settings,
+    /// The relation's record (its id, key, endpoints and life); absent only for a relation of
+    /// an application deployed without registering its endpoints (units join it by id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relation: Option<RelationDef>,
+    /// The other application's bag, in a relation between two applications.
+    #[serde(default, skip_serializing_if = "Settings::is_empty")]
+    pub remote_app: Settings,
 }
 
 /// `GET /v1/applications/{app}/relations`: every relation's data, by relation id, and the
@@ -709,6 +727,83 @@ pub struct UserSecretAccessRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserSecretWritten {
     pub id: String,
+}
+
+// ---- Relations between applications (integrate, remove-relation, the relation records) ----
+
+/// One end of a relation: an application's endpoint, as Juju's `relation.Endpoint`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelationEndpoint {
+    pub application: String,
+    #[serde(flatten)]
+    pub endpoint: crate::relations::EndpointDecl,
+}
+
+/// A relation as the controller records it: its model-wide id, its key (the endpoints as
+/// `app:endpoint`, sorted, joined by a space; one endpoint for a peer relation), its endpoints
+/// and its life (`alive`, then `dying` after remove-relation; removed once no unit is in its
+/// scope).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelationDef {
+    pub id: u64,
+    pub key: String,
+    pub endpoints: Vec<RelationEndpoint>,
+    pub life: String,
+}
+
+impl RelationDef {
+    /// The endpoint `app` takes part through (for a peer relation, its only one).
+    pub fn endpoint_of(&self, app: &str) -> Option<&RelationEndpoint> {
+        self.endpoints.iter().find(|e| e.application == app)
+    }
+
+    /// The application at the other end from `app` (`app` itself for a peer relation).
+    pub fn other_app<'a>(&'a self, app: &'a str) -> Option<&'a str> {
+        self.endpoint_of(app)?;
+        Some(self.endpoints.iter().find(|e| e.application != app).map_or(app, |e| e.application.as_str()))
+    }
+
+    pub fn is_peer(&self) -> bool {
+        self.endpoints.len() == 1
+    }
+
+    pub fn alive(&self) -> bool {
+        self.life == "alive"
+    }
+}
+
+/// `POST /v1/relations` (operator, `juju integrate`): two `app[:endpoint]` references. Answers
+/// the new [`RelationDef`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntegrateRequest {
+    pub endpoints: Vec<String>,
+}
+
+/// `POST /v1/relations/remove` (operator, `juju remove-relation`): one or two
+/// `app[:endpoint]` references naming one existing relation, or its `id`; it becomes dying.
+/// Answers its [`RelationDef`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemoveRelationRequest {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub endpoints: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<u64>,
+}
+
+/// `GET /v1/relations` (operator): every relation of the model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RelationDefsResponse {
+    pub relations: Vec<RelationDef>,
+}
+
+/// `POST /v1/applications/{app}/relations/depart` (a unit of app): the caller leaves the scope
+/// of these relations (a dying relation it has finished with).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelationDepartRequest {
+    pub relation_ids: Vec<u64>,
 }
 
 // --- Model status and config (`juju status`, `juju model-config`, `juju trust`) ---

@@ -46,11 +46,13 @@ pub enum ErrorCode {
     NotActive,
     /// Anything else that went wrong on the server.
     Internal,
+    /// What the request would add is there already (integrate of an existing relation).
+    AlreadyExists,
 }
 
 impl ErrorCode {
     /// Every code, for tests and documentation.
-    pub const ALL: [ErrorCode; 15] = [
+    pub const ALL: [ErrorCode; 16] = [
         ErrorCode::BadRequest,
         ErrorCode::Unauthorized,
         ErrorCode::Forbidden,
@@ -66,6 +68,7 @@ impl ErrorCode {
         ErrorCode::Unavailable,
         ErrorCode::Internal,
         ErrorCode::NotActive,
+        ErrorCode::AlreadyExists,
     ];
 
     /// The HTTP status an answer with this code carries: the one table.
@@ -77,7 +80,7 @@ impl ErrorCode {
             ErrorCode::NotFound | ErrorCode::UnknownContext => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::Timeout => 408,
-            ErrorCode::NotLeader => 409,
+            ErrorCode::NotLeader | ErrorCode::AlreadyExists => 409,
             ErrorCode::ContextEnded => 410,
             ErrorCode::TooLarge => 413,
             ErrorCode::NotActive => 421,
@@ -125,6 +128,7 @@ impl ErrorCode {
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::Internal => "internal",
             ErrorCode::NotActive => "not_active",
+            ErrorCode::AlreadyExists => "already_exists",
         }
     }
 
@@ -203,6 +207,7 @@ mod tests {
                 ("unavailable", 503),
                 ("internal", 500),
                 ("not_active", 421),
+                ("already_exists", 409),
             ]
         );
         for code in ErrorCode::ALL {

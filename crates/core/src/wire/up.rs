@@ -121,6 +121,9 @@ pub struct AddUnitRequest {
 #[serde(deny_unknown_fields)]
 pub struct RemoveUnitRequest {
     pub unit: String,
+    /// `juju remove-unit --force`: a unit whose hook is failing leaves without its hooks.
+    #[serde(default)]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -161,6 +164,9 @@ pub struct DeployRequest {
 #[serde(deny_unknown_fields)]
 pub struct RemoveApplicationRequest {
     pub app: String,
+    /// `--force`: a unit whose hook is failing leaves without its hooks.
+    #[serde(default)]
+    pub force: bool,
 }
 
 /// Stop every unit (its stop and remove hooks run), then the controllers, then `up` exits.
