@@ -32,11 +32,8 @@ const IN_SCOPE: &str =
 
 /// Tests inside the files in scope that need Charmhub's snappass-test itself and Kubernetes:
 /// its sidecar containers (ssh, scp) or its OCI image resources.
-const DESELECTED: &[&str] = &[
-    "test_execution.py::test_ssh",
-    "test_execution.py::test_scp",
-    "test_deployment.py::test_deploy_with_resources",
-];
+const DESELECTED: &[&str] =
+    &["test_execution.py::test_ssh", "test_execution.py::test_scp", "test_deployment.py::test_deploy_with_resources"];
 
 /// How long the whole pytest run may take before it is killed (jubilant's own waits are 3
 /// minutes each; destroy-model's 10).

@@ -189,30 +189,29 @@ pub struct HookCommit {
 
 impl Controller {
     /// Every relation of the model as `juju status` shows it: its id, its ends and the units
-    /// in its scope. The one place the status snapshot reads relations from: an application's
-    /// peer relations (numbered as its agents number them, one end each, from the peer
-    /// endpoints registered at deploy).
+    /// in its scope (both applications'), from the model-wide relation records (a removed
+    /// relation is gone; a dying one stays until its last unit leaves). The one place the
+    /// status snapshot reads relations from.
     pub fn model_relations(&self) -> Vec<leaderd_core::wire::controller::ModelRelation> {
         use leaderd_core::wire::controller::{ModelRelation, ModelRelationEndpoint};
-        let configs = self.state.configs.read().unwrap();
-        let data = self.state.relations.data.lock().unwrap();
-        let mut out = Vec::new();
-        for (app, config) in configs.iter() {
-            for (id, endpoint) in config.peers.iter().flatten().enumerate() {
-                let id = id as u64;
-                let members = data.get(app).and_then(|r| r.get(&id)).map(|r| r.members.clone()).unwrap_or_default();
-                let end = ModelRelationEndpoint {
-                    application: app.clone(),
-                    name: endpoint.clone(),
-                    role: "peer".into(),
-                    interface: String::new(),
-                    scope: "global".into(),
-                };
-                out.push(ModelRelation { id, endpoints: vec![end], members });
-            }
-        }
-        out.sort_by(|a, b| (a.id, &a.endpoints[0].application).cmp(&(b.id, &b.endpoints[0].application)));
-        out
+        self.relation_defs_with_members()
+            .into_iter()
+            .map(|(def, members)| ModelRelation {
+                id: def.id,
+                endpoints: def
+                    .endpoints
+                    .iter()
+                    .map(|e| ModelRelationEndpoint {
+                        application: e.application.clone(),
+                        name: e.endpoint.name.clone(),
+                        role: e.endpoint.role.clone(),
+                        interface: e.endpoint.interface.clone(),
+                        scope: e.endpoint.scope.clone(),
+                    })
+                    .collect(),
+                members,
+            })
+            .collect()
     }
 
     /// `unit`'s charm state as last committed (empty when it has none).
