@@ -326,7 +326,11 @@ fn application_relations(
                 Some(other) => other.application.clone(),
                 None => name.to_string(),
             };
-            out.entry(end.name.clone()).or_default().push((related, end.interface.clone(), end.scope.clone()));
+            out.entry(end.endpoint.name.clone()).or_default().push((
+                related,
+                end.endpoint.interface.clone(),
+                end.endpoint.scope.clone(),
+            ));
         }
     }
     for list in out.values_mut() {
@@ -344,7 +348,7 @@ fn with_relation(app: &str, unit: &ModelUnit, mut workload: StatusInfo, snapshot
     }
     let relation = unit.agent.relation_id.and_then(|id| snapshot.relations.iter().find(|r| r.id == id));
     if let Some(other) = relation.and_then(|r| r.endpoints.iter().find(|e| e.application != app)) {
-        workload.message = format!("{} for {}:{}", workload.message, other.application, other.name);
+        workload.message = format!("{} for {}:{}", workload.message, other.application, other.endpoint.name);
     }
     workload
 }
@@ -587,13 +591,13 @@ pub(crate) fn tabular(input: &Input, relations: bool) -> String {
             .iter()
             .filter_map(|relation| {
                 let ends = &relation.endpoints;
-                let provider = ends.iter().find(|e| e.role == "provider").or_else(|| ends.first())?;
+                let provider = ends.iter().find(|e| e.endpoint.role == "provider").or_else(|| ends.first())?;
                 let requirer = ends.iter().find(|e| !std::ptr::eq(*e, provider)).unwrap_or(provider);
                 let kind = if ends.len() == 1 { "peer" } else { "regular" };
                 Some(vec![
-                    format!("{}:{}", provider.application, provider.name),
-                    format!("{}:{}", requirer.application, requirer.name),
-                    provider.interface.clone(),
+                    format!("{}:{}", provider.application, provider.endpoint.name),
+                    format!("{}:{}", requirer.application, requirer.endpoint.name),
+                    provider.endpoint.interface.clone(),
                     kind.into(),
                     String::new(),
                 ])

@@ -2,7 +2,8 @@
 //! `formattedStatus`; juju/juju `cmd/juju/status/status_internal_test.go` for the shapes).
 
 use super::*;
-use leaderd_core::wire::controller::{AgentStatus, ModelRelation, ModelRelationEndpoint, WorkloadStatusSince};
+use leaderd_core::relations::EndpointDecl;
+use leaderd_core::wire::controller::{AgentStatus, ModelRelation, RelationEndpoint, WorkloadStatusSince};
 use leaderd_core::wire::hook::WorkloadStatus;
 
 /// 2026-12-07T06:00:00Z, and so many seconds after it.
@@ -43,12 +44,14 @@ fn snapshot() -> ModelStatusResponse {
         .insert("testapp/0".into(), unit(workload("waiting", "waiting for machine", 1), agent("allocating", "", 1)));
     let peer = ModelRelation {
         id: 0,
-        endpoints: vec![ModelRelationEndpoint {
+        endpoints: vec![RelationEndpoint {
             application: "testdb".into(),
-            name: "cluster".into(),
-            role: "peer".into(),
-            interface: "db-peers".into(),
-            scope: "global".into(),
+            endpoint: EndpointDecl {
+                name: "cluster".into(),
+                role: "peer".into(),
+                interface: "db-peers".into(),
+                scope: "global".into(),
+            },
         }],
         members: vec!["testdb/0".into()],
     };
@@ -172,12 +175,14 @@ fn a_unit_in_error_over_a_relation_hook_names_the_other_end() {
     let mut failed = unit(workload("active", "", 1), agent("error", "hook failed: \"db-relation-changed\"", 2));
     failed.agent.relation_id = Some(1);
     snapshot.applications.get_mut("testapp").unwrap().units.insert("testapp/0".into(), failed.clone());
-    let end = |application: &str| ModelRelationEndpoint {
+    let end = |application: &str| RelationEndpoint {
         application: application.into(),
-        name: "db".into(),
-        role: String::new(),
-        interface: "dbi".into(),
-        scope: "global".into(),
+        endpoint: EndpointDecl {
+            name: "db".into(),
+            role: String::new(),
+            interface: "dbi".into(),
+            scope: "global".into(),
+        },
     };
     snapshot.relations.push(ModelRelation { id: 1, endpoints: vec![end("testapp"), end("testdb")], members: vec![] });
     let (workload, _) = unit_statuses(&failed);
@@ -209,12 +214,14 @@ fn applications_and_units_being_removed_are_dying() {
 #[test]
 fn the_integrations_table_lists_the_provider_then_the_requirer() {
     let mut snapshot = snapshot();
-    let end = |application: &str, role: &str| ModelRelationEndpoint {
+    let end = |application: &str, role: &str| RelationEndpoint {
         application: application.into(),
-        name: "db".into(),
-        role: role.into(),
-        interface: "dbi".into(),
-        scope: "global".into(),
+        endpoint: EndpointDecl {
+            name: "db".into(),
+            role: role.into(),
+            interface: "dbi".into(),
+            scope: "global".into(),
+        },
     };
     let relation = ModelRelation {
         id: 1,

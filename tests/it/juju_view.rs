@@ -160,10 +160,10 @@ fn status_shows_jujus_steps_and_config_model_config_and_trust_round_trip_as_jubi
         (&json!("local:testdb-0"), &json!("local"), &json!("testdb"), &json!(0), &json!(false))
     );
     assert_eq!(app["application-status"], json!({"current": "unknown"}), "derived from the units'");
-    let peer = &app["relations"]["cluster"];
     assert_eq!(
-        (peer.as_array().map(Vec::len), &peer[0]["related-application"], &peer[0]["scope"]),
-        (Some(1), &json!("testdb"), &json!("global"))
+        app["relations"],
+        json!({"cluster": [{"related-application": "testdb", "interface": "db-peers", "scope": "global"}]}),
+        "a peer relation with its interface, as Juju shows it"
     );
     let u = unit(status);
     assert_eq!(

@@ -189,26 +189,13 @@ pub struct HookCommit {
 
 impl Controller {
     /// Every relation of the model as `juju status` shows it: its id, its ends and the units
-    /// in its scope (both applications'), from the model-wide relation records (a removed
-    /// relation is gone; a dying one stays until its last unit leaves). The one place the
-    /// status snapshot reads relations from.
+    /// in its scope (both applications'), in id order; a relation leaves it once removed.
     pub fn model_relations(&self) -> Vec<leaderd_core::wire::controller::ModelRelation> {
-        use leaderd_core::wire::controller::{ModelRelation, ModelRelationEndpoint};
         self.relation_defs_with_members()
             .into_iter()
-            .map(|(def, members)| ModelRelation {
-                id: def.id,
-                endpoints: def
-                    .endpoints
-                    .iter()
-                    .map(|e| ModelRelationEndpoint {
-                        application: e.application.clone(),
-                        name: e.endpoint.name.clone(),
-                        role: e.endpoint.role.clone(),
-                        interface: e.endpoint.interface.clone(),
-                        scope: e.endpoint.scope.clone(),
-                    })
-                    .collect(),
+            .map(|(d, members)| leaderd_core::wire::controller::ModelRelation {
+                id: d.id,
+                endpoints: d.endpoints,
                 members,
             })
             .collect()

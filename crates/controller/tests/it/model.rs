@@ -36,7 +36,10 @@ async fn units_are_waiting_from_registration_until_their_agent_reports_and_it_al
     assert!(u.workload.since_ms.is_some() && u.agent.since_ms.is_some());
     assert_eq!(status.relations.len(), 1, "the peer relation");
     assert_eq!(
-        (status.relations[0].endpoints[0].name.as_str(), status.relations[0].endpoints[0].role.as_str()),
+        (
+            status.relations[0].endpoints[0].endpoint.name.as_str(),
+            status.relations[0].endpoints[0].endpoint.role.as_str()
+        ),
         ("cluster", "peer")
     );
 

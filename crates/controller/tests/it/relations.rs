@@ -395,8 +395,11 @@ async fn relations_between_applications_from_integrate_to_removal() {
         // `juju status` reads the same records (VIEW's model status snapshot).
         let status = c.model_status();
         let shown = status.relations.iter().find(|r| r.id == 1).expect("relation 1 in the model status");
-        let ends: Vec<(&str, &str, &str)> =
-            shown.endpoints.iter().map(|e| (e.application.as_str(), e.name.as_str(), e.role.as_str())).collect();
+        let ends: Vec<(&str, &str, &str)> = shown
+            .endpoints
+            .iter()
+            .map(|e| (e.application.as_str(), e.endpoint.name.as_str(), e.endpoint.role.as_str()))
+            .collect();
         assert_eq!(ends.len(), 2, "{ends:?}");
         assert!(
             ends.contains(&("testdb", "db", "provider")) && ends.contains(&("testapp", "db", "requirer")),

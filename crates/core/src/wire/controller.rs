@@ -899,24 +899,11 @@ pub struct ModelUnit {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelRelation {
     pub id: u64,
-    /// Both ends (one for a peer relation).
-    pub endpoints: Vec<ModelRelationEndpoint>,
+    /// Both ends (one for a peer relation), as the relation's record has them.
+    pub endpoints: Vec<RelationEndpoint>,
     /// The units in its scope, in name order.
     #[serde(default)]
     pub members: Vec<String>,
-}
-
-/// One end of a relation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ModelRelationEndpoint {
-    pub application: String,
-    pub name: String,
-    /// `peer`, `provider` or `requirer`.
-    pub role: String,
-    #[serde(default)]
-    pub interface: String,
-    /// `global` or `container`.
-    pub scope: String,
 }
 
 /// `GET /v1/model/config`: the model config values an operator set, and how many accepted
