@@ -79,11 +79,18 @@ impl Run for Models {
                 infos.push((name, node));
             }
         }
+        if infos.is_empty() && self.format == "tabular" {
+            // listmodels.go: the table, then how to get a model (register.go's noModelsMessage).
+            let table = tabular(&infos, current.as_deref(), self.uuid).into_bytes();
+            let mut outcome = output(self.output.as_ref(), table)?;
+            outcome.stderr = NO_MODELS.as_bytes().to_vec();
+            return Ok(outcome);
+        }
         let bytes = match self.format.as_str() {
             "tabular" => tabular(&infos, current.as_deref(), self.uuid).into_bytes(),
             format => {
-                let mut fields =
-                    vec![("models".to_string(), Node::List(infos.into_iter().map(|(_, node)| node).collect()))];
+                let summaries = infos.iter().map(|(_, node)| summary(node)).collect();
+                let mut fields = vec![("models".to_string(), Node::List(summaries))];
                 if let Some(current) = current {
                     fields.push(("current-model".into(), Node::Str(current)));
                 }
@@ -93,6 +100,44 @@ impl Run for Models {
         };
         output(self.output.as_ref(), bytes)
     }
+}
+
+/// juju/juju `cmd/juju/controller/register.go`, `noModelsMessage`, as `Fprintln` writes it.
+const NO_MODELS: &str =
+    "\nThere are no models available. You can add models with\n\"juju add-model\", or you can ask an \
+                         administrator or owner\nof a model to grant access to that model with \"juju grant\".\n\n";
+
+/// One model as `juju models` lists it: listmodels.go's `ModelSummary` (the fields of
+/// show-model's `ModelInfo` it shares, then the user's access and last connection).
+fn summary(info: &Node) -> Node {
+    let Node::Struct(fields) = info else { return info.clone() };
+    let field = |key: &str| fields.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+    let mut out = Vec::new();
+    for key in [
+        "name",
+        "short-name",
+        "model-uuid",
+        "model-type",
+        "controller-uuid",
+        "controller-name",
+        "is-controller",
+        "owner",
+        "cloud",
+        "region",
+        "type",
+        "life",
+        "status",
+    ] {
+        if let Some(value) = field(key) {
+            out.push((key.to_string(), value));
+        }
+    }
+    out.push(("access".into(), Node::Str("admin".into())));
+    out.push(("last-connection".into(), Node::Str("just now".into())));
+    if let Some(version) = field("agent-version") {
+        out.push(("agent-version".into(), version));
+    }
+    Node::Struct(out)
 }
 
 /// The table Juju prints (`tabularSummaries`), its columns padded as juju/ansiterm's tab
@@ -154,6 +199,15 @@ mod tests {
         with_root(|root| {
             let f = juju(&["models", "--format", "json"]);
             assert_eq!((f.stdout.as_str(), f.code), ("{\"models\":[]}\n", 0));
+            let f = juju(&["models"]);
+            assert_eq!(
+                (f.stdout.as_str(), f.stderr.as_str()),
+                (
+                    "Controller: leaderd\n\nModel  Cloud/Region  Type  Status  Access  Last connection\n",
+                    "\nThere are no models available. You can add models with\n\"juju add-model\", or you can ask an \
+                     administrator or owner\nof a model to grant access to that model with \"juju grant\".\n\n"
+                )
+            );
             for name in ["b", "a"] {
                 let dir = root.join("models").join(name);
                 std::fs::create_dir_all(&dir).unwrap();
@@ -171,6 +225,18 @@ mod tests {
             assert_eq!(listed["current-model"], "b");
             assert_eq!(listed["models"][0]["short-name"], "a");
             assert_eq!(listed["models"][1]["name"], "admin/b");
+            // ModelSummary's fields, in its order.
+            assert!(
+                f.stdout.starts_with("{\"models\":[{\"name\":\"admin/a\",\"short-name\":\"a\",\"model-uuid\":\"uuid-a\",\"model-type\":\"iaas\",\"controller-uuid\":"),
+                "{}",
+                f.stdout
+            );
+            assert!(
+                f.stdout.contains("\"is-controller\":false,\"owner\":\"admin\",\"cloud\":\"localhost\",\"region\":\"localhost\",\"type\":\"local\",\"life\":\"alive\",\"status\":{\"current\":\"available\",\"since\":\"just now\"},\"access\":\"admin\",\"last-connection\":\"just now\",\"agent-version\":\"3.6.0\"}"),
+                "{}",
+                f.stdout
+            );
+            assert_eq!(listed["models"][0]["access"], "admin");
             let f = juju(&["models"]);
             assert_eq!(
                 f.stdout,

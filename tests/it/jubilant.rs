@@ -52,6 +52,12 @@ fn run(command: &mut Command) {
 /// The venv with tests/jubilant/requirements.txt installed, made (or remade, when the
 /// requirements changed) with the `python3` on PATH.
 fn venv() -> PathBuf {
+    // Made once per test process: the two suites run on parallel test threads.
+    static VENV: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    VENV.get_or_init(make_venv).clone()
+}
+
+fn make_venv() -> PathBuf {
     let venv = std::env::var_os("LEADERD_JUBILANT_VENV")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_TARGET_TMPDIR")).join("jubilant-venv"));
@@ -150,19 +156,12 @@ fn check_packed(charm: &Path) {
     );
 }
 
-#[test]
-#[ignore = "needs PyPI and python3 -m venv: cargo test --test it -- --ignored jubilant:: (docs/jubilant.md)"]
-fn jubilants_integration_tests_pass_against_leaderds_juju() {
+/// Runs pytest in `tests/jubilant` on `tests` (paths relative to it) with jubilant's settings,
+/// leaderd's `juju` and then the venv's `bin` first on PATH, and a fresh `LEADERD_HOME`; stops
+/// whatever the tests left running there; asserts pytest passed.
+fn pytest(venv: &Path, tests: &[String], deselected: &[&str]) {
     let dir = jubilant_dir();
-    let venv = venv();
     let python = venv.join("bin/python3");
-    run(Command::new(&python)
-        .arg(dir.join("pack.py"))
-        .arg(dir.join("integration/charms/testdb"))
-        .arg(dir.join("integration/charms/testapp")));
-
-    check_packed(&dir.join("integration/charms/testdb/testdb_amd64.charm"));
-
     let home = tempfile::Builder::new().prefix("leaderd-jubilant-").tempdir().unwrap();
     let juju_dir = Path::new(JUJU).parent().unwrap();
     let path = std::env::join_paths(
@@ -171,14 +170,13 @@ fn jubilants_integration_tests_pass_against_leaderds_juju() {
             .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
     )
     .unwrap();
-    let tests = std::env::var("LEADERD_JUBILANT_TESTS").unwrap_or_else(|_| IN_SCOPE.to_string());
     let mut pytest = Command::new(&python);
     pytest
         .current_dir(&dir)
         .args(["-m", "pytest", "-c", "pytest.ini", "--rootdir", ".", "-p", "no:cacheprovider", "-vv"])
         .args(["-m", "not machine"])
-        .args(tests.split_whitespace().map(|t| format!("integration/{t}")))
-        .args(DESELECTED.iter().flat_map(|t| ["--deselect".to_string(), format!("integration/{t}")]))
+        .args(tests)
+        .args(deselected.iter().flat_map(|t| ["--deselect".to_string(), format!("integration/{t}")]))
         .env("PATH", path)
         .env("LEADERD_HOME", home.path())
         // test_deployment.py deploys `snappass-test` from Charmhub in a module fixture that
@@ -209,4 +207,29 @@ fn jubilants_integration_tests_pass_against_leaderds_juju() {
     }
     let status = status.unwrap_or_else(|| panic!("pytest ran longer than {RUN_TIMEOUT:?} and was killed"));
     assert!(status.success(), "pytest: {status} (its output is above)");
+}
+
+#[test]
+#[ignore = "needs PyPI and python3 -m venv: cargo test --test it -- --ignored jubilant:: (docs/jubilant.md)"]
+fn jubilants_integration_tests_pass_against_leaderds_juju() {
+    let dir = jubilant_dir();
+    let venv = venv();
+    run(Command::new(venv.join("bin/python3"))
+        .arg(dir.join("pack.py"))
+        .arg(dir.join("integration/charms/testdb"))
+        .arg(dir.join("integration/charms/testapp")));
+    check_packed(&dir.join("integration/charms/testdb/testdb_amd64.charm"));
+    let tests = std::env::var("LEADERD_JUBILANT_TESTS").unwrap_or_else(|_| IN_SCOPE.to_string());
+    let tests: Vec<String> = tests.split_whitespace().map(|t| format!("integration/{t}")).collect();
+    pytest(&venv, &tests, DESELECTED);
+}
+
+/// leaderd's own jubilant suite (`tests/jubilant/leaderd`) on the example charms: three units
+/// and one leader, a leader-only action refused on minions, an application secret shared
+/// through the peer relation and rotated, a related application reading the bag only the
+/// leader writes, and the leader's removal handing over.
+#[test]
+#[ignore = "needs PyPI and python3 -m venv: cargo test --test it -- --ignored jubilant:: (docs/jubilant.md)"]
+fn leaderds_own_jubilant_suite_passes_on_the_example_charms() {
+    pytest(&venv(), &["leaderd".to_string()], &[]);
 }

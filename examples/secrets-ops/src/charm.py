@@ -5,7 +5,9 @@ relation's application bag; every unit reads it by that id; a config change make
 publish a new revision; the other units hear of it in secret-changed and refresh; revisions no
 unit tracks any more are removed in secret-remove. A new leader finds the secret by its label
 and manages it from then on. The set-password action is the leader's only (a minion fails it);
-get-password works on every unit.
+get-password works on every unit. An application related over `admin` gets the secret
+granted over that relation, and its id in the relation's application bag, from the leader.
+Every unit is active once it has read the password.
 
 Each unit appends what it sees to observed.log, one line per observation, with a fingerprint
 of the password, never the password itself."""
@@ -33,6 +35,9 @@ class SecretsCharm(ops.CharmBase):
         framework.observe(self.on.secret_remove, self._on_secret_remove)
         framework.observe(self.on.set_password_action, self._on_set_password)
         framework.observe(self.on.get_password_action, self._on_get_password)
+        framework.observe(self.on.start, self._on_start)
+        framework.observe(self.on.admin_relation_created, self._on_admin_relation)
+        framework.observe(self.on.admin_relation_joined, self._on_admin_relation)
 
     def _record(self, line):
         with open(os.path.join(self.charm_dir, "observed.log"), "a") as f:
@@ -54,6 +59,25 @@ class SecretsCharm(ops.CharmBase):
             secret_id = secret.id
             self._record("leader_elected created %s" % secret_id)
         bag["admin-secret-id"] = secret_id
+        for relation in self.model.relations["admin"]:
+            self._share(relation, secret)
+
+    def _on_start(self, event):
+        self.unit.status = ops.ActiveStatus()
+
+    def _share(self, relation, secret):
+        # The leader's only: it owns the secret and writes the application bag.
+        secret.grant(relation)
+        relation.data[self.app]["admin-secret-id"] = secret.id or secret.get_info().id
+
+    def _on_admin_relation(self, event):
+        if not self.unit.is_leader():
+            return
+        try:
+            secret = self.model.get_secret(label=LABEL)
+        except ops.SecretNotFoundError:
+            return  # Not made yet: leader-elected makes it and shares it then.
+        self._share(event.relation, secret)
 
     def _on_config_changed(self, event):
         rotation = self.config["rotation"]
@@ -81,7 +105,7 @@ class SecretsCharm(ops.CharmBase):
         self._record("secret_changed %s password=%s" % (event.secret.label, fingerprint(content)))
 
     def _on_secret_remove(self, event):
-        event.remove_revision()
+        event.secret.remove_revision(event.revision)
         self._record("secret_remove revision=%s" % event.revision)
 
     def _on_set_password(self, event):
