@@ -584,13 +584,27 @@ pub(crate) fn tabular(input: &Input, relations: bool) -> String {
             "Type".into(),
             "Message".into(),
         ]];
-        for relation in &snapshot.relations {
-            let end = |i: usize| relation.endpoints.get(i).map(|e| format!("{}:{}", e.application, e.endpoint.name));
-            let first = end(0).unwrap_or_default();
-            let interface = relation.endpoints.first().map(|e| e.endpoint.interface.clone()).unwrap_or_default();
-            let kind = if relation.endpoints.len() == 1 { "peer" } else { "regular" };
-            rows.push(vec![first.clone(), end(1).unwrap_or(first), interface, kind.into(), String::new()]);
-        }
+        // Juju's `printRelations`: the provider's end, then the requirer's (a peer relation's one
+        // end twice), sorted.
+        let mut listed: Vec<Vec<String>> = snapshot
+            .relations
+            .iter()
+            .filter_map(|relation| {
+                let ends = &relation.endpoints;
+                let provider = ends.iter().find(|e| e.endpoint.role == "provider").or_else(|| ends.first())?;
+                let requirer = ends.iter().find(|e| !std::ptr::eq(*e, provider)).unwrap_or(provider);
+                let kind = if ends.len() == 1 { "peer" } else { "regular" };
+                Some(vec![
+                    format!("{}:{}", provider.application, provider.endpoint.name),
+                    format!("{}:{}", requirer.application, requirer.endpoint.name),
+                    provider.endpoint.interface.clone(),
+                    kind.into(),
+                    String::new(),
+                ])
+            })
+            .collect();
+        listed.sort();
+        rows.extend(listed);
         out.push('\n');
         out.push_str(&table(&rows, &[]));
     }

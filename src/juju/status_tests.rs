@@ -212,6 +212,44 @@ fn applications_and_units_being_removed_are_dying() {
 }
 
 #[test]
+fn the_integrations_table_lists_the_provider_then_the_requirer() {
+    let mut snapshot = snapshot();
+    let end = |application: &str, role: &str| RelationEndpoint {
+        application: application.into(),
+        endpoint: EndpointDecl {
+            name: "db".into(),
+            role: role.into(),
+            interface: "dbi".into(),
+            scope: "global".into(),
+        },
+    };
+    let relation = ModelRelation {
+        id: 1,
+        endpoints: vec![end("testapp", "requirer"), end("testdb", "provider")],
+        members: vec![],
+    };
+    snapshot.relations.push(relation);
+    let charms = charms();
+    let input = Input {
+        model: "m1",
+        created_ms: 0,
+        snapshot: &snapshot,
+        charms: &charms,
+        iso: false,
+        dying: Default::default(),
+    };
+    let table = tabular(&input, true);
+    assert!(
+        table.ends_with(
+            "Integration provider  Requirer        Interface  Type     Message\n\
+             testdb:cluster        testdb:cluster  db-peers   peer\n\
+             testdb:db             testapp:db      dbi        regular\n"
+        ),
+        "{table}"
+    );
+}
+
+#[test]
 fn selectors_keep_the_applications_they_name() {
     let snapshot = snapshot();
     let only = |s: &[&str]| {

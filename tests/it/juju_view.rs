@@ -293,3 +293,33 @@ fn add_model_config_is_the_models_config_and_an_empty_model_is_empty() {
     );
     assert!(!model.home.path().join("models/bad").exists());
 }
+
+#[test]
+fn a_unit_failing_a_relation_hook_names_the_other_end_and_status_lists_the_relation() {
+    let provider = charm("name: prov\nprovides:\n  db:\n    interface: dbi\n", &[]);
+    let requirer =
+        charm("name: req\nrequires:\n  db:\n    interface: dbi\n", &[("db-relation-changed", "#!/bin/sh\nexit 1\n")]);
+    let model = Model::start(provider.path());
+    let (_, err, code) = model.juju(&["deploy", requirer.path().to_str().unwrap(), "-m", "m"]);
+    assert_eq!(code, 0, "deploy: {err}");
+    model.ok(&["integrate", "prov", "req"]);
+    let seen = model.status_until("req/0 in error", |s| {
+        s["applications"]["req"]["units"]["req/0"]["workload-status"]["current"] == "error"
+    });
+    let status = seen.last().unwrap();
+    let u = &status["applications"]["req"]["units"]["req/0"];
+    assert_eq!(u["workload-status"]["message"], "hook failed: \"db-relation-changed\" for prov:db");
+    assert_eq!(u["juju-status"]["current"], "idle");
+    // The application's status is derived on the server, without the other end.
+    assert_eq!(status["applications"]["req"]["application-status"]["message"], "hook failed: \"db-relation-changed\"");
+    assert_eq!(
+        status["applications"]["req"]["relations"],
+        json!({"db": [{"related-application": "prov", "interface": "dbi", "scope": "global"}]})
+    );
+    assert_eq!(
+        status["applications"]["prov"]["relations"],
+        json!({"db": [{"related-application": "req", "interface": "dbi", "scope": "global"}]})
+    );
+    let table = model.ok(&["status", "--relations"]);
+    assert!(table.contains("\nIntegration provider  Requirer  Interface  Type     Message\nprov:db               req:db    dbi        regular\n"), "{table}");
+}

@@ -569,6 +569,7 @@ async fn status_set<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Answe
         statuses.application = status;
         statuses.application_set = true;
     } else {
+        let _in_order = ep.reports.workload_publish.lock().await;
         let mut record = HookEndpoint::<L>::unit_record(&ep.statuses.lock().unwrap());
         record.workload = status.clone();
         ep.backend
@@ -606,6 +607,7 @@ async fn status_get<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Answe
 async fn application_version_set<L: HookBackend>(State(ep): Endpoint<L>, body: Body) -> Answer<serde_json::Value> {
     let req: ApplicationVersionSetRequest = decode(body)?;
     let _context = ep.context(&req.context_id)?.lock_owned().await;
+    let _in_order = ep.reports.workload_publish.lock().await;
     let mut record = HookEndpoint::<L>::unit_record(&ep.statuses.lock().unwrap());
     record.version = req.version.clone();
     ep.backend

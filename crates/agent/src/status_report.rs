@@ -47,6 +47,10 @@ pub(crate) struct Reports {
     workload_changes: Mutex<u64>,
     /// Whether a hook or an action has started since the agent did.
     active: AtomicBool,
+    /// Held while the unit's status record is built and sent (status-set, application-version-set,
+    /// the uniter's steps, the reporter): the controller gets them in the order they were made,
+    /// so an older one never lands after a newer.
+    pub(crate) workload_publish: tokio::sync::Mutex<()>,
     wake: Notify,
 }
 
@@ -173,6 +177,7 @@ impl<L: HookBackend> HookEndpoint<L> {
     /// (the hook's finish is recorded once the controller has it); a controller that does not
     /// answer within a second hears of it from the reporter, which retries.
     pub(crate) async fn publish_workload_now(&self) {
+        let _in_order = self.reports.workload_publish.lock().await;
         let record = self.unit_status_record();
         match tokio::time::timeout(Duration::from_secs(1), self.backend.publish_unit_status(record)).await {
             Ok(Ok(())) => {}
@@ -220,6 +225,7 @@ pub(crate) async fn run<L: HookBackend>(endpoint: Arc<HookEndpoint<L>>, runner: 
             }
         }
         if workload != sent_workload {
+            let _in_order = reports.workload_publish.lock().await;
             match endpoint.backend.publish_unit_status(endpoint.unit_status_record()).await {
                 Ok(()) => sent_workload = workload,
                 Err(e) => {

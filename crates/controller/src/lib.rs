@@ -352,6 +352,10 @@ pub struct Controller {
     role: watch::Sender<active::Role>,
     /// Config changes one at a time: each is computed from the config the one before left.
     config_lock: tokio::sync::Mutex<()>,
+    /// A unit's status writes one at a time (sharded by unit name, so units do not wait on
+    /// each other): each is computed from the one before (its since), and a registration
+    /// writes only where the agent has not (`model.rs`).
+    status_locks: [tokio::sync::Mutex<()>; 16],
 }
 
 /// A config change refused.
@@ -464,6 +468,7 @@ impl Controller {
             jobs: Mutex::new(tx),
             store_name,
             config_lock: Default::default(),
+            status_locks: Default::default(),
             role: watch::channel(role).0,
         }))
     }
@@ -852,10 +857,17 @@ impl Controller {
         self.submit(job).await.unwrap_or_else(|| Err(LeaderWriteError::failed(ShuttingDown)))
     }
 
+    /// The lock of `unit`'s status writes.
+    fn status_lock(&self, unit: &str) -> &tokio::sync::Mutex<()> {
+        let shard = unit.bytes().fold(0usize, |h, b| h.wrapping_mul(31).wrapping_add(b as usize));
+        &self.status_locks[shard % self.status_locks.len()]
+    }
+
     /// Records `unit`'s workload status and version; durable before it returns. The time the
     /// workload status last changed is the controller's: kept while the status and message
     /// stay the same (a version change, or the same status set again), now otherwise.
     pub async fn set_unit_status(&self, unit: &Unit, mut status: UnitStatus) -> Result<(), LeaderWriteError> {
+        let _one_at_a_time = self.status_lock(unit.as_str()).lock().await;
         let before = self.state.unit_statuses.read().unwrap().get(unit.as_str()).cloned();
         status.since_ms = match before {
             Some(b) if b.workload.status == status.workload.status && b.workload.message == status.workload.message => {

@@ -41,6 +41,9 @@ impl Controller {
     /// reported its own first; a removed unit is left as it is.
     pub async fn register_units(&self, app: &Application, units: &[Unit]) -> Result<(), LeaderWriteError> {
         for unit in units.iter().filter(|u| u.application() == *app) {
+            // Under the unit's status lock: its agent's report cannot land between the check
+            // and the write.
+            let _one_at_a_time = self.status_lock(unit.as_str()).lock().await;
             if self.is_removed(unit.as_str()) {
                 continue;
             }
@@ -66,6 +69,7 @@ impl Controller {
     /// Records `unit`'s agent status, durable before it returns. The controller says since
     /// when: kept while the status and message stay the same, now otherwise.
     pub async fn set_agent_status(&self, unit: &Unit, status: AgentStatus) -> Result<(), LeaderWriteError> {
+        let _one_at_a_time = self.status_lock(unit.as_str()).lock().await;
         let before = self.state.agent_statuses.read().unwrap().get(unit.as_str()).cloned();
         let since_ms = match before {
             Some(b)

@@ -392,6 +392,20 @@ async fn relations_between_applications_from_integrate_to_removal() {
         for u in ["testdb/0", "testdb/1", "testapp/0"] {
             c.join_relations(&unit(u), &[1]).await.unwrap();
         }
+        // `juju status` reads the same records (VIEW's model status snapshot).
+        let status = c.model_status();
+        let shown = status.relations.iter().find(|r| r.id == 1).expect("relation 1 in the model status");
+        let ends: Vec<(&str, &str, &str)> = shown
+            .endpoints
+            .iter()
+            .map(|e| (e.application.as_str(), e.endpoint.name.as_str(), e.endpoint.role.as_str()))
+            .collect();
+        assert_eq!(ends.len(), 2, "{ends:?}");
+        assert!(
+            ends.contains(&("testdb", "db", "provider")) && ends.contains(&("testapp", "db", "requirer")),
+            "{ends:?}"
+        );
+        assert_eq!(shown.members, ["testapp/0", "testdb/0", "testdb/1"]);
         let t = term(c.claim(&unit("testdb/0"), LEASE).await.unwrap());
         let write = vec![unit_change(1, &[("u", "0")]), app_change(1, &[("dbkey", "dbvalue")])];
         // A minion's application-bag write is refused, whatever term it names.
