@@ -87,7 +87,10 @@ fn an_ops_charm_runs_unchanged() {
     for unit in &units {
         let dir = up.unit_dir(unit).join("charm");
         let seen = std::fs::read_to_string(dir.join("status.log")).unwrap();
-        let mut want = String::from("unit_status_before=unknown\n");
+        // Juju sets maintenance "installing charm software" before install; unknown comes only
+        // after start, and only if no hook set a status (juju/juju
+        // internal/worker/uniter/operation/runhook.go).
+        let mut want = String::from("unit_status_before=maintenance\n");
         if *unit == leader {
             want.push_str("app_status_before=unknown\n");
         }
