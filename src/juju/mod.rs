@@ -121,6 +121,9 @@ const COMMANDS: &[JujuCommand] = &[
     show_unit::SHOW_UNIT,
 ];
 
+/// The commands Juju 3.6 also offers under another name (the command's `Info().Aliases`).
+const ALIASES: &[(&str, &str)] = &[("relate", "integrate")];
+
 /// Juju 3.6's other commands (`juju help commands`): known to Juju, not offered here. Asking
 /// for one gets leaderd's words rather than Juju's "not a juju command", which would be wrong.
 const NOT_OFFERED: &[&str] = &[
@@ -455,7 +458,11 @@ fn help(args: &[OsString]) -> Finished {
     );
     let width = COMMANDS.iter().map(|c| c.name.len()).max().unwrap_or(0);
     for command in COMMANDS {
-        let about = (command.command)().get_about().map(|a| a.to_string()).unwrap_or_default();
+        // juju/cmd's describeCommands: an alias is listed as one, not with its command's purpose.
+        let about = match ALIASES.iter().find(|(alias, _)| *alias == command.name) {
+            Some((_, of)) => format!("Alias for '{of}'."),
+            None => (command.command)().get_about().map(|a| a.to_string()).unwrap_or_default(),
+        };
         text.push_str(&format!("    {:width$}  {about}\n", command.name));
     }
     Finished { stdout: text.into_bytes(), ..Default::default() }
@@ -551,6 +558,8 @@ mod tests {
         let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
         let version = listed.lines().find(|l| l.trim_start().starts_with("version ")).unwrap_or_default();
         assert!(version.ends_with("  Print the Juju CLI client version."), "{listed}");
+        let relate = listed.lines().find(|l| l.trim_start().starts_with("relate ")).unwrap_or_default();
+        assert!(relate.ends_with("  Alias for 'integrate'."), "an alias is listed as one: {listed}");
         let f = juju(&["bootstrap"]);
         assert_eq!(
             stderr(&f),
