@@ -112,7 +112,7 @@ impl Run for Status {
         let input = Input {
             model: &model.name,
             created_ms: model_created_ms(&model),
-            snapshot: &filtered(&in_model(snapshot, &up), &self.selectors),
+            snapshot: &filtered(&lost_agents(in_model(snapshot, &up), &up), &self.selectors),
             charms: &charms,
             iso: self.iso,
             dying: dying(&up),
@@ -159,6 +159,54 @@ fn in_model(mut snapshot: ModelStatusResponse, up: &crate::local::UpState) -> Mo
     let apps: Vec<String> = snapshot.applications.keys().cloned().collect();
     snapshot.relations.retain(|r| r.endpoints.iter().all(|e| apps.contains(&e.application)));
     snapshot
+}
+
+/// Units whose agent is not running (killed, paused, or exited by itself): Juju shows them
+/// lost once it no longer hears from them, unless they had not finished installing.
+fn lost_agents(mut snapshot: ModelStatusResponse, up: &crate::local::UpState) -> ModelStatusResponse {
+    use crate::local::RunState;
+    let gone: std::collections::BTreeSet<&str> = up
+        .units
+        .iter()
+        .filter(|u| matches!(u.run, RunState::Paused | RunState::Killed | RunState::Exited))
+        .map(|u| u.name.as_str())
+        .collect();
+    for app in snapshot.applications.values_mut() {
+        for (name, unit) in app.units.iter_mut().filter(|(name, _)| gone.contains(name.as_str())) {
+            mark_lost(name, unit);
+        }
+    }
+    snapshot
+}
+
+/// juju/juju `apiserver/common/unitstatus.go` (`processUnitLost`, `canBeLost`): a unit whose
+/// agent the controller does not hear from is `lost`, its workload `unknown` with a pointer to
+/// its status log; an error stays shown, and a unit still installing is not lost yet.
+pub(crate) fn mark_lost(name: &str, unit: &mut ModelUnit) {
+    let installing = match unit.agent.status.as_str() {
+        "allocating" | "running" => true,
+        "executing" => unit.agent.message == "running install hook",
+        _ => match unit.workload.status.status.as_str() {
+            "maintenance" => unit.workload.status.message == "installing charm software",
+            "waiting" => unit.workload.status.message == "waiting for machine",
+            _ => false,
+        },
+    };
+    if installing {
+        return;
+    }
+    if unit.agent.status == "error" {
+        // Shown as the workload's error, as `unit_statuses` shows it for a live agent.
+        unit.workload.status.status = "error".into();
+        unit.workload.status.message = unit.agent.message.clone();
+        unit.workload.since_ms = unit.agent.since_ms;
+    } else if unit.workload.status.status != "terminated" {
+        unit.workload.status.status = "unknown".into();
+        unit.workload.status.message = format!("agent lost, see 'juju show-status-log {name}'");
+    }
+    unit.agent.status = "lost".into();
+    unit.agent.message = "agent is not communicating with the server".into();
+    unit.agent.relation_id = None;
 }
 
 /// The applications and units the model's `up` is removing (`remove-application`,

@@ -283,3 +283,34 @@ fn help_and_errors_in_jujus_words() {
         "{help}"
     );
 }
+
+#[test]
+fn a_unit_whose_agent_is_gone_is_lost_unless_it_was_still_installing() {
+    let lost = |w: WorkloadStatusSince, a: AgentStatus| {
+        let mut u = unit(w, a);
+        mark_lost("testdb/0", &mut u);
+        (u.workload.status.status, u.workload.status.message, u.agent.status, u.agent.message)
+    };
+    let gone = |w: &str, m: &str| {
+        (w.to_string(), m.to_string(), "lost".to_string(), "agent is not communicating with the server".to_string())
+    };
+    assert_eq!(
+        lost(workload("active", "ready", 1), agent("idle", "", 1)),
+        gone("unknown", "agent lost, see 'juju show-status-log testdb/0'")
+    );
+    assert_eq!(
+        lost(workload("active", "", 1), agent("error", "hook failed: \"start\"", 1)),
+        gone("error", "hook failed: \"start\""),
+        "an error stays shown"
+    );
+    assert_eq!(lost(workload("terminated", "", 1), agent("idle", "", 1)), gone("terminated", ""));
+    for (w, a) in [
+        (workload("waiting", "waiting for machine", 1), agent("allocating", "", 1)),
+        (workload("maintenance", "installing charm software", 1), agent("executing", "running install hook", 1)),
+        (workload("maintenance", "installing charm software", 1), agent("idle", "", 1)),
+    ] {
+        let before = (w.status.status.clone(), a.status.clone());
+        let (status, _, agent, _) = lost(w, a);
+        assert_eq!((status, agent), before, "not lost while installing");
+    }
+}

@@ -323,3 +323,30 @@ fn a_unit_failing_a_relation_hook_names_the_other_end_and_status_lists_the_relat
     let table = model.ok(&["status", "--relations"]);
     assert!(table.contains("\nIntegration provider  Requirer  Interface  Type     Message\nprov:db               req:db    dbi        regular\n"), "{table}");
 }
+
+/// A unit whose agent stops (killed here with leaderd's lever) shows lost, as Juju shows a unit
+/// whose agent it no longer hears from; restarted, it is back.
+#[test]
+fn a_unit_whose_agent_is_killed_shows_lost_until_it_is_back() {
+    let charm = charm("name: lost\n", &[("start", "#!/bin/sh\nstatus-set active ready\n")]);
+    let model = Model::start(charm.path());
+    let unit = |s: &Value| s["applications"]["lost"]["units"]["lost/0"].clone();
+    model.status_until("active", |s| unit(s)["workload-status"]["current"] == "active");
+    let leaderd = Path::new(JUJU).with_file_name("leaderd");
+    let lever = |action: &str| {
+        let out = Command::new(&leaderd).args([action, "lost/0", "--state"]).arg(model.dir()).output().unwrap();
+        assert!(out.status.success(), "{action}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    lever("kill");
+    let status = model.json(&["status", "--format", "json"]);
+    assert_eq!(
+        (&unit(&status)["workload-status"]["current"], &unit(&status)["workload-status"]["message"]),
+        (&json!("unknown"), &json!("agent lost, see 'juju show-status-log lost/0'"))
+    );
+    assert_eq!(
+        (&unit(&status)["juju-status"]["current"], &unit(&status)["juju-status"]["message"]),
+        (&json!("lost"), &json!("agent is not communicating with the server"))
+    );
+    lever("restart");
+    model.status_until("back", |s| unit(s)["juju-status"]["current"] != "lost");
+}
