@@ -116,6 +116,7 @@ impl Run for Status {
             charms: &charms,
             iso: self.iso,
             dying: dying(&up),
+            bases: up.applications.iter().filter_map(|a| Some((a.name.clone(), a.base.clone()?))).collect(),
         };
         let text = match self.format.as_str() {
             "json" => format::render(Format::Json, &Value::Struct(formatted(&input))),
@@ -243,6 +244,8 @@ pub(crate) struct Input<'a> {
     pub iso: bool,
     /// The applications and units being removed (`life: dying`).
     pub dying: std::collections::BTreeSet<String>,
+    /// Each application's base as deploy recorded it (`ubuntu@24.04`).
+    pub bases: BTreeMap<String, String>,
 }
 
 /// A status as Juju's `statusInfoContents` prints it (every field omitempty).
@@ -431,13 +434,18 @@ pub(crate) fn formatted(input: &Input) -> Vec<(String, Node)> {
     let mut applications = Tree::new();
     for (name, app) in &snapshot.applications {
         let (charm_name, revision) = input.charms.get(name).cloned().unwrap_or((name.clone(), app.charm_revision));
-        let mut fields = vec![
-            ("charm".to_string(), Node::Str(view::charm_url(&charm_name, revision))),
-            ("charm-origin".into(), str_node("local")),
+        let mut fields = vec![("charm".to_string(), Node::Str(view::charm_url(&charm_name, revision)))];
+        // formattedBase: the name and the channel's track (`ubuntu`, `24.04`).
+        if let Some((name, channel)) = input.bases.get(name).and_then(|b| b.split_once('@')) {
+            let base = vec![("name".to_string(), str_node(name)), ("channel".to_string(), str_node(channel))];
+            fields.push(("base".into(), Node::Struct(base)));
+        }
+        fields.extend([
+            ("charm-origin".to_string(), str_node("local")),
             ("charm-name".into(), Node::Str(charm_name.clone())),
             ("charm-rev".into(), Node::Int(revision as i64)),
             ("exposed".into(), Node::Bool(false)),
-        ];
+        ]);
         if input.dying.contains(name) {
             fields.push(("life".into(), str_node("dying")));
         }

@@ -77,6 +77,7 @@ fn json_is_jujus_formatted_status() {
         charms: &charms,
         iso: false,
         dying: Default::default(),
+        bases: Default::default(),
     };
     let json = format::render(Format::Json, &Value::Struct(formatted(&input)));
     let want = concat!(
@@ -110,6 +111,7 @@ fn an_application_with_no_units_or_statuses_is_unknown_and_lists_no_units() {
         charms: &charms,
         iso: true,
         dying: Default::default(),
+        bases: Default::default(),
     };
     let json = format::render(Format::Json, &Value::Struct(formatted(&input)));
     assert!(
@@ -145,6 +147,7 @@ fn yaml_and_tabular() {
         charms: &charms,
         iso: false,
         dying: Default::default(),
+        bases: Default::default(),
     };
     let yaml = format::render(Format::Yaml, &Value::Struct(formatted(&input)));
     assert!(yaml.starts_with("model:\n  name: m1\n  type: iaas\n"), "{yaml}");
@@ -199,7 +202,15 @@ fn a_unit_in_error_over_a_relation_hook_names_the_other_end() {
 fn applications_and_units_being_removed_are_dying() {
     let (snapshot, charms) = (snapshot(), charms());
     let dying = ["testdb".to_string(), "testdb/1".to_string()].into();
-    let input = Input { model: "m1", created_ms: 0, snapshot: &snapshot, charms: &charms, iso: false, dying };
+    let input = Input {
+        model: "m1",
+        created_ms: 0,
+        snapshot: &snapshot,
+        charms: &charms,
+        iso: false,
+        dying,
+        bases: Default::default(),
+    };
     let json = format::render(Format::Json, &Value::Struct(formatted(&input)));
     assert!(json.contains(r#""charm-rev":0,"exposed":false,"life":"dying","application-status""#), "{json}");
     assert!(
@@ -237,6 +248,7 @@ fn the_integrations_table_lists_the_provider_then_the_requirer() {
         charms: &charms,
         iso: false,
         dying: Default::default(),
+        bases: Default::default(),
     };
     let table = tabular(&input, true);
     assert!(
@@ -313,4 +325,25 @@ fn a_unit_whose_agent_is_gone_is_lost_unless_it_was_still_installing() {
         let (status, _, agent, _) = lost(w, a);
         assert_eq!((status, agent), before, "not lost while installing");
     }
+}
+
+#[test]
+fn an_application_shows_its_base_after_its_charm_as_juju_orders_it() {
+    let (snapshot, charms) = (snapshot(), charms());
+    let bases = [("testdb".to_string(), "ubuntu@24.04".to_string())].into();
+    let input = Input {
+        model: "m1",
+        created_ms: 0,
+        snapshot: &snapshot,
+        charms: &charms,
+        iso: false,
+        dying: Default::default(),
+        bases,
+    };
+    let json = format::render(Format::Json, &Value::Struct(formatted(&input)));
+    assert!(
+        json.contains(r#""charm":"local:testdb-0","base":{"name":"ubuntu","channel":"24.04"},"charm-origin":"local""#),
+        "{json}"
+    );
+    assert_eq!(json.matches(r#""base":"#).count(), 1, "an application deployed without a base has none: {json}");
 }
