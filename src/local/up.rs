@@ -1107,6 +1107,7 @@ fn deploy_config(
         storage: None,
         endpoints: None,
         trust: None,
+        charm_url: None,
     })
 }
 

@@ -419,8 +419,13 @@ impl Running {
             let options = leaderd_core::charm_config::read_options(&dest.join("config.yaml"));
             options.map(|options| (options, storage)).map_err(|e| refused(e.to_string()))
         });
-        let (options, storage) = match options {
-            Ok(options) => options,
+        let declared = options.and_then(|(options, storage)| {
+            let peers = leaderd_core::relations::peers(&dest).map_err(|e| refused(e.to_string()))?;
+            let endpoints = leaderd_core::relations::declared_endpoints(&dest).map_err(|e| refused(e.to_string()))?;
+            Ok((options, storage, peers.into_iter().map(|p| p.endpoint).collect(), endpoints))
+        });
+        let (options, storage, peers, endpoints) = match declared {
+            Ok(declared) => declared,
             Err(e) => {
                 let _ = std::fs::remove_dir_all(&dest);
                 return Err(e);
@@ -431,13 +436,16 @@ impl Running {
             set: Default::default(),
             reset: Vec::new(),
             charm: Some(leaderd_core::wire::controller::CharmRef { revision, path: dest.display().to_string() }),
-            // A refresh keeps the peer relations (refused above otherwise).
-            peers: None,
+            // The new charm's relation endpoints: the controller refuses a charm that no
+            // longer implements one in a relation (Juju's `checkRelationsOps`), and integrate
+            // infers from the new ones.
+            peers: Some(peers),
+            charm_url: Some(format!("local:{name}-{revision}")),
             // The controller checks them against the ones before (Juju's
             // `checkStorageUpgrade`) and refuses the whole change if the units' storage cannot
             // follow.
             storage: Some(storage),
-            endpoints: None,
+            endpoints: Some(endpoints),
             trust: None,
         };
         let tls = leaderd_net::tls::TlsDir::new(self.state.join("tls"));

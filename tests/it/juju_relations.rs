@@ -189,3 +189,66 @@ fn integrate_runs_both_sides_hooks_and_remove_relation_departs_and_breaks() {
     let (_, err, code) = home.juju(&["destroy-model", "m", "--no-prompt", "--force"]);
     assert_eq!(code, 0, "{err}");
 }
+
+/// A shell charm `name` with `metadata` (after its name) whose every hook in `hooks` logs
+/// through [`hook`].
+fn logging_charm(name: &str, metadata: &str, marks: &Path, hooks: &[&str]) -> tempfile::TempDir {
+    let scripts: Vec<(String, String)> = hooks.iter().map(|h| (h.to_string(), hook(marks, "true"))).collect();
+    let scripts: Vec<(&str, &str)> = scripts.iter().map(|(n, s)| (n.as_str(), s.as_str())).collect();
+    leaderd_testkit::cluster::charm(&format!("name: {name}\n{metadata}"), &scripts)
+}
+
+#[test]
+fn refresh_refuses_a_charm_that_breaks_a_relation_and_registers_the_new_endpoints() {
+    let home = Home { dir: tempfile::tempdir().unwrap() };
+    let marks_dir = tempfile::tempdir().unwrap();
+    let marks = marks_dir.path().join("hooks");
+    let relation_hooks = ["db-relation-created", "cache-relation-created", "cluster-relation-created"];
+    let testdb = logging_charm("testdb", "provides:\n  db:\n    interface: dbi\n", &marks, &relation_hooks);
+    let testapp = logging_charm("testapp", "requires:\n  db:\n    interface: dbi\n", &marks, &relation_hooks);
+    // Revision 1 drops `db` (in a relation); another changes its interface.
+    let dropped = logging_charm("testapp", "requires:\n  db2:\n    interface: dbi\n", &marks, &relation_hooks);
+    let retyped = logging_charm("testapp", "requires:\n  db:\n    interface: other\n", &marks, &relation_hooks);
+    // One that keeps `db` and adds `cache`, which integrate must then know.
+    let more = "requires:\n  db:\n    interface: dbi\n  cache:\n    interface: dbi\n";
+    let more = logging_charm("testapp", more, &marks, &relation_hooks);
+
+    assert_eq!(home.juju(&["add-model", "m"]).2, 0);
+    for charm in [&testdb, &testapp] {
+        let (_, err, code) = home.juju(&["deploy", charm.path().to_str().unwrap()]);
+        assert_eq!(code, 0, "{err}");
+    }
+    assert_eq!(home.juju(&["integrate", "testdb", "testapp"]).2, 0);
+    wait_for(&marks, &["testapp/0 db-relation-created db db:0 testdb - -".to_string()]);
+
+    // Juju's `SetCharm` (state/application.go: `checkRelationsOps`, annotated by SetCharm).
+    for charm in [&dropped, &retyped] {
+        let (out, err, code) = home.juju(&["refresh", "testapp", "--path", charm.path().to_str().unwrap()]);
+        assert_eq!(
+            (out.as_str(), err.as_str(), code),
+            (
+                "",
+                "ERROR cannot upgrade application \"testapp\" to charm \"local:testapp-1\": would break relation \
+                 \"testapp:db testdb:db\"\n",
+                1
+            )
+        );
+    }
+    // Nothing changed: integrate still knows only `db`.
+    let (_, err, code) = home.juju(&["integrate", "testapp:cache", "testdb"]);
+    assert_eq!((err.as_str(), code), ("ERROR application \"testapp\" has no \"cache\" relation\n", 1));
+
+    let (_, err, code) = home.juju(&["refresh", "testapp", "--path", more.path().to_str().unwrap()]);
+    assert_eq!((err.as_str(), code), ("Added local charm \"testapp\", revision 1, to the model\n", 0));
+    let (_, err, code) = home.juju(&["integrate", "testapp:cache", "testdb"]);
+    assert_eq!((err.as_str(), code), ("", 0));
+    wait_for(
+        &marks,
+        &[
+            "testapp/0 cache-relation-created cache cache:1 testdb - -".to_string(),
+            "testdb/0 db-relation-created db db:1 testapp - -".to_string(),
+        ],
+    );
+    let (_, err, code) = home.juju(&["destroy-model", "m", "--no-prompt", "--force"]);
+    assert_eq!(code, 0, "{err}");
+}
