@@ -252,3 +252,31 @@ fn refresh_refuses_a_charm_that_breaks_a_relation_and_registers_the_new_endpoint
     let (_, err, code) = home.juju(&["destroy-model", "m", "--no-prompt", "--force"]);
     assert_eq!(code, 0, "{err}");
 }
+
+#[test]
+fn refresh_that_adds_a_peer_relation_creates_it_and_the_units_join_it() {
+    let home = Home { dir: tempfile::tempdir().unwrap() };
+    let marks_dir = tempfile::tempdir().unwrap();
+    let marks = marks_dir.path().join("hooks");
+    let hooks = ["cluster-relation-created", "cluster-relation-joined", "cluster-relation-changed"];
+    let v0 = logging_charm("testapp", "", &marks, &hooks);
+    let v1 = logging_charm("testapp", "peers:\n  cluster:\n    interface: c\n", &marks, &hooks);
+
+    assert_eq!(home.juju(&["add-model", "m"]).2, 0);
+    let (_, err, code) = home.juju(&["deploy", v0.path().to_str().unwrap(), "-n", "2"]);
+    assert_eq!(code, 0, "{err}");
+    // Juju's `SetCharm` creates the new charm's new peer relations (`addPeerRelationsOps`).
+    let (_, err, code) = home.juju(&["refresh", "testapp", "--path", v1.path().to_str().unwrap()]);
+    assert_eq!((err.as_str(), code), ("Added local charm \"testapp\", revision 1, to the model\n", 0));
+    wait_for(
+        &marks,
+        &[
+            "testapp/0 cluster-relation-created cluster cluster:0 testapp - -".to_string(),
+            "testapp/1 cluster-relation-created cluster cluster:0 testapp - -".to_string(),
+            "testapp/0 cluster-relation-joined cluster cluster:0 testapp testapp/1 -".to_string(),
+            "testapp/1 cluster-relation-joined cluster cluster:0 testapp testapp/0 -".to_string(),
+        ],
+    );
+    let (_, err, code) = home.juju(&["destroy-model", "m", "--no-prompt", "--force"]);
+    assert_eq!(code, 0, "{err}");
+}
