@@ -280,3 +280,44 @@ fn refresh_that_adds_a_peer_relation_creates_it_and_the_units_join_it() {
     let (_, err, code) = home.juju(&["destroy-model", "m", "--no-prompt", "--force"]);
     assert_eq!(code, 0, "{err}");
 }
+
+#[test]
+fn deploy_refuses_subordinate_and_sidecar_charms_and_starts_nothing() {
+    let home = Home { dir: tempfile::tempdir().unwrap() };
+    let marks_dir = tempfile::tempdir().unwrap();
+    let marks = marks_dir.path().join("hooks");
+    let sub = "subordinate: true\nrequires:\n  juju-info:\n    interface: juju-info\n    scope: container\n";
+    let sub = logging_charm("sub", sub, &marks, &["install"]);
+    let k8s = "containers:\n  workload:\n    resource: img\nresources:\n  img:\n    type: oci-image\n";
+    let k8s = logging_charm("k8s", k8s, &marks, &["install"]);
+
+    assert_eq!(home.juju(&["add-model", "m"]).2, 0);
+    let (out, err, code) = home.juju(&["deploy", sub.path().to_str().unwrap()]);
+    assert_eq!(
+        (out.as_str(), err.as_str(), code),
+        (
+            "",
+            "ERROR cannot deploy charm \"sub\": it is a subordinate charm (subordinate: true), and leaderd does not \
+             run subordinates\n",
+            1
+        )
+    );
+    let (out, err, code) = home.juju(&["deploy", k8s.path().to_str().unwrap()]);
+    assert_eq!(
+        (out.as_str(), err.as_str(), code),
+        (
+            "",
+            "ERROR cannot deploy charm \"k8s\": it declares containers (a Kubernetes sidecar charm), and leaderd runs \
+             no Kubernetes pods or Pebble\n",
+            1
+        )
+    );
+    let (status, err, code) = home.juju(&["status", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let status: serde_json::Value = serde_json::from_str(&status).unwrap();
+    assert_eq!(status["applications"], serde_json::json!({}), "{status}");
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(!marks.exists(), "a hook ran: {}", std::fs::read_to_string(&marks).unwrap_or_default());
+    let (_, err, code) = home.juju(&["destroy-model", "m", "--no-prompt", "--force"]);
+    assert_eq!(code, 0, "{err}");
+}
