@@ -321,3 +321,50 @@ fn deploy_refuses_subordinate_and_sidecar_charms_and_starts_nothing() {
     let (_, err, code) = home.juju(&["destroy-model", "m", "--no-prompt", "--force"]);
     assert_eq!(code, 0, "{err}");
 }
+
+#[test]
+fn a_model_from_add_model_gives_its_hooks_an_allow_listed_environment() {
+    let home = Home { dir: tempfile::tempdir().unwrap() };
+    let out_dir = tempfile::tempdir().unwrap();
+    let dump = out_dir.path().join("env");
+    let install = format!("#!/bin/sh\nenv | sort > {}\n", dump.display());
+    let charm = leaderd_testkit::cluster::charm("name: envdump\n", &[("install", install.as_str())]);
+    let path = format!("/opt/only-here/bin:{}", std::env::var("PATH").unwrap_or_default());
+    let added = Command::new(JUJU)
+        .env("LEADERD_HOME", home.dir.path())
+        .env_remove("JUJU_MODEL")
+        .env_remove("JUJU_CONTROLLER")
+        .env("PATH", &path)
+        .env("PYTHONPATH", "/tmp/leak-pp")
+        .env("VIRTUAL_ENV", "/tmp/leak-venv")
+        .env("AWS_SECRET_ACCESS_KEY", "leaked")
+        .env("LANG", "C.UTF-8")
+        .env("LC_ALL", "C.UTF-8")
+        .env("TZ", "UTC")
+        .args(["add-model", "m"])
+        .status()
+        .unwrap();
+    assert!(added.success());
+    let (_, err, code) = home.juju(&["deploy", charm.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let env = loop {
+        match std::fs::read_to_string(&dump) {
+            Ok(text) if text.contains("JUJU_UNIT_NAME=") => break text,
+            _ => assert!(Instant::now() < deadline, "no install hook ran within 60s"),
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let names: Vec<&str> = env.lines().filter_map(|l| l.split_once('=')).map(|(k, _)| k).collect();
+    for leaked in ["PYTHONPATH", "VIRTUAL_ENV", "AWS_SECRET_ACCESS_KEY", "LEADERD_HOME", "OLDPWD"] {
+        assert!(!names.contains(&leaked), "{leaked} reached the hook:\n{env}");
+    }
+    for kept in ["LANG=C.UTF-8", "LC_ALL=C.UTF-8", "TZ=UTC"] {
+        assert!(env.lines().any(|l| l == kept), "{kept} missing:\n{env}");
+    }
+    // The tools directory first, then add-model's PATH (where the charm's python3 is found).
+    let hook_path = env.lines().find_map(|l| l.strip_prefix("PATH=")).unwrap();
+    assert!(hook_path.ends_with(&format!(":{path}")), "{hook_path}");
+    let (_, err, code) = home.juju(&["destroy-model", "m", "--no-prompt", "--force"]);
+    assert_eq!(code, 0, "{err}");
+}
