@@ -368,3 +368,59 @@ fn a_model_from_add_model_gives_its_hooks_an_allow_listed_environment() {
     let (_, err, code) = home.juju(&["destroy-model", "m", "--no-prompt", "--force"]);
     assert_eq!(code, 0, "{err}");
 }
+
+#[test]
+fn run_background_then_show_operation_and_operations_as_juju_prints_them() {
+    let home = Home { dir: tempfile::tempdir().unwrap() };
+    let charm = leaderd_testkit::cluster::charm("name: act\n", &[]);
+    std::fs::write(charm.path().join("actions.yaml"), "greet:\n  description: Says hello.\n").unwrap();
+    let dispatch = charm.path().join("dispatch");
+    std::fs::write(
+        &dispatch,
+        "#!/bin/sh\n[ \"$JUJU_DISPATCH_PATH\" = actions/greet ] && action-set greeting=hello\nexit 0\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&dispatch, std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    assert_eq!(home.juju(&["add-model", "m"]).2, 0);
+    let (_, err, code) = home.juju(&["deploy", charm.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let (out, err, code) = home.juju(&["operations"]);
+    assert_eq!((out.as_str(), err.as_str(), code), ("", "no matching operations\n", 0));
+    let (_, said, code) = home.juju(&["run", "act/0", "greet", "--background"]);
+    assert_eq!(code, 0, "{said}");
+    // "Scheduled operation N with task M" (on stderr) and Juju's pointer to show-operation.
+    let words: Vec<&str> = said.split_whitespace().collect();
+    let (op, task) = (words[2], words[5]);
+    assert!(said.contains(&format!("juju show-operation {op}")), "{said}");
+
+    let (out, err, code) = home.juju(&["show-operation", op, "--wait", "60s", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let shown: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(shown["summary"], "greet run on unit-act-0", "{shown}");
+    assert_eq!(shown["status"], "completed", "{shown}");
+    assert_eq!(shown["tasks"][task]["host"], "act/0", "{shown}");
+    assert_eq!(shown["tasks"][task]["results"]["greeting"], "hello", "{shown}");
+    let (out, _, code) = home.juju(&["show-operation", op]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("summary: greet run on unit-act-0\nstatus: completed\naction:\n  name: greet\n"), "{out}");
+    let (_, err, code) = home.juju(&["show-operation", "999"]);
+    assert_eq!((err.as_str(), code), ("ERROR operation \"999\" not found\n", 1));
+
+    let (out, err, code) = home.juju(&["operations"]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(
+        lines[0].starts_with("ID  Status     Started              Finished             Task IDs  Summary"),
+        "{out}"
+    );
+    let row: Vec<&str> = lines[1].split_whitespace().collect();
+    assert_eq!((row[0], row[1], row[4], row[5..].join(" ")), (op, "completed", task, "greet run on unit-act-0".into()));
+    let (out, _, _) = home.juju(&["operations", "--format", "json"]);
+    let listed: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(listed[op]["status"], "completed", "{listed}");
+    let (_, err, code) = home.juju(&["destroy-model", "m", "--no-prompt", "--force"]);
+    assert_eq!(code, 0, "{err}");
+}
