@@ -254,11 +254,12 @@ fn refresh_refuses_a_charm_that_breaks_a_relation_and_registers_the_new_endpoint
 }
 
 #[test]
-fn refresh_that_adds_a_peer_relation_creates_it_and_the_units_join_it() {
+fn refresh_that_adds_a_peer_relation_creates_it_and_one_that_drops_it_removes_it() {
     let home = Home { dir: tempfile::tempdir().unwrap() };
     let marks_dir = tempfile::tempdir().unwrap();
     let marks = marks_dir.path().join("hooks");
-    let hooks = ["cluster-relation-created", "cluster-relation-joined", "cluster-relation-changed"];
+    let hooks =
+        ["cluster-relation-created", "cluster-relation-joined", "cluster-relation-changed", "cluster-relation-broken"];
     let v0 = logging_charm("testapp", "", &marks, &hooks);
     let v1 = logging_charm("testapp", "peers:\n  cluster:\n    interface: c\n", &marks, &hooks);
 
@@ -275,6 +276,16 @@ fn refresh_that_adds_a_peer_relation_creates_it_and_the_units_join_it() {
             "testapp/1 cluster-relation-created cluster cluster:0 testapp - -".to_string(),
             "testapp/0 cluster-relation-joined cluster cluster:0 testapp testapp/1 -".to_string(),
             "testapp/1 cluster-relation-joined cluster cluster:0 testapp testapp/0 -".to_string(),
+        ],
+    );
+    // And one that drops it has it removed (`removeStalePeerRelationsOps`): -broken runs.
+    let (_, err, code) = home.juju(&["refresh", "testapp", "--path", v0.path().to_str().unwrap()]);
+    assert_eq!((err.as_str(), code), ("Added local charm \"testapp\", revision 2, to the model\n", 0));
+    wait_for(
+        &marks,
+        &[
+            "testapp/0 cluster-relation-broken cluster cluster:0 testapp - -".to_string(),
+            "testapp/1 cluster-relation-broken cluster cluster:0 testapp - -".to_string(),
         ],
     );
     let (_, err, code) = home.juju(&["destroy-model", "m", "--no-prompt", "--force"]);
