@@ -173,6 +173,22 @@ impl PrivateMode for std::fs::DirBuilder {
     }
 }
 
+/// The environment a model's `up` (and so its agents and hooks) runs with, of the caller's
+/// `vars`: `PATH` (the hooks find the charm's `python3` on it, docs/jubilant.md), `HOME`, the
+/// locale (`LANG`, `LANGUAGE`, `LC_*`), `TZ`, `TMPDIR`, and leaderd's own settings
+/// (`LEADERD_*`, but `LEADERD_HOME`: the model's state directory is given as `--state`).
+pub(crate) fn host_environment(
+    vars: impl IntoIterator<Item = (std::ffi::OsString, std::ffi::OsString)>,
+) -> Vec<(std::ffi::OsString, std::ffi::OsString)> {
+    const KEPT: [&str; 6] = ["PATH", "HOME", "LANG", "LANGUAGE", "TZ", "TMPDIR"];
+    vars.into_iter()
+        .filter(|(k, _)| {
+            let Some(k) = k.to_str() else { return false };
+            KEPT.contains(&k) || k.starts_with("LC_") || (k.starts_with("LEADERD_") && k != "LEADERD_HOME")
+        })
+        .collect()
+}
+
 /// Starts the model's `up` detached (a session of its own, its output in `<model>/up.log`, no
 /// descriptor of ours but the readiness pipe) and waits for it to say it is ready, or to exit.
 fn start(model: &Model) -> anyhow::Result<()> {
@@ -192,6 +208,13 @@ fn start(model: &Model) -> anyhow::Result<()> {
         .arg(fd.to_string())
         // A daemon keeps no hold on the caller's working directory (which a test may remove).
         .current_dir(&model.dir)
+        // Its hooks inherit its environment (the agents keep theirs, as `leaderd up` in the
+        // foreground does), and the model outlives this caller: only what a hook may rely on
+        // goes on, not the caller's whole environment (a test runner's PYTHONPATH and
+        // VIRTUAL_ENV, cloud credentials, tokens). Juju's uniter builds a hook's environment
+        // from nothing (`worker/uniter/runner/context/env.go`).
+        .env_clear()
+        .envs(host_environment(std::env::vars_os()))
         .stdin(std::process::Stdio::null())
         .stdout(log.try_clone()?)
         .stderr(log);

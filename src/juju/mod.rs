@@ -33,6 +33,7 @@ mod local;
 mod remove_secret;
 mod run;
 mod secrets;
+mod show_operation;
 mod show_secret;
 mod show_task;
 mod ssh;
@@ -106,6 +107,9 @@ const COMMANDS: &[JujuCommand] = &[
     run::RUN,
     secrets::SECRETS,
     show_secret::SHOW_SECRET,
+    show_operation::OPERATIONS,
+    show_operation::LIST_OPERATIONS,
+    show_operation::SHOW_OPERATION,
     show_task::SHOW_TASK,
     ssh::SSH,
     update_secret::UPDATE_SECRET,
@@ -122,7 +126,7 @@ const COMMANDS: &[JujuCommand] = &[
 ];
 
 /// The commands Juju 3.6 also offers under another name (the command's `Info().Aliases`).
-const ALIASES: &[(&str, &str)] = &[("relate", "integrate")];
+const ALIASES: &[(&str, &str)] = &[("relate", "integrate"), ("list-operations", "operations")];
 
 /// Juju 3.6's other commands (`juju help commands`): known to Juju, not offered here. Asking
 /// for one gets leaderd's words rather than Juju's "not a juju command", which would be wrong.
@@ -181,7 +185,6 @@ const NOT_OFFERED: &[&str] = &[
     "import-ssh-key",
     "info",
     "kill-controller",
-    "list-operations",
     "login",
     "logout",
     "machines",
@@ -194,7 +197,6 @@ const NOT_OFFERED: &[&str] = &[
     "move-to-space",
     "offer",
     "offers",
-    "operations",
     "register",
     "reload-spaces",
     "remove-cloud",
@@ -235,7 +237,6 @@ const NOT_OFFERED: &[&str] = &[
     "show-credential",
     "show-machine",
     "show-offer",
-    "show-operation",
     "show-secret-backend",
     "show-space",
     "show-status-log",

@@ -522,7 +522,7 @@ pub(crate) fn formatted(input: &Input) -> Vec<(String, Node)> {
 /// Rows of cells as Go's tabwriter lays them out with Juju's settings (minimum width 0, tab
 /// width 1, padding 2): each column as wide as its widest cell plus two spaces, the last
 /// without padding; the columns named in `right` aligned right. Trailing spaces go.
-fn table(rows: &[Vec<String>], right: &[usize]) -> String {
+pub(crate) fn table(rows: &[Vec<String>], right: &[usize]) -> String {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..columns)
         .map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0))

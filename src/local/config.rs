@@ -88,6 +88,7 @@ pub fn change(set: &BTreeMap<String, String>, reset: &[String]) -> ConfigChangeR
         storage: None,
         trust: None,
         endpoints: None,
+        charm_url: None,
     }
 }
 

@@ -144,9 +144,89 @@ pub fn render_operation(tasks: &[Task], format: &str) -> String {
     render(format, &Value::Struct(fields))
 }
 
+/// Juju's `operationInfo` of an operation that scheduled no task: the server's `error`
+/// status and why (`fail`), with its time.
+fn failed_info(failed: &leaderd_core::wire::controller::FailedOperation) -> Node {
+    Node::Struct(vec![
+        ("summary".to_string(), Node::Str(failed.action.clone())),
+        ("status".to_string(), Node::Str("error".into())),
+        ("fail".to_string(), Node::Str(failed.message.clone())),
+        ("timing".to_string(), timing(Some(failed.enqueued_ms), None, None)),
+    ])
+}
+
+/// One line of `juju operations`' table (Juju's `operationLine`).
+pub struct OperationLine {
+    pub id: u64,
+    pub status: String,
+    /// Juju's plain timestamps (`2006-01-02T15:04:05`, UTC here); empty when not yet.
+    pub started: String,
+    pub finished: String,
+    pub tasks: Vec<String>,
+    pub summary: String,
+}
+
+/// Every operation of the model, in id order: its `operationInfo` and its table line
+/// (`juju operations`, `cmd/juju/action/listoperations.go`).
+pub fn operations_list(state: &Path) -> anyhow::Result<Vec<(OperationLine, Node)>> {
+    let up = UpState::load(state)?;
+    let client = super::status::operator_client(state, &up, up.any_application())?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let all = runtime.block_on(client.operations()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut by_op: std::collections::BTreeMap<u64, Vec<Task>> = Default::default();
+    for task in all.tasks {
+        by_op.entry(task.operation).or_default().push(task);
+    }
+    let plain = |ms: Option<u64>| {
+        ms.map(|ms| leaderd_core::secrets::format_rfc3339_ms(ms)[..19].to_string()).unwrap_or_default()
+    };
+    let mut out = Vec::new();
+    for (id, mut tasks) in by_op {
+        tasks.sort_by_key(|t| t.id);
+        let line = OperationLine {
+            id,
+            status: status(&tasks),
+            started: plain(tasks.iter().filter_map(|t| t.started_ms).min()),
+            finished: plain(
+                ended(&tasks)
+                    .then(|| tasks.iter().filter_map(|t| t.result.as_ref().map(|r| r.completed_ms)).max())
+                    .flatten(),
+            ),
+            tasks: tasks.iter().map(|t| t.id.to_string()).collect(),
+            summary: format!(
+                "{} run on {}",
+                tasks[0].action,
+                tasks.iter().map(|t| unit_tag(&t.unit)).collect::<Vec<_>>().join(",")
+            ),
+        };
+        out.push((line, operation_info(&tasks)));
+    }
+    for failed in &all.failed {
+        let info = failed_info(failed);
+        let summary = failed.action.clone();
+        let line = OperationLine {
+            id: failed.operation,
+            status: "error".into(),
+            started: String::new(),
+            finished: String::new(),
+            tasks: Vec::new(),
+            summary,
+        };
+        out.push((line, info));
+    }
+    out.sort_by_key(|(line, _)| line.id);
+    Ok(out)
+}
+
 /// `leaderd show-operation`: prints the operation, after waiting for it to end if asked
 /// (Juju's `timeout reached` when the wait runs out first).
 pub fn show_operation(state: &Path, args: ShowOperation) -> anyhow::Result<()> {
+    print!("{}", show_operation_text(state, args)?);
+    Ok(())
+}
+
+/// What `show-operation` prints (`leaderd`'s and `juju`'s).
+pub fn show_operation_text(state: &Path, args: ShowOperation) -> anyhow::Result<String> {
     let (id, wait) = init(&args)?;
     let up = UpState::load(state)?;
     let client = super::status::operator_client(state, &up, up.any_application())?;
@@ -160,8 +240,7 @@ pub fn show_operation(state: &Path, args: ShowOperation) -> anyhow::Result<()> {
         let tasks: Vec<Task> = all.tasks.into_iter().filter(|t| t.operation == id).collect();
         anyhow::ensure!(!tasks.is_empty(), "operation {} not found", leaderd_core::format::go_quote(&id.to_string()));
         if wait == Wait::No || ended(&tasks) {
-            print!("{}", render_operation(&tasks, &args.format));
-            return Ok(());
+            return Ok(render_operation(&tasks, &args.format));
         }
         if deadline.is_some_and(|d| Instant::now() >= d) {
             anyhow::bail!("timeout reached");

@@ -706,6 +706,7 @@ pub(super) fn application_config(
     config: &[String],
     config_file: Option<&Path>,
 ) -> anyhow::Result<leaderd_core::wire::controller::ConfigChangeRequest> {
+    check_runnable(charm)?;
     let storage = check_storage(charm)?;
     let mut deploy_config = deploy_config(read_options.then_some(charm), app, config, config_file)?;
     // The controller takes joins only to these relations (the agents number them the same way).
@@ -718,6 +719,31 @@ pub(super) fn application_config(
     // unit's own (hook-writable) copy of metadata.yaml.
     deploy_config.storage = Some(storage);
     Ok(deploy_config)
+}
+
+/// Refuses, before anything is deployed, a charm leaderd cannot run as Juju would: a
+/// subordinate (`subordinate: true`; Juju deploys it with no units and creates one beside each
+/// principal unit on integrate, a container-scoped relation leaderd does not have) and a
+/// Kubernetes sidecar charm (`containers:`; its workload runs in containers Pebble manages,
+/// and without them no `-pebble-ready` hook ever comes). Running either as a standalone unit
+/// would let a test pass that fails on Juju.
+fn check_runnable(charm: &Path) -> anyhow::Result<()> {
+    let Ok(text) = std::fs::read_to_string(charm.join("metadata.yaml")) else { return Ok(()) };
+    let Ok(meta) = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&text) else { return Ok(()) };
+    let name = meta["name"].as_str().unwrap_or_default();
+    if meta["subordinate"].as_bool() == Some(true) {
+        anyhow::bail!(
+            "cannot deploy charm {name:?}: it is a subordinate charm (subordinate: true), and leaderd does not run \
+             subordinates"
+        );
+    }
+    if meta["containers"].as_mapping().is_some_and(|c| !c.is_empty()) {
+        anyhow::bail!(
+            "cannot deploy charm {name:?}: it declares containers (a Kubernetes sidecar charm), and leaderd runs no \
+             Kubernetes pods or Pebble"
+        );
+    }
+    Ok(())
 }
 
 /// The model's UUID and name, from the `model.json` `juju add-model` writes in the state
@@ -1107,6 +1133,7 @@ fn deploy_config(
         storage: None,
         endpoints: None,
         trust: None,
+        charm_url: None,
     })
 }
 

@@ -413,14 +413,19 @@ impl Running {
         super::charm::check_state_outside(given, &self.state).map_err(|e| refused(format!("{e:#}")))?;
         let (form, name) = super::charm::prepare(given, &dest, revision).map_err(|e| refused(format!("{e:#}")))?;
         let name = name.unwrap_or_default();
-        let checked = self.check_refresh(&info, given, &dest, &name);
+        let checked = self.check_refresh(&info, &name);
         let storage = checked.and_then(|()| super::up::check_storage(&dest).map_err(|e| refused(format!("{e:#}"))));
         let options = storage.and_then(|storage| {
             let options = leaderd_core::charm_config::read_options(&dest.join("config.yaml"));
             options.map(|options| (options, storage)).map_err(|e| refused(e.to_string()))
         });
-        let (options, storage) = match options {
-            Ok(options) => options,
+        let declared = options.and_then(|(options, storage)| {
+            let peers = leaderd_core::relations::peers(&dest).map_err(|e| refused(e.to_string()))?;
+            let endpoints = leaderd_core::relations::declared_endpoints(&dest).map_err(|e| refused(e.to_string()))?;
+            Ok((options, storage, peers.into_iter().map(|p| p.endpoint).collect(), endpoints))
+        });
+        let (options, storage, peers, endpoints) = match declared {
+            Ok(declared) => declared,
             Err(e) => {
                 let _ = std::fs::remove_dir_all(&dest);
                 return Err(e);
@@ -431,13 +436,16 @@ impl Running {
             set: Default::default(),
             reset: Vec::new(),
             charm: Some(leaderd_core::wire::controller::CharmRef { revision, path: dest.display().to_string() }),
-            // A refresh keeps the peer relations (refused above otherwise).
-            peers: None,
+            // The new charm's relation endpoints: the controller refuses a charm that no
+            // longer implements one in a relation (Juju's `checkRelationsOps`), and integrate
+            // infers from the new ones.
+            peers: Some(peers),
+            charm_url: Some(format!("local:{name}-{revision}")),
             // The controller checks them against the ones before (Juju's
             // `checkStorageUpgrade`) and refuses the whole change if the units' storage cannot
             // follow.
             storage: Some(storage),
-            endpoints: None,
+            endpoints: Some(endpoints),
             trust: None,
         };
         let tls = leaderd_net::tls::TlsDir::new(self.state.join("tls"));
@@ -472,31 +480,16 @@ impl Running {
         Ok(answer)
     }
 
-    /// What a refresh to the charm `name` prepared in `dest` (from `given`) may not change: the
-    /// charm's name, and its peer relations.
-    fn check_refresh(&self, info: &super::AppInfo, given: &Path, dest: &Path, name: &str) -> Result<(), HttpError> {
+    /// What a refresh to the charm `name` may not change: the charm's name.
+    fn check_refresh(&self, info: &super::AppInfo, name: &str) -> Result<(), HttpError> {
         let current = info.charm_name.clone();
         if name != current {
             // Juju's words (`cmd/juju/application/refresher/refresher.go`).
             return Err(refused(format!("cannot refresh {current:?} to {name:?}")));
         }
-        // The agents number their peer relations from the charm they started with: a charm
-        // whose peers differ needs a fresh deployment here (Juju would add the relation, or
-        // refuse to drop one in use).
-        let peers = |dir: &Path| -> Result<Vec<String>, HttpError> {
-            let peers = leaderd_core::relations::peers(dir).map_err(|e| refused(e.to_string()))?;
-            Ok(peers.into_iter().map(|p| p.endpoint).collect())
-        };
-        let (before, after) = (peers(&info.charm)?, peers(dest)?);
-        if before != after {
-            return Err(refused(format!(
-                "the charm at {} has the peer relations [{}], not [{}]: a change of peer relations needs a fresh \
-                 `leaderd up`",
-                given.display(),
-                after.join(", "),
-                before.join(", ")
-            )));
-        }
+        // A change of peer relations is the controller's: Juju's `SetCharm`
+        // (`state/application.go`) creates the new charm's new peer relations
+        // (`addPeerRelationsOps`) and removes the ones it drops (`removeStalePeerRelationsOps`).
         Ok(())
     }
 

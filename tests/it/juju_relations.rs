@@ -189,3 +189,249 @@ fn integrate_runs_both_sides_hooks_and_remove_relation_departs_and_breaks() {
     let (_, err, code) = home.juju(&["destroy-model", "m", "--no-prompt", "--force"]);
     assert_eq!(code, 0, "{err}");
 }
+
+/// A shell charm `name` with `metadata` (after its name) whose every hook in `hooks` logs
+/// through [`hook`].
+fn logging_charm(name: &str, metadata: &str, marks: &Path, hooks: &[&str]) -> tempfile::TempDir {
+    let scripts: Vec<(String, String)> = hooks.iter().map(|h| (h.to_string(), hook(marks, "true"))).collect();
+    let scripts: Vec<(&str, &str)> = scripts.iter().map(|(n, s)| (n.as_str(), s.as_str())).collect();
+    leaderd_testkit::cluster::charm(&format!("name: {name}\n{metadata}"), &scripts)
+}
+
+#[test]
+fn refresh_refuses_a_charm_that_breaks_a_relation_and_registers_the_new_endpoints() {
+    let home = Home { dir: tempfile::tempdir().unwrap() };
+    let marks_dir = tempfile::tempdir().unwrap();
+    let marks = marks_dir.path().join("hooks");
+    let relation_hooks = ["db-relation-created", "cache-relation-created", "cluster-relation-created"];
+    let testdb = logging_charm("testdb", "provides:\n  db:\n    interface: dbi\n", &marks, &relation_hooks);
+    let testapp = logging_charm("testapp", "requires:\n  db:\n    interface: dbi\n", &marks, &relation_hooks);
+    // Revision 1 drops `db` (in a relation); another changes its interface.
+    let dropped = logging_charm("testapp", "requires:\n  db2:\n    interface: dbi\n", &marks, &relation_hooks);
+    let retyped = logging_charm("testapp", "requires:\n  db:\n    interface: other\n", &marks, &relation_hooks);
+    // One that keeps `db` and adds `cache`, which integrate must then know.
+    let more = "requires:\n  db:\n    interface: dbi\n  cache:\n    interface: dbi\n";
+    let more = logging_charm("testapp", more, &marks, &relation_hooks);
+
+    assert_eq!(home.juju(&["add-model", "m"]).2, 0);
+    for charm in [&testdb, &testapp] {
+        let (_, err, code) = home.juju(&["deploy", charm.path().to_str().unwrap()]);
+        assert_eq!(code, 0, "{err}");
+    }
+    assert_eq!(home.juju(&["integrate", "testdb", "testapp"]).2, 0);
+    wait_for(&marks, &["testapp/0 db-relation-created db db:0 testdb - -".to_string()]);
+
+    // Juju's `SetCharm` (state/application.go: `checkRelationsOps`, annotated by SetCharm).
+    for charm in [&dropped, &retyped] {
+        let (out, err, code) = home.juju(&["refresh", "testapp", "--path", charm.path().to_str().unwrap()]);
+        assert_eq!(
+            (out.as_str(), err.as_str(), code),
+            (
+                "",
+                "ERROR cannot upgrade application \"testapp\" to charm \"local:testapp-1\": would break relation \
+                 \"testapp:db testdb:db\"\n",
+                1
+            )
+        );
+    }
+    // Nothing changed: integrate still knows only `db`.
+    let (_, err, code) = home.juju(&["integrate", "testapp:cache", "testdb"]);
+    assert_eq!((err.as_str(), code), ("ERROR application \"testapp\" has no \"cache\" relation\n", 1));
+
+    let (_, err, code) = home.juju(&["refresh", "testapp", "--path", more.path().to_str().unwrap()]);
+    assert_eq!((err.as_str(), code), ("Added local charm \"testapp\", revision 1, to the model\n", 0));
+    let (_, err, code) = home.juju(&["integrate", "testapp:cache", "testdb"]);
+    assert_eq!((err.as_str(), code), ("", 0));
+    wait_for(
+        &marks,
+        &[
+            "testapp/0 cache-relation-created cache cache:1 testdb - -".to_string(),
+            "testdb/0 db-relation-created db db:1 testapp - -".to_string(),
+        ],
+    );
+    let (_, err, code) = home.juju(&["destroy-model", "m", "--no-prompt", "--force"]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn refresh_that_adds_a_peer_relation_creates_it_and_one_that_drops_it_removes_it() {
+    let home = Home { dir: tempfile::tempdir().unwrap() };
+    let marks_dir = tempfile::tempdir().unwrap();
+    let marks = marks_dir.path().join("hooks");
+    let hooks =
+        ["cluster-relation-created", "cluster-relation-joined", "cluster-relation-changed", "cluster-relation-broken"];
+    let v0 = logging_charm("testapp", "", &marks, &hooks);
+    let v1 = logging_charm("testapp", "peers:\n  cluster:\n    interface: c\n", &marks, &hooks);
+
+    assert_eq!(home.juju(&["add-model", "m"]).2, 0);
+    let (_, err, code) = home.juju(&["deploy", v0.path().to_str().unwrap(), "-n", "2"]);
+    assert_eq!(code, 0, "{err}");
+    // Juju's `SetCharm` creates the new charm's new peer relations (`addPeerRelationsOps`).
+    let (_, err, code) = home.juju(&["refresh", "testapp", "--path", v1.path().to_str().unwrap()]);
+    assert_eq!((err.as_str(), code), ("Added local charm \"testapp\", revision 1, to the model\n", 0));
+    wait_for(
+        &marks,
+        &[
+            "testapp/0 cluster-relation-created cluster cluster:0 testapp - -".to_string(),
+            "testapp/1 cluster-relation-created cluster cluster:0 testapp - -".to_string(),
+            "testapp/0 cluster-relation-joined cluster cluster:0 testapp testapp/1 -".to_string(),
+            "testapp/1 cluster-relation-joined cluster cluster:0 testapp testapp/0 -".to_string(),
+        ],
+    );
+    // And one that drops it has it removed (`removeStalePeerRelationsOps`): -broken runs.
+    let (_, err, code) = home.juju(&["refresh", "testapp", "--path", v0.path().to_str().unwrap()]);
+    assert_eq!((err.as_str(), code), ("Added local charm \"testapp\", revision 2, to the model\n", 0));
+    wait_for(
+        &marks,
+        &[
+            "testapp/0 cluster-relation-broken cluster cluster:0 testapp - -".to_string(),
+            "testapp/1 cluster-relation-broken cluster cluster:0 testapp - -".to_string(),
+        ],
+    );
+    let (_, err, code) = home.juju(&["destroy-model", "m", "--no-prompt", "--force"]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn deploy_refuses_subordinate_and_sidecar_charms_and_starts_nothing() {
+    let home = Home { dir: tempfile::tempdir().unwrap() };
+    let marks_dir = tempfile::tempdir().unwrap();
+    let marks = marks_dir.path().join("hooks");
+    let sub = "subordinate: true\nrequires:\n  juju-info:\n    interface: juju-info\n    scope: container\n";
+    let sub = logging_charm("sub", sub, &marks, &["install"]);
+    let k8s = "containers:\n  workload:\n    resource: img\nresources:\n  img:\n    type: oci-image\n";
+    let k8s = logging_charm("k8s", k8s, &marks, &["install"]);
+
+    assert_eq!(home.juju(&["add-model", "m"]).2, 0);
+    let (out, err, code) = home.juju(&["deploy", sub.path().to_str().unwrap()]);
+    assert_eq!(
+        (out.as_str(), err.as_str(), code),
+        (
+            "",
+            "ERROR cannot deploy charm \"sub\": it is a subordinate charm (subordinate: true), and leaderd does not \
+             run subordinates\n",
+            1
+        )
+    );
+    let (out, err, code) = home.juju(&["deploy", k8s.path().to_str().unwrap()]);
+    assert_eq!(
+        (out.as_str(), err.as_str(), code),
+        (
+            "",
+            "ERROR cannot deploy charm \"k8s\": it declares containers (a Kubernetes sidecar charm), and leaderd runs \
+             no Kubernetes pods or Pebble\n",
+            1
+        )
+    );
+    let (status, err, code) = home.juju(&["status", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let status: serde_json::Value = serde_json::from_str(&status).unwrap();
+    assert_eq!(status["applications"], serde_json::json!({}), "{status}");
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(!marks.exists(), "a hook ran: {}", std::fs::read_to_string(&marks).unwrap_or_default());
+    let (_, err, code) = home.juju(&["destroy-model", "m", "--no-prompt", "--force"]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn a_model_from_add_model_gives_its_hooks_an_allow_listed_environment() {
+    let home = Home { dir: tempfile::tempdir().unwrap() };
+    let out_dir = tempfile::tempdir().unwrap();
+    let dump = out_dir.path().join("env");
+    let install = format!("#!/bin/sh\nenv | sort > {}\n", dump.display());
+    let charm = leaderd_testkit::cluster::charm("name: envdump\n", &[("install", install.as_str())]);
+    let path = format!("/opt/only-here/bin:{}", std::env::var("PATH").unwrap_or_default());
+    let added = Command::new(JUJU)
+        .env("LEADERD_HOME", home.dir.path())
+        .env_remove("JUJU_MODEL")
+        .env_remove("JUJU_CONTROLLER")
+        .env("PATH", &path)
+        .env("PYTHONPATH", "/tmp/leak-pp")
+        .env("VIRTUAL_ENV", "/tmp/leak-venv")
+        .env("AWS_SECRET_ACCESS_KEY", "leaked")
+        .env("LANG", "C.UTF-8")
+        .env("LC_ALL", "C.UTF-8")
+        .env("TZ", "UTC")
+        .args(["add-model", "m"])
+        .status()
+        .unwrap();
+    assert!(added.success());
+    let (_, err, code) = home.juju(&["deploy", charm.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let env = loop {
+        match std::fs::read_to_string(&dump) {
+            Ok(text) if text.contains("JUJU_UNIT_NAME=") => break text,
+            _ => assert!(Instant::now() < deadline, "no install hook ran within 60s"),
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let names: Vec<&str> = env.lines().filter_map(|l| l.split_once('=')).map(|(k, _)| k).collect();
+    for leaked in ["PYTHONPATH", "VIRTUAL_ENV", "AWS_SECRET_ACCESS_KEY", "LEADERD_HOME", "OLDPWD"] {
+        assert!(!names.contains(&leaked), "{leaked} reached the hook:\n{env}");
+    }
+    for kept in ["LANG=C.UTF-8", "LC_ALL=C.UTF-8", "TZ=UTC"] {
+        assert!(env.lines().any(|l| l == kept), "{kept} missing:\n{env}");
+    }
+    // The tools directory first, then add-model's PATH (where the charm's python3 is found).
+    let hook_path = env.lines().find_map(|l| l.strip_prefix("PATH=")).unwrap();
+    assert!(hook_path.ends_with(&format!(":{path}")), "{hook_path}");
+    let (_, err, code) = home.juju(&["destroy-model", "m", "--no-prompt", "--force"]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn run_background_then_show_operation_and_operations_as_juju_prints_them() {
+    let home = Home { dir: tempfile::tempdir().unwrap() };
+    let charm = leaderd_testkit::cluster::charm("name: act\n", &[]);
+    std::fs::write(charm.path().join("actions.yaml"), "greet:\n  description: Says hello.\n").unwrap();
+    let dispatch = charm.path().join("dispatch");
+    std::fs::write(
+        &dispatch,
+        "#!/bin/sh\n[ \"$JUJU_DISPATCH_PATH\" = actions/greet ] && action-set greeting=hello\nexit 0\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&dispatch, std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    assert_eq!(home.juju(&["add-model", "m"]).2, 0);
+    let (_, err, code) = home.juju(&["deploy", charm.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let (out, err, code) = home.juju(&["operations"]);
+    assert_eq!((out.as_str(), err.as_str(), code), ("", "no matching operations\n", 0));
+    let (_, said, code) = home.juju(&["run", "act/0", "greet", "--background"]);
+    assert_eq!(code, 0, "{said}");
+    // "Scheduled operation N with task M" (on stderr) and Juju's pointer to show-operation.
+    let words: Vec<&str> = said.split_whitespace().collect();
+    let (op, task) = (words[2], words[5]);
+    assert!(said.contains(&format!("juju show-operation {op}")), "{said}");
+
+    let (out, err, code) = home.juju(&["show-operation", op, "--wait", "60s", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let shown: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(shown["summary"], "greet run on unit-act-0", "{shown}");
+    assert_eq!(shown["status"], "completed", "{shown}");
+    assert_eq!(shown["tasks"][task]["host"], "act/0", "{shown}");
+    assert_eq!(shown["tasks"][task]["results"]["greeting"], "hello", "{shown}");
+    let (out, _, code) = home.juju(&["show-operation", op]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("summary: greet run on unit-act-0\nstatus: completed\naction:\n  name: greet\n"), "{out}");
+    let (_, err, code) = home.juju(&["show-operation", "999"]);
+    assert_eq!((err.as_str(), code), ("ERROR operation \"999\" not found\n", 1));
+
+    let (out, err, code) = home.juju(&["operations"]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(
+        lines[0].starts_with("ID  Status     Started              Finished             Task IDs  Summary"),
+        "{out}"
+    );
+    let row: Vec<&str> = lines[1].split_whitespace().collect();
+    assert_eq!((row[0], row[1], row[4], row[5..].join(" ")), (op, "completed", task, "greet run on unit-act-0".into()));
+    let (out, _, _) = home.juju(&["operations", "--format", "json"]);
+    let listed: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(listed[op]["status"], "completed", "{listed}");
+    let (_, err, code) = home.juju(&["destroy-model", "m", "--no-prompt", "--force"]);
+    assert_eq!(code, 0, "{err}");
+}

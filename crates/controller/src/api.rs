@@ -250,7 +250,9 @@ impl From<ConfigChangeError> for HttpError {
     fn from(e: ConfigChangeError) -> HttpError {
         let code = match e {
             ConfigChangeError::NotFound(_) => ErrorCode::NotFound,
-            ConfigChangeError::Invalid(_) | ConfigChangeError::Storage(_) => ErrorCode::BadRequest,
+            ConfigChangeError::Invalid(_) | ConfigChangeError::Storage(_) | ConfigChangeError::Relations(_) => {
+                ErrorCode::BadRequest
+            }
             ConfigChangeError::Write(_) => ErrorCode::Unavailable,
         };
         HttpError::new(code, e.to_string())
@@ -476,6 +478,7 @@ async fn change_config(
         storage: req.storage,
         endpoints: req.endpoints,
         trust: req.trust,
+        charm_url: req.charm_url,
     };
     Ok(Json(api.controller.change_config(&app, change).await?))
 }

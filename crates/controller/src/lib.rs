@@ -342,6 +342,24 @@ pub(crate) fn declared_endpoints(config: &AppConfig) -> Vec<leaderd_core::relati
     out
 }
 
+/// A relation as Juju's `Relation.String` gives it (`relationKey`, `state/relation.go`): its
+/// endpoints as `app:endpoint`, requirer before provider before peer (`epSlice.Less`,
+/// `state/endpoint.go`), then in string order, joined by a space.
+fn juju_relation_string(def: &leaderd_core::wire::controller::RelationDef) -> String {
+    let order = |role: &str| match role {
+        "requirer" => 0,
+        "provider" => 1,
+        _ => 2,
+    };
+    let mut eps: Vec<(usize, String)> = def
+        .endpoints
+        .iter()
+        .map(|e| (order(&e.endpoint.role), format!("{}:{}", e.application, e.endpoint.name)))
+        .collect();
+    eps.sort();
+    eps.into_iter().map(|(_, s)| s).collect::<Vec<_>>().join(" ")
+}
+
 /// The controller: lease rules, fenced settings, watches.
 pub struct Controller {
     config: Config,
@@ -370,6 +388,10 @@ pub enum ConfigChangeError {
     /// A charm whose storage the units' storage cannot follow (Juju's words).
     #[error("{0}")]
     Storage(String),
+    /// A charm that no longer implements an endpoint of one of the application's relations
+    /// (Juju's `checkRelationsOps`, `state/application.go`, in its words).
+    #[error("{0}")]
+    Relations(String),
     /// The new config could not be made durable (so it was not made).
     #[error(transparent)]
     Write(LeaderWriteError),
@@ -401,6 +423,8 @@ pub struct ConfigChange {
     /// Application config `trust` (`juju trust`): a change moves the version, so the units
     /// run config-changed (Juju's `TrustHash`).
     pub trust: Option<bool>,
+    /// With `charm`: the new charm's URL (`local:name-N`), for the words of a refusal.
+    pub charm_url: Option<String>,
 }
 
 impl Controller {
@@ -767,6 +791,12 @@ impl Controller {
         if change.peers.is_some() {
             next.peers = change.peers.clone();
         }
+        // A refresh: Juju's `SetCharm` (`state/application.go`) checks that the new charm still
+        // implements every relation's endpoint (`checkRelationsOps`) before it changes anything.
+        let refresh = change.charm.is_some() && change.endpoints.is_some();
+        if let (true, Some(endpoints)) = (refresh, &change.endpoints) {
+            self.check_relations_upgrade(app, endpoints, change.charm_url.as_deref())?;
+        }
         if change.endpoints.is_some() {
             next.endpoints = change.endpoints.clone();
         }
@@ -827,7 +857,63 @@ impl Controller {
         if registers_relations {
             self.register_peer_relations(app, &next).await?;
         }
+        if refresh {
+            self.remove_stale_peer_relations(app, &next).await?;
+        }
         Ok(next)
+    }
+
+    /// Juju's `checkRelationsOps` (`state/application.go`): every relation of `app` (of any
+    /// life) must have its endpoint implemented by the new charm (`Endpoint.ImplementedBy`:
+    /// the same name, role and interface), peer relations excepted (the refresh removes the
+    /// ones the charm drops). Refused in the words of `SetCharm`'s annotation.
+    fn check_relations_upgrade(
+        &self,
+        app: &Application,
+        endpoints: &[leaderd_core::relations::EndpointDecl],
+        charm_url: Option<&str>,
+    ) -> Result<(), ConfigChangeError> {
+        for def in self.relation_defs() {
+            let Some(ours) = def.endpoint_of(app.as_str()) else { continue };
+            let ep = &ours.endpoint;
+            let implemented =
+                endpoints.iter().any(|e| e.name == ep.name && e.role == ep.role && e.interface == ep.interface);
+            if implemented || ep.role == "peer" {
+                continue;
+            }
+            let quote = leaderd_core::gocompat::go_quote;
+            let charm = charm_url.map(|url| format!(" to charm {}", quote(url))).unwrap_or_default();
+            return Err(ConfigChangeError::Relations(format!(
+                "cannot upgrade application {}{charm}: would break relation {}",
+                quote(app.as_str()),
+                quote(&juju_relation_string(&def))
+            )));
+        }
+        Ok(())
+    }
+
+    /// Juju's `removeStalePeerRelationsOps` (`state/application.go`): the peer relations of
+    /// `app` whose endpoint the refreshed charm no longer declares go (dying until no unit is
+    /// in their scope, so the units run their -departed and -broken hooks).
+    async fn remove_stale_peer_relations(
+        &self,
+        app: &Application,
+        config: &AppConfig,
+    ) -> Result<(), ConfigChangeError> {
+        let declared = declared_endpoints(config);
+        for def in self.relation_defs() {
+            let Some(ours) = def.endpoint_of(app.as_str()) else { continue };
+            let kept = declared.iter().any(|e| e.role == "peer" && e.name == ours.endpoint.name);
+            if !def.is_peer() || kept || !def.alive() {
+                continue;
+            }
+            self.relation_op(writer::RelationOp::RemoveId(def.id)).await.map_err(|e| match e {
+                RelationError::Write(e) => ConfigChangeError::Write(e),
+                e => ConfigChangeError::Write(LeaderWriteError::Invalid(e.to_string())),
+            })?;
+            tracing::info!(app = app.as_str(), relation = def.id, key = def.key, "stale peer relation removed");
+        }
+        Ok(())
     }
 
     /// The peer relations of `config`'s endpoints that have no record yet, each with the next

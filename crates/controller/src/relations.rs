@@ -307,7 +307,7 @@ impl Controller {
         self.relation_op(op).await
     }
 
-    async fn relation_op(&self, op: super::writer::RelationOp) -> Result<Vec<RelationDef>, RelationError> {
+    pub(crate) async fn relation_op(&self, op: super::writer::RelationOp) -> Result<Vec<RelationDef>, RelationError> {
         let job = |reply| super::writer::Job::RelationRecords { op, reply };
         self.submit(job)
             .await

@@ -256,6 +256,10 @@ pub struct ConfigChangeRequest {
     /// version, so the units run config-changed, as Juju's `TrustHash` does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trust: Option<bool>,
+    /// With `charm`: the new charm's URL (`local:name-N`), named in a refusal (Juju's
+    /// `SetCharm` annotation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charm_url: Option<String>,
 }
 
 /// `GET /v1/applications/{app}/status`: the application status its leader set (null until
