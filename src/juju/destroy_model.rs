@@ -115,6 +115,15 @@ impl Run for DestroyModel {
         }
         let model = Model::existing(&model::short_name(&self.model)?)?;
         let name = model.name.clone();
+        // Only a model is ever deleted: a directory of its own (not a link) directly under
+        // `<root>/models`, holding the `model.json` add-model wrote. Anything else there is
+        // not a model of this controller.
+        let is_model = model.dir.parent() == Some(model::root().join("models").as_path())
+            && std::fs::symlink_metadata(&model.dir).is_ok_and(|m| m.is_dir())
+            && model::ModelRecord::path(&model.dir).is_file();
+        if !is_model {
+            return Err(model::not_found(&name));
+        }
         if !self.no_prompt {
             confirm(&name)?;
         }

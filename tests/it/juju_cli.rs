@@ -737,3 +737,50 @@ fn destroy_model_with_force_does_not_wait_on_a_hook_that_fails_after_it_was_aske
     assert!(started.elapsed() < std::time::Duration::from_secs(10), "took {:?}", started.elapsed());
     assert_eq!(home.processes(), Vec::new());
 }
+
+/// `juju ARGS` under `home` with `JUJU_MODEL` as given (or unset).
+fn juju_in(home: &std::path::Path, model_env: Option<&str>, args: &[&str]) -> (String, String, i32) {
+    let mut command = Command::new(JUJU);
+    command.args(args).env("LEADERD_HOME", home).env_remove("JUJU_MODEL");
+    if let Some(model) = model_env {
+        command.env("JUJU_MODEL", model);
+    }
+    let out = command.stdin(std::process::Stdio::null()).output().unwrap();
+    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+    (text(out.stdout), text(out.stderr), out.status.code().unwrap())
+}
+
+#[test]
+fn a_model_name_that_is_not_one_never_reaches_the_file_system() {
+    let home = tempfile::tempdir().unwrap();
+    let models = home.path().join("models");
+    std::fs::create_dir_all(models.join("other")).unwrap();
+    std::fs::write(models.join("other/model.json"), "{}").unwrap();
+    std::fs::create_dir_all(models.join("notamodel/keep")).unwrap();
+    std::fs::write(home.path().join("precious"), "keep").unwrap();
+    let not_valid = |name: &str| format!("ERROR model name \"admin/{name}\" not valid\n");
+
+    // jujuclient ValidateModelName, before any lookup: by argument, -m, JUJU_MODEL, current-model.
+    for name in ["..", ".", "admin/..", "leaderd:admin/.", "admin/", "UPPER"] {
+        let short = name.rsplit_once('/').map_or(name.trim_start_matches("leaderd:"), |(_, n)| n);
+        let (out, err, code) = juju_in(home.path(), None, &["destroy-model", "--no-prompt", name]);
+        assert_eq!((out.as_str(), err.as_str(), code), ("", not_valid(short).as_str(), 1), "{name}");
+    }
+    let (_, err, code) = juju_in(home.path(), None, &["status", "-m", ".."]);
+    assert_eq!((err.as_str(), code), (not_valid("..").as_str(), 1));
+    let (_, err, code) = juju_in(home.path(), Some("."), &["status"]);
+    assert_eq!((err.as_str(), code), (not_valid(".").as_str(), 1));
+    std::fs::write(home.path().join("current-model"), "..\n").unwrap();
+    let (_, err, code) = juju_in(home.path(), None, &["status"]);
+    assert_eq!((err.as_str(), code), (not_valid("..").as_str(), 1));
+    let (_, err, code) = juju_in(home.path(), None, &["destroy-model", "--no-prompt", "a/../b"]);
+    assert_eq!((err.as_str(), code), ("ERROR model leaderd:a/../b not found\n", 1));
+
+    // A directory under models/ that add-model did not make (no model.json) is not a model.
+    let (_, err, code) = juju_in(home.path(), None, &["destroy-model", "--no-prompt", "notamodel"]);
+    assert_eq!((err.as_str(), code), ("ERROR model leaderd:admin/notamodel not found\n", 1));
+
+    assert!(models.join("other/model.json").is_file());
+    assert!(models.join("notamodel/keep").is_dir());
+    assert_eq!(std::fs::read_to_string(home.path().join("precious")).unwrap(), "keep");
+}
