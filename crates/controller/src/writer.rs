@@ -314,6 +314,14 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                         continue;
                     }
                 }
+                // Every bag write and scope entry names a relation of this application, checked
+                // against the records as this batch leaves them (a relation removed meanwhile
+                // is gone here).
+                let current_defs = defs.get_or_insert_with(|| state.relations.defs());
+                if let Err(e) = relation_writes_allowed(state, current_defs, &app, &changes) {
+                    let _ = reply.send(Err(e));
+                    continue;
+                }
                 // Storage is checked first: a refused storage-add leaves the batch's secrets as
                 // they were.
                 let mut storage_plan = None;
@@ -504,6 +512,33 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
     for (reply, committed) in replies.into_iter().zip(results) {
         answer(state, reply, committed);
     }
+}
+
+/// May `app`'s units write these bags and enter these scopes? Only in a relation whose record
+/// names `app` (Juju's uniter facade answers `permission denied` for a relation the unit's
+/// application is not in, and a removed relation is not there). An application that registered
+/// no endpoints and is in no record keeps relations without records (a store from before
+/// records), under small ids only.
+fn relation_writes_allowed(state: &State, defs: &Defs, app: &str, changes: &[Write]) -> Result<(), LeaderWriteError> {
+    let ours = |d: &crate::store::RelationDefRecord| d.endpoints.iter().any(|e| e.application == app);
+    let registered = defs.by_id.values().any(ours)
+        || state.configs.read().unwrap().get(app).is_some_and(|c| c.endpoints.is_some() || c.peers.is_some());
+    for write in changes {
+        let id = match write {
+            Write::RelationSettings { relation_id, .. } | Write::RelationScope { relation_id, member: true, .. } => {
+                *relation_id
+            }
+            _ => continue,
+        };
+        let allowed = match defs.by_id.get(&id) {
+            Some(record) => ours(record),
+            None => !registered && id < relation_rules::MAX_UNRECORDED_ID,
+        };
+        if !allowed {
+            return Err(LeaderWriteError::Invalid("permission denied".into()));
+        }
+    }
+    Ok(())
 }
 
 /// The writes of one relation-records change, on `defs` (the records as the batch leaves them,

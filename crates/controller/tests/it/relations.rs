@@ -486,3 +486,39 @@ async fn an_application_removed_takes_its_relations_with_it() {
     c.leave_relations(&unit("testapp/0")).await.unwrap();
     assert!(c.relation_defs().is_empty());
 }
+
+/// A unit writes bags and enters scopes only in a relation whose record names its
+/// application, checked in the writer: not in an id nobody allocated (a far one would move the
+/// id sequence to its end after a restart), not in a removed relation, not in another
+/// application's; and the sequence itself never wraps nor panics.
+#[tokio::test]
+async fn relation_ids_without_a_record_of_the_application_are_refused_in_the_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.db");
+    let denied = Err(LeaderWriteError::Invalid("permission denied".into()));
+    {
+        let c = Controller::start(Box::new(SqliteStore::open(&path).unwrap()), config()).unwrap();
+        deploy(&c, "testdb", TESTDB).await;
+        deploy(&c, "testapp", TESTAPP).await;
+        deploy(&c, "other", TESTAPP).await;
+        assert_eq!(c.integrate(names("testdb", "testapp")).await.unwrap().id, 1);
+        let far = u64::MAX - 1;
+        for id in [far, u64::MAX, 7] {
+            let commit = c.commit_hook(&unit("testdb/0"), None, vec![unit_change(id, &[("k", "v")])], vec![]).await;
+            assert_eq!(commit, denied, "commit to {id}");
+            assert_eq!(c.join_relations(&unit("testdb/0"), &[id]).await, denied.clone(), "join {id}");
+        }
+        // Relation 1 is testdb's and testapp's, not other's.
+        assert_eq!(c.commit_hook(&unit("other/0"), None, vec![unit_change(1, &[("k", "v")])], vec![]).await, denied);
+        assert_eq!(c.join_relations(&unit("other/0"), &[1]).await, denied.clone());
+        // Removed: its bags cannot come back.
+        c.commit_hook(&unit("testapp/0"), None, vec![unit_change(1, &[("k", "v")])], vec![]).await.unwrap();
+        c.remove_relation_id(1).await.unwrap();
+        assert!(c.relation_defs().iter().all(|d| d.id != 1));
+        assert_eq!(c.commit_hook(&unit("testapp/0"), None, vec![unit_change(1, &[("k", "v")])], vec![]).await, denied);
+        assert!(!c.relations(&app("testapp")).relations.contains_key(&1));
+    }
+    // After a restart the sequence goes on from the records: the next integrate gets id 2.
+    let c = Controller::start(Box::new(SqliteStore::open(&path).unwrap()), config()).unwrap();
+    assert_eq!(c.integrate(names("testdb", "other")).await.unwrap().id, 2);
+}
