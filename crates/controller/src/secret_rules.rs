@@ -494,6 +494,25 @@ pub(crate) fn forget_unit(records: &Records, unit: &str) -> BTreeMap<String, Opt
     touched
 }
 
+/// A relation removed: the grants made over it go with it, as juju/juju 3.6.0
+/// `state/relation.go` removes them in the relation's `removeOps`
+/// (`removeScopedSecretPermissionOps(r.Tag())`), and a unit that can no longer read a secret
+/// tracks nothing more (as a revoke leaves it).
+pub(crate) fn forget_relation(records: &Records, relation_id: u64) -> BTreeMap<String, Option<SecretRecord>> {
+    let mut touched = BTreeMap::new();
+    for (id, r) in records {
+        if !r.grants.iter().any(|g| g.relation_id == Some(relation_id)) {
+            continue;
+        }
+        let mut r = r.clone();
+        r.grants.retain(|g| g.relation_id != Some(relation_id));
+        let readable = r.clone();
+        r.consumers.retain(|unit, _| Caller::new(unit, false).reads(&readable));
+        touched.insert(id.clone(), Some(r));
+    }
+    touched
+}
+
 /// What the caller needs to run its secret hooks: the secrets it manages (rotate, expire and
 /// obsolete revisions) and those it tracks but does not manage (changed).
 pub(crate) fn view(records: &Records, caller: &Caller, version: u64) -> SecretView {

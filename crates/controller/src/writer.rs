@@ -210,7 +210,27 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
             Job::RelationRecords { op, reply } => {
                 let current = defs.get_or_insert_with(|| state.relations.defs());
                 match relation_records(state, current, op) {
-                    Ok((answer, changes)) => {
+                    Ok((answer, mut changes)) => {
+                        // A removed relation takes the secret grants made over it along, in
+                        // the same batch (from the secrets as this batch leaves them).
+                        let removed: Vec<u64> = changes
+                            .iter()
+                            .filter_map(|w| match w {
+                                Write::RelationDef { id, record: None } => Some(*id),
+                                _ => None,
+                            })
+                            .collect();
+                        for id in removed {
+                            let records = secrets.get_or_insert_with(|| state.secrets.snapshot());
+                            let touched = secret_rules::forget_relation(records, id);
+                            for (secret, record) in &touched {
+                                match record {
+                                    Some(record) => records.insert(secret.clone(), record.clone()),
+                                    None => records.remove(secret),
+                                };
+                            }
+                            changes.extend(live_secrets::writes(touched));
+                        }
                         starts.push(writes.len());
                         writes.extend(changes.iter().cloned());
                         replies.push(Reply::RelationRecords(reply, answer, changes));
@@ -647,6 +667,7 @@ fn answer(state: &State, reply: Reply, committed: Result<(), CommitError>) {
     match (reply, committed) {
         (Reply::RelationRecords(tx, answer, changes), Ok(())) => {
             state.relations.apply("", &changes);
+            state.secrets.apply(&changes);
             let _ = tx.send(Ok(answer));
         }
         (Reply::RelationRecords(tx, ..), Err(e)) => {

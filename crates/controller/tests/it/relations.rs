@@ -522,3 +522,49 @@ async fn relation_ids_without_a_record_of_the_application_are_refused_in_the_wri
     let c = Controller::start(Box::new(SqliteStore::open(&path).unwrap()), config()).unwrap();
     assert_eq!(c.integrate(names("testdb", "other")).await.unwrap().id, 2);
 }
+
+/// A secret granted over a relation is readable by the other application while the relation
+/// is there, and no more once it is removed (juju/juju state/relation.go removes the grants
+/// made over a relation with it): its units are refused in Juju's words, and keep no revision.
+#[tokio::test]
+async fn a_relation_removed_takes_the_secret_grants_made_over_it() {
+    use leaderd_core::wire::controller::{SecretChange, SecretReadRequest};
+    use leaderd_core::wire::hook::SecretFields;
+    let c = Controller::start(Box::new(MemoryStore::default()), config()).unwrap();
+    deploy(&c, "testdb", TESTDB).await;
+    deploy(&c, "testapp", TESTAPP).await;
+    deploy(&c, "other", TESTAPP).await;
+    let id = c.integrate(names("testdb", "testapp")).await.unwrap().id;
+    let other = c.integrate(names("testdb", "other")).await.unwrap().id;
+    let t = term(c.claim(&unit("testdb/0"), LEASE).await.unwrap());
+    let secret = "d4ajvh2o8etbv2m5oc3g";
+    let fields =
+        SecretFields { content: Some([("password".into(), "aHVudGVyMg==".into())].into()), ..Default::default() };
+    let changes = vec![
+        SecretChange::Create { id: secret.into(), owner: "application".into(), fields },
+        SecretChange::Grant {
+            id: secret.into(),
+            subject: "testapp".into(),
+            relation_id: id,
+            scope: format!("relation-{id}"),
+        },
+        SecretChange::Grant {
+            id: secret.into(),
+            subject: "other".into(),
+            relation_id: other,
+            scope: format!("relation-{other}"),
+        },
+    ];
+    c.commit_hook(&unit("testdb/0"), Some(t), vec![], changes).await.unwrap();
+    let read = || SecretReadRequest { id: Some(secret.into()), ..Default::default() };
+    assert_eq!(c.read_secret(&unit("testapp/0"), read()).await.unwrap().revision, 1);
+    assert_eq!(c.read_secret(&unit("other/0"), read()).await.unwrap().revision, 1);
+
+    c.remove_relation_id(id).await.unwrap();
+    assert!(c.relation_defs().iter().all(|d| d.id != id), "removed, nobody was in scope");
+    let refused = c.read_secret(&unit("testapp/0"), read()).await.unwrap_err();
+    assert_eq!(refused.to_string(), "permission denied");
+    assert!(c.secret_view(&unit("testapp/0"), None).consumed.is_empty(), "it tracks nothing more");
+    // The grant over the other relation stays.
+    assert_eq!(c.read_secret(&unit("other/0"), read()).await.unwrap().revision, 1);
+}
