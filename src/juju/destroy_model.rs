@@ -206,7 +206,7 @@ fn stop_leftovers(model: &Model) {
     }
     for pid in pids {
         let ours = pid == 0
-            || process::cmdline(pid).is_some_and(|args| args.iter().any(|a| a.contains(&dir)))
+            || process::cmdline(pid).is_some_and(|args| args.iter().any(|a| crate::local::up::arg_names_dir(a, &dir)))
             || std::fs::read(format!("/proc/{pid}/environ")).is_ok_and(|env| {
                 let needle = format!("JUJU_AGENT_SOCKET_ADDRESS={dir}/").into_bytes();
                 env.split(|b| *b == 0).any(|var| var.starts_with(&needle))
