@@ -190,6 +190,16 @@ fn wait_for_exit(model: &Model, within: Duration) {
     let _ = rx.recv_timeout(EXIT_GRACE);
 }
 
+/// Stops a model's `up` (forced, as `destroy-model --force`) and whatever of it is left, for a
+/// command that started one and then failed.
+pub(crate) fn stop_model(model: &Model) {
+    let request = StopRequest { force: true, timeout_ms: Some(FORCED_BOUND.as_millis() as u64) };
+    if super::host::call(model, STOP_PATH, &request).is_ok() {
+        wait_for_exit(model, FORCED_BOUND + EXIT_GRACE);
+    }
+    stop_leftovers(model);
+}
+
 /// Kills whatever of the model still runs once its `up` is gone: the agents and controllers
 /// `up.json` names (checked by their command line), and every process carrying the hook
 /// environment of one of its units.

@@ -784,3 +784,18 @@ fn a_model_name_that_is_not_one_never_reaches_the_file_system() {
     assert!(models.join("notamodel/keep").is_dir());
     assert_eq!(std::fs::read_to_string(home.path().join("precious")).unwrap(), "keep");
 }
+
+/// add-model refused by the controller's bound on one config change leaves nothing behind:
+/// no model directory and nothing running.
+#[test]
+fn a_failed_add_model_leaves_no_model_and_nothing_running() {
+    let home = Home::new();
+    let config = home.dir.path().join("big.yaml");
+    let text: String = (1..=300).map(|i| format!("key{i}: v\n")).collect();
+    std::fs::write(&config, text).unwrap();
+    let (out, err, code) = home.juju(&["add-model", "m2", "--config", config.to_str().unwrap()]);
+    let want = "ERROR failed to create new model: too many model config keys in one change (at most 256)\n";
+    assert_eq!((out.as_str(), err.as_str(), code), ("", want, 1));
+    assert!(!home.model_dir("m2").exists());
+    assert_eq!(home.processes(), Vec::<(u32, String)>::new(), "nothing of the failed model runs");
+}

@@ -12,6 +12,15 @@ use std::time::Duration;
 use serde_json::Value;
 
 /// The key of the interval between update-status hooks.
+/// The most keys one model config change may set and reset together (the controller refuses
+/// more; `juju add-model --config` checks it before anything starts).
+pub const MAX_CHANGE_KEYS: usize = 256;
+
+/// What the controller answers for a change with more than [`MAX_CHANGE_KEYS`] keys.
+pub fn too_many_keys() -> String {
+    format!("too many model config keys in one change (at most {MAX_CHANGE_KEYS})")
+}
+
 pub const UPDATE_STATUS_HOOK_INTERVAL: &str = "update-status-hook-interval";
 
 /// Juju's `DefaultUpdateStatusHookInterval`.
