@@ -588,6 +588,14 @@ fn relation_records(
                 _ => return Err(RelationError::NotFound(format!("relation {} not found", op_id(&op)))),
             };
             let record = next.by_id.get_mut(&id).expect("found");
+            // juju/juju state/relation.go `internalDestroy`: only the application's removal
+            // ends a peer relation.
+            if record.endpoints.len() == 1 {
+                return Err(RelationError::Invalid(format!(
+                    "cannot destroy relation {}: is a peer relation",
+                    leaderd_core::gocompat::go_quote(&record.key)
+                )));
+            }
             record.life = relation_rules::DYING.into();
             if state.relations.anyone_in_scope(id) {
                 (vec![id], Vec::new())

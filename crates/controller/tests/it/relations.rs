@@ -568,3 +568,18 @@ async fn a_relation_removed_takes_the_secret_grants_made_over_it() {
     // The grant over the other relation stays.
     assert_eq!(c.read_secret(&unit("other/0"), read()).await.unwrap().revision, 1);
 }
+
+/// remove-relation refuses a peer relation, by id or by name, in Juju's words (juju/juju
+/// state/relation.go); its bags and scopes stay.
+#[tokio::test]
+async fn a_peer_relation_is_not_removed_by_remove_relation() {
+    let c = Controller::start(Box::new(MemoryStore::default()), config()).unwrap();
+    deploy(&c, "testdb", TESTDB).await;
+    c.join_relations(&unit("testdb/0"), &[0]).await.unwrap();
+    let want = "cannot destroy relation \"testdb:replicas\": is a peer relation";
+    assert_eq!(c.remove_relation_id(0).await.unwrap_err().to_string(), want);
+    assert_eq!(c.remove_relation(vec!["testdb:replicas".into()]).await.unwrap_err().to_string(), want);
+    let defs = c.relation_defs();
+    assert_eq!((defs.len(), defs[0].life.as_str()), (1, "alive"));
+    assert_eq!(c.relations(&app("testdb")).relations[&0].members, ["testdb/0"]);
+}
