@@ -312,10 +312,20 @@ fn juju_secrets_are_the_models() {
     assert_eq!(listed[id]["description"], "A new description.");
     let created = listed[id]["created"].as_str().unwrap();
     assert!(created.len() == 20 && created.ends_with('Z'), "whole seconds in UTC: {created}");
+    // An application the model does not have: refused in Juju's words, nothing recorded
+    // (grantrevoke.go processGrantRevokeErrors over state/secrets.go GrantSecretAccess).
+    let (out, err, code) = m.juju(&["grant-secret", "sec1", "testdb,nosuch"]);
+    let want = format!(
+        "ERROR failed to grant/revoke secret: cannot change access to \"secret:{id}\" for \"nosuch\": invalid subject reference: application \"nosuch\" not found\n"
+    );
+    assert_eq!((out.as_str(), err.as_str(), code), ("", want.as_str(), 1));
+    let (out, _, _) = m.juju(&["show-secret", "sec1", "--format", "json"]);
+    assert_eq!(json(&out)[id]["access"], serde_json::Value::Null, "nothing granted: {out}");
     let (_, err, code) = m.juju(&["grant-secret", "sec1", "testdb"]);
     assert_eq!((err.as_str(), code), ("", 0));
     let (out, _, _) = m.juju(&["show-secret", "sec1", "--format", "json"]);
     assert_eq!(json(&out)[id]["access"][0]["target"], "application-testdb", "{out}");
+    assert_eq!(json(&out)[id]["access"].as_array().unwrap().len(), 1, "{out}");
     let (_, err, code) = m.juju(&["revoke-secret", "sec1", "testdb"]);
     assert_eq!((err.as_str(), code), ("", 0));
     let (_, err, code) = m.juju(&["remove-secret", "sec1"]);

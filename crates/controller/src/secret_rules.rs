@@ -741,6 +741,31 @@ pub(crate) fn user_change(
 }
 
 /// An application name to grant to, or Juju's words for one that is not.
+/// An operator's grant names only applications the model has (`known`), in Juju's words:
+/// `cannot change access to "secret:ID" for "APP": invalid subject reference: application "APP"
+/// not found` (juju/juju 3.6.0 `apiserver/facades/client/secrets/secrets.go` `one` over
+/// `state/secrets.go` `GrantSecretAccess`).
+pub(crate) fn user_change_checked(
+    records: &Records,
+    change: &UserChange,
+    known: &dyn Fn(&str) -> bool,
+) -> Result<(), SecretError> {
+    let UserChange::Grant(request) = change else { return Ok(()) };
+    let id = resolve_user(records, &request.secret)?;
+    for app in &request.applications {
+        check_app(&id, app)?;
+        if !known(app) {
+            return Err(SecretError::Invalid(format!(
+                "cannot change access to {} for {}: invalid subject reference: application {} not found",
+                go_quote(&format!("secret:{id}")),
+                go_quote(app),
+                go_quote(app)
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn check_app(id: &str, app: &str) -> Result<(), SecretError> {
     leaderd_core::names::check_application(app).map_err(|_| {
         SecretError::Invalid(format!(

@@ -460,7 +460,13 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
             }
             Job::UserSecret { change, reply } => {
                 let records = secrets.get_or_insert_with(|| state.secrets.snapshot());
-                match secret_rules::user_change(records, &change, live_secrets::now_ms()) {
+                // A grant names applications the model has (juju/juju state/secrets.go
+                // `GrantSecretAccess`: `findSecretEntity`, "invalid subject reference"); a
+                // revoke of one it does not have changes nothing, as Juju's.
+                let known = |app: &str| state.configs.read().unwrap().contains_key(app);
+                let change = secret_rules::user_change_checked(records, &change, &known)
+                    .and_then(|()| secret_rules::user_change(records, &change, live_secrets::now_ms()));
+                match change {
                     Ok((id, record)) => {
                         match &record {
                             Some(record) => records.insert(id.clone(), record.clone()),
