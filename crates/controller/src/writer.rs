@@ -580,6 +580,17 @@ fn relation_records(
             let configs = state.configs.read().unwrap();
             let declared = |app: &str| configs.get(app).map(super::declared_endpoints);
             let endpoints = relation_rules::infer(&names, declared)?;
+            // juju/juju state/state.go `AddRelation` (`aliveApplication`): both ends alive.
+            if let Some(gone) = endpoints.iter().find(|e| configs.get(&e.application).is_some_and(|c| c.dying)) {
+                let key = leaderd_core::relations::relation_key(
+                    endpoints.iter().map(|e| (e.application.as_str(), e.name.as_str())),
+                );
+                return Err(RelationError::Invalid(format!(
+                    "cannot add relation {}: application {} is not alive",
+                    leaderd_core::gocompat::go_quote(&key),
+                    leaderd_core::gocompat::go_quote(&gone.application)
+                )));
+            }
             drop(configs);
             (vec![relation_rules::add(&mut next, endpoints)?], Vec::new())
         }
@@ -615,6 +626,12 @@ fn relation_records(
         RelationOp::RemoveApp(app) => {
             let mut answer = Vec::new();
             let mut writes = Vec::new();
+            // The application is dying from now on: no new relation may name it (a relation
+            // added after this would never be made dying).
+            if let Some(config) = state.configs.read().unwrap().get(&app).filter(|c| !c.dying) {
+                let config = leaderd_core::wire::controller::AppConfig { dying: true, ..config.clone() };
+                writes.push(Write::Config { app: app.clone(), config: config.into() });
+            }
             let ids: Vec<u64> = next
                 .by_id
                 .iter()
@@ -682,6 +699,9 @@ fn answer(state: &State, reply: Reply, committed: Result<(), CommitError>) {
         (Reply::RelationRecords(tx, answer, changes), Ok(())) => {
             state.relations.apply("", &changes);
             state.secrets.apply(&changes);
+            for write in changes.iter().filter(|w| matches!(w, Write::Config { .. })) {
+                state.apply(write.clone());
+            }
             let _ = tx.send(Ok(answer));
         }
         (Reply::RelationRecords(tx, ..), Err(e)) => {

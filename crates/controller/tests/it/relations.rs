@@ -583,3 +583,24 @@ async fn a_peer_relation_is_not_removed_by_remove_relation() {
     assert_eq!((defs.len(), defs[0].life.as_str()), (1, "alive"));
     assert_eq!(c.relations(&app("testdb")).relations[&0].members, ["testdb/0"]);
 }
+
+/// An application being removed takes no new relation (juju/juju state/state.go `AddRelation`:
+/// `application "x" is not alive`), across a restart; deployed again under its name, it does.
+#[tokio::test]
+async fn integrate_refuses_an_application_being_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.db");
+    let want = "cannot add relation \"testapp:db testdb:db\": application \"testdb\" is not alive";
+    {
+        let c = Controller::start(Box::new(SqliteStore::open(&path).unwrap()), config()).unwrap();
+        deploy(&c, "testdb", TESTDB).await;
+        deploy(&c, "testapp", TESTAPP).await;
+        c.destroy_application_relations(&app("testdb")).await.unwrap();
+        assert_eq!(c.integrate(names("testapp", "testdb")).await.unwrap_err().to_string(), want);
+        assert!(c.relation_defs().is_empty());
+    }
+    let c = Controller::start(Box::new(SqliteStore::open(&path).unwrap()), config()).unwrap();
+    assert_eq!(c.integrate(names("testdb", "testapp")).await.unwrap_err().to_string(), want);
+    deploy(&c, "testdb", TESTDB).await;
+    assert_eq!(c.integrate(names("testdb", "testapp")).await.unwrap().life, "alive");
+}
