@@ -71,7 +71,7 @@ impl Model {
             .or_else(|| std::env::var("JUJU_MODEL").ok().filter(|m| !m.is_empty()));
         let name = match given {
             Some(reference) => short_name(&reference)?,
-            None => match current_text() {
+            None => match current_text().map_err(RunError)? {
                 Some(name) if valid_name(&name) => name,
                 Some(name) => return Err(not_valid(&name)),
                 None => return Err(RunError(NO_MODEL.to_string())),
@@ -142,14 +142,20 @@ pub(crate) fn short_name(reference: &str) -> Result<String, RunError> {
 /// The current model's short name (`<root>/current-model`), if one is current. A file naming
 /// something that is not a model name (hand-edited, or planted) names no model.
 pub(crate) fn current() -> Option<String> {
-    current_text().filter(|name| valid_name(name))
+    current_text().ok().flatten().filter(|name| valid_name(name))
 }
 
-/// What `<root>/current-model` holds, trimmed, if anything.
-fn current_text() -> Option<String> {
-    let text = std::fs::read_to_string(root().join("current-model")).ok()?;
+/// What `<root>/current-model` holds, trimmed, if anything; refused when another user owns it
+/// or others can write it (`check_own`: in a shared root it could have been planted).
+fn current_text() -> Result<Option<String>, String> {
+    let path = root().join("current-model");
+    if std::fs::symlink_metadata(&path).is_err() {
+        return Ok(None);
+    }
+    leaderd_sys::private::check_own(&path).map_err(|e| format!("{e:#}"))?;
+    let Ok(text) = std::fs::read_to_string(&path) else { return Ok(None) };
     let name = text.trim();
-    (!name.is_empty()).then(|| name.to_string())
+    Ok((!name.is_empty()).then(|| name.to_string()))
 }
 
 /// Makes `name` the current model (or none).
@@ -186,6 +192,8 @@ impl ModelRecord {
 
     pub(crate) fn load(dir: &std::path::Path) -> anyhow::Result<ModelRecord> {
         let path = ModelRecord::path(dir);
+        // Another user's, or one others can write, is not trusted (as `current-model`).
+        leaderd_sys::private::check_own(&path)?;
         let bytes = std::fs::read(&path).map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?;
         Ok(serde_json::from_slice(&bytes)?)
     }

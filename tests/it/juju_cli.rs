@@ -809,3 +809,18 @@ fn a_failed_add_model_leaves_no_model_and_nothing_running() {
     assert!(!home.model_dir("m2").exists());
     assert_eq!(home.processes(), Vec::<(u32, String)>::new(), "nothing of the failed model runs");
 }
+
+/// `current-model` others can write (it could have been planted in a shared root) is not
+/// followed: refused, with the reason.
+#[test]
+fn a_current_model_file_others_can_write_is_not_trusted() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join("models/m")).unwrap();
+    let current = home.path().join("current-model");
+    std::fs::write(&current, "m\n").unwrap();
+    std::fs::set_permissions(&current, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let (_, err, code) = juju_in(home.path(), None, &["status"]);
+    assert!(err.starts_with("ERROR ") && err.contains("refusing to trust it"), "{err}");
+    assert_eq!(code, 1);
+}
