@@ -342,6 +342,11 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                     let _ = reply.send(Err(e));
                     continue;
                 }
+                let grants = secret_commit.as_ref().map_or(&[][..], |c| c.changes.as_slice());
+                if let Err(e) = grants_allowed(state, current_defs, &app, grants) {
+                    let _ = reply.send(Err(e));
+                    continue;
+                }
                 // Storage is checked first: a refused storage-add leaves the batch's secrets as
                 // they were.
                 let mut storage_plan = None;
@@ -561,6 +566,40 @@ fn relation_writes_allowed(state: &State, defs: &Defs, app: &str, changes: &[Wri
             None => !registered && id < relation_rules::MAX_UNRECORDED_ID,
         };
         if !allowed {
+            return Err(LeaderWriteError::Invalid("permission denied".into()));
+        }
+    }
+    Ok(())
+}
+
+/// A secret-grant names a relation the granting application is in, alive, and a subject at its
+/// other end (or, in a peer relation, of the application itself): a grant a relation's
+/// removal takes along (juju/juju state/relation.go) must be over that relation. An application
+/// with no records (registered no endpoints) is as before records: its grants are taken as sent.
+fn grants_allowed(
+    state: &State,
+    defs: &Defs,
+    app: &str,
+    changes: &[leaderd_core::wire::controller::SecretChange],
+) -> Result<(), LeaderWriteError> {
+    let ours = |d: &crate::store::RelationDefRecord| d.endpoints.iter().any(|e| e.application == app);
+    let registered = defs.by_id.values().any(ours)
+        || state.configs.read().unwrap().get(app).is_some_and(|c| c.endpoints.is_some() || c.peers.is_some());
+    for change in changes {
+        let leaderd_core::wire::controller::SecretChange::Grant { subject, relation_id, .. } = change else {
+            continue;
+        };
+        let Some(record) = defs.by_id.get(relation_id) else {
+            if registered {
+                return Err(LeaderWriteError::Invalid("permission denied".into()));
+            }
+            continue;
+        };
+        let subject_app = leaderd_core::names::unit_application(subject).unwrap_or(subject);
+        let peer = record.endpoints.len() == 1;
+        let at_other_end =
+            record.endpoints.iter().any(|e| e.application == subject_app && (peer || e.application != app));
+        if !ours(record) || record.life != relation_rules::ALIVE || !at_other_end {
             return Err(LeaderWriteError::Invalid("permission denied".into()));
         }
     }

@@ -604,3 +604,34 @@ async fn integrate_refuses_an_application_being_removed() {
     deploy(&c, "testdb", TESTDB).await;
     assert_eq!(c.integrate(names("testdb", "testapp")).await.unwrap().life, "alive");
 }
+
+/// secret-grant -r: the relation must be the granting application's, alive, and the subject at
+/// its other end; anything else is refused and nothing of the hook is written.
+#[tokio::test]
+async fn a_secret_grant_names_a_relation_of_the_owner_and_its_other_end() {
+    use leaderd_core::wire::controller::SecretChange;
+    use leaderd_core::wire::hook::SecretFields;
+    let c = Controller::start(Box::new(MemoryStore::default()), config()).unwrap();
+    deploy(&c, "testdb", TESTDB).await;
+    deploy(&c, "testapp", TESTAPP).await;
+    deploy(&c, "other", TESTAPP).await;
+    let id = c.integrate(names("testdb", "testapp")).await.unwrap().id;
+    let t = term(c.claim(&unit("testdb/0"), LEASE).await.unwrap());
+    let secret = "d4ajvh2o8etbv2m5oc3g";
+    let fields = SecretFields { content: Some([("k".into(), "dg==".into())].into()), ..Default::default() };
+    let create = SecretChange::Create { id: secret.into(), owner: "application".into(), fields };
+    c.commit_hook(&unit("testdb/0"), Some(t), vec![], vec![create]).await.unwrap();
+    let grant = |subject: &str, relation_id: u64| SecretChange::Grant {
+        id: secret.into(),
+        subject: subject.into(),
+        relation_id,
+        scope: format!("relation-{relation_id}"),
+    };
+    let denied = Err(LeaderWriteError::Invalid("permission denied".into()));
+    for (subject, relation) in [("testapp", 99), ("other", id), ("other/0", id), ("testapp", 0)] {
+        let commit = c.commit_hook(&unit("testdb/0"), Some(t), vec![], vec![grant(subject, relation)]).await;
+        assert_eq!(commit, denied, "{subject} over {relation}");
+    }
+    c.commit_hook(&unit("testdb/0"), Some(t), vec![], vec![grant("testapp", id)]).await.unwrap();
+    c.commit_hook(&unit("testdb/0"), Some(t), vec![], vec![grant("testdb/1", 0)]).await.unwrap();
+}
