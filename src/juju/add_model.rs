@@ -98,6 +98,12 @@ impl Run for AddModel {
         let config = config_values(&self.config).map_err(|e| RunError(format!("{e:#}")))?;
         // Checked before anything is made, as model-config checks them.
         super::model_config::check(&config).map_err(|e| RunError(format!("failed to create new model: {e}")))?;
+        if config.len() > leaderd_core::model_config::MAX_CHANGE_KEYS {
+            return Err(RunError(format!(
+                "failed to create new model: {}",
+                leaderd_core::model_config::too_many_keys()
+            )));
+        }
         let model = Model::named(&self.name);
         let failed = |e: anyhow::Error| RunError(format!("failed to create new model: {e:#}"));
         leaderd_sys::private::create_state_dir(&model::root().join("models")).map_err(failed)?;
@@ -113,15 +119,22 @@ impl Run for AddModel {
             }
             Err(e) => return Err(failed(anyhow::anyhow!("creating {}: {e}", model.dir.display()))),
         }
+        let mut started = false;
         let made = (|| -> anyhow::Result<()> {
             let record =
                 ModelRecord { name: self.name.clone(), uuid: model::new_uuid()?, created_ms: now_ms(), config };
             record.save(&model.dir)?;
             start(&model)?;
+            started = true;
             // `--config` values are the new model's config (VIEW's `model-config`).
             super::model_config::set_at_creation(&model, &record.config)
         })();
         if let Err(e) = made {
+            // A model that failed to be made leaves nothing running: the `up` it started
+            // (and what that started) is stopped before its directory goes.
+            if started {
+                super::destroy_model::stop_model(&model);
+            }
             let _ = std::fs::remove_dir_all(&model.dir);
             return Err(failed(e));
         }

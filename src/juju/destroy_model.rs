@@ -115,6 +115,15 @@ impl Run for DestroyModel {
         }
         let model = Model::existing(&model::short_name(&self.model)?)?;
         let name = model.name.clone();
+        // Only a model is ever deleted: a directory of its own (not a link) directly under
+        // `<root>/models`, holding the `model.json` add-model wrote. Anything else there is
+        // not a model of this controller.
+        let is_model = model.dir.parent() == Some(model::root().join("models").as_path())
+            && std::fs::symlink_metadata(&model.dir).is_ok_and(|m| m.is_dir())
+            && model::ModelRecord::path(&model.dir).is_file();
+        if !is_model {
+            return Err(model::not_found(&name));
+        }
         if !self.no_prompt {
             confirm(&name)?;
         }
@@ -181,6 +190,16 @@ fn wait_for_exit(model: &Model, within: Duration) {
     let _ = rx.recv_timeout(EXIT_GRACE);
 }
 
+/// Stops a model's `up` (forced, as `destroy-model --force`) and whatever of it is left, for a
+/// command that started one and then failed.
+pub(crate) fn stop_model(model: &Model) {
+    let request = StopRequest { force: true, timeout_ms: Some(FORCED_BOUND.as_millis() as u64) };
+    if super::host::call(model, STOP_PATH, &request).is_ok() {
+        wait_for_exit(model, FORCED_BOUND + EXIT_GRACE);
+    }
+    stop_leftovers(model);
+}
+
 /// Kills whatever of the model still runs once its `up` is gone: the agents and controllers
 /// `up.json` names (checked by their command line), and every process carrying the hook
 /// environment of one of its units.
@@ -197,7 +216,7 @@ fn stop_leftovers(model: &Model) {
     }
     for pid in pids {
         let ours = pid == 0
-            || process::cmdline(pid).is_some_and(|args| args.iter().any(|a| a.contains(&dir)))
+            || process::cmdline(pid).is_some_and(|args| args.iter().any(|a| crate::local::up::arg_names_dir(a, &dir)))
             || std::fs::read(format!("/proc/{pid}/environ")).is_ok_and(|env| {
                 let needle = format!("JUJU_AGENT_SOCKET_ADDRESS={dir}/").into_bytes();
                 env.split(|b| *b == 0).any(|var| var.starts_with(&needle))

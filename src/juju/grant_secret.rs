@@ -58,8 +58,17 @@ impl Access {
 impl Run for Access {
     fn run(&self) -> Result<Outcome, RunError> {
         let state = state(&self.matches)?;
-        crate::local::secrets::access(&state, self.grant, Some(self.secret.clone()), Some(self.apps.clone()))
-            .map_err(failed)?;
+        crate::local::secrets::access(&state, self.grant, Some(self.secret.clone()), Some(self.apps.clone())).map_err(
+            |e| {
+                // juju/juju `cmd/juju/secrets/grantrevoke.go` `processGrantRevokeErrors`: a
+                // per-application refusal is reported under one heading.
+                let error = failed(e);
+                match error.0.starts_with("cannot change access to ") {
+                    true => RunError(format!("failed to grant/revoke secret: {}", error.0)),
+                    false => error,
+                }
+            },
+        )?;
         Ok(Outcome::default())
     }
 }

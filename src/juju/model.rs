@@ -71,13 +71,21 @@ impl Model {
             .or_else(|| std::env::var("JUJU_MODEL").ok().filter(|m| !m.is_empty()));
         let name = match given {
             Some(reference) => short_name(&reference)?,
-            None => current().ok_or_else(|| RunError(NO_MODEL.to_string()))?,
+            None => match current_text().map_err(RunError)? {
+                Some(name) if valid_name(&name) => name,
+                Some(name) => return Err(not_valid(&name)),
+                None => return Err(RunError(NO_MODEL.to_string())),
+            },
         };
         Model::existing(&name)
     }
 
-    /// The model `name` (a short name), if it exists.
+    /// The model `name` (a short name), if it exists. A name that is not a model name (`..`,
+    /// `.`, `a/b`, empty) never reaches the file system.
     pub(crate) fn existing(name: &str) -> Result<Model, RunError> {
+        if !valid_name(name) {
+            return Err(not_valid(name));
+        }
         let model = Model::named(name);
         if !model.dir.is_dir() {
             // modelcmd's lookup by UUID prefix, of six characters or more.
@@ -103,8 +111,15 @@ pub(crate) fn not_found(name: &str) -> RunError {
     RunError(format!("model {CONTROLLER}:{USER}/{name} not found"))
 }
 
+/// juju/juju `jujuclient/validation.go` `ValidateModelName` (called by the client store's
+/// `ModelByName` with the user-qualified name): `model name "admin/x" not valid`.
+pub(crate) fn not_valid(name: &str) -> RunError {
+    RunError(format!("model name {} not valid", leaderd_core::format::go_quote(&format!("{USER}/{name}"))))
+}
+
 /// The short name in a reference `[controller:][user/]model`, in Juju's words for a controller
-/// or user this `juju` does not have.
+/// or user this `juju` does not have, or for a name that is not a model name (juju/names
+/// `IsValidModelName`, checked by the client store before any lookup).
 pub(crate) fn short_name(reference: &str) -> Result<String, RunError> {
     let (controller, qualified) = match reference.split_once(':') {
         Some((controller, rest)) => (Some(controller), rest),
@@ -113,18 +128,34 @@ pub(crate) fn short_name(reference: &str) -> Result<String, RunError> {
     if let Some(controller) = controller.filter(|c| *c != CONTROLLER) {
         return Err(RunError(format!("controller {controller} not found")));
     }
-    match qualified.split_once('/') {
-        Some((user, name)) if user == USER => Ok(name.to_string()),
-        Some((user, name)) => Err(RunError(format!("model {CONTROLLER}:{user}/{name} not found"))),
-        None => Ok(qualified.to_string()),
+    let name = match qualified.split_once('/') {
+        Some((user, name)) if user == USER => name,
+        Some((user, name)) => return Err(RunError(format!("model {CONTROLLER}:{user}/{name} not found"))),
+        None => qualified,
+    };
+    if !valid_name(name) {
+        return Err(not_valid(name));
     }
+    Ok(name.to_string())
 }
 
-/// The current model's short name (`<root>/current-model`), if one is current.
+/// The current model's short name (`<root>/current-model`), if one is current. A file naming
+/// something that is not a model name (hand-edited, or planted) names no model.
 pub(crate) fn current() -> Option<String> {
-    let text = std::fs::read_to_string(root().join("current-model")).ok()?;
+    current_text().ok().flatten().filter(|name| valid_name(name))
+}
+
+/// What `<root>/current-model` holds, trimmed, if anything; refused when another user owns it
+/// or others can write it (`check_own`: in a shared root it could have been planted).
+fn current_text() -> Result<Option<String>, String> {
+    let path = root().join("current-model");
+    if std::fs::symlink_metadata(&path).is_err() {
+        return Ok(None);
+    }
+    leaderd_sys::private::check_own(&path).map_err(|e| format!("{e:#}"))?;
+    let Ok(text) = std::fs::read_to_string(&path) else { return Ok(None) };
     let name = text.trim();
-    (!name.is_empty()).then(|| name.to_string())
+    Ok((!name.is_empty()).then(|| name.to_string()))
 }
 
 /// Makes `name` the current model (or none).
@@ -161,6 +192,8 @@ impl ModelRecord {
 
     pub(crate) fn load(dir: &std::path::Path) -> anyhow::Result<ModelRecord> {
         let path = ModelRecord::path(dir);
+        // Another user's, or one others can write, is not trusted (as `current-model`).
+        leaderd_sys::private::check_own(&path)?;
         let bytes = std::fs::read(&path).map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?;
         Ok(serde_json::from_slice(&bytes)?)
     }
@@ -255,5 +288,15 @@ mod tests {
         assert_eq!(short_name("prod:admin/m"), Err(RunError("controller prod not found".into())));
         assert_eq!(short_name("bob/m"), Err(RunError("model leaderd:bob/m not found".into())));
         assert_eq!(not_found("m").0, "model leaderd:admin/m not found");
+    }
+
+    #[test]
+    fn a_reference_that_names_no_model_name_is_not_valid_in_jujus_words() {
+        for (reference, name) in [("..", ".."), (".", "."), ("admin/..", ".."), ("leaderd:", ""), ("admin/a/b", "a/b")]
+        {
+            let want = format!("model name \"admin/{name}\" not valid");
+            assert_eq!(short_name(reference), Err(RunError(want)), "{reference}");
+        }
+        assert_eq!(Model::existing("..").unwrap_err().0, "model name \"admin/..\" not valid");
     }
 }

@@ -522,7 +522,14 @@ pub(crate) fn formatted(input: &Input) -> Vec<(String, Node)> {
 /// Rows of cells as Go's tabwriter lays them out with Juju's settings (minimum width 0, tab
 /// width 1, padding 2): each column as wide as its widest cell plus two spaces, the last
 /// without padding; the columns named in `right` aligned right. Trailing spaces go.
+/// Every cell goes through `printable_line`: versions, charm names, interfaces, statuses and
+/// messages come from charms, and none may drive the operator's terminal (an escape sequence, a
+/// carriage return that overwrites a row).
 pub(crate) fn table(rows: &[Vec<String>], right: &[usize]) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| row.iter().map(|cell| leaderd_sys::events::printable_line(cell).into_owned()).collect())
+        .collect();
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..columns)
         .map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0))

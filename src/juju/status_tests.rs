@@ -347,3 +347,29 @@ fn an_application_shows_its_base_after_its_charm_as_juju_orders_it() {
     );
     assert_eq!(json.matches(r#""base":"#).count(), 1, "an application deployed without a base has none: {json}");
 }
+
+/// Charm-made text reaches the table spelled out, in every column: the version
+/// (application-version-set), the charm's name and the interface (metadata.yaml).
+#[test]
+fn charm_text_in_every_column_of_the_table_is_spelled_out() {
+    let mut snapshot = snapshot();
+    let app = snapshot.applications.get_mut("testdb").unwrap();
+    app.units.get_mut("testdb/0").unwrap().version = "v\u{1b}]0;PWNED\u{7}\u{1b}[31mRED\r".into();
+    snapshot.relations[0].endpoints[0].endpoint.interface = "x\u{1b}]0;TITLE\u{7}y".into();
+    let mut charms = charms();
+    charms.insert("testdb".into(), ("ab\u{1b}]0;T\u{7}\rc".into(), 0));
+    let input = Input {
+        model: "m1",
+        created_ms: 0,
+        snapshot: &snapshot,
+        charms: &charms,
+        iso: false,
+        dying: Default::default(),
+        bases: Default::default(),
+    };
+    let table = tabular(&input, true);
+    assert!(!table.chars().any(|c| c != '\n' && leaderd_sys::events::terminal_unsafe(c)), "{table:?}");
+    assert!(table.contains("v\\u{1b}]0;PWNED\\u{7}\\u{1b}[31mRED\\r"), "{table}");
+    assert!(table.contains("ab\\u{1b}]0;T\\u{7}\\rc"), "{table}");
+    assert!(table.contains("x\\u{1b}]0;TITLE\\u{7}y"), "{table}");
+}

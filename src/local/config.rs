@@ -306,6 +306,7 @@ mod tests {
             storage: None,
             endpoints: None,
             trust: false,
+            dying: false,
         };
         let yaml = show("web", "web", &config, "yaml").unwrap();
         assert_eq!(

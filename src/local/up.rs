@@ -1010,6 +1010,15 @@ pub(super) fn spawn(
 /// their command line, so a reused pid is left alone), then every process with the hook
 /// environment of a unit under `state` (hooks, their daemons, `leaderd exec` commands). A
 /// process that clears its environment and leaves its hook's process group escapes both.
+/// Does a command-line argument name `dir` or a path under it (`dir`, `dir/units/a`,
+/// `--state=dir`)? Never another directory whose name starts with `dir`'s (`models/m1` is not
+/// in `models/m10`).
+pub(crate) fn arg_names_dir(arg: &str, dir: &str) -> bool {
+    let dir = dir.trim_end_matches('/');
+    let path = arg.rsplit_once('=').map_or(arg, |(_, value)| value);
+    path == dir || path.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
+}
+
 fn stop_previous_run(state: &Path) -> Vec<u32> {
     let mut killed = Vec::new();
     let state_text = state.display().to_string();
@@ -1021,7 +1030,7 @@ fn stop_previous_run(state: &Path) -> Vec<u32> {
         for pid in pids.filter(|pid| *pid != 0 && *pid != std::process::id()) {
             let ours = process::cmdline(pid).is_some_and(|args| {
                 matches!(args.get(1).map(String::as_str), Some("agent" | "controller"))
-                    && args.iter().any(|a| a.contains(&state_text))
+                    && args.iter().any(|a| arg_names_dir(a, &state_text))
             });
             if ours && !killed.contains(&pid) && process::signal(pid, Signal::KILL) {
                 killed.push(pid);
@@ -1188,4 +1197,21 @@ fn write_example(dir: &Path) -> anyhow::Result<PathBuf> {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode))?;
     }
     Ok(dir.to_path_buf())
+}
+
+#[cfg(test)]
+mod arg_tests {
+    use super::arg_names_dir;
+
+    #[test]
+    fn an_argument_names_a_directory_at_a_path_component_boundary_only() {
+        let dir = "/r/models/m1";
+        for yes in ["/r/models/m1", "/r/models/m1/", "/r/models/m1/units/a/0", "--state=/r/models/m1/units/a"] {
+            assert!(arg_names_dir(yes, dir), "{yes}");
+        }
+        for no in ["/r/models/m10", "/r/models/m1-prod/units/a", "--state=/r/models/m10", "/r/models", "x/r/models/m1"]
+        {
+            assert!(!arg_names_dir(no, dir), "{no}");
+        }
+    }
 }

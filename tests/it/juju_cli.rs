@@ -312,10 +312,20 @@ fn juju_secrets_are_the_models() {
     assert_eq!(listed[id]["description"], "A new description.");
     let created = listed[id]["created"].as_str().unwrap();
     assert!(created.len() == 20 && created.ends_with('Z'), "whole seconds in UTC: {created}");
+    // An application the model does not have: refused in Juju's words, nothing recorded
+    // (grantrevoke.go processGrantRevokeErrors over state/secrets.go GrantSecretAccess).
+    let (out, err, code) = m.juju(&["grant-secret", "sec1", "testdb,nosuch"]);
+    let want = format!(
+        "ERROR failed to grant/revoke secret: cannot change access to \"secret:{id}\" for \"nosuch\": invalid subject reference: application \"nosuch\" not found\n"
+    );
+    assert_eq!((out.as_str(), err.as_str(), code), ("", want.as_str(), 1));
+    let (out, _, _) = m.juju(&["show-secret", "sec1", "--format", "json"]);
+    assert_eq!(json(&out)[id]["access"], serde_json::Value::Null, "nothing granted: {out}");
     let (_, err, code) = m.juju(&["grant-secret", "sec1", "testdb"]);
     assert_eq!((err.as_str(), code), ("", 0));
     let (out, _, _) = m.juju(&["show-secret", "sec1", "--format", "json"]);
     assert_eq!(json(&out)[id]["access"][0]["target"], "application-testdb", "{out}");
+    assert_eq!(json(&out)[id]["access"].as_array().unwrap().len(), 1, "{out}");
     let (_, err, code) = m.juju(&["revoke-secret", "sec1", "testdb"]);
     assert_eq!((err.as_str(), code), ("", 0));
     let (_, err, code) = m.juju(&["remove-secret", "sec1"]);
@@ -736,4 +746,81 @@ fn destroy_model_with_force_does_not_wait_on_a_hook_that_fails_after_it_was_aske
     assert_eq!(code, 0, "{err}");
     assert!(started.elapsed() < std::time::Duration::from_secs(10), "took {:?}", started.elapsed());
     assert_eq!(home.processes(), Vec::new());
+}
+
+/// `juju ARGS` under `home` with `JUJU_MODEL` as given (or unset).
+fn juju_in(home: &std::path::Path, model_env: Option<&str>, args: &[&str]) -> (String, String, i32) {
+    let mut command = Command::new(JUJU);
+    command.args(args).env("LEADERD_HOME", home).env_remove("JUJU_MODEL");
+    if let Some(model) = model_env {
+        command.env("JUJU_MODEL", model);
+    }
+    let out = command.stdin(std::process::Stdio::null()).output().unwrap();
+    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+    (text(out.stdout), text(out.stderr), out.status.code().unwrap())
+}
+
+#[test]
+fn a_model_name_that_is_not_one_never_reaches_the_file_system() {
+    let home = tempfile::tempdir().unwrap();
+    let models = home.path().join("models");
+    std::fs::create_dir_all(models.join("other")).unwrap();
+    std::fs::write(models.join("other/model.json"), "{}").unwrap();
+    std::fs::create_dir_all(models.join("notamodel/keep")).unwrap();
+    std::fs::write(home.path().join("precious"), "keep").unwrap();
+    let not_valid = |name: &str| format!("ERROR model name \"admin/{name}\" not valid\n");
+
+    // jujuclient ValidateModelName, before any lookup: by argument, -m, JUJU_MODEL, current-model.
+    for name in ["..", ".", "admin/..", "leaderd:admin/.", "admin/", "UPPER"] {
+        let short = name.rsplit_once('/').map_or(name.trim_start_matches("leaderd:"), |(_, n)| n);
+        let (out, err, code) = juju_in(home.path(), None, &["destroy-model", "--no-prompt", name]);
+        assert_eq!((out.as_str(), err.as_str(), code), ("", not_valid(short).as_str(), 1), "{name}");
+    }
+    let (_, err, code) = juju_in(home.path(), None, &["status", "-m", ".."]);
+    assert_eq!((err.as_str(), code), (not_valid("..").as_str(), 1));
+    let (_, err, code) = juju_in(home.path(), Some("."), &["status"]);
+    assert_eq!((err.as_str(), code), (not_valid(".").as_str(), 1));
+    std::fs::write(home.path().join("current-model"), "..\n").unwrap();
+    let (_, err, code) = juju_in(home.path(), None, &["status"]);
+    assert_eq!((err.as_str(), code), (not_valid("..").as_str(), 1));
+    let (_, err, code) = juju_in(home.path(), None, &["destroy-model", "--no-prompt", "a/../b"]);
+    assert_eq!((err.as_str(), code), ("ERROR model leaderd:a/../b not found\n", 1));
+
+    // A directory under models/ that add-model did not make (no model.json) is not a model.
+    let (_, err, code) = juju_in(home.path(), None, &["destroy-model", "--no-prompt", "notamodel"]);
+    assert_eq!((err.as_str(), code), ("ERROR model leaderd:admin/notamodel not found\n", 1));
+
+    assert!(models.join("other/model.json").is_file());
+    assert!(models.join("notamodel/keep").is_dir());
+    assert_eq!(std::fs::read_to_string(home.path().join("precious")).unwrap(), "keep");
+}
+
+/// add-model refused by the controller's bound on one config change leaves nothing behind:
+/// no model directory and nothing running.
+#[test]
+fn a_failed_add_model_leaves_no_model_and_nothing_running() {
+    let home = Home::new();
+    let config = home.dir.path().join("big.yaml");
+    let text: String = (1..=300).map(|i| format!("key{i}: v\n")).collect();
+    std::fs::write(&config, text).unwrap();
+    let (out, err, code) = home.juju(&["add-model", "m2", "--config", config.to_str().unwrap()]);
+    let want = "ERROR failed to create new model: too many model config keys in one change (at most 256)\n";
+    assert_eq!((out.as_str(), err.as_str(), code), ("", want, 1));
+    assert!(!home.model_dir("m2").exists());
+    assert_eq!(home.processes(), Vec::<(u32, String)>::new(), "nothing of the failed model runs");
+}
+
+/// `current-model` others can write (it could have been planted in a shared root) is not
+/// followed: refused, with the reason.
+#[test]
+fn a_current_model_file_others_can_write_is_not_trusted() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join("models/m")).unwrap();
+    let current = home.path().join("current-model");
+    std::fs::write(&current, "m\n").unwrap();
+    std::fs::set_permissions(&current, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let (_, err, code) = juju_in(home.path(), None, &["status"]);
+    assert!(err.starts_with("ERROR ") && err.contains("refusing to trust it"), "{err}");
+    assert_eq!(code, 1);
 }

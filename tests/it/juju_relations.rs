@@ -435,3 +435,68 @@ fn run_background_then_show_operation_and_operations_as_juju_prints_them() {
     let (_, err, code) = home.juju(&["destroy-model", "m", "--no-prompt", "--force"]);
     assert_eq!(code, 0, "{err}");
 }
+
+/// A secret granted over a relation: the other application reads it while the relation is
+/// there, and no more once it is removed (juju/juju state/relation.go removes the grants made
+/// over a relation with it). An application being removed takes no new relation.
+#[test]
+fn a_removed_relation_takes_its_secret_grants_and_a_removed_application_takes_no_relation() {
+    let home = Home { dir: tempfile::tempdir().unwrap() };
+    let marks_dir = tempfile::tempdir().unwrap();
+    let secret_file = marks_dir.path().join("secret-id");
+    let created = format!(
+        "#!/bin/sh\nset -e\nif [ \"$(is-leader)\" = True ]; then ID=$(secret-add --owner application password=hunter2); \
+         secret-grant -r $JUJU_RELATION_ID $ID; echo $ID > {}.tmp; mv {}.tmp {}; fi\n",
+        secret_file.display(),
+        secret_file.display(),
+        secret_file.display()
+    );
+    let prov = leaderd_testkit::cluster::charm(
+        "name: prov\nprovides:\n  db:\n    interface: dbi\n",
+        &[("db-relation-created", created.as_str())],
+    );
+    let req = leaderd_testkit::cluster::charm("name: req\nrequires:\n  db:\n    interface: dbi\n", &[]);
+    let (_, err, code) = home.juju(&["add-model", "m"]);
+    assert_eq!(code, 0, "{err}");
+    for charm in [&prov, &req] {
+        let (_, err, code) = home.juju(&["deploy", charm.path().to_str().unwrap()]);
+        assert_eq!(code, 0, "{err}");
+    }
+    let (_, err, code) = home.juju(&["integrate", "prov", "req"]);
+    assert_eq!((err.as_str(), code), ("", 0));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let id = loop {
+        if let Ok(id) = std::fs::read_to_string(&secret_file) {
+            break id.trim().to_string();
+        }
+        assert!(Instant::now() < deadline, "no secret granted within 60s");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let get = || home.juju(&["exec", "--unit", "req/0", "--", "secret-get", &id, "--refresh"]);
+    let (out, err, code) = get();
+    assert_eq!((out.as_str(), code), ("password: hunter2\n", 0), "{err}");
+
+    let (_, err, code) = home.juju(&["remove-relation", "prov", "req"]);
+    assert_eq!((err.as_str(), code), ("", 0));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        // secret-get's words for a secret the unit may not read (as for one never granted).
+        let (out, err, code) = get();
+        if code != 0 {
+            assert!(out.is_empty() && err.starts_with("ERROR permission denied\n"), "{out:?} {err:?}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "req/0 still reads the secret 60s after remove-relation");
+        std::thread::sleep(Duration::from_millis(250));
+    }
+
+    let (_, err, code) = home.juju(&["remove-application", "--no-prompt", "prov"]);
+    assert_eq!(code, 0, "{err}");
+    let (_, err, code) = home.juju(&["integrate", "req", "prov"]);
+    let refused = (err.as_str(), code);
+    assert!(
+        refused == ("ERROR cannot add relation \"prov:db req:db\": application \"prov\" is not alive\n", 1)
+            || refused == ("ERROR application \"prov\" not found\n", 1),
+        "{refused:?}"
+    );
+}

@@ -1036,8 +1036,8 @@ async fn read_model_config(State(api): Shared, headers: HeaderMap) -> Answer<Mod
 async fn change_model_config(State(api): Shared, headers: HeaderMap, body: Body) -> Answer<ModelConfigResponse> {
     api.operator(&headers)?;
     let req: ModelConfigChangeRequest = decode(body)?;
-    if req.set.len() + req.reset.len() > 256 {
-        return Err(HttpError::new(ErrorCode::BadRequest, "too many model config keys in one change (at most 256)"));
+    if req.set.len() + req.reset.len() > leaderd_core::model_config::MAX_CHANGE_KEYS {
+        return Err(HttpError::new(ErrorCode::BadRequest, leaderd_core::model_config::too_many_keys()));
     }
     api.active()?;
     api.controller.change_model_config(req).await.map(Json).map_err(|e| match e {

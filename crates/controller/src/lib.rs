@@ -762,6 +762,9 @@ impl Controller {
     /// so a change to the same values wakes no watcher.
     pub async fn change_config(&self, app: &Application, change: ConfigChange) -> Result<AppConfig, ConfigChangeError> {
         let _one_at_a_time = self.config_lock.lock().await;
+        // A deploy (options, no refreshed charm) registers the application afresh: alive, even
+        // under the name of one removed before.
+        let deploys = change.options.is_some() && change.charm.is_none();
         let current = self.app_config(app);
         let mut next = match (&current, change.options) {
             (_, Some(options)) => {
@@ -799,6 +802,9 @@ impl Controller {
         }
         if change.endpoints.is_some() {
             next.endpoints = change.endpoints.clone();
+        }
+        if deploys {
+            next.dying = false;
         }
         let registers_relations = change.peers.is_some() || change.endpoints.is_some();
         if let Some(trust) = change.trust {
@@ -842,6 +848,7 @@ impl Controller {
             || before.endpoints != next.endpoints
             || before.storage != next.storage
             || before.trust != next.trust
+            || before.dying != next.dying
             || leaderd_core::charm_config::effective(&before.options, &before.values)
                 != leaderd_core::charm_config::effective(&next.options, &next.values);
         if !changed {

@@ -38,6 +38,17 @@ pub enum RelationError {
 }
 
 pub(crate) const ALIVE: &str = "alive";
+
+/// The highest relation id an application that registered no endpoints may write bags under
+/// without a record (a store from before records, whose agents numbered their peer relations
+/// from 0): far above any id such an agent used, far below where the sequence could overflow.
+pub(crate) const MAX_UNRECORDED_ID: u64 = 1 << 20;
+
+/// The next id once `id` is taken: refused when the sequence is used up (a `u64` never wraps
+/// to reuse an id, nor panics the writer).
+pub(crate) fn after(id: u64) -> Result<u64, RelationError> {
+    id.checked_add(1).ok_or_else(|| RelationError::Invalid("cannot add relation: no relation ids left".into()))
+}
 pub(crate) const DYING: &str = "dying";
 
 /// `app[:endpoint]` split as Juju's `splitEndpointName`.
@@ -153,7 +164,13 @@ pub(crate) fn add(defs: &mut Defs, endpoints: Vec<EndpointRecord>) -> Result<u64
         return Err(RelationError::Exists(format!("cannot add relation {}: {what}", go_quote(&key))));
     }
     let id = defs.next;
-    defs.next += 1;
+    if defs.by_id.contains_key(&id) {
+        return Err(RelationError::Invalid(format!(
+            "cannot add relation {}: relation id {id} is taken",
+            go_quote(&key)
+        )));
+    }
+    defs.next = after(id)?;
     defs.by_id.insert(id, RelationDefRecord { key, endpoints, life: ALIVE.into() });
     Ok(id)
 }
@@ -181,7 +198,12 @@ pub(crate) fn add_peers(
         }
         let index = index as u64;
         let id = if unrecorded.contains(&index) && !defs.by_id.contains_key(&index) { index } else { defs.next };
-        defs.next = defs.next.max(id + 1);
+        // The sequence used up (or an id taken): no peer relation rather than a reused id.
+        let Ok(after) = after(id) else { break };
+        if defs.by_id.contains_key(&id) {
+            break;
+        }
+        defs.next = defs.next.max(after);
         defs.by_id
             .insert(id, RelationDefRecord { key, endpoints: vec![endpoint_record(app, peer)], life: ALIVE.into() });
         added.push(id);
@@ -337,5 +359,23 @@ mod tests {
         assert!(may_read_own_app_bag(defs.by_id.get(&0), false), "peer");
         assert!(!may_read_own_app_bag(defs.by_id.get(&1), false));
         assert!(may_read_own_app_bag(defs.by_id.get(&1), true));
+    }
+
+    #[test]
+    fn the_id_sequence_never_wraps_nor_panics() {
+        let endpoints = infer(&names("testdb", "testapp"), charms).unwrap();
+        let mut defs = Defs { next: u64::MAX, ..Defs::default() };
+        assert_eq!(
+            add(&mut defs, endpoints.clone()).unwrap_err().to_string(),
+            "cannot add relation: no relation ids left"
+        );
+        assert!(defs.by_id.is_empty() && defs.next == u64::MAX);
+        assert_eq!(add_peers(&mut defs, "logger", &charms("logger").unwrap(), &Default::default()), Vec::<u64>::new());
+        // An id already taken is never given again (a record the sequence did not count).
+        let mut defs = Defs::default();
+        add_peers(&mut defs, "logger", &charms("logger").unwrap(), &Default::default());
+        defs.next = 0;
+        assert!(add(&mut defs, endpoints).unwrap_err().to_string().ends_with("relation id 0 is taken"));
+        assert_eq!(defs.by_id[&0].key, "logger:peers");
     }
 }

@@ -48,7 +48,7 @@ impl Relations {
             match write {
                 Write::RelationDef { id, record: Some(record) } => {
                     defs.by_id.insert(*id, record.clone());
-                    defs.next = defs.next.max(id + 1);
+                    defs.next = defs.next.max(id.saturating_add(1));
                 }
                 Write::RelationDef { id, record: None } => {
                     defs.by_id.remove(id);
@@ -73,7 +73,10 @@ impl Relations {
         records: std::collections::BTreeMap<u64, crate::store::RelationDefRecord>,
         sequence: Option<u64>,
     ) {
-        let used = loaded.values().flat_map(|app| app.keys()).chain(records.keys()).map(|id| id + 1).max();
+        // Bag ids count only below MAX_UNRECORDED_ID: a bag a unit wrote under some far id
+        // must not move the sequence to its end.
+        let bags = loaded.values().flat_map(|app| app.keys()).filter(|id| **id < relation_rules::MAX_UNRECORDED_ID);
+        let used = bags.chain(records.keys()).map(|id| id.saturating_add(1)).max();
         let next = sequence.unwrap_or(0).max(used.unwrap_or(0));
         *self.data.lock().unwrap() = loaded;
         *self.defs.lock().unwrap() = Defs { by_id: records, next };

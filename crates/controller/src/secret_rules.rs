@@ -494,6 +494,25 @@ pub(crate) fn forget_unit(records: &Records, unit: &str) -> BTreeMap<String, Opt
     touched
 }
 
+/// A relation removed: the grants made over it go with it, as juju/juju 3.6.0
+/// `state/relation.go` removes them in the relation's `removeOps`
+/// (`removeScopedSecretPermissionOps(r.Tag())`), and a unit that can no longer read a secret
+/// tracks nothing more (as a revoke leaves it).
+pub(crate) fn forget_relation(records: &Records, relation_id: u64) -> BTreeMap<String, Option<SecretRecord>> {
+    let mut touched = BTreeMap::new();
+    for (id, r) in records {
+        if !r.grants.iter().any(|g| g.relation_id == Some(relation_id)) {
+            continue;
+        }
+        let mut r = r.clone();
+        r.grants.retain(|g| g.relation_id != Some(relation_id));
+        let readable = r.clone();
+        r.consumers.retain(|unit, _| Caller::new(unit, false).reads(&readable));
+        touched.insert(id.clone(), Some(r));
+    }
+    touched
+}
+
 /// What the caller needs to run its secret hooks: the secrets it manages (rotate, expire and
 /// obsolete revisions) and those it tracks but does not manage (changed).
 pub(crate) fn view(records: &Records, caller: &Caller, version: u64) -> SecretView {
@@ -722,6 +741,31 @@ pub(crate) fn user_change(
 }
 
 /// An application name to grant to, or Juju's words for one that is not.
+/// An operator's grant names only applications the model has (`known`), in Juju's words:
+/// `cannot change access to "secret:ID" for "APP": invalid subject reference: application "APP"
+/// not found` (juju/juju 3.6.0 `apiserver/facades/client/secrets/secrets.go` `one` over
+/// `state/secrets.go` `GrantSecretAccess`).
+pub(crate) fn user_change_checked(
+    records: &Records,
+    change: &UserChange,
+    known: &dyn Fn(&str) -> bool,
+) -> Result<(), SecretError> {
+    let UserChange::Grant(request) = change else { return Ok(()) };
+    let id = resolve_user(records, &request.secret)?;
+    for app in &request.applications {
+        check_app(&id, app)?;
+        if !known(app) {
+            return Err(SecretError::Invalid(format!(
+                "cannot change access to {} for {}: invalid subject reference: application {} not found",
+                go_quote(&format!("secret:{id}")),
+                go_quote(app),
+                go_quote(app)
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn check_app(id: &str, app: &str) -> Result<(), SecretError> {
     leaderd_core::names::check_application(app).map_err(|_| {
         SecretError::Invalid(format!(

@@ -210,7 +210,27 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
             Job::RelationRecords { op, reply } => {
                 let current = defs.get_or_insert_with(|| state.relations.defs());
                 match relation_records(state, current, op) {
-                    Ok((answer, changes)) => {
+                    Ok((answer, mut changes)) => {
+                        // A removed relation takes the secret grants made over it along, in
+                        // the same batch (from the secrets as this batch leaves them).
+                        let removed: Vec<u64> = changes
+                            .iter()
+                            .filter_map(|w| match w {
+                                Write::RelationDef { id, record: None } => Some(*id),
+                                _ => None,
+                            })
+                            .collect();
+                        for id in removed {
+                            let records = secrets.get_or_insert_with(|| state.secrets.snapshot());
+                            let touched = secret_rules::forget_relation(records, id);
+                            for (secret, record) in &touched {
+                                match record {
+                                    Some(record) => records.insert(secret.clone(), record.clone()),
+                                    None => records.remove(secret),
+                                };
+                            }
+                            changes.extend(live_secrets::writes(touched));
+                        }
                         starts.push(writes.len());
                         writes.extend(changes.iter().cloned());
                         replies.push(Reply::RelationRecords(reply, answer, changes));
@@ -313,6 +333,19 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
                         let _ = reply.send(Err(LeaderWriteError::NotLeader));
                         continue;
                     }
+                }
+                // Every bag write and scope entry names a relation of this application, checked
+                // against the records as this batch leaves them (a relation removed meanwhile
+                // is gone here).
+                let current_defs = defs.get_or_insert_with(|| state.relations.defs());
+                if let Err(e) = relation_writes_allowed(state, current_defs, &app, &changes) {
+                    let _ = reply.send(Err(e));
+                    continue;
+                }
+                let grants = secret_commit.as_ref().map_or(&[][..], |c| c.changes.as_slice());
+                if let Err(e) = grants_allowed(state, current_defs, &app, grants) {
+                    let _ = reply.send(Err(e));
+                    continue;
                 }
                 // Storage is checked first: a refused storage-add leaves the batch's secrets as
                 // they were.
@@ -432,7 +465,13 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
             }
             Job::UserSecret { change, reply } => {
                 let records = secrets.get_or_insert_with(|| state.secrets.snapshot());
-                match secret_rules::user_change(records, &change, live_secrets::now_ms()) {
+                // A grant names applications the model has (juju/juju state/secrets.go
+                // `GrantSecretAccess`: `findSecretEntity`, "invalid subject reference"); a
+                // revoke of one it does not have changes nothing, as Juju's.
+                let known = |app: &str| state.configs.read().unwrap().contains_key(app);
+                let change = secret_rules::user_change_checked(records, &change, &known)
+                    .and_then(|()| secret_rules::user_change(records, &change, live_secrets::now_ms()));
+                match change {
                     Ok((id, record)) => {
                         match &record {
                             Some(record) => records.insert(id.clone(), record.clone()),
@@ -506,6 +545,67 @@ fn commit_batch(store: &mut dyn Store, state: &State, batch: Vec<Job>) {
     }
 }
 
+/// May `app`'s units write these bags and enter these scopes? Only in a relation whose record
+/// names `app` (Juju's uniter facade answers `permission denied` for a relation the unit's
+/// application is not in, and a removed relation is not there). An application that registered
+/// no endpoints and is in no record keeps relations without records (a store from before
+/// records), under small ids only.
+fn relation_writes_allowed(state: &State, defs: &Defs, app: &str, changes: &[Write]) -> Result<(), LeaderWriteError> {
+    let ours = |d: &crate::store::RelationDefRecord| d.endpoints.iter().any(|e| e.application == app);
+    let registered = defs.by_id.values().any(ours)
+        || state.configs.read().unwrap().get(app).is_some_and(|c| c.endpoints.is_some() || c.peers.is_some());
+    for write in changes {
+        let id = match write {
+            Write::RelationSettings { relation_id, .. } | Write::RelationScope { relation_id, member: true, .. } => {
+                *relation_id
+            }
+            _ => continue,
+        };
+        let allowed = match defs.by_id.get(&id) {
+            Some(record) => ours(record),
+            None => !registered && id < relation_rules::MAX_UNRECORDED_ID,
+        };
+        if !allowed {
+            return Err(LeaderWriteError::Invalid("permission denied".into()));
+        }
+    }
+    Ok(())
+}
+
+/// A secret-grant names a relation the granting application is in, alive, and a subject at its
+/// other end (or, in a peer relation, of the application itself): a grant a relation's
+/// removal takes along (juju/juju state/relation.go) must be over that relation. An application
+/// with no records (registered no endpoints) is as before records: its grants are taken as sent.
+fn grants_allowed(
+    state: &State,
+    defs: &Defs,
+    app: &str,
+    changes: &[leaderd_core::wire::controller::SecretChange],
+) -> Result<(), LeaderWriteError> {
+    let ours = |d: &crate::store::RelationDefRecord| d.endpoints.iter().any(|e| e.application == app);
+    let registered = defs.by_id.values().any(ours)
+        || state.configs.read().unwrap().get(app).is_some_and(|c| c.endpoints.is_some() || c.peers.is_some());
+    for change in changes {
+        let leaderd_core::wire::controller::SecretChange::Grant { subject, relation_id, .. } = change else {
+            continue;
+        };
+        let Some(record) = defs.by_id.get(relation_id) else {
+            if registered {
+                return Err(LeaderWriteError::Invalid("permission denied".into()));
+            }
+            continue;
+        };
+        let subject_app = leaderd_core::names::unit_application(subject).unwrap_or(subject);
+        let peer = record.endpoints.len() == 1;
+        let at_other_end =
+            record.endpoints.iter().any(|e| e.application == subject_app && (peer || e.application != app));
+        if !ours(record) || record.life != relation_rules::ALIVE || !at_other_end {
+            return Err(LeaderWriteError::Invalid("permission denied".into()));
+        }
+    }
+    Ok(())
+}
+
 /// The writes of one relation-records change, on `defs` (the records as the batch leaves them,
 /// updated here), and the records it answers.
 fn relation_records(
@@ -519,6 +619,17 @@ fn relation_records(
             let configs = state.configs.read().unwrap();
             let declared = |app: &str| configs.get(app).map(super::declared_endpoints);
             let endpoints = relation_rules::infer(&names, declared)?;
+            // juju/juju state/state.go `AddRelation` (`aliveApplication`): both ends alive.
+            if let Some(gone) = endpoints.iter().find(|e| configs.get(&e.application).is_some_and(|c| c.dying)) {
+                let key = leaderd_core::relations::relation_key(
+                    endpoints.iter().map(|e| (e.application.as_str(), e.name.as_str())),
+                );
+                return Err(RelationError::Invalid(format!(
+                    "cannot add relation {}: application {} is not alive",
+                    leaderd_core::gocompat::go_quote(&key),
+                    leaderd_core::gocompat::go_quote(&gone.application)
+                )));
+            }
             drop(configs);
             (vec![relation_rules::add(&mut next, endpoints)?], Vec::new())
         }
@@ -533,6 +644,14 @@ fn relation_records(
                 _ => return Err(RelationError::NotFound(format!("relation {} not found", op_id(&op)))),
             };
             let record = next.by_id.get_mut(&id).expect("found");
+            // juju/juju state/relation.go `internalDestroy`: only the application's removal
+            // ends a peer relation.
+            if record.endpoints.len() == 1 {
+                return Err(RelationError::Invalid(format!(
+                    "cannot destroy relation {}: is a peer relation",
+                    leaderd_core::gocompat::go_quote(&record.key)
+                )));
+            }
             record.life = relation_rules::DYING.into();
             if state.relations.anyone_in_scope(id) {
                 (vec![id], Vec::new())
@@ -546,6 +665,12 @@ fn relation_records(
         RelationOp::RemoveApp(app) => {
             let mut answer = Vec::new();
             let mut writes = Vec::new();
+            // The application is dying from now on: no new relation may name it (a relation
+            // added after this would never be made dying).
+            if let Some(config) = state.configs.read().unwrap().get(&app).filter(|c| !c.dying) {
+                let config = leaderd_core::wire::controller::AppConfig { dying: true, ..config.clone() };
+                writes.push(Write::Config { app: app.clone(), config: config.into() });
+            }
             let ids: Vec<u64> = next
                 .by_id
                 .iter()
@@ -612,6 +737,10 @@ fn answer(state: &State, reply: Reply, committed: Result<(), CommitError>) {
     match (reply, committed) {
         (Reply::RelationRecords(tx, answer, changes), Ok(())) => {
             state.relations.apply("", &changes);
+            state.secrets.apply(&changes);
+            for write in changes.iter().filter(|w| matches!(w, Write::Config { .. })) {
+                state.apply(write.clone());
+            }
             let _ = tx.send(Ok(answer));
         }
         (Reply::RelationRecords(tx, ..), Err(e)) => {

@@ -12,6 +12,15 @@ use std::time::Duration;
 use serde_json::Value;
 
 /// The key of the interval between update-status hooks.
+/// The most keys one model config change may set and reset together (the controller refuses
+/// more; `juju add-model --config` checks it before anything starts).
+pub const MAX_CHANGE_KEYS: usize = 256;
+
+/// What the controller answers for a change with more than [`MAX_CHANGE_KEYS`] keys.
+pub fn too_many_keys() -> String {
+    format!("too many model config keys in one change (at most {MAX_CHANGE_KEYS})")
+}
+
 pub const UPDATE_STATUS_HOOK_INTERVAL: &str = "update-status-hook-interval";
 
 /// Juju's `DefaultUpdateStatusHookInterval`.
@@ -124,10 +133,14 @@ pub fn parse_value(key: &str, text: &str) -> Result<Value, InvalidModelConfig> {
     Ok(value)
 }
 
+/// The shortest update-status interval the agents keep: Juju accepts any duration here (its
+/// 1m check never fires), but `1ns` would run update-status back to back in every unit.
+pub const MIN_UPDATE_STATUS_INTERVAL: Duration = Duration::from_secs(1);
+
 /// A Go duration (`5m`, `10s`, `1m30s`) as the update-status interval: none for one that does
-/// not parse, or is zero.
+/// not parse, or is zero; never below [`MIN_UPDATE_STATUS_INTERVAL`].
 pub fn interval(text: &str) -> Option<Duration> {
-    crate::duration::parse(text).ok().filter(|d| !d.is_zero())
+    crate::duration::parse(text).ok().filter(|d| !d.is_zero()).map(|d| d.max(MIN_UPDATE_STATUS_INTERVAL))
 }
 
 /// The update-status interval the values set give (the default when unset).
@@ -142,6 +155,14 @@ pub fn update_status_interval(values: &BTreeMap<String, Value>) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_update_status_interval_has_a_floor_of_one_second() {
+        assert_eq!(interval("500ms"), Some(Duration::from_secs(1)));
+        assert_eq!(interval("1ms"), Some(Duration::from_secs(1)));
+        assert_eq!(interval("10s"), Some(Duration::from_secs(10)));
+        assert_eq!(interval("0s"), None);
+    }
 
     #[test]
     fn values_are_read_by_the_keys_type_and_the_interval_as_juju_checks_it() {

@@ -799,6 +799,7 @@ pub(crate) mod tests {
             storage: None,
             endpoints: None,
             trust: false,
+            dying: false,
         };
         let cases: Vec<(Write, &str, &str)> = vec![
             (

@@ -53,6 +53,9 @@ pub struct ConfigRecord {
     /// are).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub trust: bool,
+    /// Being removed, or removed (absent while alive, so earlier rows read as they are).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub dying: bool,
 }
 
 /// A refreshed charm, as stored: `{"revision": N, "path": "..."}`.
@@ -291,6 +294,7 @@ impl From<AppConfig> for ConfigRecord {
             storage: c.storage,
             endpoints: c.endpoints,
             trust: c.trust,
+            dying: c.dying,
         }
     }
 }
@@ -306,6 +310,7 @@ impl From<ConfigRecord> for AppConfig {
             storage: c.storage,
             endpoints: c.endpoints,
             trust: c.trust,
+            dying: c.dying,
         }
     }
 }
@@ -378,6 +383,7 @@ mod tests {
             storage: None,
             endpoints: None,
             trust: false,
+            dying: false,
         };
         assert_eq!(
             serde_json::to_string(&config).unwrap(),

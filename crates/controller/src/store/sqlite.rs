@@ -554,6 +554,7 @@ mod tests {
             storage: None,
             endpoints: None,
             trust: false,
+            dying: false,
         };
         let web_v3 = AppConfig {
             options: web_options,
@@ -569,6 +570,7 @@ mod tests {
             storage: None,
             endpoints: None,
             trust: false,
+            dying: false,
         };
         let db_config = AppConfig {
             options: [("mode".to_string(), option("string", "How to run", json!("fast")))].into(),
@@ -579,6 +581,7 @@ mod tests {
             storage: None,
             endpoints: None,
             trust: false,
+            dying: false,
         };
         let unit_status =
             |w: WorkloadStatus, version: &str| UnitStatus { workload: w, version: version.into(), since_ms: None };
@@ -926,6 +929,7 @@ mod tests {
                 storage: None,
                 endpoints: None,
                 trust: false,
+                dying: false,
             }
         );
         assert_eq!(
@@ -939,6 +943,7 @@ mod tests {
                 storage: None,
                 endpoints: None,
                 trust: false,
+                dying: false,
             }
         );
 

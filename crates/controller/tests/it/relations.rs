@@ -486,3 +486,152 @@ async fn an_application_removed_takes_its_relations_with_it() {
     c.leave_relations(&unit("testapp/0")).await.unwrap();
     assert!(c.relation_defs().is_empty());
 }
+
+/// A unit writes bags and enters scopes only in a relation whose record names its
+/// application, checked in the writer: not in an id nobody allocated (a far one would move the
+/// id sequence to its end after a restart), not in a removed relation, not in another
+/// application's; and the sequence itself never wraps nor panics.
+#[tokio::test]
+async fn relation_ids_without_a_record_of_the_application_are_refused_in_the_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.db");
+    let denied = Err(LeaderWriteError::Invalid("permission denied".into()));
+    {
+        let c = Controller::start(Box::new(SqliteStore::open(&path).unwrap()), config()).unwrap();
+        deploy(&c, "testdb", TESTDB).await;
+        deploy(&c, "testapp", TESTAPP).await;
+        deploy(&c, "other", TESTAPP).await;
+        assert_eq!(c.integrate(names("testdb", "testapp")).await.unwrap().id, 1);
+        let far = u64::MAX - 1;
+        for id in [far, u64::MAX, 7] {
+            let commit = c.commit_hook(&unit("testdb/0"), None, vec![unit_change(id, &[("k", "v")])], vec![]).await;
+            assert_eq!(commit, denied, "commit to {id}");
+            assert_eq!(c.join_relations(&unit("testdb/0"), &[id]).await, denied.clone(), "join {id}");
+        }
+        // Relation 1 is testdb's and testapp's, not other's.
+        assert_eq!(c.commit_hook(&unit("other/0"), None, vec![unit_change(1, &[("k", "v")])], vec![]).await, denied);
+        assert_eq!(c.join_relations(&unit("other/0"), &[1]).await, denied.clone());
+        // Removed: its bags cannot come back.
+        c.commit_hook(&unit("testapp/0"), None, vec![unit_change(1, &[("k", "v")])], vec![]).await.unwrap();
+        c.remove_relation_id(1).await.unwrap();
+        assert!(c.relation_defs().iter().all(|d| d.id != 1));
+        assert_eq!(c.commit_hook(&unit("testapp/0"), None, vec![unit_change(1, &[("k", "v")])], vec![]).await, denied);
+        assert!(!c.relations(&app("testapp")).relations.contains_key(&1));
+    }
+    // After a restart the sequence goes on from the records: the next integrate gets id 2.
+    let c = Controller::start(Box::new(SqliteStore::open(&path).unwrap()), config()).unwrap();
+    assert_eq!(c.integrate(names("testdb", "other")).await.unwrap().id, 2);
+}
+
+/// A secret granted over a relation is readable by the other application while the relation
+/// is there, and no more once it is removed (juju/juju state/relation.go removes the grants
+/// made over a relation with it): its units are refused in Juju's words, and keep no revision.
+#[tokio::test]
+async fn a_relation_removed_takes_the_secret_grants_made_over_it() {
+    use leaderd_core::wire::controller::{SecretChange, SecretReadRequest};
+    use leaderd_core::wire::hook::SecretFields;
+    let c = Controller::start(Box::new(MemoryStore::default()), config()).unwrap();
+    deploy(&c, "testdb", TESTDB).await;
+    deploy(&c, "testapp", TESTAPP).await;
+    deploy(&c, "other", TESTAPP).await;
+    let id = c.integrate(names("testdb", "testapp")).await.unwrap().id;
+    let other = c.integrate(names("testdb", "other")).await.unwrap().id;
+    let t = term(c.claim(&unit("testdb/0"), LEASE).await.unwrap());
+    let secret = "d4ajvh2o8etbv2m5oc3g";
+    let fields =
+        SecretFields { content: Some([("password".into(), "aHVudGVyMg==".into())].into()), ..Default::default() };
+    let changes = vec![
+        SecretChange::Create { id: secret.into(), owner: "application".into(), fields },
+        SecretChange::Grant {
+            id: secret.into(),
+            subject: "testapp".into(),
+            relation_id: id,
+            scope: format!("relation-{id}"),
+        },
+        SecretChange::Grant {
+            id: secret.into(),
+            subject: "other".into(),
+            relation_id: other,
+            scope: format!("relation-{other}"),
+        },
+    ];
+    c.commit_hook(&unit("testdb/0"), Some(t), vec![], changes).await.unwrap();
+    let read = || SecretReadRequest { id: Some(secret.into()), ..Default::default() };
+    assert_eq!(c.read_secret(&unit("testapp/0"), read()).await.unwrap().revision, 1);
+    assert_eq!(c.read_secret(&unit("other/0"), read()).await.unwrap().revision, 1);
+
+    c.remove_relation_id(id).await.unwrap();
+    assert!(c.relation_defs().iter().all(|d| d.id != id), "removed, nobody was in scope");
+    let refused = c.read_secret(&unit("testapp/0"), read()).await.unwrap_err();
+    assert_eq!(refused.to_string(), "permission denied");
+    assert!(c.secret_view(&unit("testapp/0"), None).consumed.is_empty(), "it tracks nothing more");
+    // The grant over the other relation stays.
+    assert_eq!(c.read_secret(&unit("other/0"), read()).await.unwrap().revision, 1);
+}
+
+/// remove-relation refuses a peer relation, by id or by name, in Juju's words (juju/juju
+/// state/relation.go); its bags and scopes stay.
+#[tokio::test]
+async fn a_peer_relation_is_not_removed_by_remove_relation() {
+    let c = Controller::start(Box::new(MemoryStore::default()), config()).unwrap();
+    deploy(&c, "testdb", TESTDB).await;
+    c.join_relations(&unit("testdb/0"), &[0]).await.unwrap();
+    let want = "cannot destroy relation \"testdb:replicas\": is a peer relation";
+    assert_eq!(c.remove_relation_id(0).await.unwrap_err().to_string(), want);
+    assert_eq!(c.remove_relation(vec!["testdb:replicas".into()]).await.unwrap_err().to_string(), want);
+    let defs = c.relation_defs();
+    assert_eq!((defs.len(), defs[0].life.as_str()), (1, "alive"));
+    assert_eq!(c.relations(&app("testdb")).relations[&0].members, ["testdb/0"]);
+}
+
+/// An application being removed takes no new relation (juju/juju state/state.go `AddRelation`:
+/// `application "x" is not alive`), across a restart; deployed again under its name, it does.
+#[tokio::test]
+async fn integrate_refuses_an_application_being_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.db");
+    let want = "cannot add relation \"testapp:db testdb:db\": application \"testdb\" is not alive";
+    {
+        let c = Controller::start(Box::new(SqliteStore::open(&path).unwrap()), config()).unwrap();
+        deploy(&c, "testdb", TESTDB).await;
+        deploy(&c, "testapp", TESTAPP).await;
+        c.destroy_application_relations(&app("testdb")).await.unwrap();
+        assert_eq!(c.integrate(names("testapp", "testdb")).await.unwrap_err().to_string(), want);
+        assert!(c.relation_defs().is_empty());
+    }
+    let c = Controller::start(Box::new(SqliteStore::open(&path).unwrap()), config()).unwrap();
+    assert_eq!(c.integrate(names("testdb", "testapp")).await.unwrap_err().to_string(), want);
+    deploy(&c, "testdb", TESTDB).await;
+    assert_eq!(c.integrate(names("testdb", "testapp")).await.unwrap().life, "alive");
+}
+
+/// secret-grant -r: the relation must be the granting application's, alive, and the subject at
+/// its other end; anything else is refused and nothing of the hook is written.
+#[tokio::test]
+async fn a_secret_grant_names_a_relation_of_the_owner_and_its_other_end() {
+    use leaderd_core::wire::controller::SecretChange;
+    use leaderd_core::wire::hook::SecretFields;
+    let c = Controller::start(Box::new(MemoryStore::default()), config()).unwrap();
+    deploy(&c, "testdb", TESTDB).await;
+    deploy(&c, "testapp", TESTAPP).await;
+    deploy(&c, "other", TESTAPP).await;
+    let id = c.integrate(names("testdb", "testapp")).await.unwrap().id;
+    let t = term(c.claim(&unit("testdb/0"), LEASE).await.unwrap());
+    let secret = "d4ajvh2o8etbv2m5oc3g";
+    let fields = SecretFields { content: Some([("k".into(), "dg==".into())].into()), ..Default::default() };
+    let create = SecretChange::Create { id: secret.into(), owner: "application".into(), fields };
+    c.commit_hook(&unit("testdb/0"), Some(t), vec![], vec![create]).await.unwrap();
+    let grant = |subject: &str, relation_id: u64| SecretChange::Grant {
+        id: secret.into(),
+        subject: subject.into(),
+        relation_id,
+        scope: format!("relation-{relation_id}"),
+    };
+    let denied = Err(LeaderWriteError::Invalid("permission denied".into()));
+    for (subject, relation) in [("testapp", 99), ("other", id), ("other/0", id), ("testapp", 0)] {
+        let commit = c.commit_hook(&unit("testdb/0"), Some(t), vec![], vec![grant(subject, relation)]).await;
+        assert_eq!(commit, denied, "{subject} over {relation}");
+    }
+    c.commit_hook(&unit("testdb/0"), Some(t), vec![], vec![grant("testapp", id)]).await.unwrap();
+    c.commit_hook(&unit("testdb/0"), Some(t), vec![], vec![grant("testdb/1", 0)]).await.unwrap();
+}

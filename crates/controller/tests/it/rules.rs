@@ -130,6 +130,7 @@ fn both_stores_keep_config_and_statuses() {
         storage: None,
         endpoints: None,
         trust: false,
+        dying: false,
     }
     .into();
     let active = StatusRecord { status: "active".into(), message: "up".into(), data: Settings::new() };

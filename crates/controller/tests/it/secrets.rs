@@ -123,6 +123,14 @@ async fn a_user_secret_granted_to_an_application_is_read_by_its_units_until_revo
     let refused = c.read_secret(&unit("web/0"), read(false, false)).await.unwrap_err();
     assert!(matches!(refused, SecretReadError::Refused(SecretError::PermissionDenied)), "{refused:?}");
 
+    // Only to an application the model has (Juju's "invalid subject reference").
+    let nosuch = c.change_user_secret(UserChange::Grant(access(&["web"]))).await.unwrap_err();
+    assert_eq!(
+        nosuch.to_string(),
+        format!("cannot change access to \"secret:{ID}\" for \"web\": invalid subject reference: application \"web\" not found")
+    );
+    let deploy = leaderd_controller::ConfigChange { options: Some(Default::default()), ..Default::default() };
+    c.change_config(&crate::app("web"), deploy).await.unwrap();
     c.change_user_secret(UserChange::Grant(access(&["web"]))).await.unwrap();
     let got = c.read_secret(&unit("web/0"), read(false, false)).await.unwrap();
     assert_eq!((got.revision, got.content), (1, content("czNjcmV0")));

@@ -191,6 +191,11 @@ pub struct AppConfig {
     /// Application config `trust` (Juju's `juju trust`): false unless an operator set it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub trust: bool,
+    /// The application is being removed, or was (`remove-application`): integrate refuses it,
+    /// as Juju's `AddRelation` refuses an application that is not alive. A deploy under its
+    /// name registers it afresh, alive.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub dying: bool,
 }
 
 /// A charm `leaderd refresh` registered: its revision (1, 2, ...: each refresh the next) and
