@@ -914,7 +914,7 @@ impl Controller {
             if !def.is_peer() || kept || !def.alive() {
                 continue;
             }
-            self.relation_op(writer::RelationOp::RemoveId(def.id)).await.map_err(|e| match e {
+            self.relation_op(writer::RelationOp::RemoveStalePeer(def.id)).await.map_err(|e| match e {
                 RelationError::Write(e) => ConfigChangeError::Write(e),
                 e => ConfigChangeError::Write(LeaderWriteError::Invalid(e.to_string())),
             })?;

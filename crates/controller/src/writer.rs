@@ -103,6 +103,9 @@ pub(crate) enum RelationOp {
     Integrate(Vec<String>),
     Remove(Vec<String>),
     RemoveId(u64),
+    /// A peer relation the refreshed charm no longer declares (Juju's
+    /// `removeStalePeerRelationsOps`): the one way a peer relation ends but with its application.
+    RemoveStalePeer(u64),
     /// Every relation of an application being removed (Juju's `Application.Destroy` destroys
     /// its relations).
     RemoveApp(String),
@@ -637,16 +640,17 @@ fn relation_records(
             let unrecorded = state.relations.raw(&app).into_keys().filter(|id| !next.by_id.contains_key(id)).collect();
             (relation_rules::add_peers(&mut next, &app, &declared, &unrecorded), Vec::new())
         }
-        RelationOp::Remove(_) | RelationOp::RemoveId(_) => {
+        RelationOp::Remove(_) | RelationOp::RemoveId(_) | RelationOp::RemoveStalePeer(_) => {
+            let stale_peer = matches!(op, RelationOp::RemoveStalePeer(_));
             let id = match op {
                 RelationOp::Remove(names) => relation_rules::find(&next, &names)?,
-                RelationOp::RemoveId(id) if next.by_id.contains_key(&id) => id,
+                RelationOp::RemoveId(id) | RelationOp::RemoveStalePeer(id) if next.by_id.contains_key(&id) => id,
                 _ => return Err(RelationError::NotFound(format!("relation {} not found", op_id(&op)))),
             };
             let record = next.by_id.get_mut(&id).expect("found");
-            // juju/juju state/relation.go `internalDestroy`: only the application's removal
-            // ends a peer relation.
-            if record.endpoints.len() == 1 {
+            // juju/juju state/relation.go `internalDestroy`: only the application's removal (or
+            // a refresh to a charm without it) ends a peer relation.
+            if record.endpoints.len() == 1 && !stale_peer {
                 return Err(RelationError::Invalid(format!(
                     "cannot destroy relation {}: is a peer relation",
                     leaderd_core::gocompat::go_quote(&record.key)
@@ -712,7 +716,7 @@ fn relation_records(
 
 fn op_id(op: &RelationOp) -> u64 {
     match op {
-        RelationOp::RemoveId(id) | RelationOp::Removal(id) => *id,
+        RelationOp::RemoveId(id) | RelationOp::RemoveStalePeer(id) | RelationOp::Removal(id) => *id,
         _ => 0,
     }
 }
