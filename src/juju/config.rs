@@ -28,6 +28,21 @@ pub(crate) const CONFIG: JujuCommand =
 pub(crate) const TRUST: &str = "trust";
 const TRUST_DESCRIPTION: &str = "Does this application have access to trusted credentials";
 
+/// The options `juju config` and `juju model-config` share (juju/juju `cmd/juju/config`'s
+/// `ConfigCommandBase.SetFlags`): `--file`, `--color`, `--no-color`, `--reset`.
+pub(crate) fn config_options() -> [Arg; 4] {
+    [
+        Arg::new("file").long("file").value_name("FILE").help("path to yaml-formatted configuration file"),
+        cmd::bool_flag("color", "Use ANSI color codes in output"),
+        cmd::bool_flag("no-color", "Disable ANSI color codes in tabular output"),
+        Arg::new("reset")
+            .long("reset")
+            .value_name("KEYS")
+            .action(ArgAction::Append)
+            .help("Reset the provided comma delimited keys"),
+    ]
+}
+
 fn command() -> Command {
     model::model_option(cmd::tool_command(
         "juju config",
@@ -49,16 +64,7 @@ fn command() -> Command {
          set a configuration value for an application, run\n\n    juju config mysql foo=bar\n\nTo set some keys \
          and reset others:\n\n    juju config mysql key1=val1 key2=val2 --reset key3,key4\n",
     )
-    .arg(Arg::new("file").long("file").value_name("FILE").help("path to yaml-formatted configuration file"))
-    .arg(cmd::bool_flag("color", "Use ANSI color codes in output"))
-    .arg(cmd::bool_flag("no-color", "Disable ANSI color codes in tabular output"))
-    .arg(
-        Arg::new("reset")
-            .long("reset")
-            .value_name("KEYS")
-            .action(ArgAction::Append)
-            .help("Reset the provided comma delimited keys"),
-    )
+    .args(config_options())
     .arg(
         Arg::new("format")
             .long("format")

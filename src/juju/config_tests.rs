@@ -3,10 +3,7 @@
 
 use super::*;
 
-fn juju(args: &[&str]) -> super::super::Finished {
-    let args: Vec<OsString> = args.iter().map(OsString::from).collect();
-    super::super::main_with(&args)
-}
+use super::super::tests_support::finished as juju;
 
 fn testdb(values: &[(&str, Json)], trust: bool) -> AppConfig {
     let options = leaderd_core::charm_config::options(

@@ -241,17 +241,8 @@ fn already_exists(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::ffi::OsString;
 
-    fn juju(args: &[&str]) -> super::super::Finished {
-        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
-        super::super::main_with(&args)
-    }
-
-    fn stderr(args: &[&str]) -> (String, u8) {
-        let f = juju(args);
-        (String::from_utf8(f.stderr).unwrap(), f.code)
-    }
+    use super::super::tests_support::{finished as juju, stderr};
 
     #[test]
     fn init_errors_are_jujus() {

@@ -482,10 +482,21 @@ pub(crate) mod tests_support {
     }
 
     pub(crate) fn juju(args: &[&str]) -> Ran {
-        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
-        let f = super::main_with(&args);
+        let f = finished(args);
         let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
         Ran { stdout: text(f.stdout), stderr: text(f.stderr), code: f.code }
+    }
+
+    /// `juju ARGS`: the bytes and exit code.
+    pub(crate) fn finished(args: &[&str]) -> super::Finished {
+        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+        super::main_with(&args)
+    }
+
+    /// `juju ARGS`: stderr as text and the exit code.
+    pub(crate) fn stderr(args: &[&str]) -> (String, u8) {
+        let f = finished(args);
+        (String::from_utf8(f.stderr).unwrap(), f.code)
     }
 
     /// The environment is the process's: one test at a time changes it.

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 
-use clap::{Arg, ArgAction, ArgMatches, Command};
+use clap::{Arg, ArgMatches, Command};
 use jujuc::tools::cmd::{self, UsageError};
 use leaderd_core::format::{self, Format, Node, Tree, Value};
 use leaderd_core::wire::controller::ModelConfigChangeRequest;
@@ -47,16 +47,7 @@ fn command() -> Command {
              to 10.0.0.1:8000:\n\n    juju model-config ftp-proxy=10.0.0.1:8000\n\nReset the values of the provided \
              keys to model defaults:\n\n    juju model-config --reset default-base,test-mode\n",
         )
-        .arg(Arg::new("file").long("file").value_name("FILE").help("path to yaml-formatted configuration file"))
-        .arg(cmd::bool_flag("color", "Use ANSI color codes in output"))
-        .arg(cmd::bool_flag("no-color", "Disable ANSI color codes in tabular output"))
-        .arg(
-            Arg::new("reset")
-                .long("reset")
-                .value_name("KEYS")
-                .action(ArgAction::Append)
-                .help("Reset the provided comma delimited keys"),
-        )
+        .args(super::config::config_options())
         .arg(
             Arg::new("format")
                 .long("format")
@@ -321,10 +312,7 @@ fn tabular(values: &BTreeMap<String, (Json, &'static str)>) -> String {
 mod tests {
     use super::*;
 
-    fn juju(args: &[&str]) -> super::super::Finished {
-        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
-        super::super::main_with(&args)
-    }
+    use super::super::tests_support::finished as juju;
 
     #[test]
     fn json_is_value_and_source_per_key() {

@@ -196,10 +196,7 @@ mod tests {
     use leaderd_core::relations::PeerRelation;
     use leaderd_core::wire::controller::{RelationData, RelationsResponse};
 
-    fn juju(args: &[&str]) -> super::super::Finished {
-        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
-        super::super::main_with(&args)
-    }
+    use super::super::tests_support::finished as juju;
 
     #[test]
     fn json_is_jujus_unit_info_with_address_and_provider_id() {

@@ -55,12 +55,8 @@ impl Run for Trust {
 
 #[cfg(test)]
 mod tests {
-    use std::ffi::OsString;
 
-    fn juju(args: &[&str]) -> super::super::Finished {
-        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
-        super::super::main_with(&args)
-    }
+    use super::super::tests_support::finished as juju;
 
     #[test]
     fn help_and_errors_in_jujus_words() {

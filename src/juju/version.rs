@@ -92,12 +92,8 @@ fn go_arch(rust_arch: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::ffi::OsString;
 
-    fn juju(args: &[&str]) -> super::super::Finished {
-        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
-        super::super::main_with(&args)
-    }
+    use super::super::tests_support::finished as juju;
 
     #[test]
     fn the_version_reads_as_jujus_binary_version() {
