@@ -63,6 +63,20 @@ fn snapshot() -> ModelStatusResponse {
     }
 }
 
+/// The formatters' input for model `m1` over `snapshot`, created at second 0, nothing dying,
+/// no bases.
+fn input<'a>(snapshot: &'a ModelStatusResponse, charms: &'a BTreeMap<String, (String, u64)>) -> Input<'a> {
+    Input {
+        model: "m1",
+        created_ms: at(0).unwrap(),
+        snapshot,
+        charms,
+        iso: false,
+        dying: Default::default(),
+        bases: Default::default(),
+    }
+}
+
 fn charms() -> BTreeMap<String, (String, u64)> {
     [("testdb".to_string(), ("testdb".to_string(), 0)), ("testapp".to_string(), ("testapp".to_string(), 2))].into()
 }
@@ -70,15 +84,7 @@ fn charms() -> BTreeMap<String, (String, u64)> {
 #[test]
 fn json_is_jujus_formatted_status() {
     let (snapshot, charms) = (snapshot(), charms());
-    let input = Input {
-        model: "m1",
-        created_ms: at(0).unwrap(),
-        snapshot: &snapshot,
-        charms: &charms,
-        iso: false,
-        dying: Default::default(),
-        bases: Default::default(),
-    };
+    let input = input(&snapshot, &charms);
     let json = format::render(Format::Json, &Value::Struct(formatted(&input)));
     let want = concat!(
         r#"{"model":{"name":"m1","type":"iaas","controller":"leaderd","cloud":"localhost","region":"localhost","version":"3.6.0","model-status":{"current":"available","since":"07 Dec 2026 06:00:00Z"},"sla":"unsupported"},"#,
@@ -104,15 +110,7 @@ fn an_application_with_no_units_or_statuses_is_unknown_and_lists_no_units() {
     snapshot.applications = [("empty".to_string(), ModelApplication::default())].into();
     snapshot.relations.clear();
     let charms = BTreeMap::new();
-    let input = Input {
-        model: "m1",
-        created_ms: 0,
-        snapshot: &snapshot,
-        charms: &charms,
-        iso: true,
-        dying: Default::default(),
-        bases: Default::default(),
-    };
+    let input = Input { created_ms: 0, iso: true, ..input(&snapshot, &charms) };
     let json = format::render(Format::Json, &Value::Struct(formatted(&input)));
     assert!(
         json.contains(r#""applications":{"empty":{"charm":"local:empty-0","charm-origin":"local","charm-name":"empty","charm-rev":0,"exposed":false,"application-status":{"current":"unknown"}}}"#),
@@ -140,15 +138,7 @@ fn the_application_status_set_by_its_leader_wins_over_the_units() {
 #[test]
 fn yaml_and_tabular() {
     let (snapshot, charms) = (snapshot(), charms());
-    let input = Input {
-        model: "m1",
-        created_ms: at(0).unwrap(),
-        snapshot: &snapshot,
-        charms: &charms,
-        iso: false,
-        dying: Default::default(),
-        bases: Default::default(),
-    };
+    let input = input(&snapshot, &charms);
     let yaml = format::render(Format::Yaml, &Value::Struct(formatted(&input)));
     assert!(yaml.starts_with("model:\n  name: m1\n  type: iaas\n"), "{yaml}");
     assert!(yaml.contains("\nmachines: {}\n"), "{yaml}");
@@ -202,15 +192,7 @@ fn a_unit_in_error_over_a_relation_hook_names_the_other_end() {
 fn applications_and_units_being_removed_are_dying() {
     let (snapshot, charms) = (snapshot(), charms());
     let dying = ["testdb".to_string(), "testdb/1".to_string()].into();
-    let input = Input {
-        model: "m1",
-        created_ms: 0,
-        snapshot: &snapshot,
-        charms: &charms,
-        iso: false,
-        dying,
-        bases: Default::default(),
-    };
+    let input = Input { created_ms: 0, dying, ..input(&snapshot, &charms) };
     let json = format::render(Format::Json, &Value::Struct(formatted(&input)));
     assert!(json.contains(r#""charm-rev":0,"exposed":false,"life":"dying","application-status""#), "{json}");
     assert!(
@@ -241,15 +223,7 @@ fn the_integrations_table_lists_the_provider_then_the_requirer() {
     };
     snapshot.relations.push(relation);
     let charms = charms();
-    let input = Input {
-        model: "m1",
-        created_ms: 0,
-        snapshot: &snapshot,
-        charms: &charms,
-        iso: false,
-        dying: Default::default(),
-        bases: Default::default(),
-    };
+    let input = Input { created_ms: 0, ..input(&snapshot, &charms) };
     let table = tabular(&input, true);
     assert!(
         table.ends_with(
@@ -331,15 +305,7 @@ fn a_unit_whose_agent_is_gone_is_lost_unless_it_was_still_installing() {
 fn an_application_shows_its_base_after_its_charm_as_juju_orders_it() {
     let (snapshot, charms) = (snapshot(), charms());
     let bases = [("testdb".to_string(), "ubuntu@24.04".to_string())].into();
-    let input = Input {
-        model: "m1",
-        created_ms: 0,
-        snapshot: &snapshot,
-        charms: &charms,
-        iso: false,
-        dying: Default::default(),
-        bases,
-    };
+    let input = Input { created_ms: 0, bases, ..input(&snapshot, &charms) };
     let json = format::render(Format::Json, &Value::Struct(formatted(&input)));
     assert!(
         json.contains(r#""charm":"local:testdb-0","base":{"name":"ubuntu","channel":"24.04"},"charm-origin":"local""#),
@@ -358,15 +324,7 @@ fn charm_text_in_every_column_of_the_table_is_spelled_out() {
     snapshot.relations[0].endpoints[0].endpoint.interface = "x\u{1b}]0;TITLE\u{7}y".into();
     let mut charms = charms();
     charms.insert("testdb".into(), ("ab\u{1b}]0;T\u{7}\rc".into(), 0));
-    let input = Input {
-        model: "m1",
-        created_ms: 0,
-        snapshot: &snapshot,
-        charms: &charms,
-        iso: false,
-        dying: Default::default(),
-        bases: Default::default(),
-    };
+    let input = Input { created_ms: 0, ..input(&snapshot, &charms) };
     let table = tabular(&input, true);
     assert!(!table.chars().any(|c| c != '\n' && leaderd_sys::events::terminal_unsafe(c)), "{table:?}");
     assert!(table.contains("v\\u{1b}]0;PWNED\\u{7}\\u{1b}[31mRED\\r"), "{table}");
